@@ -1,0 +1,354 @@
+// The CPU's memory port: what kernel code does when it touches memory. Every access is
+// translated by the MMU and then goes where its memory type sends it: through the cache
+// hierarchy (Normal write-back), straight to DRAM (Normal non-cacheable, or any RAM while the
+// MMU is off), or to a device's registers (Device memory on an MMIO window, 32-bit only).
+// Bulk operations are one call per range and work line by line inside the wasm module.
+//
+// Time: an operation starts at `now`, accumulates its cost in hierarchy.cursor, and moves
+// `now` forward when it ends. Devices catch up before each page of work.
+
+import { now, setNow, max64 } from "./time";
+import * as H from "./hierarchy";
+import { translate, lastAttr, faultKind, BAD_PA, MT_NORMAL, MT_NORMAL_WT, MT_NORMAL_NC, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
+import { ramPtr, memAccess, lastController, findRegion, regionKind, KIND_RAM } from "./dram";
+import { mmioRead32, mmioWrite32, mmioError, clearMmioError } from "./devices";
+import { catchUp } from "./scheduler";
+
+export let cyclePs: i64 = 1500;
+export let mmioPs: i64 = 0;
+export let ncIssuePs: i64 = 0;
+let ncReadBytes: u32 = 8;
+let ncWriteBytes: u32 = 8;
+let ncWriteSlots: i32 = 1;
+const writeRing = new StaticArray<i64>(16);
+let writeIdx: i32 = 0;
+let postedUntil: i64 = 0;
+
+/** FAULT_NONE after a successful operation, else the fault kind (mmu.ts FAULT_*). */
+export let status: i32 = FAULT_NONE;
+export let faultAddress: u64 = 0;
+
+export let loads: u64 = 0;
+export let stores: u64 = 0;
+export let bulkBytes: u64 = 0;
+
+const tmp = heap.alloc(4096);
+
+export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncRead: u32, ncWrite: u32, writeSlots: i32): void {
+  cyclePs = cycle;
+  mmioPs = mmio;
+  ncIssuePs = ncIssue;
+  ncReadBytes = ncRead < 1 ? 1 : ncRead;
+  ncWriteBytes = ncWrite < 1 ? 1 : ncWrite;
+  ncWriteSlots = writeSlots < 1 ? 1 : writeSlots > 16 ? 16 : writeSlots;
+}
+
+@inline function begin(): void {
+  status = FAULT_NONE;
+  H.cursor = now;
+  catchUp(now);
+}
+
+@inline function finish(): void {
+  setNow(H.cursor);
+}
+
+function fail(kind: i32, va: u64): bool {
+  status = kind;
+  faultAddress = va;
+  return false;
+}
+
+/** Spends CPU time on work that is not a memory access (instructions, a DSB's wait). */
+export function spend(ps: i64): void {
+  begin();
+  H.cursor += ps;
+  finish();
+}
+
+/** DSB: waits until posted non-cacheable writes have reached memory. */
+export function barrier(): void {
+  begin();
+  H.cursor = max64(H.cursor, postedUntil);
+  finish();
+}
+
+// ---- non-cacheable and device paths ---------------------------------------------------------
+
+/** A non-cacheable read of [pa, pa+n) from RAM: one bus transaction per ncReadBytes, each
+ *  waited for (loads to Normal-NC memory are not satisfied early). */
+function ncRead(pa: u64, n: u32, dst: usize): bool {
+  const p = ramPtr(pa, n);
+  if (p == 0) return false;
+  memory.copy(dst, p, n);
+  const ctrl = lastController;
+  let done: u32 = 0;
+  while (done < n) {
+    const k = min<u32>(ncReadBytes - <u32>((pa + done) & (ncReadBytes - 1)), n - done);
+    H.cursor = memAccess(ctrl, H.cursor + ncIssuePs, k, false);
+    done += k;
+  }
+  return true;
+}
+
+/** A non-cacheable write: posted through a write buffer of ncWriteSlots entries that merges
+ *  up to ncWriteBytes, so the CPU waits only when the buffer is full. */
+function ncWrite(pa: u64, n: u32, src: usize, fill: bool, byte: u8): bool {
+  const p = ramPtr(pa, n);
+  if (p == 0) return false;
+  if (fill) memory.fill(p, byte, n);
+  else memory.copy(p, src, n);
+  const ctrl = lastController;
+  let done: u32 = 0;
+  while (done < n) {
+    const k = min<u32>(ncWriteBytes - <u32>((pa + done) & (ncWriteBytes - 1)), n - done);
+    const t = max64(H.cursor + ncIssuePs, unchecked(writeRing[writeIdx]));
+    const end = memAccess(ctrl, t, k, true);
+    unchecked((writeRing[writeIdx] = end));
+    writeIdx = writeIdx + 1 >= ncWriteSlots ? 0 : writeIdx + 1;
+    if (end > postedUntil) postedUntil = end;
+    H.cursor = t;
+    done += k;
+  }
+  return true;
+}
+
+@inline function isRam(pa: u64): bool {
+  return regionKind(findRegion(pa)) == KIND_RAM;
+}
+
+// ---- one page of a bulk operation ------------------------------------------------------------
+
+const MODE_READ: i32 = 0;
+const MODE_WRITE: i32 = 1;
+const MODE_FILL: i32 = 2;
+
+/** Moves n bytes (within one page) between va and host memory `buf` (or fills with `byte`). */
+function pageOp(mode: i32, va: u64, n: u32, buf: usize, byte: u8): bool {
+  const pa = translate(va, mode != MODE_READ);
+  if (pa == BAD_PA) return fail(faultKind, va);
+  const mt = lastAttr & 3;
+  if (mt == MT_NORMAL || mt == MT_NORMAL_WT) {
+    const shift = H.lineShift;
+    const lb = H.lineBytes;
+    const c1 = H.l1;
+    let done: u32 = 0;
+    H.beginBulk();
+    while (done < n) {
+      const a = pa + done;
+      const off = <u32>(a & (lb - 1));
+      const k = min<u32>(lb - off, n - done);
+      const e = H.l1Line(a >> shift, mode != MODE_READ);
+      if (e < 0) {
+        H.endBulk();
+        H.busError = false;
+        return fail(FAULT_EXTERNAL, va + done);
+      }
+      const line = c1.dataAt(e) + off;
+      if (mode == MODE_READ) memory.copy(buf + done, line, k);
+      else if (mode == MODE_WRITE) memory.copy(line, buf + done, k);
+      else memory.fill(line, byte, k);
+      done += k;
+    }
+    H.endBulk();
+    return true;
+  }
+  // Normal non-cacheable, or Device memory that is RAM (MMU off, strongly-ordered mappings).
+  if (isRam(pa)) {
+    const ok = mode == MODE_READ ? ncRead(pa, n, buf) : ncWrite(pa, n, buf, mode == MODE_FILL, byte);
+    return ok ? true : fail(FAULT_EXTERNAL, va);
+  }
+  // Device registers: word accesses only (readsl/writesl style).
+  if ((pa & 3) != 0 || (n & 3) != 0 || mode == MODE_FILL) return fail(FAULT_ALIGNMENT, va);
+  for (let i: u32 = 0; i < n; i += 4) {
+    catchUp(H.cursor);
+    clearMmioError();
+    if (mode == MODE_READ) store<u32>(buf + i, mmioRead32(pa, H.cursor));
+    else mmioWrite32(pa, load<u32>(buf + i), H.cursor);
+    H.cursor += mmioPs;
+    if (mmioError) return fail(FAULT_EXTERNAL, va);
+  }
+  return true;
+}
+
+function bulk(mode: i32, va: u64, len: u32, buf: usize, byte: u8): bool {
+  begin();
+  let done: u32 = 0;
+  while (done < len) {
+    const a = va + done;
+    const k = min<u32>(0x1000 - <u32>(a & 0xfff), len - done);
+    if (done > 0) catchUp(H.cursor);
+    if (!pageOp(mode, a, k, buf + done, byte)) {
+      finish();
+      return false;
+    }
+    done += k;
+  }
+  bulkBytes += len;
+  finish();
+  return true;
+}
+
+export function read(va: u64, len: u32, dst: usize): bool {
+  return bulk(MODE_READ, va, len, dst, 0);
+}
+
+export function write(va: u64, len: u32, src: usize): bool {
+  return bulk(MODE_WRITE, va, len, src, 0);
+}
+
+export function fill(va: u64, byte: u8, len: u32): bool {
+  return bulk(MODE_FILL, va, len, 0, byte);
+}
+
+/** memmove by the CPU, a page at a time through a bounce buffer in the core's registers. */
+export function copy(dst: u64, src: u64, len: u32): bool {
+  const backwards = dst > src && dst < src + len;
+  let done: u32 = 0;
+  while (done < len) {
+    const k = min<u32>(4096, len - done);
+    const off = backwards ? len - done - k : done;
+    if (!read(src + off, k, tmp)) return false;
+    if (!write(dst + off, k, tmp)) return false;
+    done += k;
+  }
+  return true;
+}
+
+// ---- single loads and stores ------------------------------------------------------------------
+
+/** A load of 1, 2, 4 or 8 bytes. Device registers take 32-bit accesses only. */
+export function loadValue(va: u64, size: u32): u64 {
+  begin();
+  loads++;
+  const pa = translate(va, false);
+  if (pa == BAD_PA) {
+    fail(faultKind, va);
+    finish();
+    return 0;
+  }
+  const mt = lastAttr & 3;
+  let v: u64 = 0;
+  const lb = H.lineBytes;
+  if ((mt == MT_NORMAL || mt == MT_NORMAL_WT) && <u32>(pa & (lb - 1)) + size <= lb) {
+    const e = H.l1Line(pa >> H.lineShift, false);
+    if (e < 0) {
+      H.busError = false;
+      fail(FAULT_EXTERNAL, va);
+    } else {
+      const p = H.l1.dataAt(e) + <usize>(pa & (lb - 1));
+      v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
+    }
+  } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
+    finish();
+    memory.fill(tmp, 0, 8);
+    if (read(va, size, tmp)) v = load<u64>(tmp);
+    return v & (size == 8 ? u64.MAX_VALUE : ((<u64>1 << (size * 8)) - 1));
+  } else if (size != 4) {
+    fail(FAULT_ALIGNMENT, va);
+  } else {
+    clearMmioError();
+    v = mmioRead32(pa, H.cursor);
+    H.cursor += mmioPs;
+    if (mmioError) fail(FAULT_EXTERNAL, va);
+  }
+  finish();
+  return v;
+}
+
+export function storeValue(va: u64, size: u32, v: u64): void {
+  begin();
+  stores++;
+  const pa = translate(va, true);
+  if (pa == BAD_PA) {
+    fail(faultKind, va);
+    finish();
+    return;
+  }
+  const mt = lastAttr & 3;
+  const lb = H.lineBytes;
+  if ((mt == MT_NORMAL || mt == MT_NORMAL_WT) && <u32>(pa & (lb - 1)) + size <= lb) {
+    const e = H.l1Line(pa >> H.lineShift, true);
+    if (e < 0) {
+      H.busError = false;
+      fail(FAULT_EXTERNAL, va);
+    } else {
+      const p = H.l1.dataAt(e) + <usize>(pa & (lb - 1));
+      if (size == 8) store<u64>(p, v);
+      else if (size == 4) store<u32>(p, <u32>v);
+      else if (size == 2) store<u16>(p, <u16>v);
+      else store<u8>(p, <u8>v);
+    }
+  } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
+    finish();
+    store<u64>(tmp, v);
+    write(va, size, tmp);
+    return;
+  } else if (size != 4) {
+    fail(FAULT_ALIGNMENT, va);
+  } else {
+    catchUp(H.cursor);
+    clearMmioError();
+    mmioWrite32(pa, <u32>v, H.cursor);
+    H.cursor += mmioPs;
+    if (mmioError) fail(FAULT_EXTERNAL, va);
+  }
+  finish();
+}
+
+// ---- cache maintenance by VA -----------------------------------------------------------------
+
+/** One maintenance instruction (DC CVAC / IVAC / CIVAC, or the AArch32 equivalents) applied to
+ *  every line that [va, va+len) touches, the loop Linux's range routines run. Reaches the
+ *  levels inside the point of coherency only. */
+export function dcacheRange(op: i32, va: u64, len: u64): bool {
+  begin();
+  const lb = <u64>H.lineBytes;
+  let x = va & ~(lb - 1);
+  const end = va + len;
+  let page: u64 = u64.MAX_VALUE;
+  let paPage: u64 = 0;
+  while (x < end) {
+    if ((x >> 12) != page) {
+      const pa = translate(x, false);
+      if (pa == BAD_PA) {
+        fail(faultKind, x);
+        finish();
+        return false;
+      }
+      page = x >> 12;
+      paPage = pa & ~(<u64>0xfff);
+      catchUp(H.cursor);
+    }
+    H.maintainLine(op, (paPage | (x & 0xfff)) >> H.lineShift, H.pocLevels);
+    x += lb;
+  }
+  finish();
+  return true;
+}
+
+/** A run of 32-bit writes to one device register with a value stepping by `step` (the loop of
+ *  an outer-cache range operation: one physical line address per write). */
+export function mmioWriteSeries(va: u64, first: u32, step: u32, count: u32): bool {
+  begin();
+  const pa = translate(va, true);
+  if (pa == BAD_PA) {
+    fail(faultKind, va);
+    finish();
+    return false;
+  }
+  let v = first;
+  for (let i: u32 = 0; i < count; i++) {
+    clearMmioError();
+    mmioWrite32(pa, v, H.cursor);
+    H.cursor += mmioPs;
+    if (mmioError) {
+      fail(FAULT_EXTERNAL, va);
+      finish();
+      return false;
+    }
+    v += step;
+  }
+  finish();
+  return true;
+}

@@ -1,0 +1,49 @@
+// The device models on the bus and MMIO dispatch to them. A board is built by creating devices
+// and mapping their register windows (dram.addMmio) at the addresses the device tree gives.
+
+import { findRegion, regionKind, regionBase, regionDevice, regionInstance, KIND_MMIO } from "./dram";
+import { Dmac } from "./pl330/dmac";
+import { readRegister, writeRegister } from "./pl330/regs";
+import { Pl310 } from "./pl310";
+
+export const DEV_PL330: i32 = 1;
+export const DEV_PL310: i32 = 2;
+
+export const pl330s = new Array<Dmac>();
+export const pl310s = new Array<Pl310>();
+
+/** Set when an MMIO access hit no device (the CPU takes an external abort). */
+export let mmioError: bool = false;
+
+export function mmioRead32(pa: u64, t: i64): u32 {
+  const r = findRegion(pa);
+  if (r < 0 || regionKind(r) != KIND_MMIO || (pa & 3) != 0) {
+    mmioError = true;
+    return 0;
+  }
+  const off = <u32>(pa - regionBase(r));
+  const dev = regionDevice(r);
+  const inst = regionInstance(r);
+  if (dev == DEV_PL330) return readRegister(pl330s[inst], off, t);
+  if (dev == DEV_PL310) return pl310s[inst].read(off);
+  mmioError = true;
+  return 0;
+}
+
+export function mmioWrite32(pa: u64, v: u32, t: i64): void {
+  const r = findRegion(pa);
+  if (r < 0 || regionKind(r) != KIND_MMIO || (pa & 3) != 0) {
+    mmioError = true;
+    return;
+  }
+  const off = <u32>(pa - regionBase(r));
+  const dev = regionDevice(r);
+  const inst = regionInstance(r);
+  if (dev == DEV_PL330) writeRegister(pl330s[inst], off, v, t);
+  else if (dev == DEV_PL310) pl310s[inst].write(off, v);
+  else mmioError = true;
+}
+
+export function clearMmioError(): void {
+  mmioError = false;
+}

@@ -1,0 +1,85 @@
+// A set-associative TLB of 4 KB-granular entries (larger blocks are entered per 4 KB page, as the
+// Cortex-A53 stores 1 GB blocks in pieces), round-robin replacement within a set, ASID tags for
+// non-global entries.
+
+const NO_VPN: u64 = u64.MAX_VALUE;
+
+export const TLB_NG: u32 = 1 << 8;
+
+export class Tlb {
+  sets: u32;
+  ways: u32;
+  vpn: usize; // u64 per entry
+  pfn: usize; // u64 per entry: physical page number
+  attr: usize; // u32 per entry: memory type | permissions | TLB_NG | asid << 16
+  rr: usize; // u8 per set
+  hits: u64 = 0;
+  misses: u64 = 0;
+
+  constructor(sets: u32, ways: u32) {
+    this.sets = sets < 1 ? 1 : sets;
+    this.ways = ways < 1 ? 1 : ways;
+    const n = <usize>(this.sets * this.ways);
+    this.vpn = heap.alloc(n * 8);
+    this.pfn = heap.alloc(n * 8);
+    this.attr = heap.alloc(n * 4);
+    this.rr = heap.alloc(<usize>this.sets);
+    this.flushAll();
+  }
+
+  flushAll(): void {
+    const n = <usize>(this.sets * this.ways);
+    memory.fill(this.vpn, 0xFF, n * 8);
+    memory.fill(this.rr, 0, <usize>this.sets);
+  }
+
+  /** Entry index for `vpn` visible to `asid`, or -1. */
+  @inline find(vpn: u64, asid: u32): i32 {
+    const ways = this.ways;
+    const base = (<u32>vpn & (this.sets - 1)) * ways;
+    for (let w: u32 = 0; w < ways; w++) {
+      const e = base + w;
+      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) {
+        const a = load<u32>(this.attr + (<usize>e << 2));
+        if ((a & TLB_NG) == 0 || (a >>> 16) == asid) return <i32>e;
+      }
+    }
+    return -1;
+  }
+
+  @inline pfnAt(e: i32): u64 {
+    return load<u64>(this.pfn + (<usize>e << 3));
+  }
+
+  @inline attrAt(e: i32): u32 {
+    return load<u32>(this.attr + (<usize>e << 2));
+  }
+
+  insert(vpn: u64, pfn: u64, attr: u32): void {
+    const set = <u32>vpn & (this.sets - 1);
+    const v = <u32>load<u8>(this.rr + <usize>set);
+    const e = set * this.ways + v;
+    store<u64>(this.vpn + (<usize>e << 3), vpn);
+    store<u64>(this.pfn + (<usize>e << 3), pfn);
+    store<u32>(this.attr + (<usize>e << 2), attr);
+    store<u8>(this.rr + <usize>set, <u8>((v + 1) % this.ways));
+  }
+
+  /** TLBI by VA, all ASIDs (VAAE1 / TLBIMVAA). */
+  flushVa(vpn: u64): void {
+    const base = (<u32>vpn & (this.sets - 1)) * this.ways;
+    for (let w: u32 = 0; w < this.ways; w++) {
+      const e = base + w;
+      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+    }
+  }
+
+  /** TLBI by ASID: drops non-global entries of that ASID. */
+  flushAsid(asid: u32): void {
+    const n = this.sets * this.ways;
+    for (let e: u32 = 0; e < n; e++) {
+      const a = load<u32>(this.attr + (<usize>e << 2));
+      if ((a & TLB_NG) != 0 && (a >>> 16) == asid) store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+    }
+  }
+}
