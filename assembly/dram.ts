@@ -3,7 +3,6 @@
 // Each RAM region belongs to a memory controller with a latency and a bandwidth; the controller
 // is a single shared resource, so every master (CPU refills, DMA bursts, table walks) queues on it.
 
-import { max64 } from "./time";
 
 export const KIND_NONE: i32 = 0;
 export const KIND_RAM: i32 = 1;
@@ -22,13 +21,55 @@ class Region {
   controller: i32 = 0; // RAM: memory controller index
 }
 
+// A memory controller's data bus is a shared resource, but requests do not reach it in time
+// order: a DMA write is scheduled for when its data will be in the MFIFO, after reads issued
+// later. So the bus keeps a calendar of fixed-length buckets of bus time; a transfer takes
+// time from the first buckets at or after its earliest start that still have some, and ends in
+// the bucket where its last byte moves. Buckets are recycled as a ring: a request further in the
+// past than the ring spans is treated as finding the bus free.
+const BUCKET_SHIFT: i64 = 14; // 16.384 ns
+const BUCKET_PS: i64 = 1 << BUCKET_SHIFT;
+const BUCKETS: i32 = 8192; // a 134 µs window
+
 class MemController {
   latencyPs: i64 = 0; // first data after the request
   psPerKiB: i64 = 0; // transfer time per 1024 bytes at full bandwidth
-  busyUntil: i64 = 0; // the data bus is shared: requests serialise on it
+  used: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // bus time taken in each bucket
+  epoch: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // which absolute bucket a slot holds
   bytesRead: u64 = 0;
   bytesWritten: u64 = 0;
   requests: u64 = 0;
+  busyPs: i64 = 0;
+
+  constructor() {
+    for (let i = 0; i < BUCKETS; i++) unchecked((this.epoch[i] = -1));
+  }
+
+  /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. */
+  take(from: i64, need: i64): i64 {
+    let b = from >> BUCKET_SHIFT;
+    let offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
+    let end = from;
+    while (need > 0) {
+      const slot = <i32>(b & (BUCKETS - 1));
+      if (unchecked(this.epoch[slot]) != b) {
+        unchecked((this.epoch[slot] = b));
+        unchecked((this.used[slot] = 0));
+      }
+      const used = unchecked(this.used[slot]);
+      const start = used > offset ? used : offset;
+      const free = BUCKET_PS - start;
+      if (free > 0) {
+        const t = need < free ? need : free;
+        unchecked((this.used[slot] = start + t));
+        need -= t;
+        end = (b << BUCKET_SHIFT) + start + t;
+      }
+      b++;
+      offset = 0;
+    }
+    return end;
+  }
 }
 
 const regions = new StaticArray<Region>(MAX_REGIONS);
@@ -57,18 +98,27 @@ function pagesFor(size: u64): i64 {
   return <i64>((size + 0xFFFF) >> 16) + 1;
 }
 
-/** Adds a RAM region backed by zeroed host memory. Returns the region index, or -1 when the
- *  wasm32 address space cannot hold it (the caller reports that as an error). */
+/** Host memory backs RAM in pieces of at most this size (the stub runtime's largest block is
+ *  just under 1 GiB); a bank becomes several regions with consecutive addresses. */
+const RAM_CHUNK: u64 = 512 << 20;
+
+/** Adds a RAM region backed by zeroed host memory. Returns the index of its first region, or -1
+ *  when the wasm32 address space cannot hold it (the caller reports that as an error). */
 export function addRam(base: u64, size: u64, controller: i32): i32 {
-  if (regionCount >= MAX_REGIONS || size == 0) return -1;
-  if (<i64>memory.size() + pagesFor(size) > 65536) return -1;
-  const r = regions[regionCount];
-  r.base = base;
-  r.end = base + size;
-  r.kind = KIND_RAM;
-  r.host = heap.alloc(<usize>size);
-  r.controller = controller;
-  return regionCount++;
+  const chunks = <i32>((size + RAM_CHUNK - 1) / RAM_CHUNK);
+  if (regionCount + chunks > MAX_REGIONS || size == 0) return -1;
+  if (<i64>memory.size() + pagesFor(size) + <i64>chunks > 65536) return -1;
+  const first = regionCount;
+  for (let off: u64 = 0; off < size; off += RAM_CHUNK) {
+    const n = size - off < RAM_CHUNK ? size - off : RAM_CHUNK;
+    const r = regions[regionCount++];
+    r.base = base + off;
+    r.end = base + off + n;
+    r.kind = KIND_RAM;
+    r.host = heap.alloc(<usize>n);
+    r.controller = controller;
+  }
+  return first;
 }
 
 export function addMmio(base: u64, size: u64, device: i32, instance: i32): i32 {
@@ -121,17 +171,60 @@ export function ramPtr(pa: u64, len: u64): usize {
   return r.host + <usize>(pa - r.base);
 }
 
+/** Copies [pa, pa+n) out of RAM, across region boundaries. False if any byte is not RAM. */
+export function ramRead(pa: u64, n: u32, dst: usize): bool {
+  let done: u32 = 0;
+  while (done < n) {
+    const a = pa + done;
+    const i = findRegion(a);
+    if (i < 0 || regions[i].kind != KIND_RAM) return false;
+    const r = regions[i];
+    const k = <u32>min<u64>(<u64>(n - done), r.end - a);
+    memory.copy(dst + done, r.host + <usize>(a - r.base), k);
+    done += k;
+  }
+  return true;
+}
+
+/** Copies into RAM at [pa, pa+n), across region boundaries. False (nothing written) if any byte
+ *  is not RAM. */
+export function ramWrite(pa: u64, n: u32, src: usize): bool {
+  let done: u32 = 0;
+  while (done < n) {
+    const a = pa + done;
+    const i = findRegion(a);
+    if (i < 0 || regions[i].kind != KIND_RAM) return false;
+    done += <u32>min<u64>(<u64>(n - done), regions[i].end - a);
+  }
+  done = 0;
+  while (done < n) {
+    const a = pa + done;
+    const r = regions[findRegion(a)];
+    const k = <u32>min<u64>(<u64>(n - done), r.end - a);
+    memory.copy(r.host + <usize>(a - r.base), src + done, k);
+    done += k;
+  }
+  return true;
+}
+
 /** Times one transfer of `bytes` on a memory controller requested at `t`; returns when the last
- *  byte has moved. Latency overlaps with earlier transfers; the data bus does not. */
+ *  byte has moved. Latency overlaps with other transfers; the data bus does not. */
 export function memAccess(controller: i32, t: i64, bytes: u32, write: bool): i64 {
   const c = unchecked(controllers[controller]);
   const xfer = (<i64>bytes * c.psPerKiB) >> 10;
-  const start = max64(t + c.latencyPs, c.busyUntil);
-  c.busyUntil = start + xfer;
   c.requests++;
+  c.busyPs += xfer;
   if (write) c.bytesWritten += bytes;
   else c.bytesRead += bytes;
-  return start + xfer;
+  return c.take(t + c.latencyPs, xfer);
+}
+
+export function controllerLatency(id: i32): i64 {
+  return controllers[id].latencyPs;
+}
+
+export function controllerBusyPs(id: i32): i64 {
+  return controllers[id].busyPs;
 }
 
 export function controllerBytesRead(id: i32): u64 {

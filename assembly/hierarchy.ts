@@ -7,7 +7,7 @@
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
 import { Cache, INVALID, REPL_LRU } from "./cache";
-import { ramPtr, memAccess, lastController } from "./dram";
+import { ramPtr, ramRead, ramWrite, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
 export const OP_CLEAN: i32 = 0;
@@ -231,10 +231,8 @@ export function snoopRead(pa: u64, len: u32, dst: usize): bool {
       }
     }
     if (src == 0) {
-      src = ramPtr(a, n);
-      if (src == 0) return false;
-    }
-    memory.copy(dst + done, src, n);
+      if (!ramRead(a, n, dst + done)) return false;
+    } else memory.copy(dst + done, src, n);
     done += n;
   }
   return true;
@@ -243,9 +241,7 @@ export function snoopRead(pa: u64, len: u32, dst: usize): bool {
 /** Writes [pa, pa+len) as a coherent master: DRAM and every cached copy are updated, so no
  *  cache holds stale data and no dirty neighbour bytes are lost. */
 export function snoopWrite(pa: u64, len: u32, src: usize): bool {
-  const p = ramPtr(pa, len);
-  if (p == 0) return false;
-  memory.copy(p, src, len);
+  if (!ramWrite(pa, len, src)) return false;
   let done: u32 = 0;
   while (done < len) {
     const a = pa + done;

@@ -94,6 +94,9 @@ export function irqFirstPending(): i32 {
 export function irqLevel(line: i32): bool {
   return irq.lineLevel(line);
 }
+export function irqSetEnabled(line: i32, on: bool): void {
+  irq.setEnabled(line, on);
+}
 
 // ---- CPU port: loads, stores, bulk accesses by VA ---------------------------------------------
 
@@ -211,16 +214,10 @@ export function mmuFaultLevel(): i32 {
 // ---- backdoor: untimed, beneath the caches; for loaders, tests and reports only ---------------
 
 export function physRead(pa: f64, len: u32, dst: usize): bool {
-  const p = dram.ramPtr(addr(pa), len);
-  if (p == 0) return false;
-  memory.copy(dst, p, len);
-  return true;
+  return dram.ramRead(addr(pa), len, dst);
 }
 export function physWrite(pa: f64, len: u32, src: usize): bool {
-  const p = dram.ramPtr(addr(pa), len);
-  if (p == 0) return false;
-  memory.copy(p, src, len);
-  return true;
+  return dram.ramWrite(addr(pa), len, src);
 }
 /** 0 not cached, 1 clean, 2 dirty; +4 when the cached data differs from DRAM. */
 export function cacheLineState(level: i32, pa: f64): i32 {

@@ -7,7 +7,7 @@
 // finish, so it only has to remember when each resource next becomes free (per burst, never per
 // byte).
 
-import { memAccess, findRegion, regionKind, regionController, KIND_RAM } from "../dram";
+import { memAccess, findRegion, regionKind, regionController, controllerLatency, KIND_RAM } from "../dram";
 import { max64 } from "../time";
 
 const RING: i32 = 32;
@@ -77,7 +77,9 @@ export class Axi {
     this.arFree = start + this.cyclePs * n;
     const mem = this.memory(pa, start, bytes, false, controller);
     const beatTime = <i64>beats * this.cyclePs;
-    const end = max64(mem, this.rFree + beatTime);
+    // Beats leave the R channel one per cycle, no earlier than the first data arrives.
+    const firstData = start + (controller >= 0 ? controllerLatency(controller) : this.mmioLatencyPs);
+    const end = max64(mem, max64(firstData, this.rFree) + beatTime);
     this.rFree = end;
     this.rBusyPs += beatTime;
     unchecked((this.rdDone[this.rdIdx] = end));

@@ -3,7 +3,7 @@
 // the first beat only covers up to the next beat-size boundary, so an incrementing burst moves
 // size × len − (addr mod size) bytes; with a fixed address every beat is cut short that way.
 
-import { ramPtr, lastController } from "../dram";
+import { ramPtr, ramRead, ramWrite, lastController } from "../dram";
 import { snoopRead, snoopWrite } from "../hierarchy";
 import { NEVER } from "../time";
 import { Thread, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE, F_LOCKUP } from "./thread";
@@ -21,7 +21,7 @@ const scratch = heap.alloc(4096);
 function readMemory(d: Dmac, pa: u64, n: u32, dst: usize): bool {
   if (d.coherent) return snoopRead(pa, n, dst);
   const p = ramPtr(pa, n);
-  if (p == 0) return false;
+  if (p == 0) return ramRead(pa, n, dst); // crosses a region boundary, or a bus error
   memory.copy(dst, p, n);
   return true;
 }
@@ -29,7 +29,7 @@ function readMemory(d: Dmac, pa: u64, n: u32, dst: usize): bool {
 function writeMemory(d: Dmac, pa: u64, n: u32, src: usize): bool {
   if (d.coherent) return snoopWrite(pa, n, src);
   const p = ramPtr(pa, n);
-  if (p == 0) return false;
+  if (p == 0) return ramWrite(pa, n, src);
   memory.copy(p, src, n);
   return true;
 }
@@ -57,7 +57,10 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     if (!d.coherent && (<u64>sar + bytes) <= 0x100000000) {
       const p = ramPtr(<u64>sar, bytes);
       if (p != 0) th.fifo.push(p, bytes);
-      else ok = false;
+      else {
+        ok = ramRead(<u64>sar, bytes, scratch);
+        if (ok) th.fifo.push(scratch, bytes);
+      }
     } else {
       ok = readMemory(d, <u64>sar, bytes, scratch);
       if (ok) th.fifo.push(scratch, bytes);

@@ -6,7 +6,7 @@
 // before the CPU looks at anything the DMAC could have changed.
 
 import { NEVER, max64 } from "../time";
-import { setLine } from "../irq";
+import { drive } from "../irq";
 import { findRegion, regionKind, regionController, KIND_RAM } from "../dram";
 import { Pl330Config } from "./config";
 import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_KILLING,
@@ -37,6 +37,7 @@ export class Dmac {
   irqLines: StaticArray<i32> = new StaticArray<i32>(32);
   abortLine: i32 = -1;
   abortHigh: bool = false;
+  outLevel: u32 = 0; // irq[e] outputs currently asserted
   issueFree: i64 = 0;
   lastIssued: i32 = MANAGER;
   /** Time of the first interrupt raised since it was last cleared (NEVER if none). */
@@ -109,11 +110,17 @@ export class Dmac {
 
   // ---- interrupts and events (spec §8) ---------------------------------------------------
 
+  /** Drives the irq[e] outputs from INTMIS and irq_abort from the thread states. */
   updateIrqLines(): void {
-    const mis = this.intmis;
-    for (let e = 0; e < 32; e++) {
-      const line = unchecked(this.irqLines[e]);
-      if (line >= 0) setLine(line, ((mis >> e) & 1) != 0);
+    const level = this.intmis;
+    const changed = level ^ this.outLevel;
+    if (changed) {
+      for (let e = 0; e < 32; e++) {
+        if (((changed >> e) & 1) == 0) continue;
+        const line = unchecked(this.irqLines[e]);
+        if (line >= 0) drive(line, ((level >> e) & 1) != 0);
+      }
+      this.outLevel = level;
     }
     let faulting = false;
     for (let i = 0; i <= MANAGER; i++) {
@@ -122,7 +129,7 @@ export class Dmac {
     }
     if (faulting != this.abortHigh) {
       this.abortHigh = faulting;
-      if (this.abortLine >= 0) setLine(this.abortLine, faulting);
+      if (this.abortLine >= 0) drive(this.abortLine, faulting);
     }
   }
 
@@ -133,8 +140,7 @@ export class Dmac {
       this.ris |= bit;
       if ((this.intmis & bit) == 0) {
         this.intmis |= bit;
-        const line = unchecked(this.irqLines[e]);
-        if (line >= 0) setLine(line, true);
+        this.updateIrqLines();
         if (t < this.irqRaisedAt) this.irqRaisedAt = t;
       }
       return;

@@ -1,0 +1,125 @@
+// 32-bit ARM (ARMv7 + PL310) DMA cache maintenance (arch/arm/mm/cache-v7.S, cache-l2x0.c,
+// dma-mapping.c; spec dma-api §2.2 arm32 table). The L1 is maintained by VA; the PL310 outer
+// cache by physical address through its registers, one line per write, then CACHE_SYNC.
+
+import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type Machine } from "../hw/machine.js";
+import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type ArchDmaOps, type DmaDirection } from "./dma-maintenance.js";
+
+const L2X0_CACHE_SYNC = 0x730;
+const L2X0_INV_LINE_PA = 0x770;
+const L2X0_CLEAN_LINE_PA = 0x7b0;
+const L2X0_CLEAN_INV_LINE_PA = 0x7f0;
+
+/** The PL310 outer cache, driven through its ioremapped registers (l2c210_* range ops). */
+export class OuterCache {
+  constructor(
+    private readonly machine: Machine,
+    private readonly base: VirtAddr,
+    private readonly line: number,
+  ) {}
+
+  private opRange(reg: number, start: PhysAddr, end: PhysAddr): void {
+    if (start >= end) return;
+    const n = Math.ceil((end - start) / this.line);
+    this.machine.cpu.writeSeries(this.base + reg, start, this.line, n);
+  }
+
+  private sync(): void {
+    this.machine.cpu.store(this.base + L2X0_CACHE_SYNC, 4, 0);
+  }
+
+  clean_range(start: PhysAddr, end: PhysAddr): void {
+    start -= start % this.line;
+    this.opRange(L2X0_CLEAN_LINE_PA, start, end);
+    this.sync();
+  }
+
+  inv_range(start: PhysAddr, end: PhysAddr): void {
+    const L = this.line;
+    if (start % L) {
+      start -= start % L;
+      this.machine.cpu.store(this.base + L2X0_CLEAN_INV_LINE_PA, 4, start);
+      start += L;
+    }
+    if (end % L) {
+      end -= end % L;
+      this.machine.cpu.store(this.base + L2X0_CLEAN_INV_LINE_PA, 4, end);
+    }
+    this.opRange(L2X0_INV_LINE_PA, start, end);
+    this.sync();
+  }
+
+  flush_range(start: PhysAddr, end: PhysAddr): void {
+    start -= start % this.line;
+    this.opRange(L2X0_CLEAN_INV_LINE_PA, start, end);
+    this.sync();
+  }
+}
+
+export class ArmCache implements ArchDmaOps {
+  private readonly line: number;
+  /** Set once the kernel has found and mapped the PL310 (l2x0_of_init). */
+  outer: OuterCache | null = null;
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly phys_to_virt: (pa: PhysAddr) => VirtAddr,
+  ) {
+    this.line = machine.cpu.lineBytes;
+  }
+
+  v7_dma_clean_range(start: VirtAddr, end: VirtAddr): void {
+    this.machine.cpu.dcache(DC_CLEAN, start, end - start);
+    this.machine.cpu.barrier();
+  }
+
+  v7_dma_flush_range(start: VirtAddr, end: VirtAddr): void {
+    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, end - start);
+    this.machine.cpu.barrier();
+  }
+
+  /** Partial lines at the edges are cleaned and invalidated, the start edge first. */
+  v7_dma_inv_range(start: VirtAddr, end: VirtAddr): void {
+    const L = this.line;
+    const cpu = this.machine.cpu;
+    if (start % L) {
+      start -= start % L;
+      cpu.dcache(DC_CLEAN_INVAL, start, 1);
+      start += L;
+    }
+    if (end % L) {
+      end -= end % L;
+      cpu.dcache(DC_CLEAN_INVAL, end, 1);
+    }
+    if (start < end) cpu.dcache(DC_INVAL, start, end - start);
+    cpu.barrier();
+  }
+
+  /** __dma_page_cpu_to_dev: L1 by VA (dmac_map_area), then the outer cache by PA. */
+  syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    const start = this.phys_to_virt(paddr);
+    if (dir === DMA_FROM_DEVICE) this.v7_dma_inv_range(start, start + size);
+    else this.v7_dma_clean_range(start, start + size);
+    if (this.outer) {
+      if (dir === DMA_FROM_DEVICE) this.outer.inv_range(paddr, paddr + size);
+      else this.outer.clean_range(paddr, paddr + size);
+    }
+  }
+
+  /** __dma_page_dev_to_cpu: the outer cache first, then L1 (dmac_unmap_area). */
+  syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    if (dir === DMA_TO_DEVICE) return;
+    this.outer?.inv_range(paddr, paddr + size);
+    const start = this.phys_to_virt(paddr);
+    this.v7_dma_inv_range(start, start + size);
+  }
+
+  /** __dma_clear_buffer: zero through the kernel alias, then flush L1 and the outer cache. */
+  prepCoherent(paddr: PhysAddr, size: number): void {
+    const start = this.phys_to_virt(paddr);
+    this.machine.cpu.fill(start, 0, size);
+    this.v7_dma_flush_range(start, start + size);
+    this.outer?.flush_range(paddr, paddr + size);
+  }
+}

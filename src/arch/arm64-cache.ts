@@ -1,0 +1,72 @@
+// arm64 D-cache range maintenance to the point of coherency (arch/arm64/mm/cache.S) and the DMA
+// hooks built on it (spec dma-api §2.2, mmu-cache §4.3). Ranges are linear-map VAs.
+
+import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type Machine } from "../hw/machine.js";
+import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import type { KernelVersion } from "../mm/layout.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type ArchDmaOps, type DmaDirection } from "./dma-maintenance.js";
+
+export class Arm64Cache implements ArchDmaOps {
+  private readonly line: number;
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly version: KernelVersion,
+    private readonly phys_to_virt: (pa: PhysAddr) => VirtAddr,
+  ) {
+    this.line = machine.cpu.lineBytes;
+  }
+
+  /** dcache_clean_poc / __dma_clean_area: DC CVAC on every line the range touches, DSB. */
+  dcache_clean_poc(start: VirtAddr, end: VirtAddr): void {
+    this.machine.cpu.dcache(DC_CLEAN, start, end - start);
+    this.machine.cpu.barrier();
+  }
+
+  /** dcache_clean_inval_poc / __dma_flush_area: DC CIVAC on every line, DSB. */
+  dcache_clean_inval_poc(start: VirtAddr, end: VirtAddr): void {
+    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, end - start);
+    this.machine.cpu.barrier();
+  }
+
+  /** dcache_inval_poc / __inval_cache_range: partial lines at either end are cleaned and
+   *  invalidated (never discarded), whole lines in between invalidated. */
+  dcache_inval_poc(start: VirtAddr, end: VirtAddr): void {
+    const L = this.line;
+    const cpu = this.machine.cpu;
+    const mod = (v: number) => ((v % L) + L) % L;
+    if (mod(end)) {
+      end -= mod(end);
+      cpu.dcache(DC_CLEAN_INVAL, end, 1);
+    }
+    if (mod(start)) {
+      start -= mod(start);
+      cpu.dcache(DC_CLEAN_INVAL, start, 1);
+      start += L;
+    } else if (start >= end) {
+      cpu.dcache(DC_INVAL, start, 1); // the loop body runs once before its test
+    }
+    if (start < end) cpu.dcache(DC_INVAL, start, end - start);
+    cpu.barrier();
+  }
+
+  syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    const start = this.phys_to_virt(paddr);
+    // 4.9 __dma_map_area invalidated FROM_DEVICE buffers; since 5.19 every direction is cleaned.
+    if (this.version === "v4.9" && dir === DMA_FROM_DEVICE) this.dcache_inval_poc(start, start + size);
+    else this.dcache_clean_poc(start, start + size);
+  }
+
+  syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    if (dir === DMA_TO_DEVICE) return;
+    const start = this.phys_to_virt(paddr);
+    this.dcache_inval_poc(start, start + size);
+  }
+
+  prepCoherent(paddr: PhysAddr, size: number): void {
+    const start = this.phys_to_virt(paddr);
+    // modern: clean the kernel alias; 4.9 __dma_alloc: flush (clean+invalidate) it.
+    if (this.version === "v4.9") this.dcache_clean_inval_poc(start, start + size);
+    else this.dcache_clean_poc(start, start + size);
+  }
+}

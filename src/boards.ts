@@ -1,0 +1,23 @@
+// The boards dmasim knows by name: a device tree shipped in examples/boards and the machine
+// profile of its SoC.
+
+import { ARM64_A53, ZYNQ_7000, type MachineProfile } from "./hw/profile.js";
+
+export interface BuiltinBoard {
+  dtb: string; // path from the package root
+  profile: MachineProfile;
+  description: string;
+}
+
+export const BOARDS: Record<string, BuiltinBoard> = {
+  "zynq-7000": {
+    dtb: "examples/boards/zynq-7000.dtb",
+    profile: ZYNQ_7000,
+    description: "Zynq-7000: Cortex-A9 + PL310, 512 MiB DDR3, PL330 at 0xf8003000",
+  },
+  "arm64-ref": {
+    dtb: "examples/boards/arm64-ref.dtb",
+    profile: ARM64_A53,
+    description: "arm64 reference: Cortex-A53, 1 GiB at 0x40000000, PL330 at 0xff6e0000",
+  },
+};

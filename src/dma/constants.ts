@@ -1,0 +1,29 @@
+// Constants of the DMA mapping API (include/linux/dma-mapping.h, dma-direction.h; spec
+// dma-api §1). dma_addr_t values are numbers; DMA_MAPPING_ERROR, ~(dma_addr_t)0, is -1 in
+// dmasim's signed address convention (hw/address.ts).
+
+export { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, type DmaDirection } from "../arch/dma-maintenance.js";
+
+export const DMA_MAPPING_ERROR = -1;
+
+export const DMA_ATTR_WRITE_BARRIER = 1 << 0;
+export const DMA_ATTR_WEAK_ORDERING = 1 << 1;
+export const DMA_ATTR_WRITE_COMBINE = 1 << 2;
+export const DMA_ATTR_NON_CONSISTENT = 1 << 3;
+export const DMA_ATTR_NO_KERNEL_MAPPING = 1 << 4;
+export const DMA_ATTR_SKIP_CPU_SYNC = 1 << 5;
+export const DMA_ATTR_FORCE_CONTIGUOUS = 1 << 6;
+export const DMA_ATTR_ALLOC_SINGLE_PAGES = 1 << 7;
+export const DMA_ATTR_NO_WARN = 1 << 8;
+export const DMA_ATTR_PRIVILEGED = 1 << 9;
+
+/** DMA_BIT_MASK(n): n low bits set, as a bigint (64-bit masks do not fit a number). */
+export function DMA_BIT_MASK(n: number): bigint {
+  return n >= 64 ? 0xffffffffffffffffn : (1n << BigInt(n)) - 1n;
+}
+
+export function valid_dma_direction(dir: number): boolean {
+  return dir === 0 || dir === 1 || dir === 2;
+}
+
+export const DIRECTION_NAMES = ["DMA_BIDIRECTIONAL", "DMA_TO_DEVICE", "DMA_FROM_DEVICE", "DMA_NONE"] as const;

@@ -1,0 +1,48 @@
+// Address representation, one rule for the whole code base:
+//
+// - A physical or DMA address is a non-negative number (exact up to 2^53, far beyond any PA).
+// - A virtual address is the *signed* 64-bit value of its bit pattern, held in a number. Kernel
+//   addresses on arm64 have their top bits set, so 0xffffffc000000000 is held as -2^38; with at
+//   most 48 significant bits every such value is exact. ARMv7 addresses are 32-bit and positive.
+// - The silicon receives both as f64 and reinterprets them as u64, so they round-trip exactly.
+// - DMA_MAPPING_ERROR (~(dma_addr_t)0) is therefore -1.
+//
+// Print virtual addresses with formatVirt, which shows them the way Linux does (0xffffffc0…).
+
+export type PhysAddr = number;
+export type VirtAddr = number;
+export type DmaAddr = number;
+
+const TWO64 = 1n << 64n;
+
+/** Accepts a VA as a number (already in the signed form) or as a bigint / unsigned literal
+ *  held in a bigint, and returns the signed-number form. */
+export function toVirt(va: number | bigint): VirtAddr {
+  if (typeof va === "bigint") return Number(BigInt.asIntN(64, va));
+  if (!Number.isSafeInteger(va)) {
+    throw new RangeError(
+      `virtual address ${va} is not exact in a JavaScript number; pass it as a BigInt (e.g. 0xffffffc000200000n)`,
+    );
+  }
+  return va;
+}
+
+/** The unsigned 64-bit value of a VA. */
+export function virtBig(va: VirtAddr): bigint {
+  return va < 0 ? BigInt(va) + TWO64 : BigInt(va);
+}
+
+/** Formats a VA the way Linux prints kernel pointers: 16 hex digits on a 64-bit kernel, 8 on a
+ *  32-bit one. */
+export function formatVirt(va: VirtAddr, bits: 32 | 64 = va < 0 ? 64 : 32): string {
+  const v = virtBig(va);
+  return "0x" + v.toString(16).padStart(bits / 4, "0");
+}
+
+export function formatPhys(pa: PhysAddr, digits = 8): string {
+  return "0x" + pa.toString(16).padStart(digits, "0");
+}
+
+export function hex(n: number, digits = 8): string {
+  return "0x" + (n >>> 0).toString(16).padStart(digits, "0");
+}

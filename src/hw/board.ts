@@ -1,0 +1,158 @@
+// Building the silicon for a board from its device tree, as the SoC integrator wired it: DRAM
+// from the memory nodes, on-chip SRAM, every PL330 with its register window and interrupt
+// wiring, the PL310 outer cache; geometry and timing from the machine profile.
+
+import type { SiliconExports } from "./exports.js";
+import { Machine } from "./machine.js";
+import { periodPs, type MachineProfile, type Pl330Preset } from "./profile.js";
+import type { DeviceTree, DeviceNode } from "../of/node.js";
+import { ofAddressResources, type Resource } from "../of/address.js";
+import { ofIrqResolve } from "../of/irq.js";
+
+export class BoardError extends Error {}
+
+export interface DmacInstance {
+  node: DeviceNode;
+  base: number;
+  size: number;
+  index: number;
+  preset: Pl330Preset;
+}
+
+export interface Board {
+  tree: DeviceTree;
+  profile: MachineProfile;
+  ram: Resource[];
+  sram: Resource[];
+  dmacs: DmacInstance[];
+  outerCache?: Resource;
+}
+
+export interface BoardOptions {
+  /** DRAM size for boards whose memory node is left to the bootloader. */
+  memoryBytes?: number;
+}
+
+const DRAM_CONTROLLER = 0;
+const SRAM_CONTROLLER = 1;
+
+function memoryNodes(tree: DeviceTree): DeviceNode[] {
+  return [...tree.root.walk()].filter((n) => n.string("device_type") === "memory" && n.available);
+}
+
+/** DRAM banks: the memory nodes' reg, or `memoryBytes` at the node's (or the profile's) base. */
+export function dramBanks(tree: DeviceTree, profile: MachineProfile, opts: BoardOptions): Resource[] {
+  const nodes = memoryNodes(tree);
+  let banks = nodes.flatMap((n) => ofAddressResources(n)).filter((r) => r.size > 0);
+  if (opts.memoryBytes !== undefined) {
+    const base = nodes.flatMap((n) => ofAddressResources(n))[0]?.start ?? profile.defaultRamBase;
+    banks = [{ start: base, size: opts.memoryBytes }];
+  }
+  if (banks.length === 0) {
+    throw new BoardError(
+      nodes.length
+        ? `${tree.source}: the memory node has no size (the bootloader fills it on this board); give the DRAM size with --memory SIZE`
+        : `${tree.source}: no memory node (device_type = "memory"); give the DRAM size with --memory SIZE`,
+    );
+  }
+  return banks;
+}
+
+/** The PL330 configuration for a DT node: channel and request counts from the binding, the rest
+ *  from the profile's preset. */
+export function pl330Preset(node: DeviceNode, profile: MachineProfile): Pl330Preset {
+  const p = { ...profile.dmac.preset };
+  const ch = node.u32("#dma-channels") ?? node.u32("dma-channels");
+  const rq = node.u32("#dma-requests") ?? node.u32("dma-requests");
+  if (ch !== undefined && ch >= 1 && ch <= 8) p.channels = ch;
+  if (rq !== undefined && rq <= 32) p.requests = rq;
+  return p;
+}
+
+/** Which irq[e] outputs drive each interrupt of the node. With interrupt-names ("abort",
+ *  "dma0"…) the wiring is explicit; without names the board ORs the event interrupts onto the
+ *  listed lines (event e on line e mod n) and the abort onto the first. */
+function wireDmacIrqs(x: SiliconExports, tree: DeviceTree, d: DmacInstance): void {
+  const irqs = ofIrqResolve(tree, d.node);
+  const names = d.node.strings("interrupt-names");
+  if (irqs.length === 0) return;
+  if (names.length === irqs.length) {
+    irqs.forEach((irq, i) => {
+      const name = names[i];
+      if (name === "abort") x.wirePl330Abort(d.index, irq.line);
+      else {
+        const m = /^dma(\d+)$/.exec(name);
+        if (m) x.wirePl330Irq(d.index, Number(m[1]), irq.line);
+      }
+    });
+    return;
+  }
+  x.wirePl330Abort(d.index, irqs[0].line);
+  for (let e = 0; e < d.preset.events; e++) x.wirePl330Irq(d.index, e, irqs[e % irqs.length].line);
+}
+
+export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+  const cpuPs = 1e6 / profile.cpu.clockMHz;
+  const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
+  x.configureMemController(DRAM_CONTROLLER, profile.dram.latencyNs * 1000, psPerKiB(profile.dram.bandwidthMBps));
+  x.configureMemController(SRAM_CONTROLLER, profile.sram.latencyNs * 1000, psPerKiB(profile.sram.bandwidthMBps));
+  const l2 = profile.l2;
+  x.configureCaches(
+    profile.l1d.sizeBytes, profile.l1d.ways, profile.l1d.lineBytes, profile.l1d.replacement === "lru" ? 0 : 1,
+    l2?.sizeBytes ?? 0, l2?.ways ?? 0, l2?.replacement === "lru" ? 0 : 1,
+    l2 && !l2.outer ? 3 : 1,
+  );
+  x.configureCacheCosts(
+    Math.round(profile.cpu.l1HitCycles * cpuPs), Math.round(profile.cpu.l2HitCycles * cpuPs),
+    Math.round(profile.cpu.maintCycles * cpuPs), profile.cpu.outstandingMisses,
+  );
+  x.configureTlb(Math.max(1, profile.tlb.entries / profile.tlb.ways), profile.tlb.ways, Math.round(profile.cpu.tlbMissCycles * cpuPs));
+  x.configureCpu(Math.round(cpuPs), profile.cpu.mmioNs * 1000, Math.round(profile.cpu.ncIssueCycles * cpuPs),
+    profile.cpu.ncReadBytes, profile.cpu.ncWriteBytes, profile.cpu.writeBufferSlots);
+
+  const ram = dramBanks(tree, profile, opts);
+  for (const bank of ram) {
+    if (x.addRam(bank.start, bank.size, DRAM_CONTROLLER) < 0) {
+      throw new BoardError(
+        `DRAM bank of ${bank.size / 2 ** 20} MiB at 0x${bank.start.toString(16)} does not fit in the emulator's 4 GiB wasm32 memory; use a smaller --memory`,
+      );
+    }
+  }
+  const sram: Resource[] = [];
+  for (const n of tree.compatibleNodes("mmio-sram")) {
+    for (const r of ofAddressResources(n)) {
+      if (x.addRam(r.start, r.size, SRAM_CONTROLLER) < 0) throw new BoardError(`${n.path}: cannot add ${r.size} bytes of SRAM`);
+      sram.push(r);
+    }
+  }
+
+  let outerCache: Resource | undefined;
+  if (l2?.outer) {
+    const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
+    const r = node ? ofAddressResources(node)[0] : undefined;
+    if (r) {
+      x.addPl310(r.start, r.size);
+      outerCache = r;
+    }
+  }
+
+  const dmacs: DmacInstance[] = [];
+  for (const node of tree.compatibleNodes("arm,pl330")) {
+    const r = ofAddressResources(node)[0];
+    if (!r) continue;
+    const preset = pl330Preset(node, profile);
+    const index = x.addPl330(
+      r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,
+      preset.bufferDepth, preset.rdCap, preset.wrCap, preset.rdQueue, preset.wrQueue, preset.icacheLines,
+      preset.icacheLineBytes, preset.revision, 0, 0, 0, periodPs(profile.dmac.axiClockMHz),
+      node.has("dma-coherent") ? 1 : 0, profile.dmac.deviceLatencyNs * 1000,
+    );
+    if (index < 0) throw new BoardError(`${node.path}: too many devices for the emulator's address map`);
+    const d = { node, base: r.start, size: r.size, index, preset };
+    wireDmacIrqs(x, tree, d);
+    dmacs.push(d);
+  }
+
+  const machine = new Machine(x, profile);
+  return { machine, board: { tree, profile, ram, sram, dmacs, outerCache } };
+}

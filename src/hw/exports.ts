@@ -1,0 +1,107 @@
+// The pins of the chip as TypeScript sees them: the wasm module's exports (assembly/index.ts).
+// Addresses are f64: physical addresses are exact below 2^53; 64-bit kernel virtual addresses
+// travel as their signed value (see address.ts). u32 results arrive as signed i32 and must be
+// read with `>>> 0` where the sign matters. A test checks this list against the module.
+
+export interface SiliconExports {
+  readonly memory: WebAssembly.Memory;
+
+  // machine
+  configureMemController(id: number, latencyPs: number, psPerKiB: number): void;
+  addRam(base: number, size: number, controller: number): number;
+  configureCaches(l1Size: number, l1Ways: number, line: number, l1Repl: number,
+    l2Size: number, l2Ways: number, l2Repl: number, pocLevels: number): void;
+  configureCacheCosts(l1HitPs: number, l2HitPs: number, maintPs: number, outstanding: number): void;
+  configureTlb(sets: number, ways: number, missPs: number): void;
+  configureCpu(cyclePs: number, mmioPs: number, ncIssuePs: number, ncReadBytes: number,
+    ncWriteBytes: number, writeSlots: number): void;
+  addPl330(base: number, size: number, channels: number, periph: number, events: number,
+    widthBits: number, depth: number, rdCap: number, wrCap: number, rdQ: number, wrQ: number,
+    icLines: number, icLineBytes: number, revision: number, mgrNs: number, irqNs: number,
+    periphNs: number, cyclePs: number, coherent: number, deviceLatencyPs: number): number;
+  wirePl330Irq(inst: number, event: number, line: number): void;
+  wirePl330Abort(inst: number, line: number): void;
+  addPl310(base: number, size: number): number;
+
+  // time
+  now(): number;
+  waitForInterrupt(limitPs: number): number;
+  advanceTo(t: number): void;
+  nextDeviceEvent(): number;
+
+  // interrupts
+  irqFirstPending(): number;
+  irqLevel(line: number): number;
+  irqSetEnabled(line: number, on: number): void;
+
+  // CPU port
+  cpuLoad(va: number, size: number): number;
+  cpuLoadHigh(): number;
+  cpuStore(va: number, size: number, lo: number, hi: number): void;
+  cpuRead(va: number, len: number, dst: number): number;
+  cpuWrite(va: number, len: number, src: number): number;
+  cpuFill(va: number, byte: number, len: number): number;
+  cpuCopy(dst: number, src: number, len: number): number;
+  cpuStatus(): number;
+  cpuFaultAddress(): number;
+  cpuSpend(ps: number): void;
+  cpuBarrier(): void;
+  cpuMmioWriteSeries(va: number, first: number, step: number, count: number): number;
+  scratch(len: number): number;
+
+  // cache maintenance
+  dcacheRange(op: number, va: number, len: number): number;
+
+  // MMU
+  mmuSetFormat(format: number, vaBits: number): void;
+  mmuSetTtbr(which: number, pa: number): void;
+  mmuSetMair(lo: number, hi: number): void;
+  mmuSetTexRemap(prrr: number, nmrr: number): void;
+  mmuSetDacr(v: number): void;
+  mmuSetAsid(a: number): void;
+  tlbiAll(): void;
+  tlbiVa(va: number): void;
+  tlbiAsid(a: number): void;
+  mmuTranslate(va: number, write: number): number;
+  mmuWalk(va: number): number;
+  mmuLastAttr(): number;
+  mmuFaultKind(): number;
+  mmuFaultLevel(): number;
+
+  // backdoor
+  physRead(pa: number, len: number, dst: number): number;
+  physWrite(pa: number, len: number, src: number): number;
+  cacheLineState(level: number, pa: number): number;
+  stat(id: number): number;
+  pl330Stat(inst: number, id: number): number;
+  pl310LineOps(inst: number): number;
+}
+
+/** Names the module must export (checked by test/hw/exports.test.ts). */
+export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
+  "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
+  "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
+  "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
+  "irqFirstPending", "irqLevel", "irqSetEnabled",
+  "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
+  "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuMmioWriteSeries", "scratch",
+  "dcacheRange",
+  "mmuSetFormat", "mmuSetTtbr", "mmuSetMair", "mmuSetTexRemap", "mmuSetDacr", "mmuSetAsid",
+  "tlbiAll", "tlbiVa", "tlbiAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr", "mmuFaultKind",
+  "mmuFaultLevel",
+  "physRead", "physWrite", "cacheLineState", "stat", "pl330Stat", "pl310LineOps",
+];
+
+// Statistic ids (assembly/index.ts STAT_*).
+export const STAT = {
+  l1Hits: 0, l1Misses: 1, l1Writebacks: 2, l1Evictions: 3,
+  l2Hits: 4, l2Misses: 5, l2Writebacks: 6, l2Evictions: 7,
+  tlbHits: 8, tlbMisses: 9, walks: 10,
+  cpuLoads: 11, cpuStores: 12, cpuBulkBytes: 13,
+  dramRead: 14, dramWritten: 15, dramRequests: 16,
+} as const;
+
+export const PL330_STAT = {
+  instructions: 0, bytesRead: 1, bytesWritten: 2, readBursts: 3, writeBursts: 4,
+  icacheMisses: 5, mfifoPeak: 6, rBusyPs: 7, wBusyPs: 8,
+} as const;

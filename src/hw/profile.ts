@@ -1,0 +1,158 @@
+// Machine profiles: the timing and geometry parameters of a SoC family, in readable units.
+// Figures are from ../shared/spec (geometry, clocks, PL330 configuration) and public
+// measurements where the spec is silent (latencies; see docs/calibration.md). Everything a
+// board's device tree does not say comes from here.
+
+export type Arch = "arm" | "arm64";
+
+export interface CacheSpec {
+  sizeBytes: number;
+  ways: number;
+  lineBytes: number;
+  replacement: "lru" | "random";
+}
+
+export interface Pl330Preset {
+  channels: number;
+  requests: number;
+  events: number;
+  /** MFIFO depth in lines of the bus width (CRD.data_buffer_dep). */
+  bufferDepth: number;
+  dataWidthBits: 32 | 64 | 128;
+  rdCap: number;
+  wrCap: number;
+  rdQueue: number;
+  wrQueue: number;
+  icacheLines: number;
+  icacheLineBytes: number;
+  /** 0 r0p0, 1 r1p0, 2 r1p1, 3 r1p2 */
+  revision: number;
+}
+
+export interface MachineProfile {
+  name: string;
+  arch: Arch;
+  cpu: {
+    clockMHz: number;
+    /** Core cycles for an L1 hit (per access; per line in bulk copies). */
+    l1HitCycles: number;
+    /** Core cycles for a hit in L2. */
+    l2HitCycles: number;
+    /** Core cycles per cache maintenance instruction. */
+    maintCycles: number;
+    /** Line fills a streaming access keeps in flight (miss buffers + prefetch). */
+    outstandingMisses: number;
+    /** Fixed cost of a TLB miss before the descriptor reads. */
+    tlbMissCycles: number;
+    /** A 32-bit access to a device register, round trip. */
+    mmioNs: number;
+    /** Issue cost of each non-cacheable access. */
+    ncIssueCycles: number;
+    /** Bytes per non-cacheable read transaction (LDM/LDP bursts). */
+    ncReadBytes: number;
+    /** Bytes the write buffer merges per non-cacheable write. */
+    ncWriteBytes: number;
+    writeBufferSlots: number;
+  };
+  l1d: CacheSpec;
+  l2?: CacheSpec & {
+    /** An outer cache (PL310) is outside what maintenance by VA reaches. */
+    outer: boolean;
+  };
+  tlb: { entries: number; ways: number };
+  dram: { latencyNs: number; bandwidthMBps: number };
+  sram: { latencyNs: number; bandwidthMBps: number };
+  dmac: {
+    axiClockMHz: number;
+    /** Latency of a DMA access to a device FIFO register. */
+    deviceLatencyNs: number;
+    preset: Pl330Preset;
+  };
+  /** Where RAM starts when a device tree leaves the memory node for the bootloader to fill. */
+  defaultRamBase: number;
+}
+
+/** The Zynq-7000 PS: dual Cortex-A9 at 666.667 MHz (CPU_6x4x), 32 KB 4-way L1D with 32-byte
+ *  lines, PL310 512 KB 8-way, DDR3-1066 x32, PL330 on a 64-bit AXI at CPU_2x = 222.222 MHz. */
+export const ZYNQ_7000: MachineProfile = {
+  name: "zynq-7000",
+  arch: "arm",
+  cpu: {
+    clockMHz: 666.667,
+    l1HitCycles: 2,
+    l2HitCycles: 26,
+    maintCycles: 2,
+    outstandingMisses: 4,
+    tlbMissCycles: 10,
+    mmioNs: 60,
+    ncIssueCycles: 2,
+    ncReadBytes: 32,
+    ncWriteBytes: 32,
+    writeBufferSlots: 4,
+  },
+  l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 32, replacement: "random" },
+  l2: { sizeBytes: 512 * 1024, ways: 8, lineBytes: 32, replacement: "random", outer: true },
+  tlb: { entries: 128, ways: 2 },
+  dram: { latencyNs: 80, bandwidthMBps: 3838 }, // DDR3-1066 x32 = 4264 MB/s peak at ~90 %
+  sram: { latencyNs: 20, bandwidthMBps: 3555 }, // OCM: 64-bit at 444 MHz
+  dmac: {
+    axiClockMHz: 222.222,
+    deviceLatencyNs: 60,
+    preset: {
+      channels: 8, requests: 4, events: 16, bufferDepth: 128, dataWidthBits: 64,
+      rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
+    },
+  },
+  defaultRamBase: 0,
+};
+
+/** A Cortex-A53 (arm64) SoC: 1.2 GHz, 32 KB 4-way L1D and 1 MB 16-way L2 with 64-byte lines
+ *  (the L2 is inside the point of coherency), LPDDR4 x32. */
+export const ARM64_A53: MachineProfile = {
+  name: "arm64",
+  arch: "arm64",
+  cpu: {
+    clockMHz: 1200,
+    l1HitCycles: 3,
+    l2HitCycles: 13,
+    maintCycles: 2,
+    outstandingMisses: 6,
+    tlbMissCycles: 20,
+    mmioNs: 50,
+    ncIssueCycles: 2,
+    ncReadBytes: 64,
+    ncWriteBytes: 64,
+    writeBufferSlots: 6,
+  },
+  l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
+  l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "lru", outer: false },
+  tlb: { entries: 512, ways: 4 },
+  dram: { latencyNs: 90, bandwidthMBps: 7680 },
+  sram: { latencyNs: 20, bandwidthMBps: 6400 },
+  dmac: {
+    axiClockMHz: 200,
+    deviceLatencyNs: 60,
+    preset: {
+      channels: 8, requests: 20, events: 16, bufferDepth: 128, dataWidthBits: 64,
+      rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
+    },
+  },
+  defaultRamBase: 0,
+};
+
+export const PROFILES: Record<string, MachineProfile> = {
+  "zynq-7000": ZYNQ_7000,
+  arm64: ARM64_A53,
+};
+
+/** Picks the profile for a device tree from its CPU and root compatibles. */
+export function profileForTree(compatibles: string[]): MachineProfile {
+  const all = compatibles.join(" ");
+  if (/cortex-a(53|57|72|73|35|55|76)|armv8|aarch64|rk3399|rk33|zynqmp/i.test(all)) return ARM64_A53;
+  return ZYNQ_7000;
+}
+
+/** Picoseconds per cycle of a clock given in MHz, rounded to an integer (222.222 MHz → 4500). */
+export function periodPs(mhz: number): number {
+  return Math.round(1e6 / mhz);
+}

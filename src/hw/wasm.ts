@@ -1,0 +1,56 @@
+// Loading the silicon. The module is compiled once per thread and instantiated once per System,
+// so every System has its own memory, caches and devices. Node reads the file; a browser
+// fetches it. `debug` selects the build with assertions and a source map.
+
+import type { SiliconExports } from "./exports.js";
+import { loadBytes, packageUrl } from "../resources.js";
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+/** URL of a built wasm file. */
+export function wasmUrl(debug = false): URL {
+  return packageUrl(`build/${debug ? "debug" : "release"}/dmasim.wasm`);
+}
+
+async function compile(url: URL): Promise<WebAssembly.Module> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await loadBytes(url);
+  } catch {
+    throw new Error(`dmasim: cannot load ${url.pathname}; run \`npm run build\` first`);
+  }
+  return WebAssembly.compile(bytes as BufferSource);
+}
+
+export class SiliconAbort extends Error {}
+
+export async function instantiateSilicon(options: { debug?: boolean; url?: URL } = {}): Promise<SiliconExports> {
+  const url = options.url ?? wasmUrl(options.debug);
+  const key = url.href;
+  let module = compiled.get(key);
+  if (!module) {
+    module = compile(url);
+    compiled.set(key, module);
+  }
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number) {
+        throw new SiliconAbort(
+          `silicon abort: ${readString(memory, message)} at ${readString(memory, file)}:${line}:${column}`,
+        );
+      },
+    },
+  };
+  const instance = await WebAssembly.instantiate(await module, imports);
+  const exports = instance.exports as unknown as SiliconExports;
+  memory = exports.memory;
+  return exports;
+}
+
+/** Reads an AssemblyScript string (UTF-16, length in the header word before it). */
+function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+  if (!memory || !ptr) return "?";
+  const bytes = new Uint32Array(memory.buffer)[(ptr - 4) >>> 2];
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+}

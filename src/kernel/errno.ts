@@ -1,0 +1,49 @@
+// The kernel's error numbers (include/uapi/asm-generic/errno-base.h, errno.h) and the two ways
+// errors surface to a dmasim user: a KernelError carrying -errno, and a KernelBug for what
+// Linux would BUG() on (e.g. an invalid DMA direction).
+
+export const EPERM = 1;
+export const ENOENT = 2;
+export const EIO = 5;
+export const ENXIO = 6;
+export const EAGAIN = 11;
+export const ENOMEM = 12;
+export const EFAULT = 14;
+export const EBUSY = 16;
+export const ENODEV = 19;
+export const EINVAL = 22;
+export const ENOSPC = 28;
+export const ERANGE = 34;
+export const ENOSYS = 38;
+export const ETIMEDOUT = 110;
+export const EREMOTEIO = 121;
+
+const NAMES: Record<number, string> = {
+  [EPERM]: "EPERM", [ENOENT]: "ENOENT", [EIO]: "EIO", [ENXIO]: "ENXIO", [EAGAIN]: "EAGAIN",
+  [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [ENODEV]: "ENODEV", [EINVAL]: "EINVAL",
+  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [ENOSYS]: "ENOSYS", [ETIMEDOUT]: "ETIMEDOUT",
+  [EREMOTEIO]: "EREMOTEIO",
+};
+
+/** "-ENOMEM" for 12 or -12. */
+export function errnoName(e: number): string {
+  const n = Math.abs(e);
+  return "-" + (NAMES[n] ?? `E${n}`);
+}
+
+export class KernelError extends Error {
+  readonly errno: number;
+  constructor(errno: number, message: string) {
+    super(`${errnoName(errno)}: ${message}`);
+    this.errno = -Math.abs(errno);
+    this.name = "KernelError";
+  }
+}
+
+/** What Linux turns into an oops with "kernel BUG at …". */
+export class KernelBug extends Error {
+  constructor(where: string, message: string) {
+    super(`kernel BUG at ${where}: ${message}`);
+    this.name = "KernelBug";
+  }
+}

@@ -1,0 +1,86 @@
+// Interrupt handling: request_irq/free_irq, the dispatcher the CPU enters when a line is high
+// (handlers run in the order registered, shared lines allowed), tasklets run after hard IRQs,
+// and the per-line counts of /proc/interrupts. A line nobody handles is disabled, as Linux does
+// after "nobody cared".
+
+import type { Machine } from "../hw/machine.js";
+import type { Printk } from "./printk.js";
+import { EBUSY, EINVAL } from "./errno.js";
+
+export const IRQ_NONE = 0;
+export const IRQ_HANDLED = 1;
+export type IrqReturn = typeof IRQ_NONE | typeof IRQ_HANDLED;
+export type IrqHandler = (irq: number, devId: unknown) => IrqReturn;
+
+export const IRQF_SHARED = 0x80;
+
+/** Core cycles for exception entry, GIC acknowledge and return (an estimate; see docs). */
+const IRQ_ENTRY_CYCLES = 400;
+
+interface IrqAction {
+  handler: IrqHandler;
+  flags: number;
+  name: string;
+  devId: unknown;
+}
+
+export class IrqSubsystem {
+  private readonly actions = new Map<number, IrqAction[]>();
+  private readonly counts = new Map<number, number>();
+  private readonly tasklets: (() => void)[] = [];
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly printk: Printk,
+  ) {}
+
+  request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
+    if (irq < 0) return -EINVAL;
+    const list = this.actions.get(irq) ?? [];
+    if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -EBUSY;
+    list.push({ handler, flags, name, devId });
+    this.actions.set(irq, list);
+    this.machine.x.irqSetEnabled(irq, 1);
+    return 0;
+  }
+
+  free_irq(irq: number, devId: unknown): void {
+    const list = (this.actions.get(irq) ?? []).filter((a) => a.devId !== devId);
+    if (list.length) this.actions.set(irq, list);
+    else this.actions.delete(irq);
+  }
+
+  tasklet_schedule(fn: () => void): void {
+    this.tasklets.push(fn);
+  }
+
+  /** Services every pending interrupt, then the tasklets. Returns how many IRQs were taken. */
+  handlePending(): number {
+    let taken = 0;
+    for (let line = this.machine.pendingIrq(); line >= 0; line = this.machine.pendingIrq()) {
+      this.machine.cpu.spend(IRQ_ENTRY_CYCLES);
+      taken++;
+      this.counts.set(line, (this.counts.get(line) ?? 0) + 1);
+      let handled = false;
+      for (const a of this.actions.get(line) ?? []) {
+        if (a.handler(line, a.devId) === IRQ_HANDLED) handled = true;
+      }
+      if (!handled && this.machine.x.irqLevel(line)) {
+        this.printk.err(`irq ${line}: nobody cared; disabling it`);
+        this.machine.x.irqSetEnabled(line, 0);
+      }
+    }
+    this.runTasklets();
+    return taken;
+  }
+
+  runTasklets(): void {
+    while (this.tasklets.length) this.tasklets.shift()!();
+  }
+
+  /** /proc/interrupts */
+  interrupts(): string {
+    const lines = [...this.actions.keys()].sort((a, b) => a - b);
+    return ["           CPU0", ...lines.map((l) => `${String(l).padStart(4)}: ${String(this.counts.get(l) ?? 0).padStart(10)}     GIC  ${this.actions.get(l)!.map((a) => a.name).join(", ")}`)].join("\n");
+  }
+}

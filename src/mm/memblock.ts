@@ -1,0 +1,70 @@
+// Early boot memory (mm/memblock.c): the RAM banks and the ranges reserved before the page
+// allocator exists (kernel image, device tree, the reservation block, early page tables).
+// Allocation is top-down within the banks, as memblock does by default.
+
+import type { PhysAddr } from "../hw/address.js";
+import { PAGE_SIZE } from "./gfp.js";
+
+export interface Range {
+  base: PhysAddr;
+  size: number;
+}
+
+export class Memblock {
+  readonly memory: Range[];
+  readonly reserved: Range[] = [];
+
+  constructor(banks: Range[]) {
+    this.memory = [...banks].sort((a, b) => a.base - b.base);
+  }
+
+  reserve(base: PhysAddr, size: number): void {
+    this.reserved.push({ base, size });
+    this.reserved.sort((a, b) => a.base - b.base);
+  }
+
+  private overlapsReserved(base: number, size: number): Range | undefined {
+    return this.reserved.find((r) => base < r.base + r.size && r.base < base + size);
+  }
+
+  /** memblock_alloc: `size` bytes aligned to `align`, highest address first, below `limit`. */
+  alloc(size: number, align = PAGE_SIZE, limit = Infinity): PhysAddr {
+    for (let b = this.memory.length - 1; b >= 0; b--) {
+      const bank = this.memory[b];
+      let top = Math.min(bank.base + bank.size, limit);
+      while (top - size >= bank.base) {
+        const base = Math.floor((top - size) / align) * align;
+        if (base < bank.base) break;
+        const clash = this.overlapsReserved(base, size);
+        if (!clash) {
+          this.reserve(base, size);
+          return base;
+        }
+        top = clash.base;
+      }
+    }
+    throw new Error(`memblock: cannot allocate ${size} bytes`);
+  }
+
+  /** The free ranges (memory minus reserved), page-aligned, for memblock_free_all. */
+  freeRanges(): Range[] {
+    const out: Range[] = [];
+    for (const bank of this.memory) {
+      let cur = bank.base;
+      const end = bank.base + bank.size;
+      for (const r of this.reserved) {
+        if (r.base + r.size <= cur || r.base >= end) continue;
+        if (r.base > cur) out.push({ base: cur, size: r.base - cur });
+        cur = Math.max(cur, r.base + r.size);
+      }
+      if (cur < end) out.push({ base: cur, size: end - cur });
+    }
+    return out
+      .map((r) => {
+        const b = Math.ceil(r.base / PAGE_SIZE) * PAGE_SIZE;
+        const e = Math.floor((r.base + r.size) / PAGE_SIZE) * PAGE_SIZE;
+        return { base: b, size: e - b };
+      })
+      .filter((r) => r.size > 0);
+  }
+}

@@ -1,0 +1,128 @@
+// VMSAv8-64 kernel page tables, 4 KB granule, 39-bit VA: L1 → L2 → L3 (spec mmu-cache §1).
+// The linear map uses 1 GB / 2 MB blocks; vmalloc-area mappings use L3 pages. Attribute
+// indices and MAIR follow the kernel generation (4.9 or modern, §1.3).
+
+import type { Machine } from "../hw/machine.js";
+import { MMU_V8_4K } from "../hw/machine.js";
+import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import type { KernelLayout } from "./layout.js";
+import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
+
+const MT = {
+  "v4.9": { DEVICE_nGnRnE: 0n, DEVICE_nGnRE: 1n, NORMAL_NC: 3n, NORMAL: 4n, MAIR: 0x0000bbff440c0400n },
+  modern: { NORMAL: 0n, NORMAL_NC: 2n, DEVICE_nGnRnE: 3n, DEVICE_nGnRE: 4n, MAIR: 0x000000040044ffffn },
+} as const;
+
+const PTE_TABLE = 3n;
+const PTE_PAGE = 3n;
+const PMD_BLOCK = 1n;
+const PTE_SH_INNER = 3n << 8n;
+const PTE_AF = 1n << 10n;
+const PTE_RDONLY = 1n << 7n;
+const PTE_DBM = 1n << 51n; // PTE_WRITE
+const PTE_PXN = 1n << 53n;
+const PTE_UXN = 1n << 54n;
+const PTE_DIRTY = 1n << 55n; // software bit
+const OA_MASK = 0x0000fffffffff000n;
+const KERNEL_HIGH = PTE_PXN | PTE_UXN | PTE_DBM | PTE_DIRTY;
+
+const GB = 2 ** 30;
+const MB2 = 2 ** 21;
+
+/** Bits [47:0] of a VA as a non-negative number (exact: below 2^48). */
+function low48(va: VirtAddr): number {
+  const m = 2 ** 48;
+  return ((va % m) + m) % m;
+}
+
+function index(va: VirtAddr, level: number): number {
+  return Math.floor(low48(va) / 2 ** (39 - 9 * level)) % 512;
+}
+
+export class Arm64PageTables implements PageTables {
+  readonly root: PhysAddr;
+  private readonly mt: (typeof MT)["modern" | "v4.9"];
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly mem: TableMemory,
+    private readonly layout: KernelLayout,
+  ) {
+    this.mt = MT[layout.version];
+    this.root = mem.allocTable(4096, 4096);
+  }
+
+  attr(prot: PageProt): bigint {
+    const idx = (i: bigint) => i << 2n;
+    switch (prot) {
+      case "kernel": return idx(this.mt.NORMAL) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
+      case "kernel-ro": return idx(this.mt.NORMAL) | PTE_SH_INNER | PTE_AF | PTE_RDONLY | PTE_PXN | PTE_UXN;
+      case "kernel-nc":
+      case "writecombine": return idx(this.mt.NORMAL_NC) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
+      case "device": return idx(this.mt.DEVICE_nGnRE) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
+    }
+  }
+
+  /** The table at `level` covering va (level 2 or 3), created when missing. */
+  private table(va: VirtAddr, level: number): PhysAddr {
+    let table = this.root;
+    for (let l = 1; l < level; l++) {
+      const slot = table + index(va, l) * 8;
+      const d = this.mem.read64(slot);
+      if ((d & 3n) === PTE_TABLE) {
+        table = Number(d & OA_MASK);
+        continue;
+      }
+      if ((d & 1n) !== 0n) throw new Error(`arm64 pgtable: VA ${va} is inside a block mapping at level ${l}`);
+      const next = this.mem.allocTable(4096, 4096);
+      this.mem.write64(slot, BigInt(next) | PTE_TABLE);
+      table = next;
+    }
+    return table;
+  }
+
+  mapLinear(va: VirtAddr, pa: PhysAddr, size: number): void {
+    let off = 0;
+    const blockAttr = this.attr("kernel") | PMD_BLOCK;
+    while (off < size) {
+      const v = va + off;
+      const p = pa + off;
+      if (low48(v) % GB === 0 && p % GB === 0 && size - off >= GB) {
+        this.mem.write64(this.root + index(v, 1) * 8, BigInt(p) | blockAttr);
+        off += GB;
+      } else if (low48(v) % MB2 === 0 && p % MB2 === 0 && size - off >= MB2) {
+        this.mem.write64(this.table(v, 2) + index(v, 2) * 8, BigInt(p) | blockAttr);
+        off += MB2;
+      } else {
+        this.mapPage(v, p, "kernel");
+        off += 4096;
+      }
+    }
+  }
+
+  mapPage(va: VirtAddr, pa: PhysAddr, prot: PageProt): void {
+    this.mem.write64(this.table(va, 3) + index(va, 3) * 8, BigInt(pa) | this.attr(prot) | PTE_PAGE);
+  }
+
+  unmapPage(va: VirtAddr): void {
+    const l3 = this.table(va, 3);
+    this.mem.write64(l3 + index(va, 3) * 8, 0n);
+  }
+
+  /** arm64 flush_tlb_kernel_range: one TLBI VAAE1IS per page, or VMALLE1IS above 1024 pages. */
+  flushTlbKernelRange(start: VirtAddr, end: VirtAddr): void {
+    const pages = Math.ceil((end - start) / 4096);
+    if (pages > 1024) this.machine.mmu.tlbiAll();
+    else for (let i = 0; i < pages; i++) this.machine.mmu.tlbiVa(start + i * 4096);
+    this.machine.cpu.barrier();
+  }
+
+  enable(): void {
+    const mmu = this.machine.mmu;
+    mmu.setMair(this.mt.MAIR);
+    mmu.setTtbr(1, this.root);
+    mmu.setTtbr(0, this.root);
+    mmu.setFormat(MMU_V8_4K, this.layout.vaBits);
+    mmu.tlbiAll();
+  }
+}

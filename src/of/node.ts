@@ -1,0 +1,148 @@
+// A device-tree node: its name, properties (raw big-endian bytes, as in the blob) and children,
+// with the typed accessors drivers use (of_property_read_u32 and friends).
+
+export class DtError extends Error {}
+
+export class DeviceNode {
+  readonly properties = new Map<string, Uint8Array>();
+  readonly children: DeviceNode[] = [];
+  /** Labels given in .dts source (empty for nodes read from a .dtb). */
+  readonly labels: string[] = [];
+
+  constructor(
+    /** Full node name, e.g. "dma-controller@f8003000" ("" for the root). */
+    public name: string,
+    public parent: DeviceNode | null = null,
+  ) {}
+
+  /** Name without the unit address. */
+  get baseName(): string {
+    const at = this.name.indexOf("@");
+    return at < 0 ? this.name : this.name.slice(0, at);
+  }
+
+  get unitAddress(): string {
+    const at = this.name.indexOf("@");
+    return at < 0 ? "" : this.name.slice(at + 1);
+  }
+
+  get path(): string {
+    if (!this.parent) return "/";
+    const up = this.parent.path;
+    return (up === "/" ? "" : up) + "/" + this.name;
+  }
+
+  has(name: string): boolean {
+    return this.properties.has(name);
+  }
+
+  prop(name: string): Uint8Array | undefined {
+    return this.properties.get(name);
+  }
+
+  /** All 32-bit big-endian cells of a property ([] if absent). */
+  cells(name: string): number[] {
+    const p = this.properties.get(name);
+    if (!p) return [];
+    if (p.length % 4 !== 0) throw new DtError(`${this.path}: property "${name}" is not a list of 32-bit cells`);
+    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    const out: number[] = [];
+    for (let i = 0; i < p.length; i += 4) out.push(v.getUint32(i));
+    return out;
+  }
+
+  u32(name: string): number | undefined {
+    const c = this.cells(name);
+    return c.length ? c[0] : undefined;
+  }
+
+  /** The strings of a string-list property ([] if absent). */
+  strings(name: string): string[] {
+    const p = this.properties.get(name);
+    if (!p || p.length === 0) return [];
+    const text = new TextDecoder().decode(p[p.length - 1] === 0 ? p.subarray(0, p.length - 1) : p);
+    return text.split("\0");
+  }
+
+  string(name: string): string | undefined {
+    return this.strings(name)[0];
+  }
+
+  get compatible(): string[] {
+    return this.strings("compatible");
+  }
+
+  isCompatible(c: string): boolean {
+    return this.compatible.includes(c);
+  }
+
+  /** status = "okay"/"ok" or absent. */
+  get available(): boolean {
+    const s = this.string("status");
+    return s === undefined || s === "okay" || s === "ok";
+  }
+
+  get phandle(): number | undefined {
+    return this.u32("phandle") ?? this.u32("linux,phandle");
+  }
+
+  child(name: string): DeviceNode | undefined {
+    return this.children.find((c) => c.name === name || (c.baseName === name && !c.unitAddress));
+  }
+
+  /** #address-cells that applies to this node's children (default 2, per the spec). */
+  get addressCells(): number {
+    return this.u32("#address-cells") ?? 2;
+  }
+
+  get sizeCells(): number {
+    return this.u32("#size-cells") ?? 1;
+  }
+
+  *walk(): Generator<DeviceNode> {
+    yield this;
+    for (const c of this.children) yield* c.walk();
+  }
+}
+
+/** A whole tree, with phandle lookup and the memory reservation block of the blob. */
+export class DeviceTree {
+  readonly reservations: { address: number; size: number }[] = [];
+  bootCpu = 0;
+  version = 17;
+  private byPhandle?: Map<number, DeviceNode>;
+
+  constructor(
+    public readonly root: DeviceNode,
+    /** Where the tree came from, for error messages. */
+    public readonly source = "<device tree>",
+  ) {}
+
+  findByPhandle(ph: number): DeviceNode | undefined {
+    if (!this.byPhandle) {
+      this.byPhandle = new Map();
+      for (const n of this.root.walk()) {
+        const p = n.phandle;
+        if (p !== undefined) this.byPhandle.set(p, n);
+      }
+    }
+    return this.byPhandle.get(ph);
+  }
+
+  findByPath(path: string): DeviceNode | undefined {
+    let n: DeviceNode | undefined = this.root;
+    for (const part of path.split("/").filter(Boolean)) {
+      n = n?.child(part);
+      if (!n) return undefined;
+    }
+    return n;
+  }
+
+  *compatibleNodes(c: string): Generator<DeviceNode> {
+    for (const n of this.root.walk()) if (n.isCompatible(c) && n.available) yield n;
+  }
+
+  get model(): string {
+    return this.root.string("model") ?? this.root.compatible[0] ?? "unknown board";
+  }
+}

@@ -1,0 +1,44 @@
+// Measuring a phase of a scenario in simulated time.
+
+import type { System } from "../system.js";
+import { mbPerSec } from "../units.js";
+
+export interface PhaseResult {
+  name: string;
+  bytes: number;
+  timePs: number;
+  cpuCycles: number;
+  mbPerSec: number;
+}
+
+export function measure(system: System, name: string, bytes: number, fn: () => void): PhaseResult {
+  const t0 = system.now();
+  fn();
+  const timePs = system.now() - t0;
+  return {
+    name,
+    bytes,
+    timePs,
+    cpuCycles: Math.round(system.machine.cpuCycles(timePs)),
+    mbPerSec: Math.round(mbPerSec(bytes, timePs) * 10) / 10,
+  };
+}
+
+/** A deterministic byte pattern (never all one value, so misplaced bytes show). */
+export function pattern(len: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(len);
+  let x = (seed * 0x9e3779b1) >>> 0 || 1;
+  for (let i = 0; i < len; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export function countDifferent(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}

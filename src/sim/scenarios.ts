@@ -1,0 +1,18 @@
+// Built-in scenarios: functions of (system, params) returning plain data, so they run the same
+// in-thread and in a worker.
+
+import type { System } from "../system.js";
+import { runDemo } from "./demo.js";
+
+export type ScenarioParams = Record<string, string | number | boolean>;
+export type Scenario = (system: System, params: ScenarioParams) => unknown;
+
+export const SCENARIOS: Record<string, Scenario> = {
+  demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
+};
+
+export function runScenario(system: System, name: string, params: ScenarioParams): unknown {
+  const s = SCENARIOS[name];
+  if (!s) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(", ")})`);
+  return s(system, params);
+}

@@ -1,0 +1,117 @@
+// A System: one SoC (a wasm instance) with a booted kernel, in the calling thread. The same
+// System runs in a worker through worker/remote.ts.
+
+import { instantiateSilicon } from "./hw/wasm.js";
+import { buildBoard, type Board } from "./hw/board.js";
+import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
+import type { Machine } from "./hw/machine.js";
+import { toVirt } from "./hw/address.js";
+import { parseFdt } from "./of/fdt.js";
+import { Kernel, type KernelOptions } from "./kernel/kernel.js";
+import type { PlatformDevice } from "./kernel/device.js";
+import { KernelError, ENODEV } from "./kernel/errno.js";
+import { BOARDS } from "./boards.js";
+import { loadBytes, packageUrl } from "./resources.js";
+import { parseSize } from "./units.js";
+import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
+
+export interface SystemOptions {
+  /** A device tree blob. */
+  dtb?: Uint8Array;
+  /** A built-in board name ("zynq-7000", "arm64-ref"); the default when no dtb is given. */
+  board?: string;
+  /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
+  profile?: string;
+  /** DRAM size for boards whose memory node the bootloader fills ("1G", bytes). */
+  memory?: number | string;
+  /** Kernel generation: "modern" (default) or "v4.9". */
+  kernel?: KernelOptions["version"];
+  /** Run in a worker thread (Node worker_threads or a browser Web Worker). */
+  worker?: boolean;
+  /** Use the debug build of the silicon (assertions on). */
+  debug?: boolean;
+  /** Echo kernel log lines up to this level (3 err … 7 debug) to the console. */
+  printkLevel?: number;
+}
+
+export class SystemError extends Error {}
+
+/** The CPU's timed accesses by kernel virtual address. */
+export interface SystemCpu {
+  read(va: number | bigint, len: number): Uint8Array;
+  write(va: number | bigint, bytes: Uint8Array): void;
+  fill(va: number | bigint, byte: number, len: number): void;
+}
+
+export class System {
+  readonly cpu: SystemCpu;
+
+  constructor(
+    readonly machine: Machine,
+    readonly board: Board,
+    readonly kernel: Kernel,
+  ) {
+    const port = machine.cpu;
+    this.cpu = {
+      read: (va, len) => port.read(toVirt(va), len),
+      write: (va, bytes) => port.write(toVirt(va), bytes),
+      fill: (va, byte, len) => port.fill(toVirt(va), byte, len),
+    };
+  }
+
+  /** Simulated time in picoseconds. */
+  now(): number {
+    return this.machine.now();
+  }
+
+  /** A platform device by its Linux name, e.g. "f8003000.dma-controller". */
+  device(name: string): PlatformDevice {
+    const d = this.kernel.device(name);
+    if (!d) {
+      const known = [...this.kernel.devices.keys()].join(", ");
+      throw new KernelError(ENODEV, `no device "${name}" (this board has: ${known})`);
+    }
+    return d;
+  }
+
+  deviceNames(): string[] {
+    return [...this.kernel.devices.keys()];
+  }
+
+  dmesg(): string {
+    return this.kernel.printk.text();
+  }
+
+  /** Runs a built-in scenario (see sim/scenarios.ts) and returns its plain-data result. */
+  run(scenario: string, params: ScenarioParams = {}): unknown {
+    return runScenario(this, scenario, params);
+  }
+}
+
+/** Boots a System in the calling thread. */
+export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
+  let dtb = options.dtb;
+  let source = "<dtb>";
+  let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
+  if (options.profile && !profile) {
+    throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
+  }
+  if (!dtb) {
+    const name = options.board ?? "zynq-7000";
+    const b = BOARDS[name];
+    if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
+    dtb = await loadBytes(packageUrl(b.dtb));
+    source = b.dtb;
+    profile ??= b.profile;
+  }
+  const tree = parseFdt(dtb, source);
+  profile ??= profileForTree([
+    ...tree.root.compatible,
+    ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
+  ]);
+  const silicon = await instantiateSilicon({ debug: options.debug });
+  const memoryBytes = options.memory === undefined ? undefined : parseSize(options.memory);
+  const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes });
+  const kernel = new Kernel(machine, board, { version: options.kernel, printkLevel: options.printkLevel });
+  return new System(machine, board, kernel);
+}

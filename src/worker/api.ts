@@ -1,0 +1,33 @@
+// What a System offers across a thread boundary: plain-data calls only (numbers, strings,
+// byte arrays), so they survive structured cloning. Driver code that holds device objects runs
+// inside the worker as a scenario.
+
+import type { ScenarioParams } from "../sim/scenarios.js";
+import type { System } from "../system.js";
+
+export interface SystemApi {
+  now(): number;
+  run(scenario: string, params?: ScenarioParams): unknown;
+  deviceNames(): string[];
+  dmesg(): string;
+  cpu: {
+    read(va: number | bigint, len: number): Uint8Array;
+    write(va: number | bigint, bytes: Uint8Array): void;
+    fill(va: number | bigint, byte: number, len: number): void;
+  };
+  kernel: {
+    kmalloc(size: number, gfp: number): number;
+    kfree(va: number): void;
+  };
+}
+
+export function systemApi(s: System): SystemApi {
+  return {
+    now: () => s.now(),
+    run: (scenario, params) => s.run(scenario, params),
+    deviceNames: () => s.deviceNames(),
+    dmesg: () => s.dmesg(),
+    cpu: s.cpu,
+    kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va) },
+  };
+}

@@ -1,0 +1,42 @@
+// The worker side: boots a System on request and serves its SystemApi over comlink.
+
+import * as Comlink from "comlink";
+import { createLocalSystem, type System, type SystemOptions } from "../system.js";
+import { systemApi, type SystemApi } from "./api.js";
+
+let api: SystemApi | undefined;
+let system: System | undefined;
+
+function need(): SystemApi {
+  if (!api) throw new Error("dmasim worker: no System yet (create() first)");
+  return api;
+}
+
+const exposed = {
+  async create(options: SystemOptions): Promise<void> {
+    system = await createLocalSystem({ ...options, worker: false });
+    api = systemApi(system);
+  },
+  now: () => need().now(),
+  run: (scenario: string, params?: Record<string, string | number | boolean>) => need().run(scenario, params),
+  deviceNames: () => need().deviceNames(),
+  dmesg: () => need().dmesg(),
+  cpu: {
+    read: (va: number | bigint, len: number) => need().cpu.read(va, len),
+    write: (va: number | bigint, bytes: Uint8Array) => need().cpu.write(va, bytes),
+    fill: (va: number | bigint, byte: number, len: number) => need().cpu.fill(va, byte, len),
+  },
+  kernel: {
+    kmalloc: (size: number, gfp: number) => need().kernel.kmalloc(size, gfp),
+    kfree: (va: number) => need().kernel.kfree(va),
+  },
+};
+
+const isNode = typeof process !== "undefined" && !!process.versions?.node;
+if (isNode) {
+  const { parentPort } = await import("node:worker_threads");
+  const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
+  if (parentPort) Comlink.expose(exposed, nodeEndpoint(parentPort));
+} else {
+  Comlink.expose(exposed);
+}
