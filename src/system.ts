@@ -18,6 +18,8 @@ import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
 export interface SystemOptions {
   /** A device tree blob. */
   dtb?: Uint8Array;
+  /** Where the blob came from, for error messages (a file name). */
+  dtbName?: string;
   /** A built-in board name ("zynq-7000", "arm64-ref"); the default when no dtb is given. */
   board?: string;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
@@ -91,7 +93,7 @@ export class System {
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
   let dtb = options.dtb;
-  let source = "<dtb>";
+  let source = options.dtbName ?? "<dtb>";
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
   if (options.profile && !profile) {
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);

@@ -26,12 +26,12 @@ export function parseFdt(bytes: Uint8Array, source = "<dtb>"): DeviceTree {
   const fail = (offset: number, message: string): never => {
     throw new FdtError(source, offset, message);
   };
-  if (bytes.length < 40) fail(0, `only ${bytes.length} bytes: too short to be a device tree blob`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
+  const magic = bytes.length >= 4 ? view.getUint32(0) : 0;
   if (magic !== FDT_MAGIC) {
     fail(0, `bad magic 0x${magic.toString(16).padStart(8, "0")} (expected 0xd00dfeed): not a device tree blob`);
   }
+  if (bytes.length < 40) fail(0, `only ${bytes.length} bytes: too short for a device tree header`);
   const totalSize = view.getUint32(4);
   const offStruct = view.getUint32(8);
   const offStrings = view.getUint32(12);

@@ -1,0 +1,52 @@
+// A small argv parser: positionals, `--flag`, `--key value`, `--key=value`, and repeatable keys.
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Map<string, string[]>;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<string, string[]>();
+  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      if (eq > 0) add(a.slice(2, eq), a.slice(eq + 1));
+      else if (booleans.includes(a.slice(2))) add(a.slice(2), "true");
+      else {
+        const v = argv[i + 1];
+        if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+        add(a.slice(2), v);
+        i++;
+      }
+    } else if (a.startsWith("-") && a.length === 2 && a !== "-") {
+      const map: Record<string, string> = { o: "out", O: "format", h: "help", j: "json" };
+      const k = map[a[1]];
+      if (!k) throw new UsageError(`unknown option ${a}`);
+      if (["help", "json"].includes(k)) add(k, "true");
+      else {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${a} needs a value`);
+        add(k, v);
+      }
+    } else positionals.push(a);
+  }
+  return { positionals, flags };
+}
+
+export function flag(a: ParsedArgs, name: string): string | undefined {
+  const v = a.flags.get(name);
+  return v?.[v.length - 1];
+}
+
+export function has(a: ParsedArgs, name: string): boolean {
+  return a.flags.has(name);
+}

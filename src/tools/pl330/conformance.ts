@@ -1,0 +1,170 @@
+// Runs PL330 conformance cases exactly as ../shared/conformance/pl330/README.md describes:
+// load memory and program, optional INTEN write, DMAGO through the debug interface on the
+// manager, poll the channel to Stopped/Faulting (or until nothing can progress), apply post_ops
+// with a poll after each, then compare registers, snapshots and memory. Cases marked `quirk`
+// record where the reference model (QEMU) is believed to differ from the TRM; dmasim follows the
+// TRM there, and such a case counts when its divergence is documented (DIVERGENCES).
+
+import { bareZynq, DMAC_BASE } from "./bare-zynq.js";
+import type { Machine } from "../../hw/machine.js";
+import { DIVERGENCES } from "./divergences.js";
+
+export interface ConformanceCase {
+  name: string;
+  description?: string;
+  channel: number;
+  ns: number;
+  inten: number | null;
+  memory_init: { addr: number; hex: string }[];
+  program_addr: number;
+  program_hex: string;
+  dump: { addr: number; len: number }[];
+  post_ops?: ({ op: "dbg"; dbginst0: number; dbginst1: number } | { op: "write"; offset: number; value: number })[];
+  max_polls?: number;
+  quirk?: string;
+  expect: {
+    state: string;
+    regs: Record<string, number>;
+    steps: Record<string, number>[];
+    memory: { addr: number; hex: string }[];
+  };
+}
+
+export interface CaseOutcome {
+  name: string;
+  status: "pass" | "fail" | "divergence";
+  /** What differed (fail), or the documented reason (divergence). */
+  detail: string[];
+}
+
+const REG = {
+  DSR: 0x000, DPC: 0x004, INTEN: 0x020, INT_EVENT_RIS: 0x024, INTMIS: 0x028, FSRD: 0x030, FSRC: 0x034,
+  FTRD: 0x038, DBGSTATUS: 0xd00,
+} as const;
+
+const STATE_NAMES: Record<number, string> = {
+  0: "Stopped", 1: "Executing", 2: "Cache miss", 3: "Updating PC", 4: "Waiting for event", 5: "At barrier",
+  7: "Waiting for peripheral", 8: "Killing", 9: "Completing", 14: "Faulting completing", 15: "Faulting",
+};
+
+const hexBytes = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+/** Simulated time a poll may wait for a thread that keeps executing (a forever loop). */
+const POLL_LIMIT_PS = 100e9;
+
+class Harness {
+  constructor(readonly m: Machine, readonly ch: number) {}
+
+  r(off: number): number {
+    return this.m.cpu.load(DMAC_BASE + off, 4);
+  }
+
+  w(off: number, v: number): void {
+    this.m.cpu.store(DMAC_BASE + off, 4, v >>> 0);
+  }
+
+  channelRegs(): Record<string, number> {
+    const c = this.ch;
+    return {
+      CSR: this.r(0x100 + 8 * c), CPC: this.r(0x104 + 8 * c), SAR: this.r(0x400 + 0x20 * c),
+      DAR: this.r(0x404 + 0x20 * c), CCR: this.r(0x408 + 0x20 * c), LC0: this.r(0x40c + 0x20 * c),
+      LC1: this.r(0x410 + 0x20 * c), FTR: this.r(0x40 + 4 * c),
+    };
+  }
+
+  snapshot(timedOut: boolean, polls: number): Record<string, number> {
+    const c = this.ch;
+    return {
+      CSR: this.r(0x100 + 8 * c), CPC: this.r(0x104 + 8 * c), FTR: this.r(0x40 + 4 * c), DSR: this.r(REG.DSR),
+      FSRD: this.r(REG.FSRD), FTRD: this.r(REG.FTRD), FSRC: this.r(REG.FSRC),
+      INT_EVENT_RIS: this.r(REG.INT_EVENT_RIS), INTMIS: this.r(REG.INTMIS), polls, poll_timeout: timedOut ? 1 : 0,
+    };
+  }
+
+  debug(inst0: number, inst1: number): void {
+    while (this.r(REG.DBGSTATUS) & 1);
+    this.w(0xd08, inst0);
+    this.w(0xd0c, inst1);
+    this.w(0xd04, 0);
+    while (this.r(REG.DBGSTATUS) & 1);
+  }
+
+  /** Polls CSR until Stopped or Faulting, or until no thread can make progress. */
+  poll(maxPolls: number): Record<string, number> {
+    const limit = this.m.now() + POLL_LIMIT_PS;
+    let polls = 0;
+    while (true) {
+      polls++;
+      const s = this.r(0x100 + 8 * this.ch) & 0xf;
+      if (s === 0 || s === 15) return this.snapshot(false, polls);
+      const next = this.m.x.nextDeviceEvent();
+      if (next < 0 || this.m.now() >= limit) return this.snapshot(true, Math.max(polls, maxPolls));
+      if (next > this.m.now()) this.m.idleUntil(next);
+    }
+  }
+}
+
+function compare(what: string, got: Record<string, number>, want: Record<string, number>, out: string[]): void {
+  for (const [k, v] of Object.entries(want)) {
+    if (k === "polls") continue;
+    if (got[k] !== v) out.push(`${what}.${k}: got 0x${(got[k] >>> 0).toString(16)}, expected 0x${(v >>> 0).toString(16)}`);
+  }
+}
+
+export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
+  const m = await bareZynq();
+  const h = new Harness(m, c.channel);
+  for (const init of c.memory_init) m.backdoor.write(init.addr, hexBytes(init.hex));
+  m.backdoor.write(c.program_addr, hexBytes(c.program_hex));
+  if (c.inten !== null && c.inten !== undefined) h.w(REG.INTEN, c.inten);
+  h.debug((c.channel << 24) | ((0xa0 | (c.ns << 1)) << 16), c.program_addr);
+  const maxPolls = c.max_polls ?? 1000;
+  const steps = [h.poll(maxPolls)];
+  for (const op of c.post_ops ?? []) {
+    if (op.op === "dbg") h.debug(op.dbginst0, op.dbginst1);
+    else h.w(op.offset, op.value);
+    steps.push(h.poll(maxPolls));
+  }
+  const diffs: string[] = [];
+  const regs: Record<string, number> = {
+    ...h.channelRegs(),
+    DSR: h.r(REG.DSR), DPC: h.r(REG.DPC), FSRD: h.r(REG.FSRD), FSRC: h.r(REG.FSRC), FTRD: h.r(REG.FTRD),
+    INTEN: h.r(REG.INTEN), INT_EVENT_RIS: h.r(REG.INT_EVENT_RIS), INTMIS: h.r(REG.INTMIS), DBGSTATUS: h.r(REG.DBGSTATUS),
+  };
+  const state = STATE_NAMES[regs.CSR & 0xf] ?? `state ${regs.CSR & 0xf}`;
+  if (state !== c.expect.state) diffs.push(`state: got ${state}, expected ${c.expect.state}`);
+  compare("regs", regs, c.expect.regs, diffs);
+  c.expect.steps.forEach((want, i) => {
+    if (!steps[i]) diffs.push(`steps[${i}]: missing`);
+    else compare(`steps[${i}]`, steps[i], want, diffs);
+  });
+  c.expect.memory.forEach((want, i) => {
+    const got = toHex(m.backdoor.read(want.addr, want.hex.length / 2));
+    if (got !== want.hex) {
+      const at = [...got].findIndex((ch, j) => ch !== want.hex[j]) >> 1;
+      diffs.push(`memory[${i}] @0x${(want.addr + at).toString(16)}: got ${got.slice(2 * at, 2 * at + 16)}…, expected ${want.hex.slice(2 * at, 2 * at + 16)}…`);
+    }
+  });
+  if (!diffs.length) return { name: c.name, status: "pass", detail: [] };
+  if (c.quirk && DIVERGENCES[c.name]) return { name: c.name, status: "divergence", detail: [DIVERGENCES[c.name]] };
+  return { name: c.name, status: "fail", detail: diffs };
+}
+
+export interface ConformanceSummary {
+  outcomes: CaseOutcome[];
+  passed: number;
+  failed: number;
+  divergences: number;
+}
+
+export async function runCases(cases: ConformanceCase[]): Promise<ConformanceSummary> {
+  const outcomes: CaseOutcome[] = [];
+  for (const c of cases) outcomes.push(await runCase(c));
+  return {
+    outcomes,
+    passed: outcomes.filter((o) => o.status === "pass").length,
+    failed: outcomes.filter((o) => o.status === "fail").length,
+    divergences: outcomes.filter((o) => o.status === "divergence").length,
+  };
+}

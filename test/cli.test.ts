@@ -1,0 +1,58 @@
+// The command line and the package entry point, as a user runs them (from dist/, which
+// `npm test` builds first).
+
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+}
+
+describe("dmasim CLI", () => {
+  it("prints the demo table and the stale-data line", () => {
+    const r = run(["demo", "--size", "256K"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/DMA memcpy/);
+    expect(r.stdout).toMatch(/stale bytes/);
+  });
+
+  it("gives one line, not a stack trace, for a file that is not a DTB", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
+    const f = join(dir, "board.dtb");
+    writeFileSync(f, "not a device tree");
+    const r = run(["demo", "--dtb", f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/board\.dtb: bad magic .* not a device tree blob/);
+  });
+
+  it("gives one line for a tree without a memory node", () => {
+    const r = run(["demo", "--dtb", join(root, "../shared/devicetree/rk3399-rockpro64.dtb")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/memory/);
+  });
+
+  it("rejects unknown commands and options with usage errors", () => {
+    expect(run(["frobnicate"]).stderr).toMatch(/unknown command "frobnicate"/);
+    expect(run(["demo", "--kernel", "2.6"]).stderr).toMatch(/--kernel must be modern or v4.9/);
+  });
+
+  it("imports from a plain Node ESM script by package name", () => {
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
+      import { createSystem, dma_alloc_coherent, dma_map_single, DMA_TO_DEVICE, GFP_KERNEL } from 'dmasim';
+      const s = await createSystem({ board: 'zynq-7000' });
+      const dev = s.device('f8003000.dma-controller');
+      const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL);
+      const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+      console.log(typeof buf.dmaAddr, dma_map_single(dev, va, 4096, DMA_TO_DEVICE) > 0, DMA_TO_DEVICE);
+    `], { encoding: "utf8", cwd: root });
+    expect(out.trim()).toBe("number true 1");
+  });
+});

@@ -1,0 +1,134 @@
+// The DMA mapping API on a non-coherent SoC: where buffers land, what is in the caches after
+// each call, and what a device (reading DRAM beneath the caches) sees.
+
+import { describe, expect, it } from "vitest";
+import { zynq, arm64, ZYNQ_DMAC, ARM64_DMAC } from "../helpers/system.js";
+import {
+  dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
+  dma_sync_single_for_cpu, dma_set_mask_and_coherent, dma_get_required_mask,
+} from "../../src/dma/mapping.js";
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, DMA_BIT_MASK } from "../../src/dma/constants.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { KernelBug } from "../../src/kernel/errno.js";
+import { formatVirt } from "../../src/hw/address.js";
+
+const pat = (n: number, s = 3) => Uint8Array.from({ length: n }, (_, i) => (i * s + 1) & 0xff);
+
+describe("dma_alloc_coherent on a non-coherent device", () => {
+  it("zynq: a zeroed, non-cacheable remap in the vmalloc area of pages from the buddy allocator", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const buf = dma_alloc_coherent(dev, 3000, GFP_KERNEL)!;
+    const mm = s.kernel.mm;
+    expect(buf.cpuAddr).toBeGreaterThanOrEqual(mm.layout.vmallocStart);
+    expect(buf.cpuAddr).toBeLessThan(mm.layout.vmallocEnd);
+    expect(buf.dmaAddr % 4096).toBe(0);
+    const t = s.machine.mmu.translate(buf.cpuAddr);
+    expect(t).toEqual({ pa: buf.dmaAddr, attr: 1 }); // Normal non-cacheable, PA = DMA address
+    expect(s.cpu.read(buf.cpuAddr, 3000)).toEqual(new Uint8Array(3000));
+    // CPU writes go straight to DRAM: a device sees them without any sync.
+    s.cpu.write(buf.cpuAddr, pat(256));
+    expect(s.machine.backdoor.read(buf.dmaAddr, 256)).toEqual(pat(256));
+    // The cacheable linear alias holds no lines of the buffer.
+    const alias = mm.phys_to_virt(buf.dmaAddr);
+    expect(s.machine.mmu.translate(alias)).toMatchObject({ pa: buf.dmaAddr, attr: 0 });
+    for (let off = 0; off < 4096; off += 32) expect(s.machine.backdoor.lineState(1, buf.dmaAddr + off)).toBe(0);
+    const line = formatVirt(buf.cpuAddr, 32) + "-";
+    expect(s.kernel.mm.vmalloc.vmallocinfo(32)).toContain(line);
+    dma_free_coherent(dev, 3000, buf.cpuAddr, buf.dmaAddr);
+    expect(s.kernel.mm.vmalloc.vmallocinfo(32)).not.toContain(line);
+    // The PTEs are gone at once, so the old address now faults.
+    expect(s.machine.mmu.walk(buf.cpuAddr)).toEqual({ fault: 1, level: 2 });
+  });
+
+  it("arm64: the buffer at 0xffffffc0… (modern vmalloc) maps Normal-NC 4 KB pages", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    const buf = dma_alloc_coherent(dev, 8192, GFP_KERNEL)!;
+    expect(formatVirt(buf.cpuAddr)).toMatch(/^0xffffffc0[89a-f]/);
+    expect(s.machine.mmu.translate(buf.cpuAddr + 4096)).toEqual({ pa: buf.dmaAddr + 4096, attr: 1 });
+  });
+});
+
+describe("streaming mappings: cache maintenance by direction", () => {
+  it("DMA_TO_DEVICE cleans: the device sees what the CPU wrote into its caches", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    s.cpu.write(va, pat(4096));
+    const pa = s.kernel.mm.virt_to_phys(va);
+    expect(s.machine.backdoor.read(pa, 64)).not.toEqual(pat(64)); // still dirty in the caches
+    const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, dma)).toBe(0);
+    expect(dma).toBe(pa);
+    expect(s.machine.backdoor.read(pa, 4096)).toEqual(pat(4096));
+    dma_unmap_single(dev, dma, 4096, DMA_TO_DEVICE);
+  });
+
+  it("DMA_FROM_DEVICE: the CPU sees device writes after unmap, stale data before", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    s.cpu.fill(va, 0xaa, 4096);
+    const dma = dma_map_single(dev, va, 4096, DMA_FROM_DEVICE);
+    s.machine.backdoor.write(dma, pat(4096)); // the device writes DRAM
+    // modern arm64 only cleans at map: the lines are still cached, so the CPU would read 0xaa.
+    expect(s.cpu.read(va, 64)).toEqual(new Uint8Array(64).fill(0xaa));
+    dma_unmap_single(dev, dma, 4096, DMA_FROM_DEVICE);
+    expect(s.cpu.read(va, 4096)).toEqual(pat(4096));
+  });
+
+  it("edge lines of an unaligned FROM_DEVICE buffer are cleaned, not discarded", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    s.cpu.fill(va, 0x11, 4096); // neighbour data, dirty in the caches
+    const dma = dma_map_single(dev, va + 8, 100, DMA_FROM_DEVICE);
+    // The partial first line (va .. va+31) was written back: its neighbour bytes reached DRAM.
+    expect(s.machine.backdoor.read(dma - 8, 8)).toEqual(new Uint8Array(8).fill(0x11));
+    dma_unmap_single(dev, dma, 100, DMA_FROM_DEVICE);
+  });
+
+  it("dma_sync_single_for_cpu hands a live mapping back to the CPU", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(1024, GFP_KERNEL);
+    const dma = dma_map_single(dev, va, 1024, DMA_BIDIRECTIONAL);
+    s.cpu.read(va, 1024); // a buggy driver touches the buffer: lines cached again
+    s.machine.backdoor.write(dma, pat(1024, 5));
+    expect(s.cpu.read(va, 1024)).not.toEqual(pat(1024, 5));
+    dma_sync_single_for_cpu(dev, dma, 1024, DMA_BIDIRECTIONAL);
+    expect(s.cpu.read(va, 1024)).toEqual(pat(1024, 5));
+  });
+
+  it("an invalid direction is a kernel BUG", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(64, GFP_KERNEL);
+    expect(() => dma_map_single(dev, va, 64, DMA_NONE)).toThrow(KernelBug);
+    expect(() => dma_map_single(dev, va, 64, 7 as never)).toThrow(/invalid DMA direction 7/);
+  });
+
+  it("a buffer beyond the device's mask fails with DMA_MAPPING_ERROR", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const pa = s.kernel.mm.virt_to_phys(va);
+    dev.dma_mask = BigInt(pa - 1); // a device that cannot reach this buffer
+    const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(dma).toBe(DMA_MAPPING_ERROR);
+    expect(dma_mapping_error(dev, dma)).toBe(-12);
+    expect(s.kernel.printk.grep("overflow").length).toBe(1);
+  });
+});
+
+describe("masks", () => {
+  it("accepts a 32-bit mask and reports the required mask of the RAM", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    expect(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32))).toBe(0);
+    expect(dev.coherent_dma_mask).toBe(0xffffffffn);
+    // RAM ends at 0x7fffffff: the smallest all-ones mask covering it is 31 bits.
+    expect(dma_get_required_mask(dev)).toBe(0x7fffffffn);
+  });
+});

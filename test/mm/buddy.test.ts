@@ -1,0 +1,81 @@
+// Buddy allocator behaviour worked out by hand from mm/page_alloc.c's rules (spec dma-api §7.2).
+
+import { describe, expect, it } from "vitest";
+import { BuddyAllocator, MAX_ORDER } from "../../src/mm/buddy.js";
+import { GFP_KERNEL, GFP_DMA, __GFP_NOWARN, get_order } from "../../src/mm/gfp.js";
+
+function buddy(pages = 1024, start = 0) {
+  const b = new BuddyAllocator([{ name: "Normal", startPfn: start, endPfn: start + pages }]);
+  b.addFreeRange(start, start + pages);
+  return b;
+}
+
+describe("buddy allocator", () => {
+  it("frees boot memory as maximal aligned blocks", () => {
+    const b = buddy(1024 + 3);
+    // 1027 pages from pfn 0: one order-10 block, then 1024..1025 (order 1), 1026 (order 0).
+    expect(b.zones[0].counts[10]).toBe(1);
+    expect(b.zones[0].counts[1]).toBe(1);
+    expect(b.zones[0].counts[0]).toBe(1);
+    expect(b.freePageCount).toBe(1027);
+  });
+
+  it("splits the smallest block that fits, keeping the lower half", () => {
+    const b = buddy(1024);
+    expect(b.allocPages(GFP_KERNEL, 0)).toBe(0);
+    // The order-10 block split down to order 0: one free block at each order 0..9.
+    for (let o = 0; o < 10; o++) expect(b.zones[0].counts[o]).toBe(1);
+    expect(b.allocPages(GFP_KERNEL, 0)).toBe(1);
+    expect(b.allocPages(GFP_KERNEL, 2)).toBe(4);
+    expect(b.allocPages(GFP_KERNEL, 1)).toBe(2);
+  });
+
+  it("returns naturally aligned blocks", () => {
+    const b = buddy(1024);
+    b.allocPages(GFP_KERNEL, 0);
+    expect(b.allocPages(GFP_KERNEL, 3) % 8).toBe(0);
+    expect(b.allocPages(GFP_KERNEL, 5) % 32).toBe(0);
+  });
+
+  it("merges buddies back into the original block", () => {
+    const b = buddy(1024);
+    const p = [b.allocPages(GFP_KERNEL, 0), b.allocPages(GFP_KERNEL, 0), b.allocPages(GFP_KERNEL, 1)];
+    expect(p).toEqual([0, 1, 2]);
+    b.freePages(1, 0);
+    b.freePages(0, 0);
+    b.freePages(2, 1);
+    expect(b.zones[0].counts[10]).toBe(1);
+    expect(b.freePageCount).toBe(1024);
+  });
+
+  it("fails a large order when memory is fragmented although enough pages are free", () => {
+    const b = buddy(64);
+    const pages: number[] = [];
+    for (let i = 0; i < 64; i++) pages.push(b.allocPages(GFP_KERNEL, 0));
+    for (let i = 0; i < 64; i += 2) b.freePages(pages[i], 0);
+    expect(b.freePageCount).toBe(32);
+    expect(b.allocPages(GFP_KERNEL | __GFP_NOWARN, 1)).toBe(-1);
+  });
+
+  it("rejects orders at or above MAX_ORDER and bad frees, with a warning", () => {
+    const b = buddy(1024);
+    const warnings: string[] = [];
+    b.onWarn = (m) => warnings.push(m);
+    expect(b.allocPages(GFP_KERNEL, MAX_ORDER)).toBe(-1);
+    expect(b.freePages(5, 0)).toBe(false);
+    expect(warnings.length).toBe(2);
+    expect(warnings[1]).toMatch(/Bad page state/);
+  });
+
+  it("keeps GFP_DMA requests in ZONE_DMA and lets others fall back to it", () => {
+    const b = new BuddyAllocator([{ name: "DMA", startPfn: 0, endPfn: 16 }, { name: "Normal", startPfn: 16, endPfn: 32 }]);
+    b.addFreeRange(0, 32);
+    expect(b.allocPages(GFP_DMA, 0)).toBeLessThan(16);
+    expect(b.allocPages(GFP_KERNEL, 4)).toBe(16);
+    expect(b.allocPages(GFP_KERNEL, 0)).toBeLessThan(16); // Normal exhausted: falls back to DMA
+  });
+
+  it("computes get_order as the kernel does", () => {
+    expect([1, 4096, 4097, 8192, 8193, 1 << 20].map(get_order)).toEqual([0, 0, 1, 1, 2, 8]);
+  });
+});

@@ -1,0 +1,36 @@
+// The same System in a worker thread gives the same results as in this thread.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+
+describe("System in a worker (Node worker_threads + comlink)", () => {
+  it("runs the demo with identical cycles", async () => {
+    const local = await createSystem({ board: "zynq-7000" });
+    const here = local.run("demo", { size: "256K" });
+    const remote = await createSystem({ board: "zynq-7000", worker: true });
+    try {
+      const there = await remote.run("demo", { size: "256K" });
+      expect(there).toEqual(here);
+      expect(await remote.now()).toBe(local.now());
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it("offers the CPU port and kmalloc across the thread boundary", async () => {
+    const remote = await createSystem({ board: "zynq-7000", worker: true });
+    try {
+      const va = await remote.kernel.kmalloc(4096, GFP_KERNEL);
+      await remote.cpu.write(va, Uint8Array.of(1, 2, 3, 4));
+      expect(await remote.cpu.read(va, 4)).toEqual(Uint8Array.of(1, 2, 3, 4));
+      expect(await remote.deviceNames()).toContain("f8003000.dma-controller");
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it("reports boot errors from the worker", async () => {
+    await expect(createSystem({ worker: true, dtb: new Uint8Array(64) })).rejects.toThrow(/bad magic/);
+  });
+});
