@@ -5,14 +5,23 @@ import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
 import { cpuBenchmarks } from "./cpu.js";
 
-export interface BenchTask {
-  /** tinybench task name */
+export type MetricValue = number | string;
+
+/** A tinybench task and the metrics derived from its mean time per call. */
+export interface TimedTask {
   name: string;
   setup?: () => Promise<void> | void;
   fn: () => void;
-  /** Metrics derived from the task's mean time per call (ms). */
-  metrics: (msPerCall: number) => Record<string, number>;
+  metrics: (msPerCall: number) => Record<string, MetricValue>;
 }
+
+/** A measurement tinybench cannot make: a C anchor run, a one-shot long kernel, a check value. */
+export interface DirectTask {
+  name: string;
+  run: () => Promise<Record<string, MetricValue>> | Record<string, MetricValue>;
+}
+
+export type BenchTask = TimedTask | DirectTask;
 
 export interface BenchOptions {
   timeMs?: number;
@@ -24,11 +33,15 @@ export async function allTasks(): Promise<BenchTask[]> {
   return [...(await pl330Benchmarks()), ...(await cpuBenchmarks())];
 }
 
-export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, number>> {
+export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {
   const tasks = (await allTasks()).filter((t) => !opts.only?.length || opts.only.some((p) => t.name.startsWith(p)));
-  const metrics: Record<string, number> = {};
+  const metrics: Record<string, MetricValue> = {};
   for (const t of tasks) {
     opts.onProgress?.(t.name);
+    if ("run" in t) {
+      Object.assign(metrics, await t.run());
+      continue;
+    }
     await t.setup?.();
     const bench = new Bench({ time: opts.timeMs ?? 1000, warmupTime: 200 });
     bench.add(t.name, t.fn);
@@ -40,9 +53,11 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<str
   return metrics;
 }
 
-export function formatMetrics(m: Record<string, number>): string {
+export function formatMetrics(m: Record<string, MetricValue>): string {
   const w = Math.max(...Object.keys(m).map((k) => k.length));
+  const show = (v: MetricValue) =>
+    typeof v === "string" ? v : v >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(4);
   return Object.entries(m)
-    .map(([k, v]) => `${k.padEnd(w)}  ${v >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(4)}`)
+    .map(([k, v]) => `${k.padEnd(w)}  ${show(v)}`)
     .join("\n");
 }
