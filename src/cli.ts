@@ -4,6 +4,7 @@
 import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
+import { dtCommand } from "./cli/dt.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -13,6 +14,14 @@ commands:
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
+  dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
+                    writing what dtc writes for the same input
+    -O dts|dtb|json output format (default: from -o's extension, else dtb for
+                    .dts input and dts otherwise)
+    -o OUT          output file (default stdout); IN "-" reads stdin
+    -I dts|dtb|json input format, instead of detecting it
+    -V VERSION      FDT version of a blob written (17 default; 16, 3, 2, 1)
+    -i DIR          another directory to search for /include/ and /incbin/ files
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
   help              this text
@@ -23,6 +32,7 @@ ${SYSTEM_USAGE}`;
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
   bench: benchCommand,
+  dt: dtCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help"];
