@@ -5,6 +5,7 @@ import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
 import { dtCommand } from "./cli/dt.js";
+import { catCommand, lsCommand } from "./cli/cat.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -22,17 +23,23 @@ commands:
     -I dts|dtb|json input format, instead of detecting it
     -V VERSION      FDT version of a blob written (17 default; 16, 3, 2, 1)
     -i DIR          another directory to search for /include/ and /incbin/ files
+  cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a
+                    /sys/class/dma/<channel>/<attribute> file
+  ls [PATH]         boot the board and list a /proc or /sys directory
+                    (/sys/class/dma, /sys/bus/platform/devices, …)
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
   help              this text
 
-system options (demo):
+system options (demo, cat, ls):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
   bench: benchCommand,
   dt: dtCommand,
+  cat: catCommand,
+  ls: lsCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help"];

@@ -78,6 +78,14 @@ export class IrqSubsystem {
     while (this.tasklets.length) this.tasklets.shift()!();
   }
 
+  /** Every line with a handler or a count: what /proc/interrupts lists (kernel/proc-interrupts.ts). */
+  lines(): { irq: number; count: number; actions: string[] }[] {
+    const irqs = new Set([...this.actions.keys(), ...this.counts.keys()]);
+    return [...irqs]
+      .sort((a, b) => a - b)
+      .map((irq) => ({ irq, count: this.counts.get(irq) ?? 0, actions: (this.actions.get(irq) ?? []).map((a) => a.name) }));
+  }
+
   /** /proc/interrupts */
   interrupts(): string {
     const lines = [...this.actions.keys()].sort((a, b) => a - b);

@@ -8,8 +8,9 @@ import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 const NODE_CHARS = /^[a-zA-Z0-9,._+*#?@-]+$/;
 const PROP_CHARS = /^[a-zA-Z0-9,._+*#?-]+$/;
 
-/** Where a node came from, for messages (a .dts location); the tree's source by default. */
-export type NodeLocator = (node: DeviceNode) => string;
+/** Where a node (or one of its properties) came from, for messages (a .dts location); the
+ *  tree's source by default. */
+export type NodeLocator = (node: DeviceNode, property?: string) => string;
 
 function cell(p: Uint8Array): number {
   return new DataView(p.buffer, p.byteOffset, 4).getUint32(0);
@@ -22,8 +23,8 @@ function isOneString(p: Uint8Array): boolean {
 /** Runs the checks in dtc's order and throws the first failure. Mutates the tree only to drop
  *  redundant "name" properties, as dtc does. Returns node → phandle for nodes that have one. */
 export function checkTree(tree: DeviceTree, where: NodeLocator = () => tree.source): Map<number, DeviceNode> {
-  const fail = (node: DeviceNode, message: string): never => {
-    throw new DtError(`${where(node)}: ${message} (${node.path})`);
+  const fail = (node: DeviceNode, message: string, property?: string): never => {
+    throw new DtError(`${where(node, property)}: ${message} (${node.path})`);
   };
   const nodes = [...tree.root.walk()];
   for (const node of nodes) {
@@ -39,16 +40,16 @@ export function checkTree(tree: DeviceTree, where: NodeLocator = () => tree.sour
   }
   for (const node of nodes) {
     for (const name of node.properties.keys()) {
-      if (!PROP_CHARS.test(name)) fail(node, `bad character in property name "${name}"`);
+      if (!PROP_CHARS.test(name)) fail(node, `bad character in property name "${name}"`, name);
     }
   }
   for (const node of nodes) {
     const p = node.prop("name");
     if (!p) continue;
-    if (!isOneString(p)) fail(node, `property "name" is not a string`);
+    if (!isOneString(p)) fail(node, `property "name" is not a string`, "name");
     const base = node.baseName;
     const matches = p.length === base.length + 1 && [...base].every((ch, i) => p[i] === (ch.charCodeAt(0) & 0xff));
-    if (!matches) fail(node, `"name" property is incorrect ("${new TextDecoder().decode(p.subarray(0, p.length - 1))}" instead of base node name)`);
+    if (!matches) fail(node, `"name" property is incorrect ("${new TextDecoder().decode(p.subarray(0, p.length - 1))}" instead of base node name)`, "name");
     node.properties.delete("name");
   }
   const byPhandle = new Map<number, DeviceNode>();
@@ -57,9 +58,9 @@ export function checkTree(tree: DeviceTree, where: NodeLocator = () => tree.sour
     for (const name of ["phandle", "linux,phandle"]) {
       const p = node.prop(name);
       if (!p) continue;
-      if (p.length !== 4) fail(node, `bad length (${p.length}) ${name} property`);
+      if (p.length !== 4) fail(node, `bad length (${p.length}) ${name} property`, name);
       const v = cell(p);
-      if (v === 0 || v === 0xffffffff) fail(node, `bad value (0x${v.toString(16)}) in ${name} property`);
+      if (v === 0 || v === 0xffffffff) fail(node, `bad value (0x${v.toString(16)}) in ${name} property`, name);
       if (phandle && v !== phandle) fail(node, `mismatching 'phandle' and 'linux,phandle' properties`);
       phandle = v;
     }

@@ -38,9 +38,10 @@ export function compileDts(text: string | Uint8Array, options: DtsSourceOptions 
   const tree = new DeviceTree(convert(parsed.root, null), name);
   tree.plugin = parsed.plugin;
   for (const r of parsed.reservations) tree.reservations.push(reservation(r.address, r.size, r.labels));
-  checkTree(tree, (n) => {
+  checkTree(tree, (n, property) => {
     const src = where.get(n);
-    return src ? formatLocation(src.loc) : name;
+    const prop = property === undefined ? undefined : src?.liveProps().find((p) => p.name === property);
+    return prop ? formatLocation(prop.loc) : src ? formatLocation(src.loc) : name;
   });
   tree.bootCpu = guessBootCpu(tree);
   return tree;

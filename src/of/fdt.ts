@@ -41,7 +41,8 @@ export function parseFdt(bytes: Uint8Array, source = "<dtb>"): DeviceTree {
     throw new FdtError(source, offset, message);
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = bytes.length >= 4 ? view.getUint32(0) : 0;
+  if (bytes.length < 4) fail(0, bytes.length ? `only ${bytes.length} bytes: not a device tree blob` : "empty file: not a device tree blob");
+  const magic = view.getUint32(0);
   if (magic !== FDT_MAGIC) {
     fail(0, `bad magic 0x${magic.toString(16).padStart(8, "0")} (expected 0xd00dfeed): not a device tree blob`);
   }
