@@ -5,6 +5,7 @@
 import { createSystem } from "../create.js";
 import { UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
+import { writeStdout } from "./stdout.js";
 
 async function withSystem<T>(a: ParsedArgs, use: (s: { readFile(p: string): Promise<string> | string; readdir(p: string): Promise<string[]> | string[] }) => Promise<T>): Promise<T> {
   const options = await systemOptions(a);
@@ -22,7 +23,7 @@ async function withSystem<T>(a: ParsedArgs, use: (s: { readFile(p: string): Prom
 export async function catCommand(a: ParsedArgs): Promise<number> {
   if (!a.positionals.length) throw new UsageError("cat needs a path (e.g. dmasim cat /proc/iomem)");
   await withSystem(a, async (s) => {
-    for (const path of a.positionals) process.stdout.write(await s.readFile(path));
+    for (const path of a.positionals) await writeStdout(await s.readFile(path));
   });
   return 0;
 }
@@ -31,8 +32,8 @@ export async function lsCommand(a: ParsedArgs): Promise<number> {
   const paths = a.positionals.length ? a.positionals : ["/"];
   await withSystem(a, async (s) => {
     for (const path of paths) {
-      if (paths.length > 1) console.log(`${path}:`);
-      console.log((await s.readdir(path)).join("\n"));
+      const entries = (await s.readdir(path)).join("\n");
+      await writeStdout(paths.length > 1 ? `${path}:\n${entries}\n` : `${entries}\n`);
     }
   });
   return 0;

@@ -11,6 +11,7 @@ import { writeFdt } from "../of/fdt-write.js";
 import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
+import { writeStdout } from "./stdout.js";
 
 const FORMATS: TreeFormat[] = ["dts", "dtb", "json"];
 
@@ -55,7 +56,7 @@ export async function dtCommand(a: ParsedArgs): Promise<number> {
   if (inFormat !== "dts") checkTree(tree);
   const outFormat = format(flag(a, "out-format"), "-O") ?? formatByName(out) ?? (inFormat === "dts" ? "dtb" : "dts");
   const data = outFormat === "dtb" ? writeFdt(tree, { version }) : outFormat === "dts" ? writeDts(tree) : writeJson(tree);
-  if (!out || out === "-") process.stdout.write(data);
+  if (!out || out === "-") await writeStdout(data);
   else {
     try {
       writeFileSync(out, data);
