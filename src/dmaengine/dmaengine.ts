@@ -43,13 +43,6 @@ export class DmaEngine {
   ofController(node: DeviceNode): { xlate: OfDmaXlate; device: DmaDevice } | undefined {
     return this.ofControllers.get(node);
   }
-
-  /** /sys/class/dma: one line per channel, "dma0chan0 in_use=0 …". */
-  sysClassDma(): string {
-    return this.devices
-      .flatMap((d) => d.channels.map((c) => `${c.name}  ${d.dev.name}  in_use=${c.client_count}`))
-      .join("\n");
-  }
 }
 
 function claim(chan: DmaChan): number {

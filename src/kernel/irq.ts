@@ -85,10 +85,4 @@ export class IrqSubsystem {
       .sort((a, b) => a - b)
       .map((irq) => ({ irq, count: this.counts.get(irq) ?? 0, actions: (this.actions.get(irq) ?? []).map((a) => a.name) }));
   }
-
-  /** /proc/interrupts */
-  interrupts(): string {
-    const lines = [...this.actions.keys()].sort((a, b) => a - b);
-    return ["           CPU0", ...lines.map((l) => `${String(l).padStart(4)}: ${String(this.counts.get(l) ?? 0).padStart(10)}     GIC  ${this.actions.get(l)!.map((a) => a.name).join(", ")}`)].join("\n");
-  }
 }

@@ -51,11 +51,6 @@ export function gicTranslate(version: 2 | 3, cells: number[]): [number, number] 
   return [base + n, flags & IRQ_TYPE_SENSE_MASK];
 }
 
-/** Interrupt ID of a GIC-style specifier (type, number, flags). */
-export function gicLine(cells: number[]): number {
-  return gicTranslate(3, cells)?.[0] ?? -1;
-}
-
 /** of_irq_find_parent: follow interrupt-parent (or the parent node) to a node with
  *  #interrupt-cells. */
 export function ofIrqFindParent(tree: DeviceTree, child: DeviceNode): DeviceNode | undefined {

@@ -118,15 +118,6 @@ export class DeviceNode {
     return this.children.find((c) => c.name === name || (c.baseName === name && !c.unitAddress));
   }
 
-  /** #address-cells that applies to this node's children (default 2, per the spec). */
-  get addressCells(): number {
-    return this.u32("#address-cells") ?? 2;
-  }
-
-  get sizeCells(): number {
-    return this.u32("#size-cells") ?? 1;
-  }
-
   *walk(): Generator<DeviceNode> {
     yield this;
     for (const c of this.children) yield* c.walk();

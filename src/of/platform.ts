@@ -39,7 +39,12 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       kernel.printk.err(`sysfs: cannot create duplicate filename '/devices/platform/${name}' (${np.path})`);
       return undefined;
     }
-    const resources = ofAddressResources(np);
+    let resources: ReturnType<typeof ofAddressResources> = [];
+    try {
+      resources = ofAddressResources(np);
+    } catch (e) {
+      kernel.printk.warn(`OF: ${(e as Error).message}`);
+    }
     const irqs: number[] = [];
     const types: number[] = [];
     try {
