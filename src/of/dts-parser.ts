@@ -122,13 +122,14 @@ class Parser {
         continue;
       }
       if (this.is(t, "/delete-node/") || this.is(t, "/omit-if-no-ref/")) {
+        const directive = this.is(t, "/delete-node/") ? "/delete-node/" : "/omit-if-no-ref/";
         if (pending.length) this.syntax(t, "&label or &{/path} after a label");
         const ref = this.lex.next("name");
-        if (ref.kind !== "ref") this.syntax(ref, `&label or &{/path} after ${t.kind === "keyword" ? t.text : ""} at the top level`);
-        this.expect("name", ";", `after ${t.kind === "keyword" ? t.text : ""} &reference`);
+        if (ref.kind !== "ref") this.syntax(ref, `&label or &{/path} after ${directive} at the top level`);
+        this.expect("name", ";", `after ${directive} &reference`);
         const target = root && nodeByRef(root, ref.text);
         if (!target) throw new DtsError(ref.loc, `label or path ${ref.text} not found`);
-        if (this.is(t, "/delete-node/")) deleteNode(target);
+        if (directive === "/delete-node/") deleteNode(target);
         else target.omitIfNoRef = true;
         continue;
       }

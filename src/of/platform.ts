@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { PlatformDevice } from "../kernel/device.js";
 import { ENXIO } from "../kernel/errno.js";
 import { IORESOURCE_MEM } from "../kernel/resource.js";
-import type { DeviceNode, DeviceTree } from "./node.js";
+import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
 import { isGic, ofIrqResolve } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
@@ -31,20 +31,27 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
   for (const n of tree.root.walk()) if (takenEarly(n) && n.available) populated.add(n);
   const names = new Set(kernel.devices.keys());
 
+  /** of_platform_device_create_pdata / of_amba_device_create for one node. A node whose
+   *  properties cannot be read gets no device, with the reason in the log. */
   const create = (np: DeviceNode): PlatformDevice | undefined => {
     if (!np.available || populated.has(np)) return undefined;
     populated.add(np);
+    try {
+      return createDevice(np);
+    } catch (e) {
+      if (!(e instanceof DtError)) throw e;
+      kernel.printk.err(`OF: ${np.path}: no device: ${e.message}`);
+      return undefined;
+    }
+  };
+
+  const createDevice = (np: DeviceNode): PlatformDevice | undefined => {
     const name = ofDeviceMakeBusId(np);
     if (names.has(name)) {
       kernel.printk.err(`sysfs: cannot create duplicate filename '/devices/platform/${name}' (${np.path})`);
       return undefined;
     }
-    let resources: ReturnType<typeof ofAddressResources> = [];
-    try {
-      resources = ofAddressResources(np);
-    } catch (e) {
-      kernel.printk.warn(`OF: ${(e as Error).message}`);
-    }
+    const resources = ofAddressResources(np);
     const irqs: number[] = [];
     const types: number[] = [];
     try {
@@ -54,7 +61,8 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         types.push(spec.type);
       }
     } catch (e) {
-      kernel.printk.warn(`OF: ${(e as Error).message}`);
+      if (!(e instanceof DtError)) throw e;
+      kernel.printk.warn(`OF: ${e.message}`);
     }
     const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
     if (np.isCompatible("arm,primecell")) {

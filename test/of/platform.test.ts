@@ -157,4 +157,20 @@ describe("of_platform_populate", async () => {
     expect(s.device("f8003000.dma-controller").driverName).toBe("dma-pl330");
     expect(s.device("e0002000.leaf").driverName).toBeUndefined();
   });
+
+  it("boots past devices whose properties cannot be read, logging why", async () => {
+    const broken = BOARD.replace(
+      "twin@e0003000 { compatible = \"test,twin\"; reg = <0xe0003000 0x10>; };\n\t};",
+      `twin@e0003000 { compatible = "test,twin"; reg = <0xe0003000 0x10>; };
+		badreg@e0004000 { compatible = "test,badreg"; reg = <0xe0004000>; };
+		badirq@e0005000 { compatible = "test,badirq"; reg = <0xe0005000 0x10>; interrupts = <0 1>; };
+	};`,
+    );
+    const b = await createSystem({ dts: broken });
+    expect(b.deviceNames()).not.toContain("e0004000.badreg");
+    expect(b.dmesg()).toMatch(/OF: \/amba\/badreg@e0004000: no device: \/amba\/badreg@e0004000: "reg" has 1 cells, not a multiple of #address-cells \+ #size-cells = 2/);
+    // A bad interrupt costs the interrupts, not the device.
+    expect(b.device("e0005000.badirq").irqs).toEqual([]);
+    expect(b.dmesg()).toMatch(/OF: \/amba\/badirq@e0005000: "interrupts" has 2 cells, not a multiple of #interrupt-cells = 3/);
+  });
 });
