@@ -4,6 +4,8 @@
 import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
+import { dtCommand } from "./cli/dt.js";
+import { catCommand, lsCommand } from "./cli/cat.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -13,16 +15,31 @@ commands:
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
+  dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
+                    writing what dtc writes for the same input
+    -O dts|dtb|json output format (default: from -o's extension, else dtb for
+                    .dts input and dts otherwise)
+    -o OUT          output file (default stdout); IN "-" reads stdin
+    -I dts|dtb|json input format, instead of detecting it
+    -V VERSION      FDT version of a blob written (17 default; 16, 3, 2, 1)
+    -i DIR          another directory to search for /include/ and /incbin/ files
+  cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a
+                    /sys/class/dma/<channel>/<attribute> file
+  ls [PATH]         boot the board and list a /proc or /sys directory
+                    (/sys/class/dma, /sys/bus/platform/devices, …)
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
   help              this text
 
-system options (demo):
+system options (demo, cat, ls):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
   bench: benchCommand,
+  dt: dtCommand,
+  cat: catCommand,
+  ls: lsCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help"];

@@ -6,7 +6,13 @@ import { buildBoard, type Board } from "./hw/board.js";
 import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
 import { toVirt } from "./hw/address.js";
-import { parseFdt } from "./of/fdt.js";
+import { readDeviceTree, hostFileReader } from "./of/load.js";
+import { compileDts } from "./of/dts.js";
+import type { DeviceTree } from "./of/node.js";
+import type { IomemEntry } from "./kernel/resource.js";
+import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js";
+import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
+import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV } from "./kernel/errno.js";
@@ -16,10 +22,15 @@ import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
 
 export interface SystemOptions {
-  /** A device tree blob. */
+  /** A device tree blob (or .dts source / dmasim JSON as bytes: the content tells). */
   dtb?: Uint8Array;
   /** Where the blob came from, for error messages (a file name). */
   dtbName?: string;
+  /** Device tree source text, compiled as dtc compiles it. `/include/` and `/incbin/` read
+   *  files relative to `dtsName` where the host has a file system (Node). */
+  dts?: string;
+  /** Where the source came from (a file name), for error messages and includes. */
+  dtsName?: string;
   /** A built-in board name ("zynq-7000", "arm64-ref"); the default when no dtb is given. */
   board?: string;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
@@ -80,6 +91,32 @@ export class System {
     return [...this.kernel.devices.keys()];
   }
 
+  /** /proc/iomem as data: System RAM and the device ranges claimed, nested. */
+  iomem(): IomemEntry[] {
+    return this.kernel.iomem.entries();
+  }
+
+  /** /proc/interrupts as data. */
+  interrupts(): InterruptLine[] {
+    return interruptLines(this.kernel);
+  }
+
+  /** /sys/class/dma as data: one entry per dmaengine channel (dma0chan0 …). */
+  dmaChannels(): DmaChannelInfo[] {
+    return sysClassDma(this.kernel);
+  }
+
+  /** A /proc or /sys file as `cat` shows it ("/proc/iomem", "/proc/interrupts",
+   *  "/sys/class/dma/dma0chan0/in_use"); a KernelError (-ENOENT…) for anything else. */
+  readFile(path: string): string {
+    return readFile(this.kernel, path);
+  }
+
+  /** A /proc or /sys directory's entries ("/sys/class/dma", "/sys/bus/platform/devices"). */
+  readdir(path: string): string[] {
+    return readdir(this.kernel, path);
+  }
+
   dmesg(): string {
     return this.kernel.printk.text();
   }
@@ -92,21 +129,27 @@ export class System {
 
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
-  let dtb = options.dtb;
-  let source = options.dtbName ?? "<dtb>";
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
   if (options.profile && !profile) {
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
   }
-  if (!dtb) {
-    const name = options.board ?? "zynq-7000";
-    const b = BOARDS[name];
-    if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
-    dtb = await loadBytes(packageUrl(b.dtb));
-    source = b.dtb;
-    profile ??= b.profile;
+  let tree: DeviceTree;
+  if (options.dts !== undefined) {
+    tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader() });
+  } else {
+    let dtb = options.dtb;
+    let source = options.dtbName ?? "<dtb>";
+    if (!dtb) {
+      const name = options.board ?? "zynq-7000";
+      const b = BOARDS[name];
+      if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
+      dtb = await loadBytes(packageUrl(b.dtb));
+      source = b.dtb;
+      profile ??= b.profile;
+    }
+    tree = readDeviceTree(dtb, { name: source, readFile: hostFileReader() }).tree;
   }
-  const tree = parseFdt(dtb, source);
+  if (tree.plugin) throw new SystemError(`${tree.source}: an overlay (/plugin/) is not a board; apply it to its base tree first`);
   profile ??= profileForTree([
     ...tree.root.compatible,
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),

@@ -28,7 +28,8 @@ export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
         i++;
       }
     } else if (a.startsWith("-") && a.length === 2 && a !== "-") {
-      const map: Record<string, string> = { o: "out", O: "format", h: "help", j: "json" };
+      // dtc's short options for `dmasim dt`, under dtc's long names.
+      const map: Record<string, string> = { o: "out", O: "out-format", I: "in-format", V: "out-version", i: "include", h: "help", j: "json" };
       const k = map[a[1]];
       if (!k) throw new UsageError(`unknown option ${a}`);
       if (["help", "json"].includes(k)) add(k, "true");

@@ -1,12 +1,16 @@
-// The options every command that boots a System shares: --board, --dtb, --memory, --kernel,
-// --profile, --worker.
+// The options every command that boots a System shares: --board, --dtb, --dts, --memory,
+// --kernel, --profile, --worker.
 
-import { readFile } from "node:fs/promises";
 import type { SystemOptions } from "../system.js";
+import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
+import { writeFdt } from "../of/fdt-write.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { readInput } from "./dt.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref); default zynq-7000
-  --dtb FILE        boot this device tree blob instead
+  --dtb FILE        boot this device tree instead (a blob, or .dts source: the
+                    content tells)
+  --dts FILE        boot this .dts source (/include/ files are read from its directory)
   --memory SIZE     DRAM size when the tree leaves it to the bootloader (e.g. 1G)
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
@@ -15,13 +19,17 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
 export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   const o: SystemOptions = {};
   const dtb = flag(a, "dtb");
-  if (dtb) {
-    try {
-      o.dtb = new Uint8Array(await readFile(dtb));
-      o.dtbName = dtb;
-    } catch (e) {
-      throw new UsageError(`cannot read ${dtb}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+  const dts = flag(a, "dts");
+  if (dtb && dts) throw new UsageError("give --dtb or --dts, not both");
+  const file = dtb ?? dts;
+  if (file) {
+    const bytes = readInput(file);
+    o.dtbName = file;
+    // Source is compiled here, where its /include/ files can be read, and handed on as a blob
+    // (which also crosses into a worker).
+    if (dts || detectFormat(bytes) !== "dtb") {
+      o.dtb = writeFdt(readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader() }).tree);
+    } else o.dtb = bytes;
   }
   o.board = flag(a, "board");
   o.memory = flag(a, "memory");

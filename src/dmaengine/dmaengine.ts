@@ -7,6 +7,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { KernelError, EBUSY, ENODEV, EINVAL, ETIMEDOUT } from "../kernel/errno.js";
 import type { DmaAddr } from "../hw/address.js";
 import type { DeviceNode } from "../of/node.js";
+import { of_dma_request_specs } from "../of/dma.js";
 import {
   DmaChan, DmaDevice, DMA_ERROR, DMA_IN_PROGRESS, DMA_PRIVATE,
   type DmaAsyncTxDescriptor, type DmaCookie, type DmaStatus, type DmaTxState,
@@ -42,13 +43,6 @@ export class DmaEngine {
   ofController(node: DeviceNode): { xlate: OfDmaXlate; device: DmaDevice } | undefined {
     return this.ofControllers.get(node);
   }
-
-  /** /sys/class/dma: one line per channel, "dma0chan0 in_use=0 …". */
-  sysClassDma(): string {
-    return this.devices
-      .flatMap((d) => d.channels.map((c) => `${c.name}  ${d.dev.name}  in_use=${c.client_count}`))
-      .join("\n");
-  }
 }
 
 function claim(chan: DmaChan): number {
@@ -64,28 +58,31 @@ function claim(chan: DmaChan): number {
 export function dma_request_chan(dev: Device, name: string): DmaChan {
   const node = dev.ofNode;
   const k = dev.kernel;
-  const names = node?.strings("dma-names") ?? [];
-  const index = names.indexOf(name);
-  if (!node || index < 0) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
-  const cells = node.cells("dmas");
-  let at = 0;
-  for (let i = 0; at < cells.length; i++) {
-    const provider = k.tree.findByPhandle(cells[at]);
-    if (!provider) throw new KernelError(EINVAL, `${dev.name}: dmas entry ${i} names unknown phandle <${cells[at]}>`);
-    const n = provider.u32("#dma-cells") ?? 0;
-    if (i === index) {
-      const ctl = k.dmaengine.ofController(provider);
-      if (!ctl) throw new KernelError(ENODEV, `${dev.name}: DMA provider ${provider.path} has no driver`);
-      const chan = ctl.xlate(cells.slice(at + 1, at + 1 + n), ctl.device);
-      if (!chan) throw new KernelError(ENODEV, `${dev.name}: ${provider.path} cannot provide channel for "${name}"`);
-      const rc = claim(chan);
-      if (rc < 0) throw new KernelError(-rc, `${dev.name}: ${chan.name} for "${name}" is busy`);
-      chan.slave = dev;
-      return chan;
+  if (!node) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
+  const specs = of_dma_request_specs(k.tree, node, name);
+  if (!specs.length) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
+  let failure = new KernelError(ENODEV, `${dev.name}: no DMA channel for "${name}"`);
+  for (const spec of specs) {
+    const provider = spec.np!;
+    const ctl = k.dmaengine.ofController(provider);
+    if (!ctl) {
+      failure = new KernelError(ENODEV, `${dev.name}: DMA provider ${provider.path} has no driver`);
+      continue;
     }
-    at += 1 + n;
+    const chan = ctl.xlate(spec.args, ctl.device);
+    if (!chan) {
+      failure = new KernelError(ENODEV, `${dev.name}: ${provider.path} cannot provide channel for "${name}"`);
+      continue;
+    }
+    const rc = claim(chan);
+    if (rc < 0) {
+      failure = new KernelError(-rc, `${dev.name}: ${chan.name} for "${name}" is busy`);
+      continue;
+    }
+    chan.slave = dev;
+    return chan;
   }
-  throw new KernelError(ENODEV, `${dev.name}: dmas has no entry ${index} for "${name}"`);
+  throw failure;
 }
 
 /** dma_request_chan_by_mask: any free channel of a controller with the capability. Accepts the

@@ -10,6 +10,15 @@ export interface DmaParms {
   min_align_mask?: number;
 }
 
+/** struct bus_dma_region: one window of a bus's dma-ranges. A CPU physical address pa in
+ *  [cpu_start, cpu_start + size) is DMA address pa - offset (translate_phys_to_dma). */
+export interface BusDmaRegion {
+  cpu_start: number;
+  dma_start: number;
+  size: number;
+  offset: number;
+}
+
 export class Device {
   /** Streaming DMA mask; null models a device without one (dev->dma_mask == NULL). */
   dma_mask: bigint | null = 0xffffffffn;
@@ -19,6 +28,11 @@ export class Device {
   dma_parms?: DmaParms;
   /** Upper limit imposed by the bus (dma-ranges), 0 if none. */
   bus_dma_limit = 0n;
+  /** The bus's dma-ranges windows (of_dma_configure), null when the bus has none: then DMA
+   *  addresses are physical addresses. */
+  dma_range_map: BusDmaRegion[] | null = null;
+  /** The bus the device sits on: AMBA for "arm,primecell" nodes, as Linux creates them. */
+  bus: "platform" | "amba" = "platform";
   driverName?: string;
   driverData: unknown = undefined;
 
@@ -40,8 +54,11 @@ export class PlatformDevice extends Device {
     name: string,
     ofNode: DeviceNode | undefined,
     readonly resources: Resource[],
-    /** Interrupt lines, in the order of the node's interrupts. */
+    /** Interrupt lines, in the order of the node's interrupts (negative: -ENXIO, for an
+     *  interrupt on a controller that is not the GIC). */
     readonly irqs: number[],
+    /** The trigger type (IRQ_TYPE_*) of each interrupt, from its specifier. */
+    readonly irqTypes: number[] = [],
   ) {
     super(kernel, name, ofNode);
   }

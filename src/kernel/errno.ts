@@ -11,18 +11,22 @@ export const ENOMEM = 12;
 export const EFAULT = 14;
 export const EBUSY = 16;
 export const ENODEV = 19;
+export const ENOTDIR = 20;
+export const EISDIR = 21;
 export const EINVAL = 22;
 export const ENOSPC = 28;
 export const ERANGE = 34;
 export const ENOSYS = 38;
 export const ETIMEDOUT = 110;
 export const EREMOTEIO = 121;
+/** Kernel-internal (include/linux/errno.h): a probe waits for a supplier. */
+export const EPROBE_DEFER = 517;
 
 const NAMES: Record<number, string> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [EIO]: "EIO", [ENXIO]: "ENXIO", [EAGAIN]: "EAGAIN",
-  [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [ENODEV]: "ENODEV", [EINVAL]: "EINVAL",
+  [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [ENODEV]: "ENODEV", [ENOTDIR]: "ENOTDIR", [EISDIR]: "EISDIR", [EINVAL]: "EINVAL",
   [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [ENOSYS]: "ENOSYS", [ETIMEDOUT]: "ETIMEDOUT",
-  [EREMOTEIO]: "EREMOTEIO",
+  [EREMOTEIO]: "EREMOTEIO", [EPROBE_DEFER]: "EPROBE_DEFER",
 };
 
 /** "-ENOMEM" for 12 or -12. */

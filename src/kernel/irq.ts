@@ -78,9 +78,11 @@ export class IrqSubsystem {
     while (this.tasklets.length) this.tasklets.shift()!();
   }
 
-  /** /proc/interrupts */
-  interrupts(): string {
-    const lines = [...this.actions.keys()].sort((a, b) => a - b);
-    return ["           CPU0", ...lines.map((l) => `${String(l).padStart(4)}: ${String(this.counts.get(l) ?? 0).padStart(10)}     GIC  ${this.actions.get(l)!.map((a) => a.name).join(", ")}`)].join("\n");
+  /** Every line with a handler or a count: what /proc/interrupts lists (kernel/proc-interrupts.ts). */
+  lines(): { irq: number; count: number; actions: string[] }[] {
+    const irqs = new Set([...this.actions.keys(), ...this.counts.keys()]);
+    return [...irqs]
+      .sort((a, b) => a - b)
+      .map((irq) => ({ irq, count: this.counts.get(irq) ?? 0, actions: (this.actions.get(irq) ?? []).map((a) => a.name) }));
   }
 }

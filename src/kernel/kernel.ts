@@ -12,12 +12,13 @@ import type { KernelVersion } from "../mm/layout.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
 import type { PlatformDevice } from "./device.js";
-import { errnoName } from "./errno.js";
 import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
+import { PlatformBus } from "./bus.js";
+import { ResourceTree, requestSystemRam } from "./resource.js";
 
 export interface KernelOptions {
   /** Kernel generation whose DMA behaviour to follow (default "modern"; "v4.9" selectable). */
@@ -33,6 +34,9 @@ export class Kernel {
   readonly archDma: ArchDmaOps;
   readonly dmaengine: DmaEngine;
   readonly devices = new Map<string, PlatformDevice>();
+  /** iomem_resource: what /proc/iomem shows. */
+  readonly iomem = new ResourceTree("PCI mem", Number.MAX_SAFE_INTEGER);
+  readonly platformBus: PlatformBus = new PlatformBus(this);
   readonly version: KernelVersion;
   readonly tree: DeviceTree;
 
@@ -85,15 +89,9 @@ export class Kernel {
   }
 
   private probeDevices(): void {
-    for (const pdev of ofPlatformPopulate(this, this.tree)) {
-      this.devices.set(pdev.name, pdev);
-      const node = pdev.ofNode!;
-      const drv = platformDrivers.find((d) => d.compatible.some((c) => node.isCompatible(c)));
-      if (!drv) continue;
-      const rc = drv.probe(pdev);
-      if (rc < 0) this.printk.warn(`${drv.name} ${pdev.name}: probe failed with error ${errnoName(rc)}`);
-      else pdev.driverName = drv.name;
-    }
+    requestSystemRam(this, this.board.ram);
+    for (const pdev of ofPlatformPopulate(this, this.tree)) this.platformBus.addDevice(pdev);
+    for (const drv of platformDrivers) this.platformBus.registerDriver(drv);
   }
 
   device(name: string): PlatformDevice | undefined {

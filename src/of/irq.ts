@@ -1,59 +1,162 @@
-// Resolving a node's interrupts to interrupt-controller lines: `interrupts` with the
-// interrupt-parent found by walking up the tree, or `interrupts-extended` naming the controller
-// per entry. For the ARM GIC the first cell is the type (0 SPI, 1 PPI) and the second the number:
-// SPI n is interrupt ID 32 + n, PPI n is 16 + n. That ID is the line number in the silicon.
+// Resolving a node's interrupts as Linux does (drivers/of/irq.c): `interrupts-extended` names
+// the controller per entry; otherwise `interrupts` goes to the interrupt parent, found by
+// following `interrupt-parent` or the tree upwards to a node with #interrupt-cells. Nexus nodes
+// with `interrupt-map` translate the specifier on the way (of_irq_parse_raw). At an ARM GIC the
+// specifier becomes an interrupt ID (gic_irq_domain_translate: SPI n is 32 + n, PPI n is 16 + n,
+// the third cell the trigger type): that ID is the line number in the silicon.
 
-import { DeviceNode, DeviceTree, DtError } from "./node.js";
+import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
+import { ofParsePhandleWithArgs } from "./phandle.js";
+
+/** IRQ_TYPE_* of include/linux/irq.h (the low bits of the GIC's third cell). */
+export const IRQ_TYPE_NONE = 0;
+export const IRQ_TYPE_EDGE_RISING = 1;
+export const IRQ_TYPE_EDGE_FALLING = 2;
+export const IRQ_TYPE_LEVEL_HIGH = 4;
+export const IRQ_TYPE_LEVEL_LOW = 8;
+export const IRQ_TYPE_SENSE_MASK = 0xf;
+
+/** The GIC compatibles of Linux's irq-gic.c and irq-gic-v3.c. */
+const GIC_V2 = [
+  "arm,gic-400", "arm,arm11mp-gic", "arm,arm1176jzf-devchip-gic", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+  "arm,cortex-a7-gic", "arm,eb11mp-gic", "arm,pl390", "arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
+];
+const GIC_V3 = ["arm,gic-v3"];
+/** Interrupt IDs the silicon has lines for. */
+const NR_LINES = 1024;
 
 export interface IrqSpec {
+  /** The interrupt controller the specifier ends at. */
   controller: DeviceNode;
+  /** The specifier in that controller's cells. */
   cells: number[];
+  /** GIC interrupt ID (the silicon's line), or -1 when the controller is not a GIC. */
   line: number;
+  /** Trigger type (IRQ_TYPE_*), 0 when the controller does not say. */
+  type: number;
 }
 
-function interruptParent(tree: DeviceTree, node: DeviceNode): DeviceNode | undefined {
-  for (let n: DeviceNode | null = node; n; n = n.parent) {
-    const ph = n.u32("interrupt-parent");
-    if (ph !== undefined) {
-      const p = tree.findByPhandle(ph);
-      if (!p) throw new DtError(`${n.path}: interrupt-parent <${ph}> names no node`);
-      return p;
+export function isGic(node: DeviceNode): 2 | 3 | 0 {
+  if (GIC_V3.some((c) => node.isCompatible(c))) return 3;
+  if (GIC_V2.some((c) => node.isCompatible(c))) return 2;
+  return 0;
+}
+
+/** gic_irq_domain_translate: [interrupt ID, trigger type], or undefined for a bad specifier. */
+export function gicTranslate(version: 2 | 3, cells: number[]): [number, number] | undefined {
+  if (cells.length < 3) return undefined;
+  const [kind, n, flags] = cells;
+  const base = kind === 0 ? 32 : kind === 1 ? 16 : version === 3 && kind === 2 ? 4096 : version === 3 && kind === 3 ? 1056 : -1;
+  if (base < 0) return undefined;
+  return [base + n, flags & IRQ_TYPE_SENSE_MASK];
+}
+
+/** of_irq_find_parent: follow interrupt-parent (or the parent node) to a node with
+ *  #interrupt-cells. */
+export function ofIrqFindParent(tree: DeviceTree, child: DeviceNode): DeviceNode | undefined {
+  let n: DeviceNode | undefined = child;
+  do {
+    const ph: number | undefined = n.u32("interrupt-parent");
+    n = ph !== undefined ? tree.findByPhandle(ph) : (n.parent ?? undefined);
+  } while (n && !n.has("#interrupt-cells"));
+  return n;
+}
+
+/** of_irq_parse_raw: walks the interrupt tree from `np` with specifier `args` (and the device's
+ *  unit address `addr`) to the controller that takes it. */
+function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: DeviceNode, spec: number[]): { np: DeviceNode; args: number[] } {
+  const fail = (why: string): never => {
+    throw new DtError(`${device.path}: interrupt <${spec.join(" ")}> does not resolve: ${why}`);
+  };
+  let ipar: DeviceNode | undefined = np;
+  let intsize: number | undefined;
+  while (ipar && (intsize = ipar.u32("#interrupt-cells")) === undefined) ipar = ofIrqFindParent(tree, ipar);
+  if (!ipar || intsize === undefined) return fail("no interrupt parent with #interrupt-cells");
+  if (spec.length !== intsize) return fail(`${ipar.path} takes ${intsize} cells`);
+  // Linux's old trick: #address-cells of the parent or, failing that, of its ancestors.
+  let addrsize = 2;
+  for (let n: DeviceNode | null = ipar; n; n = n.parent) {
+    const a = n.u32("#address-cells");
+    if (a !== undefined) {
+      addrsize = a;
+      break;
     }
   }
-  return undefined;
+  let match = [...Array.from({ length: addrsize }, (_, i) => addr[i] ?? 0), ...spec];
+  let args = spec;
+  while (ipar) {
+    const imap = ipar.has("interrupt-map") ? ipar.cells("interrupt-map") : undefined;
+    if (ipar.has("interrupt-controller") && !imap) return { np: ipar, args };
+    if (!imap) {
+      ipar = ofIrqFindParent(tree, ipar);
+      continue;
+    }
+    const mask = ipar.has("interrupt-map-mask") ? ipar.cells("interrupt-map-mask") : [];
+    let newpar: DeviceNode | undefined;
+    let newaddr = 0;
+    let newint = 0;
+    let found: number[] | undefined;
+    for (let i = 0; i + addrsize + intsize + 1 <= imap.length && !found; ) {
+      let ok = true;
+      for (let k = 0; k < addrsize + intsize; k++) {
+        if (((match[k] ^ imap[i + k]) & (mask[k] ?? 0xffffffff)) !== 0) ok = false;
+      }
+      i += addrsize + intsize;
+      newpar = tree.findByPhandle(imap[i++]);
+      if (!newpar) return fail(`interrupt-map of ${ipar.path} names a phandle no node has`);
+      if (!newpar.available) ok = false;
+      const ni = newpar.u32("#interrupt-cells");
+      if (ni === undefined) return fail(`${newpar.path} has no #interrupt-cells`);
+      newint = ni;
+      newaddr = newpar.u32("#address-cells") ?? 0;
+      if (i + newaddr + newint > imap.length) return fail(`interrupt-map of ${ipar.path} is malformed`);
+      if (ok) found = imap.slice(i, i + newaddr + newint);
+      i += newaddr + newint;
+    }
+    if (!found || !newpar) return fail(`no interrupt-map entry of ${ipar.path} matches`);
+    match = found;
+    args = found.slice(newaddr);
+    intsize = newint;
+    addrsize = newaddr;
+    if (newpar === ipar) return { np: ipar, args };
+    ipar = newpar;
+  }
+  return fail("the interrupt tree ends without a controller");
 }
 
-/** Interrupt ID of a specifier on a GIC-style controller. */
-export function gicLine(cells: number[]): number {
-  if (cells.length >= 2) return cells[0] === 1 ? 16 + cells[1] : 32 + cells[1];
-  return cells[0] ?? -1;
+function toSpec(np: DeviceNode, args: number[]): IrqSpec {
+  const v = isGic(np);
+  const t = v ? gicTranslate(v, args) : undefined;
+  const line = t && t[0] < NR_LINES ? t[0] : -1;
+  return { controller: np, cells: args, line, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
 
+/** Every interrupt of the node, in order (of_irq_parse_one for each index). Throws DtError for
+ *  an entry that does not resolve. */
 export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
+  // Linux 6.x copies up to three cells of reg (zeros without one) as the unit address.
+  const addr = node.has("reg") && node.prop("reg")!.length % 4 === 0 ? node.cells("reg").slice(0, 3) : [];
   const out: IrqSpec[] = [];
   if (node.has("interrupts-extended")) {
-    const cells = node.cells("interrupts-extended");
-    for (let i = 0; i < cells.length; ) {
-      const ctrl = tree.findByPhandle(cells[i]);
-      if (!ctrl) throw new DtError(`${node.path}: interrupts-extended names unknown phandle <${cells[i]}>`);
-      const n = ctrl.u32("#interrupt-cells") ?? 1;
-      const spec = cells.slice(i + 1, i + 1 + n);
-      out.push({ controller: ctrl, cells: spec, line: gicLine(spec) });
-      i += 1 + n;
+    for (let i = 0; ; i++) {
+      const e = ofParsePhandleWithArgs(tree, node, "interrupts-extended", "#interrupt-cells", i);
+      if (!e) break;
+      const r = parseRaw(tree, node, addr, e.np!, e.args);
+      out.push(toSpec(r.np, r.args));
     }
     return out;
   }
   if (!node.has("interrupts")) return out;
-  const ctrl = interruptParent(tree, node);
-  if (!ctrl) throw new DtError(`${node.path}: has interrupts but no interrupt-parent`);
-  const n = ctrl.u32("#interrupt-cells") ?? 1;
+  const parent = ofIrqFindParent(tree, node);
+  if (!parent) throw new DtError(`${node.path}: has interrupts but no interrupt parent`);
+  const n = parent.u32("#interrupt-cells")!;
   const cells = node.cells("interrupts");
   if (n === 0 || cells.length % n !== 0) {
-    throw new DtError(`${node.path}: "interrupts" has ${cells.length} cells, not a multiple of #interrupt-cells = ${n}`);
+    throw new DtError(`${node.path}: "interrupts" has ${cells.length} cells, not a multiple of #interrupt-cells = ${n} (${parent.path})`);
   }
   for (let i = 0; i < cells.length; i += n) {
-    const spec = cells.slice(i, i + n);
-    out.push({ controller: ctrl, cells: spec, line: gicLine(spec) });
+    const r = parseRaw(tree, node, addr, parent, cells.slice(i, i + n));
+    out.push(toSpec(r.np, r.args));
   }
   return out;
 }

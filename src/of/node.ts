@@ -3,11 +3,39 @@
 
 export class DtError extends Error {}
 
+/** Bytes as a string with one char per byte: how names (ASCII in practice) and .dts text are
+ *  held, so that any byte survives a round trip. */
+export function byteString(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return s;
+}
+
+export function stringBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** How .dts source spelled one piece of a property value (`"a", "b"`, `/bits/ 16 <…>`, `[…]`),
+ *  kept so that writing the tree back as .dts spells it alike. The bytes are the truth. */
+export interface ValueForm {
+  kind: "string" | "cells" | "bytes";
+  /** Element size of a cell array. */
+  bits?: 8 | 16 | 32 | 64;
+  /** Bytes of the value this piece covers. */
+  length: number;
+}
+
 export class DeviceNode {
   readonly properties = new Map<string, Uint8Array>();
   readonly children: DeviceNode[] = [];
   /** Labels given in .dts source (empty for nodes read from a .dtb). */
   readonly labels: string[] = [];
+  /** Labels of properties (`lbl: prop = …;`), from .dts source. */
+  readonly propertyLabels = new Map<string, string[]>();
+  /** How .dts source spelled each property's value, where it came from source. */
+  readonly propertyForms = new Map<string, ValueForm[]>();
 
   constructor(
     /** Full node name, e.g. "dma-controller@f8003000" ("" for the root). */
@@ -90,26 +118,36 @@ export class DeviceNode {
     return this.children.find((c) => c.name === name || (c.baseName === name && !c.unitAddress));
   }
 
-  /** #address-cells that applies to this node's children (default 2, per the spec). */
-  get addressCells(): number {
-    return this.u32("#address-cells") ?? 2;
-  }
-
-  get sizeCells(): number {
-    return this.u32("#size-cells") ?? 1;
-  }
-
   *walk(): Generator<DeviceNode> {
     yield this;
     for (const c of this.children) yield* c.walk();
   }
 }
 
+/** A memory reservation block entry. The numbers serve the kernel (physical addresses are exact
+ *  below 2^53); the 64-bit values serve writers, which must reproduce any entry exactly. */
+export interface Reservation {
+  address: number;
+  size: number;
+  address64: bigint;
+  size64: bigint;
+  /** Labels of a `/memreserve/` in .dts source. */
+  labels?: string[];
+}
+
+export function reservation(address64: bigint, size64: bigint, labels?: string[]): Reservation {
+  return { address: Number(address64), size: Number(size64), address64, size64, ...(labels?.length ? { labels } : {}) };
+}
+
 /** A whole tree, with phandle lookup and the memory reservation block of the blob. */
 export class DeviceTree {
-  readonly reservations: { address: number; size: number }[] = [];
+  readonly reservations: Reservation[] = [];
+  /** boot_cpuid_phys of the blob header (for .dts, dtc's guess: the first /cpus child's reg). */
   bootCpu = 0;
+  /** FDT version the tree was read from (17 for trees from source). */
   version = 17;
+  /** A `/plugin/` (overlay) source. */
+  plugin = false;
   private byPhandle?: Map<number, DeviceNode>;
 
   constructor(

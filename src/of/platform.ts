@@ -1,46 +1,101 @@
-// of_platform_populate: platform devices for the root's children and, recursively, for the
-// children of "simple-bus" nodes, named as Linux names them ("f8003000.dma-controller": the
-// translated address of the first reg entry and the node name without unit address).
+// of_platform_populate as Linux 6.x runs it at boot (of_platform_default_populate_init): the
+// children of /firmware, a simple-framebuffer under /chosen, then every child of the root with
+// a `compatible`, descending into nodes of the default bus table (simple-bus, simple-mfd, isa,
+// arm,amba-bus). Nodes that are not "okay" get no device and are not descended into;
+// "arm,primecell" nodes become AMBA devices, which claim their registers in /proc/iomem at
+// once. Nodes an earlier init already took (OF_POPULATED) get no device.
 
 import type { Kernel } from "../kernel/kernel.js";
 import { PlatformDevice } from "../kernel/device.js";
-import type { DeviceNode, DeviceTree } from "./node.js";
+import { ENXIO } from "../kernel/errno.js";
+import { IORESOURCE_MEM } from "../kernel/resource.js";
+import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
-import { ofIrqResolve } from "./irq.js";
+import { isGic, ofIrqResolve } from "./irq.js";
+import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 
-const BUSES = ["simple-bus", "simple-mfd", "isa", "arm,amba-bus"];
-
-function deviceName(node: DeviceNode, used: Set<string>): string {
-  const reg = ofAddressResources(node)[0];
-  let name = reg ? `${reg.start.toString(16)}.${node.baseName}` : node.baseName;
-  if (used.has(name)) {
-    let i = 1;
-    while (used.has(`${name}.${i}`)) i++;
-    name = `${name}.${i}`;
-  }
-  used.add(name);
-  return name;
+export const OF_DEFAULT_BUS_MATCH = ["simple-bus", "simple-mfd", "isa", "arm,amba-bus"];
+/** of_skipped_node_table. */
+const SKIPPED = ["operating-points-v2"];
+/** Nodes set up before populate runs, which mark them OF_POPULATED: the interrupt controller
+ *  (of_irq_init, IRQCHIP_DECLARE) and fixed clocks (of_clk_init, CLK_OF_DECLARE). A partial
+ *  list: SoC-specific early drivers are not modelled and get a device. */
+function takenEarly(node: DeviceNode): boolean {
+  return (isGic(node) !== 0 && node.has("interrupt-controller")) || node.isCompatible("fixed-clock") || node.isCompatible("fixed-factor-clock");
 }
 
 export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDevice[] {
   const out: PlatformDevice[] = [];
-  const used = new Set<string>();
-  const visit = (parent: DeviceNode) => {
-    for (const node of parent.children) {
-      if (!node.available || !node.has("compatible")) continue;
-      if (node.baseName === "cpus" || node.string("device_type") === "memory") continue;
-      let irqs: number[] = [];
-      try {
-        irqs = ofIrqResolve(tree, node).map((s) => s.line);
-      } catch (e) {
-        kernel.printk.warn(`OF: ${(e as Error).message}`);
-      }
-      const pdev = new PlatformDevice(kernel, deviceName(node, used), node, ofAddressResources(node), irqs);
-      pdev.dma_coherent = node.has("dma-coherent");
-      out.push(pdev);
-      if (node.compatible.some((c) => BUSES.includes(c))) visit(node);
+  const populated = new Set<DeviceNode>();
+  const populatedBus = new Set<DeviceNode>();
+  for (const n of tree.root.walk()) if (takenEarly(n) && n.available) populated.add(n);
+  const names = new Set(kernel.devices.keys());
+
+  /** of_platform_device_create_pdata / of_amba_device_create for one node. A node whose
+   *  properties cannot be read gets no device, with the reason in the log. */
+  const create = (np: DeviceNode): PlatformDevice | undefined => {
+    if (!np.available || populated.has(np)) return undefined;
+    populated.add(np);
+    try {
+      return createDevice(np);
+    } catch (e) {
+      if (!(e instanceof DtError)) throw e;
+      kernel.printk.err(`OF: ${np.path}: no device: ${e.message}`);
+      return undefined;
     }
   };
-  visit(tree.root);
+
+  const createDevice = (np: DeviceNode): PlatformDevice | undefined => {
+    const name = ofDeviceMakeBusId(np);
+    if (names.has(name)) {
+      kernel.printk.err(`sysfs: cannot create duplicate filename '/devices/platform/${name}' (${np.path})`);
+      return undefined;
+    }
+    const resources = ofAddressResources(np);
+    const irqs: number[] = [];
+    const types: number[] = [];
+    try {
+      for (const spec of ofIrqResolve(tree, np)) {
+        // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
+        irqs.push(spec.line >= 0 ? spec.line : -ENXIO);
+        types.push(spec.type);
+      }
+    } catch (e) {
+      if (!(e instanceof DtError)) throw e;
+      kernel.printk.warn(`OF: ${e.message}`);
+    }
+    const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
+    if (np.isCompatible("arm,primecell")) {
+      pdev.bus = "amba";
+      // amba_device_add claims the first register range, named after the node.
+      const r = resources[0];
+      if (r && !kernel.iomem.request({ start: r.start, end: r.start + r.size - 1, name: np.name, flags: IORESOURCE_MEM, children: [] })) {
+        kernel.printk.err(`amba ${name}: can't request region for resource [mem 0x${r.start.toString(16)}-0x${(r.start + r.size - 1).toString(16)}]`);
+        return undefined;
+      }
+    }
+    ofDmaConfigure(pdev, np);
+    names.add(name);
+    out.push(pdev);
+    return pdev;
+  };
+
+  const busCreate = (bus: DeviceNode, matches: string[]) => {
+    if (!bus.has("compatible") || SKIPPED.some((c) => bus.isCompatible(c)) || populatedBus.has(bus)) return;
+    if (bus.isCompatible("arm,primecell")) {
+      create(bus);
+      return;
+    }
+    const dev = create(bus);
+    if (!dev || !matches.some((c) => bus.isCompatible(c))) return;
+    for (const child of bus.children) busCreate(child, matches);
+    populatedBus.add(bus);
+  };
+
+  const firmware = tree.findByPath("/firmware");
+  for (const child of firmware?.children ?? []) busCreate(child, []);
+  const fb = tree.findByPath("/chosen")?.children.find((c) => c.isCompatible("simple-framebuffer"));
+  if (fb) create(fb);
+  for (const child of tree.root.children) busCreate(child, OF_DEFAULT_BUS_MATCH);
   return out;
 }

@@ -4,12 +4,20 @@
 
 import type { ScenarioParams } from "../sim/scenarios.js";
 import type { System } from "../system.js";
+import type { IomemEntry } from "../kernel/resource.js";
+import type { InterruptLine } from "../kernel/proc-interrupts.js";
+import type { DmaChannelInfo } from "../dmaengine/sysfs.js";
 
 export interface SystemApi {
   now(): number;
   run(scenario: string, params?: ScenarioParams): unknown;
   deviceNames(): string[];
   dmesg(): string;
+  iomem(): IomemEntry[];
+  interrupts(): InterruptLine[];
+  dmaChannels(): DmaChannelInfo[];
+  readFile(path: string): string;
+  readdir(path: string): string[];
   cpu: {
     read(va: number | bigint, len: number): Uint8Array;
     write(va: number | bigint, bytes: Uint8Array): void;
@@ -27,6 +35,11 @@ export function systemApi(s: System): SystemApi {
     run: (scenario, params) => s.run(scenario, params),
     deviceNames: () => s.deviceNames(),
     dmesg: () => s.dmesg(),
+    iomem: () => s.iomem(),
+    interrupts: () => s.interrupts(),
+    dmaChannels: () => s.dmaChannels(),
+    readFile: (path) => s.readFile(path),
+    readdir: (path) => s.readdir(path),
     cpu: s.cpu,
     kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va) },
   };

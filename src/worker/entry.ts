@@ -21,6 +21,11 @@ const exposed = {
   run: (scenario: string, params?: Record<string, string | number | boolean>) => need().run(scenario, params),
   deviceNames: () => need().deviceNames(),
   dmesg: () => need().dmesg(),
+  iomem: () => need().iomem(),
+  interrupts: () => need().interrupts(),
+  dmaChannels: () => need().dmaChannels(),
+  readFile: (path: string) => need().readFile(path),
+  readdir: (path: string) => need().readdir(path),
   cpu: {
     read: (va: number | bigint, len: number) => need().cpu.read(va, len),
     write: (va: number | bigint, bytes: Uint8Array) => need().cpu.write(va, bytes),

@@ -56,6 +56,11 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     run: (scenario: string, params?: Record<string, string | number | boolean>) => remote.run(scenario, params),
     deviceNames: () => remote.deviceNames(),
     dmesg: () => remote.dmesg(),
+    iomem: () => remote.iomem(),
+    interrupts: () => remote.interrupts(),
+    dmaChannels: () => remote.dmaChannels(),
+    readFile: (path: string) => remote.readFile(path),
+    readdir: (path: string) => remote.readdir(path),
     cpu: remote.cpu,
     kernel: remote.kernel,
     close: async () => {

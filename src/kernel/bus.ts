@@ -1,0 +1,67 @@
+// The platform and AMBA buses (drivers/base/platform.c, dd.c): devices are added, drivers
+// registered, and a driver probes every device whose node is compatible with it (of_match:
+// any of the node's compatibles in the driver's table), in device order. A probe that returns
+// -EPROBE_DEFER waits and is retried after any later probe succeeds (deferred probing).
+
+import type { Kernel } from "./kernel.js";
+import type { PlatformDevice } from "./device.js";
+import { errnoName, EPROBE_DEFER } from "./errno.js";
+
+/** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
+export interface BusDriver {
+  name: string;
+  /** The of_match_table: compatible strings the driver handles. */
+  compatible: string[];
+  probe(pdev: PlatformDevice): number;
+}
+
+export class PlatformBus {
+  readonly devices: PlatformDevice[] = [];
+  readonly drivers: BusDriver[] = [];
+  private deferred: [PlatformDevice, BusDriver][] = [];
+
+  constructor(private readonly kernel: Kernel) {}
+
+  /** of_driver_match_device. */
+  static matches(drv: BusDriver, pdev: PlatformDevice): boolean {
+    return !!pdev.ofNode && pdev.ofNode.compatible.some((c) => drv.compatible.includes(c));
+  }
+
+  /** device_add + bus_probe_device: the first registered driver that matches probes it. */
+  addDevice(pdev: PlatformDevice): void {
+    this.devices.push(pdev);
+    this.kernel.devices.set(pdev.name, pdev);
+    const drv = this.drivers.find((d) => PlatformBus.matches(d, pdev));
+    if (drv) this.probe(pdev, drv);
+  }
+
+  /** driver_register: probes every unbound device it matches. */
+  registerDriver(drv: BusDriver): void {
+    this.drivers.push(drv);
+    for (const pdev of this.devices) {
+      if (!pdev.driverName && PlatformBus.matches(drv, pdev)) this.probe(pdev, drv);
+    }
+  }
+
+  private probe(pdev: PlatformDevice, drv: BusDriver): void {
+    const rc = drv.probe(pdev);
+    if (rc === -EPROBE_DEFER) {
+      this.kernel.printk.debug(`${drv.name} ${pdev.name}: probe deferred`);
+      this.deferred.push([pdev, drv]);
+      return;
+    }
+    if (rc < 0) {
+      this.kernel.printk.warn(`${drv.name} ${pdev.name}: probe failed with error ${errnoName(rc)}`);
+      return;
+    }
+    pdev.driverName = drv.name;
+    this.retryDeferred();
+  }
+
+  /** driver_deferred_probe_trigger: a successful probe may be what a deferred one waited for. */
+  private retryDeferred(): void {
+    const waiting = this.deferred;
+    this.deferred = [];
+    for (const [pdev, drv] of waiting) if (!pdev.driverName) this.probe(pdev, drv);
+  }
+}

@@ -1,0 +1,51 @@
+// Reading a device tree in whichever form it comes: a blob (FDT magic), .dts source, or
+// dmasim's JSON, told apart by content, never by file name.
+
+import type { DeviceTree } from "./node.js";
+import { isFdt, parseFdt } from "./fdt.js";
+import { compileDts } from "./dts.js";
+import { parseJsonTree } from "./json.js";
+import type { DtsFileReader, DtsSourceOptions } from "./dts-source.js";
+
+export type TreeFormat = "dtb" | "dts" | "json";
+
+/** What the bytes look like: a blob by its magic; text with a /dts-v1/ header, a cpp
+ *  #include or a root node is .dts; text opening with "{" is JSON. Anything else is read as a
+ *  blob, whose parser then says precisely why it is not one. */
+export function detectFormat(bytes: Uint8Array): TreeFormat {
+  if (isFdt(bytes)) return "dtb";
+  const head = bytes.subarray(0, 65536);
+  if (head.includes(0)) return "dtb";
+  const text = new TextDecoder().decode(head);
+  if (/^\s*\{/.test(text)) return "json";
+  if (text.includes("/dts-v1/") || /^[ \t]*#[ \t]*include\b/m.test(text) || /(^|[;}\s])\/\s*\{/.test(text)) return "dts";
+  return "dtb";
+}
+
+export interface ReadTreeOptions extends DtsSourceOptions {
+  /** Force a format instead of detecting it. */
+  format?: TreeFormat;
+}
+
+export function readDeviceTree(bytes: Uint8Array, options: ReadTreeOptions = {}): { tree: DeviceTree; format: TreeFormat } {
+  const format = options.format ?? detectFormat(bytes);
+  const name = options.name ?? `<${format}>`;
+  if (format === "dtb") return { tree: parseFdt(bytes, name), format };
+  if (format === "json") return { tree: parseJsonTree(new TextDecoder().decode(bytes), name), format };
+  return { tree: compileDts(bytes, { ...options, name }), format };
+}
+
+/** A synchronous file reader for /include/ and /incbin/ where the host has a file system
+ *  (Node); undefined in a browser. */
+export function hostFileReader(): DtsFileReader | undefined {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const fs = getBuiltin?.("node:fs") as typeof import("node:fs") | undefined;
+  if (!fs) return undefined;
+  return (path) => {
+    try {
+      return new Uint8Array(fs.readFileSync(path));
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,36 @@
+// `dmasim cat` and `dmasim ls` boot a board (here from .dts, also handed to --dtb) and show its
+// /proc and /sys files.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const zynqDts = join(root, "../shared/devicetree/zynq-7000-board.dts");
+
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
+
+describe("dmasim cat / ls", () => {
+  it("prints /proc/iomem of a board given as .dts (by --dts, or detected behind --dtb)", () => {
+    for (const opt of ["--dts", "--dtb"]) {
+      const r = run(["cat", "/proc/iomem", opt, zynqDts]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe("00000000-1fffffff : System RAM\nf8003000-f8003fff : dma-controller@f8003000\n");
+    }
+  });
+
+  it("lists /sys/class/dma of the RK3399 board with --memory", () => {
+    const r = run(["ls", "/sys/class/dma", "--dtb", join(root, "../shared/devicetree/rk3399-rockpro64.dtb"), "--memory", "1G"]);
+    expect(r.status).toBe(0);
+    const names = r.stdout.trim().split("\n");
+    expect(names[0]).toBe("dma0chan0");
+    expect(names).toContain("dma1chan0");
+  });
+
+  it("gives one line for a path dmasim does not have", () => {
+    const r = run(["cat", "/proc/cpuinfo"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe("dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)");
+  });
+});

@@ -1,0 +1,77 @@
+// `dmasim dt` as a user runs it (from dist/, which `npm test` builds first): conversions that
+// match dtc's, stdin/stdout, and one-line errors without stack traces.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dtc } from "../helpers/dtc.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const features = join(root, "test/of/fixtures/features.dts");
+const rk3399 = join(root, "../shared/devicetree/rk3399-rockpro64.dtb");
+
+function run(args: string[], input?: string | Uint8Array) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd: root, input, maxBuffer: 64 << 20 });
+}
+
+function oneLineError(r: ReturnType<typeof run>): string {
+  expect(r.status).toBe(1);
+  const err = r.stderr.toString();
+  expect(err.trim().split("\n")).toHaveLength(1);
+  expect(err).not.toMatch(/\n\s+at /);
+  return err.trim();
+}
+
+describe("dmasim dt", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dmasim-cli-"));
+
+  it("compiles .dts to the blob dtc makes (blob by default for source, -o FILE)", () => {
+    const out = join(dir, "f.dtb");
+    expect(run(["dt", features, "-o", out]).status).toBe(0);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(dtc(["-I", "dts", "-O", "dtb", features])))).toBe(true);
+  });
+
+  it("decompiles a blob to .dts on stdout (the default for blobs) that dtc compiles back to it", () => {
+    const r = run(["dt", rk3399]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toMatch(/^\/dts-v1\/;\n\n\/ \{\n/);
+    const back = dtc(["-I", "dts", "-O", "dtb"], r.stdout);
+    expect(Buffer.from(back).equals(Buffer.from(dtc(["-I", "dts", "-O", "dtb"], dtc(["-I", "dtb", "-O", "dts", rk3399]))))).toBe(true);
+  });
+
+  it("reads stdin, writes JSON, picks the output format from -o's extension, and old FDT versions with -V", () => {
+    const json = run(["dt", "-", "-O", "json"], readFileSync(rk3399));
+    expect(json.status).toBe(0);
+    const doc = JSON.parse(json.stdout.toString());
+    expect(doc.root.properties.find((p: { name: string }) => p.name === "model").value).toEqual([{ strings: ["Pine64 RockPro64 v2.1"] }]);
+    const asDts = join(dir, "from-json.dts");
+    writeFileSync(join(dir, "t.json"), json.stdout);
+    expect(run(["dt", join(dir, "t.json"), "-o", asDts]).status).toBe(0);
+    expect(readFileSync(asDts, "utf8")).toMatch(/^\/dts-v1\/;/);
+    const v16 = run(["dt", rk3399, "-O", "dtb", "-V", "16"]);
+    expect(Buffer.from(v16.stdout).equals(Buffer.from(dtc(["-I", "dtb", "-O", "dtb", "-V", "16", rk3399])))).toBe(true);
+  });
+
+  it("gives one line naming file, line and column for bad source", () => {
+    const f = join(dir, "bad.dts");
+    writeFileSync(f, `/dts-v1/;\n/ {\n\tmodel = "unterminated;\n};\n`);
+    expect(oneLineError(run(["dt", f]))).toBe(`dmasim: error: ${f}:3:10: unterminated string (no closing '"')`);
+  });
+
+  it("gives one line naming the byte offset for a bad blob", () => {
+    const blob = new Uint8Array(readFileSync(rk3399)).slice(0, 4096);
+    expect(oneLineError(run(["dt", "-"], blob))).toMatch(/^dmasim: error: <stdin>: header says 62801 bytes but the file has 4096: truncated \(at byte offset 4\)$/);
+  });
+
+  it("refuses what dtc refuses, and bad usage, in one line", () => {
+    const f = join(dir, "dup.dts");
+    writeFileSync(f, `/dts-v1/;\n/ {\n\tx: a { };\n\tx: b { };\n};\n`);
+    expect(oneLineError(run(["dt", f]))).toMatch(/dup\.dts:4:5: duplicate label 'x' on \/b and \/a$/);
+    expect(oneLineError(run(["dt", join(dir, "missing.dts")]))).toMatch(/cannot read .*missing\.dts: ENOENT/);
+    expect(oneLineError(run(["dt", features, "-O", "yaml"]))).toMatch(/-O must be dts, dtb or json, not "yaml"/);
+    expect(oneLineError(run(["dt", features, "-O", "dtb", "-V", "5"]))).toMatch(/cannot write FDT version 5/);
+  });
+});

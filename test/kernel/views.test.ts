@@ -1,0 +1,76 @@
+// The /proc and /sys files of a booted board, as `cat` and `ls` show them: /proc/interrupts
+// counting the PL330's interrupts, /proc/iomem with a driver's region nested in its device's,
+// and /sys/class/dma following channel requests.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { dma_request_chan, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel } from "../../src/dmaengine/dmaengine.js";
+import { DMA_MEMCPY, DMA_COMPLETE } from "../../src/dmaengine/types.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { devm_ioremap_resource, request_mem_region } from "../../src/kernel/resource.js";
+import { KernelError } from "../../src/kernel/errno.js";
+
+const ROW = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+
+describe("/proc/interrupts", () => {
+  it("lists the PL330's lines on the GIC and counts the one a memcpy raises", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dmac = "f8003000.dma-controller";
+    const lines = [45, 46, 47, 48, 49, 72, 73, 74, 75];
+    const before = s.readFile("/proc/interrupts").split("\n");
+    expect(before[0]).toBe("           CPU0       CPU1       ");
+    expect(before.slice(1, 10)).toEqual(lines.map((l) => ROW(l, 0, dmac)));
+    expect(before[10]).toBe("Err:          0");
+
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const dev = chan.device.dev;
+    const src = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    const dst = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    const tx = dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 4096, 1)!;
+    expect(dma_sync_wait(chan, dmaengine_submit(tx))).toBe(DMA_COMPLETE);
+    const taken = s.interrupts().filter((l) => l.counts[0] > 0);
+    // Channel 0's event 0 is wired to the first dma interrupt, SPI 14 = ID 46.
+    expect(taken.map((l) => [l.irq, l.counts, l.trigger])).toEqual([[46, [1, 0], "Level"]]);
+  });
+});
+
+describe("/proc/iomem", () => {
+  it("nests a driver's requested region inside the AMBA device's entry and refuses overlaps", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const uart = s.device("e0001000.serial");
+    expect(devm_ioremap_resource(uart, uart.memResource(0)!)).not.toBeNull();
+    expect(request_mem_region(s.kernel, 0xf8003100, 0x10, "mine")).not.toBeNull();
+    expect(request_mem_region(s.kernel, 0xe0001080, 0x10, "clash")).toBeNull();
+    expect(s.readFile("/proc/iomem")).toBe(
+      "00000000-1fffffff : System RAM\n" +
+        "e0001000-e0001fff : e0001000.serial serial@e0001000\n" +
+        "f8003000-f8003fff : dma-controller@f8003000\n" +
+        "  f8003100-f800310f : mine\n",
+    );
+  });
+});
+
+describe("/sys/class/dma", () => {
+  it("has a dmaNchanM per channel whose in_use follows requests", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(s.readdir("/sys/class/dma")).toEqual(["dma0chan0", "dma0chan1", "dma0chan2", "dma0chan3", "dma0chan4", "dma0chan5", "dma0chan6", "dma0chan7"]);
+    expect(s.readdir("/sys/class/dma/dma0chan1")).toEqual(["bytes_transferred", "in_use", "memcpy_count"]);
+    expect(s.readFile("/sys/class/dma/dma0chan1/in_use")).toBe("0\n");
+    const rx = dma_request_chan(s.device("e0001000.serial"), "rx");
+    expect(rx.name).toBe("dma0chan1");
+    expect(s.readFile("/sys/class/dma/dma0chan1/in_use")).toBe("1\n");
+    expect(s.dmaChannels()[1]).toEqual({ name: "dma0chan1", device: "f8003000.dma-controller", in_use: 1, memcpy_count: 0, bytes_transferred: 0, slave: "e0001000.serial" });
+    dma_release_channel(rx);
+    expect(s.readFile("/sys/class/dma/dma0chan1/in_use")).toBe("0\n");
+  });
+
+  it("answers other paths with the kernel's errors", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(() => s.readFile("/proc/meminfo")).toThrow(KernelError);
+    expect(() => s.readFile("/proc/meminfo")).toThrow(/-ENOENT: \/proc\/meminfo: no such file or directory/);
+    expect(() => s.readFile("/sys/class/dma")).toThrow(/-EISDIR/);
+    expect(() => s.readdir("/proc/iomem")).toThrow(/-ENOTDIR/);
+    expect(s.readdir("/sys/bus/platform/devices")).toEqual(["axi", "f8f02000.cache-controller", "fffc0000.sram", "e0001000.serial", "f8000000.slcr", "100.clkc"]);
+  });
+});

@@ -1,0 +1,100 @@
+// Address translation, dma-ranges and device names, on small trees whose answers are worked
+// out by hand from the cells.
+
+import { describe, expect, it } from "vitest";
+import { compileDts } from "../../src/of/dts.js";
+import { ofAddressResources, ofDmaGetRange, ofTranslateReg } from "../../src/of/address.js";
+import { ofDeviceMakeBusId, ofDmaIsCoherent } from "../../src/of/device.js";
+
+const tree = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <2>;
+	#size-cells = <2>;
+
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		/* child 0x0–0x0fffffff at CPU 0x1_f000_0000; child 0x8000_0000+ 1:1 in the low 4 GiB */
+		ranges = <0x0 0x1 0xf0000000 0x10000000>, <0x80000000 0x0 0x80000000 0x10000000>;
+		dma-ranges = <0x0 0x0 0x40000000 0x20000000>;
+
+		uart: serial@1000 {
+			reg = <0x1000 0x100>, <0x2000 0x10>, <0x20000000 0x10>, <0x3000 0x10>;
+			reg-names = "regs", "fifo", "outside";
+		};
+
+		low@80001000 {
+			reg = <0x80001000 0x1000>;
+		};
+
+		mfd@4000 {
+			reg = <0x4000 0x100>;
+			coherent-bus {
+				dma-coherent;
+				#address-cells = <1>;
+				#size-cells = <1>;
+				dev@10 { reg = <0x10 0x4>; };
+				nc@20 { reg = <0x20 0x4>; dma-noncoherent; };
+			};
+		};
+
+		masked@5000 {
+			reg = <0x5000 0x10>;
+			mask = <0x30>;
+		};
+	};
+
+	wide {
+		#address-cells = <2>;
+		#size-cells = <1>;
+		ranges;
+		big@123456789 { reg = <0x1 0x23456789 0x100>; };
+	};
+
+	noranges {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		dev@10 { reg = <0x10 0x10>; };
+	};
+
+	fixed-clock { };
+};`, { name: "a.dts" });
+
+const node = (p: string) => tree.findByPath(p)!;
+
+describe("reg translation", () => {
+  it("maps reg through each bus's ranges, 64-bit, up to the first entry that does not translate", () => {
+    expect(ofAddressResources(node("/soc/serial@1000"))).toEqual([
+      { start: 0x1f0001000, size: 0x100, name: "regs" },
+      { start: 0x1f0002000, size: 0x10, name: "fifo" },
+    ]);
+    expect(ofAddressResources(node("/soc/low@80001000"))).toEqual([{ start: 0x80001000, size: 0x1000, name: "low@80001000" }]);
+    expect(ofTranslateReg(node("/wide/big@123456789"), 0)).toEqual([0x123456789n, 0x100n]);
+    // A bus without ranges does not translate its children.
+    expect(ofAddressResources(node("/noranges/dev@10"))).toEqual([]);
+  });
+
+  it("names devices as Linux 6.x does", () => {
+    expect(ofDeviceMakeBusId(node("/soc/serial@1000"))).toBe("1f0001000.serial");
+    expect(ofDeviceMakeBusId(node("/soc/masked@5000"))).toBe("1f0005000.4.masked");
+    expect(ofDeviceMakeBusId(node("/soc/mfd@4000/coherent-bus/dev@10"))).toBe("1f0004000.mfd:coherent-bus:dev@10");
+    expect(ofDeviceMakeBusId(node("/noranges/dev@10"))).toBe("noranges:dev@10");
+    expect(ofDeviceMakeBusId(node("/fixed-clock"))).toBe("fixed-clock");
+  });
+});
+
+describe("DMA configuration from the tree", () => {
+  it("reads the governing dma-ranges, from the nearest bus up", () => {
+    expect(ofDmaGetRange(node("/soc"))).toEqual([{ dmaStart: 0n, cpuStart: 0x40000000n, size: 0x20000000n }]);
+    // Below soc, the mfd has no dma-ranges of its own: soc's apply.
+    expect(ofDmaGetRange(node("/soc/mfd@4000"))).toEqual([{ dmaStart: 0n, cpuStart: 0x40000000n, size: 0x20000000n }]);
+    expect(ofDmaGetRange(node("/wide"))).toBeNull();
+  });
+
+  it("inherits dma-coherent from ancestors unless dma-noncoherent says otherwise", () => {
+    expect(ofDmaIsCoherent(node("/soc/mfd@4000/coherent-bus/dev@10"))).toBe(true);
+    expect(ofDmaIsCoherent(node("/soc/mfd@4000/coherent-bus/nc@20"))).toBe(false);
+    expect(ofDmaIsCoherent(node("/soc/serial@1000"))).toBe(false);
+  });
+});
