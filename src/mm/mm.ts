@@ -53,6 +53,7 @@ export class MemoryManager {
     this.layout = kernelLayout(arch, opts.version, physOffset, ram);
     this.linearBytes = arch === "arm" ? this.layout.linearLimit - this.layout.pageOffset : this.ramEnd - physOffset;
     this.memblock = new Memblock(banks);
+    if (arch === "arm") this.memblock.currentLimit = physOffset + this.linearBytes;
     const img = this.layout.image;
     // arm: swapper_pg_dir and the image from the start of RAM; arm64: [_text, _end).
     if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
