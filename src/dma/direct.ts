@@ -138,7 +138,7 @@ function optimalGfp(dev: Device): { gfp: number; limit: number } {
   const mm = dev.kernel.mm;
   // Only arm64 configures ZONE_DMA / ZONE_DMA32.
   if (mm.arch !== "arm64") return { gfp: 0, limit: phys };
-  if (phys <= mm.zoneLimit("DMA") - 1) return { gfp: GFP_DMA, limit: phys };
+  if (phys <= mm.zoneDmaLimit) return { gfp: GFP_DMA, limit: phys };
   if (phys <= 0xffffffff) return { gfp: GFP_DMA32, limit: phys };
   return { gfp: 0, limit: phys };
 }
@@ -259,7 +259,7 @@ function dma_direct_supported(dev: Device, mask: bigint): boolean {
   if (mask >= 0xffffffffn) return true;
   const mm = dev.kernel.mm;
   let minMask = mm.ramEnd - PAGE_SIZE;
-  if (mm.arch === "arm64") minMask = Math.min(minMask, mm.zoneLimit("DMA") - 1);
+  if (mm.arch === "arm64") minMask = Math.min(minMask, mm.zoneDmaLimit);
   return mask >= BigInt(phys_to_dma(dev, minMask));
 }
 

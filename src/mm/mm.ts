@@ -171,6 +171,12 @@ export class MemoryManager {
     return this.maxZonePhys(Math.min(32, this.opts.zoneDmaBits ?? 32));
   }
 
+  /** zone_dma_limit (modern arm64): DMA_BIT_MASK(zone_dma_bits), the mask a coherent mask is
+   *  compared against to choose GFP_DMA. */
+  get zoneDmaLimit(): number {
+    return 2 ** Math.min(32, this.opts.zoneDmaBits ?? 32) - 1;
+  }
+
   /** The highest physical address (exclusive) of ZONE_DMA, or of ZONE_DMA32 when `dma32`. */
   zoneLimit(name: "DMA" | "DMA32"): PhysAddr {
     const z = this.buddy.zones.filter((x) => x.name === name || (name === "DMA32" && x.name === "DMA"));
