@@ -25,7 +25,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   bench: benchCommand,
 };
 
-const BOOLEANS = ["json", "worker", "help"];
+const BOOLEANS = ["json", "worker", "help", "dma-debug"];
 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv, BOOLEANS);

@@ -12,6 +12,7 @@
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
+import type { CpuPort } from "../hw/machine.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { PAGE_SIZE, __GFP_ZERO } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "./coherent.js";
@@ -46,6 +47,7 @@ export class DmaPool {
   readonly modern: boolean;
   /** sizeof(void *) on this machine. */
   readonly ptrBytes: number;
+  private readonly cpu: CpuPort;
 
   constructor(
     readonly name: string,
@@ -56,6 +58,7 @@ export class DmaPool {
   ) {
     this.modern = dev.kernel.version === "modern";
     this.ptrBytes = dev.kernel.machine.profile.arch === "arm64" ? 8 : 4;
+    this.cpu = dev.kernel.machine.cpu;
   }
 
   get nrPages(): number {
@@ -69,14 +72,12 @@ export class DmaPool {
   // ---- memory accessors (the free list lives in the coherent blocks) ---------------------------
 
   private loadPtr(va: VirtAddr): number {
-    const cpu = this.dev.kernel.machine.cpu;
-    return this.ptrBytes === 8 ? cpu.load64n(va) : cpu.load(va, 4);
+    return this.ptrBytes === 8 ? this.cpu.load64n(va) : this.cpu.load(va, 4);
   }
 
   private storePtr(va: VirtAddr, v: number): void {
-    const cpu = this.dev.kernel.machine.cpu;
-    if (this.ptrBytes === 8) cpu.store64n(va, v);
-    else cpu.store(va, 4, v);
+    if (this.ptrBytes === 8) this.cpu.store64n(va, v);
+    else this.cpu.store(va, 4, v);
   }
 
   // ---- pages ---------------------------------------------------------------------------------
@@ -158,13 +159,13 @@ export class DmaPool {
       }
       page.inUse++;
       const offset = page.offset;
-      page.offset = this.dev.kernel.machine.cpu.load(page.vaddr + offset, 4) | 0;
+      page.offset = this.cpu.load(page.vaddr + offset, 4) | 0;
       cpuAddr = page.vaddr + offset;
       dma = page.dma + offset;
       this.nrActive++;
     }
     if (this.debug) this.checkPoison(cpuAddr, gfp);
-    if (gfp & __GFP_ZERO) this.dev.kernel.machine.cpu.fill(cpuAddr, 0, this.size);
+    if (gfp & __GFP_ZERO) this.cpu.fill(cpuAddr, 0, this.size);
     if (out) {
       out.cpuAddr = cpuAddr;
       out.dmaAddr = dma;
@@ -194,7 +195,7 @@ export class DmaPool {
   }
 
   free(vaddr: VirtAddr, dma: DmaAddr): void {
-    const cpu = this.dev.kernel.machine.cpu;
+    const cpu = this.cpu;
     if (this.modern) {
       if (this.debug && this.blockErr(vaddr, dma)) return;
       this.storePtr(vaddr + this.ptrBytes, dma);
