@@ -203,3 +203,15 @@ describe("streaming mappings: per generation and attribute", () => {
     expect(s.dmesg()).toContain("platform e0001000.serial: WARNING: dma_map_page_attrs: device has no DMA mask");
   });
 });
+
+describe("misuse leaves the System usable", () => {
+  it("unmapping an address that is not RAM oopses (a CpuFault) like the kernel, and the System goes on", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    expect(() => dma_unmap_single(dev, 0x1000, 4096, DMA_FROM_DEVICE)).toThrow(/Unable to handle kernel paging request at virtual address 0xffffff7fc0001000/);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, dma)).toBe(0);
+    dma_unmap_single(dev, dma, 4096, DMA_TO_DEVICE);
+  });
+});
