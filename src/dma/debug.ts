@@ -10,6 +10,10 @@ import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DIRECTION_NAMES, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
+import {
+  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys, makeEntry,
+  type Entry, type EntryType,
+} from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
 import type { Scatterlist } from "./scatterlist.js";
 import { for_each_sg, sg_page, sg_virt } from "./scatterlist.js";
@@ -40,36 +44,6 @@ export interface DmaDebugOptions {
   checks?: Partial<Record<DmaDebugCheck, boolean>>;
 }
 
-type EntryType = "single" | "page" | "scather-gather" | "coherent" | "resource";
-const MAP_ERR_NA = 0;
-const MAP_ERR_NOT_CHECKED = 1;
-const MAP_ERR_CHECKED = 2;
-const MAPERR_NAMES = ["dma map error check not applicable", "dma map error not checked", "dma map error checked"];
-
-const HASH_SIZE = 16384;
-const HASH_FN_SHIFT = 13;
-const ACTIVE_CACHELINE_MAX_OVERLAP = 7;
-/** DMA_DEBUG_DYNAMIC_ENTRIES: a page of cache-line-sized entries. */
-const DYNAMIC_ENTRIES = PAGE_SIZE / 128;
-
-interface Entry {
-  dev: Device;
-  dev_addr: DmaAddr;
-  size: number;
-  type: EntryType;
-  direction: number;
-  sg_call_ents: number;
-  sg_mapped_ents: number;
-  pfn: number;
-  offset: number;
-  map_err_type: number;
-}
-
-function hashOf(addr: DmaAddr): number {
-  const b = Math.floor(addr / 2 ** HASH_FN_SHIFT) % HASH_SIZE;
-  return b < 0 ? b + HASH_SIZE : b;
-}
-
 export class DmaDebug {
   readonly enabled: boolean;
   /** global_disable: set when the entry pool runs out (4.9) or cacheline tracking fails. */
@@ -81,15 +55,9 @@ export class DmaDebug {
   /** Every report printed, in order. */
   readonly reports: string[] = [];
   private readonly checks: Record<DmaDebugCheck, boolean>;
-  private readonly hash = new Map<number, Entry[]>();
-  private readonly cachelines = new Map<number, number>();
-  private numFree: number;
-  minFree: number;
-  totalEntries: number;
-  private readonly prealloc: number;
+  readonly pool: DebugEntries;
   private readonly modern: boolean;
   private warnedOverlap = false;
-  private readonly cachelineShift: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -102,12 +70,16 @@ export class DmaDebug {
     this.driverFilter = opts.driverFilter ?? "";
     const all: DmaDebugCheck[] = ["unmap", "mapError", "sync", "stack", "illegalArea", "mapSingle", "cacheline", "sg", "leak"];
     this.checks = Object.fromEntries(all.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
-    this.prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
-    this.numFree = this.totalEntries = this.minFree = this.prealloc;
+    const prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
     // L1_CACHE_BYTES: arm64 4.9 128; modern arm64 and ARMv7 64.
-    this.cachelineShift = kernel.machine.profile.arch === "arm64" && !this.modern ? 7 : 6;
+    const shift = kernel.machine.profile.arch === "arm64" && !this.modern ? 7 : 6;
+    this.pool = new DebugEntries(prealloc, shift, (cln) => {
+      if (this.warnedOverlap) return;
+      this.warnedOverlap = true;
+      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(this.modern ? 16 : 8, "0")}`);
+    });
     if (this.enabled) {
-      kernel.printk.info(`DMA-API: preallocated ${this.prealloc} debug entries`);
+      kernel.printk.info(`DMA-API: preallocated ${prealloc} debug entries`);
       kernel.printk.info("DMA-API: debugging enabled by kernel config");
     }
   }
@@ -148,96 +120,34 @@ export class DmaDebug {
   // ---- entries -----------------------------------------------------------------------------
 
   private alloc(): boolean {
-    if (this.numFree === 0) {
-      if (!this.modern) {
-        this.disabled = true;
-        this.kernel.printk.err("DMA-API: debugging out of memory - disabling");
-        return false;
-      }
-      this.numFree += DYNAMIC_ENTRIES;
-      this.totalEntries += DYNAMIC_ENTRIES;
-      if (this.totalEntries % this.prealloc < DYNAMIC_ENTRIES) {
-        this.kernel.printk.info(`DMA-API: dma_debug_entry pool grown to ${this.totalEntries} (${Math.floor(this.totalEntries / this.prealloc)}00%)`);
-      }
+    const ok = this.pool.take(this.modern, (total) =>
+      this.kernel.printk.info(`DMA-API: dma_debug_entry pool grown to ${total} (${Math.floor(total / this.pool.prealloc)}00%)`));
+    if (!ok) {
+      this.disabled = true;
+      this.kernel.printk.err("DMA-API: debugging out of memory - disabling");
     }
-    this.numFree--;
-    if (this.numFree < this.minFree) this.minFree = this.numFree;
-    return true;
-  }
-
-  private cacheline(e: Entry): number {
-    return e.pfn * (PAGE_SIZE >> this.cachelineShift) + Math.floor(e.offset / 2 ** this.cachelineShift);
+    return ok;
   }
 
   private add(e: Entry, attrs: number): void {
-    const b = hashOf(e.dev_addr);
-    const list = this.hash.get(b);
-    if (list) list.push(e);
-    else this.hash.set(b, [e]);
-    if (e.direction === DMA_TO_DEVICE) return;
-    const cln = this.cacheline(e);
-    const overlap = this.cachelines.get(cln);
-    if (overlap === undefined) {
-      this.cachelines.set(cln, 0);
-      return;
-    }
-    const next = overlap + 1;
-    if (next <= ACTIVE_CACHELINE_MAX_OVERLAP) this.cachelines.set(cln, next);
-    else if (!this.warnedOverlap) {
-      this.warnedOverlap = true;
-      this.kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(this.modern ? 16 : 8, "0")}`);
-    }
-    // 4.9 only counted the overlap ("TODO: report -EEXIST errors here").
-    if (this.modern && this.checks.cacheline && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) {
+    // 4.9 only counted an overlap ("TODO: report -EEXIST errors here").
+    if (this.pool.add(e) === "eexist" && this.modern && this.checks.cacheline && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) {
       this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
     }
   }
 
-  private free(e: Entry): void {
-    const list = this.hash.get(hashOf(e.dev_addr))!;
-    list.splice(list.indexOf(e), 1);
-    this.numFree++;
-    if (e.direction === DMA_TO_DEVICE) return;
-    const cln = this.cacheline(e);
-    const overlap = this.cachelines.get(cln);
-    if (overlap === undefined) return;
-    if (overlap - 1 < 0) this.cachelines.delete(cln);
-    else this.cachelines.set(cln, overlap - 1);
-  }
-
-  /** __hash_bucket_find: best fit by size, type, direction and sg count; several imperfect
-   *  matches give no match. */
-  private find(bucket: Entry[] | undefined, ref: Entry, containing: boolean): Entry | undefined {
-    if (!bucket) return undefined;
-    let best: Entry | undefined;
-    let bestLvl = -1;
-    let matches = 0;
-    for (const e of bucket) {
-      if (e.dev !== ref.dev) continue;
-      if (containing ? !(e.dev_addr <= ref.dev_addr && e.dev_addr + e.size >= ref.dev_addr + ref.size) : e.dev_addr !== ref.dev_addr) continue;
-      matches++;
-      const lvl = +(e.size === ref.size) + +(e.type === ref.type) + +(e.direction === ref.direction) + +(e.sg_call_ents === ref.sg_call_ents);
-      if (lvl === 4) return e;
-      if (lvl > bestLvl) {
-        bestLvl = lvl;
-        best = e;
-      }
-    }
-    return matches === 1 ? best : undefined;
-  }
-
   private ref(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {
-    return { dev, dev_addr: addr, size, type, direction: dir, sg_call_ents: sgCall, sg_mapped_ents: 0, pfn: 0, offset: 0, map_err_type: MAP_ERR_NA };
+    return makeEntry(dev, addr, size, type, dir, sgCall);
   }
 
   private physOf(e: Entry): PhysAddr {
-    return e.pfn * PAGE_SIZE + e.offset;
+    return entryPhys(e);
   }
 
   // ---- checks ------------------------------------------------------------------------------
 
   private check_unmap(ref: Entry, isMappingError: boolean, cpuPhys?: PhysAddr): void {
-    const entry = this.find(this.hash.get(hashOf(ref.dev_addr)), ref, false);
+    const entry = this.pool.findExact(ref);
     const on = this.checks.unmap;
     if (!entry) {
       if (!on) return;
@@ -262,7 +172,7 @@ export class DmaDebug {
     if (this.checks.mapError && entry.map_err_type === MAP_ERR_NOT_CHECKED) {
       this.err(ref.dev, `device driver failed to check map error[device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [mapped as ${entry.type}]`);
     }
-    this.free(entry);
+    this.pool.remove(entry);
   }
 
   private check_for_stack(dev: Device, pfn: number, offset: number): void {
@@ -291,12 +201,7 @@ export class DmaDebug {
 
   private check_sync(dev: Device, ref: Entry, toCpu: boolean): void {
     if (!this.checks.sync) return;
-    let entry: Entry | undefined;
-    // bucket_find_contain: step back one bucket at a time.
-    const limit = Math.min(HASH_SIZE, Math.floor(ref.dev_addr / 2 ** HASH_FN_SHIFT) + 1);
-    for (let i = 0, a = ref.dev_addr; i < limit && !entry; i++, a -= 2 ** HASH_FN_SHIFT) {
-      entry = this.find(this.hash.get(hashOf(a)), ref, true);
-    }
+    const entry = this.pool.findContaining(ref);
     if (!entry) {
       this.err(dev, `device driver tries to sync DMA memory it has not allocated [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes]`);
       return;
@@ -342,7 +247,7 @@ export class DmaDebug {
   /** debug_dma_mapping_error: marks the first unchecked live mapping at `addr` as checked. */
   mapping_error(dev: Device, addr: DmaAddr): void {
     if (!this.active) return;
-    for (const e of this.hash.get(hashOf(addr)) ?? []) {
+    for (const e of this.pool.at(addr)) {
       if (e.dev === dev && e.dev_addr === addr && e.map_err_type === MAP_ERR_NOT_CHECKED) {
         e.map_err_type = MAP_ERR_CHECKED;
         return;
@@ -385,8 +290,7 @@ export class DmaDebug {
   }
 
   private mappedEnts(dev: Device, s: Scatterlist, dir: number, nelems: number): number {
-    const ref = this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nelems);
-    return this.find(this.hash.get(hashOf(ref.dev_addr)), ref, false)?.sg_mapped_ents ?? 0;
+    return this.pool.findExact(this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nelems))?.sg_mapped_ents ?? 0;
   }
 
   unmap_sg(dev: Device, sgl: Scatterlist[], nelems: number, dir: number): void {
@@ -454,41 +358,25 @@ export class DmaDebug {
   /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER): entries left behind by the driver. */
   device_unbound(dev: Device): void {
     if (!this.active || !this.checks.leak) return;
-    let count = 0;
-    let last: Entry | undefined;
-    for (const list of this.hash.values()) {
-      for (const e of list) {
-        if (e.dev === dev) {
-          count++;
-          last = e;
-        }
-      }
-    }
+    const { count, last } = this.pool.ofDevice(dev);
     if (!count || !last) return;
     this.err(dev, `device driver has pending DMA allocations while released from device [count=${count}]\nOne of leaked entries details: [device address=${this.hex16(last.dev_addr)}] [size=${last.size} bytes] [mapped with ${this.dir(last.direction)}] [mapped as ${last.type}]`);
   }
 
   /** Live entries (of one device, or all). */
   entries(dev?: Device): number {
-    let n = 0;
-    for (const list of this.hash.values()) for (const e of list) if (!dev || e.dev === dev) n++;
-    return n;
+    return this.pool.ofDevice(dev).count;
   }
 
   /** /sys/kernel/debug/dma-api/dump */
   dump(): string {
-    const lines: string[] = [];
-    const buckets = [...this.hash.keys()].sort((a, b) => a - b);
-    for (const idx of buckets) {
-      for (const e of this.hash.get(idx)!) {
-        const cln = this.cacheline(e);
-        lines.push(`${e.dev.driverString()} ${e.dev.name} ${e.type} idx ${idx} P=${this.physOf(e).toString(16)} N=${e.pfn.toString(16)} D=${e.dev_addr.toString(16)} L=${e.size.toString(16)} cln=0x${cln.toString(16).padStart(16, "0")} ${this.dir(e.direction)} ${MAPERR_NAMES[e.map_err_type]}`);
-      }
-    }
-    return lines.join("\n");
+    return this.pool
+      .all()
+      .map(([idx, e]) => `${e.dev.driverString()} ${e.dev.name} ${e.type} idx ${idx} P=${this.physOf(e).toString(16)} N=${e.pfn.toString(16)} D=${e.dev_addr.toString(16)} L=${e.size.toString(16)} cln=0x${this.pool.cacheline(e).toString(16).padStart(16, "0")} ${this.dir(e.direction)} ${MAPERR_NAMES[e.map_err_type]}`)
+      .join("\n");
   }
 
   get numFreeEntries(): number {
-    return this.numFree;
+    return this.pool.numFree;
   }
 }
