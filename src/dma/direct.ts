@@ -21,7 +21,7 @@ import { MAP_CYCLES } from "./constants.js";
 import { dma_to_phys, phys_to_dma } from "./dma-address.js";
 import type { Scatterlist } from "./scatterlist.js";
 import { for_each_sg, sg_next, sg_phys } from "./scatterlist.js";
-import { dma_common_contiguous_remap, dma_common_free_remap } from "./remap.js";
+import { dma_common_contiguous_remap } from "./remap.js";
 import { arm_coherent_alloc, arm_coherent_free } from "../arch/arm-dma-mapping.js";
 import { EIO } from "../kernel/errno.js";
 
@@ -243,9 +243,7 @@ export function dma_direct_free(dev: Device, size: number, cpuAddr: VirtAddr, dm
     pool.free(cpuAddr, PAGE_ALIGN(size));
     return;
   }
-  if (mm.isVmalloc(cpuAddr)) {
-    if (!dma_common_free_remap(k, cpuAddr, size, VM_DMA_COHERENT)) return;
-  }
+  if (mm.isVmalloc(cpuAddr)) mm.vunmap(cpuAddr);
   mm.__free_pages(Math.floor(dma_to_phys(dev, dmaAddr) / PAGE_SIZE), order);
 }
 

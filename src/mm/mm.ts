@@ -345,7 +345,7 @@ export class MemoryManager {
 
   vfree(va: VirtAddr): void {
     if (!va) return;
-    const area = this.vmalloc.vunmap(va);
+    const area = this.vmalloc.vunmap(va, "vfree");
     if (area && area.flags & VM_ALLOC) for (const p of area.pages) this.__free_pages(p / PAGE_SIZE, 0);
   }
 

@@ -142,11 +142,15 @@ export class Vmalloc {
   }
 
   /** remove_vm_area: PTEs cleared now; the range and its TLB entries wait for the lazy purge.
-   *  An address that starts no area gets the kernel's warning and nothing else happens. */
-  vunmap(va: VirtAddr): VmArea | undefined {
+   *  An address that starts no area gets the kernel's warning (4.9 says vfree for both vfree
+   *  and vunmap) and nothing else happens. */
+  vunmap(va: VirtAddr, fn: "vfree" | "vunmap" = "vunmap"): VmArea | undefined {
     const i = this.areas.findIndex((a) => a.start === va);
     if (i < 0) {
-      this.onWarn(`Trying to vfree() nonexistent vm area (${formatVirt(va, this.layout.arch === "arm64" ? 64 : 32)})`);
+      const p = formatVirt(va, this.layout.arch === "arm64" ? 64 : 32).slice(2);
+      this.onWarn(this.layout.version === "modern" && fn === "vunmap"
+        ? `WARNING: vunmap: Trying to vunmap() nonexistent vm area (${p})`
+        : `WARNING: Trying to vfree() nonexistent vm area (${p})`);
       return undefined;
     }
     const [area] = this.areas.splice(i, 1);

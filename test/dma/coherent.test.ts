@@ -170,3 +170,29 @@ describe("the API around the allocators", () => {
     expect(dma_alloc_coherent(dev, 4096, GFP_KERNEL)!.dmaAddr).toBe(0xfffc0000);
   });
 });
+
+describe("freeing twice", () => {
+  it("modern arm64: the second free warns (vunmap of nothing, bad page state) and the System goes on", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    const free = s.kernel.mm.buddy.freePageCount;
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    expect(s.dmesg()).toMatch(/WARNING: vunmap: Trying to vunmap\(\) nonexistent vm area \(ffffffc0[0-9a-f]{8}\)/);
+    expect(s.dmesg()).toMatch(/BUG: Bad page state: pfn:[0-9a-f]+ freed at order 0 but not allocated/);
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+    expect(dma_alloc_coherent(dev, 4096, GFP_KERNEL)).not.toBeNull();
+  });
+
+  it("with DMA-API debug the second free is reported first", async () => {
+    const s = await createSystem({ board: "arm64-ref", dmaDebug: true });
+    const dev = s.device("ff6e0000.dma-controller");
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `DMA-API: dma-pl330 ff6e0000.dma-controller: device driver tries to free DMA memory it has not allocated [device address=0x${buf.dmaAddr.toString(16).padStart(16, "0")}] [size=4096 bytes]`,
+    ]);
+  });
+});
