@@ -58,4 +58,5 @@ export {
 } from "./dmaengine/dmaengine.js";
 
 export { runDemo, formatDemo, type DemoResult } from "./sim/demo.js";
+export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult } from "./sim/coherent-aliases.js";
 export { SCENARIOS, type ScenarioParams } from "./sim/scenarios.js";

@@ -7,8 +7,7 @@
 // in a cacheable 2 MB block at 0xffffffc0…, and dma_alloc_coherent's remap maps the same pages
 // Normal non-cacheable with 4 KB PTEs at 0xffffff80….
 
-import { createSystem } from "../../dist/src/index.js";
-import { formatCoherentAliases } from "../../dist/src/sim/coherent-aliases.js";
+import { createSystem, formatCoherentAliases } from "../../dist/src/index.js";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
