@@ -20,4 +20,9 @@ export const BOARDS: Record<string, BuiltinBoard> = {
     profile: ARM64_A53,
     description: "arm64 reference: Cortex-A53, 1 GiB at 0x40000000, PL330 at 0xff6e0000",
   },
+  "arm64-highmem": {
+    dtb: "examples/boards/arm64-highmem.dtb",
+    profile: ARM64_A53,
+    description: "arm64 with RAM above 4 GiB: 256 MiB at 0x80000000 and at 0x880000000, PL330 at 0xff6e0000",
+  },
 };

@@ -42,7 +42,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   ls: lsCommand,
 };
 
-const BOOLEANS = ["json", "worker", "help"];
+const BOOLEANS = ["json", "worker", "help", "dma-debug"];
 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv, BOOLEANS);

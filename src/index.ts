@@ -3,31 +3,49 @@
 
 export { createSystem, type RemoteSystem } from "./create.js";
 export { System, SystemError, type SystemOptions, type SystemCpu } from "./system.js";
-export type { Kernel } from "./kernel/kernel.js";
+export type { Kernel, KernelOptions, SwiotlbOptions, CurrentTask } from "./kernel/kernel.js";
 export { Device, PlatformDevice } from "./kernel/device.js";
-export { KernelError, KernelBug, errnoName } from "./kernel/errno.js";
+export { KernelError, KernelBug, KernelPanic, errnoName } from "./kernel/errno.js";
 export { CpuFault } from "./hw/machine.js";
 export { formatVirt, toVirt, type PhysAddr, type VirtAddr, type DmaAddr } from "./hw/address.js";
 export { BOARDS } from "./boards.js";
 export { PROFILES } from "./hw/profile.js";
 
 export {
-  GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, __GFP_ZERO, __GFP_NOWARN, PAGE_SIZE, get_order,
+  GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO,
+  __GFP_NOWARN, __GFP_COMP, PAGE_SIZE, PAGE_SHIFT, get_order,
 } from "./mm/gfp.js";
+export { MAX_ORDER, type ZoneName } from "./mm/buddy.js";
+export { ptdump, type PtdumpRange } from "./mm/ptdump.js";
 
 export {
   DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_MAPPING_ERROR, DMA_BIT_MASK,
-  DMA_ATTR_WRITE_COMBINE, DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_NO_WARN,
-  DMA_ATTR_PRIVILEGED, type DmaDirection,
+  DMA_ATTR_WRITE_BARRIER, DMA_ATTR_WEAK_ORDERING, DMA_ATTR_WRITE_COMBINE, DMA_ATTR_NON_CONSISTENT,
+  DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_FORCE_CONTIGUOUS, DMA_ATTR_ALLOC_SINGLE_PAGES,
+  DMA_ATTR_NO_WARN, DMA_ATTR_PRIVILEGED, type DmaDirection,
 } from "./dma/constants.js";
 export {
-  dma_alloc_coherent, dma_free_coherent, dma_alloc_attrs, dma_free_attrs,
+  dma_alloc_coherent, dma_zalloc_coherent, dma_free_coherent, dma_alloc_attrs, dma_free_attrs,
+  dma_declare_coherent_memory, dma_release_declared_memory,
   dma_map_single, dma_unmap_single, dma_map_single_attrs, dma_unmap_single_attrs,
   dma_map_page, dma_unmap_page, dma_map_page_attrs, dma_unmap_page_attrs, dma_mapping_error,
   dma_sync_single_for_cpu, dma_sync_single_for_device, dma_sync_single_range_for_cpu,
-  dma_sync_single_range_for_device, dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent,
-  dma_get_required_mask,
+  dma_sync_single_range_for_device, dma_map_sg, dma_map_sg_attrs, dma_map_sgtable, dma_unmap_sg,
+  dma_unmap_sg_attrs, dma_sync_sg_for_cpu, dma_sync_sg_for_device, dma_set_mask, dma_set_coherent_mask,
+  dma_set_mask_and_coherent, dma_get_required_mask, dma_get_mask, dma_supported, dma_get_cache_alignment,
+  dma_max_mapping_size, type CoherentBuffer,
 } from "./dma/mapping.js";
+export {
+  Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,
+  sg_nents, sg_dma_address, sg_dma_len,
+} from "./dma/scatterlist.js";
+export {
+  DmaPool, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show,
+  type DmaPoolBlock,
+} from "./dma/pool.js";
+export type { DmaDebugOptions, DmaDebugCheck } from "./dma/debug.js";
+export type { SwiotlbUsage } from "./dma/swiotlb.js";
+export type { DmaTimeSnapshot } from "./dma/accounting.js";
 
 export {
   DMA_MEMCPY, DMA_SLAVE, DMA_CYCLIC, DMA_PRIVATE, DMA_COMPLETE, DMA_IN_PROGRESS, DMA_PAUSED, DMA_ERROR,
@@ -40,4 +58,5 @@ export {
 } from "./dmaengine/dmaengine.js";
 
 export { runDemo, formatDemo, type DemoResult } from "./sim/demo.js";
+export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult } from "./sim/coherent-aliases.js";
 export { SCENARIOS, type ScenarioParams } from "./sim/scenarios.js";

@@ -14,6 +14,7 @@ import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js"
 import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
 import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
+import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV } from "./kernel/errno.js";
 import { BOARDS } from "./boards.js";
@@ -39,6 +40,18 @@ export interface SystemOptions {
   memory?: number | string;
   /** Kernel generation: "modern" (default) or "v4.9". */
   kernel?: KernelOptions["version"];
+  /** CONFIG_DMA_API_DEBUG: `true`, or per-check options (see DmaDebugOptions). */
+  dmaDebug?: KernelOptions["dmaDebug"];
+  /** swiotlb=: { size (bytes), force }. */
+  swiotlb?: KernelOptions["swiotlb"];
+  /** coherent_pool=: atomic pool size in bytes. */
+  coherentPool?: number;
+  /** DMAPOOL_DEBUG: dma_pool poisoning and free checks (slab debugging). */
+  dmapoolDebug?: boolean;
+  /** Modern arm64: ZONE_DMA width in bits (default 32). */
+  zoneDmaBits?: number;
+  /** ARM64_WORKAROUND_CLEAN_CACHE (early Cortex-A53). */
+  workaroundCleanCache?: boolean;
   /** Run in a worker thread (Node worker_threads or a browser Web Worker). */
   worker?: boolean;
   /** Use the debug build of the silicon (assertions on). */
@@ -121,6 +134,12 @@ export class System {
     return this.kernel.printk.text();
   }
 
+  /** The kernel page tables as /sys/kernel/debug/kernel_page_tables lists them, or the part
+   *  covering [range.start, range.end). */
+  ptdump(range?: PtdumpRange): string {
+    return this.kernel.ptdump(range);
+  }
+
   /** Runs a built-in scenario (see sim/scenarios.ts) and returns its plain-data result. */
   run(scenario: string, params: ScenarioParams = {}): unknown {
     return runScenario(this, scenario, params);
@@ -157,6 +176,15 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   const silicon = await instantiateSilicon({ debug: options.debug });
   const memoryBytes = options.memory === undefined ? undefined : parseSize(options.memory);
   const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes });
-  const kernel = new Kernel(machine, board, { version: options.kernel, printkLevel: options.printkLevel });
+  const kernel = new Kernel(machine, board, {
+    version: options.kernel,
+    printkLevel: options.printkLevel,
+    dmaDebug: options.dmaDebug,
+    swiotlb: options.swiotlb,
+    coherentPool: options.coherentPool,
+    dmapoolDebug: options.dmapoolDebug,
+    zoneDmaBits: options.zoneDmaBits,
+    workaroundCleanCache: options.workaroundCleanCache,
+  });
   return new System(machine, board, kernel);
 }

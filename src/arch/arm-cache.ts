@@ -1,9 +1,11 @@
 // 32-bit ARM (ARMv7 + PL310) DMA cache maintenance (arch/arm/mm/cache-v7.S, cache-l2x0.c,
 // dma-mapping.c; spec dma-api §2.2 arm32 table). The L1 is maintained by VA; the PL310 outer
-// cache by physical address through its registers, one line per write, then CACHE_SYNC.
+// cache by physical address through its registers, one line per write, then CACHE_SYNC. The
+// simulated time each operation takes is added to the DMA accounting.
 
 import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import type { DmaTime } from "../dma/accounting.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type ArchDmaOps, type DmaDirection } from "./dma-maintenance.js";
 
 const L2X0_CACHE_SYNC = 0x730;
@@ -65,8 +67,16 @@ export class ArmCache implements ArchDmaOps {
   constructor(
     private readonly machine: Machine,
     private readonly phys_to_virt: (pa: PhysAddr) => VirtAddr,
+    private readonly time: DmaTime,
+    /** set_bit(PG_dcache_clean) on a page wholly handed back to the CPU. */
+    private readonly markDcacheClean: (pfn: number) => void = () => {},
   ) {
     this.line = machine.cpu.lineBytes;
+  }
+
+  private account(t0: number, size: number): void {
+    this.time.maintenancePs += this.machine.now() - t0;
+    this.time.maintainedBytes += size;
   }
 
   v7_dma_clean_range(start: VirtAddr, end: VirtAddr): void {
@@ -98,6 +108,7 @@ export class ArmCache implements ArchDmaOps {
 
   /** __dma_page_cpu_to_dev: L1 by VA (dmac_map_area), then the outer cache by PA. */
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     if (dir === DMA_FROM_DEVICE) this.v7_dma_inv_range(start, start + size);
     else this.v7_dma_clean_range(start, start + size);
@@ -105,21 +116,45 @@ export class ArmCache implements ArchDmaOps {
       if (dir === DMA_FROM_DEVICE) this.outer.inv_range(paddr, paddr + size);
       else this.outer.clean_range(paddr, paddr + size);
     }
+    this.account(t0, size);
   }
 
-  /** __dma_page_dev_to_cpu: the outer cache first, then L1 (dmac_unmap_area). */
+  /** __dma_page_dev_to_cpu: the outer cache first, then L1 (dmac_unmap_area); fully covered
+   *  pages are marked PG_dcache_clean. */
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
     if (dir === DMA_TO_DEVICE) return;
+    const t0 = this.machine.now();
     this.outer?.inv_range(paddr, paddr + size);
     const start = this.phys_to_virt(paddr);
     this.v7_dma_inv_range(start, start + size);
+    this.account(t0, size);
+    if (size >= 4096) {
+      let pfn = Math.floor(paddr / 4096);
+      const off = paddr % 4096;
+      let left = size;
+      if (off) {
+        pfn++;
+        left -= 4096 - off;
+      }
+      for (; left >= 4096; left -= 4096) this.markDcacheClean(pfn++);
+    }
   }
 
-  /** __dma_clear_buffer: zero through the kernel alias, then flush L1 and the outer cache. */
-  prepCoherent(paddr: PhysAddr, size: number): void {
+  /** dmac_flush_range + outer_flush_range. */
+  flushRange(paddr: PhysAddr, size: number): void {
+    const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
-    this.machine.cpu.fill(start, 0, size);
     this.v7_dma_flush_range(start, start + size);
     this.outer?.flush_range(paddr, paddr + size);
+    this.account(t0, size);
+  }
+
+  /** dmac_clean_range + outer_clean_range. */
+  cleanRange(paddr: PhysAddr, size: number): void {
+    const t0 = this.machine.now();
+    const start = this.phys_to_virt(paddr);
+    this.v7_dma_clean_range(start, start + size);
+    this.outer?.clean_range(paddr, paddr + size);
+    this.account(t0, size);
   }
 }

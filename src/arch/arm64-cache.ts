@@ -1,25 +1,36 @@
 // arm64 D-cache range maintenance to the point of coherency (arch/arm64/mm/cache.S) and the DMA
-// hooks built on it (spec dma-api §2.2, mmu-cache §4.3). Ranges are linear-map VAs.
+// hooks built on it (spec dma-api §2.2, mmu-cache §4.3). Ranges are linear-map VAs; every
+// operation ends with a DSB. The simulated time each takes is added to the DMA accounting.
 
-import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type Machine } from "../hw/machine.js";
+import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type DcacheOp, type Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { KernelVersion } from "../mm/layout.js";
+import type { DmaTime } from "../dma/accounting.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type ArchDmaOps, type DmaDirection } from "./dma-maintenance.js";
+
+export interface Arm64CacheOptions {
+  /** ARM64_WORKAROUND_CLEAN_CACHE (early Cortex-A53): every clean is issued as DC CIVAC. */
+  workaroundCleanCache?: boolean;
+}
 
 export class Arm64Cache implements ArchDmaOps {
   private readonly line: number;
+  private readonly clean: DcacheOp;
 
   constructor(
     private readonly machine: Machine,
     private readonly version: KernelVersion,
     private readonly phys_to_virt: (pa: PhysAddr) => VirtAddr,
+    private readonly time: DmaTime,
+    opts: Arm64CacheOptions = {},
   ) {
     this.line = machine.cpu.lineBytes;
+    this.clean = opts.workaroundCleanCache ? DC_CLEAN_INVAL : DC_CLEAN;
   }
 
   /** dcache_clean_poc / __dma_clean_area: DC CVAC on every line the range touches, DSB. */
   dcache_clean_poc(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN, start, end - start);
+    this.machine.cpu.dcache(this.clean, start, end - start);
     this.machine.cpu.barrier();
   }
 
@@ -50,23 +61,41 @@ export class Arm64Cache implements ArchDmaOps {
     cpu.barrier();
   }
 
+  /** __dma_map_area (4.9) / arch_sync_dma_for_device (modern). */
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     // 4.9 __dma_map_area invalidated FROM_DEVICE buffers; since 5.19 every direction is cleaned.
     if (this.version === "v4.9" && dir === DMA_FROM_DEVICE) this.dcache_inval_poc(start, start + size);
     else this.dcache_clean_poc(start, start + size);
+    this.account(t0, size);
   }
 
+  /** __dma_unmap_area (4.9) / arch_sync_dma_for_cpu (modern): nothing for TO_DEVICE. */
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
     if (dir === DMA_TO_DEVICE) return;
+    const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.dcache_inval_poc(start, start + size);
+    this.account(t0, size);
   }
 
-  prepCoherent(paddr: PhysAddr, size: number): void {
+  flushRange(paddr: PhysAddr, size: number): void {
+    const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
-    // modern: clean the kernel alias; 4.9 __dma_alloc: flush (clean+invalidate) it.
-    if (this.version === "v4.9") this.dcache_clean_inval_poc(start, start + size);
-    else this.dcache_clean_poc(start, start + size);
+    this.dcache_clean_inval_poc(start, start + size);
+    this.account(t0, size);
+  }
+
+  cleanRange(paddr: PhysAddr, size: number): void {
+    const t0 = this.machine.now();
+    const start = this.phys_to_virt(paddr);
+    this.dcache_clean_poc(start, start + size);
+    this.account(t0, size);
+  }
+
+  private account(t0: number, size: number): void {
+    this.time.maintenancePs += this.machine.now() - t0;
+    this.time.maintainedBytes += size;
   }
 }

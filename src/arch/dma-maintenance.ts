@@ -1,6 +1,8 @@
-// The architecture hooks the DMA layer calls for a non-coherent device (kernel/dma/direct.h):
-// arch_sync_dma_for_device / arch_sync_dma_for_cpu on a physical range, and
-// arch_dma_prep_coherent on freshly allocated coherent-buffer pages.
+// The architecture hooks the DMA layer calls for a non-coherent device, by physical range:
+// arch_sync_dma_for_device / arch_sync_dma_for_cpu (the map and unmap columns of spec dma-api
+// §2.2 for the kernel generation), and the whole-range operations coherent allocations need:
+// flush (clean+invalidate, 4.9 __dma_flush_area, arm __dma_clear_buffer) and clean (modern
+// arch_dma_prep_coherent).
 
 import type { PhysAddr } from "../hw/address.js";
 
@@ -13,5 +15,8 @@ export type DmaDirection = 0 | 1 | 2 | 3;
 export interface ArchDmaOps {
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void;
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void;
-  prepCoherent(paddr: PhysAddr, size: number): void;
+  /** Clean and invalidate [paddr, paddr+size) to the point of coherency. */
+  flushRange(paddr: PhysAddr, size: number): void;
+  /** Clean [paddr, paddr+size) to the point of coherency. */
+  cleanRange(paddr: PhysAddr, size: number): void;
 }

@@ -7,12 +7,13 @@ import { writeFdt } from "../of/fdt-write.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
 
-export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref); default zynq-7000
+export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
                     content tells)
   --dts FILE        boot this .dts source (/include/ files are read from its directory)
   --memory SIZE     DRAM size when the tree leaves it to the bootloader (e.g. 1G)
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
+  --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
   --worker          run the System in a worker thread`;
 
@@ -40,5 +41,6 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     o.kernel = k;
   }
   if (has(a, "worker")) o.worker = true;
+  if (has(a, "dma-debug")) o.dmaDebug = true;
   return o;
 }

@@ -27,3 +27,6 @@ export function valid_dma_direction(dir: number): boolean {
 }
 
 export const DIRECTION_NAMES = ["DMA_BIDIRECTIONAL", "DMA_TO_DEVICE", "DMA_FROM_DEVICE", "DMA_NONE"] as const;
+
+/** Core cycles of bookkeeping per streaming map/unmap call (an estimate; docs/calibration.md). */
+export const MAP_CYCLES = 60;

@@ -1,18 +1,25 @@
-// The DMA mapping API entry points (kernel/dma/mapping.c) with the kernel's names and argument
-// order. Direction is checked first (an invalid one is a kernel BUG), then the call goes to
-// dma-direct. A `struct page *` is a page frame number here.
+// The DMA mapping API's streaming entry points (kernel/dma/mapping.c; include/linux/
+// dma-mapping.h in 4.9) with the kernel's names and argument order. Each checks the direction
+// first (an invalid one is a kernel BUG), calls the device's dma_map_ops, then the DMA-API
+// debug hook. A `struct page *` is a page frame number here. The coherent allocator and the
+// mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelBug, EIO } from "../kernel/errno.js";
+import { KernelBug, EINVAL, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
-import { PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM } from "../mm/gfp.js";
-import {
-  DMA_MAPPING_ERROR, DMA_BIT_MASK, valid_dma_direction, DIRECTION_NAMES, type DmaDirection,
-} from "./constants.js";
-import {
-  dma_direct_alloc, dma_direct_free, dma_direct_map_phys, dma_direct_unmap_phys,
-  dma_direct_sync_for_cpu, dma_direct_sync_for_device, type CoherentBuffer,
-} from "./direct.js";
+import { PAGE_SIZE } from "../mm/gfp.js";
+import { DMA_MAPPING_ERROR, valid_dma_direction, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
+import type { Scatterlist } from "./scatterlist.js";
+import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
+
+export {
+  dma_alloc_attrs, dma_alloc_coherent, dma_zalloc_coherent, dma_free_attrs, dma_free_coherent,
+  dma_declare_coherent_memory, dma_release_declared_memory,
+} from "./coherent.js";
+export {
+  dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent, dma_get_required_mask, dma_supported, dma_get_mask,
+} from "./mask.js";
+export type { CoherentBuffer } from "./ops.js";
 
 function checkDirection(fn: string, dir: number): asserts dir is DmaDirection {
   if (!valid_dma_direction(dir)) {
@@ -24,40 +31,66 @@ function checkSize(fn: string, size: number): void {
   if (!Number.isInteger(size) || size < 0) throw new RangeError(`${fn}: size ${size} is not a byte count`);
 }
 
-// ---- streaming mappings ----------------------------------------------------------------------
+/** The shared body of dma_map_page_attrs and dma_map_single_attrs. */
+function map(dev: Device, pfn: number, offset: number, size: number, dir: DmaDirection, attrs: number, single: boolean): DmaAddr {
+  const k = dev.kernel;
+  if (k.version === "modern" && dev.dmaLimit < 0) {
+    k.dma.warnOnce(dev, "nomask", "WARNING: dma_map_page_attrs: device has no DMA mask");
+    return DMA_MAPPING_ERROR;
+  }
+  const ops = k.dma.ops;
+  const addr = ops.map_page(dev, pfn * PAGE_SIZE + offset, size, dir, attrs);
+  const debug = k.dma.debug;
+  if (debug.enabled) debug.map_page(dev, pfn, offset, size, dir, addr, ops.mapping_error(dev, addr) !== 0, attrs, single);
+  return addr;
+}
+
+// ---- single mappings ---------------------------------------------------------------------------
 
 export function dma_map_page_attrs(dev: Device, page: number, offset: number, size: number, dir: DmaDirection, attrs = 0): DmaAddr {
   checkDirection("dma_map_page_attrs", dir);
   checkSize("dma_map_page_attrs", size);
-  if (dev.dma_mask === null) {
-    dev.kernel.printk.warn(`${dev.name}: dma_map_page_attrs: device has no DMA mask`);
-    return DMA_MAPPING_ERROR;
-  }
-  return dma_direct_map_phys(dev, page * PAGE_SIZE + offset, size, dir, attrs);
+  return map(dev, page, offset, size, dir, attrs, false);
 }
 
 export function dma_map_page(dev: Device, page: number, offset: number, size: number, dir: DmaDirection): DmaAddr {
   return dma_map_page_attrs(dev, page, offset, size, dir, 0);
 }
 
+/** dma_map_single_attrs: modern kernels reject a vmalloc address (5.18+) and check the
+ *  address with DMA-API debug; 4.9 takes virt_to_page of whatever it is given. */
 export function dma_map_single_attrs(dev: Device, ptr: VirtAddr, size: number, dir: DmaDirection, attrs = 0): DmaAddr {
   checkDirection("dma_map_single_attrs", dir);
-  const mm = dev.kernel.mm;
-  if (mm.isVmalloc(ptr)) {
-    dev.kernel.printk.warn(`${dev.name}: rejecting DMA map of vmalloc memory`);
-    return DMA_MAPPING_ERROR;
+  checkSize("dma_map_single_attrs", size);
+  const k = dev.kernel;
+  const mm = k.mm;
+  if (k.version === "modern") {
+    if (mm.isVmalloc(ptr)) {
+      k.dma.warnOnce(dev, "vmalloc", "WARNING: rejecting DMA map of vmalloc memory");
+      return DMA_MAPPING_ERROR;
+    }
+    if (k.dma.debug.enabled) k.dma.debug.map_single(dev, ptr, size);
   }
   const pa = mm.virt_to_phys(ptr);
-  return dma_map_page_attrs(dev, Math.floor(pa / PAGE_SIZE), pa % PAGE_SIZE, size, dir, attrs);
+  const offset = ((pa % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+  return map(dev, (pa - offset) / PAGE_SIZE, offset, size, dir, attrs, true);
 }
 
 export function dma_map_single(dev: Device, ptr: VirtAddr, size: number, dir: DmaDirection): DmaAddr {
   return dma_map_single_attrs(dev, ptr, size, dir, 0);
 }
 
+function unmap(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs: number, single: boolean): void {
+  const k = dev.kernel;
+  const ops = k.dma.ops;
+  ops.unmap_page(dev, addr, size, dir, attrs);
+  const debug = k.dma.debug;
+  if (debug.enabled) debug.unmap_page(dev, addr, size, dir, ops.mapping_error(dev, addr) !== 0, single);
+}
+
 export function dma_unmap_page_attrs(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs = 0): void {
   checkDirection("dma_unmap_page_attrs", dir);
-  dma_direct_unmap_phys(dev, addr, size, dir, attrs);
+  unmap(dev, addr, size, dir, attrs, false);
 }
 
 export function dma_unmap_page(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
@@ -65,26 +98,38 @@ export function dma_unmap_page(dev: Device, addr: DmaAddr, size: number, dir: Dm
 }
 
 export function dma_unmap_single_attrs(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs = 0): void {
-  dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+  checkDirection("dma_unmap_single_attrs", dir);
+  unmap(dev, addr, size, dir, attrs, true);
 }
 
 export function dma_unmap_single(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
-  dma_unmap_page_attrs(dev, addr, size, dir, 0);
+  dma_unmap_single_attrs(dev, addr, size, dir, 0);
 }
 
-/** Nonzero (-ENOMEM) when `addr` is the mapping-failure cookie. */
-export function dma_mapping_error(_dev: Device, addr: DmaAddr): number {
-  return addr === DMA_MAPPING_ERROR ? -12 : 0;
+/** Nonzero when `addr` is the mapping-failure cookie (modern: -ENOMEM; 4.9 arm64: the swiotlb
+ *  overflow buffer while the swiotlb flag is set, else 0; 4.9 arm: ~0). Marks the mapping as
+ *  checked for DMA-API debug. */
+export function dma_mapping_error(dev: Device, addr: DmaAddr): number {
+  const k = dev.kernel;
+  if (k.dma.debug.enabled) k.dma.debug.mapping_error(dev, addr);
+  if (k.version === "modern") return addr === DMA_MAPPING_ERROR ? -ENOMEM : 0;
+  return k.dma.ops.mapping_error(dev, addr);
 }
+
+// ---- partial synchronisation -------------------------------------------------------------------
 
 export function dma_sync_single_for_cpu(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
   checkDirection("dma_sync_single_for_cpu", dir);
-  dma_direct_sync_for_cpu(dev, addr, size, dir);
+  const k = dev.kernel;
+  k.dma.ops.sync_single_for_cpu(dev, addr, size, dir);
+  if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, true);
 }
 
 export function dma_sync_single_for_device(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
   checkDirection("dma_sync_single_for_device", dir);
-  dma_direct_sync_for_device(dev, addr, size, dir);
+  const k = dev.kernel;
+  k.dma.ops.sync_single_for_device(dev, addr, size, dir);
+  if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, false);
 }
 
 export function dma_sync_single_range_for_cpu(dev: Device, addr: DmaAddr, offset: number, size: number, dir: DmaDirection): void {
@@ -95,79 +140,77 @@ export function dma_sync_single_range_for_device(dev: Device, addr: DmaAddr, off
   dma_sync_single_for_device(dev, addr + offset, size, dir);
 }
 
-// ---- coherent allocations --------------------------------------------------------------------
+// ---- scatter/gather ----------------------------------------------------------------------------
 
-export function dma_alloc_attrs(dev: Device, size: number, gfp: number, attrs = 0): CoherentBuffer | null {
-  checkSize("dma_alloc_attrs", size);
+/** The number of DMA segments (no IOMMU: `nents`, entries are never merged), or 0 on failure
+ *  (what was mapped is unmapped again). */
+export function dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs = 0): number {
+  const ret = __dma_map_sg_attrs(dev, sgl, nents, dir, attrs);
+  return ret < 0 ? 0 : ret;
+}
+
+function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
+  checkDirection("dma_map_sg_attrs", dir);
+  if (!sgl.length || nents <= 0) return -EINVAL;
   const k = dev.kernel;
-  if (!dev.coherent_dma_mask) {
-    k.printk.warn(`${dev.name}: dma_alloc_attrs: coherent DMA mask is unset`);
-    return null;
-  }
-  if (gfp & __GFP_COMP) {
-    k.printk.warn(`${dev.name}: dma_alloc_attrs: __GFP_COMP is not allowed`);
-    return null;
-  }
-  if (size === 0) return null;
-  // The zone is chosen from the coherent mask, never by the caller.
-  return dma_direct_alloc(dev, size, gfp & ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM), attrs);
+  const ents = k.dma.ops.map_sg(dev, sgl, nents, dir, attrs);
+  // 4.9 ran the debug hook whatever the result; modern kernels only for a mapped list.
+  if (k.dma.debug.enabled && (ents > 0 || k.version === "v4.9")) k.dma.debug.map_sg(dev, sgl, nents, Math.max(ents, 0), dir, attrs);
+  return ents;
 }
 
-export function dma_alloc_coherent(dev: Device, size: number, gfp: number): CoherentBuffer | null {
-  return dma_alloc_attrs(dev, size, gfp, 0);
+export function dma_map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): number {
+  return dma_map_sg_attrs(dev, sgl, nents, dir, 0);
 }
 
-export function dma_free_attrs(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, _attrs = 0): void {
-  if (!cpuAddr) return;
-  dma_direct_free(dev, size, cpuAddr, dmaAddr);
-}
-
-export function dma_free_coherent(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr): void {
-  dma_free_attrs(dev, size, cpuAddr, dmaAddr, 0);
-}
-
-// ---- masks ---------------------------------------------------------------------------------
-
-function toMask(mask: bigint | number): bigint {
-  return BigInt.asUintN(64, typeof mask === "bigint" ? mask : BigInt(mask));
-}
-
-/** dma_direct_supported: masks of 32 bits or more always work; smaller ones must reach the
- *  lowest of the last RAM byte and the end of ZONE_DMA. */
-export function dma_supported(dev: Device, mask: bigint): boolean {
-  if (mask >= DMA_BIT_MASK(32)) return true;
-  const mm = dev.kernel.mm;
-  const lastRam = mm.layout.physOffset + mm.linearBytes - 1;
-  const dmaZone = mm.buddy.zones.find((z) => z.name === "DMA");
-  const limit = Math.min(lastRam, dmaZone ? dmaZone.endPfn * PAGE_SIZE - 1 : lastRam);
-  return mask >= BigInt(Math.floor(limit));
-}
-
-export function dma_set_mask(dev: Device, mask: bigint | number): number {
-  const m = toMask(mask);
-  if (dev.dma_mask === null || !dma_supported(dev, m)) return -EIO;
-  dev.dma_mask = m;
+/** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO) instead of a count; the
+ *  table's nents becomes the DMA segment count. */
+export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): number {
+  const n = __dma_map_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
+  if (n < 0) return n;
+  if (n === 0) return -EINVAL;
+  sgt.nents = n;
   return 0;
 }
 
-export function dma_set_coherent_mask(dev: Device, mask: bigint | number): number {
-  const m = toMask(mask);
-  if (!dma_supported(dev, m)) return -EIO;
-  dev.coherent_dma_mask = m;
-  return 0;
+/** `nents` must be what was passed to dma_map_sg, not the count it returned. */
+export function dma_unmap_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs = 0): void {
+  checkDirection("dma_unmap_sg_attrs", dir);
+  const k = dev.kernel;
+  if (k.dma.debug.enabled) k.dma.debug.unmap_sg(dev, sgl, nents, dir);
+  k.dma.ops.unmap_sg(dev, sgl, nents, dir, attrs);
 }
 
-export function dma_set_mask_and_coherent(dev: Device, mask: bigint | number): number {
-  const rc = dma_set_mask(dev, mask);
-  if (rc === 0) dma_set_coherent_mask(dev, mask);
-  return rc;
+export function dma_unmap_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): void {
+  dma_unmap_sg_attrs(dev, sgl, nents, dir, 0);
 }
 
-/** The smallest all-ones mask covering the highest RAM address (modern: 2^fls64(last) − 1). */
-export function dma_get_required_mask(dev: Device): bigint {
-  const mm = dev.kernel.mm;
-  const last = BigInt(mm.layout.physOffset + mm.linearBytes - 1);
-  return (1n << BigInt(last.toString(2).length)) - 1n;
+export function dma_sync_sg_for_cpu(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): void {
+  checkDirection("dma_sync_sg_for_cpu", dir);
+  const k = dev.kernel;
+  k.dma.ops.sync_sg_for_cpu(dev, sgl, nents, dir);
+  if (k.dma.debug.enabled) k.dma.debug.sync_sg(dev, sgl, nents, dir, true);
+}
+
+export function dma_sync_sg_for_device(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): void {
+  checkDirection("dma_sync_sg_for_device", dir);
+  const k = dev.kernel;
+  k.dma.ops.sync_sg_for_device(dev, sgl, nents, dir);
+  if (k.dma.debug.enabled) k.dma.debug.sync_sg(dev, sgl, nents, dir, false);
+}
+
+// ---- limits ----------------------------------------------------------------------------------
+
+/** dma_get_cache_alignment: ARCH_DMA_MINALIGN (4.9 arm64 128; modern arm64 and arm 64). */
+export function dma_get_cache_alignment(dev: Device): number {
+  return dev.kernel.dma.cacheAlignment;
+}
+
+/** dma_max_mapping_size: one swiotlb segment when mappings may bounce, else unlimited. */
+export function dma_max_mapping_size(dev: Device): number {
+  const d = dev.kernel.dma;
+  if (d.swiotlb && (d.swiotlb.force || dev.kernel.mm.ramEnd - 1 > dev.dmaLimit)) return IO_TLB_SIZE * IO_TLB_SEGSIZE;
+  return Number.MAX_SAFE_INTEGER;
 }
 
 export { DIRECTION_NAMES };

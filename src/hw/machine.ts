@@ -104,6 +104,21 @@ export class CpuPort {
     return (BigInt(this.x.cpuLoadHigh() >>> 0) << 32n) | BigInt(lo);
   }
 
+  /** A 64-bit load of a value known to fit a number exactly (a kernel pointer or a DMA
+   *  address): no BigInt on hot kernel paths such as dma_pool's free list. */
+  load64n(va: VirtAddr): number {
+    const lo = this.x.cpuLoad(va, 8) >>> 0;
+    this.check();
+    return (this.x.cpuLoadHigh() | 0) * 2 ** 32 + lo;
+  }
+
+  /** The store counterpart of load64n: `value` is split into its two's-complement halves. */
+  store64n(va: VirtAddr, value: number): void {
+    const hi = Math.floor(value / 2 ** 32);
+    this.x.cpuStore(va, 8, (value - hi * 2 ** 32) >>> 0, hi >>> 0);
+    this.check();
+  }
+
   store(va: VirtAddr, size: 1 | 2 | 4, value: number): void {
     this.x.cpuStore(va, size, value >>> 0, 0);
     this.check();

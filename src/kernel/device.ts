@@ -1,4 +1,7 @@
 // struct device and struct platform_device: what the DMA API and drivers know about a device.
+// The DMA masks are 64-bit values (bigint); each setter also keeps the mask as a number clamped
+// to 2^53, which is exact for every address dmasim can hold, so the mapping fast path compares
+// numbers instead of allocating BigInts.
 
 import type { DeviceNode } from "../of/node.js";
 import type { Resource } from "../of/address.js";
@@ -19,20 +22,33 @@ export interface BusDmaRegion {
   offset: number;
 }
 
+const MAX_EXACT = 2 ** 53;
+
+function limitOf(mask: bigint): number {
+  return mask >= BigInt(MAX_EXACT) ? MAX_EXACT : Number(mask);
+}
+
 export class Device {
-  /** Streaming DMA mask; null models a device without one (dev->dma_mask == NULL). */
-  dma_mask: bigint | null = 0xffffffffn;
-  coherent_dma_mask: bigint = 0xffffffffn;
+  private _dmaMask: bigint | null = 0xffffffffn;
+  private _coherentMask = 0xffffffffn;
+  private _busLimit = 0n;
+  /** dma_mask as a number (≤ 2^53), or -1 when the device has no streaming mask. */
+  dmaLimit = 0xffffffff;
+  /** coherent_dma_mask as a number (≤ 2^53). */
+  coherentLimit = 0xffffffff;
+  /** bus_dma_limit as a number, 0 if none. */
+  busLimit = 0;
   /** From `dma-coherent` in the device tree: the device snoops the CPU caches. */
   dma_coherent = false;
   dma_parms?: DmaParms;
-  /** Upper limit imposed by the bus (dma-ranges), 0 if none. */
-  bus_dma_limit = 0n;
+  /** arm32: the offset between physical and DMA page numbers (dma-ranges). */
+  dma_pfn_offset = 0;
   /** The bus's dma-ranges windows (of_dma_configure), null when the bus has none: then DMA
    *  addresses are physical addresses. */
   dma_range_map: BusDmaRegion[] | null = null;
   /** The bus the device sits on: AMBA for "arm,primecell" nodes, as Linux creates them. */
   bus: "platform" | "amba" = "platform";
+  /** The bound driver's name (dev->driver), if any. */
   driverName?: string;
   driverData: unknown = undefined;
 
@@ -42,6 +58,37 @@ export class Device {
     readonly name: string,
     readonly ofNode?: DeviceNode,
   ) {}
+
+  /** Streaming DMA mask; null models a device without one (dev->dma_mask == NULL). */
+  get dma_mask(): bigint | null {
+    return this._dmaMask;
+  }
+  set dma_mask(m: bigint | null) {
+    this._dmaMask = m === null ? null : BigInt.asUintN(64, m);
+    this.dmaLimit = this._dmaMask === null ? -1 : limitOf(this._dmaMask);
+  }
+
+  get coherent_dma_mask(): bigint {
+    return this._coherentMask;
+  }
+  set coherent_dma_mask(m: bigint) {
+    this._coherentMask = BigInt.asUintN(64, m);
+    this.coherentLimit = limitOf(this._coherentMask);
+  }
+
+  /** Upper limit imposed by the bus (dma-ranges), 0n if none. */
+  get bus_dma_limit(): bigint {
+    return this._busLimit;
+  }
+  set bus_dma_limit(m: bigint) {
+    this._busLimit = BigInt.asUintN(64, m);
+    this.busLimit = limitOf(this._busLimit);
+  }
+
+  /** dev_driver_string: the driver's name, else the bus name. */
+  driverString(): string {
+    return this.driverName ?? "platform";
+  }
 
   toString(): string {
     return this.name;

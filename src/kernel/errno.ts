@@ -51,3 +51,12 @@ export class KernelBug extends Error {
     this.name = "KernelBug";
   }
 }
+
+/** A kernel panic ("Kernel panic - not syncing: …"). dmasim raises it before changing any
+ *  state, so the System stays usable after the caller catches it. */
+export class KernelPanic extends Error {
+  constructor(message: string) {
+    super(`Kernel panic - not syncing: ${message}`);
+    this.name = "KernelPanic";
+  }
+}

@@ -1,5 +1,6 @@
-// A booted kernel on one machine: memory management, interrupts, the DMA layer's architecture
-// hooks, platform devices from the device tree with their drivers probed, and dmaengine.
+// A booted kernel on one machine: memory management (with swiotlb taken from memblock during
+// mem_init), interrupts, the DMA layer's architecture hooks and state, platform devices from
+// the device tree with their drivers probed, and dmaengine.
 
 import type { Machine } from "../hw/machine.js";
 import type { Board } from "../hw/board.js";
@@ -9,22 +10,61 @@ import { ofAddressResources } from "../of/address.js";
 import { ofPlatformPopulate } from "../of/platform.js";
 import { MemoryManager } from "../mm/mm.js";
 import type { KernelVersion } from "../mm/layout.js";
+import { GFP_KERNEL, PAGE_SIZE } from "../mm/gfp.js";
+import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
+import { PG_dcache_clean } from "../mm/buddy.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
-import type { PlatformDevice } from "./device.js";
+import type { Device, PlatformDevice } from "./device.js";
+import { PlatformBus } from "./bus.js";
+import { ResourceTree, requestSystemRam, IORESOURCE_MEM, IORESOURCE_SYSTEM_RAM, IORESOURCE_BUSY } from "./resource.js";
 import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
+import { DmaTime } from "../dma/accounting.js";
+import { DmaSubsystem } from "../dma/subsystem.js";
+import type { DmaDebugOptions } from "../dma/debug.js";
+import { IO_TLB_DEFAULT_SIZE, Swiotlb } from "../dma/swiotlb.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
-import { PlatformBus } from "./bus.js";
-import { ResourceTree, requestSystemRam } from "./resource.js";
+
+export interface SwiotlbOptions {
+  /** Pool size in bytes (rounded up to whole 128-slot segments); 0 for none. Default: 64 MB,
+   *  allocated always on 4.9 arm64; on modern arm64 only when RAM extends beyond ZONE_DMA,
+   *  else 1 MB per GB of RAM for kmalloc bouncing. Zynq (arm) never has one. */
+  size?: number;
+  /** swiotlb=force: bounce every streaming mapping. */
+  force?: boolean;
+}
 
 export interface KernelOptions {
   /** Kernel generation whose DMA behaviour to follow (default "modern"; "v4.9" selectable). */
   version?: KernelVersion;
   /** Echo kernel log lines up to this level to the host console (default: none). */
   printkLevel?: number;
+  /** CONFIG_DMA_API_DEBUG: `true`, or the options of each check. */
+  dmaDebug?: boolean | DmaDebugOptions;
+  /** swiotlb= */
+  swiotlb?: SwiotlbOptions;
+  /** coherent_pool=: the atomic pool size in bytes. */
+  coherentPool?: number;
+  /** Modern arm64: ZONE_DMA width in bits as firmware dma-ranges would set it (default 32). */
+  zoneDmaBits?: number;
+  /** DMAPOOL_DEBUG (slab debugging on): dma_pool poisons blocks and checks frees. */
+  dmapoolDebug?: boolean;
+  /** ARM64_WORKAROUND_CLEAN_CACHE: issue DC CVAC as DC CIVAC (early Cortex-A53). */
+  workaroundCleanCache?: boolean;
+}
+
+/** The task running the kernel's calls: its stack is what DMA-API debug's stack check sees. */
+export interface CurrentTask {
+  comm: string;
+  /** Lowest address of the stack (linear map, or vmalloc with VMAP_STACK). */
+  stack: VirtAddr;
+  size: number;
+  vmapped: boolean;
+  /** The stack's pages (pfns). */
+  pages: number[];
 }
 
 export class Kernel {
@@ -32,13 +72,15 @@ export class Kernel {
   readonly mm: MemoryManager;
   readonly irq: IrqSubsystem;
   readonly archDma: ArchDmaOps;
+  readonly dma: DmaSubsystem;
   readonly dmaengine: DmaEngine;
   readonly devices = new Map<string, PlatformDevice>();
+  readonly version: KernelVersion;
+  readonly tree: DeviceTree;
   /** iomem_resource: what /proc/iomem shows. */
   readonly iomem = new ResourceTree("PCI mem", Number.MAX_SAFE_INTEGER);
   readonly platformBus: PlatformBus = new PlatformBus(this);
-  readonly version: KernelVersion;
-  readonly tree: DeviceTree;
+  readonly current: CurrentTask;
 
   constructor(
     readonly machine: Machine,
@@ -55,11 +97,21 @@ export class Kernel {
       version: this.version,
       onlineCpus,
       reserved: this.firmwareReservations(),
+      zoneDmaBits: options.zoneDmaBits,
     });
-    this.mm.boot();
+    this.mm.paging_init();
+    const time = new DmaTime();
+    const swiotlb = this.swiotlbInit(options.swiotlb ?? {}, time, onlineCpus);
+    // Modern arm64 with swiotlb lets kmalloc go down to 8 bytes (small buffers bounce).
+    const minAlign = machine.profile.arch === "arm64" ? (this.version === "v4.9" ? 128 : swiotlb ? 8 : 64) : 64;
+    this.mm.mem_init(minAlign);
+    this.current = this.initTask();
     this.irq = new IrqSubsystem(machine, this.printk);
-    this.archDma = this.setupArchDma();
+    this.archDma = this.setupArchDma(time, options.workaroundCleanCache);
+    const debug = options.dmaDebug === true ? { enabled: true } : options.dmaDebug ? { enabled: true, ...options.dmaDebug } : undefined;
+    this.dma = new DmaSubsystem(this, swiotlb, time, { debug, coherentPool: options.coherentPool, poolDebug: options.dmapoolDebug });
     this.dmaengine = new DmaEngine(this);
+    this.requestStandardResources();
     this.probeDevices();
   }
 
@@ -73,10 +125,44 @@ export class Kernel {
     return out.filter((r) => ram.some((b) => r.base >= b.start && r.base < b.start + b.size));
   }
 
-  private setupArchDma(): ArchDmaOps {
+  /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is
+   *  forced, otherwise a small pool for bouncing unaligned kmalloc buffers. */
+  private swiotlbInit(o: SwiotlbOptions, time: DmaTime, ncpus: number): Swiotlb | null {
+    if (this.machine.profile.arch !== "arm64") return null;
+    const mm = this.mm;
+    const dmaLimit = mm.dmaPhysLimit();
+    const needed = !!o.force || mm.ramEnd > dmaLimit;
+    let bytes = o.size ?? IO_TLB_DEFAULT_SIZE;
+    if (this.version === "modern" && !needed && o.size === undefined) {
+      const ram = mm.memblock.memory.reduce((n, b) => n + b.size, 0);
+      bytes = Math.min(bytes, Math.ceil(ram / 1024));
+      this.printk.info(`SWIOTLB bounce buffer size adjusted to ${Math.round(bytes / 2 ** 20)}MB`);
+    }
+    if (bytes <= 0) return null;
+    return Swiotlb.init({ machine: this.machine, mm, printk: this.printk, time }, this.version, bytes, dmaLimit, !!o.force, ncpus);
+  }
+
+  /** The boot task's stack: THREAD_SIZE pages from the page allocator, or (modern arm64,
+   *  CONFIG_VMAP_STACK) vmalloc'ed. */
+  private initTask(): CurrentTask {
+    const arm64 = this.machine.profile.arch === "arm64";
+    const size = arm64 ? 16384 : 8192;
+    if (arm64 && this.version === "modern") {
+      const stack = this.mm.__vmalloc(size, GFP_KERNEL, "copy_process");
+      const pages: number[] = [];
+      for (let off = 0; off < size; off += PAGE_SIZE) pages.push(this.mm.vmalloc_to_pfn(stack + off));
+      return { comm: "swapper/0", stack, size, vmapped: true, pages };
+    }
+    const stack = this.mm.__get_free_pages(GFP_KERNEL, Math.log2(size / PAGE_SIZE));
+    const pfn = this.mm.virt_to_pfn(stack);
+    return { comm: "swapper/0", stack, size, vmapped: false, pages: Array.from({ length: size / PAGE_SIZE }, (_, i) => pfn + i) };
+  }
+
+  private setupArchDma(time: DmaTime, workaroundCleanCache?: boolean): ArchDmaOps {
     const p2v = (pa: number) => this.mm.phys_to_virt(pa);
-    if (this.machine.profile.arch === "arm64") return new Arm64Cache(this.machine, this.version, p2v);
-    const arm = new ArmCache(this.machine, p2v);
+    if (this.machine.profile.arch === "arm64") return new Arm64Cache(this.machine, this.version, p2v, time, { workaroundCleanCache });
+    const buddy = this.mm.buddy;
+    const arm = new ArmCache(this.machine, p2v, time, (pfn) => buddy.setPageFlags(pfn, buddy.pageFlags(pfn) | PG_dcache_clean));
     const l2 = this.board.outerCache;
     if (l2) {
       const base = this.mm.ioremap(l2.start, l2.size);
@@ -88,8 +174,18 @@ export class Kernel {
     return arm;
   }
 
-  private probeDevices(): void {
+  /** request_standard_resources: System RAM with the kernel code and data inside. */
+  private requestStandardResources(): void {
+    const img = this.mm.layout.image;
+    const pa = (va: VirtAddr) => (this.machine.profile.arch === "arm64" ? this.mm.__pa_symbol(va) : this.mm.virt_to_phys(va));
     requestSystemRam(this, this.board.ram);
+    const kernelFlags = IORESOURCE_MEM | IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY;
+    this.iomem.insert(pa(img.text), pa(img.etext) - 1, "Kernel code", kernelFlags);
+    this.iomem.insert(pa(img.sdata), pa(img.end) - 1, "Kernel data", kernelFlags);
+  }
+
+  /** of_platform_default_populate, then the drivers register and bind (deferred probing). */
+  private probeDevices(): void {
     for (const pdev of ofPlatformPopulate(this, this.tree)) this.platformBus.addDevice(pdev);
     for (const drv of platformDrivers) this.platformBus.registerDriver(drv);
   }
@@ -98,12 +194,45 @@ export class Kernel {
     return this.devices.get(name);
   }
 
+  /** device_bind_driver: records that `driverName` drives `dev` (a driver written in a test or
+   *  a scenario, outside the registry). */
+  device_bind_driver(dev: Device, driverName: string): void {
+    dev.driverName = driverName;
+  }
+
+  /** device_release_driver: the driver lets go of the device (BUS_NOTIFY_UNBOUND_DRIVER), which
+   *  is when DMA-API debug reports what it left mapped or allocated. */
+  device_release_driver(dev: Device): void {
+    if (!dev.driverName) return;
+    this.dma.debug.device_unbound(dev);
+    dev.driverName = undefined;
+    dev.driverData = undefined;
+  }
+
   kmalloc(size: number, gfp: number): VirtAddr {
     return this.mm.kmalloc(size, gfp);
   }
 
   kfree(va: VirtAddr): void {
     this.mm.kfree(va);
+  }
+
+  vmalloc(size: number): VirtAddr {
+    return this.mm.__vmalloc(size);
+  }
+
+  vfree(va: VirtAddr): void {
+    this.mm.vfree(va);
+  }
+
+  /** /sys/kernel/debug/kernel_page_tables, or the part covering a range. */
+  ptdump(range?: PtdumpRange): string {
+    return ptdump(this.machine, this.mm, range);
+  }
+
+  /** /proc/iomem */
+  iomemText(): string {
+    return this.iomem.text().trimEnd();
   }
 
   /** Runs interrupt handlers and sleeps in simulated time until `cond()` holds, at most

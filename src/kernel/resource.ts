@@ -68,6 +68,24 @@ export class ResourceTree {
     }
   }
 
+  /** insert_resource: like request, but the new resource may go inside one that contains it
+   *  and adopts those it contains. Returns false on a partial overlap. */
+  insert(start: number, end: number, name: string, flags = IORESOURCE_MEM, parent: IoResource = this.root): boolean {
+    for (const c of parent.children) {
+      const inside = start >= c.start && end <= c.end;
+      if (inside && !(start === c.start && end === c.end)) return this.insert(start, end, name, flags, c);
+      const around = c.start >= start && c.end <= end;
+      if (start <= c.end && end >= c.start && !around) return false;
+    }
+    const res: IoResource = { start, end, name, flags, children: [], parent };
+    res.children = parent.children.filter((c) => c.start >= start && c.end <= end);
+    for (const c of res.children) c.parent = res;
+    parent.children = parent.children.filter((c) => !(c.start >= start && c.end <= end));
+    const i = parent.children.findIndex((c) => c.start > start);
+    parent.children.splice(i < 0 ? parent.children.length : i, 0, res);
+    return true;
+  }
+
   release(res: IoResource): void {
     const list = res.parent?.children;
     const i = list?.indexOf(res) ?? -1;

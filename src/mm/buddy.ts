@@ -3,19 +3,25 @@
 // fits and splits it, keeping the lower half and freeing the upper; freeing merges a block with
 // its buddy (pfn ^ 2^order) while the buddy is free, of the same order, and in the same zone.
 // Fragmentation is real: a large order fails when no aligned run is free.
+//
+// Page state lives in one "memmap" section per RAM bank (sparsemem), so a board with RAM at
+// 2 GB and at 34 GB costs nothing for the hole between them.
 
-import { __GFP_DMA, __GFP_DMA32, __GFP_NOWARN } from "./gfp.js";
+import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOWARN, gfpName } from "./gfp.js";
 
 /** Orders 0 … MAX_ORDER-1 (0 … 10: the largest block is 4 MB with 4 KB pages). */
 export const MAX_ORDER = 11;
 
-export type ZoneName = "DMA" | "DMA32" | "Normal";
+export type ZoneName = "DMA" | "DMA32" | "Normal" | "HighMem";
 
 export interface ZoneSpec {
   name: ZoneName;
   startPfn: number;
   endPfn: number; // exclusive
 }
+
+/** Page flags kept per page (the few dmasim needs of struct page's flags). */
+export const PG_dcache_clean = 1;
 
 export class Zone {
   readonly heads = new Int32Array(MAX_ORDER).fill(-1);
@@ -30,92 +36,164 @@ export class Zone {
   }
 }
 
+/** The memmap of one RAM bank. */
+class Section {
+  /** For the head page of a free block: its order; else -1. */
+  readonly freeOrder: Int8Array;
+  /** For the head page of an allocated block: its order; else -1. */
+  readonly allocOrder: Int8Array;
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly zone: Int8Array;
+  readonly flags: Uint8Array;
+
+  constructor(readonly startPfn: number, readonly endPfn: number) {
+    const n = endPfn - startPfn;
+    this.freeOrder = new Int8Array(n).fill(-1);
+    this.allocOrder = new Int8Array(n).fill(-1);
+    this.next = new Int32Array(n).fill(-1);
+    this.prev = new Int32Array(n).fill(-1);
+    this.zone = new Int8Array(n).fill(-1);
+    this.flags = new Uint8Array(n);
+  }
+}
+
 export class BuddyAllocator {
   readonly zones: Zone[];
-  private readonly base: number;
-  private readonly span: number;
-  /** For the head page of a free block: its order; else -1. */
-  private readonly freeOrder: Int8Array;
-  /** For the head page of an allocated block: its order; else -1. */
-  private readonly allocOrder: Int8Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly zoneOf: Int8Array;
+  private readonly sections: Section[];
+  private hot: Section;
   /** Warnings the kernel should log (allocation failures, bad frees). */
   onWarn: (msg: string) => void = () => {};
 
-  constructor(zones: ZoneSpec[]) {
+  /** Zones the kernel is configured with (CONFIG_ZONE_DMA, CONFIG_ZONE_DMA32, HIGHMEM): a GFP
+   *  zone modifier naming an unconfigured zone means ZONE_NORMAL, as gfp_zone() maps it. */
+  private readonly configured: Set<ZoneName>;
+
+  /** `banks` are the pfn ranges that have a memmap (RAM); zones say which zone each page is in. */
+  constructor(zones: ZoneSpec[], banks?: { startPfn: number; endPfn: number }[], configured?: ZoneName[]) {
+    this.configured = new Set(configured ?? zones.map((z) => z.name));
     const sorted = [...zones].filter((z) => z.endPfn > z.startPfn).sort((a, b) => a.startPfn - b.startPfn);
     this.zones = sorted.map((z) => new Zone(z.name, z.startPfn, z.endPfn));
-    this.base = sorted.length ? sorted[0].startPfn : 0;
-    this.span = sorted.length ? sorted[sorted.length - 1].endPfn - this.base : 0;
-    this.freeOrder = new Int8Array(this.span).fill(-1);
-    this.allocOrder = new Int8Array(this.span).fill(-1);
-    this.next = new Int32Array(this.span).fill(-1);
-    this.prev = new Int32Array(this.span).fill(-1);
-    this.zoneOf = new Int8Array(this.span).fill(-1);
-    this.zones.forEach((z, i) => this.zoneOf.fill(i, z.startPfn - this.base, z.endPfn - this.base));
+    const ranges = (banks ?? sorted.map((z) => ({ startPfn: z.startPfn, endPfn: z.endPfn })))
+      .filter((b) => b.endPfn > b.startPfn)
+      .sort((a, b) => a.startPfn - b.startPfn);
+    // Adjacent ranges share one section so that buddies can merge across them.
+    const merged: { startPfn: number; endPfn: number }[] = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r.startPfn <= last.endPfn) last.endPfn = Math.max(last.endPfn, r.endPfn);
+      else merged.push({ ...r });
+    }
+    this.sections = merged.map((r) => new Section(r.startPfn, r.endPfn));
+    for (const s of this.sections) {
+      this.zones.forEach((z, zi) => {
+        const a = Math.max(z.startPfn, s.startPfn);
+        const b = Math.min(z.endPfn, s.endPfn);
+        if (b > a) s.zone.fill(zi, a - s.startPfn, b - s.startPfn);
+      });
+    }
+    this.hot = this.sections[0] ?? new Section(0, 0);
+  }
+
+  private section(pfn: number): Section | undefined {
+    const h = this.hot;
+    if (pfn >= h.startPfn && pfn < h.endPfn) return h;
+    for (const s of this.sections) {
+      if (pfn >= s.startPfn && pfn < s.endPfn) {
+        this.hot = s;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  /** pfn_valid: the page has a memmap entry (it is RAM the kernel knows). */
+  pfnValid(pfn: number): boolean {
+    return this.section(pfn) !== undefined;
   }
 
   zoneIndex(pfn: number): number {
-    const i = pfn - this.base;
-    return i >= 0 && i < this.span ? this.zoneOf[i] : -1;
+    const s = this.section(pfn);
+    return s ? s.zone[pfn - s.startPfn] : -1;
+  }
+
+  zoneOf(pfn: number): Zone | undefined {
+    const i = this.zoneIndex(pfn);
+    return i >= 0 ? this.zones[i] : undefined;
   }
 
   private unlink(z: Zone, order: number, pfn: number): void {
-    const i = pfn - this.base;
-    const n = this.next[i];
-    const p = this.prev[i];
-    if (p >= 0) this.next[p - this.base] = n;
-    else z.heads[order] = n;
-    if (n >= 0) this.prev[n - this.base] = p;
-    this.freeOrder[i] = -1;
+    const s = this.section(pfn)!;
+    const i = pfn - s.startPfn;
+    const n = s.next[i];
+    const p = s.prev[i];
+    if (p >= 0) {
+      const ps = this.section(p)!;
+      ps.next[p - ps.startPfn] = n;
+    } else z.heads[order] = n;
+    if (n >= 0) {
+      const ns = this.section(n)!;
+      ns.prev[n - ns.startPfn] = p;
+    }
+    s.freeOrder[i] = -1;
     z.counts[order]--;
   }
 
   private pushHead(z: Zone, order: number, pfn: number): void {
-    const i = pfn - this.base;
+    const s = this.section(pfn)!;
+    const i = pfn - s.startPfn;
     const h = z.heads[order];
-    this.next[i] = h;
-    this.prev[i] = -1;
-    if (h >= 0) this.prev[h - this.base] = pfn;
+    s.next[i] = h;
+    s.prev[i] = -1;
+    if (h >= 0) {
+      const hs = this.section(h)!;
+      hs.prev[h - hs.startPfn] = pfn;
+    }
     z.heads[order] = pfn;
-    this.freeOrder[i] = order;
+    s.freeOrder[i] = order;
     z.counts[order]++;
   }
 
-  /** Gives [startPfn, endPfn) to the allocator (boot: memblock_free_all). */
+  /** Gives [startPfn, endPfn) to the allocator (boot: memblock_free_all). Blocks never straddle
+   *  a zone boundary. */
   addFreeRange(startPfn: number, endPfn: number): void {
     let pfn = startPfn;
     while (pfn < endPfn) {
-      let order = 0;
-      while (order + 1 < MAX_ORDER && pfn % 2 ** (order + 1) === 0 && pfn + 2 ** (order + 1) <= endPfn) order++;
       const zi = this.zoneIndex(pfn);
+      const zoneEnd = zi >= 0 ? Math.min(endPfn, this.zones[zi].endPfn) : pfn + 1;
+      let order = 0;
+      while (order + 1 < MAX_ORDER && pfn % 2 ** (order + 1) === 0 && pfn + 2 ** (order + 1) <= zoneEnd) order++;
       if (zi >= 0) {
-        // Managed pages of a block that straddles zones are counted where its head lies.
+        const s = this.section(pfn)!;
         this.zones[zi].managedPages += 2 ** order;
-        this.allocOrder[pfn - this.base] = order;
+        s.allocOrder[pfn - s.startPfn] = order;
         this.freePages(pfn, order);
       }
       pfn += 2 ** order;
     }
   }
 
-  /** Zones a request may use, in fallback order (Normal → DMA32 → DMA). */
+  /** Zones a request may use, in fallback order (HighMem → Normal → DMA32 → DMA; a GFP_DMA
+   *  request only uses ZONE_DMA). */
   zonesFor(gfp: number): Zone[] {
-    const want: ZoneName[] = gfp & __GFP_DMA ? ["DMA"] : gfp & __GFP_DMA32 ? ["DMA32", "DMA"] : ["Normal", "DMA32", "DMA"];
+    const has = (z: ZoneName) => this.configured.has(z);
+    const want: ZoneName[] = gfp & __GFP_DMA && has("DMA")
+      ? ["DMA"]
+      : gfp & __GFP_DMA32 && has("DMA32")
+        ? ["DMA32", "DMA"]
+        : gfp & __GFP_HIGHMEM && has("HighMem")
+          ? ["HighMem", "Normal", "DMA32", "DMA"]
+          : ["Normal", "DMA32", "DMA"];
     const out: Zone[] = [];
-    for (const name of want) {
-      const z = this.zones.filter((x) => x.name === name);
-      out.push(...z);
-    }
+    for (const name of want) for (const z of this.zones) if (z.name === name) out.push(z);
     return out;
   }
 
   /** alloc_pages: the first pfn of a 2^order block, or -1. */
   allocPages(gfp: number, order: number): number {
-    if (order < 0 || order >= MAX_ORDER) {
-      if (!(gfp & __GFP_NOWARN)) this.onWarn(`page allocation failure: order:${order} is not below MAX_ORDER (${MAX_ORDER})`);
+    if (!(order >= 0 && order < MAX_ORDER)) {
+      // __alloc_pages_nodemask: WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) and NULL.
+      if (!(gfp & __GFP_NOWARN)) this.onWarn(`WARNING: mm/page_alloc.c: order ${order} >= MAX_ORDER (${MAX_ORDER})`);
       return -1;
     }
     for (const z of this.zonesFor(gfp)) {
@@ -128,32 +206,38 @@ export class BuddyAllocator {
           cur--;
           this.pushHead(z, cur, pfn + 2 ** cur);
         }
-        this.allocOrder[pfn - this.base] = order;
+        const s = this.section(pfn)!;
+        s.allocOrder[pfn - s.startPfn] = order;
         return pfn;
       }
     }
     if (!(gfp & __GFP_NOWARN)) {
-      this.onWarn(`page allocation failure: order:${order}, mode:0x${gfp.toString(16)}`);
+      this.onWarn(`dmasim: page allocation failure: order:${order}, mode:0x${gfp.toString(16)}(${gfpName(gfp)})`);
     }
     return -1;
   }
 
   /** __free_pages. Returns false (and warns) for a block that is not allocated at that order. */
   freePages(pfn: number, order: number): boolean {
-    const i = pfn - this.base;
-    if (i < 0 || i >= this.span || this.allocOrder[i] !== order) {
-      this.onWarn(`BUG: Bad page state: pfn:${pfn.toString(16)} freed at order ${order} but ${i >= 0 && i < this.span && this.allocOrder[i] >= 0 ? "allocated at order " + this.allocOrder[i] : "not allocated"}`);
+    const s = this.section(pfn);
+    const i = s ? pfn - s.startPfn : -1;
+    if (!s || s.allocOrder[i] !== order) {
+      const was = s && s.allocOrder[i] >= 0 ? `allocated at order ${s.allocOrder[i]}` : "not allocated";
+      this.onWarn(`BUG: Bad page state: pfn:${pfn.toString(16)} freed at order ${order} but ${was}`);
       return false;
     }
-    this.allocOrder[i] = -1;
-    const zi = this.zoneOf[i];
+    s.allocOrder[i] = -1;
+    s.flags[i] = 0;
+    const zi = s.zone[i];
     const z = this.zones[zi];
     let head = pfn;
     let o = order;
     while (o < MAX_ORDER - 1) {
       const buddy = head ^ (2 ** o);
-      const bi = buddy - this.base;
-      if (bi < 0 || bi >= this.span || this.freeOrder[bi] !== o || this.zoneOf[bi] !== zi) break;
+      const bs = this.section(buddy);
+      if (!bs) break;
+      const bi = buddy - bs.startPfn;
+      if (bs.freeOrder[bi] !== o || bs.zone[bi] !== zi) break;
       this.unlink(z, o, buddy);
       head = Math.min(head, buddy);
       o++;
@@ -162,20 +246,40 @@ export class BuddyAllocator {
     return true;
   }
 
+  /** split_page + freeing the tail: keeps the first `keep` pages of an allocated 2^order block
+   *  as separate order-0 allocations and frees the rest (arm's __dma_alloc_buffer). */
+  splitAndTrim(pfn: number, order: number, keep: number): void {
+    const s = this.section(pfn)!;
+    s.allocOrder[pfn - s.startPfn] = -1;
+    for (let k = 0; k < 2 ** order; k++) s.allocOrder[pfn + k - s.startPfn] = 0;
+    for (let k = keep; k < 2 ** order; k++) this.freePages(pfn + k, 0);
+  }
+
   /** The order a block was allocated at, or -1 if pfn is not the head of an allocated block. */
   allocatedOrder(pfn: number): number {
-    const i = pfn - this.base;
-    return i >= 0 && i < this.span ? this.allocOrder[i] : -1;
+    const s = this.section(pfn);
+    return s ? s.allocOrder[pfn - s.startPfn] : -1;
+  }
+
+  pageFlags(pfn: number): number {
+    const s = this.section(pfn);
+    return s ? s.flags[pfn - s.startPfn] : 0;
+  }
+
+  setPageFlags(pfn: number, flags: number): void {
+    const s = this.section(pfn);
+    if (s) s.flags[pfn - s.startPfn] = flags;
   }
 
   get freePageCount(): number {
     return this.zones.reduce((n, z) => n + z.freePages, 0);
   }
 
-  /** /proc/buddyinfo */
+  /** /proc/buddyinfo (mm/vmstat.c frag_show_print): populated zones only. */
   buddyinfo(node = 0): string {
     return this.zones
-      .map((z) => `Node ${node}, zone ${z.name.padStart(8)} ` + Array.from(z.counts, (c) => String(c).padStart(6)).join(" "))
+      .filter((z) => z.managedPages > 0)
+      .map((z) => `Node ${node}, zone ${z.name.padStart(8)} ` + Array.from(z.counts, (c) => String(c).padStart(6) + " ").join(""))
       .join("\n");
   }
 }

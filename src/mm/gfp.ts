@@ -1,4 +1,6 @@
 // GFP flags (include/linux/gfp.h, 4.9 values — spec dma-api §1.4) and page-size arithmetic.
+// dmasim uses the 4.9 bit values for both kernel generations: callers pass the symbols, and the
+// modern renumbering only matters for traces.
 
 export const __GFP_DMA = 0x01;
 export const __GFP_HIGHMEM = 0x02;
@@ -14,6 +16,8 @@ export const __GFP_ATOMIC = 0x80000;
 export const __GFP_DIRECT_RECLAIM = 0x400000;
 export const __GFP_KSWAPD_RECLAIM = 0x2000000;
 
+export const GFP_ZONEMASK = __GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE;
+
 export const GFP_KERNEL = __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM | __GFP_IO | __GFP_FS;
 export const GFP_ATOMIC = __GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM;
 export const GFP_NOWAIT = __GFP_KSWAPD_RECLAIM;
@@ -23,17 +27,36 @@ export const GFP_DMA32 = __GFP_DMA32;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
+/** PAGE_ALLOC_COSTLY_ORDER (spec dma-api §7.1). */
+export const PAGE_ALLOC_COSTLY_ORDER = 3;
+
 export function gfpflags_allow_blocking(gfp: number): boolean {
   return (gfp & __GFP_DIRECT_RECLAIM) !== 0;
 }
 
-/** Smallest order o with PAGE_SIZE << o >= size (size 1..4096 → 0). */
+/** Smallest order o with PAGE_SIZE << o >= size (size 1..4096 → 0). Size 0 is undefined in
+ *  Linux; here it gives 0. */
 export function get_order(size: number): number {
-  let o = 0;
-  while (PAGE_SIZE * 2 ** o < size) o++;
-  return o;
+  if (size <= PAGE_SIZE) return 0;
+  const pages = Math.ceil(size / PAGE_SIZE);
+  return 32 - Math.clz32(pages - 1);
 }
 
 export function PAGE_ALIGN(size: number): number {
   return Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/** "0x24000c0(GFP_KERNEL)"-style names for warnings. */
+export function gfpName(gfp: number): string {
+  if (gfp === GFP_KERNEL) return "GFP_KERNEL";
+  if (gfp === GFP_ATOMIC) return "GFP_ATOMIC";
+  const names: string[] = [];
+  const known: [number, string][] = [
+    [__GFP_DMA, "__GFP_DMA"], [__GFP_HIGHMEM, "__GFP_HIGHMEM"], [__GFP_DMA32, "__GFP_DMA32"],
+    [__GFP_HIGH, "__GFP_HIGH"], [__GFP_IO, "__GFP_IO"], [__GFP_FS, "__GFP_FS"], [__GFP_NOWARN, "__GFP_NOWARN"],
+    [__GFP_COMP, "__GFP_COMP"], [__GFP_ZERO, "__GFP_ZERO"], [__GFP_ATOMIC, "__GFP_ATOMIC"],
+    [__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"], [__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"],
+  ];
+  for (const [bit, name] of known) if (gfp & bit) names.push(name);
+  return names.join("|") || "0";
 }

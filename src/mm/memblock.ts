@@ -13,6 +13,8 @@ export interface Range {
 export class Memblock {
   readonly memory: Range[];
   readonly reserved: Range[] = [];
+  /** memblock_set_current_limit: allocations stay below this (arm: the end of lowmem). */
+  currentLimit = Infinity;
 
   constructor(banks: Range[]) {
     this.memory = [...banks].sort((a, b) => a.base - b.base);
@@ -28,7 +30,8 @@ export class Memblock {
   }
 
   /** memblock_alloc: `size` bytes aligned to `align`, highest address first, below `limit`. */
-  alloc(size: number, align = PAGE_SIZE, limit = Infinity): PhysAddr {
+  alloc(size: number, align = PAGE_SIZE, limit = this.currentLimit): PhysAddr {
+    limit = Math.min(limit, this.currentLimit);
     for (let b = this.memory.length - 1; b >= 0; b--) {
       const bank = this.memory[b];
       let top = Math.min(bank.base + bank.size, limit);

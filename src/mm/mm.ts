@@ -1,18 +1,20 @@
-// The kernel's memory management, booted: memblock → page tables (linear map) → MMU on →
-// buddy allocator, plus the linear-map conversions, vmalloc/vmap, ioremap and kmalloc.
+// The kernel's memory management, booted in two steps as Linux does: paging_init (memblock →
+// page tables for the linear map and the kernel image → MMU on) and mem_init (buddy allocator
+// with zones, vmalloc, slab). Between the two, early users (swiotlb) take memory from memblock.
+// Also the linear-map conversions, vmalloc/vmap, ioremap and kmalloc.
 
 import type { Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { BuddyAllocator, type ZoneSpec } from "./buddy.js";
+import { BuddyAllocator, type ZoneName, type ZoneSpec } from "./buddy.js";
 import { Memblock, type Range } from "./memblock.js";
-import { kernelLayout, type KernelLayout, type KernelVersion } from "./layout.js";
+import { isKimage, kernelLayout, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
-import { Vmalloc, VM_IOREMAP } from "./vmalloc.js";
+import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
 import { Slab } from "./slab.js";
-import { PAGE_SIZE, __GFP_ZERO } from "./gfp.js";
+import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 
 const GB4 = 2 ** 32;
 
@@ -21,6 +23,8 @@ export interface MmOptions {
   onlineCpus: number;
   /** Ranges the firmware reserved (FDT reservation block, /reserved-memory). */
   reserved: Range[];
+  /** Modern arm64: ZONE_DMA's width in bits (zone_dma_bits; 32 unless firmware limits it). */
+  zoneDmaBits?: number;
 }
 
 export class MemoryManager {
@@ -30,10 +34,11 @@ export class MemoryManager {
   buddy!: BuddyAllocator;
   vmalloc!: Vmalloc;
   slab!: Slab;
-  /** Bytes of RAM covered by the linear map (lowmem). */
+  /** Bytes from PHYS_OFFSET that the linear map may cover (arm: lowmem; holes included). */
   readonly linearBytes: number;
+  /** One past the last byte of RAM. */
+  readonly ramEnd: PhysAddr;
   private mmuOn = false;
-  readonly minAlign: number;
 
   constructor(
     private readonly machine: Machine,
@@ -43,65 +48,149 @@ export class MemoryManager {
   ) {
     const arch = machine.profile.arch;
     const physOffset = Math.min(...banks.map((b) => b.base));
+    this.ramEnd = Math.max(...banks.map((b) => b.base + b.size));
     const ram = banks.reduce((n, b) => n + b.size, 0);
     this.layout = kernelLayout(arch, opts.version, physOffset, ram);
-    this.linearBytes = arch === "arm"
-      ? this.layout.linearLimit - this.layout.pageOffset
-      : Math.max(...banks.map((b) => b.base + b.size)) - physOffset;
+    this.linearBytes = arch === "arm" ? this.layout.linearLimit - this.layout.pageOffset : this.ramEnd - physOffset;
     this.memblock = new Memblock(banks);
-    // Kernel image (and, on arm, swapper_pg_dir below it) at the start of RAM.
-    this.memblock.reserve(physOffset, arch === "arm" ? 0x00c00000 : 0x02000000);
+    if (arch === "arm") this.memblock.currentLimit = physOffset + this.linearBytes;
+    const img = this.layout.image;
+    // arm: swapper_pg_dir and the image from the start of RAM; arm64: [_text, _end).
+    if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
+    else this.memblock.reserve(img.textPhys, img.end - img.text);
     for (const r of opts.reserved) this.memblock.reserve(r.base, r.size);
-    this.minAlign = arch === "arm64" ? 128 : 64;
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
   }
 
+  get arch(): "arm" | "arm64" {
+    return this.layout.arch;
+  }
+
   // ---- boot ------------------------------------------------------------------------------
 
-  /** Builds the linear map with the MMU off, turns the MMU on, hands free memory to the buddy
-   *  allocator (paging_init + mem_init). */
-  boot(): void {
+  /** Physical range of the image part whose linear alias is mapped read-only. */
+  private get kernelRoPhys(): [PhysAddr, PhysAddr] {
+    const img = this.layout.image;
+    return [img.textPhys, img.textPhys + (img.initBegin - img.text)];
+  }
+
+  /** paging_init: the linear map (arm64 __map_memblock: the alias of [_text, __init_begin) is
+   *  mapped read-only on its own, so the blocks around it break up), the arm64 kernel image
+   *  segments in the vmalloc area, then the MMU on. */
+  paging_init(): void {
     const lowmemEnd = this.layout.physOffset + this.linearBytes;
+    const [ks, ke] = this.kernelRoPhys;
+    const map = (start: PhysAddr, end: PhysAddr, prot: PageProt) => {
+      if (end > start) this.pgt.mapRange(this.phys_to_virt(start), start, end - start, prot);
+    };
     for (const bank of this.memblock.memory) {
       const end = Math.min(bank.base + bank.size, lowmemEnd);
-      if (end > bank.base) this.pgt.mapLinear(phys_to_virt_l(this.layout, bank.base), bank.base, end - bank.base);
+      if (this.arch === "arm" || end <= ks || bank.base >= ke) {
+        map(bank.base, end, "kernel");
+        continue;
+      }
+      map(bank.base, Math.min(ks, end), "kernel");
+      map(Math.max(ke, bank.base), end, "kernel");
+      map(Math.max(ks, bank.base), Math.min(ke, end), "kernel-ro");
+    }
+    if (this.arch === "arm64") {
+      const img = this.layout.image;
+      const seg = (s: VirtAddr, e: VirtAddr, prot: PageProt) => this.pgt.mapRange(s, this.__pa_symbol(s), e - s, prot);
+      seg(img.text, img.etext, "kernel-rox");
+      seg(img.startRodata, img.initBegin, "kernel-ro");
+      seg(img.sdata, img.end, "kernel");
     }
     this.pgt.enable();
     this.mmuOn = true;
-    this.buddy = new BuddyAllocator(this.zones());
-    this.buddy.onWarn = (m) => this.printk.warn(m);
-    for (const r of this.memblock.freeRanges()) {
-      const end = Math.min(r.base + r.size, lowmemEnd);
-      if (end > r.base) this.buddy.addFreeRange(r.base / PAGE_SIZE, end / PAGE_SIZE);
-    }
-    this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
-    this.slab = new Slab({ getFreePages: (g, o) => this.__get_free_pages(g, o), freePages: (v, o) => this.free_pages(v, o) }, this.minAlign);
-    const total = this.memblock.memory.reduce((n, b) => n + b.size, 0);
-    this.printk.info(`Memory: ${(this.buddy.freePageCount * 4) | 0}K/${total / 1024}K available`);
   }
 
-  /** Zones per spec dma-api §7.3: arm64 puts RAM below 4 GB in ZONE_DMA; Zynq has no DMA zone. */
+  /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
+   *  kmalloc caches (objects aligned to `kmallocMinAlign`). */
+  mem_init(kmallocMinAlign: number): void {
+    const banks = this.memblock.memory.map((b) => ({ startPfn: b.base / PAGE_SIZE, endPfn: (b.base + b.size) / PAGE_SIZE }));
+    const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
+    this.buddy = new BuddyAllocator(this.zones(), banks, configured);
+    this.buddy.onWarn = (m) => this.printk.warn(m);
+    for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
+    this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
+    this.vmalloc.onWarn = (m) => this.printk.warn(m);
+    if (this.arch === "arm64") {
+      const img = this.layout.image;
+      const add = (s: VirtAddr, e: VirtAddr, prot: PageProt) => this.vmalloc.addEarly(s, e - s, this.__pa_symbol(s), VM_MAP, prot, "map_kernel_segment");
+      add(img.text, img.etext, "kernel-rox");
+      add(img.startRodata, img.initBegin, "kernel-ro");
+      add(img.initBegin, img.initEnd, "kernel-rox");
+      add(img.sdata, img.end, "kernel");
+    }
+    this.slab = new Slab({ getFreePages: (g, o) => this.__get_free_pages(g, o), freePages: (v, o) => this.free_pages(v, o) }, kmallocMinAlign);
+    const total = this.memblock.memory.reduce((n, b) => n + b.size, 0);
+    this.printk.info(`Memory: ${this.buddy.freePageCount * 4}K/${total / 1024}K available`);
+  }
+
+  /** Zones per spec dma-api §7.3. arm64 4.9: ZONE_DMA is RAM below 4 GB counted from the 4 GB
+   *  aligned base of DRAM (max_zone_dma_phys); modern: ZONE_DMA up to zone_dma_bits and
+   *  ZONE_DMA32 up to 4 GB (max_zone_phys); arm: lowmem is Normal, the rest HighMem. */
   private zones(): ZoneSpec[] {
     const startPfn = this.layout.physOffset / PAGE_SIZE;
-    const endPfn = (this.layout.physOffset + this.linearBytes) / PAGE_SIZE;
-    if (this.machine.profile.arch === "arm") return [{ name: "Normal", startPfn, endPfn }];
-    const dmaEnd = Math.min(endPfn, GB4 / PAGE_SIZE);
+    const endPfn = this.ramEnd / PAGE_SIZE;
+    if (this.arch === "arm") {
+      const low = (this.layout.physOffset + this.linearBytes) / PAGE_SIZE;
+      return [
+        { name: "Normal", startPfn, endPfn: Math.min(low, endPfn) },
+        { name: "HighMem", startPfn: low, endPfn },
+      ];
+    }
+    const dmaEnd = this.dmaPhysLimit();
+    const dma32End = this.opts.version === "v4.9" ? dmaEnd : Math.max(dmaEnd, this.maxZonePhys(32));
+    const pfn = (pa: number) => Math.max(startPfn, Math.min(endPfn, pa / PAGE_SIZE));
     return [
-      { name: "DMA", startPfn, endPfn: Math.max(startPfn, dmaEnd) },
-      { name: "Normal", startPfn: Math.max(startPfn, dmaEnd), endPfn },
+      { name: "DMA", startPfn, endPfn: pfn(dmaEnd) },
+      { name: "DMA32", startPfn: pfn(dmaEnd), endPfn: pfn(dma32End) },
+      { name: "Normal", startPfn: pfn(dma32End), endPfn },
     ];
+  }
+
+  /** max_zone_phys (modern arm64): the end of a zone `bits` wide, adjusted for RAM that
+   *  starts above it. */
+  private maxZonePhys(bits: number): PhysAddr {
+    const start = this.layout.physOffset;
+    let zoneMask = 2 ** bits - 1;
+    if (start > 0xffffffff) zoneMask = Infinity;
+    else if (start > zoneMask) zoneMask = 0xffffffff;
+    return Math.min(zoneMask, this.ramEnd - 1) + 1;
+  }
+
+  /** arm64_dma_phys_limit: where ZONE_DMA ends (4.9 max_zone_dma_phys: 4 GB above the 4 GB
+   *  aligned base of DRAM; modern max_zone_phys(zone_dma_bits)). Known before mem_init, so
+   *  early allocations (swiotlb) can stay below it. arm: the end of lowmem. */
+  dmaPhysLimit(): PhysAddr {
+    const start = this.layout.physOffset;
+    if (this.arch === "arm") return start + this.linearBytes;
+    if (this.opts.version === "v4.9") return Math.min(start - (start % GB4) + GB4, this.ramEnd);
+    return this.maxZonePhys(Math.min(32, this.opts.zoneDmaBits ?? 32));
+  }
+
+  /** zone_dma_limit (modern arm64): DMA_BIT_MASK(zone_dma_bits), the mask a coherent mask is
+   *  compared against to choose GFP_DMA. */
+  get zoneDmaLimit(): number {
+    return 2 ** Math.min(32, this.opts.zoneDmaBits ?? 32) - 1;
+  }
+
+  /** The highest physical address (exclusive) of ZONE_DMA, or of ZONE_DMA32 when `dma32`. */
+  zoneLimit(name: "DMA" | "DMA32"): PhysAddr {
+    const z = this.buddy.zones.filter((x) => x.name === name || (name === "DMA32" && x.name === "DMA"));
+    return z.length ? Math.max(...z.map((x) => x.endPfn)) * PAGE_SIZE : this.layout.physOffset;
   }
 
   private tableMemory(): TableMemory {
     const cpu = this.machine.cpu;
-    const at = (pa: PhysAddr) => (this.mmuOn ? phys_to_virt_l(this.layout, pa) : pa);
+    const at = (pa: PhysAddr) => (this.mmuOn ? this.phys_to_virt(pa) : pa);
     return {
       allocTable: (bytes, align) => {
         let pa: PhysAddr;
         if (this.mmuOn) {
-          const order = Math.max(0, Math.ceil(Math.log2(bytes / PAGE_SIZE)));
-          const pfn = this.buddy.allocPages(0, order);
+          const pfn = this.buddy.allocPages(GFP_KERNEL, get_order(bytes));
           if (pfn < 0) throw new Error("out of memory for page tables");
           pa = pfn * PAGE_SIZE;
         } else {
@@ -120,13 +209,22 @@ export class MemoryManager {
   // ---- conversions -------------------------------------------------------------------------
 
   phys_to_virt(pa: PhysAddr): VirtAddr {
-    return phys_to_virt_l(this.layout, pa);
+    return this.layout.pageOffset + (pa - this.layout.physOffset);
   }
 
+  /** __virt_to_phys: the linear map, or (arm64) the kernel image mapping. */
   virt_to_phys(va: VirtAddr): PhysAddr {
+    if (this.arch === "arm64" && isKimage(this.layout, va)) return this.__pa_symbol(va);
     return va - this.layout.pageOffset + this.layout.physOffset;
   }
 
+  /** __pa_symbol: the physical address of a kernel image address. */
+  __pa_symbol(va: VirtAddr): PhysAddr {
+    const img = this.layout.image;
+    return va - img.text + img.textPhys;
+  }
+
+  /** The VA lies in the linear map's range (RAM or not). */
   isLinear(va: VirtAddr): boolean {
     return va >= this.layout.pageOffset && va < this.layout.pageOffset + this.linearBytes;
   }
@@ -135,21 +233,49 @@ export class MemoryManager {
     return va >= this.layout.vmallocStart && va < this.layout.vmallocEnd;
   }
 
-  /** virt_to_page: the pfn of a linear-map address. */
+  /** virt_addr_valid: a linear-map address of RAM the kernel manages. */
+  virt_addr_valid(va: VirtAddr): boolean {
+    return this.isLinear(va) && this.buddy.pfnValid(Math.floor(this.virt_to_phys(va) / PAGE_SIZE));
+  }
+
+  /** virt_to_page: the pfn of a linear-map (or arm64 image) address. */
   virt_to_pfn(va: VirtAddr): number {
     return Math.floor(this.virt_to_phys(va) / PAGE_SIZE);
   }
 
+  virt_to_page(va: VirtAddr): number {
+    return this.virt_to_pfn(va);
+  }
+
+  /** page_address: the linear-map VA of a page, or 0 for a highmem page (no permanent map). */
   page_address(pfn: number): VirtAddr {
-    return this.phys_to_virt(pfn * PAGE_SIZE);
+    const pa = pfn * PAGE_SIZE;
+    if (pa - this.layout.physOffset >= this.linearBytes) return 0;
+    return this.phys_to_virt(pa);
+  }
+
+  PageHighMem(pfn: number): boolean {
+    return this.buddy.zoneOf(pfn)?.name === "HighMem";
+  }
+
+  /** vmalloc_to_pfn */
+  vmalloc_to_pfn(va: VirtAddr): number {
+    const a = this.vmalloc.find(va);
+    if (!a) return -1;
+    const i = Math.floor((va - a.start) / PAGE_SIZE);
+    if (i < a.pages.length) return Math.floor(a.pages[i] / PAGE_SIZE);
+    return a.physAddr ? Math.floor((a.physAddr + (va - a.start)) / PAGE_SIZE) : -1;
   }
 
   // ---- pages -------------------------------------------------------------------------------
 
-  /** alloc_pages: pfn of a 2^order block, or -1. */
+  /** alloc_pages: pfn of a 2^order block, or -1. __GFP_ZERO clears it through the linear map. */
   alloc_pages(gfp: number, order: number): number {
     const pfn = this.buddy.allocPages(gfp, order);
-    if (pfn >= 0 && gfp & __GFP_ZERO) this.machine.cpu.fill(this.page_address(pfn), 0, PAGE_SIZE << order);
+    if (pfn >= 0 && gfp & __GFP_ZERO) {
+      const va = this.page_address(pfn);
+      if (va) this.machine.cpu.fill(va, 0, PAGE_SIZE << order);
+    }
     return pfn;
   }
 
@@ -157,13 +283,14 @@ export class MemoryManager {
     this.buddy.freePages(pfn, order);
   }
 
-  /** __get_free_pages: linear VA of a 2^order block, or 0. */
+  /** __get_free_pages: linear VA of a 2^order block (never highmem), or 0. */
   __get_free_pages(gfp: number, order: number): VirtAddr {
-    const pfn = this.alloc_pages(gfp, order);
+    const pfn = this.alloc_pages(gfp & ~__GFP_HIGHMEM, order);
     return pfn < 0 ? 0 : this.page_address(pfn);
   }
 
   free_pages(va: VirtAddr, order: number): void {
+    if (!va) return;
     this.buddy.freePages(this.virt_to_pfn(va), order);
   }
 
@@ -175,6 +302,10 @@ export class MemoryManager {
     return va;
   }
 
+  kzalloc(size: number, gfp: number): VirtAddr {
+    return this.kmalloc(size, gfp | __GFP_ZERO);
+  }
+
   kfree(va: VirtAddr): void {
     if (!va) return;
     if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${va}`);
@@ -182,6 +313,7 @@ export class MemoryManager {
 
   // ---- kernel mappings ---------------------------------------------------------------------
 
+  /** vmap: `flags` as the caller gives them (vmap() callers pass VM_MAP themselves). */
   vmap(pfns: number[], prot: PageProt, flags: number, caller: string): VirtAddr | null {
     return this.vmalloc.vmap(pfns.map((p) => p * PAGE_SIZE), prot, flags, caller);
   }
@@ -190,16 +322,56 @@ export class MemoryManager {
     this.vmalloc.vunmap(va);
   }
 
+  /** __vmalloc: order-0 pages (highmem allowed) mapped PAGE_KERNEL; 0 on failure. */
+  __vmalloc(size: number, gfp = GFP_KERNEL, caller = "vmalloc"): VirtAddr {
+    const n = Math.ceil(size / PAGE_SIZE);
+    if (n === 0) return 0;
+    const area = this.vmalloc.getVmArea(n * PAGE_SIZE, VM_ALLOC, caller);
+    if (!area) return 0;
+    const pages: PhysAddr[] = [];
+    for (let i = 0; i < n; i++) {
+      const pfn = this.alloc_pages(gfp | __GFP_HIGHMEM, 0);
+      if (pfn < 0) {
+        this.vmalloc.vunmap(area.start);
+        for (const p of pages) this.__free_pages(p / PAGE_SIZE, 0);
+        return 0;
+      }
+      pages.push(pfn * PAGE_SIZE);
+    }
+    this.vmalloc.mapArea(area, pages, "kernel");
+    area.nrPages = n;
+    return area.start;
+  }
+
+  vfree(va: VirtAddr): void {
+    if (!va) return;
+    const area = this.vmalloc.vunmap(va, "vfree");
+    if (area && area.flags & VM_ALLOC) for (const p of area.pages) this.__free_pages(p / PAGE_SIZE, 0);
+  }
+
   /** ioremap: device registers mapped as Device memory in the vmalloc area. */
   ioremap(pa: PhysAddr, size: number): VirtAddr | null {
     const base = Math.floor(pa / PAGE_SIZE) * PAGE_SIZE;
     const pages: PhysAddr[] = [];
     for (let p = base; p < pa + size; p += PAGE_SIZE) pages.push(p);
-    const va = this.vmalloc.vmap(pages, "device", VM_IOREMAP, "ioremap", PAGE_SIZE);
-    return va === null ? null : va + (pa - base);
+    const area = this.vmalloc.getVmArea(pages.length * PAGE_SIZE, VM_IOREMAP, "ioremap");
+    if (!area) return null;
+    this.vmalloc.mapArea(area, pages, "device");
+    area.physAddr = base;
+    return area.start + (pa - base);
   }
-}
 
-function phys_to_virt_l(l: KernelLayout, pa: PhysAddr): VirtAddr {
-  return l.pageOffset + (pa - l.physOffset);
+  iounmap(va: VirtAddr): void {
+    this.vmalloc.vunmap(Math.floor(va / PAGE_SIZE) * PAGE_SIZE);
+  }
+
+  // ---- /proc -------------------------------------------------------------------------------
+
+  buddyinfo(): string {
+    return this.buddy.buddyinfo();
+  }
+
+  vmallocinfo(): string {
+    return this.vmalloc.vmallocinfo();
+  }
 }

@@ -8,9 +8,10 @@ import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { KernelLayout } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 
-const MT = {
-  "v4.9": { DEVICE_nGnRnE: 0n, DEVICE_nGnRE: 1n, NORMAL_NC: 3n, NORMAL: 4n, MAIR: 0x0000bbff440c0400n },
-  modern: { NORMAL: 0n, NORMAL_NC: 2n, DEVICE_nGnRnE: 3n, DEVICE_nGnRE: 4n, MAIR: 0x000000040044ffffn },
+/** AttrIndx values and MAIR_EL1 per generation (spec mmu-cache §1.3). */
+export const ARM64_MT = {
+  "v4.9": { DEVICE_nGnRnE: 0, DEVICE_nGnRE: 1, DEVICE_GRE: 2, NORMAL_NC: 3, NORMAL: 4, NORMAL_WT: 5, NORMAL_TAGGED: -1, MAIR: 0x0000bbff440c0400n },
+  modern: { NORMAL: 0, NORMAL_TAGGED: 1, NORMAL_NC: 2, DEVICE_nGnRnE: 3, DEVICE_nGnRE: 4, DEVICE_GRE: -1, NORMAL_WT: -1, MAIR: 0x000000040044ffffn },
 } as const;
 
 const PTE_TABLE = 3n;
@@ -24,56 +25,65 @@ const PTE_PXN = 1n << 53n;
 const PTE_UXN = 1n << 54n;
 const PTE_DIRTY = 1n << 55n; // software bit
 const OA_MASK = 0x0000fffffffff000n;
-const KERNEL_HIGH = PTE_PXN | PTE_UXN | PTE_DBM | PTE_DIRTY;
 
 const GB = 2 ** 30;
 const MB2 = 2 ** 21;
 
 /** Bits [47:0] of a VA as a non-negative number (exact: below 2^48). */
-function low48(va: VirtAddr): number {
+export function low48(va: VirtAddr): number {
   const m = 2 ** 48;
   return ((va % m) + m) % m;
 }
 
-function index(va: VirtAddr, level: number): number {
+/** The table index of `va` at `level` (1, 2, 3) with a 39-bit VA. */
+export function arm64Index(va: VirtAddr, level: number): number {
   return Math.floor(low48(va) / 2 ** (39 - 9 * level)) % 512;
 }
 
 export class Arm64PageTables implements PageTables {
   readonly root: PhysAddr;
-  private readonly mt: (typeof MT)["modern" | "v4.9"];
+  private readonly mt: (typeof ARM64_MT)["modern" | "v4.9"];
+  private readonly attrs: Record<PageProt, bigint>;
 
   constructor(
     private readonly machine: Machine,
     private readonly mem: TableMemory,
     private readonly layout: KernelLayout,
   ) {
-    this.mt = MT[layout.version];
+    this.mt = ARM64_MT[layout.version];
     this.root = mem.allocTable(4096, 4096);
+    const idx = (i: number) => BigInt(i) << 2n;
+    const base = PTE_SH_INNER | PTE_AF;
+    // PROT_NORMAL = PROT_DEFAULT | PXN | UXN | DIRTY | WRITE; RO drops WRITE and sets RDONLY;
+    // ROX (text) also drops PXN; writecombine/dmacoherent swap AttrIndx to NORMAL_NC.
+    const normal = idx(this.mt.NORMAL) | base | PTE_PXN | PTE_UXN | PTE_DIRTY;
+    this.attrs = {
+      kernel: normal | PTE_DBM,
+      "kernel-ro": normal | PTE_RDONLY,
+      "kernel-rox": (normal & ~PTE_PXN) | PTE_RDONLY,
+      "kernel-nc": idx(this.mt.NORMAL_NC) | base | PTE_PXN | PTE_UXN | PTE_DIRTY | PTE_DBM,
+      writecombine: idx(this.mt.NORMAL_NC) | base | PTE_PXN | PTE_UXN | PTE_DIRTY | PTE_DBM,
+      device: idx(this.mt.DEVICE_nGnRE) | base | PTE_PXN | PTE_UXN | PTE_DIRTY | PTE_DBM,
+    };
   }
 
   attr(prot: PageProt): bigint {
-    const idx = (i: bigint) => i << 2n;
-    switch (prot) {
-      case "kernel": return idx(this.mt.NORMAL) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
-      case "kernel-ro": return idx(this.mt.NORMAL) | PTE_SH_INNER | PTE_AF | PTE_RDONLY | PTE_PXN | PTE_UXN;
-      case "kernel-nc":
-      case "writecombine": return idx(this.mt.NORMAL_NC) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
-      case "device": return idx(this.mt.DEVICE_nGnRE) | PTE_SH_INNER | PTE_AF | KERNEL_HIGH;
-    }
+    return this.attrs[prot];
   }
 
-  /** The table at `level` covering va (level 2 or 3), created when missing. */
-  private table(va: VirtAddr, level: number): PhysAddr {
+  /** The table at `level` covering va (level 2 or 3); created when missing unless `create` is
+   *  false (then null). */
+  private table(va: VirtAddr, level: number, create = true): PhysAddr | null {
     let table = this.root;
     for (let l = 1; l < level; l++) {
-      const slot = table + index(va, l) * 8;
+      const slot = table + arm64Index(va, l) * 8;
       const d = this.mem.read64(slot);
       if ((d & 3n) === PTE_TABLE) {
         table = Number(d & OA_MASK);
         continue;
       }
       if ((d & 1n) !== 0n) throw new Error(`arm64 pgtable: VA ${va} is inside a block mapping at level ${l}`);
+      if (!create) return null;
       const next = this.mem.allocTable(4096, 4096);
       this.mem.write64(slot, BigInt(next) | PTE_TABLE);
       table = next;
@@ -81,32 +91,34 @@ export class Arm64PageTables implements PageTables {
     return table;
   }
 
-  mapLinear(va: VirtAddr, pa: PhysAddr, size: number): void {
+  /** __create_pgd_mapping: 1 GB blocks where VA, PA and the remaining size allow, else 2 MB
+   *  blocks, else 4 KB pages. */
+  mapRange(va: VirtAddr, pa: PhysAddr, size: number, prot: PageProt): void {
     let off = 0;
-    const blockAttr = this.attr("kernel") | PMD_BLOCK;
+    const blockAttr = this.attr(prot) | PMD_BLOCK;
     while (off < size) {
       const v = va + off;
       const p = pa + off;
       if (low48(v) % GB === 0 && p % GB === 0 && size - off >= GB) {
-        this.mem.write64(this.root + index(v, 1) * 8, BigInt(p) | blockAttr);
+        this.mem.write64(this.root + arm64Index(v, 1) * 8, BigInt(p) | blockAttr);
         off += GB;
       } else if (low48(v) % MB2 === 0 && p % MB2 === 0 && size - off >= MB2) {
-        this.mem.write64(this.table(v, 2) + index(v, 2) * 8, BigInt(p) | blockAttr);
+        this.mem.write64(this.table(v, 2)! + arm64Index(v, 2) * 8, BigInt(p) | blockAttr);
         off += MB2;
       } else {
-        this.mapPage(v, p, "kernel");
+        this.mapPage(v, p, prot);
         off += 4096;
       }
     }
   }
 
   mapPage(va: VirtAddr, pa: PhysAddr, prot: PageProt): void {
-    this.mem.write64(this.table(va, 3) + index(va, 3) * 8, BigInt(pa) | this.attr(prot) | PTE_PAGE);
+    this.mem.write64(this.table(va, 3)! + arm64Index(va, 3) * 8, BigInt(pa) | this.attr(prot) | PTE_PAGE);
   }
 
   unmapPage(va: VirtAddr): void {
-    const l3 = this.table(va, 3);
-    this.mem.write64(l3 + index(va, 3) * 8, 0n);
+    const l3 = this.table(va, 3, false);
+    if (l3 !== null) this.mem.write64(l3 + arm64Index(va, 3) * 8, 0n);
   }
 
   /** arm64 flush_tlb_kernel_range: one TLBI VAAE1IS per page, or VMALLE1IS above 1024 pages. */

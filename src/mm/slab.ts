@@ -1,6 +1,7 @@
 // kmalloc / kfree: power-of-two object caches carved from pages, and whole pages for large
-// requests (kmalloc_large). The smallest object is ARCH_DMA_MINALIGN, as in 4.9 kernels, so two
-// kmalloc buffers never share a cache line (spec mmu-cache §4.4).
+// requests (kmalloc_large). The smallest object is the kmalloc minimum alignment: in 4.9 it is
+// ARCH_DMA_MINALIGN, so two kmalloc buffers never share a cache line; modern arm64 with swiotlb
+// goes down to 8 bytes and bounces small buffers instead (spec mmu-cache §4.4).
 
 import type { VirtAddr } from "../hw/address.js";
 import { PAGE_SIZE, get_order } from "./gfp.js";
@@ -35,8 +36,9 @@ export class Slab {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
       sizes.push(s);
-      // kmalloc-96/192 exist only where they keep the minimum alignment.
-      if (s === 64 && minAlign <= 64) sizes.push(192);
+      // kmalloc-96/192 exist only where they keep the minimum alignment (KMALLOC_MIN_SIZE).
+      if (s === 64 && minAlign <= 32) sizes.push(96);
+      if (s === 128 && minAlign <= 64) sizes.push(192);
     }
     this.caches = sizes.sort((a, b) => a - b).map((s) => new KmemCache(s, s > PAGE_SIZE ? get_order(s) : 0));
   }
@@ -89,6 +91,12 @@ export class Slab {
     return size;
   }
 
+  /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`. */
+  roundup(size: number): number {
+    if (size > KMALLOC_MAX_CACHE_SIZE) return PAGE_SIZE << get_order(size);
+    return this.cacheFor(size)?.size ?? size;
+  }
+
   /** ksize: the usable size of a live allocation. */
   ksize(va: VirtAddr): number {
     const order = this.large.get(va);
@@ -98,11 +106,5 @@ export class Slab {
 
   isLive(va: VirtAddr): boolean {
     return this.live.has(va);
-  }
-
-  /** The live allocation containing va, if any: [start, size]. */
-  containing(va: VirtAddr): [VirtAddr, number] | undefined {
-    for (const [start, size] of this.live) if (va >= start && va < start + size) return [start, size];
-    return undefined;
   }
 }

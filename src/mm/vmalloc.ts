@@ -1,7 +1,9 @@
-// The vmalloc area (mm/vmalloc.c; spec dma-api §7.4): virtually contiguous kernel mappings of
-// arbitrary pages — DMA coherent remaps, ioremap. Areas are placed first-fit at the lowest
-// address with one unmapped guard page after each. vunmap clears the PTEs at once but defers the
-// TLB flush and the reuse of the range until enough has been freed lazily (lazy_max_pages).
+// The vmalloc area (mm/vmalloc.c; spec dma-api §7.4, mmu-cache §5.3): virtually contiguous
+// kernel mappings of arbitrary pages — vmalloc, vmap, DMA coherent remaps, ioremap. Areas are
+// placed first-fit at the lowest address with one unmapped guard page after each (unless
+// VM_NO_GUARD). Unmapping clears the PTEs at once but defers the TLB flush and the reuse of the
+// range until more than lazy_max_pages have been freed lazily; then one flush_tlb_kernel_range
+// covers the union of the purged ranges.
 
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "./gfp.js";
@@ -15,33 +17,49 @@ export const VM_USERMAP = 0x8;
 export const VM_DMA_COHERENT = 0x10;
 export const VM_NO_GUARD = 0x40;
 
+/** Generic IOREMAP_MAX_ORDER: ioremap areas are aligned to their size, at most 512 KB. */
+const IOREMAP_MAX_ORDER = 7 + 12;
+
 export interface VmArea {
   start: VirtAddr;
   /** Bytes reserved, including the guard page. */
   size: number;
-  /** Physical address of each mapped page (ioremap: the device registers). */
+  /** Physical address of each mapped page. */
   pages: PhysAddr[];
+  /** nr_pages: set by vmalloc only (vmap and remaps leave it 0, as Linux does). */
+  nrPages: number;
+  /** phys_addr: ioremap and the kernel image segments. */
+  physAddr: PhysAddr;
   flags: number;
   prot: PageProt;
   caller: string;
 }
 
-function flagNames(f: number): string {
-  const out: string[] = [];
-  if (f & VM_IOREMAP) out.push("ioremap");
-  if (f & VM_ALLOC) out.push("vmalloc");
-  if (f & VM_MAP) out.push("vmap");
-  if (f & VM_USERMAP) out.push("user");
-  if (f & VM_DMA_COHERENT) out.push("dma-coherent");
-  return out.join(" ");
+interface LazyRange {
+  start: VirtAddr;
+  size: number;
+}
+
+function mod(x: number, a: number): number {
+  return ((x % a) + a) % a;
+}
+
+function alignUp(x: VirtAddr, a: number): VirtAddr {
+  const r = mod(x, a);
+  return r === 0 ? x : x + (a - r);
 }
 
 export class Vmalloc {
+  /** Live areas, sorted by start. */
   private readonly areas: VmArea[] = [];
   /** Ranges unmapped but not yet purged: not reusable, TLB possibly stale. */
-  private readonly lazy: { start: VirtAddr; size: number }[] = [];
+  private readonly lazy: LazyRange[] = [];
   private lazyPages = 0;
   readonly lazyMaxPages: number;
+  /** Warnings the kernel should log. */
+  onWarn: (msg: string) => void = () => {};
+  /** How many lazy purges (each one flush_tlb_kernel_range) have happened. */
+  purges = 0;
 
   constructor(
     private readonly layout: KernelLayout,
@@ -53,53 +71,93 @@ export class Vmalloc {
     this.lazyMaxPages = fls * ((32 << 20) / PAGE_SIZE);
   }
 
-  private lowest(): VirtAddr {
-    // arm64 puts the kernel image at the bottom of the vmalloc range.
-    return this.layout.kimageEnd > this.layout.vmallocStart && this.layout.kimageEnd < this.layout.vmallocEnd
-      ? this.layout.kimageEnd
-      : this.layout.vmallocStart;
+  private insert(a: VmArea): void {
+    let i = this.areas.length;
+    while (i > 0 && this.areas[i - 1].start > a.start) i--;
+    this.areas.splice(i, 0, a);
   }
 
-  /** get_vm_area: lowest free range of `size` (+ guard page) aligned to `align`. */
-  getVmArea(size: number, flags: number, align = PAGE_SIZE): VirtAddr | null {
-    const bytes = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
-    const busy = [...this.areas, ...this.lazy].sort((a, b) => a.start - b.start);
-    let cand = this.lowest();
-    const alignUp = (v: VirtAddr) => cand + (((align - ((v - this.layout.vmallocStart) % align)) % align));
-    cand = alignUp(cand);
+  /** The lowest aligned start ≥ VMALLOC_START with `bytes` free before VMALLOC_END, or null. */
+  private findHole(bytes: number, align: number): VirtAddr | null {
+    const busy: LazyRange[] = this.lazy.length ? [...this.areas, ...this.lazy].sort((a, b) => a.start - b.start) : this.areas;
+    let cand = alignUp(this.layout.vmallocStart, align);
     for (const a of busy) {
       if (cand + bytes <= a.start) break;
-      if (a.start + a.size > cand) {
-        cand = a.start + a.size;
-        cand = alignUp(cand);
-      }
+      if (a.start + a.size > cand) cand = alignUp(a.start + a.size, align);
     }
-    if (cand + bytes > this.layout.vmallocEnd) return null;
-    return cand;
+    return cand + bytes <= this.layout.vmallocEnd ? cand : null;
   }
 
-  /** vmap: maps `pages` contiguously; returns the VA or null when the area is exhausted. */
-  vmap(pages: PhysAddr[], prot: PageProt, flags: number, caller: string, align = PAGE_SIZE): VirtAddr | null {
-    const start = this.getVmArea(pages.length * PAGE_SIZE, flags, align);
-    if (start === null) return null;
-    const size = pages.length * PAGE_SIZE + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
-    pages.forEach((pa, i) => this.pgt.mapPage(start + i * PAGE_SIZE, pa, prot));
-    this.areas.push({ start, size, pages, flags, prot, caller });
-    return start;
+  /** __get_vm_area_caller: reserves (does not map) PAGE_ALIGN(size) plus a guard page. */
+  getVmArea(size: number, flags: number, caller: string, align = PAGE_SIZE): VmArea | null {
+    size = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
+    if (size === 0) return null;
+    if (flags & VM_IOREMAP) {
+      // 4.9 used fls_long(size), later kernels get_count_order_long(size).
+      const bits = this.layout.version === "v4.9" ? 32 - Math.clz32(size / PAGE_SIZE) + 12 : Math.ceil(Math.log2(size));
+      align = 2 ** Math.min(Math.max(bits, 12), IOREMAP_MAX_ORDER);
+    }
+    const bytes = size + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
+    let start = this.findHole(bytes, align);
+    if (start === null && this.lazy.length) {
+      this.purgeLazy();
+      start = this.findHole(bytes, align);
+    }
+    if (start === null) {
+      this.onWarn(`vmap allocation for size ${bytes} failed: use vmalloc=<size> to increase size`);
+      return null;
+    }
+    const area: VmArea = { start, size: bytes, pages: [], nrPages: 0, physAddr: 0, flags, prot: "kernel", caller };
+    this.insert(area);
+    return area;
+  }
+
+  /** map_vm_area: installs the PTEs of an area reserved with getVmArea. */
+  mapArea(area: VmArea, pages: PhysAddr[], prot: PageProt): void {
+    area.pages = pages;
+    area.prot = prot;
+    for (let i = 0; i < pages.length; i++) this.pgt.mapPage(area.start + i * PAGE_SIZE, pages[i], prot);
+  }
+
+  /** vmap: maps `pages` contiguously; returns the VA or null when the area is exhausted. New
+   *  PTEs go into empty slots, so no TLB maintenance is needed (spec mmu-cache §5.3). */
+  vmap(pages: PhysAddr[], prot: PageProt, flags: number, caller: string): VirtAddr | null {
+    const area = this.getVmArea(pages.length * PAGE_SIZE, flags, caller);
+    if (!area) return null;
+    this.mapArea(area, pages, prot);
+    return area.start;
+  }
+
+  /** Registers an already-mapped range (vm_area_add_early: the kernel image segments). */
+  addEarly(start: VirtAddr, size: number, physAddr: PhysAddr, flags: number, prot: PageProt, caller: string): void {
+    this.insert({ start, size, pages: [], nrPages: 0, physAddr, flags: flags | VM_NO_GUARD, prot, caller });
   }
 
   find(va: VirtAddr): VmArea | undefined {
-    return this.areas.find((a) => va >= a.start && va < a.start + a.size);
+    for (const a of this.areas) {
+      if (va < a.start) return undefined;
+      if (va < a.start + a.size) return a;
+    }
+    return undefined;
   }
 
-  /** vunmap: PTEs cleared now; TLB flush and range reuse deferred until the lazy purge. */
-  vunmap(va: VirtAddr): VmArea | undefined {
+  /** remove_vm_area: PTEs cleared now; the range and its TLB entries wait for the lazy purge.
+   *  An address that starts no area gets the kernel's warning (4.9 says vfree for both vfree
+   *  and vunmap) and nothing else happens. */
+  vunmap(va: VirtAddr, fn: "vfree" | "vunmap" = "vunmap"): VmArea | undefined {
     const i = this.areas.findIndex((a) => a.start === va);
-    if (i < 0) return undefined;
+    if (i < 0) {
+      const p = formatVirt(va, this.layout.arch === "arm64" ? 64 : 32).slice(2);
+      this.onWarn(this.layout.version === "modern" && fn === "vunmap"
+        ? `WARNING: vunmap: Trying to vunmap() nonexistent vm area (${p})`
+        : `WARNING: Trying to vfree() nonexistent vm area (${p})`);
+      return undefined;
+    }
     const [area] = this.areas.splice(i, 1);
-    area.pages.forEach((_, k) => this.pgt.unmapPage(area.start + k * PAGE_SIZE));
+    const mapped = (area.size - (area.flags & VM_NO_GUARD ? 0 : PAGE_SIZE)) / PAGE_SIZE;
+    for (let k = 0; k < mapped; k++) this.pgt.unmapPage(area.start + k * PAGE_SIZE);
     this.lazy.push({ start: area.start, size: area.size });
-    this.lazyPages += area.pages.length;
+    this.lazyPages += mapped;
     if (this.lazyPages > this.lazyMaxPages) this.purgeLazy();
     return area;
   }
@@ -107,26 +165,44 @@ export class Vmalloc {
   /** __purge_vmap_area_lazy: one kernel TLB flush over the union of lazily freed ranges. */
   purgeLazy(): void {
     if (!this.lazy.length) return;
-    const start = Math.min(...this.lazy.map((r) => r.start));
-    const end = Math.max(...this.lazy.map((r) => r.start + r.size));
+    let start = Infinity;
+    let end = -Infinity;
+    for (const r of this.lazy) {
+      start = Math.min(start, r.start);
+      end = Math.max(end, r.start + r.size);
+    }
     this.pgt.flushTlbKernelRange(start, end);
     this.lazy.length = 0;
     this.lazyPages = 0;
+    this.purges++;
   }
 
   get pendingLazyPages(): number {
     return this.lazyPages;
   }
 
-  /** /proc/vmallocinfo */
-  vmallocinfo(bits: 32 | 64): string {
-    return [...this.areas]
-      .sort((a, b) => a.start - b.start)
-      .map((a) => {
-        const end = a.start + a.size;
-        const phys = a.flags & VM_IOREMAP && a.pages.length ? ` phys=0x${a.pages[0].toString(16)}` : "";
-        return `${formatVirt(a.start, bits)}-${formatVirt(end, bits)} ${String(a.size).padStart(8)} ${a.caller} pages=${a.pages.length}${phys} ${flagNames(a.flags)}`;
-      })
-      .join("\n");
+  /** /proc/vmallocinfo (mm/vmalloc.c s_show); modern kernels also list unpurged ranges. */
+  vmallocinfo(): string {
+    const bits = this.layout.arch === "arm64" ? 64 : 32;
+    const modern = this.layout.version === "modern";
+    const rows: { start: VirtAddr; text: string }[] = [];
+    for (const a of this.areas) {
+      let s = `${formatVirt(a.start, bits)}-${formatVirt(a.start + a.size, bits)} ${String(a.size).padStart(7)}`;
+      if (a.caller) s += ` ${a.caller}`;
+      if (a.nrPages) s += ` pages=${a.nrPages}`;
+      if (a.physAddr) s += ` phys=0x${a.physAddr.toString(16).padStart(bits / 4, "0")}`;
+      if (a.flags & VM_IOREMAP) s += " ioremap";
+      if (a.flags & VM_ALLOC) s += " vmalloc";
+      if (a.flags & VM_MAP) s += " vmap";
+      if (a.flags & VM_USERMAP) s += " user";
+      if (modern && a.flags & VM_DMA_COHERENT) s += " dma-coherent";
+      rows.push({ start: a.start, text: s });
+    }
+    if (modern) {
+      for (const r of this.lazy) {
+        rows.push({ start: r.start, text: `${formatVirt(r.start, bits)}-${formatVirt(r.start + r.size, bits)} ${String(r.size).padStart(7)} unpurged vm_area` });
+      }
+    }
+    return rows.sort((x, y) => x.start - y.start).map((r) => r.text).join("\n");
   }
 }

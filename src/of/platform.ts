@@ -65,13 +65,24 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       kernel.printk.warn(`OF: ${e.message}`);
     }
     const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
+    // of_address_to_resource names a resource after the node: its full path up to 4.9, its
+    // name since (full_name stopped holding the path in 4.15).
+    const resName = kernel.version === "v4.9" ? np.path : np.name;
     if (np.isCompatible("arm,primecell")) {
       pdev.bus = "amba";
-      // amba_device_add claims the first register range, named after the node.
+      // amba_device_add claims the first register range.
       const r = resources[0];
-      if (r && !kernel.iomem.request({ start: r.start, end: r.start + r.size - 1, name: np.name, flags: IORESOURCE_MEM, children: [] })) {
+      if (r && !kernel.iomem.request({ start: r.start, end: r.start + r.size - 1, name: resName, flags: IORESOURCE_MEM, children: [] })) {
         kernel.printk.err(`amba ${name}: can't request region for resource [mem 0x${r.start.toString(16)}-0x${(r.start + r.size - 1).toString(16)}]`);
         return undefined;
+      }
+    } else {
+      // platform_device_add inserts every memory resource (register windows given relative to
+      // a syscon parent that land in RAM are not resources).
+      for (const r of resources) {
+        if (r.size > 0 && !kernel.board.ram.some((b) => r.start < b.start + b.size && r.start + r.size > b.start)) {
+          kernel.iomem.insert(r.start, r.start + r.size - 1, resName);
+        }
       }
     }
     ofDmaConfigure(pdev, np);

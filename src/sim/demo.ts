@@ -6,7 +6,7 @@ import type { System } from "../system.js";
 import { GFP_KERNEL } from "../mm/gfp.js";
 import {
   dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
-  dma_sync_single_for_cpu, dma_sync_single_for_device,
+  dma_sync_single_for_cpu, dma_sync_single_for_device, dma_max_mapping_size,
 } from "../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../dma/constants.js";
 import {
@@ -42,6 +42,11 @@ export function runDemo(system: System, params: { size?: string | number } = {})
   const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
   // As in dmatest, buffers are mapped for the DMA controller itself.
   const dev = chan.device.dev;
+  const max = dma_max_mapping_size(dev);
+  if (len > max) {
+    dma_release_channel(chan);
+    throw new RangeError(`${formatBytes(len)} is more than ${dev.name} can map on this board (dma_max_mapping_size ${formatBytes(max)}: buffers bounce through swiotlb); use --size ${formatBytes(max).replace(/ |iB/g, "")}`);
+  }
   const data = pattern(len, 7);
 
   // (a) coherent buffers: uncached for the CPU on a non-coherent SoC.
@@ -118,19 +123,24 @@ export function runDemo(system: System, params: { size?: string | number } = {})
 }
 
 export function formatDemo(r: DemoResult): string {
+  const dash = (ps: number) => (ps ? formatTime(ps) : "-");
   const rows = (title: string, phases: PhaseResult[]) =>
-    phases.map((p) => [title, p.name, formatTime(p.timePs), p.cpuCycles.toLocaleString("en-US"), p.mbPerSec.toFixed(1)]);
+    phases.map((p) => [title, p.name, formatTime(p.timePs), p.cpuCycles.toLocaleString("en-US"), p.mbPerSec.toFixed(1), dash(p.maintenancePs), dash(p.bouncePs)]);
   const table = renderTable(
-    ["buffers", "phase", "sim time", "CPU cycles", "MB/s"],
+    ["buffers", "phase", "sim time", "CPU cycles", "MB/s", "cache maint.", "bounce copies"],
     [...rows("coherent", r.coherent), ...rows("streaming", r.streaming)],
   );
   const pct = ((100 * r.bug.staleBytes) / r.bug.bytes).toFixed(1);
+  const maps = r.streaming.filter((p) => p.name.startsWith("dma_"));
+  const mapPs = maps.reduce((n, p) => n + p.timePs, 0);
+  const share = (ps: number) => (mapPs ? ((100 * ps) / mapPs).toFixed(1) : "0.0");
   return [
     `dmasim demo: ${formatBytes(r.bytes)} PL330 memcpy on ${r.board} (${r.kernel} kernel)`,
     "",
     table,
     "",
     `verify: coherent ${r.coherentOk ? "OK" : "MISMATCH"}, streaming ${r.streamingOk ? "OK" : "MISMATCH"}`,
+    `dma_map/unmap: ${share(maps.reduce((n, p) => n + p.maintenancePs, 0))} % cache maintenance, ${share(maps.reduce((n, p) => n + p.bouncePs, 0))} % swiotlb bounce copies`,
     `bug: a reused receive buffer read without dma_sync_single_for_cpu: the CPU saw ${r.bug.staleBytes.toLocaleString("en-US")} stale bytes`,
     `     of ${r.bug.bytes.toLocaleString("en-US")} (${pct} %), still in its caches from the previous transfer; with the sync: ${r.bug.withSyncStaleBytes}.`,
   ].join("\n");

@@ -9,18 +9,29 @@ export interface PhaseResult {
   timePs: number;
   cpuCycles: number;
   mbPerSec: number;
+  /** Of timePs: DMA cache maintenance (proportional to the range maintained). */
+  maintenancePs: number;
+  /** Of timePs: swiotlb bounce copies (proportional to the bytes bounced). */
+  bouncePs: number;
+  bouncedBytes: number;
 }
 
 export function measure(system: System, name: string, bytes: number, fn: () => void): PhaseResult {
+  const dma = system.kernel.dma.time;
+  const before = dma.snapshot();
   const t0 = system.now();
   fn();
   const timePs = system.now() - t0;
+  const d = dma.since(before);
   return {
     name,
     bytes,
     timePs,
     cpuCycles: Math.round(system.machine.cpuCycles(timePs)),
     mbPerSec: Math.round(mbPerSec(bytes, timePs) * 10) / 10,
+    maintenancePs: d.maintenancePs,
+    bouncePs: d.bouncePs,
+    bouncedBytes: d.bouncedBytes,
   };
 }
 

@@ -3,12 +3,14 @@
 
 import type { System } from "../system.js";
 import { runDemo } from "./demo.js";
+import { runCoherentAliases } from "./coherent-aliases.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
 
 export const SCENARIOS: Record<string, Scenario> = {
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
+  "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | undefined, device: p.device as string | undefined }),
 };
 
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {

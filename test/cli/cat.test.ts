@@ -16,7 +16,16 @@ describe("dmasim cat / ls", () => {
     for (const opt of ["--dts", "--dtb"]) {
       const r = run(["cat", "/proc/iomem", opt, zynqDts]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toBe("00000000-1fffffff : System RAM\nf8003000-f8003fff : dma-controller@f8003000\n");
+      expect(r.stdout).toBe(
+        "00000000-1fffffff : System RAM\n" +
+        "  00008000-005fffff : Kernel code\n" +
+        "  00900000-009fffff : Kernel data\n" +
+        "e0001000-e0001fff : serial@e0001000\n" +
+        "f8000000-f8000fff : slcr@f8000000\n" +
+        "f8003000-f8003fff : dma-controller@f8003000\n" +
+        "f8f02000-f8f02fff : cache-controller@f8f02000\n" +
+        "fffc0000-fffcffff : sram@fffc0000\n",
+      );
     }
   });
 

@@ -3,11 +3,13 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq, arm64, ZYNQ_DMAC, ARM64_DMAC } from "../helpers/system.js";
+import { createSystem } from "../../src/create.js";
 import {
   dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
-  dma_sync_single_for_cpu, dma_set_mask_and_coherent, dma_get_required_mask,
+  dma_sync_single_for_cpu, dma_set_mask_and_coherent, dma_get_required_mask, dma_map_page, dma_unmap_page,
+  dma_sync_single_range_for_cpu, dma_map_single_attrs,
 } from "../../src/dma/mapping.js";
-import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, DMA_BIT_MASK } from "../../src/dma/constants.js";
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, DMA_BIT_MASK, DMA_ATTR_SKIP_CPU_SYNC } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { KernelBug } from "../../src/kernel/errno.js";
 import { formatVirt } from "../../src/hw/address.js";
@@ -33,10 +35,12 @@ describe("dma_alloc_coherent on a non-coherent device", () => {
     const alias = mm.phys_to_virt(buf.dmaAddr);
     expect(s.machine.mmu.translate(alias)).toMatchObject({ pa: buf.dmaAddr, attr: 0 });
     for (let off = 0; off < 4096; off += 32) expect(s.machine.backdoor.lineState(1, buf.dmaAddr + off)).toBe(0);
-    const line = formatVirt(buf.cpuAddr, 32) + "-";
-    expect(s.kernel.mm.vmalloc.vmallocinfo(32)).toContain(line);
+    const line = `${formatVirt(buf.cpuAddr, 32)}-${formatVirt(buf.cpuAddr + 8192, 32)}    8192 dma_common_contiguous_remap dma-coherent`;
+    expect(s.kernel.mm.vmallocinfo()).toContain(line);
     dma_free_coherent(dev, 3000, buf.cpuAddr, buf.dmaAddr);
-    expect(s.kernel.mm.vmalloc.vmallocinfo(32)).not.toContain(line);
+    // Freed lazily: listed as unpurged until enough has been freed to flush the TLB.
+    expect(s.kernel.mm.vmallocinfo()).not.toContain(line);
+    expect(s.kernel.mm.vmallocinfo()).toContain(`${formatVirt(buf.cpuAddr, 32)}-${formatVirt(buf.cpuAddr + 8192, 32)}    8192 unpurged vm_area`);
     // The PTEs are gone at once, so the old address now faults.
     expect(s.machine.mmu.walk(buf.cpuAddr)).toEqual({ fault: 1, level: 2 });
   });
@@ -130,5 +134,84 @@ describe("masks", () => {
     expect(dev.coherent_dma_mask).toBe(0xffffffffn);
     // RAM ends at 0x7fffffff: the smallest all-ones mask covering it is 31 bits.
     expect(dma_get_required_mask(dev)).toBe(0x7fffffffn);
+  });
+});
+
+describe("streaming mappings: per generation and attribute", () => {
+  it("modern arm64 bounces a small unaligned kmalloc buffer the device may write", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const small = s.kernel.kmalloc(90, GFP_KERNEL); // kmalloc-96: shares 64-byte lines
+    const line = s.kernel.kmalloc(40, GFP_KERNEL); // kmalloc-64: a line of its own
+    expect(tlb.is_swiotlb_buffer(dma_map_single(dev, small, 90, DMA_FROM_DEVICE))).toBe(true);
+    expect(tlb.is_swiotlb_buffer(dma_map_single(dev, small, 90, DMA_TO_DEVICE))).toBe(false);
+    expect(tlb.is_swiotlb_buffer(dma_map_single(dev, line, 40, DMA_FROM_DEVICE))).toBe(false);
+  });
+
+  it("4.9 arm never fails a mapping, even beyond the mask", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    dev.dma_mask = 0xfffn;
+    expect(dma_map_single(dev, va, 4096, DMA_TO_DEVICE)).toBe(s.kernel.mm.virt_to_phys(va));
+  });
+
+  it("dma_map_page maps page + offset; sync ranges address a sub-range", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const mm = s.kernel.mm;
+    const pfn = mm.alloc_pages(GFP_KERNEL, 0);
+    const va = mm.page_address(pfn);
+    const dma = dma_map_page(dev, pfn, 256, 1024, DMA_FROM_DEVICE);
+    expect(dma).toBe(pfn * 4096 + 256);
+    s.cpu.read(va + 256, 1024); // a speculative read refills the lines
+    s.machine.backdoor.write(dma + 512, pat(128, 9));
+    dma_sync_single_range_for_cpu(dev, dma, 512, 128, DMA_FROM_DEVICE);
+    expect(s.cpu.read(va + 256 + 512, 128)).toEqual(pat(128, 9));
+    dma_unmap_page(dev, dma, 1024, DMA_FROM_DEVICE);
+  });
+
+  it("DMA_ATTR_SKIP_CPU_SYNC skips maintenance — except in the 4.9 arm64 swiotlb wrappers", async () => {
+    for (const [kernel, maintained] of [["modern", 0], ["v4.9", 4096]] as const) {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const dev = s.device(ARM64_DMAC);
+      const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+      const t = s.kernel.dma.time;
+      const before = t.maintainedBytes;
+      dma_map_single_attrs(dev, va, 4096, DMA_TO_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+      expect(t.maintainedBytes - before).toBe(maintained);
+    }
+  });
+
+  it("a coherent device gets no cache maintenance at all", async () => {
+    const s = await arm64();
+    const dev = s.device("ff1a0000.serial");
+    dev.dma_coherent = true;
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const t = s.kernel.dma.time;
+    const before = t.maintainedBytes;
+    dma_unmap_single(dev, dma_map_single(dev, va, 4096, DMA_BIDIRECTIONAL), 4096, DMA_BIDIRECTIONAL);
+    expect(t.maintainedBytes).toBe(before);
+  });
+
+  it("modern: a device without a streaming mask gets DMA_MAPPING_ERROR and a warning", async () => {
+    const s = await zynq();
+    const dev = s.device("e0001000.serial");
+    dev.dma_mask = null;
+    expect(dma_map_single(dev, s.kernel.kmalloc(64, GFP_KERNEL), 64, DMA_TO_DEVICE)).toBe(DMA_MAPPING_ERROR);
+    expect(s.dmesg()).toContain("platform e0001000.serial: WARNING: dma_map_page_attrs: device has no DMA mask");
+  });
+});
+
+describe("misuse leaves the System usable", () => {
+  it("unmapping an address that is not RAM oopses (a CpuFault) like the kernel, and the System goes on", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    expect(() => dma_unmap_single(dev, 0x1000, 4096, DMA_FROM_DEVICE)).toThrow(/Unable to handle kernel paging request at virtual address 0xffffff7fc0001000/);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, dma)).toBe(0);
+    dma_unmap_single(dev, dma, 4096, DMA_TO_DEVICE);
   });
 });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { BuddyAllocator, MAX_ORDER } from "../../src/mm/buddy.js";
-import { GFP_KERNEL, GFP_DMA, __GFP_NOWARN, get_order } from "../../src/mm/gfp.js";
+import { GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_NOWARN, get_order } from "../../src/mm/gfp.js";
 
 function buddy(pages = 1024, start = 0) {
   const b = new BuddyAllocator([{ name: "Normal", startPfn: start, endPfn: start + pages }]);
@@ -77,5 +77,68 @@ describe("buddy allocator", () => {
 
   it("computes get_order as the kernel does", () => {
     expect([1, 4096, 4097, 8192, 8193, 1 << 20].map(get_order)).toEqual([0, 0, 1, 1, 2, 8]);
+  });
+});
+
+describe("zones, GFP flags and the memmap", () => {
+  it("maps a zone modifier the kernel was not configured with to ZONE_NORMAL (gfp_zone)", () => {
+    // 4.9 arm64 has ZONE_DMA but no ZONE_DMA32: __GFP_DMA32 falls to Normal first.
+    const b = new BuddyAllocator(
+      [{ name: "DMA", startPfn: 0, endPfn: 16 }, { name: "Normal", startPfn: 16, endPfn: 32 }],
+      undefined,
+      ["DMA", "Normal"],
+    );
+    b.addFreeRange(0, 32);
+    expect(b.allocPages(GFP_DMA32, 0)).toBeGreaterThanOrEqual(16);
+    // With ZONE_DMA32 configured (but empty) the same request stays below it.
+    const m = new BuddyAllocator(
+      [{ name: "DMA", startPfn: 0, endPfn: 16 }, { name: "Normal", startPfn: 16, endPfn: 32 }],
+      undefined,
+      ["DMA", "DMA32", "Normal"],
+    );
+    m.addFreeRange(0, 32);
+    expect(m.allocPages(GFP_DMA32, 0)).toBeLessThan(16);
+  });
+
+  it("keeps a memmap only for the banks, so a hole costs nothing and is never handed out", () => {
+    // Two banks 2^24 pages apart (64 GB of hole), both in Normal.
+    const far = 1 << 24;
+    const b = new BuddyAllocator([{ name: "Normal", startPfn: 0, endPfn: far + 64 }], [{ startPfn: 0, endPfn: 64 }, { startPfn: far, endPfn: far + 64 }]);
+    b.addFreeRange(0, 64);
+    b.addFreeRange(far, far + 64);
+    expect(b.freePageCount).toBe(128);
+    const got = new Set<number>();
+    for (let i = 0; i < 4; i++) got.add(b.allocPages(GFP_KERNEL, 5));
+    expect([...got].sort((x, y) => x - y)).toEqual([0, 32, far, far + 32]);
+    expect(b.allocPages(GFP_KERNEL | __GFP_NOWARN, 0)).toBe(-1);
+    expect(b.pfnValid(far - 1)).toBe(false);
+  });
+
+  it("never merges a block across a zone boundary", () => {
+    // 0..7 DMA, 8..15 Normal: an order-4 block would straddle them.
+    const b = new BuddyAllocator([{ name: "DMA", startPfn: 0, endPfn: 8 }, { name: "Normal", startPfn: 8, endPfn: 16 }]);
+    b.addFreeRange(0, 16);
+    expect(b.zones[0].counts[3]).toBe(1);
+    expect(b.zones[1].counts[3]).toBe(1);
+    expect(b.zones[0].counts[4]).toBe(0);
+  });
+
+  it("prints /proc/buddyinfo as mm/vmstat.c does, populated zones only", () => {
+    const b = new BuddyAllocator([{ name: "DMA", startPfn: 0, endPfn: 1024 }, { name: "Normal", startPfn: 1024, endPfn: 1024 }]);
+    b.addFreeRange(0, 1024);
+    b.allocPages(GFP_KERNEL, 0);
+    const counts = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0].map((c) => String(c).padStart(6) + " ").join("");
+    expect(b.buddyinfo()).toBe(`Node 0, zone      DMA ${counts}`);
+  });
+
+  it("splits a block into single pages and frees the tail (arm's __dma_alloc_buffer)", () => {
+    const b = buddy(16);
+    const pfn = b.allocPages(GFP_KERNEL, 2); // pages 0..3
+    b.splitAndTrim(pfn, 2, 3);
+    expect(b.freePageCount).toBe(16 - 3);
+    expect(b.allocatedOrder(pfn + 3)).toBe(-1);
+    expect(b.allocatedOrder(pfn + 1)).toBe(0);
+    expect(b.freePages(pfn + 1, 0)).toBe(true);
+    expect(b.freePages(pfn, 2)).toBe(false); // no longer an order-2 block
   });
 });

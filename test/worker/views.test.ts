@@ -9,11 +9,12 @@ describe("views of a System in a worker", () => {
     const dts = readFileSync(new URL("../../../shared/devicetree/zynq-7000-board.dts", import.meta.url), "utf8");
     const remote = await createSystem({ dts, dtsName: "zynq-7000-board.dts", worker: true });
     try {
-      expect(await remote.readFile("/proc/iomem")).toBe("00000000-1fffffff : System RAM\nf8003000-f8003fff : dma-controller@f8003000\n");
+      expect(await remote.readFile("/proc/iomem")).toMatch(/^f8003000-f8003fff : dma-controller@f8003000$/m);
+      expect(await remote.readFile("/proc/iomem")).toMatch(/^  00008000-005fffff : Kernel code$/m);
       expect((await remote.interrupts()).map((l) => l.irq)).toEqual([45, 46, 47, 48, 49, 72, 73, 74, 75]);
       expect((await remote.dmaChannels()).length).toBe(8);
       expect(await remote.readdir("/sys/class/dma")).toContain("dma0chan7");
-      expect(await remote.iomem()).toHaveLength(2);
+      expect((await remote.iomem()).map((e) => e.name)).toContain("dma-controller@f8003000");
     } finally {
       await remote.close();
     }

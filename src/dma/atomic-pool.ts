@@ -1,0 +1,148 @@
+// Atomic pools for coherent allocations that may not sleep (spec dma-api §5): remapping pages
+// non-cacheable can block, so a non-blocking dma_alloc_coherent on a non-coherent device takes
+// memory from a pool remapped once at boot. A gen_pool with page granularity and order-aligned
+// first fit hands out the blocks.
+//   - 4.9 arm64 (arch/arm64/mm/dma-mapping.c): one 256 KB pool from ZONE_DMA, zeroed and
+//     flushed through the linear alias, remapped Normal-NC.
+//   - arm (arch/arm/mm/dma-mapping.c): one 256 KB pool from the remap allocator.
+//   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), 128 KB per GB of
+//     RAM (min 128 KB, max one MAX_ORDER block), cleaned and remapped, and grown by the pool
+//     worker when free space drops below the initial size.
+
+import type { Kernel } from "../kernel/kernel.js";
+import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import { GenPool } from "../mm/genalloc.js";
+import { MAX_ORDER } from "../mm/buddy.js";
+import { GFP_DMA, GFP_DMA32, GFP_KERNEL, PAGE_SHIFT, PAGE_SIZE, get_order } from "../mm/gfp.js";
+import { VM_DMA_COHERENT, VM_USERMAP } from "../mm/vmalloc.js";
+import { dma_common_contiguous_remap } from "./remap.js";
+
+export class AtomicPool {
+  readonly pool = new GenPool(PAGE_SHIFT);
+
+  constructor(
+    private readonly k: Kernel,
+    /** The zone modifier the pool's pages come from. */
+    readonly gfp: number,
+    /** The size it was created with (the refill threshold of modern pools). */
+    readonly initialSize: number,
+  ) {}
+
+  /** Adds 2^order pages: allocate, prepare the linear alias, remap non-cacheable. 4.9 arm64
+   *  zeroes and flushes; arm zeroes, flushes and frees the tail of the block it does not
+   *  need; modern kernels clean (arch_dma_prep_coherent). */
+  expand(size: number, caller: string): boolean {
+    const k = this.k;
+    const arm = k.machine.profile.arch === "arm";
+    const modernPool = k.version === "modern" && !arm;
+    let order = Math.min(get_order(size), MAX_ORDER - 1);
+    let pfn = k.mm.alloc_pages(this.gfp, order);
+    // Modern atomic_pool_expand retries smaller orders; 4.9 and arm try once.
+    while (pfn < 0 && modernPool && order > 0) pfn = k.mm.alloc_pages(this.gfp, --order);
+    if (pfn < 0) return false;
+    const bytes = modernPool ? PAGE_SIZE << order : size;
+    const phys = pfn * PAGE_SIZE;
+    if (arm) k.mm.buddy.splitAndTrim(pfn, order, bytes / PAGE_SIZE);
+    if (modernPool) {
+      k.archDma.cleanRange(phys, bytes);
+    } else {
+      k.machine.cpu.fill(k.mm.phys_to_virt(phys), 0, bytes);
+      k.archDma.flushRange(phys, bytes);
+    }
+    const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_USERMAP;
+    const va = dma_common_contiguous_remap(k, pfn, bytes, flags, "kernel-nc", k.version === "modern" ? "dma_common_contiguous_remap" : caller);
+    if (va === null) {
+      if (arm) for (let i = 0; i < bytes / PAGE_SIZE; i++) k.mm.__free_pages(pfn + i, 0);
+      else k.mm.__free_pages(pfn, order);
+      return false;
+    }
+    this.pool.addVirt(va, phys, bytes);
+    return true;
+  }
+
+  alloc(size: number): { va: VirtAddr; phys: PhysAddr } | null {
+    const va = this.pool.alloc(size);
+    return va ? { va, phys: this.pool.virtToPhys(va) } : null;
+  }
+
+  free(va: VirtAddr, size: number): boolean {
+    return this.pool.free(va, size);
+  }
+
+  has(va: VirtAddr, size: number): boolean {
+    return this.pool.has(va, size);
+  }
+}
+
+/** "GFP_KERNEL|GFP_DMA" as %pGg prints a pool's flags. */
+function poolName(gfp: number): string {
+  return gfp & GFP_DMA ? "GFP_KERNEL|GFP_DMA" : gfp & GFP_DMA32 ? "GFP_KERNEL|GFP_DMA32" : "GFP_KERNEL";
+}
+
+/** 4.9 arm64 atomic_pool_init / arm atomic_pool_init: one pool of `size` bytes (256 KB unless
+ *  coherent_pool= says otherwise). */
+export function atomicPoolInitLegacy(k: Kernel, size: number): AtomicPool | null {
+  const arm = k.machine.profile.arch === "arm";
+  const p = new AtomicPool(k, arm ? GFP_KERNEL | GFP_DMA : GFP_DMA, size);
+  if (!p.expand(size, "atomic_pool_init")) {
+    k.printk.err(`DMA: failed to allocate ${size / 1024} KiB pool for atomic coherent allocation`);
+    return null;
+  }
+  k.printk.info(`DMA: preallocated ${size / 1024} KiB pool for atomic ${arm ? "coherent " : ""}allocations`);
+  return p;
+}
+
+/** The modern pools of kernel/dma/pool.c. */
+export class ModernAtomicPools {
+  readonly kernel: AtomicPool | null;
+  readonly dma: AtomicPool | null;
+  readonly dma32: AtomicPool | null;
+  readonly size: number;
+
+  constructor(private readonly k: Kernel, coherentPool?: number) {
+    const ram = k.mm.memblock.memory.reduce((n, b) => n + b.size, 0);
+    const pages = Math.min(Math.floor(ram / PAGE_SIZE / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
+    this.size = coherentPool ?? Math.max(pages * PAGE_SIZE, 128 << 10);
+    this.kernel = this.create(GFP_KERNEL);
+    const hasDma = k.mm.buddy.zones.some((z) => z.name === "DMA" && z.managedPages > 0);
+    this.dma = hasDma ? this.create(GFP_KERNEL | GFP_DMA) : null;
+    this.dma32 = this.create(GFP_KERNEL | GFP_DMA32);
+  }
+
+  private create(gfp: number): AtomicPool | null {
+    const p = new AtomicPool(this.k, gfp, this.size);
+    if (!p.expand(this.size, "atomic_pool_expand")) return null;
+    this.k.printk.info(`DMA: preallocated ${this.size >> 10} KiB ${poolName(gfp)} pool for atomic allocations`);
+    return p;
+  }
+
+  /** dma_guess_pool: the pools to try, in order, for a zone modifier. */
+  candidates(gfp: number): AtomicPool[] {
+    const out: AtomicPool[] = [];
+    let first: AtomicPool | null;
+    if (gfp & GFP_DMA32) first = this.dma32;
+    else if (this.dma && gfp & GFP_DMA) first = this.dma;
+    else first = this.kernel;
+    if (!first) return out;
+    out.push(first);
+    if (first === this.kernel) {
+      const next = this.dma32 ?? this.dma;
+      if (next) out.push(next);
+      if (next === this.dma32 && this.dma) out.push(this.dma);
+    } else if (first === this.dma32 && this.dma) out.push(this.dma);
+    return out;
+  }
+
+  find(va: VirtAddr, size: number): AtomicPool | null {
+    for (const p of [this.kernel, this.dma, this.dma32]) if (p?.has(va, size)) return p;
+    return null;
+  }
+
+  /** atomic_pool_work_fn: grow every pool whose free space fell below its initial size by
+   *  its current size. */
+  refill(): void {
+    for (const p of [this.kernel, this.dma, this.dma32]) {
+      if (p && p.pool.avail < this.size) p.expand(p.pool.size, "atomic_pool_expand");
+    }
+  }
+}

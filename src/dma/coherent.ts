@@ -1,0 +1,116 @@
+// Coherent allocations (dma_alloc_attrs and friends; spec dma-api §3.2): a device's declared
+// coherent region first (kernel/dma/coherent.c: a page bitmap over memory mapped
+// write-combined, 2^order pages aligned to their size, used exclusively), else the device's
+// dma_map_ops. The buffer is always zeroed and page-granular; the result is the kernel's pair
+// { cpuAddr, dmaAddr } or null.
+
+import type { Device } from "../kernel/device.js";
+import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
+import { EBUSY, EINVAL, ENOMEM } from "../kernel/errno.js";
+import { PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "../mm/gfp.js";
+import { VM_IOREMAP } from "../mm/vmalloc.js";
+import type { CoherentBuffer } from "./ops.js";
+
+/** struct dma_coherent_mem */
+interface DeclaredMemory {
+  virtBase: VirtAddr;
+  deviceBase: DmaAddr;
+  pages: number;
+  bitmap: Uint8Array;
+}
+
+const declared = new WeakMap<Device, DeclaredMemory>();
+
+function checkSize(fn: string, size: number): void {
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(`${fn}: size ${size} is not a byte count`);
+}
+
+/** dma_declare_coherent_memory (modern convention: 0 or -errno): [phys, phys+size) seen by the
+ *  device at `deviceAddr`, mapped write-combined for the CPU. */
+export function dma_declare_coherent_memory(dev: Device, phys: PhysAddr, deviceAddr: DmaAddr, size: number): number {
+  if (declared.has(dev)) return -EBUSY;
+  if (size <= 0 || phys % PAGE_SIZE) return -EINVAL;
+  const mm = dev.kernel.mm;
+  const pages = Math.floor(size / PAGE_SIZE);
+  const frames: PhysAddr[] = [];
+  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
+  const area = mm.vmalloc.getVmArea(pages * PAGE_SIZE, VM_IOREMAP, "memremap");
+  if (!area) return -ENOMEM;
+  mm.vmalloc.mapArea(area, frames, "writecombine");
+  area.physAddr = phys;
+  declared.set(dev, { virtBase: area.start, deviceBase: deviceAddr, pages, bitmap: new Uint8Array(pages) });
+  return 0;
+}
+
+/** dma_release_declared_memory */
+export function dma_release_declared_memory(dev: Device): void {
+  const mem = declared.get(dev);
+  if (!mem) return;
+  dev.kernel.mm.iounmap(mem.virtBase);
+  declared.delete(dev);
+}
+
+/** __dma_alloc_from_coherent: bitmap_find_free_region of 2^order pages. */
+function allocDeclared(dev: Device, mem: DeclaredMemory, size: number): CoherentBuffer | null {
+  const n = 2 ** get_order(size);
+  for (let p = 0; p + n <= mem.pages; p += n) {
+    if (mem.bitmap.subarray(p, p + n).some((b) => b)) continue;
+    mem.bitmap.fill(1, p, p + n);
+    const cpuAddr = mem.virtBase + p * PAGE_SIZE;
+    dev.kernel.machine.cpu.fill(cpuAddr, 0, size);
+    return { cpuAddr, dmaAddr: mem.deviceBase + p * PAGE_SIZE };
+  }
+  return null;
+}
+
+export function dma_alloc_attrs(dev: Device, size: number, gfp: number, attrs = 0): CoherentBuffer | null {
+  checkSize("dma_alloc_attrs", size);
+  const k = dev.kernel;
+  if (size === 0) return null;
+  const mem = declared.get(dev);
+  let buf: CoherentBuffer | null;
+  if (mem) {
+    // Declared memory bypasses the ops and DMA-API debug, as in Linux.
+    return allocDeclared(dev, mem, size);
+  } else {
+    if (k.version === "modern") {
+      if (!dev.coherent_dma_mask) k.dma.warnOnce(dev, "nocohmask", "WARNING: dma_alloc_attrs: coherent DMA mask is unset");
+      if (gfp & __GFP_COMP) {
+        k.dma.warnOnce(dev, "gfpcomp", "WARNING: dma_alloc_attrs: __GFP_COMP is not allowed");
+        return null;
+      }
+      // The implementation chooses the zone from the coherent mask.
+      gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+    }
+    buf = k.dma.ops.alloc(dev, size, gfp, attrs);
+  }
+  if (buf && k.dma.debug.enabled) k.dma.debug.alloc_coherent(dev, size, buf.dmaAddr, buf.cpuAddr, attrs);
+  k.dma.runWork();
+  return buf;
+}
+
+export function dma_alloc_coherent(dev: Device, size: number, gfp: number): CoherentBuffer | null {
+  return dma_alloc_attrs(dev, size, gfp, 0);
+}
+
+/** dma_zalloc_coherent (4.9; removed in 5.0): coherent memory is zeroed anyway. */
+export function dma_zalloc_coherent(dev: Device, size: number, gfp: number): CoherentBuffer | null {
+  return dma_alloc_attrs(dev, size, gfp | __GFP_ZERO, 0);
+}
+
+export function dma_free_attrs(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, attrs = 0): void {
+  const k = dev.kernel;
+  const mem = declared.get(dev);
+  if (mem && cpuAddr >= mem.virtBase && cpuAddr < mem.virtBase + mem.pages * PAGE_SIZE) {
+    const p = (cpuAddr - mem.virtBase) / PAGE_SIZE;
+    mem.bitmap.fill(0, p, p + 2 ** get_order(size));
+    return;
+  }
+  if (!cpuAddr) return;
+  if (k.dma.debug.enabled) k.dma.debug.free_coherent(dev, size, cpuAddr, dmaAddr);
+  k.dma.ops.free(dev, size, cpuAddr, dmaAddr, attrs);
+}
+
+export function dma_free_coherent(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr): void {
+  dma_free_attrs(dev, size, cpuAddr, dmaAddr, 0);
+}

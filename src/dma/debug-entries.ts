@@ -1,0 +1,178 @@
+// DMA-API debug's bookkeeping (kernel/dma/debug.c): the entries for live mappings and
+// coherent allocations in 16384 hash buckets keyed by device address (8 KB per bucket), the
+// best-fit search used when several entries share an address, the active-cacheline counts
+// (only the first cache line of each non-TO_DEVICE mapping, up to 7 overlaps), and the entry
+// pool — fixed in 4.9, growing a page of entries at a time in modern kernels.
+
+import type { DmaAddr, PhysAddr } from "../hw/address.js";
+import type { Device } from "../kernel/device.js";
+import { PAGE_SIZE } from "../mm/gfp.js";
+import { DMA_TO_DEVICE } from "./constants.js";
+
+export type EntryType = "single" | "page" | "scather-gather" | "coherent" | "resource";
+export const MAP_ERR_NA = 0;
+export const MAP_ERR_NOT_CHECKED = 1;
+export const MAP_ERR_CHECKED = 2;
+export const MAPERR_NAMES = ["dma map error check not applicable", "dma map error not checked", "dma map error checked"];
+
+const HASH_SIZE = 16384;
+export const HASH_FN_SHIFT = 13;
+export const ACTIVE_CACHELINE_MAX_OVERLAP = 7;
+/** DMA_DEBUG_DYNAMIC_ENTRIES: a page of cache-line-sized entries. */
+export const DYNAMIC_ENTRIES = PAGE_SIZE / 128;
+
+/** struct dma_debug_entry */
+export interface Entry {
+  dev: Device;
+  dev_addr: DmaAddr;
+  size: number;
+  type: EntryType;
+  direction: number;
+  sg_call_ents: number;
+  sg_mapped_ents: number;
+  pfn: number;
+  offset: number;
+  map_err_type: number;
+}
+
+export function hashOf(addr: DmaAddr): number {
+  const b = Math.floor(addr / 2 ** HASH_FN_SHIFT) % HASH_SIZE;
+  return b < 0 ? b + HASH_SIZE : b;
+}
+
+export function makeEntry(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {
+  return { dev, dev_addr: addr, size, type, direction: dir, sg_call_ents: sgCall, sg_mapped_ents: 0, pfn: 0, offset: 0, map_err_type: MAP_ERR_NA };
+}
+
+export function entryPhys(e: Entry): PhysAddr {
+  return e.pfn * PAGE_SIZE + e.offset;
+}
+
+export type AddResult = "ok" | "eexist";
+
+export class DebugEntries {
+  private readonly hash = new Map<number, Entry[]>();
+  private readonly cachelines = new Map<number, number>();
+  numFree: number;
+  minFree: number;
+  totalEntries: number;
+
+  constructor(
+    readonly prealloc: number,
+    /** L1_CACHE_SHIFT of the cache-line key. */
+    private readonly cachelineShift: number,
+    /** WARN_ONCE for more than 7 overlaps. */
+    private readonly onOverlapOverflow: (cln: number) => void,
+  ) {
+    this.numFree = this.totalEntries = this.minFree = prealloc;
+  }
+
+  /** dma_entry_alloc's accounting: false when the pool is empty and may not grow. */
+  take(canGrow: boolean, onGrow: (total: number) => void): boolean {
+    if (this.numFree === 0) {
+      if (!canGrow) return false;
+      this.numFree += DYNAMIC_ENTRIES;
+      this.totalEntries += DYNAMIC_ENTRIES;
+      if (this.totalEntries % this.prealloc < DYNAMIC_ENTRIES) onGrow(this.totalEntries);
+    }
+    this.numFree--;
+    if (this.numFree < this.minFree) this.minFree = this.numFree;
+    return true;
+  }
+
+  cacheline(e: Entry): number {
+    return e.pfn * (PAGE_SIZE >> this.cachelineShift) + Math.floor(e.offset / 2 ** this.cachelineShift);
+  }
+
+  /** add_dma_entry: into its bucket, and its first cache line into the active set. */
+  add(e: Entry): AddResult {
+    const b = hashOf(e.dev_addr);
+    const list = this.hash.get(b);
+    if (list) list.push(e);
+    else this.hash.set(b, [e]);
+    if (e.direction === DMA_TO_DEVICE) return "ok";
+    const cln = this.cacheline(e);
+    const overlap = this.cachelines.get(cln);
+    if (overlap === undefined) {
+      this.cachelines.set(cln, 0);
+      return "ok";
+    }
+    if (overlap + 1 <= ACTIVE_CACHELINE_MAX_OVERLAP) this.cachelines.set(cln, overlap + 1);
+    else this.onOverlapOverflow(cln);
+    return "eexist";
+  }
+
+  /** hash_bucket_del + dma_entry_free */
+  remove(e: Entry): void {
+    const list = this.hash.get(hashOf(e.dev_addr))!;
+    list.splice(list.indexOf(e), 1);
+    this.numFree++;
+    if (e.direction === DMA_TO_DEVICE) return;
+    const cln = this.cacheline(e);
+    const overlap = this.cachelines.get(cln);
+    if (overlap === undefined) return;
+    if (overlap - 1 < 0) this.cachelines.delete(cln);
+    else this.cachelines.set(cln, overlap - 1);
+  }
+
+  /** __hash_bucket_find: best fit by size, type, direction and sg count; several imperfect
+   *  matches give no match. */
+  private find(bucket: Entry[] | undefined, ref: Entry, containing: boolean): Entry | undefined {
+    if (!bucket) return undefined;
+    let best: Entry | undefined;
+    let bestLvl = -1;
+    let matches = 0;
+    for (const e of bucket) {
+      if (e.dev !== ref.dev) continue;
+      if (containing ? !(e.dev_addr <= ref.dev_addr && e.dev_addr + e.size >= ref.dev_addr + ref.size) : e.dev_addr !== ref.dev_addr) continue;
+      matches++;
+      const lvl = +(e.size === ref.size) + +(e.type === ref.type) + +(e.direction === ref.direction) + +(e.sg_call_ents === ref.sg_call_ents);
+      if (lvl === 4) return e;
+      if (lvl > bestLvl) {
+        bestLvl = lvl;
+        best = e;
+      }
+    }
+    return matches === 1 ? best : undefined;
+  }
+
+  /** bucket_find_exact */
+  findExact(ref: Entry): Entry | undefined {
+    return this.find(this.hash.get(hashOf(ref.dev_addr)), ref, false);
+  }
+
+  /** bucket_find_contain: the bucket of the address, then one bucket back at a time. */
+  findContaining(ref: Entry): Entry | undefined {
+    const limit = Math.min(HASH_SIZE, Math.floor(ref.dev_addr / 2 ** HASH_FN_SHIFT) + 1);
+    for (let i = 0, a = ref.dev_addr; i < limit; i++, a -= 2 ** HASH_FN_SHIFT) {
+      const e = this.find(this.hash.get(hashOf(a)), ref, true);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
+  /** The live entries at exactly `addr` (debug_dma_mapping_error's walk). */
+  at(addr: DmaAddr): Entry[] {
+    return this.hash.get(hashOf(addr)) ?? [];
+  }
+
+  /** device_dma_allocations: how many entries `dev` holds, and the last one found. */
+  ofDevice(dev?: Device): { count: number; last?: Entry } {
+    let count = 0;
+    let last: Entry | undefined;
+    for (const list of this.hash.values()) {
+      for (const e of list) {
+        if (!dev || e.dev === dev) {
+          count++;
+          last = e;
+        }
+      }
+    }
+    return { count, last };
+  }
+
+  /** Every entry with its bucket index, buckets in order (debugfs dump). */
+  all(): [number, Entry][] {
+    return [...this.hash.keys()].sort((a, b) => a - b).flatMap((idx) => this.hash.get(idx)!.map((e) => [idx, e] as [number, Entry]));
+  }
+}

@@ -1,0 +1,382 @@
+// DMA-API debugging (kernel/dma/debug.c, lib/dma-debug.c in 4.9; spec dma-api §6): every
+// mapping and coherent allocation is recorded in a hash of entries keyed by device address
+// (16384 buckets of 8 KB), and the unmap, free, sync and mapping-error calls are checked
+// against it. Reports use the kernel's texts; 4.9 put "DMA-API: " after the device name,
+// modern kernels print it first (pr_fmt). Only the first error is printed unless all_errors
+// or num_errors say otherwise; all are counted. Each check can be switched off on its own.
+
+import type { PhysAddr, DmaAddr, VirtAddr } from "../hw/address.js";
+import type { Device } from "../kernel/device.js";
+import type { Kernel } from "../kernel/kernel.js";
+import { PAGE_SIZE } from "../mm/gfp.js";
+import { DIRECTION_NAMES, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
+import {
+  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys, makeEntry,
+  type Entry, type EntryType,
+} from "./debug-entries.js";
+import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
+import type { Scatterlist } from "./scatterlist.js";
+import { for_each_sg, sg_page, sg_virt } from "./scatterlist.js";
+
+export type DmaDebugCheck =
+  | "unmap" // unmap/free checks: unknown address, size, function, CPU address, sg count, direction
+  | "mapError" // a single/page mapping unmapped without dma_mapping_error()
+  | "sync" // syncs of unknown ranges, outside the mapping, in the wrong direction
+  | "stack" // mapping the current task's stack
+  | "illegalArea" // mapping kernel text or rodata
+  | "mapSingle" // dma_map_single of a non-linear address (modern)
+  | "cacheline" // overlapping non-TO_DEVICE mappings of one cache line
+  | "sg" // CONFIG_DMA_API_DEBUG_SG: segment length and boundary (modern)
+  | "leak"; // live entries when the driver is unbound
+
+export interface DmaDebugOptions {
+  /** CONFIG_DMA_API_DEBUG (and not dma_debug=off). Default false. */
+  enabled?: boolean;
+  /** debugfs all_errors: print every error, not just the first num_errors. */
+  allErrors?: boolean;
+  /** debugfs num_errors (default 1). */
+  numErrors?: number;
+  /** dma_debug_driver=: only report errors of this driver. */
+  driverFilter?: string;
+  /** dma_debug_entries= (default: 4.9 arm/arm64 4096; modern 65536, growing on demand). */
+  entries?: number;
+  /** Switch individual checks off (all on by default). */
+  checks?: Partial<Record<DmaDebugCheck, boolean>>;
+}
+
+export class DmaDebug {
+  readonly enabled: boolean;
+  /** global_disable: set when the entry pool runs out (4.9) or cacheline tracking fails. */
+  disabled = false;
+  errorCount = 0;
+  allErrors: boolean;
+  numErrors: number;
+  driverFilter: string;
+  /** Every report printed, in order. */
+  readonly reports: string[] = [];
+  private readonly checks: Record<DmaDebugCheck, boolean>;
+  readonly pool: DebugEntries;
+  private readonly modern: boolean;
+  private warnedOverlap = false;
+
+  constructor(
+    private readonly kernel: Kernel,
+    opts: DmaDebugOptions,
+  ) {
+    this.enabled = !!opts.enabled;
+    this.modern = kernel.version === "modern";
+    this.allErrors = !!opts.allErrors;
+    this.numErrors = opts.numErrors ?? 1;
+    this.driverFilter = opts.driverFilter ?? "";
+    const all: DmaDebugCheck[] = ["unmap", "mapError", "sync", "stack", "illegalArea", "mapSingle", "cacheline", "sg", "leak"];
+    this.checks = Object.fromEntries(all.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
+    const prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
+    // L1_CACHE_BYTES: arm64 4.9 128; modern arm64 and ARMv7 64.
+    const shift = kernel.machine.profile.arch === "arm64" && !this.modern ? 7 : 6;
+    this.pool = new DebugEntries(prealloc, shift, (cln) => {
+      if (this.warnedOverlap) return;
+      this.warnedOverlap = true;
+      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(this.modern ? 16 : 8, "0")}`);
+    });
+    if (this.enabled) {
+      kernel.printk.info(`DMA-API: preallocated ${prealloc} debug entries`);
+      kernel.printk.info("DMA-API: debugging enabled by kernel config");
+    }
+  }
+
+  private get active(): boolean {
+    return this.enabled && !this.disabled;
+  }
+
+  // ---- reporting ---------------------------------------------------------------------------
+
+  /** err_printk */
+  private err(dev: Device | null, msg: string): void {
+    this.errorCount++;
+    const filtered = this.driverFilter && (!dev || dev.driverName !== this.driverFilter);
+    if (!filtered && (this.allErrors || this.numErrors > 0)) {
+      const who = `${dev ? dev.driverString() : "NULL"} ${dev ? dev.name : "NULL"}: `;
+      const line = this.modern ? `DMA-API: ${who}${msg}` : `${who}DMA-API: ${msg}`;
+      this.reports.push(line);
+      this.kernel.printk.warn(line);
+    }
+    if (!this.allErrors && this.numErrors > 0) this.numErrors--;
+  }
+
+  private hex16(a: number): string {
+    return "0x" + (a < 0 ? BigInt(a) + (1n << 64n) : BigInt(a)).toString(16).padStart(16, "0");
+  }
+
+  /** %p: the raw pointer (modern kernels hash it unless no_hash_pointers; dmasim prints it). */
+  private ptr(va: VirtAddr): string {
+    const digits = this.kernel.machine.profile.arch === "arm64" ? 16 : 8;
+    return (va < 0 ? BigInt(va) + (1n << 64n) : BigInt(va)).toString(16).padStart(digits, "0");
+  }
+
+  private dir(d: number): string {
+    return DIRECTION_NAMES[d] ?? `${d}`;
+  }
+
+  // ---- entries -----------------------------------------------------------------------------
+
+  private alloc(): boolean {
+    const ok = this.pool.take(this.modern, (total) =>
+      this.kernel.printk.info(`DMA-API: dma_debug_entry pool grown to ${total} (${Math.floor(total / this.pool.prealloc)}00%)`));
+    if (!ok) {
+      this.disabled = true;
+      this.kernel.printk.err("DMA-API: debugging out of memory - disabling");
+    }
+    return ok;
+  }
+
+  private add(e: Entry, attrs: number): void {
+    // 4.9 only counted an overlap ("TODO: report -EEXIST errors here").
+    if (this.pool.add(e) === "eexist" && this.modern && this.checks.cacheline && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) {
+      this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
+    }
+  }
+
+  private ref(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {
+    return makeEntry(dev, addr, size, type, dir, sgCall);
+  }
+
+  private physOf(e: Entry): PhysAddr {
+    return entryPhys(e);
+  }
+
+  // ---- checks ------------------------------------------------------------------------------
+
+  private check_unmap(ref: Entry, isMappingError: boolean, cpuPhys?: PhysAddr): void {
+    const entry = this.pool.findExact(ref);
+    const on = this.checks.unmap;
+    if (!entry) {
+      if (!on) return;
+      if (isMappingError) this.err(ref.dev, "device driver tries to free an invalid DMA memory address");
+      else this.err(ref.dev, `device driver tries to free DMA memory it has not allocated [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes]`);
+      return;
+    }
+    if (on && ref.size !== entry.size) {
+      this.err(ref.dev, `device driver frees DMA memory with different size [device address=${this.hex16(ref.dev_addr)}] [map size=${entry.size} bytes] [unmap size=${ref.size} bytes]`);
+    }
+    if (on && ref.type !== entry.type) {
+      this.err(ref.dev, `device driver frees DMA memory with wrong function [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [mapped as ${entry.type}] [unmapped as ${ref.type}]`);
+    } else if (on && entry.type === "coherent" && cpuPhys !== undefined && cpuPhys !== this.physOf(entry)) {
+      this.err(ref.dev, `device driver frees DMA memory with different CPU address [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [cpu alloc address=${this.hex16(this.physOf(entry))}] [cpu free address=${this.hex16(cpuPhys)}]`);
+    }
+    if (on && ref.sg_call_ents && ref.type === "scather-gather" && ref.sg_call_ents !== entry.sg_call_ents) {
+      this.err(ref.dev, `device driver frees DMA sg list with different entry count [map count=${entry.sg_call_ents}] [unmap count=${ref.sg_call_ents}]`);
+    }
+    if (on && ref.direction !== entry.direction) {
+      this.err(ref.dev, `device driver frees DMA memory with different direction [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [mapped with ${this.dir(entry.direction)}] [unmapped with ${this.dir(ref.direction)}]`);
+    }
+    if (this.checks.mapError && entry.map_err_type === MAP_ERR_NOT_CHECKED) {
+      this.err(ref.dev, `device driver failed to check map error[device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [mapped as ${entry.type}]`);
+    }
+    this.pool.remove(entry);
+  }
+
+  private check_for_stack(dev: Device, pfn: number, offset: number): void {
+    if (!this.checks.stack) return;
+    const st = this.kernel.current;
+    if (st.vmapped) {
+      const i = st.pages.indexOf(pfn);
+      if (i >= 0) this.err(dev, `device driver maps memory from stack [probable addr=${this.ptr(st.stack + i * PAGE_SIZE + offset)}]`);
+      return;
+    }
+    const mm = this.kernel.mm;
+    const base = mm.page_address(pfn);
+    if (!base) return;
+    const addr = base + offset;
+    if (addr >= st.stack && addr < st.stack + st.size) this.err(dev, `device driver maps memory from stack [addr=${this.ptr(addr)}]`);
+  }
+
+  private check_for_illegal_area(dev: Device, addr: VirtAddr, len: number): void {
+    if (!this.checks.illegalArea) return;
+    const img = this.kernel.mm.layout.image;
+    const hits = (s: VirtAddr, e: VirtAddr) => addr < e && addr + len > s;
+    if (hits(img.text, img.etext) || hits(img.startRodata, img.initBegin)) {
+      this.err(dev, `device driver maps memory from kernel text or rodata [addr=${this.ptr(addr)}] [len=${len}]`);
+    }
+  }
+
+  private check_sync(dev: Device, ref: Entry, toCpu: boolean): void {
+    if (!this.checks.sync) return;
+    const entry = this.pool.findContaining(ref);
+    if (!entry) {
+      this.err(dev, `device driver tries to sync DMA memory it has not allocated [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes]`);
+      return;
+    }
+    if (ref.size > entry.size) {
+      this.err(dev, `device driver syncs DMA memory outside allocated range [device address=${this.hex16(entry.dev_addr)}] [allocation size=${entry.size} bytes] [sync offset+size=${ref.size}]`);
+    }
+    if (entry.direction === DMA_BIDIRECTIONAL) return;
+    const tail = `[device address=${this.hex16(ref.dev_addr)}] [size=${entry.size} bytes] [mapped with ${this.dir(entry.direction)}] [synced with ${this.dir(ref.direction)}]`;
+    if (ref.direction !== entry.direction) this.err(dev, `device driver syncs DMA memory with different direction ${tail}`);
+    if (toCpu && entry.direction !== DMA_FROM_DEVICE && ref.direction !== DMA_TO_DEVICE) this.err(dev, `device driver syncs device read-only DMA memory for cpu ${tail}`);
+    if (!toCpu && entry.direction !== DMA_TO_DEVICE && ref.direction !== DMA_FROM_DEVICE) this.err(dev, `device driver syncs device write-only DMA memory to device ${tail}`);
+    if (ref.sg_call_ents && ref.type === "scather-gather" && ref.sg_call_ents !== entry.sg_call_ents) {
+      this.err(dev, `device driver syncs DMA sg list with different entry count [map count=${entry.sg_call_ents}] [sync count=${ref.sg_call_ents}]`);
+    }
+  }
+
+  // ---- hooks (debug_dma_*) -----------------------------------------------------------------
+
+  /** debug_dma_map_single (modern): the address must be a valid linear-map address. */
+  map_single(dev: Device, addr: VirtAddr, len: number): void {
+    if (!this.active || !this.modern || !this.checks.mapSingle) return;
+    const mm = this.kernel.mm;
+    if (!mm.virt_addr_valid(addr)) this.err(dev, `device driver maps memory from invalid area [addr=${this.ptr(addr)}] [len=${len}]`);
+    if (mm.isVmalloc(addr)) this.err(dev, `device driver maps memory from vmalloc area [addr=${this.ptr(addr)}] [len=${len}]`);
+  }
+
+  /** debug_dma_map_page. `single` tells dma_map_single from dma_map_page (4.9 tells them
+   *  apart; modern kernels record both as "single"). */
+  map_page(dev: Device, pfn: number, offset: number, size: number, dir: number, dma: DmaAddr, isError: boolean, attrs: number, single: boolean): void {
+    if (!this.active || isError) return;
+    if (!this.alloc()) return;
+    const e = this.ref(dev, dma, size, single || this.modern ? "single" : "page", dir);
+    e.pfn = pfn;
+    e.offset = offset;
+    e.map_err_type = MAP_ERR_NOT_CHECKED;
+    this.check_for_stack(dev, pfn, offset);
+    const va = this.kernel.mm.page_address(pfn);
+    if (va) this.check_for_illegal_area(dev, va + offset, size);
+    this.add(e, attrs);
+  }
+
+  /** debug_dma_mapping_error: marks the first unchecked live mapping at `addr` as checked. */
+  mapping_error(dev: Device, addr: DmaAddr): void {
+    if (!this.active) return;
+    for (const e of this.pool.at(addr)) {
+      if (e.dev === dev && e.dev_addr === addr && e.map_err_type === MAP_ERR_NOT_CHECKED) {
+        e.map_err_type = MAP_ERR_CHECKED;
+        return;
+      }
+    }
+  }
+
+  unmap_page(dev: Device, addr: DmaAddr, size: number, dir: number, isMappingError: boolean, single: boolean): void {
+    if (!this.active) return;
+    this.check_unmap(this.ref(dev, addr, size, single || this.modern ? "single" : "page", dir), isMappingError);
+  }
+
+  map_sg(dev: Device, sgl: Scatterlist[], nents: number, mapped: number, dir: number, attrs: number): void {
+    if (!this.active) return;
+    const mm = this.kernel.mm;
+    for_each_sg(sgl, nents, (s) => {
+      const pfn = sg_page(s, mm);
+      this.check_for_stack(dev, pfn, s.offset);
+      const va = sg_virt(s, mm);
+      if (va) this.check_for_illegal_area(dev, va, s.length);
+    });
+    for_each_sg(sgl, mapped, (s) => {
+      if (!this.alloc()) return;
+      const e = this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nents);
+      e.pfn = sg_page(s, mm);
+      e.offset = s.offset;
+      e.sg_mapped_ents = mapped;
+      if (this.modern && this.checks.sg) {
+        const max = dma_get_max_seg_size(dev);
+        if (s.length > max) this.err(dev, `mapping sg segment longer than device claims to support [len=${s.length}] [max=${max}]`);
+        const boundary = dma_get_seg_boundary(dev);
+        const start = BigInt(s.dma_address);
+        const end = start + BigInt(s.dma_length) - 1n;
+        if ((start ^ end) & ~boundary & 0xffffffffffffffffn) {
+          this.err(dev, `mapping sg segment across boundary [start=${this.hex16(Number(start))}] [end=${this.hex16(Number(end))}] [boundary=0x${boundary.toString(16).padStart(16, "0")}]`);
+        }
+      }
+      this.add(e, attrs);
+    });
+  }
+
+  private mappedEnts(dev: Device, s: Scatterlist, dir: number, nelems: number): number {
+    return this.pool.findExact(this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nelems))?.sg_mapped_ents ?? 0;
+  }
+
+  unmap_sg(dev: Device, sgl: Scatterlist[], nelems: number, dir: number): void {
+    if (!this.active) return;
+    let mapped = 0;
+    let stop = false;
+    for_each_sg(sgl, nelems, (s, i) => {
+      if (stop || (mapped && i >= mapped)) {
+        stop = true;
+        return;
+      }
+      if (!i) mapped = this.mappedEnts(dev, s, dir, nelems);
+      this.check_unmap(this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nelems), false);
+    });
+  }
+
+  alloc_coherent(dev: Device, size: number, dma: DmaAddr, virt: VirtAddr, attrs: number): void {
+    if (!this.active || !virt) return;
+    const mm = this.kernel.mm;
+    if (!mm.isVmalloc(virt) && !mm.virt_addr_valid(virt)) return;
+    if (!this.alloc()) return;
+    const e = this.ref(dev, dma, size, "coherent", DMA_BIDIRECTIONAL);
+    e.offset = ((virt % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+    e.pfn = this.coherentPfn(virt);
+    this.add(e, attrs);
+  }
+
+  /** 4.9 used virt_to_page even for a remapped (vmalloc) address; modern vmalloc_to_pfn. */
+  private coherentPfn(virt: VirtAddr): number {
+    const mm = this.kernel.mm;
+    if (this.modern && mm.isVmalloc(virt)) return mm.vmalloc_to_pfn(virt);
+    return Math.floor(mm.virt_to_phys(virt) / PAGE_SIZE);
+  }
+
+  free_coherent(dev: Device, size: number, virt: VirtAddr, dma: DmaAddr): void {
+    if (!this.active) return;
+    const mm = this.kernel.mm;
+    if (!mm.isVmalloc(virt) && !mm.virt_addr_valid(virt)) return;
+    const ref = this.ref(dev, dma, size, "coherent", DMA_BIDIRECTIONAL);
+    ref.offset = ((virt % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+    ref.pfn = this.coherentPfn(virt);
+    this.check_unmap(ref, false, this.physOf(ref));
+  }
+
+  sync_single(dev: Device, addr: DmaAddr, size: number, dir: number, toCpu: boolean): void {
+    if (!this.active) return;
+    this.check_sync(dev, this.ref(dev, addr, size, "single", dir), toCpu);
+  }
+
+  sync_sg(dev: Device, sgl: Scatterlist[], nelems: number, dir: number, toCpu: boolean): void {
+    if (!this.active) return;
+    let mapped = 0;
+    let stop = false;
+    for_each_sg(sgl, nelems, (s, i) => {
+      if (stop) return;
+      if (!i) mapped = this.mappedEnts(dev, s, dir, nelems);
+      if (i >= mapped) {
+        stop = true;
+        return;
+      }
+      this.check_sync(dev, this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nelems), toCpu);
+    });
+  }
+
+  /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER): entries left behind by the driver. */
+  device_unbound(dev: Device): void {
+    if (!this.active || !this.checks.leak) return;
+    const { count, last } = this.pool.ofDevice(dev);
+    if (!count || !last) return;
+    this.err(dev, `device driver has pending DMA allocations while released from device [count=${count}]\nOne of leaked entries details: [device address=${this.hex16(last.dev_addr)}] [size=${last.size} bytes] [mapped with ${this.dir(last.direction)}] [mapped as ${last.type}]`);
+  }
+
+  /** Live entries (of one device, or all). */
+  entries(dev?: Device): number {
+    return this.pool.ofDevice(dev).count;
+  }
+
+  /** /sys/kernel/debug/dma-api/dump */
+  dump(): string {
+    return this.pool
+      .all()
+      .map(([idx, e]) => `${e.dev.driverString()} ${e.dev.name} ${e.type} idx ${idx} P=${this.physOf(e).toString(16)} N=${e.pfn.toString(16)} D=${e.dev_addr.toString(16)} L=${e.size.toString(16)} cln=0x${this.pool.cacheline(e).toString(16).padStart(16, "0")} ${this.dir(e.direction)} ${MAPERR_NAMES[e.map_err_type]}`)
+      .join("\n");
+  }
+
+  get numFreeEntries(): number {
+    return this.pool.numFree;
+  }
+}

@@ -1,0 +1,70 @@
+// DMA masks (spec dma-api §3.1): which masks each generation and profile accepts, and the
+// required mask, computed by hand from the boards' RAM.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import {
+  dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent, dma_get_required_mask, dma_get_mask,
+} from "../../src/dma/mapping.js";
+import { DMA_BIT_MASK } from "../../src/dma/constants.js";
+
+const EIO = -5;
+
+describe("dma_set_mask", () => {
+  it("modern dma-direct: ≥ 32 bits always; smaller masks must reach the last page of RAM", async () => {
+    const s = await createSystem({ board: "arm64-ref" }); // RAM 0x40000000-0x7fffffff
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(dma_set_mask(dev, DMA_BIT_MASK(24))).toBe(EIO);
+    expect(dma_set_mask(dev, DMA_BIT_MASK(30))).toBe(EIO);
+    expect(dma_set_mask(dev, 0x7ffff000n)).toBe(0);
+    expect(dma_set_mask(dev, DMA_BIT_MASK(40))).toBe(0);
+    expect(dma_get_mask(dev)).toBe(DMA_BIT_MASK(40));
+  });
+
+  it("4.9 arm64: any mask while the swiotlb flag is clear; with RAM above 4 GB it must cover the pool", async () => {
+    const ref = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    expect(dma_set_mask(ref.device("ff6e0000.dma-controller"), DMA_BIT_MASK(24))).toBe(0);
+    const hi = await createSystem({ board: "arm64-highmem", kernel: "v4.9" });
+    const dev = hi.device("ff6e0000.dma-controller");
+    const end = hi.kernel.dma.swiotlb!.end; // the pool is at the top of the low bank
+    expect(end).toBe(0x90000000);
+    expect(dma_set_mask(dev, BigInt(end - 2))).toBe(EIO);
+    expect(dma_set_mask(dev, BigInt(end - 1))).toBe(0);
+  });
+
+  it("4.9 arm: the mask must reach the last page frame of RAM", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" }); // 512 MB at 0
+    const dev = s.device("f8003000.dma-controller");
+    expect(dma_set_mask(dev, 0x1ffeffffn)).toBe(EIO);
+    expect(dma_set_mask(dev, 0x1ffff000n)).toBe(0);
+  });
+
+  it("modern arm without LPAE truncates a mask to the 32-bit dma_addr_t", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("f8003000.dma-controller");
+    expect(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))).toBe(0);
+    expect([dev.dma_mask, dev.coherent_dma_mask]).toEqual([0xffffffffn, 0xffffffffn]);
+  });
+
+  it("a device without a streaming mask: dma_set_mask fails, and _and_coherent leaves the coherent mask", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device("ff1a0000.serial");
+    dev.dma_mask = null;
+    expect(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(40))).toBe(EIO);
+    expect(dev.coherent_dma_mask).toBe(DMA_BIT_MASK(32));
+    expect(dma_set_coherent_mask(dev, DMA_BIT_MASK(40))).toBe(0);
+  });
+});
+
+describe("dma_get_required_mask", () => {
+  it("is the smallest all-ones mask covering the last page of RAM, for both generations", async () => {
+    const cases: [string, bigint][] = [["arm64-ref", 0x7fffffffn], ["arm64-highmem", 0xfffffffffn], ["zynq-7000", 0x1fffffffn]];
+    for (const [board, mask] of cases) {
+      for (const kernel of ["v4.9", "modern"] as const) {
+        const s = await createSystem({ board, kernel });
+        const dev = [...s.kernel.devices.values()].find((d) => d.driverName)!;
+        expect(dma_get_required_mask(dev)).toBe(mask);
+      }
+    }
+  });
+});

@@ -1,0 +1,172 @@
+// dma_pool, both generations (spec dma-api §3.7): block placement within a page and around the
+// boundary, worked out by hand from each version's rule; creation checks; LIFO reuse; what
+// destroy does with blocks still in use; and the free list living in the coherent memory.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import type { System } from "../../src/system.js";
+import {
+  dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show, type DmaPool,
+} from "../../src/dma/pool.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+
+const DMAC = "ff6e0000.dma-controller";
+
+/** Offsets (from the page's DMA address) of every block the first pool page yields. */
+function firstPageOffsets(pool: DmaPool): number[] {
+  const first = dma_pool_alloc(pool, GFP_KERNEL)!;
+  const out = [0];
+  for (;;) {
+    const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+    if (b.dmaAddr < first.dmaAddr || b.dmaAddr >= first.dmaAddr + pool.allocation) return out;
+    out.push(b.dmaAddr - first.dmaAddr);
+  }
+}
+
+async function sys(kernel: "v4.9" | "modern", extra = {}): Promise<System> {
+  return createSystem({ board: "arm64-ref", kernel, ...extra });
+}
+
+describe("block placement", () => {
+  it("64-byte blocks: 63 per page in 4.9 (the last slot is never used), 64 in modern kernels", async () => {
+    for (const [kernel, n] of [["v4.9", 63], ["modern", 64]] as const) {
+      const s = await sys(kernel);
+      const offs = firstPageOffsets(dma_pool_create("b64", s.device(DMAC), 64, 64, 0)!);
+      expect(offs).toEqual(Array.from({ length: n }, (_, i) => i * 64));
+    }
+  });
+
+  it("no block crosses the boundary: 128-byte blocks with a 1 KB boundary", async () => {
+    // 4.9: skip to the boundary when next + size >= boundary → 7 blocks per KB;
+    // modern: a block is used iff it ends at or before the boundary → 8 per KB.
+    const expected = (perKb: number) => [0, 1, 2, 3].flatMap((kb) => Array.from({ length: perKb }, (_, i) => kb * 1024 + i * 128));
+    for (const [kernel, perKb] of [["v4.9", 7], ["modern", 8]] as const) {
+      const s = await sys(kernel);
+      const offs = firstPageOffsets(dma_pool_create("b128", s.device(DMAC), 128, 8, 1024)!);
+      expect(offs).toEqual(expected(perKb));
+      for (const o of offs) expect(Math.floor(o / 1024)).toBe(Math.floor((o + 127) / 1024));
+    }
+  });
+
+  it("rounds the size up to the alignment and to the minimum block", async () => {
+    const s = await sys("modern");
+    const dev = s.device(DMAC);
+    expect(dma_pool_create("a", dev, 40, 32, 0)!.size).toBe(64);
+    expect(dma_pool_create("b", dev, 4, 1, 0)!.size).toBe(16); // sizeof(struct dma_block)
+    const old = await sys("v4.9");
+    expect(dma_pool_create("b", old.device(DMAC), 2, 1, 0)!.size).toBe(4);
+  });
+
+  it("rejects what dma_pool_create rejects", async () => {
+    const s = await sys("modern");
+    const dev = s.device(DMAC);
+    expect(dma_pool_create("x", dev, 64, 48, 0)).toBeNull(); // align not a power of two
+    expect(dma_pool_create("x", dev, 0, 8, 0)).toBeNull();
+    expect(dma_pool_create("x", dev, 256, 8, 128)).toBeNull(); // boundary < size
+    expect(dma_pool_create("x", dev, 64, 8, 3000)).toBeNull(); // boundary not a power of two
+    expect(dma_pool_create("x", null, 64, 8, 0)).toBeNull();
+    expect(dma_pool_create("x", dev, 64, 0, 0)).not.toBeNull(); // align 0 means 1
+  });
+});
+
+describe("allocation and free", () => {
+  it("reuses the last freed block first (LIFO) and zeroes with dma_pool_zalloc", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel);
+      const pool = dma_pool_create("lifo", s.device(DMAC), 64, 64, 0)!;
+      const blocks = [0, 1, 2, 3].map(() => dma_pool_alloc(pool, GFP_KERNEL)!);
+      s.cpu.fill(blocks[1].cpuAddr, 0xff, 64);
+      dma_pool_free(pool, blocks[1].cpuAddr, blocks[1].dmaAddr);
+      dma_pool_free(pool, blocks[3].cpuAddr, blocks[3].dmaAddr);
+      expect(dma_pool_alloc(pool, GFP_KERNEL)!.dmaAddr).toBe(blocks[3].dmaAddr);
+      const z = dma_pool_zalloc(pool, GFP_KERNEL)!;
+      expect(z.dmaAddr).toBe(blocks[1].dmaAddr);
+      expect(s.cpu.read(z.cpuAddr, 64)).toEqual(new Uint8Array(64));
+      expect(s.machine.mmu.translate(z.cpuAddr)).toEqual({ pa: z.dmaAddr, attr: 1 }); // coherent memory
+    }
+  });
+
+  it("keeps the modern free list inside the free blocks: a device scribbling on one loses the rest", async () => {
+    const s = await sys("modern");
+    const pool = dma_pool_create("list", s.device(DMAC), 64, 64, 0)!;
+    const a = dma_pool_alloc(pool, GFP_KERNEL)!;
+    dma_pool_free(pool, a.cpuAddr, a.dmaAddr);
+    // struct dma_block { next_block; dma }: the head block now points to the next free one.
+    expect(s.cpu.read(a.cpuAddr + 8, 8)).toEqual(Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7].map((i) => Math.floor(a.dmaAddr / 256 ** i) % 256)));
+    s.machine.backdoor.write(a.dmaAddr, new Uint8Array(8)); // the device zeroes next_block
+    expect(dma_pool_alloc(pool, GFP_KERNEL)!.dmaAddr).toBe(a.dmaAddr);
+    expect(pool.nrPages).toBe(1);
+    dma_pool_alloc(pool, GFP_KERNEL);
+    expect(pool.nrPages).toBe(2); // 62 free blocks of page 1 are lost
+  });
+
+  it("4.9 reports a free with a DMA address outside the pool (bad dma)", async () => {
+    const s = await sys("v4.9");
+    const pool = dma_pool_create("bad", s.device(DMAC), 64, 64, 0)!;
+    const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+    dma_pool_free(pool, b.cpuAddr, 0x12345000);
+    expect(s.dmesg()).toMatch(/dma-pl330 ff6e0000\.dma-controller: dma_pool_free bad, ffffff80[0-9a-f]{8}\/12345000 \(bad dma\)/);
+  });
+
+  it("with DMAPOOL_DEBUG: poisons blocks and catches a double free", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel, { dmapoolDebug: true });
+      const pool = dma_pool_create("dbg", s.device(DMAC), 64, 64, 0)!;
+      const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+      const link = kernel === "modern" ? 16 : 4;
+      expect(s.cpu.read(b.cpuAddr + link, 64 - link).every((x) => x === 0xa9)).toBe(true);
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      expect(s.cpu.read(b.cpuAddr + link, 64 - link).every((x) => x === 0xa7)).toBe(true);
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      expect(s.dmesg()).toMatch(/dma_pool_free dbg, dma (0x)?[0-9a-f]+ already free/);
+      expect(pool.nrActive).toBe(0);
+    }
+  });
+});
+
+describe("dma_pool_destroy", () => {
+  it("4.9: frees idle pages, reports and leaks each busy one", async () => {
+    const s = await sys("v4.9");
+    const dev = s.device(DMAC);
+    const pool = dma_pool_create("rx", dev, 2048, 8, 0)!; // 1 block per page (2048 + 2048 >= 4096)
+    const a = dma_pool_alloc(pool, GFP_KERNEL)!;
+    const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+    dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+    const areas = () => s.kernel.mm.vmallocinfo().split("\n").length;
+    const before = areas();
+    dma_pool_destroy(pool);
+    expect(s.dmesg().match(/dma_pool_destroy rx, ffffff80[0-9a-f]{8} busy/g)).toHaveLength(1);
+    expect(areas()).toBe(before - 1); // b's page freed; a's page leaked and still mapped
+    expect(s.machine.mmu.walk(a.cpuAddr)).toMatchObject({ pa: a.dmaAddr });
+    dma_pool_destroy(null);
+  });
+
+  it("modern: reports once and leaks every page; an idle pool frees them all", async () => {
+    const s = await sys("modern");
+    const dev = s.device(DMAC);
+    const areas = () => s.kernel.mm.vmallocinfo().split("\n").filter((l) => !l.includes("unpurged")).length;
+    const busy = dma_pool_create("busy", dev, 2048, 8, 0)!;
+    dma_pool_alloc(busy, GFP_KERNEL);
+    const b = dma_pool_alloc(busy, GFP_KERNEL)!;
+    dma_pool_alloc(busy, GFP_KERNEL);
+    dma_pool_free(busy, b.cpuAddr, b.dmaAddr);
+    let before = areas();
+    dma_pool_destroy(busy);
+    expect(s.dmesg().match(/dma-pl330 ff6e0000\.dma-controller: dma_pool_destroy busy busy/g)).toHaveLength(1);
+    expect(areas()).toBe(before);
+    const idle = dma_pool_create("idle", dev, 64, 8, 0)!;
+    const c = dma_pool_alloc(idle, GFP_KERNEL)!;
+    dma_pool_free(idle, c.cpuAddr, c.dmaAddr);
+    before = areas();
+    dma_pool_destroy(idle);
+    expect(areas()).toBe(before - 1);
+  });
+
+  it("lists the device's pools in its sysfs pools file", async () => {
+    const s = await sys("modern");
+    const dev = s.device(DMAC);
+    const pool = dma_pool_create("desc", dev, 64, 64, 0)!;
+    dma_pool_alloc(pool, GFP_KERNEL);
+    expect(dma_pools_show(dev)).toBe(["poolinfo - 0.1", "desc                1   64   64  1"].join("\n"));
+  });
+});

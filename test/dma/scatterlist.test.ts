@@ -1,0 +1,94 @@
+// Scatterlists: building and walking them (chains, end marks), and dma_map_sg without an
+// IOMMU — one DMA segment per entry, bounced per entry where needed, unmapped with the nents
+// given to map.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import {
+  dma_map_sg, dma_unmap_sg, dma_sync_sg_for_cpu, dma_map_sgtable,
+} from "../../src/dma/mapping.js";
+import {
+  sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
+} from "../../src/dma/scatterlist.js";
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+
+describe("scatterlist helpers", () => {
+  it("sg_init_table marks the last entry; sg_next stops there", () => {
+    const sgl = Array.from({ length: 3 }, () => new Scatterlist());
+    sg_init_table(sgl, 3);
+    expect(sg_next(sgl[0])).toBe(sgl[1]);
+    expect(sg_next(sgl[2])).toBeNull();
+    expect(sg_nents(sgl)).toBe(3);
+  });
+
+  it("follows chains: the last entry of the first array links to the second", () => {
+    const a = sg_alloc(3);
+    const b = sg_alloc(2);
+    sg_chain(a, 3, b);
+    const seen: Scatterlist[] = [];
+    for_each_sg(a, 4, (sg) => seen.push(sg));
+    expect(seen).toEqual([a[0], a[1], b[0], b[1]]);
+    expect(sg_nents(a)).toBe(4);
+  });
+
+  it("sg_set_buf keeps the offset within the page", () => {
+    const [sg] = sg_alloc(1);
+    sg_set_buf(sg, 0xc0001234, 100);
+    expect([sg.offset, sg.length]).toEqual([0x234, 100]);
+  });
+});
+
+describe("dma_map_sg", () => {
+  it("maps each entry to its own segment (no IOMMU, no merging), even physically adjacent ones", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("f8003000.dma-controller");
+    const va = s.kernel.kmalloc(3 * 4096, GFP_KERNEL);
+    const mm = s.kernel.mm;
+    const sgl = sg_alloc(3);
+    sg_set_buf(sgl[0], va, 4096);
+    sg_set_buf(sgl[1], va + 4096, 4096);
+    sg_set_page(sgl[2], mm.virt_to_pfn(va + 8192), 100, 16);
+    expect(dma_map_sg(dev, sgl, 3, DMA_TO_DEVICE)).toBe(3);
+    expect(sgl.map((sg) => [sg_dma_address(sg), sg_dma_len(sg)])).toEqual([
+      [mm.virt_to_phys(va), 4096], [mm.virt_to_phys(va) + 4096, 4096], [mm.virt_to_phys(va) + 8192 + 16, 100],
+    ]);
+    dma_unmap_sg(dev, sgl, 3, DMA_TO_DEVICE);
+  });
+
+  it("bounces only the entries the device cannot reach", async () => {
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const mm = s.kernel.mm;
+    const high = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const low = mm.phys_to_virt(mm.alloc_pages(0x01 /* GFP_DMA */, 0) * 4096);
+    s.cpu.fill(high, 0x42, 4096);
+    const sgl = sg_alloc(2);
+    sg_set_buf(sgl[0], low, 4096);
+    sg_set_buf(sgl[1], high, 4096);
+    expect(dma_map_sg(dev, sgl, 2, DMA_BIDIRECTIONAL)).toBe(2);
+    expect(sg_dma_address(sgl[0])).toBe(mm.virt_to_phys(low));
+    const tlb = s.kernel.dma.swiotlb!;
+    expect(tlb.is_swiotlb_buffer(sg_dma_address(sgl[1]))).toBe(true);
+    s.machine.backdoor.write(sg_dma_address(sgl[1]), new Uint8Array(4096).fill(0x17));
+    dma_sync_sg_for_cpu(dev, sgl, 2, DMA_BIDIRECTIONAL);
+    expect(s.cpu.read(high, 4)).toEqual(new Uint8Array(4).fill(0x17));
+    dma_unmap_sg(dev, sgl, 2, DMA_BIDIRECTIONAL);
+    expect(tlb.usage().used).toBe(0);
+  });
+
+  it("modern: a failing entry unmaps the others; dma_map_sg says 0, dma_map_sgtable -EIO", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("f8003000.dma-controller");
+    dev.dma_mask = 0x0fffffffn; // the second buffer is beyond it and there is no swiotlb
+    const mm = s.kernel.mm;
+    const lowPfn = mm.alloc_pages(GFP_KERNEL, 0); // the buddy hands out high addresses first…
+    const sgl = sg_alloc(2);
+    sg_set_page(sgl[0], 0x100, 4096, 0); // …so use a low page for entry 0 (pfn 0x100 = 1 MB)
+    sg_set_page(sgl[1], lowPfn, 4096, 0);
+    expect(lowPfn * 4096).toBeGreaterThan(0x0fffffff);
+    expect(dma_map_sg(dev, sgl, 2, DMA_FROM_DEVICE)).toBe(0);
+    expect(dma_map_sgtable(dev, { sgl, orig_nents: 2, nents: 0 }, DMA_FROM_DEVICE)).toBe(-5);
+    expect(s.dmesg()).toMatch(/DMA addr 0x[0-9a-f]{8}\+4096 overflow \(mask fffffff, bus limit 0\)/);
+  });
+});

@@ -1,0 +1,110 @@
+// The booted memory manager: kernel VA layouts of both generations, the linear-map conversions,
+// zones per board, highmem on a 1 GB Zynq, kmalloc's minimum alignment, and /proc/iomem.
+
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { createSystem } from "../../src/create.js";
+import { toVirt } from "../../src/hw/address.js";
+import { GFP_DMA, GFP_KERNEL } from "../../src/mm/gfp.js";
+
+describe("kernel layouts and conversions", () => {
+  it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const mm = s.kernel.mm;
+    expect(mm.phys_to_virt(0x40000000)).toBe(toVirt(0xffffffc000000000n));
+    expect(mm.virt_to_phys(toVirt(0xffffffc000123456n))).toBe(0x40123456);
+    // __virt_to_phys of a kernel image address goes through kimage_voffset.
+    expect(mm.virt_to_phys(toVirt(0xffffff8008080010n))).toBe(0x40080010);
+    expect(s.machine.mmu.walk(toVirt(0xffffff8008080000n))).toMatchObject({ pa: 0x40080000 });
+    expect(mm.layout.vmallocStart).toBe(toVirt(0xffffff8008000000n));
+    expect(mm.layout.vmallocEnd).toBe(toVirt(0xffffffbebfff0000n));
+  });
+
+  it("arm64 modern: the flipped layout, linear map at 0xffffff80…", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const mm = s.kernel.mm;
+    expect(mm.phys_to_virt(0x40000000)).toBe(toVirt(0xffffff8000000000n));
+    expect(mm.isLinear(toVirt(0xffffff803fffffffn))).toBe(true);
+    expect(mm.isVmalloc(toVirt(0xffffffc080000000n))).toBe(true);
+  });
+
+  it("arm: lowmem from 0xc0000000, vmalloc from ALIGN(high_memory + 8 MB, 8 MB)", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const mm = s.kernel.mm;
+    expect(mm.phys_to_virt(0x1000)).toBe(0xc0001000);
+    expect(mm.layout.vmallocStart).toBe(0xe0800000);
+  });
+
+  it("a 1 GB Zynq has 768 MB of lowmem and the rest in ZONE_HIGHMEM, used by vmalloc only", async () => {
+    const s = await createSystem({ board: "zynq-7000", memory: "1G" });
+    const mm = s.kernel.mm;
+    expect(mm.buddyinfo()).toMatch(/zone   Normal .*\nNode 0, zone  HighMem /);
+    expect(mm.layout.vmallocStart).toBe(0xf0800000);
+    const va = s.kernel.vmalloc(4096);
+    expect(mm.vmalloc_to_pfn(va) * 4096).toBeGreaterThanOrEqual(768 << 20);
+    expect(mm.page_address(mm.vmalloc_to_pfn(va))).toBe(0);
+    expect(mm.virt_to_phys(s.kernel.kmalloc(64, GFP_KERNEL))).toBeLessThan(768 << 20);
+  });
+});
+
+describe("zones", () => {
+  it("arm64 with RAM above 4 GB: ZONE_DMA below 4 GB, ZONE_NORMAL above; GFP_DMA stays low", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-highmem", kernel });
+      const mm = s.kernel.mm;
+      expect(mm.buddyinfo()).toMatch(/^Node 0, zone      DMA .*\nNode 0, zone   Normal /);
+      expect(mm.alloc_pages(GFP_DMA, 0) * 4096).toBeLessThan(2 ** 32);
+      expect(mm.virt_to_phys(s.kernel.kmalloc(4096, GFP_KERNEL))).toBeGreaterThanOrEqual(0x880000000);
+    }
+  });
+
+  it("modern arm64 with zone_dma_bits = 30 (RAM from 0) splits ZONE_DMA and ZONE_DMA32 at 1 GB", async () => {
+    const rk = new Uint8Array(readFileSync(new URL("../../../shared/devicetree/rk3399-rockpro64.dtb", import.meta.url)));
+    const s = await createSystem({ dtb: rk, memory: "2G", zoneDmaBits: 30 });
+    const zones = s.kernel.mm.buddy.zones.map((z) => [z.name, z.startPfn * 4096, z.endPfn * 4096]);
+    expect(zones).toEqual([["DMA", 0, 2 ** 30], ["DMA32", 2 ** 30, 2 ** 31]]);
+    // Where RAM starts above the 30-bit zone (arm64-ref, 1 GB), max_zone_phys widens ZONE_DMA to 4 GB.
+    const ref = await createSystem({ board: "arm64-ref", zoneDmaBits: 30 });
+    expect(ref.kernel.mm.buddy.zones.map((z) => z.name)).toEqual(["DMA"]);
+  });
+
+  it("fragmentation: a large order fails while plenty of memory is free", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const mm = s.kernel.mm;
+    const pages: number[] = [];
+    for (let pfn = mm.alloc_pages(GFP_KERNEL, 0); pfn >= 0; pfn = mm.alloc_pages(GFP_KERNEL | 0x200, 0)) pages.push(pfn);
+    for (const p of pages) if (p % 2 === 0) mm.__free_pages(p, 0);
+    expect(mm.buddy.freePageCount).toBeGreaterThan(60000);
+    expect(mm.alloc_pages(GFP_KERNEL | 0x200, 1)).toBe(-1);
+  });
+});
+
+describe("kmalloc minimum alignment", () => {
+  it("is ARCH_DMA_MINALIGN in 4.9 (arm64 128, arm 64) and 8 on modern arm64 with swiotlb", async () => {
+    const gap = async (board: string, kernel: "v4.9" | "modern") => {
+      const s = await createSystem({ board, kernel });
+      const a = s.kernel.kmalloc(8, GFP_KERNEL);
+      const b = s.kernel.kmalloc(8, GFP_KERNEL);
+      return Math.abs(b - a);
+    };
+    expect(await gap("arm64-ref", "v4.9")).toBe(128);
+    expect(await gap("zynq-7000", "v4.9")).toBe(64);
+    expect(await gap("arm64-ref", "modern")).toBe(8);
+  });
+});
+
+describe("/proc/iomem", () => {
+  it("lists System RAM with the kernel inside and the device windows named after their nodes", async () => {
+    const old = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    expect(old.kernel.iomemText().split("\n")).toEqual([
+      "40000000-7fffffff : System RAM",
+      "  40080000-4087ffff : Kernel code",
+      "  40e80000-4147ffff : Kernel data",
+      "ff1a0000-ff1a00ff : /soc/serial@ff1a0000",
+      "ff6e0000-ff6e3fff : /soc/dma-controller@ff6e0000",
+    ]);
+    const hi = await createSystem({ board: "arm64-highmem" });
+    expect(hi.kernel.iomemText()).toMatch(/^880000000-88fffffff : System RAM$/m);
+    expect(hi.kernel.iomemText()).toMatch(/^ff6e0000-ff6e3fff : dma-controller@ff6e0000$/m);
+  });
+});

@@ -1,0 +1,90 @@
+// The vmalloc area on a booted kernel: guard pages, first fit at the lowest address, lazy
+// unmapping (PTEs gone at once, TLB entries and address reuse only after the purge), ioremap
+// alignment, and /proc/vmallocinfo.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { formatVirt } from "../../src/hw/address.js";
+import { Vmalloc, VM_ALLOC, VM_IOREMAP } from "../../src/mm/vmalloc.js";
+import type { KernelLayout } from "../../src/mm/layout.js";
+
+const PAGE = 4096;
+
+describe("vmalloc", () => {
+  it("leaves an unmapped guard page after each area", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const a = k.vmalloc(2 * PAGE);
+    const b = k.vmalloc(PAGE);
+    expect(b - a).toBe(3 * PAGE);
+    s.cpu.fill(a, 0x5a, 2 * PAGE);
+    expect(s.cpu.read(a + 2 * PAGE - 1, 1)).toEqual(Uint8Array.of(0x5a));
+    expect(s.machine.mmu.walk(a + 2 * PAGE)).toMatchObject({ fault: 1 });
+    expect(() => s.cpu.read(a + 2 * PAGE, 1)).toThrow(/Unable to handle kernel paging request/);
+  });
+
+  it("unmaps at once but flushes the TLB and reuses the range only at the lazy purge", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const a = k.vmalloc(PAGE);
+    const pa = (s.machine.mmu.walk(a) as { pa: number }).pa;
+    s.cpu.read(a, 4); // the translation is now in the TLB
+    k.vfree(a);
+    expect(s.machine.mmu.walk(a)).toMatchObject({ fault: 1 }); // the PTE is gone…
+    expect(s.machine.mmu.translate(a)).toMatchObject({ pa }); // …but the TLB still has it
+    const b = k.vmalloc(PAGE);
+    expect(b).toBeGreaterThan(a); // the lazily freed range is not reused yet
+    k.mm.vmalloc.purgeLazy();
+    expect(s.machine.mmu.translate(a)).toMatchObject({ fault: 1 });
+    expect(k.vmalloc(PAGE)).toBe(a); // first fit at the lowest address again
+  });
+
+  it("purges by itself once more than lazy_max_pages are freed (fls(2 CPUs) × 32 MB)", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const vm = s.kernel.mm.vmalloc;
+    expect(vm.lazyMaxPages).toBe(2 * 8192);
+    const big = s.kernel.vmalloc((vm.lazyMaxPages + 1) * PAGE);
+    expect(big).not.toBe(0);
+    const before = vm.purges;
+    s.kernel.vfree(big);
+    expect(vm.purges).toBe(before + 1);
+    expect(vm.pendingLazyPages).toBe(0);
+  });
+
+  it("aligns ioremap areas to their size: fls_long(size) in 4.9, get_count_order since", () => {
+    const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
+    const area = (version: "v4.9" | "modern") => {
+      const layout = { arch: "arm64", version, vmallocStart: 0x100000, vmallocEnd: 0x10000000 } as unknown as KernelLayout;
+      const vm = new Vmalloc(layout, pgt, 1);
+      vm.getVmArea(PAGE, VM_ALLOC, "a"); // [0x100000, 0x102000) with its guard page
+      vm.getVmArea(2 * PAGE, VM_ALLOC, "b"); // [0x102000, 0x105000)
+      return [vm.getVmArea(PAGE, VM_IOREMAP, "ioremap")!.start, vm.getVmArea(4 * PAGE, VM_IOREMAP, "ioremap")!.start];
+    };
+    // 4.9: 4 KB → 2^fls(4096) = 8 KB alignment, 16 KB → 32 KB; modern: 4 KB and 16 KB.
+    expect(area("v4.9")).toEqual([0x106000, 0x108000]);
+    expect(area("modern")).toEqual([0x105000, 0x108000]);
+  });
+
+  it("prints ioremap areas with their physical address", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const a = s.kernel.mm.ioremap(0xff1a0000, 0x100)!;
+    expect(s.kernel.mm.vmallocinfo()).toContain(`${formatVirt(a)}-${formatVirt(a + 2 * PAGE)}    8192 ioremap phys=0x00000000ff1a0000 ioremap`);
+  });
+
+  it("lists areas in /proc/vmallocinfo with size, caller, pages and flags", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const a = s.kernel.vmalloc(3 * PAGE);
+    const line = `${formatVirt(a, 32)}-${formatVirt(a + 4 * PAGE, 32)}   16384 vmalloc pages=3 vmalloc`;
+    expect(s.kernel.mm.vmallocinfo().split("\n")).toContain(line);
+    s.kernel.vfree(a);
+    expect(s.kernel.mm.vmallocinfo()).not.toContain(line); // 4.9 does not list unpurged areas
+  });
+
+  it("warns about freeing an area that does not exist and changes nothing", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const before = s.kernel.mm.vmallocinfo();
+    s.kernel.vfree(-(2 ** 39) + 0x9000000);
+    expect(s.dmesg()).toMatch(/WARNING: Trying to vfree\(\) nonexistent vm area \(ffffff8009000000\)/);
+    expect(s.kernel.mm.vmallocinfo()).toBe(before);
+  });
+});
