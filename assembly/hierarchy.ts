@@ -1,13 +1,20 @@
 // The CPU's data-side cache hierarchy: L1 and an optional L2, all with the same line size, over
-// the memory controllers of dram.ts. Writes allocate; dirty victims are written back to the level
-// below. `pocLevels` says how far maintenance by VA reaches: on Cortex-A53 the L2 is inside the
-// point of coherency (DC CIVAC cleans both levels), on Zynq the PL310 is an outer cache that the
-// kernel maintains separately, by physical address, through its own registers (pl310.ts).
+// the memory controllers of dram.ts. Write-back; writes allocate unless the memory type says
+// otherwise (cpu.ts picks the path per access from the descriptor's attributes). Dirty victims are
+// written back to the level below. The L2 does not include L1 (PL310 with the A9 is
+// non-inclusive; a victim leaving L1 allocates in L2). `pocLevels` says how far maintenance by VA
+// reaches: on Cortex-A53 the L2 is inside the point of coherency (DC CIVAC cleans both levels), on
+// Zynq the PL310 is an outer cache that the kernel maintains separately, by physical address,
+// through its own registers (pl310.ts).
+//
+// Fills from DRAM are deferred (cache.ts): whoever needs a line's bytes calls lineData, and
+// anything that changes DRAM beneath the caches first calls materializeRange (dram.ts does so
+// for the masters that use its ramPtr / ramWrite).
 //
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
-import { Cache, INVALID, REPL_LRU } from "./cache";
-import { ramPtr, ramRead, ramWrite, memAccess, lastController } from "./dram";
+import { Cache, INVALID, REPL_LRU, copyLine, zeroLine, deferredLines } from "./cache";
+import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
 export const OP_CLEAN: i32 = 0;
@@ -19,10 +26,16 @@ export const LEVEL_L2: i32 = 2;
 
 export let l1: Cache = new Cache(1024, 1, 32, REPL_LRU);
 export let l2: Cache | null = null;
+/** The PL310's CTRL enable bit: a disabled L2 is bypassed (its lines stay, unseen). */
+export let l2Enabled: bool = true;
 export let lineShift: u32 = 5;
 export let lineBytes: u32 = 32;
 /** Cache levels reached by maintenance by VA (bitmask of LEVEL_*). */
 export let pocLevels: i32 = LEVEL_L1;
+/** Whether a table walk that misses every level allocates the line in L2 (walks are outer
+ *  write-back cacheable as Linux sets TCR/TTBR; which levels a walker fills is not documented
+ *  for either core, spec mmu-cache §5.2, so it is a profile parameter). */
+export let walkAllocatesL2: bool = true;
 
 export let cursor: i64 = 0;
 export let l1HitPs: i64 = 0;
@@ -30,9 +43,14 @@ export let l2HitPs: i64 = 0;
 export let maintPs: i64 = 0;
 /** Set when a fill or write-back touched a physical address that is not RAM. */
 export let busError: bool = false;
+/** Whether the last l1Line call missed (the prefetcher watches demand misses). */
+export let lastMissed: bool = false;
+/** Descriptor reads by table walks, and how many of them were served by a cache. */
+export let walkReads: u64 = 0;
+export let walkCacheHits: u64 = 0;
 
-// Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity plus the
-// prefetcher keep a streaming copy from paying the full DRAM latency on every line).
+// Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
+// streaming copy from paying the full DRAM latency on every line).
 let bulk: bool = false;
 let mlp: i32 = 1;
 const fillRing = new StaticArray<i64>(16);
@@ -43,8 +61,10 @@ export function configure(
   l1Size: u32, l1Ways: u32, line: u32, l1Repl: i32,
   l2Size: u32, l2Ways: u32, l2Repl: i32, poc: i32,
 ): void {
+  resetCaches(); // the old arrays' deferred lines leave the count
   l1 = new Cache(l1Size, l1Ways, line, l1Repl);
   l2 = l2Size > 0 ? new Cache(l2Size, l2Ways, line, l2Repl) : null;
+  l2Enabled = true;
   lineBytes = line;
   lineShift = <u32>ctz(line);
   pocLevels = poc;
@@ -55,6 +75,19 @@ export function configureCosts(l1Hit: i64, l2Hit: i64, maint: i64, outstanding: 
   l2HitPs = l2Hit;
   maintPs = maint;
   mlp = outstanding < 1 ? 1 : outstanding > 16 ? 16 : outstanding;
+}
+
+export function configureWalks(allocateL2: bool): void {
+  walkAllocatesL2 = allocateL2;
+}
+
+export function setL2Enabled(on: bool): void {
+  l2Enabled = on;
+}
+
+/** The L2 as the CPU sees it now (null without one, or while the PL310 is disabled). */
+@inline function below(): Cache | null {
+  return l2Enabled ? l2 : null;
 }
 
 export function beginBulk(): void {
@@ -69,12 +102,50 @@ export function endBulk(): void {
   cursor = max64(cursor, fillLast);
 }
 
-/** Reads one line from DRAM, timed. Returns its host pointer, or 0 on a bus error. */
-function dramLineIn(line: u64): usize {
-  const p = ramPtr(line << lineShift, lineBytes);
-  if (p == 0) {
+// ---- deferred bytes ---------------------------------------------------------------------------
+
+/** Copies a deferred line's bytes in from DRAM. */
+function materialize(c: Cache, e: i32): void {
+  copyLine(c.dataAt(e), ramHost(c.lineAt(e) << lineShift, lineBytes), lineBytes);
+  c.clearDeferred(e);
+}
+
+/** Host pointer to an L1 entry's bytes, for the CPU port that is about to use them. */
+@inline export function lineData(e: i32): usize {
+  const c1 = l1;
+  if (c1.isDeferred(e)) materialize(c1, e);
+  return c1.dataAt(e);
+}
+
+function materializeLine(line: u64): void {
+  let e = l1.find(line);
+  if (e >= 0 && l1.isDeferred(e)) materialize(l1, e);
+  const c2 = l2;
+  if (c2 != null) {
+    e = c2.find(line);
+    if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
+  }
+}
+
+/** Called before DRAM bytes [pa, pa+len) change beneath the caches: cached copies keep the old
+ *  bytes, as they do on hardware. */
+export function materializeRange(pa: u64, len: u64): void {
+  if (deferredLines == 0 || len == 0) return;
+  let line = pa >> lineShift;
+  const last = (pa + len - 1) >> lineShift;
+  while (line <= last) {
+    materializeLine(line);
+    line++;
+  }
+}
+
+// ---- fills and write-backs --------------------------------------------------------------------
+
+/** Times the read of one line from DRAM. False on a bus error. */
+function dramLineIn(line: u64): bool {
+  if (ramHost(line << lineShift, lineBytes) == 0) {
     busError = true;
-    return 0;
+    return false;
   }
   if (bulk) {
     const t = max64(cursor, unchecked(fillRing[fillIdx]));
@@ -86,25 +157,29 @@ function dramLineIn(line: u64): usize {
   } else {
     cursor = memAccess(lastController, cursor, lineBytes, false);
   }
-  return p;
+  return true;
 }
 
-/** Writes one line to DRAM. Posted: the CPU does not wait, but the controller is kept busy. */
-function dramLineOut(line: u64, src: usize): void {
-  const p = ramPtr(line << lineShift, lineBytes);
+/** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
+ *  kept busy. A deferred line's bytes are DRAM's already. */
+function dramLineOut(c: Cache, e: i32, line: u64): void {
+  const p = ramHost(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
     return;
   }
-  memory.copy(p, src, lineBytes);
+  if (!c.isDeferred(e)) {
+    if (deferredLines != 0) materializeLine(line);
+    copyLine(p, c.dataAt(e), lineBytes);
+  }
   memAccess(lastController, cursor, lineBytes, true);
 }
 
-/** Writes a line leaving L1 into L2 (allocating there) or, without an L2, into DRAM. */
-function writeBelowL1(line: u64, src: usize): void {
-  const c2 = l2;
+/** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM. */
+function writeBelowL1(e1: i32, line: u64): void {
+  const c2 = below();
   if (c2 == null) {
-    dramLineOut(line, src);
+    dramLineOut(l1, e1, line);
     return;
   }
   let e = c2.find(line);
@@ -116,43 +191,53 @@ function writeBelowL1(line: u64, src: usize): void {
     e = c2.victim(line);
     if (c2.victimDirty) {
       c2.writebacks++;
-      dramLineOut(c2.victimLine, c2.dataAt(e));
+      dramLineOut(c2, e, c2.victimLine);
     }
-    c2.install(e, line, false);
+    c2.install(e, line, true, false);
   }
-  memory.copy(c2.dataAt(e), src, lineBytes);
+  if (l1.isDeferred(e1)) c2.setDeferred(e);
+  else {
+    c2.clearDeferred(e);
+    copyLine(c2.dataAt(e), l1.dataAt(e1), lineBytes);
+  }
   c2.setDirty(e, true);
 }
 
-/** The data of `line` from below L1: an L2 line (filled on a miss) or DRAM. */
-function fetchBelowL1(line: u64): usize {
-  const c2 = l2;
-  if (c2 == null) return dramLineIn(line);
+/** Brings `line` into L1 entry e1 from L2 (filling L2 on a miss) or DRAM. False on a bus error. */
+function fillL1(e1: i32, line: u64, write: bool): bool {
+  const c2 = below();
+  if (c2 == null) {
+    if (!dramLineIn(line)) return false;
+    l1.install(e1, line, write, true);
+    return true;
+  }
   let e = c2.find(line);
   if (e >= 0) {
     c2.hits++;
     c2.touch(e);
     cursor += l2HitPs;
-    return c2.dataAt(e);
+  } else {
+    c2.misses++;
+    e = c2.victim(line);
+    if (c2.victimDirty) {
+      c2.writebacks++;
+      dramLineOut(c2, e, c2.victimLine);
+    }
+    if (!dramLineIn(line)) {
+      c2.drop(e);
+      return false;
+    }
+    c2.install(e, line, false, true);
   }
-  c2.misses++;
-  e = c2.victim(line);
-  if (c2.victimDirty) {
-    c2.writebacks++;
-    dramLineOut(c2.victimLine, c2.dataAt(e));
-  }
-  const src = dramLineIn(line);
-  if (src == 0) {
-    c2.drop(e);
-    return 0;
-  }
-  memory.copy(c2.dataAt(e), src, lineBytes);
-  c2.install(e, line, false);
-  return c2.dataAt(e);
+  const deferred = c2.isDeferred(e);
+  l1.install(e1, line, write, deferred);
+  if (!deferred) copyLine(l1.dataAt(e1), c2.dataAt(e), lineBytes);
+  return true;
 }
 
 /** Makes `line` present in L1 (write-allocate) and returns its entry, or -1 on a bus error.
- *  This is the path of every cacheable CPU load and store. */
+ *  This is the path of every cacheable CPU load and store; the caller reaches the bytes through
+ *  lineData. */
 export function l1Line(line: u64, write: bool): i32 {
   const c1 = l1;
   let e = c1.find(line);
@@ -160,24 +245,128 @@ export function l1Line(line: u64, write: bool): i32 {
     c1.hits++;
     c1.touch(e);
     if (write) c1.setDirty(e, true);
-    cursor += l1HitPs;
+    // A prefetched line whose data is still on its way.
+    cursor = max64(cursor, c1.readyAt(e)) + l1HitPs;
+    lastMissed = false;
     return e;
   }
   c1.misses++;
+  lastMissed = true;
   e = c1.victim(line);
   if (c1.victimDirty) {
     c1.writebacks++;
-    writeBelowL1(c1.victimLine, c1.dataAt(e));
+    writeBelowL1(e, c1.victimLine);
   }
-  const src = fetchBelowL1(line);
-  if (src == 0) {
+  if (!fillL1(e, line, write)) {
     c1.drop(e);
     return -1;
   }
-  memory.copy(c1.dataAt(e), src, lineBytes);
-  c1.install(e, line, write);
   cursor += l1HitPs;
   return e;
+}
+
+/** A fill the CPU did not wait for (prefetch, speculative load): the line comes into L1 clean
+ *  and is usable when its data arrives. Returns false if it was already there or is not RAM. */
+export function prefetchL1(line: u64): bool {
+  const c1 = l1;
+  if (c1.find(line) >= 0) return false;
+  if (ramHost(line << lineShift, lineBytes) == 0) return false;
+  const start = cursor;
+  const wasBulk = bulk;
+  bulk = false;
+  const e = c1.victim(line);
+  if (c1.victimDirty) {
+    c1.writebacks++;
+    writeBelowL1(e, c1.victimLine);
+  }
+  const ok = fillL1(e, line, false);
+  bulk = wasBulk;
+  const arrives = cursor;
+  cursor = start;
+  if (!ok) {
+    busError = false;
+    c1.drop(e);
+    return false;
+  }
+  // Copied now: a line nobody has asked for yet would otherwise stay deferred.
+  lineData(e);
+  c1.setReady(e, arrives);
+  c1.prefetches++;
+  return true;
+}
+
+/** DC ZVA on one line of Normal cacheable memory: allocated in L1 zero-filled and dirty,
+ *  without reading memory (spec mmu-cache §4.2). */
+export function zeroAllocateL1(line: u64): bool {
+  const c1 = l1;
+  let e = c1.find(line);
+  if (e < 0) {
+    if (ramHost(line << lineShift, lineBytes) == 0) {
+      busError = true;
+      return false;
+    }
+    e = c1.victim(line);
+    if (c1.victimDirty) {
+      c1.writebacks++;
+      writeBelowL1(e, c1.victimLine);
+    }
+    c1.install(e, line, true, false);
+  } else {
+    c1.touch(e);
+    c1.clearDeferred(e);
+    c1.setDirty(e, true);
+    c1.setReady(e, 0);
+  }
+  zeroLine(c1.dataAt(e), lineBytes);
+  cursor += l1HitPs;
+  return true;
+}
+
+@inline function writeBytes(dst: usize, src: usize, byte: u8, n: u32): void {
+  if (src != 0) memory.copy(dst, src, n);
+  else memory.fill(dst, byte, n);
+}
+
+/** A store that does not allocate in L1: write-through memory (every cached copy and DRAM are
+ *  updated) or write-back no-write-allocate memory that missed L1 (the L2 copy takes the bytes
+ *  and becomes dirty; without one, DRAM does). `src` 0 means fill with `byte`. n bytes within
+ *  one line. */
+export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool): bool {
+  const line = pa >> lineShift;
+  const off = <usize>(pa & (lineBytes - 1));
+  const c1 = l1;
+  let e = c1.find(line);
+  // A deferred copy needs nothing when DRAM takes the same bytes (write-through).
+  if (e >= 0) {
+    c1.hits++;
+    c1.touch(e);
+    if (!c1.isDeferred(e)) writeBytes(c1.dataAt(e) + off, src, byte, n);
+  }
+  cursor += l1HitPs;
+  const c2 = below();
+  let inL2 = false;
+  if (c2 != null) {
+    e = c2.find(line);
+    if (e >= 0) {
+      c2.touch(e);
+      if (!through) {
+        if (c2.isDeferred(e)) materialize(c2, e);
+        c2.setDirty(e, true);
+      }
+      if (!c2.isDeferred(e)) writeBytes(c2.dataAt(e) + off, src, byte, n);
+      inL2 = true;
+    }
+  }
+  if (through || !inL2) {
+    const p = ramHost(pa, n);
+    if (p == 0) {
+      busError = true;
+      return false;
+    }
+    writeBytes(p, src, byte, n);
+    memAccess(lastController, cursor, n, true);
+  }
+  return true;
 }
 
 /** One maintenance operation on one line at the given levels (L1 first: data flows down). */
@@ -189,7 +378,7 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
     if (e >= 0) {
       if (op != OP_INV && c1.isDirty(e)) {
         c1.writebacks++;
-        writeBelowL1(line, c1.dataAt(e));
+        writeBelowL1(e, line);
         c1.setDirty(e, false);
       }
       if (op != OP_CLEAN) c1.drop(e);
@@ -201,7 +390,7 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
     if (e >= 0) {
       if (op != OP_INV && c2.isDirty(e)) {
         c2.writebacks++;
-        dramLineOut(line, c2.dataAt(e));
+        dramLineOut(c2, e, line);
         c2.setDirty(e, false);
       }
       if (op != OP_CLEAN) c2.drop(e);
@@ -209,7 +398,22 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
   }
 }
 
-// ---- Coherent masters (a snooping DMA port, the table walker) -------------------------------
+// ---- coherent masters (a snooping DMA port, the table walker) -------------------------------
+
+/** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
+ *  0 if the line is not RAM. */
+function newestCopy(line: u64): usize {
+  let e = l1.find(line);
+  if (e >= 0 && !l1.isDeferred(e)) return l1.dataAt(e);
+  if (e < 0) {
+    const c2 = below();
+    if (c2 != null) {
+      e = c2.find(line);
+      if (e >= 0 && !c2.isDeferred(e)) return c2.dataAt(e);
+    }
+  }
+  return ramHost(line << lineShift, lineBytes);
+}
 
 /** Copies [pa, pa+len) as a coherent master sees it: the newest copy of each line, whether in
  *  L1, L2 or DRAM. Does not change cache state. Returns false on a bus error. */
@@ -217,22 +421,11 @@ export function snoopRead(pa: u64, len: u32, dst: usize): bool {
   let done: u32 = 0;
   while (done < len) {
     const a = pa + done;
-    const line = a >> lineShift;
     const off = <u32>(a & (lineBytes - 1));
     const n = min<u32>(lineBytes - off, len - done);
-    let src: usize = 0;
-    let e = l1.find(line);
-    if (e >= 0) src = l1.dataAt(e) + off;
-    else {
-      const c2 = l2;
-      if (c2 != null) {
-        e = c2.find(line);
-        if (e >= 0) src = c2.dataAt(e) + off;
-      }
-    }
-    if (src == 0) {
-      if (!ramRead(a, n, dst + done)) return false;
-    } else memory.copy(dst + done, src, n);
+    const src = newestCopy(a >> lineShift);
+    if (src == 0) return false;
+    memory.copy(dst + done, src + off, n);
     done += n;
   }
   return true;
@@ -241,55 +434,88 @@ export function snoopRead(pa: u64, len: u32, dst: usize): bool {
 /** Writes [pa, pa+len) as a coherent master: DRAM and every cached copy are updated, so no
  *  cache holds stale data and no dirty neighbour bytes are lost. */
 export function snoopWrite(pa: u64, len: u32, src: usize): bool {
-  if (!ramWrite(pa, len, src)) return false;
   let done: u32 = 0;
   while (done < len) {
     const a = pa + done;
-    const line = a >> lineShift;
     const off = <u32>(a & (lineBytes - 1));
     const n = min<u32>(lineBytes - off, len - done);
+    const p = ramHost(a, n);
+    if (p == 0) return false;
+    memory.copy(p, src + done, n);
+    // Deferred copies are DRAM's bytes: they have just been updated too.
+    const line = a >> lineShift;
     let e = l1.find(line);
-    if (e >= 0) memory.copy(l1.dataAt(e) + off, src + done, n);
+    if (e >= 0 && !l1.isDeferred(e)) memory.copy(l1.dataAt(e) + off, src + done, n);
     const c2 = l2;
     if (c2 != null) {
       e = c2.find(line);
-      if (e >= 0) memory.copy(c2.dataAt(e) + off, src + done, n);
+      if (e >= 0 && !c2.isDeferred(e)) memory.copy(c2.dataAt(e) + off, src + done, n);
     }
     done += n;
   }
   return true;
 }
 
-/** A 64-bit read by the table walker: walks are cacheable and coherent with the data caches
- *  (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is seen. */
+/** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
+ *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
+ *  seen. A read that misses fills L2 when the profile says walks allocate there. */
 export function walkerRead64(pa: u64): u64 {
+  walkReads++;
   const line = pa >> lineShift;
   const off = <usize>(pa & (lineBytes - 1));
   let e = l1.find(line);
   if (e >= 0) {
+    walkCacheHits++;
     cursor += l1HitPs;
-    return load<u64>(l1.dataAt(e) + off);
-  }
-  const c2 = l2;
-  if (c2 != null) {
-    e = c2.find(line);
-    if (e >= 0) {
-      cursor += l2HitPs;
-      return load<u64>(c2.dataAt(e) + off);
+    if (!l1.isDeferred(e)) return load<u64>(l1.dataAt(e) + off);
+  } else {
+    const c2 = below();
+    if (c2 != null) {
+      e = c2.find(line);
+      if (e >= 0) {
+        walkCacheHits++;
+        c2.hits++;
+        c2.touch(e);
+        cursor += l2HitPs;
+        if (!c2.isDeferred(e)) return load<u64>(c2.dataAt(e) + off);
+      } else if (walkAllocatesL2) {
+        c2.misses++;
+        e = c2.victim(line);
+        if (c2.victimDirty) {
+          c2.writebacks++;
+          dramLineOut(c2, e, c2.victimLine);
+        }
+        if (!dramLineIn(line)) {
+          c2.drop(e);
+          return 0;
+        }
+        c2.install(e, line, false, false);
+        copyLine(c2.dataAt(e), ramHost(line << lineShift, lineBytes), lineBytes);
+        return load<u64>(c2.dataAt(e) + off);
+      }
+    }
+    if (e < 0) {
+      const p0 = ramHost(pa, 8);
+      if (p0 == 0) {
+        busError = true;
+        return 0;
+      }
+      cursor = memAccess(lastController, cursor, 8, false);
+      return load<u64>(p0);
     }
   }
-  const p = ramPtr(pa, 8);
-  if (p == 0) {
+  // A deferred cached copy: its bytes are DRAM's.
+  return load<u64>(ramHost(pa, 8));
+}
+
+/** The same read for a debugger (ptdump, the cache-line query): untimed, no state changes. */
+export function peek64(pa: u64): u64 {
+  const src = newestCopy(pa >> lineShift);
+  if (src == 0) {
     busError = true;
     return 0;
   }
-  cursor = memAccess(lastController, cursor, 8, false);
-  return load<u64>(p);
-}
-
-export function walkerRead32(pa: u64): u32 {
-  const v = walkerRead64(pa & ~7);
-  return <u32>(v >> ((pa & 4) << 3));
+  return load<u64>(src + <usize>(pa & (lineBytes - 1)));
 }
 
 /** Backdoor: 0 = not cached, 1 = clean, 2 = dirty, +4 if the line's data differs from DRAM. */
@@ -300,8 +526,8 @@ export function lineState(level: i32, pa: u64): i32 {
   const e = c.find(line);
   if (e < 0) return 0;
   let s = c.isDirty(e) ? 2 : 1;
-  const p = ramPtr(line << lineShift, lineBytes);
-  if (p != 0 && memory.compare(p, c.dataAt(e), lineBytes) != 0) s |= 4;
+  const p = ramHost(line << lineShift, lineBytes);
+  if (p != 0 && !c.isDeferred(e) && memory.compare(p, c.dataAt(e), lineBytes) != 0) s |= 4;
   return s;
 }
 

@@ -4,6 +4,8 @@
 import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
 import { cpuBenchmarks } from "./cpu.js";
+import { cacheBenchmarks } from "./cache.js";
+import { mmuBenchmarks } from "./mmu.js";
 
 export type MetricValue = number | string;
 
@@ -30,7 +32,7 @@ export interface BenchOptions {
 }
 
 export async function allTasks(): Promise<BenchTask[]> {
-  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks())];
+  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...(await cacheBenchmarks()), ...(await mmuBenchmarks())];
 }
 
 export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {

@@ -5,11 +5,15 @@
 
 import type { SiliconExports } from "./exports.js";
 import { STAT, PL330_STAT } from "./exports.js";
-import type { MachineProfile } from "./profile.js";
+import type { MachineProfile, PrefetchSpec } from "./profile.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "./address.js";
+import type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.js";
+
+export { MEMTYPE_NAMES, ATTR, decodeAttr, type MemType, type PageAttributes } from "./page-attributes.js";
+export type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.js";
 
 export const FAULT_NAMES = ["none", "translation fault", "access flag fault", "permission fault",
-  "external abort", "domain fault", "alignment fault"] as const;
+  "external abort", "domain fault", "alignment fault", "undefined instruction"] as const;
 
 /** A CPU data abort the kernel did not expect: what Linux would print as an oops. */
 export class CpuFault extends Error {
@@ -36,8 +40,30 @@ export const MMU_OFF = 0;
 export const MMU_V8_4K = 1;
 export const MMU_V7_SHORT = 2;
 
-/** Memory types of a translation (mmuLastAttr bits [1:0]). */
-export const MEMTYPE_NAMES = ["Normal WB", "Normal NC", "Device", "Normal WT"] as const;
+/** A translation that faulted; the address is lastFaultAddress(). */
+export interface MmuFault {
+  /** FAULT_NAMES index. */
+  fault: number;
+  /** Table level where the walk stopped (the leaf's level for permission faults). */
+  level: number;
+}
+
+export interface Translation {
+  pa: PhysAddr;
+  attr: number;
+}
+
+/** A walk's leaf: the translation plus what a page-table dump shows. */
+export interface WalkResult extends Translation {
+  /** Bytes the leaf maps (4 KB, 64 KB, 1 MB, 2 MB, 16 MB, 1 GB). */
+  size: number;
+  /** The MAIR attribute byte (v8) or the TEX remap index TEX[0]:C:B (v7). */
+  memAttr: number;
+  /** The leaf descriptor as stored. */
+  descriptor: bigint;
+}
+
+const LINE_STATES: LineState[] = ["invalid", "clean", "dirty", "dirty"];
 
 export class Machine {
   readonly cpu: CpuPort;
@@ -50,7 +76,7 @@ export class Machine {
   ) {
     this.cpu = new CpuPort(x, profile);
     this.mmu = new MmuRegs(x);
-    this.backdoor = new Backdoor(x);
+    this.backdoor = new Backdoor(x, profile.l1d.lineBytes);
   }
 
   /** Simulated time in picoseconds. */
@@ -77,6 +103,12 @@ export class Machine {
   /** The interrupt controller's highest-priority (lowest-numbered) pending line, or -1. */
   pendingIrq(): number {
     return this.x.irqFirstPending();
+  }
+
+  /** The CPU's speculative fills (an implementation-defined control register, as ACTLR /
+   *  CPUACTLR_EL1 on the real cores). The profile sets the reset value. */
+  setPrefetch(p: PrefetchSpec): void {
+    this.x.configurePrefetch(p.nextLine ? 1 : 0, p.speculativeEvery, p.speculativeWindow);
   }
 }
 
@@ -142,6 +174,17 @@ export class CpuPort {
     if (!this.x.dcacheRange(op, va, len)) this.check();
   }
 
+  /** DC ZVA: zeroes the DCZID-sized block holding va (arm64 only; an undefined instruction on
+   *  ARMv7). */
+  zva(va: VirtAddr): void {
+    if (!this.x.dcZva(va)) this.check();
+  }
+
+  /** Bytes one DC ZVA zeroes (0 when the core has no DC ZVA). */
+  get zvaBytes(): number {
+    return this.profile.cpu.zvaBytes;
+  }
+
   /** `count` writes of first, first+step, … to one 32-bit device register. */
   writeSeries(va: VirtAddr, first: number, step: number, count: number): void {
     if (count <= 0) return;
@@ -190,17 +233,44 @@ export class MmuRegs {
   tlbiVa(va: VirtAddr): void {
     this.x.tlbiVa(va);
   }
-  /** AT-style translation through the TLB: { pa, attr } or { fault, level }. */
-  translate(va: VirtAddr, write = false): { pa: PhysAddr; attr: number } | { fault: number; level: number } {
-    const pa = this.x.mmuTranslate(va, write ? 1 : 0);
-    if (pa < 0) return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
-    return { pa, attr: this.x.mmuLastAttr() };
+  /** TLBI VAE1 / TLBIMVA: one page, global entries and those of `asid`. */
+  tlbiVaAsid(va: VirtAddr, asid: number): void {
+    this.x.tlbiVaAsid(va, asid);
   }
-  /** A walk that bypasses the TLB (ptdump). */
-  walk(va: VirtAddr): { pa: PhysAddr; attr: number } | { fault: number; level: number } {
+  /** TLBI ASIDE1 / TLBIASID: every non-global entry of `asid`. */
+  tlbiAsid(asid: number): void {
+    this.x.tlbiAsid(asid);
+  }
+
+  private fault(): MmuFault {
+    return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
+  }
+
+  /** The address of the last translation or walk that faulted (what FAR_EL1 / DFAR would hold). */
+  lastFaultAddress(): VirtAddr {
+    return this.x.mmuFaultAddress();
+  }
+
+  /** AT-style translation through the TLB, with the permission checks of a load (or a store).
+   *  `attr` is bits [3:0] of the attribute word: memory type, ATTR.RO, ATTR.USER (walk() gives
+   *  the whole word). */
+  translate(va: VirtAddr, write = false): Translation | MmuFault {
+    const pa = this.x.mmuTranslate(va, write ? 1 : 0);
+    if (pa < 0) return this.fault();
+    return { pa, attr: this.x.mmuLastAttr() & 0xf };
+  }
+
+  /** A debugger's walk (ptdump): no TLB, no time, no permission checks, no cache changes. */
+  walk(va: VirtAddr): WalkResult | MmuFault {
     const pa = this.x.mmuWalk(va);
-    if (pa < 0) return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
-    return { pa, attr: this.x.mmuLastAttr() };
+    if (pa < 0) return this.fault();
+    return {
+      pa,
+      attr: this.x.mmuLastAttr(),
+      size: 2 ** this.x.mmuLastSizeLog2(),
+      memAttr: this.x.mmuLastMemAttr(),
+      descriptor: (BigInt(this.x.mmuLastDescriptorHi() >>> 0) << 32n) | BigInt(this.x.mmuLastDescriptorLo() >>> 0),
+    };
   }
 }
 
@@ -214,9 +284,12 @@ export interface CacheStats {
 export interface MachineStats {
   l1: CacheStats;
   l2: CacheStats;
-  tlb: { hits: number; misses: number; walks: number };
+  /** Walks counts every table walk (TLB misses, and AT translations with the TLB off). */
+  tlb: { hits: number; misses: number; walks: number; descriptorReads: number; descriptorCacheHits: number };
+  prefetch: { nextLine: number; speculative: number };
   cpu: { loads: number; stores: number; bulkBytes: number };
   dram: { bytesRead: number; bytesWritten: number; requests: number };
+  sram: { bytesRead: number; bytesWritten: number };
 }
 
 export interface DmacStats {
@@ -233,7 +306,10 @@ export interface DmacStats {
 
 /** Untimed physical access and counters, beneath the caches. */
 export class Backdoor {
-  constructor(private readonly x: SiliconExports) {}
+  constructor(
+    private readonly x: SiliconExports,
+    private readonly lineBytes: number,
+  ) {}
 
   read(pa: PhysAddr, len: number): Uint8Array {
     const p = this.x.scratch(len);
@@ -257,10 +333,55 @@ export class Backdoor {
     return {
       l1: { hits: s(STAT.l1Hits), misses: s(STAT.l1Misses), writebacks: s(STAT.l1Writebacks), evictions: s(STAT.l1Evictions) },
       l2: { hits: s(STAT.l2Hits), misses: s(STAT.l2Misses), writebacks: s(STAT.l2Writebacks), evictions: s(STAT.l2Evictions) },
-      tlb: { hits: s(STAT.tlbHits), misses: s(STAT.tlbMisses), walks: s(STAT.walks) },
+      tlb: {
+        hits: s(STAT.tlbHits), misses: s(STAT.tlbMisses), walks: s(STAT.walks),
+        descriptorReads: s(STAT.walkReads), descriptorCacheHits: s(STAT.walkCacheHits),
+      },
+      prefetch: { nextLine: s(STAT.prefetchNextLine), speculative: s(STAT.prefetchSpeculative) },
       cpu: { loads: s(STAT.cpuLoads), stores: s(STAT.cpuStores), bulkBytes: s(STAT.cpuBulkBytes) },
       dram: { bytesRead: s(STAT.dramRead), bytesWritten: s(STAT.dramWritten), requests: s(STAT.dramRequests) },
+      sram: { bytesRead: s(STAT.sramRead), bytesWritten: s(STAT.sramWritten) },
     };
+  }
+
+  /** Every line of [va, va+len) in L1 and L2: valid, dirty, and whether it differs from DRAM.
+   *  Translation is an untimed walk; nothing in the machine changes. */
+  cacheLines(va: VirtAddr, len: number): CacheLineInfo[] {
+    if (len <= 0) return [];
+    const lineBytes = this.lineBytes;
+    const lines = Math.floor((((va % lineBytes) + lineBytes) % lineBytes + len - 1) / lineBytes) + 1;
+    const p = this.x.scratch(lines);
+    const n = this.x.cacheLines(va, len, p);
+    const b = new Uint8Array(this.x.memory.buffer, p, n).slice();
+    const first = va - (((va % lineBytes) + lineBytes) % lineBytes);
+    return Array.from(b, (v, i) => ({
+      va: i === 0 ? va : first + i * lineBytes,
+      mapped: (v & 64) === 0,
+      l1: LINE_STATES[v & 3],
+      l2: LINE_STATES[(v >> 3) & 3],
+      l1DiffersFromDram: (v & 4) !== 0,
+      l2DiffersFromDram: (v & 32) !== 0,
+    }));
+  }
+
+  /** Counts over cacheLines(va, len). */
+  cacheLineSummary(va: VirtAddr, len: number): CacheLineSummary {
+    const sum: CacheLineSummary = { lines: 0, l1Valid: 0, l1Dirty: 0, l2Valid: 0, l2Dirty: 0, differFromDram: 0, unmapped: 0 };
+    for (const l of this.cacheLines(va, len)) {
+      sum.lines++;
+      if (!l.mapped) sum.unmapped++;
+      if (l.l1 !== "invalid") sum.l1Valid++;
+      if (l.l1 === "dirty") sum.l1Dirty++;
+      if (l.l2 !== "invalid") sum.l2Valid++;
+      if (l.l2 === "dirty") sum.l2Dirty++;
+      if (l.l1 !== "invalid" ? l.l1DiffersFromDram : l.l2DiffersFromDram) sum.differFromDram++;
+    }
+    return sum;
+  }
+
+  /** A cold start of the caches: every line invalid (dirty data discarded), counters zeroed. */
+  resetCaches(): void {
+    this.x.resetCaches();
   }
 
   dmacStats(inst: number): DmacStats {
