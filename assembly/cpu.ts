@@ -157,7 +157,7 @@ function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32
     else if (mode == MODE_READ) memory.copy(buf, p, k);
     else memory.copy(p, buf, k);
   }
-  if (P.active) P.observe(line, H.lastMissed);
+  if (P.active) P.observe(line, H.lastTrigger);
   return true;
 }
 
@@ -269,7 +269,7 @@ export function loadValue(va: u64, size: u32): u64 {
     } else {
       const p = H.lineData(e) + <usize>(pa & (lb - 1));
       v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
-      if (P.active) P.observe(pa >> H.lineShift, H.lastMissed);
+      if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
     finish();
@@ -310,7 +310,7 @@ export function storeValue(va: u64, size: u32, v: u64): void {
       else if (size == 4) store<u32>(p, <u32>v);
       else if (size == 2) store<u16>(p, <u16>v);
       else store<u8>(p, <u8>v);
-      if (P.active) P.observe(pa >> H.lineShift, H.lastMissed);
+      if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
     finish();

@@ -43,8 +43,9 @@ export let l2HitPs: i64 = 0;
 export let maintPs: i64 = 0;
 /** Set when a fill or write-back touched a physical address that is not RAM. */
 export let busError: bool = false;
-/** Whether the last l1Line call missed (the prefetcher watches demand misses). */
-export let lastMissed: bool = false;
+/** Whether the last l1Line call missed or was the first use of a prefetched line: what makes a
+ *  next-line prefetcher fetch further ahead. */
+export let lastTrigger: bool = false;
 /** Descriptor reads by table walks, and how many of them were served by a cache. */
 export let walkReads: u64 = 0;
 export let walkCacheHits: u64 = 0;
@@ -245,13 +246,18 @@ export function l1Line(line: u64, write: bool): i32 {
     c1.hits++;
     c1.touch(e);
     if (write) c1.setDirty(e, true);
-    // A prefetched line whose data is still on its way.
-    cursor = max64(cursor, c1.readyAt(e)) + l1HitPs;
-    lastMissed = false;
+    const ready = c1.readyAt(e);
+    if (ready != 0) {
+      // The first use of a prefetched line, whose data may still be on its way.
+      c1.setReady(e, 0);
+      if (ready > cursor) cursor = ready;
+      lastTrigger = true;
+    } else lastTrigger = false;
+    cursor += l1HitPs;
     return e;
   }
   c1.misses++;
-  lastMissed = true;
+  lastTrigger = true;
   e = c1.victim(line);
   if (c1.victimDirty) {
     c1.writebacks++;

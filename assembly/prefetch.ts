@@ -10,7 +10,8 @@
 
 import * as H from "./hierarchy";
 
-/** Next-line prefetch on every demand miss. */
+/** Next-line prefetch on every demand miss and on the first use of a prefetched line (a tagged
+ *  prefetcher: a stream keeps one line ahead of the CPU). */
 export let nextLine: bool = false;
 /** One speculative touch every `specEvery` demand line accesses (0 = off)... */
 export let specEvery: u32 = 0;
@@ -57,9 +58,9 @@ function step(): u32 {
 }
 
 /** Called by the CPU port after each demand access to a line of Normal cacheable memory, once
- *  the access has used the line (a fill here may evict it). */
-export function observe(line: u64, missed: bool): void {
-  if (missed && nextLine) {
+ *  the access has used the line (a fill here may evict it). `trigger`: hierarchy.lastTrigger. */
+export function observe(line: u64, trigger: bool): void {
+  if (trigger && nextLine) {
     const next = line + 1;
     if (samePage(next, line) && H.prefetchL1(next)) nextLineFills++;
   }
