@@ -248,9 +248,12 @@ export function l1Line(line: u64, write: bool): i32 {
     if (write) c1.setDirty(e, true);
     const ready = c1.readyAt(e);
     if (ready != 0) {
-      // The first use of a prefetched line, whose data may still be on its way.
+      // The first use of a prefetched line, whose data may still be on its way. A bulk access
+      // overlaps it with its other fills, as it does a miss, and waits for all of them at the end.
       c1.setReady(e, 0);
-      if (ready > cursor) cursor = ready;
+      if (bulk) {
+        if (ready > fillLast) fillLast = ready;
+      } else if (ready > cursor) cursor = ready;
       lastTrigger = true;
     } else lastTrigger = false;
     cursor += l1HitPs;
