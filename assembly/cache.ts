@@ -40,8 +40,10 @@ export class Cache {
   lineShift: u32;
   lineBytes: u32;
   setMask: u32;
+  setBits: u32;
   replacement: i32;
   tags: usize; // u64 per entry
+  hashes: usize; // u8 per entry: low bits of the tag, to find a candidate way without a scan
   flags: usize; // u8 per entry: F_DIRTY | F_DEFERRED
   stamps: usize; // u32 per entry (LRU)
   ready: usize; // i64 per entry: when a prefetched line's data arrives (0 for demand fills)
@@ -65,9 +67,11 @@ export class Cache {
     this.lineShift = <u32>ctz(lineBytes);
     this.sets = sizeBytes / (ways * lineBytes);
     this.setMask = this.sets - 1;
+    this.setBits = <u32>ctz(this.sets);
     this.replacement = replacement;
     const n = <usize>(this.sets * ways);
     this.tags = heap.alloc(n * 8);
+    this.hashes = heap.alloc(n);
     this.flags = heap.alloc(n);
     memory.fill(this.flags, 0, n);
     this.stamps = heap.alloc(n * 4);
@@ -93,11 +97,27 @@ export class Cache {
     this.prefetches = 0;
   }
 
-  /** Entry index holding `line`, or -1. */
+  /** Entry index holding `line`, or -1. With four ways or a multiple of four, the set's tag
+   *  hash bytes are compared four at a time (SWAR: a zero byte of hashes ^ broadcast(h) marks a
+   *  candidate) and only candidates' tags are read; a set's scan is then mostly one load. */
   @inline find(line: u64): i32 {
     const ways = this.ways;
     const base = (<u32>line & this.setMask) * ways;
     const t = this.tags + (<usize>base << 3);
+    if ((ways & 3) == 0) {
+      const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
+      const hs = this.hashes + <usize>base;
+      for (let w: u32 = 0; w < ways; w += 4) {
+        const x = load<u32>(hs + <usize>w) ^ want;
+        let m = (x - 0x01010101) & ~x & 0x80808080;
+        while (m != 0) {
+          const way = w + (ctz(m) >> 3);
+          if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
+          m &= m - 1;
+        }
+      }
+      return -1;
+    }
     for (let w: u32 = 0; w < ways; w++) {
       if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
     }
@@ -221,6 +241,7 @@ export class Cache {
   /** `line` takes entry e: its bytes are DRAM's (deferred) or the caller writes them. */
   @inline install(e: i32, line: u64, dirty: bool, deferred: bool): void {
     store<u64>(this.tags + (<usize>e << 3), line);
+    store<u8>(this.hashes + <usize>e, <u8>(line >> this.setBits));
     const p = this.flags + <usize>e;
     const was = load<u8>(p) & F_DEFERRED;
     store<u8>(p, (dirty ? F_DIRTY : 0) | (deferred ? F_DEFERRED : 0));

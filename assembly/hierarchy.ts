@@ -48,7 +48,7 @@ export let busError: bool = false;
 export let lastTrigger: bool = false;
 /** Descriptor reads by table walks, and how many of them were served by a cache. */
 export let walkReads: u64 = 0;
-export let walkCacheHits: u64 = 0;
+export let descriptorCacheHits: u64 = 0;
 
 // Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
 // streaming copy from paying the full DRAM latency on every line).
@@ -474,7 +474,7 @@ export function walkerRead64(pa: u64): u64 {
   const off = <usize>(pa & (lineBytes - 1));
   let e = l1.find(line);
   if (e >= 0) {
-    walkCacheHits++;
+    descriptorCacheHits++;
     cursor += l1HitPs;
     if (!l1.isDeferred(e)) return load<u64>(l1.dataAt(e) + off);
   } else {
@@ -482,7 +482,7 @@ export function walkerRead64(pa: u64): u64 {
     if (c2 != null) {
       e = c2.find(line);
       if (e >= 0) {
-        walkCacheHits++;
+        descriptorCacheHits++;
         c2.hits++;
         c2.touch(e);
         cursor += l2HitPs;

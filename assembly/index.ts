@@ -9,6 +9,7 @@ import * as irq from "./irq";
 import * as H from "./hierarchy";
 import * as mmu from "./mmu";
 import * as W from "./walk";
+import * as V8 from "./walk-v8";
 import * as cpu from "./cpu";
 import * as dc from "./dc-ops";
 import * as prefetch from "./prefetch";
@@ -40,6 +41,10 @@ export function configureCacheCosts(l1HitPs: f64, l2HitPs: f64, maintPs: f64, ou
 }
 export function configureTlb(sets: u32, ways: u32, missPs: f64): void {
   mmu.configureTlb(sets, ways, <i64>missPs);
+}
+/** The walk cache of non-final VMSAv8 descriptors (0 entries: none). */
+export function configureWalkCache(entries: u32, ways: u32): void {
+  V8.configureWalkCache(entries, ways);
 }
 /** Whether table walks that miss every cache level allocate the line in L2. */
 export function configureWalks(allocateL2: bool): void {
@@ -305,9 +310,10 @@ export const STAT_DRAM_REQUESTS = 16;
 export const STAT_PREFETCH_NEXT_LINE = 17;
 export const STAT_PREFETCH_SPECULATIVE = 18;
 export const STAT_WALK_READS = 19;
-export const STAT_WALK_CACHE_HITS = 20;
+export const STAT_DESCRIPTOR_CACHE_HITS = 20;
 export const STAT_SRAM_READ = 21;
 export const STAT_SRAM_WRITTEN = 22;
+export const STAT_WALK_CACHE_HITS = 23;
 
 export function stat(id: i32): f64 {
   const c2 = H.l2;
@@ -332,9 +338,13 @@ export function stat(id: i32): f64 {
     case STAT_PREFETCH_NEXT_LINE: return <f64>prefetch.nextLineFills;
     case STAT_PREFETCH_SPECULATIVE: return <f64>prefetch.speculativeFills;
     case STAT_WALK_READS: return <f64>H.walkReads;
-    case STAT_WALK_CACHE_HITS: return <f64>H.walkCacheHits;
+    case STAT_DESCRIPTOR_CACHE_HITS: return <f64>H.descriptorCacheHits;
     case STAT_SRAM_READ: return <f64>dram.controllerBytesRead(1);
     case STAT_SRAM_WRITTEN: return <f64>dram.controllerBytesWritten(1);
+    case STAT_WALK_CACHE_HITS: {
+      const wc = V8.walkCache;
+      return wc != null ? <f64>wc.hits : 0;
+    }
   }
   return 0;
 }

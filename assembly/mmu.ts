@@ -41,6 +41,12 @@ export function setFormat(f: i32, bits: u32): void {
   format = f;
   V8.setVaBits(bits);
   tlb.flushAll();
+  flushWalkCache();
+}
+
+function flushWalkCache(): void {
+  const wc = V8.walkCache;
+  if (wc != null) wc.flushAll();
 }
 export function setTtbr(which: i32, pa: u64): void {
   if (which == 0) {
@@ -129,6 +135,7 @@ export function translate(va: u64, write: bool): u64 {
 
 export function tlbiAll(): void {
   tlb.flushAll();
+  flushWalkCache();
 }
 @inline function vpnOf(va: u64): u64 {
   return format == FMT_V7_SHORT ? (va & 0xFFFFFFFF) >> 12 : va >> 12;
@@ -136,12 +143,17 @@ export function tlbiAll(): void {
 /** TLBI VAAE1 / TLBIMVAA: one page, every ASID. */
 export function tlbiVa(va: u64): void {
   tlb.flushVa(vpnOf(va), -1);
+  const wc = V8.walkCache;
+  if (wc != null) wc.flushVa(va);
 }
 /** TLBI VAE1 / TLBIMVA: one page, global entries and those of one ASID. */
 export function tlbiVaAsid(va: u64, a: u32): void {
   tlb.flushVa(vpnOf(va), <i32>a);
+  const wc = V8.walkCache;
+  if (wc != null) wc.flushVa(va);
 }
 /** TLBI ASIDE1 / TLBIASID: every non-global entry of one ASID. */
 export function tlbiAsid(a: u32): void {
   tlb.flushAsid(a);
+  flushWalkCache(); // its entries carry no ASID: all of them, to be safe
 }

@@ -115,6 +115,7 @@ export function configureMemorySystem(x: SiliconExports, profile: MachineProfile
   const tlbSets = profile.tlb.entries > 0 ? Math.max(1, profile.tlb.entries / profile.tlb.ways) : 0;
   x.configureTlb(tlbSets, profile.tlb.ways, Math.round(profile.cpu.tlbMissCycles * cpuPs));
   x.configureWalks(profile.walk.allocateInL2 ? 1 : 0);
+  x.configureWalkCache(profile.walk.cacheEntries, profile.walk.cacheWays);
   const pf = profile.cpu.prefetch;
   x.configurePrefetch(pf.nextLine ? 1 : 0, pf.speculativeEvery, pf.speculativeWindow);
   x.configureZva(profile.cpu.zvaBytes);

@@ -23,6 +23,7 @@ export interface SiliconExports {
   wirePl330Abort(inst: number, line: number): void;
   addPl310(base: number, size: number): number;
   configureWalks(allocateL2: number): void;
+  configureWalkCache(entries: number, ways: number): void;
   configurePrefetch(nextLine: number, every: number, window: number): void;
   configureZva(bytes: number): void;
   resetCaches(): void;
@@ -101,7 +102,7 @@ export interface SiliconExports {
 export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
   "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
-  "configureWalks", "configurePrefetch", "configureZva", "resetCaches",
+  "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
@@ -123,8 +124,8 @@ export const STAT = {
   tlbHits: 8, tlbMisses: 9, walks: 10,
   cpuLoads: 11, cpuStores: 12, cpuBulkBytes: 13,
   dramRead: 14, dramWritten: 15, dramRequests: 16,
-  prefetchNextLine: 17, prefetchSpeculative: 18, walkReads: 19, walkCacheHits: 20,
-  sramRead: 21, sramWritten: 22,
+  prefetchNextLine: 17, prefetchSpeculative: 18, walkReads: 19, descriptorCacheHits: 20,
+  sramRead: 21, sramWritten: 22, walkCacheHits: 23,
 } as const;
 
 export const PL330_STAT = {

@@ -284,8 +284,12 @@ export interface CacheStats {
 export interface MachineStats {
   l1: CacheStats;
   l2: CacheStats;
-  /** Walks counts every table walk (TLB misses, and AT translations with the TLB off). */
-  tlb: { hits: number; misses: number; walks: number; descriptorReads: number; descriptorCacheHits: number };
+  /** walks: every table walk; descriptorReads: their memory reads, descriptorCacheHits of them
+   *  served by L1 or L2; walkCacheHits: walks that started below the top level (A53). */
+  tlb: {
+    hits: number; misses: number; walks: number; descriptorReads: number; descriptorCacheHits: number;
+    walkCacheHits: number;
+  };
   prefetch: { nextLine: number; speculative: number };
   cpu: { loads: number; stores: number; bulkBytes: number };
   dram: { bytesRead: number; bytesWritten: number; requests: number };
@@ -335,7 +339,8 @@ export class Backdoor {
       l2: { hits: s(STAT.l2Hits), misses: s(STAT.l2Misses), writebacks: s(STAT.l2Writebacks), evictions: s(STAT.l2Evictions) },
       tlb: {
         hits: s(STAT.tlbHits), misses: s(STAT.tlbMisses), walks: s(STAT.walks),
-        descriptorReads: s(STAT.walkReads), descriptorCacheHits: s(STAT.walkCacheHits),
+        descriptorReads: s(STAT.walkReads), descriptorCacheHits: s(STAT.descriptorCacheHits),
+        walkCacheHits: s(STAT.walkCacheHits),
       },
       prefetch: { nextLine: s(STAT.prefetchNextLine), speculative: s(STAT.prefetchSpeculative) },
       cpu: { loads: s(STAT.cpuLoads), stores: s(STAT.cpuStores), bulkBytes: s(STAT.cpuBulkBytes) },

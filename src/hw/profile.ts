@@ -76,9 +76,14 @@ export interface MachineProfile {
   };
   /** Main TLB geometry; 0 entries disables it (every access walks). */
   tlb: { entries: number; ways: number };
-  /** Whether a table walk that misses both cache levels allocates the line in L2 (walks are
-   *  outer write-back cacheable under Linux; which levels a walker fills is undocumented). */
-  walk: { allocateInL2: boolean };
+  walk: {
+    /** Whether a table walk that misses both cache levels allocates the line in L2 (walks are
+     *  outer write-back cacheable under Linux; which levels a walker fills is undocumented). */
+    allocateInL2: boolean;
+    /** The walk cache of non-final VMSAv8 descriptors (0 entries: none). */
+    cacheEntries: number;
+    cacheWays: number;
+  };
   dram: { latencyNs: number; bandwidthMBps: number };
   sram: { latencyNs: number; bandwidthMBps: number };
   dmac: {
@@ -116,7 +121,7 @@ export const ZYNQ_7000: MachineProfile = {
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 32, replacement: "random" },
   l2: { sizeBytes: 512 * 1024, ways: 8, lineBytes: 32, replacement: "random", outer: true },
   tlb: { entries: 128, ways: 2 },
-  walk: { allocateInL2: true },
+  walk: { allocateInL2: true, cacheEntries: 0, cacheWays: 0 },
   dram: { latencyNs: 80, bandwidthMBps: 3838 }, // DDR3-1066 x32 = 4264 MB/s peak at ~90 %
   sram: { latencyNs: 20, bandwidthMBps: 3555 }, // OCM: 64-bit at 444 MHz
   dmac: {
@@ -155,7 +160,7 @@ export const ARM64_A53: MachineProfile = {
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
   l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "lru", outer: false },
   tlb: { entries: 512, ways: 4 },
-  walk: { allocateInL2: true },
+  walk: { allocateInL2: true, cacheEntries: 64, cacheWays: 4 }, // spec mmu-cache §5.1
   dram: { latencyNs: 90, bandwidthMBps: 7680 },
   sram: { latencyNs: 20, bandwidthMBps: 6400 },
   dmac: {

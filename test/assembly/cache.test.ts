@@ -9,7 +9,7 @@ import { MMU_V7_SHORT, MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
 import type { MachineProfile } from "../../src/hw/profile.js";
 import { toVirt } from "../../src/hw/address.js";
 
-const noWalkFills = (p: MachineProfile): MachineProfile => ({ ...p, walk: { allocateInL2: false } });
+const noWalkFills = (p: MachineProfile): MachineProfile => ({ ...p, walk: { ...p.walk, allocateInL2: false } });
 
 /** arm64: RAM at 0x4000_0000 mapped by one 1 GB block at VA 0xffffffc0_4000_0000. */
 async function arm64(tweak = noWalkFills): Promise<{ m: Machine; va: (pa: number) => number }> {

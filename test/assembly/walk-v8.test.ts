@@ -140,6 +140,35 @@ describe("VMSAv8-64, 39-bit VA (L1..L3)", () => {
   });
 });
 
+describe("the A53 walk cache (64 entries of non-final descriptors)", () => {
+  it("starts a walk at the deepest table it has seen: one read for another page of a known 2 MB", async () => {
+    const m = await kernel39();
+    const reads = () => m.backdoor.stats().tlb.descriptorReads;
+    m.mmu.translate(K(0x5000n));
+    const r0 = reads();
+    m.mmu.translate(K(0x9000n)); // same L3 table
+    expect(reads() - r0).toBe(1);
+    const r1 = reads();
+    m.mmu.translate(K(0x200000n)); // same L2 table, a block
+    expect(reads() - r1).toBe(1);
+    expect(m.backdoor.stats().tlb.walkCacheHits).toBe(2);
+  });
+
+  it("keeps a replaced table pointer until TLB maintenance, as the hardware does", async () => {
+    const m = await kernel39();
+    m.mmu.translate(K(0x5000n));
+    // Point L2[0] at another L3 table (no break-before-make), through the 1 GB alias.
+    put64(m, 0x40004000 + 5 * 8, 0x40777000n | PAGE);
+    m.cpu.store64(toVirt(0xffffffc040001000n), 0x40004000n | 3n);
+    expect(m.mmu.translate(K(0x9000n))).toMatchObject({ pa: 0x40349000 }); // the old L3 table
+    m.mmu.tlbiVa(K(0x9000n)); // drops that page's TLB entry and the walk cache's path to it
+    expect(m.mmu.translate(K(0x9000n))).toEqual({ fault: 1, level: 3 }); // the new table: empty
+    expect(m.mmu.translate(K(0x5000n))).toMatchObject({ pa: 0x40345000 }); // a TLB entry still
+    m.mmu.tlbiAll();
+    expect(m.mmu.translate(K(0x5000n))).toMatchObject({ pa: 0x40777000 });
+  });
+});
+
 describe("VMSAv8-64, 48-bit VA (L0..L3)", () => {
   async function tables48(): Promise<Machine> {
     const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
