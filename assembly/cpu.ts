@@ -10,6 +10,7 @@
 import { now, setNow, max64 } from "./time";
 import * as H from "./hierarchy";
 import * as P from "./prefetch";
+import { storeAround } from "./line-policies";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
 import { faultKind } from "./walk";
 import { copyLine } from "./cache";
@@ -139,7 +140,7 @@ function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32
   if (mode != MODE_READ) {
     const through = (attr & 3) == MT_NORMAL_WT;
     if (through || ((attr & ATTR_NOWA) != 0 && H.l1.find(line) < 0)) {
-      return H.storeAround(pa, k, mode == MODE_WRITE ? buf : 0, byte, through);
+      return storeAround(pa, k, mode == MODE_WRITE ? buf : 0, byte, through);
     }
   }
   const e = H.l1Line(line, mode != MODE_READ);

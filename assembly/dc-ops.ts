@@ -4,6 +4,7 @@
 // the levels inside the point of coherency only (hierarchy.pocLevels).
 
 import * as H from "./hierarchy";
+import { zeroAllocateL1 } from "./line-policies";
 import { begin, finish, fail, ncWriteZeros } from "./cpu";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, MT_NORMAL_NC, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_UNDEFINED } from "./mmu";
 import { faultKind } from "./walk";
@@ -70,7 +71,7 @@ export function dcZva(va: u64): bool {
   const mt = lastAttr & 3;
   let ok = true;
   if (mt == MT_NORMAL || mt == MT_NORMAL_WT) {
-    for (let off: u32 = 0; off < zvaBytes && ok; off += H.lineBytes) ok = H.zeroAllocateL1((pa + off) >> H.lineShift);
+    for (let off: u32 = 0; off < zvaBytes && ok; off += H.lineBytes) ok = zeroAllocateL1((pa + off) >> H.lineShift);
     H.busError = false;
     if (!ok) fail(FAULT_EXTERNAL, va);
   } else if (mt == MT_NORMAL_NC) {

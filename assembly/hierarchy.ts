@@ -9,11 +9,12 @@
 //
 // Fills from DRAM are deferred (cache.ts): whoever needs a line's bytes calls lineData, and
 // anything that changes DRAM beneath the caches first calls materializeRange (dram.ts does so
-// for the masters that use its ramPtr / ramWrite).
+// for the masters that use its ramPtr / ramWrite). Lines that enter L1 other than by a demand
+// fill are in line-policies.ts; what other masters see through the caches in snoop.ts.
 //
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
-import { Cache, INVALID, REPL_LRU, copyLine, zeroLine, deferredLines } from "./cache";
+import { Cache, INVALID, REPL_LRU, copyLine, deferredLines } from "./cache";
 import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
@@ -52,7 +53,7 @@ export let descriptorCacheHits: u64 = 0;
 
 // Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
 // streaming copy from paying the full DRAM latency on every line).
-let bulk: bool = false;
+export let bulk: bool = false;
 let mlp: i32 = 1;
 const fillRing = new StaticArray<i64>(16);
 let fillIdx: i32 = 0;
@@ -87,7 +88,7 @@ export function setL2Enabled(on: bool): void {
 }
 
 /** The L2 as the CPU sees it now (null without one, or while the PL310 is disabled). */
-@inline function below(): Cache | null {
+@inline export function below(): Cache | null {
   return l2Enabled ? l2 : null;
 }
 
@@ -106,7 +107,7 @@ export function endBulk(): void {
 // ---- deferred bytes ---------------------------------------------------------------------------
 
 /** Copies a deferred line's bytes in from DRAM. */
-function materialize(c: Cache, e: i32): void {
+export function materialize(c: Cache, e: i32): void {
   copyLine(c.dataAt(e), ramHost(c.lineAt(e) << lineShift, lineBytes), lineBytes);
   c.clearDeferred(e);
 }
@@ -143,7 +144,7 @@ export function materializeRange(pa: u64, len: u64): void {
 // ---- fills and write-backs --------------------------------------------------------------------
 
 /** Times the read of one line from DRAM. False on a bus error. */
-function dramLineIn(line: u64): bool {
+export function dramLineIn(line: u64): bool {
   if (ramHost(line << lineShift, lineBytes) == 0) {
     busError = true;
     return false;
@@ -163,7 +164,7 @@ function dramLineIn(line: u64): bool {
 
 /** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
  *  kept busy. A deferred line's bytes are DRAM's already. */
-function dramLineOut(c: Cache, e: i32, line: u64): void {
+export function dramLineOut(c: Cache, e: i32, line: u64): void {
   const p = ramHost(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
@@ -177,7 +178,7 @@ function dramLineOut(c: Cache, e: i32, line: u64): void {
 }
 
 /** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM. */
-function writeBelowL1(e1: i32, line: u64): void {
+export function writeBelowL1(e1: i32, line: u64): void {
   const c2 = below();
   if (c2 == null) {
     dramLineOut(l1, e1, line);
@@ -205,7 +206,7 @@ function writeBelowL1(e1: i32, line: u64): void {
 }
 
 /** Brings `line` into L1 entry e1 from L2 (filling L2 on a miss) or DRAM. False on a bus error. */
-function fillL1(e1: i32, line: u64, write: bool): bool {
+export function fillL1(e1: i32, line: u64, write: bool): bool {
   const c2 = below();
   if (c2 == null) {
     if (!dramLineIn(line)) return false;
@@ -274,110 +275,6 @@ export function l1Line(line: u64, write: bool): i32 {
   return e;
 }
 
-/** A fill the CPU did not wait for (prefetch, speculative load): the line comes into L1 clean
- *  and is usable when its data arrives. Returns false if it was already there or is not RAM. */
-export function prefetchL1(line: u64): bool {
-  const c1 = l1;
-  if (c1.find(line) >= 0) return false;
-  if (ramHost(line << lineShift, lineBytes) == 0) return false;
-  const start = cursor;
-  const wasBulk = bulk;
-  bulk = false;
-  const e = c1.victim(line);
-  if (c1.victimDirty) {
-    c1.writebacks++;
-    writeBelowL1(e, c1.victimLine);
-  }
-  const ok = fillL1(e, line, false);
-  bulk = wasBulk;
-  const arrives = cursor;
-  cursor = start;
-  if (!ok) {
-    busError = false;
-    c1.drop(e);
-    return false;
-  }
-  // Copied now: a line nobody has asked for yet would otherwise stay deferred.
-  lineData(e);
-  c1.setReady(e, arrives);
-  c1.prefetches++;
-  return true;
-}
-
-/** DC ZVA on one line of Normal cacheable memory: allocated in L1 zero-filled and dirty,
- *  without reading memory (spec mmu-cache §4.2). */
-export function zeroAllocateL1(line: u64): bool {
-  const c1 = l1;
-  let e = c1.find(line);
-  if (e < 0) {
-    if (ramHost(line << lineShift, lineBytes) == 0) {
-      busError = true;
-      return false;
-    }
-    e = c1.victim(line);
-    if (c1.victimDirty) {
-      c1.writebacks++;
-      writeBelowL1(e, c1.victimLine);
-    }
-    c1.install(e, line, true, false);
-  } else {
-    c1.touch(e);
-    c1.clearDeferred(e);
-    c1.setDirty(e, true);
-    c1.setReady(e, 0);
-  }
-  zeroLine(c1.dataAt(e), lineBytes);
-  cursor += l1HitPs;
-  return true;
-}
-
-@inline function writeBytes(dst: usize, src: usize, byte: u8, n: u32): void {
-  if (src != 0) memory.copy(dst, src, n);
-  else memory.fill(dst, byte, n);
-}
-
-/** A store that does not allocate in L1: write-through memory (every cached copy and DRAM are
- *  updated) or write-back no-write-allocate memory that missed L1 (the L2 copy takes the bytes
- *  and becomes dirty; without one, DRAM does). `src` 0 means fill with `byte`. n bytes within
- *  one line. */
-export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool): bool {
-  const line = pa >> lineShift;
-  const off = <usize>(pa & (lineBytes - 1));
-  const c1 = l1;
-  let e = c1.find(line);
-  // A deferred copy needs nothing when DRAM takes the same bytes (write-through).
-  if (e >= 0) {
-    c1.hits++;
-    c1.touch(e);
-    if (!c1.isDeferred(e)) writeBytes(c1.dataAt(e) + off, src, byte, n);
-  }
-  cursor += l1HitPs;
-  const c2 = below();
-  let inL2 = false;
-  if (c2 != null) {
-    e = c2.find(line);
-    if (e >= 0) {
-      c2.touch(e);
-      if (!through) {
-        if (c2.isDeferred(e)) materialize(c2, e);
-        c2.setDirty(e, true);
-      }
-      if (!c2.isDeferred(e)) writeBytes(c2.dataAt(e) + off, src, byte, n);
-      inL2 = true;
-    }
-  }
-  if (through || !inL2) {
-    const p = ramHost(pa, n);
-    if (p == 0) {
-      busError = true;
-      return false;
-    }
-    writeBytes(p, src, byte, n);
-    memAccess(lastController, cursor, n, true);
-  }
-  return true;
-}
-
 /** One maintenance operation on one line at the given levels (L1 first: data flows down). */
 export function maintainLine(op: i32, line: u64, levels: i32): void {
   cursor += maintPs;
@@ -407,126 +304,6 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
   }
 }
 
-// ---- coherent masters (a snooping DMA port, the table walker) -------------------------------
-
-/** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
- *  0 if the line is not RAM. */
-function newestCopy(line: u64): usize {
-  let e = l1.find(line);
-  if (e >= 0 && !l1.isDeferred(e)) return l1.dataAt(e);
-  if (e < 0) {
-    const c2 = below();
-    if (c2 != null) {
-      e = c2.find(line);
-      if (e >= 0 && !c2.isDeferred(e)) return c2.dataAt(e);
-    }
-  }
-  return ramHost(line << lineShift, lineBytes);
-}
-
-/** Copies [pa, pa+len) as a coherent master sees it: the newest copy of each line, whether in
- *  L1, L2 or DRAM. Does not change cache state. Returns false on a bus error. */
-export function snoopRead(pa: u64, len: u32, dst: usize): bool {
-  let done: u32 = 0;
-  while (done < len) {
-    const a = pa + done;
-    const off = <u32>(a & (lineBytes - 1));
-    const n = min<u32>(lineBytes - off, len - done);
-    const src = newestCopy(a >> lineShift);
-    if (src == 0) return false;
-    memory.copy(dst + done, src + off, n);
-    done += n;
-  }
-  return true;
-}
-
-/** Writes [pa, pa+len) as a coherent master: DRAM and every cached copy are updated, so no
- *  cache holds stale data and no dirty neighbour bytes are lost. */
-export function snoopWrite(pa: u64, len: u32, src: usize): bool {
-  let done: u32 = 0;
-  while (done < len) {
-    const a = pa + done;
-    const off = <u32>(a & (lineBytes - 1));
-    const n = min<u32>(lineBytes - off, len - done);
-    const p = ramHost(a, n);
-    if (p == 0) return false;
-    memory.copy(p, src + done, n);
-    // Deferred copies are DRAM's bytes: they have just been updated too.
-    const line = a >> lineShift;
-    let e = l1.find(line);
-    if (e >= 0 && !l1.isDeferred(e)) memory.copy(l1.dataAt(e) + off, src + done, n);
-    const c2 = l2;
-    if (c2 != null) {
-      e = c2.find(line);
-      if (e >= 0 && !c2.isDeferred(e)) memory.copy(c2.dataAt(e) + off, src + done, n);
-    }
-    done += n;
-  }
-  return true;
-}
-
-/** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
- *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
- *  seen. A read that misses fills L2 when the profile says walks allocate there. */
-export function walkerRead64(pa: u64): u64 {
-  walkReads++;
-  const line = pa >> lineShift;
-  const off = <usize>(pa & (lineBytes - 1));
-  let e = l1.find(line);
-  if (e >= 0) {
-    descriptorCacheHits++;
-    cursor += l1HitPs;
-    if (!l1.isDeferred(e)) return load<u64>(l1.dataAt(e) + off);
-  } else {
-    const c2 = below();
-    if (c2 != null) {
-      e = c2.find(line);
-      if (e >= 0) {
-        descriptorCacheHits++;
-        c2.hits++;
-        c2.touch(e);
-        cursor += l2HitPs;
-        if (!c2.isDeferred(e)) return load<u64>(c2.dataAt(e) + off);
-      } else if (walkAllocatesL2) {
-        c2.misses++;
-        e = c2.victim(line);
-        if (c2.victimDirty) {
-          c2.writebacks++;
-          dramLineOut(c2, e, c2.victimLine);
-        }
-        if (!dramLineIn(line)) {
-          c2.drop(e);
-          return 0;
-        }
-        c2.install(e, line, false, false);
-        copyLine(c2.dataAt(e), ramHost(line << lineShift, lineBytes), lineBytes);
-        return load<u64>(c2.dataAt(e) + off);
-      }
-    }
-    if (e < 0) {
-      const p0 = ramHost(pa, 8);
-      if (p0 == 0) {
-        busError = true;
-        return 0;
-      }
-      cursor = memAccess(lastController, cursor, 8, false);
-      return load<u64>(p0);
-    }
-  }
-  // A deferred cached copy: its bytes are DRAM's.
-  return load<u64>(ramHost(pa, 8));
-}
-
-/** The same read for a debugger (ptdump, the cache-line query): untimed, no state changes. */
-export function peek64(pa: u64): u64 {
-  const src = newestCopy(pa >> lineShift);
-  if (src == 0) {
-    busError = true;
-    return 0;
-  }
-  return load<u64>(src + <usize>(pa & (lineBytes - 1)));
-}
-
 /** Backdoor: 0 = not cached, 1 = clean, 2 = dirty, +4 if the line's data differs from DRAM. */
 export function lineState(level: i32, pa: u64): i32 {
   const c = level == 1 ? l1 : l2;
@@ -547,3 +324,5 @@ export function resetCaches(): void {
 }
 
 export { INVALID };
+// The PL330's datapath reaches the coherent port here.
+export { snoopRead, snoopWrite } from "./snoop";

@@ -9,6 +9,7 @@
 // physical addresses and know nothing of the next page's mapping), and neither does this one.
 
 import * as H from "./hierarchy";
+import { prefetchL1 } from "./line-policies";
 
 /** Next-line prefetch on every demand miss and on the first use of a prefetched line (a tagged
  *  prefetcher: a stream keeps one line ahead of the CPU). */
@@ -62,7 +63,7 @@ function step(): u32 {
 export function observe(line: u64, trigger: bool): void {
   if (trigger && nextLine) {
     const next = line + 1;
-    if (samePage(next, line) && H.prefetchL1(next)) nextLineFills++;
+    if (samePage(next, line) && prefetchL1(next)) nextLineFills++;
   }
   if (specEvery == 0 || specWindow == 0) return;
   unchecked((recent[recentIdx] = line));
@@ -76,5 +77,5 @@ export function observe(line: u64, trigger: bool): void {
   let d = <i64>((r >> 2) % span) - <i64>specWindow;
   if (d >= 0) d++; // never the line itself
   const target = <u64>(<i64>base + d);
-  if (samePage(target, base) && H.prefetchL1(target)) speculativeFills++;
+  if (samePage(target, base) && prefetchL1(target)) speculativeFills++;
 }

@@ -2,7 +2,7 @@
 // (mmu.ts): the attribute word of a translation, its size and level, fault reports, and the
 // walker's port to memory (timed through the caches, or a debugger's untimed peek).
 
-import * as H from "./hierarchy";
+import { peek64, walkerRead64 } from "./snoop";
 
 // Attribute word (mmuLastAttr; the TLB keeps it per entry). Bits [1:0] are the memory type.
 export const MT_NORMAL: u32 = 0; // write-back cacheable
@@ -67,7 +67,7 @@ export function leaf(a: u32, level: i32, size: u32, mem: u32, desc: u64): void {
 
 /** One descriptor read; H.busError is set if it was not RAM. */
 @inline export function read64(pa: u64): u64 {
-  return quiet ? H.peek64(pa) : H.walkerRead64(pa);
+  return quiet ? peek64(pa) : walkerRead64(pa);
 }
 
 @inline export function read32(pa: u64): u32 {
