@@ -1,8 +1,10 @@
 // The CPU's memory port: what kernel code does when it touches memory. Every access is
 // translated by the MMU and then goes where its memory type sends it: through the cache
-// hierarchy (Normal write-back), straight to DRAM (Normal non-cacheable, or any RAM while the
-// MMU is off), or to a device's registers (Device memory on an MMIO window, 32-bit only).
-// Bulk operations are one call per range and work line by line inside the wasm module.
+// hierarchy (Normal write-back; write-through and no-write-allocate stores go around L1, see
+// line-policies.ts), straight to DRAM (Normal non-cacheable, or any RAM while the MMU is off or
+// mapped as Device), or to a device's registers (Device memory on an MMIO window, 32-bit only).
+// Bulk operations are one call per range and work line by line inside the wasm module. The
+// prefetcher (prefetch.ts) watches every cacheable line access.
 //
 // Time: an operation starts at `now`, accumulates its cost in hierarchy.cursor, and moves
 // `now` forward when it ends. Devices catch up before each page of work.
