@@ -70,7 +70,7 @@ export function setAsid(a: u32): void {
 
 /** Walks the tables for `va` without consulting or filling the TLB and without permission
  *  checks: the PA, with W.attr / W.sizeLog2 / W.memAttr / W.descriptor describing the leaf. */
-export function walk(va: u64): u64 {
+@inline export function walk(va: u64): u64 {
   W.faultKind = W.FAULT_NONE;
   H.busError = false;
   if (!W.quiet) walks++;

@@ -2,7 +2,7 @@
 // for a `dma-coherent` device or an ACP-style port), the table walker, and a debugger's untimed
 // peek. The newest copy of a line wins: L1, then L2, then DRAM.
 
-import { copyLine } from "./cache";
+import { Cache, copyLine } from "./cache";
 import { ramHost, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
 
@@ -65,53 +65,57 @@ export function snoopWrite(pa: u64, len: u32, src: usize): bool {
 /** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
  *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
  *  seen. A read that misses fills L2 when the profile says walks allocate there. */
-export function walkerRead64(pa: u64): u64 {
+@inline export function walkerRead64(pa: u64): u64 {
   H.walkReads++;
   const line = pa >> H.lineShift;
   const off = <usize>(pa & (H.lineBytes - 1));
-  let e = H.l1.find(line);
-  if (e >= 0) {
+  const c1 = H.l1;
+  const e1 = c1.find(line);
+  if (e1 >= 0) {
     H.descriptorCacheHits++;
     H.cursor += H.l1HitPs;
-    if (!H.l1.isDeferred(e)) return load<u64>(H.l1.dataAt(e) + off);
-  } else {
-    const c2 = H.below();
-    if (c2 != null) {
-      e = c2.find(line);
-      if (e >= 0) {
-        H.descriptorCacheHits++;
-        c2.hits++;
-        c2.touch(e);
-        H.cursor += H.l2HitPs;
-        if (!c2.isDeferred(e)) return load<u64>(c2.dataAt(e) + off);
-      } else if (H.walkAllocatesL2) {
-        c2.misses++;
-        e = c2.victim(line);
-        if (c2.victimDirty) {
-          c2.writebacks++;
-          H.dramLineOut(c2, e, c2.victimLine);
-        }
-        if (!H.dramLineIn(line)) {
-          c2.drop(e);
-          return 0;
-        }
-        c2.install(e, line, false, false);
-        copyLine(c2.dataAt(e), ramHost(line << H.lineShift, H.lineBytes), H.lineBytes);
-        return load<u64>(c2.dataAt(e) + off);
-      }
-    }
-    if (e < 0) {
-      const p0 = ramHost(pa, 8);
-      if (p0 == 0) {
-        H.busError = true;
-        return 0;
-      }
-      H.cursor = memAccess(lastController, H.cursor, 8, false);
-      return load<u64>(p0);
+    // A deferred copy's bytes are DRAM's.
+    return load<u64>(c1.isDeferred(e1) ? ramHost(pa, 8) : c1.dataAt(e1) + off);
+  }
+  const c2 = H.below();
+  if (c2 != null) {
+    const e2 = c2.find(line);
+    if (e2 >= 0) {
+      H.descriptorCacheHits++;
+      c2.hits++;
+      c2.touch(e2);
+      H.cursor += H.l2HitPs;
+      return load<u64>(c2.isDeferred(e2) ? ramHost(pa, 8) : c2.dataAt(e2) + off);
     }
   }
-  // A deferred cached copy: its bytes are DRAM's.
-  return load<u64>(ramHost(pa, 8));
+  return walkerMiss(pa, c2);
+}
+
+/** A descriptor read that no cache holds: a line fill into L2, or an 8-byte DRAM read. */
+function walkerMiss(pa: u64, c2: Cache | null): u64 {
+  const line = pa >> H.lineShift;
+  if (c2 != null && H.walkAllocatesL2) {
+    c2.misses++;
+    const e = c2.victim(line);
+    if (c2.victimDirty) {
+      c2.writebacks++;
+      H.dramLineOut(c2, e, c2.victimLine);
+    }
+    if (!H.dramLineIn(line)) {
+      c2.drop(e);
+      return 0;
+    }
+    c2.install(e, line, false, false);
+    copyLine(c2.dataAt(e), ramHost(line << H.lineShift, H.lineBytes), H.lineBytes);
+    return load<u64>(c2.dataAt(e) + <usize>(pa & (H.lineBytes - 1)));
+  }
+  const p = ramHost(pa, 8);
+  if (p == 0) {
+    H.busError = true;
+    return 0;
+  }
+  H.cursor = memAccess(lastController, H.cursor, 8, false);
+  return load<u64>(p);
 }
 
 /** The same read for a debugger (ptdump, the cache-line query): untimed, no state changes. */

@@ -40,7 +40,7 @@ export function mairType(b: u32): u32 {
 }
 
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
-export function walkV8(va: u64): u64 {
+@inline export function walkV8(va: u64): u64 {
   const bits = vaBits;
   const top = va >> bits;
   let table: u64;
