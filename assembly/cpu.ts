@@ -148,8 +148,11 @@ function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32
   const e = H.l1Line(line, mode != MODE_READ);
   if (e < 0) return false;
   if (k == H.lineBytes && mode != MODE_READ) {
-    // The whole line is written: its old bytes are never needed.
-    H.l1.clearDeferred(e);
+    // The whole line is written: its old bytes are never needed in L1.
+    if (H.l1.isDeferred(e)) {
+      H.l1.clearDeferred(e);
+      H.settleL2(line);
+    }
     const p = H.l1.dataAt(e);
     if (mode == MODE_FILL) memory.fill(p, byte, k);
     else copyLine(p, buf, k);

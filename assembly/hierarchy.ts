@@ -115,8 +115,21 @@ export function materialize(c: Cache, e: i32): void {
 /** Host pointer to an L1 entry's bytes, for the CPU port that is about to use them. */
 @inline export function lineData(e: i32): usize {
   const c1 = l1;
-  if (c1.isDeferred(e)) materialize(c1, e);
+  if (c1.isDeferred(e)) {
+    materialize(c1, e);
+    settleL2(c1.lineAt(e));
+  }
   return c1.dataAt(e);
+}
+
+/** A line filled through L2 left a deferred copy there too: once the CPU uses the line, that copy
+ *  is made as well (the bytes are in the host's cache now), so that deferred lines do not stay
+ *  behind for the other masters' accesses to settle. */
+export function settleL2(line: u64): void {
+  const c2 = l2;
+  if (deferredLines == 0 || c2 == null) return;
+  const e = c2.find(line);
+  if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
 }
 
 function materializeLine(line: u64): void {
