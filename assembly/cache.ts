@@ -1,11 +1,38 @@
 // One set-associative, write-back cache level whose lines hold real data. Tags are line numbers
 // (physical address >> line shift); an invalid way holds INVALID so a lookup is one compare per way.
 // Replacement: true LRU by access stamps, or the pseudo-random policy of Cortex-A9 L1 and PL310.
+//
+// A line filled from DRAM may be *deferred*: its bytes are DRAM's, not yet copied into the line
+// (copying is the dearest part of a fill on the host: a random host memory access). The copy is
+// made when the bytes are first needed, and before anything changes DRAM underneath
+// (hierarchy.ts keeps that promise), so a deferred line behaves exactly like a copied one.
+
+/** Deferred lines in all cache levels: while 0, nothing needs to be copied before DRAM changes. */
+export let deferredLines: i32 = 0;
+
+const F_DIRTY: u8 = 1;
+const F_DEFERRED: u8 = 2;
 
 export const REPL_LRU: i32 = 0;
 export const REPL_RANDOM: i32 = 1;
 
 export const INVALID: u64 = u64.MAX_VALUE;
+
+/** Copies one line. Lines are 16..128 bytes and 8-aligned; a loop of 64-bit moves beats
+ *  memory.copy, which V8 runs as a call out of the compiled code. */
+@inline export function copyLine(dst: usize, src: usize, bytes: u32): void {
+  for (let i: usize = 0; i < <usize>bytes; i += 16) {
+    store<u64>(dst + i, load<u64>(src + i));
+    store<u64>(dst + i, load<u64>(src + i, 8), 8);
+  }
+}
+
+@inline export function zeroLine(dst: usize, bytes: u32): void {
+  for (let i: usize = 0; i < <usize>bytes; i += 16) {
+    store<u64>(dst + i, 0);
+    store<u64>(dst + i, 0, 8);
+  }
+}
 
 export class Cache {
   sets: u32;
@@ -13,10 +40,13 @@ export class Cache {
   lineShift: u32;
   lineBytes: u32;
   setMask: u32;
+  setBits: u32;
   replacement: i32;
   tags: usize; // u64 per entry
-  dirty: usize; // u8 per entry
+  hashes: usize; // u8 per entry: low bits of the tag, to find a candidate way without a scan
+  flags: usize; // u8 per entry: F_DIRTY | F_DEFERRED
   stamps: usize; // u32 per entry (LRU)
+  ready: usize; // i64 per entry: when a prefetched line's data arrives (0 for demand fills)
   data: usize; // lineBytes per entry
   clock: u32 = 0;
   lfsr: u32 = 0xACE1;
@@ -25,9 +55,11 @@ export class Cache {
   misses: u64 = 0;
   writebacks: u64 = 0;
   evictions: u64 = 0;
+  prefetches: u64 = 0;
   /** Line number evicted by the last `victim` call (INVALID if the way was empty). */
   victimLine: u64 = INVALID;
   victimDirty: bool = false;
+  victimDeferred: bool = false;
 
   constructor(sizeBytes: u32, ways: u32, lineBytes: u32, replacement: i32) {
     this.ways = ways;
@@ -35,32 +67,57 @@ export class Cache {
     this.lineShift = <u32>ctz(lineBytes);
     this.sets = sizeBytes / (ways * lineBytes);
     this.setMask = this.sets - 1;
+    this.setBits = <u32>ctz(this.sets);
     this.replacement = replacement;
     const n = <usize>(this.sets * ways);
     this.tags = heap.alloc(n * 8);
-    this.dirty = heap.alloc(n);
+    this.hashes = heap.alloc(n);
+    this.flags = heap.alloc(n);
+    memory.fill(this.flags, 0, n);
     this.stamps = heap.alloc(n * 4);
+    this.ready = heap.alloc(n * 8);
     this.data = heap.alloc(n * <usize>lineBytes);
     this.reset();
   }
 
+  /** Every line invalid, counters and replacement state back to their reset values. */
   reset(): void {
     const n = <usize>(this.sets * this.ways);
     memory.fill(this.tags, 0xFF, n * 8);
-    memory.fill(this.dirty, 0, n);
+    for (let e: usize = 0; e < n; e++) if (load<u8>(this.flags + e) & F_DEFERRED) deferredLines--;
+    memory.fill(this.flags, 0, n);
     memory.fill(this.stamps, 0, n * 4);
+    memory.fill(this.ready, 0, n * 8);
     this.clock = 0;
+    this.lfsr = 0xACE1;
     this.hits = 0;
     this.misses = 0;
     this.writebacks = 0;
     this.evictions = 0;
+    this.prefetches = 0;
   }
 
-  /** Entry index holding `line`, or -1. */
+  /** Entry index holding `line`, or -1. With four ways or a multiple of four, the set's tag
+   *  hash bytes are compared four at a time (SWAR: a zero byte of hashes ^ broadcast(h) marks a
+   *  candidate) and only candidates' tags are read; a set's scan is then mostly one load. */
   @inline find(line: u64): i32 {
     const ways = this.ways;
     const base = (<u32>line & this.setMask) * ways;
     const t = this.tags + (<usize>base << 3);
+    if ((ways & 3) == 0) {
+      const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
+      const hs = this.hashes + <usize>base;
+      for (let w: u32 = 0; w < ways; w += 4) {
+        const x = load<u32>(hs + <usize>w) ^ want;
+        let m = (x - 0x01010101) & ~x & 0x80808080;
+        while (m != 0) {
+          const way = w + (ctz(m) >> 3);
+          if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
+          m &= m - 1;
+        }
+      }
+      return -1;
+    }
     for (let w: u32 = 0; w < ways; w++) {
       if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
     }
@@ -68,9 +125,20 @@ export class Cache {
   }
 
   @inline touch(e: i32): void {
-    const c = this.clock + 1;
+    let c = this.clock + 1;
+    if (c == u32.MAX_VALUE) c = this.restamp() + 1;
     this.clock = c;
     store<u32>(this.stamps + (<usize>e << 2), c);
+  }
+
+  /** Once per 2^32 touches the clock would wrap: every valid line gets stamp 1 (their order is
+   *  forgotten once) and the clock restarts. */
+  private restamp(): u32 {
+    const n = this.sets * this.ways;
+    for (let i: u32 = 0; i < n; i++) {
+      if (load<u64>(this.tags + (<usize>i << 3)) != INVALID) store<u32>(this.stamps + (<usize>i << 2), 1);
+    }
+    return 1;
   }
 
   @inline lineAt(e: i32): u64 {
@@ -78,44 +146,79 @@ export class Cache {
   }
 
   @inline isDirty(e: i32): bool {
-    return load<u8>(this.dirty + <usize>e) != 0;
+    return (load<u8>(this.flags + <usize>e) & F_DIRTY) != 0;
   }
 
   @inline setDirty(e: i32, d: bool): void {
-    store<u8>(this.dirty + <usize>e, d ? 1 : 0);
+    const p = this.flags + <usize>e;
+    store<u8>(p, (load<u8>(p) & ~F_DIRTY) | (d ? F_DIRTY : 0));
+  }
+
+  @inline isDeferred(e: i32): bool {
+    return (load<u8>(this.flags + <usize>e) & F_DEFERRED) != 0;
+  }
+
+  /** The line's bytes are now in its data (or no longer matter). */
+  @inline clearDeferred(e: i32): void {
+    const p = this.flags + <usize>e;
+    const f = load<u8>(p);
+    if (f & F_DEFERRED) {
+      store<u8>(p, f & ~F_DEFERRED);
+      deferredLines--;
+    }
+  }
+
+  /** The line's bytes are DRAM's from now on (a fill, or a deferred line written over it). */
+  @inline setDeferred(e: i32): void {
+    const p = this.flags + <usize>e;
+    const f = load<u8>(p);
+    if ((f & F_DEFERRED) == 0) {
+      store<u8>(p, f | F_DEFERRED);
+      deferredLines++;
+    }
+  }
+
+  @inline readyAt(e: i32): i64 {
+    return load<i64>(this.ready + (<usize>e << 3));
+  }
+
+  @inline setReady(e: i32, t: i64): void {
+    store<i64>(this.ready + (<usize>e << 3), t);
   }
 
   @inline dataAt(e: i32): usize {
     return this.data + (<usize>e << this.lineShift);
   }
 
-  /** Chooses the way that will receive `line` and records what it held in victimLine/victimDirty.
-   *  An empty way is preferred; the caller writes back a dirty victim before reusing the entry. */
+  /** Chooses the way that will receive `line` and records what it held in victimLine /
+   *  victimDirty / victimDeferred. An empty way is preferred (the first one); under LRU the
+   *  least recently used. The caller writes back a dirty victim before reusing the entry. */
   victim(line: u64): i32 {
     const ways = this.ways;
     const base = (<u32>line & this.setMask) * ways;
     const t = this.tags + (<usize>base << 3);
     let v: u32 = 0;
-    let found = false;
-    for (let w: u32 = 0; w < ways; w++) {
-      if (load<u64>(t + (<usize>w << 3)) == INVALID) {
-        v = w;
-        found = true;
-        break;
+    if (this.replacement == REPL_LRU) {
+      // Invalid ways have stamp 0 and valid ones a later stamp, so the first least stamp is the
+      // first empty way, else the least recently used one. Branch-free: the stamps are random.
+      const s = this.stamps + (<usize>base << 2);
+      let best = load<u32>(s);
+      for (let w: u32 = 1; w < ways; w++) {
+        const x = load<u32>(s + (<usize>w << 2));
+        const less = x < best;
+        v = select<u32>(w, v, less);
+        best = select<u32>(x, best, less);
       }
-    }
-    if (!found) {
-      if (this.replacement == REPL_LRU) {
-        const s = this.stamps + (<usize>base << 2);
-        let best = load<u32>(s);
-        for (let w: u32 = 1; w < ways; w++) {
-          const x = load<u32>(s + (<usize>w << 2));
-          if (x < best) {
-            best = x;
-            v = w;
-          }
+    } else {
+      let found = false;
+      for (let w: u32 = 0; w < ways; w++) {
+        if (load<u64>(t + (<usize>w << 3)) == INVALID) {
+          v = w;
+          found = true;
+          break;
         }
-      } else {
+      }
+      if (!found) {
         // 16-bit Fibonacci LFSR (taps 16,14,13,11): the "pseudo-random" replacement of the
         // A9 and PL310 is an LFSR too; the exact polynomial is not documented.
         let x = this.lfsr;
@@ -128,19 +231,31 @@ export class Cache {
     const e = <i32>(base + v);
     const old = load<u64>(t + (<usize>v << 3));
     this.victimLine = old;
-    this.victimDirty = old != INVALID && this.isDirty(e);
+    const f = load<u8>(this.flags + <usize>e);
+    this.victimDirty = (f & F_DIRTY) != 0;
+    this.victimDeferred = (f & F_DEFERRED) != 0;
     if (old != INVALID) this.evictions++;
     return e;
   }
 
-  @inline install(e: i32, line: u64, dirty: bool): void {
+  /** `line` takes entry e: its bytes are DRAM's (deferred) or the caller writes them. */
+  @inline install(e: i32, line: u64, dirty: bool, deferred: bool): void {
     store<u64>(this.tags + (<usize>e << 3), line);
-    this.setDirty(e, dirty);
+    store<u8>(this.hashes + <usize>e, <u8>(line >> this.setBits));
+    const p = this.flags + <usize>e;
+    const was = load<u8>(p) & F_DEFERRED;
+    store<u8>(p, (dirty ? F_DIRTY : 0) | (deferred ? F_DEFERRED : 0));
+    if (deferred) {
+      if (!was) deferredLines++;
+    } else if (was) deferredLines--;
+    this.setReady(e, 0);
     this.touch(e);
   }
 
   @inline drop(e: i32): void {
     store<u64>(this.tags + (<usize>e << 3), INVALID);
+    store<u32>(this.stamps + (<usize>e << 2), 0);
+    this.clearDeferred(e);
     this.setDirty(e, false);
   }
 

@@ -1,16 +1,22 @@
 // The CPU's memory port: what kernel code does when it touches memory. Every access is
 // translated by the MMU and then goes where its memory type sends it: through the cache
-// hierarchy (Normal write-back), straight to DRAM (Normal non-cacheable, or any RAM while the
-// MMU is off), or to a device's registers (Device memory on an MMIO window, 32-bit only).
-// Bulk operations are one call per range and work line by line inside the wasm module.
+// hierarchy (Normal write-back; write-through and no-write-allocate stores go around L1, see
+// line-policies.ts), straight to DRAM (Normal non-cacheable, or any RAM while the MMU is off or
+// mapped as Device), or to a device's registers (Device memory on an MMIO window, 32-bit only).
+// Bulk operations are one call per range and work line by line inside the wasm module. The
+// prefetcher (prefetch.ts) watches every cacheable line access.
 //
 // Time: an operation starts at `now`, accumulates its cost in hierarchy.cursor, and moves
 // `now` forward when it ends. Devices catch up before each page of work.
 
 import { now, setNow, max64 } from "./time";
 import * as H from "./hierarchy";
-import { translate, lastAttr, faultKind, BAD_PA, MT_NORMAL, MT_NORMAL_WT, MT_NORMAL_NC, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
-import { ramPtr, memAccess, lastController, findRegion, regionKind, KIND_RAM } from "./dram";
+import * as P from "./prefetch";
+import { storeAround } from "./line-policies";
+import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
+import { faultKind } from "./walk";
+import { copyLine } from "./cache";
+import { ramPtr, ramHost, memAccess, lastController, findRegion, regionKind, KIND_RAM } from "./dram";
 import { mmioRead32, mmioWrite32, mmioError, clearMmioError } from "./devices";
 import { catchUp } from "./scheduler";
 
@@ -43,17 +49,17 @@ export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncRead: u32, ncWr
   ncWriteSlots = writeSlots < 1 ? 1 : writeSlots > 16 ? 16 : writeSlots;
 }
 
-@inline function begin(): void {
+@inline export function begin(): void {
   status = FAULT_NONE;
   H.cursor = now;
   catchUp(now);
 }
 
-@inline function finish(): void {
+@inline export function finish(): void {
   setNow(H.cursor);
 }
 
-function fail(kind: i32, va: u64): bool {
+export function fail(kind: i32, va: u64): bool {
   status = kind;
   faultAddress = va;
   return false;
@@ -78,7 +84,7 @@ export function barrier(): void {
 /** A non-cacheable read of [pa, pa+n) from RAM: one bus transaction per ncReadBytes, each
  *  waited for (loads to Normal-NC memory are not satisfied early). */
 function ncRead(pa: u64, n: u32, dst: usize): bool {
-  const p = ramPtr(pa, n);
+  const p = ramHost(pa, n);
   if (p == 0) return false;
   memory.copy(dst, p, n);
   const ctrl = lastController;
@@ -113,6 +119,11 @@ function ncWrite(pa: u64, n: u32, src: usize, fill: bool, byte: u8): bool {
   return true;
 }
 
+/** Zeros written to non-cacheable memory (DC ZVA on a Normal-NC mapping). */
+export function ncWriteZeros(pa: u64, n: u32): bool {
+  return ncWrite(pa, n, 0, true, 0);
+}
+
 @inline function isRam(pa: u64): bool {
   return regionKind(findRegion(pa)) == KIND_RAM;
 }
@@ -123,31 +134,57 @@ const MODE_READ: i32 = 0;
 const MODE_WRITE: i32 = 1;
 const MODE_FILL: i32 = 2;
 
+/** One piece of a cacheable access, inside one line, by the policy of the memory type: a
+ *  write-through store, or a no-write-allocate store that misses L1, goes around L1; everything
+ *  else comes through an L1 line. False on a bus error. */
+function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32): bool {
+  const line = pa >> H.lineShift;
+  if (mode != MODE_READ) {
+    const through = (attr & 3) == MT_NORMAL_WT;
+    if (through || ((attr & ATTR_NOWA) != 0 && H.l1.find(line) < 0)) {
+      return storeAround(pa, k, mode == MODE_WRITE ? buf : 0, byte, through);
+    }
+  }
+  const e = H.l1Line(line, mode != MODE_READ);
+  if (e < 0) return false;
+  if (k == H.lineBytes && mode != MODE_READ) {
+    // The whole line is written: its old bytes are never needed in L1.
+    if (H.l1.isDeferred(e)) {
+      H.l1.clearDeferred(e);
+      H.settleL2(line);
+    }
+    const p = H.l1.dataAt(e);
+    if (mode == MODE_FILL) memory.fill(p, byte, k);
+    else copyLine(p, buf, k);
+  } else {
+    const p = H.lineData(e) + <usize>(pa & (H.lineBytes - 1));
+    if (mode == MODE_FILL) memory.fill(p, byte, k);
+    else if (k == H.lineBytes) copyLine(buf, p, k);
+    else if (mode == MODE_READ) memory.copy(buf, p, k);
+    else memory.copy(p, buf, k);
+  }
+  if (P.active) P.observe(line, H.lastTrigger);
+  return true;
+}
+
 /** Moves n bytes (within one page) between va and host memory `buf` (or fills with `byte`). */
 function pageOp(mode: i32, va: u64, n: u32, buf: usize, byte: u8): bool {
   const pa = translate(va, mode != MODE_READ);
   if (pa == BAD_PA) return fail(faultKind, va);
-  const mt = lastAttr & 3;
+  const attr = lastAttr;
+  const mt = attr & 3;
   if (mt == MT_NORMAL || mt == MT_NORMAL_WT) {
-    const shift = H.lineShift;
     const lb = H.lineBytes;
-    const c1 = H.l1;
     let done: u32 = 0;
     H.beginBulk();
     while (done < n) {
       const a = pa + done;
-      const off = <u32>(a & (lb - 1));
-      const k = min<u32>(lb - off, n - done);
-      const e = H.l1Line(a >> shift, mode != MODE_READ);
-      if (e < 0) {
+      const k = min<u32>(lb - <u32>(a & (lb - 1)), n - done);
+      if (!cachedPiece(mode, a, k, buf + done, byte, attr)) {
         H.endBulk();
         H.busError = false;
         return fail(FAULT_EXTERNAL, va + done);
       }
-      const line = c1.dataAt(e) + off;
-      if (mode == MODE_READ) memory.copy(buf + done, line, k);
-      else if (mode == MODE_WRITE) memory.copy(line, buf + done, k);
-      else memory.fill(line, byte, k);
       done += k;
     }
     H.endBulk();
@@ -236,8 +273,9 @@ export function loadValue(va: u64, size: u32): u64 {
       H.busError = false;
       fail(FAULT_EXTERNAL, va);
     } else {
-      const p = H.l1.dataAt(e) + <usize>(pa & (lb - 1));
+      const p = H.lineData(e) + <usize>(pa & (lb - 1));
       v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
+      if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
     finish();
@@ -267,17 +305,18 @@ export function storeValue(va: u64, size: u32, v: u64): void {
   }
   const mt = lastAttr & 3;
   const lb = H.lineBytes;
-  if ((mt == MT_NORMAL || mt == MT_NORMAL_WT) && <u32>(pa & (lb - 1)) + size <= lb) {
+  if (mt == MT_NORMAL && (lastAttr & ATTR_NOWA) == 0 && <u32>(pa & (lb - 1)) + size <= lb) {
     const e = H.l1Line(pa >> H.lineShift, true);
     if (e < 0) {
       H.busError = false;
       fail(FAULT_EXTERNAL, va);
     } else {
-      const p = H.l1.dataAt(e) + <usize>(pa & (lb - 1));
+      const p = H.lineData(e) + <usize>(pa & (lb - 1));
       if (size == 8) store<u64>(p, v);
       else if (size == 4) store<u32>(p, <u32>v);
       else if (size == 2) store<u16>(p, <u16>v);
       else store<u8>(p, <u8>v);
+      if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
     finish();
@@ -294,37 +333,6 @@ export function storeValue(va: u64, size: u32, v: u64): void {
     if (mmioError) fail(FAULT_EXTERNAL, va);
   }
   finish();
-}
-
-// ---- cache maintenance by VA -----------------------------------------------------------------
-
-/** One maintenance instruction (DC CVAC / IVAC / CIVAC, or the AArch32 equivalents) applied to
- *  every line that [va, va+len) touches, the loop Linux's range routines run. Reaches the
- *  levels inside the point of coherency only. */
-export function dcacheRange(op: i32, va: u64, len: u64): bool {
-  begin();
-  const lb = <u64>H.lineBytes;
-  let x = va & ~(lb - 1);
-  const end = va + len;
-  let page: u64 = u64.MAX_VALUE;
-  let paPage: u64 = 0;
-  while (x < end) {
-    if ((x >> 12) != page) {
-      const pa = translate(x, false);
-      if (pa == BAD_PA) {
-        fail(faultKind, x);
-        finish();
-        return false;
-      }
-      page = x >> 12;
-      paPage = pa & ~(<u64>0xfff);
-      catchUp(H.cursor);
-    }
-    H.maintainLine(op, (paPage | (x & 0xfff)) >> H.lineShift, H.pocLevels);
-    x += lb;
-  }
-  finish();
-  return true;
 }
 
 /** A run of 32-bit writes to one device register with a value stepping by `step` (the loop of

@@ -2,6 +2,13 @@
 // this wasm instance, MMIO windows routed to device models, and everything else a bus error.
 // Each RAM region belongs to a memory controller with a latency and a bandwidth; the controller
 // is a single shared resource, so every master (CPU refills, DMA bursts, table walks) queues on it.
+//
+// Masters other than the CPU's caches reach RAM through ramPtr / ramWrite, which first let the
+// caches copy any line they hold deferred (cache.ts): what a master does to DRAM never changes
+// what a cache holds. The caches themselves use ramHost.
+
+import { deferredLines } from "./cache";
+import { materializeRange } from "./hierarchy";
 
 
 export const KIND_NONE: i32 = 0;
@@ -47,28 +54,28 @@ class MemController {
 
   /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. */
   take(from: i64, need: i64): i64 {
+    if (need <= 0) return from;
     let b = from >> BUCKET_SHIFT;
     let offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
-    let end = from;
-    while (need > 0) {
+    while (true) {
       const slot = <i32>(b & (BUCKETS - 1));
-      if (unchecked(this.epoch[slot]) != b) {
-        unchecked((this.epoch[slot] = b));
-        unchecked((this.used[slot] = 0));
-      }
-      const used = unchecked(this.used[slot]);
+      let used: i64 = 0;
+      if (unchecked(this.epoch[slot]) == b) used = unchecked(this.used[slot]);
+      else unchecked((this.epoch[slot] = b));
       const start = used > offset ? used : offset;
       const free = BUCKET_PS - start;
+      if (need <= free) {
+        unchecked((this.used[slot] = start + need));
+        return (b << BUCKET_SHIFT) + start + need;
+      }
       if (free > 0) {
-        const t = need < free ? need : free;
-        unchecked((this.used[slot] = start + t));
-        need -= t;
-        end = (b << BUCKET_SHIFT) + start + t;
+        unchecked((this.used[slot] = BUCKET_PS));
+        need -= free;
       }
       b++;
       offset = 0;
     }
-    return end;
+    return 0; // not reached
   }
 }
 
@@ -153,12 +160,23 @@ export function regionInstance(i: i32): i32 {
   return regions[i].instance;
 }
 
-/** Host pointer for [pa, pa+len) if the whole range lies in one RAM region, else 0 (bus error). */
+/** Host pointer for [pa, pa+len) if the whole range lies in one RAM region, else 0 (bus error).
+ *  For a master that may write there: cached copies are settled first. */
 export function ramPtr(pa: u64, len: u64): usize {
+  if (deferredLines != 0) materializeRange(pa, len);
+  return ramHost(pa, len);
+}
+
+/** ramPtr for the caches themselves (and for reads, which cannot disturb a cached copy). */
+@inline export function ramHost(pa: u64, len: u64): usize {
   if (pa >= hotBase && pa + len <= hotEnd) {
     lastController = hotController;
     return hotHost + <usize>(pa - hotBase);
   }
+  return ramHostSlow(pa, len);
+}
+
+function ramHostSlow(pa: u64, len: u64): usize {
   const i = findRegion(pa);
   if (i < 0) return 0;
   const r = regions[i];
@@ -189,6 +207,7 @@ export function ramRead(pa: u64, n: u32, dst: usize): bool {
 /** Copies into RAM at [pa, pa+n), across region boundaries. False (nothing written) if any byte
  *  is not RAM. */
 export function ramWrite(pa: u64, n: u32, src: usize): bool {
+  if (deferredLines != 0) materializeRange(pa, n);
   let done: u32 = 0;
   while (done < n) {
     const a = pa + done;

@@ -1,13 +1,21 @@
 // The CPU's data-side cache hierarchy: L1 and an optional L2, all with the same line size, over
-// the memory controllers of dram.ts. Writes allocate; dirty victims are written back to the level
-// below. `pocLevels` says how far maintenance by VA reaches: on Cortex-A53 the L2 is inside the
-// point of coherency (DC CIVAC cleans both levels), on Zynq the PL310 is an outer cache that the
-// kernel maintains separately, by physical address, through its own registers (pl310.ts).
+// the memory controllers of dram.ts. Write-back; writes allocate unless the memory type says
+// otherwise (cpu.ts picks the path per access from the descriptor's attributes). Dirty victims are
+// written back to the level below. The L2 does not include L1 (PL310 with the A9 is
+// non-inclusive; a victim leaving L1 allocates in L2). `pocLevels` says how far maintenance by VA
+// reaches: on Cortex-A53 the L2 is inside the point of coherency (DC CIVAC cleans both levels), on
+// Zynq the PL310 is an outer cache that the kernel maintains separately, by physical address,
+// through its own registers (pl310.ts).
+//
+// Fills from DRAM are deferred (cache.ts): whoever needs a line's bytes calls lineData, and
+// anything that changes DRAM beneath the caches first calls materializeRange (dram.ts does so
+// for the masters that use its ramPtr / ramWrite). Lines that enter L1 other than by a demand
+// fill are in line-policies.ts; what other masters see through the caches in snoop.ts.
 //
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
-import { Cache, INVALID, REPL_LRU } from "./cache";
-import { ramPtr, ramRead, ramWrite, memAccess, lastController } from "./dram";
+import { Cache, INVALID, REPL_LRU, copyLine, deferredLines } from "./cache";
+import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
 export const OP_CLEAN: i32 = 0;
@@ -19,10 +27,16 @@ export const LEVEL_L2: i32 = 2;
 
 export let l1: Cache = new Cache(1024, 1, 32, REPL_LRU);
 export let l2: Cache | null = null;
+/** The PL310's CTRL enable bit: a disabled L2 is bypassed (its lines stay, unseen). */
+export let l2Enabled: bool = true;
 export let lineShift: u32 = 5;
 export let lineBytes: u32 = 32;
 /** Cache levels reached by maintenance by VA (bitmask of LEVEL_*). */
 export let pocLevels: i32 = LEVEL_L1;
+/** Whether a table walk that misses every level allocates the line in L2 (walks are outer
+ *  write-back cacheable as Linux sets TCR/TTBR; which levels a walker fills is not documented
+ *  for either core, spec mmu-cache §5.2, so it is a profile parameter). */
+export let walkAllocatesL2: bool = true;
 
 export let cursor: i64 = 0;
 export let l1HitPs: i64 = 0;
@@ -30,10 +44,16 @@ export let l2HitPs: i64 = 0;
 export let maintPs: i64 = 0;
 /** Set when a fill or write-back touched a physical address that is not RAM. */
 export let busError: bool = false;
+/** Whether the last l1Line call missed or was the first use of a prefetched line: what makes a
+ *  next-line prefetcher fetch further ahead. */
+export let lastTrigger: bool = false;
+/** Descriptor reads by table walks, and how many of them were served by a cache. */
+export let walkReads: u64 = 0;
+export let descriptorCacheHits: u64 = 0;
 
-// Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity plus the
-// prefetcher keep a streaming copy from paying the full DRAM latency on every line).
-let bulk: bool = false;
+// Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
+// streaming copy from paying the full DRAM latency on every line).
+export let bulk: bool = false;
 let mlp: i32 = 1;
 const fillRing = new StaticArray<i64>(16);
 let fillIdx: i32 = 0;
@@ -43,8 +63,10 @@ export function configure(
   l1Size: u32, l1Ways: u32, line: u32, l1Repl: i32,
   l2Size: u32, l2Ways: u32, l2Repl: i32, poc: i32,
 ): void {
+  resetCaches(); // the old arrays' deferred lines leave the count
   l1 = new Cache(l1Size, l1Ways, line, l1Repl);
   l2 = l2Size > 0 ? new Cache(l2Size, l2Ways, line, l2Repl) : null;
+  l2Enabled = true;
   lineBytes = line;
   lineShift = <u32>ctz(line);
   pocLevels = poc;
@@ -55,6 +77,19 @@ export function configureCosts(l1Hit: i64, l2Hit: i64, maint: i64, outstanding: 
   l2HitPs = l2Hit;
   maintPs = maint;
   mlp = outstanding < 1 ? 1 : outstanding > 16 ? 16 : outstanding;
+}
+
+export function configureWalks(allocateL2: bool): void {
+  walkAllocatesL2 = allocateL2;
+}
+
+export function setL2Enabled(on: bool): void {
+  l2Enabled = on;
+}
+
+/** The L2 as the CPU sees it now (null without one, or while the PL310 is disabled). */
+@inline export function below(): Cache | null {
+  return l2Enabled ? l2 : null;
 }
 
 export function beginBulk(): void {
@@ -69,12 +104,63 @@ export function endBulk(): void {
   cursor = max64(cursor, fillLast);
 }
 
-/** Reads one line from DRAM, timed. Returns its host pointer, or 0 on a bus error. */
-function dramLineIn(line: u64): usize {
-  const p = ramPtr(line << lineShift, lineBytes);
-  if (p == 0) {
+// ---- deferred bytes ---------------------------------------------------------------------------
+
+/** Copies a deferred line's bytes in from DRAM. */
+export function materialize(c: Cache, e: i32): void {
+  copyLine(c.dataAt(e), ramHost(c.lineAt(e) << lineShift, lineBytes), lineBytes);
+  c.clearDeferred(e);
+}
+
+/** Host pointer to an L1 entry's bytes, for the CPU port that is about to use them. */
+@inline export function lineData(e: i32): usize {
+  const c1 = l1;
+  if (c1.isDeferred(e)) {
+    materialize(c1, e);
+    settleL2(c1.lineAt(e));
+  }
+  return c1.dataAt(e);
+}
+
+/** A line filled through L2 left a deferred copy there too: once the CPU uses the line, that copy
+ *  is made as well (the bytes are in the host's cache now), so that deferred lines do not stay
+ *  behind for the other masters' accesses to settle. */
+export function settleL2(line: u64): void {
+  const c2 = l2;
+  if (deferredLines == 0 || c2 == null) return;
+  const e = c2.find(line);
+  if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
+}
+
+function materializeLine(line: u64): void {
+  let e = l1.find(line);
+  if (e >= 0 && l1.isDeferred(e)) materialize(l1, e);
+  const c2 = l2;
+  if (c2 != null) {
+    e = c2.find(line);
+    if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
+  }
+}
+
+/** Called before DRAM bytes [pa, pa+len) change beneath the caches: cached copies keep the old
+ *  bytes, as they do on hardware. */
+export function materializeRange(pa: u64, len: u64): void {
+  if (deferredLines == 0 || len == 0) return;
+  let line = pa >> lineShift;
+  const last = (pa + len - 1) >> lineShift;
+  while (line <= last) {
+    materializeLine(line);
+    line++;
+  }
+}
+
+// ---- fills and write-backs --------------------------------------------------------------------
+
+/** Times the read of one line from DRAM. False on a bus error. */
+export function dramLineIn(line: u64): bool {
+  if (ramHost(line << lineShift, lineBytes) == 0) {
     busError = true;
-    return 0;
+    return false;
   }
   if (bulk) {
     const t = max64(cursor, unchecked(fillRing[fillIdx]));
@@ -86,25 +172,29 @@ function dramLineIn(line: u64): usize {
   } else {
     cursor = memAccess(lastController, cursor, lineBytes, false);
   }
-  return p;
+  return true;
 }
 
-/** Writes one line to DRAM. Posted: the CPU does not wait, but the controller is kept busy. */
-function dramLineOut(line: u64, src: usize): void {
-  const p = ramPtr(line << lineShift, lineBytes);
+/** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
+ *  kept busy. A deferred line's bytes are DRAM's already. */
+export function dramLineOut(c: Cache, e: i32, line: u64): void {
+  const p = ramHost(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
     return;
   }
-  memory.copy(p, src, lineBytes);
+  if (!c.isDeferred(e)) {
+    if (deferredLines != 0) materializeLine(line);
+    copyLine(p, c.dataAt(e), lineBytes);
+  }
   memAccess(lastController, cursor, lineBytes, true);
 }
 
-/** Writes a line leaving L1 into L2 (allocating there) or, without an L2, into DRAM. */
-function writeBelowL1(line: u64, src: usize): void {
-  const c2 = l2;
+/** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM. */
+export function writeBelowL1(e1: i32, line: u64): void {
+  const c2 = below();
   if (c2 == null) {
-    dramLineOut(line, src);
+    dramLineOut(l1, e1, line);
     return;
   }
   let e = c2.find(line);
@@ -116,43 +206,53 @@ function writeBelowL1(line: u64, src: usize): void {
     e = c2.victim(line);
     if (c2.victimDirty) {
       c2.writebacks++;
-      dramLineOut(c2.victimLine, c2.dataAt(e));
+      dramLineOut(c2, e, c2.victimLine);
     }
-    c2.install(e, line, false);
+    c2.install(e, line, true, false);
   }
-  memory.copy(c2.dataAt(e), src, lineBytes);
+  if (l1.isDeferred(e1)) c2.setDeferred(e);
+  else {
+    c2.clearDeferred(e);
+    copyLine(c2.dataAt(e), l1.dataAt(e1), lineBytes);
+  }
   c2.setDirty(e, true);
 }
 
-/** The data of `line` from below L1: an L2 line (filled on a miss) or DRAM. */
-function fetchBelowL1(line: u64): usize {
-  const c2 = l2;
-  if (c2 == null) return dramLineIn(line);
+/** Brings `line` into L1 entry e1 from L2 (filling L2 on a miss) or DRAM. False on a bus error. */
+export function fillL1(e1: i32, line: u64, write: bool): bool {
+  const c2 = below();
+  if (c2 == null) {
+    if (!dramLineIn(line)) return false;
+    l1.install(e1, line, write, true);
+    return true;
+  }
   let e = c2.find(line);
   if (e >= 0) {
     c2.hits++;
     c2.touch(e);
     cursor += l2HitPs;
-    return c2.dataAt(e);
+  } else {
+    c2.misses++;
+    e = c2.victim(line);
+    if (c2.victimDirty) {
+      c2.writebacks++;
+      dramLineOut(c2, e, c2.victimLine);
+    }
+    if (!dramLineIn(line)) {
+      c2.drop(e);
+      return false;
+    }
+    c2.install(e, line, false, true);
   }
-  c2.misses++;
-  e = c2.victim(line);
-  if (c2.victimDirty) {
-    c2.writebacks++;
-    dramLineOut(c2.victimLine, c2.dataAt(e));
-  }
-  const src = dramLineIn(line);
-  if (src == 0) {
-    c2.drop(e);
-    return 0;
-  }
-  memory.copy(c2.dataAt(e), src, lineBytes);
-  c2.install(e, line, false);
-  return c2.dataAt(e);
+  const deferred = c2.isDeferred(e);
+  l1.install(e1, line, write, deferred);
+  if (!deferred) copyLine(l1.dataAt(e1), c2.dataAt(e), lineBytes);
+  return true;
 }
 
 /** Makes `line` present in L1 (write-allocate) and returns its entry, or -1 on a bus error.
- *  This is the path of every cacheable CPU load and store. */
+ *  This is the path of every cacheable CPU load and store; the caller reaches the bytes through
+ *  lineData. */
 export function l1Line(line: u64, write: bool): i32 {
   const c1 = l1;
   let e = c1.find(line);
@@ -160,22 +260,30 @@ export function l1Line(line: u64, write: bool): i32 {
     c1.hits++;
     c1.touch(e);
     if (write) c1.setDirty(e, true);
+    const ready = c1.readyAt(e);
+    if (ready != 0) {
+      // The first use of a prefetched line, whose data may still be on its way. A bulk access
+      // overlaps it with its other fills, as it does a miss, and waits for all of them at the end.
+      c1.setReady(e, 0);
+      if (bulk) {
+        if (ready > fillLast) fillLast = ready;
+      } else if (ready > cursor) cursor = ready;
+      lastTrigger = true;
+    } else lastTrigger = false;
     cursor += l1HitPs;
     return e;
   }
   c1.misses++;
+  lastTrigger = true;
   e = c1.victim(line);
   if (c1.victimDirty) {
     c1.writebacks++;
-    writeBelowL1(c1.victimLine, c1.dataAt(e));
+    writeBelowL1(e, c1.victimLine);
   }
-  const src = fetchBelowL1(line);
-  if (src == 0) {
+  if (!fillL1(e, line, write)) {
     c1.drop(e);
     return -1;
   }
-  memory.copy(c1.dataAt(e), src, lineBytes);
-  c1.install(e, line, write);
   cursor += l1HitPs;
   return e;
 }
@@ -189,7 +297,7 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
     if (e >= 0) {
       if (op != OP_INV && c1.isDirty(e)) {
         c1.writebacks++;
-        writeBelowL1(line, c1.dataAt(e));
+        writeBelowL1(e, line);
         c1.setDirty(e, false);
       }
       if (op != OP_CLEAN) c1.drop(e);
@@ -201,95 +309,12 @@ export function maintainLine(op: i32, line: u64, levels: i32): void {
     if (e >= 0) {
       if (op != OP_INV && c2.isDirty(e)) {
         c2.writebacks++;
-        dramLineOut(line, c2.dataAt(e));
+        dramLineOut(c2, e, line);
         c2.setDirty(e, false);
       }
       if (op != OP_CLEAN) c2.drop(e);
     }
   }
-}
-
-// ---- Coherent masters (a snooping DMA port, the table walker) -------------------------------
-
-/** Copies [pa, pa+len) as a coherent master sees it: the newest copy of each line, whether in
- *  L1, L2 or DRAM. Does not change cache state. Returns false on a bus error. */
-export function snoopRead(pa: u64, len: u32, dst: usize): bool {
-  let done: u32 = 0;
-  while (done < len) {
-    const a = pa + done;
-    const line = a >> lineShift;
-    const off = <u32>(a & (lineBytes - 1));
-    const n = min<u32>(lineBytes - off, len - done);
-    let src: usize = 0;
-    let e = l1.find(line);
-    if (e >= 0) src = l1.dataAt(e) + off;
-    else {
-      const c2 = l2;
-      if (c2 != null) {
-        e = c2.find(line);
-        if (e >= 0) src = c2.dataAt(e) + off;
-      }
-    }
-    if (src == 0) {
-      if (!ramRead(a, n, dst + done)) return false;
-    } else memory.copy(dst + done, src, n);
-    done += n;
-  }
-  return true;
-}
-
-/** Writes [pa, pa+len) as a coherent master: DRAM and every cached copy are updated, so no
- *  cache holds stale data and no dirty neighbour bytes are lost. */
-export function snoopWrite(pa: u64, len: u32, src: usize): bool {
-  if (!ramWrite(pa, len, src)) return false;
-  let done: u32 = 0;
-  while (done < len) {
-    const a = pa + done;
-    const line = a >> lineShift;
-    const off = <u32>(a & (lineBytes - 1));
-    const n = min<u32>(lineBytes - off, len - done);
-    let e = l1.find(line);
-    if (e >= 0) memory.copy(l1.dataAt(e) + off, src + done, n);
-    const c2 = l2;
-    if (c2 != null) {
-      e = c2.find(line);
-      if (e >= 0) memory.copy(c2.dataAt(e) + off, src + done, n);
-    }
-    done += n;
-  }
-  return true;
-}
-
-/** A 64-bit read by the table walker: walks are cacheable and coherent with the data caches
- *  (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is seen. */
-export function walkerRead64(pa: u64): u64 {
-  const line = pa >> lineShift;
-  const off = <usize>(pa & (lineBytes - 1));
-  let e = l1.find(line);
-  if (e >= 0) {
-    cursor += l1HitPs;
-    return load<u64>(l1.dataAt(e) + off);
-  }
-  const c2 = l2;
-  if (c2 != null) {
-    e = c2.find(line);
-    if (e >= 0) {
-      cursor += l2HitPs;
-      return load<u64>(c2.dataAt(e) + off);
-    }
-  }
-  const p = ramPtr(pa, 8);
-  if (p == 0) {
-    busError = true;
-    return 0;
-  }
-  cursor = memAccess(lastController, cursor, 8, false);
-  return load<u64>(p);
-}
-
-export function walkerRead32(pa: u64): u32 {
-  const v = walkerRead64(pa & ~7);
-  return <u32>(v >> ((pa & 4) << 3));
 }
 
 /** Backdoor: 0 = not cached, 1 = clean, 2 = dirty, +4 if the line's data differs from DRAM. */
@@ -300,8 +325,8 @@ export function lineState(level: i32, pa: u64): i32 {
   const e = c.find(line);
   if (e < 0) return 0;
   let s = c.isDirty(e) ? 2 : 1;
-  const p = ramPtr(line << lineShift, lineBytes);
-  if (p != 0 && memory.compare(p, c.dataAt(e), lineBytes) != 0) s |= 4;
+  const p = ramHost(line << lineShift, lineBytes);
+  if (p != 0 && !c.isDeferred(e) && memory.compare(p, c.dataAt(e), lineBytes) != 0) s |= 4;
   return s;
 }
 
@@ -312,3 +337,5 @@ export function resetCaches(): void {
 }
 
 export { INVALID };
+// The PL330's datapath reaches the coherent port here.
+export { snoopRead, snoopWrite } from "./snoop";

@@ -8,7 +8,13 @@ import * as dram from "./dram";
 import * as irq from "./irq";
 import * as H from "./hierarchy";
 import * as mmu from "./mmu";
+import * as W from "./walk";
+import * as V8 from "./walk-v8";
 import * as cpu from "./cpu";
+import * as dc from "./dc-ops";
+import * as prefetch from "./prefetch";
+import * as inspect from "./inspect";
+import * as kernels from "./bench-kernels";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
 import { pl330s, pl310s } from "./devices";
@@ -35,6 +41,28 @@ export function configureCacheCosts(l1HitPs: f64, l2HitPs: f64, maintPs: f64, ou
 }
 export function configureTlb(sets: u32, ways: u32, missPs: f64): void {
   mmu.configureTlb(sets, ways, <i64>missPs);
+}
+/** The walk cache of non-final VMSAv8 descriptors (0 entries: none). */
+export function configureWalkCache(entries: u32, ways: u32): void {
+  V8.configureWalkCache(entries, ways);
+}
+/** Whether table walks that miss every cache level allocate the line in L2. */
+export function configureWalks(allocateL2: bool): void {
+  H.configureWalks(allocateL2);
+}
+/** The CPU's prefetcher: next-line on demand misses, and one speculative touch every `every`
+ *  line accesses within ±`window` lines of a recent one (0 turns each off). */
+export function configurePrefetch(nextLine: bool, every: u32, window: u32): void {
+  prefetch.configure(nextLine, every, window);
+}
+/** Every cache line invalid and the cache and prefetch counters zeroed (a cold start). */
+export function resetCaches(): void {
+  H.resetCaches();
+  prefetch.reset();
+}
+/** DC ZVA block size in bytes (DCZID_EL0), 0 for a core without it. */
+export function configureZva(bytes: u32): void {
+  dc.configureZva(bytes);
 }
 export function configureCpu(cyclePs: f64, mmioPs: f64, ncIssuePs: f64, ncReadBytes: u32, ncWriteBytes: u32, writeSlots: i32): void {
   cpu.configure(<i64>cyclePs, <i64>mmioPs, <i64>ncIssuePs, ncReadBytes, ncWriteBytes, writeSlots);
@@ -158,7 +186,11 @@ export function scratch(len: u32): usize {
 
 /** op: 0 clean, 1 invalidate, 2 clean+invalidate; every line [va, va+len) touches. */
 export function dcacheRange(op: i32, va: f64, len: f64): bool {
-  return cpu.dcacheRange(op, addr(va), <u64>len);
+  return dc.dcacheRange(op, addr(va), <u64>len);
+}
+/** DC ZVA of the block holding va. */
+export function dcZva(va: f64): bool {
+  return dc.dcZva(addr(va));
 }
 
 // ---- MMU ---------------------------------------------------------------------------------------
@@ -190,25 +222,53 @@ export function tlbiVa(va: f64): void {
 export function tlbiAsid(a: u32): void {
   mmu.tlbiAsid(a);
 }
+export function tlbiVaAsid(va: f64, a: u32): void {
+  mmu.tlbiVaAsid(addr(va), a);
+}
 /** Translation as an AT instruction would do it (through the TLB): PA, or -1 on a fault. */
 export function mmuTranslate(va: f64, write: bool): f64 {
+  cpu.begin();
   const pa = mmu.translate(addr(va), write);
+  cpu.finish();
   return pa == mmu.BAD_PA ? -1 : <f64>pa;
 }
-/** A table walk that bypasses the TLB (for ptdump): PA, or -1 on a fault. */
+/** A debugger's table walk (ptdump): bypasses the TLB, costs no time, changes no cache state
+ *  and makes no permission checks. PA, or -1 on a fault; the mmuLast* functions describe the
+ *  leaf. */
 export function mmuWalk(va: f64): f64 {
-  H.cursor = time.now;
+  W.setQuiet(true);
   const pa = mmu.walk(addr(va));
-  return pa == mmu.BAD_PA ? -1 : <f64>pa;
+  W.setQuiet(false);
+  if (pa == mmu.BAD_PA) return -1;
+  mmu.lastAttr = W.attr;
+  return <f64>pa;
 }
 export function mmuLastAttr(): u32 {
   return mmu.lastAttr;
 }
+/** log2 of the size of the last walk's mapping (12, 16, 20, 21, 24, 30). */
+export function mmuLastSizeLog2(): u32 {
+  return W.sizeLog2;
+}
+/** The last walk's MAIR attribute byte (v8) or TEX remap index (v7). */
+export function mmuLastMemAttr(): u32 {
+  return W.memAttr;
+}
+/** The last walk's leaf descriptor, low and high words. */
+export function mmuLastDescriptorLo(): u32 {
+  return <u32>W.descriptor;
+}
+export function mmuLastDescriptorHi(): u32 {
+  return <u32>(W.descriptor >> 32);
+}
 export function mmuFaultKind(): i32 {
-  return mmu.faultKind;
+  return W.faultKind;
 }
 export function mmuFaultLevel(): i32 {
-  return mmu.faultLevel;
+  return W.faultLevel;
+}
+export function mmuFaultAddress(): f64 {
+  return <f64>(<i64>W.faultVa);
 }
 
 // ---- backdoor: untimed, beneath the caches; for loaders, tests and reports only ---------------
@@ -222,6 +282,11 @@ export function physWrite(pa: f64, len: u32, src: usize): bool {
 /** 0 not cached, 1 clean, 2 dirty; +4 when the cached data differs from DRAM. */
 export function cacheLineState(level: i32, pa: f64): i32 {
   return H.lineState(level, addr(pa));
+}
+/** One byte per line of [va, va+len) into dst: L1 state in bits [2:0], L2 in [5:3], bit 6 when
+ *  the line has no translation or is not RAM. Untimed. Returns the number of lines. */
+export function cacheLines(va: f64, len: f64, dst: usize): u32 {
+  return inspect.cacheLines(addr(va), <u64>len, dst);
 }
 
 // Statistics, by id.
@@ -242,6 +307,13 @@ export const STAT_CPU_BULK_BYTES = 13;
 export const STAT_DRAM_READ = 14;
 export const STAT_DRAM_WRITTEN = 15;
 export const STAT_DRAM_REQUESTS = 16;
+export const STAT_PREFETCH_NEXT_LINE = 17;
+export const STAT_PREFETCH_SPECULATIVE = 18;
+export const STAT_WALK_READS = 19;
+export const STAT_DESCRIPTOR_CACHE_HITS = 20;
+export const STAT_SRAM_READ = 21;
+export const STAT_SRAM_WRITTEN = 22;
+export const STAT_WALK_CACHE_HITS = 23;
 
 export function stat(id: i32): f64 {
   const c2 = H.l2;
@@ -263,6 +335,16 @@ export function stat(id: i32): f64 {
     case STAT_DRAM_READ: return <f64>dram.controllerBytesRead(0);
     case STAT_DRAM_WRITTEN: return <f64>dram.controllerBytesWritten(0);
     case STAT_DRAM_REQUESTS: return <f64>dram.controllerRequests(0);
+    case STAT_PREFETCH_NEXT_LINE: return <f64>prefetch.nextLineFills;
+    case STAT_PREFETCH_SPECULATIVE: return <f64>prefetch.speculativeFills;
+    case STAT_WALK_READS: return <f64>H.walkReads;
+    case STAT_DESCRIPTOR_CACHE_HITS: return <f64>H.descriptorCacheHits;
+    case STAT_SRAM_READ: return <f64>dram.controllerBytesRead(1);
+    case STAT_SRAM_WRITTEN: return <f64>dram.controllerBytesWritten(1);
+    case STAT_WALK_CACHE_HITS: {
+      const wc = V8.walkCache;
+      return wc != null ? <f64>wc.hits : 0;
+    }
   }
   return 0;
 }
@@ -299,4 +381,27 @@ export function pl330Stat(inst: i32, id: i32): f64 {
 
 export function pl310LineOps(inst: i32): f64 {
   return <f64>pl310s[inst].lineOps;
+}
+
+// ---- benchmark kernels (bench/cache.ts, bench/mmu.ts) -----------------------------------------
+
+export function benchCacheTraceGenerate(n: u32): void {
+  kernels.cacheTraceGenerate(n);
+}
+export function benchCacheTraceReplay(from: u32, count: u32): void {
+  kernels.cacheTraceReplay(from, count);
+}
+export function benchPtwBuildTables(): f64 {
+  return kernels.ptwBuildTables();
+}
+export function benchPtwStreamsGenerate(n: u32): void {
+  kernels.ptwStreamsGenerate(n);
+}
+export function benchPtwTranslateReplay(stream: i32, from: u32, count: u32): void {
+  kernels.ptwTranslateReplay(stream, from, count);
+}
+/** ptw.c's check values: 0 the low-word hash, 1 the high-word sum, 2 the faults; -1 resets. */
+export function benchPtwCheck(which: i32): f64 {
+  if (which < 0) kernels.ptwCheckReset();
+  return which == 0 ? <f64>kernels.checkLo : which == 1 ? <f64>kernels.checkHi : which == 2 ? <f64>kernels.checkFaults : 0;
 }

@@ -1,17 +1,18 @@
 // A set-associative TLB of 4 KB-granular entries (larger blocks are entered per 4 KB page, as the
 // Cortex-A53 stores 1 GB blocks in pieces), round-robin replacement within a set, ASID tags for
-// non-global entries.
+// non-global entries. Only successful walks are entered (invalid descriptors are never cached).
+
+import { ATTR_NG } from "./walk";
 
 const NO_VPN: u64 = u64.MAX_VALUE;
-
-export const TLB_NG: u32 = 1 << 8;
 
 export class Tlb {
   sets: u32;
   ways: u32;
   vpn: usize; // u64 per entry
   pfn: usize; // u64 per entry: physical page number
-  attr: usize; // u32 per entry: memory type | permissions | TLB_NG | asid << 16
+  attr: usize; // u32 per entry: walk.ts attribute word
+  asid: usize; // u16 per entry (meaningful for ATTR_NG entries)
   rr: usize; // u8 per set
   hits: u64 = 0;
   misses: u64 = 0;
@@ -23,6 +24,7 @@ export class Tlb {
     this.vpn = heap.alloc(n * 8);
     this.pfn = heap.alloc(n * 8);
     this.attr = heap.alloc(n * 4);
+    this.asid = heap.alloc(n * 2);
     this.rr = heap.alloc(<usize>this.sets);
     this.flushAll();
   }
@@ -40,8 +42,8 @@ export class Tlb {
     for (let w: u32 = 0; w < ways; w++) {
       const e = base + w;
       if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) {
-        const a = load<u32>(this.attr + (<usize>e << 2));
-        if ((a & TLB_NG) == 0 || (a >>> 16) == asid) return <i32>e;
+        if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
+        if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
       }
     }
     return -1;
@@ -55,22 +57,28 @@ export class Tlb {
     return load<u32>(this.attr + (<usize>e << 2));
   }
 
-  insert(vpn: u64, pfn: u64, attr: u32): void {
+  insert(vpn: u64, pfn: u64, attr: u32, asid: u32): void {
     const set = <u32>vpn & (this.sets - 1);
     const v = <u32>load<u8>(this.rr + <usize>set);
     const e = set * this.ways + v;
     store<u64>(this.vpn + (<usize>e << 3), vpn);
     store<u64>(this.pfn + (<usize>e << 3), pfn);
     store<u32>(this.attr + (<usize>e << 2), attr);
-    store<u8>(this.rr + <usize>set, <u8>((v + 1) % this.ways));
+    store<u16>(this.asid + (<usize>e << 1), <u16>asid);
+    store<u8>(this.rr + <usize>set, <u8>(v + 1 == this.ways ? 0 : v + 1));
   }
 
-  /** TLBI by VA, all ASIDs (VAAE1 / TLBIMVAA). */
-  flushVa(vpn: u64): void {
+  /** TLBI by VA: the page's entries for every ASID (asid < 0), or the global ones and those of
+   *  one ASID. */
+  flushVa(vpn: u64, asid: i32): void {
     const base = (<u32>vpn & (this.sets - 1)) * this.ways;
     for (let w: u32 = 0; w < this.ways; w++) {
       const e = base + w;
-      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+      if (load<u64>(this.vpn + (<usize>e << 3)) != vpn) continue;
+      const global = (load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0;
+      if (asid < 0 || global || <i32>load<u16>(this.asid + (<usize>e << 1)) == asid) {
+        store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+      }
     }
   }
 
@@ -78,8 +86,18 @@ export class Tlb {
   flushAsid(asid: u32): void {
     const n = this.sets * this.ways;
     for (let e: u32 = 0; e < n; e++) {
+      if (load<u64>(this.vpn + (<usize>e << 3)) == NO_VPN) continue;
       const a = load<u32>(this.attr + (<usize>e << 2));
-      if ((a & TLB_NG) != 0 && (a >>> 16) == asid) store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+      if ((a & ATTR_NG) != 0 && <u32>load<u16>(this.asid + (<usize>e << 1)) == asid) {
+        store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
+      }
     }
+  }
+
+  validEntries(): u32 {
+    const n = this.sets * this.ways;
+    let c: u32 = 0;
+    for (let e: u32 = 0; e < n; e++) if (load<u64>(this.vpn + (<usize>e << 3)) != NO_VPN) c++;
+    return c;
   }
 }

@@ -5,6 +5,8 @@ import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
 import { cpuBenchmarks } from "./cpu.js";
 import { dmaBenchmarks } from "./dma.js";
+import { cacheBenchmarks } from "./cache.js";
+import { mmuBenchmarks } from "./mmu.js";
 
 export type MetricValue = number | string;
 
@@ -31,7 +33,10 @@ export interface BenchOptions {
 }
 
 export async function allTasks(): Promise<BenchTask[]> {
-  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...(await dmaBenchmarks())];
+  return [
+    ...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...(await dmaBenchmarks()),
+    ...(await cacheBenchmarks()), ...(await mmuBenchmarks()),
+  ];
 }
 
 export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {

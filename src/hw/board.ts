@@ -91,12 +91,18 @@ function wireDmacIrqs(x: SiliconExports, tree: DeviceTree, d: DmacInstance): voi
   for (let e = 0; e < d.preset.events; e++) x.wirePl330Irq(d.index, e, irqs[e % irqs.length].line);
 }
 
-export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
+
+/** The CPU side of the silicon from a profile: memory controllers' timing, caches, TLB, table
+ *  walker, prefetcher, CPU port costs. Everything but RAM and devices. */
+export function configureMemorySystem(x: SiliconExports, profile: MachineProfile): void {
   const cpuPs = 1e6 / profile.cpu.clockMHz;
-  const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
   x.configureMemController(DRAM_CONTROLLER, profile.dram.latencyNs * 1000, psPerKiB(profile.dram.bandwidthMBps));
   x.configureMemController(SRAM_CONTROLLER, profile.sram.latencyNs * 1000, psPerKiB(profile.sram.bandwidthMBps));
   const l2 = profile.l2;
+  if (l2 && l2.lineBytes !== profile.l1d.lineBytes) {
+    throw new BoardError(`profile ${profile.name}: L1 and L2 line sizes differ (${profile.l1d.lineBytes} / ${l2.lineBytes}); the model needs one line size`);
+  }
   x.configureCaches(
     profile.l1d.sizeBytes, profile.l1d.ways, profile.l1d.lineBytes, profile.l1d.replacement === "lru" ? 0 : 1,
     l2?.sizeBytes ?? 0, l2?.ways ?? 0, l2?.replacement === "lru" ? 0 : 1,
@@ -106,9 +112,19 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     Math.round(profile.cpu.l1HitCycles * cpuPs), Math.round(profile.cpu.l2HitCycles * cpuPs),
     Math.round(profile.cpu.maintCycles * cpuPs), profile.cpu.outstandingMisses,
   );
-  x.configureTlb(Math.max(1, profile.tlb.entries / profile.tlb.ways), profile.tlb.ways, Math.round(profile.cpu.tlbMissCycles * cpuPs));
+  const tlbSets = profile.tlb.entries > 0 ? Math.max(1, profile.tlb.entries / profile.tlb.ways) : 0;
+  x.configureTlb(tlbSets, profile.tlb.ways, Math.round(profile.cpu.tlbMissCycles * cpuPs));
+  x.configureWalks(profile.walk.allocateInL2 ? 1 : 0);
+  x.configureWalkCache(profile.walk.cacheEntries, profile.walk.cacheWays);
+  const pf = profile.cpu.prefetch;
+  x.configurePrefetch(pf.nextLine ? 1 : 0, pf.speculativeEvery, pf.speculativeWindow);
+  x.configureZva(profile.cpu.zvaBytes);
   x.configureCpu(Math.round(cpuPs), profile.cpu.mmioNs * 1000, Math.round(profile.cpu.ncIssueCycles * cpuPs),
     profile.cpu.ncReadBytes, profile.cpu.ncWriteBytes, profile.cpu.writeBufferSlots);
+}
+
+export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+  configureMemorySystem(x, profile);
 
   const ram = dramBanks(tree, profile, opts);
   for (const bank of ram) {
@@ -127,7 +143,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   let outerCache: Resource | undefined;
-  if (l2?.outer) {
+  if (profile.l2?.outer) {
     const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
     const r = node ? ofAddressResources(node)[0] : undefined;
     if (r) {

@@ -22,6 +22,11 @@ export interface SiliconExports {
   wirePl330Irq(inst: number, event: number, line: number): void;
   wirePl330Abort(inst: number, line: number): void;
   addPl310(base: number, size: number): number;
+  configureWalks(allocateL2: number): void;
+  configureWalkCache(entries: number, ways: number): void;
+  configurePrefetch(nextLine: number, every: number, window: number): void;
+  configureZva(bytes: number): void;
+  resetCaches(): void;
 
   // time
   now(): number;
@@ -51,6 +56,7 @@ export interface SiliconExports {
 
   // cache maintenance
   dcacheRange(op: number, va: number, len: number): number;
+  dcZva(va: number): number;
 
   // MMU
   mmuSetFormat(format: number, vaBits: number): void;
@@ -62,34 +68,53 @@ export interface SiliconExports {
   tlbiAll(): void;
   tlbiVa(va: number): void;
   tlbiAsid(a: number): void;
+  tlbiVaAsid(va: number, a: number): void;
   mmuTranslate(va: number, write: number): number;
   mmuWalk(va: number): number;
   mmuLastAttr(): number;
+  mmuLastSizeLog2(): number;
+  mmuLastMemAttr(): number;
+  mmuLastDescriptorLo(): number;
+  mmuLastDescriptorHi(): number;
   mmuFaultKind(): number;
   mmuFaultLevel(): number;
+  mmuFaultAddress(): number;
 
   // backdoor
   physRead(pa: number, len: number, dst: number): number;
   physWrite(pa: number, len: number, src: number): number;
   cacheLineState(level: number, pa: number): number;
+  cacheLines(va: number, len: number, dst: number): number;
   stat(id: number): number;
   pl330Stat(inst: number, id: number): number;
   pl310LineOps(inst: number): number;
+
+  // benchmark kernels (bench/cache.ts, bench/mmu.ts)
+  benchCacheTraceGenerate(n: number): void;
+  benchCacheTraceReplay(from: number, count: number): void;
+  benchPtwBuildTables(): number;
+  benchPtwStreamsGenerate(n: number): void;
+  benchPtwTranslateReplay(stream: number, from: number, count: number): void;
+  benchPtwCheck(which: number): number;
 }
 
 /** Names the module must export (checked by test/hw/exports.test.ts). */
 export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
   "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
+  "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
   "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuMmioWriteSeries", "scratch",
-  "dcacheRange",
+  "dcacheRange", "dcZva",
   "mmuSetFormat", "mmuSetTtbr", "mmuSetMair", "mmuSetTexRemap", "mmuSetDacr", "mmuSetAsid",
-  "tlbiAll", "tlbiVa", "tlbiAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr", "mmuFaultKind",
-  "mmuFaultLevel",
-  "physRead", "physWrite", "cacheLineState", "stat", "pl330Stat", "pl310LineOps",
+  "tlbiAll", "tlbiVa", "tlbiAsid", "tlbiVaAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr",
+  "mmuLastSizeLog2", "mmuLastMemAttr", "mmuLastDescriptorLo", "mmuLastDescriptorHi",
+  "mmuFaultKind", "mmuFaultLevel", "mmuFaultAddress",
+  "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl310LineOps",
+  "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
+  "benchPtwTranslateReplay", "benchPtwCheck",
 ];
 
 // Statistic ids (assembly/index.ts STAT_*).
@@ -99,6 +124,8 @@ export const STAT = {
   tlbHits: 8, tlbMisses: 9, walks: 10,
   cpuLoads: 11, cpuStores: 12, cpuBulkBytes: 13,
   dramRead: 14, dramWritten: 15, dramRequests: 16,
+  prefetchNextLine: 17, prefetchSpeculative: 18, walkReads: 19, descriptorCacheHits: 20,
+  sramRead: 21, sramWritten: 22, walkCacheHits: 23,
 } as const;
 
 export const PL330_STAT = {

@@ -4,12 +4,16 @@
 // loaders, tests and reports: untimed physical access and statistics; kernel paths never use it.
 
 import type { SiliconExports } from "./exports.js";
-import { STAT, PL330_STAT } from "./exports.js";
-import type { MachineProfile } from "./profile.js";
+import type { MachineProfile, PrefetchSpec } from "./profile.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "./address.js";
+import { Backdoor } from "./backdoor.js";
+
+export { MEMTYPE_NAMES, ATTR, decodeAttr, type MemType, type PageAttributes } from "./page-attributes.js";
+export type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.js";
+export { Backdoor, type CacheStats, type MachineStats, type DmacStats } from "./backdoor.js";
 
 export const FAULT_NAMES = ["none", "translation fault", "access flag fault", "permission fault",
-  "external abort", "domain fault", "alignment fault"] as const;
+  "external abort", "domain fault", "alignment fault", "undefined instruction"] as const;
 
 /** A CPU data abort the kernel did not expect: what Linux would print as an oops. */
 export class CpuFault extends Error {
@@ -36,8 +40,29 @@ export const MMU_OFF = 0;
 export const MMU_V8_4K = 1;
 export const MMU_V7_SHORT = 2;
 
-/** Memory types of a translation (mmuLastAttr bits [1:0]). */
-export const MEMTYPE_NAMES = ["Normal WB", "Normal NC", "Device", "Normal WT"] as const;
+/** A translation that faulted; the address is lastFaultAddress(). */
+export interface MmuFault {
+  /** FAULT_NAMES index. */
+  fault: number;
+  /** Table level where the walk stopped (the leaf's level for permission faults). */
+  level: number;
+}
+
+export interface Translation {
+  pa: PhysAddr;
+  attr: number;
+}
+
+/** A walk's leaf: the translation plus what a page-table dump shows. */
+export interface WalkResult extends Translation {
+  /** Bytes the leaf maps (4 KB, 64 KB, 1 MB, 2 MB, 16 MB, 1 GB). */
+  size: number;
+  /** The MAIR attribute byte (v8) or the TEX remap index TEX[0]:C:B (v7). */
+  memAttr: number;
+  /** The leaf descriptor as stored. */
+  descriptor: bigint;
+}
+
 
 export class Machine {
   readonly cpu: CpuPort;
@@ -50,7 +75,7 @@ export class Machine {
   ) {
     this.cpu = new CpuPort(x, profile);
     this.mmu = new MmuRegs(x);
-    this.backdoor = new Backdoor(x);
+    this.backdoor = new Backdoor(x, profile.l1d.lineBytes);
   }
 
   /** Simulated time in picoseconds. */
@@ -77,6 +102,12 @@ export class Machine {
   /** The interrupt controller's highest-priority (lowest-numbered) pending line, or -1. */
   pendingIrq(): number {
     return this.x.irqFirstPending();
+  }
+
+  /** The CPU's speculative fills (an implementation-defined control register, as ACTLR /
+   *  CPUACTLR_EL1 on the real cores). The profile sets the reset value. */
+  setPrefetch(p: PrefetchSpec): void {
+    this.x.configurePrefetch(p.nextLine ? 1 : 0, p.speculativeEvery, p.speculativeWindow);
   }
 }
 
@@ -157,6 +188,17 @@ export class CpuPort {
     if (!this.x.dcacheRange(op, va, len)) this.check();
   }
 
+  /** DC ZVA: zeroes the DCZID-sized block holding va (arm64 only; an undefined instruction on
+   *  ARMv7). */
+  zva(va: VirtAddr): void {
+    if (!this.x.dcZva(va)) this.check();
+  }
+
+  /** Bytes one DC ZVA zeroes (0 when the core has no DC ZVA). */
+  get zvaBytes(): number {
+    return this.profile.cpu.zvaBytes;
+  }
+
   /** `count` writes of first, first+step, … to one 32-bit device register. */
   writeSeries(va: VirtAddr, first: number, step: number, count: number): void {
     if (count <= 0) return;
@@ -205,91 +247,43 @@ export class MmuRegs {
   tlbiVa(va: VirtAddr): void {
     this.x.tlbiVa(va);
   }
-  /** AT-style translation through the TLB: { pa, attr } or { fault, level }. */
-  translate(va: VirtAddr, write = false): { pa: PhysAddr; attr: number } | { fault: number; level: number } {
+  /** TLBI VAE1 / TLBIMVA: one page, global entries and those of `asid`. */
+  tlbiVaAsid(va: VirtAddr, asid: number): void {
+    this.x.tlbiVaAsid(va, asid);
+  }
+  /** TLBI ASIDE1 / TLBIASID: every non-global entry of `asid`. */
+  tlbiAsid(asid: number): void {
+    this.x.tlbiAsid(asid);
+  }
+
+  private fault(): MmuFault {
+    return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
+  }
+
+  /** The address of the last translation or walk that faulted (what FAR_EL1 / DFAR would hold). */
+  lastFaultAddress(): VirtAddr {
+    return this.x.mmuFaultAddress();
+  }
+
+  /** AT-style translation through the TLB, with the permission checks of a load (or a store).
+   *  `attr` is bits [3:0] of the attribute word: memory type, ATTR.RO, ATTR.USER (walk() gives
+   *  the whole word). */
+  translate(va: VirtAddr, write = false): Translation | MmuFault {
     const pa = this.x.mmuTranslate(va, write ? 1 : 0);
-    if (pa < 0) return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
-    return { pa, attr: this.x.mmuLastAttr() };
+    if (pa < 0) return this.fault();
+    return { pa, attr: this.x.mmuLastAttr() & 0xf };
   }
-  /** A walk that bypasses the TLB (ptdump). */
-  walk(va: VirtAddr): { pa: PhysAddr; attr: number } | { fault: number; level: number } {
+
+  /** A debugger's walk (ptdump): no TLB, no time, no permission checks, no cache changes. */
+  walk(va: VirtAddr): WalkResult | MmuFault {
     const pa = this.x.mmuWalk(va);
-    if (pa < 0) return { fault: this.x.mmuFaultKind(), level: this.x.mmuFaultLevel() };
-    return { pa, attr: this.x.mmuLastAttr() };
-  }
-}
-
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  writebacks: number;
-  evictions: number;
-}
-
-export interface MachineStats {
-  l1: CacheStats;
-  l2: CacheStats;
-  tlb: { hits: number; misses: number; walks: number };
-  cpu: { loads: number; stores: number; bulkBytes: number };
-  dram: { bytesRead: number; bytesWritten: number; requests: number };
-}
-
-export interface DmacStats {
-  instructions: number;
-  bytesRead: number;
-  bytesWritten: number;
-  readBursts: number;
-  writeBursts: number;
-  icacheMisses: number;
-  mfifoPeakBytes: number;
-  readBusyPs: number;
-  writeBusyPs: number;
-}
-
-/** Untimed physical access and counters, beneath the caches. */
-export class Backdoor {
-  constructor(private readonly x: SiliconExports) {}
-
-  read(pa: PhysAddr, len: number): Uint8Array {
-    const p = this.x.scratch(len);
-    if (!this.x.physRead(pa, len, p)) throw new RangeError(`backdoor read of ${len} bytes at PA 0x${pa.toString(16)}: not RAM`);
-    return new Uint8Array(this.x.memory.buffer, p, len).slice();
-  }
-
-  write(pa: PhysAddr, bytes: Uint8Array): void {
-    const p = this.x.scratch(bytes.length);
-    new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
-    if (!this.x.physWrite(pa, bytes.length, p)) throw new RangeError(`backdoor write of ${bytes.length} bytes at PA 0x${pa.toString(16)}: not RAM`);
-  }
-
-  /** 0 not cached, 1 clean, 2 dirty; +4 when the cached data differs from DRAM. */
-  lineState(level: 1 | 2, pa: PhysAddr): number {
-    return this.x.cacheLineState(level, pa);
-  }
-
-  stats(): MachineStats {
-    const s = (id: number) => this.x.stat(id);
+    if (pa < 0) return this.fault();
     return {
-      l1: { hits: s(STAT.l1Hits), misses: s(STAT.l1Misses), writebacks: s(STAT.l1Writebacks), evictions: s(STAT.l1Evictions) },
-      l2: { hits: s(STAT.l2Hits), misses: s(STAT.l2Misses), writebacks: s(STAT.l2Writebacks), evictions: s(STAT.l2Evictions) },
-      tlb: { hits: s(STAT.tlbHits), misses: s(STAT.tlbMisses), walks: s(STAT.walks) },
-      cpu: { loads: s(STAT.cpuLoads), stores: s(STAT.cpuStores), bulkBytes: s(STAT.cpuBulkBytes) },
-      dram: { bytesRead: s(STAT.dramRead), bytesWritten: s(STAT.dramWritten), requests: s(STAT.dramRequests) },
-    };
-  }
-
-  dmacStats(inst: number): DmacStats {
-    const s = (id: number) => this.x.pl330Stat(inst, id);
-    return {
-      instructions: s(PL330_STAT.instructions),
-      bytesRead: s(PL330_STAT.bytesRead),
-      bytesWritten: s(PL330_STAT.bytesWritten),
-      readBursts: s(PL330_STAT.readBursts),
-      writeBursts: s(PL330_STAT.writeBursts),
-      icacheMisses: s(PL330_STAT.icacheMisses),
-      mfifoPeakBytes: s(PL330_STAT.mfifoPeak),
-      readBusyPs: s(PL330_STAT.rBusyPs),
-      writeBusyPs: s(PL330_STAT.wBusyPs),
+      pa,
+      attr: this.x.mmuLastAttr(),
+      size: 2 ** this.x.mmuLastSizeLog2(),
+      memAttr: this.x.mmuLastMemAttr(),
+      descriptor: (BigInt(this.x.mmuLastDescriptorHi() >>> 0) << 32n) | BigInt(this.x.mmuLastDescriptorLo() >>> 0),
     };
   }
 }

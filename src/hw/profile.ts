@@ -12,6 +12,17 @@ export interface CacheSpec {
   replacement: "lru" | "random";
 }
 
+export interface PrefetchSpec {
+  /** Fetch the next line (within the page) on every demand miss. */
+  nextLine: boolean;
+  /** One speculative fill every this many line accesses (0: none)… */
+  speculativeEvery: number;
+  /** …of a line within ± this many lines of a recent access, in the same page. */
+  speculativeWindow: number;
+}
+
+export const PREFETCH_OFF: PrefetchSpec = { nextLine: false, speculativeEvery: 0, speculativeWindow: 0 };
+
 export interface Pl330Preset {
   channels: number;
   requests: number;
@@ -53,13 +64,26 @@ export interface MachineProfile {
     /** Bytes the write buffer merges per non-cacheable write. */
     ncWriteBytes: number;
     writeBufferSlots: number;
+    /** DC ZVA block size in bytes (DCZID_EL0); 0 for a core without the instruction. */
+    zvaBytes: number;
+    /** Speculative line fills (see assembly/prefetch.ts); deterministic either way. */
+    prefetch: PrefetchSpec;
   };
   l1d: CacheSpec;
   l2?: CacheSpec & {
     /** An outer cache (PL310) is outside what maintenance by VA reaches. */
     outer: boolean;
   };
+  /** Main TLB geometry; 0 entries disables it (every access walks). */
   tlb: { entries: number; ways: number };
+  walk: {
+    /** Whether a table walk that misses both cache levels allocates the line in L2 (walks are
+     *  outer write-back cacheable under Linux; which levels a walker fills is undocumented). */
+    allocateInL2: boolean;
+    /** The walk cache of non-final VMSAv8 descriptors (0 entries: none). */
+    cacheEntries: number;
+    cacheWays: number;
+  };
   dram: { latencyNs: number; bandwidthMBps: number };
   sram: { latencyNs: number; bandwidthMBps: number };
   dmac: {
@@ -89,10 +113,15 @@ export const ZYNQ_7000: MachineProfile = {
     ncReadBytes: 32,
     ncWriteBytes: 32,
     writeBufferSlots: 4,
+    zvaBytes: 0,
+    // Off: the A9's L1 prefetcher (ACTLR bit 2) resets disabled and mainline Linux leaves it so;
+    // the PL310's prefetch (AUX_CTRL[28]) is not set by the Zynq device tree.
+    prefetch: PREFETCH_OFF,
   },
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 32, replacement: "random" },
   l2: { sizeBytes: 512 * 1024, ways: 8, lineBytes: 32, replacement: "random", outer: true },
   tlb: { entries: 128, ways: 2 },
+  walk: { allocateInL2: true, cacheEntries: 0, cacheWays: 0 },
   dram: { latencyNs: 80, bandwidthMBps: 3838 }, // DDR3-1066 x32 = 4264 MB/s peak at ~90 %
   sram: { latencyNs: 20, bandwidthMBps: 3555 }, // OCM: 64-bit at 444 MHz
   dmac: {
@@ -123,10 +152,15 @@ export const ARM64_A53: MachineProfile = {
     ncReadBytes: 64,
     ncWriteBytes: 64,
     writeBufferSlots: 6,
+    zvaBytes: 64,
+    // On: the A53's L1 data prefetcher is enabled at reset (CPUACTLR_EL1.L1PCTL), and an
+    // arm64 kernel must expect speculative fills of any cacheable line.
+    prefetch: { nextLine: true, speculativeEvery: 64, speculativeWindow: 4 },
   },
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
   l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "lru", outer: false },
   tlb: { entries: 512, ways: 4 },
+  walk: { allocateInL2: true, cacheEntries: 64, cacheWays: 4 }, // spec mmu-cache §5.1
   dram: { latencyNs: 90, bandwidthMBps: 7680 },
   sram: { latencyNs: 20, bandwidthMBps: 6400 },
   dmac: {

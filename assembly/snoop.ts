@@ -1,0 +1,129 @@
+// What other masters see through the CPU's caches: a coherent DMA port (snoopRead / snoopWrite,
+// for a `dma-coherent` device or an ACP-style port), the table walker, and a debugger's untimed
+// peek. The newest copy of a line wins: L1, then L2, then DRAM.
+
+import { Cache, copyLine } from "./cache";
+import { ramHost, memAccess, lastController } from "./dram";
+import * as H from "./hierarchy";
+
+/** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
+ *  0 if the line is not RAM. */
+function newestCopy(line: u64): usize {
+  let e = H.l1.find(line);
+  if (e >= 0 && !H.l1.isDeferred(e)) return H.l1.dataAt(e);
+  if (e < 0) {
+    const c2 = H.below();
+    if (c2 != null) {
+      e = c2.find(line);
+      if (e >= 0 && !c2.isDeferred(e)) return c2.dataAt(e);
+    }
+  }
+  return ramHost(line << H.lineShift, H.lineBytes);
+}
+
+/** Copies [pa, pa+len) as a coherent master sees it: the newest copy of each line, whether in
+ *  L1, L2 or DRAM. Does not change cache state. Returns false on a bus error. */
+export function snoopRead(pa: u64, len: u32, dst: usize): bool {
+  let done: u32 = 0;
+  while (done < len) {
+    const a = pa + done;
+    const off = <u32>(a & (H.lineBytes - 1));
+    const n = min<u32>(H.lineBytes - off, len - done);
+    const src = newestCopy(a >> H.lineShift);
+    if (src == 0) return false;
+    memory.copy(dst + done, src + off, n);
+    done += n;
+  }
+  return true;
+}
+
+/** Writes [pa, pa+len) as a coherent master: DRAM and every cached copy are updated, so no
+ *  cache holds stale data and no dirty neighbour bytes are lost. */
+export function snoopWrite(pa: u64, len: u32, src: usize): bool {
+  let done: u32 = 0;
+  while (done < len) {
+    const a = pa + done;
+    const off = <u32>(a & (H.lineBytes - 1));
+    const n = min<u32>(H.lineBytes - off, len - done);
+    const p = ramHost(a, n);
+    if (p == 0) return false;
+    memory.copy(p, src + done, n);
+    // Deferred copies are DRAM's bytes: they have just been updated too.
+    const line = a >> H.lineShift;
+    let e = H.l1.find(line);
+    if (e >= 0 && !H.l1.isDeferred(e)) memory.copy(H.l1.dataAt(e) + off, src + done, n);
+    const c2 = H.l2;
+    if (c2 != null) {
+      e = c2.find(line);
+      if (e >= 0 && !c2.isDeferred(e)) memory.copy(c2.dataAt(e) + off, src + done, n);
+    }
+    done += n;
+  }
+  return true;
+}
+
+/** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
+ *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
+ *  seen. A read that misses fills L2 when the profile says walks allocate there. */
+@inline export function walkerRead64(pa: u64): u64 {
+  H.walkReads++;
+  const line = pa >> H.lineShift;
+  const off = <usize>(pa & (H.lineBytes - 1));
+  const c1 = H.l1;
+  const e1 = c1.find(line);
+  if (e1 >= 0) {
+    H.descriptorCacheHits++;
+    H.cursor += H.l1HitPs;
+    // A deferred copy's bytes are DRAM's.
+    return load<u64>(c1.isDeferred(e1) ? ramHost(pa, 8) : c1.dataAt(e1) + off);
+  }
+  const c2 = H.below();
+  if (c2 != null) {
+    const e2 = c2.find(line);
+    if (e2 >= 0) {
+      H.descriptorCacheHits++;
+      c2.hits++;
+      c2.touch(e2);
+      H.cursor += H.l2HitPs;
+      return load<u64>(c2.isDeferred(e2) ? ramHost(pa, 8) : c2.dataAt(e2) + off);
+    }
+  }
+  return walkerMiss(pa, c2);
+}
+
+/** A descriptor read that no cache holds: a line fill into L2, or an 8-byte DRAM read. */
+function walkerMiss(pa: u64, c2: Cache | null): u64 {
+  const line = pa >> H.lineShift;
+  if (c2 != null && H.walkAllocatesL2) {
+    c2.misses++;
+    const e = c2.victim(line);
+    if (c2.victimDirty) {
+      c2.writebacks++;
+      H.dramLineOut(c2, e, c2.victimLine);
+    }
+    if (!H.dramLineIn(line)) {
+      c2.drop(e);
+      return 0;
+    }
+    c2.install(e, line, false, false);
+    copyLine(c2.dataAt(e), ramHost(line << H.lineShift, H.lineBytes), H.lineBytes);
+    return load<u64>(c2.dataAt(e) + <usize>(pa & (H.lineBytes - 1)));
+  }
+  const p = ramHost(pa, 8);
+  if (p == 0) {
+    H.busError = true;
+    return 0;
+  }
+  H.cursor = memAccess(lastController, H.cursor, 8, false);
+  return load<u64>(p);
+}
+
+/** The same read for a debugger (ptdump, the cache-line query): untimed, no state changes. */
+export function peek64(pa: u64): u64 {
+  const src = newestCopy(pa >> H.lineShift);
+  if (src == 0) {
+    H.busError = true;
+    return 0;
+  }
+  return load<u64>(src + <usize>(pa & (H.lineBytes - 1)));
+}

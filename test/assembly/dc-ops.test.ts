@@ -1,0 +1,122 @@
+// Data-cache instructions by VA: each acts on the whole line holding its address, so a range
+// with unaligned ends touches its partial edge lines too; maintenance by VA reaches the point of
+// coherency (L1 + L2 on the A53, L1 only on the A9, whose PL310 is maintained by PA). DC ZVA
+// zeroes a 64-byte block without reading memory.
+
+import { describe, expect, it } from "vitest";
+import { profileMachine, put32, put64, ARM64_A53, ZYNQ_7000 } from "../helpers/profile-machine.js";
+import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, MMU_V7_SHORT, MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
+import { toVirt } from "../../src/hw/address.js";
+
+const PA = 0x40100000;
+const V = (pa: number) => toVirt(0xffffffc000000000n + BigInt(pa));
+const NC_PAGE = 0x00e800000000070fn; // AttrIndx 3: Normal non-cacheable
+
+async function arm64(): Promise<Machine> {
+  const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
+  put64(m, 0x40000000 + 257 * 8, 0x40000000n | 0x00e8000000000711n);
+  // L1[256] → L2 → L3 at 0x40002000: VA 0xffffffc0_0000_0000 + page → 4 KB pages chosen below.
+  put64(m, 0x40000000 + 256 * 8, 0x40001000n | 3n);
+  put64(m, 0x40001000, 0x40002000n | 3n);
+  put64(m, 0x40002000 + 0 * 8, 0x40500000n | 0x00e8000000000713n); // page 0 → PA 0x40500000
+  put64(m, 0x40002000 + 1 * 8, 0x40900000n | 0x00e8000000000713n); // page 1 → PA 0x40900000
+  put64(m, 0x40002000 + 2 * 8, 0x40600000n | NC_PAGE);
+  m.mmu.setMair(0x0000bbff440c0400n);
+  m.mmu.setTtbr(1, 0x40000000);
+  m.mmu.setFormat(MMU_V8_4K, 39);
+  return m;
+}
+
+const ones = (n: number, v = 0xee) => new Uint8Array(n).fill(v);
+/** L1 state (0 absent, 1 clean, 2 dirty) of each of `n` lines from pa. */
+const l1 = (m: Machine, pa: number, n: number, line = 64) => Array.from({ length: n }, (_, i) => m.backdoor.lineState(1, pa + i * line) & 3);
+
+describe("maintenance by VA at aligned and unaligned edges (arm64, 64-byte lines)", () => {
+  it("clean: every line the range touches is written back and stays valid", async () => {
+    const m = await arm64();
+    m.cpu.write(V(PA), ones(256)); // four dirty lines
+    m.cpu.dcache(DC_CLEAN, V(PA + 63), 2); // bytes 63..64: lines 0 and 1
+    expect(l1(m, PA, 4)).toEqual([1, 1, 2, 2]);
+    expect(m.backdoor.read(PA, 256)).toEqual(Uint8Array.from([...ones(128), ...new Uint8Array(128)]));
+  });
+
+  it("invalidate: dirty data of every touched line is discarded, even a partial edge", async () => {
+    const m = await arm64();
+    m.cpu.write(V(PA), ones(256));
+    m.cpu.dcache(DC_INVAL, V(PA + 65), 1); // line 1 only
+    expect(l1(m, PA, 4)).toEqual([2, 0, 2, 2]);
+    expect(m.cpu.read(V(PA + 64), 64)).toEqual(new Uint8Array(64)); // DRAM's zeros
+    expect(m.backdoor.lineState(2, PA + 64)).toBe(1); // L2 holds the line, refilled clean
+  });
+
+  it("clean+invalidate over an aligned range leaves the next line alone", async () => {
+    const m = await arm64();
+    m.cpu.write(V(PA), ones(256));
+    m.cpu.dcache(DC_CLEAN_INVAL, V(PA), 128);
+    expect(l1(m, PA, 4)).toEqual([0, 0, 2, 2]);
+    expect(m.backdoor.lineState(2, PA)).toBe(0); // to the point of coherency: L2 too
+    expect(m.backdoor.read(PA, 128)).toEqual(ones(128));
+  });
+
+  it("a zero-length range does nothing; a range across a page follows each page's translation", async () => {
+    const m = await arm64();
+    m.cpu.write(V(0) + 4096 - 64, ones(128)); // last line of page 0, first line of page 1
+    m.cpu.dcache(DC_CLEAN, V(0) + 100, 0);
+    expect(m.backdoor.lineState(1, 0x40500fc0)).toBe(2 + 4);
+    m.cpu.dcache(DC_CLEAN, V(0) + 4096 - 1, 2);
+    expect(m.backdoor.read(0x40500fc0, 64)).toEqual(ones(64));
+    expect(m.backdoor.read(0x40900000, 64)).toEqual(ones(64));
+  });
+
+  it("faults on an unmapped page with its address, after maintaining the lines before it", async () => {
+    const m = await arm64();
+    m.cpu.write(V(0x2000) - 64, ones(64)); // the last line of page 1
+    expect(() => m.cpu.dcache(DC_CLEAN, V(0x2000) - 64, 64 * 3 + 4096)).toThrow(/0xffffffc000003000/);
+    expect(m.backdoor.read(0x40900fc0, 64)).toEqual(ones(64)); // page 1's line was cleaned
+  });
+});
+
+describe("the point of coherency on Zynq is the L1 (the PL310 is maintained by PA)", () => {
+  it("DC CIVAC by VA moves a dirty line into L2, not to DRAM", async () => {
+    const m = await profileMachine(ZYNQ_7000, { ram: [{ base: 0, size: 64 << 20 }] });
+    put32(m, 0x4000 + 0xc00 * 4, 0x1140e);
+    m.mmu.setTexRemap(0xff0a81a8, 0x40e040e0);
+    m.mmu.setTtbr(0, 0x4000);
+    m.mmu.setFormat(MMU_V7_SHORT);
+    m.cpu.write(0xc0080000, ones(32));
+    m.cpu.dcache(DC_CLEAN_INVAL, 0xc0080000, 32);
+    expect(m.backdoor.lineState(1, 0x80000)).toBe(0);
+    expect(m.backdoor.lineState(2, 0x80000)).toBe(2 + 4);
+    expect(m.backdoor.read(0x80000, 32)).toEqual(new Uint8Array(32));
+  });
+});
+
+describe("DC ZVA", () => {
+  it("zeroes the aligned 64-byte block holding the address, dirty in L1, without reading DRAM", async () => {
+    const m = await arm64();
+    m.backdoor.write(PA, ones(192, 0x11));
+    m.mmu.translate(V(PA));
+    const before = m.backdoor.stats().dram.bytesRead;
+    m.cpu.zva(V(PA + 64 + 17));
+    expect(m.backdoor.stats().dram.bytesRead).toBe(before);
+    expect(m.backdoor.lineState(1, PA + 64)).toBe(2 + 4);
+    expect(m.backdoor.lineState(1, PA)).toBe(0);
+    expect(m.cpu.read(V(PA), 192)).toEqual(Uint8Array.from([...ones(64, 0x11), ...new Uint8Array(64), ...ones(64, 0x11)]));
+    expect(m.backdoor.read(PA + 64, 64)).toEqual(ones(64, 0x11)); // DRAM: until cleaned
+    m.cpu.dcache(DC_CLEAN, V(PA + 64), 64);
+    expect(m.backdoor.read(PA + 64, 64)).toEqual(new Uint8Array(64));
+  });
+
+  it("writes zeros straight to DRAM on a non-cacheable page", async () => {
+    const m = await arm64();
+    m.backdoor.write(0x40600000, ones(128, 0x22));
+    m.cpu.zva(toVirt(0xffffffc000002000n + 0x40n));
+    expect(m.backdoor.read(0x40600000, 128)).toEqual(Uint8Array.from([...ones(64, 0x22), ...new Uint8Array(64)]));
+    expect(m.backdoor.lineState(1, 0x40600040)).toBe(0);
+  });
+
+  it("is an undefined instruction on the Cortex-A9", async () => {
+    const m = await profileMachine(ZYNQ_7000);
+    expect(() => m.cpu.zva(0x1000)).toThrow(/undefined instruction/);
+  });
+});

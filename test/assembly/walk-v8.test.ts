@@ -1,0 +1,216 @@
+// VMSAv8-64 walks over hand-written tables (4 KB granule). Every expected PA, size and attribute
+// is worked out by hand from the descriptor formats of spec mmu-cache §1.
+
+import { describe, expect, it } from "vitest";
+import { profileMachine, put64, ARM64_A53 } from "../helpers/profile-machine.js";
+import { MMU_V8_4K, decodeAttr, type Machine, type WalkResult } from "../../src/hw/machine.js";
+import { toVirt } from "../../src/hw/address.js";
+
+const MAIR_49 = 0x0000bbff440c0400n; // 0 nGnRnE, 1 nGnRE, 2 GRE, 3 Normal NC, 4 Normal WB, 5 Normal WT
+const AF = 1n << 10n;
+const SH_INNER = 3n << 8n;
+const SH_OUTER = 2n << 8n;
+const AP_RO = 1n << 7n; // AP[2]
+const AP_USER = 1n << 6n; // AP[1]
+const NG = 1n << 11n;
+const PXN = 1n << 53n;
+const UXN = 1n << 54n;
+const idx = (i: bigint) => i << 2n;
+const PAGE = 3n | AF | SH_INNER | idx(4n) | PXN | UXN; // PAGE_KERNEL without the software bits
+const BLOCK = 1n | AF | SH_INNER | idx(4n) | PXN | UXN;
+
+const L1 = 0x40000000, L2 = 0x40001000, L3 = 0x40002000;
+const K = (off: bigint) => toVirt(0xffffffc000000000n + off); // L1 index 256
+
+/** 39-bit kernel tables: L1[256] → L2 → (L2[0] → L3 pages, L2[1] 2 MB block); L1[257] 1 GB block. */
+async function kernel39(): Promise<Machine> {
+  const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
+  put64(m, L1 + 256 * 8, BigInt(L2) | 3n);
+  put64(m, L2 + 0 * 8, BigInt(L3) | 3n);
+  put64(m, L2 + 1 * 8, 0x40200000n | BLOCK);
+  put64(m, L3 + 5 * 8, 0x40345000n | PAGE);
+  put64(m, L3 + 7 * 8, 0x40347000n | (PAGE & ~AF));
+  put64(m, L3 + 8 * 8, 0x40348000n | (PAGE & ~2n)); // 0b01 at level 3 is reserved
+  put64(m, L3 + 9 * 8, 0x40349000n | PAGE | AP_RO);
+  put64(m, L3 + 10 * 8, 0x4034a000n | (PAGE & ~idx(7n)) | idx(0n)); // Device-nGnRnE
+  put64(m, L3 + 11 * 8, 0x4034b000n | (PAGE & ~idx(7n)) | idx(5n)); // Normal WT
+  put64(m, L3 + 12 * 8, 0x4034c000n | (PAGE & ~idx(7n)) | idx(3n)); // Normal NC
+  put64(m, L3 + 13 * 8, 0x4034d000n | (PAGE & ~SH_INNER & ~PXN & ~UXN) | AP_USER | AP_RO | NG);
+  put64(m, L2 + 3 * 8, 0x10000000n | 3n); // a table pointer to where there is no RAM
+  put64(m, L1 + 257 * 8, 0x40000000n | BLOCK); // VA 0xffffffc040000000 → PA 0x40000000
+  // L1[259]: a table whose APTable[1] forbids writes to everything below it.
+  put64(m, L1 + 259 * 8, 0x40003000n | 3n | (1n << 62n));
+  put64(m, 0x40003000, 0x40400000n | BLOCK);
+  m.mmu.setMair(MAIR_49);
+  m.mmu.setTtbr(1, L1);
+  m.mmu.setFormat(MMU_V8_4K, 39);
+  return m;
+}
+
+function ok(r: ReturnType<Machine["mmu"]["walk"]>): WalkResult {
+  if (!("pa" in r)) throw new Error(`unexpected fault ${JSON.stringify(r)}`);
+  return r;
+}
+
+describe("VMSAv8-64, 39-bit VA (L1..L3)", () => {
+  it("translates a 4 KB page, a 2 MB block and a 1 GB block, with their sizes and leaves", async () => {
+    const m = await kernel39();
+    const page = ok(m.mmu.walk(K(0x5123n)));
+    expect(page).toMatchObject({ pa: 0x40345123, size: 4096, memAttr: 0xff, descriptor: 0x40345000n | PAGE });
+    expect(decodeAttr(page.attr)).toEqual({
+      memType: "Normal WB", noWriteAllocate: false, readOnly: false, noAccess: false, user: false,
+      xn: true, pxn: true, shareability: "inner", global: true, domain: 0, level: 3,
+    });
+    const block = ok(m.mmu.walk(K(0x200000n + 0x1234n)));
+    expect(block).toMatchObject({ pa: 0x40201234, size: 2 << 20 });
+    expect(decodeAttr(block.attr).level).toBe(2);
+    const gig = ok(m.mmu.walk(K(0x40000000n + 0x3fffffffn)));
+    expect(gig).toMatchObject({ pa: 0x7fffffff, size: 1 << 30 });
+    expect(decodeAttr(gig.attr).level).toBe(1);
+  });
+
+  it("resolves AttrIndx through MAIR_EL1, including a MAIR the kernel changes", async () => {
+    const m = await kernel39();
+    expect(decodeAttr(ok(m.mmu.walk(K(0xa000n))).attr).memType).toBe("Device");
+    expect(decodeAttr(ok(m.mmu.walk(K(0xb000n))).attr).memType).toBe("Normal WT");
+    expect(decodeAttr(ok(m.mmu.walk(K(0xc000n))).attr).memType).toBe("Normal NC");
+    expect(ok(m.mmu.walk(K(0xc000n))).memAttr).toBe(0x44);
+    // Index 4 becomes 0xEE: inner and outer write-back, read-allocate, no write-allocate.
+    m.mmu.setMair(0x0000bbee440c0400n);
+    const r = ok(m.mmu.walk(K(0x5000n)));
+    expect(r.memAttr).toBe(0xee);
+    expect(decodeAttr(r.attr)).toMatchObject({ memType: "Normal WB", noWriteAllocate: true });
+  });
+
+  it("decodes AP, SH, nG and execute-never per descriptor", async () => {
+    const m = await kernel39();
+    const r = ok(m.mmu.walk(K(0xd000n)));
+    expect(decodeAttr(r.attr)).toMatchObject({
+      readOnly: true, user: true, shareability: "non-shareable", global: false, xn: false, pxn: false,
+    });
+  });
+
+  it("faults: empty entries at each level, a reserved L3 encoding, AF clear, a bad table address", async () => {
+    const m = await kernel39();
+    expect(m.mmu.walk(K(0x6000n))).toEqual({ fault: 1, level: 3 });
+    expect(m.mmu.walk(K(0x400000n))).toEqual({ fault: 1, level: 2 });
+    expect(m.mmu.walk(toVirt(0xffffffc080000000n))).toEqual({ fault: 1, level: 1 });
+    expect(m.mmu.lastFaultAddress()).toBe(toVirt(0xffffffc080000000n));
+    expect(m.mmu.walk(K(0x8000n))).toEqual({ fault: 1, level: 3 });
+    expect(m.mmu.walk(K(0x7000n))).toEqual({ fault: 2, level: 3 });
+    expect(m.mmu.walk(K(0x600000n))).toEqual({ fault: 4, level: 3 }); // external abort reading L3
+    // Bits [63:39] neither all ones nor all zeros: no table translates it.
+    expect(m.mmu.walk(toVirt(0xff00000000000000n))).toEqual({ fault: 1, level: 0 });
+  });
+
+  it("checks permissions per access: a store to AP[2]=1 or under APTable[1] is a permission fault", async () => {
+    const m = await kernel39();
+    expect(m.mmu.translate(K(0x9010n))).toMatchObject({ pa: 0x40349010 });
+    expect(m.mmu.translate(K(0x9010n), true)).toEqual({ fault: 3, level: 3 });
+    expect(m.mmu.lastFaultAddress()).toBe(K(0x9010n));
+    const under = toVirt(0xffffffc0c0000000n + 0x10n); // L1 index 259 → L2 block 0x40400000
+    expect(m.mmu.translate(under)).toMatchObject({ pa: 0x40400010 });
+    expect(m.mmu.translate(under, true)).toEqual({ fault: 3, level: 2 });
+    // The CPU port raises the fault with the faulting address, as a data abort would.
+    expect(() => m.cpu.store(K(0x9abcn), 4, 1)).toThrow(/paging request at virtual address 0xffffffc000009abc \(permission fault\)/);
+  });
+
+  it("a debugger's walk costs nothing: no time, no counters, no cache lines", async () => {
+    const m = await kernel39();
+    const t = m.now();
+    const before = m.backdoor.stats();
+    m.mmu.walk(K(0x5000n));
+    expect(m.now()).toBe(t);
+    expect(m.backdoor.stats()).toEqual(before);
+    expect(m.backdoor.lineState(2, L3)).toBe(0);
+  });
+
+  it("a timed walk reads one descriptor per level through the caches (3 for a page, 1 for a 1 GB block)", async () => {
+    const m = await kernel39();
+    const s0 = m.backdoor.stats().tlb;
+    m.mmu.translate(K(0x5000n));
+    const s1 = m.backdoor.stats().tlb;
+    expect(s1.descriptorReads - s0.descriptorReads).toBe(3);
+    m.mmu.translate(K(0x40000000n));
+    const s2 = m.backdoor.stats().tlb;
+    expect(s2.descriptorReads - s1.descriptorReads).toBe(1);
+    // The L1 table's line came into L2 with the first walk: the second walk hit it there.
+    expect(s2.descriptorCacheHits - s1.descriptorCacheHits).toBe(1);
+    expect(m.backdoor.lineState(2, L1 + 256 * 8)).toBe(1);
+  });
+});
+
+describe("the A53 walk cache (64 entries of non-final descriptors)", () => {
+  it("starts a walk at the deepest table it has seen: one read for another page of a known 2 MB", async () => {
+    const m = await kernel39();
+    const reads = () => m.backdoor.stats().tlb.descriptorReads;
+    m.mmu.translate(K(0x5000n));
+    const r0 = reads();
+    m.mmu.translate(K(0x9000n)); // same L3 table
+    expect(reads() - r0).toBe(1);
+    const r1 = reads();
+    m.mmu.translate(K(0x200000n)); // same L2 table, a block
+    expect(reads() - r1).toBe(1);
+    expect(m.backdoor.stats().tlb.walkCacheHits).toBe(2);
+  });
+
+  it("keeps a replaced table pointer until TLB maintenance, as the hardware does", async () => {
+    const m = await kernel39();
+    m.mmu.translate(K(0x5000n));
+    // Point L2[0] at another L3 table (no break-before-make), through the 1 GB alias.
+    put64(m, 0x40004000 + 5 * 8, 0x40777000n | PAGE);
+    m.cpu.store64(toVirt(0xffffffc040001000n), 0x40004000n | 3n);
+    expect(m.mmu.translate(K(0x9000n))).toMatchObject({ pa: 0x40349000 }); // the old L3 table
+    m.mmu.tlbiVa(K(0x9000n)); // drops that page's TLB entry and the walk cache's path to it
+    expect(m.mmu.translate(K(0x9000n))).toEqual({ fault: 1, level: 3 }); // the new table: empty
+    expect(m.mmu.translate(K(0x5000n))).toMatchObject({ pa: 0x40345000 }); // a TLB entry still
+    m.mmu.tlbiAll();
+    expect(m.mmu.translate(K(0x5000n))).toMatchObject({ pa: 0x40777000 });
+  });
+});
+
+describe("VMSAv8-64, 48-bit VA (L0..L3)", () => {
+  async function tables48(): Promise<Machine> {
+    const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
+    const L0 = 0x40010000, T1 = 0x40011000, T2 = 0x40012000, T3 = 0x40013000;
+    // TTBR0: VA 0x0000_7f80_0000_0000 has L0 index 255, L1 index 0.
+    put64(m, L0 + 255 * 8, BigInt(T1) | 3n);
+    put64(m, T1 + 0 * 8, BigInt(T2) | 3n);
+    put64(m, T1 + 1 * 8, 0x80000000n | BLOCK); // 0x7f80_4000_0000 → 1 GB at 0x8000_0000
+    put64(m, T2 + 0 * 8, BigInt(T3) | 3n);
+    put64(m, T3 + 1 * 8, 0x41234000n | 3n | AF | SH_OUTER | AP_USER | NG | idx(3n));
+    put64(m, L0 + 254 * 8, 0x40000000n | BLOCK); // no blocks at L0 with a 4 KB granule
+    // TTBR1: VA 0xffff_8000_0000_0000 has L0 index 256.
+    const L0k = 0x40020000, T1k = 0x40021000;
+    put64(m, L0k + 256 * 8, BigInt(T1k) | 3n);
+    put64(m, T1k + 0 * 8, 0x40000000n | BLOCK);
+    m.mmu.setMair(MAIR_49);
+    m.mmu.setTtbr(0, L0);
+    m.mmu.setTtbr(1, L0k);
+    m.mmu.setFormat(MMU_V8_4K, 48);
+    return m;
+  }
+
+  it("walks four levels for a page through TTBR0 and two for a 1 GB block", async () => {
+    const m = await tables48();
+    const r = ok(m.mmu.walk(0x7f8000001abc));
+    expect(r).toMatchObject({ pa: 0x41234abc, size: 4096, memAttr: 0x44 });
+    expect(decodeAttr(r.attr)).toMatchObject({ memType: "Normal NC", user: true, shareability: "outer", global: false, level: 3 });
+    expect(ok(m.mmu.walk(0x7f8040000010))).toMatchObject({ pa: 0x80000010, size: 1 << 30 });
+    const s0 = m.backdoor.stats().tlb.descriptorReads;
+    m.mmu.translate(0x7f8000001000);
+    expect(m.backdoor.stats().tlb.descriptorReads - s0).toBe(4);
+  });
+
+  it("translates upper-half addresses through TTBR1", async () => {
+    const m = await tables48();
+    expect(ok(m.mmu.walk(toVirt(0xffff800000000123n)))).toMatchObject({ pa: 0x40000123 });
+  });
+
+  it("faults on an L0 block, a non-canonical address and an empty L0 entry", async () => {
+    const m = await tables48();
+    expect(m.mmu.walk(0x7f0000000000)).toEqual({ fault: 1, level: 0 });
+    expect(m.mmu.walk(0x1000000000000)).toEqual({ fault: 1, level: 0 });
+    expect(m.mmu.walk(0x10000000)).toEqual({ fault: 1, level: 0 });
+  });
+});

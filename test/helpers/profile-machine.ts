@@ -1,0 +1,41 @@
+// A machine without a kernel, configured from a profile exactly as a board is (board.ts
+// configureMemorySystem), with RAM where the test wants it. Page tables are written by hand.
+
+import { instantiateSilicon } from "../../src/hw/wasm.js";
+import { Machine } from "../../src/hw/machine.js";
+import { configureMemorySystem } from "../../src/hw/board.js";
+import { ZYNQ_7000, ARM64_A53, PREFETCH_OFF, type MachineProfile } from "../../src/hw/profile.js";
+
+export interface ProfileMachineOptions {
+  ram?: { base: number; size: number }[];
+  /** Changes to the profile (the prefetcher is off unless a test turns it on). */
+  tweak?: (p: MachineProfile) => MachineProfile;
+}
+
+export async function profileMachine(profile: MachineProfile, opts: ProfileMachineOptions = {}): Promise<Machine> {
+  let p: MachineProfile = { ...profile, cpu: { ...profile.cpu, prefetch: PREFETCH_OFF } };
+  if (opts.tweak) p = opts.tweak(p);
+  const x = await instantiateSilicon();
+  configureMemorySystem(x, p);
+  for (const r of opts.ram ?? [{ base: 0, size: 64 << 20 }]) x.addRam(r.base, r.size, 0);
+  return new Machine(x, p);
+}
+
+/** Cycles of the profile's CPU clock in picoseconds, rounded as board.ts rounds them. */
+export function cyclesPs(p: MachineProfile, cycles: number): number {
+  return Math.round(cycles * (1e6 / p.cpu.clockMHz));
+}
+
+export function put64(m: Machine, pa: number, v: bigint): void {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  m.backdoor.write(pa, b);
+}
+
+export function put32(m: Machine, pa: number, v: number): void {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, true);
+  m.backdoor.write(pa, b);
+}
+
+export { ZYNQ_7000, ARM64_A53 };
