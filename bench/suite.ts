@@ -4,6 +4,7 @@
 import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
 import { cpuBenchmarks } from "./cpu.js";
+import { sweepBenchmarks } from "./sweep.js";
 
 export type MetricValue = number | string;
 
@@ -30,7 +31,7 @@ export interface BenchOptions {
 }
 
 export async function allTasks(): Promise<BenchTask[]> {
-  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks())];
+  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...sweepBenchmarks()];
 }
 
 export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {

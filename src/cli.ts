@@ -4,6 +4,9 @@
 import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
+import { runCommand } from "./cli/run.js";
+import { sweepCommand } from "./cli/sweep.js";
+import { serveCommand } from "./cli/serve.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -13,15 +16,23 @@ commands:
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
+  run SCENARIO      run one scenario (demo, memcpy, … or a module exporting
+                    run(system, params)) with --param key=value …; --json
+  sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
+                    worker pool (--workers N, default: the core count); --json
+  serve             serve the browser demo (examples/web/) on localhost (--port N)
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
   help              this text
 
-system options (demo):
+system options (demo, run, sweep):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
+  run: runCommand,
+  sweep: sweepCommand,
+  serve: serveCommand,
   bench: benchCommand,
 };
 

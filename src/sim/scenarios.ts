@@ -3,12 +3,20 @@
 
 import type { System } from "../system.js";
 import { runDemo } from "./demo.js";
+import * as memcpy from "./scenarios/memcpy.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
 
 export const SCENARIOS: Record<string, Scenario> = {
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
+  memcpy: memcpy.run,
+};
+
+/** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
+ *  first so workers finish together. */
+export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = {
+  memcpy: memcpy.cost,
 };
 
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {
