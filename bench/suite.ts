@@ -7,6 +7,7 @@ import { cpuBenchmarks } from "./cpu.js";
 import { dmaBenchmarks } from "./dma.js";
 import { cacheBenchmarks } from "./cache.js";
 import { mmuBenchmarks } from "./mmu.js";
+import { sweepBenchmarks } from "./sweep.js";
 
 export type MetricValue = number | string;
 
@@ -35,7 +36,7 @@ export interface BenchOptions {
 export async function allTasks(): Promise<BenchTask[]> {
   return [
     ...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...(await dmaBenchmarks()),
-    ...(await cacheBenchmarks()), ...(await mmuBenchmarks()),
+    ...(await cacheBenchmarks()), ...(await mmuBenchmarks()), ...sweepBenchmarks(),
   ];
 }
 

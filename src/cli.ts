@@ -6,6 +6,9 @@ import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
 import { dtCommand } from "./cli/dt.js";
 import { catCommand, lsCommand } from "./cli/cat.js";
+import { runCommand } from "./cli/run.js";
+import { sweepCommand } from "./cli/sweep.js";
+import { serveCommand } from "./cli/serve.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -15,6 +18,11 @@ commands:
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
+  run SCENARIO      run one scenario (demo, memcpy, … or a module exporting
+                    run(system, params)) with --param key=value …; --json
+  sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
+                    worker pool (--workers N, default: the core count); --json
+  serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input
     -O dts|dtb|json output format (default: from -o's extension, else dtb for
@@ -31,11 +39,14 @@ commands:
                     --time MS per task, --only PREFIX to select)
   help              this text
 
-system options (demo, cat, ls):
+system options (demo, run, sweep, cat, ls):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
+  run: runCommand,
+  sweep: sweepCommand,
+  serve: serveCommand,
   bench: benchCommand,
   dt: dtCommand,
   cat: catCommand,

@@ -60,3 +60,7 @@ export {
 export { runDemo, formatDemo, type DemoResult } from "./sim/demo.js";
 export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult } from "./sim/coherent-aliases.js";
 export { SCENARIOS, type ScenarioParams } from "./sim/scenarios.js";
+export { sweepReport, throughputChart } from "./report/sweep-report.js";
+export { renderReport, type ReportSection } from "./report/html.js";
+export { lineChart, stackedBars, groupedBars } from "./report/svg.js";
+export { runSweep, expandGrid, type SweepOptions, type SweepResult, type SweepRow, type Grid } from "./sim/sweep.js";

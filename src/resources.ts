@@ -7,7 +7,8 @@ const isNode = typeof process !== "undefined" && !!process.versions?.node;
 /** URL of a file given relative to the package root. */
 export function packageUrl(path: string): URL {
   const here = import.meta.url;
-  const root = here.includes("/dist/src/") ? "../../" : "../";
+  // src/resources.ts, dist/src/resources.js, or a bundle in dist/browser/.
+  const root = here.includes("/dist/src/") || here.includes("/dist/browser/") ? "../../" : "../";
   return new URL(root + path, here);
 }
 

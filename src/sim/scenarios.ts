@@ -4,6 +4,7 @@
 import type { System } from "../system.js";
 import { runDemo } from "./demo.js";
 import { runCoherentAliases } from "./coherent-aliases.js";
+import * as memcpy from "./scenarios/memcpy.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
@@ -11,6 +12,13 @@ export type Scenario = (system: System, params: ScenarioParams) => unknown;
 export const SCENARIOS: Record<string, Scenario> = {
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
   "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | undefined, device: p.device as string | undefined }),
+  memcpy: memcpy.run,
+};
+
+/** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
+ *  first so workers finish together. */
+export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = {
+  memcpy: memcpy.cost,
 };
 
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {

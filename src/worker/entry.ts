@@ -3,6 +3,7 @@
 import * as Comlink from "comlink";
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { systemApi, type SystemApi } from "./api.js";
+import { runJob, type JobSpec } from "./job.js";
 
 let api: SystemApi | undefined;
 let system: System | undefined;
@@ -13,6 +14,8 @@ function need(): SystemApi {
 }
 
 const exposed = {
+  /** One sweep job: a fresh System, one scenario run, plain data back. */
+  runJob: (spec: JobSpec) => runJob(spec),
   async create(options: SystemOptions): Promise<void> {
     system = await createLocalSystem({ ...options, worker: false });
     api = systemApi(system);

@@ -2,10 +2,9 @@
 // returning a Promise. Node uses worker_threads with comlink's node adapter; browsers a module
 // Web Worker. The worker script is the compiled dist/src/worker/entry.js.
 
-import * as Comlink from "comlink";
 import type { SystemOptions } from "../system.js";
 import type { SystemApi } from "./api.js";
-import { packageUrl } from "../resources.js";
+import { spawnWorker } from "./spawn.js";
 
 type Promisified<T> = {
   [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : Promisified<T[K]>;
@@ -20,34 +19,14 @@ interface WorkerFactory {
   create(options: Omit<SystemOptions, "worker">): Promise<void>;
 }
 
-const isNode = typeof process !== "undefined" && !!process.versions?.node;
-
-/** The worker entry, compiled (workers cannot start from TypeScript sources on Node 20). */
-export function workerEntryUrl(): URL {
-  return packageUrl("dist/src/worker/entry.js");
-}
-
 export async function createWorkerSystem(options: SystemOptions): Promise<RemoteSystem> {
   const { worker: _w, ...rest } = options;
-  let endpoint: Comlink.Endpoint;
-  let terminate: () => Promise<unknown>;
-  if (isNode) {
-    const { Worker } = await import("node:worker_threads");
-    const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
-    const w = new Worker(workerEntryUrl());
-    endpoint = nodeEndpoint(w);
-    terminate = () => w.terminate();
-  } else {
-    const w = new Worker(workerEntryUrl(), { type: "module" });
-    endpoint = w;
-    terminate = async () => w.terminate();
-  }
-  const factory = Comlink.wrap<WorkerFactory & SystemApi>(endpoint);
+  const w = await spawnWorker<WorkerFactory & SystemApi>();
+  const factory = w.api;
   try {
     await factory.create(rest);
   } catch (e) {
-    factory[Comlink.releaseProxy]();
-    await terminate();
+    await w.terminate();
     throw e;
   }
   const remote = factory as unknown as RemoteSystem;
@@ -63,9 +42,6 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     readdir: (path: string) => remote.readdir(path),
     cpu: remote.cpu,
     kernel: remote.kernel,
-    close: async () => {
-      factory[Comlink.releaseProxy]();
-      await terminate();
-    },
+    close: () => w.terminate(),
   }) as RemoteSystem;
 }

@@ -112,6 +112,9 @@ export class Pl330Chan {
     desc.rqcfg.brst_len = Math.max(1, Math.min(len_, PL330_MAX_BURST));
     // A burst narrower than the bus could straddle an MFIFO entry: one beat at a time.
     if (burst * 8 < pcfg.data_bus_width) desc.rqcfg.brst_len = 1;
+    if (this.dmac.params.memcpy_max_burst > 0) {
+      desc.rqcfg.brst_len = Math.min(desc.rqcfg.brst_len, this.dmac.params.memcpy_max_burst);
+    }
     desc.bytes_requested = len;
     desc.flags = flags;
     return desc;

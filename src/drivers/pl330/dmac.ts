@@ -72,6 +72,10 @@ export class Pl330Dmac {
   readonly tbd = { reset_dmac: false, reset_mngr: false, reset_chan: 0 };
   /** Channels found faulting by the IRQ handler: their requests failed rather than aborted. */
   private faulted = 0;
+  /** Driver parameters (what /sys/module/dma_pl330/parameters would hold). memcpy_max_burst is
+   *  dmasim's: it caps the beats per burst of memcpy microcode (0 = the driver's own choice),
+   *  so the effect of burst length can be measured with everything else unchanged. */
+  readonly params = { memcpy_max_burst: 0 };
   /** Called when a request finishes (rqcb): err is "none", "abort" or "fail". */
   onRequestDone: (desc: Pl330Desc, err: "none" | "abort" | "fail") => void = () => {};
 

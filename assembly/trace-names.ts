@@ -1,0 +1,29 @@
+// Names of trace records (the u16 `name` field), shared with src/trace/names.ts.
+
+export const N_RUN: u16 = 1; // a channel program from DMAGO to its end
+export const N_LD: u16 = 2;
+export const N_ST: u16 = 3;
+export const N_STZ: u16 = 4;
+export const N_IFETCH: u16 = 5;
+export const N_WFE: u16 = 6;
+export const N_WFP: u16 = 7;
+export const N_BARRIER: u16 = 8;
+export const N_FAULT: u16 = 9;
+export const N_SEV: u16 = 10;
+export const N_AXI_READ: u16 = 11;
+export const N_AXI_WRITE: u16 = 12;
+export const N_MFIFO: u16 = 13;
+export const N_BYTES: u16 = 14;
+export const N_CPU_READ: u16 = 20;
+export const N_CPU_WRITE: u16 = 21;
+export const N_CPU_FILL: u16 = 22;
+export const N_CPU_LOAD: u16 = 23;
+export const N_CPU_STORE: u16 = 24;
+export const N_MMIO: u16 = 25;
+export const N_DC_CLEAN: u16 = 30;
+export const N_DC_INVAL: u16 = 31;
+export const N_DC_CLEAN_INVAL: u16 = 32;
+export const N_L2_CLEAN: u16 = 33;
+export const N_L2_INVAL: u16 = 34;
+export const N_L2_CLEAN_INVAL: u16 = 35;
+export const N_DRAM_BYTES: u16 = 40;

@@ -1,0 +1,51 @@
+// The browser demo: a memcpy sweep over Web Workers with the dmasim browser bundle.
+// ?sizes=…&bursts=…&workers=…&auto=1 runs at load (the end-to-end test uses this).
+import { runSweep, throughputChart } from "../../dist/browser/dmasim.js";
+
+const $ = (id) => document.getElementById(id);
+const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+function renderTable(result) {
+  const rows = result.rows.map((r) =>
+    `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td></tr>`);
+  $("table").innerHTML = `<table><tr><th>size</th><th>burst</th><th>MB/s</th><th>DMA time (µs)</th><th>data</th></tr>${rows.join("")}</table>`;
+}
+
+async function sweep() {
+  const grid = { size: list($("sizes").value), burst: list($("bursts").value).map(Number) };
+  const workers = Number($("workers").value) || 2;
+  const total = grid.size.length * grid.burst.length;
+  $("run").disabled = true;
+  $("progress").max = total;
+  $("progress").value = 0;
+  $("status").textContent = `0/${total}`;
+  try {
+    const result = await runSweep({
+      scenario: "memcpy",
+      grid,
+      workers,
+      onProgress: (done) => {
+        $("progress").value = done;
+        $("status").textContent = `${done}/${total}`;
+      },
+    });
+    $("status").textContent = `done: ${total} jobs on ${workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+    $("chart").innerHTML = throughputChart(result) ?? "";
+    renderTable(result);
+    window.dmasimResult = result;
+  } catch (e) {
+    $("status").textContent = `error: ${e.message}`;
+    window.dmasimError = String(e.message);
+  } finally {
+    $("run").disabled = false;
+  }
+}
+
+$("form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  sweep();
+});
+
+const q = new URLSearchParams(location.search);
+for (const k of ["sizes", "bursts", "workers"]) if (q.has(k)) $(k).value = q.get(k);
+if (q.has("auto")) sweep();

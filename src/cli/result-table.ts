@@ -1,0 +1,33 @@
+// Printing scenario results: an object becomes key/value lines; a sweep becomes a table with
+// one column per parameter and per numeric or short result field.
+
+import { renderTable } from "../sim/table.js";
+import type { SweepResult } from "../sim/sweep.js";
+
+function scalar(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  if (typeof v === "string" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+export function formatResult(r: unknown): string {
+  if (r === null || typeof r !== "object") return scalar(r);
+  const entries = Object.entries(r as Record<string, unknown>);
+  const w = Math.max(...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${k.padEnd(w)}  ${scalar(v)}`).join("\n");
+}
+
+export function formatSweep(s: SweepResult): string {
+  const paramKeys = Object.keys(s.rows[0]?.params ?? {});
+  const sample = (s.rows[0]?.result ?? {}) as Record<string, unknown>;
+  const resultKeys = Object.keys(sample).filter(
+    (k) => !paramKeys.includes(k) && (typeof sample[k] !== "object" || sample[k] === null),
+  );
+  return renderTable(
+    [...paramKeys, ...resultKeys],
+    s.rows.map((row) => [
+      ...paramKeys.map((k) => scalar(row.params[k])),
+      ...resultKeys.map((k) => scalar((row.result as Record<string, unknown>)[k])),
+    ]),
+  );
+}

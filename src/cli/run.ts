@@ -1,0 +1,33 @@
+// `dmasim run SCENARIO [--param k=v …] [--board NAME | --dtb FILE] [--json]`: one scenario on
+// one System. SCENARIO is a built-in name or a path to a module exporting run(system, params).
+
+import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { createLocalSystem } from "../system.js";
+import { runJob } from "../worker/job.js";
+import { SCENARIOS } from "../sim/scenarios.js";
+import { formatDemo, type DemoResult } from "../sim/demo.js";
+import { has, UsageError, type ParsedArgs } from "./args.js";
+import { systemOptions } from "./system-options.js";
+import { runParams } from "./params.js";
+import { formatResult } from "./result-table.js";
+
+/** A built-in name stays a name; anything that exists on disk becomes a module URL. */
+export function scenarioRef(name: string): string {
+  if (SCENARIOS[name]) return name;
+  if (existsSync(name)) return pathToFileURL(name).href;
+  throw new UsageError(`unknown scenario "${name}" (built in: ${Object.keys(SCENARIOS).join(", ")}; or a module path)`);
+}
+
+export async function runCommand(a: ParsedArgs): Promise<number> {
+  const name = a.positionals.shift();
+  if (!name) throw new UsageError("usage: dmasim run SCENARIO [--param k=v …]");
+  const scenario = scenarioRef(name);
+  const { worker: _w, ...system } = await systemOptions(a);
+  await createLocalSystem(system); // fail early, with the board's own error, before running
+  const result = await runJob({ system, scenario, params: runParams(a) });
+  if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
+  else if (name === "demo") console.log(formatDemo(result as DemoResult));
+  else console.log(formatResult(result));
+  return 0;
+}

@@ -1,0 +1,13 @@
+// `dmasim serve [--port N]`: serve the package so examples/web/ runs in a browser.
+
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "../tools/static-server.js";
+import { packageUrl } from "../resources.js";
+import { flag, type ParsedArgs } from "./args.js";
+
+export async function serveCommand(a: ParsedArgs): Promise<number> {
+  const { url } = await serveStatic(fileURLToPath(packageUrl("")), Number(flag(a, "port") ?? 8080));
+  console.log(`dmasim: browser demo at ${url}/examples/web/index.html (Ctrl-C to stop)`);
+  await new Promise(() => {});
+  return 0;
+}

@@ -1,0 +1,32 @@
+// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--json]`: a scenario over every
+// combination of the parameter values, on a worker pool, with a progress bar.
+
+import { availableParallelism } from "node:os";
+import { runSweep } from "../sim/sweep.js";
+import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { systemOptions } from "./system-options.js";
+import { sweepGrid } from "./params.js";
+import { ProgressBar } from "./progress.js";
+import { formatSweep } from "./result-table.js";
+import { scenarioRef } from "./run.js";
+import { writeFile } from "node:fs/promises";
+import { sweepReport } from "../report/sweep-report.js";
+
+export async function sweepCommand(a: ParsedArgs): Promise<number> {
+  const name = a.positionals.shift();
+  if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
+  const scenario = scenarioRef(name);
+  const grid = sweepGrid(a);
+  const workers = Number(flag(a, "workers") ?? availableParallelism());
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number, not "${flag(a, "workers")}"`);
+  const { worker: _w, ...system } = await systemOptions(a);
+  const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
+  const bar = new ProgressBar(`sweep ${name}`, total);
+  bar.update(0);
+  const result = await runSweep({ scenario, grid, workers, system, onProgress: (done) => bar.update(done) });
+  bar.finish();
+  const report = flag(a, "report");
+  if (report) await writeFile(report, sweepReport(result));
+  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));
+  return 0;
+}

@@ -1,0 +1,117 @@
+// SVG charts for reports, as plain strings: deterministic, no scripts, readable in any browser.
+
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+const W = 640;
+const H = 360;
+const M = { left: 70, right: 150, top: 36, bottom: 52 };
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+  return 10 * p;
+}
+
+function axes(title: string, xLabel: string, yLabel: string, yMax: number, yTicks = 5): string[] {
+  const out = [
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`,
+    `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`,
+    `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#333"/>`,
+    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="#333"/>`,
+  ];
+  for (let i = 0; i <= yTicks; i++) {
+    const v = (yMax * i) / yTicks;
+    const y = H - M.bottom - ((H - M.top - M.bottom) * i) / yTicks;
+    out.push(`<line x1="${M.left - 4}" y1="${y}" x2="${W - M.right}" y2="${y}" stroke="#ddd"/>`);
+    out.push(`<text x="${M.left - 8}" y="${y + 4}" text-anchor="end" font-size="11">${+v.toPrecision(3)}</text>`);
+  }
+  return out;
+}
+
+function legend(names: string[]): string[] {
+  return names.map((n, i) => {
+    const y = M.top + 8 + i * 18;
+    return `<rect x="${W - M.right + 14}" y="${y - 9}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>` +
+      `<text x="${W - M.right + 32}" y="${y + 1}" font-size="12">${esc(n)}</text>`;
+  });
+}
+
+function svg(parts: string[]): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif">${parts.join("")}</svg>`;
+}
+
+/** Lines over a logarithmic x axis (sizes), one per series. */
+export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: Series[]; xFormat?: (x: number) => string }): string {
+  const xs = [...new Set(o.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const yMax = niceMax(Math.max(0, ...o.series.flatMap((s) => s.points.map((p) => p[1]))));
+  const lx = (x: number) => {
+    if (xs.length < 2) return (M.left + W - M.right) / 2;
+    const a = Math.log(xs[0]);
+    const b = Math.log(xs[xs.length - 1]);
+    return M.left + ((Math.log(x) - a) / (b - a)) * (W - M.left - M.right);
+  };
+  const ly = (y: number) => H - M.bottom - (y / yMax) * (H - M.top - M.bottom);
+  const parts = axes(o.title, o.xLabel, o.yLabel, yMax);
+  for (const x of xs) {
+    parts.push(`<text x="${lx(x)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(o.xFormat ? o.xFormat(x) : String(x))}</text>`);
+  }
+  o.series.forEach((s, i) => {
+    const c = PALETTE[i % PALETTE.length];
+    const pts = [...s.points].sort((a, b) => a[0] - b[0]);
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map((p) => `${lx(p[0]).toFixed(1)},${ly(p[1]).toFixed(1)}`).join(" ")}"/>`);
+    for (const p of pts) parts.push(`<circle cx="${lx(p[0]).toFixed(1)}" cy="${ly(p[1]).toFixed(1)}" r="3" fill="${c}"/>`);
+  });
+  parts.push(...legend(o.series.map((s) => s.name)));
+  return svg(parts);
+}
+
+/** One bar per category, split into stacked segments. */
+export function stackedBars(o: { title: string; yLabel: string; categories: string[]; segments: { name: string; values: number[] }[] }): string {
+  const totals = o.categories.map((_, i) => o.segments.reduce((n, s) => n + (s.values[i] ?? 0), 0));
+  const yMax = niceMax(Math.max(0, ...totals));
+  const plotW = W - M.left - M.right;
+  const slot = plotW / Math.max(1, o.categories.length);
+  const bw = Math.min(80, slot * 0.6);
+  const ly = (y: number) => ((H - M.top - M.bottom) * y) / yMax;
+  const parts = axes(o.title, "", o.yLabel, yMax);
+  o.categories.forEach((cat, i) => {
+    const x = M.left + slot * i + (slot - bw) / 2;
+    let base = H - M.bottom;
+    o.segments.forEach((s, k) => {
+      const h = ly(s.values[i] ?? 0);
+      if (h > 0) parts.push(`<rect x="${x.toFixed(1)}" y="${(base - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${cat}: ${s.name} ${+(s.values[i] ?? 0).toPrecision(4)}`)}</title></rect>`);
+      base -= h;
+    });
+    parts.push(`<text x="${(x + bw / 2).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(cat)}</text>`);
+  });
+  parts.push(...legend(o.segments.map((s) => s.name)));
+  return svg(parts);
+}
+
+/** Bars side by side per category, one per series. */
+export function groupedBars(o: { title: string; yLabel: string; categories: string[]; series: { name: string; values: number[] }[] }): string {
+  const yMax = niceMax(Math.max(0, ...o.series.flatMap((s) => s.values)));
+  const plotW = W - M.left - M.right;
+  const slot = plotW / Math.max(1, o.categories.length);
+  const bw = (slot * 0.8) / Math.max(1, o.series.length);
+  const ly = (y: number) => ((H - M.top - M.bottom) * y) / yMax;
+  const parts = axes(o.title, "", o.yLabel, yMax);
+  o.categories.forEach((cat, i) => {
+    o.series.forEach((s, k) => {
+      const h = ly(s.values[i] ?? 0);
+      const x = M.left + slot * i + slot * 0.1 + bw * k;
+      parts.push(`<rect x="${x.toFixed(1)}" y="${(H - M.bottom - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${cat}: ${s.name} ${s.values[i]}`)}</title></rect>`);
+    });
+    parts.push(`<text x="${(M.left + slot * i + slot / 2).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="10">${esc(cat)}</text>`);
+  });
+  parts.push(...legend(o.series.map((s) => s.name)));
+  return svg(parts);
+}

@@ -1,0 +1,36 @@
+// A minimal static file server for the browser demo (and its end-to-end test): serves the
+// package root on localhost with the MIME types a module page and wasm need.
+
+import { createServer, type Server } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".dtb": "application/octet-stream",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+};
+
+export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    try {
+      const body = await readFile(join(root, path));
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(port, host, () => {
+      const a = server.address();
+      resolve({ server, url: `http://${host}:${typeof a === "object" && a ? a.port : port}` });
+    });
+  });
+}

@@ -1,0 +1,33 @@
+// Names of the silicon's trace records and tracks (assembly/trace.ts, assembly/trace-names.ts).
+
+export const RECORD_NAMES: Record<number, string> = {
+  1: "program", 2: "DMALD", 3: "DMAST", 4: "DMASTZ", 5: "i-cache fill", 6: "wait for event",
+  7: "wait for peripheral", 8: "barrier", 9: "fault", 10: "DMASEV", 11: "read burst", 12: "write burst",
+  13: "MFIFO bytes", 14: "bytes moved",
+  20: "CPU read", 21: "CPU write", 22: "CPU fill", 23: "CPU load", 24: "CPU store", 25: "MMIO",
+  30: "DC clean", 31: "DC invalidate", 32: "DC clean+invalidate", 33: "L2 clean", 34: "L2 invalidate",
+  35: "L2 clean+invalidate", 40: "DRAM bytes",
+};
+
+export interface TrackName {
+  process: string;
+  thread: string;
+}
+
+/** Process (component) and thread (track) names for a track id. */
+export function trackName(track: number, dmacNames: string[] = []): TrackName {
+  const comp = track >> 8;
+  const idx = track & 0xff;
+  if (track === 0x0100) return { process: "CPU", thread: "CPU0" };
+  if (track === 0x0200) return { process: "caches", thread: "L1 maintenance" };
+  if (track === 0x0300) return { process: "caches", thread: "L2 maintenance" };
+  if (comp >= 0x10 && comp < 0x20) {
+    const d = comp - 0x10;
+    const process = dmacNames[d] ?? `PL330 #${d}`;
+    if (idx < 8) return { process, thread: `channel ${idx}` };
+    return { process, thread: ["manager", "AXI read", "AXI write", "MFIFO", "bytes moved"][idx - 8] ?? `track ${idx}` };
+  }
+  if (comp >= 0x20 && comp < 0x30) return { process: "memory", thread: `controller ${comp - 0x20}` };
+  if (comp === 0x40) return { process: "CPU", thread: "CPU0" };
+  return { process: "other", thread: `track 0x${track.toString(16)}` };
+}

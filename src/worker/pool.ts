@@ -1,0 +1,42 @@
+// A pool of dmasim workers: jobs are queued and each goes to the next free worker; results come
+// back as they finish. One System per job, so jobs never share state.
+
+import { spawnWorker, type SpawnedWorker } from "./spawn.js";
+import type { JobSpec } from "./job.js";
+
+interface JobApi {
+  runJob(spec: JobSpec): Promise<unknown>;
+}
+
+export class WorkerPool {
+  private constructor(private readonly workers: SpawnedWorker<JobApi>[]) {}
+
+  static async create(size: number): Promise<WorkerPool> {
+    const n = Math.max(1, Math.floor(size));
+    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>())));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
+   *  results in job order. The first failing job rejects the whole run. */
+  async runAll(jobs: JobSpec[], onResult?: (index: number, result: unknown) => void): Promise<unknown[]> {
+    const results = new Array<unknown>(jobs.length);
+    let next = 0;
+    const drive = async (w: SpawnedWorker<JobApi>) => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await w.api.runJob(jobs[i]);
+        onResult?.(i, results[i]);
+      }
+    };
+    await Promise.all(this.workers.map(drive));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+
+describe("dmasim run / sweep", () => {
+  it("runs a built-in scenario with parameters, as JSON", () => {
+    const r = run(["run", "memcpy", "--param", "size=64K", "--param", "burst=4", "--json"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ size: 65536, burst: 4, ok: true });
+  });
+
+  it("runs a scenario module given by path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    const f = join(dir, "mine.mjs");
+    writeFileSync(f, "export function run(system, params) { return { devices: system.deviceNames().length, twice: params.n * 2 }; }\n");
+    const r = run(["run", f, "--param", "n=21", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ twice: 42 });
+  });
+
+  it("sweeps, prints a table and writes a report", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-rep-"));
+    const report = join(dir, "out.html");
+    const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--param", "burst=1,16", "--workers", "2", "--report", report]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/^size\s+burst\s+channels\s+buffers\s+dmaTimePs\s+mbPerSec\s+ok/);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2 + 4);
+    expect(r.stderr).toMatch(/sweep memcpy: 4\/4 done/);
+    expect(readFileSync(report, "utf8")).toContain("<polyline");
+  });
+
+  it("rejects an unknown scenario and a malformed --param with one line", () => {
+    expect(run(["run", "nosuch"]).stderr.trim()).toMatch(/^dmasim: unknown scenario "nosuch"/);
+    expect(run(["sweep", "memcpy", "--param", "size"]).stderr.trim()).toMatch(/--param needs key=value/);
+  });
+});

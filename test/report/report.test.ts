@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { lineChart, stackedBars } from "../../src/report/svg.js";
+import { renderReport } from "../../src/report/html.js";
+import { sweepReport } from "../../src/report/sweep-report.js";
+import type { SweepResult } from "../../src/sim/sweep.js";
+
+describe("reports", () => {
+  it("draws one polyline per series with points placed on a log axis", () => {
+    const svg = lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [
+      { name: "a", points: [[1, 10], [100, 20]] },
+      { name: "b", points: [[10, 5]] },
+    ] });
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    // x = 10 sits half way (log scale) between the plot's left (70) and right (640 - 150) edges.
+    expect(svg).toContain('cx="280.0"');
+  });
+
+  it("stacks segments and escapes text", () => {
+    const svg = stackedBars({ title: "<t>", yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }, { name: "cpu", values: [3] }] });
+    expect(svg).toContain("&lt;t&gt;");
+    expect(svg.match(/<rect [^>]*height="[\d.]+"[^>]*><title>/g)).toHaveLength(2);
+  });
+
+  it("writes a self-contained page with the sweep's table and chart", () => {
+    const s: SweepResult = {
+      scenario: "memcpy", workers: 2, elapsedMs: 1000,
+      rows: [
+        { params: { size: "4K", burst: 1 }, result: { mbPerSec: 400, ok: true } },
+        { params: { size: "1M", burst: 1 }, result: { mbPerSec: 560, ok: true } },
+      ],
+    };
+    const html = sweepReport(s);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|src="http/);
+    expect(html).toContain("<polyline");
+    expect(html).toContain("<td class=\"n\">560</td>");
+    expect(renderReport("x", [{ heading: "h", text: "a < b" }])).toContain("a &lt; b");
+  });
+});

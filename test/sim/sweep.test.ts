@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { runSweep, expandGrid } from "../../src/sim/sweep.js";
+import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
+
+describe("sweeps", () => {
+  it("expands a grid into every combination, the first key slowest", () => {
+    expect(expandGrid({ a: [1, 2], b: ["x", "y", "z"] })).toEqual([
+      { a: 1, b: "x" }, { a: 1, b: "y" }, { a: 1, b: "z" },
+      { a: 2, b: "x" }, { a: 2, b: "y" }, { a: 2, b: "z" },
+    ]);
+    expect(() => expandGrid({ a: [] })).toThrow(/no values/);
+  });
+
+  it("gives identical results in grid order with 0, 1 and 2 workers", async () => {
+    const grid = { size: ["4K", "64K", "256K"], burst: [1, 16] };
+    const progress: number[] = [];
+    const r0 = await runSweep({ scenario: "memcpy", grid, workers: 0 });
+    const r1 = await runSweep({ scenario: "memcpy", grid, workers: 1 });
+    const r2 = await runSweep({ scenario: "memcpy", grid, workers: 2, onProgress: (d) => progress.push(d) });
+    expect(r1.rows).toEqual(r0.rows);
+    expect(r2.rows).toEqual(r0.rows);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    const res = r0.rows.map((r) => r.result as MemcpyResult);
+    expect(res.every((r) => r.ok)).toBe(true);
+    expect(r0.rows.map((r) => r.params)).toEqual(expandGrid(grid));
+  });
+
+  it("shows the burst length matters: 16-beat bursts beat 1-beat ones, near the AXI ceiling", async () => {
+    const r = await runSweep({ scenario: "memcpy", grid: { size: ["1M"], burst: [1, 4, 16] }, workers: 0 });
+    const [b1, b4, b16] = r.rows.map((x) => (x.result as MemcpyResult).mbPerSec);
+    expect(b1).toBeLessThan(b4);
+    expect(b4).toBeLessThan(b16);
+    // 1-beat: three PL330 instructions per 8-byte beat at 222 MHz is at most 592 MB/s.
+    expect(b1).toBeLessThanOrEqual(593);
+    expect(b16).toBeLessThanOrEqual(1776);
+  });
+
+  it("reports a failing job instead of hanging", async () => {
+    await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
+  });
+});
