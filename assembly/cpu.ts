@@ -38,6 +38,11 @@ export let loads: u64 = 0;
 export let stores: u64 = 0;
 export let bulkBytes: u64 = 0;
 
+import * as T from "./trace";
+import * as N from "./trace-names";
+import { findRegion, regionDevice, regionBase } from "./dram";
+import { DEV_PL310 } from "./devices";
+
 const tmp = heap.alloc(4096);
 
 export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncRead: u32, ncWrite: u32, writeSlots: i32): void {
@@ -49,14 +54,35 @@ export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncRead: u32, ncWr
   ncWriteSlots = writeSlots < 1 ? 1 : writeSlots > 16 ? 16 : writeSlots;
 }
 
+// The operation in progress, for the trace: its start, name and argument, and a second track
+// (a cache level's maintenance) that shows it too.
+let opStart: i64 = 0;
+let opName: u16 = 0;
+let opValue: f64 = 0;
+let opAlso: u32 = 0;
+
 @inline export function begin(): void {
   status = FAULT_NONE;
   H.cursor = now;
+  opStart = now;
+  opName = 0;
   catchUp(now);
+}
+
+/** Names the operation in progress for the trace (no effect while tracing is off). */
+@inline export function traceAs(name: u16, value: f64, also: u32): void {
+  opName = name;
+  opValue = value;
+  opAlso = also;
 }
 
 @inline export function finish(): void {
   setNow(H.cursor);
+  if (T.enabled && opName != 0) {
+    T.slice(T.TRACK_CPU, opName, opStart, H.cursor, opValue);
+    if (opAlso != 0) T.slice(opAlso, opName, opStart, H.cursor, opValue);
+    opName = 0;
+  }
 }
 
 export function fail(kind: i32, va: u64): bool {
@@ -210,6 +236,7 @@ function pageOp(mode: i32, va: u64, n: u32, buf: usize, byte: u8): bool {
 
 function bulk(mode: i32, va: u64, len: u32, buf: usize, byte: u8): bool {
   begin();
+  traceAs(mode == MODE_READ ? N.N_CPU_READ : mode == MODE_WRITE ? N.N_CPU_WRITE : N.N_CPU_FILL, <f64>len, 0);
   let done: u32 = 0;
   while (done < len) {
     const a = va + done;
@@ -257,6 +284,7 @@ export function copy(dst: u64, src: u64, len: u32): bool {
 /** A load of 1, 2, 4 or 8 bytes. Device registers take 32-bit accesses only. */
 export function loadValue(va: u64, size: u32): u64 {
   begin();
+  traceAs(N.N_CPU_LOAD, <f64>size, 0);
   loads++;
   const pa = translate(va, false);
   if (pa == BAD_PA) {
@@ -286,6 +314,7 @@ export function loadValue(va: u64, size: u32): u64 {
     fail(FAULT_ALIGNMENT, va);
   } else {
     clearMmioError();
+    traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     v = mmioRead32(pa, H.cursor);
     H.cursor += mmioPs;
     if (mmioError) fail(FAULT_EXTERNAL, va);
@@ -296,6 +325,7 @@ export function loadValue(va: u64, size: u32): u64 {
 
 export function storeValue(va: u64, size: u32, v: u64): void {
   begin();
+  traceAs(N.N_CPU_STORE, <f64>size, 0);
   stores++;
   const pa = translate(va, true);
   if (pa == BAD_PA) {
@@ -328,6 +358,7 @@ export function storeValue(va: u64, size: u32, v: u64): void {
   } else {
     catchUp(H.cursor);
     clearMmioError();
+    traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     mmioWrite32(pa, <u32>v, H.cursor);
     H.cursor += mmioPs;
     if (mmioError) fail(FAULT_EXTERNAL, va);
@@ -344,6 +375,14 @@ export function mmioWriteSeries(va: u64, first: u32, step: u32, count: u32): boo
     fail(faultKind, va);
     finish();
     return false;
+  }
+  if (T.enabled) {
+    // The loop of an outer-cache range operation shows on the L2 maintenance track.
+    const r = findRegion(pa);
+    const reg = r >= 0 ? <u32>(pa - regionBase(r)) : 0;
+    const l2 = r >= 0 && regionDevice(r) == DEV_PL310;
+    const name = !l2 ? N.N_MMIO : reg == 0x7b0 ? N.N_L2_CLEAN : reg == 0x770 ? N.N_L2_INVAL : N.N_L2_CLEAN_INVAL;
+    traceAs(name, <f64>count, l2 ? T.TRACK_L2 : 0);
   }
   let v = first;
   for (let i: u32 = 0; i < count; i++) {

@@ -5,7 +5,9 @@
 
 import * as H from "./hierarchy";
 import { zeroAllocateL1 } from "./line-policies";
-import { begin, finish, fail, ncWriteZeros } from "./cpu";
+import { begin, finish, fail, ncWriteZeros, traceAs } from "./cpu";
+import { TRACK_L1 } from "./trace";
+import { N_DC_CLEAN, N_DC_INVAL, N_DC_CLEAN_INVAL } from "./trace-names";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, MT_NORMAL_NC, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_UNDEFINED } from "./mmu";
 import { faultKind } from "./walk";
 import { catchUp } from "./scheduler";
@@ -21,6 +23,7 @@ export function configureZva(bytes: u32): void {
  *  permission, as DC IVAC does; cleaning needs read permission. */
 export function dcacheRange(op: i32, va: u64, len: u64): bool {
   begin();
+  traceAs(op == H.OP_CLEAN ? N_DC_CLEAN : op == H.OP_INV ? N_DC_INVAL : N_DC_CLEAN_INVAL, <f64>len, TRACK_L1);
   if (len == 0) {
     finish();
     return true;

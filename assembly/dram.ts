@@ -7,6 +7,8 @@
 // caches copy any line they hold deferred (cache.ts): what a master does to DRAM never changes
 // what a cache holds. The caches themselves use ramHost.
 
+import * as T from "./trace";
+import { N_DRAM_BYTES } from "./trace-names";
 import { deferredLines } from "./cache";
 import { materializeRange } from "./hierarchy";
 
@@ -38,7 +40,11 @@ const BUCKET_SHIFT: i64 = 14; // 16.384 ns
 const BUCKET_PS: i64 = 1 << BUCKET_SHIFT;
 const BUCKETS: i32 = 8192; // a 134 µs window
 
+/** Trace counter samples of a controller's bytes moved are at least this far apart. */
+const SAMPLE_PS: i64 = 1000000;
+
 class MemController {
+  nextSample: i64 = 0;
   latencyPs: i64 = 0; // first data after the request
   psPerKiB: i64 = 0; // transfer time per 1024 bytes at full bandwidth
   used: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // bus time taken in each bucket
@@ -230,12 +236,18 @@ export function ramWrite(pa: u64, n: u32, src: usize): bool {
  *  byte has moved. Latency overlaps with other transfers; the data bus does not. */
 export function memAccess(controller: i32, t: i64, bytes: u32, write: bool): i64 {
   const c = unchecked(controllers[controller]);
+  if (T.enabled && t >= c.nextSample) sampleBytes(controller, c, t);
   const xfer = (<i64>bytes * c.psPerKiB) >> 10;
   c.requests++;
   c.busyPs += xfer;
   if (write) c.bytesWritten += bytes;
   else c.bytesRead += bytes;
   return c.take(t + c.latencyPs, xfer);
+}
+
+function sampleBytes(id: i32, c: MemController, t: i64): void {
+  T.counter(T.TRACK_DRAM + <u32>id, N_DRAM_BYTES, t, <f64>(c.bytesRead + c.bytesWritten));
+  c.nextSample = t + SAMPLE_PS;
 }
 
 export function controllerLatency(id: i32): i64 {

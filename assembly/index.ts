@@ -17,6 +17,7 @@ import * as inspect from "./inspect";
 import * as kernels from "./bench-kernels";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
+import * as trace from "./trace";
 import { pl330s, pl310s } from "./devices";
 
 @inline function addr(x: f64): u64 {
@@ -404,4 +405,26 @@ export function benchPtwTranslateReplay(stream: i32, from: u32, count: u32): voi
 export function benchPtwCheck(which: i32): f64 {
   if (which < 0) kernels.ptwCheckReset();
   return which == 0 ? <f64>kernels.checkLo : which == 1 ? <f64>kernels.checkHi : which == 2 ? <f64>kernels.checkFaults : 0;
+}
+
+// ---- trace: records the host drains into a Chrome Trace Event file ---------------------------
+
+/** Starts recording, with room for `records` records (32 bytes each). */
+export function traceEnable(records: u32): void {
+  trace.enable(records);
+}
+export function traceDisable(): void {
+  trace.disable();
+}
+export function traceBuffer(): usize {
+  return trace.buffer();
+}
+export function traceRecorded(): u32 {
+  return trace.recorded();
+}
+export function traceDropped(): u32 {
+  return trace.droppedRecords();
+}
+export function traceReset(): void {
+  trace.reset();
 }

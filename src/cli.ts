@@ -18,10 +18,14 @@ commands:
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
+    --trace FILE    write a Chrome Trace Event file (opens in Perfetto)
+    --report FILE   write a self-contained HTML report
   run SCENARIO      run one scenario (demo, memcpy, … or a module exporting
-                    run(system, params)) with --param key=value …; --json
+                    run(system, params)) with --param key=value …; --json,
+                    --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
-                    worker pool (--workers N, default: the core count); --json
+                    worker pool (--workers N, default: the core count); --json,
+                    --report FILE
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input

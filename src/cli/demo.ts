@@ -2,14 +2,17 @@
 
 import { createSystem } from "../create.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
-import { flag, has, type ParsedArgs } from "./args.js";
+import { demoReport } from "../report/demo-report.js";
+import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
+import { withTrace, writeReport } from "./outputs.js";
 
 export async function demoCommand(a: ParsedArgs): Promise<number> {
   const options = await systemOptions(a);
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
   if (options.worker) {
+    if (flag(a, "trace")) throw new UsageError("--trace records the System in this thread: drop --worker");
     const s = await createSystem({ ...options, worker: true });
     try {
       result = (await s.run("demo", { size })) as DemoResult;
@@ -18,8 +21,9 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
     }
   } else {
     const s = await createSystem({ ...options, worker: false });
-    result = s.run("demo", { size }) as DemoResult;
+    result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult);
   }
+  await writeReport(a, () => demoReport(result));
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatDemo(result));
   return result.coherentOk && result.streamingOk ? 0 : 1;
 }

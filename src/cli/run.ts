@@ -4,13 +4,16 @@
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { createLocalSystem } from "../system.js";
-import { runJob } from "../worker/job.js";
+import { runScenarioOn } from "../worker/job.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "./result-table.js";
+import { withTrace, writeReport } from "./outputs.js";
+import { demoReport } from "../report/demo-report.js";
+import { renderReport } from "../report/html.js";
 
 /** A built-in name stays a name; anything that exists on disk becomes a module URL. */
 export function scenarioRef(name: string): string {
@@ -23,9 +26,15 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim run SCENARIO [--param k=v …]");
   const scenario = scenarioRef(name);
-  const { worker: _w, ...system } = await systemOptions(a);
-  await createLocalSystem(system); // fail early, with the board's own error, before running
-  const result = await runJob({ system, scenario, params: runParams(a) });
+  const { worker: _w, ...options } = await systemOptions(a);
+  const system = await createLocalSystem(options);
+  const params = runParams(a);
+  const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
+  await writeReport(a, () =>
+    name === "demo"
+      ? demoReport(result as DemoResult)
+      : renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows: Object.entries(result as object).map(([k, v]) => [k, typeof v === "number" ? v : JSON.stringify(v)]) } }]),
+  );
   if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
   else if (name === "demo") console.log(formatDemo(result as DemoResult));
   else console.log(formatResult(result));

@@ -80,6 +80,14 @@ export interface SiliconExports {
   mmuFaultLevel(): number;
   mmuFaultAddress(): number;
 
+  // trace
+  traceEnable(records: number): void;
+  traceDisable(): void;
+  traceBuffer(): number;
+  traceRecorded(): number;
+  traceDropped(): number;
+  traceReset(): void;
+
   // backdoor
   physRead(pa: number, len: number, dst: number): number;
   physWrite(pa: number, len: number, src: number): number;
@@ -112,6 +120,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "tlbiAll", "tlbiVa", "tlbiAsid", "tlbiVaAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr",
   "mmuLastSizeLog2", "mmuLastMemAttr", "mmuLastDescriptorLo", "mmuLastDescriptorHi",
   "mmuFaultKind", "mmuFaultLevel", "mmuFaultAddress",
+  "traceEnable", "traceDisable", "traceBuffer", "traceRecorded", "traceDropped", "traceReset",
   "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl310LineOps",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",

@@ -5,6 +5,7 @@
 
 import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
+import type { Tracer } from "../trace/recorder.js";
 import { EBUSY, EINVAL } from "./errno.js";
 
 export const IRQ_NONE = 0;
@@ -32,6 +33,8 @@ export class IrqSubsystem {
   constructor(
     private readonly machine: Machine,
     private readonly printk: Printk,
+    /** Records handler runs as spans when a trace is being taken. */
+    private readonly tracer?: Tracer,
   ) {}
 
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
@@ -58,13 +61,9 @@ export class IrqSubsystem {
   handlePending(): number {
     let taken = 0;
     for (let line = this.machine.pendingIrq(); line >= 0; line = this.machine.pendingIrq()) {
-      this.machine.cpu.spend(IRQ_ENTRY_CYCLES);
       taken++;
       this.counts.set(line, (this.counts.get(line) ?? 0) + 1);
-      let handled = false;
-      for (const a of this.actions.get(line) ?? []) {
-        if (a.handler(line, a.devId) === IRQ_HANDLED) handled = true;
-      }
+      const handled = this.tracer ? this.tracer.span(`irq ${line}`, () => this.dispatch(line)) : this.dispatch(line);
       if (!handled && this.machine.x.irqLevel(line)) {
         this.printk.err(`irq ${line}: nobody cared; disabling it`);
         this.machine.x.irqSetEnabled(line, 0);
@@ -74,8 +73,23 @@ export class IrqSubsystem {
     return taken;
   }
 
+  /** Exception entry, then every handler of the line; true if one of them handled it. */
+  private dispatch(line: number): boolean {
+    this.machine.cpu.spend(IRQ_ENTRY_CYCLES);
+    let handled = false;
+    for (const a of this.actions.get(line) ?? []) {
+      if (a.handler(line, a.devId) === IRQ_HANDLED) handled = true;
+    }
+    return handled;
+  }
+
   runTasklets(): void {
-    while (this.tasklets.length) this.tasklets.shift()!();
+    if (!this.tasklets.length) return;
+    const run = () => {
+      while (this.tasklets.length) this.tasklets.shift()!();
+    };
+    if (this.tracer) this.tracer.span("tasklets", run);
+    else run();
   }
 
   /** Every line with a handler or a count: what /proc/interrupts lists (kernel/proc-interrupts.ts). */

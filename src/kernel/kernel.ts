@@ -27,6 +27,7 @@ import type { DmaDebugOptions } from "../dma/debug.js";
 import { IO_TLB_DEFAULT_SIZE, Swiotlb } from "../dma/swiotlb.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
+import { Tracer } from "../trace/recorder.js";
 
 export interface SwiotlbOptions {
   /** Pool size in bytes (rounded up to whole 128-slot segments); 0 for none. Default: 64 MB,
@@ -81,6 +82,8 @@ export class Kernel {
   readonly iomem = new ResourceTree("PCI mem", Number.MAX_SAFE_INTEGER);
   readonly platformBus: PlatformBus = new PlatformBus(this);
   readonly current: CurrentTask;
+  /** Trace recording (system.trace): spans the kernel adds, and the silicon's records. */
+  readonly tracer: Tracer;
 
   constructor(
     readonly machine: Machine,
@@ -88,6 +91,7 @@ export class Kernel {
     options: KernelOptions = {},
   ) {
     this.version = options.version ?? "modern";
+    this.tracer = new Tracer(machine);
     this.tree = board.tree;
     this.printk = new Printk(() => machine.now(), options.printkLevel ?? -1);
     this.printk.info(`Booting Linux (dmasim, ${this.version} DMA behaviour) on ${board.profile.name}`);
@@ -106,13 +110,14 @@ export class Kernel {
     const minAlign = machine.profile.arch === "arm64" ? (this.version === "v4.9" ? 128 : swiotlb ? 8 : 64) : 64;
     this.mm.mem_init(minAlign);
     this.current = this.initTask();
-    this.irq = new IrqSubsystem(machine, this.printk);
+    this.irq = new IrqSubsystem(machine, this.printk, this.tracer);
     this.archDma = this.setupArchDma(time, options.workaroundCleanCache);
     const debug = options.dmaDebug === true ? { enabled: true } : options.dmaDebug ? { enabled: true, ...options.dmaDebug } : undefined;
     this.dma = new DmaSubsystem(this, swiotlb, time, { debug, coherentPool: options.coherentPool, poolDebug: options.dmapoolDebug });
     this.dmaengine = new DmaEngine(this);
     this.requestStandardResources();
     this.probeDevices();
+    this.tracer.dmacNames = board.dmacs.map((d) => `PL330 ${d.node.name}`);
   }
 
   private firmwareReservations(): { base: number; size: number }[] {

@@ -7,8 +7,30 @@ export interface Series {
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 const W = 640;
-const H = 360;
+let H = 360;
 const M = { left: 70, right: 150, top: 36, bottom: 52 };
+
+/** Charts with many categories slant their labels and grow downwards to make room. */
+function withLabelRoom<T>(many: boolean, draw: () => T): T {
+  const h = H;
+  const b = M.bottom;
+  if (many) {
+    H = 520;
+    M.bottom = 212;
+  }
+  try {
+    return draw();
+  } finally {
+    H = h;
+    M.bottom = b;
+  }
+}
+
+function categoryLabel(x: number, text: string, slanted: boolean): string {
+  if (!slanted) return `<text x="${x.toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(text)}</text>`;
+  const y = H - M.bottom + 12;
+  return `<text transform="translate(${x.toFixed(1)} ${y}) rotate(-40)" text-anchor="end" font-size="11">${esc(text)}</text>`;
+}
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -75,6 +97,11 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
 
 /** One bar per category, split into stacked segments. */
 export function stackedBars(o: { title: string; yLabel: string; categories: string[]; segments: { name: string; values: number[] }[] }): string {
+  return withLabelRoom(o.categories.length > 4, () => stackedBarsBody(o));
+}
+
+function stackedBarsBody(o: { title: string; yLabel: string; categories: string[]; segments: { name: string; values: number[] }[] }): string {
+  const slanted = o.categories.length > 4;
   const totals = o.categories.map((_, i) => o.segments.reduce((n, s) => n + (s.values[i] ?? 0), 0));
   const yMax = niceMax(Math.max(0, ...totals));
   const plotW = W - M.left - M.right;
@@ -90,7 +117,7 @@ export function stackedBars(o: { title: string; yLabel: string; categories: stri
       if (h > 0) parts.push(`<rect x="${x.toFixed(1)}" y="${(base - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${cat}: ${s.name} ${+(s.values[i] ?? 0).toPrecision(4)}`)}</title></rect>`);
       base -= h;
     });
-    parts.push(`<text x="${(x + bw / 2).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(cat)}</text>`);
+    parts.push(categoryLabel(x + bw / 2, cat, slanted));
   });
   parts.push(...legend(o.segments.map((s) => s.name)));
   return svg(parts);
@@ -98,6 +125,11 @@ export function stackedBars(o: { title: string; yLabel: string; categories: stri
 
 /** Bars side by side per category, one per series. */
 export function groupedBars(o: { title: string; yLabel: string; categories: string[]; series: { name: string; values: number[] }[] }): string {
+  return withLabelRoom(o.categories.length > 4, () => groupedBarsBody(o));
+}
+
+function groupedBarsBody(o: { title: string; yLabel: string; categories: string[]; series: { name: string; values: number[] }[] }): string {
+  const slanted = o.categories.length > 4;
   const yMax = niceMax(Math.max(0, ...o.series.flatMap((s) => s.values)));
   const plotW = W - M.left - M.right;
   const slot = plotW / Math.max(1, o.categories.length);
@@ -110,7 +142,7 @@ export function groupedBars(o: { title: string; yLabel: string; categories: stri
       const x = M.left + slot * i + slot * 0.1 + bw * k;
       parts.push(`<rect x="${x.toFixed(1)}" y="${(H - M.bottom - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${cat}: ${s.name} ${s.values[i]}`)}</title></rect>`);
     });
-    parts.push(`<text x="${(M.left + slot * i + slot / 2).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="10">${esc(cat)}</text>`);
+    parts.push(categoryLabel(M.left + slot * i + slot / 2, cat, slanted));
   });
   parts.push(...legend(o.series.map((s) => s.name)));
   return svg(parts);

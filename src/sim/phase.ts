@@ -14,15 +14,19 @@ export interface PhaseResult {
   /** Of timePs: swiotlb bounce copies (proportional to the bytes bounced). */
   bouncePs: number;
   bouncedBytes: number;
+  /** Cache accesses during the phase, per level. */
+  cache: { l1Hits: number; l1Misses: number; l2Hits: number; l2Misses: number };
 }
 
 export function measure(system: System, name: string, bytes: number, fn: () => void): PhaseResult {
   const dma = system.kernel.dma.time;
   const before = dma.snapshot();
+  const c0 = system.machine.backdoor.stats();
   const t0 = system.now();
-  fn();
+  system.kernel.tracer.span(name, fn, bytes);
   const timePs = system.now() - t0;
   const d = dma.since(before);
+  const c1 = system.machine.backdoor.stats();
   return {
     name,
     bytes,
@@ -32,6 +36,12 @@ export function measure(system: System, name: string, bytes: number, fn: () => v
     maintenancePs: d.maintenancePs,
     bouncePs: d.bouncePs,
     bouncedBytes: d.bouncedBytes,
+    cache: {
+      l1Hits: c1.l1.hits - c0.l1.hits,
+      l1Misses: c1.l1.misses - c0.l1.misses,
+      l2Hits: c1.l2.hits - c0.l2.hits,
+      l2Misses: c1.l2.misses - c0.l2.misses,
+    },
   };
 }
 

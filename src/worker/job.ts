@@ -2,7 +2,7 @@
 // plain-data result. The same function runs in a worker and in the calling thread, which is
 // what makes a sweep's results independent of the worker count.
 
-import { createLocalSystem, type SystemOptions } from "../system.js";
+import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { runScenario, type ScenarioParams } from "../sim/scenarios.js";
 
 export interface JobSpec {
@@ -14,10 +14,15 @@ export interface JobSpec {
 
 export async function runJob(spec: JobSpec): Promise<unknown> {
   const system = await createLocalSystem({ ...spec.system, worker: false });
-  if (/^(file|https?|data|blob):/.test(spec.scenario)) {
-    const mod = (await import(spec.scenario)) as { run?: (s: unknown, p: ScenarioParams) => unknown };
-    if (typeof mod.run !== "function") throw new Error(`${spec.scenario} does not export run(system, params)`);
-    return await mod.run(system, spec.params);
+  return runScenarioOn(system, spec.scenario, spec.params);
+}
+
+/** Runs a built-in scenario by name, or the run(system, params) of a module given by URL. */
+export async function runScenarioOn(system: System, scenario: string, params: ScenarioParams): Promise<unknown> {
+  if (/^(file|https?|data|blob):/.test(scenario)) {
+    const mod = (await import(scenario)) as { run?: (s: System, p: ScenarioParams) => unknown };
+    if (typeof mod.run !== "function") throw new Error(`${scenario} does not export run(system, params)`);
+    return await mod.run(system, params);
   }
-  return runScenario(system, spec.scenario, spec.params);
+  return runScenario(system, scenario, params);
 }

@@ -1,0 +1,28 @@
+// --trace FILE and --report FILE: what a command writes besides its table.
+
+import { writeFile } from "node:fs/promises";
+import type { System } from "../system.js";
+import { flag, type ParsedArgs } from "./args.js";
+import { validateChromeTrace } from "../trace/validate.js";
+
+/** Runs fn with a trace recorded when --trace is given, and writes the trace file. */
+export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | Promise<T>): Promise<T> {
+  const file = flag(a, "trace");
+  if (!file) return fn();
+  system.kernel.tracer.start(Number(flag(a, "trace-records") ?? 4 << 20));
+  const result = await fn();
+  const trace = system.kernel.tracer.stopChrome();
+  const problems = validateChromeTrace(trace);
+  if (problems.length) throw new Error(`the trace is malformed (${problems[0]}): please report this`);
+  await writeFile(file, JSON.stringify(trace));
+  const dropped = trace.otherData.dropped as number;
+  process.stderr.write(`dmasim: wrote ${trace.traceEvents.length} trace events to ${file}${dropped ? ` (${dropped} records dropped: raise --trace-records)` : ""}\n`);
+  return result;
+}
+
+export async function writeReport(a: ParsedArgs, html: () => string): Promise<void> {
+  const file = flag(a, "report");
+  if (!file) return;
+  await writeFile(file, html());
+  process.stderr.write(`dmasim: wrote report to ${file}\n`);
+}

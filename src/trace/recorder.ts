@@ -1,0 +1,80 @@
+// Recording a trace of one System: the silicon's records (CPU operations, cache maintenance,
+// DMA channels and AXI bursts, DRAM counters) plus spans the kernel and scenarios add on the CPU
+// track (interrupt handlers, scenario phases). Spans enclose the CPU operations they contain, so
+// everything on the CPU track nests.
+
+import type { Machine } from "../hw/machine.js";
+import { RECORD_NAMES } from "./names.js";
+import { toChromeTrace, type ChromeTrace, type TraceRecord } from "./chrome.js";
+
+const TRACK_CPU = 0x0100;
+const KINDS = ["slice", "counter", "instant"] as const;
+
+export interface TraceStats {
+  records: number;
+  dropped: number;
+}
+
+export class Tracer {
+  private spans: TraceRecord[] = [];
+  private on = false;
+  /** Names of the DMA controllers, in silicon instance order (process names in the trace). */
+  dmacNames: string[] = [];
+
+  constructor(private readonly machine: Machine) {}
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Starts recording, with room for `records` silicon records (32 bytes each). */
+  start(records = 1 << 20): void {
+    this.machine.x.traceEnable(records);
+    this.spans = [];
+    this.on = true;
+  }
+
+  /** Runs fn, recording it as a span on the CPU track when tracing. */
+  span<T>(name: string, fn: () => T, value = 0): T {
+    if (!this.on) return fn();
+    const start = this.machine.now();
+    try {
+      return fn();
+    } finally {
+      this.spans.push({ start, end: this.machine.now(), track: TRACK_CPU, kind: "slice", name, value });
+    }
+  }
+
+  /** Stops recording and returns what was recorded. */
+  stop(): { records: TraceRecord[]; stats: TraceStats } {
+    const x = this.machine.x;
+    const n = x.traceRecorded();
+    const dropped = x.traceDropped();
+    const view = new DataView(x.memory.buffer, x.traceBuffer(), n * 32);
+    const records: TraceRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 32;
+      const name = view.getUint16(o + 22, true);
+      records.push({
+        start: Number(view.getBigInt64(o, true)),
+        end: Number(view.getBigInt64(o + 8, true)),
+        track: view.getUint32(o + 16, true),
+        kind: KINDS[view.getUint16(o + 20, true)] ?? "instant",
+        name: RECORD_NAMES[name] ?? `record ${name}`,
+        value: view.getFloat64(o + 24, true),
+      });
+    }
+    x.traceReset();
+    x.traceDisable();
+    this.on = false;
+    const all = [...records, ...this.spans];
+    this.spans = [];
+    return { records: all, stats: { records: n, dropped } };
+  }
+
+  /** Stops recording and returns a Chrome Trace Event document. */
+  stopChrome(otherData: Record<string, unknown> = {}): ChromeTrace {
+    const { records, stats } = this.stop();
+    return toChromeTrace(records, { dmacNames: this.dmacNames, otherData: { ...stats, ...otherData } });
+  }
+}

@@ -1,0 +1,49 @@
+// The trace of a scenario, as Perfetto's JSON importer reads it: named processes and threads,
+// slices that nest on every thread, counters, and the activity the issue names.
+
+import { describe, expect, it } from "vitest";
+import { zynq } from "../helpers/system.js";
+import { runDemo } from "../../src/sim/demo.js";
+import { validateChromeTrace } from "../../src/trace/validate.js";
+import { toChromeTrace } from "../../src/trace/chrome.js";
+
+describe("Chrome trace export", () => {
+  it("records the demo with nesting slices on named tracks", async () => {
+    const s = await zynq();
+    s.kernel.tracer.start();
+    runDemo(s, { size: "64K" });
+    const t = s.kernel.tracer.stopChrome();
+    expect(validateChromeTrace(t)).toEqual([]);
+    expect(t.otherData.dropped).toBe(0);
+    const threads = t.traceEvents.filter((e) => e.name === "thread_name").map((e) => e.args!.name);
+    expect(threads).toEqual(expect.arrayContaining(["CPU0", "L1 maintenance", "L2 maintenance", "controller 0"]));
+    const names = new Set(t.traceEvents.map((e) => e.name));
+    for (const n of ["CPU write", "CPU read", "DC clean", "L2 invalidate", "dma_map_single x2", "DMA memcpy", "DRAM bytes"]) {
+      expect(names).toContain(n);
+    }
+    // Phases enclose the CPU work they did: every CPU-track slice lies within a phase or is one.
+    const cpu = t.traceEvents.filter((e) => e.ph === "X" && e.tid === 0x100);
+    const phase = cpu.find((e) => e.name === "CPU verify destination")!;
+    const inside = cpu.filter((e) => e.name === "CPU read" && e.ts! >= phase.ts! && e.ts! + e.dur! <= phase.ts! + phase.dur!);
+    expect(inside.length).toBeGreaterThan(0);
+    // Timestamps are µs of simulated time.
+    expect(Math.max(...cpu.map((e) => e.ts! + e.dur!))).toBeLessThan(s.now() / 1e6 + 1e-6);
+  });
+
+  it("reports slices that overlap without nesting", () => {
+    const t = toChromeTrace([
+      { start: 0, end: 2e6, track: 0x100, kind: "slice", name: "a", value: 0 },
+      { start: 1e6, end: 3e6, track: 0x100, kind: "slice", name: "b", value: 0 },
+    ]);
+    expect(validateChromeTrace(t)[0]).toMatch(/"b" .* overlaps "a"/);
+  });
+
+  it("records nothing and costs nothing when off", async () => {
+    const s = await zynq();
+    runDemo(s, { size: "4K" });
+    s.kernel.tracer.start(16);
+    const { records, stats } = s.kernel.tracer.stop();
+    expect(records).toEqual([]);
+    expect(stats).toEqual({ records: 0, dropped: 0 });
+  });
+});
