@@ -17,7 +17,7 @@ import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_
 import { faultKind } from "./walk";
 import { copyLine } from "./cache";
 import { ramPtr, ramHost, memAccess, lastController, findRegion, regionKind, KIND_RAM } from "./dram";
-import { mmioRead32, mmioWrite32, mmioError, clearMmioError } from "./devices";
+import { mmioRead32, mmioWrite32, mmioError, mmioLatencyPs, clearMmioError } from "./devices";
 import { catchUp } from "./scheduler";
 
 export let cyclePs: i64 = 1500;
@@ -228,7 +228,7 @@ function pageOp(mode: i32, va: u64, n: u32, buf: usize, byte: u8): bool {
     clearMmioError();
     if (mode == MODE_READ) store<u32>(buf + i, mmioRead32(pa, H.cursor));
     else mmioWrite32(pa, load<u32>(buf + i), H.cursor);
-    H.cursor += mmioPs;
+    H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) return fail(FAULT_EXTERNAL, va);
   }
   return true;
@@ -316,7 +316,7 @@ export function loadValue(va: u64, size: u32): u64 {
     clearMmioError();
     traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     v = mmioRead32(pa, H.cursor);
-    H.cursor += mmioPs;
+    H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) fail(FAULT_EXTERNAL, va);
   }
   finish();
@@ -360,7 +360,7 @@ export function storeValue(va: u64, size: u32, v: u64): void {
     clearMmioError();
     traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     mmioWrite32(pa, <u32>v, H.cursor);
-    H.cursor += mmioPs;
+    H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) fail(FAULT_EXTERNAL, va);
   }
   finish();
@@ -388,7 +388,7 @@ export function mmioWriteSeries(va: u64, first: u32, step: u32, count: u32): boo
   for (let i: u32 = 0; i < count; i++) {
     clearMmioError();
     mmioWrite32(pa, v, H.cursor);
-    H.cursor += mmioPs;
+    H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) {
       fail(FAULT_EXTERNAL, va);
       finish();

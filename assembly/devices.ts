@@ -1,7 +1,7 @@
 // The device models on the bus and MMIO dispatch to them. A board is built by creating devices
 // and mapping their register windows (dram.addMmio) at the addresses the device tree gives.
 
-import { findRegion, regionKind, regionBase, regionDevice, regionInstance, KIND_MMIO } from "./dram";
+import { findRegion, regionKind, regionBase, regionDevice, regionInstance, regionLatency, KIND_MMIO } from "./dram";
 import { Dmac } from "./pl330/dmac";
 import { readRegister, writeRegister } from "./pl330/regs";
 import { Pl310 } from "./pl310";
@@ -14,6 +14,8 @@ export const pl310s = new Array<Pl310>();
 
 /** Set when an MMIO access hit no device (the CPU takes an external abort). */
 export let mmioError: bool = false;
+/** The register window's own latency for the last access (0: the CPU port's default). */
+export let mmioLatencyPs: i64 = 0;
 
 export function mmioRead32(pa: u64, t: i64): u32 {
   const r = findRegion(pa);
@@ -24,6 +26,7 @@ export function mmioRead32(pa: u64, t: i64): u32 {
   const off = <u32>(pa - regionBase(r));
   const dev = regionDevice(r);
   const inst = regionInstance(r);
+  mmioLatencyPs = regionLatency(r);
   if (dev == DEV_PL330) return readRegister(pl330s[inst], off, t);
   if (dev == DEV_PL310) return pl310s[inst].read(off);
   mmioError = true;
@@ -39,6 +42,7 @@ export function mmioWrite32(pa: u64, v: u32, t: i64): void {
   const off = <u32>(pa - regionBase(r));
   const dev = regionDevice(r);
   const inst = regionInstance(r);
+  mmioLatencyPs = regionLatency(r);
   if (dev == DEV_PL330) writeRegister(pl330s[inst], off, v, t);
   else if (dev == DEV_PL310) pl310s[inst].write(off, v);
   else mmioError = true;

@@ -28,6 +28,7 @@ class Region {
   device: i32 = 0; // MMIO: device type (mmio.ts)
   instance: i32 = 0; // MMIO: index among devices of that type
   controller: i32 = 0; // RAM: memory controller index
+  latencyPs: i64 = 0; // MMIO: a register access's round trip (0: the CPU port's default)
 }
 
 // A memory controller's data bus is a shared resource, but requests do not reach it in time
@@ -143,6 +144,15 @@ export function addMmio(base: u64, size: u64, device: i32, instance: i32): i32 {
   r.device = device;
   r.instance = instance;
   return regionCount++;
+}
+
+/** A register window with its own access latency (a device on a faster or slower bus). */
+export function setRegionLatency(i: i32, ps: i64): void {
+  regions[i].latencyPs = ps;
+}
+
+export function regionLatency(i: i32): i64 {
+  return regions[i].latencyPs;
 }
 
 export function findRegion(pa: u64): i32 {

@@ -230,7 +230,15 @@ export function fillL1(e1: i32, line: u64, write: bool): bool {
   if (e >= 0) {
     c2.hits++;
     c2.touch(e);
-    cursor += l2HitPs;
+    if (bulk) {
+      // Hits in L2 overlap as misses to DRAM do: the core keeps several line fills in flight.
+      const t = max64(cursor, unchecked(fillRing[fillIdx]));
+      const done = t + l2HitPs;
+      unchecked((fillRing[fillIdx] = done));
+      fillIdx = fillIdx + 1 == mlp ? 0 : fillIdx + 1;
+      if (done > fillLast) fillLast = done;
+      cursor = t;
+    } else cursor += l2HitPs;
   } else {
     c2.misses++;
     e = c2.victim(line);

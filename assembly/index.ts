@@ -87,8 +87,8 @@ export function wirePl330Irq(inst: i32, event: i32, line: i32): void {
 export function wirePl330Abort(inst: i32, line: i32): void {
   pl330s[inst].abortLine = line;
 }
-export function addPl310(base: f64, size: f64): i32 {
-  return machine.createPl310(addr(base), addr(size));
+export function addPl310(base: f64, size: f64, latencyPs: f64): i32 {
+  return machine.createPl310(addr(base), addr(size), <i64>latencyPs);
 }
 
 // ---- time ------------------------------------------------------------------------------------

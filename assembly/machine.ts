@@ -1,7 +1,7 @@
 // Building a board: memory controllers, RAM, caches, TLB and devices, as the SoC integrator
 // wired them. Called once, before the kernel boots.
 
-import { addMmio } from "./dram";
+import { addMmio, setRegionLatency } from "./dram";
 import { pl330s, pl310s, DEV_PL330, DEV_PL310 } from "./devices";
 import { Pl330Config } from "./pl330/config";
 import { Dmac } from "./pl330/dmac";
@@ -37,9 +37,13 @@ export function createPl330(
   return inst;
 }
 
-export function createPl310(base: u64, size: u64): i32 {
+/** The PL310's registers sit on the CPU's private bus: faster than peripherals behind the
+ *  central interconnect, which is why `latencyPs` is its own. */
+export function createPl310(base: u64, size: u64, latencyPs: i64): i32 {
   const inst = pl310s.length;
   pl310s.push(new Pl310());
-  if (addMmio(base, size, DEV_PL310, inst) < 0) return -1;
+  const r = addMmio(base, size, DEV_PL310, inst);
+  if (r < 0) return -1;
+  setRegionLatency(r, latencyPs);
   return inst;
 }

@@ -4,7 +4,7 @@
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { createLocalSystem } from "../system.js";
-import { runScenarioOn } from "../worker/job.js";
+import { runScenarioOn, systemFor } from "../worker/job.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { has, UsageError, type ParsedArgs } from "./args.js";
@@ -27,8 +27,8 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim run SCENARIO [--param k=v …]");
   const scenario = scenarioRef(name);
   const { worker: _w, ...options } = await systemOptions(a);
-  const system = await createLocalSystem(options);
   const params = runParams(a);
+  const system = await createLocalSystem(systemFor(scenario, params, options));
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
   await writeReport(a, () =>
     name === "demo"

@@ -147,7 +147,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
     const r = node ? ofAddressResources(node)[0] : undefined;
     if (r) {
-      x.addPl310(r.start, r.size);
+      x.addPl310(r.start, r.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
       outerCache = r;
     }
   }

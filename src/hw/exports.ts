@@ -21,7 +21,7 @@ export interface SiliconExports {
     periphNs: number, cyclePs: number, coherent: number, deviceLatencyPs: number): number;
   wirePl330Irq(inst: number, event: number, line: number): void;
   wirePl330Abort(inst: number, line: number): void;
-  addPl310(base: number, size: number): number;
+  addPl310(base: number, size: number, latencyPs: number): number;
   configureWalks(allocateL2: number): void;
   configureWalkCache(entries: number, ways: number): void;
   configurePrefetch(nextLine: number, every: number, window: number): void;

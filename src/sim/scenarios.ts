@@ -5,6 +5,10 @@ import type { System } from "../system.js";
 import { runDemo } from "./demo.js";
 import { runCoherentAliases } from "./coherent-aliases.js";
 import * as memcpy from "./scenarios/memcpy.js";
+import * as cpuProcess from "./scenarios/cpu-process.js";
+import * as bugs from "./scenarios/bugs.js";
+import * as calibration from "./scenarios/calibration.js";
+import type { SystemOptions } from "../system.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
@@ -13,6 +17,15 @@ export const SCENARIOS: Record<string, Scenario> = {
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
   "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | undefined, device: p.device as string | undefined }),
   memcpy: memcpy.run,
+  "cpu-process": cpuProcess.run,
+  bug: bugs.run,
+  calibration: (s) => calibration.run(s),
+};
+
+/** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,
+ *  DMA-API debug, a 4.9 kernel…). */
+export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = {
+  bug: bugs.bugSystem,
 };
 
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs

@@ -3,7 +3,7 @@
 // what makes a sweep's results independent of the worker count.
 
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
-import { runScenario, type ScenarioParams } from "../sim/scenarios.js";
+import { runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
@@ -12,8 +12,16 @@ export interface JobSpec {
   params: ScenarioParams;
 }
 
+/** The System options for a job: the caller's, or — when the caller named no board or tree —
+ *  what the scenario asks for (SCENARIO_SYSTEMS), then the default board. */
+export function systemFor(scenario: string, params: ScenarioParams, given: Omit<SystemOptions, "worker">): Omit<SystemOptions, "worker"> {
+  const named = given.board !== undefined || given.dtb !== undefined || given.dts !== undefined;
+  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params) ?? {});
+  return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+}
+
 export async function runJob(spec: JobSpec): Promise<unknown> {
-  const system = await createLocalSystem({ ...spec.system, worker: false });
+  const system = await createLocalSystem({ ...systemFor(spec.scenario, spec.params, spec.system), worker: false });
   return runScenarioOn(system, spec.scenario, spec.params);
 }
 

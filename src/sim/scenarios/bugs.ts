@@ -1,0 +1,243 @@
+// The classic DMA bugs, each reproduced on a System as a driver would commit it, with what a
+// driver writer would observe and the fix beside it. `kind` selects the bug:
+//
+//   missing-sync            a reused receive buffer read without dma_sync_single_for_cpu
+//   invalidate-only-before  invalidating only at map (4.9 arm64) while speculation refills lines
+//   coherent-read           the CPU crunching a dma_alloc_coherent (uncached) buffer
+//   swiotlb-exhaustion      mapping high buffers for a 32-bit device until the bounce pool is full
+//   mask-overflow           a buffer above the device's DMA mask with no swiotlb to bounce it
+//   unchecked-map-error     unmapping without ever calling dma_mapping_error (DMA-API debug)
+
+import type { System, SystemOptions } from "../../system.js";
+import { GFP_KERNEL } from "../../mm/gfp.js";
+import {
+  dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
+  dma_sync_single_for_cpu, dma_sync_single_for_device,
+} from "../../dma/mapping.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_MAPPING_ERROR } from "../../dma/constants.js";
+import {
+  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
+  dma_release_channel,
+} from "../../dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
+import type { DmaAddr } from "../../hw/address.js";
+import { ARM64_A53 } from "../../hw/profile.js";
+import { pattern, countDifferent } from "../phase.js";
+import type { ScenarioParams } from "../scenarios.js";
+
+export const BUG_KINDS = [
+  "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
+] as const;
+export type BugKind = (typeof BUG_KINDS)[number];
+
+export interface BugResult {
+  kind: BugKind;
+  /** What the driver writer sees when the bug bites. */
+  symptom: string;
+  /** The same measurement with the bug fixed. */
+  fixed: string;
+  /** True when the bug showed (and the fix removed it). */
+  reproduced: boolean;
+  details: Record<string, number | string>;
+}
+
+/** The System each bug needs when the user names no board. */
+export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
+  switch (params.kind as BugKind) {
+    case "invalidate-only-before":
+      // 4.9 invalidates FROM_DEVICE buffers at map time; the A53's prefetcher is on.
+      return { board: "arm64-ref", kernel: "v4.9" };
+    case "swiotlb-exhaustion":
+      return { board: "arm64-highmem", swiotlb: { size: 2 << 20 } };
+    case "mask-overflow":
+      return { board: "arm64-highmem", swiotlb: { size: 0 } };
+    case "unchecked-map-error":
+      return { board: "zynq-7000", dmaDebug: true };
+    default:
+      return { board: "zynq-7000" };
+  }
+}
+
+function copy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
+  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
+  if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error("memcpy failed");
+}
+
+function missingSync(s: System): BugResult {
+  const len = 64 * 1024;
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const src = s.kernel.kmalloc(len, GFP_KERNEL);
+  const dst = s.kernel.kmalloc(len, GFP_KERNEL);
+  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
+  const dd = dma_map_single(dev, dst, len, DMA_FROM_DEVICE);
+  const round = (seed: number) => {
+    const data = pattern(len, seed);
+    s.cpu.write(src, data);
+    dma_sync_single_for_device(dev, ds, len, DMA_TO_DEVICE);
+    copy(chan, dd, ds, len);
+    return data;
+  };
+  const first = round(1);
+  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  s.cpu.read(dst, len); // the driver consumes the first buffer: its lines are cached now
+  const second = round(2); // …and reads the next one without handing the buffer back
+  const stale = countDifferent(s.cpu.read(dst, len), second);
+  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  const after = countDifferent(s.cpu.read(dst, len), second);
+  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
+  dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
+  dma_release_channel(chan);
+  void first;
+  return {
+    kind: "missing-sync",
+    symptom: `${stale} of ${len} bytes read back stale: the previous transfer's data, still in the CPU's caches`,
+    fixed: `with dma_sync_single_for_cpu before reading: ${after} stale bytes`,
+    reproduced: stale > 0 && after === 0,
+    details: { bytes: len, staleBytes: stale, staleAfterSync: after },
+  };
+}
+
+function invalidateOnlyBefore(s: System): BugResult {
+  // A long receive whose last lines share a page with a status word the driver polls: the
+  // device writes those lines last, so speculative fills near the status word come first.
+  const len = 64 * 1024 - 512;
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const data = pattern(len, 3);
+  const src = s.kernel.kmalloc(len, GFP_KERNEL);
+  s.cpu.write(src, data);
+  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
+  const attempt = (unmapFirst: boolean) => {
+    const buf = s.kernel.kmalloc(len + 4096, GFP_KERNEL);
+    const dd = dma_map_single(dev, buf, len, DMA_FROM_DEVICE); // 4.9: invalidates here only
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dd, ds, len, DMA_PREP_INTERRUPT)!);
+    dma_async_issue_pending(chan);
+    for (let i = 0; i < 2000; i++) s.machine.cpu.load(buf + len, 4); // polls its status word
+    dma_sync_wait(chan, cookie);
+    if (unmapFirst) dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
+    const stale = countDifferent(s.cpu.read(buf, len), data);
+    if (!unmapFirst) dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
+    s.kernel.kfree(buf);
+    return stale;
+  };
+  const stale = attempt(false);
+  const after = attempt(true);
+  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
+  dma_release_channel(chan);
+  const prefetch = s.machine.profile.cpu.prefetch;
+  return {
+    kind: "invalidate-only-before",
+    symptom: `${stale} of ${len} bytes stale: lines the CPU fetched speculatively while the device was writing`,
+    fixed: `invalidating again at unmap (dma_unmap_single / dma_sync_single_for_cpu): ${after} stale bytes`,
+    reproduced: stale > 0 && after === 0,
+    details: { bytes: len, staleBytes: stale, staleAfterUnmap: after, prefetcher: prefetch.nextLine || prefetch.speculativeEvery > 0 ? "on" : "off", defaultA53Prefetcher: ARM64_A53.cpu.prefetch.nextLine ? "on" : "off" },
+  };
+}
+
+function coherentRead(s: System): BugResult {
+  const len = 256 * 1024;
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const coh = dma_alloc_coherent(dev, len, GFP_KERNEL)!;
+  const cached = s.kernel.kmalloc(len, GFP_KERNEL);
+  const time = (va: number) => {
+    s.cpu.read(va, len); // warm what can be warmed
+    const t0 = s.now();
+    s.cpu.read(va, len);
+    return s.now() - t0;
+  };
+  const slow = time(coh.cpuAddr);
+  const fast = time(cached);
+  dma_free_coherent(dev, len, coh.cpuAddr, coh.dmaAddr);
+  dma_release_channel(chan);
+  const ratio = Math.round((slow / fast) * 10) / 10;
+  return {
+    kind: "coherent-read",
+    symptom: `reading ${len / 1024} KiB from a dma_alloc_coherent buffer took ${(slow / 1e6).toFixed(1)} µs: it is uncached on this SoC`,
+    fixed: `a cacheable (streaming) buffer, synced once, read in ${(fast / 1e6).toFixed(1)} µs: ${ratio}× faster`,
+    reproduced: ratio > 2,
+    details: { bytes: len, uncachedPs: slow, cachedPs: fast, slowdown: ratio },
+  };
+}
+
+function swiotlbExhaustion(s: System): BugResult {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev; // a 32-bit DMA mask, RAM above 4 GB: high buffers bounce
+  const len = 256 * 1024;
+  const va = s.kernel.kmalloc(len, GFP_KERNEL);
+  const mapped: number[] = [];
+  let dma = 0;
+  for (let i = 0; i < 10000; i++) {
+    dma = dma_map_single(dev, va, len, DMA_TO_DEVICE);
+    if (dma_mapping_error(dev, dma)) break;
+    mapped.push(dma); // the bug: mappings are leaked, never unmapped
+  }
+  const full = s.kernel.printk.grep("swiotlb buffer is full")[0] ?? "";
+  for (const d of mapped) dma_unmap_single(dev, d, len, DMA_TO_DEVICE);
+  const again = dma_map_single(dev, va, len, DMA_TO_DEVICE);
+  const recovered = dma_mapping_error(dev, again) === 0;
+  if (recovered) dma_unmap_single(dev, again, len, DMA_TO_DEVICE);
+  dma_release_channel(chan);
+  return {
+    kind: "swiotlb-exhaustion",
+    symptom: `after ${mapped.length} leaked ${len / 1024} KiB mappings the next map returned DMA_MAPPING_ERROR: "${full.replace(/^.*?: /, "")}"`,
+    fixed: `unmapping them frees the slots: the next map ${recovered ? "succeeds" : "still fails"}`,
+    reproduced: dma === DMA_MAPPING_ERROR && full !== "" && recovered,
+    details: { mappingsBeforeFull: mapped.length, message: full },
+  };
+}
+
+function maskOverflow(s: System): BugResult {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const len = 4096;
+  const va = s.kernel.kmalloc(len, GFP_KERNEL); // lands above 4 GB on this board
+  const pa = s.kernel.mm.virt_to_phys(va);
+  const dma = dma_map_single(dev, va, len, DMA_TO_DEVICE);
+  const warn = s.kernel.printk.grep("overflow")[0] ?? "";
+  const low = dma_alloc_coherent(dev, len, GFP_KERNEL); // the fix: memory the device can reach
+  dma_release_channel(chan);
+  return {
+    kind: "mask-overflow",
+    symptom: `dma_map_single of a buffer at PA 0x${pa.toString(16)} for a device with mask 0x${(dev.dma_mask ?? 0n).toString(16)} returned ${dma === DMA_MAPPING_ERROR ? "DMA_MAPPING_ERROR" : "0x" + dma.toString(16)}: "${warn.replace(/^.*?: /, "")}"`,
+    fixed: low ? `dma_alloc_coherent chooses memory below the mask: dma address 0x${low.dmaAddr.toString(16)}` : "dma_alloc_coherent failed too",
+    reproduced: dma === DMA_MAPPING_ERROR && pa > 0xffffffff && !!low && low.dmaAddr + len - 1 <= 0xffffffff,
+    details: { bufferPa: pa, mask: `0x${(dev.dma_mask ?? 0n).toString(16)}`, message: warn },
+  };
+}
+
+function uncheckedMapError(s: System): BugResult {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const va = s.kernel.kmalloc(256, GFP_KERNEL);
+  const dma = dma_map_single(dev, va, 256, DMA_TO_DEVICE);
+  dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE); // never checked
+  const report = s.kernel.dma.debug.reports.find((r) => r.includes("failed to check map error")) ?? "";
+  const before = s.kernel.dma.debug.reports.length;
+  const dma2 = dma_map_single(dev, va, 256, DMA_TO_DEVICE);
+  if (!dma_mapping_error(dev, dma2)) dma_unmap_single(dev, dma2, 256, DMA_TO_DEVICE);
+  const after = s.kernel.dma.debug.reports.length - before;
+  dma_release_channel(chan);
+  return {
+    kind: "unchecked-map-error",
+    symptom: report ? `DMA-API debug: "${report}"` : "no report (is DMA-API debug on?)",
+    fixed: `checking with dma_mapping_error before using the address: ${after} new reports`,
+    reproduced: report !== "" && after === 0,
+    details: { report },
+  };
+}
+
+export function run(system: System, params: ScenarioParams = {}): BugResult {
+  const kind = String(params.kind ?? "missing-sync") as BugKind;
+  switch (kind) {
+    case "missing-sync": return missingSync(system);
+    case "invalidate-only-before": return invalidateOnlyBefore(system);
+    case "coherent-read": return coherentRead(system);
+    case "swiotlb-exhaustion": return swiotlbExhaustion(system);
+    case "mask-overflow": return maskOverflow(system);
+    case "unchecked-map-error": return uncheckedMapError(system);
+    default:
+      throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
+  }
+}
