@@ -112,7 +112,7 @@ function pagesFor(size: u64): i64 {
   return <i64>((size + 0xFFFF) >> 16) + 1;
 }
 
-/** Host memory backs RAM in pieces of at most this size (the stub runtime's largest block is
+/** Host memory backs RAM in pieces of at most this size (the minimal AssemblyScript runtime's largest block is
  *  just under 1 GiB); a bank becomes several regions with consecutive addresses. */
 const RAM_CHUNK: u64 = 512 << 20;
 

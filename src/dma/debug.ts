@@ -130,7 +130,7 @@ export class DmaDebug {
   }
 
   private add(e: Entry, attrs: number): void {
-    // 4.9 only counted an overlap ("TODO: report -EEXIST errors here").
+    // 4.9 only counted an overlap (its source leaves reporting -EEXIST for later).
     if (this.pool.add(e) === "eexist" && this.modern && this.checks.cacheline && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) {
       this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
     }
