@@ -1,9 +1,12 @@
-// Runs the timed devices (the DMACs) alongside the CPU. The CPU is the reference: before it
-// observes or changes anything a device could touch, the devices catch up to the CPU's time.
-// When the CPU waits for an interrupt, time jumps to the moment a device raises one.
+// Runs the timed devices (the DMACs and the DMA peripherals) alongside the CPU. The CPU is the
+// reference: before it observes or changes anything a device could touch, the devices catch up
+// to the CPU's time. When the CPU waits for an interrupt, time jumps to the moment a device
+// raises one. A peripheral interacts only with the one DMAC its request line is wired to, and
+// answers that DMAC's questions (when is the next request?) from its own state as a function of
+// time, so each DMAC may still run ahead on its own.
 
 import { NEVER, min64 } from "./time";
-import { pl330s } from "./devices";
+import { pl330s, peripherals } from "./devices";
 import { anyPending } from "./irq";
 
 export function nextDeviceEvent(): i64 {
@@ -15,13 +18,14 @@ export function nextDeviceEvent(): i64 {
   return best;
 }
 
-/** Runs every device up to time t. Devices interact only through memory and interrupt lines, so
- *  each may run ahead to t on its own. */
+/** Runs every device up to time t. DMACs interact with each other only through memory and
+ *  interrupt lines, so each may run ahead to t on its own. */
 export function catchUp(t: i64): void {
   for (let i = 0, n = pl330s.length; i < n; i++) {
     const d = unchecked(pl330s[i]);
     if (d.nextEvent() <= t) d.run(t, false);
   }
+  for (let i = 0, n = peripherals.length; i < n; i++) unchecked(peripherals[i]).advance(t);
 }
 
 /** Advances devices from `from` until an interrupt line is high or `limit` is reached. Returns

@@ -1,57 +1,80 @@
 // One DMA-330 controller: the manager and channel threads, the shared MFIFO, the AXI master, the
-// instruction cache, events and interrupts (spec pl330 §8), faults (§6), and the engine that
-// issues at most one instruction per AXI cycle, round-robin among ready threads (§1, §11).
+// instruction cache, the peripheral request interfaces, events and interrupts (spec pl330 §8),
+// faults and the lock-up watchdog (§6), and the engine that issues at most one instruction per
+// AXI cycle, round-robin among ready threads (§1, §11).
 //
 // The engine runs lazily: the scheduler asks it to catch up to a point in simulated time
-// before the CPU looks at anything the DMAC could have changed.
+// before the CPU looks at anything the DMAC could have changed. While one thread stays the
+// earliest to issue, it runs without re-picking, so a lone channel costs one compare per
+// instruction; the run is cut into slices so V8 compiles the loop optimised early.
 
 import { NEVER, max64 } from "../time";
 import { drive } from "../irq";
 import { findRegion, regionKind, regionController, KIND_RAM } from "../dram";
+import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
-import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_KILLING,
-  ST_COMPLETING, ST_FAULT_COMPLETING, ST_FAULTING, F_DBG_INSTR, F_UNDEF } from "./thread";
+import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_WFP, ST_KILLING,
+  ST_COMPLETING, ST_FAULT_COMPLETING, ST_FAULTING, STALL_NONE, STALL_MFIFO, STALL_END, F_LOCKUP, F_OPERAND,
+  F_EVNT_ERR } from "./thread";
 import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
-import { execute, executeDebug } from "./exec";
+import { execute } from "./exec";
+import { executeDebug } from "./manager";
 
-const MANAGER: i32 = 8;
+export const MANAGER: i32 = 8;
+const DEBUG: i32 = 9;
+const SLICE: i32 = 4096;
 
-export class Dmac {
+/** Threads in these states compete for the issue slot when they wake. */
+@inline function issues(s: u32): bool {
+  return s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER || s == ST_WFP;
+}
+
+export class Dmac extends RequestListener {
   cfg: Pl330Config;
   cyclePs: i64;
   coherent: bool;
   axi: Axi;
   mfifo: Mfifo;
   ic: ICache;
-  threads: StaticArray<Thread>; // 0..numChannels-1 channels, index 8 the manager
+  threads: StaticArray<Thread>; // 0..7 channels, index 8 the manager
   manager: Thread;
+  ports: StaticArray<DmaPeripheral | null> = new StaticArray<DmaPeripheral | null>(32);
   inten: u32 = 0;
   ris: u32 = 0;
-  intmis: u32 = 0;
   wd: u32 = 0;
+  /** The watchdog found a lock-up while WD.wd_irq_only was set: irq_abort without a fault. */
+  wdAbort: bool = false;
   dbgInst0: u32 = 0;
   dbgInst1: u32 = 0;
-  dbgBusyUntil: i64 = 0;
+  dbgPending: bool = false;
+  dbgAt: i64 = 0;
   irqLines: StaticArray<i32> = new StaticArray<i32>(32);
   abortLine: i32 = -1;
   abortHigh: bool = false;
   outLevel: u32 = 0; // irq[e] outputs currently asserted
   issueFree: i64 = 0;
   lastIssued: i32 = MANAGER;
+  /** Set by anything that changes another thread's wake time, so a running burst re-picks. */
+  rescan: bool = false;
+  /** Threads stalled for MFIFO space (bit per thread index). */
+  mfifoWaiters: u32 = 0;
   /** Time of the first interrupt raised since it was last cleared (NEVER if none). */
   irqRaisedAt: i64 = NEVER;
-  // Last region looked up by controllerFor.
+  /** Simulated time of the action being performed (when an output it raises went high). */
+  raisedTime: i64 = 0;
+  // Last page looked up by controllerFor.
   ctlBase: u64 = 1;
   ctlEnd: u64 = 0;
   ctlId: i32 = -1;
 
-  constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, mmioLatencyPs: i64) {
+  constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, deviceLatencyPs: i64) {
+    super();
     this.cfg = cfg;
     this.cyclePs = cyclePs;
     this.coherent = coherent;
-    this.axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, mmioLatencyPs);
+    this.axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, cfg.rdQueue, cfg.wrQueue, deviceLatencyPs);
     const capacity = cfg.bufferDepth * cfg.widthBytes;
     this.mfifo = new Mfifo(capacity);
     this.ic = new ICache(cfg.icLines, cfg.icLineBytes);
@@ -71,12 +94,15 @@ export class Dmac {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
       th.ftr = 0;
-      th.clearData();
+      th.fifo.clear();
+      th.dropWindow();
     }
     this.manager.ns = this.cfg.mgrNs;
     this.inten = 0;
     this.ris = 0;
-    this.intmis = 0;
+    this.wdAbort = false;
+    this.dbgPending = false;
+    this.mfifoWaiters = 0;
     this.mfifo.reset();
     this.axi.reset();
     this.ic.invalidate();
@@ -96,7 +122,7 @@ export class Dmac {
     return <i32>this.cfg.numChannels;
   }
 
-  /** Memory controller serving pa, or -1 for a device target. */
+  /** Memory controller serving pa, or -1 for a device target or a hole. */
   controllerFor(pa: u64): i32 {
     if (pa >= this.ctlBase && pa < this.ctlEnd) return this.ctlId;
     const r = findRegion(pa);
@@ -110,11 +136,17 @@ export class Dmac {
 
   // ---- interrupts and events (spec §8) ---------------------------------------------------
 
+  /** INTMIS: the raw status of the events routed to interrupts. */
+  @inline get intmis(): u32 {
+    return this.ris & this.inten;
+  }
+
   /** Drives the irq[e] outputs from INTMIS and irq_abort from the thread states. */
   updateIrqLines(): void {
     const level = this.intmis;
     const changed = level ^ this.outLevel;
     if (changed) {
+      if ((level & changed) != 0 && this.raisedTime < this.irqRaisedAt) this.irqRaisedAt = this.raisedTime;
       for (let e = 0; e < 32; e++) {
         if (((changed >> e) & 1) == 0) continue;
         const line = unchecked(this.irqLines[e]);
@@ -122,7 +154,7 @@ export class Dmac {
       }
       this.outLevel = level;
     }
-    let faulting = false;
+    let faulting = this.wdAbort;
     for (let i = 0; i <= MANAGER; i++) {
       const s = unchecked(this.threads[i]).state;
       if (s == ST_FAULTING || s == ST_FAULT_COMPLETING) faulting = true;
@@ -130,44 +162,83 @@ export class Dmac {
     if (faulting != this.abortHigh) {
       this.abortHigh = faulting;
       if (this.abortLine >= 0) drive(this.abortLine, faulting);
+      if (faulting && this.raisedTime < this.irqRaisedAt) this.irqRaisedAt = this.raisedTime;
     }
   }
 
-  /** DMASEV e at time t: an interrupt if INTEN[e], else an event for DMAWFE. */
+  /** DMASEV e at time t: an interrupt if INTEN[e]; else an event that wakes every thread
+   *  waiting on it, or stays pending until a DMAWFE consumes it. */
   signal(e: u32, t: i64): void {
     const bit: u32 = 1 << e;
+    this.raisedTime = t;
     if (this.inten & bit) {
       this.ris |= bit;
-      if ((this.intmis & bit) == 0) {
-        this.intmis |= bit;
-        this.updateIrqLines();
-        if (t < this.irqRaisedAt) this.irqRaisedAt = t;
-      }
+      this.updateIrqLines();
       return;
     }
     let woke = false;
     for (let i = 0; i <= MANAGER; i++) {
       const th = unchecked(this.threads[i]);
       if (th.state == ST_WFE && th.wakeup == e) {
-        th.state = ST_EXECUTING;
-        th.wakeAt = t + this.cyclePs;
+        this.resumeFromWfe(th, t);
         woke = true;
       }
     }
     if (!woke) this.ris |= bit;
   }
 
-  clearInterrupts(v: u32): void {
-    const bits = v & this.inten;
-    this.ris &= ~bits;
-    this.intmis &= ~bits;
+  /** DMAWFE e (b1 = the event byte, bit 1 = invalidate the i-cache when resuming). */
+  waitForEvent(th: Thread, t: i64, b1: u32): void {
+    const e = b1 >> 3;
+    if ((b1 & 5) != 0 || e >= this.cfg.numEvents) {
+      this.faultAfter(th, F_OPERAND, t, 2);
+      return;
+    }
+    if (th.ns && ((this.cfg.irqNs >> e) & 1) == 0) {
+      this.faultAfter(th, F_EVNT_ERR, t, 2);
+      return;
+    }
+    th.wakeup = e;
+    th.wfeInvalidate = (b1 & 2) != 0;
+    const bit: u32 = 1 << e;
+    if ((this.inten & bit) == 0 && (this.ris & bit) != 0) {
+      this.ris &= ~bit;
+      th.pc += 2;
+      if (th.wfeInvalidate) this.ic.invalidate();
+      return;
+    }
+    th.state = ST_WFE;
+    th.wakeAt = NEVER;
+  }
+
+  private resumeFromWfe(th: Thread, t: i64): void {
+    th.pc += 2;
+    th.state = ST_EXECUTING;
+    th.wakeAt = t + this.cyclePs;
+    if (th.wfeInvalidate) this.ic.invalidate();
+    this.rescan = true;
+  }
+
+  writeInten(v: u32, t: i64): void {
+    this.inten = v;
+    this.raisedTime = t;
     this.updateIrqLines();
   }
 
-  // ---- faults (spec §6) ------------------------------------------------------------------
+  /** INTCLR: clears the events of v that are routed to interrupts. */
+  clearInterrupts(v: u32, t: i64): void {
+    this.ris &= ~(v & this.inten);
+    this.raisedTime = t;
+    this.updateIrqLines();
+  }
+
+  // ---- faults and the watchdog (spec §6) ---------------------------------------------------
 
   fault(th: Thread, bits: u32, t: i64): void {
     th.ftr |= bits;
+    this.mfifoWaiters &= ~(<u32>1 << th.id);
+    th.stall = STALL_NONE;
+    if (th.state == ST_FAULTING || th.state == ST_FAULT_COMPLETING) return;
     const busy = th.outstandingUntil();
     if (!th.isManager && busy > t) {
       th.state = ST_FAULT_COMPLETING;
@@ -176,15 +247,80 @@ export class Dmac {
       th.state = ST_FAULTING;
       th.wakeAt = NEVER;
     }
+    this.raisedTime = t;
     this.updateIrqLines();
-    if (this.irqRaisedAt > t) this.irqRaisedAt = t;
   }
 
-  /** Ends a thread (DMAKILL): its MFIFO data is dropped, outstanding traffic drains first. */
+  /** A fault raised by an instruction that decoded: CPC moves past it (what the reference
+   *  model records for operand, security, DMAGO-in-a-channel and imprecise data faults). */
+  faultAfter(th: Thread, bits: u32, t: i64, len: u32): void {
+    th.pc += len;
+    this.fault(th, bits, t);
+  }
+
+  /** DMALD found no MFIFO space at t; `wait` is when queued stores free some (NEVER if none
+   *  are queued). */
+  mfifoStall(th: Thread, t: i64, wait: i64): void {
+    this.mfifoWaiters |= <u32>1 << th.id;
+    this.watchStall(th, t, STALL_MFIFO, wait);
+  }
+
+  /** A channel in Executing cannot go on (`why`); `wait` is when it may (NEVER if nothing
+   *  queued will free it). With nothing to wait for, the watchdog declares a lock-up after
+   *  watchdogCycles: lockup_err, or only irq_abort when WD.wd_irq_only is set. */
+  watchStall(th: Thread, t: i64, why: u8, wait: i64): void {
+    if (th.stall != why) {
+      th.stall = why;
+      th.stallSince = t;
+    }
+    if (wait != NEVER) {
+      th.wakeAt = wait;
+      return;
+    }
+    const deadline = th.stallSince + <i64>this.cfg.watchdogCycles * this.cyclePs;
+    if (t < deadline) {
+      th.wakeAt = deadline;
+      return;
+    }
+    if (this.wd & 1) {
+      this.wdAbort = true;
+      th.wakeAt = NEVER;
+      this.raisedTime = t;
+      this.updateIrqLines();
+      return;
+    }
+    this.fault(th, F_LOCKUP, t);
+  }
+
+  /** MFIFO space frees at `at`: threads stalled for it look again then. */
+  wakeMfifoWaiters(at: i64): void {
+    let m = this.mfifoWaiters;
+    this.mfifoWaiters = 0;
+    while (m != 0) {
+      const i = <i32>ctz(m);
+      m &= m - 1;
+      const th = unchecked(this.threads[i]);
+      if (th.stall == STALL_MFIFO && th.wakeAt > at) th.wakeAt = at;
+    }
+    this.rescan = true;
+  }
+
+  /** Drops a thread's MFIFO data at t (DMAEND, DMAKILL). */
+  discardData(th: Thread, t: i64): void {
+    const n = th.fifo.count;
+    if (n == 0) return;
+    this.mfifo.releaseNow(n);
+    th.fifo.clear();
+    if (this.mfifoWaiters != 0) this.wakeMfifoWaiters(t + this.cyclePs);
+  }
+
+  /** Ends a thread (DMAKILL): its MFIFO data is dropped, outstanding traffic drains first
+   *  (Killing), and a fault is cleared. */
   kill(th: Thread, t: i64): void {
-    this.mfifo.releaseNow(th.fifo.count);
-    th.clearData();
+    this.discardData(th, t);
     th.ftr = 0;
+    th.stall = STALL_NONE;
+    this.mfifoWaiters &= ~(<u32>1 << th.id);
     const busy = th.outstandingUntil();
     if (!th.isManager && busy > t) {
       th.state = ST_KILLING;
@@ -193,57 +329,91 @@ export class Dmac {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
     }
+    if (this.wdAbort) this.wdAbort = this.anyLockedUp();
     this.updateIrqLines();
+  }
+
+  private anyLockedUp(): bool {
+    for (let i = 0; i < MANAGER; i++) {
+      const th = unchecked(this.threads[i]);
+      if (th.state == ST_EXECUTING && th.stall != STALL_NONE && th.wakeAt == NEVER) return true;
+    }
+    return false;
+  }
+
+  /** DMAEND: the channel stops once its outstanding traffic is done (Completing). Data it
+   *  loaded and never stored keeps it from completing: it stalls, and the watchdog ends the
+   *  stall with a lock-up, as the reference model records (spec §9 "Load > store"). */
+  end(th: Thread, t: i64): bool {
+    if (th.fifo.count > 0 && !th.isManager) {
+      this.watchStall(th, t, STALL_END, NEVER);
+      return false;
+    }
+    th.stall = STALL_NONE;
+    const busy = th.outstandingUntil();
+    if (!th.isManager && busy > t) {
+      th.state = ST_COMPLETING;
+      th.wakeAt = busy;
+    } else {
+      th.state = ST_STOPPED;
+      th.wakeAt = NEVER;
+    }
+    return true;
+  }
+
+  // ---- peripheral request interfaces -----------------------------------------------------
+
+  /** A peripheral's request may have moved (a CPU access changed its FIFO): threads waiting
+   *  on the line look again at t. */
+  requestChanged(line: i32, t: i64): void {
+    for (let i = 0; i < MANAGER; i++) {
+      const th = unchecked(this.threads[i]);
+      if (th.state == ST_WFP && <i32>th.wakeup == line) th.wakeAt = t;
+    }
   }
 
   // ---- debug interface (spec §7) -----------------------------------------------------------
 
-  /** DBGCMD written at time t: run the instruction held in DBGINST0/1. */
+  /** DBGCMD written at t: the instruction in DBGINST0/1 executes at the next issue slot;
+   *  DBGSTATUS reads busy until then. */
   debugCommand(cmd: u32, t: i64): void {
-    if ((cmd & 3) != 0) return; // 01–11 reserved
-    const toChannel = (this.dbgInst0 & 1) != 0;
-    const chan = <i32>((this.dbgInst0 >> 8) & 7);
-    let th = this.manager;
-    if (toChannel) {
-      if (chan >= this.numChannels) return;
-      th = this.channel(chan);
-    }
-    this.dbgBusyUntil = t + this.cyclePs;
-    const b0 = (this.dbgInst0 >> 16) & 0xff;
-    const b1 = this.dbgInst0 >>> 24;
-    if (b0 != 0xa0 && b0 != 0xa2 && b0 != 0x34 && b0 != 0x01) {
-      this.fault(th, F_UNDEF | F_DBG_INSTR, t);
-      return;
-    }
-    executeDebug(this, th, t, b0, b1, this.dbgInst1);
+    if ((cmd & 3) != 0 || this.dbgPending) return;
+    this.dbgPending = true;
+    this.dbgAt = t + this.cyclePs;
   }
 
   // ---- the engine --------------------------------------------------------------------------
 
-  /** Earliest time this DMAC needs to run (NEVER when every thread is stopped or waiting).
-   *  Threads that issue instructions also wait for the shared issue slot. */
+  /** Earliest time this DMAC needs to run (NEVER when every thread is stopped or waiting). */
   nextEvent(): i64 {
-    let best = NEVER;
+    let best = this.dbgPending ? max64(this.dbgAt, this.issueFree) : NEVER;
     for (let i = 0; i <= MANAGER; i++) {
       const th = unchecked(this.threads[i]);
       let w = th.wakeAt;
       if (w == NEVER) continue;
-      const s = th.state;
-      if (s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER) w = max64(w, this.issueFree);
+      if (issues(th.state)) w = max64(w, this.issueFree);
       if (w < best) best = w;
     }
     return best;
   }
 
   /** Runs every thread action due at or before `until`. With stopOnIrq, returns as soon as an
-   *  interrupt (or abort) is raised, with irqRaisedAt set; otherwise returns `until`. */
+   *  interrupt (or abort) is raised, with irqRaisedAt set. */
   run(until: i64, stopOnIrq: bool): void {
+    while (this.slice(until, stopOnIrq)) {}
+  }
+
+  /** At most SLICE instructions; true if there may be more to do before `until`. */
+  private slice(until: i64, stopOnIrq: bool): bool {
     const n = this.numChannels;
-    while (true) {
-      // Pick the thread with the earliest effective time; instruction issue also waits for the
-      // shared issue slot. Ties go round-robin, starting after the last thread that issued.
+    const cyc = this.cyclePs;
+    let budget = SLICE;
+    while (budget > 0) {
+      // Pick the earliest: instruction issue waits for the shared issue slot; ties go
+      // round-robin, starting after the thread that issued last.
       let pick: i32 = -1;
       let best = NEVER;
+      let second = NEVER;
       let idx = this.lastIssued;
       for (let k = 0; k <= n; k++) {
         idx = idx >= n ? 0 : idx + 1;
@@ -251,14 +421,31 @@ export class Dmac {
         const th = unchecked(this.threads[i]);
         let w = th.wakeAt;
         if (w == NEVER) continue;
-        const s = th.state;
-        if (s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER) w = max64(w, this.issueFree);
+        if (issues(th.state)) w = max64(w, this.issueFree);
         if (w < best) {
+          second = best;
           best = w;
           pick = i;
-        }
+        } else if (w < second) second = w;
       }
-      if (pick < 0 || best > until) break;
+      if (this.dbgPending) {
+        const w = max64(this.dbgAt, this.issueFree);
+        if (w <= best) {
+          second = best;
+          best = w;
+          pick = DEBUG;
+        } else if (w < second) second = w;
+      }
+      if (pick < 0 || best > until) return false;
+      if (pick == DEBUG) {
+        this.issueFree = best + cyc;
+        this.dbgPending = false;
+        this.raisedTime = best;
+        executeDebug(this, best);
+        budget--;
+        if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
+        continue;
+      }
       const th = unchecked(this.threads[pick]);
       const s = th.state;
       if (s == ST_COMPLETING || s == ST_KILLING) {
@@ -271,14 +458,24 @@ export class Dmac {
         th.wakeAt = NEVER;
         continue;
       }
-      th.state = ST_EXECUTING;
-      this.issueFree = best + this.cyclePs;
+      // Issue from this thread while it stays the earliest.
+      const limit = second == NEVER ? until : min<i64>(until, second - 1);
+      this.rescan = false;
       this.lastIssued = pick == MANAGER ? n : pick;
-      th.wakeAt = best + this.cyclePs;
-      execute(this, th, best);
-      if (stopOnIrq && this.irqRaisedAt != NEVER) return;
+      let t = best;
+      while (true) {
+        this.issueFree = t + cyc;
+        th.state = ST_EXECUTING;
+        th.wakeAt = t + cyc;
+        this.raisedTime = t;
+        execute(this, th, t);
+        budget--;
+        if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
+        if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;
+        t = max64(th.wakeAt, this.issueFree);
+        if (t > limit) break;
+      }
     }
+    return true;
   }
 }
-
-export { MANAGER };

@@ -1,61 +1,121 @@
 // The MFIFO: one data buffer of data_buffer_dep lines × AXI width shared by all channels, each
-// channel seeing its own FIFO (spec pl330 §9). Functionally each channel has a byte ring; the
-// shared capacity is accounted in bytes. Space is reserved when a DMALD issues and given back
-// when the DMAST that drains it has sent its write beats, which happens at a known future time:
-// those releases are queued so a load that finds the buffer full can wait for the first one.
+// channel seeing its own FIFO (spec pl330 §9). Functionally each channel has a byte ring that
+// also remembers when its bytes arrived (so a store knows when its data is there); the shared
+// capacity is accounted in bytes. Space is reserved when a DMALD issues and given back when the
+// write beats of the DMAST that drains it have left, which is a known future time: those
+// releases are queued so a load that finds the buffer full can wait for the first one.
 
 import { NEVER } from "../time";
 
 const RELEASE_SLOTS: i32 = 256;
+const ARRIVALS: i32 = 64;
 
+/** A channel's view of the MFIFO: its bytes in order, with their arrival times. */
 export class ChannelFifo {
   buf: usize;
-  cap: u32;
+  mask: u32;
   head: u32 = 0;
   count: u32 = 0;
+  // Arrival record i: bytes up to arrEnd[i] (counted over the ring's life) are in the MFIFO
+  // from arrAt[i].
+  arrEnd: StaticArray<u64> = new StaticArray<u64>(ARRIVALS);
+  arrAt: StaticArray<i64> = new StaticArray<i64>(ARRIVALS);
+  arrHead: i32 = 0;
+  arrCount: i32 = 0;
+  pushed: u64 = 0;
+  popped: u64 = 0;
 
-  constructor(cap: u32) {
-    this.cap = cap;
+  constructor(capacity: u32) {
+    let cap: u32 = 16;
+    while (cap < capacity) cap <<= 1;
+    this.mask = cap - 1;
     this.buf = heap.alloc(<usize>cap);
   }
 
-  push(src: usize, n: u32): void {
-    const tail = (this.head + this.count) % this.cap;
-    const first = min<u32>(n, this.cap - tail);
+  @inline get capacity(): u32 {
+    return this.mask + 1;
+  }
+
+  /** Appends n bytes that are in the MFIFO from time `at`. */
+  push(src: usize, n: u32, at: i64): void {
+    const tail = (this.head + this.count) & this.mask;
+    const first = min<u32>(n, this.mask + 1 - tail);
     memory.copy(this.buf + tail, src, first);
     if (first < n) memory.copy(this.buf, src + first, n - first);
     this.count += n;
+    this.pushed += n;
+    this.arrive(at);
   }
 
-  /** Pushes n copies of nothing: used where the model needs bytes it cannot read (bus error). */
-  pushZeros(n: u32): void {
-    const tail = (this.head + this.count) % this.cap;
-    const first = min<u32>(n, this.cap - tail);
+  /** Appends n zero bytes (a read that returned an error response carries no data). */
+  pushZeros(n: u32, at: i64): void {
+    const tail = (this.head + this.count) & this.mask;
+    const first = min<u32>(n, this.mask + 1 - tail);
     memory.fill(this.buf + tail, 0, first);
     if (first < n) memory.fill(this.buf, 0, n - first);
     this.count += n;
+    this.pushed += n;
+    this.arrive(at);
   }
 
-  pop(dst: usize, n: u32): void {
-    const first = min<u32>(n, this.cap - this.head);
-    memory.copy(dst, this.buf + this.head, first);
+  private arrive(at: i64): void {
+    if (this.arrCount == ARRIVALS) {
+      // Merge the two oldest records; the merged one keeps the later time.
+      const a = this.arrHead;
+      const b = (a + 1) & (ARRIVALS - 1);
+      if (unchecked(this.arrAt[a]) > unchecked(this.arrAt[b])) unchecked((this.arrAt[b] = this.arrAt[a]));
+      this.arrHead = b;
+      this.arrCount--;
+    }
+    const i = (this.arrHead + this.arrCount) & (ARRIVALS - 1);
+    unchecked((this.arrEnd[i] = this.pushed));
+    unchecked((this.arrAt[i] = at));
+    this.arrCount++;
+  }
+
+  /** Removes the n oldest bytes into dst; returns when the last of them arrived. */
+  pop(dst: usize, n: u32): i64 {
+    const head = this.head;
+    const first = min<u32>(n, this.mask + 1 - head);
+    memory.copy(dst, this.buf + head, first);
     if (first < n) memory.copy(dst + first, this.buf, n - first);
-    this.head = (this.head + n) % this.cap;
+    this.head = (head + n) & this.mask;
     this.count -= n;
+    return this.consume(n);
   }
 
-  /** Drops the n oldest bytes. */
-  discard(n: u32): void {
-    this.head = (this.head + n) % this.cap;
+  /** Drops the n oldest bytes; returns when the last of them arrived. */
+  discard(n: u32): i64 {
+    this.head = (this.head + n) & this.mask;
     this.count -= n;
+    return this.consume(n);
+  }
+
+  private consume(n: u32): i64 {
+    this.popped += n;
+    const upto = this.popped;
+    let at: i64 = 0;
+    while (this.arrCount > 0) {
+      const i = this.arrHead;
+      at = unchecked(this.arrAt[i]);
+      if (unchecked(this.arrEnd[i]) > upto) break;
+      this.arrHead = (i + 1) & (ARRIVALS - 1);
+      this.arrCount--;
+    }
+    return at;
   }
 
   clear(): void {
     this.head = 0;
     this.count = 0;
+    this.arrHead = 0;
+    this.arrCount = 0;
+    this.pushed = 0;
+    this.popped = 0;
   }
 }
 
+/** The shared buffer's capacity accounting. */
 export class Mfifo {
   capacity: u32;
   reserved: u32 = 0; // bytes held by loads and not yet released by drained stores
@@ -75,19 +135,21 @@ export class Mfifo {
     this.relCount = 0;
   }
 
-  /** Applies every release due at or before t. */
-  @inline settle(t: i64): void {
+  /** Reserves n bytes at time t if they fit and returns 0; otherwise returns the time of the
+   *  next queued release (NEVER if none: the buffer will not drain by itself). */
+  @inline reserve(t: i64, n: u32): i64 {
+    if (this.reserved + n > this.capacity) return this.settleFor(t, n);
+    this.reserved += n;
+    if (this.reserved > this.peak) this.peak = this.reserved;
+    return 0;
+  }
+
+  private settleFor(t: i64, n: u32): i64 {
     while (this.relCount > 0 && unchecked(this.relTime[this.relHead]) <= t) {
       this.reserved -= unchecked(this.relBytes[this.relHead]);
       this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
       this.relCount--;
     }
-  }
-
-  /** Reserves n bytes at time t if they fit; otherwise returns the time of the next release
-   *  (NEVER if none is pending: the buffer will not drain by itself). Returns 0 on success. */
-  reserve(t: i64, n: u32): i64 {
-    this.settle(t);
     if (this.reserved + n <= this.capacity) {
       this.reserved += n;
       if (this.reserved > this.peak) this.peak = this.reserved;
@@ -96,17 +158,23 @@ export class Mfifo {
     return this.relCount > 0 ? unchecked(this.relTime[this.relHead]) : NEVER;
   }
 
-  /** Gives n bytes back at time t (when the write beats carrying them have left). */
+  /** Gives n bytes back at time t (when the write beats carrying them have left). Releases are
+   *  applied lazily, when a reservation would not fit without them. */
   release(t: i64, n: u32): void {
     if (n == 0) return;
     if (this.relCount == RELEASE_SLOTS) {
-      // The queue is full of future releases: fold the oldest into the present. Only reachable
-      // with hundreds of stores in flight, far beyond any write-queue depth.
+      // Full of future releases: fold the oldest into the present (far beyond any write queue).
       this.reserved -= unchecked(this.relBytes[this.relHead]);
       this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
       this.relCount--;
     }
-    // Releases arrive in write-channel order, which is time order.
+    const last = (this.relHead + this.relCount - 1) & (RELEASE_SLOTS - 1);
+    if (this.relCount > 0 && unchecked(this.relTime[last]) >= t) {
+      // Write beats leave in order, so a release is never earlier than the previous one;
+      // merging keeps the queue short when stores are issued faster than they drain.
+      unchecked((this.relBytes[last] += n));
+      return;
+    }
     const i = (this.relHead + this.relCount) & (RELEASE_SLOTS - 1);
     unchecked((this.relTime[i] = t));
     unchecked((this.relBytes[i] = n));

@@ -71,7 +71,7 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
     if (r == 0x10) return th.lc1 & 0xff;
     return 0;
   }
-  if (off == DBGSTATUS) return t < d.dbgBusyUntil ? 1 : 0;
+  if (off == DBGSTATUS) return d.dbgPending ? 1 : 0;
   if (off == CR0) return d.cfg.cr0();
   if (off == CR0 + 4) return d.cfg.cr1();
   if (off == CR0 + 8) return d.cfg.bootAddr;
@@ -85,31 +85,12 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
 }
 
 export function writeRegister(d: Dmac, off: u32, v: u32, t: i64): void {
-  if (off == INTEN) {
-    d.inten = v;
-    return;
-  }
-  if (off == INTCLR) {
-    d.clearInterrupts(v);
-    return;
-  }
-  if (off == DBGINST0) {
-    d.dbgInst0 = v;
-    return;
-  }
-  if (off == DBGINST1) {
-    d.dbgInst1 = v;
-    return;
-  }
-  if (off == DBGCMD) {
-    if (t < d.dbgBusyUntil) return; // software must wait for DBGSTATUS to clear
-    d.debugCommand(v, t);
-    return;
-  }
-  if (off == WD) {
-    d.wd = v & 1;
-    return;
-  }
+  if (off == INTEN) d.writeInten(v, t);
+  else if (off == INTCLR) d.clearInterrupts(v, t);
+  else if (off == DBGINST0) d.dbgInst0 = v;
+  else if (off == DBGINST1) d.dbgInst1 = v;
+  else if (off == DBGCMD) d.debugCommand(v, t); // ignored while busy: software waits for DBGSTATUS
+  else if (off == WD) d.wd = v & 1;
 }
 
 export { MANAGER };

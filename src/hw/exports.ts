@@ -22,6 +22,13 @@ export interface SiliconExports {
   wirePl330Irq(inst: number, event: number, line: number): void;
   wirePl330Abort(inst: number, line: number): void;
   addPl310(base: number, size: number): number;
+  setPl330Option(inst: number, option: number, value: number): number;
+
+  // DMA peripherals
+  addTxFifo(base: number, size: number, depth: number, charPs: number, burstBytes: number, logBytes: number): number;
+  addRxStream(base: number, size: number, periodPs: number, sampleBytes: number, depthSamples: number,
+    burstBytes: number, total: number): number;
+  wirePeripheral(periph: number, dmac: number, line: number): number;
 
   // time
   now(): number;
@@ -75,12 +82,15 @@ export interface SiliconExports {
   stat(id: number): number;
   pl330Stat(inst: number, id: number): number;
   pl310LineOps(inst: number): number;
+  peripheralStat(inst: number, id: number): number;
+  peripheralLog(inst: number, from: number, dst: number, max: number): number;
 }
 
 /** Names the module must export (checked by test/hw/exports.test.ts). */
 export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
-  "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
+  "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310", "setPl330Option",
+  "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
@@ -90,6 +100,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "tlbiAll", "tlbiVa", "tlbiAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr", "mmuFaultKind",
   "mmuFaultLevel",
   "physRead", "physWrite", "cacheLineState", "stat", "pl330Stat", "pl310LineOps",
+  "peripheralStat", "peripheralLog",
 ];
 
 // Statistic ids (assembly/index.ts STAT_*).
@@ -103,5 +114,13 @@ export const STAT = {
 
 export const PL330_STAT = {
   instructions: 0, bytesRead: 1, bytesWritten: 2, readBursts: 3, writeBursts: 4,
-  icacheMisses: 5, mfifoPeak: 6, rBusyPs: 7, wBusyPs: 8,
+  icacheMisses: 5, mfifoPeak: 6, rBusyPs: 7, wBusyPs: 8, icacheHits: 9,
+} as const;
+
+/** setPl330Option ids (assembly/machine.ts PL330_OPT_*). */
+export const PL330_OPT = { boot: 0, watchdogCycles: 1, checkChannelProt: 2 } as const;
+
+/** peripheralStat ids (assembly/peripherals/peripheral.ts). */
+export const PERIPH_STAT = {
+  transferred: 0, overruns: 1, level: 2, requests: 3, acks: 4, flushes: 5, dmaBytes: 6, underruns: 7,
 } as const;
