@@ -8,7 +8,7 @@
 // finish, so it only has to remember when each resource next becomes free (per burst, never per
 // byte).
 
-import { memAccess, controllerLatency } from "../dram";
+import { memAccessStream, controllerLatency } from "../dram";
 import { max64 } from "../time";
 
 const MAX_CAP: i32 = 32;
@@ -60,6 +60,8 @@ export class Axi {
   }
 
   reset(): void {
+    this.latCtl = -1;
+    this.latPs = this.deviceLatencyPs;
     this.arFree = 0;
     this.rFree = 0;
     this.awFree = 0;
@@ -81,16 +83,24 @@ export class Axi {
     return unchecked(this.wrLeave[this.wqIdx]);
   }
 
+  // The last memory controller asked about, and its latency.
+  latCtl: i32 = -1;
+  latPs: i64 = 0;
+
   @inline private latency(controller: i32): i64 {
-    return controller >= 0 ? controllerLatency(controller) : this.deviceLatencyPs;
+    if (controller == this.latCtl) return this.latPs;
+    const l = controller >= 0 ? controllerLatency(controller) : this.deviceLatencyPs;
+    this.latCtl = controller;
+    this.latPs = l;
+    return l;
   }
 
   /** One read transaction of `beats` bus beats carrying `bytes`, requested at t. */
-  readOne(t: i64, bytes: u32, beats: u32, controller: i32): void {
+  @inline readOne(t: i64, bytes: u32, beats: u32, controller: i32): void {
     const start = max64(max64(t, this.arFree), unchecked(this.rdDone[this.rdIdx]));
     const cyc = this.cyclePs;
     this.arFree = start + cyc;
-    const mem = controller >= 0 ? memAccess(controller, start, bytes, false) : start + this.deviceLatencyPs;
+    const mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + this.deviceLatencyPs;
     const rStart = max64(start + this.latency(controller), this.rFree);
     const beatTime = <i64>beats * cyc;
     const end = max64(mem, rStart + beatTime);
@@ -120,7 +130,7 @@ export class Axi {
     this.bytesRead += bytes;
   }
 
-  writeOne(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): void {
+  @inline writeOne(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): void {
     const start = max64(max64(t, this.awFree), unchecked(this.wrDone[this.wrIdx]));
     const cyc = this.cyclePs;
     this.awFree = start + cyc;
@@ -129,7 +139,7 @@ export class Axi {
     const wEnd = wStart + beatTime;
     this.wFree = wEnd;
     this.wBusyPs += beatTime;
-    const mem = controller >= 0 ? memAccess(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
+    const mem = controller >= 0 ? memAccessStream(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
     const bresp = max64(wEnd, mem) + cyc;
     unchecked((this.wrDone[this.wrIdx] = bresp));
     this.wrIdx = this.wrIdx + 1 == this.wrCap ? 0 : this.wrIdx + 1;

@@ -62,7 +62,10 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     d.mfifoStall(th, t, wait);
     return false;
   }
-  th.stall = STALL_NONE;
+  if (th.stall != STALL_NONE) {
+    th.stall = STALL_NONE;
+    d.mfifoWaiters &= ~(<u32>1 << th.id);
+  }
   const sar = th.sar;
   const inc = th.srcInc;
   const fifo = th.fifo;

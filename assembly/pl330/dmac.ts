@@ -20,6 +20,7 @@ import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
 import { execute } from "./exec";
+import { runLone } from "./lone-channel";
 import { executeDebug } from "./manager";
 
 export const MANAGER: i32 = 8;
@@ -300,9 +301,11 @@ export class Dmac extends RequestListener {
       const i = <i32>ctz(m);
       m &= m - 1;
       const th = unchecked(this.threads[i]);
-      if (th.stall == STALL_MFIFO && th.wakeAt > at) th.wakeAt = at;
+      if (th.stall == STALL_MFIFO && th.wakeAt > at) {
+        th.wakeAt = at;
+        this.rescan = true;
+      }
     }
-    this.rescan = true;
   }
 
   /** Drops a thread's MFIFO data at t (DMAEND, DMAKILL). */
@@ -463,12 +466,23 @@ export class Dmac extends RequestListener {
       this.rescan = false;
       this.lastIssued = pick == MANAGER ? n : pick;
       let t = best;
+      th.state = ST_EXECUTING; // a waiting thread re-issues the instruction it waits in
       while (true) {
+        if (!th.isManager) {
+          const issued = runLone(this, th, t, limit, budget);
+          budget -= issued;
+          if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
+          if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;
+          t = max64(th.wakeAt, this.issueFree);
+          if (t > limit) break;
+        }
         this.issueFree = t + cyc;
         th.state = ST_EXECUTING;
         th.wakeAt = t + cyc;
         this.raisedTime = t;
+        const pc = th.pc;
         execute(this, th, t);
+        if (th.pc != pc) th.instructions++; // retired (a stalled or waiting one re-issues)
         budget--;
         if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
         if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;

@@ -83,7 +83,6 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
     p = fetch(d, th, t);
     if (p == 0) return;
   }
-  th.instructions++;
   const b0 = <u32>load<u8>(p);
   if (th.isManager) {
     executeManager(d, th, t, b0, p);
