@@ -115,7 +115,7 @@ export class Axi {
   }
 
   /** A DMALD's burst: through the read queue, split at a 4 KB boundary when incrementing. */
-  read(t: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
+  @inline read(t: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
     const off = <u32>(pa & 0xfff);
     if (inc && off + bytes > 0x1000) {
       const first = 0x1000 - off;
@@ -150,7 +150,7 @@ export class Axi {
   }
 
   /** A DMAST's (or DMASTZ's) burst whose data is in the MFIFO from `dataReady`. */
-  write(t: i64, dataReady: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
+  @inline write(t: i64, dataReady: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
     const off = <u32>(pa & 0xfff);
     if (inc && off + bytes > 0x1000) {
       const first = 0x1000 - off;

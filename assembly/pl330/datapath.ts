@@ -7,7 +7,7 @@
 // the same address (a peripheral FIFO register). Data moves when the instruction issues; the
 // AXI model gives the times at which it is really on the bus (docs: functional-at-issue).
 
-import { ramPtr, ramRead, ramWrite, lastController } from "../dram";
+import { ramRead, ramWrite } from "../dram";
 import { snoopRead, snoopWrite } from "../hierarchy";
 import { peripheralAt, peripheralOffset } from "../peripherals/peripheral";
 import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE } from "./thread";
@@ -51,9 +51,47 @@ function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
   return true;
 }
 
+/** Clears a DMALD's MFIFO stall (it found room). */
+@inline function unstall(d: Dmac, th: Thread): void {
+  if (th.stall != STALL_NONE) {
+    th.stall = STALL_NONE;
+    d.mfifoWaiters &= ~(<u32>1 << th.id);
+  }
+}
+
+/** DMALD's common case: an incrementing burst from RAM within a 4 KB page, with room in the
+ *  read queue and the MFIFO. The bytes are left in place (deferred, channel-fifo.ts). Returns
+ *  false, having done nothing, when the general path must handle it. */
+@inline export function loadFast(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  const axi = d.axi;
+  const bytes = th.srcSize * beats;
+  const sar = th.sar;
+  const mf = d.mfifo;
+  if (!th.srcInc || d.coherent || axi.readQueueFreeAt() > t || (sar & 0xfff) + bytes > 0x1000 ||
+    mf.reserved + bytes > mf.capacity) return false;
+  const page = sar >>> 12;
+  let p = d.rdHost;
+  if (page != d.rdPage) {
+    p = d.mapPage(page, false);
+    if (p == 0) return false;
+  }
+  p += <usize>(sar & 0xfff);
+  mf.reserved += bytes;
+  if (mf.reserved > mf.peak) mf.peak = mf.reserved;
+  unstall(d, th);
+  axi.read(t, <u64>sar, bytes, busBeats(d, sar, th.srcSize, beats, true), true, d.rdCtl);
+  const done = axi.doneAt;
+  th.fifo.pushDeferred(p, bytes, done);
+  d.noteDeferred(sar, bytes);
+  if (done > th.lastRead) th.lastRead = done;
+  th.sar = sar + bytes;
+  return true;
+}
+
 /** DMALD (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
  *  (its wakeAt is set) or faulted; the caller advances CPC only on true. */
 export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  if (loadFast(d, th, t, beats)) return true;
   if (queueFull(th, t, d.axi.readQueueFreeAt())) return false;
   const size = th.srcSize;
   const bytes = size * beats;
@@ -62,25 +100,9 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     d.mfifoStall(th, t, wait);
     return false;
   }
-  if (th.stall != STALL_NONE) {
-    th.stall = STALL_NONE;
-    d.mfifoWaiters &= ~(<u32>1 << th.id);
-  }
+  unstall(d, th);
   const sar = th.sar;
   const inc = th.srcInc;
-  const fifo = th.fifo;
-  if (inc && !d.coherent) {
-    const p = ramPtr(<u64>sar, bytes);
-    if (p != 0) {
-      d.axi.read(t, <u64>sar, bytes, busBeats(d, sar, size, beats, true), true, lastController);
-      const done = d.axi.doneAt;
-      fifo.push(p, bytes, done);
-      if (done > th.lastRead) th.lastRead = done;
-      th.bytesLoaded += bytes;
-      th.sar = sar + bytes;
-      return true;
-    }
-  }
   const ctl = d.controllerFor(<u64>sar);
   d.axi.read(t, <u64>sar, bytes, busBeats(d, sar, size, beats, inc), inc, ctl);
   const done = d.axi.doneAt;
@@ -97,8 +119,7 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     d.faultAfter(th, F_DATA_READ_ERR, t, 1);
     return false;
   }
-  fifo.push(scratch, bytes, done);
-  th.bytesLoaded += bytes;
+  th.fifo.push(scratch, bytes, done);
   if (inc) th.sar = sar + bytes;
   return true;
 }
@@ -118,10 +139,42 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   }
 }
 
+/** DMAST's common case: an incrementing burst to RAM within a 4 KB page without endian swap,
+ *  with room in the write queue and the data in the MFIFO. Returns false, having done nothing,
+ *  when the general path must handle it. */
+@inline export function storeFast(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  const axi = d.axi;
+  const bytes = th.dstSize * beats;
+  const dar = th.dar;
+  const fifo = th.fifo;
+  if (!th.dstInc || th.swap != 0 || d.coherent || axi.writeQueueFreeAt() > t ||
+    (dar & 0xfff) + bytes > 0x1000 || fifo.count < bytes) return false;
+  const page = dar >>> 12;
+  let p = d.wrHost;
+  if (page != d.wrPage) {
+    p = d.mapPage(page, true);
+    if (p == 0) return false;
+  }
+  p += <usize>(dar & 0xfff);
+  d.beforeWrite(dar, bytes);
+  const ctl = d.wrCtl;
+  th.stall = STALL_NONE;
+  const ready = fifo.pop(p, bytes);
+  axi.write(t, ready, <u64>dar, bytes, busBeats(d, dar, th.dstSize, beats, true), true, ctl);
+  const freed = axi.dataDoneAt;
+  d.mfifo.release(freed, bytes);
+  if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(freed);
+  const done = axi.doneAt;
+  if (done > th.lastWrite) th.lastWrite = done;
+  th.dar = dar + bytes;
+  return true;
+}
+
 /** DMAST (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
  *  or faulted. A store that finds less data than it needs writes the whole beats it has and
  *  then faults (st_data_unavailable) after it has retired, as the reference model records. */
 export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  if (storeFast(d, th, t, beats)) return true;
   if (queueFull(th, t, d.axi.writeQueueFreeAt())) return false;
   th.stall = STALL_NONE;
   const size = th.dstSize;
@@ -133,21 +186,7 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     storeUnderrun(d, th, t, beats);
     return false;
   }
-  if (inc && th.swap == 0 && !d.coherent) {
-    const p = ramPtr(<u64>dar, bytes);
-    if (p != 0) {
-      const ctl = lastController;
-      const ready = fifo.pop(p, bytes);
-      d.axi.write(t, ready, <u64>dar, bytes, busBeats(d, dar, size, beats, true), true, ctl);
-      d.mfifo.release(d.axi.dataDoneAt, bytes);
-      const done = d.axi.doneAt;
-      if (done > th.lastWrite) th.lastWrite = done;
-      th.bytesStored += bytes;
-      th.dar = dar + bytes;
-      if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(d.axi.dataDoneAt);
-      return true;
-    }
-  }
+  d.beforeWrite(dar, inc ? bytes : size);
   const ready = fifo.pop(scratch, bytes);
   if (th.swap > 1) endianSwap(scratch, bytes, th.swap);
   const ctl = d.controllerFor(<u64>dar);
@@ -165,7 +204,6 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
     d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
     return false;
   }
-  th.bytesStored += bytes;
   return true;
 }
 
@@ -178,6 +216,7 @@ function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32): void {
   const inc = th.dstInc;
   if (have > 0) {
     const n = have * size;
+    d.beforeWrite(dar, inc ? n : size);
     const ready = th.fifo.pop(scratch, n);
     if (th.swap > 1) endianSwap(scratch, n, th.swap);
     const ctl = d.controllerFor(<u64>dar);
@@ -187,7 +226,6 @@ function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32): void {
     else for (let b: u32 = 0; b < have; b++) writeTarget(d, <u64>dar, size, scratch + b * size, when);
     d.mfifo.release(when, n);
     if (d.axi.doneAt > th.lastWrite) th.lastWrite = d.axi.doneAt;
-    th.bytesStored += n;
   }
   if (inc) th.dar = dar + size * beats;
   d.faultAfter(th, F_ST_DATA_UNAVAILABLE, t, 1);
@@ -202,6 +240,7 @@ export function storeZeros(d: Dmac, th: Thread, t: i64): bool {
   const bytes = size * beats;
   const dar = th.dar;
   const inc = th.dstInc;
+  d.beforeWrite(dar, inc ? bytes : size);
   memory.fill(scratch, 0, bytes);
   const ctl = d.controllerFor(<u64>dar);
   d.axi.write(t, t, <u64>dar, bytes, busBeats(d, dar, size, beats, inc), inc, ctl);
@@ -216,6 +255,5 @@ export function storeZeros(d: Dmac, th: Thread, t: i64): bool {
     d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
     return false;
   }
-  th.bytesStored += bytes;
   return true;
 }

@@ -10,7 +10,7 @@
 
 import { NEVER, max64 } from "../time";
 import { drive } from "../irq";
-import { findRegion, regionKind, regionController, KIND_RAM } from "../dram";
+import { findRegion, regionKind, regionController, KIND_RAM, ramPtr, lastController } from "../dram";
 import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
 import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_WFP, ST_KILLING,
@@ -65,6 +65,16 @@ export class Dmac extends RequestListener {
   irqRaisedAt: i64 = NEVER;
   /** Simulated time of the action being performed (when an output it raises went high). */
   raisedTime: i64 = 0;
+  // The RAM pages the data path last read and wrote: page number, host address, controller.
+  rdPage: u32 = 0xffffffff;
+  rdHost: usize = 0;
+  rdCtl: i32 = 0;
+  wrPage: u32 = 0xffffffff;
+  wrHost: usize = 0;
+  wrCtl: i32 = 0;
+  /** Physical range holding every deferred DMALD source (channel-fifo.ts), empty if none. */
+  defLo: u32 = 0xffffffff;
+  defHi: u32 = 0;
   // Last page looked up by controllerFor.
   ctlBase: u64 = 1;
   ctlEnd: u64 = 0;
@@ -364,6 +374,46 @@ export class Dmac extends RequestListener {
     return true;
   }
 
+  /** Host address of RAM page `page` (pa >> 12), remembered for reads or writes; 0 if the
+   *  page is not all RAM (a device, a hole, a region edge). RAM regions never move. */
+  mapPage(page: u32, write: bool): usize {
+    const host = ramPtr(<u64>page << 12, 0x1000);
+    if (host == 0) return 0;
+    if (write) {
+      this.wrPage = page;
+      this.wrHost = host;
+      this.wrCtl = lastController;
+    } else {
+      this.rdPage = page;
+      this.rdHost = host;
+      this.rdCtl = lastController;
+    }
+    return host;
+  }
+
+  // ---- deferred load data (channel-fifo.ts) ------------------------------------------------
+
+  @inline noteDeferred(pa: u32, n: u32): void {
+    if (pa < this.defLo) this.defLo = pa;
+    const end = pa + n;
+    if (end > this.defHi) this.defHi = end;
+  }
+
+  /** A write to [pa, pa+n) is about to happen: copy in any deferred load it could overwrite. */
+  @inline beforeWrite(pa: u32, n: u32): void {
+    if (pa < this.defHi && pa + n > this.defLo) this.materializeAll();
+  }
+
+  /** Copies every channel's deferred load data into the MFIFO. */
+  materializeAll(): void {
+    for (let i = 0; i < MANAGER; i++) {
+      const f = unchecked(this.threads[i]).fifo;
+      if (f.deferred != 0) f.materialize();
+    }
+    this.defLo = 0xffffffff;
+    this.defHi = 0;
+  }
+
   // ---- peripheral request interfaces -----------------------------------------------------
 
   /** A peripheral's request may have moved (a CPU access changed its FIFO): threads waiting
@@ -404,6 +454,8 @@ export class Dmac extends RequestListener {
    *  interrupt (or abort) is raised, with irqRaisedAt set. */
   run(until: i64, stopOnIrq: bool): void {
     while (this.slice(until, stopOnIrq)) {}
+    // Memory may change before the next run (the CPU, a loader): nothing stays deferred.
+    if (this.defHi != 0) this.materializeAll();
   }
 
   /** At most SLICE instructions; true if there may be more to do before `until`. */

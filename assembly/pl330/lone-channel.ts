@@ -10,7 +10,7 @@ import { insnLength } from "./isa";
 import { Thread, ST_EXECUTING } from "./thread";
 import { max64, NEVER } from "../time";
 import { Dmac } from "./dmac";
-import { loadBurst, storeBurst } from "./datapath";
+import { loadBurst, storeBurst, loadFast, storeFast } from "./datapath";
 
 /** Issues instructions of th from time t while the next issue time stays ≤ limit, at most
  *  `budget` of them, and returns how many. On return th.wakeAt is when th may issue next
@@ -31,26 +31,32 @@ export function runLone(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32): i
     if (off >= span) break;
     const p = host + <usize>off;
     const b0 = <u32>load<u8>(p);
-    if (off + insnLength(b0) > span) break;
+    if (off + 6 > span && off + insnLength(b0) > span) break;
     if (b0 == 0x04) {
-      // MFIFO full: the DMALD would stall until the next queued release; wait it out here.
+      // MFIFO full: the DMALD would stall until a queued release and issue again then; when
+      // that is before anyone else wants the engine, wait here.
       const mf = d.mfifo;
       const need = th.srcSize * th.srcLen;
-      if (mf.reserved + need > mf.capacity) {
+      while (mf.reserved + need > mf.capacity) {
         const w = mf.whenFits(t, need);
-        if (w != 0 && w != NEVER) {
-          const next = max64(w, t + cyc);
-          if (next <= limit) {
-            t = next;
-            continue;
-          }
+        if (w == 0 || w == NEVER) break;
+        const next = max64(w, t + cyc);
+        if (next > limit) {
+          th.pc = pc;
+          th.lc0 = lc0;
+          th.lc1 = lc1;
+          th.instructions += <u64>n;
+          th.wakeAt = w;
+          d.issueFree = t + cyc;
+          return n;
         }
+        t = next;
       }
     }
     if (b0 == 0x04 || b0 == 0x08) {
-      th.pc = pc;
-      th.wakeAt = t + cyc;
-      if (!(b0 == 0x04 ? loadBurst(d, th, t, th.srcLen) : storeBurst(d, th, t, th.dstLen))) {
+      if (b0 == 0x04 ? loadFast(d, th, t, th.srcLen) : storeFast(d, th, t, th.dstLen)) {
+        pc++;
+      } else if (((th.pc = pc), (th.wakeAt = t + cyc), !(b0 == 0x04 ? loadBurst(d, th, t, th.srcLen) : storeBurst(d, th, t, th.dstLen)))) {
         // Stalled (th.wakeAt moved) or faulted (th.pc and state set); the slot was used. A
         // stall that ends before anyone else wants the engine is waited out here.
         const w = max64(th.wakeAt, t + cyc);
@@ -63,8 +69,7 @@ export function runLone(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32): i
         }
         t = w;
         continue;
-      }
-      pc++;
+      } else pc++;
     } else if (b0 == 0x3c) {
       if (lc1 != 0) {
         lc1--;

@@ -2,7 +2,7 @@
 // registers software reads back (CSR, CPC, SAR, DAR, CCR, LC0, LC1, FTR).
 
 import { NEVER } from "../time";
-import { ChannelFifo } from "./mfifo";
+import { ChannelFifo } from "./channel-fifo";
 import { REQ_SINGLE } from "./isa";
 
 export const ST_STOPPED: u32 = 0;
@@ -83,8 +83,6 @@ export class Thread {
   winGen: u32 = 0;
   // Accounting for reports.
   instructions: u64 = 0;
-  bytesLoaded: u64 = 0;
-  bytesStored: u64 = 0;
 
   constructor(id: i32, isManager: bool, fifoBytes: u32) {
     this.id = id;
