@@ -4,6 +4,7 @@
 import { parseArgs, UsageError, type ParsedArgs } from "./cli/args.js";
 import { demoCommand } from "./cli/demo.js";
 import { benchCommand } from "./cli/bench.js";
+import { pl330Command, PL330_USAGE } from "./cli/pl330.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -15,6 +16,7 @@ commands:
     --json          print the result as JSON
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
+${PL330_USAGE}
   help              this text
 
 system options (demo):
@@ -23,9 +25,10 @@ ${SYSTEM_USAGE}`;
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   demo: demoCommand,
   bench: benchCommand,
+  pl330: (a) => Promise.resolve(pl330Command(a)),
 };
 
-const BOOLEANS = ["json", "worker", "help"];
+const BOOLEANS = ["json", "worker", "help", "verbose"];
 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv, BOOLEANS);

@@ -525,8 +525,12 @@ export class Dmac extends RequestListener {
           budget -= issued;
           if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
           if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;
-          t = max64(th.wakeAt, this.issueFree);
-          if (t > limit) break;
+          const next = max64(th.wakeAt, this.issueFree);
+          // Unmoved: it stopped at an instruction it leaves to execute() (the slot is still ours).
+          if (next != t || issued != 0) {
+            t = next;
+            if (t > limit) break;
+          }
         }
         this.issueFree = t + cyc;
         th.state = ST_EXECUTING;
