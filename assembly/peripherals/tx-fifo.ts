@@ -1,14 +1,14 @@
-// A UART-like transmitter: a TX FIFO of `depth` bytes that a shift register drains one byte per
-// character time (bits per character / baud). It requests DMA service when at least
-// `burstBytes` bytes are free (a burst request; a single request when burstBytes is 1), and
-// keeps every byte it sends in a log the backdoor can read, so a test can check a transfer
-// byte for byte.
+// A UART-like transmitter: a TX FIFO of `depth` bytes; a byte leaves it for the shift register
+// when the previous one has been shifted out, and is on the wire one character time later
+// (bits per character / baud). It requests DMA service when at least `burstBytes` bytes are
+// free (a burst request; a single request when burstBytes is 1), and keeps every byte it has
+// sent in a log the backdoor can read, so a test can check a transfer byte for byte.
 //
 // Registers (32-bit):
 //   0x00 DR       W: push the low byte (the DMA data register: each byte a burst writes is pushed)
 //   0x04 FR       R: [0] FIFO empty, [1] FIFO full, [2] shifter busy, [31:16] FIFO level
 //   0x08 CR       RW: [0] transmitter enable, [1] DMA request enable (reset 0x3)
-//   0x0C SENT     R: bytes transmitted (low 32 bits)
+//   0x0C SENT     R: bytes completely shifted out (low 32 bits)
 //   0x10 OVERRUN  R: bytes dropped because the FIFO was full
 //   0x14 DEPTH    R: FIFO depth in bytes
 //   0x18 BURST    R: request threshold in bytes
@@ -28,7 +28,9 @@ export class TxFifo extends DmaPeripheral {
   depth: u32;
   charPs: i64;
   burstBytes: u32;
-  // FIFO entries in order: the byte and when it leaves the FIFO for the shift register.
+  // Bytes not yet on the wire, in order, with when each leaves the FIFO for the shift register
+  // (the FIFO and the shifter: `slots` = depth + 1 entries).
+  slots: u32;
   bytes: StaticArray<u8> = new StaticArray<u8>(0);
   depart: StaticArray<i64> = new StaticArray<i64>(0);
   head: u32 = 0;
@@ -46,44 +48,51 @@ export class TxFifo extends DmaPeripheral {
     this.depth = n;
     this.charPs = charPs < 1 ? 1 : charPs;
     this.burstBytes = burstBytes < 1 ? 1 : burstBytes > n ? n : burstBytes;
-    this.bytes = new StaticArray<u8>(n);
-    this.depart = new StaticArray<i64>(n);
+    this.slots = n + 1;
+    this.bytes = new StaticArray<u8>(n + 1);
+    this.depart = new StaticArray<i64>(n + 1);
     this.lastDepart = -this.charPs;
     this.logCap = logCap;
     this.log = heap.alloc(<usize>max<u32>(logCap, 1));
   }
 
-  /** Moves every byte that has left the FIFO by t into the log. */
+  lastT: i64 = 0;
+
+  /** Moves every byte shifted out by t into the log. */
   advance(t: i64): void {
-    while (this.count > 0 && unchecked(this.depart[this.head]) <= t) {
+    if (t > this.lastT) this.lastT = t;
+    const charPs = this.charPs;
+    while (this.count > 0) {
+      const d = unchecked(this.depart[this.head]);
+      if (d == NEVER || d + charPs > t) break;
       if (this.sent < <u64>this.logCap) store<u8>(this.log + <usize>this.sent, unchecked(this.bytes[this.head]));
       this.sent++;
-      this.head = this.head + 1 == this.depth ? 0 : this.head + 1;
+      this.head = this.head + 1 == this.slots ? 0 : this.head + 1;
       this.count--;
     }
   }
 
   private push(b: u8, t: i64): void {
     this.advance(t);
-    if (this.count == this.depth) {
+    if (this.levelAt(t) == this.depth) {
       this.overruns++;
       return;
     }
     const d = this.enabled ? max64(t, this.lastDepart + this.charPs) : NEVER;
     if (this.enabled) this.lastDepart = d;
-    const i = (this.head + this.count) % this.depth;
+    const i = (this.head + this.count) % this.slots;
     unchecked((this.bytes[i] = b));
     unchecked((this.depart[i] = d));
     this.count++;
   }
 
-  /** Bytes in the FIFO at t (those that arrived and have not left). */
+  /** Bytes in the FIFO at t (those that arrived and have not left for the shifter). */
   levelAt(t: i64): u32 {
     let n = this.count;
     let i = this.head;
     while (n > 0 && unchecked(this.depart[i]) <= t) {
       n--;
-      i = i + 1 == this.depth ? 0 : i + 1;
+      i = i + 1 == this.slots ? 0 : i + 1;
     }
     return n;
   }
@@ -97,7 +106,7 @@ export class TxFifo extends DmaPeripheral {
     // The request goes up when the (level - allowed)-th byte still queued at `from` leaves.
     const gone = this.count - level;
     const k = gone + level - allowed - 1;
-    const at = unchecked(this.depart[(this.head + k) % this.depth]);
+    const at = unchecked(this.depart[(this.head + k) % this.slots]);
     return at == NEVER ? NEVER : max64(from, at);
   }
 
@@ -153,7 +162,7 @@ export class TxFifo extends DmaPeripheral {
   /** Departure times after the transmitter was enabled or disabled at t. */
   private reschedule(t: i64): void {
     let prev = max64(this.lastDepart, t - this.charPs);
-    for (let n: u32 = 0, i = this.head; n < this.count; n++, i = i + 1 == this.depth ? 0 : i + 1) {
+    for (let n: u32 = 0, i = this.head; n < this.count; n++, i = i + 1 == this.slots ? 0 : i + 1) {
       if (this.enabled) {
         prev = max64(t, prev + this.charPs);
         unchecked((this.depart[i] = prev));
@@ -165,7 +174,7 @@ export class TxFifo extends DmaPeripheral {
   stat(id: i32): f64 {
     if (id == 0) return <f64>this.sent;
     if (id == 1) return <f64>this.overruns;
-    if (id == 2) return <f64>this.count;
+    if (id == 2) return <f64>this.levelAt(this.lastT);
     if (id == 3) return <f64>this.requests;
     if (id == 4) return <f64>this.acks;
     if (id == 5) return <f64>this.flushes;

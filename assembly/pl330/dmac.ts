@@ -51,6 +51,8 @@ export class Dmac extends RequestListener {
   dbgInst1: u32 = 0;
   dbgPending: bool = false;
   dbgAt: i64 = 0;
+  /** A debug DMAKILL is in flight until this thread leaves Killing (-1: none). */
+  dbgKilling: i32 = -1;
   irqLines: StaticArray<i32> = new StaticArray<i32>(32);
   abortLine: i32 = -1;
   abortHigh: bool = false;
@@ -113,6 +115,7 @@ export class Dmac extends RequestListener {
     this.ris = 0;
     this.wdAbort = false;
     this.dbgPending = false;
+    this.dbgKilling = -1;
     this.mfifoWaiters = 0;
     this.mfifo.reset();
     this.axi.reset();
@@ -430,9 +433,20 @@ export class Dmac extends RequestListener {
   /** DBGCMD written at t: the instruction in DBGINST0/1 executes at the next issue slot;
    *  DBGSTATUS reads busy until then. */
   debugCommand(cmd: u32, t: i64): void {
-    if ((cmd & 3) != 0 || this.dbgPending) return;
+    if ((cmd & 3) != 0 || this.debugBusy) return;
     this.dbgPending = true;
     this.dbgAt = t + this.cyclePs;
+  }
+
+  /** DBGSTATUS: a debug instruction is waiting for the engine, or a debug DMAKILL waits for
+   *  the killed channel's outstanding transfers. */
+  get debugBusy(): bool {
+    if (this.dbgPending) return true;
+    const k = this.dbgKilling;
+    if (k < 0) return false;
+    if (unchecked(this.threads[k]).state == ST_KILLING) return true;
+    this.dbgKilling = -1;
+    return false;
   }
 
   // ---- the engine --------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // undef_instr; a fault caused by a debug instruction also carries dbg_instr.
 
 import { Thread, ST_STOPPED, F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR, F_DBG_INSTR, ST_EXECUTING,
-  STALL_NONE } from "./thread";
+  ST_KILLING, STALL_NONE } from "./thread";
 import { NEVER } from "../time";
 import { Dmac, MANAGER } from "./dmac";
 import { imm32 } from "./exec";
@@ -97,6 +97,7 @@ export function executeDebug(d: Dmac, t: i64): void {
     else d.fault(th, F_UNDEF, t);
   } else if (b0 == 0x01) {
     d.kill(th, t);
+    if (th.state == ST_KILLING) d.dbgKilling = th.id;
   } else if (b0 == 0x34) {
     sev(d, th, t, b1, 0); // a debug DMASEV does not move the thread's PC
 

@@ -71,7 +71,7 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
     if (r == 0x10) return th.lc1 & 0xff;
     return 0;
   }
-  if (off == DBGSTATUS) return d.dbgPending ? 1 : 0;
+  if (off == DBGSTATUS) return d.debugBusy ? 1 : 0;
   if (off == CR0) return d.cfg.cr0();
   if (off == CR0 + 4) return d.cfg.cr1();
   if (off == CR0 + 8) return d.cfg.bootAddr;
