@@ -3,6 +3,7 @@
 
 import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
+import { pl330InterpBenchmarks } from "./pl330-interp.js";
 import { cpuBenchmarks } from "./cpu.js";
 
 export type MetricValue = number | string;
@@ -30,7 +31,7 @@ export interface BenchOptions {
 }
 
 export async function allTasks(): Promise<BenchTask[]> {
-  return [...(await pl330Benchmarks()), ...(await cpuBenchmarks())];
+  return [...(await pl330Benchmarks()), ...(await pl330InterpBenchmarks()), ...(await cpuBenchmarks())];
 }
 
 export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {

@@ -8,7 +8,7 @@
 
 import { insnLength } from "./isa";
 import { Thread, ST_EXECUTING } from "./thread";
-import { max64, NEVER } from "../time";
+import { max64 } from "../time";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, loadFast, storeFast } from "./datapath";
 
@@ -37,20 +37,22 @@ export function runLone(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32): i
       // that is before anyone else wants the engine, wait here.
       const mf = d.mfifo;
       const need = th.srcSize * th.srcLen;
-      while (mf.reserved + need > mf.capacity) {
-        const w = mf.whenFits(t, need);
-        if (w == 0 || w == NEVER) break;
-        const next = max64(w, t + cyc);
-        if (next > limit) {
-          th.pc = pc;
-          th.lc0 = lc0;
-          th.lc1 = lc1;
-          th.instructions += <u64>n;
-          th.wakeAt = w;
-          d.issueFree = t + cyc;
-          return n;
+      while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
+        const w = mf.nextRelease();
+        if (w > t) {
+          const next = max64(w, t + cyc);
+          if (next > limit) {
+            th.pc = pc;
+            th.lc0 = lc0;
+            th.lc1 = lc1;
+            th.instructions += <u64>n;
+            th.wakeAt = w;
+            d.issueFree = t + cyc;
+            return n;
+          }
+          t = next;
         }
-        t = next;
+        mf.applyNextRelease();
       }
     }
     if (b0 == 0x04 || b0 == 0x08) {

@@ -40,6 +40,18 @@ export class Mfifo {
     return 0;
   }
 
+  /** When the oldest queued release is due (relCount > 0). */
+  @inline nextRelease(): i64 {
+    return unchecked(this.relTime[this.relHead]);
+  }
+
+  /** Applies the oldest queued release (its time has come). */
+  @inline applyNextRelease(): void {
+    this.reserved -= unchecked(this.relBytes[this.relHead]);
+    this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
+    this.relCount--;
+  }
+
   /** 0 if n bytes fit at time t (applying the releases due by then), else when the next
    *  release is due (NEVER if none is queued). Reserves nothing. */
   whenFits(t: i64, n: u32): i64 {
