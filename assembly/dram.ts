@@ -252,7 +252,7 @@ export function regionController(i: i32): i32 {
 const fullFrom = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 
-export function memAccessStream(controller: i32, t: i64, bytes: u32, write: bool): i64 {
+@inline export function memAccessStream(controller: i32, t: i64, bytes: u32, write: bool): i64 {
   const c = unchecked(controllers[controller]);
   const xfer = (<i64>bytes * c.psPerKiB) >> 10;
   c.requests++;

@@ -12,6 +12,24 @@ import { max64 } from "../time";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, loadFast, storeFast } from "./datapath";
 
+/** Waits out a full MFIFO for the DMALD of th at t: returns the time it can issue (≥ t), or
+ *  −(the time of the next release) when that is beyond `limit` and the thread must leave the
+ *  engine; with no release queued it returns t (the DMALD then stalls in the general path). */
+@inline function mfifoWait(d: Dmac, th: Thread, t: i64, limit: i64): i64 {
+  const mf = d.mfifo;
+  const need = th.srcSize * th.srcLen;
+  while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
+    const w = mf.nextRelease();
+    if (w > t) {
+      const next = max64(w, t + d.cyclePs);
+      if (next > limit) return -w;
+      t = next;
+    }
+    mf.applyNextRelease();
+  }
+  return t;
+}
+
 /** Issues instructions of th from time t while the next issue time stays ≤ limit, at most
  *  `budget` of them, and returns how many. On return th.wakeAt is when th may issue next
  *  (later than the issue slot if a DMALD/DMAST stalled) and d.issueFree when the slot is free:
@@ -33,26 +51,53 @@ export function runLone(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32): i
     const b0 = <u32>load<u8>(p);
     if (off + 6 > span && off + insnLength(b0) > span) break;
     if (b0 == 0x04) {
-      // MFIFO full: the DMALD would stall until a queued release and issue again then; when
-      // that is before anyone else wants the engine, wait here.
-      const mf = d.mfifo;
-      const need = th.srcSize * th.srcLen;
-      while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
-        const w = mf.nextRelease();
-        if (w > t) {
-          const next = max64(w, t + cyc);
-          if (next > limit) {
-            th.pc = pc;
-            th.lc0 = lc0;
-            th.lc1 = lc1;
-            th.instructions += <u64>n;
-            th.wakeAt = w;
-            d.issueFree = t + cyc;
-            return n;
+      const w = mfifoWait(d, th, t, limit);
+      if (w < 0) {
+        th.pc = pc;
+        th.lc0 = lc0;
+        th.lc1 = lc1;
+        th.instructions += <u64>n;
+        th.wakeAt = -w;
+        d.issueFree = t + cyc;
+        return n;
+      }
+      t = w;
+      // A burst copy loop body, DMALD; DMAST; DMALPEND back to the DMALD (what Linux emits):
+      // run its iterations here without decoding them again.
+      if (off + 4 <= span && load<u8>(p + 1) == 0x08 && (load<u8>(p + 2) | 4) == 0x3c && load<u8>(p + 3) == 2) {
+        const onLc1 = (load<u8>(p + 2) & 4) != 0;
+        const n0 = n;
+        while (true) {
+          const tw = mfifoWait(d, th, t, limit);
+          if (tw < 0) break; // the general loop below exits at the DMALD
+          t = tw;
+          if (!loadFast(d, th, t, th.srcLen)) break;
+          pc++;
+          n++;
+          t += cyc;
+          if (t > limit || d.rescan || n >= budget) break;
+          if (!storeFast(d, th, t, th.dstLen)) break;
+          pc++;
+          n++;
+          t += cyc;
+          if (t > limit || d.rescan || n >= budget) break;
+          if (onLc1 ? lc1 == 0 : lc0 == 0) {
+            pc += 2;
+            n++;
+            t += cyc;
+            break;
           }
-          t = next;
+          if (onLc1) lc1--;
+          else lc0--;
+          pc -= 2;
+          n++;
+          t += cyc;
+          if (t > limit || d.rescan || n >= budget) break;
         }
-        mf.applyNextRelease();
+        if (n != n0) {
+          if (t > limit || d.rescan) break;
+          continue;
+        }
       }
     }
     if (b0 == 0x04 || b0 == 0x08) {
