@@ -1,12 +1,13 @@
-// Runs the timed devices (the DMACs and the DMA peripherals) alongside the CPU. The CPU is the
-// reference: before it observes or changes anything a device could touch, the devices catch up
-// to the CPU's time. When the CPU waits for an interrupt, time jumps to the moment a device
-// raises one. A peripheral interacts only with the one DMAC its request line is wired to, and
-// answers that DMAC's questions (when is the next request?) from its own state as a function of
-// time, so each DMAC may still run ahead on its own.
+// Runs the timed devices alongside the CPU. The CPU is the reference: before it observes or
+// changes anything a device could touch, the DMACs catch up to the CPU's time. When the CPU waits
+// for an interrupt, time jumps to the moment a device raises one. DMA peripherals
+// (assembly/peripherals/) are timed lazily: their state is a function of time that every access
+// (CPU, DMA, backdoor) brings up to date first, and a peripheral interacts only with the one DMAC
+// its request line is wired to, answering its questions (when is the next request?) from that
+// state — so each DMAC may still run ahead on its own.
 
 import { NEVER, min64 } from "./time";
-import { pl330s, peripherals } from "./devices";
+import { pl330s } from "./devices";
 import { anyPending } from "./irq";
 
 export function nextDeviceEvent(): i64 {
@@ -25,7 +26,6 @@ export function catchUp(t: i64): void {
     const d = unchecked(pl330s[i]);
     if (d.nextEvent() <= t) d.run(t, false);
   }
-  for (let i = 0, n = peripherals.length; i < n; i++) unchecked(peripherals[i]).advance(t);
 }
 
 /** Advances devices from `from` until an interrupt line is high or `limit` is reached. Returns
