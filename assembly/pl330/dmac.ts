@@ -1,36 +1,21 @@
 // One DMA-330 controller: the manager and channel threads, the shared MFIFO, the AXI master, the
-// instruction cache, the peripheral request interfaces, events and interrupts (spec pl330 §8),
-// faults and the lock-up watchdog (§6), and the engine that issues at most one instruction per
-// AXI cycle, round-robin among ready threads (§1, §11).
-//
-// The engine runs lazily: the scheduler asks it to catch up to a point in simulated time
-// before the CPU looks at anything the DMAC could have changed. While one thread stays the
-// earliest to issue, it runs without re-picking, so a lone channel costs one compare per
-// instruction; the run is cut into slices so V8 compiles the loop optimised early.
+// instruction cache, the peripheral request interfaces, the state of events and interrupts
+// (events.ts), faults and the lock-up watchdog (§6), and the debug interface (§7). The engine
+// that issues instructions is engine.ts.
 
-import { NEVER, max64 } from "../time";
-import { drive } from "../irq";
+import { NEVER } from "../time";
 import { findRegion, regionKind, regionController, KIND_RAM, ramPtr, lastController } from "../dram";
 import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
-import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_WFP, ST_KILLING,
-  ST_COMPLETING, ST_FAULT_COMPLETING, ST_FAULTING, STALL_NONE, STALL_MFIFO, STALL_END, F_LOCKUP, F_OPERAND,
-  F_EVNT_ERR } from "./thread";
+import { Thread, ST_STOPPED, ST_EXECUTING, ST_WFP, ST_KILLING, ST_COMPLETING, ST_FAULT_COMPLETING,
+  ST_FAULTING, STALL_NONE, STALL_MFIFO, STALL_END, F_LOCKUP } from "./thread";
 import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
-import { execute } from "./exec";
-import { runLone } from "./lone-channel";
-import { executeDebug } from "./manager";
+import { updateIrqLines } from "./events";
+import { nextEvent, runEngine } from "./engine";
 
 export const MANAGER: i32 = 8;
-const DEBUG: i32 = 9;
-const SLICE: i32 = 4096;
-
-/** Threads in these states compete for the issue slot when they wake. */
-@inline function issues(s: u32): bool {
-  return s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER || s == ST_WFP;
-}
 
 export class Dmac extends RequestListener {
   cfg: Pl330Config;
@@ -120,7 +105,7 @@ export class Dmac extends RequestListener {
     this.mfifo.reset();
     this.axi.reset();
     this.ic.invalidate();
-    this.updateIrqLines();
+    updateIrqLines(this);
     if (this.cfg.bootEn) {
       this.manager.pc = this.cfg.bootAddr;
       this.manager.state = ST_EXECUTING;
@@ -148,104 +133,6 @@ export class Dmac extends RequestListener {
     return this.ctlId;
   }
 
-  // ---- interrupts and events (spec §8) ---------------------------------------------------
-
-  /** INTMIS: the raw status of the events routed to interrupts. */
-  @inline get intmis(): u32 {
-    return this.ris & this.inten;
-  }
-
-  /** Drives the irq[e] outputs from INTMIS and irq_abort from the thread states. */
-  updateIrqLines(): void {
-    const level = this.intmis;
-    const changed = level ^ this.outLevel;
-    if (changed) {
-      if ((level & changed) != 0 && this.raisedTime < this.irqRaisedAt) this.irqRaisedAt = this.raisedTime;
-      for (let e = 0; e < 32; e++) {
-        if (((changed >> e) & 1) == 0) continue;
-        const line = unchecked(this.irqLines[e]);
-        if (line >= 0) drive(line, ((level >> e) & 1) != 0);
-      }
-      this.outLevel = level;
-    }
-    let faulting = this.wdAbort;
-    for (let i = 0; i <= MANAGER; i++) {
-      const s = unchecked(this.threads[i]).state;
-      if (s == ST_FAULTING || s == ST_FAULT_COMPLETING) faulting = true;
-    }
-    if (faulting != this.abortHigh) {
-      this.abortHigh = faulting;
-      if (this.abortLine >= 0) drive(this.abortLine, faulting);
-      if (faulting && this.raisedTime < this.irqRaisedAt) this.irqRaisedAt = this.raisedTime;
-    }
-  }
-
-  /** DMASEV e at time t: an interrupt if INTEN[e]; else an event that wakes every thread
-   *  waiting on it, or stays pending until a DMAWFE consumes it. */
-  signal(e: u32, t: i64): void {
-    const bit: u32 = 1 << e;
-    this.raisedTime = t;
-    if (this.inten & bit) {
-      this.ris |= bit;
-      this.updateIrqLines();
-      return;
-    }
-    let woke = false;
-    for (let i = 0; i <= MANAGER; i++) {
-      const th = unchecked(this.threads[i]);
-      if (th.state == ST_WFE && th.wakeup == e) {
-        this.resumeFromWfe(th, t);
-        woke = true;
-      }
-    }
-    if (!woke) this.ris |= bit;
-  }
-
-  /** DMAWFE e (b1 = the event byte, bit 1 = invalidate the i-cache when resuming). */
-  waitForEvent(th: Thread, t: i64, b1: u32): void {
-    const e = b1 >> 3;
-    if ((b1 & 5) != 0 || e >= this.cfg.numEvents) {
-      this.faultAfter(th, F_OPERAND, t, 2);
-      return;
-    }
-    if (th.ns && ((this.cfg.irqNs >> e) & 1) == 0) {
-      this.faultAfter(th, F_EVNT_ERR, t, 2);
-      return;
-    }
-    th.wakeup = e;
-    th.wfeInvalidate = (b1 & 2) != 0;
-    const bit: u32 = 1 << e;
-    if ((this.inten & bit) == 0 && (this.ris & bit) != 0) {
-      this.ris &= ~bit;
-      th.pc += 2;
-      if (th.wfeInvalidate) this.ic.invalidate();
-      return;
-    }
-    th.state = ST_WFE;
-    th.wakeAt = NEVER;
-  }
-
-  private resumeFromWfe(th: Thread, t: i64): void {
-    th.pc += 2;
-    th.state = ST_EXECUTING;
-    th.wakeAt = t + this.cyclePs;
-    if (th.wfeInvalidate) this.ic.invalidate();
-    this.rescan = true;
-  }
-
-  writeInten(v: u32, t: i64): void {
-    this.inten = v;
-    this.raisedTime = t;
-    this.updateIrqLines();
-  }
-
-  /** INTCLR: clears the events of v that are routed to interrupts. */
-  clearInterrupts(v: u32, t: i64): void {
-    this.ris &= ~(v & this.inten);
-    this.raisedTime = t;
-    this.updateIrqLines();
-  }
-
   // ---- faults and the watchdog (spec §6) ---------------------------------------------------
 
   fault(th: Thread, bits: u32, t: i64): void {
@@ -262,7 +149,7 @@ export class Dmac extends RequestListener {
       th.wakeAt = NEVER;
     }
     this.raisedTime = t;
-    this.updateIrqLines();
+    updateIrqLines(this);
   }
 
   /** A fault raised by an instruction that decoded: CPC moves past it (what the reference
@@ -300,7 +187,7 @@ export class Dmac extends RequestListener {
       this.wdAbort = true;
       th.wakeAt = NEVER;
       this.raisedTime = t;
-      this.updateIrqLines();
+      updateIrqLines(this);
       return;
     }
     this.fault(th, F_LOCKUP, t);
@@ -346,7 +233,7 @@ export class Dmac extends RequestListener {
       th.wakeAt = NEVER;
     }
     if (this.wdAbort) this.wdAbort = this.anyLockedUp();
-    this.updateIrqLines();
+    updateIrqLines(this);
   }
 
   private anyLockedUp(): bool {
@@ -449,117 +336,16 @@ export class Dmac extends RequestListener {
     return false;
   }
 
-  // ---- the engine --------------------------------------------------------------------------
+  // ---- time (engine.ts) --------------------------------------------------------------------
 
   /** Earliest time this DMAC needs to run (NEVER when every thread is stopped or waiting). */
   nextEvent(): i64 {
-    let best = this.dbgPending ? max64(this.dbgAt, this.issueFree) : NEVER;
-    for (let i = 0; i <= MANAGER; i++) {
-      const th = unchecked(this.threads[i]);
-      let w = th.wakeAt;
-      if (w == NEVER) continue;
-      if (issues(th.state)) w = max64(w, this.issueFree);
-      if (w < best) best = w;
-    }
-    return best;
+    return nextEvent(this);
   }
 
-  /** Runs every thread action due at or before `until`. With stopOnIrq, returns as soon as an
-   *  interrupt (or abort) is raised, with irqRaisedAt set. */
+  /** Runs every thread action due at or before `until`; with stopOnIrq, stops as soon as an
+   *  interrupt or the abort goes high (irqRaisedAt says when). */
   run(until: i64, stopOnIrq: bool): void {
-    while (this.slice(until, stopOnIrq)) {}
-    // Memory may change before the next run (the CPU, a loader): nothing stays deferred.
-    if (this.defHi != 0) this.materializeAll();
-  }
-
-  /** At most SLICE instructions; true if there may be more to do before `until`. */
-  private slice(until: i64, stopOnIrq: bool): bool {
-    const n = this.numChannels;
-    const cyc = this.cyclePs;
-    let budget = SLICE;
-    while (budget > 0) {
-      // Pick the earliest: instruction issue waits for the shared issue slot; ties go
-      // round-robin, starting after the thread that issued last.
-      let pick: i32 = -1;
-      let best = NEVER;
-      let second = NEVER;
-      let idx = this.lastIssued;
-      for (let k = 0; k <= n; k++) {
-        idx = idx >= n ? 0 : idx + 1;
-        const i = idx == n ? MANAGER : idx;
-        const th = unchecked(this.threads[i]);
-        let w = th.wakeAt;
-        if (w == NEVER) continue;
-        if (issues(th.state)) w = max64(w, this.issueFree);
-        if (w < best) {
-          second = best;
-          best = w;
-          pick = i;
-        } else if (w < second) second = w;
-      }
-      if (this.dbgPending) {
-        const w = max64(this.dbgAt, this.issueFree);
-        if (w <= best) {
-          second = best;
-          best = w;
-          pick = DEBUG;
-        } else if (w < second) second = w;
-      }
-      if (pick < 0 || best > until) return false;
-      if (pick == DEBUG) {
-        this.issueFree = best + cyc;
-        this.dbgPending = false;
-        this.raisedTime = best;
-        executeDebug(this, best);
-        budget--;
-        if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
-        continue;
-      }
-      const th = unchecked(this.threads[pick]);
-      const s = th.state;
-      if (s == ST_COMPLETING || s == ST_KILLING) {
-        th.state = ST_STOPPED;
-        th.wakeAt = NEVER;
-        continue;
-      }
-      if (s == ST_FAULT_COMPLETING) {
-        th.state = ST_FAULTING;
-        th.wakeAt = NEVER;
-        continue;
-      }
-      // Issue from this thread while it stays the earliest.
-      const limit = second == NEVER ? until : min<i64>(until, second - 1);
-      this.rescan = false;
-      this.lastIssued = pick == MANAGER ? n : pick;
-      let t = best;
-      th.state = ST_EXECUTING; // a waiting thread re-issues the instruction it waits in
-      while (true) {
-        if (!th.isManager) {
-          const issued = runLone(this, th, t, limit, budget);
-          budget -= issued;
-          if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
-          if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;
-          const next = max64(th.wakeAt, this.issueFree);
-          // Unmoved: it stopped at an instruction it leaves to execute() (the slot is still ours).
-          if (next != t || issued != 0) {
-            t = next;
-            if (t > limit) break;
-          }
-        }
-        this.issueFree = t + cyc;
-        th.state = ST_EXECUTING;
-        th.wakeAt = t + cyc;
-        this.raisedTime = t;
-        const pc = th.pc;
-        execute(this, th, t);
-        if (th.pc != pc) th.instructions++; // retired (a stalled or waiting one re-issues)
-        budget--;
-        if (stopOnIrq && this.irqRaisedAt != NEVER) return false;
-        if (this.rescan || th.state != ST_EXECUTING || budget <= 0) break;
-        t = max64(th.wakeAt, this.issueFree);
-        if (t > limit) break;
-      }
-    }
-    return true;
+    runEngine(this, until, stopOnIrq);
   }
 }

@@ -14,6 +14,7 @@ import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, storeZeros } from "./datapath";
 import { waitForPeripheral, flushPeripheral, checkPeripheral, acknowledgePeripheral } from "./requests";
 import { executeManager } from "./manager";
+import { signalEvent, waitForEvent } from "./events";
 
 @inline export function imm32(p: usize): u32 {
   return load<u8>(p) | (<u32>load<u8>(p + 1) << 8) | (<u32>load<u8>(p + 2) << 16) | (<u32>load<u8>(p + 3) << 24);
@@ -191,11 +192,11 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
         return;
       }
       th.pc = pc + 2;
-      d.signal(e, t);
+      signalEvent(d, e, t);
       return;
     }
     case K_WFE:
-      d.waitForEvent(th, t, <u32>load<u8>(p + 1));
+      waitForEvent(d, th, t, <u32>load<u8>(p + 1));
       return;
     case K_WFP:
       waitForPeripheral(d, th, t, b0, <u32>load<u8>(p + 1));

@@ -9,6 +9,7 @@ import { Thread, ST_STOPPED, F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR, F_DBG_
 import { NEVER } from "../time";
 import { Dmac, MANAGER } from "./dmac";
 import { imm32 } from "./exec";
+import { signalEvent, waitForEvent } from "./events";
 
 /** DMAGO from the manager: start channel (b1 & 7) at `addr`. b0 bit 1 is the ns bit. */
 function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
@@ -49,7 +50,7 @@ function sev(d: Dmac, th: Thread, t: i64, b1: u32, len: u32): void {
     return;
   }
   th.pc += len;
-  d.signal(e, t);
+  signalEvent(d, e, t);
 }
 
 /** One instruction of a manager program at DPC. */
@@ -77,7 +78,7 @@ export function executeManager(d: Dmac, th: Thread, t: i64, b0: u32, p: usize): 
       sev(d, th, t, <u32>load<u8>(p + 1), 2);
       return;
     case 0x36: // DMAWFE
-      d.waitForEvent(th, t, <u32>load<u8>(p + 1));
+      waitForEvent(d, th, t, <u32>load<u8>(p + 1));
       return;
     default:
       d.fault(th, F_UNDEF, t);

@@ -4,6 +4,7 @@
 
 import { Dmac, MANAGER } from "./dmac";
 import { ST_FAULTING, ST_FAULT_COMPLETING } from "./thread";
+import { intmis, writeInten, clearInterrupts } from "./events";
 
 export const DSR: u32 = 0x000;
 export const DPC: u32 = 0x004;
@@ -45,7 +46,7 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
   if (off == DPC) return d.manager.pc;
   if (off == INTEN) return d.inten;
   if (off == INT_EVENT_RIS) return d.ris;
-  if (off == INTMIS) return d.intmis;
+  if (off == INTMIS) return intmis(d);
   if (off == FSRD) return d.manager.state == ST_FAULTING ? 1 : 0;
   if (off == FSRC) return fsrc(d);
   if (off == FTRD) return d.manager.ftr;
@@ -85,8 +86,8 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
 }
 
 export function writeRegister(d: Dmac, off: u32, v: u32, t: i64): void {
-  if (off == INTEN) d.writeInten(v, t);
-  else if (off == INTCLR) d.clearInterrupts(v, t);
+  if (off == INTEN) writeInten(d, v, t);
+  else if (off == INTCLR) clearInterrupts(d, v, t);
   else if (off == DBGINST0) d.dbgInst0 = v;
   else if (off == DBGINST1) d.dbgInst1 = v;
   else if (off == DBGCMD) d.debugCommand(v, t); // ignored while busy: software waits for DBGSTATUS
