@@ -97,21 +97,34 @@ export class Axi {
 
   /** One read transaction of `beats` bus beats carrying `bytes`, requested at t. */
   @inline readOne(t: i64, bytes: u32, beats: u32, controller: i32): void {
-    const start = max64(max64(t, this.arFree), unchecked(this.rdDone[this.rdIdx]));
+    const ri = this.rdIdx;
+    const start = max64(max64(t, this.arFree), unchecked(this.rdDone[ri]));
     const cyc = this.cyclePs;
     this.arFree = start + cyc;
-    const mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + this.deviceLatencyPs;
-    const rStart = max64(start + this.latency(controller), this.rFree);
+    const lat = this.latency(controller);
+    const rStart = max64(start + lat, this.rFree);
     const beatTime = <i64>beats * cyc;
+    const mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + lat;
     const end = max64(mem, rStart + beatTime);
     this.rFree = end;
     this.rBusyPs += beatTime;
-    unchecked((this.rdDone[this.rdIdx] = end));
-    this.rdIdx = this.rdIdx + 1 == this.rdCap ? 0 : this.rdIdx + 1;
+    unchecked((this.rdDone[ri] = end));
+    this.rdIdx = ri + 1 == this.rdCap ? 0 : ri + 1;
     this.issuedAt = start;
     this.dataDoneAt = end;
     this.doneAt = end;
     this.readBursts++;
+  }
+
+  /** A DMALD's burst within one 4 KB page from RAM behind `controller` (read's common case,
+   *  with the same effect); returns when its data is all in. */
+  @inline readInPage(t: i64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.readOne(t, bytes, beats, controller);
+    const qi = this.rqIdx;
+    unchecked((this.rdLeave[qi] = this.issuedAt));
+    this.rqIdx = qi + 1 == this.rdQueue ? 0 : qi + 1;
+    this.bytesRead += bytes;
+    return this.doneAt;
   }
 
   /** A DMALD's burst: through the read queue, split at a 4 KB boundary when incrementing. */
@@ -131,7 +144,8 @@ export class Axi {
   }
 
   @inline writeOne(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): void {
-    const start = max64(max64(t, this.awFree), unchecked(this.wrDone[this.wrIdx]));
+    const wi = this.wrIdx;
+    const start = max64(max64(t, this.awFree), unchecked(this.wrDone[wi]));
     const cyc = this.cyclePs;
     this.awFree = start + cyc;
     const beatTime = <i64>beats * cyc;
@@ -141,12 +155,23 @@ export class Axi {
     this.wBusyPs += beatTime;
     const mem = controller >= 0 ? memAccessStream(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
     const bresp = max64(wEnd, mem) + cyc;
-    unchecked((this.wrDone[this.wrIdx] = bresp));
-    this.wrIdx = this.wrIdx + 1 == this.wrCap ? 0 : this.wrIdx + 1;
+    unchecked((this.wrDone[wi] = bresp));
+    this.wrIdx = wi + 1 == this.wrCap ? 0 : wi + 1;
     this.issuedAt = start;
     this.dataDoneAt = wEnd;
     this.doneAt = bresp;
     this.writeBursts++;
+  }
+
+  /** A DMAST's burst within one 4 KB page to RAM behind `controller` (write's common case,
+   *  with the same effect); returns when its write beats have left (dataDoneAt). */
+  @inline writeInPage(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.writeOne(t, dataReady, bytes, beats, controller);
+    const qi = this.wqIdx;
+    unchecked((this.wrLeave[qi] = this.issuedAt));
+    this.wqIdx = qi + 1 == this.wrQueue ? 0 : qi + 1;
+    this.bytesWritten += bytes;
+    return this.dataDoneAt;
   }
 
   /** A DMAST's (or DMASTZ's) burst whose data is in the MFIFO from `dataReady`. */

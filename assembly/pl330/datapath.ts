@@ -79,8 +79,7 @@ function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
   mf.reserved += bytes;
   if (mf.reserved > mf.peak) mf.peak = mf.reserved;
   unstall(d, th);
-  axi.read(t, <u64>sar, bytes, busBeats(d, sar, th.srcSize, beats, true), true, d.rdCtl);
-  const done = axi.doneAt;
+  const done = axi.readInPage(t, bytes, busBeats(d, sar, th.srcSize, beats, true), d.rdCtl);
   th.fifo.pushDeferred(p, bytes, done);
   d.noteDeferred(sar, bytes);
   if (done > th.lastRead) th.lastRead = done;
@@ -160,8 +159,7 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   const ctl = d.wrCtl;
   th.stall = STALL_NONE;
   const ready = fifo.pop(p, bytes);
-  axi.write(t, ready, <u64>dar, bytes, busBeats(d, dar, th.dstSize, beats, true), true, ctl);
-  const freed = axi.dataDoneAt;
+  const freed = axi.writeInPage(t, ready, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
   d.mfifo.release(freed, bytes);
   if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(freed);
   const done = axi.doneAt;
