@@ -14,7 +14,22 @@ const SEGMENTS: u32 = 256;
 @inline export function copyBytes(dst: usize, src: usize, n: u32): void {
   if (n == 8) store<u64>(dst, load<u64>(src));
   else if (n == 4) store<u32>(dst, load<u32>(src));
+  else if (n == 128) copy128(dst, src);
   else memory.copy(dst, src, n);
+}
+
+/** A 16 × 8 B burst (what Linux's memcpy moves), without the cost of a memory.copy call. */
+function copy128(dst: usize, src: usize): void {
+  for (let i: usize = 0; i < 128; i += 32) {
+    const a = load<u64>(src + i);
+    const b = load<u64>(src + i + 8);
+    const c = load<u64>(src + i + 16);
+    const e = load<u64>(src + i + 24);
+    store<u64>(dst + i, a);
+    store<u64>(dst + i + 8, b);
+    store<u64>(dst + i + 16, c);
+    store<u64>(dst + i + 24, e);
+  }
 }
 
 export class ChannelFifo {
