@@ -4,8 +4,9 @@
 // A burst moves size × len bytes (the CCR's beat size and length). With an unaligned
 // incrementing address the MFIFO realigns byte lanes and the whole burst still moves, taking
 // one more bus beat; SAR/DAR advance by the bytes moved. A fixed address repeats the beat at
-// the same address (a peripheral FIFO register). Data moves when the instruction issues; the
-// AXI model gives the times at which it is really on the bus (docs: functional-at-issue).
+// the same address (a peripheral FIFO register). Data moves when the instruction issues (a RAM
+// load's bytes are copied at the matching store, channel-fifo.ts, with the same result); the
+// AXI model gives the times at which it is really on the bus (docs/pl330-divergences.md).
 
 import { ramRead, ramWrite } from "../dram";
 import { snoopRead, snoopWrite } from "../hierarchy";

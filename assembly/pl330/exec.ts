@@ -6,7 +6,7 @@
 
 import { ramPtr } from "../dram";
 import { max64 } from "../time";
-import { insnKind, insnLength, K_UNDEF, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
+import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
   K_LDP, K_STP, K_LPEND, K_WFP, K_SEV, K_FLUSHP, K_WFE, K_ADDH, K_GO, K_MOV, REQ_SINGLE, REQ_BURST } from "./isa";
 import { Thread, ST_CACHE_MISS, ST_BARRIER, F_UNDEF, F_OPERAND, F_EVNT_ERR, F_RDWR_ERR,
   F_INSTR_FETCH_ERR } from "./thread";
@@ -253,4 +253,3 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
   }
 }
 
-export { K_UNDEF };

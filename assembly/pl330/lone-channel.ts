@@ -1,9 +1,11 @@
 // The issue loop for a channel that has the engine to itself: while no other thread wants the
 // issue slot before `limit`, a channel issues one instruction per AXI cycle with nothing to
 // arbitrate, so the common instructions of a transfer loop (DMALD, DMAST, DMALP, DMALPEND,
-// DMANOP) run here with the program counter and loop counters in locals. Anything else, and
-// any stall or fault, goes back to the general engine (exec.ts) with the thread's state written
-// back, so both paths give the same results; this one only skips the per-instruction
+// DMANOP) run here with the program counter and loop counters in locals, and a copy loop body
+// (DMALD; DMAST; DMALPEND) runs without being decoded again each iteration. A stall that ends
+// before anyone else wants the engine (a full MFIFO, a full queue) is waited out here.
+// Anything else, and any fault, goes back to the general engine (exec.ts) with the thread's
+// state written back: both paths give the same results, this one skips the per-instruction
 // arbitration and dispatch.
 
 import { insnLength } from "./isa";

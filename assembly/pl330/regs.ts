@@ -2,7 +2,7 @@
 // (spec pl330 §4). Writes to read-only registers are ignored; channel registers beyond
 // num_chnls read 0.
 
-import { Dmac, MANAGER } from "./dmac";
+import { Dmac } from "./dmac";
 import { ST_FAULTING, ST_FAULT_COMPLETING } from "./thread";
 import { intmis, writeInten, clearInterrupts } from "./events";
 
@@ -94,4 +94,3 @@ export function writeRegister(d: Dmac, off: u32, v: u32, t: i64): void {
   else if (off == WD) d.wd = v & 1;
 }
 
-export { MANAGER };
