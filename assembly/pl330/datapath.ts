@@ -11,7 +11,8 @@
 import { ramRead, ramWrite } from "../dram";
 import { snoopRead, snoopWrite } from "../hierarchy";
 import { peripheralAt, peripheralOffset } from "../peripherals/peripheral";
-import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE } from "./thread";
+import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE,
+  F_MFIFO_ERR } from "./thread";
 import { Dmac } from "./dmac";
 
 /** Largest burst: 16 beats of up to 128 bytes (CCR sizes beyond the bus width are not
@@ -95,6 +96,11 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
   if (queueFull(th, t, d.axi.readQueueFreeAt())) return false;
   const size = th.srcSize;
   const bytes = size * beats;
+  if (bytes > d.mfifo.capacity) {
+    // More than the whole MFIFO: it can never be loaded (mfifo_err, spec §6).
+    d.faultAfter(th, F_MFIFO_ERR, t, 1);
+    return false;
+  }
   const wait = d.mfifo.reserve(t, bytes);
   if (wait != 0) {
     d.mfifoStall(th, t, wait);

@@ -99,6 +99,17 @@ describe("PL330 data faults and the watchdog", () => {
     expect(Array.from(g.m.backdoor.read(DST, 8))).toEqual([9, 8, 7, 6, 0xee, 0xee, 0xee, 0xee]);
   });
 
+  it("faults a DMALD larger than the whole MFIFO with mfifo_err", async () => {
+    const g = await pl330Rig({ preset: { bufferDepth: 16 } }); // 16 lines × 8 B = 128 bytes
+    g.program(PROG, `DMAMOV SAR, ${SRC}
+      DMAMOV CCR, SB16 SS128 SAI DB16 DS128 DAI
+      DMALD
+      DMAEND`);
+    expect(g.run(0, PROG).state).toBe(ST.faulting);
+    expect(g.ftr(0)).toBe(1 << 12);
+    expect(g.cpc(0)).toBe(PROG + 13);
+  });
+
   it("declares a lock-up when loads fill the MFIFO and nothing will drain it", async () => {
     const g = await pl330Rig();
     g.program(PROG, `DMAMOV SAR, ${SRC}
