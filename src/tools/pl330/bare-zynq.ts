@@ -9,7 +9,7 @@ import { ZYNQ_7000, periodPs } from "../../hw/profile.js";
 export const DMAC_BASE = 0xf8003000;
 
 export async function bareZynq(): Promise<Machine> {
-  const x = await instantiateSilicon({ debug: !!process.env.DMASIM_DEBUG_WASM });
+  const x = await instantiateSilicon();
   const p = ZYNQ_7000;
   const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
   x.configureMemController(0, p.dram.latencyNs * 1000, psPerKiB(p.dram.bandwidthMBps));
