@@ -5,9 +5,11 @@ import { findRegion, regionKind, regionBase, regionDevice, regionInstance, regio
 import { Dmac } from "./pl330/dmac";
 import { readRegister, writeRegister } from "./pl330/regs";
 import { Pl310 } from "./pl310";
+import { DEV_PERIPHERAL, peripherals } from "./peripherals/peripheral";
 
 export const DEV_PL330: i32 = 1;
 export const DEV_PL310: i32 = 2;
+export { DEV_PERIPHERAL, peripherals };
 
 export const pl330s = new Array<Dmac>();
 export const pl310s = new Array<Pl310>();
@@ -29,6 +31,7 @@ export function mmioRead32(pa: u64, t: i64): u32 {
   mmioLatencyPs = regionLatency(r);
   if (dev == DEV_PL330) return readRegister(pl330s[inst], off, t);
   if (dev == DEV_PL310) return pl310s[inst].read(off);
+  if (dev == DEV_PERIPHERAL) return peripherals[inst].read(off, t);
   mmioError = true;
   return 0;
 }
@@ -45,6 +48,7 @@ export function mmioWrite32(pa: u64, v: u32, t: i64): void {
   mmioLatencyPs = regionLatency(r);
   if (dev == DEV_PL330) writeRegister(pl330s[inst], off, v, t);
   else if (dev == DEV_PL310) pl310s[inst].write(off, v);
+  else if (dev == DEV_PERIPHERAL) peripherals[inst].write(off, v, t);
   else mmioError = true;
 }
 

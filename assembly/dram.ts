@@ -281,3 +281,41 @@ export function controllerRequests(id: i32): u64 {
 export function regionController(i: i32): i32 {
   return regions[i].controller;
 }
+
+// ---- Added for the PL330 model (assembly/pl330/axi.ts) ------------------------------------------
+// A DMA engine keeps a controller's bus near saturation and books bursts a few hundred ns ahead
+// of its reads, so a read usually lands on a run of buckets that are already full and take()
+// walks them one by one; that walk was the largest cost of a simulated burst. memAccessStream
+// books exactly as memAccess does, but remembers, per controller and direction, the run of
+// buckets its last request left full (every bucket a take goes past is full) and starts the
+// walk after it. Usage only grows, so a full bucket stays full until the ring recycles its slot
+// (a request 134 µs away); the run's last bucket is checked before each jump.
+const fullFrom = new StaticArray<i64>(MAX_CONTROLLERS * 2);
+const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
+
+@inline export function memAccessStream(controller: i32, t: i64, bytes: u32, write: bool): i64 {
+  const c = unchecked(controllers[controller]);
+  const xfer = (<i64>bytes * c.psPerKiB) >> 10;
+  c.requests++;
+  c.busyPs += xfer;
+  if (write) c.bytesWritten += bytes;
+  else c.bytesRead += bytes;
+  const h = controller * 2 + (write ? 1 : 0);
+  let from = t + c.latencyPs;
+  let runStart = from >> BUCKET_SHIFT;
+  const f1 = unchecked(fullTo[h]);
+  if (runStart < f1 && runStart >= unchecked(fullFrom[h])) {
+    const slot = <i32>((f1 - 1) & (BUCKETS - 1));
+    if (unchecked(c.epoch[slot]) == f1 - 1 && unchecked(c.used[slot]) >= BUCKET_PS) {
+      runStart = unchecked(fullFrom[h]);
+      from = f1 << BUCKET_SHIFT;
+    }
+  }
+  const end = c.take(from, xfer);
+  const runEnd = end >> BUCKET_SHIFT;
+  if (runEnd > runStart) {
+    unchecked((fullFrom[h] = runStart));
+    unchecked((fullTo[h] = runEnd));
+  }
+  return end;
+}

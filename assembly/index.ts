@@ -18,7 +18,7 @@ import * as kernels from "./bench-kernels";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
 import * as trace from "./trace";
-import { pl330s, pl310s } from "./devices";
+import { pl330s, pl310s, peripherals } from "./devices";
 
 @inline function addr(x: f64): u64 {
   return <u64>(<i64>x);
@@ -89,6 +89,25 @@ export function wirePl330Abort(inst: i32, line: i32): void {
 }
 export function addPl310(base: f64, size: f64, latencyPs: f64): i32 {
   return machine.createPl310(addr(base), addr(size), <i64>latencyPs);
+}
+/** PL330 tie-offs and model options (machine.ts PL330_OPT_*). */
+export function setPl330Option(inst: i32, option: i32, value: u32): bool {
+  return machine.setPl330Option(inst, option, value);
+}
+
+// ---- DMA peripherals (assembly/peripherals/) ----------------------------------------------------
+
+/** A UART-like TX FIFO; `charPs` is one character time (bits per character / baud). */
+export function addTxFifo(base: f64, size: f64, depth: u32, charPs: f64, burstBytes: u32, logBytes: u32): i32 {
+  return machine.createTxFifo(addr(base), addr(size), depth, <i64>charPs, burstBytes, logBytes);
+}
+/** An ADC-like RX stream of `total` samples (0 = endless), one every `periodPs`. */
+export function addRxStream(base: f64, size: f64, periodPs: f64, sampleBytes: u32, depthSamples: u32, burstBytes: u32, total: f64): i32 {
+  return machine.createRxStream(addr(base), addr(size), <i64>periodPs, sampleBytes, depthSamples, burstBytes, <u64>total);
+}
+/** Connects a peripheral's DMA request interface to request line `line` of PL330 `dmac`. */
+export function wirePeripheral(periph: i32, dmac: i32, line: i32): bool {
+  return machine.wirePeripheral(periph, dmac, line);
 }
 
 // ---- time ------------------------------------------------------------------------------------
@@ -359,6 +378,7 @@ export const PL330_STAT_ICACHE_MISSES = 5;
 export const PL330_STAT_MFIFO_PEAK = 6;
 export const PL330_STAT_R_BUSY_PS = 7;
 export const PL330_STAT_W_BUSY_PS = 8;
+export const PL330_STAT_ICACHE_HITS = 9;
 
 export function pl330Stat(inst: i32, id: i32): f64 {
   const d = pl330s[inst];
@@ -376,8 +396,28 @@ export function pl330Stat(inst: i32, id: i32): f64 {
     case PL330_STAT_MFIFO_PEAK: return <f64>d.mfifo.peak;
     case PL330_STAT_R_BUSY_PS: return <f64>d.axi.rBusyPs;
     case PL330_STAT_W_BUSY_PS: return <f64>d.axi.wBusyPs;
+    case PL330_STAT_ICACHE_HITS: {
+      let n: u64 = 0;
+      for (let i = 0; i <= 8; i++) n += d.threads[i].instructions;
+      return <f64>n - <f64>d.ic.misses;
+    }
   }
   return 0;
+}
+
+
+/** A DMA peripheral's statistic (peripheral.ts `stat` ids), brought up to the present. */
+export function peripheralStat(inst: i32, id: i32): f64 {
+  const p = peripherals[inst];
+  p.advance(time.now);
+  return p.stat(id);
+}
+/** Copies up to `max` bytes a TX peripheral has sent, from index `from`, to dst; returns the
+ *  count (backdoor: what a receiver on the line would have seen). */
+export function peripheralLog(inst: i32, from: u32, dst: usize, max: u32): u32 {
+  const p = peripherals[inst];
+  p.advance(time.now);
+  return p.logged(from, dst, max);
 }
 
 export function pl310LineOps(inst: i32): f64 {

@@ -1,6 +1,10 @@
-// Runs the timed devices (the DMACs) alongside the CPU. The CPU is the reference: before it
-// observes or changes anything a device could touch, the devices catch up to the CPU's time.
-// When the CPU waits for an interrupt, time jumps to the moment a device raises one.
+// Runs the timed devices alongside the CPU. The CPU is the reference: before it observes or
+// changes anything a device could touch, the DMACs catch up to the CPU's time. When the CPU waits
+// for an interrupt, time jumps to the moment a device raises one. DMA peripherals
+// (assembly/peripherals/) are timed lazily: their state is a function of time that every access
+// (CPU, DMA, backdoor) brings up to date first, and a peripheral interacts only with the one DMAC
+// its request line is wired to, answering its questions (when is the next request?) from that
+// state — so each DMAC may still run ahead on its own.
 
 import { NEVER, min64 } from "./time";
 import { pl330s } from "./devices";
@@ -15,8 +19,8 @@ export function nextDeviceEvent(): i64 {
   return best;
 }
 
-/** Runs every device up to time t. Devices interact only through memory and interrupt lines, so
- *  each may run ahead to t on its own. */
+/** Runs every device up to time t. DMACs interact with each other only through memory and
+ *  interrupt lines, so each may run ahead to t on its own. */
 export function catchUp(t: i64): void {
   for (let i = 0, n = pl330s.length; i < n; i++) {
     const d = unchecked(pl330s[i]);

@@ -3,6 +3,7 @@
 
 import { Bench } from "tinybench";
 import { pl330Benchmarks } from "./pl330.js";
+import { pl330InterpBenchmarks } from "./pl330-interp.js";
 import { cpuBenchmarks } from "./cpu.js";
 import { dmaBenchmarks } from "./dma.js";
 import { cacheBenchmarks } from "./cache.js";
@@ -35,7 +36,7 @@ export interface BenchOptions {
 
 export async function allTasks(): Promise<BenchTask[]> {
   return [
-    ...(await pl330Benchmarks()), ...(await cpuBenchmarks()), ...(await dmaBenchmarks()),
+    ...(await pl330Benchmarks()), ...(await pl330InterpBenchmarks()), ...(await cpuBenchmarks()), ...(await dmaBenchmarks()),
     ...(await cacheBenchmarks()), ...(await mmuBenchmarks()), ...sweepBenchmarks(),
   ];
 }

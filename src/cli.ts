@@ -9,6 +9,7 @@ import { catCommand, lsCommand } from "./cli/cat.js";
 import { runCommand } from "./cli/run.js";
 import { sweepCommand } from "./cli/sweep.js";
 import { serveCommand } from "./cli/serve.js";
+import { pl330Command, PL330_USAGE } from "./cli/pl330.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -41,6 +42,7 @@ commands:
                     (/sys/class/dma, /sys/bus/platform/devices, …)
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
+${PL330_USAGE}
   help              this text
 
 system options (demo, run, sweep, cat, ls):
@@ -52,12 +54,13 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   sweep: sweepCommand,
   serve: serveCommand,
   bench: benchCommand,
+  pl330: (a) => Promise.resolve(pl330Command(a)),
   dt: dtCommand,
   cat: catCommand,
   ls: lsCommand,
 };
 
-const BOOLEANS = ["json", "worker", "help", "dma-debug"];
+const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose"];
 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv, BOOLEANS);

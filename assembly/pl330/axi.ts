@@ -1,33 +1,44 @@
-// The DMAC's AXI master, for timing: independent read (AR/R) and write (AW/W/B) channels, one
-// beat of the bus width per AXI cycle on each, at most rd_cap / wr_cap transactions outstanding,
-// bursts that cross a 4 KB boundary split in two (AXI forbids crossing it). Memory behind the bus
-// is timed by the memory controllers of dram.ts, which every master shares.
+// The DMAC's AXI master, for timing: a read queue and a write queue (CRD rd_q_dep / wr_q_dep)
+// in front of independent read (AR/R) and write (AW/W/B) channels, one beat of the bus width
+// per AXI cycle on each data channel, at most rd_cap / wr_cap transactions outstanding, and
+// bursts that would cross a 4 KB boundary split in two (AXI forbids crossing it). Memory behind
+// the bus is timed by the memory controllers of dram.ts, which every master shares.
 //
 // A transfer is scheduled when its instruction issues: the model knows when it will start and
 // finish, so it only has to remember when each resource next becomes free (per burst, never per
 // byte).
 
-import { memAccess, findRegion, regionKind, regionController, controllerLatency, KIND_RAM } from "../dram";
+import { memAccessStream, controllerLatency } from "../dram";
 import { max64 } from "../time";
 
-const RING: i32 = 32;
+const MAX_CAP: i32 = 32;
 
 export class Axi {
   cyclePs: i64;
   widthBytes: u32;
   rdCap: i32;
   wrCap: i32;
-  mmioLatencyPs: i64;
+  rdQueue: i32;
+  wrQueue: i32;
+  deviceLatencyPs: i64;
   arFree: i64 = 0;
   rFree: i64 = 0;
   awFree: i64 = 0;
   wFree: i64 = 0;
-  rdDone: StaticArray<i64> = new StaticArray<i64>(RING);
-  wrDone: StaticArray<i64> = new StaticArray<i64>(RING);
+  // Completion times of the last rd_cap / wr_cap transactions: a slot is reused when its
+  // transaction has finished (issuing capability).
+  rdDone: StaticArray<i64> = new StaticArray<i64>(MAX_CAP);
+  wrDone: StaticArray<i64> = new StaticArray<i64>(MAX_CAP);
   rdIdx: i32 = 0;
   wrIdx: i32 = 0;
+  // When each of the last rd_q_dep / wr_q_dep queued instructions left its queue (its address
+  // phase): a DMALD/DMAST can only enter the queue when the one that many places earlier left.
+  rdLeave: StaticArray<i64> = new StaticArray<i64>(MAX_CAP);
+  wrLeave: StaticArray<i64> = new StaticArray<i64>(MAX_CAP);
+  rqIdx: i32 = 0;
+  wqIdx: i32 = 0;
   // Results of the last read()/write().
-  issuedAt: i64 = 0; // address phase
+  issuedAt: i64 = 0; // address phase (of the last piece)
   dataDoneAt: i64 = 0; // read: last R beat; write: last W beat (MFIFO space free again)
   doneAt: i64 = 0; // read: == dataDoneAt; write: B response
   // Statistics.
@@ -38,85 +49,150 @@ export class Axi {
   rBusyPs: i64 = 0;
   wBusyPs: i64 = 0;
 
-  constructor(cyclePs: i64, widthBytes: u32, rdCap: i32, wrCap: i32, mmioLatencyPs: i64) {
+  constructor(cyclePs: i64, widthBytes: u32, rdCap: u32, wrCap: u32, rdQueue: u32, wrQueue: u32, deviceLatencyPs: i64) {
     this.cyclePs = cyclePs;
     this.widthBytes = widthBytes;
-    this.rdCap = rdCap < 1 ? 1 : rdCap > RING ? RING : rdCap;
-    this.wrCap = wrCap < 1 ? 1 : wrCap > RING ? RING : wrCap;
-    this.mmioLatencyPs = mmioLatencyPs;
+    this.rdCap = clampCap(rdCap);
+    this.wrCap = clampCap(wrCap);
+    this.rdQueue = clampCap(rdQueue);
+    this.wrQueue = clampCap(wrQueue);
+    this.deviceLatencyPs = deviceLatencyPs;
   }
 
   reset(): void {
+    this.latCtl = -1;
+    this.latPs = this.deviceLatencyPs;
     this.arFree = 0;
     this.rFree = 0;
     this.awFree = 0;
     this.wFree = 0;
-    for (let i = 0; i < RING; i++) {
+    for (let i = 0; i < MAX_CAP; i++) {
       unchecked((this.rdDone[i] = 0));
       unchecked((this.wrDone[i] = 0));
+      unchecked((this.rdLeave[i] = 0));
+      unchecked((this.wrLeave[i] = 0));
     }
   }
 
-  /** Memory-side completion of a transfer starting at t: DRAM/SRAM through its controller,
-   *  a device FIFO with a fixed register latency. */
-  @inline private memory(pa: u64, t: i64, bytes: u32, write: bool, controller: i32): i64 {
-    if (controller >= 0) return memAccess(controller, t, bytes, write);
-    return t + this.mmioLatencyPs;
+  /** Earliest time a new read instruction finds room in the read queue. */
+  @inline readQueueFreeAt(): i64 {
+    return unchecked(this.rdLeave[this.rqIdx]);
   }
 
-  /** Number of AXI transactions a burst needs: two when it crosses a 4 KB boundary. */
-  @inline private pieces(pa: u64, bytes: u32): i64 {
-    return ((pa & 0xfff) + <u64>bytes > 0x1000) ? 2 : 1;
+  @inline writeQueueFreeAt(): i64 {
+    return unchecked(this.wrLeave[this.wqIdx]);
   }
 
-  /** Schedules a read burst of `beats` beats carrying `bytes` bytes, requested at t. */
-  read(t: i64, pa: u64, bytes: u32, beats: u32, controller: i32): void {
-    const slot = unchecked(this.rdDone[this.rdIdx]);
-    const start = max64(max64(t, this.arFree), slot);
-    const n = this.pieces(pa, bytes);
-    this.arFree = start + this.cyclePs * n;
-    const mem = this.memory(pa, start, bytes, false, controller);
-    const beatTime = <i64>beats * this.cyclePs;
-    // Beats leave the R channel one per cycle, no earlier than the first data arrives.
-    const firstData = start + (controller >= 0 ? controllerLatency(controller) : this.mmioLatencyPs);
-    const end = max64(mem, max64(firstData, this.rFree) + beatTime);
+  // The last memory controller asked about, and its latency.
+  latCtl: i32 = -1;
+  latPs: i64 = 0;
+
+  @inline private latency(controller: i32): i64 {
+    if (controller == this.latCtl) return this.latPs;
+    const l = controller >= 0 ? controllerLatency(controller) : this.deviceLatencyPs;
+    this.latCtl = controller;
+    this.latPs = l;
+    return l;
+  }
+
+  /** One read transaction of `beats` bus beats carrying `bytes`, requested at t. */
+  @inline readOne(t: i64, bytes: u32, beats: u32, controller: i32): void {
+    const ri = this.rdIdx;
+    const start = max64(max64(t, this.arFree), unchecked(this.rdDone[ri]));
+    const cyc = this.cyclePs;
+    this.arFree = start + cyc;
+    const lat = this.latency(controller);
+    const rStart = max64(start + lat, this.rFree);
+    const beatTime = <i64>beats * cyc;
+    const mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + lat;
+    const end = max64(mem, rStart + beatTime);
     this.rFree = end;
     this.rBusyPs += beatTime;
-    unchecked((this.rdDone[this.rdIdx] = end));
-    this.rdIdx = this.rdIdx + 1 == this.rdCap ? 0 : this.rdIdx + 1;
+    unchecked((this.rdDone[ri] = end));
+    this.rdIdx = ri + 1 == this.rdCap ? 0 : ri + 1;
     this.issuedAt = start;
     this.dataDoneAt = end;
     this.doneAt = end;
-    this.readBursts += n;
+    this.readBursts++;
+  }
+
+  /** A DMALD's burst within one 4 KB page from RAM behind `controller` (read's common case,
+   *  with the same effect); returns when its data is all in. */
+  @inline readInPage(t: i64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.readOne(t, bytes, beats, controller);
+    const qi = this.rqIdx;
+    unchecked((this.rdLeave[qi] = this.issuedAt));
+    this.rqIdx = qi + 1 == this.rdQueue ? 0 : qi + 1;
+    this.bytesRead += bytes;
+    return this.doneAt;
+  }
+
+  /** A DMALD's burst: through the read queue, split at a 4 KB boundary when incrementing. */
+  @inline read(t: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
+    const off = <u32>(pa & 0xfff);
+    if (inc && off + bytes > 0x1000) {
+      const first = 0x1000 - off;
+      const b1 = max<u32>(1, (beats * first + bytes - 1) / bytes);
+      this.readOne(t, first, b1, controller);
+      this.readOne(t, bytes - first, max<u32>(1, beats - b1), controller);
+    } else {
+      this.readOne(t, bytes, beats, controller);
+    }
+    unchecked((this.rdLeave[this.rqIdx] = this.issuedAt));
+    this.rqIdx = this.rqIdx + 1 == this.rdQueue ? 0 : this.rqIdx + 1;
     this.bytesRead += bytes;
   }
 
-  /** Schedules a write burst requested at t whose data is in the MFIFO from `dataReady`. */
-  write(t: i64, dataReady: i64, pa: u64, bytes: u32, beats: u32, controller: i32): void {
-    const slot = unchecked(this.wrDone[this.wrIdx]);
-    const start = max64(max64(t, this.awFree), slot);
-    const n = this.pieces(pa, bytes);
-    this.awFree = start + this.cyclePs * n;
-    const beatTime = <i64>beats * this.cyclePs;
+  @inline writeOne(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): void {
+    const wi = this.wrIdx;
+    const start = max64(max64(t, this.awFree), unchecked(this.wrDone[wi]));
+    const cyc = this.cyclePs;
+    this.awFree = start + cyc;
+    const beatTime = <i64>beats * cyc;
     const wStart = max64(max64(start, this.wFree), dataReady);
     const wEnd = wStart + beatTime;
     this.wFree = wEnd;
     this.wBusyPs += beatTime;
-    const mem = this.memory(pa, wStart, bytes, true, controller);
-    const bresp = max64(wEnd, mem) + this.cyclePs;
-    unchecked((this.wrDone[this.wrIdx] = bresp));
-    this.wrIdx = this.wrIdx + 1 == this.wrCap ? 0 : this.wrIdx + 1;
+    const mem = controller >= 0 ? memAccessStream(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
+    const bresp = max64(wEnd, mem) + cyc;
+    unchecked((this.wrDone[wi] = bresp));
+    this.wrIdx = wi + 1 == this.wrCap ? 0 : wi + 1;
     this.issuedAt = start;
     this.dataDoneAt = wEnd;
     this.doneAt = bresp;
-    this.writeBursts += n;
+    this.writeBursts++;
+  }
+
+  /** A DMAST's burst within one 4 KB page to RAM behind `controller` (write's common case,
+   *  with the same effect); returns when its write beats have left (dataDoneAt). */
+  @inline writeInPage(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.writeOne(t, dataReady, bytes, beats, controller);
+    const qi = this.wqIdx;
+    unchecked((this.wrLeave[qi] = this.issuedAt));
+    this.wqIdx = qi + 1 == this.wrQueue ? 0 : qi + 1;
+    this.bytesWritten += bytes;
+    return this.dataDoneAt;
+  }
+
+  /** A DMAST's (or DMASTZ's) burst whose data is in the MFIFO from `dataReady`. */
+  @inline write(t: i64, dataReady: i64, pa: u64, bytes: u32, beats: u32, inc: bool, controller: i32): void {
+    const off = <u32>(pa & 0xfff);
+    if (inc && off + bytes > 0x1000) {
+      const first = 0x1000 - off;
+      const b1 = max<u32>(1, (beats * first + bytes - 1) / bytes);
+      this.writeOne(t, dataReady, first, b1, controller);
+      const bresp = this.doneAt;
+      this.writeOne(t, dataReady, bytes - first, max<u32>(1, beats - b1), controller);
+      if (bresp > this.doneAt) this.doneAt = bresp;
+    } else {
+      this.writeOne(t, dataReady, bytes, beats, controller);
+    }
+    unchecked((this.wrLeave[this.wqIdx] = this.issuedAt));
+    this.wqIdx = this.wqIdx + 1 == this.wrQueue ? 0 : this.wqIdx + 1;
     this.bytesWritten += bytes;
   }
 }
 
-/** Memory controller for a physical address, or -1 for a device (non-RAM) target. */
-export function controllerFor(pa: u64): i32 {
-  const r = findRegion(pa);
-  if (r < 0 || regionKind(r) != KIND_RAM) return -1;
-  return regionController(r);
+function clampCap(n: u32): i32 {
+  return n < 1 ? 1 : n > <u32>MAX_CAP ? MAX_CAP : <i32>n;
 }

@@ -19,6 +19,13 @@ export class Pl330Config {
   irqNs: u32 = 0; // CR3: events/irqs that are non-secure
   periphNs: u32 = 0; // CR4: peripheral interfaces that are non-secure
   bootAddr: u32 = 0;
+  /** Fault (ch_rdwr_err) when a non-secure channel programs secure reads or writes in CCR.
+   *  Off by default: the recorded reference cases show such channels running normally, so the
+   *  model instead forces their accesses non-secure (docs/pl330-divergences.md). */
+  checkChannelProt: bool = false;
+  /** AXI cycles a channel may stay stalled for want of MFIFO space before the watchdog
+   *  declares a lock-up (spec §6: TRM count not published; the reference model uses 1024). */
+  watchdogCycles: u32 = 1024;
 
   get widthBytes(): u32 {
     return this.dataWidthBits >> 3;

@@ -1,89 +1,132 @@
-// DMALD / DMAST / DMASTZ: moving bytes between memory and a channel's MFIFO share, and timing
-// the AXI bursts that carry them (spec pl330 §2.2, §9). AXI semantics for unaligned addresses:
-// the first beat only covers up to the next beat-size boundary, so an incrementing burst moves
-// size × len − (addr mod size) bytes; with a fixed address every beat is cut short that way.
+// DMALD / DMAST / DMASTZ: moving bytes between memory (or a peripheral's data register) and a
+// channel's MFIFO share, and timing the AXI bursts that carry them (spec pl330 §2.2, §9).
+//
+// A burst moves size × len bytes (the CCR's beat size and length). With an unaligned
+// incrementing address the MFIFO realigns byte lanes and the whole burst still moves, taking
+// one more bus beat; SAR/DAR advance by the bytes moved. A fixed address repeats the beat at
+// the same address (a peripheral FIFO register). Data moves when the instruction issues (a RAM
+// load's bytes are copied at the matching store, channel-fifo.ts, with the same result); the
+// AXI model gives the times at which it is really on the bus (docs/pl330-divergences.md).
 
-import { ramPtr, ramRead, ramWrite, lastController } from "../dram";
+import { ramRead, ramWrite } from "../dram";
 import { snoopRead, snoopWrite } from "../hierarchy";
-import { NEVER } from "../time";
-import { Thread, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE, F_LOCKUP } from "./thread";
+import { peripheralAt, peripheralOffset } from "../peripherals/peripheral";
+import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE,
+  F_MFIFO_ERR } from "./thread";
 import { Dmac } from "./dmac";
 
-const scratch = heap.alloc(4096);
+/** Largest burst: 16 beats of up to 128 bytes (CCR sizes beyond the bus width are not
+ *  rejected; docs/pl330-divergences.md). */
+const SCRATCH_BYTES: u32 = 4096;
+const scratch = heap.alloc(SCRATCH_BYTES);
 
-/** Bytes one DMALD/DMAST moves. */
-@inline export function burstBytes(addr: u32, size: u32, beats: u32, inc: bool): u32 {
-  const cut = addr & (size - 1);
-  return inc ? size * beats - cut : beats * (size - cut);
-}
-
-/** Reads `n` bytes at pa as this DMAC's master port sees memory; 0 on a bus error. */
-function readMemory(d: Dmac, pa: u64, n: u32, dst: usize): bool {
-  if (d.coherent) return snoopRead(pa, n, dst);
-  const p = ramPtr(pa, n);
-  if (p == 0) return ramRead(pa, n, dst); // crosses a region boundary, or a bus error
-  memory.copy(dst, p, n);
-  return true;
-}
-
-function writeMemory(d: Dmac, pa: u64, n: u32, src: usize): bool {
-  if (d.coherent) return snoopWrite(pa, n, src);
-  const p = ramPtr(pa, n);
-  if (p == 0) return ramWrite(pa, n, src);
-  memory.copy(p, src, n);
-  return true;
-}
-
-/** Timing beats for a burst: one per AXI cycle, more if a beat is wider than the bus. */
-@inline function busBeats(d: Dmac, size: u32, beats: u32): u32 {
+/** AXI cycles a burst occupies on a data channel: one per beat (narrow beats too), more when a
+ *  beat is wider than the bus, one more when an unaligned incrementing burst spills over. */
+@inline function busBeats(d: Dmac, addr: u32, size: u32, beats: u32, inc: bool): u32 {
   const w = d.axi.widthBytes;
-  return size <= w ? beats : beats * (size / w);
+  const per = size <= w ? 1 : size / w;
+  return beats * per + (inc && (addr & (size - 1)) != 0 ? 1 : 0);
+}
+
+/** Reads memory or a device as the DMAC's master port sees it; false on a bus error. */
+function readTarget(d: Dmac, pa: u64, n: u32, dst: usize, t: i64): bool {
+  if (d.coherent) {
+    if (snoopRead(pa, n, dst)) return true;
+  } else if (ramRead(pa, n, dst)) return true;
+  const dev = peripheralAt(pa);
+  return dev !== null && dev.dmaRead(peripheralOffset, t, dst, n);
+}
+
+function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
+  if (d.coherent) {
+    if (snoopWrite(pa, n, src)) return true;
+  } else if (ramWrite(pa, n, src)) return true;
+  const dev = peripheralAt(pa);
+  return dev !== null && dev.dmaWrite(peripheralOffset, t, src, n);
+}
+
+/** Stalls th until the read (or write) queue has room; true if it must wait. */
+@inline function queueFull(th: Thread, t: i64, freeAt: i64): bool {
+  if (freeAt <= t) return false;
+  th.wakeAt = freeAt;
+  th.stall = STALL_QUEUE;
+  return true;
+}
+
+/** Clears a DMALD's MFIFO stall (it found room). */
+@inline function unstall(d: Dmac, th: Thread): void {
+  if (th.stall != STALL_NONE) {
+    th.stall = STALL_NONE;
+    d.mfifoWaiters &= ~(<u32>1 << th.id);
+  }
+}
+
+/** DMALD's common case: an incrementing burst from RAM within a 4 KB page, with room in the
+ *  read queue and the MFIFO. The bytes are left in place (deferred, channel-fifo.ts). Returns
+ *  false, having done nothing, when the general path must handle it. */
+@inline export function loadFast(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  const axi = d.axi;
+  const bytes = th.srcSize * beats;
+  const sar = th.sar;
+  const mf = d.mfifo;
+  if (!th.srcInc || d.coherent || axi.readQueueFreeAt() > t || (sar & 0xfff) + bytes > 0x1000 ||
+    mf.reserved + bytes > mf.capacity) return false;
+  const page = sar >>> 12;
+  let p = d.rdHost;
+  if (page != d.rdPage) {
+    p = d.mapPage(page, false);
+    if (p == 0) return false;
+  }
+  p += <usize>(sar & 0xfff);
+  mf.reserved += bytes;
+  if (mf.reserved > mf.peak) mf.peak = mf.reserved;
+  unstall(d, th);
+  const done = axi.readInPage(t, bytes, busBeats(d, sar, th.srcSize, beats, true), d.rdCtl);
+  th.fifo.pushDeferred(p, bytes, done);
+  d.noteDeferred(sar, bytes);
+  if (done > th.lastRead) th.lastRead = done;
+  th.sar = sar + bytes;
+  return true;
 }
 
 /** DMALD (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
- *  for MFIFO space (its wakeAt is set) or faulted. */
+ *  (its wakeAt is set) or faulted; the caller advances CPC only on true. */
 export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  if (loadFast(d, th, t, beats)) return true;
+  if (queueFull(th, t, d.axi.readQueueFreeAt())) return false;
   const size = th.srcSize;
-  const sar = th.sar;
-  const bytes = burstBytes(sar, size, beats, th.srcInc);
+  const bytes = size * beats;
+  if (bytes > d.mfifo.capacity) {
+    // More than the whole MFIFO: it can never be loaded (mfifo_err, spec §6).
+    d.faultAfter(th, F_MFIFO_ERR, t, 1);
+    return false;
+  }
   const wait = d.mfifo.reserve(t, bytes);
   if (wait != 0) {
-    if (wait == NEVER) d.fault(th, F_LOCKUP, t);
-    else th.wakeAt = wait;
+    d.mfifoStall(th, t, wait);
     return false;
   }
+  unstall(d, th);
+  const sar = th.sar;
+  const inc = th.srcInc;
+  const ctl = d.controllerFor(<u64>sar);
+  d.axi.read(t, <u64>sar, bytes, busBeats(d, sar, size, beats, inc), inc, ctl);
+  const done = d.axi.doneAt;
   let ok = true;
-  if (th.srcInc) {
-    if (!d.coherent && (<u64>sar + bytes) <= 0x100000000) {
-      const p = ramPtr(<u64>sar, bytes);
-      if (p != 0) th.fifo.push(p, bytes);
-      else {
-        ok = ramRead(<u64>sar, bytes, scratch);
-        if (ok) th.fifo.push(scratch, bytes);
-      }
-    } else {
-      ok = readMemory(d, <u64>sar, bytes, scratch);
-      if (ok) th.fifo.push(scratch, bytes);
-    }
+  if (inc) {
+    ok = readTarget(d, <u64>sar, bytes, scratch, d.axi.issuedAt);
   } else {
-    const per = size - (sar & (size - 1));
-    for (let b: u32 = 0; b < beats && ok; b++) {
-      ok = readMemory(d, <u64>sar, per, scratch);
-      if (ok) th.fifo.push(scratch, per);
-    }
+    for (let b: u32 = 0; b < beats && ok; b++) ok = readTarget(d, <u64>sar, size, scratch + b * size, d.axi.issuedAt);
   }
+  if (done > th.lastRead) th.lastRead = done;
   if (!ok) {
     d.mfifo.releaseNow(bytes);
-    d.fault(th, F_DATA_READ_ERR, t);
+    if (inc) th.sar = sar + bytes;
+    d.faultAfter(th, F_DATA_READ_ERR, t, 1);
     return false;
   }
-  const controller = d.controllerFor(<u64>sar);
-  d.axi.read(t, <u64>sar, bytes, busBeats(d, size, beats), controller);
-  const done = d.axi.doneAt;
-  th.recordLoad(done, bytes);
-  if (done > th.lastRead) th.lastRead = done;
-  th.bytesLoaded += bytes;
-  if (th.srcInc) th.sar = sar + bytes;
+  th.fifo.push(scratch, bytes, done);
+  if (inc) th.sar = sar + bytes;
   return true;
 }
 
@@ -102,64 +145,120 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   }
 }
 
-/** DMAST (beats = CCR length, or 1 for the single form). Returns false on a fault. */
-export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
-  const size = th.dstSize;
+/** DMAST's common case: an incrementing burst to RAM within a 4 KB page without endian swap,
+ *  with room in the write queue and the data in the MFIFO. Returns false, having done nothing,
+ *  when the general path must handle it. */
+@inline export function storeFast(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  const axi = d.axi;
+  const bytes = th.dstSize * beats;
   const dar = th.dar;
-  const bytes = burstBytes(dar, size, beats, th.dstInc);
-  if (th.fifo.count < bytes) {
-    d.fault(th, F_ST_DATA_UNAVAILABLE, t);
+  const fifo = th.fifo;
+  if (!th.dstInc || th.swap != 0 || d.coherent || axi.writeQueueFreeAt() > t ||
+    (dar & 0xfff) + bytes > 0x1000 || fifo.count < bytes) return false;
+  const page = dar >>> 12;
+  let p = d.wrHost;
+  if (page != d.wrPage) {
+    p = d.mapPage(page, true);
+    if (p == 0) return false;
+  }
+  p += <usize>(dar & 0xfff);
+  d.beforeWrite(dar, bytes);
+  const ctl = d.wrCtl;
+  th.stall = STALL_NONE;
+  const ready = fifo.pop(p, bytes);
+  const freed = axi.writeInPage(t, ready, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
+  d.mfifo.release(freed, bytes);
+  if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(freed);
+  const done = axi.doneAt;
+  if (done > th.lastWrite) th.lastWrite = done;
+  th.dar = dar + bytes;
+  return true;
+}
+
+/** DMAST (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
+ *  or faulted. A store that finds less data than it needs writes the whole beats it has and
+ *  then faults (st_data_unavailable) after it has retired, as the reference model records. */
+export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+  if (storeFast(d, th, t, beats)) return true;
+  if (queueFull(th, t, d.axi.writeQueueFreeAt())) return false;
+  th.stall = STALL_NONE;
+  const size = th.dstSize;
+  const bytes = size * beats;
+  const dar = th.dar;
+  const inc = th.dstInc;
+  const fifo = th.fifo;
+  if (fifo.count < bytes) {
+    storeUnderrun(d, th, t, beats);
     return false;
   }
+  d.beforeWrite(dar, inc ? bytes : size);
+  const ready = fifo.pop(scratch, bytes);
+  if (th.swap > 1) endianSwap(scratch, bytes, th.swap);
+  const ctl = d.controllerFor(<u64>dar);
+  d.axi.write(t, ready, <u64>dar, bytes, busBeats(d, dar, size, beats, inc), inc, ctl);
+  const when = d.axi.dataDoneAt;
   let ok = true;
-  if (th.dstInc) {
-    th.fifo.pop(scratch, bytes);
-    if (th.swap > 1) endianSwap(scratch, bytes, th.swap);
-    ok = writeMemory(d, <u64>dar, bytes, scratch);
-  } else {
-    const per = size - (dar & (size - 1));
-    for (let b: u32 = 0; b < beats; b++) {
-      th.fifo.pop(scratch, per);
-      if (th.swap > 1) endianSwap(scratch, per, th.swap);
-      if (ok) ok = writeMemory(d, <u64>dar, per, scratch);
-    }
-  }
-  const ready = th.consumeLoaded(bytes);
-  if (!ok) {
-    d.mfifo.releaseNow(bytes);
-    d.fault(th, F_DATA_WRITE_ERR, t);
-    return false;
-  }
-  const controller = d.controllerFor(<u64>dar);
-  d.axi.write(t, ready, <u64>dar, bytes, busBeats(d, size, beats), controller);
-  d.mfifo.release(d.axi.dataDoneAt, bytes);
+  if (inc) ok = writeTarget(d, <u64>dar, bytes, scratch, when);
+  else for (let b: u32 = 0; b < beats && ok; b++) ok = writeTarget(d, <u64>dar, size, scratch + b * size, when);
+  d.mfifo.release(when, bytes);
+  if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(when);
   const done = d.axi.doneAt;
   if (done > th.lastWrite) th.lastWrite = done;
-  th.bytesStored += bytes;
-  if (th.dstInc) th.dar = dar + bytes;
+  if (inc) th.dar = dar + bytes;
+  if (!ok) {
+    d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
+    return false;
+  }
   return true;
+}
+
+/** The whole beats that data is there for are written; DAR advances by the full burst, CPC
+ *  past the DMAST, and the channel faults (FTR bit 13). */
+function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32): void {
+  const size = th.dstSize;
+  const have = th.fifo.count / size;
+  const dar = th.dar;
+  const inc = th.dstInc;
+  if (have > 0) {
+    const n = have * size;
+    d.beforeWrite(dar, inc ? n : size);
+    const ready = th.fifo.pop(scratch, n);
+    if (th.swap > 1) endianSwap(scratch, n, th.swap);
+    const ctl = d.controllerFor(<u64>dar);
+    d.axi.write(t, ready, <u64>dar, n, busBeats(d, dar, size, have, inc), inc, ctl);
+    const when = d.axi.dataDoneAt;
+    if (inc) writeTarget(d, <u64>dar, n, scratch, when);
+    else for (let b: u32 = 0; b < have; b++) writeTarget(d, <u64>dar, size, scratch + b * size, when);
+    d.mfifo.release(when, n);
+    if (d.axi.doneAt > th.lastWrite) th.lastWrite = d.axi.doneAt;
+  }
+  if (inc) th.dar = dar + size * beats;
+  d.faultAfter(th, F_ST_DATA_UNAVAILABLE, t, 1);
 }
 
 /** DMASTZ: a write burst of zeros; the MFIFO is not involved. */
 export function storeZeros(d: Dmac, th: Thread, t: i64): bool {
+  if (queueFull(th, t, d.axi.writeQueueFreeAt())) return false;
+  th.stall = STALL_NONE;
   const size = th.dstSize;
   const beats = th.dstLen;
+  const bytes = size * beats;
   const dar = th.dar;
-  const bytes = burstBytes(dar, size, beats, th.dstInc);
-  memory.fill(scratch, 0, <usize>min<u32>(bytes, 4096));
-  const ok = th.dstInc
-    ? writeMemory(d, <u64>dar, bytes, scratch)
-    : writeMemory(d, <u64>dar, size - (dar & (size - 1)), scratch);
-  if (!ok) {
-    d.fault(th, F_DATA_WRITE_ERR, t);
-    return false;
-  }
-  d.axi.write(t, t, <u64>dar, bytes, busBeats(d, size, beats), d.controllerFor(<u64>dar));
+  const inc = th.dstInc;
+  d.beforeWrite(dar, inc ? bytes : size);
+  memory.fill(scratch, 0, bytes);
+  const ctl = d.controllerFor(<u64>dar);
+  d.axi.write(t, t, <u64>dar, bytes, busBeats(d, dar, size, beats, inc), inc, ctl);
+  const when = d.axi.dataDoneAt;
+  let ok = true;
+  if (inc) ok = writeTarget(d, <u64>dar, bytes, scratch, when);
+  else for (let b: u32 = 0; b < beats && ok; b++) ok = writeTarget(d, <u64>dar, size, scratch, when);
   const done = d.axi.doneAt;
   if (done > th.lastWrite) th.lastWrite = done;
-  th.bytesStored += bytes;
-  if (th.dstInc) th.dar = dar + bytes;
+  if (inc) th.dar = dar + bytes;
+  if (!ok) {
+    d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
+    return false;
+  }
   return true;
 }
-
-export { lastController };

@@ -1,57 +1,78 @@
 // One DMA-330 controller: the manager and channel threads, the shared MFIFO, the AXI master, the
-// instruction cache, events and interrupts (spec pl330 §8), faults (§6), and the engine that
-// issues at most one instruction per AXI cycle, round-robin among ready threads (§1, §11).
-//
-// The engine runs lazily: the scheduler asks it to catch up to a point in simulated time
-// before the CPU looks at anything the DMAC could have changed.
+// instruction cache, the peripheral request interfaces, the state of events and interrupts
+// (events.ts), faults and the lock-up watchdog (§6), and the debug interface (§7). The engine
+// that issues instructions is engine.ts.
 
-import { NEVER, max64 } from "../time";
-import { drive } from "../irq";
-import { findRegion, regionKind, regionController, KIND_RAM } from "../dram";
+import { NEVER } from "../time";
+import { findRegion, regionKind, regionController, KIND_RAM, ramPtr, lastController } from "../dram";
+import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
-import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_KILLING,
-  ST_COMPLETING, ST_FAULT_COMPLETING, ST_FAULTING, F_DBG_INSTR, F_UNDEF } from "./thread";
+import { Thread, ST_STOPPED, ST_EXECUTING, ST_WFP, ST_KILLING, ST_COMPLETING, ST_FAULT_COMPLETING,
+  ST_FAULTING, STALL_NONE, STALL_MFIFO, STALL_END, F_LOCKUP } from "./thread";
 import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
-import { execute, executeDebug } from "./exec";
+import { updateIrqLines } from "./events";
+import { nextEvent, runEngine } from "./engine";
 
-const MANAGER: i32 = 8;
+export const MANAGER: i32 = 8;
 
-export class Dmac {
+export class Dmac extends RequestListener {
   cfg: Pl330Config;
   cyclePs: i64;
   coherent: bool;
   axi: Axi;
   mfifo: Mfifo;
   ic: ICache;
-  threads: StaticArray<Thread>; // 0..numChannels-1 channels, index 8 the manager
+  threads: StaticArray<Thread>; // 0..7 channels, index 8 the manager
   manager: Thread;
+  ports: StaticArray<DmaPeripheral | null> = new StaticArray<DmaPeripheral | null>(32);
   inten: u32 = 0;
   ris: u32 = 0;
-  intmis: u32 = 0;
   wd: u32 = 0;
+  /** The watchdog found a lock-up while WD.wd_irq_only was set: irq_abort without a fault. */
+  wdAbort: bool = false;
   dbgInst0: u32 = 0;
   dbgInst1: u32 = 0;
-  dbgBusyUntil: i64 = 0;
+  dbgPending: bool = false;
+  dbgAt: i64 = 0;
+  /** A debug DMAKILL is in flight until this thread leaves Killing (-1: none). */
+  dbgKilling: i32 = -1;
   irqLines: StaticArray<i32> = new StaticArray<i32>(32);
   abortLine: i32 = -1;
   abortHigh: bool = false;
   outLevel: u32 = 0; // irq[e] outputs currently asserted
   issueFree: i64 = 0;
   lastIssued: i32 = MANAGER;
+  /** Set by anything that changes another thread's wake time, so a running burst re-picks. */
+  rescan: bool = false;
+  /** Threads stalled for MFIFO space (bit per thread index). */
+  mfifoWaiters: u32 = 0;
   /** Time of the first interrupt raised since it was last cleared (NEVER if none). */
   irqRaisedAt: i64 = NEVER;
-  // Last region looked up by controllerFor.
+  /** Simulated time of the action being performed (when an output it raises went high). */
+  raisedTime: i64 = 0;
+  // The RAM pages the data path last read and wrote: page number, host address, controller.
+  rdPage: u32 = 0xffffffff;
+  rdHost: usize = 0;
+  rdCtl: i32 = 0;
+  wrPage: u32 = 0xffffffff;
+  wrHost: usize = 0;
+  wrCtl: i32 = 0;
+  /** Physical range holding every deferred DMALD source (channel-fifo.ts), empty if none. */
+  defLo: u32 = 0xffffffff;
+  defHi: u32 = 0;
+  // Last page looked up by controllerFor.
   ctlBase: u64 = 1;
   ctlEnd: u64 = 0;
   ctlId: i32 = -1;
 
-  constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, mmioLatencyPs: i64) {
+  constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, deviceLatencyPs: i64) {
+    super();
     this.cfg = cfg;
     this.cyclePs = cyclePs;
     this.coherent = coherent;
-    this.axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, mmioLatencyPs);
+    this.axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, cfg.rdQueue, cfg.wrQueue, deviceLatencyPs);
     const capacity = cfg.bufferDepth * cfg.widthBytes;
     this.mfifo = new Mfifo(capacity);
     this.ic = new ICache(cfg.icLines, cfg.icLineBytes);
@@ -71,16 +92,20 @@ export class Dmac {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
       th.ftr = 0;
-      th.clearData();
+      th.fifo.clear();
+      th.dropWindow();
     }
     this.manager.ns = this.cfg.mgrNs;
     this.inten = 0;
     this.ris = 0;
-    this.intmis = 0;
+    this.wdAbort = false;
+    this.dbgPending = false;
+    this.dbgKilling = -1;
+    this.mfifoWaiters = 0;
     this.mfifo.reset();
     this.axi.reset();
     this.ic.invalidate();
-    this.updateIrqLines();
+    updateIrqLines(this);
     if (this.cfg.bootEn) {
       this.manager.pc = this.cfg.bootAddr;
       this.manager.state = ST_EXECUTING;
@@ -96,7 +121,7 @@ export class Dmac {
     return <i32>this.cfg.numChannels;
   }
 
-  /** Memory controller serving pa, or -1 for a device target. */
+  /** Memory controller serving pa, or -1 for a device target or a hole. */
   controllerFor(pa: u64): i32 {
     if (pa >= this.ctlBase && pa < this.ctlEnd) return this.ctlId;
     const r = findRegion(pa);
@@ -108,66 +133,13 @@ export class Dmac {
     return this.ctlId;
   }
 
-  // ---- interrupts and events (spec §8) ---------------------------------------------------
-
-  /** Drives the irq[e] outputs from INTMIS and irq_abort from the thread states. */
-  updateIrqLines(): void {
-    const level = this.intmis;
-    const changed = level ^ this.outLevel;
-    if (changed) {
-      for (let e = 0; e < 32; e++) {
-        if (((changed >> e) & 1) == 0) continue;
-        const line = unchecked(this.irqLines[e]);
-        if (line >= 0) drive(line, ((level >> e) & 1) != 0);
-      }
-      this.outLevel = level;
-    }
-    let faulting = false;
-    for (let i = 0; i <= MANAGER; i++) {
-      const s = unchecked(this.threads[i]).state;
-      if (s == ST_FAULTING || s == ST_FAULT_COMPLETING) faulting = true;
-    }
-    if (faulting != this.abortHigh) {
-      this.abortHigh = faulting;
-      if (this.abortLine >= 0) drive(this.abortLine, faulting);
-    }
-  }
-
-  /** DMASEV e at time t: an interrupt if INTEN[e], else an event for DMAWFE. */
-  signal(e: u32, t: i64): void {
-    const bit: u32 = 1 << e;
-    if (this.inten & bit) {
-      this.ris |= bit;
-      if ((this.intmis & bit) == 0) {
-        this.intmis |= bit;
-        this.updateIrqLines();
-        if (t < this.irqRaisedAt) this.irqRaisedAt = t;
-      }
-      return;
-    }
-    let woke = false;
-    for (let i = 0; i <= MANAGER; i++) {
-      const th = unchecked(this.threads[i]);
-      if (th.state == ST_WFE && th.wakeup == e) {
-        th.state = ST_EXECUTING;
-        th.wakeAt = t + this.cyclePs;
-        woke = true;
-      }
-    }
-    if (!woke) this.ris |= bit;
-  }
-
-  clearInterrupts(v: u32): void {
-    const bits = v & this.inten;
-    this.ris &= ~bits;
-    this.intmis &= ~bits;
-    this.updateIrqLines();
-  }
-
-  // ---- faults (spec §6) ------------------------------------------------------------------
+  // ---- faults and the watchdog (spec §6) ---------------------------------------------------
 
   fault(th: Thread, bits: u32, t: i64): void {
     th.ftr |= bits;
+    this.mfifoWaiters &= ~(<u32>1 << th.id);
+    th.stall = STALL_NONE;
+    if (th.state == ST_FAULTING || th.state == ST_FAULT_COMPLETING) return;
     const busy = th.outstandingUntil();
     if (!th.isManager && busy > t) {
       th.state = ST_FAULT_COMPLETING;
@@ -176,15 +148,82 @@ export class Dmac {
       th.state = ST_FAULTING;
       th.wakeAt = NEVER;
     }
-    this.updateIrqLines();
-    if (this.irqRaisedAt > t) this.irqRaisedAt = t;
+    this.raisedTime = t;
+    updateIrqLines(this);
   }
 
-  /** Ends a thread (DMAKILL): its MFIFO data is dropped, outstanding traffic drains first. */
+  /** A fault raised by an instruction that decoded: CPC moves past it (what the reference
+   *  model records for operand, security, DMAGO-in-a-channel and imprecise data faults). */
+  faultAfter(th: Thread, bits: u32, t: i64, len: u32): void {
+    th.pc += len;
+    this.fault(th, bits, t);
+  }
+
+  /** DMALD found no MFIFO space at t; `wait` is when queued stores free some (NEVER if none
+   *  are queued). */
+  mfifoStall(th: Thread, t: i64, wait: i64): void {
+    this.mfifoWaiters |= <u32>1 << th.id;
+    this.watchStall(th, t, STALL_MFIFO, wait);
+  }
+
+  /** A channel in Executing cannot go on (`why`); `wait` is when it may (NEVER if nothing
+   *  queued will free it). With nothing to wait for, the watchdog declares a lock-up after
+   *  watchdogCycles: lockup_err, or only irq_abort when WD.wd_irq_only is set. */
+  watchStall(th: Thread, t: i64, why: u8, wait: i64): void {
+    if (th.stall != why) {
+      th.stall = why;
+      th.stallSince = t;
+    }
+    if (wait != NEVER) {
+      th.wakeAt = wait;
+      return;
+    }
+    const deadline = th.stallSince + <i64>this.cfg.watchdogCycles * this.cyclePs;
+    if (t < deadline) {
+      th.wakeAt = deadline;
+      return;
+    }
+    if (this.wd & 1) {
+      this.wdAbort = true;
+      th.wakeAt = NEVER;
+      this.raisedTime = t;
+      updateIrqLines(this);
+      return;
+    }
+    this.fault(th, F_LOCKUP, t);
+  }
+
+  /** MFIFO space frees at `at`: threads stalled for it look again then. */
+  wakeMfifoWaiters(at: i64): void {
+    let m = this.mfifoWaiters;
+    this.mfifoWaiters = 0;
+    while (m != 0) {
+      const i = <i32>ctz(m);
+      m &= m - 1;
+      const th = unchecked(this.threads[i]);
+      if (th.stall == STALL_MFIFO && th.wakeAt > at) {
+        th.wakeAt = at;
+        this.rescan = true;
+      }
+    }
+  }
+
+  /** Drops a thread's MFIFO data at t (DMAEND, DMAKILL). */
+  discardData(th: Thread, t: i64): void {
+    const n = th.fifo.count;
+    if (n == 0) return;
+    this.mfifo.releaseNow(n);
+    th.fifo.clear();
+    if (this.mfifoWaiters != 0) this.wakeMfifoWaiters(t + this.cyclePs);
+  }
+
+  /** Ends a thread (DMAKILL): its MFIFO data is dropped, outstanding traffic drains first
+   *  (Killing), and a fault is cleared. */
   kill(th: Thread, t: i64): void {
-    this.mfifo.releaseNow(th.fifo.count);
-    th.clearData();
+    this.discardData(th, t);
     th.ftr = 0;
+    th.stall = STALL_NONE;
+    this.mfifoWaiters &= ~(<u32>1 << th.id);
     const busy = th.outstandingUntil();
     if (!th.isManager && busy > t) {
       th.state = ST_KILLING;
@@ -193,92 +232,120 @@ export class Dmac {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
     }
-    this.updateIrqLines();
+    if (this.wdAbort) this.wdAbort = this.anyLockedUp();
+    updateIrqLines(this);
+  }
+
+  private anyLockedUp(): bool {
+    for (let i = 0; i < MANAGER; i++) {
+      const th = unchecked(this.threads[i]);
+      if (th.state == ST_EXECUTING && th.stall != STALL_NONE && th.wakeAt == NEVER) return true;
+    }
+    return false;
+  }
+
+  /** DMAEND: the channel stops once its outstanding traffic is done (Completing). Data it
+   *  loaded and never stored keeps it from completing: it stalls, and the watchdog ends the
+   *  stall with a lock-up, as the reference model records (spec §9 "Load > store"). */
+  end(th: Thread, t: i64): bool {
+    if (th.fifo.count > 0 && !th.isManager) {
+      this.watchStall(th, t, STALL_END, NEVER);
+      return false;
+    }
+    th.stall = STALL_NONE;
+    const busy = th.outstandingUntil();
+    if (!th.isManager && busy > t) {
+      th.state = ST_COMPLETING;
+      th.wakeAt = busy;
+    } else {
+      th.state = ST_STOPPED;
+      th.wakeAt = NEVER;
+    }
+    return true;
+  }
+
+  /** Host address of RAM page `page` (pa >> 12), remembered for reads or writes; 0 if the
+   *  page is not all RAM (a device, a hole, a region edge). RAM regions never move. */
+  mapPage(page: u32, write: bool): usize {
+    const host = ramPtr(<u64>page << 12, 0x1000);
+    if (host == 0) return 0;
+    if (write) {
+      this.wrPage = page;
+      this.wrHost = host;
+      this.wrCtl = lastController;
+    } else {
+      this.rdPage = page;
+      this.rdHost = host;
+      this.rdCtl = lastController;
+    }
+    return host;
+  }
+
+  // ---- deferred load data (channel-fifo.ts) ------------------------------------------------
+
+  @inline noteDeferred(pa: u32, n: u32): void {
+    if (pa < this.defLo) this.defLo = pa;
+    const end = pa + n;
+    if (end > this.defHi) this.defHi = end;
+  }
+
+  /** A write to [pa, pa+n) is about to happen: copy in any deferred load it could overwrite. */
+  @inline beforeWrite(pa: u32, n: u32): void {
+    if (pa < this.defHi && pa + n > this.defLo) this.materializeAll();
+  }
+
+  /** Copies every channel's deferred load data into the MFIFO. */
+  materializeAll(): void {
+    for (let i = 0; i < MANAGER; i++) {
+      const f = unchecked(this.threads[i]).fifo;
+      if (f.deferred != 0) f.materialize();
+    }
+    this.defLo = 0xffffffff;
+    this.defHi = 0;
+  }
+
+  // ---- peripheral request interfaces -----------------------------------------------------
+
+  /** A peripheral's request may have moved (a CPU access changed its FIFO): threads waiting
+   *  on the line look again at t. */
+  requestChanged(line: i32, t: i64): void {
+    for (let i = 0; i < MANAGER; i++) {
+      const th = unchecked(this.threads[i]);
+      if (th.state == ST_WFP && <i32>th.wakeup == line) th.wakeAt = t;
+    }
   }
 
   // ---- debug interface (spec §7) -----------------------------------------------------------
 
-  /** DBGCMD written at time t: run the instruction held in DBGINST0/1. */
+  /** DBGCMD written at t: the instruction in DBGINST0/1 executes at the next issue slot;
+   *  DBGSTATUS reads busy until then. */
   debugCommand(cmd: u32, t: i64): void {
-    if ((cmd & 3) != 0) return; // 01–11 reserved
-    const toChannel = (this.dbgInst0 & 1) != 0;
-    const chan = <i32>((this.dbgInst0 >> 8) & 7);
-    let th = this.manager;
-    if (toChannel) {
-      if (chan >= this.numChannels) return;
-      th = this.channel(chan);
-    }
-    this.dbgBusyUntil = t + this.cyclePs;
-    const b0 = (this.dbgInst0 >> 16) & 0xff;
-    const b1 = this.dbgInst0 >>> 24;
-    if (b0 != 0xa0 && b0 != 0xa2 && b0 != 0x34 && b0 != 0x01) {
-      this.fault(th, F_UNDEF | F_DBG_INSTR, t);
-      return;
-    }
-    executeDebug(this, th, t, b0, b1, this.dbgInst1);
+    if ((cmd & 3) != 0 || this.debugBusy) return;
+    this.dbgPending = true;
+    this.dbgAt = t + this.cyclePs;
   }
 
-  // ---- the engine --------------------------------------------------------------------------
+  /** DBGSTATUS: a debug instruction is waiting for the engine, or a debug DMAKILL waits for
+   *  the killed channel's outstanding transfers. */
+  get debugBusy(): bool {
+    if (this.dbgPending) return true;
+    const k = this.dbgKilling;
+    if (k < 0) return false;
+    if (unchecked(this.threads[k]).state == ST_KILLING) return true;
+    this.dbgKilling = -1;
+    return false;
+  }
 
-  /** Earliest time this DMAC needs to run (NEVER when every thread is stopped or waiting).
-   *  Threads that issue instructions also wait for the shared issue slot. */
+  // ---- time (engine.ts) --------------------------------------------------------------------
+
+  /** Earliest time this DMAC needs to run (NEVER when every thread is stopped or waiting). */
   nextEvent(): i64 {
-    let best = NEVER;
-    for (let i = 0; i <= MANAGER; i++) {
-      const th = unchecked(this.threads[i]);
-      let w = th.wakeAt;
-      if (w == NEVER) continue;
-      const s = th.state;
-      if (s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER) w = max64(w, this.issueFree);
-      if (w < best) best = w;
-    }
-    return best;
+    return nextEvent(this);
   }
 
-  /** Runs every thread action due at or before `until`. With stopOnIrq, returns as soon as an
-   *  interrupt (or abort) is raised, with irqRaisedAt set; otherwise returns `until`. */
+  /** Runs every thread action due at or before `until`; with stopOnIrq, stops as soon as an
+   *  interrupt or the abort goes high (irqRaisedAt says when). */
   run(until: i64, stopOnIrq: bool): void {
-    const n = this.numChannels;
-    while (true) {
-      // Pick the thread with the earliest effective time; instruction issue also waits for the
-      // shared issue slot. Ties go round-robin, starting after the last thread that issued.
-      let pick: i32 = -1;
-      let best = NEVER;
-      let idx = this.lastIssued;
-      for (let k = 0; k <= n; k++) {
-        idx = idx >= n ? 0 : idx + 1;
-        const i = idx == n ? MANAGER : idx;
-        const th = unchecked(this.threads[i]);
-        let w = th.wakeAt;
-        if (w == NEVER) continue;
-        const s = th.state;
-        if (s == ST_EXECUTING || s == ST_CACHE_MISS || s == ST_BARRIER) w = max64(w, this.issueFree);
-        if (w < best) {
-          best = w;
-          pick = i;
-        }
-      }
-      if (pick < 0 || best > until) break;
-      const th = unchecked(this.threads[pick]);
-      const s = th.state;
-      if (s == ST_COMPLETING || s == ST_KILLING) {
-        th.state = ST_STOPPED;
-        th.wakeAt = NEVER;
-        continue;
-      }
-      if (s == ST_FAULT_COMPLETING) {
-        th.state = ST_FAULTING;
-        th.wakeAt = NEVER;
-        continue;
-      }
-      th.state = ST_EXECUTING;
-      this.issueFree = best + this.cyclePs;
-      this.lastIssued = pick == MANAGER ? n : pick;
-      th.wakeAt = best + this.cyclePs;
-      execute(this, th, best);
-      if (stopOnIrq && this.irqRaisedAt != NEVER) return;
-    }
+    runEngine(this, until, stopOnIrq);
   }
 }
-
-export { MANAGER };

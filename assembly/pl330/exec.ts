@@ -1,228 +1,246 @@
-// Instruction semantics for channel and manager threads (spec pl330 §2.2), including the
-// operand checks of §2.1 and the security rules. A precise fault leaves CPC at the culprit.
+// Instruction fetch and the semantics of channel-thread instructions (spec pl330 §2.2), with the
+// operand checks of §2.1 and the security rules. CPC conventions follow the reference model:
+// an undefined opcode leaves CPC at itself; an instruction that decodes and then faults leaves
+// CPC after itself; a thread waiting (event, peripheral, barrier) keeps CPC at the instruction
+// it waits in.
 
 import { ramPtr } from "../dram";
-import { NEVER } from "../time";
-import { insnLength, REQ_SINGLE, REQ_BURST } from "./isa";
-import { Thread, ST_STOPPED, ST_EXECUTING, ST_CACHE_MISS, ST_WFE, ST_BARRIER, ST_COMPLETING,
-  F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR, F_RDWR_ERR, F_INSTR_FETCH_ERR, F_DBG_INSTR } from "./thread";
+import { max64 } from "../time";
+import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
+  K_LDP, K_STP, K_LPEND, K_WFP, K_SEV, K_FLUSHP, K_WFE, K_ADDH, K_GO, K_MOV, REQ_SINGLE, REQ_BURST } from "./isa";
+import { Thread, ST_CACHE_MISS, ST_BARRIER, F_UNDEF, F_OPERAND, F_EVNT_ERR, F_RDWR_ERR,
+  F_INSTR_FETCH_ERR } from "./thread";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, storeZeros } from "./datapath";
+import { waitForPeripheral, flushPeripheral, checkPeripheral, acknowledgePeripheral } from "./requests";
+import { executeManager } from "./manager";
+import { signalEvent, waitForEvent } from "./events";
 
-@inline function imm32(p: usize): u32 {
+@inline export function imm32(p: usize): u32 {
   return load<u8>(p) | (<u32>load<u8>(p + 1) << 8) | (<u32>load<u8>(p + 2) << 16) | (<u32>load<u8>(p + 3) << 24);
 }
 
-/** Instruction fetch timing: returns false (thread stalled in Cache miss) if a line of the
- *  instruction had to be filled. */
-function fetch(d: Dmac, th: Thread, t: i64, pc: u32, len: u32): bool {
-  const ic = d.ic;
-  const first = pc >> ic.lineShift;
-  const last = (pc + len - 1) >> ic.lineShift;
-  if (first == last && first == th.icLine && th.icGen == ic.gen) {
-    ic.hits++;
-    return true;
+/** Instruction fetch through the i-cache. Returns the host address of the instruction at
+ *  th.pc, or 0 if the thread stalled (Cache miss: its lines are being filled over AXI) or
+ *  faulted (instr_fetch_err: the program is not in memory). On a hit it also sets the thread's
+ *  fetch window to the present lines around pc, so the next fetches are one compare. */
+function fetch(d: Dmac, th: Thread, t: i64): usize {
+  const pc = th.pc;
+  const p = ramPtr(<u64>pc, 1);
+  const len = p == 0 ? 1 : insnLength(load<u8>(p));
+  if (p == 0 || (len > 1 && ramPtr(<u64>pc, len) == 0)) {
+    d.fault(th, F_INSTR_FETCH_ERR, t);
+    return 0;
   }
-  let ready = t;
+  const ic = d.ic;
+  const s = ic.lineShift;
+  const first = pc >> s;
+  const last = <u32>((<u64>pc + len - 1) >> s);
   let missed = false;
   for (let l = first; l <= last; l++) {
     if (ic.has(l)) continue;
-    const addr = <u64>(l << ic.lineShift);
-    const bytes: u32 = 1 << ic.lineShift;
-    const beats = (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes;
-    d.axi.read(ready, addr, bytes, beats, d.controllerFor(addr));
-    ready = d.axi.doneAt;
+    const addr = <u64>l << s;
+    const bytes = ic.lineBytes;
+    d.axi.readOne(max64(t, ic.fillFree), bytes, (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes, d.controllerFor(addr));
+    ic.fillFree = d.axi.doneAt;
     ic.insert(l);
     ic.misses++;
     missed = true;
   }
-  if (!missed) ic.hits++;
-  th.icLine = last;
-  th.icGen = ic.gen;
   if (missed) {
     th.state = ST_CACHE_MISS;
-    th.wakeAt = ready;
-    return false;
+    th.wakeAt = ic.fillFree;
+    th.dropWindow();
+    return 0;
   }
-  return true;
+  let lo = <u64>first;
+  let hi = <u64>last + 1;
+  if (lo > 0 && ic.has(<u32>(lo - 1))) lo--;
+  if ((hi << s) < 0x100000000 && ic.has(<u32>hi)) hi++;
+  const wp = ramPtr(lo << s, (hi - lo) << s);
+  if (wp != 0) {
+    th.winLo = <u32>(lo << s);
+    th.winHi = <u32>min<u64>(hi << s, 0xffffffff);
+    th.winHost = wp;
+  } else {
+    th.winLo = pc;
+    th.winHi = pc + len;
+    th.winHost = ramPtr(<u64>pc, len);
+  }
+  th.winGen = ic.gen;
+  return th.winHost + <usize>(pc - th.winLo);
 }
 
-/** Executes the instruction at th.pc, issued at time t. */
+/** Executes the instruction at th.pc, issued at time t. The engine has set th.wakeAt to the
+ *  next cycle; instructions that stall or wait move it. */
 export function execute(d: Dmac, th: Thread, t: i64): void {
   const pc = th.pc;
-  let p = ramPtr(<u64>pc, 1);
+  let p: usize = 0;
+  if (pc - th.winLo < th.winHi - th.winLo && th.winGen == d.ic.gen) {
+    p = th.winHost + <usize>(pc - th.winLo);
+    if (<u64>pc + insnLength(load<u8>(p)) > <u64>th.winHi) p = 0;
+  }
   if (p == 0) {
-    d.fault(th, F_INSTR_FETCH_ERR, t);
-    return;
+    p = fetch(d, th, t);
+    if (p == 0) return;
   }
   const b0 = <u32>load<u8>(p);
-  const len = insnLength(b0);
-  if (len > 1) {
-    p = ramPtr(<u64>pc, len);
-    if (p == 0) {
-      d.fault(th, F_INSTR_FETCH_ERR, t);
-      return;
-    }
-  }
-  if (!fetch(d, th, t, pc, len)) return;
-  th.instructions++;
   if (th.isManager) {
-    executeManager(d, th, t, b0, p, len);
+    executeManager(d, th, t, b0, p);
     return;
   }
-  switch (b0) {
-    case 0x04: // DMALD
-      if (loadBurst(d, th, t, th.srcLen)) th.pc = pc + 1;
-      return;
-    case 0x08: // DMAST
-      if (storeBurst(d, th, t, th.dstLen)) th.pc = pc + 1;
-      return;
-    case 0x38: // DMALPEND LC0
-    case 0x3c: // DMALPEND LC1
-    case 0x28: // DMALPEND (forever) LC0
-    case 0x2c: // DMALPEND (forever) LC1
-    case 0x2d: // DMALPENDS (forever) LC1
-    case 0x2f: // DMALPENDB (forever) LC1
-    case 0x39: // DMALPENDS LC0
-    case 0x3b: // DMALPENDB LC0
-    case 0x3d: // DMALPENDS LC1
-    case 0x3f: // DMALPENDB LC1
-      loopEnd(th, b0, <u32>load<u8>(p + 1));
-      return;
-    case 0x05: // DMALDS
-      if (th.reqFlag == REQ_SINGLE) {
-        if (loadBurst(d, th, t, 1)) th.pc = pc + 1;
-      } else th.pc = pc + 1;
-      return;
-    case 0x07: // DMALDB
-      if (th.reqFlag == REQ_BURST) {
+  switch (insnKind(b0)) {
+    case K_LD: {
+      const bs = b0 & 3;
+      if (bs == 0) {
         if (loadBurst(d, th, t, th.srcLen)) th.pc = pc + 1;
-      } else th.pc = pc + 1;
+      } else if (bs == 2) d.faultAfter(th, F_OPERAND, t, 1);
+      else if ((bs == 1) != (th.reqFlag == REQ_SINGLE)) th.pc = pc + 1; // condition not met: NOP
+      else if (loadBurst(d, th, t, bs == 1 ? 1 : th.srcLen)) th.pc = pc + 1;
       return;
-    case 0x09: // DMASTS: a single transfer when the request was Single
-      if (th.reqFlag == REQ_SINGLE) {
-        if (storeBurst(d, th, t, 1)) th.pc = pc + 1;
-      } else th.pc = pc + 1;
-      return;
-    case 0x0b: // DMASTB
-      if (th.reqFlag == REQ_BURST) {
+    }
+    case K_ST: {
+      const bs = b0 & 3;
+      if (bs == 0) {
         if (storeBurst(d, th, t, th.dstLen)) th.pc = pc + 1;
-      } else th.pc = pc + 1;
+      } else if (bs == 2) d.faultAfter(th, F_OPERAND, t, 1);
+      else if ((bs == 1) != (th.reqFlag == REQ_SINGLE)) th.pc = pc + 1;
+      else if (storeBurst(d, th, t, bs == 1 ? 1 : th.dstLen)) th.pc = pc + 1;
       return;
-    case 0x0c: // DMASTZ
+    }
+    case K_LPEND:
+      loopEnd(d, th, t, b0, <u32>load<u8>(p + 1));
+      return;
+    case K_LP:
+      if (b0 & 2) th.lc1 = <u32>load<u8>(p + 1);
+      else th.lc0 = <u32>load<u8>(p + 1);
+      th.pc = pc + 2;
+      return;
+    case K_LDP:
+    case K_STP: {
+      const b1 = <u32>load<u8>(p + 1);
+      if (!checkPeripheral(d, th, t, b1, 2)) return;
+      const single = (b0 & 2) == 0;
+      if (single != (th.reqFlag == REQ_SINGLE)) {
+        th.pc = pc + 2;
+        return;
+      }
+      const isLoad = insnKind(b0) == K_LDP;
+      const ok = isLoad
+        ? loadBurst(d, th, t, single ? 1 : th.srcLen)
+        : storeBurst(d, th, t, single ? 1 : th.dstLen);
+      if (ok) {
+        acknowledgePeripheral(d, b1 >> 3, d.axi.doneAt, !single);
+        th.pc = pc + 2;
+      }
+      return;
+    }
+    case K_STZ:
       if (storeZeros(d, th, t)) th.pc = pc + 1;
       return;
-    case 0x20: // DMALP LC0
-      th.lc0 = <u32>load<u8>(p + 1);
-      th.pc = pc + 2;
-      return;
-    case 0x22: // DMALP LC1
-      th.lc1 = <u32>load<u8>(p + 1);
-      th.pc = pc + 2;
-      return;
-    case 0xbc: { // DMAMOV
-      const rd = <u32>load<u8>(p + 1);
-      if (rd > 2) {
-        d.fault(th, F_OPERAND, t);
+    case K_MOV: {
+      const b1 = <u32>load<u8>(p + 1);
+      if (b1 > 2) {
+        d.faultAfter(th, F_OPERAND, t, 6);
         return;
       }
       const v = imm32(p + 2);
-      if (rd == 0) th.sar = v;
-      else if (rd == 2) th.dar = v;
+      if (b1 == 0) th.sar = v;
+      else if (b1 == 2) th.dar = v;
       else {
-        // A non-secure channel may not ask for secure (prot[1] = 0) reads or writes.
-        if (th.ns && ((v & (1 << 9)) == 0 || (v & (1 << 23)) == 0)) {
-          d.fault(th, F_RDWR_ERR, t);
+        if (th.ns && d.cfg.checkChannelProt && ((v & (1 << 9)) == 0 || (v & (1 << 23)) == 0)) {
+          d.faultAfter(th, F_RDWR_ERR, t, 6);
           return;
         }
         th.setCcr(v);
       }
       th.pc = pc + 6;
+      th.wakeAt += d.cyclePs; // six bytes: a second i-cache access
       return;
     }
-    case 0x00: // DMAEND
-      end(d, th, t);
-      th.pc = pc + 1;
+    case K_END:
+      if (d.end(th, t)) th.pc = pc + 1;
       return;
-    case 0x01: // DMAKILL
+    case K_KILL:
+      th.pc = pc + 1;
       d.kill(th, t);
       return;
-    case 0x18: // DMANOP
+    case K_NOP:
       th.pc = pc + 1;
       return;
-    case 0x12: // DMARMB
-      th.pc = pc + 1;
+    case K_RMB:
       if (th.lastRead > t) {
         th.state = ST_BARRIER;
         th.wakeAt = th.lastRead;
-      }
+      } else th.pc = pc + 1;
       return;
-    case 0x13: // DMAWMB
-      th.pc = pc + 1;
+    case K_WMB:
       if (th.lastWrite > t) {
         th.state = ST_BARRIER;
         th.wakeAt = th.lastWrite;
-      }
+      } else th.pc = pc + 1;
       return;
-    case 0x34: { // DMASEV
+    case K_SEV: {
       const b1 = <u32>load<u8>(p + 1);
       const e = b1 >> 3;
       if ((b1 & 7) != 0 || e >= d.cfg.numEvents) {
-        d.fault(th, F_OPERAND, t);
+        d.faultAfter(th, F_OPERAND, t, 2);
         return;
       }
       if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-        d.fault(th, F_EVNT_ERR, t);
+        d.faultAfter(th, F_EVNT_ERR, t, 2);
         return;
       }
       th.pc = pc + 2;
-      d.signal(e, t);
+      signalEvent(d, e, t);
       return;
     }
-    case 0x36: // DMAWFE
-      waitForEvent(d, th, t, <u32>load<u8>(p + 1), pc);
+    case K_WFE:
+      waitForEvent(d, th, t, <u32>load<u8>(p + 1));
       return;
-    case 0x54: // DMAADDH SAR
-    case 0x56: // DMAADDH DAR
-    case 0x5c: // DMAADNH SAR
-    case 0x5e: { // DMAADNH DAR
+    case K_WFP:
+      waitForPeripheral(d, th, t, b0, <u32>load<u8>(p + 1));
+      return;
+    case K_FLUSHP:
+      flushPeripheral(d, th, t, <u32>load<u8>(p + 1));
+      return;
+    case K_ADDH: {
       let imm = <u32>load<u8>(p + 1) | (<u32>load<u8>(p + 2) << 8);
-      if (b0 & 0x08) imm |= 0xffff0000; // "add negative halfword"
+      if (b0 & 0x08) imm |= 0xffff0000; // DMAADNH: "add negative halfword"
       if (b0 & 0x02) th.dar += imm;
       else th.sar += imm;
       th.pc = pc + 3;
       return;
     }
-    case 0x06: // DMALD with bs x = 10
-    case 0x0a: // DMAST with bs x = 10
-    case 0x2a:
-    case 0x2e:
-    case 0x3a:
-    case 0x3e:
-      d.fault(th, F_OPERAND, t);
+    case K_GO:
+      d.faultAfter(th, F_UNDEF, t, 6); // manager only
       return;
     default:
-      // DMAGO in a channel, manager-only and undefined opcodes.
       d.fault(th, F_UNDEF, t);
-      return;
   }
 }
 
-/** DMALPEND: nf=1 forms count LCx down; nf=0 (after DMALPFE) loop without a counter. A
- *  condition suffix that does not match request_flag makes it a no-op. */
-@inline function loopEnd(th: Thread, b0: u32, back: u32): void {
+/** DMALPEND: nf=1 forms count LCx down; nf=0 (after DMALPFE) loop until the peripheral flagged
+ *  its last request. A condition suffix that does not match request_flag makes it a no-op. */
+@inline function loopEnd(d: Dmac, th: Thread, t: i64, b0: u32, back: u32): void {
   const pc = th.pc;
   const bs = b0 & 3;
+  if (bs == 2) {
+    d.faultAfter(th, F_OPERAND, t, 2);
+    return;
+  }
   if ((bs == 1 && th.reqFlag != REQ_SINGLE) || (bs == 3 && th.reqFlag != REQ_BURST)) {
     th.pc = pc + 2;
     return;
   }
-  const lc1 = (b0 & 0x04) != 0;
   if ((b0 & 0x10) == 0) {
-    th.pc = pc - back;
+    if (th.reqLast) {
+      th.reqLast = false;
+      th.pc = pc + 2;
+    } else th.pc = pc - back;
     return;
   }
-  if (lc1) {
+  if (b0 & 0x04) {
     if (th.lc1 != 0) {
       th.lc1--;
       th.pc = pc - back;
@@ -235,135 +253,3 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
   }
 }
 
-/** DMAEND: leftover MFIFO data is discarded; the channel stops once its traffic is done. */
-function end(d: Dmac, th: Thread, t: i64): void {
-  if (th.fifo.count > 0) {
-    d.mfifo.releaseNow(th.fifo.count);
-    th.clearData();
-  }
-  const busy = th.outstandingUntil();
-  if (busy > t) {
-    th.state = ST_COMPLETING;
-    th.wakeAt = busy;
-  } else {
-    th.state = ST_STOPPED;
-    th.wakeAt = NEVER;
-  }
-}
-
-function waitForEvent(d: Dmac, th: Thread, t: i64, b1: u32, pc: u32): void {
-  const e = b1 >> 3;
-  if ((b1 & 5) != 0 || e >= d.cfg.numEvents) {
-    d.fault(th, F_OPERAND, t);
-    return;
-  }
-  if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-    d.fault(th, F_EVNT_ERR, t);
-    return;
-  }
-  th.pc = pc + 2;
-  th.wakeup = e;
-  const bit: u32 = 1 << e;
-  if ((d.ris & bit) != 0 && (d.inten & bit) == 0) {
-    d.ris &= ~bit; // a pending event is consumed
-    return;
-  }
-  if (b1 & 2) d.ic.invalidate();
-  th.state = ST_WFE;
-  th.wakeAt = NEVER;
-}
-
-/** DMAGO from the manager: start channel cn at `addr`. */
-function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32, viaDebug: bool): void {
-  const dbg: u32 = viaDebug ? F_DBG_INSTR : 0;
-  const cn = b1 & 7;
-  if ((b1 & 0xf8) != 0 || <i32>cn >= d.numChannels) {
-    d.fault(mgr, F_OPERAND | dbg, t);
-    return;
-  }
-  const ns = (b0 & 2) != 0;
-  if (mgr.ns && !ns) {
-    d.fault(mgr, F_DMAGO_ERR | dbg, t);
-    return;
-  }
-  const ch = d.channel(<i32>cn);
-  if (ch.state != ST_STOPPED) {
-    d.fault(mgr, F_OPERAND | dbg, t);
-    return;
-  }
-  ch.pc = addr;
-  ch.ns = ns;
-  ch.ftr = 0;
-  ch.state = ST_EXECUTING;
-  ch.wakeAt = t + d.cyclePs;
-}
-
-/** Manager programs: DMAEND, DMAGO, DMAKILL, DMANOP, DMASEV, DMAWFE only. */
-function executeManager(d: Dmac, th: Thread, t: i64, b0: u32, p: usize, len: u32): void {
-  const pc = th.pc;
-  switch (b0) {
-    case 0x00:
-      th.state = ST_STOPPED;
-      th.wakeAt = NEVER;
-      th.pc = pc + 1;
-      return;
-    case 0xa0:
-    case 0xa2:
-      th.pc = pc + 6;
-      go(d, th, t, b0, <u32>load<u8>(p + 1), imm32(p + 2), false);
-      return;
-    case 0x01:
-      d.kill(th, t);
-      return;
-    case 0x18:
-      th.pc = pc + 1;
-      return;
-    case 0x34: {
-      const b1 = <u32>load<u8>(p + 1);
-      const e = b1 >> 3;
-      if ((b1 & 7) != 0 || e >= d.cfg.numEvents) {
-        d.fault(th, F_OPERAND, t);
-        return;
-      }
-      if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-        d.fault(th, F_EVNT_ERR, t);
-        return;
-      }
-      th.pc = pc + 2;
-      d.signal(e, t);
-      return;
-    }
-    case 0x36:
-      waitForEvent(d, th, t, <u32>load<u8>(p + 1), pc);
-      return;
-    default:
-      d.fault(th, F_UNDEF, t);
-  }
-}
-
-/** An instruction injected through DBGINST0/1 (only DMAGO, DMASEV, DMAKILL get here). */
-export function executeDebug(d: Dmac, th: Thread, t: i64, b0: u32, b1: u32, inst1: u32): void {
-  if (b0 == 0x01) {
-    d.kill(th, t);
-    return;
-  }
-  if (b0 == 0x34) {
-    const e = b1 >> 3;
-    if ((b1 & 7) != 0 || e >= d.cfg.numEvents) {
-      d.fault(th, F_OPERAND | F_DBG_INSTR, t);
-      return;
-    }
-    if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-      d.fault(th, F_EVNT_ERR | F_DBG_INSTR, t);
-      return;
-    }
-    d.signal(e, t);
-    return;
-  }
-  // DMAGO: manager only.
-  if (!th.isManager) {
-    d.fault(th, F_UNDEF | F_DBG_INSTR, t);
-    return;
-  }
-  go(d, th, t, b0, b1, inst1, true);
-}

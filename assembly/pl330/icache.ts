@@ -1,5 +1,6 @@
 // The DMAC's instruction cache (CR1: lines × line length), fully associative with round-robin
-// replacement. A miss stalls the fetching thread for a line fill over the AXI read channel.
+// replacement. A miss stalls the fetching thread for a line fill over the AXI read channel;
+// fills are served one at a time, so a second miss waits for the first fill (spec pl330 §1).
 // It holds tags only: instruction bytes are always read from memory, so the model never runs a
 // stale program (Linux rewrites microcode buffers between transfers).
 
@@ -8,10 +9,11 @@ export class ICache {
   lineShift: u32;
   tags: StaticArray<u32> = new StaticArray<u32>(0);
   next: u32 = 0;
-  /** Bumped whenever a line leaves the cache, so a thread's remembered hit can be revalidated
+  /** Bumped whenever a line leaves the cache, so a thread's fetch window can be revalidated
    *  with one compare. */
   gen: u32 = 1;
-  hits: u64 = 0;
+  /** The line-fill port is busy until then. */
+  fillFree: i64 = 0;
   misses: u64 = 0;
 
   constructor(lines: u32, lineBytes: u32) {
@@ -20,6 +22,10 @@ export class ICache {
     this.lineShift = <u32>ctz(lineBytes < 4 ? 4 : lineBytes);
     this.tags = new StaticArray<u32>(n);
     this.invalidate();
+  }
+
+  @inline get lineBytes(): u32 {
+    return <u32>1 << this.lineShift;
   }
 
   invalidate(): void {

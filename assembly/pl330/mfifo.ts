@@ -1,61 +1,14 @@
 // The MFIFO: one data buffer of data_buffer_dep lines × AXI width shared by all channels, each
-// channel seeing its own FIFO (spec pl330 §9). Functionally each channel has a byte ring; the
+// channel seeing its own FIFO (spec pl330 §9; the per-channel view is channel-fifo.ts). The
 // shared capacity is accounted in bytes. Space is reserved when a DMALD issues and given back
-// when the DMAST that drains it has sent its write beats, which happens at a known future time:
+// when the write beats of the DMAST that drains it have left, which is a known future time:
 // those releases are queued so a load that finds the buffer full can wait for the first one.
 
 import { NEVER } from "../time";
 
 const RELEASE_SLOTS: i32 = 256;
 
-export class ChannelFifo {
-  buf: usize;
-  cap: u32;
-  head: u32 = 0;
-  count: u32 = 0;
-
-  constructor(cap: u32) {
-    this.cap = cap;
-    this.buf = heap.alloc(<usize>cap);
-  }
-
-  push(src: usize, n: u32): void {
-    const tail = (this.head + this.count) % this.cap;
-    const first = min<u32>(n, this.cap - tail);
-    memory.copy(this.buf + tail, src, first);
-    if (first < n) memory.copy(this.buf, src + first, n - first);
-    this.count += n;
-  }
-
-  /** Pushes n copies of nothing: used where the model needs bytes it cannot read (bus error). */
-  pushZeros(n: u32): void {
-    const tail = (this.head + this.count) % this.cap;
-    const first = min<u32>(n, this.cap - tail);
-    memory.fill(this.buf + tail, 0, first);
-    if (first < n) memory.fill(this.buf, 0, n - first);
-    this.count += n;
-  }
-
-  pop(dst: usize, n: u32): void {
-    const first = min<u32>(n, this.cap - this.head);
-    memory.copy(dst, this.buf + this.head, first);
-    if (first < n) memory.copy(dst + first, this.buf, n - first);
-    this.head = (this.head + n) % this.cap;
-    this.count -= n;
-  }
-
-  /** Drops the n oldest bytes. */
-  discard(n: u32): void {
-    this.head = (this.head + n) % this.cap;
-    this.count -= n;
-  }
-
-  clear(): void {
-    this.head = 0;
-    this.count = 0;
-  }
-}
-
+/** The shared buffer's capacity accounting. */
 export class Mfifo {
   capacity: u32;
   reserved: u32 = 0; // bytes held by loads and not yet released by drained stores
@@ -75,38 +28,70 @@ export class Mfifo {
     this.relCount = 0;
   }
 
-  /** Applies every release due at or before t. */
-  @inline settle(t: i64): void {
+  /** Reserves n bytes at time t if they fit and returns 0; otherwise returns the time of the
+   *  next queued release (NEVER if none: the buffer will not drain by itself). */
+  @inline reserve(t: i64, n: u32): i64 {
+    if (this.reserved + n > this.capacity) {
+      const w = this.whenFits(t, n);
+      if (w != 0) return w;
+    }
+    this.reserved += n;
+    if (this.reserved > this.peak) this.peak = this.reserved;
+    return 0;
+  }
+
+  /** When the oldest queued release is due (relCount > 0). */
+  @inline nextRelease(): i64 {
+    return unchecked(this.relTime[this.relHead]);
+  }
+
+  /** Applies the oldest queued release (its time has come). */
+  @inline applyNextRelease(): void {
+    this.reserved -= unchecked(this.relBytes[this.relHead]);
+    this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
+    this.relCount--;
+  }
+
+  /** 0 if n bytes fit at time t (applying the releases due by then), else when the next
+   *  release is due (NEVER if none is queued). Reserves nothing. */
+  whenFits(t: i64, n: u32): i64 {
     while (this.relCount > 0 && unchecked(this.relTime[this.relHead]) <= t) {
       this.reserved -= unchecked(this.relBytes[this.relHead]);
       this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
       this.relCount--;
     }
-  }
-
-  /** Reserves n bytes at time t if they fit; otherwise returns the time of the next release
-   *  (NEVER if none is pending: the buffer will not drain by itself). Returns 0 on success. */
-  reserve(t: i64, n: u32): i64 {
-    this.settle(t);
-    if (this.reserved + n <= this.capacity) {
-      this.reserved += n;
-      if (this.reserved > this.peak) this.peak = this.reserved;
-      return 0;
-    }
+    if (this.reserved + n <= this.capacity) return 0;
     return this.relCount > 0 ? unchecked(this.relTime[this.relHead]) : NEVER;
   }
 
-  /** Gives n bytes back at time t (when the write beats carrying them have left). */
-  release(t: i64, n: u32): void {
+  /** Gives n bytes back at time t (when the write beats carrying them have left). Releases are
+   *  applied lazily, when a reservation would not fit without them. Write beats leave in order,
+   *  so a release is never earlier than the one before it. */
+  @inline release(t: i64, n: u32): void {
+    const c = this.relCount;
+    if (c == 0 || c == RELEASE_SLOTS) {
+      this.releaseSlow(t, n);
+      return;
+    }
+    const last = (this.relHead + c - 1) & (RELEASE_SLOTS - 1);
+    if (unchecked(this.relTime[last]) >= t) {
+      unchecked((this.relBytes[last] += n));
+      return;
+    }
+    const i = (last + 1) & (RELEASE_SLOTS - 1);
+    unchecked((this.relTime[i] = t));
+    unchecked((this.relBytes[i] = n));
+    this.relCount = c + 1;
+  }
+
+  private releaseSlow(t: i64, n: u32): void {
     if (n == 0) return;
     if (this.relCount == RELEASE_SLOTS) {
-      // The queue is full of future releases: fold the oldest into the present. Only reachable
-      // with hundreds of stores in flight, far beyond any write-queue depth.
+      // Full of future releases: fold the oldest into the present (far beyond any write queue).
       this.reserved -= unchecked(this.relBytes[this.relHead]);
       this.relHead = (this.relHead + 1) & (RELEASE_SLOTS - 1);
       this.relCount--;
     }
-    // Releases arrive in write-channel order, which is time order.
     const i = (this.relHead + this.relCount) & (RELEASE_SLOTS - 1);
     unchecked((this.relTime[i] = t));
     unchecked((this.relBytes[i] = n));

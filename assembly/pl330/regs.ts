@@ -2,8 +2,9 @@
 // (spec pl330 §4). Writes to read-only registers are ignored; channel registers beyond
 // num_chnls read 0.
 
-import { Dmac, MANAGER } from "./dmac";
+import { Dmac } from "./dmac";
 import { ST_FAULTING, ST_FAULT_COMPLETING } from "./thread";
+import { intmis, writeInten, clearInterrupts } from "./events";
 
 export const DSR: u32 = 0x000;
 export const DPC: u32 = 0x004;
@@ -45,7 +46,7 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
   if (off == DPC) return d.manager.pc;
   if (off == INTEN) return d.inten;
   if (off == INT_EVENT_RIS) return d.ris;
-  if (off == INTMIS) return d.intmis;
+  if (off == INTMIS) return intmis(d);
   if (off == FSRD) return d.manager.state == ST_FAULTING ? 1 : 0;
   if (off == FSRC) return fsrc(d);
   if (off == FTRD) return d.manager.ftr;
@@ -71,7 +72,7 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
     if (r == 0x10) return th.lc1 & 0xff;
     return 0;
   }
-  if (off == DBGSTATUS) return t < d.dbgBusyUntil ? 1 : 0;
+  if (off == DBGSTATUS) return d.debugBusy ? 1 : 0;
   if (off == CR0) return d.cfg.cr0();
   if (off == CR0 + 4) return d.cfg.cr1();
   if (off == CR0 + 8) return d.cfg.bootAddr;
@@ -85,31 +86,11 @@ export function readRegister(d: Dmac, off: u32, t: i64): u32 {
 }
 
 export function writeRegister(d: Dmac, off: u32, v: u32, t: i64): void {
-  if (off == INTEN) {
-    d.inten = v;
-    return;
-  }
-  if (off == INTCLR) {
-    d.clearInterrupts(v);
-    return;
-  }
-  if (off == DBGINST0) {
-    d.dbgInst0 = v;
-    return;
-  }
-  if (off == DBGINST1) {
-    d.dbgInst1 = v;
-    return;
-  }
-  if (off == DBGCMD) {
-    if (t < d.dbgBusyUntil) return; // software must wait for DBGSTATUS to clear
-    d.debugCommand(v, t);
-    return;
-  }
-  if (off == WD) {
-    d.wd = v & 1;
-    return;
-  }
+  if (off == INTEN) writeInten(d, v, t);
+  else if (off == INTCLR) clearInterrupts(d, v, t);
+  else if (off == DBGINST0) d.dbgInst0 = v;
+  else if (off == DBGINST1) d.dbgInst1 = v;
+  else if (off == DBGCMD) d.debugCommand(v, t); // ignored while busy: software waits for DBGSTATUS
+  else if (off == WD) d.wd = v & 1;
 }
 
-export { MANAGER };

@@ -2,7 +2,7 @@
 // registers software reads back (CSR, CPC, SAR, DAR, CCR, LC0, LC1, FTR).
 
 import { NEVER } from "../time";
-import { ChannelFifo } from "./mfifo";
+import { ChannelFifo } from "./channel-fifo";
 import { REQ_SINGLE } from "./isa";
 
 export const ST_STOPPED: u32 = 0;
@@ -32,7 +32,11 @@ export const F_DATA_READ_ERR: u32 = 1 << 18;
 export const F_DBG_INSTR: u32 = 1 << 30;
 export const F_LOCKUP: u32 = 1 << 31;
 
-const LOAD_RECORDS: i32 = 64;
+// Why an Executing thread is not issuing (for the watchdog and for reports).
+export const STALL_NONE: u8 = 0;
+export const STALL_MFIFO: u8 = 1; // DMALD waiting for MFIFO space
+export const STALL_QUEUE: u8 = 2; // read or write queue full
+export const STALL_END: u8 = 3; // DMAEND with loaded data never stored
 
 export class Thread {
   id: i32;
@@ -41,18 +45,25 @@ export class Thread {
   pc: u32 = 0;
   sar: u32 = 0;
   dar: u32 = 0;
-  ccr: u32 = 0x00800200; // reset value: both prot[1] set (non-secure) [R]
+  ccr: u32 = 0;
   lc0: u32 = 0;
   lc1: u32 = 0;
   ftr: u32 = 0;
   ns: bool = false;
-  wakeup: u32 = 0; // CSR[8:4]: event or peripheral waited on
+  wakeup: u32 = 0; // CSR[8:4] / DSR[8:4]: event or peripheral waited on
   wfpB: bool = false;
   wfpP: bool = false;
   reqFlag: u8 = REQ_SINGLE;
+  /** The pending DMAWFE asked for the i-cache to be invalidated when it resumes. */
+  wfeInvalidate: bool = false;
+  /** The peripheral flagged its last request (drlast) at the latest DMAWFP: a DMALPFE loop
+   *  ends at its DMALPEND. */
+  reqLast: bool = false;
   /** When the thread next needs the engine (an instruction to issue, outstanding traffic to
-   *  finish); NEVER while stopped, faulting, or waiting for an event or a peripheral. */
+   *  finish, a peripheral request due); NEVER while stopped, faulting or waiting for an event. */
   wakeAt: i64 = NEVER;
+  stall: u8 = STALL_NONE;
+  stallSince: i64 = 0;
   lastRead: i64 = 0; // completion of its latest read
   lastWrite: i64 = 0; // completion (B response) of its latest write
   // CCR, decoded when written (spec §3).
@@ -64,27 +75,20 @@ export class Thread {
   dstInc: bool = false;
   swap: u32 = 0; // bytes per swapped item, 0 = none
   fifo: ChannelFifo;
-  // Arrival times of loaded data: record i says bytes up to loadEnd[i] (counted over the
-  // channel's life) are in the MFIFO from loadReady[i].
-  loadEnd: StaticArray<u64> = new StaticArray<u64>(LOAD_RECORDS);
-  loadReady: StaticArray<i64> = new StaticArray<i64>(LOAD_RECORDS);
-  recHead: i32 = 0;
-  recCount: i32 = 0;
-  loadedTotal: u64 = 0;
-  storedTotal: u64 = 0;
-  // Instruction fetch: the i-cache line last hit and the cache generation it was valid in.
-  icLine: u32 = 0xffffffff;
-  icGen: u32 = 0;
+  // Instruction fetch window: [winLo, winHi) lies in i-cache lines known present while the
+  // cache generation is winGen, and in RAM at host address winHost + (pc - winLo).
+  winLo: u32 = 0;
+  winHi: u32 = 0;
+  winHost: usize = 0;
+  winGen: u32 = 0;
   // Accounting for reports.
   instructions: u64 = 0;
-  bytesLoaded: u64 = 0;
-  bytesStored: u64 = 0;
 
   constructor(id: i32, isManager: bool, fifoBytes: u32) {
     this.id = id;
     this.isManager = isManager;
-    this.fifo = new ChannelFifo(fifoBytes < 16 ? 16 : fifoBytes);
-    this.setCcr(this.ccr);
+    this.fifo = new ChannelFifo(fifoBytes);
+    this.setCcr(0);
   }
 
   setCcr(v: u32): void {
@@ -96,7 +100,8 @@ export class Thread {
     this.dstSize = <u32>1 << ((v >> 15) & 7);
     this.dstLen = ((v >> 18) & 0xf) + 1;
     const es = (v >> 28) & 7;
-    this.swap = es == 0 ? 0 : <u32>1 << es;
+    // ES 1..4 swap 16..128-bit items; 5–7 are reserved and treated as no swap.
+    this.swap = es == 0 || es > 4 ? 0 : <u32>1 << es;
   }
 
   csr(): u32 {
@@ -109,51 +114,13 @@ export class Thread {
     );
   }
 
-  /** Outstanding AXI traffic has finished by time t. */
-  @inline idleBy(t: i64): bool {
-    return this.lastRead <= t && this.lastWrite <= t;
-  }
-
   @inline outstandingUntil(): i64 {
     return this.lastRead > this.lastWrite ? this.lastRead : this.lastWrite;
   }
 
-  recordLoad(readyAt: i64, n: u32): void {
-    this.loadedTotal += n;
-    if (this.recCount == LOAD_RECORDS) {
-      // Merge the two oldest records; arrival times only grow, so the merged one is the later.
-      const a = this.recHead;
-      const b = (a + 1) & (LOAD_RECORDS - 1);
-      unchecked((this.loadReady[b] = this.loadReady[b] > this.loadReady[a] ? this.loadReady[b] : this.loadReady[a]));
-      this.recHead = b;
-      this.recCount--;
-    }
-    const i = (this.recHead + this.recCount) & (LOAD_RECORDS - 1);
-    unchecked((this.loadEnd[i] = this.loadedTotal));
-    unchecked((this.loadReady[i] = readyAt));
-    this.recCount++;
-  }
-
-  /** Consumes n bytes of loaded data; returns when the last of them arrived in the MFIFO. */
-  consumeLoaded(n: u32): i64 {
-    this.storedTotal += n;
-    const upto = this.storedTotal;
-    let ready: i64 = 0;
-    while (this.recCount > 0) {
-      const i = this.recHead;
-      ready = unchecked(this.loadReady[i]);
-      if (unchecked(this.loadEnd[i]) > upto) break;
-      this.recHead = (i + 1) & (LOAD_RECORDS - 1);
-      this.recCount--;
-    }
-    return ready;
-  }
-
-  clearData(): void {
-    this.fifo.clear();
-    this.recHead = 0;
-    this.recCount = 0;
-    this.loadedTotal = 0;
-    this.storedTotal = 0;
+  /** Forgets the fetch window (after a jump out of it or a cache change). */
+  @inline dropWindow(): void {
+    this.winLo = 0;
+    this.winHi = 0;
   }
 }

@@ -1,10 +1,13 @@
 // Building the silicon for a board from its device tree, as the SoC integrator wired it: DRAM
-// from the memory nodes, on-chip SRAM, every PL330 with its register window and interrupt
-// wiring, the PL310 outer cache; geometry and timing from the machine profile.
+// from the memory nodes, on-chip SRAM, every PL330 with its register window, interrupt wiring
+// and configuration (a known SoC instance's preset, else the profile's), DMA peripheral models
+// for the nodes that name PL330 requests in `dmas`, the PL310 outer cache; geometry and timing
+// from the machine profile.
 
 import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
-import { periodPs, type MachineProfile, type Pl330Preset } from "./profile.js";
+import { periodPs, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
+import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
@@ -19,18 +22,36 @@ export interface DmacInstance {
   preset: Pl330Preset;
 }
 
+/** A DMA peripheral model standing in for one `dmas` entry of a device-tree node. */
+export interface PeripheralInstance {
+  node: DeviceNode;
+  /** Its dma-names entry ("tx" or "rx"). */
+  dmaName: string;
+  device: DmaPeripheralDevice;
+}
+
 export interface Board {
   tree: DeviceTree;
   profile: MachineProfile;
   ram: Resource[];
   sram: Resource[];
   dmacs: DmacInstance[];
+  peripherals: PeripheralInstance[];
   outerCache?: Resource;
+}
+
+/** Settings for the peripheral models of one device-tree node (by path or node name). */
+export interface NodePeripheralOptions {
+  tx?: Partial<Omit<TxFifoOptions, "base" | "dmac" | "request">>;
+  rx?: Partial<Omit<RxStreamOptions, "base" | "dmac" | "request">>;
 }
 
 export interface BoardOptions {
   /** DRAM size for boards whose memory node is left to the bootloader. */
   memoryBytes?: number;
+  /** DMA peripheral models for nodes with `dmas` (default: all, with default settings):
+   *  false for none, or settings per node path or name. */
+  dmaPeripherals?: false | Record<string, NodePeripheralOptions>;
 }
 
 const DRAM_CONTROLLER = 0;
@@ -58,10 +79,14 @@ export function dramBanks(tree: DeviceTree, profile: MachineProfile, opts: Board
   return banks;
 }
 
-/** The PL330 configuration for a DT node: channel and request counts from the binding, the rest
- *  from the profile's preset. */
-export function pl330Preset(node: DeviceNode, profile: MachineProfile): Pl330Preset {
-  const p = { ...profile.dmac.preset };
+/** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and
+ *  the register base), else the profile's; channel and request counts from the binding when
+ *  the node gives them. */
+export function pl330Preset(node: DeviceNode, profile: MachineProfile, tree?: DeviceTree): Pl330Preset {
+  const socs = tree?.root.compatible ?? [];
+  const base = ofAddressResources(node)[0]?.start;
+  const known = PL330_INSTANCES.find((i) => socs.includes(i.soc) && (i.base === undefined || i.base === base));
+  const p = { ...(known?.preset ?? profile.dmac.preset) };
   const ch = node.u32("#dma-channels") ?? node.u32("dma-channels");
   const rq = node.u32("#dma-requests") ?? node.u32("dma-requests");
   if (ch !== undefined && ch >= 1 && ch <= 8) p.channels = ch;
@@ -156,7 +181,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   for (const node of tree.compatibleNodes("arm,pl330")) {
     const r = ofAddressResources(node)[0];
     if (!r) continue;
-    const preset = pl330Preset(node, profile);
+    const preset = pl330Preset(node, profile, tree);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,
       preset.bufferDepth, preset.rdCap, preset.wrCap, preset.rdQueue, preset.wrQueue, preset.icacheLines,
@@ -170,5 +195,46 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   const machine = new Machine(x, profile);
-  return { machine, board: { tree, profile, ram, sram, dmacs, outerCache } };
+  const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
+  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache } };
+}
+
+/** One model per `dmas` entry named "tx" (a TX FIFO) or "rx" (an RX stream) of every node
+ *  whose DMA provider is a PL330 on this board; entry k's register window is at the node's
+ *  base + k × 0x100. A UART's `current-speed` sets the line rate (an RX stream then produces
+ *  one byte per character time). */
+function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>): PeripheralInstance[] {
+  const out: PeripheralInstance[] = [];
+  for (const node of tree.root.walk()) {
+    const cells = node.cells("dmas");
+    if (!cells.length || !node.available) continue;
+    const base = ofAddressResources(node)[0]?.start;
+    if (base === undefined) continue;
+    const names = node.strings("dma-names");
+    const mine = settings[node.path] ?? settings[node.name] ?? {};
+    const baud = node.u32("current-speed");
+    for (let at = 0, k = 0; at < cells.length; k++) {
+      const provider = tree.findByPhandle(cells[at]);
+      const n = provider?.u32("#dma-cells") ?? 1;
+      const spec = cells.slice(at + 1, at + 1 + n);
+      at += 1 + n;
+      const dmac = dmacs.find((d) => d.node === provider);
+      const name = names[k];
+      if (!dmac || n !== 1 || (name !== "tx" && name !== "rx")) continue;
+      const request = spec[0];
+      if (request >= dmac.preset.requests) {
+        throw new BoardError(`${node.path}: dmas entry ${k} names request ${request}, but ${dmac.node.path} has ${dmac.preset.requests}`);
+      }
+      const wiring = { base: base + k * 0x100, size: 0x100, dmac: dmac.index, request };
+      try {
+        const device = name === "tx"
+          ? addTxFifo(m, { ...(baud ? { baud } : {}), ...mine.tx, ...wiring })
+          : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...mine.rx, ...wiring });
+        out.push({ node, dmaName: name, device });
+      } catch (e) {
+        throw new BoardError(`${node.path}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return out;
 }

@@ -27,6 +27,13 @@ export interface SiliconExports {
   configurePrefetch(nextLine: number, every: number, window: number): void;
   configureZva(bytes: number): void;
   resetCaches(): void;
+  setPl330Option(inst: number, option: number, value: number): number;
+
+  // DMA peripherals
+  addTxFifo(base: number, size: number, depth: number, charPs: number, burstBytes: number, logBytes: number): number;
+  addRxStream(base: number, size: number, periodPs: number, sampleBytes: number, depthSamples: number,
+    burstBytes: number, total: number): number;
+  wirePeripheral(periph: number, dmac: number, line: number): number;
 
   // time
   now(): number;
@@ -96,6 +103,8 @@ export interface SiliconExports {
   stat(id: number): number;
   pl330Stat(inst: number, id: number): number;
   pl310LineOps(inst: number): number;
+  peripheralStat(inst: number, id: number): number;
+  peripheralLog(inst: number, from: number, dst: number, max: number): number;
 
   // benchmark kernels (bench/cache.ts, bench/mmu.ts)
   benchCacheTraceGenerate(n: number): void;
@@ -111,6 +120,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
   "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
   "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
+  "setPl330Option", "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
@@ -124,6 +134,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl310LineOps",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",
+  "peripheralStat", "peripheralLog",
 ];
 
 // Statistic ids (assembly/index.ts STAT_*).
@@ -139,5 +150,13 @@ export const STAT = {
 
 export const PL330_STAT = {
   instructions: 0, bytesRead: 1, bytesWritten: 2, readBursts: 3, writeBursts: 4,
-  icacheMisses: 5, mfifoPeak: 6, rBusyPs: 7, wBusyPs: 8,
+  icacheMisses: 5, mfifoPeak: 6, rBusyPs: 7, wBusyPs: 8, icacheHits: 9,
+} as const;
+
+/** setPl330Option ids (assembly/machine.ts PL330_OPT_*). */
+export const PL330_OPT = { boot: 0, watchdogCycles: 1, checkChannelProt: 2 } as const;
+
+/** peripheralStat ids (assembly/peripherals/peripheral.ts). */
+export const PERIPH_STAT = {
+  transferred: 0, overruns: 1, level: 2, requests: 3, acks: 4, flushes: 5, dmaBytes: 6, underruns: 7,
 } as const;

@@ -98,6 +98,44 @@ export interface MachineProfile {
   defaultRamBase: number;
 }
 
+/** The PL330 of the Zynq-7000 PS (spec pl330 §10): r1p1, 8 channels, 4 requests, 16 events,
+ *  64-bit AXI, 128-line MFIFO; capabilities and queues as QEMU's Zynq model (unconfirmed on
+ *  silicon); i-cache 16 × 32 B as on the other Cortex-A9 SoC PL330s (Altera). */
+export const PL330_ZYNQ: Pl330Preset = {
+  channels: 8, requests: 4, events: 16, bufferDepth: 128, dataWidthBits: 64,
+  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
+};
+
+/** Cyclone V HPS `pdma@ffe01000` (Linux boot log: r1p2, DBUFF-512x8bytes, 8 channels,
+ *  32 requests, 8 events; i-cache 16 × 32 B per Intel 683126). */
+export const PL330_CYCLONE_V: Pl330Preset = {
+  channels: 8, requests: 32, events: 8, bufferDepth: 512, dataWidthBits: 64,
+  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 3,
+};
+
+/** RK3399 DMAC_BUS at 0xff6d0000 (boot log: r1p1, DBUFF-32x8bytes, 6 channels, 12 requests,
+ *  12 events). */
+export const PL330_RK3399_BUS: Pl330Preset = {
+  channels: 6, requests: 12, events: 12, bufferDepth: 32, dataWidthBits: 64,
+  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
+};
+
+/** RK3399 DMAC_PERI at 0xff6e0000 (boot log: r1p1, DBUFF-128x8bytes, 8 channels,
+ *  20 requests, 16 events). */
+export const PL330_RK3399_PERI: Pl330Preset = {
+  channels: 8, requests: 20, events: 16, bufferDepth: 128, dataWidthBits: 64,
+  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
+};
+
+/** Known PL330 instances: SoC root compatible and register base → configuration. */
+export const PL330_INSTANCES: readonly { soc: string; base?: number; preset: Pl330Preset }[] = [
+  { soc: "xlnx,zynq-7000", base: 0xf8003000, preset: PL330_ZYNQ },
+  { soc: "xlnx,zynq-7000", base: 0xf8004000, preset: PL330_ZYNQ },
+  { soc: "altr,socfpga-cyclone5", base: 0xffe01000, preset: PL330_CYCLONE_V },
+  { soc: "rockchip,rk3399", base: 0xff6d0000, preset: PL330_RK3399_BUS },
+  { soc: "rockchip,rk3399", base: 0xff6e0000, preset: PL330_RK3399_PERI },
+];
+
 /** The Zynq-7000 PS: dual Cortex-A9 at 666.667 MHz (CPU_6x4x), 32 KB 4-way L1D with 32-byte
  *  lines, PL310 512 KB 8-way, DDR3-1066 x32, PL330 on a 64-bit AXI at CPU_2x = 222.222 MHz. */
 export const ZYNQ_7000: MachineProfile = {
@@ -131,10 +169,7 @@ export const ZYNQ_7000: MachineProfile = {
   dmac: {
     axiClockMHz: 222.222,
     deviceLatencyNs: 60,
-    preset: {
-      channels: 8, requests: 4, events: 16, bufferDepth: 128, dataWidthBits: 64,
-      rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
-    },
+    preset: PL330_ZYNQ,
   },
   defaultRamBase: 0,
 };
@@ -170,10 +205,7 @@ export const ARM64_A53: MachineProfile = {
   dmac: {
     axiClockMHz: 200,
     deviceLatencyNs: 60,
-    preset: {
-      channels: 8, requests: 20, events: 16, bufferDepth: 128, dataWidthBits: 64,
-      rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
-    },
+    preset: PL330_RK3399_PERI,
   },
   defaultRamBase: 0,
 };

@@ -3,11 +3,13 @@
 // manager, poll the channel to Stopped/Faulting (or until nothing can progress), apply post_ops
 // with a poll after each, then compare registers, snapshots and memory. Cases marked `quirk`
 // record where the reference model (QEMU) is believed to differ from the TRM; dmasim follows the
-// TRM there, and such a case counts when its divergence is documented (DIVERGENCES).
+// TRM there, and such a case counts when its divergence is documented (divergences.ts).
 
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, basename } from "node:path";
 import { bareZynq, DMAC_BASE } from "./bare-zynq.js";
 import type { Machine } from "../../hw/machine.js";
-import { DIVERGENCES } from "./divergences.js";
+import { divergenceFor } from "./divergences.js";
 
 export interface ConformanceCase {
   name: string;
@@ -32,6 +34,8 @@ export interface ConformanceCase {
 
 export interface CaseOutcome {
   name: string;
+  /** The corpus file the case came from, when loaded from one. */
+  file?: string;
   status: "pass" | "fail" | "divergence";
   /** What differed (fail), or the documented reason (divergence). */
   detail: string[];
@@ -50,8 +54,9 @@ const STATE_NAMES: Record<number, string> = {
 const hexBytes = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-/** Simulated time a poll may wait for a thread that keeps executing (a forever loop). */
-const POLL_LIMIT_PS = 100e9;
+/** Simulated time a poll may wait for a thread that keeps executing (a forever loop): the
+ *  reference model would hang there (corpus README note 2); the harness gives up and says so. */
+export const POLL_LIMIT_PS = 10e9;
 
 class Harness {
   constructor(readonly m: Machine, readonly ch: number) {}
@@ -90,17 +95,31 @@ class Harness {
     while (this.r(REG.DBGSTATUS) & 1);
   }
 
-  /** Polls CSR until Stopped or Faulting, or until no thread can make progress. */
+  /** Why the last poll ended without the channel stopping or faulting. */
+  lastTimeout = "";
+
+  /** Polls CSR until Stopped or Faulting, or until no thread can make progress (every live
+   *  thread waits for an event or a peripheral), or until POLL_LIMIT_PS of simulated time. */
   poll(maxPolls: number): Record<string, number> {
     const limit = this.m.now() + POLL_LIMIT_PS;
+    let step = 1e6; // 1 µs, doubling: a busy channel is not polled per instruction
     let polls = 0;
+    this.lastTimeout = "";
     while (true) {
       polls++;
       const s = this.r(0x100 + 8 * this.ch) & 0xf;
       if (s === 0 || s === 15) return this.snapshot(false, polls);
       const next = this.m.x.nextDeviceEvent();
-      if (next < 0 || this.m.now() >= limit) return this.snapshot(true, Math.max(polls, maxPolls));
-      if (next > this.m.now()) this.m.idleUntil(next);
+      if (next < 0) {
+        this.lastTimeout = `channel ${this.ch} waits (state ${STATE_NAMES[s] ?? s}) and nothing else can progress`;
+        return this.snapshot(true, Math.max(polls, maxPolls));
+      }
+      if (this.m.now() >= limit) {
+        this.lastTimeout = `channel ${this.ch} still ${STATE_NAMES[s] ?? `in state ${s}`} after ${POLL_LIMIT_PS / 1e9} ms of simulated time (time bound: a loop that never ends?)`;
+        return this.snapshot(true, Math.max(polls, maxPolls));
+      }
+      this.m.idleUntil(Math.min(limit, Math.max(next, this.m.now() + step)));
+      step = Math.min(step * 2, 1e9);
     }
   }
 }
@@ -121,10 +140,16 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
   h.debug((c.channel << 24) | ((0xa0 | (c.ns << 1)) << 16), c.program_addr);
   const maxPolls = c.max_polls ?? 1000;
   const steps = [h.poll(maxPolls)];
+  const bounded = new Set<string>();
+  const note = () => {
+    if (h.lastTimeout.includes("time bound")) bounded.add(h.lastTimeout);
+  };
+  note();
   for (const op of c.post_ops ?? []) {
     if (op.op === "dbg") h.debug(op.dbginst0, op.dbginst1);
     else h.w(op.offset, op.value);
     steps.push(h.poll(maxPolls));
+    note();
   }
   const diffs: string[] = [];
   const regs: Record<string, number> = {
@@ -146,8 +171,10 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
       diffs.push(`memory[${i}] @0x${(want.addr + at).toString(16)}: got ${got.slice(2 * at, 2 * at + 16)}…, expected ${want.hex.slice(2 * at, 2 * at + 16)}…`);
     }
   });
+  diffs.push(...bounded);
   if (!diffs.length) return { name: c.name, status: "pass", detail: [] };
-  if (c.quirk && DIVERGENCES[c.name]) return { name: c.name, status: "divergence", detail: [DIVERGENCES[c.name]] };
+  const div = c.quirk ? divergenceFor(c.quirk) : undefined;
+  if (div) return { name: c.name, status: "divergence", detail: [`${div.id}: ${div.reason}`, ...diffs] };
   return { name: c.name, status: "fail", detail: diffs };
 }
 
@@ -158,9 +185,28 @@ export interface ConformanceSummary {
   divergences: number;
 }
 
-export async function runCases(cases: ConformanceCase[]): Promise<ConformanceSummary> {
+export interface LoadedCase extends ConformanceCase {
+  file?: string;
+}
+
+/** Cases from corpus files and folders (every *.json in a folder, in name order). */
+export function loadCases(paths: string[]): LoadedCase[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).filter((f) => f.endsWith(".json")).sort()) files.push(join(p, f));
+    } else files.push(p);
+  }
+  return files.flatMap((f) => {
+    const doc = JSON.parse(readFileSync(f, "utf8")) as { cases?: ConformanceCase[] };
+    if (!Array.isArray(doc.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
+    return doc.cases.map((c) => ({ ...c, file: basename(f) }));
+  });
+}
+
+export async function runCases(cases: LoadedCase[]): Promise<ConformanceSummary> {
   const outcomes: CaseOutcome[] = [];
-  for (const c of cases) outcomes.push(await runCase(c));
+  for (const c of cases) outcomes.push({ ...(await runCase(c)), file: c.file });
   return {
     outcomes,
     passed: outcomes.filter((o) => o.status === "pass").length,

@@ -1,0 +1,93 @@
+// The DMA-330 assembler: encodings checked against spec pl330 §2.1 and the worked programs of
+// §2.3 and §12.4 (hand-encoded bytes).
+
+import { describe, expect, it } from "vitest";
+import { assemble, AsmError } from "../../src/tools/pl330/assembler.js";
+import { parseCcr, formatCcr } from "../../src/tools/pl330/encoding.js";
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+describe("PL330 assembler", () => {
+  it("assembles the spec's 4096-byte memcpy (§2.3) to its bytes", () => {
+    const { bytes } = assemble(`
+      DMAMOV SAR, 0x00100000
+      DMAMOV DAR, 0x00200000
+      DMAMOV CCR, 0x003DC0F7
+      DMALP LC0, 32
+        DMALD
+        DMAST
+      DMALPEND
+      DMASEV E0
+      DMAEND`);
+    expect(hex(bytes)).toBe("bc0000001000" + "bc0200002000" + "bc01f7c03d00" + "201f" + "04" + "08" + "3802" + "3400" + "00");
+  });
+
+  it("writes CCR in the TRM field syntax", () => {
+    expect(parseCcr("SB16 SS64 SAI DB16 DS64 DAI")).toBe(0x003dc0f7);
+    expect(parseCcr("SB8 SS32 SAI DB8 DS32 DAF")).toBe(0x001d0075 & ~(1 << 14)); // §12.4 DEV→MEM CCR with DAF
+    expect(formatCcr(0x003dc0f7)).toBe("SB16 SS64 SAI SP0 SC0 DB16 DS64 DAI DP0 DC0 ES8");
+    expect(parseCcr(formatCcr(0x7aabcdef & 0x4fffffff))).toBe(0x7aabcdef & 0x4fffffff);
+  });
+
+  it("emits Linux's nested memcpy loops (§12.4: inner LC1, outer LC0)", () => {
+    const { bytes } = assemble(`
+      DMALP LC0, 32
+        DMALP LC1, 256
+          DMALD
+          DMAST
+        DMALPEND LC1
+      DMALPEND LC0`);
+    expect(hex(bytes)).toBe("201f" + "22ff" + "04" + "08" + "3c02" + "3806");
+  });
+
+  it("picks a free loop counter and closes the innermost loop", () => {
+    const { bytes } = assemble("DMALP 2\nDMALP 3\nDMANOP\nDMALPEND\nDMALPEND");
+    expect(hex(bytes)).toBe("2001" + "2202" + "18" + "3c01" + "3805");
+  });
+
+  it("closes a conditional forever loop on LC1: 0x29/0x2B would be DMASTP", () => {
+    expect(hex(assemble("DMALPFE\nDMANOP\nDMALPEND").bytes)).toBe("18" + "2801");
+    expect(hex(assemble("DMALPFE\nDMANOP\nDMALPENDB").bytes)).toBe("18" + "2f01");
+    expect(() => assemble("DMALPFE\nDMANOP\nDMALPENDS LC0")).toThrow(/DMASTP/);
+  });
+
+  it("encodes every other instruction as spec §2.1 gives it", () => {
+    const cases: [string, string][] = [
+      ["DMAADDH DAR, 0x1234", "563412"],
+      ["DMAADNH SAR, -16", "5cf0ff"],
+      ["DMAFLUSHP P3", "3518"],
+      ["DMAGO C5, 0x400000, ns", "a20500004000"],
+      ["DMAKILL", "01"],
+      ["DMALDS", "05"],
+      ["DMALDPB P2", "2710"],
+      ["DMASTPS P1", "2908"],
+      ["DMASTB", "0b"],
+      ["DMASTZ", "0c"],
+      ["DMARMB", "12"],
+      ["DMAWMB", "13"],
+      ["DMANOP", "18"],
+      ["DMASEV E7", "3438"],
+      ["DMAWFE E9, invalid", "364a"],
+      ["DMAWFP P4, periph", "3120"],
+      ["DMAWFP P0, burst", "3200"],
+      ["DMAWFP P0, single", "3000"],
+      [".byte 0xff, 1", "ff01"],
+    ];
+    for (const [src, want] of cases) expect(hex(assemble(src).bytes), src).toBe(want);
+  });
+
+  it("resolves labels as absolute addresses from the load base", () => {
+    const { bytes } = assemble("DMAGO C1, chan1\nDMAEND\nchan1: DMAEND", { base: 0x300000 });
+    expect(hex(bytes)).toBe("a001" + "07003000" + "00" + "00");
+  });
+
+  it("reports errors with their line", () => {
+    expect(() => assemble("DMANOP\nDMAFOO")).toThrow(AsmError);
+    expect(() => assemble("DMANOP\nDMAFOO")).toThrow(/line 2: unknown mnemonic DMAFOO/);
+    expect(() => assemble("DMALP 300")).toThrow(/out of range 1..256/);
+    expect(() => assemble("DMALP 2\nDMANOP")).toThrow(/never closed/);
+    expect(() => assemble("DMALPEND")).toThrow(/without an open/);
+    expect(() => assemble(`DMALP 2\n${".byte 0\n".repeat(300)}DMALPEND`)).toThrow(/too long/);
+    expect(() => assemble("DMAMOV SAR, nowhere")).toThrow(/undefined label/);
+  });
+});

@@ -1,0 +1,66 @@
+// `dmasim pl330 asm|disasm|conformance` as a user runs them (from dist/, which `npm test`
+// builds first).
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { writeFileSync, mkdtempSync, readFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cli = join(root, "dist/src/cli.js");
+const corpus = fileURLToPath(new URL("../../../shared/conformance/pl330/", import.meta.url));
+const run = (args: string[]) => spawnSync(process.execPath, [cli, "pl330", ...args], { encoding: "utf8", cwd: root });
+
+describe("dmasim pl330", () => {
+  it("assembles a file to hex and disassembles it back", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const src = join(dir, "memcpy.s");
+    writeFileSync(src, "DMAMOV SAR, 0x100000 ; source\nloop: DMALP 4\n DMALD\n DMAST\nDMALPEND\nDMAEND\n");
+    const asm = run(["asm", src]);
+    expect(asm.status).toBe(0);
+    expect(asm.stdout.trim()).toBe("bc0000001000" + "2003" + "04" + "08" + "3802" + "00");
+    const dis = run(["disasm", asm.stdout.trim(), "--base", "0x400000"]);
+    expect(dis.status).toBe(0);
+    expect(dis.stdout.trim().split("\n")).toEqual([
+      "0x00400000  bc 00 00 00 10 00  DMAMOV SAR, 0x00100000",
+      "0x00400006  20 03              DMALP LC0, 4",
+      "0x00400008  04                 DMALD",
+      "0x00400009  08                 DMAST",
+      "0x0040000a  38 02              DMALPEND LC0 ; back 2 to 0x00400008",
+      "0x0040000c  00                 DMAEND",
+    ]);
+    const bin = join(dir, "memcpy.bin");
+    expect(run(["asm", src, "-o", bin]).status).toBe(0);
+    expect(readFileSync(bin).toString("hex")).toBe(asm.stdout.trim());
+    expect(run(["disasm", bin]).stdout).toMatch(/^0x0000  bc 00 00 00 10 00  DMAMOV SAR/);
+  });
+
+  it("reports an assembly error on one line with exit status 1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const src = join(dir, "bad.s");
+    writeFileSync(src, "DMANOP\nDMALP 999\n");
+    const r = run(["asm", src]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`dmasim: error: ${src}: line 2: DMALP iterations 999 out of range 1..256`);
+  });
+
+  it("runs corpus files, prints failing cases and the tally, and exits 1 only on failures", () => {
+    const ok = run(["conformance", join(corpus, "b_sev_interrupts.json")]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim().split("\n").at(-1)).toBe("10 passed, 0 failed");
+    expect(ok.stdout).toMatch(/^1 documented divergences/m);
+    // A copy of a case with a wrong expectation fails, by name.
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const doc = JSON.parse(readFileSync(join(corpus, "c_dmaend.json"), "utf8"));
+    doc.cases = [doc.cases.find((c: { name: string }) => c.name === "end_only")];
+    doc.cases[0].expect.regs.CPC += 1;
+    writeFileSync(join(dir, "broken.json"), JSON.stringify(doc));
+    copyFileSync(join(corpus, "c_dmaend.json"), join(dir, "c_dmaend.json"));
+    const bad = run(["conformance", dir]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL broken\.json:end_only: regs\.CPC: got 0x400001, expected 0x400002/m);
+    expect(bad.stdout.trim().split("\n").at(-1)).toBe("2 passed, 1 failed") // c_dmaend: 2 pass, 1 documented divergence;
+  });
+});
