@@ -35,6 +35,7 @@ export function createPl330(
   cfg.periphNs = periphNs;
   const d = new Dmac(cfg, cyclePs, coherent, deviceLatencyPs);
   const inst = pl330s.length;
+  d.setTraceIndex(inst);
   pl330s.push(d);
   if (addMmio(base, size, DEV_PL330, inst) < 0) return -1;
   return inst;

@@ -62,6 +62,21 @@ export function snoopWrite(pa: u64, len: u32, src: usize): bool {
   return true;
 }
 
+/** A coherent master is about to read [pa, pa+len) straight from DRAM (the PL330 fetches its
+ *  microcode into an i-cache that refers to RAM): DRAM takes the newest copy of each line, as a
+ *  snoop that passes dirty data back would. Cached copies keep their state. False on a bus error. */
+export function snoopToDram(pa: u64, len: u32): bool {
+  const first = pa >> H.lineShift;
+  const last = (pa + len - 1) >> H.lineShift;
+  for (let line = first; line <= last; line++) {
+    const src = newestCopy(line);
+    if (src == 0) return false;
+    const ram = ramHost(line << H.lineShift, H.lineBytes);
+    if (src != ram) memory.copy(ram, src, H.lineBytes);
+  }
+  return true;
+}
+
 /** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
  *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
  *  seen. A read that misses fills L2 when the profile says walks allocate there. */

@@ -8,6 +8,10 @@
 export const KIND_SLICE: u16 = 0;
 export const KIND_COUNTER: u16 = 1;
 export const KIND_INSTANT: u16 = 2;
+/** A counter change: the host sums a track's deltas in time order into its counter samples.
+ *  Lets a component report occupancy at the time a change takes effect (often in the future of
+ *  the code recording it) without knowing the value then. */
+export const KIND_DELTA: u16 = 3;
 
 // Tracks: component in the high byte, index in the low byte.
 export const TRACK_CPU: u32 = 0x0100;
@@ -68,6 +72,10 @@ function put(start: i64, end: i64, track: u32, kind: u16, name: u16, value: f64)
 
 @inline export function counter(track: u32, name: u16, t: i64, value: f64): void {
   if (enabled) put(t, t, track, KIND_COUNTER, name, value);
+}
+
+@inline export function delta(track: u32, name: u16, t: i64, change: f64): void {
+  if (enabled) put(t, t, track, KIND_DELTA, name, change);
 }
 
 @inline export function instant(track: u32, name: u16, t: i64, value: f64): void {

@@ -10,6 +10,8 @@
 
 import { memAccessStream, controllerLatency } from "../dram";
 import { max64 } from "../time";
+import * as T from "../trace";
+import { N_AXI_READ, N_AXI_WRITE, N_BYTES } from "../trace-names";
 
 const MAX_CAP: i32 = 32;
 
@@ -21,6 +23,8 @@ export class Axi {
   rdQueue: i32;
   wrQueue: i32;
   deviceLatencyPs: i64;
+  /** This DMAC's trace tracks (trace.ts TRACK_DMAC + instance × 0x100). */
+  traceBase: u32 = T.TRACK_DMAC;
   arFree: i64 = 0;
   rFree: i64 = 0;
   awFree: i64 = 0;
@@ -108,6 +112,9 @@ export class Axi {
     const end = max64(mem, rStart + beatTime);
     this.rFree = end;
     this.rBusyPs += beatTime;
+    // The R beats: the data channel is busy for the last beatTime before `end`, and bursts
+    // follow each other on it, so the slices never overlap.
+    T.slice(this.traceBase + T.DMAC_AXI_R, N_AXI_READ, end - beatTime, end, <f64>bytes);
     unchecked((this.rdDone[ri] = end));
     this.rdIdx = ri + 1 == this.rdCap ? 0 : ri + 1;
     this.issuedAt = start;
@@ -153,6 +160,10 @@ export class Axi {
     const wEnd = wStart + beatTime;
     this.wFree = wEnd;
     this.wBusyPs += beatTime;
+    if (T.enabled) {
+      T.slice(this.traceBase + T.DMAC_AXI_W, N_AXI_WRITE, wStart, wEnd, <f64>bytes);
+      T.delta(this.traceBase + T.DMAC_BYTES, N_BYTES, wEnd, <f64>bytes);
+    }
     const mem = controller >= 0 ? memAccessStream(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
     const bresp = max64(wEnd, mem) + cyc;
     unchecked((this.wrDone[wi] = bresp));

@@ -78,8 +78,7 @@ function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
     if (p == 0) return false;
   }
   p += <usize>(sar & 0xfff);
-  mf.reserved += bytes;
-  if (mf.reserved > mf.peak) mf.peak = mf.reserved;
+  mf.take(t, bytes);
   unstall(d, th);
   const done = axi.readInPage(t, bytes, busBeats(d, sar, th.srcSize, beats, true), d.rdCtl);
   th.fifo.pushDeferred(p, bytes, done);
@@ -120,7 +119,7 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
   }
   if (done > th.lastRead) th.lastRead = done;
   if (!ok) {
-    d.mfifo.releaseNow(bytes);
+    d.mfifo.releaseNow(t, bytes);
     if (inc) th.sar = sar + bytes;
     d.faultAfter(th, F_DATA_READ_ERR, t, 1);
     return false;

@@ -4,6 +4,8 @@
 // that issues instructions is engine.ts.
 
 import { NEVER } from "../time";
+import * as T from "../trace";
+import { N_RUN, N_FAULT } from "../trace-names";
 import { findRegion, regionKind, regionController, KIND_RAM, ramPtr, lastController } from "../dram";
 import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
@@ -66,6 +68,8 @@ export class Dmac extends RequestListener {
   ctlBase: u64 = 1;
   ctlEnd: u64 = 0;
   ctlId: i32 = -1;
+  /** Trace tracks: TRACK_DMAC + instance × 0x100 (trace.ts). */
+  traceBase: u32 = T.TRACK_DMAC;
 
   constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, deviceLatencyPs: i64) {
     super();
@@ -113,6 +117,22 @@ export class Dmac extends RequestListener {
     }
   }
 
+  /** Which DMAC this is among the board's, for the trace's track ids. */
+  setTraceIndex(inst: i32): void {
+    this.traceBase = T.TRACK_DMAC + (<u32>inst << 8);
+    this.axi.traceBase = this.traceBase;
+    this.mfifo.traceTrack = this.traceBase + T.DMAC_MFIFO;
+  }
+
+  /** A channel's program is over at t (stopped, killed or faulting): its slice on the channel's
+   *  track runs from its DMAGO. */
+  endRun(th: Thread, t: i64): void {
+    const start = th.runStart;
+    if (start == NEVER || th.isManager) return;
+    th.runStart = NEVER;
+    T.slice(this.traceBase + <u32>th.id, N_RUN, start, max<i64>(t, start), <f64>th.id);
+  }
+
   @inline channel(n: i32): Thread {
     return unchecked(this.threads[n]);
   }
@@ -137,6 +157,7 @@ export class Dmac extends RequestListener {
 
   fault(th: Thread, bits: u32, t: i64): void {
     th.ftr |= bits;
+    T.instant(this.traceBase + (th.isManager ? <u32>MANAGER : <u32>th.id), N_FAULT, t, <f64>bits);
     this.mfifoWaiters &= ~(<u32>1 << th.id);
     th.stall = STALL_NONE;
     if (th.state == ST_FAULTING || th.state == ST_FAULT_COMPLETING) return;
@@ -147,6 +168,7 @@ export class Dmac extends RequestListener {
     } else {
       th.state = ST_FAULTING;
       th.wakeAt = NEVER;
+      this.endRun(th, t);
     }
     this.raisedTime = t;
     updateIrqLines(this);
@@ -212,7 +234,7 @@ export class Dmac extends RequestListener {
   discardData(th: Thread, t: i64): void {
     const n = th.fifo.count;
     if (n == 0) return;
-    this.mfifo.releaseNow(n);
+    this.mfifo.releaseNow(t, n);
     th.fifo.clear();
     if (this.mfifoWaiters != 0) this.wakeMfifoWaiters(t + this.cyclePs);
   }
@@ -231,6 +253,7 @@ export class Dmac extends RequestListener {
     } else {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
+      this.endRun(th, t);
     }
     if (this.wdAbort) this.wdAbort = this.anyLockedUp();
     updateIrqLines(this);
@@ -260,6 +283,7 @@ export class Dmac extends RequestListener {
     } else {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
+      this.endRun(th, t + this.cyclePs);
     }
     return true;
   }

@@ -91,11 +91,13 @@ function slice(d: Dmac, until: i64, stopOnIrq: bool): bool {
     if (s == ST_COMPLETING || s == ST_KILLING) {
       th.state = ST_STOPPED;
       th.wakeAt = NEVER;
+      d.endRun(th, best);
       continue;
     }
     if (s == ST_FAULT_COMPLETING) {
       th.state = ST_FAULTING;
       th.wakeAt = NEVER;
+      d.endRun(th, best);
       continue;
     }
     // Issue from this thread while it stays the earliest.

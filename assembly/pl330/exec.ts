@@ -5,6 +5,7 @@
 // it waits in.
 
 import { ramPtr } from "../dram";
+import { snoopToDram } from "../snoop";
 import { max64 } from "../time";
 import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
   K_LDP, K_STP, K_LPEND, K_WFP, K_SEV, K_FLUSHP, K_WFE, K_ADDH, K_GO, K_MOV, REQ_SINGLE, REQ_BURST } from "./isa";
@@ -15,6 +16,8 @@ import { loadBurst, storeBurst, storeZeros } from "./datapath";
 import { waitForPeripheral, flushPeripheral, checkPeripheral, acknowledgePeripheral } from "./requests";
 import { executeManager } from "./manager";
 import { signalEvent, waitForEvent } from "./events";
+import * as T from "../trace";
+import { N_SEV } from "../trace-names";
 
 @inline export function imm32(p: usize): u32 {
   return load<u8>(p) | (<u32>load<u8>(p + 1) << 8) | (<u32>load<u8>(p + 2) << 16) | (<u32>load<u8>(p + 3) << 24);
@@ -26,13 +29,16 @@ import { signalEvent, waitForEvent } from "./events";
  *  fetch window to the present lines around pc, so the next fetches are one compare. */
 function fetch(d: Dmac, th: Thread, t: i64): usize {
   const pc = th.pc;
+  const ic = d.ic;
+  // A coherent DMAC's fetches snoop: the microcode the CPU wrote may still be only in its
+  // caches (Linux does no maintenance for a dma-coherent device).
+  if (d.coherent && !ic.has(pc >> ic.lineShift)) snoopToDram(<u64>pc & ~(<u64>ic.lineBytes - 1), ic.lineBytes);
   const p = ramPtr(<u64>pc, 1);
   const len = p == 0 ? 1 : insnLength(load<u8>(p));
   if (p == 0 || (len > 1 && ramPtr(<u64>pc, len) == 0)) {
     d.fault(th, F_INSTR_FETCH_ERR, t);
     return 0;
   }
-  const ic = d.ic;
   const s = ic.lineShift;
   const first = pc >> s;
   const last = <u32>((<u64>pc + len - 1) >> s);
@@ -41,6 +47,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     if (ic.has(l)) continue;
     const addr = <u64>l << s;
     const bytes = ic.lineBytes;
+    if (d.coherent) snoopToDram(addr, bytes);
     d.axi.readOne(max64(t, ic.fillFree), bytes, (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes, d.controllerFor(addr));
     ic.fillFree = d.axi.doneAt;
     ic.insert(l);
@@ -192,6 +199,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
         return;
       }
       th.pc = pc + 2;
+      T.instant(d.traceBase + <u32>th.id, N_SEV, t, <f64>e);
       signalEvent(d, e, t);
       return;
     }

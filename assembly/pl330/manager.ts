@@ -10,6 +10,8 @@ import { NEVER } from "../time";
 import { Dmac, MANAGER } from "./dmac";
 import { imm32 } from "./exec";
 import { signalEvent, waitForEvent } from "./events";
+import * as T from "../trace";
+import { N_GO, N_KILL, N_SEV } from "../trace-names";
 
 /** DMAGO from the manager: start channel (b1 & 7) at `addr`. b0 bit 1 is the ns bit. */
 function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
@@ -28,6 +30,8 @@ function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
     d.fault(mgr, F_DMAGO_ERR, t);
     return;
   }
+  T.slice(d.traceBase + <u32>MANAGER, N_GO, t, t + d.cyclePs, <f64>cn);
+  ch.runStart = t;
   ch.pc = addr;
   ch.ns = ns;
   ch.ftr = 0;
@@ -50,6 +54,7 @@ function sev(d: Dmac, th: Thread, t: i64, b1: u32, len: u32): void {
     return;
   }
   th.pc += len;
+  T.instant(d.traceBase + (th.isManager ? <u32>MANAGER : <u32>th.id), N_SEV, t, <f64>e);
   signalEvent(d, e, t);
 }
 
@@ -69,6 +74,7 @@ export function executeManager(d: Dmac, th: Thread, t: i64, b0: u32, p: usize): 
       return;
     case 0x01: // DMAKILL
       th.pc += 1;
+      T.slice(d.traceBase + <u32>MANAGER, N_KILL, t, t + d.cyclePs, <f64>MANAGER);
       d.kill(th, t);
       return;
     case 0x18: // DMANOP
@@ -97,6 +103,7 @@ export function executeDebug(d: Dmac, t: i64): void {
     if (th.isManager) go(d, th, t, b0, b1, d.dbgInst1);
     else d.fault(th, F_UNDEF, t);
   } else if (b0 == 0x01) {
+    T.slice(d.traceBase + <u32>MANAGER, N_KILL, t, t + d.cyclePs, <f64>th.id);
     d.kill(th, t);
     if (th.state == ST_KILLING) d.dbgKilling = th.id;
   } else if (b0 == 0x34) {

@@ -5,6 +5,8 @@
 // those releases are queued so a load that finds the buffer full can wait for the first one.
 
 import { NEVER } from "../time";
+import * as T from "../trace";
+import { N_MFIFO } from "../trace-names";
 
 const RELEASE_SLOTS: i32 = 256;
 
@@ -17,6 +19,8 @@ export class Mfifo {
   relHead: i32 = 0;
   relCount: i32 = 0;
   peak: u32 = 0;
+  /** Trace track of the occupancy counter: reservations count when made, releases when due. */
+  traceTrack: u32 = T.TRACK_DMAC + T.DMAC_MFIFO;
 
   constructor(capacity: u32) {
     this.capacity = capacity;
@@ -35,9 +39,15 @@ export class Mfifo {
       const w = this.whenFits(t, n);
       if (w != 0) return w;
     }
+    this.take(t, n);
+    return 0;
+  }
+
+  /** Takes n bytes at t (the caller checked that they fit). */
+  @inline take(t: i64, n: u32): void {
     this.reserved += n;
     if (this.reserved > this.peak) this.peak = this.reserved;
-    return 0;
+    T.delta(this.traceTrack, N_MFIFO, t, <f64>n);
   }
 
   /** When the oldest queued release is due (relCount > 0). */
@@ -68,6 +78,7 @@ export class Mfifo {
    *  applied lazily, when a reservation would not fit without them. Write beats leave in order,
    *  so a release is never earlier than the one before it. */
   @inline release(t: i64, n: u32): void {
+    T.delta(this.traceTrack, N_MFIFO, t, -(<f64>n));
     const c = this.relCount;
     if (c == 0 || c == RELEASE_SLOTS) {
       this.releaseSlow(t, n);
@@ -99,7 +110,9 @@ export class Mfifo {
   }
 
   /** Immediate release (DMAKILL/DMAEND discarding a channel's leftover data). */
-  releaseNow(n: u32): void {
-    this.reserved -= min<u32>(n, this.reserved);
+  releaseNow(t: i64, n: u32): void {
+    const k = min<u32>(n, this.reserved);
+    this.reserved -= k;
+    T.delta(this.traceTrack, N_MFIFO, t, -(<f64>k));
   }
 }

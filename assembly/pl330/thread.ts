@@ -50,6 +50,8 @@ export class Thread {
   lc1: u32 = 0;
   ftr: u32 = 0;
   ns: bool = false;
+  /** When the running program was started by DMAGO (NEVER once its end was traced). */
+  runStart: i64 = NEVER;
   wakeup: u32 = 0; // CSR[8:4] / DSR[8:4]: event or peripheral waited on
   wfpB: bool = false;
   wfpP: bool = false;

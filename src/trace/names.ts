@@ -3,7 +3,7 @@
 export const RECORD_NAMES: Record<number, string> = {
   1: "program", 2: "DMALD", 3: "DMAST", 4: "DMASTZ", 5: "i-cache fill", 6: "wait for event",
   7: "wait for peripheral", 8: "barrier", 9: "fault", 10: "DMASEV", 11: "read burst", 12: "write burst",
-  13: "MFIFO bytes", 14: "bytes moved",
+  13: "MFIFO bytes", 14: "bytes moved", 15: "DMAGO", 16: "DMAKILL",
   20: "CPU read", 21: "CPU write", 22: "CPU fill", 23: "CPU load", 24: "CPU store", 25: "MMIO",
   30: "DC clean", 31: "DC invalidate", 32: "DC clean+invalidate", 33: "L2 clean", 34: "L2 invalidate",
   35: "L2 clean+invalidate", 40: "DRAM bytes",

@@ -9,6 +9,7 @@ import { toChromeTrace, type ChromeTrace, type TraceRecord } from "./chrome.js";
 
 const TRACK_CPU = 0x0100;
 const KINDS = ["slice", "counter", "instant"] as const;
+const KIND_DELTA = 3;
 
 export interface TraceStats {
   records: number;
@@ -52,18 +53,21 @@ export class Tracer {
     const dropped = x.traceDropped();
     const view = new DataView(x.memory.buffer, x.traceBuffer(), n * 32);
     const records: TraceRecord[] = [];
+    const deltas: TraceRecord[] = [];
     for (let i = 0; i < n; i++) {
       const o = i * 32;
       const name = view.getUint16(o + 22, true);
-      records.push({
+      const kind = view.getUint16(o + 20, true);
+      (kind === KIND_DELTA ? deltas : records).push({
         start: Number(view.getBigInt64(o, true)),
         end: Number(view.getBigInt64(o + 8, true)),
         track: view.getUint32(o + 16, true),
-        kind: KINDS[view.getUint16(o + 20, true)] ?? "instant",
+        kind: KINDS[kind] ?? "counter",
         name: RECORD_NAMES[name] ?? `record ${name}`,
         value: view.getFloat64(o + 24, true),
       });
     }
+    records.push(...sumDeltas(deltas));
     x.traceReset();
     x.traceDisable();
     this.on = false;
@@ -77,4 +81,22 @@ export class Tracer {
     const { records, stats } = this.stop();
     return toChromeTrace(records, { dmacNames: this.dmacNames, otherData: { ...stats, ...otherData } });
   }
+}
+
+/** Counter samples from a track's changes (KIND_DELTA): summed in time order, so a counter
+ *  shows the value each change leads to, whenever the silicon recorded it. */
+function sumDeltas(deltas: TraceRecord[]): TraceRecord[] {
+  const sorted = [...deltas].sort((a, b) => a.track - b.track || a.start - b.start);
+  const out: TraceRecord[] = [];
+  let track = -1;
+  let sum = 0;
+  for (const d of sorted) {
+    if (d.track !== track) {
+      track = d.track;
+      sum = 0;
+    }
+    sum += d.value;
+    out.push({ ...d, kind: "counter", value: sum });
+  }
+  return out;
 }

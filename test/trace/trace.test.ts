@@ -16,7 +16,10 @@ describe("Chrome trace export", () => {
     expect(validateChromeTrace(t)).toEqual([]);
     expect(t.otherData.dropped).toBe(0);
     const threads = t.traceEvents.filter((e) => e.name === "thread_name").map((e) => e.args!.name);
-    expect(threads).toEqual(expect.arrayContaining(["CPU0", "L1 maintenance", "L2 maintenance", "controller 0"]));
+    expect(threads).toEqual(expect.arrayContaining([
+      "CPU0", "L1 maintenance", "L2 maintenance", "controller 0",
+      "channel 0", "manager", "AXI read", "AXI write", "MFIFO", "bytes moved",
+    ]));
     const names = new Set(t.traceEvents.map((e) => e.name));
     for (const n of ["CPU write", "CPU read", "DC clean", "L2 invalidate", "dma_map_single x2", "DMA memcpy", "DRAM bytes"]) {
       expect(names).toContain(n);
