@@ -3,6 +3,10 @@
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
+import { DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { dma_to_phys, phys_to_dma } from "../../src/dma/dma-address.js";
 
 const BOARD = `/dts-v1/;
 / {
@@ -161,6 +165,24 @@ describe("of_platform_populate", async () => {
     const plain = s.device("e0002000.leaf");
     expect(plain.bus_dma_limit).toBe(0n);
     expect(plain.dma_range_map).toBeNull();
+  });
+
+  it("maps buffers to the DMA addresses the bus's dma-ranges give", () => {
+    const off = s.device("e0020000.dev");
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const pa = s.kernel.mm.virt_to_phys(va);
+    // dma-ranges = <0x80000000 0x0 0x20000000>: CPU 0 is bus 0x80000000.
+    const dma = dma_map_single(off, va, 4096, DMA_TO_DEVICE);
+    expect(dma).toBe(pa + 0x80000000);
+    expect(dma_to_phys(off, dma)).toBe(pa);
+    dma_unmap_single(off, dma, 4096, DMA_TO_DEVICE);
+    const buf = dma_alloc_coherent(off, 8192, GFP_KERNEL)!;
+    expect(buf.dmaAddr).toBe(s.kernel.mm.virt_to_phys(buf.cpuAddr) + 0x80000000);
+    dma_free_coherent(off, 8192, buf.cpuAddr, buf.dmaAddr);
+    // Outside every window there is no DMA address.
+    expect(phys_to_dma(off, 0x30000000)).toBe(DMA_MAPPING_ERROR);
+    expect(phys_to_dma(s.device("e0002000.leaf"), 0x30000000)).toBe(0x30000000);
+    s.kernel.kfree(va);
   });
 
   it("probes the PL330 driver by compatible", () => {
