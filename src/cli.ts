@@ -9,6 +9,7 @@ import { catCommand, lsCommand } from "./cli/cat.js";
 import { runCommand } from "./cli/run.js";
 import { sweepCommand } from "./cli/sweep.js";
 import { serveCommand } from "./cli/serve.js";
+import { fuzzCommand } from "./cli/fuzz.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -39,6 +40,10 @@ commands:
                     /sys/class/dma/<channel>/<attribute> file
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, …)
+  fuzz [TARGET]     seeded fuzzing (targets: dt) in worker threads with a
+                    watchdog: --count N, --seed S, --start I, --workers N,
+                    --timeout SEC per case, --corpus FILE,…, --boot-share F,
+                    --save DIR (failing inputs), --json; exits 1 on a failure
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
   help              this text
@@ -55,6 +60,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   dt: dtCommand,
   cat: catCommand,
   ls: lsCommand,
+  fuzz: fuzzCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help", "dma-debug"];

@@ -5,7 +5,6 @@ import { instantiateSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board } from "./hw/board.js";
 import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
-import { toVirt } from "./hw/address.js";
 import { readDeviceTree, hostFileReader } from "./of/load.js";
 import { compileDts } from "./of/dts.js";
 import type { DeviceTree } from "./of/node.js";
@@ -16,7 +15,8 @@ import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
-import { KernelError, ENODEV } from "./kernel/errno.js";
+import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
+import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
@@ -79,9 +79,22 @@ export class System {
   ) {
     const port = machine.cpu;
     this.cpu = {
-      read: (va, len) => port.read(toVirt(va), len),
-      write: (va, bytes) => port.write(toVirt(va), bytes),
-      fill: (va, byte, len) => port.fill(toVirt(va), byte, len),
+      read: (va, len) => {
+        const at = checkVirt("cpu.read", va, "va");
+        checkSize("cpu.read", len, "len");
+        return port.read(at, len);
+      },
+      write: (va, bytes) => {
+        const at = checkVirt("cpu.write", va, "va");
+        if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "cpu.write: bytes is not a Uint8Array");
+        port.write(at, bytes);
+      },
+      fill: (va, byte, len) => {
+        const at = checkVirt("cpu.fill", va, "va");
+        checkWhole("cpu.fill", byte, "byte");
+        checkSize("cpu.fill", len, "len");
+        port.fill(at, byte, len);
+      },
     };
   }
 
@@ -146,6 +159,18 @@ export class System {
   }
 }
 
+/** The `memory` option in bytes: a positive whole number, or a size as people write it. */
+function memorySize(v: unknown): number {
+  let n: number;
+  try {
+    n = typeof v === "number" || typeof v === "string" ? parseSize(v) : NaN;
+  } catch (e) {
+    throw new SystemError(`memory: ${(e as Error).message}`);
+  }
+  if (!Number.isSafeInteger(n) || n <= 0) throw new SystemError(`memory: ${String(v)} is not a size in bytes (try 64M, 1G)`);
+  return n;
+}
+
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
@@ -174,7 +199,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
   const silicon = await instantiateSilicon({ debug: options.debug });
-  const memoryBytes = options.memory === undefined ? undefined : parseSize(options.memory);
+  const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
   const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes });
   const kernel = new Kernel(machine, board, {
     version: options.kernel,

@@ -1,0 +1,117 @@
+// Long fuzz runs in worker threads under a watchdog. A case that hangs the code under test, or
+// makes it allocate without bound, cannot report itself: the supervisor notices the silence
+// (no case ended within the time bound) or the worker's death (its heap limit reached),
+// records that case as a failure, and carries on with the next one in a fresh worker. The time
+// bound is host time, which is what "never hangs" means to a user.
+
+import { Worker } from "node:worker_threads";
+import { packageUrl } from "../../resources.js";
+import { Random } from "./random.js";
+import { FUZZ_TARGETS, type FuzzTargetOptions } from "./targets.js";
+import type { FuzzFailureRecord, FuzzSummary } from "./target.js";
+import type { FuzzJob, FuzzWorkerMessage } from "./worker.js";
+
+export interface SupervisedFuzzOptions {
+  target: string;
+  options?: FuzzTargetOptions;
+  seed: number;
+  count: number;
+  start?: number;
+  /** Worker threads (default 1). */
+  workers?: number;
+  /** Cases per job handed to a worker (default 1000). */
+  chunk?: number;
+  /** A case that takes longer than this (host ms) is a hang (default 30 s). */
+  caseTimeoutMs?: number;
+  /** Each worker's JavaScript heap limit in MiB (default 1024). */
+  heapLimitMb?: number;
+  /** Called as cases end, with the number done so far. */
+  onProgress?: (done: number) => void;
+  /** Called with each failure as it is found. */
+  onFailure?: (failure: FuzzFailureRecord) => void;
+}
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzSummary> {
+  const entry = FUZZ_TARGETS[o.target];
+  if (!entry) throw new Error(`unknown fuzz target "${o.target}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")})`);
+  const start = o.start ?? 0;
+  const chunk = Math.max(1, o.chunk ?? 1000);
+  const queue: Range[] = [];
+  for (let a = start; a < start + o.count; a += chunk) queue.push({ start: a, end: Math.min(start + o.count, a + chunk) });
+  const summary: FuzzSummary = { target: o.target, seed: o.seed, start, count: o.count, outcomes: {}, failures: [] };
+  let done = 0;
+  let describer: Promise<{ describeCase?: (r: Random, i: number) => { label: string; input?: Uint8Array } }> | undefined;
+
+  const record = (f: FuzzFailureRecord) => {
+    summary.failures.push(f);
+    o.onFailure?.(f);
+  };
+  const count = (outcome: string) => {
+    summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+    o.onProgress?.(++done);
+  };
+  /** A case the worker could not finish: what it was, made again in this thread. */
+  const lost = async (index: number, why: string) => {
+    describer ??= entry.create(o.options ?? {});
+    const t = await describer;
+    const d = t.describeCase?.(new Random(o.seed, index), index);
+    record({ target: o.target, index, label: d?.label ?? `case ${index}`, message: why, input: d?.input });
+    count("FAILURE");
+  };
+
+  const runRange = (range: Range) =>
+    new Promise<number>((resolve) => {
+      // Resolves with the index to continue from (range.end when the range is complete).
+      let next = range.start;
+      const worker = new Worker(packageUrl("dist/src/tools/fuzz/worker.js"), {
+        resourceLimits: { maxOldGenerationSizeMb: o.heapLimitMb ?? 1024 },
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let settled = false;
+      const settle = async (why?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        await worker.terminate();
+        if (why !== undefined && next < range.end) {
+          await lost(next, why);
+          next++;
+        }
+        resolve(next);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        const ms = o.caseTimeoutMs ?? 30_000;
+        timer = setTimeout(() => void settle(`hang: no result within ${ms / 1000} s`), ms);
+      };
+      worker.on("message", (m: FuzzWorkerMessage) => {
+        if (m.type === "case") {
+          next = m.index + 1;
+          count(m.outcome);
+          arm();
+        } else if (m.type === "failure") record(m.failure);
+        else void settle();
+      });
+      worker.on("error", (e: Error & { code?: string }) => {
+        void settle(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory: the worker's heap limit was reached" : `worker died: ${e.message}`);
+      });
+      worker.on("exit", () => void settle("worker exited"));
+      arm();
+      worker.postMessage({ target: o.target, options: o.options ?? {}, seed: o.seed, start: range.start, count: range.end - range.start } satisfies FuzzJob);
+    });
+
+  const lane = async () => {
+    for (let range = queue.shift(); range; range = queue.shift()) {
+      const from = await runRange(range);
+      if (from < range.end) queue.unshift({ start: from, end: range.end });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.workers ?? 1) }, lane));
+  summary.failures.sort((a, b) => a.index - b.index);
+  return summary;
+}

@@ -1,0 +1,35 @@
+// A fuzz worker thread: creates the named target and runs the range of cases it is given,
+// reporting every case as it ends, so that the supervisor knows which case a hang or a crash
+// happened in.
+
+import { parentPort } from "node:worker_threads";
+import { FUZZ_TARGETS, type FuzzTargetOptions } from "./targets.js";
+import { runFuzz, type FuzzFailureRecord } from "./target.js";
+
+export interface FuzzJob {
+  target: string;
+  options: FuzzTargetOptions;
+  seed: number;
+  start: number;
+  count: number;
+}
+
+export type FuzzWorkerMessage =
+  | { type: "case"; index: number; outcome: string }
+  | { type: "failure"; failure: FuzzFailureRecord }
+  | { type: "done" };
+
+const port = parentPort;
+if (port) {
+  port.on("message", async (job: FuzzJob) => {
+    const target = await FUZZ_TARGETS[job.target].create(job.options);
+    await runFuzz(target, {
+      seed: job.seed,
+      start: job.start,
+      count: job.count,
+      onFailure: (failure) => port.postMessage({ type: "failure", failure } satisfies FuzzWorkerMessage),
+      onCase: (index, outcome) => port.postMessage({ type: "case", index, outcome } satisfies FuzzWorkerMessage),
+    });
+    port.postMessage({ type: "done" } satisfies FuzzWorkerMessage);
+  });
+}
