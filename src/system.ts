@@ -1,7 +1,7 @@
 // A System: one SoC (a wasm instance) with a booted kernel, in the calling thread. The same
 // System runs in a worker through worker/remote.ts.
 
-import { instantiateSilicon } from "./hw/wasm.js";
+import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board } from "./hw/board.js";
 import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
@@ -71,31 +71,62 @@ export interface SystemCpu {
 
 export class System {
   readonly cpu: SystemCpu;
+  private parts: { machine: Machine; board: Board; kernel: Kernel } | null;
 
-  constructor(
-    readonly machine: Machine,
-    readonly board: Board,
-    readonly kernel: Kernel,
-  ) {
-    const port = machine.cpu;
+  constructor(machine: Machine, board: Board, kernel: Kernel) {
+    this.parts = { machine, board, kernel };
+    const port = () => this.live().machine.cpu;
     this.cpu = {
       read: (va, len) => {
         const at = checkVirt("cpu.read", va, "va");
         checkSize("cpu.read", len, "len");
-        return port.read(at, len);
+        return port().read(at, len);
       },
       write: (va, bytes) => {
         const at = checkVirt("cpu.write", va, "va");
         if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "cpu.write: bytes is not a Uint8Array");
-        port.write(at, bytes);
+        port().write(at, bytes);
       },
       fill: (va, byte, len) => {
         const at = checkVirt("cpu.fill", va, "va");
         checkWhole("cpu.fill", byte, "byte");
         checkSize("cpu.fill", len, "len");
-        port.fill(at, byte, len);
+        port().fill(at, byte, len);
       },
     };
+  }
+
+  private live(): { machine: Machine; board: Board; kernel: Kernel } {
+    if (!this.parts) throw new SystemError("this System was disposed (System.dispose()); create a new one");
+    return this.parts;
+  }
+
+  /** The silicon (caches, MMU, backdoor). */
+  get machine(): Machine {
+    return this.live().machine;
+  }
+
+  get board(): Board {
+    return this.live().board;
+  }
+
+  get kernel(): Kernel {
+    return this.live().kernel;
+  }
+
+  get disposed(): boolean {
+    return this.parts === null;
+  }
+
+  /** Ends the System and gives its memory back: the wasm instance (DRAM, caches, devices) is
+   *  cut from every object of this System — devices, channels, buffers a caller still holds
+   *  included — so the garbage collector can take it. Every later call, on the System or on
+   *  anything of its kernel that reaches the silicon, throws a SystemError. Idempotent. */
+  dispose(): void {
+    if (!this.parts) return;
+    const x = this.parts.machine.x;
+    this.parts = null;
+    releaseSilicon(x, () => new SystemError("this System was disposed (System.dispose()); its silicon is gone"));
   }
 
   /** Simulated time in picoseconds. */

@@ -1,12 +1,14 @@
 // `dmasim fuzz [TARGET…] [--count N] [--seed S] [--start I] [--workers N] [--timeout SEC]
-// [--corpus FILE,…] [--boot-share F] [--save DIR] [--json]`: seeded fuzzing in worker threads
-// under a watchdog (tools/fuzz/supervisor.ts). Without a target, every registered one runs
-// (tools/fuzz/targets.ts). Exits 1 when any case failed, after listing each failure with what
-// replays it alone.
+// [--heap MB] [--corpus FILE,…] [--boot-share F] [--save DIR] [--json]`: seeded fuzzing in
+// worker threads under a watchdog (tools/fuzz/supervisor.ts): a case over --timeout seconds is a
+// hang, a worker past --heap MiB of JavaScript heap is out of memory; both are failures and the
+// run goes on. Without a target, every registered one runs (tools/fuzz/targets.ts); a target
+// may also be a module exporting createTarget(options). Exits 1 when any case failed, after
+// listing each failure with what replays it alone.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FUZZ_TARGETS } from "../tools/fuzz/targets.js";
+import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
 import type { FuzzSummary } from "../tools/fuzz/target.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
@@ -31,13 +33,14 @@ function share(a: ParsedArgs): number | undefined {
 export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   const names = a.positionals.length ? a.positionals : Object.keys(FUZZ_TARGETS);
   for (const n of names) {
-    if (!FUZZ_TARGETS[n]) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")})`);
+    if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);
   }
   const count = whole(a, "count", 1000);
   const seed = whole(a, "seed", 1);
   const start = whole(a, "start", 0);
   const workers = whole(a, "workers", 1, 1);
   const timeoutSec = whole(a, "timeout", 30, 1);
+  const heapLimitMb = whole(a, "heap", 1024, 16);
   const corpus = (a.flags.get("corpus") ?? []).flatMap((c) => c.split(",")).filter(Boolean);
   const bootShare = share(a);
   const save = flag(a, "save");
@@ -46,7 +49,7 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
     const bar = new ProgressBar(`fuzz ${target}`, count);
     const t0 = performance.now();
     const summary = await runFuzzSupervised({
-      target, seed, start, count, workers, caseTimeoutMs: timeoutSec * 1000,
+      target, seed, start, count, workers, caseTimeoutMs: timeoutSec * 1000, heapLimitMb,
       options: { corpus, bootShare },
       onProgress: (done) => { if (done % 100 === 0 || done === count) bar.update(done); },
     });
@@ -55,7 +58,9 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   }
   if (save) {
     mkdirSync(save, { recursive: true });
-    for (const f of summaries.flatMap((s) => s.failures)) if (f.input) writeFileSync(join(save, `${f.target}-seed${seed}-case${f.index}.bin`), f.input);
+    for (const f of summaries.flatMap((s) => s.failures)) {
+      if (f.input) writeFileSync(join(save, `${f.target.replace(/[^\w.-]+/g, "_")}-seed${seed}-case${f.index}.bin`), f.input);
+    }
   }
   if (has(a, "json")) {
     console.log(JSON.stringify(summaries.map(({ failures, ...s }) => ({ ...s, failures: failures.map(({ input: _i, ...f }) => f) })), null, 2));

@@ -40,6 +40,9 @@ export class MemoryManager {
   readonly linearBytes: number;
   /** One past the last byte of RAM. */
   readonly ramEnd: PhysAddr;
+  /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
+   *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
+  pageTablePages = 0;
   private mmuOn = false;
 
   constructor(
@@ -205,6 +208,7 @@ export class MemoryManager {
         if (this.mmuOn) {
           const pfn = this.buddy.allocPages(GFP_KERNEL, get_order(bytes));
           if (pfn < 0) throw new KernelError(ENOMEM, "out of memory for page tables");
+          this.pageTablePages += 2 ** get_order(bytes);
           pa = pfn * PAGE_SIZE;
         } else {
           pa = this.memblock.alloc(bytes, align);

@@ -4,7 +4,7 @@
 // and sizes, structure tokens, property lengths and name offsets, the reservation block.
 
 import { FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_NOP, FDT_PROP } from "../../of/fdt.js";
-import type { Random } from "./random.js";
+import type { Random } from "../../random.js";
 
 export interface Mutant {
   bytes: Uint8Array;

@@ -31,7 +31,7 @@ import { mutateSource } from "./source-mutations.js";
 import { mutateTree } from "./tree-mutations.js";
 import { seedFormat, type DtSeed } from "./dt-corpus.js";
 import { FuzzFailure, describeError, type FuzzCaseResult, type FuzzTarget } from "./target.js";
-import type { Random } from "./random.js";
+import type { Random } from "../../random.js";
 
 export interface DtTargetOptions {
   /** Share of the trees that read back which are also booted (0 … 1; default 0.25). */

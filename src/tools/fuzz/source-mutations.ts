@@ -4,7 +4,7 @@
 // edges of 64 bits) inserted at random places.
 
 import { byteString, stringBytes } from "../../of/node.js";
-import type { Random } from "./random.js";
+import type { Random } from "../../random.js";
 import type { Mutant } from "./blob-mutations.js";
 
 const TOKENS = [

@@ -6,9 +6,9 @@
 
 import { Worker } from "node:worker_threads";
 import { packageUrl } from "../../resources.js";
-import { Random } from "./random.js";
-import { FUZZ_TARGETS, type FuzzTargetOptions } from "./targets.js";
-import type { FuzzFailureRecord, FuzzSummary } from "./target.js";
+import { Random } from "../../random.js";
+import { FUZZ_TARGETS, createTarget, isTargetModule, type FuzzTargetOptions } from "./targets.js";
+import type { FuzzFailureRecord, FuzzSummary, FuzzTarget } from "./target.js";
 import type { FuzzJob, FuzzWorkerMessage } from "./worker.js";
 
 export interface SupervisedFuzzOptions {
@@ -37,15 +37,16 @@ interface Range {
 }
 
 export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzSummary> {
-  const entry = FUZZ_TARGETS[o.target];
-  if (!entry) throw new Error(`unknown fuzz target "${o.target}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")})`);
+  if (!FUZZ_TARGETS[o.target] && !isTargetModule(o.target)) {
+    throw new Error(`unknown fuzz target "${o.target}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module)`);
+  }
   const start = o.start ?? 0;
   const chunk = Math.max(1, o.chunk ?? 1000);
   const queue: Range[] = [];
   for (let a = start; a < start + o.count; a += chunk) queue.push({ start: a, end: Math.min(start + o.count, a + chunk) });
   const summary: FuzzSummary = { target: o.target, seed: o.seed, start, count: o.count, outcomes: {}, failures: [] };
   let done = 0;
-  let describer: Promise<{ describeCase?: (r: Random, i: number) => { label: string; input?: Uint8Array } }> | undefined;
+  let describer: Promise<FuzzTarget> | undefined;
 
   const record = (f: FuzzFailureRecord) => {
     summary.failures.push(f);
@@ -57,10 +58,10 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
   };
   /** A case the worker could not finish: what it was, made again in this thread. */
   const lost = async (index: number, why: string) => {
-    describer ??= entry.create(o.options ?? {});
+    describer ??= createTarget(o.target, o.options ?? {});
     const t = await describer;
     const d = t.describeCase?.(new Random(o.seed, index), index);
-    record({ target: o.target, index, label: d?.label ?? `case ${index}`, message: why, input: d?.input });
+    record({ target: t.name, index, label: d?.label ?? `case ${index}`, message: why, input: d?.input });
     count("FAILURE");
   };
 

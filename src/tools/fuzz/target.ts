@@ -3,7 +3,7 @@
 // in the summary); it throws FuzzFailure when an invariant breaks. Each case draws from a stream
 // of its own (seed, index), so `--seed S --start I --count 1` replays case I alone.
 
-import { Random } from "./random.js";
+import { Random } from "../../random.js";
 
 export interface FuzzCaseResult {
   /** The outcome's class: "tree", "booted", "DtsError", … */

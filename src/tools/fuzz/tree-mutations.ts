@@ -5,7 +5,7 @@
 // deleted or given another compatible.
 
 import { DeviceNode, DtError, type DeviceTree } from "../../of/node.js";
-import type { Random } from "./random.js";
+import type { Random } from "../../random.js";
 
 const NASTY_CELLS = [0, 1, 3, 4, 5, 16, 0x100, 0x7fffffff, 0xffffffff];
 const NASTY_WORDS = [0, 1, 0xfff, 0x1000, 0x7fffffff, 0x80000000, 0xfffff000, 0xffffffff];

@@ -3,7 +3,7 @@
 // happened in.
 
 import { parentPort } from "node:worker_threads";
-import { FUZZ_TARGETS, type FuzzTargetOptions } from "./targets.js";
+import { createTarget, type FuzzTargetOptions } from "./targets.js";
 import { runFuzz, type FuzzFailureRecord } from "./target.js";
 
 export interface FuzzJob {
@@ -22,7 +22,7 @@ export type FuzzWorkerMessage =
 const port = parentPort;
 if (port) {
   port.on("message", async (job: FuzzJob) => {
-    const target = await FUZZ_TARGETS[job.target].create(job.options);
+    const target = await createTarget(job.target, job.options);
     await runFuzz(target, {
       seed: job.seed,
       start: job.start,

@@ -1,5 +1,5 @@
-// A seeded pseudo-random source for fuzzing: xoshiro128** (Blackman and Vigna), its state
-// filled by splitmix32 from the run's seed and the case's index. Every case draws from a stream
+// A seeded pseudo-random source (fuzzing, seeded scenarios): xoshiro128** (Blackman and Vigna), its state
+// filled by splitmix32 from a seed and a stream number (a fuzz case's index). Each case draws from a stream
 // of its own, so one failing case is reproduced from (seed, index) alone, on any host, without
 // replaying the cases before it.
 
@@ -22,6 +22,14 @@ export class Random {
     this.b = splitmix();
     this.c = splitmix();
     this.d = splitmix();
+  }
+
+  /** A generator in the given raw xoshiro128** state (not all zero), as the reference code
+   *  seeds it: for checking the generator itself. */
+  static fromState(a: number, b: number, c: number, d: number): Random {
+    const r = new Random(0);
+    [r.a, r.b, r.c, r.d] = [a >>> 0, b >>> 0, c >>> 0, d >>> 0];
+    return r;
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */
