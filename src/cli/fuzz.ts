@@ -1,6 +1,6 @@
 // `dmasim fuzz [TARGET…] [--count N] [--seed S] [--start I] [--workers N] [--timeout SEC]
 // [--heap MB] [--corpus FILE,…] [--boot-share F] [--save DIR] [--json]`: seeded fuzzing in
-// worker threads under a watchdog (tools/fuzz/supervisor.ts): a case over --timeout seconds is a
+// worker processes under a watchdog (tools/fuzz/supervisor.ts): a case over --timeout seconds is a
 // hang, a worker past --heap MiB of JavaScript heap is out of memory; both are failures and the
 // run goes on. Without a target, every registered one runs (tools/fuzz/targets.ts); a target
 // may also be a module exporting createTarget(options). Exits 1 when any case failed, after

@@ -34,10 +34,10 @@ export function dma_declare_coherent_memory(dev: Device, phys: PhysAddr, deviceA
   if (size <= 0 || phys % PAGE_SIZE) return -EINVAL;
   const mm = dev.kernel.mm;
   const pages = Math.floor(size / PAGE_SIZE);
-  const frames: PhysAddr[] = [];
-  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
   const area = mm.vmalloc.getVmArea(pages * PAGE_SIZE, VM_IOREMAP, "memremap");
   if (!area) return -ENOMEM;
+  const frames: PhysAddr[] = [];
+  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
   mm.vmalloc.mapArea(area, frames, "writecombine");
   area.physAddr = phys;
   declared.set(dev, { virtBase: area.start, deviceBase: deviceAddr, pages, bitmap: new Uint8Array(pages) });

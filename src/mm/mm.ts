@@ -378,11 +378,14 @@ export class MemoryManager {
 
   /** ioremap: device registers mapped as Device memory in the vmalloc area. */
   ioremap(pa: PhysAddr, size: number): VirtAddr | null {
+    if (!(size > 0)) return null;
     const base = Math.floor(pa / PAGE_SIZE) * PAGE_SIZE;
+    // The area first: a size no vmalloc space can hold (a device tree's reg can say anything)
+    // fails there, before a page list that size is built.
+    const area = this.vmalloc.getVmArea(Math.ceil((pa + size) / PAGE_SIZE) * PAGE_SIZE - base, VM_IOREMAP, "ioremap");
+    if (!area) return null;
     const pages: PhysAddr[] = [];
     for (let p = base; p < pa + size; p += PAGE_SIZE) pages.push(p);
-    const area = this.vmalloc.getVmArea(pages.length * PAGE_SIZE, VM_IOREMAP, "ioremap");
-    if (!area) return null;
     this.vmalloc.mapArea(area, pages, "device");
     area.physAddr = base;
     return area.start + (pa - base);

@@ -22,6 +22,8 @@ const GIC_V2 = [
   "arm,cortex-a7-gic", "arm,eb11mp-gic", "arm,pl390", "arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
 ];
 const GIC_V3 = ["arm,gic-v3"];
+/** of_irq_parse_raw's bound on a specifier with its unit address (include/linux/of.h). */
+const MAX_PHANDLE_ARGS = 16;
 /** Interrupt IDs the silicon has lines for. */
 const NR_LINES = 1024;
 
@@ -93,6 +95,7 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
       break;
     }
   }
+  if (addrsize + intsize > MAX_PHANDLE_ARGS) return fail(`${ipar.path}: #address-cells + #interrupt-cells = ${addrsize + intsize} is more than ${MAX_PHANDLE_ARGS}`);
   let match = [...Array.from({ length: addrsize }, (_, i) => addr[i] ?? 0), ...spec];
   let args = spec;
   while (ipar) {
@@ -121,6 +124,7 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
       if (ni === undefined) return fail(`${newpar.path} has no #interrupt-cells`);
       newint = ni;
       newaddr = newpar.u32("#address-cells") ?? 0;
+      if (newaddr + newint > MAX_PHANDLE_ARGS) return fail(`${newpar.path}: #address-cells + #interrupt-cells = ${newaddr + newint} is more than ${MAX_PHANDLE_ARGS}`);
       if (i + newaddr + newint > imap.length) return fail(`interrupt-map of ${ipar.path} is malformed`);
       if (ok) found = imap.slice(i, i + newaddr + newint);
       i += newaddr + newint;

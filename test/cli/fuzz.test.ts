@@ -21,7 +21,7 @@ describe("dmasim fuzz", () => {
     expect(Object.values(s.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
   });
 
-  it("a case that hangs or exhausts the heap is a failure, the run goes on, and the inputs are saved", () => {
+  it("a case that hangs, exhausts the heap or kills its process is a failure, the run goes on, and the inputs are saved", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
     const target = join(dir, "target.mjs");
     writeFileSync(target, `export function createTarget() {
@@ -31,6 +31,7 @@ describe("dmasim fuzz", () => {
     async runCase(r, i) {
       if (i === 3) for (;;) {}
       if (i === 5) { const hog = []; for (;;) hog.push(new Array(1e5).fill(i)); }
+      if (i === 6) process.kill(process.pid, "SIGKILL");
       return { outcome: i % 2 ? "odd" : "even" };
     },
   };
@@ -40,13 +41,14 @@ describe("dmasim fuzz", () => {
     const r = run(["fuzz", target, "--count", "8", "--timeout", "2", "--heap", "64", "--save", save]);
     expect(r.stderr).toMatch(/^fuzz \S+target\.mjs: 8\/8 done in/);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/cases 0…7: 8 cases in [\d.]+ s \(1 worker\), 2 failures/);
-    expect(r.stdout).toMatch(/even +4\n/);
+    expect(r.stdout).toMatch(/cases 0…7: 8 cases in [\d.]+ s \(1 worker\), 3 failures/);
+    expect(r.stdout).toMatch(/even +3\n/);
     expect(r.stdout).toMatch(/odd +2\n/);
     expect(r.stdout).toContain("FAILED toy case 3\n  hang: no result within 2 s\n");
     expect(r.stdout).toContain("FAILED toy case 5\n  out of memory: the worker's heap limit was reached\n");
+    expect(r.stdout).toContain("FAILED toy case 6\n  worker exited (SIGKILL)\n");
     expect(r.stdout).toContain(`replay: dmasim fuzz ${target} --seed 1 --start 5 --count 1`);
-    expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin"]);
+    expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin", "toy-seed1-case6.bin"]);
   }, 60_000);
 
   it("an unknown target is a usage error", () => {

@@ -80,6 +80,24 @@ describe("inputs that once hung or crashed", () => {
     expect(() => compileDts(deep)).toThrow(/nodes nested deeper than 64/);
   });
 
+  it("a device whose reg is larger than the address space: ioremap fails as Linux's does, the probe fails, the boot goes on", async () => {
+    const dts = boardDts("arm64-ref").replace("reg = <0x0 0xff6e0000 0x0 0x4000>;", "reg = <0x0 0xff6e0000 0xffffffff 0xffffffff>;");
+    const s = await createSystem({ dts });
+    expect(s.dmesg()).toContain("dma-pl330 ff6e0000.dma-controller: probe failed with error -ENXIO");
+    expect(s.kernel.mm.ioremap(0xff6e0000, 2 ** 50)).toBeNull();
+    expect(s.dmesg()).toMatch(/vmap allocation for size \d+ failed: use vmalloc=<size> to increase size/);
+  });
+
+  it("an interrupt specifier longer than of_irq_parse_raw allows is refused", async () => {
+    const dts = `/dts-v1/;
+/ { #address-cells = <1>; #size-cells = <1>; compatible = "xlnx,zynq-7000";
+  memory@0 { device_type = "memory"; reg = <0 0x20000000>; };
+  pic: pic { interrupt-controller; #interrupt-cells = <1>; #address-cells = <0x7fffffff>; };
+  dma@f8003000 { compatible = "arm,pl330", "arm,primecell"; reg = <0xf8003000 0x1000>; interrupt-parent = <&pic>; interrupts = <7>; };
+};`;
+    await expect(createSystem({ dts })).rejects.toThrow(/\/pic: #address-cells \+ #interrupt-cells = 2147483648 is more than 16/);
+  });
+
   it("a memory bank that does not start on a page or a section: the kernel trims it, as Linux does", async () => {
     const dts = boardDts("zynq-7000").replace("reg = <0x0 0x20000000>;", "reg = <0x5bb6e1f7 0x4204096f>;");
     const s = await createSystem({ dts });

@@ -1,10 +1,12 @@
-// Long fuzz runs in worker threads under a watchdog. A case that hangs the code under test, or
-// makes it allocate without bound, cannot report itself: the supervisor notices the silence
-// (no case ended within the time bound) or the worker's death (its heap limit reached),
+// Long fuzz runs in worker processes under a watchdog. A case that hangs the code under test,
+// makes it allocate without bound, or crashes the JavaScript engine itself (a fatal V8 error
+// ends a whole process, worker threads and all, hence processes) cannot report itself: the
+// supervisor notices the silence (no case ended within the time bound) or the worker's death,
 // records that case as a failure, and carries on with the next one in a fresh worker. The time
 // bound is host time, which is what "never hangs" means to a user.
 
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { packageUrl } from "../../resources.js";
 import { Random } from "../../random.js";
 import { FUZZ_TARGETS, createTarget, isTargetModule, type FuzzTargetOptions } from "./targets.js";
@@ -23,7 +25,7 @@ export interface SupervisedFuzzOptions {
   chunk?: number;
   /** A case that takes longer than this (host ms) is a hang (default 30 s). */
   caseTimeoutMs?: number;
-  /** Each worker's JavaScript heap limit in MiB (default 1024). */
+  /** Each worker's JavaScript heap limit in MiB (default 1024; --max-old-space-size). */
   heapLimitMb?: number;
   /** Called as cases end, with the number done so far. */
   onProgress?: (done: number) => void;
@@ -69,8 +71,14 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
     new Promise<number>((resolve) => {
       // Resolves with the index to continue from (range.end when the range is complete).
       let next = range.start;
-      const worker = new Worker(packageUrl("dist/src/tools/fuzz/worker.js"), {
-        resourceLimits: { maxOldGenerationSizeMb: o.heapLimitMb ?? 1024 },
+      const child = fork(fileURLToPath(packageUrl("dist/src/tools/fuzz/worker.js")), [], {
+        execArgv: [`--max-old-space-size=${o.heapLimitMb ?? 1024}`],
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+        serialization: "advanced",
+      });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-8192);
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
@@ -78,7 +86,7 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        await worker.terminate();
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         if (why !== undefined && next < range.end) {
           await lost(next, why);
           next++;
@@ -90,7 +98,7 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
         const ms = o.caseTimeoutMs ?? 30_000;
         timer = setTimeout(() => void settle(`hang: no result within ${ms / 1000} s`), ms);
       };
-      worker.on("message", (m: FuzzWorkerMessage) => {
+      child.on("message", (m: FuzzWorkerMessage) => {
         if (m.type === "case") {
           next = m.index + 1;
           count(m.outcome);
@@ -98,12 +106,9 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
         } else if (m.type === "failure") record(m.failure);
         else void settle();
       });
-      worker.on("error", (e: Error & { code?: string }) => {
-        void settle(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory: the worker's heap limit was reached" : `worker died: ${e.message}`);
-      });
-      worker.on("exit", () => void settle("worker exited"));
+      child.on("exit", (code, signal) => void settle(deathCause(stderr, code, signal)));
       arm();
-      worker.postMessage({ target: o.target, options: o.options ?? {}, seed: o.seed, start: range.start, count: range.end - range.start } satisfies FuzzJob);
+      child.send({ target: o.target, options: o.options ?? {}, seed: o.seed, start: range.start, count: range.end - range.start } satisfies FuzzJob);
     });
 
   const lane = async () => {
@@ -115,4 +120,12 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
   await Promise.all(Array.from({ length: Math.max(1, o.workers ?? 1) }, lane));
   summary.failures.sort((a, b) => a.index - b.index);
   return summary;
+}
+
+/** Why a worker process ended before its cases did, from its exit and the end of its stderr. */
+function deathCause(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
+  if (/heap out of memory|Reached heap limit/.test(stderr)) return "out of memory: the worker's heap limit was reached";
+  const fatal = stderr.split("\n").find((l) => /Fatal|FATAL/.test(l) && !/^#\s*$/.test(l));
+  if (fatal) return `crashed: ${fatal.replace(/^#\s*/, "").trim()}`;
+  return `worker exited (${signal ?? `code ${code}`})`;
 }

@@ -1,8 +1,7 @@
-// A fuzz worker thread: creates the named target and runs the range of cases it is given,
-// reporting every case as it ends, so that the supervisor knows which case a hang or a crash
-// happened in.
+// A fuzz worker process (forked by supervisor.ts): creates the named target and runs the range
+// of cases it is given, reporting every case as it ends, so that the supervisor knows which
+// case a hang or a crash happened in.
 
-import { parentPort } from "node:worker_threads";
 import { createTarget, type FuzzTargetOptions } from "./targets.js";
 import { runFuzz, type FuzzFailureRecord } from "./target.js";
 
@@ -19,17 +18,17 @@ export type FuzzWorkerMessage =
   | { type: "failure"; failure: FuzzFailureRecord }
   | { type: "done" };
 
-const port = parentPort;
-if (port) {
-  port.on("message", async (job: FuzzJob) => {
+const send = process.send?.bind(process);
+if (send) {
+  process.on("message", async (job: FuzzJob) => {
     const target = await createTarget(job.target, job.options);
     await runFuzz(target, {
       seed: job.seed,
       start: job.start,
       count: job.count,
-      onFailure: (failure) => port.postMessage({ type: "failure", failure } satisfies FuzzWorkerMessage),
-      onCase: (index, outcome) => port.postMessage({ type: "case", index, outcome } satisfies FuzzWorkerMessage),
+      onFailure: (failure) => send({ type: "failure", failure } satisfies FuzzWorkerMessage),
+      onCase: (index, outcome) => send({ type: "case", index, outcome } satisfies FuzzWorkerMessage),
     });
-    port.postMessage({ type: "done" } satisfies FuzzWorkerMessage);
+    send({ type: "done" } satisfies FuzzWorkerMessage);
   });
 }
