@@ -5,8 +5,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { runSoak } from "../../src/tools/soak/soak.js";
-import { HEAP_GROWTH_LIMIT, soakProblems } from "../../src/cli/soak.js";
+import { HEAP_GROWTH_LIMIT, runSoak, soakProblems } from "../../src/tools/soak/soak.js";
 
 v8.setFlagsFromString("--expose-gc");
 const collect = vm.runInNewContext("gc") as () => void;

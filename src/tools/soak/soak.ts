@@ -99,3 +99,24 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   system.dispose();
   return result;
 }
+
+/** JavaScript heap growth the soak tolerates between its warm-up and its end: what a heap's
+ *  own bookkeeping drifts by (hash buckets and free lists at their high-water marks), far below
+ *  what a per-transfer leak of a few bytes makes over 10^5 transfers or more. */
+export const HEAP_GROWTH_LIMIT = 2 * 2 ** 20;
+
+/** What went wrong, or [] when the soak was clean. */
+export function soakProblems(r: SoakResult): string[] {
+  const p: string[] = [];
+  if (r.badCopies) p.push(`${r.badCopies} copies did not arrive intact`);
+  if (r.after.wasmBytes !== r.before.wasmBytes) p.push(`wasm memory grew from ${r.before.wasmBytes} to ${r.after.wasmBytes} bytes`);
+  if (r.after.heapUsed - r.before.heapUsed > HEAP_GROWTH_LIMIT) p.push(`JavaScript heap grew by ${r.after.heapUsed - r.before.heapUsed} bytes`);
+  const accounted = (m: SoakResult["before"]) => m.freePages + m.pageTablePages + m.slabPages;
+  if (accounted(r.after) !== accounted(r.before)) {
+    p.push(`page allocator: ${accounted(r.before) - accounted(r.after)} pages neither free nor in page tables or kmalloc caches`);
+  }
+  if (r.debugEntries.after !== r.debugEntries.before) p.push(`DMA-API debug: ${r.debugEntries.before} entries before, ${r.debugEntries.after} after`);
+  if (r.debugReports.length) p.push(`DMA-API debug reported: ${r.debugReports[0]}`);
+  if (r.kernelWarnings.length) p.push(`kernel warned: ${r.kernelWarnings[0]}`);
+  return p;
+}
