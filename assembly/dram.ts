@@ -116,12 +116,14 @@ function pagesFor(size: u64): i64 {
  *  just under 1 GiB); a bank becomes several regions with consecutive addresses. */
 const RAM_CHUNK: u64 = 512 << 20;
 
-/** Adds a RAM region backed by zeroed host memory. Returns the index of its first region, or -1
- *  when the wasm32 address space cannot hold it (the caller reports that as an error). */
+/** Adds a RAM region backed by zeroed host memory. Returns the index of its first region, -1
+ *  when the wasm32 address space cannot hold it, or -2 when the address map has no regions
+ *  left (the caller reports either as an error). */
 export function addRam(base: u64, size: u64, controller: i32): i32 {
   const chunks = <i32>((size + RAM_CHUNK - 1) / RAM_CHUNK);
-  if (regionCount + chunks > MAX_REGIONS || size == 0) return -1;
+  if (size == 0 || size > 0xFFFFFFFF) return -1;
   if (<i64>memory.size() + pagesFor(size) + <i64>chunks > 65536) return -1;
+  if (regionCount + chunks > MAX_REGIONS) return -2;
   const first = regionCount;
   for (let off: u64 = 0; off < size; off += RAM_CHUNK) {
     const n = size - off < RAM_CHUNK ? size - off : RAM_CHUNK;

@@ -10,6 +10,8 @@ import { runCommand } from "./cli/run.js";
 import { sweepCommand } from "./cli/sweep.js";
 import { serveCommand } from "./cli/serve.js";
 import { pl330Command, PL330_USAGE } from "./cli/pl330.js";
+import { fuzzCommand } from "./cli/fuzz.js";
+import { soakCommand } from "./cli/soak.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -40,6 +42,15 @@ commands:
                     /sys/class/dma/<channel>/<attribute> file
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, …)
+  fuzz [TARGET]     seeded fuzzing (targets: dt, or a module exporting
+                    createTarget) in worker processes with a watchdog: --count N,
+                    --seed S, --start I, --workers N, --timeout SEC per case,
+                    --heap MB per worker, --corpus FILE,…, --boot-share F,
+                    --save DIR (failing inputs), --json; exits 1 on a failure
+  soak              many DMA transfers on one System, then whether the heap, the
+                    wasm memory, the page allocator or DMA-API debug grew or
+                    leaked: --transfers N (default 100000), --board NAME,
+                    --seed S, --max-size BYTES, --json; exits 1 on a leak
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
 ${PL330_USAGE}
@@ -58,6 +69,8 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   dt: dtCommand,
   cat: catCommand,
   ls: lsCommand,
+  fuzz: fuzzCommand,
+  soak: soakCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose"];

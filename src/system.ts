@@ -1,11 +1,10 @@
 // A System: one SoC (a wasm instance) with a booted kernel, in the calling thread. The same
 // System runs in a worker through worker/remote.ts.
 
-import { instantiateSilicon } from "./hw/wasm.js";
+import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board } from "./hw/board.js";
 import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
-import { toVirt } from "./hw/address.js";
 import { readDeviceTree, hostFileReader } from "./of/load.js";
 import { compileDts } from "./of/dts.js";
 import type { DeviceTree } from "./of/node.js";
@@ -16,7 +15,8 @@ import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
-import { KernelError, ENODEV } from "./kernel/errno.js";
+import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
+import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
@@ -71,18 +71,62 @@ export interface SystemCpu {
 
 export class System {
   readonly cpu: SystemCpu;
+  private parts: { machine: Machine; board: Board; kernel: Kernel } | null;
 
-  constructor(
-    readonly machine: Machine,
-    readonly board: Board,
-    readonly kernel: Kernel,
-  ) {
-    const port = machine.cpu;
+  constructor(machine: Machine, board: Board, kernel: Kernel) {
+    this.parts = { machine, board, kernel };
+    const port = () => this.live().machine.cpu;
     this.cpu = {
-      read: (va, len) => port.read(toVirt(va), len),
-      write: (va, bytes) => port.write(toVirt(va), bytes),
-      fill: (va, byte, len) => port.fill(toVirt(va), byte, len),
+      read: (va, len) => {
+        const at = checkVirt("cpu.read", va, "va");
+        checkSize("cpu.read", len, "len");
+        return port().read(at, len);
+      },
+      write: (va, bytes) => {
+        const at = checkVirt("cpu.write", va, "va");
+        if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "cpu.write: bytes is not a Uint8Array");
+        port().write(at, bytes);
+      },
+      fill: (va, byte, len) => {
+        const at = checkVirt("cpu.fill", va, "va");
+        checkWhole("cpu.fill", byte, "byte");
+        checkSize("cpu.fill", len, "len");
+        port().fill(at, byte, len);
+      },
     };
+  }
+
+  private live(): { machine: Machine; board: Board; kernel: Kernel } {
+    if (!this.parts) throw new SystemError("this System was disposed (System.dispose()); create a new one");
+    return this.parts;
+  }
+
+  /** The silicon (caches, MMU, backdoor). */
+  get machine(): Machine {
+    return this.live().machine;
+  }
+
+  get board(): Board {
+    return this.live().board;
+  }
+
+  get kernel(): Kernel {
+    return this.live().kernel;
+  }
+
+  get disposed(): boolean {
+    return this.parts === null;
+  }
+
+  /** Ends the System and gives its memory back: the wasm instance (DRAM, caches, devices) is
+   *  cut from every object of this System — devices, channels, buffers a caller still holds
+   *  included — so the garbage collector can take it. Every later call, on the System or on
+   *  anything of its kernel that reaches the silicon, throws a SystemError. Idempotent. */
+  dispose(): void {
+    if (!this.parts) return;
+    const x = this.parts.machine.x;
+    this.parts = null;
+    releaseSilicon(x, () => new SystemError("this System was disposed (System.dispose()); its silicon is gone"));
   }
 
   /** Simulated time in picoseconds. */
@@ -146,6 +190,18 @@ export class System {
   }
 }
 
+/** The `memory` option in bytes: a positive whole number, or a size as people write it. */
+function memorySize(v: unknown): number {
+  let n: number;
+  try {
+    n = typeof v === "number" || typeof v === "string" ? parseSize(v) : NaN;
+  } catch (e) {
+    throw new SystemError(`memory: ${(e as Error).message}`);
+  }
+  if (!Number.isSafeInteger(n) || n <= 0) throw new SystemError(`memory: ${String(v)} is not a size in bytes (try 64M, 1G)`);
+  return n;
+}
+
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
@@ -174,7 +230,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
   const silicon = await instantiateSilicon({ debug: options.debug });
-  const memoryBytes = options.memory === undefined ? undefined : parseSize(options.memory);
+  const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
   const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes });
   const kernel = new Kernel(machine, board, {
     version: options.kernel,

@@ -63,6 +63,8 @@ export class ArmCache implements ArchDmaOps {
   private readonly line: number;
   /** Set once the kernel has found and mapped the PL310 (l2x0_of_init). */
   outer: OuterCache | null = null;
+  /** Checks a physical range before maintenance touches any line of it (linear-guard.ts). */
+  checkRange: (paddr: PhysAddr, size: number) => void = () => {};
 
   constructor(
     private readonly machine: Machine,
@@ -108,6 +110,7 @@ export class ArmCache implements ArchDmaOps {
 
   /** __dma_page_cpu_to_dev: L1 by VA (dmac_map_area), then the outer cache by PA. */
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     if (dir === DMA_FROM_DEVICE) this.v7_dma_inv_range(start, start + size);
@@ -123,6 +126,7 @@ export class ArmCache implements ArchDmaOps {
    *  pages are marked PG_dcache_clean. */
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
     if (dir === DMA_TO_DEVICE) return;
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     this.outer?.inv_range(paddr, paddr + size);
     const start = this.phys_to_virt(paddr);
@@ -142,6 +146,7 @@ export class ArmCache implements ArchDmaOps {
 
   /** dmac_flush_range + outer_flush_range. */
   flushRange(paddr: PhysAddr, size: number): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.v7_dma_flush_range(start, start + size);
@@ -151,6 +156,7 @@ export class ArmCache implements ArchDmaOps {
 
   /** dmac_clean_range + outer_clean_range. */
   cleanRange(paddr: PhysAddr, size: number): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.v7_dma_clean_range(start, start + size);

@@ -16,6 +16,8 @@ export interface Arm64CacheOptions {
 export class Arm64Cache implements ArchDmaOps {
   private readonly line: number;
   private readonly clean: DcacheOp;
+  /** Checks a physical range before maintenance touches any line of it (linear-guard.ts). */
+  checkRange: (paddr: PhysAddr, size: number) => void = () => {};
 
   constructor(
     private readonly machine: Machine,
@@ -63,6 +65,7 @@ export class Arm64Cache implements ArchDmaOps {
 
   /** __dma_map_area (4.9) / arch_sync_dma_for_device (modern). */
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     // 4.9 __dma_map_area invalidated FROM_DEVICE buffers; since 5.19 every direction is cleaned.
@@ -74,6 +77,7 @@ export class Arm64Cache implements ArchDmaOps {
   /** __dma_unmap_area (4.9) / arch_sync_dma_for_cpu (modern): nothing for TO_DEVICE. */
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
     if (dir === DMA_TO_DEVICE) return;
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.dcache_inval_poc(start, start + size);
@@ -81,6 +85,7 @@ export class Arm64Cache implements ArchDmaOps {
   }
 
   flushRange(paddr: PhysAddr, size: number): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.dcache_clean_inval_poc(start, start + size);
@@ -88,6 +93,7 @@ export class Arm64Cache implements ArchDmaOps {
   }
 
   cleanRange(paddr: PhysAddr, size: number): void {
+    this.checkRange(paddr, size);
     const t0 = this.machine.now();
     const start = this.phys_to_virt(paddr);
     this.dcache_clean_poc(start, start + size);

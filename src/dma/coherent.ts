@@ -10,6 +10,7 @@ import { EBUSY, EINVAL, ENOMEM } from "../kernel/errno.js";
 import { PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "../mm/gfp.js";
 import { VM_IOREMAP } from "../mm/vmalloc.js";
 import type { CoherentBuffer } from "./ops.js";
+import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 
 /** struct dma_coherent_mem */
 interface DeclaredMemory {
@@ -21,21 +22,22 @@ interface DeclaredMemory {
 
 const declared = new WeakMap<Device, DeclaredMemory>();
 
-function checkSize(fn: string, size: number): void {
-  if (!Number.isInteger(size) || size < 0) throw new RangeError(`${fn}: size ${size} is not a byte count`);
-}
 
 /** dma_declare_coherent_memory (modern convention: 0 or -errno): [phys, phys+size) seen by the
  *  device at `deviceAddr`, mapped write-combined for the CPU. */
 export function dma_declare_coherent_memory(dev: Device, phys: PhysAddr, deviceAddr: DmaAddr, size: number): number {
+  checkDevice("dma_declare_coherent_memory", dev);
+  checkWhole("dma_declare_coherent_memory", phys, "phys_addr");
+  checkDmaAddr("dma_declare_coherent_memory", deviceAddr, "device_addr");
+  checkSize("dma_declare_coherent_memory", size);
   if (declared.has(dev)) return -EBUSY;
   if (size <= 0 || phys % PAGE_SIZE) return -EINVAL;
   const mm = dev.kernel.mm;
   const pages = Math.floor(size / PAGE_SIZE);
-  const frames: PhysAddr[] = [];
-  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
   const area = mm.vmalloc.getVmArea(pages * PAGE_SIZE, VM_IOREMAP, "memremap");
   if (!area) return -ENOMEM;
+  const frames: PhysAddr[] = [];
+  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
   mm.vmalloc.mapArea(area, frames, "writecombine");
   area.physAddr = phys;
   declared.set(dev, { virtBase: area.start, deviceBase: deviceAddr, pages, bitmap: new Uint8Array(pages) });
@@ -64,7 +66,10 @@ function allocDeclared(dev: Device, mem: DeclaredMemory, size: number): Coherent
 }
 
 export function dma_alloc_attrs(dev: Device, size: number, gfp: number, attrs = 0): CoherentBuffer | null {
+  checkDevice("dma_alloc_attrs", dev);
   checkSize("dma_alloc_attrs", size);
+  checkWhole("dma_alloc_attrs", gfp, "gfp");
+  checkWhole("dma_alloc_attrs", attrs, "attrs");
   const k = dev.kernel;
   if (size === 0) return null;
   const mem = declared.get(dev);
@@ -99,6 +104,11 @@ export function dma_zalloc_coherent(dev: Device, size: number, gfp: number): Coh
 }
 
 export function dma_free_attrs(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, attrs = 0): void {
+  checkDevice("dma_free_attrs", dev);
+  checkSize("dma_free_attrs", size);
+  cpuAddr = checkVirt("dma_free_attrs", cpuAddr, "cpu_addr");
+  checkDmaAddr("dma_free_attrs", dmaAddr, "dma_handle");
+  checkWhole("dma_free_attrs", attrs, "attrs");
   const k = dev.kernel;
   const mem = declared.get(dev);
   if (mem && cpuAddr >= mem.virtBase && cpuAddr < mem.virtBase + mem.pages * PAGE_SIZE) {

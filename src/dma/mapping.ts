@@ -5,11 +5,12 @@
 // mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelBug, EINVAL, ENOMEM } from "../kernel/errno.js";
+import { KernelBug, KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, valid_dma_direction, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
-import type { Scatterlist } from "./scatterlist.js";
+import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
+import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
 
 export {
@@ -27,8 +28,23 @@ function checkDirection(fn: string, dir: number): asserts dir is DmaDirection {
   }
 }
 
-function checkSize(fn: string, size: number): void {
-  if (!Number.isInteger(size) || size < 0) throw new RangeError(`${fn}: size ${size} is not a byte count`);
+/** The checks every streaming call starts with (arguments.ts): the device, the direction (a
+ *  BUG, as in Linux), the size and the attributes. */
+function checkCall(fn: string, dev: Device, dir: number, size: number, attrs = 0): asserts dir is DmaDirection {
+  checkDevice(fn, dev);
+  checkDirection(fn, dir);
+  checkSize(fn, size);
+  checkWhole(fn, attrs, "attrs");
+}
+
+/** The scatterlist calls' checks: a list, and no more entries than it has (Linux would walk
+ *  off its end). */
+function checkList(fn: string, dev: Device, sgl: Scatterlist[], nents: number, dir: number, attrs = 0): asserts dir is DmaDirection {
+  checkCall(fn, dev, dir, 0, attrs);
+  if (!Array.isArray(sgl) || !(sgl[0] instanceof ScatterlistEntry)) throw new KernelError(EINVAL, `${fn}: sgl is not a scatterlist`);
+  checkWhole(fn, nents, "nents");
+  const n = sg_nents(sgl);
+  if (nents > n) throw new KernelError(EINVAL, `${fn}: nents ${nents} is more than the list's ${n} entries`);
 }
 
 /** The shared body of dma_map_page_attrs and dma_map_single_attrs. */
@@ -48,8 +64,9 @@ function map(dev: Device, pfn: number, offset: number, size: number, dir: DmaDir
 // ---- single mappings ---------------------------------------------------------------------------
 
 export function dma_map_page_attrs(dev: Device, page: number, offset: number, size: number, dir: DmaDirection, attrs = 0): DmaAddr {
-  checkDirection("dma_map_page_attrs", dir);
-  checkSize("dma_map_page_attrs", size);
+  checkCall("dma_map_page_attrs", dev, dir, size, attrs);
+  checkWhole("dma_map_page_attrs", page, "page");
+  checkWhole("dma_map_page_attrs", offset, "offset");
   return map(dev, page, offset, size, dir, attrs, false);
 }
 
@@ -60,8 +77,8 @@ export function dma_map_page(dev: Device, page: number, offset: number, size: nu
 /** dma_map_single_attrs: modern kernels reject a vmalloc address (5.18+) and check the
  *  address with DMA-API debug; 4.9 takes virt_to_page of whatever it is given. */
 export function dma_map_single_attrs(dev: Device, ptr: VirtAddr, size: number, dir: DmaDirection, attrs = 0): DmaAddr {
-  checkDirection("dma_map_single_attrs", dir);
-  checkSize("dma_map_single_attrs", size);
+  checkCall("dma_map_single_attrs", dev, dir, size, attrs);
+  ptr = checkVirt("dma_map_single_attrs", ptr, "ptr");
   const k = dev.kernel;
   const mm = k.mm;
   if (k.version === "modern") {
@@ -89,7 +106,8 @@ function unmap(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attr
 }
 
 export function dma_unmap_page_attrs(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs = 0): void {
-  checkDirection("dma_unmap_page_attrs", dir);
+  checkCall("dma_unmap_page_attrs", dev, dir, size, attrs);
+  checkDmaAddr("dma_unmap_page_attrs", addr, "addr");
   unmap(dev, addr, size, dir, attrs, false);
 }
 
@@ -98,7 +116,8 @@ export function dma_unmap_page(dev: Device, addr: DmaAddr, size: number, dir: Dm
 }
 
 export function dma_unmap_single_attrs(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs = 0): void {
-  checkDirection("dma_unmap_single_attrs", dir);
+  checkCall("dma_unmap_single_attrs", dev, dir, size, attrs);
+  checkDmaAddr("dma_unmap_single_attrs", addr, "addr");
   unmap(dev, addr, size, dir, attrs, true);
 }
 
@@ -110,6 +129,8 @@ export function dma_unmap_single(dev: Device, addr: DmaAddr, size: number, dir: 
  *  overflow buffer while the swiotlb flag is set, else 0; 4.9 arm: ~0). Marks the mapping as
  *  checked for DMA-API debug. */
 export function dma_mapping_error(dev: Device, addr: DmaAddr): number {
+  checkDevice("dma_mapping_error", dev);
+  checkDmaAddr("dma_mapping_error", addr);
   const k = dev.kernel;
   if (k.dma.debug.enabled) k.dma.debug.mapping_error(dev, addr);
   if (k.version === "modern") return addr === DMA_MAPPING_ERROR ? -ENOMEM : 0;
@@ -119,24 +140,30 @@ export function dma_mapping_error(dev: Device, addr: DmaAddr): number {
 // ---- partial synchronisation -------------------------------------------------------------------
 
 export function dma_sync_single_for_cpu(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
-  checkDirection("dma_sync_single_for_cpu", dir);
+  checkCall("dma_sync_single_for_cpu", dev, dir, size);
+  checkDmaAddr("dma_sync_single_for_cpu", addr, "addr");
   const k = dev.kernel;
   k.dma.ops.sync_single_for_cpu(dev, addr, size, dir);
   if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, true);
 }
 
 export function dma_sync_single_for_device(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
-  checkDirection("dma_sync_single_for_device", dir);
+  checkCall("dma_sync_single_for_device", dev, dir, size);
+  checkDmaAddr("dma_sync_single_for_device", addr, "addr");
   const k = dev.kernel;
   k.dma.ops.sync_single_for_device(dev, addr, size, dir);
   if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, false);
 }
 
 export function dma_sync_single_range_for_cpu(dev: Device, addr: DmaAddr, offset: number, size: number, dir: DmaDirection): void {
+  checkDmaAddr("dma_sync_single_range_for_cpu", addr, "addr");
+  checkWhole("dma_sync_single_range_for_cpu", offset, "offset");
   dma_sync_single_for_cpu(dev, addr + offset, size, dir);
 }
 
 export function dma_sync_single_range_for_device(dev: Device, addr: DmaAddr, offset: number, size: number, dir: DmaDirection): void {
+  checkDmaAddr("dma_sync_single_range_for_device", addr, "addr");
+  checkWhole("dma_sync_single_range_for_device", offset, "offset");
   dma_sync_single_for_device(dev, addr + offset, size, dir);
 }
 
@@ -150,7 +177,7 @@ export function dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number,
 }
 
 function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
-  checkDirection("dma_map_sg_attrs", dir);
+  checkList("dma_map_sg_attrs", dev, sgl, nents, dir, attrs);
   if (!sgl.length || nents <= 0) return -EINVAL;
   const k = dev.kernel;
   const ents = k.dma.ops.map_sg(dev, sgl, nents, dir, attrs);
@@ -175,7 +202,7 @@ export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nen
 
 /** `nents` must be what was passed to dma_map_sg, not the count it returned. */
 export function dma_unmap_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs = 0): void {
-  checkDirection("dma_unmap_sg_attrs", dir);
+  checkList("dma_unmap_sg_attrs", dev, sgl, nents, dir, attrs);
   const k = dev.kernel;
   if (k.dma.debug.enabled) k.dma.debug.unmap_sg(dev, sgl, nents, dir);
   k.dma.ops.unmap_sg(dev, sgl, nents, dir, attrs);
@@ -186,14 +213,14 @@ export function dma_unmap_sg(dev: Device, sgl: Scatterlist[], nents: number, dir
 }
 
 export function dma_sync_sg_for_cpu(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): void {
-  checkDirection("dma_sync_sg_for_cpu", dir);
+  checkList("dma_sync_sg_for_cpu", dev, sgl, nents, dir);
   const k = dev.kernel;
   k.dma.ops.sync_sg_for_cpu(dev, sgl, nents, dir);
   if (k.dma.debug.enabled) k.dma.debug.sync_sg(dev, sgl, nents, dir, true);
 }
 
 export function dma_sync_sg_for_device(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection): void {
-  checkDirection("dma_sync_sg_for_device", dir);
+  checkList("dma_sync_sg_for_device", dev, sgl, nents, dir);
   const k = dev.kernel;
   k.dma.ops.sync_sg_for_device(dev, sgl, nents, dir);
   if (k.dma.debug.enabled) k.dma.debug.sync_sg(dev, sgl, nents, dir, false);

@@ -5,10 +5,19 @@
 import type { Device } from "../kernel/device.js";
 import { EIO } from "../kernel/errno.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
+import { checkDevice, checkWhole } from "./arguments.js";
 import { phys_to_dma } from "./dma-address.js";
 
-function toMask(dev: Device, mask: bigint | number): bigint {
-  let m = BigInt.asUintN(64, typeof mask === "bigint" ? mask : BigInt(mask));
+/** A mask as a caller gives it: a bigint (DMA_BIT_MASK) or a whole number. */
+function checkMask(fn: string, dev: Device, mask: unknown): bigint {
+  checkDevice(fn, dev);
+  if (typeof mask === "bigint") return mask;
+  checkWhole(fn, mask, "mask");
+  return BigInt(mask);
+}
+
+function toMask(dev: Device, mask: bigint | number, fn: string): bigint {
+  let m = BigInt.asUintN(64, checkMask(fn, dev, mask));
   // Modern kernels truncate to the width of dma_addr_t (32 bits on arm without LPAE).
   if (dev.kernel.version === "modern" && dev.kernel.machine.profile.arch === "arm") m &= 0xffffffffn;
   return m;
@@ -16,19 +25,19 @@ function toMask(dev: Device, mask: bigint | number): bigint {
 
 /** dma_supported */
 export function dma_supported(dev: Device, mask: bigint | number): boolean {
-  return dev.kernel.dma.ops.dma_supported(dev, BigInt.asUintN(64, BigInt(mask)));
+  return dev.kernel.dma.ops.dma_supported(dev, BigInt.asUintN(64, checkMask("dma_supported", dev, mask)));
 }
 
 /** 0, or -EIO when the device has no streaming mask or the mask is not supported. */
 export function dma_set_mask(dev: Device, mask: bigint | number): number {
-  const m = toMask(dev, mask);
+  const m = toMask(dev, mask, "dma_set_mask");
   if (dev.dma_mask === null || !dma_supported(dev, m)) return -EIO;
   dev.dma_mask = m;
   return 0;
 }
 
 export function dma_set_coherent_mask(dev: Device, mask: bigint | number): number {
-  const m = toMask(dev, mask);
+  const m = toMask(dev, mask, "dma_set_coherent_mask");
   if (!dma_supported(dev, m)) return -EIO;
   dev.coherent_dma_mask = m;
   return 0;

@@ -16,6 +16,8 @@ import type { CpuPort } from "../hw/machine.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { PAGE_SIZE, __GFP_ZERO } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "./coherent.js";
+import { checkDevice, checkDmaAddr, checkVirt, checkWhole } from "./arguments.js";
+import { EINVAL, KernelError } from "../kernel/errno.js";
 
 const POOL_POISON_FREED = 0xa7;
 const POOL_POISON_ALLOCATED = 0xa9;
@@ -44,6 +46,8 @@ export class DmaPool {
   nextBlock: VirtAddr = 0;
   nrBlocks = 0;
   nrActive = 0;
+  /** dma_pool_destroy has run. */
+  destroyed = false;
   readonly modern: boolean;
   /** sizeof(void *) on this machine. */
   readonly ptrBytes: number;
@@ -251,6 +255,10 @@ const poolsOf = new WeakMap<Device, DmaPool[]>();
 /** dma_pool_create: NULL (here null) for a bad size, alignment or boundary. */
 export function dma_pool_create(name: string, dev: Device | null, size: number, align: number, boundary: number): DmaPool | null {
   if (!dev) return null;
+  checkDevice("dma_pool_create", dev);
+  checkWhole("dma_pool_create", size, "size");
+  checkWhole("dma_pool_create", align, "align");
+  checkWhole("dma_pool_create", boundary, "boundary");
   const modern = dev.kernel.version === "modern";
   if (align === 0) align = 1;
   else if (align & (align - 1)) return null;
@@ -272,15 +280,29 @@ export function dma_pool_create(name: string, dev: Device | null, size: number, 
 
 /** dma_pool_alloc: a block and its DMA address, or null when no page could be allocated.
  *  Pass `out` to have it filled in instead of a new object. */
+/** A pool a caller may use: one dma_pool_create made and dma_pool_destroy has not ended (in
+ *  Linux a destroyed pool is freed memory, and its use undefined). */
+function checkPool(fn: string, pool: unknown): asserts pool is DmaPool {
+  if (!(pool instanceof DmaPool)) throw new KernelError(EINVAL, `${fn}: pool is not a struct dma_pool`);
+  if (pool.destroyed) throw new KernelError(EINVAL, `${fn}: pool ${pool.name} was destroyed`);
+}
+
 export function dma_pool_alloc(pool: DmaPool, gfp: number, out?: DmaPoolBlock): DmaPoolBlock | null {
+  checkPool("dma_pool_alloc", pool);
+  checkWhole("dma_pool_alloc", gfp, "gfp");
   return pool.alloc(gfp, out);
 }
 
 export function dma_pool_zalloc(pool: DmaPool, gfp: number, out?: DmaPoolBlock): DmaPoolBlock | null {
+  checkPool("dma_pool_zalloc", pool);
+  checkWhole("dma_pool_zalloc", gfp, "gfp");
   return pool.alloc(gfp | __GFP_ZERO, out);
 }
 
 export function dma_pool_free(pool: DmaPool, vaddr: VirtAddr, dma: DmaAddr): void {
+  checkPool("dma_pool_free", pool);
+  vaddr = checkVirt("dma_pool_free", vaddr, "vaddr");
+  checkDmaAddr("dma_pool_free", dma, "dma");
   pool.free(vaddr, dma);
 }
 
@@ -289,6 +311,8 @@ export function dma_pool_free(pool: DmaPool, vaddr: VirtAddr, dma: DmaAddr): voi
  *  page. */
 export function dma_pool_destroy(pool: DmaPool | null): void {
   if (!pool) return;
+  checkPool("dma_pool_destroy", pool);
+  pool.destroyed = true;
   const list = poolsOf.get(pool.dev);
   if (list) list.splice(list.indexOf(pool), 1);
   if (pool.modern) {

@@ -6,6 +6,7 @@
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import type { MemoryManager } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
+import { checkSize, checkVirt, checkWhole } from "./arguments.js";
 
 export const SG_CHAIN = 0x1;
 export const SG_END = 0x2;
@@ -57,6 +58,9 @@ export function sg_unmark_end(sg: Scatterlist): void {
 
 /** sg_set_page */
 export function sg_set_page(sg: Scatterlist, page: number, len: number, offset: number): void {
+  checkWhole("sg_set_page", page, "page");
+  checkSize("sg_set_page", len, "len");
+  checkWhole("sg_set_page", offset, "offset");
   sg.page = page;
   sg.buf = 0;
   sg.offset = offset;
@@ -65,6 +69,8 @@ export function sg_set_page(sg: Scatterlist, page: number, len: number, offset: 
 
 /** sg_set_buf: the page of `buf` (found at mapping time), its offset in the page, `buflen`. */
 export function sg_set_buf(sg: Scatterlist, buf: VirtAddr, buflen: number): void {
+  buf = checkVirt("sg_set_buf", buf, "buf");
+  checkSize("sg_set_buf", buflen, "buflen");
   sg.page = -1;
   sg.buf = buf;
   sg.offset = ((buf % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;

@@ -8,6 +8,7 @@ import { KernelError, EBUSY, ENODEV, EINVAL, ETIMEDOUT } from "../kernel/errno.j
 import type { DmaAddr } from "../hw/address.js";
 import type { DeviceNode } from "../of/node.js";
 import { of_dma_request_specs } from "../of/dma.js";
+import { checkSize, checkWhole } from "../dma/arguments.js";
 import {
   DmaChan, DmaDevice, DMA_ERROR, DMA_IN_PROGRESS, DMA_PRIVATE,
   type DmaAsyncTxDescriptor, type DmaCookie, type DmaStatus, type DmaTxState,
@@ -113,6 +114,11 @@ export function dma_has_cap(cap: number, d: DmaDevice): boolean {
 }
 
 export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
+  if (!(chan instanceof DmaChan)) throw new KernelError(EINVAL, "dmaengine_prep_dma_memcpy: chan is not a struct dma_chan");
+  checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
+  checkWhole("dmaengine_prep_dma_memcpy", src, "src");
+  checkSize("dmaengine_prep_dma_memcpy", len, "len");
+  checkWhole("dmaengine_prep_dma_memcpy", flags, "flags");
   const prep = chan.device.ops.device_prep_dma_memcpy;
   return prep ? prep(chan, dst, src, len, flags) : null;
 }

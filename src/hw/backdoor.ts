@@ -50,13 +50,13 @@ export class Backdoor {
   ) {}
 
   read(pa: PhysAddr, len: number): Uint8Array {
-    const p = this.x.scratch(len);
+    const p = this.x.scratch(len) >>> 0;
     if (!this.x.physRead(pa, len, p)) throw new RangeError(`backdoor read of ${len} bytes at PA 0x${pa.toString(16)}: not RAM`);
     return new Uint8Array(this.x.memory.buffer, p, len).slice();
   }
 
   write(pa: PhysAddr, bytes: Uint8Array): void {
-    const p = this.x.scratch(bytes.length);
+    const p = this.x.scratch(bytes.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
     if (!this.x.physWrite(pa, bytes.length, p)) throw new RangeError(`backdoor write of ${bytes.length} bytes at PA 0x${pa.toString(16)}: not RAM`);
   }
@@ -89,7 +89,7 @@ export class Backdoor {
     if (len <= 0) return [];
     const lineBytes = this.lineBytes;
     const lines = Math.floor((((va % lineBytes) + lineBytes) % lineBytes + len - 1) / lineBytes) + 1;
-    const p = this.x.scratch(lines);
+    const p = this.x.scratch(lines) >>> 0;
     const n = this.x.cacheLines(va, len, p);
     const b = new Uint8Array(this.x.memory.buffer, p, n).slice();
     const first = va - (((va % lineBytes) + lineBytes) % lineBytes);

@@ -55,6 +55,8 @@ export interface BoardOptions {
 }
 
 const DRAM_CONTROLLER = 0;
+/** addRam's answer when the address map has no region left (dram.ts). */
+const RAM_TOO_MANY_REGIONS = -2;
 const SRAM_CONTROLLER = 1;
 
 function memoryNodes(tree: DeviceTree): DeviceNode[] {
@@ -76,7 +78,38 @@ export function dramBanks(tree: DeviceTree, profile: MachineProfile, opts: Board
         : `${tree.source}: no memory node (device_type = "memory"); give the DRAM size with --memory SIZE`,
     );
   }
-  return banks;
+  return mergeBanks(banks);
+}
+
+/** One bank per stretch of RAM: memory nodes that overlap or touch describe the same RAM
+ *  (memblock_add merges them too), and the silicon cannot back one address twice. */
+function mergeBanks(banks: Resource[]): Resource[] {
+  const out: Resource[] = [];
+  for (const b of [...banks].sort((x, y) => x.start - y.start)) {
+    const last = out[out.length - 1];
+    if (last && b.start <= last.start + last.size) last.size = Math.max(last.size, b.start + b.size - last.start);
+    else out.push({ ...b });
+  }
+  return out;
+}
+
+const hex = (n: number) => "0x" + n.toString(16);
+const formatMiB = (n: number) => `${Math.round((n / 2 ** 20) * 100) / 100} MiB`;
+
+/** A register window the silicon decodes must not lie in RAM: the bus would route it to one
+ *  of the two (the DRAM region comes first), and the device's registers would be lost. */
+function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
+  const hit = ram.find((b) => window.start < b.start + b.size && b.start < window.start + window.size);
+  if (hit) {
+    throw new BoardError(
+      `${owner}: registers at ${hex(window.start)} lie inside RAM [${hex(hit.start)}-${hex(hit.start + hit.size - 1)}]; the memory node overlaps the device`,
+    );
+  }
+}
+
+/** RAM the silicon can still back, in MiB: the wasm32 memory's 4 GiB less what is in use. */
+function ramRoomMiB(x: SiliconExports): number {
+  return Math.floor((2 ** 32 - x.memory.buffer.byteLength) / 2 ** 20);
 }
 
 /** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and
@@ -152,10 +185,15 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   configureMemorySystem(x, profile);
 
   const ram = dramBanks(tree, profile, opts);
+  const total = ram.reduce((n, b) => n + b.size, 0);
   for (const bank of ram) {
-    if (x.addRam(bank.start, bank.size, DRAM_CONTROLLER) < 0) {
+    const room = ramRoomMiB(x);
+    const r = x.addRam(bank.start, bank.size, DRAM_CONTROLLER);
+    if (r === RAM_TOO_MANY_REGIONS) throw new BoardError(`${tree.source}: too many DRAM banks (${ram.length}) for the emulator's address map`);
+    if (r < 0) {
       throw new BoardError(
-        `DRAM bank of ${bank.size / 2 ** 20} MiB at 0x${bank.start.toString(16)} does not fit in the emulator's 4 GiB wasm32 memory; use a smaller --memory`,
+        `${formatMiB(total)} of DRAM does not fit in the emulator's wasm32 memory (4 GiB, of which about ${room} MiB are left for ` +
+          `the bank at ${hex(bank.start)}); use a smaller --memory`,
       );
     }
   }
@@ -172,6 +210,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
     const r = node ? ofAddressResources(node)[0] : undefined;
     if (r) {
+      checkNotInRam(ram, r, node!.path);
       x.addPl310(r.start, r.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
       outerCache = r;
     }
@@ -181,6 +220,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   for (const node of tree.compatibleNodes("arm,pl330")) {
     const r = ofAddressResources(node)[0];
     if (!r) continue;
+    checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
     const preset = pl330Preset(node, profile, tree);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,

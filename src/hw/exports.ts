@@ -59,6 +59,8 @@ export interface SiliconExports {
   cpuSpend(ps: number): void;
   cpuBarrier(): void;
   cpuMmioWriteSeries(va: number, first: number, step: number, count: number): number;
+  /** A usize: wasm hands i32 results to JS signed, so a pointer above 2 GiB (RAM of 2 GiB or
+   *  more lives below it) reads negative; callers take it `>>> 0`. */
   scratch(len: number): number;
 
   // cache maintenance

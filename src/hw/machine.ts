@@ -31,6 +31,11 @@ export class CpuFault extends Error {
   }
 }
 
+/** Bulk CPU accesses pass through the silicon's scratch buffer in pieces of at most this many
+ *  bytes: the buffer only ever grows (the stub runtime frees nothing), so one huge request
+ *  must not grow the wasm memory for good. */
+const SCRATCH_CHUNK = 16 << 20;
+
 export const DC_CLEAN = 0;
 export const DC_INVAL = 1;
 export const DC_CLEAN_INVAL = 2;
@@ -161,7 +166,15 @@ export class CpuPort {
   }
 
   read(va: VirtAddr, len: number): Uint8Array {
-    const p = this.x.scratch(len);
+    if (len > SCRATCH_CHUNK) {
+      // Pieces first: a read that faults part way holds only what it read, not all of len.
+      const pieces: Uint8Array[] = [];
+      for (let off = 0; off < len; off += SCRATCH_CHUNK) pieces.push(this.read(va + off, Math.min(SCRATCH_CHUNK, len - off)));
+      const out = new Uint8Array(len);
+      pieces.forEach((p, i) => out.set(p, i * SCRATCH_CHUNK));
+      return out;
+    }
+    const p = this.x.scratch(len) >>> 0;
     const ok = this.x.cpuRead(va, len, p);
     const out = new Uint8Array(this.x.memory.buffer, p, len).slice();
     if (!ok) this.check();
@@ -169,7 +182,11 @@ export class CpuPort {
   }
 
   write(va: VirtAddr, bytes: Uint8Array): void {
-    const p = this.x.scratch(bytes.length);
+    if (bytes.length > SCRATCH_CHUNK) {
+      for (let off = 0; off < bytes.length; off += SCRATCH_CHUNK) this.write(va + off, bytes.subarray(off, off + SCRATCH_CHUNK));
+      return;
+    }
+    const p = this.x.scratch(bytes.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
     if (!this.x.cpuWrite(va, bytes.length, p)) this.check();
   }

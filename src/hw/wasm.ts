@@ -43,9 +43,23 @@ export async function instantiateSilicon(options: { debug?: boolean; url?: URL }
     },
   };
   const instance = await WebAssembly.instantiate(await module, imports);
-  const exports = instance.exports as unknown as SiliconExports;
+  // A copy of the exports, not the instance's own object: every part of a System holds this
+  // one, so releaseSilicon can cut them all from the instance at once.
+  const exports = { ...instance.exports } as unknown as SiliconExports;
   memory = exports.memory;
   return exports;
+}
+
+/** Cuts `x` from its wasm instance: every export throws `gone()` from now on, and nothing of
+ *  dmasim's keeps the instance (its memory, up to 4 GiB) reachable, whatever references to the
+ *  System's objects a caller still holds. */
+export function releaseSilicon(x: SiliconExports, gone: () => Error): void {
+  const fail = () => {
+    throw gone();
+  };
+  for (const key of Object.keys(x)) {
+    Object.defineProperty(x, key, key === "memory" ? { get: fail, configurable: true } : { value: fail, configurable: true, writable: true });
+  }
 }
 
 /** Reads an AssemblyScript string (UTF-16, length in the header word before it). */

@@ -21,6 +21,7 @@ import { ResourceTree, requestSystemRam, IORESOURCE_MEM, IORESOURCE_SYSTEM_RAM, 
 import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
+import { linearRangeCheck } from "../arch/linear-guard.js";
 import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
@@ -165,9 +166,15 @@ export class Kernel {
 
   private setupArchDma(time: DmaTime, workaroundCleanCache?: boolean): ArchDmaOps {
     const p2v = (pa: number) => this.mm.phys_to_virt(pa);
-    if (this.machine.profile.arch === "arm64") return new Arm64Cache(this.machine, this.version, p2v, time, { workaroundCleanCache });
+    const arch = this.machine.profile.arch;
+    if (arch === "arm64") {
+      const arm64 = new Arm64Cache(this.machine, this.version, p2v, time, { workaroundCleanCache });
+      arm64.checkRange = linearRangeCheck(this.mm, arch);
+      return arm64;
+    }
     const buddy = this.mm.buddy;
     const arm = new ArmCache(this.machine, p2v, time, (pfn) => buddy.setPageFlags(pfn, buddy.pageFlags(pfn) | PG_dcache_clean));
+    arm.checkRange = linearRangeCheck(this.mm, arch);
     const l2 = this.board.outerCache;
     if (l2) {
       const base = this.mm.ioremap(l2.start, l2.size);

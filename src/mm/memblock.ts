@@ -4,6 +4,7 @@
 
 import type { PhysAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "./gfp.js";
+import { KernelPanic } from "../kernel/errno.js";
 
 export interface Range {
   base: PhysAddr;
@@ -46,7 +47,7 @@ export class Memblock {
         top = clash.base;
       }
     }
-    throw new Error(`memblock: cannot allocate ${size} bytes`);
+    throw new KernelPanic(`memblock_alloc: Failed to allocate ${size} bytes align=0x${align.toString(16)}`);
   }
 
   /** The free ranges (memory minus reserved), page-aligned, for memblock_free_all. */

@@ -15,6 +15,8 @@ import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
 import { Slab } from "./slab.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
+import { usableMemory } from "./memory-banks.js";
+import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
 
 const GB4 = 2 ** 32;
 
@@ -38,6 +40,9 @@ export class MemoryManager {
   readonly linearBytes: number;
   /** One past the last byte of RAM. */
   readonly ramEnd: PhysAddr;
+  /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
+   *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
+  pageTablePages = 0;
   private mmuOn = false;
 
   constructor(
@@ -47,7 +52,13 @@ export class MemoryManager {
     private readonly opts: MmOptions,
   ) {
     const arch = machine.profile.arch;
-    const physOffset = Math.min(...banks.map((b) => b.base));
+    // arm without LPAE reaches 32 bits of physical address. arm64's 48 are more than dmasim's
+    // memmap holds (pfns in 32-bit words, buddy.ts): RAM from 8 TiB up is ignored as RAM beyond
+    // the PA range is. VA_BITS = 39 leaves the linear map 256 GiB.
+    const usable = arch === "arm" ? usableMemory(banks, arch, 32) : usableMemory(banks, arch, 43, 2 ** 38);
+    for (const w of usable.warnings) printk.warn(w);
+    banks = usable.banks;
+    const physOffset = banks[0].base;
     this.ramEnd = Math.max(...banks.map((b) => b.base + b.size));
     const ram = banks.reduce((n, b) => n + b.size, 0);
     this.layout = kernelLayout(arch, opts.version, physOffset, ram);
@@ -55,6 +66,11 @@ export class MemoryManager {
     this.memblock = new Memblock(banks);
     if (arch === "arm") this.memblock.currentLimit = physOffset + this.linearBytes;
     const img = this.layout.image;
+    const imageEnd = arch === "arm" ? physOffset + (img.end - this.layout.pageOffset) : img.textPhys + (img.end - img.text);
+    if (imageEnd > banks[0].base + banks[0].size) {
+      const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+      throw new KernelPanic(`the kernel image (up to 0x${imageEnd.toString(16)}) does not fit in the first RAM bank (${mib(banks[0].size)} at 0x${banks[0].base.toString(16)})`);
+    }
     // arm: swapper_pg_dir and the image from the start of RAM; arm64: [_text, _end).
     if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
     else this.memblock.reserve(img.textPhys, img.end - img.text);
@@ -191,7 +207,8 @@ export class MemoryManager {
         let pa: PhysAddr;
         if (this.mmuOn) {
           const pfn = this.buddy.allocPages(GFP_KERNEL, get_order(bytes));
-          if (pfn < 0) throw new Error("out of memory for page tables");
+          if (pfn < 0) throw new KernelError(ENOMEM, "out of memory for page tables");
+          this.pageTablePages += 2 ** get_order(bytes);
           pa = pfn * PAGE_SIZE;
         } else {
           pa = this.memblock.alloc(bytes, align);
@@ -222,6 +239,16 @@ export class MemoryManager {
   __pa_symbol(va: VirtAddr): PhysAddr {
     const img = this.layout.image;
     return va - img.text + img.textPhys;
+  }
+
+  /** The end of the linear-mapped RAM that holds `pa` (arm: lowmem only), or `pa` itself when
+ *  the linear map has no RAM there: where maintenance by VA starting at `pa` would fault. */
+  linearRamEnd(pa: PhysAddr): PhysAddr {
+    const lowmemEnd = this.layout.physOffset + this.linearBytes;
+    for (const b of this.memblock.memory) {
+      if (pa >= b.base && pa < b.base + b.size) return Math.max(pa, Math.min(b.base + b.size, lowmemEnd));
+    }
+    return pa;
   }
 
   /** The VA lies in the linear map's range (RAM or not). */
@@ -351,11 +378,14 @@ export class MemoryManager {
 
   /** ioremap: device registers mapped as Device memory in the vmalloc area. */
   ioremap(pa: PhysAddr, size: number): VirtAddr | null {
+    if (!(size > 0)) return null;
     const base = Math.floor(pa / PAGE_SIZE) * PAGE_SIZE;
+    // The area first: a size no vmalloc space can hold (a device tree's reg can say anything)
+    // fails there, before a page list that size is built.
+    const area = this.vmalloc.getVmArea(Math.ceil((pa + size) / PAGE_SIZE) * PAGE_SIZE - base, VM_IOREMAP, "ioremap");
+    if (!area) return null;
     const pages: PhysAddr[] = [];
     for (let p = base; p < pa + size; p += PAGE_SIZE) pages.push(p);
-    const area = this.vmalloc.getVmArea(pages.length * PAGE_SIZE, VM_IOREMAP, "ioremap");
-    if (!area) return null;
     this.vmalloc.mapArea(area, pages, "device");
     area.physAddr = base;
     return area.start + (pa - base);

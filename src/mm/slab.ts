@@ -91,6 +91,11 @@ export class Slab {
     return size;
   }
 
+  /** Pages the caches hold (/proc/meminfo Slab): a cache keeps its slabs once made. */
+  get slabPages(): number {
+    return this.caches.reduce((n, c) => n + (c.slabs << c.order), 0);
+  }
+
   /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`. */
   roundup(size: number): number {
     if (size > KMALLOC_MAX_CACHE_SIZE) return PAGE_SIZE << get_order(size);

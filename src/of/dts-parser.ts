@@ -7,6 +7,7 @@
 
 import { Lexer, type Token } from "./dts-lexer.js";
 import { parseIntegerPrim } from "./dts-expr.js";
+import { MAX_DEPTH } from "./fdt.js";
 import { DtsError, type DtsLocation, type DtsSourceOptions } from "./dts-source.js";
 import { SrcNode, SrcProp, deleteNode, mergeNodes, nodeByRef, type Chunk, type Ref, type ValueLabel } from "./dts-tree.js";
 
@@ -168,7 +169,8 @@ class Parser {
   }
 
   /** nodedef: `{ properties subnodes } ;` */
-  private nodeBody(name: string, loc: DtsLocation): SrcNode {
+  private nodeBody(name: string, loc: DtsLocation, depth = 0): SrcNode {
+    if (depth > MAX_DEPTH) throw new DtsError(loc, `nodes nested deeper than ${MAX_DEPTH}`);
     this.expect("name", "{", "to open the node");
     const node = new SrcNode(name, loc);
     let seenSubnode = false;
@@ -213,7 +215,7 @@ class Parser {
       if (t.kind !== "name") this.syntax(t, "a property or node name, or '}'");
       const after = this.lex.peek("name");
       if (this.is(after, "{")) {
-        const child = this.nodeBody(t.text, t.loc);
+        const child = this.nodeBody(t.text, t.loc, depth + 1);
         child.labels.push(...labels.filter((l, i) => labels.indexOf(l) === i));
         child.omitIfNoRef = omit;
         node.addChild(child);

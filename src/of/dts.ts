@@ -6,12 +6,23 @@ import { DeviceNode, DeviceTree, reservation } from "./node.js";
 import { parseDtsSource } from "./dts-parser.js";
 import { resolveReferences } from "./dts-fixups.js";
 import { serializeValue, type SrcNode } from "./dts-tree.js";
-import { formatLocation, stringToSource, type DtsSourceOptions } from "./dts-source.js";
+import { DtsError, formatLocation, stringToSource, type DtsSourceOptions } from "./dts-source.js";
 import { checkTree } from "./checks.js";
-import { guessBootCpu } from "./fdt.js";
+import { MAX_DEPTH, guessBootCpu } from "./fdt.js";
 import { byteString } from "./node.js";
 
 export type { DtsSourceOptions } from "./dts-source.js";
+
+/** Overrides (`&label { … }`) can stack nodes deeper than any one body the parser bounds: the
+ *  merged tree must stay within what a blob may nest (fdt.ts MAX_DEPTH). */
+function checkDepth(root: SrcNode): void {
+  const stack: [SrcNode, number][] = [[root, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (depth > MAX_DEPTH) throw new DtsError(node.loc, `nodes nested deeper than ${MAX_DEPTH}`);
+    for (const c of node.children) stack.push([c, depth + 1]);
+  }
+}
 
 /** Compiles .dts text. `text` may be a JS string (its UTF-8 bytes are the source) or the file's
  *  bytes. Errors are DtsError/DtError with "file:line:col: …" messages. */
@@ -19,6 +30,7 @@ export function compileDts(text: string | Uint8Array, options: DtsSourceOptions 
   const source = typeof text === "string" ? stringToSource(text) : byteString(text);
   const name = options.name ?? "<dts>";
   const parsed = parseDtsSource(source, { ...options, name });
+  checkDepth(parsed.root);
   resolveReferences(parsed);
 
   const where = new Map<DeviceNode, SrcNode>();

@@ -59,21 +59,38 @@ class ByteSink {
   }
 }
 
-/** dtc's string table: a name already present as the tail of a stored string is shared. */
+/** dtc's string table: a name already present as the tail of a stored string is shared (the
+ *  first such place in the table, as dtc's linear search finds it). Tails up to SHORT_TAIL
+ *  characters are indexed, so a tree with many properties is not quadratic to write; longer
+ *  names, which real trees do not have, are searched for. */
+const SHORT_TAIL = 64;
+
 class StringTable {
-  private text = "";
+  private readonly strings: { offset: number; text: string }[] = [];
+  private readonly tails = new Map<string, number>();
+  private length = 0;
 
   offset(name: string): number {
-    const at = this.text.indexOf(name + "\0");
-    if (at >= 0) return at;
-    const off = this.text.length;
-    this.text += name + "\0";
+    const known = name.length <= SHORT_TAIL ? this.tails.get(name) : this.search(name);
+    if (known !== undefined) return known;
+    const off = this.length;
+    this.strings.push({ offset: off, text: name });
+    for (let i = Math.max(0, name.length - SHORT_TAIL); i <= name.length; i++) {
+      const tail = name.slice(i);
+      if (!this.tails.has(tail)) this.tails.set(tail, off + i);
+    }
+    this.length += name.length + 1;
     return off;
   }
 
+  private search(name: string): number | undefined {
+    const s = this.strings.find((x) => x.text.endsWith(name));
+    return s && s.offset + s.text.length - name.length;
+  }
+
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.text.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.text.charCodeAt(i) & 0xff;
+    const out = new Uint8Array(this.length);
+    for (const s of this.strings) for (let i = 0; i < s.text.length; i++) out[s.offset + i] = s.text.charCodeAt(i) & 0xff;
     return out;
   }
 }

@@ -15,7 +15,9 @@ export const FDT_END = 9;
 /** The newest layout dmasim knows; later versions are read as this one when they declare
  *  compatibility with it (last_comp_version ≤ 17), as libfdt does. */
 export const FDT_LAST_VERSION = 17;
-const MAX_DEPTH = 64;
+/** Nodes below the root a blob may nest (and .dts source, so that what dmasim compiles it can
+ *  read back): deep enough for any real tree, shallow enough for recursion over it. */
+export const MAX_DEPTH = 64;
 
 /** Header bytes per version: v1 stops after last_comp_version, v2 adds boot_cpuid_phys, v3 (and
  *  16) size_dt_strings, v17 size_dt_struct. */

@@ -22,6 +22,8 @@ const GIC_V2 = [
   "arm,cortex-a7-gic", "arm,eb11mp-gic", "arm,pl390", "arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
 ];
 const GIC_V3 = ["arm,gic-v3"];
+/** of_irq_parse_raw's bound on a specifier with its unit address (include/linux/of.h). */
+const MAX_PHANDLE_ARGS = 16;
 /** Interrupt IDs the silicon has lines for. */
 const NR_LINES = 1024;
 
@@ -52,10 +54,14 @@ export function gicTranslate(version: 2 | 3, cells: number[]): [number, number] 
 }
 
 /** of_irq_find_parent: follow interrupt-parent (or the parent node) to a node with
- *  #interrupt-cells. */
+ *  #interrupt-cells. Linux loops forever on an interrupt-parent cycle (a node whose parent
+ *  chain leads back to itself without #interrupt-cells); dmasim refuses the tree instead. */
 export function ofIrqFindParent(tree: DeviceTree, child: DeviceNode): DeviceNode | undefined {
+  const seen = new Set<DeviceNode>();
   let n: DeviceNode | undefined = child;
   do {
+    if (seen.has(n)) throw new DtError(`${child.path}: interrupt-parent loop through ${n.path}`);
+    seen.add(n);
     const ph: number | undefined = n.u32("interrupt-parent");
     n = ph !== undefined ? tree.findByPhandle(ph) : (n.parent ?? undefined);
   } while (n && !n.has("#interrupt-cells"));
@@ -68,9 +74,16 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
   const fail = (why: string): never => {
     throw new DtError(`${device.path}: interrupt <${spec.join(" ")}> does not resolve: ${why}`);
   };
+  // An acyclic interrupt tree visits each node at most once on the way to its controller, so
+  // more hops than nodes is a loop of interrupt-map or interrupt-parent links (Linux would spin).
+  let hops = 0;
+  const maxHops = nodeCount(tree);
   let ipar: DeviceNode | undefined = np;
   let intsize: number | undefined;
-  while (ipar && (intsize = ipar.u32("#interrupt-cells")) === undefined) ipar = ofIrqFindParent(tree, ipar);
+  while (ipar && (intsize = ipar.u32("#interrupt-cells")) === undefined) {
+    if (++hops > maxHops) return fail(`the interrupt tree loops at ${ipar.path}`);
+    ipar = ofIrqFindParent(tree, ipar);
+  }
   if (!ipar || intsize === undefined) return fail("no interrupt parent with #interrupt-cells");
   if (spec.length !== intsize) return fail(`${ipar.path} takes ${intsize} cells`);
   // Linux's old trick: #address-cells of the parent or, failing that, of its ancestors.
@@ -82,9 +95,11 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
       break;
     }
   }
+  if (addrsize + intsize > MAX_PHANDLE_ARGS) return fail(`${ipar.path}: #address-cells + #interrupt-cells = ${addrsize + intsize} is more than ${MAX_PHANDLE_ARGS}`);
   let match = [...Array.from({ length: addrsize }, (_, i) => addr[i] ?? 0), ...spec];
   let args = spec;
   while (ipar) {
+    if (++hops > maxHops) return fail(`the interrupt tree loops at ${ipar.path}`);
     const imap = ipar.has("interrupt-map") ? ipar.cells("interrupt-map") : undefined;
     if (ipar.has("interrupt-controller") && !imap) return { np: ipar, args };
     if (!imap) {
@@ -109,6 +124,7 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
       if (ni === undefined) return fail(`${newpar.path} has no #interrupt-cells`);
       newint = ni;
       newaddr = newpar.u32("#address-cells") ?? 0;
+      if (newaddr + newint > MAX_PHANDLE_ARGS) return fail(`${newpar.path}: #address-cells + #interrupt-cells = ${newaddr + newint} is more than ${MAX_PHANDLE_ARGS}`);
       if (i + newaddr + newint > imap.length) return fail(`interrupt-map of ${ipar.path} is malformed`);
       if (ok) found = imap.slice(i, i + newaddr + newint);
       i += newaddr + newint;
@@ -122,6 +138,12 @@ function parseRaw(tree: DeviceTree, device: DeviceNode, addr: number[], np: Devi
     ipar = newpar;
   }
   return fail("the interrupt tree ends without a controller");
+}
+
+function nodeCount(tree: DeviceTree): number {
+  let n = 0;
+  for (const _ of tree.root.walk()) n++;
+  return n;
 }
 
 function toSpec(np: DeviceNode, args: number[]): IrqSpec {

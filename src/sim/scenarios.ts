@@ -8,6 +8,8 @@ import * as memcpy from "./scenarios/memcpy.js";
 import * as cpuProcess from "./scenarios/cpu-process.js";
 import * as bugs from "./scenarios/bugs.js";
 import * as calibration from "./scenarios/calibration.js";
+import * as dmaMix from "./scenarios/dma-mix.js";
+import * as fingerprint from "./scenarios/fingerprint.js";
 import type { SystemOptions } from "../system.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
@@ -20,6 +22,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   "cpu-process": cpuProcess.run,
   bug: bugs.run,
   calibration: (s) => calibration.run(s),
+  "dma-mix": dmaMix.run,
+  fingerprint: fingerprint.run,
 };
 
 /** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,

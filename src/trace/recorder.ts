@@ -51,7 +51,7 @@ export class Tracer {
     const x = this.machine.x;
     const n = x.traceRecorded();
     const dropped = x.traceDropped();
-    const view = new DataView(x.memory.buffer, x.traceBuffer(), n * 32);
+    const view = new DataView(x.memory.buffer, x.traceBuffer() >>> 0, n * 32);
     const records: TraceRecord[] = [];
     const deltas: TraceRecord[] = [];
     for (let i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
 // returning a Promise. Node uses worker_threads with comlink's node adapter; browsers a module
 // Web Worker. The worker script is the compiled dist/src/worker/entry.js.
 
-import type { SystemOptions } from "../system.js";
+import { SystemError, type SystemOptions } from "../system.js";
 import type { SystemApi } from "./api.js";
 import { spawnWorker } from "./spawn.js";
 
@@ -13,6 +13,9 @@ type Promisified<T> = {
 export type RemoteSystem = Promisified<SystemApi> & {
   /** Ends the worker; the System is gone afterwards. */
   close(): Promise<void>;
+  /** The same as close(): System.dispose() for a System in a worker. Later calls reject with a
+   *  SystemError. */
+  dispose(): Promise<void>;
 };
 
 interface WorkerFactory {
@@ -30,18 +33,32 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     throw e;
   }
   const remote = factory as unknown as RemoteSystem;
+  let closed: Promise<void> | undefined;
+  // Every call first: after close the comlink proxy is released, and its own error would be a
+  // bare TypeError.
+  const live = <T>(call: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(new SystemError("this System was disposed (close()/dispose()); create a new one")) : call();
+  const close = () => (closed ??= w.terminate());
   return Object.assign(Object.create(null), {
-    now: () => remote.now(),
-    run: (scenario: string, params?: Record<string, string | number | boolean>) => remote.run(scenario, params),
-    deviceNames: () => remote.deviceNames(),
-    dmesg: () => remote.dmesg(),
-    iomem: () => remote.iomem(),
-    interrupts: () => remote.interrupts(),
-    dmaChannels: () => remote.dmaChannels(),
-    readFile: (path: string) => remote.readFile(path),
-    readdir: (path: string) => remote.readdir(path),
-    cpu: remote.cpu,
-    kernel: remote.kernel,
-    close: () => w.terminate(),
+    now: () => live(() => remote.now()),
+    run: (scenario: string, params?: Record<string, string | number | boolean>) => live(() => remote.run(scenario, params)),
+    deviceNames: () => live(() => remote.deviceNames()),
+    dmesg: () => live(() => remote.dmesg()),
+    iomem: () => live(() => remote.iomem()),
+    interrupts: () => live(() => remote.interrupts()),
+    dmaChannels: () => live(() => remote.dmaChannels()),
+    readFile: (path: string) => live(() => remote.readFile(path)),
+    readdir: (path: string) => live(() => remote.readdir(path)),
+    cpu: {
+      read: (va: number | bigint, len: number) => live(() => remote.cpu.read(va, len)),
+      write: (va: number | bigint, bytes: Uint8Array) => live(() => remote.cpu.write(va, bytes)),
+      fill: (va: number | bigint, byte: number, len: number) => live(() => remote.cpu.fill(va, byte, len)),
+    },
+    kernel: {
+      kmalloc: (size: number, gfp: number) => live(() => remote.kernel.kmalloc(size, gfp)),
+      kfree: (va: number) => live(() => remote.kernel.kfree(va)),
+    },
+    close,
+    dispose: close,
   }) as RemoteSystem;
 }

@@ -1,0 +1,84 @@
+// `dmasim fuzz [TARGET…] [--count N] [--seed S] [--start I] [--workers N] [--timeout SEC]
+// [--heap MB] [--corpus FILE,…] [--boot-share F] [--save DIR] [--json]`: seeded fuzzing in
+// worker processes under a watchdog (tools/fuzz/supervisor.ts): a case over --timeout seconds is a
+// hang, a worker past --heap MiB of JavaScript heap is out of memory; both are failures and the
+// run goes on. Without a target, every registered one runs (tools/fuzz/targets.ts); a target
+// may also be a module exporting createTarget(options). Exits 1 when any case failed, after
+// listing each failure with what replays it alone.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
+import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
+import type { FuzzSummary } from "../tools/fuzz/target.js";
+import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { ProgressBar } from "./progress.js";
+
+function whole(a: ParsedArgs, name: string, fallback: number, min = 0): number {
+  const text = flag(a, name);
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, not "${text}"`);
+  return v;
+}
+
+function share(a: ParsedArgs): number | undefined {
+  const text = flag(a, "boot-share");
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!(v >= 0 && v <= 1)) throw new UsageError(`--boot-share must be a number from 0 to 1, not "${text}"`);
+  return v;
+}
+
+export async function fuzzCommand(a: ParsedArgs): Promise<number> {
+  const names = a.positionals.length ? a.positionals : Object.keys(FUZZ_TARGETS);
+  for (const n of names) {
+    if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);
+  }
+  const count = whole(a, "count", 1000);
+  const seed = whole(a, "seed", 1);
+  const start = whole(a, "start", 0);
+  const workers = whole(a, "workers", 1, 1);
+  const timeoutSec = whole(a, "timeout", 30, 1);
+  const heapLimitMb = whole(a, "heap", 1024, 16);
+  const corpus = (a.flags.get("corpus") ?? []).flatMap((c) => c.split(",")).filter(Boolean);
+  const bootShare = share(a);
+  const save = flag(a, "save");
+  const summaries: (FuzzSummary & { seconds: number })[] = [];
+  for (const target of names) {
+    const bar = new ProgressBar(`fuzz ${target}`, count);
+    const t0 = performance.now();
+    const summary = await runFuzzSupervised({
+      target, seed, start, count, workers, caseTimeoutMs: timeoutSec * 1000, heapLimitMb,
+      options: { corpus, bootShare },
+      onProgress: (done) => { if (done % 100 === 0 || done === count) bar.update(done); },
+    });
+    bar.finish();
+    summaries.push({ ...summary, seconds: (performance.now() - t0) / 1000 });
+  }
+  if (save) {
+    mkdirSync(save, { recursive: true });
+    for (const f of summaries.flatMap((s) => s.failures)) {
+      if (f.input) writeFileSync(join(save, `${f.target.replace(/[^\w.-]+/g, "_")}-seed${seed}-case${f.index}.bin`), f.input);
+    }
+  }
+  if (has(a, "json")) {
+    console.log(JSON.stringify(summaries.map(({ failures, ...s }) => ({ ...s, failures: failures.map(({ input: _i, ...f }) => f) })), null, 2));
+  } else {
+    for (const s of summaries) console.log(formatSummary(s, workers));
+  }
+  return summaries.some((s) => s.failures.length) ? 1 : 0;
+}
+
+function formatSummary(s: FuzzSummary & { seconds: number }, workers: number): string {
+  const lines = [
+    `fuzz ${s.target}: seed ${s.seed}, cases ${s.start}…${s.start + s.count - 1}: ${s.count} cases in ${s.seconds.toFixed(1)} s ` +
+      `(${workers} worker${workers === 1 ? "" : "s"}), ${s.failures.length} failure${s.failures.length === 1 ? "" : "s"}`,
+  ];
+  const width = Math.max(...Object.keys(s.outcomes).map((k) => k.length));
+  for (const [k, n] of Object.entries(s.outcomes).sort((x, y) => y[1] - x[1])) lines.push(`  ${k.padEnd(width)}  ${n}`);
+  for (const f of s.failures) {
+    lines.push(`FAILED ${f.label}`, `  ${f.message}`, `  replay: dmasim fuzz ${s.target} --seed ${s.seed} --start ${f.index} --count 1`);
+  }
+  return lines.join("\n");
+}

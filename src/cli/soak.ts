@@ -1,0 +1,54 @@
+// `dmasim soak [--transfers N] [--board NAME] [--seed S] [--max-size BYTES] [--json]`: many DMA
+// transfers on one System (tools/soak/soak.ts), then whether anything grew or leaked. Exits 1
+// when something did.
+
+import v8 from "node:v8";
+import vm from "node:vm";
+import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
+import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { ProgressBar } from "./progress.js";
+import { parseSize } from "../units.js";
+
+function collector(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  return () => {
+    gc();
+    gc();
+  };
+}
+
+export async function soakCommand(a: ParsedArgs): Promise<number> {
+  const text = flag(a, "transfers") ?? "100000";
+  const transfers = Number(text);
+  if (!Number.isSafeInteger(transfers) || transfers < 1) throw new UsageError(`--transfers must be a whole number ≥ 1, not "${text}"`);
+  const seed = Number(flag(a, "seed") ?? 1);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${flag(a, "seed")}"`);
+  const maxSize = flag(a, "max-size") === undefined ? undefined : parseSize(flag(a, "max-size")!);
+  const board = flag(a, "board");
+  const bar = new ProgressBar(`soak ${board ?? "arm64-ref"}`, transfers);
+  const t0 = performance.now();
+  const r = await runSoak({ transfers, board, seed, maxSize, gc: collector(), onProgress: (n) => bar.update(n), progressEvery: 1000 });
+  bar.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  const problems = soakProblems(r);
+  if (has(a, "json")) console.log(JSON.stringify({ ...r, seconds, problems }, null, 2));
+  else console.log(formatSoak(r, seconds, problems));
+  return problems.length ? 1 : 0;
+}
+
+function formatSoak(r: SoakResult, seconds: number, problems: string[]): string {
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
+  return [
+    `soak ${r.board}: ${r.transfers} transfers (${mib(r.bytesCopied)} copied, ${(r.simulatedPs / 1e12).toFixed(3)} s simulated) in ${seconds.toFixed(1)} s`,
+    `  JavaScript heap   ${mib(r.before.heapUsed)} after warm-up, ${mib(r.after.heapUsed)} at the end`,
+    `  wasm memory       ${mib(r.before.wasmBytes)} after warm-up, ${mib(r.after.wasmBytes)} at the end`,
+    `  free pages        ${r.before.freePages} after warm-up, ${r.after.freePages} at the end`,
+    `  page tables       ${r.before.pageTablePages} pages after warm-up, ${r.after.pageTablePages} at the end`,
+    `  kmalloc caches    ${r.before.slabPages} pages after warm-up, ${r.after.slabPages} at the end`,
+    `  DMA-API debug     ${r.debugEntries.before} entries before, ${r.debugEntries.after} after, ${r.debugReports.length} reports`,
+    `  kernel warnings   ${r.kernelWarnings.length}`,
+    `  bad copies        ${r.badCopies}`,
+    problems.length ? `FAILED: ${problems.join("; ")}` : "ok: nothing grew, nothing leaked",
+  ].join("\n");
+}

@@ -1,0 +1,120 @@
+// dma-mix: a driver's day, seeded. Each transfer kmallocs a source and a destination of a random
+// size, maps them for streaming (small unaligned ones bounce through swiotlb on arm64), takes a
+// descriptor from a dma_pool and writes it, copies on a memcpy channel, unmaps, checks the
+// bytes and frees it all; every CHURN_EVERY transfers a coherent buffer and the whole pool are
+// made and dropped. Parameters:
+//   transfers  how many (default 1000)
+//   seed       the random sizes' seed (default 1)
+//   maxSize    largest copy in bytes (default 2048)
+// The same seed gives the same work and therefore, the simulation being deterministic, the same
+// result to the picosecond (test/hardening/determinism). The soak (tools/soak) runs it long.
+
+import type { System } from "../../system.js";
+import type { DmaChan } from "../../dmaengine/types.js";
+import { DMA_COMPLETE, DMA_MEMCPY } from "../../dmaengine/types.js";
+import { dma_request_chan_by_mask, dma_release_channel, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../dmaengine/dmaengine.js";
+import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import { dma_pool_alloc, dma_pool_create, dma_pool_destroy, dma_pool_free, type DmaPool } from "../../dma/pool.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
+import { GFP_KERNEL } from "../../mm/gfp.js";
+import { Random } from "../../random.js";
+import type { ScenarioParams } from "../scenarios.js";
+
+/** Coherent buffers and a fresh descriptor pool every this many transfers. */
+export const CHURN_EVERY = 500;
+
+export interface DmaMixResult {
+  transfers: number;
+  bytesCopied: number;
+  /** Copies whose destination did not hold the source's bytes. */
+  badCopies: number;
+  simulatedPs: number;
+}
+
+export class DmaMix {
+  readonly chan: DmaChan;
+  private pool: DmaPool;
+  private readonly random: Random;
+  private done = 0;
+  bytesCopied = 0;
+  badCopies = 0;
+
+  constructor(
+    private readonly system: System,
+    seed: number,
+    private readonly maxSize = 2048,
+  ) {
+    this.chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
+    this.pool = this.newPool();
+    this.random = new Random(seed, 0);
+  }
+
+  private newPool(): DmaPool {
+    const pool = dma_pool_create("mix-desc", this.chan.device.dev, 64, 64, 0);
+    if (!pool) throw new Error("dma_pool_create failed");
+    return pool;
+  }
+
+  /** One transfer (and the churn that falls due after it). */
+  step(): void {
+    const n = this.random.range(1, this.maxSize);
+    this.copy(n, this.done & 0xff);
+    if (++this.done % CHURN_EVERY === 0) this.churn();
+  }
+
+  private copy(n: number, fill: number): void {
+    const { system, chan } = this;
+    const k = system.kernel;
+    const dev = chan.device.dev;
+    const src = k.kmalloc(n, GFP_KERNEL);
+    const dst = k.kmalloc(n, GFP_KERNEL);
+    if (!src || !dst) throw new Error(`kmalloc(${n}) failed`);
+    system.cpu.fill(src, fill, n);
+    const s = dma_map_single(dev, src, n, DMA_TO_DEVICE);
+    const d = dma_map_single(dev, dst, n, DMA_FROM_DEVICE);
+    if (dma_mapping_error(dev, s) || dma_mapping_error(dev, d)) throw new Error(`dma_map_single(${n}) failed`);
+    const desc = dma_pool_alloc(this.pool, GFP_KERNEL);
+    if (!desc) throw new Error("dma_pool_alloc failed");
+    system.cpu.write(desc.cpuAddr, new Uint8Array(new Uint32Array([s, d, n, 0]).buffer));
+    const tx = dmaengine_prep_dma_memcpy(chan, d, s, n, 0);
+    if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error(`memcpy of ${n} bytes did not complete`);
+    dma_unmap_single(dev, d, n, DMA_FROM_DEVICE);
+    dma_unmap_single(dev, s, n, DMA_TO_DEVICE);
+    if (!system.cpu.read(dst, n).every((b) => b === fill)) this.badCopies++;
+    dma_pool_free(this.pool, desc.cpuAddr, desc.dmaAddr);
+    k.kfree(dst);
+    k.kfree(src);
+    this.bytesCopied += n;
+  }
+
+  private churn(): void {
+    const dev = this.chan.device.dev;
+    const size = 4096 * this.random.range(1, 4);
+    const buf = dma_alloc_coherent(dev, size, GFP_KERNEL);
+    if (!buf) throw new Error(`dma_alloc_coherent(${size}) failed`);
+    this.system.cpu.fill(buf.cpuAddr, 0x3c, size);
+    dma_free_coherent(dev, size, buf.cpuAddr, buf.dmaAddr);
+    dma_pool_destroy(this.pool);
+    this.pool = this.newPool();
+  }
+
+  /** Gives back the pool and the channel. */
+  close(): void {
+    dma_pool_destroy(this.pool);
+    dma_release_channel(this.chan);
+  }
+}
+
+export function run(system: System, params: ScenarioParams): DmaMixResult {
+  const transfers = Number(params.transfers ?? 1000);
+  const seed = Number(params.seed ?? 1);
+  const maxSize = Number(params.maxSize ?? 2048);
+  if (!Number.isSafeInteger(transfers) || transfers < 0) throw new RangeError(`transfers must be a whole number, not "${params.transfers}"`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, not "${params.seed}"`);
+  if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError(`maxSize must be a whole number ≥ 1, not "${params.maxSize}"`);
+  const t0 = system.now();
+  const mix = new DmaMix(system, seed, maxSize);
+  for (let i = 0; i < transfers; i++) mix.step();
+  mix.close();
+  return { transfers, bytesCopied: mix.bytesCopied, badCopies: mix.badCopies, simulatedPs: system.now() - t0 };
+}

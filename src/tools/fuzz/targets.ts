@@ -1,0 +1,49 @@
+// The fuzz targets by name. A target is created inside the thread that runs it (a worker of
+// the fuzz pool, or the caller's), from plain-data options. The PL330 fuzzer registers here; a
+// target under development can also come from a module (a path or URL exporting
+// createTarget(options)).
+
+import { readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { builtinDtSeeds, fileSeed, type DtSeed } from "./dt-corpus.js";
+import { DtFuzzTarget } from "./dt-target.js";
+import type { FuzzTarget } from "./target.js";
+
+export interface FuzzTargetOptions {
+  /** Extra seed files (paths) for targets that mutate files. */
+  corpus?: string[];
+  /** DT target: share of surviving trees that are booted (0 … 1). */
+  bootShare?: number;
+}
+
+export interface FuzzTargetEntry {
+  description: string;
+  create(options: FuzzTargetOptions): Promise<FuzzTarget>;
+}
+
+function fileSeeds(paths: string[]): DtSeed[] {
+  return paths.map((p) => fileSeed(basename(p), new Uint8Array(readFileSync(p))));
+}
+
+export const FUZZ_TARGETS: Record<string, FuzzTargetEntry> = {
+  dt: {
+    description: "device trees: mutated blobs, .dts source and trees through the reader, checks, writers and boot",
+    create: async (o) => new DtFuzzTarget([...(await builtinDtSeeds()), ...fileSeeds(o.corpus ?? [])], { bootShare: o.bootShare }),
+  },
+};
+
+/** Whether `name` names a module rather than a registered target. */
+export function isTargetModule(name: string): boolean {
+  return /^(file|https?|data):/.test(name) || name.includes("/") || /\.m?js$/.test(name);
+}
+
+export async function createTarget(name: string, options: FuzzTargetOptions): Promise<FuzzTarget> {
+  const entry = FUZZ_TARGETS[name];
+  if (entry) return entry.create(options);
+  if (!isTargetModule(name)) throw new Error(`unknown fuzz target "${name}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module)`);
+  const url = /^(file|https?|data):/.test(name) ? name : pathToFileURL(resolve(name)).href;
+  const mod = (await import(url)) as { createTarget?: (o: FuzzTargetOptions) => FuzzTarget | Promise<FuzzTarget> };
+  if (typeof mod.createTarget !== "function") throw new Error(`${name} does not export createTarget(options)`);
+  return mod.createTarget(options);
+}

@@ -1,0 +1,59 @@
+// `dmasim fuzz`: the seeded DT fuzzer from the command line, and the watchdog that turns a case
+// that hangs or eats memory into a reported failure instead of a stuck or dead run.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+
+describe("dmasim fuzz", () => {
+  it("runs the DT fuzzer: a summary by outcome, no failures, exit 0", () => {
+    const r = run(["fuzz", "--count", "40", "--seed", "2", "--json"]);
+    expect(r.stderr).toBe("fuzz dt: 40/40 done in " + r.stderr.split("done in ")[1]);
+    expect(r.status).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ target: "dt", seed: 2, start: 0, count: 40, failures: [] });
+    expect(Object.values(s.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it("a case that hangs, exhausts the heap or kills its process is a failure, the run goes on, and the inputs are saved", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const target = join(dir, "target.mjs");
+    writeFileSync(target, `export function createTarget() {
+  return {
+    name: "toy",
+    describeCase: (r, i) => ({ label: "toy case " + i, input: Uint8Array.of(i) }),
+    async runCase(r, i) {
+      if (i === 3) for (;;) {}
+      if (i === 5) { const hog = []; for (;;) hog.push(new Array(1e5).fill(i)); }
+      if (i === 6) process.kill(process.pid, "SIGKILL");
+      return { outcome: i % 2 ? "odd" : "even" };
+    },
+  };
+}
+`);
+    const save = join(dir, "failures");
+    const r = run(["fuzz", target, "--count", "8", "--timeout", "2", "--heap", "64", "--save", save]);
+    expect(r.stderr).toMatch(/^fuzz \S+target\.mjs: 8\/8 done in/);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/cases 0…7: 8 cases in [\d.]+ s \(1 worker\), 3 failures/);
+    expect(r.stdout).toMatch(/even +3\n/);
+    expect(r.stdout).toMatch(/odd +2\n/);
+    expect(r.stdout).toContain("FAILED toy case 3\n  hang: no result within 2 s\n");
+    expect(r.stdout).toContain("FAILED toy case 5\n  out of memory: the worker's heap limit was reached\n");
+    expect(r.stdout).toContain("FAILED toy case 6\n  worker exited (SIGKILL)\n");
+    expect(r.stdout).toContain(`replay: dmasim fuzz ${target} --seed 1 --start 5 --count 1`);
+    expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin", "toy-seed1-case6.bin"]);
+  }, 60_000);
+
+  it("an unknown target is a usage error", () => {
+    const r = run(["fuzz", "pl331"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('dmasim: unknown fuzz target "pl331" (known: dt, or a module exporting createTarget)\n');
+  });
+});

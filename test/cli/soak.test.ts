@@ -1,0 +1,28 @@
+// `dmasim soak`: transfers on one System, then what grew or leaked, and the exit code says so.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+
+describe("dmasim soak", () => {
+  it("reports the heap, the wasm memory, the pages and DMA-API debug before and after, and exits 0 when clean", () => {
+    const r = run(["soak", "--transfers", "3000", "--board", "zynq-7000"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^soak zynq-7000: 3000 transfers \([\d.]+ MiB copied, [\d.]+ s simulated\) in [\d.]+ s$/);
+    expect(lines[2]).toMatch(/^ {2}wasm memory +([\d.]+) MiB after warm-up, \1 MiB at the end$/);
+    expect(lines).toContain("  DMA-API debug     1 entries before, 1 after, 0 reports");
+    expect(lines).toContain("  bad copies        0");
+    expect(lines.at(-1)).toBe("ok: nothing grew, nothing leaked");
+  });
+
+  it("refuses a bad count", () => {
+    const r = run(["soak", "--transfers", "many"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('dmasim: --transfers must be a whole number ≥ 1, not "many"\n');
+  });
+});
