@@ -42,8 +42,8 @@ commands:
                     /sys/class/dma/<channel>/<attribute> file
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, …)
-  fuzz [TARGET]     seeded fuzzing (targets: dt, or a module exporting
-                    createTarget) in worker processes with a watchdog: --count N,
+  fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module
+                    exporting createTarget) in worker processes with a watchdog: --count N,
                     --seed S, --start I, --workers N, --timeout SEC per case,
                     --heap MB per worker, --corpus FILE,…, --boot-share F,
                     --save DIR (failing inputs), --json; exits 1 on a failure

@@ -9,7 +9,7 @@ import { snoopToDram } from "../snoop";
 import { max64 } from "../time";
 import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
   K_LDP, K_STP, K_LPEND, K_WFP, K_SEV, K_FLUSHP, K_WFE, K_ADDH, K_GO, K_MOV, REQ_SINGLE, REQ_BURST } from "./isa";
-import { Thread, ST_CACHE_MISS, ST_BARRIER, F_UNDEF, F_OPERAND, F_EVNT_ERR, F_RDWR_ERR,
+import { Thread, NO_PC, ST_CACHE_MISS, ST_BARRIER, F_UNDEF, F_OPERAND, F_EVNT_ERR, F_RDWR_ERR,
   F_INSTR_FETCH_ERR } from "./thread";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, storeZeros } from "./datapath";
@@ -39,6 +39,17 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     d.fault(th, F_INSTR_FETCH_ERR, t);
     return 0;
   }
+  if (th.filledPc == pc) {
+    // The fill this thread waited for hands it its instruction even when another thread's fill
+    // has evicted the line since: with more threads than lines, they would otherwise take each
+    // other's lines forever. The next fetch looks in the cache again.
+    th.filledPc = NO_PC;
+    th.winLo = pc;
+    th.winHi = pc + len;
+    th.winHost = ramPtr(<u64>pc, len);
+    th.winGen = ic.gen;
+    return th.winHost;
+  }
   const s = ic.lineShift;
   const first = pc >> s;
   const last = <u32>((<u64>pc + len - 1) >> s);
@@ -58,6 +69,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     th.state = ST_CACHE_MISS;
     th.wakeAt = ic.fillFree;
     th.dropWindow();
+    th.filledPc = pc;
     return 0;
   }
   let lo = <u64>first;

@@ -4,7 +4,7 @@
 // on the manager or a channel. Anything else injected faults the addressed thread with
 // undef_instr; a fault caused by a debug instruction also carries dbg_instr.
 
-import { Thread, ST_STOPPED, F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR, F_DBG_INSTR, ST_EXECUTING,
+import { Thread, NO_PC, ST_STOPPED, F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR, F_DBG_INSTR, ST_EXECUTING,
   ST_KILLING, STALL_NONE } from "./thread";
 import { NEVER } from "../time";
 import { Dmac, MANAGER } from "./dmac";
@@ -39,6 +39,7 @@ function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
   ch.stall = STALL_NONE;
   ch.wakeAt = t + d.cyclePs;
   ch.dropWindow();
+  ch.filledPc = NO_PC;
   d.rescan = true;
 }
 

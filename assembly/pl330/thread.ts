@@ -38,6 +38,8 @@ export const STALL_MFIFO: u8 = 1; // DMALD waiting for MFIFO space
 export const STALL_QUEUE: u8 = 2; // read or write queue full
 export const STALL_END: u8 = 3; // DMAEND with loaded data never stored
 
+export const NO_PC: u32 = 0xffffffff;
+
 export class Thread {
   id: i32;
   isManager: bool;
@@ -50,6 +52,8 @@ export class Thread {
   lc1: u32 = 0;
   ftr: u32 = 0;
   ns: bool = false;
+  /** The pc whose i-cache lines this thread's last miss filled (NO_PC: none pending). */
+  filledPc: u32 = NO_PC;
   /** When the running program was started by DMAGO (NEVER once its end was traced). */
   runStart: i64 = NEVER;
   wakeup: u32 = 0; // CSR[8:4] / DSR[8:4]: event or peripheral waited on

@@ -104,6 +104,21 @@ describe("PL330 timing", () => {
     expect(perFill).toBeLessThan(200_000);
   });
 
+  it("lets every thread progress when threads outnumber the i-cache lines", async () => {
+    // Two 8-byte lines, three channels running programs 4 KB apart: each fill evicts a line
+    // another channel has just had filled. Found by `dmasim fuzz pl330`: the threads took each
+    // other's lines forever, never executing.
+    const g = await pl330Rig({ preset: { icacheLines: 2, icacheLineBytes: 8 } });
+    const bytes = 4096;
+    for (let ch = 0; ch < 3; ch++) {
+      g.m.backdoor.write(SRC + ch * bytes, pattern(bytes, ch + 1));
+      memcpy(g, PROG + ch * 0x1000, SRC + ch * bytes, DST + ch * bytes, 16, bytes / 128);
+    }
+    for (let ch = 0; ch < 3; ch++) g.go(ch, PROG + ch * 0x1000);
+    for (let ch = 0; ch < 3; ch++) expect(g.settle(ch, 1e9).state).toBe(ST.stopped);
+    for (let ch = 0; ch < 3; ch++) expect(firstDifference(g.m.backdoor.read(DST + ch * bytes, bytes), pattern(bytes, ch + 1))).toBe(-1);
+  });
+
   it("raises a DMASEV interrupt before the writes ahead of it complete, unless DMAWMB waits", async () => {
     const irqAndStop = async (wmb: boolean) => {
       const g = await pl330Rig();

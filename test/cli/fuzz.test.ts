@@ -13,12 +13,20 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { en
 
 describe("dmasim fuzz", () => {
   it("runs the DT fuzzer: a summary by outcome, no failures, exit 0", () => {
-    const r = run(["fuzz", "--count", "40", "--seed", "2", "--json"]);
+    const r = run(["fuzz", "dt", "--count", "40", "--seed", "2", "--json"]);
     expect(r.stderr).toBe("fuzz dt: 40/40 done in " + r.stderr.split("done in ")[1]);
     expect(r.status).toBe(0);
     const [s] = JSON.parse(r.stdout);
     expect(s).toMatchObject({ target: "dt", seed: 2, start: 0, count: 40, failures: [] });
     expect(Object.values(s.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it("fuzzes the PL330 when no target is named", () => {
+    const r = run(["fuzz", "--count", "30", "--seed", "3", "--json"]);
+    expect(r.status).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ target: "pl330", seed: 3, count: 30, failures: [] });
+    expect(Object.values(s.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(30);
   });
 
   it("a case that hangs, exhausts the heap or kills its process is a failure, the run goes on, and the inputs are saved", () => {
@@ -54,6 +62,6 @@ describe("dmasim fuzz", () => {
   it("an unknown target is a usage error", () => {
     const r = run(["fuzz", "pl331"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('dmasim: unknown fuzz target "pl331" (known: dt, or a module exporting createTarget)\n');
+    expect(r.stderr).toBe('dmasim: unknown fuzz target "pl331" (known: pl330, dt, or a module exporting createTarget)\n');
   });
 });

@@ -1,5 +1,5 @@
 // The fuzz targets by name. A target is created inside the thread that runs it (a worker of
-// the fuzz pool, or the caller's), from plain-data options. The PL330 fuzzer registers here; a
+// the fuzz pool, or the caller's), from plain-data options. A
 // target under development can also come from a module (a path or URL exporting
 // createTarget(options)).
 
@@ -8,6 +8,7 @@ import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { builtinDtSeeds, fileSeed, type DtSeed } from "./dt-corpus.js";
 import { DtFuzzTarget } from "./dt-target.js";
+import { Pl330FuzzTarget } from "./pl330-target.js";
 import type { FuzzTarget } from "./target.js";
 
 export interface FuzzTargetOptions {
@@ -27,6 +28,10 @@ function fileSeeds(paths: string[]): DtSeed[] {
 }
 
 export const FUZZ_TARGETS: Record<string, FuzzTargetEntry> = {
+  pl330: {
+    description: "the PL330: random configurations, programs and register sequences against the invariants of spec pl330 §4–§7",
+    create: async () => new Pl330FuzzTarget(),
+  },
   dt: {
     description: "device trees: mutated blobs, .dts source and trees through the reader, checks, writers and boot",
     create: async (o) => new DtFuzzTarget([...(await builtinDtSeeds()), ...fileSeeds(o.corpus ?? [])], { bootShare: o.bootShare }),
