@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { setupReq, prepareCcr, defaultReqConfig, type XferSpec } from "../../../src/drivers/pl330/program.js";
+import { DMA_MEM_TO_MEM } from "../../../src/dmaengine/types.js";
 
 const hex = (b: number[]) => b.map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
@@ -11,7 +12,7 @@ function memcpy(bytes: number, src = 0x100000, dst = 0x200000, revision = 2): nu
   while ((src | dst | bytes) & (burst - 1)) burst /= 2;
   rq.brst_size = Math.log2(burst);
   rq.brst_len = burst === 8 ? 16 : 1;
-  const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: "mem2mem", px: { src_addr: src, dst_addr: dst, bytes }, revision };
+  const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: DMA_MEM_TO_MEM, px: { src_addr: src, dst_addr: dst, bytes }, revision };
   return setupReq(xs, 0);
 }
 
