@@ -165,6 +165,7 @@ export class Pl330Chan {
         // Linux marks a request it cannot program done; its client hears it was aborted.
         desc.status = "done";
         desc.result = DMA_TRANS_ABORTED;
+        desc.residue = desc.bytes_requested;
         dev_err(this.dev, `fill_queue: Bad Desc(${desc.cookie})`);
         this.kernel.irq.tasklet_schedule(() => this.tasklet());
       }
@@ -175,6 +176,7 @@ export class Pl330Chan {
   requestDone(desc: Pl330Desc, result: number): void {
     desc.status = "done";
     desc.result = result;
+    desc.residue = result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested;
     this.kernel.irq.tasklet_schedule(() => this.tasklet());
   }
 
@@ -183,9 +185,32 @@ export class Pl330Chan {
     if (this.failed.size > FAILED_COOKIES_KEPT) this.failed.delete(this.failed.values().next().value!);
   }
 
+  /** A transfer prepared as several descriptors (slave_sg segments) fails as a whole: once a
+   *  segment failed, the segments after it are not run, and all complete with the first
+   *  failure, so the callback (on the last) reports it with the bytes not transferred. */
+  private failRestOfTransaction(): void {
+    let failure = DMA_TRANS_NOERROR;
+    let lost = 0;
+    for (const desc of this.work_list) {
+      if (failure === DMA_TRANS_NOERROR) {
+        if (desc.status === "done" && desc.result !== DMA_TRANS_NOERROR && !desc.last) {
+          failure = desc.result;
+          lost = desc.bytes_requested;
+        }
+      } else if (desc.status === "prep" || desc.status === "done") {
+        desc.status = "done";
+        desc.result = failure;
+        lost += desc.bytes_requested;
+        desc.residue = lost;
+      }
+      if (desc.last) failure = DMA_TRANS_NOERROR;
+    }
+  }
+
   /** pl330_tasklet: complete finished descriptors, refill the thread, run callbacks. */
   tasklet(): void {
     if (!this.thread) return;
+    if (!this.cyclic) this.failRestOfTransaction();
     for (const desc of [...this.work_list]) {
       if (desc.status !== "done") continue;
       if (desc.result !== DMA_TRANS_NOERROR) this.noteFailed(desc.cookie);
@@ -205,7 +230,7 @@ export class Pl330Chan {
     while (this.completed_list.length) {
       const desc = this.completed_list.shift()!;
       const cb = dmaengine_desc_get_callback(desc);
-      const result = { result: desc.result, residue: desc.result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested };
+      const result = { result: desc.result, residue: desc.result === DMA_TRANS_NOERROR ? 0 : desc.residue };
       if (this.cyclic) {
         desc.status = "prep";
         desc.result = DMA_TRANS_NOERROR;
@@ -288,6 +313,12 @@ export class Pl330Chan {
       }
       list.length = 0;
     }
+    // Every cookie handed out is complete now. (Linux completes them in list order, which
+    // leaves the cookie of a cyclic ring that has turned reading "in progress".) And the ring
+    // is gone: Linux keeps the channel cyclic until it is released, so later one-shot
+    // transfers on it would never complete their cookies.
+    this.chan.completed_cookie = this.chan.cookie;
+    this.cyclic = false;
     return 0;
   }
 

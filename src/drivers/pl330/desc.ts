@@ -7,6 +7,7 @@ import {
   DMA_CTRL_ACK, DMA_CTRL_REUSE, DMA_MEM_TO_MEM, DMA_TRANS_NOERROR, type DmaAsyncTxDescriptor, type DmaChan,
   type DmaCookie, type DmaengineResult, type DmaTransferDirection,
 } from "../../dmaengine/types.js";
+import { KernelBug } from "../../kernel/errno.js";
 import { defaultReqConfig, type ReqConfig, type Xfer } from "./program.js";
 import type { Pl330Chan } from "./channel.js";
 
@@ -35,15 +36,21 @@ export class Pl330Desc implements DmaAsyncTxDescriptor {
   /** The descriptors prepared before this one in the same prep (slave_sg segments, cyclic
    *  periods), queued ahead of it by tx_submit. */
   chain: Pl330Desc[] = [];
-  /** DMA_TRANS_* outcome, for callback_result and tx_status. */
+  /** DMA_TRANS_* outcome, for callback_result and tx_status, and the bytes of the transfer
+   *  left undone when it failed (the callback's residue). */
   result = DMA_TRANS_NOERROR;
+  residue = 0;
 
   tx_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
-    return (tx as Pl330Desc).pchan!.submit(tx as Pl330Desc);
+    const desc = tx as Pl330Desc;
+    if (!desc.pchan) throw new KernelBug("drivers/dma/pl330.c", "tx_submit of a descriptor already given back to the pool");
+    return desc.pchan.submit(desc);
   }
 
   desc_free(tx: DmaAsyncTxDescriptor): number {
-    return (tx as Pl330Desc).pchan!.freeReusable(tx as Pl330Desc);
+    const desc = tx as Pl330Desc;
+    if (!desc.pchan) throw new KernelBug("drivers/dma/pl330.c", "desc_free of a descriptor already given back to the pool");
+    return desc.pchan.freeReusable(desc);
   }
 
   get reusable(): boolean {
@@ -67,7 +74,7 @@ export class Pl330DescPool {
     const desc = this.free.shift() ?? new Pl330Desc();
     Object.assign(desc, {
       pchan: pch, chan: pch.chan, status: "prep", cookie: 0, flags: DMA_CTRL_ACK, last: false, chain: [],
-      callback: undefined, callback_result: undefined, callback_param: undefined, result: DMA_TRANS_NOERROR,
+      callback: undefined, callback_result: undefined, callback_param: undefined, result: DMA_TRANS_NOERROR, residue: 0,
       rqcfg: defaultReqConfig(), rqtype: DMA_MEM_TO_MEM, bytes_requested: 0,
       // A DT-probed DMAC's channel index is its peripheral request line (chan->private).
       peri: pch.peripheralLine,
