@@ -10,6 +10,7 @@ import { runCommand } from "./cli/run.js";
 import { sweepCommand } from "./cli/sweep.js";
 import { serveCommand } from "./cli/serve.js";
 import { pl330Command, PL330_USAGE } from "./cli/pl330.js";
+import { probeCommand, PROBE_USAGE } from "./cli/probe.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -40,12 +41,13 @@ commands:
                     /sys/class/dma/<channel>/<attribute> file
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, …)
+${PROBE_USAGE}
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
 ${PL330_USAGE}
   help              this text
 
-system options (demo, run, sweep, cat, ls):
+system options (demo, run, sweep, cat, ls; probe takes --memory, --kernel, --dma-debug, --profile):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   dt: dtCommand,
   cat: catCommand,
   ls: lsCommand,
+  probe: probeCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose"];
