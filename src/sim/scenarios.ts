@@ -8,6 +8,8 @@ import * as memcpy from "./scenarios/memcpy.js";
 import * as cpuProcess from "./scenarios/cpu-process.js";
 import * as bugs from "./scenarios/bugs.js";
 import * as calibration from "./scenarios/calibration.js";
+import * as uartTx from "./scenarios/uart-tx.js";
+import * as adcRx from "./scenarios/adc-rx.js";
 import type { SystemOptions } from "../system.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
@@ -20,12 +22,16 @@ export const SCENARIOS: Record<string, Scenario> = {
   "cpu-process": cpuProcess.run,
   bug: bugs.run,
   calibration: (s) => calibration.run(s),
+  "uart-tx": uartTx.run,
+  "adc-rx": adcRx.run,
 };
 
 /** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,
  *  DMA-API debug, a 4.9 kernel…). */
 export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = {
   bug: bugs.bugSystem,
+  "uart-tx": uartTx.uartTxSystem,
+  "adc-rx": adcRx.adcRxSystem,
 };
 
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
