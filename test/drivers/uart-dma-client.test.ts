@@ -3,6 +3,9 @@
 // by the line. Expected times follow from the line rate alone: 10 bits per character.
 
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createSystem } from "../../src/create.js";
 import { zynqWith } from "../helpers/zynq-peripherals.js";
 import { UartDmaClient } from "../../src/drivers/uart-dma-client.js";
 import type { TxFifoDevice } from "../../src/hw/dma-peripherals.js";
@@ -72,5 +75,20 @@ describe("UART TX through slave_sg", () => {
     expect(model.transmitted()).toEqual(new Uint8Array([...a, ...b]));
     client.remove();
     expect(s.readFile("/sys/class/dma/dma0chan0/in_use")).toBe("0\n");
+  });
+
+  it("works through a DMAC with arm,pl330-periph-burst (RK3399: the B forms only)", async () => {
+    const dtb = readFileSync(fileURLToPath(new URL("../../../shared/devicetree/rk3399-rockpro64.dtb", import.meta.url)));
+    const s = await createSystem({ dtb, memory: "1G", dmaPeripherals: { "spi@ff1d0000": { tx: { baud: BAUD, burstBytes: 16 } } } });
+    const model = s.board.peripherals.find((p) => p.node.name === "spi@ff1d0000" && p.dmaName === "tx")!.device as TxFifoDevice;
+    const client = UartDmaClient.probe(s.device("ff1d0000.spi"));
+    expect(client.chan.name).toBe("dma1chan12"); // dmas = <&dmac_peri 12>
+    const data = pattern(1000, 13);
+    const buf = s.kernel.kmalloc(1000, GFP_KERNEL);
+    s.cpu.write(buf, data);
+    expect(client.waitTx(client.startTx(buf, 1000), 1e12)).toBe(DMA_COMPLETE);
+    expect(client.waitTxEmpty(1e12)).toBe(true);
+    expect(model.transmitted()).toEqual(data);
+    expect(model.stats().acks).toBe(63); // 62 bursts of 16 and an 8-byte tail
   });
 });

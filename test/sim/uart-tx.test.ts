@@ -43,4 +43,12 @@ describe("uart-tx", () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ bytes: 64, baud: 1_000_000, ok: true });
   });
+
+  it("refuses a peripheral raising single requests behind a DMAC with arm,pl330-periph-burst", async () => {
+    const dtb = readFileSync(join(root, "../shared/devicetree/rk3399-rockpro64.dtb"));
+    const s = await createSystem({ dtb, memory: "1G", worker: false });
+    expect(() => runScenario(s, "uart-tx", { size: 64 })).toThrow(
+      /^\/dma-controller@ff6e0000 has arm,pl330-periph-burst .* of \/spi@ff1d0000 raises single requests/,
+    );
+  });
 });

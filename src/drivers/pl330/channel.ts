@@ -5,10 +5,13 @@
 //
 // Where dmasim goes beyond Linux 6.x's pl330.c, for clients' sake:
 // - callbacks get the transfer's result (DMA_TRANS_READ_FAILED / _WRITE_FAILED from the fault
-//   type, DMA_TRANS_ABORTED for a request killed alongside), and tx_status reports DMA_ERROR
-//   for such a cookie; Linux invokes callbacks without a result, so clients hear NOERROR;
+//   type, DMA_TRANS_ABORTED for a request killed alongside), a transfer of several segments
+//   fails as a whole, and tx_status reports DMA_ERROR for such a cookie; Linux invokes
+//   callbacks without a result, so clients hear NOERROR;
 // - descriptors can be reused (DMA_CTRL_REUSE), as virt-dma drivers allow: a reusable
-//   descriptor stays with its client after completion until dmaengine_desc_free.
+//   descriptor stays with its client after completion until dmaengine_desc_free;
+// - terminate completes every cookie and ends a cyclic ring, so the channel can go on with
+//   one-shot transfers.
 
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_status } from "../../dmaengine/cookie.js";
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";

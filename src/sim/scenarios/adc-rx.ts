@@ -18,6 +18,7 @@ import { AdcDmaClient } from "../../drivers/adc-dma-client.js";
 import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
+import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
 
 export interface AdcRxResult {
   peripheral: string;
@@ -74,6 +75,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
   if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
   const model = p.device as RxStreamDevice;
+  refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > model.config.sampleBytes);
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
   if (!pdev) throw new Error(`${p.node.path} has no platform device`);
   const sb = model.config.sampleBytes;
@@ -92,7 +94,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const clock = idleClock();
   const t0 = s.now();
   const periodPs = perPeriod * samplePs;
-  const captured = sleepUntil(s, clock, () => cap.periods.length >= count, (count + 2) * periodPs + 1e12);
+  const captured = sleepUntil(s, clock, () => cap.periods.length >= count, 2 * (count + 2) * periodPs + 10e9);
   const busy = busyShare(clock, s.now() - t0);
   // Half a period after the last callback: where the residue says the DMA is.
   const half = cap.startedAt + (count + 0.5) * periodPs;
@@ -113,14 +115,14 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
     callbacks: cap.periods.length,
     periodsPerSec: span > 0 ? Math.round(((at.length - 1) * 1e12 * 100) / span) / 100 : 0,
     expectedPeriodsPerSec: Math.round((1e12 * 100) / periodPs) / 100,
-    latencyMinPs: Math.min(...latencies),
-    latencyMeanPs: Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
-    latencyMaxPs: Math.max(...latencies),
+    latencyMinPs: latencies.length ? Math.min(...latencies) : 0,
+    latencyMeanPs: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
+    latencyMaxPs: latencies.length ? Math.max(...latencies) : 0,
     midPeriodPointer: pointer,
     midPeriodExpected: expected,
     cpuBusyPercent: Math.round(busy * 1e6) / 1e4,
     irqs: clock.irqs,
     overruns,
-    ok: ok && captured && overruns === 0,
+    ok: ok && captured && cap.periods.length >= count && overruns === 0,
   };
 }

@@ -17,6 +17,7 @@ import { parseSize } from "../../units.js";
 import { pattern } from "../phase.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
+import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
 
 export interface UartTxResult {
   /** The device-tree node whose UART sent the bytes. */
@@ -59,6 +60,7 @@ export function run(s: System, params: ScenarioParams = {}): UartTxResult {
   const p = s.board.peripherals.find((x) => x.dmaName === "tx" && x.device.kind === "tx-fifo");
   if (!p) throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
   const model = p.device as TxFifoDevice;
+  refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > 1);
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
   if (!pdev) throw new Error(`${p.node.path} has no platform device`);
   const uart = UartDmaClient.probe(pdev);
@@ -71,7 +73,7 @@ export function run(s: System, params: ScenarioParams = {}): UartTxResult {
   const t0 = s.now();
   const tx = uart.startTx(buf, size, segment);
   const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
-  const done = sleepUntil(s, clock, () => tx.completedAt !== undefined, 100 * lineTime(size) + 1e12);
+  const done = sleepUntil(s, clock, () => tx.completedAt !== undefined, 2 * lineTime(size) + 10e9);
   const cpuTimePs = Math.max(0, (tx.completedAt ?? s.now()) - t0 - clock.idlePs);
   const cpuBusy = busyShare(clock, (tx.completedAt ?? s.now()) - t0);
   const drained = uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9);
