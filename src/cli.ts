@@ -22,8 +22,8 @@ commands:
     --json          print the result as JSON
     --trace FILE    write a Chrome Trace Event file (opens in Perfetto)
     --report FILE   write a self-contained HTML report
-  run SCENARIO      run one scenario (demo, memcpy, … or a module exporting
-                    run(system, params)) with --param key=value …; --json,
+  run SCENARIO      run one scenario (demo, memcpy, uart-tx, adc-rx, … or a module
+                    exporting run(system, params)) with --param key=value …; --json,
                     --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
                     worker pool (--workers N, default: the core count); --json,
