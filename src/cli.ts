@@ -12,6 +12,7 @@ import { serveCommand } from "./cli/serve.js";
 import { pl330Command, PL330_USAGE } from "./cli/pl330.js";
 import { fuzzCommand } from "./cli/fuzz.js";
 import { soakCommand } from "./cli/soak.js";
+import { probeCommand, PROBE_USAGE } from "./cli/probe.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
 
 const USAGE = `usage: dmasim [command] [options]
@@ -23,8 +24,8 @@ commands:
     --json          print the result as JSON
     --trace FILE    write a Chrome Trace Event file (opens in Perfetto)
     --report FILE   write a self-contained HTML report
-  run SCENARIO      run one scenario (demo, memcpy, … or a module exporting
-                    run(system, params)) with --param key=value …; --json,
+  run SCENARIO      run one scenario (demo, memcpy, uart-tx, adc-rx, … or a module
+                    exporting run(system, params)) with --param key=value …; --json,
                     --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
                     worker pool (--workers N, default: the core count); --json,
@@ -51,12 +52,13 @@ commands:
                     wasm memory, the page allocator or DMA-API debug grew or
                     leaked: --transfers N (default 100000), --board NAME,
                     --seed S, --max-size BYTES, --json; exits 1 on a leak
+${PROBE_USAGE}
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to select)
 ${PL330_USAGE}
   help              this text
 
-system options (demo, run, sweep, cat, ls):
+system options (demo, run, sweep, cat, ls; probe takes --memory, --kernel, --dma-debug, --profile):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
@@ -71,6 +73,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   ls: lsCommand,
   fuzz: fuzzCommand,
   soak: soakCommand,
+  probe: probeCommand,
 };
 
 const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose"];

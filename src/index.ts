@@ -49,13 +49,24 @@ export type { DmaTimeSnapshot } from "./dma/accounting.js";
 
 export {
   DMA_MEMCPY, DMA_SLAVE, DMA_CYCLIC, DMA_PRIVATE, DMA_COMPLETE, DMA_IN_PROGRESS, DMA_PAUSED, DMA_ERROR,
-  DMA_PREP_INTERRUPT, DMA_CTRL_ACK, DMA_TRANS_NOERROR, DMA_TRANS_READ_FAILED, DMA_TRANS_WRITE_FAILED,
-  DMA_TRANS_ABORTED, DmaChan, type DmaAsyncTxDescriptor, type DmaStatus, type DmaTxState, type DmaCookie,
+  DMA_PREP_INTERRUPT, DMA_CTRL_ACK, DMA_CTRL_REUSE, DMA_TRANS_NOERROR, DMA_TRANS_READ_FAILED, DMA_TRANS_WRITE_FAILED,
+  DMA_TRANS_ABORTED, DMA_MEM_TO_MEM, DMA_MEM_TO_DEV, DMA_DEV_TO_MEM, DMA_DEV_TO_DEV, DMA_SLAVE_BUSWIDTH_1_BYTE,
+  DMA_SLAVE_BUSWIDTH_2_BYTES, DMA_SLAVE_BUSWIDTH_4_BYTES, DMA_SLAVE_BUSWIDTH_8_BYTES,
+  DMA_RESIDUE_GRANULARITY_DESCRIPTOR, DMA_RESIDUE_GRANULARITY_SEGMENT, DMA_RESIDUE_GRANULARITY_BURST,
+  dma_submit_error, dma_tx_state, DmaChan, type DmaAsyncTxDescriptor, type DmaStatus, type DmaTxState, type DmaCookie,
+  type DmaSlaveConfig, type DmaSlaveCaps, type DmaengineResult, type DmaTransferDirection,
 } from "./dmaengine/types.js";
 export {
-  dma_request_chan, dma_request_chan_by_mask, dma_release_channel, dmaengine_prep_dma_memcpy,
-  dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status, dmaengine_terminate_sync, dma_sync_wait,
+  dma_request_chan, dma_request_chan_by_mask, dma_request_channel, dma_release_channel, dma_chan_name,
+  dmaengine_slave_config, dmaengine_prep_dma_memcpy, dmaengine_prep_slave_sg, dmaengine_prep_slave_single,
+  dmaengine_prep_dma_cyclic, dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status, dma_async_is_tx_complete,
+  dmaengine_pause, dmaengine_resume, dmaengine_terminate_async, dmaengine_terminate_sync, dmaengine_synchronize,
+  dma_sync_wait, dma_get_slave_caps, dmaengine_desc_set_reuse, dmaengine_desc_clear_reuse, dmaengine_desc_test_reuse,
+  dmaengine_desc_free, type DmaCapMask, type DmaFilterFn,
 } from "./dmaengine/dmaengine.js";
+export { dmatest, type DmatestParams, type DmatestResult, type DmatestThreadResult } from "./dmaengine/dmatest.js";
+export { UartDmaClient, type UartTx } from "./drivers/uart-dma-client.js";
+export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod } from "./drivers/adc-dma-client.js";
 
 export { runDemo, formatDemo, type DemoResult } from "./sim/demo.js";
 export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult } from "./sim/coherent-aliases.js";

@@ -2,7 +2,7 @@
 // System runs in a worker through worker/remote.ts.
 
 import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
-import { buildBoard, type Board } from "./hw/board.js";
+import { buildBoard, type Board, type BoardOptions } from "./hw/board.js";
 import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
 import { readDeviceTree, hostFileReader } from "./of/load.js";
@@ -38,6 +38,9 @@ export interface SystemOptions {
   profile?: string;
   /** DRAM size for boards whose memory node the bootloader fills ("1G", bytes). */
   memory?: number | string;
+  /** DMA peripheral models for the nodes whose `dmas` name a PL330 request: false for none, or
+   *  settings per node path or name (line rate, sample rate, FIFO depth, request size). */
+  dmaPeripherals?: BoardOptions["dmaPeripherals"];
   /** Kernel generation: "modern" (default) or "v4.9". */
   kernel?: KernelOptions["version"];
   /** CONFIG_DMA_API_DEBUG: `true`, or per-check options (see DmaDebugOptions). */
@@ -231,7 +234,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   ]);
   const silicon = await instantiateSilicon({ debug: options.debug });
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
-  const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes });
+  const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
   const kernel = new Kernel(machine, board, {
     version: options.kernel,
     printkLevel: options.printkLevel,

@@ -11,7 +11,7 @@ describe("createSystem", () => {
     expect(s.device("f8003000.dma-controller").driverName).toBe("dma-pl330");
     expect(s.deviceNames()).toContain("e0001000.serial");
     expect(() => s.device("nope")).toThrow(/-ENODEV: no device "nope"/);
-    expect(s.dmesg()).toMatch(/Loaded driver for PL330 DMAC-41330/);
+    expect(s.dmesg()).toMatch(/dma-pl330 f8003000.dma-controller: Loaded driver for PL330 DMAC-241330/);
     expect(s.dmesg()).toMatch(/DBUFF-128x8bytes Num_Chans-8 Num_Peri-4 Num_Events-16/);
   });
 

@@ -1,20 +1,22 @@
-// The dmaengine core (drivers/dma/dmaengine.c, of-dma.c): controllers register here, clients
-// get channels by their device-tree `dmas`/`dma-names` or by capability, and drive transfers
-// through the provider's ops with the kernel's function names.
+// The dmaengine core (drivers/dma/dmaengine.c, of-dma.c): controllers register here, and clients
+// get channels by their device-tree `dmas`/`dma-names` or by capability (with an optional
+// filter, as dma_request_channel takes one). The transfer calls are in transfer.ts, the slave
+// capabilities and descriptor reuse in slave-caps.ts; all are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
-import { KernelError, EBUSY, ENODEV, EINVAL, ETIMEDOUT } from "../kernel/errno.js";
-import type { DmaAddr } from "../hw/address.js";
+import { KernelError, EBUSY, ENODEV } from "../kernel/errno.js";
 import type { DeviceNode } from "../of/node.js";
 import { of_dma_request_specs } from "../of/dma.js";
-import { checkSize, checkWhole } from "../dma/arguments.js";
-import {
-  DmaChan, DmaDevice, DMA_ERROR, DMA_IN_PROGRESS, DMA_PRIVATE,
-  type DmaAsyncTxDescriptor, type DmaCookie, type DmaStatus, type DmaTxState,
-} from "./types.js";
+import { DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
 
 export type OfDmaXlate = (args: number[], dev: DmaDevice) => DmaChan | null;
+
+/** A dma_cap_mask_t: one capability (DMA_MEMCPY …) or several that must all be present. */
+export type DmaCapMask = number | Iterable<number>;
+
+/** dma_filter_fn: extra say over which free channel a request may take. */
+export type DmaFilterFn = (chan: DmaChan, param: unknown) => boolean;
 
 /** The dmaengine state of one kernel. */
 export class DmaEngine {
@@ -46,6 +48,15 @@ export class DmaEngine {
   }
 }
 
+function kernelOf(owner: Kernel | { kernel: Kernel }): Kernel {
+  return "dmaengine" in owner ? owner : owner.kernel;
+}
+
+function capsOf(mask: DmaCapMask): number[] {
+  return typeof mask === "number" ? [mask] : [...mask];
+}
+
+/** dma_chan_get: the driver allocates the channel's resources (a hardware thread…). */
 function claim(chan: DmaChan): number {
   if (chan.client_count > 0) return -EBUSY;
   const rc = chan.device.ops.device_alloc_chan_resources(chan);
@@ -86,18 +97,38 @@ export function dma_request_chan(dev: Device, name: string): DmaChan {
   throw failure;
 }
 
-/** dma_request_chan_by_mask: any free channel of a controller with the capability. Accepts the
- *  kernel or anything that holds one (a System). */
-export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, cap: number): DmaChan {
-  const k = "dmaengine" in owner ? owner : owner.kernel;
-  for (const d of k.dmaengine.devices) {
-    if (!d.cap_mask.has(cap)) continue;
-    for (const chan of d.channels) {
-      if (chan.client_count > 0) continue;
-      if (claim(chan) === 0) return chan;
-    }
+/** private_candidate: the first free channel of a controller with every capability of the
+ *  mask that the filter accepts. */
+function private_candidate(caps: number[], d: DmaDevice, fn?: DmaFilterFn, param?: unknown): DmaChan | null {
+  if (!caps.every((c) => d.cap_mask.has(c))) return null;
+  for (const chan of d.channels) {
+    if (chan.client_count > 0) continue;
+    if (fn && !fn(chan, param)) continue;
+    return chan;
   }
-  throw new KernelError(ENODEV, `no free DMA channel with capability ${cap}`);
+  return null;
+}
+
+/** dma_request_channel (__dma_request_channel): each controller offers its first free candidate;
+ *  when the driver cannot allocate that one (all hardware threads taken) the next controller is
+ *  asked, as find_candidate does. Null when no controller has one. */
+export function dma_request_channel(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask, fn?: DmaFilterFn, param?: unknown): DmaChan | null {
+  const k = kernelOf(owner);
+  const caps = capsOf(mask);
+  for (const d of k.dmaengine.devices) {
+    const chan = private_candidate(caps, d, fn, param);
+    if (chan && claim(chan) === 0) return chan;
+  }
+  return null;
+}
+
+/** dma_request_chan_by_mask: any free channel of a controller with the capability (or every
+ *  capability of a mask). Accepts the kernel or anything that holds one (a System). Throws
+ *  KernelError(-ENODEV) when there is none. */
+export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask): DmaChan {
+  const chan = dma_request_channel(owner, mask);
+  if (!chan) throw new KernelError(ENODEV, `no free DMA channel with capability ${capsOf(mask).join("+")}`);
+  return chan;
 }
 
 export function dma_release_channel(chan: DmaChan): void {
@@ -113,52 +144,11 @@ export function dma_has_cap(cap: number, d: DmaDevice): boolean {
   return d.cap_mask.has(cap);
 }
 
-export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
-  if (!(chan instanceof DmaChan)) throw new KernelError(EINVAL, "dmaengine_prep_dma_memcpy: chan is not a struct dma_chan");
-  checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
-  checkWhole("dmaengine_prep_dma_memcpy", src, "src");
-  checkSize("dmaengine_prep_dma_memcpy", len, "len");
-  checkWhole("dmaengine_prep_dma_memcpy", flags, "flags");
-  const prep = chan.device.ops.device_prep_dma_memcpy;
-  return prep ? prep(chan, dst, src, len, flags) : null;
+/** dma_chan_name */
+export function dma_chan_name(chan: DmaChan): string {
+  return chan.name;
 }
 
-export function dmaengine_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
-  return tx.tx_submit(tx);
-}
-
-export function dma_async_issue_pending(chan: DmaChan): void {
-  chan.device.ops.device_issue_pending(chan);
-}
-
-export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
-  return chan.device.ops.device_tx_status(chan, cookie, state);
-}
-
-export function dmaengine_terminate_sync(chan: DmaChan): number {
-  const rc = chan.device.ops.device_terminate_all?.(chan) ?? -EINVAL;
-  chan.device.ops.device_synchronize?.(chan);
-  return rc;
-}
-
-/** The time dma_sync_wait gives a transfer before "timeout!" (5 s, as in dmaengine.c). */
-export const DMA_SYNC_WAIT_TIMEOUT_PS = 5e12;
-
-/** dma_sync_wait: issues pending work and waits in simulated time for the transfer to end. The
- *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. */
-export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
-  const k = chan.device.dev.kernel;
-  dma_async_issue_pending(chan);
-  let status = dmaengine_tx_status(chan, cookie);
-  const done = k.waitEvent(() => {
-    status = dmaengine_tx_status(chan, cookie);
-    return status !== DMA_IN_PROGRESS;
-  }, DMA_SYNC_WAIT_TIMEOUT_PS);
-  if (!done) {
-    k.printk.err(`${chan.device.dev.name}: dma_sync_wait: timeout!`);
-    return DMA_ERROR;
-  }
-  return status;
-}
-
-export { DMA_PRIVATE, ETIMEDOUT };
+export * from "./transfer.js";
+export * from "./slave-caps.js";
+export { DMA_PRIVATE };

@@ -85,6 +85,10 @@ export class DmaPeripheralDevice {
 }
 
 export class TxFifoDevice extends DmaPeripheralDevice {
+  /** How the model was built: line rate, FIFO depth and request size (what a board file or
+   *  datasheet would tell a driver writer). */
+  config!: Required<Pick<TxFifoOptions, "baud" | "bitsPerChar" | "depth" | "burstBytes">>;
+
   /** The bytes sent on the line so far (up to logBytes), in order. */
   transmitted(): Uint8Array {
     const parts: Uint8Array[] = [];
@@ -107,7 +111,10 @@ export class TxFifoDevice extends DmaPeripheralDevice {
   }
 }
 
-export class RxStreamDevice extends DmaPeripheralDevice {}
+export class RxStreamDevice extends DmaPeripheralDevice {
+  /** How the model was built: sample rate and width, FIFO depth, request size, stream length. */
+  config!: Required<Pick<RxStreamOptions, "sampleRateHz" | "sampleBytes" | "depth" | "burstBytes" | "total">>;
+}
 
 function wire(m: Machine, index: number, o: Wiring, what: string): void {
   if (index < 0) throw new PeripheralError(`${what} at 0x${o.base.toString(16)}: the address map is full or overlaps`);
@@ -121,7 +128,10 @@ export function addTxFifo(m: Machine, o: TxFifoOptions): TxFifoDevice {
   const charPs = Math.round(((o.bitsPerChar ?? 10) * 1e12) / baud);
   const index = m.x.addTxFifo(o.base, o.size ?? 0x100, o.depth ?? 64, charPs, o.burstBytes ?? 1, o.logBytes ?? 1 << 20);
   wire(m, index, o, "TX FIFO");
-  return new TxFifoDevice(m, index, "tx-fifo", o.base, o.dmac ?? 0, o.request);
+  const dev = new TxFifoDevice(m, index, "tx-fifo", o.base, o.dmac ?? 0, o.request);
+  const depth = Math.max(1, o.depth ?? 64);
+  dev.config = { baud, bitsPerChar: o.bitsPerChar ?? 10, depth, burstBytes: Math.min(depth, Math.max(1, o.burstBytes ?? 1)) };
+  return dev;
 }
 
 export function addRxStream(m: Machine, o: RxStreamOptions): RxStreamDevice {
@@ -129,5 +139,9 @@ export function addRxStream(m: Machine, o: RxStreamOptions): RxStreamDevice {
   const periodPs = Math.round(1e12 / (o.sampleRateHz ?? 1e6));
   const index = m.x.addRxStream(o.base, o.size ?? 0x100, periodPs, sb, o.depth ?? 64, o.burstBytes ?? sb, o.total ?? 0);
   wire(m, index, o, "RX stream");
-  return new RxStreamDevice(m, index, "rx-stream", o.base, o.dmac ?? 0, o.request);
+  const dev = new RxStreamDevice(m, index, "rx-stream", o.base, o.dmac ?? 0, o.request);
+  const depth = Math.max(1, o.depth ?? 64);
+  const burst = Math.min(depth * sb, Math.max(sb, o.burstBytes ?? sb));
+  dev.config = { sampleRateHz: o.sampleRateHz ?? 1e6, sampleBytes: sb, depth, burstBytes: burst, total: o.total ?? 0 };
+  return dev;
 }

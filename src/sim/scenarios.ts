@@ -10,6 +10,8 @@ import * as bugs from "./scenarios/bugs.js";
 import * as calibration from "./scenarios/calibration.js";
 import * as dmaMix from "./scenarios/dma-mix.js";
 import * as fingerprint from "./scenarios/fingerprint.js";
+import * as uartTx from "./scenarios/uart-tx.js";
+import * as adcRx from "./scenarios/adc-rx.js";
 import type { SystemOptions } from "../system.js";
 
 export type ScenarioParams = Record<string, string | number | boolean>;
@@ -24,12 +26,16 @@ export const SCENARIOS: Record<string, Scenario> = {
   calibration: (s) => calibration.run(s),
   "dma-mix": dmaMix.run,
   fingerprint: fingerprint.run,
+  "uart-tx": uartTx.run,
+  "adc-rx": adcRx.run,
 };
 
 /** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,
  *  DMA-API debug, a 4.9 kernel…). */
 export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = {
   bug: bugs.bugSystem,
+  "uart-tx": uartTx.uartTxSystem,
+  "adc-rx": adcRx.adcRxSystem,
 };
 
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs

@@ -1,47 +1,34 @@
-// The dmaengine side of Linux's pl330 driver (struct dma_pl330_chan, struct dma_pl330_desc):
-// descriptors from a pool, cookies at submit, the channel tasklet that feeds the two request
-// slots of the hardware thread and completes descriptors, tx_status with residue read from
-// SAR/DAR (spec pl330 §12.3–12.5).
+// The dmaengine side of Linux's pl330 driver (struct dma_pl330_chan): cookies at submit, the
+// channel tasklet that feeds the two request slots of the hardware thread, completes
+// descriptors and runs callbacks, tx_status with residue read from SAR/DAR, pause and
+// terminate (spec pl330 §12.3–12.5). The prep_* calls are in prep.ts.
+//
+// Where dmasim goes beyond Linux 6.x's pl330.c, for clients' sake:
+// - callbacks get the transfer's result (DMA_TRANS_READ_FAILED / _WRITE_FAILED from the fault
+//   type, DMA_TRANS_ABORTED for a request killed alongside), a transfer of several segments
+//   fails as a whole, and tx_status reports DMA_ERROR for such a cookie; Linux invokes
+//   callbacks without a result, so clients hear NOERROR;
+// - descriptors can be reused (DMA_CTRL_REUSE), as virt-dma drivers allow: a reusable
+//   descriptor stays with its client after completion until dmaengine_desc_free;
+// - terminate completes every cookie and ends a cyclic ring, so the channel can go on with
+//   one-shot transfers.
 
-import type { DmaAddr } from "../../hw/address.js";
-import { dma_cookie_assign, dma_cookie_complete, dma_cookie_status } from "../../dmaengine/cookie.js";
+import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_status } from "../../dmaengine/cookie.js";
+import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";
 import {
-  DmaChan, DMA_COMPLETE, DMA_ERROR, DMA_IN_PROGRESS, DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR,
-  DMA_TRANS_READ_FAILED, type DmaAsyncTxDescriptor, type DmaCookie, type DmaStatus, type DmaTxState,
+  DmaChan, DMA_COMPLETE, DMA_CTRL_REUSE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
+  DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, type DmaCookie, type DmaSlaveConfig, type DmaStatus, type DmaTxState,
 } from "../../dmaengine/types.js";
-import { ENOMEM, EAGAIN, EINVAL } from "../../kernel/errno.js";
+import { DMA_NONE, type DmaDirection } from "../../dma/constants.js";
+import { ENOMEM, EAGAIN, EINVAL, EBUSY, ENOSYS, KernelBug } from "../../kernel/errno.js";
+import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
-import { defaultReqConfig, prepareCcr, setupReq, type ReqConfig, type ReqType, type Xfer } from "./program.js";
+import { prepareCcr, setupReq } from "./program.js";
+import type { Pl330Desc, Pl330DescPool } from "./desc.js";
 
-export type DescStatus = "free" | "prep" | "busy" | "paused" | "done";
-
-const PL330_MAX_BURST = 16;
-/** Core cycles for preparing a descriptor (an estimate; docs/calibration.md). */
-const PREP_CYCLES = 300;
-
-export class Pl330Desc implements DmaAsyncTxDescriptor {
-  cookie: DmaCookie = 0;
-  flags = 0;
-  chan!: DmaChan;
-  callback?: (param: unknown) => void;
-  callback_result?: (param: unknown, result: { result: number; residue: number }) => void;
-  callback_param?: unknown;
-  status: DescStatus = "free";
-  bytes_requested = 0;
-  px: Xfer = { src_addr: 0, dst_addr: 0, bytes: 0 };
-  rqcfg: ReqConfig = defaultReqConfig();
-  rqtype: ReqType = "mem2mem";
-  peri = 0;
-  pchan: Pl330Chan | null = null;
-  last = false;
-  /** DMA_TRANS_* outcome, for callback_result and tx_status. */
-  result = DMA_TRANS_NOERROR;
-
-  tx_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
-    return (tx as Pl330Desc).pchan!.submit(tx as Pl330Desc);
-  }
-}
+/** Failed cookies remembered for tx_status (older ones are forgotten first). */
+const FAILED_COOKIES_KEPT = 256;
 
 export class Pl330Chan {
   chan!: DmaChan;
@@ -51,87 +38,91 @@ export class Pl330Chan {
   readonly completed_list: Pl330Desc[] = [];
   active = false;
   cyclic = false;
-  /** Cookies whose transfer failed (a fault): tx_status reports DMA_ERROR for them. */
+  /** The client's dma_slave_config (pl330_config keeps a copy; prep applies it). */
+  slave_config: DmaSlaveConfig = {};
+  /** log2 of the peripheral FIFO's access width, and beats per burst. */
+  burst_sz = 0;
+  burst_len = 1;
+  fifo_addr = 0;
+  /** The FIFO's DMA address (dma_map_resource) and the direction it was mapped for. */
+  fifo_dma = 0;
+  dir: DmaDirection = DMA_NONE;
+  /** Cookies whose transfer failed or was aborted: tx_status reports DMA_ERROR for them. */
   private readonly failed = new Set<DmaCookie>();
 
   constructor(
     readonly dmac: Pl330Dmac,
-    readonly pool: Pl330Desc[],
+    readonly pool: Pl330DescPool,
+    /** desc->peri: the channel index on a DT-probed DMAC, 0 otherwise. */
+    readonly peripheralLine: number,
   ) {}
 
-  private get kernel() {
+  get kernel() {
     return this.dmac.kernel;
   }
 
-  /** pl330_get_desc: from the pool, growing it when empty. */
-  private getDesc(): Pl330Desc {
-    const desc = this.pool.pop() ?? new Pl330Desc();
-    desc.pchan = this;
-    desc.chan = this.chan;
-    desc.status = "prep";
-    desc.cookie = 0;
-    desc.flags = 0;
-    desc.callback = undefined;
-    desc.callback_result = undefined;
-    desc.callback_param = undefined;
-    desc.last = false;
-    desc.result = DMA_TRANS_NOERROR;
-    desc.rqcfg = defaultReqConfig();
-    return desc;
+  private get dev() {
+    return this.chan.device.dev;
   }
 
+  /** pl330_alloc_chan_resources: a hardware thread and its event. */
   allocResources(): number {
+    dma_cookie_init(this.chan);
+    this.cyclic = false;
     this.thread = this.dmac.requestThread();
     if (!this.thread) return -ENOMEM;
     this.failed.clear();
     return 1;
   }
 
+  /** pl330_free_chan_resources */
   freeResources(): void {
-    this.terminateAll();
     if (this.thread) this.dmac.releaseThread(this.thread);
     this.thread = null;
-  }
-
-  /** pl330_prep_dma_memcpy: the widest beat that divides src, dst and len; the longest burst
-   *  that fits this channel's share of the MFIFO. */
-  prepMemcpy(dst: DmaAddr, src: DmaAddr, len: number, flags: number): Pl330Desc | null {
-    if (!this.thread || !len || len < 0) return null;
-    this.kernel.machine.cpu.spend(PREP_CYCLES);
-    const pcfg = this.dmac.pcfg;
-    const desc = this.getDesc();
-    desc.px = { src_addr: src, dst_addr: dst, bytes: len };
-    desc.rqcfg.src_inc = true;
-    desc.rqcfg.dst_inc = true;
-    desc.rqtype = "mem2mem";
-    let burst = pcfg.data_bus_width / 8;
-    while ((src | dst | len) & (burst - 1)) burst /= 2;
-    desc.rqcfg.brst_size = Math.log2(burst);
-    let len_ = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
-    len_ >>= desc.rqcfg.brst_size;
-    desc.rqcfg.brst_len = Math.max(1, Math.min(len_, PL330_MAX_BURST));
-    // A burst narrower than the bus could straddle an MFIFO entry: one beat at a time.
-    if (burst * 8 < pcfg.data_bus_width) desc.rqcfg.brst_len = 1;
-    if (this.dmac.params.memcpy_max_burst > 0) {
-      desc.rqcfg.brst_len = Math.min(desc.rqcfg.brst_len, this.dmac.params.memcpy_max_burst);
+    if (this.cyclic) {
+      for (const desc of this.work_list.splice(0)) this.pool.put(desc);
     }
-    desc.bytes_requested = len;
-    desc.flags = flags;
-    return desc;
+    this.dir = DMA_NONE;
   }
 
-  /** pl330_tx_submit */
-  submit(desc: Pl330Desc): DmaCookie {
-    desc.last = true;
-    const cookie = dma_cookie_assign(desc);
-    this.submitted_list.push(desc);
+  /** pl330_config: stored, applied when a slave transfer is prepared. */
+  config(cfg: DmaSlaveConfig): number {
+    this.slave_config = { ...cfg };
+    return 0;
+  }
+
+  /** pl330_tx_submit: cookies for every descriptor of the prep, the returned one last. */
+  submit(last: Pl330Desc): DmaCookie {
+    for (const desc of [...last.chain, last]) {
+      if (desc.status !== "prep") {
+        throw new KernelBug("drivers/dma/pl330.c", `tx_submit of a descriptor that is ${desc.status}, not prepared`);
+      }
+    }
+    for (const desc of last.chain) {
+      if (this.cyclic) {
+        // Linux copies callback and param; callback_result too, so result-taking clients hear
+        // every period.
+        desc.callback = last.callback;
+        desc.callback_result = last.callback_result;
+        desc.callback_param = last.callback_param;
+      }
+      if (last.flags & DMA_CTRL_REUSE) desc.flags |= DMA_CTRL_REUSE;
+      desc.last = false;
+      desc.result = DMA_TRANS_NOERROR;
+      dma_cookie_assign(desc);
+      this.submitted_list.push(desc);
+    }
+    last.last = true;
+    last.result = DMA_TRANS_NOERROR;
+    const cookie = dma_cookie_assign(last);
+    this.submitted_list.push(last);
     return cookie;
   }
 
   /** pl330_issue_pending */
   issuePending(): void {
     if (!this.work_list.length) {
-      if (!this.submitted_list.length) this.kernel.printk.warn(`${this.chan.name}: issue_pending with nothing submitted`);
+      if (!this.submitted_list.length) dev_warn(this.dev, `${this.chan.name}: issue_pending with nothing submitted`);
       this.active = true;
     }
     this.work_list.push(...this.submitted_list.splice(0));
@@ -142,15 +133,22 @@ export class Pl330Chan {
   private submitReq(desc: Pl330Desc): number {
     const thrd = this.thread!;
     const dmac = this.dmac;
+    if (desc.rqtype !== DMA_MEM_TO_MEM && desc.rqtype !== DMA_MEM_TO_DEV && desc.rqtype !== DMA_DEV_TO_MEM) return -ENOSYS;
     if (dmac.dying || dmac.tbd.reset_chan & (1 << thrd.id)) return -EAGAIN;
-    if (desc.rqtype !== "mem2mem" && desc.peri >= dmac.pcfg.num_peri) return -EINVAL;
+    if (desc.rqtype !== DMA_MEM_TO_MEM && desc.peri >= dmac.pcfg.num_peri) {
+      dev_info(this.dev, `pl330_submit_req: Invalid peripheral(${desc.peri})!`);
+      return -EINVAL;
+    }
     if (dmac.queueFull(thrd)) return -EAGAIN;
     desc.rqcfg.nonsecure = dmac.managerNs;
     const ccr = prepareCcr(desc.rqcfg);
     const idx = thrd.req[0].desc === null ? 0 : 1;
-    const program = setupReq({ ccr, rqtype: desc.rqtype, px: desc.px, revision: dmac.pcfg.revision }, thrd.ev);
+    const program = setupReq(
+      { ccr, rqtype: desc.rqtype, px: desc.px, revision: dmac.pcfg.revision, peri: desc.peri, quirks: dmac.quirks },
+      thrd.ev,
+    );
     if (program.length > MCBUFSZ / 2) {
-      this.kernel.printk.info(`${dmac.name}: pl330_submit_req: Try increasing mcbufsz (${program.length}/${MCBUFSZ / 2})`);
+      dev_info(this.dev, `pl330_submit_req: Try increasing mcbufsz (${program.length}/${MCBUFSZ / 2})`);
       return -ENOMEM;
     }
     thrd.lstenq = idx;
@@ -167,49 +165,90 @@ export class Pl330Chan {
       if (rc === 0) desc.status = "busy";
       else if (rc === -EAGAIN) break;
       else {
+        // Linux marks a request it cannot program done; its client hears it was aborted.
         desc.status = "done";
         desc.result = DMA_TRANS_ABORTED;
-        this.kernel.printk.err(`${this.dmac.name}: fill_queue: Bad Desc(${desc.cookie})`);
+        desc.residue = desc.bytes_requested;
+        dev_err(this.dev, `fill_queue: Bad Desc(${desc.cookie})`);
         this.kernel.irq.tasklet_schedule(() => this.tasklet());
       }
     }
   }
 
-  /** dma_pl330_rqcb: the DMAC finished (or failed) a request. */
-  requestDone(desc: Pl330Desc, err: "none" | "abort" | "fail"): void {
+  /** dma_pl330_rqcb: the DMAC finished (result DMA_TRANS_NOERROR) or gave up on a request. */
+  requestDone(desc: Pl330Desc, result: number): void {
     desc.status = "done";
-    if (err !== "none") desc.result = err === "fail" ? DMA_TRANS_READ_FAILED : DMA_TRANS_ABORTED;
+    desc.result = result;
+    desc.residue = result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested;
     this.kernel.irq.tasklet_schedule(() => this.tasklet());
+  }
+
+  private noteFailed(cookie: DmaCookie): void {
+    this.failed.add(cookie);
+    if (this.failed.size > FAILED_COOKIES_KEPT) this.failed.delete(this.failed.values().next().value!);
+  }
+
+  /** A transfer prepared as several descriptors (slave_sg segments) fails as a whole: once a
+   *  segment failed, the segments after it are not run, and all complete with the first
+   *  failure, so the callback (on the last) reports it with the bytes not transferred. */
+  private failRestOfTransaction(): void {
+    let failure = DMA_TRANS_NOERROR;
+    let lost = 0;
+    for (const desc of this.work_list) {
+      if (failure === DMA_TRANS_NOERROR) {
+        if (desc.status === "done" && desc.result !== DMA_TRANS_NOERROR && !desc.last) {
+          failure = desc.result;
+          lost = desc.bytes_requested;
+        }
+      } else if (desc.status === "prep" || desc.status === "done") {
+        desc.status = "done";
+        desc.result = failure;
+        lost += desc.bytes_requested;
+        desc.residue = lost;
+      }
+      if (desc.last) failure = DMA_TRANS_NOERROR;
+    }
   }
 
   /** pl330_tasklet: complete finished descriptors, refill the thread, run callbacks. */
   tasklet(): void {
     if (!this.thread) return;
+    if (!this.cyclic) this.failRestOfTransaction();
     for (const desc of [...this.work_list]) {
       if (desc.status !== "done") continue;
-      if (desc.result !== DMA_TRANS_NOERROR) this.failed.add(desc.cookie);
+      if (desc.result !== DMA_TRANS_NOERROR) this.noteFailed(desc.cookie);
       if (!this.cyclic) dma_cookie_complete(desc);
       this.work_list.splice(this.work_list.indexOf(desc), 1);
       this.completed_list.push(desc);
     }
     this.fillQueue();
+    let powerDown = false;
     if (!this.work_list.length) {
       this.dmac.stop(this.thread);
+      powerDown = true;
       this.active = false;
     } else {
       this.dmac.start(this.thread);
     }
     while (this.completed_list.length) {
       const desc = this.completed_list.shift()!;
-      const cb = desc.callback;
-      const cbr = desc.callback_result;
-      const param = desc.callback_param;
-      const result = { result: desc.result, residue: desc.result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested };
-      desc.status = "free";
-      desc.pchan = null;
-      this.pool.push(desc);
-      if (cbr) cbr(param, result);
-      else if (cb) cb(param);
+      const cb = dmaengine_desc_get_callback(desc);
+      const result = { result: desc.result, residue: desc.result === DMA_TRANS_NOERROR ? 0 : desc.residue };
+      if (this.cyclic) {
+        desc.status = "prep";
+        desc.result = DMA_TRANS_NOERROR;
+        this.work_list.push(desc);
+        if (powerDown && this.thread) {
+          this.active = true;
+          this.dmac.start(this.thread);
+          powerDown = false;
+        }
+      } else if (desc.reusable) {
+        desc.status = "prep";
+      } else {
+        this.pool.put(desc);
+      }
+      dmaengine_desc_callback_invoke(cb, result);
     }
   }
 
@@ -219,13 +258,14 @@ export class Pl330Chan {
     const [val, addr] = desc.rqcfg.src_inc
       ? [this.dmac.readl(R.SA(id)), desc.px.src_addr]
       : [this.dmac.readl(R.DA(id)), desc.px.dst_addr];
+    // Before the program's DMAMOV runs, the register can still read 0.
     return val ? (val - addr) >>> 0 : 0;
   }
 
   /** pl330_tx_status */
   txStatus(cookie: DmaCookie, state?: DmaTxState): DmaStatus {
     let ret = dma_cookie_status(this.chan, cookie, state);
-    if (ret === DMA_COMPLETE && this.failed.has(cookie)) ret = DMA_ERROR;
+    if (this.failed.has(cookie)) ret = DMA_ERROR;
     if (!state || ret === DMA_COMPLETE || ret === DMA_ERROR || !this.thread) return ret;
     const thrd = this.thread;
     const running = thrd.req_running !== -1 ? thrd.req[thrd.req_running].desc : null;
@@ -235,6 +275,7 @@ export class Pl330Chan {
       let transferred: number;
       if (desc.status === "done") transferred = desc.bytes_requested;
       else if (running && desc === running) transferred = this.xferredCount(desc);
+      // Busy but not running: just enqueued, or finished and not yet marked done.
       else if (desc.status === "busy" || desc.status === "paused") transferred = desc === lastEnq ? 0 : desc.bytes_requested;
       else transferred = 0;
       residual += desc.bytes_requested - transferred;
@@ -248,7 +289,16 @@ export class Pl330Chan {
     return ret;
   }
 
-  /** pl330_terminate_all */
+  /** pl330_pause: the DMAC cannot resume a killed thread, so a paused transfer can only be
+   *  terminated; pausing is for reading a stable residue first. */
+  pause(): number {
+    if (!this.thread) return -EINVAL;
+    this.dmac.stop(this.thread);
+    for (const desc of this.work_list) if (desc.status === "busy") desc.status = "paused";
+    return 0;
+  }
+
+  /** pl330_terminate_all: stop the thread and give every descriptor back. */
   terminateAll(): number {
     const thrd = this.thread;
     if (thrd) {
@@ -261,14 +311,25 @@ export class Pl330Chan {
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
       for (const desc of list) {
         if (desc.cookie >= 1) dma_cookie_complete(desc);
-        desc.status = "free";
-        desc.pchan = null;
-        this.pool.push(desc);
+        if (desc.reusable) desc.status = "prep";
+        else this.pool.put(desc);
       }
       list.length = 0;
     }
+    // Every cookie handed out is complete now. (Linux completes them in list order, which
+    // leaves the cookie of a cyclic ring that has turned reading "in progress".) And the ring
+    // is gone: Linux keeps the channel cyclic until it is released, so later one-shot
+    // transfers on it would never complete their cookies.
+    this.chan.completed_cookie = this.chan.cookie;
+    this.cyclic = false;
+    return 0;
+  }
+
+  /** dmaengine_desc_free for a reusable descriptor (and the segments prepared with it). */
+  freeReusable(last: Pl330Desc): number {
+    const all = [...last.chain, last];
+    if (all.some((d) => d.status !== "prep")) return -EBUSY;
+    for (const d of all) this.pool.put(d);
     return 0;
   }
 }
-
-export { DMA_IN_PROGRESS };

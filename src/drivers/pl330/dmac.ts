@@ -4,11 +4,14 @@
 // handler pl330_update (spec pl330 §12.1, §12.5). Everything goes through MMIO and memory.
 
 import type { Kernel } from "../../kernel/kernel.js";
+import type { Device } from "../../kernel/device.js";
 import type { VirtAddr, DmaAddr } from "../../hw/address.js";
 import { readl, writel } from "../../kernel/io.js";
+import { dev_err, dev_info } from "../../kernel/dev-printk.js";
+import { DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, DMA_TRANS_READ_FAILED, DMA_TRANS_WRITE_FAILED } from "../../dmaengine/types.js";
 import { emitGO, emitKILL } from "./microcode.js";
 import * as R from "./regs.js";
-import type { Pl330Desc } from "./channel.js";
+import type { Pl330Desc } from "./desc.js";
 
 export const MCBUFSZ = 512; // per thread: two 256-byte request slots
 
@@ -16,6 +19,9 @@ export const MCBUFSZ = 512; // per thread: two 256-byte request slots
 const UNTIL_MAX_POLLS = 1_000_000;
 /** _until_dmac_idle: ~5 ms of polling DBGSTATUS. */
 const DBG_IDLE_POLLS = 5000;
+/** FTRn data_write_err (spec pl330 §6): an error response to a write; other aborts of a
+ *  running request (data_read_err, instr_fetch_err …) count as failed reads. */
+const FT_DATA_WRITE_ERR = 1 << 17;
 
 export interface Pl330Config {
   periph_id: number;
@@ -72,18 +78,26 @@ export class Pl330Dmac {
   readonly tbd = { reset_dmac: false, reset_mngr: false, reset_chan: 0 };
   /** Channels found faulting by the IRQ handler: their requests failed rather than aborted. */
   private faulted = 0;
+  /** FTRn of each channel found faulting, read by the IRQ handler. */
+  private readonly faultType: number[] = [];
+  /** PL330_QUIRK_* from the device tree. */
+  quirks = 0;
   /** Driver parameters (what /sys/module/dma_pl330/parameters would hold). memcpy_max_burst is
    *  dmasim's: it caps the beats per burst of memcpy microcode (0 = the driver's own choice),
    *  so the effect of burst length can be measured with everything else unchanged. */
   readonly params = { memcpy_max_burst: 0 };
-  /** Called when a request finishes (rqcb): err is "none", "abort" or "fail". */
-  onRequestDone: (desc: Pl330Desc, err: "none" | "abort" | "fail") => void = () => {};
+  /** Called when a request finishes (rqcb) with its DMA_TRANS_* result. */
+  onRequestDone: (desc: Pl330Desc, result: number) => void = () => {};
 
   constructor(
     readonly kernel: Kernel,
     readonly base: VirtAddr,
-    readonly name: string,
+    readonly dev: Device,
   ) {}
+
+  get name(): string {
+    return this.dev.name;
+  }
 
   readl(off: number): number {
     return readl(this.kernel.machine, this.base + off);
@@ -180,7 +194,7 @@ export class Pl330Dmac {
   /** _execute_DBGINSN */
   executeDbgInsn(thrd: Pl330Thread, insn: number[], asManager: boolean): void {
     if (this.untilDmacIdle()) {
-      this.kernel.printk.err(`${this.name}: DMAC halted!`);
+      dev_err(this.dev, "DMAC halted!");
       return;
     }
     let val = ((insn[0] ?? 0) << 16) | ((insn[1] ?? 0) << 24);
@@ -217,7 +231,7 @@ export class Pl330Dmac {
     if (!req || idx === thrd.req_running) return true;
     const desc = req.desc!;
     const ns = desc.rqcfg.nonsecure;
-    if (this.managerNs && !ns) this.kernel.printk.info(`${this.name}: _trigger: Recipe for ABORT!`);
+    if (this.managerNs && !ns) dev_info(this.dev, "_trigger: Recipe for ABORT!");
     const insn = emitGO(thrd.id, req.mc_bus, ns);
     this.writel(this.readl(R.INTEN) | (1 << thrd.ev), R.INTEN);
     this.executeDbgInsn(thrd, insn, true);
@@ -271,15 +285,15 @@ export class Pl330Dmac {
     this.faulted |= fsc;
     for (let i = 0; i < this.pcfg.num_chan; i++) {
       if (!(fsc & (1 << i))) continue;
-      this.kernel.printk.info(
-        `${this.name}: Reset Channel-${i}\t CS-${this.readl(R.CS(i)).toString(16)} FTC-${this.readl(R.FTC(i)).toString(16)}`,
-      );
+      const ftc = this.readl(R.FTC(i));
+      this.faultType[i] = ftc;
+      dev_info(this.dev, `Reset Channel-${i}\t CS-${this.readl(R.CS(i)).toString(16)} FTC-${ftc.toString(16)}`);
       this.stop(this.channels[i]);
     }
     const es = this.readl(R.ES);
     if (this.pcfg.num_events < 32 && es & ~((1 << this.pcfg.num_events) - 1)) {
       this.tbd.reset_dmac = true;
-      this.kernel.printk.err(`${this.name}: pl330_update: Unexpected!`);
+      dev_err(this.dev, "pl330_update: Unexpected!");
       ret = true;
     } else {
       for (let ev = 0; ev < this.pcfg.num_events; ev++) {
@@ -299,7 +313,7 @@ export class Pl330Dmac {
         if (desc) done.push(desc);
       }
     }
-    for (const d of done) this.onRequestDone(d, "none");
+    for (const d of done) this.onRequestDone(d, DMA_TRANS_NOERROR);
     if (this.tbd.reset_dmac || this.tbd.reset_mngr || this.tbd.reset_chan) {
       ret = true;
       this.kernel.irq.tasklet_schedule(() => this.dotask());
@@ -324,16 +338,20 @@ export class Pl330Dmac {
       const thrd = this.channels[i];
       this.stop(thrd);
       // Linux reads FSC after _stop, when the fault is already cleared; the handler's record
-      // keeps the difference between a failed and an aborted request.
-      const err = this.faulted & (1 << i) ? "fail" : "abort";
+      // keeps the difference between a failed and an aborted request. Linux fails both
+      // requests of a faulting thread alike; here the one that was running failed, by the
+      // fault's type, and the one queued behind it was aborted.
+      const failed = this.faulted & (1 << i)
+        ? (this.faultType[i] & FT_DATA_WRITE_ERR ? DMA_TRANS_WRITE_FAILED : DMA_TRANS_READ_FAILED)
+        : DMA_TRANS_ABORTED;
       this.faulted &= ~(1 << i);
-      const a = thrd.req[1 - thrd.lstenq].desc;
-      const b = thrd.req[thrd.lstenq].desc;
+      const running = thrd.req_running;
+      const order = [1 - thrd.lstenq, thrd.lstenq];
+      const descs = order.map((idx) => ({ desc: thrd.req[idx].desc, result: idx === running ? failed : DMA_TRANS_ABORTED }));
       thrd.req[0].desc = null;
       thrd.req[1].desc = null;
       thrd.req_running = -1;
-      if (a) this.onRequestDone(a, err);
-      if (b) this.onRequestDone(b, err);
+      for (const { desc, result } of descs) if (desc) this.onRequestDone(desc, result);
       this.tbd.reset_chan &= ~(1 << i);
     }
   }

@@ -1,21 +1,38 @@
 // pl330_probe: binding the driver to an "arm,pl330" platform device (spec pl330 §12.1): map the
-// registers, check the AMBA peripheral ID, request every interrupt, read the configuration,
-// allocate the microcode buffer and descriptor pool, register the dmaengine device and the
-// device-tree translation for `dmas = <&dmac N>`.
+// registers, check the AMBA peripheral ID, take the DT quirks, request every interrupt, read the
+// configuration, allocate the microcode buffer and descriptor pool, register the dmaengine
+// device with its slave capabilities and the device-tree translation for `dmas = <&dmac N>`.
 
 import type { PlatformDevice } from "../../kernel/device.js";
 import { EINVAL, ENODEV, ENOMEM, ENXIO } from "../../kernel/errno.js";
+import { dev_err, dev_info } from "../../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { dma_alloc_attrs } from "../../dma/mapping.js";
 import { DMA_ATTR_PRIVILEGED } from "../../dma/constants.js";
-import { DmaChan, DmaDevice, DMA_CYCLIC, DMA_MEMCPY, DMA_PRIVATE, DMA_SLAVE } from "../../dmaengine/types.js";
+import {
+  DmaChan, DmaDevice, DMA_CYCLIC, DMA_DEV_TO_MEM, DMA_MEMCPY, DMA_MEM_TO_DEV, DMA_PRIVATE, DMA_RESIDUE_GRANULARITY_BURST,
+  DMA_SLAVE, DMA_SLAVE_BUSWIDTH_1_BYTE, DMA_SLAVE_BUSWIDTH_2_BYTES, DMA_SLAVE_BUSWIDTH_4_BYTES, DMA_SLAVE_BUSWIDTH_8_BYTES,
+  DMA_SLAVE_BUSWIDTH_UNDEFINED,
+} from "../../dmaengine/types.js";
 import { IRQ_HANDLED, IRQ_NONE } from "../../kernel/irq.js";
 import { Pl330Dmac, MCBUFSZ } from "./dmac.js";
-import { Pl330Chan, Pl330Desc } from "./channel.js";
+import { Pl330Chan } from "./channel.js";
+import { Pl330DescPool } from "./desc.js";
+import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
+import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
 
-const NR_DEFAULT_DESC = 16;
 export const PL330_MAX_SEG_SIZE = 1900800;
+const PL330_MAX_BURST = 16;
+
+const PL330_DMA_BUSWIDTHS =
+  (1 << DMA_SLAVE_BUSWIDTH_UNDEFINED) | (1 << DMA_SLAVE_BUSWIDTH_1_BYTE) | (1 << DMA_SLAVE_BUSWIDTH_2_BYTES) |
+  (1 << DMA_SLAVE_BUSWIDTH_4_BYTES) | (1 << DMA_SLAVE_BUSWIDTH_8_BYTES);
+
+const OF_QUIRKS: [string, number][] = [
+  ["arm,pl330-broken-no-flushp", PL330_QUIRK_BROKEN_NO_FLUSHP],
+  ["arm,pl330-periph-burst", PL330_QUIRK_PERIPH_BURST],
+];
 
 export interface Pl330Driver {
   dmac: Pl330Dmac;
@@ -29,7 +46,8 @@ export function pl330_probe(pdev: PlatformDevice): number {
   if (!res) return -ENXIO;
   const base = k.mm.ioremap(res.start, res.size || 0x1000);
   if (base === null) return -ENOMEM;
-  const dmac = new Pl330Dmac(k, base, pdev.name);
+  const dmac = new Pl330Dmac(k, base, pdev);
+  for (const [prop, id] of OF_QUIRKS) if (pdev.ofNode?.has(prop)) dmac.quirks |= id;
 
   let periphid = 0;
   let cellid = 0;
@@ -37,43 +55,48 @@ export function pl330_probe(pdev: PlatformDevice): number {
     periphid |= (dmac.readl(R.PERIPH_ID + 4 * i) & 0xff) << (8 * i);
     cellid |= (dmac.readl(R.PCELL_ID + 4 * i) & 0xff) << (8 * i);
   }
+  periphid >>>= 0;
   if (cellid >>> 0 !== 0xb105f00d || ((periphid & R.PL330_AMBA_MASK) >>> 0) !== R.PL330_AMBA_ID) {
-    k.printk.err(`${pdev.name}: no PL330 at 0x${res.start.toString(16)} (periphid 0x${(periphid >>> 0).toString(16)})`);
+    dev_err(pdev, `no PL330 at 0x${res.start.toString(16)} (periphid 0x${periphid.toString(16)})`);
     return -ENODEV;
   }
 
-  const drv = { dmac } as Pl330Driver;
   for (const irq of pdev.irqs) {
     const rc = k.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
     if (rc < 0) return rc;
   }
 
   dmac.readConfig();
-  if (dmac.pcfg.num_events === 0) return -EINVAL;
+  if (dmac.pcfg.num_events === 0) {
+    dev_err(pdev, "pl330_add: Can't work without events!");
+    return -EINVAL;
+  }
   const mc = dma_alloc_attrs(pdev, dmac.pcfg.num_chan * MCBUFSZ, GFP_KERNEL, DMA_ATTR_PRIVILEGED);
   if (!mc) {
-    k.printk.err(`${pdev.name}: unable to allocate microcode buffer`);
+    dev_err(pdev, "dmac_alloc_resources: Can't allocate memory!");
     return -ENOMEM;
   }
   dmac.allocThreads(mc.cpuAddr, mc.dmaAddr);
 
-  const pool: Pl330Desc[] = [];
-  for (let i = 0; i < NR_DEFAULT_DESC; i++) pool.push(new Pl330Desc());
-
+  const pool = new Pl330DescPool();
   const numChan = Math.max(dmac.pcfg.num_peri, dmac.pcfg.num_chan);
   const peripherals: Pl330Chan[] = [];
   const pchOf = (chan: DmaChan) => chan.priv as Pl330Chan;
   const ddma = new DmaDevice(pdev, {
     device_alloc_chan_resources: (chan) => pchOf(chan).allocResources(),
     device_free_chan_resources: (chan) => pchOf(chan).freeResources(),
-    device_prep_dma_memcpy: (chan, dst, src, len, flags) => pchOf(chan).prepMemcpy(dst, src, len, flags),
+    device_prep_dma_memcpy: (chan, dst, src, len) => prepMemcpy(pchOf(chan), dst, src, len),
+    device_prep_slave_sg: (chan, sgl, sgLen, dir) => prepSlaveSg(pchOf(chan), sgl, sgLen, dir),
+    device_prep_dma_cyclic: (chan, addr, len, period, dir) => prepCyclic(pchOf(chan), addr, len, period, dir),
+    device_config: (chan, cfg) => pchOf(chan).config(cfg),
     device_tx_status: (chan, cookie, state) => pchOf(chan).txStatus(cookie, state),
     device_issue_pending: (chan) => pchOf(chan).issuePending(),
+    device_pause: (chan) => pchOf(chan).pause(),
     device_terminate_all: (chan) => pchOf(chan).terminateAll(),
-    device_synchronize: () => {},
   });
   for (let i = 0; i < numChan; i++) {
-    const pch = new Pl330Chan(dmac, pool);
+    // With a DT node, channel i serves peripheral request i (desc->peri from chan->private).
+    const pch = new Pl330Chan(dmac, pool, pdev.ofNode ? i : 0);
     pch.chan = new DmaChan(ddma, i, pch);
     ddma.channels.push(pch.chan);
     peripherals.push(pch);
@@ -84,7 +107,14 @@ export function pl330_probe(pdev: PlatformDevice): number {
     ddma.cap_mask.add(DMA_CYCLIC);
     ddma.cap_mask.add(DMA_PRIVATE);
   }
-  dmac.onRequestDone = (desc, err) => desc.pchan?.requestDone(desc, err);
+  ddma.src_addr_widths = PL330_DMA_BUSWIDTHS;
+  ddma.dst_addr_widths = PL330_DMA_BUSWIDTHS;
+  ddma.directions = (1 << DMA_DEV_TO_MEM) | (1 << DMA_MEM_TO_DEV);
+  ddma.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
+  ddma.max_burst = PL330_MAX_BURST;
+  // Not in Linux's pl330 (see channel.ts): reusable descriptors, as virt-dma drivers offer.
+  ddma.descriptor_reuse = true;
+  dmac.onRequestDone = (desc, result) => desc.pchan?.requestDone(desc, result);
 
   k.dmaengine.register(ddma);
   if (pdev.ofNode) {
@@ -95,11 +125,12 @@ export function pl330_probe(pdev: PlatformDevice): number {
     );
   }
   pdev.dma_parms = { max_segment_size: PL330_MAX_SEG_SIZE, segment_boundary_mask: 0xffffffffn };
-  Object.assign(drv, { ddma, peripherals });
-  pdev.driverData = drv;
+  pdev.driverData = { dmac, ddma, peripherals } satisfies Pl330Driver;
+  // The driver core has already set dev->driver when probe runs: the log carries its name.
+  pdev.driverName = pl330Driver.name;
   const c = dmac.pcfg;
-  k.printk.info(`${pdev.name}: Loaded driver for PL330 DMAC-${(periphid & 0xfffff).toString(16)}`);
-  k.printk.info(`${pdev.name}: \tDBUFF-${c.data_buf_dep}x${c.data_bus_width / 8}bytes Num_Chans-${c.num_chan} Num_Peri-${c.num_peri} Num_Events-${c.num_events}`);
+  dev_info(pdev, `Loaded driver for PL330 DMAC-${periphid.toString(16)}`);
+  dev_info(pdev, `\tDBUFF-${c.data_buf_dep}x${c.data_bus_width / 8}bytes Num_Chans-${c.num_chan} Num_Peri-${c.num_peri} Num_Events-${c.num_events}`);
   return 0;
 }
 

@@ -1,8 +1,19 @@
 // Building a channel program for one descriptor exactly as Linux's _setup_req does (spec pl330
 // §12.2): DMAMOV CCR, SAR, DAR; nested loops of bursts (inner LC1, outer LC0), a tail for the
-// leftover beats, DMASEV for the thread's event, DMAEND.
+// leftover beats, DMASEV for the thread's event, DMAEND. Memory-to-memory bursts are DMALD DMAST;
+// peripheral bursts are DMAFLUSHP then DMAWFP, a load and a store, one of them the peripheral
+// variant (DMALDP from a device, DMASTP to one), conditional on the request type.
 
-import { CCR, DAR, SAR, emitEND, emitLD, emitLP, emitLPEND, emitMOV, emitRMB, emitSEV, emitST, emitWMB } from "./microcode.js";
+import { DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, type DmaTransferDirection } from "../../dmaengine/types.js";
+import {
+  CCR, DAR, SAR, emitEND, emitFLUSHP, emitLD, emitLDP, emitLP, emitLPEND, emitMOV, emitRMB, emitSEV, emitST, emitSTP,
+  emitWFP, emitWMB, type Cond,
+} from "./microcode.js";
+
+/** DT `arm,pl330-broken-no-flushp`: the peripherals cannot take a flush; never emit DMAFLUSHP. */
+export const PL330_QUIRK_BROKEN_NO_FLUSHP = 1 << 0;
+/** DT `arm,pl330-periph-burst`: the peripherals only raise burst requests; always the B forms. */
+export const PL330_QUIRK_PERIPH_BURST = 1 << 1;
 
 export interface ReqConfig {
   src_inc: boolean;
@@ -25,14 +36,17 @@ export interface Xfer {
   bytes: number;
 }
 
-export type ReqType = "mem2mem" | "mem2dev" | "dev2mem";
-
 export interface XferSpec {
   ccr: number;
-  rqtype: ReqType;
+  /** The descriptor's direction (DMA_MEM_TO_MEM, DMA_MEM_TO_DEV, DMA_DEV_TO_MEM). */
+  rqtype: DmaTransferDirection;
   px: Xfer;
   /** DMA-330 revision from the peripheral ID (0 = r0p0). */
   revision: number;
+  /** The peripheral request line of a slave transfer. */
+  peri?: number;
+  /** PL330_QUIRK_* from the device tree. */
+  quirks?: number;
 }
 
 export function defaultReqConfig(): ReqConfig {
@@ -73,9 +87,35 @@ function ldstMemToMem(xs: XferSpec, cyc: number): number[] {
   return out;
 }
 
+/** _emit_load: the peripheral form when the data comes from the device. */
+function emitLoad(cond: Cond, dir: DmaTransferDirection, peri: number): number[] {
+  if (dir !== DMA_DEV_TO_MEM) return emitLD(cond);
+  return cond === "always" ? [...emitLDP("single", peri), ...emitLDP("burst", peri)] : emitLDP(cond, peri);
+}
+
+/** _emit_store: the peripheral form when the data goes to the device. */
+function emitStore(cond: Cond, dir: DmaTransferDirection, peri: number): number[] {
+  if (dir !== DMA_MEM_TO_DEV) return emitST(cond);
+  return cond === "always" ? [...emitSTP("single", peri), ...emitSTP("burst", peri)] : emitSTP(cond, peri);
+}
+
+/** _ldst_peripheral: the flush runs once per body, i.e. at every loop iteration (spec §12.2). */
+function ldstPeripheral(xs: XferSpec, cyc: number, cond: Cond): number[] {
+  const peri = xs.peri ?? 0;
+  const out: number[] = [];
+  if (!((xs.quirks ?? 0) & PL330_QUIRK_BROKEN_NO_FLUSHP)) out.push(...emitFLUSHP(peri));
+  for (let i = 0; i < cyc; i++) {
+    out.push(...emitWFP(cond, peri), ...emitLoad(cond, xs.rqtype, peri), ...emitStore(cond, xs.rqtype, peri));
+  }
+  return out;
+}
+
 function bursts(xs: XferSpec, cyc: number): number[] {
-  if (xs.rqtype !== "mem2mem") throw new Error("pl330: peripheral transfers are not supported by this program builder yet");
-  return ldstMemToMem(xs, cyc);
+  if (xs.rqtype === DMA_MEM_TO_MEM) return ldstMemToMem(xs, cyc);
+  if (xs.rqtype !== DMA_MEM_TO_DEV && xs.rqtype !== DMA_DEV_TO_MEM) throw new RangeError(`pl330: no program for direction ${xs.rqtype}`);
+  let cond: Cond = BRST_LEN(xs.ccr) > 1 ? "burst" : "single";
+  if ((xs.quirks ?? 0) & PL330_QUIRK_PERIPH_BURST) cond = "burst";
+  return ldstPeripheral(xs, cyc, cond);
 }
 
 /** _loop: one loop nest; returns its code and how many bursts it covers. */
@@ -122,13 +162,15 @@ function loop(xs: XferSpec, total: number): { code: number[]; covered: number } 
   return { code, covered: lcnt1 * cyc * (lcnt0 || 1) };
 }
 
-/** _dregs: the beats left over after whole bursts, as one shorter burst. */
+/** _dregs: the beats left over after whole bursts, as one shorter burst (always the B forms
+ *  for a peripheral). */
 function dregs(xs: XferSpec, beats: number): number[] {
   if (beats === 0) return [];
   let ccr = xs.ccr & ~((0xf << 4) | (0xf << 18));
   ccr |= ((beats - 1) & 0xf) << 4;
   ccr |= ((beats - 1) & 0xf) << 18;
-  return [...emitMOV(CCR, ccr >>> 0), ...ldstMemToMem(xs, 1)];
+  const body = xs.rqtype === DMA_MEM_TO_MEM ? ldstMemToMem(xs, 1) : ldstPeripheral(xs, 1, "burst");
+  return [...emitMOV(CCR, ccr >>> 0), ...body];
 }
 
 function setupLoops(xs: XferSpec): number[] {

@@ -1,7 +1,11 @@
-// Microcode the driver generates, against the worked outputs of spec pl330 §12.4.
+// Microcode the driver generates, against the worked outputs of spec pl330 §12.4 and the
+// instruction encodings of §2.1.
 
 import { describe, expect, it } from "vitest";
-import { setupReq, prepareCcr, defaultReqConfig, type XferSpec } from "../../../src/drivers/pl330/program.js";
+import {
+  setupReq, prepareCcr, defaultReqConfig, PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST, type XferSpec,
+} from "../../../src/drivers/pl330/program.js";
+import { DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM } from "../../../src/dmaengine/types.js";
 
 const hex = (b: number[]) => b.map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
@@ -11,7 +15,7 @@ function memcpy(bytes: number, src = 0x100000, dst = 0x200000, revision = 2): nu
   while ((src | dst | bytes) & (burst - 1)) burst /= 2;
   rq.brst_size = Math.log2(burst);
   rq.brst_len = burst === 8 ? 16 : 1;
-  const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: "mem2mem", px: { src_addr: src, dst_addr: dst, bytes }, revision };
+  const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: DMA_MEM_TO_MEM, px: { src_addr: src, dst_addr: dst, bytes }, revision };
   return setupReq(xs, 0);
 }
 
@@ -38,5 +42,46 @@ describe("pl330 microcode (Linux _setup_req)", () => {
 
   it("r0p0 needs barriers between load and store", () => {
     expect(hex(memcpy(256, 0x100000, 0x200000, 0).slice(18))).toBe("22 01 04 12 08 13 3c 04 34 00 00");
+  });
+});
+
+function slave(dir: number, bytes: number, size: number, len: number, opts: { peri?: number; quirks?: number; fifo?: number; mem?: number } = {}): number[] {
+  const rq = { ...defaultReqConfig(), src_inc: dir === DMA_MEM_TO_DEV, dst_inc: dir === DMA_DEV_TO_MEM, brst_size: size, brst_len: len };
+  const fifo = opts.fifo ?? 0xe0001100;
+  const mem = opts.mem ?? 0x200000;
+  const px = dir === DMA_MEM_TO_DEV ? { src_addr: mem, dst_addr: fifo, bytes } : { src_addr: fifo, dst_addr: mem, bytes };
+  return setupReq({ ccr: prepareCcr(rq), rqtype: dir as 1 | 2, px, revision: 2, peri: opts.peri ?? 0, quirks: opts.quirks ?? 0 }, 0);
+}
+
+describe("pl330 peripheral microcode (Linux _ldst_peripheral)", () => {
+  it("DEV→MEM 1024 B, periph 0, 4 B × 8: spec §12.4 byte for byte", () => {
+    expect(hex(slave(DMA_DEV_TO_MEM, 1024, 2, 8))).toBe(
+      "bc 01 74 40 1d 00 bc 00 00 11 00 e0 bc 02 00 00 20 00 22 1f 35 00 32 00 27 00 0b 3c 07 34 00 00",
+    );
+  });
+
+  it("MEM→DEV single bytes (a UART without bursts): FLUSHP, WFPS, LDS, STPS per byte", () => {
+    const p = slave(DMA_MEM_TO_DEV, 100, 0, 1);
+    expect(hex(p.slice(0, 6))).toBe("bc 01 01 00 00 00");
+    expect(hex(p.slice(18))).toBe("22 63 35 00 30 00 05 29 00 3c 07 34 00 00");
+  });
+
+  it("arm,pl330-periph-burst: the B forms even for one-beat bursts", () => {
+    expect(hex(slave(DMA_MEM_TO_DEV, 100, 0, 1, { quirks: PL330_QUIRK_PERIPH_BURST }).slice(18))).toBe(
+      "22 63 35 00 32 00 07 2b 00 3c 07 34 00 00",
+    );
+  });
+
+  it("arm,pl330-broken-no-flushp: no DMAFLUSHP", () => {
+    expect(hex(slave(DMA_MEM_TO_DEV, 100, 0, 1, { quirks: PL330_QUIRK_BROKEN_NO_FLUSHP }).slice(18))).toBe(
+      "22 63 30 00 05 29 00 3c 05 34 00 00",
+    );
+  });
+
+  it("a tail shorter than a burst: its own CCR, then one B-form body on the same peripheral", () => {
+    // 1000 B of 1-byte beats, 16 per burst, peripheral 3: 62 bursts, then 8 beats.
+    const p = slave(DMA_MEM_TO_DEV, 1000, 0, 16, { peri: 3 });
+    expect(hex(p.slice(0, 6))).toBe("bc 01 f1 00 3c 00");
+    expect(hex(p.slice(18))).toBe("22 3d 35 18 32 18 07 2b 18 3c 07 bc 01 71 00 1c 00 35 18 32 18 07 2b 18 34 00 00");
   });
 });

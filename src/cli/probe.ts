@@ -1,0 +1,135 @@
+// `dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]`: boot a board (a built-in
+// name, or a .dtb/.dts/JSON file), show the DMA controllers as the boot log and /sys/class/dma
+// show them, run dmatest on every memcpy-capable channel, and end with "N passed, M failed"
+// (channels). Exit 0 only when nothing failed: every DMA controller node bound its driver and
+// every channel passed all its tests.
+//
+// A controller may offer more dmaengine channels than it has hardware threads (a PL330 offers
+// one per peripheral request), so not all can be held at once, as in a Linux dmatest run. The
+// channels are tested in rounds: each round is one dmatest run over the channels not yet
+// tested, which takes as many as the controllers can give at the same time.
+
+import { existsSync } from "node:fs";
+import { createSystem } from "../create.js";
+import type { System } from "../system.js";
+import { BOARDS } from "../boards.js";
+import { dmatest, type DmatestThreadResult } from "../dmaengine/dmatest.js";
+import { DMA_MEMCPY } from "../dmaengine/types.js";
+import { formatLine } from "../kernel/printk.js";
+import { platformDrivers } from "../drivers/registry.js";
+import { flag, UsageError, type ParsedArgs } from "./args.js";
+import { systemOptions } from "./system-options.js";
+import { writeStdout } from "./stdout.js";
+
+export const PROBE_USAGE = `  probe BOARD       boot BOARD (a built-in name, or a .dtb/.dts file), list its DMA
+                    controllers and channels, run dmatest on every memcpy channel,
+                    end with "N passed, M failed"; exit 0 only if none failed
+    --memory SIZE   DRAM size when the tree leaves it to the bootloader (e.g. 1G)
+    --iterations N  dmatest tests per channel (default 10)
+    --seed N        seed of dmatest's random offsets and lengths (default 1)`;
+
+export interface ProbeOptions {
+  iterations?: number;
+  seed?: number;
+}
+
+export interface ProbeResult {
+  /** The DMA controllers found, by device name, with the driver bound to each (if any) and
+   *  whether dmasim has a driver for them. */
+  controllers: { device: string; driver?: string; supported: boolean }[];
+  /** /sys/class/dma */
+  channels: string[];
+  /** One dmatest thread per tested channel, in channel order. */
+  threads: DmatestThreadResult[];
+  /** Channels no round could allocate. */
+  untested: string[];
+  /** Every dmatest line, round after round. */
+  log: string[];
+  passed: number;
+  failed: number;
+}
+
+/** The DMA controllers of the board (devices whose node has #dma-cells, as of_dma providers
+ *  have); `supported` when dmasim has a driver for them (the PL330's). */
+function dmaControllers(s: System): { device: string; driver?: string; supported: boolean }[] {
+  return s.kernel.platformBus.devices
+    .filter((d) => d.ofNode?.has("#dma-cells"))
+    .map((d) => ({
+      device: d.name,
+      driver: d.driverName,
+      supported: platformDrivers.some((drv) => d.ofNode!.compatible.some((c) => drv.compatible.includes(c))),
+    }));
+}
+
+/** dmatest on every memcpy-capable channel of the System, round after round. */
+export function probeDma(s: System, o: ProbeOptions = {}): ProbeResult {
+  const controllers = dmaControllers(s);
+  const memcpyChannels = s.kernel.dmaengine.devices.filter((d) => d.cap_mask.has(DMA_MEMCPY)).flatMap((d) => d.channels.map((c) => c.name));
+  const untested = new Set(memcpyChannels);
+  const threads: DmatestThreadResult[] = [];
+  const log: string[] = [];
+  for (let round = 0; untested.size; round++) {
+    const r = dmatest(s, { iterations: o.iterations ?? 10, seed: (o.seed ?? 1) + round, channels: [...untested] });
+    if (!r.threads.length) break;
+    log.push(...r.log);
+    for (const t of r.threads) {
+      untested.delete(t.channel);
+      threads.push(t);
+    }
+  }
+  threads.sort((a, b) => memcpyChannels.indexOf(a.channel) - memcpyChannels.indexOf(b.channel));
+  const unbound = controllers.filter((c) => c.supported && !c.driver).length;
+  const failed = threads.filter((t) => t.failures > 0 || t.tests === 0).length + untested.size + unbound;
+  return {
+    controllers, channels: s.dmaChannels().map((c) => c.name), threads, untested: [...untested], log,
+    passed: threads.length - threads.filter((t) => t.failures > 0 || t.tests === 0).length, failed,
+  };
+}
+
+/** `ls`'s columns: names padded to the widest, as many per line as fit in 80 columns. */
+function columns(names: string[]): string {
+  if (!names.length) return "";
+  const w = Math.max(...names.map((n) => n.length)) + 2;
+  const per = Math.max(1, Math.floor(80 / w));
+  const lines: string[] = [];
+  for (let i = 0; i < names.length; i += per) lines.push(names.slice(i, i + per).map((n) => n.padEnd(w)).join("").trimEnd());
+  return lines.join("\n");
+}
+
+function positiveInt(a: ParsedArgs, name: string, fallback: number): number {
+  const v = flag(a, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not "${v}"`);
+  return n;
+}
+
+export async function probeCommand(a: ParsedArgs): Promise<number> {
+  const board = a.positionals.shift();
+  if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]");
+  if (flag(a, "board") ?? flag(a, "dtb") ?? flag(a, "dts")) throw new UsageError("probe takes the board as its argument, not --board/--dtb/--dts");
+  if (BOARDS[board]) a.flags.set("board", [board]);
+  else if (existsSync(board)) a.flags.set("dtb", [board]);
+  else throw new UsageError(`no built-in board or file "${board}" (built in: ${Object.keys(BOARDS).join(", ")})`);
+  const iterations = positiveInt(a, "iterations", 10);
+  const seed = positiveInt(a, "seed", 1);
+  const options = await systemOptions(a);
+  const s = await createSystem({ ...options, worker: false });
+
+  const r = probeDma(s, { iterations, seed });
+  const names = r.controllers.map((c) => c.device);
+  const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `)));
+  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ""];
+  out.push(`DMA controllers: ${r.controllers.length}`);
+  out.push(...boot.map(formatLine));
+  for (const c of r.controllers) {
+    if (!c.driver) out.push(`${c.device}: ${c.supported ? "no driver bound (probe failed)" : "no dmasim driver for this controller"}`);
+  }
+  out.push("", "$ ls /sys/class/dma", columns(r.channels), "");
+  out.push(...r.log);
+  for (const ch of r.untested) out.push(`${ch}: could not be allocated for dmatest`);
+  if (!r.controllers.length) out.push("no DMA controllers on this board");
+  out.push("", `${r.passed} passed, ${r.failed} failed`);
+  await writeStdout(out.join("\n") + "\n");
+  return r.failed === 0 ? 0 : 1;
+}

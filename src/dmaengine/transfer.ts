@@ -1,0 +1,124 @@
+// A dmaengine client's transfer calls (the inline wrappers of include/linux/dmaengine.h and
+// dma_sync_wait from dmaengine.c): each checks that the provider has the operation and calls
+// it, with the kernel's return conventions (NULL descriptors, -ENOSYS for missing commands).
+
+import type { DmaAddr } from "../hw/address.js";
+import { KernelError, EINVAL, ENOSYS } from "../kernel/errno.js";
+import { checkSize, checkWhole } from "../dma/arguments.js";
+import { dev_err } from "../kernel/dev-printk.js";
+import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
+import {
+  DmaChan, DMA_ERROR, DMA_IN_PROGRESS, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
+  type DmaStatus, type DmaTransferDirection, type DmaTxState,
+} from "./types.js";
+
+/** dmaengine_slave_config: where the peripheral's FIFO is and how wide and long its bursts are. */
+export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): number {
+  const op = chan.device.ops.device_config;
+  return op ? op(chan, config) : -ENOSYS;
+}
+
+export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
+  if (!(chan instanceof DmaChan)) throw new KernelError(EINVAL, "dmaengine_prep_dma_memcpy: chan is not a struct dma_chan");
+  checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
+  checkWhole("dmaengine_prep_dma_memcpy", src, "src");
+  checkSize("dmaengine_prep_dma_memcpy", len, "len");
+  checkWhole("dmaengine_prep_dma_memcpy", flags, "flags");
+  const prep = chan.device.ops.device_prep_dma_memcpy;
+  return prep ? prep(chan, dst, src, len, flags) : null;
+}
+
+/** dmaengine_prep_slave_sg: a transfer between memory (a mapped scatterlist) and the
+ *  peripheral configured with dmaengine_slave_config. */
+export function dmaengine_prep_slave_sg(
+  chan: DmaChan, sgl: Scatterlist[], sg_len: number, dir: DmaTransferDirection, flags: number,
+): DmaAsyncTxDescriptor | null {
+  const prep = chan.device.ops.device_prep_slave_sg;
+  return prep ? prep(chan, sgl, sg_len, dir, flags) : null;
+}
+
+/** dmaengine_prep_slave_single: one DMA-mapped buffer as a one-entry scatterlist. */
+export function dmaengine_prep_slave_single(
+  chan: DmaChan, buf: DmaAddr, len: number, dir: DmaTransferDirection, flags: number,
+): DmaAsyncTxDescriptor | null {
+  const sgl = sg_alloc(1);
+  sgl[0].dma_address = buf;
+  sgl[0].dma_length = len;
+  sgl[0].length = len;
+  return dmaengine_prep_slave_sg(chan, sgl, 1, dir, flags);
+}
+
+/** dmaengine_prep_dma_cyclic: a ring of `buf_len / period_len` periods that repeats until the
+ *  channel is terminated, with a callback after each period. */
+export function dmaengine_prep_dma_cyclic(
+  chan: DmaChan, buf_addr: DmaAddr, buf_len: number, period_len: number, dir: DmaTransferDirection, flags: number,
+): DmaAsyncTxDescriptor | null {
+  const prep = chan.device.ops.device_prep_dma_cyclic;
+  return prep ? prep(chan, buf_addr, buf_len, period_len, dir, flags) : null;
+}
+
+export function dmaengine_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
+  return tx.tx_submit(tx);
+}
+
+export function dma_async_issue_pending(chan: DmaChan): void {
+  chan.device.ops.device_issue_pending(chan);
+}
+
+export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
+  return chan.device.ops.device_tx_status(chan, cookie, state);
+}
+
+/** dma_async_is_tx_complete: the status alone (state's last/used cookies when given). */
+export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
+  return chan.device.ops.device_tx_status(chan, cookie, state);
+}
+
+export function dmaengine_pause(chan: DmaChan): number {
+  const op = chan.device.ops.device_pause;
+  return op ? op(chan) : -ENOSYS;
+}
+
+export function dmaengine_resume(chan: DmaChan): number {
+  const op = chan.device.ops.device_resume;
+  return op ? op(chan) : -ENOSYS;
+}
+
+/** dmaengine_terminate_async: stops the channel and drops every descriptor; callbacks of
+ *  transfers already finished may still run until dmaengine_synchronize. */
+export function dmaengine_terminate_async(chan: DmaChan): number {
+  const op = chan.device.ops.device_terminate_all;
+  return op ? op(chan) : -ENOSYS;
+}
+
+/** dmaengine_synchronize: waits until no callback of the channel is running or pending. */
+export function dmaengine_synchronize(chan: DmaChan): void {
+  chan.device.ops.device_synchronize?.(chan);
+}
+
+export function dmaengine_terminate_sync(chan: DmaChan): number {
+  const rc = dmaengine_terminate_async(chan);
+  if (rc) return rc;
+  dmaengine_synchronize(chan);
+  return 0;
+}
+
+/** The time dma_sync_wait gives a transfer before "timeout!" (5 s, as in dmaengine.c). */
+export const DMA_SYNC_WAIT_TIMEOUT_PS = 5e12;
+
+/** dma_sync_wait: issues pending work and waits in simulated time for the transfer to end. The
+ *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. */
+export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
+  const k = chan.device.dev.kernel;
+  dma_async_issue_pending(chan);
+  let status = dma_async_is_tx_complete(chan, cookie);
+  const done = k.waitEvent(() => {
+    status = dma_async_is_tx_complete(chan, cookie);
+    return status !== DMA_IN_PROGRESS;
+  }, DMA_SYNC_WAIT_TIMEOUT_PS);
+  if (!done) {
+    dev_err(chan.device.dev, "dma_sync_wait: timeout!");
+    return DMA_ERROR;
+  }
+  return status;
+}

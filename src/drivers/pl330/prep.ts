@@ -1,0 +1,164 @@
+// The pl330 driver's prep_* calls (pl330_prep_dma_memcpy, pl330_prep_slave_sg,
+// pl330_prep_dma_cyclic, spec pl330 §12.3) and the slave configuration they apply
+// (pl330_config_write, the FIFO mapping of pl330_prep_slave_fifo).
+
+import type { DmaAddr } from "../../hw/address.js";
+import {
+  DMA_DEV_TO_DEV, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, is_slave_direction, type DmaTransferDirection,
+} from "../../dmaengine/types.js";
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
+import { dma_capable } from "../../dma/direct.js";
+import { sg_dma_address, sg_dma_len, type Scatterlist } from "../../dma/scatterlist.js";
+import { dev_err } from "../../kernel/dev-printk.js";
+import type { Pl330Chan } from "./channel.js";
+import type { Pl330Desc } from "./desc.js";
+
+const PL330_MAX_BURST = 16;
+/** Core cycles for preparing one descriptor (an estimate; docs/calibration.md). */
+const PREP_CYCLES = 300;
+
+/** The widest access a bus width allows: __ffs of the width in bytes. */
+function ffs(v: number): number {
+  return v ? 31 - Math.clz32(v & -v) : 0;
+}
+
+function fixupBurstLen(maxburst: number | undefined): number {
+  const n = maxburst ?? 0;
+  return n > PL330_MAX_BURST ? PL330_MAX_BURST : n < 1 ? 1 : n;
+}
+
+/** pl330_config_write: the FIFO address, access width and burst length of one direction. */
+export function configWrite(pch: Pl330Chan, direction: DmaTransferDirection): void {
+  const c = pch.slave_config;
+  unprepSlaveFifo(pch);
+  if (direction === DMA_MEM_TO_DEV) {
+    if (c.dst_addr) pch.fifo_addr = c.dst_addr;
+    if (c.dst_addr_width) pch.burst_sz = ffs(c.dst_addr_width);
+    pch.burst_len = fixupBurstLen(c.dst_maxburst);
+  } else if (direction === DMA_DEV_TO_MEM) {
+    if (c.src_addr) pch.fifo_addr = c.src_addr;
+    if (c.src_addr_width) pch.burst_sz = ffs(c.src_addr_width);
+    pch.burst_len = fixupBurstLen(c.src_maxburst);
+  }
+}
+
+/** pl330_dma_slave_map_dir: the FIFO is mapped for the DMAC as memory would be, so a
+ *  MEM_TO_DEV transfer, which writes it, maps it DMA_FROM_DEVICE, and DEV_TO_MEM the reverse. */
+function slaveMapDir(dir: DmaTransferDirection): DmaDirection {
+  if (dir === DMA_MEM_TO_DEV) return DMA_FROM_DEVICE;
+  if (dir === DMA_DEV_TO_MEM) return DMA_TO_DEVICE;
+  if (dir === DMA_DEV_TO_DEV) return DMA_BIDIRECTIONAL;
+  return DMA_NONE;
+}
+
+export function unprepSlaveFifo(pch: Pl330Chan): void {
+  pch.dir = DMA_NONE;
+}
+
+/** pl330_prep_slave_fifo: dma_map_resource of the FIFO register. With dma-direct that is the
+ *  physical address itself (MMIO takes no dma-ranges offset), if the DMAC can reach it. */
+function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean {
+  const dmaDir = slaveMapDir(direction);
+  if (pch.dir === dmaDir) return true;
+  unprepSlaveFifo(pch);
+  const dev = pch.chan.device.dev;
+  const size = 1 << pch.burst_sz;
+  if (!dma_capable(dev, pch.fifo_addr, size)) {
+    dev_err(dev, `DMA addr 0x${pch.fifo_addr.toString(16)}+${size} overflow (mask ${(dev.dma_mask ?? 0n).toString(16)}, bus limit ${dev.bus_dma_limit.toString(16)}).`);
+    pch.fifo_dma = DMA_MAPPING_ERROR;
+    return false;
+  }
+  pch.fifo_dma = pch.fifo_addr;
+  pch.dir = dmaDir;
+  return true;
+}
+
+/** pl330_prep_dma_memcpy: the widest beat that divides src, dst and len; the longest burst
+ *  that fits this channel's share of the MFIFO. */
+export function prepMemcpy(pch: Pl330Chan, dst: DmaAddr, src: DmaAddr, len: number): Pl330Desc | null {
+  if (!pch.thread || !len || len < 0) return null;
+  pch.kernel.machine.cpu.spend(PREP_CYCLES);
+  const dmac = pch.dmac;
+  const pcfg = dmac.pcfg;
+  const desc = pch.pool.get(pch);
+  desc.px = { src_addr: src, dst_addr: dst, bytes: len };
+  desc.rqcfg.src_inc = true;
+  desc.rqcfg.dst_inc = true;
+  desc.rqtype = DMA_MEM_TO_MEM;
+  let burst = pcfg.data_bus_width / 8;
+  while ((src | dst | len) & (burst - 1)) burst /= 2;
+  desc.rqcfg.brst_size = Math.log2(burst);
+  let len_ = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
+  len_ >>= desc.rqcfg.brst_size;
+  desc.rqcfg.brst_len = Math.max(1, Math.min(len_, PL330_MAX_BURST));
+  // A burst narrower than the bus could straddle an MFIFO entry: one beat at a time.
+  if (burst * 8 < pcfg.data_bus_width) desc.rqcfg.brst_len = 1;
+  if (dmac.params.memcpy_max_burst > 0) desc.rqcfg.brst_len = Math.min(desc.rqcfg.brst_len, dmac.params.memcpy_max_burst);
+  desc.bytes_requested = len;
+  return desc;
+}
+
+/** Fills a slave descriptor: memory on one side (incrementing), the FIFO on the other. */
+function fillSlave(pch: Pl330Chan, desc: Pl330Desc, direction: DmaTransferDirection, mem: DmaAddr, len: number): void {
+  const toDev = direction === DMA_MEM_TO_DEV;
+  desc.rqcfg.src_inc = toDev;
+  desc.rqcfg.dst_inc = !toDev;
+  desc.px = toDev ? { src_addr: mem, dst_addr: pch.fifo_dma, bytes: len } : { src_addr: pch.fifo_dma, dst_addr: mem, bytes: len };
+  desc.rqtype = direction;
+  desc.rqcfg.brst_size = pch.burst_sz;
+  desc.rqcfg.brst_len = pch.burst_len;
+  desc.bytes_requested = len;
+}
+
+/** Gives back the descriptors of a prep that could not finish. */
+function giveBack(pch: Pl330Chan, descs: Pl330Desc[]): null {
+  for (const d of descs) pch.pool.put(d);
+  return null;
+}
+
+/** pl330_prep_slave_sg: one descriptor per scatterlist entry; the last one is returned. */
+export function prepSlaveSg(pch: Pl330Chan, sgl: Scatterlist[], sgLen: number, direction: DmaTransferDirection): Pl330Desc | null {
+  if (!pch.thread || !sgl.length || sgLen <= 0) return null;
+  if (!is_slave_direction(direction)) {
+    dev_err(pch.chan.device.dev, "pl330_prep_slave_sg: Invalid dma direction");
+    return null;
+  }
+  configWrite(pch, direction);
+  if (!prepSlaveFifo(pch, direction)) return null;
+  const descs: Pl330Desc[] = [];
+  for (let i = 0; i < sgLen; i++) {
+    const sg = sgl[i];
+    if (!sg) return giveBack(pch, descs);
+    pch.kernel.machine.cpu.spend(PREP_CYCLES);
+    const desc = pch.pool.get(pch);
+    fillSlave(pch, desc, direction, sg_dma_address(sg), sg_dma_len(sg));
+    descs.push(desc);
+  }
+  const last = descs[descs.length - 1];
+  last.chain = descs.slice(0, -1);
+  return last;
+}
+
+/** pl330_prep_dma_cyclic: one descriptor per period, put back in the ring after each. */
+export function prepCyclic(
+  pch: Pl330Chan, dmaAddr: DmaAddr, len: number, periodLen: number, direction: DmaTransferDirection,
+): Pl330Desc | null {
+  if (!pch.thread || periodLen <= 0 || len <= 0 || len % periodLen !== 0) return null;
+  if (!is_slave_direction(direction)) {
+    dev_err(pch.chan.device.dev, "pl330_prep_dma_cyclic: Invalid dma direction");
+    return null;
+  }
+  configWrite(pch, direction);
+  if (!prepSlaveFifo(pch, direction)) return null;
+  const descs: Pl330Desc[] = [];
+  for (let i = 0; i < len / periodLen; i++) {
+    pch.kernel.machine.cpu.spend(PREP_CYCLES);
+    const desc = pch.pool.get(pch);
+    fillSlave(pch, desc, direction, dmaAddr + i * periodLen, periodLen);
+    descs.push(desc);
+  }
+  const last = descs[descs.length - 1];
+  last.chain = descs.slice(0, -1);
+  pch.cyclic = true;
+  return last;
+}

@@ -1,0 +1,128 @@
+// adc-rx: samples streamed from an ADC into a ring by a cyclic DMA transfer
+// (src/drivers/adc-dma-client.ts). Do the period callbacks keep up with the converter, and how
+// long after a period's last sample does its callback run? Parameters:
+//   rate     samples per second (default 48000)
+//   sample   bytes per sample: 1, 2 or 4 (default 2)
+//   burst    samples per DMA request (default 8)
+//   depth    FIFO samples (default 64)
+//   period   bytes per period (default 512)
+//   periods  periods in the ring (default 4)
+//   count    period callbacks to capture (default 32)
+// rate, sample, burst and depth shape the converter of the default board (zynq-7000, the RX
+// stream behind serial@e0001000's "rx"); on a board given with --board/--dtb the first node
+// with an "rx" DMA peripheral is used as it is (burst still sets the slave maxburst).
+
+import type { System, SystemOptions } from "../../system.js";
+import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
+import { AdcDmaClient } from "../../drivers/adc-dma-client.js";
+import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
+import type { ScenarioParams } from "../scenarios.js";
+import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
+import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
+
+export interface AdcRxResult {
+  peripheral: string;
+  sampleRateHz: number;
+  sampleBytes: number;
+  periodBytes: number;
+  periods: number;
+  callbacks: number;
+  /** Callbacks per second of simulated time, and the converter's period rate. */
+  periodsPerSec: number;
+  expectedPeriodsPerSec: number;
+  /** From the arrival of a period's last sample to its callback (ps). */
+  latencyMinPs: number;
+  latencyMeanPs: number;
+  latencyMaxPs: number;
+  /** The capture position from the residue, half a period after a callback (bytes into the
+   *  ring), and where the converter was then. */
+  midPeriodPointer: number;
+  midPeriodExpected: number;
+  cpuBusyPercent: number;
+  irqs: number;
+  overruns: number;
+  /** Every period held the samples converted in it, in order. */
+  ok: boolean;
+}
+
+const num = (v: unknown, fallback: number) => (v === undefined ? fallback : Number(v));
+
+/** The default board's converter, shaped by the parameters. */
+export function adcRxSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
+  const sb = num(params.sample, 2) as 1 | 2 | 4;
+  return {
+    board: "zynq-7000",
+    dmaPeripherals: {
+      "serial@e0001000": {
+        rx: { sampleRateHz: num(params.rate, 48000), sampleBytes: sb, burstBytes: sb * num(params.burst, 8), depth: num(params.depth, 64) },
+      },
+    },
+  };
+}
+
+/** The value of sample k at its width, little-endian, as the converter produces it. */
+function expectedPeriod(first: number, n: number, sb: number): Uint8Array {
+  const out = new Uint8Array(n * sb);
+  for (let i = 0; i < n; i++) for (let b = 0; b < sb; b++) out[i * sb + b] = Math.floor((first + i) / 2 ** (8 * b)) & 0xff;
+  return out;
+}
+
+export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
+  const periodBytes = num(params.period, 512);
+  const periods = num(params.periods, 4);
+  const count = num(params.count, 32);
+  if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
+  const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
+  if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
+  const model = p.device as RxStreamDevice;
+  refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > model.config.sampleBytes);
+  const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
+  if (!pdev) throw new Error(`${p.node.path} has no platform device`);
+  const sb = model.config.sampleBytes;
+  // The converter's sample clock, in whole picoseconds as the model keeps it.
+  const samplePs = Math.round(1e12 / model.config.sampleRateHz);
+  const perPeriod = periodBytes / sb;
+  const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst: num(params.burst, model.config.burstBytes / sb) });
+  let ok = true;
+  const cap = adc.start(periodBytes, periods, (per) => {
+    // The application copies each period out as it completes.
+    const n = cap.periods.length - 1;
+    const got = s.cpu.read(cap.buffer.cpuAddr + per.index * periodBytes, periodBytes);
+    const want = expectedPeriod(cap.firstSample + n * perPeriod, perPeriod, sb);
+    if (per.result.result !== DMA_TRANS_NOERROR || got.some((b, i) => b !== want[i])) ok = false;
+  });
+  const clock = idleClock();
+  const t0 = s.now();
+  const periodPs = perPeriod * samplePs;
+  const captured = sleepUntil(s, clock, () => cap.periods.length >= count, 2 * (count + 2) * periodPs + 10e9);
+  const busy = busyShare(clock, s.now() - t0);
+  // Half a period after the last callback: where the residue says the DMA is.
+  const half = cap.startedAt + (count + 0.5) * periodPs;
+  if (s.now() < half) s.machine.idleUntil(half);
+  const pointer = adc.pointer();
+  const expected = Math.floor((((count + 0.5) * periodBytes) % (periods * periodBytes)) / sb) * sb;
+  const latencies = cap.periods.map((per, n) => Math.round(per.at - (cap.startedAt + (n + 1) * periodPs)));
+  const overruns = adc.overruns();
+  const at = cap.periods.map((per) => per.at);
+  adc.remove();
+  const span = at[at.length - 1] - at[0];
+  return {
+    peripheral: p.node.path,
+    sampleRateHz: model.config.sampleRateHz,
+    sampleBytes: sb,
+    periodBytes,
+    periods,
+    callbacks: cap.periods.length,
+    periodsPerSec: span > 0 ? Math.round(((at.length - 1) * 1e12 * 100) / span) / 100 : 0,
+    expectedPeriodsPerSec: Math.round((1e12 * 100) / periodPs) / 100,
+    latencyMinPs: latencies.length ? Math.min(...latencies) : 0,
+    latencyMeanPs: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
+    latencyMaxPs: latencies.length ? Math.max(...latencies) : 0,
+    midPeriodPointer: pointer,
+    midPeriodExpected: expected,
+    cpuBusyPercent: Math.round(busy * 1e6) / 1e4,
+    irqs: clock.irqs,
+    overruns,
+    ok: ok && captured && cap.periods.length >= count && overruns === 0,
+  };
+}

@@ -1,0 +1,100 @@
+// uart-tx: a buffer sent through a UART by DMA (slave_sg, src/drivers/uart-dma-client.ts). How
+// fast do the bytes leave, and how much CPU does sending cost? Parameters:
+//   size     bytes to send (default 4K)
+//   segment  bytes per scatterlist entry (default 4096)
+//   baud     line rate, 10 bits per character (default 115200)
+//   depth    TX FIFO bytes (default 64)
+//   burst    free FIFO bytes that raise a DMA request: 1 gives single requests (default 1)
+// baud, depth and burst shape the UART of the default board (zynq-7000, serial@e0001000); on a
+// board given with --board/--dtb the first node with a "tx" DMA peripheral is used as it is.
+
+import type { System, SystemOptions } from "../../system.js";
+import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
+import { GFP_KERNEL } from "../../mm/gfp.js";
+import { UartDmaClient } from "../../drivers/uart-dma-client.js";
+import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
+import { parseSize } from "../../units.js";
+import { pattern } from "../phase.js";
+import type { ScenarioParams } from "../scenarios.js";
+import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
+import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
+
+export interface UartTxResult {
+  /** The device-tree node whose UART sent the bytes. */
+  peripheral: string;
+  baud: number;
+  bytes: number;
+  segments: number;
+  /** Bytes per DMA request (the FIFO's request threshold). */
+  burstBytes: number;
+  /** From submit to the DMA's completion callback, and to the last stop bit on the line. */
+  dmaTimePs: number;
+  lineTimePs: number;
+  /** Bytes over the line time, and what the line rate allows (baud / bits per character). */
+  bytesPerSec: number;
+  lineRateBytesPerSec: number;
+  /** CPU busy time from the send to the completion callback (mapping, prep, interrupts). */
+  cpuTimePs: number;
+  cpuBusyPercent: number;
+  irqs: number;
+  /** The line carried exactly the buffer. */
+  ok: boolean;
+}
+
+const num = (v: unknown, fallback: number) => (v === undefined ? fallback : Number(v));
+
+/** The default board's UART, shaped by the parameters. */
+export function uartTxSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
+  return {
+    board: "zynq-7000",
+    dmaPeripherals: {
+      "serial@e0001000": { tx: { baud: num(params.baud, 115200), depth: num(params.depth, 64), burstBytes: num(params.burst, 1) } },
+    },
+  };
+}
+
+export function run(s: System, params: ScenarioParams = {}): UartTxResult {
+  const size = parseSize((params.size as string | number | undefined) ?? "4K");
+  const segment = parseSize((params.segment as string | number | undefined) ?? 4096);
+  if (!(size >= 1 && segment >= 1)) throw new RangeError(`size and segment must be at least one byte`);
+  const p = s.board.peripherals.find((x) => x.dmaName === "tx" && x.device.kind === "tx-fifo");
+  if (!p) throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
+  const model = p.device as TxFifoDevice;
+  refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > 1);
+  const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
+  if (!pdev) throw new Error(`${p.node.path} has no platform device`);
+  const uart = UartDmaClient.probe(pdev);
+  const k = s.kernel;
+  const data = pattern(size, 21);
+  const buf = k.kmalloc(size, GFP_KERNEL);
+  s.cpu.write(buf, data);
+  const sentBefore = model.transmitted().length;
+  const clock = idleClock();
+  const t0 = s.now();
+  const tx = uart.startTx(buf, size, segment);
+  const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
+  const done = sleepUntil(s, clock, () => tx.completedAt !== undefined, 2 * lineTime(size) + 10e9);
+  const cpuTimePs = Math.max(0, (tx.completedAt ?? s.now()) - t0 - clock.idlePs);
+  const cpuBusy = busyShare(clock, (tx.completedAt ?? s.now()) - t0);
+  const drained = uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9);
+  const lineTimePs = s.now() - t0;
+  const sent = model.transmitted().subarray(sentBefore);
+  const ok = done && drained && tx.result?.result === DMA_TRANS_NOERROR && sent.length === size && sent.every((b, i) => b === data[i]);
+  uart.remove();
+  k.kfree(buf);
+  return {
+    peripheral: p.node.path,
+    baud: model.config.baud,
+    bytes: size,
+    segments: Math.ceil(size / segment),
+    burstBytes: uart.burstBytes,
+    dmaTimePs: (tx.completedAt ?? s.now()) - t0,
+    lineTimePs,
+    bytesPerSec: Math.round((size * 1e12) / lineTimePs),
+    lineRateBytesPerSec: Math.round(model.config.baud / model.config.bitsPerChar),
+    cpuTimePs,
+    cpuBusyPercent: Math.round(cpuBusy * 1e6) / 1e4,
+    irqs: clock.irqs,
+    ok,
+  };
+}

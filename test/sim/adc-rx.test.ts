@@ -1,0 +1,46 @@
+// The adc-rx scenario: period callbacks of a cyclic capture at the converter's rate, the latency
+// from a period's last sample to its callback, and the position from the residue.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createSystem } from "../../src/create.js";
+import { runScenario, SCENARIO_SYSTEMS } from "../../src/sim/scenarios.js";
+import type { AdcRxResult } from "../../src/sim/scenarios/adc-rx.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+async function adcRx(params: Record<string, number>) {
+  const s = await createSystem({ ...SCENARIO_SYSTEMS["adc-rx"](params), worker: false });
+  return runScenario(s, "adc-rx", params) as AdcRxResult;
+}
+
+describe("adc-rx", () => {
+  it("calls back at the converter's period rate with every sample in order", async () => {
+    // 48 kS/s of 16-bit samples, 512-byte periods: 256 samples = 5.333 ms, 187.5 periods/s.
+    const r = await adcRx({ rate: 48000, period: 512, count: 12 });
+    expect(r.ok).toBe(true);
+    expect(r.callbacks).toBe(12);
+    expect(r.expectedPeriodsPerSec).toBe(187.5);
+    expect(Math.abs(r.periodsPerSec - 187.5)).toBeLessThan(0.05);
+    expect(r.latencyMinPs).toBeGreaterThan(0);
+    expect(r.latencyMaxPs).toBeLessThan(10e6); // a last burst, an interrupt and a tasklet: µs, not a period
+    expect(r.overruns).toBe(0);
+    expect(r.irqs).toBe(12);
+  });
+
+  it("reads the position mid-period from the residue, within a burst of the converter", async () => {
+    // Half a period after the 6th callback of a 3 × 256-byte ring: 6.5 × 256 = 1664 → 128 bytes in.
+    const r = await adcRx({ rate: 1_000_000, period: 256, periods: 3, count: 6, burst: 8 });
+    expect(r.midPeriodExpected).toBe(128);
+    expect(r.midPeriodPointer).toBeLessThanOrEqual(128);
+    expect(r.midPeriodPointer).toBeGreaterThanOrEqual(128 - 32);
+    expect(r.ok).toBe(true);
+  });
+
+  it("is registered with the CLI: dmasim run adc-rx --json", () => {
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--param", "count=4", "--json"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ callbacks: 4, sampleRateHz: 48000, ok: true });
+  });
+});

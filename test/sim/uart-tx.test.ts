@@ -1,0 +1,54 @@
+// The uart-tx scenario: bytes per second and CPU time of a UART send by DMA. The line rate
+// bounds the throughput: 10 bits per character.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { createSystem } from "../../src/create.js";
+import { runScenario, SCENARIO_SYSTEMS } from "../../src/sim/scenarios.js";
+import type { UartTxResult } from "../../src/sim/scenarios/uart-tx.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+describe("uart-tx", () => {
+  it("sends at the line rate on the default board, with a little CPU time and an interrupt per segment", async () => {
+    const params = { size: 2048, baud: 1_000_000, segment: 1000 };
+    const s = await createSystem({ ...SCENARIO_SYSTEMS["uart-tx"](params), worker: false });
+    const r = runScenario(s, "uart-tx", params) as UartTxResult;
+    expect(r.ok).toBe(true);
+    expect([r.peripheral, r.bytes, r.segments, r.burstBytes]).toEqual(["/axi/serial@e0001000", 2048, 3, 1]);
+    expect(r.lineRateBytesPerSec).toBe(100_000);
+    // 2048 characters of 10 µs: the last stop bit 20.48 ms after the send, give or take a character.
+    expect(r.lineTimePs).toBeGreaterThanOrEqual(2048 * 10e6);
+    expect(r.lineTimePs).toBeLessThan(2050 * 10e6);
+    expect(r.bytesPerSec).toBeGreaterThan(99_900);
+    expect(r.bytesPerSec).toBeLessThanOrEqual(100_000);
+    // The DMA finishes as the FIFO (64) and shifter take the last 65 bytes.
+    expect(r.dmaTimePs).toBeGreaterThan((2048 - 66) * 10e6);
+    expect(r.irqs).toBe(3); // one program per sg entry, each ending in DMASEV (spec pl330 §12.2)
+    expect(r.cpuTimePs).toBeGreaterThan(0);
+    expect(r.cpuTimePs).toBeLessThan(100e6); // mapping, three descriptors, three interrupts: well under 100 µs
+  });
+
+  it("runs on a user's board (Cyclone V: serial0's TX FIFO on request 28)", async () => {
+    const dtb = readFileSync(join(root, "../shared/devicetree/socfpga_cyclone5_socdk.dtb"));
+    const s = await createSystem({ dtb, worker: false });
+    const r = runScenario(s, "uart-tx", { size: 100 }) as UartTxResult;
+    expect([r.ok, r.peripheral, r.baud]).toEqual([true, "/soc/serial0@ffc02000", 115200]);
+  });
+
+  it("is registered with the CLI: dmasim run uart-tx --json", () => {
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "uart-tx", "--param", "size=64", "--param", "baud=1000000", "--json"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ bytes: 64, baud: 1_000_000, ok: true });
+  });
+
+  it("refuses a peripheral raising single requests behind a DMAC with arm,pl330-periph-burst", async () => {
+    const dtb = readFileSync(join(root, "../shared/devicetree/rk3399-rockpro64.dtb"));
+    const s = await createSystem({ dtb, memory: "1G", worker: false });
+    expect(() => runScenario(s, "uart-tx", { size: 64 })).toThrow(
+      /^\/dma-controller@ff6e0000 has arm,pl330-periph-burst .* of \/spi@ff1d0000 raises single requests/,
+    );
+  });
+});
