@@ -9,6 +9,7 @@
 // head is dropped (the peripheral is asked to request again, as after a flush) while the thread
 // keeps waiting; DMAWFPP takes whatever came and sets the flag from its type.
 
+import { NEVER } from "../time";
 import { REQ_SINGLE, REQ_BURST } from "./isa";
 import { Thread, ST_WFP, F_OPERAND, F_PERIPH_ERR } from "./thread";
 import { Dmac } from "./dmac";
@@ -62,7 +63,11 @@ export function waitForPeripheral(d: Dmac, th: Thread, t: i64, b0: u32, b1: u32)
       port.flush(t);
       th.state = ST_WFP;
       th.wakeup = <u32>p;
-      th.wakeAt = t + d.cyclePs;
+      // Wait for the next request only if it will be a burst: a peripheral that goes on raising
+      // singles leaves the thread waiting (as on silicon) without a retry every cycle; a CPU
+      // access that changes the peripheral wakes it to look again (requestChanged).
+      const next = port.requestAt(t + d.cyclePs);
+      th.wakeAt = next != NEVER && port.burst ? next : NEVER;
       return;
     }
     th.reqFlag = REQ_BURST;

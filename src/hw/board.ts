@@ -243,6 +243,10 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
  *  whose DMA provider is a PL330 on this board; entry k's register window is at the node's
  *  base + k × 0x100. A UART's `current-speed` sets the line rate (an RX stream then produces
  *  one byte per character time). */
+/** Bytes per burst request of a peripheral model behind a periph-burst PL330 (a 16-byte FIFO
+ *  watermark, as UARTs of those SoCs use). */
+const PERIPH_BURST_BYTES = 16;
+
 function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>): PeripheralInstance[] {
   const out: PeripheralInstance[] = [];
   for (const node of tree.root.walk()) {
@@ -266,10 +270,13 @@ function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], set
         throw new BoardError(`${node.path}: dmas entry ${k} names request ${request}, but ${dmac.node.path} has ${dmac.preset.requests}`);
       }
       const wiring = { base: base + k * 0x100, size: 0x100, dmac: dmac.index, request };
+      // `arm,pl330-periph-burst`: the SoC's peripherals raise burst requests only (Linux then
+      // uses the B forms), so their models do too unless the caller says otherwise.
+      const bursts = dmac.node.has("arm,pl330-periph-burst") ? { burstBytes: PERIPH_BURST_BYTES } : {};
       try {
         const device = name === "tx"
-          ? addTxFifo(m, { ...(baud ? { baud } : {}), ...mine.tx, ...wiring })
-          : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...mine.rx, ...wiring });
+          ? addTxFifo(m, { ...(baud ? { baud } : {}), ...bursts, ...mine.tx, ...wiring })
+          : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...bursts, ...mine.rx, ...wiring });
         out.push({ node, dmaName: name, device });
       } catch (e) {
         throw new BoardError(`${node.path}: ${(e as Error).message}`);

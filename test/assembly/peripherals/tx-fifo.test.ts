@@ -57,6 +57,21 @@ describe("TX FIFO", () => {
     expect(s.acks).toBe(100);
   });
 
+  it("leaves a DMAWFPB waiting on a peripheral that only raises singles, without retrying each cycle", async () => {
+    const g = await pl330Rig();
+    const tx = addTxFifo(g.m, { base: UART, baud: BAUD, depth: 16, burstBytes: 1, request: 0 });
+    g.program(PROG, `DMAWFP P0, burst
+      DMAEND`);
+    g.go(0, PROG);
+    g.m.idleUntil(g.m.now() + 1e9); // 1 ms: 222,222 AXI cycles
+    expect(g.state(0)).toBe(ST.wfp);
+    // The single at the head was dropped once (spec §2.2), not once per cycle.
+    expect(tx.stats().flushes).toBe(1);
+    expect(tx.stats().requests).toBe(0);
+    g.kill(0);
+    expect(g.settle(0).state).toBe(ST.stopped);
+  });
+
   it("serves burst requests with DMAWFPB / DMASTPB", async () => {
     const g = await pl330Rig();
     const tx = addTxFifo(g.m, { base: UART, baud: BAUD, depth: 32, burstBytes: 16, request: 2 });
