@@ -33,7 +33,7 @@ export {
   dma_sync_single_range_for_device, dma_map_sg, dma_map_sg_attrs, dma_map_sgtable, dma_unmap_sg,
   dma_unmap_sg_attrs, dma_sync_sg_for_cpu, dma_sync_sg_for_device, dma_set_mask, dma_set_coherent_mask,
   dma_set_mask_and_coherent, dma_get_required_mask, dma_get_mask, dma_supported, dma_get_cache_alignment,
-  dma_max_mapping_size, type CoherentBuffer,
+  dma_max_mapping_size, dma_map_resource, dma_unmap_resource, type CoherentBuffer,
 } from "./dma/mapping.js";
 export {
   Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,

@@ -5,7 +5,8 @@
 // direction of 3 — go on to the kernel's own handling.
 
 import { Device } from "../kernel/device.js";
-import { EINVAL, KernelError } from "../kernel/errno.js";
+import { EINVAL, KernelBug, KernelError } from "../kernel/errno.js";
+import { valid_dma_direction, type DmaDirection } from "./constants.js";
 import { toVirt, type DmaAddr, type VirtAddr } from "../hw/address.js";
 
 function show(v: unknown): string {
@@ -48,4 +49,12 @@ export function checkDmaAddr(fn: string, addr: unknown, what = "dma_addr"): asse
 /** A page (its pfn), an offset, a count, gfp_t or attrs: a non-negative whole number. */
 export function checkWhole(fn: string, v: unknown, what: string): asserts v is number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) invalid(fn, what, v, "a non-negative whole number");
+}
+
+/** enum dma_data_direction: a number a C caller could pass is the kernel's to judge, and an
+ *  invalid one is a BUG in Linux (kernel/dma/mapping.c), as here. */
+export function checkDirection(fn: string, dir: number): asserts dir is DmaDirection {
+  if (!valid_dma_direction(dir)) {
+    throw new KernelBug("kernel/dma/mapping.c", `${fn}: invalid DMA direction ${dir}${dir === 3 ? " (DMA_NONE)" : ""}`);
+  }
 }

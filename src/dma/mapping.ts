@@ -10,7 +10,7 @@ import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, valid_dma_direction, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
 import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
-import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
 
 export {
@@ -21,12 +21,7 @@ export {
   dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent, dma_get_required_mask, dma_supported, dma_get_mask,
 } from "./mask.js";
 export type { CoherentBuffer } from "./ops.js";
-
-function checkDirection(fn: string, dir: number): asserts dir is DmaDirection {
-  if (!valid_dma_direction(dir)) {
-    throw new KernelBug("kernel/dma/mapping.c", `${fn}: invalid DMA direction ${dir}${dir === 3 ? " (DMA_NONE)" : ""}`);
-  }
-}
+export { dma_map_resource, dma_unmap_resource } from "./resource.js";
 
 /** The checks every streaming call starts with (arguments.ts): the device, the direction (a
  *  BUG, as in Linux), the size and the attributes. */

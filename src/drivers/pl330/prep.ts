@@ -7,7 +7,7 @@ import {
   DMA_DEV_TO_DEV, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, is_slave_direction, type DmaTransferDirection,
 } from "../../dmaengine/types.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
-import { dma_capable } from "../../dma/direct.js";
+import { dma_map_resource, dma_unmap_resource } from "../../dma/resource.js";
 import { sg_dma_address, sg_dma_len, type Scatterlist } from "../../dma/scatterlist.js";
 import { dev_err } from "../../kernel/dev-printk.js";
 import type { Pl330Chan } from "./channel.js";
@@ -52,23 +52,19 @@ function slaveMapDir(dir: DmaTransferDirection): DmaDirection {
 }
 
 export function unprepSlaveFifo(pch: Pl330Chan): void {
+  if (pch.dir !== DMA_NONE) dma_unmap_resource(pch.chan.device.dev, pch.fifo_dma, 1 << pch.burst_sz, pch.dir, 0);
   pch.dir = DMA_NONE;
 }
 
-/** pl330_prep_slave_fifo: dma_map_resource of the FIFO register. With dma-direct that is the
- *  physical address itself (MMIO takes no dma-ranges offset), if the DMAC can reach it. */
+/** pl330_prep_slave_fifo: dma_map_resource of the FIFO register for the transfer's direction,
+ *  kept until the direction changes. */
 function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean {
   const dmaDir = slaveMapDir(direction);
   if (pch.dir === dmaDir) return true;
   unprepSlaveFifo(pch);
   const dev = pch.chan.device.dev;
-  const size = 1 << pch.burst_sz;
-  if (!dma_capable(dev, pch.fifo_addr, size)) {
-    dev_err(dev, `DMA addr 0x${pch.fifo_addr.toString(16)}+${size} overflow (mask ${(dev.dma_mask ?? 0n).toString(16)}, bus limit ${dev.bus_dma_limit.toString(16)}).`);
-    pch.fifo_dma = DMA_MAPPING_ERROR;
-    return false;
-  }
-  pch.fifo_dma = pch.fifo_addr;
+  pch.fifo_dma = dma_map_resource(dev, pch.fifo_addr, 1 << pch.burst_sz, dmaDir, 0);
+  if (pch.fifo_dma === DMA_MAPPING_ERROR) return false;
   pch.dir = dmaDir;
   return true;
 }
