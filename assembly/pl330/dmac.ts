@@ -161,17 +161,24 @@ export class Dmac extends RequestListener {
     this.mfifoWaiters &= ~(<u32>1 << th.id);
     th.stall = STALL_NONE;
     if (th.state == ST_FAULTING || th.state == ST_FAULT_COMPLETING) return;
-    const busy = th.outstandingUntil();
-    if (!th.isManager && busy > t) {
-      th.state = ST_FAULT_COMPLETING;
-      th.wakeAt = busy;
-    } else {
-      th.state = ST_FAULTING;
-      th.wakeAt = NEVER;
-      this.endRun(th, t);
-    }
+    this.leave(th, t, ST_FAULT_COMPLETING, ST_FAULTING, t);
     this.raisedTime = t;
     updateIrqLines(this);
+  }
+
+  /** A channel leaving Executing for `final` (Stopped, Faulting) passes through `draining`
+   *  (Completing, Killing, Faulting completing) until its outstanding AXI transactions are done
+   *  (spec §5); the manager has none. Its program's trace slice ends when it gets there. */
+  private leave(th: Thread, t: i64, draining: u32, final: u32, endsAt: i64): void {
+    const busy = th.outstandingUntil();
+    if (!th.isManager && busy > t) {
+      th.state = draining;
+      th.wakeAt = busy;
+    } else {
+      th.state = final;
+      th.wakeAt = NEVER;
+      this.endRun(th, endsAt);
+    }
   }
 
   /** A fault raised by an instruction that decoded: CPC moves past it (what the reference
@@ -246,15 +253,7 @@ export class Dmac extends RequestListener {
     th.ftr = 0;
     th.stall = STALL_NONE;
     this.mfifoWaiters &= ~(<u32>1 << th.id);
-    const busy = th.outstandingUntil();
-    if (!th.isManager && busy > t) {
-      th.state = ST_KILLING;
-      th.wakeAt = busy;
-    } else {
-      th.state = ST_STOPPED;
-      th.wakeAt = NEVER;
-      this.endRun(th, t);
-    }
+    this.leave(th, t, ST_KILLING, ST_STOPPED, t);
     if (this.wdAbort) this.wdAbort = this.anyLockedUp();
     updateIrqLines(this);
   }
@@ -276,15 +275,7 @@ export class Dmac extends RequestListener {
       return false;
     }
     th.stall = STALL_NONE;
-    const busy = th.outstandingUntil();
-    if (!th.isManager && busy > t) {
-      th.state = ST_COMPLETING;
-      th.wakeAt = busy;
-    } else {
-      th.state = ST_STOPPED;
-      th.wakeAt = NEVER;
-      this.endRun(th, t + this.cyclePs);
-    }
+    this.leave(th, t, ST_COMPLETING, ST_STOPPED, t + this.cyclePs);
     return true;
   }
 

@@ -2,42 +2,18 @@
 // examples/web/ from a localhost server, runs a small sweep in Web Workers, and must produce the
 // same numbers as the same sweep run in Node.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Server } from "node:http";
-import { chromium, type Browser } from "playwright-core";
-import { serveStatic } from "../../src/tools/static-server.js";
+import { describe, expect, it } from "vitest";
+import { useChromium } from "../helpers/chromium.js";
 import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-let server: Server;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
-  ({ server, url: base } = await serveStatic(root));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
+const rig = useChromium();
 
 describe("browser demo (Chromium)", () => {
   it("runs a sweep in Web Workers with the same results as Node", async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${base}/examples/web/index.html?sizes=4K,64K&bursts=1,16&workers=2&auto=1`);
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K,64K&bursts=1,16&workers=2&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();

@@ -26,16 +26,5 @@ export function cyclesPs(p: MachineProfile, cycles: number): number {
   return Math.round(cycles * (1e6 / p.cpu.clockMHz));
 }
 
-export function put64(m: Machine, pa: number, v: bigint): void {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, v, true);
-  m.backdoor.write(pa, b);
-}
-
-export function put32(m: Machine, pa: number, v: number): void {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  m.backdoor.write(pa, b);
-}
-
+export { put64, put32 } from "./bare-machine.js";
 export { ZYNQ_7000, ARM64_A53 };

@@ -21,6 +21,7 @@ import type { Random } from "../../random.js";
 import { randomProgram, randomMmioSequence, type Pl330Limits } from "./pl330-generator.js";
 import { registerViolations, type FuzzedConfig } from "./pl330-registers.js";
 import { randomCopy } from "./pl330-copies.js";
+import { configureBareZynq } from "../pl330/bare-zynq.js";
 import { FuzzFailure, type FuzzCaseResult, type FuzzTarget } from "./target.js";
 
 const DMAC = 0xf8003000;
@@ -58,10 +59,7 @@ function randomConfig(r: Random): FuzzedConfig {
 async function buildMachine(c: FuzzedConfig, coherent: boolean): Promise<Machine> {
   const x = await instantiateSilicon();
   const p = ZYNQ_7000;
-  const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
-  x.configureMemController(0, p.dram.latencyNs * 1000, psPerKiB(p.dram.bandwidthMBps));
-  x.configureMemController(1, p.sram.latencyNs * 1000, psPerKiB(p.sram.bandwidthMBps));
-  x.configureCpu(periodPs(p.cpu.clockMHz), p.cpu.mmioNs * 1000, 0, 8, 8, 4);
+  configureBareZynq(x);
   x.addRam(RAM.base, RAM.size, 0);
   x.addRam(OCM.base, OCM.size, 1);
   const inst = x.addPl330(DMAC, 0x1000, c.channels, c.requests, c.events, c.dataWidthBits, c.bufferDepth,

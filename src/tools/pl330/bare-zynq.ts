@@ -5,16 +5,24 @@
 import { instantiateSilicon } from "../../hw/wasm.js";
 import { Machine } from "../../hw/machine.js";
 import { ZYNQ_7000, periodPs } from "../../hw/profile.js";
+import type { SiliconExports } from "../../hw/exports.js";
 
 export const DMAC_BASE = 0xf8003000;
 
-export async function bareZynq(): Promise<Machine> {
-  const x = await instantiateSilicon();
+/** The Zynq's DDR controller (0) and OCM (1), and its CPU with caches off: what a bare-metal
+ *  rig needs before adding memory and devices. */
+export function configureBareZynq(x: SiliconExports): void {
   const p = ZYNQ_7000;
   const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
   x.configureMemController(0, p.dram.latencyNs * 1000, psPerKiB(p.dram.bandwidthMBps));
   x.configureMemController(1, p.sram.latencyNs * 1000, psPerKiB(p.sram.bandwidthMBps));
   x.configureCpu(periodPs(p.cpu.clockMHz), p.cpu.mmioNs * 1000, 0, 8, 8, 4);
+}
+
+export async function bareZynq(): Promise<Machine> {
+  const x = await instantiateSilicon();
+  const p = ZYNQ_7000;
+  configureBareZynq(x);
   x.addRam(0, 128 * 2 ** 20, 0);
   x.addRam(0xfffc0000, 0x10000, 1);
   const d = p.dmac.preset;
