@@ -89,7 +89,7 @@ export function walkV8(va: u64): u64 {
   let tableAttr: u32 = 0;
   const quiet = W.quiet;
   const wc = walkCache;
-  if (wc != null && !quiet && va == 0) {
+  if (wc != null && !quiet) {
     const e = wc.deepest(va, first, root);
     if (e >= 0) {
       wc.hits++;
@@ -114,7 +114,7 @@ export function walkV8(va: u64): u64 {
         if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
       }
       table = d & OA_MASK;
-      if (wc != null && !quiet && va == 0) wc.insert(va, level, root, table, tableAttr);
+      if (wc != null && !quiet) wc.insert(va, level, root, table, tableAttr);
       level++;
       shift -= 9;
       index = (va >> shift) & 511;
