@@ -41,7 +41,11 @@ export class WalkCache {
 
   /** Entry for the table descriptor read at `level` for va, or -1. */
   @inline find(va: u64, level: i32, root: u64): i32 {
-    const k = keyOf(va, level);
+    return this.probe(keyOf(va, level), root);
+  }
+
+  /** The entry holding key k walked from root, or -1. */
+  @inline private probe(k: u64, root: u64): i32 {
     const ways = this.ways;
     const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
     let p = this.entries + (<usize>base << ENTRY_SHIFT);
@@ -51,14 +55,14 @@ export class WalkCache {
     return -1;
   }
 
-  /** The entry of the deepest table level below `first` known for va, or -1: where a walk
-   *  from `root` may resume. */
+  /** The entry of the deepest table level known for va (L2, else L1, else L0, none above
+   *  `first`), or -1: where a walk from `root` may resume. */
   @inline deepest(va: u64, first: i32, root: u64): i32 {
-    for (let l = 2; l >= first; l--) {
-      const e = this.find(va, l, root);
-      if (e >= 0) return e;
-    }
-    return -1;
+    let e = this.probe((va >> 21) << 2 | 2, root);
+    if (e >= 0 || first == 2) return e;
+    e = this.probe((va >> 30) << 2 | 1, root);
+    if (e >= 0 || first == 1) return e;
+    return this.probe((va >> 39) << 2, root);
   }
 
   @inline nextAt(e: i32): u64 {

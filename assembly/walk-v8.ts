@@ -74,6 +74,20 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
   leafMem = memAttr;
 }
 
+/** The leaf at `level` (a block, or an L3 page) that maps 2^shift bytes: sets W.attr etc. and
+ *  returns the PA, or the access-flag fault. */
+@inline function leafAt(d: u64, va: u64, level: i32, shift: u64, tableAttr: u32): u64 {
+  if ((d & (1 << 10)) == 0) return W.fault(W.FAULT_ACCESS_FLAG, level, va);
+  const key = (d & LEAF_BITS) | (<u64>tableAttr << 32);
+  if (key != leafKey) {
+    decodeLeaf(d, tableAttr);
+    leafKey = key;
+  }
+  W.leaf(leafAttr, level, <u32>shift, leafMem, d);
+  const low = (<u64>1 << shift) - 1;
+  return (d & OA_MASK & ~low) | (va & low);
+}
+
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
 export function walkV8(va: u64): u64 {
   const bits = vaBits;
@@ -84,52 +98,48 @@ export function walkV8(va: u64): u64 {
   else return W.fault(W.FAULT_TRANSLATION, 0, va);
   table &= OA_MASK;
   const root = table;
-  const first = firstLevel;
-  let level = first;
+  let level = firstLevel;
+  let indexMask = firstIndexMask;
   let tableAttr: u32 = 0;
   const quiet = W.quiet;
   const wc = walkCache;
   if (wc != null && !quiet) {
-    const e = wc.deepest(va, first, root);
+    const e = wc.deepest(va, level, root);
     if (e >= 0) {
       wc.hits++;
       table = wc.nextAt(e);
       tableAttr = wc.attrAt(e);
       level = wc.levelAt(e) + 1;
+      indexMask = 511;
     }
   }
-  let shift = <u64>(39 - 9 * level);
-  let index = (va >> shift) & (level == first ? firstIndexMask : 511);
-  while (true) {
-    const pa = table + (index << 3);
+  // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
+  // 4 KB granule).
+  while (level < 3) {
+    const shift = <u64>(39 - 9 * level);
+    const pa = table + (((va >> shift) & indexMask) << 3);
     const d = quiet ? peek64(pa) : walkerRead64(pa);
     if (H.busError) return W.fault(W.FAULT_EXTERNAL, level, va);
-    if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, level, va);
-    if ((d & 2) != 0 && level < 3) {
-      // APTable[1] forbids writes below, APTable[0] forbids EL0; PXNTable, UXNTable.
-      if (d & (<u64>0xF << 59)) {
-        if (d & (<u64>1 << 62)) tableAttr |= W.ATTR_RO;
-        if (d & (<u64>1 << 61)) tableAttr |= NO_EL0;
-        if (d & (<u64>1 << 59)) tableAttr |= W.ATTR_PXN;
-        if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
-      }
-      table = d & OA_MASK;
-      if (wc != null && !quiet) wc.insert(va, level, root, table, tableAttr);
-      level++;
-      shift -= 9;
-      index = (va >> shift) & 511;
-      continue;
+    if ((d & 3) != 3) {
+      if ((d & 1) == 0 || level == 0) return W.fault(W.FAULT_TRANSLATION, level, va);
+      return leafAt(d, va, level, shift, tableAttr);
     }
-    // Blocks exist only at L1 and L2 with the 4 KB granule; 0b01 at L3 is reserved.
-    if ((d & 2) == 0 && (level == 0 || level == 3)) return W.fault(W.FAULT_TRANSLATION, level, va);
-    if ((d & (1 << 10)) == 0) return W.fault(W.FAULT_ACCESS_FLAG, level, va);
-    const key = (d & LEAF_BITS) | (<u64>tableAttr << 32);
-    if (key != leafKey) {
-      decodeLeaf(d, tableAttr);
-      leafKey = key;
+    // APTable[1] forbids writes below, APTable[0] forbids EL0; PXNTable, UXNTable.
+    if (d & (<u64>0xF << 59)) {
+      if (d & (<u64>1 << 62)) tableAttr |= W.ATTR_RO;
+      if (d & (<u64>1 << 61)) tableAttr |= NO_EL0;
+      if (d & (<u64>1 << 59)) tableAttr |= W.ATTR_PXN;
+      if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
     }
-    W.leaf(leafAttr, level, <u32>shift, leafMem, d);
-    const size: u64 = <u64>1 << shift;
-    return (d & OA_MASK & ~(size - 1)) | (va & (size - 1));
+    table = d & OA_MASK;
+    if (wc != null && !quiet) wc.insert(va, level, root, table, tableAttr);
+    level++;
+    indexMask = 511;
   }
+  // L3: pages only (0b01 is reserved there).
+  const pa = table + (((va >> 12) & 511) << 3);
+  const d = quiet ? peek64(pa) : walkerRead64(pa);
+  if (H.busError) return W.fault(W.FAULT_EXTERNAL, 3, va);
+  if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 3, va);
+  return leafAt(d, va, 3, 12, tableAttr);
 }
