@@ -34,6 +34,11 @@ export const INVALID: u64 = u64.MAX_VALUE;
   }
 }
 
+/** The zero bytes of x (and possibly a 0x01 byte above a zero byte) marked by their top bit. */
+@inline function zeroBytes(x: u64): u64 {
+  return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+}
+
 /** The zero bytes of x (and possibly a 0x01 byte above a zero byte: candidates only) as 8 bits,
  *  byte i → bit i. */
 @inline function candidates8(x: u64): u32 {
@@ -115,6 +120,20 @@ export class Cache {
     const t = this.tags + (<usize>base << 3);
     const hs = this.hashes + <usize>base;
     const h = <u32>(line >> this.setBits) & 0xFF;
+    if (ways == 16) {
+      // The first candidate is nearly always the line: its way is picked without a branch,
+      // and only a false candidate sends the search through every way.
+      const want = <u64>h * 0x0101010101010101;
+      const m0 = zeroBytes(load<u64>(hs) ^ want);
+      const m1 = zeroBytes(load<u64>(hs, 8) ^ want);
+      if ((m0 | m1) == 0) return -1;
+      const way = <u32>select<u64>(ctz(m0) >> 3, 8 + (ctz(m1) >> 3), m0 != 0);
+      if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
+      for (let w: u32 = 0; w < ways; w++) {
+        if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
+      }
+      return -1;
+    }
     if ((ways & 7) == 0 && ways <= 32) {
       const want = <u64>h * 0x0101010101010101;
       let m: u32 = 0;
