@@ -39,10 +39,8 @@ export const INVALID: u64 = u64.MAX_VALUE;
   return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
 }
 
-/** The zero bytes of x (and possibly a 0x01 byte above a zero byte: candidates only) as 8 bits,
- *  byte i → bit i. */
-@inline function candidates8(x: u64): u32 {
-  const m = (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+/** zeroBytes' marks as 8 bits, byte i → bit i. */
+@inline function compress8(m: u64): u32 {
   return <u32>(((m >> 7) * 0x0102040810204080) >> 56);
 }
 
@@ -129,15 +127,19 @@ export class Cache {
       if ((m0 | m1) == 0) return -1;
       const way = <u32>select<u64>(ctz(m0) >> 3, 8 + (ctz(m1) >> 3), m0 != 0);
       if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
-      for (let w: u32 = 0; w < ways; w++) {
+      // The other candidates (a dropped line leaves its hash byte behind).
+      let m = (compress8(m0) | (compress8(m1) << 8)) & ~(<u32>1 << way);
+      while (m != 0) {
+        const w = ctz(m);
         if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
+        m &= m - 1;
       }
       return -1;
     }
     if ((ways & 7) == 0 && ways <= 32) {
       const want = <u64>h * 0x0101010101010101;
       let m: u32 = 0;
-      for (let w: u32 = 0; w < ways; w += 8) m |= candidates8(load<u64>(hs + <usize>w) ^ want) << w;
+      for (let w: u32 = 0; w < ways; w += 8) m |= compress8(zeroBytes(load<u64>(hs + <usize>w) ^ want)) << w;
       while (m != 0) {
         const way = ctz(m);
         if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
