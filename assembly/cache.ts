@@ -119,8 +119,8 @@ export class Cache {
     const hs = this.hashes + <usize>base;
     const h = <u32>(line >> this.setBits) & 0xFF;
     if (ways == 16) {
-      // The first candidate is nearly always the line: its way is picked without a branch,
-      // and only a false candidate sends the search through every way.
+      // The first candidate is nearly always the line: its way is picked without a branch, and
+      // only a false candidate sends the search on through the others.
       const want = <u64>h * 0x0101010101010101;
       const m0 = zeroBytes(load<u64>(hs) ^ want);
       const m1 = zeroBytes(load<u64>(hs, 8) ^ want);

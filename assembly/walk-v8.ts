@@ -101,7 +101,7 @@ export function walkV8(va: u64): u64 {
   let level = firstLevel;
   let indexMask = firstIndexMask;
   let tableAttr: u32 = 0;
-  const quiet = W.quiet;
+  const quiet = W.quiet; // W.read64's choice of port, made once per walk
   const wc = walkCache;
   if (wc != null && !quiet) {
     const e = wc.deepest(va, level, root);
