@@ -34,6 +34,16 @@ export const INVALID: u64 = u64.MAX_VALUE;
   }
 }
 
+/** The zero bytes of x (and possibly a 0x01 byte above a zero byte) marked by their top bit. */
+@inline function zeroBytes(x: u64): u64 {
+  return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+}
+
+/** zeroBytes' marks as 8 bits, byte i → bit i. */
+@inline function compress8(m: u64): u32 {
+  return <u32>(((m >> 7) * 0x0102040810204080) >> 56);
+}
+
 export class Cache {
   sets: u32;
   ways: u32;
@@ -98,15 +108,47 @@ export class Cache {
   }
 
   /** Entry index holding `line`, or -1. With four ways or a multiple of four, the set's tag
-   *  hash bytes are compared four at a time (SWAR: a zero byte of hashes ^ broadcast(h) marks a
-   *  candidate) and only candidates' tags are read; a set's scan is then mostly one load. */
+   *  hash bytes are compared several at a time (SWAR: a zero byte of hashes ^ broadcast(h) marks
+   *  a candidate) and only candidates' tags are read; a set's scan is then mostly one load. The
+   *  candidates of the whole set are gathered before any tag is read, so which way holds the
+   *  line does not steer a branch (random ways would defeat the host's branch prediction). */
   @inline find(line: u64): i32 {
     const ways = this.ways;
     const base = (<u32>line & this.setMask) * ways;
     const t = this.tags + (<usize>base << 3);
+    const hs = this.hashes + <usize>base;
+    const h = <u32>(line >> this.setBits) & 0xFF;
+    if (ways == 16) {
+      // The first candidate is nearly always the line: its way is picked without a branch, and
+      // only a false candidate sends the search on through the others.
+      const want = <u64>h * 0x0101010101010101;
+      const m0 = zeroBytes(load<u64>(hs) ^ want);
+      const m1 = zeroBytes(load<u64>(hs, 8) ^ want);
+      if ((m0 | m1) == 0) return -1;
+      const way = <u32>select<u64>(ctz(m0) >> 3, 8 + (ctz(m1) >> 3), m0 != 0);
+      if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
+      // The other candidates (a dropped line leaves its hash byte behind).
+      let m = (compress8(m0) | (compress8(m1) << 8)) & ~(<u32>1 << way);
+      while (m != 0) {
+        const w = ctz(m);
+        if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
+        m &= m - 1;
+      }
+      return -1;
+    }
+    if ((ways & 7) == 0 && ways <= 32) {
+      const want = <u64>h * 0x0101010101010101;
+      let m: u32 = 0;
+      for (let w: u32 = 0; w < ways; w += 8) m |= compress8(zeroBytes(load<u64>(hs + <usize>w) ^ want)) << w;
+      while (m != 0) {
+        const way = ctz(m);
+        if (load<u64>(t + (<usize>way << 3)) == line) return <i32>(base + way);
+        m &= m - 1;
+      }
+      return -1;
+    }
     if ((ways & 3) == 0) {
-      const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
-      const hs = this.hashes + <usize>base;
+      const want = h * 0x01010101;
       for (let w: u32 = 0; w < ways; w += 4) {
         const x = load<u32>(hs + <usize>w) ^ want;
         let m = (x - 0x01010101) & ~x & 0x80808080;

@@ -55,7 +55,7 @@ export function setTtbr(which: i32, pa: u64): void {
   } else V8.ttbr1 = pa;
 }
 export function setMair(v: u64): void {
-  V8.mair = v;
+  V8.setMair(v);
 }
 export function setTexRemap(p: u32, n: u32): void {
   V7.prrr = p;

@@ -39,6 +39,18 @@ export class Tlb {
   @inline find(vpn: u64, asid: u32): i32 {
     const ways = this.ways;
     const base = (<u32>vpn & (this.sets - 1)) * ways;
+    if (ways == 4) {
+      const p = this.vpn + (<usize>base << 3);
+      let m = <u32>(load<u64>(p) == vpn) | (<u32>(load<u64>(p, 8) == vpn) << 1) |
+        (<u32>(load<u64>(p, 16) == vpn) << 2) | (<u32>(load<u64>(p, 24) == vpn) << 3);
+      while (m != 0) {
+        const e = base + ctz(m);
+        if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
+        if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
+        m &= m - 1;
+      }
+      return -1;
+    }
     for (let w: u32 = 0; w < ways; w++) {
       const e = base + w;
       if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) {

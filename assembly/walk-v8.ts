@@ -6,10 +6,14 @@
 import * as W from "./walk";
 import * as H from "./hierarchy";
 import { WalkCache } from "./walk-cache";
+import { peek64, walkerRead64 } from "./snoop";
 
 const OA_MASK: u64 = 0x0000FFFFFFFFF000;
 
 export let vaBits: u32 = 39;
+/** The level the walk starts at, and the mask of the index bits that level resolves. */
+let firstLevel: i32 = 1;
+let firstIndexMask: u64 = 511;
 export let ttbr0: u64 = 0;
 export let ttbr1: u64 = 0;
 export let mair: u64 = 0;
@@ -20,12 +24,29 @@ export let walkCache: WalkCache | null = null;
 // of the attribute word no leaf uses.
 const NO_EL0: u32 = 1 << 31;
 
+// Leaf decoding depends only on these descriptor bits, the table permissions met on the way and
+// MAIR; consecutive leaves usually agree on all of them, so the last decoding is kept (the
+// table attributes sit above bit 32 of the key, clear of the descriptor bits used).
+const LEAF_BITS: u64 = (<u64>3 << 53) | (1 << 11) | (0xF << 6) | (7 << 2);
+const NO_LEAF: u64 = u64.MAX_VALUE;
+let leafKey: u64 = NO_LEAF;
+let leafAttr: u32 = 0;
+let leafMem: u32 = 0;
+
 export function configureWalkCache(entries: u32, ways: u32): void {
   walkCache = entries > 0 ? new WalkCache(entries, ways) : null;
 }
 
 export function setVaBits(bits: u32): void {
   vaBits = bits < 25 ? 25 : bits > 48 ? 48 : bits;
+  // The first level resolves whatever bits remain above the levels below it.
+  firstLevel = vaBits > 39 ? 0 : vaBits > 30 ? 1 : 2;
+  firstIndexMask = (<u64>1 << <u64>(vaBits - (39 - 9 * firstLevel))) - 1;
+}
+
+export function setMair(v: u64): void {
+  mair = v;
+  leafKey = NO_LEAF;
 }
 
 /** MAIR attribute byte → memory type and allocation hint (spec §1.3). Only the inner policy
@@ -39,8 +60,36 @@ export function mairType(b: u32): u32 {
   return (inner & 1) != 0 ? W.MT_NORMAL : W.MT_NORMAL | W.ATTR_NOWA;
 }
 
+/** Memory type and permissions of a leaf descriptor below tables that granted `tableAttr`. */
+function decodeLeaf(d: u64, tableAttr: u32): void {
+  const memAttr = <u32>(mair >> (((<u32>d >> 2) & 7) << 3)) & 0xFF;
+  let a = mairType(memAttr) | (tableAttr & ~NO_EL0);
+  if (d & (1 << 7)) a |= W.ATTR_RO;
+  if ((d & (1 << 6)) != 0 && (tableAttr & NO_EL0) == 0) a |= W.ATTR_USER;
+  a |= (<u32>(d >> 8) & 3) << W.ATTR_SH_SHIFT;
+  if (d & (1 << 11)) a |= W.ATTR_NG;
+  if (d & (<u64>1 << 53)) a |= W.ATTR_PXN;
+  if (d & (<u64>1 << 54)) a |= W.ATTR_XN;
+  leafAttr = a;
+  leafMem = memAttr;
+}
+
+/** The leaf at `level` (a block, or an L3 page) that maps 2^shift bytes: sets W.attr etc. and
+ *  returns the PA, or the access-flag fault. */
+@inline function leafAt(d: u64, va: u64, level: i32, shift: u64, tableAttr: u32): u64 {
+  if ((d & (1 << 10)) == 0) return W.fault(W.FAULT_ACCESS_FLAG, level, va);
+  const key = (d & LEAF_BITS) | (<u64>tableAttr << 32);
+  if (key != leafKey) {
+    decodeLeaf(d, tableAttr);
+    leafKey = key;
+  }
+  W.leaf(leafAttr, level, <u32>shift, leafMem, d);
+  const low = (<u64>1 << shift) - 1;
+  return (d & OA_MASK & ~low) | (va & low);
+}
+
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
-@inline export function walkV8(va: u64): u64 {
+export function walkV8(va: u64): u64 {
   const bits = vaBits;
   const top = va >> bits;
   let table: u64;
@@ -49,55 +98,48 @@ export function mairType(b: u32): u32 {
   else return W.fault(W.FAULT_TRANSLATION, 0, va);
   table &= OA_MASK;
   const root = table;
-  // The first level resolves whatever bits remain above the levels below it.
-  const first: i32 = bits > 39 ? 0 : bits > 30 ? 1 : 2;
-  let level = first;
+  let level = firstLevel;
+  let indexMask = firstIndexMask;
   let tableAttr: u32 = 0;
+  const quiet = W.quiet; // W.read64's choice of port, made once per walk
   const wc = walkCache;
-  if (wc != null && !W.quiet) {
-    for (let l = 2; l >= first; l--) {
-      const e = wc.find(va, l, root);
-      if (e >= 0) {
-        wc.hits++;
-        table = wc.nextAt(e);
-        tableAttr = wc.attrAt(e);
-        level = l + 1;
-        break;
-      }
+  if (wc != null && !quiet) {
+    const e = wc.deepest(va, level, root);
+    if (e >= 0) {
+      wc.hits++;
+      table = wc.nextAt(e);
+      tableAttr = wc.attrAt(e);
+      level = wc.levelAt(e) + 1;
+      indexMask = 511;
     }
   }
-  let shift = <u64>(39 - 9 * level);
-  let index = level == first ? (va >> shift) & ((<u64>1 << (<u64>bits - shift)) - 1) : (va >> shift) & 511;
-  while (true) {
-    const d = W.read64(table + (index << 3));
+  // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
+  // 4 KB granule).
+  while (level < 3) {
+    const shift = <u64>(39 - 9 * level);
+    const pa = table + (((va >> shift) & indexMask) << 3);
+    const d = quiet ? peek64(pa) : walkerRead64(pa);
     if (H.busError) return W.fault(W.FAULT_EXTERNAL, level, va);
-    if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, level, va);
-    if ((d & 2) != 0 && level < 3) {
-      // APTable[1] forbids writes below, APTable[0] forbids EL0; PXNTable, UXNTable.
+    if ((d & 3) != 3) {
+      if ((d & 1) == 0 || level == 0) return W.fault(W.FAULT_TRANSLATION, level, va);
+      return leafAt(d, va, level, shift, tableAttr);
+    }
+    // APTable[1] forbids writes below, APTable[0] forbids EL0; PXNTable, UXNTable.
+    if (d & (<u64>0xF << 59)) {
       if (d & (<u64>1 << 62)) tableAttr |= W.ATTR_RO;
       if (d & (<u64>1 << 61)) tableAttr |= NO_EL0;
       if (d & (<u64>1 << 59)) tableAttr |= W.ATTR_PXN;
       if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
-      table = d & OA_MASK;
-      if (wc != null && !W.quiet) wc.insert(va, level, root, table, tableAttr);
-      level++;
-      shift -= 9;
-      index = (va >> shift) & 511;
-      continue;
     }
-    // Blocks exist only at L1 and L2 with the 4 KB granule; 0b01 at L3 is reserved.
-    if ((d & 2) == 0 && (level == 0 || level == 3)) return W.fault(W.FAULT_TRANSLATION, level, va);
-    if ((d & (1 << 10)) == 0) return W.fault(W.FAULT_ACCESS_FLAG, level, va);
-    const size: u64 = <u64>1 << shift;
-    const memAttr = <u32>(mair >> (((<u32>d >> 2) & 7) << 3)) & 0xFF;
-    let a = mairType(memAttr) | (tableAttr & ~NO_EL0);
-    if (d & (1 << 7)) a |= W.ATTR_RO;
-    if ((d & (1 << 6)) != 0 && (tableAttr & NO_EL0) == 0) a |= W.ATTR_USER;
-    a |= (<u32>(d >> 8) & 3) << W.ATTR_SH_SHIFT;
-    if (d & (1 << 11)) a |= W.ATTR_NG;
-    if (d & (<u64>1 << 53)) a |= W.ATTR_PXN;
-    if (d & (<u64>1 << 54)) a |= W.ATTR_XN;
-    W.leaf(a, level, <u32>shift, memAttr, d);
-    return (d & OA_MASK & ~(size - 1)) | (va & (size - 1));
+    table = d & OA_MASK;
+    if (wc != null && !quiet) wc.insert(va, level, root, table, tableAttr);
+    level++;
+    indexMask = 511;
   }
+  // L3: pages only (0b01 is reserved there).
+  const pa = table + (((va >> 12) & 511) << 3);
+  const d = quiet ? peek64(pa) : walkerRead64(pa);
+  if (H.busError) return W.fault(W.FAULT_EXTERNAL, 3, va);
+  if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 3, va);
+  return leafAt(d, va, 3, 12, tableAttr);
 }

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { profileMachine, put32, put64, ARM64_A53, ZYNQ_7000 } from "../helpers/profile-machine.js";
-import { MMU_V7_SHORT, MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
+import { DC_CLEAN_INVAL, MMU_V7_SHORT, MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
 import type { MachineProfile } from "../../src/hw/profile.js";
 import { toVirt } from "../../src/hw/address.js";
 
@@ -71,6 +71,26 @@ describe("hand traces", () => {
     expect(m.backdoor.lineState(1, 0x100000)).toBe(0); // A0 was in way 0
     expect(m.backdoor.lineState(2, 0x100000)).toBe(2 + 4);
     for (let i = 1; i < 5; i++) expect(m.backdoor.lineState(1, 0x100000 + i * 8192)).toBe(2 + 4);
+  });
+
+  it("arm64: a line is found in its L2 set past a line with the same tag hash dropped before it", async () => {
+    const { m, va } = await arm64();
+    // 16 MiB apart: the same set in L1 and L2, and the same low tag byte in the 1024-set L2.
+    const Z = 0x40100000, X = Z + (16 << 20);
+    m.mmu.translate(va(Z));
+    m.mmu.translate(va(X));
+    m.cpu.load(va(Z), 4); // L1 way 0, L2 way 0
+    m.cpu.store(va(X), 4, 0x5a5a5a5a); // L1 way 1, L2 way 1
+    m.cpu.dcache(DC_CLEAN_INVAL, va(Z), 4); // way 0 of both sets is empty again
+    expect(m.backdoor.lineState(2, Z)).toBe(0);
+    expect(m.backdoor.lineState(2, X)).toBe(1);
+    // Cleaning X writes L1's dirty copy into L2's copy in way 1 (a hit, not a second fill),
+    // then to DRAM.
+    const d = delta(m, () => m.cpu.dcache(DC_CLEAN_INVAL, va(X), 4));
+    expect(d.l1).toMatchObject({ writebacks: 1 });
+    expect(d.l2).toMatchObject({ hits: 1, misses: 0, writebacks: 1 });
+    expect(d.dram.bytesWritten).toBe(64);
+    expect(m.backdoor.read(X, 4)).toEqual(Uint8Array.from([0x5a, 0x5a, 0x5a, 0x5a]));
   });
 
   it("write-allocate: a store miss fills the line from below, keeping the bytes it did not write", async () => {
