@@ -297,7 +297,7 @@ export function l1Line(line: u64, write: bool): i32 {
 }
 
 /** One maintenance operation on one line at the given levels (L1 first: data flows down). */
-export function maintainLine(op: i32, line: u64, levels: i32): void {
+@inline export function maintainLine(op: i32, line: u64, levels: i32): void {
   cursor += maintPs;
   if (levels & LEVEL_L1) {
     const c1 = l1;
