@@ -1,9 +1,12 @@
-// A progress bar on stderr (only when stderr is a terminal; otherwise one line per step is
-// noise, so a single summary line is printed at the end by the caller).
+// A progress bar on stderr. When stderr is not a terminal (a log file, CI), a bar would be noise:
+// a line every 30 s tells how far a long run has come, and the caller prints a summary line.
+
+const LOG_EVERY_MS = 30_000;
 
 export class ProgressBar {
   private readonly tty: boolean;
   private readonly started = performance.now();
+  private lastLine = performance.now();
 
   constructor(
     private readonly label: string,
@@ -14,7 +17,14 @@ export class ProgressBar {
   }
 
   update(done: number, note = ""): void {
-    if (!this.tty) return;
+    if (!this.tty) {
+      const now = performance.now();
+      if (now - this.lastLine < LOG_EVERY_MS) return;
+      this.lastLine = now;
+      const secs = ((now - this.started) / 1000).toFixed(0);
+      this.stream.write(`${this.label}: ${done}/${this.total} (${((100 * done) / this.total).toFixed(1)} %) after ${secs}s ${note}`.trimEnd() + "\n");
+      return;
+    }
     const width = 30;
     const filled = Math.round((width * done) / this.total);
     const secs = ((performance.now() - this.started) / 1000).toFixed(1);
