@@ -67,10 +67,14 @@ export function registerViolations(c: FuzzedConfig, read: (offset: number) => nu
   const inten = read(0x020) >>> 0;
   const ris = read(0x024) >>> 0;
   const intmis = read(0x028) >>> 0;
+  // A DMASEV between the reads of RIS and INTMIS raises an interrupt RIS did not show yet, so
+  // INTMIS is compared with RIS read after it: an interrupt's RIS bit stays set until INTCLR,
+  // which only this host writes (§8), so everything INTMIS held then is still in RIS.
+  const risAfter = read(0x024) >>> 0;
   // INTEN is read-write and the spec does not say its bits past num_events read 0: the events
   // that exist bound what it can pend and raise, not what it holds.
-  check((ris & ~events) === 0, `INT_EVENT_RIS ${hex(ris)} beyond ${c.events} events`);
-  check((intmis & ~(inten & ris)) === 0, `INTMIS ${hex(intmis)} not within INTEN & RIS (${hex(inten)} & ${hex(ris)})`);
+  check(((ris | risAfter) & ~events) === 0, `INT_EVENT_RIS ${hex(ris | risAfter)} beyond ${c.events} events`);
+  check((intmis & ~(inten & risAfter)) === 0, `INTMIS ${hex(intmis)} not within INTEN & RIS (${hex(inten)} & ${hex(risAfter)})`);
 
   for (let n = 0; n < 8; n++) {
     const csr = read(0x100 + 8 * n) >>> 0;
