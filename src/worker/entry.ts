@@ -45,6 +45,12 @@ if (isNode) {
   const { parentPort } = await import("node:worker_threads");
   const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
   if (parentPort) Comlink.expose(exposed, nodeEndpoint(parentPort));
+  else if (process.send) {
+    // A child process (spawn.ts): serve until the parent disconnects.
+    const { parentProcessEndpoint } = await import("./process-endpoint.js");
+    Comlink.expose(exposed, nodeEndpoint(parentProcessEndpoint()));
+    process.once("disconnect", () => process.exit(0));
+  }
 } else {
   Comlink.expose(exposed);
 }

@@ -11,9 +11,10 @@ interface JobApi {
 export class WorkerPool {
   private constructor(private readonly workers: SpawnedWorker<JobApi>[]) {}
 
+  /** `size` workers; on Node they are child processes (see process-endpoint.ts for why). */
   static async create(size: number): Promise<WorkerPool> {
     const n = Math.max(1, Math.floor(size));
-    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>())));
+    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>({ process: true }))));
   }
 
   get size(): number {
@@ -28,7 +29,7 @@ export class WorkerPool {
     const drive = async (w: SpawnedWorker<JobApi>) => {
       while (next < jobs.length) {
         const i = next++;
-        results[i] = await w.api.runJob(jobs[i]);
+        results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died]);
         onResult?.(i, results[i]);
       }
     };

@@ -1,5 +1,6 @@
-// Starting one dmasim worker and wrapping it with comlink: Node worker_threads with comlink's
-// node adapter, or a browser module Web Worker. The script is the compiled worker entry.
+// Starting one dmasim worker and wrapping it with comlink: on Node a worker thread (comlink's
+// node adapter) or, for a sweep's pool, a child process (process-endpoint.ts); in a browser a
+// module Web Worker. The script is the compiled worker entry.
 
 import * as Comlink from "comlink";
 import { packageUrl } from "../resources.js";
@@ -15,27 +16,65 @@ export function workerEntryUrl(): URL {
 
 export interface SpawnedWorker<T> {
   api: Comlink.Remote<T>;
+  /** Rejects if the worker ends other than by terminate() (a crash, running out of memory):
+   *  comlink would wait for its answers forever, so callers race their calls against it. */
+  died: Promise<never>;
   terminate(): Promise<void>;
 }
 
-export async function spawnWorker<T>(): Promise<SpawnedWorker<T>> {
+export interface SpawnOptions {
+  /** On Node, run the worker as a child process instead of a thread (ignored in a browser). */
+  process?: boolean;
+}
+
+export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<SpawnedWorker<T>> {
   let endpoint: Comlink.Endpoint;
   let stop: () => Promise<unknown>;
-  if (isNode) {
+  let stopping = false;
+  let die: (why: Error) => void = () => {};
+  const died = new Promise<never>((_, reject) => {
+    die = (why) => {
+      if (!stopping) reject(why);
+    };
+  });
+  died.catch(() => {}); // nobody may be racing against it when it happens
+  if (isNode && options.process) {
+    const { fork } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
+    const { childEndpoint } = await import("./process-endpoint.js");
+    const child = fork(fileURLToPath(workerEntryUrl()), [], { execArgv: [], serialization: "advanced", stdio: "inherit" });
+    const exited = new Promise<void>((resolve) =>
+      child.once("exit", (code, signal) => {
+        die(new Error(`dmasim worker process ended (${signal ?? `exit code ${code}`})`));
+        resolve();
+      }),
+    );
+    endpoint = nodeEndpoint(childEndpoint(child));
+    stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      await exited;
+    };
+  } else if (isNode) {
     const { Worker } = await import("node:worker_threads");
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const w = new Worker(workerEntryUrl());
+    w.once("error", (e) => die(e instanceof Error ? e : new Error(String(e))));
+    w.once("exit", (code) => die(new Error(`dmasim worker thread ended (exit code ${code})`)));
     endpoint = nodeEndpoint(w);
     stop = () => w.terminate();
   } else {
     const w = new Worker(workerEntryUrl(), { type: "module" });
+    w.addEventListener("error", (e) => die(new Error(`dmasim worker failed: ${e.message}`)));
     endpoint = w;
     stop = async () => w.terminate();
   }
   const api = Comlink.wrap<T>(endpoint);
   return {
     api,
+    died,
     terminate: async () => {
+      stopping = true;
       api[Comlink.releaseProxy]();
       await stop();
     },

@@ -1,0 +1,35 @@
+// comlink over a Node child process's IPC channel, for both ends. A sweep's pool runs its
+// workers as processes on Node: two jobs in worker threads of one process share its address
+// space, and each job's fresh wasm memory (tens of MiB faulted in, then unmapped) stalls the
+// other thread; in separate processes they run side by side (bench/RESULTS.md, sweep.speedup2).
+// Messages use the "advanced" (structured clone) serialization, so typed arrays and bigints
+// cross as they do between threads; nothing is transferred.
+
+import type { ChildProcess } from "node:child_process";
+import type { NodeEndpoint } from "comlink/dist/esm/node-adapter.mjs";
+
+type Listener = (value: unknown) => void;
+
+/** The parent's end: messages to and from the child. */
+export function childEndpoint(child: ChildProcess): NodeEndpoint {
+  return {
+    // Once the child has gone (a crash, or terminate()), messages have no one to go to: comlink
+    // still sends its release, which must not throw.
+    postMessage: (message: unknown) => {
+      if (child.connected) child.send(message as object, () => {});
+    },
+    on: (_type: string, listener: Listener) => void child.on("message", listener),
+    off: (_type: string, listener: Listener) => void child.off("message", listener),
+  };
+}
+
+/** The child's end: messages to and from the parent that forked this process. */
+export function parentProcessEndpoint(): NodeEndpoint {
+  return {
+    postMessage: (message: unknown) => {
+      if (process.connected) process.send!(message as object, undefined, {}, () => {});
+    },
+    on: (_type: string, listener: Listener) => void process.on("message", listener),
+    off: (_type: string, listener: Listener) => void process.off("message", listener),
+  };
+}
