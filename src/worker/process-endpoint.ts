@@ -1,7 +1,8 @@
 // comlink over a Node child process's IPC channel, for both ends. A sweep's pool runs its
 // workers as processes on Node: two jobs in worker threads of one process share its address
-// space, and each job's fresh wasm memory (tens of MiB faulted in, then unmapped) stalls the
-// other thread; in separate processes they run side by side (bench/RESULTS.md, sweep.speedup2).
+// space, and each job's fresh wasm memory (tens of MiB faulted in, then unmapped) most likely
+// stalls the other thread: side by side, a 16 MiB job ran 1.6x slower in threads, 1.2x in
+// processes (bench/RESULTS.md, sweep.speedup2).
 // Messages use the "advanced" (structured clone) serialization, so typed arrays and bigints
 // cross as they do between threads; nothing is transferred.
 
