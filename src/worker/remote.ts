@@ -27,7 +27,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
   const w = await spawnWorker<WorkerFactory & SystemApi>();
   const factory = w.api;
   try {
-    await factory.create(rest);
+    await Promise.race([factory.create(rest), w.died]);
   } catch (e) {
     await w.terminate();
     throw e;
@@ -35,9 +35,11 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
   const remote = factory as unknown as RemoteSystem;
   let closed: Promise<void> | undefined;
   // Every call first: after close the comlink proxy is released, and its own error would be a
-  // bare TypeError.
+  // bare TypeError. A worker that has died answers nothing: its calls reject with how it ended.
   const live = <T>(call: () => Promise<T>): Promise<T> =>
-    closed ? Promise.reject(new SystemError("this System was disposed (close()/dispose()); create a new one")) : call();
+    closed
+      ? Promise.reject(new SystemError("this System was disposed (close()/dispose()); create a new one"))
+      : Promise.race([call(), w.died]);
   const close = () => (closed ??= w.terminate());
   return Object.assign(Object.create(null), {
     now: () => live(() => remote.now()),

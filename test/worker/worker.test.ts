@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { spawnWorker } from "../../src/worker/spawn.js";
+import type { JobSpec } from "../../src/worker/job.js";
 
 describe("System in a worker (Node worker_threads + comlink)", () => {
   it("runs the demo with identical cycles", async () => {
@@ -28,6 +30,14 @@ describe("System in a worker (Node worker_threads + comlink)", () => {
     } finally {
       await remote.close();
     }
+  });
+
+  it("tells a caller when its worker thread dies, instead of leaving the call unanswered", async () => {
+    const w = await spawnWorker<{ runJob(spec: JobSpec): Promise<unknown> }>();
+    const dies = "data:text/javascript," + encodeURIComponent("export function run() { process.exit(7); }");
+    const call = w.api.runJob({ system: {}, scenario: dies, params: {} });
+    await expect(Promise.race([call, w.died])).rejects.toThrow(/worker thread ended \(exit code 7\)/);
+    await w.terminate();
   });
 
   it("reports boot errors from the worker", async () => {
