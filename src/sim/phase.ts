@@ -47,15 +47,29 @@ export function measure(system: System, name: string, bytes: number, fn: () => v
 
 /** A deterministic byte pattern (never all one value, so misplaced bytes show). */
 export function pattern(len: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(len);
-  let x = (seed * 0x9e3779b1) >>> 0 || 1;
-  for (let i = 0; i < len; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
+  return new PatternStream(seed).next(len);
+}
+
+/** pattern(len, seed) a piece at a time: successive next(n) calls give its bytes in order, so a
+ *  large buffer can be written and checked without holding all of it on the host. */
+export class PatternStream {
+  private x: number;
+
+  constructor(seed = 1) {
+    this.x = (seed * 0x9e3779b1) >>> 0 || 1;
   }
-  return out;
+
+  next(n: number, into = new Uint8Array(n)): Uint8Array {
+    let x = this.x;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      into[i] = x & 0xff;
+    }
+    this.x = x;
+    return into.length === n ? into : into.subarray(0, n);
+  }
 }
 
 /** How many bytes differ between a and b (bytes one has beyond the other's end count too). */
