@@ -14,6 +14,9 @@ export interface SweepOptions {
   grid: Grid;
   /** Workers to use (default 1); 0 runs every job in this thread. */
   workers?: number;
+  /** On Node, what a worker is: "process" (the default; faster side by side, see
+   *  bench/RESULTS.md) or "thread" (worker_threads). Browsers always use Web Workers. */
+  isolation?: "process" | "thread";
   system?: Omit<SystemOptions, "worker">;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
@@ -61,7 +64,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (workers <= 0) {
     for (let k = 0; k < ordered.length; k++) finished(order[k], await runJob(ordered[k]));
   } else {
-    const pool = await WorkerPool.create(Math.min(workers, jobs.length));
+    const pool = await WorkerPool.create(Math.min(workers, jobs.length), { process: opts.isolation !== "thread" });
     try {
       await pool.runAll(ordered, (k, r) => finished(order[k], r));
     } finally {

@@ -1,7 +1,7 @@
 // A pool of dmasim workers: jobs are queued and each goes to the next free worker; results come
 // back as they finish. One System per job, so jobs never share state.
 
-import { spawnWorker, type SpawnedWorker } from "./spawn.js";
+import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
 import type { JobSpec } from "./job.js";
 
 interface JobApi {
@@ -11,10 +11,11 @@ interface JobApi {
 export class WorkerPool {
   private constructor(private readonly workers: SpawnedWorker<JobApi>[]) {}
 
-  /** `size` workers; on Node they are child processes (see process-endpoint.ts for why). */
-  static async create(size: number): Promise<WorkerPool> {
+  /** `size` workers: on Node child processes unless `options.process` is false (worker
+   *  threads; process-endpoint.ts says why processes are the default); Web Workers in a browser. */
+  static async create(size: number, options: SpawnOptions = { process: true }): Promise<WorkerPool> {
     const n = Math.max(1, Math.floor(size));
-    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>({ process: true }))));
+    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>(options))));
   }
 
   get size(): number {

@@ -11,14 +11,16 @@ describe("sweeps", () => {
     expect(() => expandGrid({ a: [] })).toThrow(/no values/);
   });
 
-  it("gives identical results in grid order with 0, 1 and 2 workers", async () => {
+  it("gives identical results in grid order with 0, 1 and 2 workers, as processes or threads", async () => {
     const grid = { size: ["4K", "64K", "256K"], burst: [1, 16] };
     const progress: number[] = [];
     const r0 = await runSweep({ scenario: "memcpy", grid, workers: 0 });
     const r1 = await runSweep({ scenario: "memcpy", grid, workers: 1 });
     const r2 = await runSweep({ scenario: "memcpy", grid, workers: 2, onProgress: (d) => progress.push(d) });
+    const threads = await runSweep({ scenario: "memcpy", grid, workers: 2, isolation: "thread" });
     expect(r1.rows).toEqual(r0.rows);
     expect(r2.rows).toEqual(r0.rows);
+    expect(threads.rows).toEqual(r0.rows);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
     const res = r0.rows.map((r) => r.result as MemcpyResult);
     expect(res.every((r) => r.ok)).toBe(true);
