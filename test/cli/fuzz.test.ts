@@ -40,23 +40,25 @@ describe("dmasim fuzz", () => {
       if (i === 3) for (;;) {}
       if (i === 5) { const hog = []; for (;;) hog.push(new Array(1e5).fill(i)); }
       if (i === 6) process.kill(process.pid, "SIGKILL");
+      if (i === 7) { console.error("TypeError: the toy broke"); process.exit(1); }
       return { outcome: i % 2 ? "odd" : "even" };
     },
   };
 }
 `);
     const save = join(dir, "failures");
-    const r = run(["fuzz", target, "--count", "8", "--timeout", "2", "--heap", "64", "--save", save]);
-    expect(r.stderr).toMatch(/^fuzz \S+target\.mjs: 8\/8 done in/);
+    const r = run(["fuzz", target, "--count", "9", "--timeout", "2", "--heap", "64", "--save", save]);
+    expect(r.stderr).toMatch(/^fuzz \S+target\.mjs: 9\/9 done in/);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/cases 0…7: 8 cases in [\d.]+ s \(1 worker\), 3 failures/);
-    expect(r.stdout).toMatch(/even +3\n/);
-    expect(r.stdout).toMatch(/odd +2\n/);
+    expect(r.stdout).toMatch(/cases 0…8: 9 cases in [\d.]+ s \(1 worker\), 4 failures/);
+    expect(r.stdout).toMatch(/even +4\n/);
+    expect(r.stdout).toMatch(/odd +1\n/);
     expect(r.stdout).toContain("FAILED toy case 3\n  hang: no result within 2 s\n");
     expect(r.stdout).toContain("FAILED toy case 5\n  out of memory: the worker's heap limit was reached\n");
     expect(r.stdout).toContain("FAILED toy case 6\n  worker exited (SIGKILL)\n");
+    expect(r.stdout).toContain("FAILED toy case 7\n  worker exited (code 1): TypeError: the toy broke\n");
     expect(r.stdout).toContain(`replay: dmasim fuzz ${target} --seed 1 --start 5 --count 1`);
-    expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin", "toy-seed1-case6.bin"]);
+    expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin", "toy-seed1-case6.bin", "toy-seed1-case7.bin"]);
   }, 60_000);
 
   it("an unknown target is a usage error", () => {

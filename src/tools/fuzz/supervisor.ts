@@ -127,5 +127,8 @@ function deathCause(stderr: string, code: number | null, signal: NodeJS.Signals 
   if (/heap out of memory|Reached heap limit/.test(stderr)) return "out of memory: the worker's heap limit was reached";
   const fatal = stderr.split("\n").find((l) => /Fatal|FATAL/.test(l) && !/^#\s*$/.test(l));
   if (fatal) return `crashed: ${fatal.replace(/^#\s*/, "").trim()}`;
-  return `worker exited (${signal ?? `code ${code}`})`;
+  // Otherwise the worker's last error line, if it left one (a module that failed to load, an
+  // exception outside any case).
+  const error = stderr.split("\n").reverse().find((l) => /^\s*(\w*Error\b|Error \[)/.test(l));
+  return `worker exited (${signal ?? `code ${code}`})${error ? `: ${error.trim()}` : ""}`;
 }
