@@ -190,6 +190,27 @@ export function dramLineOut(c: Cache, e: i32, line: u64): void {
   memAccess(lastController, cursor, lineBytes, true);
 }
 
+/** The L1 entry that will receive `line`, its dirty victim written into L2 first. */
+@inline export function evictL1(line: u64): i32 {
+  const c1 = l1;
+  const e = c1.victim(line);
+  if (c1.victimDirty) {
+    c1.writebacks++;
+    writeBelowL1(e, c1.victimLine);
+  }
+  return e;
+}
+
+/** The L2 entry that will receive `line`, its dirty victim written to DRAM first. */
+@inline export function evictL2(c2: Cache, line: u64): i32 {
+  const e = c2.victim(line);
+  if (c2.victimDirty) {
+    c2.writebacks++;
+    dramLineOut(c2, e, c2.victimLine);
+  }
+  return e;
+}
+
 /** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM. */
 export function writeBelowL1(e1: i32, line: u64): void {
   const c2 = below();
@@ -203,11 +224,7 @@ export function writeBelowL1(e1: i32, line: u64): void {
     c2.touch(e);
   } else {
     c2.misses++;
-    e = c2.victim(line);
-    if (c2.victimDirty) {
-      c2.writebacks++;
-      dramLineOut(c2, e, c2.victimLine);
-    }
+    e = evictL2(c2, line);
     c2.install(e, line, true, false);
   }
   if (l1.isDeferred(e1)) c2.setDeferred(e);
@@ -241,11 +258,7 @@ export function fillL1(e1: i32, line: u64, write: bool): bool {
     } else cursor += l2HitPs;
   } else {
     c2.misses++;
-    e = c2.victim(line);
-    if (c2.victimDirty) {
-      c2.writebacks++;
-      dramLineOut(c2, e, c2.victimLine);
-    }
+    e = evictL2(c2, line);
     if (!dramLineIn(line)) {
       c2.drop(e);
       return false;
@@ -283,11 +296,7 @@ export function l1Line(line: u64, write: bool): i32 {
   }
   c1.misses++;
   lastTrigger = true;
-  e = c1.victim(line);
-  if (c1.victimDirty) {
-    c1.writebacks++;
-    writeBelowL1(e, c1.victimLine);
-  }
+  e = evictL1(line);
   if (!fillL1(e, line, write)) {
     c1.drop(e);
     return -1;

@@ -15,11 +15,7 @@ export function prefetchL1(line: u64): bool {
   const start = H.cursor;
   const wasBulk = H.bulk;
   H.bulk = false;
-  const e = c1.victim(line);
-  if (c1.victimDirty) {
-    c1.writebacks++;
-    H.writeBelowL1(e, c1.victimLine);
-  }
+  const e = H.evictL1(line);
   const ok = H.fillL1(e, line, false);
   H.bulk = wasBulk;
   const arrives = H.cursor;
@@ -46,11 +42,7 @@ export function zeroAllocateL1(line: u64): bool {
       H.busError = true;
       return false;
     }
-    e = c1.victim(line);
-    if (c1.victimDirty) {
-      c1.writebacks++;
-      H.writeBelowL1(e, c1.victimLine);
-    }
+    e = H.evictL1(line);
     c1.install(e, line, true, false);
   } else {
     c1.touch(e);

@@ -111,11 +111,7 @@ function walkerMiss(pa: u64, c2: Cache | null): u64 {
   const line = pa >> H.lineShift;
   if (c2 != null && H.walkAllocatesL2) {
     c2.misses++;
-    const e = c2.victim(line);
-    if (c2.victimDirty) {
-      c2.writebacks++;
-      H.dramLineOut(c2, e, c2.victimLine);
-    }
+    const e = H.evictL2(c2, line);
     if (!H.dramLineIn(line)) {
       c2.drop(e);
       return 0;
