@@ -15,7 +15,7 @@ import { VM_DMA_COHERENT, VM_USERMAP } from "../mm/vmalloc.js";
 import {
   DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_WRITE_COMBINE, DMA_MAPPING_ERROR, type DmaDirection,
 } from "../dma/constants.js";
-import type { CoherentBuffer, DmaMapOps } from "../dma/ops.js";
+import { sync_each_sg, type CoherentBuffer, type DmaMapOps } from "../dma/ops.js";
 import type { Scatterlist } from "../dma/scatterlist.js";
 import { for_each_sg, sg_phys } from "../dma/scatterlist.js";
 import { dma_common_contiguous_remap, dma_common_free_remap } from "../dma/remap.js";
@@ -207,8 +207,8 @@ export const arm_dma_ops: DmaMapOps = {
   sync_single_for_device,
   map_sg,
   unmap_sg,
-  sync_sg_for_cpu: (dev, sgl, nents, dir) => for_each_sg(sgl, nents, (s) => sync_single_for_cpu(dev, s.dma_address, s.dma_length, dir)),
-  sync_sg_for_device: (dev, sgl, nents, dir) => for_each_sg(sgl, nents, (s) => sync_single_for_device(dev, s.dma_address, s.dma_length, dir)),
+  sync_sg_for_cpu: sync_each_sg(sync_single_for_cpu),
+  sync_sg_for_device: sync_each_sg(sync_single_for_device),
   alloc: arm_coherent_alloc,
   free: arm_coherent_free,
   mapping_error: (_dev, addr) => (addr === DMA_MAPPING_ERROR ? 1 : 0),

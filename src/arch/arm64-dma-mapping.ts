@@ -16,7 +16,7 @@ import { VM_USERMAP } from "../mm/vmalloc.js";
 import {
   DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection,
 } from "../dma/constants.js";
-import type { CoherentBuffer, DmaMapOps } from "../dma/ops.js";
+import { sync_each_sg, type CoherentBuffer, type DmaMapOps } from "../dma/ops.js";
 import type { Scatterlist } from "../dma/scatterlist.js";
 import { for_each_sg, sg_phys } from "../dma/scatterlist.js";
 import { dma_common_contiguous_remap } from "../dma/remap.js";
@@ -248,8 +248,8 @@ export const arm64_swiotlb_dma_ops: DmaMapOps = {
   sync_single_for_device,
   map_sg,
   unmap_sg,
-  sync_sg_for_cpu: (dev, sgl, nents, dir) => for_each_sg(sgl, nents, (sg) => sync_single_for_cpu(dev, sg.dma_address, sg.dma_length, dir)),
-  sync_sg_for_device: (dev, sgl, nents, dir) => for_each_sg(sgl, nents, (sg) => sync_single_for_device(dev, sg.dma_address, sg.dma_length, dir)),
+  sync_sg_for_cpu: sync_each_sg(sync_single_for_cpu),
+  sync_sg_for_device: sync_each_sg(sync_single_for_device),
   alloc,
   free,
   mapping_error,

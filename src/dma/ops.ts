@@ -8,7 +8,7 @@
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import type { DmaDirection } from "./constants.js";
-import type { Scatterlist } from "./scatterlist.js";
+import { for_each_sg, type Scatterlist } from "./scatterlist.js";
 
 /** What dma_alloc_coherent returns in place of its out-parameter. */
 export interface CoherentBuffer {
@@ -34,4 +34,12 @@ export interface DmaMapOps {
   /** Nonzero when `addr` is this implementation's failure cookie. */
   mapping_error(dev: Device, addr: DmaAddr): number;
   dma_supported(dev: Device, mask: bigint): boolean;
+}
+
+/** sync_sg_for_cpu / sync_sg_for_device of ops that sync an entry as they sync a single
+ *  mapping: `sync` on each mapped entry in turn. */
+export function sync_each_sg(
+  sync: (dev: Device, addr: DmaAddr, size: number, dir: DmaDirection) => void,
+): (dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection) => void {
+  return (dev, sgl, nents, dir) => for_each_sg(sgl, nents, (sg) => sync(dev, sg.dma_address, sg.dma_length, dir));
 }
