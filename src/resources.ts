@@ -7,8 +7,8 @@ const isNode = typeof process !== "undefined" && !!process.versions?.node;
 /** URL of a file given relative to the package root. */
 export function packageUrl(path: string): URL {
   const here = import.meta.url;
-  // src/resources.ts, dist/src/resources.js, or a bundle in dist/browser/.
-  const root = here.includes("/dist/src/") || here.includes("/dist/browser/") ? "../../" : "../";
+  // src/resources.ts, dist/src/resources.js, or a bundle in dist/browser/ or dist/node/.
+  const root = /\/dist\/(src|browser|node)\//.test(here) ? "../../" : "../";
   return new URL(root + path, here);
 }
 

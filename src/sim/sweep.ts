@@ -3,7 +3,7 @@
 // sweep's table is the same whatever the worker count.
 
 import { WorkerPool } from "../worker/pool.js";
-import { runJob, type JobSpec } from "../worker/job.js";
+import { runJob, isScenarioModule, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
 import { SCENARIO_COSTS, type ScenarioParams } from "./scenarios.js";
 
@@ -64,7 +64,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (workers <= 0) {
     for (let k = 0; k < ordered.length; k++) finished(order[k], await runJob(ordered[k]));
   } else {
-    const pool = await WorkerPool.create(Math.min(workers, jobs.length), { process: opts.isolation !== "thread" });
+    // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).
+    const pool = await WorkerPool.create(Math.min(workers, jobs.length), {
+      process: opts.isolation !== "thread",
+      bundled: !isScenarioModule(opts.scenario),
+    });
     try {
       await pool.runAll(ordered, (k, r) => finished(order[k], r));
     } finally {

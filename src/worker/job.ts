@@ -25,9 +25,14 @@ export async function runJob(spec: JobSpec): Promise<unknown> {
   return runScenarioOn(system, spec.scenario, spec.params);
 }
 
+/** Whether `scenario` is the URL of a module rather than a built-in scenario's name. */
+export function isScenarioModule(scenario: string): boolean {
+  return /^(file|https?|data|blob):/.test(scenario);
+}
+
 /** Runs a built-in scenario by name, or the run(system, params) of a module given by URL. */
 export async function runScenarioOn(system: System, scenario: string, params: ScenarioParams): Promise<unknown> {
-  if (/^(file|https?|data|blob):/.test(scenario)) {
+  if (isScenarioModule(scenario)) {
     const mod = (await import(scenario)) as { run?: (s: System, p: ScenarioParams) => unknown };
     if (typeof mod.run !== "function") throw new Error(`${scenario} does not export run(system, params)`);
     return await mod.run(system, params);

@@ -37,6 +37,22 @@ describe("sweeps", () => {
     expect(b16).toBeLessThanOrEqual(1776);
   });
 
+  it("runs a scenario module that calls dmasim's own kernel functions on the worker's System", async () => {
+    // As a user's module does: it imports "dmasim" (dist/src/index.js), so the worker it runs in
+    // must use those same modules, or dma_alloc_coherent would not know the worker's Device.
+    const index = new URL("../../dist/src/index.js", import.meta.url).href;
+    const mine = "data:text/javascript," + encodeURIComponent(
+      `import { dma_request_chan_by_mask, dma_alloc_coherent, DMA_MEMCPY, GFP_KERNEL } from ${JSON.stringify(index)};
+       export function run(system, params) {
+         const dev = dma_request_chan_by_mask(system, DMA_MEMCPY).device.dev;
+         const buf = dma_alloc_coherent(dev, params.size, GFP_KERNEL);
+         system.cpu.fill(buf.cpuAddr, 0xa5, params.size);
+         return { bytes: [...system.cpu.read(buf.cpuAddr + params.size - 2, 2)] };
+       }`);
+    const r = await runSweep({ scenario: mine, grid: { size: [4096, 8192] }, workers: 2 });
+    expect(r.rows.map((x) => x.result)).toEqual([{ bytes: [0xa5, 0xa5] }, { bytes: [0xa5, 0xa5] }]);
+  }, 30_000);
+
   it("reports a failing job instead of hanging", async () => {
     await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
   });
