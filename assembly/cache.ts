@@ -70,6 +70,8 @@ export class Cache {
   victimLine: u64 = INVALID;
   victimDirty: bool = false;
   victimDeferred: bool = false;
+  /** Deferred lines in this level (of deferredLines): while 0, a write to DRAM need not look here. */
+  deferredHere: i32 = 0;
 
   constructor(sizeBytes: u32, ways: u32, lineBytes: u32, replacement: i32) {
     this.ways = ways;
@@ -94,7 +96,8 @@ export class Cache {
   reset(): void {
     const n = <usize>(this.sets * this.ways);
     memory.fill(this.tags, 0xFF, n * 8);
-    for (let e: usize = 0; e < n; e++) if (load<u8>(this.flags + e) & F_DEFERRED) deferredLines--;
+    deferredLines -= this.deferredHere;
+    this.deferredHere = 0;
     memory.fill(this.flags, 0, n);
     memory.fill(this.stamps, 0, n * 4);
     memory.fill(this.ready, 0, n * 8);
@@ -207,6 +210,7 @@ export class Cache {
     if (f & F_DEFERRED) {
       store<u8>(p, f & ~F_DEFERRED);
       deferredLines--;
+      this.deferredHere--;
     }
   }
 
@@ -217,6 +221,7 @@ export class Cache {
     if ((f & F_DEFERRED) == 0) {
       store<u8>(p, f | F_DEFERRED);
       deferredLines++;
+      this.deferredHere++;
     }
   }
 
@@ -288,8 +293,14 @@ export class Cache {
     const was = load<u8>(p) & F_DEFERRED;
     store<u8>(p, (dirty ? F_DIRTY : 0) | (deferred ? F_DEFERRED : 0));
     if (deferred) {
-      if (!was) deferredLines++;
-    } else if (was) deferredLines--;
+      if (!was) {
+        deferredLines++;
+        this.deferredHere++;
+      }
+    } else if (was) {
+      deferredLines--;
+      this.deferredHere--;
+    }
     this.setReady(e, 0);
     this.touch(e);
   }

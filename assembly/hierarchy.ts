@@ -184,7 +184,13 @@ export function dramLineOut(c: Cache, e: i32, line: u64): void {
     return;
   }
   if (!c.isDeferred(e)) {
-    if (deferredLines != 0) materializeLine(line);
+    // The one other copy whose bytes are DRAM's could be L1's, when c is L2 (c's own entry is
+    // not deferred): it is made before DRAM changes.
+    const c1 = l1;
+    if (c != c1 && c1.deferredHere != 0) {
+      const e1 = c1.find(line);
+      if (e1 >= 0 && c1.isDeferred(e1)) materialize(c1, e1);
+    }
     copyLine(p, c.dataAt(e), lineBytes);
   }
   memAccess(lastController, cursor, lineBytes, true);
