@@ -6,7 +6,7 @@
 
 import * as H from "./hierarchy";
 import * as mmu from "./mmu";
-import { ramHost } from "./dram";
+import { ramHostForWrite } from "./dram";
 
 let rng: u32 = 0;
 
@@ -67,7 +67,7 @@ const ATTR: u64 = (<u64>1 << 54) | (1 << 10) | (3 << 8) | (1 << 2); // UXN, AF, 
 let nextTable: u64 = 0;
 
 function wr64(pa: u64, v: u64): void {
-  store<u64>(ramHost(pa, 8), v);
+  store<u64>(ramHostForWrite(pa, 8), v);
 }
 
 function allocTable(): u64 {
@@ -80,7 +80,7 @@ function allocTable(): u64 {
  *  2 MB chunks through L3 tables of permuted 4 KB pages, even chunks as 2 MB blocks. Written
  *  into RAM at 0x4000_0000 (which must hold 4 MB); returns the L0 table for TTBR0. */
 export function ptwBuildTables(): f64 {
-  memory.fill(ramHost(RAM_BASE, 4 << 20), 0, 4 << 20);
+  memory.fill(ramHostForWrite(RAM_BASE, 4 << 20), 0, 4 << 20);
   nextTable = RAM_BASE;
   const l0 = allocTable();
   const l1 = allocTable();

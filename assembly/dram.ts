@@ -11,6 +11,7 @@ import * as T from "./trace";
 import { N_DRAM_BYTES } from "./trace-names";
 import { deferredLines } from "./cache";
 import { materializeRange } from "./hierarchy";
+import { markWritten, heapTop } from "./memory-handover";
 
 
 export const KIND_NONE: i32 = 0;
@@ -107,7 +108,7 @@ export function configureController(id: i32, latencyPs: i64, psPerKiB: i64): voi
   c.psPerKiB = psPerKiB;
 }
 
-/** Wasm memory pages (64 KiB) needed beyond what is in use to hold `size` more bytes. */
+/** Wasm memory pages (64 KiB) that hold `size` bytes, with one to spare. */
 function pagesFor(size: u64): i64 {
   return <i64>((size + 0xFFFF) >> 16) + 1;
 }
@@ -122,7 +123,9 @@ const RAM_CHUNK: u64 = 512 << 20;
 export function addRam(base: u64, size: u64, controller: i32): i32 {
   const chunks = <i32>((size + RAM_CHUNK - 1) / RAM_CHUNK);
   if (size == 0 || size > 0xFFFFFFFF) return -1;
-  if (<i64>memory.size() + pagesFor(size) + <i64>chunks > 65536) return -1;
+  // From the heap's top, not memory.size(): a memory handed on from a larger System is larger
+  // than this instance's heap (memory-handover.ts).
+  if (pagesFor(<u64>heapTop()) + pagesFor(size) + <i64>chunks > 65536) return -1;
   if (regionCount + chunks > MAX_REGIONS) return -2;
   const first = regionCount;
   for (let off: u64 = 0; off < size; off += RAM_CHUNK) {
@@ -165,6 +168,17 @@ export function findRegion(pa: u64): i32 {
   return -1;
 }
 
+export function regionTotal(): i32 {
+  return regionCount;
+}
+/** RAM region i's host bytes start here (0 if region i is not RAM). */
+export function ramRegionHost(i: i32): usize {
+  return regions[i].kind == KIND_RAM ? regions[i].host : 0;
+}
+export function regionBytes(i: i32): u64 {
+  return regions[i].end - regions[i].base;
+}
+
 export function regionKind(i: i32): i32 {
   return i < 0 ? KIND_NONE : regions[i].kind;
 }
@@ -182,7 +196,17 @@ export function regionInstance(i: i32): i32 {
  *  For a master that may write there: cached copies are settled first. */
 export function ramPtr(pa: u64, len: u64): usize {
   if (deferredLines != 0) materializeRange(pa, len);
-  return ramHost(pa, len);
+  const p = ramHost(pa, len);
+  if (p != 0) markWritten(p, len);
+  return p;
+}
+
+/** ramHost for a cache or coherent master about to write there: the pages are marked written
+ *  (written.ts). */
+@inline export function ramHostForWrite(pa: u64, len: u64): usize {
+  const p = ramHost(pa, len);
+  if (p != 0) markWritten(p, len);
+  return p;
 }
 
 /** ramPtr for the caches themselves (and for reads, which cannot disturb a cached copy). */
@@ -238,6 +262,7 @@ export function ramWrite(pa: u64, n: u32, src: usize): bool {
     const a = pa + done;
     const r = regions[findRegion(a)];
     const k = <u32>min<u64>(<u64>(n - done), r.end - a);
+    markWritten(r.host + <usize>(a - r.base), k);
     memory.copy(r.host + <usize>(a - r.base), src + done, k);
     done += k;
   }

@@ -15,7 +15,7 @@
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
 import { Cache, INVALID, REPL_LRU, copyLine, deferredLines } from "./cache";
-import { ramHost, memAccess, lastController } from "./dram";
+import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
 export const OP_CLEAN: i32 = 0;
@@ -178,7 +178,7 @@ export function dramLineIn(line: u64): bool {
 /** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
  *  kept busy. A deferred line's bytes are DRAM's already. */
 export function dramLineOut(c: Cache, e: i32, line: u64): void {
-  const p = ramHost(line << lineShift, lineBytes);
+  const p = ramHostForWrite(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
     return;

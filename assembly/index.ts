@@ -18,6 +18,7 @@ import * as kernels from "./bench-kernels";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
 import * as trace from "./trace";
+import * as handover from "./memory-handover";
 import { pl330s, pl310s, peripherals } from "./devices";
 
 @inline function addr(x: f64): u64 {
@@ -289,6 +290,25 @@ export function mmuFaultLevel(): i32 {
 }
 export function mmuFaultAddress(): f64 {
   return <f64>(<i64>W.faultVa);
+}
+
+// ---- handing the memory on to the next System (memory-handover.ts, src/hw/wasm.ts) ------------
+
+export function memoryHeapTop(): usize {
+  return handover.heapTop();
+}
+export function memoryWrittenPages(): usize {
+  return handover.writtenPages();
+}
+export function memoryRegionCount(): i32 {
+  return dram.regionTotal();
+}
+/** Host address of region i's bytes if it is RAM, else 0. */
+export function memoryRamHost(i: i32): usize {
+  return dram.ramRegionHost(i);
+}
+export function memoryRegionBytes(i: i32): f64 {
+  return <f64>dram.regionBytes(i);
 }
 
 // ---- backdoor: untimed, beneath the caches; for loaders, tests and reports only ---------------

@@ -3,7 +3,7 @@
 // write-through and no-write-allocate memory.
 
 import { zeroLine } from "./cache";
-import { ramHost, memAccess, lastController } from "./dram";
+import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
 
 /** A fill the CPU did not wait for (prefetch, speculative load): the line comes into L1 clean
@@ -91,7 +91,7 @@ export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool
     }
   }
   if (through || !inL2) {
-    const p = ramHost(pa, n);
+    const p = ramHostForWrite(pa, n);
     if (p == 0) {
       H.busError = true;
       return false;

@@ -3,7 +3,8 @@
 // peek. The newest copy of a line wins: L1, then L2, then DRAM.
 
 import { Cache, copyLine } from "./cache";
-import { ramHost, memAccess, lastController } from "./dram";
+import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
+import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";
 
 /** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
@@ -45,7 +46,7 @@ export function snoopWrite(pa: u64, len: u32, src: usize): bool {
     const a = pa + done;
     const off = <u32>(a & (H.lineBytes - 1));
     const n = min<u32>(H.lineBytes - off, len - done);
-    const p = ramHost(a, n);
+    const p = ramHostForWrite(a, n);
     if (p == 0) return false;
     memory.copy(p, src + done, n);
     // Deferred copies are DRAM's bytes: they have just been updated too.
@@ -72,7 +73,10 @@ export function snoopToDram(pa: u64, len: u32): bool {
     const src = newestCopy(line);
     if (src == 0) return false;
     const ram = ramHost(line << H.lineShift, H.lineBytes);
-    if (src != ram) memory.copy(ram, src, H.lineBytes);
+    if (src != ram) {
+      memory.copy(ram, src, H.lineBytes);
+      markWritten(ram, H.lineBytes);
+    }
   }
   return true;
 }

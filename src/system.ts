@@ -123,7 +123,8 @@ export class System {
 
   /** Ends the System and gives its memory back: the wasm instance (DRAM, caches, devices) is
    *  cut from every object of this System — devices, channels, buffers a caller still holds
-   *  included — so the garbage collector can take it. Every later call, on the System or on
+   *  included — so the garbage collector can take it, and its wasm memory, zeroed, boots the
+   *  next System of this thread (hw/memory-reuse.ts). Every later call, on the System or on
    *  anything of its kernel that reaches the silicon, throws a SystemError. Idempotent. */
   dispose(): void {
     if (!this.parts) return;
@@ -232,18 +233,24 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...tree.root.compatible,
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
-  const silicon = await instantiateSilicon({ debug: options.debug });
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
-  const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
-  const kernel = new Kernel(machine, board, {
-    version: options.kernel,
-    printkLevel: options.printkLevel,
-    dmaDebug: options.dmaDebug,
-    swiotlb: options.swiotlb,
-    coherentPool: options.coherentPool,
-    dmapoolDebug: options.dmapoolDebug,
-    zoneDmaBits: options.zoneDmaBits,
-    workaroundCleanCache: options.workaroundCleanCache,
-  });
-  return new System(machine, board, kernel);
+  const silicon = await instantiateSilicon({ debug: options.debug });
+  try {
+    const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
+    const kernel = new Kernel(machine, board, {
+      version: options.kernel,
+      printkLevel: options.printkLevel,
+      dmaDebug: options.dmaDebug,
+      swiotlb: options.swiotlb,
+      coherentPool: options.coherentPool,
+      dmapoolDebug: options.dmapoolDebug,
+      zoneDmaBits: options.zoneDmaBits,
+      workaroundCleanCache: options.workaroundCleanCache,
+    });
+    return new System(machine, board, kernel);
+  } catch (e) {
+    // A board or kernel that failed to come up: its memory serves the next System.
+    releaseSilicon(silicon, () => new SystemError("this System failed to boot"));
+    throw e;
+  }
 }

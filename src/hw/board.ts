@@ -107,9 +107,9 @@ function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
   }
 }
 
-/** RAM the silicon can still back, in MiB: the wasm32 memory's 4 GiB less what is in use. */
+/** RAM the silicon can still back, in MiB: the wasm32 memory's 4 GiB less what its heap holds. */
 function ramRoomMiB(x: SiliconExports): number {
-  return Math.floor((2 ** 32 - x.memory.buffer.byteLength) / 2 ** 20);
+  return Math.floor((2 ** 32 - (x.memoryHeapTop() >>> 0)) / 2 ** 20);
 }
 
 /** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and

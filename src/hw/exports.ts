@@ -97,6 +97,13 @@ export interface SiliconExports {
   traceDropped(): number;
   traceReset(): void;
 
+  // handing the memory on (memory-reuse.ts)
+  memoryHeapTop(): number;
+  memoryWrittenPages(): number;
+  memoryRegionCount(): number;
+  memoryRamHost(i: number): number;
+  memoryRegionBytes(i: number): number;
+
   // backdoor
   physRead(pa: number, len: number, dst: number): number;
   physWrite(pa: number, len: number, src: number): number;
@@ -133,6 +140,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "mmuLastSizeLog2", "mmuLastMemAttr", "mmuLastDescriptorLo", "mmuLastDescriptorHi",
   "mmuFaultKind", "mmuFaultLevel", "mmuFaultAddress",
   "traceEnable", "traceDisable", "traceBuffer", "traceRecorded", "traceDropped", "traceReset",
+  "memoryHeapTop", "memoryWrittenPages", "memoryRegionCount", "memoryRamHost", "memoryRegionBytes",
   "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl310LineOps",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",

@@ -1,9 +1,11 @@
 // Loading the silicon. The module is compiled once per thread and instantiated once per System,
-// so every System has its own memory, caches and devices. Node reads the file; a browser
+// so every System has its own memory (all zeros: fresh, or handed on from a disposed System by
+// memory-reuse.ts), caches and devices. Node reads the file; a browser
 // fetches it. `debug` selects the build with assertions and a source map.
 
 import type { SiliconExports } from "./exports.js";
 import { loadBytes, packageUrl } from "../resources.js";
+import { giveBackMemory, takeMemory } from "./memory-reuse.js";
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -32,9 +34,10 @@ export async function instantiateSilicon(options: { debug?: boolean; url?: URL }
     module = compile(url);
     compiled.set(key, module);
   }
-  let memory: WebAssembly.Memory | undefined;
+  const memory = takeMemory();
   const imports = {
     env: {
+      memory,
       abort(message: number, file: number, line: number, column: number) {
         throw new SiliconAbort(
           `silicon abort: ${readString(memory, message)} at ${readString(memory, file)}:${line}:${column}`,
@@ -45,15 +48,14 @@ export async function instantiateSilicon(options: { debug?: boolean; url?: URL }
   const instance = await WebAssembly.instantiate(await module, imports);
   // A copy of the exports, not the instance's own object: every part of a System holds this
   // one, so releaseSilicon can cut them all from the instance at once.
-  const exports = { ...instance.exports } as unknown as SiliconExports;
-  memory = exports.memory;
-  return exports;
+  return { ...instance.exports } as unknown as SiliconExports;
 }
 
 /** Cuts `x` from its wasm instance: every export throws `gone()` from now on, and nothing of
- *  dmasim's keeps the instance (its memory, up to 4 GiB) reachable, whatever references to the
- *  System's objects a caller still holds. */
+ *  dmasim's keeps the instance reachable, whatever references to the System's objects a caller
+ *  still holds. Its memory, zeroed, goes to the next System of this thread (memory-reuse.ts). */
 export function releaseSilicon(x: SiliconExports, gone: () => Error): void {
+  giveBackMemory(x);
   const fail = () => {
     throw gone();
   };

@@ -22,7 +22,11 @@ export function systemFor(scenario: string, params: ScenarioParams, given: Omit<
 
 export async function runJob(spec: JobSpec): Promise<unknown> {
   const system = await createLocalSystem({ ...systemFor(spec.scenario, spec.params, spec.system), worker: false });
-  return runScenarioOn(system, spec.scenario, spec.params);
+  try {
+    return await runScenarioOn(system, spec.scenario, spec.params);
+  } finally {
+    system.dispose(); // its memory goes to the next job's System (src/hw/memory-reuse.ts)
+  }
 }
 
 /** Whether `scenario` is the URL of a module rather than a built-in scenario's name. */
