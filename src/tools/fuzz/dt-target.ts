@@ -120,6 +120,8 @@ export class DtFuzzTarget implements FuzzTarget {
       return { outcome: exerciseSystem(system) };
     } catch (e) {
       return fail("using the booted System", e);
+    } finally {
+      system.dispose(); // its memory serves the next case's System (hw/memory-reuse.ts)
     }
   }
 

@@ -12,7 +12,7 @@
 // after the sequence and at the end; and DMAKILL of every thread recovers the controller
 // (spec pl330 §6): all threads Stopped, no fault bits, irq_abort low.
 
-import { instantiateSilicon } from "../../hw/wasm.js";
+import { instantiateSilicon, releaseSilicon } from "../../hw/wasm.js";
 import { Machine } from "../../hw/machine.js";
 import { ZYNQ_7000, periodPs } from "../../hw/profile.js";
 import { PL330_OPT } from "../../hw/exports.js";
@@ -89,6 +89,9 @@ function classify(read: (off: number) => number, c: FuzzedConfig): string {
 
 export class Pl330FuzzTarget implements FuzzTarget {
   readonly name = "pl330";
+  /** The last case's machine: released when the next case starts, so that its memory, zeroed,
+   *  serves the next machine (hw/memory-reuse.ts) instead of a fresh one per case. */
+  private previous: Machine | undefined;
 
   describeCase(r: Random): { label: string } {
     const c = randomConfig(r);
@@ -127,7 +130,9 @@ export class Pl330FuzzTarget implements FuzzTarget {
     const starts = channelPrograms.map((_, i) => (tidy ? { ch: i, ns: false } : { ch: r.int(c.channels), ns: r.chance(0.5) }));
     const peripherals = { tx: c.requests > 0 && r.chance(0.6), rx: c.requests > 1 && r.chance(0.6), txBurst: r.pick([1, 4, 16]), rxBurst: r.pick([2, 8, 32]) };
 
+    if (this.previous) releaseSilicon(this.previous.x, () => new Error("a finished fuzz case's machine"));
     const m = await buildMachine(c, coherent);
+    this.previous = m;
     const read = (off: number) => m.cpu.load(DMAC + off, 4) >>> 0;
     const write = (off: number, v: number) => m.cpu.store(DMAC + off, 4, v >>> 0);
     const verify = (when: string) => {
