@@ -27,6 +27,12 @@ export const INVALID: u64 = u64.MAX_VALUE;
   }
 }
 
+@inline export function isZeroLine(src: usize, bytes: u32): bool {
+  let any: u64 = 0;
+  for (let i: usize = 0; i < <usize>bytes; i += 16) any |= load<u64>(src + i) | load<u64>(src + i, 8);
+  return any == 0;
+}
+
 @inline export function zeroLine(dst: usize, bytes: u32): void {
   for (let i: usize = 0; i < <usize>bytes; i += 16) {
     store<u64>(dst + i, 0);

@@ -14,8 +14,9 @@
 //
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
-import { Cache, INVALID, REPL_LRU, copyLine, deferredLines } from "./cache";
-import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
+import { Cache, INVALID, REPL_LRU, copyLine, zeroLine, isZeroLine, deferredLines } from "./cache";
+import { markWritten, neverWritten } from "./memory-handover";
+import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 
 export const OP_CLEAN: i32 = 0;
@@ -108,7 +109,10 @@ export function endBulk(): void {
 
 /** Copies a deferred line's bytes in from DRAM. */
 export function materialize(c: Cache, e: i32): void {
-  copyLine(c.dataAt(e), ramHost(c.lineAt(e) << lineShift, lineBytes), lineBytes);
+  const src = ramHost(c.lineAt(e) << lineShift, lineBytes);
+  // Bytes nothing has written are 0: the host page stays untouched (no page fault).
+  if (neverWritten(src, lineBytes)) zeroLine(c.dataAt(e), lineBytes);
+  else copyLine(c.dataAt(e), src, lineBytes);
   c.clearDeferred(e);
 }
 
@@ -178,12 +182,15 @@ export function dramLineIn(line: u64): bool {
 /** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
  *  kept busy. A deferred line's bytes are DRAM's already. */
 export function dramLineOut(c: Cache, e: i32, line: u64): void {
-  const p = ramHostForWrite(line << lineShift, lineBytes);
+  const p = ramHost(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
     return;
   }
-  if (!c.isDeferred(e)) {
+  const src = c.dataAt(e);
+  // Zeros written over bytes nothing has written change nothing: the host page stays untouched
+  // (a kernel's memset of a fresh buffer, written back, costs no page faults).
+  if (!c.isDeferred(e) && !(neverWritten(p, lineBytes) && isZeroLine(src, lineBytes))) {
     // The one other copy whose bytes are DRAM's could be L1's, when c is L2 (c's own entry is
     // not deferred): it is made before DRAM changes.
     const c1 = l1;
@@ -191,7 +198,8 @@ export function dramLineOut(c: Cache, e: i32, line: u64): void {
       const e1 = c1.find(line);
       if (e1 >= 0 && c1.isDeferred(e1)) materialize(c1, e1);
     }
-    copyLine(p, c.dataAt(e), lineBytes);
+    markWritten(p, lineBytes);
+    copyLine(p, src, lineBytes);
   }
   memAccess(lastController, cursor, lineBytes, true);
 }

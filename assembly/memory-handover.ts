@@ -21,6 +21,12 @@ const written = new StaticArray<u8>(65536);
   }
 }
 
+/** Whether nothing has written [host, host+len): a memory starts all zeros (memory-reuse.ts),
+ *  so those bytes are 0, and reading them need not touch host pages never touched. */
+@inline export function neverWritten(host: usize, len: u32): bool {
+  return (unchecked(written[<i32>(host >>> 16)]) | unchecked(written[<i32>((host + len - 1) >>> 16)])) == 0;
+}
+
 /** Where the page map is. */
 export function writtenPages(): usize {
   return changetype<usize>(written);

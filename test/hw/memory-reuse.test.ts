@@ -161,3 +161,33 @@ describe("every way the CPU writes RAM marks the page it writes", () => {
     expect(firstNonZero(memory)).toBe(-1);
   });
 });
+
+describe("zeros written back over RAM nothing has written", () => {
+  const VA = toVirt(0xffffffc000000000n);
+  /** Whether the 64 KiB host page holding `pa` (in the machine's one RAM region) is marked written. */
+  const marked = (m: Machine, pa: number) => {
+    const host = (m.x.memoryRamHost(0) >>> 0) + (pa - 0x40000000);
+    return new Uint8Array(m.x.memory.buffer, m.x.memoryWrittenPages() >>> 0, 1 << 16)[Math.floor(host / PAGE)];
+  };
+
+  it("leave the host page untouched, as a fresh buffer's memset does; other bytes are written", async () => {
+    const m = await onePage(4);
+    expect(marked(m, 0x40500000)).toBe(0);
+    m.cpu.fill(VA, 0, 4096);
+    m.cpu.dcache(DC_CLEAN, VA, 4096);
+    expect(marked(m, 0x40500000)).toBe(0);
+    expect(m.backdoor.read(0x40500000, 4096).every((b) => b === 0)).toBe(true);
+    m.cpu.fill(VA + 64, 0x5a, 4);
+    m.cpu.dcache(DC_CLEAN, VA, 4096);
+    expect(marked(m, 0x40500000)).toBe(1);
+    expect([...m.backdoor.read(0x40500040, 5)]).toEqual([0x5a, 0x5a, 0x5a, 0x5a, 0]);
+  });
+
+  it("but reach DRAM over bytes something wrote", async () => {
+    const m = await onePage(4);
+    m.backdoor.write(0x40500000, new Uint8Array(4096).fill(0xee));
+    m.cpu.fill(VA, 0, 4096);
+    m.cpu.dcache(DC_CLEAN, VA, 4096);
+    expect(m.backdoor.read(0x40500000, 4096).every((b) => b === 0)).toBe(true);
+  });
+});
