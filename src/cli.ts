@@ -29,7 +29,7 @@ commands:
                     --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
                     worker pool (--workers N, default: the core count; worker
-                    processes, or worker threads with --threads); --json,
+                    threads, or worker processes with --processes); --json,
                     --report FILE
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
@@ -77,7 +77,7 @@ const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {
   probe: probeCommand,
 };
 
-const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose", "threads"];
+const BOOLEANS = ["json", "worker", "help", "dma-debug", "verbose", "threads", "processes"];
 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv, BOOLEANS);

@@ -1,4 +1,4 @@
-// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--threads] [--json]`: a scenario over every
+// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json]`: a scenario over every
 // combination of the parameter values, on a worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
@@ -23,7 +23,8 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
   const bar = new ProgressBar(`sweep ${name}`, total);
   bar.update(0);
-  const isolation = has(a, "threads") ? "thread" : "process";
+  // Worker threads unless --processes (--threads, once needed to get them, is still accepted).
+  const isolation = has(a, "processes") ? "process" : "thread";
   const result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (done) => bar.update(done) });
   bar.finish();
   const report = flag(a, "report");

@@ -14,8 +14,8 @@ export interface SweepOptions {
   grid: Grid;
   /** Workers to use (default 1); 0 runs every job in this thread. */
   workers?: number;
-  /** On Node, what a worker is: "process" (the default; faster side by side, see
-   *  bench/RESULTS.md) or "thread" (worker_threads). Browsers always use Web Workers. */
+  /** On Node, what a worker is: "thread" (worker_threads, the default) or "process" (a child
+   *  process; bench/RESULTS.md compares them). Browsers always use Web Workers. */
   isolation?: "process" | "thread";
   system?: Omit<SystemOptions, "worker">;
   /** Parameters given to every job. */
@@ -66,7 +66,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   } else {
     // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).
     const pool = await WorkerPool.create(Math.min(workers, jobs.length), {
-      process: opts.isolation !== "thread",
+      process: opts.isolation === "process",
       bundled: !isScenarioModule(opts.scenario),
     });
     try {

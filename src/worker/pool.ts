@@ -11,9 +11,9 @@ interface JobApi {
 export class WorkerPool {
   private constructor(private readonly workers: SpawnedWorker<JobApi>[]) {}
 
-  /** `size` workers: on Node child processes unless `options.process` is false (worker
-   *  threads; process-endpoint.ts says why processes are the default); Web Workers in a browser. */
-  static async create(size: number, options: SpawnOptions = { process: true }): Promise<WorkerPool> {
+  /** `size` workers: on Node worker threads, or child processes with `options.process`; Web
+   *  Workers in a browser. */
+  static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
     const n = Math.max(1, Math.floor(size));
     return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>(options))));
   }

@@ -1,8 +1,8 @@
-// comlink over a Node child process's IPC channel, for both ends. A sweep's pool runs its
-// workers as processes on Node: two jobs in worker threads of one process share its address
-// space, and each job's fresh wasm memory (tens of MiB faulted in, then unmapped) most likely
-// stalls the other thread: side by side, a 16 MiB job ran 1.6x slower in threads, 1.2x in
-// processes (bench/RESULTS.md, sweep.speedup2).
+// comlink over a Node child process's IPC channel, for both ends: a sweep's workers as
+// processes (`isolation: "process"`, `--processes`). Jobs in worker threads share one address
+// space; while every job faulted in a fresh wasm memory, that made two of them side by side
+// 1.6x slower each as threads and 1.2x as processes. Now that Systems hand their memory on
+// (hw/memory-reuse.ts), threads are faster (bench/RESULTS.md), and processes are the option.
 // Messages use the "advanced" (structured clone) serialization, so typed arrays and bigints
 // cross as they do between threads; nothing is transferred.
 

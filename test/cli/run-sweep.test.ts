@@ -36,6 +36,16 @@ describe("dmasim run / sweep", () => {
     expect(readFileSync(report, "utf8")).toContain("<polyline");
   });
 
+  it("prints the same table with worker processes (--processes) as with threads", () => {
+    const args = ["sweep", "memcpy", "--param", "size=4K,16K", "--param", "burst=4", "--workers", "2"];
+    const threads = run(args);
+    const processes = run([...args, "--processes"]);
+    expect(threads.status).toBe(0);
+    expect(processes.status).toBe(0);
+    expect(processes.stdout).toBe(threads.stdout);
+    expect(processes.stdout.trim().split("\n")).toHaveLength(2 + 2);
+  });
+
   it("rejects an unknown scenario and a malformed --param with one line", () => {
     expect(run(["run", "nosuch"]).stderr.trim()).toMatch(/^dmasim: unknown scenario "nosuch"/);
     expect(run(["sweep", "memcpy", "--param", "size"]).stderr.trim()).toMatch(/--param needs key=value/);

@@ -59,7 +59,8 @@ describe("sweeps", () => {
 
   it("reports a worker that dies part way instead of hanging, and runs the next sweep", async () => {
     const dies = "data:text/javascript," + encodeURIComponent("export function run() { process.exit(3); }");
-    await expect(runSweep({ scenario: dies, grid: { n: [1, 2] }, workers: 2 })).rejects.toThrow(/worker process ended \(exit code 3\)/);
+    await expect(runSweep({ scenario: dies, grid: { n: [1, 2] }, workers: 2 })).rejects.toThrow(/worker thread ended \(exit code 3\)/);
+    await expect(runSweep({ scenario: dies, grid: { n: [1, 2] }, workers: 2, isolation: "process" })).rejects.toThrow(/worker process ended \(exit code 3\)/);
     const after = await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 2 });
     expect((after.rows[0].result as MemcpyResult).ok).toBe(true);
   }, 30_000);
