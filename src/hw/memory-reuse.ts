@@ -11,6 +11,9 @@ import type { SiliconExports } from "./exports.js";
 const PAGE = 1 << 16;
 /** Pages the module asks for at least (asconfig.json initialMemory). */
 const INITIAL_PAGES = 2;
+/** A memory with more bytes than this to zero is left to the garbage collector: kept, its zeroed
+ *  pages would stay resident until the next System (a sweep job writes tens of MiB). */
+const KEEP_AT_MOST = 256 << 20;
 
 let spare: WebAssembly.Memory | undefined;
 
@@ -23,7 +26,8 @@ export function takeMemory(): WebAssembly.Memory {
 
 /** Zeroes what instance `x` wrote of its memory and keeps the memory for the next System of this
  *  thread. Call it only when nothing will use `x` again. If the instance cannot say what it
- *  wrote (it has run out of memory), the memory is left to the garbage collector. */
+ *  wrote (it has run out of memory), or wrote more than KEEP_AT_MOST, the memory is left to the
+ *  garbage collector. */
 export function giveBackMemory(x: SiliconExports): void {
   let top: number;
   let ram: [number, number][];
@@ -41,6 +45,9 @@ export function giveBackMemory(x: SiliconExports): void {
   }
   const bytes = new Uint8Array(x.memory.buffer);
   top = Math.min(top, bytes.length);
+  let toZero = top - ram.reduce((n, [lo, hi]) => n + Math.max(0, Math.min(hi, top) - lo), 0);
+  for (const w of written) toZero += w * PAGE;
+  if (toZero > KEEP_AT_MOST) return;
   // RAM: the pages written (a page may reach past RAM's edge; all of that is zeroed below anyway).
   for (let page = 0; page < written.length; page++) {
     if (written[page]) bytes.fill(0, page * PAGE, Math.min((page + 1) * PAGE, bytes.length));

@@ -101,6 +101,17 @@ describe("a disposed System's memory, handed to the next System", () => {
     b.dispose();
   }, 60_000);
 
+  it("is not kept when it has more than 256 MiB to zero: its pages would stay resident", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const memory = s.machine.x.memory;
+    const block = new Uint8Array(64 << 20).fill(1);
+    for (let i = 0; i < 5; i++) s.machine.backdoor.write(0x8000000 + i * block.length, block); // 128…448 MiB of its 512
+    s.dispose();
+    const next = takeMemory();
+    expect(next).not.toBe(memory);
+    expect(next.buffer.byteLength).toBe(2 << 16); // a fresh one
+  }, 60_000);
+
   it("lets a large DRAM boot on a memory a larger System grew: room is counted from the heap", async () => {
     const highDts = readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8")
       .replace("memory@40000000", "memory@100000000")
