@@ -1,9 +1,11 @@
 // Sweeps over the worker pool: the acceptance sweep of issue 7 run with 1 and with 2 workers in
 // the same benchmark run; sweep.speedup2 is their ratio (target ≥ 1.8 on 2 cores), beside the
-// same with worker processes instead of threads, and how this machine scales CPU-bound and
-// memory-bound work (host-scaling.ts), all in the same run.
+// same with worker processes instead of threads, the same on pools warm from an earlier sweep,
+// and how this machine scales CPU-bound and memory-bound work (host-scaling.ts), all in the
+// same run.
 
 import { runSweep } from "../src/sim/sweep.js";
+import { WorkerPool } from "../src/worker/pool.js";
 import type { BenchTask } from "./suite.js";
 import { hostScaling } from "./host-scaling.js";
 
@@ -12,6 +14,25 @@ const GRID = { size: ["4K", "64K", "1M", "16M"], burst: [1, 4, 16] };
 async function timed(workers: number, isolation: "process" | "thread" = "thread"): Promise<number> {
   const r = await runSweep({ scenario: "memcpy", grid: GRID, workers, isolation });
   return r.elapsedMs;
+}
+
+async function warmPools(): Promise<Record<string, number>> {
+  const w1 = await warmPoolMs(1);
+  const w2 = await warmPoolMs(2);
+  return { "sweep.warmPool.workers1.ms": w1, "sweep.warmPool.workers2.ms": w2, "sweep.warmPool.speedup2": w1 / w2 };
+}
+
+/** The median of three sweeps on a pool of `workers` that has run the sweep once already. */
+async function warmPoolMs(workers: number): Promise<number> {
+  const pool = await WorkerPool.create(workers, { bundled: true });
+  try {
+    await runSweep({ scenario: "memcpy", grid: GRID, pool });
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) ms.push((await runSweep({ scenario: "memcpy", grid: GRID, pool })).elapsedMs);
+    return ms.sort((a, b) => a - b)[1];
+  } finally {
+    await pool.close();
+  }
 }
 
 export function sweepBenchmarks(): BenchTask[] {
@@ -39,6 +60,8 @@ export function sweepBenchmarks(): BenchTask[] {
           "sweep.workers1.ms": m1, "sweep.workers2.ms": m2, "sweep.speedup2": m1 / m2,
           // The same sweep with the pool's workers as processes (--processes), for comparison.
           "sweep.processes.workers1.ms": p1, "sweep.processes.workers2.ms": p2, "sweep.processes.speedup2": p1 / p2,
+          // The same sweep again on pools kept from an earlier sweep (runSweep's `pool`).
+          ...(await warmPools()),
           ...(await hostScaling()),
         };
       },

@@ -1,6 +1,6 @@
 // The browser demo: a memcpy sweep over Web Workers with the dmasim browser bundle.
 // ?sizes=…&bursts=…&workers=…&auto=1 runs at load (the end-to-end test uses this).
-import { runSweep, throughputChart } from "../../dist/browser/dmasim.js";
+import { runSweep, throughputChart, WorkerPool } from "../../dist/browser/dmasim.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -9,6 +9,17 @@ function renderTable(result) {
   const rows = result.rows.map((r) =>
     `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td></tr>`);
   $("table").innerHTML = `<table><tr><th>size</th><th>burst</th><th>MB/s</th><th>DMA time (µs)</th><th>data</th></tr>${rows.join("")}</table>`;
+}
+
+// The workers stay between runs: a second sweep on them is faster (compiled, warm, with
+// memories to boot on). A new worker count makes a new pool.
+let pool = null;
+async function poolOf(workers) {
+  if (pool?.size !== workers) {
+    await pool?.close();
+    pool = await WorkerPool.create(workers);
+  }
+  return pool;
 }
 
 async function sweep() {
@@ -23,7 +34,7 @@ async function sweep() {
     const result = await runSweep({
       scenario: "memcpy",
       grid,
-      workers,
+      pool: await poolOf(workers),
       onProgress: (done) => {
         $("progress").value = done;
         $("status").textContent = `${done}/${total}`;
@@ -36,6 +47,8 @@ async function sweep() {
   } catch (e) {
     $("status").textContent = `error: ${e.message}`;
     window.dmasimError = String(e.message);
+    await pool?.close(); // a worker may have died with it: the next run starts new ones
+    pool = null;
   } finally {
     $("run").disabled = false;
   }

@@ -17,6 +17,11 @@ export interface SweepOptions {
   /** On Node, what a worker is: "thread" (worker_threads, the default) or "process" (a child
    *  process; bench/RESULTS.md compares them). Browsers always use Web Workers. */
   isolation?: "process" | "thread";
+  /** Runs on this pool (WorkerPool.create) instead of starting one, and leaves it open for the
+   *  next sweep: its workers are warm by then (compiled, with memories handed on to boot on),
+   *  which makes a sweep faster and scale better (bench/RESULTS.md, sweep.warmPool.*).
+   *  `workers` and `isolation` are then the pool's. */
+  pool?: WorkerPool;
   system?: Omit<SystemOptions, "worker">;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
@@ -60,8 +65,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const order = jobs.map((_, i) => i);
   if (cost) order.sort((a, b) => cost(jobs[b].params) - cost(jobs[a].params) || a - b);
   const ordered = order.map((i) => jobs[i]);
-  const workers = opts.workers ?? 1;
-  if (workers <= 0) {
+  const workers = opts.pool?.size ?? opts.workers ?? 1;
+  if (opts.pool) {
+    await opts.pool.runAll(ordered, (k, r) => finished(order[k], r));
+  } else if (workers <= 0) {
     for (let k = 0; k < ordered.length; k++) finished(order[k], await runJob(ordered[k]));
   } else {
     // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).

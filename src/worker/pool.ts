@@ -1,5 +1,6 @@
 // A pool of dmasim workers: jobs are queued and each goes to the next free worker; results come
-// back as they finish. One System per job, so jobs never share state.
+// back as they finish. One System per job, so jobs never share state. A pool may serve many
+// sweeps (runSweep's `pool`); close() ends its workers.
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
 import type { JobSpec } from "./job.js";
@@ -23,14 +24,22 @@ export class WorkerPool {
   }
 
   /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
-   *  results in job order. The first failing job rejects the whole run. */
+   *  results in job order. The first failing job rejects the whole run, and no worker starts
+   *  another job of it (so the pool is free for the next run once the jobs under way end). One
+   *  run at a time. */
   async runAll(jobs: JobSpec[], onResult?: (index: number, result: unknown) => void): Promise<unknown[]> {
     const results = new Array<unknown>(jobs.length);
     let next = 0;
+    let failed = false;
     const drive = async (w: SpawnedWorker<JobApi>) => {
-      while (next < jobs.length) {
+      while (!failed && next < jobs.length) {
         const i = next++;
-        results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died]);
+        try {
+          results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died]);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
         onResult?.(i, results[i]);
       }
     };

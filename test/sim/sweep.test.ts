@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runSweep, expandGrid } from "../../src/sim/sweep.js";
+import { WorkerPool } from "../../src/worker/pool.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
 
 describe("sweeps", () => {
@@ -51,6 +52,22 @@ describe("sweeps", () => {
        }`);
     const r = await runSweep({ scenario: mine, grid: { size: [4096, 8192] }, workers: 2 });
     expect(r.rows.map((x) => x.result)).toEqual([{ bytes: [0xa5, 0xa5] }, { bytes: [0xa5, 0xa5] }]);
+  }, 30_000);
+
+  it("runs sweep after sweep on one pool, with the same rows as without it, and goes on after a failing job", async () => {
+    const grid = { size: ["4K", "64K"], burst: [1, 16] };
+    const alone = await runSweep({ scenario: "memcpy", grid, workers: 0 });
+    const pool = await WorkerPool.create(2);
+    try {
+      const first = await runSweep({ scenario: "memcpy", grid, pool });
+      await expect(runSweep({ scenario: "memcpy", grid: { burst: [99, 1, 2, 3] }, pool })).rejects.toThrow(/burst must be/);
+      const again = await runSweep({ scenario: "memcpy", grid, pool, workers: 7 });
+      expect(first.rows).toEqual(alone.rows);
+      expect(again.rows).toEqual(alone.rows);
+      expect(again.workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
   }, 30_000);
 
   it("reports a failing job instead of hanging", async () => {
