@@ -66,6 +66,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (cost) order.sort((a, b) => cost(jobs[b].params) - cost(jobs[a].params) || a - b);
   const ordered = order.map((i) => jobs[i]);
   const workers = opts.pool?.size ?? opts.workers ?? 1;
+  if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
+    throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
+  }
   if (opts.pool) {
     await opts.pool.runAll(ordered, (k, r) => finished(order[k], r));
   } else if (workers <= 0) {

@@ -10,13 +10,17 @@ interface JobApi {
 }
 
 export class WorkerPool {
-  private constructor(private readonly workers: SpawnedWorker<JobApi>[]) {}
+  private constructor(
+    private readonly workers: SpawnedWorker<JobApi>[],
+    /** Started from the one-file worker (spawn.ts): built-in scenarios only. */
+    readonly bundled: boolean,
+  ) {}
 
   /** `size` workers: on Node worker threads, or child processes with `options.process`; Web
    *  Workers in a browser. */
   static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
     const n = Math.max(1, Math.floor(size));
-    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>(options))));
+    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>(options))), !!options.bundled);
   }
 
   get size(): number {

@@ -68,6 +68,14 @@ describe("sweeps", () => {
     } finally {
       await pool.close();
     }
+    const oneFile = await WorkerPool.create(1, { bundled: true });
+    try {
+      const mine = "data:text/javascript," + encodeURIComponent("export function run() { return 1; }");
+      await expect(runSweep({ scenario: mine, grid: { n: [1] }, pool: oneFile })).rejects.toThrow(/runs built-in scenarios only/);
+      expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, pool: oneFile })).rows).toHaveLength(1);
+    } finally {
+      await oneFile.close();
+    }
   }, 30_000);
 
   it("reports a failing job instead of hanging", async () => {
