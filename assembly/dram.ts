@@ -196,13 +196,11 @@ export function regionInstance(i: i32): i32 {
  *  For a master that may write there: cached copies are settled first. */
 export function ramPtr(pa: u64, len: u64): usize {
   if (deferredLines != 0) materializeRange(pa, len);
-  const p = ramHost(pa, len);
-  if (p != 0) markWritten(p, len);
-  return p;
+  return ramHostForWrite(pa, len);
 }
 
 /** ramHost for a cache or coherent master about to write there: the pages are marked written
- *  (written.ts). */
+ *  (memory-handover.ts). */
 @inline export function ramHostForWrite(pa: u64, len: u64): usize {
   const p = ramHost(pa, len);
   if (p != 0) markWritten(p, len);
