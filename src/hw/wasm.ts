@@ -34,6 +34,8 @@ export async function instantiateSilicon(options: { debug?: boolean; url?: URL }
     module = compile(url);
     compiled.set(key, module);
   }
+  const compiledModule = await module;
+  // Taken once the module is there: a build that fails to load must not use up the spare.
   const memory = takeMemory();
   const imports = {
     env: {
@@ -45,7 +47,7 @@ export async function instantiateSilicon(options: { debug?: boolean; url?: URL }
       },
     },
   };
-  const instance = await WebAssembly.instantiate(await module, imports);
+  const instance = await WebAssembly.instantiate(compiledModule, imports);
   // A copy of the exports, not the instance's own object: every part of a System holds this
   // one, so releaseSilicon can cut them all from the instance at once.
   return { ...instance.exports } as unknown as SiliconExports;
@@ -65,8 +67,8 @@ export function releaseSilicon(x: SiliconExports, gone: () => Error): void {
 }
 
 /** Reads an AssemblyScript string (UTF-16, length in the header word before it). */
-function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
-  if (!memory || !ptr) return "?";
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr) return "?";
   const bytes = new Uint32Array(memory.buffer)[(ptr - 4) >>> 2];
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
 }
