@@ -4,6 +4,7 @@
 // and how this machine scales CPU-bound and memory-bound work (host-scaling.ts), all in the
 // same run.
 
+import { availableParallelism } from "node:os";
 import { runSweep } from "../src/sim/sweep.js";
 import { WorkerPool } from "../src/worker/pool.js";
 import type { BenchTask } from "./suite.js";
@@ -11,9 +12,18 @@ import { hostScaling } from "./host-scaling.js";
 
 const GRID = { size: ["4K", "64K", "1M", "16M"], burst: [1, 4, 16] };
 
-async function timed(workers: number, isolation: "process" | "thread" = "thread"): Promise<number> {
+interface Timing {
+  ms: number;
+  /** CPU time of the whole process over the sweep: its main thread, the worker threads and
+   *  V8's helper threads (compilers, garbage collector). Worker processes are not counted. */
+  cpuMs: number;
+}
+
+async function timed(workers: number, isolation: "process" | "thread" = "thread"): Promise<Timing> {
+  const cpu0 = process.cpuUsage();
   const r = await runSweep({ scenario: "memcpy", grid: GRID, workers, isolation });
-  return r.elapsedMs;
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: r.elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 async function warmPools(): Promise<Record<string, number>> {
@@ -41,23 +51,30 @@ export function sweepBenchmarks(): BenchTask[] {
       name: "sweep.memcpy",
       run: async () => {
         await timed(2); // warm the module cache and the OS
-        const one: number[] = [];
-        const two: number[] = [];
+        const one: Timing[] = [];
+        const two: Timing[] = [];
         const processesOne: number[] = [];
         const processesTwo: number[] = [];
         for (let i = 0; i < 3; i++) {
           one.push(await timed(1));
           two.push(await timed(2));
-          processesOne.push(await timed(1, "process"));
-          processesTwo.push(await timed(2, "process"));
+          processesOne.push((await timed(1, "process")).ms);
+          processesTwo.push((await timed(2, "process")).ms);
         }
         const median = (v: number[]) => [...v].sort((a, b) => a - b)[1];
-        const m1 = median(one);
-        const m2 = median(two);
+        const m1 = median(one.map((t) => t.ms));
+        const m2 = median(two.map((t) => t.ms));
+        const c1 = median(one.map((t) => t.cpuMs));
+        const c2 = median(two.map((t) => t.cpuMs));
         const p1 = median(processesOne);
         const p2 = median(processesTwo);
         return {
           "sweep.workers1.ms": m1, "sweep.workers2.ms": m2, "sweep.speedup2": m1 / m2,
+          // CPU time the two sweeps used. The 2-worker sweep cannot take less wall time than its
+          // CPU time spread over the cores, so os.availableParallelism() × m1 / c2 is the most
+          // its speedup could be on this machine, however well its jobs were spread.
+          "sweep.workers1.cpuMs": c1, "sweep.workers2.cpuMs": c2,
+          "sweep.speedup2.cpuCeiling": (availableParallelism() * m1) / c2,
           // The same sweep with the pool's workers as processes (--processes), for comparison.
           "sweep.processes.workers1.ms": p1, "sweep.processes.workers2.ms": p2, "sweep.processes.speedup2": p1 / p2,
           // The same sweep again on pools kept from an earlier sweep (runSweep's `pool`).
