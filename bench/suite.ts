@@ -42,7 +42,13 @@ export async function allTasks(): Promise<BenchTask[]> {
 }
 
 export async function runBenchmarks(opts: BenchOptions = {}): Promise<Record<string, MetricValue>> {
-  const tasks = (await allTasks()).filter((t) => !opts.only?.length || opts.only.some((p) => t.name.startsWith(p)));
+  const all = await allTasks();
+  // A prefix that selects nothing is a typo, not a request for no figures.
+  const unmatched = (opts.only ?? []).filter((p) => !all.some((t) => t.name.startsWith(p)));
+  if (unmatched.length) {
+    throw new RangeError(`--only ${unmatched.join(", ")}: no benchmark task starts so (tasks: ${all.map((t) => t.name).join(", ")})`);
+  }
+  const tasks = all.filter((t) => !opts.only?.length || opts.only.some((p) => t.name.startsWith(p)));
   const metrics: Record<string, MetricValue> = {};
   for (const t of tasks) {
     opts.onProgress?.(t.name);

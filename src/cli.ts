@@ -55,7 +55,8 @@ commands:
                     --seed S, --max-size BYTES, --json; exits 1 on a leak
 ${PROBE_USAGE}
   bench             run the benchmarks (--json for one JSON object of metrics,
-                    --time MS per task, --only PREFIX to select)
+                    --time MS per task, --only PREFIX to run the tasks whose
+                    names start so, e.g. mmu or sweep; repeatable)
 ${PL330_USAGE}
   help              this text
 

@@ -51,3 +51,16 @@ export function flag(a: ParsedArgs, name: string): string | undefined {
 export function has(a: ParsedArgs, name: string): boolean {
   return a.flags.has(name);
 }
+
+/** The whole number given as --name (the last one given), `fallback` without it; anything else,
+ *  or a value outside [min, max], is a UsageError naming the flag and what was typed. */
+export function wholeFlag(a: ParsedArgs, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const text = flag(a, name);
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (text.trim() === "" || !Number.isSafeInteger(v) || v < min || v > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : min > Number.MIN_SAFE_INTEGER ? `≥ ${min}` : "";
+    throw new UsageError(`--${name} must be a whole number${range ? ` ${range}` : ""}, not "${text}"`);
+  }
+  return v;
+}

@@ -1,10 +1,10 @@
 // `dmasim bench [--json] [--time MS] [--only PREFIX]`: the tinybench suites of bench/.
 
 import { runBenchmarks, formatMetrics } from "../../bench/suite.js";
-import { flag, has, type ParsedArgs } from "./args.js";
+import { has, wholeFlag, type ParsedArgs } from "./args.js";
 
 export async function benchCommand(a: ParsedArgs): Promise<number> {
-  const time = Number(flag(a, "time") ?? 1000);
+  const time = wholeFlag(a, "time", 1000, 1);
   const only = a.flags.get("only");
   const json = has(a, "json");
   const metrics = await runBenchmarks({

@@ -14,16 +14,8 @@ import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
 const DEFAULT_TARGET = "pl330";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
 import type { FuzzSummary } from "../tools/fuzz/target.js";
-import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
-
-function whole(a: ParsedArgs, name: string, fallback: number, min = 0): number {
-  const text = flag(a, name);
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, not "${text}"`);
-  return v;
-}
 
 function share(a: ParsedArgs): number | undefined {
   const text = flag(a, "boot-share");
@@ -38,12 +30,12 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   for (const n of names) {
     if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);
   }
-  const count = whole(a, "count", 1000);
-  const seed = whole(a, "seed", 1);
-  const start = whole(a, "start", 0);
-  const workers = whole(a, "workers", 1, 1);
-  const timeoutSec = whole(a, "timeout", 30, 1);
-  const heapLimitMb = whole(a, "heap", 1024, 16);
+  const count = wholeFlag(a, "count", 1000);
+  const seed = wholeFlag(a, "seed", 1);
+  const start = wholeFlag(a, "start", 0);
+  const workers = wholeFlag(a, "workers", 1, 1);
+  const timeoutSec = wholeFlag(a, "timeout", 30, 1);
+  const heapLimitMb = wholeFlag(a, "heap", 1024, 16);
   const corpus = (a.flags.get("corpus") ?? []).flatMap((c) => c.split(",")).filter(Boolean);
   const bootShare = share(a);
   const save = flag(a, "save");

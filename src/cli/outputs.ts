@@ -2,14 +2,14 @@
 
 import { writeFile } from "node:fs/promises";
 import type { System } from "../system.js";
-import { flag, type ParsedArgs } from "./args.js";
+import { flag, wholeFlag, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
 
 /** Runs fn with a trace recorded when --trace is given, and writes the trace file. */
 export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | Promise<T>): Promise<T> {
   const file = flag(a, "trace");
   if (!file) return fn();
-  system.kernel.tracer.start(Number(flag(a, "trace-records") ?? 4 << 20));
+  system.kernel.tracer.start(wholeFlag(a, "trace-records", 4 << 20, 1));
   const result = await fn();
   const trace = system.kernel.tracer.stopChrome();
   const problems = validateChromeTrace(trace);

@@ -17,7 +17,7 @@ import { dmatest, type DmatestThreadResult } from "../dmaengine/dmatest.js";
 import { DMA_MEMCPY } from "../dmaengine/types.js";
 import { formatLine } from "../kernel/printk.js";
 import { platformDrivers } from "../drivers/registry.js";
-import { flag, UsageError, type ParsedArgs } from "./args.js";
+import { flag, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { writeStdout } from "./stdout.js";
 
@@ -96,13 +96,6 @@ function columns(names: string[]): string {
   return lines.join("\n");
 }
 
-function positiveInt(a: ParsedArgs, name: string, fallback: number): number {
-  const v = flag(a, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not "${v}"`);
-  return n;
-}
 
 export async function probeCommand(a: ParsedArgs): Promise<number> {
   const board = a.positionals.shift();
@@ -111,8 +104,8 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   if (BOARDS[board]) a.flags.set("board", [board]);
   else if (existsSync(board)) a.flags.set("dtb", [board]);
   else throw new UsageError(`no built-in board or file "${board}" (built in: ${Object.keys(BOARDS).join(", ")})`);
-  const iterations = positiveInt(a, "iterations", 10);
-  const seed = positiveInt(a, "seed", 1);
+  const iterations = wholeFlag(a, "iterations", 10, 1);
+  const seed = wholeFlag(a, "seed", 1, 1);
   const options = await systemOptions(a);
   const s = await createSystem({ ...options, worker: false });
 

@@ -5,7 +5,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
-import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { flag, has, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { parseSize } from "../units.js";
 
@@ -19,11 +19,8 @@ function collector(): () => void {
 }
 
 export async function soakCommand(a: ParsedArgs): Promise<number> {
-  const text = flag(a, "transfers") ?? "100000";
-  const transfers = Number(text);
-  if (!Number.isSafeInteger(transfers) || transfers < 1) throw new UsageError(`--transfers must be a whole number ≥ 1, not "${text}"`);
-  const seed = Number(flag(a, "seed") ?? 1);
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${flag(a, "seed")}"`);
+  const transfers = wholeFlag(a, "transfers", 100000, 1);
+  const seed = wholeFlag(a, "seed", 1, Number.MIN_SAFE_INTEGER);
   const maxSize = flag(a, "max-size") === undefined ? undefined : parseSize(flag(a, "max-size")!);
   const board = flag(a, "board");
   const bar = new ProgressBar(`soak ${board ?? "arm64-ref"}`, transfers);

@@ -3,7 +3,7 @@
 
 import { availableParallelism } from "node:os";
 import { runSweep } from "../sim/sweep.js";
-import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
@@ -17,8 +17,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a);
-  const workers = Number(flag(a, "workers") ?? availableParallelism());
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number, not "${flag(a, "workers")}"`);
+  const workers = wholeFlag(a, "workers", availableParallelism());
   const { worker: _w, ...system } = await systemOptions(a);
   const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
   const bar = new ProgressBar(`sweep ${name}`, total);

@@ -65,7 +65,7 @@ describe("dmasim probe", () => {
     expect(b.status).toBe(1);
     expect(b.stderr).toBe('dmasim: no built-in board or file "no-such-board" (built in: zynq-7000, arm64-ref, arm64-highmem)\n');
     const c = spawnSync(process.execPath, [cli, "probe", "zynq-7000", "--iterations", "0"], { cwd: root, encoding: "utf8" });
-    expect(c.stderr).toBe('dmasim: --iterations must be a positive integer, not "0"\n');
+    expect(c.stderr).toBe('dmasim: --iterations must be a whole number ≥ 1, not "0"\n');
   });
 });
 

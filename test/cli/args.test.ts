@@ -1,0 +1,59 @@
+// The CLI's argument parsing: numeric flags are whole numbers in range, or the command stops with
+// a usage error naming the flag and what was typed; a bench selection that selects nothing is an
+// error, not an empty result.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs, wholeFlag, UsageError } from "../../src/cli/args.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+
+describe("wholeFlag", () => {
+  const parsed = (...argv: string[]) => parseArgs(argv);
+
+  it("gives the fallback when the flag is absent, and the last value when it is repeated", () => {
+    expect(wholeFlag(parsed(), "count", 7)).toBe(7);
+    expect(wholeFlag(parsed("--count", "3", "--count=12"), "count", 7)).toBe(12);
+    expect(wholeFlag(parsed("--port", "0"), "port", 8080, 0, 65535)).toBe(0);
+    expect(wholeFlag(parsed("--seed", "-5"), "seed", 1, Number.MIN_SAFE_INTEGER)).toBe(-5);
+  });
+
+  it.each([
+    [["--count", "abc"], 0, undefined, '--count must be a whole number ≥ 0, not "abc"'],
+    [["--count", "2.5"], 0, undefined, '--count must be a whole number ≥ 0, not "2.5"'],
+    [["--count", ""], 0, undefined, '--count must be a whole number ≥ 0, not ""'],
+    [["--count", " "], 0, undefined, '--count must be a whole number ≥ 0, not " "'],
+    [["--count", "0"], 1, undefined, '--count must be a whole number ≥ 1, not "0"'],
+    [["--count", "1e300"], 0, undefined, '--count must be a whole number ≥ 0, not "1e300"'],
+    [["--count", "65536"], 0, 65535, '--count must be a whole number from 0 to 65535, not "65536"'],
+  ])("refuses %j (min %d, max %s)", (argv, min, max, message) => {
+    const a = parseArgs(argv as string[]);
+    expect(() => wholeFlag(a, "count", 1, min as number, (max as number | undefined) ?? Number.MAX_SAFE_INTEGER)).toThrow(UsageError);
+    expect(() => wholeFlag(a, "count", 1, min as number, (max as number | undefined) ?? Number.MAX_SAFE_INTEGER)).toThrow(message);
+  });
+});
+
+describe("numeric flags on the command line", () => {
+  it("a trace's record count must be a whole number: nothing is run and no file is written", () => {
+    const r = run(["demo", "--trace", join(root, "no-such-dir", "t.json"), "--trace-records", "lots"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('dmasim: --trace-records must be a whole number ≥ 1, not "lots"\n');
+    expect(r.stdout).toBe("");
+  });
+
+  it("bench --time must be a whole number of milliseconds", () => {
+    const r = run(["bench", "--time", "fast"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('dmasim: --time must be a whole number ≥ 1, not "fast"\n');
+  });
+
+  it("bench --only with a prefix no task has names the tasks instead of printing nothing", () => {
+    const r = run(["bench", "--json", "--only", "mmu.walker", "--only", "nothing"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^dmasim: error: --only nothing: no benchmark task starts so \(tasks: .*\bmmu\.walker\b.*\bsweep\.memcpy\b.*\)\n$/);
+  });
+});
