@@ -19,8 +19,9 @@ export class WorkerPool {
   /** `size` workers: on Node worker threads, or child processes with `options.process`; Web
    *  Workers in a browser. */
   static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
-    const n = Math.max(1, Math.floor(size));
-    return new WorkerPool(await Promise.all(Array.from({ length: n }, () => spawnWorker<JobApi>(options))), !!options.bundled);
+    // A pool of no workers would take jobs and never run them.
+    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`WorkerPool.create: size must be a whole number ≥ 1, not ${size}`);
+    return new WorkerPool(await Promise.all(Array.from({ length: size }, () => spawnWorker<JobApi>(options))), !!options.bundled);
   }
 
   get size(): number {

@@ -78,6 +78,17 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("refuses a worker count that is not a whole number instead of losing the jobs", async () => {
+    for (const workers of [NaN, 2.5, -1]) {
+      await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers })).rejects.toThrow(
+        `runSweep: workers must be a whole number ≥ 0, not ${workers}`,
+      );
+    }
+    for (const size of [0, NaN, 1.5]) {
+      await expect(WorkerPool.create(size)).rejects.toThrow(`WorkerPool.create: size must be a whole number ≥ 1, not ${size}`);
+    }
+  });
+
   it("reports a failing job instead of hanging", async () => {
     await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
   });
