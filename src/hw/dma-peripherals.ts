@@ -123,7 +123,28 @@ function wire(m: Machine, index: number, o: Wiring, what: string): void {
   }
 }
 
+/** The option `name` of a peripheral, if given, must be a whole number ≥ min: the silicon takes
+ *  integers, and a NaN line rate or a FIFO of no bytes would never move data. */
+function checkWhole(what: string, o: Wiring, name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && !(Number.isSafeInteger(v) && v >= min)) {
+    throw new PeripheralError(`${what} at 0x${o.base.toString(16)}: ${name} must be a whole number ≥ ${min}, not ${v}`);
+  }
+}
+
+/** A rate (baud, samples per second), if given, must be a positive number whose period is at
+ *  least a picosecond, the silicon's time step. */
+function checkRate(what: string, o: Wiring, name: string, v: number | undefined, unitsPerTick: number): void {
+  if (v !== undefined && !(Number.isFinite(v) && v > 0 && Math.round((unitsPerTick * 1e12) / v) >= 1)) {
+    throw new PeripheralError(`${what} at 0x${o.base.toString(16)}: ${name} must be a positive number (a period of at least 1 ps), not ${v}`);
+  }
+}
+
 export function addTxFifo(m: Machine, o: TxFifoOptions): TxFifoDevice {
+  checkWhole("TX FIFO", o, "bitsPerChar", o.bitsPerChar, 1);
+  checkRate("TX FIFO", o, "baud", o.baud, o.bitsPerChar ?? 10);
+  checkWhole("TX FIFO", o, "depth", o.depth, 1);
+  checkWhole("TX FIFO", o, "burstBytes", o.burstBytes, 1);
+  checkWhole("TX FIFO", o, "logBytes", o.logBytes, 0);
   const baud = o.baud ?? 115200;
   const charPs = Math.round(((o.bitsPerChar ?? 10) * 1e12) / baud);
   const index = m.x.addTxFifo(o.base, o.size ?? 0x100, o.depth ?? 64, charPs, o.burstBytes ?? 1, o.logBytes ?? 1 << 20);
@@ -135,6 +156,13 @@ export function addTxFifo(m: Machine, o: TxFifoOptions): TxFifoDevice {
 }
 
 export function addRxStream(m: Machine, o: RxStreamOptions): RxStreamDevice {
+  checkRate("RX stream", o, "sampleRateHz", o.sampleRateHz, 1);
+  if (o.sampleBytes !== undefined && ![1, 2, 4].includes(o.sampleBytes)) {
+    throw new PeripheralError(`RX stream at 0x${o.base.toString(16)}: sampleBytes must be 1, 2 or 4, not ${o.sampleBytes}`);
+  }
+  checkWhole("RX stream", o, "depth", o.depth, 1);
+  checkWhole("RX stream", o, "burstBytes", o.burstBytes, 1);
+  checkWhole("RX stream", o, "total", o.total, 0);
   const sb = o.sampleBytes ?? 2;
   const periodPs = Math.round(1e12 / (o.sampleRateHz ?? 1e6));
   const index = m.x.addRxStream(o.base, o.size ?? 0x100, periodPs, sb, o.depth ?? 64, o.burstBytes ?? sb, o.total ?? 0);
