@@ -8,7 +8,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { KernelError, EBUSY, ENODEV } from "../kernel/errno.js";
 import type { DeviceNode } from "../of/node.js";
 import { of_dma_request_specs } from "../of/dma.js";
-import { DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
+import { CAP_NAMES, DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
 
 export type OfDmaXlate = (args: number[], dev: DmaDevice) => DmaChan | null;
 
@@ -127,7 +127,7 @@ export function dma_request_channel(owner: Kernel | { kernel: Kernel }, mask: Dm
  *  KernelError(-ENODEV) when there is none. */
 export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask): DmaChan {
   const chan = dma_request_channel(owner, mask);
-  if (!chan) throw new KernelError(ENODEV, `no free DMA channel with capability ${capsOf(mask).join("+")}`);
+  if (!chan) throw new KernelError(ENODEV, `no free DMA channel with capability ${capsOf(mask).map((c) => CAP_NAMES[c] ?? c).join("+")}`);
   return chan;
 }
 

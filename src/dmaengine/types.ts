@@ -17,6 +17,10 @@ export const DMA_PRIVATE = 8;
 export const DMA_ASYNC_TX = 9;
 export const DMA_SLAVE = 10;
 export const DMA_CYCLIC = 11;
+export const CAP_NAMES = [
+  "DMA_MEMCPY", "DMA_XOR", "DMA_PQ", "DMA_XOR_VAL", "DMA_PQ_VAL", "DMA_MEMSET", "DMA_MEMSET_SG", "DMA_INTERRUPT",
+  "DMA_PRIVATE", "DMA_ASYNC_TX", "DMA_SLAVE", "DMA_CYCLIC",
+] as const;
 
 // enum dma_status
 export const DMA_COMPLETE = 0;

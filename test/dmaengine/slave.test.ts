@@ -30,6 +30,7 @@ describe("channel requests", () => {
     expect(c3.name).toBe("dma0chan3");
     expect(dma_request_channel(s, DMA_XOR)).toBeNull();
     expect(() => dma_request_chan_by_mask(s, DMA_XOR)).toThrow(KernelError);
+    expect(() => dma_request_chan_by_mask(s, [DMA_XOR, DMA_SLAVE])).toThrow("-ENODEV: no free DMA channel with capability DMA_XOR+DMA_SLAVE");
     // 8 hardware threads: the 8th memcpy channel is the last one that can be allocated.
     const more = Array.from({ length: 7 }, () => dma_request_chan_by_mask(s, DMA_MEMCPY));
     expect(more.map((c) => c.chan_id)).toEqual([0, 1, 2, 4, 5, 6, 7]);
