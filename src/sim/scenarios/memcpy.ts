@@ -9,6 +9,7 @@
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
+import { ENOMEM, KernelError } from "../../kernel/errno.js";
 import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
 import {
@@ -44,8 +45,11 @@ interface Buffers {
 function coherentBuffers(chan: DmaChan, len: number): Buffers {
   const dev = chan.device.dev;
   const a = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  const b = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  if (!a || !b) throw new Error(`dma_alloc_coherent(${len}) failed`);
+  const b = a && dma_alloc_coherent(dev, len, GFP_KERNEL);
+  if (!a || !b) {
+    if (a) dma_free_coherent(dev, len, a.cpuAddr, a.dmaAddr);
+    throw new KernelError(ENOMEM, `dma_alloc_coherent(${len}) failed: no room for a source and a destination`);
+  }
   return {
     src: { cpu: a.cpuAddr, dma: a.dmaAddr },
     dst: { cpu: b.cpuAddr, dma: b.dmaAddr },
@@ -60,8 +64,11 @@ function streamingBuffers(system: System, chan: DmaChan, len: number): Buffers {
   const dev = chan.device.dev;
   const k = system.kernel;
   const s = k.kmalloc(len, GFP_KERNEL);
-  const d = k.kmalloc(len, GFP_KERNEL);
-  if (!s || !d) throw new Error(`kmalloc(${len}) failed`);
+  const d = s && k.kmalloc(len, GFP_KERNEL);
+  if (!s || !d) {
+    if (s) k.kfree(s);
+    throw new KernelError(ENOMEM, `kmalloc(${len}) failed: no room for a source and a destination`);
+  }
   return {
     src: { cpu: s, dma: 0 },
     dst: { cpu: d, dma: 0 },
@@ -102,28 +109,52 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
     throw new RangeError(`burst must be "auto" or 1…16, not "${params.burst}"`);
   }
   const nchan = Number(params.channels ?? 1);
+  if (!(Number.isInteger(nchan) && nchan >= 1)) throw new RangeError(`channels must be a whole number ≥ 1, not "${params.channels}"`);
   const kind = String(params.buffers ?? "coherent");
   if (kind !== "coherent" && kind !== "streaming") throw new RangeError(`buffers must be coherent or streaming, not "${kind}"`);
 
   const seg = Math.min(len, MAX_SEGMENT);
   const nseg = Math.ceil(len / seg);
   const chans: DmaChan[] = [];
-  for (let i = 0; i < nchan; i++) chans.push(dma_request_chan_by_mask(system, DMA_MEMCPY));
-  const driver = chans[0].device.dev.driverData as Pl330Driver;
-  driver.dmac.params.memcpy_max_burst = burst === "auto" ? 0 : burst;
-  // jobs[c][k]: channel c's segment k
-  const jobs = chans.map((c, ci) =>
-    Array.from({ length: nseg }, (_, k) => {
-      const bytes = Math.min(seg, len - k * seg);
-      const b = kind === "coherent" ? coherentBuffers(c, bytes) : streamingBuffers(system, c, bytes);
-      const seed = 100 + ci * 64 + k;
-      const stream = new PatternStream(seed);
-      for (let off = 0; off < bytes; off += CHUNK) system.cpu.write(b.src.cpu + off, stream.next(Math.min(CHUNK, bytes - off), chunk));
-      return { chan: c, bytes, b, seed, cookie: 0 };
-    }),
-  );
-  const all = jobs.flat();
+  const all: Segment[] = [];
+  let driver: Pl330Driver | undefined;
+  try {
+    for (let i = 0; i < nchan; i++) chans.push(dma_request_chan_by_mask(system, DMA_MEMCPY));
+    driver = chans[0].device.dev.driverData as Pl330Driver;
+    driver.dmac.params.memcpy_max_burst = burst === "auto" ? 0 : burst;
+    // Channel c's segment k, in that order.
+    chans.forEach((c, ci) => {
+      for (let k = 0; k < nseg; k++) {
+        const bytes = Math.min(seg, len - k * seg);
+        const b = kind === "coherent" ? coherentBuffers(c, bytes) : streamingBuffers(system, c, bytes);
+        const seed = 100 + ci * 64 + k;
+        all.push({ chan: c, bytes, b, seed, cookie: 0 });
+        const stream = new PatternStream(seed);
+        for (let off = 0; off < bytes; off += CHUNK) system.cpu.write(b.src.cpu + off, stream.next(Math.min(CHUNK, bytes - off), chunk));
+      }
+    });
+    return copyAll(system, all, chans, kind, { len, burst, nchan });
+  } finally {
+    // Also when a request or an allocation failed part way: the System goes on without leaks.
+    all.forEach((j) => j.b.release());
+    chans.forEach((c) => dma_release_channel(c));
+    if (driver) driver.dmac.params.memcpy_max_burst = 0;
+  }
+}
 
+interface Segment {
+  chan: DmaChan;
+  bytes: number;
+  b: Buffers;
+  seed: number;
+  cookie: number;
+}
+
+/** Maps, submits and waits for every segment, unmaps, and checks the copies. */
+function copyAll(
+  system: System, all: Segment[], chans: DmaChan[], kind: "coherent" | "streaming",
+  shape: { len: number; burst: number | "auto"; nchan: number },
+): MemcpyResult {
   const t0 = system.now();
   for (const j of all) {
     const dev = j.chan.device.dev;
@@ -147,16 +178,13 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
   const dmaTimePs = system.now() - t0;
 
   const ok = statuses.every((s) => s === DMA_COMPLETE) && all.every((j) => copied(system, j.b.dst.cpu, j.bytes, j.seed));
-  all.forEach((j) => j.b.release());
-  chans.forEach((c) => dma_release_channel(c));
-  driver.dmac.params.memcpy_max_burst = 0;
   return {
-    size: len,
-    burst,
-    channels: nchan,
+    size: shape.len,
+    burst: shape.burst,
+    channels: shape.nchan,
     buffers: kind,
     dmaTimePs,
-    mbPerSec: Math.round(mbPerSec(len * nchan, dmaTimePs) * 10) / 10,
+    mbPerSec: Math.round(mbPerSec(shape.len * shape.nchan, dmaTimePs) * 10) / 10,
     ok,
   };
 }
