@@ -5,10 +5,10 @@
 // mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelBug, KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
+import { KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { DMA_MAPPING_ERROR, valid_dma_direction, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
+import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
 import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
 import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
