@@ -3,11 +3,7 @@
 // then (c) the streaming transfer with the unmap left out, and the stale bytes the CPU reads.
 
 import type { System } from "../system.js";
-import { GFP_KERNEL } from "../mm/gfp.js";
-import {
-  dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
-  dma_sync_single_for_cpu, dma_sync_single_for_device, dma_max_mapping_size,
-} from "../dma/mapping.js";
+import { dma_sync_single_for_cpu, dma_sync_single_for_device, dma_max_mapping_size } from "../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
@@ -16,6 +12,8 @@ import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaCha
 import type { DmaAddr } from "../hw/address.js";
 import { measure, pattern, countDifferent, type PhaseResult } from "./phase.js";
 import { renderTable } from "./table.js";
+import { withTeardown, type Defer } from "./teardown.js";
+import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "./managed-buffers.js";
 import { formatBytes, formatTime, parseSize } from "../units.js";
 
 export interface DemoResult {
@@ -38,21 +36,25 @@ function dmaCopy(system: System, chan: DmaChan, dst: DmaAddr, src: DmaAddr, len:
 
 export function runDemo(system: System, params: { size?: string | number } = {}): DemoResult {
   const len = parseSize(params.size ?? "1M");
+  if (len < 1) throw new RangeError(`size must be at least one byte, not ${params.size}`);
+  return withTeardown((defer) => demo(system, len, defer));
+}
+
+function demo(system: System, len: number, defer: Defer): DemoResult {
   const k = system.kernel;
   const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
+  defer(() => dma_release_channel(chan));
   // As in dmatest, buffers are mapped for the DMA controller itself.
   const dev = chan.device.dev;
   const max = dma_max_mapping_size(dev);
   if (len > max) {
-    dma_release_channel(chan);
     throw new RangeError(`${formatBytes(len)} is more than ${dev.name} can map on this board (dma_max_mapping_size ${formatBytes(max)}: buffers bounce through swiotlb); use --size ${formatBytes(max).replace(/ |iB/g, "")}`);
   }
-  const data = pattern(len, 7);
 
   // (a) coherent buffers: uncached for the CPU on a non-coherent SoC.
-  const a = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  const b = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  if (!a || !b) throw new Error("dma_alloc_coherent failed");
+  const a = coherentBuffer(dev, len, defer);
+  const b = coherentBuffer(dev, len, defer);
+  const data = pattern(len, 7); // on the host, once the buffers are there
   let readBack: Uint8Array = new Uint8Array(0);
   const coherent = [
     measure(system, "CPU fill source", len, () => system.cpu.write(a.cpuAddr, data)),
@@ -60,29 +62,29 @@ export function runDemo(system: System, params: { size?: string | number } = {})
     measure(system, "CPU verify destination", len, () => (readBack = system.cpu.read(b.cpuAddr, len))),
   ];
   const coherentOk = countDifferent(readBack, data) === 0;
-  dma_free_coherent(dev, len, a.cpuAddr, a.dmaAddr);
-  dma_free_coherent(dev, len, b.cpuAddr, b.dmaAddr);
+  a.free();
+  b.free();
 
   // (b) streaming mappings of cacheable kmalloc buffers.
-  const src = k.kmalloc(len, GFP_KERNEL);
-  const dst = k.kmalloc(len, GFP_KERNEL);
+  const {
+    vas: [src, dst],
+  } = kmallocBuffers(system, [len, len], defer);
   system.cpu.fill(dst, 0, len); // the destination was in use: its lines are in the caches
-  let ds = 0;
-  let dd = 0;
+  let ms: ManagedMapping = { addr: 0, unmap: () => {} };
+  let md = ms;
   const streaming = [
     measure(system, "CPU fill source", len, () => system.cpu.write(src, data)),
     measure(system, "dma_map_single x2", len, () => {
-      ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
-      dd = dma_map_single(dev, dst, len, DMA_FROM_DEVICE);
+      ms = mapSingle(dev, src, len, DMA_TO_DEVICE, defer);
+      md = mapSingle(dev, dst, len, DMA_FROM_DEVICE, defer);
     }),
-    measure(system, "DMA memcpy", len, () => dmaCopy(system, chan, dd, ds, len)),
+    measure(system, "DMA memcpy", len, () => dmaCopy(system, chan, md.addr, ms.addr, len)),
     measure(system, "dma_unmap_single x2", len, () => {
-      dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
-      dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
+      ms.unmap();
+      md.unmap();
     }),
     measure(system, "CPU verify destination", len, () => (readBack = system.cpu.read(dst, len))),
   ];
-  if (dma_mapping_error(dev, ds) || dma_mapping_error(dev, dd)) throw new Error("dma_map_single failed");
   const streamingOk = countDifferent(readBack, data) === 0;
 
   // (c) the bug: a receive buffer mapped once and reused, with no dma_sync_single_for_cpu (or
@@ -90,26 +92,23 @@ export function runDemo(system: System, params: { size?: string | number } = {})
   // caches; the second transfer lands in DRAM underneath them.
   const first = pattern(len, 11);
   const second = pattern(len, 12);
-  ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
-  dd = dma_map_single(dev, dst, len, DMA_FROM_DEVICE);
+  ms = mapSingle(dev, src, len, DMA_TO_DEVICE, defer);
+  md = mapSingle(dev, dst, len, DMA_FROM_DEVICE, defer);
   system.cpu.write(src, first);
-  dma_sync_single_for_device(dev, ds, len, DMA_TO_DEVICE);
-  dmaCopy(system, chan, dd, ds, len);
-  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  dma_sync_single_for_device(dev, ms.addr, len, DMA_TO_DEVICE);
+  dmaCopy(system, chan, md.addr, ms.addr, len);
+  dma_sync_single_for_cpu(dev, md.addr, len, DMA_FROM_DEVICE);
   system.cpu.write(src, second); // the next data is ready to go
-  dma_sync_single_for_device(dev, ds, len, DMA_TO_DEVICE);
+  dma_sync_single_for_device(dev, ms.addr, len, DMA_TO_DEVICE);
   system.cpu.read(dst, len); // the driver consumes the first result…
-  dmaCopy(system, chan, dd, ds, len); // …and forgets to hand the buffer back before reading again
+  dmaCopy(system, chan, md.addr, ms.addr, len); // …and forgets to hand the buffer back before reading again
   const staleBytes = countDifferent(system.cpu.read(dst, len), second);
   // With the missing call, every byte is right.
-  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  dma_sync_single_for_cpu(dev, md.addr, len, DMA_FROM_DEVICE);
   const withUnmapStaleBytes = countDifferent(system.cpu.read(dst, len), second);
-  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
-  dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
-
-  k.kfree(src);
-  k.kfree(dst);
-  dma_release_channel(chan);
+  ms.unmap();
+  md.unmap();
+  // The kmalloc buffers and the channel are given back as the run ends.
   return {
     board: system.board.tree.model,
     kernel: k.version,

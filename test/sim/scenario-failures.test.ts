@@ -1,6 +1,7 @@
-// The memcpy scenario when it cannot run: a bad channel count is a RangeError before anything is
-// taken, and a request or an allocation that fails part way gives the kernel's error and leaves
-// every channel and every page as it found them, so the same System runs the next copy.
+// Scenarios that cannot run: a bad parameter is a RangeError before anything is taken, and a
+// request or an allocation that fails part way gives the kernel's error and leaves every channel
+// and every page as it found them (src/sim/teardown.ts), so the same System runs the next one.
+// The bug scenarios, which run to the end, give back what they took too.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
@@ -9,6 +10,7 @@ import { KernelError } from "../../src/kernel/errno.js";
 import { dma_release_channel, dma_request_chan_by_mask } from "../../src/dmaengine/dmaengine.js";
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
+import { BUG_KINDS, bugSystem } from "../../src/sim/scenarios/bugs.js";
 
 /** Free pages, and how many memcpy channels can be had at once (then given back). */
 function resources(s: System): { freePages: number; memcpyChannels: number } {
@@ -72,4 +74,38 @@ describe("memcpy scenario failures", () => {
     expect((s.run("memcpy", { size: "32M", buffers }) as MemcpyResult).ok).toBe(true);
     s.dispose();
   }, 30_000);
+});
+
+describe("other scenarios' failures", () => {
+  const cases: [string, Record<string, string | number>, RegExp][] = [
+    ["cpu-process", { size: "512M" }, /^-ENOMEM: dma_alloc_coherent\(536870912\) failed$/],
+    ["cpu-process", { size: 0 }, /^size must be at least one byte, not 0$/],
+    ["uart-tx", { size: "512M" }, /^-ENOMEM: kmalloc\(536870912\) failed$/],
+    ["adc-rx", { period: "64M" }, /^-ENOMEM: e0001000\.serial: no 268435456-byte ring buffer$/],
+    ["adc-rx", { periods: 0 }, /^periods must be a whole number ≥ 1, not 0$/],
+    ["demo", { size: "1G" }, /^-ENOMEM: dma_alloc_coherent\(1073741824\) failed$/],
+  ];
+  it.each(cases)("%s %j: the error, and every channel and page back", async (scenario, params, message) => {
+    const s = await createSystem({ board: "zynq-7000", memory: "96M", worker: false });
+    const before = resources(s);
+    expect(() => s.run(scenario, params)).toThrow(message);
+    const after = resources(s);
+    expect(after.memcpyChannels).toBe(before.memcpyChannels);
+    // A buffer left behind would be thousands of pages; a few page tables may stay (see above).
+    expect(before.freePages - after.freePages).toBeLessThan(64);
+    expect((s.run("memcpy", { size: "4M" }) as MemcpyResult).ok).toBe(true);
+    s.dispose();
+  });
+
+  it.each(BUG_KINDS)("bug %s: a second run on the same System ends with the pages and channels the first left", async (kind) => {
+    const s = await createSystem({ ...bugSystem({ kind }), worker: false });
+    const before = resources(s);
+    s.run("bug", { kind });
+    const once = resources(s);
+    expect(once.memcpyChannels).toBe(before.memcpyChannels);
+    expect(before.freePages - once.freePages).toBeLessThan(4); // a page table, at most
+    s.run("bug", { kind });
+    expect(resources(s)).toEqual(once);
+    s.dispose();
+  });
 });

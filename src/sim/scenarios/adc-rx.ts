@@ -16,7 +16,9 @@ import type { System, SystemOptions } from "../../system.js";
 import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
 import { AdcDmaClient } from "../../drivers/adc-dma-client.js";
 import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
+import { parseSize } from "../../units.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { withTeardown } from "../teardown.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
 
@@ -68,9 +70,11 @@ function expectedPeriod(first: number, n: number, sb: number): Uint8Array {
 }
 
 export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
-  const periodBytes = num(params.period, 512);
+  const periodBytes = parseSize((params.period as string | number | undefined) ?? 512);
   const periods = num(params.periods, 4);
   const count = num(params.count, 32);
+  if (!(periodBytes >= 1)) throw new RangeError(`period must be at least one byte, not ${params.period}`);
+  if (!(Number.isInteger(periods) && periods >= 1)) throw new RangeError(`periods must be a whole number ≥ 1, not ${params.periods}`);
   if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
   if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
@@ -82,47 +86,50 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   // The converter's sample clock, in whole picoseconds as the model keeps it.
   const samplePs = Math.round(1e12 / model.config.sampleRateHz);
   const perPeriod = periodBytes / sb;
-  const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst: num(params.burst, model.config.burstBytes / sb) });
-  let ok = true;
-  const cap = adc.start(periodBytes, periods, (per) => {
-    // The application copies each period out as it completes.
-    const n = cap.periods.length - 1;
-    const got = s.cpu.read(cap.buffer.cpuAddr + per.index * periodBytes, periodBytes);
-    const want = expectedPeriod(cap.firstSample + n * perPeriod, perPeriod, sb);
-    if (per.result.result !== DMA_TRANS_NOERROR || got.some((b, i) => b !== want[i])) ok = false;
+  return withTeardown((defer) => {
+    const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst: num(params.burst, model.config.burstBytes / sb) });
+    const removeAdc = defer(() => adc.remove());
+    let ok = true;
+    const cap = adc.start(periodBytes, periods, (per) => {
+      // The application copies each period out as it completes.
+      const n = cap.periods.length - 1;
+      const got = s.cpu.read(cap.buffer.cpuAddr + per.index * periodBytes, periodBytes);
+      const want = expectedPeriod(cap.firstSample + n * perPeriod, perPeriod, sb);
+      if (per.result.result !== DMA_TRANS_NOERROR || got.some((b, i) => b !== want[i])) ok = false;
+    });
+    const clock = idleClock();
+    const t0 = s.now();
+    const periodPs = perPeriod * samplePs;
+    const captured = sleepUntil(s, clock, () => cap.periods.length >= count, 2 * (count + 2) * periodPs + 10e9);
+    const busy = busyShare(clock, s.now() - t0);
+    // Half a period after the last callback: where the residue says the DMA is.
+    const half = cap.startedAt + (count + 0.5) * periodPs;
+    if (s.now() < half) s.machine.idleUntil(half);
+    const pointer = adc.pointer();
+    const expected = Math.floor((((count + 0.5) * periodBytes) % (periods * periodBytes)) / sb) * sb;
+    const latencies = cap.periods.map((per, n) => Math.round(per.at - (cap.startedAt + (n + 1) * periodPs)));
+    const overruns = adc.overruns();
+    const at = cap.periods.map((per) => per.at);
+    removeAdc();
+    const span = at[at.length - 1] - at[0];
+    return {
+      peripheral: p.node.path,
+      sampleRateHz: model.config.sampleRateHz,
+      sampleBytes: sb,
+      periodBytes,
+      periods,
+      callbacks: cap.periods.length,
+      periodsPerSec: span > 0 ? Math.round(((at.length - 1) * 1e12 * 100) / span) / 100 : 0,
+      expectedPeriodsPerSec: Math.round((1e12 * 100) / periodPs) / 100,
+      latencyMinPs: latencies.length ? Math.min(...latencies) : 0,
+      latencyMeanPs: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
+      latencyMaxPs: latencies.length ? Math.max(...latencies) : 0,
+      midPeriodPointer: pointer,
+      midPeriodExpected: expected,
+      cpuBusyPercent: Math.round(busy * 1e6) / 1e4,
+      irqs: clock.irqs,
+      overruns,
+      ok: ok && captured && cap.periods.length >= count && overruns === 0,
+    };
   });
-  const clock = idleClock();
-  const t0 = s.now();
-  const periodPs = perPeriod * samplePs;
-  const captured = sleepUntil(s, clock, () => cap.periods.length >= count, 2 * (count + 2) * periodPs + 10e9);
-  const busy = busyShare(clock, s.now() - t0);
-  // Half a period after the last callback: where the residue says the DMA is.
-  const half = cap.startedAt + (count + 0.5) * periodPs;
-  if (s.now() < half) s.machine.idleUntil(half);
-  const pointer = adc.pointer();
-  const expected = Math.floor((((count + 0.5) * periodBytes) % (periods * periodBytes)) / sb) * sb;
-  const latencies = cap.periods.map((per, n) => Math.round(per.at - (cap.startedAt + (n + 1) * periodPs)));
-  const overruns = adc.overruns();
-  const at = cap.periods.map((per) => per.at);
-  adc.remove();
-  const span = at[at.length - 1] - at[0];
-  return {
-    peripheral: p.node.path,
-    sampleRateHz: model.config.sampleRateHz,
-    sampleBytes: sb,
-    periodBytes,
-    periods,
-    callbacks: cap.periods.length,
-    periodsPerSec: span > 0 ? Math.round(((at.length - 1) * 1e12 * 100) / span) / 100 : 0,
-    expectedPeriodsPerSec: Math.round((1e12 * 100) / periodPs) / 100,
-    latencyMinPs: latencies.length ? Math.min(...latencies) : 0,
-    latencyMeanPs: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
-    latencyMaxPs: latencies.length ? Math.max(...latencies) : 0,
-    midPeriodPointer: pointer,
-    midPeriodExpected: expected,
-    cpuBusyPercent: Math.round(busy * 1e6) / 1e4,
-    irqs: clock.irqs,
-    overruns,
-    ok: ok && captured && cap.periods.length >= count && overruns === 0,
-  };
 }

@@ -87,6 +87,8 @@ function missingSync(s: System): BugResult {
   const after = countDifferent(s.cpu.read(dst, len), second);
   dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
   dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
+  s.kernel.kfree(src);
+  s.kernel.kfree(dst);
   dma_release_channel(chan);
   void first;
   return {
@@ -124,6 +126,7 @@ function invalidateOnlyBefore(s: System): BugResult {
   const stale = attempt(false);
   const after = attempt(true);
   dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
+  s.kernel.kfree(src);
   dma_release_channel(chan);
   const prefetch = s.machine.profile.cpu.prefetch;
   return {
@@ -150,6 +153,7 @@ function coherentRead(s: System): BugResult {
   const slow = time(coh.cpuAddr);
   const fast = time(cached);
   dma_free_coherent(dev, len, coh.cpuAddr, coh.dmaAddr);
+  s.kernel.kfree(cached);
   dma_release_channel(chan);
   const ratio = Math.round((slow / fast) * 10) / 10;
   return {
@@ -178,6 +182,7 @@ function swiotlbExhaustion(s: System): BugResult {
   const again = dma_map_single(dev, va, len, DMA_TO_DEVICE);
   const recovered = dma_mapping_error(dev, again) === 0;
   if (recovered) dma_unmap_single(dev, again, len, DMA_TO_DEVICE);
+  s.kernel.kfree(va);
   dma_release_channel(chan);
   return {
     kind: "swiotlb-exhaustion",
@@ -197,6 +202,9 @@ function maskOverflow(s: System): BugResult {
   const dma = dma_map_single(dev, va, len, DMA_TO_DEVICE);
   const warn = s.kernel.printk.grep("overflow")[0] ?? "";
   const low = dma_alloc_coherent(dev, len, GFP_KERNEL); // the fix: memory the device can reach
+  if (low) dma_free_coherent(dev, len, low.cpuAddr, low.dmaAddr);
+  if (!dma_mapping_error(dev, dma)) dma_unmap_single(dev, dma, len, DMA_TO_DEVICE);
+  s.kernel.kfree(va);
   dma_release_channel(chan);
   return {
     kind: "mask-overflow",
@@ -218,6 +226,7 @@ function uncheckedMapError(s: System): BugResult {
   const dma2 = dma_map_single(dev, va, 256, DMA_TO_DEVICE);
   if (!dma_mapping_error(dev, dma2)) dma_unmap_single(dev, dma2, 256, DMA_TO_DEVICE);
   const after = s.kernel.dma.debug.reports.length - before;
+  s.kernel.kfree(va);
   dma_release_channel(chan);
   return {
     kind: "unchecked-map-error",

@@ -5,8 +5,6 @@
 // System so the answer to "which is faster here?" is one run.
 
 import type { System } from "../../system.js";
-import { GFP_KERNEL } from "../../mm/gfp.js";
-import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_FROM_DEVICE } from "../../dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
@@ -16,6 +14,8 @@ import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { parseSize } from "../../units.js";
 import { measure, pattern, countDifferent, type PhaseResult } from "../phase.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { withTeardown } from "../teardown.js";
+import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "../managed-buffers.js";
 
 export interface CpuProcessResult {
   size: number;
@@ -34,46 +34,48 @@ function receive(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
 
 export function run(system: System, params: ScenarioParams = {}): CpuProcessResult {
   const len = parseSize((params.size as string | number | undefined) ?? "64K");
-  const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const k = system.kernel;
-  // The "device" is the PL330 copying from a source buffer it owns.
-  const src = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  if (!src) throw new Error(`dma_alloc_coherent(${len}) failed`);
-  const data = pattern(len, 21);
-  system.cpu.write(src.cpuAddr, data);
-  const read = (va: VirtAddr) => (got = system.cpu.read(va, len));
-  let got: Uint8Array = new Uint8Array(0);
+  if (len < 1) throw new RangeError(`size must be at least one byte, not ${params.size}`);
+  return withTeardown((defer) => {
+    const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
+    defer(() => dma_release_channel(chan));
+    const dev = chan.device.dev;
+    // The "device" is the PL330 copying from a source buffer it owns.
+    const src = coherentBuffer(dev, len, defer);
+    const data = pattern(len, 21);
+    system.cpu.write(src.cpuAddr, data);
+    const read = (va: VirtAddr) => (got = system.cpu.read(va, len));
+    let got: Uint8Array = new Uint8Array(0);
 
-  const buf = k.kmalloc(len, GFP_KERNEL);
-  if (!buf) throw new Error(`kmalloc(${len}) failed`);
-  system.cpu.fill(buf, 0, len); // a buffer in use: its lines are cached
-  let dma = 0;
-  const cReceive = measure(system, "map + device writes", len, () => {
-    dma = dma_map_single(dev, buf, len, DMA_FROM_DEVICE);
-    receive(chan, dma, src.dmaAddr, len);
+    const {
+      vas: [buf],
+      free: freeBuf,
+    } = kmallocBuffers(system, [len], defer);
+    system.cpu.fill(buf, 0, len); // a buffer in use: its lines are cached
+    let mapping: ManagedMapping | undefined;
+    const cReceive = measure(system, "map + device writes", len, () => {
+      mapping = mapSingle(dev, buf, len, DMA_FROM_DEVICE, defer);
+      receive(chan, mapping.addr, src.dmaAddr, len);
+    });
+    const cSync = measure(system, "unmap (sync for CPU)", len, () => mapping?.unmap());
+    const cProcess = measure(system, "CPU reads the buffer", len, () => read(buf));
+    const cachedOk = countDifferent(got, data) === 0;
+    freeBuf();
+
+    const coh = coherentBuffer(dev, len, defer);
+    const uReceive = measure(system, "device writes", len, () => receive(chan, coh.dmaAddr, src.dmaAddr, len));
+    const uProcess = measure(system, "CPU reads the buffer", len, () => read(coh.cpuAddr));
+    const uncachedOk = countDifferent(got, data) === 0;
+    coh.free();
+    src.free();
+
+    const cachedTotal = cReceive.timePs + cSync.timePs + cProcess.timePs;
+    const uncachedTotal = uReceive.timePs + uProcess.timePs;
+    return {
+      size: len,
+      cached: { receive: cReceive, sync: cSync, process: cProcess, totalPs: cachedTotal, ok: cachedOk },
+      uncached: { receive: uReceive, process: uProcess, totalPs: uncachedTotal, ok: uncachedOk },
+      processSlowdown: Math.round((uProcess.timePs / cProcess.timePs) * 100) / 100,
+      faster: cachedTotal <= uncachedTotal ? "cached" : "uncached",
+    };
   });
-  const cSync = measure(system, "unmap (sync for CPU)", len, () => dma_unmap_single(dev, dma, len, DMA_FROM_DEVICE));
-  const cProcess = measure(system, "CPU reads the buffer", len, () => read(buf));
-  const cachedOk = countDifferent(got, data) === 0;
-  k.kfree(buf);
-
-  const coh = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  if (!coh) throw new Error(`dma_alloc_coherent(${len}) failed`);
-  const uReceive = measure(system, "device writes", len, () => receive(chan, coh.dmaAddr, src.dmaAddr, len));
-  const uProcess = measure(system, "CPU reads the buffer", len, () => read(coh.cpuAddr));
-  const uncachedOk = countDifferent(got, data) === 0;
-  dma_free_coherent(dev, len, coh.cpuAddr, coh.dmaAddr);
-  dma_free_coherent(dev, len, src.cpuAddr, src.dmaAddr);
-  dma_release_channel(chan);
-
-  const cachedTotal = cReceive.timePs + cSync.timePs + cProcess.timePs;
-  const uncachedTotal = uReceive.timePs + uProcess.timePs;
-  return {
-    size: len,
-    cached: { receive: cReceive, sync: cSync, process: cProcess, totalPs: cachedTotal, ok: cachedOk },
-    uncached: { receive: uReceive, process: uProcess, totalPs: uncachedTotal, ok: uncachedOk },
-    processSlowdown: Math.round((uProcess.timePs / cProcess.timePs) * 100) / 100,
-    faster: cachedTotal <= uncachedTotal ? "cached" : "uncached",
-  };
 }

@@ -10,8 +10,9 @@
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
-import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single } from "../../dma/mapping.js";
-import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
+import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
+import type { Device } from "../../kernel/device.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
   dma_release_channel,
@@ -21,6 +22,7 @@ import type { Pl330Driver } from "../../drivers/pl330/driver.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { parseSize, mbPerSec } from "../../units.js";
 import { PatternStream, countDifferent } from "../phase.js";
+import { withTeardown, type Defer } from "../teardown.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 /** The largest buffer the buddy allocator gives (order 10 = 4 MiB). */
@@ -60,8 +62,7 @@ function coherentBuffers(chan: DmaChan, len: number): Buffers {
   };
 }
 
-function streamingBuffers(system: System, chan: DmaChan, len: number): Buffers {
-  const dev = chan.device.dev;
+function streamingBuffers(system: System, len: number): Buffers {
   const k = system.kernel;
   const s = k.kmalloc(len, GFP_KERNEL);
   const d = s && k.kmalloc(len, GFP_KERNEL);
@@ -115,10 +116,16 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
 
   const seg = Math.min(len, MAX_SEGMENT);
   const nseg = Math.ceil(len / seg);
-  const chans: DmaChan[] = [];
-  const all: Segment[] = [];
-  let driver: Pl330Driver | undefined;
-  try {
+  return withTeardown((defer) => {
+    const chans: DmaChan[] = [];
+    const all: Segment[] = [];
+    let driver: Pl330Driver | undefined;
+    // Released last: the channels (and the driver's burst setting); before them, the buffers.
+    defer(() => {
+      chans.forEach((c) => dma_release_channel(c));
+      if (driver) driver.dmac.params.memcpy_max_burst = 0;
+    });
+    defer(() => all.forEach((j) => j.b.release()));
     for (let i = 0; i < nchan; i++) chans.push(dma_request_chan_by_mask(system, DMA_MEMCPY));
     driver = chans[0].device.dev.driverData as Pl330Driver;
     driver.dmac.params.memcpy_max_burst = burst === "auto" ? 0 : burst;
@@ -126,20 +133,15 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
     chans.forEach((c, ci) => {
       for (let k = 0; k < nseg; k++) {
         const bytes = Math.min(seg, len - k * seg);
-        const b = kind === "coherent" ? coherentBuffers(c, bytes) : streamingBuffers(system, c, bytes);
+        const b = kind === "coherent" ? coherentBuffers(c, bytes) : streamingBuffers(system, bytes);
         const seed = 100 + ci * 64 + k;
         all.push({ chan: c, bytes, b, seed, cookie: 0 });
         const stream = new PatternStream(seed);
         for (let off = 0; off < bytes; off += CHUNK) system.cpu.write(b.src.cpu + off, stream.next(Math.min(CHUNK, bytes - off), chunk));
       }
     });
-    return copyAll(system, all, chans, kind, { len, burst, nchan });
-  } finally {
-    // Also when a request or an allocation failed part way: the System goes on without leaks.
-    all.forEach((j) => j.b.release());
-    chans.forEach((c) => dma_release_channel(c));
-    if (driver) driver.dmac.params.memcpy_max_burst = 0;
-  }
+    return copyAll(system, defer, all, chans, kind, { len, burst, nchan });
+  });
 }
 
 interface Segment {
@@ -152,15 +154,25 @@ interface Segment {
 
 /** Maps, submits and waits for every segment, unmaps, and checks the copies. */
 function copyAll(
-  system: System, all: Segment[], chans: DmaChan[], kind: "coherent" | "streaming",
+  system: System, defer: Defer, all: Segment[], chans: DmaChan[], kind: "coherent" | "streaming",
   shape: { len: number; burst: number | "auto"; nchan: number },
 ): MemcpyResult {
+  // Streaming buffers are unmapped once the copies end (timed, as a driver's completion would),
+  // or, if a mapping or a submission fails part way, as far as they were mapped.
+  const mapped: [Device, DmaAddr, number, DmaDirection][] = [];
+  const unmapAll = defer(() => mapped.forEach(([dev, addr, n, dir]) => dma_unmap_single(dev, addr, n, dir)));
+  const map = (dev: Device, va: VirtAddr, n: number, dir: DmaDirection): DmaAddr => {
+    const addr = dma_map_single(dev, va, n, dir);
+    if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single(${n}) failed`);
+    mapped.push([dev, addr, n, dir]);
+    return addr;
+  };
   const t0 = system.now();
   for (const j of all) {
     const dev = j.chan.device.dev;
     if (kind === "streaming") {
-      j.b.src.dma = dma_map_single(dev, j.b.src.cpu, j.bytes, DMA_TO_DEVICE);
-      j.b.dst.dma = dma_map_single(dev, j.b.dst.cpu, j.bytes, DMA_FROM_DEVICE);
+      j.b.src.dma = map(dev, j.b.src.cpu, j.bytes, DMA_TO_DEVICE);
+      j.b.dst.dma = map(dev, j.b.dst.cpu, j.bytes, DMA_FROM_DEVICE);
     }
     const tx = dmaengine_prep_dma_memcpy(j.chan, j.b.dst.dma, j.b.src.dma, j.bytes, DMA_PREP_INTERRUPT);
     if (!tx) throw new Error("dmaengine_prep_dma_memcpy failed");
@@ -168,13 +180,7 @@ function copyAll(
   }
   chans.forEach((c) => dma_async_issue_pending(c));
   const statuses = all.map((j) => dma_sync_wait(j.chan, j.cookie));
-  if (kind === "streaming") {
-    for (const j of all) {
-      const dev = j.chan.device.dev;
-      dma_unmap_single(dev, j.b.src.dma, j.bytes, DMA_TO_DEVICE);
-      dma_unmap_single(dev, j.b.dst.dma, j.bytes, DMA_FROM_DEVICE);
-    }
-  }
+  unmapAll();
   const dmaTimePs = system.now() - t0;
 
   const ok = statuses.every((s) => s === DMA_COMPLETE) && all.every((j) => copied(system, j.b.dst.cpu, j.bytes, j.seed));

@@ -10,11 +10,12 @@
 
 import type { System, SystemOptions } from "../../system.js";
 import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
-import { GFP_KERNEL } from "../../mm/gfp.js";
 import { UartDmaClient } from "../../drivers/uart-dma-client.js";
 import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
 import { parseSize } from "../../units.js";
 import { pattern } from "../phase.js";
+import { withTeardown } from "../teardown.js";
+import { kmallocBuffers } from "../managed-buffers.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
@@ -63,38 +64,45 @@ export function run(s: System, params: ScenarioParams = {}): UartTxResult {
   refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > 1);
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
   if (!pdev) throw new Error(`${p.node.path} has no platform device`);
-  const uart = UartDmaClient.probe(pdev);
-  const k = s.kernel;
-  const data = pattern(size, 21);
-  const buf = k.kmalloc(size, GFP_KERNEL);
-  s.cpu.write(buf, data);
-  const sentBefore = model.transmitted().length;
-  const clock = idleClock();
-  const t0 = s.now();
-  const tx = uart.startTx(buf, size, segment);
-  const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
-  const done = sleepUntil(s, clock, () => tx.completedAt !== undefined, 2 * lineTime(size) + 10e9);
-  const cpuTimePs = Math.max(0, (tx.completedAt ?? s.now()) - t0 - clock.idlePs);
-  const cpuBusy = busyShare(clock, (tx.completedAt ?? s.now()) - t0);
-  const drained = uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9);
-  const lineTimePs = s.now() - t0;
-  const sent = model.transmitted().subarray(sentBefore);
-  const ok = done && drained && tx.result?.result === DMA_TRANS_NOERROR && sent.length === size && sent.every((b, i) => b === data[i]);
-  uart.remove();
-  k.kfree(buf);
-  return {
-    peripheral: p.node.path,
-    baud: model.config.baud,
-    bytes: size,
-    segments: Math.ceil(size / segment),
-    burstBytes: uart.burstBytes,
-    dmaTimePs: (tx.completedAt ?? s.now()) - t0,
-    lineTimePs,
-    bytesPerSec: Math.round((size * 1e12) / lineTimePs),
-    lineRateBytesPerSec: Math.round(model.config.baud / model.config.bitsPerChar),
-    cpuTimePs,
-    cpuBusyPercent: Math.round(cpuBusy * 1e6) / 1e4,
-    irqs: clock.irqs,
-    ok,
-  };
+  return withTeardown((defer) => {
+    const uart = UartDmaClient.probe(pdev);
+    const removeUart = defer(() => uart.remove());
+    const {
+      vas: [buf],
+      free: freeBuf,
+    } = kmallocBuffers(s, [size], defer);
+    const data = pattern(size, 21); // on the host, once the buffer is there
+    // If the run fails from here on, the client (and its DMA) stops before its buffer is freed.
+    defer(removeUart);
+    s.cpu.write(buf, data);
+    const sentBefore = model.transmitted().length;
+    const clock = idleClock();
+    const t0 = s.now();
+    const tx = uart.startTx(buf, size, segment);
+    const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
+    const done = sleepUntil(s, clock, () => tx.completedAt !== undefined, 2 * lineTime(size) + 10e9);
+    const cpuTimePs = Math.max(0, (tx.completedAt ?? s.now()) - t0 - clock.idlePs);
+    const cpuBusy = busyShare(clock, (tx.completedAt ?? s.now()) - t0);
+    const drained = uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9);
+    const lineTimePs = s.now() - t0;
+    const sent = model.transmitted().subarray(sentBefore);
+    const ok = done && drained && tx.result?.result === DMA_TRANS_NOERROR && sent.length === size && sent.every((b, i) => b === data[i]);
+    removeUart();
+    freeBuf();
+    return {
+      peripheral: p.node.path,
+      baud: model.config.baud,
+      bytes: size,
+      segments: Math.ceil(size / segment),
+      burstBytes: uart.burstBytes,
+      dmaTimePs: (tx.completedAt ?? s.now()) - t0,
+      lineTimePs,
+      bytesPerSec: Math.round((size * 1e12) / lineTimePs),
+      lineRateBytesPerSec: Math.round(model.config.baud / model.config.bitsPerChar),
+      cpuTimePs,
+      cpuBusyPercent: Math.round(cpuBusy * 1e6) / 1e4,
+      irqs: clock.irqs,
+      ok,
+    };
+  });
 }

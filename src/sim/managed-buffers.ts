@@ -1,0 +1,48 @@
+// Buffers and mappings a scenario takes through the kernel's API, each checked as a driver must
+// check it (a null buffer, dma_mapping_error) and its release registered with the run's teardown
+// (teardown.ts), as devm_* allocations are with a device's: given back when the run ends or fails,
+// or sooner through the function returned.
+
+import { GFP_KERNEL } from "../mm/gfp.js";
+import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_unmap_single } from "../dma/mapping.js";
+import type { DmaDirection } from "../dma/constants.js";
+import type { Device } from "../kernel/device.js";
+import { ENOMEM, KernelError } from "../kernel/errno.js";
+import type { DmaAddr, VirtAddr } from "../hw/address.js";
+import type { System } from "../system.js";
+import type { Defer } from "./teardown.js";
+import type { CoherentBuffer } from "../dma/ops.js";
+
+export interface ManagedCoherentBuffer extends CoherentBuffer {
+  free(): void;
+}
+
+export function coherentBuffer(dev: Device, len: number, defer: Defer): ManagedCoherentBuffer {
+  const b = dma_alloc_coherent(dev, len, GFP_KERNEL);
+  if (!b) throw new KernelError(ENOMEM, `dma_alloc_coherent(${len}) failed`);
+  return { cpuAddr: b.cpuAddr, dmaAddr: b.dmaAddr, free: defer(() => dma_free_coherent(dev, len, b.cpuAddr, b.dmaAddr)) };
+}
+
+/** kmalloc of each length, all freed together in the order they were allocated. */
+export function kmallocBuffers(system: System, lens: number[], defer: Defer): { vas: VirtAddr[]; free(): void } {
+  const k = system.kernel;
+  const vas: VirtAddr[] = [];
+  const free = defer(() => vas.forEach((va) => k.kfree(va)));
+  for (const len of lens) {
+    const va = k.kmalloc(len, GFP_KERNEL);
+    if (!va) throw new KernelError(ENOMEM, `kmalloc(${len}) failed`);
+    vas.push(va);
+  }
+  return { vas, free };
+}
+
+export interface ManagedMapping {
+  addr: DmaAddr;
+  unmap(): void;
+}
+
+export function mapSingle(dev: Device, va: VirtAddr, len: number, dir: DmaDirection, defer: Defer): ManagedMapping {
+  const addr = dma_map_single(dev, va, len, dir);
+  if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single(${len}) failed`);
+  return { addr, unmap: defer(() => dma_unmap_single(dev, addr, len, dir)) };
+}
