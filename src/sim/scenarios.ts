@@ -19,7 +19,7 @@ export type Scenario = (system: System, params: ScenarioParams) => unknown;
 
 export const SCENARIOS: Record<string, Scenario> = {
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
-  "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | undefined, device: p.device as string | undefined }),
+  "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | string | undefined, device: p.device as string | undefined }),
   memcpy: memcpy.run,
   "cpu-process": cpuProcess.run,
   bug: bugs.run,

@@ -15,6 +15,20 @@ describe("coherent-aliases", () => {
     expect(formatCoherentAliases(r)).toContain("The coherent remap (non-cacheable, 4 KB pages):");
   });
 
+  it("takes a size with a unit, and gives the buffer back once the tables are dumped", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const free = s.kernel.mm.buddy.freePageCount;
+    s.run("coherent-aliases"); // the vmalloc area's page table for the remap stays, as in Linux
+    const settled = s.kernel.mm.buddy.freePageCount;
+    expect(free - settled).toBeLessThan(4);
+    const r = s.run("coherent-aliases", { size: "16K" }) as CoherentAliasesResult;
+    expect(r.size).toBe(16384);
+    expect(r.remapDump).toMatch(/^0xe0[0-9a-f]{6}-0xe0[0-9a-f]{6} +16K +RW NX SHD MEM\/BUFFERABLE\/WC$/m);
+    expect(s.kernel.mm.buddy.freePageCount).toBe(settled);
+    expect(() => s.run("coherent-aliases", { size: "lots" })).toThrow('not a size: "lots"');
+    s.dispose();
+  });
+
   it("runs in a worker too (plain data)", async () => {
     const s = await createSystem({ board: "zynq-7000", worker: true });
     try {

@@ -97,6 +97,16 @@ describe("other scenarios' failures", () => {
     s.dispose();
   });
 
+  it("dma-mix takes its largest transfer as a size with a unit, and refuses what is not a size", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const r = s.run("dma-mix", { transfers: 20, maxSize: "4K", seed: 3 }) as { transfers: number; badCopies: number; bytesCopied: number };
+    expect(r).toMatchObject({ transfers: 20, badCopies: 0 });
+    expect(r.bytesCopied).toBeLessThanOrEqual(20 * 4096);
+    expect(() => s.run("dma-mix", { maxSize: "big" })).toThrow('not a size: "big"');
+    expect(() => s.run("dma-mix", { maxSize: 0 })).toThrow('maxSize must be a whole number ≥ 1, not "0"');
+    s.dispose();
+  });
+
   it.each(BUG_KINDS)("bug %s: a second run on the same System ends with the pages and channels the first left", async (kind) => {
     const s = await createSystem({ ...bugSystem({ kind }), worker: false });
     const before = resources(s);

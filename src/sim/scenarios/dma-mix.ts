@@ -19,6 +19,7 @@ import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { Random } from "../../random.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { parseSize } from "../../units.js";
 
 /** Coherent buffers and a fresh descriptor pool every this many transfers. */
 export const CHURN_EVERY = 500;
@@ -108,7 +109,7 @@ export class DmaMix {
 export function run(system: System, params: ScenarioParams): DmaMixResult {
   const transfers = Number(params.transfers ?? 1000);
   const seed = Number(params.seed ?? 1);
-  const maxSize = Number(params.maxSize ?? 2048);
+  const maxSize = parseSize((params.maxSize as string | number | undefined) ?? 2048);
   if (!Number.isSafeInteger(transfers) || transfers < 0) throw new RangeError(`transfers must be a whole number, not "${params.transfers}"`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, not "${params.seed}"`);
   if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError(`maxSize must be a whole number ≥ 1, not "${params.maxSize}"`);
