@@ -63,7 +63,9 @@ export interface SystemOptions {
   printkLevel?: number;
 }
 
-export class SystemError extends Error {}
+export class SystemError extends Error {
+  override name = "SystemError";
+}
 
 /** The CPU's timed accesses by kernel virtual address. */
 export interface SystemCpu {

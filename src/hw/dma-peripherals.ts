@@ -7,7 +7,9 @@
 import type { Machine } from "./machine.js";
 import { PERIPH_STAT } from "./exports.js";
 
-export class PeripheralError extends Error {}
+export class PeripheralError extends Error {
+  override name = "PeripheralError";
+}
 
 interface Wiring {
   /** Register window base (the data register is at offset 0). */

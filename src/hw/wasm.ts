@@ -24,7 +24,9 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
   return WebAssembly.compile(bytes as BufferSource);
 }
 
-export class SiliconAbort extends Error {}
+export class SiliconAbort extends Error {
+  override name = "SiliconAbort";
+}
 
 export async function instantiateSilicon(options: { debug?: boolean; url?: URL } = {}): Promise<SiliconExports> {
   const url = options.url ?? wasmUrl(options.debug);

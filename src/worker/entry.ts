@@ -4,6 +4,7 @@ import * as Comlink from "comlink";
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { systemApi, type SystemApi } from "./api.js";
 import { runJob, type JobSpec } from "./job.js";
+import { installErrorTransfer } from "./errors.js";
 
 let api: SystemApi | undefined;
 let system: System | undefined;
@@ -39,6 +40,8 @@ const exposed = {
     kfree: (va: number) => need().kernel.kfree(va),
   },
 };
+
+installErrorTransfer(); // the worker's side: errors are sent with their fields
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 if (isNode) {

@@ -4,6 +4,7 @@
 
 import * as Comlink from "comlink";
 import { packageUrl } from "../resources.js";
+import { installErrorTransfer } from "./errors.js";
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
@@ -35,6 +36,7 @@ export interface SpawnOptions {
 }
 
 export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<SpawnedWorker<T>> {
+  installErrorTransfer(); // the caller's side: errors arrive as their own classes
   let endpoint: Comlink.Endpoint;
   let stop: () => Promise<unknown>;
   let stopping = false;

@@ -5,6 +5,9 @@ import { createSystem } from "../../src/create.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { spawnWorker } from "../../src/worker/spawn.js";
 import type { JobSpec } from "../../src/worker/job.js";
+import { CpuFault } from "../../src/hw/machine.js";
+import { KernelError } from "../../src/kernel/errno.js";
+import { SystemError } from "../../src/system.js";
 
 describe("System in a worker (Node worker_threads + comlink)", () => {
   it("runs the demo with identical cycles", async () => {
@@ -38,6 +41,42 @@ describe("System in a worker (Node worker_threads + comlink)", () => {
     const call = w.api.runJob({ system: {}, scenario: dies, params: {} });
     await expect(Promise.race([call, w.died])).rejects.toThrow(/worker thread ended \(exit code 7\)/);
     await w.terminate();
+  });
+
+  it("throws the same error classes, with the same fields, as a System in this thread", async () => {
+    const local = await createSystem({ board: "zynq-7000" });
+    const remote = await createSystem({ board: "zynq-7000", worker: true });
+    const caught = async (f: () => unknown): Promise<Error> => {
+      try {
+        await f();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("no error");
+    };
+    try {
+      const calls: [string, (s: typeof local | typeof remote) => unknown, new (...a: never[]) => Error][] = [
+        ["a CPU read of an unmapped address", (s) => s.cpu.read(0x12, 4), CpuFault],
+        ["more memcpy channels than the board has", (s) => s.run("memcpy", { channels: 9, size: "4K" }), KernelError],
+        ["a bad burst", (s) => s.run("memcpy", { burst: 99 }), RangeError],
+        ["a file /proc does not have", (s) => s.readFile("/proc/nope"), KernelError],
+      ];
+      for (const [what, call, cls] of calls) {
+        const here = await caught(() => call(local));
+        const there = await caught(() => call(remote));
+        expect(here, what).toBeInstanceOf(cls);
+        expect(there, what).toBeInstanceOf(cls);
+        expect([there.name, there.message], what).toEqual([here.name, here.message]);
+        expect({ ...there }, what).toEqual({ ...here });
+      }
+      const fault = (await caught(() => remote.cpu.read(0x12, 4))) as CpuFault;
+      expect([fault.kind, fault.address, fault.arch]).toEqual([1, 0x12, "arm"]);
+      expect(((await caught(() => remote.readFile("/proc/nope"))) as KernelError).errno).toBe(-2);
+    } finally {
+      local.dispose();
+      await remote.close();
+    }
+    await expect(remote.now()).rejects.toBeInstanceOf(SystemError);
   });
 
   it("reports boot errors from the worker", async () => {
