@@ -21,6 +21,7 @@ import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
+import { checkSystemOptions } from "./system-options.js";
 
 export interface SystemOptions {
   /** A device tree blob (or .dts source / dmasim JSON as bytes: the content tells). */
@@ -210,6 +211,7 @@ function memorySize(v: unknown): number {
 
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
+  checkSystemOptions(options, (message) => new SystemError(message));
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
   if (options.profile && !profile) {
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);

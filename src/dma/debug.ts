@@ -18,16 +18,18 @@ import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
 import type { Scatterlist } from "./scatterlist.js";
 import { for_each_sg, sg_page, sg_virt } from "./scatterlist.js";
 
-export type DmaDebugCheck =
-  | "unmap" // unmap/free checks: unknown address, size, function, CPU address, sg count, direction
-  | "mapError" // a single/page mapping unmapped without dma_mapping_error()
-  | "sync" // syncs of unknown ranges, outside the mapping, in the wrong direction
-  | "stack" // mapping the current task's stack
-  | "illegalArea" // mapping kernel text or rodata
-  | "mapSingle" // dma_map_single of a non-linear address (modern)
-  | "cacheline" // overlapping non-TO_DEVICE mappings of one cache line
-  | "sg" // CONFIG_DMA_API_DEBUG_SG: segment length and boundary (modern)
-  | "leak"; // live entries when the driver is unbound
+export const DMA_DEBUG_CHECKS = [
+  "unmap", // unmap/free checks: unknown address, size, function, CPU address, sg count, direction
+  "mapError", // a single/page mapping unmapped without dma_mapping_error()
+  "sync", // syncs of unknown ranges, outside the mapping, in the wrong direction
+  "stack", // mapping the current task's stack
+  "illegalArea", // mapping kernel text or rodata
+  "mapSingle", // dma_map_single of a non-linear address (modern)
+  "cacheline", // overlapping non-TO_DEVICE mappings of one cache line
+  "sg", // CONFIG_DMA_API_DEBUG_SG: segment length and boundary (modern)
+  "leak", // live entries when the driver is unbound
+] as const;
+export type DmaDebugCheck = (typeof DMA_DEBUG_CHECKS)[number];
 
 export interface DmaDebugOptions {
   /** CONFIG_DMA_API_DEBUG (and not dma_debug=off). Default false. */
@@ -68,8 +70,7 @@ export class DmaDebug {
     this.allErrors = !!opts.allErrors;
     this.numErrors = opts.numErrors ?? 1;
     this.driverFilter = opts.driverFilter ?? "";
-    const all: DmaDebugCheck[] = ["unmap", "mapError", "sync", "stack", "illegalArea", "mapSingle", "cacheline", "sg", "leak"];
-    this.checks = Object.fromEntries(all.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
+    this.checks = Object.fromEntries(DMA_DEBUG_CHECKS.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
     const prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
     // L1_CACHE_BYTES: arm64 4.9 128; modern arm64 and ARMv7 64.
     const shift = kernel.machine.profile.arch === "arm64" && !this.modern ? 7 : 6;

@@ -12,7 +12,9 @@ import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
 
-export class BoardError extends Error {}
+export class BoardError extends Error {
+  override name = "BoardError";
+}
 
 export interface DmacInstance {
   node: DeviceNode;
@@ -249,13 +251,15 @@ const PERIPH_BURST_BYTES = 16;
 
 function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>): PeripheralInstance[] {
   const out: PeripheralInstance[] = [];
+  const used = new Set<string>();
   for (const node of tree.root.walk()) {
     const cells = node.cells("dmas");
     if (!cells.length || !node.available) continue;
     const base = ofAddressResources(node)[0]?.start;
     if (base === undefined) continue;
     const names = node.strings("dma-names");
-    const mine = settings[node.path] ?? settings[node.name] ?? {};
+    const key = node.path in settings ? node.path : node.name in settings ? node.name : undefined;
+    const mine = key === undefined ? {} : settings[key];
     const baud = node.u32("current-speed");
     for (let at = 0, k = 0; at < cells.length; k++) {
       const provider = tree.findByPhandle(cells[at]);
@@ -278,10 +282,17 @@ function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], set
           ? addTxFifo(m, { ...(baud ? { baud } : {}), ...bursts, ...mine.tx, ...wiring })
           : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...bursts, ...mine.rx, ...wiring });
         out.push({ node, dmaName: name, device });
+        if (key !== undefined) used.add(key);
       } catch (e) {
         throw new BoardError(`${node.path}: ${(e as Error).message}`);
       }
     }
+  }
+  // A setting for a node that has no such peripheral is a typo the caller would not notice.
+  const unused = Object.keys(settings).filter((k) => !used.has(k));
+  if (unused.length) {
+    const nodes = [...new Set(out.map((p) => p.node.path))];
+    throw new BoardError(`dmaPeripherals: no node "${unused[0]}" with a "tx" or "rx" PL330 request on this board (${nodes.length ? `nodes: ${nodes.join(", ")}` : "it has none"})`);
   }
   return out;
 }

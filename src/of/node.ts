@@ -1,7 +1,9 @@
 // A device-tree node: its name, properties (raw big-endian bytes, as in the blob) and children,
 // with the typed accessors drivers use (of_property_read_u32 and friends).
 
-export class DtError extends Error {}
+export class DtError extends Error {
+  override name = "DtError";
+}
 
 /** Bytes as a string with one char per byte: how names (ASCII in practice) and .dts text are
  *  held, so that any byte survives a round trip. */

@@ -10,6 +10,8 @@ import { CpuFault } from "../hw/machine.js";
 import { PeripheralError } from "../hw/dma-peripherals.js";
 import { SiliconAbort } from "../hw/wasm.js";
 import { SystemError } from "../system.js";
+import { BoardError } from "../hw/board.js";
+import { DtError } from "../of/node.js";
 
 interface SentError {
   message: string;
@@ -23,7 +25,7 @@ interface SentError {
  *  code that imports this file. */
 function classNamed(name: string): { prototype: Error } | undefined {
   const classes: Record<string, { prototype: Error }> = {
-    KernelError, KernelBug, KernelPanic, CpuFault, PeripheralError, SiliconAbort, SystemError,
+    KernelError, KernelBug, KernelPanic, CpuFault, PeripheralError, SiliconAbort, SystemError, BoardError, DtError,
     RangeError, TypeError, SyntaxError, ReferenceError,
   };
   return Object.hasOwn(classes, name) ? classes[name] : undefined;

@@ -1,0 +1,69 @@
+// createSystem's options, checked by name and value before anything boots: a misspelt option or
+// a value the kernel cannot take (a negative coherent pool crashed the boot) is one SystemError
+// naming it, not a System that quietly ignores it or faults half way up.
+
+import { DMA_DEBUG_CHECKS } from "./dma/debug.js";
+import type { SystemOptions } from "./system.js";
+
+const KNOWN: Record<keyof SystemOptions, true> = {
+  dtb: true, dtbName: true, dts: true, dtsName: true, board: true, profile: true, memory: true,
+  dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true,
+  dmapoolDebug: true, zoneDmaBits: true, workaroundCleanCache: true, worker: true, debug: true,
+  printkLevel: true,
+};
+const KERNELS = ["modern", "v4.9"];
+const DEBUG_OPTIONS = ["enabled", "allErrors", "numErrors", "driverFilter", "entries", "checks"];
+
+/** Throws `fail(message)` for the first option that is unknown or out of range. */
+export function checkSystemOptions(o: SystemOptions, fail: (message: string) => Error): void {
+  const unknown = (what: string, keys: string[], known: string[]) => {
+    const bad = keys.find((k) => !known.includes(k));
+    if (bad !== undefined) throw fail(`${what}unknown option "${bad}" (known: ${known.join(", ")})`);
+  };
+  const whole = (name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max)) {
+      const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `≥ ${min}`;
+      throw fail(`${name} must be a whole number ${range}, not ${JSON.stringify(v) ?? String(v)}`);
+    }
+  };
+  const flag = (name: string, v: unknown) => {
+    if (v !== undefined && typeof v !== "boolean") throw fail(`${name} must be true or false, not ${JSON.stringify(v)}`);
+  };
+  const object = (name: string, v: unknown): v is Record<string, unknown> => {
+    if (v === undefined) return false;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw fail(`${name} must be an object, not ${JSON.stringify(v)}`);
+    return true;
+  };
+
+  unknown("", Object.keys(o), Object.keys(KNOWN));
+  if (o.kernel !== undefined && !KERNELS.includes(o.kernel)) {
+    throw fail(`kernel must be ${KERNELS.map((k) => `"${k}"`).join(" or ")}, not ${JSON.stringify(o.kernel)}`);
+  }
+  whole("coherentPool", o.coherentPool, 0);
+  whole("zoneDmaBits", o.zoneDmaBits, 1, 64);
+  whole("printkLevel", o.printkLevel, 0, 7);
+  for (const name of ["dmapoolDebug", "workaroundCleanCache", "worker", "debug"] as const) flag(name, o[name]);
+  if (object("swiotlb", o.swiotlb)) {
+    unknown("swiotlb: ", Object.keys(o.swiotlb), ["size", "force"]);
+    whole("swiotlb.size", o.swiotlb.size, 0);
+    flag("swiotlb.force", o.swiotlb.force);
+  }
+  if (typeof o.dmaDebug !== "boolean" && object("dmaDebug", o.dmaDebug)) {
+    const d = o.dmaDebug;
+    unknown("dmaDebug: ", Object.keys(d), DEBUG_OPTIONS);
+    flag("dmaDebug.enabled", d.enabled);
+    flag("dmaDebug.allErrors", d.allErrors);
+    whole("dmaDebug.numErrors", d.numErrors, 0);
+    whole("dmaDebug.entries", d.entries, 1);
+    if (d.driverFilter !== undefined && typeof d.driverFilter !== "string") throw fail(`dmaDebug.driverFilter must be a driver name, not ${JSON.stringify(d.driverFilter)}`);
+    if (object("dmaDebug.checks", d.checks)) {
+      unknown("dmaDebug.checks: ", Object.keys(d.checks), [...DMA_DEBUG_CHECKS]);
+      for (const [k, v] of Object.entries(d.checks)) flag(`dmaDebug.checks.${k}`, v);
+    }
+  }
+  if (o.dmaPeripherals !== false && object("dmaPeripherals", o.dmaPeripherals)) {
+    for (const [node, settings] of Object.entries(o.dmaPeripherals)) {
+      if (object(`dmaPeripherals["${node}"]`, settings)) unknown(`dmaPeripherals["${node}"]: `, Object.keys(settings), ["tx", "rx"]);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// createSystem's options are checked before anything boots: a misspelt option, or a value the
+// kernel cannot take, is one SystemError (a BoardError for a peripheral setting no node takes)
+// naming it. A negative coherent pool used to fault half way through the boot; the others were
+// ignored without a word.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../src/create.js";
+import { SystemError, type SystemOptions } from "../src/system.js";
+import { BoardError } from "../src/hw/board.js";
+
+describe("createSystem options", () => {
+  it.each([
+    [{ bogus: 1 }, /^unknown option "bogus" \(known: dtb, dtbName, .*printkLevel\)$/],
+    [{ kernel: "v5" }, /^kernel must be "modern" or "v4\.9", not "v5"$/],
+    [{ coherentPool: -5 }, /^coherentPool must be a whole number ≥ 0, not -5$/],
+    [{ coherentPool: "256K" }, /^coherentPool must be a whole number ≥ 0, not "256K"$/],
+    [{ zoneDmaBits: 99 }, /^zoneDmaBits must be a whole number from 1 to 64, not 99$/],
+    [{ printkLevel: 9 }, /^printkLevel must be a whole number from 0 to 7, not 9$/],
+    [{ debug: "yes" }, /^debug must be true or false, not "yes"$/],
+    [{ swiotlb: 4096 }, /^swiotlb must be an object, not 4096$/],
+    [{ swiotlb: { size: 1.5 } }, /^swiotlb\.size must be a whole number ≥ 0, not 1\.5$/],
+    [{ swiotlb: { sise: 4096 } }, /^swiotlb: unknown option "sise" \(known: size, force\)$/],
+    [{ dmaDebug: { entries: 0 } }, /^dmaDebug\.entries must be a whole number ≥ 1, not 0$/],
+    [{ dmaDebug: { checks: { stak: false } } }, /^dmaDebug\.checks: unknown option "stak" \(known: unmap, .*, leak\)$/],
+    [{ dmaPeripherals: { "serial@e0001000": { tc: {} } } }, /^dmaPeripherals\["serial@e0001000"\]: unknown option "tc" \(known: tx, rx\)$/],
+  ])("refuses %j", async (options, message) => {
+    const err = await createSystem({ ...(options as SystemOptions), worker: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it("refuses peripheral settings for a node that has no DMA peripheral, naming the ones it has", async () => {
+    const err = await createSystem({ dmaPeripherals: { "serial@e0002000": { tx: { baud: 9600 } } }, worker: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BoardError);
+    expect((err as Error).message).toBe('dmaPeripherals: no node "serial@e0002000" with a "tx" or "rx" PL330 request on this board (nodes: /axi/serial@e0001000)');
+  });
+
+  it("takes good values, and a worker System reports a bad one as the same SystemError", async () => {
+    const s = await createSystem({
+      board: "arm64-highmem", kernel: "v4.9", coherentPool: 256 << 10, swiotlb: { size: 4 << 20, force: false },
+      dmaDebug: { entries: 128, numErrors: 0, checks: { stack: false } }, printkLevel: 0, zoneDmaBits: 32, worker: false,
+    });
+    expect(s.kernel.version).toBe("v4.9");
+    s.dispose();
+    await expect(createSystem({ coherentPool: -1, worker: true })).rejects.toThrow(SystemError);
+    await expect(createSystem({ coherentPool: -1, worker: true })).rejects.toThrow("coherentPool must be a whole number ≥ 0, not -1");
+    await expect(createSystem({ dmaPeripherals: { nope: {} }, worker: true })).rejects.toBeInstanceOf(BoardError);
+  });
+});
