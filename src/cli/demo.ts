@@ -5,9 +5,10 @@ import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { demoReport } from "../report/demo-report.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
-import { withTrace, writeReport } from "./outputs.js";
+import { checkOutputs, withTrace, writeReport } from "./outputs.js";
 
 export async function demoCommand(a: ParsedArgs): Promise<number> {
+  checkOutputs(a);
   const options = await systemOptions(a);
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
@@ -23,7 +24,8 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
     const s = await createSystem({ ...options, worker: false });
     result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult);
   }
-  await writeReport(a, () => demoReport(result));
+  // The table first: a report that cannot be written then loses nothing.
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatDemo(result));
+  await writeReport(a, () => demoReport(result));
   return result.coherentOk && result.streamingOk ? 0 : 1;
 }

@@ -1,9 +1,27 @@
 // --trace FILE and --report FILE: what a command writes besides its table.
 
 import { writeFile } from "node:fs/promises";
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { System } from "../system.js";
-import { flag, wholeFlag, type ParsedArgs } from "./args.js";
+import { flag, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
+
+/** Before a run: the files --trace and --report name can be written, so that a long run does
+ *  not end in an error with its results lost. */
+export function checkOutputs(a: ParsedArgs): void {
+  for (const name of ["trace", "report"]) {
+    const file = flag(a, name);
+    if (file === undefined) continue;
+    const path = resolve(file);
+    try {
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+      accessSync(dirname(path), constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`--${name} ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+}
 
 /** Runs fn with a trace recorded when --trace is given, and writes the trace file. */
 export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | Promise<T>): Promise<T> {

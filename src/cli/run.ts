@@ -11,7 +11,7 @@ import { has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "./result-table.js";
-import { withTrace, writeReport } from "./outputs.js";
+import { checkOutputs, withTrace, writeReport } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";
 
@@ -26,17 +26,19 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim run SCENARIO [--param k=v …]");
   const scenario = scenarioRef(name);
+  checkOutputs(a);
   const { worker: _w, ...options } = await systemOptions(a);
   const params = runParams(a);
   const system = await createLocalSystem(systemFor(scenario, params, options));
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
+  // The result first: a report that cannot be written then loses nothing.
+  if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
+  else if (name === "demo") console.log(formatDemo(result as DemoResult));
+  else console.log(formatResult(result));
   await writeReport(a, () =>
     name === "demo"
       ? demoReport(result as DemoResult)
       : renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows: Object.entries(result as object).map(([k, v]) => [k, typeof v === "number" ? v : JSON.stringify(v)]) } }]),
   );
-  if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
-  else if (name === "demo") console.log(formatDemo(result as DemoResult));
-  else console.log(formatResult(result));
   return 0;
 }

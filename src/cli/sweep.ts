@@ -3,13 +3,13 @@
 
 import { availableParallelism } from "node:os";
 import { runSweep } from "../sim/sweep.js";
-import { flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
 import { formatSweep } from "./result-table.js";
 import { scenarioRef } from "./run.js";
-import { writeFile } from "node:fs/promises";
+import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
 
 export async function sweepCommand(a: ParsedArgs): Promise<number> {
@@ -17,6 +17,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a);
+  checkOutputs(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   const { worker: _w, ...system } = await systemOptions(a);
   const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
@@ -26,8 +27,8 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const isolation = has(a, "processes") ? "process" : "thread";
   const result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (done) => bar.update(done) });
   bar.finish();
-  const report = flag(a, "report");
-  if (report) await writeFile(report, sweepReport(result));
+  // The table first: a report that cannot be written then loses nothing.
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));
+  await writeReport(a, () => sweepReport(result));
   return 0;
 }

@@ -4,6 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, wholeFlag, UsageError } from "../../src/cli/args.js";
 
@@ -38,10 +40,12 @@ describe("wholeFlag", () => {
 
 describe("numeric flags on the command line", () => {
   it("a trace's record count must be a whole number: nothing is run and no file is written", () => {
-    const r = run(["demo", "--trace", join(root, "no-such-dir", "t.json"), "--trace-records", "lots"]);
+    const trace = join(mkdtempSync(join(tmpdir(), "dmasim-args-")), "t.json");
+    const r = run(["demo", "--trace", trace, "--trace-records", "lots"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('dmasim: --trace-records must be a whole number ≥ 1, not "lots"\n');
     expect(r.stdout).toBe("");
+    expect(existsSync(trace)).toBe(false);
   });
 
   it("bench --time must be a whole number of milliseconds", () => {

@@ -50,4 +50,32 @@ describe("dmasim run / sweep", () => {
     expect(run(["run", "nosuch"]).stderr.trim()).toMatch(/^dmasim: unknown scenario "nosuch"/);
     expect(run(["sweep", "memcpy", "--param", "size"]).stderr.trim()).toMatch(/--param needs key=value/);
   });
+
+  it("stops before running when --trace or --report names a place nothing can be written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-out-"));
+    const cases: [string[], string][] = [
+      [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: --trace ${join(dir, "no", "t.json")}: cannot write there (ENOENT)\n`],
+      [["run", "memcpy", "--report", dir], `dmasim: --report ${dir}: cannot write there (EISDIR)\n`],
+      [["sweep", "memcpy", "--param", "size=4K", "--report", join(dir, "no", "r.html")], `dmasim: --report ${join(dir, "no", "r.html")}: cannot write there (ENOENT)\n`],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = run(args);
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stdout, args.join(" ")).toBe("");
+      expect(r.stderr, args.join(" ")).toBe(stderr);
+    }
+  });
+
+  it("prints a sweep's table before its report, so a report that fails to write loses no result", () => {
+    // /proc takes no new files. Root passes the access check made before the run, so the write
+    // itself fails, after the sweep; anyone else is stopped before it.
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--report", "/proc/dmasim-report.html"]);
+    expect(r.status).toBe(1);
+    if (process.getuid?.() === 0) {
+      expect(r.stdout).toMatch(/^size +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4168365 +982\.6 +true\n$/);
+      expect(r.stderr).toMatch(/dmasim: error: ENOENT: no such file or directory, open '\/proc\/dmasim-report\.html'\n$/);
+    } else {
+      expect(r.stderr).toMatch(/^dmasim: --report \/proc\/dmasim-report\.html: cannot write there/);
+    }
+  });
 });
