@@ -10,7 +10,7 @@
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
-import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import { dma_alloc_coherent, dma_free_coherent } from "../../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import type { Device } from "../../kernel/device.js";
 import {
@@ -23,6 +23,7 @@ import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { parseSize, mbPerSec } from "../../units.js";
 import { PatternStream, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
+import { mapSingle, type ManagedMapping } from "../managed-buffers.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 /** The largest buffer the buddy allocator gives (order 10 = 4 MiB). */
@@ -158,14 +159,12 @@ function copyAll(
   shape: { len: number; burst: number | "auto"; nchan: number },
 ): MemcpyResult {
   // Streaming buffers are unmapped once the copies end (timed, as a driver's completion would),
-  // or, if a mapping or a submission fails part way, as far as they were mapped.
-  const mapped: [Device, DmaAddr, number, DmaDirection][] = [];
-  const unmapAll = defer(() => mapped.forEach(([dev, addr, n, dir]) => dma_unmap_single(dev, addr, n, dir)));
+  // or by the teardown if a mapping or a submission fails part way.
+  const mapped: ManagedMapping[] = [];
   const map = (dev: Device, va: VirtAddr, n: number, dir: DmaDirection): DmaAddr => {
-    const addr = dma_map_single(dev, va, n, dir);
-    if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single(${n}) failed`);
-    mapped.push([dev, addr, n, dir]);
-    return addr;
+    const m = mapSingle(dev, va, n, dir, defer);
+    mapped.push(m);
+    return m.addr;
   };
   const t0 = system.now();
   for (const j of all) {
@@ -180,7 +179,7 @@ function copyAll(
   }
   chans.forEach((c) => dma_async_issue_pending(c));
   const statuses = all.map((j) => dma_sync_wait(j.chan, j.cookie));
-  unmapAll();
+  mapped.forEach((m) => m.unmap());
   const dmaTimePs = system.now() - t0;
 
   const ok = statuses.every((s) => s === DMA_COMPLETE) && all.every((j) => copied(system, j.b.dst.cpu, j.bytes, j.seed));
