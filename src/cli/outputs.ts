@@ -14,12 +14,14 @@ export function checkOutputs(a: ParsedArgs): void {
     const file = flag(a, name);
     if (file === undefined) continue;
     const path = resolve(file);
+    let problem: string | undefined;
     try {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-      accessSync(dirname(path), constants.W_OK);
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) problem = "EISDIR";
+      else accessSync(dirname(path), constants.W_OK);
     } catch (e) {
-      throw new UsageError(`--${name} ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      problem = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     }
+    if (problem) throw new UsageError(`--${name} ${file}: cannot write there (${problem})`);
   }
 }
 

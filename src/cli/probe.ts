@@ -96,7 +96,6 @@ function columns(names: string[]): string {
   return lines.join("\n");
 }
 
-
 export async function probeCommand(a: ParsedArgs): Promise<number> {
   const board = a.positionals.shift();
   if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]");
