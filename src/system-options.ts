@@ -4,6 +4,7 @@
 
 import { DMA_DEBUG_CHECKS } from "./dma/debug.js";
 import type { SystemOptions } from "./system.js";
+import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 
 const KNOWN: Record<keyof SystemOptions, true> = {
   dtb: true, dtbName: true, dts: true, dtsName: true, board: true, profile: true, memory: true,
@@ -20,11 +21,8 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
     const bad = keys.find((k) => !known.includes(k));
     if (bad !== undefined) throw fail(`${what}unknown option "${bad}" (known: ${known.join(", ")})`);
   };
-  const whole = (name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max)) {
-      const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `≥ ${min}`;
-      throw fail(`${name} must be a whole number ${range}, not ${JSON.stringify(v) ?? String(v)}`);
-    }
+  const whole = (name: string, v: unknown, min: number, max?: number) => {
+    if (v !== undefined && !isWholeIn(v, min, max)) throw fail(`${name} must be ${wholeNumberIn(min, max)}, not ${JSON.stringify(v) ?? String(v)}`);
   };
   const flag = (name: string, v: unknown) => {
     if (v !== undefined && typeof v !== "boolean") throw fail(`${name} must be true or false, not ${JSON.stringify(v)}`);

@@ -1,5 +1,7 @@
 // A small argv parser: positionals, `--flag`, `--key value`, `--key=value`, and repeatable keys.
 
+import { isWholeIn, wholeNumberIn } from "../whole-number.js";
+
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string[]>;
@@ -54,13 +56,10 @@ export function has(a: ParsedArgs, name: string): boolean {
 
 /** The whole number given as --name (the last one given), `fallback` without it; anything else,
  *  or a value outside [min, max], is a UsageError naming the flag and what was typed. */
-export function wholeFlag(a: ParsedArgs, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function wholeFlag(a: ParsedArgs, name: string, fallback: number, min = 0, max?: number): number {
   const text = flag(a, name);
   if (text === undefined) return fallback;
   const v = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(v) || v < min || v > max) {
-    const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : min > Number.MIN_SAFE_INTEGER ? `≥ ${min}` : "";
-    throw new UsageError(`--${name} must be a whole number${range ? ` ${range}` : ""}, not "${text}"`);
-  }
+  if (text.trim() === "" || !isWholeIn(v, min, max)) throw new UsageError(`--${name} must be ${wholeNumberIn(min, max)}, not "${text}"`);
   return v;
 }

@@ -6,6 +6,7 @@
 
 import type { Machine } from "./machine.js";
 import { PERIPH_STAT } from "./exports.js";
+import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 export class PeripheralError extends Error {
   override name = "PeripheralError";
@@ -128,8 +129,8 @@ function wire(m: Machine, index: number, o: Wiring, what: string): void {
 /** The option `name` of a peripheral, if given, must be a whole number ≥ min: the silicon takes
  *  integers, and a NaN line rate or a FIFO of no bytes would never move data. */
 function checkWhole(what: string, o: Wiring, name: string, v: number | undefined, min: number): void {
-  if (v !== undefined && !(Number.isSafeInteger(v) && v >= min)) {
-    throw new PeripheralError(`${what} at 0x${o.base.toString(16)}: ${name} must be a whole number ≥ ${min}, not ${v}`);
+  if (v !== undefined && !isWholeIn(v, min)) {
+    throw new PeripheralError(`${what} at 0x${o.base.toString(16)}: ${name} must be ${wholeNumberIn(min)}, not ${v}`);
   }
 }
 

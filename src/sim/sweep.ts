@@ -6,6 +6,7 @@ import { WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
 import { SCENARIO_COSTS, type ScenarioParams } from "./scenarios.js";
+import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
 
@@ -66,7 +67,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (cost) order.sort((a, b) => cost(jobs[b].params) - cost(jobs[a].params) || a - b);
   const ordered = order.map((i) => jobs[i]);
   const workers = opts.pool?.size ?? opts.workers ?? 1;
-  if (!Number.isSafeInteger(workers) || workers < 0) throw new RangeError(`runSweep: workers must be a whole number ≥ 0, not ${workers}`);
+  if (!isWholeIn(workers, 0)) throw new RangeError(`runSweep: workers must be ${wholeNumberIn(0)}, not ${workers}`);
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
   }

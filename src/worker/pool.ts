@@ -4,6 +4,7 @@
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
 import type { JobSpec } from "./job.js";
+import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 interface JobApi {
   runJob(spec: JobSpec): Promise<unknown>;
@@ -20,7 +21,7 @@ export class WorkerPool {
    *  Workers in a browser. */
   static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
     // A pool of no workers would take jobs and never run them.
-    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`WorkerPool.create: size must be a whole number ≥ 1, not ${size}`);
+    if (!isWholeIn(size, 1)) throw new RangeError(`WorkerPool.create: size must be ${wholeNumberIn(1)}, not ${size}`);
     return new WorkerPool(await Promise.all(Array.from({ length: size }, () => spawnWorker<JobApi>(options))), !!options.bundled);
   }
 

@@ -17,6 +17,7 @@ import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
 import { AdcDmaClient } from "../../drivers/adc-dma-client.js";
 import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
 import { parseSize } from "../../units.js";
+import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { withTeardown } from "../teardown.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
@@ -74,7 +75,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const periods = num(params.periods, 4);
   const count = num(params.count, 32);
   if (!(periodBytes >= 1)) throw new RangeError(`period must be at least one byte, not ${params.period}`);
-  if (!(Number.isInteger(periods) && periods >= 1)) throw new RangeError(`periods must be a whole number ≥ 1, not ${params.periods}`);
+  if (!isWholeIn(periods, 1)) throw new RangeError(`periods must be ${wholeNumberIn(1)}, not ${params.periods}`);
   if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
   if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);

@@ -20,6 +20,7 @@ import { GFP_KERNEL } from "../../mm/gfp.js";
 import { Random } from "../../random.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { parseSize } from "../../units.js";
+import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 
 /** Coherent buffers and a fresh descriptor pool every this many transfers. */
 export const CHURN_EVERY = 500;
@@ -112,7 +113,7 @@ export function run(system: System, params: ScenarioParams): DmaMixResult {
   const maxSize = parseSize((params.maxSize as string | number | undefined) ?? 2048);
   if (!Number.isSafeInteger(transfers) || transfers < 0) throw new RangeError(`transfers must be a whole number, not "${params.transfers}"`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, not "${params.seed}"`);
-  if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError(`maxSize must be a whole number ≥ 1, not "${params.maxSize}"`);
+  if (!isWholeIn(maxSize, 1)) throw new RangeError(`maxSize must be ${wholeNumberIn(1)}, not "${params.maxSize}"`);
   const t0 = system.now();
   const mix = new DmaMix(system, seed, maxSize);
   for (let i = 0; i < transfers; i++) mix.step();

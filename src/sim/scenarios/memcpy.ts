@@ -21,6 +21,7 @@ import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../.
 import type { Pl330Driver } from "../../drivers/pl330/driver.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { parseSize, mbPerSec } from "../../units.js";
+import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 import { PatternStream, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
 import { mapSingle, type ManagedMapping } from "../managed-buffers.js";
@@ -111,7 +112,7 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
     throw new RangeError(`burst must be "auto" or 1…16, not "${params.burst}"`);
   }
   const nchan = Number(params.channels ?? 1);
-  if (!(Number.isInteger(nchan) && nchan >= 1)) throw new RangeError(`channels must be a whole number ≥ 1, not "${params.channels}"`);
+  if (!isWholeIn(nchan, 1)) throw new RangeError(`channels must be ${wholeNumberIn(1)}, not "${params.channels}"`);
   const kind = String(params.buffers ?? "coherent");
   if (kind !== "coherent" && kind !== "streaming") throw new RangeError(`buffers must be coherent or streaming, not "${kind}"`);
 
