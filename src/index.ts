@@ -7,6 +7,8 @@ export type { Kernel, KernelOptions, SwiotlbOptions, CurrentTask } from "./kerne
 export { Device, PlatformDevice } from "./kernel/device.js";
 export { KernelError, KernelBug, KernelPanic, errnoName } from "./kernel/errno.js";
 export { CpuFault } from "./hw/machine.js";
+export { BoardError } from "./hw/board.js";
+export { DtError } from "./of/node.js";
 export { formatVirt, toVirt, type PhysAddr, type VirtAddr, type DmaAddr } from "./hw/address.js";
 export { BOARDS } from "./boards.js";
 export { PROFILES } from "./hw/profile.js";

@@ -16,7 +16,7 @@ function show(v: unknown): string {
   return v.constructor?.name ?? "an object";
 }
 
-function invalid(fn: string, what: string, v: unknown, expected: string): never {
+export function invalid(fn: string, what: string, v: unknown, expected: string): never {
   throw new KernelError(EINVAL, `${fn}: ${what} ${show(v)} is not ${expected}`);
 }
 

@@ -16,7 +16,7 @@ import type { CpuPort } from "../hw/machine.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { PAGE_SIZE, __GFP_ZERO } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "./coherent.js";
-import { checkDevice, checkDmaAddr, checkVirt, checkWhole } from "./arguments.js";
+import { checkDevice, checkDmaAddr, checkVirt, checkWhole, invalid } from "./arguments.js";
 import { EINVAL, KernelError } from "../kernel/errno.js";
 
 const POOL_POISON_FREED = 0xa7;
@@ -256,6 +256,7 @@ const poolsOf = new WeakMap<Device, DmaPool[]>();
 export function dma_pool_create(name: string, dev: Device | null, size: number, align: number, boundary: number): DmaPool | null {
   if (!dev) return null;
   checkDevice("dma_pool_create", dev);
+  if (typeof name !== "string") invalid("dma_pool_create", "name", name, "a string");
   checkWhole("dma_pool_create", size, "size");
   checkWhole("dma_pool_create", align, "align");
   checkWhole("dma_pool_create", boundary, "boundary");

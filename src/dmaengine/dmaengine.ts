@@ -9,6 +9,8 @@ import { KernelError, EBUSY, ENODEV } from "../kernel/errno.js";
 import type { DeviceNode } from "../of/node.js";
 import { of_dma_request_specs } from "../of/dma.js";
 import { CAP_NAMES, DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
+import { checkDevice } from "../dma/arguments.js";
+import { checkChan, kernelOf } from "./arguments.js";
 
 export type OfDmaXlate = (args: number[], dev: DmaDevice) => DmaChan | null;
 
@@ -48,10 +50,6 @@ export class DmaEngine {
   }
 }
 
-function kernelOf(owner: Kernel | { kernel: Kernel }): Kernel {
-  return "dmaengine" in owner ? owner : owner.kernel;
-}
-
 function capsOf(mask: DmaCapMask): number[] {
   return typeof mask === "number" ? [mask] : [...mask];
 }
@@ -68,6 +66,7 @@ function claim(chan: DmaChan): number {
 /** dma_request_chan: the channel named `name` in the consumer's dma-names. Throws a
  *  KernelError (-ENODEV, -EBUSY, …) as ERR_PTR would carry it. */
 export function dma_request_chan(dev: Device, name: string): DmaChan {
+  checkDevice("dma_request_chan", dev);
   const node = dev.ofNode;
   const k = dev.kernel;
   if (!node) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
@@ -113,7 +112,7 @@ function private_candidate(caps: number[], d: DmaDevice, fn?: DmaFilterFn, param
  *  when the driver cannot allocate that one (all hardware threads taken) the next controller is
  *  asked, as find_candidate does. Null when no controller has one. */
 export function dma_request_channel(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask, fn?: DmaFilterFn, param?: unknown): DmaChan | null {
-  const k = kernelOf(owner);
+  const k = kernelOf("dma_request_channel", owner);
   const caps = capsOf(mask);
   for (const d of k.dmaengine.devices) {
     const chan = private_candidate(caps, d, fn, param);
@@ -132,6 +131,7 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
 }
 
 export function dma_release_channel(chan: DmaChan): void {
+  checkChan("dma_release_channel", chan);
   if (chan.client_count <= 0) return;
   chan.device.ops.device_terminate_all?.(chan);
   chan.device.ops.device_synchronize?.(chan);

@@ -3,8 +3,9 @@
 // it, with the kernel's return conventions (NULL descriptors, -ENOSYS for missing commands).
 
 import type { DmaAddr } from "../hw/address.js";
-import { KernelError, EINVAL, ENOSYS } from "../kernel/errno.js";
+import { ENOSYS } from "../kernel/errno.js";
 import { checkSize, checkWhole } from "../dma/arguments.js";
+import { checkChan, checkTx } from "./arguments.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
@@ -14,12 +15,13 @@ import {
 
 /** dmaengine_slave_config: where the peripheral's FIFO is and how wide and long its bursts are. */
 export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): number {
+  checkChan("dmaengine_slave_config", chan);
   const op = chan.device.ops.device_config;
   return op ? op(chan, config) : -ENOSYS;
 }
 
 export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
-  if (!(chan instanceof DmaChan)) throw new KernelError(EINVAL, "dmaengine_prep_dma_memcpy: chan is not a struct dma_chan");
+  checkChan("dmaengine_prep_dma_memcpy", chan);
   checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
   checkWhole("dmaengine_prep_dma_memcpy", src, "src");
   checkSize("dmaengine_prep_dma_memcpy", len, "len");
@@ -33,6 +35,7 @@ export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaA
 export function dmaengine_prep_slave_sg(
   chan: DmaChan, sgl: Scatterlist[], sg_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
+  checkChan("dmaengine_prep_slave_sg", chan);
   const prep = chan.device.ops.device_prep_slave_sg;
   return prep ? prep(chan, sgl, sg_len, dir, flags) : null;
 }
@@ -53,33 +56,40 @@ export function dmaengine_prep_slave_single(
 export function dmaengine_prep_dma_cyclic(
   chan: DmaChan, buf_addr: DmaAddr, buf_len: number, period_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
+  checkChan("dmaengine_prep_dma_cyclic", chan);
   const prep = chan.device.ops.device_prep_dma_cyclic;
   return prep ? prep(chan, buf_addr, buf_len, period_len, dir, flags) : null;
 }
 
 export function dmaengine_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
+  checkTx("dmaengine_submit", tx);
   return tx.tx_submit(tx);
 }
 
 export function dma_async_issue_pending(chan: DmaChan): void {
+  checkChan("dma_async_issue_pending", chan);
   chan.device.ops.device_issue_pending(chan);
 }
 
 export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
+  checkChan("dmaengine_tx_status", chan);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
 /** dma_async_is_tx_complete: the status alone (state's last/used cookies when given). */
 export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
+  checkChan("dma_async_is_tx_complete", chan);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
 export function dmaengine_pause(chan: DmaChan): number {
+  checkChan("dmaengine_pause", chan);
   const op = chan.device.ops.device_pause;
   return op ? op(chan) : -ENOSYS;
 }
 
 export function dmaengine_resume(chan: DmaChan): number {
+  checkChan("dmaengine_resume", chan);
   const op = chan.device.ops.device_resume;
   return op ? op(chan) : -ENOSYS;
 }
@@ -87,16 +97,19 @@ export function dmaengine_resume(chan: DmaChan): number {
 /** dmaengine_terminate_async: stops the channel and drops every descriptor; callbacks of
  *  transfers already finished may still run until dmaengine_synchronize. */
 export function dmaengine_terminate_async(chan: DmaChan): number {
+  checkChan("dmaengine_terminate_async", chan);
   const op = chan.device.ops.device_terminate_all;
   return op ? op(chan) : -ENOSYS;
 }
 
 /** dmaengine_synchronize: waits until no callback of the channel is running or pending. */
 export function dmaengine_synchronize(chan: DmaChan): void {
+  checkChan("dmaengine_synchronize", chan);
   chan.device.ops.device_synchronize?.(chan);
 }
 
 export function dmaengine_terminate_sync(chan: DmaChan): number {
+  checkChan("dmaengine_terminate_sync", chan);
   const rc = dmaengine_terminate_async(chan);
   if (rc) return rc;
   dmaengine_synchronize(chan);
@@ -109,6 +122,7 @@ export const DMA_SYNC_WAIT_TIMEOUT_PS = 5e12;
 /** dma_sync_wait: issues pending work and waits in simulated time for the transfer to end. The
  *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. */
 export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
+  checkChan("dma_sync_wait", chan);
   const k = chan.device.dev.kernel;
   dma_async_issue_pending(chan);
   let status = dma_async_is_tx_complete(chan, cookie);

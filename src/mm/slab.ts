@@ -96,8 +96,10 @@ export class Slab {
     return this.caches.reduce((n, c) => n + (c.slabs << c.order), 0);
   }
 
-  /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`. */
+  /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`; 0 for 0
+   *  (kmalloc(0) is ZERO_SIZE_PTR), so a zero-length mapping never bounces as a small object. */
   roundup(size: number): number {
+    if (size === 0) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) return PAGE_SIZE << get_order(size);
     return this.cacheFor(size)?.size ?? size;
   }

@@ -149,6 +149,15 @@ describe("streaming mappings: per generation and attribute", () => {
     expect(tlb.is_swiotlb_buffer(dma_map_single(dev, line, 40, DMA_FROM_DEVICE))).toBe(false);
   });
 
+  it("modern arm64 maps a zero-length FROM_DEVICE buffer in place, as kmalloc_size_roundup(0) is 0", async () => {
+    const s = await arm64();
+    const dev = s.device(ARM64_DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const d = dma_map_single(dev, va, 0, DMA_FROM_DEVICE);
+    expect(d).toBe(s.kernel.mm.virt_to_phys(va));
+    dma_unmap_single(dev, d, 0, DMA_FROM_DEVICE);
+  });
+
   it("4.9 arm never fails a mapping, even beyond the mask", async () => {
     const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
     const dev = s.device(ZYNQ_DMAC);

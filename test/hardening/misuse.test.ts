@@ -226,6 +226,7 @@ const ROWS: Row[] = [
     }, /dma_map_sg_attrs: nents 5 is more than the list's 1 entries/],
     ["a negative sg length", ({ buf }: Ctx) => sg_set_buf(sg_alloc(1)[0], buf().va, -64), /sg_set_buf: buflen -64 is not a byte count/],
     ["a NaN pool size", ({ dev }: Ctx) => dma_pool_create("p", dev, NaN, 8, 0), /dma_pool_create: size NaN/],
+    ["no pool name", ({ dev }: Ctx) => dma_pool_create(null as never, dev, 64, 8, 0), /dma_pool_create: name null is not a string/],
     ["a destroyed pool", ({ dev }: Ctx) => {
       const p = dma_pool_create("p", dev, 64, 8, 0)!;
       dma_pool_destroy(p);

@@ -108,3 +108,15 @@ describe("/proc/iomem", () => {
     expect(hi.kernel.iomemText()).toMatch(/^ff6e0000-ff6e3fff : dma-controller@ff6e0000$/m);
   });
 });
+
+describe("kfree", () => {
+  it("a double free names the pointer as Linux prints one (hex, 64 bits on arm64), not as a signed decimal", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const va = s.kernel.kmalloc(64, GFP_KERNEL);
+    s.kernel.kfree(va);
+    s.kernel.kfree(va);
+    const hex = "0x" + BigInt.asUintN(64, BigInt(va)).toString(16);
+    expect(hex).toMatch(/^0xffffff[0-9a-f]{10}$/);
+    expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\] kfree: double free or invalid pointer ${hex}$`));
+  });
+});

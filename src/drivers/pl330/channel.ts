@@ -17,7 +17,7 @@ import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_sta
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";
 import {
   DmaChan, DMA_COMPLETE, DMA_CTRL_REUSE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
-  DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, type DmaCookie, type DmaSlaveConfig, type DmaStatus, type DmaTxState,
+  DMA_MIN_COOKIE, DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, type DmaCookie, type DmaSlaveConfig, type DmaStatus, type DmaTxState,
 } from "../../dmaengine/types.js";
 import { DMA_NONE, type DmaDirection } from "../../dma/constants.js";
 import { ENOMEM, EAGAIN, EINVAL, EBUSY, ENOSYS, KernelBug } from "../../kernel/errno.js";
@@ -96,6 +96,12 @@ export class Pl330Chan {
     for (const desc of [...last.chain, last]) {
       if (desc.status !== "prep") {
         throw new KernelBug("drivers/dma/pl330.c", `tx_submit of a descriptor that is ${desc.status}, not prepared`);
+      }
+      // Submitted and not yet complete: Linux would list_add a node already on submitted_list
+      // (a BUG with CONFIG_DEBUG_LIST); queued twice, its second completion would BUG in
+      // dma_cookie_complete at every tasklet and the channel would never run again.
+      if (desc.cookie >= DMA_MIN_COOKIE) {
+        throw new KernelBug("drivers/dma/pl330.c", `tx_submit of a descriptor already submitted (cookie ${desc.cookie})`);
       }
     }
     for (const desc of last.chain) {
