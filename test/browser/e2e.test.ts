@@ -13,6 +13,9 @@ describe("browser demo (Chromium)", () => {
     const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K,64K&bursts=1,16&workers=2&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
     expect(errors).toEqual([]);
