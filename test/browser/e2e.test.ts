@@ -26,4 +26,15 @@ describe("browser demo (Chromium)", () => {
     expect(await page.locator("#status").textContent()).toMatch(/^done: 4 jobs/);
     expect(await page.locator("#chart svg polyline").count()).toBe(2);
   }, 90_000);
+
+  it("says which worker script failed to load instead of hanging or printing undefined", async () => {
+    const page = await rig.browser.newPage();
+    await page.route("**/dist/browser/worker.js", (r) => r.fulfill({ status: 404, body: "not found" }));
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+    const status = await page.locator("#status").textContent();
+    expect(status).toMatch(/^error: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
+    expect(status).not.toMatch(/undefined/);
+    expect(await page.locator("#run").isEnabled()).toBe(true);
+  }, 60_000);
 });
