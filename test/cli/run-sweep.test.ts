@@ -25,6 +25,19 @@ describe("dmasim run / sweep", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ twice: 42 });
   });
 
+  it("writes the report of a scenario module that returns one value, or nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    for (const [body, cell] of [["return 42;", '<td class="n">42</td>'], ["", "<td>undefined</td>"]]) {
+      const f = join(dir, "bare.mjs");
+      const report = join(dir, "bare.html");
+      writeFileSync(f, `export function run() { ${body} }\n`);
+      const r = run(["run", f, "--report", report]);
+      expect(r.stderr).toBe(`dmasim: wrote report to ${report}\n`);
+      expect(r.status).toBe(0);
+      expect(readFileSync(report, "utf8")).toContain(`<tr><td>result</td>${cell}</tr>`);
+    }
+  });
+
   it("sweeps, prints a table and writes a report", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-rep-"));
     const report = join(dir, "out.html");
