@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -36,6 +36,15 @@ describe("dmasim run / sweep", () => {
       expect(r.status).toBe(0);
       expect(readFileSync(report, "utf8")).toContain(`<tr><td>result</td>${cell}</tr>`);
     }
+  });
+
+  it("refuses --trace for fingerprint, whose own trace would leave the file empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const trace = join(dir, "t.json");
+    const r = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--trace", trace]);
+    expect(r.stderr).toBe("dmasim: error: fingerprint records its own trace, for its digest: run it without --trace\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(trace)).toBe(false);
   });
 
   it("sweeps, prints a table and writes a report", () => {
