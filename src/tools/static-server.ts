@@ -34,8 +34,10 @@ export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise
       res.writeHead(404).end("not found");
     }
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject); // a port in use (EADDRINUSE) or not ours to take (EACCES)
     server.listen(port, host, () => {
+      server.off("error", reject);
       const a = server.address();
       resolve({ server, url: `http://${host}:${typeof a === "object" && a ? a.port : port}` });
     });
