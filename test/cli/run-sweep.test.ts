@@ -47,6 +47,15 @@ describe("dmasim run / sweep", () => {
     expect(existsSync(trace)).toBe(false);
   });
 
+  it("refuses --trace for a sweep instead of writing no trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const trace = join(dir, "t.json");
+    const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--trace", trace]);
+    expect(r.stderr).toBe("dmasim: --trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(trace)).toBe(false);
+  });
+
   it("sweeps, prints a table and writes a report", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-rep-"));
     const report = join(dir, "out.html");
