@@ -23,7 +23,10 @@ async function poolOf(workers) {
 }
 
 async function sweep() {
-  const grid = { size: list($("sizes").value), burst: list($("bursts").value).map(Number) };
+  // A burst is a beat count or "auto"; other words go to the scenario as typed, so its error
+  // names them.
+  const burst = list($("bursts").value).map((b) => (/^\d+$/.test(b) ? Number(b) : b));
+  const grid = { size: list($("sizes").value), burst };
   const workers = Number($("workers").value) || 2;
   const total = grid.size.length * grid.burst.length;
   $("run").disabled = true;

@@ -35,10 +35,13 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
   else if (name === "demo") console.log(formatDemo(result as DemoResult));
   else console.log(formatResult(result));
-  await writeReport(a, () =>
-    name === "demo"
-      ? demoReport(result as DemoResult)
-      : renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows: Object.entries(result as object).map(([k, v]) => [k, typeof v === "number" ? v : JSON.stringify(v)]) } }]),
-  );
+  await writeReport(a, () => (name === "demo" ? demoReport(result as DemoResult) : resultReport(name, result)));
   return 0;
+}
+
+/** An object's fields, one row each; a scenario module may also return one value, or nothing. */
+function resultReport(name: string, result: unknown): string {
+  const fields: [string, unknown][] = result !== null && typeof result === "object" ? Object.entries(result) : [["result", result]];
+  const rows = fields.map(([k, v]) => [k, typeof v === "number" ? v : (JSON.stringify(v) ?? String(v))]);
+  return renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows } }]);
 }

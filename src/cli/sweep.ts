@@ -17,6 +17,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a);
+  if (has(a, "trace")) throw new UsageError("--trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE");
   checkOutputs(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   const { worker: _w, ...system } = await systemOptions(a);

@@ -66,8 +66,12 @@ function legend(names: string[]): string[] {
   });
 }
 
-function svg(parts: string[]): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif">${parts.join("")}</svg>`;
+/** A legend wider than the right margin widens the picture (the plot stays where it is), so
+ *  that no series name is cut off; 7 px per character is a wide 12 px sans-serif glyph. */
+function svg(parts: string[], legendNames: string[]): string {
+  const longest = Math.max(0, ...legendNames.map((n) => n.length));
+  const w = Math.max(W, W - M.right + 32 + longest * 7 + 8);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" font-family="sans-serif">${parts.join("")}</svg>`;
 }
 
 /** Lines over a logarithmic x axis (sizes), one per series. */
@@ -91,8 +95,9 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
     parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map((p) => `${lx(p[0]).toFixed(1)},${ly(p[1]).toFixed(1)}`).join(" ")}"/>`);
     for (const p of pts) parts.push(`<circle cx="${lx(p[0]).toFixed(1)}" cy="${ly(p[1]).toFixed(1)}" r="3" fill="${c}"/>`);
   });
-  parts.push(...legend(o.series.map((s) => s.name)));
-  return svg(parts);
+  const names = o.series.map((s) => s.name);
+  parts.push(...legend(names));
+  return svg(parts, names);
 }
 
 /** One bar per category, split into stacked segments. */
@@ -119,8 +124,9 @@ function stackedBarsBody(o: { title: string; yLabel: string; categories: string[
     });
     parts.push(categoryLabel(x + bw / 2, cat, slanted));
   });
-  parts.push(...legend(o.segments.map((s) => s.name)));
-  return svg(parts);
+  const names = o.segments.map((s) => s.name);
+  parts.push(...legend(names));
+  return svg(parts, names);
 }
 
 /** Bars side by side per category, one per series. */
@@ -144,6 +150,7 @@ function groupedBarsBody(o: { title: string; yLabel: string; categories: string[
     });
     parts.push(categoryLabel(M.left + slot * i + slot / 2, cat, slanted));
   });
-  parts.push(...legend(o.series.map((s) => s.name)));
-  return svg(parts);
+  const names = o.series.map((s) => s.name);
+  parts.push(...legend(names));
+  return svg(parts, names);
 }

@@ -18,7 +18,14 @@ const TYPES: Record<string, string> = {
 
 export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    let path: string;
+    try {
+      path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    } catch {
+      // A handler that throws would end the process: a malformed request must not stop the demo.
+      res.writeHead(400).end("bad request");
+      return;
+    }
     try {
       const body = await readFile(join(root, path));
       res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
@@ -27,8 +34,10 @@ export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise
       res.writeHead(404).end("not found");
     }
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject); // a port in use (EADDRINUSE) or not ours to take (EACCES)
     server.listen(port, host, () => {
+      server.off("error", reject);
       const a = server.address();
       resolve({ server, url: `http://${host}:${typeof a === "object" && a ? a.port : port}` });
     });

@@ -67,11 +67,12 @@ export class Tracer {
         value: view.getFloat64(o + 24, true),
       });
     }
-    records.push(...sumDeltas(deltas));
     x.traceReset();
     x.traceDisable();
     this.on = false;
-    const all = [...records, ...this.spans];
+    // Spread into an array, not into push(): a long run has more counter changes than a call
+    // can take as arguments.
+    const all = [...records, ...sumDeltas(deltas), ...this.spans];
     this.spans = [];
     return { records: all, stats: { records: n, dropped } };
   }

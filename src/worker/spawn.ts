@@ -73,8 +73,10 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     endpoint = nodeEndpoint(w);
     stop = () => w.terminate();
   } else {
-    const w = new Worker(workerEntryUrl(), { type: "module" });
-    w.addEventListener("error", (e) => die(new Error(`dmasim worker failed: ${e.message}`)));
+    const url = workerEntryUrl();
+    const w = new Worker(url, { type: "module" });
+    // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
+    w.addEventListener("error", (e) => die(new Error(`dmasim worker failed: ${e.message ?? `cannot load ${url}`}`)));
     endpoint = w;
     stop = async () => w.terminate();
   }

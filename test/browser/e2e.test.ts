@@ -13,6 +13,9 @@ describe("browser demo (Chromium)", () => {
     const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K,64K&bursts=1,16&workers=2&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
     expect(errors).toEqual([]);
@@ -23,4 +26,27 @@ describe("browser demo (Chromium)", () => {
     expect(await page.locator("#status").textContent()).toMatch(/^done: 4 jobs/);
     expect(await page.locator("#chart svg polyline").count()).toBe(2);
   }, 90_000);
+
+  it("takes the bursts as typed: auto runs, a word that is no burst is named in the error", async () => {
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=auto,4&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    expect(await page.locator("#chart svg polyline").count()).toBe(2);
+    await page.fill("#bursts", "4,x");
+    await page.click("#run");
+    await page.waitForFunction(() => (window as any).dmasimError, null, { timeout: 30_000 });
+    expect(await page.locator("#status").textContent()).toBe('error: burst must be "auto" or 1…16, not "x"');
+  }, 60_000);
+
+  it("says which worker script failed to load instead of hanging or printing undefined", async () => {
+    const page = await rig.browser.newPage();
+    await page.route("**/dist/browser/worker.js", (r) => r.fulfill({ status: 404, body: "not found" }));
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+    const status = await page.locator("#status").textContent();
+    expect(status).toMatch(/^error: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
+    expect(status).not.toMatch(/undefined/);
+    expect(await page.locator("#run").isEnabled()).toBe(true);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,6 +23,37 @@ describe("dmasim run / sweep", () => {
     const r = run(["run", f, "--param", "n=21", "--json"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ twice: 42 });
+  });
+
+  it("writes the report of a scenario module that returns one value, or nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    for (const [body, cell] of [["return 42;", '<td class="n">42</td>'], ["", "<td>undefined</td>"]]) {
+      const f = join(dir, "bare.mjs");
+      const report = join(dir, "bare.html");
+      writeFileSync(f, `export function run() { ${body} }\n`);
+      const r = run(["run", f, "--report", report]);
+      expect(r.stderr).toBe(`dmasim: wrote report to ${report}\n`);
+      expect(r.status).toBe(0);
+      expect(readFileSync(report, "utf8")).toContain(`<tr><td>result</td>${cell}</tr>`);
+    }
+  });
+
+  it("refuses --trace for fingerprint, whose own trace would leave the file empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const trace = join(dir, "t.json");
+    const r = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--trace", trace]);
+    expect(r.stderr).toBe("dmasim: error: fingerprint records its own trace, for its digest: run it without --trace\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(trace)).toBe(false);
+  });
+
+  it("refuses --trace for a sweep instead of writing no trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const trace = join(dir, "t.json");
+    const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--trace", trace]);
+    expect(r.stderr).toBe("dmasim: --trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(trace)).toBe(false);
   });
 
   it("sweeps, prints a table and writes a report", () => {

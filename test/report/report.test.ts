@@ -15,6 +15,18 @@ describe("reports", () => {
     expect(svg).toContain('cx="280.0"');
   });
 
+  it("makes room for a long legend instead of cutting it off at the picture's edge", () => {
+    const names = ["burst=16", "channels=2 buffers=streaming burst=auto"];
+    const svg = lineChart({ title: "t", xLabel: "x", yLabel: "y", series: names.map((name) => ({ name, points: [[1, 1]] })) });
+    const width = Number(svg.match(/<svg [^>]*width="(\d+)"/)![1]);
+    expect(svg).toContain(`viewBox="0 0 ${width} `);
+    for (const name of names) {
+      const x = Number(svg.match(new RegExp(`<text x="([\\d.]+)"[^>]*>${name}</text>`))![1]);
+      // 12 px sans-serif: at least half an em per character.
+      expect(x + name.length * 6).toBeLessThanOrEqual(width);
+    }
+  });
+
   it("stacks segments and escapes text", () => {
     const svg = stackedBars({ title: "<t>", yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }, { name: "cpu", values: [3] }] });
     expect(svg).toContain("&lt;t&gt;");

@@ -6,6 +6,7 @@ import { zynq } from "../helpers/system.js";
 import { runDemo } from "../../src/sim/demo.js";
 import { validateChromeTrace } from "../../src/trace/validate.js";
 import { toChromeTrace } from "../../src/trace/chrome.js";
+import { run as memcpy } from "../../src/sim/scenarios/memcpy.js";
 
 describe("Chrome trace export", () => {
   it("records the demo with nesting slices on named tracks", async () => {
@@ -31,6 +32,20 @@ describe("Chrome trace export", () => {
     expect(inside.length).toBeGreaterThan(0);
     // Timestamps are µs of simulated time.
     expect(Math.max(...cpu.map((e) => e.ts! + e.dur!))).toBeLessThan(s.now() / 1e6 + 1e-6);
+  });
+
+  it("exports a long run whose counters change hundreds of thousands of times", async () => {
+    // An 8 MiB copy: every burst changes the MFIFO, bytes-moved and DRAM counters, far more
+    // often than a function call can take arguments.
+    const SIZE = 8 * 1024 * 1024;
+    const s = await zynq();
+    s.kernel.tracer.start(4 << 20);
+    expect(memcpy(s, { size: SIZE, burst: 16 }).ok).toBe(true);
+    const t = s.kernel.tracer.stopChrome();
+    expect(t.otherData.dropped).toBe(0);
+    const moved = t.traceEvents.filter((e) => e.name === "bytes moved" && e.ph === "C");
+    expect(moved.length).toBe(SIZE / (16 * 8)); // one per 16-beat burst of 8 bytes
+    expect(moved.at(-1)!.args!["bytes moved"]).toBe(SIZE);
   });
 
   it("reports slices that overlap without nesting", () => {

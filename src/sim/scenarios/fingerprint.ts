@@ -40,6 +40,8 @@ export function run(system: System, params: ScenarioParams): Fingerprint {
   const { scenario, records, ...inner } = params;
   if (typeof scenario !== "string" || scenario === "fingerprint") throw new RangeError(`fingerprint needs scenario=NAME (another scenario)`);
   const tracer = system.kernel.tracer;
+  // Starting again would discard what the caller's recording holds, and stopping would end it.
+  if (tracer.enabled) throw new RangeError("fingerprint records its own trace, for its digest: run it without --trace");
   tracer.start(Number(records ?? 1 << 18));
   let result: unknown;
   let trace;
