@@ -4,7 +4,7 @@
 // Also the linear-map conversions, vmalloc/vmap, ioremap and kmalloc.
 
 import type { Machine } from "../hw/machine.js";
-import type { PhysAddr, VirtAddr } from "../hw/address.js";
+import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
 import { BuddyAllocator, type ZoneName, type ZoneSpec } from "./buddy.js";
 import { Memblock, type Range } from "./memblock.js";
@@ -335,7 +335,7 @@ export class MemoryManager {
 
   kfree(va: VirtAddr): void {
     if (!va) return;
-    if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${va}`);
+    if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
   }
 
   // ---- kernel mappings ---------------------------------------------------------------------
