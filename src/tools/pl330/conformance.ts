@@ -198,8 +198,14 @@ export function loadCases(paths: string[]): LoadedCase[] {
     } else files.push(p);
   }
   return files.flatMap((f) => {
-    const doc = JSON.parse(readFileSync(f, "utf8")) as { cases?: ConformanceCase[] };
-    if (!Array.isArray(doc.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
+    const text = readFileSync(f, "utf8");
+    let doc: { cases?: ConformanceCase[] } | null;
+    try {
+      doc = JSON.parse(text) as { cases?: ConformanceCase[] } | null;
+    } catch (e) {
+      throw new Error(`${f}: not a PL330 conformance file (not JSON: ${(e as Error).message})`);
+    }
+    if (!Array.isArray(doc?.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
     return doc.cases.map((c) => ({ ...c, file: basename(f) }));
   });
 }
