@@ -5,7 +5,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
-import { flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { parseSize } from "../units.js";
 import { isWholeIn } from "../whole-number.js";
@@ -20,6 +20,7 @@ function collector(): () => void {
 }
 
 export async function soakCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "soak", ["transfers", "board", "seed", "max-size", "json"]);
   const transfers = wholeFlag(a, "transfers", 100000, 1);
   const seed = wholeFlag(a, "seed", 1, Number.MIN_SAFE_INTEGER);
   const maxSizeText = flag(a, "max-size");
