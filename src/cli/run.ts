@@ -34,7 +34,7 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const scenario = scenarioRef(name);
   checkOutputs(a);
   const { worker: _w, ...options } = await systemOptions(a);
-  const params = runParams(a);
+  const params = runParams(a, name);
   const system = await createLocalSystem(systemFor(scenario, params, options));
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
   // The result first: a report that cannot be written then loses nothing.

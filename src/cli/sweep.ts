@@ -18,7 +18,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
   const scenario = scenarioRef(name);
-  const grid = sweepGrid(a);
+  const grid = sweepGrid(a, name);
   checkOutputs(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   const { worker: _w, ...system } = await systemOptions(a);
