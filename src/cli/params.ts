@@ -34,7 +34,11 @@ export function runParams(a: ParsedArgs, scenario: string): ScenarioParams {
 
 export function sweepGrid(a: ParsedArgs, scenario: string): Grid {
   const grid: Grid = {};
-  for (const [k, v] of pairs(a)) grid[k] = v.split(",").filter((x) => x.length).map(value);
+  for (const [k, v] of pairs(a)) {
+    // A second --param for a key would replace the first one's values without a word.
+    if (k in grid) throw new UsageError(`--param ${k} is given twice: give all its values in one (--param ${k}=v1,v2,…)`);
+    grid[k] = v.split(",").filter((x) => x.length).map(value);
+  }
   if (!Object.keys(grid).length) throw new UsageError("a sweep needs at least one --param key=v1,v2,…");
   checkNames(scenario, Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, v[0]])));
   return grid;

@@ -61,6 +61,13 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
+    expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
+  });
+
   it("rejects an unknown scenario and a malformed --param with one line", () => {
     expect(run(["run", "nosuch"]).stderr.trim()).toMatch(/^dmasim: unknown scenario "nosuch"/);
     expect(run(["sweep", "memcpy", "--param", "size"]).stderr.trim()).toMatch(/--param needs key=value/);
