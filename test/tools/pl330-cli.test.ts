@@ -64,6 +64,15 @@ describe("dmasim pl330", () => {
     expect(bad.stdout.trim().split("\n").at(-1)).toBe("2 passed, 1 failed") // c_dmaend: 2 pass, 1 documented divergence;
   });
 
+  it("refuses a folder without case files instead of passing nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    writeFileSync(join(dir, "notes.txt"), "no cases here\n");
+    const r = run(["conformance", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`dmasim: error: ${dir}: no conformance files (*.json) in this folder\n`);
+  });
+
   it("names the file that is not a conformance file, on one line", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
     const cases: [string, string, string][] = [

@@ -194,7 +194,10 @@ export function loadCases(paths: string[]): LoadedCase[] {
   const files: string[] = [];
   for (const p of paths) {
     if (statSync(p).isDirectory()) {
-      for (const f of readdirSync(p).filter((f) => f.endsWith(".json")).sort()) files.push(join(p, f));
+      const found = readdirSync(p).filter((f) => f.endsWith(".json")).sort();
+      // A wrong folder would otherwise pass as "0 passed, 0 failed".
+      if (!found.length) throw new Error(`${p}: no conformance files (*.json) in this folder`);
+      for (const f of found) files.push(join(p, f));
     } else files.push(p);
   }
   return files.flatMap((f) => {
