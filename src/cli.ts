@@ -14,6 +14,7 @@ import { fuzzCommand } from "./cli/fuzz.js";
 import { soakCommand } from "./cli/soak.js";
 import { probeCommand, PROBE_USAGE } from "./cli/probe.js";
 import { SYSTEM_USAGE } from "./cli/system-options.js";
+import { BROKEN_PIPE_STATUS, isBrokenPipe } from "./cli/stdout.js";
 
 const USAGE = `usage: dmasim [command] [options]
 
@@ -95,9 +96,15 @@ export async function main(argv: string[]): Promise<number> {
 const invokedDirectly = import.meta.url === new URL(process.argv[1] ?? "", "file://").href ||
   process.argv[1]?.endsWith("/dmasim") || process.argv[1]?.endsWith("cli.js");
 if (invokedDirectly) {
+  // Node emits the broken pipe on stdout as well as to the write's callback; unheard, it would
+  // end the process with a stack trace.
+  process.stdout.on("error", (e) => {
+    if (isBrokenPipe(e)) process.exit(BROKEN_PIPE_STATUS);
+  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
+      if (isBrokenPipe(e)) process.exit(BROKEN_PIPE_STATUS);
       const err = e as Error;
       if (process.env.DMASIM_DEBUG) console.error(err);
       else console.error(`dmasim: ${err instanceof UsageError ? "" : "error: "}${err.message.split("\n")[0]}`);

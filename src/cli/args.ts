@@ -45,6 +45,14 @@ export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
   return { positionals, flags };
 }
 
+/** Stops with a UsageError at the first option `command` does not read: a mistyped one (--parm)
+ *  or one another command has (sweep --trace) would otherwise be ignored without a word. */
+export function checkOptions(a: ParsedArgs, command: string, known: readonly string[]): void {
+  for (const name of a.flags.keys()) {
+    if (!known.includes(name)) throw new UsageError(`${command} has no option --${name} (see dmasim help)`);
+  }
+}
+
 export function flag(a: ParsedArgs, name: string): string | undefined {
   const v = a.flags.get(name);
   return v?.[v.length - 1];

@@ -3,8 +3,8 @@
 // and `ls` would.
 
 import { createSystem } from "../create.js";
-import { UsageError, type ParsedArgs } from "./args.js";
-import { systemOptions } from "./system-options.js";
+import { checkOptions, UsageError, type ParsedArgs } from "./args.js";
+import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { writeStdout } from "./stdout.js";
 
 async function withSystem<T>(a: ParsedArgs, use: (s: { readFile(p: string): Promise<string> | string; readdir(p: string): Promise<string[]> | string[] }) => Promise<T>): Promise<T> {
@@ -21,6 +21,7 @@ async function withSystem<T>(a: ParsedArgs, use: (s: { readFile(p: string): Prom
 }
 
 export async function catCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "cat", SYSTEM_OPTIONS);
   if (!a.positionals.length) throw new UsageError("cat needs a path (e.g. dmasim cat /proc/iomem)");
   await withSystem(a, async (s) => {
     for (const path of a.positionals) await writeStdout(await s.readFile(path));
@@ -29,6 +30,7 @@ export async function catCommand(a: ParsedArgs): Promise<number> {
 }
 
 export async function lsCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "ls", SYSTEM_OPTIONS);
   const paths = a.positionals.length ? a.positionals : ["/"];
   await withSystem(a, async (s) => {
     for (const path of paths) {

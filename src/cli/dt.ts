@@ -10,7 +10,7 @@ import { checkTree } from "../of/checks.js";
 import { writeFdt } from "../of/fdt-write.js";
 import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
-import { flag, UsageError, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, UsageError, type ParsedArgs } from "./args.js";
 import { writeStdout } from "./stdout.js";
 
 const FORMATS: TreeFormat[] = ["dts", "dtb", "json"];
@@ -38,6 +38,7 @@ export function readInput(path: string): Uint8Array {
 }
 
 export async function dtCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "dt", ["out", "out-format", "in-format", "out-version", "include"]);
   const [input, ...extra] = a.positionals;
   if (!input) throw new UsageError("dt needs an input file (dmasim dt IN [-O dts|dtb|json] [-o OUT])");
   if (extra.length) throw new UsageError(`dt takes one input file, not also "${extra[0]}"`);

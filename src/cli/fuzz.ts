@@ -14,7 +14,7 @@ import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
 const DEFAULT_TARGET = "pl330";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
 import type { FuzzSummary } from "../tools/fuzz/target.js";
-import { flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 
 function share(a: ParsedArgs): number | undefined {
@@ -26,6 +26,7 @@ function share(a: ParsedArgs): number | undefined {
 }
 
 export async function fuzzCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "fuzz", ["count", "seed", "start", "workers", "timeout", "heap", "corpus", "boot-share", "save", "json"]);
   const names = a.positionals.length ? a.positionals : [DEFAULT_TARGET];
   for (const n of names) {
     if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);

@@ -7,6 +7,9 @@ import type { System } from "../system.js";
 import { flag, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
 
+/** The options checkOutputs, withTrace and writeReport read. */
+export const OUTPUT_OPTIONS = ["trace", "trace-records", "report"] as const;
+
 /** Before a run: the files --trace and --report name can be written, so that a long run does
  *  not end in an error with its results lost. */
 export function checkOutputs(a: ParsedArgs): void {

@@ -1,7 +1,7 @@
 // `--param k=v` (run) and `--param k=v1,v2,…` (sweep) options.
 
 import { UsageError, type ParsedArgs } from "./args.js";
-import type { ScenarioParams } from "../sim/scenarios.js";
+import { unknownParam, type ScenarioParams } from "../sim/scenarios.js";
 import type { Grid } from "../sim/sweep.js";
 
 function value(v: string): string | number | boolean {
@@ -18,13 +18,28 @@ function pairs(a: ParsedArgs): [string, string][] {
   });
 }
 
-export function runParams(a: ParsedArgs): ScenarioParams {
-  return Object.fromEntries(pairs(a).map(([k, v]) => [k, value(v)]));
+function checkNames(scenario: string, params: ScenarioParams): void {
+  const unknown = unknownParam(scenario, Object.keys(params), params);
+  if (unknown) {
+    const known = unknown.known.length ? `its parameters: ${unknown.known.join(", ")}` : "it takes none";
+    throw new UsageError(`${scenario} has no parameter "${unknown.name}" (${known})`);
+  }
 }
 
-export function sweepGrid(a: ParsedArgs): Grid {
+export function runParams(a: ParsedArgs, scenario: string): ScenarioParams {
+  const params = Object.fromEntries(pairs(a).map(([k, v]) => [k, value(v)]));
+  checkNames(scenario, params);
+  return params;
+}
+
+export function sweepGrid(a: ParsedArgs, scenario: string): Grid {
   const grid: Grid = {};
-  for (const [k, v] of pairs(a)) grid[k] = v.split(",").filter((x) => x.length).map(value);
+  for (const [k, v] of pairs(a)) {
+    // A second --param for a key would replace the first one's values without a word.
+    if (k in grid) throw new UsageError(`--param ${k} is given twice: give all its values in one (--param ${k}=v1,v2,…)`);
+    grid[k] = v.split(",").filter((x) => x.length).map(value);
+  }
   if (!Object.keys(grid).length) throw new UsageError("a sweep needs at least one --param key=v1,v2,…");
+  checkNames(scenario, Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, v[0]])));
   return grid;
 }

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { assemble, AsmError } from "../tools/pl330/assembler.js";
 import { formatListing, parseHex } from "../tools/pl330/disassembler.js";
 import { loadCases, runCases } from "../tools/pl330/conformance.js";
-import { flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 
 export const PL330_USAGE = `  pl330 asm FILE.s  assemble DMA-330 mnemonics; prints hex
     --base ADDR     load address for labels used as immediates (default 0)
@@ -27,6 +27,7 @@ function parseAddress(s: string | undefined, what: string): number {
 }
 
 function asmCommand(a: ParsedArgs): number {
+  checkOptions(a, "pl330 asm", ["base", "out"]);
   const file = a.positionals[0];
   if (!file) throw new UsageError("pl330 asm needs a source file");
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
@@ -44,6 +45,7 @@ function asmCommand(a: ParsedArgs): number {
 }
 
 function disasmCommand(a: ParsedArgs): number {
+  checkOptions(a, "pl330 disasm", ["base"]);
   const arg = a.positionals.join(" ");
   if (!arg) throw new UsageError("pl330 disasm needs hex bytes or a file");
   let bytes: Uint8Array;
@@ -57,6 +59,7 @@ function disasmCommand(a: ParsedArgs): number {
 }
 
 async function conformanceCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "pl330 conformance", ["verbose"]);
   if (!a.positionals.length) throw new UsageError("pl330 conformance needs case files or folders");
   for (const p of a.positionals) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
   const s = await runCases(loadCases(a.positionals));

@@ -17,7 +17,7 @@ import { dmatest, type DmatestThreadResult } from "../dmaengine/dmatest.js";
 import { DMA_MEMCPY } from "../dmaengine/types.js";
 import { formatLine } from "../kernel/printk.js";
 import { platformDrivers } from "../drivers/registry.js";
-import { flag, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { writeStdout } from "./stdout.js";
 
@@ -97,6 +97,8 @@ function columns(names: string[]): string {
 }
 
 export async function probeCommand(a: ParsedArgs): Promise<number> {
+  // --board, --dtb and --dts are refused below with what to do instead.
+  checkOptions(a, "probe", ["memory", "iterations", "seed", "kernel", "dma-debug", "profile", "board", "dtb", "dts"]);
   const board = a.positionals.shift();
   if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]");
   if (flag(a, "board") ?? flag(a, "dtb") ?? flag(a, "dts")) throw new UsageError("probe takes the board as its argument, not --board/--dtb/--dts");

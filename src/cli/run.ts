@@ -7,11 +7,11 @@ import { createLocalSystem } from "../system.js";
 import { runScenarioOn, systemFor } from "../worker/job.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
-import { has, UsageError, type ParsedArgs } from "./args.js";
-import { systemOptions } from "./system-options.js";
+import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
+import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "./result-table.js";
-import { checkOutputs, withTrace, writeReport } from "./outputs.js";
+import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";
 
@@ -22,13 +22,19 @@ export function scenarioRef(name: string): string {
   throw new UsageError(`unknown scenario "${name}" (built in: ${Object.keys(SCENARIOS).join(", ")}; or a module path)`);
 }
 
+/** The system options of run and sweep: their Systems run where the scenario does (--worker is
+ *  demo's, cat's and ls's). */
+export const SCENARIO_SYSTEM_OPTIONS = SYSTEM_OPTIONS.filter((o) => o !== "worker");
+
 export async function runCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "run", ["param", "json", ...OUTPUT_OPTIONS, ...SCENARIO_SYSTEM_OPTIONS]);
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim run SCENARIO [--param k=v …]");
+  if (a.positionals.length) throw new UsageError(`run takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=value)`);
   const scenario = scenarioRef(name);
   checkOutputs(a);
   const { worker: _w, ...options } = await systemOptions(a);
-  const params = runParams(a);
+  const params = runParams(a, name);
   const system = await createLocalSystem(systemFor(scenario, params, options));
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
   // The result first: a report that cannot be written then loses nothing.

@@ -3,9 +3,10 @@
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "../tools/static-server.js";
 import { packageUrl } from "../resources.js";
-import { wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, wholeFlag, type ParsedArgs } from "./args.js";
 
 export async function serveCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "serve", ["port"]);
   const { url } = await serveStatic(fileURLToPath(packageUrl("")), wholeFlag(a, "port", 8080, 0, 65535));
   console.log(`dmasim: browser demo at ${url}/examples/web/index.html (Ctrl-C to stop)`);
   await new Promise(() => {});

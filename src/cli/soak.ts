@@ -5,9 +5,10 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
-import { flag, has, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { parseSize } from "../units.js";
+import { isWholeIn } from "../whole-number.js";
 
 function collector(): () => void {
   v8.setFlagsFromString("--expose-gc");
@@ -19,9 +20,13 @@ function collector(): () => void {
 }
 
 export async function soakCommand(a: ParsedArgs): Promise<number> {
+  checkOptions(a, "soak", ["transfers", "board", "seed", "max-size", "json"]);
   const transfers = wholeFlag(a, "transfers", 100000, 1);
   const seed = wholeFlag(a, "seed", 1, Number.MIN_SAFE_INTEGER);
-  const maxSize = flag(a, "max-size") === undefined ? undefined : parseSize(flag(a, "max-size")!);
+  const maxSizeText = flag(a, "max-size");
+  const maxSize = maxSizeText === undefined ? undefined : parseSize(maxSizeText);
+  // The copies' sizes are drawn from 1 … maxSize, as the dma-mix scenario's maxSize parameter.
+  if (maxSize !== undefined && !isWholeIn(maxSize, 1)) throw new UsageError(`--max-size must be at least 1 byte, not "${maxSizeText}"`);
   const board = flag(a, "board");
   const bar = new ProgressBar(`soak ${board ?? "arm64-ref"}`, transfers);
   const t0 = performance.now();

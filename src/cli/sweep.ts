@@ -3,21 +3,23 @@
 
 import { availableParallelism } from "node:os";
 import { runSweep } from "../sim/sweep.js";
-import { has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkOptions, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
 import { formatSweep } from "./result-table.js";
-import { scenarioRef } from "./run.js";
+import { scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
 import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
 
 export async function sweepCommand(a: ParsedArgs): Promise<number> {
+  if (has(a, "trace")) throw new UsageError("--trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE");
+  checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", ...SCENARIO_SYSTEM_OPTIONS]);
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
+  if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
   const scenario = scenarioRef(name);
-  const grid = sweepGrid(a);
-  if (has(a, "trace")) throw new UsageError("--trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE");
+  const grid = sweepGrid(a, name);
   checkOutputs(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   const { worker: _w, ...system } = await systemOptions(a);

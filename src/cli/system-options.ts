@@ -15,7 +15,10 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
-  --worker          run the System in a worker thread`;
+  --worker          run the System in a worker thread (demo, cat, ls)`;
+
+/** The options systemOptions reads. */
+export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug"] as const;
 
 export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   const o: SystemOptions = {};

@@ -38,6 +38,33 @@ export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<S
   "adc-rx": adcRx.adcRxSystem,
 };
 
+/** The parameters each built-in scenario reads (the comment at the top of its file describes
+ *  them). fingerprint also hands on those of the scenario it runs. */
+export const SCENARIO_PARAMS: Record<string, readonly string[]> = {
+  demo: ["size"],
+  "coherent-aliases": ["size", "device"],
+  memcpy: ["size", "burst", "channels", "buffers"],
+  "cpu-process": ["size"],
+  bug: ["kind"],
+  calibration: [],
+  "dma-mix": ["transfers", "seed", "maxSize"],
+  fingerprint: ["scenario", "records"],
+  "uart-tx": ["size", "segment", "baud", "depth", "burst"],
+  "adc-rx": ["rate", "sample", "burst", "depth", "period", "periods", "count"],
+};
+
+/** The first of `names` that built-in scenario `scenario` does not read (a scenario ignores
+ *  the others: a typo would run it with its default, a sweep over one would repeat one job),
+ *  with the names it does read; undefined when all are its own, or for a scenario module. */
+export function unknownParam(scenario: string, names: string[], params: ScenarioParams = {}): { name: string; known: readonly string[] } | undefined {
+  const own = SCENARIO_PARAMS[scenario];
+  if (!own) return undefined;
+  const inner = scenario === "fingerprint" && typeof params.scenario === "string" ? (SCENARIO_PARAMS[params.scenario] ?? []) : [];
+  const known = [...own, ...inner];
+  const name = names.find((n) => !known.includes(n));
+  return name === undefined ? undefined : { name, known };
+}
+
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
  *  first so workers finish together. */
 export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = {

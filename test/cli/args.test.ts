@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs, wholeFlag, UsageError } from "../../src/cli/args.js";
+import { parseArgs, wholeFlag, checkOptions, UsageError } from "../../src/cli/args.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -59,5 +59,30 @@ describe("numeric flags on the command line", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^dmasim: error: --only nothing: no benchmark task starts so \(tasks: .*\bmmu\.walker\b.*\bsweep\.memcpy\b.*\)\n$/);
+  });
+});
+
+describe("options a command does not take", () => {
+  it("checkOptions names the first option outside the command's list", () => {
+    const a = parseArgs(["--json", "--parm", "size=4K"], ["json"]);
+    expect(() => checkOptions(a, "run", ["json", "param"])).toThrow(new UsageError("run has no option --parm (see dmasim help)"));
+    expect(() => checkOptions(a, "run", ["json", "parm"])).not.toThrow();
+  });
+
+  it.each([
+    [["run", "memcpy", "--parm", "size=4K"], "dmasim: run has no option --parm (see dmasim help)\n"],
+    [["run", "memcpy", "size=4K"], 'dmasim: run takes one scenario, not also "size=4K" (parameters are --param key=value)\n'],
+    [["run", "memcpy", "--worker"], "dmasim: run has no option --worker (see dmasim help)\n"],
+    [["sweep", "memcpy", "--param", "size=4K", "--trace", "t.json"], "dmasim: sweep has no option --trace (see dmasim help)\n"],
+    [["demo", "--sise", "4K"], "dmasim: demo has no option --sise (see dmasim help)\n"],
+    [["cat", "/proc/iomem", "--json"], "dmasim: cat has no option --json (see dmasim help)\n"],
+    [["probe", "zynq-7000", "--worker"], "dmasim: probe has no option --worker (see dmasim help)\n"],
+    [["soak", "--transfer", "10"], "dmasim: soak has no option --transfer (see dmasim help)\n"],
+    [["pl330", "disasm", "00", "--verbose"], "dmasim: pl330 disasm has no option --verbose (see dmasim help)\n"],
+  ])("dmasim %j stops before running, with one line", (argv, message) => {
+    const r = run(argv as string[]);
+    expect(r.stderr).toBe(message);
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
   });
 });

@@ -61,6 +61,25 @@ describe("dmasim fuzz", () => {
     expect(readdirSync(save).sort()).toEqual(["toy-seed1-case3.bin", "toy-seed1-case5.bin", "toy-seed1-case6.bin", "toy-seed1-case7.bin"]);
   }, 60_000);
 
+  it("a target that cannot be made is one error line, before any case runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const garbage = join(dir, "garbage.dtb");
+    writeFileSync(garbage, "not a tree");
+    const module = join(dir, "empty.mjs");
+    writeFileSync(module, "export const nothing = 0;\n");
+    const cases: [string[], string][] = [
+      [["fuzz", "dt", "--corpus", join(dir, "missing.dtb")], `dmasim: error: ENOENT: no such file or directory, open '${join(dir, "missing.dtb")}'\n`],
+      [["fuzz", "dt", "--corpus", garbage], `dmasim: error: garbage.dtb: bad magic 0x6e6f7420 (expected 0xd00dfeed): not a device tree blob (at byte offset 0)\n`],
+      [["fuzz", module], `dmasim: error: ${module} does not export createTarget(options)\n`],
+    ];
+    for (const [args, message] of cases) {
+      const r = run([...args, "--count", "3"]);
+      expect(r.stderr).toBe(message);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("an unknown target is a usage error", () => {
     const r = run(["fuzz", "pl331"]);
     expect(r.status).toBe(1);

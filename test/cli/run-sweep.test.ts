@@ -77,6 +77,28 @@ describe("dmasim run / sweep", () => {
     expect(processes.stdout.trim().split("\n")).toHaveLength(2 + 2);
   });
 
+  it("rejects a parameter the built-in scenario does not read, before running anything", () => {
+    const cases: [string[], string][] = [
+      [["run", "memcpy", "--param", "sise=4K"], 'dmasim: memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers)\n'],
+      [["sweep", "memcpy", "--param", "size=4K", "--param", "bursts=1,4"], 'dmasim: memcpy has no parameter "bursts" (its parameters: size, burst, channels, buffers)\n'],
+      [["run", "calibration", "--param", "size=4K"], 'dmasim: calibration has no parameter "size" (it takes none)\n'],
+      [["run", "fingerprint", "--param", "scenario=memcpy", "--param", "sise=4K"], 'dmasim: fingerprint has no parameter "sise" (its parameters: scenario, records, size, burst, channels, buffers)\n'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      expect(r.stderr).toBe(message);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
+    expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
+  });
+
   it("rejects an unknown scenario and a malformed --param with one line", () => {
     expect(run(["run", "nosuch"]).stderr.trim()).toMatch(/^dmasim: unknown scenario "nosuch"/);
     expect(run(["sweep", "memcpy", "--param", "size"]).stderr.trim()).toMatch(/--param needs key=value/);

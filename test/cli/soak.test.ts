@@ -25,4 +25,11 @@ describe("dmasim soak", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('dmasim: --transfers must be a whole number ≥ 1, not "many"\n');
   });
+
+  it("refuses a largest copy of no bytes, as the dma-mix scenario does", () => {
+    const r = run(["soak", "--transfers", "10", "--max-size", "0"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe('dmasim: --max-size must be at least 1 byte, not "0"\n');
+  });
 });

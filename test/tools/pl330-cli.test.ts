@@ -63,4 +63,30 @@ describe("dmasim pl330", () => {
     expect(bad.stdout).toMatch(/^FAIL broken\.json:end_only: regs\.CPC: got 0x400001, expected 0x400002/m);
     expect(bad.stdout.trim().split("\n").at(-1)).toBe("2 passed, 1 failed") // c_dmaend: 2 pass, 1 documented divergence;
   });
+
+  it("refuses a folder without case files instead of passing nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    writeFileSync(join(dir, "notes.txt"), "no cases here\n");
+    const r = run(["conformance", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`dmasim: error: ${dir}: no conformance files (*.json) in this folder\n`);
+  });
+
+  it("names the file that is not a conformance file, on one line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const cases: [string, string, string][] = [
+      ["empty.json", "", "not JSON: Unexpected end of JSON input"],
+      ["notes.json", "# notes", `not JSON: Unexpected token '#', "# notes" is not valid JSON`],
+      ["null.json", "null\n", 'no "cases" array'],
+    ];
+    for (const [name, text, why] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = run(["conformance", file]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`dmasim: error: ${file}: not a PL330 conformance file (${why})\n`);
+    }
+  });
 });

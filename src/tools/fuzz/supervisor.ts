@@ -48,7 +48,10 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
   for (let a = start; a < start + o.count; a += chunk) queue.push({ start: a, end: Math.min(start + o.count, a + chunk) });
   const summary: FuzzSummary = { target: o.target, seed: o.seed, start, count: o.count, outcomes: {}, failures: [] };
   let done = 0;
-  let describer: Promise<FuzzTarget> | undefined;
+  // Made here before any worker starts: a target that cannot be made (a --corpus file that is
+  // missing or not a tree, a module without createTarget) is the caller's error, reported once,
+  // not a worker death per case. It also describes the cases workers lose.
+  const describer: FuzzTarget = await createTarget(o.target, o.options ?? {});
 
   const record = (f: FuzzFailureRecord) => {
     summary.failures.push(f);
@@ -59,11 +62,9 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
     o.onProgress?.(++done);
   };
   /** A case the worker could not finish: what it was, made again in this thread. */
-  const lost = async (index: number, why: string) => {
-    describer ??= createTarget(o.target, o.options ?? {});
-    const t = await describer;
-    const d = t.describeCase?.(new Random(o.seed, index), index);
-    record({ target: t.name, index, label: d?.label ?? `case ${index}`, message: why, input: d?.input });
+  const lost = (index: number, why: string) => {
+    const d = describer.describeCase?.(new Random(o.seed, index), index);
+    record({ target: describer.name, index, label: d?.label ?? `case ${index}`, message: why, input: d?.input });
     count("FAILURE");
   };
 
@@ -82,13 +83,13 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
-      const settle = async (why?: string) => {
+      const settle = (why?: string) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         if (why !== undefined && next < range.end) {
-          await lost(next, why);
+          lost(next, why);
           next++;
         }
         resolve(next);
@@ -96,7 +97,7 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
       const arm = () => {
         clearTimeout(timer);
         const ms = o.caseTimeoutMs ?? 30_000;
-        timer = setTimeout(() => void settle(`hang: no result within ${ms / 1000} s`), ms);
+        timer = setTimeout(() => settle(`hang: no result within ${ms / 1000} s`), ms);
       };
       child.on("message", (m: FuzzWorkerMessage) => {
         if (m.type === "case") {
@@ -104,9 +105,9 @@ export async function runFuzzSupervised(o: SupervisedFuzzOptions): Promise<FuzzS
           count(m.outcome);
           arm();
         } else if (m.type === "failure") record(m.failure);
-        else void settle();
+        else settle();
       });
-      child.on("exit", (code, signal) => void settle(deathCause(stderr, code, signal)));
+      child.on("exit", (code, signal) => settle(deathCause(stderr, code, signal)));
       arm();
       child.send({ target: o.target, options: o.options ?? {}, seed: o.seed, start: range.start, count: range.end - range.start } satisfies FuzzJob);
     });

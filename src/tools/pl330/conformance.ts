@@ -194,12 +194,21 @@ export function loadCases(paths: string[]): LoadedCase[] {
   const files: string[] = [];
   for (const p of paths) {
     if (statSync(p).isDirectory()) {
-      for (const f of readdirSync(p).filter((f) => f.endsWith(".json")).sort()) files.push(join(p, f));
+      const found = readdirSync(p).filter((f) => f.endsWith(".json")).sort();
+      // A wrong folder would otherwise pass as "0 passed, 0 failed".
+      if (!found.length) throw new Error(`${p}: no conformance files (*.json) in this folder`);
+      for (const f of found) files.push(join(p, f));
     } else files.push(p);
   }
   return files.flatMap((f) => {
-    const doc = JSON.parse(readFileSync(f, "utf8")) as { cases?: ConformanceCase[] };
-    if (!Array.isArray(doc.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
+    const text = readFileSync(f, "utf8");
+    let doc: { cases?: ConformanceCase[] } | null;
+    try {
+      doc = JSON.parse(text) as { cases?: ConformanceCase[] } | null;
+    } catch (e) {
+      throw new Error(`${f}: not a PL330 conformance file (not JSON: ${(e as Error).message})`);
+    }
+    if (!Array.isArray(doc?.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
     return doc.cases.map((c) => ({ ...c, file: basename(f) }));
   });
 }
