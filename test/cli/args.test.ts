@@ -73,7 +73,7 @@ describe("options a command does not take", () => {
     [["run", "memcpy", "--parm", "size=4K"], "dmasim: run has no option --parm (see dmasim help)\n"],
     [["run", "memcpy", "size=4K"], 'dmasim: run takes one scenario, not also "size=4K" (parameters are --param key=value)\n'],
     [["run", "memcpy", "--worker"], "dmasim: run has no option --worker (see dmasim help)\n"],
-    [["sweep", "memcpy", "--param", "size=4K", "--trace", "t.json"], "dmasim: sweep has no option --trace (see dmasim help)\n"],
+    [["sweep", "memcpy", "--param", "size=4K", "--size", "4K"], "dmasim: sweep has no option --size (see dmasim help)\n"],
     [["demo", "--sise", "4K"], "dmasim: demo has no option --sise (see dmasim help)\n"],
     [["cat", "/proc/iomem", "--json"], "dmasim: cat has no option --json (see dmasim help)\n"],
     [["probe", "zynq-7000", "--worker"], "dmasim: probe has no option --worker (see dmasim help)\n"],
