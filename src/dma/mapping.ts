@@ -10,7 +10,7 @@ import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
 import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
-import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole, invalid } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
 
 export {
@@ -188,6 +188,7 @@ export function dma_map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: 
 /** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO) instead of a count; the
  *  table's nents becomes the DMA segment count. */
 export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): number {
+  if (sgt === null || typeof sgt !== "object") invalid("dma_map_sgtable", "sgt", sgt, "a struct sg_table");
   const n = __dma_map_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
   if (n < 0) return n;
   if (n === 0) return -EINVAL;
@@ -225,11 +226,13 @@ export function dma_sync_sg_for_device(dev: Device, sgl: Scatterlist[], nents: n
 
 /** dma_get_cache_alignment: ARCH_DMA_MINALIGN (4.9 arm64 128; modern arm64 and arm 64). */
 export function dma_get_cache_alignment(dev: Device): number {
+  checkDevice("dma_get_cache_alignment", dev);
   return dev.kernel.dma.cacheAlignment;
 }
 
 /** dma_max_mapping_size: one swiotlb segment when mappings may bounce, else unlimited. */
 export function dma_max_mapping_size(dev: Device): number {
+  checkDevice("dma_max_mapping_size", dev);
   const d = dev.kernel.dma;
   if (d.swiotlb && (d.swiotlb.force || dev.kernel.mm.ramEnd - 1 > dev.dmaLimit)) return IO_TLB_SIZE * IO_TLB_SEGSIZE;
   return Number.MAX_SAFE_INTEGER;
