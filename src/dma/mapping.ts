@@ -9,9 +9,13 @@ import { KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
-import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
+import { Scatterlist as ScatterlistEntry, for_each_sg, sg_nents, type Scatterlist } from "./scatterlist.js";
 import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole, invalid } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
+import { CpuFault } from "../hw/machine.js";
+
+/** FAULT_NAMES index of a translation fault (hw/machine.ts). */
+const TRANSLATION_FAULT = 1;
 
 export {
   dma_alloc_attrs, dma_alloc_coherent, dma_zalloc_coherent, dma_free_attrs, dma_free_coherent,
@@ -171,9 +175,20 @@ export function dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number,
   return ret < 0 ? 0 : ret;
 }
 
+/** An entry no sg_set_page/sg_set_buf filled in has a NULL sg_page in C, and mapping it
+ *  dereferences that NULL struct page (arm's dma_cache_maint_page reads its flags; arm64 turns
+ *  it into a garbage physical address and faults on its linear alias): an oops. dmasim raises
+ *  it for the NULL page on both, before any entry is mapped, so the System stays usable. */
+function checkPages(dev: Device, sgl: Scatterlist[], nents: number): void {
+  for_each_sg(sgl, nents, (sg) => {
+    if (sg.page < 0 && sg.buf === 0) throw new CpuFault(TRANSLATION_FAULT, 0, dev.kernel.machine.profile.arch);
+  });
+}
+
 function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
   checkList("dma_map_sg_attrs", dev, sgl, nents, dir, attrs);
   if (!sgl.length || nents <= 0) return -EINVAL;
+  checkPages(dev, sgl, nents);
   const k = dev.kernel;
   const ents = k.dma.ops.map_sg(dev, sgl, nents, dir, attrs);
   // 4.9 ran the debug hook whatever the result; modern kernels only for a mapped list.
