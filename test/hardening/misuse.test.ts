@@ -117,6 +117,15 @@ const ROWS: Row[] = [
     const c = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
     dma_free_coherent(dev, 65536, c.cpuAddr, c.dmaAddr);
   }, reports: [/frees DMA memory with different size/], warns: [/freeing 65536 bytes of a 4096-byte coherent buffer/], pagesBack: true },
+  { misuse: "dma_free_coherent with a larger size (arm64-ref)", options: { board: "arm64-ref" }, act: ({ dev }) => {
+    const c = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    dma_free_coherent(dev, 65536, c.cpuAddr, c.dmaAddr);
+  }, reports: [/frees DMA memory with different size \[device address=0x[0-9a-f]+\] \[map size=4096 bytes\] \[unmap size=65536 bytes\]/],
+  warns: [/freeing 65536 bytes of a 4096-byte coherent buffer; dmasim frees the buffer as allocated/], pagesBack: true },
+  { misuse: "dma_free_coherent with a smaller size (arm64-ref, 4.9)", options: { board: "arm64-ref", kernel: "v4.9" }, act: ({ dev }) => {
+    const c = dma_alloc_coherent(dev, 16384, GFP_KERNEL)!;
+    dma_free_coherent(dev, 4096, c.cpuAddr, c.dmaAddr);
+  }, reports: [/frees DMA memory with different size/], warns: [/freeing 4096 bytes of a 16384-byte coherent buffer; dmasim frees the buffer as allocated/], pagesBack: true },
   { misuse: "dma_unmap_sg with a different entry count", act: ({ dev, buf }) => {
     const b = buf(4096);
     const sgl = sg_alloc(3);
