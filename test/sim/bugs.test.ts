@@ -1,0 +1,36 @@
+// The mask-overflow bug on boards that cannot show it: its symptom says why (and where it can
+// be seen) instead of reporting a mapping that worked, and never quotes an empty warning.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { bugSystem, type BugResult } from "../../src/sim/scenarios/bugs.js";
+
+async function maskOverflow(options: Parameters<typeof createSystem>[0]): Promise<BugResult> {
+  const s = await createSystem({ ...options, worker: false });
+  try {
+    return s.run("bug", { kind: "mask-overflow" }) as BugResult;
+  } finally {
+    s.dispose();
+  }
+}
+
+describe("bug mask-overflow", () => {
+  it("reproduces on its own System (arm64-highmem, no swiotlb), quoting the overflow warning", async () => {
+    const r = await maskOverflow(bugSystem({ kind: "mask-overflow" }));
+    expect(r.reproduced).toBe(true);
+    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned DMA_MAPPING_ERROR: "DMA addr 0x[0-9a-f]{16}\+4096 overflow \(mask ffffffff, bus limit 0\)\."$/);
+  });
+
+  it("on arm64-ref, whose RAM (0x40000000-0x7fffffff) is all below a 32-bit mask, says the board cannot show it", async () => {
+    const r = await maskOverflow({ board: "arm64-ref" });
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toBe("this board cannot show the bug: all of its RAM (up to PA 0x7fffffff) is within the device's mask 0xffffffff; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)");
+  });
+
+  it("on arm64-highmem with its swiotlb, says the bounce buffer hid it", async () => {
+    const r = await maskOverflow({ board: "arm64-highmem" });
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned 0x[0-9a-f]{1,8}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board \(arm64-highmem, RAM above 4 GiB, no swiotlb\)$/);
+    expect(r.symptom).not.toContain('""');
+  });
+});
