@@ -1,5 +1,6 @@
-// The mask-overflow bug on boards that cannot show it: its symptom says why (and where it can
-// be seen) instead of reporting a mapping that worked, and never quotes an empty warning.
+// The mask-overflow and swiotlb-exhaustion bugs on boards that cannot show them: the symptom
+// says why (and where they can be seen) instead of reporting mappings that worked as the
+// failure, and never quotes an empty warning.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
@@ -32,5 +33,15 @@ describe("bug mask-overflow", () => {
     expect(r.reproduced).toBe(false);
     expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned 0x[0-9a-f]{1,8}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board \(arm64-highmem, RAM above 4 GiB, no swiotlb\)$/);
     expect(r.symptom).not.toContain('""');
+  });
+});
+
+describe("bug swiotlb-exhaustion", () => {
+  it("on zynq-7000, which has no swiotlb, says the board cannot show it instead of claiming a DMA_MAPPING_ERROR", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const r = s.run("bug", { kind: "swiotlb-exhaustion" }) as BugResult;
+    s.dispose();
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toBe("after 10000 leaked 256 KiB mappings every map still succeeded: this board cannot show the bug (the buffer needs no swiotlb bounce slot for this device); run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)");
   });
 });
