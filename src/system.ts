@@ -171,7 +171,8 @@ export class System {
   }
 
   /** A /proc or /sys file as `cat` shows it ("/proc/iomem", "/proc/interrupts",
-   *  "/sys/class/dma/dma0chan0/in_use"); a KernelError (-ENOENT…) for anything else. */
+   *  "/sys/class/dma/dma0chan0/in_use"); a KernelError (-ENOENT…) for any other path,
+   *  a TypeError for a path that is not a string. */
   readFile(path: string): string {
     return readFile(this.kernel, path);
   }

@@ -180,12 +180,8 @@ export function arm_coherent_free(dev: Device, size: number, cpuAddr: VirtAddr, 
     k.printk.warn(`WARNING: Freeing invalid buffer ${cpuAddr.toString(16).padStart(8, "0")}`);
     return;
   }
-  // Linux frees `size` bytes of pages whatever was allocated, so a wrong size frees pages other
-  // users hold and the page allocator is corrupt from then on (DMA-API debug reports the
-  // mismatch first). dmasim warns and frees the allocation, so that the System stays usable.
-  if (PAGE_ALIGN(size) !== buf.size) {
-    k.printk.warn(`WARNING: dma_free_attrs: freeing ${size} bytes of a ${buf.size}-byte coherent buffer; dmasim frees the buffer as allocated`);
-  }
+  // dma_free_attrs (dma/coherent.ts) has already warned about, and replaced, a size other than
+  // the allocation's.
   size = buf.size;
   k.dma.armBuffers.delete(cpuAddr);
   if (buf.allocator === "pool") {

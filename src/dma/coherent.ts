@@ -7,7 +7,7 @@
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import { EBUSY, EINVAL, ENOMEM } from "../kernel/errno.js";
-import { PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "../mm/gfp.js";
+import { PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "../mm/gfp.js";
 import { VM_IOREMAP } from "../mm/vmalloc.js";
 import type { CoherentBuffer } from "./ops.js";
 import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
@@ -21,6 +21,13 @@ interface DeclaredMemory {
 }
 
 const declared = new WeakMap<Device, DeclaredMemory>();
+
+/** The page-aligned size of each live buffer a device's dma_map_ops handed out, by CPU address
+ *  (the cookie with DMA_ATTR_NO_KERNEL_MAPPING). Linux frees the `size` it is given whatever was
+ *  allocated, so a wrong size frees pages other users hold or leaks some, after DMA-API debug's
+ *  "different size" report; dmasim warns and frees what was allocated, on every board, so the
+ *  System stays usable. */
+const allocated = new WeakMap<Device, Map<VirtAddr, number>>();
 
 
 /** dma_declare_coherent_memory (modern convention: 0 or -errno): [phys, phys+size) seen by the
@@ -89,6 +96,10 @@ export function dma_alloc_attrs(dev: Device, size: number, gfp: number, attrs = 
     }
     buf = k.dma.ops.alloc(dev, size, gfp, attrs);
   }
+  if (buf) {
+    if (!allocated.has(dev)) allocated.set(dev, new Map());
+    allocated.get(dev)!.set(buf.cpuAddr, PAGE_ALIGN(size));
+  }
   if (buf && k.dma.debug.enabled) k.dma.debug.alloc_coherent(dev, size, buf.dmaAddr, buf.cpuAddr, attrs);
   k.dma.runWork();
   return buf;
@@ -118,6 +129,15 @@ export function dma_free_attrs(dev: Device, size: number, cpuAddr: VirtAddr, dma
   }
   if (!cpuAddr) return;
   if (k.dma.debug.enabled) k.dma.debug.free_coherent(dev, size, cpuAddr, dmaAddr);
+  const live = allocated.get(dev);
+  const was = live?.get(cpuAddr);
+  if (was !== undefined) {
+    live!.delete(cpuAddr);
+    if (PAGE_ALIGN(size) !== was) {
+      k.printk.warn(`WARNING: dma_free_attrs: freeing ${size} bytes of a ${was}-byte coherent buffer; dmasim frees the buffer as allocated`);
+      size = was;
+    }
+  }
   k.dma.ops.free(dev, size, cpuAddr, dmaAddr, attrs);
 }
 

@@ -17,9 +17,12 @@ export const DMA_ATTR_ALLOC_SINGLE_PAGES = 1 << 7;
 export const DMA_ATTR_NO_WARN = 1 << 8;
 export const DMA_ATTR_PRIVILEGED = 1 << 9;
 
-/** DMA_BIT_MASK(n): n low bits set, as a bigint (64-bit masks do not fit a number). */
+/** DMA_BIT_MASK(n): n low bits set, as a bigint (64-bit masks do not fit a number). Linux's
+ *  macro is defined for 0 … 64 only (a shift by more is undefined in C), so any other n is a
+ *  RangeError rather than a mask that looks valid. */
 export function DMA_BIT_MASK(n: number): bigint {
-  return n >= 64 ? 0xffffffffffffffffn : (1n << BigInt(n)) - 1n;
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new RangeError(`DMA_BIT_MASK: n must be a whole number from 0 to 64, not ${String(n)}`);
+  return n === 64 ? 0xffffffffffffffffn : (1n << BigInt(n)) - 1n;
 }
 
 export function valid_dma_direction(dir: number): boolean {

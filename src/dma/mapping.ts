@@ -9,9 +9,13 @@ import { KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
-import { Scatterlist as ScatterlistEntry, sg_nents, type Scatterlist } from "./scatterlist.js";
-import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { Scatterlist as ScatterlistEntry, for_each_sg, sg_nents, type Scatterlist } from "./scatterlist.js";
+import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole, invalid } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
+import { CpuFault } from "../hw/machine.js";
+
+/** FAULT_NAMES index of a translation fault (hw/machine.ts). */
+const TRANSLATION_FAULT = 1;
 
 export {
   dma_alloc_attrs, dma_alloc_coherent, dma_zalloc_coherent, dma_free_attrs, dma_free_coherent,
@@ -171,9 +175,20 @@ export function dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number,
   return ret < 0 ? 0 : ret;
 }
 
+/** An entry no sg_set_page/sg_set_buf filled in has a NULL sg_page in C, and mapping it
+ *  dereferences that NULL struct page (arm's dma_cache_maint_page reads its flags; arm64 turns
+ *  it into a garbage physical address and faults on its linear alias): an oops. dmasim raises
+ *  it for the NULL page on both, before any entry is mapped, so the System stays usable. */
+function checkPages(dev: Device, sgl: Scatterlist[], nents: number): void {
+  for_each_sg(sgl, nents, (sg) => {
+    if (sg.page < 0 && sg.buf === 0) throw new CpuFault(TRANSLATION_FAULT, 0, dev.kernel.machine.profile.arch);
+  });
+}
+
 function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
   checkList("dma_map_sg_attrs", dev, sgl, nents, dir, attrs);
   if (!sgl.length || nents <= 0) return -EINVAL;
+  checkPages(dev, sgl, nents);
   const k = dev.kernel;
   const ents = k.dma.ops.map_sg(dev, sgl, nents, dir, attrs);
   // 4.9 ran the debug hook whatever the result; modern kernels only for a mapped list.
@@ -188,6 +203,7 @@ export function dma_map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: 
 /** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO) instead of a count; the
  *  table's nents becomes the DMA segment count. */
 export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): number {
+  if (sgt === null || typeof sgt !== "object") invalid("dma_map_sgtable", "sgt", sgt, "a struct sg_table");
   const n = __dma_map_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
   if (n < 0) return n;
   if (n === 0) return -EINVAL;
@@ -225,11 +241,13 @@ export function dma_sync_sg_for_device(dev: Device, sgl: Scatterlist[], nents: n
 
 /** dma_get_cache_alignment: ARCH_DMA_MINALIGN (4.9 arm64 128; modern arm64 and arm 64). */
 export function dma_get_cache_alignment(dev: Device): number {
+  checkDevice("dma_get_cache_alignment", dev);
   return dev.kernel.dma.cacheAlignment;
 }
 
 /** dma_max_mapping_size: one swiotlb segment when mappings may bounce, else unlimited. */
 export function dma_max_mapping_size(dev: Device): number {
+  checkDevice("dma_max_mapping_size", dev);
   const d = dev.kernel.dma;
   if (d.swiotlb && (d.swiotlb.force || dev.kernel.mm.ramEnd - 1 > dev.dmaLimit)) return IO_TLB_SIZE * IO_TLB_SEGSIZE;
   return Number.MAX_SAFE_INTEGER;

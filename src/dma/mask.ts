@@ -52,6 +52,7 @@ export function dma_set_mask_and_coherent(dev: Device, mask: bigint | number): n
 
 /** dma_get_mask: the streaming mask, or DMA_BIT_MASK(32) when the device has none. */
 export function dma_get_mask(dev: Device): bigint {
+  checkDevice("dma_get_mask", dev);
   return dev.dma_mask ?? 0xffffffffn;
 }
 
@@ -59,6 +60,7 @@ export function dma_get_mask(dev: Device): bigint {
  *  RAM. 4.9 (drivers/base/platform.c) builds it from the low and high 32-bit halves; modern
  *  dma-direct uses 2^fls64(addr) - 1. Changes no mask. */
 export function dma_get_required_mask(dev: Device): bigint {
+  checkDevice("dma_get_required_mask", dev);
   const mm = dev.kernel.mm;
   const last = BigInt(phys_to_dma(dev, mm.ramEnd - PAGE_SIZE));
   const fls = (x: bigint) => (x === 0n ? 0 : x.toString(2).length);

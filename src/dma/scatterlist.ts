@@ -6,7 +6,7 @@
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import type { MemoryManager } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { checkSize, checkVirt, checkWhole, invalid } from "./arguments.js";
 
 export const SG_CHAIN = 0x1;
 export const SG_END = 0x2;
@@ -56,8 +56,14 @@ export function sg_unmark_end(sg: Scatterlist): void {
   sg.page_link &= ~SG_END;
 }
 
+/** `struct scatterlist *`: an entry of a list sg_alloc or sg_init_table made. */
+function checkEntry(fn: string, sg: unknown): asserts sg is Scatterlist {
+  if (!(sg instanceof Scatterlist)) invalid(fn, "sg", sg, "a struct scatterlist");
+}
+
 /** sg_set_page */
 export function sg_set_page(sg: Scatterlist, page: number, len: number, offset: number): void {
+  checkEntry("sg_set_page", sg);
   checkWhole("sg_set_page", page, "page");
   checkSize("sg_set_page", len, "len");
   checkWhole("sg_set_page", offset, "offset");
@@ -69,6 +75,7 @@ export function sg_set_page(sg: Scatterlist, page: number, len: number, offset: 
 
 /** sg_set_buf: the page of `buf` (found at mapping time), its offset in the page, `buflen`. */
 export function sg_set_buf(sg: Scatterlist, buf: VirtAddr, buflen: number): void {
+  checkEntry("sg_set_buf", sg);
   buf = checkVirt("sg_set_buf", buf, "buf");
   checkSize("sg_set_buf", buflen, "buflen");
   sg.page = -1;

@@ -4,6 +4,7 @@
 // it back with dmaengine_desc_free.
 
 import { EINVAL, ENXIO, EPERM } from "../kernel/errno.js";
+import { checkTx } from "./arguments.js";
 import { DMA_CTRL_REUSE, DMA_CYCLIC, DMA_SLAVE, type DmaAsyncTxDescriptor, type DmaChan, type DmaSlaveCaps } from "./types.js";
 
 /** dma_get_slave_caps: the controller's generic slave capabilities (a driver may narrow them
@@ -32,6 +33,7 @@ export function dma_get_slave_caps(chan: DmaChan | null, caps: Partial<DmaSlaveC
 }
 
 export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
+  checkTx("dmaengine_desc_set_reuse", tx);
   const caps: Partial<DmaSlaveCaps> = {};
   const rc = dma_get_slave_caps(tx.chan, caps);
   if (rc) return rc;
@@ -41,15 +43,18 @@ export function dmaengine_desc_set_reuse(tx: DmaAsyncTxDescriptor): number {
 }
 
 export function dmaengine_desc_clear_reuse(tx: DmaAsyncTxDescriptor): void {
+  checkTx("dmaengine_desc_clear_reuse", tx);
   tx.flags &= ~DMA_CTRL_REUSE;
 }
 
 export function dmaengine_desc_test_reuse(tx: DmaAsyncTxDescriptor): boolean {
+  checkTx("dmaengine_desc_test_reuse", tx);
   return (tx.flags & DMA_CTRL_REUSE) === DMA_CTRL_REUSE;
 }
 
 /** dmaengine_desc_free: only a reusable descriptor may be freed by its client. */
 export function dmaengine_desc_free(tx: DmaAsyncTxDescriptor): number {
+  checkTx("dmaengine_desc_free", tx);
   if (!dmaengine_desc_test_reuse(tx)) return -EPERM;
   return tx.desc_free ? tx.desc_free(tx) : -EPERM;
 }

@@ -15,6 +15,10 @@ export { Backdoor, type CacheStats, type MachineStats, type DmacStats } from "./
 export const FAULT_NAMES = ["none", "translation fault", "access flag fault", "permission fault",
   "external abort", "domain fault", "alignment fault", "undefined instruction"] as const;
 
+/** Linux calls a fault in the first page a NULL pointer dereference (arch/arm{,64}/mm/fault.c:
+ *  `addr < PAGE_SIZE`). */
+const NULL_PAGE_END = 4096;
+
 /** A CPU data abort the kernel did not expect: what Linux would print as an oops. */
 export class CpuFault extends Error {
   constructor(
@@ -24,7 +28,7 @@ export class CpuFault extends Error {
   ) {
     super(
       kind === 1 || kind === 2 || kind === 3
-        ? `Unable to handle kernel paging request at virtual address ${formatVirt(address, arch === "arm64" ? 64 : 32)} (${FAULT_NAMES[kind]})`
+        ? `Unable to handle kernel ${address >= 0 && address < NULL_PAGE_END ? "NULL pointer dereference" : "paging request"} at virtual address ${formatVirt(address, arch === "arm64" ? 64 : 32)} (${FAULT_NAMES[kind]})`
         : `Unhandled fault: ${FAULT_NAMES[kind] ?? "fault " + kind} at ${formatVirt(address, arch === "arm64" ? 64 : 32)}`,
     );
     this.name = "CpuFault";

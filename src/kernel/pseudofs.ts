@@ -7,7 +7,10 @@ import { KernelError, ENOENT, ENOTDIR, EISDIR } from "./errno.js";
 import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 
-function parts(path: string): string[] {
+/** A path's components. Not a kernel call (no errno applies), so a path that is not a string
+ *  is the TypeError a JavaScript API gives, naming the call. */
+function parts(fn: string, path: unknown): string[] {
+  if (typeof path !== "string") throw new TypeError(`${fn}: path must be a string, not ${path === null ? "null" : typeof path}`);
   return path.split("/").filter(Boolean);
 }
 
@@ -36,9 +39,10 @@ function list(kernel: Kernel, p: string[]): string[] | undefined {
 }
 
 export function readdir(kernel: Kernel, path: string): string[] {
-  const entries = list(kernel, parts(path));
+  const p = parts("readdir", path);
+  const entries = list(kernel, p);
   if (entries) return entries;
-  if (fileText(kernel, parts(path)) !== undefined) throw new KernelError(ENOTDIR, `${path}: not a directory`);
+  if (fileText(kernel, p) !== undefined) throw new KernelError(ENOTDIR, `${path}: not a directory`);
   throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma, /sys/bus/*/devices)`);
 }
 
@@ -55,8 +59,9 @@ function fileText(kernel: Kernel, p: string[]): string | undefined {
 }
 
 export function readFile(kernel: Kernel, path: string): string {
-  const text = fileText(kernel, parts(path));
+  const p = parts("readFile", path);
+  const text = fileText(kernel, p);
   if (text !== undefined) return text;
-  if (list(kernel, parts(path))) throw new KernelError(EISDIR, `${path}: is a directory`);
+  if (list(kernel, p)) throw new KernelError(EISDIR, `${path}: is a directory`);
   throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)`);
 }

@@ -10,6 +10,20 @@ import { DMA_BIT_MASK } from "../../src/dma/constants.js";
 
 const EIO = -5;
 
+describe("DMA_BIT_MASK", () => {
+  it("sets n low bits for n = 0 … 64 and refuses any other n with a RangeError", () => {
+    expect(DMA_BIT_MASK(0)).toBe(0n);
+    expect(DMA_BIT_MASK(1)).toBe(1n);
+    expect(DMA_BIT_MASK(32)).toBe(0xffffffffn);
+    expect(DMA_BIT_MASK(63)).toBe(0x7fffffffffffffffn);
+    expect(DMA_BIT_MASK(64)).toBe(0xffffffffffffffffn);
+    for (const n of [-1, 65, 32.5, NaN]) {
+      expect(() => DMA_BIT_MASK(n)).toThrow(RangeError);
+      expect(() => DMA_BIT_MASK(n)).toThrow(`DMA_BIT_MASK: n must be a whole number from 0 to 64, not ${n}`);
+    }
+  });
+});
+
 describe("dma_set_mask", () => {
   it("modern dma-direct: ≥ 32 bits always; smaller masks must reach the last page of RAM", async () => {
     const s = await createSystem({ board: "arm64-ref" }); // RAM 0x40000000-0x7fffffff

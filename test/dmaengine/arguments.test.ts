@@ -13,6 +13,7 @@ import {
   dma_release_channel, dma_request_chan, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit,
   dma_sync_wait, dmaengine_terminate_sync,
 } from "../../src/dmaengine/dmaengine.js";
+import { dmaengine_desc_free, dmaengine_desc_set_reuse, dmaengine_desc_test_reuse } from "../../src/dmaengine/slave-caps.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import { EINVAL, KernelError } from "../../src/kernel/errno.js";
 
@@ -38,6 +39,9 @@ describe("dmaengine client arguments", () => {
       [() => dma_sync_wait(undefined as never, 1), "-EINVAL: dma_sync_wait: chan undefined is not a struct dma_chan"],
       [() => dmaengine_terminate_sync(null as never), "-EINVAL: dmaengine_terminate_sync: chan null is not a struct dma_chan"],
       [() => dma_release_channel(null as never), "-EINVAL: dma_release_channel: chan null is not a struct dma_chan"],
+      [() => dmaengine_desc_set_reuse(failedPrep!), "-EINVAL: dmaengine_desc_set_reuse: tx null is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
+      [() => dmaengine_desc_test_reuse(undefined as never), "-EINVAL: dmaengine_desc_test_reuse: tx undefined is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
+      [() => dmaengine_desc_free(null as never), "-EINVAL: dmaengine_desc_free: tx null is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
       [() => dma_request_chan(null as never, "tx"), "-EINVAL: dma_request_chan: dev null is not a struct device"],
       [() => dma_request_chan_by_mask(null as never, DMA_MEMCPY), "-EINVAL: dma_request_channel: owner null is not a System or Kernel in this thread (a worker System's kernel runs driver code only through run())"],
     ];

@@ -117,6 +117,15 @@ const ROWS: Row[] = [
     const c = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
     dma_free_coherent(dev, 65536, c.cpuAddr, c.dmaAddr);
   }, reports: [/frees DMA memory with different size/], warns: [/freeing 65536 bytes of a 4096-byte coherent buffer/], pagesBack: true },
+  { misuse: "dma_free_coherent with a larger size (arm64-ref)", options: { board: "arm64-ref" }, act: ({ dev }) => {
+    const c = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    dma_free_coherent(dev, 65536, c.cpuAddr, c.dmaAddr);
+  }, reports: [/frees DMA memory with different size \[device address=0x[0-9a-f]+\] \[map size=4096 bytes\] \[unmap size=65536 bytes\]/],
+  warns: [/freeing 65536 bytes of a 4096-byte coherent buffer; dmasim frees the buffer as allocated/], pagesBack: true },
+  { misuse: "dma_free_coherent with a smaller size (arm64-ref, 4.9)", options: { board: "arm64-ref", kernel: "v4.9" }, act: ({ dev }) => {
+    const c = dma_alloc_coherent(dev, 16384, GFP_KERNEL)!;
+    dma_free_coherent(dev, 4096, c.cpuAddr, c.dmaAddr);
+  }, reports: [/frees DMA memory with different size/], warns: [/freeing 4096 bytes of a 16384-byte coherent buffer; dmasim frees the buffer as allocated/], pagesBack: true },
   { misuse: "dma_unmap_sg with a different entry count", act: ({ dev, buf }) => {
     const b = buf(4096);
     const sgl = sg_alloc(3);
@@ -185,6 +194,13 @@ const ROWS: Row[] = [
   }, reports: [/tries to free DMA memory it has not allocated/], warns: [/Freeing invalid buffer/], pagesBack: true },
   { misuse: "mapping an address beyond DRAM", act: ({ s, dev }) => dma_map_single(dev, s.kernel.mm.phys_to_virt(s.kernel.mm.ramEnd + 2 ** 20), 64, DMA_TO_DEVICE),
     throws: [CpuFault, /Unable to handle kernel paging request at virtual address 0xe0100000/], reports: [/maps memory from invalid area/], pagesBack: true },
+  { misuse: "dma_map_sg of entries never filled in", act: ({ dev }) => dma_map_sg(dev, sg_alloc(2), 2, DMA_TO_DEVICE),
+    throws: [CpuFault, /^Unable to handle kernel NULL pointer dereference at virtual address 0x00000000 \(translation fault\)$/], pagesBack: true },
+  { misuse: "dma_map_sg with its second entry never filled in", options: { board: "arm64-ref" }, act: ({ dev, b }) => {
+    const sgl = sg_alloc(2);
+    sg_set_buf(sgl[0], b.va, 64);
+    return dma_map_sg(dev, sgl, 2, DMA_FROM_DEVICE);
+  }, throws: [CpuFault, /^Unable to handle kernel NULL pointer dereference at virtual address 0x0000000000000000 \(translation fault\)$/], pagesBack: true },
   { misuse: "a sync far larger than RAM", act: ({ dev, buf }) => {
     const d = dma_map_single(dev, buf(4096).va, 4096, DMA_FROM_DEVICE);
     dma_sync_single_for_cpu(dev, d, 2 ** 33, DMA_FROM_DEVICE);

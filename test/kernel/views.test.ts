@@ -72,4 +72,23 @@ describe("/sys/class/dma", () => {
     expect(() => s.readdir("/proc/iomem")).toThrow(/-ENOTDIR/);
     expect(s.readdir("/sys/bus/platform/devices")).toEqual(["axi", "f8f02000.cache-controller", "fffc0000.sram", "e0001000.serial", "f8000000.slcr", "100.clkc"]);
   });
+
+  it("refuses a path that is not a string with a TypeError naming the call", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const cases: [() => unknown, string][] = [
+      [() => s.readFile(5 as never), "readFile: path must be a string, not number"],
+      [() => s.readFile(undefined as never), "readFile: path must be a string, not undefined"],
+      [() => s.readdir(null as never), "readdir: path must be a string, not null"],
+    ];
+    for (const [f, message] of cases) {
+      let e: unknown;
+      try {
+        f();
+      } catch (x) {
+        e = x;
+      }
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toBe(message);
+    }
+  });
 });

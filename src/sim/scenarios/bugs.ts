@@ -172,7 +172,8 @@ function swiotlbExhaustion(s: System): BugResult {
   const va = s.kernel.kmalloc(len, GFP_KERNEL);
   const mapped: number[] = [];
   let dma = 0;
-  for (let i = 0; i < 10000; i++) {
+  const tries = 10000;
+  for (let i = 0; i < tries; i++) {
     dma = dma_map_single(dev, va, len, DMA_TO_DEVICE);
     if (dma_mapping_error(dev, dma)) break;
     mapped.push(dma); // the bug: mappings are leaked, never unmapped
@@ -184,9 +185,18 @@ function swiotlbExhaustion(s: System): BugResult {
   if (recovered) dma_unmap_single(dev, again, len, DMA_TO_DEVICE);
   s.kernel.kfree(va);
   dma_release_channel(chan);
+  const leaked = `after ${mapped.length} leaked ${len / 1024} KiB mappings`;
+  let symptom: string;
+  if (mapped.length < tries) {
+    symptom = full ? `${leaked} the next map returned DMA_MAPPING_ERROR: "${full.replace(/^.*?: /, "")}"` : `${leaked} the next map returned DMA_MAPPING_ERROR`;
+  } else {
+    // Nothing bounced (the buffer is within the device's mask, or there is no swiotlb), so no
+    // pool filled: say so rather than claim a failure that did not happen.
+    symptom = `${leaked} every map still succeeded: this board cannot show the bug (the buffer needs no swiotlb bounce slot for this device); run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)`;
+  }
   return {
     kind: "swiotlb-exhaustion",
-    symptom: `after ${mapped.length} leaked ${len / 1024} KiB mappings the next map returned DMA_MAPPING_ERROR: "${full.replace(/^.*?: /, "")}"`,
+    symptom,
     fixed: `unmapping them frees the slots: the next map ${recovered ? "succeeds" : "still fails"}`,
     reproduced: dma === DMA_MAPPING_ERROR && full !== "" && recovered,
     details: { mappingsBeforeFull: mapped.length, message: full },
@@ -206,12 +216,28 @@ function maskOverflow(s: System): BugResult {
   if (!dma_mapping_error(dev, dma)) dma_unmap_single(dev, dma, len, DMA_TO_DEVICE);
   s.kernel.kfree(va);
   dma_release_channel(chan);
+  const mask = `0x${(dev.dma_mask ?? 0n).toString(16)}`;
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const map = `dma_map_single of a buffer at PA ${hex(pa)} for a device with mask ${mask} returned`;
+  const lastRam = s.kernel.mm.ramEnd - 1;
+  let symptom: string;
+  if (dma === DMA_MAPPING_ERROR) {
+    symptom = warn ? `${map} DMA_MAPPING_ERROR: "${warn.replace(/^.*?: /, "")}"` : `${map} DMA_MAPPING_ERROR`;
+  } else if (BigInt(lastRam) <= (dev.dma_mask ?? 0n)) {
+    // Every buffer is reachable, so there is nothing to overflow: say so rather than report a
+    // mapping that worked as if it were the symptom.
+    symptom = `this board cannot show the bug: all of its RAM (up to PA ${hex(lastRam)}) is within the device's mask ${mask}; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+  } else if (dma !== pa) {
+    symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+  } else {
+    symptom = `${map} ${hex(dma)}: the buffer happened to land within the mask, so it did not overflow`;
+  }
   return {
     kind: "mask-overflow",
-    symptom: `dma_map_single of a buffer at PA 0x${pa.toString(16)} for a device with mask 0x${(dev.dma_mask ?? 0n).toString(16)} returned ${dma === DMA_MAPPING_ERROR ? "DMA_MAPPING_ERROR" : "0x" + dma.toString(16)}: "${warn.replace(/^.*?: /, "")}"`,
+    symptom,
     fixed: low ? `dma_alloc_coherent chooses memory below the mask: dma address 0x${low.dmaAddr.toString(16)}` : "dma_alloc_coherent failed too",
     reproduced: dma === DMA_MAPPING_ERROR && pa > 0xffffffff && !!low && low.dmaAddr + len - 1 <= 0xffffffff,
-    details: { bufferPa: pa, mask: `0x${(dev.dma_mask ?? 0n).toString(16)}`, message: warn },
+    details: { bufferPa: pa, mask, message: warn },
   };
 }
 

@@ -1,0 +1,47 @@
+// The mask-overflow and swiotlb-exhaustion bugs on boards that cannot show them: the symptom
+// says why (and where they can be seen) instead of reporting mappings that worked as the
+// failure, and never quotes an empty warning.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { bugSystem, type BugResult } from "../../src/sim/scenarios/bugs.js";
+
+async function maskOverflow(options: Parameters<typeof createSystem>[0]): Promise<BugResult> {
+  const s = await createSystem({ ...options, worker: false });
+  try {
+    return s.run("bug", { kind: "mask-overflow" }) as BugResult;
+  } finally {
+    s.dispose();
+  }
+}
+
+describe("bug mask-overflow", () => {
+  it("reproduces on its own System (arm64-highmem, no swiotlb), quoting the overflow warning", async () => {
+    const r = await maskOverflow(bugSystem({ kind: "mask-overflow" }));
+    expect(r.reproduced).toBe(true);
+    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned DMA_MAPPING_ERROR: "DMA addr 0x[0-9a-f]{16}\+4096 overflow \(mask ffffffff, bus limit 0\)\."$/);
+  });
+
+  it("on arm64-ref, whose RAM (0x40000000-0x7fffffff) is all below a 32-bit mask, says the board cannot show it", async () => {
+    const r = await maskOverflow({ board: "arm64-ref" });
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toBe("this board cannot show the bug: all of its RAM (up to PA 0x7fffffff) is within the device's mask 0xffffffff; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)");
+  });
+
+  it("on arm64-highmem with its swiotlb, says the bounce buffer hid it", async () => {
+    const r = await maskOverflow({ board: "arm64-highmem" });
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned 0x[0-9a-f]{1,8}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board \(arm64-highmem, RAM above 4 GiB, no swiotlb\)$/);
+    expect(r.symptom).not.toContain('""');
+  });
+});
+
+describe("bug swiotlb-exhaustion", () => {
+  it("on zynq-7000, which has no swiotlb, says the board cannot show it instead of claiming a DMA_MAPPING_ERROR", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const r = s.run("bug", { kind: "swiotlb-exhaustion" }) as BugResult;
+    s.dispose();
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toBe("after 10000 leaked 256 KiB mappings every map still succeeded: this board cannot show the bug (the buffer needs no swiotlb bounce slot for this device); run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)");
+  });
+});
