@@ -45,7 +45,7 @@ describe("browser demo (Chromium)", () => {
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
     const status = await page.locator("#status").textContent();
-    expect(status).toMatch(/^error: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
+    expect(status).toMatch(/^error: job memcpy size=4K burst=1: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
     expect(status).not.toMatch(/undefined/);
     expect(await page.locator("#run").isEnabled()).toBe(true);
   }, 60_000);
