@@ -1,9 +1,9 @@
-// The demo's report: where the time of each buffer kind went (DMA, cache maintenance, bounce
+// The demo's report: whether the copies verified, where the time of each buffer kind went (DMA, cache maintenance, bounce
 // copies, CPU access), the cache hits and misses of each phase, and the phase table.
 
 import { stackedBars, groupedBars } from "./svg.js";
 import { renderReport, type ReportSection } from "./html.js";
-import type { DemoResult } from "../sim/demo.js";
+import { formatVerify, type DemoResult } from "../sim/demo.js";
 import type { PhaseResult } from "../sim/phase.js";
 import { formatBytes, formatTime } from "../units.js";
 
@@ -20,7 +20,12 @@ export function demoSections(r: DemoResult): ReportSection[] {
   const kinds: [string, PhaseResult[]][] = [["coherent", r.coherent], ["streaming", r.streaming]];
   const sum = (ps: PhaseResult[], k: keyof ReturnType<typeof timeBreakdown>) => ps.reduce((n, p) => n + timeBreakdown(p)[k], 0) / 1e6;
   const phases = kinds.flatMap(([k, ps]) => ps.map((p) => ({ kind: k, p })));
+  const ok = r.coherentOk && r.streamingOk;
   return [
+    {
+      heading: "Verify",
+      text: `${formatVerify(r)}: ${ok ? "every destination read back by the CPU matched its source" : "a destination read back by the CPU differed from its source (the demo exits 1)"}.`,
+    },
     {
       heading: "Where the time went",
       text: `${formatBytes(r.bytes)} copied by the PL330 on ${r.board} (${r.kernel} kernel), per buffer kind, in simulated µs.`,

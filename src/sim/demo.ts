@@ -121,6 +121,12 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
   };
 }
 
+/** The demo's check, as the table and the report both state it: each buffer kind's destination
+ *  read back by the CPU against its source. */
+export function formatVerify(r: DemoResult): string {
+  return `coherent ${r.coherentOk ? "OK" : "MISMATCH"}, streaming ${r.streamingOk ? "OK" : "MISMATCH"}`;
+}
+
 export function formatDemo(r: DemoResult): string {
   const dash = (ps: number) => (ps ? formatTime(ps) : "-");
   const rows = (title: string, phases: PhaseResult[]) =>
@@ -138,7 +144,7 @@ export function formatDemo(r: DemoResult): string {
     "",
     table,
     "",
-    `verify: coherent ${r.coherentOk ? "OK" : "MISMATCH"}, streaming ${r.streamingOk ? "OK" : "MISMATCH"}`,
+    `verify: ${formatVerify(r)}`,
     `dma_map/unmap: ${share(maps.reduce((n, p) => n + p.maintenancePs, 0))} % cache maintenance, ${share(maps.reduce((n, p) => n + p.bouncePs, 0))} % swiotlb bounce copies`,
     `bug: a reused receive buffer read without dma_sync_single_for_cpu: the CPU saw ${r.bug.staleBytes.toLocaleString("en-US")} stale bytes`,
     `     of ${r.bug.bytes.toLocaleString("en-US")} (${pct} %), still in its caches from the previous transfer; with the sync: ${r.bug.withSyncStaleBytes}.`,

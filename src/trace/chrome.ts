@@ -2,7 +2,7 @@
 // complete events ("X") for slices, counter events ("C"), metadata naming each process and
 // thread. Timestamps are microseconds; simulated picoseconds divide by 10^6.
 
-import { trackName } from "./names.js";
+import { counterName, trackName } from "./names.js";
 
 export interface TraceRecord {
   start: number; // ps
@@ -61,7 +61,8 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
     if (r.kind === "slice") {
       events.push({ name: r.name, ph: "X", ts: us(r.start), dur: us(r.end - r.start), pid, tid, args: { value: r.value } });
     } else if (r.kind === "counter") {
-      events.push({ name: r.name, ph: "C", ts: us(r.start), pid, tid, args: { [r.name]: r.value } });
+      const name = counterName(r.track, r.name);
+      events.push({ name, ph: "C", ts: us(r.start), pid, tid, args: { [name]: r.value } });
     } else {
       events.push({ name: r.name, ph: "i", s: "t", ts: us(r.start), pid, tid, args: { value: r.value } });
     }

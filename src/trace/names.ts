@@ -9,6 +9,9 @@ export const RECORD_NAMES: Record<number, string> = {
   35: "L2 clean+invalidate", 40: "DRAM bytes",
 };
 
+/** The memory controllers by id, as board.ts wires RAM to them (DRAM_CONTROLLER, SRAM_CONTROLLER). */
+const MEMORY_CONTROLLERS = ["DRAM", "SRAM"];
+
 export interface TrackName {
   process: string;
   thread: string;
@@ -27,7 +30,17 @@ export function trackName(track: number, dmacNames: string[] = []): TrackName {
     if (idx < 8) return { process, thread: `channel ${idx}` };
     return { process, thread: ["manager", "AXI read", "AXI write", "MFIFO", "bytes moved"][idx - 8] ?? `track ${idx}` };
   }
-  if (comp >= 0x20 && comp < 0x30) return { process: "memory", thread: `controller ${comp - 0x20}` };
+  // Memory controller n is track 0x2000 + n (assembly/trace.ts, TRACK_DRAM).
+  if (comp >= 0x20 && comp < 0x30) return { process: "memory", thread: `controller ${track - 0x2000}` };
   if (comp === 0x40) return { process: "CPU", thread: "CPU0" };
   return { process: "other", thread: `track 0x${track.toString(16)}` };
+}
+
+/** A counter's name in the trace. Perfetto's JSON importer keys a counter by its process and
+ *  name, not its thread, and the memory controllers share the "memory" process: each counts
+ *  bytes under its own name ("DRAM bytes", "SRAM bytes"). Each PL330 is a process of its own. */
+export function counterName(track: number, name: string): string {
+  if (track >> 8 !== 0x20 || name !== RECORD_NAMES[40]) return name;
+  const id = track - 0x2000;
+  return `${MEMORY_CONTROLLERS[id] ?? `memory controller ${id}`} bytes`;
 }

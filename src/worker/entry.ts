@@ -5,6 +5,7 @@ import { createLocalSystem, type System, type SystemOptions } from "../system.js
 import { systemApi, type SystemApi } from "./api.js";
 import { runJob, type JobSpec } from "./job.js";
 import { installErrorTransfer } from "./errors.js";
+import { announceClose } from "./closing.js";
 
 let api: SystemApi | undefined;
 let system: System | undefined;
@@ -55,5 +56,6 @@ if (isNode) {
     process.once("disconnect", () => process.exit(0));
   }
 } else {
+  announceClose(self);
   Comlink.expose(exposed);
 }

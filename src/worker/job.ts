@@ -29,6 +29,14 @@ export async function runJob(spec: JobSpec): Promise<unknown> {
   }
 }
 
+/** A job as an error message names it: the scenario and its parameters (`memcpy size=4K
+ *  burst=16`). A data: URL is the module's whole source, so only its kind is named. */
+export function describeJob(spec: JobSpec): string {
+  const scenario = spec.scenario.startsWith("data:") ? "a data: URL scenario module" : spec.scenario;
+  const params = Object.entries(spec.params).map(([k, v]) => `${k}=${v}`);
+  return [scenario, ...params].join(" ");
+}
+
 /** Whether `scenario` is the URL of a module rather than a built-in scenario's name. */
 export function isScenarioModule(scenario: string): boolean {
   return /^(file|https?|data|blob):/.test(scenario);

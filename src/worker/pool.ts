@@ -3,11 +3,17 @@
 // sweeps (runSweep's `pool`); close() ends its workers.
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
-import type { JobSpec } from "./job.js";
+import { describeJob, type JobSpec } from "./job.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 interface JobApi {
   runJob(spec: JobSpec): Promise<unknown>;
+}
+
+/** A worker that ends while it holds a job leaves no result and no error of the job's own: the
+ *  error names the job, so a sweep of many says which one to rerun in this thread to see why. */
+function jobLost(spec: JobSpec, why: Error): never {
+  throw new Error(`job ${describeJob(spec)}: ${why.message}`, { cause: why });
 }
 
 export class WorkerPool {
@@ -41,7 +47,7 @@ export class WorkerPool {
       while (!failed && next < jobs.length) {
         const i = next++;
         try {
-          results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died]);
+          results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died.catch((why: Error) => jobLost(jobs[i], why))]);
         } catch (e) {
           failed = true;
           throw e;

@@ -5,6 +5,7 @@
 import * as Comlink from "comlink";
 import { packageUrl } from "../resources.js";
 import { installErrorTransfer } from "./errors.js";
+import { isClosingNotice } from "./closing.js";
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
@@ -21,8 +22,9 @@ export function workerEntryUrl(bundled = false): URL {
 
 export interface SpawnedWorker<T> {
   api: Comlink.Remote<T>;
-  /** Rejects if the worker ends other than by terminate() (a crash, running out of memory):
-   *  comlink would wait for its answers forever, so callers race their calls against it. */
+  /** Rejects if the worker ends other than by terminate() (a crash, running out of memory, a
+   *  Web Worker's close(): closing.ts): comlink would wait for its answers forever, so callers
+   *  race their calls against it. */
   died: Promise<never>;
   terminate(): Promise<void>;
 }
@@ -77,6 +79,9 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     const w = new Worker(url, { type: "module" });
     // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
     w.addEventListener("error", (e) => die(new Error(`dmasim worker failed: ${e.message ?? `cannot load ${url}`}`)));
+    w.addEventListener("message", (e) => {
+      if (isClosingNotice(e.data)) die(new Error("dmasim worker closed itself (close() in the worker)"));
+    });
     endpoint = w;
     stop = async () => w.terminate();
   }

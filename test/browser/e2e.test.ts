@@ -45,8 +45,22 @@ describe("browser demo (Chromium)", () => {
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
     const status = await page.locator("#status").textContent();
-    expect(status).toMatch(/^error: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
+    expect(status).toMatch(/^error: job memcpy size=4K burst=1: dmasim worker failed: .*\/dist\/browser\/worker\.js/);
     expect(status).not.toMatch(/undefined/);
     expect(await page.locator("#run").isEnabled()).toBe(true);
+  }, 60_000);
+
+  it("fails a sweep whose worker closes itself, naming the job, instead of waiting for it forever", async () => {
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/examples/web/index.html`);
+    // One worker: job n=2 closes it, so job n=3 would be sent to a worker that is gone. A string,
+    // not a function: vitest would rewrite a function's import() for Node.
+    const error = await page.evaluate(`(async () => {
+      const { runSweep } = await import("/dist/browser/dmasim.js");
+      const source = "export function run(s, p) { if (p.n === 2) self.close(); return p.n; }";
+      const scenario = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      return runSweep({ scenario, grid: { n: [1, 2, 3] }, workers: 1 }).then(() => "no error", (e) => e.message);
+    })()`);
+    expect(error).toMatch(/^job blob:\S+ n=2: dmasim worker closed itself \(close\(\) in the worker\)$/);
   }, 60_000);
 });

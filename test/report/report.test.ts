@@ -3,6 +3,9 @@ import { lineChart, stackedBars } from "../../src/report/svg.js";
 import { renderReport } from "../../src/report/html.js";
 import { sweepReport } from "../../src/report/sweep-report.js";
 import type { SweepResult } from "../../src/sim/sweep.js";
+import { demoReport } from "../../src/report/demo-report.js";
+import type { DemoResult } from "../../src/sim/demo.js";
+import type { PhaseResult } from "../../src/sim/phase.js";
 
 describe("reports", () => {
   it("draws one polyline per series with points placed on a log axis", () => {
@@ -47,5 +50,23 @@ describe("reports", () => {
     expect(html).toContain("<polyline");
     expect(html).toContain("<td class=\"n\">560</td>");
     expect(renderReport("x", [{ heading: "h", text: "a < b" }])).toContain("a &lt; b");
+  });
+
+  it("states the demo's verify result, a failed check included, and the missing-sync bug's outcome", () => {
+    const phase = (name: string): PhaseResult => ({
+      name, bytes: 4096, timePs: 1e6, cpuCycles: 100, mbPerSec: 4096, maintenancePs: 0, bouncePs: 0, bouncedBytes: 0,
+      cache: { l1Hits: 1, l1Misses: 1, l2Hits: 1, l2Misses: 1 },
+    });
+    const demo = (coherentOk: boolean, streamingOk: boolean): DemoResult => ({
+      board: "Test board", kernel: "4.9", bytes: 4096, coherentOk, streamingOk,
+      coherent: [phase("DMA memcpy")], streaming: [phase("DMA memcpy")],
+      bug: { staleBytes: 4000, bytes: 4096, withSyncStaleBytes: 0 },
+    });
+    const verify = (html: string) => html.match(/<h2>Verify<\/h2>\n<p>([^<]*)<\/p>/)?.[1];
+    expect(verify(demoReport(demo(true, true)))).toBe("coherent OK, streaming OK: every destination read back by the CPU matched its source.");
+    expect(verify(demoReport(demo(true, false)))).toBe(
+      "coherent OK, streaming MISMATCH: a destination read back by the CPU differed from its source (the demo exits 1).",
+    );
+    expect(demoReport(demo(true, true))).toContain("4000 of 4096 bytes were stale; with the sync, 0.");
   });
 });

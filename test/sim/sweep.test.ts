@@ -100,4 +100,16 @@ describe("sweeps", () => {
     const after = await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 2 });
     expect((after.rows[0].result as MemcpyResult).ok).toBe(true);
   }, 30_000);
+
+  it("names the job a worker was running when it ended", async () => {
+    // Only the job n=2 ends its worker: by exit in a thread, by SIGKILL in a process.
+    const module = (end: string) =>
+      "data:text/javascript," + encodeURIComponent(`export function run(s, p) { if (p.n === 2) ${end}; return p.n; }`);
+    await expect(runSweep({ scenario: module("process.exit(3)"), grid: { n: [1, 2, 3] }, workers: 2 })).rejects.toThrow(
+      "job a data: URL scenario module n=2: dmasim worker thread ended (exit code 3)",
+    );
+    await expect(
+      runSweep({ scenario: module("process.kill(process.pid, 'SIGKILL')"), grid: { n: [1, 2, 3] }, workers: 2, isolation: "process" }),
+    ).rejects.toThrow("job a data: URL scenario module n=2: dmasim worker process ended (SIGKILL)");
+  }, 30_000);
 });
