@@ -92,6 +92,18 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("names the grid point that failed, with any worker count, threads or processes", () => {
+    for (const workers of [["--workers", "0"], ["--workers", "1"], ["--workers", "2"], ["--workers", "2", "--processes"]]) {
+      const bad = run(["sweep", "memcpy", "--param", "size=4K", "--param", "burst=4,99", ...workers]);
+      expect(bad.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"');
+      expect(bad.stdout).toBe("");
+      expect(bad.status).toBe(1);
+      const size = run(["sweep", "memcpy", "--param", "size=4K,abc", ...workers]);
+      expect(size.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=abc: not a size: "abc" (try 64K, 512M, 1G or a byte count)');
+      expect(size.status).toBe(1);
+    }
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");

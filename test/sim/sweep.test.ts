@@ -93,6 +93,25 @@ describe("sweeps", () => {
     await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
   });
 
+  it("names the grid point of a failing job, keeping the error's class and errno, however it ran", async () => {
+    // As a user's module would fail: a KernelError from dmasim's own classes, for one point only.
+    const index = new URL("../../dist/src/index.js", import.meta.url).href;
+    const fails = "data:text/javascript," + encodeURIComponent(
+      `import { KernelError } from ${JSON.stringify(index)};
+       export function run(system, p) { if (p.n === 2 && p.kind === "b") throw new KernelError(12, "no room"); return p.n; }`);
+    const grid = { n: [1, 2], kind: ["a", "b"] };
+    for (const how of [{ workers: 0 }, { workers: 1 }, { workers: 2 }, { workers: 2, isolation: "process" as const }]) {
+      const e = await runSweep({ scenario: fails, grid, ...how }).then(() => undefined, (x: unknown) => x as Error & { errno?: number });
+      expect(e?.message, JSON.stringify(how)).toBe("n=2 kind=b: -ENOMEM: no room");
+      expect(e?.name).toBe("KernelError");
+      expect(e?.errno).toBe(-12);
+    }
+    // A built-in scenario's cost estimate reads the parameters first: the same words for it.
+    const bad = await runSweep({ scenario: "memcpy", grid: { size: ["4K", "abc"], burst: [4] }, workers: 0 }).then(() => undefined, (x: unknown) => x);
+    expect(bad).toBeInstanceOf(RangeError);
+    expect((bad as Error).message).toBe('size=abc burst=4: not a size: "abc" (try 64K, 512M, 1G or a byte count)');
+  }, 30_000);
+
   it("reports a worker that dies part way instead of hanging, and runs the next sweep", async () => {
     const dies = "data:text/javascript," + encodeURIComponent("export function run() { process.exit(3); }");
     await expect(runSweep({ scenario: dies, grid: { n: [1, 2] }, workers: 2 })).rejects.toThrow(/worker thread ended \(exit code 3\)/);
