@@ -104,6 +104,15 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("refuses a memcpy of no bytes, as the demo does, instead of reporting it ok", () => {
+    for (const args of [["run", "memcpy", "--param", "size=0"], ["demo", "--size", "0"]]) {
+      const r = run(args);
+      expect(r.stderr, args.join(" ")).toBe("dmasim: error: size must be at least one byte, not 0\n");
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");

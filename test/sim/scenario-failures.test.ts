@@ -37,6 +37,14 @@ describe("memcpy scenario failures", () => {
     s.dispose();
   });
 
+  it("refuses a size of no bytes (pl330_prep_dma_memcpy has no transfer for it) before taking anything", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const before = resources(s);
+    for (const size of [0, "0", "0K"]) expect(() => s.run("memcpy", { size })).toThrow(new RangeError(`size must be at least one byte, not ${size}`));
+    expect(resources(s)).toEqual(before);
+    s.dispose();
+  });
+
   it("more channels than the controller has: -ENODEV, and the channels it got are free again", async () => {
     const s = await createSystem({ board: "zynq-7000", worker: false });
     const before = resources(s);
