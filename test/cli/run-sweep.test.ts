@@ -113,6 +113,19 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("refuses a fingerprint trace capacity that is not a whole number ≥ 1", () => {
+    for (const records of ["abc", "0", "2.5"]) {
+      const r = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--param", `records=${records}`]);
+      expect(r.stderr).toBe(`dmasim: error: records must be a whole number ≥ 1, not "${records}"\n`);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+    const ok = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--param", "records=1", "--json"]);
+    expect(ok.status).toBe(0);
+    // Room for one silicon record: the copy's others are dropped.
+    expect(JSON.parse(ok.stdout).trace.dropped).toBeGreaterThan(0);
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");
