@@ -53,7 +53,9 @@ commands:
   soak              many DMA transfers on one System, then whether the heap, the
                     wasm memory, the page allocator or DMA-API debug grew or
                     leaked: --transfers N (default 100000), --board NAME,
-                    --seed S, --max-size BYTES, --json; exits 1 on a leak
+                    --seed S, --max-size BYTES (largest copy, default 2048; at most
+                    the largest kmalloc, and what the board's DMA can map), --json;
+                    exits 1 on a leak
 ${PROBE_USAGE}
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to run the tasks whose

@@ -91,6 +91,7 @@ describe("other scenarios' failures", () => {
     ["uart-tx", { size: "512M" }, /^-ENOMEM: kmalloc\(536870912\) failed$/],
     ["adc-rx", { period: "64M" }, /^-ENOMEM: e0001000\.serial: no 268435456-byte ring buffer$/],
     ["adc-rx", { periods: 0 }, /^periods must be a whole number ≥ 1, not 0$/],
+    ["dma-mix", { maxSize: "5M", transfers: 1 }, /^copies of up to 5 MiB cannot be made: the largest kmalloc is 4 MiB \(KMALLOC_MAX_SIZE\)$/],
     ["fingerprint", { scenario: "memcpy", size: "4K", records: "abc" }, /^records must be a whole number ≥ 1, not "abc"$/],
     ["fingerprint", { scenario: "memcpy", size: "4K", records: 0 }, /^records must be a whole number ≥ 1, not "0"$/],
     ["demo", { size: "1G" }, /^-ENOMEM: dma_alloc_coherent\(1073741824\) failed$/],
