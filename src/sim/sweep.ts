@@ -37,6 +37,7 @@ export interface SweepRow {
 export interface SweepResult {
   scenario: string;
   rows: SweepRow[];
+  /** Workers that ran the jobs: 0 in this thread, and never more than there are jobs. */
   workers: number;
   elapsedMs: number;
 }
@@ -108,7 +109,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     const i = failedAt.get(e);
     throw i === undefined ? e : atPoint(e, points[i]);
   }
-  return { scenario: opts.scenario, rows, workers, elapsedMs: performance.now() - t0 };
+  return { scenario: opts.scenario, rows, workers: Math.min(workers, jobs.length), elapsedMs: performance.now() - t0 };
 }
 
 /** A job's error with the job's grid point leading its message ("size=abc burst=4: not a size…"),

@@ -126,6 +126,12 @@ describe("dmasim run / sweep", () => {
     expect(JSON.parse(ok.stdout).trace.dropped).toBeGreaterThan(0);
   });
 
+  it("reports in --json the workers the sweep used, not the count asked for", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "1000", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ scenario: "memcpy", workers: 1 });
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");

@@ -78,6 +78,18 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("reports the workers that ran the jobs, not more than there were jobs", async () => {
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0 })).workers).toBe(0);
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 5 })).workers).toBe(1);
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K", "16K"] }, workers: 2 })).workers).toBe(2);
+    const pool = await WorkerPool.create(3);
+    try {
+      expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K"] }, pool })).workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it("refuses a worker count that is not a whole number instead of losing the jobs", async () => {
     for (const workers of [NaN, 2.5, -1]) {
       await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers })).rejects.toThrow(
