@@ -29,9 +29,9 @@ commands:
                     exporting run(system, params)) with --param key=value …; --json,
                     --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
-                    worker pool (--workers N, default: the core count; worker
-                    threads, or worker processes with --processes); --json,
-                    --report FILE
+                    worker pool (--workers N, default: the core count, 0: in this
+                    process; worker threads, or worker processes with --processes);
+                    --json, --report FILE
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input

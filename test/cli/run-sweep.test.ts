@@ -132,6 +132,13 @@ describe("dmasim run / sweep", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ scenario: "memcpy", workers: 1 });
   });
 
+  it("refuses --processes with --workers 0, which starts no process", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "0", "--processes"]);
+    expect(r.stderr).toBe("dmasim: --workers 0 runs the jobs in this process, so --processes has none to start: give one or the other\n");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");
