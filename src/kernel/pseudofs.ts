@@ -7,7 +7,9 @@ import { KernelError, ENOENT, ENOTDIR, EISDIR } from "./errno.js";
 import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 
+/** The path's names; an empty path names no file, as Linux's getname() says (-ENOENT). */
 function parts(path: string): string[] {
+  if (path === "") throw new KernelError(ENOENT, "'': no such file or directory (an empty path names no file)");
   return path.split("/").filter(Boolean);
 }
 

@@ -42,4 +42,13 @@ describe("dmasim cat / ls", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe("dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)");
   });
+
+  it("says an empty path names no file (-ENOENT, as Linux), for cat and ls", () => {
+    for (const cmd of ["cat", "ls"]) {
+      const r = run([cmd, ""]);
+      expect(r.stderr, cmd).toBe("dmasim: error: -ENOENT: '': no such file or directory (an empty path names no file)\n");
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
 });
