@@ -29,9 +29,9 @@ commands:
                     exporting run(system, params)) with --param key=value …; --json,
                     --trace FILE, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
-                    worker pool (--workers N, default: the core count; worker
-                    threads, or worker processes with --processes); --json,
-                    --report FILE
+                    worker pool (--workers N, default: the core count, 0: in this
+                    process; worker threads, or worker processes with --processes);
+                    --json, --report FILE
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input
@@ -53,7 +53,9 @@ commands:
   soak              many DMA transfers on one System, then whether the heap, the
                     wasm memory, the page allocator or DMA-API debug grew or
                     leaked: --transfers N (default 100000), --board NAME,
-                    --seed S, --max-size BYTES, --json; exits 1 on a leak
+                    --seed S, --max-size BYTES (largest copy, default 2048; at most
+                    the largest kmalloc, and what the board's DMA can map), --json;
+                    exits 1 on a leak
 ${PROBE_USAGE}
   bench             run the benchmarks (--json for one JSON object of metrics,
                     --time MS per task, --only PREFIX to run the tasks whose

@@ -5,16 +5,18 @@
 //    ../shared/conformance/pl330/README.md describes; one line per failing case, then
 //    `N passed, M failed`; exit status 0 only when none failed.
 
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { writeFileSync, existsSync } from "node:fs";
 import { assemble, AsmError } from "../tools/pl330/assembler.js";
 import { formatListing, parseHex } from "../tools/pl330/disassembler.js";
 import { loadCases, runCases } from "../tools/pl330/conformance.js";
 import { checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { readInput } from "./dt.js";
 
 export const PL330_USAGE = `  pl330 asm FILE.s  assemble DMA-330 mnemonics; prints hex
     --base ADDR     load address for labels used as immediates (default 0)
     -o, --out FILE  write the bytes to FILE instead
-  pl330 disasm HEX|FILE   disassemble hex bytes, or a file (binary, or text holding hex)
+  pl330 disasm HEX|FILE   disassemble hex bytes, or a file (binary, or text holding hex):
+                    an existing file is read; otherwise the argument must be hex
     --base ADDR     address of the first byte (default 0)
   pl330 conformance PATH...   run PL330 conformance case files or folders
     --verbose       also list the documented divergences`;
@@ -33,7 +35,7 @@ function asmCommand(a: ParsedArgs): number {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   let bytes: Uint8Array;
   try {
-    bytes = assemble(readFileSync(file, "utf8"), { base: parseAddress(flag(a, "base"), "--base") }).bytes;
+    bytes = assemble(new TextDecoder().decode(readInput(file)), { base: parseAddress(flag(a, "base"), "--base") }).bytes;
   } catch (e) {
     if (e instanceof AsmError) throw new Error(`${file}: ${e.message}`);
     throw e;
@@ -44,15 +46,20 @@ function asmCommand(a: ParsedArgs): number {
   return 0;
 }
 
+/** What hex bytes are written with; an argument of anything else names a file. */
+const HEX_TEXT = /^[\s0-9a-fA-Fx,]*$/;
+
 function disasmCommand(a: ParsedArgs): number {
   checkOptions(a, "pl330 disasm", ["base"]);
   const arg = a.positionals.join(" ");
   if (!arg) throw new UsageError("pl330 disasm needs hex bytes or a file");
   let bytes: Uint8Array;
   if (a.positionals.length === 1 && existsSync(arg)) {
-    const raw = readFileSync(arg);
-    const text = raw.toString("latin1");
-    bytes = /^[\s0-9a-fA-Fx,]*$/.test(text) && /[0-9a-f]/i.test(text) ? parseHex(text) : new Uint8Array(raw);
+    const raw = readInput(arg);
+    const text = Buffer.from(raw).toString("latin1");
+    bytes = HEX_TEXT.test(text) && /[0-9a-f]/i.test(text) ? parseHex(text) : raw;
+  } else if (a.positionals.length === 1 && !HEX_TEXT.test(arg)) {
+    throw new Error(`${arg}: no such file (and not hex bytes, which are hex digits, spaces, commas and 0x)`);
   } else bytes = parseHex(arg);
   console.log(formatListing(bytes, parseAddress(flag(a, "base"), "--base")));
   return 0;

@@ -7,7 +7,8 @@ import vm from "node:vm";
 import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
 import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
-import { parseSize } from "../units.js";
+import { formatBytes, parseSize } from "../units.js";
+import { KMALLOC_MAX_SIZE } from "../mm/slab.js";
 import { isWholeIn } from "../whole-number.js";
 
 function collector(): () => void {
@@ -27,6 +28,10 @@ export async function soakCommand(a: ParsedArgs): Promise<number> {
   const maxSize = maxSizeText === undefined ? undefined : parseSize(maxSizeText);
   // The copies' sizes are drawn from 1 … maxSize, as the dma-mix scenario's maxSize parameter.
   if (maxSize !== undefined && !isWholeIn(maxSize, 1)) throw new UsageError(`--max-size must be at least 1 byte, not "${maxSizeText}"`);
+  // Checked before the boot; a board whose buffers bounce maps less still (DmaMix checks that).
+  if (maxSize !== undefined && maxSize > KMALLOC_MAX_SIZE) {
+    throw new UsageError(`--max-size must be at most ${formatBytes(KMALLOC_MAX_SIZE)}, the largest kmalloc (KMALLOC_MAX_SIZE), not "${maxSizeText}"`);
+  }
   const board = flag(a, "board");
   const bar = new ProgressBar(`soak ${board ?? "arm64-ref"}`, transfers);
   const t0 = performance.now();

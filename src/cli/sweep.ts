@@ -22,6 +22,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const grid = sweepGrid(a, name);
   checkOutputs(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
+  if (workers === 0 && has(a, "processes")) throw new UsageError("--workers 0 runs the jobs in this process, so --processes has none to start: give one or the other");
   const { worker: _w, ...system } = await systemOptions(a);
   const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
   const bar = new ProgressBar(`sweep ${name}`, total);

@@ -6,6 +6,8 @@ import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
 import { writeFdt } from "../of/fdt-write.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
+import { parseSize } from "../units.js";
+import { isWholeIn } from "../whole-number.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
@@ -19,6 +21,14 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
 
 /** The options systemOptions reads. */
 export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug"] as const;
+
+function sizeOrNaN(text: string): number {
+  try {
+    return parseSize(text);
+  } catch {
+    return NaN;
+  }
+}
 
 export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   const o: SystemOptions = {};
@@ -37,6 +47,10 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   }
   o.board = flag(a, "board");
   o.memory = flag(a, "memory");
+  // Checked here too, so that the message names the option as the user typed it.
+  if (o.memory !== undefined && !isWholeIn(sizeOrNaN(o.memory), 1)) {
+    throw new UsageError(`--memory must be a size in bytes (try 64M, 1G), not "${o.memory}"`);
+  }
   o.profile = flag(a, "profile");
   const k = flag(a, "kernel");
   if (k !== undefined) {

@@ -7,10 +7,12 @@ import { KernelError, ENOENT, ENOTDIR, EISDIR } from "./errno.js";
 import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 
-/** A path's components. Not a kernel call (no errno applies), so a path that is not a string
- *  is the TypeError a JavaScript API gives, naming the call. */
+/** A path's components. Not a kernel call for a value that is no string (no errno applies): the
+ *  TypeError a JavaScript API gives, naming the call. An empty path names no file, as Linux's
+ *  getname() says (-ENOENT). */
 function parts(fn: string, path: unknown): string[] {
   if (typeof path !== "string") throw new TypeError(`${fn}: path must be a string, not ${path === null ? "null" : typeof path}`);
+  if (path === "") throw new KernelError(ENOENT, "'': no such file or directory (an empty path names no file)");
   return path.split("/").filter(Boolean);
 }
 

@@ -5,6 +5,7 @@
 
 import type { VirtAddr } from "../hw/address.js";
 import { PAGE_SIZE, get_order } from "./gfp.js";
+import { MAX_ORDER } from "./buddy.js";
 
 export interface PageSource {
   /** __get_free_pages: linear VA of a 2^order block, or 0. */
@@ -23,6 +24,10 @@ class KmemCache {
 }
 
 export const KMALLOC_MAX_CACHE_SIZE = 8192;
+
+/** The largest kmalloc: one block of the buddy allocator's highest order (include/linux/slab.h,
+ *  KMALLOC_SHIFT_MAX = MAX_ORDER + PAGE_SHIFT - 1); beyond it kmalloc returns NULL. */
+export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
 
 export class Slab {
   readonly caches: KmemCache[];

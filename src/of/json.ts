@@ -87,10 +87,18 @@ export function writeJson(tree: DeviceTree): string {
   return JSON.stringify(treeToJson(tree), null, 2) + "\n";
 }
 
+/** `s` on one line of printable text: JSON.parse quotes the input near a syntax error, and a
+ *  name read from the input may hold anything, but a message is shown as one line. Control
+ *  characters become escapes (\n, \u0000). */
+function oneLine(s: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Reads JSON written by writeJson (or by hand in the same shape). */
 export function parseJsonTree(text: string, source = "<json>"): DeviceTree {
   const fail = (where: string, message: string): never => {
-    throw new DtError(`${source}: ${where}: ${message}`);
+    throw new DtError(oneLine(`${source}: ${where}: ${message}`));
   };
   let doc: unknown;
   try {

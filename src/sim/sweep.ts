@@ -37,6 +37,7 @@ export interface SweepRow {
 export interface SweepResult {
   scenario: string;
   rows: SweepRow[];
+  /** Workers that ran the jobs: 0 in this thread, and never more than there are jobs. */
   workers: number;
   elapsedMs: number;
 }
@@ -62,30 +63,62 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     opts.onProgress?.(++done, jobs.length, rows[i]);
   };
   // Longest first (when the scenario can tell), so the last workers do not wait on one big job.
+  // A cost reads the parameters, so a bad one fails here, before any job runs.
   const cost = SCENARIO_COSTS[opts.scenario];
-  const order = jobs.map((_, i) => i);
-  if (cost) order.sort((a, b) => cost(jobs[b].params) - cost(jobs[a].params) || a - b);
+  const costs = jobs.map((j, i) => {
+    try {
+      return cost?.(j.params) ?? 0;
+    } catch (e) {
+      throw atPoint(e, points[i]);
+    }
+  });
+  const order = jobs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
   const ordered = order.map((i) => jobs[i]);
   const workers = opts.pool?.size ?? opts.workers ?? 1;
   if (!isWholeIn(workers, 0)) throw new RangeError(`runSweep: workers must be ${wholeNumberIn(0)}, not ${workers}`);
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
   }
-  if (opts.pool) {
-    await opts.pool.runAll(ordered, (k, r) => finished(order[k], r));
-  } else if (workers <= 0) {
-    for (let k = 0; k < ordered.length; k++) finished(order[k], await runJob(ordered[k]));
-  } else {
-    // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).
-    const pool = await WorkerPool.create(Math.min(workers, jobs.length), {
-      process: opts.isolation === "process",
-      bundled: !isScenarioModule(opts.scenario),
-    });
-    try {
-      await pool.runAll(ordered, (k, r) => finished(order[k], r));
-    } finally {
-      await pool.close();
+  // Which job each error came from, so that the one thrown can name its job's grid point.
+  const failedAt = new Map<unknown, number>();
+  const failed = (k: number, e: unknown) => void failedAt.set(e, order[k]);
+  try {
+    if (opts.pool) {
+      await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
+    } else if (workers <= 0) {
+      for (let k = 0; k < ordered.length; k++) {
+        const result = await runJob(ordered[k]).catch((e: unknown) => {
+          failed(k, e);
+          throw e;
+        });
+        finished(order[k], result);
+      }
+    } else {
+      // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).
+      const pool = await WorkerPool.create(Math.min(workers, jobs.length), {
+        process: opts.isolation === "process",
+        bundled: !isScenarioModule(opts.scenario),
+      });
+      try {
+        await pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
+      } finally {
+        await pool.close();
+      }
     }
+  } catch (e) {
+    const i = failedAt.get(e);
+    throw i === undefined ? e : atPoint(e, points[i]);
   }
-  return { scenario: opts.scenario, rows, workers, elapsedMs: performance.now() - t0 };
+  return { scenario: opts.scenario, rows, workers: Math.min(workers, jobs.length), elapsedMs: performance.now() - t0 };
+}
+
+/** A job's error with the job's grid point leading its message ("size=abc burst=4: not a size…"),
+ *  as a copy of the same class with the same fields (a KernelError keeps its errno): the error
+ *  itself may be thrown again (a dead worker's, to every later job it is raced against). */
+function atPoint(e: unknown, params: ScenarioParams): unknown {
+  if (!(e instanceof Error)) return e;
+  const copy = Object.create(Object.getPrototypeOf(e), Object.getOwnPropertyDescriptors(e)) as Error;
+  const point = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
+  copy.message = `${point}: ${e.message}`;
+  return copy;
 }

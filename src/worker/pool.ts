@@ -36,18 +36,28 @@ export class WorkerPool {
   }
 
   /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
-   *  results in job order. The first failing job rejects the whole run, and no worker starts
-   *  another job of it (so the pool is free for the next run once the jobs under way end). One
-   *  run at a time. */
-  async runAll(jobs: JobSpec[], onResult?: (index: number, result: unknown) => void): Promise<unknown[]> {
+   *  results in job order. The first failing job rejects the whole run with its error, and no
+   *  worker starts another job of it (so the pool is free for the next run once the jobs under
+   *  way end); `onFailure` first sees the index and error of each job that throws (a worker that
+   *  dies is no job's error). One run at a time. */
+  async runAll(
+    jobs: JobSpec[],
+    onResult?: (index: number, result: unknown) => void,
+    onFailure?: (index: number, error: unknown) => void,
+  ): Promise<unknown[]> {
     const results = new Array<unknown>(jobs.length);
     let next = 0;
     let failed = false;
     const drive = async (w: SpawnedWorker<JobApi>) => {
       while (!failed && next < jobs.length) {
         const i = next++;
+        // A job's own error is the job's; a worker that dies (or never loads) is not a job's.
+        const job = w.api.runJob(jobs[i]).catch((e: unknown) => {
+          onFailure?.(i, e);
+          throw e;
+        });
         try {
-          results[i] = await Promise.race([w.api.runJob(jobs[i]), w.died.catch((why: Error) => jobLost(jobs[i], why))]);
+          results[i] = await Promise.race([job, w.died.catch((why: Error) => jobLost(jobs[i], why))]);
         } catch (e) {
           failed = true;
           throw e;

@@ -36,7 +36,7 @@ describe("browser demo (Chromium)", () => {
     await page.fill("#bursts", "4,x");
     await page.click("#run");
     await page.waitForFunction(() => (window as any).dmasimError, null, { timeout: 30_000 });
-    expect(await page.locator("#status").textContent()).toBe('error: burst must be "auto" or 1…16, not "x"');
+    expect(await page.locator("#status").textContent()).toBe('error: size=4K burst=x: burst must be "auto" or 1…16, not "x"');
   }, 60_000);
 
   it("says which worker script failed to load instead of hanging or printing undefined", async () => {

@@ -42,4 +42,22 @@ describe("dmasim cat / ls", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe("dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)");
   });
+
+  it("names --memory, as typed, when its value is not a size", () => {
+    for (const memory of ["abc", "0", "-1G"]) {
+      const r = run(["cat", "/proc/iomem", "--memory", memory]);
+      expect(r.stderr, memory).toBe(`dmasim: --memory must be a size in bytes (try 64M, 1G), not "${memory}"\n`);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it("says an empty path names no file (-ENOENT, as Linux), for cat and ls", () => {
+    for (const cmd of ["cat", "ls"]) {
+      const r = run([cmd, ""]);
+      expect(r.stderr, cmd).toBe("dmasim: error: -ENOENT: '': no such file or directory (an empty path names no file)\n");
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
 });

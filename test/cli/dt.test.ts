@@ -66,6 +66,21 @@ describe("dmasim dt", () => {
     expect(oneLineError(run(["dt", "-"], blob))).toMatch(/^dmasim: error: <stdin>: header says 62801 bytes but the file has 4096: truncated \(at byte offset 4\)$/);
   });
 
+  it("shows bad JSON on one printable line: escapes for control bytes and newlines", () => {
+    const blob = join(dir, "blob.bin");
+    writeFileSync(blob, Uint8Array.from([0, 1, 0x62, 0x69, 0x6e, 0x0a, 0x78]));
+    expect(oneLineError(run(["dt", "-I", "json", blob]))).toBe(
+      `dmasim: error: ${blob}: JSON: Unexpected token '\\u0000', "\\u0000\\u0001bin\\nx" is not valid JSON`,
+    );
+    const lines = join(dir, "lines.json");
+    writeFileSync(lines, '{\n  "a": x\n}\n');
+    expect(oneLineError(run(["dt", lines]))).toBe(`dmasim: error: ${lines}: JSON: Unexpected token 'x', "{\\n  "a": x\\n}\\n" is not valid JSON`);
+    // A node name read from the JSON is part of the message too.
+    const name = join(dir, "name.json");
+    writeFileSync(name, JSON.stringify({ root: { name: "", children: [{ name: "a\nb", properties: [{ name: "x", value: 5 }] }] } }));
+    expect(oneLineError(run(["dt", name]))).toBe(`dmasim: error: ${name}: /a\\nb property "x": expected an array`);
+  });
+
   it("refuses what dtc refuses, and bad usage, in one line", () => {
     const f = join(dir, "dup.dts");
     writeFileSync(f, `/dts-v1/;\n/ {\n\tx: a { };\n\tx: b { };\n};\n`);

@@ -92,6 +92,53 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("names the grid point that failed, with any worker count, threads or processes", () => {
+    for (const workers of [["--workers", "0"], ["--workers", "1"], ["--workers", "2"], ["--workers", "2", "--processes"]]) {
+      const bad = run(["sweep", "memcpy", "--param", "size=4K", "--param", "burst=4,99", ...workers]);
+      expect(bad.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"');
+      expect(bad.stdout).toBe("");
+      expect(bad.status).toBe(1);
+      const size = run(["sweep", "memcpy", "--param", "size=4K,abc", ...workers]);
+      expect(size.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=abc: not a size: "abc" (try 64K, 512M, 1G or a byte count)');
+      expect(size.status).toBe(1);
+    }
+  });
+
+  it("refuses a memcpy of no bytes, as the demo does, instead of reporting it ok", () => {
+    for (const args of [["run", "memcpy", "--param", "size=0"], ["demo", "--size", "0"]]) {
+      const r = run(args);
+      expect(r.stderr, args.join(" ")).toBe("dmasim: error: size must be at least one byte, not 0\n");
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it("refuses a fingerprint trace capacity that is not a whole number ≥ 1", () => {
+    for (const records of ["abc", "0", "2.5"]) {
+      const r = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--param", `records=${records}`]);
+      expect(r.stderr).toBe(`dmasim: error: records must be a whole number ≥ 1, not "${records}"\n`);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+    const ok = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--param", "records=1", "--json"]);
+    expect(ok.status).toBe(0);
+    // Room for one silicon record: the copy's others are dropped.
+    expect(JSON.parse(ok.stdout).trace.dropped).toBeGreaterThan(0);
+  });
+
+  it("reports in --json the workers the sweep used, not the count asked for", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "1000", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ scenario: "memcpy", workers: 1 });
+  });
+
+  it("refuses --processes with --workers 0, which starts no process", () => {
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "0", "--processes"]);
+    expect(r.stderr).toBe("dmasim: --workers 0 runs the jobs in this process, so --processes has none to start: give one or the other\n");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
+  });
+
   it("refuses a sweep key given twice instead of sweeping only the last one's values", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "size=8K"]);
     expect(r.stderr).toBe("dmasim: --param size is given twice: give all its values in one (--param size=v1,v2,…)\n");

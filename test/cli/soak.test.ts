@@ -32,4 +32,20 @@ describe("dmasim soak", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe('dmasim: --max-size must be at least 1 byte, not "0"\n');
   });
+
+  it("refuses copies larger than kmalloc or the board's DMA mapping can take, before any transfer", () => {
+    // Linux's largest kmalloc is one order-10 buddy block: 4 KiB << 10.
+    const big = run(["soak", "--transfers", "10", "--max-size", "64M"]);
+    expect(big.stderr).toBe('dmasim: --max-size must be at most 4 MiB, the largest kmalloc (KMALLOC_MAX_SIZE), not "64M"\n');
+    expect(big.stdout).toBe("");
+    expect(big.status).toBe(1);
+    // arm64-highmem's DMA controller reaches below 4 GiB only: buffers above bounce, and swiotlb
+    // maps 128 slots of 2 KiB at most.
+    const bounced = run(["soak", "--transfers", "10", "--max-size", "4M", "--board", "arm64-highmem"]);
+    expect(bounced.stderr).toBe(
+      "dmasim: error: copies of up to 4 MiB cannot be made: ff6e0000.dma-controller maps at most 256 KiB on this board (dma_max_mapping_size: buffers bounce through swiotlb)\n",
+    );
+    expect(bounced.stdout).toBe("");
+    expect(bounced.status).toBe(1);
+  });
 });

@@ -37,6 +37,14 @@ describe("memcpy scenario failures", () => {
     s.dispose();
   });
 
+  it("refuses a size of no bytes (pl330_prep_dma_memcpy has no transfer for it) before taking anything", async () => {
+    const s = await createSystem({ board: "zynq-7000", worker: false });
+    const before = resources(s);
+    for (const size of [0, "0", "0K"]) expect(() => s.run("memcpy", { size })).toThrow(new RangeError(`size must be at least one byte, not ${size}`));
+    expect(resources(s)).toEqual(before);
+    s.dispose();
+  });
+
   it("more channels than the controller has: -ENODEV, and the channels it got are free again", async () => {
     const s = await createSystem({ board: "zynq-7000", worker: false });
     const before = resources(s);
@@ -83,6 +91,9 @@ describe("other scenarios' failures", () => {
     ["uart-tx", { size: "512M" }, /^-ENOMEM: kmalloc\(536870912\) failed$/],
     ["adc-rx", { period: "64M" }, /^-ENOMEM: e0001000\.serial: no 268435456-byte ring buffer$/],
     ["adc-rx", { periods: 0 }, /^periods must be a whole number ≥ 1, not 0$/],
+    ["dma-mix", { maxSize: "5M", transfers: 1 }, /^copies of up to 5 MiB cannot be made: the largest kmalloc is 4 MiB \(KMALLOC_MAX_SIZE\)$/],
+    ["fingerprint", { scenario: "memcpy", size: "4K", records: "abc" }, /^records must be a whole number ≥ 1, not "abc"$/],
+    ["fingerprint", { scenario: "memcpy", size: "4K", records: 0 }, /^records must be a whole number ≥ 1, not "0"$/],
     ["demo", { size: "1G" }, /^-ENOMEM: dma_alloc_coherent\(1073741824\) failed$/],
   ];
   it.each(cases)("%s %j: the error, and every channel and page back", async (scenario, params, message) => {

@@ -78,6 +78,18 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("reports the workers that ran the jobs, not more than there were jobs", async () => {
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0 })).workers).toBe(0);
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 5 })).workers).toBe(1);
+    expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K", "16K"] }, workers: 2 })).workers).toBe(2);
+    const pool = await WorkerPool.create(3);
+    try {
+      expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K"] }, pool })).workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it("refuses a worker count that is not a whole number instead of losing the jobs", async () => {
     for (const workers of [NaN, 2.5, -1]) {
       await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers })).rejects.toThrow(
@@ -92,6 +104,25 @@ describe("sweeps", () => {
   it("reports a failing job instead of hanging", async () => {
     await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
   });
+
+  it("names the grid point of a failing job, keeping the error's class and errno, however it ran", async () => {
+    // As a user's module would fail: a KernelError from dmasim's own classes, for one point only.
+    const index = new URL("../../dist/src/index.js", import.meta.url).href;
+    const fails = "data:text/javascript," + encodeURIComponent(
+      `import { KernelError } from ${JSON.stringify(index)};
+       export function run(system, p) { if (p.n === 2 && p.kind === "b") throw new KernelError(12, "no room"); return p.n; }`);
+    const grid = { n: [1, 2], kind: ["a", "b"] };
+    for (const how of [{ workers: 0 }, { workers: 1 }, { workers: 2 }, { workers: 2, isolation: "process" as const }]) {
+      const e = await runSweep({ scenario: fails, grid, ...how }).then(() => undefined, (x: unknown) => x as Error & { errno?: number });
+      expect(e?.message, JSON.stringify(how)).toBe("n=2 kind=b: -ENOMEM: no room");
+      expect(e?.name).toBe("KernelError");
+      expect(e?.errno).toBe(-12);
+    }
+    // A built-in scenario's cost estimate reads the parameters first: the same words for it.
+    const bad = await runSweep({ scenario: "memcpy", grid: { size: ["4K", "abc"], burst: [4] }, workers: 0 }).then(() => undefined, (x: unknown) => x);
+    expect(bad).toBeInstanceOf(RangeError);
+    expect((bad as Error).message).toBe('size=abc burst=4: not a size: "abc" (try 64K, 512M, 1G or a byte count)');
+  }, 30_000);
 
   it("reports a worker that dies part way instead of hanging, and runs the next sweep", async () => {
     const dies = "data:text/javascript," + encodeURIComponent("export function run() { process.exit(3); }");

@@ -46,6 +46,23 @@ describe("dmasim pl330", () => {
     expect(r.stderr.trim()).toBe(`dmasim: error: ${src}: line 2: DMALP iterations 999 out of range 1..256`);
   });
 
+  it("names the path it cannot read, and tells a missing file from bad hex", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const missing = join(dir, "missing.bin");
+    const cases: [string[], string][] = [
+      [["asm", dir], `dmasim: cannot read ${dir}: EISDIR\n`],
+      [["disasm", dir], `dmasim: cannot read ${dir}: EISDIR\n`],
+      [["disasm", missing], `dmasim: error: ${missing}: no such file (and not hex bytes, which are hex digits, spaces, commas and 0x)\n`],
+      [["disasm", "bc0"], 'dmasim: error: not a hex byte string: "bc0"\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = run(args);
+      expect(r.stderr, args.join(" ")).toBe(stderr);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("runs corpus files, prints failing cases and the tally, and exits 1 only on failures", () => {
     const ok = run(["conformance", join(corpus, "b_sev_interrupts.json")]);
     expect(ok.status).toBe(0);

@@ -13,13 +13,18 @@ import type { System } from "../../system.js";
 import type { DmaChan } from "../../dmaengine/types.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../dmaengine/types.js";
 import { dma_request_chan_by_mask, dma_release_channel, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../dmaengine/dmaengine.js";
-import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import {
+  dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_max_mapping_size, dma_unmap_single,
+} from "../../dma/mapping.js";
 import { dma_pool_alloc, dma_pool_create, dma_pool_destroy, dma_pool_free, type DmaPool } from "../../dma/pool.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { Random } from "../../random.js";
 import type { ScenarioParams } from "../scenarios.js";
-import { parseSize } from "../../units.js";
+import { formatBytes, parseSize } from "../../units.js";
+import { KMALLOC_MAX_SIZE } from "../../mm/slab.js";
+import { ENOMEM, KernelError } from "../../kernel/errno.js";
+import type { Device } from "../../kernel/device.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 
 /** Coherent buffers and a fresh descriptor pool every this many transfers. */
@@ -31,6 +36,16 @@ export interface DmaMixResult {
   /** Copies whose destination did not hold the source's bytes. */
   badCopies: number;
   simulatedPs: number;
+}
+
+/** The largest copy a mix can make with `dev`: both its buffers are kmalloc'ed and mapped for
+ *  streaming, so neither KMALLOC_MAX_SIZE nor dma_max_mapping_size may be passed. */
+export function largestCopy(dev: Device): { bytes: number; why: string } {
+  const map = dma_max_mapping_size(dev);
+  if (map < KMALLOC_MAX_SIZE) {
+    return { bytes: map, why: `${dev.name} maps at most ${formatBytes(map)} on this board (dma_max_mapping_size: buffers bounce through swiotlb)` };
+  }
+  return { bytes: KMALLOC_MAX_SIZE, why: `the largest kmalloc is ${formatBytes(KMALLOC_MAX_SIZE)} (KMALLOC_MAX_SIZE)` };
 }
 
 export class DmaMix {
@@ -47,6 +62,11 @@ export class DmaMix {
     private readonly maxSize = 2048,
   ) {
     this.chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
+    const largest = largestCopy(this.chan.device.dev);
+    if (maxSize > largest.bytes) {
+      dma_release_channel(this.chan);
+      throw new RangeError(`copies of up to ${formatBytes(maxSize)} cannot be made: ${largest.why}`);
+    }
     this.pool = this.newPool();
     this.random = new Random(seed, 0);
   }
@@ -70,7 +90,7 @@ export class DmaMix {
     const dev = chan.device.dev;
     const src = k.kmalloc(n, GFP_KERNEL);
     const dst = k.kmalloc(n, GFP_KERNEL);
-    if (!src || !dst) throw new Error(`kmalloc(${n}) failed`);
+    if (!src || !dst) throw new KernelError(ENOMEM, `kmalloc(${n}) failed`);
     system.cpu.fill(src, fill, n);
     const s = dma_map_single(dev, src, n, DMA_TO_DEVICE);
     const d = dma_map_single(dev, dst, n, DMA_FROM_DEVICE);

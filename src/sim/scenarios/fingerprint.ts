@@ -2,13 +2,14 @@
 // bit-identical wherever and however often the same run is repeated — in this thread, in a
 // worker, in a browser: the scenario's result, the simulated time and CPU cycles, the silicon's
 // statistics, and the trace's record count with a 64-bit FNV-1a digest of every record.
-// Parameters: scenario (the one to run), records (trace capacity, default 2^18), and the
-// scenario's own parameters.
+// Parameters: scenario (the one to run), records (trace capacity in silicon records, a whole
+// number ≥ 1, default 2^18), and the scenario's own parameters.
 
 import type { System } from "../../system.js";
 import type { MachineStats } from "../../hw/backdoor.js";
 import type { TraceRecord } from "../../trace/chrome.js";
 import { runScenario, type ScenarioParams } from "../scenarios.js";
+import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 
 export interface Fingerprint {
   scenario: string;
@@ -41,8 +42,10 @@ export function run(system: System, params: ScenarioParams): Fingerprint {
   if (typeof scenario !== "string" || scenario === "fingerprint") throw new RangeError(`fingerprint needs scenario=NAME (another scenario)`);
   const tracer = system.kernel.tracer;
   // Starting again would discard what the caller's recording holds, and stopping would end it.
+  const capacity = Number(records ?? 1 << 18);
+  if (!isWholeIn(capacity, 1)) throw new RangeError(`records must be ${wholeNumberIn(1)}, not "${records}"`);
   if (tracer.enabled) throw new RangeError("fingerprint records its own trace, for its digest: run it without --trace");
-  tracer.start(Number(records ?? 1 << 18));
+  tracer.start(capacity);
   let result: unknown;
   let trace;
   try {

@@ -107,6 +107,8 @@ export function cost(params: ScenarioParams): number {
 
 export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
   const len = parseSize((params.size as string | number | undefined) ?? "1M");
+  // pl330_prep_dma_memcpy returns NULL for a zero length.
+  if (len < 1) throw new RangeError(`size must be at least one byte, not ${params.size}`);
   const burst = params.burst === undefined || params.burst === "auto" ? "auto" : Number(params.burst);
   if (burst !== "auto" && !(Number.isInteger(burst) && burst >= 1 && burst <= 16)) {
     throw new RangeError(`burst must be "auto" or 1…16, not "${params.burst}"`);
