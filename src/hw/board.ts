@@ -11,6 +11,7 @@ import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, t
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
+import { heapRoomBytes } from "./heap-room.js";
 
 export class BoardError extends Error {
   override name = "BoardError";
@@ -109,9 +110,9 @@ function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
   }
 }
 
-/** RAM the silicon can still back, in MiB: the wasm32 memory's 4 GiB less what its heap holds. */
+/** RAM the silicon can still back, in MiB. */
 function ramRoomMiB(x: SiliconExports): number {
-  return Math.floor((2 ** 32 - (x.memoryHeapTop() >>> 0)) / 2 ** 20);
+  return Math.floor(heapRoomBytes(x) / 2 ** 20);
 }
 
 /** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and

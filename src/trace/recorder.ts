@@ -6,10 +6,13 @@
 import type { Machine } from "../hw/machine.js";
 import { RECORD_NAMES } from "./names.js";
 import { toChromeTrace, type ChromeTrace, type TraceRecord } from "./chrome.js";
+import { HEAP_BLOCK_MAX_BYTES, heapRoomBytes } from "../hw/heap-room.js";
+import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 const TRACK_CPU = 0x0100;
 const KINDS = ["slice", "counter", "instant"] as const;
 const KIND_DELTA = 3;
+const RECORD_BYTES = 32; // assembly/trace.ts
 
 export interface TraceStats {
   records: number;
@@ -28,8 +31,14 @@ export class Tracer {
     return this.on;
   }
 
-  /** Starts recording, with room for `records` silicon records (32 bytes each). */
+  /** Starts recording, with room for `records` silicon records (32 bytes each, from the
+   *  silicon's heap: RangeError if they cannot fit). */
   start(records = 1 << 20): void {
+    if (!isWholeIn(records, 1)) throw new RangeError(`trace records must be ${wholeNumberIn(1)}, not ${records}`);
+    const room = Math.floor(Math.min(heapRoomBytes(this.machine.x), HEAP_BLOCK_MAX_BYTES) / RECORD_BYTES);
+    if (records > room) {
+      throw new RangeError(`a trace of ${records} records needs ${records * RECORD_BYTES} bytes; the silicon's heap can give it at most ${room} records (one block of at most 1 GiB, in a 4 GiB memory)`);
+    }
     this.machine.x.traceEnable(records);
     this.spans = [];
     this.on = true;

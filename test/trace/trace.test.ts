@@ -64,4 +64,18 @@ describe("Chrome trace export", () => {
     expect(records).toEqual([]);
     expect(stats).toEqual({ records: 0, dropped: 0 });
   });
+
+  it("refuses a trace buffer the silicon's 4 GiB memory cannot hold, and still records after", async () => {
+    const s = await zynq();
+    // The module's runtime allocates at most 1 GiB less its 4-byte header at once: 33554431
+    // records of 32 bytes.
+    expect(() => s.kernel.tracer.start(2 ** 25)).toThrow("a trace of 33554432 records needs 1073741824 bytes; the silicon's heap can give it at most 33554431 records (one block of at most 1 GiB, in a 4 GiB memory)");
+    expect(() => s.kernel.tracer.start(0)).toThrow("trace records must be a whole number ≥ 1, not 0");
+    expect(s.kernel.tracer.enabled).toBe(false);
+    s.kernel.tracer.start(1 << 16);
+    runDemo(s, { size: "4K" });
+    const t = s.kernel.tracer.stopChrome();
+    expect(t.otherData.dropped).toBe(0);
+    expect(t.traceEvents.some((e) => e.name === "DMA memcpy")).toBe(true);
+  });
 });
