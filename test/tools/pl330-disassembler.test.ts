@@ -39,6 +39,13 @@ describe("PL330 disassembler", () => {
     expect(texts).toEqual(src);
   });
 
+  it("shows a CCR with reserved bit 31 set as a number, so it reassembles to the same bytes", () => {
+    const code = Uint8Array.of(0xbc, 0x01, 0xf7, 0xc0, 0x3d, 0x80);
+    const [line] = disassemble(code);
+    expect(line.text).toBe("DMAMOV CCR, 0x803dc0f7 ; reserved bit 31 set: SB16 SS64 SAI SP0 SC0 DB16 DS64 DAI DP0 DC0 ES8");
+    expect(Array.from(assemble(line.text).bytes)).toEqual(Array.from(code));
+  });
+
   it("says so when the last instruction is cut short", () => {
     expect(disassemble(Uint8Array.of(0xbc, 0x00, 0x01)).map((l) => l.text)).toEqual(["(truncated, 3 of 6 bytes)"]);
   });

@@ -109,7 +109,10 @@ export function describe(bytes: Uint8Array, at: number): { text: string; length:
   if (b0 === 0xbc) {
     if (b1 > 2) return t(`DMAMOV (invalid register ${b1}), ${hex(imm32(2))}`);
     const v = imm32(2);
-    return t(`DMAMOV ${REGISTERS[b1]}, ${b1 === 1 ? formatCcr(v) : hex(v)}`);
+    // The field syntax has no name for CCR bit 31 (reserved): such a value is shown as the
+    // number, which the assembler takes back unchanged.
+    const ccr = v >>> 31 ? `${hex(v)} ; reserved bit 31 set: ${formatCcr(v)}` : formatCcr(v);
+    return t(`DMAMOV ${REGISTERS[b1]}, ${b1 === 1 ? ccr : hex(v)}`);
   }
   return t(`(undefined 0x${b0.toString(16).padStart(2, "0")})`);
 }
