@@ -4,6 +4,9 @@
 
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadCases, runCases, runCase, type LoadedCase } from "../../src/tools/pl330/conformance.js";
 import { divergenceFor } from "../../src/tools/pl330/divergences.js";
 
@@ -38,5 +41,33 @@ describe("PL330 conformance corpus", () => {
     const o = await runCase(c);
     expect(o.status).toBe("fail");
     expect(o.detail.join("\n")).toMatch(/still Executing after .* ms of simulated time \(time bound/);
+  });
+
+  it("refuses a hand-written case that does not follow the schema, naming the file, case and field", async () => {
+    const good = {
+      name: "mine", channel: 0, ns: 0, inten: 0, memory_init: [], program_addr: 0x400000, program_hex: "00",
+      dump: [], expect: { state: "Stopped", regs: { CPC: 0x400001 }, steps: [{ CSR: 0 }], memory: [] },
+    };
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const file = (name: string, c: object) => {
+      const f = join(dir, name);
+      writeFileSync(f, JSON.stringify({ cases: [good, c] }));
+      return f;
+    };
+    expect(loadCases([file("ok.json", good)]).length).toBe(2);
+    const bad: [object, string][] = [
+      [{ ...good, memory_init: undefined }, `"memory_init" must be an array`],
+      [{ ...good, channel: 9 }, `"channel" must be 0..7`], // read as a Stopped channel 9, it passed
+      [{ ...good, program_hex: "0" }, `"program_hex" must be bytes as hex digit pairs`],
+      [{ ...good, expect: undefined }, `"expect" must be an object`],
+      [{ ...good, expect: { ...good.expect, regs: { CPU: 1 } } }, `"expect.regs" has no register "CPU"`],
+      [{ ...good, post_ops: [{ op: "write", offset: 0x21, value: 1 }] }, `"post_ops"[0] must be`],
+    ];
+    for (const [c, why] of bad) {
+      const f = file("bad.json", c);
+      expect(() => loadCases([f])).toThrow(`${f}: case 2 "mine": ${why}`);
+    }
+    const outside = { ...good, name: "high", program_addr: 0xfffffff0 };
+    await expect(runCases([{ ...outside, file: "x.json" }])).rejects.toThrow(/^x\.json: case "high": backdoor write of 1 bytes at PA 0xfffffff0: not RAM$/);
   });
 });

@@ -189,6 +189,57 @@ export interface LoadedCase extends ConformanceCase {
   file?: string;
 }
 
+const STEP_KEYS = ["CSR", "CPC", "FTR", "DSR", "FSRD", "FTRD", "FSRC", "INT_EVENT_RIS", "INTMIS", "polls", "poll_timeout"];
+const REG_KEYS = ["CSR", "CPC", "SAR", "DAR", "CCR", "LC0", "LC1", "FTR", ...Object.keys(REG)];
+
+/** Why case c does not follow the case schema (../shared/conformance/pl330/README.md), or
+ *  undefined. A case file written by hand could otherwise run with a missing field read as
+ *  nothing (a channel past 7 reads as a Stopped channel and "passes") or stop the whole run with
+ *  a TypeError naming no case. */
+function schemaProblem(c: Record<string, unknown>): string | undefined {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const u32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+  const hex = (v: unknown) => typeof v === "string" && /^([0-9a-f]{2})*$/i.test(v);
+  const bytesAt = (v: unknown, what: string) => {
+    if (!Array.isArray(v)) return `${what} must be an array`;
+    const i = v.findIndex((e) => !isObj(e) || !u32(e.addr) || !hex(e.hex));
+    return i < 0 ? undefined : `${what}[${i}] must be {"addr": address, "hex": "bytes as hex digit pairs"}`;
+  };
+  const numbers = (v: unknown, what: string, keys: string[]) => {
+    if (!isObj(v)) return `${what} must be an object`;
+    const k = Object.keys(v).find((k) => !keys.includes(k) || !u32(v[k]));
+    if (k === undefined) return undefined;
+    return keys.includes(k) ? `${what}.${k} must be a 32-bit unsigned integer` : `${what} has no register "${k}" (${keys.join(", ")})`;
+  };
+  if (typeof c.name !== "string" || !c.name) return `"name" must be a non-empty string`;
+  if (!Number.isInteger(c.channel) || (c.channel as number) < 0 || (c.channel as number) > 7) return `"channel" must be 0..7`;
+  if (c.ns !== 0 && c.ns !== 1) return `"ns" must be 0 or 1`;
+  if (c.inten !== null && c.inten !== undefined && !u32(c.inten)) return `"inten" must be null or a 32-bit unsigned integer`;
+  if (!u32(c.program_addr)) return `"program_addr" must be an address`;
+  if (!hex(c.program_hex)) return `"program_hex" must be bytes as hex digit pairs`;
+  const p = bytesAt(c.memory_init, `"memory_init"`);
+  if (p) return p;
+  if (!Array.isArray(c.dump) || c.dump.some((d) => !isObj(d) || !u32(d.addr) || !u32(d.len))) return `"dump" must be an array of {"addr", "len"}`;
+  if (c.max_polls !== undefined && (!Number.isInteger(c.max_polls) || (c.max_polls as number) < 1)) return `"max_polls" must be a positive integer`;
+  if (c.post_ops !== undefined) {
+    if (!Array.isArray(c.post_ops)) return `"post_ops" must be an array`;
+    const i = c.post_ops.findIndex((o) => !isObj(o) ||
+      !(o.op === "dbg" ? u32(o.dbginst0) && u32(o.dbginst1) : o.op === "write" && u32(o.value) && u32(o.offset) && (o.offset as number) < 0x1000 && (o.offset as number) % 4 === 0));
+    if (i >= 0) return `"post_ops"[${i}] must be {"op":"dbg","dbginst0","dbginst1"} or {"op":"write","offset" (a register offset),"value"}`;
+  }
+  const e = c.expect;
+  if (!isObj(e)) return `"expect" must be an object`;
+  if (typeof e.state !== "string") return `"expect.state" must be a state name`;
+  const r = numbers(e.regs, `"expect.regs"`, REG_KEYS);
+  if (r) return r;
+  if (!Array.isArray(e.steps)) return `"expect.steps" must be an array`;
+  for (let i = 0; i < e.steps.length; i++) {
+    const s = numbers(e.steps[i], `"expect.steps"[${i}]`, STEP_KEYS);
+    if (s) return s;
+  }
+  return bytesAt(e.memory, `"expect.memory"`);
+}
+
 /** Cases from corpus files and folders (every *.json in a folder, in name order). */
 export function loadCases(paths: string[]): LoadedCase[] {
   const files: string[] = [];
@@ -209,13 +260,27 @@ export function loadCases(paths: string[]): LoadedCase[] {
       throw new Error(`${f}: not a PL330 conformance file (not JSON: ${(e as Error).message})`);
     }
     if (!Array.isArray(doc?.cases)) throw new Error(`${f}: not a PL330 conformance file (no "cases" array)`);
+    doc.cases.forEach((c, i) => {
+      const problem = typeof c === "object" && c !== null ? schemaProblem(c as unknown as Record<string, unknown>) : "not an object";
+      const name = typeof c?.name === "string" && c.name ? ` "${c.name}"` : "";
+      if (problem) throw new Error(`${f}: case ${i + 1}${name}: ${problem}`);
+    });
     return doc.cases.map((c) => ({ ...c, file: basename(f) }));
   });
 }
 
 export async function runCases(cases: LoadedCase[]): Promise<ConformanceSummary> {
   const outcomes: CaseOutcome[] = [];
-  for (const c of cases) outcomes.push({ ...(await runCase(c)), file: c.file });
+  for (const c of cases) {
+    let outcome: CaseOutcome;
+    try {
+      outcome = await runCase(c);
+    } catch (e) {
+      // A case the bare machine cannot set up (a program or memory outside RAM).
+      throw new Error(`${c.file ? `${c.file}: ` : ""}case "${c.name}": ${(e as Error).message}`);
+    }
+    outcomes.push({ ...outcome, file: c.file });
+  }
   return {
     outcomes,
     passed: outcomes.filter((o) => o.status === "pass").length,

@@ -67,49 +67,71 @@ export function parseCcr(text: string): number {
   return v >>> 0;
 }
 
+/** `.byte` holding bytes[at, at+length), and what they are as a comment. */
+function rawBytes(bytes: Uint8Array, at: number, length: number, what: string): string {
+  return `.byte ${Array.from(bytes.subarray(at, at + length), (b) => hex(b, 2)).join(", ")} ; ${what}`;
+}
+
 /** One instruction as text, with its length; loop ends give their target as an offset from
- *  the start of `bytes`. */
+ *  the start of `bytes`. What the mnemonics cannot say (an undefined opcode, an invalid operand,
+ *  reserved bits set, a cut-short instruction) is written as its bytes (`.byte`) with what they
+ *  are as a comment, so that every line assembles back to the bytes it came from. */
 export function describe(bytes: Uint8Array, at: number): { text: string; length: number } {
   const b0 = bytes[at];
   const length = insnLength(b0);
-  if (at + length > bytes.length) return { text: `(truncated, ${bytes.length - at} of ${length} bytes)`, length: bytes.length - at };
+  if (at + length > bytes.length) {
+    const have = bytes.length - at;
+    return { text: rawBytes(bytes, at, have, `truncated, ${have} of ${length} bytes`), length: have };
+  }
   const b1 = bytes[at + 1] ?? 0;
   const imm16 = () => bytes[at + 1] | (bytes[at + 2] << 8);
   const imm32 = (o: number) => (bytes[at + o] | (bytes[at + o + 1] << 8) | (bytes[at + o + 2] << 16) | (bytes[at + o + 3] << 24)) >>> 0;
   const cond = (bs: number): string => (bs === 1 ? "S" : bs === 3 ? "B" : "");
-  const periph = () => `P${b1 >> 3}${b1 & 7 ? ` (reserved bits 0x${(b1 & 7).toString(16)})` : ""}`;
+  const reserved = (bits: number) => `, reserved bits ${hex(bits, 2)}`;
   const t = (text: string) => ({ text, length });
+  const raw = (what: string) => t(rawBytes(bytes, at, length, what));
+  // A peripheral or event byte: the number, or the bytes when reserved bits [2:0] are set.
+  const p5 = (text: string) => (b1 & 7 ? raw(text + reserved(b1 & 7)) : t(text));
   if (b0 === 0x00) return t("DMAEND");
   if (b0 === 0x01) return t("DMAKILL");
-  if (b0 >= 0x04 && b0 <= 0x07) return t(b0 === 0x06 ? "DMALD (invalid bs=2)" : `DMALD${cond(b0 & 3)}`);
-  if (b0 >= 0x08 && b0 <= 0x0b) return t(b0 === 0x0a ? "DMAST (invalid bs=2)" : `DMAST${cond(b0 & 3)}`);
+  if (b0 >= 0x04 && b0 <= 0x07) return b0 === 0x06 ? raw("DMALD, invalid bs=2") : t(`DMALD${cond(b0 & 3)}`);
+  if (b0 >= 0x08 && b0 <= 0x0b) return b0 === 0x0a ? raw("DMAST, invalid bs=2") : t(`DMAST${cond(b0 & 3)}`);
   if (b0 === 0x0c) return t("DMASTZ");
   if (b0 === 0x12) return t("DMARMB");
   if (b0 === 0x13) return t("DMAWMB");
   if (b0 === 0x18) return t("DMANOP");
   if (b0 === 0x20 || b0 === 0x22) return t(`DMALP LC${(b0 >> 1) & 1}, ${b1 + 1}`);
-  if (b0 === 0x25 || b0 === 0x27) return t(`DMALDP${cond(b0 & 3)} ${periph()}`);
-  if (b0 === 0x29 || b0 === 0x2b) return t(`DMASTP${cond(b0 & 3)} ${periph()}`);
+  if (b0 === 0x25 || b0 === 0x27) return p5(`DMALDP${cond(b0 & 3)} P${b1 >> 3}`);
+  if (b0 === 0x29 || b0 === 0x2b) return p5(`DMASTP${cond(b0 & 3)} P${b1 >> 3}`);
   if ((b0 >= 0x28 && b0 <= 0x2f) || (b0 >= 0x38 && b0 <= 0x3f)) {
     const bs = b0 & 3;
-    const forever = ((b0 >> 4) & 1) === 0 ? " (DMALPFE loop)" : "";
-    if (bs === 2) return t(`DMALPEND (invalid bs=2)${forever}`);
-    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1}${forever} ; back ${b1} to ${hex(at - b1, 4)}`);
+    const forever = ((b0 >> 4) & 1) === 0 ? "DMALPFE loop, " : "";
+    if (bs === 2) return raw(`DMALPEND, ${forever}invalid bs=2`);
+    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1} ; ${forever}back ${b1} to ${hex(at - b1, 4)}`);
   }
   if (b0 >= 0x30 && b0 <= 0x33) {
-    if (b0 === 0x33) return t("DMAWFP (invalid bs=3)");
-    return t(`DMAWFP ${periph()}, ${["single", "periph", "burst"][b0 & 3]}`);
+    if (b0 === 0x33) return raw(`DMAWFP P${b1 >> 3}, invalid bs=3`);
+    return p5(`DMAWFP P${b1 >> 3}, ${["single", "periph", "burst"][b0 & 3]}`);
   }
-  if (b0 === 0x34) return t(`DMASEV E${b1 >> 3}${b1 & 7 ? ` (reserved bits 0x${(b1 & 7).toString(16)})` : ""}`);
-  if (b0 === 0x35) return t(`DMAFLUSHP ${periph()}`);
-  if (b0 === 0x36) return t(`DMAWFE E${b1 >> 3}${b1 & 2 ? ", invalid" : ""}${b1 & 5 ? ` (reserved bits 0x${(b1 & 5).toString(16)})` : ""}`);
+  if (b0 === 0x34) return p5(`DMASEV E${b1 >> 3}`);
+  if (b0 === 0x35) return p5(`DMAFLUSHP P${b1 >> 3}`);
+  if (b0 === 0x36) {
+    const text = `DMAWFE E${b1 >> 3}${b1 & 2 ? ", invalid" : ""}`;
+    return b1 & 5 ? raw(text + reserved(b1 & 5)) : t(text);
+  }
   if (b0 === 0x54 || b0 === 0x56) return t(`DMAADDH ${b0 & 2 ? "DAR" : "SAR"}, ${hex(imm16(), 4)}`);
   if (b0 === 0x5c || b0 === 0x5e) return t(`DMAADNH ${b0 & 2 ? "DAR" : "SAR"}, ${hex(imm16(), 4)}`);
-  if (b0 === 0xa0 || b0 === 0xa2) return t(`DMAGO C${b1 & 7}, ${hex(imm32(2))}${b0 & 2 ? ", ns" : ""}${b1 >> 3 ? ` (reserved bits 0x${(b1 & 0xf8).toString(16)})` : ""}`);
-  if (b0 === 0xbc) {
-    if (b1 > 2) return t(`DMAMOV (invalid register ${b1}), ${hex(imm32(2))}`);
-    const v = imm32(2);
-    return t(`DMAMOV ${REGISTERS[b1]}, ${b1 === 1 ? formatCcr(v) : hex(v)}`);
+  if (b0 === 0xa0 || b0 === 0xa2) {
+    const text = `DMAGO C${b1 & 7}, ${hex(imm32(2))}${b0 & 2 ? ", ns" : ""}`;
+    return b1 >> 3 ? raw(text + reserved(b1 & 0xf8)) : t(text);
   }
-  return t(`(undefined 0x${b0.toString(16).padStart(2, "0")})`);
+  if (b0 === 0xbc) {
+    if (b1 > 2) return raw(`DMAMOV, invalid register ${b1}, ${hex(imm32(2))}`);
+    const v = imm32(2);
+    // The field syntax has no name for CCR bit 31 (reserved): such a value is shown as the
+    // number, which the assembler takes back unchanged.
+    const ccr = v >>> 31 ? `${hex(v)} ; reserved bit 31 set: ${formatCcr(v)}` : formatCcr(v);
+    return t(`DMAMOV ${REGISTERS[b1]}, ${b1 === 1 ? ccr : hex(v)}`);
+  }
+  return raw("undefined opcode");
 }
