@@ -183,7 +183,21 @@ export function configureMemorySystem(x: SiliconExports, profile: MachineProfile
     profile.cpu.ncReadBytes, profile.cpu.ncWriteBytes, profile.cpu.writeBufferSlots);
 }
 
+/** The outer cache controller Linux would enable (l2x0_of_init): the first available
+ *  "arm,pl310-cache" node with a register window. */
+function outerCacheController(tree: DeviceTree): { node: DeviceNode; regs: Resource } | undefined {
+  for (const node of tree.compatibleNodes("arm,pl310-cache")) {
+    const regs = ofAddressResources(node)[0];
+    if (regs) return { node, regs };
+  }
+  return undefined;
+}
+
 export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+  const l2c = profile.l2?.outer ? outerCacheController(tree) : undefined;
+  // Only l2x0_of_init turns an outer L2 on, and it needs the controller's node: on a board
+  // without one the cache stays off. Modelling it on would leave lines no kernel cleans.
+  if (profile.l2?.outer && !l2c) profile = { ...profile, l2: undefined };
   configureMemorySystem(x, profile);
 
   const ram = dramBanks(tree, profile, opts);
@@ -208,14 +222,10 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   let outerCache: Resource | undefined;
-  if (profile.l2?.outer) {
-    const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
-    const r = node ? ofAddressResources(node)[0] : undefined;
-    if (r) {
-      checkNotInRam(ram, r, node!.path);
-      x.addPl310(r.start, r.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
-      outerCache = r;
-    }
+  if (l2c && profile.l2) {
+    checkNotInRam(ram, l2c.regs, l2c.node.path);
+    x.addPl310(l2c.regs.start, l2c.regs.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
+    outerCache = l2c.regs;
   }
 
   const dmacs: DmacInstance[] = [];
