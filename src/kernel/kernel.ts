@@ -124,7 +124,9 @@ export class Kernel {
   private firmwareReservations(): { base: number; size: number }[] {
     const out = this.tree.reservations.map((r) => ({ base: r.address, size: r.size }));
     const rm = this.tree.findByPath("/reserved-memory");
+    // fdt_scan_reserved_mem skips the children that are not "okay".
     for (const child of rm?.children ?? []) {
+      if (!child.available) continue;
       for (const r of ofAddressResources(child)) out.push({ base: r.start, size: r.size });
     }
     const ram = this.board.ram;
