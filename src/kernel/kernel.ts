@@ -130,7 +130,7 @@ export class Kernel {
       for (const r of ofAddressResources(child)) out.push({ base: r.start, size: r.size });
     }
     const ram = this.board.ram;
-    return out.filter((r) => ram.some((b) => r.base >= b.start && r.base < b.start + b.size));
+    return out.filter((r) => ram.some((b) => r.base < b.start + b.size && b.start < r.base + r.size));
   }
 
   /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is

@@ -31,4 +31,11 @@ describe("/reserved-memory", () => {
     expect(await freeKiB(ram, 'fw@8000000 { reg = <0x8000000 0x100000>; status = "disabled"; };')).toBe(none);
   });
 
+  it("reserves the part in RAM of a region that starts below it", async () => {
+    // Two banks with a hole between; 0x0ff00000-0x100fffff: its upper 1 MiB is the first MiB
+    // of the second bank.
+    const ram = "<0x0 0x8000000>, <0x10000000 0x8000000>";
+    const none = await freeKiB(ram, "");
+    expect(await freeKiB(ram, "fw@ff00000 { reg = <0x0ff00000 0x200000>; };")).toBe(none - 1024);
+  });
 });
