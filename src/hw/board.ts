@@ -9,7 +9,7 @@ import { Machine } from "./machine.js";
 import { periodPs, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
 import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
-import { ofAddressResources, type Resource } from "../of/address.js";
+import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
 
 export class BoardError extends Error {
@@ -105,6 +105,19 @@ function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
   if (hit) {
     throw new BoardError(
       `${owner}: registers at ${hex(window.start)} lie inside RAM [${hex(hit.start)}-${hex(hit.start + hit.size - 1)}]; the memory node overlaps the device`,
+    );
+  }
+}
+
+/** The kernel gives a device behind an offsetting `dma-ranges` bus addresses, but the
+ *  silicon's interconnect passes a PL330's addresses to memory unchanged: every burst (and the
+ *  microcode fetch) would go to the wrong place, so such a board is refused. */
+function checkDmaUntranslated(node: DeviceNode): void {
+  const moved = (node.parent ? ofDmaGetRange(node.parent) : null)?.find((w) => w.cpuStart !== w.dmaStart);
+  if (moved) {
+    throw new BoardError(
+      `${node.path}: its bus's dma-ranges put DMA address 0x${moved.dmaStart.toString(16)} at CPU 0x${moved.cpuStart.toString(16)}; ` +
+        "the emulator's interconnect does not translate a PL330's addresses (only windows with DMA = CPU address are modelled)",
     );
   }
 }
@@ -233,6 +246,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     const r = ofAddressResources(node)[0];
     if (!r) continue;
     checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
+    checkDmaUntranslated(node);
     const preset = pl330Preset(node, profile, tree);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,
