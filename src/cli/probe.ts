@@ -12,6 +12,7 @@
 import { existsSync } from "node:fs";
 import { createSystem } from "../create.js";
 import type { System } from "../system.js";
+import type { PlatformDevice } from "../kernel/device.js";
 import { BOARDS } from "../boards.js";
 import { dmatest, type DmatestThreadResult } from "../dmaengine/dmatest.js";
 import { DMA_MEMCPY } from "../dmaengine/types.js";
@@ -49,16 +50,14 @@ export interface ProbeResult {
   failed: number;
 }
 
-/** The DMA controllers of the board (devices whose node has #dma-cells, as of_dma providers
- *  have); `supported` when dmasim has a driver for them (the PL330's). */
+/** The DMA controllers of the board: devices whose node has #dma-cells, as of_dma providers
+ *  have, and those dmasim's drivers (all DMA controller drivers: the PL330's) match, which
+ *  probe without #dma-cells as Linux's pl330 does; `supported` when dmasim has a driver. */
 function dmaControllers(s: System): { device: string; driver?: string; supported: boolean }[] {
+  const supported = (d: PlatformDevice) => platformDrivers.some((drv) => d.ofNode!.compatible.some((c) => drv.compatible.includes(c)));
   return s.kernel.platformBus.devices
-    .filter((d) => d.ofNode?.has("#dma-cells"))
-    .map((d) => ({
-      device: d.name,
-      driver: d.driverName,
-      supported: platformDrivers.some((drv) => d.ofNode!.compatible.some((c) => drv.compatible.includes(c))),
-    }));
+    .filter((d) => d.ofNode && (d.ofNode.has("#dma-cells") || supported(d)))
+    .map((d) => ({ device: d.name, driver: d.driverName, supported: supported(d) }));
 }
 
 /** dmatest on every memcpy-capable channel of the System, round after round. */

@@ -9,7 +9,7 @@ import { Machine } from "./machine.js";
 import { periodPs, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
 import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
-import { ofAddressResources, type Resource } from "../of/address.js";
+import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
 import { heapRoomBytes } from "./heap-room.js";
 
@@ -110,6 +110,19 @@ function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
   }
 }
 
+/** The kernel gives a device behind an offsetting `dma-ranges` bus addresses, but the
+ *  silicon's interconnect passes a PL330's addresses to memory unchanged: every burst (and the
+ *  microcode fetch) would go to the wrong place, so such a board is refused. */
+function checkDmaUntranslated(node: DeviceNode): void {
+  const moved = (node.parent ? ofDmaGetRange(node.parent) : null)?.find((w) => w.cpuStart !== w.dmaStart);
+  if (moved) {
+    throw new BoardError(
+      `${node.path}: its bus's dma-ranges put DMA address 0x${moved.dmaStart.toString(16)} at CPU 0x${moved.cpuStart.toString(16)}; ` +
+        "the emulator's interconnect does not translate a PL330's addresses (only windows with DMA = CPU address are modelled)",
+    );
+  }
+}
+
 /** RAM the silicon can still back, in MiB. */
 function ramRoomMiB(x: SiliconExports): number {
   return Math.floor(heapRoomBytes(x) / 2 ** 20);
@@ -184,7 +197,21 @@ export function configureMemorySystem(x: SiliconExports, profile: MachineProfile
     profile.cpu.ncReadBytes, profile.cpu.ncWriteBytes, profile.cpu.writeBufferSlots);
 }
 
+/** The outer cache controller Linux would enable (l2x0_of_init): the first available
+ *  "arm,pl310-cache" node with a register window. */
+function outerCacheController(tree: DeviceTree): { node: DeviceNode; regs: Resource } | undefined {
+  for (const node of tree.compatibleNodes("arm,pl310-cache")) {
+    const regs = ofAddressResources(node)[0];
+    if (regs) return { node, regs };
+  }
+  return undefined;
+}
+
 export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+  const l2c = profile.l2?.outer ? outerCacheController(tree) : undefined;
+  // Only l2x0_of_init turns an outer L2 on, and it needs the controller's node: on a board
+  // without one the cache stays off. Modelling it on would leave lines no kernel cleans.
+  if (profile.l2?.outer && !l2c) profile = { ...profile, l2: undefined };
   configureMemorySystem(x, profile);
 
   const ram = dramBanks(tree, profile, opts);
@@ -209,14 +236,10 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   let outerCache: Resource | undefined;
-  if (profile.l2?.outer) {
-    const node = tree.compatibleNodes("arm,pl310-cache").next().value as DeviceNode | undefined;
-    const r = node ? ofAddressResources(node)[0] : undefined;
-    if (r) {
-      checkNotInRam(ram, r, node!.path);
-      x.addPl310(r.start, r.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
-      outerCache = r;
-    }
+  if (l2c && profile.l2) {
+    checkNotInRam(ram, l2c.regs, l2c.node.path);
+    x.addPl310(l2c.regs.start, l2c.regs.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
+    outerCache = l2c.regs;
   }
 
   const dmacs: DmacInstance[] = [];
@@ -224,6 +247,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     const r = ofAddressResources(node)[0];
     if (!r) continue;
     checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
+    checkDmaUntranslated(node);
     const preset = pl330Preset(node, profile, tree);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,

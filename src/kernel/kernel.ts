@@ -124,11 +124,13 @@ export class Kernel {
   private firmwareReservations(): { base: number; size: number }[] {
     const out = this.tree.reservations.map((r) => ({ base: r.address, size: r.size }));
     const rm = this.tree.findByPath("/reserved-memory");
+    // fdt_scan_reserved_mem skips the children that are not "okay".
     for (const child of rm?.children ?? []) {
+      if (!child.available) continue;
       for (const r of ofAddressResources(child)) out.push({ base: r.start, size: r.size });
     }
     const ram = this.board.ram;
-    return out.filter((r) => ram.some((b) => r.base >= b.start && r.base < b.start + b.size));
+    return out.filter((r) => ram.some((b) => r.base < b.start + b.size && b.start < r.base + r.size));
   }
 
   /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is

@@ -57,6 +57,17 @@ describe("dmasim probe", () => {
     expect(summary(r.stdout)).toBe("8 passed, 1 failed");
   });
 
+  it("counts and shows a PL330 whose node has no #dma-cells, which probes as in Linux", () => {
+    const dir = mkdtempSync(join(tmpdir(), "probe-"));
+    const dts = join(dir, "board.dts");
+    writeFileSync(dts, `/dts-v1/;\n/include/ "${join(shared, "zynq-7000-board.dts")}"\n&dmac_s {\n\t/delete-property/ #dma-cells;\n};\n`);
+    const r = probe(dts);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^DMA controllers: 1\n.*dma-pl330 f8003000\.dma-controller: Loaded driver/m);
+    expect(r.stdout).not.toMatch(/no DMA controllers on this board/);
+    expect(summary(r.stdout)).toBe("8 passed, 0 failed");
+  });
+
   it("gives one-line errors for a missing memory size, an unknown board and a bad count", () => {
     const a = probe(join(shared, "rk3399-rockpro64.dtb"));
     expect(a.status).toBe(1);

@@ -10,6 +10,7 @@ import { buildBoard } from "../../src/hw/board.js";
 import { profileForTree } from "../../src/hw/profile.js";
 import { parseFdt } from "../../src/of/fdt.js";
 import type { Machine } from "../../src/hw/machine.js";
+import { createSystem } from "../../src/create.js";
 
 const dt = (f: string) => fileURLToPath(new URL(`../../../shared/devicetree/${f}`, import.meta.url));
 
@@ -61,5 +62,32 @@ describe("board DMA peripherals", () => {
     const tree = parseFdt(readFileSync(dt("socfpga_cyclone5_socdk.dtb")));
     const { board: b } = buildBoard(await instantiateSilicon(), tree, profileForTree(["arm,cortex-a9"]), { dmaPeripherals: false });
     expect(b.peripherals).toEqual([]);
+  });
+});
+
+describe("board PL330 behind dma-ranges", () => {
+  const tree = (dmaRanges: string) => `/dts-v1/;
+/ {
+	#address-cells = <1>; #size-cells = <1>;
+	compatible = "xlnx,zynq-7000"; model = "dma-ranges test";
+	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { compatible = "arm,cortex-a9"; device_type = "cpu"; reg = <0>; }; };
+	memory@10000000 { device_type = "memory"; reg = <0x10000000 0x10000000>; };
+	bus {
+		compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges;
+		dma-ranges = ${dmaRanges};
+		dma-controller@e0000000 { compatible = "arm,pl330", "arm,primecell"; reg = <0xe0000000 0x1000>; #dma-cells = <1>; };
+	};
+};
+`;
+
+  it("refuses one whose bus offsets DMA addresses, which the interconnect does not translate", async () => {
+    await expect(createSystem({ dts: tree("<0x0 0x10000000 0x10000000>") })).rejects.toThrow(
+      "/bus/dma-controller@e0000000: its bus's dma-ranges put DMA address 0x0 at CPU 0x10000000",
+    );
+  });
+
+  it("takes one whose window maps DMA addresses to the same CPU addresses", async () => {
+    const s = await createSystem({ dts: tree("<0x10000000 0x10000000 0x4000000>") });
+    expect(s.kernel.device("e0000000.dma-controller")?.bus_dma_limit).toBe(0x13ffffffn);
   });
 });
