@@ -5,7 +5,7 @@
 
 import type { Kernel } from "./kernel.js";
 import type { PlatformDevice } from "./device.js";
-import { errnoName, EPROBE_DEFER } from "./errno.js";
+import { ENODEV, ENXIO, EPROBE_DEFER } from "./errno.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -43,19 +43,25 @@ export class PlatformBus {
     }
   }
 
+  /** really_probe: dev->driver is set while the driver's probe runs, so what the probe logs
+   *  carries the driver's name, and cleared again if the probe fails. */
   private probe(pdev: PlatformDevice, drv: BusDriver): void {
+    pdev.driverName = drv.name;
     const rc = drv.probe(pdev);
+    if (rc >= 0) {
+      this.retryDeferred();
+      return;
+    }
+    pdev.driverName = undefined;
     if (rc === -EPROBE_DEFER) {
       this.kernel.printk.debug(`${drv.name} ${pdev.name}: probe deferred`);
       this.deferred.push([pdev, drv]);
-      return;
+    } else if (rc === -ENODEV || rc === -ENXIO) {
+      // call_driver_probe: these say "not my device", which is no failure worth a warning.
+      this.kernel.printk.debug(`${drv.name}: probe of ${pdev.name} rejects match ${rc}`);
+    } else {
+      this.kernel.printk.warn(`${drv.name}: probe of ${pdev.name} failed with error ${rc}`);
     }
-    if (rc < 0) {
-      this.kernel.printk.warn(`${drv.name} ${pdev.name}: probe failed with error ${errnoName(rc)}`);
-      return;
-    }
-    pdev.driverName = drv.name;
-    this.retryDeferred();
   }
 
   /** driver_deferred_probe_trigger: a successful probe may be what a deferred one waited for. */

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
-import { EPROBE_DEFER, ENODEV } from "../../src/kernel/errno.js";
+import { EPROBE_DEFER, ENODEV, ENOMEM } from "../../src/kernel/errno.js";
+import { dev_err } from "../../src/kernel/dev-printk.js";
 import type { PlatformDevice } from "../../src/kernel/device.js";
 
 const BOARD = `/dts-v1/;
@@ -40,10 +41,24 @@ describe("platform bus", () => {
     expect(s.device("e0001000.supplier").driverName).toBe("supplier-drv");
   });
 
-  it("leaves a device unbound when its probe fails, and says so", async () => {
+  it("leaves a device unbound when its probe fails, and says so as Linux's driver core does", async () => {
     const s = await createSystem({ dts: BOARD });
-    s.kernel.platformBus.registerDriver({ name: "broken-drv", compatible: ["test,broken"], probe: () => -ENODEV });
+    s.kernel.platformBus.registerDriver({
+      name: "broken-drv",
+      compatible: ["test,broken"],
+      probe: (p: PlatformDevice) => (dev_err(p, "out of buffers"), -ENOMEM),
+    });
     expect(s.device("e0002000.broken").driverName).toBeUndefined();
-    expect(s.dmesg()).toMatch(/broken-drv e0002000\.broken: probe failed with error -ENODEV/);
+    // What the probe logs carries the driver's name (dev->driver is set while it runs).
+    expect(s.dmesg()).toContain("broken-drv e0002000.broken: out of buffers");
+    expect(s.dmesg()).toContain("broken-drv: probe of e0002000.broken failed with error -12");
+  });
+
+  it("takes -ENODEV from a probe as 'not my device': a debug line, no warning", async () => {
+    const s = await createSystem({ dts: BOARD });
+    s.kernel.platformBus.registerDriver({ name: "picky-drv", compatible: ["test,broken"], probe: () => -ENODEV });
+    expect(s.device("e0002000.broken").driverName).toBeUndefined();
+    expect(s.dmesg()).toContain("picky-drv: probe of e0002000.broken rejects match -19");
+    expect(s.dmesg()).not.toContain("failed with error");
   });
 });

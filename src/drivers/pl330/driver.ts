@@ -126,8 +126,6 @@ export function pl330_probe(pdev: PlatformDevice): number {
   }
   pdev.dma_parms = { max_segment_size: PL330_MAX_SEG_SIZE, segment_boundary_mask: 0xffffffffn };
   pdev.driverData = { dmac, ddma, peripherals } satisfies Pl330Driver;
-  // The driver core has already set dev->driver when probe runs: the log carries its name.
-  pdev.driverName = pl330Driver.name;
   const c = dmac.pcfg;
   dev_info(pdev, `Loaded driver for PL330 DMAC-${periphid.toString(16)}`);
   dev_info(pdev, `\tDBUFF-${c.data_buf_dep}x${c.data_bus_width / 8}bytes Num_Chans-${c.num_chan} Num_Peri-${c.num_peri} Num_Events-${c.num_events}`);
