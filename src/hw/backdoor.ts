@@ -8,6 +8,13 @@ import type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.j
 
 const LINE_STATES: LineState[] = ["invalid", "clean", "dirty", "dirty"];
 
+/** Lines per cacheLines call into the silicon. */
+const LINES_PER_CALL = 1 << 20;
+
+/** The most lines one query may cover (the silicon counts them in 32 bits): 128 GiB of 32-byte
+ *  lines, more than the linear map of any board holds. */
+const MAX_LINES = 2 ** 32 - 1;
+
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -86,36 +93,65 @@ export class Backdoor {
   /** Every line of [va, va+len) in L1 and L2: valid, dirty, and whether it differs from DRAM.
    *  Translation is an untimed walk; nothing in the machine changes. */
   cacheLines(va: VirtAddr, len: number): CacheLineInfo[] {
-    if (len <= 0) return [];
+    const out: CacheLineInfo[] = [];
     const lineBytes = this.lineBytes;
-    const lines = Math.floor((((va % lineBytes) + lineBytes) % lineBytes + len - 1) / lineBytes) + 1;
-    const p = this.x.scratch(lines) >>> 0;
-    const n = this.x.cacheLines(va, len, p);
-    const b = new Uint8Array(this.x.memory.buffer, p, n).slice();
-    const first = va - (((va % lineBytes) + lineBytes) % lineBytes);
-    return Array.from(b, (v, i) => ({
-      va: i === 0 ? va : first + i * lineBytes,
-      mapped: (v & 64) === 0,
-      l1: LINE_STATES[v & 3],
-      l2: LINE_STATES[(v >> 3) & 3],
-      l1DiffersFromDram: (v & 4) !== 0,
-      l2DiffersFromDram: (v & 32) !== 0,
-    }));
+    this.lineStates("cacheLines", va, len, (states, first) => {
+      for (let i = 0; i < states.length; i++) {
+        const v = states[i];
+        out.push({
+          va: out.length === 0 ? va : first + i * lineBytes,
+          mapped: (v & 64) === 0,
+          l1: LINE_STATES[v & 3],
+          l2: LINE_STATES[(v >> 3) & 3],
+          l1DiffersFromDram: (v & 4) !== 0,
+          l2DiffersFromDram: (v & 32) !== 0,
+        });
+      }
+    });
+    return out;
   }
 
-  /** Counts over cacheLines(va, len). */
+  /** Counts over cacheLines(va, len), without making an object per line. */
   cacheLineSummary(va: VirtAddr, len: number): CacheLineSummary {
     const sum: CacheLineSummary = { lines: 0, l1Valid: 0, l1Dirty: 0, l2Valid: 0, l2Dirty: 0, differFromDram: 0, unmapped: 0 };
-    for (const l of this.cacheLines(va, len)) {
-      sum.lines++;
-      if (!l.mapped) sum.unmapped++;
-      if (l.l1 !== "invalid") sum.l1Valid++;
-      if (l.l1 === "dirty") sum.l1Dirty++;
-      if (l.l2 !== "invalid") sum.l2Valid++;
-      if (l.l2 === "dirty") sum.l2Dirty++;
-      if (l.l1 !== "invalid" ? l.l1DiffersFromDram : l.l2DiffersFromDram) sum.differFromDram++;
-    }
+    this.lineStates("cacheLineSummary", va, len, (states) => {
+      for (const v of states) {
+        const l1 = v & 3;
+        const l2 = (v >> 3) & 3;
+        sum.lines++;
+        if (v & 64) sum.unmapped++;
+        if (l1) sum.l1Valid++;
+        if (l1 & 2) sum.l1Dirty++;
+        if (l2) sum.l2Valid++;
+        if (l2 & 2) sum.l2Dirty++;
+        if (l1 ? v & 4 : v & 32) sum.differFromDram++;
+      }
+    });
     return sum;
+  }
+
+  /** The silicon's state byte of every line of [va, va+len), handed to `each` a piece at a time
+   *  with the address of the piece's first line: the scratch buffer (one byte a line, and it only
+   *  grows) stays small however long the range. */
+  private lineStates(fn: string, va: VirtAddr, len: number, each: (states: Uint8Array, first: VirtAddr) => void): void {
+    if (!Number.isSafeInteger(len)) throw new RangeError(`${fn}: length ${len} is not a whole number of bytes`);
+    if (len <= 0) return;
+    const lineBytes = this.lineBytes;
+    const lineOf = (a: VirtAddr) => a - (((a % lineBytes) + lineBytes) % lineBytes);
+    const lines = (lineOf(va + len - 1) - lineOf(va)) / lineBytes + 1;
+    if (!Number.isSafeInteger(va + len) || lines > MAX_LINES) {
+      throw new RangeError(`${fn}: ${len} bytes span ${lines} lines of ${lineBytes} bytes, more than the ${MAX_LINES} one query may cover`);
+    }
+    const end = va + len;
+    for (let at = va; at < end; ) {
+      const first = lineOf(at);
+      const next = Math.min(end, first + LINES_PER_CALL * lineBytes);
+      const n = Math.ceil((next - first) / lineBytes);
+      const p = this.x.scratch(n) >>> 0;
+      const got = this.x.cacheLines(at, next - at, p);
+      each(new Uint8Array(this.x.memory.buffer, p, got), first);
+      at = next;
+    }
   }
 
   /** A cold start of the caches: every line invalid (dirty data discarded), counters zeroed. */

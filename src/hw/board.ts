@@ -6,7 +6,7 @@
 
 import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
-import { periodPs, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
+import { periodPs, profileProblem, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
 import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
@@ -170,13 +170,12 @@ const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));
 /** The CPU side of the silicon from a profile: memory controllers' timing, caches, TLB, table
  *  walker, prefetcher, CPU port costs. Everything but RAM and devices. */
 export function configureMemorySystem(x: SiliconExports, profile: MachineProfile): void {
+  const problem = profileProblem(profile);
+  if (problem) throw new BoardError(`profile ${profile.name}: ${problem}`);
   const cpuPs = 1e6 / profile.cpu.clockMHz;
   x.configureMemController(DRAM_CONTROLLER, profile.dram.latencyNs * 1000, psPerKiB(profile.dram.bandwidthMBps));
   x.configureMemController(SRAM_CONTROLLER, profile.sram.latencyNs * 1000, psPerKiB(profile.sram.bandwidthMBps));
   const l2 = profile.l2;
-  if (l2 && l2.lineBytes !== profile.l1d.lineBytes) {
-    throw new BoardError(`profile ${profile.name}: L1 and L2 line sizes differ (${profile.l1d.lineBytes} / ${l2.lineBytes}); the model needs one line size`);
-  }
   x.configureCaches(
     profile.l1d.sizeBytes, profile.l1d.ways, profile.l1d.lineBytes, profile.l1d.replacement === "lru" ? 0 : 1,
     l2?.sizeBytes ?? 0, l2?.ways ?? 0, l2?.replacement === "lru" ? 0 : 1,

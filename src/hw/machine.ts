@@ -40,6 +40,23 @@ export class CpuFault extends Error {
  *  must not grow the wasm memory for good. */
 const SCRATCH_CHUNK = 16 << 20;
 
+/** The longest bulk access the CPU port takes: its byte counts are 32-bit. */
+const MAX_BULK = 2 ** 32 - 1;
+
+/** A bulk length is a whole number of bytes the port can count; anything else would reach the
+ *  silicon as a wrapped u32 (-1 fills 4 GiB, 2^32 + 5 fills 5 bytes), so it is refused first. */
+function checkLength(op: string, len: number): void {
+  if (!Number.isInteger(len) || len < 0 || len > MAX_BULK) {
+    throw new RangeError(`cpu.${op}: length ${len} is not a whole number of bytes from 0 to 2^32 - 1`);
+  }
+}
+
+/** Single accesses are 1, 2, 4 (or, by load64/store64, 8) bytes; another size would be carried
+ *  out as a byte access. */
+function checkSize(op: string, size: number): void {
+  if (size !== 1 && size !== 2 && size !== 4) throw new RangeError(`cpu.${op}: size ${size} is not 1, 2 or 4 bytes`);
+}
+
 export const DC_CLEAN = 0;
 export const DC_INVAL = 1;
 export const DC_CLEAN_INVAL = 2;
@@ -133,6 +150,7 @@ export class CpuPort {
 
   /** A load of 1, 2 or 4 bytes. */
   load(va: VirtAddr, size: 1 | 2 | 4): number {
+    checkSize("load", size);
     const v = this.x.cpuLoad(va, size) >>> 0;
     this.check();
     return v;
@@ -160,6 +178,7 @@ export class CpuPort {
   }
 
   store(va: VirtAddr, size: 1 | 2 | 4, value: number): void {
+    checkSize("store", size);
     this.x.cpuStore(va, size, value >>> 0, 0);
     this.check();
   }
@@ -170,6 +189,7 @@ export class CpuPort {
   }
 
   read(va: VirtAddr, len: number): Uint8Array {
+    checkLength("read", len);
     if (len > SCRATCH_CHUNK) {
       // Pieces first: a read that faults part way holds only what it read, not all of len.
       const pieces: Uint8Array[] = [];
@@ -196,10 +216,12 @@ export class CpuPort {
   }
 
   fill(va: VirtAddr, byte: number, len: number): void {
+    checkLength("fill", len);
     if (!this.x.cpuFill(va, byte & 0xff, len)) this.check();
   }
 
   copy(dst: VirtAddr, src: VirtAddr, len: number): void {
+    checkLength("copy", len);
     if (!this.x.cpuCopy(dst, src, len)) this.check();
   }
 

@@ -129,11 +129,20 @@ export class Arm64PageTables implements PageTables {
     this.machine.cpu.barrier();
   }
 
+  /** cpu_set_reserved_ttbr0: a kernel thread's TTBR0 points at an all-invalid table
+   *  (reserved_pg_dir; 4.9 uses empty_zero_page), so a user-half address (a NULL pointer among
+   *  them) faults instead of walking the kernel's tables. Its page is the image's last, which
+   *  nothing writes and which reads zero as bss does once head.S has cleared it. */
+  private reservedTtbr0(): PhysAddr {
+    const img = this.layout.image;
+    return img.textPhys + (img.end - img.text) - 4096;
+  }
+
   enable(): void {
     const mmu = this.machine.mmu;
     mmu.setMair(this.mt.MAIR);
     mmu.setTtbr(1, this.root);
-    mmu.setTtbr(0, this.root);
+    mmu.setTtbr(0, this.reservedTtbr0());
     mmu.setFormat(MMU_V8_4K, this.layout.vaBits);
     mmu.tlbiAll();
   }

@@ -9,16 +9,18 @@
 // arm 4.9 (Linux PTE bits for pages, hardware bits for sections, no level names).
 
 import type { Machine } from "../hw/machine.js";
-import type { VirtAddr } from "../hw/address.js";
+import { formatVirt, type VirtAddr } from "../hw/address.js";
+import { checkVirt } from "../dma/arguments.js";
+import { EINVAL, KernelError } from "../kernel/errno.js";
 import type { MemoryManager } from "./mm.js";
 import { ARM64_MT } from "./pgtable-arm64.js";
 import { L_PTE_MT_MASK } from "./pgtable-arm.js";
 
 export interface PtdumpRange {
   /** First address to list (default: the bottom of the kernel's address space). */
-  start?: VirtAddr;
+  start?: VirtAddr | bigint;
   /** End of the listing, exclusive (default: the top). */
-  end?: VirtAddr;
+  end?: VirtAddr | bigint;
 }
 
 /** One protection bit test: (desc & mask) == val prints `set`, else `clear` (if any). The
@@ -267,13 +269,15 @@ function dumpArm(machine: Machine, mm: MemoryManager, start: VirtAddr, end: Virt
 
 /** kernel_page_tables, or the part of it covering [range.start, range.end). */
 export function ptdump(machine: Machine, mm: MemoryManager, range: PtdumpRange = {}): string {
-  if (mm.layout.arch === "arm64") {
-    const lowest = -(2 ** mm.layout.vaBits);
-    const start = Math.max(range.start ?? lowest, lowest);
-    const end = Math.min(range.end ?? 0, 0);
-    return dumpArm64(machine, mm, start, end);
-  }
-  const start = Math.max(range.start ?? 0, 0);
-  const end = Math.min(range.end ?? 2 ** 32, 2 ** 32);
-  return dumpArm(machine, mm, start, end);
+  const arm64 = mm.layout.arch === "arm64";
+  const bottom = arm64 ? -(2 ** mm.layout.vaBits) : 0;
+  const top = arm64 ? 0 : 2 ** 32;
+  const from = range.start === undefined ? bottom : checkVirt("ptdump", range.start, "start");
+  const to = range.end === undefined ? top : checkVirt("ptdump", range.end, "end");
+  if (to < from) throw new KernelError(EINVAL, `ptdump: end ${formatVirt(to, arm64 ? 64 : 32)} is below start ${formatVirt(from, arm64 ? 64 : 32)}`);
+  const start = Math.max(from, bottom);
+  const end = Math.min(to, top);
+  // An empty range lists nothing (the walkers would print the entry holding start as 0K).
+  if (end <= start) return "";
+  return arm64 ? dumpArm64(machine, mm, start, end) : dumpArm(machine, mm, start, end);
 }

@@ -85,3 +85,29 @@ describe("ptdump", () => {
     expect(s.now()).toBeGreaterThan(t0);
   });
 });
+
+describe("ptdump ranges", () => {
+  it("an empty range lists nothing; a reversed one or a start that is not an address is -EINVAL", async () => {
+    for (const board of ["zynq-7000", "arm64-ref"] as const) {
+      const s = await createSystem({ board });
+      const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+      expect(s.ptdump({ start: va, end: va })).toBe("");
+      const bits = board === "arm64-ref" ? 64 : 32;
+      expect(() => s.ptdump({ start: va + 4096, end: va })).toThrow(
+        `ptdump: end ${formatVirt(va, bits)} is below start ${formatVirt(va + 4096, bits)}`);
+      expect(() => s.ptdump({ start: va + 4096, end: va })).toThrow(expect.objectContaining({ errno: -22 }));
+      expect(() => s.ptdump({ start: NaN })).toThrow("ptdump: start NaN is not a virtual address");
+      expect(() => s.ptdump({ end: "0xc0000000" as unknown as number })).toThrow('ptdump: end "0xc0000000" is not a virtual address');
+    }
+  });
+
+  it("takes BigInt addresses as the other kernel calls do", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(s.ptdump({ start: 0xc0000000n, end: 0xc0200000n })).toBe(s.ptdump({ start: 0xc0000000, end: 0xc0200000 }));
+    const a = await createSystem({ board: "arm64-ref" });
+    expect(a.ptdump({ start: 0xffffff8000000000n, end: 0xffffff8000400000n }).split("\n")).toEqual([
+      "---[ Linear Mapping start ]---",
+      "0xffffff8000000000-0xffffff8000400000           4M PMD       ro NX SHD AF        BLK UXN    MEM/NORMAL",
+    ]);
+  });
+});
