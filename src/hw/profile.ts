@@ -256,8 +256,6 @@ export function profileProblem(p: MachineProfile): string | undefined {
   if (p.l2 && p.l2.lineBytes !== p.l1d.lineBytes) {
     return `L1 and L2 line sizes differ (${p.l1d.lineBytes} / ${p.l2.lineBytes}); the model needs one line size`;
   }
-  // The L2 receives L1's victims (non-inclusive, hierarchy.ts): one smaller than L1 is a typo.
-  if (p.l2 && p.l2.sizeBytes < p.l1d.sizeBytes) return `L2 (${p.l2.sizeBytes} bytes) is smaller than L1 (${p.l1d.sizeBytes} bytes)`;
   if (!Number.isSafeInteger(p.tlb.entries) || p.tlb.entries < 0) return `tlb entries ${p.tlb.entries} is not a whole number ≥ 0`;
   if (!Number.isSafeInteger(p.walk.cacheEntries) || p.walk.cacheEntries < 0) return `walk cache entries ${p.walk.cacheEntries} is not a whole number ≥ 0`;
   // DCZID_EL0.BS: 4 << BS bytes; the model zeroes whole lines.
