@@ -19,6 +19,7 @@ import { dev_info } from "../kernel/dev-printk.js";
 import { ofAddressResources } from "./address.js";
 import type { DeviceNode, DeviceTree } from "./node.js";
 import { RESERVEDMEM_OF_TABLE } from "../dma/shared-dma-pool.js";
+import { checkDevice, checkWhole } from "../dma/arguments.js";
 
 /** struct reserved_mem_ops */
 export interface ReservedMemOps {
@@ -135,7 +136,9 @@ function findRmem(dev: Device, node: DeviceNode): ReservedMem | undefined {
  *  memory-region names. 0, -ENODEV when there is no such entry, -EINVAL when the region has no
  *  reserved-memory ops (not a usable shared-dma-pool), or the ops' error. */
 export function of_reserved_mem_device_init_by_idx(dev: Device, np: DeviceNode | undefined, idx: number): number {
-  if (!np || !dev) return -EINVAL;
+  checkDevice("of_reserved_mem_device_init_by_idx", dev);
+  checkWhole("of_reserved_mem_device_init_by_idx", idx, "idx");
+  if (!np) return -EINVAL;
   const ph = np.cells("memory-region")[idx];
   const target = ph ? dev.kernel.tree.findByPhandle(ph) : undefined;
   if (!target) return -ENODEV;
@@ -153,11 +156,13 @@ export function of_reserved_mem_device_init_by_idx(dev: Device, np: DeviceNode |
 
 /** of_reserved_mem_device_init: the device's own node, first memory-region entry. */
 export function of_reserved_mem_device_init(dev: Device): number {
-  return of_reserved_mem_device_init_by_idx(dev, dev?.ofNode, 0);
+  checkDevice("of_reserved_mem_device_init", dev);
+  return of_reserved_mem_device_init_by_idx(dev, dev.ofNode, 0);
 }
 
 /** of_reserved_mem_device_release */
 export function of_reserved_mem_device_release(dev: Device): void {
+  checkDevice("of_reserved_mem_device_release", dev);
   const rmem = assigned.get(dev);
   if (!rmem) return;
   assigned.delete(dev);

@@ -90,3 +90,41 @@ describe("dma_alloc_coherent from a shared-dma-pool", () => {
     expect(dma_alloc_coherent(dev, 4096, GFP_KERNEL)!.dmaAddr).toBe(POOL_BASE + 4096);
   });
 });
+
+describe("arm64", () => {
+  /** 1 GiB at 1 GiB with `pool` in /reserved-memory; the PL330's memory-region names it. */
+  const arm64Dts = (pool: string) => `/dts-v1/;
+/ {
+	#address-cells = <2>; #size-cells = <2>;
+	compatible = "dmasim,arm64-ref"; model = "arm64 shared-dma-pool test"; interrupt-parent = <&gic>;
+	memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x40000000>; };
+	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = "cpu"; compatible = "arm,cortex-a53"; reg = <0>; }; };
+	reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; ${pool} };
+	soc {
+		compatible = "simple-bus"; #address-cells = <2>; #size-cells = <2>; ranges;
+		gic: interrupt-controller@fee00000 { compatible = "arm,gic-400"; #interrupt-cells = <3>; interrupt-controller; reg = <0x0 0xfee00000 0x0 0x10000>, <0x0 0xfef00000 0x0 0x10000>; };
+		dma-controller@ff6e0000 {
+			compatible = "arm,pl330", "arm,primecell"; reg = <0x0 0xff6e0000 0x0 0x4000>; interrupts = <0 7 4>, <0 8 4>;
+			#dma-cells = <1>; memory-region = <&pool>;
+		};
+	};
+};
+`;
+
+  it("a no-map pool at 0x60000000 (2 MiB) serves the device; the linear map has a hole there", async () => {
+    const s = await createSystem({ dts: arm64Dts(`pool: pool@60000000 { compatible = "shared-dma-pool"; reg = <0x0 0x60000000 0x0 0x200000>; no-map; };`) });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(of_reserved_mem_device_init(dev)).toBe(0);
+    const buf = dma_alloc_coherent(dev, 3 * 4096, GFP_KERNEL)!;
+    expect(buf.dmaAddr).toBe(0x60000000);
+    expect(s.machine.mmu.translate(s.kernel.mm.phys_to_virt(0x60000000))).toMatchObject({ fault: expect.any(Number) });
+    expect(s.machine.mmu.translate(buf.cpuAddr)).toMatchObject({ pa: 0x60000000 });
+  });
+
+  it("a pool without no-map is System RAM: memremap refuses it and the device gets -EINVAL", async () => {
+    const s = await createSystem({ dts: arm64Dts(`pool: pool@60000000 { compatible = "shared-dma-pool"; reg = <0x0 0x60000000 0x0 0x200000>; };`) });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(of_reserved_mem_device_init(dev)).toBe(-22);
+    expect(s.dmesg()).toContain("memremap attempted on ram 0x60000000 size: 0x200000");
+  });
+});
