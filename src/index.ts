@@ -66,6 +66,10 @@ export {
   dma_sync_wait, dma_get_slave_caps, dmaengine_desc_set_reuse, dmaengine_desc_clear_reuse, dmaengine_desc_test_reuse,
   dmaengine_desc_free, type DmaCapMask, type DmaFilterFn,
 } from "./dmaengine/dmaengine.js";
+export {
+  of_reserved_mem_device_init, of_reserved_mem_device_init_by_idx, of_reserved_mem_device_release,
+  type ReservedMem,
+} from "./of/reserved-mem.js";
 export { dmatest, type DmatestParams, type DmatestResult, type DmatestThreadResult } from "./dmaengine/dmatest.js";
 export { UartDmaClient, type UartTx } from "./drivers/uart-dma-client.js";
 export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod } from "./drivers/adc-dma-client.js";

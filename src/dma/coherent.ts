@@ -11,13 +11,17 @@ import { PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHME
 import { VM_IOREMAP } from "../mm/vmalloc.js";
 import type { CoherentBuffer } from "./ops.js";
 import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { phys_to_dma } from "./dma-address.js";
 
 /** struct dma_coherent_mem */
-interface DeclaredMemory {
+export interface DeclaredMemory {
   virtBase: VirtAddr;
   deviceBase: DmaAddr;
+  physBase: PhysAddr;
   pages: number;
   bitmap: Uint8Array;
+  /** A reserved-memory pool: each device sees it at phys_to_dma of its base. */
+  useDevDmaPfnOffset: boolean;
 }
 
 const declared = new WeakMap<Device, DeclaredMemory>();
@@ -29,6 +33,44 @@ const declared = new WeakMap<Device, DeclaredMemory>();
  *  System stays usable. */
 const allocated = new WeakMap<Device, Map<VirtAddr, number>>();
 
+/** dma_init_coherent_memory: memremap(MEMREMAP_WC) of [phys, phys+size) and an empty page
+ *  bitmap, or -errno. memremap refuses System RAM for anything but write-back ("memremap
+ *  attempted on ram"), so only memory outside it (a no-map region, on-chip RAM) can be used. */
+export function dma_init_coherent_memory(dev: Device, phys: PhysAddr, deviceAddr: DmaAddr, size: number, useDevDmaPfnOffset: boolean): DeclaredMemory | number {
+  if (size <= 0 || phys % PAGE_SIZE) return -EINVAL;
+  const k = dev.kernel;
+  const mm = k.mm;
+  if (mm.intersectsSystemRam(phys, size)) {
+    k.printk.warn(`WARNING: memremap attempted on ram 0x${phys.toString(16).padStart(8, "0")} size: 0x${size.toString(16)}`);
+    return -EINVAL;
+  }
+  const pages = Math.floor(size / PAGE_SIZE);
+  const area = mm.vmalloc.getVmArea(pages * PAGE_SIZE, VM_IOREMAP, "memremap");
+  if (!area) return -ENOMEM;
+  const frames: PhysAddr[] = [];
+  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
+  mm.vmalloc.mapArea(area, frames, "writecombine");
+  area.physAddr = phys;
+  return { virtBase: area.start, deviceBase: deviceAddr, physBase: phys, pages, bitmap: new Uint8Array(pages), useDevDmaPfnOffset };
+}
+
+/** dma_assign_coherent_memory: 0, or -EBUSY when the device already has one. */
+export function dma_assign_coherent_memory(dev: Device, mem: DeclaredMemory): number {
+  if (declared.has(dev)) return -EBUSY;
+  declared.set(dev, mem);
+  return 0;
+}
+
+/** dev->dma_mem, if any. */
+export function dev_get_coherent_memory(dev: Device): DeclaredMemory | undefined {
+  return declared.get(dev);
+}
+
+/** dev->dma_mem = NULL, leaving the memory mapped (rmem_dma_device_release: other devices
+ *  may share the pool). */
+export function dma_clear_coherent_memory(dev: Device): void {
+  declared.delete(dev);
+}
 
 /** dma_declare_coherent_memory (modern convention: 0 or -errno): [phys, phys+size) seen by the
  *  device at `deviceAddr`, mapped write-combined for the CPU. */
@@ -38,17 +80,9 @@ export function dma_declare_coherent_memory(dev: Device, phys: PhysAddr, deviceA
   checkDmaAddr("dma_declare_coherent_memory", deviceAddr, "device_addr");
   checkSize("dma_declare_coherent_memory", size);
   if (declared.has(dev)) return -EBUSY;
-  if (size <= 0 || phys % PAGE_SIZE) return -EINVAL;
-  const mm = dev.kernel.mm;
-  const pages = Math.floor(size / PAGE_SIZE);
-  const area = mm.vmalloc.getVmArea(pages * PAGE_SIZE, VM_IOREMAP, "memremap");
-  if (!area) return -ENOMEM;
-  const frames: PhysAddr[] = [];
-  for (let i = 0; i < pages; i++) frames.push(phys + i * PAGE_SIZE);
-  mm.vmalloc.mapArea(area, frames, "writecombine");
-  area.physAddr = phys;
-  declared.set(dev, { virtBase: area.start, deviceBase: deviceAddr, pages, bitmap: new Uint8Array(pages) });
-  return 0;
+  const mem = dma_init_coherent_memory(dev, phys, deviceAddr, size, false);
+  if (typeof mem === "number") return mem;
+  return dma_assign_coherent_memory(dev, mem);
 }
 
 /** dma_release_declared_memory */
@@ -59,6 +93,11 @@ export function dma_release_declared_memory(dev: Device): void {
   declared.delete(dev);
 }
 
+/** dma_get_device_base */
+function deviceBase(dev: Device, mem: DeclaredMemory): DmaAddr {
+  return mem.useDevDmaPfnOffset ? phys_to_dma(dev, mem.physBase) : mem.deviceBase;
+}
+
 /** __dma_alloc_from_coherent: bitmap_find_free_region of 2^order pages. */
 function allocDeclared(dev: Device, mem: DeclaredMemory, size: number): CoherentBuffer | null {
   const n = 2 ** get_order(size);
@@ -67,7 +106,7 @@ function allocDeclared(dev: Device, mem: DeclaredMemory, size: number): Coherent
     mem.bitmap.fill(1, p, p + n);
     const cpuAddr = mem.virtBase + p * PAGE_SIZE;
     dev.kernel.machine.cpu.fill(cpuAddr, 0, size);
-    return { cpuAddr, dmaAddr: mem.deviceBase + p * PAGE_SIZE };
+    return { cpuAddr, dmaAddr: deviceBase(dev, mem) + p * PAGE_SIZE };
   }
   return null;
 }

@@ -6,7 +6,7 @@ import type { Machine } from "../hw/machine.js";
 import type { Board } from "../hw/board.js";
 import type { VirtAddr } from "../hw/address.js";
 import type { DeviceTree } from "../of/node.js";
-import { ofAddressResources } from "../of/address.js";
+import { fdtScanReservedMem, type ReservedMem } from "../of/reserved-mem.js";
 import { ofPlatformPopulate } from "../of/platform.js";
 import { MemoryManager } from "../mm/mm.js";
 import type { KernelVersion } from "../mm/layout.js";
@@ -85,6 +85,8 @@ export class Kernel {
   readonly current: CurrentTask;
   /** Trace recording (system.trace): spans the kernel adds, and the silicon's records. */
   readonly tracer: Tracer;
+  /** The /reserved-memory regions boot reserved (struct reserved_mem). */
+  readonly reservedMem: ReservedMem[];
 
   constructor(
     readonly machine: Machine,
@@ -98,10 +100,14 @@ export class Kernel {
     this.printk.info(`Booting Linux (dmasim, ${this.version} DMA behaviour) on ${board.profile.name}`);
     this.printk.info(`Machine model: ${this.tree.model}`);
     const onlineCpus = Math.max(1, this.tree.findByPath("/cpus")?.children.filter((c) => c.string("device_type") === "cpu").length ?? 1);
-    this.mm = new MemoryManager(machine, this.printk, board.ram.map((r) => ({ base: r.start, size: r.size })), {
+    const ram = board.ram.map((r) => ({ base: r.start, size: r.size }));
+    const rmem = fdtScanReservedMem(this.tree, ram, { arch: machine.profile.arch, version: this.version, printk: this.printk });
+    this.reservedMem = rmem.regions;
+    this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
       onlineCpus,
-      reserved: this.firmwareReservations(),
+      reserved: rmem.reserved,
+      nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,
     });
     this.mm.paging_init();
@@ -119,18 +125,6 @@ export class Kernel {
     this.requestStandardResources();
     this.probeDevices();
     this.tracer.dmacNames = board.dmacs.map((d) => `PL330 ${d.node.name}`);
-  }
-
-  private firmwareReservations(): { base: number; size: number }[] {
-    const out = this.tree.reservations.map((r) => ({ base: r.address, size: r.size }));
-    const rm = this.tree.findByPath("/reserved-memory");
-    // fdt_scan_reserved_mem skips the children that are not "okay".
-    for (const child of rm?.children ?? []) {
-      if (!child.available) continue;
-      for (const r of ofAddressResources(child)) out.push({ base: r.start, size: r.size });
-    }
-    const ram = this.board.ram;
-    return out.filter((r) => ram.some((b) => r.base < b.start + b.size && b.start < r.base + r.size));
   }
 
   /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is

@@ -25,6 +25,9 @@ export interface MmOptions {
   onlineCpus: number;
   /** Ranges the firmware reserved (FDT reservation block, /reserved-memory). */
   reserved: Range[];
+  /** /reserved-memory regions with `no-map`: reserved, and left out of the linear map
+   *  (4.9 memblock_remove, modern memblock_mark_nomap). */
+  nomap?: Range[];
   /** Modern arm64: ZONE_DMA's width in bits (zone_dma_bits; 32 unless firmware limits it). */
   zoneDmaBits?: number;
 }
@@ -40,6 +43,8 @@ export class MemoryManager {
   readonly linearBytes: number;
   /** One past the last byte of RAM. */
   readonly ramEnd: PhysAddr;
+  /** The no-map ranges, by base. */
+  readonly nomap: Range[];
   /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
@@ -75,6 +80,8 @@ export class MemoryManager {
     if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
     else this.memblock.reserve(img.textPhys, img.end - img.text);
     for (const r of opts.reserved) this.memblock.reserve(r.base, r.size);
+    this.nomap = [...(opts.nomap ?? [])].sort((a, b) => a.base - b.base);
+    for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
   }
@@ -100,7 +107,7 @@ export class MemoryManager {
     const map = (start: PhysAddr, end: PhysAddr, prot: PageProt) => {
       if (end > start) this.pgt.mapRange(this.phys_to_virt(start), start, end - start, prot);
     };
-    for (const bank of this.memblock.memory) {
+    for (const bank of this.mappedMemory()) {
       const end = Math.min(bank.base + bank.size, lowmemEnd);
       if (this.arch === "arm" || end <= ks || bank.base >= ke) {
         map(bank.base, end, "kernel");
@@ -119,6 +126,43 @@ export class MemoryManager {
     }
     this.pgt.enable();
     this.mmuOn = true;
+  }
+
+  /** The RAM the linear map covers: the banks without their no-map regions. arm maps 1 MB
+   *  sections, and a 2 MB pair of them shares one pte table, so in a pair where some piece is
+   *  not MB aligned every piece is cut into pages (alloc_init_pte for the whole pmd). */
+  private mappedMemory(): Range[] {
+    const out: Range[] = [];
+    for (const bank of this.memblock.memory) {
+      let cur = bank.base;
+      const end = bank.base + bank.size;
+      for (const r of this.nomap) {
+        if (r.base + r.size <= cur || r.base >= end) continue;
+        if (r.base > cur) out.push({ base: cur, size: r.base - cur });
+        cur = Math.max(cur, r.base + r.size);
+      }
+      if (cur < end) out.push({ base: cur, size: end - cur });
+    }
+    if (this.arch !== "arm" || !this.nomap.length) return out;
+    const MB = 2 ** 20;
+    const pairOf = (pa: number) => Math.floor(pa / (2 * MB));
+    const paged = new Set<number>();
+    for (const r of out) {
+      if (r.base % MB) paged.add(pairOf(r.base));
+      if ((r.base + r.size) % MB) paged.add(pairOf(r.base + r.size));
+    }
+    const pieces: Range[] = [];
+    for (const r of out) {
+      let cur = Math.ceil(r.base / PAGE_SIZE) * PAGE_SIZE;
+      const end = Math.floor((r.base + r.size) / PAGE_SIZE) * PAGE_SIZE;
+      while (cur < end) {
+        const stop = Math.min(end, (pairOf(cur) + 1) * 2 * MB);
+        if (!paged.has(pairOf(cur))) pieces.push({ base: cur, size: stop - cur });
+        else for (let p = cur; p < stop; p += PAGE_SIZE) pieces.push({ base: p, size: PAGE_SIZE });
+        cur = stop;
+      }
+    }
+    return pieces;
   }
 
   /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
@@ -140,7 +184,9 @@ export class MemoryManager {
       add(img.sdata, img.end, "kernel");
     }
     this.slab = new Slab({ getFreePages: (g, o) => this.__get_free_pages(g, o), freePages: (v, o) => this.free_pages(v, o) }, kmallocMinAlign);
-    const total = this.memblock.memory.reduce((n, b) => n + b.size, 0);
+    // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
+    const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
+    const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
     this.printk.info(`Memory: ${this.buddy.freePageCount * 4}K/${total / 1024}K available`);
   }
 
@@ -245,10 +291,31 @@ export class MemoryManager {
  *  the linear map has no RAM there: where maintenance by VA starting at `pa` would fault. */
   linearRamEnd(pa: PhysAddr): PhysAddr {
     const lowmemEnd = this.layout.physOffset + this.linearBytes;
+    for (const r of this.nomap) {
+      if (pa >= r.base && pa < r.base + r.size) return pa;
+    }
     for (const b of this.memblock.memory) {
-      if (pa >= b.base && pa < b.base + b.size) return Math.max(pa, Math.min(b.base + b.size, lowmemEnd));
+      if (pa >= b.base && pa < b.base + b.size) {
+        const hole = this.nomap.find((r) => r.base > pa);
+        return Math.max(pa, Math.min(b.base + b.size, lowmemEnd, hole?.base ?? Infinity));
+      }
     }
     return pa;
+  }
+
+  /** region_intersects(IORESOURCE_SYSTEM_RAM): some of [pa, pa+size) is RAM outside the
+   *  no-map regions. */
+  intersectsSystemRam(pa: PhysAddr, size: number): boolean {
+    const end = pa + size;
+    for (const b of this.memblock.memory) {
+      let cur = Math.max(pa, b.base);
+      const stop = Math.min(end, b.base + b.size);
+      for (const r of this.nomap) {
+        if (r.base <= cur && r.base + r.size > cur) cur = r.base + r.size;
+      }
+      if (cur < stop) return true;
+    }
+    return false;
   }
 
   /** The VA lies in the linear map's range (RAM or not). */

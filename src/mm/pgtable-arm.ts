@@ -64,8 +64,14 @@ export class ArmPageTables implements PageTables {
     this.root = mem.allocTable(16384, 16384);
   }
 
-  /** Lowmem is mapped with 1 MB sections (map_lowmem); the range must be MB aligned. */
+  /** Lowmem is mapped with 1 MB sections (map_lowmem); a range that is not MB aligned (RAM
+   *  cut by a no-map region) with 4 KB pages, as alloc_init_pte does. */
   mapRange(va: VirtAddr, pa: PhysAddr, size: number, prot: PageProt): void {
+    const MB = 1 << 20;
+    if (va % MB || pa % MB || size % MB) {
+      for (let off = 0; off < size; off += 4096) this.mapPage(va + off, pa + off, prot);
+      return;
+    }
     const desc = prot === "kernel-ro" || prot === "kernel-rox" ? SECTION_RO : SECTION_KERNEL;
     for (let off = 0; off < size; off += 1 << 20) {
       this.mem.write32(this.root + ((va + off) >>> 20) * 4, ((pa + off) & 0xfff00000) | desc);

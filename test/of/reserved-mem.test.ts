@@ -1,0 +1,159 @@
+// /reserved-memory regions as boot reserves them (fdt_scan_reserved_mem, fdt_init_reserved_mem)
+// and as drivers claim them (of_reserved_mem_device_init): a no-map shared-dma-pool leaves the
+// page allocator and the linear map; devices get it by memory-region or the kernel's errors;
+// reusable (CMA) pools are reported as not modelled and stay reserved.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { of_reserved_mem_device_init, of_reserved_mem_device_init_by_idx, of_reserved_mem_device_release } from "../../src/of/reserved-mem.js";
+import { GFP_KERNEL, __GFP_NOWARN } from "../../src/mm/gfp.js";
+import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import type { System } from "../../src/system.js";
+
+// The pool this file's board carves out of its 512 MiB: 1 MiB at 256 MiB.
+const POOL_BASE = 0x10000000;
+const POOL_SIZE = 0x100000;
+
+/** A Zynq board (the built-in one's nodes) with the given /reserved-memory children and extra
+ *  properties for the PL330 and the UART. */
+function zynqDts(reserved: string, dmacProps = "", uartProps = ""): string {
+  return `/dts-v1/;
+/ {
+	#address-cells = <1>; #size-cells = <1>;
+	compatible = "xlnx,zynq-7000"; model = "reserved-memory pool test";
+	memory@0 { device_type = "memory"; reg = <0x0 0x20000000>; };
+	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { compatible = "arm,cortex-a9"; device_type = "cpu"; reg = <0>; }; };
+	reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges; ${reserved} };
+	axi {
+		compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges; interrupt-parent = <&intc>;
+		intc: interrupt-controller@f8f01000 { compatible = "arm,cortex-a9-gic"; #interrupt-cells = <3>; interrupt-controller; reg = <0xf8f01000 0x1000>, <0xf8f00100 0x100>; };
+		serial@e0001000 { compatible = "xlnx,xuartps", "cdns,uart-r1p8"; reg = <0xe0001000 0x1000>; interrupts = <0 50 4>; ${uartProps} };
+		dma-controller@f8003000 {
+			compatible = "arm,pl330", "arm,primecell"; reg = <0xf8003000 0x1000>;
+			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>, <0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
+			#dma-cells = <1>; ${dmacProps}
+		};
+	};
+};
+`;
+}
+
+const POOL = `dma_pool: pool@10000000 { compatible = "shared-dma-pool"; reg = <0x10000000 0x100000>; no-map; };`;
+const FW = `fw: fw@11000000 { reg = <0x11000000 0x100000>; no-map; };`;
+
+function availableKiB(s: System): number {
+  return Number(/Memory: (\d+)K\//.exec(s.kernel.printk.grep("Memory: ")[0])![1]);
+}
+
+/** Every page frame the page allocator can still hand out, taken biggest blocks first. */
+function drain(s: System): number[] {
+  const pfns: number[] = [];
+  for (let order = 10; order >= 0; order--) {
+    for (let pfn; (pfn = s.kernel.mm.alloc_pages(GFP_KERNEL | __GFP_NOWARN, order)) >= 0; ) {
+      for (let i = 0; i < 2 ** order; i++) pfns.push(pfn + i);
+    }
+  }
+  return pfns;
+}
+
+describe("a no-map shared-dma-pool at boot", () => {
+  it("leaves the page allocator: 1024K less available, and no page comes from it", async () => {
+    const without = await createSystem({ dts: zynqDts("") });
+    const s = await createSystem({ dts: zynqDts(POOL) });
+    expect(availableKiB(s)).toBe(availableKiB(without) - POOL_SIZE / 1024);
+    const pfns = drain(s);
+    expect(pfns.length).toBeGreaterThan(100000);
+    expect(pfns.filter((p) => p * 4096 >= POOL_BASE && p * 4096 < POOL_BASE + POOL_SIZE)).toEqual([]);
+  });
+
+  it("leaves the linear map, around it RAM stays mapped", async () => {
+    const s = await createSystem({ dts: zynqDts(POOL) });
+    const va = (pa: number) => s.kernel.mm.phys_to_virt(pa);
+    expect(s.machine.mmu.translate(va(POOL_BASE))).toMatchObject({ fault: 1 });
+    expect(s.machine.mmu.translate(va(POOL_BASE + POOL_SIZE - 4096))).toMatchObject({ fault: 1 });
+    expect(s.machine.mmu.translate(va(POOL_BASE - 4096))).toEqual({ pa: POOL_BASE - 4096, attr: 0 });
+    expect(s.machine.mmu.translate(va(POOL_BASE + POOL_SIZE))).toEqual({ pa: POOL_BASE + POOL_SIZE, attr: 0 });
+  });
+
+  it("cuts the linear map to pages around a pool that is not MB aligned", async () => {
+    const s = await createSystem({ dts: zynqDts(`p: pool@10010000 { compatible = "shared-dma-pool"; reg = <0x10010000 0x8000>; no-map; };`) });
+    const va = (pa: number) => s.kernel.mm.phys_to_virt(pa);
+    expect(s.machine.mmu.translate(va(0x10010000))).toMatchObject({ fault: 1 });
+    expect(s.machine.mmu.translate(va(0x10017000))).toMatchObject({ fault: 1 });
+    for (const pa of [0x10000000, 0x1000f000, 0x10018000, 0x101ff000, 0x10200000]) {
+      expect(s.machine.mmu.translate(va(pa))).toEqual({ pa, attr: 0 });
+    }
+  });
+
+  it("is remembered as a reserved-mem region and announced", async () => {
+    const s = await createSystem({ dts: zynqDts(POOL) });
+    expect(s.kernel.reservedMem.map((r) => [r.name, r.base, r.size])).toEqual([["pool@10000000", POOL_BASE, POOL_SIZE]]);
+    expect(s.dmesg()).toContain("Reserved memory: created DMA memory pool at 0x10000000, size 1 MiB");
+    expect(s.dmesg()).toContain("OF: reserved mem: initialized node pool@10000000, compatible id shared-dma-pool");
+  });
+
+  it("4.9 memblock_remove()s it: the total drops as well", async () => {
+    const without = await createSystem({ dts: zynqDts(""), kernel: "v4.9" });
+    const s = await createSystem({ dts: zynqDts(POOL), kernel: "v4.9" });
+    const total = (x: System) => Number(/Memory: \d+K\/(\d+)K/.exec(x.kernel.printk.grep("Memory: ")[0])![1]);
+    expect(total(s)).toBe(total(without) - 1024);
+    expect(availableKiB(s)).toBe(availableKiB(without) - 1024);
+  });
+});
+
+describe("of_reserved_mem_device_init", () => {
+  it("assigns the pool named by memory-region; 0", async () => {
+    const s = await createSystem({ dts: zynqDts(POOL, "memory-region = <&dma_pool>;") });
+    const dev = s.device("f8003000.dma-controller");
+    expect(of_reserved_mem_device_init(dev)).toBe(0);
+    expect(s.dmesg()).toContain("dma-pl330 f8003000.dma-controller: assigned reserved memory node pool@10000000");
+  });
+
+  it("-ENODEV for a device without memory-region, -EINVAL for a region without pool ops", async () => {
+    const s = await createSystem({ dts: zynqDts(`${POOL} ${FW}`, "memory-region = <&fw>;") });
+    expect(of_reserved_mem_device_init(s.device("e0001000.serial"))).toBe(-19);
+    const dmac = s.device("f8003000.dma-controller");
+    expect(of_reserved_mem_device_init(dmac)).toBe(-22);
+    expect(of_reserved_mem_device_init_by_idx(dmac, dmac.ofNode, 1)).toBe(-19); // one entry only
+  });
+
+  it("by index: the second memory-region entry", async () => {
+    const s = await createSystem({ dts: zynqDts(`${POOL} ${FW}`, "memory-region = <&fw>, <&dma_pool>;") });
+    const dmac = s.device("f8003000.dma-controller");
+    expect(of_reserved_mem_device_init_by_idx(dmac, dmac.ofNode, 1)).toBe(0);
+  });
+
+  it("arm refuses a shared-dma-pool without no-map; modern gives the region back to the page allocator", async () => {
+    const without = await createSystem({ dts: zynqDts("") });
+    const s = await createSystem({
+      dts: zynqDts(`mapped: pool@10000000 { compatible = "shared-dma-pool"; reg = <0x10000000 0x100000>; };`, "memory-region = <&mapped>;"),
+    });
+    expect(s.dmesg()).toContain("Reserved memory: regions without no-map are not yet supported");
+    expect(availableKiB(s)).toBe(availableKiB(without));
+    expect(of_reserved_mem_device_init(s.device("f8003000.dma-controller"))).toBe(-22);
+  });
+
+  it("release: the device's coherent allocations come from the page allocator again", async () => {
+    const s = await createSystem({ dts: zynqDts(POOL, "memory-region = <&dma_pool>;") });
+    const dev = s.device("f8003000.dma-controller");
+    expect(of_reserved_mem_device_init(dev)).toBe(0);
+    of_reserved_mem_device_release(dev);
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(buf.dmaAddr < POOL_BASE || buf.dmaAddr >= POOL_BASE + POOL_SIZE).toBe(true);
+  });
+});
+
+describe("reusable (CMA) pools", () => {
+  it("are reported as not modelled, naming the node, and stay reserved (mapped)", async () => {
+    const without = await createSystem({ dts: zynqDts("") });
+    const cma = `cma: linux,cma@18000000 { compatible = "shared-dma-pool"; reusable; reg = <0x18000000 0x400000>; linux,cma-default; };`;
+    const s = await createSystem({ dts: zynqDts(cma, "memory-region = <&cma>;") });
+    const warning = s.kernel.printk.dmesg().find((l) => l.text.includes("linux,cma@18000000"));
+    expect(warning?.level).toBe(4); // KERN_WARNING
+    expect(warning?.text).toMatch(/not modelled/);
+    expect(availableKiB(s)).toBe(availableKiB(without) - 4096);
+    expect(drain(s).filter((p) => p * 4096 >= 0x18000000 && p * 4096 < 0x18400000)).toEqual([]);
+    expect(s.machine.mmu.translate(s.kernel.mm.phys_to_virt(0x18000000))).toEqual({ pa: 0x18000000, attr: 0 });
+    expect(of_reserved_mem_device_init(s.device("f8003000.dma-controller"))).toBe(-22);
+  });
+});
