@@ -1,12 +1,15 @@
 // The kernel's memory management, booted in two steps as Linux does: paging_init (memblock →
 // page tables for the linear map and the kernel image → MMU on) and mem_init (buddy allocator
 // with zones, vmalloc, slab). Between the two, early users (swiotlb) take memory from memblock.
-// Also the linear-map conversions, vmalloc/vmap, ioremap and kmalloc.
+// Also the linear-map conversions, vmalloc/vmap, ioremap and kmalloc. The zones are zones.ts;
+// the RAM the linear map covers is linear-map-ranges.ts.
 
 import type { Machine } from "../hw/machine.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { BuddyAllocator, type ZoneName, type ZoneSpec } from "./buddy.js";
+import { BuddyAllocator, type ZoneName } from "./buddy.js";
+import { dmaPhysLimit, zoneDmaLimit, zoneSpecs, type ZoneInputs } from "./zones.js";
+import { linearMapRanges } from "./linear-map-ranges.js";
 import { Memblock, type Range } from "./memblock.js";
 import { isKimage, kernelLayout, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
@@ -17,8 +20,6 @@ import { Slab } from "./slab.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
 import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
-
-const GB4 = 2 ** 32;
 
 export interface MmOptions {
   version: KernelVersion;
@@ -107,7 +108,7 @@ export class MemoryManager {
     const map = (start: PhysAddr, end: PhysAddr, prot: PageProt) => {
       if (end > start) this.pgt.mapRange(this.phys_to_virt(start), start, end - start, prot);
     };
-    for (const bank of this.mappedMemory()) {
+    for (const bank of linearMapRanges(this.arch, this.memblock.memory, this.nomap)) {
       const end = Math.min(bank.base + bank.size, lowmemEnd);
       if (this.arch === "arm" || end <= ks || bank.base >= ke) {
         map(bank.base, end, "kernel");
@@ -128,49 +129,12 @@ export class MemoryManager {
     this.mmuOn = true;
   }
 
-  /** The RAM the linear map covers: the banks without their no-map regions. arm maps 1 MB
-   *  sections, and a 2 MB pair of them shares one pte table, so in a pair where some piece is
-   *  not MB aligned every piece is cut into pages (alloc_init_pte for the whole pmd). */
-  private mappedMemory(): Range[] {
-    const out: Range[] = [];
-    for (const bank of this.memblock.memory) {
-      let cur = bank.base;
-      const end = bank.base + bank.size;
-      for (const r of this.nomap) {
-        if (r.base + r.size <= cur || r.base >= end) continue;
-        if (r.base > cur) out.push({ base: cur, size: r.base - cur });
-        cur = Math.max(cur, r.base + r.size);
-      }
-      if (cur < end) out.push({ base: cur, size: end - cur });
-    }
-    if (this.arch !== "arm" || !this.nomap.length) return out;
-    const MB = 2 ** 20;
-    const pairOf = (pa: number) => Math.floor(pa / (2 * MB));
-    const paged = new Set<number>();
-    for (const r of out) {
-      if (r.base % MB) paged.add(pairOf(r.base));
-      if ((r.base + r.size) % MB) paged.add(pairOf(r.base + r.size));
-    }
-    const pieces: Range[] = [];
-    for (const r of out) {
-      let cur = Math.ceil(r.base / PAGE_SIZE) * PAGE_SIZE;
-      const end = Math.floor((r.base + r.size) / PAGE_SIZE) * PAGE_SIZE;
-      while (cur < end) {
-        const stop = Math.min(end, (pairOf(cur) + 1) * 2 * MB);
-        if (!paged.has(pairOf(cur))) pieces.push({ base: cur, size: stop - cur });
-        else for (let p = cur; p < stop; p += PAGE_SIZE) pieces.push({ base: p, size: PAGE_SIZE });
-        cur = stop;
-      }
-    }
-    return pieces;
-  }
-
   /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
    *  kmalloc caches (objects aligned to `kmallocMinAlign`). */
   mem_init(kmallocMinAlign: number): void {
     const banks = this.memblock.memory.map((b) => ({ startPfn: b.base / PAGE_SIZE, endPfn: (b.base + b.size) / PAGE_SIZE }));
     const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
-    this.buddy = new BuddyAllocator(this.zones(), banks, configured);
+    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured);
     this.buddy.onWarn = (m) => this.printk.warn(m);
     for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
     this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
@@ -190,53 +154,21 @@ export class MemoryManager {
     this.printk.info(`Memory: ${this.buddy.freePageCount * 4}K/${total / 1024}K available`);
   }
 
-  /** Zones per spec dma-api §7.3. arm64 4.9: ZONE_DMA is RAM below 4 GB counted from the 4 GB
-   *  aligned base of DRAM (max_zone_dma_phys); modern: ZONE_DMA up to zone_dma_bits and
-   *  ZONE_DMA32 up to 4 GB (max_zone_phys); arm: lowmem is Normal, the rest HighMem. */
-  private zones(): ZoneSpec[] {
-    const startPfn = this.layout.physOffset / PAGE_SIZE;
-    const endPfn = this.ramEnd / PAGE_SIZE;
-    if (this.arch === "arm") {
-      const low = (this.layout.physOffset + this.linearBytes) / PAGE_SIZE;
-      return [
-        { name: "Normal", startPfn, endPfn: Math.min(low, endPfn) },
-        { name: "HighMem", startPfn: low, endPfn },
-      ];
-    }
-    const dmaEnd = this.dmaPhysLimit();
-    const dma32End = this.opts.version === "v4.9" ? dmaEnd : Math.max(dmaEnd, this.maxZonePhys(32));
-    const pfn = (pa: number) => Math.max(startPfn, Math.min(endPfn, pa / PAGE_SIZE));
-    return [
-      { name: "DMA", startPfn, endPfn: pfn(dmaEnd) },
-      { name: "DMA32", startPfn: pfn(dmaEnd), endPfn: pfn(dma32End) },
-      { name: "Normal", startPfn: pfn(dma32End), endPfn },
-    ];
+  private get zoneInputs(): ZoneInputs {
+    const { arch, physOffset } = this.layout;
+    return { arch, version: this.opts.version, physOffset, ramEnd: this.ramEnd, linearBytes: this.linearBytes, zoneDmaBits: this.opts.zoneDmaBits };
   }
 
-  /** max_zone_phys (modern arm64): the end of a zone `bits` wide, adjusted for RAM that
-   *  starts above it. */
-  private maxZonePhys(bits: number): PhysAddr {
-    const start = this.layout.physOffset;
-    let zoneMask = 2 ** bits - 1;
-    if (start > 0xffffffff) zoneMask = Infinity;
-    else if (start > zoneMask) zoneMask = 0xffffffff;
-    return Math.min(zoneMask, this.ramEnd - 1) + 1;
-  }
-
-  /** arm64_dma_phys_limit: where ZONE_DMA ends (4.9 max_zone_dma_phys: 4 GB above the 4 GB
-   *  aligned base of DRAM; modern max_zone_phys(zone_dma_bits)). Known before mem_init, so
-   *  early allocations (swiotlb) can stay below it. arm: the end of lowmem. */
+  /** arm64_dma_phys_limit (zones.ts): where ZONE_DMA ends. Known before mem_init, so early
+   *  allocations (swiotlb) can stay below it. */
   dmaPhysLimit(): PhysAddr {
-    const start = this.layout.physOffset;
-    if (this.arch === "arm") return start + this.linearBytes;
-    if (this.opts.version === "v4.9") return Math.min(start - (start % GB4) + GB4, this.ramEnd);
-    return this.maxZonePhys(Math.min(32, this.opts.zoneDmaBits ?? 32));
+    return dmaPhysLimit(this.zoneInputs);
   }
 
-  /** zone_dma_limit (modern arm64): DMA_BIT_MASK(zone_dma_bits), the mask a coherent mask is
-   *  compared against to choose GFP_DMA. */
+  /** zone_dma_limit (modern arm64): the mask a coherent mask is compared against to choose
+   *  GFP_DMA. */
   get zoneDmaLimit(): number {
-    return 2 ** Math.min(32, this.opts.zoneDmaBits ?? 32) - 1;
+    return zoneDmaLimit(this.zoneInputs);
   }
 
   /** The highest physical address (exclusive) of ZONE_DMA, or of ZONE_DMA32 when `dma32`. */
