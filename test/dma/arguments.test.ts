@@ -11,15 +11,9 @@ import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { sg_set_buf, sg_set_page } from "../../src/dma/scatterlist.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { EINVAL, KernelError } from "../../src/kernel/errno.js";
+import { thrown as thrownAny } from "../helpers/thrown.js";
 
-function thrown(f: () => unknown): KernelError {
-  try {
-    f();
-  } catch (e) {
-    return e as KernelError;
-  }
-  throw new Error("nothing thrown");
-}
+const thrown = (f: () => unknown) => thrownAny<KernelError>(f);
 
 describe("DMA API arguments only JavaScript can pass", () => {
   it("a missing device, sg_table or scatterlist entry is -EINVAL naming the call", async () => {

@@ -16,15 +16,9 @@ import {
 import { dmaengine_desc_free, dmaengine_desc_set_reuse, dmaengine_desc_test_reuse } from "../../src/dmaengine/slave-caps.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import { EINVAL, KernelError } from "../../src/kernel/errno.js";
+import { thrown as thrownAny } from "../helpers/thrown.js";
 
-function thrown(f: () => unknown): KernelError {
-  try {
-    f();
-  } catch (e) {
-    return e as KernelError;
-  }
-  throw new Error("nothing thrown");
-}
+const thrown = (f: () => unknown) => thrownAny<KernelError>(f);
 
 describe("dmaengine client arguments", () => {
   it("each misuse is -EINVAL naming the call, and the channel still copies", async () => {
