@@ -122,7 +122,7 @@ describe("System.dispose", () => {
     const wasm = (m: NodeJS.MemoryUsage) => m.external - m.arrayBuffers;
     expect(wasm(after) - wasm(before)).toBeLessThan(64 * MiB);
     // The kept devices hold their kernels' JavaScript state (page maps, DMA-API debug pools…),
-    // about 3 MiB each for this board; not the silicon.
+    // about 1.5 MiB each for this board (docs/reliability.md); not the silicon.
     expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(50 * 4 * MiB);
     kept.length = 0;
     const dropped = await settle();
