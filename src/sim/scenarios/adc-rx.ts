@@ -7,7 +7,7 @@
 //            (a model's request is clamped to its FIFO depth), or the run is refused
 //   depth    FIFO samples (default 64)
 //   period   bytes per period (default 512)
-//   periods  periods in the ring (default 4)
+//   periods  periods in the ring, at least 2 (default 4)
 //   count    period callbacks to capture (default 32)
 // rate, sample, burst and depth shape the converter of the default board (zynq-7000, the RX
 // stream behind serial@e0001000's "rx"); on a board given with --board/--dtb the first node
@@ -88,7 +88,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const periods = num(params.periods, 4);
   const count = num(params.count, 32);
   if (!(periodBytes >= 1)) throw new RangeError(`period must be at least one byte, not ${params.period}`);
-  if (!isWholeIn(periods, 1)) throw new RangeError(`periods must be ${wholeNumberIn(1)}, not ${params.periods}`);
+  if (!isWholeIn(periods, 2)) throw new RangeError(`periods must be ${wholeNumberIn(2)}, not ${params.periods}`);
   if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
   if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
