@@ -4,8 +4,8 @@
 // instead of a TypeError from deep inside the driver.
 
 import type { Kernel } from "../kernel/kernel.js";
-import { invalid } from "../dma/arguments.js";
-import { DmaChan, type DmaAsyncTxDescriptor } from "./types.js";
+import { checkWhole, invalid } from "../dma/arguments.js";
+import { DmaChan, type DmaAsyncTxDescriptor, type DmaSlaveConfig } from "./types.js";
 
 /** `struct dma_chan *`: a channel a request handed out. */
 export function checkChan(fn: string, chan: unknown): asserts chan is DmaChan {
@@ -18,6 +18,20 @@ export function checkTx(fn: string, tx: unknown): asserts tx is DmaAsyncTxDescri
   if (typeof (tx as DmaAsyncTxDescriptor | null)?.tx_submit !== "function") {
     invalid(fn, "tx", tx, "a struct dma_async_tx_descriptor (did its prep fail and return null?)");
   }
+}
+
+/** The numbers of a dma_slave_config: phys_addr_t, enum dma_slave_buswidth and u32 in C. */
+const SLAVE_CONFIG_NUMBERS = [
+  "src_addr", "dst_addr", "src_addr_width", "dst_addr_width", "src_maxburst", "dst_maxburst",
+  "src_port_window_size", "dst_port_window_size",
+] as const;
+
+/** `struct dma_slave_config *`: an object whose given numbers are whole and not negative (a
+ *  maxburst of 2.5 would reach the CCR as a burst of 2, a width of 1.5 as 1 byte). */
+export function checkSlaveConfig(fn: string, config: unknown): asserts config is DmaSlaveConfig {
+  if (config === null || typeof config !== "object") invalid(fn, "config", config, "a struct dma_slave_config");
+  const c = config as Record<string, unknown>;
+  for (const f of SLAVE_CONFIG_NUMBERS) if (c[f] !== undefined) checkWhole(fn, c[f], `config.${f}`);
 }
 
 /** The kernel a capability request searches: a Kernel, or an in-thread System holding one. A

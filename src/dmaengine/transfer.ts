@@ -5,7 +5,7 @@
 import type { DmaAddr } from "../hw/address.js";
 import { ENOSYS } from "../kernel/errno.js";
 import { checkSize, checkWhole } from "../dma/arguments.js";
-import { checkChan, checkTx } from "./arguments.js";
+import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
@@ -16,6 +16,7 @@ import {
 /** dmaengine_slave_config: where the peripheral's FIFO is and how wide and long its bursts are. */
 export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): number {
   checkChan("dmaengine_slave_config", chan);
+  checkSlaveConfig("dmaengine_slave_config", config);
   const op = chan.device.ops.device_config;
   return op ? op(chan, config) : -ENOSYS;
 }

@@ -115,8 +115,14 @@ export class AdcDmaClient {
   start(periodBytes: number, periods: number, onPeriod?: (p: AdcPeriod) => void): AdcCapture {
     if (this.capture) throw new KernelError(EBUSY, `${this.pdev.name}: already capturing`);
     const step = this.options.sampleBytes * this.options.maxburst;
-    if (!Number.isInteger(periodBytes) || periodBytes <= 0 || periodBytes % step || !Number.isInteger(periods) || periods < 1) {
+    if (!Number.isInteger(periodBytes) || periodBytes <= 0 || periodBytes % step) {
       throw new KernelError(EINVAL, `${this.pdev.name}: periods of ${periodBytes} bytes must be whole bursts of ${step} bytes`);
+    }
+    // pl330's tasklet puts a finished period back after refilling the thread, so it runs again
+    // only once the period after it finishes: a ring of one stops after its first (as ALSA's
+    // periods_min of 2 avoids).
+    if (!Number.isInteger(periods) || periods < 2) {
+      throw new KernelError(EINVAL, `${this.pdev.name}: a ring of ${periods} periods; a cyclic capture needs at least 2`);
     }
     const m = this.machine;
     const bytes = periodBytes * periods;

@@ -11,7 +11,7 @@ import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import {
   dma_release_channel, dma_request_chan, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit,
-  dma_sync_wait, dmaengine_terminate_sync,
+  dma_sync_wait, dmaengine_terminate_sync, dmaengine_slave_config,
 } from "../../src/dmaengine/dmaengine.js";
 import { dmaengine_desc_free, dmaengine_desc_set_reuse, dmaengine_desc_test_reuse } from "../../src/dmaengine/slave-caps.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../src/dmaengine/types.js";
@@ -36,6 +36,10 @@ describe("dmaengine client arguments", () => {
       [() => dmaengine_desc_set_reuse(failedPrep!), "-EINVAL: dmaengine_desc_set_reuse: tx null is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
       [() => dmaengine_desc_test_reuse(undefined as never), "-EINVAL: dmaengine_desc_test_reuse: tx undefined is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
       [() => dmaengine_desc_free(null as never), "-EINVAL: dmaengine_desc_free: tx null is not a struct dma_async_tx_descriptor (did its prep fail and return null?)"],
+      [() => dmaengine_slave_config(chan, null as never), "-EINVAL: dmaengine_slave_config: config null is not a struct dma_slave_config"],
+      [() => dmaengine_slave_config(chan, { dst_addr: 0xe0001000, dst_maxburst: 2.5 }), "-EINVAL: dmaengine_slave_config: config.dst_maxburst 2.5 is not a non-negative whole number"],
+      [() => dmaengine_slave_config(chan, { src_addr_width: -1 }), "-EINVAL: dmaengine_slave_config: config.src_addr_width -1 is not a non-negative whole number"],
+      [() => dmaengine_slave_config(chan, { src_addr: "0xe0001000" as never }), "-EINVAL: dmaengine_slave_config: config.src_addr \"0xe0001000\" is not a non-negative whole number"],
       [() => dma_request_chan(null as never, "tx"), "-EINVAL: dma_request_chan: dev null is not a struct device"],
       [() => dma_request_chan_by_mask(null as never, DMA_MEMCPY), "-EINVAL: dma_request_channel: owner null is not a System or Kernel in this thread (a worker System's kernel runs driver code only through run())"],
     ];

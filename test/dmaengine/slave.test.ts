@@ -22,6 +22,10 @@ import {
 import type { Pl330Driver } from "../../src/drivers/pl330/driver.js";
 import { UartDmaClient } from "../../src/drivers/uart-dma-client.js";
 import { pattern } from "../../src/sim/phase.js";
+import { sg_alloc, sg_chain, sg_set_buf } from "../../src/dma/scatterlist.js";
+import { dma_map_sg } from "../../src/dma/mapping.js";
+import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import type { TxFifoDevice } from "../../src/hw/dma-peripherals.js";
 
 describe("channel requests", () => {
   it("takes a capability mask and a filter, and fails when no channel is left", async () => {
@@ -67,6 +71,35 @@ describe("slave preparation", () => {
     expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).toBeNull();
     expect(s.dmesg()).toMatch(/DMA addr 0x100000000\+1 overflow \(mask ffffffff/);
     expect(dmaengine_prep_slave_sg(chan, [], 0, DMA_MEM_TO_DEV, 0)).toBeNull();
+  });
+
+  it("follows a chained scatterlist (sg_chain) as for_each_sg does, and returns NULL for no list", async () => {
+    const s = await zynqWith("", { "serial@e0001000": { tx: { baud: 10_000_000, depth: 16 } } });
+    const model = s.board.peripherals.find((p) => p.dmaName === "tx")!.device as TxFifoDevice;
+    const chan = dma_request_channel(s, DMA_SLAVE, (c) => c.chan_id === 0)!;
+    dmaengine_slave_config(chan, { dst_addr: 0xe0001000, dst_addr_width: 1, dst_maxburst: 1 });
+    expect(dmaengine_prep_slave_sg(chan, null as never, 1, DMA_MEM_TO_DEV, 0)).toBeNull();
+    // Entries: a[0], then a[1] links to b: b[0], b[1] (three data entries).
+    const a = sg_alloc(2);
+    const b = sg_alloc(2);
+    const data = [pattern(32, 1), pattern(48, 2), pattern(16, 3)];
+    const bufs = data.map((d) => {
+      const va = s.kernel.kmalloc(d.length, GFP_KERNEL);
+      s.cpu.write(va, d);
+      return va;
+    });
+    sg_set_buf(a[0], bufs[0], 32);
+    sg_chain(a, 2, b);
+    sg_set_buf(b[0], bufs[1], 48);
+    sg_set_buf(b[1], bufs[2], 16);
+    const n = dma_map_sg(chan.device.dev, a, 3, DMA_TO_DEVICE);
+    expect(n).toBe(3);
+    const tx = dmaengine_prep_slave_sg(chan, a, n, DMA_MEM_TO_DEV, 0);
+    expect(tx).not.toBeNull();
+    expect(dma_sync_wait(chan, dmaengine_submit(tx!))).toBe(DMA_COMPLETE);
+    // 1 µs a character: 200 µs is long enough for the FIFO and the shifter to empty.
+    s.machine.idleUntil(s.now() + 200e6);
+    expect(model.transmitted()).toEqual(Uint8Array.from([...data[0], ...data[1], ...data[2]]));
   });
 
   it("writes the program of spec §12.4 for DEV→MEM 1024 B from request 0, 4 B × 8", async () => {

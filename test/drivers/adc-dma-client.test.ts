@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { zynqWith, ADC_NODE } from "../helpers/zynq-peripherals.js";
 import { AdcDmaClient, type AdcPeriod } from "../../src/drivers/adc-dma-client.js";
 import { DMA_TRANS_NOERROR } from "../../src/dmaengine/types.js";
+import { EINVAL, KernelError } from "../../src/kernel/errno.js";
 
 const SAMPLE_PS = 1e6; // 1 MS/s
 const PERIOD_SAMPLES = 128;
@@ -50,6 +51,24 @@ describe("ADC cyclic capture", () => {
       expect(p.at - end).toBeLessThan(5e6);
     });
     seen.forEach((bytes, n) => expect(bytes).toEqual(samples(cap.firstSample + n * PERIOD_SAMPLES, PERIOD_SAMPLES)));
+    expect(client.overruns()).toBe(0);
+    client.stop();
+  });
+
+  it("refuses a ring of one period, which the pl330 would stop after its first; two keep going", async () => {
+    const { s, client } = await adc();
+    let err: unknown;
+    try {
+      client.start(PERIOD_BYTES, 1);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KernelError);
+    expect((err as KernelError).errno).toBe(-EINVAL);
+    expect((err as KernelError).message).toBe("-EINVAL: e0008000.adc: a ring of 1 periods; a cyclic capture needs at least 2");
+    const cap = client.start(PERIOD_BYTES, 2);
+    expect(s.kernel.waitEvent(() => cap.periods.length >= 6, 1e12)).toBe(true);
+    expect(cap.periods.map((p) => p.index)).toEqual([0, 1, 0, 1, 0, 1]);
     expect(client.overruns()).toBe(0);
     client.stop();
   });

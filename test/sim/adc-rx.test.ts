@@ -38,6 +38,19 @@ describe("adc-rx", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("refuses a burst longer than the FIFO can request, instead of stalling or reading ahead", async () => {
+    // A 1-sample FIFO raises single requests: DMAWFPB for 4 samples would never be satisfied.
+    await expect(adcRx({ depth: 1, burst: 4, count: 4 })).rejects.toThrow(
+      "burst=4 samples is more than the peripheral model of /axi/serial@e0001000 requests at a time (1, its FIFO holds 1)",
+    );
+    // A 4-sample FIFO requests 4 at a time: bursts of 16 would read 12 samples not yet converted.
+    await expect(adcRx({ depth: 4, burst: 16, count: 4 })).rejects.toThrow("requests at a time (4, its FIFO holds 4)");
+    // As long as the FIFO can request, the capture is whole.
+    const r = await adcRx({ depth: 4, burst: 4, count: 4 });
+    expect(r.ok).toBe(true);
+    expect(r.callbacks).toBe(4);
+  });
+
   it("is registered with the CLI: dmasim run adc-rx --json", () => {
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--param", "count=4", "--json"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -90,7 +90,7 @@ describe("other scenarios' failures", () => {
     ["cpu-process", { size: 0 }, /^size must be at least one byte, not 0$/],
     ["uart-tx", { size: "512M" }, /^-ENOMEM: kmalloc\(536870912\) failed$/],
     ["adc-rx", { period: "64M" }, /^-ENOMEM: e0001000\.serial: no 268435456-byte ring buffer$/],
-    ["adc-rx", { periods: 0 }, /^periods must be a whole number ≥ 1, not 0$/],
+    ["adc-rx", { periods: 1 }, /^periods must be a whole number ≥ 2, not 1$/],
     ["dma-mix", { maxSize: "5M", transfers: 1 }, /^copies of up to 5 MiB cannot be made: the largest kmalloc is 4 MiB \(KMALLOC_MAX_SIZE\)$/],
     ["fingerprint", { scenario: "memcpy", size: "4K", records: "abc" }, /^records must be a whole number ≥ 1, not "abc"$/],
     ["fingerprint", { scenario: "memcpy", size: "4K", records: 0 }, /^records must be a whole number ≥ 1, not "0"$/],

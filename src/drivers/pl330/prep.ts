@@ -8,7 +8,7 @@ import {
 } from "../../dmaengine/types.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import { dma_map_resource, dma_unmap_resource } from "../../dma/resource.js";
-import { sg_dma_address, sg_dma_len, type Scatterlist } from "../../dma/scatterlist.js";
+import { for_each_sg, sg_dma_address, sg_dma_len, type Scatterlist } from "../../dma/scatterlist.js";
 import { dev_err } from "../../kernel/dev-printk.js";
 import type { Pl330Chan } from "./channel.js";
 import type { Pl330Desc } from "./desc.js";
@@ -112,9 +112,10 @@ function giveBack(pch: Pl330Chan, descs: Pl330Desc[]): null {
   return null;
 }
 
-/** pl330_prep_slave_sg: one descriptor per scatterlist entry; the last one is returned. */
+/** pl330_prep_slave_sg: one descriptor per scatterlist entry, walked with for_each_sg so a
+ *  chained list (sg_chain) is followed; the last one is returned. */
 export function prepSlaveSg(pch: Pl330Chan, sgl: Scatterlist[], sgLen: number, direction: DmaTransferDirection): Pl330Desc | null {
-  if (!pch.thread || !sgl.length || sgLen <= 0) return null;
+  if (!pch.thread || !sgl?.length || sgLen <= 0) return null;
   if (!is_slave_direction(direction)) {
     dev_err(pch.chan.device.dev, "pl330_prep_slave_sg: Invalid dma direction");
     return null;
@@ -122,14 +123,14 @@ export function prepSlaveSg(pch: Pl330Chan, sgl: Scatterlist[], sgLen: number, d
   configWrite(pch, direction);
   if (!prepSlaveFifo(pch, direction)) return null;
   const descs: Pl330Desc[] = [];
-  for (let i = 0; i < sgLen; i++) {
-    const sg = sgl[i];
-    if (!sg) return giveBack(pch, descs);
+  for_each_sg(sgl, sgLen, (sg) => {
     pch.kernel.machine.cpu.spend(PREP_CYCLES);
     const desc = pch.pool.get(pch);
     fillSlave(pch, desc, direction, sg_dma_address(sg), sg_dma_len(sg));
     descs.push(desc);
-  }
+  });
+  // A list that ends (or whose chain runs out) before sg_len entries.
+  if (descs.length < sgLen) return giveBack(pch, descs);
   const last = descs[descs.length - 1];
   last.chain = descs.slice(0, -1);
   return last;

@@ -3,10 +3,11 @@
 // long after a period's last sample does its callback run? Parameters:
 //   rate     samples per second (default 48000)
 //   sample   bytes per sample: 1, 2 or 4 (default 2)
-//   burst    samples per DMA request (default 8)
+//   burst    samples per DMA request (default 8); no more than the model requests at a time
+//            (a model's request is clamped to its FIFO depth), or the run is refused
 //   depth    FIFO samples (default 64)
 //   period   bytes per period (default 512)
-//   periods  periods in the ring (default 4)
+//   periods  periods in the ring, at least 2 (default 4)
 //   count    period callbacks to capture (default 32)
 // rate, sample, burst and depth shape the converter of the default board (zynq-7000, the RX
 // stream behind serial@e0001000's "rx"); on a board given with --board/--dtb the first node
@@ -70,12 +71,24 @@ function expectedPeriod(first: number, n: number, sb: number): Uint8Array {
   return out;
 }
 
+/** The model raises a request for at most burstBytes (clamped to its FIFO): a longer slave burst
+ *  waits with DMAWFPB for a request a single-request model never raises, or reads past the
+ *  samples waiting (spec pl330 §12.2). Said at once, as for the periph-burst pairing. */
+function refuseBurstsLongerThanRequests(node: string, maxburst: number, c: RxStreamDevice["config"]): void {
+  const req = c.burstBytes / c.sampleBytes;
+  if (!(maxburst > req)) return;
+  throw new RangeError(
+    `burst=${maxburst} samples is more than the peripheral model of ${node} requests at a time ` +
+      `(${req}, its FIFO holds ${c.depth}): the transfer would stall or read samples not yet converted; give burst ≤ ${req}`,
+  );
+}
+
 export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const periodBytes = parseSize((params.period as string | number | undefined) ?? 512);
   const periods = num(params.periods, 4);
   const count = num(params.count, 32);
   if (!(periodBytes >= 1)) throw new RangeError(`period must be at least one byte, not ${params.period}`);
-  if (!isWholeIn(periods, 1)) throw new RangeError(`periods must be ${wholeNumberIn(1)}, not ${params.periods}`);
+  if (!isWholeIn(periods, 2)) throw new RangeError(`periods must be ${wholeNumberIn(2)}, not ${params.periods}`);
   if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
   if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
@@ -87,8 +100,10 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   // The converter's sample clock, in whole picoseconds as the model keeps it.
   const samplePs = Math.round(1e12 / model.config.sampleRateHz);
   const perPeriod = periodBytes / sb;
+  const maxburst = num(params.burst, model.config.burstBytes / sb);
+  refuseBurstsLongerThanRequests(p.node.path, maxburst, model.config);
   return withTeardown((defer) => {
-    const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst: num(params.burst, model.config.burstBytes / sb) });
+    const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst });
     const removeAdc = defer(() => adc.remove());
     let ok = true;
     const cap = adc.start(periodBytes, periods, (per) => {
