@@ -244,13 +244,16 @@ export class Kernel {
   }
 
   /** Runs interrupt handlers and sleeps in simulated time until `cond()` holds, at most
-   *  `timeoutPs`. Returns false on timeout or when nothing could ever satisfy it. */
+   *  `timeoutPs`. Returns false on timeout. When no device will raise an interrupt, the sleep
+   *  still lasts to the deadline, as wait_event_timeout's does: a timeout costs its time, and
+   *  devices that work without interrupts (a FIFO draining) go on meanwhile. */
   waitEvent(cond: () => boolean, timeoutPs: number): boolean {
     const deadline = this.machine.now() + timeoutPs;
     this.irq.handlePending();
     while (!cond()) {
       const t = this.machine.waitForInterrupt(deadline);
       if (t === null) {
+        if (deadline > this.machine.now()) this.machine.idleUntil(deadline);
         this.irq.handlePending();
         return cond();
       }

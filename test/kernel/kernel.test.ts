@@ -5,6 +5,9 @@ import { createSystem } from "../../src/create.js";
 import { GFP_ATOMIC, GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_alloc_coherent, dma_map_single } from "../../src/dma/mapping.js";
 import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending } from "../../src/dmaengine/dmaengine.js";
+import { dma_sync_wait, dmaengine_pause } from "../../src/dmaengine/transfer.js";
+import { DMA_ERROR, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 
 describe("kernel options", () => {
   it("boots the generation asked for, modern by default", async () => {
@@ -62,5 +65,32 @@ describe("binding drivers", () => {
     expect(dev.driverString()).toBe("xuartps");
     s.kernel.device_release_driver(dev);
     expect(dev.driverString()).toBe("platform");
+  });
+});
+
+describe("waiting in simulated time", () => {
+  it("a wait that nothing can end lasts to its deadline, as wait_event_timeout does", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const t0 = s.now();
+    expect(s.kernel.waitEvent(() => false, 1e9)).toBe(false);
+    expect(s.now() - t0).toBe(1e9);
+  });
+
+  it("dma_sync_wait on a paused transfer logs its timeout 5 s of simulated time later", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const src = dma_alloc_coherent(chan.device.dev, 1 << 20, GFP_KERNEL)!;
+    const dst = dma_alloc_coherent(chan.device.dev, 1 << 20, GFP_KERNEL)!;
+    const tx = dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 1 << 20, DMA_PREP_INTERRUPT)!;
+    const cookie = dmaengine_submit(tx);
+    dma_async_issue_pending(chan);
+    expect(dmaengine_pause(chan)).toBe(0);
+    const t0 = s.now();
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    // 5 s (dmaengine.c's dma_sync_wait_timeout) in picoseconds, plus the register reads of
+    // issue_pending and the status checks around the sleep (under a microsecond).
+    expect(s.now() - t0).toBeGreaterThanOrEqual(5e12);
+    expect(s.now() - t0).toBeLessThan(5e12 + 1e6);
+    expect(s.dmesg()).toContain("dma_sync_wait: timeout!");
   });
 });
