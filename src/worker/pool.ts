@@ -69,7 +69,9 @@ export class WorkerPool {
     return results;
   }
 
+  /** Ends the workers; a run under way rejects, naming a job it held. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const why = new Error("the pool was closed (WorkerPool.close()) before the job ended");
+    await Promise.all(this.workers.map((w) => w.terminate(why)));
   }
 }

@@ -78,6 +78,16 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("fails a sweep whose pool is closed under it, naming a job it held, instead of hanging", async () => {
+    for (const process of [false, true]) {
+      const pool = await WorkerPool.create(2, { process });
+      const sweep = runSweep({ scenario: "memcpy", grid: { size: ["1M", "2M", "3M", "4M"] }, pool });
+      const fails = expect(sweep, process ? "processes" : "threads").rejects.toThrow(/^job memcpy size=\dM: the pool was closed/);
+      await pool.close();
+      await fails;
+    }
+  }, 30_000);
+
   it("reports the workers that ran the jobs, not more than there were jobs", async () => {
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0 })).workers).toBe(0);
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 5 })).workers).toBe(1);
