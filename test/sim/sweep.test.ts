@@ -88,6 +88,15 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("closes a pool once however often it is asked, and refuses a sweep on a closed pool", async () => {
+    const pool = await WorkerPool.create(1);
+    await Promise.all([pool.close(), pool.close()]);
+    await pool.close();
+    await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, pool })).rejects.toThrow(
+      /^this WorkerPool was closed \(close\(\)\); create a new one$/,
+    );
+  });
+
   it("reports the workers that ran the jobs, not more than there were jobs", async () => {
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0 })).workers).toBe(0);
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 5 })).workers).toBe(1);
