@@ -10,6 +10,8 @@ describe("sweeps", () => {
       { a: 2, b: "x" }, { a: 2, b: "y" }, { a: 2, b: "z" },
     ]);
     expect(() => expandGrid({ a: [] })).toThrow(/no values/);
+    expect(() => expandGrid({ size: "4K" } as never)).toThrow('sweep parameter "size" takes a list of values (["4K"]), not "4K"');
+    expect(() => expandGrid(null as never)).toThrow(/grid is an object of value lists/);
   });
 
   it("gives identical results in grid order with 0, 1 and 2 workers, as processes or threads", async () => {
