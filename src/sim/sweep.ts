@@ -79,6 +79,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const ordered = order.map((i) => jobs[i]);
   const workers = opts.pool?.size ?? opts.workers ?? 1;
   if (!isWholeIn(workers, 0)) throw new RangeError(`runSweep: workers must be ${wholeNumberIn(0)}, not ${workers}`);
+  if (opts.isolation !== undefined && opts.isolation !== "thread" && opts.isolation !== "process") {
+    throw new RangeError(`runSweep: isolation must be "thread" or "process", not ${JSON.stringify(opts.isolation)}`);
+  }
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
   }

@@ -122,6 +122,12 @@ describe("sweeps", () => {
     }
   });
 
+  it("refuses an isolation it does not know instead of running threads", async () => {
+    await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, isolation: "processes" as never })).rejects.toThrow(
+      'runSweep: isolation must be "thread" or "process", not "processes"',
+    );
+  });
+
   it("reports a failing job instead of hanging", async () => {
     await expect(runSweep({ scenario: "memcpy", grid: { burst: [99] }, workers: 1 })).rejects.toThrow(/burst must be/);
   });
