@@ -80,5 +80,9 @@ export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> 
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {
   const s = SCENARIOS[name];
   if (!s) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(", ")})`);
+  // A string ("size=4K") would run the scenario on its defaults without a word.
+  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+    throw new TypeError(`${name}: params must be an object ({ size: "4K" }), not ${JSON.stringify(params)}`);
+  }
   return s(system, params);
 }

@@ -19,4 +19,16 @@ describe("scenarios by name", () => {
       system.dispose();
     }
   });
+
+  it("refuses parameters that are not an object instead of running on the defaults", async () => {
+    const system = await createSystem({ board: "zynq-7000" });
+    try {
+      expect(() => system.run("memcpy", "size=4K" as never)).toThrow('memcpy: params must be an object ({ size: "4K" }), not "size=4K"');
+      expect(() => system.run("memcpy", null as never)).toThrow(TypeError);
+      expect(() => system.run("memcpy", ["size=4K"] as never)).toThrow('not ["size=4K"]');
+      expect((system.run("memcpy", { size: "4K" }) as { size: number }).size).toBe(4096);
+    } finally {
+      system.dispose();
+    }
+  });
 });
