@@ -17,7 +17,13 @@ import type { SystemOptions } from "../system.js";
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
 
-export const SCENARIOS: Record<string, Scenario> = {
+/** A table looked up by the names users give: without a prototype, so "constructor" or
+ *  "toString" is no scenario. */
+function byName<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+export const SCENARIOS: Record<string, Scenario> = byName({
   demo: (s, p) => runDemo(s, { size: p.size as string | number | undefined }),
   "coherent-aliases": (s, p) => runCoherentAliases(s, { size: p.size as number | string | undefined, device: p.device as string | undefined }),
   memcpy: memcpy.run,
@@ -28,19 +34,19 @@ export const SCENARIOS: Record<string, Scenario> = {
   fingerprint: fingerprint.run,
   "uart-tx": uartTx.run,
   "adc-rx": adcRx.run,
-};
+});
 
 /** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,
  *  DMA-API debug, a 4.9 kernel…). */
-export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = {
+export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = byName({
   bug: bugs.bugSystem,
   "uart-tx": uartTx.uartTxSystem,
   "adc-rx": adcRx.adcRxSystem,
-};
+});
 
 /** The parameters each built-in scenario reads (the comment at the top of its file describes
  *  them). fingerprint also hands on those of the scenario it runs. */
-export const SCENARIO_PARAMS: Record<string, readonly string[]> = {
+export const SCENARIO_PARAMS: Record<string, readonly string[]> = byName({
   demo: ["size"],
   "coherent-aliases": ["size", "device"],
   memcpy: ["size", "burst", "channels", "buffers"],
@@ -51,7 +57,7 @@ export const SCENARIO_PARAMS: Record<string, readonly string[]> = {
   fingerprint: ["scenario", "records"],
   "uart-tx": ["size", "segment", "baud", "depth", "burst"],
   "adc-rx": ["rate", "sample", "burst", "depth", "period", "periods", "count"],
-};
+});
 
 /** The first of `names` that built-in scenario `scenario` does not read (a scenario ignores
  *  the others: a typo would run it with its default, a sweep over one would repeat one job),
@@ -67,12 +73,16 @@ export function unknownParam(scenario: string, names: string[], params: Scenario
 
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
  *  first so workers finish together. */
-export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = {
+export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = byName({
   memcpy: memcpy.cost,
-};
+});
 
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {
   const s = SCENARIOS[name];
   if (!s) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(", ")})`);
+  // A string ("size=4K") would run the scenario on its defaults without a word.
+  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+    throw new TypeError(`${name}: params must be an object ({ size: "4K" }), not ${JSON.stringify(params)}`);
+  }
   return s(system, params);
 }

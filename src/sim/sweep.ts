@@ -44,8 +44,11 @@ export interface SweepResult {
 
 /** Every combination of the grid's values, the first key varying slowest. */
 export function expandGrid(grid: Grid): ScenarioParams[] {
+  if (typeof grid !== "object" || grid === null) throw new TypeError(`a sweep's grid is an object of value lists ({ size: ["4K", "1M"] }), not ${grid}`);
   let out: ScenarioParams[] = [{}];
   for (const [k, values] of Object.entries(grid)) {
+    // A lone value would be taken apart (a string by characters) or not be a list at all.
+    if (!Array.isArray(values)) throw new TypeError(`sweep parameter "${k}" takes a list of values ([${JSON.stringify(values)}]), not ${JSON.stringify(values)}`);
     if (!values.length) throw new RangeError(`sweep parameter "${k}" has no values`);
     out = out.flatMap((p) => values.map((v) => ({ ...p, [k]: v })));
   }
@@ -76,6 +79,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const ordered = order.map((i) => jobs[i]);
   const workers = opts.pool?.size ?? opts.workers ?? 1;
   if (!isWholeIn(workers, 0)) throw new RangeError(`runSweep: workers must be ${wholeNumberIn(0)}, not ${workers}`);
+  if (opts.isolation !== undefined && opts.isolation !== "thread" && opts.isolation !== "process") {
+    throw new RangeError(`runSweep: isolation must be "thread" or "process", not ${JSON.stringify(opts.isolation)}`);
+  }
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
   }

@@ -17,6 +17,8 @@ function jobLost(spec: JobSpec, why: Error): never {
 }
 
 export class WorkerPool {
+  private closed: Promise<void> | undefined;
+
   private constructor(
     private readonly workers: SpawnedWorker<JobApi>[],
     /** Started from the one-file worker (spawn.ts): built-in scenarios only. */
@@ -45,6 +47,8 @@ export class WorkerPool {
     onResult?: (index: number, result: unknown) => void,
     onFailure?: (index: number, error: unknown) => void,
   ): Promise<unknown[]> {
+    // A closed pool's comlink proxies are released, and their own error names no pool.
+    if (this.closed) throw new Error("this WorkerPool was closed (close()); create a new one");
     const results = new Array<unknown>(jobs.length);
     let next = 0;
     let failed = false;
@@ -69,7 +73,9 @@ export class WorkerPool {
     return results;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /** Ends the workers; a run under way rejects, naming a job it held. Idempotent. */
+  close(): Promise<void> {
+    const why = new Error("the pool was closed (WorkerPool.close()) before the job ended");
+    return (this.closed ??= Promise.all(this.workers.map((w) => w.terminate(why))).then(() => {}));
   }
 }

@@ -35,12 +35,13 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
   const remote = factory as unknown as RemoteSystem;
   let closed: Promise<void> | undefined;
   // Every call first: after close the comlink proxy is released, and its own error would be a
-  // bare TypeError. A worker that has died answers nothing: its calls reject with how it ended.
+  // bare TypeError. A worker that has died answers nothing: its calls reject with how it ended,
+  // and those under way at close() with a SystemError.
   const live = <T>(call: () => Promise<T>): Promise<T> =>
     closed
       ? Promise.reject(new SystemError("this System was disposed (close()/dispose()); create a new one"))
       : Promise.race([call(), w.died]);
-  const close = () => (closed ??= w.terminate());
+  const close = () => (closed ??= w.terminate(new SystemError("this System was disposed (close()/dispose()) before the call returned")));
   return Object.assign(Object.create(null), {
     now: () => live(() => remote.now()),
     run: (scenario: string, params?: Record<string, string | number | boolean>) => live(() => remote.run(scenario, params)),

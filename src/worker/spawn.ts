@@ -22,11 +22,12 @@ export function workerEntryUrl(bundled = false): URL {
 
 export interface SpawnedWorker<T> {
   api: Comlink.Remote<T>;
-  /** Rejects if the worker ends other than by terminate() (a crash, running out of memory, a
-   *  Web Worker's close(): closing.ts): comlink would wait for its answers forever, so callers
-   *  race their calls against it. */
+  /** Rejects when the worker ends: with how, if it ended by itself (a crash, running out of
+   *  memory, a Web Worker's close(): closing.ts), or with terminate()'s reason. comlink would
+   *  wait for a gone worker's answers forever, so callers race their calls against it. */
   died: Promise<never>;
-  terminate(): Promise<void>;
+  /** Ends the worker; calls still waiting for its answers get `why` instead. */
+  terminate(why?: Error): Promise<void>;
 }
 
 export interface SpawnOptions {
@@ -41,13 +42,9 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
   let endpoint: Comlink.Endpoint;
   let stop: () => Promise<unknown>;
-  let stopping = false;
+  // Settled once: after terminate() has given its reason, the exit that follows changes nothing.
   let die: (why: Error) => void = () => {};
-  const died = new Promise<never>((_, reject) => {
-    die = (why) => {
-      if (!stopping) reject(why);
-    };
-  });
+  const died = new Promise<never>((_, reject) => (die = reject));
   died.catch(() => {}); // nobody may be racing against it when it happens
   if (isNode && options.process) {
     const { fork } = await import("node:child_process");
@@ -89,8 +86,8 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
   return {
     api,
     died,
-    terminate: async () => {
-      stopping = true;
+    terminate: async (why = new Error("dmasim worker was terminated")) => {
+      die(why);
       api[Comlink.releaseProxy]();
       await stop();
     },

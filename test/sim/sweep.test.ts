@@ -10,6 +10,8 @@ describe("sweeps", () => {
       { a: 2, b: "x" }, { a: 2, b: "y" }, { a: 2, b: "z" },
     ]);
     expect(() => expandGrid({ a: [] })).toThrow(/no values/);
+    expect(() => expandGrid({ size: "4K" } as never)).toThrow('sweep parameter "size" takes a list of values (["4K"]), not "4K"');
+    expect(() => expandGrid(null as never)).toThrow(/grid is an object of value lists/);
   });
 
   it("gives identical results in grid order with 0, 1 and 2 workers, as processes or threads", async () => {
@@ -78,6 +80,25 @@ describe("sweeps", () => {
     }
   }, 30_000);
 
+  it("fails a sweep whose pool is closed under it, naming a job it held, instead of hanging", async () => {
+    for (const process of [false, true]) {
+      const pool = await WorkerPool.create(2, { process });
+      const sweep = runSweep({ scenario: "memcpy", grid: { size: ["1M", "2M", "3M", "4M"] }, pool });
+      const fails = expect(sweep, process ? "processes" : "threads").rejects.toThrow(/^job memcpy size=\dM: the pool was closed/);
+      await pool.close();
+      await fails;
+    }
+  }, 30_000);
+
+  it("closes a pool once however often it is asked, and refuses a sweep on a closed pool", async () => {
+    const pool = await WorkerPool.create(1);
+    await Promise.all([pool.close(), pool.close()]);
+    await pool.close();
+    await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, pool })).rejects.toThrow(
+      /^this WorkerPool was closed \(close\(\)\); create a new one$/,
+    );
+  });
+
   it("reports the workers that ran the jobs, not more than there were jobs", async () => {
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0 })).workers).toBe(0);
     expect((await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 5 })).workers).toBe(1);
@@ -99,6 +120,12 @@ describe("sweeps", () => {
     for (const size of [0, NaN, 1.5]) {
       await expect(WorkerPool.create(size)).rejects.toThrow(`WorkerPool.create: size must be a whole number ≥ 1, not ${size}`);
     }
+  });
+
+  it("refuses an isolation it does not know instead of running threads", async () => {
+    await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, isolation: "processes" as never })).rejects.toThrow(
+      'runSweep: isolation must be "thread" or "process", not "processes"',
+    );
   });
 
   it("reports a failing job instead of hanging", async () => {

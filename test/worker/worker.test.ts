@@ -79,6 +79,15 @@ describe("System in a worker (Node worker_threads + comlink)", () => {
     await expect(remote.now()).rejects.toBeInstanceOf(SystemError);
   });
 
+  it("rejects a call under way when the System is disposed, instead of leaving it unanswered", async () => {
+    const remote = await createSystem({ board: "zynq-7000", worker: true });
+    const run = expect(remote.run("memcpy", { size: "1M" })).rejects.toThrow(SystemError);
+    const read = expect(remote.dmesg()).rejects.toThrow(/disposed .* before the call returned/);
+    await remote.dispose();
+    await run;
+    await read;
+  });
+
   it("reports boot errors from the worker", async () => {
     await expect(createSystem({ worker: true, dtb: new Uint8Array(64) })).rejects.toThrow(/bad magic/);
   });

@@ -1,0 +1,34 @@
+// Scenarios by name: a name is a built-in scenario only if the table lists it, never a property
+// every object inherits.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { runSweep } from "../../src/sim/sweep.js";
+
+describe("scenarios by name", () => {
+  it("calls an inherited property's name an unknown scenario, in a System and in a sweep", async () => {
+    const system = await createSystem({ board: "zynq-7000" });
+    try {
+      for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+        expect(() => system.run(name), name).toThrow(`unknown scenario "${name}" (known: demo, `);
+        await expect(runSweep({ scenario: name, grid: { size: ["4K"] }, workers: 0 }), name).rejects.toThrow(
+          `size=4K: unknown scenario "${name}" (known: demo, `,
+        );
+      }
+    } finally {
+      system.dispose();
+    }
+  });
+
+  it("refuses parameters that are not an object instead of running on the defaults", async () => {
+    const system = await createSystem({ board: "zynq-7000" });
+    try {
+      expect(() => system.run("memcpy", "size=4K" as never)).toThrow('memcpy: params must be an object ({ size: "4K" }), not "size=4K"');
+      expect(() => system.run("memcpy", null as never)).toThrow(TypeError);
+      expect(() => system.run("memcpy", ["size=4K"] as never)).toThrow('not ["size=4K"]');
+      expect((system.run("memcpy", { size: "4K" }) as { size: number }).size).toBe(4096);
+    } finally {
+      system.dispose();
+    }
+  });
+});
