@@ -53,6 +53,12 @@ export function checkOptions(a: ParsedArgs, command: string, known: readonly str
   }
 }
 
+/** Stops with a UsageError at a word given to a command that reads none (demo extra), which
+ *  would otherwise be ignored without a word. */
+export function checkNoWords(a: ParsedArgs, command: string): void {
+  if (a.positionals.length) throw new UsageError(`${command} takes options only, not "${a.positionals[0]}" (see dmasim help)`);
+}
+
 export function flag(a: ParsedArgs, name: string): string | undefined {
   const v = a.flags.get(name);
   return v?.[v.length - 1];

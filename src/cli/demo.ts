@@ -3,12 +3,13 @@
 import { createSystem } from "../create.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { demoReport } from "../report/demo-report.js";
-import { checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
+import { checkNoWords, checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 
 export async function demoCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "demo", ["size", "json", ...OUTPUT_OPTIONS, ...SYSTEM_OPTIONS]);
+  checkNoWords(a, "demo");
   checkOutputs(a);
   const options = await systemOptions(a);
   const size = flag(a, "size") ?? "1M";

@@ -3,10 +3,11 @@
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "../tools/static-server.js";
 import { packageUrl } from "../resources.js";
-import { checkOptions, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkNoWords, checkOptions, wholeFlag, type ParsedArgs } from "./args.js";
 
 export async function serveCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "serve", ["port"]);
+  checkNoWords(a, "serve");
   const { url } = await serveStatic(fileURLToPath(packageUrl("")), wholeFlag(a, "port", 8080, 0, 65535));
   console.log(`dmasim: browser demo at ${url}/examples/web/index.html (Ctrl-C to stop)`);
   await new Promise(() => {});

@@ -5,7 +5,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { runSoak, soakProblems, type SoakResult } from "../tools/soak/soak.js";
-import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
+import { checkNoWords, checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { formatBytes, parseSize } from "../units.js";
 import { KMALLOC_MAX_SIZE } from "../mm/slab.js";
@@ -22,6 +22,7 @@ function collector(): () => void {
 
 export async function soakCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "soak", ["transfers", "board", "seed", "max-size", "json"]);
+  checkNoWords(a, "soak");
   const transfers = wholeFlag(a, "transfers", 100000, 1);
   const seed = wholeFlag(a, "seed", 1, Number.MIN_SAFE_INTEGER);
   const maxSizeText = flag(a, "max-size");

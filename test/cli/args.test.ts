@@ -79,6 +79,10 @@ describe("options a command does not take", () => {
     [["probe", "zynq-7000", "--worker"], "dmasim: probe has no option --worker (see dmasim help)\n"],
     [["soak", "--transfer", "10"], "dmasim: soak has no option --transfer (see dmasim help)\n"],
     [["pl330", "disasm", "00", "--verbose"], "dmasim: pl330 disasm has no option --verbose (see dmasim help)\n"],
+    [["demo", "extra"], 'dmasim: demo takes options only, not "extra" (see dmasim help)\n'],
+    [["soak", "extra", "--transfers", "1"], 'dmasim: soak takes options only, not "extra" (see dmasim help)\n'],
+    [["bench", "mmu"], 'dmasim: bench takes options only, not "mmu" (see dmasim help)\n'],
+    [["serve", "8080"], 'dmasim: serve takes options only, not "8080" (see dmasim help)\n'],
   ])("dmasim %j stops before running, with one line", (argv, message) => {
     const r = run(argv as string[]);
     expect(r.stderr).toBe(message);
