@@ -7,7 +7,7 @@
 // module exporting createTarget(options). Exits 1 when any case failed, after
 // listing each failure with what replays it alone.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
 
@@ -40,6 +40,8 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   const corpus = (a.flags.get("corpus") ?? []).flatMap((c) => c.split(",")).filter(Boolean);
   const bootShare = share(a);
   const save = flag(a, "save");
+  // Made before the run: a directory that cannot be written must not lose a long run's inputs.
+  if (save) saveDirectory(save);
   const summaries: (FuzzSummary & { seconds: number })[] = [];
   for (const target of names) {
     const bar = new ProgressBar(`fuzz ${target}`, count);
@@ -53,7 +55,6 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
     summaries.push({ ...summary, seconds: (performance.now() - t0) / 1000 });
   }
   if (save) {
-    mkdirSync(save, { recursive: true });
     for (const f of summaries.flatMap((s) => s.failures)) {
       if (f.input) writeFileSync(join(save, `${f.target.replace(/[^\w.-]+/g, "_")}-seed${seed}-case${f.index}.bin`), f.input);
     }
@@ -64,6 +65,15 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
     for (const s of summaries) console.log(formatSummary(s, workers));
   }
   return summaries.some((s) => s.failures.length) ? 1 : 0;
+}
+
+function saveDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--save ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 function formatSummary(s: FuzzSummary & { seconds: number }, workers: number): string {

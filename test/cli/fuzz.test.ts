@@ -85,4 +85,13 @@ describe("dmasim fuzz", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('dmasim: unknown fuzz target "pl331" (known: pl330, dt, or a module exporting createTarget)\n');
   });
+
+  it("a --save directory that cannot be made is refused before any case runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const r = run(["fuzz", "dt", "--count", "5", "--save", join(file, "sub")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`dmasim: --save ${join(file, "sub")}: cannot write there (ENOTDIR)\n`);
+  });
 });
