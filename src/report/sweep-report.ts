@@ -4,6 +4,7 @@
 import { lineChart } from "./svg.js";
 import { renderReport, type ReportSection } from "./html.js";
 import type { SweepResult } from "../sim/sweep.js";
+import { paramsText } from "../sim/scenarios.js";
 import { parseSize, formatBytes } from "../units.js";
 
 type Row = Record<string, unknown>;
@@ -20,7 +21,7 @@ export function throughputChart(s: SweepResult): string | null {
   if (typeof r0?.mbPerSec !== "number") return null;
   const series = new Map<string, [number, number][]>();
   for (const row of s.rows) {
-    const key = Object.entries(row.params).filter(([k]) => k !== "size").map(([k, v]) => `${k}=${v}`).join(" ") || s.scenario;
+    const key = paramsText(Object.fromEntries(Object.entries(row.params).filter(([k]) => k !== "size"))) || s.scenario;
     const pts = series.get(key) ?? [];
     pts.push([parseSize(row.params.size as string | number), (row.result as Row).mbPerSec as number]);
     series.set(key, pts);

@@ -17,6 +17,11 @@ import type { SystemOptions } from "../system.js";
 export type ScenarioParams = Record<string, string | number | boolean>;
 export type Scenario = (system: System, params: ScenarioParams) => unknown;
 
+/** Parameters as the CLI takes them and messages name them: `size=4K burst=16`. */
+export function paramsText(params: ScenarioParams): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
 /** A table looked up by the names users give: without a prototype, so "constructor" or
  *  "toString" is no scenario. */
 function byName<T>(entries: Record<string, T>): Record<string, T> {

@@ -5,7 +5,7 @@
 import { WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
-import { SCENARIO_COSTS, type ScenarioParams } from "./scenarios.js";
+import { paramsText, SCENARIO_COSTS, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
@@ -124,7 +124,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 function atPoint(e: unknown, params: ScenarioParams): unknown {
   if (!(e instanceof Error)) return e;
   const copy = Object.create(Object.getPrototypeOf(e), Object.getOwnPropertyDescriptors(e)) as Error;
-  const point = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
-  copy.message = `${point}: ${e.message}`;
+  copy.message = `${paramsText(params)}: ${e.message}`;
   return copy;
 }

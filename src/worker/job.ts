@@ -3,7 +3,7 @@
 // what makes a sweep's results independent of the worker count.
 
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
-import { runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
+import { paramsText, runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
@@ -33,8 +33,7 @@ export async function runJob(spec: JobSpec): Promise<unknown> {
  *  burst=16`). A data: URL is the module's whole source, so only its kind is named. */
 export function describeJob(spec: JobSpec): string {
   const scenario = spec.scenario.startsWith("data:") ? "a data: URL scenario module" : spec.scenario;
-  const params = Object.entries(spec.params).map(([k, v]) => `${k}=${v}`);
-  return [scenario, ...params].join(" ");
+  return [scenario, paramsText(spec.params)].filter(Boolean).join(" ");
 }
 
 /** Whether `scenario` is the URL of a module rather than a built-in scenario's name. */
