@@ -2,6 +2,8 @@
 // dma-api §1). dma_addr_t values are numbers; DMA_MAPPING_ERROR, ~(dma_addr_t)0, is -1 in
 // dmasim's signed address convention (hw/address.ts).
 
+import { isWholeIn } from "../whole-number.js";
+
 export { DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, type DmaDirection } from "../arch/dma-maintenance.js";
 
 export const DMA_MAPPING_ERROR = -1;
@@ -21,7 +23,7 @@ export const DMA_ATTR_PRIVILEGED = 1 << 9;
  *  macro is defined for 0 … 64 only (a shift by more is undefined in C), so any other n is a
  *  RangeError rather than a mask that looks valid. */
 export function DMA_BIT_MASK(n: number): bigint {
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new RangeError(`DMA_BIT_MASK: n must be a whole number from 0 to 64, not ${String(n)}`);
+  if (!isWholeIn(n, 0, 64)) throw new RangeError(`DMA_BIT_MASK: n must be a whole number from 0 to 64, not ${String(n)}`);
   return n === 64 ? 0xffffffffffffffffn : (1n << BigInt(n)) - 1n;
 }
 

@@ -7,6 +7,7 @@ import type { SiliconExports } from "./exports.js";
 import type { MachineProfile, PrefetchSpec } from "./profile.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "./address.js";
 import { Backdoor } from "./backdoor.js";
+import { isWholeIn } from "../whole-number.js";
 
 export { MEMTYPE_NAMES, ATTR, decodeAttr, type MemType, type PageAttributes } from "./page-attributes.js";
 export type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.js";
@@ -46,7 +47,7 @@ const MAX_BULK = 2 ** 32 - 1;
 /** A bulk length is a whole number of bytes the port can count; anything else would reach the
  *  silicon as a wrapped u32 (-1 fills 4 GiB, 2^32 + 5 fills 5 bytes), so it is refused first. */
 function checkLength(op: string, len: number): void {
-  if (!Number.isInteger(len) || len < 0 || len > MAX_BULK) {
+  if (!isWholeIn(len, 0, MAX_BULK)) {
     throw new RangeError(`cpu.${op}: length ${len} is not a whole number of bytes from 0 to 2^32 - 1`);
   }
 }

@@ -3,6 +3,8 @@
 // measurements where the spec is silent (latencies; see docs/calibration.md). Everything a
 // board's device tree does not say comes from here.
 
+import { isWholeIn } from "../whole-number.js";
+
 export type Arch = "arm" | "arm64";
 
 export interface CacheSpec {
@@ -222,10 +224,10 @@ const isPow2 = (n: number) => Number.isSafeInteger(n) && n > 0 && (n & (n - 1)) 
 const positive = (n: number) => typeof n === "number" && Number.isFinite(n) && n > 0;
 
 function cacheProblem(name: string, c: CacheSpec): string | undefined {
-  if (!Number.isSafeInteger(c.ways) || c.ways < 1) return `${name} ways ${c.ways} is not a whole number ≥ 1`;
+  if (!isWholeIn(c.ways, 1)) return `${name} ways ${c.ways} is not a whole number ≥ 1`;
   // Lines are copied 16 bytes at a time and located by masking (assembly/cache.ts).
   if (!isPow2(c.lineBytes) || c.lineBytes < 16 || c.lineBytes > 128) return `${name} lineBytes ${c.lineBytes} is not a power of two from 16 to 128`;
-  if (!Number.isSafeInteger(c.sizeBytes) || c.sizeBytes < 1 || c.sizeBytes > MAX_CACHE_BYTES) {
+  if (!isWholeIn(c.sizeBytes, 1, MAX_CACHE_BYTES)) {
     return `${name} sizeBytes ${c.sizeBytes} is not a whole number from 1 to ${MAX_CACHE_BYTES} (64 MiB)`;
   }
   const sets = c.sizeBytes / (c.ways * c.lineBytes);
@@ -239,7 +241,7 @@ function cacheProblem(name: string, c: CacheSpec): string | undefined {
 /** An associative structure indexed by masking: 0 entries (none), or ways × a power of two. */
 function tableProblem(name: string, entries: number, ways: number): string | undefined {
   if (entries === 0) return undefined;
-  if (!Number.isSafeInteger(ways) || ways < 1 || ways > 255) return `${name} ways ${ways} is not a whole number from 1 to 255`;
+  if (!isWholeIn(ways, 1, 255)) return `${name} ways ${ways} is not a whole number from 1 to 255`;
   if (!isPow2(entries / ways)) return `${name}: ${entries} entries / ${ways} ways = ${+(entries / ways).toFixed(3)} sets, not a power of two`;
   return undefined;
 }
@@ -256,8 +258,8 @@ export function profileProblem(p: MachineProfile): string | undefined {
   if (p.l2 && p.l2.lineBytes !== p.l1d.lineBytes) {
     return `L1 and L2 line sizes differ (${p.l1d.lineBytes} / ${p.l2.lineBytes}); the model needs one line size`;
   }
-  if (!Number.isSafeInteger(p.tlb.entries) || p.tlb.entries < 0) return `tlb entries ${p.tlb.entries} is not a whole number ≥ 0`;
-  if (!Number.isSafeInteger(p.walk.cacheEntries) || p.walk.cacheEntries < 0) return `walk cache entries ${p.walk.cacheEntries} is not a whole number ≥ 0`;
+  if (!isWholeIn(p.tlb.entries, 0)) return `tlb entries ${p.tlb.entries} is not a whole number ≥ 0`;
+  if (!isWholeIn(p.walk.cacheEntries, 0)) return `walk cache entries ${p.walk.cacheEntries} is not a whole number ≥ 0`;
   // DCZID_EL0.BS: 4 << BS bytes; the model zeroes whole lines.
   const zva = p.cpu.zvaBytes;
   if (zva !== 0 && (!isPow2(zva) || zva < p.l1d.lineBytes || zva > 2048)) {

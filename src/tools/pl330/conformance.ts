@@ -10,6 +10,7 @@ import { join, basename } from "node:path";
 import { bareZynq, DMAC_BASE } from "./bare-zynq.js";
 import type { Machine } from "../../hw/machine.js";
 import { divergenceFor } from "./divergences.js";
+import { isWholeIn } from "../../whole-number.js";
 
 export interface ConformanceCase {
   name: string;
@@ -198,7 +199,7 @@ const REG_KEYS = ["CSR", "CPC", "SAR", "DAR", "CCR", "LC0", "LC1", "FTR", ...Obj
  *  a TypeError naming no case. */
 function schemaProblem(c: Record<string, unknown>): string | undefined {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const u32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+  const u32 = (v: unknown) => isWholeIn(v, 0, 0xffffffff);
   const hex = (v: unknown) => typeof v === "string" && /^([0-9a-f]{2})*$/i.test(v);
   const bytesAt = (v: unknown, what: string) => {
     if (!Array.isArray(v)) return `${what} must be an array`;
@@ -212,7 +213,7 @@ function schemaProblem(c: Record<string, unknown>): string | undefined {
     return keys.includes(k) ? `${what}.${k} must be a 32-bit unsigned integer` : `${what} has no register "${k}" (${keys.join(", ")})`;
   };
   if (typeof c.name !== "string" || !c.name) return `"name" must be a non-empty string`;
-  if (!Number.isInteger(c.channel) || (c.channel as number) < 0 || (c.channel as number) > 7) return `"channel" must be 0..7`;
+  if (!isWholeIn(c.channel, 0, 7)) return `"channel" must be 0..7`;
   if (c.ns !== 0 && c.ns !== 1) return `"ns" must be 0 or 1`;
   if (c.inten !== null && c.inten !== undefined && !u32(c.inten)) return `"inten" must be null or a 32-bit unsigned integer`;
   if (!u32(c.program_addr)) return `"program_addr" must be an address`;
