@@ -1,7 +1,7 @@
 // `--param k=v` (run) and `--param k=v1,v2,…` (sweep) options.
 
 import { UsageError, type ParsedArgs } from "./args.js";
-import { unknownParam, type ScenarioParams } from "../sim/scenarios.js";
+import { unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import type { Grid } from "../sim/sweep.js";
 
 function value(v: string): string | number | boolean {
@@ -19,11 +19,8 @@ function pairs(a: ParsedArgs): [string, string][] {
 }
 
 function checkNames(scenario: string, params: ScenarioParams): void {
-  const unknown = unknownParam(scenario, Object.keys(params), params);
-  if (unknown) {
-    const known = unknown.known.length ? `its parameters: ${unknown.known.join(", ")}` : "it takes none";
-    throw new UsageError(`${scenario} has no parameter "${unknown.name}" (${known})`);
-  }
+  const unknown = unknownParamText(scenario, params);
+  if (unknown) throw new UsageError(unknown);
 }
 
 export function runParams(a: ParsedArgs, scenario: string): ScenarioParams {

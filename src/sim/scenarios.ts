@@ -76,6 +76,15 @@ export function unknownParam(scenario: string, names: string[], params: Scenario
   return name === undefined ? undefined : { name, known };
 }
 
+/** What is wrong with the parameter names of a run of built-in scenario `scenario`, as one
+ *  line (`memcpy has no parameter "sise" (its parameters: size, burst, …)`), or undefined. */
+export function unknownParamText(scenario: string, params: ScenarioParams): string | undefined {
+  const unknown = unknownParam(scenario, Object.keys(params), params);
+  if (!unknown) return undefined;
+  const known = unknown.known.length ? `its parameters: ${unknown.known.join(", ")}` : "it takes none";
+  return `${scenario} has no parameter "${unknown.name}" (${known})`;
+}
+
 /** Relative host cost of a job, when a scenario can estimate it: sweeps start the longest jobs
  *  first so workers finish together. */
 export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> = byName({
@@ -89,5 +98,8 @@ export function runScenario(system: System, name: string, params: ScenarioParams
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
     throw new TypeError(`${name}: params must be an object ({ size: "4K" }), not ${JSON.stringify(params)}`);
   }
+  // A misspelt name would run the scenario on that parameter's default without a word.
+  const unknown = unknownParamText(name, params);
+  if (unknown) throw new TypeError(unknown);
   return s(system, params);
 }

@@ -5,7 +5,7 @@
 import { WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
-import { paramsText, SCENARIO_COSTS, type ScenarioParams } from "./scenarios.js";
+import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
@@ -58,6 +58,9 @@ export function expandGrid(grid: Grid): ScenarioParams[] {
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
   const points = expandGrid(opts.grid);
+  // Every job would fail on a name its scenario does not read: say so before any worker starts.
+  const unknown = unknownParamText(opts.scenario, { ...opts.fixed, ...points[0] });
+  if (unknown) throw new TypeError(unknown);
   const jobs: JobSpec[] = points.map((p) => ({ system: opts.system ?? {}, scenario: opts.scenario, params: { ...opts.fixed, ...p } }));
   const rows: SweepRow[] = points.map((params) => ({ params, result: undefined }));
   let done = 0;

@@ -31,4 +31,25 @@ describe("scenarios by name", () => {
       system.dispose();
     }
   });
+
+  it("refuses a parameter the scenario does not read instead of running on its default, in a System and in a sweep", async () => {
+    const system = await createSystem({ board: "zynq-7000" });
+    try {
+      expect(() => system.run("memcpy", { sise: "4K" })).toThrow('memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers)');
+      expect(() => system.run("calibration", { size: "4K" })).toThrow('calibration has no parameter "size" (it takes none)');
+      // fingerprint reads its own two and hands the rest to the scenario it runs.
+      expect(() => system.run("fingerprint", { scenario: "memcpy", size: "4K", burts: 4 })).toThrow(
+        'fingerprint has no parameter "burts" (its parameters: scenario, records, size, burst, channels, buffers)',
+      );
+      const t0 = system.now();
+      expect(() => system.run("memcpy", { size: "4K", bursts: 4 })).toThrow(TypeError);
+      expect(system.now()).toBe(t0); // refused before anything ran
+      await expect(runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K"] }, fixed: { brust: 4 }, workers: 0 })).rejects.toThrow(
+        'memcpy has no parameter "brust"',
+      );
+      await expect(runSweep({ scenario: "memcpy", grid: { sise: ["4K"] }, workers: 2 })).rejects.toThrow('memcpy has no parameter "sise"');
+    } finally {
+      system.dispose();
+    }
+  });
 });
