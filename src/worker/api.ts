@@ -7,6 +7,7 @@ import type { System } from "../system.js";
 import type { IomemEntry } from "../kernel/resource.js";
 import type { InterruptLine } from "../kernel/proc-interrupts.js";
 import type { DmaChannelInfo } from "../dmaengine/sysfs.js";
+import type { PtdumpRange } from "../mm/ptdump.js";
 
 export interface SystemApi {
   now(): number;
@@ -18,6 +19,7 @@ export interface SystemApi {
   dmaChannels(): DmaChannelInfo[];
   readFile(path: string): string;
   readdir(path: string): string[];
+  ptdump(range?: PtdumpRange): string;
   cpu: {
     read(va: number | bigint, len: number): Uint8Array;
     write(va: number | bigint, bytes: Uint8Array): void;
@@ -40,6 +42,7 @@ export function systemApi(s: System): SystemApi {
     dmaChannels: () => s.dmaChannels(),
     readFile: (path) => s.readFile(path),
     readdir: (path) => s.readdir(path),
+    ptdump: (range) => s.ptdump(range),
     cpu: s.cpu,
     kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va) },
   };

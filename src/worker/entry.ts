@@ -6,6 +6,7 @@ import { systemApi, type SystemApi } from "./api.js";
 import { runJob, type JobSpec } from "./job.js";
 import { installErrorTransfer } from "./errors.js";
 import { announceClose } from "./closing.js";
+import type { PtdumpRange } from "../mm/ptdump.js";
 
 let api: SystemApi | undefined;
 let system: System | undefined;
@@ -31,6 +32,7 @@ const exposed = {
   dmaChannels: () => need().dmaChannels(),
   readFile: (path: string) => need().readFile(path),
   readdir: (path: string) => need().readdir(path),
+  ptdump: (range?: PtdumpRange) => need().ptdump(range),
   cpu: {
     read: (va: number | bigint, len: number) => need().cpu.read(va, len),
     write: (va: number | bigint, bytes: Uint8Array) => need().cpu.write(va, bytes),

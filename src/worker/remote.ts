@@ -5,6 +5,7 @@
 import { SystemError, type SystemOptions } from "../system.js";
 import type { SystemApi } from "./api.js";
 import { spawnWorker } from "./spawn.js";
+import type { PtdumpRange } from "../mm/ptdump.js";
 
 type Promisified<T> = {
   [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : Promisified<T[K]>;
@@ -52,6 +53,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     dmaChannels: () => live(() => remote.dmaChannels()),
     readFile: (path: string) => live(() => remote.readFile(path)),
     readdir: (path: string) => live(() => remote.readdir(path)),
+    ptdump: (range?: PtdumpRange) => live(() => remote.ptdump(range)),
     cpu: {
       read: (va: number | bigint, len: number) => live(() => remote.cpu.read(va, len)),
       write: (va: number | bigint, bytes: Uint8Array) => live(() => remote.cpu.write(va, bytes)),

@@ -19,4 +19,21 @@ describe("views of a System in a worker", () => {
       await remote.close();
     }
   });
+
+  it("lists the kernel page tables as the same System in this thread does, and refuses a reversed range alike", async () => {
+    const remote = await createSystem({ board: "arm64-ref", worker: true });
+    const local = await createSystem({ board: "arm64-ref" });
+    try {
+      const all = await remote.ptdump();
+      expect(all).toBe(local.ptdump());
+      expect(all).toMatch(/^---\[ Linear Mapping start \]---$/m);
+      const start = 0xffffff8000000000n;
+      const part = await remote.ptdump({ start, end: start + 0x200000n });
+      expect(part).toBe(local.ptdump({ start, end: start + 0x200000n }));
+      await expect(remote.ptdump({ start: start + 0x1000n, end: start })).rejects.toMatchObject({ name: "KernelError", errno: -22 });
+    } finally {
+      local.dispose();
+      await remote.close();
+    }
+  });
 });
