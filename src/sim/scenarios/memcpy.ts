@@ -20,7 +20,7 @@ import {
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
 import type { Pl330Driver } from "../../drivers/pl330/driver.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
-import { parseSize, mbPerSec } from "../../units.js";
+import { formatBytes, parseSize, mbPerSec } from "../../units.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 import { PatternStream, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
@@ -46,13 +46,20 @@ interface Buffers {
   release(): void;
 }
 
-function coherentBuffers(chan: DmaChan, len: number): Buffers {
+/** Which of the copy's segments (every channel's, in order) could not get buffers, for the
+ *  -ENOMEM message: the size the user asked for is the whole copy's, the call that failed one
+ *  segment's. */
+function segmentText(k: number, nseg: number, total: number): string {
+  return nseg === 1 ? "" : ` (segment ${k + 1} of ${nseg}: copying ${formatBytes(total)} needs twice that)`;
+}
+
+function coherentBuffers(chan: DmaChan, len: number, where: string): Buffers {
   const dev = chan.device.dev;
   const a = dma_alloc_coherent(dev, len, GFP_KERNEL);
   const b = a && dma_alloc_coherent(dev, len, GFP_KERNEL);
   if (!a || !b) {
     if (a) dma_free_coherent(dev, len, a.cpuAddr, a.dmaAddr);
-    throw new KernelError(ENOMEM, `dma_alloc_coherent(${len}) failed: no room for a source and a destination`);
+    throw new KernelError(ENOMEM, `dma_alloc_coherent(${len}) failed: no room for a source and a destination${where}`);
   }
   return {
     src: { cpu: a.cpuAddr, dma: a.dmaAddr },
@@ -64,13 +71,13 @@ function coherentBuffers(chan: DmaChan, len: number): Buffers {
   };
 }
 
-function streamingBuffers(system: System, len: number): Buffers {
+function streamingBuffers(system: System, len: number, where: string): Buffers {
   const k = system.kernel;
   const s = k.kmalloc(len, GFP_KERNEL);
   const d = s && k.kmalloc(len, GFP_KERNEL);
   if (!s || !d) {
     if (s) k.kfree(s);
-    throw new KernelError(ENOMEM, `kmalloc(${len}) failed: no room for a source and a destination`);
+    throw new KernelError(ENOMEM, `kmalloc(${len}) failed: no room for a source and a destination${where}`);
   }
   return {
     src: { cpu: s, dma: 0 },
@@ -137,7 +144,8 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
     chans.forEach((c, ci) => {
       for (let k = 0; k < nseg; k++) {
         const bytes = Math.min(seg, len - k * seg);
-        const b = kind === "coherent" ? coherentBuffers(c, bytes) : streamingBuffers(system, bytes);
+        const where = segmentText(ci * nseg + k, nchan * nseg, nchan * len);
+        const b = kind === "coherent" ? coherentBuffers(c, bytes, where) : streamingBuffers(system, bytes, where);
         const seed = 100 + ci * 64 + k;
         all.push({ chan: c, bytes, b, seed, cookie: 0 });
         const stream = new PatternStream(seed);
