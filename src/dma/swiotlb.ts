@@ -187,7 +187,10 @@ export class Swiotlb {
     for (let a = 0; a < this.nareas; a++) {
       if (nslots > this.areaNslabs - this.areaUsed[a]) continue;
       const base = a * this.areaNslabs;
-      let index = this.areaIndex[a];
+      // The search starts at the area's index rounded up to the stride, so a mapping of a page
+      // or more lands on a page-aligned slot (wrap_area_index(ALIGN(area->index, stride))).
+      let index = Math.ceil(this.areaIndex[a] / stride) * stride;
+      if (index >= this.areaNslabs) index = 0;
       for (let checked = 0; checked < this.areaNslabs; ) {
         const slot = base + index;
         if (orig && ((this.start + slot * IO_TLB_SIZE) & alignMask) !== (orig & alignMask)) {

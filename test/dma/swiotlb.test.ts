@@ -152,6 +152,22 @@ describe("slot allocation", () => {
     expect(dma % 4096).toBe(0x234);
   });
 
+  it("modern: a mapping of a page or more gets a page-aligned slot even after a smaller one", async () => {
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 1 << 20 } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(16384, GFP_KERNEL);
+    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(0); // the area index moves to 1
+    // Stride 2 from ALIGN(1, 2): slot 2, the next page; slot 1 stays free.
+    const page = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(slot(page)).toBe(2);
+    expect(page % 4096).toBe(0);
+    // 8000 bytes need 4 slots, searched from ALIGN(4, 2) = 4.
+    expect(slot(dma_map_single(dev, va + 100, 8000, DMA_TO_DEVICE))).toBe(4);
+    expect(slot(dma_map_single(dev, va, 100, DMA_TO_DEVICE))).toBe(8);
+  });
+
   it("4.9: a full pool returns the overflow buffer (dma_mapping_error says 1), and panics above 32 KB", async () => {
     const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 256 * KB } });
     const dev = s.device(DMAC);
