@@ -179,7 +179,8 @@ export class DmaPool {
   }
 
   /** DMAPOOL_DEBUG on allocation: a freed block must still hold the poison (beyond the free-list
-   *  link); then it is filled with the allocated poison unless it will be zeroed. */
+   *  link); then the whole block, link included, is filled with the allocated poison unless it
+   *  will be zeroed. */
   private checkPoison(block: VirtAddr, gfp: number): void {
     const cpu = this.dev.kernel.machine.cpu;
     const skip = this.modern ? 2 * this.ptrBytes : 4;
@@ -189,7 +190,7 @@ export class DmaPool {
       dev_err(this.dev, `dma_pool_alloc ${this.name}, ${this.ptr(block)} (corrupted)`);
       break;
     }
-    if (!(gfp & __GFP_ZERO)) cpu.fill(block + skip, POOL_POISON_ALLOCATED, this.size - skip);
+    if (!(gfp & __GFP_ZERO)) cpu.fill(block, POOL_POISON_ALLOCATED, this.size);
   }
 
   /** %p of a block or page address. */
