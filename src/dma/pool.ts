@@ -187,7 +187,8 @@ export class DmaPool {
     const data = cpu.read(block, this.size);
     for (let i = skip; i < this.size; i++) {
       if (data[i] === POOL_POISON_FREED) continue;
-      dev_err(this.dev, `dma_pool_alloc ${this.name}, ${this.ptr(block)} (corrupted)`);
+      // Modern kernels print __func__ of the helper that checks (pool_check_block).
+      dev_err(this.dev, `${this.modern ? "pool_check_block" : "dma_pool_alloc"} ${this.name}, ${this.ptr(block)} (corrupted)`);
       break;
     }
     if (!(gfp & __GFP_ZERO)) cpu.fill(block, POOL_POISON_ALLOCATED, this.size);
@@ -234,15 +235,16 @@ export class DmaPool {
     this.nrActive--;
   }
 
-  /** Modern pool_block_err (DMAPOOL_DEBUG): an unknown dma, or a block already on the list. */
+  /** Modern pool_block_err (DMAPOOL_DEBUG): an unknown dma, or a block already on the list. Its
+   *  reports name pool_block_err (__func__), not dma_pool_free. */
   private blockErr(vaddr: VirtAddr, dma: DmaAddr): boolean {
     if (!this.findPage(dma)) {
-      dev_err(this.dev, `dma_pool_free ${this.name}, ${this.ptr(vaddr)}/0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} (bad dma)`);
+      dev_err(this.dev, `pool_block_err ${this.name}, ${this.ptr(vaddr)}/0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} (bad dma)`);
       return true;
     }
     for (let b = this.nextBlock; b; b = this.loadPtr(b)) {
       if (b === vaddr) {
-        dev_err(this.dev, `dma_pool_free ${this.name}, dma 0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} already free`);
+        dev_err(this.dev, `pool_block_err ${this.name}, dma 0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} already free`);
         return true;
       }
     }
