@@ -138,32 +138,42 @@ export function dma_mapping_error(dev: Device, addr: DmaAddr): number {
 
 // ---- partial synchronisation -------------------------------------------------------------------
 
-export function dma_sync_single_for_cpu(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
-  checkCall("dma_sync_single_for_cpu", dev, dir, size);
-  checkDmaAddr("dma_sync_single_for_cpu", addr, "addr");
+/** The single syncs: the dma_map_ops call on [addr, addr+size), then the DMA-API debug check on
+ *  what the debug hook is given — the same range, except for 4.9's range syncs (below). */
+function sync(fn: string, dev: Device, addr: DmaAddr, size: number, dir: number, toCpu: boolean, debugAddr = addr, debugSize = size): void {
+  checkCall(fn, dev, dir, size);
+  checkDmaAddr(fn, addr, "addr");
   const k = dev.kernel;
-  k.dma.ops.sync_single_for_cpu(dev, addr, size, dir);
-  if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, true);
+  if (toCpu) k.dma.ops.sync_single_for_cpu(dev, addr, size, dir);
+  else k.dma.ops.sync_single_for_device(dev, addr, size, dir);
+  if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, debugAddr, debugSize, dir, toCpu);
+}
+
+export function dma_sync_single_for_cpu(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
+  sync("dma_sync_single_for_cpu", dev, addr, size, dir, true);
 }
 
 export function dma_sync_single_for_device(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection): void {
-  checkCall("dma_sync_single_for_device", dev, dir, size);
-  checkDmaAddr("dma_sync_single_for_device", addr, "addr");
-  const k = dev.kernel;
-  k.dma.ops.sync_single_for_device(dev, addr, size, dir);
-  if (k.dma.debug.enabled) k.dma.debug.sync_single(dev, addr, size, dir, false);
+  sync("dma_sync_single_for_device", dev, addr, size, dir, false);
+}
+
+/** A range sync: modern kernels are dma_sync_single_for_*(addr + offset, size); 4.9 synced
+ *  that range but gave DMA-API debug (addr, offset + size), so its reports show the mapping's
+ *  address and the offset-plus-size (debug_dma_sync_single_range_for_*). */
+function syncRange(fn: string, dev: Device, addr: DmaAddr, offset: number, size: number, dir: number, toCpu: boolean): void {
+  checkDevice(fn, dev);
+  checkDmaAddr(fn, addr, "addr");
+  checkWhole(fn, offset, "offset");
+  if (dev.kernel.version === "v4.9") sync(fn, dev, addr + offset, size, dir, toCpu, addr, offset + size);
+  else sync(fn, dev, addr + offset, size, dir, toCpu);
 }
 
 export function dma_sync_single_range_for_cpu(dev: Device, addr: DmaAddr, offset: number, size: number, dir: DmaDirection): void {
-  checkDmaAddr("dma_sync_single_range_for_cpu", addr, "addr");
-  checkWhole("dma_sync_single_range_for_cpu", offset, "offset");
-  dma_sync_single_for_cpu(dev, addr + offset, size, dir);
+  syncRange("dma_sync_single_range_for_cpu", dev, addr, offset, size, dir, true);
 }
 
 export function dma_sync_single_range_for_device(dev: Device, addr: DmaAddr, offset: number, size: number, dir: DmaDirection): void {
-  checkDmaAddr("dma_sync_single_range_for_device", addr, "addr");
-  checkWhole("dma_sync_single_range_for_device", offset, "offset");
-  dma_sync_single_for_device(dev, addr + offset, size, dir);
+  syncRange("dma_sync_single_range_for_device", dev, addr, offset, size, dir, false);
 }
 
 // ---- scatter/gather ----------------------------------------------------------------------------

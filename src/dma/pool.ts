@@ -179,17 +179,19 @@ export class DmaPool {
   }
 
   /** DMAPOOL_DEBUG on allocation: a freed block must still hold the poison (beyond the free-list
-   *  link); then it is filled with the allocated poison unless it will be zeroed. */
+   *  link); then the whole block, link included, is filled with the allocated poison unless it
+   *  will be zeroed. */
   private checkPoison(block: VirtAddr, gfp: number): void {
     const cpu = this.dev.kernel.machine.cpu;
     const skip = this.modern ? 2 * this.ptrBytes : 4;
     const data = cpu.read(block, this.size);
     for (let i = skip; i < this.size; i++) {
       if (data[i] === POOL_POISON_FREED) continue;
-      dev_err(this.dev, `dma_pool_alloc ${this.name}, ${this.ptr(block)} (corrupted)`);
+      // Modern kernels print __func__ of the helper that checks (pool_check_block).
+      dev_err(this.dev, `${this.modern ? "pool_check_block" : "dma_pool_alloc"} ${this.name}, ${this.ptr(block)} (corrupted)`);
       break;
     }
-    if (!(gfp & __GFP_ZERO)) cpu.fill(block + skip, POOL_POISON_ALLOCATED, this.size - skip);
+    if (!(gfp & __GFP_ZERO)) cpu.fill(block, POOL_POISON_ALLOCATED, this.size);
   }
 
   /** %p of a block or page address. */
@@ -233,15 +235,16 @@ export class DmaPool {
     this.nrActive--;
   }
 
-  /** Modern pool_block_err (DMAPOOL_DEBUG): an unknown dma, or a block already on the list. */
+  /** Modern pool_block_err (DMAPOOL_DEBUG): an unknown dma, or a block already on the list. Its
+   *  reports name pool_block_err (__func__), not dma_pool_free. */
   private blockErr(vaddr: VirtAddr, dma: DmaAddr): boolean {
     if (!this.findPage(dma)) {
-      dev_err(this.dev, `dma_pool_free ${this.name}, ${this.ptr(vaddr)}/0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} (bad dma)`);
+      dev_err(this.dev, `pool_block_err ${this.name}, ${this.ptr(vaddr)}/0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} (bad dma)`);
       return true;
     }
     for (let b = this.nextBlock; b; b = this.loadPtr(b)) {
       if (b === vaddr) {
-        dev_err(this.dev, `dma_pool_free ${this.name}, dma 0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} already free`);
+        dev_err(this.dev, `pool_block_err ${this.name}, dma 0x${dma.toString(16).padStart(this.ptrBytes * 2, "0")} already free`);
         return true;
       }
     }

@@ -187,7 +187,10 @@ export class Swiotlb {
     for (let a = 0; a < this.nareas; a++) {
       if (nslots > this.areaNslabs - this.areaUsed[a]) continue;
       const base = a * this.areaNslabs;
-      let index = this.areaIndex[a];
+      // The search starts at the area's index rounded up to the stride, so a mapping of a page
+      // or more lands on a page-aligned slot (wrap_area_index(ALIGN(area->index, stride))).
+      let index = Math.ceil(this.areaIndex[a] / stride) * stride;
+      if (index >= this.areaNslabs) index = 0;
       for (let checked = 0; checked < this.areaNslabs; ) {
         const slot = base + index;
         if (orig && ((this.start + slot * IO_TLB_SIZE) & alignMask) !== (orig & alignMask)) {
@@ -258,14 +261,18 @@ export class Swiotlb {
   private release(index: number, nslots: number): void {
     const segEnd = Math.ceil((index + 1) / IO_TLB_SEGSIZE) * IO_TLB_SEGSIZE;
     let count = index + nslots < segEnd ? this.list[index + nslots] : 0;
+    // 4.9 frees as many slots as the caller's size says, free ones included; only those that
+    // were in use leave the used count (which 4.9 did not keep) so it never goes below zero.
+    let freed = 0;
     for (let i = index + nslots - 1; i >= index; i--) {
+      if (this.list[i] === 0) freed++;
       this.list[i] = ++count;
       this.orig[i] = INVALID;
       this.allocSize[i] = 0;
     }
     for (let i = index - 1; i >= 0 && i % IO_TLB_SEGSIZE !== IO_TLB_SEGSIZE - 1 && this.list[i]; i--) this.list[i] = ++count;
-    this.used -= nslots;
-    if (this.version === "modern") this.areaUsed[Math.floor(index / this.areaNslabs)] -= nslots;
+    this.used -= freed;
+    if (this.version === "modern") this.areaUsed[Math.floor(index / this.areaNslabs)] -= freed;
   }
 
   /** swiotlb_sync_single_for_cpu (slot → original for FROM/BIDIR) and _for_device (original →

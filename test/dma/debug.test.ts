@@ -6,7 +6,7 @@ import { createSystem } from "../../src/create.js";
 import type { System, SystemOptions } from "../../src/system.js";
 import {
   dma_map_single, dma_unmap_single, dma_map_page, dma_unmap_page, dma_mapping_error, dma_sync_single_for_cpu,
-  dma_sync_single_for_device, dma_alloc_coherent, dma_free_coherent, dma_map_sg, dma_unmap_sg, dma_map_single_attrs,
+  dma_sync_single_for_device, dma_sync_single_range_for_cpu, dma_sync_single_range_for_device, dma_alloc_coherent, dma_free_coherent, dma_map_sg, dma_unmap_sg, dma_map_single_attrs,
 } from "../../src/dma/mapping.js";
 import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { sg_alloc, sg_set_buf } from "../../src/dma/scatterlist.js";
@@ -122,6 +122,27 @@ describe("sync checks", () => {
     const n = r.length;
     dma_sync_single_for_cpu(dev, bi + 64, 64, DMA_FROM_DEVICE);
     expect(r.length).toBe(n);
+  });
+});
+
+describe("range syncs", () => {
+  it("4.9 checks (mapping address, offset + size); modern kernels the synced range itself", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys({ allErrors: true }, { kernel });
+      const dev = s.device(ZDMAC);
+      const { va, pa } = buffer(s, 256);
+      const dma = dma_map_single(dev, va, 256, DMA_FROM_DEVICE);
+      dma_sync_single_range_for_cpu(dev, dma, 128, 64, DMA_TO_DEVICE);
+      dma_sync_single_range_for_device(dev, dma, 192, 128, DMA_FROM_DEVICE);
+      const who = kernel === "v4.9" ? "dma-pl330 f8003000.dma-controller: DMA-API: " : P;
+      // 4.9: ref = (dma, 128 + 64) and (dma, 192 + 128); modern: (dma + 128, 64) and (dma + 192, 128).
+      const [a1, a2] = kernel === "v4.9" ? [pa, pa] : [pa + 128, pa + 192];
+      const s2 = kernel === "v4.9" ? 320 : 128;
+      expect(s.kernel.dma.debug.reports).toEqual([
+        `${who}device driver syncs DMA memory with different direction [device address=${a16(a1)}] [size=256 bytes] [mapped with DMA_FROM_DEVICE] [synced with DMA_TO_DEVICE]`,
+        `${who}device driver tries to sync DMA memory it has not allocated [device address=${a16(a2)}] [size=${s2} bytes]`,
+      ]);
+    }
   });
 });
 

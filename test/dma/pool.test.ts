@@ -114,12 +114,33 @@ describe("allocation and free", () => {
       const pool = dma_pool_create("dbg", s.device(DMAC), 64, 64, 0)!;
       const b = dma_pool_alloc(pool, GFP_KERNEL)!;
       const link = kernel === "modern" ? 16 : 4;
-      expect(s.cpu.read(b.cpuAddr + link, 64 - link).every((x) => x === 0xa9)).toBe(true);
+      // The free-list link is poisoned too: the driver sees 0xa9 in every byte.
+      expect(s.cpu.read(b.cpuAddr, 64)).toEqual(new Uint8Array(64).fill(0xa9));
       dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
       expect(s.cpu.read(b.cpuAddr + link, 64 - link).every((x) => x === 0xa7)).toBe(true);
       dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
-      expect(s.dmesg()).toMatch(/dma_pool_free dbg, dma (0x)?[0-9a-f]+ already free/);
+      // 4.9 prints dma_pool_free and %Lx; modern kernels pool_block_err (its __func__) and %pad.
+      const dma = kernel === "modern" ? "0x" + b.dmaAddr.toString(16).padStart(16, "0") : b.dmaAddr.toString(16);
+      const fn = kernel === "modern" ? "pool_block_err" : "dma_pool_free";
+      expect(s.dmesg()).toContain(`dma-pl330 ff6e0000.dma-controller: ${fn} dbg, dma ${dma} already free`);
       expect(pool.nrActive).toBe(0);
+    }
+  });
+
+  it("with DMAPOOL_DEBUG: names the checking function in a bad-dma free and a corrupted free block", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel, { dmapoolDebug: true });
+      const pool = dma_pool_create("dbg", s.device(DMAC), 64, 64, 0)!;
+      const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+      const va = BigInt(b.cpuAddr) + (1n << 64n);
+      dma_pool_free(pool, b.cpuAddr, 0x12345000);
+      const bad = kernel === "modern" ? `pool_block_err dbg, ${va.toString(16)}/0x0000000012345000` : `dma_pool_free dbg, ${va.toString(16)}/12345000`;
+      expect(s.dmesg()).toContain(`dma-pl330 ff6e0000.dma-controller: ${bad} (bad dma)`);
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      s.machine.backdoor.write(b.dmaAddr + 40, Uint8Array.of(0)); // a late device write into the freed block
+      expect(dma_pool_alloc(pool, GFP_KERNEL)!.cpuAddr).toBe(b.cpuAddr);
+      const fn = kernel === "modern" ? "pool_check_block" : "dma_pool_alloc";
+      expect(s.dmesg()).toContain(`dma-pl330 ff6e0000.dma-controller: ${fn} dbg, ${va.toString(16)} (corrupted)`);
     }
   });
 });

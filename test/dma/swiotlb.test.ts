@@ -152,6 +152,39 @@ describe("slot allocation", () => {
     expect(dma % 4096).toBe(0x234);
   });
 
+  it("modern: a mapping of a page or more gets a page-aligned slot even after a smaller one", async () => {
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 1 << 20 } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(16384, GFP_KERNEL);
+    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(0); // the area index moves to 1
+    // Stride 2 from ALIGN(1, 2): slot 2, the next page; slot 1 stays free.
+    const page = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
+    expect(slot(page)).toBe(2);
+    expect(page % 4096).toBe(0);
+    // 8000 bytes need 4 slots, searched from ALIGN(4, 2) = 4.
+    expect(slot(dma_map_single(dev, va + 100, 8000, DMA_TO_DEVICE))).toBe(4);
+    expect(slot(dma_map_single(dev, va, 100, DMA_TO_DEVICE))).toBe(8);
+  });
+
+  it("4.9: an unmap with a larger size copies back and frees that many slots; the used count stays true", async () => {
+    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(8192, GFP_KERNEL);
+    s.cpu.fill(va, 0x11, 8192);
+    const dma = dma_map_single(dev, va, 4096, DMA_BIDIRECTIONAL); // slots 0-1
+    expect(tlb.usage().used).toBe(2);
+    s.machine.backdoor.write(dma, new Uint8Array(8192).fill(0x22));
+    dma_unmap_single(dev, dma, 8192, DMA_BIDIRECTIONAL);
+    // lib/swiotlb.c 4.9 copies the caller's 8192 bytes back, past the mapping.
+    expect(s.cpu.read(va, 8192)).toEqual(new Uint8Array(8192).fill(0x22));
+    // It releases slots 0-3; slots 2-3 were free, so 0 are in use (not -2).
+    expect(tlb.usage().used).toBe(0);
+    expect(tlb.usageText()).toContain("io_tlb_used: 0\n");
+  });
+
   it("4.9: a full pool returns the overflow buffer (dma_mapping_error says 1), and panics above 32 KB", async () => {
     const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 256 * KB } });
     const dev = s.device(DMAC);
