@@ -91,3 +91,14 @@ describe("PL330 assembler", () => {
     expect(() => assemble("DMAMOV SAR, nowhere")).toThrow(/undefined label/);
   });
 });
+
+describe("PL330 assembler: CCR fields", () => {
+  it("refuses a CCR field given twice instead of merging the two values", () => {
+    // SB2 then SB3 used to OR 1 and 2 into SB4 (0x30); SAI SAF gave SAI.
+    expect(() => assemble("DMANOP\nDMAMOV CCR, SB2 SS8 SB3")).toThrow("line 2: DMAMOV CCR: SB3: SB is already given (SB2)");
+    expect(() => assemble("DMAMOV CCR, SAI SAF")).toThrow("line 1: DMAMOV CCR: SAF: SAI/SAF is already given (SAI)");
+    expect(() => assemble("DMAMOV CCR, es8 ES16")).toThrow("line 1: DMAMOV CCR: ES16: ES is already given (es8)");
+    expect(() => parseCcr("DB4 db4")).toThrow("db4: DB is already given (DB4)");
+    expect(hex(assemble("DMAMOV CCR, SB2 SAI DB3 DAF").bytes)).toBe("bc01" + "11" + "00" + "08" + "00");
+  });
+});

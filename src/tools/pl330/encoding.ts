@@ -39,9 +39,15 @@ export function parseCcr(text: string): number {
     if (!Number.isInteger(l) || l < 0 || l > 7) throw new CcrSyntaxError(`${what}${n}: not a power-of-two bit width from 8 to 1024`);
     return l;
   };
+  // Fields are ORed into place, so a second SB (or SAF after SAI) would merge silently.
+  const given = new Map<string, string>();
   for (const word of text.trim().split(/[\s,]+/)) {
     const m = /^(SB|SS|SP|SC|DB|DS|DP|DC|ES)(\d+)$|^(SAI|SAF|DAI|DAF)$/i.exec(word);
     if (!m) throw new CcrSyntaxError(`unknown CCR field "${word}"`);
+    const field = (m[1] ?? m[3].slice(0, 2)).toUpperCase();
+    const before = given.get(field);
+    if (before !== undefined) throw new CcrSyntaxError(`${word}: ${field === "SA" || field === "DA" ? `${field}I/${field}F` : field} is already given (${before})`);
+    given.set(field, word);
     if (m[3]) {
       const w = m[3].toUpperCase();
       if (w === "SAI") v |= 1;
