@@ -102,3 +102,12 @@ describe("PL330 assembler: CCR fields", () => {
     expect(hex(assemble("DMAMOV CCR, SB2 SAI DB3 DAF").bytes)).toBe("bc01" + "11" + "00" + "08" + "00");
   });
 });
+
+describe("PL330 assembler: DMAWFP forms", () => {
+  it("takes DMAWFPS/DMAWFPB/DMAWFPP p, the spec table's names, as well as DMAWFP p, kind", () => {
+    // Spec pl330 §2.1: 30 / 32 / 31, peripheral in bits [7:3] of byte 1.
+    expect(hex(assemble("DMAWFPS P3\nDMAWFPB P3\nDMAWFPP 31\ndmawfpb p0").bytes)).toBe("3018" + "3218" + "31f8" + "3200");
+    expect(() => assemble("DMANOP\nDMAWFPB P3, burst")).toThrow("line 2: DMAWFPB takes 1 operand(s), got 2");
+    expect(() => assemble("DMAWFPP P32")).toThrow("line 1: peripheral 32 out of range 0..31");
+  });
+});

@@ -1,5 +1,5 @@
-// A DMA-330 assembler for the TRM mnemonics (spec pl330 §2). One instruction per line;
-// `label:` names an offset; `;`, `//` and `@` start comments. Loops nest: DMALP opens a counted
+// A DMA-330 assembler for the TRM mnemonics (spec pl330 §2; DMAWFP also as DMAWFPS/B/P p). One
+// instruction per line; `label:` names an offset; `;`, `//` and `@` start comments. Loops nest: DMALP opens a counted
 // loop (LC0/LC1 chosen automatically unless given), DMALPFE a forever loop, and DMALPEND closes
 // the innermost open loop, jumping back to the instruction after its opening. A forever loop
 // with a condition closes on LC1, because 0x29/0x2B (nf=0, LC0, S/B) decode as DMASTP.
@@ -148,6 +148,10 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
       const bs = { single: 0, periph: 1, burst: 2 }[kind];
       if (bs === undefined) fail(`DMAWFP: expected single, burst or periph, got "${args[1]}"`);
       out.push(0x30 | bs!, indexed(args[0], "P", "peripheral", 31) << 3);
+    } else if (/^DMAWFP[SBP]$/.test(mnemonic)) {
+      // The suffix form, as spec pl330 §2.1 names the three encodings and Linux prints them.
+      arity(1);
+      out.push(0x30 | { S: 0, P: 1, B: 2 }[mnemonic[6] as "S" | "P" | "B"], indexed(args[0], "P", "peripheral", 31) << 3);
     } else if (mnemonic === "DMASEV") {
       arity(1);
       out.push(0x34, indexed(args[0], "E", "event", 31) << 3);
