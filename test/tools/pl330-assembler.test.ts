@@ -111,3 +111,13 @@ describe("PL330 assembler: DMAWFP forms", () => {
     expect(() => assemble("DMAWFPP P32")).toThrow("line 1: peripheral 32 out of range 0..31");
   });
 });
+
+describe("PL330 assembler: labels", () => {
+  it("refuses a label used as an address past 4 GiB instead of wrapping it", () => {
+    // 0xfffffffc + 6 (after the DMAMOV) = 0x1_0000_0002, which used to become 0x00000002.
+    expect(() => assemble(".base 0xfffffffc\nDMAMOV SAR, end\nend: DMAEND")).toThrow(
+      'line 2: label "end" is at 0x100000002, past the 32-bit address space',
+    );
+    expect(hex(assemble(".base 0xfffffff9\nDMAMOV SAR, end\nend: DMAEND").bytes)).toBe("bc00" + "ffffffff" + "00");
+  });
+});

@@ -1,10 +1,10 @@
 // A DMA-330 assembler for the TRM mnemonics (spec pl330 §2; DMAWFP also as DMAWFPS/B/P p). One
-// instruction per line; `label:` names an offset; `;`, `//` and `@` start comments. Loops nest: DMALP opens a counted
-// loop (LC0/LC1 chosen automatically unless given), DMALPFE a forever loop, and DMALPEND closes
-// the innermost open loop, jumping back to the instruction after its opening. A forever loop
-// with a condition closes on LC1, because 0x29/0x2B (nf=0, LC0, S/B) decode as DMASTP.
-// `.base ADDR` sets the address the program will run from (labels used as DMAMOV/DMAGO
-// immediates become absolute); `.byte v, …` emits raw bytes.
+// instruction per line; `label:` names an offset; `;`, `//` and `@` start comments. Loops nest:
+// DMALP opens a counted loop (LC0/LC1 chosen automatically unless given), DMALPFE a forever
+// loop, and DMALPEND closes the innermost open loop, jumping back to the instruction after its
+// opening. A forever loop with a condition closes on LC1, because 0x29/0x2B (nf=0, LC0, S/B)
+// decode as DMASTP. `.base ADDR` sets the address the program will run from (labels used as
+// DMAMOV/DMAGO immediates become absolute); `.byte v, …` emits raw bytes.
 
 import { parseCcr, CcrSyntaxError } from "./encoding.js";
 
@@ -234,6 +234,9 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
   for (const p of pending) {
     const off = labels.get(p.label);
     if (off === undefined) throw new AsmError(p.line, `undefined label "${p.label}"`);
+    if (base + off > 0xffffffff) {
+      throw new AsmError(p.line, `label "${p.label}" is at 0x${(base + off).toString(16)}, past the 32-bit address space`);
+    }
     new DataView(bytes.buffer).setUint32(p.at, (base + off) >>> 0, true);
   }
   return { bytes, labels, base };
