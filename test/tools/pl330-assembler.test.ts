@@ -121,3 +121,12 @@ describe("PL330 assembler: labels", () => {
     expect(hex(assemble(".base 0xfffffff9\nDMAMOV SAR, end\nend: DMAEND").bytes)).toBe("bc00" + "ffffffff" + "00");
   });
 });
+
+describe("PL330 assembler: DMAMOV CCR fields", () => {
+  it("takes the fields separated by commas as well as spaces", () => {
+    // Was "DMAMOV takes 2 operand(s), got 3": the operands were split at every comma.
+    expect(hex(assemble("DMAMOV CCR, SB16, SS64, SAI,DB16 DS64 DAI").bytes)).toBe("bc01f7c03d00");
+    expect(() => assemble("DMAMOV CCR, SB16, SX64")).toThrow('line 1: DMAMOV CCR: unknown CCR field "SX64"');
+    expect(() => assemble("DMAMOV SAR, 1, 2")).toThrow("line 1: DMAMOV takes 2 operand(s), got 3");
+  });
+});

@@ -169,6 +169,8 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
       const v = num(args[1], mnemonic, mnemonic === "DMAADNH" ? -65536 : 0, 0xffff) & 0xffff;
       out.push((mnemonic === "DMAADDH" ? 0x54 : 0x5c) | (ra << 1), v & 0xff, v >> 8);
     } else if (mnemonic === "DMAMOV") {
+      // The CCR field syntax may separate its fields with commas, as parseCcr allows.
+      if (args.length > 2 && (args[0] ?? "").toUpperCase() === "CCR") args.splice(1, args.length, args.slice(1).join(","));
       arity(2);
       const rd = reg(args[0], ["SAR", "CCR", "DAR"]);
       out.push(0xbc, rd);
