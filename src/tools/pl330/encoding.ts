@@ -74,7 +74,7 @@ export function parseCcr(text: string): number {
 }
 
 /** `.byte` holding bytes[at, at+length), and what they are as a comment. */
-function rawBytes(bytes: Uint8Array, at: number, length: number, what: string): string {
+export function rawBytes(bytes: Uint8Array, at: number, length: number, what: string): string {
   return `.byte ${Array.from(bytes.subarray(at, at + length), (b) => hex(b, 2)).join(", ")} ; ${what}`;
 }
 
@@ -113,7 +113,8 @@ export function describe(bytes: Uint8Array, at: number): { text: string; length:
     const bs = b0 & 3;
     const forever = ((b0 >> 4) & 1) === 0 ? "DMALPFE loop, " : "";
     if (bs === 2) return raw(`DMALPEND, ${forever}invalid bs=2`);
-    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1} ; ${forever}back ${b1} to ${hex(at - b1, 4)}`);
+    const target = at - b1 < 0 ? "before the start" : `to ${hex(at - b1, 4)}`;
+    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1} ; ${forever}back ${b1} ${target}`);
   }
   if (b0 >= 0x30 && b0 <= 0x33) {
     if (b0 === 0x33) return raw(`DMAWFP P${b1 >> 3}, invalid bs=3`);
