@@ -130,3 +130,13 @@ describe("PL330 assembler: DMAMOV CCR fields", () => {
     expect(() => assemble("DMAMOV SAR, 1, 2")).toThrow("line 1: DMAMOV takes 2 operand(s), got 3");
   });
 });
+
+describe("PL330 assembler: several labels on a line", () => {
+  it("gives every label of the line the same offset", () => {
+    // "a: b: DMAEND" used to fail with "unknown mnemonic B:".
+    const { bytes, labels } = assemble("DMANOP\nloop: again: DMAEND\nDMAMOV SAR, again", { base: 0x100 });
+    expect(hex(bytes)).toBe("18" + "00" + "bc00" + "01010000");
+    expect([...labels]).toEqual([["loop", 1], ["again", 1]]);
+    expect(() => assemble("a: b: a: DMAEND")).toThrow('line 1: label "a" defined twice');
+  });
+});

@@ -44,6 +44,9 @@ interface Pending {
   line: number;
 }
 
+/** `name:` at the start of a line; a line may carry several. */
+const LABEL = /^([A-Za-z_.$][\w.$]*):\s*/;
+
 function parseNumber(s: string): number | undefined {
   const t = s.trim();
   if (!/^-?(0x[0-9a-f]+|0b[01]+|\d+)$/i.test(t)) return undefined;
@@ -99,8 +102,7 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
   for (const raw of source.split(/\r?\n/)) {
     lineNo++;
     let text = raw.replace(/(;|\/\/|@).*$/, "").trim();
-    const lm = /^([A-Za-z_.$][\w.$]*):\s*/.exec(text);
-    if (lm) {
+    for (let lm = LABEL.exec(text); lm; lm = LABEL.exec(text)) {
       if (labels.has(lm[1])) fail(`label "${lm[1]}" defined twice`);
       labels.set(lm[1], out.length);
       text = text.slice(lm[0].length);
