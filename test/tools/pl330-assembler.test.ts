@@ -140,3 +140,15 @@ describe("PL330 assembler: several labels on a line", () => {
     expect(() => assemble("a: b: a: DMAEND")).toThrow('line 1: label "a" defined twice');
   });
 });
+
+describe("PL330 assembler: what an error says", () => {
+  it("names the condition DMALDP/DMASTP lack, and where a too-long loop was opened", () => {
+    expect(() => assemble("DMANOP\nDMALDP P1")).toThrow("line 2: DMALDP needs a condition: DMALDPS or DMALDPB");
+    expect(() => assemble("DMASTP P1")).toThrow("line 1: DMASTP needs a condition: DMASTPS or DMASTPB");
+    // 256 bytes of body: one more than the jump's 8 bits hold.
+    expect(() => assemble(`DMANOP\nDMALP 2\n${"DMANOP\n".repeat(256)}DMALPEND`)).toThrow(
+      "line 259: loop body of 256 bytes (from line 2) is too long for DMALPEND's 8-bit backward jump (255)",
+    );
+    expect(assemble(`DMALP 2\n${"DMANOP\n".repeat(255)}DMALPEND`).bytes.subarray(-2)).toEqual(Uint8Array.of(0x38, 0xff));
+  });
+});

@@ -224,9 +224,11 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
         lc = want as 0 | 1;
       }
       const back = out.length - loop!.body;
-      if (back > 255) fail(`loop body of ${back} bytes is too long for DMALPEND's 8-bit backward jump`);
+      if (back > 255) fail(`loop body of ${back} bytes (from line ${loop!.line}) is too long for DMALPEND's 8-bit backward jump (255)`);
       out.push(0x28 | ((loop!.forever ? 0 : 1) << 4) | (lc << 2) | bs, back);
     } else {
+      // DMALDP/DMASTP exist only with a condition (spec pl330 §2.1).
+      if (mnemonic === "DMALDP" || mnemonic === "DMASTP") fail(`${mnemonic} needs a condition: ${mnemonic}S or ${mnemonic}B`);
       fail(`unknown mnemonic ${mnemonic}`);
     }
   }
