@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { disassemble, formatListing, parseHex } from "../../src/tools/pl330/disassembler.js";
 import { assemble } from "../../src/tools/pl330/assembler.js";
+import { defaultReqConfig, prepareCcr, setupReq } from "../../src/drivers/pl330/program.js";
+import { DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM } from "../../src/dmaengine/types.js";
 
 describe("PL330 disassembler", () => {
   it("lists the spec's worked memcpy one instruction per line", () => {
@@ -169,5 +171,19 @@ describe("PL330 disassembler: loops as the assembler rebuilds them", () => {
       check(Uint8Array.from(out));
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe("PL330 disassembler: the driver's programs", () => {
+  it("lists the pl330 driver's nested loops as loops, and they assemble back to the program", () => {
+    for (const rqtype of [DMA_MEM_TO_MEM, DMA_MEM_TO_DEV, DMA_DEV_TO_MEM]) {
+      for (const bytes of [8, 4096, 12345, 3 << 22]) {
+        const ccr = prepareCcr({ ...defaultReqConfig(), brst_size: 3, brst_len: 16 });
+        const program = Uint8Array.from(setupReq({ ccr, rqtype, px: { src_addr: 0x1000, dst_addr: 0x200000, bytes }, revision: 3, peri: 2 }, 3));
+        const texts = disassemble(program).map((l) => l.text);
+        expect(texts.filter((t) => t.startsWith(".byte")), `${rqtype} ${bytes}`).toEqual([]);
+        expect(Array.from(assemble(texts.join("\n")).bytes)).toEqual(Array.from(program));
+      }
+    }
   });
 });
