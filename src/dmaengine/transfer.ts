@@ -9,7 +9,7 @@ import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
-  DmaChan, DMA_ERROR, DMA_IN_PROGRESS, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
+  DmaChan, DMA_ERROR, DMA_IN_PROGRESS, dma_tx_state, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
   type DmaStatus, type DmaTransferDirection, type DmaTxState,
 } from "./types.js";
 
@@ -77,8 +77,11 @@ export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: Dm
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
-/** dma_async_is_tx_complete: the status alone (state's last/used cookies when given). */
-export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
+/** dma_async_is_tx_complete: the status alone (state's last/used cookies when given). Linux
+ *  always hands the provider a state of its own, so the provider looks the cookie up as for
+ *  dmaengine_tx_status: pl330 then reports a paused cookie DMA_PAUSED, which ends a
+ *  dma_sync_wait at once, where the bare cookie check says DMA_IN_PROGRESS. */
+export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state: DmaTxState = dma_tx_state()): DmaStatus {
   checkChan("dma_async_is_tx_complete", chan);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }

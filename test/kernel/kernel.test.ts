@@ -76,17 +76,20 @@ describe("waiting in simulated time", () => {
     expect(s.now() - t0).toBe(1e9);
   });
 
-  it("dma_sync_wait on a paused transfer logs its timeout 5 s of simulated time later", async () => {
+  it("dma_sync_wait on a transfer queued behind a paused one logs its timeout 5 s of simulated time later", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
     const src = dma_alloc_coherent(chan.device.dev, 1 << 20, GFP_KERNEL)!;
     const dst = dma_alloc_coherent(chan.device.dev, 1 << 20, GFP_KERNEL)!;
     const tx = dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 1 << 20, DMA_PREP_INTERRUPT)!;
-    const cookie = dmaengine_submit(tx);
+    dmaengine_submit(tx);
     dma_async_issue_pending(chan);
     expect(dmaengine_pause(chan)).toBe(0);
+    // pl330 never starts work queued behind a paused transfer (its slot still counts as
+    // running), so nothing can end this wait but the deadline.
+    const behind = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 4096, DMA_PREP_INTERRUPT)!);
     const t0 = s.now();
-    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    expect(dma_sync_wait(chan, behind)).toBe(DMA_ERROR);
     // 5 s (dmaengine.c's dma_sync_wait_timeout) in picoseconds, plus the register reads of
     // issue_pending and the status checks around the sleep (under a microsecond).
     expect(s.now() - t0).toBeGreaterThanOrEqual(5e12);

@@ -91,3 +91,64 @@ describe("PL330 assembler", () => {
     expect(() => assemble("DMAMOV SAR, nowhere")).toThrow(/undefined label/);
   });
 });
+
+describe("PL330 assembler: CCR fields", () => {
+  it("refuses a CCR field given twice instead of merging the two values", () => {
+    // SB2 then SB3 used to OR 1 and 2 into SB4 (0x30); SAI SAF gave SAI.
+    expect(() => assemble("DMANOP\nDMAMOV CCR, SB2 SS8 SB3")).toThrow("line 2: DMAMOV CCR: SB3: SB is already given (SB2)");
+    expect(() => assemble("DMAMOV CCR, SAI SAF")).toThrow("line 1: DMAMOV CCR: SAF: SAI/SAF is already given (SAI)");
+    expect(() => assemble("DMAMOV CCR, es8 ES16")).toThrow("line 1: DMAMOV CCR: ES16: ES is already given (es8)");
+    expect(() => parseCcr("DB4 db4")).toThrow("db4: DB is already given (DB4)");
+    expect(hex(assemble("DMAMOV CCR, SB2 SAI DB3 DAF").bytes)).toBe("bc01" + "11" + "00" + "08" + "00");
+  });
+});
+
+describe("PL330 assembler: DMAWFP forms", () => {
+  it("takes DMAWFPS/DMAWFPB/DMAWFPP p, the spec table's names, as well as DMAWFP p, kind", () => {
+    // Spec pl330 §2.1: 30 / 32 / 31, peripheral in bits [7:3] of byte 1.
+    expect(hex(assemble("DMAWFPS P3\nDMAWFPB P3\nDMAWFPP 31\ndmawfpb p0").bytes)).toBe("3018" + "3218" + "31f8" + "3200");
+    expect(() => assemble("DMANOP\nDMAWFPB P3, burst")).toThrow("line 2: DMAWFPB takes 1 operand(s), got 2");
+    expect(() => assemble("DMAWFPP P32")).toThrow("line 1: peripheral 32 out of range 0..31");
+  });
+});
+
+describe("PL330 assembler: labels", () => {
+  it("refuses a label used as an address past 4 GiB instead of wrapping it", () => {
+    // 0xfffffffc + 6 (after the DMAMOV) = 0x1_0000_0002, which used to become 0x00000002.
+    expect(() => assemble(".base 0xfffffffc\nDMAMOV SAR, end\nend: DMAEND")).toThrow(
+      'line 2: label "end" is at 0x100000002, past the 32-bit address space',
+    );
+    expect(hex(assemble(".base 0xfffffff9\nDMAMOV SAR, end\nend: DMAEND").bytes)).toBe("bc00" + "ffffffff" + "00");
+  });
+});
+
+describe("PL330 assembler: DMAMOV CCR fields", () => {
+  it("takes the fields separated by commas as well as spaces", () => {
+    // Was "DMAMOV takes 2 operand(s), got 3": the operands were split at every comma.
+    expect(hex(assemble("DMAMOV CCR, SB16, SS64, SAI,DB16 DS64 DAI").bytes)).toBe("bc01f7c03d00");
+    expect(() => assemble("DMAMOV CCR, SB16, SX64")).toThrow('line 1: DMAMOV CCR: unknown CCR field "SX64"');
+    expect(() => assemble("DMAMOV SAR, 1, 2")).toThrow("line 1: DMAMOV takes 2 operand(s), got 3");
+  });
+});
+
+describe("PL330 assembler: several labels on a line", () => {
+  it("gives every label of the line the same offset", () => {
+    // "a: b: DMAEND" used to fail with "unknown mnemonic B:".
+    const { bytes, labels } = assemble("DMANOP\nloop: again: DMAEND\nDMAMOV SAR, again", { base: 0x100 });
+    expect(hex(bytes)).toBe("18" + "00" + "bc00" + "01010000");
+    expect([...labels]).toEqual([["loop", 1], ["again", 1]]);
+    expect(() => assemble("a: b: a: DMAEND")).toThrow('line 1: label "a" defined twice');
+  });
+});
+
+describe("PL330 assembler: what an error says", () => {
+  it("names the condition DMALDP/DMASTP lack, and where a too-long loop was opened", () => {
+    expect(() => assemble("DMANOP\nDMALDP P1")).toThrow("line 2: DMALDP needs a condition: DMALDPS or DMALDPB");
+    expect(() => assemble("DMASTP P1")).toThrow("line 1: DMASTP needs a condition: DMASTPS or DMASTPB");
+    // 256 bytes of body: one more than the jump's 8 bits hold.
+    expect(() => assemble(`DMANOP\nDMALP 2\n${"DMANOP\n".repeat(256)}DMALPEND`)).toThrow(
+      "line 259: loop body of 256 bytes (from line 2) is too long for DMALPEND's 8-bit backward jump (255)",
+    );
+    expect(assemble(`DMALP 2\n${"DMANOP\n".repeat(255)}DMALPEND`).bytes.subarray(-2)).toEqual(Uint8Array.of(0x38, 0xff));
+  });
+});

@@ -296,7 +296,10 @@ export class Pl330Chan {
   }
 
   /** pl330_pause: the DMAC cannot resume a killed thread, so a paused transfer can only be
-   *  terminated; pausing is for reading a stable residue first. */
+   *  terminated; pausing is for reading a stable residue first. As in Linux, req_running still
+   *  names the paused request's slot, so _trigger starts nothing after it: work issued later
+   *  is written into the free slot (or stays on work_list) and waits, DMA_IN_PROGRESS with its
+   *  whole length as residue, until terminate_all. Linux logs nothing about it either. */
   pause(): number {
     if (!this.thread) return -EINVAL;
     this.dmac.stop(this.thread);

@@ -1,10 +1,10 @@
-// A DMA-330 assembler for the TRM mnemonics (spec pl330 §2). One instruction per line;
-// `label:` names an offset; `;`, `//` and `@` start comments. Loops nest: DMALP opens a counted
-// loop (LC0/LC1 chosen automatically unless given), DMALPFE a forever loop, and DMALPEND closes
-// the innermost open loop, jumping back to the instruction after its opening. A forever loop
-// with a condition closes on LC1, because 0x29/0x2B (nf=0, LC0, S/B) decode as DMASTP.
-// `.base ADDR` sets the address the program will run from (labels used as DMAMOV/DMAGO
-// immediates become absolute); `.byte v, …` emits raw bytes.
+// A DMA-330 assembler for the TRM mnemonics (spec pl330 §2; DMAWFP also as DMAWFPS/B/P p). One
+// instruction per line; `label:` names an offset; `;`, `//` and `@` start comments. Loops nest:
+// DMALP opens a counted loop (LC0/LC1 chosen automatically unless given), DMALPFE a forever
+// loop, and DMALPEND closes the innermost open loop, jumping back to the instruction after its
+// opening. A forever loop with a condition closes on LC1, because 0x29/0x2B (nf=0, LC0, S/B)
+// decode as DMASTP. `.base ADDR` sets the address the program will run from (labels used as
+// DMAMOV/DMAGO immediates become absolute); `.byte v, …` emits raw bytes.
 
 import { parseCcr, CcrSyntaxError } from "./encoding.js";
 
@@ -43,6 +43,9 @@ interface Pending {
   label: string;
   line: number;
 }
+
+/** `name:` at the start of a line; a line may carry several. */
+const LABEL = /^([A-Za-z_.$][\w.$]*):\s*/;
 
 function parseNumber(s: string): number | undefined {
   const t = s.trim();
@@ -99,8 +102,7 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
   for (const raw of source.split(/\r?\n/)) {
     lineNo++;
     let text = raw.replace(/(;|\/\/|@).*$/, "").trim();
-    const lm = /^([A-Za-z_.$][\w.$]*):\s*/.exec(text);
-    if (lm) {
+    for (let lm = LABEL.exec(text); lm; lm = LABEL.exec(text)) {
       if (labels.has(lm[1])) fail(`label "${lm[1]}" defined twice`);
       labels.set(lm[1], out.length);
       text = text.slice(lm[0].length);
@@ -148,6 +150,10 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
       const bs = { single: 0, periph: 1, burst: 2 }[kind];
       if (bs === undefined) fail(`DMAWFP: expected single, burst or periph, got "${args[1]}"`);
       out.push(0x30 | bs!, indexed(args[0], "P", "peripheral", 31) << 3);
+    } else if (/^DMAWFP[SBP]$/.test(mnemonic)) {
+      // The suffix form, as spec pl330 §2.1 names the three encodings and Linux prints them.
+      arity(1);
+      out.push(0x30 | { S: 0, P: 1, B: 2 }[mnemonic[6] as "S" | "P" | "B"], indexed(args[0], "P", "peripheral", 31) << 3);
     } else if (mnemonic === "DMASEV") {
       arity(1);
       out.push(0x34, indexed(args[0], "E", "event", 31) << 3);
@@ -165,6 +171,8 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
       const v = num(args[1], mnemonic, mnemonic === "DMAADNH" ? -65536 : 0, 0xffff) & 0xffff;
       out.push((mnemonic === "DMAADDH" ? 0x54 : 0x5c) | (ra << 1), v & 0xff, v >> 8);
     } else if (mnemonic === "DMAMOV") {
+      // The CCR field syntax may separate its fields with commas, as parseCcr allows.
+      if (args.length > 2 && (args[0] ?? "").toUpperCase() === "CCR") args.splice(1, args.length, args.slice(1).join(","));
       arity(2);
       const rd = reg(args[0], ["SAR", "CCR", "DAR"]);
       out.push(0xbc, rd);
@@ -216,9 +224,11 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
         lc = want as 0 | 1;
       }
       const back = out.length - loop!.body;
-      if (back > 255) fail(`loop body of ${back} bytes is too long for DMALPEND's 8-bit backward jump`);
+      if (back > 255) fail(`loop body of ${back} bytes (from line ${loop!.line}) is too long for DMALPEND's 8-bit backward jump (255)`);
       out.push(0x28 | ((loop!.forever ? 0 : 1) << 4) | (lc << 2) | bs, back);
     } else {
+      // DMALDP/DMASTP exist only with a condition (spec pl330 §2.1).
+      if (mnemonic === "DMALDP" || mnemonic === "DMASTP") fail(`${mnemonic} needs a condition: ${mnemonic}S or ${mnemonic}B`);
       fail(`unknown mnemonic ${mnemonic}`);
     }
   }
@@ -230,6 +240,9 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
   for (const p of pending) {
     const off = labels.get(p.label);
     if (off === undefined) throw new AsmError(p.line, `undefined label "${p.label}"`);
+    if (base + off > 0xffffffff) {
+      throw new AsmError(p.line, `label "${p.label}" is at 0x${(base + off).toString(16)}, past the 32-bit address space`);
+    }
     new DataView(bytes.buffer).setUint32(p.at, (base + off) >>> 0, true);
   }
   return { bytes, labels, base };

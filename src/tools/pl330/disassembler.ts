@@ -1,7 +1,10 @@
 // DMA-330 disassembly: one instruction per line with its offset (or address, given the load
-// base) and its bytes.
+// base) and its bytes. Loops are written as the assembler takes them: a DMALPFE line (no bytes)
+// where a forever loop's body starts, and a DMALP or DMALPEND that is not part of a loop the
+// assembler can rebuild as .byte, so that the lines assemble back to the bytes they came from.
 
-import { describe } from "./encoding.js";
+import { describe, rawBytes } from "./encoding.js";
+import { isLoopEnd, isLoopStart, loopStructure } from "./loop-structure.js";
 
 export interface DisasmLine {
   offset: number;
@@ -10,12 +13,22 @@ export interface DisasmLine {
 }
 
 export function disassemble(code: Uint8Array): DisasmLine[] {
-  const lines: DisasmLine[] = [];
+  const insns: DisasmLine[] = [];
   for (let at = 0; at < code.length; ) {
     const { text, length } = describe(code, at);
-    lines.push({ offset: at, bytes: code.slice(at, at + length), text });
+    insns.push({ offset: at, bytes: code.slice(at, at + length), text });
     at += length;
   }
+  const { paired, foreverAt } = loopStructure(insns);
+  const lines: DisasmLine[] = [];
+  insns.forEach((insn, i) => {
+    for (let n = foreverAt.get(insn.offset) ?? 0; n > 0; n--) lines.push({ offset: insn.offset, bytes: new Uint8Array(0), text: "DMALPFE" });
+    if ((isLoopStart(insn) || isLoopEnd(insn)) && !paired.has(i)) {
+      const what = isLoopStart(insn) ? "no DMALPEND closes it" : "it closes no loop the listing opens";
+      insn.text = rawBytes(insn.bytes, 0, 2, `${insn.text.replace(" ; ", ", ")}: ${what}`);
+    }
+    lines.push(insn);
+  });
   return lines;
 }
 

@@ -39,9 +39,15 @@ export function parseCcr(text: string): number {
     if (!Number.isInteger(l) || l < 0 || l > 7) throw new CcrSyntaxError(`${what}${n}: not a power-of-two bit width from 8 to 1024`);
     return l;
   };
+  // Fields are ORed into place, so a second SB (or SAF after SAI) would merge silently.
+  const given = new Map<string, string>();
   for (const word of text.trim().split(/[\s,]+/)) {
     const m = /^(SB|SS|SP|SC|DB|DS|DP|DC|ES)(\d+)$|^(SAI|SAF|DAI|DAF)$/i.exec(word);
     if (!m) throw new CcrSyntaxError(`unknown CCR field "${word}"`);
+    const field = (m[1] ?? m[3].slice(0, 2)).toUpperCase();
+    const before = given.get(field);
+    if (before !== undefined) throw new CcrSyntaxError(`${word}: ${field === "SA" || field === "DA" ? `${field}I/${field}F` : field} is already given (${before})`);
+    given.set(field, word);
     if (m[3]) {
       const w = m[3].toUpperCase();
       if (w === "SAI") v |= 1;
@@ -68,7 +74,7 @@ export function parseCcr(text: string): number {
 }
 
 /** `.byte` holding bytes[at, at+length), and what they are as a comment. */
-function rawBytes(bytes: Uint8Array, at: number, length: number, what: string): string {
+export function rawBytes(bytes: Uint8Array, at: number, length: number, what: string): string {
   return `.byte ${Array.from(bytes.subarray(at, at + length), (b) => hex(b, 2)).join(", ")} ; ${what}`;
 }
 
@@ -107,7 +113,8 @@ export function describe(bytes: Uint8Array, at: number): { text: string; length:
     const bs = b0 & 3;
     const forever = ((b0 >> 4) & 1) === 0 ? "DMALPFE loop, " : "";
     if (bs === 2) return raw(`DMALPEND, ${forever}invalid bs=2`);
-    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1} ; ${forever}back ${b1} to ${hex(at - b1, 4)}`);
+    const target = at - b1 < 0 ? "before the start" : `to ${hex(at - b1, 4)}`;
+    return t(`DMALPEND${cond(bs)} LC${(b0 >> 2) & 1} ; ${forever}back ${b1} ${target}`);
   }
   if (b0 >= 0x30 && b0 <= 0x33) {
     if (b0 === 0x33) return raw(`DMAWFP P${b1 >> 3}, invalid bs=3`);
