@@ -81,13 +81,15 @@ export class ArmCache implements ArchDmaOps {
     this.time.maintainedBytes += size;
   }
 
+  /** The loop tests its condition after the first DCCMVAC, so an empty range still cleans the
+   *  line holding `start` (cache-v7.S); v7_dma_flush_range likewise. */
   v7_dma_clean_range(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN, start, end - start);
+    this.machine.cpu.dcache(DC_CLEAN, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 
   v7_dma_flush_range(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, end - start);
+    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 

@@ -272,3 +272,25 @@ for (const config of CONFIGS) {
     });
   });
 }
+
+describe("a zero-length mapping still maintains the line holding its address", () => {
+  // dcache_by_line_op (arm64) and v7_dma_clean_range test the loop condition after the first
+  // DC instruction; l2c210_clean_range rounds the start down and tests before the first register
+  // write, so the PL310 cleans the line only when the address is not line-aligned.
+  for (const config of CONFIGS) {
+    it(`${config}: map TO_DEVICE of 0 bytes cleans one L1 line`, async () => {
+      const r = await rig(config);
+      const L = r.L;
+      for (const off of [L, L + 8]) {
+        const va = freshPage(r);
+        const pa = prime(r, va);
+        dma_map_single(r.dev, va + off, 0, DMA_TO_DEVICE);
+        const v = views(r, va, pa);
+        const reachesDram = !r.zynq || off % L !== 0;
+        expect(v.device).toEqual(reachesDram ? expected([["D", L], ["P1", 2 * L], ["D", 4 * L]]) : expected([["D", 4 * L]]));
+        expect(v.cpu).toEqual(expected([["P1", 4 * L]]));
+      }
+      r.s.dispose();
+    });
+  }
+});
