@@ -8,6 +8,15 @@ import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { DmaTime } from "../dma/accounting.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type ArchDmaOps, type DmaDirection } from "./dma-maintenance.js";
 
+const PAGE_SIZE = 4096;
+
+/** What maintenance needs of the page allocator to reach a highmem page (no linear address). */
+export interface HighmemPages {
+  PageHighMem(pfn: number): boolean;
+  kmap_atomic(pfn: number): VirtAddr;
+  kunmap_atomic(va: VirtAddr): void;
+}
+
 const L2X0_CACHE_SYNC = 0x730;
 const L2X0_INV_LINE_PA = 0x770;
 const L2X0_CLEAN_LINE_PA = 0x7b0;
@@ -65,6 +74,8 @@ export class ArmCache implements ArchDmaOps {
   outer: OuterCache | null = null;
   /** Checks a physical range before maintenance touches any line of it (linear-guard.ts). */
   checkRange: (paddr: PhysAddr, size: number) => void = () => {};
+  /** Set when RAM extends beyond lowmem: highmem pages are maintained through kmap_atomic. */
+  highmem: HighmemPages | null = null;
 
   constructor(
     private readonly machine: Machine,
@@ -76,18 +87,59 @@ export class ArmCache implements ArchDmaOps {
     this.line = machine.cpu.lineBytes;
   }
 
+  /** dma_cache_maint_page's walk: lowmem in one piece from its first page on; each highmem page
+   *  on its own. Like Linux's do-while, there is one piece even for 0 bytes. */
+  private *pieces(paddr: PhysAddr, size: number): Generator<{ pa: PhysAddr; len: number; highmem: boolean }> {
+    let pfn = Math.floor(paddr / PAGE_SIZE);
+    let offset = paddr % PAGE_SIZE;
+    let left = size;
+    do {
+      let len = left;
+      const highmem = this.highmem?.PageHighMem(pfn) ?? false;
+      if (highmem && len + offset > PAGE_SIZE) len = PAGE_SIZE - offset;
+      yield { pa: pfn * PAGE_SIZE + offset, len, highmem };
+      offset = 0;
+      pfn++;
+      left -= len;
+    } while (left > 0);
+  }
+
+  /** The range checks (linear-guard.ts) of every lowmem piece, before any line is touched. */
+  private check(paddr: PhysAddr, size: number): void {
+    for (const p of this.pieces(paddr, size)) if (!p.highmem) this.checkRange(p.pa, p.len);
+  }
+
+  /** The L1 op on each piece: lowmem through the linear map, a highmem page through
+   *  kmap_atomic (arch/arm/mm/dma-mapping.c dma_cache_maint_page). */
+  private maintainPages(paddr: PhysAddr, size: number, op: (start: VirtAddr, end: VirtAddr) => void): void {
+    for (const { pa, len, highmem } of this.pieces(paddr, size)) {
+      if (!highmem) {
+        const va = this.phys_to_virt(pa);
+        op(va, va + len);
+        continue;
+      }
+      const hm = this.highmem!;
+      const page = hm.kmap_atomic(Math.floor(pa / PAGE_SIZE));
+      const va = page + (pa % PAGE_SIZE);
+      op(va, va + len);
+      hm.kunmap_atomic(page);
+    }
+  }
+
   private account(t0: number, size: number): void {
     this.time.maintenancePs += this.machine.now() - t0;
     this.time.maintainedBytes += size;
   }
 
+  /** The loop tests its condition after the first DCCMVAC, so an empty range still cleans the
+   *  line holding `start` (cache-v7.S); v7_dma_flush_range likewise. */
   v7_dma_clean_range(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN, start, end - start);
+    this.machine.cpu.dcache(DC_CLEAN, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 
   v7_dma_flush_range(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, end - start);
+    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 
@@ -110,11 +162,9 @@ export class ArmCache implements ArchDmaOps {
 
   /** __dma_page_cpu_to_dev: L1 by VA (dmac_map_area), then the outer cache by PA. */
   syncForDevice(paddr: PhysAddr, size: number, dir: DmaDirection): void {
-    this.checkRange(paddr, size);
+    this.check(paddr, size);
     const t0 = this.machine.now();
-    const start = this.phys_to_virt(paddr);
-    if (dir === DMA_FROM_DEVICE) this.v7_dma_inv_range(start, start + size);
-    else this.v7_dma_clean_range(start, start + size);
+    this.maintainPages(paddr, size, (s, e) => (dir === DMA_FROM_DEVICE ? this.v7_dma_inv_range(s, e) : this.v7_dma_clean_range(s, e)));
     if (this.outer) {
       if (dir === DMA_FROM_DEVICE) this.outer.inv_range(paddr, paddr + size);
       else this.outer.clean_range(paddr, paddr + size);
@@ -126,11 +176,10 @@ export class ArmCache implements ArchDmaOps {
    *  pages are marked PG_dcache_clean. */
   syncForCpu(paddr: PhysAddr, size: number, dir: DmaDirection): void {
     if (dir === DMA_TO_DEVICE) return;
-    this.checkRange(paddr, size);
+    this.check(paddr, size);
     const t0 = this.machine.now();
     this.outer?.inv_range(paddr, paddr + size);
-    const start = this.phys_to_virt(paddr);
-    this.v7_dma_inv_range(start, start + size);
+    this.maintainPages(paddr, size, (s, e) => this.v7_dma_inv_range(s, e));
     this.account(t0, size);
     if (size >= 4096) {
       let pfn = Math.floor(paddr / 4096);
@@ -146,20 +195,18 @@ export class ArmCache implements ArchDmaOps {
 
   /** dmac_flush_range + outer_flush_range. */
   flushRange(paddr: PhysAddr, size: number): void {
-    this.checkRange(paddr, size);
+    this.check(paddr, size);
     const t0 = this.machine.now();
-    const start = this.phys_to_virt(paddr);
-    this.v7_dma_flush_range(start, start + size);
+    this.maintainPages(paddr, size, (s, e) => this.v7_dma_flush_range(s, e));
     this.outer?.flush_range(paddr, paddr + size);
     this.account(t0, size);
   }
 
   /** dmac_clean_range + outer_clean_range. */
   cleanRange(paddr: PhysAddr, size: number): void {
-    this.checkRange(paddr, size);
+    this.check(paddr, size);
     const t0 = this.machine.now();
-    const start = this.phys_to_virt(paddr);
-    this.v7_dma_clean_range(start, start + size);
+    this.maintainPages(paddr, size, (s, e) => this.v7_dma_clean_range(s, e));
     this.outer?.clean_range(paddr, paddr + size);
     this.account(t0, size);
   }

@@ -30,15 +30,17 @@ export class Arm64Cache implements ArchDmaOps {
     this.clean = opts.workaroundCleanCache ? DC_CLEAN_INVAL : DC_CLEAN;
   }
 
-  /** dcache_clean_poc / __dma_clean_area: DC CVAC on every line the range touches, DSB. */
+  /** dcache_clean_poc / __dma_clean_area: DC CVAC on every line the range touches, DSB. The
+   *  loop (dcache_by_line_op) tests its condition after the first DC, so an empty range still
+   *  cleans the line holding `start`. */
   dcache_clean_poc(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(this.clean, start, end - start);
+    this.machine.cpu.dcache(this.clean, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 
-  /** dcache_clean_inval_poc / __dma_flush_area: DC CIVAC on every line, DSB. */
+  /** dcache_clean_inval_poc / __dma_flush_area: DC CIVAC on every line (at least one), DSB. */
   dcache_clean_inval_poc(start: VirtAddr, end: VirtAddr): void {
-    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, end - start);
+    this.machine.cpu.dcache(DC_CLEAN_INVAL, start, Math.max(end - start, 1));
     this.machine.cpu.barrier();
   }
 

@@ -171,6 +171,7 @@ export class Kernel {
     const buddy = this.mm.buddy;
     const arm = new ArmCache(this.machine, p2v, time, (pfn) => buddy.setPageFlags(pfn, buddy.pageFlags(pfn) | PG_dcache_clean));
     arm.checkRange = linearRangeCheck(this.mm, arch);
+    arm.highmem = this.mm;
     const l2 = this.board.outerCache;
     if (l2) {
       const base = this.mm.ioremap(l2.start, l2.size);

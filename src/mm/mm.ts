@@ -17,6 +17,7 @@ import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
 import { Slab } from "./slab.js";
+import { KmapAtomic } from "./highmem.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
 import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
@@ -50,6 +51,7 @@ export class MemoryManager {
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
   private mmuOn = false;
+  private readonly kmap: KmapAtomic;
 
   constructor(
     private readonly machine: Machine,
@@ -85,6 +87,7 @@ export class MemoryManager {
     for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
+    this.kmap = new KmapAtomic(this.pgt, opts.version);
   }
 
   get arch(): "arm" | "arm64" {
@@ -278,6 +281,16 @@ export class MemoryManager {
     const pa = pfn * PAGE_SIZE;
     if (pa - this.layout.physOffset >= this.linearBytes) return 0;
     return this.phys_to_virt(pa);
+  }
+
+  /** kmap_atomic: a lowmem page's linear address; a highmem page (arm) mapped at a fixmap
+   *  slot until kunmap_atomic (highmem.ts). */
+  kmap_atomic(pfn: number): VirtAddr {
+    return this.page_address(pfn) || this.kmap.map(pfn * PAGE_SIZE);
+  }
+
+  kunmap_atomic(va: VirtAddr): void {
+    if (!this.isLinear(va)) this.kmap.unmap(va);
   }
 
   PageHighMem(pfn: number): boolean {
