@@ -147,7 +147,8 @@ export class MemoryManager {
       add(img.initBegin, img.initEnd, "kernel-rox");
       add(img.sdata, img.end, "kernel");
     }
-    this.slab = new Slab({ getFreePages: (g, o) => this.__get_free_pages(g, o), freePages: (v, o) => this.free_pages(v, o) }, kmallocMinAlign);
+    const pages = { getFreePages: (g: number, o: number) => this.__get_free_pages(g, o), freePages: (v: VirtAddr, o: number) => this.free_pages(v, o) };
+    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"));
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;

@@ -4,7 +4,7 @@
 // goes down to 8 bytes and bounces small buffers instead (spec mmu-cache §4.4).
 
 import type { VirtAddr } from "../hw/address.js";
-import { PAGE_SIZE, get_order } from "./gfp.js";
+import { PAGE_SIZE, __GFP_DMA, get_order } from "./gfp.js";
 import { MAX_ORDER } from "./buddy.js";
 
 export interface PageSource {
@@ -17,9 +17,9 @@ class KmemCache {
   readonly free: VirtAddr[] = [];
   inUse = 0;
   slabs = 0;
-  constructor(readonly size: number, readonly order: number) {}
+  constructor(readonly size: number, readonly order: number, readonly dma: boolean) {}
   get name(): string {
-    return `kmalloc-${this.size >= 1024 ? this.size / 1024 + "k" : this.size}`;
+    return `${this.dma ? "dma-" : ""}kmalloc-${this.size >= 1024 ? this.size / 1024 + "k" : this.size}`;
   }
 }
 
@@ -31,13 +31,17 @@ export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
 
 export class Slab {
   readonly caches: KmemCache[];
+  /** The dma-kmalloc-* caches (KMALLOC_DMA): GFP_DMA objects must come from ZONE_DMA pages,
+   *  so they never share a slab with normal ones. Empty without CONFIG_ZONE_DMA, where GFP_DMA
+   *  kmallocs use the normal caches as gfp_zone() sends them to ZONE_NORMAL. */
+  readonly dmaCaches: KmemCache[];
   /** Page (linear VA >> 12) → the cache its objects belong to. */
   private readonly slabOf = new Map<number, KmemCache>();
   /** Large allocations: VA → order. */
   private readonly large = new Map<VirtAddr, number>();
   private readonly live = new Map<VirtAddr, number>();
 
-  constructor(private readonly pages: PageSource, readonly minAlign: number) {
+  constructor(private readonly pages: PageSource, readonly minAlign: number, zoneDma = false) {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
       sizes.push(s);
@@ -45,11 +49,15 @@ export class Slab {
       if (s === 64 && minAlign <= 32) sizes.push(96);
       if (s === 128 && minAlign <= 64) sizes.push(192);
     }
-    this.caches = sizes.sort((a, b) => a - b).map((s) => new KmemCache(s, s > PAGE_SIZE ? get_order(s) : 0));
+    sizes.sort((a, b) => a - b);
+    const make = (dma: boolean) => sizes.map((s) => new KmemCache(s, s > PAGE_SIZE ? get_order(s) : 0, dma));
+    this.caches = make(false);
+    this.dmaCaches = zoneDma ? make(true) : [];
   }
 
-  private cacheFor(size: number): KmemCache | undefined {
-    return this.caches.find((c) => c.size >= size);
+  private cacheFor(size: number, gfp = 0): KmemCache | undefined {
+    const caches = gfp & __GFP_DMA && this.dmaCaches.length ? this.dmaCaches : this.caches;
+    return caches.find((c) => c.size >= size);
   }
 
   /** Returns a linear-map VA, or 0 (ZERO_SIZE_PTR semantics aside) on failure. */
@@ -63,7 +71,7 @@ export class Slab {
       this.live.set(va, size);
       return va;
     }
-    const c = this.cacheFor(size)!;
+    const c = this.cacheFor(size, gfp)!;
     if (!c.free.length) {
       const base = this.pages.getFreePages(gfp, c.order);
       if (!base) return 0;
@@ -98,7 +106,7 @@ export class Slab {
 
   /** Pages the caches hold (/proc/meminfo Slab): a cache keeps its slabs once made. */
   get slabPages(): number {
-    return this.caches.reduce((n, c) => n + (c.slabs << c.order), 0);
+    return [...this.caches, ...this.dmaCaches].reduce((n, c) => n + (c.slabs << c.order), 0);
   }
 
   /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`; 0 for 0

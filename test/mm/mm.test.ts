@@ -58,6 +58,19 @@ describe("zones", () => {
     }
   });
 
+  it("kmalloc(GFP_DMA) comes from ZONE_DMA even when a kmalloc-64 slab above 4 GB has room", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-highmem", kernel });
+      const mm = s.kernel.mm;
+      const normal = s.kernel.kmalloc(64, GFP_KERNEL);
+      expect(mm.virt_to_phys(normal)).toBeGreaterThanOrEqual(0x880000000);
+      // The Normal slab still has free objects; a GFP_DMA one must not be one of them.
+      const dma = s.kernel.kmalloc(64, GFP_KERNEL | GFP_DMA);
+      expect(mm.virt_to_phys(dma)).toBeLessThan(2 ** 32);
+      expect(mm.virt_to_phys(s.kernel.kmalloc(64, GFP_KERNEL))).toBeGreaterThanOrEqual(0x880000000);
+    }
+  });
+
   it("modern arm64 with zone_dma_bits = 30 (RAM from 0) splits ZONE_DMA and ZONE_DMA32 at 1 GB", async () => {
     const rk = new Uint8Array(readFileSync(new URL("../../../shared/devicetree/rk3399-rockpro64.dtb", import.meta.url)));
     const s = await createSystem({ dtb: rk, memory: "2G", zoneDmaBits: 30 });
