@@ -16,7 +16,7 @@ import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
-import { Slab } from "./slab.js";
+import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
 import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
@@ -325,7 +325,7 @@ export class MemoryManager {
 
   kmalloc(size: number, gfp: number): VirtAddr {
     const va = this.slab.kmalloc(size, gfp);
-    if (va && gfp & __GFP_ZERO) this.machine.cpu.fill(va, 0, size);
+    if (!ZERO_OR_NULL_PTR(va) && gfp & __GFP_ZERO) this.machine.cpu.fill(va, 0, size);
     return va;
   }
 
@@ -334,7 +334,7 @@ export class MemoryManager {
   }
 
   kfree(va: VirtAddr): void {
-    if (!va) return;
+    if (ZERO_OR_NULL_PTR(va)) return;
     if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
   }
 

@@ -25,6 +25,16 @@ class KmemCache {
 
 export const KMALLOC_MAX_CACHE_SIZE = 8192;
 
+/** What kmalloc(0) returns (include/linux/slab.h): not NULL, so callers do not take it for a
+ *  failure, yet any access through it faults. kfree of it is a no-op. */
+export const ZERO_SIZE_PTR = 16;
+
+/** ZERO_OR_NULL_PTR. Kernel VAs on arm64 are negative numbers here, so the unsigned compare
+ *  becomes a range check. */
+export function ZERO_OR_NULL_PTR(va: VirtAddr): boolean {
+  return va >= 0 && va <= ZERO_SIZE_PTR;
+}
+
 /** The largest kmalloc: one block of the buddy allocator's highest order (include/linux/slab.h,
  *  KMALLOC_SHIFT_MAX = MAX_ORDER + PAGE_SHIFT - 1); beyond it kmalloc returns NULL. */
 export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
@@ -60,8 +70,9 @@ export class Slab {
     return caches.find((c) => c.size >= size);
   }
 
-  /** Returns a linear-map VA, or 0 (ZERO_SIZE_PTR semantics aside) on failure. */
+  /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. */
   kmalloc(size: number, gfp: number): VirtAddr {
+    if (size === 0) return ZERO_SIZE_PTR;
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
@@ -89,6 +100,7 @@ export class Slab {
 
   /** Returns the size given to kmalloc, or -1 if `va` is not a live allocation (double free). */
   kfree(va: VirtAddr): number {
+    if (ZERO_OR_NULL_PTR(va)) return 0;
     const size = this.live.get(va);
     if (size === undefined) return -1;
     this.live.delete(va);
@@ -119,6 +131,7 @@ export class Slab {
 
   /** ksize: the usable size of a live allocation. */
   ksize(va: VirtAddr): number {
+    if (ZERO_OR_NULL_PTR(va)) return 0;
     const order = this.large.get(va);
     if (order !== undefined) return PAGE_SIZE << order;
     return this.slabOf.get(Math.floor(va / PAGE_SIZE))?.size ?? 0;

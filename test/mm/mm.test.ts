@@ -123,6 +123,17 @@ describe("/proc/iomem", () => {
 });
 
 describe("kfree", () => {
+  it("kmalloc(0) is ZERO_SIZE_PTR (16), not NULL: an access through it faults and kfree of it says nothing", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const p = s.kernel.kmalloc(0, GFP_KERNEL);
+    expect(p).toBe(16);
+    expect(s.kernel.mm.slab.ksize(p)).toBe(0);
+    expect(() => s.cpu.read(p, 1)).toThrow(/virtual address 0x00000010/);
+    const before = s.dmesg();
+    s.kernel.kfree(p);
+    expect(s.dmesg()).toBe(before);
+  });
+
   it("a double free names the pointer as Linux prints one (hex, 64 bits on arm64), not as a signed decimal", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const va = s.kernel.kmalloc(64, GFP_KERNEL);
