@@ -134,7 +134,7 @@ export class MemoryManager {
   mem_init(kmallocMinAlign: number): void {
     const banks = this.memblock.memory.map((b) => ({ startPfn: b.base / PAGE_SIZE, endPfn: (b.base + b.size) / PAGE_SIZE }));
     const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
-    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured);
+    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured, this.opts.version);
     this.buddy.onWarn = (m) => this.printk.warn(m);
     for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
     this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);

@@ -122,6 +122,25 @@ describe("/proc/iomem", () => {
   });
 });
 
+describe("orders beyond the largest block", () => {
+  it("warn once, in each kernel's terms (4.9 MAX_ORDER 11 exclusive, modern MAX_PAGE_ORDER 10 inclusive)", async () => {
+    const cases = [
+      ["v4.9", "__alloc_pages_nodemask: order 11 >= MAX_ORDER (11)"],
+      ["modern", "__alloc_pages: order 11 > MAX_PAGE_ORDER (10)"],
+    ] as const;
+    for (const [kernel, text] of cases) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const before = s.dmesg().split("\n").length;
+      expect(s.kernel.mm.alloc_pages(GFP_KERNEL, 11)).toBe(-1);
+      // kmalloc of 4 MiB + 1 needs order 11 too: NULL, and WARN_ON_ONCE stays quiet.
+      expect(s.kernel.kmalloc(4 * 2 ** 20 + 1, GFP_KERNEL)).toBe(0);
+      const added = s.dmesg().split("\n").slice(before - 1).filter((l) => l.includes("page_alloc"));
+      expect(added.length).toBe(1);
+      expect(added[0]).toMatch(new RegExp(`WARNING: mm/page_alloc\\.c: ${text.replace(/[()]/g, "\\$&")}$`));
+    }
+  });
+});
+
 describe("kfree", () => {
   it("kmalloc(0) is ZERO_SIZE_PTR (16), not NULL: an access through it faults and kfree of it says nothing", async () => {
     const s = await createSystem({ board: "zynq-7000" });
