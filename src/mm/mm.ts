@@ -149,6 +149,7 @@ export class MemoryManager {
     }
     const pages = { getFreePages: (g: number, o: number) => this.__get_free_pages(g, o), freePages: (v: VirtAddr, o: number) => this.free_pages(v, o) };
     this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"));
+    this.slab.onWarn = (m) => this.printk.warn(m);
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;

@@ -4,7 +4,7 @@
 // goes down to 8 bytes and bounces small buffers instead (spec mmu-cache §4.4).
 
 import type { VirtAddr } from "../hw/address.js";
-import { PAGE_SIZE, __GFP_DMA, get_order } from "./gfp.js";
+import { PAGE_SIZE, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, get_order, gfpName } from "./gfp.js";
 import { MAX_ORDER } from "./buddy.js";
 
 export interface PageSource {
@@ -39,7 +39,13 @@ export function ZERO_OR_NULL_PTR(va: VirtAddr): boolean {
  *  KMALLOC_SHIFT_MAX = MAX_ORDER + PAGE_SHIFT - 1); beyond it kmalloc returns NULL. */
 export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
 
+/** Zone modifiers slab cannot honour (GFP_SLAB_BUG_MASK): there are no DMA32 or highmem
+ *  kmalloc caches, and a highmem page has no linear address to hand out. */
+const GFP_SLAB_BUG_MASK = __GFP_DMA32 | __GFP_HIGHMEM;
+
 export class Slab {
+  /** Warnings the kernel should log. */
+  onWarn: (msg: string) => void = () => {};
   readonly caches: KmemCache[];
   /** The dma-kmalloc-* caches (KMALLOC_DMA): GFP_DMA objects must come from ZONE_DMA pages,
    *  so they never share a slab with normal ones. Empty without CONFIG_ZONE_DMA, where GFP_DMA
@@ -70,13 +76,26 @@ export class Slab {
     return caches.find((c) => c.size >= size);
   }
 
-  /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. */
+  /** new_slab / kmalloc_fix_flags: the flags with GFP_SLAB_BUG_MASK removed, after the
+   *  kernel's complaint. */
+  private fixFlags(gfp: number): number {
+    const invalid = gfp & GFP_SLAB_BUG_MASK;
+    if (!invalid) return gfp;
+    const fixed = gfp & ~GFP_SLAB_BUG_MASK;
+    const show = (g: number) => `0x${g.toString(16)} (${gfpName(g)})`;
+    this.onWarn(`Unexpected gfp: ${show(invalid)}. Fixing up to gfp: ${show(fixed)}. Fix your code!`);
+    return fixed;
+  }
+
+  /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. The bad zone flags
+   *  are reported where both kernels meet them: when a new slab (or a large kmalloc's pages)
+   *  is taken from the page allocator. */
   kmalloc(size: number, gfp: number): VirtAddr {
     if (size === 0) return ZERO_SIZE_PTR;
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
-      const va = this.pages.getFreePages(gfp, order);
+      const va = this.pages.getFreePages(this.fixFlags(gfp), order);
       if (!va) return 0;
       this.large.set(va, order);
       this.live.set(va, size);
@@ -84,7 +103,7 @@ export class Slab {
     }
     const c = this.cacheFor(size, gfp)!;
     if (!c.free.length) {
-      const base = this.pages.getFreePages(gfp, c.order);
+      const base = this.pages.getFreePages(this.fixFlags(gfp), c.order);
       if (!base) return 0;
       const bytes = PAGE_SIZE << c.order;
       for (let k = 0; k < 2 ** c.order; k++) this.slabOf.set(Math.floor((base + k * PAGE_SIZE) / PAGE_SIZE), c);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
-import { GFP_DMA, GFP_KERNEL } from "../../src/mm/gfp.js";
+import { GFP_DMA, GFP_DMA32, GFP_KERNEL } from "../../src/mm/gfp.js";
 
 describe("kernel layouts and conversions", () => {
   it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
@@ -69,6 +69,16 @@ describe("zones", () => {
       expect(mm.virt_to_phys(dma)).toBeLessThan(2 ** 32);
       expect(mm.virt_to_phys(s.kernel.kmalloc(64, GFP_KERNEL))).toBeGreaterThanOrEqual(0x880000000);
     }
+  });
+
+  it("kmalloc(GFP_DMA32) is fixed up to a normal allocation with slab's 'Fix your code!' warning", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const va = s.kernel.kmalloc(16384, GFP_KERNEL | GFP_DMA32);
+    expect(s.kernel.mm.virt_addr_valid(va)).toBe(true);
+    // GFP_KERNEL in 4.9 bits: __GFP_DIRECT_RECLAIM 0x400000 | __GFP_KSWAPD_RECLAIM 0x2000000 | __GFP_IO 0x40 | __GFP_FS 0x80.
+    expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(
+      /\] Unexpected gfp: 0x4 \(__GFP_DMA32\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!$/,
+    );
   });
 
   it("modern arm64 with zone_dma_bits = 30 (RAM from 0) splits ZONE_DMA and ZONE_DMA32 at 1 GB", async () => {
