@@ -17,7 +17,7 @@ import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
-import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
+import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order, gfpName } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
 import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
 
@@ -50,6 +50,8 @@ export class MemoryManager {
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
   private mmuOn = false;
+  /** vmalloc(0)'s modern warning is WARN_ON_ONCE: it has fired. */
+  private warnedVmallocZero = false;
 
   constructor(
     private readonly machine: Machine,
@@ -353,7 +355,11 @@ export class MemoryManager {
   /** __vmalloc: order-0 pages (highmem allowed) mapped PAGE_KERNEL; 0 on failure. */
   __vmalloc(size: number, gfp = GFP_KERNEL, caller = "vmalloc"): VirtAddr {
     const n = Math.ceil(size / PAGE_SIZE);
-    if (n === 0) return 0;
+    const totalram = this.buddy.zones.reduce((t, z) => t + z.managedPages, 0);
+    if (!(n > 0) || n > totalram) {
+      this.vmallocSizeWarning(size, gfp | __GFP_HIGHMEM, n > totalram);
+      return 0;
+    }
     const area = this.vmalloc.getVmArea(n * PAGE_SIZE, VM_ALLOC, caller);
     if (!area) return 0;
     const pages: PhysAddr[] = [];
@@ -369,6 +375,20 @@ export class MemoryManager {
     this.vmalloc.mapArea(area, pages, "kernel");
     area.nrPages = n;
     return area.start;
+  }
+
+  /** __vmalloc_node_range's refusals before any area is reserved: 4.9 goes to warn_alloc for
+   *  both; modern WARN_ON_ONCE(!size) and warn_alloc for more than all of RAM. */
+  private vmallocSizeWarning(size: number, gfp: number, tooBig: boolean): void {
+    const mode = `mode:0x${gfp.toString(16)}(${gfpName(gfp)})`;
+    if (this.opts.version === "v4.9") {
+      this.printk.warn(`dmasim: vmalloc: allocation failure: ${size} bytes, ${mode}`);
+    } else if (tooBig) {
+      this.printk.warn(`dmasim: vmalloc error: size ${size}, exceeds total pages, ${mode}`);
+    } else if (!this.warnedVmallocZero) {
+      this.warnedVmallocZero = true;
+      this.printk.warn("WARNING: mm/vmalloc.c: __vmalloc_node_range: WARN_ON_ONCE(!size)");
+    }
   }
 
   vfree(va: VirtAddr): void {

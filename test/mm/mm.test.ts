@@ -151,6 +151,28 @@ describe("orders beyond the largest block", () => {
   });
 });
 
+describe("vmalloc sizes refused before an area is reserved", () => {
+  const lastLine = (s: { dmesg(): string }) => s.dmesg().trimEnd().split("\n").at(-1);
+
+  it("4.9: vmalloc(0) and more than all of RAM go to warn_alloc with the byte count", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    // vmalloc's gfp: GFP_KERNEL 0x24000c0 | __GFP_HIGHMEM 0x2.
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 0 bytes, mode:0x24000c2\(/);
+    expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 1073741824 bytes, mode:0x24000c2\(/);
+  });
+
+  it("modern: vmalloc(0) is WARN_ON_ONCE, more than all of RAM 'exceeds total pages'", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    expect(s.dmesg().match(/WARN_ON_ONCE\(!size\)/g)?.length).toBe(1);
+    expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc error: size 1073741824, exceeds total pages, mode:0x24000c2\(/);
+  });
+});
+
 describe("kfree", () => {
   it("kmalloc(0) is ZERO_SIZE_PTR (16), not NULL: an access through it faults and kfree of it says nothing", async () => {
     const s = await createSystem({ board: "zynq-7000" });
