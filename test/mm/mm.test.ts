@@ -77,7 +77,7 @@ describe("zones", () => {
     expect(s.kernel.mm.virt_addr_valid(va)).toBe(true);
     // GFP_KERNEL in 4.9 bits: __GFP_DIRECT_RECLAIM 0x400000 | __GFP_KSWAPD_RECLAIM 0x2000000 | __GFP_IO 0x40 | __GFP_FS 0x80.
     expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(
-      /\] Unexpected gfp: 0x4 \(__GFP_DMA32\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!$/,
+      /\] Unexpected gfp: 0x4 \(GFP_DMA32\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!$/,
     );
   });
 
@@ -158,9 +158,9 @@ describe("vmalloc sizes refused before an area is reserved", () => {
     const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
     expect(s.kernel.vmalloc(0)).toBe(0);
     // vmalloc's gfp: GFP_KERNEL 0x24000c0 | __GFP_HIGHMEM 0x2.
-    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 0 bytes, mode:0x24000c2\(/);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 0 bytes, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
     expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
-    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 1073741824 bytes, mode:0x24000c2\(/);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 1073741824 bytes, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
   });
 
   it("modern: vmalloc(0) is WARN_ON_ONCE, more than all of RAM 'exceeds total pages'", async () => {
@@ -169,7 +169,7 @@ describe("vmalloc sizes refused before an area is reserved", () => {
     expect(s.kernel.vmalloc(0)).toBe(0);
     expect(s.dmesg().match(/WARN_ON_ONCE\(!size\)/g)?.length).toBe(1);
     expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
-    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc error: size 1073741824, exceeds total pages, mode:0x24000c2\(/);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc error: size 1073741824, exceeds total pages, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
   });
 });
 
