@@ -8,6 +8,7 @@
 // 2 GB and at 34 GB costs nothing for the hole between them.
 
 import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOWARN, gfpName } from "./gfp.js";
+import type { KernelVersion } from "./layout.js";
 
 /** Orders 0 … MAX_ORDER-1 (0 … 10: the largest block is 4 MB with 4 KB pages). */
 export const MAX_ORDER = 11;
@@ -68,9 +69,17 @@ export class BuddyAllocator {
   /** Zones the kernel is configured with (CONFIG_ZONE_DMA, CONFIG_ZONE_DMA32, HIGHMEM): a GFP
    *  zone modifier naming an unconfigured zone means ZONE_NORMAL, as gfp_zone() maps it. */
   private readonly configured: Set<ZoneName>;
+  /** The too-large-order warning is WARN_ON_ONCE: it has fired. */
+  private warnedOrder = false;
 
-  /** `banks` are the pfn ranges that have a memmap (RAM); zones say which zone each page is in. */
-  constructor(zones: ZoneSpec[], banks?: { startPfn: number; endPfn: number }[], configured?: ZoneName[]) {
+  /** `banks` are the pfn ranges that have a memmap (RAM); zones say which zone each page is in.
+   *  `version` only chooses how the too-large-order warning reads. */
+  constructor(
+    zones: ZoneSpec[],
+    banks?: { startPfn: number; endPfn: number }[],
+    configured?: ZoneName[],
+    private readonly version: KernelVersion = "modern",
+  ) {
     this.configured = new Set(configured ?? zones.map((z) => z.name));
     const sorted = [...zones].filter((z) => z.endPfn > z.startPfn).sort((a, b) => a.startPfn - b.startPfn);
     this.zones = sorted.map((z) => new Zone(z.name, z.startPfn, z.endPfn));
@@ -192,8 +201,15 @@ export class BuddyAllocator {
   /** alloc_pages: the first pfn of a 2^order block, or -1. */
   allocPages(gfp: number, order: number): number {
     if (!(order >= 0 && order < MAX_ORDER)) {
-      // __alloc_pages_nodemask: WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) and NULL.
-      if (!(gfp & __GFP_NOWARN)) this.onWarn(`WARNING: mm/page_alloc.c: order ${order} >= MAX_ORDER (${MAX_ORDER})`);
+      // 4.9 __alloc_pages_nodemask: WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)); modern
+      // __alloc_pages: WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER, gfp). NULL either way, and
+      // warn_alloc's "page allocation failure" is never reached.
+      if (!(gfp & __GFP_NOWARN) && !this.warnedOrder) {
+        this.warnedOrder = true;
+        this.onWarn(this.version === "v4.9"
+          ? `WARNING: mm/page_alloc.c: __alloc_pages_nodemask: order ${order} >= MAX_ORDER (${MAX_ORDER})`
+          : `WARNING: mm/page_alloc.c: __alloc_pages: order ${order} > MAX_PAGE_ORDER (${MAX_ORDER - 1})`);
+      }
       return -1;
     }
     for (const z of this.zonesFor(gfp)) {

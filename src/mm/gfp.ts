@@ -46,17 +46,27 @@ export function PAGE_ALIGN(size: number): number {
   return Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
 }
 
-/** "0x24000c0(GFP_KERNEL)"-style names for warnings. */
+/** "0x24000c0(GFP_KERNEL)"-style names for warnings, as %pGg prints them (4.9
+ *  __def_gfpflag_names): the first name whose bits are all set is printed and its bits taken
+ *  away, composites first, so GFP_KERNEL | __GFP_HIGHMEM reads "GFP_KERNEL|__GFP_HIGHMEM". */
 export function gfpName(gfp: number): string {
-  if (gfp === GFP_KERNEL) return "GFP_KERNEL";
-  if (gfp === GFP_ATOMIC) return "GFP_ATOMIC";
-  const names: string[] = [];
-  const known: [number, string][] = [
-    [__GFP_DMA, "__GFP_DMA"], [__GFP_HIGHMEM, "__GFP_HIGHMEM"], [__GFP_DMA32, "__GFP_DMA32"],
-    [__GFP_HIGH, "__GFP_HIGH"], [__GFP_IO, "__GFP_IO"], [__GFP_FS, "__GFP_FS"], [__GFP_NOWARN, "__GFP_NOWARN"],
-    [__GFP_COMP, "__GFP_COMP"], [__GFP_ZERO, "__GFP_ZERO"], [__GFP_ATOMIC, "__GFP_ATOMIC"],
+  const __GFP_RECLAIM = __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM;
+  const names: [number, string][] = [
+    [GFP_KERNEL, "GFP_KERNEL"], [__GFP_RECLAIM | __GFP_IO, "GFP_NOFS"], [GFP_ATOMIC, "GFP_ATOMIC"],
+    [__GFP_RECLAIM, "GFP_NOIO"], [GFP_NOWAIT, "GFP_NOWAIT"], [GFP_DMA, "GFP_DMA"],
+    [__GFP_HIGHMEM, "__GFP_HIGHMEM"], [GFP_DMA32, "GFP_DMA32"], [__GFP_HIGH, "__GFP_HIGH"],
+    [__GFP_ATOMIC, "__GFP_ATOMIC"], [__GFP_IO, "__GFP_IO"], [__GFP_FS, "__GFP_FS"], [__GFP_NOWARN, "__GFP_NOWARN"],
+    [__GFP_COMP, "__GFP_COMP"], [__GFP_ZERO, "__GFP_ZERO"], [__GFP_MOVABLE, "__GFP_MOVABLE"],
     [__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"], [__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"],
   ];
-  for (const [bit, name] of known) if (gfp & bit) names.push(name);
-  return names.join("|") || "0";
+  const out: string[] = [];
+  let rest = gfp;
+  for (const [mask, name] of names) {
+    if ((rest & mask) === mask) {
+      out.push(name);
+      rest &= ~mask;
+    }
+  }
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out.join("|") || "0";
 }

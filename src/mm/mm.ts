@@ -1,8 +1,9 @@
 // The kernel's memory management, booted in two steps as Linux does: paging_init (memblock →
 // page tables for the linear map and the kernel image → MMU on) and mem_init (buddy allocator
 // with zones, vmalloc, slab). Between the two, early users (swiotlb) take memory from memblock.
-// Also the linear-map conversions, vmalloc/vmap, ioremap and kmalloc. The zones are zones.ts;
-// the RAM the linear map covers is linear-map-ranges.ts.
+// Also the linear-map conversions, pages and kmalloc, and the kernel's calls into the vmalloc
+// space (vmalloc-alloc.ts). The zones are zones.ts; the RAM the linear map covers is
+// linear-map-ranges.ts.
 
 import type { Machine } from "../hw/machine.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
@@ -15,8 +16,9 @@ import { isKimage, kernelLayout, type KernelLayout, type KernelVersion } from ".
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
-import { Vmalloc, VM_ALLOC, VM_IOREMAP, VM_MAP } from "./vmalloc.js";
-import { Slab } from "./slab.js";
+import { Vmalloc, VM_MAP } from "./vmalloc.js";
+import { VmallocAlloc } from "./vmalloc-alloc.js";
+import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { KmapAtomic } from "./highmem.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
@@ -52,6 +54,7 @@ export class MemoryManager {
   pageTablePages = 0;
   private mmuOn = false;
   private readonly kmap: KmapAtomic;
+  private vmallocAlloc!: VmallocAlloc;
 
   constructor(
     private readonly machine: Machine,
@@ -137,11 +140,17 @@ export class MemoryManager {
   mem_init(kmallocMinAlign: number): void {
     const banks = this.memblock.memory.map((b) => ({ startPfn: b.base / PAGE_SIZE, endPfn: (b.base + b.size) / PAGE_SIZE }));
     const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
-    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured);
+    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured, this.opts.version);
     this.buddy.onWarn = (m) => this.printk.warn(m);
     for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
     this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
     this.vmalloc.onWarn = (m) => this.printk.warn(m);
+    const vmallocPages = {
+      alloc_pages: (gfp: number, order: number) => this.alloc_pages(gfp, order),
+      __free_pages: (pfn: number, order: number) => this.__free_pages(pfn, order),
+      totalramPages: () => this.buddy.zones.reduce((t, z) => t + z.managedPages, 0),
+    };
+    this.vmallocAlloc = new VmallocAlloc(this.vmalloc, vmallocPages, this.opts.version, (m) => this.printk.warn(m));
     if (this.arch === "arm64") {
       const img = this.layout.image;
       const add = (s: VirtAddr, e: VirtAddr, prot: PageProt) => this.vmalloc.addEarly(s, e - s, this.__pa_symbol(s), VM_MAP, prot, "map_kernel_segment");
@@ -150,7 +159,9 @@ export class MemoryManager {
       add(img.initBegin, img.initEnd, "kernel-rox");
       add(img.sdata, img.end, "kernel");
     }
-    this.slab = new Slab({ getFreePages: (g, o) => this.__get_free_pages(g, o), freePages: (v, o) => this.free_pages(v, o) }, kmallocMinAlign);
+    const pages = { getFreePages: (g: number, o: number) => this.__get_free_pages(g, o), freePages: (v: VirtAddr, o: number) => this.free_pages(v, o) };
+    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"));
+    this.slab.onWarn = (m) => this.printk.warn(m);
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
@@ -337,7 +348,7 @@ export class MemoryManager {
 
   kmalloc(size: number, gfp: number): VirtAddr {
     const va = this.slab.kmalloc(size, gfp);
-    if (va && gfp & __GFP_ZERO) this.machine.cpu.fill(va, 0, size);
+    if (!ZERO_OR_NULL_PTR(va) && gfp & __GFP_ZERO) this.machine.cpu.fill(va, 0, size);
     return va;
   }
 
@@ -346,65 +357,34 @@ export class MemoryManager {
   }
 
   kfree(va: VirtAddr): void {
-    if (!va) return;
+    if (ZERO_OR_NULL_PTR(va)) return;
     if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
   }
 
-  // ---- kernel mappings ---------------------------------------------------------------------
+  // ---- kernel mappings (vmalloc-alloc.ts) -------------------------------------------------
 
-  /** vmap: `flags` as the caller gives them (vmap() callers pass VM_MAP themselves). */
   vmap(pfns: number[], prot: PageProt, flags: number, caller: string): VirtAddr | null {
-    return this.vmalloc.vmap(pfns.map((p) => p * PAGE_SIZE), prot, flags, caller);
+    return this.vmallocAlloc.vmap(pfns, prot, flags, caller);
   }
 
   vunmap(va: VirtAddr): void {
-    this.vmalloc.vunmap(va);
+    this.vmallocAlloc.vunmap(va);
   }
 
-  /** __vmalloc: order-0 pages (highmem allowed) mapped PAGE_KERNEL; 0 on failure. */
   __vmalloc(size: number, gfp = GFP_KERNEL, caller = "vmalloc"): VirtAddr {
-    const n = Math.ceil(size / PAGE_SIZE);
-    if (n === 0) return 0;
-    const area = this.vmalloc.getVmArea(n * PAGE_SIZE, VM_ALLOC, caller);
-    if (!area) return 0;
-    const pages: PhysAddr[] = [];
-    for (let i = 0; i < n; i++) {
-      const pfn = this.alloc_pages(gfp | __GFP_HIGHMEM, 0);
-      if (pfn < 0) {
-        this.vmalloc.vunmap(area.start);
-        for (const p of pages) this.__free_pages(p / PAGE_SIZE, 0);
-        return 0;
-      }
-      pages.push(pfn * PAGE_SIZE);
-    }
-    this.vmalloc.mapArea(area, pages, "kernel");
-    area.nrPages = n;
-    return area.start;
+    return this.vmallocAlloc.vmalloc(size, gfp, caller);
   }
 
   vfree(va: VirtAddr): void {
-    if (!va) return;
-    const area = this.vmalloc.vunmap(va, "vfree");
-    if (area && area.flags & VM_ALLOC) for (const p of area.pages) this.__free_pages(p / PAGE_SIZE, 0);
+    this.vmallocAlloc.vfree(va);
   }
 
-  /** ioremap: device registers mapped as Device memory in the vmalloc area. */
   ioremap(pa: PhysAddr, size: number): VirtAddr | null {
-    if (!(size > 0)) return null;
-    const base = Math.floor(pa / PAGE_SIZE) * PAGE_SIZE;
-    // The area first: a size no vmalloc space can hold (a device tree's reg can say anything)
-    // fails there, before a page list that size is built.
-    const area = this.vmalloc.getVmArea(Math.ceil((pa + size) / PAGE_SIZE) * PAGE_SIZE - base, VM_IOREMAP, "ioremap");
-    if (!area) return null;
-    const pages: PhysAddr[] = [];
-    for (let p = base; p < pa + size; p += PAGE_SIZE) pages.push(p);
-    this.vmalloc.mapArea(area, pages, "device");
-    area.physAddr = base;
-    return area.start + (pa - base);
+    return this.vmallocAlloc.ioremap(pa, size);
   }
 
   iounmap(va: VirtAddr): void {
-    this.vmalloc.vunmap(Math.floor(va / PAGE_SIZE) * PAGE_SIZE);
+    this.vmallocAlloc.iounmap(va);
   }
 
   // ---- /proc -------------------------------------------------------------------------------

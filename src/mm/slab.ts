@@ -4,7 +4,7 @@
 // goes down to 8 bytes and bounces small buffers instead (spec mmu-cache §4.4).
 
 import type { VirtAddr } from "../hw/address.js";
-import { PAGE_SIZE, get_order } from "./gfp.js";
+import { PAGE_SIZE, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, get_order, gfpName } from "./gfp.js";
 import { MAX_ORDER } from "./buddy.js";
 
 export interface PageSource {
@@ -17,27 +17,47 @@ class KmemCache {
   readonly free: VirtAddr[] = [];
   inUse = 0;
   slabs = 0;
-  constructor(readonly size: number, readonly order: number) {}
+  constructor(readonly size: number, readonly order: number, readonly dma: boolean) {}
   get name(): string {
-    return `kmalloc-${this.size >= 1024 ? this.size / 1024 + "k" : this.size}`;
+    return `${this.dma ? "dma-" : ""}kmalloc-${this.size >= 1024 ? this.size / 1024 + "k" : this.size}`;
   }
 }
 
 export const KMALLOC_MAX_CACHE_SIZE = 8192;
 
+/** What kmalloc(0) returns (include/linux/slab.h): not NULL, so callers do not take it for a
+ *  failure, yet any access through it faults. kfree of it is a no-op. */
+export const ZERO_SIZE_PTR = 16;
+
+/** ZERO_OR_NULL_PTR. Kernel VAs on arm64 are negative numbers here, so the unsigned compare
+ *  becomes a range check. */
+export function ZERO_OR_NULL_PTR(va: VirtAddr): boolean {
+  return va >= 0 && va <= ZERO_SIZE_PTR;
+}
+
 /** The largest kmalloc: one block of the buddy allocator's highest order (include/linux/slab.h,
  *  KMALLOC_SHIFT_MAX = MAX_ORDER + PAGE_SHIFT - 1); beyond it kmalloc returns NULL. */
 export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
 
+/** Zone modifiers slab cannot honour (GFP_SLAB_BUG_MASK): there are no DMA32 or highmem
+ *  kmalloc caches, and a highmem page has no linear address to hand out. */
+const GFP_SLAB_BUG_MASK = __GFP_DMA32 | __GFP_HIGHMEM;
+
 export class Slab {
+  /** Warnings the kernel should log. */
+  onWarn: (msg: string) => void = () => {};
   readonly caches: KmemCache[];
+  /** The dma-kmalloc-* caches (KMALLOC_DMA): GFP_DMA objects must come from ZONE_DMA pages,
+   *  so they never share a slab with normal ones. Empty without CONFIG_ZONE_DMA, where GFP_DMA
+   *  kmallocs use the normal caches as gfp_zone() sends them to ZONE_NORMAL. */
+  readonly dmaCaches: KmemCache[];
   /** Page (linear VA >> 12) → the cache its objects belong to. */
   private readonly slabOf = new Map<number, KmemCache>();
   /** Large allocations: VA → order. */
   private readonly large = new Map<VirtAddr, number>();
   private readonly live = new Map<VirtAddr, number>();
 
-  constructor(private readonly pages: PageSource, readonly minAlign: number) {
+  constructor(private readonly pages: PageSource, readonly minAlign: number, zoneDma = false) {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
       sizes.push(s);
@@ -45,27 +65,45 @@ export class Slab {
       if (s === 64 && minAlign <= 32) sizes.push(96);
       if (s === 128 && minAlign <= 64) sizes.push(192);
     }
-    this.caches = sizes.sort((a, b) => a - b).map((s) => new KmemCache(s, s > PAGE_SIZE ? get_order(s) : 0));
+    sizes.sort((a, b) => a - b);
+    const make = (dma: boolean) => sizes.map((s) => new KmemCache(s, s > PAGE_SIZE ? get_order(s) : 0, dma));
+    this.caches = make(false);
+    this.dmaCaches = zoneDma ? make(true) : [];
   }
 
-  private cacheFor(size: number): KmemCache | undefined {
-    return this.caches.find((c) => c.size >= size);
+  private cacheFor(size: number, gfp = 0): KmemCache | undefined {
+    const caches = gfp & __GFP_DMA && this.dmaCaches.length ? this.dmaCaches : this.caches;
+    return caches.find((c) => c.size >= size);
   }
 
-  /** Returns a linear-map VA, or 0 (ZERO_SIZE_PTR semantics aside) on failure. */
+  /** new_slab / kmalloc_fix_flags: the flags with GFP_SLAB_BUG_MASK removed, after the
+   *  kernel's complaint. */
+  private fixFlags(gfp: number): number {
+    const invalid = gfp & GFP_SLAB_BUG_MASK;
+    if (!invalid) return gfp;
+    const fixed = gfp & ~GFP_SLAB_BUG_MASK;
+    const show = (g: number) => `0x${g.toString(16)} (${gfpName(g)})`;
+    this.onWarn(`Unexpected gfp: ${show(invalid)}. Fixing up to gfp: ${show(fixed)}. Fix your code!`);
+    return fixed;
+  }
+
+  /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. The bad zone flags
+   *  are reported where both kernels meet them: when a new slab (or a large kmalloc's pages)
+   *  is taken from the page allocator. */
   kmalloc(size: number, gfp: number): VirtAddr {
+    if (size === 0) return ZERO_SIZE_PTR;
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
-      const va = this.pages.getFreePages(gfp, order);
+      const va = this.pages.getFreePages(this.fixFlags(gfp), order);
       if (!va) return 0;
       this.large.set(va, order);
       this.live.set(va, size);
       return va;
     }
-    const c = this.cacheFor(size)!;
+    const c = this.cacheFor(size, gfp)!;
     if (!c.free.length) {
-      const base = this.pages.getFreePages(gfp, c.order);
+      const base = this.pages.getFreePages(this.fixFlags(gfp), c.order);
       if (!base) return 0;
       const bytes = PAGE_SIZE << c.order;
       for (let k = 0; k < 2 ** c.order; k++) this.slabOf.set(Math.floor((base + k * PAGE_SIZE) / PAGE_SIZE), c);
@@ -81,6 +119,7 @@ export class Slab {
 
   /** Returns the size given to kmalloc, or -1 if `va` is not a live allocation (double free). */
   kfree(va: VirtAddr): number {
+    if (ZERO_OR_NULL_PTR(va)) return 0;
     const size = this.live.get(va);
     if (size === undefined) return -1;
     this.live.delete(va);
@@ -98,7 +137,7 @@ export class Slab {
 
   /** Pages the caches hold (/proc/meminfo Slab): a cache keeps its slabs once made. */
   get slabPages(): number {
-    return this.caches.reduce((n, c) => n + (c.slabs << c.order), 0);
+    return [...this.caches, ...this.dmaCaches].reduce((n, c) => n + (c.slabs << c.order), 0);
   }
 
   /** kmalloc_size_roundup: the size kmalloc really hands out for a request of `size`; 0 for 0
@@ -111,6 +150,7 @@ export class Slab {
 
   /** ksize: the usable size of a live allocation. */
   ksize(va: VirtAddr): number {
+    if (ZERO_OR_NULL_PTR(va)) return 0;
     const order = this.large.get(va);
     if (order !== undefined) return PAGE_SIZE << order;
     return this.slabOf.get(Math.floor(va / PAGE_SIZE))?.size ?? 0;

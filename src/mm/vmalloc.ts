@@ -17,8 +17,10 @@ export const VM_USERMAP = 0x8;
 export const VM_DMA_COHERENT = 0x10;
 export const VM_NO_GUARD = 0x40;
 
-/** Generic IOREMAP_MAX_ORDER: ioremap areas are aligned to their size, at most 512 KB. */
-const IOREMAP_MAX_ORDER = 7 + 12;
+/** IOREMAP_MAX_ORDER: ioremap areas are aligned to their size, at most this. Both arches
+ *  override the generic 7 + PAGE_SHIFT (512 KB): arm allows 16 MB (asm/memory.h), arm64 with
+ *  4 KB pages PUD_SHIFT, 1 GB, so that large windows can use block mappings. */
+const IOREMAP_MAX_ORDER = { arm: 24, arm64: 30 } as const;
 
 export interface VmArea {
   start: VirtAddr;
@@ -95,7 +97,7 @@ export class Vmalloc {
     if (flags & VM_IOREMAP) {
       // 4.9 used fls_long(size), later kernels get_count_order_long(size).
       const bits = this.layout.version === "v4.9" ? 32 - Math.clz32(size / PAGE_SIZE) + 12 : Math.ceil(Math.log2(size));
-      align = 2 ** Math.min(Math.max(bits, 12), IOREMAP_MAX_ORDER);
+      align = 2 ** Math.min(Math.max(bits, 12), IOREMAP_MAX_ORDER[this.layout.arch]);
     }
     const bytes = size + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
     let start = this.findHole(bytes, align);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { BuddyAllocator, MAX_ORDER } from "../../src/mm/buddy.js";
-import { GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_NOWARN, get_order } from "../../src/mm/gfp.js";
+import { GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_HIGHMEM, __GFP_NOWARN, __GFP_ZERO, get_order } from "../../src/mm/gfp.js";
 
 function buddy(pages = 1024, start = 0) {
   const b = new BuddyAllocator([{ name: "Normal", startPfn: start, endPfn: start + pages }]);
@@ -65,6 +65,19 @@ describe("buddy allocator", () => {
     expect(b.freePages(5, 0)).toBe(false);
     expect(warnings.length).toBe(2);
     expect(warnings[1]).toMatch(/Bad page state/);
+  });
+
+  it("names the gfp mode of a failure as %pGg does: composites first, then the bits left", () => {
+    const b = new BuddyAllocator([{ name: "DMA", startPfn: 0, endPfn: 16 }, { name: "Normal", startPfn: 16, endPfn: 32 }]);
+    b.addFreeRange(0, 32);
+    const warnings: string[] = [];
+    b.onWarn = (m) => warnings.push(m);
+    expect(b.allocPages(GFP_KERNEL | GFP_DMA, 5)).toBe(-1);
+    expect(b.allocPages(GFP_KERNEL | __GFP_ZERO | __GFP_HIGHMEM, 6)).toBe(-1);
+    expect(warnings).toEqual([
+      "dmasim: page allocation failure: order:5, mode:0x24000c1(GFP_KERNEL|GFP_DMA)",
+      "dmasim: page allocation failure: order:6, mode:0x24080c2(GFP_KERNEL|__GFP_HIGHMEM|__GFP_ZERO)",
+    ]);
   });
 
   it("keeps GFP_DMA requests in ZONE_DMA and lets others fall back to it", () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
-import { GFP_DMA, GFP_KERNEL } from "../../src/mm/gfp.js";
+import { GFP_DMA, GFP_DMA32, GFP_KERNEL } from "../../src/mm/gfp.js";
 
 describe("kernel layouts and conversions", () => {
   it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
@@ -56,6 +56,29 @@ describe("zones", () => {
       expect(mm.alloc_pages(GFP_DMA, 0) * 4096).toBeLessThan(2 ** 32);
       expect(mm.virt_to_phys(s.kernel.kmalloc(4096, GFP_KERNEL))).toBeGreaterThanOrEqual(0x880000000);
     }
+  });
+
+  it("kmalloc(GFP_DMA) comes from ZONE_DMA even when a kmalloc-64 slab above 4 GB has room", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-highmem", kernel });
+      const mm = s.kernel.mm;
+      const normal = s.kernel.kmalloc(64, GFP_KERNEL);
+      expect(mm.virt_to_phys(normal)).toBeGreaterThanOrEqual(0x880000000);
+      // The Normal slab still has free objects; a GFP_DMA one must not be one of them.
+      const dma = s.kernel.kmalloc(64, GFP_KERNEL | GFP_DMA);
+      expect(mm.virt_to_phys(dma)).toBeLessThan(2 ** 32);
+      expect(mm.virt_to_phys(s.kernel.kmalloc(64, GFP_KERNEL))).toBeGreaterThanOrEqual(0x880000000);
+    }
+  });
+
+  it("kmalloc(GFP_DMA32) is fixed up to a normal allocation with slab's 'Fix your code!' warning", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const va = s.kernel.kmalloc(16384, GFP_KERNEL | GFP_DMA32);
+    expect(s.kernel.mm.virt_addr_valid(va)).toBe(true);
+    // GFP_KERNEL in 4.9 bits: __GFP_DIRECT_RECLAIM 0x400000 | __GFP_KSWAPD_RECLAIM 0x2000000 | __GFP_IO 0x40 | __GFP_FS 0x80.
+    expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(
+      /\] Unexpected gfp: 0x4 \(GFP_DMA32\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!$/,
+    );
   });
 
   it("modern arm64 with zone_dma_bits = 30 (RAM from 0) splits ZONE_DMA and ZONE_DMA32 at 1 GB", async () => {
@@ -109,7 +132,59 @@ describe("/proc/iomem", () => {
   });
 });
 
+describe("orders beyond the largest block", () => {
+  it("warn once, in each kernel's terms (4.9 MAX_ORDER 11 exclusive, modern MAX_PAGE_ORDER 10 inclusive)", async () => {
+    const cases = [
+      ["v4.9", "__alloc_pages_nodemask: order 11 >= MAX_ORDER (11)"],
+      ["modern", "__alloc_pages: order 11 > MAX_PAGE_ORDER (10)"],
+    ] as const;
+    for (const [kernel, text] of cases) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const before = s.dmesg().split("\n").length;
+      expect(s.kernel.mm.alloc_pages(GFP_KERNEL, 11)).toBe(-1);
+      // kmalloc of 4 MiB + 1 needs order 11 too: NULL, and WARN_ON_ONCE stays quiet.
+      expect(s.kernel.kmalloc(4 * 2 ** 20 + 1, GFP_KERNEL)).toBe(0);
+      const added = s.dmesg().split("\n").slice(before - 1).filter((l) => l.includes("page_alloc"));
+      expect(added.length).toBe(1);
+      expect(added[0]).toMatch(new RegExp(`WARNING: mm/page_alloc\\.c: ${text.replace(/[()]/g, "\\$&")}$`));
+    }
+  });
+});
+
+describe("vmalloc sizes refused before an area is reserved", () => {
+  const lastLine = (s: { dmesg(): string }) => s.dmesg().trimEnd().split("\n").at(-1);
+
+  it("4.9: vmalloc(0) and more than all of RAM go to warn_alloc with the byte count", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    // vmalloc's gfp: GFP_KERNEL 0x24000c0 | __GFP_HIGHMEM 0x2.
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 0 bytes, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
+    expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc: allocation failure: 1073741824 bytes, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
+  });
+
+  it("modern: vmalloc(0) is WARN_ON_ONCE, more than all of RAM 'exceeds total pages'", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    expect(s.kernel.vmalloc(0)).toBe(0);
+    expect(s.dmesg().match(/WARN_ON_ONCE\(!size\)/g)?.length).toBe(1);
+    expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
+    expect(lastLine(s)).toMatch(/\] dmasim: vmalloc error: size 1073741824, exceeds total pages, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
+  });
+});
+
 describe("kfree", () => {
+  it("kmalloc(0) is ZERO_SIZE_PTR (16), not NULL: an access through it faults and kfree of it says nothing", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const p = s.kernel.kmalloc(0, GFP_KERNEL);
+    expect(p).toBe(16);
+    expect(s.kernel.mm.slab.ksize(p)).toBe(0);
+    expect(() => s.cpu.read(p, 1)).toThrow(/virtual address 0x00000010/);
+    const before = s.dmesg();
+    s.kernel.kfree(p);
+    expect(s.dmesg()).toBe(before);
+  });
+
   it("a double free names the pointer as Linux prints one (hex, 64 bits on arm64), not as a signed decimal", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const va = s.kernel.kmalloc(64, GFP_KERNEL);

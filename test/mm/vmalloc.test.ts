@@ -65,6 +65,22 @@ describe("vmalloc", () => {
     expect(area("modern")).toEqual([0x105000, 0x108000]);
   });
 
+  it("aligns large ioremap windows beyond the generic 512 KB: arm up to 16 MB, arm64 up to 1 GB", () => {
+    const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
+    const start = (arch: "arm" | "arm64", bytes: number) => {
+      const layout = { arch, version: "modern", vmallocStart: 0x100000, vmallocEnd: 0x80000000 } as unknown as KernelLayout;
+      const vm = new Vmalloc(layout, pgt, 1);
+      vm.getVmArea(PAGE, VM_ALLOC, "a"); // [0x100000, 0x102000) with its guard page
+      return vm.getVmArea(bytes, VM_IOREMAP, "ioremap")!.start;
+    };
+    // get_count_order(2 MB) = 21: a 2 MB window starts at the first 2 MB boundary above 0x102000.
+    expect(start("arm", 2 << 20)).toBe(0x200000);
+    expect(start("arm64", 2 << 20)).toBe(0x200000);
+    // 32 MB: arm stops at 2^24, arm64 aligns to 2^25.
+    expect(start("arm", 32 << 20)).toBe(0x1000000);
+    expect(start("arm64", 32 << 20)).toBe(0x2000000);
+  });
+
   it("prints ioremap areas with their physical address", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const a = s.kernel.mm.ioremap(0xff1a0000, 0x100)!;
