@@ -121,6 +121,11 @@ for (const config of CONFIGS) {
       e = 3 * L + L / 8;
     });
     const arm64 = config.startsWith("arm64");
+    /** The CPU writes P4 into the bytes beside the buffer in its edge lines (and beyond). */
+    const cpuWritesNeighbours = (va: number) => {
+      r.s.machine.cpu.write(va, pattern("P4", a));
+      r.s.machine.cpu.write(va + e, pattern("P4", 4 * L - e, e));
+    };
 
     it("map TO_DEVICE and BIDIRECTIONAL clean every line the buffer touches, to DRAM", () => {
       for (const dir of [DMA_TO_DEVICE, DMA_BIDIRECTIONAL] as const) {
@@ -163,8 +168,7 @@ for (const config of CONFIGS) {
         const va = freshPage(r);
         const pa = prime(r, va);
         const dma = dma_map_single(r.dev, va + a, e - a, dir);
-        r.s.machine.cpu.write(va, pattern("P4", a));
-        r.s.machine.cpu.write(va + e, pattern("P4", 4 * L - e, e));
+        cpuWritesNeighbours(va);
         deviceWrites(r, pa, "W", a, e);
         dma_unmap_single(r.dev, dma, e - a, dir);
         const cpu = expected([["P4", a], ["P1", L], ["W", 3 * L], ["P1", e], ["P4", 4 * L]]);
@@ -181,8 +185,7 @@ for (const config of CONFIGS) {
       const pa = prime(r, va);
       const dma = dma_map_single(r.dev, va + a, e - a, DMA_FROM_DEVICE);
       deviceWrites(r, pa, "W", a, e);
-      r.s.machine.cpu.write(va, pattern("P4", a));
-      r.s.machine.cpu.write(va + e, pattern("P4", 4 * L - e, e));
+      cpuWritesNeighbours(va);
       dma_unmap_single(r.dev, dma, e - a, DMA_FROM_DEVICE);
       // Modern arm64 only cleaned at map time: the edge lines stayed valid with P1, the
       // neighbour writes hit them, and the unmap writes the stale buffer bytes back.
