@@ -163,8 +163,15 @@ export class MemoryManager {
       add(img.initBegin, img.initEnd, "kernel-rox");
       add(img.sdata, img.end, "kernel");
     }
-    const pages = { getFreePages: (g: number, o: number) => this.__get_free_pages(g, o), freePages: (v: VirtAddr, o: number) => this.free_pages(v, o) };
-    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"));
+    const pages = {
+      getFreePages: (g: number, o: number) => this.__get_free_pages(g, o),
+      allocPagesAddress: (g: number, o: number) => {
+        const pfn = this.alloc_pages(g, o);
+        return pfn < 0 ? 0 : this.page_address(pfn);
+      },
+      freePages: (v: VirtAddr, o: number) => this.free_pages(v, o),
+    };
+    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"), this.opts.version === "modern");
     this.slab.onWarn = (m) => this.printk.warn(m);
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;

@@ -10,6 +10,9 @@ import { MAX_ORDER } from "./buddy.js";
 export interface PageSource {
   /** __get_free_pages: linear VA of a 2^order block, or 0. */
   getFreePages(gfp: number, order: number): VirtAddr;
+  /** alloc_pages then page_address: 0 when no block is free, and also when the block is
+   *  highmem, which then stays allocated. */
+  allocPagesAddress(gfp: number, order: number): VirtAddr;
   freePages(va: VirtAddr, order: number): void;
 }
 
@@ -57,7 +60,14 @@ export class Slab {
   private readonly large = new Map<VirtAddr, number>();
   private readonly live = new Map<VirtAddr, number>();
 
-  constructor(private readonly pages: PageSource, readonly minAlign: number, zoneDma = false) {
+  /** `largeFixesFlags`: a large kmalloc strips GFP_SLAB_BUG_MASK as a new slab does (modern
+   *  __kmalloc_large_node); 4.9's kmalloc_order hands the flags to alloc_pages unchecked. */
+  constructor(
+    private readonly pages: PageSource,
+    readonly minAlign: number,
+    zoneDma = false,
+    private readonly largeFixesFlags = true,
+  ) {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
       sizes.push(s);
@@ -88,14 +98,15 @@ export class Slab {
   }
 
   /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. The bad zone flags
-   *  are reported where both kernels meet them: when a new slab (or a large kmalloc's pages)
-   *  is taken from the page allocator. */
+   *  are reported where the kernel meets them: when a new slab is taken from the page
+   *  allocator, and (modern only) when a large kmalloc's pages are. In 4.9 a large kmalloc
+   *  with __GFP_HIGHMEM may get highmem pages, which have no address: NULL, pages leaked. */
   kmalloc(size: number, gfp: number): VirtAddr {
     if (size === 0) return ZERO_SIZE_PTR;
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
-      const va = this.pages.getFreePages(this.fixFlags(gfp), order);
+      const va = this.largeFixesFlags ? this.pages.getFreePages(this.fixFlags(gfp), order) : this.pages.allocPagesAddress(gfp, order);
       if (!va) return 0;
       this.large.set(va, order);
       this.live.set(va, size);

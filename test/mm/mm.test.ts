@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
-import { GFP_DMA, GFP_DMA32, GFP_KERNEL } from "../../src/mm/gfp.js";
+import { GFP_DMA, GFP_DMA32, GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
 
 describe("kernel layouts and conversions", () => {
   it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
@@ -99,6 +99,33 @@ describe("zones", () => {
     for (const p of pages) if (p % 2 === 0) mm.__free_pages(p, 0);
     expect(mm.buddy.freePageCount).toBeGreaterThan(60000);
     expect(mm.alloc_pages(GFP_KERNEL | 0x200, 1)).toBe(-1);
+  });
+});
+
+describe("large kmalloc and GFP_SLAB_BUG_MASK", () => {
+  const FIX = "Fix your code!";
+
+  it("4.9 kmalloc_order passes the flags to alloc_pages unchecked: no warning, and __GFP_HIGHMEM on arm gets highmem pages, so NULL and 4 pages gone", async () => {
+    const arm64 = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    expect(arm64.kernel.mm.virt_addr_valid(arm64.kernel.kmalloc(16384, GFP_KERNEL | GFP_DMA32))).toBe(true);
+    expect(arm64.dmesg()).not.toContain(FIX);
+    const zynq = await createSystem({ board: "zynq-7000", memory: "1G", kernel: "v4.9" });
+    const mm = zynq.kernel.mm;
+    const highFree = () => mm.buddy.zones.find((z) => z.name === "HighMem")!.freePages;
+    const before = highFree();
+    expect(zynq.kernel.kmalloc(16384, GFP_KERNEL | __GFP_HIGHMEM)).toBe(0);
+    expect(highFree()).toBe(before - 4);
+    expect(zynq.dmesg()).not.toContain(FIX);
+    // A slab-sized request still meets new_slab's check.
+    expect(mm.virt_addr_valid(zynq.kernel.kmalloc(64, GFP_KERNEL | __GFP_HIGHMEM))).toBe(true);
+    expect(zynq.dmesg()).toMatch(/Unexpected gfp: 0x2 \(__GFP_HIGHMEM\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!/);
+  });
+
+  it("modern __kmalloc_large_node fixes the flags with the warning, and the pages come from lowmem", async () => {
+    const zynq = await createSystem({ board: "zynq-7000", memory: "1G", kernel: "modern" });
+    const va = zynq.kernel.kmalloc(16384, GFP_KERNEL | __GFP_HIGHMEM);
+    expect(zynq.kernel.mm.virt_addr_valid(va)).toBe(true);
+    expect(zynq.dmesg()).toMatch(/Unexpected gfp: 0x2 \(__GFP_HIGHMEM\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!/);
   });
 });
 
