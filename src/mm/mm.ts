@@ -413,6 +413,16 @@ export class MemoryManager {
     if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
   }
 
+  /** ksize (slab.ts has each kernel's answer). An address outside the linear map (vmalloc,
+   *  ioremap, a fixmap or PKMAP slot) has no struct page that virt_to_page could find: in
+   *  Linux the result is undefined, here an error. */
+  ksize(va: VirtAddr): number {
+    if (!ZERO_OR_NULL_PTR(va) && !this.virt_addr_valid(va)) {
+      throw new KernelError(EINVAL, `ksize: ${formatVirt(va, this.arch === "arm64" ? 64 : 32)} is not a linear-map address of RAM, so no kmalloc returned it`);
+    }
+    return this.slab.ksize(va);
+  }
+
   // ---- kernel mappings (vmalloc-alloc.ts) -------------------------------------------------
 
   vmap(pfns: number[], prot: PageProt, flags: number, caller: string): VirtAddr | null {

@@ -58,15 +58,18 @@ export class Slab {
   private readonly slabOf = new Map<number, KmemCache>();
   /** Large allocations: VA → order. */
   private readonly large = new Map<VirtAddr, number>();
+  /** Page (linear VA >> 12) of a large allocation → its first VA (compound_head). */
+  private readonly largeHead = new Map<number, VirtAddr>();
   private readonly live = new Map<VirtAddr, number>();
 
-  /** `largeFixesFlags`: a large kmalloc strips GFP_SLAB_BUG_MASK as a new slab does (modern
-   *  __kmalloc_large_node); 4.9's kmalloc_order hands the flags to alloc_pages unchecked. */
+  /** `modern`: a large kmalloc strips GFP_SLAB_BUG_MASK as a new slab does (modern
+   *  __kmalloc_large_node), where 4.9's kmalloc_order hands the flags to alloc_pages unchecked;
+   *  and ksize follows modern __ksize rather than 4.9 SLUB's ksize. */
   constructor(
     private readonly pages: PageSource,
     readonly minAlign: number,
     zoneDma = false,
-    private readonly largeFixesFlags = true,
+    private readonly modern = true,
   ) {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
@@ -106,9 +109,10 @@ export class Slab {
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
-      const va = this.largeFixesFlags ? this.pages.getFreePages(this.fixFlags(gfp), order) : this.pages.allocPagesAddress(gfp, order);
+      const va = this.modern ? this.pages.getFreePages(this.fixFlags(gfp), order) : this.pages.allocPagesAddress(gfp, order);
       if (!va) return 0;
       this.large.set(va, order);
+      for (let k = 0; k < 2 ** order; k++) this.largeHead.set(Math.floor(va / PAGE_SIZE) + k, va);
       this.live.set(va, size);
       return va;
     }
@@ -137,6 +141,7 @@ export class Slab {
     const order = this.large.get(va);
     if (order !== undefined) {
       this.large.delete(va);
+      for (let k = 0; k < 2 ** order; k++) this.largeHead.delete(Math.floor(va / PAGE_SIZE) + k);
       this.pages.freePages(va, order);
       return size;
     }
@@ -159,12 +164,31 @@ export class Slab {
     return this.cacheFor(size)?.size ?? size;
   }
 
-  /** ksize: the usable size of a live allocation. */
+  /** ksize of a linear-map address: the usable size of the allocation it lies in. A slab page
+   *  gives its cache's object size wherever `va` falls in it. Elsewhere the kernels differ:
+   *  4.9 SLUB takes the compound head, so anywhere in a large kmalloc gives its size, and any
+   *  other page (never compound here) WARNs and gives PAGE_SIZE << 0; modern __ksize WARNs and
+   *  gives 0 unless `va` is the start of a large kmalloc. */
   ksize(va: VirtAddr): number {
     if (ZERO_OR_NULL_PTR(va)) return 0;
-    const order = this.large.get(va);
-    if (order !== undefined) return PAGE_SIZE << order;
-    return this.slabOf.get(Math.floor(va / PAGE_SIZE))?.size ?? 0;
+    const page = Math.floor(va / PAGE_SIZE);
+    const cache = this.slabOf.get(page);
+    if (cache) return cache.size;
+    const head = this.largeHead.get(page);
+    if (this.modern) {
+      if (head === undefined) {
+        this.onWarn("WARNING: mm/slab_common.c: __ksize: WARN_ON(!folio_test_large_kmalloc(folio))");
+        return 0;
+      }
+      if (va !== head) {
+        this.onWarn("WARNING: mm/slab_common.c: __ksize: WARN_ON(object != folio_address(folio))");
+        return 0;
+      }
+      return PAGE_SIZE << this.large.get(head)!;
+    }
+    if (head !== undefined) return PAGE_SIZE << this.large.get(head)!;
+    this.onWarn("WARNING: mm/slub.c: ksize: WARN_ON(!PageCompound(page))");
+    return PAGE_SIZE;
   }
 
   isLive(va: VirtAddr): boolean {

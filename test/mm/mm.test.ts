@@ -129,6 +129,41 @@ describe("large kmalloc and GFP_SLAB_BUG_MASK", () => {
   });
 });
 
+describe("ksize of what kmalloc did not return", () => {
+  it("slab objects give their cache's size anywhere inside; a large kmalloc's middle and a buddy page differ by kernel; vmalloc is an error", async () => {
+    // kmalloc(100) → kmalloc-128 in both (4.9 arm64's smallest cache is 128; modern has 96 and 128).
+    // kmalloc(20000) → order 3, 32768 bytes. 4.9 SLUB ksize: compound head, else WARN and
+    // PAGE_SIZE << 0; modern __ksize: WARN and 0 unless at a large kmalloc's first byte.
+    const want = {
+      "v4.9": { mid: 32768, page: 4096, warns: ["WARNING: mm/slub.c: ksize: WARN_ON(!PageCompound(page))"] },
+      modern: {
+        mid: 0, page: 0,
+        warns: [
+          "WARNING: mm/slab_common.c: __ksize: WARN_ON(object != folio_address(folio))",
+          "WARNING: mm/slab_common.c: __ksize: WARN_ON(!folio_test_large_kmalloc(folio))",
+        ],
+      },
+    } as const;
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const k = s.kernel;
+      const small = k.kmalloc(100, GFP_KERNEL);
+      expect([k.ksize(small), k.ksize(small + 50)]).toEqual([128, 128]);
+      const large = k.kmalloc(20000, GFP_KERNEL);
+      expect(k.ksize(large)).toBe(32768);
+      expect(s.dmesg()).not.toContain("WARNING: mm/sl");
+      expect(k.ksize(large + 5000)).toBe(want[kernel].mid);
+      const page = k.mm.page_address(k.mm.alloc_pages(GFP_KERNEL, 0));
+      expect(k.ksize(page + 100)).toBe(want[kernel].page);
+      expect(s.dmesg().split("\n").filter((l) => l.includes("WARNING: mm/sl")).map((l) => l.replace(/^\[[ .0-9]+\] /, ""))).toEqual(want[kernel].warns);
+      const v = k.vmalloc(4096);
+      expect(() => k.ksize(v)).toThrow(/^-EINVAL: ksize: 0xffffff[0-9a-f]{10} is not a linear-map address of RAM/);
+      k.kfree(large);
+      expect(k.ksize(small)).toBe(128);
+    }
+  });
+});
+
 describe("kmalloc minimum alignment", () => {
   it("is ARCH_DMA_MINALIGN in 4.9 (arm64 128, arm 64) and 8 on modern arm64 with swiotlb", async () => {
     const gap = async (board: string, kernel: "v4.9" | "modern") => {
