@@ -14,6 +14,8 @@ import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
 import type { CpuPort } from "../hw/machine.js";
 import { dev_err } from "../kernel/dev-printk.js";
+import { DUMP_PREFIX_OFFSET, print_hex_dump } from "../kernel/hexdump.js";
+import { KERN_ERR } from "../kernel/printk.js";
 import { PAGE_SIZE, __GFP_ZERO } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "./coherent.js";
 import { checkDevice, checkDmaAddr, checkVirt, checkWhole, invalid } from "./arguments.js";
@@ -179,7 +181,7 @@ export class DmaPool {
   }
 
   /** DMAPOOL_DEBUG on allocation: a freed block must still hold the poison (beyond the free-list
-   *  link); then the whole block, link included, is filled with the allocated poison unless it
+   *  link) — a corrupted one is reported and hex-dumped whole; then the whole block, link included, is filled with the allocated poison unless it
    *  will be zeroed. */
   private checkPoison(block: VirtAddr, gfp: number): void {
     const cpu = this.dev.kernel.machine.cpu;
@@ -189,6 +191,8 @@ export class DmaPool {
       if (data[i] === POOL_POISON_FREED) continue;
       // Modern kernels print __func__ of the helper that checks (pool_check_block).
       dev_err(this.dev, `${this.modern ? "pool_check_block" : "dma_pool_alloc"} ${this.name}, ${this.ptr(block)} (corrupted)`);
+      // The whole block, free-list link included, so the overwrite can be told from the link.
+      print_hex_dump(this.dev.kernel.printk, KERN_ERR, "", DUMP_PREFIX_OFFSET, 16, data, true);
       break;
     }
     if (!(gfp & __GFP_ZERO)) cpu.fill(block, POOL_POISON_ALLOCATED, this.size);

@@ -226,6 +226,10 @@ export class Kernel {
     this.mm.kfree(va);
   }
 
+  ksize(va: VirtAddr): number {
+    return this.mm.ksize(va);
+  }
+
   vmalloc(size: number): VirtAddr {
     return this.mm.__vmalloc(size);
   }

@@ -41,9 +41,9 @@ export class KmapAtomic {
 
   /** Releases the innermost slot. 4.9 (without CONFIG_DEBUG_HIGHMEM) leaves the PTE for the
    *  next kmap_atomic to replace; kunmap_local clears it and flushes the slot. */
-  unmap(va: VirtAddr): void {
+  unmap(va: VirtAddr, fn = "kunmap_atomic"): void {
     const top = this.slot(this.depth - 1);
-    if (this.depth === 0 || va - (va % PAGE_SIZE) !== top) throw new Error(`kunmap_atomic: 0x${va.toString(16)} is not the innermost kmap slot`);
+    if (this.depth === 0 || va - (va % PAGE_SIZE) !== top) throw new Error(`${fn}: 0x${va.toString(16)} is not the innermost kmap slot`);
     this.depth--;
     if (this.version === "modern") {
       this.pgt.unmapPage(top);

@@ -20,9 +20,10 @@ import { Vmalloc, VM_MAP } from "./vmalloc.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { KmapAtomic } from "./highmem.js";
+import { Pkmap } from "./pkmap.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
-import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
+import { KernelError, KernelPanic, ENOMEM, ENOSYS, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -53,7 +54,9 @@ export class MemoryManager {
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
   private mmuOn = false;
-  private readonly kmap: KmapAtomic;
+  private readonly atomicKmaps: KmapAtomic;
+  /** The PKMAP entries kmap hands out (arm highmem). */
+  readonly pkmap: Pkmap;
   private vmallocAlloc!: VmallocAlloc;
 
   constructor(
@@ -90,7 +93,8 @@ export class MemoryManager {
     for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
-    this.kmap = new KmapAtomic(this.pgt, opts.version);
+    this.atomicKmaps = new KmapAtomic(this.pgt, opts.version);
+    this.pkmap = new Pkmap(this.pgt);
   }
 
   get arch(): "arm" | "arm64" {
@@ -159,8 +163,15 @@ export class MemoryManager {
       add(img.initBegin, img.initEnd, "kernel-rox");
       add(img.sdata, img.end, "kernel");
     }
-    const pages = { getFreePages: (g: number, o: number) => this.__get_free_pages(g, o), freePages: (v: VirtAddr, o: number) => this.free_pages(v, o) };
-    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"));
+    const pages = {
+      getFreePages: (g: number, o: number) => this.__get_free_pages(g, o),
+      allocPagesAddress: (g: number, o: number) => {
+        const pfn = this.alloc_pages(g, o);
+        return pfn < 0 ? 0 : this.page_address(pfn);
+      },
+      freePages: (v: VirtAddr, o: number) => this.free_pages(v, o),
+    };
+    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"), this.opts.version === "modern");
     this.slab.onWarn = (m) => this.printk.warn(m);
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
@@ -287,21 +298,62 @@ export class MemoryManager {
     return this.virt_to_pfn(va);
   }
 
-  /** page_address: the linear-map VA of a page, or 0 for a highmem page (no permanent map). */
-  page_address(pfn: number): VirtAddr {
+  /** The linear-map VA of a lowmem page, 0 for a highmem one. */
+  private lowmemAddress(pfn: number): VirtAddr {
     const pa = pfn * PAGE_SIZE;
     if (pa - this.layout.physOffset >= this.linearBytes) return 0;
     return this.phys_to_virt(pa);
   }
 
-  /** kmap_atomic: a lowmem page's linear address; a highmem page (arm) mapped at a fixmap
-   *  slot until kunmap_atomic (highmem.ts). */
-  kmap_atomic(pfn: number): VirtAddr {
-    return this.page_address(pfn) || this.kmap.map(pfn * PAGE_SIZE);
+  /** page_address: the linear-map VA of a page; a highmem page's PKMAP address while kmap has
+   *  an entry for it (set_page_address), else 0. */
+  page_address(pfn: number): VirtAddr {
+    return this.lowmemAddress(pfn) || this.pkmap.address(pfn);
   }
 
-  kunmap_atomic(va: VirtAddr): void {
-    if (!this.isLinear(va)) this.kmap.unmap(va);
+  /** kmap: a lowmem page's linear address; a highmem page (arm) gets a PKMAP entry that stays
+   *  until its last kunmap, shared by every kmap of the page (pkmap.ts). */
+  kmap(pfn: number): VirtAddr {
+    if (!this.buddy.pfnValid(pfn)) throw new KernelError(EINVAL, `kmap: pfn 0x${pfn.toString(16)} is not a page of RAM`);
+    return this.lowmemAddress(pfn) || this.pkmap.kmap_high(pfn);
+  }
+
+  /** kunmap takes the page, as in Linux; a lowmem page is a no-op. */
+  kunmap(pfn: number): void {
+    if (!this.lowmemAddress(pfn)) this.pkmap.kunmap_high(pfn);
+  }
+
+  /** kmap_atomic: a lowmem page's linear address; a highmem page's existing PKMAP entry, with a
+   *  reference (arm kmap_high_get), else a fixmap slot until kunmap_atomic (highmem.ts). */
+  kmap_atomic(pfn: number): VirtAddr {
+    return this.lowmemAddress(pfn) || this.pkmap.kmap_high_get(pfn) || this.atomicKmaps.map(pfn * PAGE_SIZE);
+  }
+
+  kunmap_atomic(va: VirtAddr, fn = "kunmap_atomic"): void {
+    if (this.isLinear(va)) return;
+    if (this.arch === "arm" && this.pkmap.contains(va)) {
+      const pfn = this.pkmap.pageAt(va);
+      if (pfn < 0) throw new Error(`${fn}: 0x${va.toString(16)} is a pkmap address that maps no page`);
+      this.pkmap.kunmap_high(pfn);
+      return;
+    }
+    this.atomicKmaps.unmap(va, fn);
+  }
+
+  /** kmap_local_page / kunmap_local (5.11+): kmap_atomic's mappings without its preemption
+   *  rules, which a single simulated CPU does not have. */
+  kmap_local_page(pfn: number): VirtAddr {
+    this.checkKmapLocal("kmap_local_page");
+    return this.kmap_atomic(pfn);
+  }
+
+  kunmap_local(va: VirtAddr): void {
+    this.checkKmapLocal("kunmap_local");
+    this.kunmap_atomic(va, "kunmap_local");
+  }
+
+  private checkKmapLocal(fn: string): void {
+    if (this.opts.version === "v4.9") throw new KernelError(ENOSYS, `${fn}: Linux 4.9 has no kmap_local (added in 5.11); use kmap_atomic`);
   }
 
   PageHighMem(pfn: number): boolean {
@@ -359,6 +411,16 @@ export class MemoryManager {
   kfree(va: VirtAddr): void {
     if (ZERO_OR_NULL_PTR(va)) return;
     if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
+  }
+
+  /** ksize (slab.ts has each kernel's answer). An address outside the linear map (vmalloc,
+   *  ioremap, a fixmap or PKMAP slot) has no struct page that virt_to_page could find: in
+   *  Linux the result is undefined, here an error. */
+  ksize(va: VirtAddr): number {
+    if (!ZERO_OR_NULL_PTR(va) && !this.virt_addr_valid(va)) {
+      throw new KernelError(EINVAL, `ksize: ${formatVirt(va, this.arch === "arm64" ? 64 : 32)} is not a linear-map address of RAM, so no kmalloc returned it`);
+    }
+    return this.slab.ksize(va);
   }
 
   // ---- kernel mappings (vmalloc-alloc.ts) -------------------------------------------------

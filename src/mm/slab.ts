@@ -10,6 +10,9 @@ import { MAX_ORDER } from "./buddy.js";
 export interface PageSource {
   /** __get_free_pages: linear VA of a 2^order block, or 0. */
   getFreePages(gfp: number, order: number): VirtAddr;
+  /** alloc_pages then page_address: 0 when no block is free, and also when the block is
+   *  highmem, which then stays allocated. */
+  allocPagesAddress(gfp: number, order: number): VirtAddr;
   freePages(va: VirtAddr, order: number): void;
 }
 
@@ -55,9 +58,19 @@ export class Slab {
   private readonly slabOf = new Map<number, KmemCache>();
   /** Large allocations: VA → order. */
   private readonly large = new Map<VirtAddr, number>();
+  /** Page (linear VA >> 12) of a large allocation → its first VA (compound_head). */
+  private readonly largeHead = new Map<number, VirtAddr>();
   private readonly live = new Map<VirtAddr, number>();
 
-  constructor(private readonly pages: PageSource, readonly minAlign: number, zoneDma = false) {
+  /** `modern`: a large kmalloc strips GFP_SLAB_BUG_MASK as a new slab does (modern
+   *  __kmalloc_large_node), where 4.9's kmalloc_order hands the flags to alloc_pages unchecked;
+   *  and ksize follows modern __ksize rather than 4.9 SLUB's ksize. */
+  constructor(
+    private readonly pages: PageSource,
+    readonly minAlign: number,
+    zoneDma = false,
+    private readonly modern = true,
+  ) {
     const sizes: number[] = [];
     for (let s = minAlign; s <= KMALLOC_MAX_CACHE_SIZE; s *= 2) {
       sizes.push(s);
@@ -88,16 +101,18 @@ export class Slab {
   }
 
   /** Returns a linear-map VA, ZERO_SIZE_PTR for size 0, or 0 on failure. The bad zone flags
-   *  are reported where both kernels meet them: when a new slab (or a large kmalloc's pages)
-   *  is taken from the page allocator. */
+   *  are reported where the kernel meets them: when a new slab is taken from the page
+   *  allocator, and (modern only) when a large kmalloc's pages are. In 4.9 a large kmalloc
+   *  with __GFP_HIGHMEM may get highmem pages, which have no address: NULL, pages leaked. */
   kmalloc(size: number, gfp: number): VirtAddr {
     if (size === 0) return ZERO_SIZE_PTR;
     if (!(size > 0)) return 0;
     if (size > KMALLOC_MAX_CACHE_SIZE) {
       const order = get_order(size);
-      const va = this.pages.getFreePages(this.fixFlags(gfp), order);
+      const va = this.modern ? this.pages.getFreePages(this.fixFlags(gfp), order) : this.pages.allocPagesAddress(gfp, order);
       if (!va) return 0;
       this.large.set(va, order);
+      for (let k = 0; k < 2 ** order; k++) this.largeHead.set(Math.floor(va / PAGE_SIZE) + k, va);
       this.live.set(va, size);
       return va;
     }
@@ -126,6 +141,7 @@ export class Slab {
     const order = this.large.get(va);
     if (order !== undefined) {
       this.large.delete(va);
+      for (let k = 0; k < 2 ** order; k++) this.largeHead.delete(Math.floor(va / PAGE_SIZE) + k);
       this.pages.freePages(va, order);
       return size;
     }
@@ -148,12 +164,31 @@ export class Slab {
     return this.cacheFor(size)?.size ?? size;
   }
 
-  /** ksize: the usable size of a live allocation. */
+  /** ksize of a linear-map address: the usable size of the allocation it lies in. A slab page
+   *  gives its cache's object size wherever `va` falls in it. Elsewhere the kernels differ:
+   *  4.9 SLUB takes the compound head, so anywhere in a large kmalloc gives its size, and any
+   *  other page (never compound here) WARNs and gives PAGE_SIZE << 0; modern __ksize WARNs and
+   *  gives 0 unless `va` is the start of a large kmalloc. */
   ksize(va: VirtAddr): number {
     if (ZERO_OR_NULL_PTR(va)) return 0;
-    const order = this.large.get(va);
-    if (order !== undefined) return PAGE_SIZE << order;
-    return this.slabOf.get(Math.floor(va / PAGE_SIZE))?.size ?? 0;
+    const page = Math.floor(va / PAGE_SIZE);
+    const cache = this.slabOf.get(page);
+    if (cache) return cache.size;
+    const head = this.largeHead.get(page);
+    if (this.modern) {
+      if (head === undefined) {
+        this.onWarn("WARNING: mm/slab_common.c: __ksize: WARN_ON(!folio_test_large_kmalloc(folio))");
+        return 0;
+      }
+      if (va !== head) {
+        this.onWarn("WARNING: mm/slab_common.c: __ksize: WARN_ON(object != folio_address(folio))");
+        return 0;
+      }
+      return PAGE_SIZE << this.large.get(head)!;
+    }
+    if (head !== undefined) return PAGE_SIZE << this.large.get(head)!;
+    this.onWarn("WARNING: mm/slub.c: ksize: WARN_ON(!PageCompound(page))");
+    return PAGE_SIZE;
   }
 
   isLive(va: VirtAddr): boolean {

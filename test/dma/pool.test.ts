@@ -145,6 +145,35 @@ describe("allocation and free", () => {
   });
 });
 
+describe("DMAPOOL_DEBUG hex dump of a corrupted block", () => {
+  /** "xx xx …" of a 64-bit value's little-endian bytes. */
+  const le64 = (v: number) => Array.from({ length: 8 }, (_, i) => Number((BigInt.asUintN(64, BigInt(v)) >> BigInt(8 * i)) & 0xffn));
+  const hex = (bytes: number[]) => bytes.map((x) => x.toString(16).padStart(2, "0")).join(" ");
+  const text = (bytes: number[]) => bytes.map((x) => (x >= 0x20 && x <= 0x7e ? String.fromCharCode(x) : ".")).join("");
+
+  it("prints all 24 bytes after the report, 16 per line, link included, the short row padded to the ASCII column", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel, { dmapoolDebug: true });
+      const pool = dma_pool_create("dbg", s.device(DMAC), 24, 8, 0)!;
+      const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      s.machine.backdoor.write(b.dmaAddr + 18, Uint8Array.of(0x41));
+      dma_pool_alloc(pool, GFP_KERNEL);
+      const log = s.dmesg().split("\n").map((l) => l.replace(/^\[[ .0-9]+\] /, ""));
+      const at = log.findIndex((l) => l.endsWith("(corrupted)"));
+      // 4.9's link is the int offset of the next free block (24); a modern block starts with
+      // struct dma_block { next_block = the block after it; dma = its own address }.
+      const row0 = kernel === "v4.9"
+        ? "00000000: 18 00 00 00 a7 a7 a7 a7 a7 a7 a7 a7 a7 a7 a7 a7  ................"
+        : `00000000: ${hex([...le64(b.cpuAddr + 24), ...le64(b.dmaAddr)])}  ${text([...le64(b.cpuAddr + 24), ...le64(b.dmaAddr)])}`;
+      expect(log.slice(at + 1, at + 3)).toEqual([
+        row0,
+        "00000010: a7 a7 41 a7 a7 a7 a7 a7                          ..A.....",
+      ]);
+    }
+  });
+});
+
 describe("dma_pool_destroy", () => {
   it("4.9: frees idle pages, reports and leaks each busy one", async () => {
     const s = await sys("v4.9");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
-import { GFP_DMA, GFP_DMA32, GFP_KERNEL } from "../../src/mm/gfp.js";
+import { GFP_DMA, GFP_DMA32, GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
 
 describe("kernel layouts and conversions", () => {
   it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
@@ -99,6 +99,68 @@ describe("zones", () => {
     for (const p of pages) if (p % 2 === 0) mm.__free_pages(p, 0);
     expect(mm.buddy.freePageCount).toBeGreaterThan(60000);
     expect(mm.alloc_pages(GFP_KERNEL | 0x200, 1)).toBe(-1);
+  });
+});
+
+describe("large kmalloc and GFP_SLAB_BUG_MASK", () => {
+  const FIX = "Fix your code!";
+
+  it("4.9 kmalloc_order passes the flags to alloc_pages unchecked: no warning, and __GFP_HIGHMEM on arm gets highmem pages, so NULL and 4 pages gone", async () => {
+    const arm64 = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    expect(arm64.kernel.mm.virt_addr_valid(arm64.kernel.kmalloc(16384, GFP_KERNEL | GFP_DMA32))).toBe(true);
+    expect(arm64.dmesg()).not.toContain(FIX);
+    const zynq = await createSystem({ board: "zynq-7000", memory: "1G", kernel: "v4.9" });
+    const mm = zynq.kernel.mm;
+    const highFree = () => mm.buddy.zones.find((z) => z.name === "HighMem")!.freePages;
+    const before = highFree();
+    expect(zynq.kernel.kmalloc(16384, GFP_KERNEL | __GFP_HIGHMEM)).toBe(0);
+    expect(highFree()).toBe(before - 4);
+    expect(zynq.dmesg()).not.toContain(FIX);
+    // A slab-sized request still meets new_slab's check.
+    expect(mm.virt_addr_valid(zynq.kernel.kmalloc(64, GFP_KERNEL | __GFP_HIGHMEM))).toBe(true);
+    expect(zynq.dmesg()).toMatch(/Unexpected gfp: 0x2 \(__GFP_HIGHMEM\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!/);
+  });
+
+  it("modern __kmalloc_large_node fixes the flags with the warning, and the pages come from lowmem", async () => {
+    const zynq = await createSystem({ board: "zynq-7000", memory: "1G", kernel: "modern" });
+    const va = zynq.kernel.kmalloc(16384, GFP_KERNEL | __GFP_HIGHMEM);
+    expect(zynq.kernel.mm.virt_addr_valid(va)).toBe(true);
+    expect(zynq.dmesg()).toMatch(/Unexpected gfp: 0x2 \(__GFP_HIGHMEM\)\. Fixing up to gfp: 0x24000c0 \(GFP_KERNEL\)\. Fix your code!/);
+  });
+});
+
+describe("ksize of what kmalloc did not return", () => {
+  it("slab objects give their cache's size anywhere inside; a large kmalloc's middle and a buddy page differ by kernel; vmalloc is an error", async () => {
+    // kmalloc(100) → kmalloc-128 in both (4.9 arm64's smallest cache is 128; modern has 96 and 128).
+    // kmalloc(20000) → order 3, 32768 bytes. 4.9 SLUB ksize: compound head, else WARN and
+    // PAGE_SIZE << 0; modern __ksize: WARN and 0 unless at a large kmalloc's first byte.
+    const want = {
+      "v4.9": { mid: 32768, page: 4096, warns: ["WARNING: mm/slub.c: ksize: WARN_ON(!PageCompound(page))"] },
+      modern: {
+        mid: 0, page: 0,
+        warns: [
+          "WARNING: mm/slab_common.c: __ksize: WARN_ON(object != folio_address(folio))",
+          "WARNING: mm/slab_common.c: __ksize: WARN_ON(!folio_test_large_kmalloc(folio))",
+        ],
+      },
+    } as const;
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const k = s.kernel;
+      const small = k.kmalloc(100, GFP_KERNEL);
+      expect([k.ksize(small), k.ksize(small + 50)]).toEqual([128, 128]);
+      const large = k.kmalloc(20000, GFP_KERNEL);
+      expect(k.ksize(large)).toBe(32768);
+      expect(s.dmesg()).not.toContain("WARNING: mm/sl");
+      expect(k.ksize(large + 5000)).toBe(want[kernel].mid);
+      const page = k.mm.page_address(k.mm.alloc_pages(GFP_KERNEL, 0));
+      expect(k.ksize(page + 100)).toBe(want[kernel].page);
+      expect(s.dmesg().split("\n").filter((l) => l.includes("WARNING: mm/sl")).map((l) => l.replace(/^\[[ .0-9]+\] /, ""))).toEqual(want[kernel].warns);
+      const v = k.vmalloc(4096);
+      expect(() => k.ksize(v)).toThrow(/^-EINVAL: ksize: 0xffffff[0-9a-f]{10} is not a linear-map address of RAM/);
+      k.kfree(large);
+      expect(k.ksize(small)).toBe(128);
+    }
   });
 });
 

@@ -152,3 +152,25 @@ describe("PL330 assembler: what an error says", () => {
     expect(assemble(`DMALP 2\n${"DMANOP\n".repeat(255)}DMALPEND`).bytes.subarray(-2)).toEqual(Uint8Array.of(0x38, 0xff));
   });
 });
+
+describe("PL330 assembler: operands need commas", () => {
+  it("says a comma is expected when operands are separated by spaces only", () => {
+    // Was 'DMALP iterations: expected a number, got "LC0 4"'. Spec pl330 §2 writes DMALP LC0, 32.
+    expect(() => assemble("DMALP LC0 4\nDMANOP\nDMALPEND")).toThrow('line 1: DMALP: expected a comma between operands, as in "DMALP LC0, 4", got "LC0 4"');
+    expect(() => assemble("DMAGO C1 0x100, ns")).toThrow('line 1: DMAGO: expected a comma between operands, as in "DMAGO C1, 0x100, ns", got "C1 0x100, ns"');
+    expect(hex(assemble("DMALP LC1,4\nDMANOP\nDMALPEND").bytes)).toBe("2203" + "18" + "3c01");
+    expect(hex(assemble("DMAMOV CCR, SB2 SAI DB3 DAF").bytes)).toBe("bc01" + "11" + "00" + "08" + "00");
+  });
+});
+
+describe("PL330 assembler: DMAADNH amounts", () => {
+  it("takes the negative amount or its imm16, and refuses anything outside both", () => {
+    // Adds 0xffff0000 | imm16: -4 is imm16 0xfffc, -65536 is 0x0000, -1 is 0xffff.
+    expect(hex(assemble("DMAADNH SAR, -4\nDMAADNH DAR, 0xfffc\nDMAADNH DAR, -65536\nDMAADNH SAR, -1").bytes))
+      .toBe("5cfcff" + "5efcff" + "5e0000" + "5cffff");
+    const range = "out of range: the amount added is -65536..-1, or give its imm16 0x0000..0xffff";
+    expect(() => assemble("DMAADNH SAR, -65537")).toThrow(`line 1: DMAADNH -65537 ${range}`);
+    expect(() => assemble("DMAADNH DAR, 0x10000")).toThrow(`line 1: DMAADNH 0x10000 ${range}`);
+    expect(() => assemble("DMAADNH DAR, x")).toThrow('line 1: DMAADNH: expected a number, got "x"');
+  });
+});

@@ -187,3 +187,16 @@ describe("PL330 disassembler: the driver's programs", () => {
     }
   });
 });
+
+describe("PL330 disassembler: DMAADNH", () => {
+  it("lists every DMAADNH byte pattern so that it assembles back to the same bytes", () => {
+    // 5C (SAR) and 5E (DAR) with each of the 65536 imm16 values, as one program.
+    const code = new Uint8Array(2 * 65536 * 3);
+    let at = 0;
+    for (const b0 of [0x5c, 0x5e]) for (let v = 0; v < 65536; v++, at += 3) code.set([b0, v & 0xff, v >> 8], at);
+    const lines = disassemble(code);
+    expect(lines).toHaveLength(2 * 65536);
+    expect(lines[4].text).toBe("DMAADNH SAR, 0x0004");
+    expect(assemble(lines.map((l) => l.text).join("\n")).bytes).toEqual(code);
+  });
+});

@@ -75,6 +75,14 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
     const t = (s ?? "").trim().toUpperCase();
     return num(t.startsWith(prefix) ? t.slice(prefix.length) : t, what, 0, hi);
   };
+  const adnhImm = (s: string): number => {
+    const v = parseNumber(s);
+    if (v === undefined) return fail(`DMAADNH: expected a number, got "${s}"`);
+    if (v < -65536 || v > 0xffff) {
+      return fail(`DMAADNH ${s} out of range: the amount added is -65536..-1, or give its imm16 0x0000..0xffff`);
+    }
+    return v & 0xffff;
+  };
   const imm = (s: string | undefined): Imm => {
     const t = (s ?? "").trim();
     const v = parseNumber(t);
@@ -112,6 +120,12 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
     const mnemonic = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();
     const rest = sp < 0 ? "" : text.slice(sp + 1).trim();
     const args = rest ? rest.split(",").map((a) => a.trim()) : [];
+    // Spec pl330 §2 writes operands comma-separated (DMALP LC0, 32); only CCR fields may be
+    // separated by spaces.
+    const spaced = args.find((a) => /\S\s+\S/.test(a));
+    if (spaced !== undefined && !(mnemonic === "DMAMOV" && (args[0] ?? "").toUpperCase() === "CCR")) {
+      fail(`${mnemonic}: expected a comma between operands, as in "${mnemonic} ${args.map((a) => a.split(/\s+/).join(", ")).join(", ")}", got "${rest}"`);
+    }
     const arity = (lo: number, hi = lo) => {
       if (args.length < lo || args.length > hi) fail(`${mnemonic} takes ${lo === hi ? lo : `${lo} to ${hi}`} operand(s), got ${args.length}`);
     };
@@ -168,7 +182,9 @@ export function assemble(source: string, opts: AsmOptions = {}): AsmResult {
     } else if (mnemonic === "DMAADDH" || mnemonic === "DMAADNH") {
       arity(2);
       const ra = reg(args[0], ["SAR", "DAR"]);
-      const v = num(args[1], mnemonic, mnemonic === "DMAADNH" ? -65536 : 0, 0xffff) & 0xffff;
+      // DMAADNH adds 0xffff0000 | imm16 (spec pl330 §2.2): the operand is that imm16 (what the
+      // disassembler prints) or the negative amount itself, whose low half is the same imm16.
+      const v = mnemonic === "DMAADNH" ? adnhImm(args[1]) : num(args[1], mnemonic, 0, 0xffff);
       out.push((mnemonic === "DMAADDH" ? 0x54 : 0x5c) | (ra << 1), v & 0xff, v >> 8);
     } else if (mnemonic === "DMAMOV") {
       // The CCR field syntax may separate its fields with commas, as parseCcr allows.
