@@ -19,11 +19,10 @@ import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc, VM_MAP } from "./vmalloc.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
-import { KmapAtomic } from "./highmem.js";
-import { Pkmap } from "./pkmap.js";
+import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
-import { KernelError, KernelPanic, ENOMEM, ENOSYS, EINVAL } from "../kernel/errno.js";
+import { KernelError, KernelPanic, ENOMEM, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -54,9 +53,7 @@ export class MemoryManager {
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
   private mmuOn = false;
-  private readonly atomicKmaps: KmapAtomic;
-  /** The PKMAP entries kmap hands out (arm highmem). */
-  readonly pkmap: Pkmap;
+  private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
 
   constructor(
@@ -93,8 +90,13 @@ export class MemoryManager {
     for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
-    this.atomicKmaps = new KmapAtomic(this.pgt, opts.version);
-    this.pkmap = new Pkmap(this.pgt);
+    this.kmaps = new Kmaps(this.pgt, {
+      arch,
+      version: opts.version,
+      lowmemAddress: (pfn) => this.lowmemAddress(pfn),
+      isLinear: (va) => this.isLinear(va),
+      pfnValid: (pfn) => this.buddy.pfnValid(pfn),
+    });
   }
 
   get arch(): "arm" | "arm64" {
@@ -305,55 +307,33 @@ export class MemoryManager {
     return this.phys_to_virt(pa);
   }
 
-  /** page_address: the linear-map VA of a page; a highmem page's PKMAP address while kmap has
-   *  an entry for it (set_page_address), else 0. */
+  /** page_address, kmap/kunmap, kmap_atomic/kunmap_atomic, kmap_local_page/kunmap_local: kmap.ts. */
   page_address(pfn: number): VirtAddr {
-    return this.lowmemAddress(pfn) || this.pkmap.address(pfn);
+    return this.kmaps.page_address(pfn);
   }
 
-  /** kmap: a lowmem page's linear address; a highmem page (arm) gets a PKMAP entry that stays
-   *  until its last kunmap, shared by every kmap of the page (pkmap.ts). */
   kmap(pfn: number): VirtAddr {
-    if (!this.buddy.pfnValid(pfn)) throw new KernelError(EINVAL, `kmap: pfn 0x${pfn.toString(16)} is not a page of RAM`);
-    return this.lowmemAddress(pfn) || this.pkmap.kmap_high(pfn);
+    return this.kmaps.kmap(pfn);
   }
 
-  /** kunmap takes the page, as in Linux; a lowmem page is a no-op. */
   kunmap(pfn: number): void {
-    if (!this.lowmemAddress(pfn)) this.pkmap.kunmap_high(pfn);
+    this.kmaps.kunmap(pfn);
   }
 
-  /** kmap_atomic: a lowmem page's linear address; a highmem page's existing PKMAP entry, with a
-   *  reference (arm kmap_high_get), else a fixmap slot until kunmap_atomic (highmem.ts). */
   kmap_atomic(pfn: number): VirtAddr {
-    return this.lowmemAddress(pfn) || this.pkmap.kmap_high_get(pfn) || this.atomicKmaps.map(pfn * PAGE_SIZE);
+    return this.kmaps.kmap_atomic(pfn);
   }
 
-  kunmap_atomic(va: VirtAddr, fn = "kunmap_atomic"): void {
-    if (this.isLinear(va)) return;
-    if (this.arch === "arm" && this.pkmap.contains(va)) {
-      const pfn = this.pkmap.pageAt(va);
-      if (pfn < 0) throw new Error(`${fn}: 0x${va.toString(16)} is a pkmap address that maps no page`);
-      this.pkmap.kunmap_high(pfn);
-      return;
-    }
-    this.atomicKmaps.unmap(va, fn);
+  kunmap_atomic(va: VirtAddr): void {
+    this.kmaps.kunmap_atomic(va);
   }
 
-  /** kmap_local_page / kunmap_local (5.11+): kmap_atomic's mappings without its preemption
-   *  rules, which a single simulated CPU does not have. */
   kmap_local_page(pfn: number): VirtAddr {
-    this.checkKmapLocal("kmap_local_page");
-    return this.kmap_atomic(pfn);
+    return this.kmaps.kmap_local_page(pfn);
   }
 
   kunmap_local(va: VirtAddr): void {
-    this.checkKmapLocal("kunmap_local");
-    this.kunmap_atomic(va, "kunmap_local");
-  }
-
-  private checkKmapLocal(fn: string): void {
-    if (this.opts.version === "v4.9") throw new KernelError(ENOSYS, `${fn}: Linux 4.9 has no kmap_local (added in 5.11); use kmap_atomic`);
+    this.kmaps.kunmap_local(va);
   }
 
   PageHighMem(pfn: number): boolean {
