@@ -22,6 +22,7 @@ import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { KmapAtomic } from "./highmem.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
+import type { CmaAreas } from "./cma.js";
 import { KernelError, KernelPanic, ENOMEM } from "../kernel/errno.js";
 
 export interface MmOptions {
@@ -34,6 +35,9 @@ export interface MmOptions {
   nomap?: Range[];
   /** Modern arm64: ZONE_DMA's width in bits (zone_dma_bits; 32 unless firmware limits it). */
   zoneDmaBits?: number;
+  /** The CMA areas the device tree declared; dma_contiguous_reserve may add the default one
+   *  before paging_init. Their pages never reach the buddy allocator (cma.ts). */
+  cma: CmaAreas;
 }
 
 export class MemoryManager {
@@ -49,6 +53,7 @@ export class MemoryManager {
   readonly ramEnd: PhysAddr;
   /** The no-map ranges, by base. */
   readonly nomap: Range[];
+  readonly cma: CmaAreas;
   /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
@@ -86,6 +91,7 @@ export class MemoryManager {
     if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
     else this.memblock.reserve(img.textPhys, img.end - img.text);
     for (const r of opts.reserved) this.memblock.reserve(r.base, r.size);
+    this.cma = opts.cma;
     this.nomap = [...(opts.nomap ?? [])].sort((a, b) => a.base - b.base);
     for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
@@ -116,7 +122,11 @@ export class MemoryManager {
     };
     for (const bank of linearMapRanges(this.arch, this.memblock.memory, this.nomap)) {
       const end = Math.min(bank.base + bank.size, lowmemEnd);
-      if (this.arch === "arm" || end <= ks || bank.base >= ke) {
+      if (this.arch === "arm") {
+        this.mapLowmemArm(bank.base, end);
+        continue;
+      }
+      if (end <= ks || bank.base >= ke) {
         map(bank.base, end, "kernel");
         continue;
       }
@@ -133,6 +143,25 @@ export class MemoryManager {
     }
     this.pgt.enable();
     this.mmuOn = true;
+  }
+
+  /** arm map_lowmem, then dma_contiguous_remap: the lowmem of every CMA area is mapped with
+   *  4 KB pages (MT_MEMORY_DMA_READY: the kernel's cacheable type) instead of sections, so that
+   *  a coherent allocation can change its pages' attributes in place (spec mmu-cache §3.5).
+   *  Linux maps sections first and replaces them; the MMU is still off here, so the tables are
+   *  written in their final form. */
+  private mapLowmemArm(start: PhysAddr, end: PhysAddr): void {
+    let cur = start;
+    const areas = this.cma.areas.map((c) => ({ base: c.basePfn * PAGE_SIZE, end: (c.basePfn + c.count) * PAGE_SIZE })).sort((a, b) => a.base - b.base);
+    for (const a of areas) {
+      const s = Math.max(a.base, cur);
+      const e = Math.min(a.end, end);
+      if (s >= e) continue;
+      if (s > cur) this.pgt.mapRange(this.phys_to_virt(cur), cur, s - cur, "kernel");
+      for (let pa = s; pa < e; pa += PAGE_SIZE) this.pgt.mapPage(this.phys_to_virt(pa), pa, "kernel");
+      cur = e;
+    }
+    if (end > cur) this.pgt.mapRange(this.phys_to_virt(cur), cur, end - cur, "kernel");
   }
 
   /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
@@ -165,7 +194,8 @@ export class MemoryManager {
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
-    this.printk.info(`Memory: ${this.buddy.freePageCount * 4}K/${total / 1024}K available`);
+    // Linux gives a CMA area's pages to the page allocator, so they count as available.
+    this.printk.info(`Memory: ${(this.buddy.freePageCount + this.cma.totalPages) * 4}K/${total / 1024}K available`);
   }
 
   private get zoneInputs(): ZoneInputs {
