@@ -99,6 +99,12 @@ describe("the default area from the cma option", () => {
     }
   });
 
+  it("memcpy: an area too small for the copy's buffers is named in the -ENOMEM message", async () => {
+    const s = await createSystem({ board: "zynq-7000", cma: "8M" });
+    // 8 MiB per channel: two 4 MiB segments, each needing a source and a destination (16 MiB).
+    expect(() => s.run("memcpy", { size: "8M" })).toThrow(/the CMA area reserved \(8 MiB\) serves this device: a larger cma= may help/);
+  });
+
   it("rejects a size that is not one", async () => {
     await expect(createSystem({ board: "zynq-7000", cma: "lots" })).rejects.toThrow(/cma: not a size/);
   });
