@@ -8,7 +8,7 @@ import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 
 const KNOWN: Record<keyof SystemOptions, true> = {
   dtb: true, dtbName: true, dts: true, dtsName: true, board: true, profile: true, memory: true,
-  dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true,
+  dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true, cma: true,
   dmapoolDebug: true, zoneDmaBits: true, workaroundCleanCache: true, worker: true, debug: true,
   printkLevel: true,
 };

@@ -50,6 +50,9 @@ export interface SystemOptions {
   swiotlb?: KernelOptions["swiotlb"];
   /** coherent_pool=: atomic pool size in bytes. */
   coherentPool?: number;
+  /** cma=: the default CMA area's size ("64M", bytes; 0 for none). Default: no default area,
+   *  as a kernel built with CONFIG_CMA_SIZE_MBYTES=0 (a linux,cma-default node still gives one). */
+  cma?: number | string;
   /** DMAPOOL_DEBUG: dma_pool poisoning and free checks (slab debugging). */
   dmapoolDebug?: boolean;
   /** Modern arm64: ZONE_DMA width in bits (default 32). */
@@ -199,14 +202,14 @@ export class System {
 }
 
 /** The `memory` option in bytes: a positive whole number, or a size as people write it. */
-function memorySize(v: unknown): number {
+function memorySize(v: unknown, name = "memory", min = 1): number {
   let n: number;
   try {
     n = typeof v === "number" || typeof v === "string" ? parseSize(v) : NaN;
   } catch (e) {
-    throw new SystemError(`memory: ${(e as Error).message}`);
+    throw new SystemError(`${name}: ${(e as Error).message}`);
   }
-  if (!Number.isSafeInteger(n) || n <= 0) throw new SystemError(`memory: ${String(v)} is not a size in bytes (try 64M, 1G)`);
+  if (!Number.isSafeInteger(n) || n < min) throw new SystemError(`${name}: ${String(v)} is not a size in bytes (try 64M, 1G)`);
   return n;
 }
 
@@ -239,6 +242,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
+  const cmaBytes = options.cma === undefined ? undefined : memorySize(options.cma, "cma", 0);
   const silicon = await instantiateSilicon({ debug: options.debug });
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
@@ -248,6 +252,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       dmaDebug: options.dmaDebug,
       swiotlb: options.swiotlb,
       coherentPool: options.coherentPool,
+      cma: cmaBytes,
       dmapoolDebug: options.dmapoolDebug,
       zoneDmaBits: options.zoneDmaBits,
       workaroundCleanCache: options.workaroundCleanCache,

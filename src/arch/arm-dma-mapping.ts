@@ -2,15 +2,19 @@
 // arm_dma_ops): the DMA address is the page's, cache maintenance by __dma_page_cpu_to_dev /
 // __dma_page_dev_to_cpu unless DMA_ATTR_SKIP_CPU_SYNC; mapping never fails and nothing
 // bounces (Zynq has no swiotlb). Coherent allocations (both generations: modern kernels call
-// this allocator through arch_dma_alloc): the atomic pool when the caller cannot sleep, else
-// the remap allocator — alloc_pages, the excess pages of the 2^order block freed, zeroed and
-// flushed (L1 and PL310), remapped with 4 KB pages (pgprot_dmacoherent, or writecombine) — or
-// the simple allocator for a coherent device. CMA is not modelled.
+// this allocator through arch_dma_alloc): CMA when the caller can sleep and the device has an
+// area (its own or the default one) — zeroed and flushed, then a lowmem buffer's linear-map
+// PTEs (4 KB pages since boot) rewritten to the coherent type in place, a highmem one remapped
+// in the vmalloc area; else the atomic pool when the caller cannot sleep, the remap allocator —
+// alloc_pages, the excess pages of the 2^order block freed, zeroed and flushed (L1 and PL310),
+// remapped with 4 KB pages (pgprot_dmacoherent, or writecombine) — or the simple allocator for
+// a coherent device.
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import { dev_warn } from "../kernel/dev-printk.js";
-import { GFP_DMA, PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
+import { GFP_DMA, PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, __GFP_NOWARN, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
+import type { PageProt } from "../mm/pgtable.js";
 import { VM_DMA_COHERENT, VM_USERMAP } from "../mm/vmalloc.js";
 import {
   DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_WRITE_COMBINE, DMA_MAPPING_ERROR, type DmaDirection,
@@ -21,11 +25,12 @@ import { for_each_sg, sg_phys } from "../dma/scatterlist.js";
 import { dma_common_contiguous_remap, dma_common_free_remap } from "../dma/remap.js";
 import { MAP_CYCLES } from "../dma/constants.js";
 import { dma_to_phys, phys_to_dma } from "../dma/dma-address.js";
+import { dev_get_cma_area, dma_alloc_from_contiguous, dma_release_from_contiguous } from "../dma/contiguous.js";
 
 /** VM_ARM_DMA_CONSISTENT (arch/arm/mm/mm.h). */
 export const VM_ARM_DMA_CONSISTENT = 0x20000000;
 
-export type ArmAllocator = "simple" | "remap" | "pool";
+export type ArmAllocator = "cma" | "simple" | "remap" | "pool";
 
 /** struct arm_dma_buffer: what arm_dma_free needs to find again. */
 export interface ArmDmaBuffer {
@@ -119,6 +124,65 @@ function free_buffer(dev: Device, pfn: number, size: number): void {
   for (let i = 0; i < size / PAGE_SIZE; i++) dev.kernel.mm.__free_pages(pfn + i, 0);
 }
 
+/** __dma_clear_buffer: zeroed through the linear map (a highmem page through kmap_atomic),
+ *  then, unless the device is coherent, flushed from L1 and the outer cache. */
+function dma_clear_buffer(dev: Device, pfn: number, size: number, coherent: boolean): void {
+  const k = dev.kernel;
+  const mm = k.mm;
+  if (mm.PageHighMem(pfn)) {
+    for (let i = 0; i < size / PAGE_SIZE; i++) {
+      const va = mm.kmap_atomic(pfn + i);
+      k.machine.cpu.fill(va, 0, PAGE_SIZE);
+      mm.kunmap_atomic(va);
+    }
+  } else k.machine.cpu.fill(mm.page_address(pfn), 0, size);
+  if (!coherent) k.archDma.flushRange(pfn * PAGE_SIZE, size);
+}
+
+/** __dma_remap: the linear-map PTEs of lowmem pages rewritten with `prot` (the CMA region is
+ *  mapped with 4 KB pages from boot), then the kernel TLB flushed for the range. */
+function dma_remap(dev: Device, pfn: number, size: number, prot: PageProt): void {
+  const mm = dev.kernel.mm;
+  const start = mm.page_address(pfn);
+  for (let off = 0; off < size; off += PAGE_SIZE) mm.pgt.mapPage(start + off, pfn * PAGE_SIZE + off, prot);
+  mm.pgt.flushTlbKernelRange(start, start + size);
+}
+
+/** __alloc_from_contiguous: the first pfn and the CPU address (the cookie pfn without a kernel
+ *  mapping), or null. A failure does not fall back to another allocator. */
+function alloc_from_contiguous(dev: Device, size: number, gfp: number, prot: PageProt, wantVaddr: boolean, caller: string): { pfn: number; va: VirtAddr } | null {
+  const k = dev.kernel;
+  const count = size / PAGE_SIZE;
+  const pfn = dma_alloc_from_contiguous(dev, count, get_order(size), !!(gfp & __GFP_NOWARN));
+  if (pfn < 0) return null;
+  dma_clear_buffer(dev, pfn, size, dev.dma_coherent);
+  if (!wantVaddr) return { pfn, va: pfn };
+  if (k.mm.PageHighMem(pfn)) {
+    const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+    const va = dma_common_contiguous_remap(k, pfn, size, flags, prot, caller);
+    if (va === null) {
+      dma_release_from_contiguous(dev, pfn, count);
+      return null;
+    }
+    return { pfn, va };
+  }
+  dma_remap(dev, pfn, size, prot);
+  return { pfn, va: k.mm.page_address(pfn) };
+}
+
+/** __free_from_contiguous: the kernel mapping undone (a highmem remap unmapped, lowmem PTEs
+ *  back to PAGE_KERNEL), then the pages back to the area. */
+function free_from_contiguous(dev: Device, pfn: number, cpuAddr: VirtAddr, size: number, wantVaddr: boolean): void {
+  const k = dev.kernel;
+  if (wantVaddr) {
+    if (k.mm.PageHighMem(pfn)) {
+      const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+      dma_common_free_remap(k, cpuAddr, size, flags);
+    } else dma_remap(dev, pfn, size, "kernel");
+  }
+  dma_release_from_contiguous(dev, pfn, size / PAGE_SIZE);
+}
+
 /** __dma_alloc (arm_dma_alloc / arm_coherent_dma_alloc, and arch_dma_alloc in modern kernels). */
 export function arm_coherent_alloc(dev: Device, size: number, gfp: number, attrs: number): CoherentBuffer | null {
   const k = dev.kernel;
@@ -135,10 +199,17 @@ export function arm_coherent_alloc(dev: Device, size: number, gfp: number, attrs
   if (mask < 0xffffffff) gfp |= GFP_DMA;
   gfp &= ~__GFP_COMP;
   const wantVaddr = !(attrs & DMA_ATTR_NO_KERNEL_MAPPING);
-  const allocator: ArmAllocator = dev.dma_coherent ? "simple" : gfpflags_allow_blocking(gfp) ? "remap" : "pool";
+  const blocking = gfpflags_allow_blocking(gfp);
+  const allocator: ArmAllocator = blocking && dev_get_cma_area(dev) ? "cma" : dev.dma_coherent ? "simple" : blocking ? "remap" : "pool";
+  const prot: PageProt = dev.dma_coherent ? "kernel" : attrs & DMA_ATTR_WRITE_COMBINE ? "writecombine" : "kernel-nc";
   let pfn = -1;
   let va: VirtAddr = 0;
-  if (allocator === "pool") {
+  if (allocator === "cma") {
+    const got = alloc_from_contiguous(dev, size, gfp, prot, wantVaddr, k.version === "modern" ? "dma_common_contiguous_remap" : "arm_dma_alloc");
+    if (!got) return null;
+    pfn = got.pfn;
+    va = got.va;
+  } else if (allocator === "pool") {
     const pool = k.dma.legacyPool;
     if (!pool) {
       k.printk.warn("WARNING: coherent pool not initialised!");
@@ -157,7 +228,6 @@ export function arm_coherent_alloc(dev: Device, size: number, gfp: number, attrs
     if (pfn < 0) return null;
     va = k.mm.page_address(pfn);
     if (allocator === "remap" && wantVaddr) {
-      const prot = attrs & DMA_ATTR_WRITE_COMBINE ? "writecombine" : "kernel-nc";
       const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
       const r = dma_common_contiguous_remap(k, pfn, size, flags, prot, k.version === "modern" ? "dma_common_contiguous_remap" : "arm_dma_alloc");
       if (r === null) {
@@ -186,6 +256,10 @@ export function arm_coherent_free(dev: Device, size: number, cpuAddr: VirtAddr, 
   k.dma.armBuffers.delete(cpuAddr);
   if (buf.allocator === "pool") {
     k.dma.legacyPool?.free(cpuAddr, size);
+    return;
+  }
+  if (buf.allocator === "cma") {
+    free_from_contiguous(dev, buf.pfn, cpuAddr, size, !(attrs & DMA_ATTR_NO_KERNEL_MAPPING));
     return;
   }
   if (buf.allocator === "remap" && !(attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {

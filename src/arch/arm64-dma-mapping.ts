@@ -4,9 +4,10 @@
 // without looking at DMA_ATTR_SKIP_CPU_SYNC, as the 4.9 tree does. A full pool returns the
 // overflow buffer's address (dma_mapping_error detects it), or panics for a single mapping of
 // more than 32 KB. Coherent allocations: the 256 KB atomic pool when the caller cannot sleep;
-// else whole 2^order blocks from the buddy allocator (ZONE_DMA for a 32-bit mask), or a
-// swiotlb region when those are beyond the mask, zeroed and flushed through the linear alias,
-// then remapped Normal-NC with 4 KB pages. The cacheable alias stays mapped.
+// else the device's CMA area (its own or the default one) when it has one — with no fallback
+// when it is full — or whole 2^order blocks from the buddy allocator (ZONE_DMA for a 32-bit
+// mask), or a swiotlb region when those are beyond the mask; zeroed and flushed through the
+// linear alias, then remapped Normal-NC with 4 KB pages. The cacheable alias stays mapped.
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
@@ -23,6 +24,7 @@ import { dma_common_contiguous_remap } from "../dma/remap.js";
 import { IO_TLB_OVERFLOW } from "../dma/swiotlb.js";
 import { MAP_CYCLES } from "../dma/constants.js";
 import { dma_to_phys, phys_to_dma } from "../dma/dma-address.js";
+import { dev_get_cma_area, dma_alloc_from_contiguous, dma_release_from_contiguous } from "../dma/contiguous.js";
 
 /** 4.9 dma_capable: no mask → false, else the last byte below the mask. */
 function dma_capable(dev: Device, addr: DmaAddr, size: number): boolean {
@@ -174,6 +176,24 @@ function swiotlb_alloc_coherent(dev: Device, size: number, gfp: number): { phys:
   return { phys };
 }
 
+/** __dma_alloc_coherent: CMA when the device has an area and the caller can sleep (its
+ *  failure is final), else swiotlb_alloc_coherent. */
+function dma_alloc_coherent_pages(dev: Device, size: number, gfp: number): { phys: PhysAddr } | null {
+  const k = dev.kernel;
+  if (dev_get_cma_area(dev) && gfpflags_allow_blocking(gfp)) {
+    const pfn = dma_alloc_from_contiguous(dev, size / PAGE_SIZE, get_order(size));
+    if (pfn < 0) return null;
+    k.machine.cpu.fill(k.mm.page_address(pfn), 0, size);
+    return { phys: pfn * PAGE_SIZE };
+  }
+  return swiotlb_alloc_coherent(dev, size, gfp);
+}
+
+/** __dma_free_coherent: CMA pages back to the area, anything else to swiotlb_free_coherent. */
+function dma_free_coherent_pages(dev: Device, size: number, phys: PhysAddr): void {
+  if (!dma_release_from_contiguous(dev, Math.floor(phys / PAGE_SIZE), size / PAGE_SIZE)) swiotlb_free_coherent(dev, size, phys);
+}
+
 function swiotlb_free_coherent(dev: Device, size: number, phys: PhysAddr): void {
   const k = dev.kernel;
   const tlb = k.dma.swiotlb;
@@ -198,7 +218,7 @@ function alloc(dev: Device, size: number, gfp: number, _attrs: number): Coherent
   }
   // __dma_alloc_coherent: ZONE_DMA for a coherent mask of 32 bits or less.
   if (dev.coherentLimit <= 0xffffffff) gfp |= GFP_DMA;
-  const buf = swiotlb_alloc_coherent(dev, size, gfp);
+  const buf = dma_alloc_coherent_pages(dev, size, gfp);
   if (!buf) return null;
   const linear = k.mm.phys_to_virt(buf.phys);
   if (dev.dma_coherent) return { cpuAddr: linear, dmaAddr: phys_to_dma(dev, buf.phys) };
@@ -206,7 +226,7 @@ function alloc(dev: Device, size: number, gfp: number, _attrs: number): Coherent
   k.archDma.flushRange(buf.phys, size);
   const va = dma_common_contiguous_remap(k, Math.floor(buf.phys / PAGE_SIZE), size, VM_USERMAP, "kernel-nc", "");
   if (va === null) {
-    swiotlb_free_coherent(dev, size, buf.phys);
+    dma_free_coherent_pages(dev, size, buf.phys);
     return null;
   }
   return { cpuAddr: va, dmaAddr: phys_to_dma(dev, buf.phys) };
@@ -223,7 +243,7 @@ function free(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, _a
     }
     k.mm.vunmap(cpuAddr);
   }
-  swiotlb_free_coherent(dev, size, dma_to_phys(dev, dmaAddr));
+  dma_free_coherent_pages(dev, size, dma_to_phys(dev, dmaAddr));
 }
 
 /** __swiotlb_dma_mapping_error: the overflow buffer, while the swiotlb flag is set. */

@@ -1,5 +1,5 @@
 // The options every command that boots a System shares: --board, --dtb, --dts, --memory,
-// --kernel, --profile, --worker.
+// --kernel, --cma, --profile, --worker.
 
 import type { SystemOptions } from "../system.js";
 import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
@@ -15,12 +15,13 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --dts FILE        boot this .dts source (/include/ files are read from its directory)
   --memory SIZE     DRAM size when the tree leaves it to the bootloader (e.g. 1G)
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
+  --cma SIZE        cma=: a default CMA area of SIZE (e.g. 64M) for coherent allocations
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
   --worker          run the System in a worker thread (demo, cat, ls)`;
 
 /** The options systemOptions reads. */
-export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug"] as const;
+export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug", "cma"] as const;
 
 function sizeOrNaN(text: string): number {
   try {
@@ -50,6 +51,11 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   // Checked here too, so that the message names the option as the user typed it.
   if (o.memory !== undefined && !isWholeIn(sizeOrNaN(o.memory), 1)) {
     throw new UsageError(`--memory must be a size in bytes (try 64M, 1G), not "${o.memory}"`);
+  }
+  const cma = flag(a, "cma");
+  if (cma !== undefined) {
+    if (!isWholeIn(sizeOrNaN(cma), 0)) throw new UsageError(`--cma must be a size in bytes (try 64M), not "${cma}"`);
+    o.cma = cma;
   }
   o.profile = flag(a, "profile");
   const k = flag(a, "kernel");

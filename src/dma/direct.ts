@@ -24,6 +24,7 @@ import { for_each_sg, sg_next, sg_phys } from "./scatterlist.js";
 import { dma_common_contiguous_remap } from "./remap.js";
 import { arm_coherent_alloc, arm_coherent_free } from "../arch/arm-dma-mapping.js";
 import { EIO } from "../kernel/errno.js";
+import { dma_alloc_contiguous, dma_free_contiguous } from "./contiguous.js";
 
 export { phys_to_dma, dma_to_phys };
 
@@ -149,13 +150,19 @@ function dma_coherent_ok(dev: Device, phys: PhysAddr, size: number): boolean {
   return phys_to_dma(dev, phys) + size - 1 <= limit;
 }
 
-/** __dma_direct_alloc_pages: pages below the coherent mask, retrying with GFP_DMA32 then GFP_DMA
- *  when the first try lands too high. */
+/** __dma_direct_alloc_pages: CMA (dma_alloc_contiguous) when its pages are below the coherent
+ *  mask, else pages from the page allocator, retrying with GFP_DMA32 then GFP_DMA when the first
+ *  try lands too high. */
 function dma_direct_alloc_pages(dev: Device, size: number, gfp: number): number {
   const mm = dev.kernel.mm;
   const order = get_order(size);
   const opt = optimalGfp(dev);
   gfp |= opt.gfp;
+  const cma = dma_alloc_contiguous(dev, size, gfp);
+  if (cma >= 0) {
+    if (dma_coherent_ok(dev, cma * PAGE_SIZE, size)) return cma;
+    dma_free_contiguous(dev, cma, size);
+  }
   for (;;) {
     const pfn = mm.alloc_pages(gfp, order);
     if (pfn >= 0 && dma_coherent_ok(dev, pfn * PAGE_SIZE, size)) return pfn;
@@ -215,7 +222,7 @@ export function dma_direct_alloc(dev: Device, size: number, gfp: number, attrs: 
     const prot = attrs & DMA_ATTR_WRITE_COMBINE ? "writecombine" : "kernel-nc";
     const r = dma_common_contiguous_remap(k, pfn, size, VM_DMA_COHERENT, prot, "dma_common_contiguous_remap");
     if (r === null) {
-      k.mm.__free_pages(pfn, get_order(size));
+      dma_free_contiguous(dev, pfn, size);
       return null;
     }
     va = r;
@@ -231,7 +238,7 @@ export function dma_direct_free(dev: Device, size: number, cpuAddr: VirtAddr, dm
   const mm = k.mm;
   const order = get_order(size);
   if (attrs & DMA_ATTR_NO_KERNEL_MAPPING) {
-    mm.__free_pages(cpuAddr, order);
+    dma_free_contiguous(dev, cpuAddr, size);
     return;
   }
   if (!dev.dma_coherent && k.machine.profile.arch === "arm") {
@@ -244,7 +251,7 @@ export function dma_direct_free(dev: Device, size: number, cpuAddr: VirtAddr, dm
     return;
   }
   if (mm.isVmalloc(cpuAddr)) mm.vunmap(cpuAddr);
-  mm.__free_pages(Math.floor(dma_to_phys(dev, dmaAddr) / PAGE_SIZE), order);
+  dma_free_contiguous(dev, Math.floor(dma_to_phys(dev, dmaAddr) / PAGE_SIZE), size);
 }
 
 function mapping_error(_dev: Device, addr: DmaAddr): number {

@@ -12,6 +12,7 @@ import type { Device } from "../kernel/device.js";
 import { dev_warn } from "../kernel/dev-printk.js";
 import type { ReservedMem, ReservedMemContext, ReservedMemDeclaration, ReservedMemOps } from "../of/reserved-mem.js";
 import { EINVAL, ENODEV } from "../kernel/errno.js";
+import { rmem_cma_setup } from "./contiguous.js";
 import { dma_assign_coherent_memory, dma_clear_coherent_memory, dma_init_coherent_memory, type DeclaredMemory } from "./coherent.js";
 
 /** rmem_dma_device_init */
@@ -45,8 +46,7 @@ function rmem_dma_device_release(_rmem: ReservedMem, dev: Device): void {
 
 const rmem_dma_ops: ReservedMemOps = { device_init: rmem_dma_device_init, device_release: rmem_dma_device_release };
 
-/** rmem_dma_setup: a reusable pool is CMA's (reserved-mem.ts reports it before this runs);
- *  arm needs no-map. */
+/** rmem_dma_setup: a reusable pool is CMA's (rmem_cma_setup); arm needs no-map. */
 function rmem_dma_setup(rmem: ReservedMem, ctx: ReservedMemContext): number {
   if (rmem.node.has("reusable")) return -EINVAL;
   if (ctx.arch === "arm" && !rmem.node.has("no-map")) {
@@ -58,5 +58,9 @@ function rmem_dma_setup(rmem: ReservedMem, ctx: ReservedMemContext): number {
   return 0;
 }
 
-/** RESERVEDMEM_OF_DECLARE(dma, "shared-dma-pool", …) */
-export const RESERVEDMEM_OF_TABLE: readonly ReservedMemDeclaration[] = [{ compatible: "shared-dma-pool", node_init: rmem_dma_setup }];
+/** RESERVEDMEM_OF_DECLARE(cma, "shared-dma-pool", …) and (dma, "shared-dma-pool", …): each
+ *  refuses the other's regions (reusable or not), so the first that takes a node wins. */
+export const RESERVEDMEM_OF_TABLE: readonly ReservedMemDeclaration[] = [
+  { compatible: "shared-dma-pool", node_init: rmem_cma_setup },
+  { compatible: "shared-dma-pool", node_init: rmem_dma_setup },
+];

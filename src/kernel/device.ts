@@ -3,6 +3,7 @@
 // to 2^53, which is exact for every address dmasim can hold, so the mapping fast path compares
 // numbers instead of allocating BigInts.
 
+import type { Cma } from "../mm/cma.js";
 import type { DeviceNode } from "../of/node.js";
 import type { Resource } from "../of/address.js";
 import type { Kernel } from "./kernel.js";
@@ -46,6 +47,9 @@ export class Device {
   /** The bus's dma-ranges windows (of_dma_configure), null when the bus has none: then DMA
    *  addresses are physical addresses. */
   dma_range_map: BusDmaRegion[] | null = null;
+  /** dev->cma_area: the device's own CMA area (a memory-region naming a reusable pool), null
+   *  when it uses the default area. */
+  cma_area: Cma | null = null;
   /** The bus the device sits on: AMBA for "arm,primecell" nodes, as Linux creates them. */
   bus: "platform" | "amba" = "platform";
   /** The bound driver's name (dev->driver), if any. */

@@ -9,6 +9,8 @@ import type { DeviceTree } from "../of/node.js";
 import { fdtScanReservedMem, type ReservedMem } from "../of/reserved-mem.js";
 import { ofPlatformPopulate } from "../of/platform.js";
 import { MemoryManager } from "../mm/mm.js";
+import { CmaAreas } from "../mm/cma.js";
+import { dma_contiguous_reserve } from "../dma/contiguous.js";
 import type { KernelVersion } from "../mm/layout.js";
 import { GFP_KERNEL, PAGE_SIZE } from "../mm/gfp.js";
 import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
@@ -50,6 +52,9 @@ export interface KernelOptions {
   swiotlb?: SwiotlbOptions;
   /** coherent_pool=: the atomic pool size in bytes. */
   coherentPool?: number;
+  /** cma=: the default CMA area's size in bytes (0: none, as CONFIG_CMA_SIZE_MBYTES=0, the
+   *  default when absent; a linux,cma-default node can still give one). */
+  cma?: number;
   /** Modern arm64: ZONE_DMA width in bits as firmware dma-ranges would set it (default 32). */
   zoneDmaBits?: number;
   /** DMAPOOL_DEBUG (slab debugging on): dma_pool poisons blocks and checks frees. */
@@ -101,7 +106,8 @@ export class Kernel {
     this.printk.info(`Machine model: ${this.tree.model}`);
     const onlineCpus = Math.max(1, this.tree.findByPath("/cpus")?.children.filter((c) => c.string("device_type") === "cpu").length ?? 1);
     const ram = board.ram.map((r) => ({ base: r.start, size: r.size }));
-    const rmem = fdtScanReservedMem(this.tree, ram, { arch: machine.profile.arch, version: this.version, printk: this.printk });
+    const cma = new CmaAreas(machine.profile.arch, this.version, this.printk);
+    const rmem = fdtScanReservedMem(this.tree, ram, { arch: machine.profile.arch, version: this.version, printk: this.printk, cma, cmaCmdline: options.cma !== undefined });
     this.reservedMem = rmem.regions;
     this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
@@ -109,7 +115,11 @@ export class Kernel {
       reserved: rmem.reserved,
       nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,
+      cma,
     });
+    // arm: arm_dma_limit (no ZONE_DMA on the boards dmasim models: all of 32 bits); arm64:
+    // arm64_dma_phys_limit, the end of ZONE_DMA.
+    if (options.cma) dma_contiguous_reserve(this.mm, options.cma, machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit());
     this.mm.paging_init();
     const time = new DmaTime();
     const swiotlb = this.swiotlbInit(options.swiotlb ?? {}, time, onlineCpus);

@@ -32,13 +32,21 @@ export class Memblock {
 
   /** memblock_alloc: `size` bytes aligned to `align`, highest address first, below `limit`. */
   alloc(size: number, align = PAGE_SIZE, limit = this.currentLimit): PhysAddr {
-    limit = Math.min(limit, this.currentLimit);
+    const base = this.allocRange(size, align, 0, Math.min(limit, this.currentLimit));
+    if (base >= 0) return base;
+    throw new KernelPanic(`memblock_alloc: Failed to allocate ${size} bytes align=0x${align.toString(16)}`);
+  }
+
+  /** memblock_alloc_range: `size` bytes aligned to `align` inside [start, end), highest address
+   *  first (the current limit does not apply), reserved; -1 when nothing fits. */
+  allocRange(size: number, align: number, start: PhysAddr, end: PhysAddr): PhysAddr {
     for (let b = this.memory.length - 1; b >= 0; b--) {
       const bank = this.memory[b];
-      let top = Math.min(bank.base + bank.size, limit);
-      while (top - size >= bank.base) {
+      const floor = Math.max(bank.base, start);
+      let top = Math.min(bank.base + bank.size, end);
+      while (top - size >= floor) {
         const base = Math.floor((top - size) / align) * align;
-        if (base < bank.base) break;
+        if (base < floor) break;
         const clash = this.overlapsReserved(base, size);
         if (!clash) {
           this.reserve(base, size);
@@ -47,7 +55,7 @@ export class Memblock {
         top = clash.base;
       }
     }
-    throw new KernelPanic(`memblock_alloc: Failed to allocate ${size} bytes align=0x${align.toString(16)}`);
+    return -1;
   }
 
   /** The free ranges (memory minus reserved), page-aligned, for memblock_free_all. */

@@ -1,28 +1,30 @@
 // The kernel's memory management, booted in two steps as Linux does: paging_init (memblock →
-// page tables for the linear map and the kernel image → MMU on) and mem_init (buddy allocator
-// with zones, vmalloc, slab). Between the two, early users (swiotlb) take memory from memblock.
-// Also the linear-map conversions, pages and kmalloc, and the kernel's calls into the vmalloc
-// space (vmalloc-alloc.ts). The zones are zones.ts; the RAM the linear map covers is
-// linear-map-ranges.ts.
+// the kernel's own mappings, kernel-mappings.ts → MMU on) and mem_init (buddy allocator with
+// zones, vmalloc, slab). Between the two, early users (swiotlb, CMA) take memory from memblock.
+// Also the linear-map conversions, pages and kmalloc, kmap (kmap.ts) and the kernel's calls
+// into the vmalloc space (vmalloc-alloc.ts). The zones are zones.ts; the RAM the linear map
+// covers is linear-map-ranges.ts; page-table memory is table-memory.ts.
 
 import type { Machine } from "../hw/machine.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
 import { BuddyAllocator, type ZoneName } from "./buddy.js";
 import { dmaPhysLimit, zoneDmaLimit, zoneSpecs, type ZoneInputs } from "./zones.js";
-import { linearMapRanges } from "./linear-map-ranges.js";
+import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
+import { kernelTableMemory } from "./table-memory.js";
 import { Memblock, type Range } from "./memblock.js";
 import { isKimage, kernelLayout, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
-import { Vmalloc, VM_MAP } from "./vmalloc.js";
+import { Vmalloc } from "./vmalloc.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
-import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO, get_order } from "./gfp.js";
+import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import { usableMemory } from "./memory-banks.js";
-import { KernelError, KernelPanic, ENOMEM, EINVAL } from "../kernel/errno.js";
+import type { CmaAreas } from "./cma.js";
+import { KernelError, KernelPanic, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -34,6 +36,9 @@ export interface MmOptions {
   nomap?: Range[];
   /** Modern arm64: ZONE_DMA's width in bits (zone_dma_bits; 32 unless firmware limits it). */
   zoneDmaBits?: number;
+  /** The CMA areas the device tree declared; dma_contiguous_reserve may add the default one
+   *  before paging_init. Their pages never reach the buddy allocator (cma.ts). */
+  cma: CmaAreas;
 }
 
 export class MemoryManager {
@@ -49,6 +54,7 @@ export class MemoryManager {
   readonly ramEnd: PhysAddr;
   /** The no-map ranges, by base. */
   readonly nomap: Range[];
+  readonly cma: CmaAreas;
   /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
@@ -86,6 +92,7 @@ export class MemoryManager {
     if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
     else this.memblock.reserve(img.textPhys, img.end - img.text);
     for (const r of opts.reserved) this.memblock.reserve(r.base, r.size);
+    this.cma = opts.cma;
     this.nomap = [...(opts.nomap ?? [])].sort((a, b) => a.base - b.base);
     for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
@@ -105,38 +112,17 @@ export class MemoryManager {
 
   // ---- boot ------------------------------------------------------------------------------
 
-  /** Physical range of the image part whose linear alias is mapped read-only. */
-  private get kernelRoPhys(): [PhysAddr, PhysAddr] {
-    const img = this.layout.image;
-    return [img.textPhys, img.textPhys + (img.initBegin - img.text)];
-  }
-
-  /** paging_init: the linear map (arm64 __map_memblock: the alias of [_text, __init_begin) is
-   *  mapped read-only on its own, so the blocks around it break up), the arm64 kernel image
-   *  segments in the vmalloc area, then the MMU on. */
+  /** paging_init: the kernel's own mappings (kernel-mappings.ts), then the MMU on. */
   paging_init(): void {
-    const lowmemEnd = this.layout.physOffset + this.linearBytes;
-    const [ks, ke] = this.kernelRoPhys;
-    const map = (start: PhysAddr, end: PhysAddr, prot: PageProt) => {
-      if (end > start) this.pgt.mapRange(this.phys_to_virt(start), start, end - start, prot);
-    };
-    for (const bank of linearMapRanges(this.arch, this.memblock.memory, this.nomap)) {
-      const end = Math.min(bank.base + bank.size, lowmemEnd);
-      if (this.arch === "arm" || end <= ks || bank.base >= ke) {
-        map(bank.base, end, "kernel");
-        continue;
-      }
-      map(bank.base, Math.min(ks, end), "kernel");
-      map(Math.max(ke, bank.base), end, "kernel");
-      map(Math.max(ks, bank.base), Math.min(ke, end), "kernel-ro");
-    }
-    if (this.arch === "arm64") {
-      const img = this.layout.image;
-      const seg = (s: VirtAddr, e: VirtAddr, prot: PageProt) => this.pgt.mapRange(s, this.__pa_symbol(s), e - s, prot);
-      seg(img.text, img.etext, "kernel-rox");
-      seg(img.startRodata, img.initBegin, "kernel-ro");
-      seg(img.sdata, img.end, "kernel");
-    }
+    mapKernel(this.pgt, {
+      layout: this.layout,
+      memory: this.memblock.memory,
+      nomap: this.nomap,
+      linearBytes: this.linearBytes,
+      cma: this.cma,
+      phys_to_virt: (pa) => this.phys_to_virt(pa),
+      __pa_symbol: (va) => this.__pa_symbol(va),
+    });
     this.pgt.enable();
     this.mmuOn = true;
   }
@@ -157,14 +143,7 @@ export class MemoryManager {
       totalramPages: () => this.buddy.zones.reduce((t, z) => t + z.managedPages, 0),
     };
     this.vmallocAlloc = new VmallocAlloc(this.vmalloc, vmallocPages, this.opts.version, (m) => this.printk.warn(m));
-    if (this.arch === "arm64") {
-      const img = this.layout.image;
-      const add = (s: VirtAddr, e: VirtAddr, prot: PageProt) => this.vmalloc.addEarly(s, e - s, this.__pa_symbol(s), VM_MAP, prot, "map_kernel_segment");
-      add(img.text, img.etext, "kernel-rox");
-      add(img.startRodata, img.initBegin, "kernel-ro");
-      add(img.initBegin, img.initEnd, "kernel-rox");
-      add(img.sdata, img.end, "kernel");
-    }
+    addKernelSegments(this.vmalloc, this.layout, (va) => this.__pa_symbol(va));
     const pages = {
       getFreePages: (g: number, o: number) => this.__get_free_pages(g, o),
       allocPagesAddress: (g: number, o: number) => {
@@ -178,7 +157,8 @@ export class MemoryManager {
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
-    this.printk.info(`Memory: ${this.buddy.freePageCount * 4}K/${total / 1024}K available`);
+    // Linux gives a CMA area's pages to the page allocator, so they count as available.
+    this.printk.info(`Memory: ${(this.buddy.freePageCount + this.cma.totalPages) * 4}K/${total / 1024}K available`);
   }
 
   private get zoneInputs(): ZoneInputs {
@@ -205,28 +185,15 @@ export class MemoryManager {
   }
 
   private tableMemory(): TableMemory {
-    const cpu = this.machine.cpu;
-    const at = (pa: PhysAddr) => (this.mmuOn ? this.phys_to_virt(pa) : pa);
-    return {
-      allocTable: (bytes, align) => {
-        let pa: PhysAddr;
-        if (this.mmuOn) {
-          const pfn = this.buddy.allocPages(GFP_KERNEL, get_order(bytes));
-          if (pfn < 0) throw new KernelError(ENOMEM, "out of memory for page tables");
-          this.pageTablePages += 2 ** get_order(bytes);
-          pa = pfn * PAGE_SIZE;
-        } else {
-          pa = this.memblock.alloc(bytes, align);
-        }
-        cpu.fill(at(pa), 0, bytes);
-        return pa;
-      },
-      read32: (pa) => cpu.load(at(pa), 4),
-      write32: (pa, v) => cpu.store(at(pa), 4, v),
-      read64: (pa) => cpu.load64(at(pa)),
-      write64: (pa, v) => cpu.store64(at(pa), v),
-    };
+    return kernelTableMemory(this.machine.cpu, {
+      mmuOn: () => this.mmuOn,
+      memblock: this.memblock,
+      allocPages: (gfp, order) => this.buddy.allocPages(gfp, order),
+      phys_to_virt: (pa) => this.phys_to_virt(pa),
+      tablePagesTaken: (pages) => (this.pageTablePages += pages),
+    });
   }
+
 
   // ---- conversions -------------------------------------------------------------------------
 

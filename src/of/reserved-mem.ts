@@ -6,13 +6,14 @@
 // named by its `memory-region` phandle (of_reserved_mem_device_init).
 //
 // Only regions with a fixed `reg` are placed: a region given by `size` alone (placed by the
-// kernel at boot) is reported and left out. Reusable (CMA) pools are not modelled: they are
-// reported and stay reserved, so no other user gets their pages.
+// kernel at boot) is reported and left out. A reusable shared-dma-pool is a CMA area
+// (rmem_cma_setup, dma/contiguous.ts).
 
 import type { PhysAddr } from "../hw/address.js";
 import type { KernelVersion } from "../mm/layout.js";
 import type { Range } from "../mm/memblock.js";
 import type { Printk } from "../kernel/printk.js";
+import type { CmaAreas } from "../mm/cma.js";
 import type { Device } from "../kernel/device.js";
 import { EINVAL, ENODEV, ENOENT } from "../kernel/errno.js";
 import { dev_info } from "../kernel/dev-printk.js";
@@ -44,6 +45,10 @@ export interface ReservedMemContext {
   arch: "arm" | "arm64";
   version: KernelVersion;
   printk: Printk;
+  /** The kernel's CMA areas, which rmem_cma_setup adds to. */
+  cma: CmaAreas;
+  /** cma= was given on the command line (modern kernels then skip a linux,cma-default node). */
+  cmaCmdline: boolean;
 }
 
 /** A RESERVEDMEM_OF_DECLARE entry: node_init returns 0 when it takes the region. */
@@ -78,11 +83,7 @@ export function fdtScanReservedMem(tree: DeviceTree, ram: Range[], ctx: Reserved
     const nomap = node.has("no-map");
     const ranges = regs.map((r) => ({ base: r.start, size: r.size }));
     const rmem: ReservedMem = { name: node.name, node, base: ranges[0].base, size: ranges[0].size };
-    const cma = isCmaPool(node);
-    if (cma) {
-      ctx.printk.warn(`OF: reserved mem: ${node.name}: ${cma} (CMA) is not modelled by dmasim; the region stays reserved: no CMA area, and the page allocator never gets its pages`);
-    }
-    const err = cma ? -ENOENT : reservedMemInitNode(rmem, ctx);
+    const err = reservedMemInitNode(rmem, ctx);
     // Modern kernels give a region back when its compatible's node_init refuses it; 4.9 keeps
     // it reserved. A region no compatible takes (-ENOENT) is a plain reservation.
     if (err !== 0 && err !== -ENOENT && ctx.version !== "v4.9") {
@@ -96,15 +97,6 @@ export function fdtScanReservedMem(tree: DeviceTree, ram: Range[], ctx: Reserved
   out.reserved = out.reserved.filter(inRam);
   out.nomap = out.nomap.filter(inRam);
   return out;
-}
-
-/** Why a node is a CMA area (rmem_cma_setup's), or undefined: a reusable shared-dma-pool, or
- *  the default CMA area by its property or its customary node name. */
-function isCmaPool(node: DeviceNode): string | undefined {
-  if (node.has("linux,cma-default")) return "linux,cma-default";
-  if (node.baseName === "linux,cma") return "linux,cma";
-  if (node.isCompatible("shared-dma-pool") && node.has("reusable")) return "a reusable shared-dma-pool";
-  return undefined;
 }
 
 /** __reserved_mem_init_node: the first declaration for one of the node's compatibles that

@@ -144,16 +144,20 @@ describe("of_reserved_mem_device_init", () => {
 });
 
 describe("reusable (CMA) pools", () => {
-  it("are reported as not modelled, naming the node, and stay reserved (mapped)", async () => {
+  it("become CMA areas: counted as available, kept from the buddy allocator, mapped, and given to the device", async () => {
     const without = await createSystem({ dts: zynqDts("") });
     const cma = `cma: linux,cma@18000000 { compatible = "shared-dma-pool"; reusable; reg = <0x18000000 0x400000>; linux,cma-default; };`;
     const s = await createSystem({ dts: zynqDts(cma, "memory-region = <&cma>;") });
-    const warning = s.kernel.printk.dmesg().find((l) => l.text.includes("linux,cma@18000000"));
-    expect(warning?.level).toBe(4); // KERN_WARNING
-    expect(warning?.text).toMatch(/not modelled/);
-    expect(availableKiB(s)).toBe(availableKiB(without) - 4096);
+    const line = s.kernel.printk.dmesg().find((l) => l.text.includes("CMA memory pool"));
+    expect(line?.level).toBe(6); // KERN_INFO
+    expect(line?.text).toBe("Reserved memory: created CMA memory pool at 0x18000000, size 4 MiB");
+    // Less only the two page-table pages that map its 4 MiB with 4 KB pages (one per 2 MiB).
+    expect(availableKiB(s)).toBe(availableKiB(without) - 8);
     expect(drain(s).filter((p) => p * 4096 >= 0x18000000 && p * 4096 < 0x18400000)).toEqual([]);
-    expect(s.machine.mmu.translate(s.kernel.mm.phys_to_virt(0x18000000))).toEqual({ pa: 0x18000000, attr: 0 });
-    expect(of_reserved_mem_device_init(s.device("f8003000.dma-controller"))).toBe(-22);
+    // Its first page holds the PL330's microcode buffer (remapped Normal-NC); the rest is cacheable.
+    expect(s.machine.mmu.translate(s.kernel.mm.phys_to_virt(0x18100000))).toEqual({ pa: 0x18100000, attr: 0 });
+    const dev = s.device("f8003000.dma-controller");
+    expect(of_reserved_mem_device_init(dev)).toBe(0);
+    expect(dev.cma_area?.basePfn).toBe(0x18000);
   });
 });

@@ -1,0 +1,150 @@
+// The Contiguous Memory Allocator's areas (mm/cma.c): a physically contiguous range reserved at
+// boot — from a /reserved-memory node or placed by dma_contiguous_reserve — with a bitmap of its
+// pages (order_per_bit 0: one bit per page). cma_alloc takes `count` pages aligned to 2^align
+// pages, first fit from the bottom of the area as bitmap_find_next_zero_area_off searches;
+// cma_release gives them back.
+//
+// Linux lends a CMA area's free pages to the page allocator for movable allocations (page cache,
+// anonymous memory) and migrates them away when cma_alloc needs the range. dmasim has no movable
+// allocations, so the pages stay out of the buddy allocator: no allocation a driver can make
+// would have been placed there, and cma_alloc finds the range free exactly when Linux's
+// alloc_contig_range would succeed. Nothing a driver can observe changes.
+
+import type { PhysAddr } from "../hw/address.js";
+import type { Printk } from "../kernel/printk.js";
+import { EINVAL, ENOMEM, ENOSPC } from "../kernel/errno.js";
+import type { KernelVersion } from "./layout.js";
+import { PAGE_SIZE } from "./gfp.js";
+import type { Memblock } from "./memblock.js";
+
+/** MAX_CMA_AREAS: CONFIG_CMA_AREAS (default 7) plus the default area. */
+export const MAX_CMA_AREAS = 8;
+
+/** struct cma */
+export interface Cma {
+  /** "reserved" for the default area from cma=, else the node's name. */
+  name: string;
+  basePfn: number;
+  /** Pages in the area. */
+  count: number;
+  /** One byte per page (order_per_bit 0): 1 while allocated. */
+  bitmap: Uint8Array;
+}
+
+/** The smallest alignment (bytes) of an area's base and size: PAGE_SIZE << max(MAX_ORDER - 1,
+ *  pageblock_order) = 4 MiB on 4.9 and arm; since 5.19 pageblock_nr_pages pages, which arm64
+ *  with CONFIG_HUGETLB_PAGE (defconfig) makes 2 MiB (pageblock_order = PMD order 9). */
+export function cmaMinAlignment(arch: "arm" | "arm64", version: KernelVersion): number {
+  return arch === "arm64" && version === "modern" ? 2 << 20 : 4 << 20;
+}
+
+/** The kernel's CMA areas (cma_areas[]) and dma_contiguous_default_area. */
+export class CmaAreas {
+  readonly areas: Cma[] = [];
+  defaultArea: Cma | null = null;
+
+  constructor(
+    readonly arch: "arm" | "arm64",
+    readonly version: KernelVersion,
+    private readonly printk: Printk,
+  ) {}
+
+  get minAlignment(): number {
+    return cmaMinAlignment(this.arch, this.version);
+  }
+
+  /** cma_init_reserved_mem: an area over [base, base+size), which the caller has reserved;
+   *  -errno when the slots are full or the range is not aligned. */
+  cma_init_reserved_mem(base: PhysAddr, size: number, name: string): Cma | number {
+    if (this.areas.length === MAX_CMA_AREAS) {
+      this.printk.err("cma: Not enough slots for CMA reserved regions!");
+      return -ENOSPC;
+    }
+    const align = this.minAlignment;
+    if (!size || base % align || size % align) return -EINVAL;
+    const cma: Cma = { name, basePfn: base / PAGE_SIZE, count: size / PAGE_SIZE, bitmap: new Uint8Array(size / PAGE_SIZE) };
+    this.areas.push(cma);
+    return cma;
+  }
+
+  /** cma_declare_contiguous with no fixed base: `size` (rounded up to the minimum alignment)
+   *  from memblock, top down below `limit` (rounded down; past the end of RAM it is the end of
+   *  RAM). A range crossing into highmem is tried in highmem first, so that every page of the
+   *  area is in one zone. The area, or -errno after Linux's message. */
+  cma_declare_contiguous(memblock: Memblock, size: number, limit: PhysAddr, highmemStart: PhysAddr, name: string): Cma | number {
+    const mib = (n: number) => Math.floor(n / 2 ** 20);
+    if (this.areas.length === MAX_CMA_AREAS) {
+      this.printk.err("cma: Not enough slots for CMA reserved regions!");
+      return -ENOSPC;
+    }
+    if (!size) return -EINVAL;
+    const align = this.minAlignment;
+    size = Math.ceil(size / align) * align;
+    limit = Math.floor(limit / align) * align;
+    const ramEnd = Math.max(...memblock.memory.map((b) => b.base + b.size));
+    if (limit === 0 || limit > ramEnd) limit = ramEnd;
+    let addr = -1;
+    if (highmemStart < limit) {
+      addr = memblock.allocRange(size, align, highmemStart, limit);
+      limit = highmemStart;
+    }
+    if (addr < 0) addr = memblock.allocRange(size, align, 0, limit);
+    const cma = addr < 0 ? -ENOMEM : this.cma_init_reserved_mem(addr, size, name);
+    if (typeof cma === "number") {
+      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB`);
+      return cma;
+    }
+    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}`);
+    return cma;
+  }
+
+  /** %pa: a phys_addr_t, 32 bits on arm without LPAE, 64 on arm64. */
+  formatPhys(pa: PhysAddr): string {
+    return "0x" + pa.toString(16).padStart(this.arch === "arm64" ? 16 : 8, "0");
+  }
+
+  /** Pages in every area (/proc/meminfo CmaTotal). */
+  get totalPages(): number {
+    return this.areas.reduce((n, c) => n + c.count, 0);
+  }
+
+  /** Free pages in every area (CmaFree). */
+  get freePages(): number {
+    return this.areas.reduce((n, c) => n + c.bitmap.reduce((f, b) => f + (b ? 0 : 1), 0), 0);
+  }
+
+  /** The area holding `pfn`, if any. */
+  areaOf(pfn: number): Cma | undefined {
+    return this.areas.find((c) => pfn >= c.basePfn && pfn < c.basePfn + c.count);
+  }
+
+  /** cma_alloc: the first pfn of `count` free pages whose pfn is a multiple of 2^align (the
+   *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing). */
+  cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
+    if (!cma || !count) return -1;
+    const step = 2 ** align;
+    // bitmap_find_next_zero_area_off: the offset makes the *pfn*, not the bit, aligned.
+    const first = (Math.ceil(cma.basePfn / step) * step) - cma.basePfn;
+    for (let i = first; i + count <= cma.count; i += step) {
+      if (cma.bitmap.subarray(i, i + count).includes(1)) continue;
+      cma.bitmap.fill(1, i, i + count);
+      return cma.basePfn + i;
+    }
+    if (!noWarn && this.version === "modern") {
+      this.printk.err(`cma: cma_alloc: ${cma.name}: alloc failed, req-size: ${count} pages, ret: ${-ENOMEM}`);
+    }
+    return -1;
+  }
+
+  /** cma_release: false when [pfn, pfn+count) is not inside `cma`. */
+  cma_release(cma: Cma | null, pfn: number, count: number): boolean {
+    if (!cma || pfn < cma.basePfn || pfn >= cma.basePfn + cma.count) return false;
+    if (pfn + count > cma.basePfn + cma.count) {
+      // VM_BUG_ON in Linux: a release running past the area's end.
+      this.printk.warn(`WARNING: cma_release: ${count} pages at pfn 0x${pfn.toString(16)} run past the end of area ${cma.name}`);
+      count = cma.basePfn + cma.count - pfn;
+    }
+    cma.bitmap.fill(0, pfn - cma.basePfn, pfn - cma.basePfn + count);
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+// CMA areas (mm/cma.c): an area's base and size must be aligned to the CMA minimum; cma_alloc
+// takes the lowest free run whose first pfn is aligned to 2^align pages; cma_release gives pages
+// back and refuses pages outside the area. Expected pfns worked out by hand.
+
+import { describe, expect, it } from "vitest";
+import { CmaAreas } from "../../src/mm/cma.js";
+import { Printk } from "../../src/kernel/printk.js";
+import { Memblock } from "../../src/mm/memblock.js";
+
+const BASE = 0x10000000; // pfn 0x10000
+const MiB = 2 ** 20;
+
+function areas(version: "modern" | "v4.9" = "v4.9", arch: "arm" | "arm64" = "arm") {
+  const printk = new Printk(() => 0, -1);
+  return { cma: new CmaAreas(arch, version, printk), printk };
+}
+
+describe("cma_alloc / cma_release", () => {
+  it("takes the first aligned free run from the bottom and fills holes first fit", () => {
+    const { cma: a } = areas();
+    const c = a.cma_init_reserved_mem(BASE, 4 * MiB, "test");
+    if (typeof c === "number") throw new Error(`area refused: ${c}`);
+    expect(a.cma_alloc(c, 1, 0)).toBe(0x10000); // page 0
+    expect(a.cma_alloc(c, 3, 2)).toBe(0x10004); // pages 1..3 free but a 4-aligned start is page 4
+    expect(a.cma_alloc(c, 2, 0)).toBe(0x10001); // the hole below it
+    expect(a.cma_alloc(c, 1, 0)).toBe(0x10003);
+    expect(a.cma_alloc(c, 1, 0)).toBe(0x10007); // pages 4..6 taken
+    expect(a.cma_alloc(c, 256, 8)).toBe(0x10100); // 1 MiB aligned: the second MiB
+    expect(a.freePages).toBe(1024 - 8 - 256);
+  });
+
+  it("gives pages back, refuses pages outside the area, and fails when no run fits", () => {
+    const { cma: a, printk } = areas("modern");
+    const c = a.cma_init_reserved_mem(BASE, 4 * MiB, "test") as Exclude<ReturnType<CmaAreas["cma_init_reserved_mem"]>, number>;
+    const p = a.cma_alloc(c, 1000, 0);
+    expect(p).toBe(0x10000);
+    expect(a.cma_alloc(c, 100, 0)).toBe(-1); // 24 pages left
+    expect(printk.grep("alloc failed")).toEqual(["cma: cma_alloc: test: alloc failed, req-size: 100 pages, ret: -12"]);
+    expect(a.cma_release(c, 0x20000, 1)).toBe(false);
+    expect(a.cma_release(c, p, 1000)).toBe(true);
+    expect(a.cma_alloc(c, 100, 0)).toBe(0x10000);
+  });
+
+  it("refuses an area not aligned to the CMA minimum: 4 MiB, or 2 MiB on modern arm64", () => {
+    expect(areas("v4.9", "arm64").cma.cma_init_reserved_mem(BASE + 2 * MiB, 4 * MiB, "x")).toBe(-22);
+    expect(areas("modern", "arm").cma.cma_init_reserved_mem(BASE, 6 * MiB, "x")).toBe(-22);
+    expect(typeof areas("modern", "arm64").cma.cma_init_reserved_mem(BASE + 2 * MiB, 6 * MiB, "x")).toBe("object");
+  });
+});
+
+describe("cma_declare_contiguous (the default area of cma=)", () => {
+  it("rounds the size up and takes the highest aligned free range below the limit", () => {
+    const { cma: a, printk } = areas("v4.9", "arm");
+    const mb = new Memblock([{ base: 0, size: 512 * MiB }]);
+    mb.reserve(508 * MiB, 4 * MiB); // the top 4 MiB are taken
+    const c = a.cma_declare_contiguous(mb, 10 * MiB, 2 ** 32 - 1, 512 * MiB, "reserved");
+    if (typeof c === "number") throw new Error(`refused: ${c}`);
+    // 12 MiB (three 4 MiB blocks) ending at 508 MiB.
+    expect([c.basePfn * 4096, c.count * 4096]).toEqual([496 * MiB, 12 * MiB]);
+    expect(printk.grep("cma:")).toEqual(["cma: Reserved 12 MiB at 0x1f000000"]);
+  });
+
+  it("tries highmem first when the limit lies above it", () => {
+    const { cma: a } = areas("v4.9", "arm");
+    const mb = new Memblock([{ base: 0, size: 1024 * MiB }]);
+    const c = a.cma_declare_contiguous(mb, 16 * MiB, 2 ** 32 - 1, 768 * MiB, "reserved");
+    expect(typeof c !== "number" && c.basePfn * 4096).toBe(1008 * MiB);
+  });
+
+  it("reports a size that does not fit", () => {
+    const { cma: a, printk } = areas("v4.9", "arm");
+    const mb = new Memblock([{ base: 0, size: 64 * MiB }]);
+    expect(a.cma_declare_contiguous(mb, 128 * MiB, 2 ** 32 - 1, 64 * MiB, "reserved")).toBe(-12);
+    expect(printk.grep("cma:")).toEqual(["cma: Failed to reserve 128 MiB"]);
+    expect(a.areas).toEqual([]);
+  });
+});
