@@ -126,7 +126,7 @@ export function translate(va: u64, write: bool): u64 {
     if (pa == W.BAD_PA) return W.BAD_PA;
     attr = W.attr;
     pfn = pa >> 12;
-    if (tlbOn) t.insert(vpn, pfn, attr, asid);
+    if (tlbOn) t.insert(vpn, pfn, attr, asid, W.sizeLog2);
   }
   if (!permitted(attr, write, va)) return W.BAD_PA;
   lastAttr = attr;

@@ -1,6 +1,8 @@
 // A set-associative TLB of 4 KB-granular entries (larger blocks are entered per 4 KB page, as the
 // Cortex-A53 stores 1 GB blocks in pieces), round-robin replacement within a set, ASID tags for
 // non-global entries. Only successful walks are entered (invalid descriptors are never cached).
+// Each piece remembers the size of the mapping it came from: a TLBI by VA removes the entry that
+// translates the VA (spec mmu-cache §5.3), which for a block is the whole block, so every piece.
 
 import { ATTR_NG } from "./walk";
 
@@ -13,7 +15,11 @@ export class Tlb {
   pfn: usize; // u64 per entry: physical page number
   attr: usize; // u32 per entry: walk.ts attribute word
   asid: usize; // u16 per entry (meaningful for ATTR_NG entries)
+  shift: usize; // u8 per entry: log2 of the size of the mapping the entry is a piece of
   rr: usize; // u8 per set
+  // The VPNs that pieces of blocks may cover since the last flushAll (empty: blockLo > blockHi).
+  blockLo: u64 = NO_VPN;
+  blockHi: u64 = 0;
   hits: u64 = 0;
   misses: u64 = 0;
 
@@ -25,6 +31,7 @@ export class Tlb {
     this.pfn = heap.alloc(n * 8);
     this.attr = heap.alloc(n * 4);
     this.asid = heap.alloc(n * 2);
+    this.shift = heap.alloc(n);
     this.rr = heap.alloc(<usize>this.sets);
     this.flushAll();
   }
@@ -33,6 +40,8 @@ export class Tlb {
     const n = <usize>(this.sets * this.ways);
     memory.fill(this.vpn, 0xFF, n * 8);
     memory.fill(this.rr, 0, <usize>this.sets);
+    this.blockLo = NO_VPN;
+    this.blockHi = 0;
   }
 
   /** Entry index for `vpn` visible to `asid`, or -1. */
@@ -69,7 +78,8 @@ export class Tlb {
     return load<u32>(this.attr + (<usize>e << 2));
   }
 
-  insert(vpn: u64, pfn: u64, attr: u32, asid: u32): void {
+  /** Enters the 4 KB piece at vpn of a mapping of 2^sizeLog2 bytes. */
+  insert(vpn: u64, pfn: u64, attr: u32, asid: u32, sizeLog2: u32): void {
     const set = <u32>vpn & (this.sets - 1);
     const v = <u32>load<u8>(this.rr + <usize>set);
     const e = set * this.ways + v;
@@ -77,6 +87,13 @@ export class Tlb {
     store<u64>(this.pfn + (<usize>e << 3), pfn);
     store<u32>(this.attr + (<usize>e << 2), attr);
     store<u16>(this.asid + (<usize>e << 1), <u16>asid);
+    store<u8>(this.shift + <usize>e, <u8>sizeLog2);
+    if (sizeLog2 > 12) {
+      const k = <u64>(sizeLog2 - 12);
+      const lo = (vpn >> k) << k;
+      if (lo < this.blockLo) this.blockLo = lo;
+      if (lo + (<u64>1 << k) > this.blockHi) this.blockHi = lo + (<u64>1 << k);
+    }
     store<u8>(this.rr + <usize>set, <u8>(v + 1 == this.ways ? 0 : v + 1));
   }
 
@@ -86,11 +103,24 @@ export class Tlb {
     const base = (<u32>vpn & (this.sets - 1)) * this.ways;
     for (let w: u32 = 0; w < this.ways; w++) {
       const e = base + w;
-      if (load<u64>(this.vpn + (<usize>e << 3)) != vpn) continue;
-      const global = (load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0;
-      if (asid < 0 || global || <i32>load<u16>(this.asid + (<usize>e << 1)) == asid) {
-        store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
-      }
+      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) this.dropIfVisible(e, asid);
+    }
+    // The other pieces of a block holding vpn sit in other sets.
+    if (vpn < this.blockLo || vpn >= this.blockHi) return;
+    const n = this.sets * this.ways;
+    for (let e: u32 = 0; e < n; e++) {
+      const k = <u64>load<u8>(this.shift + <usize>e);
+      if (k <= 12) continue;
+      const v = load<u64>(this.vpn + (<usize>e << 3));
+      if (v != NO_VPN && (v >> (k - 12)) == (vpn >> (k - 12))) this.dropIfVisible(e, asid);
+    }
+  }
+
+  /** Invalidates entry e if a TLBI for `asid` reaches it (every ASID when asid < 0). */
+  @inline private dropIfVisible(e: u32, asid: i32): void {
+    const global = (load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0;
+    if (asid < 0 || global || <i32>load<u16>(this.asid + (<usize>e << 1)) == asid) {
+      store<u64>(this.vpn + (<usize>e << 3), NO_VPN);
     }
   }
 

@@ -89,15 +89,16 @@ function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
 }
 
 /** DMALD (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
- *  (its wakeAt is set) or faulted; the caller advances CPC only on true. */
-export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+ *  (its wakeAt is set) or faulted; the caller advances CPC only on true. `len` is the
+ *  instruction's length (2 for DMALDP): a fault leaves CPC past the whole instruction. */
+export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1): bool {
   if (loadFast(d, th, t, beats)) return true;
   if (queueFull(th, t, d.axi.readQueueFreeAt())) return false;
   const size = th.srcSize;
   const bytes = size * beats;
   if (bytes > d.mfifo.capacity) {
     // More than the whole MFIFO: it can never be loaded (mfifo_err, spec §6).
-    d.faultAfter(th, F_MFIFO_ERR, t, 1);
+    d.faultAfter(th, F_MFIFO_ERR, t, len);
     return false;
   }
   const wait = d.mfifo.reserve(t, bytes);
@@ -121,7 +122,7 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
   if (!ok) {
     d.mfifo.releaseNow(t, bytes);
     if (inc) th.sar = sar + bytes;
-    d.faultAfter(th, F_DATA_READ_ERR, t, 1);
+    d.faultAfter(th, F_DATA_READ_ERR, t, len);
     return false;
   }
   th.fifo.push(scratch, bytes, done);
@@ -176,8 +177,9 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
 
 /** DMAST (beats = CCR length, or 1 for the single form). Returns false if the thread must wait
  *  or faulted. A store that finds less data than it needs writes the whole beats it has and
- *  then faults (st_data_unavailable) after it has retired, as the reference model records. */
-export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
+ *  then faults (st_data_unavailable) after it has retired, as the reference model records.
+ *  `len` is the instruction's length (2 for DMASTP), for CPC after a fault. */
+export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1): bool {
   if (storeFast(d, th, t, beats)) return true;
   if (queueFull(th, t, d.axi.writeQueueFreeAt())) return false;
   th.stall = STALL_NONE;
@@ -187,7 +189,7 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
   const inc = th.dstInc;
   const fifo = th.fifo;
   if (fifo.count < bytes) {
-    storeUnderrun(d, th, t, beats);
+    storeUnderrun(d, th, t, beats, len);
     return false;
   }
   d.beforeWrite(dar, inc ? bytes : size);
@@ -205,7 +207,7 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
   if (done > th.lastWrite) th.lastWrite = done;
   if (inc) th.dar = dar + bytes;
   if (!ok) {
-    d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
+    d.faultAfter(th, F_DATA_WRITE_ERR, t, len);
     return false;
   }
   return true;
@@ -213,7 +215,7 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32): bool {
 
 /** The whole beats that data is there for are written; DAR advances by the full burst, CPC
  *  past the DMAST, and the channel faults (FTR bit 13). */
-function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32): void {
+function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32, len: u32): void {
   const size = th.dstSize;
   const have = th.fifo.count / size;
   const dar = th.dar;
@@ -232,7 +234,7 @@ function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32): void {
     if (d.axi.doneAt > th.lastWrite) th.lastWrite = d.axi.doneAt;
   }
   if (inc) th.dar = dar + size * beats;
-  d.faultAfter(th, F_ST_DATA_UNAVAILABLE, t, 1);
+  d.faultAfter(th, F_ST_DATA_UNAVAILABLE, t, len);
 }
 
 /** DMASTZ: a write burst of zeros; the MFIFO is not involved. */

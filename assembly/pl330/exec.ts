@@ -146,8 +146,8 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       }
       const isLoad = insnKind(b0) == K_LDP;
       const ok = isLoad
-        ? loadBurst(d, th, t, single ? 1 : th.srcLen)
-        : storeBurst(d, th, t, single ? 1 : th.dstLen);
+        ? loadBurst(d, th, t, single ? 1 : th.srcLen, 2)
+        : storeBurst(d, th, t, single ? 1 : th.dstLen, 2);
       if (ok) {
         acknowledgePeripheral(d, b1 >> 3, d.axi.doneAt, !single);
         th.pc = pc + 2;

@@ -100,6 +100,7 @@ export function executeDebug(d: Dmac, t: i64): void {
   const th = (inst0 & 1) != 0 ? d.channel(chan) : unchecked(d.threads[MANAGER]);
   const b0 = (inst0 >> 16) & 0xff;
   const b1 = inst0 >>> 24;
+  const ftrBefore = th.ftr;
   if ((b0 & 0xfd) == 0xa0) {
     if (th.isManager) go(d, th, t, b0, b1, d.dbgInst1);
     else d.fault(th, F_UNDEF, t);
@@ -109,9 +110,10 @@ export function executeDebug(d: Dmac, t: i64): void {
     if (th.state == ST_KILLING) d.dbgKilling = th.id;
   } else if (b0 == 0x34) {
     sev(d, th, t, b1, 0); // a debug DMASEV does not move the thread's PC
-
   } else {
     d.fault(th, F_UNDEF, t);
   }
-  if (th.ftr != 0) th.ftr |= F_DBG_INSTR;
+  // dbg_instr marks a fault this debug instruction raised (spec §6), not one the thread's own
+  // program raised before it was sent a DMASEV.
+  if (th.ftr != ftrBefore && th.ftr != 0) th.ftr |= F_DBG_INSTR;
 }

@@ -88,6 +88,19 @@ describe("PL330 manager and debug interface", () => {
     expect(g.ftr(4)).toBe(0x40000001);
   });
 
+  it("adds dbg_instr only to a fault the debug instruction raised, not to one already there", async () => {
+    // Spec §6: FTR bit 30 says the aborting instruction came from the debug interface.
+    const g = await pl330Rig();
+    g.program(PROG, "DMANOP\n.byte 0x24"); // undefined opcode: the program's own fault
+    g.go(3, PROG);
+    expect(g.settle(3).state).toBe(ST.faulting);
+    expect(g.ftr(3)).toBe(1);
+    g.debug(0x00340001 | (3 << 8)); // DMASEV 0 sent to channel 3
+    g.settle(3, 1e6);
+    expect(g.ftr(3)).toBe(1);
+    expect(g.r(0x024)).toBe(1); // the DMASEV itself ran: event 0 pending
+  });
+
   it("keeps DBGSTATUS busy while a debug DMAKILL waits for the channel's transfers", async () => {
     const g = await pl330Rig();
     g.m.backdoor.write(SRC, pattern(0x10000));

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { pl330Rig, ST } from "../helpers/pl330-rig.js";
+import { assemble } from "../../src/tools/pl330/assembler.js";
 
 const PROG = 0x100000;
 const SRC = 0x200000;
@@ -97,6 +98,22 @@ describe("PL330 data faults and the watchdog", () => {
     expect(g.ftr(0)).toBe(1 << 13); // st_data_unavailable
     expect(g.cpc(0)).toBe(PROG + 20); // past the DMAST
     expect(Array.from(g.m.backdoor.read(DST, 8))).toEqual([9, 8, 7, 6, 0xee, 0xee, 0xee, 0xee]);
+  });
+
+  // Spec §6: data faults are imprecise, CPC past the instruction, as for DMALD/DMAST above; a
+  // DMALDP/DMASTP is two bytes (§2.1), so CPC moves past both, never onto its peripheral byte.
+  it.each([
+    ["DMALDPS from unmapped memory", "DMAMOV SAR, 0x40000000", "DMALDPS P0", 1 << 18],
+    ["DMASTPS to unmapped memory", `DMAMOV SAR, ${SRC}\nDMAMOV DAR, 0x40000000\nDMALD`, "DMASTPS P0", 1 << 17],
+    ["DMASTPS with no data loaded", `DMAMOV DAR, ${DST}\nDMANOP`, "DMASTPS P0", 1 << 13],
+  ])("a %s faults with CPC past its two bytes", async (_, setup, insn, ftr) => {
+    const g = await pl330Rig();
+    const head = `DMAMOV CCR, SB1 SS32 SAI DB1 DS32 DAI\n${setup}`;
+    const at = PROG + assemble(head, { base: PROG }).bytes.length;
+    g.program(PROG, `${head}\n${insn}\nDMAEND`);
+    expect(g.run(0, PROG).state).toBe(ST.faulting);
+    expect(g.ftr(0)).toBe(ftr);
+    expect(g.cpc(0)).toBe(at + 2);
   });
 
   it("faults a DMALD larger than the whole MFIFO with mfifo_err", async () => {

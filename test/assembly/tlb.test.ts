@@ -61,6 +61,21 @@ describe("TLB (arm64 profile: 128 sets x 4 ways, round robin)", () => {
     expect(pa(m, K(5))).toBe(0x43000000);
   });
 
+  it("TLBI by VA of one page of a 2 MB block drops the whole block, not just that page", async () => {
+    // Spec mmu-cache §5.3: TLBI VAAE1 removes the entry that translates the VA; for a block
+    // that entry maps all 2 MB, so no page of the block may keep the old translation.
+    const m = await machine();
+    expect(pa(m, K(512))).toBe(0x40200000);
+    expect(pa(m, K(700) + 4)).toBe(0x402bc004);
+    expect(pa(m, K(5))).toBe(0x41005000);
+    m.cpu.store64(alias(L2 + 1 * 8), 0x40600000n | BLOCK); // break-before-make elided
+    m.cpu.store64(alias(L3 + 5 * 8), 0x42000000n | PAGE);
+    m.mmu.tlbiVa(K(512));
+    expect(pa(m, K(512))).toBe(0x40600000);
+    expect(pa(m, K(700) + 4)).toBe(0x406bc004); // page 188 of the new block
+    expect(pa(m, K(5))).toBe(0x41005000); // a page outside the block keeps its entry
+  });
+
   it("tags non-global entries with the ASID; TLBI by ASID and by VA+ASID drop only theirs", async () => {
     const m = await machine();
     m.cpu.store64(alias(L3 + 7 * 8), 0x41007000n | PAGE | NG);
