@@ -90,11 +90,13 @@ export class CmaAreas {
     }
     if (addr < 0) addr = memblock.allocRange(size, align, 0, limit);
     const cma = addr < 0 ? -ENOMEM : this.cma_init_reserved_mem(addr, size, name);
+    // Modern cma_declare_contiguous_nid names the node: NUMA_NO_NODE (-1) for the default area.
+    const node = this.version === "modern" ? " on node -1" : "";
     if (typeof cma === "number") {
-      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB`);
+      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB${node}`);
       return cma;
     }
-    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}`);
+    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}${node}`);
     return cma;
   }
 

@@ -74,4 +74,13 @@ describe("cma_declare_contiguous (the default area of cma=)", () => {
     expect(printk.grep("cma:")).toEqual(["cma: Failed to reserve 128 MiB"]);
     expect(a.areas).toEqual([]);
   });
+
+  it("names the node on modern kernels (NUMA_NO_NODE for the default area)", () => {
+    const { cma: a, printk } = areas("modern", "arm64");
+    const mb = new Memblock([{ base: 0x40000000, size: 256 * MiB }]);
+    expect(typeof a.cma_declare_contiguous(mb, 32 * MiB, 2 ** 32, Infinity, "reserved")).toBe("object");
+    expect(a.cma_declare_contiguous(mb, 512 * MiB, 2 ** 32, Infinity, "reserved")).toBe(-12);
+    // 32 MiB ending at the top of RAM (0x50000000), then a size RAM cannot hold.
+    expect(printk.grep("cma:")).toEqual(["cma: Reserved 32 MiB at 0x000000004e000000 on node -1", "cma: Failed to reserve 512 MiB on node -1"]);
+  });
 });
