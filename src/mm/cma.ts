@@ -121,7 +121,8 @@ export class CmaAreas {
   }
 
   /** cma_alloc: the first pfn of `count` free pages whose pfn is a multiple of 2^align (the
-   *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing). */
+   *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing; the
+   *  message came in 4.11). */
   cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
     if (!cma || !count) return -1;
     const step = 2 ** align;
@@ -134,8 +135,28 @@ export class CmaAreas {
     }
     if (!noWarn && this.version === "modern") {
       this.printk.err(`cma: cma_alloc: ${cma.name}: alloc failed, req-size: ${count} pages, ret: ${-ENOMEM}`);
+      this.cma_debug_show_areas(cma);
     }
     return -1;
+  }
+
+  /** cma_debug_show_areas (unconditional since 6.9, which dropped CONFIG_CMA_DEBUG): each free
+   *  run as pages@first-bit, then the total; one line, as its pr_cont pieces join. */
+  private cma_debug_show_areas(cma: Cma): void {
+    const runs: string[] = [];
+    let total = 0;
+    for (let i = 0; i < cma.count; ) {
+      if (cma.bitmap[i]) {
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < cma.count && !cma.bitmap[end]) end++;
+      runs.push(`${end - i}@${i}`);
+      total += end - i;
+      i = end;
+    }
+    this.printk.info(`cma: number of available pages: ${runs.join("+")}=> ${total} free of ${cma.count} total pages`);
   }
 
   /** cma_release: false when [pfn, pfn+count) is not inside `cma`. */
