@@ -70,7 +70,8 @@ export class CmaAreas {
   /** cma_declare_contiguous with no fixed base: `size` (rounded up to the minimum alignment)
    *  from memblock, top down below `limit` (rounded down; past the end of RAM it is the end of
    *  RAM). A range crossing into highmem is tried in highmem first, so that every page of the
-   *  area is in one zone. The area, or -errno after Linux's message. */
+   *  area is in one zone; modern arm64 tries above 4 GiB first. The area, or -errno after
+   *  Linux's message. */
   cma_declare_contiguous(memblock: Memblock, size: number, limit: PhysAddr, highmemStart: PhysAddr, name: string): Cma | number {
     const mib = (n: number) => Math.floor(n / 2 ** 20);
     if (this.areas.length === MAX_CMA_AREAS) {
@@ -84,7 +85,12 @@ export class CmaAreas {
     const ramEnd = Math.max(...memblock.memory.map((b) => b.base + b.size));
     if (limit === 0 || limit > ramEnd) limit = ramEnd;
     let addr = -1;
-    if (highmemStart < limit) {
+    // Modern kernels with a 64-bit phys_addr_t first try bottom-up from 4 GiB, keeping the
+    // memory below it for 32-bit DMA; under a limit at or below 4 GiB the range is empty.
+    if (this.version === "modern" && this.arch === "arm64" && ramEnd >= 2 ** 32 + size) {
+      addr = memblock.allocRangeBottomUp(size, align, 2 ** 32, limit);
+    }
+    if (addr < 0 && highmemStart < limit) {
       addr = memblock.allocRange(size, align, highmemStart, limit);
       limit = highmemStart;
     }

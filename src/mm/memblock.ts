@@ -58,6 +58,23 @@ export class Memblock {
     return -1;
   }
 
+  /** memblock_alloc_range with memblock_set_bottom_up(true): the lowest fit in [start, end). */
+  allocRangeBottomUp(size: number, align: number, start: PhysAddr, end: PhysAddr): PhysAddr {
+    for (const bank of this.memory) {
+      let base = Math.ceil(Math.max(bank.base, start) / align) * align;
+      const top = Math.min(bank.base + bank.size, end);
+      while (base + size <= top) {
+        const clash = this.overlapsReserved(base, size);
+        if (!clash) {
+          this.reserve(base, size);
+          return base;
+        }
+        base = Math.ceil((clash.base + clash.size) / align) * align;
+      }
+    }
+    return -1;
+  }
+
   /** The free ranges (memory minus reserved), page-aligned, for memblock_free_all. */
   freeRanges(): Range[] {
     const out: Range[] = [];

@@ -106,4 +106,16 @@ describe("cma_declare_contiguous (the default area of cma=)", () => {
     // 32 MiB ending at the top of RAM (0x50000000), then a size RAM cannot hold.
     expect(printk.grep("cma:")).toEqual(["cma: Reserved 32 MiB at 0x000000004e000000 on node -1", "cma: Failed to reserve 512 MiB on node -1"]);
   });
+
+  it("modern arm64 tries bottom-up above 4 GiB first, which a limit at 4 GiB leaves empty", () => {
+    const high = areas("modern", "arm64");
+    const above = new Memblock([{ base: 2 ** 33, size: 1024 * MiB }]); // RAM only above 4 GiB
+    const c = high.cma.cma_declare_contiguous(above, 64 * MiB, 0, Infinity, "reserved");
+    expect(typeof c !== "number" && c.basePfn * 4096).toBe(2 ** 33); // the lowest fit, not the top
+    const across = new Memblock([{ base: 0x40000000, size: 4096 * MiB }]); // 1 GiB .. 5 GiB
+    const d = areas("modern", "arm64").cma.cma_declare_contiguous(across, 64 * MiB, 2 ** 32, Infinity, "reserved");
+    expect(typeof d !== "number" && d.basePfn * 4096).toBe(2 ** 32 - 64 * MiB); // top-down below the limit
+    const old = areas("v4.9", "arm64").cma.cma_declare_contiguous(new Memblock([{ base: 2 ** 33, size: 1024 * MiB }]), 64 * MiB, 0, Infinity, "reserved");
+    expect(typeof old !== "number" && old.basePfn * 4096).toBe(2 ** 33 + 960 * MiB); // 4.9: top-down
+  });
 });
