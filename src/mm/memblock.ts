@@ -26,6 +26,12 @@ export class Memblock {
     this.reserved.sort((a, b) => a.base - b.base);
   }
 
+  /** memblock_phys_free: drops the reservation made for exactly [base, base+size). */
+  free(base: PhysAddr, size: number): void {
+    const i = this.reserved.findIndex((r) => r.base === base && r.size === size);
+    if (i >= 0) this.reserved.splice(i, 1);
+  }
+
   private overlapsReserved(base: number, size: number): Range | undefined {
     return this.reserved.find((r) => base < r.base + r.size && r.base < base + size);
   }
