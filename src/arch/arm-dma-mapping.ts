@@ -11,6 +11,7 @@
 // a coherent device.
 
 import type { Device } from "../kernel/device.js";
+import type { Kernel } from "../kernel/kernel.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import { dev_warn } from "../kernel/dev-printk.js";
 import { GFP_DMA, PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, __GFP_NOWARN, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
@@ -25,7 +26,7 @@ import { for_each_sg, sg_phys } from "../dma/scatterlist.js";
 import { dma_common_contiguous_remap, dma_common_free_remap } from "../dma/remap.js";
 import { MAP_CYCLES } from "../dma/constants.js";
 import { dma_to_phys, phys_to_dma } from "../dma/dma-address.js";
-import { dev_get_cma_area, dma_alloc_from_contiguous, dma_release_from_contiguous } from "../dma/contiguous.js";
+import { dev_get_cma_area, dma_alloc_from_contiguous, dma_alloc_from_default_contiguous, dma_release_from_contiguous, dma_release_from_default_contiguous } from "../dma/contiguous.js";
 
 /** VM_ARM_DMA_CONSISTENT (arch/arm/mm/mm.h). */
 export const VM_ARM_DMA_CONSISTENT = 0x20000000;
@@ -126,8 +127,7 @@ function free_buffer(dev: Device, pfn: number, size: number): void {
 
 /** __dma_clear_buffer: zeroed through the linear map (a highmem page through kmap_atomic),
  *  then, unless the device is coherent, flushed from L1 and the outer cache. */
-function dma_clear_buffer(dev: Device, pfn: number, size: number, coherent: boolean): void {
-  const k = dev.kernel;
+function dma_clear_buffer(k: Kernel, pfn: number, size: number, coherent: boolean): void {
   const mm = k.mm;
   if (mm.PageHighMem(pfn)) {
     for (let i = 0; i < size / PAGE_SIZE; i++) {
@@ -141,8 +141,8 @@ function dma_clear_buffer(dev: Device, pfn: number, size: number, coherent: bool
 
 /** __dma_remap: the linear-map PTEs of lowmem pages rewritten with `prot` (the CMA region is
  *  mapped with 4 KB pages from boot), then the kernel TLB flushed for the range. */
-function dma_remap(dev: Device, pfn: number, size: number, prot: PageProt): void {
-  const mm = dev.kernel.mm;
+function dma_remap(k: Kernel, pfn: number, size: number, prot: PageProt): void {
+  const mm = k.mm;
   const start = mm.page_address(pfn);
   for (let off = 0; off < size; off += PAGE_SIZE) mm.pgt.mapPage(start + off, pfn * PAGE_SIZE + off, prot);
   mm.pgt.flushTlbKernelRange(start, start + size);
@@ -155,19 +155,35 @@ function alloc_from_contiguous(dev: Device, size: number, gfp: number, prot: Pag
   const count = size / PAGE_SIZE;
   const pfn = dma_alloc_from_contiguous(dev, count, get_order(size), !!(gfp & __GFP_NOWARN));
   if (pfn < 0) return null;
-  dma_clear_buffer(dev, pfn, size, dev.dma_coherent);
+  dma_clear_buffer(k, pfn, size, dev.dma_coherent);
   if (!wantVaddr) return { pfn, va: pfn };
+  const va = contiguous_kernel_mapping(k, pfn, size, prot, caller);
+  if (va === null) dma_release_from_contiguous(dev, pfn, count);
+  return va === null ? null : { pfn, va };
+}
+
+/** The CPU address of CMA pages: highmem gets a vmalloc remap, lowmem its linear-map PTEs
+ *  rewritten in place. Null when the remap fails. */
+function contiguous_kernel_mapping(k: Kernel, pfn: number, size: number, prot: PageProt, caller: string): VirtAddr | null {
   if (k.mm.PageHighMem(pfn)) {
     const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
-    const va = dma_common_contiguous_remap(k, pfn, size, flags, prot, caller);
-    if (va === null) {
-      dma_release_from_contiguous(dev, pfn, count);
-      return null;
-    }
-    return { pfn, va };
+    return dma_common_contiguous_remap(k, pfn, size, flags, prot, caller);
   }
-  dma_remap(dev, pfn, size, prot);
-  return { pfn, va: k.mm.page_address(pfn) };
+  dma_remap(k, pfn, size, prot);
+  return k.mm.page_address(pfn);
+}
+
+/** atomic_pool_init's CMA branch, __alloc_from_contiguous(NULL, …): the pool's pages from the
+ *  default area (align get_order(size)), zeroed, flushed (the pool serves non-coherent devices)
+ *  and mapped with `prot`; null when the area cannot give them — there is no fallback. */
+export function arm_pool_from_contiguous(k: Kernel, size: number, prot: PageProt, caller: string): { pfn: number; va: VirtAddr } | null {
+  const count = size / PAGE_SIZE;
+  const pfn = dma_alloc_from_default_contiguous(k.mm.cma, count, get_order(size), false);
+  if (pfn < 0) return null;
+  dma_clear_buffer(k, pfn, size, false);
+  const va = contiguous_kernel_mapping(k, pfn, size, prot, caller);
+  if (va === null) dma_release_from_default_contiguous(k.mm.cma, pfn, count);
+  return va === null ? null : { pfn, va };
 }
 
 /** __free_from_contiguous: the kernel mapping undone (a highmem remap unmapped, lowmem PTEs
@@ -178,7 +194,7 @@ function free_from_contiguous(dev: Device, pfn: number, cpuAddr: VirtAddr, size:
     if (k.mm.PageHighMem(pfn)) {
       const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
       dma_common_free_remap(k, cpuAddr, size, flags);
-    } else dma_remap(dev, pfn, size, "kernel");
+    } else dma_remap(k, pfn, size, "kernel");
   }
   dma_release_from_contiguous(dev, pfn, size / PAGE_SIZE);
 }

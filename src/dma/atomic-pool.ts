@@ -8,6 +8,10 @@
 //   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), 128 KB per GB of
 //     RAM (min 128 KB, max one MAX_ORDER block), cleaned and remapped, and grown by the pool
 //     worker when free space drops below the initial size.
+// With a default CMA area the pages come from it: 4.9 arm64 and arm take the whole pool there
+// with no fallback (arm maps lowmem CMA pages in place, as __alloc_from_contiguous does);
+// modern atomic_pool_expand tries the area first when it lies inside the pool's zone
+// (cma_in_zone), then the page allocator, at each order.
 
 import type { Kernel } from "../kernel/kernel.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
@@ -16,6 +20,8 @@ import { MAX_ORDER } from "../mm/buddy.js";
 import { GFP_DMA, GFP_DMA32, GFP_KERNEL, PAGE_SHIFT, PAGE_SIZE, get_order } from "../mm/gfp.js";
 import { VM_DMA_COHERENT, VM_USERMAP } from "../mm/vmalloc.js";
 import { dma_common_contiguous_remap } from "./remap.js";
+import { dma_alloc_from_default_contiguous, dma_release_from_default_contiguous } from "./contiguous.js";
+import { arm_pool_from_contiguous } from "../arch/arm-dma-mapping.js";
 
 export class AtomicPool {
   readonly pool = new GenPool(PAGE_SHIFT);
@@ -35,10 +41,17 @@ export class AtomicPool {
     const k = this.k;
     const arm = k.machine.profile.arch === "arm";
     const modernPool = k.version === "modern" && !arm;
+    if (!modernPool && k.mm.cma.defaultArea) return this.expandFromContiguous(size, arm, caller);
     let order = Math.min(get_order(size), MAX_ORDER - 1);
-    let pfn = k.mm.alloc_pages(this.gfp, order);
+    let fromCma = false;
+    const take = (o: number): number => {
+      const pfn = modernPool && this.cmaInZone() ? dma_alloc_from_default_contiguous(k.mm.cma, 1 << o, o, false) : -1;
+      fromCma = pfn >= 0;
+      return fromCma ? pfn : k.mm.alloc_pages(this.gfp, o);
+    };
+    let pfn = take(order);
     // Modern atomic_pool_expand retries smaller orders; 4.9 and arm try once.
-    while (pfn < 0 && modernPool && order > 0) pfn = k.mm.alloc_pages(this.gfp, --order);
+    while (pfn < 0 && modernPool && order > 0) pfn = take(--order);
     if (pfn < 0) return false;
     const bytes = modernPool ? PAGE_SIZE << order : size;
     const phys = pfn * PAGE_SIZE;
@@ -52,11 +65,47 @@ export class AtomicPool {
     const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_USERMAP;
     const va = dma_common_contiguous_remap(k, pfn, bytes, flags, "kernel-nc", k.version === "modern" ? "dma_common_contiguous_remap" : caller);
     if (va === null) {
-      if (arm) for (let i = 0; i < bytes / PAGE_SIZE; i++) k.mm.__free_pages(pfn + i, 0);
+      if (fromCma) dma_release_from_default_contiguous(k.mm.cma, pfn, bytes / PAGE_SIZE);
+      else if (arm) for (let i = 0; i < bytes / PAGE_SIZE; i++) k.mm.__free_pages(pfn + i, 0);
       else k.mm.__free_pages(pfn, order);
       return false;
     }
     this.pool.addVirt(va, phys, bytes);
+    return true;
+  }
+
+  /** cma_in_zone: the default area fits the pool's zone (an area never crosses zones). */
+  private cmaInZone(): boolean {
+    const cma = this.k.mm.cma.defaultArea;
+    if (!cma?.count) return false;
+    const end = (cma.basePfn + cma.count) * PAGE_SIZE - 1;
+    const zoneDma = this.k.mm.zoneDmaLimit;
+    if (this.gfp & GFP_DMA) return end <= zoneDma;
+    if (this.gfp & GFP_DMA32) return end <= Math.max(2 ** 32 - 1, zoneDma);
+    return true;
+  }
+
+  /** The CMA branch of 4.9 arm64's and arm's atomic_pool_init: `size` bytes (count = size in
+   *  pages, align = get_order(size)) from the default area, or nothing. */
+  private expandFromContiguous(size: number, arm: boolean, caller: string): boolean {
+    const k = this.k;
+    if (arm) {
+      const got = arm_pool_from_contiguous(k, size, "kernel-nc", caller);
+      if (got) this.pool.addVirt(got.va, got.pfn * PAGE_SIZE, size);
+      return got !== null;
+    }
+    const count = size / PAGE_SIZE;
+    const pfn = dma_alloc_from_default_contiguous(k.mm.cma, count, get_order(size), false);
+    if (pfn < 0) return false;
+    const phys = pfn * PAGE_SIZE;
+    k.machine.cpu.fill(k.mm.phys_to_virt(phys), 0, size);
+    k.archDma.flushRange(phys, size);
+    const va = dma_common_contiguous_remap(k, pfn, size, VM_USERMAP, "kernel-nc", caller);
+    if (va === null) {
+      dma_release_from_default_contiguous(k.mm.cma, pfn, count);
+      return false;
+    }
+    this.pool.addVirt(va, phys, size);
     return true;
   }
 

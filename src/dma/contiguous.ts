@@ -8,7 +8,7 @@ import type { Device } from "../kernel/device.js";
 import type { PhysAddr } from "../hw/address.js";
 import type { MemoryManager } from "../mm/mm.js";
 import type { ReservedMem, ReservedMemContext, ReservedMemOps } from "../of/reserved-mem.js";
-import type { Cma } from "../mm/cma.js";
+import type { Cma, CmaAreas } from "../mm/cma.js";
 import { EBUSY, EINVAL } from "../kernel/errno.js";
 import { PAGE_ALIGN, PAGE_SIZE, __GFP_NOWARN, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
 
@@ -25,6 +25,16 @@ export function dev_get_cma_area(dev: Device): Cma | null {
 export function dma_alloc_from_contiguous(dev: Device, count: number, align: number, noWarn = false): number {
   if (align > CONFIG_CMA_ALIGNMENT) align = CONFIG_CMA_ALIGNMENT;
   return dev.kernel.mm.cma.cma_alloc(dev_get_cma_area(dev), count, align, noWarn);
+}
+
+/** dma_alloc_from_contiguous(NULL, …): the default area, as the atomic pools ask it. */
+export function dma_alloc_from_default_contiguous(areas: CmaAreas, count: number, align: number, noWarn: boolean): number {
+  return areas.cma_alloc(areas.defaultArea, count, Math.min(align, CONFIG_CMA_ALIGNMENT), noWarn);
+}
+
+/** dma_release_from_contiguous(NULL, …) */
+export function dma_release_from_default_contiguous(areas: CmaAreas, pfn: number, count: number): boolean {
+  return areas.cma_release(areas.defaultArea, pfn, count);
 }
 
 /** dma_release_from_contiguous: false when the pages are not the device's area's. */

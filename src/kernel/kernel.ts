@@ -7,6 +7,7 @@ import type { Board } from "../hw/board.js";
 import type { VirtAddr } from "../hw/address.js";
 import type { DeviceTree } from "../of/node.js";
 import { fdtScanReservedMem, type ReservedMem } from "../of/reserved-mem.js";
+import { fdtAllocReservedMem } from "../of/reserved-mem-alloc.js";
 import { ofPlatformPopulate } from "../of/platform.js";
 import { MemoryManager } from "../mm/mm.js";
 import { CmaAreas } from "../mm/cma.js";
@@ -107,7 +108,8 @@ export class Kernel {
     const onlineCpus = Math.max(1, this.tree.findByPath("/cpus")?.children.filter((c) => c.string("device_type") === "cpu").length ?? 1);
     const ram = board.ram.map((r) => ({ base: r.start, size: r.size }));
     const cma = new CmaAreas(machine.profile.arch, this.version, this.printk);
-    const rmem = fdtScanReservedMem(this.tree, ram, { arch: machine.profile.arch, version: this.version, printk: this.printk, cma, cmaCmdline: options.cma !== undefined });
+    const rmemCtx = { arch: machine.profile.arch, version: this.version, printk: this.printk, cma, cmaCmdline: options.cma !== undefined };
+    const rmem = fdtScanReservedMem(this.tree, ram, rmemCtx);
     this.reservedMem = rmem.regions;
     this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
@@ -117,6 +119,10 @@ export class Kernel {
       zoneDmaBits: options.zoneDmaBits,
       cma,
     });
+    if (rmem.sizeOnly.length) {
+      fdtAllocReservedMem(this.tree, rmem.sizeOnly, this.mm.memblock, this.reservedMem, this.mm.nomap, rmemCtx);
+      this.mm.nomap.sort((a, b) => a.base - b.base);
+    }
     // arm: arm_dma_limit (no ZONE_DMA on the boards dmasim models: all of 32 bits); arm64:
     // arm64_dma_phys_limit, the end of ZONE_DMA.
     if (options.cma) dma_contiguous_reserve(this.mm, options.cma, machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit());

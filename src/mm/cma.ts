@@ -70,7 +70,8 @@ export class CmaAreas {
   /** cma_declare_contiguous with no fixed base: `size` (rounded up to the minimum alignment)
    *  from memblock, top down below `limit` (rounded down; past the end of RAM it is the end of
    *  RAM). A range crossing into highmem is tried in highmem first, so that every page of the
-   *  area is in one zone. The area, or -errno after Linux's message. */
+   *  area is in one zone; modern arm64 tries above 4 GiB first. The area, or -errno after
+   *  Linux's message. */
   cma_declare_contiguous(memblock: Memblock, size: number, limit: PhysAddr, highmemStart: PhysAddr, name: string): Cma | number {
     const mib = (n: number) => Math.floor(n / 2 ** 20);
     if (this.areas.length === MAX_CMA_AREAS) {
@@ -84,17 +85,24 @@ export class CmaAreas {
     const ramEnd = Math.max(...memblock.memory.map((b) => b.base + b.size));
     if (limit === 0 || limit > ramEnd) limit = ramEnd;
     let addr = -1;
-    if (highmemStart < limit) {
+    // Modern kernels with a 64-bit phys_addr_t first try bottom-up from 4 GiB, keeping the
+    // memory below it for 32-bit DMA; under a limit at or below 4 GiB the range is empty.
+    if (this.version === "modern" && this.arch === "arm64" && ramEnd >= 2 ** 32 + size) {
+      addr = memblock.allocRangeBottomUp(size, align, 2 ** 32, limit);
+    }
+    if (addr < 0 && highmemStart < limit) {
       addr = memblock.allocRange(size, align, highmemStart, limit);
       limit = highmemStart;
     }
     if (addr < 0) addr = memblock.allocRange(size, align, 0, limit);
     const cma = addr < 0 ? -ENOMEM : this.cma_init_reserved_mem(addr, size, name);
+    // Modern cma_declare_contiguous_nid names the node: NUMA_NO_NODE (-1) for the default area.
+    const node = this.version === "modern" ? " on node -1" : "";
     if (typeof cma === "number") {
-      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB`);
+      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB${node}`);
       return cma;
     }
-    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}`);
+    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}${node}`);
     return cma;
   }
 
@@ -119,7 +127,8 @@ export class CmaAreas {
   }
 
   /** cma_alloc: the first pfn of `count` free pages whose pfn is a multiple of 2^align (the
-   *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing). */
+   *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing; the
+   *  message came in 4.11). */
   cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
     if (!cma || !count) return -1;
     const step = 2 ** align;
@@ -132,8 +141,28 @@ export class CmaAreas {
     }
     if (!noWarn && this.version === "modern") {
       this.printk.err(`cma: cma_alloc: ${cma.name}: alloc failed, req-size: ${count} pages, ret: ${-ENOMEM}`);
+      this.cma_debug_show_areas(cma);
     }
     return -1;
+  }
+
+  /** cma_debug_show_areas (unconditional since 6.9, which dropped CONFIG_CMA_DEBUG): each free
+   *  run as pages@first-bit, then the total; one line, as its pr_cont pieces join. */
+  private cma_debug_show_areas(cma: Cma): void {
+    const runs: string[] = [];
+    let total = 0;
+    for (let i = 0; i < cma.count; ) {
+      if (cma.bitmap[i]) {
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < cma.count && !cma.bitmap[end]) end++;
+      runs.push(`${end - i}@${i}`);
+      total += end - i;
+      i = end;
+    }
+    this.printk.info(`cma: number of available pages: ${runs.join("+")}=> ${total} free of ${cma.count} total pages`);
   }
 
   /** cma_release: false when [pfn, pfn+count) is not inside `cma`. */

@@ -26,6 +26,12 @@ export class Memblock {
     this.reserved.sort((a, b) => a.base - b.base);
   }
 
+  /** memblock_phys_free: drops the reservation made for exactly [base, base+size). */
+  free(base: PhysAddr, size: number): void {
+    const i = this.reserved.findIndex((r) => r.base === base && r.size === size);
+    if (i >= 0) this.reserved.splice(i, 1);
+  }
+
   private overlapsReserved(base: number, size: number): Range | undefined {
     return this.reserved.find((r) => base < r.base + r.size && r.base < base + size);
   }
@@ -53,6 +59,23 @@ export class Memblock {
           return base;
         }
         top = clash.base;
+      }
+    }
+    return -1;
+  }
+
+  /** memblock_alloc_range with memblock_set_bottom_up(true): the lowest fit in [start, end). */
+  allocRangeBottomUp(size: number, align: number, start: PhysAddr, end: PhysAddr): PhysAddr {
+    for (const bank of this.memory) {
+      let base = Math.ceil(Math.max(bank.base, start) / align) * align;
+      const top = Math.min(bank.base + bank.size, end);
+      while (base + size <= top) {
+        const clash = this.overlapsReserved(base, size);
+        if (!clash) {
+          this.reserve(base, size);
+          return base;
+        }
+        base = Math.ceil((clash.base + clash.size) / align) * align;
       }
     }
     return -1;

@@ -5,9 +5,8 @@
 // reserved-memory ops (shared-dma-pool, shared-dma-pool.ts) can then be given to a device
 // named by its `memory-region` phandle (of_reserved_mem_device_init).
 //
-// Only regions with a fixed `reg` are placed: a region given by `size` alone (placed by the
-// kernel at boot) is reported and left out. A reusable shared-dma-pool is a CMA area
-// (rmem_cma_setup, dma/contiguous.ts).
+// A region given by `size` alone is placed once memblock is up (reserved-mem-alloc.ts). A
+// reusable shared-dma-pool is a CMA area (rmem_cma_setup, dma/contiguous.ts).
 
 import type { PhysAddr } from "../hw/address.js";
 import type { KernelVersion } from "../mm/layout.js";
@@ -65,19 +64,21 @@ export interface ReservedMemScan {
   nomap: Range[];
   /** The reserved_mem array. */
   regions: ReservedMem[];
+  /** Children with `size` and no `reg`, for fdtAllocReservedMem once memblock is up. */
+  sizeOnly: DeviceNode[];
 }
 
 /** fdt_scan_reserved_mem and fdt_init_reserved_mem: the memory reservation block, then each
  *  "okay" /reserved-memory child, then each region's node_init by compatible. `ram` limits the
  *  reservations to RAM (memblock_reserve of what is not memory does not change it). */
 export function fdtScanReservedMem(tree: DeviceTree, ram: Range[], ctx: ReservedMemContext): ReservedMemScan {
-  const out: ReservedMemScan = { reserved: tree.reservations.map((r) => ({ base: r.address, size: r.size })), nomap: [], regions: [] };
+  const out: ReservedMemScan = { reserved: tree.reservations.map((r) => ({ base: r.address, size: r.size })), nomap: [], regions: [], sizeOnly: [] };
   const rm = tree.findByPath("/reserved-memory");
   for (const node of rm?.children ?? []) {
     if (!node.available) continue;
     const regs = ofAddressResources(node);
     if (!regs.length) {
-      if (node.has("size")) ctx.printk.warn(`OF: reserved mem: ${node.name}: a region placed at boot (size without reg) is not modelled by dmasim; nothing is reserved for it`);
+      if (node.has("size")) out.sizeOnly.push(node);
       continue;
     }
     const nomap = node.has("no-map");
@@ -101,7 +102,7 @@ export function fdtScanReservedMem(tree: DeviceTree, ram: Range[], ctx: Reserved
 
 /** __reserved_mem_init_node: the first declaration for one of the node's compatibles that
  *  takes the region; -ENOENT when none does. */
-function reservedMemInitNode(rmem: ReservedMem, ctx: ReservedMemContext): number {
+export function reservedMemInitNode(rmem: ReservedMem, ctx: ReservedMemContext): number {
   let ret = -ENOENT;
   for (const decl of RESERVEDMEM_OF_TABLE) {
     if (!rmem.node.isCompatible(decl.compatible)) continue;

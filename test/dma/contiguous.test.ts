@@ -36,7 +36,7 @@ describe("the default area from the cma option", () => {
         const a = area(s);
         expect(a.end - a.base).toBe(64 * MiB);
         const pa = "0x" + a.base.toString(16).padStart(board === "arm64-ref" ? 16 : 8, "0");
-        expect(s.kernel.printk.grep("cma: Reserved")).toEqual([`cma: Reserved 64 MiB at ${pa}`]);
+        expect(s.kernel.printk.grep("cma: Reserved")).toEqual([`cma: Reserved 64 MiB at ${pa}${kernel === "modern" ? " on node -1" : ""}`]);
         // Below the allocation limit: arm's lowmem (512 MiB of RAM from 0), arm64's 4 GiB.
         expect(a.end).toBeLessThanOrEqual(board === "arm64-ref" ? 2 ** 32 : 512 * MiB);
         const dev = s.device(dmac)!;
@@ -60,12 +60,44 @@ describe("the default area from the cma option", () => {
     expect(area(s).end).toBeLessThanOrEqual(2 ** 32);
   });
 
-  it("leaves a non-blocking allocation to the atomic pool", async () => {
-    for (const { board, dmac } of BOARDS) {
-      const s = await createSystem({ board, cma: "64M" });
-      const buf = dma_alloc_coherent(s.device(dmac)!, 8192, GFP_ATOMIC)!;
-      expect(inside(area(s), buf.dmaAddr)).toBe(false);
-    }
+  // The atomic pools come from the default area: first fit from its bottom. The areas: Zynq's
+  // 64 MiB top-down below the 16 KB first-level table at 0x1fffc000 (4 MiB aligned);
+  // arm64-ref's RAM is 0x40000000..0x80000000 with a root table in its last page, so 4 MiB
+  // aligned on 4.9 and 2 MiB on modern.
+  for (const kernel of KERNELS) {
+    it(`zynq-7000 ${kernel}: the 256 KB atomic pool is the area's first 256 KB, mapped in place`, async () => {
+      const s = await createSystem({ board: "zynq-7000", kernel, cma: "64M" });
+      expect(area(s)).toEqual({ base: 0x1bc00000, end: 0x1fc00000 });
+      // The pool's 64 pages at boot, then the PL330 probe's one-page microcode buffer.
+      expect(s.kernel.mm.cma.freePages).toBe(16384 - 64 - 1);
+      const dev = s.device("f8003000.dma-controller")!;
+      const atomic = dma_alloc_coherent(dev, 8192, GFP_ATOMIC)!;
+      expect(atomic.dmaAddr).toBe(0x1bc00000);
+      // Lowmem CMA pages keep their linear address, remapped non-cacheable like any CMA buffer.
+      expect(atomic.cpuAddr).toBe(s.kernel.mm.phys_to_virt(0x1bc00000));
+      const big = dma_alloc_coherent(dev, 16 * MiB, GFP_KERNEL)!;
+      expect(big.dmaAddr).toBe(0x1bd00000); // the next 1 MiB-aligned run after the pool
+      expect(s.machine.mmu.translate(atomic.cpuAddr)).toEqual({ pa: 0x1bc00000, attr: (s.machine.mmu.translate(big.cpuAddr) as WalkResult & { attr: number }).attr });
+      expect(s.dmesg()).toContain("DMA: preallocated 256 KiB pool for atomic coherent allocations");
+    });
+  }
+
+  it("arm64 4.9: the 256 KB pool from the area, remapped in vmalloc", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9", cma: "64M" });
+    expect(area(s)).toEqual({ base: 0x7bc00000, end: 0x7fc00000 });
+    expect(s.kernel.mm.cma.freePages).toBe(16384 - 64 - 1); // the pool, then the PL330's microcode page
+    const buf = dma_alloc_coherent(s.device("ff6e0000.dma-controller")!, 8192, GFP_ATOMIC)!;
+    expect(buf.dmaAddr).toBe(0x7bc00000);
+    expect(s.kernel.dma.legacyPool!.has(buf.cpuAddr, 8192)).toBe(true);
+    expect(s.machine.mmu.translate(buf.cpuAddr)).toMatchObject({ pa: 0x7bc00000 });
+  });
+
+  it("arm64 modern: each 128 KB pool from the area in turn (kernel, DMA, DMA32)", async () => {
+    const s = await createSystem({ board: "arm64-ref", cma: "64M" });
+    expect(area(s)).toEqual({ base: 0x7be00000, end: 0x7fe00000 });
+    expect(s.kernel.mm.cma.freePages).toBe(16384 - 3 * 32); // one page never comes from the default area
+    const buf = dma_alloc_coherent(s.device("ff6e0000.dma-controller")!, 8192, GFP_ATOMIC)!;
+    expect(buf.dmaAddr).toBe(0x7be20000); // the 32-bit coherent mask picks the DMA pool, the second
   });
 
   it("modern arm64 skips the default area for one page; 4.9 arm64 does not", async () => {

@@ -35,10 +35,33 @@ describe("cma_alloc / cma_release", () => {
     const p = a.cma_alloc(c, 1000, 0);
     expect(p).toBe(0x10000);
     expect(a.cma_alloc(c, 100, 0)).toBe(-1); // 24 pages left
-    expect(printk.grep("alloc failed")).toEqual(["cma: cma_alloc: test: alloc failed, req-size: 100 pages, ret: -12"]);
+    // 6.9+ follows with cma_debug_show_areas: the one free run, 24 pages from bit 1000.
+    expect(printk.grep("cma:")).toEqual([
+      "cma: cma_alloc: test: alloc failed, req-size: 100 pages, ret: -12",
+      "cma: number of available pages: 24@1000=> 24 free of 1024 total pages",
+    ]);
     expect(a.cma_release(c, 0x20000, 1)).toBe(false);
     expect(a.cma_release(c, p, 1000)).toBe(true);
     expect(a.cma_alloc(c, 100, 0)).toBe(0x10000);
+  });
+
+  it("lists every free run when an allocation fails, and says nothing when asked not to or on 4.9", () => {
+    const { cma: a, printk } = areas("modern");
+    const c = a.cma_init_reserved_mem(BASE, 4 * MiB, "area") as Exclude<ReturnType<CmaAreas["cma_init_reserved_mem"]>, number>;
+    expect(a.cma_alloc(c, 10, 0)).toBe(0x10000); // bits 0..9
+    expect(a.cma_alloc(c, 4, 4)).toBe(0x10010); // bits 16..19
+    expect(a.cma_alloc(c, 1000, 0)).toBe(0x10014); // bits 20..1019: free are 10..15 and 1020..1023
+    expect(a.cma_alloc(c, 8, 0, true)).toBe(-1);
+    expect(printk.grep("cma:")).toEqual([]);
+    expect(a.cma_alloc(c, 8, 0)).toBe(-1);
+    expect(printk.grep("cma:")).toEqual([
+      "cma: cma_alloc: area: alloc failed, req-size: 8 pages, ret: -12",
+      "cma: number of available pages: 6@10+4@1020=> 10 free of 1024 total pages",
+    ]);
+    const old = areas("v4.9");
+    const d = old.cma.cma_init_reserved_mem(BASE, 4 * MiB, "area") as Exclude<ReturnType<CmaAreas["cma_init_reserved_mem"]>, number>;
+    expect(old.cma.cma_alloc(d, 2000, 0)).toBe(-1);
+    expect(old.printk.grep("cma:")).toEqual([]);
   });
 
   it("refuses an area not aligned to the CMA minimum: 4 MiB, or 2 MiB on modern arm64", () => {
@@ -73,5 +96,26 @@ describe("cma_declare_contiguous (the default area of cma=)", () => {
     expect(a.cma_declare_contiguous(mb, 128 * MiB, 2 ** 32 - 1, 64 * MiB, "reserved")).toBe(-12);
     expect(printk.grep("cma:")).toEqual(["cma: Failed to reserve 128 MiB"]);
     expect(a.areas).toEqual([]);
+  });
+
+  it("names the node on modern kernels (NUMA_NO_NODE for the default area)", () => {
+    const { cma: a, printk } = areas("modern", "arm64");
+    const mb = new Memblock([{ base: 0x40000000, size: 256 * MiB }]);
+    expect(typeof a.cma_declare_contiguous(mb, 32 * MiB, 2 ** 32, Infinity, "reserved")).toBe("object");
+    expect(a.cma_declare_contiguous(mb, 512 * MiB, 2 ** 32, Infinity, "reserved")).toBe(-12);
+    // 32 MiB ending at the top of RAM (0x50000000), then a size RAM cannot hold.
+    expect(printk.grep("cma:")).toEqual(["cma: Reserved 32 MiB at 0x000000004e000000 on node -1", "cma: Failed to reserve 512 MiB on node -1"]);
+  });
+
+  it("modern arm64 tries bottom-up above 4 GiB first, which a limit at 4 GiB leaves empty", () => {
+    const high = areas("modern", "arm64");
+    const above = new Memblock([{ base: 2 ** 33, size: 1024 * MiB }]); // RAM only above 4 GiB
+    const c = high.cma.cma_declare_contiguous(above, 64 * MiB, 0, Infinity, "reserved");
+    expect(typeof c !== "number" && c.basePfn * 4096).toBe(2 ** 33); // the lowest fit, not the top
+    const across = new Memblock([{ base: 0x40000000, size: 4096 * MiB }]); // 1 GiB .. 5 GiB
+    const d = areas("modern", "arm64").cma.cma_declare_contiguous(across, 64 * MiB, 2 ** 32, Infinity, "reserved");
+    expect(typeof d !== "number" && d.basePfn * 4096).toBe(2 ** 32 - 64 * MiB); // top-down below the limit
+    const old = areas("v4.9", "arm64").cma.cma_declare_contiguous(new Memblock([{ base: 2 ** 33, size: 1024 * MiB }]), 64 * MiB, 0, Infinity, "reserved");
+    expect(typeof old !== "number" && old.basePfn * 4096).toBe(2 ** 33 + 960 * MiB); // 4.9: top-down
   });
 });

@@ -1,7 +1,7 @@
 // /reserved-memory regions as boot reserves them (fdt_scan_reserved_mem, fdt_init_reserved_mem)
 // and as drivers claim them (of_reserved_mem_device_init): a no-map shared-dma-pool leaves the
 // page allocator and the linear map; devices get it by memory-region or the kernel's errors;
-// reusable (CMA) pools are reported as not modelled and stay reserved.
+// reusable pools become CMA areas (size-only regions: reserved-mem-alloc.test.ts).
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
