@@ -175,6 +175,38 @@ export class Cache {
     return -1;
   }
 
+  /** False when `line` is certainly not dirty here: no dirty way of its set has its hash byte.
+   *  Hashes and flags are one byte per way, side by side, so for the usual way counts this is a
+   *  few wide loads with no loop and no branch per way (V8 puts a stack check in every loop
+   *  iteration), where find compares tags: a clean by VA over lines that are absent or clean,
+   *  the usual DMA map, skips the search. */
+  @inline mayHoldDirty(line: u64): bool {
+    const ways = this.ways;
+    const base = <usize>((<u32>line & this.setMask) * ways);
+    const hs = this.hashes + base;
+    const fl = this.flags + base;
+    const want = (line >> this.setBits & 0xFF) * 0x0101010101010101;
+    // A byte's top bit: its hash matches (the zero-byte test of zeroBytes) and it is dirty
+    // (F_DIRTY is bit 0).
+    if (ways == 4) {
+      const x = load<u32>(hs) ^ <u32>want;
+      return ((x - 0x01010101) & ~x & (load<u32>(fl) << 7) & 0x80808080) != 0;
+    }
+    if (ways == 8 || ways == 16) {
+      const x0 = load<u64>(hs) ^ want;
+      let m = (x0 - 0x0101010101010101) & ~x0 & (load<u64>(fl) << 7);
+      if (ways == 16) {
+        const x1 = load<u64>(hs, 8) ^ want;
+        m |= (x1 - 0x0101010101010101) & ~x1 & (load<u64>(fl, 8) << 7);
+      }
+      return (m & 0x8080808080808080) != 0;
+    }
+    for (let w: u32 = 0; w < ways; w++) {
+      if (load<u8>(hs + <usize>w) == <u8>want && (load<u8>(fl + <usize>w) & F_DIRTY) != 0) return true;
+    }
+    return false;
+  }
+
   @inline touch(e: i32): void {
     let c = this.clock + 1;
     if (c == u32.MAX_VALUE) c = this.restamp() + 1;
