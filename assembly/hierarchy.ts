@@ -350,6 +350,17 @@ export function l1Line(line: u64, write: bool): i32 {
   }
 }
 
+/** How many of the `count` lines from `first` a clean at `levels` would leave alone, counted
+ *  from the first: no level holds any of them dirty (Cache.cleanRun), so maintainLine would
+ *  only spend their time. */
+export function cleanRun(first: u64, count: u32, levels: i32): u32 {
+  let n = count;
+  if (levels & LEVEL_L1) n = l1.cleanRun(first, n);
+  const c2 = l2;
+  if (n > 0 && (levels & LEVEL_L2) && c2 != null) n = c2.cleanRun(first, n);
+  return n;
+}
+
 /** Backdoor: 0 = not cached, 1 = clean, 2 = dirty, +4 if the line's data differs from DRAM. */
 export function lineState(level: i32, pa: u64): i32 {
   const c = level == 1 ? l1 : l2;
