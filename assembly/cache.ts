@@ -50,6 +50,33 @@ export const INVALID: u64 = u64.MAX_VALUE;
   return <u32>(((m >> 7) * 0x0102040810204080) >> 56);
 }
 
+/** Whether a way of the set whose hash and flag bytes start at hs and fl has the hash byte of
+ *  `tagBits` and is dirty. Hashes and flags are one byte per way, side by side, so for the usual
+ *  way counts this is a few wide loads with no loop and no branch per way (V8 puts a stack check
+ *  in every loop iteration). */
+@inline function dirtyCandidate(hs: usize, fl: usize, ways: u32, tagBits: u64): bool {
+  const want = (tagBits & 0xFF) * 0x0101010101010101;
+  // A byte's top bit: its hash matches (the zero-byte test of zeroBytes) and it is dirty
+  // (F_DIRTY is bit 0).
+  if (ways == 4) {
+    const x = load<u32>(hs) ^ <u32>want;
+    return ((x - 0x01010101) & ~x & (load<u32>(fl) << 7) & 0x80808080) != 0;
+  }
+  if (ways == 8 || ways == 16) {
+    const x0 = load<u64>(hs) ^ want;
+    let m = (x0 - 0x0101010101010101) & ~x0 & (load<u64>(fl) << 7);
+    if (ways == 16) {
+      const x1 = load<u64>(hs, 8) ^ want;
+      m |= (x1 - 0x0101010101010101) & ~x1 & (load<u64>(fl, 8) << 7);
+    }
+    return (m & 0x8080808080808080) != 0;
+  }
+  for (let w: u32 = 0; w < ways; w++) {
+    if (load<u8>(hs + <usize>w) == <u8>want && (load<u8>(fl + <usize>w) & F_DIRTY) != 0) return true;
+  }
+  return false;
+}
+
 export class Cache {
   sets: u32;
   ways: u32;
@@ -173,6 +200,31 @@ export class Cache {
       if (load<u64>(t + (<usize>w << 3)) == line) return <i32>(base + w);
     }
     return -1;
+  }
+
+  /** False when `line` is certainly not dirty here: no dirty way of its set has its hash byte
+   *  (dirtyCandidate), where find would compare tags. A clean by VA over lines that are absent
+   *  or clean, the usual DMA map, skips the search. */
+  @inline mayHoldDirty(line: u64): bool {
+    const base = <usize>((<u32>line & this.setMask) * this.ways);
+    return dirtyCandidate(this.hashes + base, this.flags + base, this.ways, line >> this.setBits);
+  }
+
+  /** How many of the `count` lines from `first`, counted from the first, are certainly not
+   *  dirty here (mayHoldDirty false): a clean by VA passes over them. One call per run reads
+   *  the cache's fields once, not once per line. */
+  cleanRun(first: u64, count: u32): u32 {
+    const ways = this.ways;
+    const setMask = this.setMask;
+    const setBits = this.setBits;
+    const hashes = this.hashes;
+    const flags = this.flags;
+    for (let i: u32 = 0; i < count; i++) {
+      const line = first + <u64>i;
+      const base = <usize>((<u32>line & setMask) * ways);
+      if (dirtyCandidate(hashes + base, flags + base, ways, line >> setBits)) return i;
+    }
+    return count;
   }
 
   @inline touch(e: i32): void {

@@ -319,10 +319,12 @@ export function l1Line(line: u64, write: bool): i32 {
   return e;
 }
 
-/** One maintenance operation on one line at the given levels (L1 first: data flows down). */
+/** One maintenance operation on one line at the given levels (L1 first: data flows down). A
+ *  clean changes nothing in a level that does not hold the line dirty, so a cheap test that
+ *  rules that out spares the search. */
 @inline export function maintainLine(op: i32, line: u64, levels: i32): void {
   cursor += maintPs;
-  if (levels & LEVEL_L1) {
+  if ((levels & LEVEL_L1) && (op != OP_CLEAN || l1.mayHoldDirty(line))) {
     const c1 = l1;
     const e = c1.find(line);
     if (e >= 0) {
@@ -335,7 +337,7 @@ export function l1Line(line: u64, write: bool): i32 {
     }
   }
   const c2 = l2;
-  if ((levels & LEVEL_L2) && c2 != null) {
+  if ((levels & LEVEL_L2) && c2 != null && (op != OP_CLEAN || c2.mayHoldDirty(line))) {
     const e = c2.find(line);
     if (e >= 0) {
       if (op != OP_INV && c2.isDirty(e)) {
@@ -346,6 +348,17 @@ export function l1Line(line: u64, write: bool): i32 {
       if (op != OP_CLEAN) c2.drop(e);
     }
   }
+}
+
+/** How many of the `count` lines from `first` a clean at `levels` would leave alone, counted
+ *  from the first: no level holds any of them dirty (Cache.cleanRun), so maintainLine would
+ *  only spend their time. */
+export function cleanRun(first: u64, count: u32, levels: i32): u32 {
+  let n = count;
+  if (levels & LEVEL_L1) n = l1.cleanRun(first, n);
+  const c2 = l2;
+  if (n > 0 && (levels & LEVEL_L2) && c2 != null) n = c2.cleanRun(first, n);
+  return n;
 }
 
 /** Backdoor: 0 = not cached, 1 = clean, 2 = dirty, +4 if the line's data differs from DRAM. */

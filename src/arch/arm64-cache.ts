@@ -13,6 +13,12 @@ export interface Arm64CacheOptions {
   workaroundCleanCache?: boolean;
 }
 
+/** The offset of `va` in its `line`-byte line (0 ≤ offset < line; kernel VAs are negative
+ *  numbers). Not `%`: a VA is a double to V8, whose `%` on doubles calls out to fmod. */
+function lineOffset(va: VirtAddr, line: number): number {
+  return va - Math.floor(va / line) * line;
+}
+
 export class Arm64Cache implements ArchDmaOps {
   private readonly line: number;
   private readonly clean: DcacheOp;
@@ -49,13 +55,12 @@ export class Arm64Cache implements ArchDmaOps {
   dcache_inval_poc(start: VirtAddr, end: VirtAddr): void {
     const L = this.line;
     const cpu = this.machine.cpu;
-    const mod = (v: number) => ((v % L) + L) % L;
-    if (mod(end)) {
-      end -= mod(end);
+    if (lineOffset(end, L)) {
+      end -= lineOffset(end, L);
       cpu.dcache(DC_CLEAN_INVAL, end, 1);
     }
-    if (mod(start)) {
-      start -= mod(start);
+    if (lineOffset(start, L)) {
+      start -= lineOffset(start, L);
       cpu.dcache(DC_CLEAN_INVAL, start, 1);
       start += L;
     } else if (start >= end) {

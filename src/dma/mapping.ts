@@ -88,7 +88,8 @@ export function dma_map_single_attrs(dev: Device, ptr: VirtAddr, size: number, d
     if (k.dma.debug.enabled) k.dma.debug.map_single(dev, ptr, size);
   }
   const pa = mm.virt_to_phys(ptr);
-  const offset = ((pa % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+  // Not `%`: a physical address is a double to V8, whose `%` on doubles calls out to fmod.
+  const offset = pa - Math.floor(pa / PAGE_SIZE) * PAGE_SIZE;
   return map(dev, (pa - offset) / PAGE_SIZE, offset, size, dir, attrs, true);
 }
 

@@ -217,14 +217,14 @@ export class MemoryManager {
  *  the linear map has no RAM there: where maintenance by VA starting at `pa` would fault. */
   linearRamEnd(pa: PhysAddr): PhysAddr {
     const lowmemEnd = this.layout.physOffset + this.linearBytes;
+    // Every streaming map and sync asks this: one pass and no closure (no garbage per call).
+    let hole = Infinity;
     for (const r of this.nomap) {
       if (pa >= r.base && pa < r.base + r.size) return pa;
+      if (r.base > pa && r.base < hole) hole = r.base;
     }
     for (const b of this.memblock.memory) {
-      if (pa >= b.base && pa < b.base + b.size) {
-        const hole = this.nomap.find((r) => r.base > pa);
-        return Math.max(pa, Math.min(b.base + b.size, lowmemEnd, hole?.base ?? Infinity));
-      }
+      if (pa >= b.base && pa < b.base + b.size) return Math.max(pa, Math.min(b.base + b.size, lowmemEnd, hole));
     }
     return pa;
   }
