@@ -3,6 +3,7 @@
 // A 16 MiB buffer is four times the largest buddy block, so without CMA it cannot be had.
 
 import { describe, expect, it } from "vitest";
+import { zynqWithReservedMemory } from "../helpers/reserved-memory-board.js";
 import { createSystem } from "../../src/create.js";
 import { dma_alloc_coherent, dma_free_coherent } from "../../src/dma/mapping.js";
 import { of_reserved_mem_device_init } from "../../src/of/reserved-mem.js";
@@ -143,30 +144,7 @@ describe("the default area from the cma option", () => {
 });
 
 // A Zynq with reusable pools: the default one, a device's own one, and bad ones.
-function dts(pools: string, dmacRegion = ""): string {
-  return `/dts-v1/;
-/ {
-	#address-cells = <1>; #size-cells = <1>;
-	compatible = "xlnx,zynq-7000"; model = "cma test";
-	memory@0 { device_type = "memory"; reg = <0x0 0x20000000>; };
-	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { compatible = "arm,cortex-a9"; device_type = "cpu"; reg = <0>; }; };
-	reserved-memory {
-		#address-cells = <1>; #size-cells = <1>; ranges;
-		${pools}
-	};
-	axi {
-		compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges; interrupt-parent = <&intc>;
-		intc: interrupt-controller@f8f01000 { compatible = "arm,cortex-a9-gic"; #interrupt-cells = <3>; interrupt-controller; reg = <0xf8f01000 0x1000>, <0xf8f00100 0x100>; };
-		dma-controller@f8003000 {
-			compatible = "arm,pl330", "arm,primecell"; reg = <0xf8003000 0x1000>;
-			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>, <0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
-			#dma-cells = <1>;
-			${dmacRegion}
-		};
-	};
-};
-`;
-}
+const dts = (pools: string, dmacRegion?: string) => zynqWithReservedMemory({ reserved: pools, dmacProps: dmacRegion, model: "cma test" });
 const DMAC = "f8003000.dma-controller";
 
 describe("areas from /reserved-memory", () => {

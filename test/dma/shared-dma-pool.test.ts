@@ -10,34 +10,18 @@ import { dma_alloc_coherent, dma_free_coherent } from "../../src/dma/mapping.js"
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import { zynqWithReservedMemory } from "../helpers/reserved-memory-board.js";
 
 // The pool the board below declares: 1 MiB at 256 MiB, 256 pages.
 const POOL_BASE = 0x10000000;
 const POOL_SIZE = 0x100000;
 const POOL_PAGES = POOL_SIZE / 4096;
 
-const DTS = `/dts-v1/;
-/ {
-	#address-cells = <1>; #size-cells = <1>;
-	compatible = "xlnx,zynq-7000"; model = "shared-dma-pool test";
-	memory@0 { device_type = "memory"; reg = <0x0 0x20000000>; };
-	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { compatible = "arm,cortex-a9"; device_type = "cpu"; reg = <0>; }; };
-	reserved-memory {
-		#address-cells = <1>; #size-cells = <1>; ranges;
-		dma_pool: pool@10000000 { compatible = "shared-dma-pool"; reg = <0x10000000 0x100000>; no-map; };
-	};
-	axi {
-		compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges; interrupt-parent = <&intc>;
-		intc: interrupt-controller@f8f01000 { compatible = "arm,cortex-a9-gic"; #interrupt-cells = <3>; interrupt-controller; reg = <0xf8f01000 0x1000>, <0xf8f00100 0x100>; };
-		dma-controller@f8003000 {
-			compatible = "arm,pl330", "arm,primecell"; reg = <0xf8003000 0x1000>;
-			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>, <0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
-			#dma-cells = <1>;
-			memory-region = <&dma_pool>;
-		};
-	};
-};
-`;
+const DTS = zynqWithReservedMemory({
+  reserved: `dma_pool: pool@10000000 { compatible = "shared-dma-pool"; reg = <0x10000000 0x100000>; no-map; };`,
+  dmacProps: "memory-region = <&dma_pool>;",
+  model: "shared-dma-pool test",
+});
 
 const inPool = (dma: number) => dma >= POOL_BASE && dma < POOL_BASE + POOL_SIZE;
 

@@ -6,37 +6,18 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { of_reserved_mem_device_init, of_reserved_mem_device_init_by_idx, of_reserved_mem_device_release } from "../../src/of/reserved-mem.js";
-import { GFP_KERNEL, __GFP_NOWARN } from "../../src/mm/gfp.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { zynqWithReservedMemory, drainPageAllocator } from "../helpers/reserved-memory-board.js";
 import type { System } from "../../src/system.js";
 
 // The pool this file's board carves out of its 512 MiB: 1 MiB at 256 MiB.
 const POOL_BASE = 0x10000000;
 const POOL_SIZE = 0x100000;
 
-/** A Zynq board (the built-in one's nodes) with the given /reserved-memory children and extra
- *  properties for the PL330 and the UART. */
-function zynqDts(reserved: string, dmacProps = "", uartProps = ""): string {
-  return `/dts-v1/;
-/ {
-	#address-cells = <1>; #size-cells = <1>;
-	compatible = "xlnx,zynq-7000"; model = "reserved-memory pool test";
-	memory@0 { device_type = "memory"; reg = <0x0 0x20000000>; };
-	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { compatible = "arm,cortex-a9"; device_type = "cpu"; reg = <0>; }; };
-	reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges; ${reserved} };
-	axi {
-		compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges; interrupt-parent = <&intc>;
-		intc: interrupt-controller@f8f01000 { compatible = "arm,cortex-a9-gic"; #interrupt-cells = <3>; interrupt-controller; reg = <0xf8f01000 0x1000>, <0xf8f00100 0x100>; };
-		serial@e0001000 { compatible = "xlnx,xuartps", "cdns,uart-r1p8"; reg = <0xe0001000 0x1000>; interrupts = <0 50 4>; ${uartProps} };
-		dma-controller@f8003000 {
-			compatible = "arm,pl330", "arm,primecell"; reg = <0xf8003000 0x1000>;
-			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>, <0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
-			#dma-cells = <1>; ${dmacProps}
-		};
-	};
-};
-`;
-}
+
+const zynqDts = (reserved: string, dmacProps?: string, uartProps?: string) =>
+  zynqWithReservedMemory({ reserved, dmacProps, uartProps: uartProps ?? "", model: "reserved-memory pool test" });
 
 const POOL = `dma_pool: pool@10000000 { compatible = "shared-dma-pool"; reg = <0x10000000 0x100000>; no-map; };`;
 const FW = `fw: fw@11000000 { reg = <0x11000000 0x100000>; no-map; };`;
@@ -45,23 +26,13 @@ function availableKiB(s: System): number {
   return Number(/Memory: (\d+)K\//.exec(s.kernel.printk.grep("Memory: ")[0])![1]);
 }
 
-/** Every page frame the page allocator can still hand out, taken biggest blocks first. */
-function drain(s: System): number[] {
-  const pfns: number[] = [];
-  for (let order = 10; order >= 0; order--) {
-    for (let pfn; (pfn = s.kernel.mm.alloc_pages(GFP_KERNEL | __GFP_NOWARN, order)) >= 0; ) {
-      for (let i = 0; i < 2 ** order; i++) pfns.push(pfn + i);
-    }
-  }
-  return pfns;
-}
 
 describe("a no-map shared-dma-pool at boot", () => {
   it("leaves the page allocator: 1024K less available, and no page comes from it", async () => {
     const without = await createSystem({ dts: zynqDts("") });
     const s = await createSystem({ dts: zynqDts(POOL) });
     expect(availableKiB(s)).toBe(availableKiB(without) - POOL_SIZE / 1024);
-    const pfns = drain(s);
+    const pfns = drainPageAllocator(s);
     expect(pfns.length).toBeGreaterThan(100000);
     expect(pfns.filter((p) => p * 4096 >= POOL_BASE && p * 4096 < POOL_BASE + POOL_SIZE)).toEqual([]);
   });
@@ -153,7 +124,7 @@ describe("reusable (CMA) pools", () => {
     expect(line?.text).toBe("Reserved memory: created CMA memory pool at 0x18000000, size 4 MiB");
     // Less only the two page-table pages that map its 4 MiB with 4 KB pages (one per 2 MiB).
     expect(availableKiB(s)).toBe(availableKiB(without) - 8);
-    expect(drain(s).filter((p) => p * 4096 >= 0x18000000 && p * 4096 < 0x18400000)).toEqual([]);
+    expect(drainPageAllocator(s).filter((p) => p * 4096 >= 0x18000000 && p * 4096 < 0x18400000)).toEqual([]);
     // Its first page holds the PL330's microcode buffer (remapped Normal-NC); the rest is cacheable.
     expect(s.machine.mmu.translate(s.kernel.mm.phys_to_virt(0x18100000))).toEqual({ pa: 0x18100000, attr: 0 });
     const dev = s.device("f8003000.dma-controller");
