@@ -54,6 +54,9 @@ export class DmaPool {
   /** sizeof(void *) on this machine. */
   readonly ptrBytes: number;
   private readonly cpu: CpuPort;
+  /** DMAPOOL_DEBUG: fixed at boot (DmaSubsystem.poolDebug is readonly), so read once rather than
+   *  through dev.kernel.dma on every alloc and free. */
+  private readonly debug: boolean;
 
   constructor(
     readonly name: string,
@@ -65,14 +68,11 @@ export class DmaPool {
     this.modern = dev.kernel.version === "modern";
     this.ptrBytes = dev.kernel.machine.profile.arch === "arm64" ? 8 : 4;
     this.cpu = dev.kernel.machine.cpu;
+    this.debug = dev.kernel.dma.poolDebug;
   }
 
   get nrPages(): number {
     return this.pages.length;
-  }
-
-  private get debug(): boolean {
-    return this.dev.kernel.dma.poolDebug;
   }
 
   // ---- memory accessors (the free list lives in the coherent blocks) ---------------------------

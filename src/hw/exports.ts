@@ -50,6 +50,10 @@ export interface SiliconExports {
   cpuLoad(va: number, size: number): number;
   cpuLoadHigh(): number;
   cpuStore(va: number, size: number, lo: number, hi: number): void;
+  /** NaN when the load faulted. */
+  cpuLoad64n(va: number): number;
+  /** 0 when the store faulted. */
+  cpuStore64n(va: number, value: number): number;
   cpuRead(va: number, len: number, dst: number): number;
   cpuWrite(va: number, len: number, src: number): number;
   cpuFill(va: number, byte: number, len: number): number;
@@ -132,7 +136,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "setPl330Option", "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
-  "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
+  "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuLoad64n", "cpuStore64n", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
   "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuMmioWriteSeries", "scratch",
   "dcacheRange", "dcZva",
   "mmuSetFormat", "mmuSetTtbr", "mmuSetMair", "mmuSetTexRemap", "mmuSetDacr", "mmuSetAsid",

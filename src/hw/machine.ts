@@ -164,18 +164,16 @@ export class CpuPort {
   }
 
   /** A 64-bit load of a value known to fit a number exactly (a kernel pointer or a DMA
-   *  address): no BigInt on hot kernel paths such as dma_pool's free list. */
+   *  address): no BigInt, and one wasm crossing, on hot kernel paths such as dma_pool's free list. */
   load64n(va: VirtAddr): number {
-    const lo = this.x.cpuLoad(va, 8) >>> 0;
-    this.check();
-    return (this.x.cpuLoadHigh() | 0) * 2 ** 32 + lo;
+    const v = this.x.cpuLoad64n(va);
+    if (v !== v) this.check();
+    return v;
   }
 
-  /** The store counterpart of load64n: `value` is split into its two's-complement halves. */
+  /** The store counterpart of load64n: `value` is stored as its two's-complement bits. */
   store64n(va: VirtAddr, value: number): void {
-    const hi = Math.floor(value / 2 ** 32);
-    this.x.cpuStore(va, 8, (value - hi * 2 ** 32) >>> 0, hi >>> 0);
-    this.check();
+    if (!this.x.cpuStore64n(va, value)) this.check();
   }
 
   store(va: VirtAddr, size: 1 | 2 | 4, value: number): void {
