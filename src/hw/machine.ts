@@ -167,7 +167,7 @@ export class CpuPort {
    *  address): no BigInt, and one wasm crossing, on hot kernel paths such as dma_pool's free list. */
   load64n(va: VirtAddr): number {
     const v = this.x.cpuLoad64n(va);
-    if (v !== v) this.check();
+    if (Number.isNaN(v)) this.check(); // cpuLoad64n says a fault with NaN
     return v;
   }
 
