@@ -107,6 +107,13 @@ function get_coherent_dma_mask(dev: Device): number {
   return dev.coherentLimit;
 }
 
+/** The vm_struct flags of a coherent buffer's vmalloc-area mapping: modern kernels mark it
+ *  VM_DMA_COHERENT (dma_common_contiguous_remap), 4.9's arm allocator VM_ARM_DMA_CONSISTENT |
+ *  VM_USERMAP, which arm_dma_free looks for again. */
+function remapFlags(k: Kernel): number {
+  return k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+}
+
 /** __dma_alloc_buffer: 2^order pages, the tail beyond `size` freed, zeroed and (unless the
  *  device is coherent) flushed from L1 and the outer cache. */
 function dma_alloc_buffer(dev: Device, size: number, gfp: number, coherent: boolean): number {
@@ -115,9 +122,7 @@ function dma_alloc_buffer(dev: Device, size: number, gfp: number, coherent: bool
   const pfn = k.mm.alloc_pages(gfp, order);
   if (pfn < 0) return -1;
   k.mm.buddy.splitAndTrim(pfn, order, size / PAGE_SIZE);
-  const phys = pfn * PAGE_SIZE;
-  k.machine.cpu.fill(k.mm.phys_to_virt(phys), 0, size);
-  if (!coherent) k.archDma.flushRange(phys, size);
+  dma_clear_buffer(k, pfn, size, coherent);
   return pfn;
 }
 
@@ -166,7 +171,7 @@ function alloc_from_contiguous(dev: Device, size: number, gfp: number, prot: Pag
  *  rewritten in place. Null when the remap fails. */
 function contiguous_kernel_mapping(k: Kernel, pfn: number, size: number, prot: PageProt, caller: string): VirtAddr | null {
   if (k.mm.PageHighMem(pfn)) {
-    const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+    const flags = remapFlags(k);
     return dma_common_contiguous_remap(k, pfn, size, flags, prot, caller);
   }
   dma_remap(k, pfn, size, prot);
@@ -192,7 +197,7 @@ function free_from_contiguous(dev: Device, pfn: number, cpuAddr: VirtAddr, size:
   const k = dev.kernel;
   if (wantVaddr) {
     if (k.mm.PageHighMem(pfn)) {
-      const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+      const flags = remapFlags(k);
       dma_common_free_remap(k, cpuAddr, size, flags);
     } else dma_remap(k, pfn, size, "kernel");
   }
@@ -244,7 +249,7 @@ export function arm_coherent_alloc(dev: Device, size: number, gfp: number, attrs
     if (pfn < 0) return null;
     va = k.mm.page_address(pfn);
     if (allocator === "remap" && wantVaddr) {
-      const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+      const flags = remapFlags(k);
       const r = dma_common_contiguous_remap(k, pfn, size, flags, prot, k.version === "modern" ? "dma_common_contiguous_remap" : "arm_dma_alloc");
       if (r === null) {
         free_buffer(dev, pfn, size);
@@ -279,7 +284,7 @@ export function arm_coherent_free(dev: Device, size: number, cpuAddr: VirtAddr, 
     return;
   }
   if (buf.allocator === "remap" && !(attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
-    const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_ARM_DMA_CONSISTENT | VM_USERMAP;
+    const flags = remapFlags(k);
     dma_common_free_remap(k, cpuAddr, size, flags);
   }
   free_buffer(dev, buf.pfn, size);
