@@ -159,3 +159,17 @@ describe("through a booted System's CPU port", () => {
     expect(await compare(await arm64(), ARM64_DMAC)).toEqual(one);
   });
 });
+
+describe("the trace of a single uncached access", () => {
+  it("arm64: one 'CPU load' slice spanning the whole load, and no 'CPU read' beside it", async () => {
+    const s = await arm64();
+    const nc = dma_alloc_coherent(s.device(ARM64_DMAC), 4096, GFP_KERNEL)!;
+    s.machine.mmu.tlbiAll(); // a miss: the walk is part of the load
+    s.kernel.tracer.start(1 << 10);
+    const t0 = s.now();
+    s.machine.cpu.load(nc.cpuAddr + 4, 4);
+    const t1 = s.now();
+    const cpu = s.kernel.tracer.stop().records.filter((r) => r.kind === "slice" && r.track === 0x0100);
+    expect(cpu.map((r) => ({ name: r.name, start: r.start, end: r.end }))).toEqual([{ name: "CPU load", start: t0, end: t1 }]);
+  });
+});
