@@ -1,13 +1,14 @@
 // The CPU's memory port: what kernel code does when it touches memory. Every access is
 // translated by the MMU and then goes where its memory type sends it: through the cache
 // hierarchy (Normal write-back; write-through and no-write-allocate stores go around L1, see
-// line-policies.ts), straight to DRAM (Normal non-cacheable, or any RAM while the MMU is off or
-// mapped as Device), or to a device's registers (Device memory on an MMIO window, 32-bit only).
+// line-policies.ts), straight to DRAM (uncached.ts: Normal non-cacheable, or any RAM while the
+// MMU is off or mapped as Device), or to a device's registers (Device memory on an MMIO window, 32-bit only).
 // Bulk operations are one call per range and work line by line inside the wasm module. The
 // prefetcher (prefetch.ts) watches every cacheable line access.
 //
 // Time: an operation starts at `now`, accumulates its cost in hierarchy.cursor, and moves
-// `now` forward when it ends. Devices catch up before each page of work.
+// `now` forward when it ends. Devices catch up before each page of work. A single load or store
+// is one architectural access: it is translated once (once per page if it crosses one).
 
 import { now, setNow, max64 } from "./time";
 import * as H from "./hierarchy";
@@ -16,19 +17,13 @@ import { storeAround } from "./line-policies";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
 import { faultKind } from "./walk";
 import { copyLine } from "./cache";
-import { ramPtr, ramHost, memAccess, lastController, findRegion, regionKind, KIND_RAM } from "./dram";
+import { findRegion, regionKind, KIND_RAM } from "./dram";
 import { mmioRead32, mmioWrite32, mmioError, mmioLatencyPs, clearMmioError } from "./devices";
 import { catchUp } from "./scheduler";
+import { configureUncached, ncRead, ncWrite, postedUntil } from "./uncached";
 
 export let cyclePs: i64 = 1500;
 export let mmioPs: i64 = 0;
-export let ncIssuePs: i64 = 0;
-let ncReadBytes: u32 = 8;
-let ncWriteBytes: u32 = 8;
-let ncWriteSlots: i32 = 1;
-const writeRing = new StaticArray<i64>(16);
-let writeIdx: i32 = 0;
-let postedUntil: i64 = 0;
 
 /** FAULT_NONE after a successful operation, else the fault kind (mmu.ts FAULT_*). */
 export let status: i32 = FAULT_NONE;
@@ -45,13 +40,10 @@ import { DEV_PL310 } from "./devices";
 
 const tmp = heap.alloc(4096);
 
-export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncRead: u32, ncWrite: u32, writeSlots: i32): void {
+export function configure(cycle: i64, mmio: i64, ncIssue: i64, ncReadBytes: u32, ncWriteBytes: u32, writeSlots: i32): void {
   cyclePs = cycle;
   mmioPs = mmio;
-  ncIssuePs = ncIssue;
-  ncReadBytes = ncRead < 1 ? 1 : ncRead;
-  ncWriteBytes = ncWrite < 1 ? 1 : ncWrite;
-  ncWriteSlots = writeSlots < 1 ? 1 : writeSlots > 16 ? 16 : writeSlots;
+  configureUncached(ncIssue, ncReadBytes, ncWriteBytes, writeSlots);
 }
 
 // The operation in progress, for the trace: its start, name and argument, and a second track
@@ -67,6 +59,14 @@ let opAlso: u32 = 0;
   opStart = now;
   opName = 0;
   catchUp(now);
+}
+
+/** Devices catch up at the start of every operation (begin). A walk on a TLB miss moves time
+ *  on, and an access that leaves the core (uncached, a device register) or a page of
+ *  maintenance must not happen before the devices have reached its instant; while time has not
+ *  moved they are already there. */
+@inline export function catchUpToAccess(): void {
+  if (H.cursor > now) catchUp(H.cursor);
 }
 
 /** Names the operation in progress for the trace (no effect while tracing is off). */
@@ -103,51 +103,6 @@ export function barrier(): void {
   begin();
   H.cursor = max64(H.cursor, postedUntil);
   finish();
-}
-
-// ---- non-cacheable and device paths ---------------------------------------------------------
-
-/** A non-cacheable read of [pa, pa+n) from RAM: one bus transaction per ncReadBytes, each
- *  waited for (loads to Normal-NC memory are not satisfied early). */
-function ncRead(pa: u64, n: u32, dst: usize): bool {
-  const p = ramHost(pa, n);
-  if (p == 0) return false;
-  memory.copy(dst, p, n);
-  const ctrl = lastController;
-  let done: u32 = 0;
-  while (done < n) {
-    const k = min<u32>(ncReadBytes - <u32>((pa + done) & (ncReadBytes - 1)), n - done);
-    H.cursor = memAccess(ctrl, H.cursor + ncIssuePs, k, false);
-    done += k;
-  }
-  return true;
-}
-
-/** A non-cacheable write: posted through a write buffer of ncWriteSlots entries that merges
- *  up to ncWriteBytes, so the CPU waits only when the buffer is full. */
-function ncWrite(pa: u64, n: u32, src: usize, fill: bool, byte: u8): bool {
-  const p = ramPtr(pa, n);
-  if (p == 0) return false;
-  if (fill) memory.fill(p, byte, n);
-  else memory.copy(p, src, n);
-  const ctrl = lastController;
-  let done: u32 = 0;
-  while (done < n) {
-    const k = min<u32>(ncWriteBytes - <u32>((pa + done) & (ncWriteBytes - 1)), n - done);
-    const t = max64(H.cursor + ncIssuePs, unchecked(writeRing[writeIdx]));
-    const end = memAccess(ctrl, t, k, true);
-    unchecked((writeRing[writeIdx] = end));
-    writeIdx = writeIdx + 1 >= ncWriteSlots ? 0 : writeIdx + 1;
-    if (end > postedUntil) postedUntil = end;
-    H.cursor = t;
-    done += k;
-  }
-  return true;
-}
-
-/** Zeros written to non-cacheable memory (DC ZVA on a Normal-NC mapping). */
-export function ncWriteZeros(pa: u64, n: u32): bool {
-  return ncWrite(pa, n, 0, true, 0);
 }
 
 @inline function isRam(pa: u64): bool {
@@ -197,7 +152,11 @@ function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32
 function pageOp(mode: i32, va: u64, n: u32, buf: usize, byte: u8): bool {
   const pa = translate(va, mode != MODE_READ);
   if (pa == BAD_PA) return fail(faultKind, va);
-  const attr = lastAttr;
+  return pageAccess(mode, va, pa, lastAttr, n, buf, byte);
+}
+
+/** pageOp once va is translated to pa with attributes attr. */
+function pageAccess(mode: i32, va: u64, pa: u64, attr: u32, n: u32, buf: usize, byte: u8): bool {
   const mt = attr & 3;
   if (mt == MT_NORMAL || mt == MT_NORMAL_WT) {
     const lb = H.lineBytes;
@@ -281,6 +240,18 @@ export function copy(dst: u64, src: u64, len: u32): bool {
 
 // ---- single loads and stores ------------------------------------------------------------------
 
+/** A load or store, already translated to pa with attributes attr, that the inline paths of
+ *  loadValue / storeValue do not take: uncached, write-through or no-write-allocate, or across
+ *  a cache line (tmp holds its bytes). Only a part on the next page is translated again. */
+function singleAccess(mode: i32, va: u64, pa: u64, attr: u32, size: u32): bool {
+  catchUpToAccess();
+  const k = min<u32>(0x1000 - <u32>(va & 0xfff), size);
+  if (!pageAccess(mode, va, pa, attr, k, tmp, 0)) return false;
+  if (k == size) return true;
+  catchUp(H.cursor);
+  return pageOp(mode, va + k, size - k, tmp + k, 0);
+}
+
 /** A load of 1, 2, 4 or 8 bytes. Device registers take 32-bit accesses only. */
 export function loadValue(va: u64, size: u32): u64 {
   begin();
@@ -306,10 +277,8 @@ export function loadValue(va: u64, size: u32): u64 {
       if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
-    finish();
     memory.fill(tmp, 0, 8);
-    if (read(va, size, tmp)) v = load<u64>(tmp);
-    return v & (size == 8 ? u64.MAX_VALUE : ((<u64>1 << (size * 8)) - 1));
+    if (singleAccess(MODE_READ, va, pa, lastAttr, size)) v = load<u64>(tmp) & (size == 8 ? u64.MAX_VALUE : ((<u64>1 << (size * 8)) - 1));
   } else if (size != 4) {
     fail(FAULT_ALIGNMENT, va);
   } else {
@@ -349,14 +318,12 @@ export function storeValue(va: u64, size: u32, v: u64): void {
       if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
   } else if (mt == MT_NORMAL || mt == MT_NORMAL_WT || isRam(pa)) {
-    finish();
     store<u64>(tmp, v);
-    write(va, size, tmp);
-    return;
+    singleAccess(MODE_WRITE, va, pa, lastAttr, size);
   } else if (size != 4) {
     fail(FAULT_ALIGNMENT, va);
   } else {
-    catchUp(H.cursor);
+    catchUpToAccess();
     clearMmioError();
     traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     mmioWrite32(pa, <u32>v, H.cursor);

@@ -5,12 +5,12 @@
 
 import * as H from "./hierarchy";
 import { zeroAllocateL1 } from "./line-policies";
-import { begin, finish, fail, ncWriteZeros, traceAs } from "./cpu";
+import { begin, finish, fail, traceAs, catchUpToAccess } from "./cpu";
+import { ncWriteZeros } from "./uncached";
 import { TRACK_L1 } from "./trace";
 import { N_DC_CLEAN, N_DC_INVAL, N_DC_CLEAN_INVAL } from "./trace-names";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, MT_NORMAL_NC, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_UNDEFINED } from "./mmu";
 import { faultKind } from "./walk";
-import { catchUp } from "./scheduler";
 
 /** DCZID_EL0 block size in bytes; 0 when the core has no DC ZVA (ARMv7). */
 export let zvaBytes: u32 = 0;
@@ -44,7 +44,7 @@ export function dcacheRange(op: i32, va: u64, len: u64): bool {
       }
       page = x >> 12;
       paPage = pa & ~(<u64>0xfff);
-      catchUp(H.cursor);
+      catchUpToAccess();
     }
     const line = (paPage | (x & 0xfff)) >> H.lineShift;
     if (op == H.OP_CLEAN) {

@@ -32,6 +32,8 @@ export interface MachineStats {
     walkCacheHits: number;
   };
   prefetch: { nextLine: number; speculative: number };
+  /** loads / stores: single accesses (load, store, load64n, …); bulkBytes: bytes moved by read,
+   *  write and fill (copy counts both sides), never those of a single access. */
   cpu: { loads: number; stores: number; bulkBytes: number };
   dram: { bytesRead: number; bytesWritten: number; requests: number };
   sram: { bytesRead: number; bytesWritten: number };
