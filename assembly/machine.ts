@@ -6,6 +6,7 @@ import { pl330s, pl310s, DEV_PL330, DEV_PL310 } from "./devices";
 import { Pl330Config } from "./pl330/config";
 import { Dmac } from "./pl330/dmac";
 import { Pl310 } from "./pl310";
+import { l2 } from "./hierarchy";
 import { DmaPeripheral, DEV_PERIPHERAL, peripherals } from "./peripherals/peripheral";
 import { TxFifo } from "./peripherals/tx-fifo";
 import { RxStream } from "./peripherals/rx-stream";
@@ -63,7 +64,10 @@ export function setPl330Option(inst: i32, option: i32, value: u32): bool {
  *  central interconnect, which is why `latencyPs` is its own. */
 export function createPl310(base: u64, size: u64, latencyPs: i64): i32 {
   const inst = pl310s.length;
-  pl310s.push(new Pl310());
+  const pl = new Pl310();
+  const c = l2;
+  if (c != null) pl.configureGeometry(c.ways, c.sets * c.lineBytes);
+  pl310s.push(pl);
   const r = addMmio(base, size, DEV_PL310, inst);
   if (r < 0) return -1;
   setRegionLatency(r, latencyPs);

@@ -91,8 +91,11 @@ function resume(d: Dmac, th: Thread, t: i64): void {
   d.rescan = true;
 }
 
+/** INTEN holds a bit per event/interrupt the DMAC is built with (CR0.num_events); the bits
+ *  above are reserved, RAZ/WI, as for the other event registers. */
 export function writeInten(d: Dmac, v: u32, t: i64): void {
-  d.inten = v;
+  const n = d.cfg.numEvents;
+  d.inten = n >= 32 ? v : v & ((<u32>1 << n) - 1);
   d.raisedTime = t;
   updateIrqLines(d);
 }

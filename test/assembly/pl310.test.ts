@@ -95,3 +95,66 @@ describe("PL310 enable", () => {
     expect(m.cpu.read(va(0x200000), 32)).toEqual(fill(32, 0xaa));
   });
 });
+
+// Cache Type and RAM latency control as a driver reads them (L2C-310 TRM r3p3 §3.3.1, §3.3.4;
+// Zynq's values from UG585 appendix B). Expected words are assembled here field by field.
+const CACHE_TYPE = 0x004, AUX = 0x104, TAG_LAT = 0x108, DATA_LAT = 0x10c;
+const r = (m: Machine, off: number) => m.cpu.load(L2C + off, 4) >>> 0;
+
+/** Data banking, ctype 0b1111 (lockdown by master and by line), unified, 32-byte lines. */
+function cacheType(waySizeCode: number, sixteenWays: boolean): number {
+  const a = sixteenWays ? 1 : 0;
+  return ((1 << 31) | (0xf << 25) | (waySizeCode << 20) | (a << 18) | (waySizeCode << 8) | (a << 6)) >>> 0;
+}
+
+describe("PL310 Cache Type", () => {
+  it("reports Zynq's 512 KB, 8 × 64 KB ways: 0x9E300300, as UG585 gives it", async () => {
+    const m = await zynq();
+    expect(r(m, AUX)).toBe(0x02060000);
+    expect(r(m, CACHE_TYPE)).toBe(cacheType(0b011, false));
+    expect(r(m, CACHE_TYPE)).toBe(0x9e300300);
+  });
+
+  it("mirrors the way size and associativity software writes to AUX_CTRL while disabled", async () => {
+    const m = await zynq();
+    w(m, CTRL, 0);
+    w(m, AUX, 0x02000000 | (0b101 << 17) | (1 << 16)); // 256 KB ways, 16 ways
+    expect(r(m, CACHE_TYPE)).toBe(cacheType(0b101, true));
+    w(m, CTRL, 1);
+    w(m, AUX, 0x02000000 | (0b010 << 17)); // ignored while enabled
+    expect(r(m, CACHE_TYPE)).toBe(cacheType(0b101, true));
+  });
+
+  it("describes the L2 the profile configures: 256 KB of 16 ways is 16 KB ways", async () => {
+    const m = await profileMachine(ZYNQ_7000, {
+      ram: [{ base: 0, size: 64 << 20 }],
+      tweak: (p) => ({ ...p, l2: { ...p.l2!, sizeBytes: 256 * 1024, ways: 16 } }),
+    });
+    m.x.addPl310(L2C, 0x1000);
+    // MMU off: the register window is reached at its physical address.
+    expect(m.cpu.load(L2C + AUX, 4) >>> 0).toBe(0x02000000 | (0b001 << 17) | (1 << 16));
+    expect(m.cpu.load(L2C + CACHE_TYPE, 4) >>> 0).toBe(cacheType(0b001, true));
+  });
+});
+
+describe("PL310 tag and data RAM latency control", () => {
+  it("reset to 0x777 (8 cycles setup, read and write) and read back what is written while disabled", async () => {
+    const m = await zynq();
+    expect([r(m, TAG_LAT), r(m, DATA_LAT)]).toEqual([0x777, 0x777]);
+    w(m, CTRL, 0);
+    // Linux's L310_LATENCY_CTRL_{RD,WR,SETUP}(n - 1) for arm,tag-latency = <2 2 2> and
+    // arm,data-latency = <3 2 2>: read at [6:4], write at [10:8], setup at [2:0].
+    w(m, TAG_LAT, (1 << 4) | (1 << 8) | 1);
+    w(m, DATA_LAT, (2 << 4) | (1 << 8) | 1);
+    expect([r(m, TAG_LAT), r(m, DATA_LAT)]).toEqual([0x111, 0x121]);
+    w(m, TAG_LAT, 0xffffffff); // reserved bits 3, 7 and [31:11] read 0
+    expect(r(m, TAG_LAT)).toBe(0x777);
+  });
+
+  it("ignore writes while the cache is enabled, as AUX_CTRL does", async () => {
+    const m = await zynq();
+    w(m, TAG_LAT, 0x111);
+    w(m, DATA_LAT, 0x121);
+    expect([r(m, TAG_LAT), r(m, DATA_LAT)]).toEqual([0x777, 0x777]);
+  });
+});

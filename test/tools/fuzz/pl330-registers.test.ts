@@ -1,7 +1,7 @@
 // The PL330 fuzzer's register checker, fed scripted register files (no model): it must accept an
 // interrupt raised between its reads of RIS and INTMIS (the long run of docs/reliability.md
 // reported nine such cases as failures), and still report an INTMIS bit that no RIS read
-// shows or that INTEN does not enable.
+// shows or that INTEN does not enable, and INTEN bits past the events the DMAC has.
 
 import { describe, expect, it } from "vitest";
 import { registerViolations, expectedConfigRegisters, type FuzzedConfig } from "../../../src/tools/fuzz/pl330-registers.js";
@@ -43,6 +43,11 @@ describe("PL330 register checker", () => {
     expect(registerViolations(CONFIG, idle(0x01, 0x03, [0x03]))).toEqual([
       "INTMIS 0x3 not within INTEN & RIS (0x1 & 0x3)",
     ]);
+  });
+
+  it("reports INTEN bits past num_events, which are RAZ/WI", () => {
+    expect(CONFIG.events).toBe(16);
+    expect(registerViolations(CONFIG, idle(0x10001, 0x00, [0x00]))).toEqual(["INTEN 0x10001 beyond 16 events"]);
   });
 
   it("passes the nine cases the 10⁶-case run (seed 2026) reported", async () => {
