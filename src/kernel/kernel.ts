@@ -25,8 +25,6 @@ import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
 import { linearRangeCheck } from "../arch/linear-guard.js";
-import { l2x0_of_init } from "../arch/l2c310.js";
-import { ofAddressResources } from "../of/address.js";
 import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
@@ -193,9 +191,7 @@ export class Kernel {
     const l2 = this.board.outerCache;
     if (l2) {
       const base = this.mm.ioremap(l2.start, l2.size);
-      const node = Array.from(this.tree.compatibleNodes("arm,pl310-cache")).find((n) => n.available && ofAddressResources(n)[0]?.start === l2.start);
       if (base !== null) {
-        if (node) l2x0_of_init(this.machine, base, node);
         arm.outer = new OuterCache(this.machine, base, this.machine.profile.l1d.lineBytes);
         this.printk.info(`L2C-310 cache controller enabled, ${this.machine.profile.l2!.ways} ways, ${this.machine.profile.l2!.sizeBytes / 1024} kB`);
       }
