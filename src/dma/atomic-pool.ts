@@ -5,9 +5,9 @@
 //   - 4.9 arm64 (arch/arm64/mm/dma-mapping.c): one 256 KB pool from ZONE_DMA, zeroed and
 //     flushed through the linear alias, remapped Normal-NC.
 //   - arm (arch/arm/mm/dma-mapping.c): one 256 KB pool from the remap allocator.
-//   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), 128 KB per GB of
-//     RAM (min 128 KB, max one MAX_ORDER block), cleaned and remapped, and grown by the pool
-//     worker when free space drops below the initial size.
+//   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), one for each zone
+//     with memory, 128 KB per GB of RAM (min 128 KB, max one MAX_ORDER block), cleaned and
+//     remapped, and grown by the pool worker when free space drops below the initial size.
 // With a default CMA area the pages come from it: 4.9 arm64 and arm take the whole pool there
 // with no fallback (arm maps lowmem CMA pages in place, as __alloc_from_contiguous does);
 // modern atomic_pool_expand tries the area first when it lies inside the pool's zone
@@ -156,7 +156,9 @@ export function atomicPoolInitLegacy(k: Kernel, size: number): AtomicPool | null
   return p;
 }
 
-/** The modern pools of kernel/dma/pool.c. */
+/** The modern pools of kernel/dma/pool.c (dma_atomic_pool_init as mainline has it): one per
+ *  zone that has managed pages — all memory may be in the DMA zone(s) to begin with, and a
+ *  pool for an empty zone would only take its pages from another one (or from the CMA area). */
 export class ModernAtomicPools {
   readonly kernel: AtomicPool | null;
   readonly dma: AtomicPool | null;
@@ -167,33 +169,42 @@ export class ModernAtomicPools {
     const ram = k.mm.memblock.memory.reduce((n, b) => n + b.size, 0);
     const pages = Math.min(Math.floor(ram / PAGE_SIZE / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
     this.size = coherentPool ?? Math.max(pages * PAGE_SIZE, 128 << 10);
-    this.kernel = this.create(GFP_KERNEL);
-    const hasDma = k.mm.buddy.zones.some((z) => z.name === "DMA" && z.managedPages > 0);
-    this.dma = hasDma ? this.create(GFP_KERNEL | GFP_DMA) : null;
-    this.dma32 = this.create(GFP_KERNEL | GFP_DMA32);
+    // has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32 (CONFIG_ZONE_DMA32
+    // is always set on arm64).
+    const has = (name: string) => k.mm.buddy.zones.some((z) => z.name === name && z.managedPages > 0);
+    this.kernel = has("Normal") ? this.create(GFP_KERNEL) : null;
+    this.dma = has("DMA") ? this.create(GFP_KERNEL | GFP_DMA) : null;
+    this.dma32 = has("DMA32") ? this.create(GFP_KERNEL | GFP_DMA32) : null;
   }
 
+  /** __dma_atomic_pool_init */
   private create(gfp: number): AtomicPool | null {
     const p = new AtomicPool(this.k, gfp, this.size);
-    if (!p.expand(this.size, "atomic_pool_expand")) return null;
-    this.k.printk.info(`DMA: preallocated ${this.size >> 10} KiB ${poolName(gfp)} pool for atomic allocations`);
+    if (!p.expand(this.size, "atomic_pool_expand")) {
+      this.k.printk.err(`DMA: failed to allocate ${this.size >> 10} KiB ${poolName(gfp)} pool for atomic allocation`);
+      return null;
+    }
+    this.k.printk.info(`DMA: preallocated ${p.pool.size >> 10} KiB ${poolName(gfp)} pool for atomic allocations`);
     return p;
   }
 
-  /** dma_guess_pool: the pools to try, in order, for a zone modifier. */
+  /** dma_guess_pool: the pool to try after `prev` (null: the first) for a zone modifier — the
+   *  zone's own pool, else the nearest one that exists; after the kernel pool DMA32, then DMA. */
+  private dma_guess_pool(prev: AtomicPool | null, gfp: number): AtomicPool | null {
+    if (!prev) {
+      if (gfp & GFP_DMA) return this.dma ?? this.dma32 ?? this.kernel;
+      if (gfp & GFP_DMA32) return this.dma32 ?? this.dma ?? this.kernel;
+      return this.kernel ?? this.dma32 ?? this.dma;
+    }
+    if (prev === this.kernel) return this.dma32 ?? this.dma;
+    if (prev === this.dma32) return this.dma;
+    return null;
+  }
+
+  /** The pools dma_alloc_from_pool tries, in order, for a zone modifier. */
   candidates(gfp: number): AtomicPool[] {
     const out: AtomicPool[] = [];
-    let first: AtomicPool | null;
-    if (gfp & GFP_DMA32) first = this.dma32;
-    else if (this.dma && gfp & GFP_DMA) first = this.dma;
-    else first = this.kernel;
-    if (!first) return out;
-    out.push(first);
-    if (first === this.kernel) {
-      const next = this.dma32 ?? this.dma;
-      if (next) out.push(next);
-      if (next === this.dma32 && this.dma) out.push(this.dma);
-    } else if (first === this.dma32 && this.dma) out.push(this.dma);
+    for (let p = this.dma_guess_pool(null, gfp); p; p = this.dma_guess_pool(p, gfp)) out.push(p);
     return out;
   }
 
