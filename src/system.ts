@@ -13,6 +13,7 @@ import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js"
 import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
 import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
+import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
@@ -50,8 +51,10 @@ export interface SystemOptions {
   swiotlb?: KernelOptions["swiotlb"];
   /** coherent_pool=: atomic pool size in bytes. */
   coherentPool?: number;
-  /** cma=: the default CMA area's size ("64M", bytes; 0 for none). Default: no default area,
-   *  as a kernel built with CONFIG_CMA_SIZE_MBYTES=0 (a linux,cma-default node still gives one). */
+  /** cma=: the default CMA area's size ("64M", bytes; 0 for none), or the kernel parameter's
+   *  full form "SIZE@BASE" (the area exactly at BASE) or "SIZE@BASE-LIMIT" (between them).
+   *  Default: no default area, as a kernel built with CONFIG_CMA_SIZE_MBYTES=0 (a
+   *  linux,cma-default node still gives one). */
   cma?: number | string;
   /** DMAPOOL_DEBUG: dma_pool poisoning and free checks (slab debugging). */
   dmapoolDebug?: boolean;
@@ -213,6 +216,16 @@ function memorySize(v: unknown, name = "memory", min = 1): number {
   return n;
 }
 
+/** The `cma` option: a size as `memory` takes it, or cma='s SIZE@BASE[-LIMIT] form. */
+function cmaOption(v: unknown): number | CmaCmdline {
+  if (typeof v !== "string" || !v.includes("@")) return memorySize(v, "cma", 0);
+  try {
+    return early_cma(v);
+  } catch (e) {
+    throw new SystemError(`cma: ${(e as Error).message}`);
+  }
+}
+
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
   checkSystemOptions(options, (message) => new SystemError(message));
@@ -242,7 +255,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
-  const cmaBytes = options.cma === undefined ? undefined : memorySize(options.cma, "cma", 0);
+  const cma = options.cma === undefined ? undefined : cmaOption(options.cma);
   const silicon = await instantiateSilicon({ debug: options.debug });
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
@@ -252,7 +265,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       dmaDebug: options.dmaDebug,
       swiotlb: options.swiotlb,
       coherentPool: options.coherentPool,
-      cma: cmaBytes,
+      cma,
       dmapoolDebug: options.dmapoolDebug,
       zoneDmaBits: options.zoneDmaBits,
       workaroundCleanCache: options.workaroundCleanCache,

@@ -8,6 +8,7 @@ import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
 import { parseSize } from "../units.js";
 import { isWholeIn } from "../whole-number.js";
+import { early_cma } from "../dma/cma-cmdline.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
@@ -15,7 +16,9 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --dts FILE        boot this .dts source (/include/ files are read from its directory)
   --memory SIZE     DRAM size when the tree leaves it to the bootloader (e.g. 1G)
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
-  --cma SIZE        cma=: a default CMA area of SIZE (e.g. 64M) for coherent allocations
+  --cma SIZE[@BASE[-LIMIT]]
+                    cma=: a default CMA area of SIZE (e.g. 64M) for coherent allocations,
+                    exactly at BASE, or between BASE and LIMIT (64M@0x50000000-0x60000000)
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
   --worker          run the System in a worker thread (demo, cat, ls)`;
@@ -54,7 +57,15 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   }
   const cma = flag(a, "cma");
   if (cma !== undefined) {
-    if (!isWholeIn(sizeOrNaN(cma), 0)) throw new UsageError(`--cma must be a size in bytes (try 64M), not "${cma}"`);
+    if (!cma.includes("@")) {
+      if (!isWholeIn(sizeOrNaN(cma), 0)) throw new UsageError(`--cma must be a size in bytes (try 64M), not "${cma}"`);
+    } else {
+      try {
+        early_cma(cma);
+      } catch (e) {
+        throw new UsageError(`--cma must be SIZE, SIZE@BASE or SIZE@BASE-LIMIT: ${(e as Error).message}`);
+      }
+    }
     o.cma = cma;
   }
   o.profile = flag(a, "profile");

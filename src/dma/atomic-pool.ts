@@ -5,9 +5,9 @@
 //   - 4.9 arm64 (arch/arm64/mm/dma-mapping.c): one 256 KB pool from ZONE_DMA, zeroed and
 //     flushed through the linear alias, remapped Normal-NC.
 //   - arm (arch/arm/mm/dma-mapping.c): one 256 KB pool from the remap allocator.
-//   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), 128 KB per GB of
-//     RAM (min 128 KB, max one MAX_ORDER block), cleaned and remapped, and grown by the pool
-//     worker when free space drops below the initial size.
+//   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), one for each zone
+//     with memory, 128 KB per GB of RAM (min 128 KB, max one MAX_ORDER block), cleaned and
+//     remapped, and grown by the pool worker when free space drops below the initial size.
 // With a default CMA area the pages come from it: 4.9 arm64 and arm take the whole pool there
 // with no fallback (arm maps lowmem CMA pages in place, as __alloc_from_contiguous does);
 // modern atomic_pool_expand tries the area first when it lies inside the pool's zone
@@ -23,6 +23,13 @@ import { dma_common_contiguous_remap } from "./remap.js";
 import { dma_alloc_from_default_contiguous, dma_release_from_default_contiguous } from "./contiguous.js";
 import { arm_pool_from_contiguous } from "../arch/arm-dma-mapping.js";
 
+/** Pages for a pool, and how they go back to where they came from (buddy or CMA area). */
+interface PoolPages {
+  pfn: number;
+  bytes: number;
+  giveBack: () => void;
+}
+
 export class AtomicPool {
   readonly pool = new GenPool(PAGE_SHIFT);
 
@@ -34,28 +41,62 @@ export class AtomicPool {
     readonly initialSize: number,
   ) {}
 
-  /** Adds 2^order pages: allocate, prepare the linear alias, remap non-cacheable. 4.9 arm64
-   *  zeroes and flushes; arm zeroes, flushes and frees the tail of the block it does not
-   *  need; modern kernels clean (arch_dma_prep_coherent). */
+  /** Adds pages to the pool: allocate them, prepare the linear alias, remap non-cacheable.
+   *  arm takes a CMA pool through __alloc_from_contiguous, which maps lowmem in place. */
   expand(size: number, caller: string): boolean {
     const k = this.k;
     const arm = k.machine.profile.arch === "arm";
     const modernPool = k.version === "modern" && !arm;
-    if (!modernPool && k.mm.cma.defaultArea) return this.expandFromContiguous(size, arm, caller);
-    let order = Math.min(get_order(size), MAX_ORDER - 1);
-    let fromCma = false;
-    const take = (o: number): number => {
-      const pfn = modernPool && this.cmaInZone() ? dma_alloc_from_default_contiguous(k.mm.cma, 1 << o, o, false) : -1;
-      fromCma = pfn >= 0;
-      return fromCma ? pfn : k.mm.alloc_pages(this.gfp, o);
-    };
-    let pfn = take(order);
-    // Modern atomic_pool_expand retries smaller orders; 4.9 and arm try once.
-    while (pfn < 0 && modernPool && order > 0) pfn = take(--order);
-    if (pfn < 0) return false;
-    const bytes = modernPool ? PAGE_SIZE << order : size;
+    if (arm && !modernPool && k.mm.cma.defaultArea) {
+      const got = arm_pool_from_contiguous(k, size, "kernel-nc", caller);
+      if (got) this.pool.addVirt(got.va, got.pfn * PAGE_SIZE, size);
+      return got !== null;
+    }
+    const pages = modernPool ? this.takeModern(size) : k.mm.cma.defaultArea ? this.takeContiguous(size) : this.takeBuddy(size, arm);
+    return pages !== null && this.addPages(pages, modernPool, caller);
+  }
+
+  /** modern atomic_pool_expand: 2^order pages from the default area when it lies in the
+   *  pool's zone (cma_in_zone), else from the page allocator, retrying smaller orders. */
+  private takeModern(size: number): PoolPages | null {
+    const k = this.k;
+    for (let order = Math.min(get_order(size), MAX_ORDER - 1); order >= 0; order--) {
+      const bytes = PAGE_SIZE << order;
+      const cmaPfn = this.cmaInZone() ? dma_alloc_from_default_contiguous(k.mm.cma, 1 << order, order, false) : -1;
+      if (cmaPfn >= 0) return { pfn: cmaPfn, bytes, giveBack: () => dma_release_from_default_contiguous(k.mm.cma, cmaPfn, 1 << order) };
+      const pfn = k.mm.alloc_pages(this.gfp, order);
+      if (pfn >= 0) return { pfn, bytes, giveBack: () => k.mm.__free_pages(pfn, order) };
+    }
+    return null;
+  }
+
+  /** The CMA branch of 4.9 arm64's atomic_pool_init: `size` bytes (count = size in pages,
+   *  align = get_order(size)) from the default area, or nothing. */
+  private takeContiguous(size: number): PoolPages | null {
+    const cma = this.k.mm.cma;
+    const count = size / PAGE_SIZE;
+    const pfn = dma_alloc_from_default_contiguous(cma, count, get_order(size), false);
+    return pfn < 0 ? null : { pfn, bytes: size, giveBack: () => dma_release_from_default_contiguous(cma, pfn, count) };
+  }
+
+  /** 4.9 arm64's alloc_pages(GFP_DMA, order) and arm's __alloc_remap_buffer, tried once; arm
+   *  frees the tail of the block it does not need (__dma_alloc_buffer). */
+  private takeBuddy(size: number, arm: boolean): PoolPages | null {
+    const mm = this.k.mm;
+    const order = Math.min(get_order(size), MAX_ORDER - 1);
+    const pfn = mm.alloc_pages(this.gfp, order);
+    if (pfn < 0) return null;
+    if (!arm) return { pfn, bytes: size, giveBack: () => mm.__free_pages(pfn, order) };
+    mm.buddy.splitAndTrim(pfn, order, size / PAGE_SIZE);
+    return { pfn, bytes: size, giveBack: () => { for (let i = 0; i < size / PAGE_SIZE; i++) mm.__free_pages(pfn + i, 0); } };
+  }
+
+  /** Prepares the pages' linear alias (modern kernels clean it, arch_dma_prep_coherent; 4.9
+   *  and arm zero and flush it), remaps them non-cacheable and adds them to the pool; when
+   *  the remap fails the pages go back where they came from. */
+  private addPages({ pfn, bytes, giveBack }: PoolPages, modernPool: boolean, caller: string): boolean {
+    const k = this.k;
     const phys = pfn * PAGE_SIZE;
-    if (arm) k.mm.buddy.splitAndTrim(pfn, order, bytes / PAGE_SIZE);
     if (modernPool) {
       k.archDma.cleanRange(phys, bytes);
     } else {
@@ -65,9 +106,7 @@ export class AtomicPool {
     const flags = k.version === "modern" ? VM_DMA_COHERENT : VM_USERMAP;
     const va = dma_common_contiguous_remap(k, pfn, bytes, flags, "kernel-nc", k.version === "modern" ? "dma_common_contiguous_remap" : caller);
     if (va === null) {
-      if (fromCma) dma_release_from_default_contiguous(k.mm.cma, pfn, bytes / PAGE_SIZE);
-      else if (arm) for (let i = 0; i < bytes / PAGE_SIZE; i++) k.mm.__free_pages(pfn + i, 0);
-      else k.mm.__free_pages(pfn, order);
+      giveBack();
       return false;
     }
     this.pool.addVirt(va, phys, bytes);
@@ -82,30 +121,6 @@ export class AtomicPool {
     const zoneDma = this.k.mm.zoneDmaLimit;
     if (this.gfp & GFP_DMA) return end <= zoneDma;
     if (this.gfp & GFP_DMA32) return end <= Math.max(2 ** 32 - 1, zoneDma);
-    return true;
-  }
-
-  /** The CMA branch of 4.9 arm64's and arm's atomic_pool_init: `size` bytes (count = size in
-   *  pages, align = get_order(size)) from the default area, or nothing. */
-  private expandFromContiguous(size: number, arm: boolean, caller: string): boolean {
-    const k = this.k;
-    if (arm) {
-      const got = arm_pool_from_contiguous(k, size, "kernel-nc", caller);
-      if (got) this.pool.addVirt(got.va, got.pfn * PAGE_SIZE, size);
-      return got !== null;
-    }
-    const count = size / PAGE_SIZE;
-    const pfn = dma_alloc_from_default_contiguous(k.mm.cma, count, get_order(size), false);
-    if (pfn < 0) return false;
-    const phys = pfn * PAGE_SIZE;
-    k.machine.cpu.fill(k.mm.phys_to_virt(phys), 0, size);
-    k.archDma.flushRange(phys, size);
-    const va = dma_common_contiguous_remap(k, pfn, size, VM_USERMAP, "kernel-nc", caller);
-    if (va === null) {
-      dma_release_from_default_contiguous(k.mm.cma, pfn, count);
-      return false;
-    }
-    this.pool.addVirt(va, phys, size);
     return true;
   }
 
@@ -141,7 +156,9 @@ export function atomicPoolInitLegacy(k: Kernel, size: number): AtomicPool | null
   return p;
 }
 
-/** The modern pools of kernel/dma/pool.c. */
+/** The modern pools of kernel/dma/pool.c (dma_atomic_pool_init as mainline has it): one per
+ *  zone that has managed pages — all memory may be in the DMA zone(s) to begin with, and a
+ *  pool for an empty zone would only take its pages from another one (or from the CMA area). */
 export class ModernAtomicPools {
   readonly kernel: AtomicPool | null;
   readonly dma: AtomicPool | null;
@@ -152,33 +169,42 @@ export class ModernAtomicPools {
     const ram = k.mm.memblock.memory.reduce((n, b) => n + b.size, 0);
     const pages = Math.min(Math.floor(ram / PAGE_SIZE / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
     this.size = coherentPool ?? Math.max(pages * PAGE_SIZE, 128 << 10);
-    this.kernel = this.create(GFP_KERNEL);
-    const hasDma = k.mm.buddy.zones.some((z) => z.name === "DMA" && z.managedPages > 0);
-    this.dma = hasDma ? this.create(GFP_KERNEL | GFP_DMA) : null;
-    this.dma32 = this.create(GFP_KERNEL | GFP_DMA32);
+    // has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32 (CONFIG_ZONE_DMA32
+    // is always set on arm64).
+    const has = (name: string) => k.mm.buddy.zones.some((z) => z.name === name && z.managedPages > 0);
+    this.kernel = has("Normal") ? this.create(GFP_KERNEL) : null;
+    this.dma = has("DMA") ? this.create(GFP_KERNEL | GFP_DMA) : null;
+    this.dma32 = has("DMA32") ? this.create(GFP_KERNEL | GFP_DMA32) : null;
   }
 
+  /** __dma_atomic_pool_init */
   private create(gfp: number): AtomicPool | null {
     const p = new AtomicPool(this.k, gfp, this.size);
-    if (!p.expand(this.size, "atomic_pool_expand")) return null;
-    this.k.printk.info(`DMA: preallocated ${this.size >> 10} KiB ${poolName(gfp)} pool for atomic allocations`);
+    if (!p.expand(this.size, "atomic_pool_expand")) {
+      this.k.printk.err(`DMA: failed to allocate ${this.size >> 10} KiB ${poolName(gfp)} pool for atomic allocation`);
+      return null;
+    }
+    this.k.printk.info(`DMA: preallocated ${p.pool.size >> 10} KiB ${poolName(gfp)} pool for atomic allocations`);
     return p;
   }
 
-  /** dma_guess_pool: the pools to try, in order, for a zone modifier. */
+  /** dma_guess_pool: the pool to try after `prev` (null: the first) for a zone modifier — the
+   *  zone's own pool, else the nearest one that exists; after the kernel pool DMA32, then DMA. */
+  private dma_guess_pool(prev: AtomicPool | null, gfp: number): AtomicPool | null {
+    if (!prev) {
+      if (gfp & GFP_DMA) return this.dma ?? this.dma32 ?? this.kernel;
+      if (gfp & GFP_DMA32) return this.dma32 ?? this.dma ?? this.kernel;
+      return this.kernel ?? this.dma32 ?? this.dma;
+    }
+    if (prev === this.kernel) return this.dma32 ?? this.dma;
+    if (prev === this.dma32) return this.dma;
+    return null;
+  }
+
+  /** The pools dma_alloc_from_pool tries, in order, for a zone modifier. */
   candidates(gfp: number): AtomicPool[] {
     const out: AtomicPool[] = [];
-    let first: AtomicPool | null;
-    if (gfp & GFP_DMA32) first = this.dma32;
-    else if (this.dma && gfp & GFP_DMA) first = this.dma;
-    else first = this.kernel;
-    if (!first) return out;
-    out.push(first);
-    if (first === this.kernel) {
-      const next = this.dma32 ?? this.dma;
-      if (next) out.push(next);
-      if (next === this.dma32 && this.dma) out.push(this.dma);
-    } else if (first === this.dma32 && this.dma) out.push(this.dma);
+    for (let p = this.dma_guess_pool(null, gfp); p; p = this.dma_guess_pool(p, gfp)) out.push(p);
     return out;
   }
 

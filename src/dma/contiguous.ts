@@ -10,6 +10,7 @@ import type { MemoryManager } from "../mm/mm.js";
 import type { ReservedMem, ReservedMemContext, ReservedMemOps } from "../of/reserved-mem.js";
 import type { Cma, CmaAreas } from "../mm/cma.js";
 import { EBUSY, EINVAL } from "../kernel/errno.js";
+import { type CmaCmdline, cmaFixed } from "./cma-cmdline.js";
 import { PAGE_ALIGN, PAGE_SIZE, __GFP_NOWARN, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
 
 /** CONFIG_CMA_ALIGNMENT: the largest alignment order a DMA allocation asks CMA for (1 MiB). */
@@ -69,14 +70,17 @@ export function dma_free_contiguous(dev: Device, pfn: number, size: number): voi
   k.mm.__free_pages(pfn, get_order(size));
 }
 
-/** dma_contiguous_reserve with cma=SIZE: the default area, placed below `limit` (arm:
+/** dma_contiguous_reserve with cma=: the default area, placed at the command line's base
+ *  (fixed when its limit is base + size) or below the lower of its limit and `limit` (arm:
  *  arm_dma_limit; arm64: arm64_dma_phys_limit), unless the device tree gave one already. Then
  *  dma_contiguous_early_fixup records it for the arm linear map (mm.ts paging_init). */
-export function dma_contiguous_reserve(mm: MemoryManager, size: number, limit: PhysAddr): void {
+export function dma_contiguous_reserve(mm: MemoryManager, cmdline: CmaCmdline, limit: PhysAddr): void {
   const areas = mm.cma;
-  if (!size || areas.defaultArea) return;
-  const highmemStart = mm.arch === "arm" ? mm.layout.physOffset + mm.linearBytes : Infinity;
-  const cma = areas.cma_declare_contiguous(mm.memblock, size, limit, highmemStart, "reserved");
+  if (!cmdline.size || areas.defaultArea) return;
+  // high_memory: the end of lowmem on arm, the end of RAM on arm64 (all of it is linear-mapped).
+  const highmemStart = mm.arch === "arm" ? mm.layout.physOffset + mm.linearBytes : mm.ramEnd;
+  const selectedLimit = cmdline.limit && limit ? Math.min(cmdline.limit, limit) : cmdline.limit || limit;
+  const cma = areas.cma_declare_contiguous(mm.memblock, cmdline.size, selectedLimit, highmemStart, "reserved", cmdline.base, cmaFixed(cmdline));
   if (typeof cma !== "number") areas.defaultArea = cma;
 }
 

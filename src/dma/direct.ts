@@ -185,7 +185,8 @@ function dma_direct_alloc_from_pool(dev: Device, size: number, gfp: number): Coh
   const pools = k.dma.modernPools;
   if (!pools) return null;
   gfp |= optimalGfp(dev).gfp;
-  for (const pool of pools.candidates(gfp)) {
+  const candidates = pools.candidates(gfp);
+  for (const pool of candidates) {
     const blk = pool.alloc(size);
     if (!blk) continue;
     if (!dma_coherent_ok(dev, blk.phys, size)) {
@@ -196,7 +197,8 @@ function dma_direct_alloc_from_pool(dev: Device, size: number, gfp: number): Coh
     k.machine.cpu.fill(blk.va, 0, size);
     return { cpuAddr: blk.va, dmaAddr: phys_to_dma(dev, blk.phys) };
   }
-  k.printk.warn(`WARNING: Failed to get suitable pool for ${dev.name}`);
+  if (!candidates.length) k.printk.warn(`WARNING: Failed to get suitable pool for ${dev.name}`);
+  else if (!(gfp & __GFP_NOWARN)) k.printk.warn(`WARNING: DMA pool exhausted for ${dev.name}`);
   return null;
 }
 

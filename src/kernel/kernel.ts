@@ -11,6 +11,7 @@ import { fdtAllocReservedMem } from "../of/reserved-mem-alloc.js";
 import { ofPlatformPopulate } from "../of/platform.js";
 import { MemoryManager } from "../mm/mm.js";
 import { CmaAreas } from "../mm/cma.js";
+import type { CmaCmdline } from "../dma/cma-cmdline.js";
 import { dma_contiguous_reserve } from "../dma/contiguous.js";
 import type { KernelVersion } from "../mm/layout.js";
 import { GFP_KERNEL, PAGE_SIZE } from "../mm/gfp.js";
@@ -54,8 +55,9 @@ export interface KernelOptions {
   /** coherent_pool=: the atomic pool size in bytes. */
   coherentPool?: number;
   /** cma=: the default CMA area's size in bytes (0: none, as CONFIG_CMA_SIZE_MBYTES=0, the
-   *  default when absent; a linux,cma-default node can still give one). */
-  cma?: number;
+   *  default when absent; a linux,cma-default node can still give one), or the full form's
+   *  size, base and limit (early_cma). */
+  cma?: number | CmaCmdline;
   /** Modern arm64: ZONE_DMA width in bits as firmware dma-ranges would set it (default 32). */
   zoneDmaBits?: number;
   /** DMAPOOL_DEBUG (slab debugging on): dma_pool poisons blocks and checks frees. */
@@ -125,7 +127,8 @@ export class Kernel {
     }
     // arm: arm_dma_limit (no ZONE_DMA on the boards dmasim models: all of 32 bits); arm64:
     // arm64_dma_phys_limit, the end of ZONE_DMA.
-    if (options.cma) dma_contiguous_reserve(this.mm, options.cma, machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit());
+    const cmaCmdline = typeof options.cma === "number" ? { size: options.cma, base: 0, limit: 0 } : options.cma;
+    if (cmaCmdline?.size) dma_contiguous_reserve(this.mm, cmaCmdline, machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit());
     this.mm.paging_init();
     const time = new DmaTime();
     const swiotlb = this.swiotlbInit(options.swiotlb ?? {}, time, onlineCpus);

@@ -12,7 +12,7 @@
 
 import type { PhysAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { EINVAL, ENOMEM, ENOSPC } from "../kernel/errno.js";
+import { EBUSY, EINVAL, ENOMEM, ENOSPC } from "../kernel/errno.js";
 import type { KernelVersion } from "./layout.js";
 import { PAGE_SIZE } from "./gfp.js";
 import type { Memblock } from "./memblock.js";
@@ -67,43 +67,73 @@ export class CmaAreas {
     return cma;
   }
 
-  /** cma_declare_contiguous with no fixed base: `size` (rounded up to the minimum alignment)
-   *  from memblock, top down below `limit` (rounded down; past the end of RAM it is the end of
-   *  RAM). A range crossing into highmem is tried in highmem first, so that every page of the
-   *  area is in one zone; modern arm64 tries above 4 GiB first. The area, or -errno after
-   *  Linux's message. */
-  cma_declare_contiguous(memblock: Memblock, size: number, limit: PhysAddr, highmemStart: PhysAddr, name: string): Cma | number {
-    const mib = (n: number) => Math.floor(n / 2 ** 20);
+  /** cma_declare_contiguous: `size` (rounded up to the minimum alignment) exactly at `base`
+   *  when `fixed`, else from memblock top down between `base` and `limit` (rounded down; past
+   *  the end of RAM it is the end of RAM). A range crossing into highmem is tried in highmem
+   *  first, so that every page of the area is in one zone; modern arm64 tries above 4 GiB
+   *  first. The area, or -errno after Linux's messages. */
+  cma_declare_contiguous(memblock: Memblock, size: number, limit: PhysAddr, highmemStart: PhysAddr, name: string, base: PhysAddr = 0, fixed = false): Cma | number {
     if (this.areas.length === MAX_CMA_AREAS) {
       this.printk.err("cma: Not enough slots for CMA reserved regions!");
       return -ENOSPC;
     }
     if (!size) return -EINVAL;
     const align = this.minAlignment;
+    const fail = (errno: number, why?: string): number => {
+      if (why) this.printk.err(`cma: ${why}`);
+      this.printk.err(`cma: Failed to reserve ${Math.floor(size / 2 ** 20)} MiB${this.node}`);
+      return errno;
+    };
+    const pa = (x: number) => this.formatPhys(x);
+    // Since 5.3 (and its stable backports) a fixed base must already be aligned.
+    if (fixed && base % align) return fail(-EINVAL, `Region at ${pa(base)} must be aligned to ${pa(align)} bytes`);
+    base = Math.ceil(base / align) * align;
     size = Math.ceil(size / align) * align;
     limit = Math.floor(limit / align) * align;
+    if (!base) fixed = false;
+    if (fixed && base < highmemStart && base + size > highmemStart) {
+      return fail(-EINVAL, `Region at ${pa(base)} defined on low/high memory boundary (${pa(highmemStart)})`);
+    }
     const ramEnd = Math.max(...memblock.memory.map((b) => b.base + b.size));
     if (limit === 0 || limit > ramEnd) limit = ramEnd;
+    if (base + size > limit) return fail(-EINVAL, `Size (${pa(size)}) of region at ${pa(base)} exceeds limit (${pa(limit)})`);
     let addr = -1;
-    // Modern kernels with a 64-bit phys_addr_t first try bottom-up from 4 GiB, keeping the
-    // memory below it for 32-bit DMA; under a limit at or below 4 GiB the range is empty.
-    if (this.version === "modern" && this.arch === "arm64" && ramEnd >= 2 ** 32 + size) {
-      addr = memblock.allocRangeBottomUp(size, align, 2 ** 32, limit);
+    if (fixed) {
+      if (memblock.reserved.some((r) => base < r.base + r.size && r.base < base + size)) return fail(-EBUSY);
+      memblock.reserve(base, size);
+      addr = base;
+    } else {
+      // Modern kernels with a 64-bit phys_addr_t first try bottom-up from 4 GiB, keeping the
+      // memory below it for 32-bit DMA; under a limit at or below 4 GiB the range is empty.
+      if (this.version === "modern" && this.arch === "arm64" && ramEnd >= 2 ** 32 + size) {
+        addr = memblock.allocRangeBottomUp(size, align, 2 ** 32, limit);
+      }
+      if (addr < 0 && base < highmemStart && highmemStart < limit) {
+        addr = memblock.allocRange(size, align, highmemStart, limit);
+        limit = highmemStart;
+      }
+      if (addr < 0) addr = memblock.allocRange(size, align, base, limit);
+      if (addr < 0) return fail(-ENOMEM);
     }
-    if (addr < 0 && highmemStart < limit) {
-      addr = memblock.allocRange(size, align, highmemStart, limit);
-      limit = highmemStart;
-    }
-    if (addr < 0) addr = memblock.allocRange(size, align, 0, limit);
-    const cma = addr < 0 ? -ENOMEM : this.cma_init_reserved_mem(addr, size, name);
-    // Modern cma_declare_contiguous_nid names the node: NUMA_NO_NODE (-1) for the default area.
-    const node = this.version === "modern" ? " on node -1" : "";
+    const cma = this.cma_init_reserved_mem(addr, size, name);
     if (typeof cma === "number") {
-      this.printk.err(`cma: Failed to reserve ${mib(size)} MiB${node}`);
-      return cma;
+      memblock.free(addr, size);
+      return fail(cma);
     }
-    this.printk.info(`cma: Reserved ${mib(size)} MiB at ${this.formatPhys(addr)}${node}`);
+    this.printk.info(`cma: Reserved ${Math.floor(size / 2 ** 20)} MiB at ${pa(addr)}${this.node}`);
+    if (!memblock.memory.some((b) => addr >= b.base && addr + size <= b.base + b.size)) {
+      // cma_activate_area (core_initcall): an area whose pages are not all RAM is left empty.
+      // 4.9 would go on to use the invalid pages; dmasim takes modern's way on both.
+      this.printk.err(`cma: CMA area ${name} could not be activated`);
+      cma.count = 0;
+      cma.bitmap = new Uint8Array(0);
+    }
     return cma;
+  }
+
+  /** Modern cma_declare_contiguous_nid names the node: NUMA_NO_NODE (-1) for the default area. */
+  private get node(): string {
+    return this.version === "modern" ? " on node -1" : "";
   }
 
   /** %pa: a phys_addr_t, 32 bits on arm without LPAE, 64 on arm64. */
@@ -130,7 +160,7 @@ export class CmaAreas {
    *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing; the
    *  message came in 4.11). */
   cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
-    if (!cma || !count) return -1;
+    if (!cma || !cma.count || !count) return -1;
     const step = 2 ** align;
     // bitmap_find_next_zero_area_off: the offset makes the *pfn*, not the bit, aligned.
     const first = (Math.ceil(cma.basePfn / step) * step) - cma.basePfn;

@@ -1,0 +1,88 @@
+// The modern atomic pools (kernel/dma/pool.c, spec dma-api §5.2): one pool per zone that has
+// memory (has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32), each 128 KB
+// per GB of RAM (min 128 KB), taken from the default CMA area when it lies in the pool's zone;
+// dma_guess_pool falls back to the nearest pool that exists.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { dma_set_coherent_mask } from "../../src/dma/mask.js";
+import { GFP_ATOMIC, __GFP_NOWARN } from "../../src/mm/gfp.js";
+import type { System } from "../../src/system.js";
+
+const KiB = 1024;
+const DMAC = "ff6e0000.dma-controller";
+/** The arm64 reference board with its 1 GiB of DRAM moved from 1 GiB to 4 GiB. */
+const above4G = readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8")
+  .replace("memory@40000000", "memory@100000000")
+  .replace("reg = <0x0 0x40000000 0x0 0x40000000>;", "reg = <0x1 0x0 0x0 0x40000000>;");
+
+const preallocated = (s: System) => s.kernel.printk.grep("DMA: preallocated");
+function pools(s: System) {
+  const p = s.kernel.dma.modernPools!;
+  return { kernel: p.kernel?.pool.size ?? null, dma: p.dma?.pool.size ?? null, dma32: p.dma32?.pool.size ?? null };
+}
+function cmaArea(s: System) {
+  const c = s.kernel.mm.cma.defaultArea!;
+  return { base: c.basePfn * 4096, pages: c.count, used: c.count - s.kernel.mm.cma.freePages };
+}
+/** A GFP_ATOMIC buffer for a device whose coherent mask is `bits` wide. */
+function atomicBuffer(s: System, bits: number) {
+  const dev = s.device(DMAC)!;
+  expect(dma_set_coherent_mask(dev, (1n << BigInt(bits)) - 1n)).toBe(0);
+  return dma_alloc_coherent(dev, 8 * KiB, GFP_ATOMIC)!;
+}
+
+describe("modern atomic pools: one per zone with memory", () => {
+  it("RAM all below 4 GiB (arm64-ref, 1 GiB at 1 GiB): all of it is ZONE_DMA, so only the DMA pool", async () => {
+    const s = await createSystem({ board: "arm64-ref", cma: "64M" });
+    expect(preallocated(s)).toEqual(["DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"]);
+    expect(pools(s)).toEqual({ kernel: null, dma: 128 * KiB, dma32: null });
+    // One pool of 32 pages from the bottom of the area; three pools took 96 before.
+    const a = cmaArea(s);
+    expect(a.used).toBe(32);
+    // A 64-bit coherent mask asks for no zone: no kernel pool, no DMA32 pool, so the DMA pool.
+    expect(atomicBuffer(s, 64).dmaAddr).toBe(a.base);
+    expect(s.kernel.printk.grep("WARNING")).toEqual([]);
+  });
+
+  it("RAM all above 4 GiB (1 GiB at 4 GiB): ZONE_DMA still covers it (max_zone_phys), so only the DMA pool", async () => {
+    const s = await createSystem({ dts: above4G });
+    expect(preallocated(s)).toEqual(["DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"]);
+    expect(pools(s)).toEqual({ kernel: null, dma: 128 * KiB, dma32: null });
+    const buf = atomicBuffer(s, 64);
+    expect(buf.dmaAddr).toBeGreaterThanOrEqual(2 ** 32);
+    expect(s.kernel.dma.modernPools!.dma!.has(buf.cpuAddr, 8 * KiB)).toBe(true);
+  });
+
+  it("RAM on both sides of 4 GiB (arm64-highmem): kernel and DMA pools, none for the empty DMA32 zone", async () => {
+    const s = await createSystem({ board: "arm64-highmem", cma: "64M" });
+    expect(preallocated(s)).toEqual([
+      "DMA: preallocated 128 KiB GFP_KERNEL pool for atomic allocations",
+      "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations",
+    ]);
+    expect(pools(s)).toEqual({ kernel: 128 * KiB, dma: 128 * KiB, dma32: null });
+    // The area is below 4 GiB, in ZONE_DMA, so it serves both pools, kernel first.
+    const a = cmaArea(s);
+    expect(a.used).toBe(64);
+    expect(atomicBuffer(s, 64).dmaAddr).toBe(a.base);
+    expect(atomicBuffer(s, 32).dmaAddr).toBe(a.base + 128 * KiB);
+  });
+
+  it("without CMA the one pool takes its pages from the page allocator", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    expect(pools(s)).toEqual({ kernel: null, dma: 128 * KiB, dma32: null });
+    const buf = atomicBuffer(s, 32);
+    expect(s.kernel.dma.modernPools!.dma!.has(buf.cpuAddr, 8 * KiB)).toBe(true);
+  });
+
+  it("an allocation no pool can hold warns 'DMA pool exhausted', unless __GFP_NOWARN", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device(DMAC)!;
+    expect(dma_alloc_coherent(dev, 256 * KiB, GFP_ATOMIC | __GFP_NOWARN)).toBeNull();
+    expect(s.kernel.printk.grep("DMA pool exhausted")).toEqual([]);
+    expect(dma_alloc_coherent(dev, 256 * KiB, GFP_ATOMIC)).toBeNull();
+    expect(s.kernel.printk.grep("DMA pool exhausted")).toEqual([`WARNING: DMA pool exhausted for ${DMAC}`]);
+  });
+});
