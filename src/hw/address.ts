@@ -27,6 +27,32 @@ export function toVirt(va: number | bigint): VirtAddr {
   return va;
 }
 
+/** How a bad address argument is shown: as its caller wrote it (a BigInt with its n, a string
+ *  quoted). */
+function shown(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
+/** Out of line, so that the checks below stay small enough for V8 to inline on hot paths. */
+function badAddress(fn: string, what: string, v: unknown, range: string): never {
+  throw new RangeError(`${fn}: ${what} ${shown(v)} is not a whole number ${range}`);
+}
+
+/** The raw silicon ports' check of a VA argument. wasm's f64→i64 conversion (boundary.ts) would
+ *  quietly make NaN 0, drop a fraction, and saturate past 2^63, and past 2^53 a number is not
+ *  the bit pattern its caller meant, so such a value never reaches the silicon: a VA is a safe
+ *  integer (toVirt gives that form from a BigInt). Within that range an address the MMU does not
+ *  map — a non-canonical one included — is the silicon's to fault on. */
+export function checkVirtArg(fn: string, va: VirtAddr): void {
+  if (!Number.isSafeInteger(va)) badAddress(fn, "virtual address", va, "from -(2^53 - 1) to 2^53 - 1 (toVirt() takes a BigInt)");
+}
+
+/** The same for a PA (non-negative; one beyond RAM is the silicon's to refuse). */
+export function checkPhysArg(fn: string, pa: PhysAddr): void {
+  if (!Number.isSafeInteger(pa) || pa < 0) badAddress(fn, "physical address", pa, "from 0 to 2^53 - 1");
+}
+
 /** The unsigned 64-bit value of a VA. */
 export function virtBig(va: VirtAddr): bigint {
   return va < 0 ? BigInt(va) + TWO64 : BigInt(va);
