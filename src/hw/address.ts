@@ -39,18 +39,24 @@ function badAddress(fn: string, what: string, v: unknown, range: string): never 
   throw new RangeError(`${fn}: ${what} ${shown(v)} is not a whole number ${range}`);
 }
 
+const I64_END = 2 ** 63;
+
 /** The raw silicon ports' check of a VA argument. wasm's f64→i64 conversion (boundary.ts) would
- *  quietly make NaN 0, drop a fraction, and saturate past 2^63, and past 2^53 a number is not
- *  the bit pattern its caller meant, so such a value never reaches the silicon: a VA is a safe
- *  integer (toVirt gives that form from a BigInt). Within that range an address the MMU does not
- *  map — a non-canonical one included — is the silicon's to fault on. */
+ *  quietly make NaN 0, drop a fraction, and saturate at ±2^63, so such a value never reaches the
+ *  silicon: a VA is a whole number of the signed 64-bit range, every one of which converts
+ *  exactly (beyond 2^53 only those toVirt() makes from a BigInt are exact, -2^56 for
+ *  0xff00000000000000; an unsigned kernel address written as a number, 0xffffffc000000000, is
+ *  past 2^63 and refused). Within that range an address the MMU does not map — a non-canonical
+ *  one included — is the silicon's to fault on. */
 export function checkVirtArg(fn: string, va: VirtAddr): void {
-  if (!Number.isSafeInteger(va)) badAddress(fn, "virtual address", va, "from -(2^53 - 1) to 2^53 - 1 (toVirt() takes a BigInt)");
+  if (!(Number.isInteger(va) && va >= -I64_END && va < I64_END)) {
+    badAddress(fn, "virtual address", va, "in [-2^63, 2^63) (a 64-bit VA in its signed form; toVirt() makes it from a BigInt)");
+  }
 }
 
 /** The same for a PA (non-negative; one beyond RAM is the silicon's to refuse). */
 export function checkPhysArg(fn: string, pa: PhysAddr): void {
-  if (!Number.isSafeInteger(pa) || pa < 0) badAddress(fn, "physical address", pa, "from 0 to 2^53 - 1");
+  if (!(Number.isInteger(pa) && pa >= 0 && pa < I64_END)) badAddress(fn, "physical address", pa, "in [0, 2^63)");
 }
 
 /** The unsigned 64-bit value of a VA. */

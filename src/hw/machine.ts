@@ -168,16 +168,22 @@ export class CpuPort {
   /** A 64-bit load of a value known to fit a number exactly (a kernel pointer or a DMA
    *  address): no BigInt, and one wasm crossing, on hot kernel paths such as dma_pool's free list. */
   load64n(va: VirtAddr): number {
-    checkVirtArg("cpu.load64n", va);
     const v = this.x.cpuLoad64n(va);
-    if (Number.isNaN(v)) this.check(); // cpuLoad64n says a fault with NaN
+    // cpuLoad64n says a fault, or an address it refused (boundary.ts, exactAddr), with NaN: the
+    // address check costs the hot path nothing here.
+    if (Number.isNaN(v)) {
+      checkVirtArg("cpu.load64n", va);
+      this.check();
+    }
     return v;
   }
 
   /** The store counterpart of load64n: `value` is stored as its two's-complement bits. */
   store64n(va: VirtAddr, value: number): void {
-    checkVirtArg("cpu.store64n", va);
-    if (!this.x.cpuStore64n(va, value)) this.check();
+    if (!this.x.cpuStore64n(va, value)) {
+      checkVirtArg("cpu.store64n", va);
+      this.check();
+    }
   }
 
   store(va: VirtAddr, size: 1 | 2 | 4, value: number): void {

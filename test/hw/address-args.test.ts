@@ -1,13 +1,15 @@
 // Addresses given to the raw silicon ports (machine.cpu, machine.mmu, machine.backdoor) that are
-// no 64-bit address: NaN, ±Infinity, a fraction, or a number past 2^53 that is not the bit
-// pattern its caller wrote. wasm's f64→i64 conversion would have made them 0 or truncated them
-// and gone on; each is a RangeError naming the function and the value, before anything moves.
+// no 64-bit address: NaN, ±Infinity, a fraction, or a number outside the signed 64-bit range (an
+// unsigned kernel address written as a number). wasm's f64→i64 conversion would have made them 0,
+// truncated or saturated them and gone on; each is a RangeError naming the function and the value, before anything moves.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { CpuFault } from "../../src/hw/machine.js";
 
-const BAD = (a: number) => [NaN, Infinity, -Infinity, a + 0.5, 2 ** 53, -(2 ** 53), 2 ** 64];
+// 0xffffffc000000000 written as a number is the unsigned form, past 2^63; -(2^63 + 2048) is the
+// first number below -2^63.
+const BAD = (a: number) => [NaN, Infinity, -Infinity, a + 0.5, 2 ** 63, -(2 ** 63) - 2048, 2 ** 64, 0xffffffc000000000];
 
 function caught(f: () => unknown): unknown {
   try {
@@ -20,8 +22,8 @@ function caught(f: () => unknown): unknown {
 
 /** The message for `fn` given `v`, written out from the contract rather than from the code. */
 const virtMessage = (fn: string, v: number) =>
-  `${fn}: virtual address ${String(v)} is not a whole number from -(2^53 - 1) to 2^53 - 1 (toVirt() takes a BigInt)`;
-const physMessage = (fn: string, v: number) => `${fn}: physical address ${String(v)} is not a whole number from 0 to 2^53 - 1`;
+  `${fn}: virtual address ${String(v)} is not a whole number in [-2^63, 2^63) (a 64-bit VA in its signed form; toVirt() makes it from a BigInt)`;
+const physMessage = (fn: string, v: number) => `${fn}: physical address ${String(v)} is not a whole number in [0, 2^63)`;
 
 describe("raw port address checks", () => {
   for (const board of ["zynq-7000", "arm64-ref"] as const) {
@@ -70,7 +72,8 @@ describe("raw port address checks", () => {
 
   it("arm64: the ends of the range are addresses, and the MMU faults on them as on any unmapped one", async () => {
     const s = await createSystem({ board: "arm64-ref" });
-    for (const v of [2 ** 53 - 1, -(2 ** 53 - 1)]) {
+    // -2^63 is 0x8000000000000000; 2^63 - 1024 the last number below 2^63.
+    for (const v of [-(2 ** 63), 2 ** 63 - 1024, 2 ** 53 + 2]) {
       const e = caught(() => s.machine.cpu.load(v, 4));
       expect(e, String(v)).toBeInstanceOf(CpuFault);
       expect((e as CpuFault).address).toBe(v);
@@ -82,7 +85,7 @@ describe("raw port address checks", () => {
     const s = await createSystem({ board: "zynq-7000" });
     const { backdoor, mmu } = s.machine;
     backdoor.write(0x1000, Uint8Array.of(9, 8, 7, 6));
-    for (const v of [NaN, Infinity, -Infinity, 0x1000 + 0.5, -1, -0x1000, 2 ** 53, 2 ** 64]) {
+    for (const v of [NaN, Infinity, -Infinity, 0x1000 + 0.5, -1, -0x1000, 2 ** 63, 2 ** 64]) {
       expect(() => backdoor.read(v, 4), `read ${v}`).toThrow(physMessage("backdoor.read", v));
       expect(() => backdoor.write(v, Uint8Array.of(1)), `write ${v}`).toThrow(physMessage("backdoor.write", v));
       expect(() => backdoor.lineState(1, v), `lineState ${v}`).toThrow(physMessage("backdoor.lineState", v));
