@@ -5,3 +5,11 @@
 @inline export function addr(x: f64): u64 {
   return <u64>(<i64>x);
 }
+
+/** Whether an address argument converts exactly: NaN, a fraction, ±Infinity and numbers outside
+ *  [-2^63, 2^63) do not (addr() would make them 0, truncate or saturate them). The hot 64-bit
+ *  accesses check here, where the value is already converted, and say so as a fault; the port
+ *  then names the bad value (src/hw/address.ts, checkVirtArg). */
+@inline export function exactAddr(x: f64): bool {
+  return <f64>(<i64>x) == x && x < 9223372036854775808.0;
+}

@@ -15,7 +15,7 @@ import * as prefetch from "./prefetch";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
 import { pl330s } from "./devices";
-import { addr } from "./boundary";
+import { addr, exactAddr } from "./boundary";
 
 // ---- machine: building the board -------------------------------------------------------------
 
@@ -155,14 +155,18 @@ export function cpuStore(va: f64, size: u32, lo: u32, hi: u32): void {
   cpu.storeValue(addr(va), size, (<u64>hi << 32) | lo);
 }
 /** An 8-byte load of a value that fits a number exactly (a kernel pointer or a DMA address),
- *  as the signed value of its bit pattern, or NaN if it faulted: one crossing where cpuLoad,
- *  cpuStatus and cpuLoadHigh take three on hot kernel paths such as dma_pool's free list. */
+ *  as the signed value of its bit pattern, or NaN if it faulted or `va` is no address: one
+ *  crossing where cpuLoad, cpuStatus and cpuLoadHigh take three on hot kernel paths such as
+ *  dma_pool's free list. */
 export function cpuLoad64n(va: f64): f64 {
+  if (!exactAddr(va)) return NaN;
   const v = cpu.loadValue(addr(va), 8);
   return cpu.status != 0 ? NaN : <f64>(<i64>v);
 }
-/** The store counterpart of cpuLoad64n (the value's two's-complement bits); false if it faulted. */
+/** The store counterpart of cpuLoad64n (the value's two's-complement bits); false if it faulted
+ *  or `va` is no address. */
 export function cpuStore64n(va: f64, value: f64): bool {
+  if (!exactAddr(va)) return false;
   cpu.storeValue(addr(va), 8, <u64>(<i64>value));
   return cpu.status == 0;
 }

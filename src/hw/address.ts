@@ -27,6 +27,38 @@ export function toVirt(va: number | bigint): VirtAddr {
   return va;
 }
 
+/** How a bad address argument is shown: as its caller wrote it (a BigInt with its n, a string
+ *  quoted). */
+function shown(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
+/** Out of line, so that the checks below stay small enough for V8 to inline on hot paths. */
+function badAddress(fn: string, what: string, v: unknown, range: string): never {
+  throw new RangeError(`${fn}: ${what} ${shown(v)} is not a whole number ${range}`);
+}
+
+const I64_END = 2 ** 63;
+
+/** The raw silicon ports' check of a VA argument. wasm's f64→i64 conversion (boundary.ts) would
+ *  quietly make NaN 0, drop a fraction, and saturate at ±2^63, so such a value never reaches the
+ *  silicon: a VA is a whole number of the signed 64-bit range, every one of which converts
+ *  exactly (beyond 2^53 only those toVirt() makes from a BigInt are exact, -2^56 for
+ *  0xff00000000000000; an unsigned kernel address written as a number, 0xffffffc000000000, is
+ *  past 2^63 and refused). Within that range an address the MMU does not map — a non-canonical
+ *  one included — is the silicon's to fault on. */
+export function checkVirtArg(fn: string, va: VirtAddr): void {
+  if (!(Number.isInteger(va) && va >= -I64_END && va < I64_END)) {
+    badAddress(fn, "virtual address", va, "in [-2^63, 2^63) (a 64-bit VA in its signed form; toVirt() makes it from a BigInt)");
+  }
+}
+
+/** The same for a PA (non-negative; one beyond RAM is the silicon's to refuse). */
+export function checkPhysArg(fn: string, pa: PhysAddr): void {
+  if (!(Number.isInteger(pa) && pa >= 0 && pa < I64_END)) badAddress(fn, "physical address", pa, "in [0, 2^63)");
+}
+
 /** The unsigned 64-bit value of a VA. */
 export function virtBig(va: VirtAddr): bigint {
   return va < 0 ? BigInt(va) + TWO64 : BigInt(va);

@@ -3,7 +3,8 @@
 
 import type { SiliconExports } from "./exports.js";
 import { STAT, PL330_STAT } from "./exports.js";
-import type { PhysAddr, VirtAddr } from "./address.js";
+import { checkPhysArg, checkVirtArg, type PhysAddr, type VirtAddr } from "./address.js";
+import { isWholeIn } from "../whole-number.js";
 import type { CacheLineInfo, CacheLineSummary, LineState } from "./cache-lines.js";
 
 const LINE_STATES: LineState[] = ["invalid", "clean", "dirty", "dirty"];
@@ -59,12 +60,16 @@ export class Backdoor {
   ) {}
 
   read(pa: PhysAddr, len: number): Uint8Array {
+    checkPhysArg("backdoor.read", pa);
+    // The silicon counts bytes in 32 bits: a NaN, fractional or larger length would wrap.
+    if (!isWholeIn(len, 0, 2 ** 32 - 1)) throw new RangeError(`backdoor.read: length ${len} is not a whole number of bytes from 0 to 2^32 - 1`);
     const p = this.x.scratch(len) >>> 0;
     if (!this.x.physRead(pa, len, p)) throw new RangeError(`backdoor read of ${len} bytes at PA 0x${pa.toString(16)}: not RAM`);
     return new Uint8Array(this.x.memory.buffer, p, len).slice();
   }
 
   write(pa: PhysAddr, bytes: Uint8Array): void {
+    checkPhysArg("backdoor.write", pa);
     const p = this.x.scratch(bytes.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
     if (!this.x.physWrite(pa, bytes.length, p)) throw new RangeError(`backdoor write of ${bytes.length} bytes at PA 0x${pa.toString(16)}: not RAM`);
@@ -72,6 +77,7 @@ export class Backdoor {
 
   /** 0 not cached, 1 clean, 2 dirty; +4 when the cached data differs from DRAM. */
   lineState(level: 1 | 2, pa: PhysAddr): number {
+    checkPhysArg("backdoor.lineState", pa);
     return this.x.cacheLineState(level, pa);
   }
 
@@ -136,6 +142,7 @@ export class Backdoor {
    *  with the address of the piece's first line: the scratch buffer (one byte a line, and it only
    *  grows) stays small however long the range. */
   private lineStates(fn: string, va: VirtAddr, len: number, each: (states: Uint8Array, first: VirtAddr) => void): void {
+    checkVirtArg(fn, va);
     if (!Number.isSafeInteger(len)) throw new RangeError(`${fn}: length ${len} is not a whole number of bytes`);
     if (len <= 0) return;
     const lineBytes = this.lineBytes;

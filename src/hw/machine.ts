@@ -5,7 +5,7 @@
 
 import type { SiliconExports } from "./exports.js";
 import type { MachineProfile, PrefetchSpec } from "./profile.js";
-import { formatVirt, type PhysAddr, type VirtAddr } from "./address.js";
+import { checkPhysArg, checkVirtArg, formatVirt, type PhysAddr, type VirtAddr } from "./address.js";
 import { Backdoor } from "./backdoor.js";
 import { isWholeIn } from "../whole-number.js";
 
@@ -151,6 +151,7 @@ export class CpuPort {
 
   /** A load of 1, 2 or 4 bytes. */
   load(va: VirtAddr, size: 1 | 2 | 4): number {
+    checkVirtArg("cpu.load", va);
     checkSize("load", size);
     const v = this.x.cpuLoad(va, size) >>> 0;
     this.check();
@@ -158,6 +159,7 @@ export class CpuPort {
   }
 
   load64(va: VirtAddr): bigint {
+    checkVirtArg("cpu.load64", va);
     const lo = this.x.cpuLoad(va, 8) >>> 0;
     this.check();
     return (BigInt(this.x.cpuLoadHigh() >>> 0) << 32n) | BigInt(lo);
@@ -167,27 +169,38 @@ export class CpuPort {
    *  address): no BigInt, and one wasm crossing, on hot kernel paths such as dma_pool's free list. */
   load64n(va: VirtAddr): number {
     const v = this.x.cpuLoad64n(va);
-    if (Number.isNaN(v)) this.check(); // cpuLoad64n says a fault with NaN
+    // cpuLoad64n says a fault, or an address it refused (boundary.ts, exactAddr), with NaN: the
+    // address check costs the hot path nothing here.
+    if (Number.isNaN(v)) {
+      checkVirtArg("cpu.load64n", va);
+      this.check();
+    }
     return v;
   }
 
   /** The store counterpart of load64n: `value` is stored as its two's-complement bits. */
   store64n(va: VirtAddr, value: number): void {
-    if (!this.x.cpuStore64n(va, value)) this.check();
+    if (!this.x.cpuStore64n(va, value)) {
+      checkVirtArg("cpu.store64n", va);
+      this.check();
+    }
   }
 
   store(va: VirtAddr, size: 1 | 2 | 4, value: number): void {
+    checkVirtArg("cpu.store", va);
     checkSize("store", size);
     this.x.cpuStore(va, size, value >>> 0, 0);
     this.check();
   }
 
   store64(va: VirtAddr, value: bigint): void {
+    checkVirtArg("cpu.store64", va);
     this.x.cpuStore(va, 8, Number(value & 0xffffffffn), Number((value >> 32n) & 0xffffffffn));
     this.check();
   }
 
   read(va: VirtAddr, len: number): Uint8Array {
+    checkVirtArg("cpu.read", va);
     checkLength("read", len);
     if (len > SCRATCH_CHUNK) {
       // Pieces first: a read that faults part way holds only what it read, not all of len.
@@ -205,6 +218,7 @@ export class CpuPort {
   }
 
   write(va: VirtAddr, bytes: Uint8Array): void {
+    checkVirtArg("cpu.write", va);
     if (bytes.length > SCRATCH_CHUNK) {
       for (let off = 0; off < bytes.length; off += SCRATCH_CHUNK) this.write(va + off, bytes.subarray(off, off + SCRATCH_CHUNK));
       return;
@@ -215,17 +229,21 @@ export class CpuPort {
   }
 
   fill(va: VirtAddr, byte: number, len: number): void {
+    checkVirtArg("cpu.fill", va);
     checkLength("fill", len);
     if (!this.x.cpuFill(va, byte & 0xff, len)) this.check();
   }
 
   copy(dst: VirtAddr, src: VirtAddr, len: number): void {
+    checkVirtArg("cpu.copy", dst);
+    checkVirtArg("cpu.copy", src);
     checkLength("copy", len);
     if (!this.x.cpuCopy(dst, src, len)) this.check();
   }
 
   /** One maintenance instruction per line over [va, va+len) (DC xVAC by VA to PoC). */
   dcache(op: DcacheOp, va: VirtAddr, len: number): void {
+    checkVirtArg("cpu.dcache", va);
     if (len <= 0) return;
     if (!this.x.dcacheRange(op, va, len)) this.check();
   }
@@ -233,6 +251,7 @@ export class CpuPort {
   /** DC ZVA: zeroes the DCZID-sized block holding va (arm64 only; an undefined instruction on
    *  ARMv7). */
   zva(va: VirtAddr): void {
+    checkVirtArg("cpu.zva", va);
     if (!this.x.dcZva(va)) this.check();
   }
 
@@ -243,6 +262,7 @@ export class CpuPort {
 
   /** `count` writes of first, first+step, … to one 32-bit device register. */
   writeSeries(va: VirtAddr, first: number, step: number, count: number): void {
+    checkVirtArg("cpu.writeSeries", va);
     if (count <= 0) return;
     if (!this.x.cpuMmioWriteSeries(va, first >>> 0, step >>> 0, count)) this.check();
   }
@@ -269,6 +289,7 @@ export class MmuRegs {
     this.x.mmuSetFormat(format, vaBits);
   }
   setTtbr(which: 0 | 1, pa: PhysAddr): void {
+    checkPhysArg("mmu.setTtbr", pa);
     this.x.mmuSetTtbr(which, pa);
   }
   setMair(mair: bigint): void {
@@ -287,10 +308,12 @@ export class MmuRegs {
     this.x.tlbiAll();
   }
   tlbiVa(va: VirtAddr): void {
+    checkVirtArg("mmu.tlbiVa", va);
     this.x.tlbiVa(va);
   }
   /** TLBI VAE1 / TLBIMVA: one page, global entries and those of `asid`. */
   tlbiVaAsid(va: VirtAddr, asid: number): void {
+    checkVirtArg("mmu.tlbiVaAsid", va);
     this.x.tlbiVaAsid(va, asid);
   }
   /** TLBI ASIDE1 / TLBIASID: every non-global entry of `asid`. */
@@ -311,6 +334,7 @@ export class MmuRegs {
    *  `attr` is bits [3:0] of the attribute word: memory type, ATTR.RO, ATTR.USER (walk() gives
    *  the whole word). */
   translate(va: VirtAddr, write = false): Translation | MmuFault {
+    checkVirtArg("mmu.translate", va);
     const pa = this.x.mmuTranslate(va, write ? 1 : 0);
     if (pa < 0) return this.fault();
     return { pa, attr: this.x.mmuLastAttr() & 0xf };
@@ -318,6 +342,7 @@ export class MmuRegs {
 
   /** A debugger's walk (ptdump): no TLB, no time, no permission checks, no cache changes. */
   walk(va: VirtAddr): WalkResult | MmuFault {
+    checkVirtArg("mmu.walk", va);
     const pa = this.x.mmuWalk(va);
     if (pa < 0) return this.fault();
     return {

@@ -1,26 +1,36 @@
 // A Web Worker that ends itself with close() sends its page no event (there is no "exit" as on
 // Node), so comlink would wait for its answers forever. The worker's close() therefore tells the
-// page first, and spawn.ts makes that the worker's `died`. Other ends a browser gives a worker
-// (the tab's memory running out) still go unreported; a liveness ping cannot tell them from a
-// long job, which keeps the worker's thread busy for seconds without answering.
+// page first, and web-worker.ts makes that the worker's `died`. A worker that receives a call it
+// cannot deserialize (a `messageerror` in its scope) would leave that call unanswered just as
+// silently: it tells the page so and closes, and its calls fail as a dead worker's do. Other ends
+// a browser gives a worker (the tab's memory running out) still go unreported; a liveness ping
+// cannot tell them from a long job, which keeps the worker's thread busy for seconds without
+// answering.
 
 const CLOSING = "dmasimWorkerClosing";
 
 interface WorkerScope {
   close(): void;
   postMessage(message: unknown): void;
+  addEventListener(type: "messageerror", listener: () => void): void;
 }
 
-/** In the worker: close() posts the notice, then closes. */
+/** In the worker: close() posts the notice, then closes; an unreadable message closes it too. */
 export function announceClose(scope: WorkerScope): void {
   const close = scope.close.bind(scope);
-  scope.close = () => {
-    scope.postMessage({ [CLOSING]: true });
+  const closeWith = (why: string) => {
+    scope.postMessage({ [CLOSING]: why });
     close();
   };
+  scope.close = () => closeWith("dmasim worker closed itself (close() in the worker)");
+  scope.addEventListener("messageerror", () =>
+    closeWith("dmasim worker could not read a message from the page (messageerror) and closed itself"),
+  );
 }
 
-/** In the page: whether a message from the worker is that notice. */
-export function isClosingNotice(data: unknown): boolean {
-  return typeof data === "object" && data !== null && (data as Record<string, unknown>)[CLOSING] === true;
+/** In the page: how the worker ended, if a message from it is that notice. */
+export function closingNotice(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const why = (data as Record<string, unknown>)[CLOSING];
+  return typeof why === "string" ? why : undefined;
 }

@@ -1,11 +1,14 @@
 // Starting one dmasim worker and wrapping it with comlink: on Node a worker thread (comlink's
 // node adapter) or, for a sweep's pool, a child process (process-endpoint.ts); in a browser a
-// module Web Worker. The script is the compiled worker entry.
+// module Web Worker (web-worker.ts). The script is the compiled worker entry.
 
-import * as Comlink from "comlink";
+import type * as Comlink from "comlink";
 import { packageUrl } from "../resources.js";
 import { installErrorTransfer } from "./errors.js";
-import { isClosingNotice } from "./closing.js";
+import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
+import { webWorker } from "./web-worker.js";
+
+export type { SpawnedWorker } from "./spawned.js";
 
 const isNode = typeof process !== "undefined" && !!process.versions?.node;
 
@@ -20,16 +23,6 @@ export function workerEntryUrl(bundled = false): URL {
   return packageUrl(bundled ? "dist/node/worker.js" : "dist/src/worker/entry.js");
 }
 
-export interface SpawnedWorker<T> {
-  api: Comlink.Remote<T>;
-  /** Rejects when the worker ends: with how, if it ended by itself (a crash, running out of
-   *  memory, a Web Worker's close(): closing.ts), or with terminate()'s reason. comlink would
-   *  wait for a gone worker's answers forever, so callers race their calls against it. */
-  died: Promise<never>;
-  /** Ends the worker; calls still waiting for its answers get `why` instead. */
-  terminate(why?: Error): Promise<void>;
-}
-
 export interface SpawnOptions {
   /** On Node, run the worker as a child process instead of a thread (ignored in a browser). */
   process?: boolean;
@@ -40,13 +33,15 @@ export interface SpawnOptions {
 
 export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<SpawnedWorker<T>> {
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
+  if (!isNode) {
+    const url = workerEntryUrl();
+    return webWorker<T>(new Worker(url, { type: "module" }), url.href);
+  }
+  const notice = deathNotice();
+  const { die } = notice;
   let endpoint: Comlink.Endpoint;
   let stop: () => Promise<unknown>;
-  // Settled once: after terminate() has given its reason, the exit that follows changes nothing.
-  let die: (why: Error) => void = () => {};
-  const died = new Promise<never>((_, reject) => (die = reject));
-  died.catch(() => {}); // nobody may be racing against it when it happens
-  if (isNode && options.process) {
+  if (options.process) {
     const { fork } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
@@ -63,7 +58,7 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
       if (child.exitCode === null && child.signalCode === null) child.kill();
       await exited;
     };
-  } else if (isNode) {
+  } else {
     const { Worker } = await import("node:worker_threads");
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const w = new Worker(workerEntryUrl(options.bundled));
@@ -71,25 +66,6 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     w.once("exit", (code) => die(new Error(`dmasim worker thread ended (exit code ${code})`)));
     endpoint = nodeEndpoint(w);
     stop = () => w.terminate();
-  } else {
-    const url = workerEntryUrl();
-    const w = new Worker(url, { type: "module" });
-    // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
-    w.addEventListener("error", (e) => die(new Error(`dmasim worker failed: ${e.message ?? `cannot load ${url}`}`)));
-    w.addEventListener("message", (e) => {
-      if (isClosingNotice(e.data)) die(new Error("dmasim worker closed itself (close() in the worker)"));
-    });
-    endpoint = w;
-    stop = async () => w.terminate();
   }
-  const api = Comlink.wrap<T>(endpoint);
-  return {
-    api,
-    died,
-    terminate: async (why = new Error("dmasim worker was terminated")) => {
-      die(why);
-      api[Comlink.releaseProxy]();
-      await stop();
-    },
-  };
+  return spawned<T>(endpoint, stop, notice);
 }

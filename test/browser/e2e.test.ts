@@ -63,4 +63,55 @@ describe("browser demo (Chromium)", () => {
     })()`);
     expect(error).toMatch(/^job blob:\S+ n=2: dmasim worker closed itself \(close\(\) in the worker\)$/);
   }, 60_000);
+
+  it("fails a sweep whose worker's answer is lost (messageerror) or that throws outside any call, naming the job, and ends that worker", async () => {
+    const page = await rig.browser.newPage();
+    // The page's Workers, kept where the test can reach them: Chromium gives a page no plain way
+    // to make a worker's message undeserializable, so the test fires that messageerror itself.
+    await page.addInitScript(`{
+      const Native = window.Worker;
+      window.testWorkers = [];
+      window.Worker = class extends Native {
+        constructor(...a) { super(...a); this.ended = false; window.testWorkers.push(this); }
+        terminate() { this.ended = true; super.terminate(); }
+      };
+    }`);
+    await page.goto(`${rig.base}/examples/web/index.html`);
+    // Each sweep is bounded, so that a regression fails here instead of hanging the run.
+    const outcome = await page.evaluate(`(async () => {
+      const { runSweep, WorkerPool } = await import("/dist/browser/dmasim.js");
+      const bounded = (p) => Promise.race([p.then(() => "no error", (e) => e.message),
+        new Promise((r) => setTimeout(r, 10000, "still waiting after 10 s"))]);
+      const module = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      // Tells the page once its job runs, and never answers.
+      const hangs = module("export function run() { self.postMessage('job started'); return new Promise(() => {}); }");
+      const started = (w) => new Promise((r) => w.addEventListener("message", (e) => e.data === "job started" && r()));
+      const throwsLater = module("export function run() { setTimeout(() => { throw new Error('boom'); }); return new Promise(() => {}); }");
+
+      const pool = await WorkerPool.create(1);
+      const worker = window.testWorkers.at(-1);
+      const lost = bounded(runSweep({ scenario: hangs, grid: { n: [7] }, pool }));
+      await bounded(started(worker));
+      worker.dispatchEvent(new MessageEvent("messageerror"));
+      const lostError = await lost;
+      const again = await bounded(runSweep({ scenario: hangs, grid: { n: [8] }, pool }));
+
+      const pool2 = await WorkerPool.create(1);
+      const worker2 = window.testWorkers.at(-1);
+      const thrown = await bounded(runSweep({ scenario: throwsLater, grid: { n: [9] }, pool: pool2 }));
+      const out = { lostError, again, lostEnded: worker.ended, thrown, thrownEnded: worker2.ended };
+      await pool.close();
+      await pool2.close();
+      return out;
+    })()`);
+    const message = "a message from the dmasim worker could not be read \\(messageerror\\); the worker was ended";
+    expect(outcome).toEqual({
+      lostError: expect.stringMatching(new RegExp(`^job blob:\\S+ n=7: ${message}$`)),
+      // The pool's worker is gone: the next sweep on it fails at once, as on Node.
+      again: expect.stringMatching(new RegExp(`^job blob:\\S+ n=8: ${message}$`)),
+      lostEnded: true,
+      thrown: expect.stringMatching(/^job blob:\S+ n=9: dmasim worker failed: Uncaught Error: boom$/),
+      thrownEnded: true,
+    });
+  }, 60_000);
 });
