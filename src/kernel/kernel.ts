@@ -58,7 +58,8 @@ export interface KernelOptions {
    *  default when absent; a linux,cma-default node can still give one), or the full form's
    *  size, base and limit (early_cma). */
   cma?: number | CmaCmdline;
-  /** Modern arm64: ZONE_DMA width in bits as firmware dma-ranges would set it (default 32). */
+  /** Modern arm64: the firmware's DMA limit as a width in bits, as dma-ranges would set it
+   *  (zone_dma_limit = DMA_BIT_MASK(bits), capped at 4 GB when RAM starts below it). */
   zoneDmaBits?: number;
   /** DMAPOOL_DEBUG (slab debugging on): dma_pool poisons blocks and checks frees. */
   dmapoolDebug?: boolean;
