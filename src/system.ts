@@ -58,7 +58,8 @@ export interface SystemOptions {
   cma?: number | string;
   /** DMAPOOL_DEBUG: dma_pool poisoning and free checks (slab debugging). */
   dmapoolDebug?: boolean;
-  /** Modern arm64: ZONE_DMA width in bits (default 32). */
+  /** Modern arm64: the firmware's DMA limit, DMA_BIT_MASK(bits), that ZONE_DMA ends at
+   *  (zone_dma_limit; capped at 4 GB when RAM starts below it). Default: none. */
   zoneDmaBits?: number;
   /** ARM64_WORKAROUND_CLEAN_CACHE (early Cortex-A53). */
   workaroundCleanCache?: boolean;

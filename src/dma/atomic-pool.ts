@@ -16,6 +16,7 @@
 import type { Kernel } from "../kernel/kernel.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import { GenPool } from "../mm/genalloc.js";
+import { zoneManagedPages } from "../mm/zones.js";
 import { MAX_ORDER } from "../mm/buddy.js";
 import { GFP_DMA, GFP_DMA32, GFP_KERNEL, PAGE_SHIFT, PAGE_SIZE, get_order } from "../mm/gfp.js";
 import { VM_DMA_COHERENT, VM_USERMAP } from "../mm/vmalloc.js";
@@ -113,7 +114,11 @@ export class AtomicPool {
     return true;
   }
 
-  /** cma_in_zone: the default area fits the pool's zone (an area never crosses zones). */
+  /** cma_in_zone (mainline pool.c): the default area ends at or below zone_dma_limit for the
+   *  DMA pool, below max(DMA_BIT_MASK(32), zone_dma_limit) for the DMA32 pool; any area for the
+   *  kernel pool. An activated area never crosses zones (cma_init_reserved_areas). With RAM
+   *  wholly above 4 GiB zone_dma_limit is PHYS_ADDR_MAX (zones.ts), so the DMA pool takes
+   *  from the area. */
   private cmaInZone(): boolean {
     const cma = this.k.mm.cma.defaultArea;
     if (!cma?.count) return false;
@@ -170,8 +175,8 @@ export class ModernAtomicPools {
     const pages = Math.min(Math.floor(ram / PAGE_SIZE / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
     this.size = coherentPool ?? Math.max(pages * PAGE_SIZE, 128 << 10);
     // has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32 (CONFIG_ZONE_DMA32
-    // is always set on arm64).
-    const has = (name: string) => k.mm.buddy.zones.some((z) => z.name === name && z.managedPages > 0);
+    // is always set on arm64); a zone's CMA pages are managed pages.
+    const has = (name: string) => k.mm.buddy.zones.some((z) => z.name === name && zoneManagedPages(z, k.mm.cma) > 0);
     this.kernel = has("Normal") ? this.create(GFP_KERNEL) : null;
     this.dma = has("DMA") ? this.create(GFP_KERNEL | GFP_DMA) : null;
     this.dma32 = has("DMA32") ? this.create(GFP_KERNEL | GFP_DMA32) : null;

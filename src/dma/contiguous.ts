@@ -71,15 +71,18 @@ export function dma_free_contiguous(dev: Device, pfn: number, size: number): voi
 }
 
 /** dma_contiguous_reserve with cma=: the default area, placed at the command line's base
- *  (fixed when its limit is base + size) or below the lower of its limit and `limit` (arm:
- *  arm_dma_limit; arm64: arm64_dma_phys_limit), unless the device tree gave one already. Then
+ *  (fixed when its limit is base + size) or below its limit, else below `limit` (arm:
+ *  arm_dma_limit; arm64: arm64_dma_phys_limit; 4.9 takes the lower of the two), unless the
+ *  device tree gave one already. Then
  *  dma_contiguous_early_fixup records it for the arm linear map (mm.ts paging_init). */
 export function dma_contiguous_reserve(mm: MemoryManager, cmdline: CmaCmdline, limit: PhysAddr): void {
   const areas = mm.cma;
   if (!cmdline.size || areas.defaultArea) return;
   // high_memory: the end of lowmem on arm, the end of RAM on arm64 (all of it is linear-mapped).
   const highmemStart = mm.arch === "arm" ? mm.layout.physOffset + mm.linearBytes : mm.ramEnd;
-  const selectedLimit = cmdline.limit && limit ? Math.min(cmdline.limit, limit) : cmdline.limit || limit;
+  // 4.9: min_not_zero(limit_cmdline, limit); mainline honours the command line's limit
+  // ("selected_limit = limit_cmdline ?: limit"), so a fixed area may lie above `limit`.
+  const selectedLimit = mm.cma.version === "modern" ? cmdline.limit || limit : cmdline.limit && limit ? Math.min(cmdline.limit, limit) : cmdline.limit || limit;
   const cma = areas.cma_declare_contiguous(mm.memblock, cmdline.size, selectedLimit, highmemStart, "reserved", cmdline.base, cmaFixed(cmdline));
   if (typeof cma !== "number") areas.defaultArea = cma;
 }

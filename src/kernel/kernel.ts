@@ -58,7 +58,8 @@ export interface KernelOptions {
    *  default when absent; a linux,cma-default node can still give one), or the full form's
    *  size, base and limit (early_cma). */
   cma?: number | CmaCmdline;
-  /** Modern arm64: ZONE_DMA width in bits as firmware dma-ranges would set it (default 32). */
+  /** Modern arm64: the firmware's DMA limit as a width in bits, as dma-ranges would set it
+   *  (zone_dma_limit = DMA_BIT_MASK(bits), capped at 4 GB when RAM starts below it). */
   zoneDmaBits?: number;
   /** DMAPOOL_DEBUG (slab debugging on): dma_pool poisons blocks and checks frees. */
   dmapoolDebug?: boolean;
@@ -135,6 +136,8 @@ export class Kernel {
     // Modern arm64 with swiotlb lets kmalloc go down to 8 bytes (small buffers bounce).
     const minAlign = machine.profile.arch === "arm64" ? (this.version === "v4.9" ? 128 : swiotlb ? 8 : 64) : 64;
     this.mm.mem_init(minAlign);
+    // core_initcall: modern kernels refuse an area that spans zones. 4.9's check is not modelled.
+    if (this.version === "modern") this.mm.cma.cma_init_reserved_areas(this.mm.buddy.zones, (start, end) => this.mm.buddy.addFreeRange(start, end));
     this.current = this.initTask();
     this.irq = new IrqSubsystem(machine, this.printk, this.tracer);
     this.archDma = this.setupArchDma(time, options.workaroundCleanCache);

@@ -151,6 +151,28 @@ export class CmaAreas {
     return this.areas.reduce((n, c) => n + c.bitmap.reduce((f, b) => f + (b ? 0 : 1), 0), 0);
   }
 
+  /** Pages of the areas that lie in [startPfn, endPfn). */
+  pagesIn(startPfn: number, endPfn: number): number {
+    return this.areas.reduce((n, c) => n + Math.max(0, Math.min(endPfn, c.basePfn + c.count) - Math.max(startPfn, c.basePfn)), 0);
+  }
+
+  /** cma_init_reserved_areas (core_initcall, modern): cma_activate_area for each area. An area
+   *  whose pages lie in more than one zone (cma_validate_zones: pfn_range_intersects_zones —
+   *  alloc_contig_range works inside one zone) is not activated: its pages go to the page
+   *  allocator (`release`, as free_reserved_page does) and it is left empty. */
+  cma_init_reserved_areas(zones: readonly { startPfn: number; endPfn: number }[], release: (startPfn: number, endPfn: number) => void): void {
+    for (const cma of this.areas) {
+      if (!cma.count) continue;
+      const end = cma.basePfn + cma.count;
+      const touched = zones.filter((z) => z.startPfn < z.endPfn && z.startPfn < end && cma.basePfn < z.endPfn);
+      if (touched.length <= 1) continue;
+      release(cma.basePfn, end);
+      cma.count = 0;
+      cma.bitmap = new Uint8Array(0);
+      this.printk.err(`cma: CMA area ${cma.name} could not be activated`);
+    }
+  }
+
   /** The area holding `pfn`, if any. */
   areaOf(pfn: number): Cma | undefined {
     return this.areas.find((c) => pfn >= c.basePfn && pfn < c.basePfn + c.count);

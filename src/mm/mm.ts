@@ -34,7 +34,7 @@ export interface MmOptions {
   /** /reserved-memory regions with `no-map`: reserved, and left out of the linear map
    *  (4.9 memblock_remove, modern memblock_mark_nomap). */
   nomap?: Range[];
-  /** Modern arm64: ZONE_DMA's width in bits (zone_dma_bits; 32 unless firmware limits it). */
+  /** Modern arm64: the firmware's DMA limit as a width in bits (zones.ts: zone_dma_limit). */
   zoneDmaBits?: number;
   /** The CMA areas the device tree declared; dma_contiguous_reserve may add the default one
    *  before paging_init. Their pages never reach the buddy allocator (cma.ts). */

@@ -18,6 +18,25 @@ const above4G = readFileSync(new URL("../../examples/boards/arm64-ref.dts", impo
   .replace("memory@40000000", "memory@100000000")
   .replace("reg = <0x0 0x40000000 0x0 0x40000000>;", "reg = <0x1 0x0 0x0 0x40000000>;");
 
+/** arm64-highmem with its 256 MiB above 4 GiB (all of ZONE_NORMAL) made the default CMA area by
+ *  a `reg`-placed reusable shared-dma-pool. */
+const normalAllCma = readFileSync(new URL("../../examples/boards/arm64-highmem.dts", import.meta.url), "utf8").replace(
+  "\tcpus {",
+  `\treserved-memory {
+\t\t#address-cells = <2>;
+\t\t#size-cells = <2>;
+\t\tranges;
+\t\tlinux,cma@880000000 {
+\t\t\tcompatible = "shared-dma-pool";
+\t\t\treusable;
+\t\t\treg = <0x8 0x80000000 0x0 0x10000000>;
+\t\t\tlinux,cma-default;
+\t\t};
+\t};
+
+\tcpus {`,
+);
+
 const preallocated = (s: System) => s.kernel.printk.grep("DMA: preallocated");
 function pools(s: System) {
   const p = s.kernel.dma.modernPools!;
@@ -84,5 +103,36 @@ describe("modern atomic pools: one per zone with memory", () => {
     expect(s.kernel.printk.grep("DMA pool exhausted")).toEqual([]);
     expect(dma_alloc_coherent(dev, 256 * KiB, GFP_ATOMIC)).toBeNull();
     expect(s.kernel.printk.grep("DMA pool exhausted")).toEqual([`WARNING: DMA pool exhausted for ${DMAC}`]);
+  });
+});
+
+describe("modern atomic pools and the CMA area, as mainline has them", () => {
+  it("RAM all above 4 GiB: zone_dma_limit is PHYS_ADDR_MAX, so the area is in ZONE_DMA and the DMA pool takes from it (cma_in_zone)", async () => {
+    const s = await createSystem({ dts: above4G, cma: "64M" });
+    expect(pools(s)).toEqual({ kernel: null, dma: 128 * KiB, dma32: null });
+    const a = cmaArea(s);
+    expect(a.base).toBeGreaterThanOrEqual(2 ** 32);
+    // Before 6.12 cma_in_zone compared with DMA_BIT_MASK(zone_dma_bits) = 4 GiB - 1: no pages.
+    expect(a.used).toBe(128 * KiB / 4096);
+    const buf = atomicBuffer(s, 64);
+    expect(buf.dmaAddr).toBe(a.base);
+    expect(buf.dmaAddr + 8 * KiB).toBeLessThanOrEqual(a.base + a.pages * 4096);
+  });
+
+  it("a zone that is all CMA has managed pages: arm64-highmem's ZONE_NORMAL as the area gets a kernel pool, taken from the area", async () => {
+    const s = await createSystem({ dts: normalAllCma });
+    expect(s.kernel.mm.buddy.zones.find((z) => z.name === "Normal")!.managedPages).toBe(0);
+    expect(preallocated(s)).toEqual([
+      "DMA: preallocated 128 KiB GFP_KERNEL pool for atomic allocations",
+      "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations",
+    ]);
+    const a = cmaArea(s);
+    expect(a).toEqual({ base: 0x880000000, pages: 65536, used: 32 }); // the kernel pool only
+    // A 64-bit mask asks for no zone: the kernel pool, at the bottom of the area.
+    expect(atomicBuffer(s, 64).dmaAddr).toBe(0x880000000);
+    // A 32-bit mask (GFP_DMA32, no DMA32 pool): the DMA pool, from the page allocator below 4 GiB.
+    const low = atomicBuffer(s, 32).dmaAddr;
+    expect(low).toBeGreaterThanOrEqual(0x80000000);
+    expect(low).toBeLessThan(0x90000000);
   });
 });

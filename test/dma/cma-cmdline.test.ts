@@ -2,6 +2,7 @@
 // in kernel/dma/contiguous.c, cma_declare_contiguous in mm/cma.c): the default area at a fixed
 // base or between a base and a limit, and Linux's refusals when it cannot be placed.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { cmaFixed, early_cma } from "../../src/dma/cma-cmdline.js";
@@ -10,6 +11,16 @@ import { GFP_ATOMIC } from "../../src/mm/gfp.js";
 import type { System } from "../../src/system.js";
 
 const MiB = 2 ** 20;
+
+/** arm64-highmem with RAM running across 4 GiB (0xf0000000-0x110000000, so ZONE_DMA below the
+ *  line and ZONE_NORMAL above it) beside its bank at 2 GiB; its devices moved below RAM, out of
+ *  the way. `extra` goes before the cpus node. */
+function acrossBoard(extra = ""): string {
+  return readFileSync(new URL("../../examples/boards/arm64-highmem.dts", import.meta.url), "utf8")
+    .replace("<0x8 0x80000000 0x0 0x10000000>", "<0x0 0xf0000000 0x0 0x20000000>")
+    .replaceAll("0x0 0xfe", "0x0 0x3e").replaceAll("0x0 0xff", "0x0 0x3f").replaceAll("@fe", "@3e").replaceAll("@ff", "@3f")
+    .replace("\tcpus {", `${extra}\tcpus {`);
+}
 
 function area(s: System) {
   const c = s.kernel.mm.cma.defaultArea;
@@ -84,5 +95,35 @@ describe("cma=SIZE@BASE[-LIMIT] places the default area", () => {
 
   it("rejects a base or limit that is not a size", async () => {
     await expect(createSystem({ board: "arm64-ref", cma: "64M@0x5000000g" })).rejects.toThrow(/cma: not a size: "64M@0x5000000g"/);
+  });
+});
+
+describe("an area that spans two zones is not activated (modern cma_activate_area)", () => {
+  const freeWithArea = (s: System) => s.kernel.mm.buddy.freePageCount + s.kernel.mm.cma.freePages;
+
+  it("cma=64M@0xfe000000 across 4 GiB: reserved, then refused, its pages given to the page allocator", async () => {
+    const s = await createSystem({ dts: acrossBoard(), cma: "64M@0xfe000000" });
+    // The command line's limit (base + size) is honoured although it is past arm64_dma_phys_limit.
+    expect(s.kernel.printk.grep("cma:")).toEqual([
+      "cma: Reserved 64 MiB at 0x00000000fe000000 on node -1",
+      "cma: CMA area reserved could not be activated",
+    ]);
+    expect(area(s)).toEqual({ base: 0xfe000000, size: 0 });
+    // Every page of the area is free for the page allocator: as many free pages as with no area.
+    const none = await createSystem({ dts: acrossBoard() });
+    expect(freeWithArea(s)).toBe(freeWithArea(none));
+    // The atomic pools had nothing from it (both from the buddy allocator, as without an area).
+    expect(s.kernel.printk.grep("DMA: preallocated")).toEqual(none.kernel.printk.grep("DMA: preallocated"));
+  });
+
+  it("a reg-placed reusable shared-dma-pool across 4 GiB, likewise; one inside a zone is activated", async () => {
+    const node = (at: string, reg: string) =>
+      `\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n\t\tlinux,cma@${at} {\n\t\t\tcompatible = "shared-dma-pool";\n\t\t\treusable;\n\t\t\treg = <${reg}>;\n\t\t\tlinux,cma-default;\n\t\t};\n\t};\n\n`;
+    const across = await createSystem({ dts: acrossBoard(node("fe000000", "0x0 0xfe000000 0x0 0x4000000")) });
+    expect(across.kernel.printk.grep("could not be activated")).toEqual(["cma: CMA area linux,cma@fe000000 could not be activated"]);
+    expect(area(across)).toEqual({ base: 0xfe000000, size: 0 });
+    const below = await createSystem({ dts: acrossBoard(node("fa000000", "0x0 0xfa000000 0x0 0x4000000")) });
+    expect(below.kernel.printk.grep("could not be activated")).toEqual([]);
+    expect(area(below)).toEqual({ base: 0xfa000000, size: 64 * MiB });
   });
 });
