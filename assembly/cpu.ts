@@ -21,7 +21,7 @@ import { faultKind } from "./walk";
 import { copyLine } from "./cache";
 import { findRegion, regionKind, KIND_RAM } from "./dram";
 import { mmioRead32, mmioWrite32, mmioError, mmioLatencyPs, clearMmioError } from "./devices";
-import { catchUp } from "./scheduler";
+import { catchUp, nextDeviceEvent } from "./scheduler";
 import { configureUncached, ncRead, ncWrite, postedUntil } from "./uncached";
 
 export let cyclePs: i64 = 1500;
@@ -347,22 +347,29 @@ export function mmioWriteSeries(va: u64, first: u32, step: u32, count: u32): boo
     finish();
     return false;
   }
+  const r = findRegion(pa);
+  const l2 = r >= 0 && regionDevice(r) == DEV_PL310;
   if (T.enabled) {
     // The loop of an outer-cache range operation shows on the L2 maintenance track.
-    const r = findRegion(pa);
     const reg = r >= 0 ? <u32>(pa - regionBase(r)) : 0;
-    const l2 = r >= 0 && regionDevice(r) == DEV_PL310;
     const name = !l2 ? N.N_MMIO : reg == 0x7b0 ? N.N_L2_CLEAN : reg == 0x770 ? N.N_L2_INVAL : N.N_L2_CLEAN_INVAL;
     traceAs(name, <f64>count, l2 ? T.TRACK_L2 : 0);
   }
-  // Each write reaches the device at its own instant: a PL310 line operation moves data between
-  // L2 and DRAM that a DMAC running meanwhile reads or writes.
+  // Each write reaches the device at its own instant, the first after the walk of a TLB miss: a
+  // PL310 line operation moves data between L2 and DRAM that a DMAC running meanwhile reads or
+  // writes. The devices' next event is looked up again only after they ran, or after a write
+  // that may have moved it: a PL310's never does (it changes caches and DRAM, not a schedule),
+  // and a catch-up per write would scan every DMAC's threads a hundred times per 4 KB.
+  let due = nextDeviceEvent();
   let v = first;
   for (let i: u32 = 0; i < count; i++) {
-    if (i > 0) catchUp(H.cursor);
-    else catchUpToAccess();
+    if (due <= H.cursor) {
+      catchUp(H.cursor);
+      due = nextDeviceEvent();
+    }
     clearMmioError();
     mmioWrite32(pa, v, H.cursor);
+    if (!l2) due = nextDeviceEvent();
     H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) {
       fail(FAULT_EXTERNAL, va);
