@@ -133,9 +133,9 @@ describe("a device register access reaches the device after the walk of its TLB 
   it("a word-by-word read of a register (readsl) after a walk reads the event raised", async () => {
     const T = await raiseInstant();
     const m = await machineAt(T - EARLY_PS, "cold");
-    let words = new Uint8Array();
-    expect(timed(m, () => (words = m.cpu.read(INT_EVENT_RIS, 4)))).toBe(WALK_PS + REGISTER_PS);
-    expect(Array.from(words)).toEqual([1, 0, 0, 0]);
+    let words: number[] = [];
+    expect(timed(m, () => (words = Array.from(m.cpu.read(INT_EVENT_RIS, 4))))).toBe(WALK_PS + REGISTER_PS);
+    expect(words).toEqual([1, 0, 0, 0]);
   });
 });
 
@@ -152,5 +152,25 @@ describe("each write of a series reaches the device at its own instant", () => {
     const T = await raiseInstant();
     const m = await machineAt(T - EARLY_PS, "warm");
     expect(Array.from(m.cpu.read(INT_EVENT_RIS, 8))).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it("of two DBGCMD writes, the second finds the first debug instruction executed and issues its own", async () => {
+    // DBGCMD is ignored while a debug instruction waits (DBGSTATUS busy); the first DMASEV
+    // executes one AXI cycle (4.5 ns) after its write, long before the second write 60 ns later.
+    const m = await zynqWithDmac();
+    const WAITER = 0x180000;
+    const { bytes } = assemble("DMAWFE E0\nDMAADDH SAR, 1\nDMAWFE E0\nDMAADDH SAR, 1\nDMAEND", { base: WAITER });
+    m.backdoor.write(WAITER, bytes);
+    m.cpu.store(DMAC + 0xd08, 4, 0x00a00000);
+    m.cpu.store(DMAC + 0xd0c, 4, WAITER);
+    m.cpu.store(DMAC + 0xd04, 4, 0);
+    m.idleUntil(m.now() + 10_000_000);
+    expect(m.cpu.load(DMAC + 0x100, 4) & 0xf).toBe(4); // channel 0 waits for event 0
+    m.cpu.store(DMAC + 0xd08, 4, 0x00340000); // DMASEV E0 on the manager
+    m.cpu.store(DMAC + 0xd0c, 4, 0);
+    m.cpu.writeSeries(DMAC + 0xd04, 0, 0, 2);
+    m.idleUntil(m.now() + 10_000_000);
+    expect(m.cpu.load(DMAC + 0x100, 4) & 0xf).toBe(0); // stopped: both events arrived
+    expect(m.cpu.load(DMAC + 0x400, 4)).toBe(2);
   });
 });
