@@ -7,8 +7,10 @@
 // prefetcher (prefetch.ts) watches every cacheable line access.
 //
 // Time: an operation starts at `now`, accumulates its cost in hierarchy.cursor, and moves
-// `now` forward when it ends. Devices catch up before each page of work. A single load or store
-// is one architectural access: it is translated once (once per page if it crosses one).
+// `now` forward when it ends. Devices catch up before each page of work and before every device
+// register access, to the instant the access reaches the device (after a walk, after the words
+// before it). A single load or store is one architectural access: it is translated once (once
+// per page if it crosses one).
 
 import { now, setNow, max64 } from "./time";
 import * as H from "./hierarchy";
@@ -19,7 +21,7 @@ import { faultKind } from "./walk";
 import { copyLine } from "./cache";
 import { findRegion, regionKind, KIND_RAM } from "./dram";
 import { mmioRead32, mmioWrite32, mmioError, mmioLatencyPs, clearMmioError } from "./devices";
-import { catchUp } from "./scheduler";
+import { catchUp, nextDeviceEvent } from "./scheduler";
 import { configureUncached, ncRead, ncWrite, postedUntil } from "./uncached";
 
 export let cyclePs: i64 = 1500;
@@ -183,7 +185,8 @@ function pageAccess(mode: i32, va: u64, pa: u64, attr: u32, n: u32, buf: usize, 
   // Device registers: word accesses only (readsl/writesl style).
   if ((pa & 3) != 0 || (n & 3) != 0 || mode == MODE_FILL) return fail(FAULT_ALIGNMENT, va);
   for (let i: u32 = 0; i < n; i += 4) {
-    catchUp(H.cursor);
+    if (i > 0) catchUp(H.cursor);
+    else catchUpToAccess();
     clearMmioError();
     if (mode == MODE_READ) store<u32>(buf + i, mmioRead32(pa, H.cursor));
     else mmioWrite32(pa, load<u32>(buf + i), H.cursor);
@@ -282,6 +285,7 @@ export function loadValue(va: u64, size: u32): u64 {
   } else if (size != 4) {
     fail(FAULT_ALIGNMENT, va);
   } else {
+    catchUpToAccess();
     clearMmioError();
     traceAs(N.N_MMIO, <f64>(<i64>pa), 0);
     v = mmioRead32(pa, H.cursor);
@@ -343,18 +347,29 @@ export function mmioWriteSeries(va: u64, first: u32, step: u32, count: u32): boo
     finish();
     return false;
   }
+  const r = findRegion(pa);
+  const l2 = r >= 0 && regionDevice(r) == DEV_PL310;
   if (T.enabled) {
     // The loop of an outer-cache range operation shows on the L2 maintenance track.
-    const r = findRegion(pa);
     const reg = r >= 0 ? <u32>(pa - regionBase(r)) : 0;
-    const l2 = r >= 0 && regionDevice(r) == DEV_PL310;
     const name = !l2 ? N.N_MMIO : reg == 0x7b0 ? N.N_L2_CLEAN : reg == 0x770 ? N.N_L2_INVAL : N.N_L2_CLEAN_INVAL;
     traceAs(name, <f64>count, l2 ? T.TRACK_L2 : 0);
   }
+  // Each write reaches the device at its own instant, the first after the walk of a TLB miss: a
+  // PL310 line operation moves data between L2 and DRAM that a DMAC running meanwhile reads or
+  // writes. The devices' next event is looked up again only after they ran, or after a write
+  // that may have moved it: a PL310's never does (it changes caches and DRAM, not a schedule),
+  // and a catch-up per write would scan every DMAC's threads a hundred times per 4 KB.
+  let due = nextDeviceEvent();
   let v = first;
   for (let i: u32 = 0; i < count; i++) {
+    if (due <= H.cursor) {
+      catchUp(H.cursor);
+      due = nextDeviceEvent();
+    }
     clearMmioError();
     mmioWrite32(pa, v, H.cursor);
+    if (!l2) due = nextDeviceEvent();
     H.cursor += mmioLatencyPs > 0 ? mmioLatencyPs : mmioPs;
     if (mmioError) {
       fail(FAULT_EXTERNAL, va);
