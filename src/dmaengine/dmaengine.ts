@@ -25,8 +25,16 @@ export class DmaEngine {
   readonly devices: DmaDevice[] = [];
   private readonly ofControllers = new Map<DeviceNode, { xlate: OfDmaXlate; device: DmaDevice }>();
   private nextId = 0;
+  /** WARN_ONCE sites of dmaengine.c that have fired. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly kernel: Kernel) {}
+
+  warnOnce(site: string, text: string): void {
+    if (this.warned.has(site)) return;
+    this.warned.add(site);
+    this.kernel.printk.warn(`WARNING: drivers/dma/dmaengine.c: ${text}`);
+  }
 
   register(d: DmaDevice): number {
     d.dev_id = this.nextId++;
@@ -149,8 +157,13 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
   throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }
 
+/** dma_release_channel. Linux frees the channel without terminating it (pl330's tasklet would
+ *  then run on the freed thread); dmasim terminates first, so nothing of it runs later. */
 export function dma_release_channel(chan: DmaChan): void {
   checkChan("dma_release_channel", chan);
+  if (chan.client_count !== 1) {
+    chan.device.dev.kernel.dmaengine.warnOnce("release", `dma_release_channel: chan reference count ${chan.client_count} != 1`);
+  }
   if (chan.client_count <= 0) return;
   chan.device.ops.device_terminate_all?.(chan);
   chan.device.ops.device_synchronize?.(chan);

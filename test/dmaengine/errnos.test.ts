@@ -3,14 +3,15 @@
 // while no DMA controller is registered at all, and -ENODEV once some are but none has a free
 // channel; dma_request_chan for a device without a device-tree node (no slave map to look in)
 // defers too; and a controller without device_terminate_all makes dmaengine_terminate_async /
-// _sync -EINVAL where a missing pause or resume is -ENOSYS.
+// _sync -EINVAL where a missing pause or resume is -ENOSYS. Releasing a channel that is not
+// held once is WARN_ONCE("chan reference count %d != 1"), and changes nothing.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { zynq } from "../helpers/system.js";
 import { thrown } from "../helpers/thrown.js";
 import {
-  dma_request_chan, dma_request_chan_by_mask, dmaengine_pause, dmaengine_resume, dmaengine_terminate_async,
+  dma_release_channel, dma_request_chan, dma_request_chan_by_mask, dmaengine_pause, dmaengine_resume, dmaengine_terminate_async,
   dmaengine_terminate_sync,
 } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_XOR, DmaChan, DmaDevice } from "../../src/dmaengine/types.js";
@@ -57,5 +58,20 @@ describe("a controller without device_terminate_all", () => {
     expect(dmaengine_terminate_sync(chan)).toBe(-EINVAL);
     expect(dmaengine_pause(chan)).toBe(-ENOSYS);
     expect(dmaengine_resume(chan)).toBe(-ENOSYS);
+  });
+});
+
+describe("releasing a channel not held once", () => {
+  it("warns once with the reference count, and the channel can be requested again", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    dma_release_channel(chan);
+    expect(s.kernel.printk.grep("chan reference count")).toEqual([]);
+    dma_release_channel(chan);
+    dma_release_channel(chan);
+    expect(s.kernel.printk.grep("chan reference count")).toEqual([
+      "WARNING: drivers/dma/dmaengine.c: dma_release_channel: chan reference count 0 != 1",
+    ]);
+    expect(dma_request_chan_by_mask(s, DMA_MEMCPY)).toBe(chan);
   });
 });
