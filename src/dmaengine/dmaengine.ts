@@ -89,14 +89,13 @@ function of_dma_request_slave_channel(dev: Device, np: DeviceNode, name: string)
   const k = dev.kernel;
   const specs = of_dma_request_specs(k.tree, np, name);
   if (!specs.length) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
-  let ret_no_channel = ENODEV;
+  let deferred = "";
   let why = `no DMA channel for "${name}"`;
   for (const spec of specs) {
     const provider = spec.np!;
     const ctl = k.dmaengine.ofController(provider);
     if (!ctl) {
-      ret_no_channel = EPROBE_DEFER;
-      why = `DMA provider ${provider.path} has no controller registered`;
+      deferred = `DMA provider ${provider.path} has no controller registered`;
       continue;
     }
     const candidate = ctl.xlate(spec.args, ctl.device);
@@ -104,7 +103,9 @@ function of_dma_request_slave_channel(dev: Device, np: DeviceNode, name: string)
     if (got.chan) return got.chan;
     why = `${got.why} for "${name}"`;
   }
-  throw new KernelError(ret_no_channel, `${dev.name}: ${why}`);
+  // ret_no_channel: once -EPROBE_DEFER, whatever the other entries said.
+  if (deferred) throw new KernelError(EPROBE_DEFER, `${dev.name}: ${deferred}`);
+  throw new KernelError(ENODEV, `${dev.name}: ${why}`);
 }
 
 /** dma_request_chan: the channel named `name` in the consumer's dma-names. Throws a
