@@ -5,7 +5,7 @@
 
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
-import { KernelError, EBUSY, ENODEV } from "../kernel/errno.js";
+import { KernelError, EBUSY, ENODEV, EPROBE_DEFER, errnoName } from "../kernel/errno.js";
 import type { DeviceNode } from "../of/node.js";
 import { of_dma_request_specs } from "../of/dma.js";
 import { CAP_NAMES, DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
@@ -25,8 +25,16 @@ export class DmaEngine {
   readonly devices: DmaDevice[] = [];
   private readonly ofControllers = new Map<DeviceNode, { xlate: OfDmaXlate; device: DmaDevice }>();
   private nextId = 0;
+  /** WARN_ONCE sites of dmaengine.c that have fired. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly kernel: Kernel) {}
+
+  warnOnce(site: string, text: string): void {
+    if (this.warned.has(site)) return;
+    this.warned.add(site);
+    this.kernel.printk.warn(`WARNING: drivers/dma/dmaengine.c: ${text}`);
+  }
 
   register(d: DmaDevice): number {
     d.dev_id = this.nextId++;
@@ -63,37 +71,53 @@ function claim(chan: DmaChan): number {
   return 0;
 }
 
-/** dma_request_chan: the channel named `name` in the consumer's dma-names. Throws a
- *  KernelError (-ENODEV, -EBUSY, …) as ERR_PTR would carry it. */
-export function dma_request_chan(dev: Device, name: string): DmaChan {
-  checkDevice("dma_request_chan", dev);
-  const node = dev.ofNode;
+/** dma_get_slave_channel: the channel for this client alone, or null when it is taken or its
+ *  resources cannot be allocated (Linux says only dev_dbg; the reason is returned for the
+ *  caller's message). */
+function dma_get_slave_channel(chan: DmaChan): { chan: DmaChan | null; why: string } {
+  if (chan.client_count > 0) return { chan: null, why: `${chan.name} is in use` };
+  const rc = claim(chan);
+  if (rc < 0) return { chan: null, why: `${chan.name}: allocating its resources failed (${errnoName(rc)})` };
+  return { chan, why: "" };
+}
+
+/** of_dma_request_slave_channel: tries the node's `dmas` entries named `name`. A provider with
+ *  no registered controller (its driver not probed yet, or never) turns the final error into
+ *  -EPROBE_DEFER; a provider that cannot give a channel leaves -ENODEV. The xlate only
+ *  translates here; dma_get_slave_channel, which Linux's xlate calls, follows it. */
+function of_dma_request_slave_channel(dev: Device, np: DeviceNode, name: string): DmaChan {
   const k = dev.kernel;
-  if (!node) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
-  const specs = of_dma_request_specs(k.tree, node, name);
+  const specs = of_dma_request_specs(k.tree, np, name);
   if (!specs.length) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
-  let failure = new KernelError(ENODEV, `${dev.name}: no DMA channel for "${name}"`);
+  let deferred = "";
+  let why = `no DMA channel for "${name}"`;
   for (const spec of specs) {
     const provider = spec.np!;
     const ctl = k.dmaengine.ofController(provider);
     if (!ctl) {
-      failure = new KernelError(ENODEV, `${dev.name}: DMA provider ${provider.path} has no driver`);
+      deferred = `DMA provider ${provider.path} has no controller registered`;
       continue;
     }
-    const chan = ctl.xlate(spec.args, ctl.device);
-    if (!chan) {
-      failure = new KernelError(ENODEV, `${dev.name}: ${provider.path} cannot provide channel for "${name}"`);
-      continue;
-    }
-    const rc = claim(chan);
-    if (rc < 0) {
-      failure = new KernelError(-rc, `${dev.name}: ${chan.name} for "${name}" is busy`);
-      continue;
-    }
-    chan.slave = dev;
-    return chan;
+    const candidate = ctl.xlate(spec.args, ctl.device);
+    const got = candidate ? dma_get_slave_channel(candidate) : { chan: null, why: `${provider.path} cannot provide channel` };
+    if (got.chan) return got.chan;
+    why = `${got.why} for "${name}"`;
   }
-  throw failure;
+  // ret_no_channel: once -EPROBE_DEFER, whatever the other entries said.
+  if (deferred) throw new KernelError(EPROBE_DEFER, `${dev.name}: ${deferred}`);
+  throw new KernelError(ENODEV, `${dev.name}: ${why}`);
+}
+
+/** dma_request_chan: the channel named `name` in the consumer's dma-names. Throws a
+ *  KernelError as ERR_PTR would carry it: -ENODEV, or -EPROBE_DEFER when a provider is not
+ *  registered yet. A device without a node has no slave map to look in either (dmasim has
+ *  none), which Linux reports as -EPROBE_DEFER. */
+export function dma_request_chan(dev: Device, name: string): DmaChan {
+  checkDevice("dma_request_chan", dev);
+  if (!dev.ofNode) throw new KernelError(EPROBE_DEFER, `${dev.name}: no device-tree node and no slave map for DMA channel "${name}"`);
+  const chan = of_dma_request_slave_channel(dev, dev.ofNode, name);
+  chan.slave = dev;
+  return chan;
 }
 
 /** private_candidate: the first free channel of a controller with every capability of the
@@ -123,15 +147,24 @@ export function dma_request_channel(owner: Kernel | { kernel: Kernel }, mask: Dm
 
 /** dma_request_chan_by_mask: any free channel of a controller with the capability (or every
  *  capability of a mask). Accepts the kernel or anything that holds one (a System). Throws
- *  KernelError(-ENODEV) when there is none. */
+ *  KernelError(-ENODEV) when there is none, -EPROBE_DEFER while no controller is registered. */
 export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask): DmaChan {
   const chan = dma_request_channel(owner, mask);
-  if (!chan) throw new KernelError(ENODEV, `no free DMA channel with capability ${capsOf(mask).map((c) => CAP_NAMES[c] ?? c).join("+")}`);
-  return chan;
+  if (chan) return chan;
+  const caps = capsOf(mask).map((c) => CAP_NAMES[c] ?? c).join("+");
+  if (!kernelOf("dma_request_chan_by_mask", owner).dmaengine.devices.length) {
+    throw new KernelError(EPROBE_DEFER, `no DMA controller registered yet for capability ${caps}`);
+  }
+  throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }
 
+/** dma_release_channel. Linux frees the channel without terminating it (pl330's tasklet would
+ *  then run on the freed thread); dmasim terminates first, so nothing of it runs later. */
 export function dma_release_channel(chan: DmaChan): void {
   checkChan("dma_release_channel", chan);
+  if (chan.client_count !== 1) {
+    chan.device.dev.kernel.dmaengine.warnOnce("release", `dma_release_channel: chan reference count ${chan.client_count} != 1`);
+  }
   if (chan.client_count <= 0) return;
   chan.device.ops.device_terminate_all?.(chan);
   chan.device.ops.device_synchronize?.(chan);

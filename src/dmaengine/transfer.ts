@@ -1,9 +1,10 @@
 // A dmaengine client's transfer calls (the inline wrappers of include/linux/dmaengine.h and
 // dma_sync_wait from dmaengine.c): each checks that the provider has the operation and calls
-// it, with the kernel's return conventions (NULL descriptors, -ENOSYS for missing commands).
+// it, with the kernel's return conventions (NULL descriptors, -ENOSYS for a missing pause or
+// resume, -EINVAL for a missing terminate).
 
 import type { DmaAddr } from "../hw/address.js";
-import { ENOSYS } from "../kernel/errno.js";
+import { EINVAL, ENOSYS } from "../kernel/errno.js";
 import { checkSize, checkWhole } from "../dma/arguments.js";
 import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { dev_err } from "../kernel/dev-printk.js";
@@ -99,11 +100,12 @@ export function dmaengine_resume(chan: DmaChan): number {
 }
 
 /** dmaengine_terminate_async: stops the channel and drops every descriptor; callbacks of
- *  transfers already finished may still run until dmaengine_synchronize. */
+ *  transfers already finished may still run until dmaengine_synchronize. Unlike pause and
+ *  resume, a controller that cannot terminate makes it -EINVAL (include/linux/dmaengine.h). */
 export function dmaengine_terminate_async(chan: DmaChan): number {
   checkChan("dmaengine_terminate_async", chan);
   const op = chan.device.ops.device_terminate_all;
-  return op ? op(chan) : -ENOSYS;
+  return op ? op(chan) : -EINVAL;
 }
 
 /** dmaengine_synchronize: waits until no callback of the channel is running or pending. */

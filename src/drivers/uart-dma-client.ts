@@ -60,7 +60,7 @@ export class UartDmaClient {
   ) {}
 
   /** Binds to a device whose dma-names has "tx": requests and configures the channel. Throws
-   *  KernelError (-ENODEV, -EBUSY, -ENOMEM, …) as probe would fail. */
+   *  KernelError (-ENODEV, -EPROBE_DEFER, -ENOMEM, …) as probe would fail. */
   static probe(pdev: PlatformDevice): UartDmaClient {
     const k = pdev.kernel;
     const res = pdev.memResource(0);

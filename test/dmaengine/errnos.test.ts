@@ -1,0 +1,77 @@
+// What the dmaengine core returns when there is nothing to ask (include/linux/dmaengine.h,
+// drivers/dma/dmaengine.c): dma_request_chan_by_mask asks its caller to wait (-EPROBE_DEFER)
+// while no DMA controller is registered at all, and -ENODEV once some are but none has a free
+// channel; dma_request_chan for a device without a device-tree node (no slave map to look in)
+// defers too; and a controller without device_terminate_all makes dmaengine_terminate_async /
+// _sync -EINVAL where a missing pause or resume is -ENOSYS. Releasing a channel that is not
+// held once is WARN_ONCE("chan reference count %d != 1"), and changes nothing.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { zynq } from "../helpers/system.js";
+import { thrown } from "../helpers/thrown.js";
+import {
+  dma_release_channel, dma_request_chan, dma_request_chan_by_mask, dmaengine_pause, dmaengine_resume, dmaengine_terminate_async,
+  dmaengine_terminate_sync,
+} from "../../src/dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_MEMCPY, DMA_XOR, DmaChan, DmaDevice } from "../../src/dmaengine/types.js";
+import { Device } from "../../src/kernel/device.js";
+import { EINVAL, ENODEV, ENOSYS, EPROBE_DEFER, KernelError } from "../../src/kernel/errno.js";
+
+const NO_DMAC = `/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	compatible = "xlnx,zynq-7000";
+	memory@0 { device_type = "memory"; reg = <0x0 0x10000000>; };
+	gic: interrupt-controller@f8f01000 { compatible = "arm,cortex-a9-gic"; #interrupt-cells = <3>; interrupt-controller; reg = <0xf8f01000 0x1000>; };
+};`;
+
+const errnoOf = (f: () => unknown) => thrown<KernelError>(f).errno;
+
+describe("channel requests with nothing to give", () => {
+  it("by mask: -EPROBE_DEFER before any controller registered, -ENODEV after", async () => {
+    const bare = await createSystem({ dts: NO_DMAC });
+    expect(errnoOf(() => dma_request_chan_by_mask(bare, DMA_MEMCPY))).toBe(-EPROBE_DEFER);
+    const s = await zynq();
+    expect(errnoOf(() => dma_request_chan_by_mask(s, DMA_XOR))).toBe(-ENODEV);
+  });
+
+  it("by name for a device without a device-tree node: -EPROBE_DEFER", async () => {
+    const s = await zynq();
+    const dev = new Device(s.kernel, "nodeless");
+    expect(errnoOf(() => dma_request_chan(dev, "tx"))).toBe(-EPROBE_DEFER);
+  });
+});
+
+describe("a controller without device_terminate_all", () => {
+  it("makes terminate -EINVAL, and pause and resume -ENOSYS", async () => {
+    const s = await zynq();
+    const d = new DmaDevice(new Device(s.kernel, "fake-dmac"), {
+      device_alloc_chan_resources: () => 0,
+      device_free_chan_resources: () => {},
+      device_tx_status: () => DMA_COMPLETE,
+      device_issue_pending: () => {},
+    });
+    const chan = new DmaChan(d, 0, null);
+    expect(dmaengine_terminate_async(chan)).toBe(-EINVAL);
+    expect(dmaengine_terminate_sync(chan)).toBe(-EINVAL);
+    expect(dmaengine_pause(chan)).toBe(-ENOSYS);
+    expect(dmaengine_resume(chan)).toBe(-ENOSYS);
+  });
+});
+
+describe("releasing a channel not held once", () => {
+  it("warns once with the reference count, and the channel can be requested again", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    dma_release_channel(chan);
+    expect(s.kernel.printk.grep("chan reference count")).toEqual([]);
+    dma_release_channel(chan);
+    dma_release_channel(chan);
+    expect(s.kernel.printk.grep("chan reference count")).toEqual([
+      "WARNING: drivers/dma/dmaengine.c: dma_release_channel: chan reference count 0 != 1",
+    ]);
+    expect(dma_request_chan_by_mask(s, DMA_MEMCPY)).toBe(chan);
+  });
+});
