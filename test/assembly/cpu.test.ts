@@ -3,27 +3,11 @@
 // write-through updating DRAM on every store, no-write-allocate stores bypassing L1 on a miss.
 
 import { describe, expect, it } from "vitest";
-import { profileMachine, put64, ARM64_A53 } from "../helpers/profile-machine.js";
-import { MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
-import { toVirt } from "../../src/hw/address.js";
+import { profileMachine, ARM64_A53 } from "../helpers/profile-machine.js";
+import { memoryTypesMachine, P } from "../helpers/memory-types-machine.js";
 
-const page = (attrIndx: number) => 3n | (1n << 10n) | (3n << 8n) | (BigInt(attrIndx) << 2n);
-const P = (n: number) => toVirt(0xffffffc000000000n + BigInt(n) * 4096n);
-
-async function arm64(): Promise<Machine> {
-  const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
-  put64(m, 0x40000000 + 256 * 8, 0x40001000n | 3n);
-  put64(m, 0x40001000, 0x40002000n | 3n);
-  put64(m, 0x40002000 + 0 * 8, 0x40500000n | page(4)); // Normal WB
-  put64(m, 0x40002000 + 1 * 8, 0x40500000n | page(3)); // the same page, Normal NC
-  put64(m, 0x40002000 + 2 * 8, 0x40600000n | page(5)); // Normal WT
-  put64(m, 0x40002000 + 3 * 8, 0x40700000n | page(6)); // Normal WB, no write-allocate
-  put64(m, 0x40002000 + 4 * 8, 0x40800000n | page(0)); // Device-nGnRnE (on RAM)
-  m.mmu.setMair(0x00eebbff440c0400n); // 4.9's, plus index 6 = 0xEE
-  m.mmu.setTtbr(1, 0x40000000);
-  m.mmu.setFormat(MMU_V8_4K, 39);
-  return m;
-}
+/** The same page twice: P(0) write-back, P(1) its non-cacheable alias. */
+const arm64 = () => memoryTypesMachine({ ncAliasesWriteBack: true });
 
 describe("memory types per access", () => {
   it("Normal non-cacheable: reads and writes go to DRAM and allocate nothing", async () => {
