@@ -34,6 +34,13 @@ export const SWIOTLB_MAP_ERROR = -1;
 
 const INVALID = -1;
 
+/** is_swiotlb_active: the device's pool has slots. Every device uses the default pool
+ *  (dmasim has no restricted-dma-pool), so this is whether the kernel set one up. */
+export function is_swiotlb_active(dev: Device): boolean {
+  const mem = dev.kernel.dma.swiotlb;
+  return !!mem && mem.nslabs > 0;
+}
+
 export interface SwiotlbUsage {
   /** io_tlb_nslabs */
   nslabs: number;
