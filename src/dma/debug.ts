@@ -16,6 +16,7 @@ import {
 } from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
 import type { Scatterlist } from "./scatterlist.js";
+import { is_swiotlb_active } from "./swiotlb.js";
 import { for_each_sg, sg_page, sg_virt } from "./scatterlist.js";
 
 export const DMA_DEBUG_CHECKS = [
@@ -130,11 +131,24 @@ export class DmaDebug {
     return ok;
   }
 
+  /** add_dma_entry. 4.9 only counted an overlap (its source leaves reporting -EEXIST for
+   *  later); modern kernels report it unless the mapping skips CPU syncs or the kernel may
+   *  bounce small kmalloc buffers. */
   private add(e: Entry, attrs: number): void {
-    // 4.9 only counted an overlap (its source leaves reporting -EEXIST for later).
-    if (this.pool.add(e) === "eexist" && this.modern && this.checks.cacheline && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) {
-      this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
-    }
+    if (this.pool.add(e) !== "eexist" || !this.modern || !this.checks.cacheline) return;
+    if (attrs & DMA_ATTR_SKIP_CPU_SYNC || this.bouncesUnalignedKmalloc(e.dev)) return;
+    this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
+  }
+
+  /** IS_ENABLED(CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC) && is_swiotlb_active(entry->dev): the
+   *  condition "dma-debug: don't report false positives with DMA_BOUNCE_UNALIGNED_KMALLOC"
+   *  (Oct 2025) added to add_dma_entry. Such a kernel packs kmalloc objects 8 bytes apart
+   *  (ARCH_KMALLOC_MINALIGN) below ARCH_DMA_MINALIGN and bounces the ones that share cache
+   *  lines (dma_kmalloc_needs_bounce), so an overlap is not the driver's fault. The test is
+   *  per device, not per mapping: overlaps of mappings that were not bounced go unreported
+   *  too. arm64 selects the option; arm does not. */
+  private bouncesUnalignedKmalloc(dev: Device): boolean {
+    return this.modern && this.kernel.machine.profile.arch === "arm64" && is_swiotlb_active(dev);
   }
 
   private ref(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {

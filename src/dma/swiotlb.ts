@@ -34,6 +34,13 @@ export const SWIOTLB_MAP_ERROR = -1;
 
 const INVALID = -1;
 
+/** is_swiotlb_active: the device's pool has slots. Every device uses the default pool
+ *  (dmasim has no restricted-dma-pool), so this is whether the kernel set one up. */
+export function is_swiotlb_active(dev: Device): boolean {
+  const mem = dev.kernel.dma.swiotlb;
+  return !!mem && mem.nslabs > 0;
+}
+
 export interface SwiotlbUsage {
   /** io_tlb_nslabs */
   nslabs: number;
@@ -218,14 +225,12 @@ export class Swiotlb {
    *  modern kernels always do (so unwritten bytes survive a FROM_DEVICE transfer). */
   map_single(dev: Device, orig: PhysAddr, size: number, dir: DmaDirection, attrs: number): PhysAddr {
     const modern = this.version === "modern";
+    // swiotlb_align_offset(dev, alloc_align_mask = 0, orig), as swiotlb_map passes no
+    // alignment mask.
     const offset = modern ? orig & dma_get_min_align_mask(dev) & (IO_TLB_SIZE - 1) : 0;
     const index = modern ? this.findModern(dev, orig, size + offset) : this.findV49(dev, size);
     if (index < 0) {
-      if (!(attrs & DMA_ATTR_NO_WARN) && this.rl.ok(this.env.machine.now())) {
-        dev_warn(dev, modern
-          ? `swiotlb buffer is full (sz: ${size} bytes), total ${this.nslabs} (slots), used ${this.used} (slots)`
-          : `swiotlb buffer is full (sz: ${size} bytes)`);
-      }
+      this.reportFull(dev, modern ? size + offset : size, attrs);
       return SWIOTLB_MAP_ERROR;
     }
     const nslots = Math.ceil((size + offset) / IO_TLB_SIZE);
@@ -237,6 +242,23 @@ export class Swiotlb {
     const tlb = this.start + index * IO_TLB_SIZE + offset;
     if (modern || dir === DMA_TO_DEVICE || dir === DMA_BIDIRECTIONAL) this.bounce(dev, tlb, size, true);
     return tlb;
+  }
+
+  /** The "swiotlb buffer is full" line of swiotlb_tbl_map_single. Mainline prints it with
+   *  dev_warn_ratelimited unless DMA_ATTR_NO_WARN; "sz" is the size it searched slots for,
+   *  ALIGN(mapping_size + offset, alloc_align_mask + 1), min_align_mask padding included
+   *  (kernels that still had the alloc_size argument, 6.1 among them, printed alloc_size: the
+   *  caller's size); "total" is mem->nslabs and "used" mem_used(mem) (total_used with
+   *  CONFIG_DEBUG_FS), both in slots. 4.9 (lib/swiotlb.c) prints only the size, under
+   *  printk_ratelimit(), and has no DMA_ATTR_NO_WARN test: that came with "swiotlb: suppress
+   *  warning when __GFP_NOWARN is set" (late 2017), after 4.10 gave the function attrs. */
+  private reportFull(dev: Device, sz: number, attrs: number): void {
+    if (this.version === "modern") {
+      if (attrs & DMA_ATTR_NO_WARN || !this.rl.ok(this.env.machine.now())) return;
+      dev_warn(dev, `swiotlb buffer is full (sz: ${sz} bytes), total ${this.nslabs} (slots), used ${this.used} (slots)`);
+    } else if (this.rl.ok(this.env.machine.now())) {
+      dev_warn(dev, `swiotlb buffer is full (sz: ${sz} bytes)`);
+    }
   }
 
   /** swiotlb_tbl_unmap_single: copy back (FROM_DEVICE/BIDIRECTIONAL; modern: unless

@@ -12,6 +12,8 @@ import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING
 import { sg_alloc, sg_set_buf } from "../../src/dma/scatterlist.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import type { DmaDebugOptions } from "../../src/dma/debug.js";
+import { dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 
 const ZDMAC = "f8003000.dma-controller";
 const ADMAC = "ff6e0000.dma-controller";
@@ -268,5 +270,83 @@ describe("device removal, reporting options and the entry pool", () => {
     const { pa } = buffer(s);
     dma_unmap_single(s.device(ZDMAC), pa, 64, DMA_TO_DEVICE);
     expect(s.dmesg()).not.toMatch(/DMA-API/);
+  });
+});
+
+describe("overlapping mappings of small kmalloc buffers on arm64 (CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC)", () => {
+  const A = "DMA-API: dma-pl330 ff6e0000.dma-controller: ";
+  const LINE = 64; // the arm64 boards' cache line (CTR_EL0.DminLine)
+
+  /** Two kmalloc(32) objects in one cache line: of three consecutive ones 32 bytes apart,
+   *  one pair shares a line. */
+  function twoInOneLine(s: System): [number, number] {
+    const mm = s.kernel.mm;
+    const v = [0, 1, 2].map(() => s.kernel.kmalloc(32, GFP_KERNEL));
+    const line = (va: number) => Math.floor(mm.virt_to_phys(va) / LINE);
+    const i = [0, 1].find((k) => line(v[k]) === line(v[k + 1]));
+    expect(i).toBeDefined();
+    return [v[i!], v[i! + 1]];
+  }
+
+  function deviceWrites(s: System, dst: number, bytes: Uint8Array): void {
+    const src = dma_alloc_coherent(s.device(ADMAC), bytes.length, GFP_KERNEL)!;
+    s.cpu.write(src.cpuAddr, bytes);
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const tx = dmaengine_prep_dma_memcpy(chan, dst, src.dmaAddr, bytes.length, DMA_PREP_INTERRUPT)!;
+    expect(dma_sync_wait(chan, dmaengine_submit(tx))).toBe(DMA_COMPLETE);
+    dma_release_channel(chan);
+  }
+
+  it("modern: both bounce, no overlap report, and each gets what the device wrote", async () => {
+    const s = await createSystem({ board: "arm64-ref", dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(ADMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    expect(dev.dma_coherent).toBe(false);
+    const [a, b] = twoInOneLine(s);
+    s.cpu.fill(a, 0xee, 32);
+    s.cpu.fill(b, 0xee, 32);
+    const da = dma_map_single(dev, a, 32, DMA_FROM_DEVICE);
+    const db = dma_map_single(dev, b, 32, DMA_FROM_DEVICE);
+    expect([dma_mapping_error(dev, da), dma_mapping_error(dev, db)]).toEqual([0, 0]);
+    expect([tlb.is_swiotlb_buffer(da), tlb.is_swiotlb_buffer(db)]).toEqual([true, true]);
+    expect(s.kernel.dma.debug.reports).toEqual([]);
+    const pa = Uint8Array.from({ length: 32 }, (_, i) => 0x10 + i);
+    const pb = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i);
+    deviceWrites(s, da, pa);
+    deviceWrites(s, db, pb);
+    dma_unmap_single(dev, da, 32, DMA_FROM_DEVICE);
+    dma_unmap_single(dev, db, 32, DMA_FROM_DEVICE);
+    expect(s.cpu.read(a, 32)).toEqual(pa);
+    expect(s.cpu.read(b, 32)).toEqual(pb);
+    // The test is per device: an overlap the kernel did not bounce goes unreported too.
+    const big = s.kernel.kmalloc(4096, GFP_KERNEL);
+    expect(dma_map_single(dev, big, 4096, DMA_FROM_DEVICE)).toBe(s.kernel.mm.virt_to_phys(big));
+    dma_map_single(dev, big, 4096, DMA_FROM_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([]);
+    expect(s.dmesg()).not.toContain("overlapping mappings");
+  });
+
+  it("modern with no swiotlb pool: kmalloc keeps objects a line apart, and an overlap is reported", async () => {
+    const s = await createSystem({ board: "arm64-ref", swiotlb: { size: 0 }, dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(ADMAC);
+    expect(s.kernel.dma.swiotlb).toBeNull();
+    const x = s.kernel.kmalloc(32, GFP_KERNEL);
+    const y = s.kernel.kmalloc(32, GFP_KERNEL);
+    expect(Math.abs(s.kernel.mm.virt_to_phys(y) - s.kernel.mm.virt_to_phys(x))).toBeGreaterThanOrEqual(LINE);
+    dma_map_single(dev, x, 16, DMA_FROM_DEVICE);
+    dma_map_single(dev, x + 16, 16, DMA_FROM_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([`${A}cacheline tracking EEXIST, overlapping mappings aren't supported`]);
+  });
+
+  it("4.9: kmalloc objects are ARCH_DMA_MINALIGN (128) apart, nothing bounces, and overlaps are never reported", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9", dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(ADMAC);
+    const mm = s.kernel.mm;
+    const x = s.kernel.kmalloc(32, GFP_KERNEL);
+    const y = s.kernel.kmalloc(32, GFP_KERNEL);
+    expect(Math.abs(mm.virt_to_phys(y) - mm.virt_to_phys(x))).toBeGreaterThanOrEqual(128);
+    expect(dma_map_single(dev, x, 32, DMA_FROM_DEVICE)).toBe(mm.virt_to_phys(x));
+    dma_map_single(dev, x, 32, DMA_FROM_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([]);
   });
 });

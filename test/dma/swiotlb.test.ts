@@ -7,8 +7,9 @@ import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
 import {
   dma_alloc_coherent, dma_map_single, dma_unmap_single, dma_mapping_error, dma_sync_single_for_cpu, dma_map_sg,
+  dma_map_single_attrs,
 } from "../../src/dma/mapping.js";
-import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { DMA_ATTR_NO_WARN, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { sg_alloc, sg_set_buf } from "../../src/dma/scatterlist.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { KernelPanic } from "../../src/kernel/errno.js";
@@ -215,5 +216,40 @@ describe("slot allocation", () => {
     const u = s.kernel.dma.swiotlb!.usage();
     expect([u.nslabs, u.used, u.hiwater]).toEqual([512, 1, 3]);
     expect(s.kernel.dma.swiotlb!.usageText()).toMatch(/^io_tlb_nslabs: 512\nio_tlb_used: 1\nio_tlb_used_hiwater: 3\n/);
+  });
+});
+
+describe("\"swiotlb buffer is full\": what each kernel prints", () => {
+  // A 2 MB pool of 1024 slots, filled by eight 256 KB mappings (one 128-slot segment each).
+  async function fullPool(kernel: "modern" | "v4.9"): Promise<{ s: System; va: number }> {
+    const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 2 << 20 } });
+    const dev = s.device(DMAC);
+    const va = s.kernel.kmalloc(256 * KB, GFP_KERNEL);
+    for (let i = 0; i < 8; i++) expect(dma_mapping_error(dev, dma_map_single(dev, va, 256 * KB, DMA_TO_DEVICE))).toBe(0);
+    return { s, va };
+  }
+
+  it("modern: sz counts the min_align_mask padding the search asked for; DMA_ATTR_NO_WARN silences it", async () => {
+    const { s, va } = await fullPool("modern");
+    const dev = s.device(DMAC);
+    dev.dma_parms = { max_segment_size: 65536, segment_boundary_mask: 0xffffffffffffffffn, min_align_mask: 0xfff };
+    const pa = s.kernel.mm.virt_to_phys(va + 0x934);
+    // swiotlb_align_offset: the address bits under min_align_mask within one 2 KB slot.
+    const pad = (pa % 4096) % 2048;
+    expect(pad).toBe(0x134); // the kmalloc buffer is page aligned
+    expect(dma_map_single(dev, va + 0x934, 4096, DMA_TO_DEVICE)).toBe(DMA_MAPPING_ERROR);
+    const line = `dma-pl330 ${DMAC}: swiotlb buffer is full (sz: ${4096 + pad} bytes), total 1024 (slots), used 1024 (slots)`;
+    expect(s.kernel.printk.grep("swiotlb buffer is full")).toEqual([expect.stringContaining(line)]);
+    expect(dma_map_single_attrs(dev, va, 4096, DMA_TO_DEVICE, DMA_ATTR_NO_WARN)).toBe(DMA_MAPPING_ERROR);
+    expect(s.kernel.printk.grep("swiotlb buffer is full")).toHaveLength(1);
+  });
+
+  it("4.9: the size alone, and DMA_ATTR_NO_WARN does not silence it (lib/swiotlb.c never tested it)", async () => {
+    const { s, va } = await fullPool("v4.9");
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    expect(dma_map_single_attrs(dev, va, 4096, DMA_TO_DEVICE, DMA_ATTR_NO_WARN)).toBe(tlb.overflowBuffer);
+    expect(s.kernel.printk.grep("swiotlb buffer is full")).toEqual([expect.stringContaining(`dma-pl330 ${DMAC}: swiotlb buffer is full (sz: 4096 bytes)`)]);
+    expect(s.kernel.printk.grep("SW-IOMMU")).toEqual([expect.stringContaining(`DMA: Out of SW-IOMMU space for 4096 bytes at device ${DMAC}`)]);
   });
 });
