@@ -8,19 +8,17 @@
 //   type, DMA_TRANS_ABORTED for a request killed alongside), a transfer of several segments
 //   fails as a whole, and tx_status reports DMA_ERROR for such a cookie; Linux invokes
 //   callbacks without a result, so clients hear NOERROR;
-// - descriptors can be reused (DMA_CTRL_REUSE), as virt-dma drivers allow: a reusable
-//   descriptor stays with its client after completion until dmaengine_desc_free;
 // - terminate completes every cookie and ends a cyclic ring, so the channel can go on with
 //   one-shot transfers.
 
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_status } from "../../dmaengine/cookie.js";
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";
 import {
-  DmaChan, DMA_COMPLETE, DMA_CTRL_REUSE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
+  DmaChan, DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
   DMA_MIN_COOKIE, DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, type DmaCookie, type DmaSlaveConfig, type DmaStatus, type DmaTxState,
 } from "../../dmaengine/types.js";
 import { DMA_NONE, type DmaDirection } from "../../dma/constants.js";
-import { ENOMEM, EAGAIN, EINVAL, EBUSY, ENOSYS, KernelBug } from "../../kernel/errno.js";
+import { ENOMEM, EAGAIN, EINVAL, ENOSYS, KernelBug } from "../../kernel/errno.js";
 import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
@@ -112,7 +110,6 @@ export class Pl330Chan {
         desc.callback_result = last.callback_result;
         desc.callback_param = last.callback_param;
       }
-      if (last.flags & DMA_CTRL_REUSE) desc.flags |= DMA_CTRL_REUSE;
       desc.last = false;
       desc.result = DMA_TRANS_NOERROR;
       dma_cookie_assign(desc);
@@ -249,8 +246,6 @@ export class Pl330Chan {
           this.dmac.start(this.thread);
           powerDown = false;
         }
-      } else if (desc.reusable) {
-        desc.status = "prep";
       } else {
         this.pool.put(desc);
       }
@@ -320,8 +315,7 @@ export class Pl330Chan {
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
       for (const desc of list) {
         if (desc.cookie >= 1) dma_cookie_complete(desc);
-        if (desc.reusable) desc.status = "prep";
-        else this.pool.put(desc);
+        this.pool.put(desc);
       }
       list.length = 0;
     }
@@ -331,14 +325,6 @@ export class Pl330Chan {
     // transfers on it would never complete their cookies.
     this.chan.completed_cookie = this.chan.cookie;
     this.cyclic = false;
-    return 0;
-  }
-
-  /** dmaengine_desc_free for a reusable descriptor (and the segments prepared with it). */
-  freeReusable(last: Pl330Desc): number {
-    const all = [...last.chain, last];
-    if (all.some((d) => d.status !== "prep")) return -EBUSY;
-    for (const d of all) this.pool.put(d);
     return 0;
   }
 }
