@@ -36,6 +36,14 @@ export class DmaEngine {
     this.kernel.printk.warn(`WARNING: drivers/dma/dmaengine.c: ${text}`);
   }
 
+  /** A once-only report of a client bug dmasim sees where Linux stays silent (the text is the
+   *  whole line). */
+  dmasimWarnOnce(site: string, text: string): void {
+    if (this.warned.has(site)) return;
+    this.warned.add(site);
+    this.kernel.printk.warn(text);
+  }
+
   register(d: DmaDevice): number {
     d.dev_id = this.nextId++;
     d.channels.forEach((c, i) => (c.name = `dma${d.dev_id}chan${i}`));

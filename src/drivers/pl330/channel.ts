@@ -104,10 +104,10 @@ export class Pl330Chan {
     }
     for (const desc of last.chain) {
       if (this.cyclic) {
-        // Linux copies callback and param; callback_result too, so result-taking clients hear
-        // every period.
+        // pl330_tx_submit copies callback and callback_param only (6.x and 4.9); pluck_desc
+        // cleared callback_result, so a client that sets only callback_result on a ring hears
+        // it once per lap, when the returned (last) period completes.
         desc.callback = last.callback;
-        desc.callback_result = last.callback_result;
         desc.callback_param = last.callback_param;
       }
       desc.last = false;
