@@ -23,6 +23,7 @@ import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
 import { prepareCcr, setupReq } from "./program.js";
+import { configNow49 } from "./prep.js";
 import type { Pl330Desc, Pl330DescPool } from "./desc.js";
 
 /** Failed cookies remembered for tx_status (older ones are forgotten first). */
@@ -83,8 +84,10 @@ export class Pl330Chan {
     this.dir = DMA_NONE;
   }
 
-  /** pl330_config: stored, applied when a slave transfer is prepared. */
+  /** pl330_config. 6.x stores the config and applies the prep's direction from it
+   *  (pl330_config_write); 4.9 applies it at once, by the deprecated `direction` field. */
   config(cfg: DmaSlaveConfig): number {
+    if (this.kernel.version === "v4.9") return configNow49(this, cfg);
     this.slave_config = { ...cfg };
     return 0;
   }
@@ -298,6 +301,9 @@ export class Pl330Chan {
   pause(): number {
     if (!this.thread) return -EINVAL;
     this.dmac.stop(this.thread);
+    // 4.9's pl330_pause only stops the thread: its descriptors stay BUSY (there is no PAUSED
+    // state), so tx_status goes on saying DMA_IN_PROGRESS and a dma_sync_wait times out.
+    if (this.kernel.version === "v4.9") return 0;
     for (const desc of this.work_list) if (desc.status === "busy") desc.status = "paused";
     return 0;
   }
