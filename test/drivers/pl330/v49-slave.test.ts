@@ -9,7 +9,9 @@ import {
   dma_request_chan, dmaengine_slave_config, dmaengine_prep_slave_single, dmaengine_submit, dmaengine_tx_status,
   dmaengine_pause, dma_sync_wait, dmaengine_terminate_sync,
 } from "../../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_PAUSED, dma_tx_state } from "../../../src/dmaengine/types.js";
+import {
+  DMA_COMPLETE, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_PAUSED, DMA_TRANS_NOERROR, dma_tx_state,
+} from "../../../src/dmaengine/types.js";
 import { dma_map_single } from "../../../src/dma/mapping.js";
 import { DMA_TO_DEVICE } from "../../../src/dma/constants.js";
 import { UartDmaClient } from "../../../src/drivers/uart-dma-client.js";
@@ -55,6 +57,19 @@ describe("4.9 dmaengine_slave_config", () => {
       expect([...r.sent]).toEqual([...pattern(256, 7)]);
       expect(r.s.dmesg()).not.toMatch(/without a slave direction/);
     }
+  });
+});
+
+describe("the built-in UART client on 4.9", () => {
+  it("hears its transfer end through callback (4.9 has no callback_result) and reads the result from the cookie", async () => {
+    const s = await zynqWith("", UART_TX, "v4.9");
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const buf = s.kernel.kmalloc(512, GFP_KERNEL);
+    s.cpu.write(buf, pattern(512, 9));
+    const tx = uart.startTx(buf, 512);
+    expect(uart.waitTx(tx, 1e10)).toBe(DMA_COMPLETE);
+    expect(tx.result).toEqual({ result: DMA_TRANS_NOERROR, residue: 0 });
+    expect(s.dmesg()).not.toMatch(/callback_result|without a slave direction/);
   });
 });
 
