@@ -1,6 +1,7 @@
 // The provider side of completion callbacks (drivers/dma/dmaengine.h): a driver copies a
 // descriptor's callback before giving the descriptor back, then invokes it with the transfer's
-// result. Clients that set callback_result get the result; plain callbacks only the param.
+// result. Clients that set callback_result get the result (4.10 and later); plain callbacks
+// only the param.
 
 import { DMA_TRANS_NOERROR, type DmaAsyncTxDescriptor, type DmaengineResult } from "./types.js";
 
@@ -10,7 +11,20 @@ export interface DmaengineDescCallback {
   callback_param?: unknown;
 }
 
+/** On a 4.9 kernel only callback and callback_param exist: struct dma_async_tx_descriptor got
+ *  callback_result (and struct dmaengine_result) in 4.10, so 4.9 drivers call tx->callback alone
+ *  and a callback_result is never heard. A client that set nothing else is told once. */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
+  const kernel = tx.chan?.device?.dev?.kernel;
+  if (kernel?.version === "v4.9") {
+    if (tx.callback_result && !tx.callback) {
+      kernel.dmaengine.dmasimWarnOnce(
+        "callback_result-4.9",
+        `WARNING: dmaengine: ${tx.chan.name} cookie ${tx.cookie} has only a callback_result, which Linux 4.9 does not have (it came in 4.10): no callback is called; set callback`,
+      );
+    }
+    return { callback: tx.callback, callback_param: tx.callback_param };
+  }
   return { callback: tx.callback, callback_result: tx.callback_result, callback_param: tx.callback_param };
 }
 

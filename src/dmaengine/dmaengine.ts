@@ -28,12 +28,20 @@ export class DmaEngine {
   /** WARN_ONCE sites of dmaengine.c that have fired. */
   private readonly warned = new Set<string>();
 
-  constructor(private readonly kernel: Kernel) {}
+  constructor(readonly kernel: Kernel) {}
 
   warnOnce(site: string, text: string): void {
     if (this.warned.has(site)) return;
     this.warned.add(site);
     this.kernel.printk.warn(`WARNING: drivers/dma/dmaengine.c: ${text}`);
+  }
+
+  /** A once-only report of a client bug dmasim sees where Linux stays silent (the text is the
+   *  whole line). */
+  dmasimWarnOnce(site: string, text: string): void {
+    if (this.warned.has(site)) return;
+    this.warned.add(site);
+    this.kernel.printk.warn(text);
   }
 
   register(d: DmaDevice): number {
@@ -158,14 +166,33 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
   throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }
 
-/** dma_release_channel. Linux frees the channel without terminating it (pl330's tasklet would
- *  then run on the freed thread); dmasim terminates first, so nothing of it runs later. */
+/** The cookies handed out and not complete (dma_cookie_status's window), as "5" or "5-9". */
+function pendingCookies(chan: DmaChan): string {
+  const first = chan.completed_cookie + 1;
+  const last = chan.cookie;
+  if (chan.completed_cookie >= chan.cookie) return "";
+  return first === last ? `${first}` : `${first}-${last}`;
+}
+
+/** dma_release_channel. Linux frees the channel without terminating it: pl330_free_chan_resources
+ *  kills the tasklet, then pl330_release_channel stops the thread (_stop) and hands the requests
+ *  in its slots to dma_pl330_rqcb as aborted, which schedules the tasklet again on a channel
+ *  whose thread is now NULL; issued descriptors stay on work_list (only a cyclic ring goes back
+ *  to the pool), submitted ones on submitted_list. A driver bug, reported once per such release;
+ *  dmasim then terminates the channel, so nothing of it runs or completes later. */
 export function dma_release_channel(chan: DmaChan): void {
   checkChan("dma_release_channel", chan);
+  const engine = chan.device.dev.kernel.dmaengine;
   if (chan.client_count !== 1) {
-    chan.device.dev.kernel.dmaengine.warnOnce("release", `dma_release_channel: chan reference count ${chan.client_count} != 1`);
+    engine.warnOnce("release", `dma_release_channel: chan reference count ${chan.client_count} != 1`);
   }
   if (chan.client_count <= 0) return;
+  const pending = pendingCookies(chan);
+  if (pending) {
+    engine.kernel.printk.warn(
+      `WARNING: dmaengine: dma_release_channel: ${chan.name} released with transfers pending (cookie${pending.includes("-") ? "s" : ""} ${pending}): Linux does not terminate them (the driver's tasklet can then run on the freed channel); call dmaengine_terminate_sync first`,
+    );
+  }
   chan.device.ops.device_terminate_all?.(chan);
   chan.device.ops.device_synchronize?.(chan);
   chan.device.ops.device_free_chan_resources(chan);

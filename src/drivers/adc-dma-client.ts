@@ -20,7 +20,7 @@ import {
   dma_async_issue_pending, dmaengine_tx_status, dmaengine_terminate_sync,
 } from "../dmaengine/dmaengine.js";
 import {
-  DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT, dma_submit_error, dma_tx_state, type DmaChan, type DmaCookie, type DmaengineResult,
+  DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT, DMA_TRANS_NOERROR, dma_submit_error, dma_tx_state, type DmaChan, type DmaCookie, type DmaengineResult,
 } from "../dmaengine/types.js";
 
 export const ADC_DMA_CLIENT = "adc-dma-client";
@@ -94,7 +94,7 @@ export class AdcDmaClient {
       k.mm.iounmap(regs);
       throw e;
     }
-    const rc = dmaengine_slave_config(chan, { src_addr: fifoPhys + RX_DR, src_addr_width: o.sampleBytes, src_maxburst: o.maxburst });
+    const rc = dmaengine_slave_config(chan, { direction: DMA_DEV_TO_MEM, src_addr: fifoPhys + RX_DR, src_addr_width: o.sampleBytes, src_maxburst: o.maxburst });
     if (rc < 0) {
       dma_release_channel(chan);
       k.mm.iounmap(regs);
@@ -140,8 +140,11 @@ export class AdcDmaClient {
       cookie: 0, buffer: { ...buf, bytes }, periodBytes, startedAt: 0, firstSample: 0, overrunsBefore: 0, periods: [],
     };
     let next = 0;
-    desc.callback_result = (_param, result) => {
-      const p = { index: next, at: m.now(), result: { ...result } };
+    // callback, not callback_result: pl330_tx_submit copies only callback to the other periods
+    // of the ring (as ALSA's dmaengine PCM relies on), so callback_result would be heard once per
+    // lap. The callback carries no result, so a period reads DMA_TRANS_NOERROR.
+    desc.callback = () => {
+      const p = { index: next, at: m.now(), result: { result: DMA_TRANS_NOERROR, residue: 0 } };
       next = (next + 1) % periods;
       cap.periods.push(p);
       onPeriod?.(p);

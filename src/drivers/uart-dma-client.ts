@@ -22,7 +22,7 @@ import {
 } from "../dmaengine/dmaengine.js";
 import {
   DMA_COMPLETE, DMA_CTRL_ACK, DMA_ERROR, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT, DMA_SLAVE_BUSWIDTH_1_BYTE,
-  dma_submit_error, type DmaChan, type DmaCookie, type DmaStatus, type DmaengineResult,
+  DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, dma_submit_error, type DmaChan, type DmaCookie, type DmaStatus, type DmaengineResult,
 } from "../dmaengine/types.js";
 
 export const UART_DMA_CLIENT = "uart-dma-client";
@@ -78,7 +78,8 @@ export class UartDmaClient {
     }
     const burst = Math.max(1, readl(k.machine, regs + TX_BURST));
     const rc = dmaengine_slave_config(chan, {
-      dst_addr: fifoPhys + TX_DR, dst_addr_width: DMA_SLAVE_BUSWIDTH_1_BYTE, dst_maxburst: burst,
+      // direction: Linux 4.9's pl330_config applies the FIFO settings of this direction only.
+      direction: DMA_MEM_TO_DEV, dst_addr: fifoPhys + TX_DR, dst_addr_width: DMA_SLAVE_BUSWIDTH_1_BYTE, dst_maxburst: burst,
     });
     if (rc < 0) {
       dma_release_channel(chan);
@@ -111,12 +112,20 @@ export class UartDmaClient {
       throw new KernelError(EIO, `${this.pdev.name}: dmaengine_prep_slave_sg failed`);
     }
     const tx: UartTx = { cookie: 0, bytes: len, submittedAt: this.machine.now() };
-    desc.callback_result = (_param, result) => {
+    const done = (result: DmaengineResult) => {
       dma_unmap_sg(dmaDev, sgl, n, DMA_TO_DEVICE);
       tx.completedAt = this.machine.now();
       tx.result = { ...result };
       onDone?.(tx);
     };
+    // Both, as a driver built for 4.9 and later would (#if LINUX_VERSION_CODE): dmaengine calls
+    // callback_result when the kernel has it (4.10+), callback on 4.9, never both. Without a
+    // result, the cookie's status is all there is to go by.
+    desc.callback_result = (_param, result) => done(result);
+    desc.callback = () =>
+      done(dmaengine_tx_status(this.chan, tx.cookie) === DMA_COMPLETE
+        ? { result: DMA_TRANS_NOERROR, residue: 0 }
+        : { result: DMA_TRANS_ABORTED, residue: len });
     tx.cookie = dmaengine_submit(desc);
     if (dma_submit_error(tx.cookie)) {
       dma_unmap_sg(dmaDev, sgl, n, DMA_TO_DEVICE);

@@ -20,7 +20,9 @@ export const ADC_NODE = `&amba {
 	};
 };`;
 
-export async function zynqWith(extraDts: string, dmaPeripherals: BoardOptions["dmaPeripherals"] = {}): Promise<System> {
+export async function zynqWith(
+  extraDts: string, dmaPeripherals: BoardOptions["dmaPeripherals"] = {}, kernel: "modern" | "v4.9" = "modern",
+): Promise<System> {
   const dts = readFileSync(ZYNQ_DTS, "utf8") + "\n" + extraDts + "\n";
-  return createSystem({ dts, dtsName: ZYNQ_DTS, dmaPeripherals });
+  return createSystem({ dts, dtsName: ZYNQ_DTS, dmaPeripherals, kernel });
 }

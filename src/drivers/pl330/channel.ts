@@ -8,23 +8,22 @@
 //   type, DMA_TRANS_ABORTED for a request killed alongside), a transfer of several segments
 //   fails as a whole, and tx_status reports DMA_ERROR for such a cookie; Linux invokes
 //   callbacks without a result, so clients hear NOERROR;
-// - descriptors can be reused (DMA_CTRL_REUSE), as virt-dma drivers allow: a reusable
-//   descriptor stays with its client after completion until dmaengine_desc_free;
 // - terminate completes every cookie and ends a cyclic ring, so the channel can go on with
 //   one-shot transfers.
 
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_status } from "../../dmaengine/cookie.js";
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";
 import {
-  DmaChan, DMA_COMPLETE, DMA_CTRL_REUSE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
+  DmaChan, DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM,
   DMA_MIN_COOKIE, DMA_PAUSED, DMA_TRANS_ABORTED, DMA_TRANS_NOERROR, type DmaCookie, type DmaSlaveConfig, type DmaStatus, type DmaTxState,
 } from "../../dmaengine/types.js";
 import { DMA_NONE, type DmaDirection } from "../../dma/constants.js";
-import { ENOMEM, EAGAIN, EINVAL, EBUSY, ENOSYS, KernelBug } from "../../kernel/errno.js";
+import { ENOMEM, EAGAIN, EINVAL, ENOSYS, KernelBug } from "../../kernel/errno.js";
 import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
 import { prepareCcr, setupReq } from "./program.js";
+import { configNow49 } from "./prep.js";
 import type { Pl330Desc, Pl330DescPool } from "./desc.js";
 
 /** Failed cookies remembered for tx_status (older ones are forgotten first). */
@@ -85,8 +84,10 @@ export class Pl330Chan {
     this.dir = DMA_NONE;
   }
 
-  /** pl330_config: stored, applied when a slave transfer is prepared. */
+  /** pl330_config. 6.x stores the config and applies the prep's direction from it
+   *  (pl330_config_write); 4.9 applies it at once, by the deprecated `direction` field. */
   config(cfg: DmaSlaveConfig): number {
+    if (this.kernel.version === "v4.9") return configNow49(this, cfg);
     this.slave_config = { ...cfg };
     return 0;
   }
@@ -106,13 +107,12 @@ export class Pl330Chan {
     }
     for (const desc of last.chain) {
       if (this.cyclic) {
-        // Linux copies callback and param; callback_result too, so result-taking clients hear
-        // every period.
+        // pl330_tx_submit copies callback and callback_param only (6.x and 4.9); pluck_desc
+        // cleared callback_result, so a client that sets only callback_result on a ring hears
+        // it once per lap, when the returned (last) period completes.
         desc.callback = last.callback;
-        desc.callback_result = last.callback_result;
         desc.callback_param = last.callback_param;
       }
-      if (last.flags & DMA_CTRL_REUSE) desc.flags |= DMA_CTRL_REUSE;
       desc.last = false;
       desc.result = DMA_TRANS_NOERROR;
       dma_cookie_assign(desc);
@@ -249,8 +249,6 @@ export class Pl330Chan {
           this.dmac.start(this.thread);
           powerDown = false;
         }
-      } else if (desc.reusable) {
-        desc.status = "prep";
       } else {
         this.pool.put(desc);
       }
@@ -303,6 +301,9 @@ export class Pl330Chan {
   pause(): number {
     if (!this.thread) return -EINVAL;
     this.dmac.stop(this.thread);
+    // 4.9's pl330_pause only stops the thread: its descriptors stay BUSY (there is no PAUSED
+    // state), so tx_status goes on saying DMA_IN_PROGRESS and a dma_sync_wait times out.
+    if (this.kernel.version === "v4.9") return 0;
     for (const desc of this.work_list) if (desc.status === "busy") desc.status = "paused";
     return 0;
   }
@@ -320,8 +321,7 @@ export class Pl330Chan {
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
       for (const desc of list) {
         if (desc.cookie >= 1) dma_cookie_complete(desc);
-        if (desc.reusable) desc.status = "prep";
-        else this.pool.put(desc);
+        this.pool.put(desc);
       }
       list.length = 0;
     }
@@ -331,14 +331,6 @@ export class Pl330Chan {
     // transfers on it would never complete their cookies.
     this.chan.completed_cookie = this.chan.cookie;
     this.cyclic = false;
-    return 0;
-  }
-
-  /** dmaengine_desc_free for a reusable descriptor (and the segments prepared with it). */
-  freeReusable(last: Pl330Desc): number {
-    const all = [...last.chain, last];
-    if (all.some((d) => d.status !== "prep")) return -EBUSY;
-    for (const d of all) this.pool.put(d);
     return 0;
   }
 }

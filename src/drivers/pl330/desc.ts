@@ -4,7 +4,7 @@
 // last, which carries the others in `chain` until tx_submit queues them all.
 
 import {
-  DMA_CTRL_ACK, DMA_CTRL_REUSE, DMA_MEM_TO_MEM, DMA_TRANS_NOERROR, type DmaAsyncTxDescriptor, type DmaChan,
+  DMA_CTRL_ACK, DMA_MEM_TO_MEM, DMA_TRANS_NOERROR, type DmaAsyncTxDescriptor, type DmaChan,
   type DmaCookie, type DmaengineResult, type DmaTransferDirection,
 } from "../../dmaengine/types.js";
 import { KernelBug } from "../../kernel/errno.js";
@@ -45,16 +45,6 @@ export class Pl330Desc implements DmaAsyncTxDescriptor {
     const desc = tx as Pl330Desc;
     if (!desc.pchan) throw new KernelBug("drivers/dma/pl330.c", "tx_submit of a descriptor already given back to the pool");
     return desc.pchan.submit(desc);
-  }
-
-  desc_free(tx: DmaAsyncTxDescriptor): number {
-    const desc = tx as Pl330Desc;
-    if (!desc.pchan) throw new KernelBug("drivers/dma/pl330.c", "desc_free of a descriptor already given back to the pool");
-    return desc.pchan.freeReusable(desc);
-  }
-
-  get reusable(): boolean {
-    return (this.flags & DMA_CTRL_REUSE) !== 0;
   }
 }
 

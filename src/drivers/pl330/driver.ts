@@ -112,8 +112,8 @@ export function pl330_probe(pdev: PlatformDevice): number {
   ddma.directions = (1 << DMA_DEV_TO_MEM) | (1 << DMA_MEM_TO_DEV);
   ddma.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
   ddma.max_burst = PL330_MAX_BURST;
-  // Not in Linux's pl330 (see channel.ts): reusable descriptors, as virt-dma drivers offer.
-  ddma.descriptor_reuse = true;
+  // descriptor_reuse stays false: pl330_probe never sets pd->descriptor_reuse (6.x or 4.9), so
+  // dmaengine_desc_set_reuse answers -EPERM and a completed descriptor is back in the pool.
   dmac.onRequestDone = (desc, result) => desc.pchan?.requestDone(desc, result);
 
   k.dmaengine.register(ddma);

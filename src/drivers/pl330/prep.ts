@@ -1,10 +1,12 @@
 // The pl330 driver's prep_* calls (pl330_prep_dma_memcpy, pl330_prep_slave_sg,
 // pl330_prep_dma_cyclic, spec pl330 §12.3) and the slave configuration they apply
-// (pl330_config_write, the FIFO mapping of pl330_prep_slave_fifo).
+// (pl330_config_write, the FIFO mapping of pl330_prep_slave_fifo; 4.9's pl330_config, which
+// applies the config at once).
 
 import type { DmaAddr } from "../../hw/address.js";
 import {
-  DMA_DEV_TO_DEV, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, is_slave_direction, type DmaTransferDirection,
+  DMA_DEV_TO_DEV, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, is_slave_direction, type DmaSlaveConfig,
+  type DmaTransferDirection,
 } from "../../dmaengine/types.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import { dma_map_resource, dma_unmap_resource } from "../../dma/resource.js";
@@ -29,6 +31,7 @@ function fixupBurstLen(maxburst: number | undefined): number {
 
 /** pl330_config_write: the FIFO address, access width and burst length of one direction. */
 export function configWrite(pch: Pl330Chan, direction: DmaTransferDirection): void {
+  if (pch.kernel.version === "v4.9") return;
   const c = pch.slave_config;
   unprepSlaveFifo(pch);
   if (direction === DMA_MEM_TO_DEV) {
@@ -40,6 +43,29 @@ export function configWrite(pch: Pl330Chan, direction: DmaTransferDirection): vo
     if (c.src_addr_width) pch.burst_sz = ffs(c.src_addr_width);
     pch.burst_len = fixupBurstLen(c.src_maxburst);
   }
+}
+
+/** Linux 4.9's pl330_config: the FIFO settings of the config's `direction` are applied at once
+ *  (a later prep of either direction uses them); a config without a slave direction changes
+ *  nothing, and the prep uses what the channel had — 0 and 1-byte accesses from probe
+ *  (kzalloc) unless an earlier config set them. Linux is silent; dmasim warns once a channel. */
+export function configNow49(pch: Pl330Chan, c: DmaSlaveConfig): number {
+  if (c.direction === DMA_MEM_TO_DEV) {
+    if (c.dst_addr) pch.fifo_addr = c.dst_addr;
+    if (c.dst_addr_width) pch.burst_sz = ffs(c.dst_addr_width);
+    if (c.dst_maxburst) pch.burst_len = fixupBurstLen(c.dst_maxburst);
+  } else if (c.direction === DMA_DEV_TO_MEM) {
+    if (c.src_addr) pch.fifo_addr = c.src_addr;
+    if (c.src_addr_width) pch.burst_sz = ffs(c.src_addr_width);
+    if (c.src_maxburst) pch.burst_len = fixupBurstLen(c.src_maxburst);
+  } else {
+    const fifo = `0x${pch.fifo_addr.toString(16)}`;
+    pch.kernel.dmaengine.dmasimWarnOnce(
+      `slave-config-direction-${pch.chan.name}`,
+      `WARNING: dmaengine: ${pch.chan.name}: dma_slave_config without a slave direction: Linux 4.9's pl330_config applies nothing (the FIFO stays at ${fifo}, ${1 << pch.burst_sz}-byte accesses); set direction`,
+    );
+  }
+  return 0;
 }
 
 /** pl330_dma_slave_map_dir: the FIFO is mapped for the DMAC as memory would be, so a
@@ -59,6 +85,11 @@ export function unprepSlaveFifo(pch: Pl330Chan): void {
 /** pl330_prep_slave_fifo: dma_map_resource of the FIFO register for the transfer's direction,
  *  kept until the direction changes. */
 function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean {
+  // 4.9 programs fifo_addr itself (pl330_prep_slave_fifo and dma_map_resource came in 4.13).
+  if (pch.kernel.version === "v4.9") {
+    pch.fifo_dma = pch.fifo_addr;
+    return true;
+  }
   const dmaDir = slaveMapDir(direction);
   if (pch.dir === dmaDir) return true;
   unprepSlaveFifo(pch);
