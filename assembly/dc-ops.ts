@@ -91,6 +91,9 @@ export function dcZva(va: u64): bool {
     H.busError = false;
     if (!ok) fail(FAULT_EXTERNAL, va);
   } else if (mt == MT_NORMAL_NC) {
+    // The zeros leave the core after the walk of a TLB miss; a DMAC reading or writing the
+    // block meanwhile must have run to that instant first, as for any uncached store.
+    catchUpToAccess();
     ok = ncWriteZeros(pa, zvaBytes);
     if (!ok) fail(FAULT_EXTERNAL, va);
   } else {

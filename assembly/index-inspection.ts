@@ -3,6 +3,7 @@
 // them with the rest.
 
 import * as time from "./time";
+import * as sched from "./scheduler";
 import * as dram from "./dram";
 import * as H from "./hierarchy";
 import * as mmu from "./mmu";
@@ -80,6 +81,10 @@ export const STAT_SRAM_WRITTEN = 22;
 export const STAT_WALK_CACHE_HITS = 23;
 
 export function stat(id: i32): f64 {
+  // Memory controllers count the DMACs' traffic too, which is due up to the present.
+  if (id == STAT_DRAM_READ || id == STAT_DRAM_WRITTEN || id == STAT_DRAM_REQUESTS || id == STAT_SRAM_READ || id == STAT_SRAM_WRITTEN) {
+    sched.catchUp(time.now);
+  }
   const c2 = H.l2;
   switch (id) {
     case STAT_L1_HITS: return <f64>H.l1.hits;
@@ -124,7 +129,10 @@ export const PL330_STAT_R_BUSY_PS = 7;
 export const PL330_STAT_W_BUSY_PS = 8;
 export const PL330_STAT_ICACHE_HITS = 9;
 
+/** A DMAC's statistic, brought up to the present as a peripheral's is: the DMAC has run only to
+ *  the CPU's last access to a device, and time has passed since. */
 export function pl330Stat(inst: i32, id: i32): f64 {
+  sched.catchUp(time.now);
   const d = pl330s[inst];
   switch (id) {
     case PL330_STAT_INSTRUCTIONS: {

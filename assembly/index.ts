@@ -129,11 +129,12 @@ export function nextDeviceEvent(): f64 {
 
 // ---- interrupts --------------------------------------------------------------------------------
 
+/** What the kernel's dispatcher sees when it looks now, after the CPU's last operation. */
 export function irqFirstPending(): i32 {
-  return irq.firstPending();
+  return sched.pendingAt(time.now);
 }
 export function irqLevel(line: i32): bool {
-  return irq.lineLevel(line);
+  return sched.levelAt(line, time.now);
 }
 export function irqSetEnabled(line: i32, on: bool): void {
   irq.setEnabled(line, on);

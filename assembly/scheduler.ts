@@ -8,7 +8,7 @@
 
 import { NEVER, min64 } from "./time";
 import { pl330s } from "./devices";
-import { anyPending } from "./irq";
+import { anyPending, firstPending, lineLevel } from "./irq";
 
 export function nextDeviceEvent(): i64 {
   let best = NEVER;
@@ -26,6 +26,22 @@ export function catchUp(t: i64): void {
     const d = unchecked(pl330s[i]);
     if (d.nextEvent() <= t) d.run(t, false);
   }
+}
+
+/** The lowest pending line as the GIC presents it to the core at t, the instant the kernel
+ *  looks (the end of the CPU's last operation). The devices have run only to that operation's
+ *  last access to them; an interrupt they raise in its tail reaches the core when raised, so
+ *  they first run to t. When nothing is due by t this runs no device, it only reads each
+ *  DMAC's next event. */
+export function pendingAt(t: i64): i32 {
+  catchUp(t);
+  return firstPending();
+}
+
+/** Whether `line` is high at t (see pendingAt). */
+export function levelAt(line: i32, t: i64): bool {
+  catchUp(t);
+  return lineLevel(line);
 }
 
 /** Advances devices from `from` until an interrupt line is high or `limit` is reached. Returns
