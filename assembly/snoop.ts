@@ -93,8 +93,9 @@ export function snoopToDram(pa: u64, len: u32): bool {
   if (e1 >= 0) {
     H.descriptorCacheHits++;
     H.cursor += H.l1HitPs;
-    // A deferred copy's bytes are DRAM's.
-    return load<u64>(c1.isDeferred(e1) ? ramHost(pa, 8) : c1.dataAt(e1) + off);
+    // A deferred copy's bytes are DRAM's. With none in the level (deferredHere, in the object
+    // already loaded) the line's flag byte, in another host cache line, need not be read.
+    return load<u64>(c1.deferredHere != 0 && c1.isDeferred(e1) ? ramHost(pa, 8) : c1.dataAt(e1) + off);
   }
   const c2 = H.below();
   if (c2 != null) {
@@ -104,7 +105,7 @@ export function snoopToDram(pa: u64, len: u32): bool {
       c2.hits++;
       c2.touch(e2);
       H.cursor += H.l2HitPs;
-      return load<u64>(c2.isDeferred(e2) ? ramHost(pa, 8) : c2.dataAt(e2) + off);
+      return load<u64>(c2.deferredHere != 0 && c2.isDeferred(e2) ? ramHost(pa, 8) : c2.dataAt(e2) + off);
     }
   }
   return walkerMiss(pa, c2);
