@@ -6,7 +6,7 @@
 //     flushed through the linear alias, remapped Normal-NC.
 //   - arm (arch/arm/mm/dma-mapping.c): one 256 KB pool from the remap allocator.
 //   - modern (kernel/dma/pool.c): up to three pools (kernel, DMA, DMA32), one for each zone
-//     with memory, 128 KB per GB of RAM (min 128 KB, max one MAX_ORDER block), cleaned and
+//     with memory, 128 KB per GB of totalram_pages (min 128 KB, max one MAX_ORDER block), cleaned and
 //     remapped, and grown by the pool worker when free space drops below the initial size.
 // With a default CMA area the pages come from it: 4.9 arm64 and arm take the whole pool there
 // with no fallback (arm maps lowmem CMA pages in place, as __alloc_from_contiguous does);
@@ -171,8 +171,8 @@ export class ModernAtomicPools {
   readonly size: number;
 
   constructor(private readonly k: Kernel, coherentPool?: number) {
-    const ram = k.mm.memblock.memory.reduce((n, b) => n + b.size, 0);
-    const pages = Math.min(Math.floor(ram / PAGE_SIZE / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
+    // Scaled by totalram_pages(), not memblock's RAM: reserved memory does not count, CMA does.
+    const pages = Math.min(Math.floor(k.mm.totalram_pages() / ((1 << 30) / (128 << 10))), 2 ** (MAX_ORDER - 1));
     this.size = coherentPool ?? Math.max(pages * PAGE_SIZE, 128 << 10);
     // has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32 (CONFIG_ZONE_DMA32
     // is always set on arm64); a zone's CMA pages are managed pages.

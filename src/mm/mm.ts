@@ -9,7 +9,7 @@ import type { Machine } from "../hw/machine.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
 import { BuddyAllocator, type ZoneName } from "./buddy.js";
-import { dmaPhysLimit, zoneDmaLimit, zoneSpecs, type ZoneInputs } from "./zones.js";
+import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInputs } from "./zones.js";
 import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
 import { kernelTableMemory } from "./table-memory.js";
 import { Memblock, type Range } from "./memblock.js";
@@ -140,7 +140,7 @@ export class MemoryManager {
     const vmallocPages = {
       alloc_pages: (gfp: number, order: number) => this.alloc_pages(gfp, order),
       __free_pages: (pfn: number, order: number) => this.__free_pages(pfn, order),
-      totalramPages: () => this.buddy.zones.reduce((t, z) => t + z.managedPages, 0),
+      totalramPages: () => this.totalram_pages(),
     };
     this.vmallocAlloc = new VmallocAlloc(this.vmalloc, vmallocPages, this.opts.version, (m) => this.printk.warn(m));
     addKernelSegments(this.vmalloc, this.layout, (va) => this.__pa_symbol(va));
@@ -159,6 +159,13 @@ export class MemoryManager {
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
     // Linux gives a CMA area's pages to the page allocator, so they count as available.
     this.printk.info(`Memory: ${(this.buddy.freePageCount + this.cma.totalPages) * 4}K/${total / 1024}K available`);
+  }
+
+  /** totalram_pages(): every zone's managed pages — what memblock left to the page allocator
+   *  at mem_init (RAM less the image, page tables, swiotlb, firmware reservations) plus the
+   *  activated CMA areas, which init_cma_reserved_pageblock adds to the zones' managed count. */
+  totalram_pages(): number {
+    return this.buddy.zones.reduce((t, z) => t + zoneManagedPages(z, this.cma), 0);
   }
 
   private get zoneInputs(): ZoneInputs {

@@ -13,7 +13,7 @@ import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, gfpName } from "./gfp.js";
 export interface PageSource {
   alloc_pages(gfp: number, order: number): number;
   __free_pages(pfn: number, order: number): void;
-  /** totalram_pages(): pages the page allocator manages. */
+  /** totalram_pages(): pages the page allocator manages, CMA areas included. */
   totalramPages(): number;
 }
 

@@ -1,7 +1,7 @@
 // The modern atomic pools (kernel/dma/pool.c, spec dma-api §5.2): one pool per zone that has
 // memory (has_managed_zone(ZONE_NORMAL), has_managed_dma(), has_managed_dma32), each 128 KB
-// per GB of RAM (min 128 KB), taken from the default CMA area when it lies in the pool's zone;
-// dma_guess_pool falls back to the nearest pool that exists.
+// per GB of totalram_pages (min 128 KB), taken from the default CMA area when it lies in the
+// pool's zone; dma_guess_pool falls back to the nearest pool that exists.
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -134,5 +134,35 @@ describe("modern atomic pools and the CMA area, as mainline has them", () => {
     const low = atomicBuffer(s, 32).dmaAddr;
     expect(low).toBeGreaterThanOrEqual(0x80000000);
     expect(low).toBeLessThan(0x90000000);
+  });
+});
+
+/** arm64-ref with `mib` MiB of DRAM at 1 GiB (all below 4 GiB: ZONE_DMA, one pool) and the given
+ *  /reserved-memory children. */
+function refWithRam(mib: number, reserved = ""): string {
+  return readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8")
+    .replace("reg = <0x0 0x40000000 0x0 0x40000000>;", `reg = <0x0 0x40000000 0x0 0x${(mib * 2 ** 20).toString(16)}>;`)
+    .replace("\tcpus {", `\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n${reserved}\t};\n\n\tcpus {`);
+}
+
+describe("modern atomic pool size: 128 KiB per GiB of totalram_pages()", () => {
+  // pages = totalram_pages / (1 GiB / 128 KiB) = totalram_MiB / 32; atomic_pool_expand rounds
+  // the size up to a power of two (get_order), and the boot line prints gen_pool_size.
+  it("memory the page allocator never gets does not count: 2080 MiB with a 64 MiB no-map carveout is a 256 KiB pool", async () => {
+    // memblock has 2080 MiB: 65 pages, 260 KiB, order 7 — 512 KiB. totalram is at most
+    // 2080 - 64 = 2016 MiB (less the image, page tables, swiotlb): at most 63 pages, 252 KiB,
+    // and at least 32 pages: order 6 — 256 KiB.
+    const fw = "\t\tfw@60000000 {\n\t\t\treg = <0x0 0x60000000 0x0 0x4000000>;\n\t\t\tno-map;\n\t\t};\n";
+    const s = await createSystem({ dts: refWithRam(2080, fw) });
+    expect(preallocated(s)).toEqual(["DMA: preallocated 256 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"]);
+  });
+
+  it("CMA pages are managed pages: 2304 MiB with a 512 MiB CMA area is a 512 KiB pool", async () => {
+    // totalram = 2304 MiB less the image, page tables and swiotlb (well under 256 MiB): more than
+    // 2048 MiB, so 65..72 pages, order 7 — 512 KiB. Without the area's 512 MiB it would be under
+    // 1792 MiB: 256 KiB.
+    const s = await createSystem({ dts: refWithRam(2304), cma: "512M" });
+    expect(s.kernel.mm.cma.totalPages).toBe(512 * 256);
+    expect(preallocated(s)).toEqual(["DMA: preallocated 512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"]);
   });
 });

@@ -7,6 +7,8 @@ import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
 import { GFP_DMA, GFP_DMA32, GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
 
+const PAGE = 4096;
+
 describe("kernel layouts and conversions", () => {
   it("arm64 4.9: linear map at 0xffffffc0…, image at 0xffffff8008080000", async () => {
     const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
@@ -233,6 +235,23 @@ describe("vmalloc sizes refused before an area is reserved", () => {
     expect(s.dmesg().match(/WARN_ON_ONCE\(!size\)/g)?.length).toBe(1);
     expect(s.kernel.vmalloc(2 ** 30)).toBe(0);
     expect(lastLine(s)).toMatch(/\] dmasim: vmalloc error: size 1073741824, exceeds total pages, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
+  });
+
+  it("modern: CMA pages count in totalram_pages, so a size between the page allocator's own pages and all managed pages passes the check and fails for want of pages", async () => {
+    const s = await createSystem({ board: "arm64-ref", cma: "512M" });
+    // "Memory: <available>K/…": the pages the page allocator got plus the CMA area's.
+    const total = Number(/Memory: (\d+)K\//.exec(s.dmesg())![1]) / 4;
+    const cma = (512 << 20) / PAGE;
+    const free = s.kernel.mm.buddy.freePageCount;
+    // One page more than the page allocator has outside the area: not more than all of RAM, so
+    // vmalloc tries; its GFP_KERNEL pages cannot come from the area, so the page allocator fails.
+    expect(s.kernel.vmalloc((total - cma + 1) * PAGE)).toBe(0);
+    expect(s.dmesg()).not.toMatch(/exceeds total pages/);
+    expect(lastLine(s)).toMatch(/\] dmasim: page allocation failure: order:0, mode:0x24000c2\(GFP_KERNEL\|__GFP_HIGHMEM\)$/);
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+    // One page more than every managed page: refused before anything is allocated.
+    expect(s.kernel.vmalloc((total + 1) * PAGE)).toBe(0);
+    expect(lastLine(s)).toMatch(new RegExp(`\\] dmasim: vmalloc error: size ${(total + 1) * PAGE}, exceeds total pages, mode:`));
   });
 });
 
