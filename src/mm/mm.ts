@@ -2,8 +2,9 @@
 // the kernel's own mappings, kernel-mappings.ts → MMU on) and mem_init (buddy allocator with
 // zones, vmalloc, slab). Between the two, early users (swiotlb, CMA) take memory from memblock.
 // Also the linear-map conversions, pages and kmalloc, kmap (kmap.ts) and the kernel's calls
-// into the vmalloc space (vmalloc-alloc.ts). The zones are zones.ts; the RAM the linear map
-// covers is linear-map-ranges.ts; page-table memory is table-memory.ts.
+// into the vmalloc space (vmalloc-alloc.ts). The banks and reservations before paging_init are
+// memblock-init.ts; the zones are zones.ts; the RAM the linear map covers is
+// linear-map-ranges.ts; page-table memory is table-memory.ts.
 
 import type { Machine } from "../hw/machine.js";
 import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
@@ -12,8 +13,9 @@ import { BuddyAllocator, type ZoneName } from "./buddy.js";
 import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInputs } from "./zones.js";
 import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
 import { kernelTableMemory } from "./table-memory.js";
-import { Memblock, type Range } from "./memblock.js";
-import { isKimage, kernelLayout, type KernelLayout, type KernelVersion } from "./layout.js";
+import type { Memblock, Range } from "./memblock.js";
+import { memblockInit } from "./memblock-init.js";
+import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
@@ -22,9 +24,8 @@ import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
-import { usableMemory } from "./memory-banks.js";
 import type { CmaAreas } from "./cma.js";
-import { KernelError, KernelPanic, EINVAL } from "../kernel/errno.js";
+import { KernelError, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -69,32 +70,13 @@ export class MemoryManager {
     private readonly opts: MmOptions,
   ) {
     const arch = machine.profile.arch;
-    // arm without LPAE reaches 32 bits of physical address. arm64's 48 are more than dmasim's
-    // memmap holds (pfns in 32-bit words, buddy.ts): RAM from 8 TiB up is ignored as RAM beyond
-    // the PA range is. VA_BITS = 39 leaves the linear map 256 GiB.
-    const usable = arch === "arm" ? usableMemory(banks, arch, 32) : usableMemory(banks, arch, 43, 2 ** 38);
-    for (const w of usable.warnings) printk.warn(w);
-    banks = usable.banks;
-    const physOffset = banks[0].base;
-    this.ramEnd = Math.max(...banks.map((b) => b.base + b.size));
-    const ram = banks.reduce((n, b) => n + b.size, 0);
-    this.layout = kernelLayout(arch, opts.version, physOffset, ram);
-    this.linearBytes = arch === "arm" ? this.layout.linearLimit - this.layout.pageOffset : this.ramEnd - physOffset;
-    this.memblock = new Memblock(banks);
-    if (arch === "arm") this.memblock.currentLimit = physOffset + this.linearBytes;
-    const img = this.layout.image;
-    const imageEnd = arch === "arm" ? physOffset + (img.end - this.layout.pageOffset) : img.textPhys + (img.end - img.text);
-    if (imageEnd > banks[0].base + banks[0].size) {
-      const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
-      throw new KernelPanic(`the kernel image (up to 0x${imageEnd.toString(16)}) does not fit in the first RAM bank (${mib(banks[0].size)} at 0x${banks[0].base.toString(16)})`);
-    }
-    // arm: swapper_pg_dir and the image from the start of RAM; arm64: [_text, _end).
-    if (arch === "arm") this.memblock.reserve(physOffset, img.end - this.layout.pageOffset);
-    else this.memblock.reserve(img.textPhys, img.end - img.text);
-    for (const r of opts.reserved) this.memblock.reserve(r.base, r.size);
+    const early = memblockInit(arch, opts.version, banks, opts.reserved, opts.nomap ?? [], printk);
+    this.layout = early.layout;
+    this.memblock = early.memblock;
+    this.linearBytes = early.linearBytes;
+    this.ramEnd = early.ramEnd;
+    this.nomap = early.nomap;
     this.cma = opts.cma;
-    this.nomap = [...(opts.nomap ?? [])].sort((a, b) => a.base - b.base);
-    for (const r of this.nomap) this.memblock.reserve(r.base, r.size);
     const mem = this.tableMemory();
     this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
     this.kmaps = new Kmaps(this.pgt, {
