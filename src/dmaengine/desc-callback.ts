@@ -13,14 +13,15 @@ export interface DmaengineDescCallback {
 
 /** On a 4.9 kernel only callback and callback_param exist: struct dma_async_tx_descriptor got
  *  callback_result (and struct dmaengine_result) in 4.10, so 4.9 drivers call tx->callback alone
- *  and a callback_result is never heard. A client that set nothing else is told once. */
+ *  and a callback_result is never heard. A client that set nothing else is told once (by channel:
+ *  the driver asks after dma_cookie_complete has cleared the descriptor's cookie). */
 export function dmaengine_desc_get_callback(tx: DmaAsyncTxDescriptor): DmaengineDescCallback {
   const kernel = tx.chan?.device?.dev?.kernel;
   if (kernel?.version === "v4.9") {
     if (tx.callback_result && !tx.callback) {
       kernel.dmaengine.dmasimWarnOnce(
         "callback_result-4.9",
-        `WARNING: dmaengine: ${tx.chan.name} cookie ${tx.cookie} has only a callback_result, which Linux 4.9 does not have (it came in 4.10): no callback is called; set callback`,
+        `WARNING: dmaengine: ${tx.chan.name}: a descriptor has only a callback_result, which Linux 4.9 does not have (it came in 4.10): no callback is called; set callback`,
       );
     }
     return { callback: tx.callback, callback_param: tx.callback_param };
