@@ -22,7 +22,7 @@ import { ENOMEM, EAGAIN, EINVAL, ENOSYS, KernelBug } from "../../kernel/errno.js
 import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
-import { prepareCcr, setupReq } from "./program.js";
+import { lengthUnaligned49, prepareCcr, setupReq, type XferSpec } from "./program.js";
 import { configNow49 } from "./prep.js";
 import type { Pl330Desc, Pl330DescPool } from "./desc.js";
 
@@ -149,10 +149,12 @@ export class Pl330Chan {
     desc.rqcfg.nonsecure = dmac.managerNs;
     const ccr = prepareCcr(desc.rqcfg);
     const idx = thrd.req[0].desc === null ? 0 : 1;
-    const program = setupReq(
-      { ccr, rqtype: desc.rqtype, px: desc.px, revision: dmac.pcfg.revision, peri: desc.peri, quirks: dmac.quirks },
-      thrd.ev,
-    );
+    const xs: XferSpec = {
+      ccr, rqtype: desc.rqtype, px: desc.px, revision: dmac.pcfg.revision, peri: desc.peri, quirks: dmac.quirks,
+      kernel: this.kernel.version,
+    };
+    if (lengthUnaligned49(xs)) return -EINVAL;
+    const program = setupReq(xs, thrd.ev);
     if (program.length > MCBUFSZ / 2) {
       dev_info(this.dev, `pl330_submit_req: Try increasing mcbufsz (${program.length}/${MCBUFSZ / 2})`);
       return -ENOMEM;

@@ -2,8 +2,10 @@
 // §12.2): DMAMOV CCR, SAR, DAR; nested loops of bursts (inner LC1, outer LC0), a tail for the
 // leftover beats, DMASEV for the thread's event, DMAEND. Memory-to-memory bursts are DMALD DMAST;
 // peripheral bursts are DMAFLUSHP then DMAWFP, a load and a store, one of them the peripheral
-// variant (DMALDP from a device, DMASTP to one), conditional on the request type.
+// variant (DMALDP from a device, DMASTP to one), conditional on the request type. Linux 4.9's
+// peripheral bodies are older (see ldstPeripheral49).
 
+import type { KernelVersion } from "../../mm/layout.js";
 import { DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, type DmaTransferDirection } from "../../dmaengine/types.js";
 import {
   CCR, DAR, SAR, emitEND, emitFLUSHP, emitLD, emitLDP, emitLP, emitLPEND, emitMOV, emitRMB, emitSEV, emitST, emitSTP,
@@ -47,6 +49,8 @@ export interface XferSpec {
   peri?: number;
   /** PL330_QUIRK_* from the device tree. */
   quirks?: number;
+  /** Whose peripheral microcode: modern (the default) or Linux 4.9's. */
+  kernel?: KernelVersion;
 }
 
 export function defaultReqConfig(): ReqConfig {
@@ -110,9 +114,33 @@ function ldstPeripheral(xs: XferSpec, cyc: number, cond: Cond): number[] {
   return out;
 }
 
+/** Linux 4.9's _ldst_devtomem and _ldst_memtodev. 4.9's own drivers/dma/pl330.c was not
+ *  available; this follows a 4.13–4.17-era copy (ARIES-Embedded/linux-socfpga at
+ *  0d658e3e3155b1ee88ddc4e26b8f583090ba17a4, drivers/dma/pl330.c), which stands for 4.9: the
+ *  3.x copies before it have the same per-beat bodies, the pl330.c commits between 4.9 and 4.13
+ *  (pl330_prep_slave_fifo, dma_map_resource) do not touch the generators, and the first change
+ *  to them is Frank Mori Hess's of 2018-04-18 (4.18), the modern code above. Per burst, each
+ *  request conditional on SINGLE (BURST under broken-no-flushp; 4.9 knows no periph-burst quirk):
+ *  DEV→MEM `DMAWFP; DMALDP; DMAST; DMAFLUSHP`, MEM→DEV `DMAWFP; DMALD; DMASTP; DMAFLUSHP` — the
+ *  flush after every burst, not once before the loop. */
+function ldstPeripheral49(xs: XferSpec, cyc: number): number[] {
+  const peri = xs.peri ?? 0;
+  const noFlush = ((xs.quirks ?? 0) & PL330_QUIRK_BROKEN_NO_FLUSHP) !== 0;
+  const cond = noFlush ? "burst" : "single";
+  const out: number[] = [];
+  for (let i = 0; i < cyc; i++) {
+    out.push(...emitWFP(cond, peri));
+    if (xs.rqtype === DMA_DEV_TO_MEM) out.push(...emitLDP(cond, peri), ...emitST());
+    else out.push(...emitLD(), ...emitSTP(cond, peri));
+    if (!noFlush) out.push(...emitFLUSHP(peri));
+  }
+  return out;
+}
+
 function bursts(xs: XferSpec, cyc: number): number[] {
   if (xs.rqtype === DMA_MEM_TO_MEM) return ldstMemToMem(xs, cyc);
   if (xs.rqtype !== DMA_MEM_TO_DEV && xs.rqtype !== DMA_DEV_TO_MEM) throw new RangeError(`pl330: no program for direction ${xs.rqtype}`);
+  if (xs.kernel === "v4.9") return ldstPeripheral49(xs, cyc);
   let cond: Cond = BRST_LEN(xs.ccr) > 1 ? "burst" : "single";
   if ((xs.quirks ?? 0) & PL330_QUIRK_PERIPH_BURST) cond = "burst";
   return ldstPeripheral(xs, cyc, cond);
@@ -163,7 +191,8 @@ function loop(xs: XferSpec, total: number): { code: number[]; covered: number } 
 }
 
 /** _dregs: the beats left over after whole bursts, as one shorter burst (always the B forms
- *  for a peripheral). */
+ *  for a peripheral). 4.9 has no _dregs: its slave bursts are one beat, and a length that is
+ *  not a whole number of beats is refused before this (lengthUnaligned49). */
 function dregs(xs: XferSpec, beats: number): number[] {
   if (beats === 0) return [];
   let ccr = xs.ccr & ~((0xf << 4) | (0xf << 18));
@@ -185,6 +214,15 @@ function setupLoops(xs: XferSpec): number[] {
   }
   code.push(...dregs(xs, numDregs));
   return code;
+}
+
+/** Linux 4.9's _setup_req refuses with -EINVAL a request whose length is not a whole number of
+ *  bursts ("Error if xfer length is not aligned at burst size"; same 4.13-era copy as
+ *  ldstPeripheral49). dmasim applies it to slave requests only: its 4.9 memcpy still picks
+ *  modern's burst length and relies on the _dregs tail, which 4.9's get_burst_len avoids by
+ *  choosing a length that divides the transfer. */
+export function lengthUnaligned49(xs: XferSpec): boolean {
+  return xs.kernel === "v4.9" && xs.rqtype !== DMA_MEM_TO_MEM && xs.px.bytes % (BRST_SIZE(xs.ccr) * BRST_LEN(xs.ccr)) !== 0;
 }
 
 /** _setup_req: the whole program for one request on the thread owning event `ev`. */

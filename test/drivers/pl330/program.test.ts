@@ -45,12 +45,15 @@ describe("pl330 microcode (Linux _setup_req)", () => {
   });
 });
 
-function slave(dir: number, bytes: number, size: number, len: number, opts: { peri?: number; quirks?: number; fifo?: number; mem?: number } = {}): number[] {
+function slave(
+  dir: number, bytes: number, size: number, len: number,
+  opts: { peri?: number; quirks?: number; fifo?: number; mem?: number; kernel?: "v4.9" } = {},
+): number[] {
   const rq = { ...defaultReqConfig(), src_inc: dir === DMA_MEM_TO_DEV, dst_inc: dir === DMA_DEV_TO_MEM, brst_size: size, brst_len: len };
   const fifo = opts.fifo ?? 0xe0001100;
   const mem = opts.mem ?? 0x200000;
   const px = dir === DMA_MEM_TO_DEV ? { src_addr: mem, dst_addr: fifo, bytes } : { src_addr: fifo, dst_addr: mem, bytes };
-  return setupReq({ ccr: prepareCcr(rq), rqtype: dir as 1 | 2, px, revision: 2, peri: opts.peri ?? 0, quirks: opts.quirks ?? 0 }, 0);
+  return setupReq({ ccr: prepareCcr(rq), rqtype: dir as 1 | 2, px, revision: 2, peri: opts.peri ?? 0, quirks: opts.quirks ?? 0, kernel: opts.kernel }, 0);
 }
 
 describe("pl330 peripheral microcode (Linux _ldst_peripheral)", () => {
@@ -83,5 +86,28 @@ describe("pl330 peripheral microcode (Linux _ldst_peripheral)", () => {
     const p = slave(DMA_MEM_TO_DEV, 1000, 0, 16, { peri: 3 });
     expect(hex(p.slice(0, 6))).toBe("bc 01 f1 00 3c 00");
     expect(hex(p.slice(18))).toBe("22 3d 35 18 32 18 07 2b 18 3c 07 bc 01 71 00 1c 00 35 18 32 18 07 2b 18 34 00 00");
+  });
+});
+
+describe("Linux 4.9 peripheral microcode (_ldst_memtodev / _ldst_devtomem, 4.13-era copy)", () => {
+  it("MEM→DEV single bytes, periph 3: WFPS, LD, STPS, FLUSHP per byte (20 30 … in §2.1 encodings)", () => {
+    // DMALP_1 100: 22 63; DMAWFPS P3: 30 18; DMALD: 04; DMASTPS P3: 29 18; DMAFLUSHP P3: 35 18;
+    // DMALPEND_1 back 7: 3c 07.
+    expect(hex(slave(DMA_MEM_TO_DEV, 100, 0, 1, { peri: 3, kernel: "v4.9" }).slice(18))).toBe(
+      "22 63 30 18 04 29 18 35 18 3c 07 34 00 00",
+    );
+  });
+
+  it("arm,pl330-broken-no-flushp: the B forms (cond = BURST) and no DMAFLUSHP", () => {
+    // DMAWFPB P0: 32 00; DMALDPB P0: 27 00; DMAST: 08; loop body 5 bytes.
+    expect(hex(slave(DMA_DEV_TO_MEM, 64, 1, 1, { quirks: PL330_QUIRK_BROKEN_NO_FLUSHP, kernel: "v4.9" }).slice(18))).toBe(
+      "22 1f 32 00 27 00 08 3c 05 34 00 00",
+    );
+  });
+
+  it("ignores arm,pl330-periph-burst, which 4.9's of_quirks does not list", () => {
+    expect(hex(slave(DMA_MEM_TO_DEV, 2, 0, 1, { quirks: PL330_QUIRK_PERIPH_BURST, kernel: "v4.9" }).slice(18))).toBe(
+      "22 01 30 00 04 29 00 35 00 3c 07 34 00 00",
+    );
   });
 });
