@@ -6,7 +6,7 @@
 import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
 import type { Tracer } from "../trace/recorder.js";
-import { EBUSY, EINVAL } from "./errno.js";
+import { EBUSY, EINVAL, KernelBug } from "./errno.js";
 
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
@@ -17,6 +17,12 @@ export const IRQF_SHARED = 0x80;
 
 /** Core cycles for exception entry, GIC acknowledge and return (an estimate; see docs). */
 const IRQ_ENTRY_CYCLES = 400;
+
+/** Tasklet runs in one pass after which the queue still has not emptied: far more than any
+ *  driver needs, so the tasklets are rescheduling themselves for ever (pl330's fill_queue does
+ *  so for a cyclic request the DMAC refuses). Linux would spin in ksoftirqd until its watchdog
+ *  reported a soft lockup; dmasim stops the pass and says so, rather than hang its host. */
+const TASKLET_RUNS_PER_PASS = 10_000;
 
 interface IrqAction {
   handler: IrqHandler;
@@ -86,10 +92,22 @@ export class IrqSubsystem {
   runTasklets(): void {
     if (!this.tasklets.length) return;
     const run = () => {
-      while (this.tasklets.length) this.tasklets.shift()!();
+      for (let runs = 0; this.tasklets.length; runs++) {
+        if (runs === TASKLET_RUNS_PER_PASS) this.livelocked();
+        this.tasklets.shift()!();
+      }
     };
     if (this.tracer) this.tracer.span("tasklets", run);
     else run();
+  }
+
+  /** Drops the queue (so the System stays usable) and reports the livelock. */
+  private livelocked(): never {
+    this.tasklets.length = 0;
+    throw new KernelBug(
+      "kernel/softirq.c",
+      `tasklets rescheduled themselves ${TASKLET_RUNS_PER_PASS} times in one pass: a softirq livelock (Linux would spin in ksoftirqd until the watchdog reported a soft lockup); the last lines of dmesg show what kept rescheduling`,
+    );
   }
 
   /** Every line with a handler or a count: what /proc/interrupts lists (kernel/proc-interrupts.ts). */

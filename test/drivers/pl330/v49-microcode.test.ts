@@ -151,4 +151,21 @@ describe("Linux 4.9 pl330 peripheral microcode", () => {
       expect(/fill_queue: Bad Desc/.test(s.dmesg()), kernel).toBe(kernel === "v4.9");
     }
   });
+
+  it("a 4.9 cyclic ring whose periods are not whole samples livelocks the tasklet, and dmasim stops it with a KernelBug instead of hanging", async () => {
+    // pl330_tasklet puts a refused cyclic descriptor back on work_list as PREP and fill_queue
+    // refuses it again, scheduling the tasklet again: Linux spins in ksoftirqd.
+    const s = await zynqWith(ADC_NODE, PERIPHERALS, "v4.9");
+    const chan = dma_request_chan(s.device("e0008000.adc"), "rx");
+    expect(dmaengine_slave_config(chan, { direction: DMA_DEV_TO_MEM, src_addr: 0xe0008000, src_addr_width: 2, src_maxburst: 1 })).toBe(0);
+    const buf = dma_alloc_coherent(chan.device.dev, 4096, GFP_KERNEL)!;
+    const cookie = dmaengine_submit(dmaengine_prep_dma_cyclic(chan, buf.dmaAddr, 511 * 4, 511, DMA_DEV_TO_MEM, 0)!);
+    expect(() => {
+      dma_async_issue_pending(chan);
+      dma_sync_wait(chan, cookie);
+    }).toThrow(/kernel BUG at kernel\/softirq\.c: tasklets rescheduled themselves 10000 times in one pass: a softirq livelock/);
+    expect(s.dmesg()).toMatch(/fill_queue: Bad Desc/);
+    // The queue was dropped: the System still answers.
+    expect(s.kernel.irq.handlePending()).toBeGreaterThanOrEqual(0);
+  });
 });
