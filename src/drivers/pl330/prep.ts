@@ -100,8 +100,29 @@ function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean
   return true;
 }
 
+/** Linux 4.9's get_burst_len ("Call after fixing burst size"): this channel's share of the
+ *  MFIFO in beats, at most 16, then the longest burst that divides the length, so 4.9's
+ *  _setup_req, which has no tail for leftover beats, never refuses a memcpy. 4.9's own
+ *  drivers/dma/pl330.c was not available; this follows the 4.13–4.17-era copy that stands in
+ *  for it (ARIES-Embedded/linux-socfpga at 0d658e3e3155b1ee88ddc4e26b8f583090ba17a4,
+ *  drivers/dma/pl330.c, as program.ts ldstPeripheral49). dmasim's memcpy_max_burst caps the
+ *  start of the search, so the burst it finds still divides the length. */
+function getBurstLen49(pch: Pl330Chan, brstSize: number, len: number): number {
+  const pcfg = pch.dmac.pcfg;
+  let burstLen = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
+  burstLen >>= brstSize;
+  if (burstLen > PL330_MAX_BURST) burstLen = PL330_MAX_BURST;
+  const cap = pch.dmac.params.memcpy_max_burst;
+  if (cap > 0) burstLen = Math.min(burstLen, cap);
+  while (burstLen > 1) {
+    if (len % (burstLen << brstSize) === 0) break;
+    burstLen--;
+  }
+  return burstLen;
+}
+
 /** pl330_prep_dma_memcpy: the widest beat that divides src, dst and len; the longest burst
- *  that fits this channel's share of the MFIFO. */
+ *  that fits this channel's share of the MFIFO (4.9: the longest of those that divides len). */
 export function prepMemcpy(pch: Pl330Chan, dst: DmaAddr, src: DmaAddr, len: number): Pl330Desc | null {
   if (!pch.thread || !len || len < 0) return null;
   pch.kernel.machine.cpu.spend(PREP_CYCLES);
@@ -115,13 +136,18 @@ export function prepMemcpy(pch: Pl330Chan, dst: DmaAddr, src: DmaAddr, len: numb
   let burst = pcfg.data_bus_width / 8;
   while ((src | dst | len) & (burst - 1)) burst /= 2;
   desc.rqcfg.brst_size = Math.log2(burst);
+  desc.bytes_requested = len;
+  // 4.9 also sets brst_len = 1 for a beat narrower than the bus, but get_burst_len overwrites it.
+  if (pch.kernel.version === "v4.9") {
+    desc.rqcfg.brst_len = getBurstLen49(pch, desc.rqcfg.brst_size, len);
+    return desc;
+  }
   let len_ = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
   len_ >>= desc.rqcfg.brst_size;
   desc.rqcfg.brst_len = Math.max(1, Math.min(len_, PL330_MAX_BURST));
   // A burst narrower than the bus could straddle an MFIFO entry: one beat at a time.
   if (burst * 8 < pcfg.data_bus_width) desc.rqcfg.brst_len = 1;
   if (dmac.params.memcpy_max_burst > 0) desc.rqcfg.brst_len = Math.min(desc.rqcfg.brst_len, dmac.params.memcpy_max_burst);
-  desc.bytes_requested = len;
   return desc;
 }
 

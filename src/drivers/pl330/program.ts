@@ -191,8 +191,8 @@ function loop(xs: XferSpec, total: number): { code: number[]; covered: number } 
 }
 
 /** _dregs: the beats left over after whole bursts, as one shorter burst (always the B forms
- *  for a peripheral). 4.9 has no _dregs: its slave bursts are one beat, and a length that is
- *  not a whole number of beats is refused before this (lengthUnaligned49). */
+ *  for a peripheral). 4.9 has no _dregs: a length that is not a whole number of bursts is
+ *  refused before this (lengthUnaligned49). */
 function dregs(xs: XferSpec, beats: number): number[] {
   if (beats === 0) return [];
   let ccr = xs.ccr & ~((0xf << 4) | (0xf << 18));
@@ -218,11 +218,10 @@ function setupLoops(xs: XferSpec): number[] {
 
 /** Linux 4.9's _setup_req refuses with -EINVAL a request whose length is not a whole number of
  *  bursts ("Error if xfer length is not aligned at burst size"; same 4.13-era copy as
- *  ldstPeripheral49). dmasim applies it to slave requests only: its 4.9 memcpy still picks
- *  modern's burst length and relies on the _dregs tail, which 4.9's get_burst_len avoids by
- *  choosing a length that divides the transfer. */
+ *  ldstPeripheral49), whatever its direction: 4.9 has no _dregs tail. Its memcpy never meets
+ *  this, as get_burst_len picks a burst length that divides the transfer (prep.ts). */
 export function lengthUnaligned49(xs: XferSpec): boolean {
-  return xs.kernel === "v4.9" && xs.rqtype !== DMA_MEM_TO_MEM && xs.px.bytes % (BRST_SIZE(xs.ccr) * BRST_LEN(xs.ccr)) !== 0;
+  return xs.kernel === "v4.9" && xs.px.bytes % (BRST_SIZE(xs.ccr) * BRST_LEN(xs.ccr)) !== 0;
 }
 
 /** _setup_req: the whole program for one request on the thread owning event `ev`. */
