@@ -100,6 +100,14 @@ function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean
   return true;
 }
 
+/** This channel's share of the MFIFO in beats of 2^brstSize bytes, at most PL330_MAX_BURST: the
+ *  longest memcpy burst both kernels start from. */
+function mfifoShareBeats(pch: Pl330Chan, brstSize: number): number {
+  const pcfg = pch.dmac.pcfg;
+  const beats = ((pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan)) >> brstSize;
+  return Math.min(beats, PL330_MAX_BURST);
+}
+
 /** Linux 4.9's get_burst_len ("Call after fixing burst size"): this channel's share of the
  *  MFIFO in beats, at most 16, then the longest burst that divides the length, so 4.9's
  *  _setup_req, which has no tail for leftover beats, never refuses a memcpy. 4.9's own
@@ -108,10 +116,7 @@ function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean
  *  drivers/dma/pl330.c, as program.ts ldstPeripheral49). dmasim's memcpy_max_burst caps the
  *  start of the search, so the burst it finds still divides the length. */
 function getBurstLen49(pch: Pl330Chan, brstSize: number, len: number): number {
-  const pcfg = pch.dmac.pcfg;
-  let burstLen = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
-  burstLen >>= brstSize;
-  if (burstLen > PL330_MAX_BURST) burstLen = PL330_MAX_BURST;
+  let burstLen = mfifoShareBeats(pch, brstSize);
   const cap = pch.dmac.params.memcpy_max_burst;
   if (cap > 0) burstLen = Math.min(burstLen, cap);
   while (burstLen > 1) {
@@ -142,9 +147,7 @@ export function prepMemcpy(pch: Pl330Chan, dst: DmaAddr, src: DmaAddr, len: numb
     desc.rqcfg.brst_len = getBurstLen49(pch, desc.rqcfg.brst_size, len);
     return desc;
   }
-  let len_ = (pcfg.data_bus_width / 8) * Math.floor(pcfg.data_buf_dep / pcfg.num_chan);
-  len_ >>= desc.rqcfg.brst_size;
-  desc.rqcfg.brst_len = Math.max(1, Math.min(len_, PL330_MAX_BURST));
+  desc.rqcfg.brst_len = Math.max(1, mfifoShareBeats(pch, desc.rqcfg.brst_size));
   // A burst narrower than the bus could straddle an MFIFO entry: one beat at a time.
   if (burst * 8 < pcfg.data_bus_width) desc.rqcfg.brst_len = 1;
   if (dmac.params.memcpy_max_burst > 0) desc.rqcfg.brst_len = Math.min(desc.rqcfg.brst_len, dmac.params.memcpy_max_burst);
