@@ -124,9 +124,7 @@ export class CmaAreas {
     if (!memblock.memory.some((b) => addr >= b.base && addr + size <= b.base + b.size)) {
       // cma_activate_area (core_initcall): an area whose pages are not all RAM is left empty.
       // 4.9 would go on to use the invalid pages; dmasim takes modern's way on both.
-      this.printk.err(`cma: CMA area ${name} could not be activated`);
-      cma.count = 0;
-      cma.bitmap = new Uint8Array(0);
+      this.notActivated(cma);
     }
     return cma;
   }
@@ -167,10 +165,15 @@ export class CmaAreas {
       const touched = zones.filter((z) => z.startPfn < z.endPfn && z.startPfn < end && cma.basePfn < z.endPfn);
       if (touched.length <= 1) continue;
       release(cma.basePfn, end);
-      cma.count = 0;
-      cma.bitmap = new Uint8Array(0);
-      this.printk.err(`cma: CMA area ${cma.name} could not be activated`);
+      this.notActivated(cma);
     }
+  }
+
+  /** cma_activate_area's failure: the area is left with no pages, and says so. */
+  private notActivated(cma: Cma): void {
+    cma.count = 0;
+    cma.bitmap = new Uint8Array(0);
+    this.printk.err(`cma: CMA area ${cma.name} could not be activated`);
   }
 
   /** The area holding `pfn`, if any. */
