@@ -25,15 +25,14 @@ export class DmaEngine {
   readonly devices: DmaDevice[] = [];
   private readonly ofControllers = new Map<DeviceNode, { xlate: OfDmaXlate; device: DmaDevice }>();
   private nextId = 0;
-  /** WARN_ONCE sites of dmaengine.c that have fired. */
+  /** Once-only warnings that have fired, by site: dmaengine.c's WARN_ONCEs and dmasim's own. */
   private readonly warned = new Set<string>();
 
   constructor(readonly kernel: Kernel) {}
 
+  /** A WARN_ONCE of drivers/dma/dmaengine.c. */
   warnOnce(site: string, text: string): void {
-    if (this.warned.has(site)) return;
-    this.warned.add(site);
-    this.kernel.printk.warn(`WARNING: drivers/dma/dmaengine.c: ${text}`);
+    this.dmasimWarnOnce(site, `WARNING: drivers/dma/dmaengine.c: ${text}`);
   }
 
   /** A once-only report of a client bug dmasim sees where Linux stays silent (the text is the
