@@ -156,12 +156,13 @@ export class DebugEntries {
     return this.hash.get(hashOf(addr)) ?? [];
   }
 
-  /** device_dma_allocations: how many entries `dev` holds, and the last one found. */
+  /** device_dma_allocations: how many entries `dev` holds, and the last one found walking the
+   *  buckets in index order. */
   ofDevice(dev?: Device): { count: number; last?: Entry } {
     let count = 0;
     let last: Entry | undefined;
-    for (const list of this.hash.values()) {
-      for (const e of list) {
+    for (const idx of [...this.hash.keys()].sort((a, b) => a - b)) {
+      for (const e of this.hash.get(idx)!) {
         if (!dev || e.dev === dev) {
           count++;
           last = e;

@@ -350,6 +350,28 @@ export class DmaDebug {
     this.check_unmap(ref, false, this.physOf(ref));
   }
 
+  /** debug_dma_map_resource (4.9 and 6.x up to 6.17): an entry of type resource for a
+   *  peripheral's MMIO range. Unlike map_page it does not skip a failed mapping (there is no
+   *  dma_mapping_error test), so a DMA_MAPPING_ERROR result is recorded too, and stays until it
+   *  is unmapped or reported as a leak. Its first cache line is tracked like any other
+   *  non-TO_DEVICE mapping's. Since 6.18 dma_map_resource goes through dma_map_phys and the
+   *  entry is of type "phy", as single and page mappings are; dmasim keeps the 6.17 names. */
+  map_resource(dev: Device, phys: PhysAddr, size: number, dir: number, dma: DmaAddr, attrs: number): void {
+    if (!this.active) return;
+    if (!this.alloc()) return;
+    const e = this.ref(dev, dma, size, "resource", dir);
+    e.pfn = Math.floor(phys / PAGE_SIZE);
+    e.offset = phys % PAGE_SIZE;
+    e.map_err_type = MAP_ERR_NOT_CHECKED;
+    this.add(e, attrs);
+  }
+
+  /** debug_dma_unmap_resource: check_unmap of a resource-type reference. */
+  unmap_resource(dev: Device, addr: DmaAddr, size: number, dir: number, isMappingError: boolean): void {
+    if (!this.active) return;
+    this.check_unmap(this.ref(dev, addr, size, "resource", dir), isMappingError);
+  }
+
   sync_single(dev: Device, addr: DmaAddr, size: number, dir: number, toCpu: boolean): void {
     if (!this.active) return;
     this.check_sync(dev, this.ref(dev, addr, size, "single", dir), toCpu);

@@ -24,14 +24,19 @@ export function dma_map_resource(dev: Device, phys_addr: PhysAddr, size: number,
     k.dma.warnOnce(dev, "map-resource-ram", `WARNING: dma_map_resource of RAM at 0x${phys_addr.toString(16)}`);
     return DMA_MAPPING_ERROR;
   }
+  let addr: DmaAddr = phys_addr;
   if (k.version === "modern" && !dma_capable(dev, phys_addr, size)) {
     dev_err(dev, `DMA addr 0x${phys_addr.toString(16)}+${size} overflow (mask ${(dev.dma_mask ?? 0n).toString(16)}, bus limit ${dev.bus_dma_limit.toString(16)}).`);
-    return DMA_MAPPING_ERROR;
+    addr = DMA_MAPPING_ERROR;
   }
-  return phys_addr;
+  // The RAM refusal above returns before dma-debug sees the call; a mapping the mask cannot
+  // reach does not: debug_dma_map_resource records whatever address came back.
+  if (k.dma.debug.enabled) k.dma.debug.map_resource(dev, phys_addr, size, dir, addr, attrs);
+  return addr;
 }
 
-/** Nothing to undo without an IOMMU; the arguments are checked as the mapping's were. */
+/** Nothing to undo without an IOMMU; the arguments are checked as the mapping's were, and
+ *  dma-debug checks the unmap against the mapping. */
 export function dma_unmap_resource(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs = 0): void {
   const fn = "dma_unmap_resource";
   checkDevice(fn, dev);
@@ -39,4 +44,6 @@ export function dma_unmap_resource(dev: Device, addr: DmaAddr, size: number, dir
   checkDmaAddr(fn, addr, "addr");
   checkSize(fn, size);
   checkWhole(fn, attrs, "attrs");
+  const k = dev.kernel;
+  if (k.dma.debug.enabled) k.dma.debug.unmap_resource(dev, addr, size, dir, k.dma.ops.mapping_error(dev, addr) !== 0);
 }

@@ -165,8 +165,19 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
   throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }
 
-/** The cookies handed out and not complete (dma_cookie_status's window), as "5" or "5-9". */
+/** The transfers still queued on the channel, as "5", "5-9" or "3,7": the driver's lists when
+ *  it can tell (a terminate may leave cookies reading in progress with nothing queued), else
+ *  the cookies handed out and not complete (dma_cookie_status's window). */
 function pendingCookies(chan: DmaChan): string {
+  const queued = chan.device.ops.pending_cookies?.(chan);
+  if (queued) {
+    if (!queued.length) return "";
+    const sorted = [...queued].sort((a, b) => a - b);
+    const first = sorted[0];
+    const last = sorted[sorted.length - 1];
+    if (last - first + 1 !== sorted.length) return sorted.join(",");
+    return first === last ? `${first}` : `${first}-${last}`;
+  }
   const first = chan.completed_cookie + 1;
   const last = chan.cookie;
   if (chan.completed_cookie >= chan.cookie) return "";

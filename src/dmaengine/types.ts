@@ -168,6 +168,9 @@ export interface DmaDeviceOps {
   device_synchronize?(chan: DmaChan): void;
   device_pause?(chan: DmaChan): number;
   device_resume?(chan: DmaChan): number;
+  /** dmasim only: the cookies of the transfers still queued on the channel, for the warning
+   *  of dma_release_channel (without it, the cookies dma_cookie_status calls in progress). */
+  pending_cookies?(chan: DmaChan): DmaCookie[];
 }
 
 /** struct dma_chan */

@@ -12,6 +12,8 @@ import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING
 import { sg_alloc, sg_set_buf } from "../../src/dma/scatterlist.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import type { DmaDebugOptions } from "../../src/dma/debug.js";
+import { dma_map_resource, dma_unmap_resource, dma_set_mask } from "../../src/dma/mapping.js";
+import { DMA_BIT_MASK } from "../../src/dma/constants.js";
 import { dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 
@@ -96,6 +98,68 @@ describe("unmap and free checks", () => {
     dma_unmap_single(dev, dma, 64, DMA_TO_DEVICE);
     expect(s.kernel.dma.debug.reports).toEqual([
       `dma-pl330 f8003000.dma-controller: DMA-API: device driver frees DMA memory with wrong function [device address=${a16(pa)}] [size=64 bytes] [mapped as page] [unmapped as single]`,
+    ]);
+  });
+});
+
+describe("resource mappings (dma_map_resource, debug_dma_map_resource)", () => {
+  const FIFO = 0xe0000030; // Zynq UART0's FIFO register
+
+  it("are checked at unmap as other mappings are, with [mapped as resource]", async () => {
+    const s = await sys();
+    const dev = s.device(ZDMAC);
+    const before = s.kernel.dma.debug.entries(dev); // the driver's microcode buffer
+    const dma = dma_map_resource(dev, FIFO, 4, DMA_FROM_DEVICE);
+    dma_unmap_resource(dev, dma, 1, DMA_TO_DEVICE);
+    // TO_DEVICE: dma_unmap_single would otherwise invalidate the "buffer" for the CPU, which
+    // for an MMIO address faults.
+    const again = dma_map_resource(dev, FIFO, 4, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, again)).toBe(0);
+    dma_unmap_single(dev, again, 4, DMA_TO_DEVICE);
+    dma_unmap_resource(dev, FIFO + 0x10, 4, DMA_FROM_DEVICE);
+    dma_unmap_resource(dev, DMA_MAPPING_ERROR, 4, DMA_FROM_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `${P}device driver frees DMA memory with different size [device address=${a16(FIFO)}] [map size=4 bytes] [unmap size=1 bytes]`,
+      `${P}device driver frees DMA memory with different direction [device address=${a16(FIFO)}] [size=1 bytes] [mapped with DMA_FROM_DEVICE] [unmapped with DMA_TO_DEVICE]`,
+      `${P}device driver failed to check map error[device address=${a16(FIFO)}] [size=1 bytes] [mapped as resource]`,
+      `${P}device driver frees DMA memory with wrong function [device address=${a16(FIFO)}] [size=4 bytes] [mapped as resource] [unmapped as single]`,
+      `${P}device driver tries to free DMA memory it has not allocated [device address=${a16(FIFO + 0x10)}] [size=4 bytes]`,
+      `${P}device driver tries to free an invalid DMA memory address`,
+    ]);
+    expect(s.kernel.dma.debug.entries(dev)).toBe(before);
+  });
+
+  it("are leaks when left mapped, a failed one too (debug_dma_map_resource does not skip DMA_MAPPING_ERROR)", async () => {
+    const s = await sys();
+    const dev = s.device("e0001000.serial");
+    s.kernel.device_bind_driver(dev, "xuartps");
+    const dma = dma_map_resource(dev, FIFO, 4, DMA_FROM_DEVICE);
+    expect(dma_mapping_error(dev, dma)).toBe(0);
+    expect(dma_set_mask(dev, DMA_BIT_MASK(31))).toBe(0);
+    const failed = dma_map_resource(dev, FIFO, 4, DMA_FROM_DEVICE);
+    expect(failed).toBe(DMA_MAPPING_ERROR);
+    expect(dma_mapping_error(dev, failed)).not.toBe(0);
+    expect(s.kernel.dma.debug.entries(dev)).toBe(2);
+    s.kernel.device_release_driver(dev);
+    // The details are of the last entry found walking the buckets: the error address hashes to
+    // the last bucket (0xffffffffffffffff >> 13 & 16383), the FIFO's to bucket 0.
+    // Both entries are of the FIFO's cache line and DMA_FROM_DEVICE: an overlap (6.x reports it).
+    expect(s.kernel.dma.debug.reports).toEqual([
+      "DMA-API: xuartps e0001000.serial: cacheline tracking EEXIST, overlapping mappings aren't supported",
+      `DMA-API: xuartps e0001000.serial: device driver has pending DMA allocations while released from device [count=2]\nOne of leaked entries details: [device address=0xffffffffffffffff] [size=4 bytes] [mapped with DMA_FROM_DEVICE] [mapped as resource]`,
+    ]);
+  });
+
+  it("4.9 has them too (dma_map_resource came with its dma-debug support in 4.9)", async () => {
+    const s = await sys({ allErrors: true }, { kernel: "v4.9" });
+    const dev = s.device(ZDMAC);
+    const before = s.kernel.dma.debug.entries(dev);
+    const dma = dma_map_resource(dev, FIFO, 4, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, dma)).toBe(0);
+    expect(s.kernel.dma.debug.entries(dev)).toBe(before + 1);
+    dma_unmap_page(dev, dma, 4, DMA_TO_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `dma-pl330 f8003000.dma-controller: DMA-API: device driver frees DMA memory with wrong function [device address=${a16(FIFO)}] [size=4 bytes] [mapped as resource] [unmapped as page]`,
     ]);
   });
 });

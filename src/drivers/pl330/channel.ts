@@ -8,8 +8,7 @@
 //   type, DMA_TRANS_ABORTED for a request killed alongside), a transfer of several segments
 //   fails as a whole, and tx_status reports DMA_ERROR for such a cookie; Linux invokes
 //   callbacks without a result, so clients hear NOERROR;
-// - terminate completes every cookie and ends a cyclic ring, so the channel can go on with
-//   one-shot transfers.
+// terminate_all is Linux's, unkind parts included: see terminateAll.
 
 import { dma_cookie_assign, dma_cookie_complete, dma_cookie_init, dma_cookie_status } from "../../dmaengine/cookie.js";
 import { dmaengine_desc_callback_invoke, dmaengine_desc_get_callback } from "../../dmaengine/desc-callback.js";
@@ -23,7 +22,7 @@ import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
 import { lengthUnaligned49, prepareCcr, setupReq, type XferSpec } from "./program.js";
-import { configNow49 } from "./prep.js";
+import { configNow49, unprepSlaveFifo } from "./prep.js";
 import type { Pl330Desc, Pl330DescPool } from "./desc.js";
 
 /** Failed cookies remembered for tx_status (older ones are forgotten first). */
@@ -74,14 +73,21 @@ export class Pl330Chan {
     return 1;
   }
 
-  /** pl330_free_chan_resources */
+  /** pl330_free_chan_resources: the FIFO mapping goes last (pl330_unprep_slave_fifo, modern;
+   *  4.9 never mapped it). */
   freeResources(): void {
     if (this.thread) this.dmac.releaseThread(this.thread);
     this.thread = null;
     if (this.cyclic) {
       for (const desc of this.work_list.splice(0)) this.pool.put(desc);
     }
-    this.dir = DMA_NONE;
+    unprepSlaveFifo(this);
+  }
+
+  /** The cookies of the descriptors still on the channel's lists (dmasim's check in
+   *  dma_release_channel; no Linux counterpart). */
+  pendingCookies(): DmaCookie[] {
+    return [...this.submitted_list, ...this.work_list].map((d) => d.cookie).filter((c) => c >= DMA_MIN_COOKIE);
   }
 
   /** pl330_config. 6.x stores the config and applies the prep's direction from it
@@ -310,7 +316,16 @@ export class Pl330Chan {
     return 0;
   }
 
-  /** pl330_terminate_all: stop the thread and give every descriptor back. */
+  /** pl330_terminate_all (4.9 and modern alike): stop the thread, complete the cookie of each
+   *  descriptor on submitted_list and then on work_list, in that order, and give every
+   *  descriptor back. dma_cookie_complete sets completed_cookie, so it ends as the cookie of the
+   *  last descriptor walked, which need not be the newest: transfers submitted but not issued
+   *  behind issued ones, or the periods of a cyclic ring that has turned (the ring's order
+   *  rotates as periods complete), keep reading DMA_IN_PROGRESS afterwards, until a later
+   *  transfer completes a higher cookie. completed_list is not walked. `cyclic` stays set until
+   *  the channel is released (only pl330_alloc_chan_resources clears it), so after a ring a
+   *  one-shot transfer on the same channel is run again and again, its callback at every lap,
+   *  and its cookie never completes. */
   terminateAll(): number {
     const thrd = this.thread;
     if (thrd) {
@@ -320,19 +335,13 @@ export class Pl330Chan {
       thrd.req_running = -1;
     }
     this.active = false;
+    for (const desc of this.submitted_list) dma_cookie_complete(desc);
+    for (const desc of this.work_list) dma_cookie_complete(desc);
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
-      for (const desc of list) {
-        if (desc.cookie >= 1) dma_cookie_complete(desc);
-        this.pool.put(desc);
-      }
+      for (const desc of list) this.pool.put(desc);
       list.length = 0;
     }
-    // Every cookie handed out is complete now. (Linux completes them in list order, which
-    // leaves the cookie of a cyclic ring that has turned reading "in progress".) And the ring
-    // is gone: Linux keeps the channel cyclic until it is released, so later one-shot
-    // transfers on it would never complete their cookies.
-    this.chan.completed_cookie = this.chan.cookie;
-    this.cyclic = false;
     return 0;
   }
+
 }

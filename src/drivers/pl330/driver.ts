@@ -93,6 +93,7 @@ export function pl330_probe(pdev: PlatformDevice): number {
     device_issue_pending: (chan) => pchOf(chan).issuePending(),
     device_pause: (chan) => pchOf(chan).pause(),
     device_terminate_all: (chan) => pchOf(chan).terminateAll(),
+    pending_cookies: (chan) => pchOf(chan).pendingCookies(),
   });
   for (let i = 0; i < numChan; i++) {
     // With a DT node, channel i serves peripheral request i (desc->peri from chan->private).

@@ -8,8 +8,9 @@ import {
   DMA_DEV_TO_DEV, DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_MEM_TO_MEM, is_slave_direction, type DmaSlaveConfig,
   type DmaTransferDirection,
 } from "../../dmaengine/types.js";
-import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_NONE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import { dma_map_resource, dma_unmap_resource } from "../../dma/resource.js";
+import { dma_mapping_error } from "../../dma/mapping.js";
 import { for_each_sg, sg_dma_address, sg_dma_len, type Scatterlist } from "../../dma/scatterlist.js";
 import { dev_err } from "../../kernel/dev-printk.js";
 import type { Pl330Chan } from "./channel.js";
@@ -77,6 +78,8 @@ function slaveMapDir(dir: DmaTransferDirection): DmaDirection {
   return DMA_NONE;
 }
 
+/** pl330_unprep_slave_fifo: called by pl330_config_write before every slave prep and, last, by
+ *  pl330_free_chan_resources, so a released channel leaves no FIFO mapping behind. */
 export function unprepSlaveFifo(pch: Pl330Chan): void {
   if (pch.dir !== DMA_NONE) dma_unmap_resource(pch.chan.device.dev, pch.fifo_dma, 1 << pch.burst_sz, pch.dir, 0);
   pch.dir = DMA_NONE;
@@ -95,7 +98,7 @@ function prepSlaveFifo(pch: Pl330Chan, direction: DmaTransferDirection): boolean
   unprepSlaveFifo(pch);
   const dev = pch.chan.device.dev;
   pch.fifo_dma = dma_map_resource(dev, pch.fifo_addr, 1 << pch.burst_sz, dmaDir, 0);
-  if (pch.fifo_dma === DMA_MAPPING_ERROR) return false;
+  if (dma_mapping_error(dev, pch.fifo_dma)) return false;
   pch.dir = dmaDir;
   return true;
 }

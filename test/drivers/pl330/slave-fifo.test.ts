@@ -1,0 +1,69 @@
+// The pl330's mapping of a peripheral FIFO for the DMAC (pl330_prep_slave_fifo). Modern
+// kernels map it with dma_map_resource at every slave prep (pl330_config_write unmaps the old
+// one first) and unmap it last in pl330_free_chan_resources; with DMA-API debug, an entry of
+// type resource lives as long as the mapping. 4.9 programs the FIFO's address itself and maps
+// nothing (dma_map_resource reached the pl330 in 4.13).
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../../src/create.js";
+import { dma_alloc_coherent } from "../../../src/dma/mapping.js";
+import { GFP_KERNEL } from "../../../src/mm/gfp.js";
+import {
+  dma_release_channel, dma_request_channel, dmaengine_prep_slave_single, dmaengine_slave_config,
+} from "../../../src/dmaengine/dmaengine.js";
+import { DMA_DEV_TO_MEM, DMA_MEM_TO_DEV, DMA_SLAVE } from "../../../src/dmaengine/types.js";
+
+const DMAC = "f8003000.dma-controller";
+const TX_FIFO = 0xe0001000;
+const RX_FIFO = 0xe0001100;
+
+async function channel(kernel: "modern" | "v4.9") {
+  const s = await createSystem({ board: "zynq-7000", kernel, dmaDebug: { enabled: true, allErrors: true } });
+  const chan = dma_request_channel(s, DMA_SLAVE, (c) => c.chan_id === 0)!;
+  const dev = s.device(DMAC);
+  const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+  const debug = s.kernel.dma.debug;
+  const resources = () => debug.dump().split("\n").filter((l) => l.includes(" resource "));
+  return { s, chan, dev, buf, debug, resources };
+}
+
+describe("pl330 FIFO mapping, modern", () => {
+  it("is one resource entry per channel, remapped for a new direction and gone when the channel is released", async () => {
+    const { chan, buf, debug, resources } = await channel("modern");
+    dmaengine_slave_config(chan, { dst_addr: TX_FIFO, dst_addr_width: 1, src_addr: RX_FIFO, src_addr_width: 2 });
+    expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).not.toBeNull();
+    // MEM_TO_DEV writes the FIFO: mapped DMA_FROM_DEVICE, one 1-byte access wide.
+    expect(resources()).toEqual([expect.stringMatching(/ resource idx \d+ P=e0001000 N=e0001 D=e0001000 L=1 .* DMA_FROM_DEVICE dma map error checked$/)]);
+    expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).not.toBeNull();
+    expect(resources()).toHaveLength(1);
+    expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_DEV_TO_MEM, 0)).not.toBeNull();
+    expect(resources()).toEqual([expect.stringMatching(/ resource idx \d+ P=e0001100 N=e0001 D=e0001100 L=2 .* DMA_TO_DEVICE dma map error checked$/)]);
+    dma_release_channel(chan);
+    expect(resources()).toEqual([]);
+    expect(debug.reports).toEqual([]);
+  });
+
+  it("shows in the leak report while a channel still holds it", async () => {
+    const { s, chan, dev, buf, debug } = await channel("modern");
+    const before = debug.entries(dev); // the microcode and the test's coherent buffers
+    dmaengine_slave_config(chan, { dst_addr: TX_FIFO, dst_addr_width: 4 });
+    expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).not.toBeNull();
+    const held = debug.entries(dev);
+    expect(held).toBe(before + 1);
+    s.kernel.device_release_driver(dev);
+    expect(debug.reports).toEqual([
+      expect.stringContaining(`DMA-API: dma-pl330 ${DMAC}: device driver has pending DMA allocations while released from device [count=${held}]`),
+    ]);
+  });
+});
+
+describe("pl330 FIFO mapping, 4.9", () => {
+  it("maps nothing", async () => {
+    const { chan, buf, debug, resources } = await channel("v4.9");
+    dmaengine_slave_config(chan, { direction: DMA_MEM_TO_DEV, dst_addr: TX_FIFO, dst_addr_width: 1 });
+    expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).not.toBeNull();
+    expect(resources()).toEqual([]);
+    dma_release_channel(chan);
+    expect(debug.reports).toEqual([]);
+  });
+});
