@@ -343,5 +343,4 @@ export class Pl330Chan {
     }
     return 0;
   }
-
 }

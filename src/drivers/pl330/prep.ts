@@ -129,10 +129,22 @@ function getBurstLen49(pch: Pl330Chan, brstSize: number, len: number): number {
   return burstLen;
 }
 
+/** A one-shot prep on a channel an earlier cyclic ring left cyclic (terminate_all keeps the flag;
+ *  only pl330_alloc_chan_resources clears it): Linux accepts it silently and never completes the
+ *  transfer's cookie (channel.ts terminateAll). dmasim says so once per channel. */
+function warnLeftCyclic(pch: Pl330Chan, prep: string): void {
+  if (!pch.cyclic) return;
+  pch.kernel.dmaengine.dmasimWarnOnce(
+    `left-cyclic-${pch.chan.name}`,
+    `WARNING: dmaengine: ${pch.chan.name}: ${prep} on a channel still cyclic from an earlier ring (dmasim): Linux's pl330 clears that only when the channel is released, so this transfer's cookie never completes; release the channel and request it again`,
+  );
+}
+
 /** pl330_prep_dma_memcpy: the widest beat that divides src, dst and len; the longest burst
  *  that fits this channel's share of the MFIFO (4.9: the longest of those that divides len). */
 export function prepMemcpy(pch: Pl330Chan, dst: DmaAddr, src: DmaAddr, len: number): Pl330Desc | null {
   if (!pch.thread || !len || len < 0) return null;
+  warnLeftCyclic(pch, "pl330_prep_dma_memcpy");
   pch.kernel.machine.cpu.spend(PREP_CYCLES);
   const dmac = pch.dmac;
   const pcfg = dmac.pcfg;
@@ -186,6 +198,7 @@ export function prepSlaveSg(pch: Pl330Chan, sgl: Scatterlist[], sgLen: number, d
     dev_err(pch.chan.device.dev, "pl330_prep_slave_sg: Invalid dma direction");
     return null;
   }
+  warnLeftCyclic(pch, "pl330_prep_slave_sg");
   configWrite(pch, direction);
   if (!prepSlaveFifo(pch, direction)) return null;
   const descs: Pl330Desc[] = [];
