@@ -20,6 +20,7 @@ import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc } from "./vmalloc.js";
+import { UserMm } from "./user-mm.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
@@ -171,6 +172,11 @@ export class MemoryManager {
   zoneLimit(name: "DMA" | "DMA32"): PhysAddr {
     const z = this.buddy.zones.filter((x) => x.name === name || (name === "DMA32" && x.name === "DMA"));
     return z.length ? Math.max(...z.map((x) => x.endPfn)) * PAGE_SIZE : this.layout.physOffset;
+  }
+
+  /** mm_alloc: a new user address space (its pgd is allocated now). */
+  mm_alloc(): UserMm {
+    return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout);
   }
 
   private tableMemory(): TableMemory {
