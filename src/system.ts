@@ -99,6 +99,8 @@ export interface SystemUser {
   read(addr: number | bigint, len: number): Uint8Array;
   /** The process writes `bytes`; a UserSignal when it would die. */
   write(addr: number | bigint, bytes: Uint8Array): void;
+  /** The process exits: its mappings and page tables go; the next call starts a new process. */
+  exit(): void;
 }
 
 export class System {
@@ -152,6 +154,7 @@ export class System {
         if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "user.write: bytes is not a Uint8Array");
         mm().write(checkVirt("user.write", addr, "addr"), bytes);
       },
+      exit: () => this.live().kernel.exitUserMm(),
     };
   }
 

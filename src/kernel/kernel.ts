@@ -249,6 +249,17 @@ export class Kernel {
     return this.userMmOnce;
   }
 
+  /** The user process exits (exit_mm → mmput): its address space is torn down, and the next use
+   *  of userMm starts a new process. */
+  get userMmRunning(): boolean {
+    return this.userMmOnce !== undefined;
+  }
+
+  exitUserMm(): void {
+    this.userMmOnce?.exit_mmap();
+    this.userMmOnce = undefined;
+  }
+
   kmalloc(size: number, gfp: number): VirtAddr {
     return this.mm.kmalloc(size, gfp);
   }

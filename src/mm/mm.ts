@@ -184,6 +184,7 @@ export class MemoryManager {
       mmuOn: () => this.mmuOn,
       memblock: this.memblock,
       allocPages: (gfp, order) => this.buddy.allocPages(gfp, order),
+      freePages: (pfn, order) => this.__free_pages(pfn, order),
       phys_to_virt: (pa) => this.phys_to_virt(pa),
       tablePagesTaken: (pages) => (this.pageTablePages += pages),
     });

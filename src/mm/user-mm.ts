@@ -85,6 +85,18 @@ export class UserMm {
     return 0;
   }
 
+  /** exit_mmap: every mapping goes, the ASID's TLB entries (flush_tlb_mm), then the page tables
+   *  and the pgd. The mm is not used again. */
+  exit_mmap(): void {
+    for (const vma of [...this.vmas.list()]) {
+      for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) if (this.pgt.pte(a) !== 0n) this.pgt.set_pte_at(a, 0n);
+      this.vmas.remove(vma);
+    }
+    this.machine.mmu.tlbiAsid(this.asid);
+    this.machine.cpu.barrier();
+    this.pgt.free();
+  }
+
   /** zap_page_range + flush_tlb_range of one VMA. */
   private zap(vma: VmAreaStruct): void {
     for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) {

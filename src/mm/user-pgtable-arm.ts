@@ -37,6 +37,7 @@ export function set_pte_ext(linux: bigint, ext: bigint): bigint {
 export class ArmUserPageTables implements UserPageTables {
   readonly pgd: PhysAddr;
   readonly taskSize: number;
+  private readonly ptePages: PhysAddr[] = [];
 
   constructor(
     private readonly machine: Machine,
@@ -67,6 +68,7 @@ export class ArmUserPageTables implements UserPageTables {
     if ((d & 3) === 1) return (d & 0xfffffc00) - (idx & 1 ? 3072 : 2048);
     if (!create) return null;
     const page = this.mem.allocTable(4096, 4096);
+    this.ptePages.push(page);
     const even = idx & ~1;
     this.mem.write32(this.pgd + even * 4, (page + 2048) | PAGE_USER_TABLE);
     this.mem.write32(this.pgd + (even + 1) * 4, (page + 3072) | PAGE_USER_TABLE);
@@ -88,6 +90,11 @@ export class ArmUserPageTables implements UserPageTables {
     const slot = this.slot(addr);
     this.mem.write32(page + slot, Number(pte & 0xffffffffn));
     this.mem.write32(page + 2048 + slot, Number(set_pte_ext(pte, PTE_EXT_NG) & 0xffffffffn));
+  }
+
+  free(): void {
+    for (const page of this.ptePages.splice(0)) this.mem.freeTable(page, 4096);
+    this.mem.freeTable(this.pgd, 16384);
   }
 
   switchTo(asid: number | null): void {

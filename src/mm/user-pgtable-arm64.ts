@@ -19,6 +19,7 @@ export class Arm64UserPageTables implements UserPageTables {
   readonly taskSize: number;
   private readonly firstLevel: number;
   private readonly version: KernelVersion;
+  private readonly tables: PhysAddr[] = [];
 
   constructor(
     private readonly machine: Machine,
@@ -50,6 +51,7 @@ export class Arm64UserPageTables implements UserPageTables {
       }
       if (!create) return null;
       const next = this.mem.allocTable(4096, 4096);
+      this.tables.push(next);
       this.mem.write64(slot, BigInt(next) | TABLE);
       table = next;
     }
@@ -68,6 +70,11 @@ export class Arm64UserPageTables implements UserPageTables {
       v = (v & PTE_DIRTY) !== 0n && (v & PTE_WRITE) !== 0n ? v & ~PTE_RDONLY : v | PTE_RDONLY;
     }
     this.mem.write64(this.l3(addr, true)! + this.index(addr, 3) * 8, v);
+  }
+
+  free(): void {
+    for (const t of this.tables.splice(0)) this.mem.freeTable(t, 4096);
+    this.mem.freeTable(this.pgd, 4096);
   }
 
   switchTo(asid: number | null): void {

@@ -20,6 +20,8 @@ export interface UserPageTables {
   pte(addr: VirtAddr): bigint;
   /** set_pte_at for a user address; tables below the pgd are allocated when missing. */
   set_pte_at(addr: VirtAddr, pte: bigint): void;
+  /** free_pgtables and pgd_free at exit: every table goes back to the page allocator. */
+  free(): void;
   /** switch_mm to this process (TTBR0 and the ASID), or back to the kernel's own (`null`). */
   switchTo(asid: number | null): void;
 }

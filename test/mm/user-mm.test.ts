@@ -150,4 +150,19 @@ describe("mmap, munmap and the process's faults", () => {
     });
     expect(got).toEqual([-22, -22]);
   });
+
+  it.each(["zynq-7000", "arm64-ref"])("%s: exit gives every table page back and the next process starts empty", async (board) => {
+    const s = await createSystem({ board });
+    const { pa } = kernelPage(s);
+    const free = s.kernel.mm.buddy.freePageCount;
+    const tables = s.kernel.mm.pageTablePages;
+    const uva = s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot));
+    s.user.write(uva, new Uint8Array([1]));
+    // arm: a 16 KB pgd and one PTE page; arm64 (39-bit): the pgd, a PMD and a PTE page.
+    expect(s.kernel.mm.pageTablePages - tables).toBe(board === "arm64-ref" ? 3 : 5);
+    s.user.exit();
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+    expect(s.kernel.mm.pageTablePages).toBe(tables);
+    expect(() => s.user.read(uva, 1)).toThrow(/SIGSEGV .*translation fault/);
+  });
 });
