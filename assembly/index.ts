@@ -197,6 +197,11 @@ export function cpuSpend(ps: f64): void {
 export function cpuBarrier(): void {
   cpu.barrier();
 }
+/** The privilege of the CPU's accesses from now on: 1 EL0 / PL0 (a user process runs), 0 EL1 /
+ *  PL1 (the kernel runs: the reset state). */
+export function cpuSetUnprivileged(on: u32): void {
+  mmu.setUnprivileged(on != 0);
+}
 export function cpuMmioWriteSeries(va: f64, first: u32, step: u32, count: u32): bool {
   return cpu.mmioWriteSeries(addr(va), first, step, count);
 }

@@ -10,7 +10,7 @@ import * as V8 from "./walk-v8";
 import * as V7 from "./walk-v7";
 
 export {
-  MT_NORMAL, MT_NORMAL_NC, MT_DEVICE, MT_NORMAL_WT, ATTR_NOWA, BAD_PA,
+  MT_NORMAL, MT_NORMAL_NC, MT_DEVICE, MT_NORMAL_WT, ATTR_NOWA, ATTR_USER, ATTR_USER_RO, BAD_PA,
   FAULT_NONE, FAULT_TRANSLATION, FAULT_ACCESS_FLAG, FAULT_PERMISSION, FAULT_EXTERNAL,
   FAULT_DOMAIN, FAULT_ALIGNMENT, FAULT_UNDEFINED,
 } from "./walk";
@@ -25,6 +25,9 @@ let asid: u32 = 0;
 export let tlbMissPs: i64 = 0;
 export let tlb = new Tlb(1, 1);
 let tlbOn: bool = false;
+
+/** Data accesses are made at EL0 / PL0 (a user process's, or LDTR/STTR's) instead of EL1 / PL1. */
+export let unprivileged: bool = false;
 
 /** Attributes of the last successful translation (walk.ts ATTR_* layout). */
 export let lastAttr: u32 = 0;
@@ -67,6 +70,9 @@ export function setDacr(v: u32): void {
 export function setAsid(a: u32): void {
   asid = a;
 }
+export function setUnprivileged(on: bool): void {
+  unprivileged = on;
+}
 
 /** Walks the tables for `va` without consulting or filling the TLB and without permission
  *  checks: the PA, with W.attr / W.sizeLog2 / W.memAttr / W.descriptor describing the leaf. */
@@ -86,7 +92,7 @@ export function setAsid(a: u32): void {
 }
 
 /** The checks made on every access, TLB hit or not: v7 domains (DACR: 00 no access, 01 client,
- *  11 manager), then the access permissions of a client. */
+ *  11 manager), then the access permissions of a client at the access's privilege. */
 @inline function permitted(attr: u32, write: bool, va: u64): bool {
   if (format == FMT_V7_SHORT) {
     const dom = (dacr >> (((attr >> W.ATTR_DOMAIN_SHIFT) & 0xF) << 1)) & 3;
@@ -96,7 +102,19 @@ export function setAsid(a: u32): void {
       return false;
     }
   }
+  if (unprivileged) return permittedEl0(attr, write, va);
   if ((attr & W.ATTR_NOACCESS) != 0 || (write && (attr & W.ATTR_RO) != 0)) {
+    W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
+    return false;
+  }
+  return true;
+}
+
+/** EL0 / PL0: the page must grant user access (v8 AP[1] with no APTable[0] above it, v7 AP[1]);
+ *  a write also needs it writable at every level (v8 AP[2] and APTable[1], v7 AP[2]) and, on v7,
+ *  an AP other than 010. */
+function permittedEl0(attr: u32, write: bool, va: u64): bool {
+  if ((attr & W.ATTR_USER) == 0 || (write && (attr & (W.ATTR_RO | W.ATTR_USER_RO)) != 0)) {
     W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
     return false;
   }

@@ -32,12 +32,14 @@ export function texRemap(n: u32, s: u32): u32 {
   return a;
 }
 
-/** Permission bits from AP[2:0] for PL1 accesses (AFE = 0). */
+/** Permission bits from AP[2:0] (AFE = 0, spec mmu-cache §3.3): 001 PL1 RW / PL0 none, 010 PL1
+ *  RW / PL0 RO, 011 RW / RW, 101 RO / none, 110 and 111 RO / RO. */
 function apAttr(apx: u32, ap: u32): u32 {
   if (ap == 0) return W.ATTR_NOACCESS; // 000 no access, 100 reserved
   let a: u32 = 0;
   if (apx) a |= W.ATTR_RO; // 101, 110, 111 read-only
   if (ap >= 2) a |= W.ATTR_USER;
+  if (ap == 2 && !apx) a |= W.ATTR_USER_RO;
   return a;
 }
 

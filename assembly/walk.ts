@@ -19,6 +19,7 @@ export const ATTR_NOWA: u32 = 1 << 9; // write-back without write-allocate
 export const ATTR_DOMAIN_SHIFT: u32 = 10; // [13:10] v7 domain
 export const ATTR_LEVEL_SHIFT: u32 = 14; // [15:14] table level of the leaf descriptor
 export const ATTR_NOACCESS: u32 = 1 << 16; // v7 AP = 000 (or reserved 100): no access at PL1
+export const ATTR_USER_RO: u32 = 1 << 17; // v7 AP = 010: PL1 may write, PL0 may only read
 
 export const FAULT_NONE: i32 = 0;
 export const FAULT_TRANSLATION: i32 = 1;

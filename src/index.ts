@@ -45,6 +45,12 @@ export {
   DmaPool, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show,
   type DmaPoolBlock,
 } from "./dma/pool.js";
+export { dma_mmap_attrs, dma_mmap_coherent, dma_pgprot } from "./dma/mmap.js";
+export { remap_pfn_range } from "./mm/remap-pfn-range.js";
+export { PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, vma_pages, type VmAreaStruct } from "./mm/mmap.js";
+export { userPgprots, type Pgprot, type UserPgprots } from "./mm/pgprot.js";
+export { UserSignal } from "./mm/user-fault.js";
+export type { FileMmap, UserMm } from "./mm/user-mm.js";
 export type { DmaDebugOptions, DmaDebugCheck } from "./dma/debug.js";
 export type { SwiotlbUsage } from "./dma/swiotlb.js";
 export type { DmaTimeSnapshot } from "./dma/accounting.js";

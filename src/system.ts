@@ -17,6 +17,8 @@ import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
+import { MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
+import type { FileMmap } from "./mm/user-mm.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
@@ -82,8 +84,28 @@ export interface SystemCpu {
   fill(va: number | bigint, byte: number, len: number): void;
 }
 
+/** The user process's view: its mappings of a driver's file and its own timed accesses, at EL0 /
+ *  PL0 through its page tables. */
+export interface SystemUser {
+  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap file operation is `fop`
+   *  (a driver's: it calls remap_pfn_range or dma_mmap_coherent on the VMA). Defaults:
+   *  PROT_READ | PROT_WRITE, MAP_SHARED, offset 0. The mapping's address; a KernelError with the
+   *  errno mmap() would set. */
+  mmap(length: number, fop: FileMmap, options?: { prot?: number; flags?: number; offset?: number }): number;
+  /** munmap of a whole mapping; a KernelError (-EINVAL) when none starts at `addr`. */
+  munmap(addr: number | bigint): void;
+  /** The process reads `len` bytes; a UserSignal (SIGSEGV, SIGBUS) when it would die (a kernel
+   *  address included: the MMU refuses it at EL0 / PL0). */
+  read(addr: number | bigint, len: number): Uint8Array;
+  /** The process writes `bytes`; a UserSignal when it would die. */
+  write(addr: number | bigint, bytes: Uint8Array): void;
+  /** The process exits: its mappings and page tables go; the next call starts a new process. */
+  exit(): void;
+}
+
 export class System {
   readonly cpu: SystemCpu;
+  readonly user: SystemUser;
   private parts: { machine: Machine; board: Board; kernel: Kernel } | null;
 
   constructor(machine: Machine, board: Board, kernel: Kernel) {
@@ -106,6 +128,33 @@ export class System {
         checkSize("cpu.fill", len, "len");
         port().fill(at, byte, len);
       },
+    };
+    const mm = () => this.live().kernel.userMm;
+    this.user = {
+      mmap: (length, fop, options = {}) => {
+        checkSize("user.mmap", length, "length");
+        if (typeof fop !== "function") throw new KernelError(EINVAL, "user.mmap: fop is not a function (the driver's mmap)");
+        const { prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED, offset = 0 } = options;
+        checkWhole("user.mmap", prot, "prot");
+        checkWhole("user.mmap", flags, "flags");
+        checkWhole("user.mmap", offset, "offset");
+        const r = mm().mmap(length, prot, flags, offset, fop);
+        if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed`);
+        return r;
+      },
+      munmap: (addr) => {
+        const r = mm().munmap(checkVirt("user.munmap", addr, "addr"));
+        if (r < 0) throw new KernelError(-r, `munmap: no mapping starts at 0x${addr.toString(16)}`);
+      },
+      read: (addr, len) => {
+        checkSize("user.read", len, "len");
+        return mm().read(checkVirt("user.read", addr, "addr"), len);
+      },
+      write: (addr, bytes) => {
+        if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "user.write: bytes is not a Uint8Array");
+        mm().write(checkVirt("user.write", addr, "addr"), bytes);
+      },
+      exit: () => this.live().kernel.exitUserMm(),
     };
   }
 

@@ -62,6 +62,7 @@ export interface SiliconExports {
   cpuFaultAddress(): number;
   cpuSpend(ps: number): void;
   cpuBarrier(): void;
+  cpuSetUnprivileged(on: number): void;
   cpuMmioWriteSeries(va: number, first: number, step: number, count: number): number;
   /** A usize: wasm hands i32 results to JS signed, so a pointer above 2 GiB (RAM of 2 GiB or
    *  more lives below it) reads negative; callers take it `>>> 0`. */
@@ -137,7 +138,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuLoad64n", "cpuStore64n", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
-  "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuMmioWriteSeries", "scratch",
+  "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuSetUnprivileged", "cpuMmioWriteSeries", "scratch",
   "dcacheRange", "dcZva",
   "mmuSetFormat", "mmuSetTtbr", "mmuSetMair", "mmuSetTexRemap", "mmuSetDacr", "mmuSetAsid",
   "tlbiAll", "tlbiVa", "tlbiAsid", "tlbiVaAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr",

@@ -20,17 +20,22 @@ export const FAULT_NAMES = ["none", "translation fault", "access flag fault", "p
  *  `addr < PAGE_SIZE`). */
 const NULL_PAGE_END = 4096;
 
-/** A CPU data abort the kernel did not expect: what Linux would print as an oops. */
+/** A CPU data abort nobody handled: what Linux would print as an oops or, for an access a user
+ *  process made (`user`), the SIGSEGV the process gets. */
 export class CpuFault extends Error {
   constructor(
     readonly kind: number,
     readonly address: VirtAddr,
     readonly arch: "arm" | "arm64",
+    readonly user = false,
   ) {
+    const at = formatVirt(address, arch === "arm64" ? 64 : 32);
     super(
-      kind === 1 || kind === 2 || kind === 3
-        ? `Unable to handle kernel ${address >= 0 && address < NULL_PAGE_END ? "NULL pointer dereference" : "paging request"} at virtual address ${formatVirt(address, arch === "arm64" ? 64 : 32)} (${FAULT_NAMES[kind]})`
-        : `Unhandled fault: ${FAULT_NAMES[kind] ?? "fault " + kind} at ${formatVirt(address, arch === "arm64" ? 64 : 32)}`,
+      user
+        ? `user process: unhandled ${FAULT_NAMES[kind] ?? "fault " + kind} at ${at} (SIGSEGV)`
+        : kind === 1 || kind === 2 || kind === 3
+          ? `Unable to handle kernel ${address >= 0 && address < NULL_PAGE_END ? "NULL pointer dereference" : "paging request"} at virtual address ${at} (${FAULT_NAMES[kind]})`
+          : `Unhandled fault: ${FAULT_NAMES[kind] ?? "fault " + kind} at ${at}`,
     );
     this.name = "CpuFault";
   }
@@ -139,6 +144,8 @@ export class Machine {
 }
 
 export class CpuPort {
+  private el0 = false;
+
   constructor(
     private readonly x: SiliconExports,
     private readonly profile: MachineProfile,
@@ -146,7 +153,19 @@ export class CpuPort {
 
   private check(): void {
     const s = this.x.cpuStatus();
-    if (s !== 0) throw new CpuFault(s, this.x.cpuFaultAddress(), this.profile.arch);
+    if (s !== 0) throw new CpuFault(s, this.x.cpuFaultAddress(), this.profile.arch, this.el0);
+  }
+
+  /** Accesses from now on are a user process's (EL0 / PL0: ERET to user space) or, with false,
+   *  the kernel's again (an exception taken to EL1 / PL1). */
+  setUnprivileged(on: boolean): void {
+    this.el0 = on;
+    this.x.cpuSetUnprivileged(on ? 1 : 0);
+  }
+
+  /** True while accesses are made at EL0 / PL0. */
+  get unprivileged(): boolean {
+    return this.el0;
   }
 
   /** A load of 1, 2 or 4 bytes. */

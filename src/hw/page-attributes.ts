@@ -8,7 +8,7 @@ export type MemType = (typeof MEMTYPE_NAMES)[number];
 /** The attribute word of a translation (assembly/walk.ts). */
 export const ATTR = {
   RO: 1 << 2, USER: 1 << 3, XN: 1 << 4, PXN: 1 << 5, SH_SHIFT: 6, NG: 1 << 8, NOWA: 1 << 9,
-  DOMAIN_SHIFT: 10, LEVEL_SHIFT: 14, NOACCESS: 1 << 16,
+  DOMAIN_SHIFT: 10, LEVEL_SHIFT: 14, NOACCESS: 1 << 16, USER_RO: 1 << 17,
 } as const;
 
 const SHAREABILITY = ["non-shareable", "reserved", "outer", "inner"] as const;
@@ -24,6 +24,8 @@ export interface PageAttributes {
   noAccess: boolean;
   /** EL0 / PL0 may access. */
   user: boolean;
+  /** EL0 / PL0 may only read where EL1 / PL1 may write (v7 AP = 010). */
+  userReadOnly: boolean;
   /** UXN (v8) / XN (v7). */
   xn: boolean;
   pxn: boolean;
@@ -42,6 +44,7 @@ export function decodeAttr(attr: number): PageAttributes {
     readOnly: (attr & ATTR.RO) !== 0,
     noAccess: (attr & ATTR.NOACCESS) !== 0,
     user: (attr & ATTR.USER) !== 0,
+    userReadOnly: (attr & ATTR.USER_RO) !== 0,
     xn: (attr & ATTR.XN) !== 0,
     pxn: (attr & ATTR.PXN) !== 0,
     shareability: SHAREABILITY[(attr >> ATTR.SH_SHIFT) & 3],

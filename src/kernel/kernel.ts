@@ -2,6 +2,7 @@
 // mem_init), interrupts, the DMA layer's architecture hooks and state, platform devices from
 // the device tree with their drivers probed, and dmaengine.
 
+import type { UserMm } from "../mm/user-mm.js";
 import type { Machine } from "../hw/machine.js";
 import type { Board } from "../hw/board.js";
 import type { VirtAddr } from "../hw/address.js";
@@ -96,6 +97,7 @@ export class Kernel {
   readonly tracer: Tracer;
   /** The /reserved-memory regions boot reserved (struct reserved_mem). */
   readonly reservedMem: ReservedMem[];
+  private userMmOnce: UserMm | undefined;
 
   constructor(
     readonly machine: Machine,
@@ -238,6 +240,24 @@ export class Kernel {
     this.dma.debug.device_unbound(dev);
     dev.driverName = undefined;
     dev.driverData = undefined;
+  }
+
+  /** The one user process's address space (current->mm of a process that opened a device),
+   *  made on first use so a System that never runs one is not changed by it. */
+  get userMm(): UserMm {
+    this.userMmOnce ??= this.mm.mm_alloc();
+    return this.userMmOnce;
+  }
+
+  /** The user process exits (exit_mm → mmput): its address space is torn down, and the next use
+   *  of userMm starts a new process. */
+  get userMmRunning(): boolean {
+    return this.userMmOnce !== undefined;
+  }
+
+  exitUserMm(): void {
+    this.userMmOnce?.exit_mmap();
+    this.userMmOnce = undefined;
   }
 
   kmalloc(size: number, gfp: number): VirtAddr {

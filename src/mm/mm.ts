@@ -20,6 +20,7 @@ import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc } from "./vmalloc.js";
+import { UserMm } from "./user-mm.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
@@ -173,11 +174,17 @@ export class MemoryManager {
     return z.length ? Math.max(...z.map((x) => x.endPfn)) * PAGE_SIZE : this.layout.physOffset;
   }
 
+  /** mm_alloc: a new user address space (its pgd is allocated now). */
+  mm_alloc(): UserMm {
+    return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout);
+  }
+
   private tableMemory(): TableMemory {
     return kernelTableMemory(this.machine.cpu, {
       mmuOn: () => this.mmuOn,
       memblock: this.memblock,
       allocPages: (gfp, order) => this.buddy.allocPages(gfp, order),
+      freePages: (pfn, order) => this.__free_pages(pfn, order),
       phys_to_virt: (pa) => this.phys_to_virt(pa),
       tablePagesTaken: (pages) => (this.pageTablePages += pages),
     });

@@ -133,7 +133,7 @@ export class Arm64PageTables implements PageTables {
    *  (reserved_pg_dir; 4.9 uses empty_zero_page), so a user-half address (a NULL pointer among
    *  them) faults instead of walking the kernel's tables. Its page is the image's last, which
    *  nothing writes and which reads zero as bss does once head.S has cleared it. */
-  private reservedTtbr0(): PhysAddr {
+  reservedTtbr0(): PhysAddr {
     const img = this.layout.image;
     return img.textPhys + (img.end - img.text) - 4096;
   }

@@ -13,6 +13,8 @@ export type PageProt = "kernel" | "kernel-ro" | "kernel-rox" | "kernel-nc" | "wr
  *  by physical address (through the linear map once the MMU is on). */
 export interface TableMemory {
   allocTable(bytes: number, align: number): PhysAddr;
+  /** Gives a table from allocTable back to the page allocator (a user process's, at exit). */
+  freeTable(pa: PhysAddr, bytes: number): void;
   read32(pa: PhysAddr): number;
   write32(pa: PhysAddr, v: number): void;
   read64(pa: PhysAddr): bigint;

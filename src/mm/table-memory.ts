@@ -15,8 +15,9 @@ export interface TableSource {
   memblock: Memblock;
   /** The page allocator (once it exists): a pfn, or < 0. */
   allocPages(gfp: number, order: number): number;
+  freePages(pfn: number, order: number): void;
   phys_to_virt(pa: PhysAddr): VirtAddr;
-  /** Counts pages given to page tables after boot (/proc/meminfo PageTables). */
+  /** Counts pages given to page tables after boot, or given back (/proc/meminfo PageTables). */
   tablePagesTaken(pages: number): void;
 }
 
@@ -35,6 +36,10 @@ export function kernelTableMemory(cpu: CpuPort, src: TableSource): TableMemory {
       }
       cpu.fill(at(pa), 0, bytes);
       return pa;
+    },
+    freeTable: (pa, bytes) => {
+      src.freePages(pa / PAGE_SIZE, get_order(bytes));
+      src.tablePagesTaken(-(2 ** get_order(bytes)));
     },
     read32: (pa) => cpu.load(at(pa), 4),
     write32: (pa, v) => cpu.store(at(pa), 4, v),

@@ -50,7 +50,7 @@ describe("ARMv7 short descriptors with Linux's TEX remap", () => {
     const r = ok(m.mmu.walk(0xc0012345));
     expect(r).toMatchObject({ pa: 0x00012345, size: 1 << 20, memAttr: 7, descriptor: 0x1140en });
     expect(decodeAttr(r.attr)).toEqual({
-      memType: "Normal WB", noWriteAllocate: false, readOnly: false, noAccess: false, user: false,
+      memType: "Normal WB", noWriteAllocate: false, readOnly: false, noAccess: false, user: false, userReadOnly: false,
       xn: false, pxn: false, shareability: "inner", global: true, domain: 0, level: 1,
     });
   });

@@ -58,7 +58,7 @@ describe("VMSAv8-64, 39-bit VA (L1..L3)", () => {
     const page = ok(m.mmu.walk(K(0x5123n)));
     expect(page).toMatchObject({ pa: 0x40345123, size: 4096, memAttr: 0xff, descriptor: 0x40345000n | PAGE });
     expect(decodeAttr(page.attr)).toEqual({
-      memType: "Normal WB", noWriteAllocate: false, readOnly: false, noAccess: false, user: false,
+      memType: "Normal WB", noWriteAllocate: false, readOnly: false, noAccess: false, user: false, userReadOnly: false,
       xn: true, pxn: true, shareability: "inner", global: true, domain: 0, level: 3,
     });
     const block = ok(m.mmu.walk(K(0x200000n + 0x1234n)));

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { bugSystem, type BugResult } from "../../src/sim/scenarios/bugs.js";
+import { editedSystem } from "../helpers/edited-system.js";
 
 async function maskOverflow(options: Parameters<typeof createSystem>[0]): Promise<BugResult> {
   const s = await createSystem({ ...options, worker: false });
@@ -44,5 +45,27 @@ describe("bug swiotlb-exhaustion", () => {
     expect(r.reproduced).toBe(false);
     expect(r.symptom).toBe("the leaked 256 KiB mapping took no swiotlb bounce slot (the buffer is within the device's DMA mask): this board cannot show the bug; run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)");
     expect(r.details.mappingsBeforeFull).toBe(1);
+  });
+});
+
+describe("bug mmap-cacheable", () => {
+  it.each(["zynq-7000", "arm64-ref"])("on %s the remap_pfn_range mapping reads the bytes from before the transfer, dma_mmap_coherent's the device's", async (board) => {
+    const s = await createSystem({ board, worker: false });
+    const r = s.run("bug", { kind: "mmap-cacheable" }) as BugResult;
+    s.dispose();
+    // The process read zeros (the fresh coherent buffer) before the transfer; the pattern has a
+    // zero byte in about 1 of 256 places, so nearly every byte differs — and none, uncached.
+    expect(r.reproduced).toBe(true);
+    expect(r.details).toMatchObject({ bytes: 16384, staleWithDmaMmap: 0, remapMemType: "Normal WB", dmaMmapMemType: "Normal NC" });
+    expect(r.details.staleBytes).toBeGreaterThan(16000);
+  });
+
+  it("a dma-coherent DMAC snoops the process's cacheable alias: nothing is stale", async () => {
+    const s = await editedSystem("zynq-7000", (tree) => {
+      for (const n of tree.compatibleNodes("arm,pl330")) n.properties.set("dma-coherent", new Uint8Array());
+    });
+    const r = s.run("bug", { kind: "mmap-cacheable" }) as BugResult;
+    expect(r.reproduced).toBe(false);
+    expect(r.details).toMatchObject({ staleBytes: 0, staleWithDmaMmap: 0, remapMemType: "Normal WB", dmaMmapMemType: "Normal WB" });
   });
 });

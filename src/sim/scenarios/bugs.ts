@@ -7,6 +7,8 @@
 //   swiotlb-exhaustion      mapping high buffers for a 32-bit device until the bounce pool is full
 //   mask-overflow           a buffer above the device's DMA mask with no swiotlb to bounce it
 //   unchecked-map-error     unmapping without ever calling dma_mapping_error (DMA-API debug)
+//   mmap-cacheable          a driver mmap that remaps a coherent buffer with remap_pfn_range and
+//                           the VMA's own (cacheable) protection instead of dma_mmap_coherent
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -21,13 +23,17 @@ import {
 } from "../../dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
 import type { DmaAddr } from "../../hw/address.js";
-import { phys_to_dma } from "../../dma/dma-address.js";
+import { phys_to_dma, dma_to_phys } from "../../dma/dma-address.js";
+import { dma_mmap_coherent } from "../../dma/mmap.js";
+import { remap_pfn_range } from "../../mm/remap-pfn-range.js";
+import { decodeAttr } from "../../hw/machine.js";
 import { ARM64_A53 } from "../../hw/profile.js";
 import { pattern, countDifferent } from "../phase.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
+  "mmap-cacheable",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -270,6 +276,52 @@ function uncheckedMapError(s: System): BugResult {
   };
 }
 
+/** The memory type of the process's mapping at uva, as a debugger's walk of its tables sees it. */
+function userMemType(s: System, uva: number): string {
+  const mm = s.kernel.userMm;
+  mm.pgt.switchTo(mm.asid);
+  const w = s.machine.mmu.walk(uva);
+  mm.pgt.switchTo(null);
+  return "pa" in w ? decodeAttr(w.attr).memType : "unmapped";
+}
+
+function mmapCacheable(s: System): BugResult {
+  const len = 16 * 1024;
+  const ownProcess = !s.kernel.userMmRunning; // the test program's, which exits at the end
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const buf = dma_alloc_coherent(dev, len, GFP_KERNEL)!;
+  const src = s.kernel.kmalloc(len, GFP_KERNEL);
+  const data = pattern(len, 4);
+  s.cpu.write(src, data);
+  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
+  // The bug: the driver's mmap remaps the buffer itself, keeping vma->vm_page_prot (PAGE_SHARED,
+  // cacheable); the fix lets the DMA layer choose the protection.
+  const pfn = dma_to_phys(dev, buf.dmaAddr) / 4096;
+  const buggy = s.user.mmap(len, (vma) => remap_pfn_range(vma, vma.vm_start, pfn, len, vma.vm_page_prot));
+  const right = s.user.mmap(len, (vma) => dma_mmap_coherent(dev, vma, buf.cpuAddr, buf.dmaAddr, len));
+  s.user.read(buggy, len); // the process looks at the buffer before the device fills it
+  s.user.read(right, len);
+  copy(chan, buf.dmaAddr, ds, len);
+  const stale = countDifferent(s.user.read(buggy, len), data);
+  const after = countDifferent(s.user.read(right, len), data);
+  const types = { remap: userMemType(s, buggy), dmaMmap: userMemType(s, right) };
+  s.user.munmap(buggy);
+  s.user.munmap(right);
+  if (ownProcess) s.user.exit();
+  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
+  s.kernel.kfree(src);
+  dma_free_coherent(dev, len, buf.cpuAddr, buf.dmaAddr);
+  dma_release_channel(chan);
+  return {
+    kind: "mmap-cacheable",
+    symptom: `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
+    fixed: `dma_mmap_coherent maps it as the kernel does (${types.dmaMmap}): ${after} stale bytes`,
+    reproduced: stale > 0 && after === 0,
+    details: { bytes: len, staleBytes: stale, staleWithDmaMmap: after, remapMemType: types.remap, dmaMmapMemType: types.dmaMmap },
+  };
+}
+
 export function run(system: System, params: ScenarioParams = {}): BugResult {
   const kind = String(params.kind ?? "missing-sync") as BugKind;
   switch (kind) {
@@ -279,6 +331,7 @@ export function run(system: System, params: ScenarioParams = {}): BugResult {
     case "swiotlb-exhaustion": return swiotlbExhaustion(system);
     case "mask-overflow": return maskOverflow(system);
     case "unchecked-map-error": return uncheckedMapError(system);
+    case "mmap-cacheable": return mmapCacheable(system);
     default:
       throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
   }

@@ -1,0 +1,75 @@
+// Mapping a coherent buffer into user space (a driver's file mmap): dma_mmap_attrs and
+// dma_mmap_coherent. The VMA's protection becomes the coherent mapping's memory type first
+// (dma_pgprot), so the process's view agrees with the kernel's: uncached for a non-coherent
+// device, cacheable for a `dma-coherent` one. Then the buffer's pages from vm_pgoff are
+// remapped, or -ENXIO when the VMA asks for more than the buffer has. Modern kernels do this in
+// dma_direct_mmap; 4.9 in arm_dma_mmap / arm_coherent_dma_mmap (arm) and __swiotlb_mmap
+// (arm64), with the same checks.
+
+import type { Device } from "../kernel/device.js";
+import type { DmaAddr, VirtAddr } from "../hw/address.js";
+import { ENXIO, EINVAL, KernelError } from "../kernel/errno.js";
+import { PAGE_ALIGN, PAGE_SIZE } from "../mm/gfp.js";
+import { userPgprots, type Pgprot } from "../mm/pgprot.js";
+import { vma_pages, type VmAreaStruct } from "../mm/mmap.js";
+import { remap_pfn_range } from "../mm/remap-pfn-range.js";
+import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
+import { DMA_ATTR_WRITE_COMBINE } from "./constants.js";
+import { dev_get_coherent_memory } from "./coherent.js";
+import { dma_to_phys } from "./dma-address.js";
+
+/** dma_pgprot (modern), __get_dma_pgprot (4.9): the protection a user mapping of a coherent
+ *  buffer gets. */
+export function dma_pgprot(dev: Device, prot: Pgprot, attrs: number): Pgprot {
+  const k = dev.kernel;
+  const arch = k.machine.profile.arch;
+  const p = userPgprots(arch, k.version);
+  const wc = (attrs & DMA_ATTR_WRITE_COMBINE) !== 0;
+  if (k.version === "v4.9" && arch === "arm64") {
+    // arm64 4.9: write-combined whenever the device is not coherent or asks for it.
+    return !dev.dma_coherent || wc ? p.pgprot_writecombine(prot) : prot;
+  }
+  // arm_coherent_dma_mmap and dev_is_dma_coherent leave the protection as it is.
+  if (dev.dma_coherent) return prot;
+  return wc ? p.pgprot_writecombine(prot) : p.pgprot_dmacoherent(prot);
+}
+
+/** dma_mmap_from_dev_coherent: a buffer from the device's declared memory is remapped from that
+ *  memory's pages; null when the buffer is not from there. */
+function dma_mmap_from_dev_coherent(dev: Device, vma: VmAreaStruct, cpuAddr: VirtAddr, size: number): number | null {
+  const mem = dev_get_coherent_memory(dev);
+  if (!mem || cpuAddr < mem.virtBase || cpuAddr >= mem.virtBase + mem.pages * PAGE_SIZE) return null;
+  const start = Math.floor((cpuAddr - mem.virtBase) / PAGE_SIZE);
+  const count = PAGE_ALIGN(size) / PAGE_SIZE;
+  const userCount = vma_pages(vma);
+  const off = vma.vm_pgoff;
+  if (off >= count || userCount > count - off) return -ENXIO;
+  return remap_pfn_range(vma, vma.vm_start, mem.physBase / PAGE_SIZE + start + off, userCount * PAGE_SIZE, vma.vm_page_prot);
+}
+
+/** 0, or -ENXIO when vm_pgoff lies beyond the buffer or the VMA is larger than what is left of
+ *  it (or what remap_pfn_range returns). */
+export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number, attrs: number): number {
+  checkDevice("dma_mmap_attrs", dev);
+  if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
+    throw new KernelError(EINVAL, "dma_mmap_attrs: vma is not a struct vm_area_struct");
+  }
+  const cpuAddr = checkVirt("dma_mmap_attrs", cpu_addr, "cpu_addr");
+  checkDmaAddr("dma_mmap_attrs", dma_addr);
+  checkSize("dma_mmap_attrs", size);
+  checkWhole("dma_mmap_attrs", attrs, "attrs");
+  vma.vm_page_prot = dma_pgprot(dev, vma.vm_page_prot, attrs);
+  const declared = dma_mmap_from_dev_coherent(dev, vma, cpuAddr, size);
+  if (declared !== null) return declared;
+  const count = PAGE_ALIGN(size) / PAGE_SIZE;
+  const userCount = vma_pages(vma);
+  const off = vma.vm_pgoff;
+  if (off >= count || userCount > count - off) return -ENXIO;
+  const phys = dma_to_phys(dev, dma_addr);
+  if (phys < 0) return -ENXIO; // outside every dma-range: no page behind it
+  return remap_pfn_range(vma, vma.vm_start, Math.floor(phys / PAGE_SIZE) + off, userCount * PAGE_SIZE, vma.vm_page_prot);
+}
+
+export function dma_mmap_coherent(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number): number {
+  return dma_mmap_attrs(dev, vma, cpu_addr, dma_addr, size, 0);
+}

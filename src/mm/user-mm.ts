@@ -1,0 +1,163 @@
+// One user process's address space (struct mm_struct): its page tables and ASID, its VMAs, mmap
+// of a driver's file, and the process's own loads and stores. The process runs only while it
+// touches its memory: switch_mm and a return to EL0 / PL0 before, an exception back to the
+// kernel (and the kernel's translation registers) after, so every kernel access stays exactly
+// what it was. A write fault on a clean PTE is handled as Linux does (user-fault.ts) and the
+// access resumes at the faulting byte; any other fault is the process's SIGSEGV / SIGBUS.
+
+import type { Machine } from "../hw/machine.js";
+import { CpuFault } from "../hw/machine.js";
+import type { VirtAddr } from "../hw/address.js";
+import type { KernelLayout } from "./layout.js";
+import type { PageTables, TableMemory } from "./pgtable.js";
+import { userPgprots, type UserPgprots } from "./pgprot.js";
+import { userPageTables, type UserPageTables } from "./user-pgtable.js";
+import { MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE, VM_SHARED, VM_WRITE, VmaList, mmapVmFlags, type VmAreaStruct } from "./mmap.js";
+import { classify_user_fault, do_user_fault, UserSignal } from "./user-fault.js";
+import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
+import { EINVAL, ENOMEM } from "../kernel/errno.js";
+
+/** A driver's file_operations.mmap: 0, or -errno. */
+export type FileMmap = (vma: VmAreaStruct) => number;
+
+/** The first ASID a process gets (ASID 0 is the kernel's / reserved on both architectures). */
+const FIRST_ASID = 1;
+
+export class UserMm {
+  readonly asid = FIRST_ASID;
+  readonly pgt: UserPageTables;
+  readonly pgprots: UserPgprots;
+  readonly vmas: VmaList;
+
+  constructor(
+    private readonly machine: Machine,
+    mem: TableMemory,
+    kernelTables: PageTables,
+    layout: KernelLayout,
+  ) {
+    this.pgt = userPageTables(machine, mem, kernelTables, layout);
+    this.pgprots = userPgprots(layout.arch, layout.version);
+    // mmap_base: TASK_SIZE less the minimum 128 MB gap for the stack, no randomization.
+    this.vmas = new VmaList(this.pgt.taskSize - (128 << 20));
+  }
+
+  /** vm_get_page_prot: PAGE_SHARED for a shared writable mapping, else PAGE_READONLY (there
+   *  is no copy-on-write here, so a private mapping is not writable). */
+  vm_get_page_prot(vmFlags: number): bigint {
+    return (vmFlags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) ? this.pgprots.PAGE_SHARED : this.pgprots.PAGE_READONLY;
+  }
+
+  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap is `fop`: the start
+   *  address, or -errno (-EINVAL: no length, an unaligned offset, neither or both of MAP_SHARED
+   *  and MAP_PRIVATE, no PROT_READ, or writable and private; -ENOMEM: no room; else what
+   *  `fop` returns). */
+  mmap(length: number, prot: number, flags: number, offset: number, fop: FileMmap): number {
+    const len = PAGE_ALIGN(length);
+    if (!len || offset % PAGE_SIZE) return -EINVAL;
+    const type = flags & (MAP_SHARED | MAP_PRIVATE);
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
+    if (!(prot & PROT_READ) || (prot & ~(PROT_READ | PROT_WRITE))) return -EINVAL;
+    if ((prot & PROT_WRITE) && type === MAP_PRIVATE) return -EINVAL;
+    const start = this.vmas.get_unmapped_area(len);
+    if (start < 0) return -ENOMEM;
+    const vm_flags = mmapVmFlags(prot, flags);
+    const vma: VmAreaStruct = {
+      vm_mm: this, vm_start: start, vm_end: start + len, vm_pgoff: offset / PAGE_SIZE, vm_flags,
+      vm_page_prot: this.vm_get_page_prot(vm_flags),
+    };
+    this.vmas.insert(vma);
+    const err = fop(vma);
+    if (err) {
+      // mmap_region's unmap_and_free_vma: whatever the driver mapped goes too.
+      this.zap(vma);
+      this.vmas.remove(vma);
+      return err < 0 ? err : -EINVAL;
+    }
+    return start;
+  }
+
+  /** munmap of a whole mapping made by mmap: 0, or -EINVAL when `addr` starts none. */
+  munmap(addr: VirtAddr): number {
+    const vma = this.vmas.find(addr);
+    if (!vma || vma.vm_start !== addr) return -EINVAL;
+    this.zap(vma);
+    this.vmas.remove(vma);
+    return 0;
+  }
+
+  /** exit_mmap: every mapping goes, the ASID's TLB entries (flush_tlb_mm), then the page tables
+   *  and the pgd. The mm is not used again. */
+  exit_mmap(): void {
+    for (const vma of [...this.vmas.list()]) {
+      for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) if (this.pgt.pte(a) !== 0n) this.pgt.set_pte_at(a, 0n);
+      this.vmas.remove(vma);
+    }
+    this.machine.mmu.tlbiAsid(this.asid);
+    this.machine.cpu.barrier();
+    this.pgt.free();
+  }
+
+  /** zap_page_range + flush_tlb_range of one VMA. */
+  private zap(vma: VmAreaStruct): void {
+    for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) {
+      if (this.pgt.pte(a) === 0n) continue;
+      this.pgt.set_pte_at(a, 0n);
+      this.flush_tlb_page(a);
+    }
+  }
+
+  /** flush_tlb_page: TLBI VAE1IS / TLBIMVAIS of one page of this ASID, then DSB. */
+  flush_tlb_page(addr: VirtAddr): void {
+    this.machine.mmu.tlbiVaAsid(addr, this.asid);
+    this.machine.cpu.barrier();
+  }
+
+  // ---- the process's own accesses ------------------------------------------------------------
+
+  /** Runs `access` as the process: switch_mm, EL0 / PL0, and back to the kernel however it
+   *  ends. */
+  private asUser<T>(access: () => T): T {
+    this.pgt.switchTo(this.asid);
+    this.machine.cpu.setUnprivileged(true);
+    try {
+      return access();
+    } finally {
+      this.machine.cpu.setUnprivileged(false);
+      this.pgt.switchTo(null);
+    }
+  }
+
+  /** The process reads `len` bytes at `addr`. */
+  read(addr: VirtAddr, len: number): Uint8Array {
+    try {
+      return this.asUser(() => this.machine.cpu.read(addr, len));
+    } catch (e) {
+      throw this.signal(e, false);
+    }
+  }
+
+  /** The process writes `bytes` at `addr`; a write fault on a clean page is fixed up and the
+   *  copy resumes at the faulting byte. */
+  write(addr: VirtAddr, bytes: Uint8Array): void {
+    let done = 0;
+    let last = NaN;
+    for (;;) {
+      try {
+        this.asUser(() => this.machine.cpu.write(addr + done, bytes.subarray(done)));
+        return;
+      } catch (e) {
+        if (!(e instanceof CpuFault) || !e.user || e.address === last) throw this.signal(e, true);
+        if (do_user_fault(this, e.address, true) !== "retry") throw this.signal(e, true);
+        last = e.address;
+        done = e.address - addr;
+      }
+    }
+  }
+
+  /** A fault the kernel does not fix: the signal the process gets. */
+  private signal(e: unknown, write: boolean): unknown {
+    if (!(e instanceof CpuFault) || !e.user) return e;
+    const sig = classify_user_fault(this, e.address, write);
+    return new UserSignal(sig === "SIGBUS" ? "SIGBUS" : "SIGSEGV", e);
+  }
+}

@@ -1,0 +1,168 @@
+// A user process's mappings: the PTEs remap_pfn_range writes with Linux's user protections (the
+// expected descriptors are worked out by hand from the Linux definitions written below), the
+// write fault that makes a clean PTE writable, and the signals of accesses the kernel does not
+// fix.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import type { System } from "../../src/system.js";
+import { decodeAttr } from "../../src/hw/machine.js";
+import { remap_pfn_range } from "../../src/mm/remap-pfn-range.js";
+import { PROT_READ, MAP_PRIVATE, MAP_SHARED, PROT_WRITE, type VmAreaStruct } from "../../src/mm/mmap.js";
+import { UserSignal } from "../../src/mm/user-fault.js";
+import { KernelError } from "../../src/kernel/errno.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+
+/** The Linux PTE and the hardware descriptor the MMU walks at user address `uva`. */
+function ptes(s: System, uva: number): { linux: bigint; hw: bigint; memType: string; user: boolean } {
+  const mm = s.kernel.userMm;
+  mm.pgt.switchTo(mm.asid);
+  try {
+    const w = s.machine.mmu.walk(uva);
+    if (!("pa" in w)) throw new Error(`no translation at ${uva}`);
+    const a = decodeAttr(w.attr);
+    return { linux: mm.pgt.pte(uva), hw: w.descriptor, memType: a.memType, user: a.user };
+  } finally {
+    mm.pgt.switchTo(null);
+  }
+}
+
+/** A page of kernel memory and a driver mmap that remaps it with the VMA's own protection (what
+ *  a driver does that calls remap_pfn_range itself). */
+function kernelPage(s: System): { pa: number; va: number; fop: (vma: VmAreaStruct) => number } {
+  const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+  const pa = s.kernel.mm.virt_to_phys(va);
+  return { pa, va, fop: (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot) };
+}
+
+describe("arm (Zynq): PAGE_SHARED through set_pte_ext", () => {
+  // PAGE_SHARED = L_PTE_PRESENT 0x1 | YOUNG 0x2 | MT_WRITEALLOC 0x1c | USER 0x100 | XN 0x200 |
+  // SHARED 0x400 = 0x71f (pgprot_user of an SMP v7 kernel). set_pte_ext keeps C B (0xc), S
+  // (0x400) and the PFN, adds AP0 0x10, small page 0x2, TEX[0] 0x40 (MT bit 4), AP1 0x20 (user),
+  // XN 0x1, nG 0x800, and APX 0x200 while the PTE is clean: 0xe7f; once dirty (0x40 in the Linux
+  // PTE) 0xc7f, AP = 011.
+  it("maps the page cacheable, PL0 read-only until the first write marks it dirty", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const { pa, fop } = kernelPage(s);
+    const uva = s.user.mmap(4096, fop);
+    expect(uva).toBe(0xbf000000 - (128 << 20) - 4096);
+    expect(ptes(s, uva)).toEqual({ linux: BigInt(pa) | 0x71fn, hw: BigInt(pa) | 0xe7fn, memType: "Normal WB", user: true });
+    s.user.write(uva + 8, new Uint8Array([1, 2, 3]));
+    expect(ptes(s, uva)).toMatchObject({ linux: BigInt(pa) | 0x75fn, hw: BigInt(pa) | 0xc7fn });
+    expect([...s.user.read(uva + 8, 3)]).toEqual([1, 2, 3]);
+  });
+
+  it("a process cannot read a kernel address: the lowmem section is AP = 01", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const { va } = kernelPage(s);
+    expect(() => s.user.read(va, 4)).toThrow(UserSignal);
+    expect(() => s.user.read(va, 4)).toThrow(/SIGSEGV at 0x[0-9a-f]+ \(permission fault\)/);
+    expect(s.cpu.read(va, 4)).toHaveLength(4); // the kernel still can
+  });
+});
+
+describe("arm64: PAGE_SHARED as a descriptor", () => {
+  // Modern PAGE_SHARED = PTE_TYPE_PAGE 0x3 | AF 0x400 | SHARED 0x300 | ATTRINDX(MT_NORMAL = 0) |
+  // USER 0x40 | RDONLY 0x80 | NG 0x800 | PXN 1<<53 | UXN 1<<54 | WRITE (DBM) 1<<51, and
+  // remap_pfn_range's pte_mkspecial adds 1<<56: 0x0168000000000fc3. pte_mkdirty sets DIRTY
+  // (1<<55) and clears RDONLY: 0x01e8000000000f43.
+  it("modern: RDONLY until the first write, then DIRTY and writable", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const { pa, fop } = kernelPage(s);
+    const uva = s.user.mmap(4096, fop);
+    expect(uva).toBe(2 ** 39 - (128 << 20) - 4096);
+    expect(ptes(s, uva)).toEqual({ linux: BigInt(pa) | 0x0168000000000fc3n, hw: BigInt(pa) | 0x0168000000000fc3n, memType: "Normal WB", user: true });
+    s.user.write(uva, new Uint8Array([9]));
+    expect(ptes(s, uva).hw).toBe(BigInt(pa) | 0x01e8000000000f43n);
+  });
+
+  // 4.9 PAGE_SHARED has no RDONLY and ATTRINDX(MT_NORMAL = 4) = 0x10: 0x0068000000000f53;
+  // set_pte_at makes a clean PTE RDONLY: with SPECIAL, 0x0168000000000fd3.
+  it("v4.9: set_pte_at sets RDONLY on the clean PTE", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const { pa, fop } = kernelPage(s);
+    const uva = s.user.mmap(4096, fop);
+    expect(ptes(s, uva).hw).toBe(BigInt(pa) | 0x0168000000000fd3n);
+    s.user.write(uva, new Uint8Array([9]));
+    expect(ptes(s, uva).hw).toBe(BigInt(pa) | 0x01e8000000000f53n);
+  });
+});
+
+describe("mmap, munmap and the process's faults", () => {
+  it("places mappings top-down below mmap_base and refuses bad arguments as mmap(2) does", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const none = () => 0;
+    const base = 2 ** 39 - (128 << 20);
+    expect(s.user.mmap(8192, none)).toBe(base - 8192);
+    expect(s.user.mmap(100, none)).toBe(base - 8192 - 4096);
+    const err = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as KernelError).errno;
+      }
+      return 0;
+    };
+    expect(err(() => s.user.mmap(0, none))).toBe(-22);
+    expect(err(() => s.user.mmap(4096, none, { offset: 100 }))).toBe(-22);
+    expect(err(() => s.user.mmap(4096, none, { flags: MAP_PRIVATE, prot: PROT_READ | PROT_WRITE }))).toBe(-22);
+    expect(err(() => s.user.mmap(4096, () => -16))).toBe(-16); // the driver's error
+    expect(err(() => s.user.munmap(base - 100))).toBe(-22);
+  });
+
+  it("a failed driver mmap leaves nothing mapped; munmap removes the PTEs", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const { pa } = kernelPage(s);
+    const half = (vma: VmAreaStruct) => {
+      remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot);
+      return -12;
+    };
+    expect(() => s.user.mmap(4096, half)).toThrow(/-ENOMEM/);
+    const base = 0xbf000000 - (128 << 20);
+    expect(() => s.user.read(base - 4096, 4)).toThrow(/SIGSEGV .*translation fault/);
+    const uva = s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot));
+    expect(uva).toBe(base - 4096);
+    s.user.read(uva, 4);
+    s.user.munmap(uva);
+    expect(s.kernel.userMm.pgt.pte(uva)).toBe(0n);
+    expect(() => s.user.read(uva, 4)).toThrow(/SIGSEGV .*translation fault/); // the TLB entry went too
+  });
+
+  it("a write to a read-only mapping is SIGSEGV, an empty PFN page SIGBUS", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const { pa } = kernelPage(s);
+    const one = (vma: VmAreaStruct) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot);
+    const ro = s.user.mmap(4096, one, { prot: PROT_READ });
+    expect(s.user.read(ro, 2)).toHaveLength(2);
+    expect(() => s.user.write(ro, new Uint8Array(2))).toThrow(/SIGSEGV at .* \(permission fault\)/);
+    const two = s.user.mmap(8192, one, { flags: MAP_SHARED });
+    s.user.write(two, new Uint8Array(4096).fill(5));
+    expect(() => s.user.read(two + 4096, 4)).toThrow(/SIGBUS at/);
+  });
+
+  it("remap_pfn_range refuses an unaligned address and a range outside the VMA", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const got: number[] = [];
+    s.user.mmap(4096, (vma) => {
+      got.push(remap_pfn_range(vma, vma.vm_start + 8, 0x40000, 4096, vma.vm_page_prot));
+      got.push(remap_pfn_range(vma, vma.vm_start, 0x40000, 8192, vma.vm_page_prot));
+      return 0;
+    });
+    expect(got).toEqual([-22, -22]);
+  });
+
+  it.each(["zynq-7000", "arm64-ref"])("%s: exit gives every table page back and the next process starts empty", async (board) => {
+    const s = await createSystem({ board });
+    const { pa } = kernelPage(s);
+    const free = s.kernel.mm.buddy.freePageCount;
+    const tables = s.kernel.mm.pageTablePages;
+    const uva = s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot));
+    s.user.write(uva, new Uint8Array([1]));
+    // arm: a 16 KB pgd and one PTE page; arm64 (39-bit): the pgd, a PMD and a PTE page.
+    expect(s.kernel.mm.pageTablePages - tables).toBe(board === "arm64-ref" ? 3 : 5);
+    s.user.exit();
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+    expect(s.kernel.mm.pageTablePages).toBe(tables);
+    expect(() => s.user.read(uva, 1)).toThrow(/SIGSEGV .*translation fault/);
+  });
+});
