@@ -82,7 +82,9 @@ export class WorkerPool {
   ): Promise<unknown[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
     if (this.closed) throw closedError();
-    await this.replaceEnded();
+    // Only then does the run wait before its first job (a close() right after it starts is the
+    // run's, naming a job, not this check's).
+    if (this.ended.size) await this.replaceEnded();
     const results = new Array<unknown>(jobs.length);
     let next = 0;
     let failed = false;
@@ -94,9 +96,11 @@ export class WorkerPool {
           onFailure?.(i, e);
           throw e;
         });
-        // An onResult that throws ends the run as a failing job does: nobody hears the rest.
+        // An onResult that throws ends the run as a failing job does. Once a run has failed its
+        // caller has its error: the jobs still under way end unheard.
         try {
           results[i] = await Promise.race([job, w.died.catch((why: Error) => jobLost(jobs[i], why))]);
+          if (failed) return;
           onResult?.(i, results[i]);
         } catch (e) {
           failed = true;
