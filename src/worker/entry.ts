@@ -60,11 +60,11 @@ if (isNode) {
     // A child process (spawn.ts): serve until the parent disconnects. A call it cannot read is
     // told to the parent, which ends it (closing.ts).
     const { parentProcessEndpoint } = await import("./process-endpoint.js");
-    const { serialize } = await import("node:v8");
-    const endpoint = parentProcessEndpoint((e) =>
+    const v8 = await import("node:v8");
+    const endpoint = parentProcessEndpoint(v8, (e) =>
       endpoint.postMessage(closingMessage(`dmasim worker process could not read a message from its parent (${errorText(e)})`)),
     );
-    sendable = serialize;
+    sendable = v8.serialize;
     Comlink.expose(exposed, nodeEndpoint(endpoint));
     process.once("disconnect", () => process.exit(0));
   }

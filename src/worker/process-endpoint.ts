@@ -13,10 +13,13 @@
 // `unreadable`, as a Worker's `messageerror` is for a thread.
 
 import type { ChildProcess } from "node:child_process";
-import { deserialize, serialize } from "node:v8";
 import type { NodeEndpoint } from "comlink/dist/esm/node-adapter.mjs";
 
 type Listener = (value: unknown) => void;
+
+/** node:v8's serialize and deserialize, given by the caller: a static import of a node: module
+ *  would stop the browser bundle, which holds this file, from loading. */
+export type V8Codec = Pick<typeof import("node:v8"), "serialize" | "deserialize">;
 
 /** What one end does with a message it cannot read: the call it answered, or asked, is lost. */
 export type Unreadable = (error: unknown) => void;
@@ -24,6 +27,7 @@ export type Unreadable = (error: unknown) => void;
 /** on/off of one end: each listener hears the messages read back from their bytes. */
 function reader(
   channel: { on(type: "message", l: Listener): unknown; off(type: "message", l: Listener): unknown },
+  { deserialize }: V8Codec,
   unreadable: Unreadable,
 ): Pick<NodeEndpoint, "on" | "off"> {
   const readers = new Map<Listener, Listener>();
@@ -52,26 +56,26 @@ function reader(
 }
 
 /** The parent's end: messages to and from the child. */
-export function childEndpoint(child: ChildProcess, unreadable: Unreadable): NodeEndpoint {
+export function childEndpoint(child: ChildProcess, v8: V8Codec, unreadable: Unreadable): NodeEndpoint {
   return {
     // Once the child has gone (a crash, or terminate()), messages have no one to go to: comlink
     // still sends its release, which must not throw. A value that cannot be cloned throws here,
     // failing the call that carried it.
     postMessage: (message: unknown) => {
-      const bytes = serialize(message);
+      const bytes = v8.serialize(message);
       if (child.connected) child.send(bytes, () => {});
     },
-    ...reader(child, unreadable),
+    ...reader(child, v8, unreadable),
   };
 }
 
 /** The child's end: messages to and from the parent that forked this process. */
-export function parentProcessEndpoint(unreadable: Unreadable): NodeEndpoint {
+export function parentProcessEndpoint(v8: V8Codec, unreadable: Unreadable): NodeEndpoint {
   return {
     postMessage: (message: unknown) => {
-      const bytes = serialize(message);
+      const bytes = v8.serialize(message);
       if (process.connected) process.send!(bytes, undefined, {}, () => {});
     },
-    ...reader(process, unreadable),
+    ...reader(process, v8, unreadable),
   };
 }

@@ -70,7 +70,7 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
         if (child.pid === undefined) resolve();
       });
     });
-    const channel = childEndpoint(child, (e) =>
+    const channel = childEndpoint(child, await import("node:v8"), (e) =>
       end(new Error(`a message from the dmasim worker process could not be read (${errorText(e)}); the worker was ended`)),
     );
     channel.on("message", heard);

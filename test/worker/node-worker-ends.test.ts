@@ -8,6 +8,7 @@
 // than the writer).
 
 import { EventEmitter } from "node:events";
+import * as v8 from "node:v8";
 import { describe, expect, it } from "vitest";
 import { runSweep } from "../../src/sim/sweep.js";
 import { WorkerPool } from "../../src/worker/pool.js";
@@ -67,7 +68,7 @@ describe("a Node worker's messages that cannot be read", () => {
     const child = Object.assign(new EventEmitter(), { connected: true, sent: [] as unknown[], send(m: unknown) { this.sent.push(m); return true; } });
     const unread: unknown[] = [];
     const heard: unknown[] = [];
-    const end = childEndpoint(child as never, (e) => unread.push(e));
+    const end = childEndpoint(child as never, v8, (e) => unread.push(e));
     end.on("message", (m) => heard.push(m));
     end.postMessage({ id: "1", value: [1n, new Uint8Array([7])] });
     child.emit("message", child.sent[0]);
