@@ -125,6 +125,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
  *  as a copy of the same class with the same fields (a KernelError keeps its errno): the error
  *  itself may be thrown again (a dead worker's, to every later job it is raced against). */
 function atPoint(e: unknown, params: ScenarioParams): unknown {
+  // A DOMException (a job that could not be cloned into its worker) keeps its message on its
+  // prototype, out of reach of a copy: it is made anew.
+  if (e instanceof DOMException) return new DOMException(`${paramsText(params)}: ${e.message}`, e.name);
   if (!(e instanceof Error)) return e;
   const copy = Object.create(Object.getPrototypeOf(e), Object.getOwnPropertyDescriptors(e)) as Error;
   copy.message = `${paramsText(params)}: ${e.message}`;

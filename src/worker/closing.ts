@@ -5,7 +5,10 @@
 // silently: it tells the page so and closes, and its calls fail as a dead worker's do. Other ends
 // a browser gives a worker (the tab's memory running out) still go unreported; a liveness ping
 // cannot tell them from a long job, which keeps the worker's thread busy for seconds without
-// answering.
+// answering. On Node the same notice says that a worker thread or process could not read a call
+// (spawn.ts ends it on hearing so); a worker that ends by itself there is an exit its parent sees.
+
+import { errorText } from "./errors.js";
 
 const CLOSING = "dmasimWorkerClosing";
 
@@ -15,11 +18,22 @@ interface WorkerScope {
   addEventListener(type: "messageerror", listener: () => void): void;
 }
 
+/** The notice itself, for a worker that posts it by its own means (a child process). */
+export function closingMessage(why: string): Record<string, string> {
+  return { [CLOSING]: why };
+}
+
+/** In a Node worker thread: a call its parent sent that the thread cannot read (its
+ *  `messageerror`) is told to the parent, which ends the thread. */
+export function announceUnreadable(port: { on(type: "messageerror", listener: (e: unknown) => void): unknown; postMessage(message: unknown): void }): void {
+  port.on("messageerror", (e) => port.postMessage(closingMessage(`dmasim worker thread could not read a message from its parent (${errorText(e)})`)));
+}
+
 /** In the worker: close() posts the notice, then closes; an unreadable message closes it too. */
 export function announceClose(scope: WorkerScope): void {
   const close = scope.close.bind(scope);
   const closeWith = (why: string) => {
-    scope.postMessage({ [CLOSING]: why });
+    scope.postMessage(closingMessage(why));
     close();
   };
   scope.close = () => closeWith("dmasim worker closed itself (close() in the worker)");

@@ -3,12 +3,15 @@
 import * as Comlink from "comlink";
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { systemApi, type SystemApi } from "./api.js";
-import { runJob, type JobSpec } from "./job.js";
-import { installErrorTransfer } from "./errors.js";
-import { announceClose } from "./closing.js";
+import { resultToSend, runJob, type JobSpec } from "./job.js";
+import { errorText, installErrorTransfer } from "./errors.js";
+import { announceClose, announceUnreadable, closingMessage } from "./closing.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
 
 let api: SystemApi | undefined;
+/** How this worker's replies are written, to try a job's result on first (job.ts, sendable):
+ *  structured clone in a thread or Web Worker, v8's serializer in a child process. */
+let sendable: (value: unknown) => unknown = structuredClone;
 let system: System | undefined;
 
 function need(): SystemApi {
@@ -18,7 +21,7 @@ function need(): SystemApi {
 
 const exposed = {
   /** One sweep job: a fresh System, one scenario run, plain data back. */
-  runJob: (spec: JobSpec) => runJob(spec),
+  runJob: async (spec: JobSpec) => resultToSend(spec, await runJob(spec), sendable),
   async create(options: SystemOptions): Promise<void> {
     system = await createLocalSystem({ ...options, worker: false });
     api = systemApi(system);
@@ -50,11 +53,19 @@ const isNode = typeof process !== "undefined" && !!process.versions?.node;
 if (isNode) {
   const { parentPort } = await import("node:worker_threads");
   const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
-  if (parentPort) Comlink.expose(exposed, nodeEndpoint(parentPort));
-  else if (process.send) {
-    // A child process (spawn.ts): serve until the parent disconnects.
+  if (parentPort) {
+    announceUnreadable(parentPort);
+    Comlink.expose(exposed, nodeEndpoint(parentPort));
+  } else if (process.send) {
+    // A child process (spawn.ts): serve until the parent disconnects. A call it cannot read is
+    // told to the parent, which ends it (closing.ts).
     const { parentProcessEndpoint } = await import("./process-endpoint.js");
-    Comlink.expose(exposed, nodeEndpoint(parentProcessEndpoint()));
+    const v8 = await import("node:v8");
+    const endpoint = parentProcessEndpoint(v8, (e) =>
+      endpoint.postMessage(closingMessage(`dmasim worker process could not read a message from its parent (${errorText(e)})`)),
+    );
+    sendable = v8.serialize;
+    Comlink.expose(exposed, nodeEndpoint(endpoint));
     process.once("disconnect", () => process.exit(0));
   }
 } else {

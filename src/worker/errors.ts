@@ -53,6 +53,12 @@ function rebuild(s: SentError): Error {
   return Object.assign(e, s.fields);
 }
 
+/** A thrown value as one line, `name: message` (`DataCloneError: … could not be cloned.`), for
+ *  the messages that say a value could not cross the boundary. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
 let installed = false;
 
 /** Replaces comlink's handler of thrown values (its "throw" transfer handler) in this realm. */

@@ -3,6 +3,7 @@
 // what makes a sweep's results independent of the worker count.
 
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
+import { errorText } from "./errors.js";
 import { paramsText, runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
 
 export interface JobSpec {
@@ -34,6 +35,21 @@ export async function runJob(spec: JobSpec): Promise<unknown> {
 export function describeJob(spec: JobSpec): string {
   const scenario = spec.scenario.startsWith("data:") ? "a data: URL scenario module" : spec.scenario;
   return [scenario, paramsText(spec.params)].filter(Boolean).join(" ");
+}
+
+/** A job's result as its worker sends it back, once `write` (the worker's serializer) has taken
+ *  it. Structured clone refuses functions, symbols and objects holding them; comlink would then
+ *  answer "Unserializable return value", naming neither the job nor the value. */
+export function resultToSend(spec: JobSpec, result: unknown, write: (value: unknown) => unknown): unknown {
+  try {
+    write(result);
+  } catch (e) {
+    throw new TypeError(
+      `${describeJob({ ...spec, params: {} })} returned a value a worker cannot send back (${errorText(e)}); ` +
+        "return plain data (numbers, strings, booleans, bigints, arrays, plain objects, typed arrays), not functions, symbols or objects nested thousands deep",
+    );
+  }
+  return result;
 }
 
 /** Whether `scenario` is the URL of a module rather than a built-in scenario's name. */

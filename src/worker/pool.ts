@@ -16,21 +16,54 @@ function jobLost(spec: JobSpec, why: Error): never {
   throw new Error(`job ${describeJob(spec)}: ${why.message}`, { cause: why });
 }
 
+function closedError(): Error {
+  return new Error("this WorkerPool was closed (close()); create a new one");
+}
+
 export class WorkerPool {
   private closed: Promise<void> | undefined;
+  /** Workers that have ended by themselves (a crash, a reply they could not send or one this
+   *  side could not read): the next run replaces them. */
+  private readonly ended = new Set<SpawnedWorker<JobApi>>();
 
   private constructor(
     private readonly workers: SpawnedWorker<JobApi>[],
-    /** Started from the one-file worker (spawn.ts): built-in scenarios only. */
-    readonly bundled: boolean,
-  ) {}
+    private readonly options: SpawnOptions,
+  ) {
+    for (const w of workers) this.watch(w);
+  }
 
   /** `size` workers: on Node worker threads, or child processes with `options.process`; Web
    *  Workers in a browser. */
   static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
     // A pool of no workers would take jobs and never run them.
     if (!isWholeIn(size, 1)) throw new RangeError(`WorkerPool.create: size must be ${wholeNumberIn(1)}, not ${size}`);
-    return new WorkerPool(await Promise.all(Array.from({ length: size }, () => spawnWorker<JobApi>(options))), !!options.bundled);
+    return new WorkerPool(await Promise.all(Array.from({ length: size }, () => spawnWorker<JobApi>(options))), { ...options });
+  }
+
+  /** Started from the one-file worker (spawn.ts): built-in scenarios only. */
+  get bundled(): boolean {
+    return !!this.options.bundled;
+  }
+
+  private watch(w: SpawnedWorker<JobApi>): void {
+    w.died.catch(() => this.ended.add(w));
+  }
+
+  /** A new worker in place of each that has ended, so that one job that ended its worker does not
+   *  fail every later run of the pool. */
+  private async replaceEnded(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async (w, k) => {
+        if (!this.ended.delete(w)) return;
+        const fresh = await spawnWorker<JobApi>(this.options);
+        // close() while it started did not know it.
+        if (this.closed) return void (await fresh.terminate());
+        this.workers[k] = fresh;
+        this.watch(fresh);
+      }),
+    );
+    if (this.closed) throw closedError();
   }
 
   get size(): number {
@@ -40,7 +73,7 @@ export class WorkerPool {
   /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
    *  results in job order. The first failing job rejects the whole run with its error, and no
    *  worker starts another job of it (so the pool is free for the next run once the jobs under
-   *  way end); `onFailure` first sees the index and error of each job that throws (a worker that
+   *  way end), as when `onResult` throws; `onFailure` first sees the index and error of each job that throws (a worker that
    *  dies is no job's error). One run at a time. */
   async runAll(
     jobs: JobSpec[],
@@ -48,7 +81,10 @@ export class WorkerPool {
     onFailure?: (index: number, error: unknown) => void,
   ): Promise<unknown[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
-    if (this.closed) throw new Error("this WorkerPool was closed (close()); create a new one");
+    if (this.closed) throw closedError();
+    // Only then does the run wait before its first job (a close() right after it starts is the
+    // run's, naming a job, not this check's).
+    if (this.ended.size) await this.replaceEnded();
     const results = new Array<unknown>(jobs.length);
     let next = 0;
     let failed = false;
@@ -60,13 +96,16 @@ export class WorkerPool {
           onFailure?.(i, e);
           throw e;
         });
+        // An onResult that throws ends the run as a failing job does. Once a run has failed its
+        // caller has its error: the jobs still under way end unheard.
         try {
           results[i] = await Promise.race([job, w.died.catch((why: Error) => jobLost(jobs[i], why))]);
+          if (failed) return;
+          onResult?.(i, results[i]);
         } catch (e) {
           failed = true;
           throw e;
         }
-        onResult?.(i, results[i]);
       }
     };
     await Promise.all(this.workers.map(drive));

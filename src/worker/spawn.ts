@@ -4,7 +4,8 @@
 
 import type * as Comlink from "comlink";
 import { packageUrl } from "../resources.js";
-import { installErrorTransfer } from "./errors.js";
+import { errorText, installErrorTransfer } from "./errors.js";
+import { closingNotice } from "./closing.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
 import { webWorker } from "./web-worker.js";
 
@@ -38,22 +39,42 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     return webWorker<T>(new Worker(url, { type: "module" }), url.href);
   }
   const notice = deathNotice();
-  const { die } = notice;
   let endpoint: Comlink.Endpoint;
   let stop: () => Promise<unknown>;
+  // As in a browser (web-worker.ts): a reply this side cannot read is a call lost, and which one
+  // is unknown, so the worker is ended and every call fails; so is a worker that says it could
+  // not read a call (closing.ts).
+  const end = (why: Error) => {
+    notice.die(why);
+    void stop();
+  };
+  const heard = (message: unknown) => {
+    const why = closingNotice(message);
+    if (why !== undefined) end(new Error(why));
+  };
   if (options.process) {
     const { fork } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const { childEndpoint } = await import("./process-endpoint.js");
     const child = fork(fileURLToPath(workerEntryUrl(options.bundled)), [], { execArgv: [], serialization: "advanced", stdio: "inherit" });
-    const exited = new Promise<void>((resolve) =>
+    const exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
-        die(new Error(`dmasim worker process ended (${signal ?? `exit code ${code}`})`));
+        notice.die(new Error(`dmasim worker process ended (${signal ?? `exit code ${code}`})`));
         resolve();
-      }),
+      });
+      // A child that could not be started (no executable at process.execPath) has no exit, only
+      // this error, which unheard would end the host.
+      child.on("error", (e) => {
+        notice.die(new Error(`dmasim worker process failed: ${e.message}`));
+        if (child.pid === undefined) resolve();
+      });
+    });
+    const channel = childEndpoint(child, await import("node:v8"), (e) =>
+      end(new Error(`a message from the dmasim worker process could not be read (${errorText(e)}); the worker was ended`)),
     );
-    endpoint = nodeEndpoint(childEndpoint(child));
+    channel.on("message", heard);
+    endpoint = nodeEndpoint(channel);
     stop = async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();
       await exited;
@@ -62,8 +83,12 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     const { Worker } = await import("node:worker_threads");
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const w = new Worker(workerEntryUrl(options.bundled));
-    w.once("error", (e) => die(e instanceof Error ? e : new Error(String(e))));
-    w.once("exit", (code) => die(new Error(`dmasim worker thread ended (exit code ${code})`)));
+    w.once("error", (e) => notice.die(e instanceof Error ? e : new Error(String(e))));
+    w.once("exit", (code) => notice.die(new Error(`dmasim worker thread ended (exit code ${code})`)));
+    w.on("messageerror", (e) =>
+      end(new Error(`a message from the dmasim worker thread could not be read (${errorText(e)}); the worker was ended`)),
+    );
+    w.on("message", heard);
     endpoint = nodeEndpoint(w);
     stop = () => w.terminate();
   }

@@ -159,6 +159,40 @@ describe("sweeps", () => {
     expect((after.rows[0].result as MemcpyResult).ok).toBe(true);
   }, 30_000);
 
+  it("stops a sweep whose progress callback throws: the callback's error, no progress after it, and the pool goes on", async () => {
+    const boom = new Error("progress boom");
+    const pool = await WorkerPool.create(2);
+    try {
+      for (const how of [{ workers: 0 }, { workers: 2 }, { pool }]) {
+        const seen: number[] = [];
+        const sweep = runSweep({
+          scenario: "memcpy", grid: { size: ["4K", "8K", "16K", "32K", "64K", "128K"] }, ...how,
+          onProgress: (done) => {
+            seen.push(done);
+            if (done === 1) throw boom;
+          },
+        });
+        await expect(sweep, JSON.stringify(Object.keys(how))).rejects.toBe(boom);
+        // Both workers' next jobs queue behind any of the failed sweep's still under way.
+        const next = await runSweep({ scenario: "memcpy", grid: { size: ["4K", "8K", "16K", "32K"] }, pool });
+        expect(next.rows.map((r) => (r.result as MemcpyResult).ok)).toEqual([true, true, true, true]);
+        expect(seen).toEqual([1]);
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
+  it("names the grid point of a job that cannot be sent to its worker, keeping the host's words", async () => {
+    const mine = "data:text/javascript," + encodeURIComponent("export function run() { return 1; }");
+    for (const isolation of ["thread", "process"] as const) {
+      const e = await runSweep({ scenario: mine, grid: { n: [() => 1] as never }, workers: 1, isolation }).then(() => undefined, (x: unknown) => x as Error);
+      expect(e?.message, isolation).toBe("n=() => 1: () => 1 could not be cloned.");
+    }
+    const e = await runSweep({ scenario: mine, grid: { n: [() => 1] as never }, workers: 1 }).then(() => undefined, (x: unknown) => x as Error);
+    expect(e?.name).toBe("DataCloneError");
+  }, 20_000);
+
   it("names the job a worker was running when it ended", async () => {
     // Only the job n=2 ends its worker: by exit in a thread, by SIGKILL in a process.
     const module = (end: string) =>
