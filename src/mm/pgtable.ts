@@ -13,6 +13,8 @@ export type PageProt = "kernel" | "kernel-ro" | "kernel-rox" | "kernel-nc" | "wr
  *  by physical address (through the linear map once the MMU is on). */
 export interface TableMemory {
   allocTable(bytes: number, align: number): PhysAddr;
+  /** Clears a table that was not allocated (swapper_pg_dir, part of the image). */
+  zeroTable(pa: PhysAddr, bytes: number): void;
   read32(pa: PhysAddr): number;
   write32(pa: PhysAddr, v: number): void;
   read64(pa: PhysAddr): bigint;
