@@ -129,10 +129,16 @@ export class Kernel {
       this.mm.nomap.sort((a, b) => a.base - b.base);
     }
     // arm: arm_dma_limit (no ZONE_DMA on the boards dmasim models: all of 32 bits); arm64:
-    // arm64_dma_phys_limit, the end of ZONE_DMA.
+    // arm64_dma_phys_limit, the end of ZONE_DMA. arm_memblock_init and 4.9's
+    // arm64_memblock_init place the default CMA area before paging_init; modern arm64 in
+    // bootmem_init, after the page tables and the memory map (sparse_init).
     const cmaCmdline = typeof options.cma === "number" ? { size: options.cma, base: 0, limit: 0 } : options.cma;
-    if (cmaCmdline?.size) dma_contiguous_reserve(this.mm, cmaCmdline, machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit());
+    const cmaLimit = machine.profile.arch === "arm" ? 2 ** 32 - 1 : this.mm.dmaPhysLimit();
+    const cmaEarly = machine.profile.arch === "arm" || this.version === "v4.9";
+    if (cmaCmdline?.size && cmaEarly) dma_contiguous_reserve(this.mm, cmaCmdline, cmaLimit);
     this.mm.paging_init();
+    this.mm.bootmem_init();
+    if (cmaCmdline?.size && !cmaEarly) dma_contiguous_reserve(this.mm, cmaCmdline, cmaLimit);
     const time = new DmaTime();
     const swiotlb = this.swiotlbInit(options.swiotlb ?? {}, time, onlineCpus);
     // Modern arm64 with swiotlb lets kmalloc go down to 8 bytes (small buffers bounce).

@@ -23,11 +23,18 @@ export interface KernelMapInputs {
   __pa_symbol(va: VirtAddr): PhysAddr;
 }
 
-/** The linear map (arm64: the alias of [_text, __init_begin) is mapped read-only on its own, so
- *  the blocks around it break up), then the arm64 image segments. */
+/** arm64 paging_init: map_kernel (the image segments), then map_mem (the linear map; the alias
+ *  of [_text, __init_begin) is mapped read-only on its own, so the blocks around it break up),
+ *  each taking its tables from memblock in that order. arm: map_lowmem. */
 export function mapKernel(pgt: PageTables, k: KernelMapInputs): void {
   const arch = k.layout.arch;
   const img = k.layout.image;
+  if (arch === "arm64") {
+    const seg = (s: VirtAddr, e: VirtAddr, prot: PageProt) => pgt.mapRange(s, k.__pa_symbol(s), e - s, prot);
+    seg(img.text, img.etext, "kernel-rox");
+    seg(img.startRodata, img.initBegin, "kernel-ro");
+    seg(img.sdata, img.end, "kernel");
+  }
   const lowmemEnd = k.layout.physOffset + k.linearBytes;
   const ks = img.textPhys;
   const ke = img.textPhys + (img.initBegin - img.text);
@@ -47,12 +54,6 @@ export function mapKernel(pgt: PageTables, k: KernelMapInputs): void {
     map(bank.base, Math.min(ks, end), "kernel");
     map(Math.max(ke, bank.base), end, "kernel");
     map(Math.max(ks, bank.base), Math.min(ke, end), "kernel-ro");
-  }
-  if (arch === "arm64") {
-    const seg = (s: VirtAddr, e: VirtAddr, prot: PageProt) => pgt.mapRange(s, k.__pa_symbol(s), e - s, prot);
-    seg(img.text, img.etext, "kernel-rox");
-    seg(img.startRodata, img.initBegin, "kernel-ro");
-    seg(img.sdata, img.end, "kernel");
   }
 }
 

@@ -42,6 +42,8 @@ export interface KernelLayout {
   kimageEnd: VirtAddr;
   modulesStart: VirtAddr;
   modulesEnd: VirtAddr;
+  /** arm64 VMEMMAP_START, where the struct page array is mapped (arm: 0, FLATMEM has none). */
+  vmemmapStart: VirtAddr;
   image: KernelImage;
   /** ptdump's address markers, in the order the walk meets them. */
   markers: AddressMarker[];
@@ -68,6 +70,7 @@ function arm64v49(physOffset: PhysAddr): KernelLayout {
   const pageOffset = v(0xffffffc000000000n);
   const image = arm64Image(v(0xffffff8008080000n), physOffset + 0x80000);
   const fixTop = v(0xffffffbefec00000n);
+  const vmemmapStart = v(0xffffffbf00000000n);
   return {
     arch: "arm64", version: "v4.9", vaBits: 39,
     pageOffset, physOffset,
@@ -75,6 +78,7 @@ function arm64v49(physOffset: PhysAddr): KernelLayout {
     vmallocStart, vmallocEnd,
     kimageStart: image.text, kimageEnd: image.end,
     modulesStart, modulesEnd: vmallocStart,
+    vmemmapStart,
     image,
     markers: [
       { start: modulesStart, name: "Modules start" },
@@ -85,7 +89,7 @@ function arm64v49(physOffset: PhysAddr): KernelLayout {
       { start: fixTop, name: "Fixmap end" },
       { start: v(0xffffffbefee00000n), name: "PCI I/O start" },
       { start: v(0xffffffbeffe00000n), name: "PCI I/O end" },
-      { start: v(0xffffffbf00000000n), name: "vmemmap start" },
+      { start: vmemmapStart, name: "vmemmap start" },
       { start: pageOffset, name: "vmemmap end" },
       { start: pageOffset, name: "Linear Mapping" },
     ],
@@ -111,6 +115,7 @@ function arm64Modern(physOffset: PhysAddr): KernelLayout {
     vmallocStart, vmallocEnd,
     kimageStart: image.text, kimageEnd: image.end,
     modulesStart, modulesEnd: vmallocStart,
+    vmemmapStart: vmemmap,
     image,
     markers: [
       { start: pageOffset, name: "Linear Mapping start" },
@@ -145,6 +150,7 @@ function armLayout(version: KernelVersion, physOffset: PhysAddr, ramBytes: numbe
     vmallocStart, vmallocEnd: 0xff800000,
     kimageStart: image.text, kimageEnd: image.end,
     modulesStart: 0xbf000000, modulesEnd: 0xbfe00000,
+    vmemmapStart: 0,
     image,
     markers: [
       { start: 0xbf000000, name: "Modules" },

@@ -26,10 +26,21 @@ export class Memblock {
     this.reserved.sort((a, b) => a.base - b.base);
   }
 
-  /** memblock_phys_free: drops the reservation made for exactly [base, base+size). */
+  /** memblock_phys_free: [base, base+size) is no longer reserved, whether it was one
+   *  reservation or part of one (arm64 4.9 paging_init gives back a page of the image). */
   free(base: PhysAddr, size: number): void {
-    const i = this.reserved.findIndex((r) => r.base === base && r.size === size);
-    if (i >= 0) this.reserved.splice(i, 1);
+    const end = base + size;
+    const kept: Range[] = [];
+    for (const r of this.reserved) {
+      const rEnd = r.base + r.size;
+      if (rEnd <= base || r.base >= end) {
+        kept.push(r);
+        continue;
+      }
+      if (r.base < base) kept.push({ base: r.base, size: base - r.base });
+      if (rEnd > end) kept.push({ base: end, size: rEnd - end });
+    }
+    this.reserved.splice(0, this.reserved.length, ...kept);
   }
 
   private overlapsReserved(base: number, size: number): Range | undefined {

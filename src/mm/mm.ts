@@ -1,6 +1,7 @@
-// The kernel's memory management, booted in two steps as Linux does: paging_init (memblock →
-// the kernel's own mappings, kernel-mappings.ts → MMU on) and mem_init (buddy allocator with
-// zones, vmalloc, slab). Between the two, early users (swiotlb, CMA) take memory from memblock.
+// The kernel's memory management, booted in the steps Linux takes: paging_init (memblock →
+// the kernel's own mappings, kernel-mappings.ts → MMU on), bootmem_init (the memory map,
+// memmap.ts) and mem_init (buddy allocator with zones, vmalloc, slab). Around them, early
+// users (CMA, swiotlb) take memory from memblock in each architecture's order (kernel.ts).
 // Also the linear-map conversions, pages and kmalloc, kmap (kmap.ts) and the kernel's calls
 // into the vmalloc space (vmalloc-alloc.ts). The banks and reservations before paging_init are
 // memblock-init.ts; the zones are zones.ts; the RAM the linear map covers is
@@ -14,7 +15,8 @@ import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInput
 import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
 import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
-import { memblockInit } from "./memblock-init.js";
+import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit } from "./memblock-init.js";
+import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
 import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
@@ -39,7 +41,8 @@ export interface MmOptions {
   /** Modern arm64: the firmware's DMA limit as a width in bits (zones.ts: zone_dma_limit). */
   zoneDmaBits?: number;
   /** The CMA areas the device tree declared; dma_contiguous_reserve may add the default one
-   *  before paging_init. Their pages never reach the buddy allocator (cma.ts). */
+   *  (kernel.ts: before paging_init, or after bootmem_init on modern arm64). Their pages never
+   *  reach the buddy allocator (cma.ts). */
   cma: CmaAreas;
 }
 
@@ -57,6 +60,8 @@ export class MemoryManager {
   /** The no-map ranges, by base. */
   readonly nomap: Range[];
   readonly cma: CmaAreas;
+  /** What bootmem_init took for the struct page arrays. */
+  memmap!: Memmap;
   /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
@@ -79,7 +84,8 @@ export class MemoryManager {
     this.nomap = early.nomap;
     this.cma = opts.cma;
     const mem = this.tableMemory();
-    this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout) : new ArmPageTables(machine, mem);
+    const root = early.swapperPgDir;
+    this.pgt = arch === "arm64" ? new Arm64PageTables(machine, mem, this.layout, root) : new ArmPageTables(machine, mem, root);
     this.kmaps = new Kmaps(this.pgt, {
       arch,
       version: opts.version,
@@ -95,8 +101,14 @@ export class MemoryManager {
 
   // ---- boot ------------------------------------------------------------------------------
 
-  /** paging_init: the kernel's own mappings (kernel-mappings.ts), then the MMU on. */
+  /** paging_init: the kernel's own mappings (kernel-mappings.ts), then the MMU on. Their
+   *  tables below the first level come from memblock, top-down. */
   paging_init(): void {
+    // arm64 4.9 builds in a temporary pgd (early_pgtable_alloc, so the first page memblock
+    // gives), copies it into swapper_pg_dir and frees it, with swapper_pg_dir's second page
+    // (head.S's pmd). Building in swapper_pg_dir directly writes the same tables.
+    const v49 = this.arch === "arm64" && this.opts.version === "v4.9";
+    const tempPgd = v49 ? this.memblock.alloc(PAGE_SIZE, PAGE_SIZE) : -1;
     mapKernel(this.pgt, {
       layout: this.layout,
       memory: this.memblock.memory,
@@ -108,6 +120,16 @@ export class MemoryManager {
     });
     this.pgt.enable();
     this.mmuOn = true;
+    if (v49) {
+      this.memblock.free(tempPgd, PAGE_SIZE);
+      this.memblock.free(this.pgt.root + PAGE_SIZE, ARM64_V49_SWAPPER_DIR_SIZE - PAGE_SIZE);
+    }
+  }
+
+  /** bootmem_init: the struct page arrays from memblock (memmap.ts) — arm's node map, arm64's
+   *  vmemmap sections. */
+  bootmem_init(): void {
+    this.memmap = this.pgt instanceof Arm64PageTables ? sparse_init(this.memblock, this.pgt, this.layout) : alloc_node_mem_map(this.memblock);
   }
 
   /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
@@ -182,6 +204,7 @@ export class MemoryManager {
   private tableMemory(): TableMemory {
     return kernelTableMemory(this.machine.cpu, {
       mmuOn: () => this.mmuOn,
+      buddyUp: () => this.buddy !== undefined,
       memblock: this.memblock,
       allocPages: (gfp, order) => this.buddy.allocPages(gfp, order),
       freePages: (pfn, order) => this.__free_pages(pfn, order),

@@ -57,11 +57,14 @@ const LINUX_PTE: Record<PageProt, number> = {
 export class ArmPageTables implements PageTables {
   readonly root: PhysAddr;
 
+  /** `root`: swapper_pg_dir, 16 KB below the kernel text (memblock-init.ts). */
   constructor(
     private readonly machine: Machine,
     private readonly mem: TableMemory,
+    root: PhysAddr,
   ) {
-    this.root = mem.allocTable(16384, 16384);
+    this.root = root;
+    mem.zeroTable(root, 16384);
   }
 
   /** Lowmem is mapped with 1 MB sections (map_lowmem); a range that is not MB aligned (RAM

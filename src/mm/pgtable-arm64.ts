@@ -45,13 +45,16 @@ export class Arm64PageTables implements PageTables {
   private readonly mt: (typeof ARM64_MT)["modern" | "v4.9"];
   private readonly attrs: Record<PageProt, bigint>;
 
+  /** `root`: swapper_pg_dir, a page of the kernel image (memblock-init.ts). */
   constructor(
     private readonly machine: Machine,
     private readonly mem: TableMemory,
     private readonly layout: KernelLayout,
+    root: PhysAddr,
   ) {
     this.mt = ARM64_MT[layout.version];
-    this.root = mem.allocTable(4096, 4096);
+    this.root = root;
+    mem.zeroTable(root, 4096);
     const idx = (i: number) => BigInt(i) << 2n;
     const base = PTE_SH_INNER | PTE_AF;
     // PROT_NORMAL = PROT_DEFAULT | PXN | UXN | DIRTY | WRITE; RO drops WRITE and sets RDONLY;
@@ -89,6 +92,12 @@ export class Arm64PageTables implements PageTables {
       table = next;
     }
     return table;
+  }
+
+  /** vmemmap_pgd_populate / vmemmap_pud_populate: the tables down to `level` exist for va,
+   *  made before the block that will go in them (sparse-vmemmap.c's order). */
+  populateTables(va: VirtAddr, level: number): void {
+    this.table(va, level);
   }
 
   /** __create_pgd_mapping: 1 GB blocks where VA, PA and the remaining size allow, else 2 MB
@@ -131,11 +140,13 @@ export class Arm64PageTables implements PageTables {
 
   /** cpu_set_reserved_ttbr0: a kernel thread's TTBR0 points at an all-invalid table
    *  (reserved_pg_dir; 4.9 uses empty_zero_page), so a user-half address (a NULL pointer among
-   *  them) faults instead of walking the kernel's tables. Its page is the image's last, which
-   *  nothing writes and which reads zero as bss does once head.S has cleared it. */
+   *  them) faults instead of walking the kernel's tables. Its page is in the image, which
+   *  nothing writes and which reads zero as bss does once head.S has cleared it: modern's is
+   *  the image's last page, just above swapper_pg_dir; 4.9's lies in .bss below idmap_pg_dir
+   *  (3 pages) and swapper_pg_dir (2 pages), whose second page paging_init gives away. */
   reservedTtbr0(): PhysAddr {
     const img = this.layout.image;
-    return img.textPhys + (img.end - img.text) - 4096;
+    return img.textPhys + (img.end - img.text) - (this.layout.version === "v4.9" ? 6 : 1) * 4096;
   }
 
   enable(): void {

@@ -15,6 +15,8 @@ export interface TableMemory {
   allocTable(bytes: number, align: number): PhysAddr;
   /** Gives a table from allocTable back to the page allocator (a user process's, at exit). */
   freeTable(pa: PhysAddr, bytes: number): void;
+  /** Clears a table that was not allocated (swapper_pg_dir, part of the image). */
+  zeroTable(pa: PhysAddr, bytes: number): void;
   read32(pa: PhysAddr): number;
   write32(pa: PhysAddr, v: number): void;
   read64(pa: PhysAddr): bigint;

@@ -1,7 +1,8 @@
-// Where the kernel's page tables live: memblock gives the early tables while the MMU is off
-// (early_pgtable_alloc), the page allocator every later one (vmalloc and ioremap tables). Each
-// is zeroed through the CPU, and descriptors are read and written by physical address —
-// directly with the MMU off, through the linear map once it is on.
+// Where the kernel's page tables live: memblock gives every table made before the page
+// allocator exists (early_pgtable_alloc, early_alloc, and the vmemmap's tables), the page
+// allocator every later one (vmalloc and ioremap tables). Each is zeroed through the CPU, and
+// descriptors are read and written by physical address — directly with the MMU off, through
+// the linear map once it is on.
 
 import type { CpuPort } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
@@ -12,6 +13,8 @@ import { KernelError, ENOMEM } from "../kernel/errno.js";
 
 export interface TableSource {
   mmuOn(): boolean;
+  /** The page allocator exists (mem_init has run). */
+  buddyUp(): boolean;
   memblock: Memblock;
   /** The page allocator (once it exists): a pfn, or < 0. */
   allocPages(gfp: number, order: number): number;
@@ -26,7 +29,7 @@ export function kernelTableMemory(cpu: CpuPort, src: TableSource): TableMemory {
   return {
     allocTable: (bytes, align) => {
       let pa: PhysAddr;
-      if (src.mmuOn()) {
+      if (src.buddyUp()) {
         const pfn = src.allocPages(GFP_KERNEL, get_order(bytes));
         if (pfn < 0) throw new KernelError(ENOMEM, "out of memory for page tables");
         src.tablePagesTaken(2 ** get_order(bytes));
@@ -41,6 +44,7 @@ export function kernelTableMemory(cpu: CpuPort, src: TableSource): TableMemory {
       src.freePages(pa / PAGE_SIZE, get_order(bytes));
       src.tablePagesTaken(-(2 ** get_order(bytes)));
     },
+    zeroTable: (pa, bytes) => cpu.fill(at(pa), 0, bytes),
     read32: (pa) => cpu.load(at(pa), 4),
     write32: (pa, v) => cpu.store(at(pa), 4, v),
     read64: (pa) => cpu.load64(at(pa)),

@@ -61,44 +61,53 @@ describe("the default area from the cma option", () => {
     expect(area(s).end).toBeLessThanOrEqual(2 ** 32);
   });
 
-  // The atomic pools come from the default area: first fit from its bottom. The areas: Zynq's
-  // 64 MiB top-down below the 16 KB first-level table at 0x1fffc000 (4 MiB aligned);
-  // arm64-ref's RAM is 0x40000000..0x80000000 with a root table in its last page, so 4 MiB
-  // aligned on 4.9 and 2 MiB on modern.
+  // The atomic pools come from the default area: first fit from its bottom. The areas, placed
+  // as Linux orders boot:
+  // - Zynq (512 MiB from 0): arm_memblock_init reserves it before paging_init, when only the
+  //   image and swapper_pg_dir (both at the bottom of RAM) are taken: 64 MiB top-down, 4 MiB
+  //   aligned, ends at the end of RAM: 0x20000000 - 0x4000000 = 0x1c000000.
+  // - arm64-ref 4.9 (RAM 0x40000000..0x80000000): arm64_memblock_init, before paging_init, only
+  //   the image taken: 0x80000000 - 0x4000000 = 0x7c000000.
+  // - arm64-ref modern: bootmem_init, after paging_init and sparse_init took from the top:
+  //   two table pages (0x7ffff000 image, 0x7fffe000 linear map), the mem_section roots
+  //   (8192 × 8 = 64 KiB at 0x7ffee000), one section root page (0x7ffed000), the usemaps
+  //   (8 × 56 = 448 bytes, 64-aligned: 0x7ffed000 - 0x1c0 = 0x7ffece40), then the 16 MiB
+  //   vmemmap buffer (8 sections × 2 MiB, 2 MiB aligned below 0x7ffece40: 0x7ee00000). The
+  //   area, 2 MiB aligned below it: 0x7ee00000 - 0x4000000 = 0x7ae00000.
   for (const kernel of KERNELS) {
     it(`zynq-7000 ${kernel}: the 256 KB atomic pool is the area's first 256 KB, mapped in place`, async () => {
       const s = await createSystem({ board: "zynq-7000", kernel, cma: "64M" });
-      expect(area(s)).toEqual({ base: 0x1bc00000, end: 0x1fc00000 });
+      expect(area(s)).toEqual({ base: 0x1c000000, end: 0x20000000 });
       // The pool's 64 pages at boot, then the PL330 probe's one-page microcode buffer.
       expect(s.kernel.mm.cma.freePages).toBe(16384 - 64 - 1);
       const dev = s.device("f8003000.dma-controller")!;
       const atomic = dma_alloc_coherent(dev, 8192, GFP_ATOMIC)!;
-      expect(atomic.dmaAddr).toBe(0x1bc00000);
+      expect(atomic.dmaAddr).toBe(0x1c000000);
       // Lowmem CMA pages keep their linear address, remapped non-cacheable like any CMA buffer.
-      expect(atomic.cpuAddr).toBe(s.kernel.mm.phys_to_virt(0x1bc00000));
+      expect(atomic.cpuAddr).toBe(s.kernel.mm.phys_to_virt(0x1c000000));
       const big = dma_alloc_coherent(dev, 16 * MiB, GFP_KERNEL)!;
-      expect(big.dmaAddr).toBe(0x1bd00000); // the next 1 MiB-aligned run after the pool
-      expect(s.machine.mmu.translate(atomic.cpuAddr)).toEqual({ pa: 0x1bc00000, attr: (s.machine.mmu.translate(big.cpuAddr) as WalkResult & { attr: number }).attr });
+      expect(big.dmaAddr).toBe(0x1c100000); // the next 1 MiB-aligned run after the pool
+      expect(s.machine.mmu.translate(atomic.cpuAddr)).toEqual({ pa: 0x1c000000, attr: (s.machine.mmu.translate(big.cpuAddr) as WalkResult & { attr: number }).attr });
       expect(s.dmesg()).toContain("DMA: preallocated 256 KiB pool for atomic coherent allocations");
     });
   }
 
   it("arm64 4.9: the 256 KB pool from the area, remapped in vmalloc", async () => {
     const s = await createSystem({ board: "arm64-ref", kernel: "v4.9", cma: "64M" });
-    expect(area(s)).toEqual({ base: 0x7bc00000, end: 0x7fc00000 });
+    expect(area(s)).toEqual({ base: 0x7c000000, end: 0x80000000 });
     expect(s.kernel.mm.cma.freePages).toBe(16384 - 64 - 1); // the pool, then the PL330's microcode page
     const buf = dma_alloc_coherent(s.device("ff6e0000.dma-controller")!, 8192, GFP_ATOMIC)!;
-    expect(buf.dmaAddr).toBe(0x7bc00000);
+    expect(buf.dmaAddr).toBe(0x7c000000);
     expect(s.kernel.dma.legacyPool!.has(buf.cpuAddr, 8192)).toBe(true);
-    expect(s.machine.mmu.translate(buf.cpuAddr)).toMatchObject({ pa: 0x7bc00000 });
+    expect(s.machine.mmu.translate(buf.cpuAddr)).toMatchObject({ pa: 0x7c000000 });
   });
 
   it("arm64 modern: the 128 KB DMA pool, the only one (all RAM is ZONE_DMA), from the area", async () => {
     const s = await createSystem({ board: "arm64-ref", cma: "64M" });
-    expect(area(s)).toEqual({ base: 0x7be00000, end: 0x7fe00000 });
+    expect(area(s)).toEqual({ base: 0x7ae00000, end: 0x7ee00000 });
     expect(s.kernel.mm.cma.freePages).toBe(16384 - 32); // one page never comes from the default area
     const buf = dma_alloc_coherent(s.device("ff6e0000.dma-controller")!, 8192, GFP_ATOMIC)!;
-    expect(buf.dmaAddr).toBe(0x7be00000);
+    expect(buf.dmaAddr).toBe(0x7ae00000);
   });
 
   it("modern arm64 skips the default area for one page; 4.9 arm64 does not", async () => {

@@ -82,7 +82,8 @@ describe("dma_map_sg", () => {
     const dev = s.device("f8003000.dma-controller");
     dev.dma_mask = 0x0fffffffn; // the second buffer is beyond it and there is no swiotlb
     const mm = s.kernel.mm;
-    const lowPfn = mm.alloc_pages(GFP_KERNEL, 0); // the buddy hands out high addresses first…
+    // A MAX_ORDER block: the buddy hands out the last one freed at boot, the highest…
+    const lowPfn = mm.alloc_pages(GFP_KERNEL, 10);
     const sgl = sg_alloc(2);
     sg_set_page(sgl[0], 0x100, 4096, 0); // …so use a low page for entry 0 (pfn 0x100 = 1 MB)
     sg_set_page(sgl[1], lowPfn, 4096, 0);

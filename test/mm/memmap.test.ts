@@ -1,0 +1,101 @@
+// Where boot's early memory goes, in Linux's order: swapper_pg_dir in the image, the default
+// CMA area (before paging_init on arm and 4.9 arm64, after sparse_init on modern arm64), the
+// page tables below the first level, then the struct page arrays — and the "Memory:" line that
+// results. Every figure is worked out by hand from the Linux rules in the comments.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import type { System } from "../../src/system.js";
+
+const KiB = 1024;
+const MiB = 2 ** 20;
+
+const memoryLine = (s: System) => s.kernel.printk.grep("Memory: ");
+const u32 = (s: System, pa: number) => new DataView(s.machine.backdoor.read(pa, 4).buffer).getUint32(0, true);
+
+describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
+  for (const kernel of ["modern", "v4.9"] as const) {
+    it(`${kernel}: swapper_pg_dir below the text, the CMA area, its pte tables, then mem_map`, async () => {
+      // cma=64M@0-0x30000000 keeps the area in lowmem, where dma_contiguous_remap maps it with pages.
+      const s = await createSystem({ board: "zynq-7000", memory: "1G", kernel, cma: "64M@0-0x30000000" });
+      const mm = s.kernel.mm;
+      // PAGE_OFFSET + TEXT_OFFSET (0x8000) - PG_DIR_SIZE (0x4000), at PHYS_OFFSET 0.
+      expect(mm.pgt.root).toBe(0x4000);
+      // arm_memblock_init: only the image [0x8000, 10 MiB) and swapper_pg_dir are reserved, so
+      // 64 MiB 4 MiB-aligned top-down below the 0x30000000 limit: 0x2c000000.
+      expect(s.kernel.printk.grep("cma: Reserved")[0]).toMatch(/^cma: Reserved 64 MiB at 0x2c000000/);
+      // paging_init: the area's 64 MiB as pages = 32 pte pages (one per 2 MiB) from memblock,
+      // top-down under lowmem, below the area: the first at 0x2c000000 - 4096 = 0x2bfff000,
+      // its hardware tables at +2048 and +3072 in the L1 entries of 0xec000000 and 0xec100000.
+      expect(u32(s, 0x4000 + 0xec0 * 4)).toBe(0x2bfff800 | 1);
+      expect(u32(s, 0x4000 + 0xec1 * 4)).toBe(0x2bfffc00 | 1);
+      // bootmem_init's mem_map: pfns 0..262144 (already MAX_ORDER_NR_PAGES aligned) × 32 bytes
+      // = 8 MiB, 64-aligned, top-down below the last pte page (0x2c000000 - 32 × 4096 =
+      // 0x2bfe0000): 0x2bfe0000 - 0x800000 = 0x2b7e0000.
+      expect(mm.memmap.maps).toEqual([{ base: 0x2b7e0000, size: 8 * MiB }]);
+      // Available: 1048576K less the image (10 MiB - 32 KiB = 10208K), swapper_pg_dir (16K),
+      // the pte pages (128K) and mem_map (8192K); the CMA area counts as available.
+      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 128 - 8192}K/1048576K available`]);
+    });
+  }
+
+  it("the first 16 KiB below swapper_pg_dir go to the page allocator", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    // 512 MiB: 524288K less the image (10208K), swapper_pg_dir (16K) and mem_map (131072
+    // pages × 32 = 4 MiB at 0x20000000 - 0x400000 = 0x1fc00000).
+    expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fc00000, size: 4 * MiB }]);
+    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 4096}K/524288K available`]);
+    expect(s.kernel.mm.buddy.pfnValid(0) && s.kernel.mm.buddy.zoneOf(0)?.name).toBe("Normal");
+  });
+});
+
+describe("arm64-ref (RAM 0x40000000..0x80000000, image 20 MiB)", () => {
+  it("modern: tables, section roots, usemaps and the vmemmap buffer from the top, then CMA below them", async () => {
+    const s = await createSystem({ board: "arm64-ref", cma: "64M" });
+    const mm = s.kernel.mm;
+    // swapper_pg_dir is an image page: _end - 8 KiB = 0x41400000 - 0x2000.
+    expect(mm.pgt.root).toBe(0x413fe000);
+    // paging_init: map_kernel's pmd table (0x7ffff000), map_mem's (0x7fffe000). sparse_init:
+    // mem_section roots 8192 × 8 = 64 KiB (0x7ffee000), root 0's page (0x7ffed000), 8 usemaps
+    // of 56 bytes (0x7ffed000 - 448 = 0x7ffece40), then 8 sections × 2 MiB = 16 MiB, 2 MiB
+    // aligned below 0x7ffece40: 0x7ee00000.
+    expect(mm.memmap.maps).toEqual([{ base: 0x7ee00000, size: 16 * MiB }]);
+    expect(mm.memmap.other).toEqual([
+      { base: 0x7ffee000, size: 64 * KiB },
+      { base: 0x7ffed000, size: 4096 },
+      { base: 0x7ffece40, size: 448 },
+    ]);
+    // The vmemmap: pfn 0x40000's struct page at VMEMMAP_START, mapped by a PMD block.
+    const vmemmap = mm.layout.vmemmapStart;
+    expect(s.machine.mmu.walk(vmemmap)).toMatchObject({ pa: 0x7ee00000 });
+    expect(s.machine.mmu.walk(vmemmap + 16 * MiB - 64)).toMatchObject({ pa: 0x7fdfffc0 });
+    // bootmem_init's dma_contiguous_reserve comes last: 2 MiB aligned below the buffer.
+    expect(s.kernel.printk.grep("cma: Reserved")).toEqual(["cma: Reserved 64 MiB at 0x000000007ae00000 on node -1"]);
+    // Available: 1048576K less the image (20480K), 2 + 2 vmemmap pmd tables (VMEMMAP_START is
+    // 8 MiB below a 1 GiB boundary, so the 16 MiB cross it; 16K), the roots (64K + 4K), the
+    // usemaps' page (4K), the buffer (16384K) and the 1 MiB swiotlb (1024K).
+    expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 20480 - 16 - 68 - 4 - 16384 - 1024}K/1048576K available`]);
+  });
+
+  it("v4.9: CMA first, a temporary pgd, 1 GiB sections populated 2 MiB at a time", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9", cma: "64M" });
+    const mm = s.kernel.mm;
+    // SWAPPER_DIR_SIZE (2 pages) at the image's end: 0x40080000 + 20 MiB - 8 KiB.
+    expect(mm.pgt.root).toBe(0x4147e000);
+    // arm64_memblock_init: 64 MiB 4 MiB-aligned at the top, before any table.
+    expect(s.kernel.printk.grep("cma: Reserved")).toEqual(["cma: Reserved 64 MiB at 0x000000007c000000"]);
+    // paging_init: the temporary pgd (0x7bfff000), 9 tables (0x7bff6000..0x7bffe000: map_kernel's
+    // pmd and 5 ptes for the unaligned image segments, map_mem's pmd and 2 ptes), pgd freed.
+    // sparse_init: root 0's page takes it back (0x7bfff000); usemap_map 2^18 × 8 = 2 MiB
+    // (0x7bdf6000); the usemap, 256 bytes (0x7bdf5f00); then per 2 MiB the vmemmap's pmd table
+    // first (once: 0x7bdf4000) and the block 2 MiB aligned below: 0x7ba00000, 0x7b800000, …
+    expect(mm.memmap.maps.map((r) => r.base)).toEqual([0x7ba00000, 0x7b800000, 0x7b600000, 0x7b400000, 0x7b200000, 0x7b000000, 0x7ae00000, 0x7ac00000]);
+    expect(mm.memmap.other).toEqual([{ base: 0x7bfff000, size: 4096 }, { base: 0x7bdf5f00, size: 256 }]);
+    // usemap_map is freed: the swiotlb's 32 KiB overflow buffer lands in its hole, top-down.
+    expect(mm.memblock.reserved.some((r) => r.base === 0x7bff6000 - 32 * KiB && r.size === 32 * KiB)).toBe(true);
+    // Available: 1048576K less the image without swapper_pg_dir's second page (20476K), the 9
+    // tables (36K), root page, usemap page and vmemmap table (12K), the blocks (16384K), the
+    // swiotlb (65536K) and its overflow (32K).
+    expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 20476 - 36 - 12 - 16384 - 65536 - 32}K/1048576K available`]);
+  });
+});
