@@ -1,5 +1,6 @@
 // What RAM the linear map covers: the memory banks without their /reserved-memory no-map
-// regions, cut into the pieces the page tables can map. arm maps 1 MB sections, and a 2 MB pair
+// regions, cut into the pieces the page tables can map, and the two questions the DMA layer asks
+// about it (where linear-mapped RAM ends, whether a range is System RAM). arm maps 1 MB sections, and a 2 MB pair
 // of them shares one pte table, so in a pair where some piece is not MB aligned every piece is
 // cut into pages (alloc_init_pte for the whole pmd).
 
@@ -46,4 +47,35 @@ export function linearMapRanges(arch: "arm" | "arm64", memory: readonly Range[],
     }
   }
   return pieces;
+}
+
+/** The end of the linear-mapped RAM that holds `pa` (below `lowmemEnd`: arm's lowmem), or `pa`
+ *  itself when the linear map has no RAM there: where maintenance by VA starting at `pa` would
+ *  fault. */
+export function linearRamEnd(memory: readonly Range[], nomap: readonly Range[], lowmemEnd: number, pa: number): number {
+  // Every streaming map and sync asks this: one pass and no closure (no garbage per call).
+  let hole = Infinity;
+  for (const r of nomap) {
+    if (pa >= r.base && pa < r.base + r.size) return pa;
+    if (r.base > pa && r.base < hole) hole = r.base;
+  }
+  for (const b of memory) {
+    if (pa >= b.base && pa < b.base + b.size) return Math.max(pa, Math.min(b.base + b.size, lowmemEnd, hole));
+  }
+  return pa;
+}
+
+/** region_intersects(IORESOURCE_SYSTEM_RAM): some of [pa, pa+size) is RAM outside the no-map
+ *  ranges (sorted by base). */
+export function intersectsSystemRam(memory: readonly Range[], nomap: readonly Range[], pa: number, size: number): boolean {
+  const end = pa + size;
+  for (const b of memory) {
+    let cur = Math.max(pa, b.base);
+    const stop = Math.min(end, b.base + b.size);
+    for (const r of nomap) {
+      if (r.base <= cur && r.base + r.size > cur) cur = r.base + r.size;
+    }
+    if (cur < stop) return true;
+  }
+  return false;
 }

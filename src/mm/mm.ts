@@ -13,6 +13,7 @@ import type { Printk } from "../kernel/printk.js";
 import { BuddyAllocator, type ZoneName } from "./buddy.js";
 import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInputs } from "./zones.js";
 import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
+import { intersectsSystemRam, linearRamEnd } from "./linear-map-ranges.js";
 import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
 import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit } from "./memblock-init.js";
@@ -232,35 +233,14 @@ export class MemoryManager {
     return va - img.text + img.textPhys;
   }
 
-  /** The end of the linear-mapped RAM that holds `pa` (arm: lowmem only), or `pa` itself when
- *  the linear map has no RAM there: where maintenance by VA starting at `pa` would fault. */
+  /** linear-map-ranges.ts: where the linear-mapped RAM holding `pa` ends (arm: lowmem). */
   linearRamEnd(pa: PhysAddr): PhysAddr {
-    const lowmemEnd = this.layout.physOffset + this.linearBytes;
-    // Every streaming map and sync asks this: one pass and no closure (no garbage per call).
-    let hole = Infinity;
-    for (const r of this.nomap) {
-      if (pa >= r.base && pa < r.base + r.size) return pa;
-      if (r.base > pa && r.base < hole) hole = r.base;
-    }
-    for (const b of this.memblock.memory) {
-      if (pa >= b.base && pa < b.base + b.size) return Math.max(pa, Math.min(b.base + b.size, lowmemEnd, hole));
-    }
-    return pa;
+    return linearRamEnd(this.memblock.memory, this.nomap, this.layout.physOffset + this.linearBytes, pa);
   }
 
-  /** region_intersects(IORESOURCE_SYSTEM_RAM): some of [pa, pa+size) is RAM outside the
-   *  no-map regions. */
+  /** region_intersects(IORESOURCE_SYSTEM_RAM) (linear-map-ranges.ts). */
   intersectsSystemRam(pa: PhysAddr, size: number): boolean {
-    const end = pa + size;
-    for (const b of this.memblock.memory) {
-      let cur = Math.max(pa, b.base);
-      const stop = Math.min(end, b.base + b.size);
-      for (const r of this.nomap) {
-        if (r.base <= cur && r.base + r.size > cur) cur = r.base + r.size;
-      }
-      if (cur < stop) return true;
-    }
-    return false;
+    return intersectsSystemRam(this.memblock.memory, this.nomap, pa, size);
   }
 
   /** The VA lies in the linear map's range (RAM or not). */
@@ -326,13 +306,9 @@ export class MemoryManager {
     return this.buddy.zoneOf(pfn)?.name === "HighMem";
   }
 
-  /** vmalloc_to_pfn */
+  /** vmalloc_to_pfn (vmalloc.ts) */
   vmalloc_to_pfn(va: VirtAddr): number {
-    const a = this.vmalloc.find(va);
-    if (!a) return -1;
-    const i = Math.floor((va - a.start) / PAGE_SIZE);
-    if (i < a.pages.length) return Math.floor(a.pages[i] / PAGE_SIZE);
-    return a.physAddr ? Math.floor((a.physAddr + (va - a.start)) / PAGE_SIZE) : -1;
+    return this.vmalloc.toPfn(va);
   }
 
   // ---- pages -------------------------------------------------------------------------------

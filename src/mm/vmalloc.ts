@@ -143,6 +143,15 @@ export class Vmalloc {
     return undefined;
   }
 
+  /** vmalloc_to_pfn: the page behind a vmalloc-space address, or -1. */
+  toPfn(va: VirtAddr): number {
+    const a = this.find(va);
+    if (!a) return -1;
+    const i = Math.floor((va - a.start) / PAGE_SIZE);
+    if (i < a.pages.length) return Math.floor(a.pages[i] / PAGE_SIZE);
+    return a.physAddr ? Math.floor((a.physAddr + (va - a.start)) / PAGE_SIZE) : -1;
+  }
+
   /** remove_vm_area: PTEs cleared now; the range and its TLB entries wait for the lazy purge.
    *  An address that starts no area gets the kernel's warning (4.9 says vfree for both vfree
    *  and vunmap) and nothing else happens. */
