@@ -16,9 +16,9 @@ import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
-import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
+import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
 import { MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
-import type { FileMmap } from "./mm/user-mm.js";
+import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
@@ -134,12 +134,15 @@ export class System {
       mmap: (length, fop, options = {}) => {
         checkSize("user.mmap", length, "length");
         if (typeof fop !== "function") throw new KernelError(EINVAL, "user.mmap: fop is not a function (the driver's mmap)");
+        if (options === null || typeof options !== "object") throw new KernelError(EINVAL, `user.mmap: options ${String(options)} is not an object ({ prot, flags, offset })`);
         const { prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED, offset = 0 } = options;
         checkWhole("user.mmap", prot, "prot");
         checkWhole("user.mmap", flags, "flags");
         checkWhole("user.mmap", offset, "offset");
+        const refused = UserMm.mmapArgumentError(length, prot, flags, offset);
+        if (refused) throw new KernelError(EINVAL, `mmap of ${length} bytes: ${refused}`);
         const r = mm().mmap(length, prot, flags, offset, fop);
-        if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed`);
+        if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed${r === -ENOMEM ? ": no room below mmap_base" : ""}`);
         return r;
       },
       munmap: (addr) => {

@@ -67,5 +67,8 @@ describe("bug mmap-cacheable", () => {
     const r = s.run("bug", { kind: "mmap-cacheable" }) as BugResult;
     expect(r.reproduced).toBe(false);
     expect(r.details).toMatchObject({ staleBytes: 0, staleWithDmaMmap: 0, remapMemType: "Normal WB", dmaMmapMemType: "Normal WB" });
+    // The symptom says the board cannot show the bug instead of blaming the caches.
+    expect(r.symptom).toMatch(/f8003000\.dma-controller is dma-coherent .*this board cannot show the bug/);
+    expect(r.symptom).not.toMatch(/beneath the caches/);
   });
 });

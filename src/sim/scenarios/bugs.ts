@@ -315,7 +315,9 @@ function mmapCacheable(s: System): BugResult {
   dma_release_channel(chan);
   return {
     kind: "mmap-cacheable",
-    symptom: `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
+    symptom: dev.dma_coherent
+      ? `${stale} of ${len} bytes the process read after the transfer were stale: ${dev.name} is dma-coherent (its writes snoop the caches), so a cacheable mapping is right for it: this board cannot show the bug; run it without --board`
+      : `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
     fixed: `dma_mmap_coherent maps it as the kernel does (${types.dmaMmap}): ${after} stale bytes`,
     reproduced: stale > 0 && after === 0,
     details: { bytes: len, staleBytes: stale, staleWithDmaMmap: after, remapMemType: types.remap, dmaMmapMemType: types.dmaMmap },
