@@ -129,7 +129,11 @@ export class System {
         port().fill(at, byte, len);
       },
     };
-    const mm = () => this.live().kernel.userMm;
+    const mm = (op: string) => {
+      const m = this.live().kernel.userMm;
+      m.checkUnlocked(op);
+      return m;
+    };
     this.user = {
       mmap: (length, fop, options = {}) => {
         checkSize("user.mmap", length, "length");
@@ -141,23 +145,27 @@ export class System {
         checkWhole("user.mmap", offset, "offset");
         const refused = UserMm.mmapArgumentError(length, prot, flags, offset);
         if (refused) throw new KernelError(EINVAL, `mmap of ${length} bytes: ${refused}`);
-        const r = mm().mmap(length, prot, flags, offset, fop);
+        const r = mm("user.mmap").mmap(length, prot, flags, offset, fop);
         if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed${r === -ENOMEM ? ": no room below mmap_base" : ""}`);
         return r;
       },
       munmap: (addr) => {
-        const r = mm().munmap(checkVirt("user.munmap", addr, "addr"));
+        const r = mm("user.munmap").munmap(checkVirt("user.munmap", addr, "addr"));
         if (r < 0) throw new KernelError(-r, `munmap: no mapping starts at 0x${addr.toString(16)}`);
       },
       read: (addr, len) => {
         checkSize("user.read", len, "len");
-        return mm().read(checkVirt("user.read", addr, "addr"), len);
+        return mm("user.read").read(checkVirt("user.read", addr, "addr"), len);
       },
       write: (addr, bytes) => {
         if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "user.write: bytes is not a Uint8Array");
-        mm().write(checkVirt("user.write", addr, "addr"), bytes);
+        mm("user.write").write(checkVirt("user.write", addr, "addr"), bytes);
       },
-      exit: () => this.live().kernel.exitUserMm(),
+      exit: () => {
+        const k = this.live().kernel;
+        if (k.userMmRunning) k.userMm.checkUnlocked("user.exit");
+        k.exitUserMm();
+      },
     };
   }
 

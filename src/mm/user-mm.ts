@@ -15,7 +15,7 @@ import { userPageTables, type UserPageTables } from "./user-pgtable.js";
 import { MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE, VM_SHARED, VM_WRITE, VmaList, mmapVmFlags, type VmAreaStruct } from "./mmap.js";
 import { classify_user_fault, do_user_fault, UserSignal } from "./user-fault.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
-import { EINVAL, ENOMEM } from "../kernel/errno.js";
+import { EDEADLK, EINVAL, ENOMEM, KernelError } from "../kernel/errno.js";
 
 /** include/linux/err.h: the largest errno a kernel function returns as -errno. */
 const MAX_ERRNO = 4095;
@@ -34,6 +34,8 @@ export class UserMm {
   /** The first PFN past the physical address space a PTE can hold (arm without LPAE: 32 bits;
    *  arm64: 48), which remap_pfn_range must not be given. */
   readonly pfnLimit: number;
+  /** Held (mmap_write_lock) while the driver's mmap runs: the process can do nothing else then. */
+  private mmapLocked = false;
 
   constructor(
     private readonly machine: Machine,
@@ -85,11 +87,14 @@ export class UserMm {
     };
     this.vmas.insert(vma);
     let err: unknown;
+    this.mmapLocked = true;
     try {
       err = fop(vma);
     } catch (e) {
       this.unmap_and_free_vma(vma);
       throw e;
+    } finally {
+      this.mmapLocked = false;
     }
     if (err === 0) return start;
     // mmap_region's unmap_and_free_vma: whatever the driver mapped goes too.
@@ -101,6 +106,12 @@ export class UserMm {
   private unmap_and_free_vma(vma: VmAreaStruct): void {
     this.zap(vma);
     this.vmas.remove(vma);
+  }
+
+  /** Refuses `op` while the driver's mmap runs: Linux holds mmap_lock for writing there, so the
+   *  process's munmap, exit or page fault would wait for it forever. */
+  checkUnlocked(op: string): void {
+    if (this.mmapLocked) throw new KernelError(EDEADLK, `${op} from inside a driver's mmap: mmap_lock is held there, so Linux would deadlock`);
   }
 
   /** munmap of a whole mapping made by mmap: 0, or -EINVAL when `addr` starts none. */

@@ -168,6 +168,29 @@ describe("mmap, munmap and the process's faults", () => {
     expect(s.user.mmap(4096, mapThen(() => 0))).toBe(base - 4096);
   });
 
+  it("the process cannot exit, munmap, mmap or fault from inside the driver's mmap (mmap_lock): -EDEADLK, nothing leaks", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const { pa } = kernelPage(s);
+    const remap = (vma: VmAreaStruct) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot);
+    const free = s.kernel.mm.buddy.freePageCount;
+    const calls: [string, (vma: VmAreaStruct) => unknown][] = [
+      ["user.exit", () => s.user.exit()],
+      ["user.munmap", (vma) => s.user.munmap(vma.vm_start)],
+      ["user.mmap", () => s.user.mmap(4096, remap)],
+      ["user.read", (vma) => s.user.read(vma.vm_start, 1)],
+      ["user.write", (vma) => s.user.write(vma.vm_start, new Uint8Array(1))],
+    ];
+    for (const [op, call] of calls) {
+      expect(() => s.user.mmap(4096, (vma) => (call(vma), remap(vma))), op).toThrow(
+        new RegExp(`^-EDEADLK: ${op.replace(".", "\\.")} from inside a driver's mmap`),
+      );
+    }
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
+    s.user.exit();
+    // Every page table the attempts took came back (exit frees the pgd as well).
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+  });
+
   it("arguments mmap(2) refuses, or that the model does not carry out, are -EINVAL with the reason", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const none = () => 0;
