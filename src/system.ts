@@ -16,9 +16,9 @@ import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
-import { KernelError, ENODEV, EINVAL } from "./kernel/errno.js";
+import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
 import { MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
-import type { FileMmap } from "./mm/user-mm.js";
+import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
@@ -129,32 +129,43 @@ export class System {
         port().fill(at, byte, len);
       },
     };
-    const mm = () => this.live().kernel.userMm;
+    const mm = (op: string) => {
+      const m = this.live().kernel.userMm;
+      m.checkUnlocked(op);
+      return m;
+    };
     this.user = {
       mmap: (length, fop, options = {}) => {
         checkSize("user.mmap", length, "length");
         if (typeof fop !== "function") throw new KernelError(EINVAL, "user.mmap: fop is not a function (the driver's mmap)");
+        if (options === null || typeof options !== "object") throw new KernelError(EINVAL, `user.mmap: options ${String(options)} is not an object ({ prot, flags, offset })`);
         const { prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED, offset = 0 } = options;
         checkWhole("user.mmap", prot, "prot");
         checkWhole("user.mmap", flags, "flags");
         checkWhole("user.mmap", offset, "offset");
-        const r = mm().mmap(length, prot, flags, offset, fop);
-        if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed`);
+        const refused = UserMm.mmapArgumentError(length, prot, flags, offset);
+        if (refused) throw new KernelError(EINVAL, `mmap of ${length} bytes: ${refused}`);
+        const r = mm("user.mmap").mmap(length, prot, flags, offset, fop);
+        if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed${r === -ENOMEM ? ": no room below mmap_base" : ""}`);
         return r;
       },
       munmap: (addr) => {
-        const r = mm().munmap(checkVirt("user.munmap", addr, "addr"));
+        const r = mm("user.munmap").munmap(checkVirt("user.munmap", addr, "addr"));
         if (r < 0) throw new KernelError(-r, `munmap: no mapping starts at 0x${addr.toString(16)}`);
       },
       read: (addr, len) => {
         checkSize("user.read", len, "len");
-        return mm().read(checkVirt("user.read", addr, "addr"), len);
+        return mm("user.read").read(checkVirt("user.read", addr, "addr"), len);
       },
       write: (addr, bytes) => {
         if (!(bytes instanceof Uint8Array)) throw new KernelError(EINVAL, "user.write: bytes is not a Uint8Array");
-        mm().write(checkVirt("user.write", addr, "addr"), bytes);
+        mm("user.write").write(checkVirt("user.write", addr, "addr"), bytes);
       },
-      exit: () => this.live().kernel.exitUserMm(),
+      exit: () => {
+        const k = this.live().kernel;
+        if (k.userMmRunning) k.userMm.checkUnlocked("user.exit");
+        k.exitUserMm();
+      },
     };
   }
 

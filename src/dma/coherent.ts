@@ -66,6 +66,12 @@ export function dev_get_coherent_memory(dev: Device): DeclaredMemory | undefined
   return declared.get(dev);
 }
 
+/** The page-aligned size of a live buffer dma_alloc_attrs gave `dev` at `cpuAddr` (not one from
+ *  declared memory), or undefined: freed, another device's, or never a coherent buffer. */
+export function coherent_buffer_size(dev: Device, cpuAddr: VirtAddr): number | undefined {
+  return allocated.get(dev)?.get(cpuAddr);
+}
+
 /** dev->dma_mem = NULL, leaving the memory mapped (rmem_dma_device_release: other devices
  *  may share the pool). */
 export function dma_clear_coherent_memory(dev: Device): void {

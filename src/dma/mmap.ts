@@ -15,7 +15,8 @@ import { vma_pages, type VmAreaStruct } from "../mm/mmap.js";
 import { remap_pfn_range } from "../mm/remap-pfn-range.js";
 import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { DMA_ATTR_WRITE_COMBINE } from "./constants.js";
-import { dev_get_coherent_memory } from "./coherent.js";
+import { coherent_buffer_size, dev_get_coherent_memory } from "./coherent.js";
+import { formatVirt } from "../hw/address.js";
 import { dma_to_phys } from "./dma-address.js";
 
 /** dma_pgprot (modern), __get_dma_pgprot (4.9): the protection a user mapping of a coherent
@@ -48,7 +49,8 @@ function dma_mmap_from_dev_coherent(dev: Device, vma: VmAreaStruct, cpuAddr: Vir
 }
 
 /** 0, or -ENXIO when vm_pgoff lies beyond the buffer or the VMA is larger than what is left of
- *  it (or what remap_pfn_range returns). */
+ *  it, or (with a dmesg WARNING; Linux does not check) when `cpu_addr` is no live coherent buffer
+ *  of `dev` or `size` exceeds it; or what remap_pfn_range returns. */
 export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number, attrs: number): number {
   checkDevice("dma_mmap_attrs", dev);
   if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
@@ -61,6 +63,15 @@ export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAdd
   vma.vm_page_prot = dma_pgprot(dev, vma.vm_page_prot, attrs);
   const declared = dma_mmap_from_dev_coherent(dev, vma, cpuAddr, size);
   if (declared !== null) return declared;
+  // Linux maps whatever pages the arguments name; a freed buffer, another device's or a size
+  // beyond the buffer would give the process pages the kernel uses for something else.
+  const live = coherent_buffer_size(dev, cpuAddr);
+  if (live === undefined || PAGE_ALIGN(size) > live) {
+    dev.kernel.printk.warn(
+      `WARNING: dma_mmap_attrs: ${dev.name}: ${live === undefined ? `cpu_addr ${formatVirt(cpuAddr, dev.kernel.machine.profile.arch === "arm64" ? 64 : 32)} is no live coherent buffer of this device (freed, or another device's)` : `size ${size} is larger than the ${live}-byte buffer`}; dmasim refuses the mapping (-ENXIO) where Linux would map the pages behind it`,
+    );
+    return -ENXIO;
+  }
   const count = PAGE_ALIGN(size) / PAGE_SIZE;
   const userCount = vma_pages(vma);
   const off = vma.vm_pgoff;

@@ -32,7 +32,7 @@ export class CpuFault extends Error {
     const at = formatVirt(address, arch === "arm64" ? 64 : 32);
     super(
       user
-        ? `user process: unhandled ${FAULT_NAMES[kind] ?? "fault " + kind} at ${at} (SIGSEGV)`
+        ? `user process: unhandled ${FAULT_NAMES[kind] ?? "fault " + kind} at ${at} (SIGSEGV); the access was made at ${arch === "arm64" ? "EL0" : "PL0"} (machine.cpu.setUnprivileged(true)), where kernel code faults too: setUnprivileged(false) before calling the kernel`
         : kind === 1 || kind === 2 || kind === 3
           ? `Unable to handle kernel ${address >= 0 && address < NULL_PAGE_END ? "NULL pointer dereference" : "paging request"} at virtual address ${at} (${FAULT_NAMES[kind]})`
           : `Unhandled fault: ${FAULT_NAMES[kind] ?? "fault " + kind} at ${at}`,
@@ -159,6 +159,7 @@ export class CpuPort {
   /** Accesses from now on are a user process's (EL0 / PL0: ERET to user space) or, with false,
    *  the kernel's again (an exception taken to EL1 / PL1). */
   setUnprivileged(on: boolean): void {
+    if (typeof on !== "boolean") throw new RangeError(`cpu.setUnprivileged: ${String(on)} is not true or false`);
     this.el0 = on;
     this.x.cpuSetUnprivileged(on ? 1 : 0);
   }

@@ -16,6 +16,7 @@ export const EISDIR = 21;
 export const EINVAL = 22;
 export const ENOSPC = 28;
 export const ERANGE = 34;
+export const EDEADLK = 35;
 export const ENOSYS = 38;
 export const ETIMEDOUT = 110;
 export const EREMOTEIO = 121;
@@ -25,7 +26,7 @@ export const EPROBE_DEFER = 517;
 const NAMES: Record<number, string> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [EIO]: "EIO", [ENXIO]: "ENXIO", [EAGAIN]: "EAGAIN",
   [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [ENODEV]: "ENODEV", [ENOTDIR]: "ENOTDIR", [EISDIR]: "EISDIR", [EINVAL]: "EINVAL",
-  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [ENOSYS]: "ENOSYS", [ETIMEDOUT]: "ETIMEDOUT",
+  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [EDEADLK]: "EDEADLK", [ENOSYS]: "ENOSYS", [ETIMEDOUT]: "ETIMEDOUT",
   [EREMOTEIO]: "EREMOTEIO", [EPROBE_DEFER]: "EPROBE_DEFER",
 };
 

@@ -6,7 +6,7 @@
 // access resumes at the faulting byte; any other fault is the process's SIGSEGV / SIGBUS.
 
 import type { Machine } from "../hw/machine.js";
-import { CpuFault } from "../hw/machine.js";
+import { CpuFault, FAULT_NAMES } from "../hw/machine.js";
 import type { VirtAddr } from "../hw/address.js";
 import type { KernelLayout } from "./layout.js";
 import type { PageTables, TableMemory } from "./pgtable.js";
@@ -15,7 +15,10 @@ import { userPageTables, type UserPageTables } from "./user-pgtable.js";
 import { MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE, VM_SHARED, VM_WRITE, VmaList, mmapVmFlags, type VmAreaStruct } from "./mmap.js";
 import { classify_user_fault, do_user_fault, UserSignal } from "./user-fault.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
-import { EINVAL, ENOMEM } from "../kernel/errno.js";
+import { EDEADLK, EINVAL, ENOMEM, KernelError } from "../kernel/errno.js";
+
+/** include/linux/err.h: the largest errno a kernel function returns as -errno. */
+const MAX_ERRNO = 4095;
 
 /** A driver's file_operations.mmap: 0, or -errno. */
 export type FileMmap = (vma: VmAreaStruct) => number;
@@ -28,6 +31,11 @@ export class UserMm {
   readonly pgt: UserPageTables;
   readonly pgprots: UserPgprots;
   readonly vmas: VmaList;
+  /** The first PFN past the physical address space a PTE can hold (arm without LPAE: 32 bits;
+   *  arm64: 48), which remap_pfn_range must not be given. */
+  readonly pfnLimit: number;
+  /** Held (mmap_write_lock) while the driver's mmap runs: the process can do nothing else then. */
+  private mmapLocked = false;
 
   constructor(
     private readonly machine: Machine,
@@ -37,6 +45,7 @@ export class UserMm {
   ) {
     this.pgt = userPageTables(machine, mem, kernelTables, layout);
     this.pgprots = userPgprots(layout.arch, layout.version);
+    this.pfnLimit = 2 ** ((layout.arch === "arm" ? 32 : 48) - 12);
     // mmap_base: TASK_SIZE less the minimum 128 MB gap for the stack, no randomization.
     this.vmas = new VmaList(this.pgt.taskSize - (128 << 20));
   }
@@ -47,17 +56,28 @@ export class UserMm {
     return (vmFlags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) ? this.pgprots.PAGE_SHARED : this.pgprots.PAGE_READONLY;
   }
 
-  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap is `fop`: the start
-   *  address, or -errno (-EINVAL: no length, an unaligned offset, neither or both of MAP_SHARED
-   *  and MAP_PRIVATE, no PROT_READ, or writable and private; -ENOMEM: no room; else what
-   *  `fop` returns). */
-  mmap(length: number, prot: number, flags: number, offset: number, fop: FileMmap): number {
-    const len = PAGE_ALIGN(length);
-    if (!len || offset % PAGE_SIZE) return -EINVAL;
+  /** Why mmap refuses its arguments with -EINVAL before the driver is asked, or null: no
+   *  length, an unaligned offset, neither or both of MAP_SHARED and MAP_PRIVATE (or a flag this
+   *  process model does not carry out, such as MAP_FIXED or MAP_ANONYMOUS), no PROT_READ or a
+   *  protection other than PROT_READ | PROT_WRITE, or writable and private. */
+  static mmapArgumentError(length: number, prot: number, flags: number, offset: number): string | null {
+    if (!PAGE_ALIGN(length)) return "length 0";
+    if (offset % PAGE_SIZE) return `offset 0x${offset.toString(16)} is not page aligned`;
     const type = flags & (MAP_SHARED | MAP_PRIVATE);
-    if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
-    if (!(prot & PROT_READ) || (prot & ~(PROT_READ | PROT_WRITE))) return -EINVAL;
-    if ((prot & PROT_WRITE) && type === MAP_PRIVATE) return -EINVAL;
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE) return `flags 0x${flags.toString(16)}: exactly one of MAP_SHARED and MAP_PRIVATE`;
+    if (flags & ~(MAP_SHARED | MAP_PRIVATE)) return `flags 0x${(flags & ~(MAP_SHARED | MAP_PRIVATE)).toString(16)} are not modelled (MAP_SHARED or MAP_PRIVATE only)`;
+    if (!(prot & PROT_READ) || (prot & ~(PROT_READ | PROT_WRITE))) return `prot 0x${prot.toString(16)}: PROT_READ or PROT_READ | PROT_WRITE only`;
+    if ((prot & PROT_WRITE) && type === MAP_PRIVATE) return "a writable MAP_PRIVATE mapping needs copy-on-write, which is not modelled";
+    return null;
+  }
+
+  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap is `fop`: the start
+   *  address, or -errno (-EINVAL: see mmapArgumentError; -ENOMEM: no room; else what `fop`
+   *  returns). A `fop` that throws, or returns anything but 0 or -errno (-1 … -4095), leaves
+   *  nothing mapped: what it threw, or a TypeError naming what it returned. */
+  mmap(length: number, prot: number, flags: number, offset: number, fop: FileMmap): number {
+    if (UserMm.mmapArgumentError(length, prot, flags, offset)) return -EINVAL;
+    const len = PAGE_ALIGN(length);
     const start = this.vmas.get_unmapped_area(len);
     if (start < 0) return -ENOMEM;
     const vm_flags = mmapVmFlags(prot, flags);
@@ -66,14 +86,32 @@ export class UserMm {
       vm_page_prot: this.vm_get_page_prot(vm_flags),
     };
     this.vmas.insert(vma);
-    const err = fop(vma);
-    if (err) {
-      // mmap_region's unmap_and_free_vma: whatever the driver mapped goes too.
-      this.zap(vma);
-      this.vmas.remove(vma);
-      return err < 0 ? err : -EINVAL;
+    let err: unknown;
+    this.mmapLocked = true;
+    try {
+      err = fop(vma);
+    } catch (e) {
+      this.unmap_and_free_vma(vma);
+      throw e;
+    } finally {
+      this.mmapLocked = false;
     }
-    return start;
+    if (err === 0) return start;
+    // mmap_region's unmap_and_free_vma: whatever the driver mapped goes too.
+    this.unmap_and_free_vma(vma);
+    if (typeof err === "number" && Number.isInteger(err) && err < 0 && err >= -MAX_ERRNO) return err;
+    throw new TypeError(`mmap: the driver's mmap returned ${typeof err === "string" ? JSON.stringify(err) : String(err)}, not 0 or -errno (nothing was mapped)`);
+  }
+
+  private unmap_and_free_vma(vma: VmAreaStruct): void {
+    this.zap(vma);
+    this.vmas.remove(vma);
+  }
+
+  /** Refuses `op` while the driver's mmap runs: Linux holds mmap_lock for writing there, so the
+   *  process's munmap, exit or page fault would wait for it forever. */
+  checkUnlocked(op: string): void {
+    if (this.mmapLocked) throw new KernelError(EDEADLK, `${op} from inside a driver's mmap: mmap_lock is held there, so Linux would deadlock`);
   }
 
   /** munmap of a whole mapping made by mmap: 0, or -EINVAL when `addr` starts none. */
@@ -157,7 +195,9 @@ export class UserMm {
   /** A fault the kernel does not fix: the signal the process gets. */
   private signal(e: unknown, write: boolean): unknown {
     if (!(e instanceof CpuFault) || !e.user) return e;
-    const sig = classify_user_fault(this, e.address, write);
+    // An external abort (no memory answered at the PFN) is do_sea / do_bad's SIGBUS on both
+    // architectures, whatever the VMA allows.
+    const sig = FAULT_NAMES[e.kind] === "external abort" ? "SIGBUS" : classify_user_fault(this, e.address, write);
     return new UserSignal(sig === "SIGBUS" ? "SIGBUS" : "SIGSEGV", e);
   }
 }

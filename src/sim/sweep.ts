@@ -3,7 +3,7 @@
 // sweep's table is the same whatever the worker count.
 
 import { WorkerPool } from "../worker/pool.js";
-import { runJob, isScenarioModule, type JobSpec } from "../worker/job.js";
+import { runJob, isScenarioModule, resultToSend, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
@@ -96,10 +96,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
     } else if (workers <= 0) {
       for (let k = 0; k < ordered.length; k++) {
-        const result = await runJob(ordered[k]).catch((e: unknown) => {
-          failed(k, e);
-          throw e;
-        });
+        // The same refusal a worker gives a result it cannot send, so that rows do not depend
+        // on the worker count.
+        const result = await runJob(ordered[k])
+          .then((r) => resultToSend(ordered[k], r, structuredClone))
+          .catch((e: unknown) => {
+            failed(k, e);
+            throw e;
+          });
         finished(order[k], result);
       }
     } else {

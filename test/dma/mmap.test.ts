@@ -9,7 +9,7 @@ import type { System } from "../../src/system.js";
 import { editedSystem } from "../helpers/edited-system.js";
 import type { DeviceTree } from "../../src/of/node.js";
 import { decodeAttr } from "../../src/hw/machine.js";
-import { dma_alloc_attrs, dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { dma_alloc_attrs, dma_alloc_coherent, dma_free_coherent } from "../../src/dma/mapping.js";
 import { dma_mmap_attrs, dma_mmap_coherent } from "../../src/dma/mmap.js";
 import { DMA_ATTR_WRITE_COMBINE } from "../../src/dma/constants.js";
 import { remap_pfn_range } from "../../src/mm/remap-pfn-range.js";
@@ -98,6 +98,24 @@ describe("dma_mmap_attrs's checks", () => {
     // A buffer of 5000 bytes has two pages to map.
     const odd = dma_alloc_coherent(dev, 5000, GFP_KERNEL)!;
     expect(s.user.mmap(8192, (vma) => dma_mmap_coherent(dev, vma, odd.cpuAddr, odd.dmaAddr, 5000))).toBeGreaterThan(0);
+  });
+
+  it("a freed buffer, another device's, or a size past the buffer: -ENXIO and a WARNING, nothing mapped", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device(DMAC["zynq-7000"]);
+    const uart = s.device("e0001000.serial");
+    const buf = dma_alloc_coherent(dev, 8192, GFP_KERNEL)!;
+    const gone = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    dma_free_coherent(dev, 4096, gone.cpuAddr, gone.dmaAddr);
+    expect(errnoOf(() => s.user.mmap(4096, (vma) => dma_mmap_coherent(dev, vma, gone.cpuAddr, gone.dmaAddr, 4096)))).toBe(-6);
+    expect(errnoOf(() => s.user.mmap(4096, (vma) => dma_mmap_coherent(uart, vma, buf.cpuAddr, buf.dmaAddr, 4096)))).toBe(-6);
+    expect(errnoOf(() => s.user.mmap(12288, (vma) => dma_mmap_coherent(dev, vma, buf.cpuAddr, buf.dmaAddr, 12288)))).toBe(-6);
+    const warnings = s.dmesg().split("\n").filter((l) => l.includes("WARNING: dma_mmap_attrs"));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/f8003000\.dma-controller: cpu_addr 0x[0-9a-f]{8} is no live coherent buffer of this device \(freed, or another device's\)/);
+    expect(warnings[1]).toMatch(/e0001000\.serial: cpu_addr/);
+    expect(warnings[2]).toMatch(/size 12288 is larger than the 8192-byte buffer/);
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
   });
 
   it("refuses what is not a VMA with -EINVAL", async () => {

@@ -151,6 +151,85 @@ describe("mmap, munmap and the process's faults", () => {
     expect(got).toEqual([-22, -22]);
   });
 
+  it("a driver mmap that throws or returns garbage leaves nothing mapped and says so", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const { pa } = kernelPage(s);
+    const base = 0xbf000000 - (128 << 20);
+    const mapThen = (after: () => unknown) => (vma: VmAreaStruct) => {
+      remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot);
+      return after() as number;
+    };
+    expect(() => s.user.mmap(4096, mapThen(() => { throw new Error("driver bug"); }))).toThrow("driver bug");
+    for (const garbage of [undefined, 5, -1.5, -9999, "0"]) {
+      expect(() => s.user.mmap(4096, mapThen(() => garbage))).toThrow(/the driver's mmap returned .*, not 0 or -errno \(nothing was mapped\)/);
+    }
+    expect(s.kernel.userMm.pgt.pte(base - 4096)).toBe(0n);
+    // The range is free again: the next mapping takes the top page.
+    expect(s.user.mmap(4096, mapThen(() => 0))).toBe(base - 4096);
+  });
+
+  it("the process cannot exit, munmap, mmap or fault from inside the driver's mmap (mmap_lock): -EDEADLK, nothing leaks", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const { pa } = kernelPage(s);
+    const remap = (vma: VmAreaStruct) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 4096, vma.vm_page_prot);
+    const free = s.kernel.mm.buddy.freePageCount;
+    const calls: [string, (vma: VmAreaStruct) => unknown][] = [
+      ["user.exit", () => s.user.exit()],
+      ["user.munmap", (vma) => s.user.munmap(vma.vm_start)],
+      ["user.mmap", () => s.user.mmap(4096, remap)],
+      ["user.read", (vma) => s.user.read(vma.vm_start, 1)],
+      ["user.write", (vma) => s.user.write(vma.vm_start, new Uint8Array(1))],
+    ];
+    for (const [op, call] of calls) {
+      expect(() => s.user.mmap(4096, (vma) => (call(vma), remap(vma))), op).toThrow(
+        new RegExp(`^-EDEADLK: ${op.replace(".", "\\.")} from inside a driver's mmap`),
+      );
+    }
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
+    s.user.exit();
+    // Every page table the attempts took came back (exit frees the pgd as well).
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+  });
+
+  it("arguments mmap(2) refuses, or that the model does not carry out, are -EINVAL with the reason", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const none = () => 0;
+    expect(() => s.user.mmap(4096, none, { flags: MAP_SHARED | 0x20 })).toThrow(/-EINVAL: mmap of 4096 bytes: flags 0x20 are not modelled/);
+    expect(() => s.user.mmap(4096, none, { flags: MAP_SHARED | 0x10 })).toThrow(/-EINVAL: .*flags 0x10 are not modelled/);
+    expect(() => s.user.mmap(4096, none, { prot: PROT_READ | 4 })).toThrow(/-EINVAL: .*prot 0x5/);
+    expect(() => s.user.mmap(4096, none, { offset: 100 })).toThrow(/-EINVAL: .*offset 0x64 is not page aligned/);
+    expect(() => s.user.mmap(4096, none, null as never)).toThrow(/-EINVAL: user.mmap: options null is not an object/);
+    expect(() => s.user.mmap(2 ** 40, none)).toThrow(/-ENOMEM: mmap of 1099511627776 bytes failed: no room below mmap_base/);
+  });
+
+  it("remap_pfn_range refuses what no C caller could pass, and a PFN the PTE cannot hold", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const tryRemap = (pfn: number, prot: unknown) => () =>
+      s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, pfn, 4096, prot as bigint));
+    expect(tryRemap(NaN, 0n)).toThrow(/-EINVAL: remap_pfn_range: pfn NaN/);
+    expect(tryRemap(0x100, 3)).toThrow(/-EINVAL: remap_pfn_range: prot 3 is not a pgprot/);
+    // arm without LPAE: 32-bit physical addresses, so PFN 2^20 would map physical page 0.
+    expect(tryRemap(2 ** 20, s.kernel.userMm.pgprots.PAGE_SHARED)).toThrow(/-EINVAL: remap_pfn_range: pfn 0x100000 is beyond the 32-bit physical address space/);
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
+  });
+
+  it("a PFN with no memory behind it is the process's SIGBUS (an external abort)", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const uva = s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, 2 ** 35, 4096, vma.vm_page_prot));
+    expect(() => s.user.read(uva, 4)).toThrow(/SIGBUS at .* \(external abort\)/);
+  });
+
+  it("kernel code run with the CPU left unprivileged faults as at PL0, and the error says why", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const { va } = kernelPage(s);
+    s.machine.cpu.setUnprivileged(true);
+    expect(() => s.cpu.read(va, 4)).toThrow(/permission fault .*made at PL0 \(machine.cpu.setUnprivileged\(true\)\).*setUnprivileged\(false\) before calling the kernel/);
+    s.machine.cpu.setUnprivileged(false);
+    expect(s.cpu.read(va, 4)).toHaveLength(4);
+    expect(() => s.machine.cpu.setUnprivileged("yes" as never)).toThrow(RangeError);
+    expect(s.machine.cpu.unprivileged).toBe(false);
+  });
+
   it.each(["zynq-7000", "arm64-ref"])("%s: exit gives every table page back and the next process starts empty", async (board) => {
     const s = await createSystem({ board });
     const { pa } = kernelPage(s);

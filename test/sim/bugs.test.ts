@@ -1,6 +1,6 @@
 // The mask-overflow and swiotlb-exhaustion bugs on boards that cannot show them: the symptom
 // says why (and where they can be seen) instead of reporting mappings that worked as the
-// failure, and never quotes an empty warning.
+// failure, and never quotes an empty warning; with DMA-API debug on, no report but their own.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
@@ -67,5 +67,21 @@ describe("bug mmap-cacheable", () => {
     const r = s.run("bug", { kind: "mmap-cacheable" }) as BugResult;
     expect(r.reproduced).toBe(false);
     expect(r.details).toMatchObject({ staleBytes: 0, staleWithDmaMmap: 0, remapMemType: "Normal WB", dmaMmapMemType: "Normal WB" });
+    // The symptom says the board cannot show the bug instead of blaming the caches.
+    expect(r.symptom).toMatch(/f8003000\.dma-controller is dma-coherent .*this board cannot show the bug/);
+    expect(r.symptom).not.toMatch(/beneath the caches/);
+  });
+});
+
+describe("with DMA-API debug on, a bug scenario reports only its own bug", () => {
+  // Each maps its buffers as a driver must (dma_mapping_error after dma_map_single), so debug has
+  // nothing to say about them; unchecked-map-error is the one whose bug that is.
+  it.each(["modern", "v4.9"] as const)("%s: missing-sync, invalidate-only-before and mmap-cacheable leave no report", async (kernel) => {
+    for (const kind of ["missing-sync", "invalidate-only-before", "mmap-cacheable"]) {
+      const s = await createSystem({ board: "zynq-7000", kernel, dmaDebug: true, worker: false });
+      s.run("bug", { kind });
+      expect(s.kernel.dma.debug.reports, kind).toEqual([]);
+      s.dispose();
+    }
   });
 });

@@ -112,6 +112,13 @@ describe("a job's result that a worker cannot send", () => {
         }
       }
     }, 30_000);
+
+    it(`${what}: a sweep in this thread (workers: 0) refuses it the same way`, async () => {
+      const e = await runSweep({ scenario: returning(value), grid: { n: [1, 2, 3] }, workers: 0 }).then(() => undefined, (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e?.message).toMatch(/^n=2: a data: URL scenario module returned a value a worker cannot send back \(/);
+      expect(e?.message).toMatch(host);
+    });
   }
 
 });

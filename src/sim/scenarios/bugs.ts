@@ -16,13 +16,14 @@ import {
   dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
   dma_sync_single_for_cpu, dma_sync_single_for_device,
 } from "../../dma/mapping.js";
-import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_MAPPING_ERROR } from "../../dma/constants.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_MAPPING_ERROR, type DmaDirection } from "../../dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
   dma_release_channel,
 } from "../../dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
-import type { DmaAddr } from "../../hw/address.js";
+import type { DmaAddr, VirtAddr } from "../../hw/address.js";
+import type { Device } from "../../kernel/device.js";
 import { phys_to_dma, dma_to_phys } from "../../dma/dma-address.js";
 import { dma_mmap_coherent } from "../../dma/mmap.js";
 import { remap_pfn_range } from "../../mm/remap-pfn-range.js";
@@ -65,6 +66,14 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
   }
 }
 
+/** dma_map_single checked as a driver must (dma_mapping_error): with DMA-API debug on, only
+ *  the bug a scenario shows is reported, not an unchecked mapping besides. */
+function mapChecked(dev: Device, va: VirtAddr, len: number, dir: DmaDirection): DmaAddr {
+  const dma = dma_map_single(dev, va, len, dir);
+  if (dma_mapping_error(dev, dma)) throw new Error(`dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
+  return dma;
+}
+
 function copy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
   const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
   if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error("memcpy failed");
@@ -76,8 +85,8 @@ function missingSync(s: System): BugResult {
   const dev = chan.device.dev;
   const src = s.kernel.kmalloc(len, GFP_KERNEL);
   const dst = s.kernel.kmalloc(len, GFP_KERNEL);
-  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
-  const dd = dma_map_single(dev, dst, len, DMA_FROM_DEVICE);
+  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
+  const dd = mapChecked(dev, dst, len, DMA_FROM_DEVICE);
   const round = (seed: number) => {
     const data = pattern(len, seed);
     s.cpu.write(src, data);
@@ -116,10 +125,10 @@ function invalidateOnlyBefore(s: System): BugResult {
   const data = pattern(len, 3);
   const src = s.kernel.kmalloc(len, GFP_KERNEL);
   s.cpu.write(src, data);
-  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
+  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
   const attempt = (unmapFirst: boolean) => {
     const buf = s.kernel.kmalloc(len + 4096, GFP_KERNEL);
-    const dd = dma_map_single(dev, buf, len, DMA_FROM_DEVICE); // 4.9: invalidates here only
+    const dd = mapChecked(dev, buf, len, DMA_FROM_DEVICE); // 4.9: invalidates here only
     const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dd, ds, len, DMA_PREP_INTERRUPT)!);
     dma_async_issue_pending(chan);
     for (let i = 0; i < 2000; i++) s.machine.cpu.load(buf + len, 4); // polls its status word
@@ -294,7 +303,7 @@ function mmapCacheable(s: System): BugResult {
   const src = s.kernel.kmalloc(len, GFP_KERNEL);
   const data = pattern(len, 4);
   s.cpu.write(src, data);
-  const ds = dma_map_single(dev, src, len, DMA_TO_DEVICE);
+  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
   // The bug: the driver's mmap remaps the buffer itself, keeping vma->vm_page_prot (PAGE_SHARED,
   // cacheable); the fix lets the DMA layer choose the protection.
   const pfn = dma_to_phys(dev, buf.dmaAddr) / 4096;
@@ -315,7 +324,9 @@ function mmapCacheable(s: System): BugResult {
   dma_release_channel(chan);
   return {
     kind: "mmap-cacheable",
-    symptom: `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
+    symptom: dev.dma_coherent
+      ? `${stale} of ${len} bytes the process read after the transfer were stale: ${dev.name} is dma-coherent (its writes snoop the caches), so a cacheable mapping is right for it: this board cannot show the bug; run it without --board`
+      : `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
     fixed: `dma_mmap_coherent maps it as the kernel does (${types.dmaMmap}): ${after} stale bytes`,
     reproduced: stale > 0 && after === 0,
     details: { bytes: len, staleBytes: stale, staleWithDmaMmap: after, remapMemType: types.remap, dmaMmapMemType: types.dmaMmap },
