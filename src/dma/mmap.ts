@@ -49,8 +49,8 @@ function dma_mmap_from_dev_coherent(dev: Device, vma: VmAreaStruct, cpuAddr: Vir
 }
 
 /** 0, or -ENXIO when vm_pgoff lies beyond the buffer or the VMA is larger than what is left of
- *  it, or (with a dmesg WARNING; Linux does not check) when `cpu_addr` is no live coherent buffer
- *  of `dev` or `size` exceeds it; or what remap_pfn_range returns. */
+ *  it, or what remap_pfn_range returns. A `cpu_addr` that is no live coherent buffer of `dev`, or
+ *  a `size` beyond it, is mapped as Linux maps it (it cannot tell), with a dmasim WARNING. */
 export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number, attrs: number): number {
   checkDevice("dma_mmap_attrs", dev);
   if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
@@ -64,13 +64,13 @@ export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAdd
   const declared = dma_mmap_from_dev_coherent(dev, vma, cpuAddr, size);
   if (declared !== null) return declared;
   // Linux maps whatever pages the arguments name; a freed buffer, another device's or a size
-  // beyond the buffer would give the process pages the kernel uses for something else.
+  // beyond the buffer gives the process pages the kernel uses for something else. The mapping
+  // goes ahead as in Linux, so the driver runs on as it would there; dmesg names the bug.
   const live = coherent_buffer_size(dev, cpuAddr);
   if (live === undefined || PAGE_ALIGN(size) > live) {
     dev.kernel.printk.warn(
-      `WARNING: dma_mmap_attrs: ${dev.name}: ${live === undefined ? `cpu_addr ${formatVirt(cpuAddr, dev.kernel.machine.profile.arch === "arm64" ? 64 : 32)} is no live coherent buffer of this device (freed, or another device's)` : `size ${size} is larger than the ${live}-byte buffer`}; dmasim refuses the mapping (-ENXIO) where Linux would map the pages behind it`,
+      `WARNING: dma_mmap_attrs: ${dev.name}: ${live === undefined ? `cpu_addr ${formatVirt(cpuAddr, dev.kernel.machine.profile.arch === "arm64" ? 64 : 32)} is no live coherent buffer of this device (freed, or another device's)` : `size ${size} is larger than the ${live}-byte buffer`}; mapped as Linux maps it, the process sees pages the kernel uses for something else (dmasim)`,
     );
-    return -ENXIO;
   }
   const count = PAGE_ALIGN(size) / PAGE_SIZE;
   const userCount = vma_pages(vma);
