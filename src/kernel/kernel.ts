@@ -144,8 +144,9 @@ export class Kernel {
     // Modern arm64 with swiotlb lets kmalloc go down to 8 bytes (small buffers bounce).
     const minAlign = machine.profile.arch === "arm64" ? (this.version === "v4.9" ? 128 : swiotlb ? 8 : 64) : 64;
     this.mm.mem_init(minAlign);
-    // core_initcall: modern kernels refuse an area that spans zones. 4.9's check is not modelled.
-    if (this.version === "modern") this.mm.cma.cma_init_reserved_areas(this.mm.buddy.zones, (start, end) => this.mm.buddy.addFreeRange(start, end));
+    // core_initcall: an area that spans zones is refused (modern: its pages go to the page
+    // allocator; 4.9: activated up to the boundary, and no later area is activated; cma.ts).
+    this.mm.cma.cma_init_reserved_areas(this.mm.buddy.zones, (start, end) => this.mm.buddy.addFreeRange(start, end));
     this.current = this.initTask();
     this.irq = new IrqSubsystem(machine, this.printk, this.tracer);
     this.archDma = this.setupArchDma(time, options.workaroundCleanCache);

@@ -12,7 +12,7 @@
 
 import type { PhysAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { EBUSY, EINVAL, ENOMEM, ENOSPC } from "../kernel/errno.js";
+import { EBUSY, EINVAL, ENOMEM, ENOSPC, KernelBug } from "../kernel/errno.js";
 import type { KernelVersion } from "./layout.js";
 import { PAGE_SIZE } from "./gfp.js";
 import type { Memblock } from "./memblock.js";
@@ -29,7 +29,18 @@ export interface Cma {
   count: number;
   /** One byte per page (order_per_bit 0): 1 while allocated. */
   bitmap: Uint8Array;
+  /** 4.9: cma_init_reserved_areas stopped at an earlier area that failed, so this one was never
+   *  activated: its pages stay reserved and it has no bitmap. */
+  neverActivated?: boolean;
 }
+
+/** pageblock_nr_pages: arm64 (CONFIG_HUGETLB_PAGE) 2^9 pages, the PMD order; arm has no
+ *  HUGETLB_PAGE, so pageblock_order = MAX_ORDER - 1 = 10. */
+function pageblockPages(arch: "arm" | "arm64"): number {
+  return arch === "arm64" ? 512 : 1024;
+}
+
+type ZoneSpan = { startPfn: number; endPfn: number };
 
 /** The smallest alignment (bytes) of an area's base and size: PAGE_SIZE << max(MAX_ORDER - 1,
  *  pageblock_order) = 4 MiB on 4.9 and arm; since 5.19 pageblock_nr_pages pages, which arm64
@@ -123,8 +134,13 @@ export class CmaAreas {
     this.printk.info(`cma: Reserved ${Math.floor(size / 2 ** 20)} MiB at ${pa(addr)}${this.node}`);
     if (!memblock.memory.some((b) => addr >= b.base && addr + size <= b.base + b.size)) {
       // cma_activate_area (core_initcall): an area whose pages are not all RAM is left empty.
-      // 4.9 would go on to use the invalid pages; dmasim takes modern's way on both.
-      this.notActivated(cma);
+      // 4.9 warns (WARN_ON_ONCE(!pfn_valid(pfn))) and would go on to use the invalid pages;
+      // dmasim leaves it empty on both.
+      if (this.version === "v4.9") {
+        this.printk.warn("WARNING: mm/cma.c: cma_activate_area: WARN_ON_ONCE(!pfn_valid(pfn))");
+        cma.count = 0;
+        cma.bitmap = new Uint8Array(0);
+      } else this.notActivated(cma);
     }
     return cma;
   }
@@ -144,21 +160,28 @@ export class CmaAreas {
     return this.areas.reduce((n, c) => n + c.count, 0);
   }
 
-  /** Free pages in every area (CmaFree). */
+  /** Free pages in every activated area (CmaFree). */
   get freePages(): number {
-    return this.areas.reduce((n, c) => n + c.bitmap.reduce((f, b) => f + (b ? 0 : 1), 0), 0);
+    return this.areas.reduce((n, c) => n + (c.neverActivated ? 0 : c.bitmap.reduce((f, b) => f + (b ? 0 : 1), 0)), 0);
   }
 
-  /** Pages of the areas that lie in [startPfn, endPfn). */
+  /** Pageblocks 4.9 activated before their area failed (cma_init_reserved_areas_v49): MIGRATE_CMA
+   *  pages the zone manages, which only movable allocations — none that dmasim models — take. */
+  readonly orphanedBlocks: ZoneSpan[] = [];
+
+  /** Pages of the activated areas (and orphaned pageblocks) that lie in [startPfn, endPfn): what
+   *  init_cma_reserved_pageblock added to the zones' managed pages. */
   pagesIn(startPfn: number, endPfn: number): number {
-    return this.areas.reduce((n, c) => n + Math.max(0, Math.min(endPfn, c.basePfn + c.count) - Math.max(startPfn, c.basePfn)), 0);
+    const spans = [...this.areas.filter((c) => !c.neverActivated).map((c) => ({ startPfn: c.basePfn, endPfn: c.basePfn + c.count })), ...this.orphanedBlocks];
+    return spans.reduce((n, c) => n + Math.max(0, Math.min(endPfn, c.endPfn) - Math.max(startPfn, c.startPfn)), 0);
   }
 
-  /** cma_init_reserved_areas (core_initcall, modern): cma_activate_area for each area. An area
+  /** cma_init_reserved_areas (core_initcall; 4.9's below): cma_activate_area for each area. An area
    *  whose pages lie in more than one zone (cma_validate_zones: pfn_range_intersects_zones —
    *  alloc_contig_range works inside one zone) is not activated: its pages go to the page
    *  allocator (`release`, as free_reserved_page does) and it is left empty. */
-  cma_init_reserved_areas(zones: readonly { startPfn: number; endPfn: number }[], release: (startPfn: number, endPfn: number) => void): void {
+  cma_init_reserved_areas(zones: readonly ZoneSpan[], release: (startPfn: number, endPfn: number) => void): void {
+    if (this.version === "v4.9") return this.cma_init_reserved_areas_v49(zones);
     for (const cma of this.areas) {
       if (!cma.count) continue;
       const end = cma.basePfn + cma.count;
@@ -166,6 +189,35 @@ export class CmaAreas {
       if (touched.length <= 1) continue;
       release(cma.basePfn, end);
       this.notActivated(cma);
+    }
+  }
+
+  /** 4.9 cma_init_reserved_areas: cma_activate_area walks each area a pageblock at a time and
+   *  activates every pageblock whose pages are all in the first page's zone (it is the page
+   *  allocator's from then on) until one is not. Then the area is emptied (count = 0) without a
+   *  word, its remaining pages stay reserved, and the loop returns the error: no later area is
+   *  activated (cma->name and the "could not be activated" message came after 4.9). */
+  private cma_init_reserved_areas_v49(zones: readonly ZoneSpan[]): void {
+    const zoneOf = (pfn: number) => zones.findIndex((z) => z.startPfn < z.endPfn && pfn >= z.startPfn && pfn < z.endPfn);
+    const block = pageblockPages(this.arch);
+    let failed = false;
+    for (const cma of this.areas) {
+      if (failed) {
+        cma.neverActivated = true;
+        continue;
+      }
+      if (!cma.count) continue;
+      const zone = zoneOf(cma.basePfn);
+      const end = cma.basePfn + cma.count;
+      const foreign = zones.find((z, i) => i !== zone && z.startPfn < z.endPfn && z.startPfn < end && cma.basePfn < z.endPfn);
+      if (!foreign) continue;
+      // The first pageblock holding a page of another zone: the blocks before it were activated.
+      const firstForeign = Math.max(foreign.startPfn, cma.basePfn);
+      const activated = Math.floor((firstForeign - cma.basePfn) / block) * block;
+      if (activated) this.orphanedBlocks.push({ startPfn: cma.basePfn, endPfn: cma.basePfn + activated });
+      cma.count = 0;
+      cma.bitmap = new Uint8Array(0);
+      failed = true;
     }
   }
 
@@ -186,6 +238,10 @@ export class CmaAreas {
    *  message came in 4.11). */
   cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
     if (!cma || !cma.count || !count) return -1;
+    if (cma.neverActivated) {
+      // 4.9 searches the area's bitmap, which was never allocated.
+      throw new KernelBug("mm/cma.c", `cma_alloc: Unable to handle kernel NULL pointer dereference: area at pfn 0x${cma.basePfn.toString(16)} was never activated (cma_init_reserved_areas stopped at an earlier area), so it has no bitmap`);
+    }
     const step = 2 ** align;
     // bitmap_find_next_zero_area_off: the offset makes the *pfn*, not the bit, aligned.
     const first = (Math.ceil(cma.basePfn / step) * step) - cma.basePfn;

@@ -18,6 +18,7 @@ import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
 import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit } from "./memblock-init.js";
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
+import { armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
 import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
@@ -63,6 +64,8 @@ export class MemoryManager {
   readonly cma: CmaAreas;
   /** What bootmem_init took for the struct page arrays. */
   memmap!: Memmap;
+  /** arm: what paging_init took after the linear map (devicemaps-arm.ts); null on arm64. */
+  armEarly: ArmEarlyPages | null = null;
   /** Pages the page allocator gave to kernel page tables after boot (vmalloc and ioremap
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
@@ -102,8 +105,9 @@ export class MemoryManager {
 
   // ---- boot ------------------------------------------------------------------------------
 
-  /** paging_init: the kernel's own mappings (kernel-mappings.ts), then the MMU on. Their
-   *  tables below the first level come from memblock, top-down. */
+  /** paging_init: the kernel's own mappings (kernel-mappings.ts), arm's vectors, PKMAP and
+   *  fixmap tables and zero page (devicemaps-arm.ts), then the MMU on. Their tables below the
+   *  first level come from memblock, top-down. */
   paging_init(): void {
     // arm64 4.9 builds in a temporary pgd (early_pgtable_alloc, so the first page memblock
     // gives), copies it into swapper_pg_dir and frees it, with swapper_pg_dir's second page
@@ -119,6 +123,7 @@ export class MemoryManager {
       phys_to_virt: (pa) => this.phys_to_virt(pa),
       __pa_symbol: (va) => this.__pa_symbol(va),
     });
+    if (this.pgt instanceof ArmPageTables) this.armEarly = armPagingInitLate(this.memblock, this.pgt);
     this.pgt.enable();
     this.mmuOn = true;
     if (v49) {

@@ -96,6 +96,12 @@ export class ArmPageTables implements PageTables {
     return page;
   }
 
+  /** early_pte_alloc: the table page for va's 2 MiB, taken now when the L1 entries are empty
+   *  (paging_init's vectors, PKMAP and fixmap tables). */
+  early_pte_alloc(va: VirtAddr): PhysAddr {
+    return this.ptePage(va)!;
+  }
+
   /** set_pte_ext: the Linux PTE, then the hardware PTE 2048 bytes above it. */
   private setPte(page: PhysAddr, va: VirtAddr, linux: number, hw: number): void {
     const slot = ((va >>> 20) & 1) * 1024 + ((va >>> 12) & 0xff) * 4;

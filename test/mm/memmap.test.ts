@@ -1,11 +1,13 @@
 // Where boot's early memory goes, in Linux's order: swapper_pg_dir in the image, the default
 // CMA area (before paging_init on arm and 4.9 arm64, after sparse_init on modern arm64), the
-// page tables below the first level, then the struct page arrays — and the "Memory:" line that
+// page tables below the first level, arm's vectors, PKMAP/fixmap tables and zero page, then the
+// struct page arrays — and the "Memory:" line that
 // results. Every figure is worked out by hand from the Linux rules in the comments.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
+import { GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
 
 const KiB = 1024;
 const MiB = 2 ** 20;
@@ -29,22 +31,58 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
       // its hardware tables at +2048 and +3072 in the L1 entries of 0xec000000 and 0xec100000.
       expect(u32(s, 0x4000 + 0xec0 * 4)).toBe(0x2bfff800 | 1);
       expect(u32(s, 0x4000 + 0xec1 * 4)).toBe(0x2bfffc00 | 1);
+      // devicemaps_init: the vectors, early_alloc(2 × 4096) 8 KiB-aligned below the last pte
+      // page (0x2c000000 - 32 × 4096 = 0x2bfe0000): 0x2bfde000; their table at 0xffff0000:
+      // 0x2bfdd000. kmap_init: PKMAP's table 0x2bfdc000, FIXADDR_START's 0x2bfdb000. The zero
+      // page: 0x2bfda000.
+      expect(mm.armEarly).toEqual({ vectors: 0x2bfde000, vectorsPte: 0x2bfdd000, pkmapPte: 0x2bfdc000, fixmapPte: 0x2bfdb000, zeroPage: 0x2bfda000 });
       // bootmem_init's mem_map: pfns 0..262144 (already MAX_ORDER_NR_PAGES aligned) × 32 bytes
-      // = 8 MiB, 64-aligned, top-down below the last pte page (0x2c000000 - 32 × 4096 =
-      // 0x2bfe0000): 0x2bfe0000 - 0x800000 = 0x2b7e0000.
-      expect(mm.memmap.maps).toEqual([{ base: 0x2b7e0000, size: 8 * MiB }]);
+      // = 8 MiB, 64-aligned, top-down below the zero page: 0x2bfda000 - 0x800000 = 0x2b7da000.
+      expect(mm.memmap.maps).toEqual([{ base: 0x2b7da000, size: 8 * MiB }]);
       // Available: 1048576K less the image (10 MiB - 32 KiB = 10208K), swapper_pg_dir (16K),
-      // the pte pages (128K) and mem_map (8192K); the CMA area counts as available.
-      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 128 - 8192}K/1048576K available`]);
+      // the pte pages (128K), the vectors, three tables and the zero page (24K) and mem_map
+      // (8192K); the CMA area counts as available.
+      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 128 - 24 - 8192}K/1048576K available`]);
+    });
+
+    it(`${kernel}: the vectors, PKMAP and fixmap tables hold what kmap and kmap_atomic map later`, async () => {
+      const s = await createSystem({ board: "zynq-7000", memory: "1G", kernel });
+      const mm = s.kernel.mm;
+      // No CMA: map_lowmem uses sections only, so the first allocation is the vectors' 8 KiB
+      // at the top of lowmem (0x30000000): 0x2fffe000, then one page each below it.
+      expect(mm.armEarly).toEqual({ vectors: 0x2fffe000, vectorsPte: 0x2fffd000, pkmapPte: 0x2fffc000, fixmapPte: 0x2fffb000, zeroPage: 0x2fffa000 });
+      // Each table's hardware halves at +2048/+3072 in the L1 entries of its 2 MiB: PKMAP_BASE
+      // 0xbfe00000 (entries 0xbfe, 0xbff), FIXADDR_START 0xffc00000 (0xffc, 0xffd), the
+      // vectors' 0xffe00000 (0xffe, 0xfff).
+      expect([0xbfe, 0xbff].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffc800 | 1, 0x2fffcc00 | 1]);
+      expect([0xffc, 0xffd].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffb800 | 1, 0x2fffbc00 | 1]);
+      expect([0xffe, 0xfff].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffd800 | 1, 0x2fffdc00 | 1]);
+      // Two highmem pages: kmap maps the first at PKMAP_ADDR(1) = 0xbfe01000 (PKMAP's table),
+      // kmap_atomic the second at FIXADDR_TOP - (FIX_KMAP_BEGIN + 0) × 4096 = 0xffeff000 -
+      // 0x1000 = 0xffefe000 (the vectors' table). The walker finds both through the L1 entries
+      // above, which still point at the boot tables.
+      const a = mm.alloc_pages(GFP_KERNEL | __GFP_HIGHMEM, 0);
+      const b = mm.alloc_pages(GFP_KERNEL | __GFP_HIGHMEM, 0);
+      expect(a * 4096).toBeGreaterThanOrEqual(0x30000000);
+      const tables = mm.pageTablePages;
+      expect(mm.kmap(a)).toBe(0xbfe01000);
+      expect(mm.kmap_atomic(b)).toBe(0xffefe000);
+      expect(s.machine.mmu.walk(0xbfe01000)).toMatchObject({ pa: a * 4096 });
+      expect(s.machine.mmu.walk(0xffefe000)).toMatchObject({ pa: b * 4096 });
+      expect([0xbfe, 0xffe].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffc800 | 1, 0x2fffd800 | 1]);
+      // Neither needed a table from the page allocator.
+      expect(mm.pageTablePages).toBe(tables);
     });
   }
 
   it("the first 16 KiB below swapper_pg_dir go to the page allocator", async () => {
     const s = await createSystem({ board: "zynq-7000" });
-    // 512 MiB: 524288K less the image (10208K), swapper_pg_dir (16K) and mem_map (131072
-    // pages × 32 = 4 MiB at 0x20000000 - 0x400000 = 0x1fc00000).
-    expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fc00000, size: 4 * MiB }]);
-    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 4096}K/524288K available`]);
+    // 512 MiB: the vectors (0x1fffe000, 8 KiB), three tables and the zero page (0x1fffa000)
+    // below the top of lowmem, then mem_map (131072 pages × 32 = 4 MiB at 0x1fffa000 -
+    // 0x400000 = 0x1fbfa000). Available: 524288K less the image (10208K), swapper_pg_dir
+    // (16K), those 24K and mem_map.
+    expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fbfa000, size: 4 * MiB }]);
+    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 24 - 4096}K/524288K available`]);
     expect(s.kernel.mm.buddy.pfnValid(0) && s.kernel.mm.buddy.zoneOf(0)?.name).toBe("Normal");
   });
 });
