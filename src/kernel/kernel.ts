@@ -27,6 +27,7 @@ import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
 import { linearRangeCheck } from "../arch/linear-guard.js";
+import { machineReserve } from "../arch/machine-reserve.js";
 import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
@@ -119,7 +120,7 @@ export class Kernel {
     this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
       onlineCpus,
-      reserved: rmem.reserved,
+      reserved: [...machineReserve(machine.profile.arch, this.tree, ram), ...rmem.reserved],
       nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,
       cma,

@@ -4,6 +4,7 @@
 // struct page arrays — and the "Memory:" line that
 // results. Every figure is worked out by hand from the Linux rules in the comments.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
@@ -11,6 +12,10 @@ import { GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
 
 const KiB = 1024;
 const MiB = 2 ** 20;
+
+/** The Zynq board's tree with another root compatible (no machine descriptor's reserve hook). */
+const zynqTreeAs = (compatible: string) =>
+  readFileSync(new URL("../../examples/boards/zynq-7000.dts", import.meta.url), "utf8").replace('compatible = "xlnx,zynq-7000";', `compatible = "${compatible}";`);
 
 const memoryLine = (s: System) => s.kernel.printk.grep("Memory: ");
 const u32 = (s: System, pa: number) => new DataView(s.machine.backdoor.read(pa, 4).buffer).getUint32(0, true);
@@ -23,8 +28,9 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
       const mm = s.kernel.mm;
       // PAGE_OFFSET + TEXT_OFFSET (0x8000) - PG_DIR_SIZE (0x4000), at PHYS_OFFSET 0.
       expect(mm.pgt.root).toBe(0x4000);
-      // arm_memblock_init: only the image [0x8000, 10 MiB) and swapper_pg_dir are reserved, so
-      // 64 MiB 4 MiB-aligned top-down below the 0x30000000 limit: 0x2c000000.
+      // arm_memblock_init: the image [0x8000, 10 MiB), swapper_pg_dir and (mdesc->reserve,
+      // zynq_memory_init) [0, 0x80000) are reserved, all low, so 64 MiB 4 MiB-aligned top-down
+      // below the 0x30000000 limit: 0x2c000000.
       expect(s.kernel.printk.grep("cma: Reserved")[0]).toMatch(/^cma: Reserved 64 MiB at 0x2c000000/);
       // paging_init: the area's 64 MiB as pages = 32 pte pages (one per 2 MiB) from memblock,
       // top-down under lowmem, below the area: the first at 0x2c000000 - 4096 = 0x2bfff000,
@@ -40,9 +46,10 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
       // = 8 MiB, 64-aligned, top-down below the zero page: 0x2bfda000 - 0x800000 = 0x2b7da000.
       expect(mm.memmap.maps).toEqual([{ base: 0x2b7da000, size: 8 * MiB }]);
       // Available: 1048576K less the image (10 MiB - 32 KiB = 10208K), swapper_pg_dir (16K),
-      // the pte pages (128K), the vectors, three tables and the zero page (24K) and mem_map
-      // (8192K); the CMA area counts as available.
-      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 128 - 24 - 8192}K/1048576K available`]);
+      // zynq_memory_init's [0, 0x4000) (the rest of its 512 KiB is swapper_pg_dir and image:
+      // 16K), the pte pages (128K), the vectors, three tables and the zero page (24K) and
+      // mem_map (8192K); the CMA area counts as available.
+      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 16 - 128 - 24 - 8192}K/1048576K available`]);
     });
 
     it(`${kernel}: the vectors, PKMAP and fixmap tables hold what kmap and kmap_atomic map later`, async () => {
@@ -75,15 +82,22 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
     });
   }
 
-  it("the first 16 KiB below swapper_pg_dir go to the page allocator", async () => {
+  it("Zynq's board code keeps the first 512 KiB, which its DMA masters cannot reach, from the page allocator", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     // 512 MiB: the vectors (0x1fffe000, 8 KiB), three tables and the zero page (0x1fffa000)
     // below the top of lowmem, then mem_map (131072 pages × 32 = 4 MiB at 0x1fffa000 -
     // 0x400000 = 0x1fbfa000). Available: 524288K less the image (10208K), swapper_pg_dir
-    // (16K), those 24K and mem_map.
+    // (16K), zynq_memory_init's [0, 0x4000) (16K; the image and swapper_pg_dir hold the rest
+    // of [0, 0x80000)), those 24K and mem_map.
     expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fbfa000, size: 4 * MiB }]);
-    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 24 - 4096}K/524288K available`]);
-    expect(s.kernel.mm.buddy.pfnValid(0) && s.kernel.mm.buddy.zoneOf(0)?.name).toBe("Normal");
+    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 16 - 24 - 4096}K/524288K available`]);
+    // No page below 0x80000 is free: the page allocator cannot hand one to a device.
+    const free = s.kernel.mm.memblock.freeRanges();
+    expect(free.filter((r) => r.base < 0x80000)).toEqual([]);
+    // Without the Zynq root compatible the same tree leaves [0, 0x4000) free (arm's generic
+    // arm_memblock_init reserves only the image and swapper_pg_dir).
+    const other = await createSystem({ dts: zynqTreeAs("vendor,other-board") });
+    expect(other.kernel.mm.memblock.freeRanges()[0]).toEqual({ base: 0, size: 0x4000 });
   });
 });
 
