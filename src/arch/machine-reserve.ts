@@ -5,22 +5,31 @@
 
 import type { DeviceTree } from "../of/node.js";
 import type { Range } from "../mm/memblock.js";
+import type { KernelVersion } from "../mm/layout.js";
+import type { PhysAddr } from "../hw/address.js";
 
-/** arch/arm/mach-zynq/common.c zynq_memory_init: the PS's DMA masters cannot reach the first
- *  512 KiB of DDR (the OCM answers there at reset), so when RAM starts at 0 the board code
- *  reserves [0, 0x80000), which the kernel image mostly covers anyway. Both 4.9 and modern. */
-function zynq_memory_init(ram: readonly Range[]): Range[] {
-  return ram.some((b) => b.base === 0) ? [{ base: 0, size: 0x80000 }] : [];
+/** arch/arm/mach-zynq/common.c zynq_memory_init: the PS's DMA masters cannot use the first
+ *  512 KiB of DDR, so when RAM starts at 0 the board code reserves them. Since
+ *  v4.13 ("ARM: zynq: Reserve correct amount of non-DMA RAM") that is [0, 0x80000); before, 4.9
+ *  included, only [0, __pa(swapper_pg_dir)) — the same free pages here, as the image and
+ *  swapper_pg_dir cover the rest. */
+function zynq_memory_init(ram: readonly Range[], version: KernelVersion, swapperPgDir: PhysAddr): Range[] {
+  if (!ram.some((b) => b.base === 0)) return [];
+  return [{ base: 0, size: version === "v4.9" ? swapperPgDir : 0x80000 }];
 }
 
-const MACHINES: { dt_compat: string; reserve: (ram: readonly Range[]) => Range[] }[] = [
+type Reserve = (ram: readonly Range[], version: KernelVersion, swapperPgDir: PhysAddr) => Range[];
+
+const MACHINES: { dt_compat: string; reserve: Reserve }[] = [
   { dt_compat: "xlnx,zynq-7000", reserve: zynq_memory_init },
 ];
 
 /** mdesc->reserve(): the ranges the board's machine code reserves (none for arm64, whose board
  *  code has no such hook, or a machine dmasim has no descriptor for). */
-export function machineReserve(arch: "arm" | "arm64", tree: DeviceTree, ram: readonly Range[]): Range[] {
+export function machineReserve(arch: "arm" | "arm64", version: KernelVersion, tree: DeviceTree, ram: readonly Range[]): Range[] {
   if (arch !== "arm") return [];
   const root = tree.root.compatible;
-  return MACHINES.find((m) => root.includes(m.dt_compat))?.reserve(ram) ?? [];
+  // PHYS_OFFSET + TEXT_OFFSET (0x8000) - 16 KiB, as memblock-init.ts places it.
+  const swapperPgDir = Math.min(...ram.map((b) => b.base)) + 0x4000;
+  return MACHINES.find((m) => root.includes(m.dt_compat))?.reserve(ram, version, swapperPgDir) ?? [];
 }

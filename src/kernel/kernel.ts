@@ -120,7 +120,7 @@ export class Kernel {
     this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
       onlineCpus,
-      reserved: [...machineReserve(machine.profile.arch, this.tree, ram), ...rmem.reserved],
+      reserved: [...machineReserve(machine.profile.arch, this.version, this.tree, ram), ...rmem.reserved],
       nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,
       cma,
