@@ -19,6 +19,7 @@ import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
 import { MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
 import { UserMm, type FileMmap } from "./mm/user-mm.js";
+import { PAGE_SIZE } from "./mm/gfp.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
@@ -92,8 +93,12 @@ export interface SystemUser {
    *  PROT_READ | PROT_WRITE, MAP_SHARED, offset 0. The mapping's address; a KernelError with the
    *  errno mmap() would set. */
   mmap(length: number, fop: FileMmap, options?: { prot?: number; flags?: number; offset?: number }): number;
-  /** munmap of a whole mapping; a KernelError (-EINVAL) when none starts at `addr`. */
-  munmap(addr: number | bigint): void;
+  /** munmap(addr, length), as Linux's: whatever is mapped in the page-aligned range goes (a
+   *  mapping reaching past it is split), nothing mapped there is no error; a KernelError (-EINVAL)
+   *  for an `addr` that is not page aligned or not a user address, or a length of 0 or past
+   *  TASK_SIZE. Without `length`, from `addr` to the end of the mapping holding it (the whole
+   *  mapping when `addr` is its start), or nothing when no mapping holds it. */
+  munmap(addr: number | bigint, length?: number): void;
   /** The process reads `len` bytes; a UserSignal (SIGSEGV, SIGBUS) when it would die (a kernel
    *  address included: the MMU refuses it at EL0 / PL0). */
   read(addr: number | bigint, len: number): Uint8Array;
@@ -149,9 +154,15 @@ export class System {
         if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed${r === -ENOMEM ? ": no room below mmap_base" : ""}`);
         return r;
       },
-      munmap: (addr) => {
-        const r = mm("user.munmap").munmap(checkVirt("user.munmap", addr, "addr"));
-        if (r < 0) throw new KernelError(-r, `munmap: no mapping starts at 0x${addr.toString(16)}`);
+      munmap: (addr, length) => {
+        const start = checkVirt("user.munmap", addr, "addr");
+        if (length !== undefined) checkSize("user.munmap", length, "length");
+        const m = mm("user.munmap");
+        // A page holds no part of any mapping when addr is in none, so munmap finds nothing there.
+        const len = length ?? (m.vmas.find(start)?.vm_end ?? start + PAGE_SIZE) - start;
+        const refused = m.munmapArgumentError(start, len);
+        if (refused) throw new KernelError(EINVAL, `munmap(0x${addr.toString(16)}, ${len}): ${refused}`);
+        m.munmap(start, len);
       },
       read: (addr, len) => {
         checkSize("user.read", len, "len");

@@ -28,6 +28,7 @@ import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache, OuterCache } from "../arch/arm-cache.js";
 import { linearRangeCheck } from "../arch/linear-guard.js";
 import { machineReserve } from "../arch/machine-reserve.js";
+import { machineMapIo } from "../arch/machine-map-io.js";
 import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
@@ -121,6 +122,7 @@ export class Kernel {
       version: this.version,
       onlineCpus,
       reserved: [...machineReserve(machine.profile.arch, this.version, this.tree, ram), ...rmem.reserved],
+      mapIo: machineMapIo(machine.profile.arch, this.tree),
       nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,
       cma,

@@ -86,7 +86,7 @@ export class ArmPageTables implements PageTables {
   private ptePage(va: VirtAddr, create = true): PhysAddr | null {
     const idx = va >>> 20;
     const d = this.mem.read32(this.root + idx * 4);
-    if ((d & 3) === L1_COARSE) return (d & 0xfffffc00) - (idx & 1 ? 3072 : 2048);
+    if ((d & 3) === L1_COARSE) return ((d & 0xfffffc00) >>> 0) - (idx & 1 ? 3072 : 2048);
     if ((d & 3) !== 0) throw new Error(`arm pgtable: 0x${(va >>> 0).toString(16)} is inside a section mapping`);
     if (!create) return null;
     const page = this.mem.allocTable(4096, 4096);

@@ -104,7 +104,7 @@ export class UserMm {
   }
 
   private unmap_and_free_vma(vma: VmAreaStruct): void {
-    this.zap(vma);
+    this.zap(vma.vm_start, vma.vm_end);
     this.vmas.remove(vma);
   }
 
@@ -114,12 +114,36 @@ export class UserMm {
     if (this.mmapLocked) throw new KernelError(EDEADLK, `${op} from inside a driver's mmap: mmap_lock is held there, so Linux would deadlock`);
   }
 
-  /** munmap of a whole mapping made by mmap: 0, or -EINVAL when `addr` starts none. */
-  munmap(addr: VirtAddr): number {
-    const vma = this.vmas.find(addr);
-    if (!vma || vma.vm_start !== addr) return -EINVAL;
-    this.zap(vma);
-    this.vmas.remove(vma);
+  /** Why munmap refuses its arguments with -EINVAL, or null. */
+  munmapArgumentError(start: VirtAddr, len: number): string | null {
+    const taskSize = this.pgt.taskSize;
+    if (start % PAGE_SIZE !== 0) return `addr 0x${start.toString(16)} is not page aligned`;
+    if (start < 0 || start > taskSize || len > taskSize - start) return `the range is not below TASK_SIZE (0x${taskSize.toString(16)})`;
+    if (!PAGE_ALIGN(len)) return "length 0";
+    return null;
+  }
+
+  /** do_munmap (mm/mmap.c; do_vmi_munmap since 6.5): -EINVAL for a start that is not page
+   *  aligned or past TASK_SIZE, or a length that runs past TASK_SIZE or is 0 once page aligned;
+   *  0 when no mapping overlaps [start, start + PAGE_ALIGN(len)) — nothing to do is no error —
+   *  and otherwise 0 with that range gone from every mapping it overlaps: a mapping that reaches
+   *  past either end is split (__split_vma), its pages outside the range left as they are. */
+  munmap(start: VirtAddr, len: number): number {
+    if (this.munmapArgumentError(start, len)) return -EINVAL;
+    const end = start + PAGE_ALIGN(len);
+    for (const vma of this.vmas.list().filter((v) => v.vm_start < end && v.vm_end > start)) {
+      this.zap(Math.max(start, vma.vm_start), Math.min(end, vma.vm_end));
+      const below = vma.vm_start < start;
+      const above = vma.vm_end > end;
+      if (above) {
+        // The part above the hole keeps the pages it maps: its offset into the file moves on.
+        const upper = { ...vma, vm_start: end, vm_pgoff: vma.vm_pgoff + (end - vma.vm_start) / PAGE_SIZE };
+        if (below) this.vmas.insert(upper);
+        else Object.assign(vma, upper);
+      }
+      if (below) vma.vm_end = start;
+      if (!below && !above) this.vmas.remove(vma);
+    }
     return 0;
   }
 
@@ -135,9 +159,9 @@ export class UserMm {
     this.pgt.free();
   }
 
-  /** zap_page_range + flush_tlb_range of one VMA. */
-  private zap(vma: VmAreaStruct): void {
-    for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) {
+  /** zap_page_range + flush_tlb_range of [start, end). */
+  private zap(start: VirtAddr, end: VirtAddr): void {
+    for (let a = start; a < end; a += PAGE_SIZE) {
       if (this.pgt.pte(a) === 0n) continue;
       this.pgt.set_pte_at(a, 0n);
       this.flush_tlb_page(a);

@@ -65,7 +65,7 @@ export class ArmUserPageTables implements UserPageTables {
   private ptePage(addr: VirtAddr, create: boolean): PhysAddr | null {
     const idx = addr >>> 20;
     const d = this.mem.read32(this.pgd + idx * 4);
-    if ((d & 3) === 1) return (d & 0xfffffc00) - (idx & 1 ? 3072 : 2048);
+    if ((d & 3) === 1) return ((d & 0xfffffc00) >>> 0) - (idx & 1 ? 3072 : 2048);
     if (!create) return null;
     const page = this.mem.allocTable(4096, 4096);
     this.ptePages.push(page);

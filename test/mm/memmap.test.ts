@@ -1,6 +1,7 @@
 // Where boot's early memory goes, in Linux's order: swapper_pg_dir in the image, the default
 // CMA area (before paging_init on arm and 4.9 arm64, after sparse_init on modern arm64), the
-// page tables below the first level, arm's vectors, PKMAP/fixmap tables and zero page, then the
+// page tables below the first level, arm's vectors, the machine's map_io (Zynq's SCU page),
+// PKMAP/fixmap tables and zero page, then the
 // struct page arrays — and the "Memory:" line that
 // results. Every figure is worked out by hand from the Linux rules in the comments.
 
@@ -9,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
 import { GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
+import { decodeAttr } from "../../src/hw/machine.js";
 
 const KiB = 1024;
 const MiB = 2 ** 20;
@@ -39,30 +41,45 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
       expect(u32(s, 0x4000 + 0xec1 * 4)).toBe(0x2bfffc00 | 1);
       // devicemaps_init: the vectors, early_alloc(2 × 4096) 8 KiB-aligned below the last pte
       // page (0x2c000000 - 32 × 4096 = 0x2bfe0000): 0x2bfde000; their table at 0xffff0000:
-      // 0x2bfdd000. kmap_init: PKMAP's table 0x2bfdc000, FIXADDR_START's 0x2bfdb000. The zero
-      // page: 0x2bfda000.
-      expect(mm.armEarly).toEqual({ vectors: 0x2bfde000, vectorsPte: 0x2bfdd000, pkmapPte: 0x2bfdc000, fixmapPte: 0x2bfdb000, zeroPage: 0x2bfda000 });
+      // 0x2bfdd000. zynq_map_io's iotable_init: one static_vm (40 bytes, 4-aligned) just below,
+      // 0x2bfdd000 - 40 = 0x2bfdcfd8, then the SCU page's table, 4 KiB-aligned below that:
+      // 0x2bfdb000. kmap_init: PKMAP's table 0x2bfda000, FIXADDR_START's 0x2bfd9000. The zero
+      // page: 0x2bfd8000.
+      expect(mm.armEarly).toEqual({
+        vectors: 0x2bfde000, vectorsPte: 0x2bfdd000, iotable: { svm: 0x2bfdcfd8, ptes: [0x2bfdb000] },
+        pkmapPte: 0x2bfda000, fixmapPte: 0x2bfd9000, zeroPage: 0x2bfd8000,
+      });
       // bootmem_init's mem_map: pfns 0..262144 (already MAX_ORDER_NR_PAGES aligned) × 32 bytes
-      // = 8 MiB, 64-aligned, top-down below the zero page: 0x2bfda000 - 0x800000 = 0x2b7da000.
-      expect(mm.memmap.maps).toEqual([{ base: 0x2b7da000, size: 8 * MiB }]);
+      // = 8 MiB, 64-aligned, top-down below the zero page: 0x2bfd8000 - 0x800000 = 0x2b7d8000.
+      expect(mm.memmap.maps).toEqual([{ base: 0x2b7d8000, size: 8 * MiB }]);
       // Available: 1048576K less the image (10 MiB - 32 KiB = 10208K), swapper_pg_dir (16K),
       // zynq_memory_init's [0, 0x4000) (the rest of its 512 KiB is swapper_pg_dir and image:
-      // 16K), the pte pages (128K), the vectors, three tables and the zero page (24K) and
-      // mem_map (8192K); the CMA area counts as available.
-      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 16 - 128 - 24 - 8192}K/1048576K available`]);
+      // 16K), the pte pages (128K), the vectors (8K), their table, the static_vm's page, the
+      // SCU's table, two kmap tables and the zero page (6 × 4K) and mem_map (8192K); the CMA
+      // area counts as available.
+      expect(memoryLine(s)).toEqual([`Memory: ${1048576 - 10208 - 16 - 16 - 128 - 32 - 8192}K/1048576K available`]);
     });
 
     it(`${kernel}: the vectors, PKMAP and fixmap tables hold what kmap and kmap_atomic map later`, async () => {
       const s = await createSystem({ board: "zynq-7000", memory: "1G", kernel });
       const mm = s.kernel.mm;
       // No CMA: map_lowmem uses sections only, so the first allocation is the vectors' 8 KiB
-      // at the top of lowmem (0x30000000): 0x2fffe000, then one page each below it.
-      expect(mm.armEarly).toEqual({ vectors: 0x2fffe000, vectorsPte: 0x2fffd000, pkmapPte: 0x2fffc000, fixmapPte: 0x2fffb000, zeroPage: 0x2fffa000 });
+      // at the top of lowmem (0x30000000): 0x2fffe000, their table 0x2fffd000, the static_vm
+      // at 0x2fffd000 - 40 = 0x2fffcfd8, then one page each below 0x2fffc000: the SCU's table
+      // 0x2fffb000, PKMAP's 0x2fffa000, FIXADDR_START's 0x2fff9000, the zero page 0x2fff8000.
+      expect(mm.armEarly).toEqual({
+        vectors: 0x2fffe000, vectorsPte: 0x2fffd000, iotable: { svm: 0x2fffcfd8, ptes: [0x2fffb000] },
+        pkmapPte: 0x2fffa000, fixmapPte: 0x2fff9000, zeroPage: 0x2fff8000,
+      });
       // Each table's hardware halves at +2048/+3072 in the L1 entries of its 2 MiB: PKMAP_BASE
       // 0xbfe00000 (entries 0xbfe, 0xbff), FIXADDR_START 0xffc00000 (0xffc, 0xffd), the
-      // vectors' 0xffe00000 (0xffe, 0xfff).
-      expect([0xbfe, 0xbff].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffc800 | 1, 0x2fffcc00 | 1]);
-      expect([0xffc, 0xffd].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffb800 | 1, 0x2fffbc00 | 1]);
+      // vectors' 0xffe00000 (0xffe, 0xfff), the SCU's 0xf8e00000 (0xf8e, 0xf8f).
+      expect([0xbfe, 0xbff].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffa800 | 1, 0x2fffac00 | 1]);
+      expect([0xffc, 0xffd].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fff9800 | 1, 0x2fff9c00 | 1]);
+      expect([0xf8e, 0xf8f].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffb800 | 1, 0x2fffbc00 | 1]);
+      // The SCU page itself, virtual = physical, as Device memory (MT_DEVICE).
+      expect(s.machine.mmu.walk(0xf8f00000)).toMatchObject({ pa: 0xf8f00000 });
+      expect(decodeAttr((s.machine.mmu.walk(0xf8f00000) as { attr: number }).attr).memType).toMatch(/^Device/);
       expect([0xffe, 0xfff].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffd800 | 1, 0x2fffdc00 | 1]);
       // Two highmem pages: kmap maps the first at PKMAP_ADDR(1) = 0xbfe01000 (PKMAP's table),
       // kmap_atomic the second at FIXADDR_TOP - (FIX_KMAP_BEGIN + 0) × 4096 = 0xffeff000 -
@@ -76,7 +93,7 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
       expect(mm.kmap_atomic(b)).toBe(0xffefe000);
       expect(s.machine.mmu.walk(0xbfe01000)).toMatchObject({ pa: a * 4096 });
       expect(s.machine.mmu.walk(0xffefe000)).toMatchObject({ pa: b * 4096 });
-      expect([0xbfe, 0xffe].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffc800 | 1, 0x2fffd800 | 1]);
+      expect([0xbfe, 0xffe].map((i) => u32(s, 0x4000 + i * 4))).toEqual([0x2fffa800 | 1, 0x2fffd800 | 1]);
       // Neither needed a table from the page allocator.
       expect(mm.pageTablePages).toBe(tables);
     });
@@ -84,13 +101,13 @@ describe("arm (1 GiB Zynq: RAM 0..0x40000000, lowmem 768 MiB)", () => {
 
   it("Zynq's board code keeps the first 512 KiB, which its DMA masters cannot reach, from the page allocator", async () => {
     const s = await createSystem({ board: "zynq-7000" });
-    // 512 MiB: the vectors (0x1fffe000, 8 KiB), three tables and the zero page (0x1fffa000)
-    // below the top of lowmem, then mem_map (131072 pages × 32 = 4 MiB at 0x1fffa000 -
-    // 0x400000 = 0x1fbfa000). Available: 524288K less the image (10208K), swapper_pg_dir
-    // (16K), zynq_memory_init's [0, 0x4000) (16K; the image and swapper_pg_dir hold the rest
-    // of [0, 0x80000)), those 24K and mem_map.
-    expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fbfa000, size: 4 * MiB }]);
-    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 16 - 24 - 4096}K/524288K available`]);
+    // 512 MiB: the vectors (0x1fffe000, 8 KiB), their table, the static_vm's page, four tables
+    // and the zero page (0x1fff8000) below the top of lowmem, then mem_map (131072 pages × 32
+    // = 4 MiB at 0x1fff8000 - 0x400000 = 0x1fbf8000). Available: 524288K less the image
+    // (10208K), swapper_pg_dir (16K), zynq_memory_init's [0, 0x4000) (16K; the image and
+    // swapper_pg_dir hold the rest of [0, 0x80000)), those 32K and mem_map.
+    expect(s.kernel.mm.memmap.maps).toEqual([{ base: 0x1fbf8000, size: 4 * MiB }]);
+    expect(memoryLine(s)).toEqual([`Memory: ${524288 - 10208 - 16 - 16 - 32 - 4096}K/524288K available`]);
     // No page below 0x80000 is free: the page allocator cannot hand one to a device.
     const free = s.kernel.mm.memblock.freeRanges();
     expect(free.filter((r) => r.base < 0x80000)).toEqual([]);

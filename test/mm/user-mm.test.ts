@@ -128,6 +128,63 @@ describe("mmap, munmap and the process's faults", () => {
     expect(() => s.user.read(uva, 4)).toThrow(/SIGSEGV .*translation fault/); // the TLB entry went too
   });
 
+  it("munmap as Linux's do_munmap: nothing mapped is no error, a bad start or length is -EINVAL", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const base = 2 ** 39 - (128 << 20); // mmap_base on arm64 (39-bit VAs): TASK_SIZE less 128 MiB
+    const errno = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as KernelError).errno;
+      }
+      return 0;
+    };
+    const uva = s.user.mmap(4096, kernelPage(s).fop);
+    expect(uva).toBe(base - 4096);
+    expect(errno(() => s.user.munmap(base - 8192))).toBe(0); // the page below: nothing there
+    expect(errno(() => s.user.munmap(base - 8192, 4096))).toBe(0);
+    expect(errno(() => s.user.munmap(base, 1 << 20))).toBe(0); // above mmap_base: nothing there
+    expect(s.user.read(uva, 4)).toHaveLength(4); // untouched
+    expect(errno(() => s.user.munmap(uva + 100, 4096))).toBe(-22); // offset_in_page(start)
+    expect(errno(() => s.user.munmap(uva, 0))).toBe(-22); // PAGE_ALIGN(0) == 0
+    expect(() => s.user.munmap(uva, 0)).toThrow(`munmap(0x${uva.toString(16)}, 0): length 0`);
+    expect(errno(() => s.user.munmap(2 ** 39 - 4096, 8192))).toBe(-22); // runs past TASK_SIZE
+    expect(errno(() => s.user.munmap(-(2 ** 38)))).toBe(-22); // a kernel address
+    expect(errno(() => s.user.munmap(uva, 1))).toBe(0); // the length is page aligned up: one page
+    expect(() => s.user.read(uva, 4)).toThrow(/SIGSEGV .*translation fault/);
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
+  });
+
+  it("munmap of part of a mapping splits it: the rest still maps the same pages", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const k = s.kernel;
+    // Three kernel pages, page i filled with 0x10 + i; the driver remaps all three.
+    const va = k.kmalloc(3 * 4096, GFP_KERNEL);
+    const pa = k.mm.virt_to_phys(va);
+    for (let i = 0; i < 3; i++) s.cpu.fill(va + i * 4096, 0x10 + i, 4096);
+    const uva = s.user.mmap(3 * 4096, (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 3 * 4096, vma.vm_page_prot));
+    s.user.munmap(uva + 4096, 4096); // the middle page: __split_vma twice
+    expect(s.kernel.userMm.vmas.list().map((v) => [v.vm_start - uva, v.vm_end - uva])).toEqual([[0, 4096], [8192, 12288]]);
+    expect([...s.user.read(uva, 2)]).toEqual([0x10, 0x10]);
+    expect(() => s.user.read(uva + 4096, 4)).toThrow(/SIGSEGV .*translation fault/);
+    expect([...s.user.read(uva + 8192, 2)]).toEqual([0x12, 0x12]);
+    // The upper part's offset moved with its start: vm_pgoff 0 + 2 pages.
+    expect(s.kernel.userMm.vmas.find(uva + 8192)!.vm_pgoff).toBe(2);
+    // Without a length: from addr to the end of the mapping holding it.
+    s.user.munmap(uva + 8192);
+    expect(() => s.user.read(uva + 8192, 4)).toThrow(/SIGSEGV .*translation fault/);
+    // A range over the hole and the first page's mapping: what is mapped in it goes, no error.
+    s.user.munmap(uva, 3 * 4096);
+    expect(() => s.user.read(uva, 4)).toThrow(/SIGSEGV .*translation fault/);
+    expect(s.kernel.userMm.vmas.list()).toHaveLength(0);
+    // The lower part of a mapping goes, the upper stays (its start moves up).
+    const uva2 = s.user.mmap(2 * 4096, (vma) => remap_pfn_range(vma, vma.vm_start, pa / 4096, 2 * 4096, vma.vm_page_prot));
+    s.user.munmap(uva2, 4096);
+    expect(() => s.user.read(uva2, 4)).toThrow(/SIGSEGV .*translation fault/);
+    expect([...s.user.read(uva2 + 4096, 2)]).toEqual([0x11, 0x11]);
+    expect(s.kernel.userMm.vmas.find(uva2 + 4096)).toMatchObject({ vm_start: uva2 + 4096, vm_end: uva2 + 8192, vm_pgoff: 1 });
+  });
+
   it("a write to a read-only mapping is SIGSEGV, an empty PFN page SIGBUS", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const { pa } = kernelPage(s);

@@ -10,7 +10,7 @@ import { KernelError } from "../../src/kernel/errno.js";
 import { dma_release_channel, dma_request_chan_by_mask } from "../../src/dmaengine/dmaengine.js";
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
-import { BUG_KINDS, bugSystem } from "../../src/sim/scenarios/bugs.js";
+import { BUG_KINDS, bugSystem, type BugResult } from "../../src/sim/scenarios/bugs.js";
 
 /** Free pages, and how many memcpy channels can be had at once (then given back). */
 function resources(s: System): { freePages: number; memcpyChannels: number } {
@@ -131,6 +131,41 @@ describe("other scenarios' failures", () => {
     expect(before.freePages - once.freePages).toBeLessThan(4); // a page table, at most
     s.run("bug", { kind });
     expect(resources(s)).toEqual(once);
+    s.dispose();
+  });
+});
+
+describe("scenarios that fail part way on a System that lives on", () => {
+  // arm64-highmem without a swiotlb: kmalloc'ed buffers land above 4 GiB, beyond the PL330's
+  // 32-bit mask, so the first dma_map_single of one fails — after the scenario has requested
+  // its channel and allocated its buffers (and, for dma-mix, its descriptor pool).
+  const cases: [string, Record<string, string | number>, string][] = [
+    ["bug", { kind: "missing-sync" }, "dma_map_single of 65536 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
+    ["bug", { kind: "invalidate-only-before" }, "dma_map_single of 65024 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
+    ["bug", { kind: "mmap-cacheable" }, "dma_map_single of 16384 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
+    ["dma-mix", { transfers: 5 }, "-ENOMEM: dma_map_single"],
+    ["calibration", {}, "-ENOMEM: dma_map_single(1048576) failed"],
+  ];
+
+  /** Pages free, in page tables or in kmalloc caches: what a buffer left allocated would lower
+   *  (a remap of a coherent buffer may leave a vmalloc-area page table, as Linux does). */
+  const accounted = (s: System) => s.kernel.mm.buddy.freePageCount + s.kernel.mm.pageTablePages + s.kernel.mm.slab.slabPages;
+
+  it("gives back its channel, buffers and mappings, so the next run on the same System gets them", async () => {
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 0 }, worker: false });
+    const before = resources(s);
+    const pagesBefore = accounted(s);
+    for (const [scenario, params, message] of cases) {
+      expect(() => s.run(scenario, params), `${scenario} ${JSON.stringify(params)}`).toThrow(message);
+      expect(resources(s).memcpyChannels, `${scenario} ${JSON.stringify(params)}`).toBe(before.memcpyChannels);
+      expect(accounted(s), `${scenario} ${JSON.stringify(params)}`).toBe(pagesBefore);
+      expect(s.kernel.userMmRunning).toBe(false); // mmap-cacheable's process exited with its mappings
+    }
+    // Every channel at once, with coherent buffers (below 4 GiB: dma_alloc_coherent honours the mask).
+    const r = s.run("memcpy", { channels: before.memcpyChannels, size: "4K" }) as MemcpyResult;
+    expect(r.ok).toBe(true);
+    expect((s.run("bug", { kind: "coherent-read" }) as BugResult).reproduced).toBe(true);
+    expect(resources(s).memcpyChannels).toBe(before.memcpyChannels);
     s.dispose();
   });
 });

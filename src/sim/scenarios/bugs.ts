@@ -30,6 +30,9 @@ import { remap_pfn_range } from "../../mm/remap-pfn-range.js";
 import { decodeAttr } from "../../hw/machine.js";
 import { ARM64_A53 } from "../../hw/profile.js";
 import { pattern, countDifferent } from "../phase.js";
+import { withTeardown, type Defer } from "../teardown.js";
+import { coherentBuffer, kmallocBuffers } from "../managed-buffers.js";
+import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 export const BUG_KINDS = [
@@ -67,46 +70,64 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
 }
 
 /** dma_map_single checked as a driver must (dma_mapping_error): with DMA-API debug on, only
- *  the bug a scenario shows is reported, not an unchecked mapping besides. */
-function mapChecked(dev: Device, va: VirtAddr, len: number, dir: DmaDirection): DmaAddr {
-  const dma = dma_map_single(dev, va, len, dir);
-  if (dma_mapping_error(dev, dma)) throw new Error(`dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-  return dma;
+ *  the bug a scenario shows is reported, not an unchecked mapping besides. The unmap is
+ *  registered with the run's teardown, for a scenario that fails before it unmaps. */
+function mapChecked(dev: Device, va: VirtAddr, len: number, dir: DmaDirection, defer: Defer): { addr: DmaAddr; unmap(): void } {
+  const addr = dma_map_single(dev, va, len, dir);
+  if (dma_mapping_error(dev, addr)) throw new Error(`dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
+  return { addr, unmap: defer(() => dma_unmap_single(dev, addr, len, dir)) };
+}
+
+/** A memcpy channel, given back when the run ends or fails (or sooner, through release). */
+function memcpyChannel(s: System, defer: Defer): { chan: DmaChan; dev: Device; release(): void } {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  return { chan, dev: chan.device.dev, release: defer(() => dma_release_channel(chan)) };
+}
+
+/** One kmalloc'ed buffer, checked and freed by the teardown unless freed sooner. */
+function kmallocOne(s: System, len: number, defer: Defer): { va: VirtAddr; free(): void } {
+  const { vas, free } = kmallocBuffers(s, [len], defer);
+  return { va: vas[0], free };
+}
+
+function submit(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): number {
+  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
+  if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${len} bytes failed`);
+  return dmaengine_submit(tx);
 }
 
 function copy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
-  if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error("memcpy failed");
+  if (dma_sync_wait(chan, submit(chan, dst, src, len)) !== DMA_COMPLETE) throw new Error("memcpy failed");
 }
 
-function missingSync(s: System): BugResult {
+// Each bug releases what it took in a driver's order when it runs to the end; what it has not
+// released when it fails part way, the run's teardown gives back last-first (teardown.ts).
+
+function missingSync(s: System, defer: Defer): BugResult {
   const len = 64 * 1024;
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const src = s.kernel.kmalloc(len, GFP_KERNEL);
-  const dst = s.kernel.kmalloc(len, GFP_KERNEL);
-  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
-  const dd = mapChecked(dev, dst, len, DMA_FROM_DEVICE);
+  const { chan, dev, release } = memcpyChannel(s, defer);
+  const bufs = kmallocBuffers(s, [len, len], defer);
+  const [src, dst] = bufs.vas;
+  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE, defer);
+  const dd = mapChecked(dev, dst, len, DMA_FROM_DEVICE, defer);
   const round = (seed: number) => {
     const data = pattern(len, seed);
     s.cpu.write(src, data);
-    dma_sync_single_for_device(dev, ds, len, DMA_TO_DEVICE);
-    copy(chan, dd, ds, len);
+    dma_sync_single_for_device(dev, ds.addr, len, DMA_TO_DEVICE);
+    copy(chan, dd.addr, ds.addr, len);
     return data;
   };
-  const first = round(1);
-  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  round(1);
+  dma_sync_single_for_cpu(dev, dd.addr, len, DMA_FROM_DEVICE);
   s.cpu.read(dst, len); // the driver consumes the first buffer: its lines are cached now
   const second = round(2); // …and reads the next one without handing the buffer back
   const stale = countDifferent(s.cpu.read(dst, len), second);
-  dma_sync_single_for_cpu(dev, dd, len, DMA_FROM_DEVICE);
+  dma_sync_single_for_cpu(dev, dd.addr, len, DMA_FROM_DEVICE);
   const after = countDifferent(s.cpu.read(dst, len), second);
-  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
-  dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
-  s.kernel.kfree(src);
-  s.kernel.kfree(dst);
-  dma_release_channel(chan);
-  void first;
+  ds.unmap();
+  dd.unmap();
+  bufs.free();
+  release();
   return {
     kind: "missing-sync",
     symptom: `${stale} of ${len} bytes read back stale: the previous transfer's data, still in the CPU's caches`,
@@ -116,34 +137,33 @@ function missingSync(s: System): BugResult {
   };
 }
 
-function invalidateOnlyBefore(s: System): BugResult {
+function invalidateOnlyBefore(s: System, defer: Defer): BugResult {
   // A long receive whose last lines share a page with a status word the driver polls: the
   // device writes those lines last, so speculative fills near the status word come first.
   const len = 64 * 1024 - 512;
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
+  const { chan, dev, release } = memcpyChannel(s, defer);
   const data = pattern(len, 3);
-  const src = s.kernel.kmalloc(len, GFP_KERNEL);
-  s.cpu.write(src, data);
-  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
+  const src = kmallocOne(s, len, defer);
+  s.cpu.write(src.va, data);
+  const ds = mapChecked(dev, src.va, len, DMA_TO_DEVICE, defer);
   const attempt = (unmapFirst: boolean) => {
-    const buf = s.kernel.kmalloc(len + 4096, GFP_KERNEL);
-    const dd = mapChecked(dev, buf, len, DMA_FROM_DEVICE); // 4.9: invalidates here only
-    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dd, ds, len, DMA_PREP_INTERRUPT)!);
+    const buf = kmallocOne(s, len + 4096, defer);
+    const dd = mapChecked(dev, buf.va, len, DMA_FROM_DEVICE, defer); // 4.9: invalidates here only
+    const cookie = submit(chan, dd.addr, ds.addr, len);
     dma_async_issue_pending(chan);
-    for (let i = 0; i < 2000; i++) s.machine.cpu.load(buf + len, 4); // polls its status word
+    for (let i = 0; i < 2000; i++) s.machine.cpu.load(buf.va + len, 4); // polls its status word
     dma_sync_wait(chan, cookie);
-    if (unmapFirst) dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
-    const stale = countDifferent(s.cpu.read(buf, len), data);
-    if (!unmapFirst) dma_unmap_single(dev, dd, len, DMA_FROM_DEVICE);
-    s.kernel.kfree(buf);
+    if (unmapFirst) dd.unmap();
+    const stale = countDifferent(s.cpu.read(buf.va, len), data);
+    dd.unmap();
+    buf.free();
     return stale;
   };
   const stale = attempt(false);
   const after = attempt(true);
-  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
-  s.kernel.kfree(src);
-  dma_release_channel(chan);
+  ds.unmap();
+  src.free();
+  release();
   const prefetch = s.machine.profile.cpu.prefetch;
   return {
     kind: "invalidate-only-before",
@@ -154,12 +174,11 @@ function invalidateOnlyBefore(s: System): BugResult {
   };
 }
 
-function coherentRead(s: System): BugResult {
+function coherentRead(s: System, defer: Defer): BugResult {
   const len = 256 * 1024;
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const coh = dma_alloc_coherent(dev, len, GFP_KERNEL)!;
-  const cached = s.kernel.kmalloc(len, GFP_KERNEL);
+  const { dev, release } = memcpyChannel(s, defer);
+  const coh = coherentBuffer(dev, len, defer);
+  const cached = kmallocOne(s, len, defer);
   const time = (va: number) => {
     s.cpu.read(va, len); // warm what can be warmed
     const t0 = s.now();
@@ -167,10 +186,10 @@ function coherentRead(s: System): BugResult {
     return s.now() - t0;
   };
   const slow = time(coh.cpuAddr);
-  const fast = time(cached);
-  dma_free_coherent(dev, len, coh.cpuAddr, coh.dmaAddr);
-  s.kernel.kfree(cached);
-  dma_release_channel(chan);
+  const fast = time(cached.va);
+  coh.free();
+  cached.free();
+  release();
   const ratio = Math.round((slow / fast) * 10) / 10;
   return {
     kind: "coherent-read",
@@ -181,12 +200,13 @@ function coherentRead(s: System): BugResult {
   };
 }
 
-function swiotlbExhaustion(s: System): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev; // a 32-bit DMA mask, RAM above 4 GB: high buffers bounce
+function swiotlbExhaustion(s: System, defer: Defer): BugResult {
+  const { dev, release } = memcpyChannel(s, defer); // a 32-bit DMA mask, RAM above 4 GB: high buffers bounce
   const len = 256 * 1024;
-  const va = s.kernel.kmalloc(len, GFP_KERNEL);
+  const buf = kmallocOne(s, len, defer);
+  const va = buf.va;
   const mapped: number[] = [];
+  const unmapLeaked = defer(() => mapped.forEach((d) => dma_unmap_single(dev, d, len, DMA_TO_DEVICE)));
   let dma = 0;
   let direct = false;
   const tries = 10000;
@@ -199,12 +219,12 @@ function swiotlbExhaustion(s: System): BugResult {
     if (direct) break;
   }
   const full = s.kernel.printk.grep("swiotlb buffer is full")[0] ?? "";
-  for (const d of mapped) dma_unmap_single(dev, d, len, DMA_TO_DEVICE);
+  unmapLeaked();
   const again = dma_map_single(dev, va, len, DMA_TO_DEVICE);
   const recovered = dma_mapping_error(dev, again) === 0;
   if (recovered) dma_unmap_single(dev, again, len, DMA_TO_DEVICE);
-  s.kernel.kfree(va);
-  dma_release_channel(chan);
+  buf.free();
+  release();
   const leaked = `after ${mapped.length} leaked ${len / 1024} KiB mappings`;
   let symptom: string;
   if (direct) {
@@ -225,19 +245,22 @@ function swiotlbExhaustion(s: System): BugResult {
   };
 }
 
-function maskOverflow(s: System): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
+function maskOverflow(s: System, defer: Defer): BugResult {
+  const { dev, release } = memcpyChannel(s, defer);
   const len = 4096;
-  const va = s.kernel.kmalloc(len, GFP_KERNEL); // lands above 4 GB on this board
+  const buf = kmallocOne(s, len, defer); // lands above 4 GB on this board
+  const va = buf.va;
   const pa = s.kernel.mm.virt_to_phys(va);
   const dma = dma_map_single(dev, va, len, DMA_TO_DEVICE);
+  const unmap = defer(() => {
+    if (!dma_mapping_error(dev, dma)) dma_unmap_single(dev, dma, len, DMA_TO_DEVICE);
+  });
   const warn = s.kernel.printk.grep("overflow")[0] ?? "";
   const low = dma_alloc_coherent(dev, len, GFP_KERNEL); // the fix: memory the device can reach
   if (low) dma_free_coherent(dev, len, low.cpuAddr, low.dmaAddr);
-  if (!dma_mapping_error(dev, dma)) dma_unmap_single(dev, dma, len, DMA_TO_DEVICE);
-  s.kernel.kfree(va);
-  dma_release_channel(chan);
+  unmap();
+  buf.free();
+  release();
   const mask = `0x${(dev.dma_mask ?? 0n).toString(16)}`;
   const hex = (n: number) => `0x${n.toString(16)}`;
   const map = `dma_map_single of a buffer at PA ${hex(pa)} for a device with mask ${mask} returned`;
@@ -263,10 +286,10 @@ function maskOverflow(s: System): BugResult {
   };
 }
 
-function uncheckedMapError(s: System): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const va = s.kernel.kmalloc(256, GFP_KERNEL);
+function uncheckedMapError(s: System, defer: Defer): BugResult {
+  const { dev, release } = memcpyChannel(s, defer);
+  const buf = kmallocOne(s, 256, defer);
+  const va = buf.va;
   const dma = dma_map_single(dev, va, 256, DMA_TO_DEVICE);
   dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE); // never checked
   const report = s.kernel.dma.debug.reports.find((r) => r.includes("failed to check map error")) ?? "";
@@ -274,8 +297,8 @@ function uncheckedMapError(s: System): BugResult {
   const dma2 = dma_map_single(dev, va, 256, DMA_TO_DEVICE);
   if (!dma_mapping_error(dev, dma2)) dma_unmap_single(dev, dma2, 256, DMA_TO_DEVICE);
   const after = s.kernel.dma.debug.reports.length - before;
-  s.kernel.kfree(va);
-  dma_release_channel(chan);
+  buf.free();
+  release();
   return {
     kind: "unchecked-map-error",
     symptom: report ? `DMA-API debug: "${report}"` : "no report (is DMA-API debug on?)",
@@ -294,34 +317,42 @@ function userMemType(s: System, uva: number): string {
   return "pa" in w ? decodeAttr(w.attr).memType : "unmapped";
 }
 
-function mmapCacheable(s: System): BugResult {
+function mmapCacheable(s: System, defer: Defer): BugResult {
   const len = 16 * 1024;
   const ownProcess = !s.kernel.userMmRunning; // the test program's, which exits at the end
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const buf = dma_alloc_coherent(dev, len, GFP_KERNEL)!;
-  const src = s.kernel.kmalloc(len, GFP_KERNEL);
+  const { chan, dev, release } = memcpyChannel(s, defer);
+  const buf = coherentBuffer(dev, len, defer);
+  const src = kmallocOne(s, len, defer);
   const data = pattern(len, 4);
-  s.cpu.write(src, data);
-  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE);
+  s.cpu.write(src.va, data);
+  const ds = mapChecked(dev, src.va, len, DMA_TO_DEVICE, defer);
+  // Registered before the first mmap: an own process that fails part way exits with its
+  // mappings (exit_mmap), after the two munmaps below have had their turn.
+  const exit = defer(() => {
+    if (ownProcess && s.kernel.userMmRunning) s.user.exit();
+  });
+  const userMap = (fop: FileMmap) => {
+    const uva = s.user.mmap(len, fop);
+    return { uva, munmap: defer(() => s.user.munmap(uva)) };
+  };
   // The bug: the driver's mmap remaps the buffer itself, keeping vma->vm_page_prot (PAGE_SHARED,
   // cacheable); the fix lets the DMA layer choose the protection.
   const pfn = dma_to_phys(dev, buf.dmaAddr) / 4096;
-  const buggy = s.user.mmap(len, (vma) => remap_pfn_range(vma, vma.vm_start, pfn, len, vma.vm_page_prot));
-  const right = s.user.mmap(len, (vma) => dma_mmap_coherent(dev, vma, buf.cpuAddr, buf.dmaAddr, len));
-  s.user.read(buggy, len); // the process looks at the buffer before the device fills it
-  s.user.read(right, len);
-  copy(chan, buf.dmaAddr, ds, len);
-  const stale = countDifferent(s.user.read(buggy, len), data);
-  const after = countDifferent(s.user.read(right, len), data);
-  const types = { remap: userMemType(s, buggy), dmaMmap: userMemType(s, right) };
-  s.user.munmap(buggy);
-  s.user.munmap(right);
-  if (ownProcess) s.user.exit();
-  dma_unmap_single(dev, ds, len, DMA_TO_DEVICE);
-  s.kernel.kfree(src);
-  dma_free_coherent(dev, len, buf.cpuAddr, buf.dmaAddr);
-  dma_release_channel(chan);
+  const buggy = userMap((vma) => remap_pfn_range(vma, vma.vm_start, pfn, len, vma.vm_page_prot));
+  const right = userMap((vma) => dma_mmap_coherent(dev, vma, buf.cpuAddr, buf.dmaAddr, len));
+  s.user.read(buggy.uva, len); // the process looks at the buffer before the device fills it
+  s.user.read(right.uva, len);
+  copy(chan, buf.dmaAddr, ds.addr, len);
+  const stale = countDifferent(s.user.read(buggy.uva, len), data);
+  const after = countDifferent(s.user.read(right.uva, len), data);
+  const types = { remap: userMemType(s, buggy.uva), dmaMmap: userMemType(s, right.uva) };
+  buggy.munmap();
+  right.munmap();
+  exit();
+  ds.unmap();
+  src.free();
+  buf.free();
+  release();
   return {
     kind: "mmap-cacheable",
     symptom: dev.dma_coherent
@@ -335,15 +366,17 @@ function mmapCacheable(s: System): BugResult {
 
 export function run(system: System, params: ScenarioParams = {}): BugResult {
   const kind = String(params.kind ?? "missing-sync") as BugKind;
-  switch (kind) {
-    case "missing-sync": return missingSync(system);
-    case "invalidate-only-before": return invalidateOnlyBefore(system);
-    case "coherent-read": return coherentRead(system);
-    case "swiotlb-exhaustion": return swiotlbExhaustion(system);
-    case "mask-overflow": return maskOverflow(system);
-    case "unchecked-map-error": return uncheckedMapError(system);
-    case "mmap-cacheable": return mmapCacheable(system);
-    default:
-      throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
-  }
+  const bug = BUGS[kind];
+  if (!bug) throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
+  return withTeardown((defer) => bug(system, defer));
 }
+
+const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assign(Object.create(null) as Record<string, never>, {
+  "missing-sync": missingSync,
+  "invalidate-only-before": invalidateOnlyBefore,
+  "coherent-read": coherentRead,
+  "swiotlb-exhaustion": swiotlbExhaustion,
+  "mask-overflow": maskOverflow,
+  "unchecked-map-error": uncheckedMapError,
+  "mmap-cacheable": mmapCacheable,
+} satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);

@@ -4,8 +4,6 @@
 // the share of cache maintenance in a streaming DMA pipeline.
 
 import type { System } from "../../system.js";
-import { GFP_KERNEL } from "../../mm/gfp.js";
-import { dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
@@ -14,6 +12,8 @@ import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../.
 import type { DmaAddr } from "../../hw/address.js";
 import { mbPerSec } from "../../units.js";
 import { pattern } from "../phase.js";
+import { withTeardown, type Defer } from "../teardown.js";
+import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "../managed-buffers.js";
 
 const MiB = 1 << 20;
 
@@ -41,19 +41,22 @@ function coldCaches(s: System, scratch: number, len: number): void {
 }
 
 export function run(s: System): CalibrationFigures {
-  const k = s.kernel;
+  return withTeardown((defer) => measure(s, defer));
+}
+
+function measure(s: System, defer: Defer): CalibrationFigures {
   const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const release = defer(() => dma_release_channel(chan));
   const dev = chan.device.dev;
   const elapsed = (fn: () => void) => {
     const t0 = s.now();
     fn();
     return s.now() - t0;
   };
-  const a = dma_alloc_coherent(dev, MiB, GFP_KERNEL)!;
-  const b = dma_alloc_coherent(dev, MiB, GFP_KERNEL)!;
-  const x = k.kmalloc(MiB, GFP_KERNEL);
-  const y = k.kmalloc(MiB, GFP_KERNEL);
-  const scratch = k.kmalloc(4 * MiB, GFP_KERNEL);
+  const a = coherentBuffer(dev, MiB, defer);
+  const b = coherentBuffer(dev, MiB, defer);
+  const kbufs = kmallocBuffers(s, [MiB, MiB, 4 * MiB], defer);
+  const [x, y, scratch] = kbufs.vas;
   const data = pattern(MiB, 5);
   s.cpu.write(a.cpuAddr, data);
   s.cpu.write(x, data);
@@ -73,26 +76,24 @@ export function run(s: System): CalibrationFigures {
   let maint = 0;
   const pipeline = elapsed(() => {
     s.cpu.write(x, data);
-    let dx = 0;
-    let dy = 0;
+    let dx: ManagedMapping | undefined;
+    let dy: ManagedMapping | undefined;
     maint += elapsed(() => {
-      dx = dma_map_single(dev, x, MiB, DMA_TO_DEVICE);
-      dy = dma_map_single(dev, y, MiB, DMA_FROM_DEVICE);
+      dx = mapSingle(dev, x, MiB, DMA_TO_DEVICE, defer);
+      dy = mapSingle(dev, y, MiB, DMA_FROM_DEVICE, defer);
     });
-    memcpy(chan, dy, dx, MiB);
+    memcpy(chan, dy!.addr, dx!.addr, MiB);
     maint += elapsed(() => {
-      dma_unmap_single(dev, dx, MiB, DMA_TO_DEVICE);
-      dma_unmap_single(dev, dy, MiB, DMA_FROM_DEVICE);
+      dx!.unmap();
+      dy!.unmap();
     });
     s.cpu.read(y, MiB);
   });
 
-  dma_free_coherent(dev, MiB, a.cpuAddr, a.dmaAddr);
-  dma_free_coherent(dev, MiB, b.cpuAddr, b.dmaAddr);
-  k.kfree(x);
-  k.kfree(y);
-  k.kfree(scratch);
-  dma_release_channel(chan);
+  a.free();
+  b.free();
+  kbufs.free();
+  release();
   const r2 = (v: number) => Math.round(v * 100) / 100;
   return {
     pl330MemcpyMBps: Math.round(mbPerSec(MiB, dmaPs)),

@@ -13,9 +13,7 @@ import type { System } from "../../system.js";
 import type { DmaChan } from "../../dmaengine/types.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../dmaengine/types.js";
 import { dma_request_chan_by_mask, dma_release_channel, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../dmaengine/dmaengine.js";
-import {
-  dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_mapping_error, dma_max_mapping_size, dma_unmap_single,
-} from "../../dma/mapping.js";
+import { dma_alloc_coherent, dma_free_coherent, dma_max_mapping_size } from "../../dma/mapping.js";
 import { dma_pool_alloc, dma_pool_create, dma_pool_destroy, dma_pool_free, type DmaPool } from "../../dma/pool.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -26,6 +24,8 @@ import { KMALLOC_MAX_SIZE } from "../../mm/slab.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
 import type { Device } from "../../kernel/device.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
+import { withTeardown } from "../teardown.js";
+import { mapSingle } from "../managed-buffers.js";
 
 /** Coherent buffers and a fresh descriptor pool every this many transfers. */
 export const CHURN_EVERY = 500;
@@ -50,7 +50,8 @@ export function largestCopy(dev: Device): { bytes: number; why: string } {
 
 export class DmaMix {
   readonly chan: DmaChan;
-  private pool: DmaPool;
+  /** Undefined only between a churn's dma_pool_destroy and its dma_pool_create. */
+  private pool: DmaPool | undefined;
   private readonly random: Random;
   private done = 0;
   bytesCopied = 0;
@@ -62,18 +63,20 @@ export class DmaMix {
     private readonly maxSize = 2048,
   ) {
     this.chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
-    const largest = largestCopy(this.chan.device.dev);
-    if (maxSize > largest.bytes) {
+    try {
+      const largest = largestCopy(this.chan.device.dev);
+      if (maxSize > largest.bytes) throw new RangeError(`copies of up to ${formatBytes(maxSize)} cannot be made: ${largest.why}`);
+      this.pool = this.newPool();
+    } catch (e) {
       dma_release_channel(this.chan);
-      throw new RangeError(`copies of up to ${formatBytes(maxSize)} cannot be made: ${largest.why}`);
+      throw e;
     }
-    this.pool = this.newPool();
     this.random = new Random(seed, 0);
   }
 
   private newPool(): DmaPool {
     const pool = dma_pool_create("mix-desc", this.chan.device.dev, 64, 64, 0);
-    if (!pool) throw new Error("dma_pool_create failed");
+    if (!pool) throw new KernelError(ENOMEM, "dma_pool_create(mix-desc) failed");
     return pool;
   }
 
@@ -84,45 +87,55 @@ export class DmaMix {
     if (++this.done % CHURN_EVERY === 0) this.churn();
   }
 
+  /** One copy; a failure part way gives back its buffers, mappings and descriptor (teardown.ts),
+   *  so that close() leaves nothing behind. */
   private copy(n: number, fill: number): void {
-    const { system, chan } = this;
-    const k = system.kernel;
-    const dev = chan.device.dev;
-    const src = k.kmalloc(n, GFP_KERNEL);
-    const dst = k.kmalloc(n, GFP_KERNEL);
-    if (!src || !dst) throw new KernelError(ENOMEM, `kmalloc(${n}) failed`);
-    system.cpu.fill(src, fill, n);
-    const s = dma_map_single(dev, src, n, DMA_TO_DEVICE);
-    const d = dma_map_single(dev, dst, n, DMA_FROM_DEVICE);
-    if (dma_mapping_error(dev, s) || dma_mapping_error(dev, d)) throw new Error(`dma_map_single(${n}) failed`);
-    const desc = dma_pool_alloc(this.pool, GFP_KERNEL);
-    if (!desc) throw new Error("dma_pool_alloc failed");
-    system.cpu.write(desc.cpuAddr, new Uint8Array(new Uint32Array([s, d, n, 0]).buffer));
-    const tx = dmaengine_prep_dma_memcpy(chan, d, s, n, 0);
-    if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error(`memcpy of ${n} bytes did not complete`);
-    dma_unmap_single(dev, d, n, DMA_FROM_DEVICE);
-    dma_unmap_single(dev, s, n, DMA_TO_DEVICE);
-    if (!system.cpu.read(dst, n).every((b) => b === fill)) this.badCopies++;
-    dma_pool_free(this.pool, desc.cpuAddr, desc.dmaAddr);
-    k.kfree(dst);
-    k.kfree(src);
-    this.bytesCopied += n;
+    withTeardown((defer) => {
+      const { system, chan } = this;
+      const k = system.kernel;
+      const dev = chan.device.dev;
+      const pool = this.pool!;
+      const src = k.kmalloc(n, GFP_KERNEL);
+      if (!src) throw new KernelError(ENOMEM, `kmalloc(${n}) failed`);
+      const freeSrc = defer(() => k.kfree(src));
+      const dst = k.kmalloc(n, GFP_KERNEL);
+      if (!dst) throw new KernelError(ENOMEM, `kmalloc(${n}) failed`);
+      const freeDst = defer(() => k.kfree(dst));
+      system.cpu.fill(src, fill, n);
+      const s = mapSingle(dev, src, n, DMA_TO_DEVICE, defer);
+      const d = mapSingle(dev, dst, n, DMA_FROM_DEVICE, defer);
+      const desc = dma_pool_alloc(pool, GFP_KERNEL);
+      if (!desc) throw new KernelError(ENOMEM, "dma_pool_alloc(mix-desc) failed");
+      const freeDesc = defer(() => dma_pool_free(pool, desc.cpuAddr, desc.dmaAddr));
+      system.cpu.write(desc.cpuAddr, new Uint8Array(new Uint32Array([s.addr, d.addr, n, 0]).buffer));
+      const tx = dmaengine_prep_dma_memcpy(chan, d.addr, s.addr, n, 0);
+      if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error(`memcpy of ${n} bytes did not complete`);
+      d.unmap();
+      s.unmap();
+      if (!system.cpu.read(dst, n).every((b) => b === fill)) this.badCopies++;
+      freeDesc();
+      freeDst();
+      freeSrc();
+      this.bytesCopied += n;
+    });
   }
 
   private churn(): void {
     const dev = this.chan.device.dev;
     const size = 4096 * this.random.range(1, 4);
     const buf = dma_alloc_coherent(dev, size, GFP_KERNEL);
-    if (!buf) throw new Error(`dma_alloc_coherent(${size}) failed`);
+    if (!buf) throw new KernelError(ENOMEM, `dma_alloc_coherent(${size}) failed`);
     this.system.cpu.fill(buf.cpuAddr, 0x3c, size);
     dma_free_coherent(dev, size, buf.cpuAddr, buf.dmaAddr);
-    dma_pool_destroy(this.pool);
+    dma_pool_destroy(this.pool!);
+    this.pool = undefined;
     this.pool = this.newPool();
   }
 
   /** Gives back the pool and the channel. */
   close(): void {
-    dma_pool_destroy(this.pool);
+    if (this.pool) dma_pool_destroy(this.pool);
+    this.pool = undefined;
     dma_release_channel(this.chan);
   }
 }
@@ -134,9 +147,12 @@ export function run(system: System, params: ScenarioParams): DmaMixResult {
   if (!Number.isSafeInteger(transfers) || transfers < 0) throw new RangeError(`transfers must be a whole number, not "${params.transfers}"`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, not "${params.seed}"`);
   if (!isWholeIn(maxSize, 1)) throw new RangeError(`maxSize must be ${wholeNumberIn(1)}, not "${params.maxSize}"`);
-  const t0 = system.now();
-  const mix = new DmaMix(system, seed, maxSize);
-  for (let i = 0; i < transfers; i++) mix.step();
-  mix.close();
-  return { transfers, bytesCopied: mix.bytesCopied, badCopies: mix.badCopies, simulatedPs: system.now() - t0 };
+  return withTeardown((defer) => {
+    const t0 = system.now();
+    const mix = new DmaMix(system, seed, maxSize);
+    const close = defer(() => mix.close());
+    for (let i = 0; i < transfers; i++) mix.step();
+    close();
+    return { transfers, bytesCopied: mix.bytesCopied, badCopies: mix.badCopies, simulatedPs: system.now() - t0 };
+  });
 }
