@@ -19,6 +19,7 @@ import type { ArmPageTables } from "./pgtable-arm.js";
 import { PKMAP_BASE } from "./pkmap.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-map-io.js";
+import { VM_IOREMAP, type Vmalloc } from "./vmalloc.js";
 
 /** sizeof(struct static_vm) on 32-bit arm without LPAE: struct vm_struct (next, addr, size,
  *  flags, pages, nr_pages, phys_addr, caller: 8 words) and a list_head (2 words); aligned to 4. */
@@ -86,4 +87,13 @@ export function armPagingInitLate(memblock: Memblock, pgt: ArmPageTables, io: re
   const dev = devicemaps_init(memblock, pgt, io);
   const kmap = kmap_init(pgt);
   return { ...dev, ...kmap, zeroPage: early_alloc(memblock, PAGE_SIZE) };
+}
+
+/** iotable_init's add_static_vm_early, seen once the vmalloc space exists: each static mapping
+ *  of the machine's map_io holds its range there, so vmalloc and ioremap keep clear of it. */
+export function addStaticVms(vmalloc: Vmalloc, io: readonly MapDesc[]): void {
+  for (const md of io) {
+    const va = md.virtual - (md.virtual % PAGE_SIZE);
+    vmalloc.addEarly(va, PAGE_ALIGN(md.length + (md.virtual % PAGE_SIZE)), md.pfn * PAGE_SIZE, VM_IOREMAP, "device", "iotable_init");
+  }
 }

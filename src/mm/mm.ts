@@ -18,17 +18,17 @@ import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
 import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit } from "./memblock-init.js";
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
-import { armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
+import { addStaticVms, armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
 import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
-import { VM_IOREMAP, Vmalloc } from "./vmalloc.js";
+import { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
-import { GFP_KERNEL, PAGE_ALIGN, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
+import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-map-io.js";
 import type { CmaAreas } from "./cma.js";
 import { KernelError, EINVAL } from "../kernel/errno.js";
@@ -158,11 +158,7 @@ export class MemoryManager {
     };
     this.vmallocAlloc = new VmallocAlloc(this.vmalloc, vmallocPages, this.opts.version, (m) => this.printk.warn(m));
     addKernelSegments(this.vmalloc, this.layout, (va) => this.__pa_symbol(va));
-    // iotable_init's add_static_vm_early: the machine's static mappings hold their vmalloc space.
-    for (const md of this.opts.mapIo ?? []) {
-      const va = md.virtual - (md.virtual % PAGE_SIZE);
-      this.vmalloc.addEarly(va, PAGE_ALIGN(md.length + (md.virtual % PAGE_SIZE)), md.pfn * PAGE_SIZE, VM_IOREMAP, "device", "iotable_init");
-    }
+    addStaticVms(this.vmalloc, this.opts.mapIo ?? []);
     const pages = {
       getFreePages: (g: number, o: number) => this.__get_free_pages(g, o),
       allocPagesAddress: (g: number, o: number) => {
