@@ -6,7 +6,7 @@
 // tables are the ones its kmap (PKMAP_BASE) and kmap_atomic (fixmap slots, in the vectors'
 // 2 MiB) mappings use later.
 //
-// Between the vectors and kmap_init, the machine's map_io (machine-map-io.ts) goes through
+// Between the vectors and kmap_init, the machine's map_io (machine-desc.ts) goes through
 // iotable_init: one memblock allocation for the static_vm structs, then create_mapping of each
 // region, which takes a pte table for a region smaller than a section (Zynq's SCU page).
 //
@@ -18,7 +18,7 @@ import type { Memblock } from "./memblock.js";
 import type { ArmPageTables } from "./pgtable-arm.js";
 import { PKMAP_BASE } from "./pkmap.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
-import type { MapDesc } from "../arch/machine-map-io.js";
+import type { MapDesc } from "../arch/machine-desc.js";
 import { VM_IOREMAP, type Vmalloc } from "./vmalloc.js";
 
 /** sizeof(struct static_vm) on 32-bit arm without LPAE: struct vm_struct (next, addr, size,

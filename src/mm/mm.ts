@@ -29,13 +29,13 @@ import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
-import type { MapDesc } from "../arch/machine-map-io.js";
+import type { MapDesc } from "../arch/machine-desc.js";
 import type { CmaAreas } from "./cma.js";
 import { KernelError, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
-  /** The arm machine's map_io regions (machine-map-io.ts), mapped in devicemaps_init. */
+  /** The arm machine's map_io regions (machine-desc.ts), mapped in devicemaps_init. */
   mapIo?: MapDesc[];
   onlineCpus: number;
   /** Ranges the firmware reserved (FDT reservation block, /reserved-memory). */

@@ -2,25 +2,15 @@
 // in kernel/dma/contiguous.c, cma_declare_contiguous in mm/cma.c): the default area at a fixed
 // base or between a base and a limit, and Linux's refusals when it cannot be placed.
 
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
+import { acrossBoard } from "../helpers/across-4g-board.js";
 import { cmaFixed, early_cma } from "../../src/dma/cma-cmdline.js";
 import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_ATOMIC } from "../../src/mm/gfp.js";
 import type { System } from "../../src/system.js";
 
 const MiB = 2 ** 20;
-
-/** arm64-highmem with RAM running across 4 GiB (0xf0000000-0x110000000, so ZONE_DMA below the
- *  line and ZONE_NORMAL above it) beside its bank at 2 GiB; its devices moved below RAM, out of
- *  the way. `extra` goes before the cpus node. */
-function acrossBoard(extra = ""): string {
-  return readFileSync(new URL("../../examples/boards/arm64-highmem.dts", import.meta.url), "utf8")
-    .replace("<0x8 0x80000000 0x0 0x10000000>", "<0x0 0xf0000000 0x0 0x20000000>")
-    .replaceAll("0x0 0xfe", "0x0 0x3e").replaceAll("0x0 0xff", "0x0 0x3f").replaceAll("@fe", "@3e").replaceAll("@ff", "@3f")
-    .replace("\tcpus {", `${extra}\tcpus {`);
-}
 
 function area(s: System) {
   const c = s.kernel.mm.cma.defaultArea;

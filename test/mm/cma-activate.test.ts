@@ -3,21 +3,12 @@
 // second; 4.9 activates the first up to the zone boundary, empties it without a message, and
 // stops — the second is never activated. Figures worked out by hand in the comments.
 
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
+import { acrossBoard } from "../helpers/across-4g-board.js";
 import type { System } from "../../src/system.js";
 
 const MiB = 2 ** 20;
-
-/** arm64-highmem with its second bank moved to 0xf0000000-0x110000000 (across 4 GiB) and its
- *  devices below RAM; `extra` goes before the cpus node. */
-function acrossBoard(extra = ""): string {
-  return readFileSync(new URL("../../examples/boards/arm64-highmem.dts", import.meta.url), "utf8")
-    .replace("<0x8 0x80000000 0x0 0x10000000>", "<0x0 0xf0000000 0x0 0x20000000>")
-    .replaceAll("0x0 0xfe", "0x0 0x3e").replaceAll("0x0 0xff", "0x0 0x3f").replaceAll("@fe", "@3e").replaceAll("@ff", "@3f")
-    .replace("\tcpus {", `${extra}\tcpus {`);
-}
 
 const pool = (name: string, reg: string) => `\t\t${name} {\n\t\t\tcompatible = "shared-dma-pool";\n\t\t\treusable;\n\t\t\treg = <${reg}>;\n\t\t};\n`;
 /** Two reusable pools, in this order: 64 MiB at 0xfe000000 (across 4 GiB), 16 MiB at 0xf8000000. */
