@@ -8,10 +8,10 @@
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
-import { ENXIO, EINVAL, KernelError } from "../kernel/errno.js";
+import { ENXIO } from "../kernel/errno.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "../mm/gfp.js";
 import { userPgprots, type Pgprot } from "../mm/pgprot.js";
-import { vma_pages, type VmAreaStruct } from "../mm/mmap.js";
+import { checkVma, vma_pages, type VmAreaStruct } from "../mm/mmap.js";
 import { remap_pfn_range } from "../mm/remap-pfn-range.js";
 import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { DMA_ATTR_WRITE_COMBINE } from "./constants.js";
@@ -40,12 +40,18 @@ export function dma_pgprot(dev: Device, prot: Pgprot, attrs: number): Pgprot {
 function dma_mmap_from_dev_coherent(dev: Device, vma: VmAreaStruct, cpuAddr: VirtAddr, size: number): number | null {
   const mem = dev_get_coherent_memory(dev);
   if (!mem || cpuAddr < mem.virtBase || cpuAddr >= mem.virtBase + mem.pages * PAGE_SIZE) return null;
-  const start = Math.floor((cpuAddr - mem.virtBase) / PAGE_SIZE);
+  return remapBuffer(vma, size, mem.physBase / PAGE_SIZE + Math.floor((cpuAddr - mem.virtBase) / PAGE_SIZE));
+}
+
+/** The check and remap both paths make (dma_mmap_from_dev_coherent, dma_direct_mmap): the VMA's
+ *  pages from the buffer's page vm_pgoff on, whose first page is `firstPfn`, or -ENXIO when
+ *  vm_pgoff lies beyond the buffer or the VMA is larger than what is left of it. */
+function remapBuffer(vma: VmAreaStruct, size: number, firstPfn: number): number {
   const count = PAGE_ALIGN(size) / PAGE_SIZE;
   const userCount = vma_pages(vma);
   const off = vma.vm_pgoff;
   if (off >= count || userCount > count - off) return -ENXIO;
-  return remap_pfn_range(vma, vma.vm_start, mem.physBase / PAGE_SIZE + start + off, userCount * PAGE_SIZE, vma.vm_page_prot);
+  return remap_pfn_range(vma, vma.vm_start, firstPfn + off, userCount * PAGE_SIZE, vma.vm_page_prot);
 }
 
 /** 0, or -ENXIO when vm_pgoff lies beyond the buffer or the VMA is larger than what is left of
@@ -53,9 +59,7 @@ function dma_mmap_from_dev_coherent(dev: Device, vma: VmAreaStruct, cpuAddr: Vir
  *  a `size` beyond it, is mapped as Linux maps it (it cannot tell), with a dmasim WARNING. */
 export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number, attrs: number): number {
   checkDevice("dma_mmap_attrs", dev);
-  if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
-    throw new KernelError(EINVAL, "dma_mmap_attrs: vma is not a struct vm_area_struct");
-  }
+  checkVma("dma_mmap_attrs", vma);
   const cpuAddr = checkVirt("dma_mmap_attrs", cpu_addr, "cpu_addr");
   checkDmaAddr("dma_mmap_attrs", dma_addr);
   checkSize("dma_mmap_attrs", size);
@@ -72,13 +76,9 @@ export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAdd
       `WARNING: dma_mmap_attrs: ${dev.name}: ${live === undefined ? `cpu_addr ${formatVirt(cpuAddr, dev.kernel.machine.profile.arch === "arm64" ? 64 : 32)} is no live coherent buffer of this device (freed, or another device's)` : `size ${size} is larger than the ${live}-byte buffer`}; mapped as Linux maps it, the process sees pages the kernel uses for something else (dmasim)`,
     );
   }
-  const count = PAGE_ALIGN(size) / PAGE_SIZE;
-  const userCount = vma_pages(vma);
-  const off = vma.vm_pgoff;
-  if (off >= count || userCount > count - off) return -ENXIO;
   const phys = dma_to_phys(dev, dma_addr);
   if (phys < 0) return -ENXIO; // outside every dma-range: no page behind it
-  return remap_pfn_range(vma, vma.vm_start, Math.floor(phys / PAGE_SIZE) + off, userCount * PAGE_SIZE, vma.vm_page_prot);
+  return remapBuffer(vma, size, Math.floor(phys / PAGE_SIZE));
 }
 
 export function dma_mmap_coherent(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number): number {

@@ -6,6 +6,7 @@ import type { VirtAddr } from "../hw/address.js";
 import type { Pgprot } from "./pgprot.js";
 import type { UserMm } from "./user-mm.js";
 import { PAGE_SIZE } from "./gfp.js";
+import { EINVAL, KernelError } from "../kernel/errno.js";
 
 export const PROT_READ = 0x1;
 export const PROT_WRITE = 0x2;
@@ -32,6 +33,13 @@ export interface VmAreaStruct {
   vm_pgoff: number;
   vm_flags: number;
   vm_page_prot: Pgprot;
+}
+
+/** Refuses what no C caller could pass as a struct vm_area_struct *: `fn`'s -EINVAL. */
+export function checkVma(fn: string, vma: VmAreaStruct): void {
+  if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
+    throw new KernelError(EINVAL, `${fn}: vma is not a struct vm_area_struct`);
+  }
 }
 
 /** vma_pages */

@@ -4,7 +4,7 @@
 import type { VirtAddr } from "../hw/address.js";
 import type { Pgprot } from "./pgprot.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
-import { VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MAYWRITE, VM_PFNMAP, VM_SHARED, type VmAreaStruct } from "./mmap.js";
+import { VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MAYWRITE, VM_PFNMAP, VM_SHARED, checkVma, type VmAreaStruct } from "./mmap.js";
 import { EINVAL, KernelBug, KernelError } from "../kernel/errno.js";
 import { checkSize, checkVirt, checkWhole } from "../dma/arguments.js";
 
@@ -18,9 +18,7 @@ function is_cow_mapping(flags: number): boolean {
 export function remap_pfn_range(vma: VmAreaStruct, addr: VirtAddr, pfn: number, size: number, prot: Pgprot): number {
   // Values no C caller could pass are refused before any PTE is written (Linux takes an
   // unsigned long pfn and a pgprot_t).
-  if (!vma || typeof vma !== "object" || typeof vma.vm_start !== "number" || !vma.vm_mm) {
-    throw new KernelError(EINVAL, "remap_pfn_range: vma is not a struct vm_area_struct");
-  }
+  checkVma("remap_pfn_range", vma);
   addr = checkVirt("remap_pfn_range", addr, "addr");
   checkWhole("remap_pfn_range", pfn, "pfn");
   if (pfn >= vma.vm_mm.pfnLimit) {
