@@ -36,10 +36,9 @@ function machineOf(arch: "arm" | "arm64", tree: DeviceTree): MachineDesc | undef
   return MACHINES.find((m) => root.includes(m.dt_compat));
 }
 
-/** mdesc->reserve(): the ranges the board's machine code reserves (none without a descriptor). */
-export function machineReserve(arch: "arm" | "arm64", version: KernelVersion, tree: DeviceTree, ram: readonly Range[]): Range[] {
-  // PHYS_OFFSET + TEXT_OFFSET (0x8000) - 16 KiB, as memblock-init.ts places it.
-  const swapperPgDir = Math.min(...ram.map((b) => b.base)) + 0x4000;
+/** mdesc->reserve(): the ranges the board's machine code reserves (none without a descriptor),
+ *  once memblock knows the RAM and where swapper_pg_dir lies (memblock-init.ts). */
+export function machineReserve(arch: "arm" | "arm64", version: KernelVersion, tree: DeviceTree, ram: readonly Range[], swapperPgDir: PhysAddr): Range[] {
   return machineOf(arch, tree)?.reserve?.(ram, version, swapperPgDir) ?? [];
 }
 

@@ -120,7 +120,8 @@ export class Kernel {
     this.mm = new MemoryManager(machine, this.printk, ram, {
       version: this.version,
       onlineCpus,
-      reserved: [...machineReserve(machine.profile.arch, this.version, this.tree, ram), ...rmem.reserved],
+      reserved: rmem.reserved,
+      machineReserve: (banks, swapperPgDir) => machineReserve(machine.profile.arch, this.version, this.tree, banks, swapperPgDir),
       mapIo: machineMapIo(machine.profile.arch, this.tree),
       nomap: rmem.nomap,
       zoneDmaBits: options.zoneDmaBits,

@@ -44,6 +44,10 @@ function swapperPgDir(arch: "arm" | "arm64", layout: KernelLayout): PhysAddr {
   return imageEnd - ARM64_V49_SWAPPER_DIR_SIZE;
 }
 
+/** The board code's mdesc->reserve (arch/machine-desc.ts), given the usable banks and where
+ *  swapper_pg_dir lies. */
+export type MachineReserve = (ram: readonly Range[], swapperPgDir: PhysAddr) => Range[];
+
 export function memblockInit(
   arch: "arm" | "arm64",
   version: KernelVersion,
@@ -51,6 +55,7 @@ export function memblockInit(
   reserved: Range[],
   nomap: Range[],
   printk: Printk,
+  machineReserve?: MachineReserve,
 ): EarlyMemory {
   // arm without LPAE reaches 32 bits of physical address. arm64's 48 are more than dmasim's
   // memmap holds (pfns in 32-bit words, buddy.ts): RAM from 8 TiB up is ignored as RAM beyond
@@ -76,6 +81,9 @@ export function memblockInit(
   const swapper = swapperPgDir(arch, layout);
   memblock.reserve(img.textPhys, img.end - img.text);
   if (arch === "arm") memblock.reserve(swapper, ARM_PG_DIR_SIZE);
+  // arm_memblock_init: mdesc->reserve right after arm_mm_memblock_reserve, before the tree's
+  // reservations.
+  for (const r of machineReserve?.(banks, swapper) ?? []) memblock.reserve(r.base, r.size);
   for (const r of reserved) memblock.reserve(r.base, r.size);
   const sortedNomap = [...nomap].sort((a, b) => a.base - b.base);
   for (const r of sortedNomap) memblock.reserve(r.base, r.size);

@@ -16,7 +16,7 @@ import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
 import { intersectsSystemRam, linearRamEnd } from "./linear-map-ranges.js";
 import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
-import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit } from "./memblock-init.js";
+import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit, type MachineReserve } from "./memblock-init.js";
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
 import { addStaticVms, armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
 import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
@@ -40,6 +40,8 @@ export interface MmOptions {
   onlineCpus: number;
   /** Ranges the firmware reserved (FDT reservation block, /reserved-memory). */
   reserved: Range[];
+  /** The arm board code's mdesc->reserve (machine-desc.ts), run in memblock-init.ts. */
+  machineReserve?: MachineReserve;
   /** /reserved-memory regions with `no-map`: reserved, and left out of the linear map
    *  (4.9 memblock_remove, modern memblock_mark_nomap). */
   nomap?: Range[];
@@ -83,7 +85,7 @@ export class MemoryManager {
     private readonly opts: MmOptions,
   ) {
     const arch = machine.profile.arch;
-    const early = memblockInit(arch, opts.version, banks, opts.reserved, opts.nomap ?? [], printk);
+    const early = memblockInit(arch, opts.version, banks, opts.reserved, opts.nomap ?? [], printk, opts.machineReserve);
     this.layout = early.layout;
     this.memblock = early.memblock;
     this.linearBytes = early.linearBytes;
