@@ -5,6 +5,7 @@ import type { PhysAddr } from "../hw/address.js";
 import type { Range } from "../mm/memblock.js";
 import type { KernelVersion } from "../mm/layout.js";
 import type { MachineDesc, MapDesc } from "./machine-desc.js";
+import { PAGE_SIZE } from "../mm/gfp.js";
 
 /** The Cortex-A9 MPCore's private peripheral base on Zynq-7000 (UG585 §4.1, mpcore: SCU at
  *  0xf8f00000), which scu_a9_get_base() reads from CP15's CBAR. */
@@ -22,7 +23,7 @@ function zynq_memory_init(ram: readonly Range[], version: KernelVersion, swapper
 /** zynq_map_io → zynq_scu_map_io (4.9 and modern alike): the SCU's 256 bytes, MT_DEVICE, at a
  *  virtual address equal to the physical one ("expected address is in vmalloc area"). */
 function zynq_map_io(): MapDesc[] {
-  return [{ virtual: ZYNQ_SCU_BASE, pfn: ZYNQ_SCU_BASE / 4096, length: 256 }];
+  return [{ virtual: ZYNQ_SCU_BASE, pfn: ZYNQ_SCU_BASE / PAGE_SIZE, length: 256 }];
 }
 
 export const ZYNQ_MACHINE: MachineDesc = {
