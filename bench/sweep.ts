@@ -1,8 +1,8 @@
 // Sweeps over the worker pool: the acceptance sweep of issue 7 run with 1 and with 2 workers in
 // the same benchmark run; sweep.speedup2 is their ratio (target ≥ 1.8 on 2 cores), beside the
 // same with worker processes instead of threads, the same on pools warm from an earlier sweep,
-// and how this machine scales CPU-bound and memory-bound work (host-scaling.ts), all in the
-// same run.
+// what a fresh pool costs before its first result, and how this machine scales CPU-bound and
+// memory-bound work (host-scaling.ts), all in the same run.
 
 import { availableParallelism } from "node:os";
 import { runSweep } from "../src/sim/sweep.js";
@@ -45,6 +45,24 @@ async function warmPoolMs(workers: number): Promise<number> {
   }
 }
 
+/** What starting a pool costs before its first result: a fresh pool of `workers` running one
+ *  4 KiB memcpy job on each worker (spawn, module load and compile, first boot), the median of
+ *  three. Both sweeps of sweep.speedup2 pay it, the 2-worker one on both cores at once. */
+async function coldStartMs(workers: number): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const pool = await WorkerPool.create(workers, { bundled: true });
+    try {
+      await pool.runAll(Array.from({ length: workers }, () => ({ system: {}, scenario: "memcpy", params: { size: "4K", burst: 4 } })));
+    } finally {
+      await pool.close();
+    }
+    ms.push(performance.now() - t0);
+  }
+  return ms.sort((a, b) => a - b)[1];
+}
+
 export function sweepBenchmarks(): BenchTask[] {
   return [
     {
@@ -79,6 +97,9 @@ export function sweepBenchmarks(): BenchTask[] {
           "sweep.processes.workers1.ms": p1, "sweep.processes.workers2.ms": p2, "sweep.processes.speedup2": p1 / p2,
           // The same sweep again on pools kept from an earlier sweep (runSweep's `pool`).
           ...(await warmPools()),
+          // A fresh pool's start, alone: what the cold sweeps above pay that warm pools do not.
+          "sweep.coldStart.workers1.ms": await coldStartMs(1),
+          "sweep.coldStart.workers2.ms": await coldStartMs(2),
           ...(await hostScaling()),
         };
       },
