@@ -142,6 +142,11 @@ describe("PL330 instructions", () => {
     ["DMASEV E16 (16 events)", [0x34, 16 << 3], 1 << 1, 2],
     ["DMAWFE with bit 0 set", [0x36, 0x01], 1 << 1, 2],
     ["DMAWFP P4 (4 requests)", [0x30, 4 << 3], 1 << 1, 2],
+    // Spec §2.1: periph ≥ num_periph_req is operand_invalid for every peripheral instruction
+    // (the 5-bit field can name 0..31; CR0 says 4 on Zynq).
+    ["DMALDPS P4", [0x25, 4 << 3], 1 << 1, 2],
+    ["DMASTPB P31", [0x2b, 31 << 3], 1 << 1, 2],
+    ["DMAFLUSHP P4", [0x35, 4 << 3], 1 << 1, 2],
     ["DMAWFP with bs=3 (0x33)", [0x33, 0x00], 1 << 1, 2],
     ["DMAGO in a channel", [0xa0, 0x00, 0, 0, 0, 0], 1 << 0, 6],
   ])("faults on %s (FTR, CPC as the reference model records)", async (_, bytes, ftr, cpcAdvance) => {

@@ -51,6 +51,22 @@ describe("adc-rx", () => {
     expect(r.callbacks).toBe(4);
   });
 
+  it("refuses a burst longer than a PL330 burst (16 beats) instead of trailing the converter", async () => {
+    // Spec pl330 §3: CCR src_burst_len is 4 bits, 1..16 beats; §12.3: Linux clamps maxburst to
+    // 16, so a 32-sample request would be answered 16 samples at a time.
+    await expect(adcRx({ burst: 32, count: 4 })).rejects.toThrow(
+      "burst=32 samples is more than the DMA controller of /axi/serial@e0001000 moves in one burst (max_burst 16: a PL330 CCR burst is 1..16 beats); give burst ≤ 16",
+    );
+    await expect(adcRx({ burst: 17, count: 4 })).rejects.toThrow("max_burst 16");
+    // 16 is one whole CCR burst: half a period after the 4th callback of 4 × 512-byte periods
+    // the capture is at 4.5 × 512 mod 2048 = 256 bytes, less at most one 32-byte burst.
+    const r = await adcRx({ burst: 16, count: 4 });
+    expect(r.ok).toBe(true);
+    expect(r.midPeriodExpected).toBe(256);
+    expect(r.midPeriodPointer).toBeGreaterThanOrEqual(256 - 32);
+    expect(r.midPeriodPointer).toBeLessThanOrEqual(256);
+  });
+
   it("is registered with the CLI: dmasim run adc-rx --json", () => {
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--param", "count=4", "--json"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -4,7 +4,8 @@
 //   rate     samples per second (default 48000)
 //   sample   bytes per sample: 1, 2 or 4 (default 2)
 //   burst    samples per DMA request (default 8); no more than the model requests at a time
-//            (a model's request is clamped to its FIFO depth), or the run is refused
+//            (a model's request is clamped to its FIFO depth) nor than the DMA controller's
+//            max_burst (16 on a PL330), or the run is refused
 //   depth    FIFO samples (default 64)
 //   period   bytes per period (default 512)
 //   periods  periods in the ring, at least 2 (default 4)
@@ -16,7 +17,8 @@
 import type { System, SystemOptions } from "../../system.js";
 import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
 import { AdcDmaClient } from "../../drivers/adc-dma-client.js";
-import { DMA_TRANS_NOERROR } from "../../dmaengine/types.js";
+import { DMA_TRANS_NOERROR, type DmaChan, type DmaSlaveCaps } from "../../dmaengine/types.js";
+import { dma_get_slave_caps } from "../../dmaengine/slave-caps.js";
 import { parseSize } from "../../units.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
 import type { ScenarioParams } from "../scenarios.js";
@@ -83,6 +85,18 @@ function refuseBurstsLongerThanRequests(node: string, maxburst: number, c: RxStr
   );
 }
 
+/** A slave burst is one CCR burst, at most 16 beats (src_burst_len is 4 bits, spec pl330 §3);
+ *  Linux's driver clamps a longer maxburst to that (§12.3), so each request of `maxburst`
+ *  samples would be answered with 16 and the capture would trail the converter by the rest. */
+function refuseBurstsLongerThanTheDmac(node: string, maxburst: number, chan: DmaChan): void {
+  const caps: Partial<DmaSlaveCaps> = {};
+  if (dma_get_slave_caps(chan, caps) !== 0 || !caps.max_burst || !(maxburst > caps.max_burst)) return;
+  throw new RangeError(
+    `burst=${maxburst} samples is more than the DMA controller of ${node} moves in one burst ` +
+      `(max_burst ${caps.max_burst}: a PL330 CCR burst is 1..16 beats); give burst ≤ ${caps.max_burst}`,
+  );
+}
+
 export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const periodBytes = parseSize((params.period as string | number | undefined) ?? 512);
   const periods = num(params.periods, 4);
@@ -105,6 +119,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   return withTeardown((defer) => {
     const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst });
     const removeAdc = defer(() => adc.remove());
+    refuseBurstsLongerThanTheDmac(p.node.path, maxburst, adc.chan);
     let ok = true;
     const cap = adc.start(periodBytes, periods, (per) => {
       // The application copies each period out as it completes.
