@@ -5,7 +5,7 @@
 // mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelError, EINVAL, ENOMEM } from "../kernel/errno.js";
+import { KernelError, EINVAL, EIO, ENOMEM } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
@@ -198,9 +198,15 @@ function checkPages(dev: Device, sgl: Scatterlist[], nents: number): void {
 
 function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
   checkList("dma_map_sg_attrs", dev, sgl, nents, dir, attrs);
-  if (!sgl.length || nents <= 0) return -EINVAL;
-  checkPages(dev, sgl, nents);
   const k = dev.kernel;
+  if (nents === 0) {
+    if (k.version === "v4.9") return 0;
+    // Modern dma-direct maps the empty list and returns its count, 0, which
+    // __dma_map_sg_attrs does not accept from a backend: WARN_ON_ONCE and -EIO.
+    k.dma.warnOnce(dev, "map_sg-0", "WARNING: __dma_map_sg_attrs: map_sg returned 0, not a negative errno (nents 0)");
+    return -EIO;
+  }
+  checkPages(dev, sgl, nents);
   const ents = k.dma.ops.map_sg(dev, sgl, nents, dir, attrs);
   // 4.9 ran the debug hook whatever the result; modern kernels only for a mapped list.
   if (k.dma.debug.enabled && (ents > 0 || k.version === "v4.9")) k.dma.debug.map_sg(dev, sgl, nents, Math.max(ents, 0), dir, attrs);

@@ -48,6 +48,10 @@ export class DmaPool {
   nextBlock: VirtAddr = 0;
   nrBlocks = 0;
   nrActive = 0;
+  /** The blocks handed out and not yet freed: dmasim's own record (not simulated memory, no
+   *  simulated time), so a free Linux would take silently — a block freed twice or from another
+   *  pool, which corrupts the free list — gets a dmasim WARNING. */
+  private readonly outstanding = new Set<VirtAddr>();
   /** dma_pool_destroy has run. */
   destroyed = false;
   readonly modern: boolean;
@@ -170,6 +174,7 @@ export class DmaPool {
       dma = page.dma + offset;
       this.nrActive++;
     }
+    this.outstanding.add(cpuAddr);
     if (this.debug) this.checkPoison(cpuAddr, gfp);
     if (gfp & __GFP_ZERO) this.cpu.fill(cpuAddr, 0, this.size);
     if (out) {
@@ -208,6 +213,7 @@ export class DmaPool {
     const cpu = this.cpu;
     if (this.modern) {
       if (this.debug && this.blockErr(vaddr, dma)) return;
+      this.checkOutstanding(vaddr, dma);
       this.storePtr(vaddr + this.ptrBytes, dma);
       this.storePtr(vaddr, this.nextBlock);
       this.nextBlock = vaddr;
@@ -233,10 +239,18 @@ export class DmaPool {
       }
       cpu.fill(vaddr, POOL_POISON_FREED, this.size);
     }
+    this.checkOutstanding(vaddr, dma);
     page.inUse--;
     cpu.store(vaddr, 4, page.offset);
     page.offset = offset;
     this.nrActive--;
+  }
+
+  /** Linux pushes whatever it is given onto the free list (without DMAPOOL_DEBUG, or past its
+   *  checks): a block not out of this pool is then handed out twice. */
+  private checkOutstanding(vaddr: VirtAddr, dma: DmaAddr): void {
+    if (this.outstanding.delete(vaddr)) return;
+    this.dev.kernel.printk.warn(`WARNING: dma_pool_free: ${this.name}, ${this.ptr(vaddr)}/${dma.toString(16)} is not a block allocated from this pool (freed twice, or from another pool); Linux puts it on the free list, and a later dma_pool_alloc hands it out again`);
   }
 
   /** Modern pool_block_err (DMAPOOL_DEBUG): an unknown dma, or a block already on the list. Its
@@ -324,7 +338,8 @@ export function dma_pool_destroy(pool: DmaPool | null): void {
   const list = poolsOf.get(pool.dev);
   if (list) list.splice(list.indexOf(pool), 1);
   if (pool.modern) {
-    const busy = pool.nrActive > 0;
+    // nr_active is a size_t: a free too many wraps it, and the pool is still "busy".
+    const busy = pool.nrActive !== 0;
     if (busy) dev_err(pool.dev, `dma_pool_destroy ${pool.name} busy`);
     if (!busy) for (const p of pool.pages) dma_free_coherent(pool.dev, pool.allocation, p.vaddr, p.dma);
   } else {

@@ -108,6 +108,35 @@ describe("allocation and free", () => {
     expect(s.dmesg()).toMatch(/dma-pl330 ff6e0000\.dma-controller: dma_pool_free bad, ffffff80[0-9a-f]{8}\/12345000 \(bad dma\)/);
   });
 
+  it("without DMAPOOL_DEBUG: a double free and a block from another pool are taken silently by Linux, and hand a block out twice; dmasim warns", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel);
+      const dev = s.device(DMAC);
+      const a = dma_pool_create("pa", dev, 64, 8, 0)!;
+      const b = dma_pool_create("pb", dev, 64, 8, 0)!;
+      const x = dma_pool_alloc(a, GFP_KERNEL)!;
+      dma_pool_alloc(a, GFP_KERNEL);
+      dma_pool_free(a, x.cpuAddr, x.dmaAddr);
+      expect(s.dmesg()).not.toContain("dma_pool_free");
+      dma_pool_free(a, x.cpuAddr, x.dmaAddr);
+      expect(s.dmesg()).toContain(`WARNING: dma_pool_free: pa, ${a.ptr(x.cpuAddr)}/${x.dmaAddr.toString(16)} is not a block allocated from this pool`);
+      // The block is on the LIFO list twice: the next two allocations are the same block.
+      const first = dma_pool_alloc(a, GFP_KERNEL)!;
+      const second = dma_pool_alloc(a, GFP_KERNEL)!;
+      expect(first.cpuAddr).toBe(x.cpuAddr);
+      expect(second.cpuAddr).toBe(x.cpuAddr);
+      if (kernel === "modern") {
+        // Modern kernels find no page by the dma address without DMAPOOL_DEBUG: pb takes pa's block.
+        const y = dma_pool_alloc(a, GFP_KERNEL)!;
+        dma_pool_alloc(b, GFP_KERNEL);
+        const warnings = s.dmesg().split("WARNING: dma_pool_free").length;
+        dma_pool_free(b, y.cpuAddr, y.dmaAddr);
+        expect(s.dmesg().split("WARNING: dma_pool_free").length).toBe(warnings + 1);
+        expect(dma_pool_alloc(b, GFP_KERNEL)!.cpuAddr).toBe(y.cpuAddr);
+      }
+    }
+  });
+
   it("with DMAPOOL_DEBUG: poisons blocks and catches a double free", async () => {
     for (const kernel of ["v4.9", "modern"] as const) {
       const s = await sys(kernel, { dmapoolDebug: true });
@@ -210,6 +239,20 @@ describe("dma_pool_destroy", () => {
     before = areas();
     dma_pool_destroy(idle);
     expect(areas()).toBe(before - 1);
+  });
+
+  it("modern: a free too many wraps the size_t nr_active, so the pool is still busy and leaks", async () => {
+    const s = await sys("modern");
+    const dev = s.device(DMAC);
+    const areas = () => s.kernel.mm.vmallocinfo().split("\n").filter((l) => !l.includes("unpurged")).length;
+    const pool = dma_pool_create("wrap", dev, 64, 8, 0)!;
+    const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+    dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+    dma_pool_free(pool, b.cpuAddr, b.dmaAddr); // nr_active: 1, 0, then SIZE_MAX
+    const before = areas();
+    dma_pool_destroy(pool);
+    expect(s.dmesg()).toContain("dma-pl330 ff6e0000.dma-controller: dma_pool_destroy wrap busy");
+    expect(areas()).toBe(before); // the page's coherent memory is leaked, not freed
   });
 
   it("lists the device's pools in its sysfs pools file", async () => {

@@ -77,6 +77,24 @@ describe("dma_map_sg", () => {
     expect(tlb.usage().used).toBe(0);
   });
 
+  it("an empty list: 4.9 maps it and says 0; modern __dma_map_sg_attrs WARNs once on the 0 count, and dma_map_sgtable gives -EIO", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const dev = s.device("f8003000.dma-controller");
+      const sgl = sg_alloc(1);
+      sg_set_page(sgl[0], 0x100, 4096, 0);
+      expect(dma_map_sg(dev, sgl, 0, DMA_TO_DEVICE)).toBe(0);
+      if (kernel === "v4.9") {
+        expect(s.dmesg()).not.toContain("__dma_map_sg_attrs");
+        continue;
+      }
+      const sgt = { sgl, orig_nents: 0, nents: 7 };
+      expect(dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toBe(-5);
+      expect(sgt.nents).toBe(7);
+      expect(s.dmesg().match(/WARNING: __dma_map_sg_attrs/g)).toHaveLength(1);
+    }
+  });
+
   it("modern: a failing entry unmaps the others; dma_map_sg says 0, dma_map_sgtable -EIO", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const dev = s.device("f8003000.dma-controller");
