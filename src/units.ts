@@ -7,7 +7,10 @@ export function parseSize(v: string | number): number {
   if (!m) throw new RangeError(`not a size: "${v}" (try 64K, 512M, 1G or a byte count)`);
   const n = m[1].toLowerCase().startsWith("0x") ? parseInt(m[1], 16) : Number(m[1]);
   const mult = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as "" | "k" | "m" | "g" | "t"];
-  return Math.round(n * mult);
+  // memparse takes no fractions at all; one that makes whole bytes (1.5M) is clear, one that
+  // does not (1.5, 0.3K) would be rounded to a size nobody asked for.
+  if (!Number.isInteger(n * mult)) throw new RangeError(`not a whole number of bytes: "${v}" (try 64K, 512M, 1G or a byte count)`);
+  return n * mult;
 }
 
 export function formatBytes(n: number): string {

@@ -5,6 +5,9 @@ import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string[]>;
+  /** Options given last with no value after them: checkOptions names an unknown one as unknown
+   *  (a mistyped boolean, `--jsn`) before saying that a known one needs a value. */
+  valueless?: string[];
 }
 
 export class UsageError extends Error {}
@@ -12,6 +15,7 @@ export class UsageError extends Error {}
 export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string[]>();
+  const valueless: string[] = [];
   const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -25,9 +29,13 @@ export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
       else if (booleans.includes(a.slice(2))) add(a.slice(2), "true");
       else {
         const v = argv[i + 1];
-        if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-        add(a.slice(2), v);
-        i++;
+        if (v === undefined || v.startsWith("--")) {
+          valueless.push(a.slice(2));
+          flags.set(a.slice(2), flags.get(a.slice(2)) ?? []);
+        } else {
+          add(a.slice(2), v);
+          i++;
+        }
       }
     } else if (a.startsWith("-") && a.length === 2 && a !== "-") {
       // dtc's short options for `dmasim dt`, under dtc's long names.
@@ -42,7 +50,7 @@ export function parseArgs(argv: string[], booleans: string[] = []): ParsedArgs {
       }
     } else positionals.push(a);
   }
-  return { positionals, flags };
+  return { positionals, flags, valueless };
 }
 
 /** Stops with a UsageError at the first option `command` does not read: a mistyped one (--parm)
@@ -51,6 +59,8 @@ export function checkOptions(a: ParsedArgs, command: string, known: readonly str
   for (const name of a.flags.keys()) {
     if (!known.includes(name)) throw new UsageError(`${command} has no option --${name} (see dmasim help)`);
   }
+  const missing = a.valueless?.[0];
+  if (missing !== undefined) throw new UsageError(`--${missing} needs a value`);
 }
 
 /** Stops with a UsageError at a word given to a command that reads none (demo extra), which
@@ -59,8 +69,11 @@ export function checkNoWords(a: ParsedArgs, command: string): void {
   if (a.positionals.length) throw new UsageError(`${command} takes options only, not "${a.positionals[0]}" (see dmasim help)`);
 }
 
+/** The value of --name; given twice with different values, a UsageError: which one the user
+ *  meant cannot be known (`--board zynq-7000 … --board arm64-ref`). */
 export function flag(a: ParsedArgs, name: string): string | undefined {
   const v = a.flags.get(name);
+  if (v && new Set(v).size > 1) throw new UsageError(`--${name} is given ${v.length} times (${v.map((x) => `"${x}"`).join(", ")}): give it once`);
   return v?.[v.length - 1];
 }
 

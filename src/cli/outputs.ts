@@ -1,10 +1,10 @@
 // --trace FILE and --report FILE: what a command writes besides its table.
 
-import { writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { System } from "../system.js";
-import { flag, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
+import { flag, has, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
 
 /** The options checkOutputs, withTrace and writeReport read. */
@@ -26,6 +26,24 @@ export function checkOutputs(a: ParsedArgs): void {
     }
     if (problem) throw new UsageError(`--${name} ${file}: cannot write there (${problem})`);
   }
+  // Read only by withTrace, after the run: a bad value, or one sizing no trace, would go unseen.
+  if (has(a, "trace-records")) {
+    wholeFlag(a, "trace-records", 1, 1);
+    if (flag(a, "trace") === undefined) throw new UsageError("--trace-records sizes the trace --trace FILE records: give --trace FILE too");
+  }
+}
+
+/** Writes the file next to its final name and renames it there, so that a write cut short (a full
+ *  disk, Ctrl-C) leaves no half file under the name; a failure names the option. */
+async function writeOutput(option: string, file: string, data: string): Promise<void> {
+  const part = `${file}.${process.pid}.part`;
+  try {
+    await writeFile(part, data);
+    await rename(part, file);
+  } catch (e) {
+    await rm(part, { force: true }).catch(() => {});
+    throw new UsageError(`--${option} ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Runs fn with a trace recorded when --trace is given, and writes the trace file. */
@@ -37,7 +55,7 @@ export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | 
   const trace = system.kernel.tracer.stopChrome();
   const problems = validateChromeTrace(trace);
   if (problems.length) throw new Error(`the trace is malformed (${problems[0]}): please report this`);
-  await writeFile(file, JSON.stringify(trace));
+  await writeOutput("trace", file, JSON.stringify(trace));
   const dropped = trace.otherData.dropped as number;
   process.stderr.write(`dmasim: wrote ${trace.traceEvents.length} trace events to ${file}${dropped ? ` (${dropped} records dropped: raise --trace-records)` : ""}\n`);
   return result;
@@ -46,6 +64,6 @@ export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | 
 export async function writeReport(a: ParsedArgs, html: () => string): Promise<void> {
   const file = flag(a, "report");
   if (!file) return;
-  await writeFile(file, html());
+  await writeOutput("report", file, html());
   process.stderr.write(`dmasim: wrote report to ${file}\n`);
 }

@@ -24,7 +24,12 @@ function checkNames(scenario: string, params: ScenarioParams): void {
 }
 
 export function runParams(a: ParsedArgs, scenario: string): ScenarioParams {
-  const params = Object.fromEntries(pairs(a).map(([k, v]) => [k, value(v)]));
+  const params: ScenarioParams = {};
+  for (const [k, v] of pairs(a)) {
+    // A second --param for a key would replace the first one's value without a word.
+    if (k in params) throw new UsageError(`--param ${k} is given twice: give it once`);
+    params[k] = value(v);
+  }
   checkNames(scenario, params);
   return params;
 }

@@ -29,7 +29,16 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   bar.update(0);
   // Worker threads unless --processes (--threads, once needed to get them, is still accepted).
   const isolation = has(a, "processes") ? "process" : "thread";
+  // Node's default end on a signal skips "exit" handlers, which end worker processes
+  // (spawn.ts): exit instead, with the shell's status for the signal. Only while this thread
+  // waits on workers; with --workers 0 it runs the jobs itself and could not hear the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\ndmasim: sweep ${name} stopped (${signal}); no results written\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (workers > 0) for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, onSignal);
   const result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (done) => bar.update(done) });
+  for (const s of ["SIGINT", "SIGTERM"] as const) process.off(s, onSignal);
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));

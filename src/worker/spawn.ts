@@ -58,8 +58,13 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const { childEndpoint } = await import("./process-endpoint.js");
     const child = fork(fileURLToPath(workerEntryUrl(options.bundled)), [], { execArgv: [], serialization: "advanced", stdio: "inherit" });
+    // A child busy with a job hears its parent's end (the IPC channel's disconnect) only when the
+    // job is over: a parent that exits (Ctrl-C on a sweep) ends it outright instead.
+    const endChild = () => child.kill();
+    process.once("exit", endChild);
     const exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
+        process.off("exit", endChild);
         notice.die(new Error(`dmasim worker process ended (${signal ?? `exit code ${code}`})`));
         resolve();
       });

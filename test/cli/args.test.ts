@@ -16,9 +16,10 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { en
 describe("wholeFlag", () => {
   const parsed = (...argv: string[]) => parseArgs(argv);
 
-  it("gives the fallback when the flag is absent, and the last value when it is repeated", () => {
+  it("gives the fallback when the flag is absent, the value when it is repeated alike, and refuses two values", () => {
     expect(wholeFlag(parsed(), "count", 7)).toBe(7);
-    expect(wholeFlag(parsed("--count", "3", "--count=12"), "count", 7)).toBe(12);
+    expect(wholeFlag(parsed("--count", "12", "--count=12"), "count", 7)).toBe(12);
+    expect(() => wholeFlag(parsed("--count", "3", "--count=12"), "count", 7)).toThrow('--count is given 2 times ("3", "12"): give it once');
     expect(wholeFlag(parsed("--port", "0"), "port", 8080, 0, 65535)).toBe(0);
     expect(wholeFlag(parsed("--seed", "-5"), "seed", 1, Number.MIN_SAFE_INTEGER)).toBe(-5);
   });

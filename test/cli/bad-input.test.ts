@@ -1,0 +1,96 @@
+// What a user mistypes ends in one line naming the option or value and exit status 1, never in a
+// value picked for them; Ctrl-C on a sweep leaves no worker process running and no report.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "dist/src/cli.js");
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+
+function refused(args: string[], line: string): void {
+  const r = run(args);
+  expect(r.stderr).toBe(`${line}\n`);
+  expect(r.stdout).toBe("");
+  expect(r.status).toBe(1);
+}
+
+describe("bad options", () => {
+  it("names a mistyped option given last, rather than asking for its value", () => {
+    refused(["run", "memcpy", "--jsn"], "dmasim: run has no option --jsn (see dmasim help)");
+    refused(["demo", "--bogus", "--json"], "dmasim: demo has no option --bogus (see dmasim help)");
+    refused(["run", "memcpy", "--param"], "dmasim: --param needs a value");
+  });
+
+  it("refuses an option given twice with different values", () => {
+    refused(["demo", "--board", "zynq-7000", "--board", "arm64-ref"], 'dmasim: --board is given 2 times ("zynq-7000", "arm64-ref"): give it once');
+    refused(["run", "memcpy", "--param", "size=4K", "--param", "size=8K"], "dmasim: --param size is given twice: give it once");
+  });
+
+  it("refuses a size that is no whole number of bytes", () => {
+    refused(["demo", "--size", "1.5"], 'dmasim: error: not a whole number of bytes: "1.5" (try 64K, 512M, 1G or a byte count)');
+    refused(["run", "memcpy", "--param", "size=0.3K"], 'dmasim: error: not a whole number of bytes: "0.3K" (try 64K, 512M, 1G or a byte count)');
+  });
+
+  it("checks --trace-records before the run, and wants --trace with it", () => {
+    refused(["run", "memcpy", "--trace-records", "abc"], 'dmasim: --trace-records must be a whole number ≥ 1, not "abc"');
+    refused(["run", "memcpy", "--trace-records", "5"], "dmasim: --trace-records sizes the trace --trace FILE records: give --trace FILE too");
+  });
+
+  it("names --report when the report cannot be written after the run, and leaves no file", () => {
+    // A directory that passes the check before the run (it exists) but goes before the write is
+    // hard to arrange; /proc takes no new files, even for root.
+    const r = run(["run", "memcpy", "--param", "size=4K", "--report", "/proc/dmasim-report.html"]);
+    expect(r.stderr).toBe("dmasim: --report /proc/dmasim-report.html: cannot write there (ENOENT)\n");
+    expect(r.stdout).toContain("ok         true");
+    expect(r.status).toBe(1);
+  });
+});
+
+describe("Ctrl-C on a sweep", () => {
+  const started: number[] = [];
+  afterEach(() => {
+    for (const pid of started.splice(0)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  const running = (pid: number) => {
+    const r = spawnSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" });
+    return r.stdout.trim() !== "" && !r.stdout.trim().startsWith("Z");
+  };
+  const childrenOf = (pid: number) =>
+    spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+  const until = async (what: () => boolean) => {
+    for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it("ends the worker processes at once and writes no report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-sigint-"));
+    const report = join(dir, "sweep.html");
+    // Each job runs far longer than the test waits: a worker that outlived the CLI would still run.
+    const p = spawn(process.execPath, [cli, "sweep", "dma-mix", "--param", "transfers=10000000", "--param", "seed=1,2",
+      "--workers", "2", "--processes", "--report", report], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    p.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => p.once("exit", (code) => resolve(code)));
+    let workers: number[] = [];
+    await until(() => (workers = childrenOf(p.pid!)).length === 2);
+    started.push(...workers);
+    expect(workers).toHaveLength(2);
+    p.kill("SIGINT");
+    expect(await exited).toBe(130);
+    await until(() => !workers.some(running));
+    expect(workers.filter(running)).toEqual([]);
+    expect(stderr).toContain("dmasim: sweep dma-mix stopped (SIGINT); no results written");
+    expect(existsSync(report)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 30000);
+});
