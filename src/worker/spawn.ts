@@ -32,6 +32,20 @@ export interface SpawnOptions {
   bundled?: boolean;
 }
 
+// A child busy with a job hears its parent's end (the IPC channel's disconnect) only when the job
+// is over: a parent that exits (Ctrl-C on a sweep) ends its children outright instead. One
+// "exit" listener for them all, however many a pool or the fuzzer has running.
+const liveChildren = new Set<{ kill(): boolean }>();
+
+function endOnExit(child: { kill(): boolean }): void {
+  if (!process.listeners("exit").includes(endChildren)) process.on("exit", endChildren);
+  liveChildren.add(child);
+}
+
+function endChildren(): void {
+  for (const child of liveChildren) child.kill();
+}
+
 export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<SpawnedWorker<T>> {
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
   if (!isNode) {
@@ -58,13 +72,10 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
     const { childEndpoint } = await import("./process-endpoint.js");
     const child = fork(fileURLToPath(workerEntryUrl(options.bundled)), [], { execArgv: [], serialization: "advanced", stdio: "inherit" });
-    // A child busy with a job hears its parent's end (the IPC channel's disconnect) only when the
-    // job is over: a parent that exits (Ctrl-C on a sweep) ends it outright instead.
-    const endChild = () => child.kill();
-    process.once("exit", endChild);
+    endOnExit(child);
     const exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
-        process.off("exit", endChild);
+        liveChildren.delete(child);
         notice.die(new Error(`dmasim worker process ended (${signal ?? `exit code ${code}`})`));
         resolve();
       });
