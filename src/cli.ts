@@ -24,10 +24,12 @@ commands:
     --size SIZE     transfer size (default 1M)
     --json          print the result as JSON
     --trace FILE    write a Chrome Trace Event file (opens in Perfetto)
+    --trace-records N   room for N trace records (default 4194304; more costs
+                    32 bytes each of wasm memory)
     --report FILE   write a self-contained HTML report
   run SCENARIO      run one scenario (demo, memcpy, uart-tx, adc-rx, … or a module
                     exporting run(system, params)) with --param key=value …; --json,
-                    --trace FILE, --report FILE
+                    --trace FILE, --trace-records N, --report FILE
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
                     worker pool (--workers N, default: the core count, 0: in this
                     process; worker threads, or worker processes with --processes);

@@ -23,3 +23,11 @@ describe("dmasim's exported error classes", () => {
     expect((err as Error).message).toBe("/axi/serial@e0001000: TX FIFO at 0xe0001000: baud must be a positive number (a period of at least 1 ps), not -1");
   });
 });
+
+describe("dmasim's exported scenario tables", () => {
+  it("SCENARIO_PARAMS, which the README names, lists the parameters memcpy reads", () => {
+    // The README's memcpy parameters: size, burst, channels, buffers.
+    expect([...dmasim.SCENARIO_PARAMS.memcpy].sort()).toEqual(["buffers", "burst", "channels", "size"]);
+    expect(Object.keys(dmasim.SCENARIO_PARAMS).sort()).toEqual(Object.keys(dmasim.SCENARIOS).sort());
+  });
+});
