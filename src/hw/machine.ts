@@ -23,8 +23,9 @@ const NULL_PAGE_END = 4096;
 /** A CPU data abort nobody handled: what Linux would print as an oops or, for an access a user
  *  process made (`user`), the SIGSEGV the process gets. */
 export class CpuFault extends Error {
-  /** For a bulk read: the bytes it read before the faulting address (a fault handler that fixes
-   *  the page resumes the read there, as the faulting load restarts on hardware). */
+  /** For a user process's bulk read: the bytes it read before the faulting address (a fault
+   *  handler that fixes the page resumes the read there, as the faulting load restarts on
+   *  hardware). A kernel fault is never resumed, and carries none. */
   readBefore?: Uint8Array;
 
   constructor(
@@ -254,7 +255,7 @@ export class CpuPort {
       try {
         this.check();
       } catch (e) {
-        if (e instanceof CpuFault) e.readBefore = out.slice(0, Math.max(0, Math.min(len, e.address - va)));
+        if (e instanceof CpuFault && e.user) e.readBefore = out.slice(0, Math.max(0, Math.min(len, e.address - va)));
         throw e;
       }
     }
