@@ -32,14 +32,14 @@ export {
   dma_map_single, dma_unmap_single, dma_map_single_attrs, dma_unmap_single_attrs,
   dma_map_page, dma_unmap_page, dma_map_page_attrs, dma_unmap_page_attrs, dma_mapping_error,
   dma_sync_single_for_cpu, dma_sync_single_for_device, dma_sync_single_range_for_cpu,
-  dma_sync_single_range_for_device, dma_map_sg, dma_map_sg_attrs, dma_map_sgtable, dma_unmap_sg,
+  dma_sync_single_range_for_device, dma_map_sg, dma_map_sg_attrs, dma_map_sgtable, dma_unmap_sgtable, dma_unmap_sg,
   dma_unmap_sg_attrs, dma_sync_sg_for_cpu, dma_sync_sg_for_device, dma_set_mask, dma_set_coherent_mask,
   dma_set_mask_and_coherent, dma_get_required_mask, dma_get_mask, dma_supported, dma_get_cache_alignment,
   dma_max_mapping_size, dma_map_resource, dma_unmap_resource, type CoherentBuffer,
 } from "./dma/mapping.js";
 export {
   Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,
-  sg_nents, sg_dma_address, sg_dma_len,
+  sg_nents, sg_dma_address, sg_dma_len, sg_alloc_table_from_pages, sg_free_table, type SgTable,
 } from "./dma/scatterlist.js";
 export {
   DmaPool, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show,
@@ -47,7 +47,10 @@ export {
 } from "./dma/pool.js";
 export { dma_mmap_attrs, dma_mmap_coherent, dma_pgprot } from "./dma/mmap.js";
 export { remap_pfn_range } from "./mm/remap-pfn-range.js";
-export { PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, vma_pages, type VmAreaStruct } from "./mm/mmap.js";
+export { PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS, vma_pages, type VmAreaStruct } from "./mm/mmap.js";
+export {
+  pin_user_pages_fast, unpin_user_page, unpin_user_pages, unpin_user_pages_dirty_lock, FOLL_WRITE, FOLL_FORCE, FOLL_LONGTERM,
+} from "./mm/gup.js";
 export { userPgprots, type Pgprot, type UserPgprots } from "./mm/pgprot.js";
 export { UserSignal } from "./mm/user-fault.js";
 export type { FileMmap, UserMm } from "./mm/user-mm.js";

@@ -17,7 +17,7 @@ import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
-import { MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
+import { MAP_ANONYMOUS, MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
 import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { PAGE_SIZE } from "./mm/gfp.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
@@ -89,10 +89,11 @@ export interface SystemCpu {
  *  PL0 through its page tables. */
 export interface SystemUser {
   /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap file operation is `fop`
-   *  (a driver's: it calls remap_pfn_range or dma_mmap_coherent on the VMA). Defaults:
+   *  (a driver's: it calls remap_pfn_range or dma_mmap_coherent on the VMA), or with `fop` null
+   *  and MAP_ANONYMOUS | MAP_PRIVATE in `flags`, anonymous memory (demand-zero pages). Defaults:
    *  PROT_READ | PROT_WRITE, MAP_SHARED, offset 0. The mapping's address; a KernelError with the
    *  errno mmap() would set. */
-  mmap(length: number, fop: FileMmap, options?: { prot?: number; flags?: number; offset?: number }): number;
+  mmap(length: number, fop: FileMmap | null, options?: { prot?: number; flags?: number; offset?: number }): number;
   /** munmap(addr, length), as Linux's: whatever is mapped in the page-aligned range goes (a
    *  mapping reaching past it is split), nothing mapped there is no error; a KernelError (-EINVAL)
    *  for an `addr` that is not page aligned or not a user address, or a length of 0 or past
@@ -142,15 +143,18 @@ export class System {
     this.user = {
       mmap: (length, fop, options = {}) => {
         checkSize("user.mmap", length, "length");
-        if (typeof fop !== "function") throw new KernelError(EINVAL, "user.mmap: fop is not a function (the driver's mmap)");
         if (options === null || typeof options !== "object") throw new KernelError(EINVAL, `user.mmap: options ${String(options)} is not an object ({ prot, flags, offset })`);
         const { prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED, offset = 0 } = options;
         checkWhole("user.mmap", prot, "prot");
         checkWhole("user.mmap", flags, "flags");
         checkWhole("user.mmap", offset, "offset");
+        const anonymous = (flags & MAP_ANONYMOUS) !== 0;
+        if (anonymous ? fop !== null && fop !== undefined : typeof fop !== "function") {
+          throw new KernelError(EINVAL, anonymous ? "user.mmap: a MAP_ANONYMOUS mapping has no file: pass null as fop" : "user.mmap: fop is not a function (the driver's mmap)");
+        }
         const refused = UserMm.mmapArgumentError(length, prot, flags, offset);
         if (refused) throw new KernelError(EINVAL, `mmap of ${length} bytes: ${refused}`);
-        const r = mm("user.mmap").mmap(length, prot, flags, offset, fop);
+        const r = mm("user.mmap").mmap(length, prot, flags, offset, fop ?? null);
         if (r < 0) throw new KernelError(-r, `mmap of ${length} bytes failed${r === -ENOMEM ? ": no room below mmap_base" : ""}`);
         return r;
       },

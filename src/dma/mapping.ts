@@ -228,6 +228,12 @@ export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nen
   return 0;
 }
 
+/** dma_unmap_sgtable: unmaps the table's orig_nents entries, as dma_map_sgtable mapped them. */
+export function dma_unmap_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): void {
+  if (sgt === null || typeof sgt !== "object") invalid("dma_unmap_sgtable", "sgt", sgt, "a struct sg_table");
+  dma_unmap_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
+}
+
 /** `nents` must be what was passed to dma_map_sg, not the count it returned. */
 export function dma_unmap_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs = 0): void {
   checkList("dma_unmap_sg_attrs", dev, sgl, nents, dir, attrs);

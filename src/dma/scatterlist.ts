@@ -139,3 +139,52 @@ export function sg_virt(sg: Scatterlist, mm: MemoryManager): VirtAddr {
   const base = mm.page_address(sg.page);
   return base ? base + sg.offset : 0;
 }
+
+/** struct sg_table: the list, the entries it holds (orig_nents) and, once mapped, the DMA
+ *  segments (nents). */
+export interface SgTable {
+  sgl: Scatterlist[];
+  orig_nents: number;
+  nents: number;
+}
+
+/** lib/scatterlist.c's UINT_MAX max_segment, ALIGN_DOWN to a page: an entry's length is 32 bits. */
+const SG_MAX_SEGMENT = 0x100000000 - PAGE_SIZE;
+
+/** sg_alloc_table_from_pages(sgt, pages, n_pages, offset, size, gfp): one entry per run of
+ *  physically contiguous pages (each pfn one more than the last), starting `offset` bytes into the
+ *  first page and covering `size` bytes. -EINVAL (as a KernelError) for no pages, or an offset
+ *  and size the pages do not hold (Linux leaves the tail unmapped then, without a word). */
+export function sg_alloc_table_from_pages(pages: readonly number[], n_pages: number, offset: number, size: number): SgTable {
+  const fn = "sg_alloc_table_from_pages";
+  if (!Array.isArray(pages)) invalid(fn, "pages", pages, "an array of pages (pfns)");
+  checkWhole(fn, n_pages, "n_pages");
+  checkWhole(fn, offset, "offset");
+  checkSize(fn, size, "size");
+  if (n_pages === 0 || n_pages > pages.length) invalid(fn, "n_pages", n_pages, `1 to the ${pages.length} pages given`);
+  for (let i = 0; i < n_pages; i++) checkWhole(fn, pages[i], `pages[${i}]`);
+  if (size === 0 || offset >= PAGE_SIZE || offset + size > n_pages * PAGE_SIZE) invalid(fn, "size", size, `bytes the ${n_pages} pages hold from offset ${offset}`);
+  // Runs of consecutive pfns, each at most SG_MAX_SEGMENT bytes.
+  const runs: [first: number, count: number][] = [];
+  for (let i = 0; i < n_pages; i++) {
+    const last = runs[runs.length - 1];
+    if (last && pages[i] === pages[i - 1] + 1 && (last[1] + 1) * PAGE_SIZE <= SG_MAX_SEGMENT) last[1]++;
+    else runs.push([i, 1]);
+  }
+  const sgl = sg_alloc(runs.length);
+  let left = size;
+  runs.forEach(([first, count], k) => {
+    const chunk = Math.min(left, count * PAGE_SIZE - offset);
+    sg_set_page(sgl[k], pages[first], chunk, offset);
+    left -= chunk;
+    offset = 0;
+  });
+  return { sgl, orig_nents: runs.length, nents: runs.length };
+}
+
+/** sg_free_table: the entries are the garbage collector's; the table is left empty. */
+export function sg_free_table(sgt: SgTable): void {
+  sgt.sgl = [];
+  sgt.orig_nents = 0;
+  sgt.nents = 0;
+}

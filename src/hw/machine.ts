@@ -23,6 +23,11 @@ const NULL_PAGE_END = 4096;
 /** A CPU data abort nobody handled: what Linux would print as an oops or, for an access a user
  *  process made (`user`), the SIGSEGV the process gets. */
 export class CpuFault extends Error {
+  /** For a user process's bulk read: the bytes it read before the faulting address (a fault
+   *  handler that fixes the page resumes the read there, as the faulting load restarts on
+   *  hardware). A kernel fault is never resumed, and carries none. */
+  readBefore?: Uint8Array;
+
   constructor(
     readonly kind: number,
     readonly address: VirtAddr,
@@ -39,6 +44,16 @@ export class CpuFault extends Error {
     );
     this.name = "CpuFault";
   }
+}
+
+function joinBytes(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Bulk CPU accesses pass through the silicon's scratch buffer in pieces of at most this many
@@ -225,15 +240,25 @@ export class CpuPort {
     if (len > SCRATCH_CHUNK) {
       // Pieces first: a read that faults part way holds only what it read, not all of len.
       const pieces: Uint8Array[] = [];
-      for (let off = 0; off < len; off += SCRATCH_CHUNK) pieces.push(this.read(va + off, Math.min(SCRATCH_CHUNK, len - off)));
-      const out = new Uint8Array(len);
-      pieces.forEach((p, i) => out.set(p, i * SCRATCH_CHUNK));
-      return out;
+      try {
+        for (let off = 0; off < len; off += SCRATCH_CHUNK) pieces.push(this.read(va + off, Math.min(SCRATCH_CHUNK, len - off)));
+      } catch (e) {
+        if (e instanceof CpuFault && e.readBefore) e.readBefore = joinBytes([...pieces, e.readBefore]);
+        throw e;
+      }
+      return joinBytes(pieces);
     }
     const p = this.x.scratch(len) >>> 0;
     const ok = this.x.cpuRead(va, len, p);
     const out = new Uint8Array(this.x.memory.buffer, p, len).slice();
-    if (!ok) this.check();
+    if (!ok) {
+      try {
+        this.check();
+      } catch (e) {
+        if (e instanceof CpuFault && e.user) e.readBefore = out.slice(0, Math.max(0, Math.min(len, e.address - va)));
+        throw e;
+      }
+    }
     return out;
   }
 

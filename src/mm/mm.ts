@@ -25,6 +25,7 @@ import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
+import { PageRefs } from "./page-ref.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
@@ -75,6 +76,8 @@ export class MemoryManager {
    *  tables; /proc/meminfo PageTables). Kernel page tables are never freed, as in Linux. */
   pageTablePages = 0;
   private mmuOn = false;
+  /** The reference counts of user processes' anonymous pages (page-ref.ts). */
+  readonly pageRefs = new PageRefs((pfn) => this.__free_pages(pfn, 0));
   private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
 
@@ -210,7 +213,13 @@ export class MemoryManager {
 
   /** mm_alloc: a new user address space (its pgd is allocated now). */
   mm_alloc(): UserMm {
-    return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout);
+    return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout, {
+      refs: this.pageRefs,
+      cpu: this.machine.cpu,
+      alloc_pages: (gfp, order) => this.alloc_pages(gfp, order),
+      kmap_local_page: (pfn) => this.kmap_local_page(pfn),
+      kunmap_local: (va) => this.kunmap_local(va),
+    });
   }
 
   private tableMemory(): TableMemory {

@@ -12,6 +12,8 @@ export const PROT_READ = 0x1;
 export const PROT_WRITE = 0x2;
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
+/** arm and arm64 (asm-generic/mman-common.h). */
+export const MAP_ANONYMOUS = 0x20;
 
 export const VM_READ = 0x1;
 export const VM_WRITE = 0x2;
@@ -33,6 +35,9 @@ export interface VmAreaStruct {
   vm_pgoff: number;
   vm_flags: number;
   vm_page_prot: Pgprot;
+  /** vma_is_anonymous: mmap'd with MAP_ANONYMOUS, no file and no vm_ops; its pages come from
+   *  do_anonymous_page and are reference counted (page-ref.ts). */
+  anonymous?: boolean;
 }
 
 /** Refuses what no C caller could pass as a struct vm_area_struct *: `fn`'s -EINVAL. */

@@ -25,6 +25,7 @@ export interface UserPgprots {
   pte_write(pte: bigint): boolean;
   pte_dirty(pte: bigint): boolean;
   pte_mkdirty(pte: bigint): bigint;
+  pte_mkwrite(pte: bigint): bigint;
   pte_mkspecial(pte: bigint): bigint;
 }
 
@@ -60,6 +61,7 @@ const ARM: UserPgprots = {
   pte_write: (pte) => (pte & L_PTE_RDONLY) === 0n,
   pte_dirty: (pte) => (pte & L_PTE_DIRTY) !== 0n,
   pte_mkdirty: (pte) => pte | L_PTE_DIRTY,
+  pte_mkwrite: (pte) => pte & ~L_PTE_RDONLY,
   // No ARCH_HAS_PTE_SPECIAL without LPAE: a no-op.
   pte_mkspecial: (pte) => pte,
 };
@@ -104,6 +106,8 @@ function arm64(version: KernelVersion): UserPgprots {
     pte_write: (pte) => (pte & PTE_WRITE) !== 0n,
     pte_dirty: (pte) => (pte & PTE_DIRTY) !== 0n,
     pte_mkdirty: (pte) => ((pte & PTE_WRITE) !== 0n ? (pte | PTE_DIRTY) & ~PTE_RDONLY : pte | PTE_DIRTY),
+    // Since 4.14 a dirty PTE made writable loses PTE_RDONLY here; 4.9's set_pte_at clears it.
+    pte_mkwrite: (pte) => (version !== "v4.9" && (pte & PTE_DIRTY) !== 0n ? (pte | PTE_WRITE) & ~PTE_RDONLY : pte | PTE_WRITE),
     pte_mkspecial: (pte) => pte | PTE_SPECIAL,
   };
 }

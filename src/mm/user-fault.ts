@@ -1,8 +1,9 @@
-// The part of do_page_fault / handle_mm_fault (arch/arm{,64}/mm/fault.c, mm/memory.c) a user
-// mapping made by remap_pfn_range needs: a write to a present, writable but clean PTE (hardware
-// read-only until then) marks it dirty and retries, and the stale read-only TLB entry is
-// flushed. Anything else is the process's SIGSEGV (no VMA, or the VMA forbids the access) or
-// SIGBUS (no PTE: a PFN mapping has no fault handler to fill one in).
+// The part of do_page_fault / handle_mm_fault (arch/arm{,64}/mm/fault.c, mm/memory.c) the
+// process's mappings need: a write to a present, writable but clean PTE (hardware read-only
+// until then) marks it dirty and retries, and the stale read-only TLB entry is flushed; the
+// first touch of an anonymous page allocates it (do_anonymous_page, anonymous.ts). Anything else
+// is the process's SIGSEGV (no VMA, or the VMA forbids the access) or SIGBUS (no PTE: a PFN
+// mapping has no fault handler to fill one in).
 
 import type { VirtAddr } from "../hw/address.js";
 import { FAULT_NAMES, type CpuFault } from "../hw/machine.js";
@@ -10,6 +11,8 @@ import { formatVirt } from "../hw/address.js";
 import { PAGE_SIZE } from "./gfp.js";
 import { VM_READ, VM_WRITE } from "./mmap.js";
 import type { UserMm } from "./user-mm.js";
+import { do_anonymous_page } from "./anonymous.js";
+import { ENOMEM, KernelError } from "../kernel/errno.js";
 
 export type UserFaultResult = "retry" | "SIGSEGV" | "SIGBUS";
 
@@ -20,7 +23,7 @@ export function classify_user_fault(mm: UserMm, addr: VirtAddr, write: boolean):
   if (!(vma.vm_flags & (write ? VM_WRITE : VM_READ))) return "SIGSEGV"; // SEGV_ACCERR
   const pte = mm.pgt.pte(addr - (addr % PAGE_SIZE));
   const p = mm.pgprots;
-  if (!p.pte_present(pte)) return "SIGBUS";
+  if (!p.pte_present(pte)) return vma.anonymous ? "retry" : "SIGBUS";
   return write && p.pte_write(pte) ? "retry" : "SIGSEGV";
 }
 
@@ -30,7 +33,15 @@ export function do_user_fault(mm: UserMm, addr: VirtAddr, write: boolean): UserF
   if (r !== "retry") return r;
   // handle_pte_fault → ptep_set_access_flags(pte_mkdirty(entry)) → flush_tlb_page.
   const page = addr - (addr % PAGE_SIZE);
-  mm.pgt.set_pte_at(page, mm.pgprots.pte_mkdirty(mm.pgt.pte(page)));
+  const pte = mm.pgt.pte(page);
+  if (!mm.pgprots.pte_present(pte)) {
+    // Only an anonymous VMA's missing page gets here (classify_user_fault).
+    if (do_anonymous_page(mm.vmas.find(addr)!, page, mm.pages) < 0) {
+      throw new KernelError(ENOMEM, `page fault at ${formatVirt(page, mm.pgt.taskSize > 2 ** 32 ? 64 : 32)}: no free page for the process (VM_FAULT_OOM; Linux would run the OOM killer)`);
+    }
+    return "retry";
+  }
+  mm.pgt.set_pte_at(page, mm.pgprots.pte_mkdirty(pte));
   mm.flush_tlb_page(page);
   return "retry";
 }

@@ -12,15 +12,16 @@ import type { KernelLayout } from "./layout.js";
 import type { PageTables, TableMemory } from "./pgtable.js";
 import { userPgprots, type UserPgprots } from "./pgprot.js";
 import { userPageTables, type UserPageTables } from "./user-pgtable.js";
-import { MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE, VM_SHARED, VM_WRITE, VmaList, mmapVmFlags, type VmAreaStruct } from "./mmap.js";
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, PROT_READ, PROT_WRITE, VM_SHARED, VM_WRITE, VmaList, mmapVmFlags, type VmAreaStruct } from "./mmap.js";
 import { classify_user_fault, do_user_fault, UserSignal } from "./user-fault.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "./gfp.js";
+import type { UserPageSource } from "./anonymous.js";
 import { EDEADLK, EINVAL, ENOMEM, KernelError } from "../kernel/errno.js";
 
 /** include/linux/err.h: the largest errno a kernel function returns as -errno. */
 const MAX_ERRNO = 4095;
 
-/** A driver's file_operations.mmap: 0, or -errno. */
+/** A driver's file_operations.mmap: 0, or -errno; null for a MAP_ANONYMOUS mapping. */
 export type FileMmap = (vma: VmAreaStruct) => number;
 
 /** The first ASID a process gets (ASID 0 is the kernel's / reserved on both architectures). */
@@ -42,6 +43,8 @@ export class UserMm {
     mem: TableMemory,
     kernelTables: PageTables,
     layout: KernelLayout,
+    /** Where anonymous pages come from and go back to. */
+    readonly pages: UserPageSource,
   ) {
     this.pgt = userPageTables(machine, mem, kernelTables, layout);
     this.pgprots = userPgprots(layout.arch, layout.version);
@@ -58,34 +61,47 @@ export class UserMm {
 
   /** Why mmap refuses its arguments with -EINVAL before the driver is asked, or null: no
    *  length, an unaligned offset, neither or both of MAP_SHARED and MAP_PRIVATE (or a flag this
-   *  process model does not carry out, such as MAP_FIXED or MAP_ANONYMOUS), no PROT_READ or a
-   *  protection other than PROT_READ | PROT_WRITE, or writable and private. */
+   *  process model does not carry out, such as MAP_FIXED), MAP_SHARED | MAP_ANONYMOUS (shmem),
+   *  no PROT_READ or a protection other than PROT_READ | PROT_WRITE, or a file mapping that is
+   *  writable and private. The ones Linux would accept say that they are not modelled. */
   static mmapArgumentError(length: number, prot: number, flags: number, offset: number): string | null {
     if (!PAGE_ALIGN(length)) return "length 0";
     if (offset % PAGE_SIZE) return `offset 0x${offset.toString(16)} is not page aligned`;
     const type = flags & (MAP_SHARED | MAP_PRIVATE);
     if (type !== MAP_SHARED && type !== MAP_PRIVATE) return `flags 0x${flags.toString(16)}: exactly one of MAP_SHARED and MAP_PRIVATE`;
-    if (flags & ~(MAP_SHARED | MAP_PRIVATE)) return `flags 0x${(flags & ~(MAP_SHARED | MAP_PRIVATE)).toString(16)} are not modelled (MAP_SHARED or MAP_PRIVATE only)`;
+    const known = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS;
+    if (flags & ~known) return `flags 0x${(flags & ~known).toString(16)} are not modelled (MAP_SHARED or MAP_PRIVATE, and MAP_ANONYMOUS, only)`;
+    const anonymous = (flags & MAP_ANONYMOUS) !== 0;
+    if (anonymous && type === MAP_SHARED) return "MAP_SHARED | MAP_ANONYMOUS (shared anonymous memory, shmem) is not modelled: MAP_ANONYMOUS | MAP_PRIVATE only";
     if (!(prot & PROT_READ) || (prot & ~(PROT_READ | PROT_WRITE))) return `prot 0x${prot.toString(16)}: PROT_READ or PROT_READ | PROT_WRITE only`;
-    if ((prot & PROT_WRITE) && type === MAP_PRIVATE) return "a writable MAP_PRIVATE mapping needs copy-on-write, which is not modelled";
+    if ((prot & PROT_WRITE) && type === MAP_PRIVATE && !anonymous) return "a writable MAP_PRIVATE file mapping needs copy-on-write, which is not modelled";
     return null;
   }
 
-  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap is `fop`: the start
-   *  address, or -errno (-EINVAL: see mmapArgumentError; -ENOMEM: no room; else what `fop`
-   *  returns). A `fop` that throws, or returns anything but 0 or -errno (-1 … -4095), leaves
-   *  nothing mapped: what it threw, or a TypeError naming what it returned. */
-  mmap(length: number, prot: number, flags: number, offset: number, fop: FileMmap): number {
+  /** mmap(NULL, length, prot, flags, fd, offset) of a file whose mmap is `fop`, or of anonymous
+   *  memory (MAP_ANONYMOUS, `fop` null: pages come on first touch): the start address, or
+   *  -errno (-EINVAL: see mmapArgumentError, or a file mapping without `fop`; -ENOMEM: no room;
+   *  else what `fop` returns). A `fop` that throws, or returns anything but 0 or -errno
+   *  (-1 … -4095), leaves nothing mapped: what it threw, or a TypeError naming what it returned. */
+  mmap(length: number, prot: number, flags: number, offset: number, fop: FileMmap | null): number {
     if (UserMm.mmapArgumentError(length, prot, flags, offset)) return -EINVAL;
+    const anonymous = (flags & MAP_ANONYMOUS) !== 0;
+    if (!anonymous && !fop) return -EINVAL;
     const len = PAGE_ALIGN(length);
     const start = this.vmas.get_unmapped_area(len);
     if (start < 0) return -ENOMEM;
     const vm_flags = mmapVmFlags(prot, flags);
+    // do_mmap: a private anonymous mapping's pgoff is its own address in pages (the offset
+    // argument is ignored).
     const vma: VmAreaStruct = {
-      vm_mm: this, vm_start: start, vm_end: start + len, vm_pgoff: offset / PAGE_SIZE, vm_flags,
+      vm_mm: this, vm_start: start, vm_end: start + len, vm_pgoff: anonymous ? start / PAGE_SIZE : offset / PAGE_SIZE, vm_flags,
       vm_page_prot: this.vm_get_page_prot(vm_flags),
     };
     this.vmas.insert(vma);
+    if (anonymous || !fop) {
+      vma.anonymous = true;
+      return start;
+    }
     let err: unknown;
     this.mmapLocked = true;
     try {
@@ -104,7 +120,7 @@ export class UserMm {
   }
 
   private unmap_and_free_vma(vma: VmAreaStruct): void {
-    this.zap(vma.vm_start, vma.vm_end);
+    this.zap(vma, vma.vm_start, vma.vm_end);
     this.vmas.remove(vma);
   }
 
@@ -132,7 +148,7 @@ export class UserMm {
     if (this.munmapArgumentError(start, len)) return -EINVAL;
     const end = start + PAGE_ALIGN(len);
     for (const vma of this.vmas.list().filter((v) => v.vm_start < end && v.vm_end > start)) {
-      this.zap(Math.max(start, vma.vm_start), Math.min(end, vma.vm_end));
+      this.zap(vma, Math.max(start, vma.vm_start), Math.min(end, vma.vm_end));
       const below = vma.vm_start < start;
       const above = vma.vm_end > end;
       if (above) {
@@ -147,24 +163,34 @@ export class UserMm {
     return 0;
   }
 
-  /** exit_mmap: every mapping goes, the ASID's TLB entries (flush_tlb_mm), then the page tables
-   *  and the pgd. The mm is not used again. */
+  /** exit_mmap: every mapping goes (an anonymous page with it, unless a pin keeps it), the ASID's
+   *  TLB entries (flush_tlb_mm), then the page tables and the pgd. The mm is not used again. */
   exit_mmap(): void {
+    const anonymous: number[] = [];
     for (const vma of [...this.vmas.list()]) {
-      for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) if (this.pgt.pte(a) !== 0n) this.pgt.set_pte_at(a, 0n);
+      for (let a = vma.vm_start; a < vma.vm_end; a += PAGE_SIZE) {
+        const pte = this.pgt.pte(a);
+        if (pte === 0n) continue;
+        this.pgt.set_pte_at(a, 0n);
+        if (vma.anonymous) anonymous.push(this.pgprots.pte_pfn(pte));
+      }
       this.vmas.remove(vma);
     }
     this.machine.mmu.tlbiAsid(this.asid);
     this.machine.cpu.barrier();
+    for (const pfn of anonymous) this.pages.refs.put_page(pfn);
     this.pgt.free();
   }
 
-  /** zap_page_range + flush_tlb_range of [start, end). */
-  private zap(start: VirtAddr, end: VirtAddr): void {
+  /** zap_page_range + flush_tlb_range of [start, end) of `vma`: each anonymous page loses the
+   *  mapping's reference once its TLB entry is gone (tlb_finish_mmu), freed unless a pin holds it. */
+  private zap(vma: VmAreaStruct, start: VirtAddr, end: VirtAddr): void {
     for (let a = start; a < end; a += PAGE_SIZE) {
-      if (this.pgt.pte(a) === 0n) continue;
+      const pte = this.pgt.pte(a);
+      if (pte === 0n) continue;
       this.pgt.set_pte_at(a, 0n);
       this.flush_tlb_page(a);
+      if (vma.anonymous) this.pages.refs.put_page(this.pgprots.pte_pfn(pte));
     }
   }
 
@@ -189,12 +215,23 @@ export class UserMm {
     }
   }
 
-  /** The process reads `len` bytes at `addr`. */
+  /** The process reads `len` bytes at `addr`; a fault the kernel fixes (an anonymous page's
+   *  first touch) resumes the read at the faulting byte. */
   read(addr: VirtAddr, len: number): Uint8Array {
-    try {
-      return this.asUser(() => this.machine.cpu.read(addr, len));
-    } catch (e) {
-      throw this.signal(e, false);
+    const out = new Uint8Array(len);
+    let done = 0;
+    let last = NaN;
+    for (;;) {
+      try {
+        out.set(this.asUser(() => this.machine.cpu.read(addr + done, len - done)), done);
+        return out;
+      } catch (e) {
+        if (!(e instanceof CpuFault) || !e.user || e.address === last) throw this.signal(e, false);
+        if (do_user_fault(this, e.address, false) !== "retry") throw this.signal(e, false);
+        out.set(e.readBefore ?? new Uint8Array(0), done);
+        last = e.address;
+        done = e.address - addr;
+      }
     }
   }
 

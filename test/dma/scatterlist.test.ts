@@ -111,3 +111,16 @@ describe("dma_map_sg", () => {
     expect(s.dmesg()).toMatch(/DMA addr 0x[0-9a-f]{8}\+4096 overflow \(mask fffffff, bus limit 0\)/);
   });
 });
+
+describe("sg_alloc_table_from_pages", () => {
+  it("merges runs of consecutive pfns into one entry each, the offset in the first", async () => {
+    const { sg_alloc_table_from_pages } = await import("../../src/dma/scatterlist.js");
+    // pfns 10-12, 20-21, 30: three runs; 100 bytes in, 50 bytes short of the last page's end.
+    const t = sg_alloc_table_from_pages([10, 11, 12, 20, 21, 30], 6, 100, 6 * 4096 - 150);
+    expect(t.orig_nents).toBe(3);
+    expect(t.sgl.map((sg) => [sg.page, sg.offset, sg.length])).toEqual([[10, 100, 3 * 4096 - 100], [20, 0, 8192], [30, 0, 4096 - 50]]);
+    expect(t.sgl[2].page_link & 0x2).toBe(0x2); // SG_END on the last
+    expect(() => sg_alloc_table_from_pages([1, 2], 2, 0, 3 * 4096)).toThrow(/-EINVAL: sg_alloc_table_from_pages: size 12288 is not bytes the 2 pages hold/);
+    expect(() => sg_alloc_table_from_pages([], 0, 0, 1)).toThrow(/-EINVAL: sg_alloc_table_from_pages: n_pages 0/);
+  });
+});

@@ -251,7 +251,9 @@ describe("mmap, munmap and the process's faults", () => {
   it("arguments mmap(2) refuses, or that the model does not carry out, are -EINVAL with the reason", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const none = () => 0;
-    expect(() => s.user.mmap(4096, none, { flags: MAP_SHARED | 0x20 })).toThrow(/-EINVAL: mmap of 4096 bytes: flags 0x20 are not modelled/);
+    expect(() => s.user.mmap(4096, null, { flags: MAP_SHARED | 0x20 })).toThrow(/-EINVAL: mmap of 4096 bytes: MAP_SHARED \| MAP_ANONYMOUS \(shared anonymous memory, shmem\) is not modelled/);
+    expect(() => s.user.mmap(4096, none, { flags: MAP_PRIVATE | 0x20 })).toThrow(/-EINVAL: user.mmap: a MAP_ANONYMOUS mapping has no file/);
+    expect(() => s.user.mmap(4096, null)).toThrow(/-EINVAL: user.mmap: fop is not a function/);
     expect(() => s.user.mmap(4096, none, { flags: MAP_SHARED | 0x10 })).toThrow(/-EINVAL: .*flags 0x10 are not modelled/);
     expect(() => s.user.mmap(4096, none, { prot: PROT_READ | 4 })).toThrow(/-EINVAL: .*prot 0x5/);
     expect(() => s.user.mmap(4096, none, { offset: 100 })).toThrow(/-EINVAL: .*offset 0x64 is not page aligned/);

@@ -1,0 +1,99 @@
+// Pinning a process's pages for DMA (mm/gup.c): pin_user_pages_fast walks the process's page
+// tables and takes a FOLL_PIN reference (GUP_PIN_COUNTING_BIAS) on each page, faulting in what is
+// not there yet as a touch by the process would (handle_mm_fault: an anonymous page is allocated
+// and zeroed); unpin_user_pages drops the pins. `current->mm` is the explicit `mm` argument.
+// Linux added pin_user_pages_fast in 5.6; a 4.9 driver called get_user_pages_fast and put_page
+// for the same effect on the page.
+
+import type { VirtAddr } from "../hw/address.js";
+import type { UserMm } from "./user-mm.js";
+import { PAGE_SIZE } from "./gfp.js";
+import { VM_IO, VM_PFNMAP, VM_READ, VM_WRITE, type VmAreaStruct } from "./mmap.js";
+import { GUP_PIN_COUNTING_BIAS } from "./page-ref.js";
+import { do_anonymous_page } from "./anonymous.js";
+import { EFAULT, EINVAL, ENOMEM, KernelError } from "../kernel/errno.js";
+import { checkWhole } from "../dma/arguments.js";
+
+// include/linux/mm_types.h (6.x numbering; callers pass the names).
+export const FOLL_WRITE = 1 << 0;
+export const FOLL_FORCE = 1 << 3;
+export const FOLL_LONGTERM = 1 << 8;
+
+/** check_vma_flags: 0 or -EFAULT (a PFN / IO mapping has no struct pages to pin; the VMA must
+ *  allow the access). */
+function check_vma_flags(vma: VmAreaStruct, gupFlags: number): number {
+  if (vma.vm_flags & (VM_IO | VM_PFNMAP)) return -EFAULT;
+  if (gupFlags & FOLL_WRITE ? !(vma.vm_flags & VM_WRITE) : !(vma.vm_flags & VM_READ)) return -EFAULT;
+  return 0;
+}
+
+/** follow_page_mask + faultin_page for one page: its pfn, or -errno. */
+function follow_or_fault(mm: UserMm, vma: VmAreaStruct, addr: VirtAddr, gupFlags: number): number {
+  const p = mm.pgprots;
+  let pte = mm.pgt.pte(addr);
+  if (!p.pte_present(pte)) {
+    // Only an anonymous VMA reaches here (check_vma_flags refused the PFN mappings), and its
+    // fault handler is do_anonymous_page; VM_FAULT_OOM is -ENOMEM.
+    if (do_anonymous_page(vma, addr, mm.pages) < 0) return -ENOMEM;
+    pte = mm.pgt.pte(addr);
+  }
+  // An anonymous page is mapped writable and dirty when its VMA is writable, so FOLL_WRITE never
+  // needs the write fault (copy-on-write) that dmasim does not model.
+  if (gupFlags & FOLL_WRITE && !p.pte_write(pte)) throw new KernelError(EFAULT, `pin_user_pages_fast: the PTE at 0x${addr.toString(16)} is read-only in a writable mapping (copy-on-write is not modelled)`);
+  return p.pte_pfn(pte);
+}
+
+/** pin_user_pages_fast(start, nr_pages, gup_flags, pages): the pinned pages (pfns) in order,
+ *  fewer than `nrPages` when a page past the first cannot be pinned (the caller unpins them), or
+ *  -errno when the first cannot: -EFAULT for a range past TASK_SIZE, an address no mapping holds,
+ *  a VM_IO / VM_PFNMAP mapping or one that forbids the access; -ENOMEM when no page is free.
+ *  `start` is rounded down to its page, as Linux does. FOLL_FORCE (writing through a read-only
+ *  private mapping: copy-on-write) is refused as not modelled; FOLL_LONGTERM is accepted and
+ *  migrates nothing: anonymous pages never come from CMA or ZONE_MOVABLE here. */
+export function pin_user_pages_fast(mm: UserMm, start: VirtAddr, nrPages: number, gupFlags: number): number[] | number {
+  checkWhole("pin_user_pages_fast", start, "start");
+  checkWhole("pin_user_pages_fast", nrPages, "nr_pages");
+  checkWhole("pin_user_pages_fast", gupFlags, "gup_flags");
+  if (gupFlags & FOLL_FORCE) throw new KernelError(EINVAL, "pin_user_pages_fast: FOLL_FORCE needs copy-on-write, which is not modelled");
+  if (gupFlags & ~(FOLL_WRITE | FOLL_LONGTERM)) return -EINVAL; // is_valid_gup_args / the WARN_ON_ONCE on unknown flags
+  mm.checkUnlocked("pin_user_pages_fast");
+  start -= start % PAGE_SIZE;
+  if (start + nrPages * PAGE_SIZE > mm.pgt.taskSize) return -EFAULT;
+  const pages: number[] = [];
+  let vma: VmAreaStruct | undefined;
+  for (let i = 0; i < nrPages; i++) {
+    const addr = start + i * PAGE_SIZE;
+    let err = 0;
+    if (!vma || addr >= vma.vm_end) {
+      vma = mm.vmas.find(addr);
+      err = vma ? check_vma_flags(vma, gupFlags) : -EFAULT;
+    }
+    const pfn = err < 0 ? err : follow_or_fault(mm, vma!, addr, gupFlags);
+    if (pfn < 0) return pages.length ? pages : pfn;
+    mm.pages.refs.add(pfn, GUP_PIN_COUNTING_BIAS);
+    pages.push(pfn);
+  }
+  return pages;
+}
+
+/** unpin_user_page: the pin's reference goes; the last reference frees the page (its mapping
+ *  gone by munmap or exit). */
+export function unpin_user_page(mm: UserMm, page: number): void {
+  const refs = mm.pages.refs;
+  if (!refs.page_maybe_dma_pinned(page)) throw new KernelError(EINVAL, `unpin_user_page: pfn 0x${page.toString(16)} is not pinned`);
+  refs.sub(page, GUP_PIN_COUNTING_BIAS);
+}
+
+/** unpin_user_pages */
+export function unpin_user_pages(mm: UserMm, pages: readonly number[], npages = pages.length): void {
+  for (let i = 0; i < npages; i++) unpin_user_page(mm, pages[i]);
+}
+
+/** unpin_user_pages_dirty_lock: after the device wrote the pages, `makeDirty` marks each dirty
+ *  (set_page_dirty_lock) before its pin goes. */
+export function unpin_user_pages_dirty_lock(mm: UserMm, pages: readonly number[], npages: number, makeDirty: boolean): void {
+  for (let i = 0; i < npages; i++) {
+    if (makeDirty) mm.pages.refs.set_page_dirty(pages[i]);
+    unpin_user_page(mm, pages[i]);
+  }
+}
