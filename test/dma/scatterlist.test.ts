@@ -95,6 +95,17 @@ describe("dma_map_sg", () => {
     }
   });
 
+  it("4.9: dma_map_sgtable does not exist (it arrived in 5.8); dmasim refuses it before mapping anything", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const dev = s.device("f8003000.dma-controller");
+    const sgl = sg_alloc(1);
+    sg_set_page(sgl[0], 0x100, 4096, 0);
+    const sgt = { sgl, orig_nents: 1, nents: 0 };
+    expect(() => dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toThrow("dma_map_sgtable: Linux 4.9 has no dma_map_sgtable (added in 5.8); use dma_map_sg");
+    expect(() => dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toThrow(expect.objectContaining({ errno: -38 })); // ENOSYS
+    expect([sgt.nents, sg_dma_address(sgl[0])]).toEqual([0, 0]);
+  });
+
   it("modern: a failing entry unmaps the others; dma_map_sg says 0, dma_map_sgtable -EIO", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const dev = s.device("f8003000.dma-controller");
