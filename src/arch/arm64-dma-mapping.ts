@@ -45,6 +45,23 @@ function swiotlb_full(dev: Device, size: number, dir: DmaDirection, doPanic: boo
   throw new KernelPanic(`DMA: Random memory could be DMA ${what}`);
 }
 
+function maskText(dev: Device): string {
+  return dev.dma_mask === null ? "(none)" : `0x${dev.dma_mask.toString(16)}`;
+}
+
+/** swiotlb_map_page's failure return. __swiotlb_dma_mapping_error recognises the overflow
+ *  buffer only while the swiotlb flag is set; with it clear (all RAM within ZONE_DMA, yet a
+ *  device mask below the pool, which 4.9's dma_supported then accepts) the driver sees a good
+ *  address and its device moves the overflow buffer's bytes: a silent corruption 4.9 has, so
+ *  dmasim keeps the result and says so. */
+function overflow_return(dev: Device, size: number, why: string): DmaAddr {
+  const dma = overflowAddr(dev);
+  if (!dev.kernel.dma.swiotlbActive) {
+    dev.kernel.dma.warnOnce(dev, "swiotlb-overflow-unchecked", `WARNING: swiotlb_map_page: ${why}, so a ${size}-byte mapping got the overflow buffer 0x${dma.toString(16)}, which dma_mapping_error() cannot detect while the swiotlb flag is clear (all RAM within ZONE_DMA): it says 0 and the device transfers to or from the overflow buffer (4.9 lib/swiotlb.c; dmasim)`);
+  }
+  return dma;
+}
+
 /** swiotlb_map_page */
 function swiotlb_map_page(dev: Device, phys: PhysAddr, size: number, dir: DmaDirection, attrs: number): DmaAddr {
   const tlb = dev.kernel.dma.swiotlb;
@@ -53,12 +70,12 @@ function swiotlb_map_page(dev: Device, phys: PhysAddr, size: number, dir: DmaDir
   const map = tlb.map_single(dev, phys, size, dir, attrs);
   if (map < 0) {
     swiotlb_full(dev, size, dir, true);
-    return overflowAddr(dev);
+    return overflow_return(dev, size, "the swiotlb pool is full");
   }
   const d = phys_to_dma(dev, map);
   if (!dma_capable(dev, d, size)) {
     tlb.unmap_single(dev, map, size, dir, attrs);
-    return overflowAddr(dev);
+    return overflow_return(dev, size, `the bounce slot 0x${d.toString(16)} is beyond the device's DMA mask ${maskText(dev)}`);
   }
   return d;
 }
@@ -123,6 +140,10 @@ function map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirectio
         return;
       }
       sg.dma_address = phys_to_dma(dev, map);
+      // Unlike swiotlb_map_page, 4.9's map_sg never checks that the slot is dma_capable.
+      if (!dma_capable(dev, sg.dma_address, sg.length)) {
+        k.dma.warnOnce(dev, "swiotlb-sg-beyond-mask", `WARNING: swiotlb_map_sg_attrs: entry ${i} bounced to 0x${sg.dma_address.toString(16)}+${sg.length}, beyond the device's DMA mask ${maskText(dev)}; 4.9 lib/swiotlb.c does not check the slot and returns it, the device cannot reach it (dmasim)`);
+      }
     } else sg.dma_address = dma;
     sg.dma_length = sg.length;
   });

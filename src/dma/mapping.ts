@@ -5,7 +5,7 @@
 // mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelError, EINVAL, EIO, ENOMEM } from "../kernel/errno.js";
+import { KernelError, EINVAL, EIO, ENOMEM, ENOSYS } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
@@ -218,8 +218,11 @@ export function dma_map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: 
 }
 
 /** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO) instead of a count; the
- *  table's nents becomes the DMA segment count. */
+ *  table's nents becomes the DMA segment count. It arrived in 5.8: a 4.9 caller could not
+ *  have compiled, so dmasim refuses it as it refuses kmap_local there. */
 export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): number {
+  checkDevice("dma_map_sgtable", dev);
+  if (dev.kernel.version === "v4.9") throw new KernelError(ENOSYS, "dma_map_sgtable: Linux 4.9 has no dma_map_sgtable (added in 5.8); use dma_map_sg");
   if (sgt === null || typeof sgt !== "object") invalid("dma_map_sgtable", "sgt", sgt, "a struct sg_table");
   const n = __dma_map_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
   if (n < 0) return n;
@@ -230,6 +233,8 @@ export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nen
 
 /** dma_unmap_sgtable: unmaps the table's orig_nents entries, as dma_map_sgtable mapped them. */
 export function dma_unmap_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): void {
+  checkDevice("dma_unmap_sgtable", dev);
+  if (dev.kernel.version === "v4.9") throw new KernelError(ENOSYS, "dma_unmap_sgtable: Linux 4.9 has no dma_unmap_sgtable (added in 5.8); use dma_unmap_sg");
   if (sgt === null || typeof sgt !== "object") invalid("dma_unmap_sgtable", "sgt", sgt, "a struct sg_table");
   dma_unmap_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
 }

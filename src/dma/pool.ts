@@ -351,12 +351,15 @@ export function dma_pool_destroy(pool: DmaPool | null): void {
   pool.pages.length = 0;
 }
 
-/** The device's sysfs "pools" file. */
+/** The device's sysfs "pools" file. The first column is unsigned in C: modern pools_show
+ *  prints the size_t nr_active with %zu, 4.9 the unsigned int sum of the pages' in_use with
+ *  %u, so a free too many shows as a wrapped count (2^64 - 1 on arm64), never as -1. */
 export function dma_pools_show(dev: Device): string {
   const lines = ["poolinfo - 0.1"];
   for (const p of poolsOf.get(dev) ?? []) {
     const blocks = p.modern ? p.nrBlocks : p.nrPages * Math.floor(p.allocation / p.size);
-    lines.push(`${p.name.padEnd(16)} ${String(p.nrActive).padStart(4)} ${String(blocks).padStart(4)} ${String(p.size).padStart(4)} ${String(p.nrPages).padStart(2)}`);
+    const active = BigInt.asUintN(p.modern ? p.ptrBytes * 8 : 32, BigInt(p.nrActive));
+    lines.push(`${p.name.padEnd(16)} ${String(active).padStart(4)} ${String(blocks).padStart(4)} ${String(p.size).padStart(4)} ${String(p.nrPages).padStart(2)}`);
   }
   return lines.join("\n");
 }

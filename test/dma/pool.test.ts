@@ -255,6 +255,25 @@ describe("dma_pool_destroy", () => {
     expect(areas()).toBe(before); // the page's coherent memory is leaked, not freed
   });
 
+  it("the pools file prints a wrapped nr_active unsigned, as pools_show's %zu (4.9: %u) does", async () => {
+    // 2^64 - 1 and 2^32 - 1, the size_t of arm64 and arm and 4.9's unsigned int.
+    const cases = [
+      { board: "arm64-ref", kernel: "modern", dev: DMAC, active: "18446744073709551615" },
+      { board: "zynq-7000", kernel: "modern", dev: "f8003000.dma-controller", active: "4294967295" },
+      { board: "arm64-ref", kernel: "v4.9", dev: DMAC, active: "4294967295" },
+    ] as const;
+    for (const c of cases) {
+      const s = await createSystem({ board: c.board, kernel: c.kernel });
+      const dev = s.device(c.dev);
+      const pool = dma_pool_create("wrap", dev, 64, 64, 0)!;
+      const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      dma_pool_free(pool, b.cpuAddr, b.dmaAddr);
+      // 4.9 counts the blocks of the pages (64 of 4096 bytes), modern the blocks made (64 too).
+      expect(dma_pools_show(dev)).toBe(["poolinfo - 0.1", `wrap             ${c.active}   64   64  1`].join("\n"));
+    }
+  });
+
   it("lists the device's pools in its sysfs pools file", async () => {
     const s = await sys("modern");
     const dev = s.device(DMAC);

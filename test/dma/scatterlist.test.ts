@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import {
-  dma_map_sg, dma_unmap_sg, dma_sync_sg_for_cpu, dma_map_sgtable,
+  dma_map_sg, dma_unmap_sg, dma_sync_sg_for_cpu, dma_map_sgtable, dma_unmap_sgtable,
 } from "../../src/dma/mapping.js";
 import {
   sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
@@ -93,6 +93,18 @@ describe("dma_map_sg", () => {
       expect(sgt.nents).toBe(7);
       expect(s.dmesg().match(/WARNING: __dma_map_sg_attrs/g)).toHaveLength(1);
     }
+  });
+
+  it("4.9: dma_map_sgtable does not exist (it arrived in 5.8); dmasim refuses it before mapping anything", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const dev = s.device("f8003000.dma-controller");
+    const sgl = sg_alloc(1);
+    sg_set_page(sgl[0], 0x100, 4096, 0);
+    const sgt = { sgl, orig_nents: 1, nents: 0 };
+    expect(() => dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toThrow("dma_map_sgtable: Linux 4.9 has no dma_map_sgtable (added in 5.8); use dma_map_sg");
+    expect(() => dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toThrow(expect.objectContaining({ errno: -38 })); // ENOSYS
+    expect([sgt.nents, sg_dma_address(sgl[0])]).toEqual([0, 0]);
+    expect(() => dma_unmap_sgtable(dev, sgt, DMA_TO_DEVICE)).toThrow("dma_unmap_sgtable: Linux 4.9 has no dma_unmap_sgtable (added in 5.8); use dma_unmap_sg");
   });
 
   it("modern: a failing entry unmaps the others; dma_map_sg says 0, dma_map_sgtable -EIO", async () => {
