@@ -159,8 +159,12 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
   const chan = dma_request_channel(owner, mask);
   if (chan) return chan;
   const caps = capsOf(mask).map((c) => CAP_NAMES[c] ?? c).join("+");
-  if (!kernelOf("dma_request_chan_by_mask", owner).dmaengine.devices.length) {
-    throw new KernelError(EPROBE_DEFER, `no DMA controller registered yet for capability ${caps}`);
+  const k = kernelOf("dma_request_chan_by_mask", owner);
+  if (!k.dmaengine.devices.length) {
+    // What devices_deferred would tell: the probes that failed, one of which was the provider.
+    const failed = k.platformBus.devices.flatMap((d) => (d.probe_failure ? [d.probe_failure] : []));
+    const why = failed.length ? ` (${failed.join("; ")})` : "";
+    throw new KernelError(EPROBE_DEFER, `no DMA controller registered yet for capability ${caps}${why}`);
   }
   throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }

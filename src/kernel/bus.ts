@@ -5,7 +5,7 @@
 
 import type { Kernel } from "./kernel.js";
 import type { PlatformDevice } from "./device.js";
-import { ENODEV, ENXIO, EPROBE_DEFER } from "./errno.js";
+import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -47,11 +47,14 @@ export class PlatformBus {
    *  carries the driver's name, and cleared again if the probe fails. */
   private probe(pdev: PlatformDevice, drv: BusDriver): void {
     pdev.driverName = drv.name;
+    pdev.probe_failure = undefined;
     const rc = drv.probe(pdev);
     if (rc >= 0) {
       this.retryDeferred();
       return;
     }
+    const reason = pdev.probe_failure;
+    pdev.probe_failure = `${drv.name} ${pdev.name}: probe failed with ${errnoName(rc)}${reason ? `: ${reason}` : ""}`;
     pdev.driverName = undefined;
     if (rc === -EPROBE_DEFER) {
       this.kernel.printk.debug(`${drv.name} ${pdev.name}: probe deferred`);

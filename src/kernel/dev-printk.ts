@@ -3,7 +3,8 @@
 // dev_warn_ratelimited and printk_ratelimit apply, in simulated time.
 
 import type { Device } from "./device.js";
-import { KERN_ERR, KERN_INFO, KERN_WARNING } from "./printk.js";
+import { KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING } from "./printk.js";
+import { EPROBE_DEFER, errnoName } from "./errno.js";
 
 export function dev_prefix(dev: Device | null | undefined): string {
   return dev ? `${dev.driverString()} ${dev.name}: ` : "(NULL device *): ";
@@ -19,6 +20,15 @@ export function dev_warn(dev: Device, msg: string): void {
 
 export function dev_info(dev: Device, msg: string): void {
   dev.kernel.printk.log(KERN_INFO, dev_prefix(dev) + msg);
+}
+
+/** dev_err_probe: logs why a probe fails ("error -ENXIO: …", at debug level for a deferral)
+ *  and keeps the reason on the device for the bus to report; returns `err` for the probe to
+ *  return. */
+export function dev_err_probe(dev: Device, err: number, msg: string): number {
+  dev.kernel.printk.log(err === -EPROBE_DEFER ? KERN_DEBUG : KERN_ERR, `${dev_prefix(dev)}error ${errnoName(err)}: ${msg}`);
+  dev.probe_failure = msg;
+  return err;
 }
 
 const PS_PER_SEC = 1e12;

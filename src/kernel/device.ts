@@ -54,6 +54,11 @@ export class Device {
   bus: "platform" | "amba" = "platform";
   /** The bound driver's name (dev->driver), if any. */
   driverName?: string;
+  /** Why the last probe failed, as "dma-pl330 NAME: probe failed with -ENXIO: <what the driver
+   *  gave dev_err_probe>"; cleared when a probe starts. Linux keeps this only for deferrals
+   *  (deferred_probe_reason, /sys/kernel/debug/devices_deferred); dmasim keeps it for every
+   *  failure, so that a consumer told -EPROBE_DEFER can say why its provider never came. */
+  probe_failure?: string;
   driverData: unknown = undefined;
 
   constructor(

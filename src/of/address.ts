@@ -57,6 +57,20 @@ export function ofNSizeCells(node: DeviceNode): number {
   return ownCells(node.parent ?? node, "#size-cells", 1);
 }
 
+/** The cells of `bus`'s `ranges` or `dma-ranges`, which must be whole (child address, parent
+ *  address, size) entries: Linux's range parsers (of_translate_one, of_range_parser_one) skip a
+ *  short tail without a word, so a miscounted property would silently translate nothing; dtc's
+ *  check_ranges_format flags the same length. */
+function rangesCells(bus: DeviceNode, prop: "ranges" | "dma-ranges", na: number, pna: number, ns: number): number[] {
+  const cells = bus.cells(prop);
+  if (cells.length % (na + pna + ns) !== 0) {
+    throw new DtError(
+      `${bus.path}: "${prop}" has ${cells.length} cells, not a multiple of #address-cells + parent #address-cells + #size-cells = ${na} + ${pna} + ${ns} = ${na + pna + ns}`,
+    );
+  }
+  return cells;
+}
+
 /** Maps `addr`, an address in `bus`'s child space, up through the `prop` ("ranges" or
  *  "dma-ranges") of `bus` and each ancestor to the root. For "dma-ranges" a missing property
  *  is 1:1, as of_translate_one treats it. Returns undefined when it does not translate. */
@@ -75,7 +89,7 @@ export function translateFromBus(bus: DeviceNode, addr: bigint, prop: "ranges" |
       continue;
     }
     if (raw.length === 0) continue;
-    const cells = b.cells(prop);
+    const cells = rangesCells(b, prop, na, pna, ns);
     const step = na + pna + ns;
     let mapped: bigint | undefined;
     for (let i = 0; i + step <= cells.length; i += step) {
@@ -149,7 +163,7 @@ export function ofDmaGetRange(bus: DeviceNode): DmaRange[] | null {
   const na = ofBusNAddrCells(node);
   const ns = ofBusNSizeCells(node);
   const pna = ofNAddrCells(node);
-  const cells = node.cells("dma-ranges");
+  const cells = rangesCells(node, "dma-ranges", na, pna, ns);
   const step = na + pna + ns;
   const out: DmaRange[] = [];
   for (let i = 0; i + step <= cells.length; i += step) {

@@ -34,6 +34,8 @@ export class FdtError extends DtError {
   }
 }
 
+const hex32 = (v: number) => v.toString(16).padStart(8, "0");
+
 export function isFdt(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) === FDT_MAGIC;
 }
@@ -46,13 +48,23 @@ export function parseFdt(bytes: Uint8Array, source = "<dtb>"): DeviceTree {
   if (bytes.length < 4) fail(0, bytes.length ? `only ${bytes.length} bytes: not a device tree blob` : "empty file: not a device tree blob");
   const magic = view.getUint32(0);
   if (magic !== FDT_MAGIC) {
-    fail(0, `bad magic 0x${magic.toString(16).padStart(8, "0")} (expected 0xd00dfeed): not a device tree blob`);
+    fail(0, `bad magic 0x${hex32(magic)} (expected 0xd00dfeed): not a device tree blob`);
   }
   if (bytes.length < 28) fail(bytes.length, `only ${bytes.length} bytes: too short for a device tree header`);
   const version = view.getUint32(20);
   const lastComp = view.getUint32(24);
-  if (version === 0 || (version > 3 && version < 16) || (version > FDT_LAST_VERSION && lastComp > FDT_LAST_VERSION)) {
-    fail(20, `unsupported FDT version ${version} (last compatible ${lastComp}); dmasim reads versions 1–3 and 16–17`);
+  // libfdt's fdt_check_header, in its order: a version it cannot read, a blob that needs a
+  // reader newer than 17, or one that claims compatibility with a version after its own, is
+  // -FDT_ERR_BADVERSION. Only the floor differs: dtc's flattree.c reads v1 (libfdt starts at
+  // FDT_FIRST_SUPPORTED_VERSION 2), and 4–15 have no layout.
+  if (version === 0 || (version > 3 && version < 16)) {
+    fail(20, `-FDT_ERR_BADVERSION: unsupported FDT version ${version} (last compatible ${lastComp}); dmasim reads versions 1–3 and 16–17`);
+  }
+  if (lastComp > FDT_LAST_VERSION) {
+    fail(24, `-FDT_ERR_BADVERSION: last_comp_version ${lastComp} (0x${hex32(lastComp)}) is newer than ${FDT_LAST_VERSION}, the newest version dmasim (and libfdt) reads`);
+  }
+  if (version < lastComp) {
+    fail(24, `-FDT_ERR_BADVERSION: version ${version} is older than its last_comp_version ${lastComp}`);
   }
   const headerSize = fdtHeaderSize(version);
   if (bytes.length < headerSize) fail(bytes.length, `only ${bytes.length} bytes: too short for a version ${version} header (${headerSize} bytes)`);

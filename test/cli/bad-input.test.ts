@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -46,6 +46,49 @@ describe("bad options", () => {
     const r = run(["run", "memcpy", "--param", "size=4K", "--report", "/proc/dmasim-report.html"]);
     expect(r.stderr).toBe("dmasim: --report /proc/dmasim-report.html: cannot write there (ENOENT)\n");
     expect(r.stdout).toContain("ok         true");
+    expect(r.status).toBe(1);
+  });
+});
+
+describe("bad device trees", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dmasim-bad-dt-"));
+  const zynqDts = readFileSync(join(root, "examples/boards/zynq-7000.dts"), "utf8");
+  const board = (name: string, bytes: string | Uint8Array) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  // Every command that boots a board: the same one line each time.
+  const everyBoot = (path: string, line: string) => {
+    for (const args of [["demo", "--dtb", path], ["run", "memcpy", "--dtb", path], ["probe", path]]) refused(args, line);
+  };
+
+  it("refuses a blob whose last_comp_version is corrupted, as fdt_check_header does", () => {
+    const blob = readFileSync(join(root, "examples/boards/zynq-7000.dtb"));
+    blob.writeUInt32BE(0xff000010, 24);
+    const path = board("lastcomp.dtb", blob);
+    const line = `dmasim: error: ${path}: -FDT_ERR_BADVERSION: last_comp_version 4278190096 (0xff000010) is newer than 17, the newest version dmasim (and libfdt) reads (at byte offset 24)`;
+    everyBoot(path, line);
+    refused(["dt", path, "-O", "dts"], line);
+  });
+
+  it("refuses a dma-ranges of 2 cells where an entry has 3, naming the bus", () => {
+    const text = zynqDts.replace(/(amba: axi \{[^}]*?ranges;)/, "$1\n\t\tdma-ranges = <0x0 0x0>;");
+    expect(text).not.toBe(zynqDts);
+    everyBoot(board("dma-ranges.dts", text),
+      'dmasim: error: /axi: "dma-ranges" has 2 cells, not a multiple of #address-cells + parent #address-cells + #size-cells = 1 + 1 + 1 = 3');
+  });
+
+  it("says why no DMA controller registered when the PL330 has no reg", () => {
+    const text = zynqDts.replace(/(dma-controller@f8003000 \{[^}]*?)\n\s*reg = <[^>]*>;/, "$1");
+    expect(text).not.toBe(zynqDts);
+    const path = board("noreg.dts", text);
+    const why = 'dma-pl330 axi:dma-controller@f8003000: probe failed with -ENXIO: no register window: the node has no usable "reg"';
+    for (const args of [["demo", "--dtb", path], ["run", "memcpy", "--dtb", path]]) {
+      refused(args, `dmasim: error: -EPROBE_DEFER: no DMA controller registered yet for capability DMA_MEMCPY (${why})`);
+    }
+    const r = run(["probe", path]);
+    expect(r.stdout).toContain('dma-pl330 axi:dma-controller@f8003000: error -ENXIO: no register window: the node has no usable "reg"\n');
     expect(r.status).toBe(1);
   });
 });

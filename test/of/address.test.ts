@@ -98,3 +98,43 @@ describe("DMA configuration from the tree", () => {
     expect(ofDmaIsCoherent(node("/soc/serial@1000"))).toBe(false);
   });
 });
+
+describe("ranges and dma-ranges that are not whole entries", () => {
+  // Under a root of 2 address cells, a bus of 1 address and 1 size cell has entries of
+  // 1 (child) + 2 (parent) + 1 (size) = 4 cells; 2 or 5 cells leave a torn entry.
+  const bad = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <2>;
+	#size-cells = <1>;
+	shortdma {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0x0 0x0>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+	longranges {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges = <0x0 0x0 0x80000000 0x1000 0x7>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+};`);
+  const at = (path: string) => bad.findByPath(path)!;
+
+  it("refuses a dma-ranges of 2 cells, naming the bus and the cell counts", () => {
+    expect(() => ofDmaGetRange(at("/shortdma"))).toThrow(
+      '/shortdma: "dma-ranges" has 2 cells, not a multiple of #address-cells + parent #address-cells + #size-cells = 1 + 2 + 1 = 4',
+    );
+    // The same check holds when the device's bus only inherits the property.
+    expect(() => ofDmaGetRange(at("/shortdma/dev@10"))).toThrow(/"dma-ranges" has 2 cells/);
+  });
+
+  it("refuses a ranges with a torn last entry when a reg is translated through it", () => {
+    expect(() => ofAddressResources(at("/longranges/dev@10"))).toThrow(
+      '/longranges: "ranges" has 5 cells, not a multiple of #address-cells + parent #address-cells + #size-cells = 1 + 2 + 1 = 4',
+    );
+    // An empty ranges is 1:1 and fine.
+    expect(ofAddressResources(at("/shortdma/dev@10"))).toEqual([{ start: 0x10, size: 4, name: "dev@10" }]);
+  });
+});

@@ -75,6 +75,13 @@ describe("FDT reader", () => {
   });
 
   const header = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+  it("reads a newer version that declares itself compatible with 17, as fdt_check_header lets it", () => {
+    const b = zynq.slice();
+    header(b).setUint32(20, 18);
+    header(b).setUint32(24, 17);
+    expect(parseFdt(b, "v18.dtb").model).toBe("Zynq-7000 test board");
+  });
   const corrupt: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
     ["an empty file", () => new Uint8Array(0), /^x\.dtb: empty file: not a device tree blob \(at byte offset 0\)$/],
     ["a cut header", (b) => b.subarray(0, 20), /^x\.dtb: only 20 bytes: too short for a device tree header \(at byte offset 20\)$/],
@@ -82,7 +89,12 @@ describe("FDT reader", () => {
     ["a strings offset past the end", (b) => (header(b).setUint32(12, b.length + 4), b), /strings block offset \d+ lies outside the blob .*\(at byte offset 12\)$/],
     ["a strings size past the end", (b) => (header(b).setUint32(32, 1 << 20), b), /strings block \[\d+, \+1048576\) runs past the blob .*\(at byte offset 32\)$/],
     ["a structure size past the end", (b) => (header(b).setUint32(36, 1 << 20), b), /structure block \[\d+, \+1048576\) runs past the blob .*\(at byte offset 36\)$/],
-    ["version 5", (b) => (header(b).setUint32(20, 5), b), /unsupported FDT version 5 .*\(at byte offset 20\)$/],
+    ["version 5", (b) => (header(b).setUint32(20, 5), b), /^x\.dtb: -FDT_ERR_BADVERSION: unsupported FDT version 5 .*\(at byte offset 20\)$/],
+    // fdt_check_header: last_comp_version > FDT_LAST_SUPPORTED_VERSION (17), or version < last_comp_version.
+    ["a corrupted last_comp_version", (b) => (header(b).setUint32(24, 0xff000010), b),
+      /^x\.dtb: -FDT_ERR_BADVERSION: last_comp_version 4278190096 \(0xff000010\) is newer than 17, .*\(at byte offset 24\)$/],
+    ["a last_comp_version after the version", (b) => (header(b).setUint32(20, 16), header(b).setUint32(24, 17), b),
+      /^x\.dtb: -FDT_ERR_BADVERSION: version 16 is older than its last_comp_version 17 \(at byte offset 24\)$/],
     ["a misaligned structure offset", (b) => (header(b).setUint32(8, header(b).getUint32(8) + 4), b), /does not start with FDT_BEGIN_NODE \(at byte offset \d+\)$/],
     ["an unknown token", (b) => (header(b).setUint32(header(b).getUint32(8) + 8, 7), b), /invalid structure token 0x00000007 \(at byte offset \d+\)$/],
     ["a name offset past the strings", (b) => (header(b).setUint32(header(b).getUint32(8) + 16, 1 << 16), b), /property name offset 65536 is outside the strings block/],

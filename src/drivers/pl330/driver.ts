@@ -5,7 +5,7 @@
 
 import type { PlatformDevice } from "../../kernel/device.js";
 import { EINVAL, ENODEV, ENOMEM, ENXIO } from "../../kernel/errno.js";
-import { dev_err, dev_info } from "../../kernel/dev-printk.js";
+import { dev_err, dev_err_probe, dev_info } from "../../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { dma_alloc_attrs } from "../../dma/mapping.js";
 import { DMA_ATTR_PRIVILEGED } from "../../dma/constants.js";
@@ -43,7 +43,7 @@ export interface Pl330Driver {
 export function pl330_probe(pdev: PlatformDevice): number {
   const k = pdev.kernel;
   const res = pdev.memResource(0);
-  if (!res) return -ENXIO;
+  if (!res) return dev_err_probe(pdev, -ENXIO, 'no register window: the node has no usable "reg"');
   const base = k.mm.ioremap(res.start, res.size || 0x1000);
   if (base === null) return -ENOMEM;
   const dmac = new Pl330Dmac(k, base, pdev);
