@@ -7,7 +7,7 @@
 // Page state lives in one "memmap" section per RAM bank (sparsemem), so a board with RAM at
 // 2 GB and at 34 GB costs nothing for the hole between them.
 
-import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOWARN, gfpName } from "./gfp.js";
+import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOFAIL, __GFP_NOWARN, gfpName, gfpflags_allow_blocking } from "./gfp.js";
 import type { KernelVersion } from "./layout.js";
 
 /** Orders 0 … MAX_ORDER-1 (0 … 10: the largest block is 4 MB with 4 KB pages). */
@@ -71,6 +71,9 @@ export class BuddyAllocator {
   private readonly configured: Set<ZoneName>;
   /** The too-large-order warning is WARN_ON_ONCE: it has fired. */
   private warnedOrder = false;
+  /** The two __GFP_NOFAIL misuse warnings are WARN_ON_ONCE too. */
+  private warnedNofailOrder = false;
+  private warnedNofailAtomic = false;
 
   /** `banks` are the pfn ranges that have a memmap (RAM); zones say which zone each page is in.
    *  `version` only chooses how the too-large-order warning reads. */
@@ -200,7 +203,8 @@ export class BuddyAllocator {
 
   /** alloc_pages: the first pfn of a 2^order block, or -1. */
   allocPages(gfp: number, order: number): number {
-    if (!(order >= 0 && order < MAX_ORDER)) {
+    // order is an unsigned int in Linux: a negative one is huge, and a fraction is no order.
+    if (!(Number.isInteger(order) && order >= 0 && order < MAX_ORDER)) {
       // 4.9 __alloc_pages_nodemask: WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)); modern
       // __alloc_pages: WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER, gfp). NULL either way, and
       // warn_alloc's "page allocation failure" is never reached.
@@ -211,6 +215,11 @@ export class BuddyAllocator {
           : `WARNING: mm/page_alloc.c: __alloc_pages: order ${order} > MAX_PAGE_ORDER (${MAX_ORDER - 1})`);
       }
       return -1;
+    }
+    if (gfp & __GFP_NOFAIL && order > 1 && !this.warnedNofailOrder) {
+      // 4.9 buffered_rmqueue / modern rmqueue, before the free lists are searched.
+      this.warnedNofailOrder = true;
+      this.onWarn(`WARNING: mm/page_alloc.c: ${this.version === "v4.9" ? "buffered_rmqueue" : "rmqueue"}: WARN_ON_ONCE((gfp_flags & __GFP_NOFAIL) && (order > 1))`);
     }
     for (const z of this.zonesFor(gfp)) {
       for (let o = order; o < MAX_ORDER; o++) {
@@ -227,10 +236,26 @@ export class BuddyAllocator {
         return pfn;
       }
     }
+    if (gfp & __GFP_NOFAIL) this.nofailFailure(gfp, order);
     if (!(gfp & __GFP_NOWARN)) {
       this.onWarn(`dmasim: page allocation failure: order:${order}, mode:0x${gfp.toString(16)}(${gfpName(gfp)})`);
     }
     return -1;
+  }
+
+  /** __alloc_pages_slowpath's __GFP_NOFAIL handling once the free lists are empty: a caller
+   *  that cannot sleep gets the WARN and NULL; one that can would be retried forever, and
+   *  dmasim, with nothing to reclaim, says so and returns NULL rather than hang. */
+  private nofailFailure(gfp: number, order: number): void {
+    if (!gfpflags_allow_blocking(gfp)) {
+      if (this.warnedNofailAtomic) return;
+      this.warnedNofailAtomic = true;
+      this.onWarn(this.version === "v4.9"
+        ? "WARNING: mm/page_alloc.c: __alloc_pages_slowpath: WARN_ON_ONCE(!can_direct_reclaim)"
+        : "WARNING: mm/page_alloc.c: __alloc_pages_slowpath: WARN_ON_ONCE_GFP(!can_direct_reclaim, gfp_mask)");
+      return;
+    }
+    this.onWarn(`dmasim: __GFP_NOFAIL allocation of order ${order} cannot succeed: Linux would retry it forever`);
   }
 
   /** __free_pages. Returns false (and warns) for a block that is not allocated at that order. */

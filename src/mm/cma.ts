@@ -12,7 +12,7 @@
 
 import type { PhysAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { EBUSY, EINVAL, ENOMEM, ENOSPC, KernelBug } from "../kernel/errno.js";
+import { EBUSY, EINVAL, ENOMEM, ENOSPC, KernelBug, KernelError } from "../kernel/errno.js";
 import type { KernelVersion } from "./layout.js";
 import { PAGE_SIZE } from "./gfp.js";
 import type { Memblock } from "./memblock.js";
@@ -237,21 +237,28 @@ export class CmaAreas {
    *  lowest such range), or -1. A failure is reported unless `noWarn` (4.9 says nothing; the
    *  message came in 4.11). */
   cma_alloc(cma: Cma | null, count: number, align: number, noWarn = false): number {
+    // count (unsigned long) and align (unsigned int) are whole numbers in Linux; a fraction
+    // would put a fractional pfn in the bitmap.
+    if (!Number.isInteger(count) || !Number.isInteger(align) || align < 0) {
+      throw new KernelError(EINVAL, `cma_alloc: count ${count} and align ${align} must be whole numbers, align not negative`);
+    }
     if (!cma || !cma.count || !count) return -1;
     if (cma.neverActivated) {
       // 4.9 searches the area's bitmap, which was never allocated.
       throw new KernelBug("mm/cma.c", `cma_alloc: Unable to handle kernel NULL pointer dereference: area at pfn 0x${cma.basePfn.toString(16)} was never activated (cma_init_reserved_areas stopped at an earlier area), so it has no bitmap`);
     }
+    // A negative count is a huge unsigned long in Linux: more than any area holds, so it fails.
+    const want = count < 0 ? Infinity : count;
     const step = 2 ** align;
     // bitmap_find_next_zero_area_off: the offset makes the *pfn*, not the bit, aligned.
     const first = (Math.ceil(cma.basePfn / step) * step) - cma.basePfn;
-    for (let i = first; i + count <= cma.count; i += step) {
+    for (let i = first; i + want <= cma.count; i += step) {
       if (cma.bitmap.subarray(i, i + count).includes(1)) continue;
       cma.bitmap.fill(1, i, i + count);
       return cma.basePfn + i;
     }
     if (!noWarn && this.version === "modern") {
-      this.printk.err(`cma: cma_alloc: ${cma.name}: alloc failed, req-size: ${count} pages, ret: ${-ENOMEM}`);
+      this.printk.err(`cma: cma_alloc: ${cma.name}: alloc failed, req-size: ${BigInt.asUintN(this.arch === "arm64" ? 64 : 32, BigInt(count))} pages, ret: ${-ENOMEM}`);
       this.cma_debug_show_areas(cma);
     }
     return -1;

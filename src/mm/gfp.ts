@@ -10,6 +10,7 @@ export const __GFP_HIGH = 0x20;
 export const __GFP_IO = 0x40;
 export const __GFP_FS = 0x80;
 export const __GFP_NOWARN = 0x200;
+export const __GFP_NOFAIL = 0x800;
 export const __GFP_COMP = 0x4000;
 export const __GFP_ZERO = 0x8000;
 export const __GFP_ATOMIC = 0x80000;
@@ -56,6 +57,7 @@ export function gfpName(gfp: number): string {
     [__GFP_RECLAIM, "GFP_NOIO"], [GFP_NOWAIT, "GFP_NOWAIT"], [GFP_DMA, "GFP_DMA"],
     [__GFP_HIGHMEM, "__GFP_HIGHMEM"], [GFP_DMA32, "GFP_DMA32"], [__GFP_HIGH, "__GFP_HIGH"],
     [__GFP_ATOMIC, "__GFP_ATOMIC"], [__GFP_IO, "__GFP_IO"], [__GFP_FS, "__GFP_FS"], [__GFP_NOWARN, "__GFP_NOWARN"],
+    [__GFP_NOFAIL, "__GFP_NOFAIL"],
     [__GFP_COMP, "__GFP_COMP"], [__GFP_ZERO, "__GFP_ZERO"], [__GFP_MOVABLE, "__GFP_MOVABLE"],
     [__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"], [__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"],
   ];

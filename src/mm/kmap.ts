@@ -19,6 +19,8 @@ export interface KmapMemory {
   lowmemAddress(pfn: number): VirtAddr;
   isLinear(va: VirtAddr): boolean;
   pfnValid(pfn: number): boolean;
+  /** The kernel log's warning level. */
+  warn(message: string): void;
 }
 
 export class Kmaps {
@@ -31,7 +33,7 @@ export class Kmaps {
     private readonly mem: KmapMemory,
   ) {
     this.pkmap = new Pkmap(pgt);
-    this.atomic = new KmapAtomic(pgt, mem.version);
+    this.atomic = new KmapAtomic(pgt, mem.version, (m) => mem.warn(m));
   }
 
   /** page_address: the linear-map VA of a page; a highmem page's PKMAP address while kmap has

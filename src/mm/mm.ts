@@ -104,6 +104,7 @@ export class MemoryManager {
       lowmemAddress: (pfn) => this.lowmemAddress(pfn),
       isLinear: (va) => this.isLinear(va),
       pfnValid: (pfn) => this.buddy.pfnValid(pfn),
+      warn: (m) => this.printk.warn(m),
     });
   }
 

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { BuddyAllocator, MAX_ORDER } from "../../src/mm/buddy.js";
-import { GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_HIGHMEM, __GFP_NOWARN, __GFP_ZERO, get_order } from "../../src/mm/gfp.js";
+import { GFP_ATOMIC, GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_HIGHMEM, __GFP_NOFAIL, __GFP_NOWARN, __GFP_ZERO, get_order } from "../../src/mm/gfp.js";
 
 function buddy(pages = 1024, start = 0) {
   const b = new BuddyAllocator([{ name: "Normal", startPfn: start, endPfn: start + pages }]);
@@ -154,4 +154,39 @@ describe("zones, GFP flags and the memmap", () => {
     expect(b.freePages(pfn + 1, 0)).toBe(true);
     expect(b.freePages(pfn, 2)).toBe(false); // no longer an order-2 block
   });
+
+  it("answers a fractional order as an order above MAX_ORDER: NULL and the once-only WARN", () => {
+    const b = buddy(1024);
+    const warnings: string[] = [];
+    b.onWarn = (m) => warnings.push(m);
+    expect(b.allocPages(GFP_KERNEL, 1.5)).toBe(-1);
+    expect(b.allocPages(GFP_KERNEL, -1)).toBe(-1);
+    expect(warnings).toEqual(["WARNING: mm/page_alloc.c: __alloc_pages: order 1.5 > MAX_PAGE_ORDER (10)"]);
+    expect(b.freePageCount).toBe(1024);
+  });
+
+  for (const version of ["modern", "v4.9"] as const) {
+    it(`${version}: warns once about __GFP_NOFAIL above order 1 and from a caller that cannot sleep`, () => {
+      const b = new BuddyAllocator([{ name: "Normal", startPfn: 0, endPfn: 16 }], undefined, undefined, version);
+      b.addFreeRange(0, 16);
+      const warnings: string[] = [];
+      b.onWarn = (m) => warnings.push(m);
+      // Order 1 is allowed; order 2 and above WARN_ON_ONCE in rmqueue, and still succeed.
+      expect(b.allocPages(GFP_KERNEL | __GFP_NOFAIL, 1)).toBe(0);
+      expect(b.allocPages(GFP_KERNEL | __GFP_NOFAIL, 2)).toBe(4);
+      expect(b.allocPages(GFP_KERNEL | __GFP_NOFAIL, 2)).toBe(8);
+      const rmqueue = version === "v4.9" ? "buffered_rmqueue" : "rmqueue";
+      expect(warnings).toEqual([`WARNING: mm/page_alloc.c: ${rmqueue}: WARN_ON_ONCE((gfp_flags & __GFP_NOFAIL) && (order > 1))`]);
+      warnings.length = 0;
+      // 16 pages: 2 + 4 + 4 taken; pfns 2-3 and 12-15 free, so no order-3 block is left.
+      expect(b.allocPages(GFP_ATOMIC | __GFP_NOFAIL | __GFP_NOWARN, 3)).toBe(-1);
+      expect(b.allocPages(GFP_ATOMIC | __GFP_NOFAIL | __GFP_NOWARN, 3)).toBe(-1);
+      expect(warnings).toEqual([version === "v4.9"
+        ? "WARNING: mm/page_alloc.c: __alloc_pages_slowpath: WARN_ON_ONCE(!can_direct_reclaim)"
+        : "WARNING: mm/page_alloc.c: __alloc_pages_slowpath: WARN_ON_ONCE_GFP(!can_direct_reclaim, gfp_mask)"]);
+      warnings.length = 0;
+      expect(b.allocPages(GFP_KERNEL | __GFP_NOFAIL | __GFP_NOWARN, 3)).toBe(-1);
+      expect(warnings).toEqual(["dmasim: __GFP_NOFAIL allocation of order 3 cannot succeed: Linux would retry it forever"]);
+    });
+  }
 });

@@ -119,4 +119,17 @@ describe("cma_declare_contiguous (the default area of cma=)", () => {
     const old = areas("v4.9", "arm64").cma.cma_declare_contiguous(new Memblock([{ base: 2 ** 33, size: 1024 * MiB }]), 64 * MiB, 0, Infinity, "reserved");
     expect(typeof old !== "number" && old.basePfn * 4096).toBe(2 ** 33 + 960 * MiB); // 4.9: top-down
   });
+
+  it("fails a negative count as the huge unsigned long it is, and refuses fractions", () => {
+    const { cma: a, printk } = areas("modern", "arm64");
+    const c = a.cma_init_reserved_mem(BASE, 4 * MiB, "test") as Exclude<ReturnType<CmaAreas["cma_init_reserved_mem"]>, number>;
+    expect(a.cma_alloc(c, -1, 0)).toBe(-1);
+    // (unsigned long)-1 on arm64: 2^64 - 1.
+    expect(printk.grep("alloc failed")).toEqual(["cma: cma_alloc: test: alloc failed, req-size: 18446744073709551615 pages, ret: -12"]);
+    expect(() => a.cma_alloc(c, 1.5, 0)).toThrow(/-EINVAL: cma_alloc: count 1.5/);
+    expect(() => a.cma_alloc(c, 1, 1.5)).toThrow(/-EINVAL/);
+    expect(() => a.cma_alloc(c, 1, -1)).toThrow(/-EINVAL/);
+    expect(a.freePages).toBe(1024);
+    expect(a.cma_alloc(c, 1, 0)).toBe(0x10000);
+  });
 });
