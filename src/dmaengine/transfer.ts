@@ -10,13 +10,40 @@ import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
-  DmaChan, DMA_ERROR, DMA_IN_PROGRESS, dma_tx_state, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
+  DmaChan, DMA_ERROR, DMA_IN_PROGRESS, DMA_MIN_COOKIE, dma_tx_state, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
   type DmaStatus, type DmaTransferDirection, type DmaTxState,
 } from "./types.js";
+
+/** A client call on a channel no client holds (released, or never requested). Linux's pl330
+ *  frees the channel's hardware thread at release (pl330_free_chan_resources sets pch->thread
+ *  to NULL) and later calls reach it unchecked: a prep still succeeds, and issue_pending, pause,
+ *  terminate or tx_status with a state dereference the NULL thread, an oops. dmasim answers
+ *  without a thread (no descriptor, -EINVAL) and says so once a channel. */
+function warnUnheld(fn: string, chan: DmaChan): void {
+  if (chan.client_count > 0) return;
+  chan.device.dev.kernel.dmaengine.dmasimWarnOnce(
+    `unheld-${chan.name}`,
+    `WARNING: dmaengine: ${fn} on ${chan.name}, which no client holds (released, or never requested) (dmasim): Linux's pl330 has freed its hardware thread, so a prep still succeeds and issue_pending, pause or terminate oops on the NULL thread; request the channel first`,
+  );
+}
+
+/** A cookie this channel never handed out since it was requested: 0 or negative (a failed
+ *  dmaengine_submit's -errno, which dma_submit_error() catches), or beyond the last one
+ *  assigned. dma_async_is_complete calls those DMA_COMPLETE, so a driver polling one reads a
+ *  buffer no transfer wrote; Linux says nothing, dmasim warns once a channel. */
+function warnCookieNeverAssigned(fn: string, chan: DmaChan, cookie: DmaCookie): void {
+  const wrapped = chan.completed_cookie > chan.cookie;
+  if (cookie >= DMA_MIN_COOKIE && (wrapped || cookie <= chan.cookie)) return;
+  chan.device.dev.kernel.dmaengine.dmasimWarnOnce(
+    `cookie-${chan.name}`,
+    `WARNING: dmaengine: ${fn}: ${chan.name} never assigned cookie ${cookie} (last ${chan.cookie}) (dmasim): Linux's dma_cookie_status answers DMA_COMPLETE for it; check dmaengine_submit's result with dma_submit_error`,
+  );
+}
 
 /** dmaengine_slave_config: where the peripheral's FIFO is and how wide and long its bursts are. */
 export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): number {
   checkChan("dmaengine_slave_config", chan);
+  warnUnheld("dmaengine_slave_config", chan);
   checkSlaveConfig("dmaengine_slave_config", config);
   const op = chan.device.ops.device_config;
   return op ? op(chan, config) : -ENOSYS;
@@ -24,6 +51,7 @@ export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): n
 
 export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_dma_memcpy", chan);
+  warnUnheld("dmaengine_prep_dma_memcpy", chan);
   checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
   checkWhole("dmaengine_prep_dma_memcpy", src, "src");
   checkSize("dmaengine_prep_dma_memcpy", len, "len");
@@ -38,6 +66,7 @@ export function dmaengine_prep_slave_sg(
   chan: DmaChan, sgl: Scatterlist[], sg_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_slave_sg", chan);
+  warnUnheld("dmaengine_prep_slave_sg", chan);
   const prep = chan.device.ops.device_prep_slave_sg;
   return prep ? prep(chan, sgl, sg_len, dir, flags) : null;
 }
@@ -59,6 +88,7 @@ export function dmaengine_prep_dma_cyclic(
   chan: DmaChan, buf_addr: DmaAddr, buf_len: number, period_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_dma_cyclic", chan);
+  warnUnheld("dmaengine_prep_dma_cyclic", chan);
   const prep = chan.device.ops.device_prep_dma_cyclic;
   return prep ? prep(chan, buf_addr, buf_len, period_len, dir, flags) : null;
 }
@@ -70,11 +100,14 @@ export function dmaengine_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
 
 export function dma_async_issue_pending(chan: DmaChan): void {
   checkChan("dma_async_issue_pending", chan);
+  warnUnheld("dma_async_issue_pending", chan);
   chan.device.ops.device_issue_pending(chan);
 }
 
 export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
   checkChan("dmaengine_tx_status", chan);
+  warnUnheld("dmaengine_tx_status", chan);
+  warnCookieNeverAssigned("dmaengine_tx_status", chan, cookie);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
@@ -84,17 +117,20 @@ export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: Dm
  *  dma_sync_wait at once, where the bare cookie check says DMA_IN_PROGRESS. */
 export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state: DmaTxState = dma_tx_state()): DmaStatus {
   checkChan("dma_async_is_tx_complete", chan);
+  warnCookieNeverAssigned("dma_async_is_tx_complete", chan, cookie);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
 export function dmaengine_pause(chan: DmaChan): number {
   checkChan("dmaengine_pause", chan);
+  warnUnheld("dmaengine_pause", chan);
   const op = chan.device.ops.device_pause;
   return op ? op(chan) : -ENOSYS;
 }
 
 export function dmaengine_resume(chan: DmaChan): number {
   checkChan("dmaengine_resume", chan);
+  warnUnheld("dmaengine_resume", chan);
   const op = chan.device.ops.device_resume;
   return op ? op(chan) : -ENOSYS;
 }
@@ -104,13 +140,25 @@ export function dmaengine_resume(chan: DmaChan): number {
  *  resume, a controller that cannot terminate makes it -EINVAL (include/linux/dmaengine.h). */
 export function dmaengine_terminate_async(chan: DmaChan): number {
   checkChan("dmaengine_terminate_async", chan);
+  warnUnheld("dmaengine_terminate_async", chan);
   const op = chan.device.ops.device_terminate_all;
   return op ? op(chan) : -EINVAL;
 }
 
-/** dmaengine_synchronize: waits until no callback of the channel is running or pending. */
+/** dmaengine_synchronize: waits until no callback of the channel is running or pending. It
+ *  begins with might_sleep(), so from a completion callback (the driver's tasklet) Linux logs
+ *  the "sleeping function called from invalid context" splat; a driver whose synchronize
+ *  waits for that tasklet (tasklet_kill) would deadlock there. pl330 has none, so the call
+ *  returns; dmasim adds what the client should do instead. */
 export function dmaengine_synchronize(chan: DmaChan): void {
   checkChan("dmaengine_synchronize", chan);
+  const k = chan.device.dev.kernel;
+  if (k.irq.in_interrupt()) {
+    k.printk.err("BUG: sleeping function called from invalid context at include/linux/dmaengine.h (dmaengine_synchronize)");
+    k.printk.warn(
+      `WARNING: dmaengine: ${chan.name}: dmaengine_synchronize (or dmaengine_terminate_sync) from interrupt context, a completion callback (dmasim): it may sleep, and with a driver that waits for its tasklet it deadlocks; call dmaengine_terminate_async there and dmaengine_synchronize from process context`,
+    );
+  }
   chan.device.ops.device_synchronize?.(chan);
 }
 

@@ -35,6 +35,8 @@ export class IrqSubsystem {
   private readonly actions = new Map<number, IrqAction[]>();
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
+  /** Hard IRQ handlers or tasklets running: Linux's in_interrupt(), where nothing may sleep. */
+  private interruptDepth = 0;
 
   constructor(
     private readonly machine: Machine,
@@ -59,6 +61,20 @@ export class IrqSubsystem {
     else this.actions.delete(irq);
   }
 
+  /** in_interrupt(): a handler or a tasklet is running, so might_sleep() would complain. */
+  in_interrupt(): boolean {
+    return this.interruptDepth > 0;
+  }
+
+  private inInterrupt<T>(fn: () => T): T {
+    this.interruptDepth++;
+    try {
+      return fn();
+    } finally {
+      this.interruptDepth--;
+    }
+  }
+
   tasklet_schedule(fn: () => void): void {
     this.tasklets.push(fn);
   }
@@ -69,7 +85,8 @@ export class IrqSubsystem {
     for (let line = this.machine.pendingIrq(); line >= 0; line = this.machine.pendingIrq()) {
       taken++;
       this.counts.set(line, (this.counts.get(line) ?? 0) + 1);
-      const handled = this.tracer ? this.tracer.span(`irq ${line}`, () => this.dispatch(line)) : this.dispatch(line);
+      const dispatch = () => this.inInterrupt(() => this.dispatch(line));
+      const handled = this.tracer ? this.tracer.span(`irq ${line}`, dispatch) : dispatch();
       if (!handled && this.machine.x.irqLevel(line)) {
         this.printk.err(`irq ${line}: nobody cared; disabling it`);
         this.machine.x.irqSetEnabled(line, 0);
@@ -94,7 +111,7 @@ export class IrqSubsystem {
     const run = () => {
       for (let runs = 0; this.tasklets.length; runs++) {
         if (runs === TASKLET_RUNS_PER_PASS) this.livelocked();
-        this.tasklets.shift()!();
+        this.inInterrupt(this.tasklets.shift()!);
       }
     };
     if (this.tracer) this.tracer.span("tasklets", run);

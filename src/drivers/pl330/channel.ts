@@ -260,7 +260,24 @@ export class Pl330Chan {
       } else {
         this.pool.put(desc);
       }
+      this.invokeCallback(cb, result);
+    }
+  }
+
+  /** A client callback that throws is, in Linux, an oops in the tasklet ("Kernel panic - not
+   *  syncing: Fatal exception in interrupt"). dmasim reports it as a KernelBug carrying the
+   *  client's error, after rescheduling the tasklet so the completions still queued behind it
+   *  are delivered when interrupts are next serviced. */
+  private invokeCallback(cb: ReturnType<typeof dmaengine_desc_get_callback>, result: { result: number; residue: number }): void {
+    try {
       dmaengine_desc_callback_invoke(cb, result);
+    } catch (e) {
+      if (this.completed_list.length) this.kernel.irq.tasklet_schedule(() => this.tasklet());
+      const why = e instanceof Error ? e.message : String(e);
+      throw Object.assign(
+        new KernelBug("drivers/dma/pl330.c", `${this.chan.name}: a completion callback threw (${why}): in Linux an oops in the channel's tasklet, "Kernel panic - not syncing: Fatal exception in interrupt"`),
+        { cause: e },
+      );
     }
   }
 
