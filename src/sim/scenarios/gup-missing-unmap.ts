@@ -62,12 +62,12 @@ function mapTable(dev: Device, sgt: SgTable, defer: Defer): (attrs?: number) => 
   };
 }
 
-function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unmap: boolean, defer: Defer): Receive & { leak(): void } {
+function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unmap: boolean, defer: Defer): Receive & { munmap(): void; leak(): void } {
   const dev = chan.device.dev;
   const mm = s.kernel.userMm;
   const debug = s.kernel.dma.debug;
   const uva = s.user.mmap(LEN, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
-  defer(() => s.user.munmap(uva));
+  const munmap = defer(() => s.user.munmap(uva));
   // The driver's ioctl: pin, build the table, map, start the device.
   const got = pin_user_pages_fast(mm, uva, LEN / PAGE_SIZE, FOLL_WRITE);
   if (!Array.isArray(got)) throw new KernelError(-got, `pin_user_pages_fast of ${LEN / PAGE_SIZE} pages failed`);
@@ -102,7 +102,7 @@ function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unm
   const reportsAtUnpin = debug.reports.length - reports0;
   // The ioctl returns: the process reads what the device wrote.
   const stale = countDifferent(s.user.read(uva, LEN), data);
-  return { stale, bounced, reportsAtUnpin, leak: () => unmapTable(DMA_ATTR_SKIP_CPU_SYNC) };
+  return { stale, bounced, reportsAtUnpin, munmap, leak: () => unmapTable(DMA_ATTR_SKIP_CPU_SYNC) };
 }
 
 export function gupMissingUnmap(s: System, defer: Defer): BugResult {
@@ -125,6 +125,9 @@ export function gupMissingUnmap(s: System, defer: Defer): BugResult {
   const reports0 = debug.reports.length;
   const bug = receive(s, chan, srcDma, data, false, defer);
   const fix = receive(s, chan, srcDma, data, true, defer);
+  // Before the exit: a system.user call after it would start a new process.
+  bug.munmap();
+  fix.munmap();
   exit();
   const reportsAtExit = debug.reports.length - reports0 - bug.reportsAtUnpin - fix.reportsAtUnpin;
   const leaked = debug.entries(dev) - entries0;
