@@ -330,6 +330,12 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     ...tree.root.compatible,
     ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
   ]);
+  // swiotlb_init runs on arm64 only: arm without LPAE addresses all its RAM with 32 bits, so
+  // neither kernel builds a bounce pool there, and a size would be silently ignored.
+  if (options.swiotlb !== undefined && profile.arch !== "arm64") {
+    const board = options.board ?? (options.dtb || options.dts !== undefined ? tree.source : "zynq-7000");
+    throw new SystemError(`swiotlb: ${board} is ${profile.arch} without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out`);
+  }
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
   const cma = options.cma === undefined ? undefined : cmaOption(options.cma);
   const silicon = await instantiateSilicon({ debug: options.debug });

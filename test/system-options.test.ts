@@ -38,6 +38,16 @@ describe("createSystem options", () => {
     expect((err as Error).message).toBe('dmaPeripherals: no node "serial@e0002000" with a "tx" or "rx" PL330 request on this board (nodes: /axi/serial@e0001000)');
   });
 
+  it.each([
+    [{ board: "zynq-7000", kernel: "modern" }, "zynq-7000"],
+    [{ board: "zynq-7000", kernel: "v4.9" }, "zynq-7000"],
+    [{}, "zynq-7000"], // the default board
+  ] as const)("refuses a swiotlb option on an arm board (%j): neither kernel has a swiotlb there", async (options, board) => {
+    const err = await createSystem({ ...options, swiotlb: { size: 4 << 20 }, worker: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as Error).message).toBe(`swiotlb: ${board} is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out`);
+  });
+
   it("takes good values, and a worker System reports a bad one as the same SystemError", async () => {
     const s = await createSystem({
       board: "arm64-highmem", kernel: "v4.9", coherentPool: 256 << 10, swiotlb: { size: 4 << 20, force: false },

@@ -214,12 +214,14 @@ export class MemoryManager {
 
   /** mm_alloc: a new user address space (its pgd is allocated now). */
   mm_alloc(): UserMm {
+    const v49 = this.opts.version === "v4.9";
     return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout, {
       refs: this.pageRefs,
       cpu: this.machine.cpu,
       alloc_pages: (gfp, order) => this.alloc_pages(gfp, order),
-      kmap_local_page: (pfn) => this.kmap_local_page(pfn),
-      kunmap_local: (va) => this.kunmap_local(va),
+      // clear_user_highpage maps the page with kmap_local_page since 5.11; 4.9's used kmap_atomic.
+      kmap_local_page: (pfn) => (v49 ? this.kmap_atomic(pfn) : this.kmap_local_page(pfn)),
+      kunmap_local: (va) => (v49 ? this.kunmap_atomic(va) : this.kunmap_local(va)),
     });
   }
 

@@ -85,3 +85,57 @@ describe("with DMA-API debug on, a bug scenario reports only its own bug", () =>
     }
   });
 });
+
+describe("bug gup-missing-unmap", () => {
+  // The scenario's buffer is 4 pages of anonymous memory; the device writes bytes that are never
+  // zero, so every byte still holding a page's zeros is stale. The process reads the first page
+  // after the map (1 page = 4096 bytes) and reads all 4 pages after the driver returns.
+  const PAGE = 4096;
+  const BUFFER = 4 * PAGE;
+  const run = async (options: Parameters<typeof createSystem>[0]) => {
+    const s = await createSystem({ ...options, worker: false });
+    try {
+      return { r: s.run("bug", { kind: "gup-missing-unmap" }) as BugResult, reports: [...s.kernel.dma.debug.reports] };
+    } finally {
+      s.dispose();
+    }
+  };
+
+  it.each([
+    // arm and 4.9 arm64 invalidate a DMA_FROM_DEVICE buffer at map: only the page the process read
+    // after the map is in the cache when the device writes beneath it.
+    ["zynq-7000", "modern", PAGE, /arm's map for DMA_FROM_DEVICE invalidated the buffer/],
+    ["zynq-7000", "v4.9", PAGE, /arm's map for DMA_FROM_DEVICE invalidated the buffer/],
+    ["arm64-ref", "v4.9", PAGE, /4\.9 arm64's map for DMA_FROM_DEVICE invalidated the buffer/],
+    // Modern arm64 cleans only: the whole buffer the page faults zeroed stays cached.
+    ["arm64-ref", "modern", BUFFER, /arm64's map for DMA_FROM_DEVICE only cleans the buffer/],
+    // RAM above the 32-bit mask: swiotlb bounces, and nothing copies the slots back.
+    ["arm64-highmem", "modern", BUFFER, /swiotlb bounced them/],
+    ["arm64-highmem", "v4.9", BUFFER, /swiotlb bounced them/],
+  ] as const)("%s %s: %i stale bytes without the unmap, none with it", async (board, kernel, stale, why) => {
+    const { r } = await run({ board, kernel });
+    expect(r.reproduced).toBe(true);
+    expect(r.details).toMatchObject({ bytes: BUFFER, staleBytes: stale, staleWithUnmap: 0, bounced: board === "arm64-highmem" ? "yes" : "no" });
+    expect(r.symptom).toMatch(why);
+    expect(r.fixed).toContain(kernel === "v4.9" ? "dma_unmap_sg before" : "dma_unmap_sgtable before");
+  });
+
+  it("a dma-coherent DMAC snoops the caches: nothing is stale, and the symptom says the board cannot show it", async () => {
+    const s = await editedSystem("zynq-7000", (tree) => {
+      for (const n of tree.compatibleNodes("arm,pl330")) n.properties.set("dma-coherent", new Uint8Array());
+    });
+    const r = s.run("bug", { kind: "gup-missing-unmap" }) as BugResult;
+    expect(r.reproduced).toBe(false);
+    expect(r.details.staleBytes).toBe(0);
+    expect(r.symptom).toMatch(/f8003000\.dma-controller is dma-coherent .*this board cannot show the bug/);
+  });
+
+  it.each(["modern", "v4.9"] as const)("%s with DMA-API debug: no report at the unpin or the exit, the leaked entries counted", async (kernel) => {
+    // 4 pinned pages make 2 sg entries: the pages come from the buddy allocator in two
+    // physically contiguous pairs here, and sg_alloc_table_from_pages merges each pair.
+    const { r, reports } = await run({ board: "zynq-7000", kernel, dmaDebug: true });
+    expect(reports).toEqual([]);
+    expect(r.details).toMatchObject({ debugReportsAtUnpin: 0, debugReportsAtExit: 0, leakedDebugEntries: 2 });
+    expect(r.symptom).toContain('DMA-API debug reported nothing at the unpin or at the process\'s exit: the 2 sg entries stay in its table, which Linux reports only when the driver is unbound ("device driver has pending DMA allocations while released from device")');
+  });
+});

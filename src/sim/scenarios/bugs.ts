@@ -9,6 +9,8 @@
 //   unchecked-map-error     unmapping without ever calling dma_mapping_error (DMA-API debug)
 //   mmap-cacheable          a driver mmap that remaps a coherent buffer with remap_pfn_range and
 //                           the VMA's own (cacheable) protection instead of dma_mmap_coherent
+//   gup-missing-unmap       a driver that pins a process's buffer, maps it for the device and
+//                           unpins it without unmapping (gup-missing-unmap.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -34,10 +36,11 @@ import { withTeardown, type Defer } from "../teardown.js";
 import { coherentBuffer, kmallocBuffers } from "../managed-buffers.js";
 import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { gupMissingUnmap } from "./gup-missing-unmap.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
-  "mmap-cacheable",
+  "mmap-cacheable", "gup-missing-unmap",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -379,4 +382,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "mask-overflow": maskOverflow,
   "unchecked-map-error": uncheckedMapError,
   "mmap-cacheable": mmapCacheable,
+  "gup-missing-unmap": gupMissingUnmap,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);
