@@ -47,6 +47,11 @@ const SAMPLE_PS: i64 = 1000000;
 
 class MemController {
   nextSample: i64 = 0;
+  /** Bytes of every master (CPU and DMA) not yet in a trace record, and the latest time one
+   *  of them moved: recorded as a change, so the counter counts from the trace's start and
+   *  only grows, whichever master's request books the later time. */
+  traceBytes: u64 = 0;
+  traceAt: i64 = 0;
   latencyPs: i64 = 0; // first data after the request
   psPerKiB: i64 = 0; // transfer time per 1024 bytes at full bandwidth
   used: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // bus time taken in each bucket
@@ -273,7 +278,7 @@ export function ramWrite(pa: u64, n: u32, src: usize): bool {
  *  byte has moved. Latency overlaps with other transfers; the data bus does not. */
 export function memAccess(controller: i32, t: i64, bytes: u32, write: bool): i64 {
   const c = unchecked(controllers[controller]);
-  if (T.enabled && t >= c.nextSample) sampleBytes(controller, c, t);
+  if (T.enabled) traceBytes(controller, c, t, bytes);
   const xfer = (<i64>bytes * c.psPerKiB) >> 10;
   c.requests++;
   c.busyPs += xfer;
@@ -282,9 +287,24 @@ export function memAccess(controller: i32, t: i64, bytes: u32, write: bool): i64
   return c.take(t + c.latencyPs, xfer);
 }
 
-function sampleBytes(id: i32, c: MemController, t: i64): void {
-  T.counter(T.TRACK_DRAM + <u32>id, N_DRAM_BYTES, t, <f64>(c.bytesRead + c.bytesWritten));
+function traceBytes(id: i32, c: MemController, t: i64, bytes: u32): void {
+  c.traceBytes += bytes;
+  if (t > c.traceAt) c.traceAt = t;
+  if (t < c.nextSample) return;
+  T.delta(T.TRACK_DRAM + <u32>id, N_DRAM_BYTES, t, <f64>c.traceBytes);
+  c.traceBytes = 0;
   c.nextSample = t + SAMPLE_PS;
+}
+
+/** Before the trace stops: the bytes each controller moved since its last record, at `t` or
+ *  the latest time one of them moved, so the counter ends at every byte the trace saw. */
+export function flushTraceBytes(t: i64): void {
+  for (let i = 0; i < MAX_CONTROLLERS; i++) {
+    const c = unchecked(controllers[i]);
+    if (c.traceBytes != 0) T.delta(T.TRACK_DRAM + <u32>i, N_DRAM_BYTES, max<i64>(t, c.traceAt), <f64>c.traceBytes);
+    c.traceBytes = 0;
+    c.nextSample = 0;
+  }
 }
 
 export function controllerLatency(id: i32): i64 {
@@ -322,6 +342,7 @@ const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 
 @inline export function memAccessStream(controller: i32, t: i64, bytes: u32, write: bool): i64 {
   const c = unchecked(controllers[controller]);
+  if (T.enabled) traceBytes(controller, c, t, bytes);
   const xfer = (<i64>bytes * c.psPerKiB) >> 10;
   c.requests++;
   c.busyPs += xfer;

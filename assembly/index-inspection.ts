@@ -205,7 +205,12 @@ export function benchPtwCheck(which: i32): f64 {
 export function traceEnable(records: u32): void {
   trace.enable(records);
 }
+/** Stops recording; the memory controllers' byte counters end at the bytes moved up to now. */
 export function traceDisable(): void {
+  if (trace.enabled) {
+    sched.catchUp(time.now);
+    dram.flushTraceBytes(time.now);
+  }
   trace.disable();
 }
 export function traceBuffer(): usize {

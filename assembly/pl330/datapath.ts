@@ -167,6 +167,7 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   th.stall = STALL_NONE;
   const ready = fifo.pop(p, bytes);
   const freed = axi.writeInPage(t, ready, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
+  th.runBytes += bytes;
   d.mfifo.release(freed, bytes);
   if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(freed);
   const done = axi.doneAt;
@@ -197,6 +198,7 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1
   if (th.swap > 1) endianSwap(scratch, bytes, th.swap);
   const ctl = d.controllerFor(<u64>dar);
   d.axi.write(t, ready, <u64>dar, bytes, busBeats(d, dar, size, beats, inc), inc, ctl);
+  th.runBytes += bytes;
   const when = d.axi.dataDoneAt;
   let ok = true;
   if (inc) ok = writeTarget(d, <u64>dar, bytes, scratch, when);
@@ -227,6 +229,7 @@ function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32, len: u32): void 
     if (th.swap > 1) endianSwap(scratch, n, th.swap);
     const ctl = d.controllerFor(<u64>dar);
     d.axi.write(t, ready, <u64>dar, n, busBeats(d, dar, size, have, inc), inc, ctl);
+    th.runBytes += n;
     const when = d.axi.dataDoneAt;
     if (inc) writeTarget(d, <u64>dar, n, scratch, when);
     else for (let b: u32 = 0; b < have; b++) writeTarget(d, <u64>dar, size, scratch + b * size, when);
@@ -250,6 +253,7 @@ export function storeZeros(d: Dmac, th: Thread, t: i64): bool {
   memory.fill(scratch, 0, bytes);
   const ctl = d.controllerFor(<u64>dar);
   d.axi.write(t, t, <u64>dar, bytes, busBeats(d, dar, size, beats, inc), inc, ctl);
+  th.runBytes += bytes;
   const when = d.axi.dataDoneAt;
   let ok = true;
   if (inc) ok = writeTarget(d, <u64>dar, bytes, scratch, when);

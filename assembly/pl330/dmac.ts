@@ -130,7 +130,7 @@ export class Dmac extends RequestListener {
     const start = th.runStart;
     if (start == NEVER || th.isManager) return;
     th.runStart = NEVER;
-    T.slice(this.traceBase + <u32>th.id, N_RUN, start, max<i64>(t, start), <f64>th.id);
+    T.slice(this.traceBase + <u32>th.id, N_RUN, start, max<i64>(t, start), <f64>th.runBytes);
   }
 
   @inline channel(n: i32): Thread {

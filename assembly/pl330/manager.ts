@@ -32,6 +32,7 @@ function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
   }
   T.slice(d.traceBase + <u32>MANAGER, N_GO, t, t + d.cyclePs, <f64>cn);
   ch.runStart = t;
+  ch.runBytes = 0;
   ch.pc = addr;
   ch.ns = ns;
   ch.ftr = 0;

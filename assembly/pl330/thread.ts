@@ -56,6 +56,8 @@ export class Thread {
   filledPc: u32 = NO_PC;
   /** When the running program was started by DMAGO (NEVER once its end was traced). */
   runStart: i64 = NEVER;
+  /** Bytes this channel's program has written since its DMAGO: its trace slice's value. */
+  runBytes: u64 = 0;
   wakeup: u32 = 0; // CSR[8:4] / DSR[8:4]: event or peripheral waited on
   wfpB: bool = false;
   wfpP: bool = false;

@@ -58,6 +58,8 @@ export class Tracer {
   /** Stops recording and returns what was recorded. */
   stop(): { records: TraceRecord[]; stats: TraceStats } {
     const x = this.machine.x;
+    // Disabling records the memory controllers' last bytes: it comes before the records are read.
+    x.traceDisable();
     const n = x.traceRecorded();
     const dropped = x.traceDropped();
     const view = new DataView(x.memory.buffer, x.traceBuffer() >>> 0, n * 32);
@@ -77,7 +79,6 @@ export class Tracer {
       });
     }
     x.traceReset();
-    x.traceDisable();
     this.on = false;
     // Spread into an array, not into push(): a long run has more counter changes than a call
     // can take as arguments.

@@ -41,6 +41,8 @@ describe("PL330 trace tracks", () => {
     expect(programs).toHaveLength(CHANNELS);
     const [a, b] = programs;
     expect(a.ts! < b.ts! + b.dur! && b.ts! < a.ts! + a.dur!).toBe(true); // they ran at the same time
+    // Each program's slice carries the bytes it wrote: one channel's share of the copy.
+    expect(programs.map((p) => p.args!.value)).toEqual([SIZE, SIZE]);
     expect(on("manager").filter((e) => e.name === "DMAGO")).toHaveLength(CHANNELS);
 
     const writes = on("AXI write");
@@ -61,6 +63,29 @@ describe("PL330 trace tracks", () => {
     expect(Math.max(...mfifo)).toBeLessThanOrEqual(MFIFO_BYTES);
     expect(Math.max(...mfifo)).toBeGreaterThanOrEqual(16 * 8);
     expect(mfifo.at(-1)).toBe(0);
+  });
+
+  it("counts DRAM bytes from the trace's start, DMA traffic included, up to its end", async () => {
+    const s = await zynq();
+    const dram = () => s.machine.backdoor.stats().dram;
+    const d0 = dram();
+    s.kernel.tracer.start();
+    memcpy(s, { size: SIZE, channels: CHANNELS, burst: 16 });
+    const t = s.kernel.tracer.stopChrome();
+    const d1 = dram();
+    expect(validateChromeTrace(t)).toEqual([]);
+    const memPid = t.traceEvents.find((e) => e.name === "process_name" && e.args!.name === "memory")!.pid;
+    const samples = t.traceEvents.filter((e) => e.ph === "C" && e.pid === memPid && e.name === "DRAM bytes");
+    const values = samples.map((e) => Number(e.args!["DRAM bytes"]));
+    expect(values.every((v, i) => v > 0 && (i === 0 || v >= values[i - 1]))).toBe(true);
+    expect(values.at(-1)).toBe(d1.bytesRead + d1.bytesWritten - d0.bytesRead - d0.bytesWritten);
+    // While the channels run, the CPU waits: DRAM moves the copies' reads and writes, and the
+    // counter shows them then, not at the CPU's next access (1 µs sampling: allow 1/8 late).
+    const programs = t.traceEvents.filter((e) => e.name === "program");
+    const from = Math.min(...programs.map((p) => p.ts!));
+    const to = Math.max(...programs.map((p) => p.ts! + p.dur!));
+    const at = (ts: number) => samples.filter((e) => e.ts! <= ts).map((e) => Number(e.args!["DRAM bytes"])).at(-1) ?? 0;
+    expect(at(to) - at(from)).toBeGreaterThanOrEqual(2 * SIZE * CHANNELS * (7 / 8));
   });
 
   it("ends a faulting program's slice at the fault and marks it with FTR", async () => {
