@@ -31,8 +31,10 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   const pc = th.pc;
   const ic = d.ic;
   // A coherent DMAC's fetches snoop: the microcode the CPU wrote may still be only in its
-  // caches (Linux does no maintenance for a dma-coherent device).
-  if (d.coherent && !ic.has(pc >> ic.lineShift)) snoopToDram(<u64>pc & ~(<u64>ic.lineBytes - 1), ic.lineBytes);
+  // caches (Linux does no maintenance for a dma-coherent device). Hits too: the i-cache keeps
+  // tags only, and a line still tagged from an earlier program in the same descriptor buffer
+  // must give the program the driver has since written, not DRAM's older copy.
+  if (d.coherent) snoopToDram(<u64>pc & ~(<u64>ic.lineBytes - 1), ic.lineBytes);
   const p = ramPtr(<u64>pc, 1);
   const len = p == 0 ? 1 : insnLength(load<u8>(p));
   if (p == 0 || (len > 1 && ramPtr(<u64>pc, len) == 0)) {
@@ -76,6 +78,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   let hi = <u64>last + 1;
   if (lo > 0 && ic.has(<u32>(lo - 1))) lo--;
   if ((hi << s) < 0x100000000 && ic.has(<u32>hi)) hi++;
+  if (d.coherent) snoopToDram(lo << s, <u32>((hi - lo) << s));
   const wp = ramPtr(lo << s, (hi - lo) << s);
   if (wp != 0) {
     th.winLo = <u32>(lo << s);

@@ -126,7 +126,7 @@ describe("bug gup-missing-unmap", () => {
     });
     const r = s.run("bug", { kind: "gup-missing-unmap" }) as BugResult;
     expect(r.reproduced).toBe(false);
-    expect(r.details.staleBytes).toBe(0);
+    expect(r.details).toMatchObject({ staleBytes: 0, staleWithUnmap: 0 });
     expect(r.symptom).toMatch(/f8003000\.dma-controller is dma-coherent .*this board cannot show the bug/);
   });
 
