@@ -1,6 +1,11 @@
 // Chrome Trace Event JSON (the format Perfetto's JSON importer and chrome://tracing read):
 // complete events ("X") for slices, counter events ("C"), metadata naming each process and
-// thread. Timestamps are microseconds; simulated picoseconds divide by 10^6.
+// thread. Timestamps are microseconds. Perfetto keeps whole nanoseconds and converts ts and dur
+// separately (CoerceToTs in trace_processor's json_utils: llround(v * 1000) now,
+// static_cast<int64_t>(v * 1000) before, and a decimal shift of the number's text when it is
+// read as text), so a slice's start and end are rounded to ns here, once each, and ts and dur
+// are written as microsecond values that every one of those conversions maps back to the same
+// integer ns: the intervals Perfetto builds then nest exactly as the picosecond ones do.
 
 import { counterName, trackName } from "./names.js";
 
@@ -26,11 +31,26 @@ export interface ChromeEvent {
 
 export interface ChromeTrace {
   traceEvents: ChromeEvent[];
-  displayTimeUnit: "ns";
   otherData: Record<string, unknown>;
 }
 
-const us = (ps: number) => ps / 1e6;
+/** Picoseconds to whole nanoseconds, half up: one monotonic rule for starts and ends, so
+ *  containment and order between slices survive it. */
+export const toNs = (ps: number) => Math.round(ps / 1000);
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The microsecond value of a whole ns count that reads back as that count under rounding and
+ *  under truncation of v * 1000: ns / 1000 when its product is not below ns (its text is then
+ *  the short decimal), else the next double up (ns / 1000 can be a hair low, and
+ *  15181410.999… truncates to 15181410). */
+export function nsToUs(ns: number): number {
+  const v = ns / 1000;
+  if (v * 1000 >= ns) return v;
+  bits.setFloat64(0, v);
+  bits.setBigUint64(0, bits.getBigUint64(0) + 1n);
+  return bits.getFloat64(0);
+}
 
 /** Builds the trace. Tracks become threads grouped into processes by component; within a
  *  thread, slices are emitted in start order, longer first, so nested work follows its parent. */
@@ -59,13 +79,14 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
   for (const r of sorted) {
     const { pid, tid } = where(r.track);
     if (r.kind === "slice") {
-      events.push({ name: r.name, ph: "X", ts: us(r.start), dur: us(r.end - r.start), pid, tid, args: { value: r.value } });
+      const start = toNs(r.start);
+      events.push({ name: r.name, ph: "X", ts: nsToUs(start), dur: nsToUs(toNs(r.end) - start), pid, tid, args: { value: r.value } });
     } else if (r.kind === "counter") {
       const name = counterName(r.track, r.name);
-      events.push({ name, ph: "C", ts: us(r.start), pid, tid, args: { [name]: r.value } });
+      events.push({ name, ph: "C", ts: nsToUs(toNs(r.start)), pid, tid, args: { [name]: r.value } });
     } else {
-      events.push({ name: r.name, ph: "i", s: "t", ts: us(r.start), pid, tid, args: { value: r.value } });
+      events.push({ name: r.name, ph: "i", s: "t", ts: nsToUs(toNs(r.start)), pid, tid, args: { value: r.value } });
     }
   }
-  return { traceEvents: events, displayTimeUnit: "ns", otherData: { generator: "dmasim", ...opts.otherData } };
+  return { traceEvents: events, otherData: { generator: "dmasim", ...opts.otherData } };
 }

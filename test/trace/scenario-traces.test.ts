@@ -103,7 +103,6 @@ describe("the trace of every built-in scenario", () => {
       { name: "thread_name", ph: "M" as const, pid: 1, tid: 5, args: { name: "CPU0" } },
     ];
     const bad: ChromeTrace = {
-      displayTimeUnit: "ns",
       otherData: {},
       traceEvents: [
         ...named,
