@@ -32,7 +32,7 @@ import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-desc.js";
 import type { CmaAreas } from "./cma.js";
-import { KernelError, EINVAL } from "../kernel/errno.js";
+import { KernelBug, KernelError, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -80,6 +80,8 @@ export class MemoryManager {
   readonly pageRefs = new PageRefs((pfn) => this.__free_pages(pfn, 0));
   private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
+  /** free_large_kmalloc's WARN_ON_ONCE and pr_warn_once have fired. */
+  private warnedLargeKmalloc = false;
 
   constructor(
     private readonly machine: Machine,
@@ -371,9 +373,38 @@ export class MemoryManager {
     return this.kmalloc(size, gfp | __GFP_ZERO);
   }
 
+  /** kfree: 4.9 SLUB `kfree` and modern mm/slub.c `kfree`. A pointer the slab does not own
+   *  is a BUG_ON(!PageCompound(page)) in 4.9; modern hands its page to free_large_kmalloc,
+   *  which WARNs for an order-0 page and drops the page's reference (folio_put). A slab
+   *  pointer goes on its cache's freelist unchecked: a double free lists an object twice and a
+   *  pointer inside an object lists that address; dmasim keeps its freelist whole and warns.
+   *  A pointer inside a large kmalloc frees all of it, as virt_to_head_page finds the head. */
   kfree(va: VirtAddr): void {
     if (ZERO_OR_NULL_PTR(va)) return;
-    if (this.slab.kfree(va) < 0) this.printk.err(`kfree: double free or invalid pointer ${formatVirt(va, this.arch === "arm64" ? 64 : 32)}`);
+    const name = formatVirt(va, this.arch === "arm64" ? 64 : 32);
+    if (!this.virt_addr_valid(va)) {
+      if (this.opts.version === "v4.9") throw new KernelBug("mm/slub.c", `kfree: BUG_ON(!PageCompound(page)): ${name} is not a linear-map address, so no kmalloc returned it`);
+      throw new KernelError(EINVAL, `kfree: ${name} is not a linear-map address of RAM: virt_to_folio finds no struct page (Linux: Unable to handle kernel paging request)`);
+    }
+    const t = this.slab.lookup(va);
+    if (t.kind === "object") {
+      if (t.object === va && t.live) this.slab.kfree(va);
+      else if (t.object === va) this.printk.warn(`dmasim: WARNING: kfree: double free of ${name} (${t.cache}): Linux's freelist now holds it twice, so two kmallocs will return it`);
+      else this.printk.warn(`dmasim: WARNING: kfree: ${name} is inside the ${t.cache} object at ${formatVirt(t.object, this.arch === "arm64" ? 64 : 32)}: Linux puts it on the freelist as an object of its own; nothing freed`);
+      return;
+    }
+    if (t.kind === "large") {
+      if (t.head !== va) this.printk.warn(`dmasim: WARNING: kfree: ${name} is inside the large kmalloc at ${formatVirt(t.head, this.arch === "arm64" ? 64 : 32)}: Linux frees all of it`);
+      this.slab.kfree(t.head);
+      return;
+    }
+    if (this.opts.version === "v4.9") throw new KernelBug("mm/slub.c", `kfree: BUG_ON(!PageCompound(page)): ${name} lies in a page that is neither a slab nor a large kmalloc`);
+    if (!this.warnedLargeKmalloc) {
+      this.warnedLargeKmalloc = true;
+      this.printk.warn("WARNING: mm/slub.c: free_large_kmalloc: WARN_ON_ONCE(order == 0)");
+      this.printk.warn(`object pointer: ${name}`);
+    }
+    this.buddy.putPage(this.virt_to_pfn(va));
   }
 
   /** ksize (slab.ts has each kernel's answer). An address outside the linear map (vmalloc,
