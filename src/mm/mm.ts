@@ -29,7 +29,7 @@ import { PageRefs } from "./page-ref.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
-import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
+import { GFP_KERNEL, GFP_NOWAIT, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-desc.js";
 import type { CmaAreas } from "./cma.js";
 import { KernelBug, KernelError, EINVAL } from "../kernel/errno.js";
@@ -177,6 +177,14 @@ export class MemoryManager {
     };
     this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"), this.opts.version === "modern");
     this.slab.onWarn = (m) => this.printk.warn(m);
+    this.memblock.slabAvailable = {
+      version: this.opts.version,
+      kzallocPhys: (size) => {
+        const va = this.kzalloc(size, GFP_NOWAIT);
+        return ZERO_OR_NULL_PTR(va) ? 0 : this.virt_to_phys(va);
+      },
+      warn: (m) => this.printk.warn(m),
+    };
     // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
     const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
     const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;

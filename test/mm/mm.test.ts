@@ -342,3 +342,34 @@ describe("kfree misuse", () => {
     expect(() => k.kfree(k.vmalloc(4096))).toThrow(/^-EINVAL: kfree: 0xffffff[0-9a-f]{10} is not a linear-map address/);
   });
 });
+
+// memblock after mem_init. 4.9 mm/memblock.c memblock_virt_alloc_internal and modern
+// memblock_alloc_internal: `if (WARN_ON_ONCE(slab_is_available())) return kzalloc_node(size,
+// GFP_NOWAIT, nid)`; modern memblock_alloc_range_nid has the same check; 4.9's
+// memblock_alloc_range and memblock_reserve (both kernels) have none.
+describe("memblock once slab is up", () => {
+  for (const [kernel, fn] of [["v4.9", "memblock_virt_alloc_internal"], ["modern", "memblock_alloc_internal"]] as const) {
+    it(`${kernel}: an allocation WARNs once in ${fn} and is a zeroed kmalloc object`, async () => {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const mm = s.kernel.mm;
+      const pa = mm.memblock.alloc(200);
+      const pb = mm.memblock.alloc(200);
+      const warns = s.dmesg().split("\n").filter((l) => l.includes("mm/memblock.c"));
+      expect(warns.map((l) => l.replace(/^\[[ .0-9]+\] /, ""))).toEqual([`WARNING: mm/memblock.c: ${fn}: WARN_ON_ONCE(slab_is_available())`]);
+      expect(mm.slab.isLive(mm.phys_to_virt(pa))).toBe(true);
+      expect(mm.slab.isLive(mm.phys_to_virt(pb))).toBe(true);
+      expect(s.cpu.read(mm.phys_to_virt(pa), 200)).toEqual(new Uint8Array(200));
+    });
+  }
+
+  it("a reservation is recorded but protects nothing, with dmasim's warning; 4.9 refuses a range allocation", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const mm = s.kernel.mm;
+    const n = mm.memblock.reserved.length;
+    mm.memblock.reserve(0x80000000, 0x1000);
+    expect(mm.memblock.reserved.length).toBe(n + 1);
+    expect(s.dmesg()).toContain("dmasim: WARNING: memblock_reserve [0x80000000-0x80000fff] after mem_init");
+    expect(mm.memblock.allocRange(0x1000, 0x1000, 0, 2 ** 40)).toBe(-1);
+    expect(s.dmesg()).toContain("dmasim: WARNING: memblock_alloc_range of 4096 bytes after mem_init");
+  });
+});
