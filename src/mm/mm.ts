@@ -27,7 +27,7 @@ import { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
 import { PageRefs } from "./page-ref.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
-import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
+import { Slab, ZERO_OR_NULL_PTR, ZERO_SIZE_PTR } from "./slab.js";
 import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, GFP_NOWAIT, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-desc.js";
@@ -342,6 +342,12 @@ export class MemoryManager {
     return this.vmalloc.toPfn(va);
   }
 
+  /** vmalloc_to_page: a page is its pfn in dmasim's API, so this is vmalloc_to_pfn, with -1
+   *  (NULL) for an address no vmalloc area maps. */
+  vmalloc_to_page(va: VirtAddr): number {
+    return this.vmalloc.toPfn(va);
+  }
+
   // ---- pages -------------------------------------------------------------------------------
 
   /** alloc_pages: pfn of a 2^order block, or -1. __GFP_ZERO clears it through the linear map. */
@@ -387,6 +393,25 @@ export class MemoryManager {
    *  pointer goes on its cache's freelist unchecked: a double free lists an object twice and a
    *  pointer inside an object lists that address; dmasim keeps its freelist whole and warns.
    *  A pointer inside a large kmalloc frees all of it, as virt_to_head_page finds the head. */
+  /** krealloc (4.9 and modern mm/slab_common.c): a size of 0 frees `p` and gives
+   *  ZERO_SIZE_PTR; a size that still fits ksize(p) keeps `p` (NULL p has ksize 0); else a new
+   *  kmalloc gets ksize(p) bytes copied through the CPU and `p` is freed. On failure `p` is
+   *  untouched and 0 is returned. */
+  krealloc(p: VirtAddr, newSize: number, gfp: number): VirtAddr {
+    if (newSize === 0) {
+      this.kfree(p);
+      return ZERO_SIZE_PTR;
+    }
+    const ks = ZERO_OR_NULL_PTR(p) ? 0 : this.ksize(p);
+    if (ks >= newSize) return p;
+    const ret = this.kmalloc(newSize, gfp);
+    if (ret && !ZERO_OR_NULL_PTR(p)) {
+      this.machine.cpu.copy(ret, p, ks);
+      this.kfree(p);
+    }
+    return ret;
+  }
+
   kfree(va: VirtAddr): void {
     if (ZERO_OR_NULL_PTR(va)) return;
     const name = formatVirt(va, this.arch === "arm64" ? 64 : 32);

@@ -373,3 +373,38 @@ describe("memblock once slab is up", () => {
     expect(s.dmesg()).toContain("dmasim: WARNING: memblock_alloc_range of 4096 bytes after mem_init");
   });
 });
+
+// krealloc (mm/slab_common.c, 4.9 and modern): `if (!new_size) { kfree(p); return
+// ZERO_SIZE_PTR; }`; __do_krealloc: ks = ksize(p) (0 for NULL); `if (ks >= new_size) return p`;
+// else kmalloc, memcpy(ret, p, ks), and krealloc kfrees p.
+describe("krealloc and vmalloc_to_page", () => {
+  it("NULL is kmalloc, within ksize keeps the pointer, growing copies ksize bytes and frees the old, 0 frees", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const p = k.krealloc(0, 100, GFP_KERNEL); // kmalloc-128 on modern arm64
+    expect(k.mm.slab.isLive(p)).toBe(true);
+    expect(k.ksize(p)).toBe(128);
+    const bytes = Uint8Array.from({ length: 128 }, (_, i) => (i * 7 + 3) & 0xff);
+    s.cpu.write(p, bytes);
+    expect(k.krealloc(p, 128, GFP_KERNEL)).toBe(p);
+    expect(k.krealloc(p, 50, GFP_KERNEL)).toBe(p);
+    const q = k.krealloc(p, 129, GFP_KERNEL);
+    expect(q).not.toBe(p);
+    expect(k.ksize(q)).toBe(192);
+    expect(s.cpu.read(q, 128)).toEqual(bytes);
+    expect(k.mm.slab.isLive(p)).toBe(false);
+    expect(k.krealloc(q, 0, GFP_KERNEL)).toBe(16);
+    expect(k.mm.slab.isLive(q)).toBe(false);
+  });
+
+  it("vmalloc_to_page gives the pfn the page tables map each page of a vmalloc area to; -1 outside any area", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const v = k.vmalloc(3 * 4096);
+    for (let i = 0; i < 3; i++) {
+      const t = s.machine.mmu.translate(v + i * 4096 + 100);
+      expect("pa" in t && k.vmalloc_to_page(v + i * 4096 + 100)).toBe("pa" in t && Math.floor(t.pa / 4096));
+    }
+    expect(k.vmalloc_to_page(s.kernel.mm.layout.vmallocEnd - 4096)).toBe(-1);
+  });
+});
