@@ -278,6 +278,10 @@ export class Kernel {
     this.mm.kfree(va);
   }
 
+  krealloc(p: VirtAddr, newSize: number, gfp: number): VirtAddr {
+    return this.mm.krealloc(p, newSize, gfp);
+  }
+
   ksize(va: VirtAddr): number {
     return this.mm.ksize(va);
   }
@@ -288,6 +292,10 @@ export class Kernel {
 
   vfree(va: VirtAddr): void {
     this.mm.vfree(va);
+  }
+
+  vmalloc_to_page(va: VirtAddr): number {
+    return this.mm.vmalloc_to_page(va);
   }
 
   /** /sys/kernel/debug/kernel_page_tables, or the part covering a range. */

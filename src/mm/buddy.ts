@@ -47,6 +47,9 @@ class Section {
   readonly prev: Int32Array;
   readonly zone: Int8Array;
   readonly flags: Uint8Array;
+  /** page->_refcount: 1 for the head of a fresh allocation, 0 for a free page and for the other
+   *  pages of a non-compound block; a double free takes it below zero, as in Linux. */
+  readonly refcount: Int32Array;
 
   constructor(readonly startPfn: number, readonly endPfn: number) {
     const n = endPfn - startPfn;
@@ -56,8 +59,21 @@ class Section {
     this.prev = new Int32Array(n).fill(-1);
     this.zone = new Int8Array(n).fill(-1);
     this.flags = new Uint8Array(n);
+    this.refcount = new Int32Array(n);
   }
 }
+
+/** A block of the memmap: allocated (allocOrder at its head) or free (freeOrder at its head). */
+interface Block {
+  head: number;
+  order: number;
+  free: boolean;
+}
+
+/** The process bad_page names: dmasim's kernel runs everything in the boot task. */
+const CURRENT_COMM = "swapper/0";
+
+const pfnName = (pfn: number) => pfn.toString(16).padStart(5, "0");
 
 export class BuddyAllocator {
   readonly zones: Zone[];
@@ -176,10 +192,8 @@ export class BuddyAllocator {
       let order = 0;
       while (order + 1 < MAX_ORDER && pfn % 2 ** (order + 1) === 0 && pfn + 2 ** (order + 1) <= zoneEnd) order++;
       if (zi >= 0) {
-        const s = this.section(pfn)!;
         this.zones[zi].managedPages += 2 ** order;
-        s.allocOrder[pfn - s.startPfn] = order;
-        this.freePages(pfn, order);
+        this.release(pfn, order);
       }
       pfn += 2 ** order;
     }
@@ -233,6 +247,7 @@ export class BuddyAllocator {
         }
         const s = this.section(pfn)!;
         s.allocOrder[pfn - s.startPfn] = order;
+        s.refcount[pfn - s.startPfn] = 1;
         return pfn;
       }
     }
@@ -258,17 +273,150 @@ export class BuddyAllocator {
     this.onWarn(`dmasim: __GFP_NOFAIL allocation of order ${order} cannot succeed: Linux would retry it forever`);
   }
 
-  /** __free_pages. Returns false (and warns) for a block that is not allocated at that order. */
-  freePages(pfn: number, order: number): boolean {
+  /** The allocated or free block that holds `pfn`; undefined for a page the allocator never
+   *  got (memblock kept it: the image, page tables, firmware) or one outside RAM. */
+  private blockAt(pfn: number): Block | undefined {
     const s = this.section(pfn);
-    const i = s ? pfn - s.startPfn : -1;
-    if (!s || s.allocOrder[i] !== order) {
-      const was = s && s.allocOrder[i] >= 0 ? `allocated at order ${s.allocOrder[i]}` : "not allocated";
-      this.onWarn(`BUG: Bad page state: pfn:${pfn.toString(16)} freed at order ${order} but ${was}`);
+    if (!s) return undefined;
+    for (let o = 0; o < MAX_ORDER; o++) {
+      const head = pfn - (pfn % 2 ** o);
+      if (head < s.startPfn) break;
+      const i = head - s.startPfn;
+      if (s.allocOrder[i] === o) return { head, order: o, free: false };
+      if (s.freeOrder[i] === o) return { head, order: o, free: true };
+    }
+    return undefined;
+  }
+
+  /** __free_pages (4.9 and modern mm/page_alloc.c): put_page_testzero drops the head page's
+   *  reference and only the last one frees. Without CONFIG_DEBUG_VM nothing checks the count,
+   *  so a double free, or a free of a page that is not a block's head (its count is 0), takes
+   *  it below zero and frees nothing; modern __free_pages then frees a non-compound block's
+   *  tail pages itself (`while (order-- > 0) free_the_page(page + (1 << order), order)`).
+   *  Linux is silent there; dmasim warns. Returns true when pages went back to the free lists. */
+  freePages(pfn: number, order: number): boolean {
+    if (!(Number.isInteger(order) && order >= 0 && order < MAX_ORDER)) {
+      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order}, which no allocation has; nothing freed`);
       return false;
     }
-    s.allocOrder[i] = -1;
+    const s = this.section(pfn);
+    if (!s) {
+      // pfn_to_page of a pfn without a memmap points past it: Linux writes into whatever lies
+      // there. dmasim has nothing to write into.
+      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not RAM, so it has no struct page; Linux would corrupt the memory its struct page address points at; nothing freed`);
+      return false;
+    }
+    const i = pfn - s.startPfn;
+    const count = --s.refcount[i];
+    if (count === 0) return this.freeFrozen(pfn, order);
+    if (count > 0) return false;
+    const b = this.blockAt(pfn);
+    const what = !b ? "a page the page allocator never managed"
+      : b.free ? "a free page (double free)"
+      : b.head === pfn ? "a block whose reference was already dropped"
+      : `a tail page of the order-${b.order} block at pfn:${pfnName(b.head)}`;
+    this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} is ${what}: its refcount is now ${count}; Linux (without CONFIG_DEBUG_VM) says nothing`);
+    if (this.version === "modern") {
+      let o = order;
+      while (o-- > 0) this.freeFrozen(pfn + 2 ** o, o);
+    }
+    return false;
+  }
+
+  /** put_page of an order-0 folio (modern free_large_kmalloc's folio_put): the page's last
+   *  reference frees that one page. */
+  putPage(pfn: number): boolean {
+    const s = this.section(pfn);
+    if (!s) return this.freePages(pfn, 0);
+    if (--s.refcount[pfn - s.startPfn] === 0) return this.freeFrozen(pfn, 0);
+    s.refcount[pfn - s.startPfn]++;
+    return this.freePages(pfn, 0);
+  }
+
+  /** The page allocator takes back [pfn, pfn + 2^order) whatever allocations it holds (4.9
+   *  __free_pages_ok / free_hot_cold_page, modern __free_frozen_pages). A block freed at a
+   *  smaller order than it was allocated at keeps the rest allocated, out of reach (leaked); a
+   *  larger order frees other allocations' pages too. A range holding pages that are already
+   *  free: 4.9's free_pages_check finds each free block's head (PageBuddy is a nonzero
+   *  mapcount), bad_page reports it and nothing is freed; modern kernels check nothing and
+   *  list those pages twice, which dmasim refuses to do. */
+  private freeFrozen(pfn: number, order: number): boolean {
+    const size = 2 ** order;
+    const s = this.section(pfn)!;
+    if (pfn % size !== 0 || pfn + size > s.endPfn) {
+      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not the start of an order-${order} block of RAM; Linux's buddy merging would corrupt the free lists; nothing freed`);
+      return false;
+    }
+    const blocks: Block[] = [];
+    const bad: { pfn: number; reason: string }[] = [];
+    for (let p = pfn; p < pfn + size; ) {
+      const b = this.blockAt(p);
+      if (!b) {
+        bad.push({ pfn: p, reason: "PAGE_FLAGS_CHECK_AT_FREE flag(s) set" });
+        p++;
+        continue;
+      }
+      if (b.free && b.head >= pfn) bad.push({ pfn: b.head, reason: "nonzero mapcount" });
+      blocks.push(b);
+      p = b.head + 2 ** b.order;
+    }
+    if (bad.length || blocks.some((b) => b.free)) {
+      if (this.version === "v4.9" && bad.length) {
+        for (const b of bad) {
+          this.onWarn(`BUG: Bad page state in process ${CURRENT_COMM}  pfn:${pfnName(b.pfn)}`);
+          this.onWarn(`page dumped because: ${b.reason}`);
+        }
+      } else {
+        this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} holds pages that are free or were never the page allocator's; Linux would put them on its free lists a second time; nothing freed`);
+      }
+      return false;
+    }
+    const first = blocks[0];
+    if (blocks.length > 1 || first.order > order) {
+      const leaked = first.order > order ? 2 ** first.order - size : 0;
+      this.onWarn(leaked
+        ? `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the other ${leaked} pages stay allocated and nothing can free them (leaked)`
+        : `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the ${size - 2 ** first.order} pages after it are freed from under the allocations that hold them`);
+    }
+    for (const b of blocks) {
+      if (b.order > order) this.carve(b, pfn, order);
+      else this.releaseAllocated(b.head, b.order);
+    }
+    return true;
+  }
+
+  /** Frees [pfn, pfn + 2^order) out of the larger allocated block `b`: the halves that do not
+   *  hold it stay allocated as blocks of their own, the one holding b's head keeping its count. */
+  private carve(b: Block, pfn: number, order: number): void {
+    const s = this.section(b.head)!;
+    const headCount = s.refcount[b.head - s.startPfn];
+    let cur = b.head;
+    let o = b.order;
+    s.allocOrder[cur - s.startPfn] = -1;
+    while (o > order) {
+      o--;
+      const upper = cur + 2 ** o;
+      const kept = pfn >= upper ? cur : upper;
+      if (pfn >= upper) cur = upper;
+      s.allocOrder[kept - s.startPfn] = o;
+      s.refcount[kept - s.startPfn] = kept === b.head ? headCount : 0;
+    }
+    this.release(cur, order);
+  }
+
+  private releaseAllocated(head: number, order: number): void {
+    const s = this.section(head)!;
+    s.allocOrder[head - s.startPfn] = -1;
+    this.release(head, order);
+  }
+
+  /** __free_one_page: puts a block on its zone's free list, merging it with its buddy while the
+   *  buddy is free, of the same order, and in the same zone. */
+  private release(pfn: number, order: number): void {
+    const s = this.section(pfn)!;
+    const i = pfn - s.startPfn;
     s.flags[i] = 0;
+    s.refcount[i] = 0;
     const zi = s.zone[i];
     const z = this.zones[zi];
     let head = pfn;
@@ -284,7 +432,6 @@ export class BuddyAllocator {
       o++;
     }
     this.pushHead(z, o, head);
-    return true;
   }
 
   /** split_page + freeing the tail: keeps the first `keep` pages of an allocated 2^order block
@@ -292,7 +439,10 @@ export class BuddyAllocator {
   splitAndTrim(pfn: number, order: number, keep: number): void {
     const s = this.section(pfn)!;
     s.allocOrder[pfn - s.startPfn] = -1;
-    for (let k = 0; k < 2 ** order; k++) s.allocOrder[pfn + k - s.startPfn] = 0;
+    for (let k = 0; k < 2 ** order; k++) {
+      s.allocOrder[pfn + k - s.startPfn] = 0;
+      s.refcount[pfn + k - s.startPfn] = 1;
+    }
     for (let k = keep; k < 2 ** order; k++) this.freePages(pfn + k, 0);
   }
 

@@ -46,6 +46,11 @@ export const KMALLOC_MAX_SIZE = PAGE_SIZE << (MAX_ORDER - 1);
  *  kmalloc caches, and a highmem page has no linear address to hand out. */
 const GFP_SLAB_BUG_MASK = __GFP_DMA32 | __GFP_HIGHMEM;
 
+export type KfreeTarget =
+  | { kind: "object"; cache: string; object: VirtAddr; live: boolean }
+  | { kind: "large"; head: VirtAddr }
+  | { kind: "none" };
+
 export class Slab {
   /** Warnings the kernel should log. */
   onWarn: (msg: string) => void = () => {};
@@ -149,6 +154,22 @@ export class Slab {
     c.inUse--;
     c.free.push(va);
     return size;
+  }
+
+  /** What kfree would find at `va` (a linear-map address): the slab object holding it, the
+   *  large kmalloc (compound page) holding it, or neither. */
+  lookup(va: VirtAddr): KfreeTarget {
+    const page = Math.floor(va / PAGE_SIZE);
+    const cache = this.slabOf.get(page);
+    if (cache) {
+      const bytes = PAGE_SIZE << cache.order;
+      const off = ((va % bytes) + bytes) % bytes;
+      const object = va - off + Math.floor(off / cache.size) * cache.size;
+      return { kind: "object", cache: cache.name, object, live: this.live.has(object) };
+    }
+    const head = this.largeHead.get(page);
+    if (head !== undefined) return { kind: "large", head };
+    return { kind: "none" };
   }
 
   /** Pages the caches hold (/proc/meminfo Slab): a cache keeps its slabs once made. */

@@ -28,6 +28,7 @@ export interface SystemApi {
   kernel: {
     kmalloc(size: number, gfp: number): number;
     kfree(va: number): void;
+    krealloc(p: number, newSize: number, gfp: number): number;
   };
 }
 
@@ -44,6 +45,6 @@ export function systemApi(s: System): SystemApi {
     readdir: (path) => s.readdir(path),
     ptdump: (range) => s.ptdump(range),
     cpu: s.cpu,
-    kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va) },
+    kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va), krealloc: (p, n, gfp) => s.kernel.krealloc(p, n, gfp) },
   };
 }

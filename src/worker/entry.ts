@@ -44,6 +44,7 @@ const exposed = {
   kernel: {
     kmalloc: (size: number, gfp: number) => need().kernel.kmalloc(size, gfp),
     kfree: (va: number) => need().kernel.kfree(va),
+    krealloc: (p: number, newSize: number, gfp: number) => need().kernel.krealloc(p, newSize, gfp),
   },
 };
 

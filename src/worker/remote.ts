@@ -62,6 +62,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     kernel: {
       kmalloc: (size: number, gfp: number) => live(() => remote.kernel.kmalloc(size, gfp)),
       kfree: (va: number) => live(() => remote.kernel.kfree(va)),
+      krealloc: (p: number, newSize: number, gfp: number) => live(() => remote.kernel.krealloc(p, newSize, gfp)),
     },
     close,
     dispose: close,

@@ -64,7 +64,7 @@ describe("buddy allocator", () => {
     expect(b.allocPages(GFP_KERNEL, MAX_ORDER)).toBe(-1);
     expect(b.freePages(5, 0)).toBe(false);
     expect(warnings.length).toBe(2);
-    expect(warnings[1]).toMatch(/Bad page state/);
+    expect(warnings[1]).toMatch(/__free_pages: pfn:00005 order 0 is a free page \(double free\): its refcount is now -1/);
   });
 
   it("names the gfp mode of a failure as %pGg does: composites first, then the bits left", () => {
@@ -189,4 +189,97 @@ describe("zones, GFP flags and the memmap", () => {
       expect(warnings).toEqual(["dmasim: __GFP_NOFAIL allocation of order 3 cannot succeed: Linux would retry it forever"]);
     });
   }
+});
+
+// __free_pages misuse, from mm/page_alloc.c without CONFIG_DEBUG_VM: 4.9 `if
+// (put_page_testzero(page)) { order == 0 ? free_hot_cold_page : __free_pages_ok }`; modern (6.x)
+// adds `else if (!head) while (order-- > 0) free_the_page(page + (1 << order), order)`. 4.9's
+// __free_pages_ok runs free_pages_check on every page, and bad_page prints
+// "BUG: Bad page state in process %s  pfn:%05lx".
+describe("__free_pages misuse", () => {
+  function versioned(version: "v4.9" | "modern", pages = 64) {
+    const b = new BuddyAllocator([{ name: "Normal", startPfn: 0, endPfn: pages }], undefined, undefined, version);
+    b.addFreeRange(0, pages);
+    const warnings: string[] = [];
+    b.onWarn = (m) => warnings.push(m);
+    return { b, warnings };
+  }
+  /** Every page handed out once: no pfn may come back twice. */
+  function drain(b: BuddyAllocator): number[] {
+    const got: number[] = [];
+    for (let p = b.allocPages(GFP_KERNEL | __GFP_NOWARN, 0); p >= 0; p = b.allocPages(GFP_KERNEL | __GFP_NOWARN, 0)) got.push(p);
+    return got;
+  }
+
+  for (const version of ["v4.9", "modern"] as const) {
+    it(`${version}: a double free of an order-0 page drops its count to -1 and frees nothing`, () => {
+      const { b, warnings } = versioned(version);
+      const p = b.allocPages(GFP_KERNEL, 0);
+      expect(b.freePages(p, 0)).toBe(true);
+      expect(b.freePages(p, 0)).toBe(false);
+      expect(b.freePageCount).toBe(64);
+      expect(warnings).toEqual([`dmasim: WARNING: __free_pages: pfn:00000 order 0 is a free page (double free): its refcount is now -1; Linux (without CONFIG_DEBUG_VM) says nothing`]);
+      const got = drain(b);
+      expect(got.length).toBe(64);
+      expect(new Set(got).size).toBe(64);
+    });
+
+    it(`${version}: a too-small order frees the first pages and leaks the rest for good`, () => {
+      const { b, warnings } = versioned(version);
+      const p = b.allocPages(GFP_KERNEL, 2); // pfn 0..3
+      expect(b.freePages(p, 0)).toBe(true);
+      expect(b.freePageCount).toBe(64 - 3);
+      expect(warnings[0]).toMatch(/pfn:00000 freed at order 0 but allocated at order 2: the other 3 pages stay allocated/);
+      // The other pages are tails with a count of 0: freeing one drops it to -1.
+      expect(b.freePages(p + 1, 0)).toBe(false);
+      expect(b.freePageCount).toBe(64 - 3);
+      expect(drain(b).sort((x, y) => x - y)).toEqual([0, ...Array.from({ length: 60 }, (_, k) => k + 4)]);
+    });
+
+    it(`${version}: a pfn outside RAM frees nothing`, () => {
+      const { b, warnings } = versioned(version);
+      expect(b.freePages(0x12345, 0)).toBe(false);
+      expect(b.freePageCount).toBe(64);
+      expect(warnings[0]).toMatch(/pfn:12345 is not RAM/);
+    });
+  }
+
+  it("a too-large order frees the next allocation's pages as well", () => {
+    const { b, warnings } = versioned("modern");
+    expect(b.allocPages(GFP_KERNEL, 0)).toBe(0);
+    expect(b.allocPages(GFP_KERNEL, 0)).toBe(1);
+    expect(b.freePages(0, 1)).toBe(true);
+    expect(b.freePageCount).toBe(64);
+    expect(warnings[0]).toMatch(/pfn:00000 freed at order 1 but allocated at order 0: the 1 pages after it are freed/);
+    expect(b.freePages(1, 0)).toBe(false); // its owner's free is now a double free
+    expect(new Set(drain(b)).size).toBe(64);
+  });
+
+  it("v4.9: a too-large order over a free page is a bad page state and frees nothing", () => {
+    const { b, warnings } = versioned("v4.9");
+    expect(b.allocPages(GFP_KERNEL, 0)).toBe(0); // pfn 1 stays free, the head of an order-0 block
+    expect(b.freePages(0, 1)).toBe(false);
+    expect(warnings).toEqual(["BUG: Bad page state in process swapper/0  pfn:00001", "page dumped because: nonzero mapcount"]);
+    expect(b.freePageCount).toBe(63);
+  });
+
+  it("modern: the same free would list pfn 1 twice; dmasim refuses and warns", () => {
+    const { b, warnings } = versioned("modern");
+    b.allocPages(GFP_KERNEL, 0);
+    expect(b.freePages(0, 1)).toBe(false);
+    expect(warnings[0]).toMatch(/^dmasim: WARNING: __free_pages: pfn:00000 order 1 holds pages that are free/);
+    expect(new Set(drain(b)).size).toBe(63);
+  });
+
+  it("a tail page: 4.9 frees nothing; modern frees the tail pages after it at lower orders", () => {
+    for (const [version, freed] of [["v4.9", 0], ["modern", 1]] as const) {
+      const { b, warnings } = versioned(version);
+      const p = b.allocPages(GFP_KERNEL, 2); // 0..3
+      // Page 2 is a tail (count 0 → -1); modern then frees page 2 + (1 << 0) = 3 at order 0.
+      expect(b.freePages(p + 2, 1)).toBe(false);
+      expect(warnings[0]).toMatch(/pfn:00002 order 1 is a tail page of the order-2 block at pfn:00000: its refcount is now -1/);
+      expect(b.freePageCount).toBe(60 + freed);
+      if (freed) expect(b.allocPages(GFP_KERNEL, 0)).toBe(3);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { toVirt } from "../../src/hw/address.js";
 import { GFP_DMA, GFP_DMA32, GFP_KERNEL, __GFP_HIGHMEM } from "../../src/mm/gfp.js";
+import { KernelBug } from "../../src/kernel/errno.js";
 
 const PAGE = 4096;
 
@@ -267,13 +268,143 @@ describe("kfree", () => {
     expect(s.dmesg()).toBe(before);
   });
 
-  it("a double free names the pointer as Linux prints one (hex, 64 bits on arm64), not as a signed decimal", async () => {
+  it("a double free of a slab object warns, names the pointer in hex, and the object comes back only once", async () => {
+    // SLUB's slab_free pushes the object on the freelist unchecked: Linux would list it twice.
     const s = await createSystem({ board: "arm64-ref" });
     const va = s.kernel.kmalloc(64, GFP_KERNEL);
     s.kernel.kfree(va);
     s.kernel.kfree(va);
     const hex = "0x" + BigInt.asUintN(64, BigInt(va)).toString(16);
     expect(hex).toMatch(/^0xffffff[0-9a-f]{10}$/);
-    expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\] kfree: double free or invalid pointer ${hex}$`));
+    expect(s.dmesg().trimEnd().split("\n").at(-1)).toMatch(new RegExp(`\\] dmasim: WARNING: kfree: double free of ${hex} \\(kmalloc-64\\): Linux's freelist now holds it twice`));
+    const again = [s.kernel.kmalloc(64, GFP_KERNEL), s.kernel.kmalloc(64, GFP_KERNEL)];
+    expect(again.filter((p) => p === va).length).toBe(1);
+  });
+});
+
+// kfree of what kmalloc did not return. 4.9 mm/slub.c kfree: a page that is not PageSlab goes
+// to `BUG_ON(!PageCompound(page)); __free_pages(page, compound_order(page))` (page is
+// virt_to_head_page); modern kfree: not a slab folio → free_large_kmalloc: `if
+// (WARN_ON_ONCE(order == 0)) pr_warn_once("object pointer: 0x%p\n", object)` then folio_put.
+describe("kfree misuse", () => {
+  for (const kernel of ["v4.9", "modern"] as const) {
+    it(`${kernel}: a pointer inside a slab object frees nothing, with dmasim's warning`, async () => {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const k = s.kernel;
+      const va = k.kmalloc(256, GFP_KERNEL);
+      k.kfree(va + 8);
+      expect(s.dmesg()).toMatch(/dmasim: WARNING: kfree: 0xffffff[0-9a-f]{10} is inside the kmalloc-256 object at 0xffffff[0-9a-f]{10}/);
+      expect(k.mm.slab.isLive(va)).toBe(true);
+      k.kfree(va);
+      expect(k.mm.slab.isLive(va)).toBe(false);
+    });
+
+    it(`${kernel}: a pointer inside a large kmalloc frees all of it (the compound head)`, async () => {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const k = s.kernel;
+      const free = k.mm.buddy.freePageCount;
+      const va = k.kmalloc(20000, GFP_KERNEL); // order 3: 8 pages
+      expect(k.mm.buddy.freePageCount).toBe(free - 8);
+      k.kfree(va + 5000);
+      expect(k.mm.buddy.freePageCount).toBe(free);
+      expect(s.dmesg()).toMatch(/dmasim: WARNING: kfree: 0xffffff[0-9a-f]{10} is inside the large kmalloc at/);
+    });
+  }
+
+  it("v4.9: a page allocator page, a large kmalloc freed twice and a vmalloc address hit BUG_ON(!PageCompound(page))", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const k = s.kernel;
+    const page = k.mm.__get_free_pages(GFP_KERNEL, 0);
+    expect(() => k.kfree(page)).toThrow(/^kernel BUG at mm\/slub.c: kfree: BUG_ON\(!PageCompound\(page\)\)/);
+    const large = k.kmalloc(20000, GFP_KERNEL);
+    k.kfree(large);
+    expect(() => k.kfree(large)).toThrow(KernelBug);
+    expect(() => k.kfree(k.vmalloc(4096))).toThrow(KernelBug);
+  });
+
+  it("modern: a page allocator page WARNs once in free_large_kmalloc and its reference is dropped: freed", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const a = k.mm.__get_free_pages(GFP_KERNEL, 0);
+    const b = k.mm.__get_free_pages(GFP_KERNEL, 0);
+    const free = k.mm.buddy.freePageCount;
+    k.kfree(a);
+    k.kfree(b);
+    expect(k.mm.buddy.freePageCount).toBe(free + 2);
+    const lines = s.dmesg().split("\n").map((l) => l.replace(/^\[[ .0-9]+\] /, ""));
+    expect(lines.filter((l) => l.includes("free_large_kmalloc") || l.startsWith("object pointer"))).toEqual([
+      "WARNING: mm/slub.c: free_large_kmalloc: WARN_ON_ONCE(order == 0)",
+      `object pointer: 0x${BigInt.asUintN(64, BigInt(a)).toString(16)}`,
+    ]);
+    // A second kfree of a freed page: its count goes to -1 and nothing is freed.
+    k.kfree(a);
+    expect(k.mm.buddy.freePageCount).toBe(free + 2);
+    expect(() => k.kfree(k.vmalloc(4096))).toThrow(/^-EINVAL: kfree: 0xffffff[0-9a-f]{10} is not a linear-map address/);
+  });
+});
+
+// memblock after mem_init. 4.9 mm/memblock.c memblock_virt_alloc_internal and modern
+// memblock_alloc_internal: `if (WARN_ON_ONCE(slab_is_available())) return kzalloc_node(size,
+// GFP_NOWAIT, nid)`; modern memblock_alloc_range_nid has the same check; 4.9's
+// memblock_alloc_range and memblock_reserve (both kernels) have none.
+describe("memblock once slab is up", () => {
+  for (const [kernel, fn] of [["v4.9", "memblock_virt_alloc_internal"], ["modern", "memblock_alloc_internal"]] as const) {
+    it(`${kernel}: an allocation WARNs once in ${fn} and is a zeroed kmalloc object`, async () => {
+      const s = await createSystem({ board: "arm64-ref", kernel });
+      const mm = s.kernel.mm;
+      const pa = mm.memblock.alloc(200);
+      const pb = mm.memblock.alloc(200);
+      const warns = s.dmesg().split("\n").filter((l) => l.includes("mm/memblock.c"));
+      expect(warns.map((l) => l.replace(/^\[[ .0-9]+\] /, ""))).toEqual([`WARNING: mm/memblock.c: ${fn}: WARN_ON_ONCE(slab_is_available())`]);
+      expect(mm.slab.isLive(mm.phys_to_virt(pa))).toBe(true);
+      expect(mm.slab.isLive(mm.phys_to_virt(pb))).toBe(true);
+      expect(s.cpu.read(mm.phys_to_virt(pa), 200)).toEqual(new Uint8Array(200));
+    });
+  }
+
+  it("a reservation is recorded but protects nothing, with dmasim's warning; 4.9 refuses a range allocation", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const mm = s.kernel.mm;
+    const n = mm.memblock.reserved.length;
+    mm.memblock.reserve(0x80000000, 0x1000);
+    expect(mm.memblock.reserved.length).toBe(n + 1);
+    expect(s.dmesg()).toContain("dmasim: WARNING: memblock_reserve [0x80000000-0x80000fff] after mem_init");
+    expect(mm.memblock.allocRange(0x1000, 0x1000, 0, 2 ** 40)).toBe(-1);
+    expect(s.dmesg()).toContain("dmasim: WARNING: memblock_alloc_range of 4096 bytes after mem_init");
+  });
+});
+
+// krealloc (mm/slab_common.c, 4.9 and modern): `if (!new_size) { kfree(p); return
+// ZERO_SIZE_PTR; }`; __do_krealloc: ks = ksize(p) (0 for NULL); `if (ks >= new_size) return p`;
+// else kmalloc, memcpy(ret, p, ks), and krealloc kfrees p.
+describe("krealloc and vmalloc_to_page", () => {
+  it("NULL is kmalloc, within ksize keeps the pointer, growing copies ksize bytes and frees the old, 0 frees", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const p = k.krealloc(0, 100, GFP_KERNEL); // kmalloc-128 on modern arm64
+    expect(k.mm.slab.isLive(p)).toBe(true);
+    expect(k.ksize(p)).toBe(128);
+    const bytes = Uint8Array.from({ length: 128 }, (_, i) => (i * 7 + 3) & 0xff);
+    s.cpu.write(p, bytes);
+    expect(k.krealloc(p, 128, GFP_KERNEL)).toBe(p);
+    expect(k.krealloc(p, 50, GFP_KERNEL)).toBe(p);
+    const q = k.krealloc(p, 129, GFP_KERNEL);
+    expect(q).not.toBe(p);
+    expect(k.ksize(q)).toBe(192);
+    expect(s.cpu.read(q, 128)).toEqual(bytes);
+    expect(k.mm.slab.isLive(p)).toBe(false);
+    expect(k.krealloc(q, 0, GFP_KERNEL)).toBe(16);
+    expect(k.mm.slab.isLive(q)).toBe(false);
+  });
+
+  it("vmalloc_to_page gives the pfn the page tables map each page of a vmalloc area to; -1 outside any area", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const k = s.kernel;
+    const v = k.vmalloc(3 * 4096);
+    for (let i = 0; i < 3; i++) {
+      const t = s.machine.mmu.translate(v + i * 4096 + 100);
+      expect("pa" in t && k.vmalloc_to_page(v + i * 4096 + 100)).toBe("pa" in t && Math.floor(t.pa / 4096));
+    }
+    expect(k.vmalloc_to_page(s.kernel.mm.layout.vmallocEnd - 4096)).toBe(-1);
   });
 });
