@@ -133,7 +133,15 @@ describe("allocation and free", () => {
         dma_pool_free(b, y.cpuAddr, y.dmaAddr);
         expect(s.dmesg().split("WARNING: dma_pool_free").length).toBe(warnings + 1);
         expect(dma_pool_alloc(b, GFP_KERNEL)!.cpuAddr).toBe(y.cpuAddr);
+        // The foreign block, handed out by pb, goes back to pb without a word.
+        dma_pool_free(b, y.cpuAddr, y.dmaAddr);
+        expect(s.dmesg().split("WARNING: dma_pool_free").length).toBe(warnings + 1);
       }
+      // A pointer 8 bytes into a block that is out is no block of the pool either.
+      const z = dma_pool_alloc(a, GFP_KERNEL)!;
+      const before = s.dmesg().split("WARNING: dma_pool_free").length;
+      dma_pool_free(a, z.cpuAddr + 8, z.dmaAddr + 8);
+      expect(s.dmesg().split("WARNING: dma_pool_free").length).toBe(before + 1);
     }
   });
 
