@@ -8,7 +8,7 @@
 // linear-map-ranges.ts; page-table memory is table-memory.ts.
 
 import type { Machine } from "../hw/machine.js";
-import { formatVirt, type PhysAddr, type VirtAddr } from "../hw/address.js";
+import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
 import { BuddyAllocator, type ZoneName } from "./buddy.js";
 import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInputs } from "./zones.js";
@@ -27,12 +27,12 @@ import { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
 import { PageRefs } from "./page-ref.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
-import { Slab, ZERO_OR_NULL_PTR, ZERO_SIZE_PTR } from "./slab.js";
+import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
+import { Kmalloc } from "./kmalloc.js";
 import { Kmaps } from "./kmap.js";
 import { GFP_KERNEL, GFP_NOWAIT, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-desc.js";
 import type { CmaAreas } from "./cma.js";
-import { KernelBug, KernelError, EINVAL } from "../kernel/errno.js";
 
 export interface MmOptions {
   version: KernelVersion;
@@ -61,6 +61,7 @@ export class MemoryManager {
   buddy!: BuddyAllocator;
   vmalloc!: Vmalloc;
   slab!: Slab;
+  private kmallocs!: Kmalloc;
   /** Bytes from PHYS_OFFSET that the linear map may cover (arm: lowmem; holes included). */
   readonly linearBytes: number;
   /** One past the last byte of RAM. */
@@ -80,8 +81,6 @@ export class MemoryManager {
   readonly pageRefs = new PageRefs((pfn) => this.__free_pages(pfn, 0));
   private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
-  /** free_large_kmalloc's WARN_ON_ONCE and pr_warn_once have fired. */
-  private warnedLargeKmalloc = false;
 
   constructor(
     private readonly machine: Machine,
@@ -177,6 +176,14 @@ export class MemoryManager {
     };
     this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"), this.opts.version === "modern");
     this.slab.onWarn = (m) => this.printk.warn(m);
+    this.kmallocs = new Kmalloc(this.slab, this.machine.cpu, {
+      version: this.opts.version,
+      vaBits: this.arch === "arm64" ? 64 : 32,
+      virt_addr_valid: (va) => this.virt_addr_valid(va),
+      virt_to_pfn: (va) => this.virt_to_pfn(va),
+      putPage: (pfn) => void this.buddy.putPage(pfn),
+      warn: (m) => this.printk.warn(m),
+    });
     this.memblock.slabAvailable = {
       version: this.opts.version,
       kzallocPhys: (size) => {
@@ -377,79 +384,26 @@ export class MemoryManager {
     this.buddy.freePages(this.virt_to_pfn(va), order);
   }
 
-  // ---- kmalloc -----------------------------------------------------------------------------
+  // ---- kmalloc (kmalloc.ts) ------------------------------------------------------------------
 
   kmalloc(size: number, gfp: number): VirtAddr {
-    const va = this.slab.kmalloc(size, gfp);
-    if (!ZERO_OR_NULL_PTR(va) && gfp & __GFP_ZERO) this.machine.cpu.fill(va, 0, size);
-    return va;
+    return this.kmallocs.kmalloc(size, gfp);
   }
 
   kzalloc(size: number, gfp: number): VirtAddr {
-    return this.kmalloc(size, gfp | __GFP_ZERO);
+    return this.kmallocs.kmalloc(size, gfp | __GFP_ZERO);
   }
 
-  /** kfree: 4.9 SLUB `kfree` and modern mm/slub.c `kfree`. A pointer the slab does not own
-   *  is a BUG_ON(!PageCompound(page)) in 4.9; modern hands its page to free_large_kmalloc,
-   *  which WARNs for an order-0 page and drops the page's reference (folio_put). A slab
-   *  pointer goes on its cache's freelist unchecked: a double free lists an object twice and a
-   *  pointer inside an object lists that address; dmasim keeps its freelist whole and warns.
-   *  A pointer inside a large kmalloc frees all of it, as virt_to_head_page finds the head. */
-  /** krealloc (4.9 and modern mm/slab_common.c): a size of 0 frees `p` and gives
-   *  ZERO_SIZE_PTR; a size that still fits ksize(p) keeps `p` (NULL p has ksize 0); else a new
-   *  kmalloc gets ksize(p) bytes copied through the CPU and `p` is freed. On failure `p` is
-   *  untouched and 0 is returned. */
   krealloc(p: VirtAddr, newSize: number, gfp: number): VirtAddr {
-    if (newSize === 0) {
-      this.kfree(p);
-      return ZERO_SIZE_PTR;
-    }
-    const ks = ZERO_OR_NULL_PTR(p) ? 0 : this.ksize(p);
-    if (ks >= newSize) return p;
-    const ret = this.kmalloc(newSize, gfp);
-    if (ret && !ZERO_OR_NULL_PTR(p)) {
-      this.machine.cpu.copy(ret, p, ks);
-      this.kfree(p);
-    }
-    return ret;
+    return this.kmallocs.krealloc(p, newSize, gfp);
   }
 
   kfree(va: VirtAddr): void {
-    if (ZERO_OR_NULL_PTR(va)) return;
-    const name = formatVirt(va, this.arch === "arm64" ? 64 : 32);
-    if (!this.virt_addr_valid(va)) {
-      if (this.opts.version === "v4.9") throw new KernelBug("mm/slub.c", `kfree: BUG_ON(!PageCompound(page)): ${name} is not a linear-map address, so no kmalloc returned it`);
-      throw new KernelError(EINVAL, `kfree: ${name} is not a linear-map address of RAM: virt_to_folio finds no struct page (Linux: Unable to handle kernel paging request)`);
-    }
-    const t = this.slab.lookup(va);
-    if (t.kind === "object") {
-      if (t.object === va && t.live) this.slab.kfree(va);
-      else if (t.object === va) this.printk.warn(`dmasim: WARNING: kfree: double free of ${name} (${t.cache}): Linux's freelist now holds it twice, so two kmallocs will return it`);
-      else this.printk.warn(`dmasim: WARNING: kfree: ${name} is inside the ${t.cache} object at ${formatVirt(t.object, this.arch === "arm64" ? 64 : 32)}: Linux puts it on the freelist as an object of its own; nothing freed`);
-      return;
-    }
-    if (t.kind === "large") {
-      if (t.head !== va) this.printk.warn(`dmasim: WARNING: kfree: ${name} is inside the large kmalloc at ${formatVirt(t.head, this.arch === "arm64" ? 64 : 32)}: Linux frees all of it`);
-      this.slab.kfree(t.head);
-      return;
-    }
-    if (this.opts.version === "v4.9") throw new KernelBug("mm/slub.c", `kfree: BUG_ON(!PageCompound(page)): ${name} lies in a page that is neither a slab nor a large kmalloc`);
-    if (!this.warnedLargeKmalloc) {
-      this.warnedLargeKmalloc = true;
-      this.printk.warn("WARNING: mm/slub.c: free_large_kmalloc: WARN_ON_ONCE(order == 0)");
-      this.printk.warn(`object pointer: ${name}`);
-    }
-    this.buddy.putPage(this.virt_to_pfn(va));
+    this.kmallocs.kfree(va);
   }
 
-  /** ksize (slab.ts has each kernel's answer). An address outside the linear map (vmalloc,
-   *  ioremap, a fixmap or PKMAP slot) has no struct page that virt_to_page could find: in
-   *  Linux the result is undefined, here an error. */
   ksize(va: VirtAddr): number {
-    if (!ZERO_OR_NULL_PTR(va) && !this.virt_addr_valid(va)) {
-      throw new KernelError(EINVAL, `ksize: ${formatVirt(va, this.arch === "arm64" ? 64 : 32)} is not a linear-map address of RAM, so no kmalloc returned it`);
-    }
-    return this.slab.ksize(va);
+    return this.kmallocs.ksize(va);
   }
 
   // ---- kernel mappings (vmalloc-alloc.ts) -------------------------------------------------
