@@ -11,6 +11,7 @@ import { of_dma_request_specs } from "../of/dma.js";
 import { CAP_NAMES, DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
 import { checkDevice } from "../dma/arguments.js";
 import { checkChan, kernelOf } from "./arguments.js";
+import { refuseUnregistered } from "./unregistered.js";
 
 export type OfDmaXlate = (args: number[], dev: DmaDevice) => DmaChan | null;
 
@@ -27,6 +28,8 @@ export class DmaEngine {
   private nextId = 0;
   /** Once-only warnings that have fired, by site: dmaengine.c's WARN_ONCEs and dmasim's own. */
   private readonly warned = new Set<string>();
+  /** Channels of an unbound controller already reported (unregistered.ts). */
+  readonly warnedUnregistered = new WeakSet<DmaChan>();
 
   constructor(readonly kernel: Kernel) {}
 
@@ -43,21 +46,41 @@ export class DmaEngine {
     this.kernel.printk.warn(text);
   }
 
+  /** dma_async_device_register: the device takes the lowest free id (ida_alloc on dma_ida), so
+   *  a controller bound again after an unbind is dma0 again when it was dma0 before. */
   register(d: DmaDevice): number {
-    d.dev_id = this.nextId++;
+    const used = new Set(this.devices.map((x) => x.dev_id));
+    let id = 0;
+    while (used.has(id)) id++;
+    d.dev_id = id;
     d.channels.forEach((c, i) => (c.name = `dma${d.dev_id}chan${i}`));
     this.devices.push(d);
     return 0;
   }
 
+  /** dma_async_device_unregister. Linux's WARN_ONCE for a channel a client still holds is in
+   *  the loop over channels (4.9: dma_async_device_unregister itself; 5.7 on:
+   *  __dma_async_device_channel_unregister, and only for a driver without device_release, which
+   *  pl330 has none of), so it names the first such channel's count and then stays quiet for
+   *  the rest of the boot. The channels stay on the driver's list: pl330_remove takes them off. */
   unregister(d: DmaDevice): void {
+    const fn = this.kernel.version === "v4.9" ? "dma_async_device_unregister" : "__dma_async_device_channel_unregister";
+    for (const chan of d.channels) {
+      if (chan.client_count) this.warnOnce("unregister", `${fn} called while ${chan.client_count} clients hold a reference`);
+      chan.unregistered = true;
+    }
     const i = this.devices.indexOf(d);
     if (i >= 0) this.devices.splice(i, 1);
-    for (const [node, c] of this.ofControllers) if (c.device === d) this.ofControllers.delete(node);
   }
 
   ofControllerRegister(node: DeviceNode, xlate: OfDmaXlate, device: DmaDevice): void {
     this.ofControllers.set(node, { xlate, device });
+  }
+
+  /** of_dma_controller_free: `dmas` entries naming this node find no controller any more, so a
+   *  consumer's request defers (-EPROBE_DEFER) until the provider is bound again. */
+  ofControllerFree(node: DeviceNode): void {
+    this.ofControllers.delete(node);
   }
 
   ofController(node: DeviceNode): { xlate: OfDmaXlate; device: DmaDevice } | undefined {
@@ -196,6 +219,7 @@ function pendingCookies(chan: DmaChan): string {
  *  dmasim then terminates the channel, so nothing of it runs or completes later. */
 export function dma_release_channel(chan: DmaChan): void {
   checkChan("dma_release_channel", chan);
+  if (refuseUnregistered("dma_release_channel", chan)) return;
   const engine = chan.device.dev.kernel.dmaengine;
   if (chan.client_count !== 1) {
     engine.warnOnce("release", `dma_release_channel: chan reference count ${chan.client_count} != 1`);

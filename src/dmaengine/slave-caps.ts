@@ -3,14 +3,16 @@
 // marks a prepared descriptor DMA_CTRL_REUSE, may submit it again after it completed, and gives
 // it back with dmaengine_desc_free.
 
-import { EINVAL, ENXIO, EPERM } from "../kernel/errno.js";
+import { EINVAL, ENODEV, ENXIO, EPERM } from "../kernel/errno.js";
 import { checkTx } from "./arguments.js";
+import { refuseUnregistered } from "./unregistered.js";
 import { DMA_CTRL_REUSE, DMA_CYCLIC, DMA_SLAVE, type DmaAsyncTxDescriptor, type DmaChan, type DmaSlaveCaps } from "./types.js";
 
 /** dma_get_slave_caps: the controller's generic slave capabilities (a driver may narrow them
  *  per channel with device_caps). -ENXIO for a controller without slave transfers. */
 export function dma_get_slave_caps(chan: DmaChan | null, caps: Partial<DmaSlaveCaps> | null): number {
   if (!chan || !caps) return -EINVAL;
+  if (refuseUnregistered("dma_get_slave_caps", chan)) return -ENODEV;
   const d = chan.device;
   if (!(d.cap_mask.has(DMA_SLAVE) || d.cap_mask.has(DMA_CYCLIC))) return -ENXIO;
   // A controller that does not say which directions it serves reports no slave capabilities.

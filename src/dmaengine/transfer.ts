@@ -4,9 +4,10 @@
 // resume, -EINVAL for a missing terminate).
 
 import type { DmaAddr } from "../hw/address.js";
-import { EINVAL, ENOSYS } from "../kernel/errno.js";
+import { EINVAL, ENODEV, ENOSYS } from "../kernel/errno.js";
 import { checkSize, checkWhole } from "../dma/arguments.js";
 import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
+import { refuseUnregistered } from "./unregistered.js";
 import { dev_err } from "../kernel/dev-printk.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
@@ -43,6 +44,7 @@ function warnCookieNeverAssigned(fn: string, chan: DmaChan, cookie: DmaCookie): 
 /** dmaengine_slave_config: where the peripheral's FIFO is and how wide and long its bursts are. */
 export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): number {
   checkChan("dmaengine_slave_config", chan);
+  if (refuseUnregistered("dmaengine_slave_config", chan)) return -ENODEV;
   warnUnheld("dmaengine_slave_config", chan);
   checkSlaveConfig("dmaengine_slave_config", config);
   const op = chan.device.ops.device_config;
@@ -51,6 +53,7 @@ export function dmaengine_slave_config(chan: DmaChan, config: DmaSlaveConfig): n
 
 export function dmaengine_prep_dma_memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number, flags: number): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_dma_memcpy", chan);
+  if (refuseUnregistered("dmaengine_prep_dma_memcpy", chan)) return null;
   warnUnheld("dmaengine_prep_dma_memcpy", chan);
   checkWhole("dmaengine_prep_dma_memcpy", dst, "dst");
   checkWhole("dmaengine_prep_dma_memcpy", src, "src");
@@ -66,6 +69,7 @@ export function dmaengine_prep_slave_sg(
   chan: DmaChan, sgl: Scatterlist[], sg_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_slave_sg", chan);
+  if (refuseUnregistered("dmaengine_prep_slave_sg", chan)) return null;
   warnUnheld("dmaengine_prep_slave_sg", chan);
   const prep = chan.device.ops.device_prep_slave_sg;
   return prep ? prep(chan, sgl, sg_len, dir, flags) : null;
@@ -88,6 +92,7 @@ export function dmaengine_prep_dma_cyclic(
   chan: DmaChan, buf_addr: DmaAddr, buf_len: number, period_len: number, dir: DmaTransferDirection, flags: number,
 ): DmaAsyncTxDescriptor | null {
   checkChan("dmaengine_prep_dma_cyclic", chan);
+  if (refuseUnregistered("dmaengine_prep_dma_cyclic", chan)) return null;
   warnUnheld("dmaengine_prep_dma_cyclic", chan);
   const prep = chan.device.ops.device_prep_dma_cyclic;
   return prep ? prep(chan, buf_addr, buf_len, period_len, dir, flags) : null;
@@ -95,17 +100,20 @@ export function dmaengine_prep_dma_cyclic(
 
 export function dmaengine_submit(tx: DmaAsyncTxDescriptor): DmaCookie {
   checkTx("dmaengine_submit", tx);
+  if (tx.chan && refuseUnregistered("dmaengine_submit", tx.chan)) return -ENODEV;
   return tx.tx_submit(tx);
 }
 
 export function dma_async_issue_pending(chan: DmaChan): void {
   checkChan("dma_async_issue_pending", chan);
+  if (refuseUnregistered("dma_async_issue_pending", chan)) return;
   warnUnheld("dma_async_issue_pending", chan);
   chan.device.ops.device_issue_pending(chan);
 }
 
 export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
   checkChan("dmaengine_tx_status", chan);
+  if (refuseUnregistered("dmaengine_tx_status", chan)) return DMA_ERROR;
   warnUnheld("dmaengine_tx_status", chan);
   warnCookieNeverAssigned("dmaengine_tx_status", chan, cookie);
   return chan.device.ops.device_tx_status(chan, cookie, state);
@@ -117,12 +125,14 @@ export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: Dm
  *  dma_sync_wait at once, where the bare cookie check says DMA_IN_PROGRESS. */
 export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state: DmaTxState = dma_tx_state()): DmaStatus {
   checkChan("dma_async_is_tx_complete", chan);
+  if (refuseUnregistered("dma_async_is_tx_complete", chan)) return DMA_ERROR;
   warnCookieNeverAssigned("dma_async_is_tx_complete", chan, cookie);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
 export function dmaengine_pause(chan: DmaChan): number {
   checkChan("dmaengine_pause", chan);
+  if (refuseUnregistered("dmaengine_pause", chan)) return -ENODEV;
   warnUnheld("dmaengine_pause", chan);
   const op = chan.device.ops.device_pause;
   return op ? op(chan) : -ENOSYS;
@@ -130,6 +140,7 @@ export function dmaengine_pause(chan: DmaChan): number {
 
 export function dmaengine_resume(chan: DmaChan): number {
   checkChan("dmaengine_resume", chan);
+  if (refuseUnregistered("dmaengine_resume", chan)) return -ENODEV;
   warnUnheld("dmaengine_resume", chan);
   const op = chan.device.ops.device_resume;
   return op ? op(chan) : -ENOSYS;
@@ -140,6 +151,7 @@ export function dmaengine_resume(chan: DmaChan): number {
  *  resume, a controller that cannot terminate makes it -EINVAL (include/linux/dmaengine.h). */
 export function dmaengine_terminate_async(chan: DmaChan): number {
   checkChan("dmaengine_terminate_async", chan);
+  if (refuseUnregistered("dmaengine_terminate_async", chan)) return -ENODEV;
   warnUnheld("dmaengine_terminate_async", chan);
   const op = chan.device.ops.device_terminate_all;
   return op ? op(chan) : -EINVAL;
@@ -152,6 +164,7 @@ export function dmaengine_terminate_async(chan: DmaChan): number {
  *  returns; dmasim adds what the client should do instead. */
 export function dmaengine_synchronize(chan: DmaChan): void {
   checkChan("dmaengine_synchronize", chan);
+  if (refuseUnregistered("dmaengine_synchronize", chan)) return;
   const k = chan.device.dev.kernel;
   if (k.irq.in_interrupt()) {
     k.printk.err("BUG: sleeping function called from invalid context at include/linux/dmaengine.h (dmaengine_synchronize)");
@@ -177,6 +190,7 @@ export const DMA_SYNC_WAIT_TIMEOUT_PS = 5e12;
  *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. */
 export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
   checkChan("dma_sync_wait", chan);
+  if (refuseUnregistered("dma_sync_wait", chan)) return DMA_ERROR;
   const k = chan.device.dev.kernel;
   dma_async_issue_pending(chan);
   let status = dma_async_is_tx_complete(chan, cookie);

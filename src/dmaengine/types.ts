@@ -181,6 +181,10 @@ export class DmaChan {
   name = "";
   /** The client that requested the channel (dma_request_chan's dev), if any. */
   slave?: Device;
+  /** The controller's driver was unbound (dma_async_device_unregister) while this channel
+   *  object was still reachable: in Linux its memory is freed, so every later call on it by a
+   *  client that kept it is a use-after-free, which dmasim refuses (transfer.ts). */
+  unregistered = false;
   constructor(
     readonly device: DmaDevice,
     readonly chan_id: number,

@@ -7,6 +7,7 @@ export interface PlatformDriver {
   name: string;
   compatible: string[];
   probe(pdev: PlatformDevice): number;
+  remove?(pdev: PlatformDevice): void;
 }
 
 export const platformDrivers: PlatformDriver[] = [pl330Driver];

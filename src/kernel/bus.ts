@@ -13,6 +13,9 @@ export interface BusDriver {
   /** The of_match_table: compatible strings the driver handles. */
   compatible: string[];
   probe(pdev: PlatformDevice): number;
+  /** The driver's remove: gives back what probe took. A driver without one only drops the
+   *  device (drivers written in a test or a scenario). */
+  remove?(pdev: PlatformDevice): void;
 }
 
 export class PlatformBus {
@@ -43,15 +46,31 @@ export class PlatformBus {
     }
   }
 
+  /** device_attach: binds an unbound device to the first registered driver that matches it
+   *  (after an unbind, or to retry). 1 when bound, 0 when no driver took it, else the probe's
+   *  error. */
+  attach(pdev: PlatformDevice): number {
+    if (pdev.driverName) return 1;
+    const drv = this.drivers.find((d) => PlatformBus.matches(d, pdev));
+    if (!drv) return 0;
+    const rc = this.probe(pdev, drv);
+    return rc < 0 ? rc : 1;
+  }
+
+  /** The registered driver bound to a device, if it is one of the bus's. */
+  driverOf(pdev: PlatformDevice): BusDriver | undefined {
+    return pdev.driverName ? this.drivers.find((d) => d.name === pdev.driverName) : undefined;
+  }
+
   /** really_probe: dev->driver is set while the driver's probe runs, so what the probe logs
    *  carries the driver's name, and cleared again if the probe fails. */
-  private probe(pdev: PlatformDevice, drv: BusDriver): void {
+  private probe(pdev: PlatformDevice, drv: BusDriver): number {
     pdev.driverName = drv.name;
     pdev.probe_failure = undefined;
     const rc = drv.probe(pdev);
     if (rc >= 0) {
       this.retryDeferred();
-      return;
+      return rc;
     }
     const reason = pdev.probe_failure;
     pdev.probe_failure = `${drv.name} ${pdev.name}: probe failed with ${errnoName(rc)}${reason ? `: ${reason}` : ""}`;
@@ -65,6 +84,7 @@ export class PlatformBus {
     } else {
       this.kernel.printk.warn(`${drv.name}: probe of ${pdev.name} failed with error ${rc}`);
     }
+    return rc;
   }
 
   /** driver_deferred_probe_trigger: a successful probe may be what a deferred one waited for. */

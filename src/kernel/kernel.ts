@@ -243,13 +243,25 @@ export class Kernel {
     dev.driverName = driverName;
   }
 
-  /** device_release_driver: the driver lets go of the device (BUS_NOTIFY_UNBOUND_DRIVER), which
-   *  is when DMA-API debug reports what it left mapped or allocated. */
+  /** device_release_driver (__device_release_driver): the bus's driver runs its remove, then
+   *  BUS_NOTIFY_UNBOUND_DRIVER, which is when DMA-API debug reports what the driver left mapped
+   *  or allocated. A driver outside the registry (bound with device_bind_driver) has released
+   *  its resources itself. */
   device_release_driver(dev: Device): void {
     if (!dev.driverName) return;
+    const pdev = this.platformBus.devices.find((d) => d === dev);
+    const drv = pdev && this.platformBus.driverOf(pdev);
+    if (pdev && drv?.remove) drv.remove(pdev);
     this.dma.debug.device_unbound(dev);
     dev.driverName = undefined;
     dev.driverData = undefined;
+  }
+
+  /** device_attach: binds the device to a matching registered driver again after an unbind
+   *  (1 bound, 0 no driver matches, else the probe's -errno). */
+  device_attach(dev: Device): number {
+    const pdev = this.platformBus.devices.find((d) => d === dev);
+    return pdev ? this.platformBus.attach(pdev) : 0;
   }
 
   /** The one user process's address space (current->mm of a process that opened a device),

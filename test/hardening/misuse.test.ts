@@ -174,9 +174,10 @@ const ROWS: Row[] = [
   }, reports: [/mapping sg segment longer than device claims to support \[len=1024\] \[max=512\]/] },
   { misuse: "a mapping left when the driver unbinds", act: ({ s, dev, buf }) => {
     dma_map_single(dev, buf().va, 64, DMA_TO_DEVICE);
+    // pl330_remove frees its microcode, so the test's mapping is all that is left.
     s.kernel.device_release_driver(dev);
-    s.kernel.device_bind_driver(dev, "dma-pl330");
-  }, reports: [/has pending DMA allocations while released from device \[count=2\]/] },
+    s.kernel.device_attach(dev);
+  }, reports: [/has pending DMA allocations while released from device \[count=1\]/] },
   { misuse: "more mappings than debug entries (4.9)", options: { kernel: "v4.9", dmaDebug: { allErrors: true, entries: 2 } },
     act: ({ dev, buf }) => [0, 1, 2].map(() => dma_map_single(dev, buf().va, 64, DMA_TO_DEVICE)),
     warns: [/DMA-API: debugging out of memory - disabling/] },

@@ -75,6 +75,8 @@ export class Pl330Dmac {
   mcode_cpu: VirtAddr = 0;
   mcode_bus: DmaAddr = 0;
   dying = false;
+  /** pl330_del ran (state UNINIT, tasklet killed): a dotask still queued does nothing. */
+  removed = false;
   readonly tbd = { reset_dmac: false, reset_mngr: false, reset_chan: 0 };
   /** Channels found faulting by the IRQ handler: their requests failed rather than aborted. */
   private faulted = 0;
@@ -144,6 +146,15 @@ export class Pl330Dmac {
     this.manager = new Pl330Thread(this, -1, 0, 0);
     this.manager.free = false;
     this.events = new Array(this.pcfg.num_events).fill(-1);
+  }
+
+  /** pl330_del: the DMAC's tasklet is killed and its threads are gone (dmac_free_threads); the
+   *  caller frees the microcode buffer. */
+  remove(): void {
+    this.removed = true;
+    this.dying = true;
+    for (const thrd of this.channels) this.releaseThread(thrd);
+    this.channels = [];
   }
 
   /** pl330_request_channel: the first free thread, with the first free event. */
@@ -323,6 +334,7 @@ export class Pl330Dmac {
 
   /** pl330_dotask: reset what the interrupt handler found faulting, failing its requests. */
   dotask(): void {
+    if (this.removed) return;
     if (this.tbd.reset_dmac) {
       this.dying = true;
       this.tbd.reset_mngr = true;

@@ -7,7 +7,8 @@ import type { PlatformDevice } from "../../kernel/device.js";
 import { EINVAL, ENODEV, ENOMEM, ENXIO } from "../../kernel/errno.js";
 import { dev_err, dev_err_probe, dev_info } from "../../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
-import { dma_alloc_attrs } from "../../dma/mapping.js";
+import { dma_alloc_attrs, dma_free_coherent } from "../../dma/mapping.js";
+import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { DMA_ATTR_PRIVILEGED } from "../../dma/constants.js";
 import {
   DmaChan, DmaDevice, DMA_CYCLIC, DMA_DEV_TO_MEM, DMA_MEMCPY, DMA_MEM_TO_DEV, DMA_PRIVATE, DMA_RESIDUE_GRANULARITY_BURST,
@@ -38,6 +39,10 @@ export interface Pl330Driver {
   dmac: Pl330Dmac;
   ddma: DmaDevice;
   peripherals: Pl330Chan[];
+  /** What pl330_remove gives back: devm's register mapping and IRQs, and the microcode. */
+  base: VirtAddr;
+  irqs: number[];
+  mcode: { size: number; cpuAddr: VirtAddr; dmaAddr: DmaAddr };
 }
 
 export function pl330_probe(pdev: PlatformDevice): number {
@@ -61,9 +66,11 @@ export function pl330_probe(pdev: PlatformDevice): number {
     return -ENODEV;
   }
 
+  const irqs: number[] = [];
   for (const irq of pdev.irqs) {
     const rc = k.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
     if (rc < 0) return rc;
+    irqs.push(irq);
   }
 
   dmac.readConfig();
@@ -126,15 +133,41 @@ export function pl330_probe(pdev: PlatformDevice): number {
     );
   }
   pdev.dma_parms = { max_segment_size: PL330_MAX_SEG_SIZE, segment_boundary_mask: 0xffffffffn };
-  pdev.driverData = { dmac, ddma, peripherals } satisfies Pl330Driver;
+  const mcode = { size: dmac.pcfg.num_chan * MCBUFSZ, cpuAddr: mc.cpuAddr, dmaAddr: mc.dmaAddr };
+  pdev.driverData = { dmac, ddma, peripherals, base, irqs, mcode } satisfies Pl330Driver;
   const c = dmac.pcfg;
   dev_info(pdev, `Loaded driver for PL330 DMAC-${periphid.toString(16)}`);
   dev_info(pdev, `\tDBUFF-${c.data_buf_dep}x${c.data_bus_width / 8}bytes Num_Chans-${c.num_chan} Num_Peri-${c.num_peri} Num_Events-${c.num_events}`);
   return 0;
 }
 
+/** pl330_remove (4.9 and modern alike), then what devres releases after it (devm_ioremap's
+ *  mapping). The device-tree translation goes first, so no consumer finds the controller; then
+ *  the IRQs, the dmaengine device (warning about channels a client still holds, which stay the
+ *  client's to misuse: see dmaengine/unregistered.ts), each channel off the list, terminated
+ *  and freed if it has a thread, and pl330_del: the tasklet killed and the microcode freed with
+ *  dma_free_coherent, so DMA-API debug's unbind check finds only what else the device left. */
+export function pl330_remove(pdev: PlatformDevice): void {
+  const k = pdev.kernel;
+  const drv = pdev.driverData as Pl330Driver;
+  if (pdev.ofNode) k.dmaengine.ofControllerFree(pdev.ofNode);
+  for (const irq of drv.irqs) k.irq.free_irq(irq, drv.dmac);
+  k.dmaengine.unregister(drv.ddma);
+  for (const chan of drv.ddma.channels.splice(0)) {
+    const pch = chan.priv as Pl330Chan;
+    if (pch.thread) {
+      pch.terminateAll();
+      pch.freeResources();
+    }
+  }
+  drv.dmac.remove();
+  dma_free_coherent(pdev, drv.mcode.size, drv.mcode.cpuAddr, drv.mcode.dmaAddr);
+  k.mm.iounmap(drv.base);
+}
+
 export const pl330Driver = {
   name: "dma-pl330",
   compatible: ["arm,pl330"],
   probe: pl330_probe,
+  remove: pl330_remove,
 };
