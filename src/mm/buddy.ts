@@ -8,6 +8,7 @@
 import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOFAIL, __GFP_NOWARN, gfpName, gfpflags_allow_blocking } from "./gfp.js";
 import type { KernelVersion } from "./layout.js";
 import { MAX_ORDER, MemSections, type Block } from "./mem-section.js";
+import { badOrderWarning, blocksToFree, notRamWarning, overFreeWarning } from "./free-pages-check.js";
 
 export { MAX_ORDER };
 
@@ -34,11 +35,6 @@ export class Zone {
     return n;
   }
 }
-
-/** The process bad_page names: dmasim's kernel runs everything in the boot task. */
-const CURRENT_COMM = "swapper/0";
-
-const pfnName = (pfn: number) => pfn.toString(16).padStart(5, "0");
 
 export class BuddyAllocator {
   readonly zones: Zone[];
@@ -214,26 +210,19 @@ export class BuddyAllocator {
    *  Linux is silent there; dmasim warns. Returns true when pages went back to the free lists. */
   freePages(pfn: number, order: number): boolean {
     if (!(Number.isInteger(order) && order >= 0 && order < MAX_ORDER)) {
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order}, which no allocation has; nothing freed`);
+      this.onWarn(badOrderWarning(pfn, order));
       return false;
     }
     const s = this.memmap.section(pfn);
     if (!s) {
-      // pfn_to_page of a pfn without a memmap points past it: Linux writes into whatever lies
-      // there. dmasim has nothing to write into.
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not RAM, so it has no struct page; Linux would corrupt the memory its struct page address points at; nothing freed`);
+      this.onWarn(notRamWarning(pfn));
       return false;
     }
     const i = pfn - s.startPfn;
     const count = --s.refcount[i];
     if (count === 0) return this.freeFrozen(pfn, order);
     if (count > 0) return false;
-    const b = this.memmap.blockAt(pfn);
-    const what = !b ? "a page the page allocator never managed"
-      : b.free ? "a free page (double free)"
-      : b.head === pfn ? "a block whose reference was already dropped"
-      : `a tail page of the order-${b.order} block at pfn:${pfnName(b.head)}`;
-    this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} is ${what}: its refcount is now ${count}; Linux (without CONFIG_DEBUG_VM) says nothing`);
+    this.onWarn(overFreeWarning(this.memmap, pfn, order, count));
     if (this.version === "modern") {
       let o = order;
       while (o-- > 0) this.freeFrozen(pfn + 2 ** o, o);
@@ -251,51 +240,11 @@ export class BuddyAllocator {
     return this.freePages(pfn, 0);
   }
 
-  /** The page allocator takes back [pfn, pfn + 2^order) whatever allocations it holds (4.9
-   *  __free_pages_ok / free_hot_cold_page, modern __free_frozen_pages). A block freed at a
-   *  smaller order than it was allocated at keeps the rest allocated, out of reach (leaked); a
-   *  larger order frees other allocations' pages too. A range holding pages that are already
-   *  free: 4.9's free_pages_check finds each free block's head (PageBuddy is a nonzero
-   *  mapcount), bad_page reports it and nothing is freed; modern kernels check nothing and
-   *  list those pages twice, which dmasim refuses to do. */
+  /** The page allocator takes back [pfn, pfn + 2^order), whatever allocations it holds, once
+   *  free-pages-check.ts has found what it holds and said what is wrong with it. */
   private freeFrozen(pfn: number, order: number): boolean {
-    const size = 2 ** order;
-    const s = this.memmap.section(pfn)!;
-    if (pfn % size !== 0 || pfn + size > s.endPfn) {
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not the start of an order-${order} block of RAM; Linux's buddy merging would corrupt the free lists; nothing freed`);
-      return false;
-    }
-    const blocks: Block[] = [];
-    const bad: { pfn: number; reason: string }[] = [];
-    for (let p = pfn; p < pfn + size; ) {
-      const b = this.memmap.blockAt(p);
-      if (!b) {
-        bad.push({ pfn: p, reason: "PAGE_FLAGS_CHECK_AT_FREE flag(s) set" });
-        p++;
-        continue;
-      }
-      if (b.free && b.head >= pfn) bad.push({ pfn: b.head, reason: "nonzero mapcount" });
-      blocks.push(b);
-      p = b.head + 2 ** b.order;
-    }
-    if (bad.length || blocks.some((b) => b.free)) {
-      if (this.version === "v4.9" && bad.length) {
-        for (const b of bad) {
-          this.onWarn(`BUG: Bad page state in process ${CURRENT_COMM}  pfn:${pfnName(b.pfn)}`);
-          this.onWarn(`page dumped because: ${b.reason}`);
-        }
-      } else {
-        this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} holds pages that are free or were never the page allocator's; Linux would put them on its free lists a second time; nothing freed`);
-      }
-      return false;
-    }
-    const first = blocks[0];
-    if (blocks.length > 1 || first.order > order) {
-      const leaked = first.order > order ? 2 ** first.order - size : 0;
-      this.onWarn(leaked
-        ? `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the other ${leaked} pages stay allocated and nothing can free them (leaked)`
-        : `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the ${size - 2 ** first.order} pages after it are freed from under the allocations that hold them`);
-    }
+    const blocks = blocksToFree(this.memmap, pfn, order, this.version, (m) => this.onWarn(m));
+    if (!blocks) return false;
     for (const b of blocks) {
       if (b.order > order) this.carve(b, pfn, order);
       else this.releaseAllocated(b.head, b.order);
