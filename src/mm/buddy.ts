@@ -2,16 +2,15 @@
 // naturally aligned 2^order blocks. Allocation takes the first block of the smallest order that
 // fits and splits it, keeping the lower half and freeing the upper; freeing merges a block with
 // its buddy (pfn ^ 2^order) while the buddy is free, of the same order, and in the same zone.
-// Fragmentation is real: a large order fails when no aligned run is free.
-//
-// Page state lives in one "memmap" section per RAM bank (sparsemem), so a board with RAM at
-// 2 GB and at 34 GB costs nothing for the hole between them.
+// Fragmentation is real: a large order fails when no aligned run is free. The per-page state
+// (free-list links, orders, refcounts, flags) is the memmap of mem-section.ts.
 
 import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, __GFP_NOFAIL, __GFP_NOWARN, gfpName, gfpflags_allow_blocking } from "./gfp.js";
 import type { KernelVersion } from "./layout.js";
+import { MAX_ORDER, MemSections, type Block } from "./mem-section.js";
+import { badOrderWarning, blocksToFree, notRamWarning, overFreeWarning } from "./free-pages-check.js";
 
-/** Orders 0 … MAX_ORDER-1 (0 … 10: the largest block is 4 MB with 4 KB pages). */
-export const MAX_ORDER = 11;
+export { MAX_ORDER };
 
 export type ZoneName = "DMA" | "DMA32" | "Normal" | "HighMem";
 
@@ -37,48 +36,9 @@ export class Zone {
   }
 }
 
-/** The memmap of one RAM bank. */
-class Section {
-  /** For the head page of a free block: its order; else -1. */
-  readonly freeOrder: Int8Array;
-  /** For the head page of an allocated block: its order; else -1. */
-  readonly allocOrder: Int8Array;
-  readonly next: Int32Array;
-  readonly prev: Int32Array;
-  readonly zone: Int8Array;
-  readonly flags: Uint8Array;
-  /** page->_refcount: 1 for the head of a fresh allocation, 0 for a free page and for the other
-   *  pages of a non-compound block; a double free takes it below zero, as in Linux. */
-  readonly refcount: Int32Array;
-
-  constructor(readonly startPfn: number, readonly endPfn: number) {
-    const n = endPfn - startPfn;
-    this.freeOrder = new Int8Array(n).fill(-1);
-    this.allocOrder = new Int8Array(n).fill(-1);
-    this.next = new Int32Array(n).fill(-1);
-    this.prev = new Int32Array(n).fill(-1);
-    this.zone = new Int8Array(n).fill(-1);
-    this.flags = new Uint8Array(n);
-    this.refcount = new Int32Array(n);
-  }
-}
-
-/** A block of the memmap: allocated (allocOrder at its head) or free (freeOrder at its head). */
-interface Block {
-  head: number;
-  order: number;
-  free: boolean;
-}
-
-/** The process bad_page names: dmasim's kernel runs everything in the boot task. */
-const CURRENT_COMM = "swapper/0";
-
-const pfnName = (pfn: number) => pfn.toString(16).padStart(5, "0");
-
 export class BuddyAllocator {
   readonly zones: Zone[];
-  private readonly sections: Section[];
-  private hot: Section;
+  private readonly memmap: MemSections;
   /** Warnings the kernel should log (allocation failures, bad frees). */
   onWarn: (msg: string) => void = () => {};
 
@@ -102,47 +62,16 @@ export class BuddyAllocator {
     this.configured = new Set(configured ?? zones.map((z) => z.name));
     const sorted = [...zones].filter((z) => z.endPfn > z.startPfn).sort((a, b) => a.startPfn - b.startPfn);
     this.zones = sorted.map((z) => new Zone(z.name, z.startPfn, z.endPfn));
-    const ranges = (banks ?? sorted.map((z) => ({ startPfn: z.startPfn, endPfn: z.endPfn })))
-      .filter((b) => b.endPfn > b.startPfn)
-      .sort((a, b) => a.startPfn - b.startPfn);
-    // Adjacent ranges share one section so that buddies can merge across them.
-    const merged: { startPfn: number; endPfn: number }[] = [];
-    for (const r of ranges) {
-      const last = merged[merged.length - 1];
-      if (last && r.startPfn <= last.endPfn) last.endPfn = Math.max(last.endPfn, r.endPfn);
-      else merged.push({ ...r });
-    }
-    this.sections = merged.map((r) => new Section(r.startPfn, r.endPfn));
-    for (const s of this.sections) {
-      this.zones.forEach((z, zi) => {
-        const a = Math.max(z.startPfn, s.startPfn);
-        const b = Math.min(z.endPfn, s.endPfn);
-        if (b > a) s.zone.fill(zi, a - s.startPfn, b - s.startPfn);
-      });
-    }
-    this.hot = this.sections[0] ?? new Section(0, 0);
-  }
-
-  private section(pfn: number): Section | undefined {
-    const h = this.hot;
-    if (pfn >= h.startPfn && pfn < h.endPfn) return h;
-    for (const s of this.sections) {
-      if (pfn >= s.startPfn && pfn < s.endPfn) {
-        this.hot = s;
-        return s;
-      }
-    }
-    return undefined;
+    this.memmap = new MemSections(banks ?? sorted, sorted);
   }
 
   /** pfn_valid: the page has a memmap entry (it is RAM the kernel knows). */
   pfnValid(pfn: number): boolean {
-    return this.section(pfn) !== undefined;
+    return this.memmap.section(pfn) !== undefined;
   }
 
   zoneIndex(pfn: number): number {
-    const s = this.section(pfn);
-    return s ? s.zone[pfn - s.startPfn] : -1;
+    return this.memmap.zoneIndex(pfn);
   }
 
   zoneOf(pfn: number): Zone | undefined {
@@ -151,16 +80,16 @@ export class BuddyAllocator {
   }
 
   private unlink(z: Zone, order: number, pfn: number): void {
-    const s = this.section(pfn)!;
+    const s = this.memmap.section(pfn)!;
     const i = pfn - s.startPfn;
     const n = s.next[i];
     const p = s.prev[i];
     if (p >= 0) {
-      const ps = this.section(p)!;
+      const ps = this.memmap.section(p)!;
       ps.next[p - ps.startPfn] = n;
     } else z.heads[order] = n;
     if (n >= 0) {
-      const ns = this.section(n)!;
+      const ns = this.memmap.section(n)!;
       ns.prev[n - ns.startPfn] = p;
     }
     s.freeOrder[i] = -1;
@@ -168,13 +97,13 @@ export class BuddyAllocator {
   }
 
   private pushHead(z: Zone, order: number, pfn: number): void {
-    const s = this.section(pfn)!;
+    const s = this.memmap.section(pfn)!;
     const i = pfn - s.startPfn;
     const h = z.heads[order];
     s.next[i] = h;
     s.prev[i] = -1;
     if (h >= 0) {
-      const hs = this.section(h)!;
+      const hs = this.memmap.section(h)!;
       hs.prev[h - hs.startPfn] = pfn;
     }
     z.heads[order] = pfn;
@@ -245,7 +174,7 @@ export class BuddyAllocator {
           cur--;
           this.pushHead(z, cur, pfn + 2 ** cur);
         }
-        const s = this.section(pfn)!;
+        const s = this.memmap.section(pfn)!;
         s.allocOrder[pfn - s.startPfn] = order;
         s.refcount[pfn - s.startPfn] = 1;
         return pfn;
@@ -273,21 +202,6 @@ export class BuddyAllocator {
     this.onWarn(`dmasim: __GFP_NOFAIL allocation of order ${order} cannot succeed: Linux would retry it forever`);
   }
 
-  /** The allocated or free block that holds `pfn`; undefined for a page the allocator never
-   *  got (memblock kept it: the image, page tables, firmware) or one outside RAM. */
-  private blockAt(pfn: number): Block | undefined {
-    const s = this.section(pfn);
-    if (!s) return undefined;
-    for (let o = 0; o < MAX_ORDER; o++) {
-      const head = pfn - (pfn % 2 ** o);
-      if (head < s.startPfn) break;
-      const i = head - s.startPfn;
-      if (s.allocOrder[i] === o) return { head, order: o, free: false };
-      if (s.freeOrder[i] === o) return { head, order: o, free: true };
-    }
-    return undefined;
-  }
-
   /** __free_pages (4.9 and modern mm/page_alloc.c): put_page_testzero drops the head page's
    *  reference and only the last one frees. Without CONFIG_DEBUG_VM nothing checks the count,
    *  so a double free, or a free of a page that is not a block's head (its count is 0), takes
@@ -296,26 +210,19 @@ export class BuddyAllocator {
    *  Linux is silent there; dmasim warns. Returns true when pages went back to the free lists. */
   freePages(pfn: number, order: number): boolean {
     if (!(Number.isInteger(order) && order >= 0 && order < MAX_ORDER)) {
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order}, which no allocation has; nothing freed`);
+      this.onWarn(badOrderWarning(pfn, order));
       return false;
     }
-    const s = this.section(pfn);
+    const s = this.memmap.section(pfn);
     if (!s) {
-      // pfn_to_page of a pfn without a memmap points past it: Linux writes into whatever lies
-      // there. dmasim has nothing to write into.
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not RAM, so it has no struct page; Linux would corrupt the memory its struct page address points at; nothing freed`);
+      this.onWarn(notRamWarning(pfn));
       return false;
     }
     const i = pfn - s.startPfn;
     const count = --s.refcount[i];
     if (count === 0) return this.freeFrozen(pfn, order);
     if (count > 0) return false;
-    const b = this.blockAt(pfn);
-    const what = !b ? "a page the page allocator never managed"
-      : b.free ? "a free page (double free)"
-      : b.head === pfn ? "a block whose reference was already dropped"
-      : `a tail page of the order-${b.order} block at pfn:${pfnName(b.head)}`;
-    this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} is ${what}: its refcount is now ${count}; Linux (without CONFIG_DEBUG_VM) says nothing`);
+    this.onWarn(overFreeWarning(this.memmap, pfn, order, count));
     if (this.version === "modern") {
       let o = order;
       while (o-- > 0) this.freeFrozen(pfn + 2 ** o, o);
@@ -326,58 +233,18 @@ export class BuddyAllocator {
   /** put_page of an order-0 folio (modern free_large_kmalloc's folio_put): the page's last
    *  reference frees that one page. */
   putPage(pfn: number): boolean {
-    const s = this.section(pfn);
+    const s = this.memmap.section(pfn);
     if (!s) return this.freePages(pfn, 0);
     if (--s.refcount[pfn - s.startPfn] === 0) return this.freeFrozen(pfn, 0);
     s.refcount[pfn - s.startPfn]++;
     return this.freePages(pfn, 0);
   }
 
-  /** The page allocator takes back [pfn, pfn + 2^order) whatever allocations it holds (4.9
-   *  __free_pages_ok / free_hot_cold_page, modern __free_frozen_pages). A block freed at a
-   *  smaller order than it was allocated at keeps the rest allocated, out of reach (leaked); a
-   *  larger order frees other allocations' pages too. A range holding pages that are already
-   *  free: 4.9's free_pages_check finds each free block's head (PageBuddy is a nonzero
-   *  mapcount), bad_page reports it and nothing is freed; modern kernels check nothing and
-   *  list those pages twice, which dmasim refuses to do. */
+  /** The page allocator takes back [pfn, pfn + 2^order), whatever allocations it holds, once
+   *  free-pages-check.ts has found what it holds and said what is wrong with it. */
   private freeFrozen(pfn: number, order: number): boolean {
-    const size = 2 ** order;
-    const s = this.section(pfn)!;
-    if (pfn % size !== 0 || pfn + size > s.endPfn) {
-      this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} is not the start of an order-${order} block of RAM; Linux's buddy merging would corrupt the free lists; nothing freed`);
-      return false;
-    }
-    const blocks: Block[] = [];
-    const bad: { pfn: number; reason: string }[] = [];
-    for (let p = pfn; p < pfn + size; ) {
-      const b = this.blockAt(p);
-      if (!b) {
-        bad.push({ pfn: p, reason: "PAGE_FLAGS_CHECK_AT_FREE flag(s) set" });
-        p++;
-        continue;
-      }
-      if (b.free && b.head >= pfn) bad.push({ pfn: b.head, reason: "nonzero mapcount" });
-      blocks.push(b);
-      p = b.head + 2 ** b.order;
-    }
-    if (bad.length || blocks.some((b) => b.free)) {
-      if (this.version === "v4.9" && bad.length) {
-        for (const b of bad) {
-          this.onWarn(`BUG: Bad page state in process ${CURRENT_COMM}  pfn:${pfnName(b.pfn)}`);
-          this.onWarn(`page dumped because: ${b.reason}`);
-        }
-      } else {
-        this.onWarn(`dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} order ${order} holds pages that are free or were never the page allocator's; Linux would put them on its free lists a second time; nothing freed`);
-      }
-      return false;
-    }
-    const first = blocks[0];
-    if (blocks.length > 1 || first.order > order) {
-      const leaked = first.order > order ? 2 ** first.order - size : 0;
-      this.onWarn(leaked
-        ? `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the other ${leaked} pages stay allocated and nothing can free them (leaked)`
-        : `dmasim: WARNING: __free_pages: pfn:${pfnName(pfn)} freed at order ${order} but allocated at order ${first.order}: the ${size - 2 ** first.order} pages after it are freed from under the allocations that hold them`);
-    }
+    const blocks = blocksToFree(this.memmap, pfn, order, this.version, (m) => this.onWarn(m));
+    if (!blocks) return false;
     for (const b of blocks) {
       if (b.order > order) this.carve(b, pfn, order);
       else this.releaseAllocated(b.head, b.order);
@@ -388,7 +255,7 @@ export class BuddyAllocator {
   /** Frees [pfn, pfn + 2^order) out of the larger allocated block `b`: the halves that do not
    *  hold it stay allocated as blocks of their own, the one holding b's head keeping its count. */
   private carve(b: Block, pfn: number, order: number): void {
-    const s = this.section(b.head)!;
+    const s = this.memmap.section(b.head)!;
     const headCount = s.refcount[b.head - s.startPfn];
     let cur = b.head;
     let o = b.order;
@@ -405,7 +272,7 @@ export class BuddyAllocator {
   }
 
   private releaseAllocated(head: number, order: number): void {
-    const s = this.section(head)!;
+    const s = this.memmap.section(head)!;
     s.allocOrder[head - s.startPfn] = -1;
     this.release(head, order);
   }
@@ -413,7 +280,7 @@ export class BuddyAllocator {
   /** __free_one_page: puts a block on its zone's free list, merging it with its buddy while the
    *  buddy is free, of the same order, and in the same zone. */
   private release(pfn: number, order: number): void {
-    const s = this.section(pfn)!;
+    const s = this.memmap.section(pfn)!;
     const i = pfn - s.startPfn;
     s.flags[i] = 0;
     s.refcount[i] = 0;
@@ -423,7 +290,7 @@ export class BuddyAllocator {
     let o = order;
     while (o < MAX_ORDER - 1) {
       const buddy = head ^ (2 ** o);
-      const bs = this.section(buddy);
+      const bs = this.memmap.section(buddy);
       if (!bs) break;
       const bi = buddy - bs.startPfn;
       if (bs.freeOrder[bi] !== o || bs.zone[bi] !== zi) break;
@@ -437,7 +304,7 @@ export class BuddyAllocator {
   /** split_page + freeing the tail: keeps the first `keep` pages of an allocated 2^order block
    *  as separate order-0 allocations and frees the rest (arm's __dma_alloc_buffer). */
   splitAndTrim(pfn: number, order: number, keep: number): void {
-    const s = this.section(pfn)!;
+    const s = this.memmap.section(pfn)!;
     s.allocOrder[pfn - s.startPfn] = -1;
     for (let k = 0; k < 2 ** order; k++) {
       s.allocOrder[pfn + k - s.startPfn] = 0;
@@ -448,17 +315,17 @@ export class BuddyAllocator {
 
   /** The order a block was allocated at, or -1 if pfn is not the head of an allocated block. */
   allocatedOrder(pfn: number): number {
-    const s = this.section(pfn);
+    const s = this.memmap.section(pfn);
     return s ? s.allocOrder[pfn - s.startPfn] : -1;
   }
 
   pageFlags(pfn: number): number {
-    const s = this.section(pfn);
+    const s = this.memmap.section(pfn);
     return s ? s.flags[pfn - s.startPfn] : 0;
   }
 
   setPageFlags(pfn: number, flags: number): void {
-    const s = this.section(pfn);
+    const s = this.memmap.section(pfn);
     if (s) s.flags[pfn - s.startPfn] = flags;
   }
 
