@@ -33,6 +33,7 @@ function categoryLabel(x: number, text: string, slanted: boolean): string {
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escAttr = (s: string) => esc(s).replace(/"/g, "&quot;");
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -67,11 +68,12 @@ function legend(names: string[]): string[] {
 }
 
 /** A legend wider than the right margin widens the picture (the plot stays where it is), so
- *  that no series name is cut off; 7 px per character is a wide 12 px sans-serif glyph. */
-function svg(parts: string[], legendNames: string[]): string {
+ *  that no series name is cut off; 7 px per character is a wide 12 px sans-serif glyph. The
+ *  title is also the picture's accessible name (a screen reader does not read <text> as one). */
+function svg(title: string, parts: string[], legendNames: string[]): string {
   const longest = Math.max(0, ...legendNames.map((n) => n.length));
   const w = Math.max(W, W - M.right + 32 + longest * 7 + 8);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" font-family="sans-serif">${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" font-family="sans-serif" role="img" aria-label="${escAttr(title)}"><title>${esc(title)}</title>${parts.join("")}</svg>`;
 }
 
 /** Lines over a logarithmic x axis (sizes), one per series. */
@@ -97,7 +99,7 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   });
   const names = o.series.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }
 
 /** One bar per category, split into stacked segments. */
@@ -126,7 +128,7 @@ function stackedBarsBody(o: { title: string; yLabel: string; categories: string[
   });
   const names = o.segments.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }
 
 /** Bars side by side per category, one per series. */
@@ -152,5 +154,5 @@ function groupedBarsBody(o: { title: string; yLabel: string; categories: string[
   });
   const names = o.series.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }

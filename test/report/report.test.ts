@@ -30,6 +30,13 @@ describe("reports", () => {
     }
   });
 
+  it("names each picture by its title for a screen reader", () => {
+    const svg = stackedBars({ title: 'a "b" <c>', yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }] });
+    expect(svg).toMatch(/^<svg [^>]*role="img" aria-label="a &quot;b&quot; &lt;c&gt;"><title>a "b" &lt;c&gt;<\/title>/);
+    const line = lineChart({ title: "memcpy: throughput", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [[1, 1]] }] });
+    expect(line).toMatch(/^<svg [^>]*aria-label="memcpy: throughput"><title>memcpy: throughput<\/title>/);
+  });
+
   it("stacks segments and escapes text", () => {
     const svg = stackedBars({ title: "<t>", yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }, { name: "cpu", values: [3] }] });
     expect(svg).toContain("&lt;t&gt;");
