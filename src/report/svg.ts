@@ -5,7 +5,9 @@ export interface Series {
   points: [number, number][];
 }
 
-const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+// Sixteen, so that a sweep over every burst length (1…16) draws no two lines alike.
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+  "#17becf", "#bcbd22", "#000000", "#ff9896", "#98df8a", "#aec7e8", "#c49c94", "#f7b6d2"];
 const W = 640;
 let H = 360;
 const M = { left: 70, right: 150, top: 36, bottom: 52 };
@@ -88,8 +90,16 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   };
   const ly = (y: number) => H - M.bottom - (y / yMax) * (H - M.top - M.bottom);
   const parts = axes(o.title, o.xLabel, o.yLabel, yMax);
+  // Sizes close together on the log axis (a sweep of hundreds) would print their labels over
+  // one another: a label that would touch the last one drawn is left out (3.5 px per half of an
+  // 11 px character, the legend's rule scaled).
+  let lastRight = -Infinity;
   for (const x of xs) {
-    parts.push(`<text x="${lx(x)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(o.xFormat ? o.xFormat(x) : String(x))}</text>`);
+    const text = o.xFormat ? o.xFormat(x) : String(x);
+    const half = text.length * 3.5 + 3;
+    if (lx(x) - half < lastRight) continue;
+    lastRight = lx(x) + half;
+    parts.push(`<text x="${lx(x)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(text)}</text>`);
   }
   o.series.forEach((s, i) => {
     const c = PALETTE[i % PALETTE.length];
