@@ -22,18 +22,38 @@ async function poolOf(workers) {
   return pool;
 }
 
+// Each worker loads its own wasm module: past a few, a page only waits longer for them (a count
+// in the millions would hang the tab making them).
+const MAX_WORKERS = 16;
+function workerCount(text) {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= MAX_WORKERS)) throw new RangeError(`workers must be a whole number from 1 to ${MAX_WORKERS}, not ${JSON.stringify(text)}`);
+  return n;
+}
+
+// A submit while a sweep runs (Enter in a field, requestSubmit) would start a second sweep on
+// the same pool, each writing the page's progress over the other's.
+let running = false;
+
 async function sweep() {
+  if (running) return;
+  running = true;
   // A burst is a beat count or "auto"; other words go to the scenario as typed, so its error
   // names them.
   const burst = list($("bursts").value).map((b) => (/^\d+$/.test(b) ? Number(b) : b));
   const grid = { size: list($("sizes").value), burst };
-  const workers = Number($("workers").value) || 2;
   const total = grid.size.length * grid.burst.length;
   $("run").disabled = true;
-  $("progress").max = total;
+  // The last sweep's results would read as this one's answer, beside this one's error.
+  $("chart").innerHTML = "";
+  $("table").innerHTML = "";
+  window.dmasimResult = undefined;
+  window.dmasimError = undefined;
+  $("progress").max = Math.max(total, 1);
   $("progress").value = 0;
   $("status").textContent = `0/${total}`;
   try {
+    const workers = workerCount($("workers").value);
     const result = await runSweep({
       scenario: "memcpy",
       grid,
@@ -43,7 +63,7 @@ async function sweep() {
         $("status").textContent = `${done}/${total}`;
       },
     });
-    $("status").textContent = `done: ${total} jobs on ${workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+    $("status").textContent = `done: ${total} jobs on ${result.workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
     $("chart").innerHTML = throughputChart(result) ?? "";
     renderTable(result);
     window.dmasimResult = result;
@@ -53,6 +73,7 @@ async function sweep() {
     await pool?.close(); // a worker may have died with it: the next run starts new ones
     pool = null;
   } finally {
+    running = false;
     $("run").disabled = false;
   }
 }

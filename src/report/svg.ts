@@ -5,7 +5,9 @@ export interface Series {
   points: [number, number][];
 }
 
-const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+// Sixteen, so that a sweep over every burst length (1…16) draws no two lines alike.
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+  "#17becf", "#bcbd22", "#000000", "#ff9896", "#98df8a", "#aec7e8", "#c49c94", "#f7b6d2"];
 const W = 640;
 let H = 360;
 const M = { left: 70, right: 150, top: 36, bottom: 52 };
@@ -33,6 +35,7 @@ function categoryLabel(x: number, text: string, slanted: boolean): string {
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escAttr = (s: string) => esc(s).replace(/"/g, "&quot;");
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -67,11 +70,12 @@ function legend(names: string[]): string[] {
 }
 
 /** A legend wider than the right margin widens the picture (the plot stays where it is), so
- *  that no series name is cut off; 7 px per character is a wide 12 px sans-serif glyph. */
-function svg(parts: string[], legendNames: string[]): string {
+ *  that no series name is cut off; 7 px per character is a wide 12 px sans-serif glyph. The
+ *  title is also the picture's accessible name (a screen reader does not read <text> as one). */
+function svg(title: string, parts: string[], legendNames: string[]): string {
   const longest = Math.max(0, ...legendNames.map((n) => n.length));
   const w = Math.max(W, W - M.right + 32 + longest * 7 + 8);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" font-family="sans-serif">${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${H}" width="${w}" height="${H}" font-family="sans-serif" role="img" aria-label="${escAttr(title)}"><title>${esc(title)}</title>${parts.join("")}</svg>`;
 }
 
 /** Lines over a logarithmic x axis (sizes), one per series. */
@@ -86,8 +90,16 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   };
   const ly = (y: number) => H - M.bottom - (y / yMax) * (H - M.top - M.bottom);
   const parts = axes(o.title, o.xLabel, o.yLabel, yMax);
+  // Sizes close together on the log axis (a sweep of hundreds) would print their labels over
+  // one another: a label that would touch the last one drawn is left out (3.5 px per half of an
+  // 11 px character, the legend's rule scaled).
+  let lastRight = -Infinity;
   for (const x of xs) {
-    parts.push(`<text x="${lx(x)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(o.xFormat ? o.xFormat(x) : String(x))}</text>`);
+    const text = o.xFormat ? o.xFormat(x) : String(x);
+    const half = text.length * 3.5 + 3;
+    if (lx(x) - half < lastRight) continue;
+    lastRight = lx(x) + half;
+    parts.push(`<text x="${lx(x)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${esc(text)}</text>`);
   }
   o.series.forEach((s, i) => {
     const c = PALETTE[i % PALETTE.length];
@@ -97,7 +109,7 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   });
   const names = o.series.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }
 
 /** One bar per category, split into stacked segments. */
@@ -126,7 +138,7 @@ function stackedBarsBody(o: { title: string; yLabel: string; categories: string[
   });
   const names = o.segments.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }
 
 /** Bars side by side per category, one per series. */
@@ -152,5 +164,5 @@ function groupedBarsBody(o: { title: string; yLabel: string; categories: string[
   });
   const names = o.series.map((s) => s.name);
   parts.push(...legend(names));
-  return svg(parts, names);
+  return svg(o.title, parts, names);
 }

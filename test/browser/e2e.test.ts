@@ -25,7 +25,54 @@ describe("browser demo (Chromium)", () => {
     expect(inBrowser.rows.map((r) => r.result)).toEqual(inNode.rows.map((r) => r.result));
     expect(await page.locator("#status").textContent()).toMatch(/^done: 4 jobs/);
     expect(await page.locator("#chart svg polyline").count()).toBe(2);
+    // Accessibility basics: every control and the progress bar have a name, and so has the plot.
+    for (const name of ["sizes", "bursts", "workers"]) expect(await page.getByLabel(name, { exact: true }).count()).toBe(1);
+    expect(await page.getByRole("progressbar", { name: "sweep progress" }).count()).toBe(1);
+    expect(await page.getByRole("status").textContent()).toMatch(/^done: 4 jobs/);
+    expect(await page.getByRole("img", { name: "memcpy: throughput against size" }).count()).toBe(1);
   }, 90_000);
+
+  it("runs one sweep for a submit made while it runs, and a second grid gives Node's numbers", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.addInitScript(`{
+      const Native = window.Worker;
+      window.workersMade = 0;
+      window.Worker = class extends Native { constructor(...a) { super(...a); window.workersMade++; } };
+    }`);
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=1K,256K,4K&bursts=auto,8&workers=3`);
+    // Enter in a field while the button is disabled does nothing, but requestSubmit() does submit.
+    await page.evaluate(() => {
+      document.getElementById("run")!.click();
+      (document.getElementById("form") as HTMLFormElement).requestSubmit();
+    });
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    expect(await page.evaluate(() => (window as any).workersMade)).toBe(3);
+    expect(await page.locator("#status").textContent()).toMatch(/^done: 6 jobs on 3 workers/);
+    const inBrowser = (await page.evaluate(() => (window as any).dmasimResult)) as SweepResult;
+    const inNode = await runSweep({ scenario: "memcpy", grid: { size: ["1K", "256K", "4K"], burst: ["auto", 8] }, workers: 0 });
+    expect(inBrowser.rows.map((r) => r.result)).toEqual(inNode.rows.map((r) => r.result));
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it("refuses a worker count it cannot use in words, and clears the last sweep's results", async () => {
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+    expect(await page.locator("#table tr").count()).toBe(2);
+    // 0 ran on 2 workers, "abc" on 2 (a number input empties it), 1e9 hung the tab making workers.
+    for (const typed of ["0", "abc", "1.5", "1e9", "17", ""]) {
+      await page.fill("#workers", typed);
+      await page.click("#run");
+      await page.waitForFunction(() => (window as any).dmasimError, null, { timeout: 30_000 });
+      expect(await page.locator("#status").textContent()).toBe(`error: workers must be a whole number from 1 to 16, not "${typed}"`);
+      expect(await page.locator("#table").innerHTML()).toBe("");
+      expect(await page.locator("#chart").innerHTML()).toBe("");
+      expect(await page.locator("#run").isEnabled()).toBe(true);
+    }
+  }, 60_000);
 
   it("runs the mmap-cacheable bug (a user process's mappings) on the page and in a Web Worker, as Node does", async () => {
     const page = await rig.browser.newPage();

@@ -30,6 +30,34 @@ describe("reports", () => {
     }
   });
 
+  it("leaves out a size label that would print over the one before it", () => {
+    // 2^0 … 2^20 over 420 px of log axis: 21 px apart. Each label is 5 characters, 41 px wide
+    // (3.5 px per half character + 3 on each side): every other one fits.
+    const xs = Array.from({ length: 21 }, (_, i) => 2 ** i);
+    const name = (x: number) => `n${String(Math.log2(x)).padStart(4, "0")}`;
+    const svg = lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: xs.map((x) => [x, 1]) }], xFormat: name });
+    const xLabels = (chart: string) => [...chart.matchAll(/<text x="[\d.]+" y="\d+" text-anchor="middle" font-size="11">([^<]*)<\/text>/g)].map((m) => m[1]);
+    const labels = xLabels(svg);
+    expect(labels).toEqual(["n0000", "n0002", "n0004", "n0006", "n0008", "n0010", "n0012", "n0014", "n0016", "n0018", "n0020"]);
+    const wide = lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [[1, 1], [1000, 1]] }] });
+    expect(xLabels(wide)).toEqual(["1", "1000"]);
+  });
+
+  it("draws sixteen series (every burst length) in sixteen colours", () => {
+    const series = Array.from({ length: 16 }, (_, i) => ({ name: `burst=${i + 1}`, points: [[1, i] as [number, number], [2, i] as [number, number]] }));
+    const svg = lineChart({ title: "t", xLabel: "x", yLabel: "y", series });
+    const strokes = [...svg.matchAll(/<polyline fill="none" stroke="([^"]+)"/g)].map((m) => m[1]);
+    expect(strokes).toHaveLength(16);
+    expect(new Set(strokes).size).toBe(16);
+  });
+
+  it("names each picture by its title for a screen reader", () => {
+    const svg = stackedBars({ title: 'a "b" <c>', yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }] });
+    expect(svg).toMatch(/^<svg [^>]*role="img" aria-label="a &quot;b&quot; &lt;c&gt;"><title>a "b" &lt;c&gt;<\/title>/);
+    const line = lineChart({ title: "memcpy: throughput", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [[1, 1]] }] });
+    expect(line).toMatch(/^<svg [^>]*aria-label="memcpy: throughput"><title>memcpy: throughput<\/title>/);
+  });
+
   it("stacks segments and escapes text", () => {
     const svg = stackedBars({ title: "<t>", yLabel: "ms", categories: ["c1"], segments: [{ name: "dma", values: [2] }, { name: "cpu", values: [3] }] });
     expect(svg).toContain("&lt;t&gt;");
