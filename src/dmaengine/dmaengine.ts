@@ -177,7 +177,9 @@ export function dma_request_channel(owner: Kernel | { kernel: Kernel }, mask: Dm
 
 /** dma_request_chan_by_mask: any free channel of a controller with the capability (or every
  *  capability of a mask). Accepts the kernel or anything that holds one (a System). Throws
- *  KernelError(-ENODEV) when there is none, -EPROBE_DEFER while no controller is registered. */
+ *  KernelError(-ENODEV) when there is none; while no controller is registered, -EPROBE_DEFER
+ *  on modern kernels (the list_empty(&dma_device_list) test of drivers/dma/dmaengine.c) and
+ *  -ENODEV on 4.9, whose dma_request_chan_by_mask returns -ENODEV for any NULL channel. */
 export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mask: DmaCapMask): DmaChan {
   const chan = dma_request_channel(owner, mask);
   if (chan) return chan;
@@ -187,7 +189,8 @@ export function dma_request_chan_by_mask(owner: Kernel | { kernel: Kernel }, mas
     // What devices_deferred would tell: the probes that failed, one of which was the provider.
     const failed = k.platformBus.devices.flatMap((d) => (d.probe_failure ? [d.probe_failure] : []));
     const why = failed.length ? ` (${failed.join("; ")})` : "";
-    throw new KernelError(EPROBE_DEFER, `no DMA controller registered yet for capability ${caps}${why}`);
+    const errno = k.version === "v4.9" ? ENODEV : EPROBE_DEFER;
+    throw new KernelError(errno, `no DMA controller registered yet for capability ${caps}${why}`);
   }
   throw new KernelError(ENODEV, `no free DMA channel with capability ${caps}`);
 }

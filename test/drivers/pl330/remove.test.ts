@@ -55,6 +55,15 @@ describe("pl330_remove", () => {
     expect(warnings(s.dmesg())).toEqual([]);
   });
 
+  it("v4.9: dma_request_chan_by_mask with no DMA device at all is -ENODEV (no list_empty test yet)", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    s.kernel.device_release_driver(s.device(DMAC));
+    expect(s.dmaChannels()).toEqual([]);
+    expect(errnoOf(() => dma_request_chan_by_mask(s, DMA_MEMCPY))).toBe(-ENODEV);
+    // of_dma_request_slave_channel already deferred in 4.9 (ret_no_channel, since 3.14).
+    expect(errnoOf(() => dma_request_chan(s.device(UART), "tx"))).toBe(-EPROBE_DEFER);
+  });
+
   for (const [kernel, fn] of [["modern", "__dma_async_device_channel_unregister"], ["v4.9", "dma_async_device_unregister"]] as const) {
     it(`${kernel}: with clients holding channels, WARNs once, then refuses their calls`, async () => {
       const s = await createSystem({ board: "zynq-7000", kernel });
