@@ -18,7 +18,7 @@ import {
 } from "../../dmaengine/types.js";
 import { DMA_NONE, type DmaDirection } from "../../dma/constants.js";
 import { ENOMEM, EAGAIN, EINVAL, ENOSYS, KernelBug } from "../../kernel/errno.js";
-import { dev_err, dev_info, dev_warn } from "../../kernel/dev-printk.js";
+import { dev_err, dev_info } from "../../kernel/dev-printk.js";
 import * as R from "./regs.js";
 import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
 import { lengthUnaligned49, prepareCcr, setupReq, type XferSpec } from "./program.js";
@@ -134,7 +134,8 @@ export class Pl330Chan {
   /** pl330_issue_pending */
   issuePending(): void {
     if (!this.work_list.length) {
-      if (!this.submitted_list.length) dev_warn(this.dev, `${this.chan.name}: issue_pending with nothing submitted`);
+      // A WARN_ON, not WARN_ON_ONCE, in 4.9 and modern alike: it fires on every empty issue.
+      if (!this.submitted_list.length) this.kernel.printk.warn("WARNING: drivers/dma/pl330.c: pl330_issue_pending: WARN_ON(list_empty(&pch->submitted_list))");
       this.active = true;
     }
     this.work_list.push(...this.submitted_list.splice(0));

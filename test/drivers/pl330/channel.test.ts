@@ -7,9 +7,10 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq } from "../../helpers/system.js";
+import { createSystem } from "../../../src/create.js";
 import { dma_alloc_coherent } from "../../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../../src/mm/gfp.js";
-import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../../src/dmaengine/dmaengine.js";
+import { dma_async_issue_pending, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY } from "../../../src/dmaengine/types.js";
 import { KernelBug } from "../../../src/kernel/errno.js";
 
@@ -32,4 +33,28 @@ describe("pl330 tx_submit", () => {
     expect(dma_sync_wait(chan, dmaengine_submit(tx2))).toBe(DMA_COMPLETE);
     expect(s.cpu.read(dst.cpuAddr, 4096)).toEqual(new Uint8Array(4096).fill(0x3c));
   });
+});
+
+// pl330_issue_pending (drivers/dma/pl330.c, 4.9 and modern): with work_list empty it does
+// WARN_ON(list_empty(&pch->submitted_list)), a WARN every time (not once), then goes on.
+describe("pl330 issue_pending with nothing submitted", () => {
+  const WARN = "WARNING: drivers/dma/pl330.c: pl330_issue_pending: WARN_ON(list_empty(&pch->submitted_list))";
+  const warnings = (dmesg: string) =>
+    dmesg.split("\n").filter((l) => l.includes("WARNING")).map((l) => l.replace(/^\[[ .0-9]+\] /, ""));
+
+  for (const kernel of ["modern", "v4.9"] as const) {
+    it(`${kernel}: WARNs at each empty issue, and a later transfer still completes`, async () => {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      dma_async_issue_pending(chan);
+      dma_async_issue_pending(chan);
+      expect(warnings(s.dmesg())).toEqual([WARN, WARN]);
+      const src = dma_alloc_coherent(chan.device.dev, 4096, GFP_KERNEL)!;
+      const dst = dma_alloc_coherent(chan.device.dev, 4096, GFP_KERNEL)!;
+      s.cpu.fill(src.cpuAddr, 0x5a, 64);
+      expect(dma_sync_wait(chan, dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 64, 0)!))).toBe(DMA_COMPLETE);
+      expect(s.cpu.read(dst.cpuAddr, 64)).toEqual(new Uint8Array(64).fill(0x5a));
+      expect(warnings(s.dmesg())).toEqual([WARN, WARN]);
+    });
+  }
 });
