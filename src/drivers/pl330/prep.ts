@@ -190,17 +190,33 @@ function giveBack(pch: Pl330Chan, descs: Pl330Desc[]): null {
   return null;
 }
 
+const TRANSFER_DIRECTION_NAMES = ["DMA_MEM_TO_MEM", "DMA_MEM_TO_DEV", "DMA_DEV_TO_MEM", "DMA_DEV_TO_DEV", "DMA_TRANS_NONE"];
+
+/** pl330_prep_slave_sg has no direction check (4.9 and modern; only pl330_prep_dma_cyclic has
+ *  one): any direction but MEM_TO_DEV is laid out as DEV_TO_MEM and keeps its rqtype. Linux is
+ *  silent; dmasim says what follows, once a channel and direction. */
+function warnNotSlave(pch: Pl330Chan, direction: DmaTransferDirection): void {
+  const name = TRANSFER_DIRECTION_NAMES[direction] ?? `direction ${direction}`;
+  const fifo = `0x${pch.fifo_dma.toString(16)}`;
+  const outcome = direction === DMA_MEM_TO_MEM
+    ? `it becomes a memory-to-memory program that reads ${fifo} as memory, without the peripheral's flow control`
+    : `pl330_submit_req refuses its rqtype when it is issued, so fill_queue reports "Bad Desc" and nothing moves`;
+  pch.kernel.dmaengine.dmasimWarnOnce(
+    `slave-sg-direction-${pch.chan.name}-${direction}`,
+    `WARNING: dmaengine: ${pch.chan.name}: pl330_prep_slave_sg with ${name}, not a slave direction (dmasim): Linux's pl330 does not refuse it: ${outcome}`,
+  );
+}
+
 /** pl330_prep_slave_sg: one descriptor per scatterlist entry, walked with for_each_sg so a
  *  chained list (sg_chain) is followed; the last one is returned. */
 export function prepSlaveSg(pch: Pl330Chan, sgl: Scatterlist[], sgLen: number, direction: DmaTransferDirection): Pl330Desc | null {
   if (!pch.thread || !sgl?.length || sgLen <= 0) return null;
-  if (!is_slave_direction(direction)) {
-    dev_err(pch.chan.device.dev, "pl330_prep_slave_sg: Invalid dma direction");
-    return null;
-  }
   warnLeftCyclic(pch, "pl330_prep_slave_sg");
   configWrite(pch, direction);
+  // A MEM_TO_MEM maps as DMA_NONE, which pch.dir already is after pl330_config_write's unprep:
+  // the FIFO is not mapped again and the last mapping's fifo_dma is used.
   if (!prepSlaveFifo(pch, direction)) return null;
+  if (!is_slave_direction(direction)) warnNotSlave(pch, direction);
   const descs: Pl330Desc[] = [];
   for_each_sg(sgl, sgLen, (sg) => {
     pch.kernel.machine.cpu.spend(PREP_CYCLES);
