@@ -230,16 +230,6 @@ export class BuddyAllocator {
     return false;
   }
 
-  /** put_page of an order-0 folio (modern free_large_kmalloc's folio_put): the page's last
-   *  reference frees that one page. */
-  putPage(pfn: number): boolean {
-    const s = this.memmap.section(pfn);
-    if (!s) return this.freePages(pfn, 0);
-    if (--s.refcount[pfn - s.startPfn] === 0) return this.freeFrozen(pfn, 0);
-    s.refcount[pfn - s.startPfn]++;
-    return this.freePages(pfn, 0);
-  }
-
   /** The page allocator takes back [pfn, pfn + 2^order), whatever allocations it holds, once
    *  free-pages-check.ts has found what it holds and said what is wrong with it. */
   private freeFrozen(pfn: number, order: number): boolean {

@@ -181,7 +181,8 @@ export class MemoryManager {
       vaBits: this.arch === "arm64" ? 64 : 32,
       virt_addr_valid: (va) => this.virt_addr_valid(va),
       virt_to_pfn: (va) => this.virt_to_pfn(va),
-      putPage: (pfn) => void this.buddy.putPage(pfn),
+      // folio_put of an order-0 page drops the reference __free_pages(page, 0) drops.
+      putPage: (pfn) => void this.buddy.freePages(pfn, 0),
       warn: (m) => this.printk.warn(m),
     });
     this.memblock.slabAvailable = {
