@@ -29,14 +29,14 @@ export interface UserPageSource {
   kunmap_local(va: VirtAddr): void;
 }
 
-/** alloc_zeroed_user_highpage_movable: a zeroed order-0 page with one reference, or -1. */
+/** alloc_zeroed_user_highpage_movable: a zeroed order-0 page with one reference (the
+ *  allocator's), or -1. */
 export function alloc_zeroed_user_highpage(src: UserPageSource): number {
   const pfn = src.alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
   if (pfn < 0) return -1;
   const va = src.kmap_local_page(pfn);
   src.cpu.fill(va, 0, PAGE_SIZE);
   src.kunmap_local(va);
-  src.refs.init(pfn);
   return pfn;
 }
 

@@ -22,6 +22,8 @@ export interface ZoneSpec {
 
 /** Page flags kept per page (the few dmasim needs of struct page's flags). */
 export const PG_dcache_clean = 1;
+/** PG_dirty: the page's contents are newer than its backing (set_page_dirty after a device wrote it). */
+export const PG_dirty = 2;
 
 export class Zone {
   readonly heads = new Int32Array(MAX_ORDER).fill(-1);
@@ -307,6 +309,19 @@ export class BuddyAllocator {
   allocatedOrder(pfn: number): number {
     const s = this.memmap.section(pfn);
     return s ? s.allocOrder[pfn - s.startPfn] : -1;
+  }
+
+  /** page_count: the page's _refcount (0 for a free page or one outside RAM). */
+  pageCount(pfn: number): number {
+    const s = this.memmap.section(pfn);
+    return s ? s.refcount[pfn - s.startPfn] : 0;
+  }
+
+  /** page_ref_add / page_ref_sub without the free: the caller drops a last reference through
+   *  freePages (put_page_testzero). */
+  pageRefAdd(pfn: number, n: number): void {
+    const s = this.memmap.section(pfn);
+    if (s) s.refcount[pfn - s.startPfn] += n;
   }
 
   pageFlags(pfn: number): number {

@@ -78,7 +78,7 @@ export class MemoryManager {
   pageTablePages = 0;
   private mmuOn = false;
   /** The reference counts of user processes' anonymous pages (page-ref.ts). */
-  readonly pageRefs = new PageRefs((pfn) => this.__free_pages(pfn, 0));
+  pageRefs!: PageRefs;
   private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
 
@@ -155,6 +155,7 @@ export class MemoryManager {
     const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
     this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured, this.opts.version);
     this.buddy.onWarn = (m) => this.printk.warn(m);
+    this.pageRefs = new PageRefs(this.buddy);
     for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
     this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
     this.vmalloc.onWarn = (m) => this.printk.warn(m);
