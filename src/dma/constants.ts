@@ -18,6 +18,10 @@ export const DMA_ATTR_FORCE_CONTIGUOUS = 1 << 6;
 export const DMA_ATTR_ALLOC_SINGLE_PAGES = 1 << 7;
 export const DMA_ATTR_NO_WARN = 1 << 8;
 export const DMA_ATTR_PRIVILEGED = 1 << 9;
+/** The driver promises the CPU dirties no cache line of the buffer while it is mapped, so
+ *  mappings that all carry it may share a line (commit 61868dc55a11, January 2026; in 6.19
+ *  and 6.18.y). 7.0 renames it DMA_ATTR_DEBUGGING_IGNORE_CACHELINES; only dma-debug reads it. */
+export const DMA_ATTR_CPU_CACHE_CLEAN = 1 << 11;
 
 /** DMA_BIT_MASK(n): n low bits set, as a bigint (64-bit masks do not fit a number). Linux's
  *  macro is defined for 0 … 64 only (a shift by more is undefined in C), so any other n is a

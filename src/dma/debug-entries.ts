@@ -1,8 +1,9 @@
 // DMA-API debug's bookkeeping (kernel/dma/debug.c): the entries for live mappings and
 // coherent allocations in 16384 hash buckets keyed by device address (8 KB per bucket), the
 // best-fit search used when several entries share an address, the active-cacheline counts
-// (only the first cache line of each non-TO_DEVICE mapping, up to 7 overlaps), and the entry
-// pool — fixed in 4.9, growing a page of entries at a time in modern kernels.
+// (only the first cache line of each non-TO_DEVICE mapping, up to 7 overlaps; the radix tree
+// of active_cacheline_insert), and the entry pool — fixed in 4.9, growing a page of entries
+// at a time in modern kernels.
 
 import type { DmaAddr, PhysAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
@@ -33,6 +34,8 @@ export interface Entry {
   pfn: number;
   offset: number;
   map_err_type: number;
+  /** DMA_ATTR_CPU_CACHE_CLEAN was passed (modern kernels since 6.19; always false on 4.9). */
+  is_cache_clean: boolean;
 }
 
 export function hashOf(addr: DmaAddr): number {
@@ -41,18 +44,31 @@ export function hashOf(addr: DmaAddr): number {
 }
 
 export function makeEntry(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {
-  return { dev, dev_addr: addr, size, type, direction: dir, sg_call_ents: sgCall, sg_mapped_ents: 0, pfn: 0, offset: 0, map_err_type: MAP_ERR_NA };
+  return { dev, dev_addr: addr, size, type, direction: dir, sg_call_ents: sgCall, sg_mapped_ents: 0, pfn: 0, offset: 0, map_err_type: MAP_ERR_NA, is_cache_clean: false };
 }
 
 export function entryPhys(e: Entry): PhysAddr {
   return e.pfn * PAGE_SIZE + e.offset;
 }
 
-export type AddResult = "ok" | "eexist";
+/** active_cacheline_insert's answer: -EEXIST when the line was already active, and then the
+ *  is_cache_clean of the entry the radix tree holds for it (the line's first mapping). */
+export interface AddResult {
+  eexist: boolean;
+  overlapCacheClean: boolean;
+}
+
+/** One active cache line: the overlap count kept in the radix tree's 3 tags, and the
+ *  is_cache_clean of the entry stored in the slot. The slot keeps the first mapping's entry
+ *  until the line's last unmap deletes it, even after that first mapping is gone. */
+interface ActiveLine {
+  overlap: number;
+  cacheClean: boolean;
+}
 
 export class DebugEntries {
   private readonly hash = new Map<number, Entry[]>();
-  private readonly cachelines = new Map<number, number>();
+  private readonly cachelines = new Map<number, ActiveLine>();
   numFree: number;
   minFree: number;
   totalEntries: number;
@@ -61,7 +77,8 @@ export class DebugEntries {
     readonly prealloc: number,
     /** L1_CACHE_SHIFT of the cache-line key. */
     private readonly cachelineShift: number,
-    /** WARN_ONCE for more than 7 overlaps. */
+    /** WARN_ONCE for more than 7 overlaps (not called for a DMA_ATTR_CPU_CACHE_CLEAN mapping,
+     *  commit eca58535b154, 7.0 and 6.18.24). */
     private readonly onOverlapOverflow: (cln: number) => void,
   ) {
     this.numFree = this.totalEntries = this.minFree = prealloc;
@@ -84,22 +101,24 @@ export class DebugEntries {
     return e.pfn * (PAGE_SIZE >> this.cachelineShift) + Math.floor(e.offset / 2 ** this.cachelineShift);
   }
 
-  /** add_dma_entry: into its bucket, and its first cache line into the active set. */
+  /** add_dma_entry: into its bucket, and its first cache line into the active set
+   *  (active_cacheline_insert; a TO_DEVICE mapping is not tracked). */
   add(e: Entry): AddResult {
     const b = hashOf(e.dev_addr);
     const list = this.hash.get(b);
     if (list) list.push(e);
     else this.hash.set(b, [e]);
-    if (e.direction === DMA_TO_DEVICE) return "ok";
+    if (e.direction === DMA_TO_DEVICE) return { eexist: false, overlapCacheClean: false };
     const cln = this.cacheline(e);
-    const overlap = this.cachelines.get(cln);
-    if (overlap === undefined) {
-      this.cachelines.set(cln, 0);
-      return "ok";
+    const line = this.cachelines.get(cln);
+    if (line === undefined) {
+      this.cachelines.set(cln, { overlap: 0, cacheClean: e.is_cache_clean });
+      return { eexist: false, overlapCacheClean: false };
     }
-    if (overlap + 1 <= ACTIVE_CACHELINE_MAX_OVERLAP) this.cachelines.set(cln, overlap + 1);
-    else this.onOverlapOverflow(cln);
-    return "eexist";
+    // active_cacheline_set_overlap refuses a count past the 3 tags' 7 and leaves it there.
+    if (line.overlap + 1 <= ACTIVE_CACHELINE_MAX_OVERLAP) line.overlap++;
+    else if (!e.is_cache_clean) this.onOverlapOverflow(cln);
+    return { eexist: true, overlapCacheClean: line.cacheClean };
   }
 
   /** hash_bucket_del + dma_entry_free */
@@ -109,10 +128,10 @@ export class DebugEntries {
     this.numFree++;
     if (e.direction === DMA_TO_DEVICE) return;
     const cln = this.cacheline(e);
-    const overlap = this.cachelines.get(cln);
-    if (overlap === undefined) return;
-    if (overlap - 1 < 0) this.cachelines.delete(cln);
-    else this.cachelines.set(cln, overlap - 1);
+    const line = this.cachelines.get(cln);
+    if (line === undefined) return;
+    if (line.overlap - 1 < 0) this.cachelines.delete(cln);
+    else line.overlap--;
   }
 
   /** __hash_bucket_find: best fit by size, type, direction and sg count; several imperfect

@@ -9,7 +9,7 @@ import type { PhysAddr, DmaAddr, VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { DIRECTION_NAMES, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
+import { DIRECTION_NAMES, DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
 import {
   ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys, makeEntry,
   type Entry, type EntryType,
@@ -73,12 +73,16 @@ export class DmaDebug {
     this.driverFilter = opts.driverFilter ?? "";
     this.checks = Object.fromEntries(DMA_DEBUG_CHECKS.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
     const prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
-    // L1_CACHE_BYTES: arm64 4.9 128; modern arm64 and ARMv7 64.
-    const shift = kernel.machine.profile.arch === "arm64" && !this.modern ? 7 : 6;
+    // L1_CACHE_SHIFT: arm64 4.9 7; modern arm64 6; arm CONFIG_ARM_L1_CACHE_SHIFT, 6 in any
+    // build with CPU_V7 (ARM_L1_CACHE_SHIFT_6 "default y if CPU_V7"), so multi_v7 keys Zynq's
+    // 32-byte A9 lines as 64-byte ones.
+    const arm64 = kernel.machine.profile.arch === "arm64";
+    const shift = arm64 && !this.modern ? 7 : 6;
     this.pool = new DebugEntries(prealloc, shift, (cln) => {
       if (this.warnedOverlap) return;
       this.warnedOverlap = true;
-      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(this.modern ? 16 : 8, "0")}`);
+      // %pa of the cache-line number: phys_addr_t is 64-bit on arm64, 32-bit on arm without LPAE.
+      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(arm64 ? 16 : 8, "0")}`);
     });
     if (this.enabled) {
       kernel.printk.info(`DMA-API: preallocated ${prealloc} debug entries`);
@@ -131,12 +135,18 @@ export class DmaDebug {
     return ok;
   }
 
-  /** add_dma_entry. 4.9 only counted an overlap (its source leaves reporting -EEXIST for
-   *  later); modern kernels report it unless the mapping skips CPU syncs or the kernel may
-   *  bounce small kmalloc buffers. */
+  /** add_dma_entry. 4.9 only counted an overlap (its source leaves reporting -EEXIST as a
+   *  TODO); 5.14 printed it without the device, 5.15 through err_printk as here. Modern kernels
+   *  stay silent when the new mapping skips CPU syncs, when it and the line's first mapping
+   *  both carry DMA_ATTR_CPU_CACHE_CLEAN (6.19: one promise alone is not enough), or when
+   *  the kernel may bounce small kmalloc buffers. */
   private add(e: Entry, attrs: number): void {
-    if (this.pool.add(e) !== "eexist" || !this.modern || !this.checks.cacheline) return;
-    if (attrs & DMA_ATTR_SKIP_CPU_SYNC || this.bouncesUnalignedKmalloc(e.dev)) return;
+    if (this.modern) e.is_cache_clean = (attrs & DMA_ATTR_CPU_CACHE_CLEAN) !== 0;
+    const { eexist, overlapCacheClean } = this.pool.add(e);
+    if (!eexist || !this.modern || !this.checks.cacheline) return;
+    if (attrs & DMA_ATTR_SKIP_CPU_SYNC) return;
+    if (e.is_cache_clean && overlapCacheClean) return;
+    if (this.bouncesUnalignedKmalloc(e.dev)) return;
     this.err(e.dev, "cacheline tracking EEXIST, overlapping mappings aren't supported");
   }
 
@@ -275,17 +285,26 @@ export class DmaDebug {
     this.check_unmap(this.ref(dev, addr, size, single || this.modern ? "single" : "page", dir), isMappingError);
   }
 
+  /** debug_dma_map_sg. Modern kernels check every entry the driver passed for stack and text
+   *  (length s->length); 4.9 checked only the mapped segments, with their DMA length, inside
+   *  the entry loop ("dma-debug: fix sg checks in debug_dma_map_sg()", 5.15). */
   map_sg(dev: Device, sgl: Scatterlist[], nents: number, mapped: number, dir: number, attrs: number): void {
     if (!this.active) return;
     const mm = this.kernel.mm;
-    for_each_sg(sgl, nents, (s) => {
-      const pfn = sg_page(s, mm);
-      this.check_for_stack(dev, pfn, s.offset);
+    const checkArea = (s: Scatterlist, len: number) => {
+      this.check_for_stack(dev, sg_page(s, mm), s.offset);
       const va = sg_virt(s, mm);
-      if (va) this.check_for_illegal_area(dev, va, s.length);
-    });
+      if (va) this.check_for_illegal_area(dev, va, len);
+    };
+    if (this.modern) for_each_sg(sgl, nents, (s) => checkArea(s, s.length));
+    let out = false;
     for_each_sg(sgl, mapped, (s) => {
-      if (!this.alloc()) return;
+      if (out) return;
+      if (!this.alloc()) {
+        out = true;
+        return;
+      }
+      if (!this.modern) checkArea(s, s.dma_length);
       const e = this.ref(dev, s.dma_address, s.dma_length, "scather-gather", dir, nents);
       e.pfn = sg_page(s, mm);
       e.offset = s.offset;
