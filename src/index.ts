@@ -91,7 +91,7 @@ export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, 
 export { sweepReport, throughputChart } from "./report/sweep-report.js";
 export { renderReport, type ReportSection } from "./report/html.js";
 export { lineChart, stackedBars, groupedBars } from "./report/svg.js";
-export { runSweep, expandGrid, type SweepOptions, type SweepResult, type SweepRow, type Grid } from "./sim/sweep.js";
+export { runSweep, expandGrid, type SweepOptions, type SweepResult, type SweepRow, type SweepError, type Grid } from "./sim/sweep.js";
 export { WorkerPool } from "./worker/pool.js";
 export { Tracer, type TraceStats } from "./trace/recorder.js";
 export { toChromeTrace, type ChromeTrace, type ChromeEvent, type TraceRecord } from "./trace/chrome.js";

@@ -5,9 +5,15 @@ import { runSweep, throughputChart, WorkerPool } from "../../dist/browser/dmasim
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
+const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
 function renderTable(result) {
+  // A failed sweep's rows (the error's `partial`): a job that failed shows why, one that never
+  // ran shows nothing.
   const rows = result.rows.map((r) =>
-    `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td></tr>`);
+    r.result === undefined
+      ? `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td colspan="3">${escapeHtml(r.error ?? "")}</td></tr>`
+      : `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td></tr>`);
   $("table").innerHTML = `<table><tr><th>size</th><th>burst</th><th>MB/s</th><th>DMA time (µs)</th><th>data</th></tr>${rows.join("")}</table>`;
 }
 
@@ -70,6 +76,8 @@ async function sweep() {
   } catch (e) {
     $("status").textContent = `error: ${e.message}`;
     window.dmasimError = String(e.message);
+    // What the sweep's other jobs found stays on the page beside the error.
+    if (e.partial) renderTable(e.partial);
     await pool?.close(); // a worker may have died with it: the next run starts new ones
     pool = null;
   } finally {

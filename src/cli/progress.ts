@@ -32,7 +32,13 @@ export class ProgressBar {
   }
 
   finish(): void {
+    this.end(`${this.total}/${this.total} done`);
+  }
+
+  /** Ends the bar's line with how the run ended (`3/4 done, 1 failed`), so that what is written
+   *  next starts on a line of its own. */
+  end(how: string): void {
     const secs = ((performance.now() - this.started) / 1000).toFixed(1);
-    this.stream.write(`${this.tty ? "\r" : ""}${this.label}: ${this.total}/${this.total} done in ${secs}s`.padEnd(this.tty ? 100 : 0) + "\n");
+    this.stream.write(`${this.tty ? "\r" : ""}${this.label}: ${how} in ${secs}s`.padEnd(this.tty ? 100 : 0) + "\n");
   }
 }

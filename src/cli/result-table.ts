@@ -17,17 +17,21 @@ export function formatResult(r: unknown): string {
   return entries.map(([k, v]) => `${k.padEnd(w)}  ${scalar(v)}`).join("\n");
 }
 
+/** A failed sweep's rows (SweepError's `partial`) add an `error` column, and a job that did not
+ *  finish leaves its result cells empty. */
 export function formatSweep(s: SweepResult): string {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const sample = (s.rows[0]?.result ?? {}) as Record<string, unknown>;
+  const sample = (s.rows.find((r) => r.result !== undefined)?.result ?? {}) as Record<string, unknown>;
   const resultKeys = Object.keys(sample).filter(
     (k) => !paramKeys.includes(k) && (typeof sample[k] !== "object" || sample[k] === null),
   );
+  const errors = s.rows.some((r) => r.error !== undefined);
   return renderTable(
-    [...paramKeys, ...resultKeys],
+    [...paramKeys, ...resultKeys, ...(errors ? ["error"] : [])],
     s.rows.map((row) => [
       ...paramKeys.map((k) => scalar(row.params[k])),
-      ...resultKeys.map((k) => scalar((row.result as Record<string, unknown>)[k])),
+      ...resultKeys.map((k) => (row.result === undefined ? "" : scalar((row.result as Record<string, unknown>)[k]))),
+      ...(errors ? [row.error ?? ""] : []),
     ]),
   );
 }

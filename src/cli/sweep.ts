@@ -2,7 +2,7 @@
 // combination of the parameter values, on a worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
-import { runSweep } from "../sim/sweep.js";
+import { runSweep, type SweepError, type SweepResult } from "../sim/sweep.js";
 import { checkOptions, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
@@ -37,8 +37,21 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   if (workers > 0) for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, onSignal);
-  const result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (done) => bar.update(done) });
-  for (const s of ["SIGINT", "SIGTERM"] as const) process.off(s, onSignal);
+  let done = 0;
+  let result: SweepResult;
+  try {
+    result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (n) => bar.update((done = n)) });
+  } catch (e) {
+    const partial = (e as Partial<SweepError>)?.partial;
+    const failed = partial?.rows.filter((r) => r.error !== undefined).length ?? 0;
+    bar.end(`${done - failed}/${total} done${failed ? `, ${failed} failed` : ""}`);
+    // What the other jobs found is printed before the error (which cli.ts prints): no report,
+    // which would plot a sweep with holes as if whole.
+    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, error: (e as Error).message }, null, 2) : formatSweep(partial));
+    throw e;
+  } finally {
+    for (const s of ["SIGINT", "SIGTERM"] as const) process.off(s, onSignal);
+  }
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));

@@ -26,13 +26,23 @@ export interface SweepOptions {
   system?: Omit<SystemOptions, "worker">;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
+  /** After each job, finished or failed (`last.error`). */
   onProgress?: (done: number, total: number, last: SweepRow) => void;
 }
 
 export interface SweepRow {
   params: ScenarioParams;
+  /** What the scenario returned; undefined for a job that failed. */
   result: unknown;
+  /** Why the job failed (`-ENOMEM: …`, `dmasim worker thread ended (…)`): only in the rows of a
+   *  failed sweep's `partial`. */
+  error?: string;
 }
+
+/** What a failed sweep rejects with: the first failing job's error (in grid order), carrying
+ *  every row as `partial`, those of the jobs that finished with their results and those that
+ *  failed with their `error`, so that one job's -ENOMEM or crash loses no other job's result. */
+export type SweepError = Error & { partial: SweepResult };
 
 export interface SweepResult {
   scenario: string;
@@ -88,9 +98,18 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
   }
-  // Which job each error came from, so that the one thrown can name its job's grid point.
-  const failedAt = new Map<unknown, number>();
-  const failed = (k: number, e: unknown) => void failedAt.set(e, order[k]);
+  // Each failed job's error as the sweep would throw it, by grid index.
+  const failures = new Map<number, unknown>();
+  const thrown = new Set<unknown>();
+  const failed = (k: number, e: unknown, lost = false) => {
+    const i = order[k];
+    thrown.add(e);
+    // A lost job's error names the job already; the row keeps why its worker ended.
+    rows[i].error = lost && e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+    failures.set(i, lost ? e : atPoint(e, points[i]));
+    opts.onProgress?.(++done, jobs.length, rows[i]);
+  };
+  const used = Math.min(workers, jobs.length);
   try {
     if (opts.pool) {
       await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
@@ -98,17 +117,18 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       for (let k = 0; k < ordered.length; k++) {
         // The same refusal a worker gives a result it cannot send, so that rows do not depend
         // on the worker count.
-        const result = await runJob(ordered[k])
-          .then((r) => resultToSend(ordered[k], r, structuredClone))
-          .catch((e: unknown) => {
-            failed(k, e);
-            throw e;
-          });
+        let result: unknown;
+        try {
+          result = resultToSend(ordered[k], await runJob(ordered[k]), structuredClone);
+        } catch (e) {
+          failed(k, e);
+          continue;
+        }
         finished(order[k], result);
       }
     } else {
       // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).
-      const pool = await WorkerPool.create(Math.min(workers, jobs.length), {
+      const pool = await WorkerPool.create(used, {
         process: opts.isolation === "process",
         bundled: !isScenarioModule(opts.scenario),
       });
@@ -119,10 +139,19 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       }
     }
   } catch (e) {
-    const i = failedAt.get(e);
-    throw i === undefined ? e : atPoint(e, points[i]);
+    // The pool's own error (a closed pool, an onProgress that threw) is not a job's.
+    if (!thrown.has(e)) throw e;
   }
-  return { scenario: opts.scenario, rows, workers: Math.min(workers, jobs.length), elapsedMs: performance.now() - t0 };
+  const result = { scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0 };
+  if (!failures.size) return result;
+  throw withPartial(failures.get(Math.min(...failures.keys())), result);
+}
+
+/** The error a failed sweep rejects with: `e`, with the sweep's rows (SweepError). */
+function withPartial(e: unknown, partial: SweepResult): unknown {
+  if (typeof e !== "object" || e === null) return e;
+  Object.defineProperty(e, "partial", { value: partial, enumerable: true, configurable: true, writable: true });
+  return e;
 }
 
 /** A job's error with the job's grid point leading its message ("size=abc burst=4: not a size…"),

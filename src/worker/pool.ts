@@ -53,17 +53,22 @@ export class WorkerPool {
   /** A new worker in place of each that has ended, so that one job that ended its worker does not
    *  fail every later run of the pool. */
   private async replaceEnded(): Promise<void> {
-    await Promise.all(
-      this.workers.map(async (w, k) => {
-        if (!this.ended.delete(w)) return;
-        const fresh = await spawnWorker<JobApi>(this.options);
-        // close() while it started did not know it.
-        if (this.closed) return void (await fresh.terminate());
-        this.workers[k] = fresh;
-        this.watch(fresh);
-      }),
-    );
+    await Promise.all(this.workers.map((_, k) => this.replaceWorker(k)));
     if (this.closed) throw closedError();
+  }
+
+  /** Whether worker k is alive: a new one in its place if it had ended (and the pool is open). */
+  private async replaceWorker(k: number): Promise<boolean> {
+    if (!this.ended.delete(this.workers[k])) return !this.closed;
+    const fresh = await spawnWorker<JobApi>(this.options);
+    // close() while it started did not know it.
+    if (this.closed) {
+      await fresh.terminate();
+      return false;
+    }
+    this.workers[k] = fresh;
+    this.watch(fresh);
+    return true;
   }
 
   get size(): number {
@@ -71,14 +76,17 @@ export class WorkerPool {
   }
 
   /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
-   *  results in job order. The first failing job rejects the whole run with its error, and no
-   *  worker starts another job of it (so the pool is free for the next run once the jobs under
-   *  way end), as when `onResult` throws; `onFailure` first sees the index and error of each job that throws (a worker that
-   *  dies is no job's error). One run at a time. */
+   *  results in job order. A job that fails does not stop the others: `onFailure` sees its index
+   *  and error (`lost` when its worker ended under it: a crash, out of memory, close()), and
+   *  once every job has run the run rejects with the first failure in job order, so that what
+   *  the other jobs found is not thrown away with it. A worker that ended is replaced for the
+   *  jobs still to run, unless the pool was closed. An `onResult` or `onFailure` that throws
+   *  stops the run: no worker starts another job of it, and once the jobs under way end (unheard)
+   *  the run rejects with that error. One run at a time. */
   async runAll(
     jobs: JobSpec[],
     onResult?: (index: number, result: unknown) => void,
-    onFailure?: (index: number, error: unknown) => void,
+    onFailure?: (index: number, error: unknown, lost: boolean) => void,
   ): Promise<unknown[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
     if (this.closed) throw closedError();
@@ -86,29 +94,48 @@ export class WorkerPool {
     // run's, naming a job, not this check's).
     if (this.ended.size) await this.replaceEnded();
     const results = new Array<unknown>(jobs.length);
+    const failures = new Map<number, unknown>();
     let next = 0;
-    let failed = false;
-    const drive = async (w: SpawnedWorker<JobApi>) => {
-      while (!failed && next < jobs.length) {
+    let stopped: { error: unknown } | undefined;
+    const drive = async (k: number) => {
+      while (!stopped && !this.closed && next < jobs.length) {
+        const w = this.workers[k];
         const i = next++;
-        // A job's own error is the job's; a worker that dies (or never loads) is not a job's.
-        const job = w.api.runJob(jobs[i]).catch((e: unknown) => {
-          onFailure?.(i, e);
-          throw e;
-        });
-        // An onResult that throws ends the run as a failing job does. Once a run has failed its
-        // caller has its error: the jobs still under way end unheard.
+        let lost = false;
         try {
-          results[i] = await Promise.race([job, w.died.catch((why: Error) => jobLost(jobs[i], why))]);
-          if (failed) return;
+          // A job's own error is the job's; a worker that dies (or never loads) is not a job's.
+          results[i] = await Promise.race([
+            w.api.runJob(jobs[i]),
+            w.died.catch((why: Error) => {
+              lost = true;
+              return jobLost(jobs[i], why);
+            }),
+          ]);
+        } catch (e) {
+          failures.set(i, e);
+          if (stopped) return;
+          try {
+            onFailure?.(i, e, lost);
+          } catch (thrown) {
+            stopped = { error: thrown };
+          }
+          // A worker that cannot be replaced leaves its share to the others.
+          if (lost && !(await this.replaceWorker(k).catch(() => false))) return;
+          continue;
+        }
+        // Once a run has been stopped its caller has its error: the jobs still under way end
+        // unheard.
+        if (stopped) return;
+        try {
           onResult?.(i, results[i]);
         } catch (e) {
-          failed = true;
-          throw e;
+          stopped = { error: e };
         }
       }
     };
-    await Promise.all(this.workers.map(drive));
+    await Promise.all(this.workers.map((_, k) => drive(k)));
+    if (stopped) throw stopped.error;
+    if (failures.size) throw failures.get(Math.min(...failures.keys()));
     return results;
   }
 

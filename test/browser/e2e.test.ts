@@ -102,6 +102,11 @@ describe("browser demo (Chromium)", () => {
     await page.click("#run");
     await page.waitForFunction(() => (window as any).dmasimError, null, { timeout: 30_000 });
     expect(await page.locator("#status").textContent()).toBe('error: size=4K burst=x: burst must be "auto" or 1…16, not "x"');
+    // The job that ran keeps its row beside the one that failed.
+    const cells = await page.locator("#table tr").evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(cells.map((c) => c.slice(0, 2))).toEqual([["4K", "4"], ["4K", "x"]]);
+    expect(cells[0][4]).toBe("ok");
+    expect(cells[1][2]).toBe('burst must be "auto" or 1…16, not "x"');
   }, 60_000);
 
   it("says which worker script failed to load instead of hanging or printing undefined", async () => {

@@ -92,17 +92,39 @@ describe("dmasim run / sweep", () => {
     }
   });
 
-  it("names the grid point that failed, with any worker count, threads or processes", () => {
+  it("names the grid point that failed, with any worker count, threads or processes, and prints the other jobs' rows", () => {
     for (const workers of [["--workers", "0"], ["--workers", "1"], ["--workers", "2"], ["--workers", "2", "--processes"]]) {
       const bad = run(["sweep", "memcpy", "--param", "size=4K", "--param", "burst=4,99", ...workers]);
-      expect(bad.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"');
-      expect(bad.stdout).toBe("");
+      expect(bad.stderr.split("\n").slice(-3, -1), workers.join(" ")).toEqual([
+        "sweep memcpy: 1/2 done, 1 failed in " + /in (\S+)/.exec(bad.stderr)![1],
+        'dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"',
+      ]);
+      const lines = bad.stdout.trimEnd().split("\n");
+      expect(lines[0].split(/ +/)).toEqual(["size", "burst", "channels", "buffers", "dmaTimePs", "mbPerSec", "ok", "error"]);
+      expect(lines[2]).toMatch(/^4K +4 +1 +coherent +\d+ +[\d.]+ +true$/);
+      expect(lines[3]).toMatch(/^4K +99 +burst must be "auto" or 1…16, not "99"$/);
       expect(bad.status).toBe(1);
       const size = run(["sweep", "memcpy", "--param", "size=4K,abc", ...workers]);
       expect(size.stderr.split("\n").at(-2), workers.join(" ")).toBe('dmasim: error: size=abc: not a size: "abc" (try 64K, 512M, 1G or a byte count)');
       expect(size.status).toBe(1);
     }
-  });
+  }, 60_000);
+
+  it("keeps the other jobs' results of a sweep where one runs out of simulated memory, in the table and in --json", () => {
+    // 64 MiB of DRAM cannot hold a 64 MiB source and its destination: the kernel's -ENOMEM.
+    for (const workers of [["--workers", "0"], ["--workers", "2"]]) {
+      const r = run(["sweep", "memcpy", "--memory", "64M", "--param", "size=4K,64M,8K", "--json", ...workers]);
+      expect(r.status, workers.join(" ")).toBe(1);
+      const out = JSON.parse(r.stdout);
+      expect(out.rows.map((row: { params: { size: string } }) => row.params.size)).toEqual(["4K", "64M", "8K"]);
+      expect(out.rows[0].result).toMatchObject({ size: 4096, ok: true });
+      expect(out.rows[2].result).toMatchObject({ size: 8192, ok: true });
+      expect(out.rows[1].result).toBeUndefined();
+      expect(out.rows[1].error).toMatch(/^-ENOMEM: dma_alloc_coherent\(4194304\) failed/);
+      expect(out.error).toBe(`size=64M: ${out.rows[1].error}`);
+      expect(r.stderr.split("\n").at(-2)).toBe(`dmasim: error: ${out.error}`);
+    }
+  }, 30_000);
 
   it("refuses a memcpy of no bytes, as the demo does, instead of reporting it ok", () => {
     for (const args of [["run", "memcpy", "--param", "size=0"], ["demo", "--size", "0"]]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runSweep, expandGrid } from "../../src/sim/sweep.js";
+import { runSweep, expandGrid, type SweepError } from "../../src/sim/sweep.js";
 import { WorkerPool } from "../../src/worker/pool.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
 
@@ -203,5 +203,43 @@ describe("sweeps", () => {
     await expect(
       runSweep({ scenario: module("process.kill(process.pid, 'SIGKILL')"), grid: { n: [1, 2, 3] }, workers: 2, isolation: "process" }),
     ).rejects.toThrow("job a data: URL scenario module n=2: dmasim worker process ended (SIGKILL)");
+  }, 30_000);
+
+  it("keeps the results of the jobs around one whose worker ended, and runs the rest on a new worker", async () => {
+    const module = (end: string) =>
+      "data:text/javascript," + encodeURIComponent(`export function run(s, p) { if (p.n === 2) ${end}; return p.n * 10; }`);
+    // One worker: every job after n=2 runs only if the pool puts a new worker in its place.
+    for (const [end, isolation, why] of [
+      ["process.exit(3)", "thread", "dmasim worker thread ended (exit code 3)"],
+      ["process.kill(process.pid, 'SIGKILL')", "process", "dmasim worker process ended (SIGKILL)"],
+    ] as const) {
+      const e = await runSweep({ scenario: module(end), grid: { n: [1, 2, 3, 4] }, workers: 1, isolation }).then(
+        () => undefined,
+        (x: unknown) => x as SweepError,
+      );
+      expect(e?.message, isolation).toBe(`job a data: URL scenario module n=2: ${why}`);
+      expect(e?.partial.rows).toEqual([
+        { params: { n: 1 }, result: 10 },
+        { params: { n: 2 }, result: undefined, error: why },
+        { params: { n: 3 }, result: 30 },
+        { params: { n: 4 }, result: 40 },
+      ]);
+    }
+  }, 30_000);
+
+  it("runs every job of a sweep in which some fail in the kernel, and throws the first failure in grid order", async () => {
+    const seen: (string | undefined)[] = [];
+    // 64 MiB of DRAM holds no 64 MiB source beside its destination: the kernel's -ENOMEM.
+    const e = await runSweep({
+      scenario: "memcpy", grid: { size: ["4K", "64M", "8K", "32M"] }, workers: 0, system: { memory: "64M" },
+      onProgress: (_done, _total, last) => void seen.push(last.error === undefined ? "ok" : "failed"),
+    }).then(() => undefined, (x: unknown) => x as SweepError & { errno: number });
+    expect(e?.name).toBe("KernelError");
+    expect(e?.errno).toBe(-12);
+    expect(e?.message).toMatch(/^size=64M: -ENOMEM: /);
+    const rows = e!.partial.rows;
+    expect(rows.map((r) => (r.result as MemcpyResult | undefined)?.ok)).toEqual([true, undefined, true, undefined]);
+    expect(rows.map((r) => r.error?.slice(0, 7))).toEqual([undefined, "-ENOMEM", undefined, "-ENOMEM"]);
+    expect(seen.sort()).toEqual(["failed", "failed", "ok", "ok"]);
   }, 30_000);
 });
