@@ -1,20 +1,20 @@
 // DMA-API debugging (kernel/dma/debug.c, lib/dma-debug.c in 4.9; spec dma-api §6): every
 // mapping and coherent allocation is recorded in a hash of entries keyed by device address
-// (16384 buckets of 8 KB), and the unmap, free, sync and mapping-error calls are checked
-// against it. Reports use the kernel's texts; 4.9 put "DMA-API: " after the device name,
-// modern kernels print it first (pr_fmt). Only the first error is printed unless all_errors
-// or num_errors say otherwise; all are counted. Each check can be switched off on its own.
+// (16384 buckets of 8 KB; debug-entries.ts), and the unmap, free, sync and mapping-error calls
+// are checked against it. Reports use the kernel's texts, printed and counted as err_printk does
+// (debug-report.ts). Each check can be switched off on its own.
 
 import type { PhysAddr, DmaAddr, VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { DIRECTION_NAMES, DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
+import { DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
 import {
   ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys, makeEntry,
   type Entry, type EntryType,
 } from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
+import { DmaDebugReport, type DmaDebugReportOptions } from "./debug-report.js";
 import type { Scatterlist } from "./scatterlist.js";
 import { is_swiotlb_active } from "./swiotlb.js";
 import { for_each_sg, sg_page, sg_virt } from "./scatterlist.js";
@@ -32,45 +32,27 @@ export const DMA_DEBUG_CHECKS = [
 ] as const;
 export type DmaDebugCheck = (typeof DMA_DEBUG_CHECKS)[number];
 
-export interface DmaDebugOptions {
+/** With allErrors, numErrors and driverFilter (debug-report.ts). */
+export interface DmaDebugOptions extends DmaDebugReportOptions {
   /** CONFIG_DMA_API_DEBUG (and not dma_debug=off). Default false. */
   enabled?: boolean;
-  /** debugfs all_errors: print every error, not just the first num_errors. */
-  allErrors?: boolean;
-  /** debugfs num_errors (default 1). */
-  numErrors?: number;
-  /** dma_debug_driver=: only report errors of this driver. */
-  driverFilter?: string;
   /** dma_debug_entries= (default: 4.9 arm/arm64 4096; modern 65536, growing on demand). */
   entries?: number;
   /** Switch individual checks off (all on by default). */
   checks?: Partial<Record<DmaDebugCheck, boolean>>;
 }
 
-export class DmaDebug {
+export class DmaDebug extends DmaDebugReport {
   readonly enabled: boolean;
   /** global_disable: set when the entry pool runs out (4.9) or cacheline tracking fails. */
   disabled = false;
-  errorCount = 0;
-  allErrors: boolean;
-  numErrors: number;
-  driverFilter: string;
-  /** Every report printed, in order. */
-  readonly reports: string[] = [];
   private readonly checks: Record<DmaDebugCheck, boolean>;
   readonly pool: DebugEntries;
-  private readonly modern: boolean;
   private warnedOverlap = false;
 
-  constructor(
-    private readonly kernel: Kernel,
-    opts: DmaDebugOptions,
-  ) {
+  constructor(kernel: Kernel, opts: DmaDebugOptions) {
+    super(kernel, kernel.version === "modern", opts);
     this.enabled = !!opts.enabled;
-    this.modern = kernel.version === "modern";
-    this.allErrors = !!opts.allErrors;
-    this.numErrors = opts.numErrors ?? 1;
-    this.driverFilter = opts.driverFilter ?? "";
     this.checks = Object.fromEntries(DMA_DEBUG_CHECKS.map((c) => [c, opts.checks?.[c] ?? true])) as Record<DmaDebugCheck, boolean>;
     const prealloc = opts.entries ?? (this.modern ? 65536 : 4096);
     // L1_CACHE_SHIFT: arm64 4.9 7; modern arm64 6; arm CONFIG_ARM_L1_CACHE_SHIFT, 6 in any
@@ -92,35 +74,6 @@ export class DmaDebug {
 
   private get active(): boolean {
     return this.enabled && !this.disabled;
-  }
-
-  // ---- reporting ---------------------------------------------------------------------------
-
-  /** err_printk */
-  private err(dev: Device | null, msg: string): void {
-    this.errorCount++;
-    const filtered = this.driverFilter && (!dev || dev.driverName !== this.driverFilter);
-    if (!filtered && (this.allErrors || this.numErrors > 0)) {
-      const who = `${dev ? dev.driverString() : "NULL"} ${dev ? dev.name : "NULL"}: `;
-      const line = this.modern ? `DMA-API: ${who}${msg}` : `${who}DMA-API: ${msg}`;
-      this.reports.push(line);
-      this.kernel.printk.warn(line);
-    }
-    if (!this.allErrors && this.numErrors > 0) this.numErrors--;
-  }
-
-  private hex16(a: number): string {
-    return "0x" + (a < 0 ? BigInt(a) + (1n << 64n) : BigInt(a)).toString(16).padStart(16, "0");
-  }
-
-  /** %p: the raw pointer (modern kernels hash it unless no_hash_pointers; dmasim prints it). */
-  private ptr(va: VirtAddr): string {
-    const digits = this.kernel.machine.profile.arch === "arm64" ? 16 : 8;
-    return (va < 0 ? BigInt(va) + (1n << 64n) : BigInt(va)).toString(16).padStart(digits, "0");
-  }
-
-  private dir(d: number): string {
-    return DIRECTION_NAMES[d] ?? `${d}`;
   }
 
   // ---- entries -----------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 // the kernel's own mappings, kernel-mappings.ts → MMU on), bootmem_init (the memory map,
 // memmap.ts) and mem_init (buddy allocator with zones, vmalloc, slab). Around them, early
 // users (CMA, swiotlb) take memory from memblock in each architecture's order (kernel.ts).
-// Also the linear-map conversions, pages and kmalloc, kmap (kmap.ts) and the kernel's calls
-// into the vmalloc space (vmalloc-alloc.ts). The banks and reservations before paging_init are
+// Also pages and kmalloc, kmap (kmap.ts) and the kernel's calls into the vmalloc space
+// (vmalloc-alloc.ts); the linear-map conversions are kernel-addresses.ts, which it extends. The banks and reservations before paging_init are
 // memblock-init.ts; the zones are zones.ts; the RAM the linear map covers is
 // linear-map-ranges.ts; page-table memory is table-memory.ts.
 
@@ -19,7 +19,8 @@ import type { Memblock, Range } from "./memblock.js";
 import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit, type MachineReserve } from "./memblock-init.js";
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
 import { addStaticVms, armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
-import { isKimage, type KernelLayout, type KernelVersion } from "./layout.js";
+import type { KernelVersion } from "./layout.js";
+import { KernelAddresses } from "./kernel-addresses.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
@@ -54,16 +55,13 @@ export interface MmOptions {
   cma: CmaAreas;
 }
 
-export class MemoryManager {
-  readonly layout: KernelLayout;
+export class MemoryManager extends KernelAddresses {
   readonly memblock: Memblock;
   readonly pgt: PageTables;
   buddy!: BuddyAllocator;
   vmalloc!: Vmalloc;
   slab!: Slab;
   private kmallocs!: Kmalloc;
-  /** Bytes from PHYS_OFFSET that the linear map may cover (arm: lowmem; holes included). */
-  readonly linearBytes: number;
   /** One past the last byte of RAM. */
   readonly ramEnd: PhysAddr;
   /** The no-map ranges, by base. */
@@ -90,9 +88,8 @@ export class MemoryManager {
   ) {
     const arch = machine.profile.arch;
     const early = memblockInit(arch, opts.version, banks, opts.reserved, opts.nomap ?? [], printk, opts.machineReserve);
-    this.layout = early.layout;
+    super(early.layout, early.linearBytes);
     this.memblock = early.memblock;
-    this.linearBytes = early.linearBytes;
     this.ramEnd = early.ramEnd;
     this.nomap = early.nomap;
     this.cma = opts.cma;
@@ -107,10 +104,6 @@ export class MemoryManager {
       pfnValid: (pfn) => this.buddy.pfnValid(pfn),
       warn: (m) => this.printk.warn(m),
     });
-  }
-
-  get arch(): "arm" | "arm64" {
-    return this.layout.arch;
   }
 
   // ---- boot ------------------------------------------------------------------------------
@@ -256,24 +249,7 @@ export class MemoryManager {
     });
   }
 
-
-  // ---- conversions -------------------------------------------------------------------------
-
-  phys_to_virt(pa: PhysAddr): VirtAddr {
-    return this.layout.pageOffset + (pa - this.layout.physOffset);
-  }
-
-  /** __virt_to_phys: the linear map, or (arm64) the kernel image mapping. */
-  virt_to_phys(va: VirtAddr): PhysAddr {
-    if (this.arch === "arm64" && isKimage(this.layout, va)) return this.__pa_symbol(va);
-    return va - this.layout.pageOffset + this.layout.physOffset;
-  }
-
-  /** __pa_symbol: the physical address of a kernel image address. */
-  __pa_symbol(va: VirtAddr): PhysAddr {
-    const img = this.layout.image;
-    return va - img.text + img.textPhys;
-  }
+  // ---- conversions (the linear map's own: kernel-addresses.ts) ------------------------------
 
   /** linear-map-ranges.ts: where the linear-mapped RAM holding `pa` ends (arm: lowmem). */
   linearRamEnd(pa: PhysAddr): PhysAddr {
@@ -285,34 +261,9 @@ export class MemoryManager {
     return intersectsSystemRam(this.memblock.memory, this.nomap, pa, size);
   }
 
-  /** The VA lies in the linear map's range (RAM or not). */
-  isLinear(va: VirtAddr): boolean {
-    return va >= this.layout.pageOffset && va < this.layout.pageOffset + this.linearBytes;
-  }
-
-  isVmalloc(va: VirtAddr): boolean {
-    return va >= this.layout.vmallocStart && va < this.layout.vmallocEnd;
-  }
-
   /** virt_addr_valid: a linear-map address of RAM the kernel manages. */
   virt_addr_valid(va: VirtAddr): boolean {
     return this.isLinear(va) && this.buddy.pfnValid(Math.floor(this.virt_to_phys(va) / PAGE_SIZE));
-  }
-
-  /** virt_to_page: the pfn of a linear-map (or arm64 image) address. */
-  virt_to_pfn(va: VirtAddr): number {
-    return Math.floor(this.virt_to_phys(va) / PAGE_SIZE);
-  }
-
-  virt_to_page(va: VirtAddr): number {
-    return this.virt_to_pfn(va);
-  }
-
-  /** The linear-map VA of a lowmem page, 0 for a highmem one. */
-  private lowmemAddress(pfn: number): VirtAddr {
-    const pa = pfn * PAGE_SIZE;
-    if (pa - this.layout.physOffset >= this.linearBytes) return 0;
-    return this.phys_to_virt(pa);
   }
 
   /** page_address, kmap/kunmap, kmap_atomic/kunmap_atomic, kmap_local_page/kunmap_local: kmap.ts. */
