@@ -76,6 +76,9 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
     return t;
   };
   const sorted = [...records].sort((a, b) => a.start - b.start || b.end - a.end || a.track - b.track);
+  // A counter's last sample by its key in Perfetto (process and name): samples that round to
+  // one ns become the last of them, the value the counter holds from that ns on.
+  const lastSample = new Map<string, ChromeEvent>();
   for (const r of sorted) {
     const { pid, tid } = where(r.track);
     if (r.kind === "slice") {
@@ -83,7 +86,16 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
       events.push({ name: r.name, ph: "X", ts: nsToUs(start), dur: nsToUs(toNs(r.end) - start), pid, tid, args: { value: r.value } });
     } else if (r.kind === "counter") {
       const name = counterName(r.track, r.name);
-      events.push({ name, ph: "C", ts: nsToUs(toNs(r.start)), pid, tid, args: { [name]: r.value } });
+      const ts = nsToUs(toNs(r.start));
+      const key = `${pid}/${name}`;
+      const last = lastSample.get(key);
+      if (last?.ts === ts) {
+        last.args = { [name]: r.value };
+        continue;
+      }
+      const e: ChromeEvent = { name, ph: "C", ts, pid, tid, args: { [name]: r.value } };
+      lastSample.set(key, e);
+      events.push(e);
     } else {
       events.push({ name: r.name, ph: "i", s: "t", ts: nsToUs(toNs(r.start)), pid, tid, args: { value: r.value } });
     }

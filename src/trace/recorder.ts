@@ -95,8 +95,11 @@ export class Tracer {
 }
 
 /** Counter samples from a track's changes (KIND_DELTA): summed in time order, so a counter
- *  shows the value each change leads to, whenever the silicon recorded it. */
-function sumDeltas(deltas: TraceRecord[]): TraceRecord[] {
+ *  shows the value each change leads to, whenever the silicon recorded it. Changes at one
+ *  picosecond make one sample: the MFIFO drains a burst and takes the next at the same instant,
+ *  and a sample per change would draw an occupancy it never held (1024 → 896 → 1024 at one
+ *  timestamp, the order of two records deciding what Perfetto shows). */
+export function sumDeltas(deltas: TraceRecord[]): TraceRecord[] {
   const sorted = [...deltas].sort((a, b) => a.track - b.track || a.start - b.start);
   const out: TraceRecord[] = [];
   let track = -1;
@@ -107,7 +110,9 @@ function sumDeltas(deltas: TraceRecord[]): TraceRecord[] {
       sum = 0;
     }
     sum += d.value;
-    out.push({ ...d, kind: "counter", value: sum });
+    const last = out[out.length - 1];
+    if (last && last.track === d.track && last.start === d.start) last.value = sum;
+    else out.push({ ...d, kind: "counter", value: sum });
   }
   return out;
 }

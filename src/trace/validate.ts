@@ -1,5 +1,6 @@
 // Structural checks of a Chrome trace, the ones that make Perfetto's JSON importer warn: on one
-// thread, complete events must nest (a slice that starts inside another must end inside it);
+// thread, complete events must nest (a slice that starts inside another must end inside it, or
+// Perfetto drops it and counts slice_drop_overlapping_complete_event);
 // every event needs a name, a timestamp and a non-negative duration. Nesting is checked in the
 // integer nanoseconds Perfetto turns ts and dur into, separately, under each conversion its
 // importer has used (trace_processor json_utils, CoerceToTs), with no tolerance.
@@ -48,12 +49,14 @@ export function validateChromeTrace(trace: ChromeTrace): string[] {
   for (const [rule, ns] of Object.entries(PERFETTO_NS)) {
     for (const [k, list] of byThread) {
       const intervals = list.map((e): Interval => ({ e, start: ns(e.ts!), end: ns(e.ts!) + ns(e.dur!) }));
-      // By start, longer first: the order dmasim writes them in, a parent before a child that
-      // starts with it.
-      intervals.sort((a, b) => a.start - b.start || b.end - a.end);
+      // In the order Perfetto's sorter hands them to the slice tracker: by ns, and in file order
+      // at one ns (a stable sort). A slice that ends where the next starts is closed first,
+      // unless both last no time (SliceTracker::MaybeCloseStack: instants stack).
+      intervals.sort((a, b) => a.start - b.start);
       const open: Interval[] = [];
       for (const s of intervals) {
-        while (open.length && open[open.length - 1].end <= s.start) open.pop();
+        const closes = (p: Interval) => p.end < s.start || (p.end === s.start && !(p.end === p.start && s.end === s.start));
+        while (open.length && closes(open[open.length - 1])) open.pop();
         const parent = open[open.length - 1];
         if (parent && s.end > parent.end) {
           problems.push(`thread ${k} (ns by ${rule}): "${s.e.name}" [${s.start}, ${s.end}] overlaps "${parent.e.name}" [${parent.start}, ${parent.end}] without nesting`);

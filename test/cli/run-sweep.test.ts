@@ -38,6 +38,19 @@ describe("dmasim run / sweep", () => {
     }
   });
 
+  it("says how many records a trace too small for the run lost, and the file counts them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const trace = join(dir, "t.json");
+    const r = run(["run", "memcpy", "--param", "size=4K", "--trace", trace, "--trace-records", "100"]);
+    expect(r.status).toBe(0);
+    const said = /^dmasim: wrote \d+ trace events to .*t\.json \((\d+) records dropped: raise --trace-records\)\n$/.exec(r.stderr);
+    expect(said).not.toBeNull();
+    const t = JSON.parse(readFileSync(trace, "utf8")) as { otherData: { records: number; dropped: number } };
+    expect(t.otherData.records).toBe(100);
+    expect(t.otherData.dropped).toBeGreaterThan(0);
+    expect(Number(said![1])).toBe(t.otherData.dropped);
+  });
+
   it("refuses --trace for fingerprint, whose own trace would leave the file empty", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
     const trace = join(dir, "t.json");

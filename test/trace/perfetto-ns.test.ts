@@ -73,3 +73,22 @@ describe("traces of the demo and scenarios, in Perfetto's ns", () => {
     }
   });
 });
+
+describe("the order Perfetto reads slices in", () => {
+  const slice = (name: string, ts: number, dur: number) => ({ name, ph: "X" as const, ts, dur, pid: 1, tid: 1 });
+
+  it("finds a longer slice written after a shorter one at the same ns, which Perfetto drops", () => {
+    // The sorter keeps file order at one timestamp: [1000, 1002] opens first, and [1000, 1005]
+    // then starts inside it and ends after it.
+    const problems = validateChromeTrace({ otherData: {}, traceEvents: [slice("short", 1, 0.002), slice("long", 1, 0.005)] });
+    expect(problems).toHaveLength(3); // once under each ns conversion
+    expect(problems[0]).toMatch(/"long" \[1000, 1005\] overlaps "short" \[1000, 1002\]/);
+  });
+
+  it("takes them parent first, and a slice of no time at its parent's end as the next sibling", () => {
+    const t: ChromeTrace = { otherData: {}, traceEvents: [
+      slice("parent", 1, 0.005), slice("child", 1, 0.002), slice("mark", 1.005, 0), slice("next", 1.005, 0.001),
+    ] };
+    expect(validateChromeTrace(t)).toEqual([]);
+  });
+});
