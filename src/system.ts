@@ -83,6 +83,9 @@ export interface SystemCpu {
   read(va: number | bigint, len: number): Uint8Array;
   write(va: number | bigint, bytes: Uint8Array): void;
   fill(va: number | bigint, byte: number, len: number): void;
+  /** memcpy(dst, src, len) by the CPU: loads and stores through its caches, as a driver's copy of
+   *  a received packet into a fresh buffer (copybreak). */
+  copy(dst: number | bigint, src: number | bigint, len: number): void;
 }
 
 /** The user process's view: its mappings of a driver's file and its own timed accesses, at EL0 /
@@ -133,6 +136,12 @@ export class System {
         checkWhole("cpu.fill", byte, "byte");
         checkSize("cpu.fill", len, "len");
         port().fill(at, byte, len);
+      },
+      copy: (dst, src, len) => {
+        const to = checkVirt("cpu.copy", dst, "dst");
+        const from = checkVirt("cpu.copy", src, "src");
+        checkSize("cpu.copy", len, "len");
+        port().copy(to, from, len);
       },
     };
     const mm = (op: string) => {

@@ -46,4 +46,17 @@ describe("createSystem", () => {
     expect(() => s.cpu.read(0xffffffc000200000, 4)).toThrow(/not exact.*BigInt/);
     expect(toVirt(0xffffffc000200000n)).toBe(-(2 ** 38) + 0x200000);
   });
+
+  it("copies between kernel buffers with cpu.copy (memcpy), in simulated time, and refuses a bad length", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const src = s.kernel.kmalloc(256, 0), dst = s.kernel.kmalloc(256, 0);
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => (i * 3) & 0xff);
+    s.cpu.write(src, bytes);
+    const t0 = s.now();
+    s.cpu.copy(dst, src, 256);
+    expect(s.now()).toBeGreaterThan(t0);
+    expect(s.cpu.read(dst, 256)).toEqual(bytes);
+    expect(() => s.cpu.copy(dst, src, -1)).toThrow(/cpu\.copy.*len/);
+    expect(() => s.cpu.copy(dst, Number.NaN, 4)).toThrow(/cpu\.copy.*src/);
+  });
 });

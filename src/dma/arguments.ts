@@ -52,8 +52,12 @@ export function checkWhole(fn: string, v: unknown, what: string): asserts v is n
 }
 
 /** enum dma_data_direction: a number a C caller could pass is the kernel's to judge, and an
- *  invalid one is a BUG in Linux (kernel/dma/mapping.c), as here. */
-export function checkDirection(fn: string, dir: number): asserts dir is DmaDirection {
+ *  invalid one is a BUG in Linux (kernel/dma/mapping.c), as here; anything else (the constant's
+ *  name as a string, undefined) no C caller could pass. */
+export function checkDirection(fn: string, dir: unknown): asserts dir is DmaDirection {
+  if (typeof dir !== "number" || !Number.isInteger(dir)) {
+    invalid(fn, "dir", dir, "an enum dma_data_direction (the constants DMA_BIDIRECTIONAL 0, DMA_TO_DEVICE 1, DMA_FROM_DEVICE 2)");
+  }
   if (!valid_dma_direction(dir)) {
     throw new KernelBug("kernel/dma/mapping.c", `${fn}: invalid DMA direction ${dir}${dir === 3 ? " (DMA_NONE)" : ""}`);
   }

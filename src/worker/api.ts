@@ -24,6 +24,7 @@ export interface SystemApi {
     read(va: number | bigint, len: number): Uint8Array;
     write(va: number | bigint, bytes: Uint8Array): void;
     fill(va: number | bigint, byte: number, len: number): void;
+    copy(dst: number | bigint, src: number | bigint, len: number): void;
   };
   kernel: {
     kmalloc(size: number, gfp: number): number;

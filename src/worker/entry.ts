@@ -40,6 +40,7 @@ const exposed = {
     read: (va: number | bigint, len: number) => need().cpu.read(va, len),
     write: (va: number | bigint, bytes: Uint8Array) => need().cpu.write(va, bytes),
     fill: (va: number | bigint, byte: number, len: number) => need().cpu.fill(va, byte, len),
+    copy: (dst: number | bigint, src: number | bigint, len: number) => need().cpu.copy(dst, src, len),
   },
   kernel: {
     kmalloc: (size: number, gfp: number) => need().kernel.kmalloc(size, gfp),

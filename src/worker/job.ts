@@ -5,6 +5,7 @@
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { errorText } from "./errors.js";
 import { paramsText, runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
+import { importScenarioModule } from "./scenario-module.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
@@ -60,8 +61,7 @@ export function isScenarioModule(scenario: string): boolean {
 /** Runs a built-in scenario by name, or the run(system, params) of a module given by URL. */
 export async function runScenarioOn(system: System, scenario: string, params: ScenarioParams): Promise<unknown> {
   if (isScenarioModule(scenario)) {
-    const mod = (await import(scenario)) as { run?: (s: System, p: ScenarioParams) => unknown };
-    if (typeof mod.run !== "function") throw new Error(`${scenario} does not export run(system, params)`);
+    const mod = await importScenarioModule(scenario);
     return await mod.run(system, params);
   }
   return runScenario(system, scenario, params);

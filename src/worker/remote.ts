@@ -58,6 +58,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
       read: (va: number | bigint, len: number) => live(() => remote.cpu.read(va, len)),
       write: (va: number | bigint, bytes: Uint8Array) => live(() => remote.cpu.write(va, bytes)),
       fill: (va: number | bigint, byte: number, len: number) => live(() => remote.cpu.fill(va, byte, len)),
+      copy: (dst: number | bigint, src: number | bigint, len: number) => live(() => remote.cpu.copy(dst, src, len)),
     },
     kernel: {
       kmalloc: (size: number, gfp: number) => live(() => remote.kernel.kmalloc(size, gfp)),

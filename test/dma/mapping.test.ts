@@ -11,7 +11,7 @@ import {
 } from "../../src/dma/mapping.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, DMA_BIT_MASK, DMA_ATTR_SKIP_CPU_SYNC } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
-import { KernelBug } from "../../src/kernel/errno.js";
+import { KernelBug, KernelError } from "../../src/kernel/errno.js";
 import { formatVirt } from "../../src/hw/address.js";
 
 const pat = (n: number, s = 3) => Uint8Array.from({ length: n }, (_, i) => (i * s + 1) & 0xff);
@@ -111,6 +111,23 @@ describe("streaming mappings: cache maintenance by direction", () => {
     const va = s.kernel.kmalloc(64, GFP_KERNEL);
     expect(() => dma_map_single(dev, va, 64, DMA_NONE)).toThrow(KernelBug);
     expect(() => dma_map_single(dev, va, 64, 7 as never)).toThrow(/invalid DMA direction 7/);
+  });
+
+  it("a direction no C caller could pass (the constant's name as a string, undefined) is -EINVAL naming the constants", async () => {
+    const s = await zynq();
+    const dev = s.device(ZYNQ_DMAC);
+    const va = s.kernel.kmalloc(64, GFP_KERNEL);
+    const dma = dma_map_single(dev, va, 64, DMA_FROM_DEVICE);
+    for (const call of [
+      () => dma_map_single(dev, va, 64, "DMA_FROM_DEVICE" as never),
+      () => dma_sync_single_for_cpu(dev, dma, 64, undefined as never),
+      () => dma_unmap_single(dev, dma, 64, 1.5 as never),
+    ]) {
+      expect(call).toThrow(KernelError);
+      expect(call).toThrow(/: dir .* is not an enum dma_data_direction \(the constants DMA_BIDIRECTIONAL 0, DMA_TO_DEVICE 1, DMA_FROM_DEVICE 2\)/);
+    }
+    expect(() => dma_map_single(dev, va, 64, "DMA_FROM_DEVICE" as never)).toThrow(/dma_map_single_attrs: dir "DMA_FROM_DEVICE" is not/);
+    dma_unmap_single(dev, dma, 64, DMA_FROM_DEVICE);
   });
 
   it("a buffer beyond the device's mask fails with DMA_MAPPING_ERROR", async () => {

@@ -69,7 +69,7 @@ describe("the README's scenario module with withTeardown", () => {
     const { spawnSync } = await import("node:child_process");
     const root = new URL("../..", import.meta.url).pathname;
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    const block = /A scenario that fails part way[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const block = /A scenario that fails part way[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toContain("withTeardown");
     const file = join(mkdtempSync(join(tmpdir(), "dmasim-")), "scenario.mjs");
     writeFileSync(file, block!.replace(`from "dmasim"`, `from ${JSON.stringify(join(root, "dist/src/index.js"))}`));

@@ -29,6 +29,8 @@ describe("System in a worker (Node worker_threads + comlink)", () => {
       const va = await remote.kernel.kmalloc(4096, GFP_KERNEL);
       await remote.cpu.write(va, Uint8Array.of(1, 2, 3, 4));
       expect(await remote.cpu.read(va, 4)).toEqual(Uint8Array.of(1, 2, 3, 4));
+      await remote.cpu.copy(va + 64, va, 4);
+      expect(await remote.cpu.read(va + 64, 4)).toEqual(Uint8Array.of(1, 2, 3, 4));
       expect(await remote.deviceNames()).toContain("f8003000.dma-controller");
     } finally {
       await remote.close();
