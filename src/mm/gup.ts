@@ -1,16 +1,24 @@
 // Pinning a process's pages for DMA (mm/gup.c): pin_user_pages_fast walks the process's page
 // tables and takes a FOLL_PIN reference (GUP_PIN_COUNTING_BIAS) on each page, faulting in what is
-// not there yet as a touch by the process would (handle_mm_fault: an anonymous page is allocated
-// and zeroed); unpin_user_pages drops the pins. `current->mm` is the explicit `mm` argument.
+// not there yet as a touch by the process would (handle_mm_fault: FAULT_FLAG_WRITE only with
+// FOLL_WRITE); unpin_user_pages drops the pins. `current->mm` is the explicit `mm` argument.
 // Linux added pin_user_pages_fast in 5.6; a 4.9 driver called get_user_pages_fast and put_page
 // for the same effect on the page.
+//
+// Without FOLL_WRITE an untouched or only-read anonymous page is the shared zero page
+// (anonymous.ts), and GUP hands it out as it is (follow_page_pte: is_zero_pfn → pte_page):
+//  - 4.9's get_user_pages_fast(write = 0) takes a reference on it like any page (FOLL_GET);
+//  - 6.x takes none ("Don't take a pin on the zero page", 6.5) and unpinning it does nothing;
+//    and a FOLL_LONGTERM pin of a read-only page in a private writable mapping is unshared
+//    first (gup_must_unshare, 6.2): wp_page_copy gives the process its own page, which is
+//    pinned. A short-term pin is not (nothing it pins is expected to follow the process).
 
 import type { VirtAddr } from "../hw/address.js";
 import type { UserMm } from "./user-mm.js";
 import { PAGE_SIZE } from "./gfp.js";
-import { VM_IO, VM_PFNMAP, VM_READ, VM_WRITE, type VmAreaStruct } from "./mmap.js";
+import { VM_IO, VM_MAYWRITE, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE, type VmAreaStruct } from "./mmap.js";
 import { GUP_PIN_COUNTING_BIAS } from "./page-ref.js";
-import { do_anonymous_page } from "./anonymous.js";
+import { do_anonymous_page, wp_page_copy, wp_page_reuse } from "./anonymous.js";
 import { EFAULT, EINVAL, ENOMEM, KernelError } from "../kernel/errno.js";
 import { checkWhole } from "../dma/arguments.js";
 
@@ -27,19 +35,38 @@ function check_vma_flags(vma: VmAreaStruct, gupFlags: number): number {
   return 0;
 }
 
+/** is_cow_mapping: private and may be written. */
+function is_cow_mapping(vmFlags: number): boolean {
+  return (vmFlags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+/** 6.x gup_must_unshare for the zero page (not PageAnon): only a long-term read-only pin in a
+ *  copy-on-write mapping. 4.9 had no unsharing. */
+function must_unshare_zero_page(mm: UserMm, vma: VmAreaStruct, gupFlags: number): boolean {
+  return mm.version === "modern" && !(gupFlags & FOLL_WRITE) && (gupFlags & FOLL_LONGTERM) !== 0 && is_cow_mapping(vma.vm_flags);
+}
+
 /** follow_page_mask + faultin_page for one page: its pfn, or -errno. */
 function follow_or_fault(mm: UserMm, vma: VmAreaStruct, addr: VirtAddr, gupFlags: number): number {
   const p = mm.pgprots;
+  const write = (gupFlags & FOLL_WRITE) !== 0;
+  const zero = mm.pages.zeroPfn;
   let pte = mm.pgt.pte(addr);
+  // Only an anonymous VMA reaches here (check_vma_flags refused the PFN mappings), so the faults
+  // are do_anonymous_page's and do_wp_page's; VM_FAULT_OOM is -ENOMEM.
   if (!p.pte_present(pte)) {
-    // Only an anonymous VMA reaches here (check_vma_flags refused the PFN mappings), and its
-    // fault handler is do_anonymous_page; VM_FAULT_OOM is -ENOMEM.
-    if (do_anonymous_page(vma, addr, mm.pages) < 0) return -ENOMEM;
+    if (do_anonymous_page(vma, addr, mm.pages, write) < 0) return -ENOMEM;
     pte = mm.pgt.pte(addr);
   }
-  // An anonymous page is mapped writable and dirty when its VMA is writable, so FOLL_WRITE never
-  // needs the write fault (copy-on-write) that dmasim does not model.
-  if (gupFlags & FOLL_WRITE && !p.pte_write(pte)) throw new KernelError(EFAULT, `pin_user_pages_fast: the PTE at 0x${addr.toString(16)} is read-only in a writable mapping (copy-on-write is not modelled)`);
+  if (write && !p.pte_write(pte)) {
+    // check_vma_flags saw VM_WRITE: the read-only PTE is copy-on-write (FAULT_FLAG_WRITE).
+    if (p.pte_pfn(pte) !== zero) wp_page_reuse(vma, addr);
+    else if (wp_page_copy(vma, addr, mm.pages) < 0) return -ENOMEM;
+    pte = mm.pgt.pte(addr);
+  } else if (p.pte_pfn(pte) === zero && must_unshare_zero_page(mm, vma, gupFlags)) {
+    if (wp_page_copy(vma, addr, mm.pages, true) < 0) return -ENOMEM; // FAULT_FLAG_UNSHARE
+    pte = mm.pgt.pte(addr);
+  }
   return p.pte_pfn(pte);
 }
 
@@ -47,14 +74,15 @@ function follow_or_fault(mm: UserMm, vma: VmAreaStruct, addr: VirtAddr, gupFlags
  *  fewer than `nrPages` when a page past the first cannot be pinned (the caller unpins them), or
  *  -errno when the first cannot: -EFAULT for a range past TASK_SIZE, an address no mapping holds,
  *  a VM_IO / VM_PFNMAP mapping or one that forbids the access; -ENOMEM when no page is free.
- *  `start` is rounded down to its page, as Linux does. FOLL_FORCE (writing through a read-only
- *  private mapping: copy-on-write) is refused as not modelled; FOLL_LONGTERM is accepted and
- *  migrates nothing: anonymous pages never come from CMA or ZONE_MOVABLE here. */
+ *  `start` is rounded down to its page, as Linux does. Without FOLL_WRITE a page the process has
+ *  not written is the zero page (see the top of this file). FOLL_FORCE is refused as not
+ *  modelled; FOLL_LONGTERM migrates nothing (anonymous pages never come from CMA or ZONE_MOVABLE
+ *  here) and on 4.9, which had no such flag, changes nothing. */
 export function pin_user_pages_fast(mm: UserMm, start: VirtAddr, nrPages: number, gupFlags: number): number[] | number {
   checkWhole("pin_user_pages_fast", start, "start");
   checkWhole("pin_user_pages_fast", nrPages, "nr_pages");
   checkWhole("pin_user_pages_fast", gupFlags, "gup_flags");
-  if (gupFlags & FOLL_FORCE) throw new KernelError(EINVAL, "pin_user_pages_fast: FOLL_FORCE needs copy-on-write, which is not modelled");
+  if (gupFlags & FOLL_FORCE) throw new KernelError(EINVAL, "pin_user_pages_fast: FOLL_FORCE (writing through a read-only mapping) is not modelled");
   if (gupFlags & ~(FOLL_WRITE | FOLL_LONGTERM)) return -EINVAL; // is_valid_gup_args / the WARN_ON_ONCE on unknown flags
   mm.checkUnlocked("pin_user_pages_fast");
   start -= start % PAGE_SIZE;
@@ -70,16 +98,17 @@ export function pin_user_pages_fast(mm: UserMm, start: VirtAddr, nrPages: number
     }
     const pfn = err < 0 ? err : follow_or_fault(mm, vma!, addr, gupFlags);
     if (pfn < 0) return pages.length ? pages : pfn;
-    mm.pages.refs.add(pfn, GUP_PIN_COUNTING_BIAS);
+    if (pfn !== mm.pages.zeroPfn || mm.version === "v4.9") mm.pages.refs.add(pfn, GUP_PIN_COUNTING_BIAS);
     pages.push(pfn);
   }
   return pages;
 }
 
 /** unpin_user_page: the pin's reference goes; the last reference frees the page (its mapping
- *  gone by munmap or exit). */
+ *  gone by munmap or exit). 6.x's pin of the zero page took none, so none goes (gup_put_folio). */
 export function unpin_user_page(mm: UserMm, page: number): void {
   const refs = mm.pages.refs;
+  if (page === mm.pages.zeroPfn && mm.version === "modern") return;
   if (!refs.page_maybe_dma_pinned(page)) throw new KernelError(EINVAL, `unpin_user_page: pfn 0x${page.toString(16)} is not pinned`);
   refs.sub(page, GUP_PIN_COUNTING_BIAS);
 }

@@ -27,6 +27,7 @@ import { ArmPageTables } from "./pgtable-arm.js";
 import { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
 import { PageRefs } from "./page-ref.js";
+import { emptyZeroPage } from "./zero-page.js";
 import { VmallocAlloc } from "./vmalloc-alloc.js";
 import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
 import { Kmalloc } from "./kmalloc.js";
@@ -77,6 +78,8 @@ export class MemoryManager extends KernelAddresses {
   private mmuOn = false;
   /** The reference counts of user processes' anonymous pages (page-ref.ts). */
   pageRefs!: PageRefs;
+  /** empty_zero_page's pfn (zero-page.ts), fixed in paging_init. */
+  zeroPfn = -1;
   private readonly kmaps: Kmaps;
   private vmallocAlloc!: VmallocAlloc;
 
@@ -127,6 +130,8 @@ export class MemoryManager extends KernelAddresses {
       __pa_symbol: (va) => this.__pa_symbol(va),
     });
     if (this.pgt instanceof ArmPageTables) this.armEarly = armPagingInitLate(this.memblock, this.pgt, this.opts.mapIo ?? []);
+    const reservedTtbr0 = this.pgt instanceof Arm64PageTables ? this.pgt.reservedTtbr0() : null;
+    this.zeroPfn = emptyZeroPage(this.layout, this.armEarly?.zeroPage ?? null, reservedTtbr0) / PAGE_SIZE;
     this.pgt.enable();
     this.mmuOn = true;
     if (v49) {
@@ -149,6 +154,9 @@ export class MemoryManager extends KernelAddresses {
     this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured, this.opts.version);
     this.buddy.onWarn = (m) => this.printk.warn(m);
     this.pageRefs = new PageRefs(this.buddy);
+    // A reserved page keeps the reference __init_single_page gave it, so 4.9's get_page on the
+    // zero page (gup.ts) counts up from 1 and its put_page never frees it.
+    this.buddy.pageRefAdd(this.zeroPfn, 1);
     for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
     this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
     this.vmalloc.onWarn = (m) => this.printk.warn(m);
@@ -229,6 +237,7 @@ export class MemoryManager extends KernelAddresses {
     const v49 = this.opts.version === "v4.9";
     return new UserMm(this.machine, this.tableMemory(), this.pgt, this.layout, {
       refs: this.pageRefs,
+      zeroPfn: this.zeroPfn,
       cpu: this.machine.cpu,
       alloc_pages: (gfp, order) => this.alloc_pages(gfp, order),
       // clear_user_highpage maps the page with kmap_local_page since 5.11; 4.9's used kmap_atomic.

@@ -8,7 +8,7 @@
 import type { Machine } from "../hw/machine.js";
 import { CpuFault, FAULT_NAMES } from "../hw/machine.js";
 import type { VirtAddr } from "../hw/address.js";
-import type { KernelLayout } from "./layout.js";
+import type { KernelLayout, KernelVersion } from "./layout.js";
 import type { PageTables, TableMemory } from "./pgtable.js";
 import { userPgprots, type UserPgprots } from "./pgprot.js";
 import { userPageTables, type UserPageTables } from "./user-pgtable.js";
@@ -35,6 +35,8 @@ export class UserMm {
   /** The first PFN past the physical address space a PTE can hold (arm without LPAE: 32 bits;
    *  arm64: 48), which remap_pfn_range must not be given. */
   readonly pfnLimit: number;
+  /** The kernel the process runs on: GUP's zero-page handling differs (gup.ts). */
+  readonly version: KernelVersion;
   /** Held (mmap_write_lock) while the driver's mmap runs: the process can do nothing else then. */
   private mmapLocked = false;
 
@@ -48,13 +50,14 @@ export class UserMm {
   ) {
     this.pgt = userPageTables(machine, mem, kernelTables, layout);
     this.pgprots = userPgprots(layout.arch, layout.version);
+    this.version = layout.version;
     this.pfnLimit = 2 ** ((layout.arch === "arm" ? 32 : 48) - 12);
     // mmap_base: TASK_SIZE less the minimum 128 MB gap for the stack, no randomization.
     this.vmas = new VmaList(this.pgt.taskSize - (128 << 20));
   }
 
-  /** vm_get_page_prot: PAGE_SHARED for a shared writable mapping, else PAGE_READONLY (there
-   *  is no copy-on-write here, so a private mapping is not writable). */
+  /** vm_get_page_prot: PAGE_SHARED for a shared writable mapping, else PAGE_READONLY (a private
+   *  mapping's PTEs start read-only, PAGE_COPY: its writes copy or are refused). */
   vm_get_page_prot(vmFlags: number): bigint {
     return (vmFlags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) ? this.pgprots.PAGE_SHARED : this.pgprots.PAGE_READONLY;
   }
@@ -172,7 +175,7 @@ export class UserMm {
         const pte = this.pgt.pte(a);
         if (pte === 0n) continue;
         this.pgt.set_pte_at(a, 0n);
-        if (vma.anonymous) anonymous.push(this.pgprots.pte_pfn(pte));
+        if (vma.anonymous && this.pgprots.pte_pfn(pte) !== this.pages.zeroPfn) anonymous.push(this.pgprots.pte_pfn(pte));
       }
       this.vmas.remove(vma);
     }
@@ -183,14 +186,15 @@ export class UserMm {
   }
 
   /** zap_page_range + flush_tlb_range of [start, end) of `vma`: each anonymous page loses the
-   *  mapping's reference once its TLB entry is gone (tlb_finish_mmu), freed unless a pin holds it. */
+   *  mapping's reference once its TLB entry is gone (tlb_finish_mmu), freed unless a pin holds it;
+   *  the zero page's special PTE holds none (vm_normal_page is NULL for it). */
   private zap(vma: VmAreaStruct, start: VirtAddr, end: VirtAddr): void {
     for (let a = start; a < end; a += PAGE_SIZE) {
       const pte = this.pgt.pte(a);
       if (pte === 0n) continue;
       this.pgt.set_pte_at(a, 0n);
       this.flush_tlb_page(a);
-      if (vma.anonymous) this.pages.refs.put_page(this.pgprots.pte_pfn(pte));
+      if (vma.anonymous && this.pgprots.pte_pfn(pte) !== this.pages.zeroPfn) this.pages.refs.put_page(this.pgprots.pte_pfn(pte));
     }
   }
 

@@ -11,7 +11,7 @@ import { editedSystem } from "../helpers/edited-system.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../src/mm/mmap.js";
 import { FOLL_WRITE, pin_user_pages_fast, unpin_user_pages_dirty_lock } from "../../src/mm/gup.js";
 import { sg_alloc_table_from_pages, for_each_sg, sg_dma_address, sg_dma_len } from "../../src/dma/scatterlist.js";
-import { dma_map_sgtable, dma_unmap_sgtable, dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
+import { dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_unmap_sgtable, dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
@@ -85,5 +85,70 @@ describe("the PL330 into a pinned user buffer", () => {
     expect(deviceIntoUserBuffer(await createSystem({ board: "arm64-ref" }), 0, true)).toEqual(pattern);
     // Modern arm64 maps for the device by cleaning only: the zeroed lines stay in the cache.
     expect(stale(deviceIntoUserBuffer(await createSystem({ board: "arm64-ref" }), 0, false))).toBe(LEN);
+  });
+});
+
+// A driver that pins without FOLL_WRITE a buffer the process has only read: every page is the
+// zero page, so the device's 4 page-sized writes land in that one page. Page p of the device's
+// data is 0x11 * (p + 1) throughout, so the zero page ends as 0x44s and the process, whose 4 pages
+// all map it, reads 0x44 everywhere; a write to a page then copies the zero page to fresh zeros.
+describe.each([
+  ["zynq-7000", "modern"], ["zynq-7000", "v4.9"], ["arm64-ref", "modern"], ["arm64-ref", "v4.9"],
+] as const)("the device into a read-only-touched buffer on %s %s", (board, kernel) => {
+  const pages4 = Uint8Array.from({ length: LEN }, (_, i) => 0x11 * ((i >> 12) + 1));
+
+  function receive(s: System, gupFlags: number): { uva: number; pages: number[] } {
+    const mm = s.kernel.userMm;
+    const uva = s.user.mmap(LEN, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
+    expect(s.user.read(uva, LEN)).toEqual(new Uint8Array(LEN));
+    const pages = pin_user_pages_fast(mm, uva, LEN / 4096, gupFlags) as number[];
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const dev = chan.device.dev;
+    const src = s.kernel.kmalloc(LEN, GFP_KERNEL);
+    s.cpu.write(src, pages4);
+    const srcDma = dma_map_single(dev, src, LEN, DMA_TO_DEVICE);
+    const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
+    const nents = dma_map_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
+    expect(nents).toBeGreaterThan(0);
+    let off = 0;
+    let cookie = 0;
+    for_each_sg(sgt.sgl, nents, (sg) => {
+      const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
+      if (!tx) throw new Error("prep failed");
+      cookie = dmaengine_submit(tx);
+      off += sg_dma_len(sg);
+    });
+    dma_async_issue_pending(chan);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+    dma_unmap_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
+    unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
+    dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE);
+    dma_release_channel(chan);
+    return { uva, pages };
+  }
+
+  it("without FOLL_WRITE the device writes the zero page: the process and every fresh page read 0x44s", async () => {
+    const s = await createSystem({ board, kernel });
+    const zero = s.kernel.mm.zeroPfn;
+    const { uva, pages } = receive(s, 0);
+    expect(pages).toEqual([zero, zero, zero, zero]);
+    expect(s.user.read(uva, LEN)).toEqual(new Uint8Array(LEN).fill(0x44));
+    expect(s.machine.backdoor.read(zero * 4096, 4096)).toEqual(new Uint8Array(4096).fill(0x44));
+    const fresh = s.user.mmap(4096, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
+    expect(s.user.read(fresh, 4096)).toEqual(new Uint8Array(4096).fill(0x44));
+    // The process clears a 4-byte header: its page 0 becomes a fresh page of zeros; page 1 still
+    // maps the zero page.
+    s.user.write(uva, new Uint8Array(4));
+    expect(s.user.read(uva, 4096)).toEqual(new Uint8Array(4096));
+    expect(s.user.read(uva + 4096, 4096)).toEqual(new Uint8Array(4096).fill(0x44));
+  });
+
+  it("with FOLL_WRITE each page is the process's own: it reads 0x11, 0x22, 0x33, 0x44 and the zero page stays zero", async () => {
+    const s = await createSystem({ board, kernel });
+    const zero = s.kernel.mm.zeroPfn;
+    const { uva, pages } = receive(s, FOLL_WRITE);
+    expect(pages).not.toContain(zero);
+    expect(s.user.read(uva, LEN)).toEqual(pages4);
+    expect(s.machine.backdoor.read(zero * 4096, 4096)).toEqual(new Uint8Array(4096));
   });
 });

@@ -15,21 +15,25 @@ const ANON = MAP_ANONYMOUS | MAP_PRIVATE;
 const EFAULT = -14;
 
 describe.each(["zynq-7000", "arm64-ref"] as const)("anonymous memory on %s", (board) => {
-  it("is demand-zero: a page per first touch, zeros to read, freed by munmap and exit", async () => {
+  it("is demand-zero: a read maps the zero page, a write a fresh page; munmap and exit free them", async () => {
     const s = await createSystem({ board });
     const buddy = s.kernel.mm.buddy;
     const uva = s.user.mmap(4 * 4096, null, { flags: ANON });
-    expect(s.user.read(uva + 4096 - 8, 16)).toEqual(new Uint8Array(16)); // faults in pages 0 and 1
-    const afterTwo = buddy.freePageCount;
+    expect(s.user.read(uva + 4096 - 8, 16)).toEqual(new Uint8Array(16)); // pages 0 and 1: the zero page
+    const afterRead = buddy.freePageCount; // only the process's page table was taken
     s.user.write(uva + 2 * 4096 + 100, new Uint8Array([1, 2, 3]));
-    expect(buddy.freePageCount).toBe(afterTwo - 1);
+    expect(buddy.freePageCount).toBe(afterRead - 1);
     expect(s.user.read(uva + 2 * 4096 + 99, 5)).toEqual(new Uint8Array([0, 1, 2, 3, 0]));
-    expect(s.user.read(uva, 4 * 4096).filter((b) => b !== 0)).toHaveLength(3); // page 3 faults in
-    expect(buddy.freePageCount).toBe(afterTwo - 2);
-    s.user.munmap(uva, 2 * 4096);
-    expect(buddy.freePageCount).toBe(afterTwo);
-    s.user.exit(); // pages 2 and 3 go with the process
-    expect(buddy.freePageCount).toBeGreaterThanOrEqual(afterTwo + 2);
+    expect(s.user.read(uva, 4 * 4096).filter((b) => b !== 0)).toHaveLength(3); // page 3: the zero page
+    expect(buddy.freePageCount).toBe(afterRead - 1);
+    // A write to page 0, which maps the zero page, copies it: a fresh page, zeros but the byte.
+    s.user.write(uva + 5, new Uint8Array([9]));
+    expect(buddy.freePageCount).toBe(afterRead - 2);
+    expect(s.user.read(uva, 8)).toEqual(new Uint8Array([0, 0, 0, 0, 0, 9, 0, 0]));
+    s.user.munmap(uva, 2 * 4096); // page 0 goes; page 1's zero page held no reference
+    expect(buddy.freePageCount).toBe(afterRead - 1);
+    s.user.exit(); // page 2 goes with the process
+    expect(buddy.freePageCount).toBeGreaterThanOrEqual(afterRead);
   });
 
   it("a read-only anonymous mapping reads zeros and refuses writes (SIGSEGV)", async () => {
@@ -83,5 +87,77 @@ describe.each(["zynq-7000", "arm64-ref"] as const)("anonymous memory on %s", (bo
     const pfn = s.kernel.mm.virt_to_phys(kva) / 4096;
     const dev = s.user.mmap(4096, (vma) => remap_pfn_range(vma, vma.vm_start, pfn, 4096, vma.vm_page_prot), { prot: PROT_READ | PROT_WRITE });
     expect(pin_user_pages_fast(mm, dev, 1, FOLL_WRITE)).toBe(EFAULT);
+  });
+});
+
+// The zero page and GUP (mm/gup.c): a page the process has only read is ZERO_PAGE(0), one pfn
+// for every such page. Without FOLL_WRITE GUP pins it as it is: 4.9's get_user_pages_fast takes a
+// reference each time (here GUP_PIN_COUNTING_BIAS, the stand-in's count), 6.x none; a 6.x
+// FOLL_LONGTERM read-only pin unshares it first. FOLL_WRITE always copies it to a fresh page.
+describe.each([
+  ["zynq-7000", "modern"], ["zynq-7000", "v4.9"], ["arm64-ref", "modern"], ["arm64-ref", "v4.9"],
+] as const)("the zero page on %s %s", (board, kernel) => {
+  it("one pfn, fixed at boot, for every read-faulted page; pinned without FOLL_WRITE as the kernel does", async () => {
+    const s = await createSystem({ board, kernel });
+    const mm = s.kernel.userMm;
+    const refs = s.kernel.mm.pageRefs;
+    const zero = s.kernel.mm.zeroPfn;
+    expect(refs.page_count(zero)).toBe(1); // a reserved page's own reference
+    const uva = s.user.mmap(3 * 4096, null, { flags: ANON });
+    s.user.read(uva, 2 * 4096); // pages 0 and 1; page 2 untouched
+    const pages = pin_user_pages_fast(mm, uva, 3, 0) as number[];
+    expect(pages).toEqual([zero, zero, zero]);
+    expect(refs.page_count(zero)).toBe(kernel === "v4.9" ? 1 + 3 * 1024 : 1);
+    unpin_user_pages_dirty_lock(mm, pages, 3, true);
+    expect(refs.page_count(zero)).toBe(1);
+    // FOLL_WRITE copies it: three fresh pages, each the mapping's reference plus the pin.
+    const own = pin_user_pages_fast(mm, uva, 3, FOLL_WRITE) as number[];
+    expect(new Set(own).size).toBe(3);
+    for (const pfn of own) expect(pfn === zero ? -1 : refs.page_count(pfn)).toBe(1 + 1024);
+    unpin_user_pages(mm, own);
+    s.user.exit();
+    expect(refs.page_count(zero)).toBe(1);
+  });
+
+  it("a FOLL_LONGTERM pin without FOLL_WRITE gets the process's own page on modern (unshare), the zero page on 4.9", async () => {
+    const s = await createSystem({ board, kernel });
+    const mm = s.kernel.userMm;
+    const zero = s.kernel.mm.zeroPfn;
+    const uva = s.user.mmap(4096, null, { flags: ANON });
+    s.user.read(uva, 4096);
+    const [pfn] = pin_user_pages_fast(mm, uva, 1, FOLL_LONGTERM) as number[];
+    if (kernel === "v4.9") {
+      expect(pfn).toBe(zero);
+    } else {
+      expect(pfn).not.toBe(zero);
+      expect(s.kernel.mm.pageRefs.page_count(pfn)).toBe(1 + 1024);
+      // The unshared page is the process's: what the kernel writes there the process reads, and
+      // its own write reuses the page (no new page).
+      const va = s.kernel.mm.kmap_local_page(pfn);
+      s.cpu.write(va, new Uint8Array([0x5a]));
+      s.kernel.mm.kunmap_local(va);
+      const free = s.kernel.mm.buddy.freePageCount;
+      expect(s.user.read(uva, 2)).toEqual(new Uint8Array([0x5a, 0]));
+      s.user.write(uva + 1, new Uint8Array([0x77]));
+      expect(s.kernel.mm.buddy.freePageCount).toBe(free);
+      expect(s.user.read(uva, 2)).toEqual(new Uint8Array([0x5a, 0x77]));
+    }
+    unpin_user_pages(mm, [pfn]);
+  });
+
+  it("the zero page is where the kernel put it: arm's from memblock, arm64's in the image", async () => {
+    const s = await createSystem({ board, kernel });
+    const mm = s.kernel.mm;
+    const pa = mm.zeroPfn * 4096;
+    if (board === "zynq-7000") {
+      expect(pa).toBe(mm.armEarly!.zeroPage);
+    } else {
+      const img = mm.layout.image;
+      const imageEnd = img.textPhys + (img.end - img.text);
+      // 4.9: the reserved TTBR0 page, 6 pages below _end; modern: 3 below (swapper_pg_dir and
+      // reserved_pg_dir are the last two).
+      expect(pa).toBe(imageEnd - (kernel === "v4.9" ? 6 : 3) * 4096);
+    }
+    expect(s.machine.backdoor.read(pa, 4096)).toEqual(new Uint8Array(4096));
   });
 });

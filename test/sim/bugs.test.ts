@@ -139,3 +139,36 @@ describe("bug gup-missing-unmap", () => {
     expect(r.symptom).toContain('DMA-API debug reported nothing at the unpin or at the process\'s exit: the 2 sg entries stay in its table, which Linux reports only when the driver is unbound ("device driver has pending DMA allocations while released from device")');
   });
 });
+
+describe("bug gup-missing-write", () => {
+  // 4 pages the process has only read, all mapping the one zero page; the device writes 4 pages
+  // whose bytes differ from each other at every offset. The zero page ends holding the last one,
+  // so the process, reading it through all 4 pages, sees 3 wrong pages (3 * 4096 bytes); a fresh
+  // mapping reads that page (4096 bytes, none zero: the device never writes a zero byte); the
+  // process's 4-byte header write copies the zero page to fresh zeros (4096 zero bytes), where
+  // with FOLL_WRITE its own page keeps the data but for the 4 bytes it cleared.
+  const PAGE = 4096;
+  it.each([
+    ["zynq-7000", "modern"], ["zynq-7000", "v4.9"], ["arm64-ref", "modern"], ["arm64-ref", "v4.9"],
+  ] as const)("%s %s: the device's bytes land in the zero page, FOLL_WRITE puts them in the process's pages", async (board, kernel) => {
+    const s = await createSystem({ board, kernel, worker: false });
+    try {
+      const r = s.run("bug", { kind: "gup-missing-write" }) as BugResult;
+      expect(r.reproduced).toBe(true);
+      expect(r.details).toEqual({
+        bytes: 4 * PAGE, wrongBytes: 3 * PAGE, wrongWithFollWrite: 0, zeroPagesPinned: 4,
+        // 4.9 counts each pin on the zero page (the stand-in's 1024 per pin); 6.x none.
+        zeroPageRefsBefore: 1, zeroPageRefsWhilePinned: kernel === "v4.9" ? 1 + 4 * 1024 : 1, zeroPageRefsAfter: 1,
+        zeroPageHoldsLastPage: PAGE, freshMappingNonZero: PAGE, zerosAfterWrite: PAGE, zerosAfterWriteWithFollWrite: 4,
+      });
+      expect(r.symptom).toContain(kernel === "v4.9" ? "after get_user_pages_fast(write = 0)" : "after pin_user_pages_fast without FOLL_WRITE");
+      expect(r.symptom).toContain(`mapped the shared zero page (pfn 0x${s.kernel.mm.zeroPfn.toString(16)}), which the driver pinned 4 times`);
+      // The run gives the System back whole: the zero page reads zero again.
+      expect(s.machine.backdoor.read(s.kernel.mm.zeroPfn * PAGE, PAGE)).toEqual(new Uint8Array(PAGE));
+      const uva = s.user.mmap(PAGE, null, { flags: 0x22 });
+      expect(s.user.read(uva, PAGE)).toEqual(new Uint8Array(PAGE));
+    } finally {
+      s.dispose();
+    }
+  });
+});

@@ -11,6 +11,8 @@
 //                           the VMA's own (cacheable) protection instead of dma_mmap_coherent
 //   gup-missing-unmap       a driver that pins a process's buffer, maps it for the device and
 //                           unpins it without unmapping (gup-missing-unmap.ts)
+//   gup-missing-write       a driver that pins a buffer the device will write without FOLL_WRITE,
+//                           so the device writes the shared zero page (gup-missing-write.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -37,10 +39,11 @@ import { coherentBuffer, kmallocBuffers } from "../managed-buffers.js";
 import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
+import { gupMissingWrite } from "./gup-missing-write.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
-  "mmap-cacheable", "gup-missing-unmap",
+  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -383,4 +386,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "unchecked-map-error": uncheckedMapError,
   "mmap-cacheable": mmapCacheable,
   "gup-missing-unmap": gupMissingUnmap,
+  "gup-missing-write": gupMissingWrite,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);
