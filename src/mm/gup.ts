@@ -3,7 +3,8 @@
 // not there yet as a touch by the process would (handle_mm_fault: FAULT_FLAG_WRITE only with
 // FOLL_WRITE); unpin_user_pages drops the pins. `current->mm` is the explicit `mm` argument.
 // Linux added pin_user_pages_fast in 5.6; a 4.9 driver called get_user_pages_fast and put_page
-// for the same effect on the page.
+// for the same effect on the page, so on 4.9 these stand for that pair: a pin is one plain
+// reference (get_page), not the bias.
 //
 // Without FOLL_WRITE an untouched or only-read anonymous page is the shared zero page
 // (anonymous.ts), and GUP hands it out as it is (follow_page_pte: is_zero_pfn → pte_page):
@@ -70,6 +71,22 @@ function follow_or_fault(mm: UserMm, vma: VmAreaStruct, addr: VirtAddr, gupFlags
   return p.pte_pfn(pte);
 }
 
+/** The reference one pin takes: FOLL_PIN's bias, or 4.9 get_user_pages_fast's get_page. */
+function pinReference(mm: UserMm): number {
+  return mm.version === "v4.9" ? 1 : GUP_PIN_COUNTING_BIAS;
+}
+
+/** 4.9's pins of each page, by process: a reference count of 1 cannot tell a page pinned and
+ *  unmapped from one mapped and never pinned, and unpin_user_page refuses a page the stand-in
+ *  never handed out (Linux's put_page would free a mapped page). dmasim's record, not Linux's. */
+const v49Pins = new WeakMap<UserMm, Map<number, number>>();
+
+function v49PinsOf(mm: UserMm): Map<number, number> {
+  let pins = v49Pins.get(mm);
+  if (!pins) v49Pins.set(mm, (pins = new Map()));
+  return pins;
+}
+
 /** pin_user_pages_fast(start, nr_pages, gup_flags, pages): the pinned pages (pfns) in order,
  *  fewer than `nrPages` when a page past the first cannot be pinned (the caller unpins them), or
  *  -errno when the first cannot: -EFAULT for a range past TASK_SIZE, an address no mapping holds,
@@ -98,7 +115,11 @@ export function pin_user_pages_fast(mm: UserMm, start: VirtAddr, nrPages: number
     }
     const pfn = err < 0 ? err : follow_or_fault(mm, vma!, addr, gupFlags);
     if (pfn < 0) return pages.length ? pages : pfn;
-    if (pfn !== mm.pages.zeroPfn || mm.version === "v4.9") mm.pages.refs.add(pfn, GUP_PIN_COUNTING_BIAS);
+    if (mm.version === "v4.9") {
+      const pins = v49PinsOf(mm);
+      pins.set(pfn, (pins.get(pfn) ?? 0) + 1);
+      mm.pages.refs.add(pfn, pinReference(mm));
+    } else if (pfn !== mm.pages.zeroPfn) mm.pages.refs.add(pfn, pinReference(mm));
     pages.push(pfn);
   }
   return pages;
@@ -109,8 +130,15 @@ export function pin_user_pages_fast(mm: UserMm, start: VirtAddr, nrPages: number
 export function unpin_user_page(mm: UserMm, page: number): void {
   const refs = mm.pages.refs;
   if (page === mm.pages.zeroPfn && mm.version === "modern") return;
-  if (!refs.page_maybe_dma_pinned(page)) throw new KernelError(EINVAL, `unpin_user_page: pfn 0x${page.toString(16)} is not pinned`);
-  refs.sub(page, GUP_PIN_COUNTING_BIAS);
+  const pins = mm.version === "v4.9" ? v49PinsOf(mm) : undefined;
+  const pinned = pins ? (pins.get(page) ?? 0) > 0 : refs.page_maybe_dma_pinned(page);
+  if (!pinned) throw new KernelError(EINVAL, `unpin_user_page: pfn 0x${page.toString(16)} is not pinned`);
+  if (pins) {
+    const n = pins.get(page)! - 1;
+    if (n) pins.set(page, n);
+    else pins.delete(page);
+  }
+  refs.sub(page, pinReference(mm));
 }
 
 /** unpin_user_pages */

@@ -92,7 +92,7 @@ describe.each(["zynq-7000", "arm64-ref"] as const)("anonymous memory on %s", (bo
 
 // The zero page and GUP (mm/gup.c): a page the process has only read is ZERO_PAGE(0), one pfn
 // for every such page. Without FOLL_WRITE GUP pins it as it is: 4.9's get_user_pages_fast takes a
-// reference each time (here GUP_PIN_COUNTING_BIAS, the stand-in's count), 6.x none; a 6.x
+// reference each time (get_page: one), 6.x none; a 6.x
 // FOLL_LONGTERM read-only pin unshares it first. FOLL_WRITE always copies it to a fresh page.
 describe.each([
   ["zynq-7000", "modern"], ["zynq-7000", "v4.9"], ["arm64-ref", "modern"], ["arm64-ref", "v4.9"],
@@ -107,16 +107,35 @@ describe.each([
     s.user.read(uva, 2 * 4096); // pages 0 and 1; page 2 untouched
     const pages = pin_user_pages_fast(mm, uva, 3, 0) as number[];
     expect(pages).toEqual([zero, zero, zero]);
-    expect(refs.page_count(zero)).toBe(kernel === "v4.9" ? 1 + 3 * 1024 : 1);
+    expect(refs.page_count(zero)).toBe(kernel === "v4.9" ? 1 + 3 : 1);
     unpin_user_pages_dirty_lock(mm, pages, 3, true);
     expect(refs.page_count(zero)).toBe(1);
     // FOLL_WRITE copies it: three fresh pages, each the mapping's reference plus the pin.
     const own = pin_user_pages_fast(mm, uva, 3, FOLL_WRITE) as number[];
     expect(new Set(own).size).toBe(3);
-    for (const pfn of own) expect(pfn === zero ? -1 : refs.page_count(pfn)).toBe(1 + 1024);
+    for (const pfn of own) expect(pfn === zero ? -1 : refs.page_count(pfn)).toBe(kernel === "v4.9" ? 1 + 1 : 1 + 1024);
     unpin_user_pages(mm, own);
     s.user.exit();
     expect(refs.page_count(zero)).toBe(1);
+  });
+
+  it("a pin is FOLL_PIN's bias of 1024 on modern, one get_page on 4.9; the last unpin of an unmapped page frees it", async () => {
+    const s = await createSystem({ board, kernel });
+    const mm = s.kernel.userMm;
+    const refs = s.kernel.mm.pageRefs;
+    const uva = s.user.mmap(4096, null, { flags: ANON });
+    const [pfn] = pin_user_pages_fast(mm, uva, 1, FOLL_WRITE) as number[];
+    const pin = kernel === "v4.9" ? 1 : 1024;
+    expect(refs.page_count(pfn)).toBe(1 + pin); // the PTE's reference and the pin's
+    expect(pin_user_pages_fast(mm, uva, 1, FOLL_WRITE)).toEqual([pfn]);
+    expect(refs.page_count(pfn)).toBe(1 + 2 * pin);
+    s.user.munmap(uva, 4096);
+    expect(refs.page_count(pfn)).toBe(2 * pin);
+    unpin_user_pages(mm, [pfn]);
+    expect(s.kernel.mm.buddy.allocatedOrder(pfn)).toBe(0);
+    unpin_user_pages(mm, [pfn]);
+    expect(s.kernel.mm.buddy.allocatedOrder(pfn)).toBe(-1);
+    expect(() => unpin_user_pages(mm, [pfn])).toThrow(/-EINVAL: unpin_user_page: pfn 0x[0-9a-f]+ is not pinned/);
   });
 
   it("a FOLL_LONGTERM pin without FOLL_WRITE gets the process's own page on modern (unshare), the zero page on 4.9", async () => {
