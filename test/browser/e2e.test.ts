@@ -184,4 +184,39 @@ describe("browser demo (Chromium)", () => {
       thrownEnded: true,
     });
   }, 60_000);
+
+  it("fails the job of a worker the browser ended without a word, keeps the other rows, and runs the next sweep", async () => {
+    const page = await rig.browser.newPage();
+    // Chromium fires no event on a Worker that is terminated: the test ends the page's first
+    // worker itself (the native terminate(), past dmasim) as soon as it has been sent its second
+    // job, as a browser that killed it would. The longest job runs first: 64K, then 4K, then 1K.
+    await page.addInitScript(`{
+      const Native = window.Worker;
+      let first = true;
+      window.Worker = class extends Native {
+        constructor(...a) {
+          super(...a);
+          this.jobs = first ? 0 : -Infinity;
+          first = false;
+        }
+        postMessage(m, ...rest) {
+          super.postMessage(m, ...rest);
+          if (m && m.path && m.path[0] === "runJob" && ++this.jobs === 2) Native.prototype.terminate.call(this);
+        }
+      };
+    }`);
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=1K,4K,64K&bursts=1&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    const ended = "dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)";
+    expect(await page.locator("#status").textContent()).toBe(`error: job memcpy size=4K burst=1: ${ended}`);
+    // A new worker took the ended one's place for the last job.
+    const cells = await page.locator("#table tr").evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(cells.map((c) => c.slice(0, 2))).toEqual([["1K", "1"], ["4K", "1"], ["64K", "1"]]);
+    expect([cells[0][4], cells[1][2], cells[2][4]]).toEqual(["ok", ended, "ok"]);
+    expect(await page.locator("#run").isEnabled()).toBe(true);
+    await page.evaluate(() => ((window as any).dmasimError = undefined));
+    await page.click("#run");
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    expect(await page.locator("#status").textContent()).toMatch(/^done: 3 jobs on 1 workers/);
+  }, 60_000);
 });
