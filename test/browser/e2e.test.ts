@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { useChromium } from "../helpers/chromium.js";
+import { chromium } from "playwright-core";
 import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
 
 const rig = useChromium();
@@ -218,5 +219,26 @@ describe("browser demo (Chromium)", () => {
     await page.click("#run");
     await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
     expect(await page.locator("#status").textContent()).toMatch(/^done: 3 jobs on 1 workers/);
+  }, 60_000);
+
+  it("says that the browser would not grow a job's wasm memory instead of an anonymous trap, and keeps the other rows", async () => {
+    // The page offers no DRAM size, and Chromium grows a memory to 3.5 GiB here: a browser started
+    // with wasm memories capped at 1 GiB stands in for one that cannot give more.
+    const capped = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--js-flags=--wasm-max-mem-pages=16384"] });
+    try {
+      const page = await capped.newPage();
+      await page.goto(`${rig.base}/examples/web/index.html`);
+      const rows = await page.evaluate(`(async () => {
+        const { runSweep } = await import("/dist/browser/dmasim.js");
+        const sweep = (memory) => runSweep({ scenario: "memcpy", system: { memory }, grid: { size: ["4K"] }, workers: 1 });
+        return Promise.all(["2G", "256M"].map((m) => sweep(m).then((r) => "ok", (e) => e.partial.rows[0].error)));
+      })()`);
+      expect(rows).toEqual([
+        "2048 MiB of DRAM: the host would not grow the emulator's wasm memory for the bank at 0x0 (RangeError: WebAssembly.Memory.grow(): Unable to grow instance memory); use a smaller --memory",
+        "ok",
+      ]);
+    } finally {
+      await capped.close();
+    }
   }, 60_000);
 });
