@@ -11,7 +11,7 @@ import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, t
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
-import { heapRoomBytes } from "./heap-room.js";
+import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 
 export class BoardError extends Error {
   override name = "BoardError";
@@ -217,6 +217,13 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   const total = ram.reduce((n, b) => n + b.size, 0);
   for (const bank of ram) {
     const room = ramRoomMiB(x);
+    const refused = bank.size <= room * 2 ** 20 ? growHeapFor(x, bank.size) : undefined;
+    if (refused) {
+      throw new BoardError(
+        `${formatMiB(total)} of DRAM: the host would not grow the emulator's wasm memory for the bank at ${hex(bank.start)} ` +
+          `(${refused}); use a smaller --memory`,
+      );
+    }
     const r = x.addRam(bank.start, bank.size, DRAM_CONTROLLER);
     if (r === RAM_TOO_MANY_REGIONS) throw new BoardError(`${tree.source}: too many DRAM banks (${ram.length}) for the emulator's address map`);
     if (r < 0) {

@@ -2,10 +2,9 @@
 // Node), so comlink would wait for its answers forever. The worker's close() therefore tells the
 // page first, and web-worker.ts makes that the worker's `died`. A worker that receives a call it
 // cannot deserialize (a `messageerror` in its scope) would leave that call unanswered just as
-// silently: it tells the page so and closes, and its calls fail as a dead worker's do. Other ends
-// a browser gives a worker (the tab's memory running out) still go unreported; a liveness ping
-// cannot tell them from a long job, which keeps the worker's thread busy for seconds without
-// answering. On Node the same notice says that a worker thread or process could not read a call
+// silently: it tells the page so and closes, and its calls fail as a dead worker's do. An end the
+// browser gives a worker without a word (terminate()) is seen through its life lock
+// (life-lock.ts). On Node the same notice says that a worker thread or process could not read a call
 // (spawn.ts ends it on hearing so); a worker that ends by itself there is an exit its parent sees.
 
 import { errorText } from "./errors.js";

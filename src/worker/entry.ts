@@ -5,6 +5,7 @@ import { createLocalSystem, type System, type SystemOptions } from "../system.js
 import { systemApi, type SystemApi } from "./api.js";
 import { resultToSend, runJob, type JobSpec } from "./job.js";
 import { errorText, installErrorTransfer } from "./errors.js";
+import { holdLifeLock } from "./life-lock.js";
 import { announceClose, announceUnreadable, closingMessage } from "./closing.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
 
@@ -72,5 +73,6 @@ if (isNode) {
   }
 } else {
   announceClose(self);
+  holdLifeLock(self);
   Comlink.expose(exposed);
 }

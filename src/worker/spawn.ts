@@ -8,6 +8,7 @@ import { errorText, installErrorTransfer } from "./errors.js";
 import { closingNotice } from "./closing.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
 import { webWorker } from "./web-worker.js";
+import { lifeLockName } from "./life-lock.js";
 
 export type { SpawnedWorker } from "./spawned.js";
 
@@ -50,7 +51,7 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
   if (!isNode) {
     const url = workerEntryUrl();
-    return webWorker<T>(new Worker(url, { type: "module" }), url.href);
+    return webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href);
   }
   const notice = deathNotice();
   let endpoint: Comlink.Endpoint;

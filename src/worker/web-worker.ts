@@ -10,9 +10,11 @@
 // - `messageerror`: an answer the page cannot deserialize is an answer lost; which call it was
 //   is unknown, so every call of the worker fails.
 // - the notices of closing.ts: the worker closed itself, or could not read a call.
-// A browser that ends a worker otherwise (the tab's memory running out) sends no word of it.
+// - the worker's life lock granted to the page (life-lock.ts): the worker has gone without a
+//   word (the browser ended it, or the page's own terminate() bypassed dmasim).
 
 import { closingNotice } from "./closing.js";
+import { watchLifeLock } from "./life-lock.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
 
 /** What of the DOM's Worker this needs (a test passes its own). */
@@ -21,11 +23,17 @@ export interface WebWorkerLike extends EventTarget {
   terminate(): void;
 }
 
-export function webWorker<T>(w: WebWorkerLike, url: string): SpawnedWorker<T> {
+/** `nav` holds the Web Locks the worker's end is watched by (the page's navigator). */
+export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globalThis.navigator): SpawnedWorker<T> {
   const notice = deathNotice();
+  const watching = new AbortController();
+  const stop = () => {
+    watching.abort();
+    w.terminate();
+  };
   const end = (why: Error) => {
     notice.die(why);
-    w.terminate();
+    stop();
   };
   // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
   w.addEventListener("error", (e) =>
@@ -34,9 +42,13 @@ export function webWorker<T>(w: WebWorkerLike, url: string): SpawnedWorker<T> {
   w.addEventListener("messageerror", () =>
     end(new Error("a message from the dmasim worker could not be read (messageerror); the worker was ended")),
   );
+  const gone = () =>
+    end(new Error("dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)"));
   w.addEventListener("message", (e) => {
-    const why = closingNotice((e as MessageEvent).data);
+    const data = (e as MessageEvent).data;
+    if (watchLifeLock(data, nav, gone, watching.signal)) return;
+    const why = closingNotice(data);
     if (why !== undefined) end(new Error(why));
   });
-  return spawned<T>(w, async () => w.terminate(), notice);
+  return spawned<T>(w, async () => stop(), notice);
 }

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { useChromium } from "../helpers/chromium.js";
+import { chromium } from "playwright-core";
 import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
 
 const rig = useChromium();
@@ -183,5 +184,61 @@ describe("browser demo (Chromium)", () => {
       thrown: expect.stringMatching(/^job blob:\S+ n=9: dmasim worker failed: Uncaught Error: boom$/),
       thrownEnded: true,
     });
+  }, 60_000);
+
+  it("fails the job of a worker the browser ended without a word, keeps the other rows, and runs the next sweep", async () => {
+    const page = await rig.browser.newPage();
+    // Chromium fires no event on a Worker that is terminated: the test ends the page's first
+    // worker itself (the native terminate(), past dmasim) as soon as it has been sent its second
+    // job, as a browser that killed it would. The longest job runs first: 64K, then 4K, then 1K.
+    await page.addInitScript(`{
+      const Native = window.Worker;
+      let first = true;
+      window.Worker = class extends Native {
+        constructor(...a) {
+          super(...a);
+          this.jobs = first ? 0 : -Infinity;
+          first = false;
+        }
+        postMessage(m, ...rest) {
+          super.postMessage(m, ...rest);
+          if (m && m.path && m.path[0] === "runJob" && ++this.jobs === 2) Native.prototype.terminate.call(this);
+        }
+      };
+    }`);
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=1K,4K,64K&bursts=1&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    const ended = "dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)";
+    expect(await page.locator("#status").textContent()).toBe(`error: job memcpy size=4K burst=1: ${ended}`);
+    // A new worker took the ended one's place for the last job.
+    const cells = await page.locator("#table tr").evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(cells.map((c) => c.slice(0, 2))).toEqual([["1K", "1"], ["4K", "1"], ["64K", "1"]]);
+    expect([cells[0][4], cells[1][2], cells[2][4]]).toEqual(["ok", ended, "ok"]);
+    expect(await page.locator("#run").isEnabled()).toBe(true);
+    await page.evaluate(() => ((window as any).dmasimError = undefined));
+    await page.click("#run");
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    expect(await page.locator("#status").textContent()).toMatch(/^done: 3 jobs on 1 workers/);
+  }, 60_000);
+
+  it("says that the browser would not grow a job's wasm memory instead of an anonymous trap, and keeps the other rows", async () => {
+    // The page offers no DRAM size, and Chromium grows a memory to 3.5 GiB here: a browser started
+    // with wasm memories capped at 1 GiB stands in for one that cannot give more.
+    const capped = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--js-flags=--wasm-max-mem-pages=16384"] });
+    try {
+      const page = await capped.newPage();
+      await page.goto(`${rig.base}/examples/web/index.html`);
+      const rows = await page.evaluate(`(async () => {
+        const { runSweep } = await import("/dist/browser/dmasim.js");
+        const sweep = (memory) => runSweep({ scenario: "memcpy", system: { memory }, grid: { size: ["4K"] }, workers: 1 });
+        return Promise.all(["2G", "256M"].map((m) => sweep(m).then((r) => "ok", (e) => e.partial.rows[0].error)));
+      })()`);
+      expect(rows).toEqual([
+        "2048 MiB of DRAM: the host would not grow the emulator's wasm memory for the bank at 0x0 (RangeError: WebAssembly.Memory.grow(): Unable to grow instance memory); use a smaller --memory",
+        "ok",
+      ]);
+    } finally {
+      await capped.close();
+    }
   }, 60_000);
 });
