@@ -92,10 +92,10 @@ describe("dmasim run / sweep", () => {
 
   it("rejects a parameter the built-in scenario does not read, before running anything", () => {
     const cases: [string[], string][] = [
-      [["run", "memcpy", "--param", "sise=4K"], 'dmasim: memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers)\n'],
-      [["sweep", "memcpy", "--param", "size=4K", "--param", "bursts=1,4"], 'dmasim: memcpy has no parameter "bursts" (its parameters: size, burst, channels, buffers)\n'],
+      [["run", "memcpy", "--param", "sise=4K"], 'dmasim: memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers, block)\n'],
+      [["sweep", "memcpy", "--param", "size=4K", "--param", "bursts=1,4"], 'dmasim: memcpy has no parameter "bursts" (its parameters: size, burst, channels, buffers, block)\n'],
       [["run", "calibration", "--param", "size=4K"], 'dmasim: calibration has no parameter "size" (it takes none)\n'],
-      [["run", "fingerprint", "--param", "scenario=memcpy", "--param", "sise=4K"], 'dmasim: fingerprint has no parameter "sise" (its parameters: scenario, records, size, burst, channels, buffers)\n'],
+      [["run", "fingerprint", "--param", "scenario=memcpy", "--param", "sise=4K"], 'dmasim: fingerprint has no parameter "sise" (its parameters: scenario, records, size, burst, channels, buffers, block)\n'],
     ];
     for (const [args, message] of cases) {
       const r = run(args);
