@@ -26,8 +26,8 @@ describe("dmasim's exported error classes", () => {
 
 describe("dmasim's exported scenario tables", () => {
   it("SCENARIO_PARAMS, which the README names, lists the parameters memcpy reads", () => {
-    // The README's memcpy parameters: size, burst, channels, buffers.
-    expect([...dmasim.SCENARIO_PARAMS.memcpy].sort()).toEqual(["buffers", "burst", "channels", "size"]);
+    // The README's memcpy parameters: size, burst, channels, buffers, block.
+    expect([...dmasim.SCENARIO_PARAMS.memcpy].sort()).toEqual(["block", "buffers", "burst", "channels", "size"]);
     expect(Object.keys(dmasim.SCENARIO_PARAMS).sort()).toEqual(Object.keys(dmasim.SCENARIOS).sort());
   });
 });

@@ -1,5 +1,5 @@
 // The options every command that boots a System shares: --board, --dtb, --dts, --memory,
-// --kernel, --cma, --profile, --worker.
+// --kernel, --cma, --swiotlb, --profile, --worker.
 
 import type { SystemOptions } from "../system.js";
 import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
@@ -9,6 +9,7 @@ import { readInput } from "./dt.js";
 import { parseSize } from "../units.js";
 import { isWholeIn } from "../whole-number.js";
 import { early_cma } from "../dma/cma-cmdline.js";
+import { setup_io_tlb_npages } from "../dma/swiotlb-cmdline.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
@@ -19,12 +20,15 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --cma SIZE[@BASE[-LIMIT]]
                     cma=: a default CMA area of SIZE (e.g. 64M) for coherent allocations,
                     exactly at BASE, or between BASE and LIMIT (64M@0x50000000-0x60000000)
+  --swiotlb [N][,force]
+                    swiotlb= (arm64 boards): a bounce pool of N slabs of 2 KiB (rounded up to
+                    128), and/or force every streaming mapping through it (force, 32768,force)
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
   --worker          run the System in a worker thread (demo, cat, ls)`;
 
 /** The options systemOptions reads. */
-export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug", "cma"] as const;
+export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug", "cma", "swiotlb"] as const;
 
 function sizeOrNaN(text: string): number {
   try {
@@ -67,6 +71,14 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
       }
     }
     o.cma = cma;
+  }
+  const swiotlb = flag(a, "swiotlb");
+  if (swiotlb !== undefined) {
+    try {
+      o.swiotlb = setup_io_tlb_npages(swiotlb);
+    } catch (e) {
+      throw new UsageError(`--swiotlb must be N (slabs), force or N,force: ${(e as Error).message}`);
+    }
   }
   o.profile = flag(a, "profile");
   const k = flag(a, "kernel");

@@ -54,7 +54,7 @@ export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<S
 export const SCENARIO_PARAMS: Record<string, readonly string[]> = byName({
   demo: ["size"],
   "coherent-aliases": ["size", "device"],
-  memcpy: ["size", "burst", "channels", "buffers"],
+  memcpy: ["size", "burst", "channels", "buffers", "block"],
   "cpu-process": ["size"],
   bug: ["kind"],
   calibration: [],

@@ -90,12 +90,33 @@ describe("dmasim run / sweep", () => {
     expect(processes.stdout.trim().split("\n")).toHaveLength(2 + 2);
   });
 
+  it("takes --swiotlb as the kernel's swiotlb= (force, N slabs, N,force), refusing a bad one and a board without swiotlb", () => {
+    const bounced = (extra: string[]) => run(["run", "memcpy", "--param", "size=64K", "--param", "buffers=bounced", "--json", ...extra]);
+    const forced = bounced(["--board", "arm64-ref", "--swiotlb", "force"]);
+    expect(forced.stderr).toBe("");
+    expect(JSON.parse(forced.stdout)).toMatchObject({ buffers: "bounced", ok: true });
+    expect(JSON.parse(forced.stdout).bouncePs).toBeGreaterThan(0);
+    expect(JSON.parse(bounced(["--board", "arm64-ref", "--swiotlb", "32768,force"]).stdout)).toMatchObject({ ok: true });
+    const unforced = bounced(["--board", "arm64-ref", "--swiotlb", "32768"]);
+    expect(unforced.stderr).toMatch(/^dmasim: error: buffers=bounced: dma_map_single gave .* pass --swiotlb force/);
+    expect(unforced.status).toBe(1);
+    const cases: [string[], string][] = [
+      [["--board", "arm64-ref", "--swiotlb", "forced"], 'dmasim: --swiotlb must be N (slabs), force or N,force: "forced" is not a slab count or "force" (try force, 32768 or 32768,force)\n'],
+      [["--board", "zynq-7000", "--swiotlb", "force"], "dmasim: error: swiotlb: zynq-7000 is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out\n"],
+    ];
+    for (const [extra, message] of cases) {
+      const r = bounced(extra);
+      expect(r.stderr).toBe(message);
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("rejects a parameter the built-in scenario does not read, before running anything", () => {
     const cases: [string[], string][] = [
-      [["run", "memcpy", "--param", "sise=4K"], 'dmasim: memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers)\n'],
-      [["sweep", "memcpy", "--param", "size=4K", "--param", "bursts=1,4"], 'dmasim: memcpy has no parameter "bursts" (its parameters: size, burst, channels, buffers)\n'],
+      [["run", "memcpy", "--param", "sise=4K"], 'dmasim: memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers, block)\n'],
+      [["sweep", "memcpy", "--param", "size=4K", "--param", "bursts=1,4"], 'dmasim: memcpy has no parameter "bursts" (its parameters: size, burst, channels, buffers, block)\n'],
       [["run", "calibration", "--param", "size=4K"], 'dmasim: calibration has no parameter "size" (it takes none)\n'],
-      [["run", "fingerprint", "--param", "scenario=memcpy", "--param", "sise=4K"], 'dmasim: fingerprint has no parameter "sise" (its parameters: scenario, records, size, burst, channels, buffers)\n'],
+      [["run", "fingerprint", "--param", "scenario=memcpy", "--param", "sise=4K"], 'dmasim: fingerprint has no parameter "sise" (its parameters: scenario, records, size, burst, channels, buffers, block)\n'],
     ];
     for (const [args, message] of cases) {
       const r = run(args);

@@ -35,11 +35,11 @@ describe("scenarios by name", () => {
   it("refuses a parameter the scenario does not read instead of running on its default, in a System and in a sweep", async () => {
     const system = await createSystem({ board: "zynq-7000" });
     try {
-      expect(() => system.run("memcpy", { sise: "4K" })).toThrow('memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers)');
+      expect(() => system.run("memcpy", { sise: "4K" })).toThrow('memcpy has no parameter "sise" (its parameters: size, burst, channels, buffers, block)');
       expect(() => system.run("calibration", { size: "4K" })).toThrow('calibration has no parameter "size" (it takes none)');
       // fingerprint reads its own two and hands the rest to the scenario it runs.
       expect(() => system.run("fingerprint", { scenario: "memcpy", size: "4K", burts: 4 })).toThrow(
-        'fingerprint has no parameter "burts" (its parameters: scenario, records, size, burst, channels, buffers)',
+        'fingerprint has no parameter "burts" (its parameters: scenario, records, size, burst, channels, buffers, block)',
       );
       const t0 = system.now();
       expect(() => system.run("memcpy", { size: "4K", bursts: 4 })).toThrow(TypeError);

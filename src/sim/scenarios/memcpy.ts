@@ -2,21 +2,29 @@
 //   size      bytes per channel (default 1M)
 //   burst     beats per burst: "auto" (the driver's choice) or 1…16
 //   channels  channels copying at the same time (default 1)
-//   buffers   "coherent" (dma_alloc_coherent) or "streaming" (kmalloc + dma_map_single)
+//   buffers   "coherent" (dma_alloc_coherent), "streaming" (kmalloc + dma_map_single), "pool"
+//             (blocks of a dma_pool) or "bounced" (streaming, with mappings through swiotlb)
+//   block     buffers=pool only: the pool's block size (default 4K), one descriptor per block
 // Returns the DMA time and throughput, with the bytes checked. Without CMA the largest buffer the
 // kernel can give is one 4 MiB buddy block, so a larger size is copied as consecutive 4 MiB
 // segments: all submitted before one issue_pending, so the channel streams them back to back.
 // With a CMA area (the cma option) the segments stay 4 MiB, so results stay comparable; the
 // buffers then come from the area, which does not fall back to the buddy allocator on arm and
 // 4.9 arm64, so an area too small for the copy is named in the -ENOMEM message.
+// A pool copy is a driver moving data in pool-sized chunks: a descriptor per block pair, all
+// submitted before the one issue_pending per channel. A bounced copy's segments are at most
+// dma_max_mapping_size (one swiotlb segment, 256 KiB), and its time includes the bounce copies
+// at map and unmap; a mapping that did not bounce is refused, since the result would then be a
+// streaming one under another name.
 
 import type { System } from "../../system.js";
-import { GFP_KERNEL } from "../../mm/gfp.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
-import { dma_alloc_coherent, dma_free_coherent } from "../../dma/mapping.js";
+import { dma_max_mapping_size } from "../../dma/mapping.js";
+import { dma_pool_destroy, type DmaPool } from "../../dma/pool.js";
+import { dma_to_phys } from "../../dma/dma-address.js";
+import { IO_TLB_SIZE } from "../../dma/swiotlb.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import type { Device } from "../../kernel/device.js";
-import { dev_get_cma_area } from "../../dma/contiguous.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
   dma_release_channel,
@@ -30,6 +38,7 @@ import { PatternStream, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
 import { mapSingle, type ManagedMapping } from "../managed-buffers.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { coherentBuffers, createBlockPool, poolBuffers, streamingBuffers, type Buffers } from "./memcpy-buffers.js";
 
 /** The largest buffer the buddy allocator gives (order 10 = 4 MiB). */
 const MAX_SEGMENT = 4 << 20;
@@ -42,57 +51,23 @@ export interface MemcpyResult {
   dmaTimePs: number;
   mbPerSec: number;
   ok: boolean;
+  /** buffers=pool: the pool's block size and the memcpy descriptors submitted (all channels). */
+  block?: number;
+  descriptors?: number;
+  /** buffers=bounced: of dmaTimePs, the swiotlb bounce copies (the demo's "bounce copies"), and
+   *  the bytes they copied. */
+  bouncePs?: number;
+  bouncedBytes?: number;
 }
 
-interface Buffers {
-  src: { cpu: VirtAddr; dma: DmaAddr };
-  dst: { cpu: VirtAddr; dma: DmaAddr };
-  release(): void;
-}
+type Kind = "coherent" | "streaming" | "pool" | "bounced";
+const KINDS: readonly Kind[] = ["coherent", "streaming", "pool", "bounced"];
 
 /** Which of the copy's segments (every channel's, in order) could not get buffers, for the
  *  -ENOMEM message: the size the user asked for is the whole copy's, the call that failed one
  *  segment's. */
 function segmentText(k: number, nseg: number, total: number): string {
   return nseg === 1 ? "" : ` (segment ${k + 1} of ${nseg}: copying ${formatBytes(total)} needs twice that)`;
-}
-
-function coherentBuffers(chan: DmaChan, len: number, where: string): Buffers {
-  const dev = chan.device.dev;
-  const a = dma_alloc_coherent(dev, len, GFP_KERNEL);
-  const b = a && dma_alloc_coherent(dev, len, GFP_KERNEL);
-  if (!a || !b) {
-    if (a) dma_free_coherent(dev, len, a.cpuAddr, a.dmaAddr);
-    const cma = dev_get_cma_area(dev);
-    const hint = cma ? `; the CMA area ${cma.name} (${formatBytes(cma.count * 4096)}) serves this device: a larger cma= may help` : "";
-    throw new KernelError(ENOMEM, `dma_alloc_coherent(${len}) failed: no room for a source and a destination${where}${hint}`);
-  }
-  return {
-    src: { cpu: a.cpuAddr, dma: a.dmaAddr },
-    dst: { cpu: b.cpuAddr, dma: b.dmaAddr },
-    release: () => {
-      dma_free_coherent(dev, len, a.cpuAddr, a.dmaAddr);
-      dma_free_coherent(dev, len, b.cpuAddr, b.dmaAddr);
-    },
-  };
-}
-
-function streamingBuffers(system: System, len: number, where: string): Buffers {
-  const k = system.kernel;
-  const s = k.kmalloc(len, GFP_KERNEL);
-  const d = s && k.kmalloc(len, GFP_KERNEL);
-  if (!s || !d) {
-    if (s) k.kfree(s);
-    throw new KernelError(ENOMEM, `kmalloc(${len}) failed: no room for a source and a destination${where}`);
-  }
-  return {
-    src: { cpu: s, dma: 0 },
-    dst: { cpu: d, dma: 0 },
-    release: () => {
-      k.kfree(s);
-      k.kfree(d);
-    },
-  };
 }
 
 /** The host holds the pattern a piece at a time: a 16 MiB job then allocates no 16 MiB arrays. */
@@ -115,7 +90,9 @@ function copied(system: System, va: VirtAddr, len: number, seed: number): boolea
 export function cost(params: ScenarioParams): number {
   const len = parseSize((params.size as string | number | undefined) ?? "1M") * Number(params.channels ?? 1);
   const beats = params.burst === undefined || params.burst === "auto" ? 16 : Number(params.burst);
-  return len * (1 + 0.33 / beats) + 500_000;
+  // A pool copy also pays per descriptor (prep, submit, its blocks): about 3 KB's worth each.
+  const blocks = params.buffers === "pool" ? Math.ceil(len / Math.max(1, parseSize((params.block as string | number | undefined) ?? "4K"))) : 0;
+  return len * (1 + 0.33 / beats) + 500_000 + 3000 * blocks;
 }
 
 export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
@@ -128,37 +105,65 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
   }
   const nchan = Number(params.channels ?? 1);
   if (!isWholeIn(nchan, 1)) throw new RangeError(`channels must be ${wholeNumberIn(1)}, not "${params.channels}"`);
-  const kind = String(params.buffers ?? "coherent");
-  if (kind !== "coherent" && kind !== "streaming") throw new RangeError(`buffers must be coherent or streaming, not "${kind}"`);
+  const kind = String(params.buffers ?? "coherent") as Kind;
+  if (!KINDS.includes(kind)) throw new RangeError(`buffers must be coherent, streaming, pool or bounced, not "${kind}"`);
+  if (params.block !== undefined && kind !== "pool") {
+    throw new RangeError(`block is the dma_pool block size: it applies to buffers=pool only, not buffers=${kind}`);
+  }
+  const block = kind === "pool" ? parseSize((params.block as string | number | undefined) ?? "4K") : 0;
+  if (kind === "bounced" && !system.kernel.dma.swiotlb) {
+    throw new RangeError(
+      `buffers=bounced: this kernel has no swiotlb (${system.machine.profile.arch === "arm64" ? "swiotlb= gave it none" : "arm without LPAE addresses all its RAM with 32 bits"}), so no mapping bounces; ` +
+      "run it on an arm64 board (--board arm64-highmem bounces by itself, --board arm64-ref with --swiotlb force)",
+    );
+  }
 
-  const seg = Math.min(len, MAX_SEGMENT);
-  const nseg = Math.ceil(len / seg);
   return withTeardown((defer) => {
     const chans: DmaChan[] = [];
+    const pools = new Map<Device, DmaPool>();
     const all: Segment[] = [];
     let driver: Pl330Driver | undefined;
-    // Released last: the channels (and the driver's burst setting); before them, the buffers.
+    // Released last: the channels (and the driver's burst setting); before them the pools, and
+    // before those the buffers (a pool destroyed with blocks out reports itself busy).
     defer(() => {
       chans.forEach((c) => dma_release_channel(c));
       if (driver) driver.dmac.params.memcpy_max_burst = 0;
     });
+    defer(() => pools.forEach((p) => dma_pool_destroy(p)));
     defer(() => all.forEach((j) => j.b.release()));
     for (let i = 0; i < nchan; i++) chans.push(dma_request_chan_by_mask(system, DMA_MEMCPY));
     driver = chans[0].device.dev.driverData as Pl330Driver;
     driver.dmac.params.memcpy_max_burst = burst === "auto" ? 0 : burst;
+    const seg =
+      kind === "pool" ? block :
+      kind === "bounced" ? Math.min(len, MAX_SEGMENT, dma_max_mapping_size(chans[0].device.dev)) :
+      Math.min(len, MAX_SEGMENT);
+    const nseg = Math.ceil(len / seg);
+    const poolOf = (c: DmaChan): DmaPool => {
+      const dev = c.device.dev;
+      let p = pools.get(dev);
+      if (!p) pools.set(dev, (p = createBlockPool(dev, block)));
+      return p;
+    };
     // Channel c's segment k, in that order.
     chans.forEach((c, ci) => {
       for (let k = 0; k < nseg; k++) {
         const bytes = Math.min(seg, len - k * seg);
         const where = segmentText(ci * nseg + k, nchan * nseg, nchan * len);
-        const b = kind === "coherent" ? coherentBuffers(c, bytes, where) : streamingBuffers(system, bytes, where);
-        const seed = 100 + ci * 64 + k;
+        const b =
+          kind === "coherent" ? coherentBuffers(c, bytes, where) :
+          kind === "pool" ? poolBuffers(poolOf(c), where) :
+          streamingBuffers(system, bytes, where);
+        // Distinct for every segment of every channel (a copy landing in the wrong one shows).
+        const seed = 100 + ci * Math.max(64, nseg) + k;
         all.push({ chan: c, bytes, b, seed, cookie: 0 });
         const stream = new PatternStream(seed);
         for (let off = 0; off < bytes; off += CHUNK) system.cpu.write(b.src.cpu + off, stream.next(Math.min(CHUNK, bytes - off), chunk));
       }
     });
-    return copyAll(system, defer, all, chans, kind, { len, burst, nchan });
+    const result = copyAll(system, defer, all, chans, kind, { len, burst, nchan });
+    if (kind === "pool") return { ...result, block, descriptors: all.length };
+    return result;
   });
 }
 
@@ -170,23 +175,44 @@ interface Segment {
   cookie: number;
 }
 
+/** buffers=bounced: a mapping whose DMA address is not in the swiotlb area did not bounce. */
+function checkBounced(dev: Device, addr: DmaAddr): void {
+  const tlb = dev.kernel.dma.swiotlb;
+  if (tlb && tlb.is_swiotlb_buffer(dma_to_phys(dev, addr))) return;
+  throw new RangeError(
+    `buffers=bounced: dma_map_single gave ${dev.name} 0x${addr.toString(16)}, outside swiotlb: the buffer is within the device's reach and swiotlb is not forced; ` +
+    "pass --swiotlb force (createSystem option swiotlb: { force: true })",
+  );
+}
+
 /** Maps, submits and waits for every segment, unmaps, and checks the copies. */
 function copyAll(
-  system: System, defer: Defer, all: Segment[], chans: DmaChan[], kind: "coherent" | "streaming",
+  system: System, defer: Defer, all: Segment[], chans: DmaChan[], kind: Kind,
   shape: { len: number; burst: number | "auto"; nchan: number },
 ): MemcpyResult {
   // Streaming buffers are unmapped once the copies end (timed, as a driver's completion would),
   // or by the teardown if a mapping or a submission fails part way.
   const mapped: ManagedMapping[] = [];
   const map = (dev: Device, va: VirtAddr, n: number, dir: DmaDirection): DmaAddr => {
-    const m = mapSingle(dev, va, n, dir, defer);
+    let m: ManagedMapping;
+    try {
+      m = mapSingle(dev, va, n, dir, defer);
+    } catch (e) {
+      const tlb = dev.kernel.dma.swiotlb;
+      if (kind !== "bounced" || !(e instanceof KernelError) || !tlb) throw e;
+      const total = 2 * shape.len * shape.nchan;
+      throw new KernelError(ENOMEM, `dma_map_single(${n}) failed: swiotlb (${formatBytes(tlb.nslabs * IO_TLB_SIZE)}) is full; copying ${formatBytes(shape.len * shape.nchan)} maps ${formatBytes(total)} at once: a larger --swiotlb N (slabs of 2 KiB) may help`);
+    }
     mapped.push(m);
+    if (kind === "bounced") checkBounced(dev, m.addr);
     return m.addr;
   };
+  const dmaTime = system.kernel.dma.time;
+  const before = dmaTime.snapshot();
   const t0 = system.now();
   for (const j of all) {
     const dev = j.chan.device.dev;
-    if (kind === "streaming") {
+    if (kind === "streaming" || kind === "bounced") {
       j.b.src.dma = map(dev, j.b.src.cpu, j.bytes, DMA_TO_DEVICE);
       j.b.dst.dma = map(dev, j.b.dst.cpu, j.bytes, DMA_FROM_DEVICE);
     }
@@ -198,9 +224,10 @@ function copyAll(
   const statuses = all.map((j) => dma_sync_wait(j.chan, j.cookie));
   mapped.forEach((m) => m.unmap());
   const dmaTimePs = system.now() - t0;
+  const bounce = dmaTime.since(before);
 
   const ok = statuses.every((s) => s === DMA_COMPLETE) && all.every((j) => copied(system, j.b.dst.cpu, j.bytes, j.seed));
-  return {
+  const result: MemcpyResult = {
     size: shape.len,
     burst: shape.burst,
     channels: shape.nchan,
@@ -209,4 +236,9 @@ function copyAll(
     mbPerSec: Math.round(mbPerSec(shape.len * shape.nchan, dmaTimePs) * 10) / 10,
     ok,
   };
+  if (kind === "bounced") {
+    result.bouncePs = bounce.bouncePs;
+    result.bouncedBytes = bounce.bouncedBytes;
+  }
+  return result;
 }
