@@ -34,6 +34,12 @@ export class Pl330Chan {
   readonly submitted_list: Pl330Desc[] = [];
   readonly work_list: Pl330Desc[] = [];
   readonly completed_list: Pl330Desc[] = [];
+  /** How many of work_list's descriptors are "done", and whether one of them failed since the
+   *  tasklet last looked: Linux's tasklet walks the whole list at every completion, cheap in C,
+   *  but a channel with thousands of descriptors queued (a copy in 64-byte dma_pool blocks) made
+   *  that quadratic here. The walks stop once they have seen what these say is there. */
+  private doneOnWorkList = 0;
+  private failureOnWorkList = false;
   active = false;
   cyclic = false;
   /** The client's dma_slave_config (pl330_config keeps a copy; prep applies it). */
@@ -80,6 +86,7 @@ export class Pl330Chan {
     this.thread = null;
     if (this.cyclic) {
       for (const desc of this.work_list.splice(0)) this.pool.put(desc);
+      this.doneOnWorkList = 0;
     }
     unprepSlaveFifo(this);
   }
@@ -181,9 +188,7 @@ export class Pl330Chan {
       else if (rc === -EAGAIN) break;
       else {
         // Linux marks a request it cannot program done; its client hears it was aborted.
-        desc.status = "done";
-        desc.result = DMA_TRANS_ABORTED;
-        desc.residue = desc.bytes_requested;
+        this.markDone(desc, DMA_TRANS_ABORTED, desc.bytes_requested);
         dev_err(this.dev, `fill_queue: Bad Desc(${desc.cookie})`);
         this.kernel.irq.tasklet_schedule(() => this.tasklet());
       }
@@ -192,10 +197,16 @@ export class Pl330Chan {
 
   /** dma_pl330_rqcb: the DMAC finished (result DMA_TRANS_NOERROR) or gave up on a request. */
   requestDone(desc: Pl330Desc, result: number): void {
+    this.markDone(desc, result, result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested);
+    this.kernel.irq.tasklet_schedule(() => this.tasklet());
+  }
+
+  private markDone(desc: Pl330Desc, result: number, residue: number): void {
+    if (desc.status !== "done") this.doneOnWorkList++;
+    if (result !== DMA_TRANS_NOERROR) this.failureOnWorkList = true;
     desc.status = "done";
     desc.result = result;
-    desc.residue = result === DMA_TRANS_NOERROR ? 0 : desc.bytes_requested;
-    this.kernel.irq.tasklet_schedule(() => this.tasklet());
+    desc.residue = residue;
   }
 
   private noteFailed(cookie: DmaCookie): void {
@@ -207,6 +218,8 @@ export class Pl330Chan {
    *  segment failed, the segments after it are not run, and all complete with the first
    *  failure, so the callback (on the last) reports it with the bytes not transferred. */
   private failRestOfTransaction(): void {
+    if (!this.failureOnWorkList) return;
+    this.failureOnWorkList = false;
     let failure = DMA_TRANS_NOERROR;
     let lost = 0;
     for (const desc of this.work_list) {
@@ -216,10 +229,8 @@ export class Pl330Chan {
           lost = desc.bytes_requested;
         }
       } else if (desc.status === "prep" || desc.status === "done") {
-        desc.status = "done";
-        desc.result = failure;
         lost += desc.bytes_requested;
-        desc.residue = lost;
+        this.markDone(desc, failure, lost);
       }
       if (desc.last) failure = DMA_TRANS_NOERROR;
     }
@@ -229,12 +240,27 @@ export class Pl330Chan {
   tasklet(): void {
     if (!this.thread) return;
     if (!this.cyclic) this.failRestOfTransaction();
-    for (const desc of [...this.work_list]) {
-      if (desc.status !== "done") continue;
+    // Done descriptors move to completed_list in order (list_move_tail), the others stay in
+    // theirs; the walk ends at the last done one.
+    const work = this.work_list;
+    let kept = 0;
+    let i = 0;
+    for (; i < work.length && this.doneOnWorkList > 0; i++) {
+      const desc = work[i];
+      if (desc.status !== "done") {
+        work[kept++] = desc;
+        continue;
+      }
+      this.doneOnWorkList--;
       if (desc.result !== DMA_TRANS_NOERROR) this.noteFailed(desc.cookie);
       if (!this.cyclic) dma_cookie_complete(desc);
-      this.work_list.splice(this.work_list.indexOf(desc), 1);
       this.completed_list.push(desc);
+    }
+    if (i === work.length) this.doneOnWorkList = 0;
+    if (kept === 0) work.splice(0, i);
+    else if (kept < i) {
+      work.copyWithin(kept, i);
+      work.length -= i - kept;
     }
     this.fillQueue();
     let powerDown = false;
@@ -353,6 +379,8 @@ export class Pl330Chan {
       thrd.req_running = -1;
     }
     this.active = false;
+    this.doneOnWorkList = 0;
+    this.failureOnWorkList = false;
     for (const desc of this.submitted_list) dma_cookie_complete(desc);
     for (const desc of this.work_list) dma_cookie_complete(desc);
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
