@@ -40,6 +40,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stoppedBy) process.exit(status(signal));
     stoppedBy = signal;
+    process.stderr.write(`\ndmasim: stopping sweep ${name} (${signal}; again to exit at once)\n`);
     stop.abort(new DOMException(`sweep ${name} stopped (${signal})`, "AbortError"));
   };
   const signals = ["SIGINT", "SIGTERM"] as const;

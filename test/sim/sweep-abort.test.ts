@@ -35,7 +35,7 @@ async function abortMidSweep(opts: Omit<SweepOptions, "scenario" | "grid">, work
   stop.abort(reason);
   const e = await settled;
   expect(progress).toEqual([1, 2, 3, 4].slice(0, 4 - workers));
-  expect(e?.partial.rows).toEqual(grid.n.map((n) => ({ params: { n }, result: n < loopFrom ? n * 10 : undefined })));
+  expect(e?.partial.rows).toEqual(grid.n.map((n) => ({ params: { n }, result: n < loopFrom ? { tenfold: n * 10 } : undefined })));
   return e!;
 }
 
@@ -65,7 +65,7 @@ describe("aborting a sweep", () => {
         const again = await runSweep({ scenario: endless, grid, pool });
         const fresh = await runSweep({ scenario: endless, grid, workers: 2, isolation });
         expect(again.rows).toEqual(fresh.rows);
-        expect(again.rows.map((r) => r.result)).toEqual([10, 20, 30, 40]);
+        expect(again.rows.map((r) => r.result)).toEqual([10, 20, 30, 40].map((tenfold) => ({ tenfold })));
         expect([pool.size, pool.alive]).toEqual([2, 2]);
       } finally {
         await pool.close();
@@ -133,7 +133,7 @@ describe("aborting a sweep", () => {
     }).then(() => undefined, (x: unknown) => x as SweepError);
     expect(e?.name).toBe("AbortError");
     expect(progress).toEqual([1, 2]);
-    expect(e?.partial.rows.map((r) => r.result)).toEqual([10, 20, undefined, undefined]);
+    expect(e?.partial.rows.map((r) => r.result)).toEqual([{ tenfold: 10 }, { tenfold: 20 }, undefined, undefined]);
     expect(e?.partial.workers).toBe(0);
   }, 30_000);
 });
