@@ -40,6 +40,8 @@ function workerCount(text) {
 // A submit while a sweep runs (Enter in a field, requestSubmit) would start a second sweep on
 // the same pool, each writing the page's progress over the other's.
 let running = false;
+// The running sweep's: Stop aborts it (its workers are ended, the pool replaces them).
+let stopping = null;
 
 async function sweep() {
   if (running) return;
@@ -50,11 +52,14 @@ async function sweep() {
   const grid = { size: list($("sizes").value), burst };
   const total = grid.size.length * grid.burst.length;
   $("run").disabled = true;
+  $("stop").disabled = false;
+  stopping = new AbortController();
   // The last sweep's results would read as this one's answer, beside this one's error.
   $("chart").innerHTML = "";
   $("table").innerHTML = "";
   window.dmasimResult = undefined;
   window.dmasimError = undefined;
+  window.dmasimStopped = undefined;
   $("progress").max = Math.max(total, 1);
   $("progress").value = 0;
   $("status").textContent = `0/${total}`;
@@ -64,6 +69,7 @@ async function sweep() {
       scenario: "memcpy",
       grid,
       pool: await poolOf(workers),
+      signal: stopping.signal,
       onProgress: (done) => {
         $("progress").value = done;
         $("status").textContent = `${done}/${total}`;
@@ -74,6 +80,14 @@ async function sweep() {
     renderTable(result);
     window.dmasimResult = result;
   } catch (e) {
+    if (stopping.signal.aborted) {
+      // The finished rows stay; the pool stays too, its ended workers replaced at the next run.
+      const finished = e.partial?.rows.filter((r) => r.result !== undefined).length ?? 0;
+      $("status").textContent = `stopped: ${finished}/${total} jobs done`;
+      if (e.partial) renderTable(e.partial);
+      window.dmasimStopped = e.partial ?? null;
+      return;
+    }
     $("status").textContent = `error: ${e.message}`;
     window.dmasimError = String(e.message);
     // What the sweep's other jobs found stays on the page beside the error.
@@ -82,9 +96,13 @@ async function sweep() {
     pool = null;
   } finally {
     running = false;
+    stopping = null;
     $("run").disabled = false;
+    $("stop").disabled = true;
   }
 }
+
+$("stop").addEventListener("click", () => stopping?.abort());
 
 $("form").addEventListener("submit", (e) => {
   e.preventDefault();

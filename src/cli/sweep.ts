@@ -29,28 +29,40 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   bar.update(0);
   // Worker threads unless --processes (--threads, once needed to get them, is still accepted).
   const isolation = has(a, "processes") ? "process" : "thread";
-  // Node's default end on a signal skips "exit" handlers, which end worker processes
-  // (spawn.ts): exit instead, with the shell's status for the signal. Only while this thread
-  // waits on workers; with --workers 0 it runs the jobs itself and could not hear the signal.
+  // Ctrl-C (or SIGTERM) aborts the sweep: its workers are ended and the rows that finished are
+  // printed before the shell's status for the signal; a second one exits at once. Node's own end
+  // on a signal would skip the "exit" handlers that end worker processes (spawn.ts). Only while
+  // this thread waits on workers: with --workers 0 it runs the jobs itself, and a handler would
+  // not be heard until a job ended, so Node's own end stays.
+  const stop = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const status = (signal: NodeJS.Signals) => (signal === "SIGINT" ? 130 : 143);
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\ndmasim: sweep ${name} stopped (${signal}); no results written\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    if (stoppedBy) process.exit(status(signal));
+    stoppedBy = signal;
+    process.stderr.write(`\ndmasim: stopping sweep ${name} (${signal}; again to exit at once)\n`);
+    stop.abort(new DOMException(`sweep ${name} stopped (${signal})`, "AbortError"));
   };
-  if (workers > 0) for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, onSignal);
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  if (workers > 0) for (const s of signals) process.on(s, onSignal);
   let done = 0;
   let result: SweepResult;
   try {
-    result = await runSweep({ scenario, grid, workers, isolation, system, onProgress: (n) => bar.update((done = n)) });
+    result = await runSweep({ scenario, grid, workers, isolation, system, signal: stop.signal, onProgress: (n) => bar.update((done = n)) });
   } catch (e) {
     const partial = (e as Partial<SweepError>)?.partial;
     const failed = partial?.rows.filter((r) => r.error !== undefined).length ?? 0;
-    bar.end(`${done - failed}/${total} done${failed ? `, ${failed} failed` : ""}`);
+    bar.end(`${done - failed}/${total} done${failed ? `, ${failed} failed` : ""}${stoppedBy ? ", stopped" : ""}`);
     // What the other jobs found is printed before the error (which cli.ts prints): no report,
     // which would plot a sweep with holes as if whole.
-    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, error: (e as Error).message }, null, 2) : formatSweep(partial));
-    throw e;
+    const why = stoppedBy ? { aborted: stoppedBy } : { error: (e as Error).message };
+    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, ...why }, null, 2) : formatSweep(partial));
+    if (!stoppedBy) throw e;
+    process.stderr.write(`dmasim: sweep ${name} stopped (${stoppedBy}); no report written\n`);
+    return status(stoppedBy);
   } finally {
-    for (const s of ["SIGINT", "SIGTERM"] as const) process.off(s, onSignal);
+    // A second signal while the rows are printed still exits at once.
+    if (!stoppedBy) for (const s of signals) process.off(s, onSignal);
   }
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.

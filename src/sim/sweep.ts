@@ -2,7 +2,7 @@
 // worker pool (or run in this thread with workers: 0). Results come back in grid order, so a
 // sweep's table is the same whatever the worker count.
 
-import { WorkerPool } from "../worker/pool.js";
+import { abortError, WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, resultToSend, type JobSpec } from "../worker/job.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
@@ -26,6 +26,11 @@ export interface SweepOptions {
   system?: Omit<SystemOptions, "worker">;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
+  /** Stops the sweep: once aborted no job starts, the jobs under way are ended by terminating
+   *  their workers (a caller's `pool` replaces them at its next run), and the sweep rejects with
+   *  the signal's reason if it is an Error, else a DOMException named AbortError, carrying the
+   *  rows as `partial` (SweepError). With `workers: 0` it is checked between jobs. */
+  signal?: AbortSignal;
   /** After each job, finished or failed (`last.error`). */
   onProgress?: (done: number, total: number, last: SweepRow) => void;
 }
@@ -41,7 +46,9 @@ export interface SweepRow {
 
 /** What a failed sweep rejects with: the first failing job's error (in grid order), carrying
  *  every row as `partial`, those of the jobs that finished with their results and those that
- *  failed with their `error`, so that one job's -ENOMEM or crash loses no other job's result. */
+ *  failed with their `error`, so that one job's -ENOMEM or crash loses no other job's result.
+ *  An aborted sweep's error (SweepOptions.signal) carries them too; the rows of the jobs it
+ *  stopped or never started have neither. */
 export type SweepError = Error & { partial: SweepResult };
 
 export interface SweepResult {
@@ -110,11 +117,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     opts.onProgress?.(++done, jobs.length, rows[i]);
   };
   const used = Math.min(workers, jobs.length);
+  const signal = opts.signal;
+  const partial = () => ({ scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0 });
+  if (signal?.aborted) throw withPartial(abortError(signal), partial());
   try {
     if (opts.pool) {
-      await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
+      await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed, { signal });
     } else if (workers <= 0) {
-      for (let k = 0; k < ordered.length; k++) {
+      // A job in this thread cannot be interrupted: the signal is heard between jobs.
+      for (let k = 0; k < ordered.length && !signal?.aborted; k++) {
         // The same refusal a worker gives a result it cannot send, so that rows do not depend
         // on the worker count.
         let result: unknown;
@@ -133,16 +144,18 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         bundled: !isScenarioModule(opts.scenario),
       });
       try {
-        await pool.runAll(ordered, (k, r) => finished(order[k], r), failed);
+        await pool.runAll(ordered, (k, r) => finished(order[k], r), failed, { signal });
       } finally {
         await pool.close();
       }
     }
   } catch (e) {
     // The pool's own error (a closed pool, an onProgress that threw) is not a job's.
-    if (!thrown.has(e)) throw e;
+    if (!thrown.has(e) && !signal?.aborted) throw e;
   }
-  const result = { scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0 };
+  const result = partial();
+  // An abort that came after the last job changes nothing, as for fetch().
+  if (signal?.aborted && done < jobs.length) throw withPartial(abortError(signal), result);
   if (!failures.size) return result;
   throw withPartial(failures.get(Math.min(...failures.keys())), result);
 }

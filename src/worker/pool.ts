@@ -16,6 +16,18 @@ function jobLost(spec: JobSpec, why: Error): never {
   throw new Error(`job ${describeJob(spec)}: ${why.message}`, { cause: why });
 }
 
+/** What a run stopped by its signal rejects with: the signal's reason if it is an Error, else a
+ *  DOMException named AbortError, as fetch() does. */
+export function abortError(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError");
+}
+
+export interface RunOptions {
+  /** Once aborted, no job starts and those under way are ended by terminating their workers (a
+   *  simulation in wasm cannot be interrupted otherwise); the pool replaces them at its next run. */
+  signal?: AbortSignal;
+}
+
 function closedError(): Error {
   return new Error("this WorkerPool was closed (close()); create a new one");
 }
@@ -75,6 +87,12 @@ export class WorkerPool {
     return this.workers.length;
   }
 
+  /** Workers that have not ended: `size` less those ended (a crash, an aborted run's) that the
+   *  next run will replace; 0 once closed. */
+  get alive(): number {
+    return this.closed ? 0 : this.workers.filter((w) => !this.ended.has(w)).length;
+  }
+
   /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
    *  results in job order. A job that fails does not stop the others: `onFailure` sees its index
    *  and error (`lost` when its worker ended under it: a crash, out of memory, close()), and
@@ -82,26 +100,40 @@ export class WorkerPool {
    *  the other jobs found is not thrown away with it. A worker that ended is replaced for the
    *  jobs still to run, unless the pool was closed. An `onResult` or `onFailure` that throws
    *  stops the run: no worker starts another job of it, and once the jobs under way end (unheard)
-   *  the run rejects with that error. One run at a time. */
+   *  the run rejects with that error. One run at a time. An aborted `signal` stops the run the
+   *  same way, except that the workers holding its jobs are terminated (and replaced at the next
+   *  run), and the run rejects with abortError(signal) once they have gone. */
   async runAll(
     jobs: JobSpec[],
     onResult?: (index: number, result: unknown) => void,
     onFailure?: (index: number, error: unknown, lost: boolean) => void,
+    { signal }: RunOptions = {},
   ): Promise<unknown[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
     if (this.closed) throw closedError();
+    if (signal?.aborted) throw abortError(signal);
     // Only then does the run wait before its first job (a close() right after it starts is the
     // run's, naming a job, not this check's).
     if (this.ended.size) await this.replaceEnded();
+    if (signal?.aborted) throw abortError(signal);
     const results = new Array<unknown>(jobs.length);
     const failures = new Map<number, unknown>();
     let next = 0;
     let stopped: { error: unknown } | undefined;
+    const busy = new Set<SpawnedWorker<JobApi>>();
+    const ending: Promise<void>[] = [];
+    const abort = () => {
+      stopped ??= { error: abortError(signal!) };
+      const why = new Error("the run was aborted (its AbortSignal) before the job ended");
+      for (const w of busy) ending.push(w.terminate(why));
+    };
+    signal?.addEventListener("abort", abort, { once: true });
     const drive = async (k: number) => {
       while (!stopped && !this.closed && next < jobs.length) {
         const w = this.workers[k];
         const i = next++;
         let lost = false;
+        busy.add(w);
         try {
           // A job's own error is the job's; a worker that dies (or never loads) is not a job's.
           results[i] = await Promise.race([
@@ -112,6 +144,7 @@ export class WorkerPool {
             }),
           ]);
         } catch (e) {
+          busy.delete(w);
           failures.set(i, e);
           if (stopped) return;
           try {
@@ -123,6 +156,7 @@ export class WorkerPool {
           if (lost && !(await this.replaceWorker(k).catch(() => false))) return;
           continue;
         }
+        busy.delete(w);
         // Once a run has been stopped its caller has its error: the jobs still under way end
         // unheard.
         if (stopped) return;
@@ -133,7 +167,13 @@ export class WorkerPool {
         }
       }
     };
-    await Promise.all(this.workers.map((_, k) => drive(k)));
+    try {
+      await Promise.all(this.workers.map((_, k) => drive(k)));
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+    // The caller learns of the abort once no worker runs its jobs any more.
+    await Promise.all(ending);
     if (stopped) throw stopped.error;
     if (failures.size) throw failures.get(Math.min(...failures.keys()));
     return results;

@@ -10,7 +10,8 @@ export interface SpawnedWorker<T> {
    *  comlink would wait for a gone worker's answers forever, so callers race their calls
    *  against it. */
   died: Promise<never>;
-  /** Ends the worker; calls still waiting for its answers get `why` instead. */
+  /** Ends the worker; calls still waiting for its answers get `why` instead. Again, it does
+   *  nothing more. */
   terminate(why?: Error): Promise<void>;
 }
 
@@ -30,13 +31,17 @@ export function spawned<T>(
   { died, die }: ReturnType<typeof deathNotice>,
 ): SpawnedWorker<T> {
   const api = Comlink.wrap<T>(endpoint);
+  // Once: a pool's close() terminates again a worker an aborted run ended, and comlink refuses
+  // to release a proxy twice.
+  let ended: Promise<void> | undefined;
   return {
     api,
     died,
-    terminate: async (why = new Error("dmasim worker was terminated")) => {
-      die(why);
-      api[Comlink.releaseProxy]();
-      await stop();
-    },
+    terminate: (why = new Error("dmasim worker was terminated")) =>
+      (ended ??= (async () => {
+        die(why);
+        api[Comlink.releaseProxy]();
+        await stop();
+      })()),
   };
 }

@@ -58,6 +58,51 @@ describe("browser demo (Chromium)", () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
+  it("stops a sweep with the Stop button: the finished rows stay, the job under way ends with its worker, and the next sweep runs", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.addInitScript(`{
+      const Native = window.Worker;
+      window.workersMade = 0;
+      window.Worker = class extends Native { constructor(...a) { super(...a); window.workersMade++; } };
+    }`);
+    await page.goto(`${rig.base}/examples/web/index.html?sizes=4K,8K,16K,32K&bursts=1&workers=1`);
+    const stop = page.getByRole("button", { name: "Stop sweep" });
+    expect(await stop.isDisabled()).toBe(true);
+    // Stop is clicked as the first job's progress is shown: the worker has its second job then.
+    await page.evaluate(() => {
+      const w = window as any;
+      new MutationObserver(() => {
+        if (document.getElementById("status")!.textContent !== "1/4") return;
+        w.stopWasEnabled = !(document.getElementById("stop") as HTMLButtonElement).disabled;
+        document.getElementById("stop")!.click();
+      }).observe(document.getElementById("status")!, { childList: true, characterData: true, subtree: true });
+      document.getElementById("run")!.click();
+    });
+    await page.waitForFunction(() => (window as any).dmasimStopped || (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as any).stopWasEnabled)).toBe(true);
+    expect(await page.getByRole("status").textContent()).toBe("stopped: 1/4 jobs done");
+    const cells = await page.locator("#table tr").evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    // The largest job runs first (runSweep orders by cost): only its row has a result.
+    expect(cells.map((c) => c.length)).toEqual([3, 3, 3, 5]);
+    expect(cells[3].slice(0, 2)).toEqual(["32K", "1"]);
+    expect(cells[3][4]).toBe("ok");
+    expect(cells.slice(0, 3).map((c) => c[2])).toEqual(["", "", ""]);
+    expect(await stop.isDisabled()).toBe(true);
+    expect(await page.locator("#run").isEnabled()).toBe(true);
+    // The next sweep runs on the same pool, whose ended worker it replaces.
+    await page.fill("#sizes", "4K,64K");
+    await page.click("#run");
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    expect(await page.evaluate(() => (window as any).workersMade)).toBe(2);
+    const inBrowser = (await page.evaluate(() => (window as any).dmasimResult)) as SweepResult;
+    const inNode = await runSweep({ scenario: "memcpy", grid: { size: ["4K", "64K"], burst: [1] }, workers: 0 });
+    expect(inBrowser.rows.map((r) => r.result)).toEqual(inNode.rows.map((r) => r.result));
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   it("refuses a worker count it cannot use in words, and clears the last sweep's results", async () => {
     const page = await rig.browser.newPage();
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K&bursts=1&workers=1&auto=1`);
