@@ -1,21 +1,11 @@
-// The browser demo: a memcpy sweep over Web Workers with the dmasim browser bundle.
-// ?sizes=…&bursts=…&workers=…&auto=1 runs at load (the end-to-end test uses this).
-import { runSweep, throughputChart, WorkerPool } from "../../dist/browser/dmasim.js";
+// The browser demo: a memcpy sweep over Web Workers with the dmasim browser bundle, on the board,
+// kernel, buffers and channels the form names (form.js). ?sizes=…&bursts=…&workers=…&auto=1
+// (and the form's other controls by id) runs at load: the end-to-end test uses this.
+import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
+import { applyQuery, readGrid, readSystem } from "./form.js";
+import { resultsChart, resultsTable } from "./results.js";
 
 const $ = (id) => document.getElementById(id);
-const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
-
-const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function renderTable(result) {
-  // A failed sweep's rows (the error's `partial`): a job that failed shows why, one that never
-  // ran shows nothing.
-  const rows = result.rows.map((r) =>
-    r.result === undefined
-      ? `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td colspan="3">${escapeHtml(r.error ?? "")}</td></tr>`
-      : `<tr><td>${r.params.size}</td><td class="n">${r.params.burst}</td><td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td></tr>`);
-  $("table").innerHTML = `<table><tr><th>size</th><th>burst</th><th>MB/s</th><th>DMA time (µs)</th><th>data</th></tr>${rows.join("")}</table>`;
-}
 
 // The workers stay between runs: a second sweep on them is faster (compiled, warm, with
 // memories to boot on). A new worker count makes a new pool.
@@ -46,11 +36,8 @@ let stopping = null;
 async function sweep() {
   if (running) return;
   running = true;
-  // A burst is a beat count or "auto"; other words go to the scenario as typed, so its error
-  // names them.
-  const burst = list($("bursts").value).map((b) => (/^\d+$/.test(b) ? Number(b) : b));
-  const grid = { size: list($("sizes").value), burst };
-  const total = grid.size.length * grid.burst.length;
+  const grid = readGrid();
+  const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
   $("run").disabled = true;
   $("stop").disabled = false;
   stopping = new AbortController();
@@ -63,11 +50,14 @@ async function sweep() {
   $("progress").max = Math.max(total, 1);
   $("progress").value = 0;
   $("status").textContent = `0/${total}`;
+  let system;
   try {
+    system = readSystem();
     const workers = workerCount($("workers").value);
     const result = await runSweep({
       scenario: "memcpy",
       grid,
+      system,
       pool: await poolOf(workers),
       signal: stopping.signal,
       onProgress: (done) => {
@@ -76,8 +66,8 @@ async function sweep() {
       },
     });
     $("status").textContent = `done: ${total} jobs on ${result.workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
-    $("chart").innerHTML = throughputChart(result) ?? "";
-    renderTable(result);
+    $("chart").innerHTML = resultsChart(result);
+    $("table").innerHTML = resultsTable(result, system);
     window.dmasimResult = result;
   } catch (e) {
     if (stopping.signal.aborted) {
@@ -91,7 +81,7 @@ async function sweep() {
     $("status").textContent = `error: ${e.message}`;
     window.dmasimError = String(e.message);
     // What the sweep's other jobs found stays on the page beside the error.
-    if (e.partial) renderTable(e.partial);
+    if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
     await pool?.close(); // a worker may have died with it: the next run starts new ones
     pool = null;
   } finally {
@@ -109,6 +99,8 @@ $("form").addEventListener("submit", (e) => {
   sweep();
 });
 
-const q = new URLSearchParams(location.search);
-for (const k of ["sizes", "bursts", "workers"]) if (q.has(k)) $(k).value = q.get(k);
-if (q.has("auto")) sweep();
+const refused = applyQuery(new URLSearchParams(location.search));
+if (refused) {
+  $("status").textContent = `error: ${refused}`;
+  window.dmasimError = refused;
+} else if (new URLSearchParams(location.search).has("auto")) sweep();

@@ -33,6 +33,78 @@ describe("browser demo (Chromium)", () => {
     expect(await page.getByRole("img", { name: "memcpy: throughput against size" }).count()).toBe(1);
   }, 90_000);
 
+  it("sweeps buffer kinds on another board, one line per kind, with Node's numbers for the same grid and System", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${rig.base}/examples/web/index.html?board=arm64-ref&sizes=4K,64K&bursts=16&buffers=coherent,pool&workers=2&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    const inBrowser = (await page.evaluate(() => (window as any).dmasimResult)) as SweepResult;
+    const grid = { size: ["4K", "64K"], burst: [16], buffers: ["coherent", "pool"] };
+    const inNode = await runSweep({ scenario: "memcpy", grid, system: { board: "arm64-ref", kernel: "modern" }, workers: 0 });
+    expect(inBrowser.rows.map((r) => r.params)).toEqual(inNode.rows.map((r) => r.params));
+    expect(inBrowser.rows.map((r) => r.result)).toEqual(inNode.rows.map((r) => r.result));
+    expect(errors).toEqual([]);
+    // One line per kind, named by what varies; the table's caption names what every job shared.
+    expect(await page.locator("#chart svg polyline").count()).toBe(2);
+    expect(await page.locator("#chart svg text").allTextContents()).toEqual(expect.arrayContaining(["burst=16 buffers=coherent", "burst=16 buffers=pool"]));
+    expect(await page.locator("#table caption").textContent()).toBe("memcpy on arm64-ref, modern kernel");
+    const table = await page.locator("#table tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(table[0]).toEqual(["size", "burst", "buffers", "MB/s", "DMA time (µs)", "data", "descriptors"]);
+    // 4K and 64K in the pool's default 4 KiB blocks: 1 and 16 descriptors; coherent uses none.
+    expect(table.slice(1).map((r) => [r[0], r[2], r[5], r[6]])).toEqual([
+      ["4K", "coherent", "ok", ""], ["4K", "pool", "ok", "1"], ["64K", "coherent", "ok", ""], ["64K", "pool", "ok", "16"],
+    ]);
+    // Every new control has a name.
+    for (const name of ["board", "kernel", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
+      expect([name, await page.getByLabel(name, { exact: true }).count()]).toEqual([name, 1]);
+    }
+    expect(await page.getByRole("group", { name: "buffers" }).count()).toBe(1);
+    expect(await page.getByRole("combobox", { name: "board" }).inputValue()).toBe("arm64-ref");
+  }, 90_000);
+
+  it("refuses what dmasim sweep refuses, in the library's words", async () => {
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/examples/web/index.html?kernel=v5&sizes=4K&bursts=16&workers=1&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+    expect(await page.locator("#status").textContent()).toBe('error: kernel must be "modern" or "v4.9", not "v5"');
+    const run = async (setup: () => Promise<void>) => {
+      await page.evaluate(() => ((window as any).dmasimError = (window as any).dmasimResult = undefined));
+      await setup();
+      await page.click("#run");
+      await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 30_000 });
+      return page.locator("#status").textContent();
+    };
+    const zynqBounced = "buffers=bounced: this kernel has no swiotlb (arm without LPAE addresses all its RAM with 32 bits), so no mapping bounces; " +
+      "run it on an arm64 board (--board arm64-highmem bounces by itself, --board arm64-ref with --swiotlb force)";
+    expect(await run(async () => {
+      await page.selectOption("#kernel", "modern");
+      await page.uncheck("input[value=coherent]");
+      await page.check("input[value=bounced]");
+    })).toBe(`error: size=4K burst=16 buffers=bounced: ${zynqBounced}`);
+    expect(await run(() => page.check("#swiotlb"))).toBe(
+      "error: size=4K burst=16 buffers=bounced: swiotlb: zynq-7000 is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out");
+    expect(await run(async () => {
+      await page.uncheck("#swiotlb");
+      await page.check("input[value=coherent]");
+      await page.uncheck("input[value=bounced]");
+      await page.fill("#block", "1K");
+    })).toBe("error: size=4K burst=16 block=1K: block is the dma_pool block size: it applies to buffers=pool only, not buffers=coherent");
+    expect(await run(async () => {
+      await page.fill("#block", "");
+      await page.uncheck("input[value=coherent]");
+    })).toBe('error: sweep parameter "buffers" has no values');
+    // arm64-ref bounces once swiotlb is forced: the table shows the bounce copies' time.
+    expect(await run(async () => {
+      await page.selectOption("#board", "arm64-ref");
+      await page.check("#swiotlb");
+      await page.check("input[value=bounced]");
+    })).toMatch(/^done: 1 jobs/);
+    expect(await page.locator("#table caption").textContent()).toBe("memcpy on arm64-ref, modern kernel, swiotlb forced; buffers=bounced");
+    expect(await page.locator("#table th").allTextContents()).toContain("bounce copies (µs)");
+  }, 90_000);
+
   it("runs one sweep for a submit made while it runs, and a second grid gives Node's numbers", async () => {
     const page = await rig.browser.newPage();
     const errors: string[] = [];

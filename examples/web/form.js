@@ -1,0 +1,85 @@
+// The page's form: its controls as a sweep's grid and System options, and the address's query
+// (?board=…&kernel=…&swiotlb=force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…).
+// The page checks nothing the library checks: System options go through checkSystemOptions,
+// parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
+import { BOARDS, SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
+
+const $ = (id) => document.getElementById(id);
+const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+// Every control that holds a memcpy parameter names it (data-param): one the scenario does not
+// read would fail each job, so the page says so at load instead.
+const paramControls = [...document.querySelectorAll("[data-param]")];
+for (const c of paramControls) {
+  if (!SCENARIO_PARAMS.memcpy.includes(c.dataset.param)) throw new Error(`examples/web: memcpy has no parameter "${c.dataset.param}" (control #${c.id})`);
+}
+
+for (const [name, board] of Object.entries(BOARDS)) {
+  const option = new Option(name, name, name === "zynq-7000", name === "zynq-7000");
+  option.title = board.description;
+  $("board").add(option);
+}
+
+/** A control's values as the scenario gets them: a whole number as a number (a beat or channel
+ *  count), any other word as typed, so the scenario's error names it. `initial`: as the page
+ *  loaded them (the HTML's). */
+function values(control, initial = false) {
+  if (control.tagName === "FIELDSET") {
+    return [...control.querySelectorAll("input")].filter((i) => (initial ? i.defaultChecked : i.checked)).map((i) => i.value);
+  }
+  return list(initial ? control.defaultValue : control.value).map((v) => (/^\d+$/.test(v) ? Number(v) : v));
+}
+
+/** The grid in memcpy's own parameter order. An optional control (data-optional) starts at the
+ *  scenario's default, and is left out while it holds it: the jobs, their errors and the plot's
+ *  lines then read as a sweep over size and burst does. Any other control with no value goes as
+ *  none, and runSweep refuses it ("has no values"). */
+export function readGrid() {
+  const grid = {};
+  for (const param of SCENARIO_PARAMS.memcpy) {
+    const control = paramControls.find((c) => c.dataset.param === param);
+    if (!control) continue;
+    const v = values(control);
+    if ("optional" in control.dataset && String(v) === String(values(control, true))) continue;
+    grid[param] = v;
+  }
+  return grid;
+}
+
+/** The System options the form names, refused in the library's words (createSystem's). */
+export function readSystem() {
+  const system = { board: $("board").value, kernel: $("kernel").value };
+  if ($("swiotlb").checked) system.swiotlb = { force: true };
+  checkSystemOptions(system, (message) => new Error(message));
+  return system;
+}
+
+/** A choice the address names that the page does not offer is offered (and chosen), so that the
+ *  library refuses it by name instead of the page quietly running another. */
+function choose(select, value) {
+  if (![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
+  select.value = value;
+}
+
+function chooseKinds(fieldset, kinds) {
+  for (const kind of kinds) {
+    if (![...fieldset.querySelectorAll("input")].some((i) => i.value === kind)) {
+      const label = document.createElement("label");
+      label.append(Object.assign(document.createElement("input"), { type: "checkbox", name: "buffers", value: kind }), ` ${kind}`);
+      fieldset.append(label);
+    }
+  }
+  for (const input of fieldset.querySelectorAll("input")) input.checked = kinds.includes(input.value);
+}
+
+/** Fills the form from the query; returns why a value cannot be taken, or undefined. */
+export function applyQuery(q) {
+  for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
+  for (const k of ["board", "kernel"]) if (q.has(k)) choose($(k), q.get(k));
+  if (q.has("buffers")) chooseKinds($("buffers"), list(q.get("buffers")));
+  if (q.has("swiotlb")) {
+    if (q.get("swiotlb") !== "force") return `swiotlb=${q.get("swiotlb")}: the page forces swiotlb (swiotlb=force) or leaves the kernel's default`;
+    $("swiotlb").checked = true;
+  }
+  return undefined;
+}

@@ -1,0 +1,47 @@
+// A sweep's results on the page: the plot and the table name what varies from job to job (size
+// and burst always, the page's axes; buffers, channels, block when swept), and the table's
+// caption what every job shared (the System, a parameter with one value).
+import { throughputChart } from "../../dist/browser/dmasim.js";
+
+const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const AXES = ["size", "burst"];
+
+/** Parameters other than the axes, split by whether the rows differ in them. */
+function splitParams(rows) {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => !AXES.includes(k));
+  const varies = (k) => new Set(rows.map((r) => String(r.params[k]))).size > 1;
+  return { swept: keys.filter(varies), shared: keys.filter((k) => !varies(k)) };
+}
+
+const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system.swiotlb?.force ? ", swiotlb forced" : ""}`;
+
+// Columns a buffers kind adds: the bounce copies' share of the DMA time, a pool's descriptors.
+const EXTRAS = [
+  { key: "bouncePs", head: "bounce copies (µs)", cell: (v) => (v / 1e6).toFixed(3) },
+  { key: "descriptors", head: "descriptors", cell: (v) => v },
+];
+
+/** The table of a sweep or of a failed sweep's `partial`: a job that failed shows why, one that
+ *  never ran shows nothing. */
+export function resultsTable(result, system) {
+  const { swept, shared } = splitParams(result.rows);
+  const extras = EXTRAS.filter((x) => result.rows.some((r) => r.result?.[x.key] !== undefined));
+  const params = [...AXES, ...swept];
+  const head = [...params, "MB/s", "DMA time (µs)", "data", ...extras.map((x) => x.head)];
+  const rows = result.rows.map((r) => {
+    const cells = params.map((k, i) => `<td${i ? ' class="n"' : ""}>${escapeHtml(r.params[k] ?? "")}</td>`).join("");
+    if (r.result === undefined) return `<tr>${cells}<td colspan="${3 + extras.length}">${escapeHtml(r.error ?? "")}</td></tr>`;
+    const more = extras.map((x) => `<td class="n">${r.result[x.key] === undefined ? "" : x.cell(r.result[x.key])}</td>`).join("");
+    return `<tr>${cells}<td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td>${more}</tr>`;
+  });
+  const caption = [kernelText(system), ...shared.map((k) => `${k}=${result.rows[0].params[k]}`)].join("; ");
+  return `<table><caption>${escapeHtml(`${result.scenario} on ${caption}`)}</caption><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>`;
+}
+
+/** Throughput against size, one series per burst and swept parameter (the report's plot). */
+export function resultsChart(result) {
+  const { swept } = splitParams(result.rows);
+  const named = new Set([...AXES, ...swept]);
+  const rows = result.rows.map((r) => ({ ...r, params: Object.fromEntries(Object.entries(r.params).filter(([k]) => named.has(k))) }));
+  return throughputChart({ ...result, rows }) ?? "";
+}
