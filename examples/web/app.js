@@ -74,7 +74,7 @@ async function sweep() {
       // The finished rows stay; the pool stays too, its ended workers replaced at the next run.
       const finished = e.partial?.rows.filter((r) => r.result !== undefined).length ?? 0;
       $("status").textContent = `stopped: ${finished}/${total} jobs done`;
-      if (e.partial) renderTable(e.partial);
+      if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
       window.dmasimStopped = e.partial ?? null;
       return;
     }
