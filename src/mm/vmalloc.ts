@@ -46,6 +46,27 @@ function mod(x: number, a: number): number {
   return ((x % a) + a) % a;
 }
 
+/** The index of the first range starting after `start` (ranges sorted by start). */
+function upperBound(ranges: readonly LazyRange[], start: VirtAddr): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid].start > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Where the first-fit walk of findHole may resume: after busy[0..index) it stands at `cand`
+ *  (for this alignment), and none of the holes it passed is larger than `maxHole`. */
+interface HoleHint {
+  index: number;
+  cand: VirtAddr;
+  maxHole: number;
+  align: number;
+}
+
 function alignUp(x: VirtAddr, a: number): VirtAddr {
   const r = mod(x, a);
   return r === 0 ? x : x + (a - r);
@@ -56,6 +77,13 @@ export class Vmalloc {
   private readonly areas: VmArea[] = [];
   /** Ranges unmapped but not yet purged: not reusable, TLB possibly stale. */
   private readonly lazy: LazyRange[] = [];
+  /** Live areas and lazy ranges together, sorted by start: what a new area must avoid. A
+   *  vunmap moves a range from one to the other and leaves this as it is. */
+  private busy: LazyRange[] = [];
+  /** First-fit walked every area from VMALLOC_START at each allocation, quadratic in the areas
+   *  a run makes (a dma_pool page per coherent remap: thousands); the walk resumes here when
+   *  no hole it passed could hold the request (Linux 4.x's free_vmap_cache, cached_hole_size). */
+  private hint: HoleHint | null = null;
   private lazyPages = 0;
   readonly lazyMaxPages: number;
   /** Warnings the kernel should log. */
@@ -74,20 +102,29 @@ export class Vmalloc {
   }
 
   private insert(a: VmArea): void {
-    let i = this.areas.length;
-    while (i > 0 && this.areas[i - 1].start > a.start) i--;
-    this.areas.splice(i, 0, a);
+    this.areas.splice(upperBound(this.areas, a.start), 0, a);
+    const i = upperBound(this.busy, a.start);
+    this.busy.splice(i, 0, { start: a.start, size: a.size });
+    if (this.hint && i < this.hint.index) this.hint = null;
   }
 
   /** The lowest aligned start ≥ VMALLOC_START with `bytes` free before VMALLOC_END, or null. */
-  private findHole(bytes: number, align: number): VirtAddr | null {
-    const busy: LazyRange[] = this.lazy.length ? [...this.areas, ...this.lazy].sort((a, b) => a.start - b.start) : this.areas;
+  private findHole(bytes: number, align: number): { start: VirtAddr; hint: HoleHint } | null {
+    const busy = this.busy;
+    const h = this.hint;
+    let i = 0;
     let cand = alignUp(this.layout.vmallocStart, align);
-    for (const a of busy) {
+    let maxHole = 0;
+    if (h && h.align === align && h.maxHole < bytes) ({ index: i, cand, maxHole } = h);
+    for (; i < busy.length; i++) {
+      const a = busy[i];
       if (cand + bytes <= a.start) break;
+      maxHole = Math.max(maxHole, a.start - cand);
       if (a.start + a.size > cand) cand = alignUp(a.start + a.size, align);
     }
-    return cand + bytes <= this.layout.vmallocEnd ? cand : null;
+    if (cand + bytes > this.layout.vmallocEnd) return null;
+    // The area goes in at index i; the walk past it would stand at its aligned end.
+    return { start: cand, hint: { index: i + 1, cand: alignUp(cand + bytes, align), maxHole, align } };
   }
 
   /** __get_vm_area_caller: reserves (does not map) PAGE_ALIGN(size) plus a guard page. */
@@ -100,17 +137,18 @@ export class Vmalloc {
       align = 2 ** Math.min(Math.max(bits, 12), IOREMAP_MAX_ORDER[this.layout.arch]);
     }
     const bytes = size + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
-    let start = this.findHole(bytes, align);
-    if (start === null && this.lazy.length) {
+    let hole = this.findHole(bytes, align);
+    if (hole === null && this.lazy.length) {
       this.purgeLazy();
-      start = this.findHole(bytes, align);
+      hole = this.findHole(bytes, align);
     }
-    if (start === null) {
+    if (hole === null) {
       this.onWarn(`vmap allocation for size ${bytes} failed: use vmalloc=<size> to increase size`);
       return null;
     }
-    const area: VmArea = { start, size: bytes, pages: [], nrPages: 0, physAddr: 0, flags, prot: "kernel", caller };
+    const area: VmArea = { start: hole.start, size: bytes, pages: [], nrPages: 0, physAddr: 0, flags, prot: "kernel", caller };
     this.insert(area);
+    this.hint = hole.hint;
     return area;
   }
 
@@ -136,11 +174,8 @@ export class Vmalloc {
   }
 
   find(va: VirtAddr): VmArea | undefined {
-    for (const a of this.areas) {
-      if (va < a.start) return undefined;
-      if (va < a.start + a.size) return a;
-    }
-    return undefined;
+    const a = this.areas[upperBound(this.areas, va) - 1];
+    return a && va < a.start + a.size ? a : undefined;
   }
 
   /** vmalloc_to_pfn: the page behind a vmalloc-space address, or -1. */
@@ -156,8 +191,8 @@ export class Vmalloc {
    *  An address that starts no area gets the kernel's warning (4.9 says vfree for both vfree
    *  and vunmap) and nothing else happens. */
   vunmap(va: VirtAddr, fn: "vfree" | "vunmap" = "vunmap"): VmArea | undefined {
-    const i = this.areas.findIndex((a) => a.start === va);
-    if (i < 0) {
+    const i = upperBound(this.areas, va) - 1;
+    if (i < 0 || this.areas[i].start !== va) {
       const p = formatVirt(va, this.layout.arch === "arm64" ? 64 : 32).slice(2);
       this.onWarn(this.layout.version === "modern" && fn === "vunmap"
         ? `WARNING: vunmap: Trying to vunmap() nonexistent vm area (${p})`
@@ -184,6 +219,8 @@ export class Vmalloc {
     }
     this.pgt.flushTlbKernelRange(start, end);
     this.lazy.length = 0;
+    this.busy = this.areas.map((a) => ({ start: a.start, size: a.size }));
+    this.hint = null;
     this.lazyPages = 0;
     this.purges++;
   }

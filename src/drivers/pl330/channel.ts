@@ -24,6 +24,7 @@ import { MCBUFSZ, type Pl330Dmac, type Pl330Thread } from "./dmac.js";
 import { lengthUnaligned49, prepareCcr, setupReq, type XferSpec } from "./program.js";
 import { configNow49, unprepSlaveFifo } from "./prep.js";
 import type { Pl330Desc, Pl330DescPool } from "./desc.js";
+import { DescList } from "./desc-list.js";
 
 /** Failed cookies remembered for tx_status (older ones are forgotten first). */
 const FAILED_COOKIES_KEPT = 256;
@@ -31,9 +32,9 @@ const FAILED_COOKIES_KEPT = 256;
 export class Pl330Chan {
   chan!: DmaChan;
   thread: Pl330Thread | null = null;
-  readonly submitted_list: Pl330Desc[] = [];
-  readonly work_list: Pl330Desc[] = [];
-  readonly completed_list: Pl330Desc[] = [];
+  readonly submitted_list = new DescList();
+  readonly work_list = new DescList();
+  readonly completed_list = new DescList();
   /** How many of work_list's descriptors are "done", and whether one of them failed since the
    *  tasklet last looked: Linux's tasklet walks the whole list at every completion, cheap in C,
    *  but a channel with thousands of descriptors queued (a copy in 64-byte dma_pool blocks) made
@@ -85,7 +86,7 @@ export class Pl330Chan {
     if (this.thread) this.dmac.releaseThread(this.thread);
     this.thread = null;
     if (this.cyclic) {
-      for (const desc of this.work_list.splice(0)) this.pool.put(desc);
+      for (const desc of this.work_list.takeAll()) this.pool.put(desc);
       this.doneOnWorkList = 0;
     }
     unprepSlaveFifo(this);
@@ -145,7 +146,7 @@ export class Pl330Chan {
       if (!this.submitted_list.length) this.kernel.printk.warn("WARNING: drivers/dma/pl330.c: pl330_issue_pending: WARN_ON(list_empty(&pch->submitted_list))");
       this.active = true;
     }
-    this.work_list.push(...this.submitted_list.splice(0));
+    this.work_list.spliceTail(this.submitted_list);
     this.tasklet();
   }
 
@@ -242,25 +243,13 @@ export class Pl330Chan {
     if (!this.cyclic) this.failRestOfTransaction();
     // Done descriptors move to completed_list in order (list_move_tail), the others stay in
     // theirs; the walk ends at the last done one.
-    const work = this.work_list;
-    let kept = 0;
-    let i = 0;
-    for (; i < work.length && this.doneOnWorkList > 0; i++) {
-      const desc = work[i];
-      if (desc.status !== "done") {
-        work[kept++] = desc;
-        continue;
-      }
-      this.doneOnWorkList--;
+    const done = this.doneOnWorkList > 0 ? this.work_list.take(this.doneOnWorkList, (desc) => desc.status === "done") : [];
+    // All counted were found, or the walk reached the end: either way none is left to find.
+    this.doneOnWorkList = 0;
+    for (const desc of done) {
       if (desc.result !== DMA_TRANS_NOERROR) this.noteFailed(desc.cookie);
       if (!this.cyclic) dma_cookie_complete(desc);
       this.completed_list.push(desc);
-    }
-    if (i === work.length) this.doneOnWorkList = 0;
-    if (kept === 0) work.splice(0, i);
-    else if (kept < i) {
-      work.copyWithin(kept, i);
-      work.length -= i - kept;
     }
     this.fillQueue();
     let powerDown = false;
@@ -384,8 +373,7 @@ export class Pl330Chan {
     for (const desc of this.submitted_list) dma_cookie_complete(desc);
     for (const desc of this.work_list) dma_cookie_complete(desc);
     for (const list of [this.submitted_list, this.work_list, this.completed_list]) {
-      for (const desc of list) this.pool.put(desc);
-      list.length = 0;
+      for (const desc of list.takeAll()) this.pool.put(desc);
     }
     return 0;
   }

@@ -49,19 +49,24 @@ export class Pl330Desc implements DmaAsyncTxDescriptor {
 }
 
 export class Pl330DescPool {
-  private readonly free: Pl330Desc[] = [];
+  /** The pool grows to as many descriptors as were ever out at once (thousands for a copy in
+   *  small dma_pool blocks): taken from the front by index and checked for membership in a
+   *  Set, so neither a get nor a put walks or moves the whole pool. */
+  private free: Pl330Desc[] = [];
+  private head = 0;
+  private readonly pooled = new Set<Pl330Desc>();
 
   constructor(count = NR_DEFAULT_DESC) {
-    for (let i = 0; i < count; i++) this.free.push(new Pl330Desc());
+    for (let i = 0; i < count; i++) this.put(new Pl330Desc());
   }
 
   get available(): number {
-    return this.free.length;
+    return this.free.length - this.head;
   }
 
   /** pl330_get_desc: a clean descriptor for the channel. */
   get(pch: Pl330Chan): Pl330Desc {
-    const desc = this.free.shift() ?? new Pl330Desc();
+    const desc = this.takeFirst() ?? new Pl330Desc();
     Object.assign(desc, {
       pchan: pch, chan: pch.chan, status: "prep", cookie: 0, flags: DMA_CTRL_ACK, last: false, chain: [],
       callback: undefined, callback_result: undefined, callback_param: undefined, result: DMA_TRANS_NOERROR, residue: 0,
@@ -76,6 +81,19 @@ export class Pl330DescPool {
     desc.status = "free";
     desc.pchan = null;
     desc.chain = [];
-    if (!this.free.includes(desc)) this.free.push(desc);
+    if (this.pooled.has(desc)) return;
+    this.pooled.add(desc);
+    this.free.push(desc);
+  }
+
+  private takeFirst(): Pl330Desc | undefined {
+    if (this.head === this.free.length) return undefined;
+    const desc = this.free[this.head++];
+    this.pooled.delete(desc);
+    if (this.head * 2 >= this.free.length) {
+      this.free = this.free.slice(this.head);
+      this.head = 0;
+    }
+    return desc;
   }
 }
