@@ -55,6 +55,10 @@ export class DmaPool {
   nrActive = 0;
   /** The page the last block handed out or freed lies in (pageOf looks there first). */
   private lastPage: PoolPage | undefined;
+  /** Pool pages by each PAGE_SIZE page of their CPU and DMA addresses: Linux's walk of the page
+   *  list (pool_find_page) made a pool of thousands of pages quadratic on the host. */
+  private readonly byCpuPage = new Map<number, PoolPage>();
+  private readonly byDmaPage = new Map<number, PoolPage>();
   /** Blocks handed out that no page of this pool holds: another pool's block that a bad free
    *  put on this pool's free list. */
   private readonly foreign = new Set<VirtAddr>();
@@ -141,13 +145,25 @@ export class DmaPool {
       this.nextBlock = first;
     }
     this.pages.unshift(page);
+    for (let off = 0; off < this.allocation; off += PAGE_SIZE) {
+      this.byCpuPage.set(Math.floor((page.vaddr + off) / PAGE_SIZE), page);
+      this.byDmaPage.set(Math.floor((page.dma + off) / PAGE_SIZE), page);
+    }
     return true;
+  }
+
+  /** dma_pool_destroy has freed (or leaked) the pages. */
+  forgetPages(): void {
+    this.pages.length = 0;
+    this.byCpuPage.clear();
+    this.byDmaPage.clear();
+    this.lastPage = undefined;
   }
 
   /** pool_find_page */
   findPage(dma: DmaAddr): PoolPage | undefined {
-    for (const p of this.pages) if (dma >= p.dma && dma - p.dma < this.allocation) return p;
-    return undefined;
+    const p = this.byDmaPage.get(Math.floor(dma / PAGE_SIZE));
+    return p && dma >= p.dma && dma - p.dma < this.allocation ? p : undefined;
   }
 
   // ---- alloc / free --------------------------------------------------------------------------
@@ -267,10 +283,8 @@ export class DmaPool {
   private pageOf(va: VirtAddr): PoolPage | undefined {
     const last = this.lastPage;
     if (last && va >= last.vaddr && va - last.vaddr < this.allocation) return last;
-    for (const p of this.pages) {
-      if (va >= p.vaddr && va - p.vaddr < this.allocation) return (this.lastPage = p);
-    }
-    return undefined;
+    const p = this.byCpuPage.get(Math.floor(va / PAGE_SIZE));
+    return p && va >= p.vaddr && va - p.vaddr < this.allocation ? (this.lastPage = p) : undefined;
   }
 
   /** Linux pushes whatever it is given onto the free list (without DMAPOOL_DEBUG, or past its
@@ -378,12 +392,12 @@ export function dma_pool_destroy(pool: DmaPool | null): void {
     if (busy) dev_err(pool.dev, `dma_pool_destroy ${pool.name} busy`);
     if (!busy) for (const p of pool.pages) dma_free_coherent(pool.dev, pool.allocation, p.vaddr, p.dma);
   } else {
-    for (const p of [...pool.pages]) {
+    for (const p of pool.pages) {
       if (p.inUse) dev_err(pool.dev, `dma_pool_destroy ${pool.name}, ${pool.ptr(p.vaddr)} busy`);
       else dma_free_coherent(pool.dev, pool.allocation, p.vaddr, p.dma);
     }
   }
-  pool.pages.length = 0;
+  pool.forgetPages();
 }
 
 /** The device's sysfs "pools" file. The first column is unsigned in C: modern pools_show
