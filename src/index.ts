@@ -29,7 +29,8 @@ export {
 } from "./dma/constants.js";
 export {
   dma_alloc_coherent, dma_zalloc_coherent, dma_free_coherent, dma_alloc_attrs, dma_free_attrs,
-  dma_declare_coherent_memory, dma_release_declared_memory,
+  dma_declare_coherent_memory, dma_release_declared_memory, dma_alloc_wc, dma_free_wc,
+  dma_alloc_pages, dma_free_pages, dma_alloc_noncoherent, dma_free_noncoherent, type DmaPages,
   dma_map_single, dma_unmap_single, dma_map_single_attrs, dma_unmap_single_attrs,
   dma_map_page, dma_unmap_page, dma_map_page_attrs, dma_unmap_page_attrs, dma_mapping_error,
   dma_sync_single_for_cpu, dma_sync_single_for_device, dma_sync_single_range_for_cpu,

@@ -12,6 +12,7 @@ import { VM_IOREMAP } from "../mm/vmalloc.js";
 import type { CoherentBuffer } from "./ops.js";
 import { checkDevice, checkDmaAddr, checkSize, checkVirt, checkWhole } from "./arguments.js";
 import { phys_to_dma } from "./dma-address.js";
+import { DMA_ATTR_WRITE_COMBINE } from "./constants.js";
 
 /** struct dma_coherent_mem */
 export interface DeclaredMemory {
@@ -188,4 +189,16 @@ export function dma_free_attrs(dev: Device, size: number, cpuAddr: VirtAddr, dma
 
 export function dma_free_coherent(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr): void {
   dma_free_attrs(dev, size, cpuAddr, dmaAddr, 0);
+}
+
+/** dma_alloc_wc: dma_alloc_attrs with DMA_ATTR_WRITE_COMBINE (pgprot_writecombine: Normal
+ *  non-cacheable on arm64, BUFFERABLE on arm — the same memory type as the plain coherent
+ *  mapping on both, so only a dma_mmap_* of it differs; a dma-coherent device's buffer stays
+ *  cacheable). */
+export function dma_alloc_wc(dev: Device, size: number, gfp: number): CoherentBuffer | null {
+  return dma_alloc_attrs(dev, size, gfp, DMA_ATTR_WRITE_COMBINE);
+}
+
+export function dma_free_wc(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr): void {
+  dma_free_attrs(dev, size, cpuAddr, dmaAddr, DMA_ATTR_WRITE_COMBINE);
 }

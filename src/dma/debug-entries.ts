@@ -10,7 +10,7 @@ import type { Device } from "../kernel/device.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_TO_DEVICE } from "./constants.js";
 
-export type EntryType = "single" | "page" | "scather-gather" | "coherent" | "resource";
+export type EntryType = "single" | "page" | "scather-gather" | "coherent" | "resource" | "noncoherent";
 export const MAP_ERR_NA = 0;
 export const MAP_ERR_NOT_CHECKED = 1;
 export const MAP_ERR_CHECKED = 2;

@@ -138,7 +138,7 @@ export class DmaDebug extends DmaDebugReport {
     }
     if (on && ref.type !== entry.type) {
       this.err(ref.dev, `device driver frees DMA memory with wrong function [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [mapped as ${entry.type}] [unmapped as ${ref.type}]`);
-    } else if (on && entry.type === "coherent" && cpuPhys !== undefined && cpuPhys !== this.physOf(entry)) {
+    } else if (on && (entry.type === "coherent" || entry.type === "noncoherent") && cpuPhys !== undefined && cpuPhys !== this.physOf(entry)) {
       this.err(ref.dev, `device driver frees DMA memory with different CPU address [device address=${this.hex16(ref.dev_addr)}] [size=${ref.size} bytes] [cpu alloc address=${this.hex16(this.physOf(entry))}] [cpu free address=${this.hex16(cpuPhys)}]`);
     }
     if (on && ref.sg_call_ents && ref.type === "scather-gather" && ref.sg_call_ents !== entry.sg_call_ents) {
@@ -320,6 +320,26 @@ export class DmaDebug extends DmaDebugReport {
     ref.offset = ((virt % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
     ref.pfn = this.coherentPfn(virt);
     this.check_unmap(ref, false, this.physOf(ref));
+  }
+
+  /** debug_dma_alloc_pages (dma_alloc_pages, dma_alloc_noncoherent): an entry of type
+   *  noncoherent at the first page, in the caller's direction, whose mapping error needs no
+   *  check (the dma-debug fix of August 2025; before it the entry was a page mapping that
+   *  dma_mapping_error had to check, a false report for every such buffer). */
+  alloc_pages(dev: Device, pfn: number, size: number, dir: number, dma: DmaAddr): void {
+    if (!this.active) return;
+    if (!this.alloc()) return;
+    const e = this.ref(dev, dma, size, "noncoherent", dir);
+    e.pfn = pfn;
+    this.add(e, 0);
+  }
+
+  /** debug_dma_free_pages: check_unmap, whose CPU-address check covers noncoherent entries. */
+  free_pages(dev: Device, pfn: number, size: number, dir: number, dma: DmaAddr): void {
+    if (!this.active) return;
+    const ref = this.ref(dev, dma, size, "noncoherent", dir);
+    ref.pfn = pfn;
+    this.check_unmap(ref, false, pfn * PAGE_SIZE);
   }
 
   /** debug_dma_map_resource (4.9 and 6.x up to 6.17): an entry of type resource for a

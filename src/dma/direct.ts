@@ -151,16 +151,16 @@ function dma_coherent_ok(dev: Device, phys: PhysAddr, size: number): boolean {
 }
 
 /** __dma_direct_alloc_pages: CMA (dma_alloc_contiguous) when its pages are below the coherent
- *  mask, else pages from the page allocator, retrying with GFP_DMA32 then GFP_DMA when the first
- *  try lands too high. */
-function dma_direct_alloc_pages(dev: Device, size: number, gfp: number): number {
+ *  mask (and in lowmem unless the caller can use highmem), else pages from the page allocator,
+ *  retrying with GFP_DMA32 then GFP_DMA when the first try lands too high. */
+function __dma_direct_alloc_pages(dev: Device, size: number, gfp: number, allowHighmem: boolean): number {
   const mm = dev.kernel.mm;
   const order = get_order(size);
   const opt = optimalGfp(dev);
   gfp |= opt.gfp;
   const cma = dma_alloc_contiguous(dev, size, gfp);
   if (cma >= 0) {
-    if (dma_coherent_ok(dev, cma * PAGE_SIZE, size)) return cma;
+    if (dma_coherent_ok(dev, cma * PAGE_SIZE, size) && (allowHighmem || !mm.PageHighMem(cma))) return cma;
     dma_free_contiguous(dev, cma, size);
   }
   for (;;) {
@@ -208,14 +208,14 @@ export function dma_direct_alloc(dev: Device, size: number, gfp: number, attrs: 
   if (attrs & DMA_ATTR_NO_WARN) gfp |= __GFP_NOWARN;
   if (attrs & DMA_ATTR_NO_KERNEL_MAPPING) {
     // The struct page (a pfn) is the cookie; only the linear alias is cleaned.
-    const pfn = dma_direct_alloc_pages(dev, size, gfp & ~__GFP_ZERO);
+    const pfn = __dma_direct_alloc_pages(dev, size, gfp & ~__GFP_ZERO, true);
     if (pfn < 0) return null;
     if (!dev.dma_coherent && !k.mm.PageHighMem(pfn)) k.archDma.cleanRange(pfn * PAGE_SIZE, size);
     return { cpuAddr: pfn, dmaAddr: phys_to_dma(dev, pfn * PAGE_SIZE) };
   }
   if (!dev.dma_coherent && k.machine.profile.arch === "arm") return arm_coherent_alloc(dev, size, gfp, attrs);
   if (!dev.dma_coherent && !gfpflags_allow_blocking(gfp)) return dma_direct_alloc_from_pool(dev, size, gfp);
-  const pfn = dma_direct_alloc_pages(dev, size, gfp & ~__GFP_ZERO);
+  const pfn = __dma_direct_alloc_pages(dev, size, gfp & ~__GFP_ZERO, true);
   if (pfn < 0) return null;
   const phys = pfn * PAGE_SIZE;
   let va: VirtAddr;
@@ -254,6 +254,24 @@ export function dma_direct_free(dev: Device, size: number, cpuAddr: VirtAddr, dm
   }
   if (mm.isVmalloc(cpuAddr)) mm.vunmap(cpuAddr);
   dma_free_contiguous(dev, Math.floor(dma_to_phys(dev, dmaAddr) / PAGE_SIZE), size);
+}
+
+/** dma_direct_alloc_pages (5.10+; the backend of dma_alloc_pages and dma_alloc_noncoherent):
+ *  lowmem pages below the coherent mask, zeroed through their cacheable linear alias with no
+ *  cache maintenance — the driver's dma_sync_single_for_device hands them to the device. No
+ *  atomic pool and no swiotlb: those serve only encrypted or restricted-pool devices, which
+ *  these boards do not have. The first page's pfn, or -1. */
+export function dma_direct_alloc_pages(dev: Device, size: number, gfp: number): number {
+  const k = dev.kernel;
+  const pfn = __dma_direct_alloc_pages(dev, size, gfp & ~__GFP_ZERO, false);
+  if (pfn < 0) return -1;
+  k.machine.cpu.fill(k.mm.page_address(pfn), 0, size);
+  return pfn;
+}
+
+/** dma_direct_free_pages */
+export function dma_direct_free_pages(dev: Device, size: number, pfn: number): void {
+  dma_free_contiguous(dev, pfn, size);
 }
 
 function mapping_error(_dev: Device, addr: DmaAddr): number {

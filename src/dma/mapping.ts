@@ -19,8 +19,11 @@ const TRANSLATION_FAULT = 1;
 
 export {
   dma_alloc_attrs, dma_alloc_coherent, dma_zalloc_coherent, dma_free_attrs, dma_free_coherent,
-  dma_declare_coherent_memory, dma_release_declared_memory,
+  dma_declare_coherent_memory, dma_release_declared_memory, dma_alloc_wc, dma_free_wc,
 } from "./coherent.js";
+export {
+  dma_alloc_pages, dma_free_pages, dma_alloc_noncoherent, dma_free_noncoherent, type DmaPages,
+} from "./noncoherent.js";
 export {
   dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent, dma_get_required_mask, dma_supported, dma_get_mask,
 } from "./mask.js";
