@@ -9,22 +9,20 @@
 // that matters here (the page stays allocated while the device writes it).
 
 import type { System } from "../../system.js";
-import { dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_unmap_sg_attrs, dma_unmap_sgtable, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
-import { DMA_ATTR_SKIP_CPU_SYNC, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
-import { for_each_sg, sg_alloc_table_from_pages, sg_dma_address, sg_dma_len, type SgTable } from "../../dma/scatterlist.js";
+import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import { DMA_ATTR_SKIP_CPU_SYNC, DMA_TO_DEVICE } from "../../dma/constants.js";
+import { for_each_sg, sg_dma_address } from "../../dma/scatterlist.js";
 import { phys_to_dma } from "../../dma/dma-address.js";
-import {
-  dma_async_issue_pending, dma_release_channel, dma_request_chan_by_mask, dma_sync_wait, dmaengine_prep_dma_memcpy, dmaengine_submit,
-} from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
+import { dma_release_channel, dma_request_chan_by_mask } from "../../dmaengine/dmaengine.js";
+import { DMA_MEMCPY, type DmaChan } from "../../dmaengine/types.js";
 import type { Device } from "../../kernel/device.js";
-import { ENOMEM, KernelError } from "../../kernel/errno.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../mm/mmap.js";
-import { FOLL_WRITE, pin_user_pages_fast, unpin_user_pages, unpin_user_pages_dirty_lock } from "../../mm/gup.js";
+import { FOLL_WRITE } from "../../mm/gup.js";
 import { PAGE_SIZE } from "../../mm/gfp.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
+import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
 import type { BugResult } from "./bugs.js";
 
 const LEN = 4 * PAGE_SIZE;
@@ -39,29 +37,6 @@ interface Receive {
   reportsAtUnpin: number;
 }
 
-/** dma_map_sgtable, or on 4.9 dma_map_sg as a driver of its time called it; the unmap (for the
- *  fixed driver, or the run's teardown) is registered with `defer`. */
-function mapTable(dev: Device, sgt: SgTable, defer: Defer): (attrs?: number) => void {
-  const v49 = dev.kernel.version === "v4.9";
-  if (v49) {
-    const n = dma_map_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
-    if (n === 0) throw new KernelError(ENOMEM, `dma_map_sg of ${sgt.orig_nents} entries for ${dev.name} failed`);
-    sgt.nents = n;
-  } else {
-    const err = dma_map_sgtable(dev, sgt, DMA_FROM_DEVICE);
-    if (err < 0) throw new KernelError(-err, `dma_map_sgtable of ${sgt.orig_nents} entries for ${dev.name} failed`);
-  }
-  let attrs = 0;
-  const unmap = defer(() => {
-    if (v49) dma_unmap_sg_attrs(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE, attrs);
-    else dma_unmap_sgtable(dev, sgt, DMA_FROM_DEVICE, attrs);
-  });
-  return (a = 0) => {
-    attrs = a;
-    unmap();
-  };
-}
-
 function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unmap: boolean, defer: Defer): Receive & { munmap(): void; leak(): void } {
   const dev = chan.device.dev;
   const mm = s.kernel.userMm;
@@ -69,36 +44,18 @@ function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unm
   const uva = s.user.mmap(LEN, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
   const munmap = defer(() => s.user.munmap(uva));
   // The driver's ioctl: pin, build the table, map, start the device.
-  const got = pin_user_pages_fast(mm, uva, LEN / PAGE_SIZE, FOLL_WRITE);
-  if (!Array.isArray(got)) throw new KernelError(-got, `pin_user_pages_fast of ${LEN / PAGE_SIZE} pages failed`);
-  const pages = got;
-  let pinned = true;
-  defer(() => {
-    if (pinned) unpin_user_pages(mm, pages);
-  });
-  if (pages.length !== LEN / PAGE_SIZE) throw new KernelError(ENOMEM, `pin_user_pages_fast pinned ${pages.length} of ${LEN / PAGE_SIZE} pages`);
-  const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
+  const { pages, unpinDirty } = pinUserBuffer(mm, uva, LEN, FOLL_WRITE, defer);
   const reports0 = debug.reports.length;
-  const unmapTable = mapTable(dev, sgt, defer);
+  const { sgt, unmap: unmapTable } = mapUserTable(dev, pages, LEN, defer);
   let bounced = false;
   for_each_sg(sgt.sgl, sgt.nents, (sg) => {
     if (sg_dma_address(sg) !== phys_to_dma(dev, sg.page * PAGE_SIZE)) bounced = true;
   });
   // The process looks at the start of its buffer (a header it waits for) while the device runs.
   s.user.read(uva, PAGE_SIZE);
-  let off = 0;
-  let cookie = 0;
-  for_each_sg(sgt.sgl, sgt.nents, (sg) => {
-    const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
-    if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${sg_dma_len(sg)} bytes failed`);
-    cookie = dmaengine_submit(tx);
-    off += sg_dma_len(sg);
-  });
-  dma_async_issue_pending(chan);
-  if (dma_sync_wait(chan, cookie) !== DMA_COMPLETE) throw new Error("the transfer into the user buffer failed");
+  deviceWritesTable(chan, sgt, srcDma);
   if (unmap) unmapTable();
-  unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
-  pinned = false;
+  unpinDirty();
   const reportsAtUnpin = debug.reports.length - reports0;
   // The ioctl returns: the process reads what the device wrote.
   const stale = countDifferent(s.user.read(uva, LEN), data);

@@ -14,21 +14,17 @@
 // dma_map_sg, as gup-missing-unmap.ts does.
 
 import type { System } from "../../system.js";
-import { dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_unmap_sgtable, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
-import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
-import { for_each_sg, sg_alloc_table_from_pages, sg_dma_address, sg_dma_len, type SgTable } from "../../dma/scatterlist.js";
-import {
-  dma_async_issue_pending, dma_release_channel, dma_request_chan_by_mask, dma_sync_wait, dmaengine_prep_dma_memcpy, dmaengine_submit,
-} from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
-import type { Device } from "../../kernel/device.js";
-import { ENOMEM, KernelError } from "../../kernel/errno.js";
+import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
+import { DMA_TO_DEVICE } from "../../dma/constants.js";
+import { dma_release_channel, dma_request_chan_by_mask } from "../../dmaengine/dmaengine.js";
+import { DMA_MEMCPY, type DmaChan } from "../../dmaengine/types.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../mm/mmap.js";
-import { FOLL_WRITE, pin_user_pages_fast, unpin_user_pages, unpin_user_pages_dirty_lock } from "../../mm/gup.js";
+import { FOLL_WRITE } from "../../mm/gup.js";
 import { PAGE_SIZE } from "../../mm/gfp.js";
 import { countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
+import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
 import type { BugResult } from "./bugs.js";
 
 const PAGES = 4;
@@ -54,19 +50,6 @@ interface Receive {
   zerosAfterWrite: number;
 }
 
-/** dma_map_sgtable, or on 4.9 dma_map_sg; the unmap it returns is also registered with `defer`. */
-function mapTable(dev: Device, sgt: SgTable, defer: Defer): () => void {
-  if (dev.kernel.version === "v4.9") {
-    const n = dma_map_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
-    if (n === 0) throw new KernelError(ENOMEM, `dma_map_sg of ${sgt.orig_nents} entries for ${dev.name} failed`);
-    sgt.nents = n;
-    return defer(() => dma_unmap_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE));
-  }
-  const err = dma_map_sgtable(dev, sgt, DMA_FROM_DEVICE);
-  if (err < 0) throw new KernelError(-err, `dma_map_sgtable of ${sgt.orig_nents} entries for ${dev.name} failed`);
-  return defer(() => dma_unmap_sgtable(dev, sgt, DMA_FROM_DEVICE));
-}
-
 function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, gupFlags: number, defer: Defer): Receive {
   const dev = chan.device.dev;
   const mm = s.kernel.userMm;
@@ -75,30 +58,12 @@ function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, gup
   // The process checks that no record is there yet: read faults, the zero page in every page.
   s.user.read(uva, LEN);
   // The driver's ioctl: pin, build the table, map, let the device write, unmap, unpin dirty.
-  const got = pin_user_pages_fast(mm, uva, PAGES, gupFlags);
-  if (!Array.isArray(got)) throw new KernelError(-got, `pin_user_pages_fast of ${PAGES} pages failed`);
-  const pages = got;
-  let pinned = true;
-  defer(() => {
-    if (pinned) unpin_user_pages(mm, pages);
-  });
-  if (pages.length !== PAGES) throw new KernelError(ENOMEM, `pin_user_pages_fast pinned ${pages.length} of ${PAGES} pages`);
+  const { pages, unpinDirty } = pinUserBuffer(mm, uva, LEN, gupFlags, defer);
   const refsWhilePinned = s.kernel.mm.pageRefs.page_count(pages[0]);
-  const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
-  const unmap = mapTable(dev, sgt, defer);
-  let off = 0;
-  let cookie = 0;
-  for_each_sg(sgt.sgl, sgt.nents, (sg) => {
-    const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
-    if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${sg_dma_len(sg)} bytes failed`);
-    cookie = dmaengine_submit(tx);
-    off += sg_dma_len(sg);
-  });
-  dma_async_issue_pending(chan);
-  if (dma_sync_wait(chan, cookie) !== DMA_COMPLETE) throw new Error("the transfer into the user buffer failed");
+  const { sgt, unmap } = mapUserTable(dev, pages, LEN, defer);
+  deviceWritesTable(chan, sgt, srcDma);
   unmap();
-  unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
-  pinned = false;
+  unpinDirty();
   // The ioctl returns: the process reads its record, then clears the record's header.
   const wrong = countDifferent(s.user.read(uva, LEN), data);
   s.user.write(uva, new Uint8Array(HEADER));
