@@ -4,10 +4,23 @@
 
 import { describe, expect, it } from "vitest";
 import { useChromium } from "../helpers/chromium.js";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
 
 const rig = useChromium();
+
+/** A page that counts the Web Workers it makes (window.workersMade) and keeps its uncaught errors. */
+async function pageCountingWorkers(): Promise<{ page: Page; errors: string[] }> {
+  const page = await rig.browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.addInitScript(`{
+    const Native = window.Worker;
+    window.workersMade = 0;
+    window.Worker = class extends Native { constructor(...a) { super(...a); window.workersMade++; } };
+  }`);
+  return { page, errors };
+}
 
 describe("browser demo (Chromium)", () => {
   it("runs a sweep in Web Workers with the same results as Node", async () => {
@@ -106,14 +119,7 @@ describe("browser demo (Chromium)", () => {
   }, 90_000);
 
   it("runs one sweep for a submit made while it runs, and a second grid gives Node's numbers", async () => {
-    const page = await rig.browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.addInitScript(`{
-      const Native = window.Worker;
-      window.workersMade = 0;
-      window.Worker = class extends Native { constructor(...a) { super(...a); window.workersMade++; } };
-    }`);
+    const { page, errors } = await pageCountingWorkers();
     await page.goto(`${rig.base}/examples/web/index.html?sizes=1K,256K,4K&bursts=auto,8&workers=3`);
     // Enter in a field while the button is disabled does nothing, but requestSubmit() does submit.
     await page.evaluate(() => {
@@ -131,14 +137,7 @@ describe("browser demo (Chromium)", () => {
   }, 90_000);
 
   it("stops a sweep with the Stop button: the finished rows stay, the job under way ends with its worker, and the next sweep runs", async () => {
-    const page = await rig.browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.addInitScript(`{
-      const Native = window.Worker;
-      window.workersMade = 0;
-      window.Worker = class extends Native { constructor(...a) { super(...a); window.workersMade++; } };
-    }`);
+    const { page, errors } = await pageCountingWorkers();
     await page.goto(`${rig.base}/examples/web/index.html?sizes=4K,8K,16K,32K&bursts=1&workers=1`);
     const stop = page.getByRole("button", { name: "Stop sweep" });
     expect(await stop.isDisabled()).toBe(true);

@@ -10,18 +10,32 @@ import type { System } from "../../src/system.js";
 import { editedSystem } from "../helpers/edited-system.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../src/mm/mmap.js";
 import { FOLL_WRITE, pin_user_pages_fast, unpin_user_pages_dirty_lock } from "../../src/mm/gup.js";
-import { sg_alloc_table_from_pages, for_each_sg, sg_dma_address, sg_dma_len } from "../../src/dma/scatterlist.js";
+import { sg_alloc_table_from_pages, for_each_sg, sg_dma_address, sg_dma_len, type Scatterlist } from "../../src/dma/scatterlist.js";
 import { dma_map_sg, dma_map_sgtable, dma_unmap_sg, dma_unmap_sgtable, dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
   dma_release_channel,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 
 const LEN = 4 * 4096;
 const pattern = Uint8Array.from({ length: LEN }, (_, i) => (i * 7) % 251 + 1);
+
+/** The PL330 writes each of the first `nents` mapped entries from srcDma on; waits for the last. */
+function deviceWrites(chan: DmaChan, sgl: Scatterlist[], nents: number, srcDma: number): void {
+  let off = 0;
+  let cookie = 0;
+  for_each_sg(sgl, nents, (sg) => {
+    const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
+    if (!tx) throw new Error("prep failed");
+    cookie = dmaengine_submit(tx);
+    off += sg_dma_len(sg);
+  });
+  dma_async_issue_pending(chan);
+  expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+}
 
 /** Runs the device into a pinned anonymous buffer; the process peeks at its first `peek` bytes
  *  between the map and the transfer. What the process reads at the end, with or without the
@@ -39,16 +53,7 @@ function deviceIntoUserBuffer(s: System, peek: number, unmap: boolean): Uint8Arr
   const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
   expect(dma_map_sgtable(dev, sgt, DMA_FROM_DEVICE)).toBe(0);
   if (peek) s.user.read(uva, peek);
-  let off = 0;
-  let cookie = 0;
-  for_each_sg(sgt.sgl, sgt.nents, (sg) => {
-    const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
-    if (!tx) throw new Error("prep failed");
-    cookie = dmaengine_submit(tx);
-    off += sg_dma_len(sg);
-  });
-  dma_async_issue_pending(chan);
-  expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+  deviceWrites(chan, sgt.sgl, sgt.nents, srcDma);
   if (unmap) dma_unmap_sgtable(dev, sgt, DMA_FROM_DEVICE);
   const seen = s.user.read(uva, LEN);
   if (!unmap) dma_unmap_sgtable(dev, sgt, DMA_FROM_DEVICE);
@@ -110,16 +115,7 @@ describe.each([
     const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
     const nents = dma_map_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
     expect(nents).toBeGreaterThan(0);
-    let off = 0;
-    let cookie = 0;
-    for_each_sg(sgt.sgl, nents, (sg) => {
-      const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
-      if (!tx) throw new Error("prep failed");
-      cookie = dmaengine_submit(tx);
-      off += sg_dma_len(sg);
-    });
-    dma_async_issue_pending(chan);
-    expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+    deviceWrites(chan, sgt.sgl, nents, srcDma);
     dma_unmap_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
     unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
     dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE);
