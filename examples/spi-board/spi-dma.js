@@ -94,9 +94,13 @@ export function run(system, params = {}) {
     const want = laps * periods;
     // the driver sleeps (wait_event_timeout) while the ring fills; interrupts and their
     // callbacks run as they come. Room for twice the converter's time.
-    const samplePs = 1e12 / system.board.peripherals.find((p) => p.device.base === rxFifo).device.config.sampleRateHz;
+    const model = system.board.peripherals.find((p) => p.device.base === rxFifo).device;
+    const samplePs = 1e12 / model.config.sampleRateHz;
     if (!system.kernel.waitEvent(() => periodsDone >= want, 2 * want * (period / 2) * samplePs)) {
-      throw new Error(`rx: ${periodsDone} of ${want} periods after ${system.now()} ps`);
+      // what a bring-up engineer looks at next: did the FIFO ask, and for how much at a time
+      const st = model.stats();
+      throw new Error(`rx: ${periodsDone} of ${want} periods after ${system.now()} ps; the RX FIFO made ${st.requests} requests ` +
+        `of ${model.config.burstBytes} bytes and holds ${st.level}; a burst of ${2 * burst} bytes waits for a larger request`);
     }
     writel(system.machine, 0, regs + RX_CR);
     const state = dma_tx_state();
