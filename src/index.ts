@@ -82,6 +82,7 @@ export {
   type ReservedMem,
 } from "./of/reserved-mem.js";
 export { dmatest, type DmatestParams, type DmatestResult, type DmatestThreadResult } from "./dmaengine/dmatest.js";
+export { readl, writel, readl_relaxed, writel_relaxed } from "./kernel/io.js";
 export { UartDmaClient, type UartTx } from "./drivers/uart-dma-client.js";
 export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod } from "./drivers/adc-dma-client.js";
 

@@ -117,8 +117,8 @@ function dma_get_slave_channel(chan: DmaChan): { chan: DmaChan | null; why: stri
  *  translates here; dma_get_slave_channel, which Linux's xlate calls, follows it. */
 function of_dma_request_slave_channel(dev: Device, np: DeviceNode, name: string): DmaChan {
   const k = dev.kernel;
-  const specs = of_dma_request_specs(k.tree, np, name);
-  if (!specs.length) throw new KernelError(ENODEV, `${dev.name}: no DMA channel named "${name}"`);
+  const { specs, why: unmatched } = of_dma_request_specs(k.tree, np, name);
+  if (!specs.length) throw new KernelError(ENODEV, `${dev.name}: ${unmatched}`);
   let deferred = "";
   let why = `no DMA channel for "${name}"`;
   for (const spec of specs) {

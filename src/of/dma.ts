@@ -12,24 +12,29 @@ const lastIndex = new WeakMap<DeviceTree, number>();
 /** The dmas entries named `name` in the consumer's dma-names, in the order
  *  of_dma_request_slave_channel tries them: it starts one further along at each request, to
  *  spread several same-named entries over their providers. Throws KernelError(-ENODEV) when
- *  the node has no `dmas` or no `dma-names`. */
-export function of_dma_request_specs(tree: DeviceTree, np: DeviceNode, name: string): PhandleArgs[] {
+ *  the node has no `dmas` or no `dma-names`. With no entry, `why` says why: the names the node
+ *  has, or of_parse_phandle_with_args's complaint (a provider without #dma-cells, which Linux
+ *  logs with pr_err). */
+export function of_dma_request_specs(tree: DeviceTree, np: DeviceNode, name: string): { specs: PhandleArgs[]; why: string } {
   if (!np.has("dmas")) throw new KernelError(ENODEV, `${np.path}: no "dmas" property`);
   const names = np.strings("dma-names");
   if (!names.length) throw new KernelError(ENODEV, `${np.path}: dma-names property missing or empty`);
   const start = (lastIndex.get(tree) ?? 0) + 1;
   lastIndex.set(tree, start);
   const out: PhandleArgs[] = [];
+  let unparsed = "";
   for (let i = 0; i < names.length; i++) {
     const index = (i + start) % names.length;
     if (names[index] !== name) continue;
     let spec: PhandleArgs | undefined;
     try {
       spec = ofParsePhandleWithArgs(tree, np, "dmas", "#dma-cells", index);
-    } catch {
+    } catch (e) {
+      unparsed ||= (e as Error).message;
       spec = undefined;
     }
     if (spec) out.push(spec);
   }
-  return out;
+  const has = names.map((n) => `"${n}"`).join(", ");
+  return { specs: out, why: out.length ? "" : unparsed || `no DMA channel named "${name}" (dma-names: ${has})` };
 }

@@ -41,7 +41,15 @@ describe("dmas through #dma-cells and the provider's xlate", () => {
     // returns its default -ENODEV (not -EBUSY).
     expect(errnoOf(() => dma_request_chan(dev, "tx"))).toBe(-ENODEV);
     expect(() => dma_request_chan(dev, "tx")).toThrow(/-ENODEV: e0000000\.spread: dma[01]chan[23] is in use for "tx"/);
-    expect(() => dma_request_chan(dev, "rx")).toThrow(/-ENODEV: e0000000\.spread: no DMA channel named "rx"/);
+    expect(() => dma_request_chan(dev, "rx")).toThrow(/-ENODEV: e0000000\.spread: no DMA channel named "rx" \(dma-names: "tx", "tx"\)$/);
+  });
+
+  it("says why a provider without #dma-cells gives no channel, in of_parse_phandle_with_args's words", async () => {
+    const board = BOARD.replace("reg = <0xf8003000 0x1000>; interrupt-parent = <&gic>; interrupts = <0 13 4>; #dma-cells = <1>;",
+      "reg = <0xf8003000 0x1000>; interrupt-parent = <&gic>; interrupts = <0 13 4>;");
+    const s = await createSystem({ dts: board });
+    expect(() => dma_request_chan(s.device("e0000000.spread"), "tx"))
+      .toThrow(/^-ENODEV: e0000000\.spread: \/spread@e0000000: could not get #dma-cells for \/dma-controller@f8003000$/);
   });
 
   it("asks the consumer to wait (-EPROBE_DEFER) while a provider has no registered controller", async () => {
