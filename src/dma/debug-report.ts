@@ -2,8 +2,9 @@
 // Every error is counted; only the first num_errors are printed unless all_errors says all, and
 // with dma_debug_driver= only those of the named driver. 4.9 put "DMA-API: " after the device
 // name, modern kernels print it first (pr_fmt). Also the forms reports give addresses and
-// directions in. DmaDebug (debug.ts) extends it, so these debugfs knobs and counts stay
-// `kernel.dma.debug`'s own fields, as the checks are.
+// directions in (formatPointer, %p, serves debug-memory-source.ts too). DmaDebug (debug.ts)
+// extends it, so these debugfs knobs and counts stay `kernel.dma.debug`'s own fields, as the
+// checks are.
 
 import type { VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
@@ -17,6 +18,12 @@ export interface DmaDebugReportOptions {
   numErrors?: number;
   /** dma_debug_driver=: only report errors of this driver. */
   driverFilter?: string;
+}
+
+/** %p: the raw pointer (modern kernels hash it unless no_hash_pointers; dmasim prints it). */
+export function formatPointer(kernel: Kernel, va: VirtAddr): string {
+  const digits = kernel.machine.profile.arch === "arm64" ? 16 : 8;
+  return (va < 0 ? BigInt(va) + (1n << 64n) : BigInt(va)).toString(16).padStart(digits, "0");
 }
 
 export class DmaDebugReport {
@@ -52,12 +59,6 @@ export class DmaDebugReport {
 
   protected hex16(a: number): string {
     return "0x" + (a < 0 ? BigInt(a) + (1n << 64n) : BigInt(a)).toString(16).padStart(16, "0");
-  }
-
-  /** %p: the raw pointer (modern kernels hash it unless no_hash_pointers; dmasim prints it). */
-  protected ptr(va: VirtAddr): string {
-    const digits = this.kernel.machine.profile.arch === "arm64" ? 16 : 8;
-    return (va < 0 ? BigInt(va) + (1n << 64n) : BigInt(va)).toString(16).padStart(digits, "0");
   }
 
   protected dir(d: number): string {

@@ -2,7 +2,8 @@
 // mapping and coherent allocation is recorded in a hash of entries keyed by device address
 // (16384 buckets of 8 KB; debug-entries.ts), and the unmap, free, sync and mapping-error calls
 // are checked against it. Reports use the kernel's texts, printed and counted as err_printk does
-// (debug-report.ts). Each check can be switched off on its own.
+// (debug-report.ts). Where mapped memory lies (stack, kernel text) is checked apart from the
+// entries (debug-memory-source.ts). Each check can be switched off on its own.
 
 import type { PhysAddr, DmaAddr, VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
@@ -14,6 +15,7 @@ import {
   type Entry, type EntryType,
 } from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
+import { check_for_illegal_area, check_for_stack, check_map_single } from "./debug-memory-source.js";
 import { DmaDebugReport, type DmaDebugReportOptions } from "./debug-report.js";
 import type { Scatterlist } from "./scatterlist.js";
 import { is_swiotlb_active } from "./swiotlb.js";
@@ -153,28 +155,13 @@ export class DmaDebug extends DmaDebugReport {
     this.pool.remove(entry);
   }
 
-  private check_for_stack(dev: Device, pfn: number, offset: number): void {
-    if (!this.checks.stack) return;
-    const st = this.kernel.current;
-    if (st.vmapped) {
-      const i = st.pages.indexOf(pfn);
-      if (i >= 0) this.err(dev, `device driver maps memory from stack [probable addr=${this.ptr(st.stack + i * PAGE_SIZE + offset)}]`);
-      return;
-    }
-    const mm = this.kernel.mm;
-    const base = mm.page_address(pfn);
-    if (!base) return;
-    const addr = base + offset;
-    if (addr >= st.stack && addr < st.stack + st.size) this.err(dev, `device driver maps memory from stack [addr=${this.ptr(addr)}]`);
-  }
-
-  private check_for_illegal_area(dev: Device, addr: VirtAddr, len: number): void {
-    if (!this.checks.illegalArea) return;
-    const img = this.kernel.mm.layout.image;
-    const hits = (s: VirtAddr, e: VirtAddr) => addr < e && addr + len > s;
-    if (hits(img.text, img.etext) || hits(img.startRodata, img.initBegin)) {
-      this.err(dev, `device driver maps memory from kernel text or rodata [addr=${this.ptr(addr)}] [len=${len}]`);
-    }
+  /** The stack and text checks of mapped memory (debug-memory-source.ts); `va` 0 when the
+   *  page has no kernel address. */
+  private check_memory_source(dev: Device, pfn: number, offset: number, va: VirtAddr, len: number): void {
+    const onStack = this.checks.stack ? check_for_stack(this.kernel, pfn, offset) : undefined;
+    if (onStack) this.err(dev, onStack);
+    const inText = va && this.checks.illegalArea ? check_for_illegal_area(this.kernel, va, len) : undefined;
+    if (inText) this.err(dev, inText);
   }
 
   private check_sync(dev: Device, ref: Entry, toCpu: boolean): void {
@@ -199,12 +186,10 @@ export class DmaDebug extends DmaDebugReport {
 
   // ---- hooks (debug_dma_*) -----------------------------------------------------------------
 
-  /** debug_dma_map_single (modern): the address must be a valid linear-map address. */
+  /** debug_dma_map_single (modern). */
   map_single(dev: Device, addr: VirtAddr, len: number): void {
     if (!this.active || !this.modern || !this.checks.mapSingle) return;
-    const mm = this.kernel.mm;
-    if (!mm.virt_addr_valid(addr)) this.err(dev, `device driver maps memory from invalid area [addr=${this.ptr(addr)}] [len=${len}]`);
-    if (mm.isVmalloc(addr)) this.err(dev, `device driver maps memory from vmalloc area [addr=${this.ptr(addr)}] [len=${len}]`);
+    for (const report of check_map_single(this.kernel, addr, len)) this.err(dev, report);
   }
 
   /** debug_dma_map_page. `single` tells dma_map_single from dma_map_page (4.9 tells them
@@ -216,9 +201,8 @@ export class DmaDebug extends DmaDebugReport {
     e.pfn = pfn;
     e.offset = offset;
     e.map_err_type = MAP_ERR_NOT_CHECKED;
-    this.check_for_stack(dev, pfn, offset);
     const va = this.kernel.mm.page_address(pfn);
-    if (va) this.check_for_illegal_area(dev, va + offset, size);
+    this.check_memory_source(dev, pfn, offset, va ? va + offset : 0, size);
     this.add(e, attrs);
   }
 
@@ -244,11 +228,7 @@ export class DmaDebug extends DmaDebugReport {
   map_sg(dev: Device, sgl: Scatterlist[], nents: number, mapped: number, dir: number, attrs: number): void {
     if (!this.active) return;
     const mm = this.kernel.mm;
-    const checkArea = (s: Scatterlist, len: number) => {
-      this.check_for_stack(dev, sg_page(s, mm), s.offset);
-      const va = sg_virt(s, mm);
-      if (va) this.check_for_illegal_area(dev, va, len);
-    };
+    const checkArea = (s: Scatterlist, len: number) => this.check_memory_source(dev, sg_page(s, mm), s.offset, sg_virt(s, mm), len);
     if (this.modern) for_each_sg(sgl, nents, (s) => checkArea(s, s.length));
     let out = false;
     for_each_sg(sgl, mapped, (s) => {

@@ -8,7 +8,8 @@
 //     stored in the free blocks; a block is used iff it ends at or before the boundary.
 // Pages are never returned before dma_pool_destroy; what destroy does with blocks still in use
 // differs (4.9 leaks the busy pages, modern leaks every page). With slab debugging
-// (DMAPOOL_DEBUG) blocks are poisoned and frees are checked.
+// (DMAPOOL_DEBUG) blocks are poisoned and frees are checked. Whatever the debugging, dmasim
+// warns at a free of a block not out of the pool (pool-outstanding.ts).
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
@@ -19,6 +20,7 @@ import { KERN_ERR } from "../kernel/printk.js";
 import { PAGE_SIZE, __GFP_ZERO } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "./coherent.js";
 import { checkDevice, checkDmaAddr, checkVirt, checkWhole, invalid } from "./arguments.js";
+import { OutstandingBlocks } from "./pool-outstanding.js";
 import { EINVAL, KernelError } from "../kernel/errno.js";
 
 const POOL_POISON_FREED = 0xa7;
@@ -33,11 +35,6 @@ interface PoolPage {
   inUse: number;
   /** 4.9: offset of the first free block (≥ allocation when none). */
   offset: number;
-  /** dmasim's own record of the blocks handed out (not simulated memory, no simulated time):
-   *  offset + 1 at index offset / size while a block is out, so a free Linux takes silently —
-   *  a block freed twice, from another pool, or a pointer inside a block — gets a WARNING.
-   *  Typed and per page: a Set of addresses cost a third of dma_pool_alloc + free. */
-  out: Int32Array;
 }
 
 /** A block: the kernel's return value and *handle. */
@@ -53,15 +50,11 @@ export class DmaPool {
   nextBlock: VirtAddr = 0;
   nrBlocks = 0;
   nrActive = 0;
-  /** The page the last block handed out or freed lies in (pageOf looks there first). */
-  private lastPage: PoolPage | undefined;
-  /** Pool pages by each PAGE_SIZE page of their CPU and DMA addresses: Linux's walk of the page
-   *  list (pool_find_page) made a pool of thousands of pages quadratic on the host. */
-  private readonly byCpuPage = new Map<number, PoolPage>();
+  /** Pool pages by each PAGE_SIZE page of their DMA addresses: Linux's walk of the page list
+   *  (pool_find_page) made a pool of thousands of pages quadratic on the host. */
   private readonly byDmaPage = new Map<number, PoolPage>();
-  /** Blocks handed out that no page of this pool holds: another pool's block that a bad free
-   *  put on this pool's free list. */
-  private readonly foreign = new Set<VirtAddr>();
+  /** So a free Linux takes silently gets a WARNING (checkOutstanding). */
+  private readonly outstanding: OutstandingBlocks;
   /** dma_pool_destroy has run. */
   destroyed = false;
   readonly modern: boolean;
@@ -83,6 +76,7 @@ export class DmaPool {
     this.ptrBytes = dev.kernel.machine.profile.arch === "arm64" ? 8 : 4;
     this.cpu = dev.kernel.machine.cpu;
     this.debug = dev.kernel.dma.poolDebug;
+    this.outstanding = new OutstandingBlocks(size, allocation);
   }
 
   get nrPages(): number {
@@ -107,7 +101,7 @@ export class DmaPool {
     const buf = dma_alloc_coherent(this.dev, this.allocation, gfp & ~__GFP_ZERO);
     if (!buf) return false;
     const cpu = this.dev.kernel.machine.cpu;
-    const page: PoolPage = { vaddr: buf.cpuAddr, dma: buf.dmaAddr, inUse: 0, offset: 0, out: new Int32Array(Math.ceil(this.allocation / this.size)) };
+    const page: PoolPage = { vaddr: buf.cpuAddr, dma: buf.dmaAddr, inUse: 0, offset: 0 };
     if (this.debug) cpu.fill(page.vaddr, POOL_POISON_FREED, this.allocation);
     if (!this.modern) {
       let offset = 0;
@@ -145,19 +139,16 @@ export class DmaPool {
       this.nextBlock = first;
     }
     this.pages.unshift(page);
-    for (let off = 0; off < this.allocation; off += PAGE_SIZE) {
-      this.byCpuPage.set(Math.floor((page.vaddr + off) / PAGE_SIZE), page);
-      this.byDmaPage.set(Math.floor((page.dma + off) / PAGE_SIZE), page);
-    }
+    for (let off = 0; off < this.allocation; off += PAGE_SIZE) this.byDmaPage.set(Math.floor((page.dma + off) / PAGE_SIZE), page);
+    this.outstanding.addPage(page.vaddr);
     return true;
   }
 
   /** dma_pool_destroy has freed (or leaked) the pages. */
   forgetPages(): void {
     this.pages.length = 0;
-    this.byCpuPage.clear();
     this.byDmaPage.clear();
-    this.lastPage = undefined;
+    this.outstanding.forgetPages();
   }
 
   /** pool_find_page */
@@ -196,7 +187,7 @@ export class DmaPool {
       dma = page.dma + offset;
       this.nrActive++;
     }
-    this.markOut(cpuAddr);
+    this.outstanding.markOut(cpuAddr);
     if (this.debug) this.checkPoison(cpuAddr, gfp);
     if (gfp & __GFP_ZERO) this.cpu.fill(cpuAddr, 0, this.size);
     if (out) {
@@ -268,37 +259,10 @@ export class DmaPool {
     this.nrActive--;
   }
 
-  /** Blocks sit at least `size` apart, so offset / size names one block of its page. */
-  private markOut(block: VirtAddr): void {
-    const page = this.pageOf(block);
-    if (!page) {
-      this.foreign.add(block);
-      return;
-    }
-    const offset = block - page.vaddr;
-    page.out[Math.floor(offset / this.size)] = offset + 1;
-  }
-
-  /** The pool page holding `va`, or undefined. */
-  private pageOf(va: VirtAddr): PoolPage | undefined {
-    const last = this.lastPage;
-    if (last && va >= last.vaddr && va - last.vaddr < this.allocation) return last;
-    const p = this.byCpuPage.get(Math.floor(va / PAGE_SIZE));
-    return p && va >= p.vaddr && va - p.vaddr < this.allocation ? (this.lastPage = p) : undefined;
-  }
-
   /** Linux pushes whatever it is given onto the free list (without DMAPOOL_DEBUG, or past its
    *  checks): a block not out of this pool is then handed out twice. */
   private checkOutstanding(vaddr: VirtAddr, dma: DmaAddr): void {
-    const page = this.pageOf(vaddr);
-    if (page) {
-      const offset = vaddr - page.vaddr;
-      const i = Math.floor(offset / this.size);
-      if (page.out[i] === offset + 1) {
-        page.out[i] = 0;
-        return;
-      }
-    } else if (this.foreign.delete(vaddr)) return;
+    if (this.outstanding.release(vaddr)) return;
     this.dev.kernel.printk.warn(`WARNING: dma_pool_free: ${this.name}, ${this.ptr(vaddr)}/${dma.toString(16)} is not a block allocated from this pool (freed twice, or from another pool); Linux puts it on the free list, and a later dma_pool_alloc hands it out again`);
   }
 
@@ -349,8 +313,6 @@ export function dma_pool_create(name: string, dev: Device | null, size: number, 
   return pool;
 }
 
-/** dma_pool_alloc: a block and its DMA address, or null when no page could be allocated.
- *  Pass `out` to have it filled in instead of a new object. */
 /** A pool a caller may use: one dma_pool_create made and dma_pool_destroy has not ended (in
  *  Linux a destroyed pool is freed memory, and its use undefined). */
 function checkPool(fn: string, pool: unknown): asserts pool is DmaPool {
@@ -358,6 +320,8 @@ function checkPool(fn: string, pool: unknown): asserts pool is DmaPool {
   if (pool.destroyed) throw new KernelError(EINVAL, `${fn}: pool ${pool.name} was destroyed`);
 }
 
+/** dma_pool_alloc: a block and its DMA address, or null when no page could be allocated.
+ *  Pass `out` to have it filled in instead of a new object. */
 export function dma_pool_alloc(pool: DmaPool, gfp: number, out?: DmaPoolBlock): DmaPoolBlock | null {
   checkPool("dma_pool_alloc", pool);
   checkWhole("dma_pool_alloc", gfp, "gfp");
