@@ -19,6 +19,7 @@ import {
 } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import type { Device } from "../../src/kernel/device.js";
 
 const LEN = 4 * 4096;
 const pattern = Uint8Array.from({ length: LEN }, (_, i) => (i * 7) % 251 + 1);
@@ -37,6 +38,23 @@ function deviceWrites(chan: DmaChan, sgl: Scatterlist[], nents: number, srcDma: 
   expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
 }
 
+/** A memcpy channel and the kernel buffer holding `bytes`, mapped for it to read from; `release`
+ *  unmaps the buffer and gives the channel back. */
+function deviceSource(s: System, bytes: Uint8Array): { chan: DmaChan; dev: Device; srcDma: number; release(): void } {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const src = s.kernel.kmalloc(bytes.length, GFP_KERNEL);
+  s.cpu.write(src, bytes);
+  const srcDma = dma_map_single(dev, src, bytes.length, DMA_TO_DEVICE);
+  return {
+    chan, dev, srcDma,
+    release: () => {
+      dma_unmap_single(dev, srcDma, bytes.length, DMA_TO_DEVICE);
+      dma_release_channel(chan);
+    },
+  };
+}
+
 /** Runs the device into a pinned anonymous buffer; the process peeks at its first `peek` bytes
  *  between the map and the transfer. What the process reads at the end, with or without the
  *  unmap first. */
@@ -45,11 +63,7 @@ function deviceIntoUserBuffer(s: System, peek: number, unmap: boolean): Uint8Arr
   const uva = s.user.mmap(LEN, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
   const pages = pin_user_pages_fast(mm, uva, LEN / 4096, FOLL_WRITE);
   if (!Array.isArray(pages) || pages.length !== LEN / 4096) throw new Error(`pinned ${String(pages)}`);
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const src = s.kernel.kmalloc(LEN, GFP_KERNEL);
-  s.cpu.write(src, pattern);
-  const srcDma = dma_map_single(dev, src, LEN, DMA_TO_DEVICE);
+  const { chan, dev, srcDma, release } = deviceSource(s, pattern);
   const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
   expect(dma_map_sgtable(dev, sgt, DMA_FROM_DEVICE)).toBe(0);
   if (peek) s.user.read(uva, peek);
@@ -58,8 +72,7 @@ function deviceIntoUserBuffer(s: System, peek: number, unmap: boolean): Uint8Arr
   const seen = s.user.read(uva, LEN);
   if (!unmap) dma_unmap_sgtable(dev, sgt, DMA_FROM_DEVICE);
   unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
-  dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE);
-  dma_release_channel(chan);
+  release();
   return seen;
 }
 
@@ -107,19 +120,14 @@ describe.each([
     const uva = s.user.mmap(LEN, null, { flags: MAP_ANONYMOUS | MAP_PRIVATE });
     expect(s.user.read(uva, LEN)).toEqual(new Uint8Array(LEN));
     const pages = pin_user_pages_fast(mm, uva, LEN / 4096, gupFlags) as number[];
-    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-    const dev = chan.device.dev;
-    const src = s.kernel.kmalloc(LEN, GFP_KERNEL);
-    s.cpu.write(src, pages4);
-    const srcDma = dma_map_single(dev, src, LEN, DMA_TO_DEVICE);
+    const { chan, dev, srcDma, release } = deviceSource(s, pages4);
     const sgt = sg_alloc_table_from_pages(pages, pages.length, 0, LEN);
     const nents = dma_map_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
     expect(nents).toBeGreaterThan(0);
     deviceWrites(chan, sgt.sgl, nents, srcDma);
     dma_unmap_sg(dev, sgt.sgl, sgt.orig_nents, DMA_FROM_DEVICE);
     unpin_user_pages_dirty_lock(mm, pages, pages.length, true);
-    dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE);
-    dma_release_channel(chan);
+    release();
     return { uva, pages };
   }
 
