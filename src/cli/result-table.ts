@@ -3,6 +3,7 @@
 
 import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
+import { resultFields } from "./result-fields.js";
 
 function scalar(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(1);
@@ -12,7 +13,7 @@ function scalar(v: unknown): string {
 
 export function formatResult(r: unknown): string {
   if (r === null || typeof r !== "object") return scalar(r);
-  const entries = Object.entries(r as Record<string, unknown>);
+  const entries = resultFields(r as Record<string, unknown>);
   const w = Math.max(...entries.map(([k]) => k.length));
   return entries.map(([k, v]) => `${k.padEnd(w)}  ${scalar(v)}`).join("\n");
 }

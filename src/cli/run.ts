@@ -11,6 +11,7 @@ import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "./result-table.js";
+import { resultFields } from "./result-fields.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";
@@ -45,9 +46,10 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   return 0;
 }
 
-/** An object's fields, one row each; a scenario module may also return one value, or nothing. */
+/** An object's fields, one row each (nested ones by their dotted path); a scenario module may
+ *  also return one value, or nothing. */
 function resultReport(name: string, result: unknown): string {
-  const fields: [string, unknown][] = result !== null && typeof result === "object" ? Object.entries(result) : [["result", result]];
-  const rows = fields.map(([k, v]) => [k, typeof v === "number" ? v : (JSON.stringify(v) ?? String(v))]);
+  const fields: [string, unknown][] = result !== null && typeof result === "object" ? resultFields(result as Record<string, unknown>) : [["result", result]];
+  const rows = fields.map(([k, v]) => [k, typeof v === "number" || typeof v === "string" ? v : (JSON.stringify(v) ?? String(v))]);
   return renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows } }]);
 }

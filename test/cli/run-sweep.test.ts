@@ -25,6 +25,25 @@ describe("dmasim run / sweep", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ twice: 42 });
   });
 
+  it("prints and reports each figure of a nested result on its own line, by its dotted path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    const f = join(dir, "nested.mjs");
+    const report = join(dir, "nested.html");
+    writeFileSync(f, 'export function run() { return { kind: "coherent", fill: { timePs: 5, cache: { l1Hits: 7 } }, lines: [1, 2], none: {} }; }\n');
+    const r = run(["run", f, "--report", report]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe([
+      "kind               coherent",
+      "fill.timePs        5",
+      "fill.cache.l1Hits  7",
+      "lines              [1,2]",
+      "none               {}",
+    ].join("\n") + "\n");
+    const html = readFileSync(report, "utf8");
+    expect(html).toContain("<tr><td>kind</td><td>coherent</td></tr>");
+    expect(html).toContain('<tr><td>fill.cache.l1Hits</td><td class="n">7</td></tr>');
+  });
+
   it("writes the report of a scenario module that returns one value, or nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
     for (const [body, cell] of [["return 42;", '<td class="n">42</td>'], ["", "<td>undefined</td>"]]) {
