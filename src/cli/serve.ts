@@ -8,8 +8,9 @@ import { checkNoWords, checkOptions, wholeFlag, type ParsedArgs } from "./args.j
 export async function serveCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "serve", ["port"]);
   checkNoWords(a, "serve");
-  const { url } = await serveStatic(fileURLToPath(packageUrl("")), wholeFlag(a, "port", 8080, 0, 65535));
-  console.log(`dmasim: browser demo at ${url}/examples/web/index.html (Ctrl-C to stop)`);
+  const page = "/examples/web/index.html";
+  const { url } = await serveStatic(fileURLToPath(packageUrl("")), wholeFlag(a, "port", 8080, 0, 65535), undefined, page);
+  console.log(`dmasim: browser demo at ${url}${page} (Ctrl-C to stop)`);
   await new Promise(() => {});
   return 0;
 }

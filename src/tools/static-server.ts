@@ -1,5 +1,6 @@
 // A minimal static file server for the browser demo (and its end-to-end test): serves the
-// package root on localhost with the MIME types a module page and wasm need.
+// package root on localhost with the MIME types a module page and wasm need. The bare address
+// sends the browser on to the page (`home`), so the address a user types or clicks opens the demo.
 
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -16,7 +17,7 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise<{ server: Server; url: string }> {
+export function serveStatic(root: string, port = 0, host = "127.0.0.1", home?: string): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     let path: string;
     try {
@@ -26,6 +27,12 @@ export function serveStatic(root: string, port = 0, host = "127.0.0.1"): Promise
       res.writeHead(400).end("bad request");
       return;
     }
+    if (home && (path === "/" || path === ".")) {
+      res.writeHead(302, { location: home }).end();
+      return;
+    }
+    // A folder's address serves its index.html, as any web server does.
+    if (path.endsWith("/")) path += "index.html";
     try {
       const body = await readFile(join(root, path));
       res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });

@@ -2,7 +2,7 @@
 // of is answered with an error status, and the server goes on serving.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:http";
@@ -14,7 +14,9 @@ let url: string;
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), "dmasim-static-"));
   writeFileSync(join(root, "page.html"), "<p>hello</p>");
-  ({ server, url } = await serveStatic(root));
+  mkdirSync(join(root, "demo"));
+  writeFileSync(join(root, "demo", "index.html"), "<p>demo</p>");
+  ({ server, url } = await serveStatic(root, 0, "127.0.0.1", "/demo/index.html"));
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
@@ -30,5 +32,13 @@ describe("static server", () => {
   it("answers 400 to a path that is not valid percent-encoding, and keeps serving", async () => {
     expect((await fetch(`${url}/%E0%A4%A`)).status).toBe(400);
     expect((await fetch(`${url}/page.html`)).status).toBe(200);
+  });
+
+  it("sends the bare address on to the demo page, and serves a folder's index.html", async () => {
+    const bare = await fetch(`${url}/`, { redirect: "manual" });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get("location")).toBe("/demo/index.html");
+    expect(await (await fetch(url)).text()).toBe("<p>demo</p>");
+    expect(await (await fetch(`${url}/demo/`)).text()).toBe("<p>demo</p>");
   });
 });
