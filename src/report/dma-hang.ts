@@ -67,10 +67,10 @@ function peripheralCause(k: Kernel, dmacIndex: number, line: number, burstOnly: 
       return `its peripheral ${who} has produced all ${c.total} samples of its stream and requests no more; the transfer asks for more than the device sends`;
     }
     if (burstOnly && c.burstBytes <= c.sampleBytes) {
-      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} raises single requests only (${s.level} sample(s) in its FIFO, burst level one sample); with arm,pl330-periph-burst the peripheral must raise bursts, or the client's maxburst must be 1`;
+      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} raises single requests only (${s.level} bytes in its FIFO, burst level one sample of ${c.sampleBytes}); with arm,pl330-periph-burst the peripheral must raise bursts, or the client's maxburst must be 1`;
     }
-    if (burstOnly && s.level * c.sampleBytes < c.burstBytes) {
-      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} holds ${s.level * c.sampleBytes} byte(s), below its burst level of ${c.burstBytes}, and asks only for singles`;
+    if (burstOnly && s.level < c.burstBytes) {
+      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} holds ${s.level} byte(s), below its burst level of ${c.burstBytes}, and asks only for singles`;
     }
   }
   return `its peripheral ${who} raises no request the channel takes (${s.requests} requests, ${s.acks} acknowledged so far)`;
