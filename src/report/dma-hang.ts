@@ -108,6 +108,8 @@ export function explainDmaHang(chan: DmaChan): string | null {
   } else if (state === ST_STOPPED && pch.thread.ev >= 0 && reg(INT_EVENT_RIS) & (1 << pch.thread.ev)) {
     cause = `the channel finished and raised event ${pch.thread.ev}, but ` +
       (deaf.length ? `no handler takes its interrupt (irq ${deaf.join(", ")})` : "its interrupt has not been handled");
+  } else if (state === ST_STOPPED && [...pch.work_list].some((d) => d.status === "paused")) {
+    cause = "the channel was paused (dmaengine_pause): Linux's pl330 kills the thread and starts nothing behind the paused transfer until dmaengine_terminate_*";
   } else if (state === ST_STOPPED && !pch.work_list.length) {
     cause = "the channel has no work queued: the cookie was never submitted here, or its transfer was terminated";
   } else {
