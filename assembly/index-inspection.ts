@@ -16,6 +16,7 @@ import * as trace from "./trace";
 import * as handover from "./memory-handover";
 import { pl330s, pl310s, peripherals } from "./devices";
 import { addr } from "./boundary";
+import { readRegister } from "./pl330/regs";
 
 // ---- handing the memory on to the next System (memory-handover.ts, src/hw/wasm.ts) ------------
 
@@ -128,6 +129,14 @@ export const PL330_STAT_MFIFO_PEAK = 6;
 export const PL330_STAT_R_BUSY_PS = 7;
 export const PL330_STAT_W_BUSY_PS = 8;
 export const PL330_STAT_ICACHE_HITS = 9;
+
+/** A DMAC register as an MMIO read would return it, untimed and without the bus access: what
+ *  dmasim's hang diagnosis reads (src/report/dma-hang.ts); register reads have no side effects
+ *  (pl330/regs.ts), so only the CPU's cost of the access is left out. */
+export function pl330Register(inst: i32, off: u32): u32 {
+  sched.catchUp(time.now);
+  return readRegister(pl330s[inst], off, time.now);
+}
 
 /** A DMAC's statistic, brought up to the present as a peripheral's is: the DMAC has run only to
  *  the CPU's last access to a device, and time has passed since. */

@@ -9,6 +9,7 @@ import { checkSize, checkWhole } from "../dma/arguments.js";
 import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { refuseUnregistered } from "./unregistered.js";
 import { dev_err } from "../kernel/dev-printk.js";
+import { reportDmaHang } from "../report/dma-hang.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
   DmaChan, DMA_ERROR, DMA_IN_PROGRESS, DMA_MIN_COOKIE, dma_tx_state, type DmaAsyncTxDescriptor, type DmaCookie, type DmaSlaveConfig,
@@ -200,6 +201,7 @@ export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
   }, DMA_SYNC_WAIT_TIMEOUT_PS);
   if (!done) {
     dev_err(chan.device.dev, "dma_sync_wait: timeout!");
+    reportDmaHang(chan, "dma_sync_wait");
     return DMA_ERROR;
   }
   return status;

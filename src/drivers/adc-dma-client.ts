@@ -13,6 +13,7 @@ import type { PlatformDevice } from "../kernel/device.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { KernelError, ENODEV, ENOMEM, EIO, EINVAL, EBUSY } from "../kernel/errno.js";
 import { readl, writel } from "../kernel/io.js";
+import { dev_err_probe } from "../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "../dma/mapping.js";
 import {
@@ -92,6 +93,8 @@ export class AdcDmaClient {
       chan = dma_request_chan(pdev, "rx");
     } catch (e) {
       k.mm.iounmap(regs);
+      // A client's probe reports the failed request (dev_err_probe, silent for -EPROBE_DEFER).
+      if (e instanceof KernelError) dev_err_probe(pdev, e.errno, `failed to request "rx" DMA channel`);
       throw e;
     }
     const rc = dmaengine_slave_config(chan, { direction: DMA_DEV_TO_MEM, src_addr: fifoPhys + RX_DR, src_addr_width: o.sampleBytes, src_maxburst: o.maxburst });

@@ -12,6 +12,8 @@ import type { PlatformDevice } from "../kernel/device.js";
 import type { VirtAddr } from "../hw/address.js";
 import { KernelError, ENODEV, ENOMEM, EIO, EINVAL } from "../kernel/errno.js";
 import { readl } from "../kernel/io.js";
+import { dev_err_probe } from "../kernel/dev-printk.js";
+import { reportDmaHang } from "../report/dma-hang.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_TO_DEVICE } from "../dma/constants.js";
 import { dma_map_sg, dma_unmap_sg } from "../dma/mapping.js";
@@ -74,6 +76,8 @@ export class UartDmaClient {
       chan = dma_request_chan(pdev, "tx");
     } catch (e) {
       k.mm.iounmap(regs);
+      // A client's probe reports the failed request (dev_err_probe, silent for -EPROBE_DEFER).
+      if (e instanceof KernelError) dev_err_probe(pdev, e.errno, `failed to request "tx" DMA channel`);
       throw e;
     }
     const burst = Math.max(1, readl(k.machine, regs + TX_BURST));
@@ -139,7 +143,10 @@ export class UartDmaClient {
   waitTx(tx: UartTx, timeoutPs: number): DmaStatus {
     const k = this.pdev.kernel;
     k.waitEvent(() => tx.completedAt !== undefined, timeoutPs);
-    if (tx.completedAt === undefined) return dmaengine_tx_status(this.chan, tx.cookie);
+    if (tx.completedAt === undefined) {
+      reportDmaHang(this.chan, `${this.pdev.name}: waitTx`);
+      return dmaengine_tx_status(this.chan, tx.cookie);
+    }
     return tx.result?.result ? DMA_ERROR : DMA_COMPLETE;
   }
 

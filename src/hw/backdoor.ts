@@ -182,4 +182,9 @@ export class Backdoor {
       writeBusyPs: s(PL330_STAT.wBusyPs),
     };
   }
+
+  /** A PL330 register (offset in its 4 KB window) as the CPU would read it, untimed. */
+  pl330Register(inst: number, off: number): number {
+    return this.x.pl330Register(inst, off) >>> 0;
+  }
 }

@@ -5,6 +5,8 @@
 import type { UserMm } from "../mm/user-mm.js";
 import type { Machine } from "../hw/machine.js";
 import type { Board } from "../hw/board.js";
+import type { DmaChan } from "../dmaengine/types.js";
+import { reportDmaHang } from "../report/dma-hang.js";
 import type { VirtAddr } from "../hw/address.js";
 import type { DeviceTree } from "../of/node.js";
 import { fdtScanReservedMem, type ReservedMem } from "../of/reserved-mem.js";
@@ -323,8 +325,15 @@ export class Kernel {
   /** Runs interrupt handlers and sleeps in simulated time until `cond()` holds, at most
    *  `timeoutPs`. Returns false on timeout. When no device will raise an interrupt, the sleep
    *  still lasts to the deadline, as wait_event_timeout's does: a timeout costs its time, and
-   *  devices that work without interrupts (a FIFO draining) go on meanwhile. */
-  waitEvent(cond: () => boolean, timeoutPs: number): boolean {
+   *  devices that work without interrupts (a FIFO draining) go on meanwhile. A wait for a DMA
+   *  transfer names its channel: a timeout then adds dmasim's note on why (report/dma-hang.ts). */
+  waitEvent(cond: () => boolean, timeoutPs: number, dmaChan?: DmaChan): boolean {
+    const done = this.waitEventTimeout(cond, timeoutPs);
+    if (!done && dmaChan) reportDmaHang(dmaChan, "wait_event_timeout");
+    return done;
+  }
+
+  private waitEventTimeout(cond: () => boolean, timeoutPs: number): boolean {
     const deadline = this.machine.now() + timeoutPs;
     this.irq.handlePending();
     while (!cond()) {

@@ -128,7 +128,15 @@ export function pl330_probe(pdev: PlatformDevice): number {
   if (pdev.ofNode) {
     k.dmaengine.ofControllerRegister(
       pdev.ofNode,
-      (args) => (args.length === 1 && args[0] < numChan ? ddma.channels[args[0]] : null),
+      (args) => {
+        if (args.length === 1 && args[0] < numChan) return ddma.channels[args[0]];
+        // of_dma_pl330_xlate returns NULL silently; the client sees only -ENODEV.
+        k.dmaengine.dmasimWarnOnce(
+          `xlate-${pdev.name}-${args.join(",")}`,
+          `WARNING: dma-pl330 ${pdev.name}: a dmas entry names request line ${args.join(" ")}, but this PL330 has ${numChan} (num_peripherals) (dmasim): of_dma_pl330_xlate returns NULL and dma_request_chan fails with -ENODEV; fix the line number in the client's dmas`,
+        );
+        return null;
+      },
       ddma,
     );
   }

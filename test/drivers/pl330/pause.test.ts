@@ -96,6 +96,7 @@ describe("pl330: a paused channel", () => {
     expect(s.now() - t).toBeLessThan(5e12 + 1e6);
     expect(s.dmesg().slice(dmesgBefore.length).trim().split("\n")).toEqual([
       expect.stringMatching(/\] dma-pl330 f8003000\.dma-controller: dma_sync_wait: timeout!$/),
+      expect.stringMatching(/WARNING: dmaengine: dma_sync_wait timed out \(dmasim\): dma0chan0 .*\(Stopped\).*; the channel was paused \(dmaengine_pause\)/),
     ]);
     expect(residueOf(chan, a)).toEqual(paused);
     expect(residueOf(chan, b)).toEqual({ status: DMA_IN_PROGRESS, residue: 4096 });

@@ -1,0 +1,121 @@
+// When a DMA wait times out, dmasim says why (src/report/dma-hang.ts). Each hang is made the
+// way a driver writer makes it — on the Zynq board with an ADC on PL330 request line 2 — and
+// the note must name the channel, the line, the PL330 state read back and the cause. A client
+// naming a request line the PL330 does not have gets -ENODEV at dma_request_chan, as in Linux.
+
+import { describe, expect, it } from "vitest";
+import { zynqWith, ADC_NODE } from "../helpers/zynq-peripherals.js";
+import { AdcDmaClient } from "../../src/drivers/adc-dma-client.js";
+import type { Pl330Driver } from "../../src/drivers/pl330/driver.js";
+import type { PlatformDevice } from "../../src/kernel/device.js";
+import type { System } from "../../src/system.js";
+import { ENODEV, KernelError } from "../../src/kernel/errno.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { DMA_FROM_DEVICE } from "../../src/dma/constants.js";
+import { dma_map_single } from "../../src/dma/mapping.js";
+import {
+  dma_request_chan, dmaengine_slave_config, dmaengine_prep_slave_single, dmaengine_prep_dma_memcpy,
+  dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
+} from "../../src/dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
+
+const ADC = "e0008000.adc";
+/** The ADC's data register: its node's base (dma-names index 0). */
+const ADC_DR = 0xe0008000;
+
+function hangNotes(s: System): string[] {
+  return s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
+}
+
+/** A DEV_TO_MEM transfer of `len` bytes from the ADC into a fresh buffer, submitted (and issued
+ *  unless `issue` is false). */
+function rx(s: System, maxburst: number, len: number, issue = true): { chan: DmaChan; cookie: number } {
+  const pdev = s.device(ADC);
+  const chan = dma_request_chan(pdev, "rx");
+  expect(dmaengine_slave_config(chan, { direction: DMA_DEV_TO_MEM, src_addr: ADC_DR, src_addr_width: 2, src_maxburst: maxburst })).toBe(0);
+  const buf = s.kernel.kmalloc(len, GFP_KERNEL);
+  const dma = dma_map_single(chan.device.dev, buf, len, DMA_FROM_DEVICE);
+  const desc = dmaengine_prep_slave_single(chan, dma, len, DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT)!;
+  const cookie = dmaengine_submit(desc);
+  if (issue) dma_async_issue_pending(chan);
+  return { chan, cookie };
+}
+
+describe("a request line the PL330 does not have", () => {
+  it("builds the board; dma_request_chan fails -ENODEV and the client's probe says so", async () => {
+    // Zynq's PL330: 8 channels, so of_dma_pl330_xlate has num_peripherals = 8 and line 9 is none.
+    const s = await zynqWith(ADC_NODE.replace("<&dmac_s 2>", "<&dmac_s 9>"));
+    expect(s.board.peripherals.some((p) => p.node.name === "adc@e0008000")).toBe(false);
+    let err: unknown;
+    try {
+      AdcDmaClient.probe(s.device(ADC), { sampleBytes: 2, maxburst: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KernelError);
+    expect((err as KernelError).errno).toBe(-ENODEV);
+    const log = s.dmesg();
+    expect(log).toContain(`dma-pl330 f8003000.dma-controller: a dmas entry names request line 9, but this PL330 has 8 (num_peripherals) (dmasim)`);
+    expect(log).toContain(`${ADC}: error -ENODEV: failed to request "rx" DMA channel`);
+    expect(s.kernel.devices.get(ADC)?.driver ?? null).toBeNull();
+  });
+});
+
+describe("the note on a DMA wait that times out", () => {
+  it("a normal transfer prints none", async () => {
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6 } } });
+    const { chan, cookie } = rx(s, 1, 64);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+    expect(hangNotes(s)).toEqual([]);
+  });
+
+  it("never issued: submitted, no dma_async_issue_pending", async () => {
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6 } } });
+    const { chan } = rx(s, 1, 64, false);
+    expect(s.kernel.waitEvent(() => false, 1e9, chan)).toBe(false);
+    expect(hangNotes(s)).toEqual([
+      expect.stringContaining(`wait_event_timeout timed out (dmasim): ${chan.name} (request line 2): never started: 1 descriptor(s) submitted, none issued; call dma_async_issue_pending`),
+    ]);
+  });
+
+  it("the peripheral's stream ends before the transfer: waiting in DMAWFP on line 2", async () => {
+    // 16 samples of 2 bytes, and a transfer of 64 bytes: after 32 bytes nothing more comes.
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6, total: 16 } } });
+    const { chan, cookie } = rx(s, 1, 64);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/dma_sync_wait timed out \(dmasim\): dma0chan2 \(PL330 thread \d, request line 2\): CSR\d 0x27 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, single;/);
+    expect(notes[0]).toContain(`its peripheral /axi/adc@e0008000 ("rx") has produced all 16 samples of its stream`);
+  });
+
+  it("RX burst stall: DMAWFPB on a periph-burst PL330, a peripheral raising singles", async () => {
+    const s = await zynqWith(`${ADC_NODE}\n&dmac_s { arm,pl330-periph-burst; };`, {
+      "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6, burstBytes: 2 } },
+    });
+    const { chan } = rx(s, 8, 64);
+    expect(s.kernel.waitEvent(() => false, 1e8, chan)).toBe(false);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    // CSR: Waiting for peripheral (7), wakeup 2 (<< 4), dmawfp_b_ns (bit 14).
+    expect(notes[0]).toMatch(/dma0chan2 \(PL330 thread \d, request line 2\): CSR\d 0x4027 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, burst;/);
+    expect(notes[0]).toContain(`RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral /axi/adc@e0008000 ("rx") raises single requests only (128 bytes in its FIFO, burst level one sample of 2)`);
+  });
+
+  it("a channel finished whose interrupt no handler takes", async () => {
+    const s = await zynqWith("");
+    const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
+    const drv = pdev.driverData as Pl330Driver;
+    for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
+    const chan = drv.ddma.channels[0];
+    chan.device.ops.device_alloc_chan_resources(chan);
+    chan.client_count++;
+    const a = s.kernel.kmalloc(256, GFP_KERNEL);
+    const dma = dma_map_single(pdev, a, 256, DMA_FROM_DEVICE);
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, dma + 128, 128, DMA_PREP_INTERRUPT)!);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/dma0chan0 \(PL330 thread 0, request line 0\): CSR0 0x0 \(Stopped\), CPC0 0x[0-9a-f]+: DMAEND; the channel finished and raised event \d+, but no handler takes its interrupt \(irq /);
+  });
+});
