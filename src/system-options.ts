@@ -3,6 +3,7 @@
 // naming it, not a System that quietly ignores it or faults half way up.
 
 import { DMA_DEBUG_CHECKS } from "./dma/debug.js";
+import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { SystemOptions } from "./system.js";
 import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 
@@ -41,7 +42,15 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);
   whole("printkLevel", o.printkLevel, 0, 7);
   for (const name of ["dmapoolDebug", "workaroundCleanCache", "worker", "debug"] as const) flag(name, o[name]);
-  if (object("swiotlb", o.swiotlb)) {
+  if (typeof o.swiotlb === "string") {
+    try {
+      setup_io_tlb_npages(o.swiotlb);
+    } catch (e) {
+      throw fail(`swiotlb: ${(e as Error).message}`);
+    }
+  } else if (o.swiotlb !== undefined && (typeof o.swiotlb !== "object" || o.swiotlb === null || Array.isArray(o.swiotlb))) {
+    throw fail(`swiotlb must be an object ({ size, force }) or swiotlb='s text ("force", "N" or "N,force"), not ${JSON.stringify(o.swiotlb)}`);
+  } else if (object("swiotlb", o.swiotlb)) {
     unknown("swiotlb: ", Object.keys(o.swiotlb), ["size", "force"]);
     whole("swiotlb.size", o.swiotlb.size, 0);
     flag("swiotlb.force", o.swiotlb.force);

@@ -14,6 +14,7 @@ import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
 import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
+import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
@@ -50,8 +51,9 @@ export interface SystemOptions {
   kernel?: KernelOptions["version"];
   /** CONFIG_DMA_API_DEBUG: `true`, or per-check options (see DmaDebugOptions). */
   dmaDebug?: KernelOptions["dmaDebug"];
-  /** swiotlb=: { size (bytes), force }. */
-  swiotlb?: KernelOptions["swiotlb"];
+  /** swiotlb=: { size (bytes), force }, or the kernel parameter's text as `--swiotlb` takes it:
+   *  "force", "N" or "N,force" (N slabs of 2 KiB, rounded up to 128-slab segments). */
+  swiotlb?: KernelOptions["swiotlb"] | string;
   /** coherent_pool=: atomic pool size in bytes. */
   coherentPool?: number;
   /** cma=: the default CMA area's size ("64M", bytes; 0 for none), or the kernel parameter's
@@ -354,7 +356,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       version: options.kernel,
       printkLevel: options.printkLevel,
       dmaDebug: options.dmaDebug,
-      swiotlb: options.swiotlb,
+      swiotlb: typeof options.swiotlb === "string" ? setup_io_tlb_npages(options.swiotlb) : options.swiotlb,
       coherentPool: options.coherentPool,
       cma,
       dmapoolDebug: options.dmapoolDebug,

@@ -17,7 +17,9 @@ describe("createSystem options", () => {
     [{ zoneDmaBits: 99 }, /^zoneDmaBits must be a whole number from 1 to 64, not 99$/],
     [{ printkLevel: 9 }, /^printkLevel must be a whole number from 0 to 7, not 9$/],
     [{ debug: "yes" }, /^debug must be true or false, not "yes"$/],
-    [{ swiotlb: 4096 }, /^swiotlb must be an object, not 4096$/],
+    [{ swiotlb: 4096 }, /^swiotlb must be an object \(\{ size, force \}\) or swiotlb='s text \("force", "N" or "N,force"\), not 4096$/],
+    [{ swiotlb: "forced" }, /^swiotlb: "forced" is not a slab count or "force" \(try force, 32768 or 32768,force\)$/],
+    [{ swiotlb: "0,force" }, /^swiotlb: "0,force": 0 slabs is no bounce pool \(give at least 1; try force, 32768 or 32768,force\)$/],
     [{ swiotlb: { size: 1.5 } }, /^swiotlb\.size must be a whole number ≥ 0, not 1\.5$/],
     [{ swiotlb: { sise: 4096 } }, /^swiotlb: unknown option "sise" \(known: size, force\)$/],
     [{ dmaDebug: { entries: 0 } }, /^dmaDebug\.entries must be a whole number ≥ 1, not 0$/],
@@ -46,6 +48,22 @@ describe("createSystem options", () => {
     const err = await createSystem({ ...options, swiotlb: { size: 4 << 20 }, worker: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SystemError);
     expect((err as Error).message).toBe(`swiotlb: ${board} is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out`);
+  });
+
+  it("takes swiotlb= as text, as --swiotlb does: N slabs rounded up to 128-slab segments, and force", async () => {
+    const s = await createSystem({ board: "arm64-ref", swiotlb: "1000,force", worker: false });
+    try {
+      // 1000 slabs are 8 segments of 128.
+      expect([s.kernel.dma.swiotlb?.nslabs, s.kernel.dma.swiotlb?.force]).toEqual([1024, true]);
+    } finally {
+      s.dispose();
+    }
+    const t = await createSystem({ board: "arm64-ref", swiotlb: "0x100", worker: false });
+    try {
+      expect([t.kernel.dma.swiotlb?.nslabs, t.kernel.dma.swiotlb?.force]).toEqual([256, false]);
+    } finally {
+      t.dispose();
+    }
   });
 
   it("takes good values, and a worker System reports a bad one as the same SystemError", async () => {

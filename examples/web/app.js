@@ -99,8 +99,5 @@ $("form").addEventListener("submit", (e) => {
   sweep();
 });
 
-const refused = applyQuery(new URLSearchParams(location.search));
-if (refused) {
-  $("status").textContent = `error: ${refused}`;
-  window.dmasimError = refused;
-} else if (new URLSearchParams(location.search).has("auto")) sweep();
+applyQuery(new URLSearchParams(location.search));
+if (new URLSearchParams(location.search).has("auto")) sweep();

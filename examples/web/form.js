@@ -1,5 +1,5 @@
 // The page's form: its controls as a sweep's grid and System options, and the address's query
-// (?board=…&kernel=…&swiotlb=force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…).
+// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…).
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
 import { BOARDS, SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
@@ -46,10 +46,19 @@ export function readGrid() {
   return grid;
 }
 
+/** swiotlb= as Linux and `dmasim --swiotlb` take it ("N", "force" or "N,force") from the slab
+ *  count and the force box; undefined when both are empty (the kernel's default). The library
+ *  reads the text, and refuses what it cannot read in its own words. */
+function swiotlbText() {
+  const text = [$("swiotlb-slabs").value.trim(), $("swiotlb").checked ? "force" : ""].filter(Boolean).join(",");
+  return text === "" ? undefined : text;
+}
+
 /** The System options the form names, refused in the library's words (createSystem's). */
 export function readSystem() {
   const system = { board: $("board").value, kernel: $("kernel").value };
-  if ($("swiotlb").checked) system.swiotlb = { force: true };
+  const swiotlb = swiotlbText();
+  if (swiotlb !== undefined) system.swiotlb = swiotlb;
   checkSystemOptions(system, (message) => new Error(message));
   return system;
 }
@@ -72,14 +81,17 @@ function chooseKinds(fieldset, kinds) {
   for (const input of fieldset.querySelectorAll("input")) input.checked = kinds.includes(input.value);
 }
 
-/** Fills the form from the query; returns why a value cannot be taken, or undefined. */
+/** Fills the form from the query; a value the library cannot take is refused, in its words, when
+ *  the sweep runs. */
 export function applyQuery(q) {
   for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(k), q.get(k));
   if (q.has("buffers")) chooseKinds($("buffers"), list(q.get("buffers")));
   if (q.has("swiotlb")) {
-    if (q.get("swiotlb") !== "force") return `swiotlb=${q.get("swiotlb")}: the page forces swiotlb (swiotlb=force) or leaves the kernel's default`;
-    $("swiotlb").checked = true;
+    // "force" ends the text or is all of it; what comes before is the slab count, taken as typed.
+    const text = q.get("swiotlb");
+    const force = text === "force" || text.endsWith(",force");
+    $("swiotlb").checked = force;
+    $("swiotlb-slabs").value = force ? text.slice(0, -"force".length).replace(/,$/, "") : text;
   }
-  return undefined;
 }

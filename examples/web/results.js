@@ -13,7 +13,7 @@ function splitParams(rows) {
   return { swept: keys.filter(varies), shared: keys.filter((k) => !varies(k)) };
 }
 
-const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system.swiotlb?.force ? ", swiotlb forced" : ""}`;
+const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system.swiotlb === undefined ? "" : `, swiotlb=${system.swiotlb}`}`;
 
 // Columns a buffers kind adds: the bounce copies' share of the DMA time, a pool's descriptors.
 const EXTRAS = [

@@ -7,7 +7,7 @@
 // are written as microsecond values that every one of those conversions maps back to the same
 // integer ns: the intervals Perfetto builds then nest exactly as the picosecond ones do.
 
-import { counterName, trackName } from "./names.js";
+import { counterName, counterSeries, trackName } from "./names.js";
 
 export interface TraceRecord {
   start: number; // ps
@@ -76,8 +76,8 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
     return t;
   };
   const sorted = [...records].sort((a, b) => a.start - b.start || b.end - a.end || a.track - b.track);
-  // A counter's last sample by its key in Perfetto (process and name): samples that round to
-  // one ns become the last of them, the value the counter holds from that ns on.
+  // A counter's last sample by its key in Perfetto (process and track name): samples that round
+  // to one ns become the last of them, the value the counter holds from that ns on.
   const lastSample = new Map<string, ChromeEvent>();
   for (const r of sorted) {
     const { pid, tid } = where(r.track);
@@ -85,15 +85,15 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
       const start = toNs(r.start);
       events.push({ name: r.name, ph: "X", ts: nsToUs(start), dur: nsToUs(toNs(r.end) - start), pid, tid, args: { value: r.value } });
     } else if (r.kind === "counter") {
-      const name = counterName(r.track, r.name);
+      const series = counterSeries(r.track, r.name);
       const ts = nsToUs(toNs(r.start));
-      const key = `${pid}/${name}`;
+      const key = `${pid}/${counterName(r.track, r.name)}`;
       const last = lastSample.get(key);
       if (last?.ts === ts) {
-        last.args = { [name]: r.value };
+        last.args = { [series.key]: r.value };
         continue;
       }
-      const e: ChromeEvent = { name, ph: "C", ts, pid, tid, args: { [name]: r.value } };
+      const e: ChromeEvent = { name: series.name, ph: "C", ts, pid, tid, args: { [series.key]: r.value } };
       lastSample.set(key, e);
       events.push(e);
     } else {

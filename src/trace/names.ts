@@ -36,11 +36,28 @@ export function trackName(track: number, dmacNames: string[] = []): TrackName {
   return { process: "other", thread: `track 0x${track.toString(16)}` };
 }
 
-/** A counter's name in the trace. Perfetto's JSON importer keys a counter by its process and
+/** A counter's name, the one its track bears in Perfetto. Perfetto's JSON importer keys a counter by its process and
  *  name, not its thread, and the memory controllers share the "memory" process: each counts
  *  bytes under its own name ("DRAM bytes", "SRAM bytes"). Each PL330 is a process of its own. */
 export function counterName(track: number, name: string): string {
   if (track >> 8 !== 0x20 || name !== RECORD_NAMES[40]) return name;
   const id = track - 0x2000;
   return `${MEMORY_CONTROLLERS[id] ?? `memory controller ${id}`} bytes`;
+}
+
+/** A counter as a Chrome trace event writes it: the event's name and the one args key its
+ *  values go under. Perfetto's JSON importer names the track of each args key of a "C" event
+ *  `${name} ${key}` (trace_processor, json_trace_parser_impl.cc, case 'C'), so a counter whose
+ *  key repeated its name would show as "MFIFO bytes MFIFO bytes": the name is split at its last
+ *  space instead, and the track reads as the counter's name ("MFIFO" + "bytes"). */
+export interface CounterSeries {
+  name: string;
+  key: string;
+}
+
+export function counterSeries(track: number, recordName: string): CounterSeries {
+  const full = counterName(track, recordName);
+  const cut = full.lastIndexOf(" ");
+  if (cut <= 0) return { name: full, key: "value" };
+  return { name: full.slice(0, cut), key: full.slice(cut + 1) };
 }

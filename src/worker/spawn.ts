@@ -34,18 +34,25 @@ export interface SpawnOptions {
 }
 
 // A child busy with a job hears its parent's end (the IPC channel's disconnect) only when the job
-// is over: a parent that exits (Ctrl-C on a sweep) ends its children outright instead. One
+// is over: a parent that exits (Ctrl-C on a sweep) ends its children outright instead, by
+// SIGKILL, since an exiting parent cannot wait for a scenario module that traps SIGTERM. One
 // "exit" listener for them all, however many a pool or the fuzzer has running.
-const liveChildren = new Set<{ kill(): boolean }>();
+type Killable = { kill(signal?: NodeJS.Signals): boolean };
+const liveChildren = new Set<Killable>();
 
-function endOnExit(child: { kill(): boolean }): void {
+function endOnExit(child: Killable): void {
   if (!process.listeners("exit").includes(endChildren)) process.on("exit", endChildren);
   liveChildren.add(child);
 }
 
 function endChildren(): void {
-  for (const child of liveChildren) child.kill();
+  for (const child of liveChildren) child.kill("SIGKILL");
 }
+
+/** How long terminate() lets a worker process outlive its SIGTERM before it sends SIGKILL, as
+ *  process managers do: a process exits on SIGTERM at once, busy or not, unless a scenario module
+ *  it imported traps the signal (process.on("SIGTERM")), and then nothing else would end it. */
+export const KILL_GRACE_MS = 2000;
 
 export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<SpawnedWorker<T>> {
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
@@ -93,7 +100,12 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     channel.on("message", heard);
     endpoint = nodeEndpoint(channel);
     stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill();
+        const kill = setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"), KILL_GRACE_MS);
+        await exited;
+        clearTimeout(kill);
+      }
       await exited;
     };
   } else {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { useChromium } from "../helpers/chromium.js";
 import { chromium, type Page } from "playwright-core";
-import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
+import { runSweep, type SweepError, type SweepResult } from "../../src/sim/sweep.js";
 
 const rig = useChromium();
 
@@ -70,7 +70,7 @@ describe("browser demo (Chromium)", () => {
       ["4K", "coherent", "ok", ""], ["4K", "pool", "ok", "1"], ["64K", "coherent", "ok", ""], ["64K", "pool", "ok", "16"],
     ]);
     // Every new control has a name.
-    for (const name of ["board", "kernel", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
+    for (const name of ["board", "kernel", "swiotlb slabs", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
       expect([name, await page.getByLabel(name, { exact: true }).count()]).toEqual([name, 1]);
     }
     expect(await page.getByRole("group", { name: "buffers" }).count()).toBe(1);
@@ -114,8 +114,51 @@ describe("browser demo (Chromium)", () => {
       await page.check("#swiotlb");
       await page.check("input[value=bounced]");
     })).toMatch(/^done: 1 jobs/);
-    expect(await page.locator("#table caption").textContent()).toBe("memcpy on arm64-ref, modern kernel, swiotlb forced; buffers=bounced");
+    expect(await page.locator("#table caption").textContent()).toBe("memcpy on arm64-ref, modern kernel, swiotlb=force; buffers=bounced");
     expect(await page.locator("#table th").allTextContents()).toContain("bounce copies (µs)");
+  }, 90_000);
+
+  it("takes swiotlb='s slab count as --swiotlb does: a pool too small fails the job Node fails, a larger one gives Node's numbers", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const settle = () => page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    const grid = { size: ["4K", "256K"], burst: [16], buffers: ["bounced"] };
+    const node = (swiotlb: string) => runSweep({ scenario: "memcpy", grid, system: { board: "arm64-ref", kernel: "modern", swiotlb }, workers: 0 });
+
+    // 128 slabs are one 256 KiB segment: a 256 KiB copy maps its source and its destination at once.
+    await page.goto(`${rig.base}/examples/web/index.html?board=arm64-ref&swiotlb=128,force&sizes=4K,256K&bursts=16&buffers=bounced&workers=1&auto=1`);
+    await settle();
+    expect([await page.inputValue("#swiotlb-slabs"), await page.isChecked("#swiotlb")]).toEqual(["128", true]);
+    const small = (await node("128,force").then(() => undefined, (e: unknown) => e as SweepError))!;
+    expect(small.message).toBe("size=256K burst=16 buffers=bounced: -ENOMEM: dma_map_single(262144) failed: swiotlb (256 KiB) is full; " +
+      "copying 256 KiB maps 512 KiB at once: a larger --swiotlb N (slabs of 2 KiB) may help");
+    expect(await page.evaluate(() => (window as any).dmasimError)).toBe(small.message);
+    const rows = await page.locator("#table tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(rows.map((r) => [r[0], r[2]])).toEqual([
+      ["size", "MB/s"], ["4K", String(small.partial.rows[0].result!.mbPerSec)], ["256K", small.partial.rows[1].error],
+    ]);
+
+    const run = async (setup: () => Promise<void>) => {
+      await page.evaluate(() => ((window as any).dmasimError = (window as any).dmasimResult = undefined));
+      await setup();
+      await page.click("#run");
+      await settle();
+      return page.locator("#status").textContent();
+    };
+    expect(await run(() => page.fill("#swiotlb-slabs", "1024"))).toMatch(/^done: 2 jobs/);
+    const inBrowser = (await page.evaluate(() => (window as any).dmasimResult)) as SweepResult;
+    expect(inBrowser.rows).toEqual((await node("1024,force")).rows);
+    expect(await page.locator("#table caption").textContent()).toBe("memcpy on arm64-ref, modern kernel, swiotlb=1024,force; buffers=bounced");
+
+    // A slab count the kernel parameter cannot be is refused as createSystem refuses it; unforced
+    // it goes alone ("N").
+    expect(await run(() => page.fill("#swiotlb-slabs", "lots"))).toBe('error: swiotlb: "lots,force" is not a slab count or "force" (try force, 32768 or 32768,force)');
+    expect(await run(async () => {
+      await page.fill("#swiotlb-slabs", "0");
+      await page.uncheck("#swiotlb");
+    })).toBe('error: swiotlb: "0": 0 slabs is no bounce pool (give at least 1; try force, 32768 or 32768,force)');
+    expect(errors).toEqual([]);
   }, 90_000);
 
   it("runs one sweep for a submit made while it runs, and a second grid gives Node's numbers", async () => {

@@ -83,8 +83,9 @@ describe("Ctrl-C on a sweep", () => {
     expect(lines.slice(2).map((l) => [l[0], l[3]])).toEqual([["1", "10"], ["2", "20"], ["3", undefined], ["4", undefined]]);
   }, 30_000);
 
-  it("exits at once on a second Ctrl-C, while the first still waits for a worker to end", async () => {
-    // The looping job's process ignores SIGTERM, so the first Ctrl-C's abort cannot end it.
+  it("exits at once on a second Ctrl-C, while the first still waits for a worker to end, and kills that worker", async () => {
+    // The looping job's process ignores SIGTERM, so the first Ctrl-C's abort ends it only by the
+    // SIGKILL that follows after a grace of seconds (src/worker/spawn.ts, KILL_GRACE_MS).
     const marker = join(mkdtempSync(join(tmpdir(), "dmasim-stop-")), "job");
     const { p, out, exited } = sweep([endless, "--param", "n=1", "--param", "loopFrom=1", "--param", "stubborn=1",
       "--param", `marker=${marker}`, "--workers", "1", "--processes"]);
@@ -96,9 +97,12 @@ describe("Ctrl-C on a sweep", () => {
     expect(out.stderr).toContain(`dmasim: stopping sweep ${endless} (SIGINT; again to exit at once)\n`);
     p.kill("SIGINT");
     expect(await exited).toBe(130);
-    // The first Ctrl-C's abort sent the worker SIGTERM, which it ignored: no rows came.
-    expect(workers.filter(running)).toEqual(workers);
+    // The first Ctrl-C's abort sent the worker SIGTERM, which it ignored: no rows came. The CLI's
+    // exit killed it.
     expect(out.stdout).toBe("");
+    expect(workers).toHaveLength(1);
+    await until(() => !workers.some(running));
+    expect(workers.filter(running)).toEqual([]);
   }, 30_000);
 
   it("ends the worker processes of a long built-in sweep at once and writes no report", async () => {

@@ -4,7 +4,7 @@
 // sweep that did not end them would never settle.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -72,6 +72,56 @@ describe("aborting a sweep", () => {
       }
     }, 30_000);
   }
+
+  describe("a worker process whose scenario module traps SIGTERM", () => {
+    /** Whether process `pid` is gone: signal 0 tests for it, and ESRCH says there is none. */
+    const gone = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "ESRCH";
+      }
+    };
+    const pids: number[] = [];
+    afterEach(() => {
+      for (const pid of pids.splice(0)) if (!gone(pid)) process.kill(pid, "SIGKILL");
+    });
+
+    /** Starts the stubborn endless job n=1 on a pool of 1 process; its pid once it loops. */
+    async function stubbornJob(pool: WorkerPool, signal?: AbortSignal) {
+      const marker = join(mkdtempSync(join(tmpdir(), "dmasim-abort-")), "job");
+      const sweep = runSweep({ scenario: endless, grid: { n: [1] }, fixed: { loopFrom: 1, marker, stubborn: true }, pool, signal });
+      const settled = sweep.then(() => undefined, (e: unknown) => e as SweepError);
+      await started(marker, [1]);
+      const pid = Number(readFileSync(`${marker}.1`, "utf8"));
+      pids.push(pid);
+      expect(pid).toBeGreaterThan(0);
+      return { pid, settled };
+    }
+
+    it("is killed once the grace after SIGTERM has passed, and the aborted sweep returns with it gone", async () => {
+      const pool = await WorkerPool.create(1, { process: true });
+      try {
+        const stop = new AbortController();
+        const { pid, settled } = await stubbornJob(pool, stop.signal);
+        stop.abort();
+        expect((await settled)?.name).toBe("AbortError");
+        expect(gone(pid)).toBe(true);
+        expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+      } finally {
+        await pool.close();
+      }
+    }, 30_000);
+
+    it("is killed by a pool's close() too, which returns with it gone", async () => {
+      const pool = await WorkerPool.create(1, { process: true });
+      const { pid, settled } = await stubbornJob(pool);
+      await pool.close();
+      expect(gone(pid)).toBe(true);
+      expect((await settled)?.message).toContain("the pool was closed");
+    }, 30_000);
+  });
 
   it("ends only the workers that held a job: the idle workers of the pool stay", async () => {
     const pool = await WorkerPool.create(3);

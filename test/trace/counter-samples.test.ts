@@ -8,16 +8,19 @@ import { run as memcpy } from "../../src/sim/scenarios/memcpy.js";
 import { sumDeltas } from "../../src/trace/recorder.js";
 import { toChromeTrace, type ChromeTrace, type TraceRecord } from "../../src/trace/chrome.js";
 import { PERFETTO_NS } from "../../src/trace/validate.js";
+import { perfettoCounters } from "../helpers/perfetto-counter.js";
 
 const delta = (start: number, value: number, track = 0x100b): TraceRecord => ({ start, end: start, track, kind: "counter", name: "MFIFO bytes", value });
 
-/** Counter samples by Perfetto's key (process, name) in file order: [ns, value]. */
+/** Counter samples by Perfetto's key (process, track name) in file order: [ns, value]. */
 function samples(t: ChromeTrace): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
   for (const e of t.traceEvents) {
     if (e.ph !== "C") continue;
-    const key = `${e.pid}/${e.name}`;
-    out.set(key, [...(out.get(key) ?? []), [PERFETTO_NS.llround(e.ts!), Number(Object.values(e.args!)[0])]]);
+    for (const { track, value } of perfettoCounters(e)) {
+      const key = `${e.pid}/${track}`;
+      out.set(key, [...(out.get(key) ?? []), [PERFETTO_NS.llround(e.ts!), value]]);
+    }
   }
   return out;
 }

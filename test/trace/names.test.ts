@@ -1,11 +1,14 @@
 // Counters in a trace of a board with two memory controllers (DRAM and the on-chip SRAM) and
-// two PL330s, as Perfetto's JSON importer keys them: by process and counter name, whatever the
-// thread. Two instances under one key would be drawn as one track of both their samples.
+// two PL330s, as Perfetto's JSON importer names and keys them: by process and the track name it
+// makes of the event's name and args key, whatever the thread. Two instances under one key would
+// be drawn as one track of both their samples.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { run as memcpy } from "../../src/sim/scenarios/memcpy.js";
 import { validateChromeTrace } from "../../src/trace/validate.js";
+import { perfettoCounters } from "../helpers/perfetto-counter.js";
+import { toChromeTrace, type TraceRecord } from "../../src/trace/chrome.js";
 
 const BOARD = `/dts-v1/;
 / {
@@ -40,9 +43,12 @@ describe("trace counter names", () => {
     // Perfetto's key of each counter event → the threads (instances) whose samples it gathers.
     const tracks = new Map<string, Set<string>>();
     for (const e of t.traceEvents.filter((e) => e.ph === "C")) {
-      const key = `${process.get(e.pid)} / ${e.name}`;
-      if (!tracks.has(key)) tracks.set(key, new Set());
-      tracks.get(key)!.add(thread.get(`${e.pid}/${e.tid}`)!);
+      expect(Object.keys(e.args!)).toHaveLength(1);
+      for (const { track } of perfettoCounters(e)) {
+        const key = `${process.get(e.pid)} / ${track}`;
+        if (!tracks.has(key)) tracks.set(key, new Set());
+        tracks.get(key)!.add(thread.get(`${e.pid}/${e.tid}`)!);
+      }
     }
     expect(Object.fromEntries([...tracks].map(([k, v]) => [k, [...v]]))).toEqual({
       "memory / DRAM bytes": ["controller 0"],
@@ -52,5 +58,18 @@ describe("trace counter names", () => {
       "PL330 dma-controller@f8004000 / MFIFO bytes": ["MFIFO"],
       "PL330 dma-controller@f8004000 / bytes moved": ["bytes moved"],
     });
+  });
+});
+
+describe("a counter's track name", () => {
+  it("is its name as Perfetto joins event name and key, one word or more", () => {
+    const counter = (name: string): TraceRecord => ({ start: 1e6, end: 1e6, track: 0x100b, kind: "counter", name, value: 3 });
+    const t = toChromeTrace([counter("MFIFO bytes"), counter("queue"), counter("words in flight")]);
+    const tracks = t.traceEvents.filter((e) => e.ph === "C").flatMap(perfettoCounters);
+    expect(tracks).toEqual([
+      { track: "MFIFO bytes", value: 3 },
+      { track: "queue value", value: 3 },
+      { track: "words in flight", value: 3 },
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { validateChromeTrace } from "../../src/trace/validate.js";
 import type { ChromeEvent } from "../../src/trace/chrome.js";
 import { Tracer } from "../../src/trace/recorder.js";
 import { pl330Rig, ST } from "../helpers/pl330-rig.js";
+import { counterSamples } from "../helpers/perfetto-counter.js";
 
 const PROG = 0x100000;
 
@@ -54,11 +55,11 @@ describe("PL330 trace tracks", () => {
     const reads = on("AXI read");
     expect(reads.reduce((n, e) => n + Number(e.args!.value), 0)).toBeGreaterThanOrEqual(SIZE * CHANNELS);
 
-    const moved = on("bytes moved").map((e) => Number(e.args!["bytes moved"]));
+    const moved = counterSamples(on("bytes moved"), "bytes moved").map((c) => c.value);
     expect(moved.at(-1)).toBe(SIZE * CHANNELS);
     expect(moved.every((v, i) => i === 0 || v >= moved[i - 1])).toBe(true);
 
-    const mfifo = on("MFIFO").map((e) => Number(e.args!["MFIFO bytes"]));
+    const mfifo = counterSamples(on("MFIFO"), "MFIFO bytes").map((c) => c.value);
     expect(Math.min(...mfifo)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...mfifo)).toBeLessThanOrEqual(MFIFO_BYTES);
     expect(Math.max(...mfifo)).toBeGreaterThanOrEqual(16 * 8);
@@ -75,8 +76,8 @@ describe("PL330 trace tracks", () => {
     const d1 = dram();
     expect(validateChromeTrace(t)).toEqual([]);
     const memPid = t.traceEvents.find((e) => e.name === "process_name" && e.args!.name === "memory")!.pid;
-    const samples = t.traceEvents.filter((e) => e.ph === "C" && e.pid === memPid && e.name === "DRAM bytes");
-    const values = samples.map((e) => Number(e.args!["DRAM bytes"]));
+    const samples = counterSamples(t.traceEvents.filter((e) => e.pid === memPid), "DRAM bytes");
+    const values = samples.map((c) => c.value);
     expect(values.every((v, i) => v > 0 && (i === 0 || v >= values[i - 1]))).toBe(true);
     expect(values.at(-1)).toBe(d1.bytesRead + d1.bytesWritten - d0.bytesRead - d0.bytesWritten);
     // While the channels run, the CPU waits: DRAM moves the copies' reads and writes, and the
@@ -84,7 +85,7 @@ describe("PL330 trace tracks", () => {
     const programs = t.traceEvents.filter((e) => e.name === "program");
     const from = Math.min(...programs.map((p) => p.ts!));
     const to = Math.max(...programs.map((p) => p.ts! + p.dur!));
-    const at = (ts: number) => samples.filter((e) => e.ts! <= ts).map((e) => Number(e.args!["DRAM bytes"])).at(-1) ?? 0;
+    const at = (ts: number) => samples.filter((c) => c.e.ts! <= ts).map((c) => c.value).at(-1) ?? 0;
     expect(at(to) - at(from)).toBeGreaterThanOrEqual(2 * SIZE * CHANNELS * (7 / 8));
   });
 

@@ -14,6 +14,7 @@ import { SCENARIOS, type ScenarioParams } from "../../src/sim/scenarios.js";
 import { BUG_KINDS } from "../../src/sim/scenarios/bugs.js";
 import type { ChromeTrace } from "../../src/trace/chrome.js";
 import { validateChromeTrace } from "../../src/trace/validate.js";
+import { perfettoCounters } from "../helpers/perfetto-counter.js";
 
 function traceProblems(t: ChromeTrace): string[] {
   const problems: string[] = [];
@@ -101,9 +102,9 @@ describe("the trace of every built-in scenario", () => {
   });
 
   it("the counter checker finds what it looks for", () => {
-    const c = (name: string, ts: number, v: unknown) => ({ name, ph: "C" as const, ts, pid: 1, tid: 5, args: { [name]: v } });
+    const c = (name: string, key: string, ts: number, v: unknown) => ({ name, ph: "C" as const, ts, pid: 1, tid: 5, args: { [key]: v } });
     expect(counterProblems({ otherData: {}, traceEvents: [
-      c("MFIFO bytes", 1, 128), c("MFIFO bytes", 1, 0), c("bytes moved", 1, 256), c("bytes moved", 2, 128), c("", 3, 1),
+      c("MFIFO", "bytes", 1, 128), c("MFIFO", "bytes", 1, 0), c("bytes", "moved", 1, 256), c("bytes", "moved", 2, 128), c("", "x", 3, 1),
     ] })).toEqual([
       'counter "MFIFO bytes" of pid 1: two samples at 1000 ns',
       'counter "bytes moved" of pid 1 goes back from 256 to 128 at 2000 ns',
@@ -146,14 +147,15 @@ function counterProblems(t: ChromeTrace): string[] {
   for (const e of t.traceEvents) {
     if (e.ph !== "M" && !e.name) problems.push(`an event without a name at ${e.ts}`);
     if (e.ph !== "C" || !e.name) continue;
-    const key = `counter "${e.name}" of pid ${e.pid}`;
     const ns = Math.round(e.ts! * 1000);
-    const value = Number(Object.values(e.args ?? {})[0]);
-    const prev = last.get(key);
-    if (prev && ns <= prev.ns) problems.push(`${key}: two samples at ${ns} ns`);
-    const cumulative = e.name === "bytes moved" || / bytes$/.test(e.name) && e.name !== "MFIFO bytes";
-    if (prev && cumulative && value < prev.value) problems.push(`${key} goes back from ${prev.value} to ${value} at ${ns} ns`);
-    last.set(key, { ns, value });
+    for (const { track, value } of perfettoCounters(e)) {
+      const key = `counter "${track}" of pid ${e.pid}`;
+      const prev = last.get(key);
+      if (prev && ns <= prev.ns) problems.push(`${key}: two samples at ${ns} ns`);
+      const cumulative = track === "bytes moved" || / bytes$/.test(track) && track !== "MFIFO bytes";
+      if (prev && cumulative && value < prev.value) problems.push(`${key} goes back from ${prev.value} to ${value} at ${ns} ns`);
+      last.set(key, { ns, value });
+    }
   }
   return problems.slice(0, 10);
 }

@@ -7,6 +7,7 @@ import { runDemo } from "../../src/sim/demo.js";
 import { validateChromeTrace } from "../../src/trace/validate.js";
 import { toChromeTrace } from "../../src/trace/chrome.js";
 import { run as memcpy } from "../../src/sim/scenarios/memcpy.js";
+import { counterSamples, perfettoCounters } from "../helpers/perfetto-counter.js";
 
 describe("Chrome trace export", () => {
   it("records the demo with nesting slices on named tracks", async () => {
@@ -21,7 +22,8 @@ describe("Chrome trace export", () => {
       "CPU0", "L1 maintenance", "L2 maintenance", "controller 0",
       "channel 0", "manager", "AXI read", "AXI write", "MFIFO", "bytes moved",
     ]));
-    const names = new Set(t.traceEvents.map((e) => e.name));
+    // Slices by name, counters by the track name Perfetto gives them.
+    const names = new Set(t.traceEvents.flatMap((e) => (e.ph === "C" ? perfettoCounters(e).map((c) => c.track) : [e.name])));
     for (const n of ["CPU write", "CPU read", "DC clean", "L2 invalidate", "dma_map_single x2", "DMA memcpy", "DRAM bytes"]) {
       expect(names).toContain(n);
     }
@@ -43,9 +45,9 @@ describe("Chrome trace export", () => {
     expect(memcpy(s, { size: SIZE, burst: 16 }).ok).toBe(true);
     const t = s.kernel.tracer.stopChrome();
     expect(t.otherData.dropped).toBe(0);
-    const moved = t.traceEvents.filter((e) => e.name === "bytes moved" && e.ph === "C");
+    const moved = counterSamples(t.traceEvents, "bytes moved");
     expect(moved.length).toBe(SIZE / (16 * 8)); // one per 16-beat burst of 8 bytes
-    expect(moved.at(-1)!.args!["bytes moved"]).toBe(SIZE);
+    expect(moved.at(-1)!.value).toBe(SIZE);
   });
 
   it("reports slices that overlap without nesting", () => {
