@@ -80,6 +80,12 @@ export function wirePl330Irq(inst: i32, event: i32, line: i32): void {
 export function wirePl330Abort(inst: i32, line: i32): void {
   pl330s[inst].abortLine = line;
 }
+/** A window of the DMAC's bus `dma-ranges` (dma-windows.ts): bus addresses
+ *  [dmaStart, dmaStart+size) reach the memory map at cpuStart. Once a DMAC has one, its bus
+ *  addresses outside every window are decode errors. False when its table is full. */
+export function addPl330DmaWindow(inst: i32, dmaStart: f64, cpuStart: f64, size: f64): bool {
+  return pl330s[inst].addWindow(addr(dmaStart), addr(cpuStart), addr(size));
+}
 export function addPl310(base: f64, size: f64, latencyPs: f64): i32 {
   return machine.createPl310(addr(base), addr(size), <i64>latencyPs);
 }

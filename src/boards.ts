@@ -25,4 +25,9 @@ export const BOARDS: Record<string, BuiltinBoard> = {
     profile: ARM64_A53,
     description: "arm64 with RAM above 4 GiB: 256 MiB at 0x80000000 and at 0x880000000, PL330 at 0xff6e0000",
   },
+  "arm64-dma-offset": {
+    dtb: "examples/boards/arm64-dma-offset.dtb",
+    profile: ARM64_A53,
+    description: "arm64 whose DMA bus offsets addresses: 1 GiB at 0x0, seen by the PL330 at bus 0xc0000000 (BCM2711's window)",
+  },
 };

@@ -14,6 +14,7 @@ import { peripheralAt, peripheralOffset } from "../peripherals/peripheral";
 import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE,
   F_MFIFO_ERR } from "./thread";
 import { Dmac } from "./dmac";
+import { DECERR } from "../dma-windows";
 
 /** Largest burst: 16 beats of up to 128 bytes (CCR sizes beyond the bus width are not
  *  rejected; docs/pl330-divergences.md). */
@@ -28,8 +29,34 @@ const scratch = heap.alloc(SCRATCH_BYTES);
   return beats * per + (inc && (addr & (size - 1)) != 0 ? 1 : 0);
 }
 
-/** Reads memory or a device as the DMAC's master port sees it; false on a bus error. */
-function readTarget(d: Dmac, pa: u64, n: u32, dst: usize, t: i64): bool {
+/** Reads bus range [bus, bus+n) as the DMAC's master port sees it; false on a bus error
+ *  (DECERR included). Through dma-ranges windows, each 4 KiB piece is an AXI transaction of
+ *  its own, decoded on its own (axi.ts splits bursts there). */
+function readTarget(d: Dmac, bus: u64, n: u32, dst: usize, t: i64): bool {
+  if (!d.translates) return readPhys(d, bus, n, dst, t);
+  for (let at: u32 = 0; at < n;) {
+    const a = bus + at;
+    const piece = min<u32>(n - at, 0x1000 - <u32>(a & 0xfff));
+    const pa = d.windows.toPhys(a, piece);
+    if (pa == DECERR || !readPhys(d, pa, piece, dst + at, t)) return false;
+    at += piece;
+  }
+  return true;
+}
+
+function writeTarget(d: Dmac, bus: u64, n: u32, src: usize, t: i64): bool {
+  if (!d.translates) return writePhys(d, bus, n, src, t);
+  for (let at: u32 = 0; at < n;) {
+    const a = bus + at;
+    const piece = min<u32>(n - at, 0x1000 - <u32>(a & 0xfff));
+    const pa = d.windows.toPhys(a, piece);
+    if (pa == DECERR || !writePhys(d, pa, piece, src + at, t)) return false;
+    at += piece;
+  }
+  return true;
+}
+
+function readPhys(d: Dmac, pa: u64, n: u32, dst: usize, t: i64): bool {
   if (d.coherent) {
     if (snoopRead(pa, n, dst)) return true;
   } else if (ramRead(pa, n, dst)) return true;
@@ -37,7 +64,7 @@ function readTarget(d: Dmac, pa: u64, n: u32, dst: usize, t: i64): bool {
   return dev !== null && dev.dmaRead(peripheralOffset, t, dst, n);
 }
 
-function writeTarget(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
+function writePhys(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
   if (d.coherent) {
     if (snoopWrite(pa, n, src)) return true;
   } else if (ramWrite(pa, n, src)) return true;

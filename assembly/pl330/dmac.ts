@@ -14,6 +14,8 @@ import { Thread, ST_STOPPED, ST_EXECUTING, ST_WFP, ST_KILLING, ST_COMPLETING, ST
 import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
+import { DmaWindows, DECERR } from "../dma-windows";
+import { snoopToDram } from "../snoop";
 import { updateIrqLines } from "./events";
 import { nextEvent, runEngine } from "./engine";
 
@@ -70,6 +72,10 @@ export class Dmac extends RequestListener {
   ctlId: i32 = -1;
   /** Trace tracks: TRACK_DMAC + instance × 0x100 (trace.ts). */
   traceBase: u32 = T.TRACK_DMAC;
+  /** The bus's dma-ranges between the AXI master and memory (dma-windows.ts); SAR, DAR, CPC
+   *  and every address the data path and fetch keep are bus addresses. */
+  windows: DmaWindows = new DmaWindows();
+  translates: bool = false;
 
   constructor(cfg: Pl330Config, cyclePs: i64, coherent: bool, deviceLatencyPs: i64) {
     super();
@@ -141,14 +147,45 @@ export class Dmac extends RequestListener {
     return <i32>this.cfg.numChannels;
   }
 
-  /** Memory controller serving pa, or -1 for a device target or a hole. */
-  controllerFor(pa: u64): i32 {
-    if (pa >= this.ctlBase && pa < this.ctlEnd) return this.ctlId;
-    const r = findRegion(pa);
+  /** Adds a dma-ranges window; false when the table is full. */
+  addWindow(dmaStart: u64, cpuStart: u64, size: u64): bool {
+    if (!this.windows.add(dmaStart, cpuStart, size)) return false;
+    this.translates = true;
+    this.rdPage = 0xffffffff;
+    this.wrPage = 0xffffffff;
+    this.ctlBase = 1;
+    this.ctlEnd = 0;
+    return true;
+  }
+
+  /** Where the bus range [bus, bus+len) lies in the memory map (DECERR: in no window). */
+  @inline phys(bus: u64, len: u64): u64 {
+    return this.translates ? this.windows.toPhys(bus, len) : bus;
+  }
+
+  /** Host address of the RAM behind the bus range, or 0 (not RAM, or DECERR). */
+  ramAt(bus: u64, len: u64): usize {
+    const pa = this.phys(bus, len);
+    return pa == DECERR ? 0 : ramPtr(pa, len);
+  }
+
+  /** A coherent master's read of [bus, bus+len) snoops the CPU caches first. */
+  snoopAt(bus: u64, len: u32): void {
+    const pa = this.phys(bus, len);
+    if (pa != DECERR) snoopToDram(pa, len);
+  }
+
+  /** Memory controller serving bus address `bus`, or -1 for a device target, a hole or
+   *  DECERR. */
+  controllerFor(bus: u64): i32 {
+    if (bus >= this.ctlBase && bus < this.ctlEnd) return this.ctlId;
+    const page = bus & ~(<u64>0xfff);
+    const pa = this.phys(page, 0x1000);
+    const r = pa == DECERR ? -1 : findRegion(pa);
     if (r < 0) return -1;
-    // Remember the page: regions are page-aligned, so this is exact.
-    this.ctlBase = pa & ~(<u64>0xfff);
-    this.ctlEnd = this.ctlBase + 0x1000;
+    // Remember the page: regions and windows are page-aligned, so this is exact.
+    this.ctlBase = page;
+    this.ctlEnd = page + 0x1000;
     this.ctlId = regionKind(r) == KIND_RAM ? regionController(r) : -1;
     return this.ctlId;
   }
@@ -279,10 +316,11 @@ export class Dmac extends RequestListener {
     return true;
   }
 
-  /** Host address of RAM page `page` (pa >> 12), remembered for reads or writes; 0 if the
-   *  page is not all RAM (a device, a hole, a region edge). RAM regions never move. */
+  /** Host address of RAM behind bus page `page` (bus >> 12), remembered for reads or writes;
+   *  0 if the page is not all RAM (a device, a hole, a region edge, DECERR). RAM regions and
+   *  windows never move. */
   mapPage(page: u32, write: bool): usize {
-    const host = ramPtr(<u64>page << 12, 0x1000);
+    const host = this.ramAt(<u64>page << 12, 0x1000);
     if (host == 0) return 0;
     if (write) {
       this.wrPage = page;

@@ -4,8 +4,6 @@
 // CPC after itself; a thread waiting (event, peripheral, barrier) keeps CPC at the instruction
 // it waits in.
 
-import { ramPtr } from "../dram";
-import { snoopToDram } from "../snoop";
 import { max64 } from "../time";
 import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K_NOP, K_LP,
   K_LDP, K_STP, K_LPEND, K_WFP, K_SEV, K_FLUSHP, K_WFE, K_ADDH, K_GO, K_MOV, REQ_SINGLE, REQ_BURST } from "./isa";
@@ -34,10 +32,10 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   // caches (Linux does no maintenance for a dma-coherent device). Hits too: the i-cache keeps
   // tags only, and a line still tagged from an earlier program in the same descriptor buffer
   // must give the program the driver has since written, not DRAM's older copy.
-  if (d.coherent) snoopToDram(<u64>pc & ~(<u64>ic.lineBytes - 1), ic.lineBytes);
-  const p = ramPtr(<u64>pc, 1);
+  if (d.coherent) d.snoopAt(<u64>pc & ~(<u64>ic.lineBytes - 1), ic.lineBytes);
+  const p = d.ramAt(<u64>pc, 1);
   const len = p == 0 ? 1 : insnLength(load<u8>(p));
-  if (p == 0 || (len > 1 && ramPtr(<u64>pc, len) == 0)) {
+  if (p == 0 || (len > 1 && d.ramAt(<u64>pc, len) == 0)) {
     d.fault(th, F_INSTR_FETCH_ERR, t);
     return 0;
   }
@@ -48,7 +46,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     th.filledPc = NO_PC;
     th.winLo = pc;
     th.winHi = pc + len;
-    th.winHost = ramPtr(<u64>pc, len);
+    th.winHost = d.ramAt(<u64>pc, len);
     th.winGen = ic.gen;
     return th.winHost;
   }
@@ -60,7 +58,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     if (ic.has(l)) continue;
     const addr = <u64>l << s;
     const bytes = ic.lineBytes;
-    if (d.coherent) snoopToDram(addr, bytes);
+    if (d.coherent) d.snoopAt(addr, bytes);
     d.axi.readOne(max64(t, ic.fillFree), bytes, (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes, d.controllerFor(addr));
     ic.fillFree = d.axi.doneAt;
     ic.insert(l);
@@ -78,8 +76,8 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   let hi = <u64>last + 1;
   if (lo > 0 && ic.has(<u32>(lo - 1))) lo--;
   if ((hi << s) < 0x100000000 && ic.has(<u32>hi)) hi++;
-  if (d.coherent) snoopToDram(lo << s, <u32>((hi - lo) << s));
-  const wp = ramPtr(lo << s, (hi - lo) << s);
+  if (d.coherent) d.snoopAt(lo << s, <u32>((hi - lo) << s));
+  const wp = d.ramAt(lo << s, (hi - lo) << s);
   if (wp != 0) {
     th.winLo = <u32>(lo << s);
     th.winHi = <u32>min<u64>(hi << s, 0xffffffff);
@@ -87,7 +85,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   } else {
     th.winLo = pc;
     th.winHi = pc + len;
-    th.winHost = ramPtr(<u64>pc, len);
+    th.winHost = d.ramAt(<u64>pc, len);
   }
   th.winGen = ic.gen;
   return th.winHost + <usize>(pc - th.winLo);

@@ -11,7 +11,8 @@ import { isWholeIn } from "../whole-number.js";
 import { early_cma } from "../dma/cma-cmdline.js";
 import { setup_io_tlb_npages } from "../dma/swiotlb-cmdline.js";
 
-export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem); default zynq-7000
+export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem,
+                    arm64-dma-offset); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
                     content tells)
   --dts FILE        boot this .dts source (/include/ files are read from its directory)

@@ -110,17 +110,56 @@ function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
   }
 }
 
-/** The kernel gives a device behind an offsetting `dma-ranges` bus addresses, but the
- *  silicon's interconnect passes a PL330's addresses to memory unchanged: every burst (and the
- *  microcode fetch) would go to the wrong place, so such a board is refused. */
-function checkDmaUntranslated(node: DeviceNode): void {
-  const moved = (node.parent ? ofDmaGetRange(node.parent) : null)?.find((w) => w.cpuStart !== w.dmaStart);
-  if (moved) {
-    throw new BoardError(
-      `${node.path}: its bus's dma-ranges put DMA address 0x${moved.dmaStart.toString(16)} at CPU 0x${moved.cpuStart.toString(16)}; ` +
-        "the emulator's interconnect does not translate a PL330's addresses (only windows with DMA = CPU address are modelled)",
-    );
+/** The interconnect in front of a PL330 (dma-windows.ts) translates its bus addresses through
+ *  its bus's `dma-ranges`, as the kernel's of_dma_configure does for its DMA addresses. A bus
+ *  whose windows all keep DMA = CPU address is left untranslated (every address reaches the
+ *  memory map, as before windows were modelled). Not modelled, so refused: a window not on
+ *  4 KiB boundaries (an AXI transaction must lie in one window), windows that put two bus
+ *  ranges on the same memory (the DMAC's hazard tracking compares bus addresses), more windows
+ *  than the silicon holds, and DMA peripheral models behind such a bus (their FIFO registers
+ *  would have to be reached through a window too). */
+function configureDmaWindows(x: SiliconExports, d: { node: DeviceNode; index: number }, peripherals: boolean): void {
+  const ranges = d.node.parent ? ofDmaGetRange(d.node.parent) : null;
+  if (!ranges || ranges.every((w) => w.cpuStart === w.dmaStart)) return;
+  const where = `${d.node.path}: its bus's dma-ranges`;
+  // Linux's workaround for a size given as a mask (of_dma_configure) applies to each window.
+  const windows = ranges.map((w) => ({ ...w, size: w.size & 1n ? w.size + 1n : w.size }));
+  for (const w of windows) {
+    if ((w.dmaStart | w.cpuStart | w.size) & 0xfffn) {
+      throw new BoardError(`${where} window at DMA 0x${w.dmaStart.toString(16)} is not on 4 KiB boundaries; the emulator's interconnect only models 4 KiB-aligned windows`);
+    }
   }
+  const byCpu = [...windows].sort((a, b) => (a.cpuStart < b.cpuStart ? -1 : 1));
+  for (let i = 1; i < byCpu.length; i++) {
+    if (byCpu[i].cpuStart < byCpu[i - 1].cpuStart + byCpu[i - 1].size) {
+      throw new BoardError(`${where} put two bus ranges on CPU 0x${byCpu[i].cpuStart.toString(16)}; aliasing windows are not modelled`);
+    }
+  }
+  if (peripherals) {
+    throw new BoardError(`${where} translate its addresses, and DMA peripheral models behind such a bus are not modelled (their registers are not reached through the windows)`);
+  }
+  for (const w of windows) {
+    if (!x.addPl330DmaWindow(d.index, Number(w.dmaStart), Number(w.cpuStart), Number(w.size))) {
+      throw new BoardError(`${where} have ${windows.length} windows; the emulator's interconnect holds ${MAX_DMA_WINDOWS}`);
+    }
+  }
+}
+
+/** Windows the silicon holds per DMAC (dma-windows.ts MAX_WINDOWS). */
+const MAX_DMA_WINDOWS = 8;
+
+/** Whether any available node names `dmac` in its `dmas` (each would get a peripheral model). */
+function hasDmaClients(tree: DeviceTree, dmac: DeviceNode): boolean {
+  for (const node of tree.root.walk()) {
+    const cells = node.cells("dmas");
+    if (!cells.length || !node.available) continue;
+    for (let at = 0; at < cells.length;) {
+      const provider = tree.findByPhandle(cells[at]);
+      if (provider === dmac) return true;
+      at += 1 + (provider?.u32("#dma-cells") ?? 1);
+    }
+  }
+  return false;
 }
 
 /** RAM the silicon can still back, in MiB. */
@@ -253,7 +292,6 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     const r = ofAddressResources(node)[0];
     if (!r) continue;
     checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
-    checkDmaUntranslated(node);
     const preset = pl330Preset(node, profile, tree);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,
@@ -263,6 +301,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     );
     if (index < 0) throw new BoardError(`${node.path}: too many devices for the emulator's address map`);
     const d = { node, base: r.start, size: r.size, index, preset };
+    configureDmaWindows(x, d, opts.dmaPeripherals !== false && hasDmaClients(tree, node));
     wireDmacIrqs(x, tree, d);
     dmacs.push(d);
   }

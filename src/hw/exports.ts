@@ -21,6 +21,7 @@ export interface SiliconExports {
     periphNs: number, cyclePs: number, coherent: number, deviceLatencyPs: number): number;
   wirePl330Irq(inst: number, event: number, line: number): void;
   wirePl330Abort(inst: number, line: number): void;
+  addPl330DmaWindow(inst: number, dmaStart: number, cpuStart: number, size: number): number;
   addPl310(base: number, size: number, latencyPs: number): number;
   configureWalks(allocateL2: number): void;
   configureWalkCache(entries: number, ways: number): void;
@@ -133,7 +134,7 @@ export interface SiliconExports {
 /** Names the module must export (checked by test/hw/exports.test.ts). */
 export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
-  "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl310",
+  "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl330DmaWindow", "addPl310",
   "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
   "setPl330Option", "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",

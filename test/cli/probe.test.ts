@@ -40,6 +40,7 @@ describe("dmasim probe", () => {
     ["zynq-7000", 8],
     ["arm64-ref", 20],
     ["arm64-highmem", 20],
+    ["arm64-dma-offset", 20],
   ])("passes on the built-in board %s", (board, channels) => {
     const r = probe(board);
     expect(r.status).toBe(0);
@@ -74,7 +75,7 @@ describe("dmasim probe", () => {
     expect(a.stderr).toMatch(/^dmasim: error: .*rk3399-rockpro64\.dtb: .*give the DRAM size with --memory SIZE\n$/);
     const b = probe("no-such-board");
     expect(b.status).toBe(1);
-    expect(b.stderr).toBe('dmasim: no built-in board or file "no-such-board" (built in: zynq-7000, arm64-ref, arm64-highmem)\n');
+    expect(b.stderr).toBe('dmasim: no built-in board or file "no-such-board" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset)\n');
     const c = spawnSync(process.execPath, [cli, "probe", "zynq-7000", "--iterations", "0"], { cwd: root, encoding: "utf8" });
     expect(c.stderr).toBe('dmasim: --iterations must be a whole number ≥ 1, not "0"\n');
   });

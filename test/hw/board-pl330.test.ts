@@ -9,6 +9,7 @@ import { instantiateSilicon } from "../../src/hw/wasm.js";
 import { buildBoard } from "../../src/hw/board.js";
 import { profileForTree } from "../../src/hw/profile.js";
 import { parseFdt } from "../../src/of/fdt.js";
+import { readDeviceTree } from "../../src/of/load.js";
 import type { Machine } from "../../src/hw/machine.js";
 import { createSystem } from "../../src/create.js";
 
@@ -80,10 +81,36 @@ describe("board PL330 behind dma-ranges", () => {
 };
 `;
 
-  it("refuses one whose bus offsets DMA addresses, which the interconnect does not translate", async () => {
-    await expect(createSystem({ dts: tree("<0x0 0x10000000 0x10000000>") })).rejects.toThrow(
-      "/bus/dma-controller@e0000000: its bus's dma-ranges put DMA address 0x0 at CPU 0x10000000",
+  it("takes one whose bus offsets DMA addresses: the kernel's DMA addresses are bus addresses", async () => {
+    const s = await createSystem({ dts: tree("<0x0 0x10000000 0x10000000>") });
+    const dev = s.kernel.device("e0000000.dma-controller")!;
+    // The window's last bus address is 0x10000000 − 1.
+    expect(dev.bus_dma_limit).toBe(0x0fffffffn);
+  });
+
+  it("refuses a window not on 4 KiB boundaries, which the interconnect does not model", async () => {
+    await expect(createSystem({ dts: tree("<0x800 0x10000000 0x10000000>") })).rejects.toThrow(
+      "/bus/dma-controller@e0000000: its bus's dma-ranges window at DMA 0x800 is not on 4 KiB boundaries; the emulator's interconnect only models 4 KiB-aligned windows",
     );
+  });
+
+  it("refuses two windows onto the same memory (aliases)", async () => {
+    await expect(createSystem({ dts: tree("<0x0 0x10000000 0x1000000>, <0x40000000 0x10800000 0x1000000>") })).rejects.toThrow(
+      "/bus/dma-controller@e0000000: its bus's dma-ranges put two bus ranges on CPU 0x10800000; aliasing windows are not modelled",
+    );
+  });
+
+  it("refuses DMA peripheral models behind an offsetting bus, unless they are left out", async () => {
+    const withUart = tree("<0x0 0x10000000 0x10000000>")
+      .replace("dma-controller@e0000000 {", "dmac: dma-controller@e0000000 {")
+      .replace("\t};\n};", '\t\tserial@e0001000 { compatible = "xlnx,xuartps"; reg = <0xe0001000 0x1000>; dmas = <&dmac 0>, <&dmac 1>; dma-names = "tx", "rx"; };\n\t};\n};');
+    expect(withUart).toContain("serial@e0001000");
+    await expect(createSystem({ dts: withUart })).rejects.toThrow(
+      "/bus/dma-controller@e0000000: its bus's dma-ranges translate its addresses, and DMA peripheral models behind such a bus are not modelled",
+    );
+    const tree2 = readDeviceTree(new TextEncoder().encode(withUart), { format: "dts" }).tree;
+    const { board: b } = buildBoard(await instantiateSilicon(), tree2, profileForTree(["arm,cortex-a9"]), { dmaPeripherals: false });
+    expect(b.dmacs).toHaveLength(1);
   });
 
   it("takes one whose window maps DMA addresses to the same CPU addresses", async () => {

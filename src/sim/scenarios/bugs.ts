@@ -13,6 +13,8 @@
 //                           unpins it without unmapping (gup-missing-unmap.ts)
 //   gup-missing-write       a driver that pins a buffer the device will write without FOLL_WRITE,
 //                           so the device writes the shared zero page (gup-missing-write.ts)
+//   dma-ranges              a driver that hands the device virt_to_phys(buf) instead of its DMA
+//                           address, behind a bus that offsets them (dma-ranges.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -40,10 +42,11 @@ import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
+import { dmaRanges } from "./dma-ranges.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
-  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write",
+  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -70,6 +73,8 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
       return { board: "arm64-highmem", swiotlb: { size: 0 } };
     case "unchecked-map-error":
       return { board: "zynq-7000", dmaDebug: true };
+    case "dma-ranges":
+      return { board: "arm64-dma-offset" };
     default:
       return { board: "zynq-7000" };
   }
@@ -387,4 +392,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "mmap-cacheable": mmapCacheable,
   "gup-missing-unmap": gupMissingUnmap,
   "gup-missing-write": gupMissingWrite,
+  "dma-ranges": dmaRanges,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);
