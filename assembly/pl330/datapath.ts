@@ -29,47 +29,37 @@ const scratch = heap.alloc(SCRATCH_BYTES);
   return beats * per + (inc && (addr & (size - 1)) != 0 ? 1 : 0);
 }
 
-/** Reads bus range [bus, bus+n) as the DMAC's master port sees it; false on a bus error
- *  (DECERR included). Through dma-ranges windows, each 4 KiB piece is an AXI transaction of
- *  its own, decoded on its own (axi.ts splits bursts there). */
-function readTarget(d: Dmac, bus: u64, n: u32, dst: usize, t: i64): bool {
-  if (!d.translates) return readPhys(d, bus, n, dst, t);
+/** Reads (or writes) bus range [bus, bus+n) as the DMAC's master port sees it, to or from the
+ *  host bytes at `host`; false on a bus error (DECERR included). Through dma-ranges windows,
+ *  each 4 KiB piece is an AXI transaction of its own, decoded on its own (axi.ts splits bursts
+ *  there). */
+function busAccess(d: Dmac, bus: u64, n: u32, host: usize, t: i64, write: bool): bool {
+  if (!d.translates) return physAccess(d, bus, n, host, t, write);
   for (let at: u32 = 0; at < n;) {
     const a = bus + at;
     const piece = min<u32>(n - at, 0x1000 - <u32>(a & 0xfff));
     const pa = d.windows.toPhys(a, piece);
-    if (pa == DECERR || !readPhys(d, pa, piece, dst + at, t)) return false;
+    if (pa == DECERR || !physAccess(d, pa, piece, host + at, t, write)) return false;
     at += piece;
   }
   return true;
 }
 
-function writeTarget(d: Dmac, bus: u64, n: u32, src: usize, t: i64): bool {
-  if (!d.translates) return writePhys(d, bus, n, src, t);
-  for (let at: u32 = 0; at < n;) {
-    const a = bus + at;
-    const piece = min<u32>(n - at, 0x1000 - <u32>(a & 0xfff));
-    const pa = d.windows.toPhys(a, piece);
-    if (pa == DECERR || !writePhys(d, pa, piece, src + at, t)) return false;
-    at += piece;
-  }
-  return true;
+@inline function readTarget(d: Dmac, bus: u64, n: u32, dst: usize, t: i64): bool {
+  return busAccess(d, bus, n, dst, t, false);
 }
 
-function readPhys(d: Dmac, pa: u64, n: u32, dst: usize, t: i64): bool {
-  if (d.coherent) {
-    if (snoopRead(pa, n, dst)) return true;
-  } else if (ramRead(pa, n, dst)) return true;
-  const dev = peripheralAt(pa);
-  return dev !== null && dev.dmaRead(peripheralOffset, t, dst, n);
+@inline function writeTarget(d: Dmac, bus: u64, n: u32, src: usize, t: i64): bool {
+  return busAccess(d, bus, n, src, t, true);
 }
 
-function writePhys(d: Dmac, pa: u64, n: u32, src: usize, t: i64): bool {
-  if (d.coherent) {
-    if (snoopWrite(pa, n, src)) return true;
-  } else if (ramWrite(pa, n, src)) return true;
+/** RAM (snooping the CPU caches for a coherent master) or a device at physical address pa. */
+function physAccess(d: Dmac, pa: u64, n: u32, host: usize, t: i64, write: bool): bool {
+  if (write) {
+    if (d.coherent ? snoopWrite(pa, n, host) : ramWrite(pa, n, host)) return true;
+  } else if (d.coherent ? snoopRead(pa, n, host) : ramRead(pa, n, host)) return true;
   const dev = peripheralAt(pa);
-  return dev !== null && dev.dmaWrite(peripheralOffset, t, src, n);
+  return dev !== null && (write ? dev.dmaWrite(peripheralOffset, t, host, n) : dev.dmaRead(peripheralOffset, t, host, n));
 }
 
 /** Stalls th until the read (or write) queue has room; true if it must wait. */
