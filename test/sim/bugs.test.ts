@@ -6,15 +6,10 @@ import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { bugSystem, type BugResult } from "../../src/sim/scenarios/bugs.js";
 import { editedSystem } from "../helpers/edited-system.js";
+import { runBug } from "../helpers/run-bug.js";
+import type { SystemOptions } from "../../src/system.js";
 
-async function maskOverflow(options: Parameters<typeof createSystem>[0]): Promise<BugResult> {
-  const s = await createSystem({ ...options, worker: false });
-  try {
-    return s.run("bug", { kind: "mask-overflow" }) as BugResult;
-  } finally {
-    s.dispose();
-  }
-}
+const maskOverflow = (options: SystemOptions): Promise<BugResult> => runBug("mask-overflow", options);
 
 describe("bug mask-overflow", () => {
   it("reproduces on its own System (arm64-highmem, no swiotlb), quoting the overflow warning", async () => {

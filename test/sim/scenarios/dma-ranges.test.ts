@@ -3,18 +3,11 @@
 // addresses are physical ones (the bug hides there).
 
 import { describe, expect, it } from "vitest";
-import { createSystem } from "../../../src/create.js";
 import { bugSystem, type BugResult } from "../../../src/sim/scenarios/bugs.js";
 import type { SystemOptions } from "../../../src/system.js";
+import { runBug } from "../../helpers/run-bug.js";
 
-async function dmaRanges(options: SystemOptions): Promise<BugResult> {
-  const s = await createSystem({ ...options, worker: false });
-  try {
-    return s.run("bug", { kind: "dma-ranges" }) as BugResult;
-  } finally {
-    s.dispose();
-  }
-}
+const dmaRanges = (options: SystemOptions): Promise<BugResult> => runBug("dma-ranges", options);
 
 describe("bug dma-ranges", () => {
   it("runs on the offset board by default", () => {
