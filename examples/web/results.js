@@ -19,9 +19,9 @@ const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system
 // dma_map_single to the last unmap: these split it into the cache maintenance, the bounce copies
 // and the rest, the transfer, whose MB/s compares with a coherent row's.
 const EXTRAS = [
-  { key: "maintenancePs", head: "of which cache maint. (µs)", cell: (v) => (v / 1e6).toFixed(3) },
-  { key: "bouncePs", head: "of which bounce copies (µs)", cell: (v) => (v / 1e6).toFixed(3) },
-  { key: "transferPs", head: "of which transfer (µs)", cell: (v) => (v / 1e6).toFixed(3) },
+  { key: "maintenancePs", head: "cache maint. (µs)", cell: (v) => (v / 1e6).toFixed(3) },
+  { key: "bouncePs", head: "bounce copies (µs)", cell: (v) => (v / 1e6).toFixed(3) },
+  { key: "transferPs", head: "transfer (µs)", cell: (v) => (v / 1e6).toFixed(3) },
   { key: "transferMbPerSec", head: "transfer MB/s", cell: (v) => v },
   { key: "descriptors", head: "descriptors", cell: (v) => v },
 ];
@@ -29,7 +29,7 @@ const EXTRAS = [
 /** What the DMA time column measures, under the table when a row maps its buffers. */
 const MAPPED_NOTE =
   "DMA time: from the prep (streaming, bounced: from the first dma_map_single) to the last completion (streaming, bounced: to the last unmap); " +
-  "MB/s is the bytes over it. Transfer: the DMA time less cache maintenance and bounce copies, as a coherent row's DMA time.";
+  "MB/s is the bytes over it; cache maint., bounce copies and transfer are its parts, the transfer (the DMA time less the other two) measured as a coherent row's DMA time.";
 
 /** The table of a sweep or of a failed sweep's `partial`: a job that failed shows why, one that
  *  never ran shows nothing. */
