@@ -4,6 +4,7 @@
 import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { resultFields } from "./result-fields.js";
+import { resultColumns } from "../sim/sweep-columns.js";
 
 function scalar(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(1);
@@ -22,16 +23,16 @@ export function formatResult(r: unknown): string {
  *  finish leaves its result cells empty. */
 export function formatSweep(s: SweepResult): string {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const sample = (s.rows.find((r) => r.result !== undefined)?.result ?? {}) as Record<string, unknown>;
-  const resultKeys = Object.keys(sample).filter(
-    (k) => !paramKeys.includes(k) && (typeof sample[k] !== "object" || sample[k] === null),
-  );
+  const resultKeys = resultColumns(s);
   const errors = s.rows.some((r) => r.error !== undefined);
   return renderTable(
     [...paramKeys, ...resultKeys, ...(errors ? ["error"] : [])],
     s.rows.map((row) => [
       ...paramKeys.map((k) => scalar(row.params[k])),
-      ...resultKeys.map((k) => (row.result === undefined ? "" : scalar((row.result as Record<string, unknown>)[k]))),
+      ...resultKeys.map((k) => {
+        const v = (row.result as Record<string, unknown> | undefined)?.[k];
+        return v === undefined ? "" : scalar(v);
+      }),
       ...(errors ? [row.error ?? ""] : []),
     ]),
   );

@@ -5,6 +5,7 @@ import { lineChart } from "./svg.js";
 import { renderReport, type ReportSection } from "./html.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { paramsText } from "../sim/scenarios.js";
+import { resultColumns } from "../sim/sweep-columns.js";
 import { parseSize, formatBytes } from "../units.js";
 
 type Row = Record<string, unknown>;
@@ -37,8 +38,7 @@ export function throughputChart(s: SweepResult): string | null {
 
 export function sweepSections(s: SweepResult): ReportSection[] {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const sample = (s.rows[0]?.result ?? {}) as Row;
-  const resultKeys = Object.keys(sample).filter((k) => !paramKeys.includes(k) && typeof sample[k] !== "object");
+  const resultKeys = resultColumns(s);
   const chart = throughputChart(s);
   return [
     ...(chart ? [{ heading: "Throughput", svg: chart }] : []),
@@ -47,7 +47,10 @@ export function sweepSections(s: SweepResult): ReportSection[] {
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
       table: {
         header: [...paramKeys, ...resultKeys],
-        rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultKeys.map((k) => fmt((r.result as Row)[k]))]),
+        rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultKeys.map((k) => {
+          const v = (r.result as Row | undefined)?.[k];
+          return v === undefined ? "" : fmt(v);
+        })]),
       },
     },
   ];

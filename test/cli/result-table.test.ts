@@ -1,0 +1,40 @@
+// A sweep's table, in the terminal and in the HTML report, when its jobs' results differ in their
+// fields (memcpy's streaming rows carry the cache maintenance split, pool rows their descriptors).
+
+import { describe, expect, it } from "vitest";
+import { formatSweep } from "../../src/cli/result-table.js";
+import { sweepSections } from "../../src/report/sweep-report.js";
+import type { SweepResult } from "../../src/sim/sweep.js";
+
+const sweep: SweepResult = {
+  scenario: "memcpy",
+  workers: 0,
+  elapsedMs: 1,
+  rows: [
+    { params: { size: "64K", buffers: "coherent" }, result: { size: 65536, mbPerSec: 1629.1, ok: true } },
+    { params: { size: "64K", buffers: "streaming" }, result: { size: 65536, mbPerSec: 290, ok: true, maintenancePs: 185256000 } },
+    { params: { size: "64K", buffers: "pool" }, result: { size: 65536, mbPerSec: 1093.3, ok: true, descriptors: 16 } },
+  ],
+};
+
+describe("sweep table", () => {
+  it("has a column for every field any row's result has, empty where a row lacks it, numbers to the right", () => {
+    expect(formatSweep(sweep).split("\n")).toEqual([
+      "size  buffers    mbPerSec  ok    maintenancePs  descriptors",
+      "----  ---------  --------  ----  -------------  -----------",
+      "64K   coherent     1629.1  true",
+      "64K   streaming       290  true      185256000",
+      "64K   pool         1093.3  true                          16",
+    ]);
+  });
+
+  it("the HTML report's table has the same columns", () => {
+    const table = sweepSections(sweep).find((s) => s.heading === "Results")!.table!;
+    expect(table.header).toEqual(["size", "buffers", "mbPerSec", "ok", "maintenancePs", "descriptors"]);
+    expect(table.rows).toEqual([
+      ["64K", "coherent", 1629.1, "true", "", ""],
+      ["64K", "streaming", 290, "true", 185256000, ""],
+      ["64K", "pool", 1093.3, "true", "", 16],
+    ]);
+  });
+});
