@@ -21,6 +21,7 @@ async function arm64(): Promise<Machine> {
   put64(m, 0x40002000 + 0 * 8, 0x40500000n | 0x00e8000000000713n); // page 0 → PA 0x40500000
   put64(m, 0x40002000 + 1 * 8, 0x40900000n | 0x00e8000000000713n); // page 1 → PA 0x40900000
   put64(m, 0x40002000 + 2 * 8, 0x40600000n | NC_PAGE);
+  put64(m, 0x40002000 + 4 * 8, 0x40700000n | 0x00e8000000000793n); // page 4: AP[2]=1, read-only
   m.mmu.setMair(0x0000bbff440c0400n);
   m.mmu.setTtbr(1, 0x40000000);
   m.mmu.setFormat(MMU_V8_4K, 39);
@@ -100,6 +101,22 @@ describe("maintenance by VA at aligned and unaligned edges (arm64, 64-byte lines
     m.cpu.write(V(0x2000) - 64, ones(64)); // the last line of page 1
     expect(() => m.cpu.dcache(DC_CLEAN, V(0x2000) - 64, 64 * 3 + 4096)).toThrow(/0xffffffc000003000/);
     expect(m.backdoor.read(0x40900fc0, 64)).toEqual(ones(64)); // page 1's line was cleaned
+  });
+});
+
+describe("permissions: DC IVAC counts as a write, DC CVAC and DC CIVAC as reads", () => {
+  it("on a read-only page an invalidate is a permission fault and leaves the line; clean and clean+invalidate work", async () => {
+    const m = await arm64();
+    const ro = V(0x4000);
+    m.backdoor.write(0x40700000, ones(64, 0x5a));
+    expect(m.cpu.read(ro, 64)).toEqual(ones(64, 0x5a)); // the line is now in L1, clean
+    expect(l1(m, 0x40700000, 1)).toEqual([1]);
+    expect(() => m.cpu.dcache(DC_INVAL, ro, 64)).toThrow(/0xffffffc000004000 \(permission fault\)/);
+    expect(l1(m, 0x40700000, 1)).toEqual([1]);
+    m.cpu.dcache(DC_CLEAN, ro, 64);
+    expect(l1(m, 0x40700000, 1)).toEqual([1]);
+    m.cpu.dcache(DC_CLEAN_INVAL, ro, 64);
+    expect(l1(m, 0x40700000, 1)).toEqual([0]);
   });
 });
 

@@ -54,6 +54,18 @@ describe("PL330 events and interrupts", () => {
     expect(g.m.pendingIrq()).toBe(-1);
   });
 
+  it("leaves a pending event (INTEN[e] clear) alone on INTCLR; a DMAWFE still consumes it", async () => {
+    const g = await pl330Rig();
+    g.program(PROG, "DMASEV E3\nDMAEND");
+    g.run(0, PROG);
+    expect(g.r(0x024)).toBe(1 << 3);
+    g.w(0x02c, 1 << 3); // INTEN[3] = 0: "otherwise no effect" (spec pl330 register map)
+    expect(g.r(0x024)).toBe(1 << 3);
+    g.program(PROG + 0x100, "DMAWFE E3\nDMAEND");
+    expect(g.run(1, PROG + 0x100).state).toBe(ST.stopped);
+    expect(g.r(0x024)).toBe(0);
+  });
+
   it("reports INTMIS as INT_EVENT_RIS & INTEN: enabling a pending event's interrupt raises it", async () => {
     const g = await pl330Rig();
     g.program(PROG, "DMASEV E1\nDMAEND");
