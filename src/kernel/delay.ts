@@ -83,6 +83,7 @@ export function msecs_to_jiffies(owner: KernelOwner, msecs: number): number {
  *  context (it schedules). */
 export function msleep(owner: KernelOwner, msecs: number): void {
   const k = kernelOf("msleep", owner);
+  checkCount("msleep", msecs, "msecs");
   mightSleep(k, "msleep");
   const ticks = msecs_to_jiffies(k, msecs) + 1;
   waitUntil(k, k.machine.now() + (ticks * 1e12) / hz(k));
