@@ -83,6 +83,8 @@ export {
 } from "./of/reserved-mem.js";
 export { dmatest, type DmatestParams, type DmatestResult, type DmatestThreadResult } from "./dmaengine/dmatest.js";
 export { readl, writel, readl_relaxed, writel_relaxed } from "./kernel/io.js";
+export { udelay, ndelay, mdelay, msleep, usleep_range, cpu_relax, msecs_to_jiffies, type KernelOwner } from "./kernel/delay.js";
+export { readl_poll_timeout, readl_poll_timeout_atomic, type PollResult } from "./kernel/iopoll.js";
 export { UartDmaClient, type UartTx } from "./drivers/uart-dma-client.js";
 export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod } from "./drivers/adc-dma-client.js";
 

@@ -16,6 +16,18 @@ import {
   type DmaStatus, type DmaTransferDirection, type DmaTxState,
 } from "./types.js";
 
+/** Core cycles of a dmaengine_tx_status call (an estimate: the call through the provider's ops
+ *  and dma_cookie_status's loads of cached fields): what a loop polling it spends a lap. */
+const TX_STATUS_CYCLES = 20;
+
+/** A client call from process context runs with IRQs on, so an interrupt already pending (a
+ *  transfer that ended while the client was busy) is taken at the call's entry, before the
+ *  driver takes its lock with spin_lock_irqsave: a loop polling dmaengine_tx_status sees its
+ *  cookie complete once the DMAC has raised the line, as on Linux. */
+function irqsOn(chan: DmaChan): void {
+  chan.device.dev.kernel.irq.irqs_on_point();
+}
+
 /** A client call on a channel no client holds (released, or never requested). Linux's pl330
  *  frees the channel's hardware thread at release (pl330_free_chan_resources sets pch->thread
  *  to NULL) and later calls reach it unchecked: a prep still succeeds, and issue_pending, pause,
@@ -115,8 +127,10 @@ export function dma_async_issue_pending(chan: DmaChan): void {
 export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: DmaTxState): DmaStatus {
   checkChan("dmaengine_tx_status", chan);
   if (refuseUnregistered("dmaengine_tx_status", chan)) return DMA_ERROR;
+  irqsOn(chan);
   warnUnheld("dmaengine_tx_status", chan);
   warnCookieNeverAssigned("dmaengine_tx_status", chan, cookie);
+  chan.device.dev.kernel.machine.cpu.spend(TX_STATUS_CYCLES);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
 
@@ -127,6 +141,14 @@ export function dmaengine_tx_status(chan: DmaChan, cookie: DmaCookie, state?: Dm
 export function dma_async_is_tx_complete(chan: DmaChan, cookie: DmaCookie, state: DmaTxState = dma_tx_state()): DmaStatus {
   checkChan("dma_async_is_tx_complete", chan);
   if (refuseUnregistered("dma_async_is_tx_complete", chan)) return DMA_ERROR;
+  irqsOn(chan);
+  chan.device.dev.kernel.machine.cpu.spend(TX_STATUS_CYCLES);
+  return txComplete(chan, cookie, state);
+}
+
+/** dma_async_is_tx_complete without its entry: dma_sync_wait's loop, whose laps dmasim folds
+ *  into one sleep until an interrupt (their time is the wait's). */
+function txComplete(chan: DmaChan, cookie: DmaCookie, state: DmaTxState = dma_tx_state()): DmaStatus {
   warnCookieNeverAssigned("dma_async_is_tx_complete", chan, cookie);
   return chan.device.ops.device_tx_status(chan, cookie, state);
 }
@@ -194,9 +216,9 @@ export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
   if (refuseUnregistered("dma_sync_wait", chan)) return DMA_ERROR;
   const k = chan.device.dev.kernel;
   dma_async_issue_pending(chan);
-  let status = dma_async_is_tx_complete(chan, cookie);
+  let status = txComplete(chan, cookie);
   const done = k.waitEvent(() => {
-    status = dma_async_is_tx_complete(chan, cookie);
+    status = txComplete(chan, cookie);
     return status !== DMA_IN_PROGRESS;
   }, DMA_SYNC_WAIT_TIMEOUT_PS);
   if (!done) {

@@ -75,6 +75,12 @@ export class IrqSubsystem {
     }
   }
 
+  /** Process context runs with IRQs on: an interrupt pending now is taken before the caller
+   *  goes on (handlers, then tasklets on IRQ exit). Interrupt context leaves it pending. */
+  irqs_on_point(): number {
+    return this.interruptDepth > 0 ? 0 : this.handlePending();
+  }
+
   tasklet_schedule(fn: () => void): void {
     this.tasklets.push(fn);
   }

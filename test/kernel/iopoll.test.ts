@@ -1,0 +1,67 @@
+// iopoll.h: readl_poll_timeout returns 0 and the value once a PL330 thread has stopped, and
+// -ETIMEDOUT after the timeout's simulated time for a condition never met.
+
+import { describe, expect, it } from "vitest";
+import { zynq } from "../helpers/system.js";
+import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending } from "../../src/dmaengine/dmaengine.js";
+import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import { readl } from "../../src/kernel/io.js";
+import { readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
+import { ETIMEDOUT } from "../../src/kernel/errno.js";
+import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
+
+const CS = (n: number) => 0x100 + n * 8; // spec pl330: Channel Status, state in bits [3:0], 0 = Stopped
+const FTR0 = 0x40; // Fault Type of thread 0: never has bit 31 set without a fault
+
+describe("iopoll.h", () => {
+  it("readl_poll_timeout returns 0 with the value once the channel's thread stops", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const pch = chan.priv as Pl330Chan;
+    const a = dma_alloc_coherent(chan.device.dev, 16384, GFP_KERNEL)!;
+    const b = dma_alloc_coherent(chan.device.dev, 16384, GFP_KERNEL)!;
+    s.cpu.fill(a.cpuAddr, 0xc3, 16384);
+    dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 16384, 0)!);
+    dma_async_issue_pending(chan);
+    const cs = pch.dmac.base + CS(pch.thread!.id);
+    expect(readl(s.machine, cs) & 0xf).not.toBe(0);
+    const { ret, val } = readl_poll_timeout(s, cs, (v) => (v & 0xf) === 0, 1, 10_000);
+    expect(ret).toBe(0);
+    expect(val & 0xf).toBe(0);
+    expect(s.cpu.read(b.cpuAddr, 16384)).toEqual(new Uint8Array(16384).fill(0xc3));
+  });
+
+  it("readl_poll_timeout on a condition never met gives -ETIMEDOUT after 10 sleeps of 10 µs and 12 reads", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+    let t = s.now();
+    readl(s.machine, reg);
+    const read = s.now() - t;
+    const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
+    t = s.now();
+    // Laps: read, not past the deadline, usleep_range(3, 10) wakes at 10 µs, cpu_relax. After
+    // 10 laps the 11th read is past 100 µs, so one more read and out.
+    const { ret, val } = readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 10, 100);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(val).toBe(0);
+    expect(s.now() - t).toBe(10 * (10e6 + relax) + 12 * read);
+  });
+
+  it("readl_poll_timeout_atomic counts its timeout down by the udelays, not by the clock", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+    let t = s.now();
+    readl(s.machine, reg);
+    const read = s.now() - t;
+    const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
+    t = s.now();
+    // left = 20000 ns; each lap takes 5000 + 1: after 4 laps -4 ns < 0, so 5 reads + the last.
+    const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 5, 20);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe(4 * (5e6 + relax) + 6 * read);
+  });
+});
