@@ -21,6 +21,20 @@ describe("PL330 instructions", () => {
     expect(g.dar(0)).toBe((0x20000 + 0xfffffff0) >>> 0); // 0x20000 - 16
   });
 
+  it("DMAADNH on SAR: the halfword's top bit does not matter, and the sum wraps mod 2^32", async () => {
+    // Spec pl330 §2.2: ADNH adds 0xFFFF0000 | imm16, whatever bit 15 of imm16 is.
+    // 0x5c 10 00: imm 0x0010 → adds 0xffff0010 = -65520; 0x5c f0 ff: imm 0xfff0 → adds -16.
+    const g = await pl330Rig();
+    g.program(PROG, `DMAMOV SAR, 0x30000
+      .byte 0x5c, 0x10, 0x00
+      DMAMOV DAR, 0x8
+      DMAADNH DAR, 0xfff0
+      DMAEND`);
+    expect(g.run(0, PROG).state).toBe(ST.stopped);
+    expect(g.sar(0)).toBe(0x30000 - 65520); // 0x20010
+    expect(g.dar(0)).toBe(2 ** 32 + 8 - 16); // 0xfffffff8: wrapped below zero
+  });
+
   it("nests counted loops (the body runs n times) and leaves LCn as the raw byte", async () => {
     const g = await pl330Rig();
     g.program(PROG, `DMAMOV SAR, 0
