@@ -75,6 +75,24 @@ describe("reg translation", () => {
     expect(ofAddressResources(node("/noranges/dev@10"))).toEqual([]);
   });
 
+  it("a window of ranges ends one byte before child address + size", () => {
+    const edge = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	bus {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		/* child 0x0–0xfff at CPU 0x40000000 */
+		ranges = <0x0 0x40000000 0x1000>;
+		last@ffc { reg = <0xffc 0x4>; };
+		past@1000 { reg = <0x1000 0x4>; };
+	};
+};`);
+    expect(ofTranslateReg(edge.findByPath("/bus/last@ffc")!, 0)).toEqual([0x40000ffcn, 4n]);
+    expect(ofTranslateReg(edge.findByPath("/bus/past@1000")!, 0)).toBeUndefined();
+  });
+
   it("names devices as Linux 6.x does", () => {
     expect(ofDeviceMakeBusId(node("/soc/serial@1000"))).toBe("1f0001000.serial");
     expect(ofDeviceMakeBusId(node("/soc/masked@5000"))).toBe("1f0005000.4.masked");
