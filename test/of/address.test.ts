@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { compileDts } from "../../src/of/dts.js";
 import { ofAddressResources, ofDmaGetRange, ofTranslateReg } from "../../src/of/address.js";
-import { ofDeviceMakeBusId, ofDmaIsCoherent } from "../../src/of/device.js";
+import { ofDeviceMakeBusId, ofDmaConfigure, ofDmaIsCoherent } from "../../src/of/device.js";
+import type { Device } from "../../src/kernel/device.js";
 
 const tree = compileDts(`/dts-v1/;
 / {
@@ -108,6 +109,36 @@ describe("DMA configuration from the tree", () => {
     // Below soc, the mfd has no dma-ranges of its own: soc's apply.
     expect(ofDmaGetRange(node("/soc/mfd@4000"))).toEqual([{ dmaStart: 0n, cpuStart: 0x40000000n, size: 0x20000000n }]);
     expect(ofDmaGetRange(node("/wide"))).toBeNull();
+  });
+
+  it("takes an odd dma-ranges size as a mask, as of_dma_configure does (size + 1)", () => {
+    const masked = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	whole {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0x0 0x0 0xffffffff>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+	low {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0x0 0x0 0x3fffffff>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+};`);
+    const configured = (path: string) => {
+      const dev = { coherent_dma_mask: 0xffffffffn, dma_mask: 0xffffffffn, bus_dma_limit: 0n, dma_range_map: null, dma_coherent: false };
+      ofDmaConfigure(dev as unknown as Device, masked.findByPath(path)!);
+      return [dev.bus_dma_limit, dev.coherent_dma_mask];
+    };
+    // 0xffffffff + 1 = 4 GiB from 0: the last DMA address is 0xffffffff.
+    expect(configured("/whole/dev@10")).toEqual([0xffffffffn, 0xffffffffn]);
+    expect(configured("/low/dev@10")).toEqual([0x3fffffffn, 0x3fffffffn]);
   });
 
   it("inherits dma-coherent from ancestors unless dma-noncoherent says otherwise", () => {
