@@ -41,6 +41,15 @@ describe("next-line prefetch", () => {
     expect(m.backdoor.stats().prefetch.nextLine).toBe(2);
   });
 
+  it("a hit on a line the CPU itself fetched and used triggers nothing", async () => {
+    const m = await machine({ nextLine: false, speculativeEvery: 0, speculativeWindow: 0 });
+    m.cpu.load(V(PAGE + 128), 4); // a demand fill, with the prefetcher off
+    m.setPrefetch(NEXT_LINE);
+    m.cpu.load(V(PAGE + 132), 4); // an L1 hit: not a miss, not a prefetched line's first use
+    expect(inL1(m, PAGE + 192)).toBe(false);
+    expect(m.backdoor.stats().prefetch.nextLine).toBe(0);
+  });
+
   it("does not cross into the next 4 KB page", async () => {
     const m = await machine(NEXT_LINE);
     m.cpu.load(V(PAGE - 64), 4);

@@ -72,6 +72,17 @@ describe("modern dma-direct", () => {
     expect(s.kernel.mm.vmallocinfo()).toMatch(/8192 dma_common_contiguous_remap dma-coherent$/m);
   });
 
+  it("remaps DMA_ATTR_WRITE_COMBINE Normal-NC too: a CPU store reaches DRAM with no cache maintenance", async () => {
+    // arm64 pgprot_writecombine is MT_NORMAL_NC, the same memory type as pgprot_dmacoherent.
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const buf = dma_alloc_attrs(dev, 4096, GFP_KERNEL, DMA_ATTR_WRITE_COMBINE)!;
+    expect(s.machine.mmu.translate(buf.cpuAddr)).toEqual({ pa: buf.dmaAddr, attr: NC });
+    const data = Uint8Array.from({ length: 256 }, (_, i) => (i * 7 + 3) & 0xff);
+    s.cpu.write(buf.cpuAddr + 512, data);
+    expect(s.machine.backdoor.read(buf.dmaAddr + 512, 256)).toEqual(data);
+  });
+
   it("takes GFP_ATOMIC from the atomic pools (128 KB per GB, min 128 KB) and refills them", async () => {
     const s = await createSystem({ board: "arm64-ref" });
     const dev = s.device("ff6e0000.dma-controller");

@@ -144,6 +144,18 @@ describe("slot allocation", () => {
     expect(slot(dma_map_single(dev, va, 256 * KB, DMA_TO_DEVICE))).toBe(0);
   });
 
+  it("4.9: a two-slot mapping skips the last free slot of a segment rather than straddle into the next", async () => {
+    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(256 * KB, GFP_KERNEL);
+    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    expect(slot(dma_map_single(dev, va, 127 * 2048, DMA_TO_DEVICE))).toBe(0); // slots 0..126
+    // 3000 bytes: 2 slots, stride 1 from slot 127. Slot 127 is the segment's last (one free
+    // slot to its end), so the run starts at 128, the next segment's first.
+    expect(slot(dma_map_single(dev, va, 3000, DMA_TO_DEVICE))).toBe(128);
+  });
+
   it("modern: min_align_mask keeps the low bits of the original address in the bounce address", async () => {
     const s = await createSystem({ board: "arm64-highmem" });
     const dev = s.device(DMAC);
@@ -151,6 +163,24 @@ describe("slot allocation", () => {
     const va = s.kernel.kmalloc(8192, GFP_KERNEL);
     const dma = dma_map_single(dev, va + 0x234, 1000, DMA_TO_DEVICE);
     expect(dma % 4096).toBe(0x234);
+  });
+
+  it("modern: with min_align_mask padding, a sync of the mapping's tail (in its second slot) copies back", async () => {
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device(DMAC);
+    dev.dma_parms = { max_segment_size: 65536, segment_boundary_mask: 0xffffffffn, min_align_mask: 0xfff };
+    const va = s.kernel.kmalloc(8192, GFP_KERNEL); // page aligned
+    s.cpu.fill(va, 0x11, 8192);
+    // Offset 0x634 & 0x7ff = 1588 bytes of padding + 2000 = 3588 bytes: two slots.
+    const dma = dma_map_single(dev, va + 0x634, 2000, DMA_FROM_DEVICE);
+    expect(dma % 2048).toBe(1588);
+    s.machine.backdoor.write(dma, new Uint8Array(2000).fill(0x22));
+    // Bytes 1000..1499 of the mapping lie at slot offset 2588..3087: the second slot.
+    dma_sync_single_for_cpu(dev, dma + 1000, 500, DMA_FROM_DEVICE);
+    const got = s.cpu.read(va + 0x634, 2000);
+    expect(got.subarray(0, 1000).every((b) => b === 0x11)).toBe(true);
+    expect(got.subarray(1000, 1500).every((b) => b === 0x22)).toBe(true);
+    expect(got.subarray(1500).every((b) => b === 0x11)).toBe(true);
   });
 
   it("modern: a mapping of a page or more gets a page-aligned slot even after a smaller one", async () => {
@@ -184,6 +214,18 @@ describe("slot allocation", () => {
     // It releases slots 0-3; slots 2-3 were free, so 0 are in use (not -2).
     expect(tlb.usage().used).toBe(0);
     expect(tlb.usageText()).toContain("io_tlb_used: 0\n");
+  });
+
+  it("modern: an unmap frees the slots recorded at map time, whatever size the caller gives", async () => {
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 1 << 20 } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(8192, GFP_KERNEL);
+    const dma = dma_map_single(dev, va, 8000, DMA_TO_DEVICE); // ceil(8000 / 2048) = 4 slots
+    expect(tlb.usage().used).toBe(4);
+    dma_unmap_single(dev, dma, 100, DMA_TO_DEVICE);
+    // swiotlb_release_slots reads mem->slots[index].alloc_size: all 4 go back.
+    expect(tlb.usage().used).toBe(0);
   });
 
   it("4.9: a full pool returns the overflow buffer (dma_mapping_error says 1), and panics above 32 KB", async () => {

@@ -113,6 +113,23 @@ describe("zones, GFP flags and the memmap", () => {
     expect(m.allocPages(GFP_DMA32, 0)).toBeLessThan(16);
   });
 
+  it("GFP_DMA never leaves ZONE_DMA; GFP_DMA32 falls back to ZONE_DMA, never up to Normal", () => {
+    const b = new BuddyAllocator([
+      { name: "DMA", startPfn: 0, endPfn: 16 },
+      { name: "DMA32", startPfn: 16, endPfn: 32 },
+      { name: "Normal", startPfn: 32, endPfn: 64 },
+    ]);
+    b.addFreeRange(0, 64);
+    for (let i = 0; i < 16; i++) expect(b.allocPages(GFP_DMA, 0)).toBeLessThan(16);
+    // ZONE_DMA is used up: the zonelist of a GFP_DMA request holds ZONE_DMA alone.
+    expect(b.allocPages(GFP_DMA | __GFP_NOWARN, 0)).toBe(-1);
+    for (let i = 0; i < 16; i++) expect(b.allocPages(GFP_DMA32, 0)).toBeLessThan(32);
+    expect(b.allocPages(GFP_DMA32 | __GFP_NOWARN, 0)).toBe(-1);
+    b.freePages(3, 0);
+    expect(b.allocPages(GFP_DMA32, 0)).toBe(3);
+    expect(b.freePageCount).toBe(32); // Normal untouched
+  });
+
   it("keeps a memmap only for the banks, so a hole costs nothing and is never handed out", () => {
     // Two banks 2^24 pages apart (64 GB of hole), both in Normal.
     const far = 1 << 24;

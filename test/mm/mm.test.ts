@@ -140,6 +140,22 @@ describe("kmalloc minimum alignment", () => {
     expect(await gap("zynq-7000", "v4.9")).toBe(64);
     expect(await gap("arm64-ref", "modern")).toBe(8);
   });
+
+  it("has kmalloc-96 and kmalloc-192 only where their objects keep that alignment", async () => {
+    // 150 bytes: kmalloc-192 where the minimum alignment is 64 or less (192 = 3 × 64), else
+    // kmalloc-256; objects of one cache lie a whole object size apart in their slab page.
+    const objects = async (board: string, kernel: "v4.9" | "modern", size: number) => {
+      const s = await createSystem({ board, kernel });
+      const a = s.kernel.kmalloc(size, GFP_KERNEL);
+      const b = s.kernel.kmalloc(size, GFP_KERNEL);
+      return { ksize: s.kernel.ksize(a), gap: Math.abs(b - a), aligned: a % 128 === 0 && b % 128 === 0 };
+    };
+    expect(await objects("arm64-ref", "v4.9", 150)).toEqual({ ksize: 256, gap: 256, aligned: true });
+    expect(await objects("arm64-ref", "v4.9", 90)).toEqual({ ksize: 128, gap: 128, aligned: true });
+    expect((await objects("zynq-7000", "v4.9", 150)).ksize).toBe(192);
+    expect((await objects("zynq-7000", "v4.9", 90)).ksize).toBe(128);
+    expect((await objects("arm64-ref", "modern", 90)).ksize).toBe(96);
+  });
 });
 
 describe("/proc/iomem", () => {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { compileDts } from "../../src/of/dts.js";
 import { ofAddressResources, ofDmaGetRange, ofTranslateReg } from "../../src/of/address.js";
-import { ofDeviceMakeBusId, ofDmaIsCoherent } from "../../src/of/device.js";
+import { ofDeviceMakeBusId, ofDmaConfigure, ofDmaIsCoherent } from "../../src/of/device.js";
+import type { Device } from "../../src/kernel/device.js";
 
 const tree = compileDts(`/dts-v1/;
 / {
@@ -75,6 +76,24 @@ describe("reg translation", () => {
     expect(ofAddressResources(node("/noranges/dev@10"))).toEqual([]);
   });
 
+  it("a window of ranges ends one byte before child address + size", () => {
+    const edge = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	bus {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		/* child 0x0–0xfff at CPU 0x40000000 */
+		ranges = <0x0 0x40000000 0x1000>;
+		last@ffc { reg = <0xffc 0x4>; };
+		past@1000 { reg = <0x1000 0x4>; };
+	};
+};`);
+    expect(ofTranslateReg(edge.findByPath("/bus/last@ffc")!, 0)).toEqual([0x40000ffcn, 4n]);
+    expect(ofTranslateReg(edge.findByPath("/bus/past@1000")!, 0)).toBeUndefined();
+  });
+
   it("names devices as Linux 6.x does", () => {
     expect(ofDeviceMakeBusId(node("/soc/serial@1000"))).toBe("1f0001000.serial");
     expect(ofDeviceMakeBusId(node("/soc/masked@5000"))).toBe("1f0005000.4.masked");
@@ -90,6 +109,36 @@ describe("DMA configuration from the tree", () => {
     // Below soc, the mfd has no dma-ranges of its own: soc's apply.
     expect(ofDmaGetRange(node("/soc/mfd@4000"))).toEqual([{ dmaStart: 0n, cpuStart: 0x40000000n, size: 0x20000000n }]);
     expect(ofDmaGetRange(node("/wide"))).toBeNull();
+  });
+
+  it("takes an odd dma-ranges size as a mask, as of_dma_configure does (size + 1)", () => {
+    const masked = compileDts(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	whole {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0x0 0x0 0xffffffff>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+	low {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0x0 0x0 0x3fffffff>;
+		dev@10 { reg = <0x10 0x4>; };
+	};
+};`);
+    const configured = (path: string) => {
+      const dev = { coherent_dma_mask: 0xffffffffn, dma_mask: 0xffffffffn, bus_dma_limit: 0n, dma_range_map: null, dma_coherent: false };
+      ofDmaConfigure(dev as unknown as Device, masked.findByPath(path)!);
+      return [dev.bus_dma_limit, dev.coherent_dma_mask];
+    };
+    // 0xffffffff + 1 = 4 GiB from 0: the last DMA address is 0xffffffff.
+    expect(configured("/whole/dev@10")).toEqual([0xffffffffn, 0xffffffffn]);
+    expect(configured("/low/dev@10")).toEqual([0x3fffffffn, 0x3fffffffn]);
   });
 
   it("inherits dma-coherent from ancestors unless dma-noncoherent says otherwise", () => {
