@@ -184,6 +184,10 @@ export function peripheralLog(inst: i32, from: u32, dst: usize, max: u32): u32 {
 export function pl310LineOps(inst: i32): f64 {
   return <f64>pl310s[inst].lineOps;
 }
+/** CACHE_SYNC writes the PL310 has taken: Linux's l2x0 range ops end with one each. */
+export function pl310Syncs(inst: i32): f64 {
+  return <f64>pl310s[inst].syncs;
+}
 
 // ---- benchmark kernels (bench/cache.ts, bench/mmu.ts) -----------------------------------------
 

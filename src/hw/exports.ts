@@ -119,6 +119,7 @@ export interface SiliconExports {
   pl330Stat(inst: number, id: number): number;
   pl330Register(inst: number, off: number): number;
   pl310LineOps(inst: number): number;
+  pl310Syncs(inst: number): number;
   peripheralStat(inst: number, id: number): number;
   peripheralLog(inst: number, from: number, dst: number, max: number): number;
 
@@ -148,7 +149,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "mmuFaultKind", "mmuFaultLevel", "mmuFaultAddress",
   "traceEnable", "traceDisable", "traceBuffer", "traceRecorded", "traceDropped", "traceReset",
   "memoryHeapTop", "memoryWrittenPages", "memoryRegionCount", "memoryRamHost", "memoryRegionBytes",
-  "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl330Register", "pl310LineOps",
+  "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl330Register", "pl310LineOps", "pl310Syncs",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",
   "peripheralStat", "peripheralLog",

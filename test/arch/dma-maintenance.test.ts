@@ -75,12 +75,15 @@ describe("profile details", () => {
     expect(l1(s, pa)).toBe(0);
   });
 
-  it("zynq: the PL310 is maintained by physical address, one register write per 32-byte line", async () => {
+  it("zynq: the PL310 is maintained by physical address, one register write per 32-byte line, then one CACHE_SYNC", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const va = s.kernel.kmalloc(4096, GFP_KERNEL);
     const before = s.machine.x.pl310LineOps(0);
+    const syncsBefore = s.machine.x.pl310Syncs(0);
     dma_map_single(s.device("f8003000.dma-controller"), va, 4096, DMA_TO_DEVICE);
     expect(s.machine.x.pl310LineOps(0) - before).toBe(4096 / 32);
+    // outer_clean_range: l2c210_clean_range ends with __l2c210_cache_sync, once per range.
+    expect(s.machine.x.pl310Syncs(0) - syncsBefore).toBe(1);
   });
 
   it("zynq: pages handed back wholly to the CPU are marked PG_dcache_clean", async () => {
