@@ -9,9 +9,15 @@
 // a timeout lasts at least as long as asked (with delay_us 0, timeout_us * 1000 laps). It is meant for code with IRQs off; dmasim masks interrupts only in interrupt context
 // (delay.ts), so called from process context it takes them during its udelays, as Linux would
 // for a caller that did not disable them.
+//
+// A timeout_us of 0 polls for ever in Linux: a condition that never comes true hangs the task
+// (the hung-task detector reports it after 120 s) or, spinning, the CPU (the soft-lockup
+// watchdog, after 20 s). dmasim must not hang its host: such a poll stops at that report, or
+// after POLL_FOREVER_LAPS laps, and throws.
 
 import type { VirtAddr } from "../hw/address.js";
-import { ETIMEDOUT } from "./errno.js";
+import { ETIMEDOUT, KernelError } from "./errno.js";
+import type { Kernel } from "./kernel.js";
 import { readl } from "./io.js";
 import { cpu_relax, udelay, usleep_range, type KernelOwner } from "./delay.js";
 import { kernelOf } from "../dmaengine/arguments.js";
@@ -33,22 +39,49 @@ function checkPoll(fn: string, addr: unknown, cond: unknown, us: unknown, timeou
   return at;
 }
 
-/** readl_poll_timeout(addr, val, cond, sleep_us, timeout_us); a timeout_us of 0 polls for ever
- *  (as in Linux: only a condition that comes true ends it). */
+/** Laps a poll without a timeout may take before dmasim stops it (a few seconds of host time). */
+export const POLL_FOREVER_LAPS = 1 << 24;
+/** CONFIG_DEFAULT_HUNG_TASK_TIMEOUT (sleeping poll) and 2 × watchdog_thresh (spinning poll). */
+const HUNG_TASK_PS = 120e12;
+const SOFT_LOCKUP_PS = 20e12;
+
+/** A poll with no timeout that has gone on as long as Linux's detectors allow: their report, then
+ *  an error that stops the scenario (Linux would go on polling). */
+function pollForever(k: Kernel, fn: string, sleeping: boolean, start: number, laps: number, val: number): never {
+  const report = sleeping
+    ? `INFO: task blocked for more than 120 seconds (${fn})`
+    : `watchdog: BUG: soft lockup - CPU#0 stuck for 22s! (${fn})`;
+  k.printk.err(report);
+  throw new KernelError(
+    ETIMEDOUT,
+    `${fn} with timeout_us 0 polled ${laps} times over ${((k.machine.now() - start) / 1e12).toFixed(3)} s of simulated time and the condition never held (last value 0x${(val >>> 0).toString(16)}); Linux would poll for ever (${sleeping ? "the hung-task detector" : "the soft-lockup watchdog"} reports it): dmasim stops here. Give a timeout, or check what should change the register`,
+  );
+}
+/** Whether a poll with no timeout has gone on too long (see pollForever). */
+function overdue(k: Kernel, start: number, laps: number, sleeping: boolean): boolean {
+  return laps >= POLL_FOREVER_LAPS || k.machine.now() - start >= (sleeping ? HUNG_TASK_PS : SOFT_LOCKUP_PS);
+}
+
+/** readl_poll_timeout(addr, val, cond, sleep_us, timeout_us); a timeout_us of 0 polls until the
+ *  condition holds (see pollForever for one that never does). */
 export function readl_poll_timeout(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, sleep_us: number, timeout_us: number,
 ): PollResult {
   const k = kernelOf("readl_poll_timeout", owner);
   const at = checkPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
   const m = k.machine;
-  const timeout = m.now() + timeout_us * 1e6;
+  const start = m.now();
+  const timeout = start + timeout_us * 1e6;
   let val: number;
-  for (;;) {
+  for (let laps = 1; ; laps++) {
     val = readl(m, at);
     if (cond(val)) return { ret: 0, val };
     if (timeout_us && m.now() > timeout) {
       val = readl(m, at);
       break;
+    }
+    if (!timeout_us && overdue(k, start, laps, true)) {
+      pollForever(k, "readl_poll_timeout", true, start, laps, val);
     }
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
     cpu_relax(k);
@@ -63,14 +96,18 @@ export function readl_poll_timeout_atomic(
   const k = kernelOf("readl_poll_timeout_atomic", owner);
   const at = checkPoll("readl_poll_timeout_atomic", addr, cond, delay_us, timeout_us);
   const m = k.machine;
+  const start = m.now();
   let leftNs = timeout_us * 1e3;
   let val: number;
-  for (;;) {
+  for (let laps = 1; ; laps++) {
     val = readl(m, at);
     if (cond(val)) return { ret: 0, val };
     if (timeout_us && leftNs < 0) {
       val = readl(m, at);
       break;
+    }
+    if (!timeout_us && overdue(k, start, laps, false)) {
+      pollForever(k, "readl_poll_timeout_atomic", false, start, laps, val);
     }
     if (delay_us) {
       udelay(k, delay_us);

@@ -9,7 +9,7 @@ import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, 
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import { readl } from "../../src/kernel/io.js";
 import { readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
-import { ETIMEDOUT } from "../../src/kernel/errno.js";
+import { ETIMEDOUT, KernelError } from "../../src/kernel/errno.js";
 import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 
 const CS = (n: number) => 0x100 + n * 8; // spec pl330: Channel Status, state in bits [3:0], 0 = Stopped
@@ -63,5 +63,35 @@ describe("iopoll.h", () => {
     const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 5, 20);
     expect(ret).toBe(-ETIMEDOUT);
     expect(s.now() - t).toBe(4 * (5e6 + relax) + 6 * read);
+  });
+
+  it("a poll with no timeout whose condition never holds stops at Linux's hung-task report instead of hanging the host", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+    const t = s.now();
+    // 1 ms sleeps: the 120 s report comes after about 120,000 laps.
+    const thrown = (() => {
+      try {
+        readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 1000, 0);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(KernelError);
+    expect((thrown as KernelError).errno).toBe(-ETIMEDOUT);
+    expect((thrown as Error).message).toMatch(/timeout_us 0 .* Linux would poll for ever/);
+    expect(s.now() - t).toBeGreaterThanOrEqual(120e12);
+    expect(s.kernel.printk.text()).toContain("INFO: task blocked for more than 120 seconds (readl_poll_timeout)");
+  });
+
+  it("the atomic poll with no timeout stops at the soft-lockup report (20 s of spinning)", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+    const t = s.now();
+    expect(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0)).toThrow(/readl_poll_timeout_atomic with timeout_us 0/);
+    expect(s.now() - t).toBeGreaterThanOrEqual(20e12);
+    expect(s.kernel.printk.text()).toContain("watchdog: BUG: soft lockup");
   });
 });
