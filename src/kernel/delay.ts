@@ -48,26 +48,27 @@ export function waitUntil(k: Kernel, deadline: number): void {
   k.irq.handlePending();
 }
 
-/** ndelay: spins for `nsecs` nanoseconds. */
-export function ndelay(owner: KernelOwner, nsecs: number): void {
-  const k = kernelOf("ndelay", owner);
-  checkCount("ndelay", nsecs, "nsecs");
-  waitUntil(k, k.machine.now() + nsecs * 1e3);
+/** A busy-wait of `count` units of `psPerUnit` picoseconds (the delay exactly: the timer
+ *  counter's granularity and the call's few instructions are not modelled). */
+function spin(fn: string, owner: KernelOwner, count: number, unit: string, psPerUnit: number): void {
+  const k = kernelOf(fn, owner);
+  checkCount(fn, count, unit);
+  waitUntil(k, k.machine.now() + count * psPerUnit);
 }
 
-/** udelay: spins for `usecs` microseconds (the delay exactly: the timer counter's granularity
- *  and the call's few instructions are not modelled). */
+/** ndelay: spins for `nsecs` nanoseconds. */
+export function ndelay(owner: KernelOwner, nsecs: number): void {
+  spin("ndelay", owner, nsecs, "nsecs", 1e3);
+}
+
+/** udelay: spins for `usecs` microseconds. */
 export function udelay(owner: KernelOwner, usecs: number): void {
-  const k = kernelOf("udelay", owner);
-  checkCount("udelay", usecs, "usecs");
-  waitUntil(k, k.machine.now() + usecs * 1e6);
+  spin("udelay", owner, usecs, "usecs", 1e6);
 }
 
 /** mdelay: spins for `msecs` milliseconds (udelay(1000) msecs times: the same time). */
 export function mdelay(owner: KernelOwner, msecs: number): void {
-  const k = kernelOf("mdelay", owner);
-  checkCount("mdelay", msecs, "msecs");
-  waitUntil(k, k.machine.now() + msecs * 1e9);
+  spin("mdelay", owner, msecs, "msecs", 1e9);
 }
 
 /** msecs_to_jiffies: rounded up to whole ticks. */

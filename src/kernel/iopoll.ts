@@ -62,59 +62,56 @@ function overdue(k: Kernel, start: number, laps: number, sleeping: boolean): boo
   return laps >= POLL_FOREVER_LAPS || k.machine.now() - start >= (sleeping ? HUNG_TASK_PS : SOFT_LOCKUP_PS);
 }
 
-/** readl_poll_timeout(addr, val, cond, sleep_us, timeout_us); a timeout_us of 0 polls until the
- *  condition holds (see pollForever for one that never does). */
+/** The loop both polls share (iopoll.h's read_poll_timeout): read, test, give up once
+ *  `timedOut()` says so (after one more read, as Linux does), else `pause()` and read again. A
+ *  timeout_us of 0 never times out (see pollForever). */
+function poll(
+  k: Kernel, fn: string, at: VirtAddr, cond: (val: number) => boolean, timeout_us: number, sleeping: boolean,
+  timedOut: () => boolean, pause: () => void,
+): PollResult {
+  const m = k.machine;
+  const start = m.now();
+  let val: number;
+  for (let laps = 1; ; laps++) {
+    val = readl(m, at);
+    if (cond(val)) return { ret: 0, val };
+    if (timeout_us && timedOut()) {
+      val = readl(m, at);
+      break;
+    }
+    if (!timeout_us && overdue(k, start, laps, sleeping)) pollForever(k, fn, sleeping, start, laps, val);
+    pause();
+  }
+  return { ret: cond(val) ? 0 : -ETIMEDOUT, val };
+}
+
+/** readl_poll_timeout(addr, val, cond, sleep_us, timeout_us): the timeout judged by the clock. */
 export function readl_poll_timeout(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, sleep_us: number, timeout_us: number,
 ): PollResult {
   const k = kernelOf("readl_poll_timeout", owner);
   const at = checkPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
-  const m = k.machine;
-  const start = m.now();
-  const timeout = start + timeout_us * 1e6;
-  let val: number;
-  for (let laps = 1; ; laps++) {
-    val = readl(m, at);
-    if (cond(val)) return { ret: 0, val };
-    if (timeout_us && m.now() > timeout) {
-      val = readl(m, at);
-      break;
-    }
-    if (!timeout_us && overdue(k, start, laps, true)) {
-      pollForever(k, "readl_poll_timeout", true, start, laps, val);
-    }
+  const timeout = k.machine.now() + timeout_us * 1e6;
+  return poll(k, "readl_poll_timeout", at, cond, timeout_us, true, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
     cpu_relax(k);
-  }
-  return { ret: cond(val) ? 0 : -ETIMEDOUT, val };
+  });
 }
 
-/** readl_poll_timeout_atomic(addr, val, cond, delay_us, timeout_us). */
+/** readl_poll_timeout_atomic(addr, val, cond, delay_us, timeout_us): the timeout counted down by
+ *  the delays and 1 ns a lap, not by the clock. */
 export function readl_poll_timeout_atomic(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
 ): PollResult {
   const k = kernelOf("readl_poll_timeout_atomic", owner);
   const at = checkPoll("readl_poll_timeout_atomic", addr, cond, delay_us, timeout_us);
-  const m = k.machine;
-  const start = m.now();
   let leftNs = timeout_us * 1e3;
-  let val: number;
-  for (let laps = 1; ; laps++) {
-    val = readl(m, at);
-    if (cond(val)) return { ret: 0, val };
-    if (timeout_us && leftNs < 0) {
-      val = readl(m, at);
-      break;
-    }
-    if (!timeout_us && overdue(k, start, laps, false)) {
-      pollForever(k, "readl_poll_timeout_atomic", false, start, laps, val);
-    }
+  return poll(k, "readl_poll_timeout_atomic", at, cond, timeout_us, false, () => leftNs < 0, () => {
     if (delay_us) {
       udelay(k, delay_us);
-      if (timeout_us) leftNs -= delay_us * 1e3;
+      leftNs -= delay_us * 1e3;
     }
     cpu_relax(k);
-    if (timeout_us) leftNs--;
-  }
-  return { ret: cond(val) ? 0 : -ETIMEDOUT, val };
+    leftNs--;
+  });
 }

@@ -15,6 +15,19 @@ import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 const CS = (n: number) => 0x100 + n * 8; // spec pl330: Channel Status, state in bits [3:0], 0 = Stopped
 const FTR0 = 0x40; // Fault Type of thread 0: never has bit 31 set without a fault
 
+/** A Zynq with a memcpy channel, its DMAC's FTR0 (a register whose bit 31 never sets here), and
+ *  what one readl of it and one cpu_relax cost, measured on the machine before the poll. */
+async function ftrRig() {
+  const s = await zynq();
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+  const t = s.now();
+  readl(s.machine, reg);
+  const read = s.now() - t;
+  const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
+  return { s, reg, read, relax };
+}
+
 describe("iopoll.h", () => {
   it("readl_poll_timeout returns 0 with the value once the channel's thread stops", async () => {
     const s = await zynq();
@@ -34,14 +47,8 @@ describe("iopoll.h", () => {
   });
 
   it("readl_poll_timeout on a condition never met gives -ETIMEDOUT after 10 sleeps of 10 µs and 12 reads", async () => {
-    const s = await zynq();
-    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
-    let t = s.now();
-    readl(s.machine, reg);
-    const read = s.now() - t;
-    const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
-    t = s.now();
+    const { s, reg, read, relax } = await ftrRig();
+    const t = s.now();
     // Laps: read, not past the deadline, usleep_range(3, 10) wakes at 10 µs, cpu_relax. After
     // 10 laps the 11th read is past 100 µs, so one more read and out.
     const { ret, val } = readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 10, 100);
@@ -51,14 +58,8 @@ describe("iopoll.h", () => {
   });
 
   it("readl_poll_timeout_atomic counts its timeout down by the udelays, not by the clock", async () => {
-    const s = await zynq();
-    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
-    let t = s.now();
-    readl(s.machine, reg);
-    const read = s.now() - t;
-    const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
-    t = s.now();
+    const { s, reg, read, relax } = await ftrRig();
+    const t = s.now();
     // left = 20000 ns; each lap takes 5000 + 1: after 4 laps -4 ns < 0, so 5 reads + the last.
     const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 5, 20);
     expect(ret).toBe(-ETIMEDOUT);
