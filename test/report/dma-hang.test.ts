@@ -118,4 +118,23 @@ describe("the note on a DMA wait that times out", () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/dma0chan0 \(PL330 thread 0, request line 0\): CSR0 0x0 \(Stopped\), CPC0 0x[0-9a-f]+: DMAEND; the channel finished and raised event \d+, but no handler takes its interrupt \(irq /);
   });
+
+  it("a channel faulting whose abort interrupt no handler takes", async () => {
+    const s = await zynqWith("");
+    const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
+    const drv = pdev.driverData as Pl330Driver;
+    for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
+    const chan = drv.ddma.channels[0];
+    chan.device.ops.device_alloc_chan_resources(chan);
+    chan.client_count++;
+    const a = s.kernel.kmalloc(256, GFP_KERNEL);
+    const dma = dma_map_single(pdev, a, 256, DMA_FROM_DEVICE);
+    // A source in no memory or device of the Zynq's map: the first read gets an error response.
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, 0x9000_0000, 128, DMA_PREP_INTERRUPT)!);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    // CSR state 15 (Faulting); FTR bit 18, data_read_err (spec pl330 §4, Fault Type).
+    expect(notes[0]).toMatch(/dma0chan0 \(PL330 thread 0, request line 0\): CSR0 0x[0-9a-f]*f \(Faulting\), CPC0 0x[0-9a-f]+: [^;]+; the channel faulted \(FTR0 0x40000: data_read_err\), and no handler takes its abort interrupt \(irq /);
+  });
 });
