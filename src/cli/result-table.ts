@@ -4,7 +4,7 @@
 import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { resultFields } from "./result-fields.js";
-import { resultColumns } from "../sim/sweep-columns.js";
+import { nestedFields, resultColumns } from "../sim/sweep-columns.js";
 
 /** A number as a person reads it: integers whole, others to one decimal, except below 10 where
  *  one decimal would hide what matters (a share of 0.59 read "0.6", a slowdown of 4.32× "4.3"):
@@ -28,12 +28,13 @@ export function formatResult(r: unknown): string {
 }
 
 /** A failed sweep's rows (SweepError's `partial`) add an `error` column, and a job that did not
- *  finish leaves its result cells empty. */
+ *  finish leaves its result cells empty. Fields holding objects are named under the table. */
 export function formatSweep(s: SweepResult): string {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
   const resultKeys = resultColumns(s);
   const errors = s.rows.some((r) => r.error !== undefined);
-  return renderTable(
+  const nested = nestedFields(s);
+  const table = renderTable(
     [...paramKeys, ...resultKeys, ...(errors ? ["error"] : [])],
     s.rows.map((row) => [
       ...paramKeys.map((k) => scalar(row.params[k])),
@@ -44,4 +45,6 @@ export function formatSweep(s: SweepResult): string {
       ...(errors ? [row.error ?? ""] : []),
     ]),
   );
+  // Said, not dropped silently: a table cell cannot hold an object's figures.
+  return nested.length ? `${table}\n(not in the table: ${nested.join(", ")}, each an object of figures; --json has them)` : table;
 }

@@ -17,3 +17,16 @@ export function resultColumns(s: SweepResult): string[] {
   }
   return keys;
 }
+
+/** The result fields a sweep's table leaves out: those holding an object (cpu-process's
+ *  `cached`, `uncached`), in the order they first appear. `--json` has them. */
+export function nestedFields(s: SweepResult): string[] {
+  const keys: string[] = [];
+  for (const row of s.rows) {
+    if (row.result === undefined || row.result === null || typeof row.result !== "object") continue;
+    for (const [k, v] of Object.entries(row.result as Record<string, unknown>)) {
+      if (typeof v === "object" && v !== null && !keys.includes(k)) keys.push(k);
+    }
+  }
+  return keys;
+}

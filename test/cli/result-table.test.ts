@@ -50,3 +50,21 @@ describe("a result's figures", () => {
     ]);
   });
 });
+
+describe("a sweep whose results hold objects", () => {
+  it("names the fields the table leaves out under it", () => {
+    const nested: SweepResult = {
+      scenario: "cpu-process",
+      workers: 0,
+      elapsedMs: 1,
+      rows: [{ params: { size: "4K" }, result: { processSlowdown: 7.83, cached: { timePs: 1 }, uncached: { timePs: 8 } } }],
+    };
+    expect(formatSweep(nested).split("\n")).toEqual([
+      "size  processSlowdown",
+      "----  ---------------",
+      "4K               7.83",
+      "(not in the table: cached, uncached, each an object of figures; --json has them)",
+    ]);
+    expect(formatSweep(sweep)).not.toContain("not in the table");
+  });
+});
