@@ -41,6 +41,20 @@ function rx(s: System, maxburst: number, len: number, issue = true): { chan: Dma
   return { chan, cookie };
 }
 
+/** A Zynq whose pl330 driver's interrupt handlers were freed, its channel 0 held as a client
+ *  holds it, and a 256-byte buffer mapped for the DMAC. */
+async function deafChannel(): Promise<{ s: System; chan: DmaChan; dma: number }> {
+  const s = await zynqWith("");
+  const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
+  const drv = pdev.driverData as Pl330Driver;
+  for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
+  const chan = drv.ddma.channels[0];
+  chan.device.ops.device_alloc_chan_resources(chan);
+  chan.client_count++;
+  const a = s.kernel.kmalloc(256, GFP_KERNEL);
+  return { s, chan, dma: dma_map_single(pdev, a, 256, DMA_FROM_DEVICE) };
+}
+
 describe("a request line the PL330 does not have", () => {
   it("builds the board; dma_request_chan fails -ENODEV and the client's probe says so", async () => {
     // Zynq's PL330: 8 channels, so of_dma_pl330_xlate has num_peripherals = 8 and line 9 is none.
@@ -103,15 +117,7 @@ describe("the note on a DMA wait that times out", () => {
   });
 
   it("a channel finished whose interrupt no handler takes", async () => {
-    const s = await zynqWith("");
-    const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
-    const drv = pdev.driverData as Pl330Driver;
-    for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
-    const chan = drv.ddma.channels[0];
-    chan.device.ops.device_alloc_chan_resources(chan);
-    chan.client_count++;
-    const a = s.kernel.kmalloc(256, GFP_KERNEL);
-    const dma = dma_map_single(pdev, a, 256, DMA_FROM_DEVICE);
+    const { s, chan, dma } = await deafChannel();
     const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, dma + 128, 128, DMA_PREP_INTERRUPT)!);
     expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
     const notes = hangNotes(s);
@@ -120,15 +126,7 @@ describe("the note on a DMA wait that times out", () => {
   });
 
   it("a channel faulting whose abort interrupt no handler takes", async () => {
-    const s = await zynqWith("");
-    const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
-    const drv = pdev.driverData as Pl330Driver;
-    for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
-    const chan = drv.ddma.channels[0];
-    chan.device.ops.device_alloc_chan_resources(chan);
-    chan.client_count++;
-    const a = s.kernel.kmalloc(256, GFP_KERNEL);
-    const dma = dma_map_single(pdev, a, 256, DMA_FROM_DEVICE);
+    const { s, chan, dma } = await deafChannel();
     // A source in no memory or device of the Zynq's map: the first read gets an error response.
     const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, 0x9000_0000, 128, DMA_PREP_INTERRUPT)!);
     expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
