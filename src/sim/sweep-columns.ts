@@ -5,28 +5,28 @@
 
 import type { SweepResult } from "./sweep.js";
 
-export function resultColumns(s: SweepResult): string[] {
-  const paramKeys = new Set(s.rows.flatMap((r) => Object.keys(r.params)));
+const holdsObject = (v: unknown) => typeof v === "object" && v !== null;
+
+/** The fields of every job's result that `keep` accepts, each once, in the order they first
+ *  appear. */
+function fieldsInOrder(s: SweepResult, keep: (key: string, value: unknown) => boolean): string[] {
   const keys: string[] = [];
   for (const row of s.rows) {
-    if (row.result === undefined || row.result === null || typeof row.result !== "object") continue;
+    if (!holdsObject(row.result)) continue;
     for (const [k, v] of Object.entries(row.result as Record<string, unknown>)) {
-      if (paramKeys.has(k) || keys.includes(k) || (typeof v === "object" && v !== null)) continue;
-      keys.push(k);
+      if (!keys.includes(k) && keep(k, v)) keys.push(k);
     }
   }
   return keys;
 }
 
+export function resultColumns(s: SweepResult): string[] {
+  const paramKeys = new Set(s.rows.flatMap((r) => Object.keys(r.params)));
+  return fieldsInOrder(s, (k, v) => !paramKeys.has(k) && !holdsObject(v));
+}
+
 /** The result fields a sweep's table leaves out: those holding an object (cpu-process's
  *  `cached`, `uncached`), in the order they first appear. `--json` has them. */
 export function nestedFields(s: SweepResult): string[] {
-  const keys: string[] = [];
-  for (const row of s.rows) {
-    if (row.result === undefined || row.result === null || typeof row.result !== "object") continue;
-    for (const [k, v] of Object.entries(row.result as Record<string, unknown>)) {
-      if (typeof v === "object" && v !== null && !keys.includes(k)) keys.push(k);
-    }
-  }
-  return keys;
+  return fieldsInOrder(s, (_k, v) => holdsObject(v));
 }
