@@ -13,6 +13,7 @@ import type { Pl330Chan } from "../drivers/pl330/channel.js";
 import type { Pl330Driver } from "../drivers/pl330/driver.js";
 import { RxStreamDevice } from "../hw/dma-peripherals.js";
 import { disassemble } from "../tools/pl330/disassembler.js";
+import { dma_to_phys } from "../dma/dma-address.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -40,10 +41,14 @@ const FAULT_NAMES: [number, string][] = [
 
 const hex = (v: number) => "0x" + (v >>> 0).toString(16);
 
-/** The instruction at `pc`, decoded, or why it cannot be read. */
-function instructionAt(k: Kernel, pc: number): string {
+/** The instruction at the channel's `pc`, decoded, or why it cannot be read. The PC is a bus
+ *  address, as the DMAC fetches: behind an offsetting dma-ranges its bytes are elsewhere in the
+ *  CPU's physical map. */
+function instructionAt(k: Kernel, dev: PlatformDevice, pc: number): string {
+  const pa = dma_to_phys(dev, pc);
+  if (pa < 0) return "(in no window of the bus's dma-ranges)";
   try {
-    const [first] = disassemble(k.machine.backdoor.read(pc, 6));
+    const [first] = disassemble(k.machine.backdoor.read(pa, 6));
     return first ? first.text : "?";
   } catch {
     return "(not in RAM)";
@@ -95,7 +100,7 @@ export function explainDmaHang(chan: DmaChan): string | null {
   const csr = reg(CSR0 + 8 * t);
   const cpc = reg(CSR0 + 8 * t + 4);
   const state = csr & 0xf;
-  const head = `${chan.name} (PL330 thread ${t}, request line ${line}): CSR${t} ${hex(csr)} (${STATE_NAMES[state] ?? "reserved"}), CPC${t} ${hex(cpc)}: ${instructionAt(k, cpc)}`;
+  const head = `${chan.name} (PL330 thread ${t}, request line ${line}): CSR${t} ${hex(csr)} (${STATE_NAMES[state] ?? "reserved"}), CPC${t} ${hex(cpc)}: ${instructionAt(k, pdev, cpc)}`;
   const deaf = unhandledIrqs(k, drv.irqs);
   let cause: string;
   if (state === ST_WFP) {

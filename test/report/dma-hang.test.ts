@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { zynqWith, ADC_NODE } from "../helpers/zynq-peripherals.js";
+import { createSystem } from "../../src/create.js";
 import { AdcDmaClient } from "../../src/drivers/adc-dma-client.js";
 import type { Pl330Driver } from "../../src/drivers/pl330/driver.js";
 import type { PlatformDevice } from "../../src/kernel/device.js";
@@ -41,10 +42,9 @@ function rx(s: System, maxburst: number, len: number, issue = true): { chan: Dma
   return { chan, cookie };
 }
 
-/** A Zynq whose pl330 driver's interrupt handlers were freed, its channel 0 held as a client
+/** A System whose pl330 driver's interrupt handlers were freed, its channel 0 held as a client
  *  holds it, and a 256-byte buffer mapped for the DMAC. */
-async function deafChannel(): Promise<{ s: System; chan: DmaChan; dma: number }> {
-  const s = await zynqWith("");
+async function deafChannel(s: System): Promise<{ s: System; chan: DmaChan; dma: number }> {
   const pdev = [...s.kernel.devices.values()].find((d) => (d.driverData as Pl330Driver | undefined)?.ddma) as PlatformDevice;
   const drv = pdev.driverData as Pl330Driver;
   for (const irq of drv.irqs) s.kernel.irq.free_irq(irq, drv.dmac);
@@ -117,7 +117,7 @@ describe("the note on a DMA wait that times out", () => {
   });
 
   it("a channel finished whose interrupt no handler takes", async () => {
-    const { s, chan, dma } = await deafChannel();
+    const { s, chan, dma } = await deafChannel(await zynqWith(""));
     const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, dma + 128, 128, DMA_PREP_INTERRUPT)!);
     expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
     const notes = hangNotes(s);
@@ -126,7 +126,7 @@ describe("the note on a DMA wait that times out", () => {
   });
 
   it("a channel faulting whose abort interrupt no handler takes", async () => {
-    const { s, chan, dma } = await deafChannel();
+    const { s, chan, dma } = await deafChannel(await zynqWith(""));
     // A source in no memory or device of the Zynq's map: the first read gets an error response.
     const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, 0x9000_0000, 128, DMA_PREP_INTERRUPT)!);
     expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
@@ -134,5 +134,17 @@ describe("the note on a DMA wait that times out", () => {
     expect(notes).toHaveLength(1);
     // CSR state 15 (Faulting); FTR bit 18, data_read_err (spec pl330 §4, Fault Type).
     expect(notes[0]).toMatch(/dma0chan0 \(PL330 thread 0, request line 0\): CSR0 0x[0-9a-f]*f \(Faulting\), CPC0 0x[0-9a-f]+: [^;]+; the channel faulted \(FTR0 0x40000: data_read_err\), and no handler takes its abort interrupt \(irq /);
+  });
+
+  it("behind an offsetting dma-ranges, the instruction at the channel's PC is read at its CPU address", async () => {
+    const { s, chan, dma } = await deafChannel(await createSystem({ board: "arm64-dma-offset" }));
+    // Bus 0x1000 lies below the bus's one window (RAM at bus 0xc0000000): DECERR on the first read.
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, 0x1000, 128, DMA_PREP_INTERRUPT)!);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    // The microcode lives in a coherent buffer the DMAC sees in its window (bus 0xc0000000 and up).
+    expect(notes[0]).toMatch(/CSR0 0x[0-9a-f]*f \(Faulting\), CPC0 0x[c-f][0-9a-f]{7}: DMA[A-Z]+/);
+    expect(notes[0]).toContain("the channel faulted (FTR0 0x40000: data_read_err)");
   });
 });
