@@ -84,7 +84,11 @@ export {
 export { dmatest, type DmatestParams, type DmatestResult, type DmatestThreadResult } from "./dmaengine/dmatest.js";
 export { readl, writel, readl_relaxed, writel_relaxed } from "./kernel/io.js";
 export { udelay, ndelay, mdelay, msleep, usleep_range, cpu_relax, msecs_to_jiffies, type KernelOwner } from "./kernel/delay.js";
-export { readl_poll_timeout, readl_poll_timeout_atomic, type PollResult } from "./kernel/iopoll.js";
+export { readl_poll_timeout, readl_poll_timeout_atomic, read_poll_timeout_atomic, type PollResult } from "./kernel/iopoll.js";
+export { local_irq_save, local_irq_restore, local_irq_disable, local_irq_enable, irqs_disabled, PSR_I_BIT } from "./kernel/irqflags.js";
+export {
+  spin_lock_init, spin_lock, spin_unlock, spin_lock_irqsave, spin_unlock_irqrestore, spin_lock_irq, spin_unlock_irq, type SpinLock,
+} from "./kernel/spinlock.js";
 export { UartDmaClient, type UartTx } from "./drivers/uart-dma-client.js";
 export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod } from "./drivers/adc-dma-client.js";
 

@@ -4,7 +4,7 @@
 // resume, -EINVAL for a missing terminate).
 
 import type { DmaAddr } from "../hw/address.js";
-import { EINVAL, ENODEV, ENOSYS } from "../kernel/errno.js";
+import { EINVAL, ENODEV, ENOSYS, ETIMEDOUT, KernelError } from "../kernel/errno.js";
 import { checkSize, checkWhole } from "../dma/arguments.js";
 import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { refuseUnregistered } from "./unregistered.js";
@@ -209,15 +209,47 @@ export function dmaengine_terminate_sync(chan: DmaChan): number {
 /** The time dma_sync_wait gives a transfer before "timeout!" (5 s, as in dmaengine.c). */
 export const DMA_SYNC_WAIT_TIMEOUT_PS = 5e12;
 
+/** watchdog_thresh (10 s): how long a CPU spins with interrupts masked before an NMI-driven
+ *  hard-lockup detector reports it. */
+const HARD_LOCKUP_PS = 10e12;
+
+/** dma_sync_wait with the CPU's interrupts masked (a caller holding spin_lock_irqsave). Its
+ *  timeout counts jiffies, which only the tick interrupt advances, so on one CPU the 5 s never
+ *  pass; a provider that completes cookies from its interrupt (pl330) never completes this one,
+ *  and Linux spins for ever. dmasim spins watchdog_thresh of simulated time, logs the hard-lockup
+ *  detector's report and throws, rather than hang its host. */
+function syncWaitMasked(chan: DmaChan, cookie: DmaCookie, status: DmaStatus): DmaStatus {
+  const k = chan.device.dev.kernel;
+  const m = k.machine;
+  const start = m.now();
+  const limit = start + HARD_LOCKUP_PS;
+  while (status === DMA_IN_PROGRESS) {
+    if (m.now() >= limit) {
+      k.printk.err("watchdog: Watchdog detected hard LOCKUP on cpu 0 (dma_sync_wait)");
+      throw new KernelError(
+        ETIMEDOUT,
+        `dma_sync_wait on ${chan.name} cookie ${cookie} with interrupts disabled: the transfer's interrupt ${m.pendingIrq() >= 0 ? `(line ${m.pendingIrq()}) is pending, untaken` : "never came"} and jiffies do not advance, so Linux spins for ever; dmasim stopped after ${(m.now() - start) / 1e12} s of simulated time. Release the lock (spin_unlock_irqrestore) before waiting`,
+      );
+    }
+    const woke = m.waitForInterrupt(limit);
+    // A line high that the masked CPU does not take: nothing else will change the status.
+    if (woke === null || m.pendingIrq() >= 0) m.idleUntil(limit);
+    status = txComplete(chan, cookie);
+  }
+  return status;
+}
+
 /** dma_sync_wait: issues pending work and waits in simulated time for the transfer to end. The
- *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. */
+ *  CPU spins in Linux; here it sleeps until an interrupt, which is what can end the wait. With
+ *  the CPU's interrupts masked none can, and it spins (syncWaitMasked). */
 export function dma_sync_wait(chan: DmaChan, cookie: DmaCookie): DmaStatus {
   checkChan("dma_sync_wait", chan);
   if (refuseUnregistered("dma_sync_wait", chan)) return DMA_ERROR;
   const k = chan.device.dev.kernel;
   dma_async_issue_pending(chan);
   let status = txComplete(chan, cookie);
-  const done = k.waitEvent(() => {
+  if (k.irq.irqs_disabled() && !k.irq.in_interrupt()) return syncWaitMasked(chan, cookie, status);
+  const done = k.waitInterruptible(() => {
     status = txComplete(chan, cookie);
     return status !== DMA_IN_PROGRESS;
   }, DMA_SYNC_WAIT_TIMEOUT_PS);

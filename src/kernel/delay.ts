@@ -6,11 +6,14 @@
 // to its end, as the arch timer-based __delay does. From interrupt context (a handler, a tasklet,
 // a completion callback) nothing is taken: a hard handler runs with IRQs masked; in a tasklet
 // Linux would still take a hard IRQ, but the tasklet it schedules waits for this one to return,
-// so dmasim leaves the whole interrupt for after it (a simplification, said here).
+// so dmasim leaves the whole interrupt for after it (a simplification, said here). With the
+// CPU's interrupts masked (irqflags.ts) a busy-wait passes its time and takes nothing: the
+// line stays pending until they are unmasked.
 
 import type { Kernel } from "./kernel.js";
 import { kernelOf } from "../dmaengine/arguments.js";
 import { invalid } from "../dma/arguments.js";
+import { might_sleep } from "./might-sleep.js";
 
 /** What the delays accept: the kernel, or a System in this thread. */
 export type KernelOwner = Kernel | { kernel: Kernel };
@@ -109,8 +112,8 @@ export function cpu_relax(owner: KernelOwner): void {
   if (!k.irq.in_interrupt()) k.irq.handlePending();
 }
 
-/** might_sleep(): a sleep from interrupt context is a bug Linux reports and then schedules
- *  anyway (a "scheduling while atomic" follows); dmasim reports it and sleeps. */
+/** might_sleep(): a sleep in atomic context (interrupt context, IRQs off, a lock held) is a bug
+ *  Linux reports and then schedules anyway; dmasim reports it and sleeps (might-sleep.ts). */
 function mightSleep(k: Kernel, fn: string): void {
-  if (k.irq.in_interrupt()) k.printk.err(`BUG: sleeping function called from invalid context at include/linux/delay.h (${fn})`);
+  might_sleep(k, "include/linux/delay.h", fn);
 }

@@ -6,9 +6,8 @@
 // every readl plus every sleep. readl_poll_timeout_atomic spins with udelay(delay_us) and, as
 // current Linux does (older kernels read ktime there too), counts the timeout down by delay_us
 // and 1 ns a lap for cpu_relax without reading a clock: the reads' own time is not counted, so
-// a timeout lasts at least as long as asked (with delay_us 0, timeout_us * 1000 laps). It is meant for code with IRQs off; dmasim masks interrupts only in interrupt context
-// (delay.ts), so called from process context it takes them during its udelays, as Linux would
-// for a caller that did not disable them.
+// a timeout lasts at least as long as asked (with delay_us 0, timeout_us * 1000 laps). It is meant for code with IRQs off (irqflags.ts): then its
+// udelays pass their time and take nothing; a caller that left them on takes them there.
 //
 // A timeout_us of 0 polls for ever in Linux: a condition that never comes true hangs the task
 // (the hung-task detector reports it after 120 s) or, spinning, the CPU (the soft-lockup
@@ -66,17 +65,17 @@ function overdue(k: Kernel, start: number, laps: number, sleeping: boolean): boo
  *  `timedOut()` says so (after one more read, as Linux does), else `pause()` and read again. A
  *  timeout_us of 0 never times out (see pollForever). */
 function poll(
-  k: Kernel, fn: string, at: VirtAddr, cond: (val: number) => boolean, timeout_us: number, sleeping: boolean,
+  k: Kernel, fn: string, read: () => number, cond: (val: number) => boolean, timeout_us: number, sleeping: boolean,
   timedOut: () => boolean, pause: () => void,
 ): PollResult {
   const m = k.machine;
   const start = m.now();
   let val: number;
   for (let laps = 1; ; laps++) {
-    val = readl(m, at);
+    val = read();
     if (cond(val)) return { ret: 0, val };
     if (timeout_us && timedOut()) {
-      val = readl(m, at);
+      val = read();
       break;
     }
     if (!timeout_us && overdue(k, start, laps, sleeping)) pollForever(k, fn, sleeping, start, laps, val);
@@ -92,7 +91,7 @@ export function readl_poll_timeout(
   const k = kernelOf("readl_poll_timeout", owner);
   const at = checkPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
   const timeout = k.machine.now() + timeout_us * 1e6;
-  return poll(k, "readl_poll_timeout", at, cond, timeout_us, true, () => k.machine.now() > timeout, () => {
+  return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, true, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
     cpu_relax(k);
   });
@@ -105,8 +104,26 @@ export function readl_poll_timeout_atomic(
 ): PollResult {
   const k = kernelOf("readl_poll_timeout_atomic", owner);
   const at = checkPoll("readl_poll_timeout_atomic", addr, cond, delay_us, timeout_us);
+  return pollAtomic(k, "readl_poll_timeout_atomic", () => readl(k.machine, at), cond, delay_us, timeout_us);
+}
+
+/** read_poll_timeout_atomic(op, val, cond, delay_us, timeout_us, false): as
+ *  readl_poll_timeout_atomic, with `op()` read instead of a register (a flag in memory a
+ *  completion callback sets, dmaengine_tx_status...). */
+export function read_poll_timeout_atomic(
+  owner: KernelOwner, op: () => number, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
+): PollResult {
+  const k = kernelOf("read_poll_timeout_atomic", owner);
+  if (typeof op !== "function") invalid("read_poll_timeout_atomic", "op", op, "a function returning the value to test");
+  checkPoll("read_poll_timeout_atomic", 0, cond, delay_us, timeout_us);
+  return pollAtomic(k, "read_poll_timeout_atomic", op, cond, delay_us, timeout_us);
+}
+
+function pollAtomic(
+  k: Kernel, fn: string, read: () => number, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
+): PollResult {
   let leftNs = timeout_us * 1e3;
-  return poll(k, "readl_poll_timeout_atomic", at, cond, timeout_us, false, () => leftNs < 0, () => {
+  return poll(k, fn, read, cond, timeout_us, false, () => leftNs < 0, () => {
     if (delay_us) {
       udelay(k, delay_us);
       leftNs -= delay_us * 1e3;

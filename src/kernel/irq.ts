@@ -1,7 +1,9 @@
 // Interrupt handling: request_irq/free_irq, the dispatcher the CPU enters when a line is high
 // (handlers run in the order registered, shared lines allowed), tasklets run after hard IRQs,
 // and the per-line counts of /proc/interrupts. A line nobody handles is disabled, as Linux does
-// after "nobody cared".
+// after "nobody cared". The subsystem also keeps the CPU's interrupt mask (irqflags.ts) and the
+// preempt count spinlocks raise (spinlock.ts): together with the handler depth they are Linux's
+// preempt_count() and irqs_disabled(), what might_sleep() checks (might-sleep.ts).
 
 import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
@@ -37,6 +39,12 @@ export class IrqSubsystem {
   private readonly tasklets: (() => void)[] = [];
   /** Hard IRQ handlers or tasklets running: Linux's in_interrupt(), where nothing may sleep. */
   private interruptDepth = 0;
+  /** Hard IRQ handlers running: the core entered them with its interrupts masked. */
+  private hardirqDepth = 0;
+  /** The CPU's interrupt mask (PSTATE.I on arm64, CPSR.I on arm), set by local_irq_disable. */
+  private masked = false;
+  /** preempt_disable() nesting: spinlocks held (a kernel with one CPU makes a lock just this). */
+  private preemptDepth = 0;
 
   constructor(
     private readonly machine: Machine,
@@ -66,6 +74,44 @@ export class IrqSubsystem {
     return this.interruptDepth > 0;
   }
 
+  /** irqs_disabled(): the mask is set, or a hard handler runs (entered with it set). */
+  irqs_disabled(): boolean {
+    return this.masked || this.hardirqDepth > 0;
+  }
+
+  /** Sets the CPU's mask: a line rising from now on stays pending at the GIC, untaken. */
+  mask(): void {
+    this.masked = true;
+  }
+
+  /** Clears the mask: the core takes a line pending now before its next instruction (returns
+   *  how many were taken). In interrupt context they wait for its end, as every IRQs-on point
+   *  there does (delay.ts). */
+  unmask(): number {
+    this.masked = false;
+    return this.irqs_on_point();
+  }
+
+  preempt_disable(): void {
+    this.preemptDepth++;
+  }
+
+  preempt_enable(): void {
+    if (this.preemptDepth > 0) this.preemptDepth--;
+  }
+
+  /** in_atomic(): preempt_count() is not zero (a lock held, or interrupt context). */
+  in_atomic(): boolean {
+    return this.preempt_count() !== 0;
+  }
+
+  /** preempt_count(), laid out as include/linux/preempt.h does: spinlocks held in bits 0-7,
+   *  SOFTIRQ_OFFSET (0x100) per tasklet running, HARDIRQ_OFFSET (0x10000) per hard handler. */
+  preempt_count(): number {
+    const softirq = this.interruptDepth - this.hardirqDepth;
+    return this.preemptDepth + softirq * 0x100 + this.hardirqDepth * 0x10000;
+  }
+
   private inInterrupt<T>(fn: () => T): T {
     this.interruptDepth++;
     try {
@@ -75,8 +121,8 @@ export class IrqSubsystem {
     }
   }
 
-  /** Process context runs with IRQs on: an interrupt pending now is taken before the caller
-   *  goes on (handlers, then tasklets on IRQ exit). Interrupt context leaves it pending. */
+  /** Process context with IRQs on: an interrupt pending now is taken before the caller goes on
+   *  (handlers, then tasklets on IRQ exit). Interrupt context, or a masked CPU, leaves it pending. */
   irqs_on_point(): number {
     return this.interruptDepth > 0 ? 0 : this.handlePending();
   }
@@ -85,13 +131,15 @@ export class IrqSubsystem {
     this.tasklets.push(fn);
   }
 
-  /** Services every pending interrupt, then the tasklets. Returns how many IRQs were taken. */
+  /** Services every pending interrupt, then the tasklets. Returns how many IRQs were taken: none
+   *  while the CPU's mask is set (the lines stay pending; softirqs run on IRQ exit, so neither). */
   handlePending(): number {
+    if (this.masked) return 0;
     let taken = 0;
     for (let line = this.machine.pendingIrq(); line >= 0; line = this.machine.pendingIrq()) {
       taken++;
       this.counts.set(line, (this.counts.get(line) ?? 0) + 1);
-      const dispatch = () => this.inInterrupt(() => this.dispatch(line));
+      const dispatch = () => this.inInterrupt(() => this.hardirq(line));
       const handled = this.tracer ? this.tracer.span(`irq ${line}`, dispatch) : dispatch();
       if (!handled && this.machine.x.irqLevel(line)) {
         this.printk.err(`irq ${line}: nobody cared; disabling it`);
@@ -100,6 +148,19 @@ export class IrqSubsystem {
     }
     this.runTasklets();
     return taken;
+  }
+
+  /** A handler runs with the mask the exception set; the return from it (eret) restores the
+   *  mask the interrupted code had, whatever the handler did with local_irq_save/restore. */
+  private hardirq(line: number): boolean {
+    const masked = this.masked;
+    this.hardirqDepth++;
+    try {
+      return this.dispatch(line);
+    } finally {
+      this.hardirqDepth--;
+      this.masked = masked;
+    }
   }
 
   /** Exception entry, then every handler of the line; true if one of them handled it. */

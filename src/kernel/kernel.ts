@@ -22,6 +22,7 @@ import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
 import { PG_dcache_clean } from "../mm/buddy.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
+import { might_sleep } from "./might-sleep.js";
 import type { Device, PlatformDevice } from "./device.js";
 import { PlatformBus } from "./bus.js";
 import { ResourceTree, requestSystemRam, IORESOURCE_MEM, IORESOURCE_SYSTEM_RAM, IORESOURCE_BUSY } from "./resource.js";
@@ -328,12 +329,17 @@ export class Kernel {
    *  devices that work without interrupts (a FIFO draining) go on meanwhile. A wait for a DMA
    *  transfer names its channel: a timeout then adds dmasim's note on why (report/dma-hang.ts). */
   waitEvent(cond: () => boolean, timeoutPs: number, dmaChan?: DmaChan): boolean {
-    const done = this.waitEventTimeout(cond, timeoutPs);
+    // wait_event_timeout begins with might_sleep(): with IRQs off it reports the bug, and the
+    // sleep, through schedule(), then takes interrupts (might-sleep.ts).
+    might_sleep(this, "include/linux/wait.h", "wait_event_timeout");
+    const done = this.waitInterruptible(cond, timeoutPs);
     if (!done && dmaChan) reportDmaHang(dmaChan, "wait_event_timeout");
     return done;
   }
 
-  private waitEventTimeout(cond: () => boolean, timeoutPs: number): boolean {
+  /** The CPU waits, taking interrupts as they come, until `cond()` holds or `timeoutPs` passes:
+   *  waitEvent's wait without might_sleep, for callers that spin in Linux (dma_sync_wait). */
+  waitInterruptible(cond: () => boolean, timeoutPs: number): boolean {
     const deadline = this.machine.now() + timeoutPs;
     this.irq.handlePending();
     while (!cond()) {

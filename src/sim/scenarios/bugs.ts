@@ -15,6 +15,8 @@
 //                           so the device writes the shared zero page (gup-missing-write.ts)
 //   dma-ranges              a driver that hands the device virt_to_phys(buf) instead of its DMA
 //                           address, behind a bus that offsets them (dma-ranges.ts)
+//   poll-irqs-off           a driver polling, inside spin_lock_irqsave, for a flag only its DMA
+//                           completion callback sets: the interrupt stays pending (poll-irqs-off.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -43,10 +45,11 @@ import type { ScenarioParams } from "../scenarios.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
+import { pollIrqsOff } from "./poll-irqs-off.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
-  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges",
+  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -393,4 +396,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "gup-missing-unmap": gupMissingUnmap,
   "gup-missing-write": gupMissingWrite,
   "dma-ranges": dmaRanges,
+  "poll-irqs-off": pollIrqsOff,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);

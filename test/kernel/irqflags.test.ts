@@ -1,0 +1,143 @@
+// irqflags.h and spinlock.h: the CPU's interrupt mask holds a raised line pending until it is
+// cleared, busy-waits pass their time under it, sleeping under it is reported, and the
+// CONFIG_DEBUG_SPINLOCK checks.
+
+import { describe, expect, it } from "vitest";
+import { zynq } from "../helpers/system.js";
+import { dma_alloc_coherent } from "../../src/dma/mapping.js";
+import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
+import { DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
+import { udelay, msleep } from "../../src/kernel/delay.js";
+import { irqs_disabled, local_irq_disable, local_irq_enable, local_irq_restore, local_irq_save } from "../../src/kernel/irqflags.js";
+import {
+  spin_lock, spin_lock_init, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore,
+} from "../../src/kernel/spinlock.js";
+import { KernelBug, KernelError } from "../../src/kernel/errno.js";
+import type { System } from "../../src/system.js";
+
+/** A 4 KB memcpy issued now; `callbacks` counts its completion callback's runs. */
+function issue(s: System) {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dev = chan.device.dev;
+  const a = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+  const b = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+  s.cpu.fill(a.cpuAddr, 0x3c, 4096);
+  const tx = dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 4096, DMA_PREP_INTERRUPT)!;
+  const run = { chan, b, callbacks: 0, cookie: 0 };
+  tx.callback = () => run.callbacks++;
+  run.cookie = dmaengine_submit(tx);
+  dma_async_issue_pending(chan);
+  return run;
+}
+
+const log = (s: System, needle: string) => s.kernel.printk.grep(needle);
+
+describe("irqflags.h", () => {
+  it("a line raised while masked is taken at restore, not before; the bytes were copied meanwhile", async () => {
+    const s = await zynq();
+    const flags = local_irq_save(s);
+    expect(flags).toBe(0);
+    expect(irqs_disabled(s)).toBe(true);
+    const run = issue(s);
+    const t = s.now();
+    udelay(s, 100); // a 4 KB copy ends in far less
+    expect(s.now() - t).toBe(100e6); // the busy-wait passes its time exactly
+    expect(run.callbacks).toBe(0);
+    expect(s.machine.pendingIrq()).toBeGreaterThanOrEqual(0); // the GIC holds the line
+    expect(s.cpu.read(run.b.cpuAddr, 4096)).toEqual(new Uint8Array(4096).fill(0x3c));
+    local_irq_restore(s, flags);
+    expect(run.callbacks).toBe(1);
+    expect(irqs_disabled(s)).toBe(false);
+    expect(s.machine.pendingIrq()).toBe(-1);
+  });
+
+  it("nested save/restore restores the outer state: the inner restore keeps the mask, the outer one clears it", async () => {
+    const s = await zynq();
+    const outer = local_irq_save(s);
+    const inner = local_irq_save(s);
+    expect(inner).toBe(0x80); // PSR_I_BIT: saved with interrupts already masked
+    const run = issue(s);
+    udelay(s, 100);
+    local_irq_restore(s, inner);
+    expect(irqs_disabled(s)).toBe(true);
+    expect(run.callbacks).toBe(0);
+    local_irq_restore(s, outer);
+    expect(run.callbacks).toBe(1);
+  });
+
+  it("local_irq_disable/enable: enable takes the pending line at once; bad flags are refused", async () => {
+    const s = await zynq();
+    local_irq_disable(s);
+    const run = issue(s);
+    udelay(s, 100);
+    expect(run.callbacks).toBe(0);
+    local_irq_enable(s);
+    expect(run.callbacks).toBe(1);
+    expect(() => local_irq_restore(s, 3)).toThrow(/local_irq_restore/);
+  });
+
+  it("msleep with IRQs off logs the might_sleep BUG, and the sleep (schedule) takes the interrupt", async () => {
+    const s = await zynq();
+    const flags = local_irq_save(s);
+    const run = issue(s);
+    const t = s.now();
+    msleep(s, 1);
+    expect(s.now() - t).toBe(20e9); // HZ 100: 1 jiffy + 1, as with IRQs on
+    expect(log(s, "sleeping function called from invalid context")).toEqual([
+      "BUG: sleeping function called from invalid context at include/linux/delay.h (msleep)",
+    ]);
+    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 0, irqs_disabled(): 1"]);
+    expect(run.callbacks).toBe(1);
+    local_irq_restore(s, flags);
+    expect(irqs_disabled(s)).toBe(false);
+  });
+
+  it("dma_sync_wait with IRQs off spins to the hard-lockup report (jiffies stand still) and throws -ETIMEDOUT", async () => {
+    const s = await zynq();
+    const flags = local_irq_save(s);
+    const run = issue(s);
+    const t = s.now();
+    expect(() => dma_sync_wait(run.chan, run.cookie)).toThrow(KernelError);
+    expect(s.now() - t).toBeGreaterThanOrEqual(10e12); // watchdog_thresh
+    expect(log(s, "hard LOCKUP")).toHaveLength(1);
+    local_irq_restore(s, flags);
+    expect(run.callbacks).toBe(1);
+  });
+});
+
+describe("spinlock.h", () => {
+  it("spin_lock_irqsave masks and counts as atomic; msleep under it also reports scheduling while atomic", async () => {
+    const s = await zynq();
+    const lock = spin_lock_init(s);
+    const flags = spin_lock_irqsave(lock);
+    expect(irqs_disabled(s)).toBe(true);
+    msleep(s, 1);
+    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 1"]);
+    expect(log(s, "scheduling while atomic")).toEqual(["BUG: scheduling while atomic: 0x00000001 (msleep)"]);
+    spin_unlock_irqrestore(lock, flags);
+    expect(irqs_disabled(s)).toBe(false);
+  });
+
+  it("spin_lock/spin_unlock cost 10 + 4 core cycles (667 MHz on Zynq) and leave the mask alone", async () => {
+    const s = await zynq();
+    const lock = spin_lock_init(s);
+    const t = s.now();
+    spin_lock(lock);
+    spin_unlock(lock);
+    expect(s.now() - t).toBe(Math.round((14 * 1e6) / s.machine.profile.cpu.clockMHz));
+    expect(irqs_disabled(s)).toBe(false);
+  });
+
+  it("recursion on a held lock is reported and thrown; unlocking a free lock is reported", async () => {
+    const s = await zynq();
+    const lock = spin_lock_init(s);
+    spin_lock(lock);
+    expect(() => spin_lock(lock)).toThrow(KernelBug);
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0"]);
+    spin_unlock(lock);
+    spin_unlock(lock);
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0", "BUG: spinlock already unlocked on CPU#0"]);
+    expect(() => spin_lock({} as never)).toThrow(/spin_lock_init/);
+  });
+});
