@@ -71,8 +71,9 @@ const TIME_SUFFIXES: [RegExp, number][] = [[/(^p|P)s$/, 1], [/(^n|N)s$/, 1e3], [
 const TIME_UNITS: [string, number][] = [["s", 1e12], ["ms", 1e9], ["µs", 1e6], ["ns", 1e3], ["ps", 1]];
 const BYTE_UNITS: [string, number][] = [["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10], ["bytes", 1]];
 
-/** The y axis's label and the factor its figures are divided by: a time in the largest unit the
- *  biggest figure reaches at least once of, bytes likewise, MB/s as they are. */
+/** The y axis's label and the factor its figures are divided by: a time in the largest unit of
+ *  which the biggest figure holds at least one (185 µs, not 0.185 ms), bytes likewise, MB/s as
+ *  they are. */
 function yAxis(y: string, max: number): { label: string; scale: number } {
   const leaf = y.slice(y.lastIndexOf(".") + 1);
   const largest = (units: [string, number][], base: number) => units.find(([, f]) => f <= base * max && f >= base) ?? units.find(([, f]) => f === base)!;
@@ -96,8 +97,8 @@ function xFormat(rows: SweepRow[], x: string): ((v: number) => string) | undefin
   return sized ? formatBytes : undefined;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? "" : "s"}`;
 }
 
 /** The chart as SVG. Throws a TypeError when no finished job's result has `y`, or one has it but
