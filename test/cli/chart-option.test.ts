@@ -38,7 +38,7 @@ describe("dmasim sweep --chart", () => {
       expect({ args, status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, status: 1, stdout: "", stderr });
     }
     expect(existsSync(report)).toBe(false);
-  });
+  }, 30_000);
 
   it("prints the table, then refuses a y no job has, writing no report", () => {
     const report = join(mkdtempSync(join(tmpdir(), "dmasim-chart-")), "r.html");
