@@ -33,7 +33,8 @@ commands:
   sweep SCENARIO    run a scenario over --param key=v1,v2,… combinations on a
                     worker pool (--workers N, default: the core count, 0: in this
                     process; worker threads, or worker processes with --processes);
-                    --json, --report FILE
+                    --json, --report FILE; --chart y=FIELD[,x=PARAM] (repeatable)
+                    charts a result field against a swept parameter in the report
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input

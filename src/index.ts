@@ -97,7 +97,8 @@ export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult }
 export { SCENARIOS, SCENARIO_PARAMS, type ScenarioParams } from "./sim/scenarios.js";
 export { withTeardown, type Defer } from "./sim/teardown.js";
 export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, type ManagedMapping } from "./sim/managed-buffers.js";
-export { sweepReport, throughputChart } from "./report/sweep-report.js";
+export { sweepReport, throughputChart, type SweepReportOptions } from "./report/sweep-report.js";
+export { sweepChart, sweepChartProblem, type SweepChart } from "./report/sweep-chart.js";
 export { renderReport, type ReportSection } from "./report/html.js";
 export { lineChart, stackedBars, groupedBars } from "./report/svg.js";
 export { runSweep, expandGrid, type SweepOptions, type SweepResult, type SweepRow, type SweepError, type Grid } from "./sim/sweep.js";

@@ -1,5 +1,6 @@
-// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json]`: a scenario over every
-// combination of the parameter values, on a worker pool, with a progress bar.
+// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json] [--report FILE
+// [--chart y=FIELD[,x=PARAM] …]]`: a scenario over every combination of the parameter values, on a
+// worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
 import { runSweep, type SweepError, type SweepResult } from "../sim/sweep.js";
@@ -11,16 +12,18 @@ import { formatSweep } from "./result-table.js";
 import { scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
 import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
+import { chartOptions } from "./chart-option.js";
 
 export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (has(a, "trace")) throw new UsageError("--trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE");
-  checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", ...SCENARIO_SYSTEM_OPTIONS]);
+  checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", "chart", ...SCENARIO_SYSTEM_OPTIONS]);
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a, name);
   checkOutputs(a);
+  const charts = chartOptions(a, grid);
   const workers = wholeFlag(a, "workers", availableParallelism());
   if (workers === 0 && has(a, "processes")) throw new UsageError("--workers 0 runs the jobs in this process, so --processes has none to start: give one or the other");
   const { worker: _w, ...system } = await systemOptions(a);
@@ -67,6 +70,6 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));
-  await writeReport(a, () => sweepReport(result));
+  await writeReport(a, () => sweepReport(result, { charts }));
   return 0;
 }

@@ -141,22 +141,32 @@ function stackedBarsBody(o: { title: string; yLabel: string; categories: string[
   return svg(o.title, parts, names);
 }
 
+/** What groupedBars draws; a value left undefined (a job that gave none) draws no bar. */
+interface GroupedBars {
+  title: string;
+  xLabel?: string;
+  yLabel: string;
+  categories: string[];
+  series: { name: string; values: (number | undefined)[] }[];
+}
+
 /** Bars side by side per category, one per series. */
-export function groupedBars(o: { title: string; yLabel: string; categories: string[]; series: { name: string; values: number[] }[] }): string {
+export function groupedBars(o: GroupedBars): string {
   return withLabelRoom(o.categories.length > 4, () => groupedBarsBody(o));
 }
 
-function groupedBarsBody(o: { title: string; yLabel: string; categories: string[]; series: { name: string; values: number[] }[] }): string {
+function groupedBarsBody(o: GroupedBars): string {
   const slanted = o.categories.length > 4;
-  const yMax = niceMax(Math.max(0, ...o.series.flatMap((s) => s.values)));
+  const yMax = niceMax(Math.max(0, ...o.series.flatMap((s) => s.values.filter((v) => v !== undefined))));
   const plotW = W - M.left - M.right;
   const slot = plotW / Math.max(1, o.categories.length);
   const bw = (slot * 0.8) / Math.max(1, o.series.length);
   const ly = (y: number) => ((H - M.top - M.bottom) * y) / yMax;
-  const parts = axes(o.title, "", o.yLabel, yMax);
+  const parts = axes(o.title, o.xLabel ?? "", o.yLabel, yMax);
   o.categories.forEach((cat, i) => {
     o.series.forEach((s, k) => {
-      const h = ly(s.values[i] ?? 0);
+      if (s.values[i] === undefined) return;
+      const h = ly(s.values[i]);
       const x = M.left + slot * i + slot * 0.1 + bw * k;
       parts.push(`<rect x="${x.toFixed(1)}" y="${(H - M.bottom - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(`${cat}: ${s.name} ${s.values[i]}`)}</title></rect>`);
     });

@@ -1,61 +1,63 @@
-// Reports for sweeps: the table of every job, and — when the results carry a throughput and the
-// grid varies the size — throughput against size, one line per value of the other parameters.
+// Reports for sweeps: the table of every job, and the charts the caller asks for — without a
+// word, when the results carry a throughput and the grid varies the size, throughput against
+// size, one line per value of the other parameters.
 
-import { lineChart } from "./svg.js";
 import { renderReport, type ReportSection } from "./html.js";
+import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
-import { paramsText } from "../sim/scenarios.js";
 import { resultColumns } from "../sim/sweep-columns.js";
-import { parseSize, formatBytes } from "../units.js";
 
 type Row = Record<string, unknown>;
+
+export interface SweepReportOptions {
+  /** The charts to draw, in this order, instead of the throughput chart. */
+  charts?: SweepChart[];
+}
 
 function fmt(v: unknown): string | number {
   return typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v);
 }
 
-/** Throughput vs size, one series per combination of the other parameters. */
+/** Throughput vs size, one series per combination of the other parameters; null when the
+ *  grid does not vary the size or the results carry no mbPerSec. */
 export function throughputChart(s: SweepResult): string | null {
   const first = s.rows[0];
   if (!first || !("size" in first.params)) return null;
-  const r0 = first.result as Row;
+  const r0 = s.rows.find((r) => r.error === undefined && r.result !== undefined)?.result as Row | undefined;
   if (typeof r0?.mbPerSec !== "number") return null;
-  const series = new Map<string, [number, number][]>();
-  for (const row of s.rows) {
-    const key = paramsText(Object.fromEntries(Object.entries(row.params).filter(([k]) => k !== "size"))) || s.scenario;
-    const pts = series.get(key) ?? [];
-    pts.push([parseSize(row.params.size as string | number), (row.result as Row).mbPerSec as number]);
-    series.set(key, pts);
-  }
-  return lineChart({
-    title: `${s.scenario}: throughput against size`,
-    xLabel: "size",
-    yLabel: "MB/s (simulated)",
-    series: [...series].map(([name, points]) => ({ name, points })),
-    xFormat: formatBytes,
-  });
+  return sweepChart(s, { y: "mbPerSec", x: "size" });
 }
 
-export function sweepSections(s: SweepResult): ReportSection[] {
+function chartSections(s: SweepResult, charts: SweepChart[] | undefined): ReportSection[] {
+  if (charts === undefined) {
+    const chart = throughputChart(s);
+    return chart ? [{ heading: "Throughput", svg: chart }] : [];
+  }
+  if (!Array.isArray(charts)) throw new TypeError(`sweepReport: charts is a list ([{ y: "mbPerSec", x: "size" }]), not ${JSON.stringify(charts)}`);
+  return charts.map((c) => ({ svg: sweepChart(s, c), heading: `${c.y} against ${sweepChartX(s, c)}` }));
+}
+
+export function sweepSections(s: SweepResult, options: SweepReportOptions = {}): ReportSection[] {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
   const resultKeys = resultColumns(s);
-  const chart = throughputChart(s);
+  // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why.
+  const errors = s.rows.some((r) => r.error !== undefined);
   return [
-    ...(chart ? [{ heading: "Throughput", svg: chart }] : []),
+    ...chartSections(s, options.charts),
     {
       heading: "Results",
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
       table: {
-        header: [...paramKeys, ...resultKeys],
+        header: [...paramKeys, ...resultKeys, ...(errors ? ["error"] : [])],
         rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultKeys.map((k) => {
           const v = (r.result as Row | undefined)?.[k];
           return v === undefined ? "" : fmt(v);
-        })]),
+        }), ...(errors ? [r.error ?? ""] : [])]),
       },
     },
   ];
 }
 
-export function sweepReport(s: SweepResult): string {
-  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s));
+export function sweepReport(s: SweepResult, options: SweepReportOptions = {}): string {
+  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s, options));
 }
