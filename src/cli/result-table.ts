@@ -3,7 +3,7 @@
 
 import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
-import { resultFields } from "./result-fields.js";
+import { resultFields } from "../sim/result-fields.js";
 import { nestedFields, resultColumns } from "../sim/sweep-columns.js";
 
 /** A number as a person reads it: integers whole, others to one decimal, except below 10 where

@@ -11,7 +11,7 @@ import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "./result-table.js";
-import { resultFields } from "./result-fields.js";
+import { resultFields } from "../sim/result-fields.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";

@@ -7,7 +7,7 @@
 import { groupedBars, lineChart, type Series } from "./svg.js";
 import type { SweepResult, SweepRow } from "../sim/sweep.js";
 import { paramsText, type ScenarioParams } from "../sim/scenarios.js";
-import { resultFields } from "../cli/result-fields.js";
+import { resultFields } from "../sim/result-fields.js";
 import { formatBytes, parseSize } from "../units.js";
 
 /** What to draw: `y` a result field (a nested one by its dotted path, `cached.process.timePs`),
