@@ -16,10 +16,8 @@ export interface PeripheralInstance {
   node: DeviceNode;
   /** Its dma-names entry ("tx" or "rx"). */
   dmaName: string;
-  /** The request line its `dmas` entry names: the one its driver asks for. The line the
-   *  silicon wires it to is `device.request`; the two differ when the node's
-   *  `dmasim,request-lines` says the SoC wires it elsewhere (a wrong `dmas` cell). */
-  dmasRequest: number;
+  /** The model; `device.request` is the line the SoC wires it to, which is not the one its
+   *  `dmas` entry names when the node's `dmasim,request-lines` says otherwise. */
   device: DmaPeripheralDevice;
 }
 
@@ -90,8 +88,7 @@ export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance
       const dmac = dmacs.find((d) => d.node === provider);
       const name = names[k];
       if (!dmac || n !== 1 || (name !== "tx" && name !== "rx")) continue;
-      const dmasRequest = spec[0];
-      const request = lines ? lines[k] : dmasRequest;
+      const request = lines ? lines[k] : spec[0];
       // A line the PL330 does not have is wired to nothing: the board still builds, as Linux
       // still boots, and the client's dma_request_chan fails with -ENODEV (of_dma_pl330_xlate).
       if (request >= dmac.preset.requests) continue;
@@ -103,7 +100,7 @@ export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance
         const device = name === "tx"
           ? addTxFifo(m, { ...(baud ? { baud } : {}), ...bursts, ...mine.tx, ...wiring })
           : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...bursts, ...mine.rx, ...wiring });
-        out.push({ node, dmaName: name, dmasRequest, device });
+        out.push({ node, dmaName: name, device });
         if (key !== undefined) used.add(key);
       } catch (e) {
         throw new BoardError(`${node.path}: ${(e as Error).message}`);

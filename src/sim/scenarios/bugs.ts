@@ -15,6 +15,8 @@
 //                           so the device writes the shared zero page (gup-missing-write.ts)
 //   dma-ranges              a driver that hands the device virt_to_phys(buf) instead of its DMA
 //                           address, behind a bus that offsets them (dma-ranges.ts)
+//   wrong-request-line      a board whose DT names the wrong PL330 request line for its UART's
+//                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -43,10 +45,12 @@ import type { ScenarioParams } from "../scenarios.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
+import { wrongRequestLine, WRONG_REQUEST_LINE_DTS } from "./wrong-request-line.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges",
+  "wrong-request-line",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -75,6 +79,8 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
       return { board: "zynq-7000", dmaDebug: true };
     case "dma-ranges":
       return { board: "arm64-dma-offset" };
+    case "wrong-request-line":
+      return { dts: WRONG_REQUEST_LINE_DTS, dtsName: "zynq-7000-wrong-request-line.dts" };
     default:
       return { board: "zynq-7000" };
   }
@@ -393,4 +399,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "gup-missing-unmap": gupMissingUnmap,
   "gup-missing-write": gupMissingWrite,
   "dma-ranges": dmaRanges,
+  "wrong-request-line": wrongRequestLine,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);
