@@ -10,7 +10,8 @@
 // `dmasim,request-lines` says the SoC wires its TX FIFO to line 0 (and its RX stream to 1, as
 // named). The fixed tree is the same tree with the cell corrected in place (of_update_property,
 // as an overlay would) and the client probed again: dma_request_chan reads `dmas` at probe, so
-// this is what a rebuilt blob gives, on the same silicon.
+// this is what a rebuilt blob gives, on the same silicon. The run puts the wrong cell back at
+// its end.
 
 import type { System } from "../../system.js";
 import type { PeripheralInstance } from "../../hw/board.js";
@@ -148,7 +149,12 @@ export function wrongRequestLine(s: System, defer: Defer): BugResult {
   const bug = send(s, p, buf, data, defer);
   // The fix the board's author makes from the SoC's manual: each dmas cell its wired line.
   const lines = p.node.cells(REQUEST_LINES_PROP);
-  if (lines.length) of_update_property_cells(p.node, "dmas", rewriteCells(s, p, lines));
+  if (lines.length) {
+    const wrongCells = p.node.cells("dmas");
+    of_update_property_cells(p.node, "dmas", rewriteCells(s, p, lines));
+    // The System goes on with the tree it was built from: a second run shows the bug again.
+    defer(() => of_update_property_cells(p.node, "dmas", wrongCells));
+  }
   const fix = send(s, p, buf, data, defer);
 
   const who = `${p.node.path} ("tx")`;
