@@ -14,7 +14,7 @@ import type { Pl330Chan } from "../drivers/pl330/channel.js";
 import type { Pl330Driver } from "../drivers/pl330/driver.js";
 import type { PeripheralInstance } from "../hw/board.js";
 import type { DeviceNode } from "../of/node.js";
-import { ofPhandleList } from "../of/phandle.js";
+import { ofPhandleList, type PhandleArgs } from "../of/phandle.js";
 import { RxStreamDevice } from "../hw/dma-peripherals.js";
 import { disassemble } from "../tools/pl330/disassembler.js";
 import { dma_to_phys } from "../dma/dma-address.js";
@@ -76,7 +76,7 @@ function wiredLine(k: Kernel, p: PeripheralInstance): number | undefined {
 /** The dma-names of the consumer's `dmas` entries that name request `line` of `dmac` (its
  *  live device tree, as dma_request_chan read it). */
 function namesOnLine(k: Kernel, consumer: DeviceNode, dmac: DeviceNode, line: number): string[] {
-  let entries;
+  let entries: PhandleArgs[];
   try {
     entries = ofPhandleList(k.tree, consumer, "dmas", "#dma-cells");
   } catch {
