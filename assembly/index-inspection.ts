@@ -138,6 +138,17 @@ export function pl330Register(inst: i32, off: u32): u32 {
   return readRegister(pl330s[inst], off, time.now);
 }
 
+/** The peripheral (its index, as addTxFifo/addRxStream returned it) whose request interface is
+ *  wired to request line `line` of PL330 `inst`, or -1 if none is (or there is no such line):
+ *  the SoC's wiring as a debugger reads it, whatever the device tree's `dmas` claim. */
+export function pl330RequestPeripheral(inst: i32, line: i32): i32 {
+  if (inst < 0 || inst >= pl330s.length) return -1;
+  const d = pl330s[inst];
+  if (line < 0 || line >= <i32>d.cfg.numPeriph) return -1;
+  const port = d.ports[line];
+  return port === null ? -1 : peripherals.indexOf(port);
+}
+
 /** A DMAC's statistic, brought up to the present as a peripheral's is: the DMAC has run only to
  *  the CPU's last access to a device, and time has passed since. */
 export function pl330Stat(inst: i32, id: i32): f64 {

@@ -45,6 +45,7 @@ export function createPl330(
 export const PL330_OPT_BOOT = 0; // value: boot address; the manager starts there at reset
 export const PL330_OPT_WATCHDOG_CYCLES = 1;
 export const PL330_OPT_CHECK_CHANNEL_PROT = 2;
+export const PL330_OPT_UNWIRED_REQUESTS_IDLE = 3;
 
 /** Tie-offs and model options that are not part of the AMBA configuration registers' fields
  *  given to createPl330. Returns false for an unknown option. */
@@ -56,6 +57,7 @@ export function setPl330Option(inst: i32, option: i32, value: u32): bool {
     d.reset();
   } else if (option == PL330_OPT_WATCHDOG_CYCLES) d.cfg.watchdogCycles = value < 1 ? 1 : value;
   else if (option == PL330_OPT_CHECK_CHANNEL_PROT) d.cfg.checkChannelProt = value != 0;
+  else if (option == PL330_OPT_UNWIRED_REQUESTS_IDLE) d.cfg.unwiredRequestsIdle = value != 0;
   else return false;
   return true;
 }

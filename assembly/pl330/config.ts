@@ -26,6 +26,10 @@ export class Pl330Config {
   /** AXI cycles a channel may stay stalled for want of MFIFO space before the watchdog
    *  declares a lock-up (spec §6: TRM count not published; the reference model uses 1024). */
   watchdogCycles: u32 = 1024;
+  /** What a request line with no peripheral wired to it does: by default it is tied off as
+   *  always requesting (pl330/requests.ts); set, it is tied low as on an SoC whose unconnected
+   *  request inputs never assert, and a DMAWFP on it waits for ever. */
+  unwiredRequestsIdle: bool = false;
 
   get widthBytes(): u32 {
     return this.dataWidthBits >> 3;

@@ -2,7 +2,9 @@
 // and the acknowledge a DMALDP/DMASTP sends when its transfer completes. A line with no
 // peripheral wired to it is tied off as a requester that always has a burst request pending:
 // DMAWFP never waits on it, and the request flag becomes Single for DMAWFPS and Burst for
-// DMAWFPB/DMAWFPP (what the reference model does with its undriven request inputs).
+// DMAWFPB/DMAWFPP (what the reference model does with its undriven request inputs). A board
+// that describes its SoC's wiring ties them low instead (config.ts unwiredRequestsIdle): no
+// request ever comes, and DMAWFP waits for ever, as on silicon.
 //
 // Request-FIFO rules (spec §2.2): DMAWFPS continues on any request, taking a Single and
 // leaving a Burst for a later DMAWFPB or DMAFLUSHP; DMAWFPB takes a Burst, and a Single at the
@@ -41,6 +43,12 @@ export function waitForPeripheral(d: Dmac, th: Thread, t: i64, b0: u32, b1: u32)
   th.wfpP = bs == 1;
   const port = unchecked(d.ports[p]);
   if (port === null) {
+    if (d.cfg.unwiredRequestsIdle) {
+      th.state = ST_WFP;
+      th.wakeup = <u32>p;
+      th.wakeAt = NEVER;
+      return;
+    }
     th.reqFlag = bs == 0 ? REQ_SINGLE : REQ_BURST;
     th.reqLast = false;
     th.pc += 2;

@@ -187,4 +187,10 @@ export class Backdoor {
   pl330Register(inst: number, off: number): number {
     return this.x.pl330Register(inst, off) >>> 0;
   }
+
+  /** The peripheral model (its `index`) wired to request line `line` of PL330 `inst`, or -1:
+   *  the SoC's wiring as the silicon holds it, not what a device tree's `dmas` say. */
+  pl330RequestPeripheral(inst: number, line: number): number {
+    return this.x.pl330RequestPeripheral(inst, line);
+  }
 }

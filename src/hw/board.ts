@@ -1,21 +1,22 @@
 // Building the silicon for a board from its device tree, as the SoC integrator wired it: DRAM
 // from the memory nodes, on-chip SRAM, every PL330 with its register window, interrupt wiring
 // and configuration (a known SoC instance's preset, else the profile's), DMA peripheral models
-// for the nodes that name PL330 requests in `dmas`, the PL310 outer cache; geometry and timing
+// for the nodes that name PL330 requests in `dmas` (on the request lines the SoC wires them to:
+// `dmasim,request-lines` where the board gives it), the PL310 outer cache; geometry and timing
 // from the machine profile.
 
 import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
 import { periodPs, profileProblem, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
-import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
+import { BoardError } from "./board-error.js";
+import { dmaPeripherals, type PeripheralInstance, type NodePeripheralOptions } from "./board-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
 import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 
-export class BoardError extends Error {
-  override name = "BoardError";
-}
+export { BoardError } from "./board-error.js";
+export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
 
 export interface DmacInstance {
   node: DeviceNode;
@@ -23,14 +24,6 @@ export interface DmacInstance {
   size: number;
   index: number;
   preset: Pl330Preset;
-}
-
-/** A DMA peripheral model standing in for one `dmas` entry of a device-tree node. */
-export interface PeripheralInstance {
-  node: DeviceNode;
-  /** Its dma-names entry ("tx" or "rx"). */
-  dmaName: string;
-  device: DmaPeripheralDevice;
 }
 
 export interface Board {
@@ -41,12 +34,6 @@ export interface Board {
   dmacs: DmacInstance[];
   peripherals: PeripheralInstance[];
   outerCache?: Resource;
-}
-
-/** Settings for the peripheral models of one device-tree node (by path or node name). */
-export interface NodePeripheralOptions {
-  tx?: Partial<Omit<TxFifoOptions, "base" | "dmac" | "request">>;
-  rx?: Partial<Omit<RxStreamOptions, "base" | "dmac" | "request">>;
 }
 
 export interface BoardOptions {
@@ -309,60 +296,4 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   const machine = new Machine(x, profile);
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
   return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache } };
-}
-
-/** One model per `dmas` entry named "tx" (a TX FIFO) or "rx" (an RX stream) of every node
- *  whose DMA provider is a PL330 on this board; entry k's register window is at the node's
- *  base + k × 0x100. A UART's `current-speed` sets the line rate (an RX stream then produces
- *  one byte per character time). */
-/** Bytes per burst request of a peripheral model behind a periph-burst PL330 (a 16-byte FIFO
- *  watermark, as UARTs of those SoCs use). */
-const PERIPH_BURST_BYTES = 16;
-
-function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>): PeripheralInstance[] {
-  const out: PeripheralInstance[] = [];
-  const used = new Set<string>();
-  for (const node of tree.root.walk()) {
-    const cells = node.cells("dmas");
-    if (!cells.length || !node.available) continue;
-    const base = ofAddressResources(node)[0]?.start;
-    if (base === undefined) continue;
-    const names = node.strings("dma-names");
-    const key = node.path in settings ? node.path : node.name in settings ? node.name : undefined;
-    const mine = key === undefined ? {} : settings[key];
-    const baud = node.u32("current-speed");
-    for (let at = 0, k = 0; at < cells.length; k++) {
-      const provider = tree.findByPhandle(cells[at]);
-      const n = provider?.u32("#dma-cells") ?? 1;
-      const spec = cells.slice(at + 1, at + 1 + n);
-      at += 1 + n;
-      const dmac = dmacs.find((d) => d.node === provider);
-      const name = names[k];
-      if (!dmac || n !== 1 || (name !== "tx" && name !== "rx")) continue;
-      const request = spec[0];
-      // A line the PL330 does not have is wired to nothing: the board still builds, as Linux
-      // still boots, and the client's dma_request_chan fails with -ENODEV (of_dma_pl330_xlate).
-      if (request >= dmac.preset.requests) continue;
-      const wiring = { base: base + k * 0x100, size: 0x100, dmac: dmac.index, request };
-      // `arm,pl330-periph-burst`: the SoC's peripherals raise burst requests only (Linux then
-      // uses the B forms), so their models do too unless the caller says otherwise.
-      const bursts = dmac.node.has("arm,pl330-periph-burst") ? { burstBytes: PERIPH_BURST_BYTES } : {};
-      try {
-        const device = name === "tx"
-          ? addTxFifo(m, { ...(baud ? { baud } : {}), ...bursts, ...mine.tx, ...wiring })
-          : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...bursts, ...mine.rx, ...wiring });
-        out.push({ node, dmaName: name, device });
-        if (key !== undefined) used.add(key);
-      } catch (e) {
-        throw new BoardError(`${node.path}: ${(e as Error).message}`);
-      }
-    }
-  }
-  // A setting for a node that has no such peripheral is a typo the caller would not notice.
-  const unused = Object.keys(settings).filter((k) => !used.has(k));
-  if (unused.length) {
-    const nodes = [...new Set(out.map((p) => p.node.path))];
-    throw new BoardError(`dmaPeripherals: no node "${unused[0]}" with a "tx" or "rx" PL330 request on this board (${nodes.length ? `nodes: ${nodes.join(", ")}` : "it has none"})`);
-  }
-  return out;
 }

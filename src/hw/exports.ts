@@ -118,6 +118,7 @@ export interface SiliconExports {
   stat(id: number): number;
   pl330Stat(inst: number, id: number): number;
   pl330Register(inst: number, off: number): number;
+  pl330RequestPeripheral(inst: number, line: number): number;
   pl310LineOps(inst: number): number;
   pl310Syncs(inst: number): number;
   peripheralStat(inst: number, id: number): number;
@@ -149,7 +150,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "mmuFaultKind", "mmuFaultLevel", "mmuFaultAddress",
   "traceEnable", "traceDisable", "traceBuffer", "traceRecorded", "traceDropped", "traceReset",
   "memoryHeapTop", "memoryWrittenPages", "memoryRegionCount", "memoryRamHost", "memoryRegionBytes",
-  "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl330Register", "pl310LineOps", "pl310Syncs",
+  "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl330Register", "pl330RequestPeripheral", "pl310LineOps", "pl310Syncs",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",
   "peripheralStat", "peripheralLog",
@@ -172,7 +173,7 @@ export const PL330_STAT = {
 } as const;
 
 /** setPl330Option ids (assembly/machine.ts PL330_OPT_*). */
-export const PL330_OPT = { boot: 0, watchdogCycles: 1, checkChannelProt: 2 } as const;
+export const PL330_OPT = { boot: 0, watchdogCycles: 1, checkChannelProt: 2, unwiredRequestsIdle: 3 } as const;
 
 /** peripheralStat ids (assembly/peripherals/peripheral.ts). */
 export const PERIPH_STAT = {

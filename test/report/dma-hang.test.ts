@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { zynqWith, ADC_NODE } from "../helpers/zynq-peripherals.js";
 import { createSystem } from "../../src/create.js";
 import { AdcDmaClient } from "../../src/drivers/adc-dma-client.js";
+import { UartDmaClient } from "../../src/drivers/uart-dma-client.js";
 import type { Pl330Driver } from "../../src/drivers/pl330/driver.js";
 import type { PlatformDevice } from "../../src/kernel/device.js";
 import type { System } from "../../src/system.js";
@@ -18,7 +19,7 @@ import {
   dma_request_chan, dmaengine_slave_config, dmaengine_prep_slave_single, dmaengine_prep_dma_memcpy,
   dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 
 const ADC = "e0008000.adc";
 /** The ADC's data register: its node's base (dma-names index 0). */
@@ -146,5 +147,20 @@ describe("the note on a DMA wait that times out", () => {
     // The microcode lives in a coherent buffer the DMAC sees in its window (bus 0xc0000000 and up).
     expect(notes[0]).toMatch(/CSR0 0x[0-9a-f]*f \(Faulting\), CPC0 0x[c-f][0-9a-f]{7}: DMA[A-Z]+/);
     expect(notes[0]).toContain("the channel faulted (FTR0 0x40000: data_read_err)");
+  });
+
+  it("a dmas cell naming a line the SoC wires no peripheral to: the note names the line it does drive", async () => {
+    // The UART's TX FIFO is wired to line 0 (dmasim,request-lines), its dmas names line 2.
+    const s = await zynqWith(`&uart1 { dmas = <&dmac_s 2>, <&dmac_s 1>; dmasim,request-lines = <0 1>; };`);
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const buf = s.kernel.kmalloc(64, GFP_KERNEL);
+    const tx = uart.startTx(buf, 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    // CSR: Waiting for peripheral (7), wakeup 2 (<< 4); the PC at the DMAWFP on line 2.
+    expect(notes[0]).toMatch(/waitTx timed out \(dmasim\): dma0chan\d \(PL330 thread \d, request line 2\): CSR\d 0x27 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, single;/);
+    expect(notes[0]).toContain(`; request line 2 has no peripheral wired to it; /axi/serial@e0001000 ("tx") drives line 0 (its dmas entry names line 2: a wrong dmas cell)`);
+    uart.remove();
   });
 });

@@ -17,6 +17,8 @@
 //                           address, behind a bus that offsets them (dma-ranges.ts)
 //   poll-irqs-off           a driver polling, inside spin_lock_irqsave, for a flag only its DMA
 //                           completion callback sets: the interrupt stays pending (poll-irqs-off.ts)
+//   wrong-request-line      a board whose DT names the wrong PL330 request line for its UART's
+//                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts)
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -46,10 +48,12 @@ import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
 import { pollIrqsOff } from "./poll-irqs-off.js";
+import { wrongRequestLine, WRONG_REQUEST_LINE_DTS } from "./wrong-request-line.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
+  "wrong-request-line",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -78,6 +82,8 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
       return { board: "zynq-7000", dmaDebug: true };
     case "dma-ranges":
       return { board: "arm64-dma-offset" };
+    case "wrong-request-line":
+      return { dts: WRONG_REQUEST_LINE_DTS, dtsName: "zynq-7000-wrong-request-line.dts" };
     default:
       return { board: "zynq-7000" };
   }
@@ -397,4 +403,5 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "gup-missing-write": gupMissingWrite,
   "dma-ranges": dmaRanges,
   "poll-irqs-off": pollIrqsOff,
+  "wrong-request-line": wrongRequestLine,
 } satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);

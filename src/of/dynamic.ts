@@ -1,0 +1,19 @@
+// Changing a live device tree (drivers/of/dynamic.c, what overlays and firmware updates use): a
+// property's new value replaces the old one in place. Nothing is re-probed: a consumer sees the
+// value when it next reads it, a driver at its next probe (dma_request_chan reads `dmas` then).
+
+import type { DeviceNode } from "./node.js";
+
+/** of_update_property with a value of 32-bit cells (`<…>` in source), big-endian as in a blob.
+ *  The property need not exist before (Linux adds it then too). */
+export function of_update_property_cells(np: DeviceNode, name: string, cells: readonly number[]): void {
+  const value = new Uint8Array(4 * cells.length);
+  const view = new DataView(value.buffer);
+  cells.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c > 0xffffffff) throw new RangeError(`${np.path}: ${name} cell ${i} is ${c}, not a 32-bit cell`);
+    view.setUint32(4 * i, c);
+  });
+  np.properties.set(name, value);
+  // How source spelled the old value no longer describes the new one.
+  np.propertyForms.delete(name);
+}

@@ -1,0 +1,192 @@
+// The bug kind wrong-request-line: a board's device tree names the wrong PL330 request line for
+// its UART's TX channel, a `dmas` cell copied from another board. The SoC wires each peripheral
+// to a fixed line (Zynq-7000's lines 0-3 to the fabric, UG585 ch. 9; Exynos and Rockchip list
+// theirs in the TRM), so the driver's channel, programmed for the line the tree names, waits in
+// DMAWFP for a request that never comes: the UART client's send times out with nothing on the
+// wire, and dmasim's hang note names the cause from the silicon's wiring. The fix corrects the
+// cell; the same UART then sends every byte.
+//
+// The board is Zynq-7000's with serial@e0001000's "tx" entry naming line 2 while
+// `dmasim,request-lines` says the SoC wires its TX FIFO to line 0 (and its RX stream to 1, as
+// named). The fixed tree is the same tree with the cell corrected in place (of_update_property,
+// as an overlay would) and the client probed again: dma_request_chan reads `dmas` at probe, so
+// this is what a rebuilt blob gives, on the same silicon. The run puts the wrong cell back at
+// its end.
+
+import type { System } from "../../system.js";
+import type { PeripheralInstance } from "../../hw/board.js";
+import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
+import { REQUEST_LINES_PROP } from "../../hw/board-peripherals.js";
+import { UartDmaClient } from "../../drivers/uart-dma-client.js";
+import { STATUS_NAMES } from "../../dmaengine/types.js";
+import type { Pl330Chan } from "../../drivers/pl330/channel.js";
+import { ofPhandleList } from "../../of/phandle.js";
+import { of_update_property_cells } from "../../of/dynamic.js";
+import { pattern, countDifferent } from "../phase.js";
+import { kmallocBuffers } from "../managed-buffers.js";
+import type { Defer } from "../teardown.js";
+import type { BugResult } from "./bugs.js";
+
+/** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
+const LEN = 256;
+
+/** The board: Zynq-7000 (examples/boards/zynq-7000.dts) with the wrong cell. */
+export const WRONG_REQUEST_LINE_DTS = `/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	compatible = "xlnx,zynq-7000";
+	model = "Zynq-7000 board with a UART TX dmas cell copied from another board";
+
+	memory@0 {
+		device_type = "memory";
+		reg = <0x0 0x20000000>;
+	};
+
+	cpus {
+		#address-cells = <1>;
+		#size-cells = <0>;
+		cpu@0 {
+			compatible = "arm,cortex-a9";
+			device_type = "cpu";
+			reg = <0>;
+		};
+	};
+
+	amba: axi {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		interrupt-parent = <&intc>;
+		ranges;
+
+		intc: interrupt-controller@f8f01000 {
+			compatible = "arm,cortex-a9-gic";
+			#interrupt-cells = <3>;
+			interrupt-controller;
+			reg = <0xF8F01000 0x1000>, <0xF8F00100 0x100>;
+		};
+
+		L2: cache-controller@f8f02000 {
+			compatible = "arm,pl310-cache";
+			reg = <0xF8F02000 0x1000>;
+			interrupts = <0 2 4>;
+			cache-unified;
+			cache-level = <2>;
+		};
+
+		uart1: serial@e0001000 {
+			compatible = "xlnx,xuartps", "cdns,uart-r1p8";
+			reg = <0xE0001000 0x1000>;
+			interrupts = <0 50 4>;
+			dmas = <&dmac_s 2>, <&dmac_s 1>;
+			dma-names = "tx", "rx";
+			/* The SoC's wiring (its manual): TX FIFO on line 0, RX on line 1. */
+			dmasim,request-lines = <0 1>;
+		};
+
+		dmac_s: dma-controller@f8003000 {
+			compatible = "arm,pl330", "arm,primecell";
+			reg = <0xf8003000 0x1000>;
+			interrupt-names = "abort", "dma0", "dma1", "dma2", "dma3",
+				"dma4", "dma5", "dma6", "dma7";
+			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>,
+				<0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
+			#dma-cells = <1>;
+			#dma-channels = <8>;
+			#dma-requests = <4>;
+		};
+	};
+};
+`;
+
+/** The line each `dmas` entry of the node names (undefined for an entry without one cell). */
+function dmasLines(s: System, p: PeripheralInstance): (number | undefined)[] {
+  return ofPhandleList(s.kernel.tree, p.node, "dmas", "#dma-cells").map((e) => (e.args.length === 1 ? e.args[0] : undefined));
+}
+
+/** The node's "tx" model whose `dmas` entry names another line than the SoC wires it to, else
+ *  the first "tx" model (a board whose tree is right: the bug cannot show there). */
+function txPeripheral(s: System): { p: PeripheralInstance; slot: number; named: number | undefined } {
+  const txs = s.board.peripherals.filter((q) => q.dmaName === "tx" && q.device.kind === "tx-fifo");
+  const found = txs.map((p) => {
+    const slot = p.node.strings("dma-names").indexOf("tx");
+    return { p, slot, named: dmasLines(s, p)[slot] };
+  });
+  const pick = found.find((f) => f.named !== f.p.device.request) ?? found[0];
+  if (pick) return pick;
+  throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
+}
+
+/** One send of `data` through a freshly probed UART client: what the channel did and what the
+ *  TX FIFO put on the wire meanwhile. */
+function send(s: System, p: PeripheralInstance, buf: number, data: Uint8Array, defer: Defer) {
+  const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
+  if (!pdev) throw new Error(`${p.node.path} has no platform device`);
+  const model = p.device as TxFifoDevice;
+  const uart = UartDmaClient.probe(pdev);
+  const remove = defer(() => uart.remove());
+  const line = (uart.chan.priv as Pl330Chan).peripheralLine;
+  const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
+  const logBefore = s.kernel.printk.dmesg().length;
+  const sentBefore = model.transmitted().length;
+  const tx = uart.startTx(buf, data.length);
+  const status = STATUS_NAMES[uart.waitTx(tx, 2 * lineTime(data.length) + 10e9)] ?? "?";
+  uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9); // what the FIFO holds leaves too
+  const sent = model.transmitted().subarray(sentBefore);
+  const note = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text).find((t) => t.includes("timed out (dmasim)")) ?? "";
+  remove();
+  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note };
+}
+
+export function wrongRequestLine(s: System, defer: Defer): BugResult {
+  const { p, slot, named } = txPeripheral(s);
+  const wired = p.device.request;
+  const buf = kmallocBuffers(s, [LEN], defer).vas[0];
+  const data = pattern(LEN, 33);
+  s.cpu.write(buf, data);
+
+  const bug = send(s, p, buf, data, defer);
+  // The fix the board's author makes from the SoC's manual: each dmas cell its wired line.
+  const lines = p.node.cells(REQUEST_LINES_PROP);
+  if (lines.length) {
+    const wrongCells = p.node.cells("dmas");
+    of_update_property_cells(p.node, "dmas", rewriteCells(s, p, lines));
+    // The System goes on with the tree it was built from: a second run shows the bug again.
+    defer(() => of_update_property_cells(p.node, "dmas", wrongCells));
+  }
+  const fix = send(s, p, buf, data, defer);
+
+  const who = `${p.node.path} ("tx")`;
+  const shown = named !== wired;
+  const symptom = !shown
+    ? `${who}'s dmas entry names request line ${named}, the line the SoC wires it to: this board's tree is right, the UART sent ${bug.sent} of ${LEN} ` +
+      `bytes (${bug.status}); the bug needs a tree whose cell names another line (${REQUEST_LINES_PROP}); run it without --board`
+    : `${who}'s dmas entry ${slot} names request line ${named}, but the SoC wires its TX FIFO to line ${wired}: the driver's channel waits in DMAWFP on ` +
+      `line ${bug.line} for a request that never comes; the send timed out (${bug.status}) with ${bug.sent} of ${LEN} bytes on the wire, and dmasim said: ${bug.note}`;
+  return {
+    kind: "wrong-request-line",
+    symptom,
+    fixed: `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`,
+    reproduced: shown && bug.sent < LEN && fix.sent === LEN && fix.wrong === 0,
+    details: {
+      peripheral: p.node.path, bytes: LEN, dmasLine: named ?? -1, wiredLine: wired, channelLine: bug.line, status: bug.status,
+      sentBytes: bug.sent, hangNote: bug.note, fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent,
+      wrongBytesFixed: fix.wrong,
+    },
+  };
+}
+
+/** The node's `dmas` with each one-cell entry's line replaced by its `dmasim,request-lines`
+ *  entry (the phandles and other entries as they were). */
+function rewriteCells(s: System, p: PeripheralInstance, lines: number[]): number[] {
+  const out: number[] = [];
+  const cells = p.node.cells("dmas");
+  let at = 0;
+  ofPhandleList(s.kernel.tree, p.node, "dmas", "#dma-cells").forEach((e, k) => {
+    const n = e.np ? e.args.length : 0;
+    out.push(cells[at], ...(n === 1 ? [lines[k]] : cells.slice(at + 1, at + 1 + n)));
+    at += 1 + n;
+  });
+  return out;
+}

@@ -1,0 +1,60 @@
+// The bug kind wrong-request-line: a UART whose TX dmas cell names request line 2 on a Zynq that
+// wires its TX FIFO to line 0 sends nothing (the channel waits in DMAWFP on line 2, and the hang
+// note names the wiring); with the cell fixed, all 256 bytes leave on the line. Both kernels.
+
+import { describe, expect, it } from "vitest";
+import { bugSystem, BUG_KINDS, type BugResult } from "../../../src/sim/scenarios/bugs.js";
+import { createSystem } from "../../../src/create.js";
+import type { SystemOptions } from "../../../src/system.js";
+import { runBug } from "../../helpers/run-bug.js";
+
+const wrongRequestLine = (options: SystemOptions): Promise<BugResult> => runBug("wrong-request-line", options);
+
+describe("bug wrong-request-line", () => {
+  it("is a bug kind, run on its own board by default", () => {
+    expect(BUG_KINDS).toContain("wrong-request-line");
+    const o = bugSystem({ kind: "wrong-request-line" });
+    expect(o.dts).toContain("dmas = <&dmac_s 2>, <&dmac_s 1>;");
+    expect(o.dts).toContain("dmasim,request-lines = <0 1>;");
+  });
+
+  for (const kernel of ["modern", "v4.9"] as const) {
+    it(`hangs in DMAWFP on the line dmas names, and sends every byte once fixed (${kernel})`, async () => {
+      const r = await wrongRequestLine({ ...bugSystem({ kind: "wrong-request-line" }), kernel });
+      const d = r.details;
+      expect(r.reproduced).toBe(true);
+      expect(d.peripheral).toBe("/axi/serial@e0001000");
+      expect([d.dmasLine, d.wiredLine, d.channelLine]).toEqual([2, 0, 2]);
+      expect(d.status).toBe("DMA_IN_PROGRESS");
+      expect(d.sentBytes).toBe(0);
+      expect(d.hangNote).toMatch(/CSR\d 0x27 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, single; request line 2 has no peripheral wired to it; \/axi\/serial@e0001000 \("tx"\) drives line 0/);
+      expect(d.fixedChannelLine).toBe(0);
+      expect(d.statusFixed).toBe("DMA_COMPLETE");
+      expect(d.sentBytesFixed).toBe(256);
+      expect(d.wrongBytesFixed).toBe(0);
+      expect(r.symptom).toContain("names request line 2, but the SoC wires its TX FIFO to line 0");
+    });
+  }
+
+  it("shows the bug again on a second run of the same System (the tree is put back)", async () => {
+    const s = await createSystem({ ...bugSystem({ kind: "wrong-request-line" }), worker: false });
+    try {
+      const first = s.run("bug", { kind: "wrong-request-line" }) as BugResult;
+      const second = s.run("bug", { kind: "wrong-request-line" }) as BugResult;
+      expect([first.reproduced, second.reproduced]).toEqual([true, true]);
+      expect(second.details.sentBytes).toBe(0);
+      expect(second.details.sentBytesFixed).toBe(256);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it("says the bug cannot show on a board whose dmas name the wired lines", async () => {
+    const r = await wrongRequestLine({ board: "zynq-7000" });
+    expect(r.reproduced).toBe(false);
+    expect([r.details.dmasLine, r.details.wiredLine]).toEqual([0, 0]);
+    expect(r.details.sentBytes).toBe(256);
+    expect(r.details.hangNote).toBe("");
+    expect(r.symptom).toContain("this board's tree is right");
+  });
+});
