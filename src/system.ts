@@ -324,6 +324,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
   }
   let tree: DeviceTree;
+  let builtIn = false;
   if (options.dts !== undefined) {
     tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs });
   } else {
@@ -334,6 +335,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       const b = BOARDS[name];
       if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
       dtb = await loadBytes(packageUrl(b.dtb));
+      builtIn = true;
       source = b.dtb;
       profile ??= b.profile;
     }
@@ -363,6 +365,8 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
     if (profileAssumed) board.assumed.unshift(profileAssumed);
+    // The built-in boards are written for their profile's PL330: nothing about them is assumed.
+    if (builtIn) board.assumed.length = 0;
     const kernel = new Kernel(machine, board, {
       version: options.kernel,
       printkLevel: options.printkLevel,

@@ -22,6 +22,11 @@ describe("Board.assumed", () => {
       expect(s.board.assumed, name).toEqual([]);
       s.dispose();
     }
+    for (const board of ["arm64-ref", "arm64-dma-offset"]) {
+      const b = await createSystem({ board });
+      expect(b.board.assumed, board).toEqual([]);
+      b.dispose();
+    }
     const z = await createSystem({ dts: zynqDts });
     expect(z.board.assumed).toEqual([]);
     z.dispose();
