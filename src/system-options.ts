@@ -8,7 +8,7 @@ import type { SystemOptions } from "./system.js";
 import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 
 const KNOWN: Record<keyof SystemOptions, true> = {
-  dtb: true, dtbName: true, dts: true, dtsName: true, board: true, profile: true, memory: true,
+  dtb: true, dtbName: true, dts: true, dtsName: true, dtsIncludeDirs: true, board: true, profile: true, memory: true,
   dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true, cma: true,
   dmapoolDebug: true, zoneDmaBits: true, workaroundCleanCache: true, worker: true, debug: true,
   printkLevel: true,
@@ -37,6 +37,10 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
   unknown("", Object.keys(o), Object.keys(KNOWN));
   if (o.kernel !== undefined && !KERNELS.includes(o.kernel)) {
     throw fail(`kernel must be ${KERNELS.map((k) => `"${k}"`).join(" or ")}, not ${JSON.stringify(o.kernel)}`);
+  }
+  const dirs = o.dtsIncludeDirs;
+  if (dirs !== undefined && (!Array.isArray(dirs) || dirs.some((d) => typeof d !== "string"))) {
+    throw fail(`dtsIncludeDirs must be an array of directory names, not ${JSON.stringify(dirs)}`);
   }
   whole("coherentPool", o.coherentPool, 0);
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);

@@ -3,7 +3,7 @@
 
 import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board, type BoardOptions } from "./hw/board.js";
-import { PROFILES, profileForTree, type MachineProfile } from "./hw/profile.js";
+import { PROFILES, chooseProfile, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
 import { readDeviceTree, hostFileReader } from "./of/load.js";
 import { compileDts } from "./of/dts.js";
@@ -38,6 +38,9 @@ export interface SystemOptions {
   dts?: string;
   /** Where the source came from (a file name), for error messages and includes. */
   dtsName?: string;
+  /** More directories for the source's `/include/` and `/incbin/` files, searched after the
+   *  including file's own (dtc -i): the original tree's, when cpp wrote the source elsewhere. */
+  dtsIncludeDirs?: string[];
   /** A built-in board name ("zynq-7000", "arm64-ref"); the default when no dtb is given. */
   board?: string;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
@@ -321,8 +324,9 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
   }
   let tree: DeviceTree;
+  let builtIn = false;
   if (options.dts !== undefined) {
-    tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader() });
+    tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs });
   } else {
     let dtb = options.dtb;
     let source = options.dtbName ?? "<dtb>";
@@ -331,16 +335,24 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       const b = BOARDS[name];
       if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
       dtb = await loadBytes(packageUrl(b.dtb));
+      builtIn = true;
       source = b.dtb;
       profile ??= b.profile;
     }
-    tree = readDeviceTree(dtb, { name: source, readFile: hostFileReader() }).tree;
+    tree = readDeviceTree(dtb, { name: source, readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs }).tree;
   }
   if (tree.plugin) throw new SystemError(`${tree.source}: an overlay (/plugin/) is not a board; apply it to its base tree first`);
-  profile ??= profileForTree([
-    ...tree.root.compatible,
-    ...(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? []),
-  ]);
+  let profileAssumed: string | undefined;
+  if (!profile) {
+    const cpus = [...new Set(tree.findByPath("/cpus")?.children.flatMap((c) => c.compatible) ?? [])];
+    const choice = chooseProfile([...tree.root.compatible, ...cpus]);
+    profile = choice.profile;
+    if (!choice.by) {
+      profileAssumed = `machine profile ${profile.name} assumed (${profile.cpu.clockMHz} MHz CPU, its caches, DRAM and DMA timing): ` +
+        `no profile knows ${tree.root.compatible.map((c) => `"${c}"`).join(", ") || "a root without compatible"} or its CPUs (${cpus.join(", ") || "none listed"}); ` +
+        `--profile NAME or createSystem({ profile }) chooses one (${Object.keys(PROFILES).join(", ")})`;
+    }
+  }
   // swiotlb_init runs on arm64 only: arm without LPAE addresses all its RAM with 32 bits, so
   // neither kernel builds a bounce pool there, and a size would be silently ignored.
   if (options.swiotlb !== undefined && profile.arch !== "arm64") {
@@ -352,6 +364,9 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   const silicon = await instantiateSilicon({ debug: options.debug });
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
+    if (profileAssumed) board.assumed.unshift(profileAssumed);
+    // The built-in boards are written for their profile's PL330: nothing about them is assumed.
+    if (builtIn) board.assumed.length = 0;
     const kernel = new Kernel(machine, board, {
       version: options.kernel,
       printkLevel: options.printkLevel,

@@ -97,7 +97,7 @@ function columns(names: string[]): string {
 
 export async function probeCommand(a: ParsedArgs): Promise<number> {
   // --board, --dtb and --dts are refused below with what to do instead.
-  checkOptions(a, "probe", ["memory", "iterations", "seed", "kernel", "dma-debug", "profile", "board", "dtb", "dts"]);
+  checkOptions(a, "probe", ["memory", "iterations", "seed", "kernel", "dma-debug", "profile", "board", "dtb", "dts", "include"]);
   const board = a.positionals.shift();
   if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]");
   if (flag(a, "board") ?? flag(a, "dtb") ?? flag(a, "dts")) throw new UsageError("probe takes the board as its argument, not --board/--dtb/--dts");
@@ -112,7 +112,7 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   const r = probeDma(s, { iterations, seed });
   const names = r.controllers.map((c) => c.device);
   const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `)));
-  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ""];
+  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...s.board.assumed.map((n) => `note: ${n}`), ""];
   out.push(`DMA controllers: ${r.controllers.length}`);
   out.push(...boot.map(formatLine));
   for (const c of r.controllers) {

@@ -37,6 +37,8 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const { worker: _w, ...options } = await systemOptions(a);
   const params = runParams(a, name);
   const system = await createLocalSystem(systemFor(scenario, params, options));
+  // demo's result carries them in its table; other results have no place for them.
+  if (name !== "demo") for (const n of system.board.assumed) console.error(`dmasim: note: ${n}`);
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
   // The result first: a report that cannot be written then loses nothing.
   if (has(a, "json")) console.log(JSON.stringify(result, null, 2));

@@ -16,6 +16,8 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
                     content tells)
   --dts FILE        boot this .dts source (/include/ files are read from its directory)
+  -i, --include DIR another directory to search for the source's /include/ and /incbin/
+                    files (dtc -i; repeatable): the original's, when cpp wrote the .dts elsewhere
   --memory SIZE     DRAM size when the tree leaves it to the bootloader (e.g. 1G)
   --kernel VERSION  modern (default) or v4.9 DMA behaviour
   --cma SIZE[@BASE[-LIMIT]]
@@ -29,7 +31,7 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --worker          run the System in a worker thread (demo, cat, ls)`;
 
 /** The options systemOptions reads. */
-export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "memory", "kernel", "profile", "worker", "dma-debug", "cma", "swiotlb"] as const;
+export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "include", "memory", "kernel", "profile", "worker", "dma-debug", "cma", "swiotlb"] as const;
 
 function sizeOrNaN(text: string): number {
   try {
@@ -45,15 +47,16 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   const dts = flag(a, "dts");
   if (dtb && dts) throw new UsageError("give --dtb or --dts, not both");
   const file = dtb ?? dts;
+  const includeDirs = a.flags.get("include") ?? [];
   if (file) {
     const bytes = readInput(file);
     o.dtbName = file;
     // Source is compiled here, where its /include/ files can be read, and handed on as a blob
     // (which also crosses into a worker).
     if (dts || detectFormat(bytes) !== "dtb") {
-      o.dtb = writeFdt(readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader() }).tree);
+      o.dtb = writeFdt(readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader(), includeDirs }).tree);
     } else o.dtb = bytes;
-  }
+  } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = flag(a, "board");
   o.memory = flag(a, "memory");
   // Checked here too, so that the message names the option as the user typed it.

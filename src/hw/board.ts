@@ -34,6 +34,9 @@ export interface Board {
   dmacs: DmacInstance[];
   peripherals: PeripheralInstance[];
   outerCache?: Resource;
+  /** What dmasim assumed because the tree does not say it (an unknown SoC's profile or PL330
+   *  configuration), one sentence each, for tools to show beside their results. */
+  assumed: string[];
 }
 
 export interface BoardOptions {
@@ -154,14 +157,50 @@ function ramRoomMiB(x: SiliconExports): number {
   return Math.floor(heapRoomBytes(x) / 2 ** 20);
 }
 
+/** The known SoC instance (root compatible and register base) a PL330 node is, if any. */
+function knownPl330(node: DeviceNode, tree?: DeviceTree): (typeof PL330_INSTANCES)[number] | undefined {
+  const socs = tree?.root.compatible ?? [];
+  const base = ofAddressResources(node)[0]?.start;
+  return PL330_INSTANCES.find((i) => socs.includes(i.soc) && (i.base === undefined || i.base === base));
+}
+
+/** The highest request line an available node's `dmas` names on `dmac` (one-cell specifiers),
+ *  or -1. */
+function highestRequest(tree: DeviceTree, dmac: DeviceNode): number {
+  let max = -1;
+  for (const node of tree.root.walk()) {
+    const cells = node.cells("dmas");
+    if (!cells.length || !node.available) continue;
+    for (let at = 0; at < cells.length;) {
+      const provider = tree.findByPhandle(cells[at]);
+      const n = provider?.u32("#dma-cells") ?? 1;
+      if (provider === dmac && n === 1 && at + 1 < cells.length) max = Math.max(max, cells[at + 1]);
+      at += 1 + n;
+    }
+  }
+  return max;
+}
+
+/** What the board was built on without the tree saying so, for a PL330 of no known SoC
+ *  instance: the profile's configuration, and the request lines its clients need beyond it. */
+function pl330Assumption(d: DmacInstance, profile: MachineProfile, tree: DeviceTree): string | undefined {
+  if (knownPl330(d.node, tree)) return undefined;
+  const p = d.preset;
+  const soc = tree.root.compatible.map((c) => `"${c}"`).join(", ") || "a root without compatible";
+  const highest = highestRequest(tree, d.node);
+  const beyond = highest >= p.requests
+    ? `; its clients' dmas name request line ${highest}, which this configuration lacks (their dma_request_chan fails with -ENODEV): give the node #dma-requests = <${highest + 1}> or more`
+    : "";
+  return `${d.node.path}: PL330 configuration assumed (${p.channels} channels, ${p.requests} request lines, ${p.events} events, ` +
+    `${p.bufferDepth}-line MFIFO, the ${profile.name} profile's): dmasim has no preset for ${soc} at 0x${d.base.toString(16)}; ` +
+    `#dma-channels / #dma-requests in the node set the counts${beyond}`;
+}
+
 /** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and
  *  the register base), else the profile's; channel and request counts from the binding when
  *  the node gives them. */
 export function pl330Preset(node: DeviceNode, profile: MachineProfile, tree?: DeviceTree): Pl330Preset {
-  const socs = tree?.root.compatible ?? [];
-  const base = ofAddressResources(node)[0]?.start;
-  const known = PL330_INSTANCES.find((i) => socs.includes(i.soc) && (i.base === undefined || i.base === base));
-  const p = { ...(known?.preset ?? profile.dmac.preset) };
+  const p = { ...(knownPl330(node, tree)?.preset ?? profile.dmac.preset) };
   const ch = node.u32("#dma-channels") ?? node.u32("dma-channels");
   const rq = node.u32("#dma-requests") ?? node.u32("dma-requests");
   if (ch !== undefined && ch >= 1 && ch <= 8) p.channels = ch;
@@ -295,5 +334,6 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
 
   const machine = new Machine(x, profile);
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
-  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache } };
+  const assumed = dmacs.flatMap((d) => pl330Assumption(d, profile, tree) ?? []);
+  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, assumed } };
 }

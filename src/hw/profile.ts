@@ -277,9 +277,15 @@ export function profileProblem(p: MachineProfile): string | undefined {
 
 /** Picks the profile for a device tree from its CPU and root compatibles. */
 export function profileForTree(compatibles: string[]): MachineProfile {
-  const all = compatibles.join(" ");
-  if (/cortex-a(53|57|72|73|35|55|76)|armv8|aarch64|rk3399|rk33|zynqmp/i.test(all)) return ARM64_A53;
-  return ZYNQ_7000;
+  return chooseProfile(compatibles).profile;
+}
+
+/** The profile for a device tree's CPU and root compatibles and the compatible that chose it;
+ *  `by` is undefined when none did and the zynq-7000 profile stands in for an unknown SoC. */
+export function chooseProfile(compatibles: string[]): { profile: MachineProfile; by?: string } {
+  const arm64 = compatibles.find((c) => /cortex-a(53|57|72|73|35|55|76)|armv8|aarch64|rk3399|rk33|zynqmp/i.test(c));
+  if (arm64) return { profile: ARM64_A53, by: arm64 };
+  return { profile: ZYNQ_7000, by: compatibles.find((c) => /zynq-7000|cortex-a9$/i.test(c)) };
 }
 
 /** Picoseconds per cycle of a clock given in MHz, rounded to an integer (222.222 MHz → 4500). */

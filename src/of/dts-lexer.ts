@@ -181,7 +181,9 @@ export class Lexer {
         } else if (directive) {
           this.fail(
             `"#${directive[1]}" is a C preprocessor directive, which .dts syntax does not have: run the file through cpp first ` +
-              `(cpp -nostdinc -undef -x assembler-with-cpp -P FILE), or use /include/ "FILE" for plain .dtsi files`,
+              `as the kernel's build does (cpp -nostdinc -I KERNEL/include -undef -D__DTS__ -x assembler-with-cpp -P FILE > OUT.dts, ` +
+              `KERNEL/include holding the dt-bindings/ headers), then give FILE's directory with -i DIR for the /include/s left in OUT.dts; ` +
+              `or use /include/ "FILE" for plain .dtsi files`,
           );
         } else return;
       } else if (s.startsWith("/include/", f.pos)) {

@@ -55,7 +55,8 @@ export function readIncluded(options: DtsSourceOptions, file: string, from: stri
     const bytes = read(path);
     if (bytes) return { path, bytes };
   }
-  throw new DtsError(at, `cannot find "${file}" for ${what} (looked in ${candidates.map(dirname).join(", ")})`);
+  // cpp's output usually lands away from the tree it came from, whose /include/s it keeps.
+  throw new DtsError(at, `cannot find "${file}" for ${what} (looked in ${candidates.map(dirname).join(", ")}; another directory: -i DIR, as dtc takes it)`);
 }
 
 /** Text as dtc sees it: one char per byte of its UTF-8 encoding. */

@@ -18,6 +18,9 @@ import { formatBytes, formatTime, parseSize } from "../units.js";
 
 export interface DemoResult {
   board: string;
+  /** What dmasim assumed about a board its tree does not fully describe (`Board.assumed`);
+   *  absent when nothing was. */
+  assumed?: string[];
   kernel: string;
   bytes: number;
   coherent: PhaseResult[];
@@ -111,6 +114,7 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
   // The kmalloc buffers and the channel are given back as the run ends.
   return {
     board: system.board.tree.model,
+    ...(system.board.assumed.length ? { assumed: [...system.board.assumed] } : {}),
     kernel: k.version,
     bytes: len,
     coherent,
@@ -141,6 +145,7 @@ export function formatDemo(r: DemoResult): string {
   const share = (ps: number) => (mapPs ? ((100 * ps) / mapPs).toFixed(1) : "0.0");
   return [
     `dmasim demo: ${formatBytes(r.bytes)} PL330 memcpy on ${r.board} (${r.kernel} kernel)`,
+    ...(r.assumed ?? []).map((a) => `note: ${a}`),
     "",
     table,
     "",

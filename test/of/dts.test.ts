@@ -162,7 +162,7 @@ describe("DTS errors", () => {
     ["unterminated comment", `/* open\n/ { };`, /^t\.dts:2:1: unterminated comment$/],
     ["missing semicolon", `/ {\n\ta = "x"\n\tb;\n};`, /^t\.dts:4:2: syntax error: expected ',' or ';' after a value, found 'b'$/],
     ["missing }; at the end", `/ {\n\tn {\n\t};\n`, /^t\.dts:5:1: syntax error: expected a property or node name, or '}', found the end of the file$/],
-    ["cpp #include", `#include <dt-bindings/gpio/gpio.h>\n/ { };`, /^t\.dts:2:1: "#include" is a C preprocessor directive.*cpp -nostdinc/],
+    ["cpp #include", `#include <dt-bindings/gpio/gpio.h>\n/ { };`, /^t\.dts:2:1: "#include" is a C preprocessor directive.*cpp -nostdinc -I KERNEL\/include .*give FILE.s directory with -i DIR/],
     ["duplicate node", `/ {\n\ta { };\n\ta { };\n};`, /^t\.dts:4:2: duplicate node name "a" in \/$/],
     ["duplicate property", `/ {\n\ta;\n\ta = <1>;\n};`, /^t\.dts:4:2: duplicate property name "a" in \/$/],
     ["duplicate label", `/ {\n\tx: a { };\n\tx: b { };\n};`, /^t\.dts:4:5: duplicate label 'x' on \/b and \/a$/],

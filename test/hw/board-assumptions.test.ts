@@ -1,0 +1,61 @@
+// What dmasim tells the user it assumed about a board its tree does not fully describe: the
+// machine profile of an unknown SoC and the configuration of a PL330 no preset knows.
+
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { createSystem } from "../../src/create.js";
+
+const shared = new URL("../../../shared/devicetree/", import.meta.url);
+const zynqDts = readFileSync(new URL("zynq-7000-board.dts", shared), "utf8");
+
+/** The Zynq board as another SoC's: its root and CPU compatibles are no known SoC's, and its
+ *  UART asks for request line 6 of a PL330 with 4. */
+const unknownSoc = zynqDts
+  .replace(`compatible = "xlnx,zynq-7000";`, `compatible = "acme,widget", "acme,soc";`)
+  .replaceAll(`compatible = "arm,cortex-a9";`, `compatible = "arm,cortex-a7";`)
+  .replace("dmas = <&dmac_s 0>, <&dmac_s 1>;", "dmas = <&dmac_s 0>, <&dmac_s 6>;");
+
+describe("Board.assumed", () => {
+  it("is empty for the trees whose SoC dmasim knows", async () => {
+    for (const name of ["socfpga_cyclone5_socdk.dtb", "rk3399-rockpro64.dtb"]) {
+      const s = await createSystem({ dtb: new Uint8Array(readFileSync(new URL(name, shared))), memory: "1G" });
+      expect(s.board.assumed, name).toEqual([]);
+      s.dispose();
+    }
+    for (const board of ["arm64-ref", "arm64-dma-offset"]) {
+      const b = await createSystem({ board });
+      expect(b.board.assumed, board).toEqual([]);
+      b.dispose();
+    }
+    const z = await createSystem({ dts: zynqDts });
+    expect(z.board.assumed).toEqual([]);
+    z.dispose();
+  });
+
+  it("names the profile stood in for an unknown SoC, its CPUs, and how to choose one", async () => {
+    const s = await createSystem({ dts: unknownSoc });
+    expect(s.board.profile.name).toBe("zynq-7000");
+    expect(s.board.assumed[0]).toBe(
+      `machine profile zynq-7000 assumed (666.667 MHz CPU, its caches, DRAM and DMA timing): no profile knows "acme,widget", "acme,soc" ` +
+        `or its CPUs (arm,cortex-a7); --profile NAME or createSystem({ profile }) chooses one (zynq-7000, arm64)`,
+    );
+    s.dispose();
+  });
+
+  it("names the PL330 configuration taken, and the request line its clients need beyond it", async () => {
+    const s = await createSystem({ dts: unknownSoc });
+    expect(s.board.assumed[1]).toBe(
+      `/axi/dma-controller@f8003000: PL330 configuration assumed (8 channels, 4 request lines, 16 events, 128-line MFIFO, the zynq-7000 profile's): ` +
+        `dmasim has no preset for "acme,widget", "acme,soc" at 0xf8003000; #dma-channels / #dma-requests in the node set the counts; ` +
+        `its clients' dmas name request line 6, which this configuration lacks (their dma_request_chan fails with -ENODEV): give the node #dma-requests = <7> or more`,
+    );
+    s.dispose();
+  });
+
+  it("says nothing of the profile when one is asked for", async () => {
+    const s = await createSystem({ dts: unknownSoc, profile: "zynq-7000" });
+    expect(s.board.assumed.some((a) => a.startsWith("machine profile"))).toBe(false);
+    expect(s.board.assumed).toHaveLength(1);
+    s.dispose();
+  });
+});
