@@ -1,5 +1,5 @@
 // DMA-API debug's bookkeeping (kernel/dma/debug.c): the entries for live mappings and
-// coherent allocations in 16384 hash buckets keyed by device address (8 KB per bucket), the
+// coherent allocations in hash buckets keyed by device address (8 KB per bucket), the
 // best-fit search used when several entries share an address, the active-cacheline counts
 // (only the first cache line of each non-TO_DEVICE mapping, up to 7 overlaps; the radix tree
 // of active_cacheline_insert), and the entry pool — fixed in 4.9, growing a page of entries
@@ -16,7 +16,13 @@ export const MAP_ERR_NOT_CHECKED = 1;
 export const MAP_ERR_CHECKED = 2;
 export const MAPERR_NAMES = ["dma map error check not applicable", "dma map error not checked", "dma map error checked"];
 
-const HASH_SIZE = 16384;
+/** HASH_SIZE: 16384 buckets since 5.5 (commit 5e76f564572b "dma-debug: increase HASH_SIZE"),
+ *  1024 in 4.9 (lib/dma-debug.c). It shows in what a user reads: the bucket index of the debugfs
+ *  dump, and which entry the leak report names, the last found walking the buckets in index
+ *  order (in 4.9 an entry 8 MB above another can be walked before it). A check by exact address
+ *  matches device and address, so which entry it finds does not depend on the size; one by a
+ *  containing range could differ only for nested mappings more than 8 MB long. */
+export const HASH_SIZE = { modern: 16384, "v4.9": 1024 } as const;
 export const HASH_FN_SHIFT = 13;
 export const ACTIVE_CACHELINE_MAX_OVERLAP = 7;
 /** DMA_DEBUG_DYNAMIC_ENTRIES: a page of cache-line-sized entries. */
@@ -38,9 +44,10 @@ export interface Entry {
   is_cache_clean: boolean;
 }
 
-export function hashOf(addr: DmaAddr): number {
-  const b = Math.floor(addr / 2 ** HASH_FN_SHIFT) % HASH_SIZE;
-  return b < 0 ? b + HASH_SIZE : b;
+/** hash_fn: (dev_addr >> HASH_FN_SHIFT) & (HASH_SIZE - 1), of the address's u64 pattern. */
+export function hashOf(addr: DmaAddr, hashSize: number): number {
+  const b = Math.floor(addr / 2 ** HASH_FN_SHIFT) % hashSize;
+  return b < 0 ? b + hashSize : b;
 }
 
 export function makeEntry(dev: Device, addr: DmaAddr, size: number, type: EntryType, dir: number, sgCall = 0): Entry {
@@ -75,6 +82,8 @@ export class DebugEntries {
 
   constructor(
     readonly prealloc: number,
+    /** HASH_SIZE of the kernel modelled. */
+    private readonly hashSize: number,
     /** L1_CACHE_SHIFT of the cache-line key. */
     private readonly cachelineShift: number,
     /** WARN_ONCE for more than 7 overlaps (not called for a DMA_ATTR_CPU_CACHE_CLEAN mapping,
@@ -104,7 +113,7 @@ export class DebugEntries {
   /** add_dma_entry: into its bucket, and its first cache line into the active set
    *  (active_cacheline_insert; a TO_DEVICE mapping is not tracked). */
   add(e: Entry): AddResult {
-    const b = hashOf(e.dev_addr);
+    const b = hashOf(e.dev_addr, this.hashSize);
     const list = this.hash.get(b);
     if (list) list.push(e);
     else this.hash.set(b, [e]);
@@ -123,7 +132,7 @@ export class DebugEntries {
 
   /** hash_bucket_del + dma_entry_free */
   remove(e: Entry): void {
-    const list = this.hash.get(hashOf(e.dev_addr))!;
+    const list = this.hash.get(hashOf(e.dev_addr, this.hashSize))!;
     list.splice(list.indexOf(e), 1);
     this.numFree++;
     if (e.direction === DMA_TO_DEVICE) return;
@@ -157,14 +166,14 @@ export class DebugEntries {
 
   /** bucket_find_exact */
   findExact(ref: Entry): Entry | undefined {
-    return this.find(this.hash.get(hashOf(ref.dev_addr)), ref, false);
+    return this.find(this.hash.get(hashOf(ref.dev_addr, this.hashSize)), ref, false);
   }
 
   /** bucket_find_contain: the bucket of the address, then one bucket back at a time. */
   findContaining(ref: Entry): Entry | undefined {
-    const limit = Math.min(HASH_SIZE, Math.floor(ref.dev_addr / 2 ** HASH_FN_SHIFT) + 1);
+    const limit = Math.min(this.hashSize, Math.floor(ref.dev_addr / 2 ** HASH_FN_SHIFT) + 1);
     for (let i = 0, a = ref.dev_addr; i < limit; i++, a -= 2 ** HASH_FN_SHIFT) {
-      const e = this.find(this.hash.get(hashOf(a)), ref, true);
+      const e = this.find(this.hash.get(hashOf(a, this.hashSize)), ref, true);
       if (e) return e;
     }
     return undefined;
@@ -172,7 +181,7 @@ export class DebugEntries {
 
   /** The live entries at exactly `addr` (debug_dma_mapping_error's walk). */
   at(addr: DmaAddr): Entry[] {
-    return this.hash.get(hashOf(addr)) ?? [];
+    return this.hash.get(hashOf(addr, this.hashSize)) ?? [];
   }
 
   /** device_dma_allocations: how many entries `dev` holds, and the last one found walking the

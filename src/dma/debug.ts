@@ -11,8 +11,8 @@ import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
 import {
-  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys, makeEntry,
-  type Entry, type EntryType,
+  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, HASH_SIZE, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys,
+  makeEntry, type Entry, type EntryType,
 } from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
 import { check_for_illegal_area, check_for_stack, check_map_single } from "./debug-memory-source.js";
@@ -62,7 +62,7 @@ export class DmaDebug extends DmaDebugReport {
     // 32-byte A9 lines as 64-byte ones.
     const arm64 = kernel.machine.profile.arch === "arm64";
     const shift = arm64 && !this.modern ? 7 : 6;
-    this.pool = new DebugEntries(prealloc, shift, (cln) => {
+    this.pool = new DebugEntries(prealloc, HASH_SIZE[kernel.version], shift, (cln) => {
       if (this.warnedOverlap) return;
       this.warnedOverlap = true;
       // %pa of the cache-line number: phys_addr_t is 64-bit on arm64, 32-bit on arm without LPAE.

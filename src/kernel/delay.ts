@@ -81,16 +81,47 @@ export function msecs_to_jiffies(owner: KernelOwner, msecs: number): number {
   return Math.ceil((msecs * hz(k)) / 1000);
 }
 
-/** msleep: sleeps msecs_to_jiffies(msecs) + 1 ticks (kernel/time/timer.c up to 6.12; the extra
- *  tick makes sure a sleep begun just before a tick lasts at least `msecs`). dmasim starts the
- *  sleep on a tick, so it lasts exactly that many ticks. Must not be called in interrupt
- *  context (it schedules). */
+/** INITIAL_JIFFIES (include/linux/jiffies.h): jiffies at boot, 5 minutes before the 32-bit
+ *  wrap. Only its alignment to the timer wheel's level granularity shows (below). */
+function initialJiffies(k: Kernel): number {
+  return 2 ** 32 - 300 * hz(k);
+}
+
+/** The timer wheel's geometry (kernel/time/timer.c): 64 buckets a level, each level 8 times
+ *  coarser; LVL_DEPTH is 9 above HZ 100, 8 at HZ 100. */
+const LVL_CLK_SHIFT = 3;
+const LVL_SIZE = 64;
+
+/** The jiffy at which a timer armed at jiffy `clk` for `expires` runs: calc_wheel_index picks
+ *  the level by the delta, and calc_index rounds up to the next multiple of the level's
+ *  granularity ("(expires + LVL_GRAN(lvl)) >> LVL_SHIFT(lvl)", the same in 4.9 and current
+ *  Linux), so even at level 0 the timer runs one tick after `expires`: it never fires early. A
+ *  delta past the last level (weeks) is rounded as the last level's, not capped at
+ *  WHEEL_TIMEOUT_MAX. */
+function timerRunsAt(k: Kernel, clk: number, expires: number): number {
+  const depth = hz(k) > 100 ? 9 : 8;
+  let lvl = 0;
+  while (lvl < depth - 1 && expires - clk >= (LVL_SIZE - 1) * 2 ** (lvl * LVL_CLK_SHIFT)) lvl++;
+  const gran = 2 ** (lvl * LVL_CLK_SHIFT);
+  return (Math.floor(expires / gran) + 1) * gran;
+}
+
+/** msleep: schedule_timeout_uninterruptible(msecs_to_jiffies(msecs)) in current Linux
+ *  (kernel/time/sleep_timeout.c; commit 4381b895f544, 6.12, removed the "+ 1" because the timer
+ *  wheel already rounds up); msecs_to_jiffies(msecs) + 1 in 4.9 (kernel/time/timer.c). The
+ *  ticks fall every 1/HZ of simulated time from power-on, where jiffies is INITIAL_JIFFIES, so
+ *  the task wakes on the tick the timer wheel runs its timer: msleep(m) lasts more than
+ *  msecs_to_jiffies(m) ticks (4.9: one more) and at most one tick more than that at level 0.
+ *  Must not be called in interrupt context (it schedules). */
 export function msleep(owner: KernelOwner, msecs: number): void {
   const k = kernelOf("msleep", owner);
   checkCount("msleep", msecs, "msecs");
   mightSleep(k, "msleep");
-  const ticks = msecs_to_jiffies(k, msecs) + 1;
-  waitUntil(k, k.machine.now() + (ticks * 1e12) / hz(k));
+  const tickPs = 1e12 / hz(k);
+  const clk = initialJiffies(k) + Math.floor(k.machine.now() / tickPs);
+  const timeout = msecs_to_jiffies(k, msecs) + (k.version === "v4.9" ? 1 : 0);
+  if (timeout === 0) return;
+  waitUntil(k, (timerRunsAt(k, clk, clk + timeout) - initialJiffies(k)) * tickPs);
 }
 
 /** usleep_range: an hrtimer sleep whose timer is programmed for `max` (the soft expiry `min`

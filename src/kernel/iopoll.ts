@@ -3,11 +3,18 @@
 //
 // readl_poll_timeout sleeps usleep_range(sleep_us / 4 + 1, sleep_us) between reads (it may
 // sleep: process context only) and judges the timeout by the clock, so the time it costs is
-// every readl plus every sleep. readl_poll_timeout_atomic spins with udelay(delay_us) and, as
-// current Linux does (older kernels read ktime there too), counts the timeout down by delay_us
-// and 1 ns a lap for cpu_relax without reading a clock: the reads' own time is not counted, so
-// a timeout lasts at least as long as asked (with delay_us 0, timeout_us * 1000 laps). It is meant for code with IRQs off (irqflags.ts): then its
-// udelays pass their time and take nothing; a caller that left them on takes them there.
+// every readl plus every sleep. readl_poll_timeout_atomic spins with udelay(delay_us); current
+// Linux (commit 7349a69cf312, 6.5: "iopoll: Do not use timekeeping in
+// read_poll_timeout_atomic()") counts its timeout down by delay_us and 1 ns a lap for cpu_relax
+// without reading a clock: the reads' own time is not counted, so a timeout lasts at least as
+// long as asked (with delay_us 0, timeout_us * 1000 laps). 4.9's readx_poll_timeout_atomic
+// judges it by ktime_get like the sleeping poll, so the reads count and a timeout lasts about
+// timeout_us. 4.9's loops have no cpu_relax (added by "iopoll: Call cpu_relax() in busy loops",
+// the same 6.5 series), so a 4.9 lap costs no core cycle for it; dmasim still takes a pending
+// interrupt there in process context, as the CPU would with IRQs on.
+//
+// readl_poll_timeout_atomic is meant for code with IRQs off (irqflags.ts): then its udelays
+// pass their time and take nothing; a caller that left them on takes them there.
 //
 // A timeout_us of 0 polls for ever in Linux: a condition that never comes true hangs the task
 // (the hung-task detector reports it after 120 s) or, spinning, the CPU (the soft-lockup
@@ -93,12 +100,12 @@ export function readl_poll_timeout(
   const timeout = k.machine.now() + timeout_us * 1e6;
   return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, true, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
-    cpu_relax(k);
+    relax(k);
   });
 }
 
 /** readl_poll_timeout_atomic(addr, val, cond, delay_us, timeout_us): the timeout counted down by
- *  the delays and 1 ns a lap, not by the clock. */
+ *  the delays and 1 ns a lap, not by the clock; on 4.9, judged by the clock. */
 export function readl_poll_timeout_atomic(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
 ): PollResult {
@@ -122,6 +129,13 @@ export function read_poll_timeout_atomic(
 function pollAtomic(
   k: Kernel, fn: string, read: () => number, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
 ): PollResult {
+  if (k.version === "v4.9") {
+    const timeout = k.machine.now() + timeout_us * 1e6;
+    return poll(k, fn, read, cond, timeout_us, false, () => k.machine.now() > timeout, () => {
+      if (delay_us) udelay(k, delay_us);
+      relax(k);
+    });
+  }
   let leftNs = timeout_us * 1e3;
   return poll(k, fn, read, cond, timeout_us, false, () => leftNs < 0, () => {
     if (delay_us) {
@@ -131,4 +145,11 @@ function pollAtomic(
     cpu_relax(k);
     leftNs--;
   });
+}
+
+/** The end of a lap: cpu_relax in current Linux; nothing in 4.9 but the interrupts a process-
+ *  context CPU with IRQs on takes anyway. */
+function relax(k: Kernel): void {
+  if (k.version === "v4.9") k.irq.irqs_on_point();
+  else cpu_relax(k);
 }

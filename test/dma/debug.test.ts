@@ -299,6 +299,22 @@ describe("device removal, reporting options and the entry pool", () => {
     expect(dev.driverName).toBeUndefined();
   });
 
+  it("the leak report names the last entry walking the hash buckets: 16384 of them in modern kernels, 1024 in 4.9", async () => {
+    // hash_fn = (addr >> 13) & (HASH_SIZE - 1): 0xe0002000 is bucket 1 in both; 0xe0800000
+    // (>> 13: 0x70400) is bucket 0x70400 & 1023 = 0 in 4.9, & 16383 = 1024 in modern kernels.
+    const [low, high] = [0xe0002000, 0xe0800000];
+    for (const [kernel, last] of [["modern", high], ["v4.9", low]] as const) {
+      const s = await sys({ allErrors: true }, { kernel });
+      const dev = s.device("e0001000.serial");
+      s.kernel.device_bind_driver(dev, "xuartps");
+      dma_map_resource(dev, low, 4, DMA_TO_DEVICE);
+      dma_map_resource(dev, high, 4, DMA_TO_DEVICE);
+      s.kernel.device_release_driver(dev);
+      const leak = s.kernel.dma.debug.reports.find((r) => r.includes("pending DMA allocations"));
+      expect(leak).toContain(`count=2]\nOne of leaked entries details: [device address=${a16(last)}] [size=4 bytes]`);
+    }
+  });
+
   it("prints the first error only by default, counts all, filters by driver, and switches checks off", async () => {
     const one = await sys({});
     const dev = one.device(ZDMAC);

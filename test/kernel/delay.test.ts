@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq, arm64 } from "../helpers/system.js";
+import { createSystem } from "../../src/create.js";
 import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status } from "../../src/dmaengine/dmaengine.js";
@@ -37,21 +38,57 @@ describe("delay.h", () => {
     expect(s.now() - t).toBe(2e9);
   });
 
-  it("msleep lasts msecs_to_jiffies + 1 ticks (HZ 100 on arm, 250 on arm64); usleep_range wakes at max", async () => {
+  // Reference model of the timer wheel (kernel/time/timer.c calc_wheel_index / calc_index):
+  // jiffies starts at INITIAL_JIFFIES = 2^32 - 300 HZ and ticks every 1/HZ from power-on; a
+  // timer for `expires` runs at the next multiple of its level's granularity (8^lvl jiffies,
+  // level 0 below a delta of 63, level 1 below 504) strictly after `expires`.
+  function wakeAt(now: number, hz: number, timeout: number): number {
+    const tick = 1e12 / hz;
+    const initial = 2 ** 32 - 300 * hz;
+    const clk = initial + Math.floor(now / tick);
+    const gran = timeout < 63 ? 1 : timeout < 504 ? 8 : NaN;
+    const runs = (Math.floor((clk + timeout) / gran) + 1) * gran;
+    return (runs - initial) * tick;
+  }
+
+  it("msleep (current Linux) sleeps msecs_to_jiffies ticks on the timer wheel: wakes on the tick after the timer's expiry (HZ 100 on arm, 250 on arm64); usleep_range wakes at max", async () => {
     const z = await zynq();
     let t = z.now();
-    msleep(z, 1);
-    expect(z.now() - t).toBe(20e9); // 1 ms → 1 jiffy of 10 ms, + 1
+    msleep(z, 1); // 1 jiffy of 10 ms
+    expect(z.now()).toBe(wakeAt(t, 100, 1));
+    expect(z.now() - t).toBeGreaterThan(10e9);
+    expect(z.now() - t).toBeLessThanOrEqual(20e9);
+    t = z.now(); // now on a tick: the full extra tick
+    msleep(z, 25); // 3 jiffies
+    expect(z.now() - t).toBe(40e9);
     t = z.now();
-    msleep(z, 25);
-    expect(z.now() - t).toBe(40e9); // 3 jiffies + 1
+    msleep(z, 0);
+    expect(z.now()).toBe(t);
     const a = await arm64();
     t = a.now();
-    msleep(a, 1);
-    expect(a.now() - t).toBe(8e9); // 1 jiffy of 4 ms, + 1
+    msleep(a, 5); // 2 jiffies of 4 ms: "msleep(5) on a 250HZ system still takes 11.9ms" (commit 4381b895f544's follow-up)
+    expect(a.now()).toBe(wakeAt(t, 250, 2));
+    t = a.now() + 1e9; // off the tick
+    a.machine.idleUntil(t);
+    msleep(a, 1000); // 250 jiffies: level 1, rounded up to a multiple of 8 jiffies
+    expect(a.now()).toBe(wakeAt(t, 250, 250));
+    expect(a.now() - t).toBeGreaterThan(1000e9);
     t = a.now();
     usleep_range(a, 10, 20);
     expect(a.now() - t).toBe(20e6);
+  });
+
+  it("msleep on the 4.9 kernel adds a tick to msecs_to_jiffies, and msleep(0) still sleeps", async () => {
+    const z = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    let t = z.now();
+    msleep(z, 1);
+    expect(z.now()).toBe(wakeAt(t, 100, 2));
+    t = z.now();
+    msleep(z, 25); // 3 jiffies + 1, from a tick
+    expect(z.now() - t).toBe(50e9);
+    t = z.now();
+    msleep(z, 0);
+    expect(z.now() - t).toBe(20e9);
   });
 
   it("a transfer ending during udelay in process context has its interrupt taken and callback run, and the delay still lasts what was asked", async () => {

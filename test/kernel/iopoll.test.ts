@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq } from "../helpers/system.js";
+import { createSystem } from "../../src/create.js";
 import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending } from "../../src/dmaengine/dmaengine.js";
@@ -17,8 +18,8 @@ const FTR0 = 0x40; // Fault Type of thread 0: never has bit 31 set without a fau
 
 /** A Zynq with a memcpy channel, its DMAC's FTR0 (a register whose bit 31 never sets here), and
  *  what one readl of it and one cpu_relax cost, measured on the machine before the poll. */
-async function ftrRig() {
-  const s = await zynq();
+async function ftrRig(kernel: "modern" | "v4.9" = "modern") {
+  const s = await createSystem({ board: "zynq-7000", kernel });
   const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
   const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
   const t = s.now();
@@ -64,6 +65,50 @@ describe("iopoll.h", () => {
     const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 5, 20);
     expect(ret).toBe(-ETIMEDOUT);
     expect(s.now() - t).toBe(4 * (5e6 + relax) + 6 * read);
+  });
+
+  it("readl_poll_timeout_atomic with delay_us 0 (current Linux) runs timeout_us * 1000 + 1 laps whatever a read costs", async () => {
+    const { s, reg, read, relax } = await ftrRig();
+    const t = s.now();
+    // left = 2000 ns, 1 ns a lap: after 2001 laps it is -1, so read 2002 times out and one more
+    // read follows: 2001 cpu_relax and 2003 reads.
+    const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 0, 2);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe(2001 * relax + 2003 * read);
+    expect(s.now() - t).toBeGreaterThan(2001 * read);
+  });
+
+  it("readl_poll_timeout_atomic on 4.9 judges the timeout by the clock (ktime_get): with delay_us 0 it ends one read after the first read past timeout_us, no cpu_relax", async () => {
+    const { s, reg, read } = await ftrRig("v4.9");
+    const t = s.now();
+    // iopoll.h 4.9: lap n ends its read at n × read; the first n with n × read > 2 µs times out,
+    // then one more read.
+    const n = Math.floor(2e6 / read) + 1;
+    const { ret, val } = readl_poll_timeout_atomic(s, reg, (v) => (v & 0x80000000) !== 0, 0, 2);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(val).toBe(0);
+    expect(s.now() - t).toBe((n + 1) * read);
+  });
+
+  it("readl_poll_timeout_atomic on 4.9 with delays: the reads count toward the timeout, so it ends laps earlier than the countdown", async () => {
+    const { s, reg, read } = await ftrRig("v4.9");
+    const t = s.now();
+    // Lap n's read ends at n × read + (n - 1) × 1 µs; the first n past 100 µs times out, then
+    // one more read: n - 1 udelays, n + 1 reads. Current Linux would count 100 laps of 1001 ns.
+    let n = 1;
+    while (n * read + (n - 1) * 1e6 <= 100e6) n++;
+    expect(n).toBeLessThan(101);
+    const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 1, 100);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe((n - 1) * 1e6 + (n + 1) * read);
+  });
+
+  it("readl_poll_timeout on 4.9 has no cpu_relax between sleeps", async () => {
+    const { s, reg, read } = await ftrRig("v4.9");
+    const t = s.now();
+    const { ret } = readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 10, 100);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe(10 * 10e6 + 12 * read);
   });
 
   it("a poll with no timeout whose condition never holds stops at Linux's hung-task report instead of hanging the host", async () => {
