@@ -95,6 +95,9 @@ export { AdcDmaClient, type AdcDmaClientOptions, type AdcCapture, type AdcPeriod
 export { runDemo, formatDemo, type DemoResult } from "./sim/demo.js";
 export { runCoherentAliases, formatCoherentAliases, type CoherentAliasesResult } from "./sim/coherent-aliases.js";
 export { SCENARIOS, SCENARIO_PARAMS, type ScenarioParams } from "./sim/scenarios.js";
+export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./sim/scenarios/bugs.js";
+export { systemFor } from "./worker/job.js";
+export { formatResult } from "./sim/result-text.js";
 export { withTeardown, type Defer } from "./sim/teardown.js";
 export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, type ManagedMapping } from "./sim/managed-buffers.js";
 export { sweepReport, throughputChart, type SweepReportOptions } from "./report/sweep-report.js";

@@ -1,103 +1,45 @@
-// The browser demo: a memcpy sweep over Web Workers with the dmasim browser bundle, on the board,
-// kernel, buffers and channels the form names (form.js). ?sizes=…&bursts=…&workers=…&auto=1
-// (and the form's other controls by id) runs at load: the end-to-end test uses this.
-import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
-import { applyQuery, readGrid, readSystem } from "./form.js";
-import { resultsChart, resultsTable } from "./results.js";
+// The page: three views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`) and
+// Sweep (a memcpy sweep) — chosen by the nav or the address's ?view=demo|bugs|sweep. The address
+// fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this). An
+// address with no view= that holds the sweep form's parameters (?sizes=…&auto=1, the page's
+// addresses from before it had views) opens the Sweep view; a bare one the Demo.
+import * as demo from "./demo-view.js";
+import * as bugs from "./bug-view.js";
+import * as sweep from "./sweep-view.js";
 
-const $ = (id) => document.getElementById(id);
+const VIEWS = { demo, bugs, sweep };
+const SWEEP_PARAMS = ["sizes", "bursts", "channels", "buffers", "block", "workers", "board", "kernel", "swiotlb", "auto"];
 
-// The workers stay between runs: a second sweep on them is faster (compiled, warm, with
-// memories to boot on). A new worker count makes a new pool.
-let pool = null;
-async function poolOf(workers) {
-  if (pool?.size !== workers) {
-    await pool?.close();
-    pool = await WorkerPool.create(workers);
-  }
-  return pool;
+function viewOf(q) {
+  const name = q.get("view");
+  if (name === null) return SWEEP_PARAMS.some((k) => q.has(k)) ? "sweep" : "demo";
+  if (Object.hasOwn(VIEWS, name)) return name;
+  const note = document.getElementById("view-note");
+  note.textContent = `no view "${name}" (demo, bugs or sweep): showing the demo`;
+  note.hidden = false;
+  return "demo";
 }
 
-// Each worker loads its own wasm module: past a few, a page only waits longer for them (a count
-// in the millions would hang the tab making them).
-const MAX_WORKERS = 16;
-function workerCount(text) {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= MAX_WORKERS)) throw new RangeError(`workers must be a whole number from 1 to ${MAX_WORKERS}, not ${JSON.stringify(text)}`);
-  return n;
-}
-
-// A submit while a sweep runs (Enter in a field, requestSubmit) would start a second sweep on
-// the same pool, each writing the page's progress over the other's.
-let running = false;
-// The running sweep's: Stop aborts it (its workers are ended, the pool replaces them).
-let stopping = null;
-
-async function sweep() {
-  if (running) return;
-  running = true;
-  const grid = readGrid();
-  const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
-  $("run").disabled = true;
-  $("stop").disabled = false;
-  stopping = new AbortController();
-  // The last sweep's results would read as this one's answer, beside this one's error.
-  $("chart").innerHTML = "";
-  $("table").innerHTML = "";
-  window.dmasimResult = undefined;
-  window.dmasimError = undefined;
-  window.dmasimStopped = undefined;
-  $("progress").max = Math.max(total, 1);
-  $("progress").value = 0;
-  $("status").textContent = `0/${total}`;
-  let system;
-  try {
-    system = readSystem();
-    const workers = workerCount($("workers").value);
-    const result = await runSweep({
-      scenario: "memcpy",
-      grid,
-      system,
-      pool: await poolOf(workers),
-      signal: stopping.signal,
-      onProgress: (done) => {
-        $("progress").value = done;
-        $("status").textContent = `${done}/${total}`;
-      },
-    });
-    $("status").textContent = `done: ${total} jobs on ${result.workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
-    $("chart").innerHTML = resultsChart(result);
-    $("table").innerHTML = resultsTable(result, system);
-    window.dmasimResult = result;
-  } catch (e) {
-    if (stopping.signal.aborted) {
-      // The finished rows stay; the pool stays too, its ended workers replaced at the next run.
-      const finished = e.partial?.rows.filter((r) => r.result !== undefined).length ?? 0;
-      $("status").textContent = `stopped: ${finished}/${total} jobs done`;
-      if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
-      window.dmasimStopped = e.partial ?? null;
-      return;
-    }
-    $("status").textContent = `error: ${e.message}`;
-    window.dmasimError = String(e.message);
-    // What the sweep's other jobs found stays on the page beside the error.
-    if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
-    await pool?.close(); // a worker may have died with it: the next run starts new ones
-    pool = null;
-  } finally {
-    running = false;
-    stopping = null;
-    $("run").disabled = false;
-    $("stop").disabled = true;
+function show(name) {
+  for (const v of Object.keys(VIEWS)) document.getElementById(`${v}-view`).hidden = v !== name;
+  for (const a of document.querySelectorAll("nav a[data-view]")) {
+    if (a.dataset.view === name) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
   }
 }
 
-$("stop").addEventListener("click", () => stopping?.abort());
+// A view switch keeps what the other views hold (a sweep under way goes on); the address names
+// the view shown, so that a reload or a shared link opens it.
+for (const a of document.querySelectorAll("nav a[data-view]")) {
+  a.addEventListener("click", (e) => {
+    e.preventDefault();
+    show(a.dataset.view);
+    history.replaceState(null, "", `?view=${a.dataset.view}`);
+  });
+}
 
-$("form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  sweep();
-});
-
-applyQuery(new URLSearchParams(location.search));
-if (new URLSearchParams(location.search).has("auto")) sweep();
+const query = new URLSearchParams(location.search);
+const name = viewOf(query);
+show(name);
+VIEWS[name].applyQuery(query);
+if (query.has("auto")) VIEWS[name].run();

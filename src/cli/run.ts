@@ -10,7 +10,7 @@ import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
-import { formatResult } from "./result-table.js";
+import { formatResult } from "../sim/result-text.js";
 import { resultFields } from "../sim/result-fields.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";

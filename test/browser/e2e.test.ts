@@ -1,13 +1,29 @@
 // The browser demo end to end: Debian's Chromium (headless, driven by playwright-core) loads
 // examples/web/ from a localhost server, runs a small sweep in Web Workers, and must produce the
-// same numbers as the same sweep run in Node.
+// same numbers as the same sweep run in Node; its Demo and Bugs views must print what the CLI
+// prints for the same run.
 
 import { describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { useChromium } from "../helpers/chromium.js";
 import { chromium, type Page } from "playwright-core";
 import { runSweep, type SweepError, type SweepResult } from "../../src/sim/sweep.js";
 
 const rig = useChromium();
+
+const cliPath = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+
+/** The built CLI's stdout, stderr and exit status, run beside the browser. */
+function cli(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [cliPath, ...args], (e, stdout, stderr) => resolve({ stdout, stderr, status: e ? Number(e.code) : 0 })),
+  );
+}
+
+/** Waits for the Demo or Bugs view's run to end, in a result's text or an error. */
+const settled = (page: Page, timeout = 60_000) =>
+  page.waitForFunction(() => (window as any).dmasimText !== undefined || (window as any).dmasimError !== undefined, null, { timeout });
 
 /** A page that counts the Web Workers it makes (window.workersMade) and keeps its uncaught errors. */
 async function pageCountingWorkers(): Promise<{ page: Page; errors: string[] }> {
@@ -40,7 +56,8 @@ describe("browser demo (Chromium)", () => {
     expect(await page.locator("#status").textContent()).toMatch(/^done: 4 jobs/);
     expect(await page.locator("#chart svg polyline").count()).toBe(2);
     // Accessibility basics: every control and the progress bar have a name, and so has the plot.
-    for (const name of ["sizes", "bursts", "workers"]) expect(await page.getByLabel(name, { exact: true }).count()).toBe(1);
+    const sweepView = page.getByRole("region", { name: "Sweep" });
+    for (const name of ["sizes", "bursts", "workers"]) expect(await sweepView.getByLabel(name, { exact: true }).count()).toBe(1);
     expect(await page.getByRole("progressbar", { name: "sweep progress" }).count()).toBe(1);
     expect(await page.getByRole("status").textContent()).toMatch(/^done: 4 jobs/);
     expect(await page.getByRole("img", { name: "memcpy: throughput against size" }).count()).toBe(1);
@@ -71,7 +88,7 @@ describe("browser demo (Chromium)", () => {
     ]);
     // Every new control has a name.
     for (const name of ["board", "kernel", "swiotlb slabs", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
-      expect([name, await page.getByLabel(name, { exact: true }).count()]).toEqual([name, 1]);
+      expect([name, await page.getByRole("region", { name: "Sweep" }).getByLabel(name, { exact: true }).count()]).toEqual([name, 1]);
     }
     expect(await page.getByRole("group", { name: "buffers" }).count()).toBe(1);
     expect(await page.getByRole("combobox", { name: "board" }).inputValue()).toBe("arm64-ref");
@@ -399,5 +416,85 @@ describe("browser demo (Chromium)", () => {
     } finally {
       await capped.close();
     }
+  }, 60_000);
+});
+
+describe("browser page: the Demo and Bugs views (Chromium)", () => {
+  it("prints the demo as `dmasim demo` prints it for the same board, one run for two clicks, with an indeterminate progress bar meanwhile", async () => {
+    const node = cli(["demo", "--board", "arm64-ref"]);
+    const { page, errors } = await pageCountingWorkers();
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&board=arm64-ref`);
+    expect(await page.getByRole("region", { name: "Demo" }).isVisible()).toBe(true);
+    expect(await page.getByRole("region", { name: "Sweep" }).isVisible()).toBe(false);
+    // Both submits at once: the second is dropped, not run over the first.
+    const during = await page.evaluate(() => {
+      document.getElementById("demo-run")!.click();
+      (document.getElementById("demo-form") as HTMLFormElement).requestSubmit();
+      return {
+        status: document.getElementById("demo-status")!.textContent,
+        value: document.getElementById("demo-progress")!.getAttribute("value"),
+        disabled: (document.getElementById("demo-run") as HTMLButtonElement).disabled,
+      };
+    });
+    expect(during).toEqual({ status: "running the demo on arm64-ref (modern kernel)…", value: null, disabled: true });
+    await settled(page);
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    const { stdout, status } = await node;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^dmasim demo: 1 MiB PL330 memcpy on /);
+    // console.log ends the CLI's text with a newline; the page's <pre> holds the text itself.
+    expect((await page.locator("#demo-output").textContent()) + "\n").toBe(stdout);
+    expect(await page.getByRole("status").textContent()).toMatch(/^done: the demo on arm64-ref \(modern kernel\) in \d+\.\d s$/);
+    expect(await page.locator("#demo-run").isEnabled()).toBe(true);
+    expect(await page.evaluate(() => (window as any).workersMade)).toBe(1);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it("runs a bug kind on its own System as `dmasim run bug` does, chosen from the nav and the form", async () => {
+    const node = cli(["run", "bug", "--param", "kind=dma-ranges"]);
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${rig.base}/examples/web/index.html`);
+    // A bare address opens the Demo; the nav switches views and names the one shown in the address.
+    expect(await page.getByRole("region", { name: "Demo" }).isVisible()).toBe(true);
+    await page.getByRole("navigation", { name: "views" }).getByRole("link", { name: "Bugs" }).click();
+    expect(new URL(page.url()).search).toBe("?view=bugs");
+    expect(await page.getByRole("region", { name: "Demo" }).isVisible()).toBe(false);
+    const bugs = page.getByRole("region", { name: "Bugs" });
+    await bugs.getByLabel("kind", { exact: true }).selectOption("dma-ranges");
+    // dma-ranges needs a bus that offsets DMA addresses: bugSystem's arm64-dma-offset.
+    expect(await bugs.getByLabel("board", { exact: true }).locator("option:checked").textContent()).toBe("the kind's own (arm64-dma-offset)");
+    await bugs.getByRole("button", { name: "Run bug" }).click();
+    await settled(page);
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    const { stdout, status } = await node;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^kind +dma-ranges\nsymptom /);
+    expect((await page.locator("#bug-output").textContent()) + "\n").toBe(stdout);
+    expect(await bugs.getByRole("status").textContent()).toMatch(/^done: bug dma-ranges on arm64-dma-offset in /);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("shows the kernel's refusal in the CLI's words and keeps no stale text: the demo too large to allocate, an unknown bug kind from the address", async () => {
+    const node = cli(["demo", "--size", "100M"]);
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&size=4K&auto=1`);
+    await settled(page);
+    expect(await page.locator("#demo-output").textContent()).toMatch(/^dmasim demo: 4 KiB /);
+    await page.fill("#demo-size", "100M");
+    await page.click("#demo-run");
+    await page.waitForFunction(() => (window as any).dmasimError !== undefined, null, { timeout: 30_000 });
+    const { stderr, status } = await node;
+    expect([status, stderr]).toEqual([1, "dmasim: error: -ENOMEM: dma_alloc_coherent(104857600) failed\n"]);
+    expect(await page.locator("#demo-status").textContent()).toBe("error: -ENOMEM: dma_alloc_coherent(104857600) failed");
+    expect(await page.locator("#demo-output").textContent()).toBe("");
+    expect(await page.locator("#demo-run").isEnabled()).toBe(true);
+
+    const kinds = (await cli(["run", "bug", "--param", "kind=nope"])).stderr;
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=nope&auto=1`);
+    await settled(page, 30_000);
+    expect(`dmasim: ${await page.locator("#bug-status").textContent()}\n`).toBe(kinds);
+    expect(kinds).toMatch(/^dmasim: error: unknown bug kind "nope" \(known: missing-sync, /);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { runSweep } from "../../src/sim/sweep.js";
 // @ts-expect-error — the page's own script, plain JavaScript without declarations.
-import { resultsTable } from "../../examples/web/results.js";
+import { resultsTable } from "../../examples/web/sweep-results.js";
 
 /** The table's cells, row by row, from its HTML. */
 function cells(html: string): string[][] {

@@ -1,8 +1,10 @@
-// The page's form: its controls as a sweep's grid and System options, and the address's query
+// The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
 // (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…).
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
-import { BOARDS, SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
+import { SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
+import { addBoards } from "./board-options.js";
+import { choose } from "./address-choice.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -14,11 +16,7 @@ for (const c of paramControls) {
   if (!SCENARIO_PARAMS.memcpy.includes(c.dataset.param)) throw new Error(`examples/web: memcpy has no parameter "${c.dataset.param}" (control #${c.id})`);
 }
 
-for (const [name, board] of Object.entries(BOARDS)) {
-  const option = new Option(name, name, name === "zynq-7000", name === "zynq-7000");
-  option.title = board.description;
-  $("board").add(option);
-}
+addBoards($("board"), "zynq-7000");
 
 /** A control's values as the scenario gets them: a whole number as a number (a beat or channel
  *  count), any other word as typed, so the scenario's error names it. `initial`: as the page
@@ -61,13 +59,6 @@ export function readSystem() {
   if (swiotlb !== undefined) system.swiotlb = swiotlb;
   checkSystemOptions(system, (message) => new Error(message));
   return system;
-}
-
-/** A choice the address names that the page does not offer is offered (and chosen), so that the
- *  library refuses it by name instead of the page quietly running another. */
-function choose(select, value) {
-  if (![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
-  select.value = value;
 }
 
 function chooseKinds(fieldset, kinds) {

@@ -1,0 +1,35 @@
+// The Demo view: `dmasim demo` (coherent against streaming buffers, their cache maintenance, the
+// missing-sync bug's stale bytes) on the board, kernel and size the form names, printed as the
+// CLI prints it (formatDemo). ?view=demo&board=…&kernel=…&size=… fill the form.
+import { formatDemo } from "../../dist/browser/dmasim.js";
+import { addBoards } from "./board-options.js";
+import { choose } from "./address-choice.js";
+import { scenarioRunner } from "./scenario-run.js";
+
+const $ = (id) => document.getElementById(id);
+
+addBoards($("demo-board"), "zynq-7000");
+
+const runner = scenarioRunner({ button: $("demo-run"), progress: $("demo-progress"), status: $("demo-status"), output: $("demo-output") });
+
+/** The size goes as typed, as `dmasim demo --size` takes it: the demo refuses what it cannot use. */
+export function run() {
+  const system = { board: $("demo-board").value, kernel: $("demo-kernel").value };
+  return runner({
+    label: `the demo on ${system.board} (${system.kernel} kernel)`,
+    system,
+    scenario: "demo",
+    params: { size: $("demo-size").value.trim() },
+    format: formatDemo,
+  });
+}
+
+export function applyQuery(q) {
+  for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`demo-${k}`), q.get(k));
+  if (q.has("size")) $("demo-size").value = q.get("size");
+}
+
+$("demo-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  run();
+});

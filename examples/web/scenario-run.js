@@ -1,0 +1,43 @@
+// One run of a built-in scenario on a System in a Web Worker (createSystem with worker: true, as
+// `dmasim demo --worker` runs it), for the Demo and Bugs views. The System is booted for the run
+// and ended after it, so that each run starts from a fresh boot as the CLI's does. A run takes a
+// second or more and reports no steps: the progress bar is indeterminate while it runs.
+import { createSystem } from "../../dist/browser/dmasim.js";
+
+/** A view's runner. `controls`: its form's submit button, progress bar, status line and the
+ *  element the result's text goes to. The returned function does nothing while a run is under
+ *  way (a second click, or Enter in a field, would print two runs over each other). */
+export function scenarioRunner({ button, progress, status, output }) {
+  let running = false;
+  /** `label` says what runs in the status line; `format` turns the result into the text shown. */
+  return async function run({ label, system, scenario, params, format }) {
+    if (running) return;
+    running = true;
+    button.disabled = true;
+    // The last run's text would read as this one's answer, beside this one's error.
+    output.textContent = "";
+    window.dmasimText = undefined;
+    window.dmasimError = undefined;
+    progress.removeAttribute("value");
+    status.textContent = `running ${label}…`;
+    const started = performance.now();
+    let remote = null;
+    try {
+      remote = await createSystem({ ...system, worker: true });
+      const text = format(await remote.run(scenario, params));
+      output.textContent = text;
+      window.dmasimText = text;
+      progress.value = 1;
+      status.textContent = `done: ${label} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    } catch (e) {
+      progress.value = 0;
+      const message = e instanceof Error ? e.message : String(e);
+      status.textContent = `error: ${message}`;
+      window.dmasimError = message;
+    } finally {
+      await remote?.close();
+      running = false;
+      button.disabled = false;
+    }
+  };
+}
