@@ -3,13 +3,14 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq } from "../helpers/system.js";
+import { udelay } from "../../src/kernel/delay.js";
 import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status,
   dma_async_is_tx_complete,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_IN_PROGRESS, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 
 /** Far more laps than a 4 KB copy needs at 20 core cycles a lap (a few hundred): a guard so a
  *  regression fails instead of hanging. */
@@ -53,5 +54,33 @@ describe("polling a cookie", () => {
     const t = r.s.now();
     dmaengine_tx_status(r.chan, r.cookie);
     expect(r.s.now() - t).toBe(Math.round((20 * 1e6) / r.s.machine.profile.cpu.clockMHz));
+  });
+  it("dmaengine_tx_status from a completion callback (interrupt context) takes no pending interrupt", async () => {
+    const s = await zynq();
+    const copy = (len: number) => {
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      const a = dma_alloc_coherent(chan.device.dev, len, GFP_KERNEL)!;
+      const b = dma_alloc_coherent(chan.device.dev, len, GFP_KERNEL)!;
+      const tx = dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, len, DMA_PREP_INTERRUPT)!;
+      const run = { chan, tx, cookie: 0, callbacks: 0 };
+      tx.callback = () => run.callbacks++;
+      return run;
+    };
+    const small = copy(64);
+    const big = copy(8192);
+    let seen = { status: -1, callbacks: -1 };
+    small.tx.callback = () => {
+      // The 8 KiB copy ends during this delay; its interrupt stays pending in interrupt context.
+      udelay(s, 200);
+      seen = { status: dmaengine_tx_status(big.chan, big.cookie), callbacks: big.callbacks };
+    };
+    small.cookie = dmaengine_submit(small.tx);
+    big.cookie = dmaengine_submit(big.tx);
+    dma_async_issue_pending(small.chan);
+    dma_async_issue_pending(big.chan);
+    udelay(s, 1000);
+    expect(seen).toEqual({ status: DMA_IN_PROGRESS, callbacks: 0 });
+    expect(big.callbacks).toBe(1);
+    expect(dmaengine_tx_status(big.chan, big.cookie)).toBe(DMA_COMPLETE);
   });
 });

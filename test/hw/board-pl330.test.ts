@@ -117,4 +117,14 @@ describe("board PL330 behind dma-ranges", () => {
     const s = await createSystem({ dts: tree("<0x10000000 0x10000000 0x4000000>") });
     expect(s.kernel.device("e0000000.dma-controller")?.bus_dma_limit).toBe(0x13ffffffn);
   });
+  it("takes 8 windows and refuses a 9th, which the interconnect does not hold", async () => {
+    // Window i: bus i × 64 MiB onto CPU 0x10000000 + i × 16 MiB, 16 MiB long (no aliases).
+    const windows = (n: number) => Array.from({ length: n }, (_, i) =>
+      `<0x${(i * 0x4000000).toString(16)} 0x${(0x10000000 + i * 0x1000000).toString(16)} 0x1000000>`).join(", ");
+    const s = await createSystem({ dts: tree(windows(8)) });
+    expect(s.kernel.device("e0000000.dma-controller")).toBeTruthy();
+    await expect(createSystem({ dts: tree(windows(9)) })).rejects.toThrow(
+      "/bus/dma-controller@e0000000: its bus's dma-ranges have 9 windows; the emulator's interconnect holds 8",
+    );
+  });
 });

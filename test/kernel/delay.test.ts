@@ -8,7 +8,7 @@ import { dma_alloc_coherent } from "../../src/dma/mapping.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
-import { udelay, ndelay, mdelay, msleep, usleep_range } from "../../src/kernel/delay.js";
+import { udelay, ndelay, mdelay, msleep, usleep_range, cpu_relax } from "../../src/kernel/delay.js";
 import { KernelError } from "../../src/kernel/errno.js";
 import type { System } from "../../src/system.js";
 
@@ -129,5 +129,53 @@ describe("delay.h", () => {
     expect(() => udelay(s, -1)).toThrow(KernelError);
     expect(() => msleep(s, 1.5)).toThrow(/msleep: msecs 1.5 is not a non-negative whole number/);
     expect(() => usleep_range(s, 20, 10)).toThrow(/usleep_range: max 10 is not at least min \(20\)/);
+  });
+  it("cpu_relax inside a completion callback takes no interrupt either", async () => {
+    const s = await zynq();
+    const small = memcpy(s, 64);
+    const big = memcpy(s, 8192);
+    let bigAfterRelax = -1;
+    small.tx.callback = () => {
+      small.callbacks++;
+      // big's line rises during this udelay and is left pending (interrupt context).
+      udelay(s, 200);
+      cpu_relax(s);
+      bigAfterRelax = big.callbacks;
+    };
+    small.cookie = dmaengine_submit(small.tx);
+    big.cookie = dmaengine_submit(big.tx);
+    dma_async_issue_pending(small.chan);
+    dma_async_issue_pending(big.chan);
+    udelay(s, 1000);
+    expect(small.callbacks).toBe(1);
+    expect(bigAfterRelax).toBe(0);
+    expect(big.callbacks).toBe(1);
+  });
+
+  it("takes a delay of 0: udelay, ndelay, mdelay and usleep_range(0, 0) cost nothing; msleep(0) sleeps one tick", async () => {
+    const s = await zynq();
+    const t = s.now();
+    udelay(s, 0);
+    ndelay(s, 0);
+    mdelay(s, 0);
+    usleep_range(s, 0, 0);
+    expect(s.now() - t).toBe(0);
+    // msecs_to_jiffies(0) + 1 = 1 jiffy of 10 ms (HZ 100 on arm).
+    msleep(s, 0);
+    expect(s.now() - t).toBe(10e9);
+  });
+
+  it("msleep from process context is quiet; from a completion callback (interrupt context) it is the might_sleep BUG", async () => {
+    const s = await zynq();
+    const bug = "BUG: sleeping function called from invalid context";
+    msleep(s, 1);
+    usleep_range(s, 5, 10);
+    expect(s.kernel.printk.grep(bug)).toEqual([]);
+    const run = memcpy(s, 64);
+    run.tx.callback = () => msleep(s, 1);
+    run.cookie = dmaengine_submit(run.tx);
+    dma_async_issue_pending(run.chan);
+    udelay(s, 100);
+    expect(s.kernel.printk.grep(bug)).toEqual([expect.stringContaining(`${bug} at include/linux/delay.h (msleep)`)]);
   });
 });

@@ -140,4 +140,40 @@ describe("iopoll.h", () => {
     expect(s.now() - t).toBeGreaterThanOrEqual(20e12);
     expect(s.kernel.printk.text()).toContain("watchdog: BUG: soft lockup");
   });
+  it("readl_poll_timeout gives up only once the clock is past the timeout, not at it (ktime_compare > 0)", async () => {
+    const { s, reg, read, relax } = await ftrRig();
+    // sleep_us 0: the k-th test of the clock comes k reads and k - 1 cpu_relaxes after the start.
+    // Pick the first k where that falls on a whole microsecond and make it the timeout: that lap
+    // goes on, so the poll reads k + 1 times, then once more past the timeout.
+    let k = 1;
+    while ((k * read + (k - 1) * relax) % 1e6 !== 0 && k < 1e5) k++;
+    expect(k).toBeLessThan(1e5);
+    const timeoutUs = (k * read + (k - 1) * relax) / 1e6;
+    const t = s.now();
+    const { ret } = readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 0, timeoutUs);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe((k + 2) * read + k * relax);
+  });
+
+  it("readl_poll_timeout_atomic with delay_us 0 times out when its count goes below 0, not at 0", async () => {
+    const { s, reg, read, relax } = await ftrRig();
+    // 1 µs = 1000 ns, 1 ns a lap: after 1000 laps the count is 0 (not < 0), lap 1001 relaxes it
+    // to -1, lap 1002's test gives up: 1002 reads + the last, 1001 cpu_relaxes.
+    const t = s.now();
+    const { ret } = readl_poll_timeout_atomic(s, reg, () => false, 0, 1);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(s.now() - t).toBe(1003 * read + 1001 * relax);
+  });
+
+  it("a condition met by the read after the timeout gives 0, as iopoll.h tests it once more", async () => {
+    const { s, reg } = await ftrRig();
+    // The register's value changes between reads as a device's would: here the condition holds
+    // from its third test on. Laps: read 1, 5000 ns left, udelay(5) and cpu_relax leave -1;
+    // read 2, timed out: read 3 holds.
+    let tests = 0;
+    const { ret, val } = readl_poll_timeout_atomic(s, reg, () => ++tests >= 3, 5, 5);
+    expect(tests).toBe(3);
+    expect(ret).toBe(0);
+    expect(val).toBe(0);
+  });
 });

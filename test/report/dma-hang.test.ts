@@ -14,12 +14,14 @@ import type { System } from "../../src/system.js";
 import { ENODEV, KernelError } from "../../src/kernel/errno.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { DMA_FROM_DEVICE } from "../../src/dma/constants.js";
-import { dma_map_single } from "../../src/dma/mapping.js";
+import { dma_alloc_coherent, dma_map_single } from "../../src/dma/mapping.js";
 import {
-  dma_request_chan, dmaengine_slave_config, dmaengine_prep_slave_single, dmaengine_prep_dma_memcpy,
-  dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
+  dma_request_chan, dma_request_chan_by_mask, dmaengine_slave_config, dmaengine_prep_slave_single, dmaengine_prep_dma_memcpy,
+  dmaengine_submit, dma_async_issue_pending, dma_sync_wait, dmaengine_pause,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
+import { explainDmaHang } from "../../src/report/dma-hang.js";
+import { udelay } from "../../src/kernel/delay.js";
 
 const ADC = "e0008000.adc";
 /** The ADC's data register: its node's base (dma-names index 0). */
@@ -162,5 +164,72 @@ describe("the note on a DMA wait that times out", () => {
     expect(notes[0]).toMatch(/waitTx timed out \(dmasim\): dma0chan\d \(PL330 thread \d, request line 2\): CSR\d 0x27 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, single;/);
     expect(notes[0]).toContain(`; request line 2 has no peripheral wired to it; /axi/serial@e0001000 ("tx") drives line 0 (its dmas entry names line 2: a wrong dmas cell)`);
     uart.remove();
+  });
+
+  it("a thread other than 0 faulting: its own CSR, CPC and FTR are read (CSRn at 0x100 + 8n, CPCn at 0x104 + 8n, FTRn at 0x40 + 4n)", async () => {
+    const { s, chan: chan0, dma } = await deafChannel(await zynqWith(""));
+    // chan0 holds thread 0; the next channel a client holds gets thread 1.
+    const chan = chan0.device.channels[1];
+    chan.device.ops.device_alloc_chan_resources(chan);
+    chan.client_count++;
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dma, 0x9000_0000, 128, DMA_PREP_INTERRUPT)!);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+    const cpc1 = s.machine.backdoor.pl330Register(0, 0x10c);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/dma0chan1 \(PL330 thread 1, request line \d+\): CSR1 0x[0-9a-f]*f \(Faulting\), CPC1 0x[0-9a-f]+: DMA[A-Z]+/);
+    expect(notes[0]).toContain(`CPC1 0x${cpc1.toString(16)}:`);
+    expect(notes[0]).toContain("the channel faulted (FTR1 0x40000: data_read_err)");
+  });
+
+  it("issued work still running with more submitted behind it is not 'never started': the note names the running transfer's wait", async () => {
+    // 16 samples of 2 bytes: the first 64-byte transfer waits for ever in DMAWFP on line 2.
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6, total: 16 } } });
+    const { chan } = rx(s, 1, 64);
+    const buf = s.kernel.kmalloc(64, GFP_KERNEL);
+    const dma = dma_map_single(chan.device.dev, buf, 64, DMA_FROM_DEVICE);
+    dmaengine_submit(dmaengine_prep_slave_single(chan, dma, 64, DMA_DEV_TO_MEM, DMA_PREP_INTERRUPT)!);
+    // Not dma_sync_wait: it would issue the second descriptor first.
+    expect(s.kernel.waitEvent(() => false, 1e9, chan)).toBe(false);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).not.toContain("never started");
+    expect(notes[0]).toContain(`(Waiting for peripheral)`);
+    expect(notes[0]).toContain(`its peripheral /axi/adc@e0008000 ("rx") has produced all 16 samples of its stream`);
+  });
+
+  it("a channel finished whose interrupt is pending while handlers exist (asked from another channel's callback): not handled yet, not 'no handler'", async () => {
+    const s = await zynqWith("");
+    const chans = [dma_request_chan_by_mask(s, DMA_MEMCPY), dma_request_chan_by_mask(s, DMA_MEMCPY)];
+    const runs = chans.map((chan, i) => {
+      const len = i === 0 ? 64 : 8192;
+      const a = dma_alloc_coherent(chan.device.dev, len, GFP_KERNEL)!;
+      const b = dma_alloc_coherent(chan.device.dev, len, GFP_KERNEL)!;
+      return { chan, tx: dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, len, DMA_PREP_INTERRUPT)! };
+    });
+    let note: string | null = "(callback not run)";
+    runs[0].tx.callback = () => {
+      // In interrupt context: the big copy ends during this delay and its interrupt stays pending.
+      udelay(s, 200);
+      note = explainDmaHang(runs[1].chan);
+    };
+    for (const r of runs) dmaengine_submit(r.tx);
+    for (const r of runs) dma_async_issue_pending(r.chan);
+    udelay(s, 1000);
+    expect(note).toMatch(/\(Stopped\), CPC\d 0x[0-9a-f]+: DMAEND; the channel finished and raised event \d+, but its interrupt has not been handled$/);
+  });
+  it("a paused transfer: the note says the channel was paused", async () => {
+    const s = await zynqWith("");
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const a = dma_alloc_coherent(chan.device.dev, 65536, GFP_KERNEL)!;
+    const b = dma_alloc_coherent(chan.device.dev, 65536, GFP_KERNEL)!;
+    dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 65536, DMA_PREP_INTERRUPT)!);
+    dma_async_issue_pending(chan);
+    expect(dmaengine_pause(chan)).toBe(0);
+    // dma_sync_wait returns DMA_PAUSED at once; a client's own wait for the completion times out.
+    expect(s.kernel.waitEvent(() => false, 1e9, chan)).toBe(false);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/\(Stopped\), CPC\d 0x[0-9a-f]+: [^;]+; the channel was paused \(dmaengine_pause\)/);
   });
 });

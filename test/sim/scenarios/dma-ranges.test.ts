@@ -23,12 +23,14 @@ describe("bug dma-ranges", () => {
       expect(d.dstDma).toBe((d.dstPhys as number) + 0xc0000000);
       expect(d.status).toBe("DMA_ERROR");
       expect(d.faultStatus).toBe(1 << 18); // data_read_err
+      expect(d.busOffset).toBe(0xc0000000);
       expect(d.faultLog).toMatch(/^dma-pl330 ff6e0000\.dma-controller: Reset Channel-\d\t CS-[0-9a-f]+ FTC-40000$/);
       // The channel faulted on its first read: nothing reached the destination.
       expect(d.untouchedBytes).toBe(16384);
       expect(d.statusWithDmaApi).toBe("DMA_COMPLETE");
       expect(d.wrongWithDmaApi).toBe(0);
       expect(r.symptom).toContain("interconnect answered DECERR");
+      expect(r.symptom).toContain("(data_read_err, FTR bit 18)");
     });
   }
 
