@@ -1,7 +1,10 @@
 // 32-bit ARM (ARMv7 + PL310) DMA cache maintenance (arch/arm/mm/cache-v7.S, cache-l2x0.c,
 // dma-mapping.c; spec dma-api §2.2 arm32 table). The L1 is maintained by VA; the PL310 outer
 // cache by physical address through its registers, one line per write, then CACHE_SYNC. The
-// simulated time each operation takes is added to the DMA accounting.
+// simulated time each operation takes is added to the DMA accounting. On cores whose L2 is
+// integrated (Cortex-A7/A15/A17) there is no PL310 node, `outer` stays null, and the L1 ops by
+// VA reach the L2 as well: the silicon puts both levels inside the point of coherency
+// (board.ts configureMemorySystem), as DCCMVAC/DCIMVAC to PoC do on those cores.
 
 import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, type Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";

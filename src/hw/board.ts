@@ -2,8 +2,8 @@
 // from the memory nodes, on-chip SRAM, every PL330 with its register window, interrupt wiring
 // and configuration (a known SoC instance's preset, else the profile's), DMA peripheral models
 // for the nodes that name PL330 requests in `dmas` (on the request lines the SoC wires them to:
-// `dmasim,request-lines` where the board gives it), the PL310 outer cache; geometry and timing
-// from the machine profile.
+// `dmasim,request-lines` where the board gives it), the PL310 outer cache, an integrated L2's
+// size from its cache node (integrated-l2.ts); geometry and timing from the machine profile.
 
 import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
@@ -14,6 +14,7 @@ import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
 import { growHeapFor, heapRoomBytes } from "./heap-room.js";
+import { integratedL2 } from "./integrated-l2.js";
 
 export { BoardError } from "./board-error.js";
 export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
@@ -276,6 +277,8 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   // Only l2x0_of_init turns an outer L2 on, and it needs the controller's node: on a board
   // without one the cache stays off. Modelling it on would leave lines no kernel cleans.
   if (profile.l2?.outer && !l2c) profile = { ...profile, l2: undefined };
+  const l2 = integratedL2(tree, profile);
+  profile = l2.profile;
   configureMemorySystem(x, profile);
 
   const ram = dramBanks(tree, profile, opts);
@@ -334,6 +337,6 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
 
   const machine = new Machine(x, profile);
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
-  const assumed = dmacs.flatMap((d) => pl330Assumption(d, profile, tree) ?? []);
+  const assumed = [...l2.notes, ...dmacs.flatMap((d) => pl330Assumption(d, profile, tree) ?? [])];
   return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, assumed } };
 }

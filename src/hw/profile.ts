@@ -212,9 +212,108 @@ export const ARM64_A53: MachineProfile = {
   defaultRamBase: 0,
 };
 
+/** What the three ARMv7-A profiles with an integrated L2 share: Linux arm (short-descriptor MMU,
+ *  v7_dma_* maintenance by VA to the PoC, which includes the L2: no PL310 and no outer ops by
+ *  PA), 64-byte lines in both levels, a PL330 on a 64-bit AXI. Clocks, latencies and DRAM are
+ *  estimates with no figure to calibrate against (docs/calibration.md). The model's walk cache
+ *  is the VMSAv8 walker's; the short-descriptor walker has none, so the cores' caches of
+ *  first-level descriptors are left out (walkCache 0) — a 4 KB walk always reads two. */
+const ARMV7_INTEGRATED_L2 = {
+  arch: "arm" as const,
+  walk: { allocateInL2: true, cacheEntries: 0, cacheWays: 0 },
+  sram: { latencyNs: 20, bandwidthMBps: 3200 },
+  // No preset names an ARMv7 SoC's PL330 by its boot log yet: RK3399's peripheral DMAC (the
+  // same Rockchip integration of the r1p1 DMA-330) stands in, and board.assumed says so.
+  dmac: { axiClockMHz: 200, deviceLatencyNs: 60, preset: PL330_RK3399_PERI },
+  defaultRamBase: 0,
+};
+
+/** Cortex-A7 MPCore (DDI 0464F): in-order; L1D 8–64 KB 4-way 64 B lines (32 KB typical); L2
+ *  0–1 MB, 8-way, 64 B lines, inside the cluster; main TLB 256 entries 2-way (§5.3.2). Typical
+ *  L2 512 KB (R-Car E2's cache node, Allwinner H3); 1.2 GHz, DDR3 x32 as on Allwinner/RK3036
+ *  boards. Replacement policies are not confirmed from the TRM here: L1D LRU, L2 random. */
+export const CORTEX_A7: MachineProfile = {
+  ...ARMV7_INTEGRATED_L2,
+  name: "cortex-a7",
+  cpu: {
+    clockMHz: 1200,
+    l1HitCycles: 3,
+    l2HitCycles: 15,
+    maintCycles: 2,
+    outstandingMisses: 4,
+    tlbMissCycles: 10,
+    mmioNs: 60,
+    ncIssueCycles: 2,
+    ncReadBytes: 32,
+    ncWriteBytes: 64,
+    writeBufferSlots: 4,
+    zvaBytes: 0,
+    // Off: Linux arm does not enable the A7's data prefetcher beyond its reset state, and a
+    // deterministic model of it would be a guess.
+    prefetch: PREFETCH_OFF,
+  },
+  l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
+  l2: { sizeBytes: 512 * 1024, ways: 8, lineBytes: 64, replacement: "random", outer: false },
+  tlb: { entries: 256, ways: 2 },
+  dram: { latencyNs: 100, bandwidthMBps: 3838 }, // DDR3-1066 x32 at ~90 %
+};
+
+/** Cortex-A15 MPCore (DDI 0438E): L1D 32 KB 2-way 64 B lines, LRU; L2 512 KB–4 MB, 16-way,
+ *  64 B lines, random replacement, inclusive of L1D; main TLB 512 entries 4-way. Typical L2
+ *  1 MB and 1.7 GHz as on Exynos 5250, whose published latencies (7-cpu.com: L1 4 cycles, L2 21,
+ *  RAM 21 cycles + 110 ns) set the hit costs; dual-channel DDR3L-1600 x32. */
+export const CORTEX_A15: MachineProfile = {
+  ...ARMV7_INTEGRATED_L2,
+  name: "cortex-a15",
+  cpu: {
+    clockMHz: 1700,
+    l1HitCycles: 4,
+    l2HitCycles: 21,
+    maintCycles: 2,
+    outstandingMisses: 6,
+    tlbMissCycles: 12,
+    mmioNs: 50,
+    ncIssueCycles: 2,
+    ncReadBytes: 64,
+    ncWriteBytes: 64,
+    writeBufferSlots: 6,
+    zvaBytes: 0,
+    prefetch: PREFETCH_OFF, // the L2 prefetcher is optional (TRM) and its behaviour unmodelled
+  },
+  l1d: { sizeBytes: 32 * 1024, ways: 2, lineBytes: 64, replacement: "lru" },
+  l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "random", outer: false },
+  tlb: { entries: 512, ways: 4 },
+  dram: { latencyNs: 110, bandwidthMBps: 9600 },
+};
+
+/** Cortex-A17 MPCore (DDI 0535C; also the Cortex-A12, which ARM folded into it): L1D 32 KB
+ *  4-way 64 B lines; L2 256 KB–8 MB, 16-way, 64 B lines; main TLB 1024 entries 4-way (not
+ *  confirmed from the TRM here). Typical L2 1 MB and 1.8 GHz as on RK3288; an out-of-order core
+ *  of the A15's class, so its latencies are the A15's (no published A17 figures were found). */
+export const CORTEX_A17: MachineProfile = {
+  ...CORTEX_A15,
+  name: "cortex-a17",
+  cpu: { ...CORTEX_A15.cpu, clockMHz: 1800 },
+  l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
+  l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "random", outer: false },
+  tlb: { entries: 1024, ways: 4 },
+  dram: { latencyNs: 110, bandwidthMBps: 9600 }, // RK3288: dual-channel DDR3-1333 x32, ~90 %
+};
+
 export const PROFILES: Record<string, MachineProfile> = {
   "zynq-7000": ZYNQ_7000,
   arm64: ARM64_A53,
+  "cortex-a7": CORTEX_A7,
+  "cortex-a15": CORTEX_A15,
+  "cortex-a17": CORTEX_A17,
+};
+
+/** The ARMv7-A CPU compatibles with an integrated L2 and their profiles. */
+const ARMV7_CPUS: Record<string, MachineProfile> = {
+  "arm,cortex-a7": CORTEX_A7,
+  "arm,cortex-a15": CORTEX_A15,
+  "arm,cortex-a17": CORTEX_A17,
+  "arm,cortex-a12": CORTEX_A17,
 };
 
 /** The largest cache level dmasim allocates (its tags and data live in the wasm memory beside RAM). */
@@ -285,6 +384,10 @@ export function profileForTree(compatibles: string[]): MachineProfile {
 export function chooseProfile(compatibles: string[]): { profile: MachineProfile; by?: string } {
   const arm64 = compatibles.find((c) => /cortex-a(53|57|72|73|35|55|76)|armv8|aarch64|rk3399|rk33|zynqmp/i.test(c));
   if (arm64) return { profile: ARM64_A53, by: arm64 };
+  // The first listed CPU is the boot CPU on these trees (cpu@0), the one the DMA path runs on in
+  // a big.LITTLE pair such as Exynos 5420's A15 + A7.
+  const v7 = compatibles.find((c) => ARMV7_CPUS[c]);
+  if (v7) return { profile: ARMV7_CPUS[v7], by: v7 };
   return { profile: ZYNQ_7000, by: compatibles.find((c) => /zynq-7000|cortex-a9$/i.test(c)) };
 }
 
