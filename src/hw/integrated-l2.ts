@@ -46,6 +46,15 @@ export function integratedL2(tree: DeviceTree, profile: MachineProfile): Integra
   }
   const waysFromTree = sets !== undefined && sets > 0 && size % (sets * l2.lineBytes) === 0;
   const ways = waysFromTree ? size / (sets * l2.lineBytes) : l2.ways;
+  // The model finds a set by masking (assembly/cache.ts): a set count that is not a power of two
+  // cannot be built, so such a node keeps the profile's typical L2, and says so.
+  const modelSets = size / (ways * l2.lineBytes);
+  if (!Number.isInteger(modelSets) || modelSets < 1 || (modelSets & (modelSets - 1)) !== 0) {
+    return {
+      profile,
+      notes: [...notes, `L2 size assumed: ${typical} (${cache.path}'s ${formatKiB(size)} in ${ways} ways of ${l2.lineBytes}-byte lines is ${+modelSets.toFixed(3)} sets, and the model needs a power of two)`],
+    };
+  }
   notes.unshift(`L2 from ${cache.path}: ${formatKiB(size)}, ${ways}-way (ways ${waysFromTree ? "from cache-sets" : `assumed: the ${profile.name} TRM's`})`);
   return { profile: { ...profile, l2: { ...l2, sizeBytes: size, ways } }, notes };
 }

@@ -46,6 +46,17 @@ describe("integrated-L2 ARMv7 profiles", () => {
     s.dispose();
   });
 
+  it("keeps the typical L2 when the node's size gives a set count the model cannot build, and says why", async () => {
+    // 192 KiB in the A17's 16 ways of 64 B: 196608 / 1024 = 192 sets, not a power of two.
+    const dts = source.replace(l2Props, "\t\t\tcache-size = <0x30000>;\n");
+    const s = await createSystem({ dts, dtsName: RK3288 });
+    expect(s.board.profile.l2).toMatchObject({ sizeBytes: 1048576, ways: 16 });
+    expect(s.board.assumed[0]).toBe(
+      "L2 size assumed: the cortex-a17 profile's typical 1 MiB 16-way L2 (/cpus/l2-cache's 192 KiB in 16 ways of 64-byte lines is 192 sets, and the model needs a power of two)",
+    );
+    s.dispose();
+  });
+
   it("picks cortex-a7 and cortex-a15 from their CPU compatibles, with their TRM geometry", async () => {
     const a7 = await createSystem({ dts: source.replaceAll("arm,cortex-a12", "arm,cortex-a7").replace(l2Props, ""), dtsName: RK3288 });
     expect(a7.board.profile.name).toBe("cortex-a7");
