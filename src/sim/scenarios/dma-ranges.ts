@@ -7,7 +7,6 @@
 // on its first read (data_read_err). The fix gives the device the DMA API's address.
 
 import type { System } from "../../system.js";
-import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE } from "../../dma/constants.js";
 import {
   dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait,
@@ -15,7 +14,7 @@ import {
 import { DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaChan } from "../../dmaengine/types.js";
 import type { DmaAddr } from "../../hw/address.js";
 import { pattern, countDifferent } from "../phase.js";
-import { kmallocBuffers } from "../managed-buffers.js";
+import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bugs.js";
 
@@ -53,21 +52,17 @@ export function dmaRanges(s: System, defer: Defer): BugResult {
   const run = (addrs: (srcDma: DmaAddr, dstDma: DmaAddr) => [DmaAddr, DmaAddr]) => {
     s.cpu.write(src, data);
     s.cpu.fill(dst, DST_FILL, LEN);
-    const srcDma = dma_map_single(dev, src, LEN, DMA_TO_DEVICE);
-    if (dma_mapping_error(dev, srcDma)) throw new Error(`dma_map_single of ${LEN} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-    const unmapSrc = defer(() => dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE));
+    const srcMap = mapSingle(dev, src, LEN, DMA_TO_DEVICE, defer);
     // Bidirectional, as dmatest maps its destinations: the fill reaches DRAM at map time on
     // both kernels (4.9 arm64 only invalidates a FROM_DEVICE buffer, dropping it).
-    const dstDma = dma_map_single(dev, dst, LEN, DMA_BIDIRECTIONAL);
-    if (dma_mapping_error(dev, dstDma)) throw new Error(`dma_map_single of ${LEN} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-    const unmapDst = defer(() => dma_unmap_single(dev, dstDma, LEN, DMA_BIDIRECTIONAL));
-    const [devSrc, devDst] = addrs(srcDma, dstDma);
+    const dstMap = mapSingle(dev, dst, LEN, DMA_BIDIRECTIONAL, defer);
+    const [devSrc, devDst] = addrs(srcMap.addr, dstMap.addr);
     const r = copyAt(s, chan, devDst, devSrc);
-    unmapDst();
-    unmapSrc();
+    dstMap.unmap();
+    srcMap.unmap();
     const landed = s.machine.backdoor.read(dstPa, LEN);
     return {
-      ...r, srcDma, dstDma,
+      ...r, srcDma: srcMap.addr, dstDma: dstMap.addr,
       wrong: countDifferent(landed, data),
       untouched: landed.filter((b) => b === DST_FILL).length,
     };

@@ -6,7 +6,6 @@
 // interrupt is taken at spin_unlock_irqrestore, too late. The fix polls with the lock released.
 
 import type { System } from "../../system.js";
-import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE } from "../../dma/constants.js";
 import {
   dma_async_issue_pending, dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit,
@@ -21,7 +20,7 @@ import { read_poll_timeout_atomic } from "../../kernel/iopoll.js";
 import { spin_lock_init, spin_lock_irqsave, spin_unlock_irqrestore } from "../../kernel/spinlock.js";
 import { errnoName } from "../../kernel/errno.js";
 import { pattern, countDifferent } from "../phase.js";
-import { kmallocBuffers } from "../managed-buffers.js";
+import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bugs.js";
 
@@ -47,13 +46,9 @@ export function pollIrqsOff(s: System, defer: Defer): BugResult {
     s.cpu.write(src, data);
     s.cpu.fill(dst, 0, LEN);
     s.machine.cpu.store(flag, 4, 0);
-    const srcDma = dma_map_single(dev, src, LEN, DMA_TO_DEVICE);
-    if (dma_mapping_error(dev, srcDma)) throw new Error(`dma_map_single of ${LEN} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-    const unmapSrc = defer(() => dma_unmap_single(dev, srcDma, LEN, DMA_TO_DEVICE));
-    const dstDma = dma_map_single(dev, dst, LEN, DMA_BIDIRECTIONAL);
-    if (dma_mapping_error(dev, dstDma)) throw new Error(`dma_map_single of ${LEN} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-    const unmapDst = defer(() => dma_unmap_single(dev, dstDma, LEN, DMA_BIDIRECTIONAL));
-    const tx = dmaengine_prep_dma_memcpy(chan, dstDma, srcDma, LEN, DMA_PREP_INTERRUPT);
+    const srcMap = mapSingle(dev, src, LEN, DMA_TO_DEVICE, defer);
+    const dstMap = mapSingle(dev, dst, LEN, DMA_BIDIRECTIONAL, defer);
+    const tx = dmaengine_prep_dma_memcpy(chan, dstMap.addr, srcMap.addr, LEN, DMA_PREP_INTERRUPT);
     if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${LEN} bytes failed`);
     let calledBackAt = -1;
     tx.callback = () => {
@@ -75,8 +70,8 @@ export function pollIrqsOff(s: System, defer: Defer): BugResult {
     const calledBackInPoll = calledBackAt >= 0;
     const unlockAt = s.now();
     if (holdLock) spin_unlock_irqrestore(lock, flags);
-    unmapDst();
-    unmapSrc();
+    dstMap.unmap();
+    srcMap.unmap();
     return {
       ret: poll.ret, polledPs, intstatus, pendingLine, status, wrong, calledBackInPoll,
       callbackAfterUnlockPs: calledBackInPoll ? 0 : calledBackAt - unlockAt,
