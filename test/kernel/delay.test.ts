@@ -24,6 +24,26 @@ function memcpy(s: System, len: number) {
   return run;
 }
 
+/** A 64-byte copy whose completion callback runs `inCallback`, and an 8 KiB copy on another
+ *  channel that finishes meanwhile; how many of the big copy's callbacks had run when
+ *  `inCallback` returned, after 1 ms of process context. */
+function bigDuringSmallsCallback(s: System, inCallback: () => void) {
+  const small = memcpy(s, 64);
+  const big = memcpy(s, 8192);
+  let bigInCallback = -1;
+  small.tx.callback = () => {
+    small.callbacks++;
+    inCallback();
+    bigInCallback = big.callbacks;
+  };
+  small.cookie = dmaengine_submit(small.tx);
+  big.cookie = dmaengine_submit(big.tx);
+  dma_async_issue_pending(small.chan);
+  dma_async_issue_pending(big.chan);
+  udelay(s, 1000);
+  return { small, big, bigInCallback };
+}
+
 describe("delay.h", () => {
   it("udelay, ndelay and mdelay advance simulated time by exactly the delay (the call's own instructions are not modelled: ± 0)", async () => {
     const s = await zynq();
@@ -105,21 +125,9 @@ describe("delay.h", () => {
 
   it("udelay inside a completion callback (interrupt context) takes no interrupt: another channel's callback waits until it returns", async () => {
     const s = await zynq();
-    const small = memcpy(s, 64);
-    const big = memcpy(s, 8192);
-    let bigDuringDelay = -1;
-    small.tx.callback = () => {
-      small.callbacks++;
-      udelay(s, 200);
-      bigDuringDelay = big.callbacks;
-    };
-    small.cookie = dmaengine_submit(small.tx);
-    big.cookie = dmaengine_submit(big.tx);
-    dma_async_issue_pending(small.chan);
-    dma_async_issue_pending(big.chan);
-    udelay(s, 1000);
+    const { small, big, bigInCallback } = bigDuringSmallsCallback(s, () => udelay(s, 200));
     expect(small.callbacks).toBe(1);
-    expect(bigDuringDelay).toBe(0);
+    expect(bigInCallback).toBe(0);
     expect(big.callbacks).toBe(1);
     expect(dmaengine_tx_status(big.chan, big.cookie)).toBe(DMA_COMPLETE);
   });
@@ -132,23 +140,13 @@ describe("delay.h", () => {
   });
   it("cpu_relax inside a completion callback takes no interrupt either", async () => {
     const s = await zynq();
-    const small = memcpy(s, 64);
-    const big = memcpy(s, 8192);
-    let bigAfterRelax = -1;
-    small.tx.callback = () => {
-      small.callbacks++;
-      // big's line rises during this udelay and is left pending (interrupt context).
+    // big's line rises during the udelay and is left pending (interrupt context).
+    const { small, big, bigInCallback } = bigDuringSmallsCallback(s, () => {
       udelay(s, 200);
       cpu_relax(s);
-      bigAfterRelax = big.callbacks;
-    };
-    small.cookie = dmaengine_submit(small.tx);
-    big.cookie = dmaengine_submit(big.tx);
-    dma_async_issue_pending(small.chan);
-    dma_async_issue_pending(big.chan);
-    udelay(s, 1000);
+    });
     expect(small.callbacks).toBe(1);
-    expect(bigAfterRelax).toBe(0);
+    expect(bigInCallback).toBe(0);
     expect(big.callbacks).toBe(1);
   });
 
