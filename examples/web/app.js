@@ -2,22 +2,33 @@
 // Sweep (a memcpy sweep) — chosen by the nav or the address's ?view=demo|bugs|sweep. The address
 // fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this). An
 // address with no view= that holds the sweep form's parameters (?sizes=…&auto=1, the page's
-// addresses from before it had views) opens the Sweep view; a bare one the Demo.
+// addresses from before it had views) opens the Sweep view; a bare one the Demo. A parameter the
+// view does not read (a typo, the Sweep's buffers= on a Demo link) is named above the view
+// rather than dropped without a word: a student would take the run for the one the link asked.
 import * as demo from "./demo-view.js";
 import * as bugs from "./bug-view.js";
 import * as sweep from "./sweep-view.js";
 
 const VIEWS = { demo, bugs, sweep };
-const SWEEP_PARAMS = ["sizes", "bursts", "channels", "buffers", "block", "workers", "board", "kernel", "swiotlb", "auto"];
+const SWEEP_PARAMS = [...sweep.QUERY_KEYS, "auto"];
+
+const TITLES = { demo: "Demo", bugs: "Bugs", sweep: "Sweep" };
+const notes = [];
 
 function viewOf(q) {
   const name = q.get("view");
   if (name === null) return SWEEP_PARAMS.some((k) => q.has(k)) ? "sweep" : "demo";
   if (Object.hasOwn(VIEWS, name)) return name;
-  const note = document.getElementById("view-note");
-  note.textContent = `no view "${name}" (demo, bugs or sweep): showing the demo`;
-  note.hidden = false;
+  notes.push(`no view "${name}" (demo, bugs or sweep): showing the demo`);
   return "demo";
+}
+
+function noteIgnored(q, name) {
+  const known = ["view", "auto", ...VIEWS[name].QUERY_KEYS];
+  const ignored = [...new Set(q.keys())].filter((k) => !known.includes(k));
+  if (ignored.length === 0) return;
+  const list = ignored.map((k) => `"${k}"`).join(", ");
+  notes.push(`the ${TITLES[name]} view ignores ${list} in the address (it reads ${VIEWS[name].QUERY_KEYS.join(", ")} and auto)`);
 }
 
 function show(name) {
@@ -35,11 +46,18 @@ for (const a of document.querySelectorAll("nav a[data-view]")) {
     e.preventDefault();
     show(a.dataset.view);
     history.replaceState(null, "", `?view=${a.dataset.view}`);
+    document.getElementById("view-note").hidden = true; // it spoke of the address just replaced
   });
 }
 
 const query = new URLSearchParams(location.search);
 const name = viewOf(query);
+noteIgnored(query, name);
+if (notes.length > 0) {
+  const note = document.getElementById("view-note");
+  note.textContent = notes.join("; ");
+  note.hidden = false;
+}
 show(name);
 VIEWS[name].applyQuery(query);
 if (query.has("auto")) VIEWS[name].run();

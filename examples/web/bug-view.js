@@ -1,11 +1,13 @@
 // The Bugs view: `dmasim run bug --param kind=…` for the kind the form names, on the System the
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
-// form names a board, its result printed as `dmasim run` prints it (formatResult).
-// ?view=bugs&kind=…&board=… fill the form.
+// form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
+// options stay), its result printed as `dmasim run` prints it (formatResult).
+// ?view=bugs&kind=…&board=…&kernel=… fill the form.
 import { BUG_KINDS, bugSystem, formatResult, systemFor } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
+import { showFields } from "./field-lines.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,32 +15,41 @@ for (const kind of BUG_KINDS) $("bug-kind").add(new Option(kind, kind));
 // The first choice, the empty board, is the kind's own System (systemFor then adds nothing).
 addBoards($("bug-board"));
 
-/** A System's options as the board choice names them: `arm64-ref, v4.9 kernel`. */
+/** A System's options as the board choice names them: `arm64-ref, v4.9 kernel`. A kind that
+ *  boots a tree of its own (wrong-request-line) is named by the tree's file name. */
 function systemText(s) {
   const swiotlb = s.swiotlb === undefined ? undefined : s.swiotlb.size === 0 ? "no swiotlb" : `swiotlb of ${s.swiotlb.size / 2 ** 20} MiB`;
-  return [s.board, s.kernel && `${s.kernel} kernel`, s.dmaDebug && "DMA-API debug", swiotlb].filter(Boolean).join(", ");
+  return [s.board ?? s.dtsName, s.kernel && `${s.kernel} kernel`, s.dmaDebug && "DMA-API debug", swiotlb].filter(Boolean).join(", ");
 }
 
 function showKindSystem() {
-  $("bug-board").options[0].text = `the kind's own (${systemText(bugSystem({ kind: $("bug-kind").value }))})`;
+  const own = bugSystem({ kind: $("bug-kind").value });
+  $("bug-board").options[0].text = `the kind's own (${systemText(own)})`;
+  // A board chosen drops the kind's options as `dmasim run bug --board` does, its kernel too.
+  $("bug-kernel").options[0].text = $("bug-board").value === "" ? `the kind's own (${own.kernel ?? "modern"})` : "the board's default (modern)";
 }
 
-const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output") });
+const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output"), show: showFields });
+
+/** The address's parameters this view reads (app.js names any other as ignored). */
+export const QUERY_KEYS = ["kind", "board", "kernel"];
 
 export function run() {
   const params = { kind: $("bug-kind").value };
-  const board = $("bug-board").value;
-  const system = systemFor("bug", params, board === "" ? {} : { board });
+  const given = {};
+  for (const k of ["board", "kernel"]) if ($(`bug-${k}`).value !== "") given[k] = $(`bug-${k}`).value;
+  const system = systemFor("bug", params, given);
   return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format: formatResult });
 }
 
 export function applyQuery(q) {
   if (q.has("kind")) choose($("bug-kind"), q.get("kind"));
-  if (q.has("board")) choose($("bug-board"), q.get("board"));
+  for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`bug-${k}`), q.get(k));
   showKindSystem();
 }
 
 $("bug-kind").addEventListener("change", showKindSystem);
+$("bug-board").addEventListener("change", showKindSystem);
 showKindSystem();
 
 $("bug-form").addEventListener("submit", (e) => {

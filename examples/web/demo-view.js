@@ -24,6 +24,9 @@ export function run() {
   });
 }
 
+/** The address's parameters this view reads (app.js names any other as ignored). */
+export const QUERY_KEYS = ["board", "kernel", "size"];
+
 export function applyQuery(q) {
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`demo-${k}`), q.get(k));
   if (q.has("size")) $("demo-size").value = q.get("size");

@@ -4,10 +4,11 @@
 // second or more and reports no steps: the progress bar is indeterminate while it runs.
 import { createSystem } from "../../dist/browser/dmasim.js";
 
-/** A view's runner. `controls`: its form's submit button, progress bar, status line and the
- *  element the result's text goes to. The returned function does nothing while a run is under
+/** A view's runner. `controls`: its form's submit button, progress bar, status line, the
+ *  element the result's text goes to and, if given, `show(output, text)` to lay the text out in
+ *  it (else it is the element's text as it is). The returned function does nothing while a run is under
  *  way (a second click, or Enter in a field, would print two runs over each other). */
-export function scenarioRunner({ button, progress, status, output }) {
+export function scenarioRunner({ button, progress, status, output, show = (pre, text) => (pre.textContent = text) }) {
   let running = false;
   /** `label` says what runs in the status line; `format` turns the result into the text shown. */
   return async function run({ label, system, scenario, params, format }) {
@@ -25,7 +26,7 @@ export function scenarioRunner({ button, progress, status, output }) {
     try {
       remote = await createSystem({ ...system, worker: true });
       const text = format(await remote.run(scenario, params));
-      output.textContent = text;
+      show(output, text);
       window.dmasimText = text;
       progress.value = 1;
       status.textContent = `done: ${label} in ${((performance.now() - started) / 1000).toFixed(1)} s`;

@@ -72,6 +72,9 @@ function chooseKinds(fieldset, kinds) {
   for (const input of fieldset.querySelectorAll("input")) input.checked = kinds.includes(input.value);
 }
 
+/** The address's parameters this view reads (app.js names any other as ignored). */
+export const QUERY_KEYS = ["board", "kernel", "swiotlb", "sizes", "bursts", "channels", "buffers", "block", "workers"];
+
 /** Fills the form from the query; a value the library cannot take is refused, in its words, when
  *  the sweep runs. */
 export function applyQuery(q) {

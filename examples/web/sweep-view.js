@@ -6,7 +6,7 @@ import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
 import { readGrid, readSystem } from "./sweep-form.js";
 import { resultsChart, resultsTable } from "./sweep-results.js";
 
-export { applyQuery } from "./sweep-form.js";
+export { applyQuery, QUERY_KEYS } from "./sweep-form.js";
 
 const $ = (id) => document.getElementById(id);
 

@@ -497,4 +497,43 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(`dmasim: ${await page.locator("#bug-status").textContent()}\n`).toBe(kinds);
     expect(kinds).toMatch(/^dmasim: error: unknown bug kind "nope" \(known: missing-sync, /);
   }, 60_000);
+  it("takes a lecturer's link as dmasim run bug takes its options: the kernel, a kind on a tree of its own, parameters it ignores named, long lines wrapped", async () => {
+    const node = cli(["run", "bug", "--param", "kind=missing-sync", "--kernel", "v4.9"]);
+    const page = await rig.browser.newPage({ viewport: { width: 1000, height: 800 } });
+    // kernel= was dropped without a word (the run was the modern kernel's); kinds= is a typo.
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=missing-sync&kernel=v4.9&kinds=coherent-read&auto=1`);
+    await settled(page);
+    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "kinds" in the address (it reads kind, board, kernel and auto)');
+    expect(await page.locator("#bug-status").textContent()).toMatch(/^done: bug missing-sync on zynq-7000, v4.9 kernel in /);
+    expect((await page.locator("#bug-output").textContent()) + "\n").toBe((await node).stdout);
+    // The kernel choice names what "the kind's own" is, and what a chosen board leaves.
+    const kernelChoice = page.getByRole("region", { name: "Bugs" }).getByLabel("kernel", { exact: true });
+    await page.selectOption("#bug-kind", "invalidate-only-before");
+    expect(await kernelChoice.locator("option").first().textContent()).toBe("the kind's own (v4.9)");
+    await page.selectOption("#bug-board", "arm64-ref");
+    expect(await kernelChoice.locator("option").first().textContent()).toBe("the board's default (modern)");
+
+    // wrong-request-line boots a tree of its own: the page named no System ("the kind's own ()", "on  in").
+    const tree = cli(["run", "bug", "--param", "kind=wrong-request-line"]);
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=wrong-request-line&auto=1`);
+    await settled(page);
+    expect(await page.locator("#bug-board option:checked").textContent()).toBe("the kind's own (zynq-7000-wrong-request-line.dts)");
+    expect(await page.locator("#bug-status").textContent()).toMatch(/^done: bug wrong-request-line on zynq-7000-wrong-request-line\.dts in /);
+    expect(await page.getByRole("alert").isVisible()).toBe(false);
+    // The symptom (several hundred characters) wraps inside the page under its value column
+    // instead of running past the right edge, and the text is still the CLI's.
+    expect((await page.locator("#bug-output").textContent()) + "\n").toBe((await tree).stdout);
+    const box = await page.locator("#bug-output").evaluate((pre) => ({ scroll: pre.scrollWidth, client: pre.clientWidth }));
+    expect(box.scroll).toBe(box.client);
+    const symptom = page.locator("#bug-output .field", { hasText: /^symptom / });
+    expect((await symptom.boundingBox())!.height).toBeGreaterThan(3 * 15);
+
+    // A Demo link with the Sweep's parameters: the run is the demo's, and the page says what it left out.
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&size=4K&buffers=coherent`);
+    expect(await page.getByRole("alert").textContent()).toBe('the Demo view ignores "buffers" in the address (it reads board, kernel, size and auto)');
+    await page.getByRole("link", { name: "Bugs" }).click();
+    expect(await page.getByRole("alert").isVisible()).toBe(false);
+    expect(await page.getByRole("group").count()).toBe(0);
+    expect(await page.getByText("How to read it").count()).toBe(1);
+  }, 60_000);
 });
