@@ -36,7 +36,6 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 svg { display: block; margin: 1em 0; }
-p.provenance { color: #555; font-size: 13px; }
 </style></head>
 <body><h1>${esc(title)}</h1>
 ${ranOn}${body}
