@@ -3,6 +3,7 @@
 
 export { createSystem, type RemoteSystem } from "./create.js";
 export { System, SystemError, type SystemOptions, type SystemCpu } from "./system.js";
+export { DMASIM_VERSION, RESULT_OPTIONS, provenanceText, type Provenance, type ResultOptions } from "./provenance.js";
 export { checkSystemOptions } from "./system-options.js";
 export type { Kernel, KernelOptions, SwiotlbOptions, CurrentTask } from "./kernel/kernel.js";
 export { Device, PlatformDevice } from "./kernel/device.js";

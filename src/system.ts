@@ -27,6 +27,7 @@ import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
 import { checkSystemOptions } from "./system-options.js";
+import { makeProvenance, type Provenance } from "./provenance.js";
 
 export interface SystemOptions {
   /** A device tree blob (or .dts source / dmasim JSON as bytes: the content tells). */
@@ -121,9 +122,11 @@ export class System {
   readonly cpu: SystemCpu;
   readonly user: SystemUser;
   private parts: { machine: Machine; board: Board; kernel: Kernel } | null;
+  private readonly made: Provenance;
 
-  constructor(machine: Machine, board: Board, kernel: Kernel) {
+  constructor(machine: Machine, board: Board, kernel: Kernel, provenance: Provenance) {
     this.parts = { machine, board, kernel };
+    this.made = provenance;
     const port = () => this.live().machine.cpu;
     this.cpu = {
       read: (va, len) => {
@@ -232,6 +235,12 @@ export class System {
     releaseSilicon(x, () => new SystemError("this System was disposed (System.dispose()); its silicon is gone"));
   }
 
+  /** What this System is (board, profile, kernel, result-changing options, dmasim version), for
+   *  outputs to carry beside their results; a copy, still readable after dispose(). */
+  provenance(): Provenance {
+    return structuredClone(this.made);
+  }
+
   /** Simulated time in picoseconds. */
   now(): number {
     return this.machine.now();
@@ -324,7 +333,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
   }
   let tree: DeviceTree;
-  let builtIn = false;
+  let builtIn: string | undefined;
   if (options.dts !== undefined) {
     tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs });
   } else {
@@ -335,7 +344,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       const b = BOARDS[name];
       if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
       dtb = await loadBytes(packageUrl(b.dtb));
-      builtIn = true;
+      builtIn = name;
       source = b.dtb;
       profile ??= b.profile;
     }
@@ -366,7 +375,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
     if (profileAssumed) board.assumed.unshift(profileAssumed);
     // The built-in boards are written for their profile's PL330: nothing about them is assumed.
-    if (builtIn) board.assumed.length = 0;
+    if (builtIn !== undefined) board.assumed.length = 0;
     const kernel = new Kernel(machine, board, {
       version: options.kernel,
       printkLevel: options.printkLevel,
@@ -378,7 +387,10 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
       zoneDmaBits: options.zoneDmaBits,
       workaroundCleanCache: options.workaroundCleanCache,
     });
-    return new System(machine, board, kernel);
+    const provenance = makeProvenance({
+      builtInBoard: builtIn, treeSource: tree.source, model: tree.model, profile: profile.name, kernel: kernel.version, options, assumed: board.assumed,
+    });
+    return new System(machine, board, kernel, provenance);
   } catch (e) {
     // A board or kernel that failed to come up: its memory serves the next System.
     releaseSilicon(silicon, () => new SystemError("this System failed to boot"));

@@ -6,6 +6,8 @@ import { demoReport } from "../report/demo-report.js";
 import { checkNoWords, checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
+import { withProvenance } from "./run.js";
+import type { Provenance } from "../provenance.js";
 
 export async function demoCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "demo", ["size", "json", ...OUTPUT_OPTIONS, ...SYSTEM_OPTIONS]);
@@ -14,20 +16,23 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
   const options = await systemOptions(a);
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
+  let provenance: Provenance;
   if (options.worker) {
     if (flag(a, "trace")) throw new UsageError("--trace records the System in this thread: drop --worker");
     const s = await createSystem({ ...options, worker: true });
     try {
       result = (await s.run("demo", { size })) as DemoResult;
+      provenance = await s.provenance();
     } finally {
       await s.close();
     }
   } else {
     const s = await createSystem({ ...options, worker: false });
     result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult);
+    provenance = s.provenance();
   }
   // The table first: a report that cannot be written then loses nothing.
-  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatDemo(result));
-  await writeReport(a, () => demoReport(result));
+  console.log(has(a, "json") ? JSON.stringify(withProvenance(result, provenance), null, 2) : formatDemo(result));
+  await writeReport(a, () => demoReport(result, provenance));
   return result.coherentOk && result.streamingOk ? 0 : 1;
 }

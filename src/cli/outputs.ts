@@ -52,7 +52,7 @@ export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | 
   if (!file) return fn();
   system.kernel.tracer.start(wholeFlag(a, "trace-records", 4 << 20, 1));
   const result = await fn();
-  const trace = system.kernel.tracer.stopChrome();
+  const trace = system.kernel.tracer.stopChrome({ provenance: system.provenance() });
   const problems = validateChromeTrace(trace);
   if (problems.length) throw new Error(`the trace is malformed (${problems[0]}): please report this`);
   await writeOutput("trace", file, JSON.stringify(trace));

@@ -15,6 +15,7 @@ import { resultFields } from "../sim/result-fields.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";
+import type { Provenance } from "../provenance.js";
 
 /** A built-in name stays a name; anything that exists on disk becomes a module URL. */
 export function scenarioRef(name: string): string {
@@ -41,17 +42,26 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   if (name !== "demo") for (const n of system.board.assumed) console.error(`dmasim: note: ${n}`);
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
   // The result first: a report that cannot be written then loses nothing.
-  if (has(a, "json")) console.log(JSON.stringify(result, null, 2));
+  const provenance = system.provenance();
+  if (has(a, "json")) console.log(JSON.stringify(withProvenance(result, provenance), null, 2));
   else if (name === "demo") console.log(formatDemo(result as DemoResult));
   else console.log(formatResult(result));
-  await writeReport(a, () => (name === "demo" ? demoReport(result as DemoResult) : resultReport(name, result)));
+  await writeReport(a, () => (name === "demo" ? demoReport(result as DemoResult, provenance) : resultReport(name, result, provenance)));
   return 0;
 }
 
 /** An object's fields, one row each (nested ones by their dotted path); a scenario module may
  *  also return one value, or nothing. */
-function resultReport(name: string, result: unknown): string {
+function resultReport(name: string, result: unknown, provenance: Provenance): string {
   const fields: [string, unknown][] = result !== null && typeof result === "object" ? resultFields(result as Record<string, unknown>) : [["result", result]];
   const rows = fields.map(([k, v]) => [k, typeof v === "number" || typeof v === "string" ? v : (JSON.stringify(v) ?? String(v))]);
-  return renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows } }]);
+  return renderReport(`dmasim run ${name}`, [{ heading: "Result", table: { header: ["field", "value"], rows } }], provenance);
+}
+
+/** The result's fields, then `provenance`: the output of run --json before it had one stays as it
+ *  was, field for field. A result that is not an object (a module's one value), or that has a
+ *  `provenance` of its own, is printed as it is. */
+export function withProvenance(result: unknown, provenance: Provenance): unknown {
+  if (result === null || typeof result !== "object" || Array.isArray(result) || "provenance" in result) return result;
+  return { ...result, provenance };
 }

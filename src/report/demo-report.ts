@@ -3,6 +3,7 @@
 
 import { stackedBars, groupedBars } from "./svg.js";
 import { renderReport, type ReportSection } from "./html.js";
+import type { Provenance } from "../provenance.js";
 import { formatVerify, type DemoResult } from "../sim/demo.js";
 import type { PhaseResult } from "../sim/phase.js";
 import { formatBytes, formatTime } from "../units.js";
@@ -70,6 +71,6 @@ export function demoSections(r: DemoResult): ReportSection[] {
   ];
 }
 
-export function demoReport(r: DemoResult): string {
-  return renderReport(`dmasim demo: ${formatBytes(r.bytes)} PL330 memcpy on ${r.board}`, demoSections(r));
+export function demoReport(r: DemoResult, provenance?: Provenance): string {
+  return renderReport(`dmasim demo: ${formatBytes(r.bytes)} PL330 memcpy on ${r.board}`, demoSections(r), provenance);
 }

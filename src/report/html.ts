@@ -1,5 +1,7 @@
 // A self-contained HTML report: sections of text, inline SVG charts and tables, no external
-// resources, so the file can be mailed or attached to a bug.
+// resources, so the file can be mailed or attached to a bug: under its title, what it ran on.
+
+import { provenanceText, type Provenance } from "../provenance.js";
 
 export interface ReportSection {
   heading: string;
@@ -17,7 +19,12 @@ function table(t: NonNullable<ReportSection["table"]>): string {
     .join("")}</tbody></table>`;
 }
 
-export function renderReport(title: string, sections: ReportSection[]): string {
+/** The report; `provenance` (System.provenance(), SweepResult's) puts what the results ran on
+ *  under the title, and what dmasim assumed about the board, one line each. */
+export function renderReport(title: string, sections: ReportSection[], provenance?: Provenance): string {
+  const ranOn = provenance
+    ? [`<p class="provenance">Ran on ${esc(provenanceText(provenance))}.</p>`, ...(provenance.assumed ?? []).map((n) => `<p class="provenance">Assumed: ${esc(n)}</p>`)].join("\n") + "\n"
+    : "";
   const body = sections
     .map((s) => [`<h2>${esc(s.heading)}</h2>`, s.text ? `<p>${esc(s.text)}</p>` : "", s.svg ?? "", s.table ? table(s.table) : ""].join("\n"))
     .join("\n");
@@ -31,7 +38,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 svg { display: block; margin: 1em 0; }
 </style></head>
 <body><h1>${esc(title)}</h1>
-${body}
+${ranOn}${body}
 </body></html>
 `;
 }

@@ -6,6 +6,7 @@ import { renderReport, type ReportSection } from "./html.js";
 import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { resultColumns } from "../sim/sweep-columns.js";
+import { provenanceText } from "../provenance.js";
 
 type Row = Record<string, unknown>;
 
@@ -42,22 +43,28 @@ export function sweepSections(s: SweepResult, options: SweepReportOptions = {}):
   const resultKeys = resultColumns(s);
   // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why.
   const errors = s.rows.some((r) => r.error !== undefined);
+  // Rows that ran on another System than the sweep's (a scenario choosing its board) name theirs.
+  const mixed = s.rows.some((r) => r.provenance !== undefined);
+  const ranOn = (r: SweepResult["rows"][number]) => {
+    const p = r.provenance ?? (r.result !== undefined ? s.provenance : undefined);
+    return p ? provenanceText(p) : "";
+  };
   return [
     ...chartSections(s, options.charts),
     {
       heading: "Results",
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
       table: {
-        header: [...paramKeys, ...resultKeys, ...(errors ? ["error"] : [])],
+        header: [...paramKeys, ...resultKeys, ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
         rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultKeys.map((k) => {
           const v = (r.result as Row | undefined)?.[k];
           return v === undefined ? "" : fmt(v);
-        }), ...(errors ? [r.error ?? ""] : [])]),
+        }), ...(errors ? [r.error ?? ""] : []), ...(mixed ? [ranOn(r)] : [])]),
       },
     },
   ];
 }
 
 export function sweepReport(s: SweepResult, options: SweepReportOptions = {}): string {
-  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s, options));
+  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s, options), s.provenance);
 }

@@ -3,7 +3,8 @@
 // sweep's table is the same whatever the worker count.
 
 import { abortError, WorkerPool } from "../worker/pool.js";
-import { runJob, isScenarioModule, resultToSend, type JobSpec } from "../worker/job.js";
+import { runJob, isScenarioModule, resultToSend, type JobOutcome, type JobSpec } from "../worker/job.js";
+import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
@@ -42,6 +43,9 @@ export interface SweepRow {
   /** Why the job failed (`-ENOMEM: …`, `dmasim worker thread ended (…)`): only in the rows of a
    *  failed sweep's `partial`. */
   error?: string;
+  /** What this job ran on, only when it differs from the sweep's `provenance`: a scenario that
+   *  chooses its board by a parameter (bug's kind, uart-tx's baud) swept over it. */
+  provenance?: Provenance;
 }
 
 /** What a failed sweep rejects with: the first failing job's error (in grid order), carrying
@@ -57,6 +61,11 @@ export interface SweepResult {
   /** Workers that ran the jobs: 0 in this thread, and never more than there are jobs. */
   workers: number;
   elapsedMs: number;
+  /** What the jobs ran on: that of the first job in grid order that finished (absent when none
+   *  did). Each job boots its own System in its worker, and only a System knows what the options
+   *  came to: the profile chosen from the tree, its model, what was assumed about it, the board
+   *  a scenario chose; the options alone do not say. A row that ran on something else says so. */
+  provenance?: Provenance;
 }
 
 /** Every combination of the grid's values, the first key varying slowest. */
@@ -80,9 +89,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (unknown) throw new TypeError(unknown);
   const jobs: JobSpec[] = points.map((p) => ({ system: opts.system ?? {}, scenario: opts.scenario, params: { ...opts.fixed, ...p } }));
   const rows: SweepRow[] = points.map((params) => ({ params, result: undefined }));
+  const ranOn: (Provenance | undefined)[] = points.map(() => undefined);
   let done = 0;
-  const finished = (i: number, result: unknown) => {
-    rows[i].result = result;
+  const finished = (i: number, outcome: JobOutcome) => {
+    rows[i].result = outcome.result;
+    ranOn[i] = outcome.provenance;
     opts.onProgress?.(++done, jobs.length, rows[i]);
   };
   // Longest first (when the scenario can tell), so the last workers do not wait on one big job.
@@ -118,7 +129,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   };
   const used = Math.min(workers, jobs.length);
   const signal = opts.signal;
-  const partial = () => ({ scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0 });
+  const partial = (): SweepResult => {
+    const provenance = ranOn.find((p) => p !== undefined);
+    const text = JSON.stringify(provenance);
+    rows.forEach((r, i) => {
+      if (ranOn[i] !== undefined && JSON.stringify(ranOn[i]) !== text) r.provenance = ranOn[i];
+    });
+    return { scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0, ...(provenance ? { provenance } : {}) };
+  };
   if (signal?.aborted) throw withPartial(abortError(signal), partial());
   try {
     if (opts.pool) {
@@ -128,14 +146,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       for (let k = 0; k < ordered.length && !signal?.aborted; k++) {
         // The same refusal a worker gives a result it cannot send, so that rows do not depend
         // on the worker count.
-        let result: unknown;
+        let outcome: JobOutcome;
         try {
-          result = resultToSend(ordered[k], await runJob(ordered[k]), structuredClone);
+          const { result, provenance } = await runJob(ordered[k]);
+          outcome = { result: resultToSend(ordered[k], result, structuredClone), provenance };
         } catch (e) {
           failed(k, e);
           continue;
         }
-        finished(order[k], result);
+        finished(order[k], outcome);
       }
     } else {
       // Built-in scenarios start from the one-file worker (spawn.ts, workerEntryUrl says why).

@@ -8,9 +8,11 @@ import type { IomemEntry } from "../kernel/resource.js";
 import type { InterruptLine } from "../kernel/proc-interrupts.js";
 import type { DmaChannelInfo } from "../dmaengine/sysfs.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
+import type { Provenance } from "../provenance.js";
 
 export interface SystemApi {
   now(): number;
+  provenance(): Provenance;
   run(scenario: string, params?: ScenarioParams): unknown;
   deviceNames(): string[];
   dmesg(): string;
@@ -36,6 +38,7 @@ export interface SystemApi {
 export function systemApi(s: System): SystemApi {
   return {
     now: () => s.now(),
+    provenance: () => s.provenance(),
     run: (scenario, params) => s.run(scenario, params),
     deviceNames: () => s.deviceNames(),
     dmesg: () => s.dmesg(),

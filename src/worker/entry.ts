@@ -22,12 +22,16 @@ function need(): SystemApi {
 
 const exposed = {
   /** One sweep job: a fresh System, one scenario run, plain data back. */
-  runJob: async (spec: JobSpec) => resultToSend(spec, await runJob(spec), sendable),
+  runJob: async (spec: JobSpec) => {
+    const { result, provenance } = await runJob(spec);
+    return { result: resultToSend(spec, result, sendable), provenance };
+  },
   async create(options: SystemOptions): Promise<void> {
     system = await createLocalSystem({ ...options, worker: false });
     api = systemApi(system);
   },
   now: () => need().now(),
+  provenance: () => need().provenance(),
   run: (scenario: string, params?: Record<string, string | number | boolean>) => need().run(scenario, params),
   deviceNames: () => need().deviceNames(),
   dmesg: () => need().dmesg(),

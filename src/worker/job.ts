@@ -6,6 +6,7 @@ import { createLocalSystem, type System, type SystemOptions } from "../system.js
 import { errorText } from "./errors.js";
 import { paramsText, runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
 import { importScenarioModule } from "./scenario-module.js";
+import type { Provenance } from "../provenance.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
@@ -22,10 +23,17 @@ export function systemFor(scenario: string, params: ScenarioParams, given: Omit<
   return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 
-export async function runJob(spec: JobSpec): Promise<unknown> {
+/** A job's result, and what it ran on: a scenario may choose its board by its parameters
+ *  (SCENARIO_SYSTEMS), so the jobs of one sweep need not share it. */
+export interface JobOutcome {
+  result: unknown;
+  provenance: Provenance;
+}
+
+export async function runJob(spec: JobSpec): Promise<JobOutcome> {
   const system = await createLocalSystem({ ...systemFor(spec.scenario, spec.params, spec.system), worker: false });
   try {
-    return await runScenarioOn(system, spec.scenario, spec.params);
+    return { result: await runScenarioOn(system, spec.scenario, spec.params), provenance: system.provenance() };
   } finally {
     system.dispose(); // its memory goes to the next job's System (src/hw/memory-reuse.ts)
   }

@@ -3,11 +3,11 @@
 // sweeps (runSweep's `pool`); close() ends its workers.
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
-import { describeJob, type JobSpec } from "./job.js";
+import { describeJob, type JobOutcome, type JobSpec } from "./job.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 interface JobApi {
-  runJob(spec: JobSpec): Promise<unknown>;
+  runJob(spec: JobSpec): Promise<JobOutcome>;
 }
 
 /** A worker that ends while it holds a job leaves no result and no error of the job's own: the
@@ -105,10 +105,10 @@ export class WorkerPool {
    *  run), and the run rejects with abortError(signal) once they have gone. */
   async runAll(
     jobs: JobSpec[],
-    onResult?: (index: number, result: unknown) => void,
+    onResult?: (index: number, outcome: JobOutcome) => void,
     onFailure?: (index: number, error: unknown, lost: boolean) => void,
     { signal }: RunOptions = {},
-  ): Promise<unknown[]> {
+  ): Promise<JobOutcome[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
     if (this.closed) throw closedError();
     if (signal?.aborted) throw abortError(signal);
@@ -116,7 +116,7 @@ export class WorkerPool {
     // run's, naming a job, not this check's).
     if (this.ended.size) await this.replaceEnded();
     if (signal?.aborted) throw abortError(signal);
-    const results = new Array<unknown>(jobs.length);
+    const results = new Array<JobOutcome>(jobs.length);
     const failures = new Map<number, unknown>();
     let next = 0;
     let stopped: { error: unknown } | undefined;

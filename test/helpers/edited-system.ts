@@ -10,6 +10,7 @@ import { buildBoard } from "../../src/hw/board.js";
 import type { MachineProfile } from "../../src/hw/profile.js";
 import { Kernel, type KernelOptions } from "../../src/kernel/kernel.js";
 import { System } from "../../src/system.js";
+import { makeProvenance } from "../../src/provenance.js";
 
 export async function editedSystem(
   board: "zynq-7000" | "arm64-ref",
@@ -21,5 +22,8 @@ export async function editedSystem(
   edit(tree);
   const profile = opts.profile ? opts.profile(b.profile) : b.profile;
   const { machine, board: built } = buildBoard(await instantiateSilicon(), tree, profile);
-  return new System(machine, built, new Kernel(machine, built, { version: opts.kernel }));
+  const kernel = new Kernel(machine, built, { version: opts.kernel });
+  // An edited tree is no longer the built-in board: it is named by its source, as a file would be.
+  const provenance = makeProvenance({ treeSource: `${b.dtb} (edited)`, model: tree.model, profile: profile.name, kernel: kernel.version, options: {}, assumed: built.assumed });
+  return new System(machine, built, kernel, provenance);
 }
