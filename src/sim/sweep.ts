@@ -140,7 +140,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (signal?.aborted) throw withPartial(abortError(signal), partial());
   try {
     if (opts.pool) {
-      await opts.pool.runAll(ordered, (k, r) => finished(order[k], r), failed, { signal });
+      await opts.pool.runAll(ordered, (k, result, provenance) => finished(order[k], { result, provenance }), failed, { signal });
     } else if (workers <= 0) {
       // A job in this thread cannot be interrupted: the signal is heard between jobs.
       for (let k = 0; k < ordered.length && !signal?.aborted; k++) {
@@ -163,7 +163,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         bundled: !isScenarioModule(opts.scenario),
       });
       try {
-        await pool.runAll(ordered, (k, r) => finished(order[k], r), failed, { signal });
+        await pool.runAll(ordered, (k, result, provenance) => finished(order[k], { result, provenance }), failed, { signal });
       } finally {
         await pool.close();
       }

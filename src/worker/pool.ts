@@ -4,6 +4,7 @@
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
 import { describeJob, type JobOutcome, type JobSpec } from "./job.js";
+import type { Provenance } from "../provenance.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
 interface JobApi {
@@ -93,8 +94,8 @@ export class WorkerPool {
     return this.closed ? 0 : this.workers.filter((w) => !this.ended.has(w)).length;
   }
 
-  /** Runs every job; `onResult` sees each as it finishes (in completion order). Returns the
-   *  results in job order. A job that fails does not stop the others: `onFailure` sees its index
+  /** Runs every job; `onResult` sees each as it finishes (in completion order), with what it ran
+   *  on (its System's provenance). Returns the results in job order. A job that fails does not stop the others: `onFailure` sees its index
    *  and error (`lost` when its worker ended under it: a crash, out of memory, close()), and
    *  once every job has run the run rejects with the first failure in job order, so that what
    *  the other jobs found is not thrown away with it. A worker that ended is replaced for the
@@ -105,10 +106,10 @@ export class WorkerPool {
    *  run), and the run rejects with abortError(signal) once they have gone. */
   async runAll(
     jobs: JobSpec[],
-    onResult?: (index: number, outcome: JobOutcome) => void,
+    onResult?: (index: number, result: unknown, provenance: Provenance) => void,
     onFailure?: (index: number, error: unknown, lost: boolean) => void,
     { signal }: RunOptions = {},
-  ): Promise<JobOutcome[]> {
+  ): Promise<unknown[]> {
     // A closed pool's comlink proxies are released, and their own error names no pool.
     if (this.closed) throw closedError();
     if (signal?.aborted) throw abortError(signal);
@@ -116,7 +117,7 @@ export class WorkerPool {
     // run's, naming a job, not this check's).
     if (this.ended.size) await this.replaceEnded();
     if (signal?.aborted) throw abortError(signal);
-    const results = new Array<JobOutcome>(jobs.length);
+    const outcomes = new Array<JobOutcome>(jobs.length);
     const failures = new Map<number, unknown>();
     let next = 0;
     let stopped: { error: unknown } | undefined;
@@ -136,7 +137,7 @@ export class WorkerPool {
         busy.add(w);
         try {
           // A job's own error is the job's; a worker that dies (or never loads) is not a job's.
-          results[i] = await Promise.race([
+          outcomes[i] = await Promise.race([
             w.api.runJob(jobs[i]),
             w.died.catch((why: Error) => {
               lost = true;
@@ -161,7 +162,7 @@ export class WorkerPool {
         // unheard.
         if (stopped) return;
         try {
-          onResult?.(i, results[i]);
+          onResult?.(i, outcomes[i].result, outcomes[i].provenance);
         } catch (e) {
           stopped = { error: e };
         }
@@ -176,7 +177,7 @@ export class WorkerPool {
     await Promise.all(ending);
     if (stopped) throw stopped.error;
     if (failures.size) throw failures.get(Math.min(...failures.keys()));
-    return results;
+    return outcomes.map((o) => o.result);
   }
 
   /** Ends the workers; a run under way rejects, naming a job it held. Idempotent. */
