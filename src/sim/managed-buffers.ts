@@ -41,8 +41,11 @@ export interface ManagedMapping {
   unmap(): void;
 }
 
+/** dma_map_single checked as a driver must (dma_mapping_error, so that DMA-API debug reports
+ *  only the bug a scenario shows, not an unchecked mapping besides); the unmap is registered
+ *  with the run's teardown, for a scenario that fails before it unmaps. */
 export function mapSingle(dev: Device, va: VirtAddr, len: number, dir: DmaDirection, defer: Defer): ManagedMapping {
   const addr = dma_map_single(dev, va, len, dir);
-  if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single(${len}) failed`);
+  if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
   return { addr, unmap: defer(() => dma_unmap_single(dev, addr, len, dir)) };
 }

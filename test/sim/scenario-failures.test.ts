@@ -144,7 +144,7 @@ describe("scenarios that fail part way on a System that lives on", () => {
     ["bug", { kind: "invalidate-only-before" }, "dma_map_single of 65024 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
     ["bug", { kind: "mmap-cacheable" }, "dma_map_single of 16384 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
     ["dma-mix", { transfers: 5 }, "-ENOMEM: dma_map_single"],
-    ["calibration", {}, "-ENOMEM: dma_map_single(1048576) failed"],
+    ["calibration", {}, "-ENOMEM: dma_map_single of 1048576 bytes for ff6e0000.dma-controller failed (DMA_MAPPING_ERROR)"],
   ];
 
   /** Pages free, in page tables or in kmalloc caches: what a buffer left allocated would lower

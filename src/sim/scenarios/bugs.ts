@@ -26,7 +26,7 @@ import {
   dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
   dma_sync_single_for_cpu, dma_sync_single_for_device,
 } from "../../dma/mapping.js";
-import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_MAPPING_ERROR, type DmaDirection } from "../../dma/constants.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_MAPPING_ERROR } from "../../dma/constants.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
   dma_release_channel,
@@ -41,7 +41,7 @@ import { decodeAttr } from "../../hw/machine.js";
 import { ARM64_A53 } from "../../hw/profile.js";
 import { pattern, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
-import { coherentBuffer, kmallocBuffers } from "../managed-buffers.js";
+import { coherentBuffer, kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
@@ -89,15 +89,6 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
   }
 }
 
-/** dma_map_single checked as a driver must (dma_mapping_error): with DMA-API debug on, only
- *  the bug a scenario shows is reported, not an unchecked mapping besides. The unmap is
- *  registered with the run's teardown, for a scenario that fails before it unmaps. */
-function mapChecked(dev: Device, va: VirtAddr, len: number, dir: DmaDirection, defer: Defer): { addr: DmaAddr; unmap(): void } {
-  const addr = dma_map_single(dev, va, len, dir);
-  if (dma_mapping_error(dev, addr)) throw new Error(`dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
-  return { addr, unmap: defer(() => dma_unmap_single(dev, addr, len, dir)) };
-}
-
 /** A memcpy channel, given back when the run ends or fails (or sooner, through release). */
 function memcpyChannel(s: System, defer: Defer): { chan: DmaChan; dev: Device; release(): void } {
   const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
@@ -128,8 +119,8 @@ function missingSync(s: System, defer: Defer): BugResult {
   const { chan, dev, release } = memcpyChannel(s, defer);
   const bufs = kmallocBuffers(s, [len, len], defer);
   const [src, dst] = bufs.vas;
-  const ds = mapChecked(dev, src, len, DMA_TO_DEVICE, defer);
-  const dd = mapChecked(dev, dst, len, DMA_FROM_DEVICE, defer);
+  const ds = mapSingle(dev, src, len, DMA_TO_DEVICE, defer);
+  const dd = mapSingle(dev, dst, len, DMA_FROM_DEVICE, defer);
   const round = (seed: number) => {
     const data = pattern(len, seed);
     s.cpu.write(src, data);
@@ -165,10 +156,10 @@ function invalidateOnlyBefore(s: System, defer: Defer): BugResult {
   const data = pattern(len, 3);
   const src = kmallocOne(s, len, defer);
   s.cpu.write(src.va, data);
-  const ds = mapChecked(dev, src.va, len, DMA_TO_DEVICE, defer);
+  const ds = mapSingle(dev, src.va, len, DMA_TO_DEVICE, defer);
   const attempt = (unmapFirst: boolean) => {
     const buf = kmallocOne(s, len + 4096, defer);
-    const dd = mapChecked(dev, buf.va, len, DMA_FROM_DEVICE, defer); // 4.9: invalidates here only
+    const dd = mapSingle(dev, buf.va, len, DMA_FROM_DEVICE, defer); // 4.9: invalidates here only
     const cookie = submit(chan, dd.addr, ds.addr, len);
     dma_async_issue_pending(chan);
     for (let i = 0; i < 2000; i++) s.machine.cpu.load(buf.va + len, 4); // polls its status word
@@ -345,7 +336,7 @@ function mmapCacheable(s: System, defer: Defer): BugResult {
   const src = kmallocOne(s, len, defer);
   const data = pattern(len, 4);
   s.cpu.write(src.va, data);
-  const ds = mapChecked(dev, src.va, len, DMA_TO_DEVICE, defer);
+  const ds = mapSingle(dev, src.va, len, DMA_TO_DEVICE, defer);
   // Registered before the first mmap: an own process that fails part way exits with its
   // mappings (exit_mmap), after the two munmaps below have had their turn.
   const exit = defer(() => {
