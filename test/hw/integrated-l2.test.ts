@@ -143,7 +143,8 @@ describe("integrated-L2 ARMv7 profiles", () => {
   });
 
   it("a PL310 (outer) L2 board takes nothing from cache nodes and notes no L2 assumption", async () => {
-    const s = await createSystem({ board: "zynq-7000" });
+    const zynqDts = fileURLToPath(new URL("../../examples/boards/zynq-7000.dts", import.meta.url));
+    const s = await createSystem({ dts: readFileSync(zynqDts, "utf8"), dtsName: zynqDts });
     expect(s.board.outerCache).toBeDefined();
     expect(s.board.assumed.filter((n) => n.includes("L2"))).toEqual([]);
     s.dispose();
