@@ -110,4 +110,43 @@ describe("integrated-L2 ARMv7 profiles", () => {
     expect(s.kernel.printk.grep("L2C-310")).toEqual([]);
     s.dispose();
   });
+  it("ways from cache-sets only when the sets divide the size: 1 MiB over 1000 sets keeps the TRM's 16 ways (1024 sets)", async () => {
+    const s = await createSystem({ dts: source.replace("cache-sets = <1024>;", "cache-sets = <1000>;"), dtsName: RK3288 });
+    expect(s.board.profile.l2).toMatchObject({ sizeBytes: 1048576, ways: 16 });
+    expect(s.board.assumed[0]).toBe("L2 from /cpus/l2-cache: 1 MiB, 16-way (ways assumed: the cortex-a17 TRM's)");
+    s.dispose();
+  });
+
+  it("a cache-line-size equal to the profile's is taken silently; another is reported as ignored", async () => {
+    const same = await createSystem({ dts: source, dtsName: RK3288 });
+    expect(same.board.assumed.filter((n) => n.includes("cache-line-size"))).toEqual([]);
+    same.dispose();
+    const other = await createSystem({ dts: source.replace("cache-line-size = <64>;", "cache-line-size = <32>;"), dtsName: RK3288 });
+    expect(other.board.assumed.filter((n) => n.includes("cache-line-size"))).toEqual([
+      "/cpus/l2-cache: cache-line-size 32 ignored; the model keeps the cortex-a17 profile's 64-byte lines in both levels",
+    ]);
+    expect(other.board.profile.l2).toMatchObject({ lineBytes: 64 });
+    other.dispose();
+  });
+
+  it("finds the cache node through the older l2-cache phandle as through next-level-cache", async () => {
+    const s = await createSystem({ dts: source.replaceAll("next-level-cache = <&l2>;", "l2-cache = <&l2>;"), dtsName: RK3288 });
+    expect(s.board.assumed[0]).toBe("L2 from /cpus/l2-cache: 1 MiB, 16-way (ways from cache-sets)");
+    s.dispose();
+  });
+
+  it("a big.LITTLE tree takes the first listed CPU's profile (the boot CPU): cortex-a15 before cortex-a7", async () => {
+    const dts = source.replace("arm,cortex-a12", "arm,cortex-a15").replace("arm,cortex-a12", "arm,cortex-a7");
+    const s = await createSystem({ dts, dtsName: RK3288 });
+    expect(s.board.profile.name).toBe("cortex-a15");
+    s.dispose();
+  });
+
+  it("a PL310 (outer) L2 board takes nothing from cache nodes and notes no L2 assumption", async () => {
+    const zynqDts = fileURLToPath(new URL("../../examples/boards/zynq-7000.dts", import.meta.url));
+    const s = await createSystem({ dts: readFileSync(zynqDts, "utf8"), dtsName: zynqDts });
+    expect(s.board.outerCache).toBeDefined();
+    expect(s.board.assumed.filter((n) => n.includes("L2"))).toEqual([]);
+    s.dispose();
+  });
 });

@@ -181,4 +181,16 @@ describe("delay.h", () => {
     udelay(s, 100);
     expect(s.kernel.printk.grep(bug)).toEqual([expect.stringContaining(`${bug} at include/linux/delay.h (msleep)`)]);
   });
+  it("msleep whose delta is exactly 63 jiffies is filed at timer-wheel level 1 (LVL_START(1) = 63): woken on a multiple of 8 jiffies", async () => {
+    const z = await zynq();
+    z.machine.idleUntil(z.now() + 10e9 + 1e9); // into jiffy 1 after boot (or later): off a multiple of 8
+    const t = z.now();
+    const j = Math.floor(t / 10e9);
+    expect(j % 8).not.toBe(0);
+    msleep(z, 630); // 63 jiffies at HZ 100
+    // INITIAL_JIFFIES = 2^32 - 30000 is a multiple of 8, so the level-1 rounding falls on jiffies
+    // since boot that are multiples of 8: the first strictly after j + 63.
+    expect(z.now()).toBe((Math.floor((j + 63) / 8) + 1) * 8 * 10e9);
+    expect(z.now()).toBe(wakeAt(t, 100, 63));
+  });
 });

@@ -9,7 +9,7 @@ import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending } from "../../src/dmaengine/dmaengine.js";
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import { readl } from "../../src/kernel/io.js";
-import { readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
+import { read_poll_timeout_atomic, readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
 import { ETIMEDOUT, KernelError } from "../../src/kernel/errno.js";
 import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 
@@ -175,5 +175,16 @@ describe("iopoll.h", () => {
     expect(tests).toBe(3);
     expect(ret).toBe(0);
     expect(val).toBe(0);
+  });
+  it("read_poll_timeout_atomic on 4.9 times out only once the clock is strictly past the timeout (ktime_compare(...) > 0)", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    let reads = 0;
+    const t = s.now();
+    // An op that costs no time and udelay(1) a lap: checks at 0, 1, 2, 3 µs (3 is not past 3),
+    // 4 µs times out, then the last read: 6 reads over 4 µs.
+    const { ret } = read_poll_timeout_atomic(s, () => ++reads, () => false, 1, 3);
+    expect(ret).toBe(-ETIMEDOUT);
+    expect(reads).toBe(6);
+    expect(s.now() - t).toBe(4e6);
   });
 });

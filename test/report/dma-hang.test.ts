@@ -22,6 +22,8 @@ import {
 import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 import { explainDmaHang } from "../../src/report/dma-hang.js";
 import { udelay } from "../../src/kernel/delay.js";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const ADC = "e0008000.adc";
 /** The ADC's data register: its node's base (dma-names index 0). */
@@ -231,5 +233,32 @@ describe("the note on a DMA wait that times out", () => {
     const notes = hangNotes(s);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/\(Stopped\), CPC\d 0x[0-9a-f]+: [^;]+; the channel was paused \(dmaengine_pause\)/);
+  });
+  it("a wrong cell on the second dmas entry: the note names that entry's own peripheral, not the first entry's", async () => {
+    // rx listed first (line 1, wired as named), tx second: its cell names line 2, the SoC wires it to 0.
+    const s = await zynqWith(`&uart1 { dmas = <&dmac_s 1>, <&dmac_s 2>; dma-names = "rx", "tx"; dmasim,request-lines = <1 0>; };`);
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`; request line 2 has no peripheral wired to it; /axi/serial@e0001000 ("tx") drives line 0 (its dmas entry names line 2: a wrong dmas cell)`);
+    uart.remove();
+  });
+
+  it("a wait on request line 17 of a 20-line PL330 (RK3399 DMAC_PERI): the CSR's 5-bit wakeup field gives line 17", async () => {
+    // PL330 TRM CSRn: wakeup_number is bits [8:4], so lines 16-31 set bit 8; dmawfp_b_ns (bit 14)
+    // as arm,pl330-periph-burst makes the driver wait with DMAWFPB: 0x4000 | 17 << 4 | 7.
+    const dtsName = fileURLToPath(new URL("../../examples/boards/arm64-ref.dts", import.meta.url));
+    const dts = readFileSync(dtsName, "utf8") + `\n&uart2 { dmas = <&dmac 17>, <&dmac 5>; dmasim,request-lines = <4 5>; };\n`;
+    const s = await createSystem({ dts, dtsName });
+    const uart = UartDmaClient.probe(s.device("ff1a0000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/CSR\d 0x4117 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P17, burst;/);
+    expect(notes[0]).toContain(`; request line 17 has no peripheral wired to it; /soc/serial@ff1a0000 ("tx") drives line 4 (its dmas entry names line 17: a wrong dmas cell)`);
+    uart.remove();
   });
 });

@@ -122,4 +122,21 @@ describe("sweep charts", () => {
     expect(sweepReport(acceptanceSweep)).toBe(before);
     expect(sweepReport(acceptanceSweep, {})).toBe(before);
   });
+  it("chooses size as x when none is given even when a numeric parameter comes before it", () => {
+    const s: SweepResult = {
+      scenario: "memcpy", workers: 1, elapsedMs: 10,
+      rows: [4, 8].flatMap((burst) => ["4K", "64K"].map((size) => ({ params: { burst, size }, result: { mbPerSec: burst * 100 } }))),
+    };
+    expect(title(sweepChart(s, { y: "mbPerSec" }))).toBe("memcpy: throughput against size");
+  });
+
+  it("a parameter with a value 0 has no place on a logarithmic axis: drawn as bars, one group per value", () => {
+    const s: SweepResult = {
+      scenario: "memcpy", workers: 1, elapsedMs: 10,
+      rows: [0, 1, 2].map((depth) => ({ params: { depth }, result: { mbPerSec: 100 + depth } })),
+    };
+    const svg = sweepChart(s, { y: "mbPerSec", x: "depth" });
+    expect(circles(svg)).toEqual([]);
+    expect(rects(svg)).toHaveLength(3);
+  });
 });
