@@ -20,7 +20,9 @@ export function might_sleep(k: Kernel, file: string, fn: string): void {
   if (!irq.in_atomic() && !irq.irqs_disabled()) return;
   k.printk.err(`BUG: sleeping function called from invalid context at ${file} (${fn})`);
   k.printk.err(`in_atomic(): ${+irq.in_atomic()}, irqs_disabled(): ${+irq.irqs_disabled()}`);
-  if (irq.in_interrupt()) return;
+  // schedule_debug's report: any preempt count, a lock's or an interrupt context's (a tasklet's
+  // SOFTIRQ_OFFSET, 0x100).
   if (count > 0) k.printk.err(`BUG: scheduling while atomic: 0x${count.toString(16).padStart(8, "0")} (${fn})`);
+  if (irq.in_interrupt()) return;
   if (irq.irqs_disabled()) irq.unmask();
 }

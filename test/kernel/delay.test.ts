@@ -180,6 +180,9 @@ describe("delay.h", () => {
     dma_async_issue_pending(run.chan);
     udelay(s, 100);
     expect(s.kernel.printk.grep(bug)).toEqual([expect.stringContaining(`${bug} at include/linux/delay.h (msleep)`)]);
+    // The callback runs in pl330's tasklet: preempt_count() holds SOFTIRQ_OFFSET (0x100), and
+    // schedule_debug reports it.
+    expect(s.kernel.printk.grep("scheduling while atomic")).toEqual(["BUG: scheduling while atomic: 0x00000100 (msleep)"]);
   });
   it("msleep whose delta is exactly 63 jiffies is filed at timer-wheel level 1 (LVL_START(1) = 63): woken on a multiple of 8 jiffies", async () => {
     const z = await zynq();
