@@ -2,6 +2,7 @@
 // resources, so the file can be mailed or attached to a bug: under its title, what it ran on.
 
 import { provenanceText, type Provenance } from "../provenance.js";
+import { formatScalar } from "../sim/result-text.js";
 
 export interface ReportSection {
   heading: string;
@@ -13,7 +14,9 @@ export interface ReportSection {
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function table(t: NonNullable<ReportSection["table"]>): string {
-  const cell = (v: string | number, tag: string) => `<${tag}${typeof v === "number" ? ' class="n"' : ""}>${esc(String(v))}</${tag}>`;
+  // Numbers read as in the CLI's tables (`dmasim run`, `dmasim sweep`): one formatter for both.
+  const cell = (v: string | number, tag: string) =>
+    `<${tag}${typeof v === "number" ? ' class="n"' : ""}>${esc(typeof v === "number" ? formatScalar(v) : v)}</${tag}>`;
   return `<table><thead><tr>${t.header.map((h) => cell(h, "th")).join("")}</tr></thead><tbody>${t.rows
     .map((r) => `<tr>${r.map((v) => cell(v, "td")).join("")}</tr>`)
     .join("")}</tbody></table>`;

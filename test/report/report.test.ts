@@ -80,6 +80,16 @@ describe("reports", () => {
     expect(renderReport("x", [{ heading: "h", text: "a < b" }])).toContain("a &lt; b");
   });
 
+  it("prints a table's numbers as dmasim run and dmasim sweep print them: whole, one decimal, three significant digits below 10", () => {
+    const html = renderReport("x", [{ heading: "h", table: { header: ["v"], rows: [[1683.0236], [0.59142], [4.3219], [415362], ["1683.0236"]] } }]);
+    expect(html).toContain('<td class="n">1683.0</td>');
+    expect(html).toContain('<td class="n">0.591</td>');
+    expect(html).toContain('<td class="n">4.32</td>');
+    expect(html).toContain('<td class="n">415362</td>');
+    // A string is the caller's own text, left as it is.
+    expect(html).toContain("<td>1683.0236</td>");
+  });
+
   it("states the demo's verify result, a failed check included, and the missing-sync bug's outcome", () => {
     const phase = (name: string): PhaseResult => ({
       name, bytes: 4096, timePs: 1e6, cpuCycles: 100, mbPerSec: 4096, maintenancePs: 0, bouncePs: 0, bouncedBytes: 0,
