@@ -18,7 +18,8 @@
 //   poll-irqs-off           a driver polling, inside spin_lock_irqsave, for a flag only its DMA
 //                           completion callback sets: the interrupt stays pending (poll-irqs-off.ts)
 //   wrong-request-line      a board whose DT names the wrong PL330 request line for its UART's
-//                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts)
+//                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts); with
+//                           onto=adc the line is the ADC's: its requests pace the send
 
 import type { System, SystemOptions } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -48,7 +49,7 @@ import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
 import { pollIrqsOff } from "./poll-irqs-off.js";
-import { wrongRequestLine, WRONG_REQUEST_LINE_DTS } from "./wrong-request-line.js";
+import { wrongRequestLine, wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
@@ -83,7 +84,9 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
     case "dma-ranges":
       return { board: "arm64-dma-offset" };
     case "wrong-request-line":
-      return { dts: WRONG_REQUEST_LINE_DTS, dtsName: "zynq-7000-wrong-request-line.dts" };
+      return wrongRequestLineOnto(params.onto) === "adc"
+        ? { dts: wrongRequestLineDts("adc"), dtsName: "zynq-7000-wrong-request-line-onto-adc.dts" }
+        : { dts: wrongRequestLineDts("none"), dtsName: "zynq-7000-wrong-request-line.dts" };
     default:
       return { board: "zynq-7000" };
   }
@@ -379,10 +382,14 @@ export function run(system: System, params: ScenarioParams = {}): BugResult {
   const kind = String(params.kind ?? "missing-sync") as BugKind;
   const bug = BUGS[kind];
   if (!bug) throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
-  return withTeardown((defer) => bug(system, defer));
+  // onto is wrong-request-line's alone: another kind would run without a word about it.
+  if (params.onto !== undefined && kind !== "wrong-request-line") {
+    throw new TypeError(`bug kind "${kind}" has no parameter "onto" (only wrong-request-line has)`);
+  }
+  return withTeardown((defer) => bug(system, defer, params));
 }
 
-const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assign(Object.create(null) as Record<string, never>, {
+const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => BugResult> = Object.assign(Object.create(null) as Record<string, never>, {
   "missing-sync": missingSync,
   "invalidate-only-before": invalidateOnlyBefore,
   "coherent-read": coherentRead,
@@ -395,4 +402,4 @@ const BUGS: Record<string, (s: System, defer: Defer) => BugResult> = Object.assi
   "dma-ranges": dmaRanges,
   "poll-irqs-off": pollIrqsOff,
   "wrong-request-line": wrongRequestLine,
-} satisfies Record<BugKind, (s: System, defer: Defer) => BugResult>);
+} satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);

@@ -12,10 +12,18 @@
 // as an overlay would) and the client probed again: dma_request_chan reads `dmas` at probe, so
 // this is what a rebuilt blob gives, on the same silicon. The run puts the wrong cell back at
 // its end.
+//
+// With `onto=adc` the board also has an ADC (dmasim's RX stream, 1 MHz, 2-byte samples, no
+// driver bound) whose `dmas` puts it on line 2: the wrong cell now names a line another
+// peripheral drives. Nothing hangs: the channel takes the ADC's requests, whose FIFO is full
+// (nothing reads it), so the UART's bytes are pushed at the PL330's own pace and its 64-byte
+// TX FIFO overruns; the acknowledges and flushes (spec pl330 §2.2 DMAFLUSHP) tell the ADC its
+// samples were taken while none was read. Had the ADC's driver held line 2's channel, the
+// UART's dma_request_chan would fail instead (of_dma_pl330_xlate: one channel per line).
 
 import type { System } from "../../system.js";
 import type { PeripheralInstance } from "../../hw/board.js";
-import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
+import type { TxFifoDevice, PeripheralStats } from "../../hw/dma-peripherals.js";
 import { REQUEST_LINES_PROP } from "../../hw/board-peripherals.js";
 import { UartDmaClient } from "../../drivers/uart-dma-client.js";
 import { STATUS_NAMES } from "../../dmaengine/types.js";
@@ -26,9 +34,14 @@ import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bugs.js";
+import type { ScenarioParams } from "../scenarios.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
+
+/** What the wrong cell's line is wired to: nothing (the default), or an ADC. */
+export const WRONG_REQUEST_LINE_ONTO = ["none", "adc"] as const;
+export type WrongRequestLineOnto = (typeof WRONG_REQUEST_LINE_ONTO)[number];
 
 /** The board: Zynq-7000 (examples/boards/zynq-7000.dts) with the wrong cell. */
 export const WRONG_REQUEST_LINE_DTS = `/dts-v1/;
@@ -100,6 +113,32 @@ export const WRONG_REQUEST_LINE_DTS = `/dts-v1/;
 };
 `;
 
+/** An ADC on request line 2, the line the UART's wrong cell names. */
+const ADC_ON_LINE_2 = `
+&amba {
+	adc@e0008000 {
+		compatible = "dmasim,stream-adc";
+		reg = <0xe0008000 0x1000>;
+		dmas = <&dmac_s 2>;
+		dma-names = "rx";
+	};
+};
+`;
+
+/** The `onto` parameter, checked (default "none"). */
+export function wrongRequestLineOnto(onto: unknown): WrongRequestLineOnto {
+  const o = String(onto ?? "none");
+  if (!(WRONG_REQUEST_LINE_ONTO as readonly string[]).includes(o)) {
+    throw new RangeError(`onto must be one of ${WRONG_REQUEST_LINE_ONTO.join(", ")}, not "${o}"`);
+  }
+  return o as WrongRequestLineOnto;
+}
+
+/** The board's source for `onto`: the default is WRONG_REQUEST_LINE_DTS unchanged. */
+export function wrongRequestLineDts(onto: WrongRequestLineOnto): string {
+  return onto === "adc" ? WRONG_REQUEST_LINE_DTS + ADC_ON_LINE_2 : WRONG_REQUEST_LINE_DTS;
+}
+
 /** The line each `dmas` entry of the node names (undefined for an entry without one cell). */
 function dmasLines(s: System, p: PeripheralInstance): (number | undefined)[] {
   return ofPhandleList(s.kernel.tree, p.node, "dmas", "#dma-cells").map((e) => (e.args.length === 1 ? e.args[0] : undefined));
@@ -130,23 +169,40 @@ function send(s: System, p: PeripheralInstance, buf: number, data: Uint8Array, d
   const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
   const logBefore = s.kernel.printk.dmesg().length;
   const sentBefore = model.transmitted().length;
+  const overrunsBefore = model.stats().overruns;
+  const t0 = s.now();
   const tx = uart.startTx(buf, data.length);
   const status = STATUS_NAMES[uart.waitTx(tx, 2 * lineTime(data.length) + 10e9)] ?? "?";
+  const sendPs = s.now() - t0;
   uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9); // what the FIFO holds leaves too
   const sent = model.transmitted().subarray(sentBefore);
   const note = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text).find((t) => t.includes("timed out (dmasim)")) ?? "";
   remove();
-  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note };
+  const overruns = model.stats().overruns - overrunsBefore;
+  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note, sendPs, overruns,
+    wrongPrefix: countDifferent(sent, data.subarray(0, sent.length)) };
 }
 
-export function wrongRequestLine(s: System, defer: Defer): BugResult {
+/** The peripheral the silicon wires to `line` of p's PL330, other than p (read as a debugger
+ *  would, untimed). */
+function otherOnLine(s: System, p: PeripheralInstance, line: number | undefined): PeripheralInstance | undefined {
+  if (line === undefined) return undefined;
+  const on = s.machine.backdoor.pl330RequestPeripheral(p.device.dmac, line);
+  return s.board.peripherals.find((q) => q !== p && q.device.dmac === p.device.dmac && q.device.index === on);
+}
+
+export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams = {}): BugResult {
+  wrongRequestLineOnto(params.onto);
   const { p, slot, named } = txPeripheral(s);
   const wired = p.device.request;
   const buf = kmallocBuffers(s, [LEN], defer).vas[0];
   const data = pattern(LEN, 33);
   s.cpu.write(buf, data);
 
+  const other = named !== wired ? otherOnLine(s, p, named) : undefined;
+  const otherBefore = other?.device.stats();
   const bug = send(s, p, buf, data, defer);
+  const otherAfter = other?.device.stats();
   // The fix the board's author makes from the SoC's manual: each dmas cell its wired line.
   const lines = p.node.cells(REQUEST_LINES_PROP);
   if (lines.length) {
@@ -157,6 +213,7 @@ export function wrongRequestLine(s: System, defer: Defer): BugResult {
   }
   const fix = send(s, p, buf, data, defer);
 
+  if (other && otherBefore && otherAfter) return crossLine(p, other, otherBefore, otherAfter, { slot, named: named ?? -1, wired, bug, fix });
   const who = `${p.node.path} ("tx")`;
   const shown = named !== wired;
   const symptom = !shown
@@ -172,6 +229,38 @@ export function wrongRequestLine(s: System, defer: Defer): BugResult {
     details: {
       peripheral: p.node.path, bytes: LEN, dmasLine: named ?? -1, wiredLine: wired, channelLine: bug.line, status: bug.status,
       sentBytes: bug.sent, hangNote: bug.note, fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent,
+      wrongBytesFixed: fix.wrong,
+    },
+  };
+}
+
+type Send = ReturnType<typeof send>;
+
+/** The wrong cell names a line another peripheral drives: what the UART's wire and that
+ *  peripheral's request interface show. */
+function crossLine(
+  p: PeripheralInstance, other: PeripheralInstance, before: PeripheralStats, after: PeripheralStats,
+  r: { slot: number; named: number; wired: number; bug: Send; fix: Send },
+): BugResult {
+  const { bug, fix } = r;
+  const model = p.device as TxFifoDevice;
+  const lineUs = (LEN * model.config.bitsPerChar * 1e6) / model.config.baud;
+  const d = (k: keyof PeripheralStats) => after[k] - before[k];
+  const them = `${other.node.path} ("${other.dmaName}")`;
+  return {
+    kind: "wrong-request-line",
+    symptom: `${p.node.path} ("tx")'s dmas entry ${r.slot} names request line ${r.named}, but the SoC wires its TX FIFO to line ${r.wired} ` +
+      `and line ${r.named} to ${them}: the channel is paced by that device's requests, not the UART's; the send ended ${bug.status} after ` +
+      `${(bug.sendPs / 1e6).toFixed(1)} µs (the line needs ${lineUs.toFixed(0)} µs) with ${bug.sent} of ${LEN} bytes on the wire ` +
+      `(${bug.wrongPrefix} wrong), ${bug.overruns} lost to TX FIFO overruns; ${them} had ${d("requests")} requests accepted, ` +
+      `${d("acks")} acknowledged and ${d("flushes")} flushed with ${d("dmaBytes")} bytes read from it`,
+    fixed: `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`,
+    reproduced: bug.sent < LEN && fix.sent === LEN && fix.wrong === 0,
+    details: {
+      peripheral: p.node.path, bytes: LEN, dmasLine: r.named, wiredLine: r.wired, channelLine: bug.line, status: bug.status,
+      sentBytes: bug.sent, wrongSentBytes: bug.wrongPrefix, txOverruns: bug.overruns, sendPs: bug.sendPs, hangNote: bug.note,
+      otherPeripheral: other.node.path, otherRequests: d("requests"), otherAcks: d("acks"), otherFlushes: d("flushes"),
+      otherDmaBytes: d("dmaBytes"), fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent,
       wrongBytesFixed: fix.wrong,
     },
   };

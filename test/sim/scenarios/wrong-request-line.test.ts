@@ -7,8 +7,12 @@ import { bugSystem, BUG_KINDS, type BugResult } from "../../../src/sim/scenarios
 import { createSystem } from "../../../src/create.js";
 import type { SystemOptions } from "../../../src/system.js";
 import { runBug } from "../../helpers/run-bug.js";
+import type { TxFifoDevice } from "../../../src/hw/dma-peripherals.js";
 
 const wrongRequestLine = (options: SystemOptions): Promise<BugResult> => runBug("wrong-request-line", options);
+
+/** The UART's line time for one character at the model's default 115200 baud, 10 bits (ps). */
+const CHAR_PS = (10 * 1e12) / 115200;
 
 describe("bug wrong-request-line", () => {
   it("is a bug kind, run on its own board by default", () => {
@@ -56,5 +60,52 @@ describe("bug wrong-request-line", () => {
     expect(r.details.sentBytes).toBe(256);
     expect(r.details.hangNote).toBe("");
     expect(r.symptom).toContain("this board's tree is right");
+  });
+
+  describe("onto=adc: the wrong cell names the ADC's line", () => {
+    it("picks its own board; the default board is unchanged; an unknown onto is refused", () => {
+      const o = bugSystem({ kind: "wrong-request-line", onto: "adc" });
+      expect(o.dts).toContain("adc@e0008000");
+      expect(o.dts).toContain("dmas = <&dmac_s 2>, <&dmac_s 1>;");
+      expect(bugSystem({ kind: "wrong-request-line", onto: "none" })).toEqual(bugSystem({ kind: "wrong-request-line" }));
+      expect(bugSystem({ kind: "wrong-request-line" }).dts).not.toContain("adc@");
+      expect(() => bugSystem({ kind: "wrong-request-line", onto: "spi" })).toThrow(/onto must be one of none, adc, not "spi"/);
+    });
+
+    it("sends at the ADC's pace: the TX FIFO overruns, the ADC's requests are taken with nothing read", async () => {
+      const s = await createSystem({ ...bugSystem({ kind: "wrong-request-line", onto: "adc" }), worker: false });
+      try {
+        const r = s.run("bug", { kind: "wrong-request-line", onto: "adc" }) as BugResult;
+        const d = r.details;
+        expect(r.reproduced).toBe(true);
+        expect([d.dmasLine, d.wiredLine, d.channelLine]).toEqual([2, 0, 2]);
+        expect(d.otherPeripheral).toBe("/axi/adc@e0008000");
+        // The ADC has sampled since reset with nothing reading it: its FIFO is full, so its
+        // request is up whenever the channel reaches DMAWFP and the transfer runs at the PL330's
+        // pace, well inside one character time: it completes, and nothing hangs.
+        expect(d.status).toBe("DMA_COMPLETE");
+        expect(d.hangNote).toBe("");
+        expect(d.sendPs).toBeGreaterThan(0);
+        expect(d.sendPs as number).toBeLessThan(CHAR_PS);
+        // So the wire gets the 64 bytes the TX FIFO holds plus the one the shifter took at once,
+        // the first 65 in order; every later byte found the FIFO full.
+        expect(d.sentBytes).toBe(64 + 1);
+        expect(d.wrongSentBytes).toBe(0);
+        expect(d.txOverruns).toBe(256 - 65);
+        // One single request per byte (1-byte accesses, maxburst 1), each acknowledged and then
+        // flushed (DMAFLUSHP after each store, Linux's M2P loop); not one sample read.
+        expect([d.otherRequests, d.otherAcks, d.otherFlushes, d.otherDmaBytes]).toEqual([256, 256, 256, 0]);
+        expect(r.symptom).toContain(`and line 2 to /axi/adc@e0008000 ("rx"): the channel is paced by that device's requests`);
+        expect(d.fixedChannelLine).toBe(0);
+        expect(d.statusFixed).toBe("DMA_COMPLETE");
+        expect(d.sentBytesFixed).toBe(256);
+        expect(d.wrongBytesFixed).toBe(0);
+        const wire = (s.board.peripherals.find((p) => p.dmaName === "tx")!.device as TxFifoDevice).transmitted();
+        expect(wire.length).toBe(65 + 256);
+        expect(() => s.run("bug", { kind: "missing-sync", onto: "adc" })).toThrow(`bug kind "missing-sync" has no parameter "onto"`);
+      } finally {
+        s.dispose();
+      }
+    });
   });
 });
