@@ -21,7 +21,7 @@
 //                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts); with
 //                           onto=adc the line is the ADC's: its requests pace the send
 
-import type { System, SystemOptions } from "../../system.js";
+import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import {
   dma_alloc_coherent, dma_free_coherent, dma_map_single, dma_unmap_single, dma_mapping_error,
@@ -49,48 +49,10 @@ import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
 import { pollIrqsOff } from "./poll-irqs-off.js";
-import { wrongRequestLine, wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
+import { wrongRequestLine } from "./wrong-request-line.js";
+import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
-export const BUG_KINDS = [
-  "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
-  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
-  "wrong-request-line",
-] as const;
-export type BugKind = (typeof BUG_KINDS)[number];
-
-export interface BugResult {
-  kind: BugKind;
-  /** What the driver writer sees when the bug bites. */
-  symptom: string;
-  /** The same measurement with the bug fixed. */
-  fixed: string;
-  /** True when the bug showed (and the fix removed it). */
-  reproduced: boolean;
-  details: Record<string, number | string>;
-}
-
-/** The System each bug needs when the user names no board. */
-export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
-  switch (params.kind as BugKind) {
-    case "invalidate-only-before":
-      // 4.9 invalidates FROM_DEVICE buffers at map time; the A53's prefetcher is on.
-      return { board: "arm64-ref", kernel: "v4.9" };
-    case "swiotlb-exhaustion":
-      return { board: "arm64-highmem", swiotlb: { size: 2 << 20 } };
-    case "mask-overflow":
-      return { board: "arm64-highmem", swiotlb: { size: 0 } };
-    case "unchecked-map-error":
-      return { board: "zynq-7000", dmaDebug: true };
-    case "dma-ranges":
-      return { board: "arm64-dma-offset" };
-    case "wrong-request-line":
-      return wrongRequestLineOnto(params.onto) === "adc"
-        ? { dts: wrongRequestLineDts("adc"), dtsName: "zynq-7000-wrong-request-line-onto-adc.dts" }
-        : { dts: wrongRequestLineDts("none"), dtsName: "zynq-7000-wrong-request-line.dts" };
-    default:
-      return { board: "zynq-7000" };
-  }
-}
+export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
 
 /** A memcpy channel, given back when the run ends or fails (or sooner, through release). */
 function memcpyChannel(s: System, defer: Defer): { chan: DmaChan; dev: Device; release(): void } {

@@ -16,7 +16,7 @@ import type { DmaAddr } from "../../hw/address.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
-import type { BugResult } from "./bugs.js";
+import type { BugResult } from "./bug-kinds.js";
 
 const LEN = 16 * 1024;
 /** What the destination holds before each copy: a transfer that never wrote leaves it. */

@@ -23,7 +23,7 @@ import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
-import type { BugResult } from "./bugs.js";
+import type { BugResult } from "./bug-kinds.js";
 
 const LEN = 4 * PAGE_SIZE;
 

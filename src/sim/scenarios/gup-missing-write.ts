@@ -25,7 +25,7 @@ import { countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
-import type { BugResult } from "./bugs.js";
+import type { BugResult } from "./bug-kinds.js";
 
 const PAGES = 4;
 const LEN = PAGES * PAGE_SIZE;

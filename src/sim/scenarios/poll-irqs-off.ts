@@ -22,7 +22,7 @@ import { errnoName } from "../../kernel/errno.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
-import type { BugResult } from "./bugs.js";
+import type { BugResult } from "./bug-kinds.js";
 
 const LEN = 16 * 1024;
 const DELAY_US = 10;

@@ -33,7 +33,7 @@ import { of_update_property_cells } from "../../of/dynamic.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
-import type { BugResult } from "./bugs.js";
+import type { BugResult } from "./bug-kinds.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */

@@ -1,0 +1,47 @@
+// The bug kinds: their names, what each one's result tells, and the System each needs when the
+// user names no board (bugSystem). The bugs themselves are bugs.ts and the files it names.
+
+import type { SystemOptions } from "../../system.js";
+import type { ScenarioParams } from "../scenarios.js";
+import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
+
+export const BUG_KINDS = [
+  "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
+  "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
+  "wrong-request-line",
+] as const;
+export type BugKind = (typeof BUG_KINDS)[number];
+
+export interface BugResult {
+  kind: BugKind;
+  /** What the driver writer sees when the bug bites. */
+  symptom: string;
+  /** The same measurement with the bug fixed. */
+  fixed: string;
+  /** True when the bug showed (and the fix removed it). */
+  reproduced: boolean;
+  details: Record<string, number | string>;
+}
+
+/** The System each bug needs when the user names no board. */
+export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
+  switch (params.kind as BugKind) {
+    case "invalidate-only-before":
+      // 4.9 invalidates FROM_DEVICE buffers at map time; the A53's prefetcher is on.
+      return { board: "arm64-ref", kernel: "v4.9" };
+    case "swiotlb-exhaustion":
+      return { board: "arm64-highmem", swiotlb: { size: 2 << 20 } };
+    case "mask-overflow":
+      return { board: "arm64-highmem", swiotlb: { size: 0 } };
+    case "unchecked-map-error":
+      return { board: "zynq-7000", dmaDebug: true };
+    case "dma-ranges":
+      return { board: "arm64-dma-offset" };
+    case "wrong-request-line":
+      return wrongRequestLineOnto(params.onto) === "adc"
+        ? { dts: wrongRequestLineDts("adc"), dtsName: "zynq-7000-wrong-request-line-onto-adc.dts" }
+        : { dts: wrongRequestLineDts("none"), dtsName: "zynq-7000-wrong-request-line.dts" };
+    default:
+      return { board: "zynq-7000" };
+  }
+}
