@@ -10,6 +10,7 @@ import { parseSize } from "../units.js";
 import { isWholeIn } from "../whole-number.js";
 import { early_cma } from "../dma/cma-cmdline.js";
 import { setup_io_tlb_npages } from "../dma/swiotlb-cmdline.js";
+import { PROFILES } from "../hw/profile.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem,
                     arm64-dma-offset); default zynq-7000
@@ -27,7 +28,8 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
                     swiotlb= (arm64 boards): a bounce pool of N slabs of 2 KiB (rounded up to
                     128), and/or force every streaming mapping through it (force, 32768,force)
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
-  --profile NAME    machine profile (zynq-7000, arm64); chosen from the tree otherwise
+  --profile NAME    machine profile (${Object.keys(PROFILES).join(", ")});
+                    chosen from the tree's CPU otherwise
   --worker          run the System in a worker thread (demo, cat, ls)`;
 
 /** The options systemOptions reads. */
