@@ -12,7 +12,6 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { PlatformDevice } from "../kernel/device.js";
 import type { Pl330Chan } from "../drivers/pl330/channel.js";
 import type { Pl330Driver } from "../drivers/pl330/driver.js";
-import type { PeripheralInstance } from "../hw/board.js";
 import type { DeviceNode } from "../of/node.js";
 import { ofPhandleList, type PhandleArgs } from "../of/phandle.js";
 import { RxStreamDevice } from "../hw/dma-peripherals.js";
@@ -64,15 +63,6 @@ function unhandledIrqs(k: Kernel, irqs: number[]): number[] {
   return irqs.filter((irq) => !handled.has(irq));
 }
 
-/** The line `p` drives, as the silicon's wiring says (read as a debugger would, untimed). */
-function wiredLine(k: Kernel, p: PeripheralInstance): number | undefined {
-  const lines = k.board.dmacs.find((d) => d.index === p.device.dmac)?.preset.requests ?? 0;
-  for (let l = 0; l < lines; l++) {
-    if (k.machine.backdoor.pl330RequestPeripheral(p.device.dmac, l) === p.device.index) return l;
-  }
-  return undefined;
-}
-
 /** The dma-names of the consumer's `dmas` entries that name request `line` of `dmac` (its
  *  live device tree, as dma_request_chan read it). */
 function namesOnLine(k: Kernel, consumer: DeviceNode, dmac: DeviceNode, line: number): string[] {
@@ -92,7 +82,8 @@ function unwiredCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined, dm
   const client = chan.slave?.ofNode;
   const named = client && dmac ? namesOnLine(k, client, dmac, line) : [];
   const p = k.board.peripherals.find((q) => q.node === client && q.device.dmac === dmacIndex && named.includes(q.dmaName));
-  const actual = p && wiredLine(k, p);
+  // The line the board wired the model to (its `dmasim,request-lines` entry): the silicon's.
+  const actual = p?.device.request;
   if (!p || actual === undefined || actual === line) return `no peripheral model drives request line ${line}`;
   return `request line ${line} has no peripheral wired to it; ${p.node.path} ("${p.dmaName}") drives line ${actual} ` +
     `(its dmas entry names line ${line}: a wrong dmas cell)`;
