@@ -36,6 +36,30 @@ const PERIPH_BURST_BYTES = 16;
  *  the SoC's manual, and the tree only repeats it in `dmas`, which may be wrong. */
 export const REQUEST_LINES_PROP = "dmasim,request-lines";
 
+export interface DmasEntry {
+  /** The provider the phandle names; undefined for a phandle no node has. */
+  provider: DeviceNode | undefined;
+  /** Its #dma-cells (1 for an unknown provider). */
+  n: number;
+  /** The specifier's cells (fewer than n when the property ends early). */
+  spec: number[];
+}
+
+/** A node's `dmas` entries as the board reads them: tolerant of a phandle no node has (read as
+ *  one cell), so that a bad entry costs only its own model, as Linux's of_dma fails only that
+ *  channel. */
+export function dmasEntries(tree: DeviceTree, node: DeviceNode): DmasEntry[] {
+  const cells = node.cells("dmas");
+  const entries: DmasEntry[] = [];
+  for (let at = 0; at < cells.length;) {
+    const provider = tree.findByPhandle(cells[at]);
+    const n = provider?.u32("#dma-cells") ?? 1;
+    entries.push({ provider, n, spec: cells.slice(at + 1, at + 1 + n) });
+    at += 1 + n;
+  }
+  return entries;
+}
+
 /** The `dmasim,request-lines` of `node` with `entries` `dmas` entries, checked: none when the
  *  node has no such property (its models follow its `dmas`). */
 function requestLines(node: DeviceNode, entries: number): number[] | undefined {
@@ -59,21 +83,14 @@ export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance
   const used = new Set<string>();
   const described = new Set<number>();
   for (const node of tree.root.walk()) {
-    const cells = node.cells("dmas");
-    if (!cells.length || !node.available) continue;
+    if (!node.cells("dmas").length || !node.available) continue;
     const base = ofAddressResources(node)[0]?.start;
     if (base === undefined) continue;
     const names = node.strings("dma-names");
     const key = node.path in settings ? node.path : node.name in settings ? node.name : undefined;
     const mine = key === undefined ? {} : settings[key];
     const baud = node.u32("current-speed");
-    const entries: { provider: DeviceNode | undefined; n: number; spec: number[] }[] = [];
-    for (let at = 0; at < cells.length;) {
-      const provider = tree.findByPhandle(cells[at]);
-      const n = provider?.u32("#dma-cells") ?? 1;
-      entries.push({ provider, n, spec: cells.slice(at + 1, at + 1 + n) });
-      at += 1 + n;
-    }
+    const entries = dmasEntries(tree, node);
     const lines = requestLines(node, entries.length);
     entries.forEach(({ provider }, k) => {
       const dmac = dmacs.find((d) => d.node === provider);

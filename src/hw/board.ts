@@ -9,7 +9,7 @@ import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
 import { periodPs, profileProblem, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
 import { BoardError } from "./board-error.js";
-import { dmaPeripherals, type PeripheralInstance, type NodePeripheralOptions } from "./board-peripherals.js";
+import { dmaPeripherals, dmasEntries, type PeripheralInstance, type NodePeripheralOptions } from "./board-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
 import { ofIrqResolve } from "../of/irq.js";
@@ -170,13 +170,9 @@ function knownPl330(node: DeviceNode, tree?: DeviceTree): (typeof PL330_INSTANCE
 function highestRequest(tree: DeviceTree, dmac: DeviceNode): number {
   let max = -1;
   for (const node of tree.root.walk()) {
-    const cells = node.cells("dmas");
-    if (!cells.length || !node.available) continue;
-    for (let at = 0; at < cells.length;) {
-      const provider = tree.findByPhandle(cells[at]);
-      const n = provider?.u32("#dma-cells") ?? 1;
-      if (provider === dmac && n === 1 && at + 1 < cells.length) max = Math.max(max, cells[at + 1]);
-      at += 1 + n;
+    if (!node.available) continue;
+    for (const { provider, n, spec } of dmasEntries(tree, node)) {
+      if (provider === dmac && n === 1 && spec.length === 1) max = Math.max(max, spec[0]);
     }
   }
   return max;
