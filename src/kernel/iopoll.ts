@@ -36,12 +36,18 @@ export interface PollResult {
   val: number;
 }
 
-function checkPoll(fn: string, addr: unknown, cond: unknown, us: unknown, timeoutUs: unknown): VirtAddr {
-  const at = checkVirt(fn, addr, "addr");
+/** The arguments every poll takes after what it reads: the condition, the pause and the timeout. */
+function checkPoll(fn: string, cond: unknown, us: unknown, timeoutUs: unknown): void {
   if (typeof cond !== "function") invalid(fn, "cond", cond, "a function of the value read");
   for (const [what, v] of [["sleep_us", us], ["timeout_us", timeoutUs]] as const) {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) invalid(fn, what, v, "a non-negative whole number");
   }
+}
+
+/** A readl poll's register address, then the rest (checkPoll). */
+function checkReadlPoll(fn: string, addr: unknown, cond: unknown, us: unknown, timeoutUs: unknown): VirtAddr {
+  const at = checkVirt(fn, addr, "addr");
+  checkPoll(fn, cond, us, timeoutUs);
   return at;
 }
 
@@ -96,7 +102,7 @@ export function readl_poll_timeout(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, sleep_us: number, timeout_us: number,
 ): PollResult {
   const k = kernelOf("readl_poll_timeout", owner);
-  const at = checkPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
+  const at = checkReadlPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
   const timeout = k.machine.now() + timeout_us * 1e6;
   return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, true, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
@@ -110,7 +116,7 @@ export function readl_poll_timeout_atomic(
   owner: KernelOwner, addr: VirtAddr, cond: (val: number) => boolean, delay_us: number, timeout_us: number,
 ): PollResult {
   const k = kernelOf("readl_poll_timeout_atomic", owner);
-  const at = checkPoll("readl_poll_timeout_atomic", addr, cond, delay_us, timeout_us);
+  const at = checkReadlPoll("readl_poll_timeout_atomic", addr, cond, delay_us, timeout_us);
   return pollAtomic(k, "readl_poll_timeout_atomic", () => readl(k.machine, at), cond, delay_us, timeout_us);
 }
 
@@ -122,7 +128,7 @@ export function read_poll_timeout_atomic(
 ): PollResult {
   const k = kernelOf("read_poll_timeout_atomic", owner);
   if (typeof op !== "function") invalid("read_poll_timeout_atomic", "op", op, "a function returning the value to test");
-  checkPoll("read_poll_timeout_atomic", 0, cond, delay_us, timeout_us);
+  checkPoll("read_poll_timeout_atomic", cond, delay_us, timeout_us);
   return pollAtomic(k, "read_poll_timeout_atomic", op, cond, delay_us, timeout_us);
 }
 
