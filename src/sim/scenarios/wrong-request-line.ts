@@ -224,17 +224,28 @@ export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams
   return {
     kind: "wrong-request-line",
     symptom,
-    fixed: `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`,
+    fixed: fixedText(fix),
     reproduced: shown && bug.sent < LEN && fix.sent === LEN && fix.wrong === 0,
-    details: {
-      peripheral: p.node.path, bytes: LEN, dmasLine: named ?? -1, wiredLine: wired, channelLine: bug.line, status: bug.status,
-      sentBytes: bug.sent, hangNote: bug.note, fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent,
-      wrongBytesFixed: fix.wrong,
-    },
+    details: { ...bugDetails(p, named ?? -1, wired, bug), hangNote: bug.note, ...fixDetails(fix) },
   };
 }
 
 type Send = ReturnType<typeof send>;
+
+/** The corrected tree's send, as both cases say it. */
+function fixedText(fix: Send): string {
+  return `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`;
+}
+
+/** The details both cases begin with: the peripheral, its lines and the wrong tree's send. */
+function bugDetails(p: PeripheralInstance, named: number, wired: number, bug: Send) {
+  return { peripheral: p.node.path, bytes: LEN, dmasLine: named, wiredLine: wired, channelLine: bug.line, status: bug.status, sentBytes: bug.sent };
+}
+
+/** The details both cases end with: the corrected tree's send. */
+function fixDetails(fix: Send) {
+  return { fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent, wrongBytesFixed: fix.wrong };
+}
 
 /** The wrong cell names a line another peripheral drives: what the UART's wire and that
  *  peripheral's request interface show. */
@@ -254,14 +265,13 @@ function crossLine(
       `${(bug.sendPs / 1e6).toFixed(1)} µs (the line needs ${lineUs.toFixed(0)} µs) with ${bug.sent} of ${LEN} bytes on the wire ` +
       `(${bug.wrongPrefix} wrong), ${bug.overruns} lost to TX FIFO overruns; ${them} had ${d("requests")} requests accepted, ` +
       `${d("acks")} acknowledged and ${d("flushes")} flushed with ${d("dmaBytes")} bytes read from it`,
-    fixed: `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`,
+    fixed: fixedText(fix),
     reproduced: bug.sent < LEN && fix.sent === LEN && fix.wrong === 0,
     details: {
-      peripheral: p.node.path, bytes: LEN, dmasLine: r.named, wiredLine: r.wired, channelLine: bug.line, status: bug.status,
-      sentBytes: bug.sent, wrongSentBytes: bug.wrongPrefix, txOverruns: bug.overruns, sendPs: bug.sendPs, hangNote: bug.note,
+      ...bugDetails(p, r.named, r.wired, bug),
+      wrongSentBytes: bug.wrongPrefix, txOverruns: bug.overruns, sendPs: bug.sendPs, hangNote: bug.note,
       otherPeripheral: other.node.path, otherRequests: d("requests"), otherAcks: d("acks"), otherFlushes: d("flushes"),
-      otherDmaBytes: d("dmaBytes"), fixedChannelLine: fix.line, statusFixed: fix.status, sentBytesFixed: fix.sent,
-      wrongBytesFixed: fix.wrong,
+      otherDmaBytes: d("dmaBytes"), ...fixDetails(fix),
     },
   };
 }
