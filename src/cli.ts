@@ -66,7 +66,7 @@ ${PROBE_USAGE}
 ${PL330_USAGE}
   help              this text
 
-system options (demo, run, sweep, cat, ls; probe takes --memory, --kernel, --dma-debug, --profile):
+system options (demo, run, sweep, cat, ls; probe takes -i, --memory, --kernel, --dma-debug, --profile):
 ${SYSTEM_USAGE}`;
 
 const COMMANDS: Record<string, (a: ParsedArgs) => Promise<number>> = {

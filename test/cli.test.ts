@@ -22,6 +22,18 @@ describe("dmasim CLI", () => {
     expect(r.stdout).toMatch(/stale bytes/);
   });
 
+  it("runs the demo in a worker thread (--worker) with the same result and provenance as in its own thread", () => {
+    const args = ["demo", "--size", "4K", "--board", "arm64-ref", "--kernel", "v4.9", "--json"];
+    const local = run(args), remote = run([...args, "--worker"]);
+    expect(remote.stderr).toBe("");
+    expect(remote.status).toBe(0);
+    expect(JSON.parse(remote.stdout).provenance).toEqual({
+      board: "arm64-ref", model: "dmasim arm64 reference board", profile: "arm64", kernel: "v4.9",
+      options: {}, dmasim: "0.1.0",
+    });
+    expect(remote.stdout).toBe(local.stdout);
+  });
+
   it("gives one line, not a stack trace, for a file that is not a DTB", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
     const f = join(dir, "board.dtb");

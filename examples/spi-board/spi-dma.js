@@ -11,8 +11,10 @@
 // value n (2 bytes, little-endian) from the moment sampling is enabled.
 //
 // params: len (TX bytes, default 1000), period (bytes, default 256), periods (default 4),
-// laps (ring laps to capture, default 2), burst (dst/src_maxburst, default 1), ring=all (the
-// whole ring in the result).
+// laps (ring laps to capture, default 2), burst (dst/src_maxburst, default 1; the models raise
+// single requests, so burst=4 shows what a burst the FIFOs never ask for does: the TX channel
+// waits in DMAWFP for ever and the run ends with the note on where), ring=all (the whole ring in
+// the result).
 
 import {
   withTeardown, kmallocBuffers, coherentBuffer, dma_request_chan, dma_release_channel, dmaengine_slave_config,
@@ -34,6 +36,11 @@ export function txByte(i) {
 function check(what, value) {
   if (!Number.isInteger(value) || value < 1) throw new TypeError(`${what} ${value}: a whole number ≥ 1`);
   return value;
+}
+
+/** The last note dmasim logged on a DMA wait that timed out: the channel's state and the cause. */
+function lastHangNote(system) {
+  return system.dmesg().split("\n").findLast((l) => l.includes("timed out (dmasim)"))?.replace(/^\[[^\]]*\] /, "") ?? "no note in dmesg";
 }
 
 export function run(system, params = {}) {
@@ -74,6 +81,9 @@ export function run(system, params = {}) {
     if (dma_submit_error(txCookie)) throw new KernelError(txCookie, "tx: dmaengine_submit failed");
     dma_async_issue_pending(tx);
     const txStatus = dma_sync_wait(tx, txCookie);
+    // a driver gives up here (dev_err): the channel never finished, and dmasim's note in dmesg
+    // says where it waits
+    if (txStatus !== DMA_COMPLETE) throw new Error(`tx: ${len} bytes not sent (dma_sync_wait timed out); ${lastHangNote(system)}`);
 
     // RX: stop and drain the FIFO, start a cyclic ring, then enable sampling
     const regs = system.kernel.mm.ioremap(rxFifo, WINDOW);
@@ -90,6 +100,7 @@ export function run(system, params = {}) {
     defer(() => dmaengine_terminate_sync(rx));
     dma_async_issue_pending(rx);
     const firstSample = readl(system.machine, regs + RX_COUNT); // sample numbers go on from here
+    const rxStart = system.now();
     writel(system.machine, CR_ENABLE, regs + RX_CR);
     const want = laps * periods;
     // the driver sleeps (wait_event_timeout) while the ring fills; interrupts and their
@@ -99,7 +110,7 @@ export function run(system, params = {}) {
     if (!system.kernel.waitEvent(() => periodsDone >= want, 2 * want * (period / 2) * samplePs)) {
       // what a bring-up engineer looks at next: did the FIFO ask, and for how much at a time
       const st = model.stats();
-      throw new Error(`rx: ${periodsDone} of ${want} periods after ${system.now()} ps; the RX FIFO made ${st.requests} requests ` +
+      throw new Error(`rx: ${periodsDone} of ${want} periods in ${((system.now() - rxStart) / 1e9).toFixed(3)} ms; the RX FIFO made ${st.requests} requests ` +
         `of ${model.config.burstBytes} bytes and holds ${st.level}; a burst of ${2 * burst} bytes waits for a larger request`);
     }
     writel(system.machine, 0, regs + RX_CR);

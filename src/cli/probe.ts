@@ -1,4 +1,4 @@
-// `dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]`: boot a board (a built-in
+// `dmasim probe BOARD [-i DIR] [--memory SIZE] [--iterations N] [--seed N] …`: boot a board (a built-in
 // name, or a .dtb/.dts/JSON file), show the DMA controllers as the boot log and /sys/class/dma
 // show them, run dmatest on every memcpy-capable channel, and end with "N passed, M failed"
 // (channels). Exit 0 only when nothing failed: every DMA controller node bound its driver and
@@ -99,7 +99,7 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   // --board, --dtb and --dts are refused below with what to do instead.
   checkOptions(a, "probe", ["memory", "iterations", "seed", "kernel", "dma-debug", "profile", "board", "dtb", "dts", "include"]);
   const board = a.positionals.shift();
-  if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [--memory SIZE] [--iterations N] [--seed N]");
+  if (!board || a.positionals.length) throw new UsageError("usage: dmasim probe BOARD [-i DIR] [--memory SIZE] [--iterations N] [--seed N] [--kernel modern|v4.9] [--dma-debug] [--profile NAME]");
   if (flag(a, "board") ?? flag(a, "dtb") ?? flag(a, "dts")) throw new UsageError("probe takes the board as its argument, not --board/--dtb/--dts");
   if (BOARDS[board]) a.flags.set("board", [board]);
   else if (existsSync(board)) a.flags.set("dtb", [board]);

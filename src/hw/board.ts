@@ -15,6 +15,7 @@ import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.
 import { ofIrqResolve } from "../of/irq.js";
 import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 import { integratedL2 } from "./integrated-l2.js";
+import { pl330NodeCounts } from "./pl330-node-counts.js";
 
 export { BoardError } from "./board-error.js";
 export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
@@ -179,7 +180,8 @@ function highestRequest(tree: DeviceTree, dmac: DeviceNode): number {
 }
 
 /** What the board was built on without the tree saying so, for a PL330 of no known SoC
- *  instance: the profile's configuration, and the request lines its clients need beyond it. */
+ *  instance: the profile's configuration (the counts the node gives named as its), and the
+ *  request lines its clients need beyond it. */
 function pl330Assumption(d: DmacInstance, profile: MachineProfile, tree: DeviceTree): string | undefined {
   if (knownPl330(d.node, tree)) return undefined;
   const p = d.preset;
@@ -188,20 +190,29 @@ function pl330Assumption(d: DmacInstance, profile: MachineProfile, tree: DeviceT
   const beyond = highest >= p.requests
     ? `; its clients' dmas name request line ${highest}, which this configuration lacks (their dma_request_chan fails with -ENODEV): give the node #dma-requests = <${highest + 1}> or more`
     : "";
-  return `${d.node.path}: PL330 configuration assumed (${p.channels} channels, ${p.requests} request lines, ${p.events} events, ` +
-    `${p.bufferDepth}-line MFIFO, the ${profile.name} profile's): dmasim has no preset for ${soc} at 0x${d.base.toString(16)}; ` +
-    `#dma-channels / #dma-requests in the node set the counts${beyond}`;
+  // each count from the node where it gives one, else the profile's; the hint names the
+  // properties that would set the others
+  const given = pl330NodeCounts(d.node);
+  const fromNode: string[] = [], fromProfile: string[] = [], unset: string[] = [];
+  if (given.channels !== undefined) fromNode.push(`${p.channels} channels`);
+  else fromProfile.push(`${p.channels} channels`), unset.push("#dma-channels");
+  if (given.requests !== undefined) fromNode.push(`${p.requests} request lines`);
+  else fromProfile.push(`${p.requests} request lines`), unset.push("#dma-requests");
+  fromProfile.push(`${p.events} events`, `${p.bufferDepth}-line MFIFO`, `the ${profile.name} profile's`);
+  const counts = (fromNode.length ? `${fromNode.join(" and ")} from the node; ` : "") + fromProfile.join(", ");
+  const hint = unset.length ? `; ${unset.join(" / ")} in the node set${unset.length === 1 ? "s" : ""} the count${unset.length === 1 ? "" : "s"}` : "";
+  return `${d.node.path}: PL330 configuration assumed (${counts}): dmasim has no preset for ${soc} at 0x${d.base.toString(16)}` +
+    `${hint}${beyond}`;
 }
 
 /** The PL330 configuration for a DT node: a known SoC instance's (by the root compatible and
  *  the register base), else the profile's; channel and request counts from the binding when
- *  the node gives them. */
+ *  the node gives ones a DMA-330 can have (pl330-node-counts.ts). */
 export function pl330Preset(node: DeviceNode, profile: MachineProfile, tree?: DeviceTree): Pl330Preset {
   const p = { ...(knownPl330(node, tree)?.preset ?? profile.dmac.preset) };
-  const ch = node.u32("#dma-channels") ?? node.u32("dma-channels");
-  const rq = node.u32("#dma-requests") ?? node.u32("dma-requests");
-  if (ch !== undefined && ch >= 1 && ch <= 8) p.channels = ch;
-  if (rq !== undefined && rq <= 32) p.requests = rq;
+  const { channels, requests } = pl330NodeCounts(node);
+  if (channels !== undefined) p.channels = channels;
+  if (requests !== undefined) p.requests = requests;
   return p;
 }
 
@@ -333,6 +344,9 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
 
   const machine = new Machine(x, profile);
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
-  const assumed = [...l2.notes, ...dmacs.flatMap((d) => pl330Assumption(d, profile, tree) ?? [])];
+  const assumed = [
+    ...l2.notes,
+    ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored].flat()),
+  ];
   return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, assumed } };
 }

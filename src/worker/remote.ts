@@ -45,6 +45,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
   const close = () => (closed ??= w.terminate(new SystemError("this System was disposed (close()/dispose()) before the call returned")));
   return Object.assign(Object.create(null), {
     now: () => live(() => remote.now()),
+    provenance: () => live(() => remote.provenance()),
     run: (scenario: string, params?: Record<string, string | number | boolean>) => live(() => remote.run(scenario, params)),
     deviceNames: () => live(() => remote.deviceNames()),
     dmesg: () => live(() => remote.dmesg()),

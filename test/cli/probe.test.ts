@@ -79,6 +79,17 @@ describe("dmasim probe", () => {
     const c = spawnSync(process.execPath, [cli, "probe", "zynq-7000", "--iterations", "0"], { cwd: root, encoding: "utf8" });
     expect(c.stderr).toBe('dmasim: --iterations must be a whole number ≥ 1, not "0"\n');
   });
+
+  it("names in its usage line every option it takes, and takes every option named there", () => {
+    const u = spawnSync(process.execPath, [cli, "probe"], { cwd: root, encoding: "utf8" });
+    expect(u.status).toBe(1);
+    expect(u.stderr).toBe(
+      "dmasim: usage: dmasim probe BOARD [-i DIR] [--memory SIZE] [--iterations N] [--seed N] [--kernel modern|v4.9] [--dma-debug] [--profile NAME]\n",
+    );
+    const all = probe(join(root, "examples/boards/zynq-7000.dts"), "-i", tmpdir(), "--memory", "512M", "--seed", "3", "--kernel", "v4.9", "--dma-debug", "--profile", "zynq-7000");
+    expect(all.stderr).toBe("");
+    expect(summary(all.stdout)).toBe("8 passed, 0 failed");
+  });
 });
 
 describe("probeDma", () => {

@@ -41,4 +41,15 @@ describe("examples/spi-board", () => {
     }
     expect(lapOf(slots - 1)).toBe(laps - 1);
   });
+
+  it("stops at the TX timeout with dmasim's note on where the channel waits, for a burst the FIFO never asks for", async () => {
+    const s = await createSystem({ dts });
+    // dmas = <&pdma 5>: the TX channel waits for a burst request on line 5 that the TX model,
+    // which raises single requests, never makes; dma_sync_wait gives up after 5 s
+    expect(() => run(s, { len: 64, burst: 4 })).toThrow(
+      /^tx: 64 bytes not sent \(dma_sync_wait timed out\); WARNING: dmaengine: dma_sync_wait timed out \(dmasim\): dma0chan5 \(PL330 thread 0, request line 5\): .*DMAWFP P5, burst;/,
+    );
+    expect(s.now()).toBeGreaterThan(5e12);
+    s.dispose();
+  });
 });

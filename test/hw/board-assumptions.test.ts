@@ -45,10 +45,39 @@ describe("Board.assumed", () => {
   it("names the PL330 configuration taken, and the request line its clients need beyond it", async () => {
     const s = await createSystem({ dts: unknownSoc });
     expect(s.board.assumed[1]).toBe(
+      `/axi/dma-controller@f8003000: PL330 configuration assumed (8 channels and 4 request lines from the node; 16 events, 128-line MFIFO, the zynq-7000 profile's): ` +
+        `dmasim has no preset for "acme,widget", "acme,soc" at 0xf8003000; ` +
+        `its clients' dmas name request line 6, which this configuration lacks (their dma_request_chan fails with -ENODEV): give the node #dma-requests = <7> or more`,
+    );
+    s.dispose();
+  });
+
+  it("names the counts it took from the profile, and the properties that would set them", async () => {
+    // Zynq's DMAC: 8 channel threads, 4 peripheral request lines (UG585), the zynq-7000 profile's
+    const noCounts = unknownSoc.replace("#dma-channels = <8>;", "").replace("#dma-requests = <4>;", "");
+    const s = await createSystem({ dts: noCounts });
+    expect(s.board.assumed[1]).toBe(
       `/axi/dma-controller@f8003000: PL330 configuration assumed (8 channels, 4 request lines, 16 events, 128-line MFIFO, the zynq-7000 profile's): ` +
         `dmasim has no preset for "acme,widget", "acme,soc" at 0xf8003000; #dma-channels / #dma-requests in the node set the counts; ` +
         `its clients' dmas name request line 6, which this configuration lacks (their dma_request_chan fails with -ENODEV): give the node #dma-requests = <7> or more`,
     );
+    s.dispose();
+    const one = await createSystem({ dts: unknownSoc.replace("#dma-requests = <4>;", "") });
+    expect(one.board.assumed[1]).toMatch(
+      /^\/axi\/dma-controller@f8003000: PL330 configuration assumed \(8 channels from the node; 4 request lines, 16 events, 128-line MFIFO, the zynq-7000 profile's\): .* at 0xf8003000; #dma-requests in the node sets the count; its clients' dmas name request line 6/,
+    );
+    one.dispose();
+  });
+
+  it("says a count no DMA-330 can have is not used, and builds the controller the preset's way", async () => {
+    const dts = zynqDts.replace("#dma-channels = <8>;", "#dma-channels = <12>;").replace("#dma-requests = <4>;", "#dma-requests = <40>;");
+    const s = await createSystem({ dts });
+    expect(s.board.assumed).toEqual([
+      "/axi/dma-controller@f8003000: #dma-channels = <12> not used: a DMA-330 has 1 to 8 channel threads",
+      "/axi/dma-controller@f8003000: #dma-requests = <40> not used: a DMA-330 has at most 32 peripheral request lines",
+    ]);
+    // the driver reads the counts from CR0: Zynq's 8 threads and 4 request lines
+    expect(s.dmesg()).toMatch(/Num_Chans-8 Num_Peri-4 /);
     s.dispose();
   });
 

@@ -20,6 +20,18 @@ describe("views of a System in a worker", () => {
     }
   });
 
+  it("says what it runs on (provenance), as the same System in this thread does", async () => {
+    const remote = await createSystem({ board: "arm64-ref", kernel: "v4.9", worker: true });
+    try {
+      expect(await remote.provenance()).toEqual({
+        board: "arm64-ref", model: "dmasim arm64 reference board", profile: "arm64", kernel: "v4.9",
+        options: {}, dmasim: "0.1.0",
+      });
+    } finally {
+      await remote.close();
+    }
+  });
+
   it("lists the kernel page tables as the same System in this thread does, and refuses a reversed range alike", async () => {
     const remote = await createSystem({ board: "arm64-ref", worker: true });
     const local = await createSystem({ board: "arm64-ref" });
