@@ -12,6 +12,7 @@ import { CAP_NAMES, DmaChan, DmaDevice, DMA_PRIVATE } from "./types.js";
 import { checkDevice } from "../dma/arguments.js";
 import { checkChan, kernelOf } from "./arguments.js";
 import { refuseUnregistered } from "./unregistered.js";
+import { reportRequestWiring } from "../report/request-wiring.js";
 
 export type OfDmaXlate = (args: number[], dev: DmaDevice) => DmaChan | null;
 
@@ -147,6 +148,8 @@ export function dma_request_chan(dev: Device, name: string): DmaChan {
   if (!dev.ofNode) throw new KernelError(EPROBE_DEFER, `${dev.name}: no device-tree node and no slave map for DMA channel "${name}"`);
   const chan = of_dma_request_slave_channel(dev, dev.ofNode, name);
   chan.slave = dev;
+  // dmasim's note on a dmas cell naming a line the SoC wires to another peripheral.
+  reportRequestWiring(chan, name);
   return chan;
 }
 

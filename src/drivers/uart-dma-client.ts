@@ -4,6 +4,11 @@
 // request threshold, the buffer mapped as a scatterlist, one slave_sg MEM_TO_DEV transfer per
 // send, and the transmitter drained (FIFO empty, shifter idle) before the caller moves on.
 //
+// A send that never completes (a channel waiting for a request that does not come) stays
+// mapped until the driver lets go of it: stopTx (and remove) terminate the channel with
+// dmaengine_terminate_sync, after which no callback can run, and unmap what the callbacks did
+// not, as pl011's or imx's serial drivers unmap a queued TX buffer on flush or shutdown.
+//
 // The register block is dmasim's TX FIFO model (assembly/peripherals/tx-fifo.ts): DR 0x00,
 // FR 0x04 ([0] empty, [2] shifter busy), SENT 0x0c, OVERRUN 0x10, BURST 0x18, placed at the
 // node's base + 0x100 × (index of "tx" in dma-names), as the board builder wires it.
@@ -50,7 +55,17 @@ export interface UartTx {
   result?: DmaengineResult;
 }
 
+/** A send's scatterlist while it is mapped: from dma_map_sg until its callback or stopTx
+ *  unmaps it. */
+interface MappedTx {
+  sgl: Scatterlist[];
+  nents: number;
+}
+
 export class UartDmaClient {
+  /** Sends still mapped: each is unmapped once, by its callback or by stopTx. */
+  private readonly mapped = new Set<MappedTx>();
+
   private constructor(
     readonly pdev: PlatformDevice,
     readonly chan: DmaChan,
@@ -116,8 +131,9 @@ export class UartDmaClient {
       throw new KernelError(EIO, `${this.pdev.name}: dmaengine_prep_slave_sg failed`);
     }
     const tx: UartTx = { cookie: 0, bytes: len, submittedAt: this.machine.now() };
+    const mapping: MappedTx = { sgl, nents: n };
     const done = (result: DmaengineResult) => {
-      dma_unmap_sg(dmaDev, sgl, n, DMA_TO_DEVICE);
+      this.unmapTx(mapping);
       tx.completedAt = this.machine.now();
       tx.result = { ...result };
       onDone?.(tx);
@@ -135,8 +151,24 @@ export class UartDmaClient {
       dma_unmap_sg(dmaDev, sgl, n, DMA_TO_DEVICE);
       throw new KernelError(-tx.cookie, `${this.pdev.name}: dmaengine_submit failed`);
     }
+    this.mapped.add(mapping);
     dma_async_issue_pending(this.chan);
     return tx;
+  }
+
+  /** dma_unmap_sg of one send, if it is still mapped (its callback and stopTx may both come to
+   *  it: the one that comes second finds nothing to do). */
+  private unmapTx(mapping: MappedTx): void {
+    if (!this.mapped.delete(mapping)) return;
+    dma_unmap_sg(this.chan.device.dev, mapping.sgl, mapping.nents, DMA_TO_DEVICE);
+  }
+
+  /** Aborts every send still in flight (a serial driver's flush_buffer or shutdown): the channel
+   *  terminated and synchronized, so no callback of theirs runs any more, then their
+   *  scatterlists unmapped. Their UartTx keeps no completedAt. */
+  stopTx(): void {
+    dmaengine_terminate_sync(this.chan);
+    for (const mapping of [...this.mapped]) this.unmapTx(mapping);
   }
 
   /** Sleeps (interrupts running) until the transfer's callback has run, at most timeoutPs. */
@@ -173,10 +205,11 @@ export class UartDmaClient {
     return { sent: readl(this.machine, this.regs + TX_SENT), overruns: readl(this.machine, this.regs + TX_OVERRUN) };
   }
 
-  /** Stops any transfer and lets go of the channel and the registers. */
+  /** Stops any transfer (unmapping what it had mapped) and lets go of the channel and the
+   *  registers. */
   remove(): void {
     const k = this.pdev.kernel;
-    dmaengine_terminate_sync(this.chan);
+    this.stopTx();
     dma_release_channel(this.chan);
     k.mm.iounmap(this.regs);
     k.device_release_driver(this.pdev);

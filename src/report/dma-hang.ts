@@ -4,8 +4,9 @@
 // this is a report, not kernel code), decodes the instruction at the channel's PC and, where it
 // can, names the cause: work submitted but never issued, a DMAWFPB waiting on a peripheral
 // that raises single requests only, a peripheral that has stopped requesting, a DMAWFP on a
-// line the SoC wires no peripheral to while the client's own peripheral drives another (a wrong
-// `dmas` cell), a channel stopped or faulting whose interrupt no handler takes.
+// line the SoC wires no peripheral, or another peripheral, to while the client's own peripheral
+// drives another (a wrong `dmas` cell: request-wiring.ts), a channel stopped or faulting whose
+// interrupt no handler takes.
 
 import type { DmaChan } from "../dmaengine/types.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -13,10 +14,10 @@ import type { PlatformDevice } from "../kernel/device.js";
 import type { Pl330Chan } from "../drivers/pl330/channel.js";
 import type { Pl330Driver } from "../drivers/pl330/driver.js";
 import type { DeviceNode } from "../of/node.js";
-import { ofPhandleList, type PhandleArgs } from "../of/phandle.js";
 import { RxStreamDevice } from "../hw/dma-peripherals.js";
 import { disassemble } from "../tools/pl330/disassembler.js";
 import { dma_to_phys } from "../dma/dma-address.js";
+import { peripheralOnLine, wrongCell, wrongCellText } from "./request-wiring.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -63,37 +64,13 @@ function unhandledIrqs(k: Kernel, irqs: number[]): number[] {
   return irqs.filter((irq) => !handled.has(irq));
 }
 
-/** The dma-names of the consumer's `dmas` entries that name request `line` of `dmac` (its
- *  live device tree, as dma_request_chan read it). */
-function namesOnLine(k: Kernel, consumer: DeviceNode, dmac: DeviceNode, line: number): string[] {
-  let entries: PhandleArgs[];
-  try {
-    entries = ofPhandleList(k.tree, consumer, "dmas", "#dma-cells");
-  } catch {
-    return [];
-  }
-  const names = consumer.strings("dma-names");
-  return entries.flatMap((e, i) => (e.np === dmac && e.args[0] === line && names[i] ? [names[i]] : []));
-}
-
-/** Nothing is wired to `line`: the cause when the channel's client has a peripheral that its
- *  `dmas` put on this line but the SoC wires to another. */
-function unwiredCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined, dmacIndex: number, line: number): string {
-  const client = chan.slave?.ofNode;
-  const named = client && dmac ? namesOnLine(k, client, dmac, line) : [];
-  const p = k.board.peripherals.find((q) => q.node === client && q.device.dmac === dmacIndex && named.includes(q.dmaName));
-  // The line the board wired the model to (its `dmasim,request-lines` entry): the silicon's.
-  const actual = p?.device.request;
-  if (!p || actual === undefined || actual === line) return `no peripheral model drives request line ${line}`;
-  return `request line ${line} has no peripheral wired to it; ${p.node.path} ("${p.dmaName}") drives line ${actual} ` +
-    `(its dmas entry names line ${line}: a wrong dmas cell)`;
-}
-
 /** What the peripheral model on the channel's request line is doing, when it explains a wait. */
 function peripheralCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined, dmacIndex: number, line: number, burstOnly: boolean): string {
-  const on = k.machine.backdoor.pl330RequestPeripheral(dmacIndex, line);
-  const p = k.board.peripherals.find((q) => q.device.dmac === dmacIndex && q.device.index === on);
-  if (!p) return unwiredCause(k, chan, dmac, dmacIndex, line);
+  const p = peripheralOnLine(k, dmacIndex, line);
+  // The client's own peripheral drives another line: the cell is the cause, whoever is on this one.
+  const cell = wrongCell(k, chan, dmac, dmacIndex, line);
+  if (cell) return wrongCellText(cell, p);
+  if (!p) return `no peripheral model drives request line ${line}`;
   const who = `${p.node.path} ("${p.dmaName}")`;
   const s = p.device.stats();
   if (p.device instanceof RxStreamDevice) {

@@ -103,3 +103,24 @@ describe("ADC cyclic capture", () => {
     expect(s.readFile("/sys/class/dma/dma0chan2/in_use")).toBe("0\n");
   });
 });
+
+describe("remove during a capture that stalled (CONFIG_DMA_API_DEBUG)", () => {
+  it("terminates the ring's transfer, then frees the ring once: nothing is left for the DMAC's unbind to report", async () => {
+    // 100 samples and no more: the 2 × 128-sample ring's first period never ends.
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleRateHz: 1e6, sampleBytes: 2, total: 100 } } }, "modern", { dmaDebug: true });
+    const client = AdcDmaClient.probe(s.device("e0008000.adc"), { sampleBytes: 2 });
+    const dmac = client.chan.device.dev;
+    /** The ring in dma-debug's dump: a coherent entry of 2 × 256 = 0x200 bytes. */
+    const ring = () => s.kernel.dma.debug.dump().split("\n").filter((l) => / coherent .* L=200 /.test(l));
+    const cap = client.start(PERIOD_BYTES, 2);
+    expect(s.kernel.waitEvent(() => cap.periods.length > 0, 1e9)).toBe(false);
+    expect(ring()).toHaveLength(1);
+    client.remove();
+    expect(ring()).toEqual([]);
+    expect(s.readFile("/sys/class/dma/dma0chan2/in_use")).toBe("0\n");
+    s.kernel.device_release_driver(dmac);
+    expect(s.kernel.dma.debug.reports).toEqual([]);
+    expect(s.kernel.dma.debug.errorCount).toBe(0);
+    expect(s.kernel.dma.debug.entries()).toBe(0);
+  });
+});

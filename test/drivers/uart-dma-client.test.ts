@@ -10,8 +10,9 @@ import { zynqWith } from "../helpers/zynq-peripherals.js";
 import { UartDmaClient } from "../../src/drivers/uart-dma-client.js";
 import type { TxFifoDevice } from "../../src/hw/dma-peripherals.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
-import { DMA_COMPLETE, DMA_TRANS_NOERROR } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_IN_PROGRESS, DMA_TRANS_NOERROR } from "../../src/dmaengine/types.js";
 import { pattern } from "../../src/sim/phase.js";
+import type { System } from "../../src/system.js";
 
 const BAUD = 1_000_000;
 const CHAR_PS = 10e6; // 10 bits at 1 Mbaud
@@ -90,5 +91,64 @@ describe("UART TX through slave_sg", () => {
     expect(client.waitTxEmpty(1e12)).toBe(true);
     expect(model.transmitted()).toEqual(data);
     expect(model.stats().acks).toBe(63); // 62 bursts of 16 and an 8-byte tail
+  });
+});
+
+describe("remove after a send: the scatterlist is unmapped exactly once (CONFIG_DMA_API_DEBUG)", () => {
+  // The TX FIFO is wired to line 0 (dmasim,request-lines) and the dmas cell names line 2, which
+  // nothing drives: the channel waits in DMAWFP for ever and the send never completes.
+  const NEVER_REQUESTED = `&uart1 { dmas = <&dmac_s 2>, <&dmac_s 1>; dmasim,request-lines = <0 1>; };`;
+
+  /** The UART client with DMA-API debugging on, and the DMAC's device (which the client maps
+   *  its buffers for, as a serial driver maps for chan->device->dev). */
+  async function debugged(extraDts: string) {
+    const s = await zynqWith(extraDts, { "serial@e0001000": { tx: { baud: BAUD } } }, "modern", { dmaDebug: true });
+    const client = UartDmaClient.probe(s.device("e0001000.serial"));
+    return { s, client, debug: s.kernel.dma.debug };
+  }
+
+  /** The scatterlist entries dma-debug holds (its dump's "scather-gather" lines, as
+   *  /sys/kernel/debug/dma-api/dump spells them); the pl330 driver's own microcode buffer and
+   *  FIFO mapping are "coherent" and "resource". */
+  function sgEntries(s: System): string[] {
+    return s.kernel.dma.debug.dump().split("\n").filter((l) => l.includes(" scather-gather "));
+  }
+
+  it("a send that timed out: remove terminates the channel, then unmaps the three entries; nothing is left for the DMAC's unbind to report", async () => {
+    const { s, client, debug } = await debugged(NEVER_REQUESTED);
+    const dmac = client.chan.device.dev;
+    const buf = s.kernel.kmalloc(3000, GFP_KERNEL);
+    // 3000 bytes in entries of at most 1024: 1024 + 1024 + 952 (0x3b8), one dma-debug entry each.
+    const tx = client.startTx(buf, 3000, 1024);
+    expect(sgEntries(s).map((l) => l.match(/ L=([0-9a-f]+) /)?.[1])).toEqual(["400", "400", "3b8"]);
+    expect(client.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    expect(sgEntries(s)).toHaveLength(3);
+    client.remove();
+    expect(sgEntries(s)).toEqual([]);
+    // dmaengine_terminate_sync runs no callback for the aborted transfer (pl330_terminate_all).
+    expect(tx.completedAt).toBeUndefined();
+    expect(s.readFile("/sys/class/dma/dma0chan2/in_use")).toBe("0\n");
+    // The DMAC's unbind: dma_debug_device_change finds nothing left ("device driver has pending
+    // DMA allocations while released from device"), and nothing was unmapped twice ("device
+    // driver tries to free DMA memory it has not allocated").
+    s.kernel.device_release_driver(dmac);
+    expect(debug.reports).toEqual([]);
+    expect(debug.errorCount).toBe(0);
+    expect(debug.entries()).toBe(0);
+  });
+
+  it("a send that completed: the callback's unmap is the only one, remove does not unmap again", async () => {
+    const { s, client, debug } = await debugged("");
+    const dmac = client.chan.device.dev;
+    const buf = s.kernel.kmalloc(3000, GFP_KERNEL);
+    const tx = client.startTx(buf, 3000, 1024);
+    expect(sgEntries(s)).toHaveLength(3);
+    expect(client.waitTx(tx, 1e12)).toBe(DMA_COMPLETE);
+    expect(sgEntries(s)).toEqual([]);
+    client.remove();
+    s.kernel.device_release_driver(dmac);
+    expect(debug.reports).toEqual([]);
+    expect(debug.errorCount).toBe(0);
+    expect(debug.entries()).toBe(0);
   });
 });

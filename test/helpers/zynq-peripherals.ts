@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createSystem } from "../../src/create.js";
-import type { System } from "../../src/system.js";
+import type { System, SystemOptions } from "../../src/system.js";
 import type { BoardOptions } from "../../src/hw/board.js";
 
 const ZYNQ_DTS = fileURLToPath(new URL("../../examples/boards/zynq-7000.dts", import.meta.url));
@@ -22,7 +22,9 @@ export const ADC_NODE = `&amba {
 
 export async function zynqWith(
   extraDts: string, dmaPeripherals: BoardOptions["dmaPeripherals"] = {}, kernel: "modern" | "v4.9" = "modern",
+  /** Other options of the System (e.g. dmaDebug). */
+  options: Omit<SystemOptions, "worker" | "dts" | "dtsName" | "dmaPeripherals" | "kernel"> = {},
 ): Promise<System> {
   const dts = readFileSync(ZYNQ_DTS, "utf8") + "\n" + extraDts + "\n";
-  return createSystem({ dts, dtsName: ZYNQ_DTS, dmaPeripherals, kernel });
+  return createSystem({ ...options, dts, dtsName: ZYNQ_DTS, dmaPeripherals, kernel });
 }

@@ -80,6 +80,40 @@ describe("a request line the PL330 does not have", () => {
   });
 });
 
+/** The UART's TX FIFO wired to line 0 (dmasim,request-lines), its dmas cell naming line 2. */
+const WRONG_TX_CELL = `&uart1 { dmas = <&dmac_s 2>, <&dmac_s 1>; dmasim,request-lines = <0 1>; };`;
+
+function requestNotes(s: System): string[] {
+  return s.kernel.printk.dmesg().map((l) => l.text).filter((t) => t.includes("dma_request_chan") && t.includes("(dmasim)"));
+}
+
+describe("the note at dma_request_chan on a dmas cell naming another peripheral's line", () => {
+  it("names the peripheral the SoC wires to the line and the one the client's drives", async () => {
+    const s = await zynqWith(`${ADC_NODE}\n${WRONG_TX_CELL}`);
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    expect(uart.chan.name).toBe("dma0chan2");
+    expect(requestNotes(s)).toEqual([
+      `WARNING: dmaengine: e0001000.serial: dma_request_chan "tx" (dmasim): dma0chan2 (request line 2): request line 2 is wired to ` +
+        `/axi/adc@e0008000 ("rx"), not to /axi/serial@e0001000 ("tx"), which drives line 0 (its dmas entry names line 2: a wrong dmas cell); ` +
+        `the channel's transfers wait for and acknowledge that device's requests`,
+    ]);
+    uart.remove();
+  });
+
+  // Without dmasim,request-lines every model is on the line its dmas names (two on one line are
+  // refused when the board is built), so only a board that declares its wiring can get the note.
+  it("says nothing when the cell names the wired line, or when nothing drives the named line", async () => {
+    // Right: the Zynq's uart1 names line 0, wired as named.
+    const right = await zynqWith(ADC_NODE);
+    UartDmaClient.probe(right.device("e0001000.serial")).remove();
+    expect(requestNotes(right)).toEqual([]);
+    // Line 2 driven by nothing: the hang note speaks when a wait times out.
+    const empty = await zynqWith(WRONG_TX_CELL);
+    UartDmaClient.probe(empty.device("e0001000.serial")).remove();
+    expect(requestNotes(empty)).toEqual([]);
+  });
+});
+
 describe("the note on a DMA wait that times out", () => {
   it("a normal transfer prints none", async () => {
     const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6 } } });
@@ -243,6 +277,20 @@ describe("the note on a DMA wait that times out", () => {
     const notes = hangNotes(s);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain(`; request line 2 has no peripheral wired to it; /axi/serial@e0001000 ("tx") drives line 0 (its dmas entry names line 2: a wrong dmas cell)`);
+    uart.remove();
+  });
+
+  it("a dmas cell naming a line the SoC wires another, silent, peripheral to: the note names that peripheral and the line the client's drives", async () => {
+    // The ADC on line 2 samples at 1 Hz: nothing in its FIFO for the first second, so no request.
+    const s = await zynqWith(`${ADC_NODE}\n${WRONG_TX_CELL}`, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1 } } });
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/waitTx timed out \(dmasim\): dma0chan2 \(PL330 thread \d, request line 2\): CSR\d 0x27 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, single; /);
+    // Not "its peripheral /axi/adc… raises no request": the ADC is not the UART's.
+    expect(notes[0]).toMatch(/; request line 2 is wired to \/axi\/adc@e0008000 \("rx"\), not to \/axi\/serial@e0001000 \("tx"\), which drives line 0 \(its dmas entry names line 2: a wrong dmas cell\)$/);
     uart.remove();
   });
 

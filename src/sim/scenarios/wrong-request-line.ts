@@ -18,14 +18,17 @@
 // peripheral drives. Nothing hangs: the channel takes the ADC's requests, whose FIFO is full
 // (nothing reads it), so the UART's bytes are pushed at the PL330's own pace and its 64-byte
 // TX FIFO overruns; the acknowledges and flushes (spec pl330 §2.2 DMAFLUSHP) tell the ADC its
-// samples were taken while none was read. Had the ADC's driver held line 2's channel, the
-// UART's dma_request_chan would fail instead (of_dma_pl330_xlate: one channel per line).
+// samples were taken while none was read. dmasim's note at dma_request_chan names the ADC as
+// the line's peripheral and the UART's own line (wiringNote). Had the ADC's driver held line 2's
+// channel, the UART's dma_request_chan would fail instead (of_dma_pl330_xlate: one channel per
+// line).
 
 import type { System } from "../../system.js";
 import type { PeripheralInstance } from "../../hw/board.js";
 import type { TxFifoDevice, PeripheralStats } from "../../hw/dma-peripherals.js";
 import { REQUEST_LINES_PROP } from "../../hw/board-peripherals.js";
 import { UartDmaClient } from "../../drivers/uart-dma-client.js";
+import { peripheralOnLine } from "../../report/request-wiring.js";
 import { STATUS_NAMES } from "../../dmaengine/types.js";
 import type { Pl330Chan } from "../../drivers/pl330/channel.js";
 import { ofPhandleList } from "../../of/phandle.js";
@@ -163,11 +166,11 @@ function send(s: System, p: PeripheralInstance, buf: number, data: Uint8Array, d
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
   if (!pdev) throw new Error(`${p.node.path} has no platform device`);
   const model = p.device as TxFifoDevice;
+  const logBefore = s.kernel.printk.dmesg().length;
   const uart = UartDmaClient.probe(pdev);
   const remove = defer(() => uart.remove());
   const line = (uart.chan.priv as Pl330Chan).peripheralLine;
   const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
-  const logBefore = s.kernel.printk.dmesg().length;
   const sentBefore = model.transmitted().length;
   const overrunsBefore = model.stats().overruns;
   const t0 = s.now();
@@ -176,19 +179,21 @@ function send(s: System, p: PeripheralInstance, buf: number, data: Uint8Array, d
   const sendPs = s.now() - t0;
   uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9); // what the FIFO holds leaves too
   const sent = model.transmitted().subarray(sentBefore);
-  const note = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text).find((t) => t.includes("timed out (dmasim)")) ?? "";
+  const log = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text);
+  const note = log.find((t) => t.includes("timed out (dmasim)")) ?? "";
+  // What dma_request_chan said of a cell naming another peripheral's line (request-wiring.ts).
+  const wiringNote = log.find((t) => t.includes(`dma_request_chan "tx" (dmasim)`)) ?? "";
   remove();
   const overruns = model.stats().overruns - overrunsBefore;
-  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note, sendPs, overruns,
+  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note, wiringNote, sendPs, overruns,
     wrongPrefix: countDifferent(sent, data.subarray(0, sent.length)) };
 }
 
 /** The peripheral the silicon wires to `line` of p's PL330, other than p (read as a debugger
  *  would, untimed). */
 function otherOnLine(s: System, p: PeripheralInstance, line: number | undefined): PeripheralInstance | undefined {
-  if (line === undefined) return undefined;
-  const on = s.machine.backdoor.pl330RequestPeripheral(p.device.dmac, line);
-  return s.board.peripherals.find((q) => q !== p && q.device.dmac === p.device.dmac && q.device.index === on);
+  const on = line === undefined ? undefined : peripheralOnLine(s.kernel, p.device.dmac, line);
+  return on === p ? undefined : on;
 }
 
 export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams = {}): BugResult {
@@ -264,12 +269,13 @@ function crossLine(
       `and line ${r.named} to ${them}: the channel is paced by that device's requests, not the UART's; the send ended ${bug.status} after ` +
       `${(bug.sendPs / 1e6).toFixed(1)} µs (the line needs ${lineUs.toFixed(0)} µs) with ${bug.sent} of ${LEN} bytes on the wire ` +
       `(${bug.wrongPrefix} wrong), ${bug.overruns} lost to TX FIFO overruns; ${them} had ${d("requests")} requests accepted, ` +
-      `${d("acks")} acknowledged and ${d("flushes")} flushed with ${d("dmaBytes")} bytes read from it`,
+      `${d("acks")} acknowledged and ${d("flushes")} flushed with ${d("dmaBytes")} bytes read from it` +
+      (bug.wiringNote ? `; at dma_request_chan dmasim said: ${bug.wiringNote}` : ""),
     fixed: fixedText(fix),
     reproduced: bug.sent < LEN && fix.sent === LEN && fix.wrong === 0,
     details: {
       ...bugDetails(p, r.named, r.wired, bug),
-      wrongSentBytes: bug.wrongPrefix, txOverruns: bug.overruns, sendPs: bug.sendPs, hangNote: bug.note,
+      wrongSentBytes: bug.wrongPrefix, txOverruns: bug.overruns, sendPs: bug.sendPs, hangNote: bug.note, wiringNote: bug.wiringNote,
       otherPeripheral: other.node.path, otherRequests: d("requests"), otherAcks: d("acks"), otherFlushes: d("flushes"),
       otherDmaBytes: d("dmaBytes"), ...fixDetails(fix),
     },

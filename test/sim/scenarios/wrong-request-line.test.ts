@@ -107,5 +107,33 @@ describe("bug wrong-request-line", () => {
         s.dispose();
       }
     });
+
+    it("says at dma_request_chan whose line the cell names and which line the UART drives, in the symptom and as wiringNote, on every run", async () => {
+      // dma0chan2: with a DT node the pl330's channel n serves request line n.
+      const note = `WARNING: dmaengine: e0001000.serial: dma_request_chan "tx" (dmasim): dma0chan2 (request line 2): ` +
+        `request line 2 is wired to /axi/adc@e0008000 ("rx"), not to /axi/serial@e0001000 ("tx"), which drives line 0 ` +
+        `(its dmas entry names line 2: a wrong dmas cell); the channel's transfers wait for and acknowledge that device's requests`;
+      const s = await createSystem({ ...bugSystem({ kind: "wrong-request-line", onto: "adc" }), worker: false });
+      try {
+        for (const run of [1, 2]) {
+          const r = s.run("bug", { kind: "wrong-request-line", onto: "adc" }) as BugResult;
+          expect(r.details.wiringNote, `run ${run}`).toBe(note);
+          expect(r.symptom, `run ${run}`).toMatch(/ with 0 bytes read from it; at dma_request_chan dmasim said: (.*)$/);
+          expect(r.symptom.endsWith(`; at dma_request_chan dmasim said: ${note}`), `run ${run}`).toBe(true);
+          // Nothing hung, so no hang note; the fixed tree's request (line 0, the UART's) gets no note.
+          expect(r.details.hangNote).toBe("");
+        }
+        // One note per probe of the wrong tree, none for the fixed tree's.
+        expect(s.kernel.printk.dmesg().map((l) => l.text).filter((t) => t.includes("(dmasim)"))).toEqual([note, note]);
+      } finally {
+        s.dispose();
+      }
+    });
+
+    it("the empty line's result has no wiringNote (its hang note names the cell)", async () => {
+      const r = await wrongRequestLine(bugSystem({ kind: "wrong-request-line" }));
+      expect(r.details).not.toHaveProperty("wiringNote");
+      expect(r.details.hangNote).toContain("request line 2 has no peripheral wired to it");
+    });
   });
 });
