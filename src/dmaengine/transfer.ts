@@ -9,6 +9,7 @@ import { checkSize, checkWhole } from "../dma/arguments.js";
 import { checkChan, checkSlaveConfig, checkTx } from "./arguments.js";
 import { refuseUnregistered } from "./unregistered.js";
 import { dev_err } from "../kernel/dev-printk.js";
+import { might_sleep } from "../kernel/might-sleep.js";
 import { reportDmaHang } from "../report/dma-hang.js";
 import { sg_alloc, type Scatterlist } from "../dma/scatterlist.js";
 import {
@@ -181,16 +182,17 @@ export function dmaengine_terminate_async(chan: DmaChan): number {
 }
 
 /** dmaengine_synchronize: waits until no callback of the channel is running or pending. It
- *  begins with might_sleep(), so from a completion callback (the driver's tasklet) Linux logs
- *  the "sleeping function called from invalid context" splat; a driver whose synchronize
- *  waits for that tasklet (tasklet_kill) would deadlock there. pl330 has none, so the call
- *  returns; dmasim adds what the client should do instead. */
+ *  begins with might_sleep(), so from a completion callback (the driver's tasklet), with
+ *  interrupts masked or under a lock Linux logs the "sleeping function called from invalid
+ *  context" splat; a driver whose synchronize waits for that tasklet (tasklet_kill) would
+ *  deadlock there. pl330 has none, so the call returns without sleeping (no schedule(), so no
+ *  "scheduling while atomic"); from a callback dmasim adds what the client should do instead. */
 export function dmaengine_synchronize(chan: DmaChan): void {
   checkChan("dmaengine_synchronize", chan);
   if (refuseUnregistered("dmaengine_synchronize", chan)) return;
   const k = chan.device.dev.kernel;
+  might_sleep(k, "include/linux/dmaengine.h", "dmaengine_synchronize");
   if (k.irq.in_interrupt()) {
-    k.printk.err("BUG: sleeping function called from invalid context at include/linux/dmaengine.h (dmaengine_synchronize)");
     k.printk.warn(
       `WARNING: dmaengine: ${chan.name}: dmaengine_synchronize (or dmaengine_terminate_sync) from interrupt context, a completion callback (dmasim): it may sleep, and with a driver that waits for its tasklet it deadlocks; call dmaengine_terminate_async there and dmaengine_synchronize from process context`,
     );

@@ -13,19 +13,14 @@
 import type { Kernel } from "./kernel.js";
 import { kernelOf } from "../dmaengine/arguments.js";
 import { invalid } from "../dma/arguments.js";
-import { might_sleep } from "./might-sleep.js";
+import { might_sleep, schedule } from "./might-sleep.js";
+import { HZ, jiffies, jiffyTime } from "./jiffies.js";
 
 /** What the delays accept: the kernel, or a System in this thread. */
 export type KernelOwner = Kernel | { kernel: Kernel };
 
 /** One `yield` (arm64) or a compiler barrier (arm): a core cycle. */
 const CPU_RELAX_CYCLES = 1;
-
-/** CONFIG_HZ of the defconfigs: arm64's default HZ_250, arm's default HZ_100
- *  (arch/arm/Kconfig's "Timer frequency" choice). */
-function hz(k: Kernel): number {
-  return k.machine.profile.arch === "arm64" ? 250 : 100;
-}
 
 function checkCount(fn: string, v: unknown, what: string): asserts v is number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) invalid(fn, what, v, "a non-negative whole number");
@@ -78,13 +73,7 @@ export function mdelay(owner: KernelOwner, msecs: number): void {
 export function msecs_to_jiffies(owner: KernelOwner, msecs: number): number {
   const k = kernelOf("msecs_to_jiffies", owner);
   checkCount("msecs_to_jiffies", msecs, "msecs");
-  return Math.ceil((msecs * hz(k)) / 1000);
-}
-
-/** INITIAL_JIFFIES (include/linux/jiffies.h): jiffies at boot, 5 minutes before the 32-bit
- *  wrap. Only its alignment to the timer wheel's level granularity shows (below). */
-function initialJiffies(k: Kernel): number {
-  return 2 ** 32 - 300 * hz(k);
+  return Math.ceil((msecs * HZ(k)) / 1000);
 }
 
 /** The timer wheel's geometry (kernel/time/timer.c): 64 buckets a level, each level 8 times
@@ -92,36 +81,63 @@ function initialJiffies(k: Kernel): number {
 const LVL_CLK_SHIFT = 3;
 const LVL_SIZE = 64;
 
+function lvlDepth(k: Kernel): number {
+  return HZ(k) > 100 ? 9 : 8;
+}
+
+/** LVL_START(n): the smallest delta filed at level n; LVL_GRAN(n): a level-n bucket's width. */
+const LVL_START = (n: number) => (LVL_SIZE - 1) * 2 ** ((n - 1) * LVL_CLK_SHIFT);
+const LVL_GRAN = (n: number) => 2 ** (n * LVL_CLK_SHIFT);
+
 /** The jiffy at which a timer armed at jiffy `clk` for `expires` runs: calc_wheel_index picks
  *  the level by the delta, and calc_index rounds up to the next multiple of the level's
  *  granularity ("(expires + LVL_GRAN(lvl)) >> LVL_SHIFT(lvl)", the same in 4.9 and current
  *  Linux), so even at level 0 the timer runs one tick after `expires`: it never fires early. A
- *  delta past the last level (weeks) is rounded as the last level's, not capped at
- *  WHEEL_TIMEOUT_MAX. */
+ *  delta of WHEEL_TIMEOUT_CUTOFF (LVL_START(LVL_DEPTH): 15.3 days at HZ 100, 48.9 at HZ 250)
+ *  or more is beyond the wheel: the timer is filed at clk + WHEEL_TIMEOUT_MAX (the cutoff less
+ *  one last-level bucket) and runs early, before `expires`. dmasim files it so for both
+ *  versions: 4.9.0 compared `expires` itself with the cutoff, a bug e2a71bdea816 fixed in 5.8
+ *  and in stable kernels (4.14 and later among them). */
 function timerRunsAt(k: Kernel, clk: number, expires: number): number {
-  const depth = hz(k) > 100 ? 9 : 8;
+  const depth = lvlDepth(k);
+  const cutoff = LVL_START(depth);
+  if (expires - clk >= cutoff) expires = clk + cutoff - LVL_GRAN(depth - 1);
   let lvl = 0;
-  while (lvl < depth - 1 && expires - clk >= (LVL_SIZE - 1) * 2 ** (lvl * LVL_CLK_SHIFT)) lvl++;
-  const gran = 2 ** (lvl * LVL_CLK_SHIFT);
+  while (lvl < depth - 1 && expires - clk >= LVL_START(lvl + 1)) lvl++;
+  const gran = LVL_GRAN(lvl);
   return (Math.floor(expires / gran) + 1) * gran;
 }
+
+/** UINT_MAX: msleep takes an unsigned int. */
+const UINT_MAX = 2 ** 32 - 1;
 
 /** msleep: schedule_timeout_uninterruptible(msecs_to_jiffies(msecs)) in current Linux
  *  (kernel/time/sleep_timeout.c; commit 4381b895f544, 6.12, removed the "+ 1" because the timer
  *  wheel already rounds up); msecs_to_jiffies(msecs) + 1 in 4.9 (kernel/time/timer.c). The
- *  ticks fall every 1/HZ of simulated time from power-on, where jiffies is INITIAL_JIFFIES, so
- *  the task wakes on the tick the timer wheel runs its timer: msleep(m) lasts more than
+ *  task wakes on the tick the timer wheel runs its timer: msleep(m) lasts more than
  *  msecs_to_jiffies(m) ticks (4.9: one more) and at most one tick more than that at level 0.
- *  Must not be called in interrupt context (it schedules). */
+ *  schedule_timeout returns the jiffies still left when the task wakes, and msleep sleeps
+ *  again for them: a sleep beyond the wheel (its timer capped at WHEEL_TIMEOUT_MAX, weeks)
+ *  takes more than one timer and still lasts the time asked. Must not be called in interrupt context
+ *  (it schedules). */
 export function msleep(owner: KernelOwner, msecs: number): void {
   const k = kernelOf("msleep", owner);
   checkCount("msleep", msecs, "msecs");
+  if (msecs > UINT_MAX) invalid("msleep", "msecs", msecs, `an unsigned int (at most ${UINT_MAX})`);
   mightSleep(k, "msleep");
-  const tickPs = 1e12 / hz(k);
-  const clk = initialJiffies(k) + Math.floor(k.machine.now() / tickPs);
-  const timeout = msecs_to_jiffies(k, msecs) + (k.version === "v4.9" ? 1 : 0);
-  if (timeout === 0) return;
-  waitUntil(k, (timerRunsAt(k, clk, clk + timeout) - initialJiffies(k)) * tickPs);
+  let timeout = msecs_to_jiffies(k, msecs) + (k.version === "v4.9" ? 1 : 0);
+  while (timeout > 0) timeout = schedule_timeout(k, timeout, "msleep");
+}
+
+/** schedule_timeout: sleeps until the timer armed `timeout` jiffies ahead runs; returns the
+ *  jiffies left of `timeout` then (0 once it has passed). */
+function schedule_timeout(k: Kernel, timeout: number, fn: string): number {
+  const clk = jiffies(k);
+  const expire = clk + timeout;
+  const runsAt = timerRunsAt(k, clk, expire); // __mod_timer files it before the task sleeps
+  schedule(k, fn);
+  waitUntil(k, jiffyTime(k, runsAt));
+  return Math.max(0, expire - jiffies(k));
 }
 
 /** usleep_range: an hrtimer sleep whose timer is programmed for `max` (the soft expiry `min`
@@ -133,6 +149,7 @@ export function usleep_range(owner: KernelOwner, min: number, max: number): void
   checkCount("usleep_range", max, "max");
   if (max < min) invalid("usleep_range", "max", max, `at least min (${min})`);
   mightSleep(k, "usleep_range");
+  if (max > 0) schedule(k, "usleep_range");
   waitUntil(k, k.machine.now() + max * 1e6);
 }
 
@@ -144,7 +161,8 @@ export function cpu_relax(owner: KernelOwner): void {
 }
 
 /** might_sleep(): a sleep in atomic context (interrupt context, IRQs off, a lock held) is a bug
- *  Linux reports and then schedules anyway; dmasim reports it and sleeps (might-sleep.ts). */
+ *  Linux reports and then schedules anyway; dmasim reports it, and the sleep's schedule() does
+ *  what Linux's does (might-sleep.ts). */
 function mightSleep(k: Kernel, fn: string): void {
   might_sleep(k, "include/linux/delay.h", fn);
 }

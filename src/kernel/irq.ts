@@ -100,6 +100,15 @@ export class IrqSubsystem {
     if (this.preemptDepth > 0) this.preemptDepth--;
   }
 
+  /** schedule_debug's preempt_count_set(PREEMPT_DISABLED) after "scheduling while atomic":
+   *  the task comes back from the sleep with no lock counted, so its later spin_unlock finds
+   *  nothing to release (preempt_enable stops at 0, as CONFIG_DEBUG_PREEMPT's
+   *  preempt_count_sub does). Linux loses a tasklet's or handler's offset too; dmasim keeps its
+   *  nesting of handlers and tasklets, which the code running them unwinds (a simplification). */
+  preempt_count_reset(): void {
+    this.preemptDepth = 0;
+  }
+
   /** in_atomic(): preempt_count() is not zero (a lock held, or interrupt context). */
   in_atomic(): boolean {
     return this.preempt_count() !== 0;

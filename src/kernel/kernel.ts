@@ -22,7 +22,7 @@ import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
 import { PG_dcache_clean } from "../mm/buddy.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
-import { might_sleep } from "./might-sleep.js";
+import { wait_event_prepare } from "./might-sleep.js";
 import type { Device, PlatformDevice } from "./device.js";
 import { PlatformBus } from "./bus.js";
 import { ResourceTree, requestSystemRam, IORESOURCE_MEM, IORESOURCE_SYSTEM_RAM, IORESOURCE_BUSY } from "./resource.js";
@@ -72,9 +72,11 @@ export interface KernelOptions {
   workaroundCleanCache?: boolean;
 }
 
-/** The task running the kernel's calls: its stack is what DMA-API debug's stack check sees. */
+/** The task running the kernel's calls (`current`): its name and pid are what the BUG lines
+ *  print, its stack is what DMA-API debug's stack check sees. */
 export interface CurrentTask {
   comm: string;
+  pid: number;
   /** Lowest address of the stack (linear map, or vmalloc with VMAP_STACK). */
   stack: VirtAddr;
   size: number;
@@ -82,6 +84,9 @@ export interface CurrentTask {
   /** The stack's pages (pfns). */
   pages: number[];
 }
+
+/** The pid of the task scenarios run in (initTask). */
+const INSMOD_PID = 100;
 
 export class Kernel {
   readonly printk: Printk;
@@ -181,20 +186,27 @@ export class Kernel {
     return Swiotlb.init({ machine: this.machine, mm, printk: this.printk, time }, this.version, bytes, dmaLimit, !!o.force, ncpus);
   }
 
-  /** The boot task's stack: THREAD_SIZE pages from the page allocator, or (modern arm64,
-   *  CONFIG_VMAP_STACK) vmalloc'ed. */
+  /** The task dmasim's scenarios and tests run in. What they do (request channels, map
+   *  buffers, sleep) is what a test module's init does, and module_init runs in the process
+   *  that loads the module: insmod, after boot. (The boot's own probes run in Linux as pid 1,
+   *  named swapper/0 until it execs init; nothing dmasim reports comes from them.) The pid is
+   *  one a shell command gets on a small system after boot; nothing depends on its value. The
+   *  stack: THREAD_SIZE pages from the page allocator, or (modern arm64, CONFIG_VMAP_STACK)
+   *  vmalloc'ed; dmasim allocates it during boot, where its place does not depend on what a
+   *  scenario does. */
   private initTask(): CurrentTask {
+    const task = { comm: "insmod", pid: INSMOD_PID };
     const arm64 = this.machine.profile.arch === "arm64";
     const size = arm64 ? 16384 : 8192;
     if (arm64 && this.version === "modern") {
       const stack = this.mm.__vmalloc(size, GFP_KERNEL, "copy_process");
       const pages: number[] = [];
       for (let off = 0; off < size; off += PAGE_SIZE) pages.push(this.mm.vmalloc_to_pfn(stack + off));
-      return { comm: "swapper/0", stack, size, vmapped: true, pages };
+      return { ...task, stack, size, vmapped: true, pages };
     }
     const stack = this.mm.__get_free_pages(GFP_KERNEL, Math.log2(size / PAGE_SIZE));
     const pfn = this.mm.virt_to_pfn(stack);
-    return { comm: "swapper/0", stack, size, vmapped: false, pages: Array.from({ length: size / PAGE_SIZE }, (_, i) => pfn + i) };
+    return { ...task, stack, size, vmapped: false, pages: Array.from({ length: size / PAGE_SIZE }, (_, i) => pfn + i) };
   }
 
   private setupArchDma(time: DmaTime, workaroundCleanCache?: boolean): ArchDmaOps {
@@ -331,7 +343,7 @@ export class Kernel {
   waitEvent(cond: () => boolean, timeoutPs: number, dmaChan?: DmaChan): boolean {
     // wait_event_timeout begins with might_sleep(): with IRQs off it reports the bug, and the
     // sleep, through schedule(), then takes interrupts (might-sleep.ts).
-    might_sleep(this, "include/linux/wait.h", "wait_event_timeout");
+    wait_event_prepare(this, cond);
     const done = this.waitInterruptible(cond, timeoutPs);
     if (!done && dmaChan) reportDmaHang(dmaChan, "wait_event_timeout");
     return done;

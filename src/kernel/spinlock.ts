@@ -1,7 +1,8 @@
 // include/linux/spinlock.h for dmasim's one CPU: a lock is preempt_disable() plus the lock
 // word, with the checks CONFIG_DEBUG_SPINLOCK makes (kernel/locking/spinlock_debug.c) that a
 // single CPU can make: taking a lock this CPU holds ("spinlock recursion"), releasing one nobody
-// holds ("spinlock already unlocked"), and a lock never initialised ("bad magic").
+// holds ("spinlock already unlocked"), and a lock never initialised ("bad magic"). As in
+// Linux, only the first of them is printed: the report turns lock debugging off.
 //
 // spin_lock_init binds the lock to its kernel (C passes only &lock; the kernel here is not
 // global), so the calls after it take the lock alone, in Linux's argument order.
@@ -41,10 +42,18 @@ function checkLock(fn: string, lock: unknown): SpinLock {
   return l as SpinLock;
 }
 
-/** spin_bug: the report spinlock_debug.c prints at KERN_EMERG (logged here at KERN_ERR, as
- *  dmasim's other BUG lines are; it has no tasks to name). */
+/** Kernels whose lock debugging is off (lib/debug_locks.c's debug_locks cleared). */
+const debugLocksOff = new WeakSet<Kernel>();
+
+/** spin_bug: debug_locks_off() turns lock debugging off at the first report, so only the first
+ *  lock bug of a boot is printed; then spin_dump's first line, which spinlock_debug.c prints at
+ *  KERN_EMERG (logged here at KERN_ERR, as dmasim's other BUG lines are), naming the current
+ *  task as comm/pid. */
 function spinBug(lock: SpinLock, msg: string): void {
-  lock.kernel.printk.err(`BUG: spinlock ${msg} on CPU#0`);
+  if (debugLocksOff.has(lock.kernel)) return;
+  debugLocksOff.add(lock.kernel);
+  const { comm, pid } = lock.kernel.current;
+  lock.kernel.printk.err(`BUG: spinlock ${msg} on CPU#0, ${comm}/${pid}`);
 }
 
 /** spin_lock: takes the lock. On one CPU a lock already held can only be this CPU's: Linux

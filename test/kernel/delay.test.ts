@@ -181,8 +181,9 @@ describe("delay.h", () => {
     udelay(s, 100);
     expect(s.kernel.printk.grep(bug)).toEqual([expect.stringContaining(`${bug} at include/linux/delay.h (msleep)`)]);
     // The callback runs in pl330's tasklet: preempt_count() holds SOFTIRQ_OFFSET (0x100), and
-    // schedule_debug reports it.
-    expect(s.kernel.printk.grep("scheduling while atomic")).toEqual(["BUG: scheduling while atomic: 0x00000100 (msleep)"]);
+    // schedule_debug reports it with schedule()'s own preempt_disable added (0x101).
+    expect(s.kernel.printk.grep("preempt_count:")).toEqual(["preempt_count: 100, expected: 0"]);
+    expect(s.kernel.printk.grep("scheduling while atomic")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000101 (msleep)"]);
   });
   it("msleep whose delta is exactly 63 jiffies is filed at timer-wheel level 1 (LVL_START(1) = 63): woken on a multiple of 8 jiffies", async () => {
     const z = await zynq();
@@ -195,5 +196,28 @@ describe("delay.h", () => {
     // since boot that are multiples of 8: the first strictly after j + 63.
     expect(z.now()).toBe((Math.floor((j + 63) / 8) + 1) * 8 * 10e9);
     expect(z.now()).toBe(wakeAt(t, 100, 63));
+  });
+
+  it("msleep beyond the timer wheel: its timer is capped at WHEEL_TIMEOUT_MAX, and msleep sleeps again for what is left (arm64, HZ 250)", async () => {
+    const a = await arm64();
+    const j0 = Math.floor(a.now() / 4e9); // ticks since boot: before jiffies' 2^32 wrap
+    expect(j0).toBeLessThan(75000);
+    // 4261412864 ms = 1065353216 jiffies = 63.5 * 2^24: past WHEEL_TIMEOUT_CUTOFF (LVL_START(9)
+    // = 63 * 2^24), less than UINT_MAX ms. With clk = 2^32 - 75000 + j0 (INITIAL_JIFFIES is
+    // 2^32 - 300 * HZ), the first timer is filed at clk + WHEEL_TIMEOUT_MAX (62 * 2^24) and
+    // runs at the next multiple of 2^24 above it: jiffy 318 * 2^24. Left: 1.5 * 2^24 - 75000
+    // + j0 jiffies, a level-7 delta (from 63 * 2^18), so the second timer runs at the next
+    // multiple of 2^21 above the expiry 319.5 * 2^24 - 75000 + j0: 319.5 * 2^24 itself.
+    // (Rounded at the last level without the cap, it would run at 320 * 2^24, 9.3 hours later.)
+    msleep(a, 4261412864);
+    const wake = 319.5 * 2 ** 24;
+    expect(a.now()).toBe((wake - (2 ** 32 - 75000)) * 4e9);
+    expect(a.now() - j0 * 4e9).toBeGreaterThanOrEqual(4261412864e9); // never early
+  });
+
+  it("msleep takes an unsigned int: more than UINT_MAX milliseconds is -EINVAL", async () => {
+    const z = await zynq();
+    expect(() => msleep(z, 2 ** 32)).toThrow(KernelError);
+    expect(() => msleep(z, 2 ** 32)).toThrow(/msleep: msecs 4294967296 is not an unsigned int/);
   });
 });

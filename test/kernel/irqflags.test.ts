@@ -4,10 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { zynq } from "../helpers/system.js";
-import { dma_alloc_coherent } from "../../src/dma/mapping.js";
-import { GFP_KERNEL } from "../../src/mm/gfp.js";
-import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
-import { DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
+import { dma_sync_wait } from "../../src/dmaengine/dmaengine.js";
+import { issueMemcpy } from "../helpers/issued-memcpy.js";
 import { udelay, msleep } from "../../src/kernel/delay.js";
 import { irqs_disabled, local_irq_disable, local_irq_enable, local_irq_restore, local_irq_save } from "../../src/kernel/irqflags.js";
 import {
@@ -16,20 +14,7 @@ import {
 import { KernelBug, KernelError } from "../../src/kernel/errno.js";
 import type { System } from "../../src/system.js";
 
-/** A 4 KB memcpy issued now; `callbacks` counts its completion callback's runs. */
-function issue(s: System) {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  const a = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
-  const b = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
-  s.cpu.fill(a.cpuAddr, 0x3c, 4096);
-  const tx = dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 4096, DMA_PREP_INTERRUPT)!;
-  const run = { chan, b, callbacks: 0, cookie: 0 };
-  tx.callback = () => run.callbacks++;
-  run.cookie = dmaengine_submit(tx);
-  dma_async_issue_pending(chan);
-  return run;
-}
+const issue = issueMemcpy;
 
 const log = (s: System, needle: string) => s.kernel.printk.grep(needle);
 
@@ -89,7 +74,12 @@ describe("irqflags.h", () => {
     expect(log(s, "sleeping function called from invalid context")).toEqual([
       "BUG: sleeping function called from invalid context at include/linux/delay.h (msleep)",
     ]);
-    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 0, irqs_disabled(): 1"]);
+    // __might_resched names the task (dmasim's scenarios run as insmod, pid 100) and adds the
+    // preempt count it found and the one it expected (might_sleep: 0).
+    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 0, irqs_disabled(): 1, non_block: 0, pid: 100, name: insmod"]);
+    expect(log(s, "preempt_count:")).toEqual(["preempt_count: 0, expected: 0"]);
+    // Interrupts masked, but the preempt count is 0: schedule() itself finds nothing atomic.
+    expect(log(s, "scheduling while atomic")).toEqual([]);
     expect(run.callbacks).toBe(1);
     local_irq_restore(s, flags);
     expect(irqs_disabled(s)).toBe(false);
@@ -115,8 +105,11 @@ describe("spinlock.h", () => {
     const flags = spin_lock_irqsave(lock);
     expect(irqs_disabled(s)).toBe(true);
     msleep(s, 1);
-    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 1"]);
-    expect(log(s, "scheduling while atomic")).toEqual(["BUG: scheduling while atomic: 0x00000001 (msleep)"]);
+    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 1, non_block: 0, pid: 100, name: insmod"]);
+    expect(log(s, "preempt_count:")).toEqual(["preempt_count: 1, expected: 0"]);
+    // __schedule_bug prints comm/pid/preempt_count(), the count with schedule()'s own
+    // preempt_disable in it: the lock's 1 + 1.
+    expect(log(s, "scheduling while atomic")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)"]);
     spin_unlock_irqrestore(lock, flags);
     expect(irqs_disabled(s)).toBe(false);
   });
@@ -131,15 +124,22 @@ describe("spinlock.h", () => {
     expect(irqs_disabled(s)).toBe(false);
   });
 
-  it("recursion on a held lock is reported and thrown; unlocking a free lock is reported", async () => {
+  it("recursion on a held lock is reported and thrown; unlocking a free lock is reported; only a boot's first lock bug is printed", async () => {
     const s = await zynq();
     const lock = spin_lock_init(s);
     spin_lock(lock);
     expect(() => spin_lock(lock)).toThrow(KernelBug);
-    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0"]);
+    // spin_dump names the current task: dmasim's scenarios run as insmod, pid 100.
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0, insmod/100"]);
     spin_unlock(lock);
     spin_unlock(lock);
-    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0", "BUG: spinlock already unlocked on CPU#0"]);
+    // The first report turned lock debugging off (debug_locks_off): the unlock of the free lock
+    // is not reported after it.
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0, insmod/100"]);
+    const fresh = await zynq();
+    const free = spin_lock_init(fresh);
+    spin_unlock(free);
+    expect(log(fresh, "BUG: spinlock")).toEqual(["BUG: spinlock already unlocked on CPU#0, insmod/100"]);
     expect(() => spin_lock({} as never)).toThrow(/spin_lock_init/);
   });
   it("spin_lock_irqsave/spin_unlock_irqrestore add the mask's cycle each: 10 + 4 + 2 core cycles", async () => {
@@ -180,7 +180,7 @@ describe("spinlock.h", () => {
     spin_unlock(lock);
     msleep(s, 1);
     expect(log(s, "sleeping function called from invalid context")).toEqual([]);
-    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0"]);
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0, insmod/100"]);
   });
 
   it("a recursion through spin_lock_irqsave puts the mask back as it was before the call", async () => {
@@ -201,6 +201,7 @@ describe("spinlock.h", () => {
     lock.magic = 0;
     spin_lock(lock);
     spin_unlock(lock);
-    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock bad magic on CPU#0", "BUG: spinlock bad magic on CPU#0"]);
+    // Lock and unlock both find it; only the first is printed (debug_locks_off).
+    expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock bad magic on CPU#0, insmod/100"]);
   });
 });

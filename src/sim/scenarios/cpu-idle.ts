@@ -2,8 +2,16 @@
 // condition holds, with interrupts and tasklets running as they come, and the time the CPU sat
 // in WFI counted as idle (the idle column of /proc/stat). Kernel.waitEvent is the same sleep
 // without the accounting; scenarios that report CPU load sleep here instead.
+//
+// The sleep starts as wait_event_timeout's does (wait_event_prepare): might_sleep() reports a
+// caller that holds a lock or has interrupts masked, and the sleep's schedule() turns them on,
+// so the waiting CPU takes the interrupt that ends the wait. (Without that, a CPU with its mask
+// set would wake from WFI on the pending line and take nothing, over and over.) The uart-tx and
+// adc-rx scenarios sleep here from process context with interrupts on, as their Linux drivers'
+// waits run, and see neither report.
 
 import type { System } from "../../system.js";
+import { wait_event_prepare } from "../../kernel/might-sleep.js";
 
 export interface IdleClock {
   /** Simulated time the CPU spent idle (ps). */
@@ -22,6 +30,7 @@ export function sleepUntil(s: System, clock: IdleClock, cond: () => boolean, tim
   const m = s.machine;
   const irq = s.kernel.irq;
   const deadline = m.now() + timeoutPs;
+  wait_event_prepare(s.kernel, cond);
   clock.irqs += irq.handlePending();
   while (!cond()) {
     const before = m.now();
