@@ -1,9 +1,9 @@
 // The Bugs view: `dmasim run bug --param kind=…` for the kind the form names, on the System the
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
 // form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
-// options stay), its result printed as `dmasim run` prints it (formatResult).
+// options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult).
 // ?view=bugs&kind=…&board=…&kernel=… fill the form.
-import { BUG_KINDS, bugSystem, formatResult, systemFor } from "../../dist/browser/dmasim.js";
+import { BUG_KINDS, bugSystem, formatResult, formatRunHeading, systemFor } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
@@ -39,7 +39,8 @@ export function run() {
   const given = {};
   for (const k of ["board", "kernel"]) if ($(`bug-${k}`).value !== "") given[k] = $(`bug-${k}`).value;
   const system = systemFor("bug", params, given);
-  return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format: formatResult });
+  const format = (result, ranOn) => `${formatRunHeading("bug", params, ranOn)}\n\n${formatResult(result)}`;
+  return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format });
 }
 
 export function applyQuery(q) {
