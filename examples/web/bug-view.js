@@ -2,12 +2,14 @@
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
 // form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
 // options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult).
-// ?view=bugs&kind=…&board=…&kernel=… fill the form.
+// ?view=bugs&kind=…&board=…&kernel=… fill the form, and are what its edits write into the
+// address (app.js).
 import { BUG_KINDS, bugSystem, formatResult, formatRunHeading, systemFor } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
 import { showFields } from "./field-lines.js";
+import { setIfChanged } from "./form-query.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,6 +49,13 @@ export function applyQuery(q) {
   if (q.has("kind")) choose($("bug-kind"), q.get("kind"));
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`bug-${k}`), q.get(k));
   showKindSystem();
+}
+
+/** The form's choices as applyQuery reads them (app.js keeps them in the address). */
+export function query() {
+  const q = new URLSearchParams();
+  for (const k of QUERY_KEYS) setIfChanged(q, k, $(`bug-${k}`));
+  return q;
 }
 
 $("bug-kind").addEventListener("change", showKindSystem);

@@ -7,7 +7,7 @@ import { readGrid, readSystem } from "./sweep-form.js";
 import { resultsChart, resultsTable } from "./sweep-results.js";
 import { inFormWords } from "./form-words.js";
 
-export { applyQuery, QUERY_KEYS } from "./sweep-form.js";
+export { applyQuery, query, QUERY_KEYS } from "./sweep-form.js";
 
 const $ = (id) => document.getElementById(id);
 

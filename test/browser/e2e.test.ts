@@ -502,6 +502,53 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(`dmasim: ${await page.locator("#bug-status").textContent()}\n`).toBe(kinds);
     expect(kinds).toMatch(/^dmasim: error: unknown bug kind "nope" \(known: missing-sync, /);
   }, 60_000);
+  it("keeps each view's form edits across a reload, in the address, without running them", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // The page's own location: page.url() learns of a replaceState only a moment later.
+    const search = () => page.evaluate(() => location.search);
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo`);
+    const demo = page.getByRole("region", { name: "Demo" });
+    await demo.getByLabel("board", { exact: true }).selectOption("arm64-ref");
+    await demo.getByLabel("kernel", { exact: true }).selectOption("v4.9");
+    await demo.getByLabel("size", { exact: true }).fill("64K");
+    // Only what differs from the page's own choices, in applyQuery's words.
+    expect(await search()).toBe("?view=demo&board=arm64-ref&kernel=v4.9&size=64K");
+    await page.reload();
+    expect(await demo.isVisible()).toBe(true);
+    expect([
+      await demo.getByLabel("board", { exact: true }).inputValue(),
+      await demo.getByLabel("kernel", { exact: true }).inputValue(),
+      await demo.getByLabel("size", { exact: true }).inputValue(),
+    ]).toEqual(["arm64-ref", "v4.9", "64K"]);
+    expect(await page.locator("#demo-status").textContent()).toBe("idle");
+
+    // The Bugs view: a kind and a kernel chosen, the board left at the kind's own.
+    await page.getByRole("link", { name: "Bugs" }).click();
+    expect(await search()).toBe("?view=bugs");
+    const bugs = page.getByRole("region", { name: "Bugs" });
+    await bugs.getByLabel("kind", { exact: true }).selectOption("dma-ranges");
+    await bugs.getByLabel("kernel", { exact: true }).selectOption("v4.9");
+    await page.reload();
+    expect(await search()).toBe("?view=bugs&kind=dma-ranges&kernel=v4.9");
+    expect(await bugs.getByLabel("kind", { exact: true }).inputValue()).toBe("dma-ranges");
+    expect(await bugs.getByLabel("kernel", { exact: true }).inputValue()).toBe("v4.9");
+    expect(await bugs.getByLabel("board", { exact: true }).locator("option:checked").textContent()).toBe("the kind's own (arm64-dma-offset)");
+    expect(await page.locator("#bug-status").textContent()).toBe("idle");
+
+    // The Sweep view the same way: lists keep their commas, swiotlb its kernel-parameter text.
+    await page.getByRole("link", { name: "Sweep" }).click();
+    await page.fill("#sizes", "8K,16K");
+    await page.check("input[value=pool]");
+    await page.fill("#swiotlb-slabs", "64");
+    await page.reload();
+    expect(await search()).toBe("?view=sweep&swiotlb=64&sizes=8K,16K&buffers=coherent,pool");
+    expect([await page.inputValue("#sizes"), await page.inputValue("#swiotlb-slabs"), await page.isChecked("input[value=pool]")]).toEqual(["8K,16K", "64", true]);
+    expect(await page.locator("#status").textContent()).toBe("idle");
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it("takes a lecturer's link as dmasim run bug takes its options: the kernel, a kind on a tree of its own, parameters it ignores named, long lines wrapped", async () => {
     const node = cli(["run", "bug", "--param", "kind=missing-sync", "--kernel", "v4.9"]);
     const page = await rig.browser.newPage({ viewport: { width: 1000, height: 800 } });
