@@ -3,7 +3,7 @@
 
 export { createSystem, type RemoteSystem } from "./create.js";
 export { System, SystemError, type SystemOptions, type SystemCpu } from "./system.js";
-export { DMASIM_VERSION, RESULT_OPTIONS, provenanceText, type Provenance, type ResultOptions } from "./provenance.js";
+export { DMASIM_VERSION, RESULT_OPTIONS, provenanceText, ranOnText, type Provenance, type ResultOptions } from "./provenance.js";
 export { checkSystemOptions } from "./system-options.js";
 export type { Kernel, KernelOptions, SwiotlbOptions, CurrentTask } from "./kernel/kernel.js";
 export { Device, PlatformDevice } from "./kernel/device.js";
@@ -99,6 +99,7 @@ export { SCENARIOS, SCENARIO_PARAMS, type ScenarioParams } from "./sim/scenarios
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./sim/scenarios/bugs.js";
 export { systemFor } from "./worker/job.js";
 export { formatResult } from "./sim/result-text.js";
+export { formatRunHeading } from "./sim/run-heading.js";
 export { withTeardown, type Defer } from "./sim/teardown.js";
 export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, type ManagedMapping } from "./sim/managed-buffers.js";
 export { sweepReport, throughputChart, type SweepReportOptions } from "./report/sweep-report.js";

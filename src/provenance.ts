@@ -6,6 +6,7 @@
 
 import type { SystemOptions } from "./system.js";
 import type { KernelVersion } from "./mm/layout.js";
+import { BOARDS } from "./boards.js";
 
 /** package.json's version (a test keeps the two equal): a constant, so the browser bundle and a
  *  worker know it without reading the package. */
@@ -62,9 +63,30 @@ export function makeProvenance(s: ProvenanceSource): Provenance {
   };
 }
 
+/** The result-changing options given, each as `swiotlb=force`; `leaveOut` names any to skip. */
+function optionTexts(p: Provenance, leaveOut: readonly string[] = []): string[] {
+  return Object.entries(p.options).filter(([k]) => !leaveOut.includes(k)).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+}
+
 /** One line for a report or a table's head: `arm64-ref ("…"), profile arm64, v4.9 kernel,
  *  swiotlb=force, dmasim 0.1.0`; the assumptions, being sentences, go on lines of their own. */
 export function provenanceText(p: Provenance): string {
-  const options = Object.entries(p.options).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-  return [`${p.board ?? p.file} (${JSON.stringify(p.model)})`, `profile ${p.profile}`, `${p.kernel} kernel`, ...options, `dmasim ${p.dmasim}`].join(", ");
+  return [`${p.board ?? p.file} (${JSON.stringify(p.model)})`, `profile ${p.profile}`, `${p.kernel} kernel`, ...optionTexts(p), `dmasim ${p.dmasim}`].join(", ");
+}
+
+/** What a result ran on as a heading says it, in the demo's words (`… on Zynq-7000 test board
+ *  (modern kernel)`): the tree's model, then what else sets the numbers apart: the file the tree
+ *  came from, a profile that is not the built-in board's own (--profile), the kernel and the
+ *  result-changing options. The version and the assumptions are left to the reports, and so are
+ *  the peripheral models (dmaPeripherals): a scenario wires them from its own parameters
+ *  (uart-tx's baud), which its result's fields state, and they run to a paragraph of JSON. */
+export function ranOnText(p: Provenance): string {
+  const ownProfile = p.board !== undefined ? BOARDS[p.board]?.profile.name : undefined;
+  const details = [
+    ...(p.file !== undefined ? [p.file] : []),
+    ...(p.profile !== ownProfile ? [`profile ${p.profile}`] : []),
+    `${p.kernel} kernel`,
+    ...optionTexts(p, ["dmaPeripherals"]),
+  ];
+  return `${p.model} (${details.join(", ")})`;
 }

@@ -1,6 +1,7 @@
 // The page: three views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`) and
 // Sweep (a memcpy sweep) — chosen by the nav or the address's ?view=demo|bugs|sweep. The address
-// fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this). An
+// fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this); an
+// edit of the form writes it back, so a reload keeps it. An
 // address with no view= that holds the sweep form's parameters (?sizes=…&auto=1, the page's
 // addresses from before it had views) opens the Sweep view; a bare one the Demo. A parameter the
 // view does not read (a typo, the Sweep's buffers= on a Demo link) is named above the view
@@ -39,15 +40,26 @@ function show(name) {
   }
 }
 
+/** Puts the view shown and its form's choices (the view's query(), what its applyQuery reads)
+ *  into the address, so that a reload or a shared link opens the same. Lists keep their commas. */
+function remember(name) {
+  const q = new URLSearchParams([["view", name], ...VIEWS[name].query()]);
+  history.replaceState(null, "", `?${String(q).replace(/%2C/g, ",")}`);
+  document.getElementById("view-note").hidden = true; // it spoke of the address just replaced
+}
+
 // A view switch keeps what the other views hold (a sweep under way goes on); the address names
-// the view shown, so that a reload or a shared link opens it.
+// the view shown and its choices. An edit of a form writes its choices there as it is made
+// (without auto=1: a reload shows the choices, it does not run them).
 for (const a of document.querySelectorAll("nav a[data-view]")) {
   a.addEventListener("click", (e) => {
     e.preventDefault();
     show(a.dataset.view);
-    history.replaceState(null, "", `?view=${a.dataset.view}`);
-    document.getElementById("view-note").hidden = true; // it spoke of the address just replaced
+    remember(a.dataset.view);
   });
+}
+for (const name of Object.keys(VIEWS)) {
+  for (const type of ["input", "change"]) document.getElementById(`${name}-view`).addEventListener(type, () => remember(name));
 }
 
 const query = new URLSearchParams(location.search);

@@ -1,13 +1,15 @@
 // The Bugs view: `dmasim run bug --param kind=…` for the kind the form names, on the System the
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
 // form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
-// options stay), its result printed as `dmasim run` prints it (formatResult).
-// ?view=bugs&kind=…&board=…&kernel=… fill the form.
-import { BUG_KINDS, bugSystem, formatResult, systemFor } from "../../dist/browser/dmasim.js";
+// options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult).
+// ?view=bugs&kind=…&board=…&kernel=… fill the form, and are what its edits write into the
+// address (app.js).
+import { BUG_KINDS, bugSystem, formatResult, formatRunHeading, systemFor } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
 import { showFields } from "./field-lines.js";
+import { setIfChanged } from "./form-query.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,13 +41,21 @@ export function run() {
   const given = {};
   for (const k of ["board", "kernel"]) if ($(`bug-${k}`).value !== "") given[k] = $(`bug-${k}`).value;
   const system = systemFor("bug", params, given);
-  return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format: formatResult });
+  const format = (result, ranOn) => `${formatRunHeading("bug", params, ranOn)}\n\n${formatResult(result)}`;
+  return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format });
 }
 
 export function applyQuery(q) {
   if (q.has("kind")) choose($("bug-kind"), q.get("kind"));
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`bug-${k}`), q.get(k));
   showKindSystem();
+}
+
+/** The form's choices as applyQuery reads them (app.js keeps them in the address). */
+export function query() {
+  const q = new URLSearchParams();
+  for (const k of QUERY_KEYS) setIfChanged(q, k, $(`bug-${k}`));
+  return q;
 }
 
 $("bug-kind").addEventListener("change", showKindSystem);

@@ -1,10 +1,12 @@
 // The Demo view: `dmasim demo` (coherent against streaming buffers, their cache maintenance, the
 // missing-sync bug's stale bytes) on the board, kernel and size the form names, printed as the
-// CLI prints it (formatDemo). ?view=demo&board=…&kernel=…&size=… fill the form.
+// CLI prints it (formatDemo). ?view=demo&board=…&kernel=…&size=… fill the form, and are what
+// the form's edits write into the address (app.js).
 import { formatDemo } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
+import { setIfChanged } from "./form-query.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,6 +32,13 @@ export const QUERY_KEYS = ["board", "kernel", "size"];
 export function applyQuery(q) {
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`demo-${k}`), q.get(k));
   if (q.has("size")) $("demo-size").value = q.get("size");
+}
+
+/** The form's choices as applyQuery reads them (app.js keeps them in the address). */
+export function query() {
+  const q = new URLSearchParams();
+  for (const k of QUERY_KEYS) setIfChanged(q, k, $(`demo-${k}`));
+  return q;
 }
 
 $("demo-form").addEventListener("submit", (e) => {

@@ -1,4 +1,4 @@
-// A result printed as `dmasim run` prints it (formatResult: a key column, then the value), shown
+// A result printed as `dmasim run` prints it (its heading, then formatResult: a key column, then the value), shown
 // one field per line with the value's continuation lines indented under the value: a bug's
 // symptom runs to several hundred characters, and in a <pre> that does not wrap its end — the
 // half that says why — was past the page's right edge. The text itself is unchanged (the
@@ -7,8 +7,9 @@
 /** Puts `text` into `pre`, one block per line, wrapped with a hanging indent at the value column. */
 export function showFields(pre, text) {
   const lines = text.split("\n");
-  // formatResult pads every key to the longest one and puts two spaces after it.
-  const valueColumn = /^\S+ {2,}/.exec(lines[0])?.[0].length ?? 0;
+  // formatResult pads every key to the longest one and puts two spaces after it; the heading
+  // above the fields (`dmasim run: …`) has single spaces.
+  const valueColumn = lines.map((line) => /^\S+ {2,}/.exec(line)?.[0].length).find((n) => n !== undefined) ?? 0;
   pre.style.setProperty("--value-column", `${valueColumn}ch`);
   pre.replaceChildren(...lines.map((line, i) => {
     const span = document.createElement("span");

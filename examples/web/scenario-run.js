@@ -10,7 +10,8 @@ import { createSystem } from "../../dist/browser/dmasim.js";
  *  way (a second click, or Enter in a field, would print two runs over each other). */
 export function scenarioRunner({ button, progress, status, output, show = (pre, text) => (pre.textContent = text) }) {
   let running = false;
-  /** `label` says what runs in the status line; `format` turns the result into the text shown. */
+  /** `label` says what runs in the status line; `format(result, provenance)` turns the result,
+   *  and what its System ran on, into the text shown. */
   return async function run({ label, system, scenario, params, format }) {
     if (running) return;
     running = true;
@@ -25,7 +26,8 @@ export function scenarioRunner({ button, progress, status, output, show = (pre, 
     let remote = null;
     try {
       remote = await createSystem({ ...system, worker: true });
-      const text = format(await remote.run(scenario, params));
+      const result = await remote.run(scenario, params);
+      const text = format(result, await remote.provenance());
       show(output, text);
       window.dmasimText = text;
       progress.value = 1;

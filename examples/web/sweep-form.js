@@ -1,10 +1,12 @@
 // The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
-// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…).
+// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…),
+// read at load and written back as the form is edited (app.js).
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
 import { SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
+import { changed, setIfChanged } from "./form-query.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -88,4 +90,16 @@ export function applyQuery(q) {
     $("swiotlb").checked = force;
     $("swiotlb-slabs").value = force ? text.slice(0, -"force".length).replace(/,$/, "") : text;
   }
+}
+
+/** The form's choices as applyQuery reads them (app.js keeps them in the address). */
+export function query() {
+  const q = new URLSearchParams();
+  for (const k of ["board", "kernel"]) setIfChanged(q, k, $(k));
+  const swiotlb = swiotlbText();
+  if (swiotlb !== undefined) q.set("swiotlb", swiotlb);
+  for (const k of ["sizes", "bursts", "channels"]) setIfChanged(q, k, $(k));
+  if ([...$("buffers").querySelectorAll("input")].some(changed)) q.set("buffers", values($("buffers")).join(","));
+  for (const k of ["block", "workers"]) setIfChanged(q, k, $(k));
+  return q;
 }

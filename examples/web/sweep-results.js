@@ -2,6 +2,7 @@
 // and burst always, the page's axes; buffers, channels, block when swept), and the table's
 // caption what every job shared (the System, a parameter with one value).
 import { throughputChart } from "../../dist/browser/dmasim.js";
+import { inFormWords } from "./form-words.js";
 
 const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const AXES = ["size", "burst"];
@@ -31,8 +32,8 @@ const MAPPED_NOTE =
   "DMA time: from the prep (streaming, bounced: from the first dma_map_single) to the last completion (streaming, bounced: to the last unmap); " +
   "MB/s is the bytes over it; cache maint., bounce copies and transfer are its parts, the transfer (the DMA time less the other two) measured as a coherent row's DMA time.";
 
-/** The table of a sweep or of a failed sweep's `partial`: a job that failed shows why, one that
- *  never ran shows nothing. */
+/** The table of a sweep or of a failed sweep's `partial`: a job that failed shows why (in the
+ *  form's words), one that never ran shows nothing. */
 export function resultsTable(result, system) {
   const { swept, shared } = splitParams(result.rows);
   const extras = EXTRAS.filter((x) => result.rows.some((r) => r.result?.[x.key] !== undefined));
@@ -40,7 +41,7 @@ export function resultsTable(result, system) {
   const head = [...params, "MB/s", "DMA time (µs)", "data", ...extras.map((x) => x.head)];
   const rows = result.rows.map((r) => {
     const cells = params.map((k, i) => `<td${i ? ' class="n"' : ""}>${escapeHtml(r.params[k] ?? "")}</td>`).join("");
-    if (r.result === undefined) return `<tr>${cells}<td colspan="${3 + extras.length}">${escapeHtml(r.error ?? "")}</td></tr>`;
+    if (r.result === undefined) return `<tr>${cells}<td colspan="${3 + extras.length}">${escapeHtml(inFormWords(r.error ?? ""))}</td></tr>`;
     const more = extras.map((x) => `<td class="n">${r.result[x.key] === undefined ? "" : x.cell(r.result[x.key])}</td>`).join("");
     return `<tr>${cells}<td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td>${more}</tr>`;
   });

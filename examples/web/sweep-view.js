@@ -5,8 +5,9 @@
 import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
 import { readGrid, readSystem } from "./sweep-form.js";
 import { resultsChart, resultsTable } from "./sweep-results.js";
+import { inFormWords } from "./form-words.js";
 
-export { applyQuery, QUERY_KEYS } from "./sweep-form.js";
+export { applyQuery, query, QUERY_KEYS } from "./sweep-form.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,8 +82,10 @@ export async function run() {
       window.dmasimStopped = e.partial ?? null;
       return;
     }
-    $("status").textContent = `error: ${e.message}`;
-    window.dmasimError = String(e.message);
+    // In the form's words (swiotlb slabs, not --swiotlb N): the CLI's options are not on the page.
+    const message = inFormWords(e.message);
+    $("status").textContent = `error: ${message}`;
+    window.dmasimError = message;
     // What the sweep's other jobs found stays on the page beside the error.
     if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
     await pool?.close(); // a worker may have died with it: the next run starts new ones

@@ -11,6 +11,7 @@ import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
 import { formatResult } from "../sim/result-text.js";
+import { formatRunHeading } from "../sim/run-heading.js";
 import { resultFields } from "../sim/result-fields.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { demoReport } from "../report/demo-report.js";
@@ -45,7 +46,7 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const provenance = system.provenance();
   if (has(a, "json")) console.log(JSON.stringify(withProvenance(result, provenance), null, 2));
   else if (name === "demo") console.log(formatDemo(result as DemoResult));
-  else console.log(formatResult(result));
+  else console.log(`${formatRunHeading(name, params, provenance)}\n\n${formatResult(result)}`);
   await writeReport(a, () => (name === "demo" ? demoReport(result as DemoResult, provenance) : resultReport(name, result, provenance)));
   return 0;
 }

@@ -33,6 +33,8 @@ describe("dmasim run / sweep", () => {
     const r = run(["run", f, "--report", report]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe([
+      `dmasim run: ${f} on Zynq-7000 test board (modern kernel)`,
+      "",
       "kind               coherent",
       "fill.timePs        5",
       "fill.cache.l1Hits  7",
