@@ -7,6 +7,7 @@
 import type { SystemOptions } from "./system.js";
 import type { KernelVersion } from "./mm/layout.js";
 import { BOARDS } from "./boards.js";
+import { IO_TLB_SIZE } from "./dma/swiotlb.js";
 
 /** package.json's version (a test keeps the two equal): a constant, so the browser bundle and a
  *  worker know it without reading the package. */
@@ -65,7 +66,20 @@ export function makeProvenance(s: ProvenanceSource): Provenance {
 
 /** The result-changing options given, each as `swiotlb=force`; `leaveOut` names any to skip. */
 function optionTexts(p: Provenance, leaveOut: readonly string[] = []): string[] {
-  return Object.entries(p.options).filter(([k]) => !leaveOut.includes(k)).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return Object.entries(p.options).filter(([k]) => !leaveOut.includes(k)).map(([k, v]) => `${k}=${optionValueText(k, v)}`);
+}
+
+/** An option's value as a reader would type it: `swiotlb` as the kernel parameter the CLI's
+ *  --swiotlb takes (`1024,force`: slabs of 2 KiB), when it can say it (a pool of no slabs, or
+ *  of bytes that are not whole slabs, stays JSON); anything else a string or JSON. */
+function optionValueText(key: string, v: unknown): string {
+  if (typeof v === "string") return v;
+  if (key === "swiotlb" && typeof v === "object" && v !== null) {
+    const { size, force, ...other } = v as { size?: number; force?: boolean };
+    const slabs = size === undefined ? [] : size > 0 && size % IO_TLB_SIZE === 0 ? [String(size / IO_TLB_SIZE)] : undefined;
+    if (slabs && Object.keys(other).length === 0 && (slabs.length || force)) return [...slabs, ...(force ? ["force"] : [])].join(",");
+  }
+  return JSON.stringify(v);
 }
 
 /** One line for a report or a table's head: `arm64-ref ("…"), profile arm64, v4.9 kernel,

@@ -40,7 +40,7 @@ describe("provenance", () => {
     expect(keys.slice(0, 3)).toEqual(["size", "burst", "channels"]);
     expect(out.provenance).toEqual(ARM64_V49_FORCE);
     const html = readFileSync(report, "utf8");
-    expect(html).toContain(`<h1>dmasim run memcpy</h1>\n<p class="provenance">Ran on arm64-ref ("dmasim arm64 reference board"), profile arm64, v4.9 kernel, swiotlb={"force":true}, dmasim ${version}.</p>`);
+    expect(html).toContain(`<h1>dmasim run memcpy</h1>\n<p class="provenance">Ran on arm64-ref ("dmasim arm64 reference board"), profile arm64, v4.9 kernel, swiotlb=force, dmasim ${version}.</p>`);
     expect(JSON.parse(readFileSync(trace, "utf8")).otherData.provenance).toEqual(ARM64_V49_FORCE);
   });
 

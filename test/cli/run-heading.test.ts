@@ -42,7 +42,10 @@ describe("dmasim run: the heading line", () => {
     expect(heading(["memcpy", "--param", "size=4K", "--profile", "arm64"]).lines[0]).toBe(
       "dmasim run: memcpy (size=4K) on Zynq-7000 test board (profile arm64, modern kernel)");
     expect(heading(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "force"]).lines[0]).toBe(
-      'dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb={"force":true})');
+      'dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=force)');
+    // swiotlb= as the kernel reads it: 100 slabs round up to one 128-slab segment.
+    expect(heading(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "100,force"]).lines[0]).toBe(
+      'dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=128,force)');
   });
 
   it("has no parameter list for a run given none, and the bug kind's own board for a bug", () => {
