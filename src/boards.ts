@@ -9,7 +9,9 @@ export interface BuiltinBoard {
   description: string;
 }
 
-export const BOARDS: Record<string, BuiltinBoard> = {
+/** Without a prototype, so that "constructor" or "toString" is no board (a --board constructor
+ *  went on to read the file "undefined"). */
+export const BOARDS: Record<string, BuiltinBoard> = Object.assign(Object.create(null) as Record<string, BuiltinBoard>, {
   "zynq-7000": {
     dtb: "examples/boards/zynq-7000.dtb",
     profile: ZYNQ_7000,
@@ -30,4 +32,10 @@ export const BOARDS: Record<string, BuiltinBoard> = {
     profile: ARM64_A53,
     description: "arm64 whose DMA bus offsets addresses: 1 GiB at 0x0, seen by the PL330 at bus 0xc0000000 (BCM2711's window)",
   },
-};
+});
+
+/** Why `name` is no board, naming the built-in ones, then what to give instead when the caller
+ *  takes a tree of one's own (createSystem's `dtb`, the CLI's --dtb/--dts). */
+export function unknownBoardText(name: string, instead?: string): string {
+  return `unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")})${instead ? `; or ${instead}` : ""}`;
+}

@@ -22,7 +22,7 @@ import { MAP_ANONYMOUS, MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
 import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { PAGE_SIZE } from "./mm/gfp.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
-import { BOARDS } from "./boards.js";
+import { BOARDS, unknownBoardText } from "./boards.js";
 import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
@@ -342,7 +342,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     if (!dtb) {
       const name = options.board ?? "zynq-7000";
       const b = BOARDS[name];
-      if (!b) throw new SystemError(`unknown board "${name}" (built in: ${Object.keys(BOARDS).join(", ")}); or pass a dtb`);
+      if (!b) throw new SystemError(unknownBoardText(name, "pass a dtb"));
       dtb = await loadBytes(packageUrl(b.dtb));
       builtIn = name;
       source = b.dtb;

@@ -89,6 +89,9 @@ function frameBuffer(system, dev, kind, size, defer) {
   };
 }
 
+// The parameters run reads: dmasim refuses any other --param name (a typo would run on a default).
+export const params = ["kind", "width", "height", "frames", "cycles", "threshold"];
+
 export function run(system, params = {}) {
   const kind = params.kind ?? "coherent";
   if (!KINDS.includes(kind)) throw new TypeError(`kind "${kind}": one of ${KINDS.join(", ")}`);

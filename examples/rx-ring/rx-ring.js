@@ -79,6 +79,9 @@ function receive(system, dev, slot, len, variant) {
   }
 }
 
+// The parameters run reads: dmasim refuses any other --param name (a typo would run on a default).
+export const params = ["variant", "len", "packets"];
+
 export function run(system, params = {}) {
   const variant = params.variant ?? "sync";
   const len = Number(params.len ?? 1500);

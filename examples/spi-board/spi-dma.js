@@ -43,6 +43,9 @@ function lastHangNote(system) {
   return system.dmesg().split("\n").findLast((l) => l.includes("timed out (dmasim)"))?.replace(/^\[[^\]]*\] /, "") ?? "no note in dmesg";
 }
 
+// The parameters run reads: dmasim refuses any other --param name (a typo would run on a default).
+export const params = ["len", "period", "periods", "laps", "burst", "ring"];
+
 export function run(system, params = {}) {
   const len = check("len", Number(params.len ?? 1000));
   const period = check("period", Number(params.period ?? 256));

@@ -18,23 +18,24 @@ function pairs(a: ParsedArgs): [string, string][] {
   });
 }
 
-function checkNames(scenario: string, params: ScenarioParams): void {
-  const unknown = unknownParamText(scenario, params);
+/** `declared`: the names a scenario module exports as `params` (scenario-module.ts). */
+function checkNames(scenario: string, params: ScenarioParams, declared?: readonly string[]): void {
+  const unknown = unknownParamText(scenario, params, declared);
   if (unknown) throw new UsageError(unknown);
 }
 
-export function runParams(a: ParsedArgs, scenario: string): ScenarioParams {
+export function runParams(a: ParsedArgs, scenario: string, declared?: readonly string[]): ScenarioParams {
   const params: ScenarioParams = {};
   for (const [k, v] of pairs(a)) {
     // A second --param for a key would replace the first one's value without a word.
     if (k in params) throw new UsageError(`--param ${k} is given twice: give it once`);
     params[k] = value(v);
   }
-  checkNames(scenario, params);
+  checkNames(scenario, params, declared);
   return params;
 }
 
-export function sweepGrid(a: ParsedArgs, scenario: string): Grid {
+export function sweepGrid(a: ParsedArgs, scenario: string, declared?: readonly string[]): Grid {
   const grid: Grid = {};
   for (const [k, v] of pairs(a)) {
     // A second --param for a key would replace the first one's values without a word.
@@ -42,6 +43,6 @@ export function sweepGrid(a: ParsedArgs, scenario: string): Grid {
     grid[k] = v.split(",").filter((x) => x.length).map(value);
   }
   if (!Object.keys(grid).length) throw new UsageError("a sweep needs at least one --param key=v1,v2,…");
-  checkNames(scenario, Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, v[0]])));
+  checkNames(scenario, Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, v[0]])), declared);
   return grid;
 }

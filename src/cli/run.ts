@@ -4,7 +4,8 @@
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { createLocalSystem } from "../system.js";
-import { runScenarioOn, systemFor } from "../worker/job.js";
+import { isScenarioModule, runScenarioOn, systemFor } from "../worker/job.js";
+import { importScenarioModuleHere, type LoadedScenarioModule } from "../worker/scenario-module.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
@@ -25,6 +26,12 @@ export function scenarioRef(name: string): string {
   throw new UsageError(`unknown scenario "${name}" (built in: ${Object.keys(SCENARIOS).join(", ")}; or a module path)`);
 }
 
+/** The scenario module `scenario` names, loaded here to check --param names against its
+ *  `params`; undefined for a built-in, or a module that does not load (running it says why). */
+export async function scenarioModule(scenario: string): Promise<LoadedScenarioModule | undefined> {
+  return isScenarioModule(scenario) ? await importScenarioModuleHere(scenario) : undefined;
+}
+
 /** The system options of run and sweep: their Systems run where the scenario does (--worker is
  *  demo's, cat's and ls's). */
 export const SCENARIO_SYSTEM_OPTIONS = SYSTEM_OPTIONS.filter((o) => o !== "worker");
@@ -37,7 +44,11 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const scenario = scenarioRef(name);
   checkOutputs(a);
   const { worker: _w, ...options } = await systemOptions(a);
-  const params = runParams(a, name);
+  const module = await scenarioModule(scenario);
+  const params = runParams(a, name, module?.params);
+  if (module && !module.params && Object.keys(params).length) {
+    console.error(`dmasim: note: ${name} does not export params (the names its run reads), so a misspelt --param goes unnoticed`);
+  }
   const system = await createLocalSystem(systemFor(scenario, params, options));
   // demo's result carries them in its table; other results have no place for them.
   if (name !== "demo") for (const n of system.board.assumed) console.error(`dmasim: note: ${n}`);

@@ -10,6 +10,7 @@ import { ProgressBar } from "./progress.js";
 import { formatBytes, parseSize } from "../units.js";
 import { KMALLOC_MAX_SIZE } from "../mm/slab.js";
 import { isWholeIn } from "../whole-number.js";
+import { BOARDS, unknownBoardText } from "../boards.js";
 
 function collector(): () => void {
   v8.setFlagsFromString("--expose-gc");
@@ -34,6 +35,8 @@ export async function soakCommand(a: ParsedArgs): Promise<number> {
     throw new UsageError(`--max-size must be at most ${formatBytes(KMALLOC_MAX_SIZE)}, the largest kmalloc (KMALLOC_MAX_SIZE), not "${maxSizeText}"`);
   }
   const board = flag(a, "board");
+  // Checked here, where the message need not suggest a tree of one's own: soak takes none.
+  if (board !== undefined && !BOARDS[board]) throw new UsageError(unknownBoardText(board));
   const bar = new ProgressBar(`soak ${board ?? "arm64-ref"}`, transfers);
   const t0 = performance.now();
   const r = await runSoak({ transfers, board, seed, maxSize, gc: collector(), onProgress: (n) => bar.update(n), progressEvery: 1000 });

@@ -9,7 +9,7 @@ import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
 import { formatSweep } from "./result-table.js";
-import { scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
+import { scenarioModule, scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
 import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
 import { chartOptions } from "./chart-option.js";
@@ -21,7 +21,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
   const scenario = scenarioRef(name);
-  const grid = sweepGrid(a, name);
+  const grid = sweepGrid(a, name, (await scenarioModule(scenario))?.params);
   checkOutputs(a);
   const charts = chartOptions(a, grid);
   const workers = wholeFlag(a, "workers", availableParallelism());

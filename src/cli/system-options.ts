@@ -11,6 +11,7 @@ import { isWholeIn } from "../whole-number.js";
 import { early_cma } from "../dma/cma-cmdline.js";
 import { setup_io_tlb_npages } from "../dma/swiotlb-cmdline.js";
 import { PROFILES } from "../hw/profile.js";
+import { BOARDS, unknownBoardText } from "../boards.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem,
                     arm64-dma-offset); default zynq-7000
@@ -60,6 +61,9 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     } else o.dtb = bytes;
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = flag(a, "board");
+  // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the
+  // library's message says createSystem's "dtb"). With a --dtb or --dts the board is unused.
+  if (o.board !== undefined && !file && !BOARDS[o.board]) throw new UsageError(unknownBoardText(o.board, "pass --dtb FILE or --dts FILE"));
   o.memory = flag(a, "memory");
   // Checked here too, so that the message names the option as the user typed it.
   if (o.memory !== undefined && !isWholeIn(sizeOrNaN(o.memory), 1)) {

@@ -71,15 +71,21 @@ export function unknownParam(scenario: string, names: string[], params: Scenario
   const own = SCENARIO_PARAMS[scenario];
   if (!own) return undefined;
   const inner = scenario === "fingerprint" && typeof params.scenario === "string" ? (SCENARIO_PARAMS[params.scenario] ?? []) : [];
-  const known = [...own, ...inner];
+  return firstUnknown(names, [...own, ...inner]);
+}
+
+function firstUnknown(names: string[], known: readonly string[]): { name: string; known: readonly string[] } | undefined {
   const name = names.find((n) => !known.includes(n));
   return name === undefined ? undefined : { name, known };
 }
 
-/** What is wrong with the parameter names of a run of built-in scenario `scenario`, as one
- *  line (`memcpy has no parameter "sise" (its parameters: size, burst, …)`), or undefined. */
-export function unknownParamText(scenario: string, params: ScenarioParams): string | undefined {
-  const unknown = unknownParam(scenario, Object.keys(params), params);
+/** What is wrong with the parameter names of a run of `scenario`, as one line (`memcpy has no
+ *  parameter "sise" (its parameters: size, burst, …)`), or undefined. The names a built-in
+ *  scenario reads are SCENARIO_PARAMS'; a scenario module's are the `declared` ones it exports as
+ *  `params` (scenario-module.ts), and without them any name goes. */
+export function unknownParamText(scenario: string, params: ScenarioParams, declared?: readonly string[]): string | undefined {
+  const names = Object.keys(params);
+  const unknown = declared ? firstUnknown(names, declared) : unknownParam(scenario, names, params);
   if (!unknown) return undefined;
   const known = unknown.known.length ? `its parameters: ${unknown.known.join(", ")}` : "it takes none";
   return `${scenario} has no parameter "${unknown.name}" (${known})`;

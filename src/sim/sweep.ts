@@ -4,6 +4,7 @@
 
 import { abortError, WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, resultToSend, type JobOutcome, type JobSpec } from "../worker/job.js";
+import { importScenarioModuleHere, scenarioName } from "../worker/scenario-module.js";
 import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
@@ -115,6 +116,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   if (opts.pool?.bundled && isScenarioModule(opts.scenario)) {
     throw new TypeError(`${opts.scenario}: a pool created with { bundled: true } runs built-in scenarios only (spawn.ts, workerEntryUrl)`);
+  }
+  // A module's own params (scenario-module.ts) are checked here too, once, rather than by each job.
+  if (isScenarioModule(opts.scenario)) {
+    const declared = (await importScenarioModuleHere(opts.scenario))?.params;
+    const unknownToModule = declared && unknownParamText(scenarioName(opts.scenario), { ...opts.fixed, ...points[0] }, declared);
+    if (unknownToModule) throw new TypeError(unknownToModule);
   }
   // Each failed job's error as the sweep would throw it, by grid index.
   const failures = new Map<number, unknown>();

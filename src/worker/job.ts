@@ -4,8 +4,8 @@
 
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { errorText } from "./errors.js";
-import { paramsText, runScenario, SCENARIO_SYSTEMS, type ScenarioParams } from "../sim/scenarios.js";
-import { importScenarioModule } from "./scenario-module.js";
+import { paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
+import { importScenarioModule, scenarioName } from "./scenario-module.js";
 import type { Provenance } from "../provenance.js";
 
 export interface JobSpec {
@@ -42,8 +42,7 @@ export async function runJob(spec: JobSpec): Promise<JobOutcome> {
 /** A job as an error message names it: the scenario and its parameters (`memcpy size=4K
  *  burst=16`). A data: URL is the module's whole source, so only its kind is named. */
 export function describeJob(spec: JobSpec): string {
-  const scenario = spec.scenario.startsWith("data:") ? "a data: URL scenario module" : spec.scenario;
-  return [scenario, paramsText(spec.params)].filter(Boolean).join(" ");
+  return [scenarioName(spec.scenario), paramsText(spec.params)].filter(Boolean).join(" ");
 }
 
 /** A job's result as its worker sends it back, once `write` (the worker's serializer) has taken
@@ -70,6 +69,9 @@ export function isScenarioModule(scenario: string): boolean {
 export async function runScenarioOn(system: System, scenario: string, params: ScenarioParams): Promise<unknown> {
   if (isScenarioModule(scenario)) {
     const mod = await importScenarioModule(scenario);
+    // As for a built-in (runScenario): a misspelt name would run the module on its default.
+    const unknown = mod.params && unknownParamText(scenarioName(scenario), params, mod.params);
+    if (unknown) throw new TypeError(unknown);
     return await mod.run(system, params);
   }
   return runScenario(system, scenario, params);

@@ -7,6 +7,19 @@ import type { ScenarioParams } from "../sim/scenarios.js";
 
 export interface ScenarioModule {
   run?: (s: System, p: ScenarioParams) => unknown;
+  /** The names of the parameters run reads (`export const params = ["len", "period"]`): a run
+   *  or sweep given another name is refused, as a built-in scenario refuses one (a typo would
+   *  run the module on that parameter's default). Without it, any name goes. */
+  params?: readonly string[];
+}
+
+/** A module as importScenarioModule gives it: run checked, params checked when present. */
+export type LoadedScenarioModule = Required<Pick<ScenarioModule, "run">> & Pick<ScenarioModule, "params">;
+
+/** A scenario as messages name it: a built-in's name, a module's URL, but not a data: URL, which
+ *  is the module's whole source. */
+export function scenarioName(scenario: string): string {
+  return scenario.startsWith("data:") ? "a data: URL scenario module" : scenario;
 }
 
 /** This package's folder, for the `npm install` advice; null where it is not on a file system. */
@@ -36,8 +49,8 @@ export function scenarioModuleAdvice(e: unknown): string | null {
   return null;
 }
 
-/** The module at `url`, its run(system, params) checked; a load error carries the fix. */
-export async function importScenarioModule(url: string): Promise<Required<ScenarioModule>> {
+/** The module at `url`, its run(system, params) and params checked; a load error carries the fix. */
+export async function importScenarioModule(url: string): Promise<LoadedScenarioModule> {
   let mod: ScenarioModule;
   try {
     mod = (await import(url)) as ScenarioModule;
@@ -48,5 +61,21 @@ export async function importScenarioModule(url: string): Promise<Required<Scenar
     throw Object.assign(new Kind(`${(e as Error).message}; ${advice}`, { cause: e }), { code: (e as { code?: string }).code });
   }
   if (typeof mod.run !== "function") throw new Error(`${url} does not export run(system, params)`);
-  return mod as Required<ScenarioModule>;
+  // A lone name ("len") would be read as its letters; a mistaken export would refuse every name.
+  const params: unknown = mod.params;
+  if (params !== undefined && (!Array.isArray(params) || params.some((n) => typeof n !== "string"))) {
+    throw new TypeError(`${scenarioName(url)} exports params as ${JSON.stringify(params) ?? String(params)}: it must be an array of the names run reads (["len", "period"])`);
+  }
+  return mod as LoadedScenarioModule;
+}
+
+/** The module at `url` as importScenarioModule gives it, to read its `params` before it runs
+ *  (where `run` and `sweep` check a built-in's), or undefined when it does not load: the run or
+ *  the jobs that import it then fail with why, as they would without this look. */
+export async function importScenarioModuleHere(url: string): Promise<LoadedScenarioModule | undefined> {
+  try {
+    return await importScenarioModule(url);
+  } catch {
+    return undefined;
+  }
 }
