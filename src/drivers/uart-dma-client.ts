@@ -72,14 +72,19 @@ export class UartDmaClient {
     private readonly regs: VirtAddr,
     /** Physical address of the TX FIFO's data register. */
     readonly fifoPhys: number,
-    /** Bytes per DMA request (the FIFO's BURST register): the slave config's maxburst. */
+    /** Bytes per DMA request (the FIFO's BURST register, or probe's maxburst): the slave config's maxburst. */
     readonly burstBytes: number,
   ) {}
 
   /** Binds to a device whose dma-names has "tx": requests and configures the channel. Throws
-   *  KernelError (-ENODEV, -EPROBE_DEFER, -ENOMEM, …) as probe would fail. */
-  static probe(pdev: PlatformDevice): UartDmaClient {
+   *  KernelError (-ENODEV, -EPROBE_DEFER, -ENOMEM, …) as probe would fail. `maxburst` is a
+   *  driver's own dst_maxburst instead of the FIFO's BURST register (a value copied from another
+   *  SoC's driver: more than the FIFO asks for stalls the channel, see burst-on-single-requests). */
+  static probe(pdev: PlatformDevice, options: { maxburst?: number } = {}): UartDmaClient {
     const k = pdev.kernel;
+    if (options.maxburst !== undefined && !(Number.isInteger(options.maxburst) && options.maxburst >= 1)) {
+      throw new KernelError(EINVAL, `${pdev.name}: maxburst ${options.maxburst}: a whole number ≥ 1`);
+    }
     const res = pdev.memResource(0);
     const slot = pdev.ofNode?.strings("dma-names").indexOf("tx") ?? -1;
     if (!res || slot < 0) throw new KernelError(ENODEV, `${pdev.name}: no registers or no "tx" DMA channel`);
@@ -95,7 +100,7 @@ export class UartDmaClient {
       if (e instanceof KernelError) dev_err_probe(pdev, e.errno, `failed to request "tx" DMA channel`);
       throw e;
     }
-    const burst = Math.max(1, readl(k.machine, regs + TX_BURST));
+    const burst = options.maxburst ?? Math.max(1, readl(k.machine, regs + TX_BURST));
     const rc = dmaengine_slave_config(chan, {
       // direction: Linux 4.9's pl330_config applies the FIFO settings of this direction only.
       direction: DMA_MEM_TO_DEV, dst_addr: fifoPhys + TX_DR, dst_addr_width: DMA_SLAVE_BUSWIDTH_1_BYTE, dst_maxburst: burst,

@@ -3,7 +3,7 @@
 // the registers; dmasim reads the PL330's channel registers (untimed, through the backdoor:
 // this is a report, not kernel code), decodes the instruction at the channel's PC and, where it
 // can, names the cause: work submitted but never issued, a DMAWFPB waiting on a peripheral
-// that raises single requests only, a peripheral that has stopped requesting, a DMAWFP on a
+// that raises single requests only (burst-stall.ts), a peripheral that has stopped requesting, a DMAWFP on a
 // line the SoC wires no peripheral, or another peripheral, to while the client's own peripheral
 // drives another (a wrong `dmas` cell: request-wiring.ts), a channel stopped or faulting whose
 // interrupt no handler takes.
@@ -18,6 +18,7 @@ import { RxStreamDevice } from "../hw/dma-peripherals.js";
 import { disassemble } from "../tools/pl330/disassembler.js";
 import { dma_to_phys } from "../dma/dma-address.js";
 import { peripheralOnLine, wrongCell, wrongCellText } from "./request-wiring.js";
+import { burstStallCause } from "./burst-stall.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -64,8 +65,9 @@ function unhandledIrqs(k: Kernel, irqs: number[]): number[] {
   return irqs.filter((irq) => !handled.has(irq));
 }
 
-/** What the peripheral model on the channel's request line is doing, when it explains a wait. */
-function peripheralCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined, dmacIndex: number, line: number, burstOnly: boolean): string {
+/** What the peripheral model on the channel's request line is doing, when it explains a wait
+ *  of thread `t` (`burstOnly`: in DMAWFPB). */
+function peripheralCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined, dmacIndex: number, t: number, line: number, burstOnly: boolean): string {
   const p = peripheralOnLine(k, dmacIndex, line);
   // The client's own peripheral drives another line: the cell is the cause, whoever is on this one.
   const cell = wrongCell(k, chan, dmac, dmacIndex, line);
@@ -78,14 +80,14 @@ function peripheralCause(k: Kernel, chan: DmaChan, dmac: DeviceNode | undefined,
     if (c.total > 0 && s.transferred >= c.total) {
       return `its peripheral ${who} has produced all ${c.total} samples of its stream and requests no more; the transfer asks for more than the device sends`;
     }
-    if (burstOnly && c.burstBytes <= c.sampleBytes) {
-      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} raises single requests only (${s.level} bytes in its FIFO, burst level one sample of ${c.sampleBytes}); with arm,pl330-periph-burst the peripheral must raise bursts, or the client's maxburst must be 1`;
-    }
-    if (burstOnly && s.level < c.burstBytes) {
-      return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} holds ${s.level} byte(s), below its burst level of ${c.burstBytes}, and asks only for singles`;
-    }
   }
-  return `its peripheral ${who} raises no request the channel takes (${s.requests} requests, ${s.acks} acknowledged so far)`;
+  const stall = burstOnly ? burstStallCause(k, chan.priv as Pl330Chan, dmac?.path ?? "the PL330's node", dmacIndex, t, p) : null;
+  if (stall) return stall;
+  if (p.device instanceof RxStreamDevice && burstOnly && s.level < p.device.config.burstBytes) {
+    return `RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${who} holds ${s.level} byte(s), below its burst level of ${p.device.config.burstBytes}, and asks only for singles`;
+  }
+  // `requests` counts the requests a DMAWFP took; a single request a DMAWFPB dropped is not one.
+  return `its peripheral ${who} raises no request the channel takes (${s.requests} requests taken, ${s.acks} acknowledged so far)`;
 }
 
 /** The explanation for a channel whose transfer did not complete, or null when the channel is
@@ -111,7 +113,7 @@ export function explainDmaHang(chan: DmaChan): string | null {
   const deaf = unhandledIrqs(k, drv.irqs);
   let cause: string;
   if (state === ST_WFP) {
-    cause = peripheralCause(k, chan, pdev.ofNode, inst, (csr >> 4) & 0x1f, (csr & CSR_DMAWFP_B_NS) !== 0);
+    cause = peripheralCause(k, chan, pdev.ofNode, inst, t, (csr >> 4) & 0x1f, (csr & CSR_DMAWFP_B_NS) !== 0);
   } else if (state === ST_FAULTING || state === ST_FAULT_COMPLETING) {
     const ftr = reg(FTR0 + 4 * t);
     const why = FAULT_NAMES.filter(([bit]) => ftr & (1 << bit)).map(([, n]) => n).join(", ") || "none";

@@ -13,6 +13,8 @@ import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { DMA_COMPLETE, DMA_IN_PROGRESS, DMA_TRANS_NOERROR } from "../../src/dmaengine/types.js";
 import { pattern } from "../../src/sim/phase.js";
 import type { System } from "../../src/system.js";
+import { EINVAL } from "../../src/kernel/errno.js";
+import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 
 const BAUD = 1_000_000;
 const CHAR_PS = 10e6; // 10 bits at 1 Mbaud
@@ -91,6 +93,19 @@ describe("UART TX through slave_sg", () => {
     expect(client.waitTxEmpty(1e12)).toBe(true);
     expect(model.transmitted()).toEqual(data);
     expect(model.stats().acks).toBe(63); // 62 bursts of 16 and an 8-byte tail
+  });
+
+  it("probe's maxburst overrides the FIFO's BURST register; one that is not a whole number ≥ 1 is -EINVAL before any channel is taken", async () => {
+    const s = await zynqWith("", { "serial@e0001000": { tx: { burstBytes: 1 } } });
+    const pdev = s.device("e0001000.serial");
+    for (const maxburst of [0, 1.5]) {
+      expect(() => UartDmaClient.probe(pdev, { maxburst })).toThrow(expect.objectContaining({ errno: -EINVAL }));
+    }
+    const client = UartDmaClient.probe(pdev, { maxburst: 4 });
+    expect(client.burstBytes).toBe(4);
+    // The slave config the pl330 driver keeps (pl330_config) and applies at prep.
+    expect((client.chan.priv as Pl330Chan).slave_config.dst_maxburst).toBe(4);
+    client.remove();
   });
 });
 

@@ -22,12 +22,18 @@ import {
 import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 import { explainDmaHang } from "../../src/report/dma-hang.js";
 import { udelay } from "../../src/kernel/delay.js";
+import { writel } from "../../src/kernel/io.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ADC = "e0008000.adc";
 /** The ADC's data register: its node's base (dma-names index 0). */
 const ADC_DR = 0xe0008000;
+
+/** The PL330 thread a note names (its CSRn/CCRn index). */
+function thread(note: string): number {
+  return Number(/PL330 thread (\d+)/.exec(note)![1]);
+}
 
 function hangNotes(s: System): string[] {
   return s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
@@ -153,6 +159,62 @@ describe("the note on a DMA wait that times out", () => {
     // CSR: Waiting for peripheral (7), wakeup 2 (<< 4), dmawfp_b_ns (bit 14).
     expect(notes[0]).toMatch(/dma0chan2 \(PL330 thread \d, request line 2\): CSR\d 0x4027 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P2, burst;/);
     expect(notes[0]).toContain(`RX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral /axi/adc@e0008000 ("rx") raises single requests only (128 bytes in its FIFO, burst level one sample of 2)`);
+    // The burst from CCR (spec pl330 §3): DEV_TO_MEM, dst_inc (bit 14), 2-byte beats (size 1 at
+    // [3:1] and [17:15]), 8 beats (7 at [7:4] and [21:18]); a secure manager sets no NS bits.
+    const ccr = (1 << 14) | (1 << 1) | (1 << 15) | (7 << 4) | (7 << 18);
+    expect(notes[0]).toContain(`; the channel's burst is 8 beats × 2 bytes = 16 bytes (CCR${thread(notes[0])} 0x${ccr.toString(16)}), ` +
+      `a burst because /axi/dma-controller@f8003000 has arm,pl330-periph-burst: Linux's pl330 then waits for a burst request on every peripheral transfer; ` +
+      `fix: a FIFO threshold that makes the peripheral raise burst requests of 16 bytes, or no arm,pl330-periph-burst if this SoC's peripherals raise ` +
+      `single requests (with it, src_maxburst 1 still waits for bursts)`);
+  });
+
+  it("TX burst stall under arm,pl330-periph-burst: maxburst 1 still waits in DMAWFPB for a burst the UART's single requests never make", async () => {
+    // The UART's TX FIFO requests when 1 byte is free (single requests); the client's maxburst is
+    // its BURST register, 1. Linux's _bursts: the quirk makes cond BURST whatever the length.
+    const s = await zynqWith(`&dmac_s { arm,pl330-periph-burst; };`, { "serial@e0001000": { tx: { burstBytes: 1 } } });
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    // CSR: Waiting for peripheral (7), wakeup 0, dmawfp_b_ns (bit 14).
+    expect(notes[0]).toMatch(/request line 0\): CSR\d 0x4007 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P0, burst; /);
+    // MEM_TO_DEV: src_inc (bit 0), 1-byte beats, 1 beat: CCR 0x1. The 64-byte FIFO is empty.
+    expect(notes[0]).toContain(`; TX burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral /axi/serial@e0001000 ("tx") ` +
+      `raises single requests only (a 64-byte TX FIFO holding 0 bytes, 64 free: it asks for data one byte at a time, and is asking now), ` +
+      `and a DMAWFPB drops each single request it meets; the channel's burst is 1 beat × 1 byte = 1 byte (CCR${thread(notes[0])} 0x1), ` +
+      `a burst because /axi/dma-controller@f8003000 has arm,pl330-periph-burst: Linux's pl330 then waits for a burst request on every peripheral transfer; ` +
+      `fix: a FIFO threshold that makes the peripheral raise burst requests of 1 byte, or no arm,pl330-periph-burst if this SoC's peripherals raise ` +
+      `single requests (with it, dst_maxburst 1 still waits for bursts)`);
+    uart.remove();
+  });
+
+  it("TX burst stall on Linux 4.9: only arm,pl330-broken-no-flushp makes it wait in DMAWFPB", async () => {
+    // 4.9's _ldst_memtodev: DMAWFP cond SINGLE, BURST under broken-no-flushp; its slave bursts are 1 beat.
+    const s = await zynqWith(`&dmac_s { arm,pl330-broken-no-flushp; };`, {}, "v4.9");
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/CSR\d 0x4007 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P0, burst; TX burst stall: /);
+    expect(notes[0]).toContain(`the channel's burst is 1 beat × 1 byte = 1 byte (CCR${thread(notes[0])} 0x1), a burst because /axi/dma-controller@f8003000 ` +
+      `has arm,pl330-broken-no-flushp: Linux 4.9's pl330 then waits with the burst forms; fix: a FIFO threshold that makes the peripheral raise ` +
+      `burst requests of 1 byte, or no arm,pl330-broken-no-flushp if the peripherals take a flush (4.9 then waits for single requests; its slave ` +
+      `bursts are 1 beat whatever the dst_maxburst)`);
+    uart.remove();
+  });
+
+  it("a peripheral that raises no request: the counts are of requests the channel took", async () => {
+    const s = await zynqWith(ADC_NODE, { "adc@e0008000": { rx: { sampleBytes: 2, sampleRateHz: 1e6 } } });
+    // Sampling and DMA requests off (CR at 0x08 = 0) before the transfer: nothing to request.
+    const regs = s.kernel.mm.ioremap(ADC_DR, 0x100)!;
+    writel(s.machine, 0, regs + 0x08);
+    const { chan } = rx(s, 1, 64);
+    expect(s.kernel.waitEvent(() => false, 1e8, chan)).toBe(false);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/DMAWFP P2, single; its peripheral \/axi\/adc@e0008000 \("rx"\) raises no request the channel takes \(0 requests taken, 0 acknowledged so far\)$/);
   });
 
   it("a channel finished whose interrupt no handler takes", async () => {

@@ -8,7 +8,7 @@ import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
-  "wrong-request-line",
+  "wrong-request-line", "burst-on-single-requests",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 

@@ -20,6 +20,8 @@
 //   wrong-request-line      a board whose DT names the wrong PL330 request line for its UART's
 //                           TX channel: the send hangs in DMAWFP (wrong-request-line.ts); with
 //                           onto=adc the line is the ADC's: its requests pace the send
+//   burst-on-single-requests  a UART driver with dst_maxburst 4 on a TX FIFO that raises single
+//                           requests only: the send hangs in DMAWFPB (burst-on-single-requests.ts)
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -50,6 +52,7 @@ import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
 import { pollIrqsOff } from "./poll-irqs-off.js";
 import { wrongRequestLine } from "./wrong-request-line.js";
+import { burstOnSingleRequests } from "./burst-on-single-requests.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
@@ -364,4 +367,5 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "dma-ranges": dmaRanges,
   "poll-irqs-off": pollIrqsOff,
   "wrong-request-line": wrongRequestLine,
+  "burst-on-single-requests": burstOnSingleRequests,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);

@@ -27,16 +27,14 @@ import type { System } from "../../system.js";
 import type { PeripheralInstance } from "../../hw/board.js";
 import type { TxFifoDevice, PeripheralStats } from "../../hw/dma-peripherals.js";
 import { REQUEST_LINES_PROP } from "../../hw/board-peripherals.js";
-import { UartDmaClient } from "../../drivers/uart-dma-client.js";
 import { peripheralOnLine } from "../../report/request-wiring.js";
-import { STATUS_NAMES } from "../../dmaengine/types.js";
-import type { Pl330Chan } from "../../drivers/pl330/channel.js";
 import { ofPhandleList } from "../../of/phandle.js";
 import { of_update_property_cells } from "../../of/dynamic.js";
-import { pattern, countDifferent } from "../phase.js";
+import { pattern } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
+import { uartSend as send, type UartSend as Send } from "./uart-send.js";
 import type { ScenarioParams } from "../scenarios.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
@@ -160,35 +158,6 @@ function txPeripheral(s: System): { p: PeripheralInstance; slot: number; named: 
   throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
 }
 
-/** One send of `data` through a freshly probed UART client: what the channel did and what the
- *  TX FIFO put on the wire meanwhile. */
-function send(s: System, p: PeripheralInstance, buf: number, data: Uint8Array, defer: Defer) {
-  const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);
-  if (!pdev) throw new Error(`${p.node.path} has no platform device`);
-  const model = p.device as TxFifoDevice;
-  const logBefore = s.kernel.printk.dmesg().length;
-  const uart = UartDmaClient.probe(pdev);
-  const remove = defer(() => uart.remove());
-  const line = (uart.chan.priv as Pl330Chan).peripheralLine;
-  const lineTime = (bytes: number) => (bytes * model.config.bitsPerChar * 1e12) / model.config.baud;
-  const sentBefore = model.transmitted().length;
-  const overrunsBefore = model.stats().overruns;
-  const t0 = s.now();
-  const tx = uart.startTx(buf, data.length);
-  const status = STATUS_NAMES[uart.waitTx(tx, 2 * lineTime(data.length) + 10e9)] ?? "?";
-  const sendPs = s.now() - t0;
-  uart.waitTxEmpty(lineTime(model.config.depth + 2) + 1e9); // what the FIFO holds leaves too
-  const sent = model.transmitted().subarray(sentBefore);
-  const log = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text);
-  const note = log.find((t) => t.includes("timed out (dmasim)")) ?? "";
-  // What dma_request_chan said of a cell naming another peripheral's line (request-wiring.ts).
-  const wiringNote = log.find((t) => t.includes(`dma_request_chan "tx" (dmasim)`)) ?? "";
-  remove();
-  const overruns = model.stats().overruns - overrunsBefore;
-  return { line, status, sent: sent.length, wrong: countDifferent(sent, data), note, wiringNote, sendPs, overruns,
-    wrongPrefix: countDifferent(sent, data.subarray(0, sent.length)) };
-}
-
 /** The peripheral the silicon wires to `line` of p's PL330, other than p (read as a debugger
  *  would, untimed). */
 function otherOnLine(s: System, p: PeripheralInstance, line: number | undefined): PeripheralInstance | undefined {
@@ -235,7 +204,6 @@ export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams
   };
 }
 
-type Send = ReturnType<typeof send>;
 
 /** The corrected tree's send, as both cases say it. */
 function fixedText(fix: Send): string {
