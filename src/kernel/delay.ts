@@ -9,11 +9,21 @@
 // so dmasim leaves the whole interrupt for after it (a simplification, said here). With the
 // CPU's interrupts masked (irqflags.ts) a busy-wait passes its time and takes nothing: the
 // line stays pending until they are unmasked.
+//
+// Sleeping in atomic context: neither msleep nor usleep_range calls might_sleep(), in 4.9
+// (kernel/time/timer.c: msleep, usleep_range and do_usleep_range, schedule_timeout) or in
+// current Linux (kernel/time/sleep_timeout.c: msleep, usleep_range_state, schedule_timeout,
+// schedule_hrtimeout_range_clock). They only reach schedule(), whose schedule_debug checks the
+// preempt count alone (might-sleep.ts): under a lock or in interrupt context the sleep reports
+// "scheduling while atomic", and with interrupts merely masked it reports nothing (and the
+// sleep turns them on). "sleeping function called from invalid context" comes from the calls
+// that begin with might_sleep(): wait_event_timeout, a sleeping readl_poll_timeout (iopoll.ts),
+// dmaengine_synchronize.
 
 import type { Kernel } from "./kernel.js";
 import { kernelOf } from "../dmaengine/arguments.js";
 import { invalid } from "../dma/arguments.js";
-import { might_sleep, schedule } from "./might-sleep.js";
+import { schedule } from "./might-sleep.js";
 import { HZ, jiffies, jiffyTime } from "./jiffies.js";
 
 /** What the delays accept: the kernel, or a System in this thread. */
@@ -118,13 +128,12 @@ const UINT_MAX = 2 ** 32 - 1;
  *  msecs_to_jiffies(m) ticks (4.9: one more) and at most one tick more than that at level 0.
  *  schedule_timeout returns the jiffies still left when the task wakes, and msleep sleeps
  *  again for them: a sleep beyond the wheel (its timer capped at WHEEL_TIMEOUT_MAX, weeks)
- *  takes more than one timer and still lasts the time asked. Must not be called in interrupt context
- *  (it schedules). */
+ *  takes more than one timer and still lasts the time asked. No might_sleep(): in atomic
+ *  context only schedule() reports (see the top of this file). */
 export function msleep(owner: KernelOwner, msecs: number): void {
   const k = kernelOf("msleep", owner);
   checkCount("msleep", msecs, "msecs");
   if (msecs > UINT_MAX) invalid("msleep", "msecs", msecs, `an unsigned int (at most ${UINT_MAX})`);
-  mightSleep(k, "msleep");
   let timeout = msecs_to_jiffies(k, msecs) + (k.version === "v4.9" ? 1 : 0);
   while (timeout > 0) timeout = schedule_timeout(k, timeout, "msleep");
 }
@@ -142,13 +151,12 @@ function schedule_timeout(k: Kernel, timeout: number, fn: string): number {
 
 /** usleep_range: an hrtimer sleep whose timer is programmed for `max` (the soft expiry `min`
  *  only lets another hrtimer's interrupt end it early, and dmasim runs no other hrtimer), so the
- *  task wakes `max` microseconds later. */
+ *  task wakes `max` microseconds later. No might_sleep(), as msleep. */
 export function usleep_range(owner: KernelOwner, min: number, max: number): void {
   const k = kernelOf("usleep_range", owner);
   checkCount("usleep_range", min, "min");
   checkCount("usleep_range", max, "max");
   if (max < min) invalid("usleep_range", "max", max, `at least min (${min})`);
-  mightSleep(k, "usleep_range");
   if (max > 0) schedule(k, "usleep_range");
   waitUntil(k, k.machine.now() + max * 1e6);
 }
@@ -158,11 +166,4 @@ export function cpu_relax(owner: KernelOwner): void {
   const k = kernelOf("cpu_relax", owner);
   k.machine.cpu.spend(CPU_RELAX_CYCLES);
   if (!k.irq.in_interrupt()) k.irq.handlePending();
-}
-
-/** might_sleep(): a sleep in atomic context (interrupt context, IRQs off, a lock held) is a bug
- *  Linux reports and then schedules anyway; dmasim reports it, and the sleep's schedule() does
- *  what Linux's does (might-sleep.ts). */
-function mightSleep(k: Kernel, fn: string): void {
-  might_sleep(k, "include/linux/delay.h", fn);
 }

@@ -168,22 +168,20 @@ describe("delay.h", () => {
     expect(old.now()).toBe((Math.floor(t0 / 10e9) + 2) * 10e9);
   });
 
-  it("msleep from process context is quiet; from a completion callback (interrupt context) it is the might_sleep BUG", async () => {
+  it("msleep from process context is quiet; from a completion callback (interrupt context) schedule() reports scheduling while atomic, with no might_sleep lines (msleep has none)", async () => {
     const s = await zynq();
-    const bug = "BUG: sleeping function called from invalid context";
     msleep(s, 1);
     usleep_range(s, 5, 10);
-    expect(s.kernel.printk.grep(bug)).toEqual([]);
+    expect(s.kernel.printk.grep("BUG:")).toEqual([]);
     const run = memcpy(s, 64);
     run.tx.callback = () => msleep(s, 1);
     run.cookie = dmaengine_submit(run.tx);
     dma_async_issue_pending(run.chan);
     udelay(s, 100);
-    expect(s.kernel.printk.grep(bug)).toEqual([expect.stringContaining(`${bug} at include/linux/delay.h (msleep)`)]);
     // The callback runs in pl330's tasklet: preempt_count() holds SOFTIRQ_OFFSET (0x100), and
     // schedule_debug reports it with schedule()'s own preempt_disable added (0x101).
-    expect(s.kernel.printk.grep("preempt_count:")).toEqual(["preempt_count: 100, expected: 0"]);
-    expect(s.kernel.printk.grep("scheduling while atomic")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000101 (msleep)"]);
+    expect(s.kernel.printk.grep("BUG:")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000101 (msleep)"]);
+    expect(s.kernel.printk.grep("preempt_count:")).toEqual([]);
   });
   it("msleep whose delta is exactly 63 jiffies is filed at timer-wheel level 1 (LVL_START(1) = 63): woken on a multiple of 8 jiffies", async () => {
     const z = await zynq();
