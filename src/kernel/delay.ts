@@ -9,11 +9,27 @@
 // so dmasim leaves the whole interrupt for after it (a simplification, said here). With the
 // CPU's interrupts masked (irqflags.ts) a busy-wait passes its time and takes nothing: the
 // line stays pending until they are unmasked.
+//
+// Sleeping in atomic context: neither msleep nor usleep_range calls might_sleep(), in 4.9
+// (kernel/time/timer.c: msleep, usleep_range and do_usleep_range, schedule_timeout) or in
+// current Linux (kernel/time/sleep_timeout.c: msleep, usleep_range_state, schedule_timeout,
+// schedule_hrtimeout_range_clock). They only reach schedule(), whose schedule_debug checks the
+// preempt count alone (might-sleep.ts): under a lock or in interrupt context the sleep reports
+// "scheduling while atomic", and with interrupts merely masked it reports nothing (and the
+// sleep turns them on). "sleeping function called from invalid context" comes from the calls
+// that begin with might_sleep(): wait_event_timeout, a sleeping readl_poll_timeout (iopoll.ts),
+// dmaengine_synchronize.
+//
+// Huge delays: Linux refuses a constant udelay beyond MAX_UDELAY_MS at link time
+// (__bad_udelay; arch/arm/include/asm/delay.h: more than 2000 us, asm-generic/delay.h: 20000 us
+// or more) and mdelay loops udelay(1000); a count known only at run time is taken as it is.
+// dmasim cannot tell a constant from a variable and spins for any count, up to what the
+// simulated clock can hold (checkEndsInTime).
 
 import type { Kernel } from "./kernel.js";
 import { kernelOf } from "../dmaengine/arguments.js";
 import { invalid } from "../dma/arguments.js";
-import { might_sleep, schedule } from "./might-sleep.js";
+import { schedule } from "./might-sleep.js";
 import { HZ, jiffies, jiffyTime } from "./jiffies.js";
 
 /** What the delays accept: the kernel, or a System in this thread. */
@@ -24,6 +40,19 @@ const CPU_RELAX_CYCLES = 1;
 
 function checkCount(fn: string, v: unknown, what: string): asserts v is number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) invalid(fn, what, v, "a non-negative whole number");
+}
+
+/** The silicon's clock counts picoseconds in a signed 64-bit integer (assembly/time.ts), passed
+ *  to and from JavaScript as a double: a wait ending at 2^63 ps (about 106.75 days after
+ *  power-on) or later would stop it at its last value, NEVER, for good. */
+const CLOCK_END_PS = 2 ** 63;
+
+/** -EINVAL (naming the limit) when `fn`'s argument `what` = `v` would end its wait at `endPs`,
+ *  past the clock; the time left is told in `unit` (`psPerUnit` picoseconds each). */
+function checkEndsInTime(k: Kernel, fn: string, what: string, v: number, endPs: number, unit: string, psPerUnit: number): void {
+  if (endPs < CLOCK_END_PS) return;
+  const left = (2n ** 63n - BigInt(k.machine.now())) / BigInt(psPerUnit); // exact, unlike a double
+  invalid(fn, what, v, `a delay the simulated clock can hold: it ends at 2^63 ps (about 106.75 days after power-on), ${left} ${unit} from now`);
 }
 
 /** The CPU is busy (spinning, or sleeping in WFI: the same in simulated time, no memory traffic)
@@ -48,25 +77,27 @@ export function waitUntil(k: Kernel, deadline: number): void {
 
 /** A busy-wait of `count` units of `psPerUnit` picoseconds (the delay exactly: the timer
  *  counter's granularity and the call's few instructions are not modelled). */
-function spin(fn: string, owner: KernelOwner, count: number, unit: string, psPerUnit: number): void {
+function spin(fn: string, owner: KernelOwner, count: number, what: string, unit: string, psPerUnit: number): void {
   const k = kernelOf(fn, owner);
-  checkCount(fn, count, unit);
-  waitUntil(k, k.machine.now() + count * psPerUnit);
+  checkCount(fn, count, what);
+  const end = k.machine.now() + count * psPerUnit;
+  checkEndsInTime(k, fn, what, count, end, unit, psPerUnit);
+  waitUntil(k, end);
 }
 
 /** ndelay: spins for `nsecs` nanoseconds. */
 export function ndelay(owner: KernelOwner, nsecs: number): void {
-  spin("ndelay", owner, nsecs, "nsecs", 1e3);
+  spin("ndelay", owner, nsecs, "nsecs", "ns", 1e3);
 }
 
 /** udelay: spins for `usecs` microseconds. */
 export function udelay(owner: KernelOwner, usecs: number): void {
-  spin("udelay", owner, usecs, "usecs", 1e6);
+  spin("udelay", owner, usecs, "usecs", "us", 1e6);
 }
 
 /** mdelay: spins for `msecs` milliseconds (udelay(1000) msecs times: the same time). */
 export function mdelay(owner: KernelOwner, msecs: number): void {
-  spin("mdelay", owner, msecs, "msecs", 1e9);
+  spin("mdelay", owner, msecs, "msecs", "ms", 1e9);
 }
 
 /** msecs_to_jiffies: rounded up to whole ticks. */
@@ -118,15 +149,24 @@ const UINT_MAX = 2 ** 32 - 1;
  *  msecs_to_jiffies(m) ticks (4.9: one more) and at most one tick more than that at level 0.
  *  schedule_timeout returns the jiffies still left when the task wakes, and msleep sleeps
  *  again for them: a sleep beyond the wheel (its timer capped at WHEEL_TIMEOUT_MAX, weeks)
- *  takes more than one timer and still lasts the time asked. Must not be called in interrupt context
- *  (it schedules). */
+ *  takes more than one timer and still lasts the time asked. No might_sleep(): in atomic
+ *  context only schedule() reports (see the top of this file). A sleep past the simulated
+ *  clock's end is -EINVAL. */
 export function msleep(owner: KernelOwner, msecs: number): void {
   const k = kernelOf("msleep", owner);
   checkCount("msleep", msecs, "msecs");
   if (msecs > UINT_MAX) invalid("msleep", "msecs", msecs, `an unsigned int (at most ${UINT_MAX})`);
-  mightSleep(k, "msleep");
   let timeout = msecs_to_jiffies(k, msecs) + (k.version === "v4.9" ? 1 : 0);
+  checkEndsInTime(k, "msleep", "msecs", msecs, jiffyTime(k, lastWake(k, jiffies(k), timeout)), "ms", 1e9);
   while (timeout > 0) timeout = schedule_timeout(k, timeout, "msleep");
+}
+
+/** The jiffy msleep's loop wakes for the last time, armed at `clk` for `timeout`: each
+ *  schedule_timeout wakes when its timer runs and re-arms for what is left of the same expiry. */
+function lastWake(k: Kernel, clk: number, timeout: number): number {
+  const expire = clk + timeout;
+  while (clk < expire) clk = timerRunsAt(k, clk, expire);
+  return clk;
 }
 
 /** schedule_timeout: sleeps until the timer armed `timeout` jiffies ahead runs; returns the
@@ -142,15 +182,16 @@ function schedule_timeout(k: Kernel, timeout: number, fn: string): number {
 
 /** usleep_range: an hrtimer sleep whose timer is programmed for `max` (the soft expiry `min`
  *  only lets another hrtimer's interrupt end it early, and dmasim runs no other hrtimer), so the
- *  task wakes `max` microseconds later. */
+ *  task wakes `max` microseconds later. No might_sleep(), as msleep. */
 export function usleep_range(owner: KernelOwner, min: number, max: number): void {
   const k = kernelOf("usleep_range", owner);
   checkCount("usleep_range", min, "min");
   checkCount("usleep_range", max, "max");
   if (max < min) invalid("usleep_range", "max", max, `at least min (${min})`);
-  mightSleep(k, "usleep_range");
+  const end = k.machine.now() + max * 1e6;
+  checkEndsInTime(k, "usleep_range", "max", max, end, "us", 1e6);
   if (max > 0) schedule(k, "usleep_range");
-  waitUntil(k, k.machine.now() + max * 1e6);
+  waitUntil(k, end);
 }
 
 /** cpu_relax: the body of a polling loop. With IRQs on, a pending interrupt is taken here. */
@@ -158,11 +199,4 @@ export function cpu_relax(owner: KernelOwner): void {
   const k = kernelOf("cpu_relax", owner);
   k.machine.cpu.spend(CPU_RELAX_CYCLES);
   if (!k.irq.in_interrupt()) k.irq.handlePending();
-}
-
-/** might_sleep(): a sleep in atomic context (interrupt context, IRQs off, a lock held) is a bug
- *  Linux reports and then schedules anyway; dmasim reports it, and the sleep's schedule() does
- *  what Linux's does (might-sleep.ts). */
-function mightSleep(k: Kernel, fn: string): void {
-  might_sleep(k, "include/linux/delay.h", fn);
 }

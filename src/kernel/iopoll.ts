@@ -13,6 +13,12 @@
 // the same 6.5 series), so a 4.9 lap costs no core cycle for it; dmasim still takes a pending
 // interrupt there in process context, as the CPU would with IRQs on.
 //
+// readl_poll_timeout begins with might_sleep_if(sleep_us) (4.9's readx_poll_timeout, current
+// read_poll_timeout): with a sleep between reads it reports a call from atomic context (IRQs
+// off, a lock held) once, before the first read, even if the condition already holds; its
+// usleep_range sleeps do not check again (delay.ts), only their schedule() does. With sleep_us
+// 0 it neither sleeps nor checks.
+//
 // readl_poll_timeout_atomic is meant for code with IRQs off (irqflags.ts): then its udelays
 // pass their time and take nothing; a caller that left them on takes them there.
 //
@@ -26,6 +32,7 @@ import { ETIMEDOUT, KernelError } from "./errno.js";
 import type { Kernel } from "./kernel.js";
 import { readl } from "./io.js";
 import { cpu_relax, udelay, usleep_range, type KernelOwner } from "./delay.js";
+import { might_sleep } from "./might-sleep.js";
 import { kernelOf } from "../dmaengine/arguments.js";
 import { checkVirt, invalid } from "../dma/arguments.js";
 
@@ -104,6 +111,7 @@ export function readl_poll_timeout(
   const k = kernelOf("readl_poll_timeout", owner);
   const at = checkReadlPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
   const timeout = k.machine.now() + timeout_us * 1e6;
+  if (sleep_us) might_sleep(k, "include/linux/iopoll.h", "readl_poll_timeout");
   return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, true, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
     relax(k);

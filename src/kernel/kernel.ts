@@ -159,6 +159,7 @@ export class Kernel {
     // allocator; 4.9: activated up to the boundary, and no later area is activated; cma.ts).
     this.mm.cma.cma_init_reserved_areas(this.mm.buddy.zones, (start, end) => this.mm.buddy.addFreeRange(start, end));
     this.current = this.initTask();
+    this.mm.buddy.currentComm = () => this.current.comm;
     this.irq = new IrqSubsystem(machine, this.printk, this.tracer);
     this.archDma = this.setupArchDma(time, options.workaroundCleanCache);
     const debug = options.dmaDebug === true ? { enabled: true } : options.dmaDebug ? { enabled: true, ...options.dmaDebug } : undefined;

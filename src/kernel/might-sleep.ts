@@ -3,6 +3,13 @@
 // sleep, made in atomic context (a handler or tasklet, interrupts masked, a spinlock held), is
 // a bug.
 //
+// Which calls check, in 4.9 and current Linux alike: those that begin with might_sleep() —
+// wait_event_timeout (include/linux/wait.h), read_poll_timeout's might_sleep_if(sleep_us)
+// (include/linux/iopoll.h), dmaengine_synchronize — report "sleeping function called from
+// invalid context" with interrupts masked, a lock held or in interrupt context. msleep and
+// usleep_range never call it (delay.ts): they reach only schedule(), which looks at the preempt
+// count and not at the interrupt mask.
+//
 // Linux reports it and carries on, and so does dmasim rather than throw: the report is what a
 // driver writer sees in dmesg, and what the machine does next is part of the lesson.
 //

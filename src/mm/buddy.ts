@@ -43,6 +43,9 @@ export class BuddyAllocator {
   private readonly memmap: MemSections;
   /** Warnings the kernel should log (allocation failures, bad frees). */
   onWarn: (msg: string) => void = () => {};
+  /** current->comm, which 4.9's bad_page names: the boot task's until the kernel has a task of
+   *  its own to run callers in (Kernel.current). */
+  currentComm: () => string = () => "swapper/0";
 
   /** Zones the kernel is configured with (CONFIG_ZONE_DMA, CONFIG_ZONE_DMA32, HIGHMEM): a GFP
    *  zone modifier naming an unconfigured zone means ZONE_NORMAL, as gfp_zone() maps it. */
@@ -235,7 +238,7 @@ export class BuddyAllocator {
   /** The page allocator takes back [pfn, pfn + 2^order), whatever allocations it holds, once
    *  free-pages-check.ts has found what it holds and said what is wrong with it. */
   private freeFrozen(pfn: number, order: number): boolean {
-    const blocks = blocksToFree(this.memmap, pfn, order, this.version, (m) => this.onWarn(m));
+    const blocks = blocksToFree(this.memmap, pfn, order, this.version, (m) => this.onWarn(m), this.currentComm());
     if (!blocks) return false;
     for (const b of blocks) {
       if (b.order > order) this.carve(b, pfn, order);

@@ -7,9 +7,6 @@
 import type { KernelVersion } from "./layout.js";
 import type { Block, MemSections } from "./mem-section.js";
 
-/** The process bad_page names: dmasim's kernel runs everything in the boot task. */
-const CURRENT_COMM = "swapper/0";
-
 const pfnName = (pfn: number) => pfn.toString(16).padStart(5, "0");
 
 /** An order no allocation can have (negative, fractional, MAX_ORDER or more). */
@@ -41,7 +38,8 @@ export function overFreeWarning(memmap: MemSections, pfn: number, order: number,
  *  A block freed at a smaller order than it was allocated at keeps the rest allocated, out of
  *  reach (leaked); a larger order frees other allocations' pages too. A range holding pages
  *  that are already free: 4.9's free_pages_check finds each free block's head (PageBuddy is a
- *  nonzero mapcount), bad_page reports it and nothing is freed; modern kernels check nothing
+ *  nonzero mapcount), bad_page reports it, naming current->comm (`comm`; 4.9 prints no pid),
+ *  and nothing is freed; modern kernels check nothing
  *  and list those pages twice, which dmasim refuses to do. */
 export function blocksToFree(
   memmap: MemSections,
@@ -49,6 +47,7 @@ export function blocksToFree(
   order: number,
   version: KernelVersion,
   warn: (msg: string) => void,
+  comm: string,
 ): Block[] | undefined {
   const size = 2 ** order;
   const s = memmap.section(pfn)!;
@@ -72,7 +71,7 @@ export function blocksToFree(
   if (bad.length || blocks.some((b) => b.free)) {
     if (version === "v4.9" && bad.length) {
       for (const b of bad) {
-        warn(`BUG: Bad page state in process ${CURRENT_COMM}  pfn:${pfnName(b.pfn)}`);
+        warn(`BUG: Bad page state in process ${comm}  pfn:${pfnName(b.pfn)}`);
         warn(`page dumped because: ${b.reason}`);
       }
     } else {

@@ -62,7 +62,7 @@ describe("irqflags.h", () => {
     expect(() => local_irq_restore(s, 3)).toThrow(/local_irq_restore/);
   });
 
-  it("msleep with IRQs off logs the might_sleep BUG, and the sleep (schedule) takes the interrupt", async () => {
+  it("msleep with IRQs off is not reported (msleep has no might_sleep, and schedule() checks only the preempt count), and the sleep (schedule) takes the interrupt", async () => {
     const s = await zynq();
     const flags = local_irq_save(s);
     const run = issue(s);
@@ -71,8 +71,19 @@ describe("irqflags.h", () => {
     // HZ 100, modern: a timer armed 1 jiffy ahead runs on the tick after it (timer wheel level
     // 0), so the task wakes on the second 10 ms tick boundary after t, as with IRQs on.
     expect(s.now()).toBe((Math.floor(t / 10e9) + 2) * 10e9);
+    expect(log(s, "BUG:")).toEqual([]);
+    expect(run.callbacks).toBe(1);
+    local_irq_restore(s, flags);
+    expect(irqs_disabled(s)).toBe(false);
+  });
+
+  it("wait_event_timeout with IRQs off logs the might_sleep BUG, and its sleep (schedule) takes the interrupt that ends it", async () => {
+    const s = await zynq();
+    const flags = local_irq_save(s);
+    const run = issue(s);
+    expect(s.kernel.waitEvent(() => run.callbacks > 0, 1e9)).toBe(true);
     expect(log(s, "sleeping function called from invalid context")).toEqual([
-      "BUG: sleeping function called from invalid context at include/linux/delay.h (msleep)",
+      "BUG: sleeping function called from invalid context at include/linux/wait.h (wait_event_timeout)",
     ]);
     // __might_resched names the task (dmasim's scenarios run as insmod, pid 100) and adds the
     // preempt count it found and the one it expected (might_sleep: 0).
@@ -80,7 +91,6 @@ describe("irqflags.h", () => {
     expect(log(s, "preempt_count:")).toEqual(["preempt_count: 0, expected: 0"]);
     // Interrupts masked, but the preempt count is 0: schedule() itself finds nothing atomic.
     expect(log(s, "scheduling while atomic")).toEqual([]);
-    expect(run.callbacks).toBe(1);
     local_irq_restore(s, flags);
     expect(irqs_disabled(s)).toBe(false);
   });
@@ -99,17 +109,25 @@ describe("irqflags.h", () => {
 });
 
 describe("spinlock.h", () => {
-  it("spin_lock_irqsave masks and counts as atomic; msleep under it also reports scheduling while atomic", async () => {
+  it("spin_lock_irqsave masks and counts as atomic: wait_event_timeout under it reports both, and msleep only scheduling while atomic", async () => {
     const s = await zynq();
     const lock = spin_lock_init(s);
-    const flags = spin_lock_irqsave(lock);
+    let flags = spin_lock_irqsave(lock);
     expect(irqs_disabled(s)).toBe(true);
-    msleep(s, 1);
+    s.kernel.waitEvent(() => false, 1e9);
     expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 1, non_block: 0, pid: 100, name: insmod"]);
     expect(log(s, "preempt_count:")).toEqual(["preempt_count: 1, expected: 0"]);
     // __schedule_bug prints comm/pid/preempt_count(), the count with schedule()'s own
     // preempt_disable in it: the lock's 1 + 1.
-    expect(log(s, "scheduling while atomic")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)"]);
+    expect(log(s, "scheduling while atomic")).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000002 (wait_event_timeout)"]);
+    spin_unlock_irqrestore(lock, flags);
+    flags = spin_lock_irqsave(lock);
+    msleep(s, 1);
+    expect(log(s, "in_atomic()")).toHaveLength(1);
+    expect(log(s, "scheduling while atomic")).toEqual([
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (wait_event_timeout)",
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)",
+    ]);
     spin_unlock_irqrestore(lock, flags);
     expect(irqs_disabled(s)).toBe(false);
   });
@@ -172,14 +190,16 @@ describe("spinlock.h", () => {
     expect(s.kernel.printk.grep("BUG: spinlock")).toHaveLength(prev);
   });
 
-  it("after a reported recursion the lock is still held once: releasing it leaves process context, where msleep is quiet", async () => {
+  it("after a reported recursion the lock is still held once: releasing it leaves process context, where a sleep is quiet", async () => {
     const s = await zynq();
     const lock = spin_lock_init(s);
     spin_lock(lock);
     expect(() => spin_lock(lock)).toThrow(KernelBug);
     spin_unlock(lock);
     msleep(s, 1);
+    s.kernel.waitEvent(() => false, 1e9);
     expect(log(s, "sleeping function called from invalid context")).toEqual([]);
+    expect(log(s, "scheduling while atomic")).toEqual([]);
     expect(log(s, "BUG: spinlock")).toEqual(["BUG: spinlock recursion on CPU#0, insmod/100"]);
   });
 

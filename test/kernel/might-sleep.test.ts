@@ -1,27 +1,38 @@
 // kernel/sched/core.c: what __might_sleep and schedule_debug print for each kernel version,
 // naming the current task, and what the sleep leaves behind: schedule_debug resets the preempt
-// count, and might_sleep reports at most once a second.
+// count, and might_sleep reports at most once a second. Which calls check (4.9 and current
+// Linux alike): wait_event_timeout begins with might_sleep() (include/linux/wait.h), a sleeping
+// read_poll_timeout with might_sleep_if(sleep_us) (include/linux/iopoll.h); msleep
+// (kernel/time/timer.c in 4.9, kernel/time/sleep_timeout.c now) and usleep_range (4.9's
+// do_usleep_range, now usleep_range_state) call neither: only schedule(), whose schedule_debug
+// looks at the preempt count, not at the interrupt mask.
 
 import { describe, expect, it } from "vitest";
 import { zynq } from "../helpers/system.js";
 import { createSystem } from "../../src/create.js";
-import { msleep } from "../../src/kernel/delay.js";
+import { msleep, usleep_range } from "../../src/kernel/delay.js";
+import { readl_poll_timeout } from "../../src/kernel/iopoll.js";
 import { local_irq_restore, local_irq_save } from "../../src/kernel/irqflags.js";
 import { spin_lock, spin_lock_init, spin_unlock } from "../../src/kernel/spinlock.js";
 import { dma_request_chan_by_mask, dmaengine_synchronize } from "../../src/dmaengine/dmaengine.js";
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 import type { System } from "../../src/system.js";
 
 const bugs = (s: System) => s.kernel.printk.grep("BUG:");
 const log = (s: System, needle: string) => s.kernel.printk.grep(needle);
+/** wait_event_timeout on a condition that never holds, for `ms` of simulated time. */
+const waitEventMs = (s: System, ms: number) => s.kernel.waitEvent(() => false, ms * 1e9);
+/** The DMAC's FTR0 (spec pl330: Fault Type of thread 0), a register a poll can read. */
+const ftr0 = (s: System) => (dma_request_chan_by_mask(s, DMA_MEMCPY).priv as Pl330Chan).dmac.base + 0x40;
 
 describe("might_sleep's lines per kernel version", () => {
   it("4.9's ___might_sleep prints in_atomic, irqs_disabled, pid and name, and no preempt_count line", async () => {
     const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
     const flags = local_irq_save(s);
-    msleep(s, 1);
+    expect(s.kernel.waitEvent(() => true, 1e9)).toBe(true);
     local_irq_restore(s, flags);
-    expect(log(s, "sleeping function")).toEqual(["BUG: sleeping function called from invalid context at include/linux/delay.h (msleep)"]);
+    expect(log(s, "sleeping function")).toEqual(["BUG: sleeping function called from invalid context at include/linux/wait.h (wait_event_timeout)"]);
     expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 0, irqs_disabled(): 1, pid: 100, name: insmod"]);
     expect(log(s, "preempt_count:")).toEqual([]);
   });
@@ -30,7 +41,7 @@ describe("might_sleep's lines per kernel version", () => {
     const s = await zynq();
     const lock = spin_lock_init(s);
     spin_lock(lock);
-    msleep(s, 1);
+    s.kernel.waitEvent(() => true, 1e9);
     spin_unlock(lock);
     expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 100, name: insmod"]);
     expect(log(s, "preempt_count:")).toEqual(["preempt_count: 1, expected: 0"]);
@@ -42,17 +53,18 @@ describe("schedule_debug's reset of the preempt count", () => {
     const s = await zynq();
     const lock = spin_lock_init(s);
     spin_lock(lock);
-    msleep(s, 1);
+    waitEventMs(s, 1);
     expect(bugs(s)).toEqual([
-      "BUG: sleeping function called from invalid context at include/linux/delay.h (msleep)",
-      "BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)",
+      "BUG: sleeping function called from invalid context at include/linux/wait.h (wait_event_timeout)",
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (wait_event_timeout)",
     ]);
     // preempt_count_set(PREEMPT_DISABLED), then schedule()'s own preempt_enable: 0.
     expect(s.kernel.irq.preempt_count()).toBe(0);
     msleep(s, 1); // still inside the lock, but nothing is atomic any more
+    waitEventMs(s, 1);
     spin_unlock(lock);
     expect(s.kernel.irq.preempt_count()).toBe(0);
-    msleep(s, 1);
+    waitEventMs(s, 1);
     expect(bugs(s)).toHaveLength(2);
   });
 
@@ -61,15 +73,15 @@ describe("schedule_debug's reset of the preempt count", () => {
     const lock = spin_lock_init(s);
     const sleepLocked = () => {
       spin_lock(lock);
-      msleep(s, 1);
+      waitEventMs(s, 10);
       spin_unlock(lock);
     };
     sleepLocked();
-    sleepLocked(); // 2 or 3 jiffies later (HZ 100): might_sleep's rate limit holds
+    sleepLocked(); // 1 or 2 jiffies later (HZ 100): might_sleep's rate limit holds
     expect(log(s, "sleeping function")).toHaveLength(1);
     expect(log(s, "scheduling while atomic")).toEqual([
-      "BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)",
-      "BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)",
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (wait_event_timeout)",
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (wait_event_timeout)",
     ]);
     msleep(s, 1000); // 100 jiffies: past prev_jiffy + HZ
     sleepLocked();
@@ -90,5 +102,69 @@ describe("might_sleep without a sleep", () => {
     // No schedule(): the lock still counts.
     expect(s.kernel.irq.preempt_count()).toBe(1);
     spin_unlock(lock);
+  });
+});
+
+describe("which sleeping calls check with might_sleep()", () => {
+  it("msleep and usleep_range with IRQs masked and no lock: no report in either version (no might_sleep, and schedule_debug finds a preempt count of 0)", async () => {
+    for (const kernel of ["modern", "v4.9"] as const) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const flags = local_irq_save(s);
+      msleep(s, 20);
+      usleep_range(s, 50, 100);
+      local_irq_restore(s, flags);
+      expect(bugs(s)).toEqual([]);
+    }
+  });
+
+  it("msleep and usleep_range under a lock: schedule_debug's 'scheduling while atomic' only, no might_sleep lines", async () => {
+    for (const kernel of ["modern", "v4.9"] as const) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const lock = spin_lock_init(s);
+      spin_lock(lock);
+      msleep(s, 1);
+      spin_unlock(lock);
+      spin_lock(lock);
+      usleep_range(s, 5, 10);
+      spin_unlock(lock);
+      // One lock (1) plus schedule()'s own preempt_disable (1).
+      expect(bugs(s)).toEqual([
+        "BUG: scheduling while atomic: insmod/100/0x00000002 (msleep)",
+        "BUG: scheduling while atomic: insmod/100/0x00000002 (usleep_range)",
+      ]);
+    }
+  });
+
+  it("readl_poll_timeout with sleep_us checks once, before its first read, even when the condition holds at once", async () => {
+    const s = await zynq();
+    const reg = ftr0(s);
+    const flags = local_irq_save(s);
+    expect(readl_poll_timeout(s, reg, () => true, 10, 100).ret).toBe(0);
+    local_irq_restore(s, flags);
+    expect(bugs(s)).toEqual(["BUG: sleeping function called from invalid context at include/linux/iopoll.h (readl_poll_timeout)"]);
+    expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 0, irqs_disabled(): 1, non_block: 0, pid: 100, name: insmod"]);
+  });
+
+  it("readl_poll_timeout under a lock: might_sleep once, then the first usleep_range's schedule() reports and resets the count, so the later laps are quiet", async () => {
+    const s = await zynq();
+    const reg = ftr0(s);
+    const lock = spin_lock_init(s);
+    spin_lock(lock);
+    // FTR0 bit 31 never sets: 10 sleeps of 10 us before the 100 us timeout.
+    expect(readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 10, 100).ret).toBeLessThan(0);
+    spin_unlock(lock);
+    expect(bugs(s)).toEqual([
+      "BUG: sleeping function called from invalid context at include/linux/iopoll.h (readl_poll_timeout)",
+      "BUG: scheduling while atomic: insmod/100/0x00000002 (usleep_range)",
+    ]);
+  });
+
+  it("readl_poll_timeout with sleep_us 0 neither sleeps nor checks: no report with IRQs masked", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const reg = ftr0(s);
+    const flags = local_irq_save(s);
+    expect(readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 0, 5).ret).toBeLessThan(0);
+    local_irq_restore(s, flags);
+    expect(bugs(s)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { BuddyAllocator, MAX_ORDER } from "../../src/mm/buddy.js";
+import { createSystem } from "../../src/create.js";
 import { GFP_ATOMIC, GFP_KERNEL, GFP_DMA, GFP_DMA32, __GFP_HIGHMEM, __GFP_NOFAIL, __GFP_NOWARN, __GFP_ZERO, get_order } from "../../src/mm/gfp.js";
 
 function buddy(pages = 1024, start = 0) {
@@ -278,6 +279,25 @@ describe("__free_pages misuse", () => {
     expect(b.freePages(0, 1)).toBe(false);
     expect(warnings).toEqual(["BUG: Bad page state in process swapper/0  pfn:00001", "page dumped because: nonzero mapcount"]);
     expect(b.freePageCount).toBe(63);
+  });
+
+  it("v4.9 in a booted kernel: bad_page names current->comm, the task the kernel's calls run in (insmod), and no pid", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const mm = s.kernel.mm;
+    // Order-0 pages until two form an aligned pair (p even, p + 1): free p + 1, then free p as
+    // if it were the order-1 block [p, p + 1], which holds the free page p + 1.
+    const got = new Set<number>();
+    let p = -1;
+    while (p < 0) {
+      const pfn = mm.alloc_pages(GFP_KERNEL, 0);
+      expect(pfn).toBeGreaterThanOrEqual(0);
+      got.add(pfn);
+      const even = pfn & ~1;
+      if (got.has(even) && got.has(even + 1)) p = even;
+    }
+    mm.__free_pages(p + 1, 0);
+    mm.__free_pages(p, 1);
+    expect(s.kernel.printk.grep("Bad page state")).toEqual([`BUG: Bad page state in process insmod  pfn:${(p + 1).toString(16).padStart(5, "0")}`]);
   });
 
   it("modern: the same free would list pfn 1 twice; dmasim refuses and warns", () => {
