@@ -59,7 +59,7 @@ describe("examples/debugging/mydrv.mjs: one reused receive buffer, mapped once",
       expect(result.cacheBeforeRead, board).toMatchObject({ l1Valid: 0, l2Valid: 0, differFromDram: 0 });
       expect(stderr, board).toBe(""); // nothing for DMA-API debug to report
     }
-  });
+  }, 20_000);
 
   it("gets no word from DMA-API debug for the missing syncs: it never sees the CPU's loads", () => {
     const { result, stderr } = mydrv("none", "--dma-debug");
@@ -73,7 +73,7 @@ describe("examples/debugging/mydrv.mjs: one reused receive buffer, mapped once",
     expect(result.staleBytes).toBe((FRAMES - 1) * LEN);
     expect(stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(DIRECTION_REPORT)]);
     expect(mydrv("to-device").stderr).toBe(""); // without --dma-debug nobody says anything
-  });
+  }, 20_000);
 
   it("refuses a sync it does not know, and a parameter it does not read, naming those it does", () => {
     const r = dmasim(["run", MODULE, "--param", "sync=both"]);
@@ -82,7 +82,7 @@ describe("examples/debugging/mydrv.mjs: one reused receive buffer, mapped once",
     const typo = dmasim(["run", MODULE, "--param", "sinc=for-cpu"]);
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain('has no parameter "sinc" (its parameters: sync, frames, len, dmesg)');
-  });
+  }, 20_000);
 
   it("marks each frame's DMA and read on the trace's CPU track: a stale read is all cache hits", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-debugging-"));
@@ -162,5 +162,5 @@ describe("docs/debugging-a-driver.md", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // five runs of dmasim, one after another
 });
