@@ -156,6 +156,38 @@ describe("slot allocation", () => {
     expect(slot(dma_map_single(dev, va, 3000, DMA_TO_DEVICE))).toBe(128);
   });
 
+  it("4.9: a mapping of exactly one page is page-sized: it starts on an even slot", async () => {
+    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(8 * KB, GFP_KERNEL);
+    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(0); // the search resumes at 1
+    expect(slot(dma_map_single(dev, va, 4096, DMA_TO_DEVICE))).toBe(2); // size >= PAGE_SIZE: stride 2 from ALIGN(1, 2)
+  });
+
+  it("4.9: freeing and taking slots next to a segment's start recounts only that segment", async () => {
+    // list[i] counts the free slots from i to the end of i's segment; a recount after a take or
+    // a release stops at the previous segment's last slot, so no run can straddle slot 127|128.
+    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    const va = s.kernel.kmalloc(256 * KB, GFP_KERNEL);
+    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    expect(slot(dma_map_single(dev, va, 127 * 2048, DMA_TO_DEVICE))).toBe(0); // slots 0..126
+    const b = dma_map_single(dev, va, 2048, DMA_TO_DEVICE);
+    expect(slot(b)).toBe(127);
+    const c = dma_map_single(dev, va, 3000, DMA_TO_DEVICE);
+    expect(slot(c)).toBe(128); // 128, 129
+    dma_unmap_single(dev, b, 2048, DMA_TO_DEVICE); // slot 127 free: 1 slot to its segment's end
+    dma_unmap_single(dev, c, 3000, DMA_TO_DEVICE); // 128.. free: release recounts 129, 128, not 127
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(130); // take recounts 129, 128, not 127
+    expect(slot(dma_map_single(dev, va, 124 * 2048, DMA_TO_DEVICE))).toBe(132); // stride 2 from 131: 132..255
+    // The search wraps to 0 and finds slot 127 with one free slot to its segment's end: the
+    // two-slot run starts at 128.
+    expect(slot(dma_map_single(dev, va, 3000, DMA_TO_DEVICE))).toBe(128);
+  });
+
   it("modern: min_align_mask keeps the low bits of the original address in the bounce address", async () => {
     const s = await createSystem({ board: "arm64-highmem" });
     const dev = s.device(DMAC);
