@@ -53,6 +53,22 @@ describe("dmaengine memcpy on the pl330", () => {
     expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
   });
 
+  it("reports the whole length as residue right after issue_pending, while a fresh channel's SAR still reads 0", async () => {
+    // pl330_get_current_xferred_count: SAR is 0 (its reset value) until the thread's DMAMOV
+    // runs, and counts as nothing transferred (not as 0 - src_addr).
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const dev = chan.device.dev;
+    const a = dma_alloc_coherent(dev, 1 << 20, GFP_KERNEL)!;
+    const b = dma_alloc_coherent(dev, 1 << 20, GFP_KERNEL)!;
+    const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 1 << 20, DMA_PREP_INTERRUPT)!);
+    dma_async_issue_pending(chan);
+    const state = { last: 0, used: 0, residue: 0, in_flight_bytes: 0 };
+    expect(dmaengine_tx_status(chan, cookie, state)).toBe(DMA_IN_PROGRESS);
+    expect(state.residue).toBe(1 << 20);
+    expect(dma_sync_wait(chan, cookie)).toBe(DMA_COMPLETE);
+  });
+
   it("takes longer for more bytes", async () => {
     const s = await zynq();
     const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
