@@ -8,7 +8,7 @@ import { DC_CLEAN_INVAL, MMU_V7_SHORT, type Machine } from "../../src/hw/machine
 
 const L2C = 0xf8f02000; // mapped VA = PA (a device section)
 const CTRL = 0x100, SYNC = 0x730, INV_PA = 0x770, CLEAN_PA = 0x7b0, CLEAN_INV_PA = 0x7f0;
-const CLEAN_INV_IDX = 0x7f8, CLEAN_INV_WAY = 0x7fc, INV_WAY = 0x77c;
+const CLEAN_INV_IDX = 0x7f8, CLEAN_INV_WAY = 0x7fc, INV_WAY = 0x77c, CLEAN_IDX = 0x7b8, CLEAN_WAY = 0x7bc;
 const va = (pa: number) => 0xc0000000 + pa;
 
 async function zynq(): Promise<Machine> {
@@ -73,6 +73,21 @@ describe("PL310 line operations by physical address", () => {
     const m = await zynq();
     for (let i = 0; i < 5; i++) w(m, CLEAN_PA, 0x100000 + 32 * i);
     expect(m.x.pl310LineOps(0)).toBe(5);
+  });
+
+  it("clean by set/way and clean by way mask write dirty lines back and keep them, in the selected ways only", async () => {
+    const m = await zynq();
+    dirtyInL2(m, 0x200000); // an empty set fills way 0 first: the three lines sit in way 0
+    w(m, CLEAN_IDX, (0 << 28) | (((0x200020 >> 5) & 2047) << 5));
+    expect(m.backdoor.read(0x200000, 96)).toEqual(Uint8Array.from([...fill(32, 0), ...fill(32, 0xaa), ...fill(32, 0)]));
+    expect(m.backdoor.lineState(2, 0x200020)).toBe(1); // clean, still cached
+    w(m, CLEAN_WAY, 0x02); // way 1 holds none of them
+    expect(m.backdoor.lineState(2, 0x200000)).toBe(2 + 4);
+    expect(m.backdoor.read(0x200000, 32)).toEqual(fill(32, 0));
+    w(m, CLEAN_WAY, 0x01);
+    expect([0x200000, 0x200020, 0x200040].map((pa) => m.backdoor.lineState(2, pa))).toEqual([1, 1, 1]);
+    expect(m.backdoor.read(0x200000, 96)).toEqual(fill(96, 0xaa));
+    expect(m.cpu.read(va(0x200000), 96)).toEqual(fill(96, 0xaa));
   });
 });
 

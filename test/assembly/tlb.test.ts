@@ -124,4 +124,18 @@ describe("TLB (arm64 profile: 128 sets x 4 ways, round robin)", () => {
     expect(m.now() - t1).toBe(0);
     expect(miss).toBeGreaterThan(0);
   });
+
+  it("TLBI by VA of a block's last page drops the pieces of the block entered from its other pages", async () => {
+    const m = await machine();
+    // The PTE writes go through an alias of RAM below the kernel's tables (L1[255]), so that no
+    // block the TLB holds reaches past the 2 MB block at pages 512..1023.
+    put64(m, L1 + 255 * 8, 0x40000000n | BLOCK);
+    const below = (pa: number) => toVirt(0xffffffbfc0000000n + BigInt(pa - 0x40000000));
+    expect(pa(m, K(512))).toBe(0x40200000);
+    expect(pa(m, K(700) + 4)).toBe(0x402bc004);
+    m.cpu.store64(below(L2 + 1 * 8), 0x40600000n | BLOCK);
+    m.mmu.tlbiVa(K(1023)); // page 511 of the block: never looked up, but the same TLB entry
+    expect(pa(m, K(512))).toBe(0x40600000);
+    expect(pa(m, K(700) + 4)).toBe(0x406bc004);
+  });
 });

@@ -116,4 +116,50 @@ describe("ARMv7 short descriptors with Linux's TEX remap", () => {
     m.mmu.translate(0xe0803000);
     expect([r1 - r0, reads() - r1]).toEqual([1, 2]);
   });
+
+  it("takes a supersection's PA[39:36] from bits [8:5], which then name no domain: it is always domain 0", async () => {
+    // Spec mmu-cache §3.2: [31:24] PA[31:24], [23:20] PA[35:32], [8:5] PA[39:36], domain 0.
+    const m = await v7();
+    for (let i = 0; i < 16; i++) put32(m, TTB + (0xa00 + i) * 4, 0x12000000 | (0x3 << 20) | (1 << 18) | (0x5 << 5) | 0x1140e);
+    const r = ok(m.mmu.walk(0xa0abcdef));
+    expect(r).toMatchObject({ pa: 0x5312abcdef, size: 16 << 20, memAttr: 7 });
+    expect(decodeAttr(r.attr)).toMatchObject({ domain: 0, level: 1 });
+    m.mmu.setDacr(0x55555555 & ~(3 << 10)); // domain 5 (bits [8:5] = 5) no access: not this one's
+    expect(m.mmu.translate(0xa0abcdef)).toMatchObject({ pa: 0x5312abcdef });
+  });
+
+  it("marks a section with nG (bit 17) not global, and a large page with bit 15 execute-never", async () => {
+    const m = await v7();
+    put32(m, TTB + 0xc03 * 4, 0x00300000 | 0x1140e | (1 << 17));
+    expect(decodeAttr(ok(m.mmu.walk(0xc0312345)).attr)).toMatchObject({ global: false, level: 1, domain: 0 });
+    // Large page: [15] XN, [14:12] TEX = 001, S, AP = 01, C, B (n = 7).
+    for (let i = 0x20; i < 0x30; i++) put32(m, PT + i * 4, 0x00300000 | 0x1 | (1 << 15) | 0x1000 | 0x400 | 0x10 | 0xc);
+    const large = ok(m.mmu.walk(0xe0824567));
+    expect(large).toMatchObject({ pa: 0x00304567, size: 64 << 10, memAttr: 7 });
+    expect(decodeAttr(large.attr)).toMatchObject({ xn: true, global: true });
+  });
+
+  it("decodes AP = 010 as PL0 read-only over PL1 read/write, and AP = 110 as read-only for both", async () => {
+    const m = await v7();
+    put32(m, PT + 0x0b * 4, 0x0012b000 | SMALL | C | B | TEX0 | 0x20); // AP[2:0] = 010
+    put32(m, PT + 0x0c * 4, 0x0012c000 | SMALL | C | B | TEX0 | 0x20 | APX); // AP[2:0] = 110
+    const attr = (va: number) => decodeAttr(ok(m.mmu.walk(va)).attr);
+    expect(attr(0xe080b000)).toMatchObject({ readOnly: false, user: true, userReadOnly: true });
+    expect(attr(0xe080c000)).toMatchObject({ readOnly: true, user: true, userReadOnly: false });
+  });
+
+  it("takes the L1 table base from TTBR0[31:14]: the walk attribute bits below it (S, RGN, NOS, IRGN) move nothing", async () => {
+    const m = await v7();
+    m.mmu.setTtbr(0, TTB | 0x6a); // IRGN[0] (6), NOS (5), RGN = 01 ([4:3]), S (1)
+    expect(ok(m.mmu.walk(0xc0012345))).toMatchObject({ pa: 0x00012345, size: 1 << 20 });
+    expect(m.mmu.translate(0xe0803abc)).toMatchObject({ pa: 0x00123abc });
+  });
+
+  it("PRRR's NOSn (bit 24 + n) makes index n's shareable memory inner or outer shareable", async () => {
+    // PRRR B4.1.127: NOSn = 0 outer shareable, 1 inner. Linux's PRRR with NOS7 (bit 31) cleared.
+    const m = await v7();
+    m.mmu.setTexRemap(0xff0a81a8 & ~(1 << 31), 0x40e040e0);
+    expect(decodeAttr(ok(m.mmu.walk(0xc0012345)).attr)).toMatchObject({ memType: "Normal WB", shareability: "outer" }); // n 7, S
+    expect(decodeAttr(ok(m.mmu.walk(0xe0803000)).attr)).toMatchObject({ memType: "Normal NC", shareability: "inner" }); // n 1, S
+  });
 });

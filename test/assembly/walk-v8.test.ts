@@ -213,4 +213,25 @@ describe("VMSAv8-64, 48-bit VA (L0..L3)", () => {
     expect(m.mmu.walk(0x1000000000000)).toEqual({ fault: 1, level: 0 });
     expect(m.mmu.walk(0x10000000)).toEqual({ fault: 1, level: 0 });
   });
+
+  it("the walk cache keeps L0 table pointers: a walk into another 1 GB under a known L0 entry reads one descriptor", async () => {
+    const m = await tables48();
+    const reads = () => m.backdoor.stats().tlb.descriptorReads;
+    m.mmu.translate(0x7f8000001000); // L0[255] → T1, T1[0] → T2, T2[0] → T3: 4 reads
+    const r0 = reads();
+    expect(m.mmu.translate(0x7f8040000010)).toMatchObject({ pa: 0x80000010 }); // T1[1] only
+    expect(reads() - r0).toBe(1);
+  });
+
+  it("TLBI by VA also drops the walk cache's L0 entry on the path: a replaced L0 table pointer is seen", async () => {
+    const m = await tables48();
+    m.mmu.translate(0x7f8000001000);
+    // A new level-1 table whose entry 1 maps the 1 GB at 0xc000_0000; L0[255] now points at it,
+    // written through TTBR1's cacheable 1 GB alias of RAM (0xffff_8000_0000_0000 → 0x4000_0000).
+    put64(m, 0x40014000 + 1 * 8, 0xc0000000n | BLOCK);
+    m.cpu.store64(toVirt(0xffff800000000000n + BigInt(0x40010000 + 255 * 8 - 0x40000000)), 0x40014000n | 3n);
+    expect(m.mmu.translate(0x7f8040000010)).toMatchObject({ pa: 0x80000010 }); // the old T1, from the walk cache
+    m.mmu.tlbiVa(0x7f8040000010);
+    expect(m.mmu.translate(0x7f8040000010)).toMatchObject({ pa: 0xc0000010 });
+  });
 });

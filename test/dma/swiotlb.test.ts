@@ -122,14 +122,20 @@ describe("bounce copies by direction", () => {
   });
 });
 
+/** 4.9 with a 512 KB pool (256 slots, two segments), a buffer of `bytes` above 4 GB to map, and
+ *  the slot number of a bounce address. */
+async function v49Pool(bytes: number) {
+  const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
+  const dev = s.device(DMAC);
+  const tlb = s.kernel.dma.swiotlb!;
+  const va = s.kernel.kmalloc(bytes, GFP_KERNEL);
+  return { dev, tlb, va, slot: (dma: number) => (dma - tlb.start) / 2048 };
+}
+
 describe("slot allocation", () => {
   it("4.9: page-sized mappings start on even slots and never cross a 128-slot segment", async () => {
-    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
-    const dev = s.device(DMAC);
-    const tlb = s.kernel.dma.swiotlb!;
+    const { dev, tlb, va, slot } = await v49Pool(256 * KB);
     expect(tlb.nslabs).toBe(256);
-    const va = s.kernel.kmalloc(256 * KB, GFP_KERNEL);
-    const slot = (dma: number) => (dma - tlb.start) / 2048;
     const a = dma_map_single(dev, va, 127 * 2048, DMA_TO_DEVICE); // slots 0..126
     expect(slot(a)).toBe(0);
     const b = dma_map_single(dev, va, 4096, DMA_TO_DEVICE); // from ALIGN(127, 2): slot 128
@@ -145,14 +151,34 @@ describe("slot allocation", () => {
   });
 
   it("4.9: a two-slot mapping skips the last free slot of a segment rather than straddle into the next", async () => {
-    const s = await createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 512 * KB } });
-    const dev = s.device(DMAC);
-    const tlb = s.kernel.dma.swiotlb!;
-    const va = s.kernel.kmalloc(256 * KB, GFP_KERNEL);
-    const slot = (dma: number) => (dma - tlb.start) / 2048;
+    const { dev, va, slot } = await v49Pool(256 * KB);
     expect(slot(dma_map_single(dev, va, 127 * 2048, DMA_TO_DEVICE))).toBe(0); // slots 0..126
     // 3000 bytes: 2 slots, stride 1 from slot 127. Slot 127 is the segment's last (one free
     // slot to its end), so the run starts at 128, the next segment's first.
+    expect(slot(dma_map_single(dev, va, 3000, DMA_TO_DEVICE))).toBe(128);
+  });
+
+  it("4.9: a mapping of exactly one page is page-sized: it starts on an even slot", async () => {
+    const { dev, va, slot } = await v49Pool(8 * KB);
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(0); // the search resumes at 1
+    expect(slot(dma_map_single(dev, va, 4096, DMA_TO_DEVICE))).toBe(2); // size >= PAGE_SIZE: stride 2 from ALIGN(1, 2)
+  });
+
+  it("4.9: freeing and taking slots next to a segment's start recounts only that segment", async () => {
+    // list[i] counts the free slots from i to the end of i's segment; a recount after a take or
+    // a release stops at the previous segment's last slot, so no run can straddle slot 127|128.
+    const { dev, va, slot } = await v49Pool(256 * KB);
+    expect(slot(dma_map_single(dev, va, 127 * 2048, DMA_TO_DEVICE))).toBe(0); // slots 0..126
+    const b = dma_map_single(dev, va, 2048, DMA_TO_DEVICE);
+    expect(slot(b)).toBe(127);
+    const c = dma_map_single(dev, va, 3000, DMA_TO_DEVICE);
+    expect(slot(c)).toBe(128); // 128, 129
+    dma_unmap_single(dev, b, 2048, DMA_TO_DEVICE); // slot 127 free: 1 slot to its segment's end
+    dma_unmap_single(dev, c, 3000, DMA_TO_DEVICE); // 128.. free: release recounts 129, 128, not 127
+    expect(slot(dma_map_single(dev, va, 2048, DMA_TO_DEVICE))).toBe(130); // take recounts 129, 128, not 127
+    expect(slot(dma_map_single(dev, va, 124 * 2048, DMA_TO_DEVICE))).toBe(132); // stride 2 from 131: 132..255
+    // The search wraps to 0 and finds slot 127 with one free slot to its segment's end: the
+    // two-slot run starts at 128.
     expect(slot(dma_map_single(dev, va, 3000, DMA_TO_DEVICE))).toBe(128);
   });
 

@@ -51,6 +51,39 @@ describe("vmalloc", () => {
     expect(vm.pendingLazyPages).toBe(0);
   });
 
+  it("does not purge at exactly lazy_max_pages lazily freed pages, only past it (mm/vmalloc.c: nr_lazy > lazy_max_pages)", () => {
+    const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
+    const layout = { arch: "arm64", version: "modern", vmallocStart: 0x100000, vmallocEnd: 0x40000000 } as unknown as KernelLayout;
+    const vm = new Vmalloc(layout, pgt, 2); // fls(2) × 8192 = 16384 pages
+    const big = vm.getVmArea(16384 * PAGE, VM_ALLOC, "big")!; // 16384 mapped pages and a guard page
+    const one = vm.getVmArea(PAGE, VM_ALLOC, "one")!;
+    vm.vunmap(big.start);
+    expect([vm.purges, vm.pendingLazyPages]).toEqual([0, 16384]);
+    vm.vunmap(one.start);
+    expect([vm.purges, vm.pendingLazyPages]).toEqual([1, 0]);
+  });
+
+  it("places an area in the first hole it fits exactly, even one a larger request passed over", () => {
+    const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
+    const layout = { arch: "arm64", version: "modern", vmallocStart: 0x100000, vmallocEnd: 0x10000000 } as unknown as KernelLayout;
+    const vm = new Vmalloc(layout, pgt, 1);
+    expect(vm.getVmArea(PAGE, VM_ALLOC, "a")!.start).toBe(0x100000); // [0x100000, 0x102000) with its guard page
+    expect(vm.getVmArea(4 * PAGE, VM_IOREMAP, "io")!.start).toBe(0x104000); // 16 KB aligned: a 2-page hole before it
+    expect(vm.getVmArea(3 * PAGE, VM_ALLOC, "b")!.start).toBe(0x109000); // 4 pages with the guard: not in the hole
+    expect(vm.getVmArea(PAGE, VM_ALLOC, "c")!.start).toBe(0x102000); // 2 pages with the guard: exactly the hole
+  });
+
+  it("uses the vmalloc area up to its very end (alloc_vmap_area: addr + size > vend overflows)", () => {
+    const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
+    const layout = { arch: "arm64", version: "modern", vmallocStart: 0x100000, vmallocEnd: 0x104000 } as unknown as KernelLayout;
+    const warnings: string[] = [];
+    const vm = new Vmalloc(layout, pgt, 1);
+    vm.onWarn = (w) => warnings.push(w);
+    expect(vm.getVmArea(3 * PAGE, VM_ALLOC, "fits")!.start).toBe(0x100000); // 3 pages + guard = 16 KB
+    expect(vm.getVmArea(PAGE, VM_ALLOC, "full")).toBeNull();
+    expect(warnings).toEqual(["vmap allocation for size 8192 failed: use vmalloc=<size> to increase size"]);
+  });
+
   it("aligns ioremap areas to their size: fls_long(size) in 4.9, get_count_order since", () => {
     const pgt = { root: 0, mapRange() {}, mapPage() {}, unmapPage() {}, flushTlbKernelRange() {}, enable() {} };
     const area = (version: "v4.9" | "modern") => {

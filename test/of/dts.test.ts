@@ -54,6 +54,16 @@ describe("DTS values", () => {
     expect(t.root.strings("s")).toEqual(["a\tb\"c\\", "", "~", "z"]);
   });
 
+  it("reads at most two hex digits after \\x and three octal digits after \\ (dtc: \"\\x414\" is \"A4\")", () => {
+    const t = dts(`/ { s = "\\x414", "\\1012"; };`);
+    expect(bytes(t, "/", "s")).toEqual([0x41, 0x34, 0, 0x41, 0x32, 0]);
+  });
+
+  it("takes 2^64 - 1 as a 64-bit literal and refuses 2^64", () => {
+    expect(bytes(dts(`/ { p = /bits/ 64 <0xffffffffffffffff>; };`), "/", "p")).toEqual(Array(8).fill(0xff));
+    expect(() => dts(`/ { p = /bits/ 64 <0x10000000000000000>; };`)).toThrow(/integer literal '0x10000000000000000' out of range/);
+  });
+
   it("rejects values that do not fit their element", () => {
     expect(() => dts(`/ { p = /bits/ 8 <0x100>; };`)).toThrow(/t\.dts:2:19: value out of range for 8-bit array element/);
     expect(() => dts(`/ { p = <0x100000000>; };`)).toThrow(/value out of range for 32-bit/);
@@ -179,6 +189,8 @@ describe("DTS errors", () => {
     ["bad phandle", `/ {\n\tn { phandle = <0xffffffff>; };\n};`, /^t\.dts:3:6: bad value \(0xffffffff\) in phandle property of \/n$/],
     ["name property", `/ {\n\tn { name = "m"; };\n};`, /^t\.dts:3:6: "name" property is incorrect \("m" instead of base node name\) \(\/n\)$/],
     ["two @", `/ {\n\ta@1@2 { };\n};`, /^t\.dts:3:2: multiple '@' characters in node name/],
+    // dtc: an escaped name (\name) is a property or node name, never a label: a syntax error.
+    ["escaped name as a label", `/ {\n\t\\lbl: prop;\n};`, /^t\.dts:3:6: syntax error: expected '=', ';' or '\{' after "lbl", found ':'$/],
   ];
   for (const [what, text, message] of cases) {
     it(`names file, line and column: ${what}`, () => {
