@@ -15,7 +15,8 @@
 // submitted before the one issue_pending per channel. A bounced copy's segments are at most
 // dma_max_mapping_size (one swiotlb segment, 256 KiB), and its time includes the bounce copies
 // at map and unmap; a mapping that did not bounce is refused, since the result would then be a
-// streaming one under another name.
+// streaming one under another name. A streaming copy bounces as well wherever swiotlb does, and
+// its result then has the same bounce figures (bouncePs, bouncedBytes).
 
 import type { System } from "../../system.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
@@ -54,8 +55,9 @@ export interface MemcpyResult {
   /** buffers=pool: the pool's block size and the memcpy descriptors submitted (all channels). */
   block?: number;
   descriptors?: number;
-  /** buffers=bounced: of dmaTimePs, the swiotlb bounce copies (the demo's "bounce copies"), and
-   *  the bytes they copied. */
+  /** buffers=bounced, and buffers=streaming whenever a mapping bounced: of dmaTimePs, the
+   *  swiotlb bounce copies (the demo's "bounce copies"), and the bytes they copied. A streaming
+   *  copy that did not bounce has neither field. */
   bouncePs?: number;
   bouncedBytes?: number;
   /** buffers=streaming and bounced, where dmaTimePs runs from the first dma_map_single to the
@@ -245,7 +247,9 @@ function copyAll(
     mbPerSec: Math.round(mbPerSec(shape.len * shape.nchan, dmaTimePs) * 10) / 10,
     ok,
   };
-  if (kind === "bounced") {
+  // A streaming mapping bounces too where swiotlb does (--swiotlb force, a buffer beyond the
+  // device's mask, a small unaligned kmalloc buffer on modern arm64): its row then says so.
+  if (kind === "bounced" || spent.bouncedBytes > 0) {
     result.bouncePs = spent.bouncePs;
     result.bouncedBytes = spent.bouncedBytes;
   }
