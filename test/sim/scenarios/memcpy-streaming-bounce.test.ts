@@ -13,7 +13,7 @@
 // destination in, destination out) and 2N on 4.9 (source in, destination out).
 
 import { describe, expect, it } from "vitest";
-import { createSystem } from "../../../src/create.js";
+import { withSystem } from "../../helpers/system.js";
 import type { System } from "../../../src/system.js";
 import type { MemcpyResult } from "../../../src/sim/scenarios/memcpy.js";
 import { runSweep } from "../../../src/sim/sweep.js";
@@ -23,15 +23,6 @@ import { sweepReport } from "../../../src/report/sweep-report.js";
 import { resultsTable } from "../../../examples/web/sweep-results.js";
 
 const KiB64 = 65536;
-
-async function withSystem(options: Parameters<typeof createSystem>[0], body: (s: System) => void): Promise<void> {
-  const system = await createSystem(options);
-  try {
-    body(system);
-  } finally {
-    system.dispose();
-  }
-}
 
 const streaming = (s: System, size: string | number) => s.run("memcpy", { size, buffers: "streaming" }) as MemcpyResult;
 
@@ -91,7 +82,7 @@ describe("memcpy buffers=streaming: the bounce copies of mappings that went thro
     for (const board of ["zynq-7000", "arm64-ref"] as const) {
       await withSystem({ board }, (s) => {
         expect(Object.keys(streaming(s, "64K")), board).toEqual(STREAMING_FIELDS);
-        expect(Object.keys(s.run("memcpy", { size: "64K" })), board).toEqual(["size", "burst", "channels", "buffers", "dmaTimePs", "mbPerSec", "ok"]);
+        expect(Object.keys(s.run("memcpy", { size: "64K" }) as MemcpyResult), board).toEqual(["size", "burst", "channels", "buffers", "dmaTimePs", "mbPerSec", "ok"]);
       });
     }
   });
