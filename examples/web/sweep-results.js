@@ -18,6 +18,7 @@ const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system
 
 // Columns a buffers kind adds. For streaming and bounced buffers the DMA time runs from the first
 // dma_map_single to the last unmap: these split it into the cache maintenance, the bounce copies
+// (any row whose mappings bounced: bounced ones, and streaming ones where swiotlb bounces them)
 // and the rest, the transfer, whose MB/s compares with a coherent row's.
 const EXTRAS = [
   { key: "maintenancePs", head: "cache maint. (µs)", cell: (v) => (v / 1e6).toFixed(3) },

@@ -1,7 +1,7 @@
 // Booted systems for kernel-level tests.
 
 import { createSystem } from "../../src/create.js";
-import type { System } from "../../src/system.js";
+import type { System, SystemOptions } from "../../src/system.js";
 
 export async function zynq(): Promise<System> {
   return createSystem({ board: "zynq-7000" });
@@ -13,3 +13,13 @@ export async function arm64(): Promise<System> {
 
 export const ZYNQ_DMAC = "f8003000.dma-controller";
 export const ARM64_DMAC = "ff6e0000.dma-controller";
+
+/** Runs `body` on a System booted with `options`, and disposes of it however the body ends. */
+export async function withSystem(options: SystemOptions & { worker?: false }, body: (s: System) => void | Promise<void>): Promise<void> {
+  const system = await createSystem(options);
+  try {
+    await body(system);
+  } finally {
+    system.dispose();
+  }
+}

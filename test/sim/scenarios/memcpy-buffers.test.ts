@@ -2,7 +2,7 @@
 // bounce slots, their time, the teardown, and the refusals.
 
 import { describe, expect, it } from "vitest";
-import { createSystem } from "../../../src/create.js";
+import { withSystem } from "../../helpers/system.js";
 import type { System } from "../../../src/system.js";
 import type { MemcpyResult } from "../../../src/sim/scenarios/memcpy.js";
 import type { Pl330Driver } from "../../../src/drivers/pl330/driver.js";
@@ -32,15 +32,6 @@ function expectCopied(system: System, at: { src: number; dst: number }, len: num
   const dst = system.machine.backdoor.read(at.dst + skip, len - skip);
   expect(new Set(src).size).toBeGreaterThan(200);
   expect(dst).toEqual(src);
-}
-
-async function withSystem(options: Parameters<typeof createSystem>[0], body: (s: System) => void | Promise<void>): Promise<void> {
-  const system = await createSystem(options);
-  try {
-    await body(system);
-  } finally {
-    system.dispose();
-  }
 }
 
 describe("memcpy buffers=pool", () => {
