@@ -8,5 +8,5 @@ const OWN_FILE = ["debugging-a-driver.md"];
 
 for (const name of readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md") && !OWN_FILE.includes(f)).sort()) {
   const file = `docs/${name}`;
-  if (docCommands(file).commands.length > 0) describeDocCommands(file, { atLeast: 1 });
+  if (docCommands(file).length > 0) describeDocCommands(file, { atLeast: 1 });
 }

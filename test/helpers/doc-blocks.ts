@@ -38,7 +38,12 @@ const COMMAND = /^\$ ((?:dmasim|node)(?: .*)?)$/;
 
 /** The fenced blocks of `file` (a path relative to the repository root). */
 export function docBlocks(file: string): DocBlock[] {
-  const text = readFileSync(join(root, file), "utf8").split("\n");
+  return parseDocBlocks(file, readFileSync(join(root, file), "utf8"));
+}
+
+/** The fenced blocks of `markdown`, the text of `file`. */
+export function parseDocBlocks(file: string, markdown: string): DocBlock[] {
+  const text = markdown.split("\n");
   const blocks: DocBlock[] = [];
   for (let i = 0; i < text.length; i++) {
     const open = FENCE.exec(text[i]);
@@ -57,15 +62,21 @@ export function docBlocks(file: string): DocBlock[] {
   return blocks;
 }
 
-/** The commands `file` quotes with their output, and the blocks it marks as not checked. */
-export function docCommands(file: string): { commands: DocCommand[]; notChecked: DocBlock[] } {
+/** The commands `file` quotes with their output (those of blocks marked "not checked" left out). */
+export function docCommands(file: string): DocCommand[] {
+  return commandsOf(docBlocks(file));
+}
+
+/** The commands `blocks` quote: each `$ dmasim`/`$ node` line of a session with the lines under
+ *  it, and each block an "output of" comment names a command for. */
+export function commandsOf(blocks: DocBlock[]): DocCommand[] {
   const commands: DocCommand[] = [];
-  const notChecked: DocBlock[] = [];
-  for (const block of docBlocks(file)) {
+  for (const block of blocks) {
+    const file = block.file;
     const outputOf = block.comment?.match(/^output of: (.+)$/)?.[1];
     const session = block.lines.length > 0 && COMMAND.test(block.lines[0]);
     if (block.comment?.startsWith("not checked:")) {
-      notChecked.push(block);
+      continue;
     } else if (outputOf !== undefined) {
       if (session) throw new Error(`${file}:${block.line}: "output of" before a block that quotes its own command`);
       commands.push({ file, line: block.line, command: outputOf, expected: block.lines });
@@ -77,7 +88,7 @@ export function docCommands(file: string): { commands: DocCommand[]; notChecked:
       });
     }
   }
-  return { commands, notChecked };
+  return commands;
 }
 
 /** Figures that depend on the host's speed, each replaced by a mark in both texts: the elapsed
@@ -85,7 +96,8 @@ export function docCommands(file: string): { commands: DocCommand[]; notChecked:
  *  other figures, dmatest's iops and KB/s among them, are simulated time and must match. */
 const HOST_TIME: [RegExp, string][] = [[/^(.*: \d+\/\d+ done(?:, .*)?) in \d+\.\ds$/, "$1 in (host time)s"]];
 
-function normalize(line: string): string {
+/** `line` as compared: without trailing blanks, host-time figures marked. */
+export function normalize(line: string): string {
   let l = line.trimEnd();
   for (const [pattern, mark] of HOST_TIME) l = l.replace(pattern, mark);
   return l;
@@ -93,29 +105,43 @@ function normalize(line: string): string {
 
 const ANY_LINES = "…";
 
+/** A quoted line as a pattern: "…" for any text, everything else literal. */
 function linePattern(expected: string): RegExp {
   const parts = expected.split("…").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${parts.join(".*?")}$`, "s");
 }
 
-/** Aligns `actual` with `expected` (both normalized) at the fewest lines missing or extra, and
- *  writes `actual` as `expected` would read had it been copied from it: each matched line as the
- *  doc has it, a run of lines a "…" line stands for as that "…", lines the doc lacks as they are,
- *  and lines the doc has but the output lacks left out. Equal to `expected` joined exactly when
- *  the output matches, so a failure's diff shows only what differs. */
+/** What a line missing from the output, or one the doc lacks, costs an alignment. */
+const MISSING_OR_EXTRA = 2;
+
+/** 0 for a line that matches; less than a missing line for one changed in its figures only (the
+ *  same text up to the first digit: `mbPerSec   1629.1` for `mbPerSec   1629.2`), so that a diff
+ *  shows the two side by side rather than the doc's line missing and the printed one taken by a
+ *  "…"; as a line missing and another extra for any other. */
+function changeCost(pattern: RegExp, expected: string, actual: string): number {
+  if (pattern.test(actual)) return 0;
+  const label = (l: string) => l.replace(/\d.*$/, "");
+  return label(expected) === label(actual) ? 1 : 2 * MISSING_OR_EXTRA;
+}
+
+/** Aligns `actual` with `expected` (both normalized) at the least cost of lines changed, missing
+ *  or extra, and writes `actual` as `expected` would read had it been copied from it: each matched
+ *  line as the doc has it, a run of lines a "…" line stands for as that "…", changed and extra
+ *  lines as printed, and lines the doc has but the output lacks left out. Equal to `expected`
+ *  joined exactly when the output matches, so a failure's diff shows only what differs. */
 export function alignOutput(expected: string[], actual: string[]): string {
   const n = expected.length, m = actual.length;
   const patterns = expected.map((e) => (e === ANY_LINES ? null : linePattern(e)));
-  // cost[i][j]: fewest missing + extra lines to match expected[i..] with actual[j..]
+  // cost[i][j]: the cheapest changed, missing and extra lines that match expected[i..] with actual[j..]
   const cost = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let j = m - 1; j >= 0; j--) cost[n][j] = m - j;
+  for (let j = m - 1; j >= 0; j--) cost[n][j] = (m - j) * MISSING_OR_EXTRA;
   for (let i = n - 1; i >= 0; i--) {
-    cost[i][m] = patterns[i] === null ? cost[i + 1][m] : cost[i + 1][m] + 1;
+    cost[i][m] = patterns[i] === null ? cost[i + 1][m] : cost[i + 1][m] + MISSING_OR_EXTRA;
     for (let j = m - 1; j >= 0; j--) {
       const p = patterns[i];
       cost[i][j] = p === null
         ? Math.min(cost[i + 1][j], cost[i][j + 1])
-        : Math.min(p.test(actual[j]) ? cost[i + 1][j + 1] : Infinity, cost[i + 1][j] + 1, cost[i][j + 1] + 1);
+        : Math.min(cost[i + 1][j + 1] + changeCost(p, expected[i], actual[j]), cost[i + 1][j] + MISSING_OR_EXTRA, cost[i][j + 1] + MISSING_OR_EXTRA);
     }
   }
   const out: string[] = [];
@@ -123,11 +149,13 @@ export function alignOutput(expected: string[], actual: string[]): string {
   while (i < n || j < m) {
     const p = i < n ? patterns[i] : undefined;
     if (i < n && p === null) {
-      if (j < m && cost[i][j + 1] === cost[i][j]) j++; // the "…" takes this line
-      else { out.push(ANY_LINES); i++; }
-    } else if (i < n && j < m && p!.test(actual[j]) && cost[i + 1][j + 1] === cost[i][j]) {
-      out.push(expected[i]); i++; j++;
-    } else if (i < n && cost[i + 1][j] + 1 === cost[i][j]) {
+      // the "…" takes this line only if ending it here costs more, so that a line printed in
+      // place of the one after the "…" shows as changed, not as taken
+      if (cost[i + 1][j] === cost[i][j]) { out.push(ANY_LINES); i++; }
+      else j++;
+    } else if (i < n && j < m && cost[i + 1][j + 1] + changeCost(p!, expected[i], actual[j]) === cost[i][j]) {
+      out.push(p!.test(actual[j]) ? expected[i] : actual[j]); i++; j++; // the doc's line, or the one printed in its place
+    } else if (i < n && cost[i + 1][j] + MISSING_OR_EXTRA === cost[i][j]) {
       i++; // the doc's line is missing from the output
     } else {
       out.push(actual[j]); j++; // a line the doc does not have
@@ -190,7 +218,7 @@ export async function expectQuotedOutput(c: DocCommand, expect: ExpectStatic = g
 
 /** A test per command `file` quotes with its output, run two at a time. */
 export function describeDocCommands(file: string, options: { atLeast: number }): void {
-  const { commands } = docCommands(file);
+  const commands = docCommands(file);
   describe(`${file}: the output it quotes`, () => {
     it(`quotes at least ${options.atLeast} commands`, () => {
       globalExpect(commands.length).toBeGreaterThanOrEqual(options.atLeast);
