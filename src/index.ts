@@ -99,7 +99,7 @@ export { SCENARIOS, SCENARIO_PARAMS, type ScenarioParams } from "./sim/scenarios
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./sim/scenarios/bugs.js";
 export { systemFor } from "./worker/job.js";
 export { formatResult } from "./sim/result-text.js";
-export { formatRunHeading } from "./sim/run-heading.js";
+export { formatRunHeading, formatSweepHeading } from "./sim/run-heading.js";
 export { withTeardown, type Defer } from "./sim/teardown.js";
 export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, type ManagedMapping } from "./sim/managed-buffers.js";
 export { sweepReport, throughputChart, type SweepReportOptions } from "./report/sweep-report.js";

@@ -9,6 +9,7 @@ import { systemOptions } from "./system-options.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
 import { formatSweep } from "./result-table.js";
+import { formatSweepHeading } from "../sim/run-heading.js";
 import { scenarioModule, scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
 import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
@@ -59,7 +60,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
     // What the other jobs found is printed before the error (which cli.ts prints): no report,
     // which would plot a sweep with holes as if whole.
     const why = stoppedBy ? { aborted: stoppedBy } : { error: (e as Error).message };
-    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, ...why }, null, 2) : formatSweep(partial));
+    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, ...why }, null, 2) : sweepText(name, grid, partial));
     if (!stoppedBy) throw e;
     process.stderr.write(`dmasim: sweep ${name} stopped (${stoppedBy}); no report written\n`);
     return status(stoppedBy);
@@ -69,7 +70,13 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   }
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.
-  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : formatSweep(result));
+  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result));
   await writeReport(a, () => sweepReport(result, { charts }));
   return 0;
+}
+
+/** The table under a heading naming the scenario, the grid and what the jobs ran on, as `dmasim
+ *  run` heads its fields: `--json` has `provenance` instead. */
+function sweepText(name: string, grid: Record<string, readonly unknown[]>, result: SweepResult): string {
+  return `${formatSweepHeading(name, grid, result)}\n\n${formatSweep(result)}`;
 }

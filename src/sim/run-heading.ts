@@ -1,13 +1,28 @@
 // The line `dmasim run` prints above a result's fields, saying what ran and on what, in the
 // demo's voice (`dmasim demo: 1 MiB PL330 memcpy on Zynq-7000 test board (modern kernel)`). The
 // CLI and the browser page's Bugs view both print it from here, so the two read the same.
+// `dmasim sweep` prints the same line above its table: a table pasted on its own (two boards'
+// sweeps side by side) must still say which board, kernel and options each came from.
 
 import { paramsText, type ScenarioParams } from "./scenarios.js";
 import { ranOnText, type Provenance } from "../provenance.js";
+import type { SweepResult } from "./sweep.js";
 
 /** `dmasim run: memcpy (size=64K burst=4) on Zynq-7000 test board (modern kernel)`. The
  *  parameters are those given, as given: the fields below say which defaults were taken. */
 export function formatRunHeading(scenario: string, params: ScenarioParams, ranOn: Provenance): string {
   const given = Object.keys(params).length ? ` (${paramsText(params)})` : "";
   return `dmasim run: ${scenario}${given} on ${ranOnText(ranOn)}`;
+}
+
+/** `dmasim sweep: memcpy (size=4K,64K burst=1,16) on Zynq-7000 test board (modern kernel)`: the
+ *  scenario and the grid's values as given (a module by its path), and the sweep's provenance. Rows that ran on another System (a
+ *  scenario choosing its board by parameter: bug's kind) are named in the table's `ran on`
+ *  column instead; a sweep where no job finished knows no System, and says only what ran. */
+export function formatSweepHeading(scenario: string, grid: Record<string, readonly unknown[]>, sweep: Pick<SweepResult, "rows" | "provenance">): string {
+  const values = Object.entries(grid).map(([k, v]) => `${k}=${v.join(",")}`).join(" ");
+  const what = `dmasim sweep: ${scenario}${values ? ` (${values})` : ""}`;
+  if (!sweep.provenance) return what;
+  const mixed = sweep.rows.some((r) => r.provenance !== undefined);
+  return `${what} on ${mixed ? "the Systems in the ran on column" : ranOnText(sweep.provenance)}`;
 }

@@ -8,6 +8,7 @@
 // integer ns: the intervals Perfetto builds then nest exactly as the picosecond ones do.
 
 import { counterName, counterSeries, trackName } from "./names.js";
+import { sliceArgs } from "./slice-args.js";
 
 export interface TraceRecord {
   start: number; // ps
@@ -83,7 +84,7 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
     const { pid, tid } = where(r.track);
     if (r.kind === "slice") {
       const start = toNs(r.start);
-      events.push({ name: r.name, ph: "X", ts: nsToUs(start), dur: nsToUs(toNs(r.end) - start), pid, tid, args: { value: r.value } });
+      events.push({ name: r.name, ph: "X", ts: nsToUs(start), dur: nsToUs(toNs(r.end) - start), pid, tid, args: sliceArgs(r.name, r.value) });
     } else if (r.kind === "counter") {
       const series = counterSeries(r.track, r.name);
       const ts = nsToUs(toNs(r.start));
@@ -97,7 +98,7 @@ export function toChromeTrace(records: TraceRecord[], opts: { dmacNames?: string
       lastSample.set(key, e);
       events.push(e);
     } else {
-      events.push({ name: r.name, ph: "i", s: "t", ts: nsToUs(toNs(r.start)), pid, tid, args: { value: r.value } });
+      events.push({ name: r.name, ph: "i", s: "t", ts: nsToUs(toNs(r.start)), pid, tid, args: sliceArgs(r.name, r.value) });
     }
   }
   return { traceEvents: events, otherData: { generator: "dmasim", ...opts.otherData } };

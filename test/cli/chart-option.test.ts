@@ -44,7 +44,7 @@ describe("dmasim sweep --chart", () => {
     const report = join(mkdtempSync(join(tmpdir(), "dmasim-chart-")), "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "0", "--chart", "y=maintenancPs", "--report", report]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^size +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n/);
+    expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n/);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("dmasim:"))).toEqual([
       "dmasim: error: memcpy: no job's result has maintenancPs to chart (its numeric fields: channels, dmaTimePs, mbPerSec)",
     ]);

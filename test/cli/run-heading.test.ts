@@ -65,3 +65,35 @@ describe("dmasim run: the heading line", () => {
     expect(demo.stdout).not.toContain("dmasim run:");
   });
 });
+
+describe("dmasim sweep: the heading line", () => {
+  /** `dmasim sweep …`'s stdout as lines, and the exit status. */
+  const sweep = (args: string[]) => {
+    const r = run(["sweep", ...args, "--workers", "0"]);
+    return { lines: r.stdout.trimEnd().split("\n"), status: r.status };
+  };
+
+  it("names the scenario, every swept value as given and what the jobs ran on, above the table", () => {
+    const r = sweep(["memcpy", "--param", "size=4K,64K", "--param", "burst=1,16", "--kernel", "v4.9"]);
+    expect(r.status).toBe(0);
+    expect(r.lines.slice(0, 2)).toEqual(["dmasim sweep: memcpy (size=4K,64K burst=1,16) on Zynq-7000 test board (v4.9 kernel)", ""]);
+    expect(r.lines[2]).toMatch(/^size +burst +channels +buffers +dmaTimePs +mbPerSec +ok$/);
+  });
+
+  it("tells two boards' tables apart: the tree file, the options that change results", () => {
+    expect(sweep(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "force"]).lines[0]).toBe(
+      "dmasim sweep: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=force)");
+    expect(sweep(["memcpy", "--param", "size=4K", "--dts", "examples/boards/rk3288-like.dts"]).lines[0]).toBe(
+      "dmasim sweep: memcpy (size=4K) on dmasim RK3288-like board (examples/boards/rk3288-like.dts, profile cortex-a17, modern kernel)");
+  });
+
+  it("sends the reader to a ran on column when the jobs ran on different boards (bug kinds choose theirs)", () => {
+    const r = sweep(["bug", "--param", "kind=missing-sync,mask-overflow"]);
+    expect(r.status).toBe(0);
+    expect(r.lines[0]).toBe("dmasim sweep: bug (kind=missing-sync,mask-overflow) on the Systems in the ran on column");
+    expect(r.lines[2]).toMatch(/ ran on$/);
+    // missing-sync runs on the default board, mask-overflow on arm64-highmem without swiotlb.
+    expect(r.lines[4]).toMatch(/^missing-sync .* Zynq-7000 test board \(modern kernel\)$/);
+    expect(r.lines[5]).toMatch(/^mask-overflow .* dmasim arm64 board with RAM above 4 GB \(modern kernel, swiotlb=\{"size":0\}\)$/);
+  });
+});

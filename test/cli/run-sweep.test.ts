@@ -95,8 +95,10 @@ describe("dmasim run / sweep", () => {
     const report = join(dir, "out.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--param", "burst=1,16", "--workers", "2", "--report", report]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split("\n")[0]).toMatch(/^size\s+burst\s+channels\s+buffers\s+dmaTimePs\s+mbPerSec\s+ok/);
-    expect(r.stdout.trim().split("\n")).toHaveLength(2 + 4);
+    // A heading naming the grid and the System, a blank line, the table's head and rule, 4 rows.
+    expect(r.stdout.split("\n").slice(0, 2)).toEqual(["dmasim sweep: memcpy (size=4K,64K burst=1,16) on Zynq-7000 test board (modern kernel)", ""]);
+    expect(r.stdout.split("\n")[2]).toMatch(/^size\s+burst\s+channels\s+buffers\s+dmaTimePs\s+mbPerSec\s+ok/);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2 + 2 + 4);
     expect(r.stderr).toMatch(/sweep memcpy: 4\/4 done/);
     expect(readFileSync(report, "utf8")).toContain("<polyline");
   });
@@ -108,7 +110,7 @@ describe("dmasim run / sweep", () => {
     expect(threads.status).toBe(0);
     expect(processes.status).toBe(0);
     expect(processes.stdout).toBe(threads.stdout);
-    expect(processes.stdout.trim().split("\n")).toHaveLength(2 + 2);
+    expect(processes.stdout.trim().split("\n")).toHaveLength(2 + 2 + 2);
   });
 
   it("takes --swiotlb as the kernel's swiotlb= (force, N slabs, N,force), refusing a bad one and a board without swiotlb", () => {
@@ -154,7 +156,9 @@ describe("dmasim run / sweep", () => {
         "sweep memcpy: 1/2 done, 1 failed in " + /in (\S+)/.exec(bad.stderr)![1],
         'dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"',
       ]);
-      const lines = bad.stdout.trimEnd().split("\n");
+      const [heading, blank, ...lines] = bad.stdout.trimEnd().split("\n");
+      // The job that finished says what the sweep ran on.
+      expect([heading, blank]).toEqual(["dmasim sweep: memcpy (size=4K burst=4,99) on Zynq-7000 test board (modern kernel)", ""]);
       expect(lines[0].split(/ +/)).toEqual(["size", "burst", "channels", "buffers", "dmaTimePs", "mbPerSec", "ok", "error"]);
       expect(lines[2]).toMatch(/^4K +4 +1 +coherent +\d+ +[\d.]+ +true$/);
       expect(lines[3]).toMatch(/^4K +99 +burst must be "auto" or 1…16, not "99"$/);
@@ -249,7 +253,7 @@ describe("dmasim run / sweep", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--report", "/proc/dmasim-report.html"]);
     expect(r.status).toBe(1);
     if (process.getuid?.() === 0) {
-      expect(r.stdout).toMatch(/^size +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4126000 +992\.7 +true\n$/);
+      expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4126000 +992\.7 +true\n$/);
       expect(r.stderr).toMatch(/dmasim: --report \/proc\/dmasim-report\.html: cannot write there \(ENOENT\)\n$/);
     } else {
       expect(r.stderr).toMatch(/^dmasim: --report \/proc\/dmasim-report\.html: cannot write there/);

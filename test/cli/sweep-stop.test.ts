@@ -78,7 +78,8 @@ describe("Ctrl-C on a sweep", () => {
     p.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(workers.filter(running)).toEqual([]);
-    const lines = out.stdout.trimEnd().split("\n").map((l) => l.trimEnd().split(/ +/));
+    const [heading, , ...lines] = out.stdout.trimEnd().split("\n").map((l) => l.trimEnd().split(/ +/));
+    expect(heading.slice(0, 3)).toEqual(["dmasim", "sweep:", endless]);
     expect(lines[0]).toEqual(["n", "loopFrom", "marker", "tenfold"]);
     expect(lines.slice(2).map((l) => [l[0], l[3]])).toEqual([["1", "10"], ["2", "20"], ["3", undefined], ["4", undefined]]);
   }, 30_000);
@@ -120,8 +121,8 @@ describe("Ctrl-C on a sweep", () => {
     await until(() => !workers.some(running));
     expect(workers.filter(running)).toEqual([]);
     expect(out.stderr).toContain("dmasim: sweep dma-mix stopped (SIGINT); no report written");
-    // No job finished: the rows are the grid's points alone.
-    expect(out.stdout.trim().split("\n").map((l) => l.trim().split(/ +/))).toEqual([["transfers", "seed"], ["---------", "----"], ["10000000", "1"], ["10000000", "2"]]);
+    // No job finished: no System to name, and the rows are the grid's points alone.
+    expect(out.stdout.trim().split("\n").map((l) => l.trim().split(/ +/))).toEqual([["dmasim", "sweep:", "dma-mix", "(transfers=10000000", "seed=1,2)"], [""], ["transfers", "seed"], ["---------", "----"], ["10000000", "1"], ["10000000", "2"]]);
     expect(existsSync(report)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   }, 30_000);
