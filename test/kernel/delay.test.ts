@@ -10,6 +10,7 @@ import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, 
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 import { udelay, ndelay, mdelay, msleep, usleep_range, cpu_relax } from "../../src/kernel/delay.js";
 import { EINVAL, KernelError } from "../../src/kernel/errno.js";
+import { thrown } from "../helpers/thrown.js";
 import { spin_lock, spin_lock_init, spin_unlock } from "../../src/kernel/spinlock.js";
 import type { System } from "../../src/system.js";
 
@@ -312,14 +313,9 @@ describe("usleep_range's hrtimer per kernel version", () => {
   it("max < min on 4.9 arm64: the slack is a negative ktime, ktime_add_safe saturates the hard expiry, and the sleep would never end: -EINVAL saying so", async () => {
     const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
     const t = s.now();
-    let thrown: unknown;
-    try {
-      usleep_range(s, 20, 10);
-    } catch (e) {
-      thrown = e;
-    }
-    expect((thrown as KernelError).errno).toBe(-EINVAL);
-    expect((thrown as Error).message).toMatch(/usleep_range: max 10 is not at least min \(20\) on 4\.9 arm64: .*KTIME_SEC_MAX.*with nothing printed/);
+    const err = thrown<KernelError>(() => usleep_range(s, 20, 10));
+    expect(err.errno).toBe(-EINVAL);
+    expect(err.message).toMatch(/usleep_range: max 10 is not at least min \(20\) on 4\.9 arm64: .*KTIME_SEC_MAX.*with nothing printed/);
     expect(s.now()).toBe(t);
     expect(s.kernel.printk.grep("WARNING:")).toEqual([]);
   });

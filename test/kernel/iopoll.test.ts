@@ -12,6 +12,7 @@ import { readl } from "../../src/kernel/io.js";
 import { read_poll_timeout_atomic, readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
 import { ETIMEDOUT, KernelError } from "../../src/kernel/errno.js";
 import { softLockupCheck } from "../../src/kernel/poll-forever.js";
+import { thrown } from "../helpers/thrown.js";
 import { local_irq_restore, local_irq_save } from "../../src/kernel/irqflags.js";
 import { spin_lock, spin_lock_init } from "../../src/kernel/spinlock.js";
 import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
@@ -30,16 +31,6 @@ async function ftrRig(kernel: "modern" | "v4.9" = "modern") {
   const read = s.now() - t;
   const relax = Math.round(1e6 / s.machine.profile.cpu.clockMHz);
   return { s, reg, read, relax };
-}
-
-/** What `fn` throws (undefined if it returns). */
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 describe("iopoll.h", () => {
@@ -128,10 +119,10 @@ describe("iopoll.h", () => {
     const { s, reg } = await ftrRig();
     const t = s.now();
     // 1 ms sleeps: about 120,000 laps.
-    const thrown = caught(() => readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 1000, 0));
-    expect(thrown).toBeInstanceOf(KernelError);
-    expect((thrown as KernelError).errno).toBe(-ETIMEDOUT);
-    expect((thrown as Error).message).toMatch(/timeout_us 0 .* Linux would poll for ever, and prints nothing: .*khungtaskd never finds it blocked/);
+    const err = thrown(() => readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 1000, 0));
+    expect(err).toBeInstanceOf(KernelError);
+    expect((err as KernelError).errno).toBe(-ETIMEDOUT);
+    expect((err as Error).message).toMatch(/timeout_us 0 .* Linux would poll for ever, and prints nothing: .*khungtaskd never finds it blocked/);
     expect(s.now() - t).toBeGreaterThanOrEqual(120e12);
     expect(s.kernel.printk.grep("blocked for more than")).toEqual([]);
     expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
@@ -146,8 +137,8 @@ describe("iopoll.h", () => {
       expect(s.now()).toBeLessThan(4e12);
       const lock = spin_lock_init(s);
       spin_lock(lock);
-      const thrown = caught(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
-      expect((thrown as Error).message).toMatch(/readl_poll_timeout_atomic with timeout_us 0 .* the soft-lockup watchdog reports it \(above\)/);
+      const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+      expect((err as Error).message).toMatch(/readl_poll_timeout_atomic with timeout_us 0 .* the soft-lockup watchdog reports it \(above\)/);
       expect(s.kernel.printk.grep("soft lockup")).toEqual([`${prefix}BUG: soft lockup - CPU#0 stuck for 22s! [insmod:100] (readl_poll_timeout_atomic)`]);
       // Stopped at the first lap's end at or after 24 s: a lap is 100 us plus a read.
       expect(s.now()).toBeGreaterThanOrEqual(24e12);
@@ -158,17 +149,17 @@ describe("iopoll.h", () => {
   it("an atomic poll with no timeout and IRQs masked: the watchdog's hrtimer cannot run, so nothing is printed", async () => {
     const { s, reg } = await ftrRig();
     const flags = local_irq_save(s);
-    const thrown = caught(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+    const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
     local_irq_restore(s, flags);
-    expect((thrown as Error).message).toMatch(/with interrupts masked the soft-lockup watchdog's hrtimer cannot run on this CPU, so it prints nothing/);
+    expect((err as Error).message).toMatch(/with interrupts masked the soft-lockup watchdog's hrtimer cannot run on this CPU, so it prints nothing/);
     expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
     expect(s.now()).toBeGreaterThanOrEqual(24e12);
   });
 
   it("a spinning poll with no timeout in preemptible process context prints nothing (with CONFIG_PREEMPT the watchdog thread runs) and names the check a non-preemptible kernel would report at", async () => {
     const { s, reg } = await ftrRig();
-    const thrown = caught(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
-    expect((thrown as Error).message).toMatch(/with CONFIG_PREEMPT the watchdog's thread preempts the loop and nothing is printed; a kernel without preemption .* would print a soft lockup at 24 s after power-on/);
+    const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+    expect((err as Error).message).toMatch(/with CONFIG_PREEMPT the watchdog's thread preempts the loop and nothing is printed; a kernel without preemption .* would print a soft lockup at 24 s after power-on/);
     expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
   });
 
