@@ -43,9 +43,10 @@ const RAM_LATENCY_MASK: u32 = 0x777;
 /** Reset value of both latency registers: the TRM's default configuration (the pl310_*_LAT
  *  build options at their maximum, 0b111 = 8 cycles each), which Zynq keeps (UG585: 0x777). */
 const RAM_LATENCY_RESET: u32 = 0x777;
-/** Debug Control (TRM §3.3, "Register 15, Debug Register", 0xF40): DWB [1] and DCL [0] are read/write; [2] SPNIDEN
- *  "reads value of SPNIDEN input", so a write leaves it alone. dmasim ties that input low:
- *  secure non-invasive debug disabled, as on a part without a debugger granted it. */
+/** Debug Control (TRM §3.3, "Register 15, Debug Register", 0xF40): DWB [1] and DCL [0] are
+ *  read/write; [2] SPNIDEN "reads value of SPNIDEN input", so a write leaves it alone. dmasim
+ *  ties that input low: secure non-invasive debug disabled, as on a part without a debugger
+ *  granted it. */
 const DEBUG_WRITABLE: u32 = 3;
 const SPNIDEN_INPUT: u32 = 0;
 
