@@ -43,6 +43,12 @@ const RAM_LATENCY_MASK: u32 = 0x777;
 /** Reset value of both latency registers: the TRM's default configuration (the pl310_*_LAT
  *  build options at their maximum, 0b111 = 8 cycles each), which Zynq keeps (UG585: 0x777). */
 const RAM_LATENCY_RESET: u32 = 0x777;
+/** Debug Control (TRM §3.3, "Register 15, Debug Register", 0xF40): DWB [1] and DCL [0] are
+ *  read/write; [2] SPNIDEN "reads value of SPNIDEN input", so a write leaves it alone. dmasim
+ *  ties that input low: secure non-invasive debug disabled, as on a part without a debugger
+ *  granted it. */
+const DEBUG_WRITABLE: u32 = 3;
+const SPNIDEN_INPUT: u32 = 0;
 
 /** AUX_CTRL's way size code for a way of `bytes`: 0b001 = 16 KB … 0b110 = 512 KB (the
  *  controller's range: a smaller or larger way is reported as the nearest it can hold). */
@@ -74,7 +80,7 @@ export class Pl310 {
     if (off == AUX_CTRL) return this.aux;
     if (off == TAG_RAM_CONTROL) return this.tagLatency;
     if (off == DATA_RAM_CONTROL) return this.dataLatency;
-    if (off == DEBUG_CTRL) return this.debug;
+    if (off == DEBUG_CTRL) return this.debug | (SPNIDEN_INPUT << 2);
     if (off == PREFETCH_CTRL) return this.prefetch;
     if (off == POWER_CTRL) return this.power;
     return 0;
@@ -100,7 +106,7 @@ export class Pl310 {
     else if (off == CLEAN_WAY) this.ways(OP_CLEAN, v);
     else if (off == INV_WAY) this.ways(OP_INV, v);
     else if (off == CLEAN_INV_WAY) this.ways(OP_CLEAN_INV, v);
-    else if (off == DEBUG_CTRL) this.debug = v & 7;
+    else if (off == DEBUG_CTRL) this.debug = v & DEBUG_WRITABLE;
     else if (off == PREFETCH_CTRL) this.prefetch = v;
     else if (off == POWER_CTRL) this.power = v & 3;
   }
@@ -124,12 +130,15 @@ export class Pl310 {
     maintainLine(op, <u64>pa >> lineShift, LEVEL_L2);
   }
 
-  /** By set/way: way in [31:28], set index from the line-size bit up. */
+  /** By set/way: way in [31:28] with 16 ways and [30:28] with 8 (bit 31 is then not part of
+   *  the field: an 8-way L2C-310's Clean Index register documents WAY[2:0] at [30:28], e.g.
+   *  Microchip SAMA5D2 L2CC_CIR), so way 8-15 on an 8-way L2 names way 0-7; set index from the
+   *  line-size bit up. */
   private index(op: i32, v: u32): void {
     const c = l2;
     if (c == null) return;
     this.lineOps++;
-    const way = v >>> 28;
+    const way = (v >>> 28) & (c.ways == 16 ? 15 : 7);
     const set = (v >>> lineShift) & c.setMask;
     if (way >= c.ways) return;
     const line = c.lineAt(<i32>(set * c.ways + way));

@@ -180,18 +180,60 @@ function schedule_timeout(k: Kernel, timeout: number, fn: string): number {
   return Math.max(0, expire - jiffies(k));
 }
 
-/** usleep_range: an hrtimer sleep whose timer is programmed for `max` (the soft expiry `min`
- *  only lets another hrtimer's interrupt end it early, and dmasim runs no other hrtimer), so the
- *  task wakes `max` microseconds later. No might_sleep(), as msleep. */
+/** usleep_range: an hrtimer sleep whose timer is programmed for its hard expiry (the soft
+ *  expiry `min` only lets another hrtimer's interrupt end it early, and dmasim runs no other
+ *  hrtimer), so the task wakes at the hard expiry: `max` microseconds later when min <= max.
+ *  No might_sleep(), as msleep; schedule() is reached whenever the task sleeps, even for 0 us.
+ *  What each version makes of its arguments is usleepTimer's. */
 export function usleep_range(owner: KernelOwner, min: number, max: number): void {
   const k = kernelOf("usleep_range", owner);
   checkCount("usleep_range", min, "min");
   checkCount("usleep_range", max, "max");
-  if (max < min) invalid("usleep_range", "max", max, `at least min (${min})`);
-  const end = k.machine.now() + max * 1e6;
-  checkEndsInTime(k, "usleep_range", "max", max, end, "us", 1e6);
-  if (max > 0) schedule(k, "usleep_range");
+  const timer = usleepTimer(k, min, max);
+  if (timer === "no sleep") return;
+  if (timer === "never") {
+    invalid("usleep_range", "max", max, `at least min (${min}) on 4.9 arm64: (u64)(max - min) * NSEC_PER_USEC is negative as a ktime, ktime_add_safe saturates the timer's hard expiry to KTIME_SEC_MAX, and the task would sleep until some other timer interrupt after min, with nothing printed; dmasim runs no other timer, so the sleep would not end`);
+  }
+  const end = k.machine.now() + timer.hardPs;
+  checkEndsInTime(k, "usleep_range", timer.what, timer.what === "max" ? max : min, end, "us", 1e6);
+  schedule(k, "usleep_range");
   waitUntil(k, end);
+}
+
+/** Kernels whose usleep_range_state has fired its WARN_ON_ONCE(max < min). */
+const warnedMaxBelowMin = new WeakSet<Kernel>();
+
+/** usleep_range's timer: its hard expiry in picoseconds from the call (and the argument that
+ *  set it), "no sleep" when the call returns at once, "never" when the timer has no end.
+ *
+ *  Current Linux (kernel/time/sleep_timeout.c: usleep_range_state) arms it at the absolute
+ *  ktime_get() + min, never 0, so schedule_hrtimeout_range_clock always sleeps and schedule()
+ *  always runs, usleep_range(0, 0) too; since 6279abf16a01 (6.13) max < min is
+ *  WARN_ON_ONCE(max < min) and a slack of 0: the task wakes at min.
+ *
+ *  4.9 (kernel/time/timer.c: do_usleep_range) arms it relative, at ktime_set(0, min *
+ *  NSEC_PER_USEC) with a slack of (u64)(max - min) * NSEC_PER_USEC, both computed in unsigned
+ *  long (32 bits on arm); schedule_hrtimeout_range_clock (kernel/time/hrtimer.c) returns at once
+ *  without schedule() when that expiry is 0: min 0, or on arm a min whose nanoseconds wrap to 0.
+ *  The hard expiry is ktime_add_safe(expiry, ns_to_ktime(slack)): with max < min the slack
+ *  wraps, to 2^32 - (min - max) microseconds on arm (the timer ends 2^32 + max microseconds
+ *  later) and to a negative ktime on arm64, which ktime_add_safe saturates to KTIME_SEC_MAX.
+ *  4.9 prints nothing for either. */
+function usleepTimer(k: Kernel, min: number, max: number): { hardPs: number; what: "min" | "max" } | "no sleep" | "never" {
+  if (k.version !== "v4.9") {
+    if (max >= min) return { hardPs: max * 1e6, what: "max" };
+    if (!warnedMaxBelowMin.has(k)) {
+      warnedMaxBelowMin.add(k);
+      k.printk.warn("WARNING: kernel/time/sleep_timeout.c: usleep_range_state: WARN_ON_ONCE(max < min)");
+    }
+    return { hardPs: min * 1e6, what: "min" };
+  }
+  const ulong = (v: bigint) => BigInt.asUintN(k.machine.profile.arch === "arm64" ? 64 : 32, v);
+  const expiryNs = ulong(BigInt(min) * 1000n);
+  if (expiryNs === 0n) return "no sleep";
+  const slackNs = BigInt.asIntN(64, BigInt.asUintN(64, ulong(BigInt(max) - BigInt(min)) * 1000n));
+  if (slackNs < 0n) return "never";
+  return { hardPs: Number((expiryNs + slackNs) * 1000n), what: max >= min ? "max" : "min" };
 }
 
 /** cpu_relax: the body of a polling loop. With IRQs on, a pending interrupt is taken here. */

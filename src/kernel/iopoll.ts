@@ -22,13 +22,13 @@
 // readl_poll_timeout_atomic is meant for code with IRQs off (irqflags.ts): then its udelays
 // pass their time and take nothing; a caller that left them on takes them there.
 //
-// A timeout_us of 0 polls for ever in Linux: a condition that never comes true hangs the task
-// (the hung-task detector reports it after 120 s) or, spinning, the CPU (the soft-lockup
-// watchdog, after 20 s). dmasim must not hang its host: such a poll stops at that report, or
-// after POLL_FOREVER_LAPS laps, and throws.
+// A timeout_us of 0 polls for ever in Linux: what Linux prints about a condition that never
+// comes true, and where dmasim stops the poll, are poll-forever.ts's.
 
 import type { VirtAddr } from "../hw/address.js";
-import { ETIMEDOUT, KernelError } from "./errno.js";
+import { ETIMEDOUT } from "./errno.js";
+import { PollForever } from "./poll-forever.js";
+export { POLL_FOREVER_LAPS } from "./poll-forever.js";
 import type { Kernel } from "./kernel.js";
 import { readl } from "./io.js";
 import { cpu_relax, udelay, usleep_range, type KernelOwner } from "./delay.js";
@@ -58,38 +58,14 @@ function checkReadlPoll(fn: string, addr: unknown, cond: unknown, us: unknown, t
   return at;
 }
 
-/** Laps a poll without a timeout may take before dmasim stops it (a few seconds of host time). */
-export const POLL_FOREVER_LAPS = 1 << 24;
-/** CONFIG_DEFAULT_HUNG_TASK_TIMEOUT (sleeping poll) and 2 × watchdog_thresh (spinning poll). */
-const HUNG_TASK_PS = 120e12;
-const SOFT_LOCKUP_PS = 20e12;
-
-/** A poll with no timeout that has gone on as long as Linux's detectors allow: their report, then
- *  an error that stops the scenario (Linux would go on polling). */
-function pollForever(k: Kernel, fn: string, sleeping: boolean, start: number, laps: number, val: number): never {
-  const report = sleeping
-    ? `INFO: task blocked for more than 120 seconds (${fn})`
-    : `watchdog: BUG: soft lockup - CPU#0 stuck for 22s! (${fn})`;
-  k.printk.err(report);
-  throw new KernelError(
-    ETIMEDOUT,
-    `${fn} with timeout_us 0 polled ${laps} times over ${((k.machine.now() - start) / 1e12).toFixed(3)} s of simulated time and the condition never held (last value 0x${(val >>> 0).toString(16)}); Linux would poll for ever (${sleeping ? "the hung-task detector" : "the soft-lockup watchdog"} reports it): dmasim stops here. Give a timeout, or check what should change the register`,
-  );
-}
-/** Whether a poll with no timeout has gone on too long (see pollForever). */
-function overdue(k: Kernel, start: number, laps: number, sleeping: boolean): boolean {
-  return laps >= POLL_FOREVER_LAPS || k.machine.now() - start >= (sleeping ? HUNG_TASK_PS : SOFT_LOCKUP_PS);
-}
-
 /** The loop both polls share (iopoll.h's read_poll_timeout): read, test, give up once
  *  `timedOut()` says so (after one more read, as Linux does), else `pause()` and read again. A
- *  timeout_us of 0 never times out (see pollForever). */
+ *  timeout_us of 0 never times out (see PollForever). */
 function poll(
   k: Kernel, fn: string, read: () => number, cond: (val: number) => boolean, timeout_us: number, sleeping: boolean,
   timedOut: () => boolean, pause: () => void,
 ): PollResult {
-  const m = k.machine;
-  const start = m.now();
+  const forever = timeout_us ? null : new PollForever(k, fn, sleeping);
   let val: number;
   for (let laps = 1; ; laps++) {
     val = read();
@@ -98,7 +74,7 @@ function poll(
       val = read();
       break;
     }
-    if (!timeout_us && overdue(k, start, laps, sleeping)) pollForever(k, fn, sleeping, start, laps, val);
+    forever?.lap(laps, val);
     pause();
   }
   return { ret: cond(val) ? 0 : -ETIMEDOUT, val };
@@ -112,7 +88,7 @@ export function readl_poll_timeout(
   const at = checkReadlPoll("readl_poll_timeout", addr, cond, sleep_us, timeout_us);
   const timeout = k.machine.now() + timeout_us * 1e6;
   if (sleep_us) might_sleep(k, "include/linux/iopoll.h", "readl_poll_timeout");
-  return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, true, () => k.machine.now() > timeout, () => {
+  return poll(k, "readl_poll_timeout", () => readl(k.machine, at), cond, timeout_us, sleep_us !== 0, () => k.machine.now() > timeout, () => {
     if (sleep_us) usleep_range(k, (sleep_us >> 2) + 1, sleep_us);
     relax(k);
   });

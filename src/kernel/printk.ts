@@ -1,5 +1,6 @@
 // The kernel log: a bounded ring of timestamped lines, as `dmesg` shows them.
 
+export const KERN_EMERG = 0;
 export const KERN_ERR = 3;
 export const KERN_WARNING = 4;
 export const KERN_NOTICE = 5;

@@ -89,6 +89,18 @@ describe("PL310 line operations by physical address", () => {
     expect(m.backdoor.read(0x200000, 96)).toEqual(fill(96, 0xaa));
     expect(m.cpu.read(va(0x200000), 96)).toEqual(fill(96, 0xaa));
   });
+
+  it("on an 8-way L2 the set/way way field is [30:28]: way 8 (bit 31 set) names way 0", async () => {
+    const m = await zynq();
+    dirtyInL2(m, 0x200000); // the three lines sit in way 0
+    w(m, CLEAN_INV_IDX, ((8 << 28) | (((0x200020 >> 5) & 2047) << 5)) >>> 0);
+    expect(m.backdoor.lineState(2, 0x200020)).toBe(0);
+    expect(m.backdoor.read(0x200020, 32)).toEqual(fill(32, 0xaa));
+    // Way 9 is way 1, which holds none of them: way 0's line at 0x200040 stays dirty.
+    w(m, CLEAN_IDX, ((9 << 28) | (((0x200040 >> 5) & 2047) << 5)) >>> 0);
+    expect(m.backdoor.lineState(2, 0x200040)).toBe(2 + 4);
+    expect(m.backdoor.read(0x200040, 32)).toEqual(fill(32, 0));
+  });
 });
 
 describe("device registers", () => {
@@ -171,5 +183,17 @@ describe("PL310 tag and data RAM latency control", () => {
     w(m, TAG_LAT, 0x111);
     w(m, DATA_LAT, 0x121);
     expect([r(m, TAG_LAT), r(m, DATA_LAT)]).toEqual([0x777, 0x777]);
+  });
+});
+
+describe("PL310 Debug Control (0xF40)", () => {
+  it("DWB [1] and DCL [0] read back what is written; SPNIDEN [2] reads the input (held low), not the write", async () => {
+    const m = await zynq();
+    const DEBUG_CTRL = 0xf40;
+    expect(r(m, DEBUG_CTRL)).toBe(0);
+    w(m, DEBUG_CTRL, 0x7);
+    expect(r(m, DEBUG_CTRL)).toBe(0x3);
+    w(m, DEBUG_CTRL, 0x4);
+    expect(r(m, DEBUG_CTRL)).toBe(0);
   });
 });

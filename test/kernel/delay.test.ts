@@ -9,7 +9,9 @@ import { GFP_KERNEL } from "../../src/mm/gfp.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dmaengine_tx_status } from "../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
 import { udelay, ndelay, mdelay, msleep, usleep_range, cpu_relax } from "../../src/kernel/delay.js";
-import { KernelError } from "../../src/kernel/errno.js";
+import { EINVAL, KernelError } from "../../src/kernel/errno.js";
+import { thrown } from "../helpers/thrown.js";
+import { spin_lock, spin_lock_init, spin_unlock } from "../../src/kernel/spinlock.js";
 import type { System } from "../../src/system.js";
 
 function memcpy(s: System, len: number) {
@@ -136,7 +138,6 @@ describe("delay.h", () => {
     const s = await zynq();
     expect(() => udelay(s, -1)).toThrow(KernelError);
     expect(() => msleep(s, 1.5)).toThrow(/msleep: msecs 1.5 is not a non-negative whole number/);
-    expect(() => usleep_range(s, 20, 10)).toThrow(/usleep_range: max 10 is not at least min \(20\)/);
   });
   it("cpu_relax inside a completion callback takes no interrupt either", async () => {
     const s = await zynq();
@@ -254,5 +255,82 @@ describe("delay.h", () => {
     const z = await zynq();
     expect(() => msleep(z, 2 ** 32)).toThrow(KernelError);
     expect(() => msleep(z, 2 ** 32)).toThrow(/msleep: msecs 4294967296 is not an unsigned int/);
+  });
+});
+
+describe("usleep_range's hrtimer per kernel version", () => {
+  /** `fn` under a spinlock: the BUG lines it leaves, and the simulated time it took. */
+  function underLock(s: System, fn: () => void) {
+    const lock = spin_lock_init(s);
+    spin_lock(lock);
+    const t = s.now();
+    fn();
+    const ps = s.now() - t;
+    spin_unlock(lock);
+    return { bugs: s.kernel.printk.grep("BUG:"), ps };
+  }
+
+  it("usleep_range(0, 0): current Linux arms its timer at ktime_get() + 0, never 0, and reaches schedule(): under a lock, scheduling while atomic", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "modern" });
+    const { bugs, ps } = underLock(s, () => usleep_range(s, 0, 0));
+    // One lock (1) plus schedule()'s own preempt_disable (1); the timer has already expired.
+    expect(bugs).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000002 (usleep_range)"]);
+    expect(ps).toBe(0);
+  });
+
+  it("4.9's do_usleep_range with min 0 asks for a relative expiry of 0: schedule_hrtimeout_range returns at once, with no schedule() and no sleep, whatever max is", async () => {
+    for (const board of ["zynq-7000", "arm64-ref"]) {
+      const s = await createSystem({ board, kernel: "v4.9" });
+      const { bugs, ps } = underLock(s, () => {
+        usleep_range(s, 0, 0);
+        usleep_range(s, 0, 500);
+      });
+      expect(bugs).toEqual([]);
+      expect(ps).toBe(0);
+    }
+  });
+
+  it("max < min on current Linux: one WARN_ON_ONCE(max < min), then a slack of 0: the task wakes min microseconds later", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "modern" });
+    let t = s.now();
+    usleep_range(s, 20, 10);
+    expect(s.now() - t).toBe(20e6);
+    t = s.now();
+    usleep_range(s, 300, 7);
+    expect(s.now() - t).toBe(300e6);
+    expect(s.kernel.printk.grep("WARNING:")).toEqual(["WARNING: kernel/time/sleep_timeout.c: usleep_range_state: WARN_ON_ONCE(max < min)"]);
+  });
+
+  it("max < min on 4.9 arm: no warning; the unsigned long slack wraps to 2^32 - (min - max) us, so the timer ends 2^32 + max us after the call", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const t = s.now();
+    usleep_range(s, 20, 10);
+    // 20 us + (2^32 - 10) us = 4294967306 us = 4294.967306 s.
+    expect(s.now() - t).toBe(4294967306e6);
+    expect(s.kernel.printk.grep("WARNING:")).toEqual([]);
+  });
+
+  it("max < min on 4.9 arm64: the slack is a negative ktime, ktime_add_safe saturates the hard expiry, and the sleep would never end: -EINVAL saying so", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    const t = s.now();
+    const err = thrown<KernelError>(() => usleep_range(s, 20, 10));
+    expect(err.errno).toBe(-EINVAL);
+    expect(err.message).toMatch(/usleep_range: max 10 is not at least min \(20\) on 4\.9 arm64: .*KTIME_SEC_MAX.*with nothing printed/);
+    expect(s.now()).toBe(t);
+    expect(s.kernel.printk.grep("WARNING:")).toEqual([]);
+  });
+
+  it("4.9 arm computes min * NSEC_PER_USEC in 32 bits: usleep_range(5000000, 5000000) sleeps 5e9 mod 2^32 ns = 705032704 ns", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    let t = s.now();
+    usleep_range(s, 5_000_000, 5_000_000);
+    expect(s.now() - t).toBe(705032704e3);
+    // The same call on arm64 (64-bit unsigned long) and on current Linux sleeps the 5 s asked.
+    for (const [board, kernel] of [["arm64-ref", "v4.9"], ["zynq-7000", "modern"]] as const) {
+      const o = await createSystem({ board, kernel });
+      t = o.now();
+      usleep_range(o, 5_000_000, 5_000_000);
+      expect(o.now() - t).toBe(5e12);
+    }
   });
 });

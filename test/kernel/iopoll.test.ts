@@ -11,6 +11,10 @@ import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
 import { readl } from "../../src/kernel/io.js";
 import { read_poll_timeout_atomic, readl_poll_timeout, readl_poll_timeout_atomic } from "../../src/kernel/iopoll.js";
 import { ETIMEDOUT, KernelError } from "../../src/kernel/errno.js";
+import { softLockupCheck } from "../../src/kernel/poll-forever.js";
+import { thrown } from "../helpers/thrown.js";
+import { local_irq_restore, local_irq_save } from "../../src/kernel/irqflags.js";
+import { spin_lock, spin_lock_init } from "../../src/kernel/spinlock.js";
 import type { Pl330Chan } from "../../src/drivers/pl330/channel.js";
 
 const CS = (n: number) => 0x100 + n * 8; // spec pl330: Channel Status, state in bits [3:0], 0 = Stopped
@@ -111,35 +115,58 @@ describe("iopoll.h", () => {
     expect(s.now() - t).toBe(10 * 10e6 + 12 * read);
   });
 
-  it("a poll with no timeout whose condition never holds stops at Linux's hung-task report instead of hanging the host", async () => {
-    const s = await zynq();
-    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
+  it("a sleeping poll with no timeout prints nothing (each lap's sleep is a context switch: khungtaskd never finds it blocked); dmasim stops it after 120 s and says so", async () => {
+    const { s, reg } = await ftrRig();
     const t = s.now();
-    // 1 ms sleeps: the 120 s report comes after about 120,000 laps.
-    const thrown = (() => {
-      try {
-        readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 1000, 0);
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(thrown).toBeInstanceOf(KernelError);
-    expect((thrown as KernelError).errno).toBe(-ETIMEDOUT);
-    expect((thrown as Error).message).toMatch(/timeout_us 0 .* Linux would poll for ever/);
+    // 1 ms sleeps: about 120,000 laps.
+    const err = thrown(() => readl_poll_timeout(s, reg, (v) => (v & 0x80000000) !== 0, 1000, 0));
+    expect(err).toBeInstanceOf(KernelError);
+    expect((err as KernelError).errno).toBe(-ETIMEDOUT);
+    expect((err as Error).message).toMatch(/timeout_us 0 .* Linux would poll for ever, and prints nothing: .*khungtaskd never finds it blocked/);
     expect(s.now() - t).toBeGreaterThanOrEqual(120e12);
-    expect(s.kernel.printk.text()).toContain("INFO: task blocked for more than 120 seconds (readl_poll_timeout)");
+    expect(s.kernel.printk.grep("blocked for more than")).toEqual([]);
+    expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
   });
 
-  it("the atomic poll with no timeout stops at the soft-lockup report (20 s of spinning)", async () => {
-    const s = await zynq();
-    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-    const reg = (chan.priv as Pl330Chan).dmac.base + FTR0;
-    const t = s.now();
-    expect(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0)).toThrow(/readl_poll_timeout_atomic with timeout_us 0/);
-    expect(s.now() - t).toBeGreaterThanOrEqual(20e12);
-    expect(s.kernel.printk.text()).toContain("watchdog: BUG: soft lockup");
+  it("an atomic poll with no timeout under a lock (preemption off, IRQs on): the soft-lockup report at the watchdog's first check past 20 s, in each version's words", async () => {
+    for (const [kernel, prefix] of [["modern", "watchdog: "], ["v4.9", "NMI watchdog: "]] as const) {
+      const { s, reg } = await ftrRig(kernel);
+      // Within 4 s of power-on the watchdog last touched at 0; its checks fall every 4 s, and
+      // the first whose timestamp (ns >> 30) passes 20 is at 24 s: 24e9 / 2^30 = 22.35 -> 22
+      // (at 20 s: 18.6 -> 18).
+      expect(s.now()).toBeLessThan(4e12);
+      const lock = spin_lock_init(s);
+      spin_lock(lock);
+      const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+      expect((err as Error).message).toMatch(/readl_poll_timeout_atomic with timeout_us 0 .* the soft-lockup watchdog reports it \(above\)/);
+      expect(s.kernel.printk.grep("soft lockup")).toEqual([`${prefix}BUG: soft lockup - CPU#0 stuck for 22s! [insmod:100] (readl_poll_timeout_atomic)`]);
+      // Stopped at the first lap's end at or after 24 s: a lap is 100 us plus a read.
+      expect(s.now()).toBeGreaterThanOrEqual(24e12);
+      expect(s.now()).toBeLessThan(24e12 + 101e6);
+    }
   });
+
+  it("an atomic poll with no timeout and IRQs masked: the watchdog's hrtimer cannot run, so nothing is printed", async () => {
+    const { s, reg } = await ftrRig();
+    const flags = local_irq_save(s);
+    const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+    local_irq_restore(s, flags);
+    expect((err as Error).message).toMatch(/with interrupts masked the soft-lockup watchdog's hrtimer cannot run on this CPU, so it prints nothing/);
+    expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
+    expect(s.now()).toBeGreaterThanOrEqual(24e12);
+  });
+
+  it("a spinning poll with no timeout in preemptible process context prints nothing (with CONFIG_PREEMPT the watchdog thread runs) and names the check a non-preemptible kernel would report at", async () => {
+    const { s, reg } = await ftrRig();
+    const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 100, 0));
+    expect((err as Error).message).toMatch(/with CONFIG_PREEMPT the watchdog's thread preempts the loop and nothing is printed; a kernel without preemption .* would print a soft lockup at 24 s after power-on/);
+    expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
+  });
+
+  it("the soft-lockup check for a spin begun 5.5 s after power-on: touched at 4 s (timestamp 3), reported at 28 s (timestamp 26 > 3 + 20; 24 s gives 22), stuck for 23 s", () => {
+    expect(softLockupCheck(5.5e12)).toEqual({ atPs: 28e12, stuckFor: 23 });
+  });
+
   it("readl_poll_timeout gives up only once the clock is past the timeout, not at it (ktime_compare > 0)", async () => {
     const { s, reg, read, relax } = await ftrRig();
     // sleep_us 0: the k-th test of the clock comes k reads and k - 1 cpu_relaxes after the start.
