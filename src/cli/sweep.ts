@@ -1,6 +1,6 @@
-// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json] [--report FILE
-// [--chart y=FIELD[,x=PARAM] …]]`: a scenario over every combination of the parameter values, on a
-// worker pool, with a progress bar.
+// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json] [--columns
+// FIELD,…] [--report FILE [--chart y=FIELD[,x=PARAM] …]]`: a scenario over every combination of
+// the parameter values, on a worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
 import { runSweep, type SweepError, type SweepResult } from "../sim/sweep.js";
@@ -14,10 +14,12 @@ import { scenarioModule, scenarioRef, SCENARIO_SYSTEM_OPTIONS } from "./run.js";
 import { checkOutputs, writeReport } from "./outputs.js";
 import { sweepReport } from "../report/sweep-report.js";
 import { chartOptions } from "./chart-option.js";
+import { columnsOption } from "./columns-option.js";
+import { sweepColumnsProblem } from "../sim/sweep-columns.js";
 
 export async function sweepCommand(a: ParsedArgs): Promise<number> {
   if (has(a, "trace")) throw new UsageError("--trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE");
-  checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", "chart", ...SCENARIO_SYSTEM_OPTIONS]);
+  checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", "chart", "columns", ...SCENARIO_SYSTEM_OPTIONS]);
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
   if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
@@ -25,6 +27,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const grid = sweepGrid(a, name, (await scenarioModule(scenario))?.params);
   checkOutputs(a);
   const charts = chartOptions(a, grid);
+  const columns = columnsOption(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   if (workers === 0 && has(a, "processes")) throw new UsageError("--workers 0 runs the jobs in this process, so --processes has none to start: give one or the other");
   const { worker: _w, ...system } = await systemOptions(a);
@@ -60,7 +63,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
     // What the other jobs found is printed before the error (which cli.ts prints): no report,
     // which would plot a sweep with holes as if whole.
     const why = stoppedBy ? { aborted: stoppedBy } : { error: (e as Error).message };
-    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, ...why }, null, 2) : sweepText(name, grid, partial));
+    if (partial) console.log(has(a, "json") ? JSON.stringify({ ...partial, ...why }, null, 2) : sweepText(name, grid, partial, partialColumns(partial, columns)));
     if (!stoppedBy) throw e;
     process.stderr.write(`dmasim: sweep ${name} stopped (${stoppedBy}); no report written\n`);
     return status(stoppedBy);
@@ -70,13 +73,24 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   }
   bar.finish();
   // The table first: a report that cannot be written then loses nothing.
-  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result));
-  await writeReport(a, () => sweepReport(result, { charts }));
+  // A column no job has stops here, before anything is printed: the table asked for cannot be.
+  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result, columns));
+  await writeReport(a, () => sweepReport(result, { charts, columns }));
   return 0;
 }
 
 /** The table under a heading naming the scenario, the grid and what the jobs ran on, as `dmasim
  *  run` heads its fields: `--json` has `provenance` instead. */
-function sweepText(name: string, grid: Record<string, readonly unknown[]>, result: SweepResult): string {
-  return `${formatSweepHeading(name, grid, result)}\n\n${formatSweep(result)}`;
+function sweepText(name: string, grid: Record<string, readonly unknown[]>, result: SweepResult, columns?: readonly string[]): string {
+  return `${formatSweepHeading(name, grid, result)}\n\n${formatSweep(result, columns)}`;
+}
+
+/** The columns a failed or stopped sweep's rows are printed with: those asked for, or, when the
+ *  jobs that finished lack one, every field (said on stderr), as the sweep's own error must
+ *  still be printed after its rows rather than this one instead. */
+function partialColumns(partial: SweepResult, columns: string[] | undefined): string[] | undefined {
+  const problem = columns && sweepColumnsProblem(partial, columns);
+  if (!problem) return columns;
+  process.stderr.write(`dmasim: --columns: ${partial.scenario}: ${problem}; its rows are printed with every field\n`);
+  return undefined;
 }

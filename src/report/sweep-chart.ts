@@ -7,7 +7,8 @@
 import { groupedBars, lineChart, type Series } from "./svg.js";
 import type { SweepResult, SweepRow } from "../sim/sweep.js";
 import { paramsText, type ScenarioParams } from "../sim/scenarios.js";
-import { resultFields } from "../sim/result-fields.js";
+import { isFieldPath, resultFieldAt } from "../sim/result-fields.js";
+import { sweepFieldPaths } from "../sim/sweep-columns.js";
 import { formatBytes, parseSize } from "../units.js";
 
 /** What to draw: `y` a result field (a nested one by its dotted path, `cached.process.timePs`),
@@ -23,7 +24,7 @@ type Value = ScenarioParams[string];
 /** Why `chart` cannot be drawn for a sweep over `params`, before it runs; undefined if it can
  *  be. What the results hold is known only after. */
 export function sweepChartProblem(chart: SweepChart, params: readonly string[]): string | undefined {
-  if (typeof chart?.y !== "string" || !/^[^.\s]+(\.[^.\s]+)*$/.test(chart.y)) {
+  if (!isFieldPath(chart?.y)) {
     return `a chart's y is a result field (mbPerSec, or cached.process.timePs for a nested one), not ${JSON.stringify(chart?.y)}`;
   }
   if (chart.x !== undefined && !params.includes(chart.x)) {
@@ -54,15 +55,6 @@ export function sweepChartX(s: SweepResult, chart: SweepChart): string | undefin
   const keys = Object.keys(rows[0]?.params ?? {});
   if (keys.includes("size")) return "size";
   return keys.find((k) => isNumericParam(rows, k)) ?? keys[0];
-}
-
-function fieldAt(result: unknown, path: string): unknown {
-  let v = result;
-  for (const k of path.split(".")) {
-    if (typeof v !== "object" || v === null || !Object.hasOwn(v, k)) return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
 }
 
 // Picoseconds per unit of a time field, by the suffix of its name (the simulator's `…Ps`;
@@ -115,7 +107,7 @@ export function sweepChart(s: SweepResult, chart: SweepChart): string {
   const unfinished = s.rows.length - failed - finished.length;
   const drawn: [SweepRow, number][] = [];
   for (const row of finished) {
-    const v = fieldAt(row.result, y);
+    const v = resultFieldAt(row.result, y);
     if (v === undefined) continue;
     if (typeof v !== "number") {
       const held = typeof v === "object" && v !== null
@@ -125,9 +117,8 @@ export function sweepChart(s: SweepResult, chart: SweepChart): string {
     }
     if (Number.isFinite(v)) drawn.push([row, v]);
   }
-  if (finished.length && !finished.some((r) => fieldAt(r.result, y) !== undefined)) {
-    const numeric = [...new Set(finished.flatMap((r) => resultFields(r.result as Record<string, unknown>)
-      .filter(([k, v]) => typeof v === "number" && !params.includes(k)).map(([k]) => k)))];
+  if (finished.length && !finished.some((r) => resultFieldAt(r.result, y) !== undefined)) {
+    const numeric = sweepFieldPaths(s, (v) => typeof v === "number");
     throw new TypeError(`${s.scenario}: no job's result has ${y} to chart (its numeric fields: ${numeric.join(", ") || "none"})`);
   }
   const without = finished.length - drawn.length;

@@ -5,7 +5,7 @@
 import { renderReport, type ReportSection } from "./html.js";
 import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
-import { resultColumns } from "../sim/sweep-columns.js";
+import { sweepTableColumns } from "../sim/sweep-columns.js";
 import { provenanceText } from "../provenance.js";
 
 type Row = Record<string, unknown>;
@@ -13,6 +13,9 @@ type Row = Record<string, unknown>;
 export interface SweepReportOptions {
   /** The charts to draw, in this order, instead of the throughput chart. */
   charts?: SweepChart[];
+  /** The result fields the table shows after the parameters, nested ones by their dotted path
+   *  (`cached.totalPs`), instead of every scalar field; one no job has is a RangeError. */
+  columns?: readonly string[];
 }
 
 function fmt(v: unknown): string | number {
@@ -40,7 +43,7 @@ function chartSections(s: SweepResult, charts: SweepChart[] | undefined): Report
 
 export function sweepSections(s: SweepResult, options: SweepReportOptions = {}): ReportSection[] {
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const resultKeys = resultColumns(s);
+  const resultCols = sweepTableColumns(s, options.columns);
   // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why.
   const errors = s.rows.some((r) => r.error !== undefined);
   // Rows that ran on another System than the sweep's (a scenario choosing its board) name theirs.
@@ -55,9 +58,9 @@ export function sweepSections(s: SweepResult, options: SweepReportOptions = {}):
       heading: "Results",
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
       table: {
-        header: [...paramKeys, ...resultKeys, ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
-        rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultKeys.map((k) => {
-          const v = (r.result as Row | undefined)?.[k];
+        header: [...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
+        rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultCols.map((c) => {
+          const v = c.valueIn(r.result);
           return v === undefined ? "" : fmt(v);
         }), ...(errors ? [r.error ?? ""] : []), ...(mixed ? [ranOn(r)] : [])]),
       },

@@ -17,3 +17,19 @@ export function resultFields(result: Record<string, unknown>, prefix = ""): [str
   }
   return out;
 }
+
+/** Whether `text` reads as a field's dotted path (`mbPerSec`, `cached.process.timePs`): names
+ *  without blanks, joined by single dots. */
+export function isFieldPath(text: unknown): text is string {
+  return typeof text === "string" && /^[^.\s]+(\.[^.\s]+)*$/.test(text);
+}
+
+/** The value at a dotted path in a result (`cached.totalPs`), undefined where it has none. */
+export function resultFieldAt(result: unknown, path: string): unknown {
+  let v = result;
+  for (const k of path.split(".")) {
+    if (typeof v !== "object" || v === null || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}

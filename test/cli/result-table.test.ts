@@ -56,3 +56,47 @@ describe("a sweep whose results hold objects", () => {
     expect(formatSweep(sweep)).not.toContain("not in the table");
   });
 });
+
+describe("a sweep table with the columns asked for", () => {
+  const nested: SweepResult = {
+    scenario: "cpu-process",
+    workers: 0,
+    elapsedMs: 1,
+    rows: [
+      { params: { size: "4K" }, result: { size: 4096, processSlowdown: 7.83, cached: { totalPs: 14885795 }, uncached: { totalPs: 26343008, process: { timePs: 22336008 } } } },
+      { params: { size: "64K" }, result: { size: 65536, processSlowdown: 7.83, cached: { totalPs: 209080192 }, uncached: { totalPs: 397377048, process: { timePs: 1 } } } },
+    ],
+  };
+
+  it("shows the parameters, then those fields in the order named, and nothing under the table", () => {
+    expect(formatSweep(nested, ["uncached.totalPs", "cached.totalPs"]).split("\n")).toEqual([
+      "size  uncached.totalPs  cached.totalPs",
+      "----  ----------------  --------------",
+      "4K            26343008        14885795",
+      "64K          397377048       209080192",
+    ]);
+  });
+
+  it("the HTML report's table has the same columns", () => {
+    const table = sweepSections(nested, { columns: ["uncached.process.timePs", "processSlowdown"] }).find((s) => s.heading === "Results")!.table!;
+    expect(table.header).toEqual(["size", "uncached.process.timePs", "processSlowdown"]);
+    expect(table.rows).toEqual([["4K", 22336008, 7.83], ["64K", 1, 7.83]]);
+  });
+
+  it("refuses a field no row has, in the terminal and in the report", () => {
+    const why = "cpu-process: no job's result has cached.total to show in a column (their fields: processSlowdown, cached.totalPs, uncached.totalPs, uncached.process.timePs)";
+    expect(() => formatSweep(nested, ["cached.total"])).toThrow(why);
+    expect(() => sweepSections(nested, { columns: ["cached.total"] })).toThrow(why);
+  });
+
+  it("without columns, is the table every field makes", () => {
+    expect(formatSweep(nested, undefined)).toBe(formatSweep(nested));
+    expect(formatSweep(nested).split("\n")).toEqual([
+      "size  processSlowdown",
+      "----  ---------------",
+      "4K               7.83",
+      "64K              7.83",
+      "(not in the table: cached, uncached, each an object of figures; --json has them)",
+    ]);
+  });
+});
