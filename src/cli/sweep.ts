@@ -72,10 +72,14 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
     if (!stoppedBy) for (const s of signals) process.off(s, onSignal);
   }
   bar.finish();
-  // The table first: a report that cannot be written then loses nothing.
-  // A column no job has stops here, before anything is printed: the table asked for cannot be.
-  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result, columns));
-  await writeReport(a, () => sweepReport(result, { charts, columns }));
+  // The table first: a report that cannot be written then loses nothing. A column no job has
+  // is known only now: the sweep's results are printed (and reported) with every field rather
+  // than lost to a misspelt name, and the run then fails saying which.
+  const problem = columns && sweepColumnsProblem(result, columns);
+  const shown = problem ? undefined : columns;
+  console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result, shown));
+  await writeReport(a, () => sweepReport(result, { charts, columns: shown }));
+  if (problem) throw new Error(`--columns: ${result.scenario}: ${problem}; the ${has(a, "json") ? "results above have" : "table above has"} every field`);
   return 0;
 }
 
