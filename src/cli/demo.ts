@@ -17,6 +17,8 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
   let provenance: Provenance;
+  // The table first, then the files written: a report that cannot be written then loses nothing.
+  const show = (r: DemoResult) => console.log(has(a, "json") ? JSON.stringify(withProvenance(r, provenance), null, 2) : formatDemo(r));
   if (options.worker) {
     if (flag(a, "trace")) throw new UsageError("--trace records the System in this thread: drop --worker");
     const s = await createSystem({ ...options, worker: true });
@@ -26,13 +28,12 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
     } finally {
       await s.close();
     }
+    show(result);
   } else {
     const s = await createSystem({ ...options, worker: false });
-    result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult);
     provenance = s.provenance();
+    result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult, show);
   }
-  // The table first: a report that cannot be written then loses nothing.
-  console.log(has(a, "json") ? JSON.stringify(withProvenance(result, provenance), null, 2) : formatDemo(result));
   await writeReport(a, () => demoReport(result, provenance));
   return result.coherentOk && result.streamingOk ? 0 : 1;
 }

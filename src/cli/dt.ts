@@ -12,6 +12,7 @@ import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
 import { checkOptions, flag, UsageError, type ParsedArgs } from "./args.js";
 import { writeStdout } from "./stdout.js";
+import { hostErrorText } from "./host-error.js";
 
 const FORMATS: TreeFormat[] = ["dts", "dtb", "json"];
 
@@ -29,11 +30,14 @@ function formatByName(path: string | undefined): TreeFormat | undefined {
   return undefined;
 }
 
+/** An input file's bytes (`-`: stdin). A file that cannot be read is an error of the run, not
+ *  of its usage: "dmasim: error: cannot read FILE: no such file or directory (ENOENT)", the same
+ *  for dt, --dtb/--dts and pl330. */
 export function readInput(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path === "-" ? 0 : path));
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${hostErrorText(e)}`);
   }
 }
 
@@ -62,7 +66,7 @@ export async function dtCommand(a: ParsedArgs): Promise<number> {
     try {
       writeFileSync(out, data);
     } catch (e) {
-      throw new UsageError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot write ${out}: ${hostErrorText(e)}`);
     }
   }
   return 0;

@@ -46,10 +46,16 @@ async function writeOutput(option: string, file: string, data: string): Promise<
   }
 }
 
-/** Runs fn with a trace recorded when --trace is given, and writes the trace file. */
-export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | Promise<T>): Promise<T> {
+/** Runs fn with a trace recorded when --trace is given, writes the trace file, and has `show`
+ *  print the result. The line saying the trace was written comes after the result, as a
+ *  report's does, and is printed even when `show` fails: the file is there all the same. */
+export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | Promise<T>, show: (result: T) => void): Promise<T> {
   const file = flag(a, "trace");
-  if (!file) return fn();
+  if (!file) {
+    const result = await fn();
+    show(result);
+    return result;
+  }
   system.kernel.tracer.start(wholeFlag(a, "trace-records", 4 << 20, 1));
   const result = await fn();
   const trace = system.kernel.tracer.stopChrome({ provenance: system.provenance() });
@@ -57,7 +63,11 @@ export async function withTrace<T>(a: ParsedArgs, system: System, fn: () => T | 
   if (problems.length) throw new Error(`the trace is malformed (${problems[0]}): please report this`);
   await writeOutput("trace", file, JSON.stringify(trace));
   const dropped = trace.otherData.dropped as number;
-  process.stderr.write(`dmasim: wrote ${trace.traceEvents.length} trace events to ${file}${dropped ? ` (${dropped} records dropped: raise --trace-records)` : ""}\n`);
+  try {
+    show(result);
+  } finally {
+    process.stderr.write(`dmasim: wrote ${trace.traceEvents.length} trace events to ${file}${dropped ? ` (${dropped} records dropped: raise --trace-records)` : ""}\n`);
+  }
   return result;
 }
 

@@ -52,12 +52,13 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   const system = await createLocalSystem(systemFor(scenario, params, options));
   // demo's result carries them in its table; other results have no place for them.
   if (name !== "demo") for (const n of system.board.assumed) console.error(`dmasim: note: ${n}`);
-  const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params));
-  // The result first: a report that cannot be written then loses nothing.
+  // The result first, then the files written: a report that cannot be written then loses nothing.
   const provenance = system.provenance();
-  if (has(a, "json")) console.log(JSON.stringify(withProvenance(result, provenance), null, 2));
-  else if (name === "demo") console.log(formatDemo(result as DemoResult));
-  else console.log(`${formatRunHeading(name, params, provenance)}\n\n${formatResult(result)}`);
+  const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params), (r) => {
+    if (has(a, "json")) console.log(JSON.stringify(withProvenance(r, provenance), null, 2));
+    else if (name === "demo") console.log(formatDemo(r as DemoResult));
+    else console.log(`${formatRunHeading(name, params, provenance)}\n\n${formatResult(r)}`);
+  });
   await writeReport(a, () => (name === "demo" ? demoReport(result as DemoResult, provenance) : resultReport(name, result, provenance)));
   return 0;
 }

@@ -41,6 +41,13 @@ export function is_swiotlb_active(dev: Device): boolean {
   return !!mem && mem.nslabs > 0;
 }
 
+/** is_swiotlb_buffer(dev, paddr): `paddr` is a slot of the device's pool. dma-direct asks it of
+ *  dma_to_phys(dev, addr) before a sync or an unmap: whether that streaming mapping bounced. */
+export function is_swiotlb_buffer(dev: Device, paddr: PhysAddr): boolean {
+  const mem = dev.kernel.dma.swiotlb;
+  return !!mem && mem.is_swiotlb_buffer(paddr);
+}
+
 export interface SwiotlbUsage {
   /** io_tlb_nslabs */
   nslabs: number;

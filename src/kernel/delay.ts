@@ -184,11 +184,14 @@ function schedule_timeout(k: Kernel, timeout: number, fn: string): number {
  *  expiry `min` only lets another hrtimer's interrupt end it early, and dmasim runs no other
  *  hrtimer), so the task wakes at the hard expiry: `max` microseconds later when min <= max.
  *  No might_sleep(), as msleep; schedule() is reached whenever the task sleeps, even for 0 us.
- *  What each version makes of its arguments is usleepTimer's. */
+ *  What each version makes of its arguments is usleepTimer's; a count an unsigned long cannot
+ *  hold (above 2^32 - 1 on 32-bit arm) is -EINVAL, as msleep's past its unsigned int. */
 export function usleep_range(owner: KernelOwner, min: number, max: number): void {
   const k = kernelOf("usleep_range", owner);
   checkCount("usleep_range", min, "min");
   checkCount("usleep_range", max, "max");
+  checkUnsignedLong(k, min, "min");
+  checkUnsignedLong(k, max, "max");
   const timer = usleepTimer(k, min, max);
   if (timer === "no sleep") return;
   if (timer === "never") {
@@ -198,6 +201,18 @@ export function usleep_range(owner: KernelOwner, min: number, max: number): void
   checkEndsInTime(k, "usleep_range", timer.what, timer.what === "max" ? max : min, end, "us", 1e6);
   schedule(k, "usleep_range");
   waitUntil(k, end);
+}
+
+/** ULONG_MAX on arm, whose unsigned long is 32 bits. */
+const ARM_ULONG_MAX = 2 ** 32 - 1;
+
+/** usleep_range takes unsigned long microseconds, in 4.9 (kernel/time/timer.c) and in current
+ *  Linux (include/linux/delay.h): on arm, C would cut a larger count to its low 32 bits and sleep
+ *  some other time. As msleep refuses more than its unsigned int, this is -EINVAL; on arm64 an
+ *  unsigned long holds any count checkCount lets through. */
+function checkUnsignedLong(k: Kernel, v: number, what: string): void {
+  if (k.machine.profile.arch === "arm64" || v <= ARM_ULONG_MAX) return;
+  invalid("usleep_range", what, v, `an unsigned long on 32-bit arm (at most ${ARM_ULONG_MAX})`);
 }
 
 /** Kernels whose usleep_range_state has fired its WARN_ON_ONCE(max < min). */

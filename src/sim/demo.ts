@@ -15,6 +15,8 @@ import { renderTable } from "./table.js";
 import { withTeardown, type Defer } from "./teardown.js";
 import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "./managed-buffers.js";
 import { formatBytes, formatTime, parseSize } from "../units.js";
+import { is_swiotlb_buffer } from "../dma/swiotlb.js";
+import { dma_to_phys } from "../dma/dma-address.js";
 
 export interface DemoResult {
   board: string;
@@ -27,7 +29,10 @@ export interface DemoResult {
   streaming: PhaseResult[];
   coherentOk: boolean;
   streamingOk: boolean;
-  bug: { staleBytes: number; bytes: number; withSyncStaleBytes: number };
+  /** `bounced`: the receive buffer's mapping is a swiotlb slot, so the device wrote the slot and
+   *  the stale bytes are the buffer's own (only a sync copies the slot back); otherwise they are
+   *  what the CPU's caches still hold over the device's data in DRAM. */
+  bug: { staleBytes: number; bytes: number; withSyncStaleBytes: number; bounced: boolean };
 }
 
 function dmaCopy(system: System, chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
@@ -92,11 +97,14 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
 
   // (c) the bug: a receive buffer mapped once and reused, with no dma_sync_single_for_cpu (or
   // unmap) between transfers. The CPU's read of the first result pulls the buffer into its
-  // caches; the second transfer lands in DRAM underneath them.
+  // caches; the second transfer lands in DRAM underneath them. Where the mapping bounces, the
+  // second transfer lands in the swiotlb slot instead, and the buffer keeps the first result
+  // whatever the caches hold: only the sync (swiotlb_sync_single_for_cpu) copies it back.
   const first = pattern(len, 11);
   const second = pattern(len, 12);
   ms = mapSingle(dev, src, len, DMA_TO_DEVICE, defer);
   md = mapSingle(dev, dst, len, DMA_FROM_DEVICE, defer);
+  const bounced = is_swiotlb_buffer(dev, dma_to_phys(dev, md.addr));
   system.cpu.write(src, first);
   dma_sync_single_for_device(dev, ms.addr, len, DMA_TO_DEVICE);
   dmaCopy(system, chan, md.addr, ms.addr, len);
@@ -121,7 +129,7 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
     streaming,
     coherentOk,
     streamingOk,
-    bug: { staleBytes, bytes: len, withSyncStaleBytes: withUnmapStaleBytes },
+    bug: { staleBytes, bytes: len, withSyncStaleBytes: withUnmapStaleBytes, bounced },
   };
 }
 
@@ -152,6 +160,12 @@ export function formatDemo(r: DemoResult): string {
     `verify: ${formatVerify(r)}`,
     `dma_map/unmap: ${share(maps.reduce((n, p) => n + p.maintenancePs, 0))} % cache maintenance, ${share(maps.reduce((n, p) => n + p.bouncePs, 0))} % swiotlb bounce copies`,
     `bug: a reused receive buffer read without dma_sync_single_for_cpu: the CPU saw ${r.bug.staleBytes.toLocaleString("en-US")} stale bytes`,
-    `     of ${r.bug.bytes.toLocaleString("en-US")} (${pct} %), still in its caches from the previous transfer; with the sync: ${r.bug.withSyncStaleBytes}.`,
+    `     of ${r.bug.bytes.toLocaleString("en-US")} (${pct} %)${staleCause(r.bug)}; with the sync: ${r.bug.withSyncStaleBytes}.`,
   ].join("\n");
+}
+
+/** Why the bug's stale bytes were stale, as the demo measured it; nothing when none was. */
+function staleCause(bug: DemoResult["bug"]): string {
+  if (bug.bounced) return ", from the previous transfer: the device's data is still in the swiotlb bounce buffer";
+  return bug.staleBytes ? ", still in its caches from the previous transfer" : "";
 }

@@ -63,6 +63,16 @@ describe("bad device trees", () => {
     for (const args of [["demo", "--dtb", path], ["run", "memcpy", "--dtb", path], ["probe", path]]) refused(args, line);
   };
 
+  it("says in words that a tree file is missing, with the error: prefix of a failed run, the same from dt, --dtb and --dts", () => {
+    const path = join(dir, "missing.dtb");
+    const line = `dmasim: error: cannot read ${path}: no such file or directory (ENOENT)`;
+    refused(["dt", path], line);
+    for (const option of ["--dtb", "--dts"]) {
+      refused(["demo", option, path], line);
+      refused(["run", "memcpy", option, path], line);
+    }
+  });
+
   it("refuses a blob whose last_comp_version is corrupted, as fdt_check_header does", () => {
     const blob = readFileSync(join(root, "examples/boards/zynq-7000.dtb"));
     blob.writeUInt32BE(0xff000010, 24);

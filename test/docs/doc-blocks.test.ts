@@ -108,7 +108,7 @@ describe("matching a quoted output", () => {
 
 describe("running a command", () => {
   it("shows both streams in one, runs dmasim from the repository's root, and honours the shell's redirections", async () => {
-    const missing = "dmasim: cannot read no-such.dtb: ENOENT";
+    const missing = "dmasim: error: cannot read no-such.dtb: no such file or directory (ENOENT)";
     expect(await runDocCommand("dmasim dt no-such.dtb; echo after")).toBe(`${missing}\nafter\n`);
     expect(await runDocCommand("dmasim dt no-such.dtb 2>/dev/null; echo after")).toBe("after\n");
     expect(await runDocCommand("dmasim pl330 disasm 32281818 | head -1")).toBe("0x0000  32 28              DMAWFP P5, burst\n");

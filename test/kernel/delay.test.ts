@@ -226,7 +226,9 @@ describe("delay.h", () => {
       `-EINVAL: udelay: usecs 10000000000000 is not a delay the simulated clock can hold: it ends at 2^63 ps (about 106.75 days after power-on), ${leftIn(1000000n)} us from now`,
     );
     expect(() => mdelay(s, 1e10)).toThrow(/^-EINVAL: mdelay: msecs 10000000000 is not a delay the simulated clock can hold/);
-    expect(() => usleep_range(s, 0, 1e13)).toThrow(/^-EINVAL: usleep_range: max 10000000000000 is not a delay the simulated clock can hold/);
+    // On arm usleep_range's unsigned long stops at 2^32 - 1 us, long before the clock's end.
+    const a64 = await arm64();
+    expect(() => usleep_range(a64, 0, 1e13)).toThrow(/^-EINVAL: usleep_range: max 10000000000000 is not a delay the simulated clock can hold/);
     expect(s.now()).toBe(t);
     udelay(s, 9e12); // 9 * 10^18 ps: inside the 9.22 * 10^18
     expect(s.now()).toBe(t + 9e18);
@@ -332,5 +334,32 @@ describe("usleep_range's hrtimer per kernel version", () => {
       usleep_range(o, 5_000_000, 5_000_000);
       expect(o.now() - t).toBe(5e12);
     }
+  });
+
+  it("32-bit arm's unsigned long holds at most 2^32 - 1 us: a count above it is -EINVAL on both kernels, as msleep's above UINT_MAX; arm64 takes it", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const t = s.now();
+      const err = thrown<KernelError>(() => usleep_range(s, 2 ** 32, 2 ** 32));
+      expect(err.errno, kernel).toBe(-EINVAL);
+      expect(err.message).toBe("-EINVAL: usleep_range: min 4294967296 is not an unsigned long on 32-bit arm (at most 4294967295)");
+      expect(() => usleep_range(s, 10, 2 ** 32)).toThrow(/^-EINVAL: usleep_range: max 4294967296 is not an unsigned long on 32-bit arm \(at most 4294967295\)$/);
+      expect(s.now(), kernel).toBe(t);
+    }
+    // 2^32 - 1 itself is taken. Current Linux sleeps it whole: 4294967295 us.
+    const modern = await createSystem({ board: "zynq-7000", kernel: "modern" });
+    let t = modern.now();
+    usleep_range(modern, 0, 2 ** 32 - 1);
+    expect(modern.now() - t).toBe(4294967295e6);
+    // 4.9 multiplies by 1000 in 32 bits: (2^32 - 1) * 1000 mod 2^32 = 2^32 - 1000 ns.
+    const old = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    t = old.now();
+    usleep_range(old, 2 ** 32 - 1, 2 ** 32 - 1);
+    expect(old.now() - t).toBe(4294966296e3);
+    // arm64's unsigned long is 64 bits: 2^32 us is 4294967296 us.
+    const a = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    t = a.now();
+    usleep_range(a, 2 ** 32, 2 ** 32);
+    expect(a.now() - t).toBe(4294967296e6);
   });
 });

@@ -50,8 +50,8 @@ describe("dmasim pl330", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
     const missing = join(dir, "missing.bin");
     const cases: [string[], string][] = [
-      [["asm", dir], `dmasim: cannot read ${dir}: EISDIR\n`],
-      [["disasm", dir], `dmasim: cannot read ${dir}: EISDIR\n`],
+      [["asm", dir], `dmasim: error: cannot read ${dir}: illegal operation on a directory (EISDIR)\n`],
+      [["disasm", dir], `dmasim: error: cannot read ${dir}: illegal operation on a directory (EISDIR)\n`],
       [["disasm", missing], `dmasim: error: ${missing}: no such file (and not hex bytes, which are hex digits, spaces, commas and 0x)\n`],
       [["disasm", "bc0"], 'dmasim: error: not a hex byte string: "bc0"\n'],
     ];

@@ -24,7 +24,7 @@ import { ENOMEM, KernelError } from "../../kernel/errno.js";
 import { dma_max_mapping_size } from "../../dma/mapping.js";
 import { dma_pool_destroy, type DmaPool } from "../../dma/pool.js";
 import { dma_to_phys } from "../../dma/dma-address.js";
-import { IO_TLB_SIZE } from "../../dma/swiotlb.js";
+import { IO_TLB_SIZE, is_swiotlb_buffer } from "../../dma/swiotlb.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import type { Device } from "../../kernel/device.js";
 import {
@@ -192,8 +192,7 @@ interface Segment {
 
 /** buffers=bounced: a mapping whose DMA address is not in the swiotlb area did not bounce. */
 function checkBounced(dev: Device, addr: DmaAddr): void {
-  const tlb = dev.kernel.dma.swiotlb;
-  if (tlb && tlb.is_swiotlb_buffer(dma_to_phys(dev, addr))) return;
+  if (is_swiotlb_buffer(dev, dma_to_phys(dev, addr))) return;
   throw new RangeError(
     `buffers=bounced: dma_map_single gave ${dev.name} 0x${addr.toString(16)}, outside swiotlb: the buffer is within the device's reach and swiotlb is not forced; ` +
     "pass --swiotlb force (createSystem option swiotlb: { force: true })",
