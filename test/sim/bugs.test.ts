@@ -167,3 +167,18 @@ describe("bug gup-missing-write", () => {
     }
   });
 });
+
+describe("bug missing-sync, where the receive mapping bounces", () => {
+  // arm64-highmem's kmalloc memory is above the PL330's 32-bit mask, so both mappings go through
+  // swiotlb: the device writes the slot, and without dma_sync_single_for_cpu nothing copies it
+  // into the buffer, which still holds the first transfer. Two 64 KiB patterns (seeds 1 and 2)
+  // differ in all but about 1/256 of their bytes, caches or no caches.
+  it("blames the bounce buffer, not the caches, and the sync still fixes it", async () => {
+    const bounced = await runBug("missing-sync", { board: "arm64-highmem" });
+    expect(bounced.reproduced).toBe(true);
+    expect(bounced.symptom).toMatch(/^\d+ of 65536 bytes read back stale: the previous transfer's data, the device wrote this one into the swiotlb bounce buffer, which only the sync copies back$/);
+    expect(bounced.details.staleAfterSync).toBe(0);
+    const cached = await runBug("missing-sync", { board: "zynq-7000" });
+    expect(cached.symptom).toMatch(/the previous transfer's data, still in the CPU's caches$/);
+  });
+});

@@ -38,6 +38,7 @@ import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../.
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import type { Device } from "../../kernel/device.js";
 import { phys_to_dma, dma_to_phys } from "../../dma/dma-address.js";
+import { is_swiotlb_buffer } from "../../dma/swiotlb.js";
 import { dma_mmap_coherent } from "../../dma/mmap.js";
 import { remap_pfn_range } from "../../mm/remap-pfn-range.js";
 import { decodeAttr } from "../../hw/machine.js";
@@ -103,13 +104,18 @@ function missingSync(s: System, defer: Defer): BugResult {
   const stale = countDifferent(s.cpu.read(dst, len), second);
   dma_sync_single_for_cpu(dev, dd.addr, len, DMA_FROM_DEVICE);
   const after = countDifferent(s.cpu.read(dst, len), second);
+  // Where the receive mapping bounces (RAM beyond the device's mask, swiotlb=force), the device
+  // wrote the swiotlb slot and only the sync copies it back: the buffer holds the previous
+  // transfer whatever the caches hold.
+  const bounced = is_swiotlb_buffer(dev, dma_to_phys(dev, dd.addr));
   ds.unmap();
   dd.unmap();
   bufs.free();
   release();
   return {
     kind: "missing-sync",
-    symptom: `${stale} of ${len} bytes read back stale: the previous transfer's data, still in the CPU's caches`,
+    symptom: `${stale} of ${len} bytes read back stale: the previous transfer's data, ` +
+      (bounced ? "the device wrote this one into the swiotlb bounce buffer, which only the sync copies back" : "still in the CPU's caches"),
     fixed: `with dma_sync_single_for_cpu before reading: ${after} stale bytes`,
     reproduced: stale > 0 && after === 0,
     details: { bytes: len, staleBytes: stale, staleAfterSync: after },
