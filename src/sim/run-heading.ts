@@ -22,15 +22,16 @@ export function formatRunHeading(scenario: string, params: ScenarioParams, ranOn
  *  scenario choosing its board by parameter: bug's kind) are named in the table's `ran on`
  *  column instead; a sweep where no job finished knows no System, and says only what ran. A sweep
  *  comparing Systems (runSweep's `systems`) names the axes instead (`comparing
- *  board=zynq-7000,arm64-ref kernel=modern,v4.9`), then the options every row shared
- *  (`with swiotlb=force`). */
+ *  board=zynq-7000,arm64-ref kernel=modern,v4.9`), then the kernel and options every row shared
+ *  (`with kernel=v4.9, swiotlb=force`). */
 export function formatSweepHeading(scenario: string, grid: Record<string, readonly unknown[]>, sweep: Pick<SweepResult, "rows" | "provenance" | "systems">): string {
   const values = Object.entries(grid).map(([k, v]) => `${k}=${v.join(",")}`).join(" ");
   const what = `dmasim sweep: ${scenario}${values ? ` (${values})` : ""}`;
   const mixed = ranOnVaries(sweep);
   if (sweep.systems) {
     const axes = Object.entries(sweep.systems).map(([k, v]) => `${k}=${(v as unknown[]).map(formatScalar).join(",")}`).join(" ");
-    const shared = sweep.provenance && !mixed ? optionTexts(sweep.provenance, ["dmaPeripherals", ...Object.keys(sweep.systems)]) : [];
+    const p = mixed ? undefined : sweep.provenance;
+    const shared = p ? [...("kernel" in sweep.systems ? [] : [`kernel=${p.kernel}`]), ...optionTexts(p, ["dmaPeripherals", ...Object.keys(sweep.systems)])] : [];
     return `${what} comparing ${axes}${shared.length ? ` with ${shared.join(", ")}` : ""}${mixed ? " on the Systems in the ran on column" : ""}`;
   }
   if (!sweep.provenance) return what;
