@@ -34,7 +34,9 @@ commands:
                     worker pool (--workers N, default: the core count, 0: in this
                     process; worker threads, or worker processes with --processes);
                     --json, --report FILE; --chart y=FIELD[,x=PARAM] (repeatable)
-                    charts a result field against a swept parameter in the report
+                    charts a result field against a swept parameter in the report;
+                    --board A,B, --kernel modern,v4.9, --profile A,B compare Systems
+                    (every combination runs the whole grid)
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input
