@@ -6,6 +6,7 @@ import type { SystemOptions } from "../system.js";
 import type { SystemGrid } from "../sim/sweep-systems.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
+import { PROFILES, unknownProfileText } from "../hw/profile.js";
 
 /** The options whose comma list is an axis. */
 export const SWEEP_AXIS_OPTIONS = ["board", "kernel", "profile"] as const;
@@ -30,6 +31,10 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
     // Each value is checked as --NAME VALUE alone would be, so that a misspelt one is named as
     // `dmasim run` names it.
     for (const value of values) await systemOptions({ positionals: [], flags: new Map([[name, [value]]]) });
+    // A lone --profile is checked when its System boots, failing its jobs one by one; a list's
+    // other values would run first, so an unknown one is refused before any.
+    const unknownProfile = name === "profile" ? values.find((v) => !PROFILES[v]) : undefined;
+    if (unknownProfile !== undefined) throw new UsageError(unknownProfileText(unknownProfile));
     systems[name] = values;
     single.delete(name);
   }

@@ -9,7 +9,7 @@ import type { SystemOptions } from "../system.js";
 import type { Provenance } from "../provenance.js";
 import { checkSystemOptions } from "../system-options.js";
 import { BOARDS, unknownBoardText } from "../boards.js";
-import { PROFILES } from "../hw/profile.js";
+import { PROFILES, unknownProfileText } from "../hw/profile.js";
 import type { ScenarioParams } from "./scenarios.js";
 import type { SweepResult, SweepRow } from "./sweep.js";
 
@@ -65,7 +65,7 @@ export function expandSystems(systems: SystemGrid | undefined, fixed: Fixed = {}
   for (const p of points) {
     const fail = (message: string) => new RangeError(`runSweep: systems: ${message}`);
     if (p.board !== undefined && !BOARDS[p.board]) throw fail(unknownBoardText(p.board, "give system a dtb"));
-    if (p.profile !== undefined && !PROFILES[p.profile]) throw fail(`unknown profile "${p.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
+    if (p.profile !== undefined && !PROFILES[p.profile]) throw fail(unknownProfileText(p.profile));
     checkSystemOptions({ ...fixed, ...p }, fail);
   }
   return points;

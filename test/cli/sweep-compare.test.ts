@@ -78,6 +78,7 @@ describe("dmasim sweep comparing Systems", () => {
     const cases: [string[], string][] = [
       [["--kernel", "modern,v5"], 'dmasim: --kernel must be modern or v4.9, not "v5"\n'],
       [["--board", "zynq-7000,zynq"], 'dmasim: unknown board "zynq" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset); or pass --dtb FILE or --dts FILE\n'],
+      [["--profile", "arm64,bogus"], 'dmasim: unknown profile "bogus" (known: zynq-7000, arm64, cortex-a7, cortex-a15, cortex-a17)\n'],
       [["--kernel", "v4.9,"], 'dmasim: --kernel "v4.9,": a comma list compares two or more values (--kernel A,B), one is given alone\n'],
       [["--board", "zynq-7000,arm64-ref", "--dts", dts], `dmasim: --board zynq-7000,arm64-ref compares built-in boards, but --dts boots that tree on every job instead: give one or the other\n`],
       [["--kernel", "modern,v4.9", "--chart", "y=mbPerSec,x=board", "--report", join(dir, "r.html")],
