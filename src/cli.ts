@@ -37,6 +37,8 @@ commands:
                     charts a result field against a swept parameter in the report;
                     --columns FIELD[,FIELD…] (repeatable) shows those result fields
                     after the parameters (nested ones by dotted path: cached.totalPs)
+                    --board A,B, --kernel modern,v4.9, --profile A,B compare Systems
+                    (every combination runs the whole grid)
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input

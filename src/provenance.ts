@@ -65,7 +65,7 @@ export function makeProvenance(s: ProvenanceSource): Provenance {
 }
 
 /** The result-changing options given, each as `swiotlb=force`; `leaveOut` names any to skip. */
-function optionTexts(p: Provenance, leaveOut: readonly string[] = []): string[] {
+export function optionTexts(p: Provenance, leaveOut: readonly string[] = []): string[] {
   return Object.entries(p.options).filter(([k]) => !leaveOut.includes(k)).map(([k, v]) => `${k}=${optionValueText(k, v)}`);
 }
 

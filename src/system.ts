@@ -3,7 +3,7 @@
 
 import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board, type BoardOptions } from "./hw/board.js";
-import { PROFILES, chooseProfile, type MachineProfile } from "./hw/profile.js";
+import { PROFILES, chooseProfile, unknownProfileText, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
 import { readDeviceTree, hostFileReader } from "./of/load.js";
 import { compileDts } from "./of/dts.js";
@@ -330,7 +330,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   checkSystemOptions(options, (message) => new SystemError(message));
   let profile: MachineProfile | undefined = options.profile ? PROFILES[options.profile] : undefined;
   if (options.profile && !profile) {
-    throw new SystemError(`unknown profile "${options.profile}" (known: ${Object.keys(PROFILES).join(", ")})`);
+    throw new SystemError(unknownProfileText(options.profile));
   }
   let tree: DeviceTree;
   let builtIn: string | undefined;

@@ -19,14 +19,15 @@ function parseChart(text: string): SweepChart {
   return chart.x === undefined ? { y: chart.y } : { y: chart.y, x: chart.x };
 }
 
-/** The charts --chart asks for, undefined without one (the report's own chart). */
-export function chartOptions(a: ParsedArgs, grid: Grid): SweepChart[] | undefined {
+/** The charts --chart asks for, undefined without one (the report's own chart). `axes`: the System
+ *  options compared (--board A,B), which an x may name too. */
+export function chartOptions(a: ParsedArgs, grid: Grid, axes: readonly string[] = []): SweepChart[] | undefined {
   const texts = a.flags.get("chart");
   if (texts === undefined) return undefined;
   if (flag(a, "report") === undefined) throw new UsageError("--chart draws in the report --report FILE writes: give --report FILE too");
   return texts.map((text) => {
     const chart = parseChart(text);
-    const problem = sweepChartProblem(chart, Object.keys(grid));
+    const problem = sweepChartProblem(chart, [...axes, ...Object.keys(grid)]);
     if (problem) throw new UsageError(`--chart ${text}: ${problem}`);
     return chart;
   });

@@ -5,26 +5,30 @@ import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { formatScalar } from "../sim/result-text.js";
 import { nestedFields, sweepTableColumns } from "../sim/sweep-columns.js";
+import { ranOnVaries, rowProvenance, systemAxes } from "../sim/sweep-systems.js";
 import { ranOnText } from "../provenance.js";
 
-/** A failed sweep's rows (SweepError's `partial`) add an `error` column, and a job that did not
- *  finish leaves its result cells empty. Without `columns`, fields holding objects are named
- *  under the table; with them (dotted paths, `cached.totalPs`), the table has those after the
- *  parameters, and a field no job has is a RangeError (sweepTableColumns). When rows ran on
- *  different Systems (a scenario choosing its board: bug's kind), a last `ran on` column names
- *  each finished row's, as the report's table does. */
+/** A sweep comparing Systems (runSweep's `systems`) leads with a column per System axis (`board`,
+ *  `kernel`). A failed sweep's rows (SweepError's `partial`) add an `error` column, and a job that
+ *  did not finish leaves its result cells empty. Without `columns`, fields holding objects are
+ *  named under the table; with them (dotted paths, `cached.totalPs`), the table has those after
+ *  the parameters, and a field no job has is a RangeError (sweepTableColumns). When rows ran on
+ *  Systems the axis columns do not tell apart (a scenario choosing its board: bug's kind), a last
+ *  `ran on` column names each finished row's, as the report's table does. */
 export function formatSweep(s: SweepResult, columns?: readonly string[]): string {
+  const systemKeys = systemAxes(s);
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
   const resultCols = sweepTableColumns(s, columns);
   const errors = s.rows.some((r) => r.error !== undefined);
-  const mixed = s.rows.some((r) => r.provenance !== undefined);
+  const mixed = ranOnVaries(s);
   const ranOn = (row: SweepResult["rows"][number]) => {
-    const p = row.provenance ?? (row.result !== undefined ? s.provenance : undefined);
+    const p = rowProvenance(s, row);
     return p ? ranOnText(p) : "";
   };
   const table = renderTable(
-    [...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
+    [...systemKeys, ...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
     s.rows.map((row) => [
+      ...systemKeys.map((k) => formatScalar((row.system as Record<string, unknown> | undefined)?.[k])),
       ...paramKeys.map((k) => formatScalar(row.params[k])),
       ...resultCols.map((c) => {
         const v = c.valueIn(row.result);

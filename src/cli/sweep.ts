@@ -1,11 +1,12 @@
-// `dmasim sweep SCENARIO --param k=v1,v2 … [--workers N] [--processes] [--json] [--columns
-// FIELD,…] [--report FILE [--chart y=FIELD[,x=PARAM] …]]`: a scenario over every combination of
-// the parameter values, on a worker pool, with a progress bar.
+// `dmasim sweep SCENARIO --param k=v1,v2 … [--board A,B] [--kernel modern,v4.9] [--workers N]
+// [--processes] [--json] [--columns FIELD,…] [--report FILE [--chart y=FIELD[,x=PARAM] …]]`: a
+// scenario over every combination of the parameter values (on every System compared), on a
+// worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
 import { runSweep, type SweepError, type SweepResult } from "../sim/sweep.js";
 import { checkOptions, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
-import { systemOptions } from "./system-options.js";
+import { sweepSystemOptions } from "./sweep-systems.js";
 import { sweepGrid } from "./params.js";
 import { ProgressBar } from "./progress.js";
 import { formatSweep } from "./result-table.js";
@@ -26,12 +27,12 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a, name, (await scenarioModule(scenario))?.params);
   checkOutputs(a);
-  const charts = chartOptions(a, grid);
+  const { system, systems } = await sweepSystemOptions(a);
+  const charts = chartOptions(a, grid, Object.keys(systems ?? {}));
   const columns = columnsOption(a);
   const workers = wholeFlag(a, "workers", availableParallelism());
   if (workers === 0 && has(a, "processes")) throw new UsageError("--workers 0 runs the jobs in this process, so --processes has none to start: give one or the other");
-  const { worker: _w, ...system } = await systemOptions(a);
-  const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
+  const total = [...Object.values(grid), ...Object.values(systems ?? {})].reduce((n, v) => n * v.length, 1);
   const bar = new ProgressBar(`sweep ${name}`, total);
   bar.update(0);
   // Worker threads unless --processes (--threads, once needed to get them, is still accepted).
@@ -55,7 +56,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   let done = 0;
   let result: SweepResult;
   try {
-    result = await runSweep({ scenario, grid, workers, isolation, system, signal: stop.signal, onProgress: (n) => bar.update((done = n)) });
+    result = await runSweep({ scenario, grid, workers, isolation, system, ...(systems ? { systems } : {}), signal: stop.signal, onProgress: (n) => bar.update((done = n)) });
   } catch (e) {
     const partial = (e as Partial<SweepError>)?.partial;
     const failed = partial?.rows.filter((r) => r.error !== undefined).length ?? 0;

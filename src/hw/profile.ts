@@ -395,3 +395,8 @@ export function chooseProfile(compatibles: string[]): { profile: MachineProfile;
 export function periodPs(mhz: number): number {
   return Math.round(1e6 / mhz);
 }
+
+/** What createSystem, runSweep and the CLI say of a profile name none of PROFILES has. */
+export function unknownProfileText(name: string): string {
+  return `unknown profile "${name}" (known: ${Object.keys(PROFILES).join(", ")})`;
+}

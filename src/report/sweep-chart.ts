@@ -1,5 +1,6 @@
 // One chart of a sweep: a numeric result field (y) against a swept parameter (x), one series per
-// combination of the other parameters. An x whose values are numbers or sizes is a line over a
+// combination of the other parameters and of the System axes (runSweep's `systems`: two boards'
+// points are two lines, not one). An x whose values are numbers or sizes is a line over a
 // logarithmic axis, as sweeps grow sizes by factors; any other x (buffers=coherent,streaming) is
 // a grouped bar chart, one group per value. Jobs that failed, did not finish, or have no figure
 // for y are left out, and the title says how many.
@@ -9,10 +10,11 @@ import type { SweepResult, SweepRow } from "../sim/sweep.js";
 import { paramsText, type ScenarioParams } from "../sim/scenarios.js";
 import { isFieldPath, resultFieldAt } from "../sim/result-fields.js";
 import { sweepFieldPaths } from "../sim/sweep-columns.js";
+import { systemParams } from "../sim/sweep-systems.js";
 import { formatBytes, parseSize } from "../units.js";
 
 /** What to draw: `y` a result field (a nested one by its dotted path, `cached.process.timePs`),
- *  `x` a swept parameter; without `x`, `size` if the sweep varies it, else the first parameter
+ *  `x` a swept parameter or System axis (`board`: bars per board); without `x`, `size` if the sweep varies it, else the first parameter
  *  whose values are numbers or sizes, else the first parameter. */
 export interface SweepChart {
   y: string;
@@ -44,8 +46,13 @@ function position(v: Value): number | undefined {
   }
 }
 
+/** A row's place in the sweep: its System axes' values (board=arm64-ref), then its parameters. */
+function pointOf(row: SweepRow): ScenarioParams {
+  return { ...systemParams(row.system), ...row.params };
+}
+
 function isNumericParam(rows: SweepRow[], k: string): boolean {
-  return rows.every((r) => position(r.params[k]) !== undefined);
+  return rows.every((r) => position(pointOf(r)[k]) !== undefined);
 }
 
 /** The parameter `chart` puts on its x axis in sweep `s` (its own, or the one chosen for it). */
@@ -85,7 +92,7 @@ function yAxis(y: string, max: number): { label: string; scale: number } {
 
 /** Bytes on the x axis when the parameter's name says so or a value was written as a size. */
 function xFormat(rows: SweepRow[], x: string): ((v: number) => string) | undefined {
-  const sized = /(size|len|length|bytes|block)$/i.test(x) || rows.some((r) => typeof r.params[x] === "string");
+  const sized = /(size|len|length|bytes|block)$/i.test(x) || rows.some((r) => typeof pointOf(r)[x] === "string");
   return sized ? formatBytes : undefined;
 }
 
@@ -96,7 +103,7 @@ function plural(n: number, one: string): string {
 /** The chart as SVG. Throws a TypeError when no finished job's result has `y`, or one has it but
  *  not as a number, and a RangeError for an x that is not a parameter of the sweep. */
 export function sweepChart(s: SweepResult, chart: SweepChart): string {
-  const params = Object.keys(s.rows[0]?.params ?? {});
+  const params = Object.keys(pointOf(s.rows[0] ?? { params: {}, result: undefined }));
   const problem = sweepChartProblem(chart, params);
   if (problem) throw new RangeError(`${s.scenario}: ${problem}`);
   const { y } = chart;
@@ -113,7 +120,7 @@ export function sweepChart(s: SweepResult, chart: SweepChart): string {
       const held = typeof v === "object" && v !== null
         ? `an object of figures (chart one of them: ${y}.${Object.keys(v)[0] ?? "…"})`
         : JSON.stringify(v);
-      throw new TypeError(`${s.scenario}: a chart's y is a number, and ${y} is ${held} in job ${paramsText(row.params)}`);
+      throw new TypeError(`${s.scenario}: a chart's y is a number, and ${y} is ${held} in job ${paramsText(pointOf(row))}`);
     }
     if (Number.isFinite(v)) drawn.push([row, v]);
   }
@@ -131,12 +138,12 @@ export function sweepChart(s: SweepResult, chart: SweepChart): string {
   const title = `${s.scenario}: ${what} against ${x}${leftOut.length ? ` (left out: ${leftOut.join(", ")})` : ""}`;
   const axis = yAxis(y, Math.max(0, ...drawn.map(([, v]) => Math.abs(v))));
   const seriesName = (row: SweepRow) =>
-    paramsText(Object.fromEntries(Object.entries(row.params).filter(([k]) => k !== x))) || s.scenario;
+    paramsText(Object.fromEntries(Object.entries(pointOf(row)).filter(([k]) => k !== x))) || s.scenario;
   if (isNumericParam(s.rows, x)) {
     const series = new Map<string, [number, number][]>();
     for (const [row, v] of drawn) {
       const pts = series.get(seriesName(row)) ?? [];
-      pts.push([position(row.params[x])!, v / axis.scale]);
+      pts.push([position(pointOf(row)[x])!, v / axis.scale]);
       series.set(seriesName(row), pts);
     }
     return lineChart({
@@ -147,11 +154,11 @@ export function sweepChart(s: SweepResult, chart: SweepChart): string {
       xFormat: xFormat(s.rows, x),
     });
   }
-  const categories = [...new Set(s.rows.map((r) => String(r.params[x])))];
+  const categories = [...new Set(s.rows.map((r) => String(pointOf(r)[x])))];
   const series = new Map<string, (number | undefined)[]>();
   for (const row of s.rows) {
     if (!series.has(seriesName(row))) series.set(seriesName(row), categories.map(() => undefined));
   }
-  for (const [row, v] of drawn) series.get(seriesName(row))![categories.indexOf(String(row.params[x]))] = v / axis.scale;
+  for (const [row, v] of drawn) series.get(seriesName(row))![categories.indexOf(String(pointOf(row)[x]))] = v / axis.scale;
   return groupedBars({ title, xLabel: x, yLabel: axis.label, categories, series: [...series].map(([name, values]) => ({ name, values })) });
 }

@@ -1,12 +1,13 @@
 // Reports for sweeps: the table of every job, and the charts the caller asks for — without a
 // word, when the results carry a throughput and the grid varies the size, throughput against
-// size, one line per value of the other parameters.
+// size, one line per value of the other parameters (and per System, in a sweep comparing them).
 
 import { renderReport, type ReportSection } from "./html.js";
 import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { sweepTableColumns } from "../sim/sweep-columns.js";
 import { provenanceText } from "../provenance.js";
+import { ranOnVaries, rowProvenance, systemAxes } from "../sim/sweep-systems.js";
 
 type Row = Record<string, unknown>;
 
@@ -41,25 +42,42 @@ function chartSections(s: SweepResult, charts: SweepChart[] | undefined): Report
   return charts.map((c) => ({ svg: sweepChart(s, c), heading: `${c.y} against ${sweepChartX(s, c)}` }));
 }
 
+/** A sweep comparing Systems: each System by its axes' values, and what it ran on in full (the
+ *  report's title has no one System to name). */
+function systemsSection(s: SweepResult): ReportSection[] {
+  const axes = systemAxes(s);
+  if (!s.systems) return [];
+  const seen = new Map<string, (string | number)[]>();
+  for (const r of s.rows) {
+    const key = JSON.stringify(r.system ?? {});
+    const p = rowProvenance(s, r);
+    if (p && !seen.has(key)) seen.set(key, [...axes.map((k) => fmt((r.system as Row | undefined)?.[k])), provenanceText(p)]);
+  }
+  return [{ heading: "Systems compared", table: { header: [...axes, "ran on"], rows: [...seen.values()] } }];
+}
+
 export function sweepSections(s: SweepResult, options: SweepReportOptions = {}): ReportSection[] {
+  const systemKeys = systemAxes(s);
   const paramKeys = Object.keys(s.rows[0]?.params ?? {});
   const resultCols = sweepTableColumns(s, options.columns);
   // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why.
   const errors = s.rows.some((r) => r.error !== undefined);
-  // Rows that ran on another System than the sweep's (a scenario choosing its board) name theirs.
-  const mixed = s.rows.some((r) => r.provenance !== undefined);
+  // Rows that ran on a System their System columns do not name (a scenario choosing its board)
+  // name theirs.
+  const mixed = ranOnVaries(s);
   const ranOn = (r: SweepResult["rows"][number]) => {
-    const p = r.provenance ?? (r.result !== undefined ? s.provenance : undefined);
+    const p = rowProvenance(s, r);
     return p ? provenanceText(p) : "";
   };
   return [
     ...chartSections(s, options.charts),
+    ...systemsSection(s),
     {
       heading: "Results",
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
       table: {
-        header: [...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
-        rows: s.rows.map((r) => [...paramKeys.map((k) => fmt(r.params[k])), ...resultCols.map((c) => {
+        header: [...systemKeys, ...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
+        rows: s.rows.map((r) => [...systemKeys.map((k) => fmt((r.system as Row | undefined)?.[k])), ...paramKeys.map((k) => fmt(r.params[k])), ...resultCols.map((c) => {
           const v = c.valueIn(r.result);
           return v === undefined ? "" : fmt(v);
         }), ...(errors ? [r.error ?? ""] : []), ...(mixed ? [ranOn(r)] : [])]),
@@ -68,6 +86,8 @@ export function sweepSections(s: SweepResult, options: SweepReportOptions = {}):
   ];
 }
 
+/** The report; under its title what the sweep ran on, unless it compares Systems (its "Systems
+ *  compared" table names each). */
 export function sweepReport(s: SweepResult, options: SweepReportOptions = {}): string {
-  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s, options), s.provenance);
+  return renderReport(`dmasim sweep: ${s.scenario}`, sweepSections(s, options), s.systems ? undefined : s.provenance);
 }

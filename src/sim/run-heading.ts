@@ -5,8 +5,10 @@
 // sweeps side by side) must still say which board, kernel and options each came from.
 
 import { paramsText, type ScenarioParams } from "./scenarios.js";
-import { ranOnText, type Provenance } from "../provenance.js";
+import { optionTexts, ranOnText, type Provenance } from "../provenance.js";
 import type { SweepResult } from "./sweep.js";
+import { ranOnVaries } from "./sweep-systems.js";
+import { formatScalar } from "./result-text.js";
 
 /** `dmasim run: memcpy (size=64K burst=4) on Zynq-7000 test board (modern kernel)`. The
  *  parameters are those given, as given: the fields below say which defaults were taken. */
@@ -18,11 +20,20 @@ export function formatRunHeading(scenario: string, params: ScenarioParams, ranOn
 /** `dmasim sweep: memcpy (size=4K,64K burst=1,16) on Zynq-7000 test board (modern kernel)`: the
  *  scenario and the grid's values as given (a module by its path), and the sweep's provenance. Rows that ran on another System (a
  *  scenario choosing its board by parameter: bug's kind) are named in the table's `ran on`
- *  column instead; a sweep where no job finished knows no System, and says only what ran. */
-export function formatSweepHeading(scenario: string, grid: Record<string, readonly unknown[]>, sweep: Pick<SweepResult, "rows" | "provenance">): string {
+ *  column instead; a sweep where no job finished knows no System, and says only what ran. A sweep
+ *  comparing Systems (runSweep's `systems`) names the axes instead (`comparing
+ *  board=zynq-7000,arm64-ref kernel=modern,v4.9`), then the kernel and options every row shared
+ *  (`with kernel=v4.9, swiotlb=force`). */
+export function formatSweepHeading(scenario: string, grid: Record<string, readonly unknown[]>, sweep: Pick<SweepResult, "rows" | "provenance" | "systems">): string {
   const values = Object.entries(grid).map(([k, v]) => `${k}=${v.join(",")}`).join(" ");
   const what = `dmasim sweep: ${scenario}${values ? ` (${values})` : ""}`;
+  const mixed = ranOnVaries(sweep);
+  if (sweep.systems) {
+    const axes = Object.entries(sweep.systems).map(([k, v]) => `${k}=${(v as unknown[]).map(formatScalar).join(",")}`).join(" ");
+    const p = mixed ? undefined : sweep.provenance;
+    const shared = p ? [...("kernel" in sweep.systems ? [] : [`kernel=${p.kernel}`]), ...optionTexts(p, ["dmaPeripherals", ...Object.keys(sweep.systems)])] : [];
+    return `${what} comparing ${axes}${shared.length ? ` with ${shared.join(", ")}` : ""}${mixed ? " on the Systems in the ran on column" : ""}`;
+  }
   if (!sweep.provenance) return what;
-  const mixed = sweep.rows.some((r) => r.provenance !== undefined);
   return `${what} on ${mixed ? "the Systems in the ran on column" : ranOnText(sweep.provenance)}`;
 }

@@ -1,6 +1,7 @@
-// runSweep: one scenario over the cartesian product of parameter values, fanned out over a
-// worker pool (or run in this thread with workers: 0). Results come back in grid order, so a
-// sweep's table is the same whatever the worker count.
+// runSweep: one scenario over the cartesian product of parameter values (and of System option
+// values: sweep-systems.ts), fanned out over a worker pool (or run in this thread with
+// workers: 0). Results come back in grid order, so a sweep's table is the same whatever the
+// worker count.
 
 import { abortError, WorkerPool } from "../worker/pool.js";
 import { runJob, isScenarioModule, resultToSend, type JobOutcome, type JobSpec } from "../worker/job.js";
@@ -9,6 +10,7 @@ import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
+import { expandSystems, productOf, systemParams, type SystemGrid, type SystemPoint } from "./sweep-systems.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
 
@@ -26,6 +28,10 @@ export interface SweepOptions {
    *  `workers` and `isolation` are then the pool's. */
   pool?: WorkerPool;
   system?: Omit<SystemOptions, "worker">;
+  /** System options to compare, as axes (`{ board: ["zynq-7000", "arm64-ref"], kernel:
+   *  ["modern", "v4.9"] }`, sweep-systems.ts's SYSTEM_AXES): the grid runs on every combination,
+   *  these varying slowest. An option is given here or in `system`, not both. */
+  systems?: SystemGrid;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
   /** Stops the sweep: once aborted no job starts, the jobs under way are ended by terminating
@@ -47,6 +53,9 @@ export interface SweepRow {
   /** What this job ran on, only when it differs from the sweep's `provenance`: a scenario that
    *  chooses its board by a parameter (bug's kind, uart-tx's baud) swept over it. */
   provenance?: Provenance;
+  /** The values of the sweep's System axes (SweepOptions.systems) this row ran with; only in a
+   *  sweep that has them. */
+  system?: SystemPoint;
 }
 
 /** What a failed sweep rejects with: the first failing job's error (in grid order), carrying
@@ -67,29 +76,29 @@ export interface SweepResult {
    *  came to: the profile chosen from the tree, its model, what was assumed about it, the board
    *  a scenario chose; the options alone do not say. A row that ran on something else says so. */
   provenance?: Provenance;
+  /** The System axes compared (SweepOptions.systems), as given; absent without them. */
+  systems?: SystemGrid;
 }
 
 /** Every combination of the grid's values, the first key varying slowest. */
 export function expandGrid(grid: Grid): ScenarioParams[] {
   if (typeof grid !== "object" || grid === null) throw new TypeError(`a sweep's grid is an object of value lists ({ size: ["4K", "1M"] }), not ${grid}`);
-  let out: ScenarioParams[] = [{}];
-  for (const [k, values] of Object.entries(grid)) {
-    // A lone value would be taken apart (a string by characters) or not be a list at all.
-    if (!Array.isArray(values)) throw new TypeError(`sweep parameter "${k}" takes a list of values ([${JSON.stringify(values)}]), not ${JSON.stringify(values)}`);
-    if (!values.length) throw new RangeError(`sweep parameter "${k}" has no values`);
-    out = out.flatMap((p) => values.map((v) => ({ ...p, [k]: v })));
-  }
-  return out;
+  return productOf(grid, (k) => `sweep parameter "${k}"`);
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
-  const points = expandGrid(opts.grid);
+  const gridPoints = expandGrid(opts.grid);
   // Every job would fail on a name its scenario does not read: say so before any worker starts.
-  const unknown = unknownParamText(opts.scenario, { ...opts.fixed, ...points[0] });
+  const unknown = unknownParamText(opts.scenario, { ...opts.fixed, ...gridPoints[0] });
   if (unknown) throw new TypeError(unknown);
-  const jobs: JobSpec[] = points.map((p) => ({ system: opts.system ?? {}, scenario: opts.scenario, params: { ...opts.fixed, ...p } }));
-  const rows: SweepRow[] = points.map((params) => ({ params, result: undefined }));
+  const systems = expandSystems(opts.systems, opts.system);
+  const both = Object.keys(opts.systems ?? {}).find((k) => k in opts.grid);
+  if (both !== undefined) throw new TypeError(`runSweep: "${both}" is both a System axis (systems) and a grid parameter: give it in one`);
+  // The whole grid on each System in turn: the System axes are the table's leading columns.
+  const points = systems.flatMap((system) => gridPoints.map((params) => ({ system, params })));
+  const jobs: JobSpec[] = points.map((p) => ({ system: { ...opts.system, ...p.system }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params } }));
+  const rows: SweepRow[] = points.map(({ system, params }) => ({ params, result: undefined, ...(opts.systems ? { system } : {}) }));
   const ranOn: (Provenance | undefined)[] = points.map(() => undefined);
   let done = 0;
   const finished = (i: number, outcome: JobOutcome) => {
@@ -104,7 +113,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     try {
       return cost?.(j.params) ?? 0;
     } catch (e) {
-      throw atPoint(e, points[i]);
+      throw atPoint(e, pointParams(points[i]));
     }
   });
   const order = jobs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
@@ -120,7 +129,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // A module's own params (scenario-module.ts) are checked here too, once, rather than by each job.
   if (isScenarioModule(opts.scenario)) {
     const declared = (await importScenarioModuleHere(opts.scenario))?.params;
-    const unknownToModule = declared && unknownParamText(scenarioName(opts.scenario), { ...opts.fixed, ...points[0] }, declared);
+    const unknownToModule = declared && unknownParamText(scenarioName(opts.scenario), { ...opts.fixed, ...gridPoints[0] }, declared);
     if (unknownToModule) throw new TypeError(unknownToModule);
   }
   // Each failed job's error as the sweep would throw it, by grid index.
@@ -131,7 +140,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     thrown.add(e);
     // A lost job's error names the job already; the row keeps why its worker ended.
     rows[i].error = lost && e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-    failures.set(i, lost ? e : atPoint(e, points[i]));
+    failures.set(i, lost ? e : atPoint(e, pointParams(points[i])));
     opts.onProgress?.(++done, jobs.length, rows[i]);
   };
   const used = Math.min(workers, jobs.length);
@@ -142,7 +151,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     rows.forEach((r, i) => {
       if (ranOn[i] !== undefined && JSON.stringify(ranOn[i]) !== text) r.provenance = ranOn[i];
     });
-    return { scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0, ...(provenance ? { provenance } : {}) };
+    return {
+      scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0,
+      ...(provenance ? { provenance } : {}), ...(opts.systems ? { systems: structuredClone(opts.systems) } : {}),
+    };
   };
   if (signal?.aborted) throw withPartial(abortError(signal), partial());
   try {
@@ -184,6 +196,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (signal?.aborted && done < jobs.length) throw withPartial(abortError(signal), result);
   if (!failures.size) return result;
   throw withPartial(failures.get(Math.min(...failures.keys())), result);
+}
+
+/** A job's point as its error names it: the System axes' values, then the parameters
+ *  (`board=arm64-ref size=4K`). */
+function pointParams(p: { system: SystemPoint; params: ScenarioParams }): ScenarioParams {
+  return { ...systemParams(p.system), ...p.params };
 }
 
 /** The error a failed sweep rejects with: `e`, with the sweep's rows (SweepError). */
