@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DMASIM_VERSION } from "../src/provenance.js";
+import { DMASIM_VERSION, ranOnText } from "../src/provenance.js";
 import { runSweep } from "../src/sim/sweep.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -84,5 +84,12 @@ describe("provenance", () => {
     expect(s.rows[0].provenance).toBeUndefined();
     expect(s.rows[1].provenance).toMatchObject({ board: "arm64-dma-offset", profile: "arm64", kernel: "modern", options: {} });
     expect(s.rows[2].provenance).toBeUndefined();
+  });
+
+  it("a swiotlb option the kernel parameter cannot say stays JSON: bytes that are not whole 2 KiB slabs, force false alone", () => {
+    const on = (swiotlb: object) => ranOnText({ ...ARM64_V49_FORCE, options: { swiotlb } });
+    expect(on({ size: 4096, force: true })).toBe("dmasim arm64 reference board (v4.9 kernel, swiotlb=2,force)");
+    expect(on({ size: 3000 })).toBe('dmasim arm64 reference board (v4.9 kernel, swiotlb={"size":3000})');
+    expect(on({ force: false })).toBe('dmasim arm64 reference board (v4.9 kernel, swiotlb={"force":false})');
   });
 });

@@ -16,8 +16,10 @@ const REWRITES = [
   // checkBounced: the API's spelling in brackets is no help on the page either.
   [/pass --swiotlb force \(createSystem option swiotlb: \{ force: true \}\)/g, "check swiotlb force"],
   [/a larger --swiotlb N \(slabs of 2 KiB\)/g, "more swiotlb slabs (2 KiB each)"],
-  // swiotlb= as the page built it, quoted back: the slab count is what the user typed.
-  [/swiotlb: "([^"]*?),?force"/g, 'swiotlb slabs: "$1"'],
+  // swiotlb= as the page built it, quoted back: the slab count is what the user typed. "force"
+  // is the box's only as the page adds it (all of the text, or after a comma): slabs typed
+  // "xforce" are quoted whole.
+  [/swiotlb: "(?:([^"]*),)?force"/g, 'swiotlb slabs: "$1"'],
   [/swiotlb: "([^"]*)"/g, 'swiotlb slabs: "$1"'],
   [/ is not a slab count or "force"/g, " is not a slab count"],
   [/try force, 32768 or 32768,force/g, "try 32768"],

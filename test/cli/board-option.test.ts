@@ -30,6 +30,13 @@ describe("an unknown --board", () => {
     }
   });
 
+  it("is not looked at beside --dtb, which gives the tree (the board is unused)", () => {
+    const r = dmasim(["cat", "/proc/interrupts", "--board", "nosuch", "--dtb", "examples/boards/zynq-7000.dtb"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("f8003000.dma-controller");
+    expect(r.status).toBe(0);
+  });
+
   it("names no tree under soak, which takes none", () => {
     const r = dmasim(["soak", "--board", "nosuch", "--transfers", "1"]);
     expect(r.stderr).toBe(`dmasim: unknown board "nosuch" (built in: ${BUILT_IN})\n`);

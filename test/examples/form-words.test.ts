@@ -51,6 +51,8 @@ describe("browser page: sweep errors in the form's words", () => {
   it("quotes the swiotlb slabs field as typed (the page adds ',force' for the box), with an example of a count", async () => {
     expect(inFormWords(systemError({ swiotlb: "lots,force" }))).toBe('swiotlb slabs: "lots" is not a slab count (try 32768)');
     expect(inFormWords(systemError({ swiotlb: "0" }))).toBe('swiotlb slabs: "0": 0 slabs is no bounce pool (give at least 1; try 32768)');
+    // Typed "xforce", box unchecked: "force" is the box's only when the page added it (",force").
+    expect(inFormWords(systemError({ swiotlb: "xforce" }))).toBe('swiotlb slabs: "xforce" is not a slab count (try 32768)');
     const zynq = await sweepError({ size: ["4K"], burst: [16] }, { swiotlb: "force" });
     expect(inFormWords(zynq)).toBe("size=4K burst=16: swiotlb: zynq-7000 is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); " +
       "leave swiotlb slabs empty and swiotlb force unchecked");

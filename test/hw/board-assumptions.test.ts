@@ -81,6 +81,19 @@ describe("Board.assumed", () => {
     s.dispose();
   });
 
+  it("takes the bounds a DMA-330 has (1 channel thread, 32 request lines), refuses 0 threads, and reads #dma-channels before the older dma-channels", async () => {
+    const edges = await createSystem({ dts: zynqDts.replace("#dma-channels = <8>;", "#dma-channels = <1>;").replace("#dma-requests = <4>;", "#dma-requests = <32>;") });
+    expect(edges.board.assumed).toEqual([]);
+    edges.dispose();
+    const none = await createSystem({ dts: zynqDts.replace("#dma-channels = <8>;", "#dma-channels = <0>;") });
+    expect(none.board.assumed).toEqual(["/axi/dma-controller@f8003000: #dma-channels = <0> not used: a DMA-330 has 1 to 8 channel threads"]);
+    none.dispose();
+    // Both spellings: the binding's #dma-channels is the one read, the older one not looked at.
+    const both = await createSystem({ dts: zynqDts.replace("#dma-channels = <8>;", "#dma-channels = <8>; dma-channels = <12>;") });
+    expect(both.board.assumed).toEqual([]);
+    both.dispose();
+  });
+
   it("says nothing of the profile when one is asked for", async () => {
     const s = await createSystem({ dts: unknownSoc, profile: "zynq-7000" });
     expect(s.board.assumed.some((a) => a.startsWith("machine profile"))).toBe(false);

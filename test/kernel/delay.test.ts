@@ -214,6 +214,37 @@ describe("delay.h", () => {
     expect(a.now() - j0 * 4e9).toBeGreaterThanOrEqual(4261412864e9); // never early
   });
 
+  it("msleep whose delta is exactly WHEEL_TIMEOUT_CUTOFF (arm, HZ 100: LVL_DEPTH 8, LVL_START(8) = 63 * 2^21 jiffies) is capped too: two timers", async () => {
+    const z = await zynq();
+    z.machine.idleUntil(300000 * 10e9); // jiffy 300000 after boot: clk = 2^32 - 30000 + 300000 = 2^32 + 270000
+    const t = z.now();
+    // msecs_to_jiffies(1321205760) = 132120576 = 63 * 2^21: the cutoff itself (calc_wheel_index's
+    // "delta >= WHEEL_TIMEOUT_CUTOFF"), so the timer is filed at clk + WHEEL_TIMEOUT_MAX (62 * 2^21),
+    // level 7 (granularity 2^21), and runs at the next multiple of 2^21: 2^32 + 63 * 2^21. Left:
+    // 270000 jiffies, a level-5 delta (LVL_START(5) = 63 * 2^12 = 258048 <= 270000 < LVL_START(6)),
+    // granularity 2^15: the second timer runs at the next multiple of 32768 above 2^32 + 63 * 2^21
+    // + 270000, i.e. + 9 * 32768 = + 294912. Since boot: 30000 + 63 * 2^21 + 294912 jiffies.
+    // (Uncapped, the one timer would run at 2^32 + 64 * 2^21; with LVL_DEPTH 9, at 2^32 + 8 * 2^24.)
+    msleep(z, 1321205760);
+    expect(z.now()).toBe((30000 + 63 * 2 ** 21 + 294912) * 10e9);
+    expect(z.now() - t).toBeGreaterThanOrEqual(1321205760e9); // never early
+  });
+
+  it("a delay that would end exactly at 2^63 ps is refused too", async () => {
+    const s = await zynq();
+    // Move to a time t with 2^63 - t a multiple of 16 * 10^6 ps (lcm of 10^6 ps per us and 2^10),
+    // so that 2^63 - t is whole microseconds and t + (2^63 - t) is 2^63 exactly, also in doubles.
+    const period = 16_000_000n;
+    const now = BigInt(s.now());
+    const t = now + (((2n ** 63n % period) - (now % period) + period) % period);
+    s.machine.idleUntil(Number(t));
+    expect(BigInt(s.now())).toBe(t);
+    const usecs = Number((2n ** 63n - t) / 1_000_000n);
+    expect(() => udelay(s, usecs)).toThrow(`-EINVAL: udelay: usecs ${usecs} is not a delay the simulated clock can hold`);
+    expect(BigInt(s.now())).toBe(t);
+    expect(() => udelay(s, usecs - 1)).not.toThrow(); // ends 1 us before 2^63
+  });
+
   // The silicon's clock counts picoseconds in a signed 64-bit integer: it ends at 2^63 ps,
   // 9223372036854775808 ps = 106.75 days after power-on. A delay ending there or later is
   // refused before any time passes.

@@ -88,6 +88,23 @@ describe("schedule_debug's reset of the preempt count", () => {
     expect(log(s, "sleeping function")).toHaveLength(2);
     expect(log(s, "scheduling while atomic")).toHaveLength(3);
   });
+
+  it("two locks held: the report counts both (0x00000003) and the reset leaves a count of 0, not one lock's", async () => {
+    const s = await zynq();
+    const a = spin_lock_init(s);
+    const b = spin_lock_init(s);
+    spin_lock(a);
+    spin_lock(b);
+    msleep(s, 1);
+    // Two locks (2) plus schedule()'s own preempt_disable (1); then preempt_count_set(PREEMPT_DISABLED)
+    // and schedule()'s preempt_enable: 0, whatever was held.
+    expect(bugs(s)).toEqual(["BUG: scheduling while atomic: insmod/100/0x00000003 (msleep)"]);
+    expect(s.kernel.irq.preempt_count()).toBe(0);
+    msleep(s, 1); // both locks still held, but nothing counts them any more
+    expect(bugs(s)).toHaveLength(1);
+    spin_unlock(b);
+    spin_unlock(a);
+  });
 });
 
 describe("might_sleep without a sleep", () => {
@@ -101,6 +118,23 @@ describe("might_sleep without a sleep", () => {
     expect(log(s, "in_atomic()")).toEqual(["in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 100, name: insmod"]);
     // No schedule(): the lock still counts.
     expect(s.kernel.irq.preempt_count()).toBe(1);
+    spin_unlock(lock);
+  });
+
+  it("might_sleep reports again at exactly prev_jiffy + HZ: only time_before(jiffies, prev_jiffy + HZ) drops a report", async () => {
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const lock = spin_lock_init(s);
+    spin_lock(lock);
+    dmaengine_synchronize(chan);
+    const tick = 10e9; // HZ 100 on arm: 10 ms
+    const j = Math.floor(s.now() / tick); // the report's jiffy, counted from boot
+    s.machine.idleUntil((j + 100) * tick - 1); // the last picosecond of jiffy j + 99
+    dmaengine_synchronize(chan);
+    expect(log(s, "sleeping function")).toHaveLength(1);
+    s.machine.idleUntil((j + 100) * tick); // jiffy j + 100 = prev_jiffy + HZ
+    dmaengine_synchronize(chan);
+    expect(log(s, "sleeping function")).toHaveLength(2);
     spin_unlock(lock);
   });
 });

@@ -22,7 +22,7 @@ import {
 import { DMA_COMPLETE, DMA_DEV_TO_MEM, DMA_ERROR, DMA_IN_PROGRESS, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../src/dmaengine/types.js";
 import { explainDmaHang } from "../../src/report/dma-hang.js";
 import { udelay } from "../../src/kernel/delay.js";
-import { writel } from "../../src/kernel/io.js";
+import { readl, writel } from "../../src/kernel/io.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -186,6 +186,23 @@ describe("the note on a DMA wait that times out", () => {
       `a burst because /axi/dma-controller@f8003000 has arm,pl330-periph-burst: Linux's pl330 then waits for a burst request on every peripheral transfer; ` +
       `fix: a FIFO threshold that makes the peripheral raise burst requests of 1 byte, or no arm,pl330-periph-burst if this SoC's peripherals raise ` +
       `single requests (with it, dst_maxburst 1 still waits for bursts)`);
+    uart.remove();
+  });
+
+  it("TX burst stall with the UART's FIFO full: its single requests come only once a byte has left", async () => {
+    // The transmitter off (CR 0x08 = 0x2: DMA requests on, [0] transmitter disabled), 64 bytes
+    // written to DR fill the 64-byte FIFO and stay there: no byte leaves, so no request.
+    const s = await zynqWith(`&dmac_s { arm,pl330-periph-burst; };`, { "serial@e0001000": { tx: { burstBytes: 1 } } });
+    const regs = s.kernel.mm.ioremap(0xe0001000, 0x100)!;
+    writel(s.machine, 0x2, regs + 0x08);
+    for (let i = 0; i < 64; i++) writel(s.machine, i, regs);
+    expect(readl(s.machine, regs + 0x04) >>> 16).toBe(64); // FR [31:16]: the FIFO level
+    const uart = UartDmaClient.probe(s.device("e0001000.serial"));
+    const tx = uart.startTx(s.kernel.kmalloc(64, GFP_KERNEL), 64);
+    expect(uart.waitTx(tx, 1e9)).toBe(DMA_IN_PROGRESS);
+    const notes = hangNotes(s);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`raises single requests only (a 64-byte TX FIFO holding 64 bytes, 0 free: it asks for data one byte at a time, once a byte has left), `);
     uart.remove();
   });
 

@@ -7,6 +7,10 @@ import { describe, expect, it } from "vitest";
 import { bugSystem, BUG_KINDS, type BugResult } from "../../../src/sim/scenarios/bugs.js";
 import type { SystemOptions } from "../../../src/system.js";
 import { runBug } from "../../helpers/run-bug.js";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const ZYNQ_DTS = fileURLToPath(new URL("../../../examples/boards/zynq-7000.dts", import.meta.url));
 
 const burstOnSingles = (options: SystemOptions): Promise<BugResult> => runBug("burst-on-single-requests", options);
 
@@ -30,7 +34,9 @@ describe("bug burst-on-single-requests", () => {
     expect(d.hangNote).toMatch(/CSR\d 0x4007 \(Waiting for peripheral\), CPC\d 0x[0-9a-f]+: DMAWFP P0, burst; TX burst stall: /);
     expect(d.hangNote).toContain(`raises single requests only (a 64-byte TX FIFO holding 0 bytes, 64 free: it asks for data one byte at a time, and is asking now)`);
     expect(d.hangNote).toMatch(new RegExp(`the channel's burst is 4 beats × 1 byte = 4 bytes \\(CCR\\d 0x${ccr.toString(16)}\\), a burst because dst_maxburst is 4: `));
-    expect(d.hangNote).toContain("fix: dst_maxburst 1 in the client's dma_slave_config");
+    // 256 bytes in bursts of 4: the stalled burst is a whole one, not the transfer's tail.
+    expect(d.hangNote).toContain("a burst because dst_maxburst is 4: Linux's pl330 (4.18 on) waits for a burst request whenever a burst is longer than 1 beat; " +
+      "fix: dst_maxburst 1 in the client's dma_slave_config");
     expect([d.maxburstFixed, d.statusFixed, d.sentBytesFixed, d.wrongBytesFixed]).toEqual([1, "DMA_COMPLETE", 256, 0]);
     expect(r.symptom).toContain(`driver sets dst_maxburst 4 while its TX FIFO raises single requests only`);
     expect(r.fixed).toBe("with dst_maxburst 1 (the FIFO's BURST register) the UART sent 256 of 256 bytes (DMA_COMPLETE), 0 of them wrong");
@@ -41,6 +47,17 @@ describe("bug burst-on-single-requests", () => {
     expect(r.reproduced).toBe(false);
     expect([r.details.status, r.details.sentBytes, r.details.hangNote]).toEqual(["DMA_COMPLETE", 256, ""]);
     expect(r.symptom).toContain("Linux 4.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst");
+  });
+
+  it("under arm,pl330-periph-burst the fix hangs as well, and the fixed line quotes dmasim's note on it", async () => {
+    // The quirk makes Linux's pl330 wait for a burst on every peripheral transfer (_bursts), so
+    // maxburst 1 waits in DMAWFPB too, for requests the FIFO (single requests) never raises.
+    const dts = readFileSync(ZYNQ_DTS, "utf8") + "\n&dmac_s { arm,pl330-periph-burst; };\n";
+    const r = await burstOnSingles({ dts, dtsName: ZYNQ_DTS, dmaPeripherals: { "serial@e0001000": { tx: { burstBytes: 1 } } } });
+    expect(r.reproduced).toBe(false);
+    expect([r.details.sentBytes, r.details.statusFixed, r.details.sentBytesFixed]).toEqual([0, "DMA_IN_PROGRESS", 0]);
+    expect(r.fixed).toMatch(/^with dst_maxburst 1 \(the FIFO's BURST register\) the UART sent 0 of 256 bytes \(DMA_IN_PROGRESS\), \d+ of them wrong; dmasim said: WARNING: dmaengine: e0001000\.serial: waitTx timed out \(dmasim\): /);
+    expect(r.fixed).toContain("the channel's burst is 1 beat × 1 byte = 1 byte (CCR0 0x1), a burst because /axi/dma-controller@f8003000 has arm,pl330-periph-burst");
   });
 
   it("says the bug cannot show on a board whose FIFO raises burst requests", async () => {
