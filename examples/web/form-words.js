@@ -3,8 +3,10 @@
 // swiotlb='s text from two controls ("N" from swiotlb slabs, ",force" from the box): on the page
 // those read as options the user cannot find. Each rewrite below turns one such phrase into the
 // form's labels (index.html: board, kernel, swiotlb slabs, swiotlb force, sizes, bursts, channels,
-// buffers, block, workers); the rest of the message, the kernel's part, stays as it is. The CLI
-// keeps its own words: only the page calls this.
+// buffers, block, workers); the rest of the message, the kernel's part, stays as it is. Several
+// boards or kernels checked are runSweep's `systems`, whose refusals name the API ("runSweep:
+// systems …"): on the page they name the boxes. The CLI keeps its own words: only the page calls
+// this.
 
 /** memcpy's parameters by the labels of the controls that hold them. */
 const PARAM_LABELS = { size: "sizes", burst: "bursts", channels: "channels", buffers: "buffers", block: "block" };
@@ -26,6 +28,13 @@ const REWRITES = [
   // createSystem's refusal of swiotlb on a board without one.
   [/(which has no swiotlb on either kernel \([^)]*\)); leave the option out/g, "$1; leave swiotlb slabs empty and swiotlb force unchecked"],
   [/sweep parameter "(\w+)" has no values/g, (_, param) => `${label(param)}: none given`],
+  // No board or no kernel checked: an axis of no values.
+  [/runSweep: systems "(\w+)" has no values/g, "$1: none given"],
+  // A System compared that createSystem would refuse (a kernel or board from the address) is
+  // refused as the same one alone is, without the API's name for the list.
+  [/runSweep: systems: /g, ""],
+  // The page boots built-in boards only: it has no tree to give instead.
+  [/; or (pass|give system) a dtb\b/g, ""],
   [/--swiotlb force/g, "swiotlb force"],
   [/--(board|kernel)\b/g, "$1"],
 ];

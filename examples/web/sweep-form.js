@@ -1,12 +1,14 @@
 // The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
 // (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…),
-// read at load and written back as the form is edited (app.js).
+// read at load and written back as the form is edited (app.js). Several boards or kernels
+// checked are System axes (runSweep's `systems`, as `dmasim sweep --board A,B` makes them;
+// ?board=zynq-7000,arm64-ref&kernel=modern,v4.9), one the System every job boots.
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
 import { SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
-import { addBoards } from "./board-options.js";
-import { choose } from "./address-choice.js";
-import { changed, setIfChanged } from "./form-query.js";
+import { addBoardBoxes } from "./board-options.js";
+import { chooseBoxes } from "./address-choice.js";
+import { setIfChanged } from "./form-query.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -18,7 +20,7 @@ for (const c of paramControls) {
   if (!SCENARIO_PARAMS.memcpy.includes(c.dataset.param)) throw new Error(`examples/web: memcpy has no parameter "${c.dataset.param}" (control #${c.id})`);
 }
 
-addBoards($("board"), "zynq-7000");
+addBoardBoxes($("board"), "zynq-7000");
 
 /** A control's values as the scenario gets them: a whole number as a number (a beat or channel
  *  count), any other word as typed, so the scenario's error names it. `initial`: as the page
@@ -54,24 +56,26 @@ function swiotlbText() {
   return text === "" ? undefined : text;
 }
 
-/** The System options the form names, refused in the library's words (createSystem's). */
-export function readSystem() {
-  const system = { board: $("board").value, kernel: $("kernel").value };
+/** The System options the form names: `system`, what every job boots, and `systems` (absent
+ *  unless the boards or kernels checked are not one each) the axes compared. A group with none
+ *  checked goes as an axis of no values, and runSweep refuses it ("has no values"). */
+export function readSystems() {
+  const system = {};
+  const systems = {};
+  for (const k of ["board", "kernel"]) {
+    const chosen = values($(k));
+    if (chosen.length === 1) system[k] = chosen[0];
+    else systems[k] = chosen;
+  }
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) system.swiotlb = swiotlb;
-  checkSystemOptions(system, (message) => new Error(message));
-  return system;
+  return Object.keys(systems).length ? { system, systems } : { system };
 }
 
-function chooseKinds(fieldset, kinds) {
-  for (const kind of kinds) {
-    if (![...fieldset.querySelectorAll("input")].some((i) => i.value === kind)) {
-      const label = document.createElement("label");
-      label.append(Object.assign(document.createElement("input"), { type: "checkbox", name: "buffers", value: kind }), ` ${kind}`);
-      fieldset.append(label);
-    }
-  }
-  for (const input of fieldset.querySelectorAll("input")) input.checked = kinds.includes(input.value);
+/** Refuses the options every job boots with in the library's words (createSystem's); runSweep
+ *  checks each System compared with them. */
+export function checkSystem(system) {
+  checkSystemOptions(system, (message) => new Error(message));
 }
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
@@ -81,8 +85,7 @@ export const QUERY_KEYS = ["board", "kernel", "swiotlb", "sizes", "bursts", "cha
  *  the sweep runs. */
 export function applyQuery(q) {
   for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
-  for (const k of ["board", "kernel"]) if (q.has(k)) choose($(k), q.get(k));
-  if (q.has("buffers")) chooseKinds($("buffers"), list(q.get("buffers")));
+  for (const k of ["board", "kernel", "buffers"]) if (q.has(k)) chooseBoxes($(k), list(q.get(k)));
   if (q.has("swiotlb")) {
     // "force" ends the text or is all of it; what comes before is the slab count, taken as typed.
     const text = q.get("swiotlb");
@@ -99,7 +102,6 @@ export function query() {
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) q.set("swiotlb", swiotlb);
   for (const k of ["sizes", "bursts", "channels"]) setIfChanged(q, k, $(k));
-  if ([...$("buffers").querySelectorAll("input")].some(changed)) q.set("buffers", values($("buffers")).join(","));
-  for (const k of ["block", "workers"]) setIfChanged(q, k, $(k));
+  for (const k of ["buffers", "block", "workers"]) setIfChanged(q, k, $(k));
   return q;
 }

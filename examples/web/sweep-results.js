@@ -1,6 +1,7 @@
 // A sweep's results on the page: the plot and the table name what varies from job to job (size
-// and burst always, the page's axes; buffers, channels, block when swept), and the table's
-// caption what every job shared (the System, a parameter with one value).
+// and burst always, the page's axes; buffers, channels, block when swept; the board and kernel
+// when the sweep compares Systems: the table's leading columns, one plot line per System and
+// burst), and the table's caption what every job shared (the System, a parameter with one value).
 import { throughputChart } from "../../dist/browser/dmasim.js";
 import { inFormWords } from "./form-words.js";
 
@@ -14,7 +15,20 @@ function splitParams(rows) {
   return { swept: keys.filter(varies), shared: keys.filter((k) => !varies(k)) };
 }
 
-const kernelText = (system) => `${system.board}, ${system.kernel} kernel${system.swiotlb === undefined ? "" : `, swiotlb=${system.swiotlb}`}`;
+/** The System options every job booted with: `arm64-ref, modern kernel, swiotlb=force` (an option
+ *  the sweep compares is in its column instead). */
+const systemText = (system) =>
+  [system.board, system.kernel && `${system.kernel} kernel`, system.swiotlb !== undefined && `swiotlb=${system.swiotlb}`].filter(Boolean).join(", ");
+
+/** `memcpy on arm64-ref, modern kernel`, or for a sweep comparing Systems (its `systems`) the
+ *  axes as `dmasim sweep`'s heading names them: `memcpy comparing board=zynq-7000,arm64-ref on
+ *  modern kernel`. */
+function sweptOn(result, system) {
+  if (!result.systems) return `${result.scenario} on ${systemText(system)}`;
+  const axes = Object.entries(result.systems).map(([k, v]) => `${k}=${v.join(",")}`).join(" ");
+  const shared = systemText(system);
+  return `${result.scenario} comparing ${axes}${shared ? ` on ${shared}` : ""}`;
+}
 
 // Columns a buffers kind adds. For streaming and bounced buffers the DMA time runs from the first
 // dma_map_single to the last unmap: these split it into the cache maintenance, the bounce copies
@@ -38,21 +52,26 @@ const MAPPED_NOTE =
 export function resultsTable(result, system) {
   const { swept, shared } = splitParams(result.rows);
   const extras = EXTRAS.filter((x) => result.rows.some((r) => r.result?.[x.key] !== undefined));
+  const systemAxes = Object.keys(result.systems ?? {});
   const params = [...AXES, ...swept];
-  const head = [...params, "MB/s", "DMA time (µs)", "data", ...extras.map((x) => x.head)];
+  const head = [...systemAxes, ...params, "MB/s", "DMA time (µs)", "data", ...extras.map((x) => x.head)];
   const rows = result.rows.map((r) => {
-    const cells = params.map((k, i) => `<td${i ? ' class="n"' : ""}>${escapeHtml(r.params[k] ?? "")}</td>`).join("");
+    const cells = [
+      ...systemAxes.map((k) => `<td>${escapeHtml(r.system?.[k] ?? "")}</td>`),
+      ...params.map((k, i) => `<td${i ? ' class="n"' : ""}>${escapeHtml(r.params[k] ?? "")}</td>`),
+    ].join("");
     if (r.result === undefined) return `<tr>${cells}<td colspan="${3 + extras.length}">${escapeHtml(inFormWords(r.error ?? ""))}</td></tr>`;
     const more = extras.map((x) => `<td class="n">${r.result[x.key] === undefined ? "" : x.cell(r.result[x.key])}</td>`).join("");
     return `<tr>${cells}<td class="n">${r.result.mbPerSec}</td><td class="n">${(r.result.dmaTimePs / 1e6).toFixed(3)}</td><td>${r.result.ok ? "ok" : "MISMATCH"}</td>${more}</tr>`;
   });
-  const caption = [kernelText(system), ...shared.map((k) => `${k}=${result.rows[0].params[k]}`)].join("; ");
+  const caption = [sweptOn(result, system), ...shared.map((k) => `${k}=${result.rows[0].params[k]}`)].join("; ");
   const mapped = result.rows.some((r) => r.result?.maintenancePs !== undefined);
   const note = mapped ? `<p class="note">${escapeHtml(MAPPED_NOTE)}</p>` : "";
-  return `<table><caption>${escapeHtml(`${result.scenario} on ${caption}`)}</caption><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>${note}`;
+  return `<table><caption>${escapeHtml(caption)}</caption><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>${note}`;
 }
 
-/** Throughput against size, one series per burst and swept parameter (the report's plot). */
+/** Throughput against size, one series per burst, swept parameter and System compared (the
+ *  report's plot: its series name a row's System axes, runSweep's `row.system`). */
 export function resultsChart(result) {
   const { swept } = splitParams(result.rows);
   const named = new Set([...AXES, ...swept]);

@@ -1,9 +1,10 @@
 // The Sweep view: a memcpy sweep over Web Workers with the dmasim browser bundle, on the board,
-// kernel, buffers and channels the form names (sweep-form.js), plotted and tabled
-// (sweep-results.js). ?sizes=…&bursts=…&workers=… (and the form's other controls by id) fill the
-// form; app.js runs it at load for &auto=1: the end-to-end test uses this.
+// kernel, buffers and channels the form names (sweep-form.js; several boards or kernels are
+// compared, as runSweep's `systems`), plotted and tabled (sweep-results.js).
+// ?sizes=…&bursts=…&workers=… (and the form's other controls by id) fill the form; app.js runs
+// it at load for &auto=1: the end-to-end test uses this.
 import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
-import { readGrid, readSystem } from "./sweep-form.js";
+import { checkSystem, readGrid, readSystems } from "./sweep-form.js";
 import { resultsChart, resultsTable } from "./sweep-results.js";
 import { inFormWords } from "./form-words.js";
 
@@ -41,7 +42,9 @@ export async function run() {
   if (running) return;
   running = true;
   const grid = readGrid();
-  const total = Object.values(grid).reduce((n, v) => n * v.length, 1);
+  const { system, systems } = readSystems();
+  // Every System compared runs the whole grid.
+  const total = [...Object.values(grid), ...Object.values(systems ?? {})].reduce((n, v) => n * v.length, 1);
   $("run").disabled = true;
   $("stop").disabled = false;
   stopping = new AbortController();
@@ -54,14 +57,14 @@ export async function run() {
   $("progress").max = Math.max(total, 1);
   $("progress").value = 0;
   $("status").textContent = `0/${total}`;
-  let system;
   try {
-    system = readSystem();
+    checkSystem(system);
     const workers = workerCount($("workers").value);
     const result = await runSweep({
       scenario: "memcpy",
       grid,
       system,
+      ...(systems ? { systems } : {}),
       pool: await poolOf(workers),
       signal: stopping.signal,
       onProgress: (done) => {

@@ -10,7 +10,7 @@ import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
-import { expandSystems, productOf, systemParams, type SystemGrid, type SystemPoint } from "./sweep-systems.js";
+import { expandSystems, productOf, systemParams, type SystemAxis, type SystemGrid, type SystemPoint } from "./sweep-systems.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
 
@@ -97,7 +97,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (both !== undefined) throw new TypeError(`runSweep: "${both}" is both a System axis (systems) and a grid parameter: give it in one`);
   // The whole grid on each System in turn: the System axes are the table's leading columns.
   const points = systems.flatMap((system) => gridPoints.map((params) => ({ system, params })));
-  const jobs: JobSpec[] = points.map((p) => ({ system: { ...opts.system, ...p.system }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params } }));
+  const axes = Object.keys(opts.systems ?? {}) as SystemAxis[];
+  const jobs: JobSpec[] = points.map((p) => ({
+    system: { ...opts.system, ...p.system }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params }, ...(axes.length ? { axes } : {}),
+  }));
   const rows: SweepRow[] = points.map(({ system, params }) => ({ params, result: undefined, ...(opts.systems ? { system } : {}) }));
   const ranOn: (Provenance | undefined)[] = points.map(() => undefined);
   let done = 0;

@@ -7,12 +7,17 @@ import { errorText } from "./errors.js";
 import { paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import { importScenarioModule, scenarioName } from "./scenario-module.js";
 import type { Provenance } from "../provenance.js";
+import { systemParams, type SystemAxis, type SystemPoint } from "../sim/sweep-systems.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
   /** A built-in scenario name, or the URL of a module exporting run(system, params). */
   scenario: string;
   params: ScenarioParams;
+  /** The System options this job's sweep compares (runSweep's `systems`: `["board", "kernel"]`),
+   *  which describeJob names before the parameters, so that a lost job says which System it ran
+   *  on as a failed job's error does. */
+  axes?: SystemAxis[];
 }
 
 /** The System options for a job: the caller's, or — when the caller named no board or tree —
@@ -39,10 +44,12 @@ export async function runJob(spec: JobSpec): Promise<JobOutcome> {
   }
 }
 
-/** A job as an error message names it: the scenario and its parameters (`memcpy size=4K
- *  burst=16`). A data: URL is the module's whole source, so only its kind is named. */
+/** A job as an error message names it: the scenario, the values of the System axes it has, then
+ *  its parameters (`memcpy board=arm64-ref kernel=v4.9 size=4K burst=16`). A data: URL is the
+ *  module's whole source, so only its kind is named. */
 export function describeJob(spec: JobSpec): string {
-  return [scenarioName(spec.scenario), paramsText(spec.params)].filter(Boolean).join(" ");
+  const point = Object.fromEntries((spec.axes ?? []).map((k) => [k, spec.system[k]])) as SystemPoint;
+  return [scenarioName(spec.scenario), paramsText({ ...systemParams(point), ...spec.params })].filter(Boolean).join(" ");
 }
 
 /** A job's result as its worker sends it back, once `write` (the worker's serializer) has taken
@@ -53,7 +60,7 @@ export function resultToSend(spec: JobSpec, result: unknown, write: (value: unkn
     write(result);
   } catch (e) {
     throw new TypeError(
-      `${describeJob({ ...spec, params: {} })} returned a value a worker cannot send back (${errorText(e)}); ` +
+      `${describeJob({ ...spec, params: {}, axes: [] })} returned a value a worker cannot send back (${errorText(e)}); ` +
         "return plain data (numbers, strings, booleans, bigints, arrays, plain objects, typed arrays), not functions, symbols or objects nested thousands deep",
     );
   }

@@ -86,12 +86,68 @@ describe("browser demo (Chromium)", () => {
     expect(table.slice(1).map((r) => [r[0], r[2], r[5], r[6]])).toEqual([
       ["4K", "coherent", "ok", ""], ["4K", "pool", "ok", "1"], ["64K", "coherent", "ok", ""], ["64K", "pool", "ok", "16"],
     ]);
-    // Every new control has a name.
-    for (const name of ["board", "kernel", "swiotlb slabs", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
+    // Every new control has a name: a box per board and kernel, in groups named board and kernel.
+    for (const name of ["zynq-7000", "arm64-ref", "arm64-highmem", "arm64-dma-offset", "modern", "v4.9", "swiotlb slabs", "swiotlb force", "channels", "block", "coherent", "streaming", "pool", "bounced"]) {
       expect([name, await page.getByRole("region", { name: "Sweep" }).getByLabel(name, { exact: true }).count()]).toEqual([name, 1]);
     }
-    expect(await page.getByRole("group", { name: "buffers" }).count()).toBe(1);
-    expect(await page.getByRole("combobox", { name: "board" }).inputValue()).toBe("arm64-ref");
+    for (const name of ["board", "kernel", "buffers"]) expect([name, await page.getByRole("group", { name, exact: true }).count()]).toEqual([name, 1]);
+    const boards = page.getByRole("group", { name: "board", exact: true }).getByRole("checkbox");
+    expect(await boards.evaluateAll((boxes) => boxes.filter((b) => (b as HTMLInputElement).checked).map((b) => (b as HTMLInputElement).value))).toEqual(["arm64-ref"]);
+  }, 90_000);
+
+  it("compares two boards on both kernels: Node's numbers for each System, its columns in the table, a line per System, the choices kept in the address", async () => {
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const settle = () => page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 60_000 });
+    const search = () => page.evaluate(() => location.search);
+    await page.goto(`${rig.base}/examples/web/index.html?view=sweep&sizes=4K,64K&bursts=16&workers=2`);
+    // Chosen in the form: arm64-ref beside the page's zynq-7000, v4.9 beside its modern kernel.
+    await page.getByRole("group", { name: "board", exact: true }).getByLabel("arm64-ref", { exact: true }).check();
+    await page.getByRole("group", { name: "kernel", exact: true }).getByLabel("v4.9", { exact: true }).check();
+    expect(await search()).toBe("?view=sweep&board=zynq-7000,arm64-ref&kernel=modern,v4.9&sizes=4K,64K&bursts=16");
+    // (workers=2 is the page's own count: not written.) A reload shows the choices without running them.
+    await page.reload();
+    const checked = (group: string) => page.locator(`#${group} input:checked`).evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    expect([await checked("board"), await checked("kernel")]).toEqual([["zynq-7000", "arm64-ref"], ["modern", "v4.9"]]);
+    expect(await page.locator("#status").textContent()).toBe("idle");
+
+    await page.click("#run");
+    await settle();
+    expect(await page.evaluate(() => (window as any).dmasimError ?? null)).toBeNull();
+    // 2 boards × 2 kernels × 2 sizes.
+    expect(await page.locator("#status").textContent()).toMatch(/^done: 8 jobs on 2 workers/);
+    const inBrowser = (await page.evaluate(() => (window as any).dmasimResult)) as SweepResult;
+    const inNode = await runSweep({
+      scenario: "memcpy", grid: { size: ["4K", "64K"], burst: [16] }, workers: 0,
+      systems: { board: ["zynq-7000", "arm64-ref"], kernel: ["modern", "v4.9"] },
+    });
+    expect(inBrowser.systems).toEqual({ board: ["zynq-7000", "arm64-ref"], kernel: ["modern", "v4.9"] });
+    expect(inBrowser.rows.map((r) => [r.system, r.params, r.result])).toEqual(inNode.rows.map((r) => [r.system, r.params, r.result]));
+    expect(inBrowser.rows.map((r) => r.provenance ?? inBrowser.provenance)).toEqual(inNode.rows.map((r) => r.provenance ?? inNode.provenance));
+    // The System axes lead the table, in runSweep's order: the board varies slowest.
+    const table = await page.locator("#table tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(table[0]).toEqual(["board", "kernel", "size", "burst", "MB/s", "DMA time (µs)", "data"]);
+    expect(table.slice(1).map((r) => r.slice(0, 3).join(" "))).toEqual([
+      "zynq-7000 modern 4K", "zynq-7000 modern 64K", "zynq-7000 v4.9 4K", "zynq-7000 v4.9 64K",
+      "arm64-ref modern 4K", "arm64-ref modern 64K", "arm64-ref v4.9 4K", "arm64-ref v4.9 64K",
+    ]);
+    expect(table.slice(1).map((r) => r[4])).toEqual(inNode.rows.map((r) => String((r.result as { mbPerSec: number }).mbPerSec)));
+    expect(await page.locator("#table caption").textContent()).toBe("memcpy comparing board=zynq-7000,arm64-ref kernel=modern,v4.9");
+    // One line per System (one burst), named by its board and kernel.
+    expect(await page.locator("#chart svg polyline").count()).toBe(4);
+    expect(await page.locator("#chart svg text").allTextContents()).toEqual(expect.arrayContaining([
+      "board=zynq-7000 kernel=modern burst=16", "board=zynq-7000 kernel=v4.9 burst=16", "board=arm64-ref kernel=modern burst=16", "board=arm64-ref kernel=v4.9 burst=16",
+    ]));
+
+    // No kernel checked: refused in the form's words, and nothing runs.
+    await page.evaluate(() => ((window as any).dmasimError = (window as any).dmasimResult = undefined));
+    for (const k of ["modern", "v4.9"]) await page.uncheck(`#kernel input[value="${k}"]`);
+    await page.click("#run");
+    await settle();
+    expect(await page.locator("#status").textContent()).toBe("error: kernel: none given");
+    expect(await search()).toBe("?view=sweep&board=zynq-7000,arm64-ref&kernel=&sizes=4K,64K&bursts=16");
+    expect(errors).toEqual([]);
   }, 90_000);
 
   it("refuses what dmasim sweep refuses, in the library's words with the form's names for the CLI's options", async () => {
@@ -110,7 +166,8 @@ describe("browser demo (Chromium)", () => {
     const zynqBounced = "buffers=bounced: this kernel has no swiotlb (arm without LPAE addresses all its RAM with 32 bits), so no mapping bounces; " +
       "run it on an arm64 board (board arm64-highmem bounces by itself, board arm64-ref with swiotlb force)";
     expect(await run(async () => {
-      await page.selectOption("#kernel", "modern");
+      await page.check("#kernel input[value=modern]");
+      await page.uncheck("#kernel input[value=v5]");
       await page.uncheck("input[value=coherent]");
       await page.check("input[value=bounced]");
     })).toBe(`error: size=4K burst=16 buffers=bounced: ${zynqBounced}`);
@@ -129,7 +186,8 @@ describe("browser demo (Chromium)", () => {
     })).toBe("error: buffers: none given");
     // arm64-ref bounces once swiotlb is forced: the table shows the bounce copies' time.
     expect(await run(async () => {
-      await page.selectOption("#board", "arm64-ref");
+      await page.check("#board input[value=arm64-ref]");
+      await page.uncheck("#board input[value=zynq-7000]");
       await page.check("#swiotlb");
       await page.check("input[value=bounced]");
     })).toMatch(/^done: 1 jobs/);

@@ -65,6 +65,27 @@ describe("browser page: sweep errors in the form's words", () => {
     expect(inFormWords(burst)).toBe('size=4K burst=x: burst must be "auto" or 1…16, not "x"');
   });
 
+  it("names the board and kernel boxes for a comparison's refusals, without the API's systems", async () => {
+    const compare = async (system: Record<string, string>, systems: Record<string, string[]>) => {
+      try {
+        await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, system, systems, workers: 0 });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("the sweep did not fail");
+    };
+    // No box checked in a group.
+    expect(inFormWords(await compare({ kernel: "modern" }, { board: [] }))).toBe("board: none given");
+    expect(inFormWords(await compare({ board: "zynq-7000" }, { kernel: [] }))).toBe("kernel: none given");
+    // A value from the address that the library does not know, in a comparison: as it is refused
+    // alone, and with no tree to give instead (the page has none).
+    expect(inFormWords(await compare({ board: "zynq-7000" }, { kernel: ["modern", "v5"] }))).toBe('kernel must be "modern" or "v4.9", not "v5"');
+    expect(inFormWords(await compare({ kernel: "modern" }, { board: ["zynq-7000", "nope"] }))).toBe(
+      'unknown board "nope" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset)');
+    expect(inFormWords(await sweepError({ size: ["4K"] }, { board: "nope" }))).toBe(
+      'size=4K: unknown board "nope" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset)');
+  });
+
   it("leaves dmasim sweep's message in the CLI's words", () => {
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "sweep", "memcpy", "--param", "size=4K", "--param", "buffers=bounced", "--workers", "0"], { encoding: "utf8", cwd: root });
     expect(r.status).toBe(1);

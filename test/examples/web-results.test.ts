@@ -29,6 +29,20 @@ describe("browser page: results table", () => {
     expect(html).toContain("from the first dma_map_single");
   });
 
+  it("leads with the System columns of a sweep comparing Systems, and its caption names the axes and what every job shared", async () => {
+    const systems = { board: ["zynq-7000", "arm64-ref"], kernel: ["modern" as const, "v4.9" as const] };
+    const both = await runSweep({ scenario: "memcpy", grid: { size: ["4K"], burst: [16] }, systems, workers: 0 });
+    const table = cells(resultsTable(both, {}) as string);
+    expect(table[0]).toEqual(["board", "kernel", "size", "burst", "MB/s", "DMA time (µs)", "data"]);
+    expect(table.slice(1).map((r) => r.slice(0, 4))).toEqual([
+      ["zynq-7000", "modern", "4K", "16"], ["zynq-7000", "v4.9", "4K", "16"], ["arm64-ref", "modern", "4K", "16"], ["arm64-ref", "v4.9", "4K", "16"],
+    ]);
+    expect(resultsTable(both, {})).toContain("<caption>memcpy comparing board=zynq-7000,arm64-ref kernel=modern,v4.9</caption>");
+    const kernels = await runSweep({ scenario: "memcpy", grid: { size: ["4K"], burst: [16] }, system: { board: "arm64-ref", swiotlb: "force" }, systems: { kernel: ["modern", "v4.9"] }, workers: 0 });
+    expect(cells(resultsTable(kernels, { board: "arm64-ref", swiotlb: "force" }) as string)[0].slice(0, 2)).toEqual(["kernel", "size"]);
+    expect(resultsTable(kernels, { board: "arm64-ref", swiotlb: "force" })).toContain("<caption>memcpy comparing kernel=modern,v4.9 on arm64-ref, swiotlb=force</caption>");
+  });
+
   it("adds neither the columns nor the note when no row maps its buffers", async () => {
     const r = await runSweep({ scenario: "memcpy", grid: { size: ["4K"], burst: [16] }, workers: 0 });
     const html = resultsTable(r, { board: "zynq-7000", kernel: "modern" }) as string;
