@@ -66,7 +66,9 @@ export function burstOnSingleRequests(s: System, defer: Defer): BugResult {
   };
 }
 
+/** The fixed send, as the result says it: "of them wrong" counts the bytes that went out (those
+ *  that did not are told by "sent N of"). */
 function fixedText(fix: UartSend): string {
   const what = fix.sent === LEN ? "" : `; dmasim said: ${fix.note}`;
-  return `with dst_maxburst ${fix.maxburst} (the FIFO's BURST register) the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong${what}`;
+  return `with dst_maxburst ${fix.maxburst} (the FIFO's BURST register) the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrongPrefix} of them wrong${what}`;
 }

@@ -207,7 +207,7 @@ export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams
 
 /** The corrected tree's send, as both cases say it. */
 function fixedText(fix: Send): string {
-  return `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrong} of them wrong`;
+  return `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrongPrefix} of them wrong`;
 }
 
 /** The details both cases begin with: the peripheral, its lines and the wrong tree's send. */
