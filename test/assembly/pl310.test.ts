@@ -11,8 +11,12 @@ const CTRL = 0x100, SYNC = 0x730, INV_PA = 0x770, CLEAN_PA = 0x7b0, CLEAN_INV_PA
 const CLEAN_INV_IDX = 0x7f8, CLEAN_INV_WAY = 0x7fc, INV_WAY = 0x77c, CLEAN_IDX = 0x7b8, CLEAN_WAY = 0x7bc;
 const va = (pa: number) => 0xc0000000 + pa;
 
-async function zynq(): Promise<Machine> {
-  const m = await profileMachine(ZYNQ_7000, { ram: [{ base: 0, size: 64 << 20 }] });
+/** The Zynq-7000's L2C-310, or one of `ways` ways of the same 512 KB. */
+async function zynq(l2: { ways?: number } = {}): Promise<Machine> {
+  const m = await profileMachine(ZYNQ_7000, {
+    ram: [{ base: 0, size: 64 << 20 }],
+    tweak: (p) => (l2.ways === undefined ? p : { ...p, l2: { ...p.l2!, ways: l2.ways } }),
+  });
   m.x.addPl310(L2C, 0x1000);
   for (let mb = 0; mb < 64; mb++) put32(m, 0x4000 + (0xc00 + mb) * 4, (mb << 20) | 0x1140e);
   put32(m, 0x4000 + 0xf8f * 4, 0xf8f00000 | 0x2 | 0x10 | 0x400 | 0x1000 | 0x10000); // n = 4, Device
@@ -100,6 +104,18 @@ describe("PL310 line operations by physical address", () => {
     w(m, CLEAN_IDX, ((9 << 28) | (((0x200040 >> 5) & 2047) << 5)) >>> 0);
     expect(m.backdoor.lineState(2, 0x200040)).toBe(2 + 4);
     expect(m.backdoor.read(0x200040, 32)).toEqual(fill(32, 0));
+  });
+
+  it("on a 16-way L2 the set/way way field is [31:28]: way 8 is a way of its own, not way 0", async () => {
+    // AUX_CTRL [16] = 1: 16 ways. 512 KB of 16 ways of 32-byte lines is 1024 sets: index PA[14:5].
+    const m = await zynq({ ways: 16 });
+    dirtyInL2(m, 0x200000); // an empty set fills way 0 first: the three lines sit in way 0
+    w(m, CLEAN_INV_IDX, ((8 << 28) | (((0x200020 >> 5) & 1023) << 5)) >>> 0);
+    expect(m.backdoor.lineState(2, 0x200020)).toBe(2 + 4); // still dirty in way 0
+    expect(m.backdoor.read(0x200020, 32)).toEqual(fill(32, 0));
+    w(m, CLEAN_INV_IDX, (0 << 28) | (((0x200020 >> 5) & 1023) << 5));
+    expect(m.backdoor.lineState(2, 0x200020)).toBe(0);
+    expect(m.backdoor.read(0x200020, 32)).toEqual(fill(32, 0xaa));
   });
 });
 

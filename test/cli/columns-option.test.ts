@@ -59,6 +59,17 @@ describe("dmasim sweep --columns", () => {
     expect(html).toContain('<td class="n">14885795</td>');
   });
 
+  it("takes --json with --report: the JSON has every field, the report's table the columns asked for", () => {
+    const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
+    const r = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "cached.totalPs", "--json", "--report", report]);
+    expect({ status: r.status, stderr: r.stderr.split("\n").filter((l) => l.startsWith("dmasim:") && !l.includes("wrote report")) }).toEqual({ status: 0, stderr: [] });
+    const json = JSON.parse(r.stdout) as { rows: { result: { cached: { totalPs: number }; uncached: unknown } }[] };
+    expect(json.rows[0].result.cached.totalPs).toBe(14885795);
+    expect(json.rows[0].result.uncached).toBeDefined();
+    const html = readFileSync(report, "utf8");
+    expect([...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(["size", "cached.totalPs"]);
+  });
+
   it("refuses a field no job has after the sweep, naming the fields the rows have, once the results are printed and reported with every field", () => {
     const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--workers", "0", "--columns", "mbPerSec,dmaTimePS", "--report", report]);

@@ -73,6 +73,9 @@ describe("matching a quoted output", () => {
     expect(matches(["a", "…", "b"], ["a", "b"])).toBe(true);
     expect(matches(["a", "…", "b"], ["a", "x", "y", "b"])).toBe(true);
     expect(matches(["a", "…"], ["a", "x"])).toBe(true);
+    // a trailing "…" takes the two lines after a match, rather than the quote being read as a
+    // changed figure ("total 2") followed by one line
+    expect(matches(["…", "total 1", "…"], ["total 1", "total 2", "x"])).toBe(true);
     expect(matches(["…", "b"], ["x", "b"])).toBe(true);
     expect(matches(["a", "…", "b"], ["a", "x", "y"])).toBe(false);
     expect(matches(["a", "…", "b", "…", "c"], ["a", "c", "b"])).toBe(false);
@@ -85,6 +88,8 @@ describe("matching a quoted output", () => {
     expect(matches(["dmasim: error: …"], ["dmasim: error: no such file"])).toBe(true);
     expect(matches(["[    0.000251] x (y)"], ["[    0.000251] x (y)"])).toBe(true);
     expect(matches(["a.c"], ["abc"])).toBe(false); // no regular expression in a quote
+    expect(matches(["total 19"], ["total 193"])).toBe(false); // the whole line, not a prefix of it
+    expect(matches(["copied (…)"], ["copied ()"])).toBe(true); // any text, none too
   });
 
   it("writes a changed line as printed and leaves a missing one out, so that a diff shows just them", () => {
@@ -93,6 +98,9 @@ describe("matching a quoted output", () => {
     expect(alignOutput(["a", "…", "b 1"], ["a", "x", "y", "b 2"])).toBe("a\n…\nb 2");
     // a figure changed between two "…": the printed line in the doc's place, not taken by a "…"
     expect(alignOutput(["a", "…", "total 193", "…", "end"], ["a", "x", "total 192", "y", "end"])).toBe("a\n…\ntotal 192\n…\nend");
+    // a line printed after the last quoted one is extra, not taken by the "…" before it (which
+    // would show the quoted line as missing instead)
+    expect(alignOutput(["…", "a"], ["a", "x"])).toBe("…\na\nx");
   });
 
   it("ignores trailing blanks and the host's time in a progress line, nothing else", () => {

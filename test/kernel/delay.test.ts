@@ -334,6 +334,20 @@ describe("usleep_range's hrtimer per kernel version", () => {
     expect(s.kernel.printk.grep("WARNING:")).toEqual(["WARNING: kernel/time/sleep_timeout.c: usleep_range_state: WARN_ON_ONCE(max < min)"]);
   });
 
+  it("min == max on current Linux is no WARN (WARN_ON_ONCE(max < min) is strict): the task wakes max microseconds later", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "modern" });
+    const t = s.now();
+    usleep_range(s, 10, 10);
+    expect(s.now() - t).toBe(10e6);
+    expect(s.kernel.printk.grep("WARNING:")).toEqual([]);
+  });
+
+  it("max < min on current Linux past the clock's end: the hard expiry is min's, so min is the delay refused", async () => {
+    // arm64's unsigned long holds 10^13 us; the timer ends min = 10^19 ps from now, past 2^63 ps.
+    const s = await createSystem({ board: "arm64-ref", kernel: "modern" });
+    expect(() => usleep_range(s, 1e13, 10)).toThrow(/^-EINVAL: usleep_range: min 10000000000000 is not a delay the simulated clock can hold/);
+  });
+
   it("max < min on 4.9 arm: no warning; the unsigned long slack wraps to 2^32 - (min - max) us, so the timer ends 2^32 + max us after the call", async () => {
     const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
     const t = s.now();

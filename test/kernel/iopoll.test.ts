@@ -146,6 +146,20 @@ describe("iopoll.h", () => {
     }
   });
 
+  it("a spin under a lock that dmasim stops at its lap limit before the watchdog's check prints no report yet, and says when it would", async () => {
+    // delay_us 0: each lap is one read, so 2^24 laps end well before 24 s of simulated time (the
+    // first check past 20 s for a spin begun within 4 s of power-on); no check has fired by then.
+    const { s, reg, read } = await ftrRig();
+    expect(s.now()).toBeLessThan(4e12);
+    expect(2 ** 24 * read).toBeLessThan(20e12);
+    const lock = spin_lock_init(s);
+    spin_lock(lock);
+    const err = thrown(() => readl_poll_timeout_atomic(s, reg, () => false, 0, 0));
+    expect((err as Error).message).toMatch(/readl_poll_timeout_atomic with timeout_us 0 polled 16777216 times .* the soft-lockup watchdog would report it at 24 s after power-on/);
+    expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
+    expect(s.now()).toBeLessThan(24e12);
+  });
+
   it("an atomic poll with no timeout and IRQs masked: the watchdog's hrtimer cannot run, so nothing is printed", async () => {
     const { s, reg } = await ftrRig();
     const flags = local_irq_save(s);

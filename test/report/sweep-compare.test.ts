@@ -60,6 +60,34 @@ describe("a sweep comparing Systems", () => {
     );
   });
 
+  it("names a System axis holding an object as JSON in the legend, and a System in a chart's error", () => {
+    const forced = (force: boolean, mbPerSec: number | string) => ({ system: { swiotlb: { force } }, params: { size: "4K" }, result: { mbPerSec } });
+    const s: SweepResult = {
+      scenario: "memcpy", workers: 0, elapsedMs: 1, provenance: arm64, systems: { swiotlb: [{ force: false }, { force: true }] },
+      rows: [forced(false, 900), forced(true, 600)],
+    };
+    expect(legend(sweepChart(s, { y: "mbPerSec", x: "size" })).filter((t) => t.startsWith("swiotlb="))).toEqual([
+      'swiotlb={"force":false}', 'swiotlb={"force":true}',
+    ]);
+    const worded: SweepResult = { ...s, rows: [forced(false, 900), forced(true, "fast")] };
+    expect(() => sweepChart(worded, { y: "mbPerSec", x: "size" })).toThrow(
+      new TypeError('memcpy: a chart\'s y is a number, and mbPerSec is "fast" in job swiotlb={"force":true} size=4K'),
+    );
+  });
+
+  it("lists under Systems compared only the Systems that ran a job: one whose jobs all failed has nothing to show", () => {
+    // A failed job reports no provenance, and the sweep's (zynq-7000's) is not that System's.
+    const s: SweepResult = {
+      ...compared,
+      rows: [
+        { system: { board: "zynq-7000" }, params: { size: "4K" }, result: { mbPerSec: 400 } },
+        { system: { board: "arm64-ref" }, params: { size: "4K" }, result: undefined, error: "burst must be 1…16" },
+      ],
+    };
+    const table = sweepSections(s).find((x) => x.heading === "Systems compared")!.table!;
+    expect(table.rows.map((r) => r[0])).toEqual(["zynq-7000"]);
+  });
+
   it("keeps the ran on column for rows of one System that ran on different boards (a scenario choosing its own)", () => {
     // bug's kinds choose their boards: kernel is the axis, and kind=dma-ranges runs on arm64-ref.
     const v49 = { ...zynq, kernel: "v4.9" as const };

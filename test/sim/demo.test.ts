@@ -93,6 +93,17 @@ describe("the demo's bug line names where the stale bytes come from", () => {
     expect(bugLines(formatDemo(r))[1]).toMatch(/^ {5}of 262,144 \(\d+\.\d %\), still in its caches from the previous transfer; with the sync: 0\.$/);
   });
 
+  it("arm64-ref, modern kernel, 96 bytes: only the receive mapping bounces (a kmalloc-96 buffer is not whole 64-byte lines), and the line says so", async () => {
+    // dma_kmalloc_needs_bounce bounces a small kmalloc buffer that is not a whole number of cache
+    // lines, for DMA_FROM_DEVICE and BIDIRECTIONAL only: the DMA_TO_DEVICE source maps directly.
+    // The CPU then reads the first transfer (pattern 11) wherever the second (12) differs.
+    const r = runDemo(await arm64(), { size: "96" });
+    expect(r.bug.bounced).toBe(true);
+    const stale = countDifferent(pattern(96, 11), pattern(96, 12));
+    expect(r.bug).toEqual({ staleBytes: stale, bytes: 96, withSyncStaleBytes: 0, bounced: true });
+    expect(bugLines(formatDemo(r))[1]).toBe(`     of 96 (${((100 * stale) / 96).toFixed(1)} %), from the previous transfer: the device's data is still in the swiotlb bounce buffer; with the sync: 0.`);
+  });
+
   it("a dma-coherent PL330 leaves nothing stale, and the line names no cause", async () => {
     const s = await editedSystem("zynq-7000", (tree) => {
       for (const n of tree.compatibleNodes("arm,pl330")) n.properties.set("dma-coherent", new Uint8Array());

@@ -82,5 +82,7 @@ describe("sweeps comparing Systems", () => {
     expect(await refused({ systems: [{ board: "arm64-ref" }] as never })).toMatch(/^runSweep: systems is an object of option value lists/);
     expect(() => expandSystems(undefined)).not.toThrow();
     expect(expandSystems(undefined)).toEqual([{}]);
+    // The options every System shares are checked with each, before any job: not job by job.
+    expect(await refused({ system: { printkLevel: 9 }, systems: { kernel: ["modern", "v4.9"] } })).toMatch(/^runSweep: systems: printkLevel must be /);
   });
 });

@@ -26,6 +26,19 @@ describe("trace slice args", () => {
     expect(sliceArgs("constructor", 7)).toEqual({ value: 7 });
   });
 
+  it("name each silicon record's figure: the DMAC's channel, event and bytes, the CPU's bytes, the L2's lines", () => {
+    // What each record's value counts, from the record list (assembly/trace-names.ts): DMAGO's
+    // value is the channel it started, DMASEV's the event it signalled; the CPU's accesses and
+    // its cache maintenance by VA cover bytes; the PL310's by PA, one write per line.
+    const named = (name: string) => sliceArgs(name, 3);
+    expect(named("DMAGO")).toEqual({ value: 3, channel: 3 });
+    expect(named("DMASEV")).toEqual({ value: 3, event: 3 });
+    for (const name of ["program", "read burst", "write burst", "CPU read", "CPU write", "CPU fill", "CPU load", "CPU store", "DC clean", "DC invalidate", "DC clean+invalidate"]) {
+      expect(named(name), name).toEqual({ value: 3, bytes: 3 });
+    }
+    for (const name of ["L2 clean", "L2 invalidate", "L2 clean+invalidate"]) expect(named(name), name).toEqual({ value: 3, lines: 3 });
+  });
+
   it("show a streaming memcpy's window, its maintenance in lines and its registers by address", async () => {
     const s = await zynq();
     s.kernel.tracer.start();
@@ -55,6 +68,22 @@ describe("trace slice args", () => {
     const addresses = named("MMIO").map((e) => e.args!.address as string);
     expect(addresses.every((a) => /^0x[0-9a-f]+$/.test(a))).toBe(true);
     expect(addresses.some((a) => a.startsWith("0xf8003"))).toBe(true);
+    // The instants are named too: each DMASEV, the program's end signalling its event.
+    const sev = named("DMASEV");
+    expect(sev.length).toBeGreaterThan(0);
+    expect(sev.every((e) => e.ph === "i" && e.args!.event === e.args!.value)).toBe(true);
+    s.dispose();
+  });
+
+  it("count every channel's bytes in the window of a copy over two channels", async () => {
+    const s = await zynq();
+    s.kernel.tracer.start();
+    const r = memcpy(s, { size: SIZE, channels: 2 });
+    const t = s.kernel.tracer.stopChrome();
+    expect(r.ok).toBe(true);
+    const windows = t.traceEvents.filter((e: ChromeEvent) => e.ph === "X" && e.name === "DMA memcpy");
+    // size is per channel: two channels copy 2 × 64 KiB in the one window dmaTimePs measures.
+    expect(windows.map((e: ChromeEvent) => e.args)).toEqual([{ value: 2 * SIZE }]);
     s.dispose();
   });
 });
