@@ -17,7 +17,7 @@ async function zynq(l2: { ways?: number } = {}): Promise<Machine> {
     ram: [{ base: 0, size: 64 << 20 }],
     tweak: (p) => (l2.ways === undefined ? p : { ...p, l2: { ...p.l2!, ways: l2.ways } }),
   });
-  m.x.addPl310(L2C, 0x1000);
+  m.x.addPl310(L2C, 0x1000, 0); // register access untimed here
   for (let mb = 0; mb < 64; mb++) put32(m, 0x4000 + (0xc00 + mb) * 4, (mb << 20) | 0x1140e);
   put32(m, 0x4000 + 0xf8f * 4, 0xf8f00000 | 0x2 | 0x10 | 0x400 | 0x1000 | 0x10000); // n = 4, Device
   m.mmu.setTexRemap(0xff0a81a8, 0x40e040e0);
@@ -173,7 +173,7 @@ describe("PL310 Cache Type", () => {
       ram: [{ base: 0, size: 64 << 20 }],
       tweak: (p) => ({ ...p, l2: { ...p.l2!, sizeBytes: 256 * 1024, ways: 16 } }),
     });
-    m.x.addPl310(L2C, 0x1000);
+    m.x.addPl310(L2C, 0x1000, 0); // register access untimed here
     // MMU off: the register window is reached at its physical address.
     expect(m.cpu.load(L2C + AUX, 4) >>> 0).toBe(0x02000000 | (0b001 << 17) | (1 << 16));
     expect(m.cpu.load(L2C + CACHE_TYPE, 4) >>> 0).toBe(cacheType(0b001, true));
