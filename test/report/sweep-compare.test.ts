@@ -29,6 +29,17 @@ const compared: SweepResult = {
   ],
 };
 
+/** bug's kinds choose their boards: kernel is the axis, and kind=dma-ranges runs on arm64-ref. */
+const v49 = { ...zynq, kernel: "v4.9" as const };
+const byKind: SweepResult = {
+  scenario: "bug", workers: 0, elapsedMs: 1, provenance: zynq, systems: { kernel: ["modern", "v4.9"] },
+  rows: [
+    { system: { kernel: "modern" }, params: { kind: "missing-sync" }, result: { detected: true } },
+    { system: { kernel: "modern" }, params: { kind: "dma-ranges" }, result: { detected: true }, provenance: arm64 },
+    { system: { kernel: "v4.9" }, params: { kind: "missing-sync" }, result: { detected: true }, provenance: v49 },
+  ],
+};
+
 const legend = (svg: string) => [...svg.matchAll(/<text x="\d+" y="\d+" font-size="12">([^<]*)<\/text>/g)].map((m) => m[1]);
 
 describe("a sweep comparing Systems", () => {
@@ -89,16 +100,7 @@ describe("a sweep comparing Systems", () => {
   });
 
   it("keeps the ran on column for rows of one System that ran on different boards (a scenario choosing its own)", () => {
-    // bug's kinds choose their boards: kernel is the axis, and kind=dma-ranges runs on arm64-ref.
-    const v49 = { ...zynq, kernel: "v4.9" as const };
-    const s: SweepResult = {
-      scenario: "bug", workers: 0, elapsedMs: 1, provenance: zynq, systems: { kernel: ["modern", "v4.9"] },
-      rows: [
-        { system: { kernel: "modern" }, params: { kind: "missing-sync" }, result: { detected: true } },
-        { system: { kernel: "modern" }, params: { kind: "dma-ranges" }, result: { detected: true }, provenance: arm64 },
-        { system: { kernel: "v4.9" }, params: { kind: "missing-sync" }, result: { detected: true }, provenance: v49 },
-      ],
-    };
+    const s = byKind;
     const lines = formatSweep(s).split("\n");
     expect(lines[0]).toMatch(/^kernel +kind +detected +ran on$/);
     expect(lines[3]).toMatch(/^modern +dma-ranges +true +dmasim arm64 reference board \(modern kernel\)$/);
@@ -110,14 +112,11 @@ describe("a sweep comparing Systems", () => {
   it("lists under Systems compared each board a System's rows ran on, once each", () => {
     // kernel=modern ran missing-sync and use-after-unmap on zynq-7000 (the sweep's own, so no
     // provenance of their own) and dma-ranges on arm64-ref: two lines; v4.9 ran on zynq-7000 only.
-    const v49 = { ...zynq, kernel: "v4.9" as const };
     const s: SweepResult = {
-      scenario: "bug", workers: 0, elapsedMs: 1, provenance: zynq, systems: { kernel: ["modern", "v4.9"] },
+      ...byKind,
       rows: [
-        { system: { kernel: "modern" }, params: { kind: "missing-sync" }, result: { detected: true } },
-        { system: { kernel: "modern" }, params: { kind: "dma-ranges" }, result: { detected: true }, provenance: arm64 },
+        ...byKind.rows,
         { system: { kernel: "modern" }, params: { kind: "use-after-unmap" }, result: { detected: true } },
-        { system: { kernel: "v4.9" }, params: { kind: "missing-sync" }, result: { detected: true }, provenance: v49 },
         { system: { kernel: "v4.9" }, params: { kind: "use-after-unmap" }, result: { detected: true }, provenance: v49 },
       ],
     };
