@@ -12,7 +12,7 @@ import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
 import { checkOptions, flag, UsageError, type ParsedArgs } from "./args.js";
 import { writeStdout } from "./stdout.js";
-import { hostErrorText } from "./host-error.js";
+import { cannotWriteError, hostErrorText } from "./host-error.js";
 
 const FORMATS: TreeFormat[] = ["dts", "dtb", "json"];
 
@@ -66,7 +66,7 @@ export async function dtCommand(a: ParsedArgs): Promise<number> {
     try {
       writeFileSync(out, data);
     } catch (e) {
-      throw new Error(`cannot write ${out}: ${hostErrorText(e)}`);
+      throw cannotWriteError("-o", out, e);
     }
   }
   return 0;

@@ -16,6 +16,7 @@ import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
 import type { FuzzSummary } from "../tools/fuzz/target.js";
 import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
+import { cannotWriteError } from "./host-error.js";
 
 function share(a: ParsedArgs): number | undefined {
   const text = flag(a, "boot-share");
@@ -72,7 +73,7 @@ function saveDirectory(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {
-    throw new UsageError(`--save ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw cannotWriteError("--save", dir, e);
   }
 }
 

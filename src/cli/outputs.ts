@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import type { System } from "../system.js";
 import { flag, has, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
+import { cannotWriteError } from "./host-error.js";
 
 /** The options checkOutputs, withTrace and writeReport read. */
 export const OUTPUT_OPTIONS = ["trace", "trace-records", "report"] as const;
@@ -17,14 +18,12 @@ export function checkOutputs(a: ParsedArgs): void {
     const file = flag(a, name);
     if (file === undefined) continue;
     const path = resolve(file);
-    let problem: string | undefined;
     try {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) problem = "EISDIR";
-      else accessSync(dirname(path), constants.W_OK);
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+      accessSync(dirname(path), constants.W_OK);
     } catch (e) {
-      problem = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw cannotWriteError(`--${name}`, file, e);
     }
-    if (problem) throw new UsageError(`--${name} ${file}: cannot write there (${problem})`);
   }
   // Read only by withTrace, after the run: a bad value, or one sizing no trace, would go unseen.
   if (has(a, "trace-records")) {
@@ -42,7 +41,7 @@ async function writeOutput(option: string, file: string, data: string): Promise<
     await rename(part, file);
   } catch (e) {
     await rm(part, { force: true }).catch(() => {});
-    throw new UsageError(`--${option} ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw cannotWriteError(`--${option}`, file, e);
   }
 }
 

@@ -11,6 +11,7 @@ import { formatListing, parseHex } from "../tools/pl330/disassembler.js";
 import { loadCases, runCases } from "../tools/pl330/conformance.js";
 import { checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
+import { cannotWriteError } from "./host-error.js";
 
 export const PL330_USAGE = `  pl330 asm FILE.s  assemble DMA-330 mnemonics; prints hex
     --base ADDR     load address for labels used as immediates (default 0)
@@ -41,8 +42,13 @@ function asmCommand(a: ParsedArgs): number {
     throw e;
   }
   const out = flag(a, "out");
-  if (out) writeFileSync(out, bytes);
-  else console.log(Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""));
+  if (out) {
+    try {
+      writeFileSync(out, bytes);
+    } catch (e) {
+      throw cannotWriteError("-o", out, e);
+    }
+  } else console.log(Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""));
   return 0;
 }
 

@@ -47,11 +47,15 @@ function chartSections(s: SweepResult, charts: SweepChart[] | undefined): Report
 function systemsSection(s: SweepResult): ReportSection[] {
   const axes = systemAxes(s);
   if (!s.systems) return [];
+  // One line per System and what its rows ran on: in a sweep whose scenario chooses its board
+  // (bug's kinds), rows of one System ran on more than one.
   const seen = new Map<string, (string | number)[]>();
   for (const r of s.rows) {
-    const key = JSON.stringify(r.system ?? {});
     const p = rowProvenance(s, r);
-    if (p && !seen.has(key)) seen.set(key, [...axes.map((k) => fmt((r.system as Row | undefined)?.[k])), provenanceText(p)]);
+    if (!p) continue;
+    const ranOn = provenanceText(p);
+    const key = JSON.stringify([r.system ?? {}, ranOn]);
+    if (!seen.has(key)) seen.set(key, [...axes.map((k) => fmt((r.system as Row | undefined)?.[k])), ranOn]);
   }
   return [{ heading: "Systems compared", table: { header: [...axes, "ran on"], rows: [...seen.values()] } }];
 }

@@ -92,6 +92,6 @@ describe("dmasim fuzz", () => {
     writeFileSync(file, "");
     const r = run(["fuzz", "dt", "--count", "5", "--save", join(file, "sub")]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`dmasim: --save ${join(file, "sub")}: cannot write there (ENOTDIR)\n`);
+    expect(r.stderr).toBe(`dmasim: error: --save ${join(file, "sub")}: cannot write there: not a directory (ENOTDIR)\n`);
   });
 });

@@ -235,9 +235,9 @@ describe("dmasim run / sweep", () => {
   it("stops before running when --trace or --report names a place nothing can be written", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-out-"));
     const cases: [string[], string][] = [
-      [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: --trace ${join(dir, "no", "t.json")}: cannot write there (ENOENT)\n`],
-      [["run", "memcpy", "--report", dir], `dmasim: --report ${dir}: cannot write there (EISDIR)\n`],
-      [["sweep", "memcpy", "--param", "size=4K", "--report", join(dir, "no", "r.html")], `dmasim: --report ${join(dir, "no", "r.html")}: cannot write there (ENOENT)\n`],
+      [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: error: --trace ${join(dir, "no", "t.json")}: cannot write there: no such file or directory (ENOENT)\n`],
+      [["run", "memcpy", "--report", dir], `dmasim: error: --report ${dir}: cannot write there: illegal operation on a directory (EISDIR)\n`],
+      [["sweep", "memcpy", "--param", "size=4K", "--report", join(dir, "no", "r.html")], `dmasim: error: --report ${join(dir, "no", "r.html")}: cannot write there: no such file or directory (ENOENT)\n`],
     ];
     for (const [args, stderr] of cases) {
       const r = run(args);
@@ -254,9 +254,9 @@ describe("dmasim run / sweep", () => {
     expect(r.status).toBe(1);
     if (process.getuid?.() === 0) {
       expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4126000 +992\.7 +true\n$/);
-      expect(r.stderr).toMatch(/dmasim: --report \/proc\/dmasim-report\.html: cannot write there \(ENOENT\)\n$/);
+      expect(r.stderr).toMatch(/dmasim: error: --report \/proc\/dmasim-report\.html: cannot write there: no such file or directory \(ENOENT\)\n$/);
     } else {
-      expect(r.stderr).toMatch(/^dmasim: --report \/proc\/dmasim-report\.html: cannot write there/);
+      expect(r.stderr).toMatch(/^dmasim: error: --report \/proc\/dmasim-report\.html: cannot write there: /);
     }
   });
 });

@@ -29,6 +29,17 @@ const compared: SweepResult = {
   ],
 };
 
+/** bug's kinds choose their boards: kernel is the axis, and kind=dma-ranges runs on arm64-ref. */
+const v49 = { ...zynq, kernel: "v4.9" as const };
+const byKind: SweepResult = {
+  scenario: "bug", workers: 0, elapsedMs: 1, provenance: zynq, systems: { kernel: ["modern", "v4.9"] },
+  rows: [
+    { system: { kernel: "modern" }, params: { kind: "missing-sync" }, result: { detected: true } },
+    { system: { kernel: "modern" }, params: { kind: "dma-ranges" }, result: { detected: true }, provenance: arm64 },
+    { system: { kernel: "v4.9" }, params: { kind: "missing-sync" }, result: { detected: true }, provenance: v49 },
+  ],
+};
+
 const legend = (svg: string) => [...svg.matchAll(/<text x="\d+" y="\d+" font-size="12">([^<]*)<\/text>/g)].map((m) => m[1]);
 
 describe("a sweep comparing Systems", () => {
@@ -89,21 +100,32 @@ describe("a sweep comparing Systems", () => {
   });
 
   it("keeps the ran on column for rows of one System that ran on different boards (a scenario choosing its own)", () => {
-    // bug's kinds choose their boards: kernel is the axis, and kind=dma-ranges runs on arm64-ref.
-    const v49 = { ...zynq, kernel: "v4.9" as const };
-    const s: SweepResult = {
-      scenario: "bug", workers: 0, elapsedMs: 1, provenance: zynq, systems: { kernel: ["modern", "v4.9"] },
-      rows: [
-        { system: { kernel: "modern" }, params: { kind: "missing-sync" }, result: { detected: true } },
-        { system: { kernel: "modern" }, params: { kind: "dma-ranges" }, result: { detected: true }, provenance: arm64 },
-        { system: { kernel: "v4.9" }, params: { kind: "missing-sync" }, result: { detected: true }, provenance: v49 },
-      ],
-    };
+    const s = byKind;
     const lines = formatSweep(s).split("\n");
     expect(lines[0]).toMatch(/^kernel +kind +detected +ran on$/);
     expect(lines[3]).toMatch(/^modern +dma-ranges +true +dmasim arm64 reference board \(modern kernel\)$/);
     expect(formatSweepHeading("bug", { kind: ["missing-sync", "dma-ranges"] }, s)).toBe(
       "dmasim sweep: bug (kind=missing-sync,dma-ranges) comparing kernel=modern,v4.9 on the Systems in the ran on column",
     );
+  });
+
+  it("lists under Systems compared each board a System's rows ran on, once each", () => {
+    // kernel=modern ran missing-sync and use-after-unmap on zynq-7000 (the sweep's own, so no
+    // provenance of their own) and dma-ranges on arm64-ref: two lines; v4.9 ran on zynq-7000 only.
+    const s: SweepResult = {
+      ...byKind,
+      rows: [
+        ...byKind.rows,
+        { system: { kernel: "modern" }, params: { kind: "use-after-unmap" }, result: { detected: true } },
+        { system: { kernel: "v4.9" }, params: { kind: "use-after-unmap" }, result: { detected: true }, provenance: v49 },
+      ],
+    };
+    const table = sweepSections(s).find((x) => x.heading === "Systems compared")!.table!;
+    expect(table.header).toEqual(["kernel", "ran on"]);
+    expect(table.rows).toEqual([
+      ["modern", 'zynq-7000 ("Zynq-7000 test board"), profile zynq-7000, modern kernel, dmasim 0.1.0'],
+      ["modern", 'arm64-ref ("dmasim arm64 reference board"), profile arm64, modern kernel, dmasim 0.1.0'],
+      ["v4.9", 'zynq-7000 ("Zynq-7000 test board"), profile zynq-7000, v4.9 kernel, dmasim 0.1.0'],
+    ]);
   });
 });

@@ -63,6 +63,17 @@ describe("dmasim pl330", () => {
     }
   });
 
+  it("names -o and says why when the output file cannot be written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const src = join(dir, "end.s");
+    writeFileSync(src, "DMAEND\n");
+    const out = join(dir, "no", "end.bin");
+    const r = run(["asm", src, "-o", out]);
+    expect(r.stderr).toBe(`dmasim: error: -o ${out}: cannot write there: no such file or directory (ENOENT)\n`);
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
+  });
+
   it("runs corpus files, prints failing cases and the tally, and exits 1 only on failures", () => {
     const ok = run(["conformance", join(corpus, "b_sev_interrupts.json")]);
     expect(ok.status).toBe(0);
