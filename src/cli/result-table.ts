@@ -4,8 +4,7 @@
 import { renderTable } from "../sim/table.js";
 import type { SweepResult } from "../sim/sweep.js";
 import { formatScalar } from "../sim/result-text.js";
-import { nestedFields, sweepTableColumns } from "../sim/sweep-columns.js";
-import { ranOnVaries, rowProvenance, systemAxes } from "../sim/sweep-systems.js";
+import { nestedFields, sweepTable } from "../sim/sweep-columns.js";
 import { ranOnText } from "../provenance.js";
 
 /** A sweep comparing Systems (runSweep's `systems`) leads with a column per System axis (`board`,
@@ -16,28 +15,8 @@ import { ranOnText } from "../provenance.js";
  *  Systems the axis columns do not tell apart (a scenario choosing its board: bug's kind), a last
  *  `ran on` column names each finished row's, as the report's table does. */
 export function formatSweep(s: SweepResult, columns?: readonly string[]): string {
-  const systemKeys = systemAxes(s);
-  const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const resultCols = sweepTableColumns(s, columns);
-  const errors = s.rows.some((r) => r.error !== undefined);
-  const mixed = ranOnVaries(s);
-  const ranOn = (row: SweepResult["rows"][number]) => {
-    const p = rowProvenance(s, row);
-    return p ? ranOnText(p) : "";
-  };
-  const table = renderTable(
-    [...systemKeys, ...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
-    s.rows.map((row) => [
-      ...systemKeys.map((k) => formatScalar((row.system as Record<string, unknown> | undefined)?.[k])),
-      ...paramKeys.map((k) => formatScalar(row.params[k])),
-      ...resultCols.map((c) => {
-        const v = c.valueIn(row.result);
-        return v === undefined ? "" : formatScalar(v);
-      }),
-      ...(errors ? [row.error ?? ""] : []),
-      ...(mixed ? [ranOn(row)] : []),
-    ]),
-  );
+  const { header, rows } = sweepTable(s, columns, formatScalar, ranOnText);
+  const table = renderTable(header, rows);
   // Said, not dropped silently: a table cell cannot hold an object's figures. Columns asked for
   // leave out what was not asked for, and say nothing of it.
   const nested = columns === undefined ? nestedFields(s) : [];

@@ -5,9 +5,9 @@
 import { renderReport, type ReportSection } from "./html.js";
 import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
-import { sweepTableColumns } from "../sim/sweep-columns.js";
+import { sweepTable } from "../sim/sweep-columns.js";
 import { provenanceText } from "../provenance.js";
-import { ranOnVaries, rowProvenance, systemAxes } from "../sim/sweep-systems.js";
+import { rowProvenance, systemAxes } from "../sim/sweep-systems.js";
 
 type Row = Record<string, unknown>;
 
@@ -61,31 +61,17 @@ function systemsSection(s: SweepResult): ReportSection[] {
 }
 
 export function sweepSections(s: SweepResult, options: SweepReportOptions = {}): ReportSection[] {
-  const systemKeys = systemAxes(s);
-  const paramKeys = Object.keys(s.rows[0]?.params ?? {});
-  const resultCols = sweepTableColumns(s, options.columns);
-  // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why.
-  const errors = s.rows.some((r) => r.error !== undefined);
-  // Rows that ran on a System their System columns do not name (a scenario choosing its board)
+  // As in dmasim sweep's table: the rows of a failed sweep (SweepError's partial) say why, and
+  // rows that ran on a System their System columns do not name (a scenario choosing its board)
   // name theirs.
-  const mixed = ranOnVaries(s);
-  const ranOn = (r: SweepResult["rows"][number]) => {
-    const p = rowProvenance(s, r);
-    return p ? provenanceText(p) : "";
-  };
+  const table = sweepTable(s, options.columns, fmt, provenanceText);
   return [
     ...chartSections(s, options.charts),
     ...systemsSection(s),
     {
       heading: "Results",
       text: `${s.rows.length} jobs on ${s.workers} worker(s) in ${(s.elapsedMs / 1000).toFixed(1)} s of host time.`,
-      table: {
-        header: [...systemKeys, ...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
-        rows: s.rows.map((r) => [...systemKeys.map((k) => fmt((r.system as Row | undefined)?.[k])), ...paramKeys.map((k) => fmt(r.params[k])), ...resultCols.map((c) => {
-          const v = c.valueIn(r.result);
-          return v === undefined ? "" : fmt(v);
-        }), ...(errors ? [r.error ?? ""] : []), ...(mixed ? [ranOn(r)] : [])]),
-      },
+      table,
     },
   ];
 }

@@ -5,7 +5,9 @@
 // hide them.
 
 import type { SweepResult } from "./sweep.js";
+import type { Provenance } from "../provenance.js";
 import { isFieldPath, resultFieldAt, resultFields } from "./result-fields.js";
+import { ranOnVaries, rowProvenance, systemAxes } from "./sweep-systems.js";
 
 type Fields = Record<string, unknown>;
 
@@ -83,4 +85,35 @@ export function sweepTableColumns(s: SweepResult, columns?: readonly string[]): 
   if (problem) throw new RangeError(`${s.scenario}: ${problem}`);
   const params = paramKeys(s);
   return [...new Set(columns)].filter((c) => !params.has(c)).map((name) => ({ name, valueIn: (r) => resultFieldAt(r, name) }));
+}
+
+/** A sweep's table as `dmasim sweep` prints it and its report shows it: a column per System axis
+ *  compared (runSweep's `systems`), per parameter, per result column (sweepTableColumns), then
+ *  `error` when a job failed (SweepError's `partial`) and `ran on` when rows ran on Systems the
+ *  axis columns do not tell apart (a scenario choosing its board: bug's kind). `cell` formats a
+ *  value and `ranOnText` a row's System; a cell a job did not fill is "". */
+export function sweepTable<C>(
+  s: SweepResult, columns: readonly string[] | undefined, cell: (v: unknown) => C, ranOnText: (p: Provenance) => string,
+): { header: string[]; rows: (C | string)[][] } {
+  const systemKeys = systemAxes(s);
+  const paramKeys = Object.keys(s.rows[0]?.params ?? {});
+  const resultCols = sweepTableColumns(s, columns);
+  const errors = s.rows.some((r) => r.error !== undefined);
+  const mixed = ranOnVaries(s);
+  return {
+    header: [...systemKeys, ...paramKeys, ...resultCols.map((c) => c.name), ...(errors ? ["error"] : []), ...(mixed ? ["ran on"] : [])],
+    rows: s.rows.map((row) => {
+      const p = mixed ? rowProvenance(s, row) : undefined;
+      return [
+        ...systemKeys.map((k) => cell((row.system as Fields | undefined)?.[k])),
+        ...paramKeys.map((k) => cell(row.params[k])),
+        ...resultCols.map((c) => {
+          const v = c.valueIn(row.result);
+          return v === undefined ? "" : cell(v);
+        }),
+        ...(errors ? [row.error ?? ""] : []),
+        ...(mixed ? [p ? ranOnText(p) : ""] : []),
+      ];
+    }),
+  };
 }
