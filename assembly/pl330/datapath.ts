@@ -14,6 +14,7 @@ import { peripheralAt, peripheralOffset } from "../peripherals/peripheral";
 import { Thread, STALL_NONE, STALL_QUEUE, F_DATA_READ_ERR, F_DATA_WRITE_ERR, F_ST_DATA_UNAVAILABLE,
   F_MFIFO_ERR } from "./thread";
 import { Dmac } from "./dmac";
+import { faultAfter, mfifoStall, wakeMfifoWaiters } from "./thread-stop";
 import { DECERR } from "../dma-windows";
 
 /** Largest burst: 16 beats of up to 128 bytes (CCR sizes beyond the bus width are not
@@ -115,12 +116,12 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1)
   const bytes = size * beats;
   if (bytes > d.mfifo.capacity) {
     // More than the whole MFIFO: it can never be loaded (mfifo_err, spec §6).
-    d.faultAfter(th, F_MFIFO_ERR, t, len);
+    faultAfter(d, th, F_MFIFO_ERR, t, len);
     return false;
   }
   const wait = d.mfifo.reserve(t, bytes);
   if (wait != 0) {
-    d.mfifoStall(th, t, wait);
+    mfifoStall(d, th, t, wait);
     return false;
   }
   unstall(d, th);
@@ -139,7 +140,7 @@ export function loadBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1)
   if (!ok) {
     d.mfifo.releaseNow(t, bytes);
     if (inc) th.sar = sar + bytes;
-    d.faultAfter(th, F_DATA_READ_ERR, t, len);
+    faultAfter(d, th, F_DATA_READ_ERR, t, len);
     return false;
   }
   th.fifo.push(scratch, bytes, done);
@@ -186,7 +187,7 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   const freed = axi.writeInPage(t, ready, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
   th.runBytes += bytes;
   d.mfifo.release(freed, bytes);
-  if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(freed);
+  if (d.mfifoWaiters != 0) wakeMfifoWaiters(d, freed);
   const done = axi.doneAt;
   if (done > th.lastWrite) th.lastWrite = done;
   th.dar = dar + bytes;
@@ -221,12 +222,12 @@ export function storeBurst(d: Dmac, th: Thread, t: i64, beats: u32, len: u32 = 1
   if (inc) ok = writeTarget(d, <u64>dar, bytes, scratch, when);
   else for (let b: u32 = 0; b < beats && ok; b++) ok = writeTarget(d, <u64>dar, size, scratch + b * size, when);
   d.mfifo.release(when, bytes);
-  if (d.mfifoWaiters != 0) d.wakeMfifoWaiters(when);
+  if (d.mfifoWaiters != 0) wakeMfifoWaiters(d, when);
   const done = d.axi.doneAt;
   if (done > th.lastWrite) th.lastWrite = done;
   if (inc) th.dar = dar + bytes;
   if (!ok) {
-    d.faultAfter(th, F_DATA_WRITE_ERR, t, len);
+    faultAfter(d, th, F_DATA_WRITE_ERR, t, len);
     return false;
   }
   return true;
@@ -254,7 +255,7 @@ function storeUnderrun(d: Dmac, th: Thread, t: i64, beats: u32, len: u32): void 
     if (d.axi.doneAt > th.lastWrite) th.lastWrite = d.axi.doneAt;
   }
   if (inc) th.dar = dar + size * beats;
-  d.faultAfter(th, F_ST_DATA_UNAVAILABLE, t, len);
+  faultAfter(d, th, F_ST_DATA_UNAVAILABLE, t, len);
 }
 
 /** DMASTZ: a write burst of zeros; the MFIFO is not involved. */
@@ -279,7 +280,7 @@ export function storeZeros(d: Dmac, th: Thread, t: i64): bool {
   if (done > th.lastWrite) th.lastWrite = done;
   if (inc) th.dar = dar + bytes;
   if (!ok) {
-    d.faultAfter(th, F_DATA_WRITE_ERR, t, 1);
+    faultAfter(d, th, F_DATA_WRITE_ERR, t, 1);
     return false;
   }
   return true;

@@ -1,16 +1,15 @@
 // One DMA-330 controller: the manager and channel threads, the shared MFIFO, the AXI master, the
 // instruction cache, the peripheral request interfaces, the state of events and interrupts
-// (events.ts), faults and the lock-up watchdog (§6), and the debug interface (§7). The engine
-// that issues instructions is engine.ts.
+// (events.ts) and of faults and the lock-up watchdog (§6; how a thread stops is thread-stop.ts),
+// and the debug interface (§7). The engine that issues instructions is engine.ts.
 
 import { NEVER } from "../time";
 import * as T from "../trace";
-import { N_RUN, N_FAULT } from "../trace-names";
+import { N_RUN } from "../trace-names";
 import { findRegion, regionKind, regionController, KIND_RAM, ramPtr, lastController } from "../dram";
 import { DmaPeripheral, RequestListener } from "../peripherals/peripheral";
 import { Pl330Config } from "./config";
-import { Thread, ST_STOPPED, ST_EXECUTING, ST_WFP, ST_KILLING, ST_COMPLETING, ST_FAULT_COMPLETING,
-  ST_FAULTING, STALL_NONE, STALL_MFIFO, STALL_END, F_LOCKUP } from "./thread";
+import { Thread, ST_STOPPED, ST_EXECUTING, ST_WFP, ST_KILLING } from "./thread";
 import { Mfifo } from "./mfifo";
 import { Axi } from "./axi";
 import { ICache } from "./icache";
@@ -188,132 +187,6 @@ export class Dmac extends RequestListener {
     this.ctlEnd = page + 0x1000;
     this.ctlId = regionKind(r) == KIND_RAM ? regionController(r) : -1;
     return this.ctlId;
-  }
-
-  // ---- faults and the watchdog (spec §6) ---------------------------------------------------
-
-  fault(th: Thread, bits: u32, t: i64): void {
-    th.ftr |= bits;
-    T.instant(this.traceBase + (th.isManager ? <u32>MANAGER : <u32>th.id), N_FAULT, t, <f64>bits);
-    this.mfifoWaiters &= ~(<u32>1 << th.id);
-    th.stall = STALL_NONE;
-    if (th.state == ST_FAULTING || th.state == ST_FAULT_COMPLETING) return;
-    this.leave(th, t, ST_FAULT_COMPLETING, ST_FAULTING, t);
-    this.raisedTime = t;
-    updateIrqLines(this);
-  }
-
-  /** A channel leaving Executing for `final` (Stopped, Faulting) passes through `draining`
-   *  (Completing, Killing, Faulting completing) until its outstanding AXI transactions are done
-   *  (spec §5); the manager has none. Its program's trace slice ends when it gets there. */
-  private leave(th: Thread, t: i64, draining: u32, final: u32, endsAt: i64): void {
-    const busy = th.outstandingUntil();
-    if (!th.isManager && busy > t) {
-      th.state = draining;
-      th.wakeAt = busy;
-    } else {
-      th.state = final;
-      th.wakeAt = NEVER;
-      this.endRun(th, endsAt);
-    }
-  }
-
-  /** A fault raised by an instruction that decoded: CPC moves past it (what the reference
-   *  model records for operand, security, DMAGO-in-a-channel and imprecise data faults). */
-  faultAfter(th: Thread, bits: u32, t: i64, len: u32): void {
-    th.pc += len;
-    this.fault(th, bits, t);
-  }
-
-  /** DMALD found no MFIFO space at t; `wait` is when queued stores free some (NEVER if none
-   *  are queued). */
-  mfifoStall(th: Thread, t: i64, wait: i64): void {
-    this.mfifoWaiters |= <u32>1 << th.id;
-    this.watchStall(th, t, STALL_MFIFO, wait);
-  }
-
-  /** A channel in Executing cannot go on (`why`); `wait` is when it may (NEVER if nothing
-   *  queued will free it). With nothing to wait for, the watchdog declares a lock-up after
-   *  watchdogCycles: lockup_err, or only irq_abort when WD.wd_irq_only is set. */
-  watchStall(th: Thread, t: i64, why: u8, wait: i64): void {
-    if (th.stall != why) {
-      th.stall = why;
-      th.stallSince = t;
-    }
-    if (wait != NEVER) {
-      th.wakeAt = wait;
-      return;
-    }
-    const deadline = th.stallSince + <i64>this.cfg.watchdogCycles * this.cyclePs;
-    if (t < deadline) {
-      th.wakeAt = deadline;
-      return;
-    }
-    if (this.wd & 1) {
-      this.wdAbort = true;
-      th.wakeAt = NEVER;
-      this.raisedTime = t;
-      updateIrqLines(this);
-      return;
-    }
-    this.fault(th, F_LOCKUP, t);
-  }
-
-  /** MFIFO space frees at `at`: threads stalled for it look again then. */
-  wakeMfifoWaiters(at: i64): void {
-    let m = this.mfifoWaiters;
-    this.mfifoWaiters = 0;
-    while (m != 0) {
-      const i = <i32>ctz(m);
-      m &= m - 1;
-      const th = unchecked(this.threads[i]);
-      if (th.stall == STALL_MFIFO && th.wakeAt > at) {
-        th.wakeAt = at;
-        this.rescan = true;
-      }
-    }
-  }
-
-  /** Drops a thread's MFIFO data at t (DMAEND, DMAKILL). */
-  discardData(th: Thread, t: i64): void {
-    const n = th.fifo.count;
-    if (n == 0) return;
-    this.mfifo.releaseNow(t, n);
-    th.fifo.clear();
-    if (this.mfifoWaiters != 0) this.wakeMfifoWaiters(t + this.cyclePs);
-  }
-
-  /** Ends a thread (DMAKILL): its MFIFO data is dropped, outstanding traffic drains first
-   *  (Killing), and a fault is cleared. */
-  kill(th: Thread, t: i64): void {
-    this.discardData(th, t);
-    th.ftr = 0;
-    th.stall = STALL_NONE;
-    this.mfifoWaiters &= ~(<u32>1 << th.id);
-    this.leave(th, t, ST_KILLING, ST_STOPPED, t);
-    if (this.wdAbort) this.wdAbort = this.anyLockedUp();
-    updateIrqLines(this);
-  }
-
-  private anyLockedUp(): bool {
-    for (let i = 0; i < MANAGER; i++) {
-      const th = unchecked(this.threads[i]);
-      if (th.state == ST_EXECUTING && th.stall != STALL_NONE && th.wakeAt == NEVER) return true;
-    }
-    return false;
-  }
-
-  /** DMAEND: the channel stops once its outstanding traffic is done (Completing). Data it
-   *  loaded and never stored keeps it from completing: it stalls, and the watchdog ends the
-   *  stall with a lock-up, as the reference model records (spec §9 "Load > store"). */
-  end(th: Thread, t: i64): bool {
-    if (th.fifo.count > 0 && !th.isManager) {
-      this.watchStall(th, t, STALL_END, NEVER);
-      return false;
-    }
-    th.stall = STALL_NONE;
-    this.leave(th, t, ST_COMPLETING, ST_STOPPED, t + this.cyclePs);
-    return true;
   }
 
   /** Host address of RAM behind bus page `page` (bus >> 12), remembered for reads or writes;

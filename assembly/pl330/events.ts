@@ -6,6 +6,7 @@ import { NEVER } from "../time";
 import { drive } from "../irq";
 import { Thread, ST_EXECUTING, ST_WFE, ST_FAULTING, ST_FAULT_COMPLETING, F_OPERAND, F_EVNT_ERR } from "./thread";
 import { Dmac, MANAGER } from "./dmac";
+import { faultAfter } from "./thread-stop";
 
 @inline export function intmis(d: Dmac): u32 {
   return d.ris & d.inten;
@@ -62,11 +63,11 @@ export function signalEvent(d: Dmac, e: u32, t: i64): void {
 export function waitForEvent(d: Dmac, th: Thread, t: i64, b1: u32): void {
   const e = b1 >> 3;
   if ((b1 & 5) != 0 || e >= d.cfg.numEvents) {
-    d.faultAfter(th, F_OPERAND, t, 2);
+    faultAfter(d, th, F_OPERAND, t, 2);
     return;
   }
   if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-    d.faultAfter(th, F_EVNT_ERR, t, 2);
+    faultAfter(d, th, F_EVNT_ERR, t, 2);
     return;
   }
   th.wakeup = e;

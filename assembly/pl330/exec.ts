@@ -10,6 +10,7 @@ import { insnKind, insnLength, K_END, K_KILL, K_LD, K_ST, K_STZ, K_RMB, K_WMB, K
 import { Thread, NO_PC, ST_CACHE_MISS, ST_BARRIER, F_UNDEF, F_OPERAND, F_EVNT_ERR, F_RDWR_ERR,
   F_INSTR_FETCH_ERR } from "./thread";
 import { Dmac } from "./dmac";
+import { fault, faultAfter, killThread, endThread } from "./thread-stop";
 import { loadBurst, storeBurst, storeZeros } from "./datapath";
 import { waitForPeripheral, flushPeripheral, checkPeripheral, acknowledgePeripheral } from "./requests";
 import { executeManager } from "./manager";
@@ -36,7 +37,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
   const p = d.ramAt(<u64>pc, 1);
   const len = p == 0 ? 1 : insnLength(load<u8>(p));
   if (p == 0 || (len > 1 && d.ramAt(<u64>pc, len) == 0)) {
-    d.fault(th, F_INSTR_FETCH_ERR, t);
+    fault(d, th, F_INSTR_FETCH_ERR, t);
     return 0;
   }
   if (th.filledPc == pc) {
@@ -114,7 +115,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       const bs = b0 & 3;
       if (bs == 0) {
         if (loadBurst(d, th, t, th.srcLen)) th.pc = pc + 1;
-      } else if (bs == 2) d.faultAfter(th, F_OPERAND, t, 1);
+      } else if (bs == 2) faultAfter(d, th, F_OPERAND, t, 1);
       else if ((bs == 1) != (th.reqFlag == REQ_SINGLE)) th.pc = pc + 1; // condition not met: NOP
       else if (loadBurst(d, th, t, bs == 1 ? 1 : th.srcLen)) th.pc = pc + 1;
       return;
@@ -123,7 +124,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       const bs = b0 & 3;
       if (bs == 0) {
         if (storeBurst(d, th, t, th.dstLen)) th.pc = pc + 1;
-      } else if (bs == 2) d.faultAfter(th, F_OPERAND, t, 1);
+      } else if (bs == 2) faultAfter(d, th, F_OPERAND, t, 1);
       else if ((bs == 1) != (th.reqFlag == REQ_SINGLE)) th.pc = pc + 1;
       else if (storeBurst(d, th, t, bs == 1 ? 1 : th.dstLen)) th.pc = pc + 1;
       return;
@@ -161,7 +162,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
     case K_MOV: {
       const b1 = <u32>load<u8>(p + 1);
       if (b1 > 2) {
-        d.faultAfter(th, F_OPERAND, t, 6);
+        faultAfter(d, th, F_OPERAND, t, 6);
         return;
       }
       const v = imm32(p + 2);
@@ -169,7 +170,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       else if (b1 == 2) th.dar = v;
       else {
         if (th.ns && d.cfg.checkChannelProt && ((v & (1 << 9)) == 0 || (v & (1 << 23)) == 0)) {
-          d.faultAfter(th, F_RDWR_ERR, t, 6);
+          faultAfter(d, th, F_RDWR_ERR, t, 6);
           return;
         }
         th.setCcr(v);
@@ -179,11 +180,11 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       return;
     }
     case K_END:
-      if (d.end(th, t)) th.pc = pc + 1;
+      if (endThread(d, th, t)) th.pc = pc + 1;
       return;
     case K_KILL:
       th.pc = pc + 1;
-      d.kill(th, t);
+      killThread(d, th, t);
       return;
     case K_NOP:
       th.pc = pc + 1;
@@ -204,11 +205,11 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       const b1 = <u32>load<u8>(p + 1);
       const e = b1 >> 3;
       if ((b1 & 7) != 0 || e >= d.cfg.numEvents) {
-        d.faultAfter(th, F_OPERAND, t, 2);
+        faultAfter(d, th, F_OPERAND, t, 2);
         return;
       }
       if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-        d.faultAfter(th, F_EVNT_ERR, t, 2);
+        faultAfter(d, th, F_EVNT_ERR, t, 2);
         return;
       }
       th.pc = pc + 2;
@@ -234,10 +235,10 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
       return;
     }
     case K_GO:
-      d.faultAfter(th, F_UNDEF, t, 6); // manager only
+      faultAfter(d, th, F_UNDEF, t, 6); // manager only
       return;
     default:
-      d.fault(th, F_UNDEF, t);
+      fault(d, th, F_UNDEF, t);
   }
 }
 
@@ -247,7 +248,7 @@ export function execute(d: Dmac, th: Thread, t: i64): void {
   const pc = th.pc;
   const bs = b0 & 3;
   if (bs == 2) {
-    d.faultAfter(th, F_OPERAND, t, 2);
+    faultAfter(d, th, F_OPERAND, t, 2);
     return;
   }
   if ((bs == 1 && th.reqFlag != REQ_SINGLE) || (bs == 3 && th.reqFlag != REQ_BURST)) {

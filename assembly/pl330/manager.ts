@@ -8,6 +8,7 @@ import { Thread, NO_PC, ST_STOPPED, F_UNDEF, F_OPERAND, F_DMAGO_ERR, F_EVNT_ERR,
   ST_KILLING, STALL_NONE } from "./thread";
 import { NEVER } from "../time";
 import { Dmac, MANAGER } from "./dmac";
+import { fault, faultAfter, killThread } from "./thread-stop";
 import { imm32 } from "./exec";
 import { signalEvent, waitForEvent } from "./events";
 import * as T from "../trace";
@@ -17,17 +18,17 @@ import { N_GO, N_KILL, N_SEV } from "../trace-names";
 function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
   const cn = b1 & 7;
   if ((b1 >> 3) != 0 || <i32>cn >= d.numChannels) {
-    d.fault(mgr, F_OPERAND, t);
+    fault(d, mgr, F_OPERAND, t);
     return;
   }
   const ch = d.channel(<i32>cn);
   if (ch.state != ST_STOPPED) {
-    d.fault(mgr, F_OPERAND, t);
+    fault(d, mgr, F_OPERAND, t);
     return;
   }
   const ns = (b0 & 2) != 0;
   if (mgr.ns && !ns) {
-    d.fault(mgr, F_DMAGO_ERR, t);
+    fault(d, mgr, F_DMAGO_ERR, t);
     return;
   }
   T.slice(d.traceBase + <u32>MANAGER, N_GO, t, t + d.cyclePs, <f64>cn);
@@ -48,11 +49,11 @@ function go(d: Dmac, mgr: Thread, t: i64, b0: u32, b1: u32, addr: u32): void {
 function sev(d: Dmac, th: Thread, t: i64, b1: u32, len: u32): void {
   const e = b1 >> 3;
   if ((b1 & 7) != 0 || e >= d.cfg.numEvents) {
-    d.faultAfter(th, F_OPERAND, t, len);
+    faultAfter(d, th, F_OPERAND, t, len);
     return;
   }
   if (th.ns && ((d.cfg.irqNs >> e) & 1) == 0) {
-    d.faultAfter(th, F_EVNT_ERR, t, len);
+    faultAfter(d, th, F_EVNT_ERR, t, len);
     return;
   }
   th.pc += len;
@@ -77,7 +78,7 @@ export function executeManager(d: Dmac, th: Thread, t: i64, b0: u32, p: usize): 
     case 0x01: // DMAKILL
       th.pc += 1;
       T.slice(d.traceBase + <u32>MANAGER, N_KILL, t, t + d.cyclePs, <f64>MANAGER);
-      d.kill(th, t);
+      killThread(d, th, t);
       return;
     case 0x18: // DMANOP
       th.pc += 1;
@@ -89,7 +90,7 @@ export function executeManager(d: Dmac, th: Thread, t: i64, b0: u32, p: usize): 
       waitForEvent(d, th, t, <u32>load<u8>(p + 1));
       return;
     default:
-      d.fault(th, F_UNDEF, t);
+      fault(d, th, F_UNDEF, t);
   }
 }
 
@@ -104,15 +105,15 @@ export function executeDebug(d: Dmac, t: i64): void {
   const ftrBefore = th.ftr;
   if ((b0 & 0xfd) == 0xa0) {
     if (th.isManager) go(d, th, t, b0, b1, d.dbgInst1);
-    else d.fault(th, F_UNDEF, t);
+    else fault(d, th, F_UNDEF, t);
   } else if (b0 == 0x01) {
     T.slice(d.traceBase + <u32>MANAGER, N_KILL, t, t + d.cyclePs, <f64>th.id);
-    d.kill(th, t);
+    killThread(d, th, t);
     if (th.state == ST_KILLING) d.dbgKilling = th.id;
   } else if (b0 == 0x34) {
     sev(d, th, t, b1, 0); // a debug DMASEV does not move the thread's PC
   } else {
-    d.fault(th, F_UNDEF, t);
+    fault(d, th, F_UNDEF, t);
   }
   // dbg_instr marks a fault this debug instruction raised (spec §6), not one the thread's own
   // program raised before it was sent a DMASEV.

@@ -15,16 +15,17 @@ import { NEVER } from "../time";
 import { REQ_SINGLE, REQ_BURST } from "./isa";
 import { Thread, ST_WFP, F_OPERAND, F_PERIPH_ERR } from "./thread";
 import { Dmac } from "./dmac";
+import { faultAfter } from "./thread-stop";
 
 /** Operand and security checks shared by the peripheral instructions; false if it faulted. */
 export function checkPeripheral(d: Dmac, th: Thread, t: i64, b1: u32, len: u32): bool {
   const p = b1 >> 3;
   if ((b1 & 7) != 0 || p >= d.cfg.numPeriph) {
-    d.faultAfter(th, F_OPERAND, t, len);
+    faultAfter(d, th, F_OPERAND, t, len);
     return false;
   }
   if (th.ns && ((d.cfg.periphNs >> p) & 1) == 0) {
-    d.faultAfter(th, F_PERIPH_ERR, t, len);
+    faultAfter(d, th, F_PERIPH_ERR, t, len);
     return false;
   }
   return true;
@@ -35,7 +36,7 @@ export function waitForPeripheral(d: Dmac, th: Thread, t: i64, b0: u32, b1: u32)
   if (!checkPeripheral(d, th, t, b1, 2)) return;
   const bs = b0 & 3;
   if (bs == 3) {
-    d.faultAfter(th, F_OPERAND, t, 2);
+    faultAfter(d, th, F_OPERAND, t, 2);
     return;
   }
   const p = <i32>(b1 >> 3);

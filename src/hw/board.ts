@@ -7,7 +7,9 @@
 
 import type { SiliconExports } from "./exports.js";
 import { Machine } from "./machine.js";
-import { periodPs, profileProblem, PL330_INSTANCES, type MachineProfile, type Pl330Preset } from "./profile.js";
+import { periodPs, type MachineProfile } from "./profile.js";
+import { PL330_INSTANCES, type Pl330Preset } from "./pl330-presets.js";
+import { profileProblem } from "./profile-problem.js";
 import { BoardError } from "./board-error.js";
 import { dmaPeripherals, dmasEntries, type PeripheralInstance, type NodePeripheralOptions } from "./board-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";

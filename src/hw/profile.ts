@@ -1,9 +1,11 @@
-// Machine profiles: the timing and geometry parameters of a SoC family, in readable units.
-// Figures are from ../shared/spec (geometry, clocks, PL330 configuration) and public
-// measurements where the spec is silent (latencies; see docs/calibration.md). Everything a
-// board's device tree does not say comes from here.
+// Machine profiles: the timing and geometry parameters of a SoC family, in readable units, the
+// built-in profiles, and which one a device tree's compatibles choose. Figures are from
+// ../shared/spec (geometry, clocks) and public measurements where the spec is silent (latencies;
+// see docs/calibration.md); each profile's PL330 configuration is a preset of pl330-presets.ts.
+// Everything a board's device tree does not say comes from here; profile-problem.ts says what
+// in a profile the silicon cannot be built from.
 
-import { isWholeIn } from "../whole-number.js";
+import { PL330_RK3399_PERI, PL330_ZYNQ, type Pl330Preset } from "./pl330-presets.js";
 
 export type Arch = "arm" | "arm64";
 
@@ -24,23 +26,6 @@ export interface PrefetchSpec {
 }
 
 export const PREFETCH_OFF: PrefetchSpec = { nextLine: false, speculativeEvery: 0, speculativeWindow: 0 };
-
-export interface Pl330Preset {
-  channels: number;
-  requests: number;
-  events: number;
-  /** MFIFO depth in lines of the bus width (CRD.data_buffer_dep). */
-  bufferDepth: number;
-  dataWidthBits: 32 | 64 | 128;
-  rdCap: number;
-  wrCap: number;
-  rdQueue: number;
-  wrQueue: number;
-  icacheLines: number;
-  icacheLineBytes: number;
-  /** 0 r0p0, 1 r1p0, 2 r1p1, 3 r1p2 */
-  revision: number;
-}
 
 export interface MachineProfile {
   name: string;
@@ -99,44 +84,6 @@ export interface MachineProfile {
   /** Where RAM starts when a device tree leaves the memory node for the bootloader to fill. */
   defaultRamBase: number;
 }
-
-/** The PL330 of the Zynq-7000 PS (spec pl330 §10): r1p1, 8 channels, 4 requests, 16 events,
- *  64-bit AXI, 128-line MFIFO; capabilities and queues as QEMU's Zynq model (unconfirmed on
- *  silicon); i-cache 16 × 32 B as on the other Cortex-A9 SoC PL330s (Altera). */
-export const PL330_ZYNQ: Pl330Preset = {
-  channels: 8, requests: 4, events: 16, bufferDepth: 128, dataWidthBits: 64,
-  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
-};
-
-/** Cyclone V HPS `pdma@ffe01000` (Linux boot log: r1p2, DBUFF-512x8bytes, 8 channels,
- *  32 requests, 8 events; i-cache 16 × 32 B per Intel 683126). */
-export const PL330_CYCLONE_V: Pl330Preset = {
-  channels: 8, requests: 32, events: 8, bufferDepth: 512, dataWidthBits: 64,
-  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 3,
-};
-
-/** RK3399 DMAC_BUS at 0xff6d0000 (boot log: r1p1, DBUFF-32x8bytes, 6 channels, 12 requests,
- *  12 events). */
-export const PL330_RK3399_BUS: Pl330Preset = {
-  channels: 6, requests: 12, events: 12, bufferDepth: 32, dataWidthBits: 64,
-  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
-};
-
-/** RK3399 DMAC_PERI at 0xff6e0000 (boot log: r1p1, DBUFF-128x8bytes, 8 channels,
- *  20 requests, 16 events). */
-export const PL330_RK3399_PERI: Pl330Preset = {
-  channels: 8, requests: 20, events: 16, bufferDepth: 128, dataWidthBits: 64,
-  rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
-};
-
-/** Known PL330 instances: SoC root compatible and register base → configuration. */
-export const PL330_INSTANCES: readonly { soc: string; base?: number; preset: Pl330Preset }[] = [
-  { soc: "xlnx,zynq-7000", base: 0xf8003000, preset: PL330_ZYNQ },
-  { soc: "xlnx,zynq-7000", base: 0xf8004000, preset: PL330_ZYNQ },
-  { soc: "altr,socfpga-cyclone5", base: 0xffe01000, preset: PL330_CYCLONE_V },
-  { soc: "rockchip,rk3399", base: 0xff6d0000, preset: PL330_RK3399_BUS },
-  { soc: "rockchip,rk3399", base: 0xff6e0000, preset: PL330_RK3399_PERI },
-];
 
 /** The Zynq-7000 PS: dual Cortex-A9 at 666.667 MHz (CPU_6x4x), 32 KB 4-way L1D with 32-byte
  *  lines, PL310 512 KB 8-way, DDR3-1066 x32, PL330 on a 64-bit AXI at CPU_2x = 222.222 MHz. */
@@ -315,64 +262,6 @@ const ARMV7_CPUS: Record<string, MachineProfile> = {
   "arm,cortex-a17": CORTEX_A17,
   "arm,cortex-a12": CORTEX_A17,
 };
-
-/** The largest cache level dmasim allocates (its tags and data live in the wasm memory beside RAM). */
-const MAX_CACHE_BYTES = 64 << 20;
-
-const isPow2 = (n: number) => Number.isSafeInteger(n) && n > 0 && (n & (n - 1)) === 0;
-const positive = (n: number) => typeof n === "number" && Number.isFinite(n) && n > 0;
-
-function cacheProblem(name: string, c: CacheSpec): string | undefined {
-  if (!isWholeIn(c.ways, 1)) return `${name} ways ${c.ways} is not a whole number ≥ 1`;
-  // Lines are copied 16 bytes at a time and located by masking (assembly/cache.ts).
-  if (!isPow2(c.lineBytes) || c.lineBytes < 16 || c.lineBytes > 128) return `${name} lineBytes ${c.lineBytes} is not a power of two from 16 to 128`;
-  if (!isWholeIn(c.sizeBytes, 1, MAX_CACHE_BYTES)) {
-    return `${name} sizeBytes ${c.sizeBytes} is not a whole number from 1 to ${MAX_CACHE_BYTES} (64 MiB)`;
-  }
-  const sets = c.sizeBytes / (c.ways * c.lineBytes);
-  if (!isPow2(sets)) {
-    return `${name}: ${c.sizeBytes} bytes / (${c.ways} ways × ${c.lineBytes}-byte lines) = ${+sets.toFixed(3)} sets, not a power of two`;
-  }
-  if (c.replacement !== "lru" && c.replacement !== "random") return `${name} replacement "${c.replacement}" is not "lru" or "random"`;
-  return undefined;
-}
-
-/** An associative structure indexed by masking: 0 entries (none), or ways × a power of two. */
-function tableProblem(name: string, entries: number, ways: number): string | undefined {
-  if (entries === 0) return undefined;
-  if (!isWholeIn(ways, 1, 255)) return `${name} ways ${ways} is not a whole number from 1 to 255`;
-  if (!isPow2(entries / ways)) return `${name}: ${entries} entries / ${ways} ways = ${+(entries / ways).toFixed(3)} sets, not a power of two`;
-  return undefined;
-}
-
-/** What in a profile the silicon cannot be built from, or undefined. The checks are those the
- *  wasm model relies on (it would trap, hang or index garbage otherwise). */
-export function profileProblem(p: MachineProfile): string | undefined {
-  const problem =
-    cacheProblem("l1d", p.l1d) ??
-    (p.l2 ? cacheProblem("l2", p.l2) : undefined) ??
-    tableProblem("tlb", p.tlb.entries, p.tlb.ways) ??
-    tableProblem("walk cache", p.walk.cacheEntries, p.walk.cacheWays);
-  if (problem) return problem;
-  if (p.l2 && p.l2.lineBytes !== p.l1d.lineBytes) {
-    return `L1 and L2 line sizes differ (${p.l1d.lineBytes} / ${p.l2.lineBytes}); the model needs one line size`;
-  }
-  if (!isWholeIn(p.tlb.entries, 0)) return `tlb entries ${p.tlb.entries} is not a whole number ≥ 0`;
-  if (!isWholeIn(p.walk.cacheEntries, 0)) return `walk cache entries ${p.walk.cacheEntries} is not a whole number ≥ 0`;
-  // DCZID_EL0.BS: 4 << BS bytes; the model zeroes whole lines.
-  const zva = p.cpu.zvaBytes;
-  if (zva !== 0 && (!isPow2(zva) || zva < p.l1d.lineBytes || zva > 2048)) {
-    return `cpu zvaBytes ${zva} is not 0 or a power of two from the line size (${p.l1d.lineBytes}) to 2048`;
-  }
-  if (!isPow2(p.cpu.ncReadBytes) || !isPow2(p.cpu.ncWriteBytes)) {
-    return `cpu ncReadBytes ${p.cpu.ncReadBytes} / ncWriteBytes ${p.cpu.ncWriteBytes} are not both powers of two`;
-  }
-  for (const [name, v] of [["cpu clockMHz", p.cpu.clockMHz], ["dram bandwidthMBps", p.dram.bandwidthMBps],
-    ["sram bandwidthMBps", p.sram.bandwidthMBps], ["dmac axiClockMHz", p.dmac.axiClockMHz]] as const) {
-    if (!positive(v)) return `${name} ${v} is not a positive number`;
-  }
-  return undefined;
-}
 
 /** Picks the profile for a device tree from its CPU and root compatibles. */
 export function profileForTree(compatibles: string[]): MachineProfile {

@@ -3,9 +3,9 @@
 // memmap.ts) and mem_init (buddy allocator with zones, vmalloc, slab). Around them, early
 // users (CMA, swiotlb) take memory from memblock in each architecture's order (kernel.ts).
 // Also pages and kmalloc, kmap (kmap.ts) and the kernel's calls into the vmalloc space
-// (vmalloc-alloc.ts); the linear-map conversions are kernel-addresses.ts, which it extends. The banks and reservations before paging_init are
-// memblock-init.ts; the zones are zones.ts; the RAM the linear map covers is
-// linear-map-ranges.ts; page-table memory is table-memory.ts.
+// (vmalloc-alloc.ts); the linear-map conversions are kernel-addresses.ts, which it extends. The
+// banks and reservations before paging_init are memblock-init.ts; the zones are zones.ts; the RAM
+// the linear map covers is linear-map-ranges.ts; page-table memory is table-memory.ts.
 
 import type { Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";

@@ -4,7 +4,8 @@
 
 import { instantiateSilicon } from "../../src/hw/wasm.js";
 import { Machine } from "../../src/hw/machine.js";
-import { ZYNQ_7000, periodPs, type Pl330Preset } from "../../src/hw/profile.js";
+import { ZYNQ_7000, periodPs } from "../../src/hw/profile.js";
+import type { Pl330Preset } from "../../src/hw/pl330-presets.js";
 import { assemble } from "../../src/tools/pl330/assembler.js";
 
 export const DMAC = 0xf8003000;

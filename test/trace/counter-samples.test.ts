@@ -55,7 +55,7 @@ describe("counter samples", () => {
     expect(t.otherData.dropped).toBe(0);
     const byKey = samples(t);
     const mfifo = [...byKey].find(([k]) => k.endsWith("/MFIFO bytes"))![1];
-    // Zynq's MFIFO is 128 lines of the 64-bit bus: 1024 bytes (profile.ts, data_buffer_dep).
+    // Zynq's MFIFO is 128 lines of the 64-bit bus: 1024 bytes (pl330-presets.ts, data_buffer_dep).
     expect(mfifo[0][1]).toBeGreaterThan(0);
     expect(Math.max(...mfifo.map(([, v]) => v))).toBeLessThanOrEqual(1024);
     expect(mfifo.at(-1)![1]).toBe(0);

@@ -4,7 +4,7 @@
 // configuration and ID registers read what the configuration says however often they were
 // written. Returns the violations, empty when the register file is self-consistent.
 
-import type { Pl330Preset } from "../../hw/profile.js";
+import type { Pl330Preset } from "../../hw/pl330-presets.js";
 
 export interface FuzzedConfig extends Pl330Preset {
   bootEn: boolean;

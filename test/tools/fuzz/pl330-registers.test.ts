@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { registerViolations, expectedConfigRegisters, type FuzzedConfig } from "../../../src/tools/fuzz/pl330-registers.js";
-import { PL330_ZYNQ } from "../../../src/hw/profile.js";
+import { PL330_ZYNQ } from "../../../src/hw/pl330-presets.js";
 import { Pl330FuzzTarget } from "../../../src/tools/fuzz/pl330-target.js";
 import { runFuzz } from "../../../src/tools/fuzz/target.js";
 
