@@ -607,6 +607,30 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it("gives the CLI's advice in the form's words: the kind's own board, not --board; the Demo's size field, not --size", async () => {
+    const node = cli(["run", "bug", "--param", "kind=mask-overflow", "--board", "arm64-ref"]);
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=mask-overflow&board=arm64-ref&auto=1`);
+    await settled(page);
+    const { stdout } = await node;
+    // The CLI's advice, and the page's for the same run: the rest of the text is the CLI's.
+    const cliAdvice = "; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)\n";
+    const pageAdvice = "; choose the kind's own board (arm64-highmem, RAM above 4 GiB, no swiotlb)\n";
+    expect(stdout).toContain(cliAdvice);
+    const shown = await page.locator("#bug-output").textContent();
+    expect(shown + "\n").toBe(stdout.replace(cliAdvice, pageAdvice));
+    expect(shown).not.toMatch(/--\w/);
+
+    // The Demo's 1 MiB on arm64-highmem is more than its swiotlb slots map (128 × 2 KiB).
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&board=arm64-highmem&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimError !== undefined, null, { timeout: 30_000 });
+    expect(await page.locator("#demo-status").textContent()).toBe(
+      "error: 1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); give size 256K");
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it("takes a lecturer's link as dmasim run bug takes its options: the kernel, a kind on a tree of its own, parameters it ignores named, long lines wrapped", async () => {
     const node = cli(["run", "bug", "--param", "kind=missing-sync", "--kernel", "v4.9"]);
     const page = await rig.browser.newPage({ viewport: { width: 1000, height: 800 } });
