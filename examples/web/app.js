@@ -1,14 +1,16 @@
 // The page: three views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`) and
 // Sweep (a memcpy sweep) — chosen by the nav or the address's ?view=demo|bugs|sweep. The address
 // fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this); an
-// edit of the form writes it back, so a reload keeps it. An
-// address with no view= that holds the sweep form's parameters (?sizes=…&auto=1, the page's
-// addresses from before it had views) opens the Sweep view; a bare one the Demo. A parameter the
-// view does not read (a typo, the Sweep's buffers= on a Demo link) is named above the view
-// rather than dropped without a word: a student would take the run for the one the link asked.
+// edit of a form writes every view's form back (page-query.js: the other views' under their
+// names, demo.size=64K), so a reload keeps them all. An address with no view= that holds the
+// sweep form's parameters (?sizes=…&auto=1, the page's addresses from before it had views) opens
+// the Sweep view; a bare one the Demo. A parameter no view reads (a typo, the Sweep's buffers= on
+// a Demo link) is named above the view rather than dropped without a word: a student would take
+// the run for the one the link asked.
 import * as demo from "./demo-view.js";
 import * as bugs from "./bug-view.js";
 import * as sweep from "./sweep-view.js";
+import { ignoredKeys, pageQuery, viewQuery } from "./page-query.js";
 
 const VIEWS = { demo, bugs, sweep };
 const SWEEP_PARAMS = [...sweep.QUERY_KEYS, "auto"];
@@ -24,12 +26,15 @@ function viewOf(q) {
   return "demo";
 }
 
-function noteIgnored(q, name) {
-  const known = ["view", "auto", ...VIEWS[name].QUERY_KEYS];
-  const ignored = [...new Set(q.keys())].filter((k) => !known.includes(k));
-  if (ignored.length === 0) return;
-  const list = ignored.map((k) => `"${k}"`).join(", ");
-  notes.push(`the ${TITLES[name]} view ignores ${list} in the address (it reads ${VIEWS[name].QUERY_KEYS.join(", ")} and auto)`);
+const KEYS_OF = Object.fromEntries(Object.entries(VIEWS).map(([name, view]) => [name, view.QUERY_KEYS]));
+
+function noteIgnored(q, shown) {
+  for (const { view, prefix, keys } of ignoredKeys(q, shown, KEYS_OF)) {
+    const list = keys.map((k) => `"${k}"`).join(", ");
+    // The shown view's own names, and auto; another view's under its prefix (it runs only shown).
+    const reads = [...KEYS_OF[view].map((k) => prefix + k), ...(prefix ? [] : ["auto"])];
+    notes.push(`the ${TITLES[view]} view ignores ${list} in the address (it reads ${reads.slice(0, -1).join(", ")} and ${reads.at(-1)})`);
+  }
 }
 
 function show(name) {
@@ -40,16 +45,17 @@ function show(name) {
   }
 }
 
-/** Puts the view shown and its form's choices (the view's query(), what its applyQuery reads)
- *  into the address, so that a reload or a shared link opens the same. Lists keep their commas. */
-function remember(name) {
-  const q = new URLSearchParams([["view", name], ...VIEWS[name].query()]);
+/** Puts the view shown and every view's form choices (each view's query(), what its applyQuery
+ *  reads) into the address, so that a reload or a shared link opens the same. Lists keep their
+ *  commas. */
+function remember(shown) {
+  const q = pageQuery(shown, Object.fromEntries(Object.entries(VIEWS).map(([name, view]) => [name, view.query()])));
   history.replaceState(null, "", `?${String(q).replace(/%2C/g, ",")}`);
   document.getElementById("view-note").hidden = true; // it spoke of the address just replaced
 }
 
 // A view switch keeps what the other views hold (a sweep under way goes on); the address names
-// the view shown and its choices. An edit of a form writes its choices there as it is made
+// the view shown and every view's choices. An edit of a form writes its choices there as it is made
 // (without auto=1: a reload shows the choices, it does not run them).
 for (const a of document.querySelectorAll("nav a[data-view]")) {
   a.addEventListener("click", (e) => {
@@ -71,5 +77,5 @@ if (notes.length > 0) {
   note.hidden = false;
 }
 show(name);
-VIEWS[name].applyQuery(query);
+for (const [view, module] of Object.entries(VIEWS)) module.applyQuery(viewQuery(query, view, name));
 if (query.has("auto")) VIEWS[name].run();

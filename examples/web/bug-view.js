@@ -1,7 +1,8 @@
 // The Bugs view: `dmasim run bug --param kind=…` for the kind the form names, on the System the
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
 // form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
-// options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult).
+// options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult)
+// but for the CLI's options in its advice, which name the form's choices (inBugFormWords).
 // ?view=bugs&kind=…&board=…&kernel=… fill the form, and are what its edits write into the
 // address (app.js).
 import { BUG_KINDS, bugSystem, formatResult, formatRunHeading, systemFor } from "../../dist/browser/dmasim.js";
@@ -10,6 +11,7 @@ import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
 import { showFields } from "./field-lines.js";
 import { setIfChanged } from "./form-query.js";
+import { inBugFormWords } from "./form-words.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +33,7 @@ function showKindSystem() {
   $("bug-kernel").options[0].text = $("bug-board").value === "" ? `the kind's own (${own.kernel ?? "modern"})` : "the board's default (modern)";
 }
 
-const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output"), show: showFields });
+const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output"), show: showFields, words: inBugFormWords });
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
 export const QUERY_KEYS = ["kind", "board", "kernel"];

@@ -1,18 +1,20 @@
 // The Demo view: `dmasim demo` (coherent against streaming buffers, their cache maintenance, the
 // missing-sync bug's stale bytes) on the board, kernel and size the form names, printed as the
-// CLI prints it (formatDemo). ?view=demo&board=…&kernel=…&size=… fill the form, and are what
-// the form's edits write into the address (app.js).
+// CLI prints it (formatDemo); a size too large for the board is refused naming the form's size
+// field, not --size (inDemoFormWords). ?view=demo&board=…&kernel=…&size=… fill the form, and are
+// what the form's edits write into the address (app.js).
 import { formatDemo } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
 import { scenarioRunner } from "./scenario-run.js";
 import { setIfChanged } from "./form-query.js";
+import { inDemoFormWords } from "./form-words.js";
 
 const $ = (id) => document.getElementById(id);
 
 addBoards($("demo-board"), "zynq-7000");
 
-const runner = scenarioRunner({ button: $("demo-run"), progress: $("demo-progress"), status: $("demo-status"), output: $("demo-output") });
+const runner = scenarioRunner({ button: $("demo-run"), progress: $("demo-progress"), status: $("demo-status"), output: $("demo-output"), words: inDemoFormWords });
 
 /** The size goes as typed, as `dmasim demo --size` takes it: the demo refuses what it cannot use. */
 export function run() {

@@ -2,7 +2,8 @@
 // one field per line with the value's continuation lines indented under the value: a bug's
 // symptom runs to several hundred characters, and in a <pre> that does not wrap its end — the
 // half that says why — was past the page's right edge. The text itself is unchanged (the
-// element's textContent is the CLI's output), so a student can copy it as the CLI prints it.
+// element's textContent is the view's text: the CLI's output, its advice in the form's words),
+// so a student can copy it as the view gives it.
 
 /** Puts `text` into `pre`, one block per line, wrapped with a hanging indent at the value column. */
 export function showFields(pre, text) {

@@ -1,12 +1,15 @@
-// A sweep's error in the Sweep form's words. The library words its errors for `dmasim sweep`
+// The library's text in the words of the page's forms. The library words its advice for the CLI
+// (`run it without --board`, `use --size 256K`): on the page those read as options the user
+// cannot find. Each view's rewrites turn such phrases into its form's labels (index.html); the
+// rest of the text, the kernel's part, stays as it is. The CLI keeps its own words: only the page
+// calls these.
+//
+// The Sweep: a sweep's error in its form's words. The library words its errors for `dmasim sweep`
 // (`--board arm64-highmem`, `--swiotlb force`, `a larger --swiotlb N`), and the page builds
-// swiotlb='s text from two controls ("N" from swiotlb slabs, ",force" from the box): on the page
-// those read as options the user cannot find. Each rewrite below turns one such phrase into the
-// form's labels (index.html: board, kernel, swiotlb slabs, swiotlb force, sizes, bursts, channels,
-// buffers, block, workers); the rest of the message, the kernel's part, stays as it is. Several
-// boards or kernels checked are runSweep's `systems`, whose refusals name the API ("runSweep:
-// systems …"): on the page they name the boxes. The CLI keeps its own words: only the page calls
-// this.
+// swiotlb='s text from two controls ("N" from swiotlb slabs, ",force" from the box). REWRITES
+// use the form's labels: board, kernel, swiotlb slabs, swiotlb force, sizes, bursts, channels,
+// buffers, block, workers. Several boards or kernels checked are runSweep's `systems`, whose
+// refusals name the API ("runSweep: systems …"): on the page they name the boxes.
 
 /** memcpy's parameters by the labels of the controls that hold them. */
 const PARAM_LABELS = { size: "sizes", burst: "bursts", channels: "channels", buffers: "buffers", block: "block" };
@@ -39,7 +42,32 @@ const REWRITES = [
   [/--(board|kernel)\b/g, "$1"],
 ];
 
-/** `message` (an Error's, a failed row's) with the CLI's option names put as the form names them. */
+const rewrite = (text, rewrites) => rewrites.reduce((t, [phrase, words]) => t.replace(phrase, words), String(text));
+
+/** `message` (an Error's, a failed row's) with the CLI's option names put as the Sweep form names them. */
 export function inFormWords(message) {
-  return REWRITES.reduce((text, [phrase, words]) => text.replace(phrase, words), String(message));
+  return rewrite(message, REWRITES);
+}
+
+// The Bugs view: a kind run on a System that cannot show it says so in its symptom (or, for a
+// board with no UART to send on, its error), with the advice to leave the board to the kind;
+// burst-on-single-requests on v4.9 names the kernel that shows it. The form's board choice for
+// `dmasim run bug` without --board is "the kind's own"; its kernel choice is named kernel.
+const BUG_REWRITES = [
+  [/run it without --board\b/g, "choose the kind's own board"],
+  [/\(--kernel (modern|v4\.9)\)/g, "(kernel $1)"],
+];
+
+/** A bug run's text (its fields, or its error) with the CLI's options put as the Bugs form names them. */
+export function inBugFormWords(text) {
+  return rewrite(text, BUG_REWRITES);
+}
+
+// The Demo view: a size larger than the board's DMA can map is refused with the size to use
+// instead, which the page's size field takes as typed.
+const DEMO_REWRITES = [[/; use --size (\w+)$/, "; give size $1"]];
+
+/** A demo's error with the CLI's --size put as the Demo form names it. */
+export function inDemoFormWords(text) {
+  return rewrite(text, DEMO_REWRITES);
 }

@@ -6,9 +6,11 @@ import { createSystem } from "../../dist/browser/dmasim.js";
 
 /** A view's runner. `controls`: its form's submit button, progress bar, status line, the
  *  element the result's text goes to and, if given, `show(output, text)` to lay the text out in
- *  it (else it is the element's text as it is). The returned function does nothing while a run is under
- *  way (a second click, or Enter in a field, would print two runs over each other). */
-export function scenarioRunner({ button, progress, status, output, show = (pre, text) => (pre.textContent = text) }) {
+ *  it (else it is the element's text as it is), and `words(text)` to put the result's text and
+ *  an error's message in the form's words (form-words.js; else they are the library's). The
+ *  returned function does nothing while a run is under way (a second click, or Enter in a field,
+ *  would print two runs over each other). */
+export function scenarioRunner({ button, progress, status, output, show = (pre, text) => (pre.textContent = text), words = (text) => text }) {
   let running = false;
   /** `label` says what runs in the status line; `format(result, provenance)` turns the result,
    *  and what its System ran on, into the text shown. */
@@ -27,14 +29,14 @@ export function scenarioRunner({ button, progress, status, output, show = (pre, 
     try {
       remote = await createSystem({ ...system, worker: true });
       const result = await remote.run(scenario, params);
-      const text = format(result, await remote.provenance());
+      const text = words(format(result, await remote.provenance()));
       show(output, text);
       window.dmasimText = text;
       progress.value = 1;
       status.textContent = `done: ${label} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
     } catch (e) {
       progress.value = 0;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = words(e instanceof Error ? e.message : String(e));
       status.textContent = `error: ${message}`;
       window.dmasimError = message;
     } finally {

@@ -560,7 +560,7 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(`dmasim: ${await page.locator("#bug-status").textContent()}\n`).toBe(kinds);
     expect(kinds).toMatch(/^dmasim: error: unknown bug kind "nope" \(known: missing-sync, /);
   }, 60_000);
-  it("keeps each view's form edits across a reload, in the address, without running them", async () => {
+  it("keeps every view's form edits across a reload, in the address, without running them", async () => {
     const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -575,25 +575,26 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(await search()).toBe("?view=demo&board=arm64-ref&kernel=v4.9&size=64K");
     await page.reload();
     expect(await demo.isVisible()).toBe(true);
-    expect([
-      await demo.getByLabel("board", { exact: true }).inputValue(),
-      await demo.getByLabel("kernel", { exact: true }).inputValue(),
-      await demo.getByLabel("size", { exact: true }).inputValue(),
-    ]).toEqual(["arm64-ref", "v4.9", "64K"]);
+    const demoValues = () => Promise.all(["#demo-board", "#demo-kernel", "#demo-size"].map((id) => page.inputValue(id)));
+    expect(await demoValues()).toEqual(["arm64-ref", "v4.9", "64K"]);
     expect(await page.locator("#demo-status").textContent()).toBe("idle");
 
-    // The Bugs view: a kind and a kernel chosen, the board left at the kind's own.
+    // The Bugs view: a kind and a kernel chosen, the board left at the kind's own. The Demo's
+    // choices stay in the address under its name (its board and kernel are not the Bugs view's).
     await page.getByRole("link", { name: "Bugs" }).click();
-    expect(await search()).toBe("?view=bugs");
+    expect(await search()).toBe("?view=bugs&demo.board=arm64-ref&demo.kernel=v4.9&demo.size=64K");
     const bugs = page.getByRole("region", { name: "Bugs" });
     await bugs.getByLabel("kind", { exact: true }).selectOption("dma-ranges");
     await bugs.getByLabel("kernel", { exact: true }).selectOption("v4.9");
     await page.reload();
-    expect(await search()).toBe("?view=bugs&kind=dma-ranges&kernel=v4.9");
+    expect(await search()).toBe("?view=bugs&kind=dma-ranges&kernel=v4.9&demo.board=arm64-ref&demo.kernel=v4.9&demo.size=64K");
+    expect(await bugs.isVisible()).toBe(true);
     expect(await bugs.getByLabel("kind", { exact: true }).inputValue()).toBe("dma-ranges");
     expect(await bugs.getByLabel("kernel", { exact: true }).inputValue()).toBe("v4.9");
     expect(await bugs.getByLabel("board", { exact: true }).locator("option:checked").textContent()).toBe("the kind's own (arm64-dma-offset)");
     expect(await page.locator("#bug-status").textContent()).toBe("idle");
+    // The reload kept the hidden Demo's choices too.
+    expect(await demoValues()).toEqual(["arm64-ref", "v4.9", "64K"]);
 
     // The Sweep view the same way: lists keep their commas, swiotlb its kernel-parameter text.
     await page.getByRole("link", { name: "Sweep" }).click();
@@ -601,9 +602,42 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     await page.check("input[value=pool]");
     await page.fill("#swiotlb-slabs", "64");
     await page.reload();
-    expect(await search()).toBe("?view=sweep&swiotlb=64&sizes=8K,16K&buffers=coherent,pool");
+    expect(await search()).toBe("?view=sweep&swiotlb=64&sizes=8K,16K&buffers=coherent,pool" +
+      "&demo.board=arm64-ref&demo.kernel=v4.9&demo.size=64K&bugs.kind=dma-ranges&bugs.kernel=v4.9");
     expect([await page.inputValue("#sizes"), await page.inputValue("#swiotlb-slabs"), await page.isChecked("input[value=pool]")]).toEqual(["8K,16K", "64", true]);
     expect(await page.locator("#status").textContent()).toBe("idle");
+    expect(await page.getByRole("alert").isVisible()).toBe(false);
+
+    // Back to the Demo: its choices, and the other two views' under their names.
+    await page.getByRole("link", { name: "Demo" }).click();
+    expect(await demoValues()).toEqual(["arm64-ref", "v4.9", "64K"]);
+    expect(await search()).toBe("?view=demo&board=arm64-ref&kernel=v4.9&size=64K" +
+      "&bugs.kind=dma-ranges&bugs.kernel=v4.9&sweep.swiotlb=64&sweep.sizes=8K,16K&sweep.buffers=coherent,pool");
+    expect([await page.inputValue("#bug-kind"), await page.inputValue("#bug-kernel"), await page.inputValue("#sizes")]).toEqual(["dma-ranges", "v4.9", "8K,16K"]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("gives the CLI's advice in the form's words: the kind's own board, not --board; the Demo's size field, not --size", async () => {
+    const node = cli(["run", "bug", "--param", "kind=mask-overflow", "--board", "arm64-ref"]);
+    const page = await rig.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=mask-overflow&board=arm64-ref&auto=1`);
+    await settled(page);
+    const { stdout } = await node;
+    // The CLI's advice, and the page's for the same run: the rest of the text is the CLI's.
+    const cliAdvice = "; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)\n";
+    const pageAdvice = "; choose the kind's own board (arm64-highmem, RAM above 4 GiB, no swiotlb)\n";
+    expect(stdout).toContain(cliAdvice);
+    const shown = await page.locator("#bug-output").textContent();
+    expect(shown + "\n").toBe(stdout.replace(cliAdvice, pageAdvice));
+    expect(shown).not.toMatch(/--\w/);
+
+    // The Demo's 1 MiB on arm64-highmem is more than its swiotlb slots map (128 × 2 KiB).
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&board=arm64-highmem&auto=1`);
+    await page.waitForFunction(() => (window as any).dmasimError !== undefined, null, { timeout: 30_000 });
+    expect(await page.locator("#demo-status").textContent()).toBe(
+      "error: 1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); give size 256K");
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -641,6 +675,10 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     // A Demo link with the Sweep's parameters: the run is the demo's, and the page says what it left out.
     await page.goto(`${rig.base}/examples/web/index.html?view=demo&size=4K&buffers=coherent`);
     expect(await page.getByRole("alert").textContent()).toBe('the Demo view ignores "buffers" in the address (it reads board, kernel, size and auto)');
+    // Another view's field under its name, misspelt: named with that view's fields.
+    await page.goto(`${rig.base}/examples/web/index.html?view=demo&bugs.kinds=coherent-read&bugs.kernel=v4.9`);
+    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "bugs.kinds" in the address (it reads bugs.kind, bugs.board and bugs.kernel)');
+    expect(await page.inputValue("#bug-kernel")).toBe("v4.9");
     await page.getByRole("link", { name: "Bugs" }).click();
     expect(await page.getByRole("alert").isVisible()).toBe(false);
     expect(await page.getByRole("group").count()).toBe(0);

@@ -1,14 +1,21 @@
-// The Sweep page's errors in its form's words: the library's refusals, made here as the page
-// meets them, and what the page shows for each, written out by hand from the form's labels
-// (examples/web/index.html: board, swiotlb slabs, swiotlb force, buffers…). The CLI keeps its own.
+// The page's texts in its forms' words: the Sweep's errors, the Bugs view's advice, the Demo's
+// refusal of a size; the library's texts, made here as the page meets them, and what the page
+// shows for each, written out by hand from the form's labels (examples/web/index.html: board,
+// swiotlb slabs, swiotlb force, buffers…; the Bugs view's "the kind's own"). The CLI keeps its own.
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { runSweep, type Grid } from "../../src/sim/sweep.js";
 import { checkSystemOptions } from "../../src/system-options.js";
+import { createSystem } from "../../src/create.js";
+import { systemFor } from "../../src/worker/job.js";
+import { BOARDS } from "../../src/boards.js";
+import { BUG_KINDS } from "../../src/sim/scenarios/bug-kinds.js";
+import { formatResult } from "../../src/sim/result-text.js";
+import { formatRunHeading } from "../../src/sim/run-heading.js";
 // @ts-expect-error — the page's own script, plain JavaScript without declarations.
-import { inFormWords } from "../../examples/web/form-words.js";
+import { inBugFormWords, inDemoFormWords, inFormWords } from "../../examples/web/form-words.js";
 
 /** The message a memcpy sweep on `system` fails with. */
 async function sweepError(grid: Grid, system: Record<string, string> = {}): Promise<string> {
@@ -90,5 +97,68 @@ describe("browser page: sweep errors in the form's words", () => {
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "sweep", "memcpy", "--param", "size=4K", "--param", "buffers=bounced", "--workers", "0"], { encoding: "utf8", cwd: root });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("run it on an arm64 board (--board arm64-highmem bounces by itself, --board arm64-ref with --swiotlb force)");
+  });
+});
+
+/** What the Bugs view shows for `kind` with the form's board and kernel choices (`given`; none:
+ *  "the kind's own"), as bug-view.js makes it: the run's heading and fields, or its error. */
+async function bugViewText(kind: string, given: { board?: string; kernel?: "modern" | "v4.9" } = {}): Promise<string> {
+  const params = { kind };
+  const system = await createSystem(systemFor("bug", params, given));
+  try {
+    return `${formatRunHeading("bug", params, system.provenance())}\n\n${formatResult(await system.run("bug", params))}`;
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  } finally {
+    system.dispose();
+  }
+}
+
+/** A field's line in a result's text, its value after the key column. */
+const field = (text: string, key: string) => new RegExp(`^${key} +(.*)$`, "m").exec(text)?.[1];
+
+describe("browser page: the Bugs and Demo views' advice in their forms' words", () => {
+  it("names the board choice 'the kind's own' where the CLI says to run without --board", async () => {
+    // arm64-ref's RAM is 1 GiB at 0x40000000 (its tree's memory node): all below a 32-bit mask.
+    const text = await bugViewText("mask-overflow", { board: "arm64-ref" });
+    expect(field(inBugFormWords(text), "symptom")).toBe("this board cannot show the bug: all of its RAM (up to PA 0x7fffffff) is within the device's mask 0xffffffff; " +
+      "choose the kind's own board (arm64-highmem, RAM above 4 GiB, no swiotlb)");
+    // arm64-dma-offset's tree has no UART (no serial node): the run fails, and its error advises the same.
+    expect(inBugFormWords(await bugViewText("wrong-request-line", { board: "arm64-dma-offset" }))).toBe(
+      'error: this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); choose the kind\'s own board');
+  });
+
+  it("names the kernel choice where the CLI says --kernel modern", async () => {
+    // 4.9's pl330 moves slave transfers in single beats: the burst never waits for a burst request.
+    const text = inBugFormWords(await bugViewText("burst-on-single-requests", { kernel: "v4.9" }));
+    expect(field(text, "symptom")).toMatch(/; Linux 4\.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst, so the bug needs a 4\.18 or later kernel \(kernel modern\)$/);
+    expect(field(text, "reproduced")).toBe("false");
+  });
+
+  it("shows no command-line option for any kind on any board the form offers, nor on the v4.9 kernel", async () => {
+    const runs = [
+      ...BUG_KINDS.flatMap((kind) => ["", ...Object.keys(BOARDS)].map((board) => ({ kind, given: board ? { board } : {} }))),
+      ...BUG_KINDS.map((kind) => ({ kind, given: { kernel: "v4.9" as const } })),
+    ];
+    const flagged: string[] = [];
+    for (const { kind, given } of runs) {
+      const text = inBugFormWords(await bugViewText(kind, given));
+      for (const flag of text.match(/--\w[\w-]*/g) ?? []) flagged.push(`${kind} ${JSON.stringify(given)}: ${flag}`);
+    }
+    expect(flagged).toEqual([]);
+  }, 60_000);
+
+  it("leaves a run with no advice as the CLI prints it", async () => {
+    const cli = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "bug", "--param", "kind=dma-ranges"], { encoding: "utf8", cwd: root });
+    expect(cli.status).toBe(0);
+    expect(inBugFormWords(await bugViewText("dma-ranges")) + "\n").toBe(cli.stdout);
+  });
+
+  it("names the Demo's size field for a size the board cannot map, where the CLI says --size", async () => {
+    const cli = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "demo", "--board", "arm64-highmem"], { encoding: "utf8", cwd: root });
+    // arm64-highmem's DMA reaches its RAM through swiotlb, whose slots map at most 128 × 2 KiB.
+    expect(cli.stderr).toBe("dmasim: error: 1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); use --size 256K\n");
+    expect(inDemoFormWords(cli.stderr.slice("dmasim: error: ".length, -1))).toBe(
+      "1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); give size 256K");
   });
 });
