@@ -36,7 +36,8 @@ commands:
                     --json, --report FILE; --chart y=FIELD[,x=PARAM] (repeatable)
                     charts a result field against a swept parameter in the report;
                     --columns FIELD[,FIELD…] (repeatable) shows those result fields
-                    after the parameters (nested ones by dotted path: cached.totalPs);
+                    after the parameters (nested ones by dotted path: cached.totalPs;
+                    an object's name, cached, for every figure in it);
                     --board A,B, --kernel modern,v4.9, --profile A,B compare Systems
                     (every combination runs the whole grid)
   serve             serve the browser demo (examples/web/) on localhost (--port N)

@@ -1,6 +1,7 @@
 // `dmasim sweep … --columns FIELD[,FIELD…]`, repeatable: the result fields its table (and its
-// --report's) shows after the swept parameters. Their form is checked before the sweep runs;
-// whether the results have them is known only after (sweepTableColumns).
+// --report's) shows after the swept parameters, an object's name (`cached`) standing for every
+// figure in it. Their form is checked before the sweep runs; whether the results have them is
+// known only after (sweepTableColumns).
 
 import { has, UsageError, type ParsedArgs } from "./args.js";
 import { isFieldPath } from "../sim/result-fields.js";

@@ -10,8 +10,9 @@ import { ranOnText } from "../provenance.js";
 /** A sweep comparing Systems (runSweep's `systems`) leads with a column per System axis (`board`,
  *  `kernel`). A failed sweep's rows (SweepError's `partial`) add an `error` column, and a job that
  *  did not finish leaves its result cells empty. Without `columns`, fields holding objects are
- *  named under the table; with them (dotted paths, `cached.totalPs`), the table has those after
- *  the parameters, and a field no job has is a RangeError (sweepTableColumns). When rows ran on
+ *  named under the table; with them (dotted paths, `cached.totalPs`; `cached` for each of its
+ *  figures), the table has those after the parameters, and a field no job has is a RangeError
+ *  (sweepTableColumns). When rows ran on
  *  Systems the axis columns do not tell apart (a scenario choosing its board: bug's kind), a last
  *  `ran on` column names each finished row's, as the report's table does. */
 export function formatSweep(s: SweepResult, columns?: readonly string[]): string {

@@ -76,12 +76,15 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   // The table first: a report that cannot be written then loses nothing. A column no job has
   // is known only now: the sweep's results are printed (and reported) with every field rather
   // than lost to a misspelt name, and the run then fails saying which.
-  const problem = columns && sweepColumnsProblem(result, columns);
+  const problem = columns && sweepColumnsProblem(result, columns, `the ${has(a, "json") ? "results above have" : "table above has"} every field`);
   const shown = problem ? undefined : columns;
   console.log(has(a, "json") ? JSON.stringify(result, null, 2) : sweepText(name, grid, result, shown));
   await writeReport(a, () => sweepReport(result, { charts, columns: shown }));
-  if (problem) throw new Error(`--columns: ${result.scenario}: ${problem}; the ${has(a, "json") ? "results above have" : "table above has"} every field`);
-  return 0;
+  if (!problem) return 0;
+  // Written here, not thrown: cli.ts prints an error's first line only, and the fields the rows
+  // have are listed on the lines after it.
+  process.stderr.write(`dmasim: error: --columns: ${result.scenario}: ${problem}\n`);
+  return 1;
 }
 
 /** The table under a heading naming the scenario, the grid and what the jobs ran on, as `dmasim
@@ -94,8 +97,8 @@ function sweepText(name: string, grid: Record<string, readonly unknown[]>, resul
  *  jobs that finished lack one, every field (said on stderr), as the sweep's own error must
  *  still be printed after its rows rather than this one instead. */
 function partialColumns(partial: SweepResult, columns: string[] | undefined): string[] | undefined {
-  const problem = columns && sweepColumnsProblem(partial, columns);
+  const problem = columns && sweepColumnsProblem(partial, columns, "its rows are printed with every field");
   if (!problem) return columns;
-  process.stderr.write(`dmasim: --columns: ${partial.scenario}: ${problem}; its rows are printed with every field\n`);
+  process.stderr.write(`dmasim: --columns: ${partial.scenario}: ${problem}\n`);
   return undefined;
 }

@@ -15,7 +15,8 @@ export interface SweepReportOptions {
   /** The charts to draw, in this order, instead of the throughput chart. */
   charts?: SweepChart[];
   /** The result fields the table shows after the parameters, nested ones by their dotted path
-   *  (`cached.totalPs`), instead of every scalar field; one no job has is a RangeError. */
+   *  (`cached.totalPs`), an object's name (`cached`) for each figure in it, instead of every scalar
+   *  field; one no job has, or one holding a list, is a RangeError. */
   columns?: readonly string[];
 }
 

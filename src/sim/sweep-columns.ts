@@ -1,5 +1,6 @@
 // The result columns of a sweep's table: every scalar field any job's result has, in the order
-// they first appear, or the fields the caller names (`--columns cached.totalPs,uncached.totalPs`).
+// they first appear, or the fields the caller names (`--columns cached.totalPs,uncached.totalPs`,
+// or `--columns cached` for every figure cached holds).
 // Jobs of one sweep need not share fields (memcpy's buffers=streaming rows add the cache
 // maintenance split, pool rows their descriptors): columns taken from the first row alone would
 // hide them.
@@ -8,10 +9,12 @@ import type { SweepResult } from "./sweep.js";
 import type { Provenance } from "../provenance.js";
 import { isFieldPath, resultFieldAt, resultFields } from "./result-fields.js";
 import { ranOnVaries, rowProvenance, systemAxes } from "./sweep-systems.js";
+import { fieldListing } from "./field-listing.js";
 
 type Fields = Record<string, unknown>;
 
 const holdsObject = (v: unknown) => typeof v === "object" && v !== null;
+const isList = (v: unknown) => Array.isArray(v) || ArrayBuffer.isView(v);
 
 /** The fields of every job's result (its own, or every leaf's dotted path with `resultFields`)
  *  that `keep` accepts, each once, in the order they first appear. */
@@ -54,26 +57,46 @@ export interface SweepColumn {
   valueIn(result: unknown): unknown;
 }
 
-/** Why `columns` cannot be a table of sweep `s`, undefined if they can: a field no finished job
- *  has, or one holding an object of figures rather than a figure. With no job finished there is
- *  nothing to know them by, and every cell stays empty. */
-export function sweepColumnsProblem(s: SweepResult, columns: readonly string[]): string | undefined {
-  if (!s.rows.some((r) => r.error === undefined && holdsObject(r.result))) return undefined;
-  const fields = sweepFieldPaths(s);
+/** The columns named, resolved against sweep `s`'s finished jobs: a figure by its path as named,
+ *  an object (`cached`) as every figure under it (`cached.receive.name`, …, nested objects'
+ *  too), in the order the rows hold them; each once, where first named; a swept parameter left
+ *  to its own column. Or why they cannot be: a field no finished job has (listing those they
+ *  have, fieldListing), or one holding a list or no figures at all. `note` (the caller's: what it
+ *  printed instead) goes before the listing. With no job finished there is nothing to know the
+ *  fields by: the columns are taken as named, and every cell stays empty. */
+function resolveColumns(s: SweepResult, columns: readonly string[], note?: string): { names: string[] } | { problem: string } {
   const params = paramKeys(s);
-  for (const c of columns) {
-    if (params.has(c)) continue;
-    const under = fields.filter((f) => f.startsWith(`${c}.`));
-    if (under.length) return `${c} is an object of figures, not one a column can show: name one of them (${under.join(", ")})`;
-    if (!fields.includes(c)) return `no job's result has ${c} to show in a column (their fields: ${fields.join(", ") || "none"})`;
+  const named = columns.filter((c) => !params.has(c));
+  if (!s.rows.some((r) => r.error === undefined && holdsObject(r.result))) return { names: [...new Set(named)] };
+  const figures = sweepFieldPaths(s, (v) => !holdsObject(v));
+  const under = (paths: string[], c: string) => paths.filter((p) => p === c || p.startsWith(`${c}.`));
+  const then = note ? `; ${note}` : "";
+  const names: string[] = [];
+  for (const c of named) {
+    const leaves = under(figures, c);
+    if (leaves.length) {
+      names.push(...leaves.filter((l) => !names.includes(l)));
+      continue;
+    }
+    // What resultFields keeps whole: arrays (typed ones too) and empty objects.
+    if (under(sweepFieldPaths(s, isList), c).length) return { problem: `${c} holds a list, not figures a column can show${then}` };
+    if (under(sweepFieldPaths(s, holdsObject), c).length) return { problem: `${c} holds no figure a column can show${then}` };
+    return { problem: `no job's result has ${c}${then}; their fields:\n${fieldListing(figures) || "  none"}` };
   }
-  return undefined;
+  return { names };
+}
+
+/** Why `columns` cannot be a table of sweep `s`, undefined if they can (resolveColumns; `note`
+ *  goes before the fields listed). */
+export function sweepColumnsProblem(s: SweepResult, columns: readonly string[], note?: string): string | undefined {
+  const resolved = resolveColumns(s, columns, note);
+  return "problem" in resolved ? resolved.problem : undefined;
 }
 
 /** The result columns of `s`'s table, after its parameters: without `columns`, every scalar
- *  field (resultColumns); with them, those fields by their dotted paths, each once, a swept
- *  parameter among them left to its own column. A TypeError for `columns` that are not field
- *  paths, a RangeError (sweepColumnsProblem's) for a field the results do not have. */
+ *  field (resultColumns); with them, those figures by their dotted paths, an object's as its
+ *  figures (resolveColumns). A TypeError for `columns` that are not field paths, a RangeError
+ *  (sweepColumnsProblem's) for a field the results do not have or a column cannot show. */
 export function sweepTableColumns(s: SweepResult, columns?: readonly string[]): SweepColumn[] {
   if (columns === undefined) {
     return resultColumns(s).map((name) => ({ name, valueIn: (r) => (r as Fields | undefined)?.[name] }));
@@ -81,10 +104,9 @@ export function sweepTableColumns(s: SweepResult, columns?: readonly string[]): 
   if (!Array.isArray(columns) || !columns.every(isFieldPath)) {
     throw new TypeError(`${s.scenario}: a sweep table's columns are result fields by their dotted paths (["cached.totalPs", "mbPerSec"]), not ${JSON.stringify(columns)}`);
   }
-  const problem = sweepColumnsProblem(s, columns);
-  if (problem) throw new RangeError(`${s.scenario}: ${problem}`);
-  const params = paramKeys(s);
-  return [...new Set(columns)].filter((c) => !params.has(c)).map((name) => ({ name, valueIn: (r) => resultFieldAt(r, name) }));
+  const resolved = resolveColumns(s, columns);
+  if ("problem" in resolved) throw new RangeError(`${s.scenario}: ${resolved.problem}`);
+  return resolved.names.map((name) => ({ name, valueIn: (r) => resultFieldAt(r, name) }));
 }
 
 /** A sweep's table as `dmasim sweep` prints it and its report shows it: a column per System axis

@@ -11,6 +11,11 @@ const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
 const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
 const cpuProcess = ["sweep", "cpu-process", "--param", "size=4K,64K,1M", "--workers", "0"];
+/** stderr's lines after the progress bar's (which redraws itself with carriage returns). */
+const stderrAfterBar = (stderr: string) => stderr.split("\n").filter((l) => l !== "" && !l.includes("\r") && !l.startsWith("sweep "));
+/** Every leaf of a result by its dotted path, in JSON's order: what a column can name. */
+const leafPaths = (o: Record<string, unknown>, prefix = ""): string[] => Object.entries(o).flatMap(([k, v]) =>
+  typeof v === "object" && v !== null ? leafPaths(v as Record<string, unknown>, `${prefix}${k}.`) : [prefix + k]);
 const HEADING = "dmasim sweep: cpu-process (size=4K,64K,1M) on Zynq-7000 test board (modern kernel)";
 
 describe("dmasim sweep --columns", () => {
@@ -70,23 +75,81 @@ describe("dmasim sweep --columns", () => {
     expect([...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(["size", "cached.totalPs"]);
   });
 
-  it("refuses a field no job has after the sweep, naming the fields the rows have, once the results are printed and reported with every field", () => {
+  it("refuses a field no job has after the sweep, listing the fields the rows have, once the results are printed and reported with every field", () => {
     const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--workers", "0", "--columns", "mbPerSec,dmaTimePS", "--report", report]);
     expect(r.status).toBe(1);
     // Nothing the sweep found is lost to the misspelt name: the default table, every field.
     expect(r.stdout).toBe(run(["sweep", "memcpy", "--param", "size=4K,64K", "--workers", "0"]).stdout);
     // size is swept, so memcpy's echo of it is no field of its own.
-    expect(r.stderr.split("\n").filter((l) => l.startsWith("dmasim:") && !l.includes("wrote report"))).toEqual([
-      "dmasim: error: --columns: memcpy: no job's result has dmaTimePS to show in a column (their fields: burst, channels, buffers, dmaTimePs, mbPerSec, ok); the table above has every field",
+    expect(stderrAfterBar(r.stderr).filter((l) => !l.includes("wrote report"))).toEqual([
+      "dmasim: error: --columns: memcpy: no job's result has dmaTimePS; the table above has every field; their fields:",
+      "  burst, channels, buffers, dmaTimePs, mbPerSec, ok",
     ]);
     expect(existsSync(report)).toBe(true);
-    const object = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "uncached.receive.cache"]);
-    expect(object.stderr.split("\n").filter((l) => l.startsWith("dmasim:"))).toEqual([
-      "dmasim: error: --columns: cpu-process: uncached.receive.cache is an object of figures, not one a column can show: name one of them " +
-        "(uncached.receive.cache.l1Hits, uncached.receive.cache.l1Misses, uncached.receive.cache.l2Hits, uncached.receive.cache.l2Misses); the table above has every field",
+  });
+
+  it("lists cpu-process's hundred-odd fields by their top-level name, a line (wrapped under 100 characters) each", () => {
+    const r = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "cachd"]);
+    expect(r.status).toBe(1);
+    const lines = stderrAfterBar(r.stderr);
+    expect(lines.slice(0, 4)).toEqual([
+      "dmasim: error: --columns: cpu-process: no job's result has cachd; the table above has every field; their fields:",
+      // The top-level figures first, then each object's.
+      "  processSlowdown, faster, noncoherentProcessSpeedup, fastest",
+      // 92 characters; the next path would make it 117.
+      "  cached.receive.name, cached.receive.bytes, cached.receive.timePs, cached.receive.cpuCycles,",
+      "    cached.receive.mbPerSec, cached.receive.maintenancePs, cached.receive.bouncePs,",
+    ]);
+    const listed = lines.slice(1);
+    expect(Math.max(...listed.map((l) => l.length))).toBeLessThanOrEqual(100);
+    // A group starts at two spaces, its continuation at four.
+    expect(listed.filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/[.,]/)[0]))
+      .toEqual(["processSlowdown", "cached", "uncached", "noncoherent"]);
+    // Every figure --json has, each once: the listing read back, in order, against the JSON's leaves.
+    const result = (JSON.parse(run([...cpuProcess.slice(0, 3), "size=4K", "--workers", "0", "--json"]).stdout) as { rows: { result: Record<string, unknown> }[] }).rows[0].result;
+    const paths = leafPaths(result).filter((p) => p !== "size");
+    const topLevel = paths.filter((p) => !p.includes("."));
+    expect(listed.join(",").split(",").map((p) => p.trim()).filter((p) => p)).toEqual([...topLevel, ...paths.filter((p) => p.includes("."))]);
+    expect(paths).toHaveLength(4 + 3 * 38 - 12 + 1); // uncached has no sync phase; noncoherent a memType
+  });
+
+  it("shows every figure of an object named whole, nested objects' too, in the order --json has them", () => {
+    const r = run([...cpuProcess.slice(0, 3), "size=4K,64K", "--workers", "0", "--columns", "cached.receive"]);
+    expect(r.status).toBe(0);
+    // The cells as --json has them: 4K's receive took 8080000 ps, 4096 B / 8.08 µs = 506.9 MB/s,
+    // 64K's 101897472 ps, 65536 B / 101.897472 µs = 643.2 MB/s.
+    expect(r.stdout.split("\n").slice(2)).toEqual([
+      "size  cached.receive.name  cached.receive.bytes  cached.receive.timePs  cached.receive.cpuCycles  cached.receive.mbPerSec  cached.receive.maintenancePs  cached.receive.bouncePs  cached.receive.bouncedBytes  cached.receive.cache.l1Hits  cached.receive.cache.l1Misses  cached.receive.cache.l2Hits  cached.receive.cache.l2Misses",
+      "----  -------------------  --------------------  ---------------------  ------------------------  -----------------------  ----------------------------  -----------------------  ---------------------------  ---------------------------  -----------------------------  ---------------------------  -----------------------------",
+      "4K    map + device writes                  4096                8080000                      5387                    506.9                       3864000                        0                            0                            0                              0                            0                              0",
+      "64K   map + device writes                 65536              101897472                     67932                    643.2                      61464000                        0                            0                            0                              0                            2                              0",
+      "",
     ]);
   });
+
+  it("shows cached as its 38 figures, each cell what --json has, a figure named again once", () => {
+    const sweep = [...cpuProcess.slice(0, 3), "size=4K,64K", "--workers", "0"];
+    const r = run([...sweep, "--columns", "cached"]);
+    expect(r.status).toBe(0);
+    const rows = (JSON.parse(run([...sweep, "--json"]).stdout) as { rows: { result: { cached: Record<string, unknown> } }[] }).rows;
+    const fields = leafPaths(rows[0].result.cached, "cached.");
+    // Three phases of ten figures (the cache's four counted), totalPs and ok.
+    expect(fields).toHaveLength(3 * 12 + 2);
+    const [, , header, dashes, ...cells] = r.stdout.split("\n");
+    // The dashes under each heading give its column's span.
+    const spans = [...dashes.matchAll(/-+/g)].map((m) => [m.index, m.index + m[0].length]);
+    const cut = (line: string) => spans.map(([from, to]) => line.slice(from, to).trim());
+    expect(cut(header)).toEqual(["size", ...fields]);
+    expect(cells.filter((l) => l).map(cut)).toEqual(rows.map((row, i) => [
+      ["4K", "64K"][i], ...fields.map((f) => String(f.split(".").slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], row.result.cached))),
+    ]));
+    expect(cut(cells[0]).slice(-2)).toEqual(["14885795", "true"]);
+    // Named again, alone or within its object, a figure keeps the first place it was named at.
+    expect(run([...sweep, "--columns", "cached,cached.totalPs"]).stdout).toBe(r.stdout);
+    const totalFirst = run([...sweep, "--columns", "cached.totalPs,cached.process.cache,cached.totalPs"]).stdout.split("\n")[2];
+    expect(totalFirst.split(/ +/)).toEqual(["size", "cached.totalPs", "cached.process.cache.l1Hits", "cached.process.cache.l1Misses", "cached.process.cache.l2Hits", "cached.process.cache.l2Misses"]);
+  }, 30_000);
 
   it("refuses a malformed field, or --json without a table, before the sweep runs", () => {
     const cases: [string[], string][] = [
@@ -105,8 +168,9 @@ describe("dmasim sweep --columns", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--param", "burst=4,99", "--workers", "0", "--columns", "mbPerSc"]);
     expect(r.status).toBe(1);
     expect(r.stdout.split("\n")[2].split(/ +/)).toEqual(["size", "burst", "channels", "buffers", "dmaTimePs", "mbPerSec", "ok", "error"]);
-    expect(r.stderr.split("\n").filter((l) => l.startsWith("dmasim:"))).toEqual([
-      "dmasim: --columns: memcpy: no job's result has mbPerSc to show in a column (their fields: channels, buffers, dmaTimePs, mbPerSec, ok); its rows are printed with every field",
+    expect(stderrAfterBar(r.stderr)).toEqual([
+      "dmasim: --columns: memcpy: no job's result has mbPerSc; its rows are printed with every field; their fields:",
+      "  channels, buffers, dmaTimePs, mbPerSec, ok",
       'dmasim: error: size=4K burst=99: burst must be "auto" or 1…16, not "99"',
     ]);
     const asked = run(["sweep", "memcpy", "--param", "size=4K", "--param", "burst=4,99", "--workers", "0", "--columns", "ok"]);

@@ -84,7 +84,8 @@ describe("a sweep table with the columns asked for", () => {
   });
 
   it("refuses a field no row has, in the terminal and in the report", () => {
-    const why = "cpu-process: no job's result has cached.total to show in a column (their fields: processSlowdown, cached.totalPs, uncached.totalPs, uncached.process.timePs)";
+    // Listed by top-level name: the top-level figures, then each object's on a line of its own.
+    const why = "cpu-process: no job's result has cached.total; their fields:\n  processSlowdown\n  cached.totalPs\n  uncached.totalPs, uncached.process.timePs";
     expect(() => formatSweep(nested, ["cached.total"])).toThrow(why);
     expect(() => sweepSections(nested, { columns: ["cached.total"] })).toThrow(why);
   });

@@ -80,6 +80,17 @@ describe("reports", () => {
     expect(renderReport("x", [{ heading: "h", text: "a < b" }])).toContain("a &lt; b");
   });
 
+  it("shows an object named among the columns as its figures, as dmasim sweep --columns does", () => {
+    const s: SweepResult = {
+      scenario: "cpu-process", workers: 0, elapsedMs: 1,
+      rows: [{ params: { size: "4K" }, result: { cached: { totalPs: 14885795, process: { timePs: 2851795 } }, faster: "cached" } }],
+    };
+    const html = sweepReport(s, { columns: ["faster", "cached", "cached.totalPs"] });
+    expect([...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(["size", "faster", "cached.totalPs", "cached.process.timePs"]);
+    expect(html).toContain('<td class="n">2851795</td>');
+    expect(() => sweepReport(s, { columns: ["cachd"] })).toThrow(new RangeError("cpu-process: no job's result has cachd; their fields:\n  faster\n  cached.totalPs, cached.process.timePs"));
+  });
+
   it("prints a table's numbers as dmasim run and dmasim sweep print them: whole, one decimal, three significant digits below 10", () => {
     const html = renderReport("x", [{ heading: "h", table: { header: ["v"], rows: [[1683.0236], [0.59142], [4.3219], [415362], ["1683.0236"]] } }]);
     expect(html).toContain('<td class="n">1683.0</td>');

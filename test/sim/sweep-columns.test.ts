@@ -38,16 +38,44 @@ describe("the columns a caller names", () => {
     expect(names(["residue"])).toEqual(["residue"]);
   });
 
-  it("refuse a field no finished job has, listing those they have", () => {
-    expect(sweepColumnsProblem(sweep, ["timePs", "cached.timePS"]))
-      .toBe("no job's result has cached.timePS to show in a column (their fields: timePs, residue, cached.timePs, descriptors)");
-    expect(() => sweepTableColumns(sweep, ["descriptor"]))
-      .toThrow(new RangeError("memcpy: no job's result has descriptor to show in a column (their fields: timePs, residue, cached.timePs, descriptors)"));
+  it("refuse a field no finished job has, listing those they have: top-level ones, then each object's", () => {
+    const listing = "their fields:\n  timePs, residue, descriptors\n  cached.timePs";
+    expect(sweepColumnsProblem(sweep, ["timePs", "cached.timePS"])).toBe(`no job's result has cached.timePS; ${listing}`);
+    // The caller's word on what it did instead goes before the listing.
+    expect(sweepColumnsProblem(sweep, ["timePS"], "the table above has every field"))
+      .toBe(`no job's result has timePS; the table above has every field; ${listing}`);
+    expect(() => sweepTableColumns(sweep, ["descriptor"])).toThrow(new RangeError(`memcpy: no job's result has descriptor; ${listing}`));
   });
 
-  it("refuse a field holding an object of figures, naming them", () => {
-    expect(() => sweepTableColumns(sweep, ["cached"]))
-      .toThrow(new RangeError("memcpy: cached is an object of figures, not one a column can show: name one of them (cached.timePs)"));
+  it("take an object named whole as its figures, nested objects' too, in the order the rows hold them", () => {
+    expect(names(["cached"])).toEqual(["cached.timePs"]);
+    const phases: SweepResult = {
+      scenario: "cpu-process", workers: 0, elapsedMs: 1,
+      rows: [
+        { params: { size: "4K" }, result: { size: 4096, dma: { timePs: 5, cache: { hits: 2, misses: 3 }, name: "receive" }, ok: true } },
+        // A figure only a later row has comes after the first row's.
+        { params: { size: "8K" }, result: { size: 8192, dma: { timePs: 9, cache: { hits: 4, misses: 1, evictions: 7 }, name: "receive" }, ok: true } },
+      ],
+    };
+    const columns = sweepTableColumns(phases, ["dma"]);
+    expect(columns.map((c) => c.name)).toEqual(["dma.timePs", "dma.cache.hits", "dma.cache.misses", "dma.name", "dma.cache.evictions"]);
+    expect(phases.rows.map((r) => columns.map((c) => c.valueIn(r.result)))).toEqual([[5, 2, 3, "receive", undefined], [9, 4, 1, "receive", 7]]);
+    // Named again, within an object or alone, a figure stays where it was first named.
+    expect(sweepTableColumns(phases, ["dma.cache.misses", "ok", "dma.cache", "dma.cache.misses", "size"]).map((c) => c.name))
+      .toEqual(["dma.cache.misses", "ok", "dma.cache.hits", "dma.cache.evictions"]);
+  });
+
+  it("refuse a list (a column cannot show one) and an object holding nothing but lists or nothing at all", () => {
+    const lists: SweepResult = {
+      scenario: "dma-mix", workers: 0, elapsedMs: 1,
+      rows: [{ params: { size: "4K" }, result: { samples: [1, 2], trace: { events: [{ at: 0 }] }, none: {}, stats: { count: 2, widths: [8, 16] } } }],
+    };
+    expect(() => sweepTableColumns(lists, ["samples"])).toThrow(new RangeError("dma-mix: samples holds a list, not figures a column can show"));
+    expect(sweepColumnsProblem(lists, ["trace"], "the table above has every field")).toBe("trace holds a list, not figures a column can show; the table above has every field");
+    expect(sweepColumnsProblem(lists, ["stats.widths"])).toBe("stats.widths holds a list, not figures a column can show");
+    expect(sweepColumnsProblem(lists, ["none"])).toBe("none holds no figure a column can show");
+    // An object's lists are left out of its figures: --json has them.
+    expect(sweepTableColumns(lists, ["stats"]).map((c) => c.name)).toEqual(["stats.count"]);
   });
 
   it("refuse what is not a list of field paths", () => {
