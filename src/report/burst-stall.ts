@@ -15,17 +15,7 @@ import type { PeripheralInstance } from "../hw/board-peripherals.js";
 import { RxStreamDevice, TxFifoDevice } from "../hw/dma-peripherals.js";
 import { PL330_QUIRK_PERIPH_BURST } from "../drivers/pl330/program.js";
 import { CC } from "../drivers/pl330/regs.js";
-
-const hex = (v: number) => "0x" + (v >>> 0).toString(16);
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
-
-/** The burst a CCR programs on one side (spec pl330 §3): the source's (SB [7:4], SS [3:1]) for
- *  a read from a peripheral, the destination's (DB [21:18], DS [17:15]) for a write to one. */
-function ccrBurst(ccr: number, toDevice: boolean): { beats: number; beatBytes: number } {
-  return toDevice
-    ? { beats: ((ccr >>> 18) & 0xf) + 1, beatBytes: 1 << ((ccr >>> 15) & 7) }
-    : { beats: ((ccr >>> 4) & 0xf) + 1, beatBytes: 1 << ((ccr >>> 1) & 7) };
-}
+import { ccrBurst, plural } from "./ccr-burst.js";
 
 /** What the peripheral model asks for, when it raises single requests only; null when it raises
  *  burst requests (then a DMAWFPB is not what stops it). The RX wording is the note's from
@@ -51,8 +41,8 @@ export function burstStallCause(k: Kernel, pch: Pl330Chan, dmac: string, inst: n
   if (asks === null) return null;
   const toDevice = p.device instanceof TxFifoDevice;
   const ccr = k.machine.backdoor.pl330Register(inst, CC(t));
-  const { beats, beatBytes } = ccrBurst(ccr, toDevice);
-  const bytes = beats * beatBytes;
+  const burst = ccrBurst(ccr, t, toDevice);
+  const { beats, bytes } = burst;
   const maxburst = toDevice ? "dst_maxburst" : "src_maxburst";
   const threshold = `a FIFO threshold that makes the peripheral raise burst requests of ${plural(bytes, "byte")}`;
   let why: string;
@@ -71,5 +61,5 @@ export function burstStallCause(k: Kernel, pch: Pl330Chan, dmac: string, inst: n
   const side = toDevice ? "TX" : "RX";
   return `${side} burst stall: the channel waits in DMAWFPB for a burst request, but its peripheral ${p.node.path} ("${p.dmaName}") ` +
     `raises single requests only (${asks}), and a DMAWFPB drops each single request it meets; the channel's burst is ` +
-    `${plural(beats, "beat")} × ${plural(beatBytes, "byte")} = ${plural(bytes, "byte")} (CCR${t} ${hex(ccr)}), a burst because ${why}; fix: ${fix}`;
+    `${burst.text}, a burst because ${why}; fix: ${fix}`;
 }

@@ -19,6 +19,7 @@ import { disassemble } from "../tools/pl330/disassembler.js";
 import { dma_to_phys } from "../dma/dma-address.js";
 import { peripheralOnLine, wrongCell, wrongCellText } from "./request-wiring.js";
 import { burstStallCause } from "./burst-stall.js";
+import { hex } from "./ccr-burst.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -43,8 +44,6 @@ const FAULT_NAMES: [number, string][] = [
   [12, "mfifo_err"], [13, "st_data_unavailable"], [16, "instr_fetch_err"], [17, "data_write_err"],
   [18, "data_read_err"], [30, "dbg_instr"], [31, "lockup_err"],
 ];
-
-const hex = (v: number) => "0x" + (v >>> 0).toString(16);
 
 /** The instruction at the channel's `pc`, decoded, or why it cannot be read. The PC is a bus
  *  address, as the DMAC fetches: behind an offsetting dma-ranges its bytes are elsewhere in the

@@ -175,10 +175,12 @@ function runsOn(name: string, params: ScenarioParams, board: string, kernel: str
 }
 
 /** The system the scenario picks for itself (a bug's swiotlb size, DMA-API debug), on this board
- *  and kernel. uart-tx and adc-rx pick settings of Zynq's UART and ADC nodes: elsewhere they run
- *  with the board's own peripheral at its defaults, as `dmasim run NAME --board B` does. */
+ *  and kernel. uart-tx, adc-rx and bug burst-larger-than-fifo-threshold pick settings of Zynq's
+ *  UART and ADC nodes: elsewhere they run with the board's own peripheral at its defaults, as
+ *  `dmasim run NAME --board B` does. */
 function systemOn(name: string, params: ScenarioParams, board: string, kernel: string) {
-  const own = board === "zynq-7000" || !["uart-tx", "adc-rx"].includes(name) ? systemFor(name, params, {}) : {};
+  const zynqNodes = ["uart-tx", "adc-rx"].includes(name) || (name === "bug" && params.kind === "burst-larger-than-fifo-threshold");
+  const own = board === "zynq-7000" || !zynqNodes ? systemFor(name, params, {}) : {};
   return { ...own, board, kernel: kernel as "modern" | "v4.9" };
 }
 

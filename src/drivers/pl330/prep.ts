@@ -177,11 +177,16 @@ function fillSlave(pch: Pl330Chan, desc: Pl330Desc, direction: DmaTransferDirect
   desc.px = toDev ? { src_addr: mem, dst_addr: pch.fifo_dma, bytes: len } : { src_addr: pch.fifo_dma, dst_addr: mem, bytes: len };
   desc.rqtype = direction;
   desc.rqcfg.brst_size = pch.burst_sz;
-  // Before 4.18 (Frank Mori Hess's change made it pch->burst_len) pl330_prep_slave_sg and
-  // pl330_prep_dma_cyclic set "desc->rqcfg.brst_len = 1" whatever the maxburst: 4.9's slave
-  // transfers are single beats (the 4.13-era copy cited in program.ts ldstPeripheral49).
-  desc.rqcfg.brst_len = pch.kernel.version === "v4.9" ? 1 : pch.burst_len;
+  desc.rqcfg.brst_len = slaveBurstLen(pch);
   desc.bytes_requested = len;
+}
+
+/** Beats per burst of the channel's slave transfers. Before 4.18 (Frank Mori Hess's change made
+ *  it pch->burst_len) pl330_prep_slave_sg and pl330_prep_dma_cyclic set "desc->rqcfg.brst_len =
+ *  1" whatever the maxburst: 4.9's slave transfers are single beats (the 4.13-era copy cited in
+ *  program.ts ldstPeripheral49). */
+export function slaveBurstLen(pch: Pl330Chan): number {
+  return pch.kernel.version === "v4.9" ? 1 : pch.burst_len;
 }
 
 /** Gives back the descriptors of a prep that could not finish. */

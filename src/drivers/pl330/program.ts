@@ -195,11 +195,17 @@ function loop(xs: XferSpec, total: number): { code: number[]; covered: number } 
  *  refused before this (lengthUnaligned49). */
 function dregs(xs: XferSpec, beats: number): number[] {
   if (beats === 0) return [];
-  let ccr = xs.ccr & ~((0xf << 4) | (0xf << 18));
-  ccr |= ((beats - 1) & 0xf) << 4;
-  ccr |= ((beats - 1) & 0xf) << 18;
   const body = xs.rqtype === DMA_MEM_TO_MEM ? ldstMemToMem(xs, 1) : ldstPeripheral(xs, 1, "burst");
-  return [...emitMOV(CCR, ccr >>> 0), ...body];
+  return [...emitMOV(CCR, ccrWithBurstLen(xs.ccr, beats)), ...body];
+}
+
+/** `ccr` with both burst lengths (SB [7:4], DB [21:18]) set to `beats`: the CCR _dregs moves in
+ *  for a transfer's tail, and, read back after it, the one the transfer's whole bursts ran with. */
+export function ccrWithBurstLen(ccr: number, beats: number): number {
+  let out = ccr & ~((0xf << 4) | (0xf << 18));
+  out |= ((beats - 1) & 0xf) << 4;
+  out |= ((beats - 1) & 0xf) << 18;
+  return out >>> 0;
 }
 
 function setupLoops(xs: XferSpec): number[] {

@@ -4,11 +4,13 @@
 import type { SystemOptions } from "../../system.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
+import { uartTxSystem } from "./uart-tx.js";
+import { BURST_THRESHOLD_BYTES } from "./burst-larger-than-fifo-threshold.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
-  "wrong-request-line", "burst-on-single-requests",
+  "wrong-request-line", "burst-on-single-requests", "burst-larger-than-fifo-threshold",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -41,6 +43,9 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
       return wrongRequestLineOnto(params.onto) === "adc"
         ? { dts: wrongRequestLineDts("adc"), dtsName: "zynq-7000-wrong-request-line-onto-adc.dts" }
         : { dts: wrongRequestLineDts("none"), dtsName: "zynq-7000-wrong-request-line.dts" };
+    case "burst-larger-than-fifo-threshold":
+      // The Zynq UART's TX FIFO raising burst requests of 8 bytes, as uart-tx's burst=8 shapes it.
+      return uartTxSystem({ burst: BURST_THRESHOLD_BYTES });
     default:
       return { board: "zynq-7000" };
   }

@@ -22,6 +22,9 @@
 //                           onto=adc the line is the ADC's: its requests pace the send
 //   burst-on-single-requests  a UART driver with dst_maxburst 4 on a TX FIFO that raises single
 //                           requests only: the send hangs in DMAWFPB (burst-on-single-requests.ts)
+//   burst-larger-than-fifo-threshold  a UART driver with dst_maxburst 16 on a TX FIFO that raises
+//                           burst requests at 8 free bytes: the FIFO overruns, bytes are lost
+//                           (burst-larger-than-fifo-threshold.ts)
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -54,6 +57,7 @@ import { dmaRanges } from "./dma-ranges.js";
 import { pollIrqsOff } from "./poll-irqs-off.js";
 import { wrongRequestLine } from "./wrong-request-line.js";
 import { burstOnSingleRequests } from "./burst-on-single-requests.js";
+import { burstLargerThanFifoThreshold } from "./burst-larger-than-fifo-threshold.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
@@ -374,4 +378,5 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "poll-irqs-off": pollIrqsOff,
   "wrong-request-line": wrongRequestLine,
   "burst-on-single-requests": burstOnSingleRequests,
+  "burst-larger-than-fifo-threshold": burstLargerThanFifoThreshold,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);

@@ -12,36 +12,20 @@
 // single requests.
 
 import type { System } from "../../system.js";
-import type { PeripheralInstance } from "../../hw/board.js";
 import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
-import { pattern } from "../phase.js";
-import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
-import { uartSend, type UartSend } from "./uart-send.js";
+import { sentText, uartSendBugAndFix, uartTxPeripheral, type UartSend } from "./uart-send.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
 /** The driver's dst_maxburst: 4 one-byte beats per burst. */
 const MAXBURST = 4;
 
-/** The first "tx" TX FIFO model of the board. */
-function txPeripheral(s: System): PeripheralInstance {
-  const p = s.board.peripherals.find((q) => q.dmaName === "tx" && q.device.kind === "tx-fifo");
-  if (p) return p;
-  throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
-}
-
 export function burstOnSingleRequests(s: System, defer: Defer): BugResult {
-  const p = txPeripheral(s);
+  const p = uartTxPeripheral(s);
   const model = p.device as TxFifoDevice;
-  const buf = kmallocBuffers(s, [LEN], defer).vas[0];
-  const data = pattern(LEN, 45);
-  s.cpu.write(buf, data);
-
-  const bug = uartSend(s, p, buf, data, defer, MAXBURST);
-  // The fix: maxburst from the FIFO's BURST register, the size of the requests it raises.
-  const fix = uartSend(s, p, buf, data, defer);
+  const { bug, fix } = uartSendBugAndFix(s, p, LEN, 45, MAXBURST, defer);
 
   const who = `${p.node.path} ("tx")`;
   const asks = model.config.burstBytes === 1 ? "single requests only (one per free byte)" : `burst requests of ${model.config.burstBytes} bytes`;
@@ -66,9 +50,8 @@ export function burstOnSingleRequests(s: System, defer: Defer): BugResult {
   };
 }
 
-/** The fixed send, as the result says it: "of them wrong" counts the bytes that went out (those
- *  that did not are told by "sent N of"). */
+/** The fixed send, as the result says it, with dmasim's note if it hung as well. */
 function fixedText(fix: UartSend): string {
   const what = fix.sent === LEN ? "" : `; dmasim said: ${fix.note}`;
-  return `with dst_maxburst ${fix.maxburst} (the FIFO's BURST register) the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrongPrefix} of them wrong${what}`;
+  return `with dst_maxburst ${fix.maxburst} (the FIFO's BURST register) ${sentText(fix, LEN)}${what}`;
 }
