@@ -19,6 +19,7 @@ import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import { uartSend, type UartSend } from "./uart-send.js";
+import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
@@ -29,7 +30,7 @@ const MAXBURST = 4;
 function txPeripheral(s: System): PeripheralInstance {
   const p = s.board.peripherals.find((q) => q.dmaName === "tx" && q.device.kind === "tx-fifo");
   if (p) return p;
-  throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; run it without --board`);
 }
 
 export function burstOnSingleRequests(s: System, defer: Defer): BugResult {
