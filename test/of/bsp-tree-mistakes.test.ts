@@ -5,25 +5,19 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withSystem } from "../helpers/system.js";
+import { rk3288With } from "../helpers/rk3288-tree.js";
 import { dma_request_chan } from "../../src/dmaengine/dmaengine.js";
 
 const root = new URL("../..", import.meta.url).pathname;
-const RK3288 = readFileSync(join(root, "examples/boards/rk3288-like.dts"), "utf8");
 const PERI_IRQS = "interrupts = <0 2 4>, <0 3 4>;";
-
-/** The example tree with one text replaced (which must be there). */
-function broken(from: string, to: string): string {
-  expect(RK3288).toContain(from);
-  return RK3288.replace(from, to);
-}
 
 describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () => {
   it("refuses a DMAC interrupt given as a PPI, as request_threaded_irq's WARN_ON does", async () => {
-    await withSystem({ dts: broken(PERI_IRQS, "interrupts = <1 2 4>, <1 3 4>;") }, (s) => {
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <1 2 4>, <1 3 4>;") }, (s) => {
       const dmesg = s.dmesg();
       expect(dmesg).toContain(
         "WARNING: kernel/irq/manage.c: request_threaded_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): " +
@@ -42,7 +36,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   });
 
   it("says which interrupts entry gives no GIC interrupt, instead of a bare -EINVAL", async () => {
-    await withSystem({ dts: broken(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;") }, (s) => {
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;") }, (s) => {
       const why = "IRQ index 0 not found: interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N) (dmasim)";
       expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: error -EINVAL: ${why}`);
       expect(s.device("ff250000.dma-controller").probe_failure).toBe(`dma-pl330 ff250000.dma-controller: probe failed with -EINVAL: ${why}`);
@@ -52,7 +46,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   it("dmasim probe ends a refused controller's line with its errno, exit 1", () => {
     const dir = mkdtempSync(join(tmpdir(), "bsp-"));
     const dts = join(dir, "ppi.dts");
-    writeFileSync(dts, broken(PERI_IRQS, "interrupts = <1 2 4>, <1 3 4>;"));
+    writeFileSync(dts, rk3288With(PERI_IRQS, "interrupts = <1 2 4>, <1 3 4>;"));
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", dts, "--iterations", "1"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^\[ *[\d.]+\] WARNING: kernel\/irq\/manage\.c: request_threaded_irq: .* requested irq 18, a per-CPU interrupt \(GIC PPI 2\);/m);

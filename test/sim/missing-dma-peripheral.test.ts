@@ -4,24 +4,15 @@
 // why. The cortex-a17 profile's PL330 has 20 request lines (0-19), as the board's note says.
 
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { withSystem } from "../helpers/system.js";
+import { rk3288With } from "../helpers/rk3288-tree.js";
 import { dma_request_chan } from "../../src/dmaengine/dmaengine.js";
 import { EPROBE_DEFER, KernelError } from "../../src/kernel/errno.js";
 
-const root = new URL("../..", import.meta.url).pathname;
-const RK3288 = readFileSync(join(root, "examples/boards/rk3288-like.dts"), "utf8");
 const UART_DMAS = "dmas = <&dmac_peri 4>, <&dmac_peri 5>;";
 
-/** The example tree with one text replaced (which must be there). */
-function broken(from: string, to: string): string {
-  expect(RK3288).toContain(from);
-  return RK3288.replace(from, to);
-}
-
 /** The peripheral DMAC disabled, as a board file that has not enabled it yet. */
-const DISABLED = broken("arm,pl330-periph-burst;", 'arm,pl330-periph-burst;\n\t\t\tstatus = "disabled";');
+const DISABLED = rk3288With("arm,pl330-periph-burst;", 'arm,pl330-periph-burst;\n\t\t\tstatus = "disabled";');
 
 describe("a BSP tree's dmas mistakes, on the RK3288-like board", () => {
   it("gives a client of a disabled DMAC -EPROBE_DEFER naming the status", async () => {
@@ -47,7 +38,7 @@ describe("a BSP tree's dmas mistakes, on the RK3288-like board", () => {
           '/soc/serial@ff690000\'s dmas entry 1 ("rx") names /soc/dma-controller@ff250000, whose status is "disabled": no driver binds it, and dma_request_chan returns -EPROBE_DEFER',
       );
     });
-    await withSystem({ dts: broken(UART_DMAS, "dmas = <&dmac_peri 24>, <&dmac_peri 5>;") }, (s) => {
+    await withSystem({ dts: rk3288With(UART_DMAS, "dmas = <&dmac_peri 24>, <&dmac_peri 5>;") }, (s) => {
       expect(() => s.run("uart-tx")).toThrow(
         'this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request): ' +
           '/soc/serial@ff690000\'s dmas entry 0 ("tx") names request line 24, but /soc/dma-controller@ff250000 has 20 (0-19): ' +
