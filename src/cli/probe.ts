@@ -34,10 +34,19 @@ export interface ProbeOptions {
   seed?: number;
 }
 
+export interface ProbeController {
+  device: string;
+  driver?: string;
+  supported: boolean;
+  /** The last probe's failure (`device.probe_failure`): "dma-pl330 NAME: probe failed with
+   *  -EINVAL: <what the driver gave dev_err_probe>". */
+  probeFailure?: string;
+}
+
 export interface ProbeResult {
-  /** The DMA controllers found, by device name, with the driver bound to each (if any) and
-   *  whether dmasim has a driver for them. */
-  controllers: { device: string; driver?: string; supported: boolean }[];
+  /** The DMA controllers found, by device name, with the driver bound to each (if any),
+   *  whether dmasim has a driver for them, and why its probe failed when it did. */
+  controllers: ProbeController[];
   /** /sys/class/dma */
   channels: string[];
   /** One dmatest thread per tested channel, in channel order. */
@@ -53,11 +62,11 @@ export interface ProbeResult {
 /** The DMA controllers of the board: devices whose node has #dma-cells, as of_dma providers
  *  have, and those dmasim's drivers (all DMA controller drivers: the PL330's) match, which
  *  probe without #dma-cells as Linux's pl330 does; `supported` when dmasim has a driver. */
-function dmaControllers(s: System): { device: string; driver?: string; supported: boolean }[] {
+function dmaControllers(s: System): ProbeController[] {
   const supported = (d: PlatformDevice) => platformDrivers.some((drv) => d.ofNode!.compatible.some((c) => drv.compatible.includes(c)));
   return s.kernel.platformBus.devices
     .filter((d) => d.ofNode && (d.ofNode.has("#dma-cells") || supported(d)))
-    .map((d) => ({ device: d.name, driver: d.driverName, supported: supported(d) }));
+    .map((d) => ({ device: d.name, driver: d.driverName, supported: supported(d), ...(d.probe_failure ? { probeFailure: d.probe_failure } : {}) }));
 }
 
 /** dmatest on every memcpy-capable channel of the System, round after round. */
@@ -83,6 +92,16 @@ export function probeDma(s: System, o: ProbeOptions = {}): ProbeResult {
     controllers, channels: s.dmaChannels().map((c) => c.name), threads, untested: [...untested], log,
     passed: threads.length - threads.filter((t) => t.failures > 0 || t.tests === 0).length, failed,
   };
+}
+
+/** "probe failed with -EINVAL: why", without the "driver device: " the line already names,
+ *  and without the why when a boot line printed above already says it. */
+function probeFailed(c: ProbeController, printed: string[]): string {
+  const at = c.probeFailure?.indexOf("probe failed") ?? -1;
+  if (at < 0) return "probe failed";
+  const failed = c.probeFailure!.slice(at);
+  const why = failed.indexOf(": ");
+  return why >= 0 && printed.some((l) => l.includes(failed.slice(why + 2))) ? failed.slice(0, why) : failed;
 }
 
 /** `ls`'s columns: names padded to the widest, as many per line as fit in 80 columns. */
@@ -111,12 +130,13 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
 
   const r = probeDma(s, { iterations, seed });
   const names = r.controllers.map((c) => c.device);
-  const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `)));
+  // The controllers' own lines, and kernel WARNINGs that name one (request_irq's on a PPI).
+  const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `) || (l.text.startsWith("WARNING:") && l.text.includes(` ${n} `))));
   const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...s.board.assumed.map((n) => `note: ${n}`), ""];
   out.push(`DMA controllers: ${r.controllers.length}`);
   out.push(...boot.map(formatLine));
   for (const c of r.controllers) {
-    if (!c.driver) out.push(`${c.device}: ${c.supported ? "no driver bound (probe failed)" : "no dmasim driver for this controller"}`);
+    if (!c.driver) out.push(`${c.device}: ${c.supported ? `no driver bound (${probeFailed(c, boot.map((l) => l.text))})` : "no dmasim driver for this controller"}`);
   }
   out.push("", "$ ls /sys/class/dma", columns(r.channels), "");
   out.push(...r.log);

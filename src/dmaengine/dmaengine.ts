@@ -112,6 +112,15 @@ function dma_get_slave_channel(chan: DmaChan): { chan: DmaChan | null; why: stri
   return { chan, why: "" };
 }
 
+/** Why a provider has registered no controller, where the tree or its probe says: what
+ *  devices_deferred would show, or its status (a disabled node gets no device, so no driver,
+ *  and its consumers defer for ever, as in Linux). */
+function whyUnregistered(k: Kernel, provider: DeviceNode): string {
+  if (!provider.available) return ` (its status is "${provider.string("status")}": no driver binds it)`;
+  const failure = k.platformBus.devices.find((d) => d.ofNode === provider)?.probe_failure;
+  return failure ? ` (${failure})` : "";
+}
+
 /** of_dma_request_slave_channel: tries the node's `dmas` entries named `name`. A provider with
  *  no registered controller (its driver not probed yet, or never) turns the final error into
  *  -EPROBE_DEFER; a provider that cannot give a channel leaves -ENODEV. The xlate only
@@ -126,7 +135,7 @@ function of_dma_request_slave_channel(dev: Device, np: DeviceNode, name: string)
     const provider = spec.np!;
     const ctl = k.dmaengine.ofController(provider);
     if (!ctl) {
-      deferred = `DMA provider ${provider.path} has no controller registered`;
+      deferred = `DMA provider ${provider.path} has no controller registered${whyUnregistered(k, provider)}`;
       continue;
     }
     const candidate = ctl.xlate(spec.args, ctl.device);

@@ -17,6 +17,10 @@ export type IrqHandler = (irq: number, devId: unknown) => IrqReturn;
 
 export const IRQF_SHARED = 0x80;
 
+/** GIC interrupt IDs below this are per-CPU (SGIs 0-15, PPIs 16-31): gic_irq_domain_map gives
+ *  them irq_set_percpu_devid, so only request_percpu_irq may take them. */
+const GIC_FIRST_SPI = 32;
+
 /** Core cycles for exception entry, GIC acknowledge and return (an estimate; see docs). */
 const IRQ_ENTRY_CYCLES = 400;
 
@@ -55,6 +59,16 @@ export class IrqSubsystem {
 
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
     if (irq < 0) return -EINVAL;
+    // request_threaded_irq (kernel/irq/manage.c) refuses a per-CPU interrupt with a WARN_ON: a
+    // device tree that gives a shared peripheral a PPI specifier (<1 N type>, not <0 N type>).
+    if (irq < GIC_FIRST_SPI) {
+      this.printk.warn(
+        `WARNING: kernel/irq/manage.c: request_threaded_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): ` +
+          `${name} requested irq ${irq}, a per-CPU interrupt (GIC ${irq < 16 ? `SGI ${irq}` : `PPI ${irq - 16}`}); ` +
+          `a peripheral's interrupt is an SPI: <0 N type> in its interrupts, GIC ID 32 + N`,
+      );
+      return -EINVAL;
+    }
     const list = this.actions.get(irq) ?? [];
     if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -EBUSY;
     list.push({ handler, flags, name, devId });

@@ -153,6 +153,17 @@ function toSpec(np: DeviceNode, args: number[]): IrqSpec {
   return { controller: np, cells: args, line, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
 
+/** Why a resolved interrupt has no GIC line (`line` -1), in the tree's terms, for the message
+ *  of a driver that needs the interrupt. */
+export function irqSpecWithoutLine(spec: IrqSpec): string {
+  const cells = `<${spec.cells.join(" ")}>`;
+  const v = isGic(spec.controller);
+  if (!v) return `${cells} ends at ${spec.controller.path}, not at a GIC: dmasim wires GIC interrupts only`;
+  const t = gicTranslate(v, spec.cells);
+  if (!t) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
+  return `${cells} is GIC interrupt ID ${t[0]}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+}
+
 /** Every interrupt of the node, in order (of_irq_parse_one for each index). Throws DtError for
  *  an entry that does not resolve. */
 export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {

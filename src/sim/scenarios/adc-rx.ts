@@ -25,6 +25,7 @@ import type { ScenarioParams } from "../scenarios.js";
 import { withTeardown } from "../teardown.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
+import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 
 export interface AdcRxResult {
   peripheral: string;
@@ -105,7 +106,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   if (!isWholeIn(periods, 2)) throw new RangeError(`periods must be ${wholeNumberIn(2)}, not ${params.periods}`);
   if (!(Number.isInteger(count) && count >= 2)) throw new RangeError(`count must be at least 2 callbacks, not ${params.count}`);
   const p = s.board.peripherals.find((x) => x.dmaName === "rx" && x.device.kind === "rx-stream");
-  if (!p) throw new Error(`this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
+  if (!p) throw new Error(noDmaPeripheralMessage(s.board, "rx"));
   const model = p.device as RxStreamDevice;
   refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > model.config.sampleBytes);
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);

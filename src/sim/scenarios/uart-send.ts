@@ -13,12 +13,13 @@ import type { Pl330Chan } from "../../drivers/pl330/channel.js";
 import { countDifferent, pattern } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
+import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 
 /** The first "tx" TX FIFO model of the board. */
 export function uartTxPeripheral(s: System): PeripheralInstance {
   const p = s.board.peripherals.find((q) => q.dmaName === "tx" && q.device.kind === "tx-fifo");
   if (p) return p;
-  throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; run it without --board`);
 }
 
 /** One send of `data` through a freshly probed UART client (its dst_maxburst `maxburst` when

@@ -19,6 +19,7 @@ import { kmallocBuffers } from "../managed-buffers.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
+import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 
 export interface UartTxResult {
   /** The device-tree node whose UART sent the bytes. */
@@ -59,7 +60,7 @@ export function run(s: System, params: ScenarioParams = {}): UartTxResult {
   const segment = parseSize((params.segment as string | number | undefined) ?? 4096);
   if (!(size >= 1 && segment >= 1)) throw new RangeError(`size and segment must be at least one byte`);
   const p = s.board.peripherals.find((x) => x.dmaName === "tx" && x.device.kind === "tx-fifo");
-  if (!p) throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request)`);
+  if (!p) throw new Error(noDmaPeripheralMessage(s.board, "tx"));
   const model = p.device as TxFifoDevice;
   refuseSingleRequestsOnBurstOnlyDmac(s, p.node.path, p.device.dmac, model.config.burstBytes > 1);
   const pdev = s.kernel.platformBus.devices.find((d) => d.ofNode === p.node);

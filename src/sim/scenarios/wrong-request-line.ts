@@ -36,6 +36,7 @@ import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import { uartSend as send, type UartSend as Send } from "./uart-send.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
@@ -155,7 +156,7 @@ function txPeripheral(s: System): { p: PeripheralInstance; slot: number; named: 
   });
   const pick = found.find((f) => f.named !== f.p.device.request) ?? found[0];
   if (pick) return pick;
-  throw new Error(`this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; run it without --board`);
 }
 
 /** The peripheral the silicon wires to `line` of p's PL330, other than p (read as a debugger
