@@ -12,8 +12,9 @@ const PA = 0x40100000;
 const V = (pa: number) => toVirt(0xffffffc000000000n + BigInt(pa));
 const NC_PAGE = 0x00e800000000070fn; // AttrIndx 3: Normal non-cacheable
 
-async function arm64(): Promise<Machine> {
-  const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
+async function arm64(zvaBytes = 64): Promise<Machine> {
+  const tweak = (p: typeof ARM64_A53) => ({ ...p, cpu: { ...p.cpu, zvaBytes } });
+  const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }], tweak });
   put64(m, 0x40000000 + 257 * 8, 0x40000000n | 0x00e8000000000711n);
   // L1[256] → L2 → L3 at 0x40002000: VA 0xffffffc0_0000_0000 + page → 4 KB pages chosen below.
   put64(m, 0x40000000 + 256 * 8, 0x40001000n | 3n);
@@ -149,6 +150,13 @@ describe("DC ZVA", () => {
     expect(m.backdoor.read(PA + 64, 64)).toEqual(ones(64, 0x11)); // DRAM: until cleaned
     m.cpu.dcache(DC_CLEAN, V(PA + 64), 64);
     expect(m.backdoor.read(PA + 64, 64)).toEqual(new Uint8Array(64));
+  });
+
+  it("zeroes the block of DCZID's size, aligned to it: 256 bytes on a core whose block is four lines", async () => {
+    const m = await arm64(256);
+    m.cpu.write(V(PA), ones(320, 0x11));
+    m.cpu.zva(V(PA + 64 + 17)); // block [PA, PA + 256): the address's line is its second
+    expect(m.cpu.read(V(PA), 320)).toEqual(Uint8Array.from([...new Uint8Array(256), ...ones(64, 0x11)]));
   });
 
   it("writes zeros straight to DRAM on a non-cacheable page", async () => {

@@ -106,6 +106,21 @@ describe("TLB (arm64 profile: 128 sets x 4 ways, round robin)", () => {
     expect(pa(m, K(7))).toBe(0x45007000);
   });
 
+  it("TLBI by VA for all ASIDs (TLBI VAAE1) drops the page's non-global entries of every ASID", async () => {
+    const m = await machine();
+    m.cpu.store64(alias(L3 + 7 * 8), 0x41007000n | PAGE | NG);
+    m.mmu.tlbiAll();
+    m.mmu.setAsid(1);
+    expect(pa(m, K(7))).toBe(0x41007000);
+    m.mmu.setAsid(2);
+    expect(pa(m, K(7))).toBe(0x41007000);
+    m.cpu.store64(alias(L3 + 7 * 8), 0x45007000n | PAGE | NG);
+    m.mmu.tlbiVa(K(7)); // issued under ASID 2, for every ASID
+    expect(pa(m, K(7))).toBe(0x45007000);
+    m.mmu.setAsid(1);
+    expect(pa(m, K(7))).toBe(0x45007000); // ASID 1's entry went too
+  });
+
   it("enters only successful walks: a fault is walked again after the PTE appears", async () => {
     const m = await machine();
     m.cpu.store64(alias(L3 + 9 * 8), 0n);

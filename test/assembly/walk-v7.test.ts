@@ -70,6 +70,15 @@ describe("ARMv7 short descriptors with Linux's TEX remap", () => {
     expect(decodeAttr(large.attr)).toMatchObject({ memType: "Normal WB", level: 2, xn: false });
   });
 
+  it("indexes the coarse table with VA[19:12], all 8 bits: entry 0x80 and above", async () => {
+    const m = await v7();
+    // 256 entries of 4 bytes (the 1 KB table): VA 0xe08ff000 reads entry 0xff, 0xe0880000 entry 0x80.
+    put32(m, PT + 0x80 * 4, 0x00180000 | SMALL | C | B | TEX0 | AP01);
+    put32(m, PT + 0xff * 4, 0x001ff000 | SMALL | C | B | TEX0 | AP01);
+    expect(ok(m.mmu.walk(0xe0880123))).toMatchObject({ pa: 0x00180123, size: 4096, memAttr: 7 });
+    expect(ok(m.mmu.walk(0xe08ffffc))).toMatchObject({ pa: 0x001ffffc, size: 4096, memAttr: 7 });
+  });
+
   it("remaps every TEX[0]:C:B index Linux uses to its memory type", async () => {
     const m = await v7();
     const type = (va: number) => decodeAttr(ok(m.mmu.walk(va)).attr);
@@ -98,6 +107,19 @@ describe("ARMv7 short descriptors with Linux's TEX remap", () => {
     expect(m.mmu.translate(0xc0000000)).toMatchObject({ pa: 0 }); // domain 0 unaffected
     m.mmu.setDacr(0x55555555 | (3 << 10)); // domain 5: manager
     expect(m.mmu.translate(0xe0900004)).toMatchObject({ pa: 0x00130004 });
+  });
+
+  it("reads all four domain bits [8:5]: domains 8-15 are not folded onto 0-7", async () => {
+    const m = await v7();
+    // A section and a coarse table in domain 13 (0b1101), beside domain 5's (0b0101).
+    put32(m, TTB + 0xc03 * 4, 0x00300000 | 0x2 | (13 << 5) | 0x400 | 0xc | 0x1000);
+    put32(m, TTB + 0xe0a * 4, PT | 0x1 | (13 << 5));
+    expect(decodeAttr(ok(m.mmu.walk(0xc0300000)).attr)).toMatchObject({ domain: 13, level: 1 });
+    expect(decodeAttr(ok(m.mmu.walk(0xe0a03000)).attr)).toMatchObject({ domain: 13, level: 2 });
+    m.mmu.setDacr(0x55555555 & ~(3 << 26)); // DACR D13 (bits 27:26) = 00: no access; domain 5 a client
+    expect(m.mmu.translate(0xc0300000)).toEqual({ fault: 5, level: 1 });
+    expect(m.mmu.translate(0xe0a03000)).toEqual({ fault: 5, level: 2 });
+    expect(m.mmu.translate(0xc0100000)).toMatchObject({ pa: 0x00100000 });
   });
 
   it("faults on empty first- and second-level entries and on the 0b11 first-level type", async () => {
@@ -153,6 +175,15 @@ describe("ARMv7 short descriptors with Linux's TEX remap", () => {
     m.mmu.setTtbr(0, TTB | 0x6a); // IRGN[0] (6), NOS (5), RGN = 01 ([4:3]), S (1)
     expect(ok(m.mmu.walk(0xc0012345))).toMatchObject({ pa: 0x00012345, size: 1 << 20 });
     expect(m.mmu.translate(0xe0803abc)).toMatchObject({ pa: 0x00123abc });
+  });
+
+  it("NMRR's IRn (bits 2n+1:2n) give a Normal index its type; ORn (bits 2n+17:2n+16) do not", async () => {
+    // NMRR B4.1.111: IRn inner, ORn outer attributes; Linux's 0x40e040e0 has IR7 = OR7 = 01.
+    const m = await v7();
+    m.mmu.setTexRemap(0xff0a81a8, 0x40e040e0 & ~(3 << 30)); // OR7 = 00 (NC): inner stays WBWA
+    expect(decodeAttr(ok(m.mmu.walk(0xc0012345)).attr)).toMatchObject({ memType: "Normal WB", noWriteAllocate: false }); // n 7
+    m.mmu.setTexRemap(0xff0a81a8, 0x40e040e0 & ~(3 << 14)); // IR7 = 00 (NC), OR7 still 01
+    expect(decodeAttr(ok(m.mmu.walk(0xc0012345)).attr)).toMatchObject({ memType: "Normal NC" });
   });
 
   it("PRRR's NOSn (bit 24 + n) makes index n's shareable memory inner or outer shareable", async () => {

@@ -1,6 +1,7 @@
 // DMA masks (spec dma-api §3.1): which masks each generation and profile accepts, and the
 // required mask, computed by hand from the boards' RAM.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import {
@@ -33,6 +34,20 @@ describe("dma_set_mask", () => {
     expect(dma_set_mask(dev, 0x7ffff000n)).toBe(0);
     expect(dma_set_mask(dev, DMA_BIT_MASK(40))).toBe(0);
     expect(dma_get_mask(dev)).toBe(DMA_BIT_MASK(40));
+  });
+
+  it("modern dma-direct: a 32-bit mask works even with all of RAM above 4 GB; a 31-bit one does not", async () => {
+    // dma_direct_supported returns 1 for mask >= DMA_BIT_MASK(32) before looking at RAM ("32-bit
+    // DMA masks are so common…"). Here RAM is 1 GiB at 0x100000000 and no dma-ranges bound
+    // ZONE_DMA, so a smaller mask must reach the last page, 0x13ffff000.
+    const dts = readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8")
+      .replace("memory@40000000", "memory@100000000")
+      .replace("reg = <0x0 0x40000000 0x0 0x40000000>;", "reg = <0x1 0x0 0x0 0x40000000>;");
+    const s = await createSystem({ dts });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(dma_set_mask(dev, DMA_BIT_MASK(32))).toBe(0);
+    expect(dma_set_mask(dev, DMA_BIT_MASK(31))).toBe(EIO);
+    expect(dma_get_mask(dev)).toBe(DMA_BIT_MASK(32));
   });
 
   it("4.9 arm64: any mask while the swiotlb flag is clear; with RAM above 4 GB it must cover the pool", async () => {

@@ -81,6 +81,16 @@ describe("block placement", () => {
   });
 });
 
+describe("creation edges", () => {
+  it("accepts a boundary equal to the block size (only a smaller one is refused)", async () => {
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await sys(kernel);
+      expect(dma_pool_create("edge", s.device(DMAC), 64, 8, 64)).not.toBeNull();
+      expect(dma_pool_create("edge", s.device(DMAC), 64, 8, 32)).toBeNull();
+    }
+  });
+});
+
 describe("allocation and free", () => {
   it("reuses the last freed block first (LIFO) and zeroes with dma_pool_zalloc", async () => {
     for (const kernel of ["v4.9", "modern"] as const) {
@@ -118,6 +128,16 @@ describe("allocation and free", () => {
     const b = dma_pool_alloc(pool, GFP_KERNEL)!;
     dma_pool_free(pool, b.cpuAddr, 0x12345000);
     expect(s.dmesg()).toMatch(/dma-pl330 ff6e0000\.dma-controller: dma_pool_free bad, ffffff80[0-9a-f]{8}\/12345000 \(bad dma\)/);
+  });
+
+  it("4.9: a DMA address one past the pool page's allocation is bad dma, though it lies in a page the allocation spans", async () => {
+    // size 6000: allocation = max(size, PAGE_SIZE) = 6000, from an 8 KB coherent buffer.
+    // pool_find_page takes a page only for dma - page->dma < allocation.
+    const s = await sys("v4.9");
+    const pool = dma_pool_create("edge", s.device(DMAC), 6000, 8, 0)!;
+    const b = dma_pool_alloc(pool, GFP_KERNEL)!;
+    dma_pool_free(pool, b.cpuAddr + 6000, b.dmaAddr + 6000);
+    expect(s.dmesg()).toContain(`/${(b.dmaAddr + 6000).toString(16)} (bad dma)`);
   });
 
   it("without DMAPOOL_DEBUG: a double free and a block from another pool are taken silently by Linux, and hand a block out twice; dmasim warns", async () => {

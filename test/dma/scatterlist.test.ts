@@ -77,6 +77,20 @@ describe("dma_map_sg", () => {
     expect(tlb.usage().used).toBe(0);
   });
 
+  it("maps only the first nents entries: one past them gets no DMA address and takes no bounce slot", async () => {
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const tlb = s.kernel.dma.swiotlb!;
+    const sgl = sg_alloc(3);
+    for (const sg of sgl) sg_set_buf(sg, s.kernel.kmalloc(4096, GFP_KERNEL), 4096); // above 4 GB: each bounces
+    expect(dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE)).toBe(2);
+    // Two 4 KB entries, two 2 KB slots each.
+    expect(tlb.usage().used).toBe(4);
+    expect([sg_dma_address(sgl[2]), sg_dma_len(sgl[2])]).toEqual([0, 0]);
+    dma_unmap_sg(dev, sgl, 2, DMA_TO_DEVICE);
+    expect(tlb.usage().used).toBe(0);
+  });
+
   it("an empty list: 4.9 maps it and says 0; modern __dma_map_sg_attrs WARNs once on the 0 count, and dma_map_sgtable gives -EIO", async () => {
     for (const kernel of ["v4.9", "modern"] as const) {
       const s = await createSystem({ board: "zynq-7000", kernel });
@@ -124,6 +138,24 @@ describe("dma_map_sg", () => {
   });
 });
 
+describe("dma_map_sg failing part way through a bouncing list", () => {
+  it("modern: the entries mapped before the failing one give their bounce slots back", async () => {
+    // One 128-slot segment (256 KiB): two 4 KiB entries take 2 slots each, and the third (a
+    // whole segment, 128 slots) finds no room. dma_direct_map_sg unmaps the i entries before it.
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 256 * 1024 } });
+    const dev = s.device("ff6e0000.dma-controller");
+    const tlb = s.kernel.dma.swiotlb!;
+    expect(tlb.nslabs).toBe(128);
+    const sgl = sg_alloc(3);
+    sg_set_buf(sgl[0], s.kernel.kmalloc(4096, GFP_KERNEL), 4096);
+    sg_set_buf(sgl[1], s.kernel.kmalloc(4096, GFP_KERNEL), 4096);
+    sg_set_buf(sgl[2], s.kernel.kmalloc(256 * 1024, GFP_KERNEL), 256 * 1024);
+    expect(dma_map_sg(dev, sgl, 3, DMA_TO_DEVICE)).toBe(0);
+    expect(tlb.usage().used).toBe(0);
+    expect(tlb.usage().hiwater).toBe(4);
+  });
+});
+
 describe("sg_alloc_table_from_pages", () => {
   it("merges runs of consecutive pfns into one entry each, the offset in the first", async () => {
     const { sg_alloc_table_from_pages } = await import("../../src/dma/scatterlist.js");
@@ -134,5 +166,21 @@ describe("sg_alloc_table_from_pages", () => {
     expect(t.sgl[2].page_link & 0x2).toBe(0x2); // SG_END on the last
     expect(() => sg_alloc_table_from_pages([1, 2], 2, 0, 3 * 4096)).toThrow(/-EINVAL: sg_alloc_table_from_pages: size 12288 is not bytes the 2 pages hold/);
     expect(() => sg_alloc_table_from_pages([], 0, 0, 1)).toThrow(/-EINVAL: sg_alloc_table_from_pages: n_pages 0/);
+  });
+
+  it("refuses an offset of a whole page: the offset is into the first page", async () => {
+    const { sg_alloc_table_from_pages } = await import("../../src/dma/scatterlist.js");
+    expect(sg_alloc_table_from_pages([1, 2], 2, 4095, 1).sgl[0].offset).toBe(4095);
+    expect(() => sg_alloc_table_from_pages([1, 2], 2, 4096, 4096)).toThrow(/-EINVAL: sg_alloc_table_from_pages: size 4096 is not bytes the 2 pages hold from offset 4096/);
+  });
+
+  it("splits a run at the 32-bit entry length: 2^20 consecutive pages give 2^20 - 1 pages (0xfffff000 bytes) and 1", async () => {
+    // lib/scatterlist.c: max_segment = ALIGN_DOWN(UINT_MAX, PAGE_SIZE) = 0xfffff000; a chunk ends
+    // once it holds that many bytes, i.e. after 0xfffff000 / 4096 = 1048575 pages.
+    const { sg_alloc_table_from_pages } = await import("../../src/dma/scatterlist.js");
+    const n = 1 << 20;
+    const pages = Array.from({ length: n }, (_, i) => 0x100000 + i);
+    const t = sg_alloc_table_from_pages(pages, n, 0, n * 4096);
+    expect(t.sgl.map((sg) => [sg.page, sg.length])).toEqual([[0x100000, 0xfffff000], [0x100000 + n - 1, 4096]]);
   });
 });

@@ -7,7 +7,7 @@ import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
 import {
   dma_alloc_coherent, dma_map_single, dma_unmap_single, dma_mapping_error, dma_sync_single_for_cpu, dma_map_sg,
-  dma_map_single_attrs,
+  dma_map_single_attrs, dma_map_page, dma_unmap_page,
 } from "../../src/dma/mapping.js";
 import { DMA_ATTR_NO_WARN, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { sg_alloc, sg_set_buf } from "../../src/dma/scatterlist.js";
@@ -191,6 +191,17 @@ describe("slot allocation", () => {
     expect(dma % 4096).toBe(0x234);
   });
 
+  it("modern: min_align_mask above the slot size picks a slot whose address has the original's bit 11", async () => {
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device(DMAC);
+    dev.dma_parms = { max_segment_size: 65536, segment_boundary_mask: 0xffffffffn, min_align_mask: 0xfff };
+    const va = s.kernel.kmalloc(8192, GFP_KERNEL); // page aligned
+    // 0x934: bit 11 set, so no padding inside a slot gives it (0x934 & 0x7ff = 0x134); the slot
+    // itself must sit at an odd 2 KB position, and the bounce address keeps all 12 low bits.
+    const dma = dma_map_single(dev, va + 0x934, 1000, DMA_TO_DEVICE);
+    expect(dma % 4096).toBe(0x934);
+  });
+
   it("modern: with min_align_mask padding, a sync of the mapping's tail (in its second slot) copies back", async () => {
     const s = await createSystem({ board: "arm64-highmem" });
     const dev = s.device(DMAC);
@@ -272,6 +283,37 @@ describe("slot allocation", () => {
     sg_set_buf(sgl[0], va, 4096);
     sg_set_buf(sgl[1], va + 4096, 64 * KB);
     expect(dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE)).toBe(0);
+  });
+
+  it.each(["v4.9", "modern"] as const)("%s: a mapping that fills a segment-boundary window exactly fits, at the next window after a used slot", async (kernel) => {
+    const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    // dma_set_seg_boundary(dev, 0xffff): no mapping may cross a 64 KB line (32 slots).
+    dev.dma_parms = { max_segment_size: 65536, segment_boundary_mask: 0xffffn, min_align_mask: 0 };
+    expect(tlb.start % 0x10000).toBe(0); // windows start at slots 0, 32, 64, …
+    const va = s.kernel.kmalloc(64 * KB, GFP_KERNEL);
+    const small = dma_map_single(dev, va, 2048, DMA_TO_DEVICE);
+    expect((small - tlb.start) / 2048).toBe(0);
+    // iommu_is_span_boundary: (index mod 32) + 32 > 32 is false only at a window's start; slot 0
+    // is taken, so the 32 slots are 32..63, ending exactly at the next line.
+    const whole = dma_map_single(dev, va, 64 * KB, DMA_TO_DEVICE);
+    expect(dma_mapping_error(dev, whole)).toBe(0);
+    expect((whole - tlb.start) / 2048).toBe(32);
+  });
+
+  it("a page just past the pool's end is no bounce slot: its unmap does not touch the pool", async () => {
+    const s = await createSystem({ board: "arm64-ref", swiotlb: { size: 512 * KB } });
+    const dev = s.device(DMAC);
+    const tlb = s.kernel.dma.swiotlb!;
+    // The page right after the pool, mapped by struct page (no bounce: the device reaches it).
+    const pfn = tlb.end / 4096;
+    const dma = dma_map_page(dev, pfn, 0, 4096, DMA_FROM_DEVICE);
+    expect(dma).toBe(tlb.end);
+    s.machine.backdoor.write(dma, pat(4096, 5)); // the device writes the page
+    dma_unmap_page(dev, dma, 4096, DMA_FROM_DEVICE);
+    expect(s.cpu.read(s.kernel.mm.phys_to_virt(tlb.end), 4096)).toEqual(pat(4096, 5));
+    expect(tlb.usage().used).toBe(0);
   });
 
   it("shows its usage as the debugfs files do", async () => {

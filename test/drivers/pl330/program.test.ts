@@ -40,8 +40,21 @@ describe("pl330 microcode (Linux _setup_req)", () => {
     expect(hex(p.slice(18))).toBe("20 02 22 ff 04 08 3c 02 38 06 22 e8 04 08 3c 02 34 00 00");
   });
 
+  it("124 × 65536 single-byte bursts: an unrolled nest of 123 (cycmax = (255 - 8) / 2), then one of 1", () => {
+    // _loop: with both loops, szlp = szlpend = 4 and a burst (DMALD DMAST) is 2 bytes, so at most
+    // (255 - 8) / 2 = 123 bursts are unrolled inside LP0 256 × LP1 256; the other 65536 bursts
+    // take a second nest. LPEND1 jumps back over the bursts, LPEND0 over LP1 too.
+    const p = memcpy(124 * 65536, 0x100000, 0x200001);
+    const nest1 = "20 ff 22 ff " + "04 08 ".repeat(123) + "3c f6 38 fa";
+    expect(hex(p.slice(18))).toBe(`${nest1} 20 ff 22 ff 04 08 3c 02 38 06 34 00 00`);
+  });
+
   it("r0p0 needs barriers between load and store", () => {
     expect(hex(memcpy(256, 0x100000, 0x200000, 0).slice(18))).toBe("22 01 04 12 08 13 3c 04 34 00 00");
+  });
+
+  it("r1p0 is the first lock-up free revision (PERIPH_REV_R1P0): no barriers", () => {
+    expect(hex(memcpy(256, 0x100000, 0x200000, 1).slice(18))).toBe("22 01 04 08 3c 02 34 00 00");
   });
 });
 
@@ -59,6 +72,13 @@ function slave(
 describe("pl330 peripheral microcode (Linux _ldst_peripheral)", () => {
   it("DEV→MEM 1024 B, periph 0, 4 B × 8: spec §12.4 byte for byte", () => {
     expect(hex(slave(DMA_DEV_TO_MEM, 1024, 2, 8))).toBe(
+      "bc 01 74 40 1d 00 bc 00 00 11 00 e0 bc 02 00 00 20 00 22 1f 35 00 32 00 27 00 0b 3c 07 34 00 00",
+    );
+  });
+
+  it("DEV→MEM 1026 B of 4-byte beats: the 2 bytes that make no whole beat add no tail (BYTE_MOD_BURST_LEN counts beats)", () => {
+    // (1026 / 4) % 8 = 256 % 8 = 0 leftover beats in C: the same program as for 1024 B (§12.4).
+    expect(hex(slave(DMA_DEV_TO_MEM, 1026, 2, 8))).toBe(
       "bc 01 74 40 1d 00 bc 00 00 11 00 e0 bc 02 00 00 20 00 22 1f 35 00 32 00 27 00 0b 3c 07 34 00 00",
     );
   });
