@@ -158,7 +158,7 @@ describe("iopoll.h", () => {
     expect((err as Error).message).toMatch(/readl_poll_timeout_atomic with timeout_us 0 polled 16777216 times .* the soft-lockup watchdog would report it at 24 s after power-on/);
     expect(s.kernel.printk.grep("soft lockup")).toEqual([]);
     expect(s.now()).toBeLessThan(24e12);
-  });
+  }, 30_000); // 2^24 simulated register reads: seconds on a busy 2-core machine
 
   it("an atomic poll with no timeout and IRQs masked: the watchdog's hrtimer cannot run, so nothing is printed", async () => {
     const { s, reg } = await ftrRig();

@@ -29,7 +29,7 @@ describe("PL330 conformance corpus", () => {
     expect(divergenceFor("QEMU ignores DMA bus errors: unmapped reads return zeros")?.id).toBe("bus-errors");
     expect(divergenceFor("something nobody documented")).toBeUndefined();
     expect(divergenceFor(undefined)).toBeUndefined();
-  });
+  }, 30_000); // the whole corpus: seconds on a busy machine
 
   it("reports why a case's channel never stopped when a forever loop hits the time bound", async () => {
     const c: LoadedCase = {

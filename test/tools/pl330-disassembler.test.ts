@@ -198,5 +198,5 @@ describe("PL330 disassembler: DMAADNH", () => {
     expect(lines).toHaveLength(2 * 65536);
     expect(lines[4].text).toBe("DMAADNH SAR, 0x0004");
     expect(assemble(lines.map((l) => l.text).join("\n")).bytes).toEqual(code);
-  });
+  }, 30_000); // every byte pattern of the instruction, assembled back: seconds on a busy machine
 });
