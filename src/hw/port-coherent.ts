@@ -11,6 +11,7 @@
 // without it the port is what the tree claims, so kernel and silicon agree as before.
 
 import type { DeviceNode } from "../of/node.js";
+import type { Device } from "../kernel/device.js";
 import { ofDmaIsCoherent } from "../of/device.js";
 import { BoardError } from "./board-error.js";
 
@@ -50,4 +51,11 @@ export function pl330PortCoherence(node: DeviceNode): PortCoherence {
       `invalidates around every streaming mapping and maps dma_alloc_coherent buffers uncached, which the port makes unnecessary ` +
       `(correct, only slower: memcpy's unneededMaintenancePs counts it); add dma-coherent to the node`;
   return { treeCoherent, portCoherent, note };
+}
+
+/** Whether Linux does cache maintenance for `dev` (not dma-coherent, as the tree said at its
+ *  probe) that its DMAC's port makes unnecessary, because the port snoops the CPU's caches. */
+export function maintainsForSnoopingPort(dmacs: readonly { node: DeviceNode; coherence: PortCoherence }[], dev: Device): boolean {
+  const dmac = dmacs.find((d) => d.node === dev.ofNode);
+  return !!dmac && dmac.coherence.portCoherent && !dev.dma_coherent;
 }
