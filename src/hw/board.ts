@@ -18,6 +18,7 @@ import { ofIrqResolve } from "../of/irq.js";
 import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 import { integratedL2 } from "./integrated-l2.js";
 import { pl330NodeCounts } from "./pl330-node-counts.js";
+import { pl330PortCoherence, type PortCoherence } from "./port-coherent.js";
 
 export { BoardError } from "./board-error.js";
 export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
@@ -28,6 +29,8 @@ export interface DmacInstance {
   size: number;
   index: number;
   preset: Pl330Preset;
+  /** Whether its port snoops the CPU's caches, and whether the tree says so (port-coherent.ts). */
+  coherence: PortCoherence;
 }
 
 export interface Board {
@@ -39,7 +42,9 @@ export interface Board {
   peripherals: PeripheralInstance[];
   outerCache?: Resource;
   /** What dmasim assumed because the tree does not say it (an unknown SoC's profile or PL330
-   *  configuration), one sentence each, for tools to show beside their results. */
+   *  configuration), and where dmasim's own properties build silicon that disagrees with what
+   *  the tree tells Linux (a DMAC port whose coherence is not the tree's), one sentence each,
+   *  for tools to show beside their results. */
   assumed: string[];
 }
 
@@ -331,14 +336,15 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     if (!r) continue;
     checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
     const preset = pl330Preset(node, profile, tree);
+    const coherence = pl330PortCoherence(node);
     const index = x.addPl330(
       r.start, r.size || 0x1000, preset.channels, preset.requests, preset.events, preset.dataWidthBits,
       preset.bufferDepth, preset.rdCap, preset.wrCap, preset.rdQueue, preset.wrQueue, preset.icacheLines,
       preset.icacheLineBytes, preset.revision, 0, 0, 0, periodPs(profile.dmac.axiClockMHz),
-      node.has("dma-coherent") ? 1 : 0, profile.dmac.deviceLatencyNs * 1000,
+      coherence.portCoherent ? 1 : 0, profile.dmac.deviceLatencyNs * 1000,
     );
     if (index < 0) throw new BoardError(`${node.path}: too many devices for the emulator's address map`);
-    const d = { node, base: r.start, size: r.size, index, preset };
+    const d = { node, base: r.start, size: r.size, index, preset, coherence };
     configureDmaWindows(x, d, opts.dmaPeripherals !== false && hasDmaClients(tree, node));
     wireDmacIrqs(x, tree, d);
     dmacs.push(d);
@@ -348,7 +354,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
   const assumed = [
     ...l2.notes,
-    ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored].flat()),
+    ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored, d.coherence.note ?? []].flat()),
   ];
   return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, assumed } };
 }

@@ -17,3 +17,10 @@ export function of_update_property_cells(np: DeviceNode, name: string, cells: re
   // How source spelled the old value no longer describes the new one.
   np.propertyForms.delete(name);
 }
+
+/** of_remove_property: the node no longer has `name` (nothing happens when it had none). */
+export function of_remove_property(np: DeviceNode, name: string): void {
+  np.properties.delete(name);
+  np.propertyForms.delete(name);
+  np.propertyLabels.delete(name);
+}

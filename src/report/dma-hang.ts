@@ -6,7 +6,8 @@
 // that raises single requests only (burst-stall.ts), a peripheral that has stopped requesting, a DMAWFP on a
 // line the SoC wires no peripheral, or another peripheral, to while the client's own peripheral
 // drives another (a wrong `dmas` cell: request-wiring.ts), a channel stopped or faulting whose
-// interrupt no handler takes.
+// interrupt no handler takes, a program the DMAC fetched from DRAM while the driver's copy sat in
+// the CPU's caches (a dma-coherent tree on a port that does not snoop: stale-program.ts).
 
 import type { DmaChan } from "../dmaengine/types.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -20,6 +21,7 @@ import { dma_to_phys } from "../dma/dma-address.js";
 import { peripheralOnLine, wrongCell, wrongCellText } from "./request-wiring.js";
 import { burstStallCause } from "./burst-stall.js";
 import { hex } from "./ccr-burst.js";
+import { staleProgramCause } from "./stale-program.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -110,8 +112,11 @@ export function explainDmaHang(chan: DmaChan): string | null {
   const state = csr & 0xf;
   const head = `${chan.name} (PL330 thread ${t}, request line ${line}): CSR${t} ${hex(csr)} (${STATE_NAMES[state] ?? "reserved"}), CPC${t} ${hex(cpc)}: ${instructionAt(k, pdev, cpc)}`;
   const deaf = unhandledIrqs(k, drv.irqs);
+  const staleProgram = staleProgramCause(k, pdev, cpc);
   let cause: string;
-  if (state === ST_WFP) {
+  if (staleProgram) {
+    cause = staleProgram;
+  } else if (state === ST_WFP) {
     cause = peripheralCause(k, chan, pdev.ofNode, inst, t, (csr >> 4) & 0x1f, (csr & CSR_DMAWFP_B_NS) !== 0);
   } else if (state === ST_FAULTING || state === ST_FAULT_COMPLETING) {
     const ftr = reg(FTR0 + 4 * t);

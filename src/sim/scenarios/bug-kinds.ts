@@ -6,11 +6,13 @@ import type { ScenarioParams } from "../scenarios.js";
 import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
 import { uartTxSystem } from "./uart-tx.js";
 import { BURST_THRESHOLD_BYTES } from "./burst-larger-than-fifo-threshold.js";
+import { DMA_COHERENT_ON_NONCOHERENT_PORT_DTS } from "./dma-coherent-on-noncoherent-port.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
   "wrong-request-line", "burst-on-single-requests", "burst-larger-than-fifo-threshold",
+  "dma-coherent-on-noncoherent-port",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
@@ -46,6 +48,9 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
     case "burst-larger-than-fifo-threshold":
       // The Zynq UART's TX FIFO raising burst requests of 8 bytes, as uart-tx's burst=8 shapes it.
       return uartTxSystem({ burst: BURST_THRESHOLD_BYTES });
+    case "dma-coherent-on-noncoherent-port":
+      // arm64-ref with dma-coherent on its PL330, whose port does not snoop (dmasim,port-coherent).
+      return { dts: DMA_COHERENT_ON_NONCOHERENT_PORT_DTS, dtsName: "arm64-ref-dma-coherent-on-noncoherent-port.dts" };
     default:
       return { board: "zynq-7000" };
   }

@@ -25,6 +25,9 @@
 //   burst-larger-than-fifo-threshold  a UART driver with dst_maxburst 16 on a TX FIFO that raises
 //                           burst requests at 8 free bytes: the FIFO overruns, bytes are lost
 //                           (burst-larger-than-fifo-threshold.ts)
+//   dma-coherent-on-noncoherent-port  a board whose DT says dma-coherent for a PL330 whose port
+//                           does not snoop: Linux skips cache maintenance, the DMAC runs a stale
+//                           program and the receive is stale (dma-coherent-on-noncoherent-port.ts)
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -58,6 +61,7 @@ import { pollIrqsOff } from "./poll-irqs-off.js";
 import { wrongRequestLine } from "./wrong-request-line.js";
 import { burstOnSingleRequests } from "./burst-on-single-requests.js";
 import { burstLargerThanFifoThreshold } from "./burst-larger-than-fifo-threshold.js";
+import { dmaCoherentOnNoncoherentPort } from "./dma-coherent-on-noncoherent-port.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
@@ -379,4 +383,5 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "wrong-request-line": wrongRequestLine,
   "burst-on-single-requests": burstOnSingleRequests,
   "burst-larger-than-fifo-threshold": burstLargerThanFifoThreshold,
+  "dma-coherent-on-noncoherent-port": dmaCoherentOnNoncoherentPort,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);

@@ -33,6 +33,7 @@ import {
 } from "../../dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
 import type { Pl330Driver } from "../../drivers/pl330/driver.js";
+import { maintainsForSnoopingPort } from "../../hw/port-coherent.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
 import { formatBytes, parseSize, mbPerSec } from "../../units.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
@@ -70,6 +71,11 @@ export interface MemcpyResult {
   maintainedBytes?: number;
   transferPs?: number;
   transferMbPerSec?: number;
+  /** buffers=streaming and bounced, on a DMAC whose port snoops the CPU's caches while the tree
+   *  does not say dma-coherent (`dmasim,port-coherent = <1>`): of maintenancePs, what the port
+   *  makes unnecessary — all of it, since Linux skips every cache operation for a dma-coherent
+   *  device (dev_is_dma_coherent). Absent elsewhere. */
+  unneededMaintenancePs?: number;
 }
 
 type Kind = "coherent" | "streaming" | "pool" | "bounced";
@@ -273,6 +279,7 @@ function copyAll(
     result.maintainedBytes = spent.maintainedBytes;
     result.transferPs = dmaTimePs - spent.maintenancePs - spent.bouncePs;
     result.transferMbPerSec = Math.round(mbPerSec(shape.len * shape.nchan, result.transferPs) * 10) / 10;
+    if (chans.every((c) => maintainsForSnoopingPort(system.board.dmacs, c.device.dev))) result.unneededMaintenancePs = spent.maintenancePs;
   }
   return result;
 }
