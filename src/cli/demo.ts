@@ -5,6 +5,7 @@ import { formatDemo, type DemoResult } from "../sim/demo.js";
 import { demoReport } from "../report/demo-report.js";
 import { checkNoWords, checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
+import { printTreeWarnings } from "./tree-warnings.js";
 import { checkOutputs, withTrace, writeReport, OUTPUT_OPTIONS } from "./outputs.js";
 import { withProvenance } from "./run.js";
 import type { Provenance } from "../provenance.js";
@@ -14,6 +15,8 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
   checkNoWords(a, "demo");
   checkOutputs(a);
   const options = await systemOptions(a);
+  // The demo shows no boot log: nothing else says what dtc would about the tree.
+  printTreeWarnings(options);
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
   let provenance: Provenance;
