@@ -15,16 +15,18 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
   checkNoWords(a, "demo");
   checkOutputs(a);
   const options = await systemOptions(a);
-  // The demo shows no boot log: nothing else says what dtc would about the tree.
-  printTreeWarnings(options);
   const size = flag(a, "size") ?? "1M";
   let result: DemoResult;
   let provenance: Provenance;
+  // The demo shows no boot log: nothing else says what dtc would about a tree that boots (one
+  // refused says why in its error).
+  const warnAboutTree = () => printTreeWarnings(options);
   // The table first, then the files written: a report that cannot be written then loses nothing.
   const show = (r: DemoResult) => console.log(has(a, "json") ? JSON.stringify(withProvenance(r, provenance), null, 2) : formatDemo(r));
   if (options.worker) {
     if (flag(a, "trace")) throw new UsageError("--trace records the System in this thread: drop --worker");
     const s = await createSystem({ ...options, worker: true });
+    warnAboutTree();
     try {
       result = (await s.run("demo", { size })) as DemoResult;
       provenance = await s.provenance();
@@ -34,6 +36,7 @@ export async function demoCommand(a: ParsedArgs): Promise<number> {
     show(result);
   } else {
     const s = await createSystem({ ...options, worker: false });
+    warnAboutTree();
     provenance = s.provenance();
     result = await withTrace(a, s, () => s.run("demo", { size }) as DemoResult, show);
   }
