@@ -2,11 +2,14 @@
 // tree between .dts source, blobs and JSON, writing what dtc would for the same input (the
 // same checks refuse the same trees). The input format comes from the content; the output
 // format from -O, else from OUT's extension, else dtb for .dts input and dts otherwise (dtc's
-// defaults). IN or OUT "-" is stdin or stdout.
+// defaults). IN or OUT "-" is stdin or stdout. dtc's warnings for the properties dmasim reads
+// go to stderr in dtc's words; like dtc, the tree is written all the same and the exit status
+// is 0.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { readDeviceTree, hostFileReader, type TreeFormat } from "../of/load.js";
 import { checkTree } from "../of/checks.js";
+import { dtcWarnings, formatDtWarning } from "../of/dtc-warnings.js";
 import { writeFdt } from "../of/fdt-write.js";
 import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
@@ -69,5 +72,9 @@ export async function dtCommand(a: ParsedArgs): Promise<number> {
       throw cannotWriteError("-o", out, e);
     }
   }
+  // Once the tree is written (a run that fails says that alone). dtc names its output file
+  // where a warning has no source position.
+  const outName = !out || out === "-" ? "<stdout>" : out;
+  for (const w of dtcWarnings(tree)) process.stderr.write(`${formatDtWarning(w, outName)}\n`);
   return 0;
 }

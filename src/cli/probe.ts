@@ -20,6 +20,7 @@ import { formatLine } from "../kernel/printk.js";
 import { platformDrivers } from "../drivers/registry.js";
 import { checkOptions, flag, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { systemOptions } from "./system-options.js";
+import { printTreeWarnings } from "./tree-warnings.js";
 import { writeStdout } from "./stdout.js";
 
 export const PROBE_USAGE = `  probe BOARD       boot BOARD (a built-in name, or a .dtb/.dts file), list its DMA
@@ -143,6 +144,8 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   for (const ch of r.untested) out.push(`${ch}: could not be allocated for dmatest`);
   if (!r.controllers.length) out.push("no DMA controllers on this board");
   out.push("", `${r.passed} passed, ${r.failed} failed`);
+  // A controller's probe failure in the boot log says why in the kernel's words.
+  printTreeWarnings(options, boot.map((l) => l.text));
   await writeStdout(out.join("\n") + "\n");
   return r.failed === 0 ? 0 : 1;
 }

@@ -4,6 +4,9 @@
 import type { SystemOptions } from "../system.js";
 import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
 import { writeFdt } from "../of/fdt-write.js";
+import { parseFdt } from "../of/fdt.js";
+import type { DeviceTree } from "../of/node.js";
+import { noteTreeWarnings } from "./tree-warnings.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
 import { parseSize } from "../units.js";
@@ -36,6 +39,14 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
 /** The options systemOptions reads. */
 export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "include", "memory", "kernel", "profile", "worker", "dma-debug", "cma", "swiotlb"] as const;
 
+function tryParseFdt(bytes: Uint8Array, file: string): DeviceTree | undefined {
+  try {
+    return parseFdt(bytes, file);
+  } catch {
+    return undefined;
+  }
+}
+
 function sizeOrNaN(text: string): number {
   try {
     return parseSize(text);
@@ -57,8 +68,15 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     // Source is compiled here, where its /include/ files can be read, and handed on as a blob
     // (which also crosses into a worker).
     if (dts || detectFormat(bytes) !== "dtb") {
-      o.dtb = writeFdt(readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader(), includeDirs }).tree);
-    } else o.dtb = bytes;
+      const { tree } = readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader(), includeDirs });
+      o.dtb = writeFdt(tree);
+      noteTreeWarnings(o, tree, file);
+    } else {
+      o.dtb = bytes;
+      // A blob that does not parse gets createSystem's own message about it.
+      const tree = tryParseFdt(bytes, file);
+      if (tree) noteTreeWarnings(o, tree, file);
+    }
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = flag(a, "board");
   // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the

@@ -18,6 +18,8 @@ export const ENOSPC = 28;
 export const ERANGE = 34;
 export const EDEADLK = 35;
 export const ENOSYS = 38;
+/** Value too large for defined data type: of_property_read_u32_index past a property's end. */
+export const EOVERFLOW = 75;
 export const ETIMEDOUT = 110;
 export const EREMOTEIO = 121;
 /** Kernel-internal (include/linux/errno.h): a probe waits for a supplier. */
@@ -26,7 +28,7 @@ export const EPROBE_DEFER = 517;
 const NAMES: Record<number, string> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [EIO]: "EIO", [ENXIO]: "ENXIO", [EAGAIN]: "EAGAIN",
   [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [ENODEV]: "ENODEV", [ENOTDIR]: "ENOTDIR", [EISDIR]: "EISDIR", [EINVAL]: "EINVAL",
-  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [EDEADLK]: "EDEADLK", [ENOSYS]: "ENOSYS", [ETIMEDOUT]: "ETIMEDOUT",
+  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [EDEADLK]: "EDEADLK", [ENOSYS]: "ENOSYS", [EOVERFLOW]: "EOVERFLOW", [ETIMEDOUT]: "ETIMEDOUT",
   [EREMOTEIO]: "EREMOTEIO", [EPROBE_DEFER]: "EPROBE_DEFER",
 };
 

@@ -8,7 +8,7 @@
 import { Lexer, type Token } from "./dts-lexer.js";
 import { parseIntegerPrim } from "./dts-expr.js";
 import { MAX_DEPTH } from "./fdt.js";
-import { DtsError, type DtsLocation, type DtsSourceOptions } from "./dts-source.js";
+import { DtsError, spanThrough, type DtsLocation, type DtsSourceOptions } from "./dts-source.js";
 import { SrcNode, SrcProp, deleteNode, mergeNodes, nodeByRef, type Chunk, type Ref, type ValueLabel } from "./dts-tree.js";
 
 export interface SrcReservation {
@@ -171,7 +171,7 @@ class Parser {
   /** nodedef: `{ properties subnodes } ;` */
   private nodeBody(name: string, loc: DtsLocation, depth = 0): SrcNode {
     if (depth > MAX_DEPTH) throw new DtsError(loc, `nodes nested deeper than ${MAX_DEPTH}`);
-    this.expect("name", "{", "to open the node");
+    const open = this.expect("name", "{", "to open the node");
     const node = new SrcNode(name, loc);
     let seenSubnode = false;
     for (;;) {
@@ -227,18 +227,20 @@ class Parser {
       prop.labels.push(...labels);
       if (this.is(after, "=")) {
         this.lex.next("name");
-        this.propData(prop);
+        prop.span = spanThrough(t.loc, this.propData(prop).loc);
       } else if (this.is(after, ";")) {
-        this.lex.next("name");
+        prop.span = spanThrough(t.loc, this.lex.next("name").loc);
       } else this.syntax(after, `'=', ';' or '{' after "${t.text}"`);
       node.props.push(prop);
     }
-    this.expect("name", ";", "after '}' (a node ends with \"};\")");
+    const end = this.expect("name", ";", "after '}' (a node ends with \"};\")");
+    node.spans.push(spanThrough(open.loc, end.loc));
     return node;
   }
 
-  /** propdata: comma-separated pieces, labels before and after each, ending with ';'. */
-  private propData(prop: SrcProp): void {
+  /** propdata: comma-separated pieces, labels before and after each, ending with ';' (which
+   *  it returns). */
+  private propData(prop: SrcProp): Token {
     for (;;) {
       this.valueLabels(prop.valueLabels);
       const t = this.lex.next("value");
@@ -257,7 +259,7 @@ class Parser {
       else this.syntax(t, "a value: \"string\", <cells>, [bytes], &reference or /bits/");
       this.valueLabels(prop.valueLabels);
       const sep = this.lex.next("value");
-      if (this.is(sep, ";")) return;
+      if (this.is(sep, ";")) return sep;
       if (!this.is(sep, ",")) this.syntax(sep, "',' or ';' after a value");
     }
   }

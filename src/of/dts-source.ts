@@ -24,6 +24,26 @@ export function formatLocation(loc: DtsLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
+/** Where a node or property definition stands in the source: dtc's srcpos, from its first byte
+ *  (a property's name, a node's '{') to just past its ';'. */
+export interface DtsSpan extends DtsLocation {
+  endLine: number;
+  /** The column just past the last byte. */
+  endCol: number;
+}
+
+/** The span from `start` to just past the one-byte token at `last` (a ';'). */
+export function spanThrough(start: DtsLocation, last: DtsLocation): DtsSpan {
+  return { ...start, endLine: last.line, endCol: last.col + 1 };
+}
+
+/** A span as dtc prints it before a warning (srcpos_string): "file:L.C-C" on one line,
+ *  "file:L.C-L.C" across lines. */
+export function formatSpan(s: DtsSpan): string {
+  if (s.line !== s.endLine) return `${s.file}:${s.line}.${s.col}-${s.endLine}.${s.endCol}`;
+  return s.col !== s.endCol ? `${s.file}:${s.line}.${s.col}-${s.endCol}` : `${s.file}:${s.line}.${s.col}`;
+}
+
 /** Reads a file's bytes, or returns undefined when there is none at that path. */
 export type DtsFileReader = (path: string) => Uint8Array | undefined;
 

@@ -4,7 +4,7 @@
 // merge by name, deletions mark rather than remove, so that a later definition revives a node
 // or property where it stood.
 
-import type { DtsLocation } from "./dts-source.js";
+import type { DtsLocation, DtsSpan } from "./dts-source.js";
 import type { ValueForm } from "./node.js";
 
 /** A reference to a node: a label, "/path", or "label/sub/path"; what it resolved to is filled
@@ -35,6 +35,8 @@ export class SrcProp {
   readonly labels: string[] = [];
   /** Labels written inside the value (`prop = a: <1 b: 2>;`). */
   readonly valueLabels: ValueLabel[] = [];
+  /** The definition whose value the property has (the last, as in dtc), for warnings. */
+  span?: DtsSpan;
 
   constructor(
     readonly name: string,
@@ -53,6 +55,9 @@ export class SrcNode {
   readonly props: SrcProp[] = [];
   readonly children: SrcNode[] = [];
   parent: SrcNode | null = null;
+  /** Every body that defined the node, the first first (dtc's srcpos list: warnings say
+   *  "also defined at" the others). */
+  readonly spans: DtsSpan[] = [];
 
   constructor(
     public name: string,
@@ -108,6 +113,7 @@ export function deleteNode(node: SrcNode): void {
 /** livetree.c merge_nodes: lays `update` over `old`. */
 export function mergeNodes(old: SrcNode, update: SrcNode): void {
   old.deleted = false;
+  old.spans.push(...update.spans);
   for (const l of update.labels) addLabel(old.labels, l);
   for (const np of update.props) {
     if (np.deleted) {
@@ -122,6 +128,7 @@ export function mergeNodes(old: SrcNode, update: SrcNode): void {
     if (existing) {
       for (const l of np.labels) addLabel(existing.labels, l);
       existing.chunks = np.chunks;
+      existing.span = np.span;
       existing.valueLabels.length = 0;
       existing.valueLabels.push(...np.valueLabels);
       existing.deleted = false;

@@ -6,7 +6,7 @@ import { DeviceNode, DeviceTree, reservation } from "./node.js";
 import { parseDtsSource } from "./dts-parser.js";
 import { resolveReferences } from "./dts-fixups.js";
 import { serializeValue, type SrcNode } from "./dts-tree.js";
-import { DtsError, formatLocation, stringToSource, type DtsSourceOptions } from "./dts-source.js";
+import { DtsError, formatLocation, formatSpan, stringToSource, type DtsSourceOptions } from "./dts-source.js";
 import { checkTree } from "./checks.js";
 import { MAX_DEPTH, guessBootCpu } from "./fdt.js";
 import { byteString } from "./node.js";
@@ -56,5 +56,17 @@ export function compileDts(text: string | Uint8Array, options: DtsSourceOptions 
     return prop ? formatLocation(prop.loc) : src ? formatLocation(src.loc) : name;
   });
   tree.bootCpu = guessBootCpu(tree);
+  const liveProp = (n: DeviceNode, property: string) => where.get(n)?.liveProps().find((p) => p.name === property);
+  tree.sourcePositions = {
+    node: (n) => (where.get(n)?.spans ?? []).map(formatSpan),
+    property: (n, property) => {
+      const span = liveProp(n, property)?.span;
+      return span && formatSpan(span);
+    },
+    references: (n, property) => {
+      const p = liveProp(n, property);
+      return p ? serializeValue(p.chunks).refs.map((r) => r.offset) : [];
+    },
+  };
   return tree;
 }

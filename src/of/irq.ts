@@ -7,6 +7,7 @@
 
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofParsePhandleWithArgs } from "./phandle.js";
+import { EINVAL, EOVERFLOW } from "../kernel/errno.js";
 
 /** IRQ_TYPE_* of include/linux/irq.h (the low bits of the GIC's third cell). */
 export const IRQ_TYPE_NONE = 0;
@@ -164,8 +165,9 @@ export function irqSpecWithoutLine(spec: IrqSpec): string {
   return `${cells} is GIC interrupt ID ${t[0]}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
 }
 
-/** Every interrupt of the node, in order (of_irq_parse_one for each index). Throws DtError for
- *  an entry that does not resolve. */
+/** Every whole interrupt of the node, in order (of_irq_parse_one for each index). Throws
+ *  DtError for an entry that does not resolve; an `interrupts` entry cut short by the end of
+ *  the property is left out (ofIrqShortEntry says which). */
 export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
   // Linux 6.x copies up to three cells of reg (zeros without one) as the unit address.
   const addr = node.has("reg") && node.prop("reg")!.length % 4 === 0 ? node.cells("reg").slice(0, 3) : [];
@@ -184,12 +186,46 @@ export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
   if (!parent) throw new DtError(`${node.path}: has interrupts but no interrupt parent`);
   const n = parent.u32("#interrupt-cells")!;
   const cells = node.cells("interrupts");
-  if (n === 0 || cells.length % n !== 0) {
-    throw new DtError(`${node.path}: "interrupts" has ${cells.length} cells, not a multiple of #interrupt-cells = ${n} (${parent.path})`);
-  }
-  for (let i = 0; i < cells.length; i += n) {
+  // Linux would read empty specifiers for ever (of_irq_count never stops).
+  if (n === 0) throw new DtError(`${node.path}: "interrupts" with #interrupt-cells = 0 (${parent.path})`);
+  // Whole entries only: one cut short by the property's end does not resolve (ofIrqShortEntry).
+  for (let i = 0; i + n <= cells.length; i += n) {
     const r = parseRaw(tree, node, addr, parent, cells.slice(i, i + n));
     out.push(toSpec(r.np, r.args));
   }
   return out;
+}
+
+/** An `interrupts` entry that the property's end cuts short (its length is no multiple of the
+ *  parent's #interrupt-cells). of_irq_parse_one fails for that index only: the entries before
+ *  it resolve (dtc warns, the board builds). */
+export interface IrqShortEntry {
+  index: number;
+  /** Cells in "interrupts". */
+  cells: number;
+  /** The interrupt parent's #interrupt-cells. */
+  intsize: number;
+  parent: DeviceNode;
+}
+
+export function ofIrqShortEntry(tree: DeviceTree, node: DeviceNode): IrqShortEntry | undefined {
+  if (node.has("interrupts-extended") || !node.has("interrupts")) return undefined;
+  const parent = ofIrqFindParent(tree, node);
+  const intsize = parent?.u32("#interrupt-cells");
+  if (!parent || !intsize) return undefined;
+  const cells = node.cells("interrupts").length;
+  if (cells % intsize === 0) return undefined;
+  return { index: Math.floor(cells / intsize), cells, intsize, parent };
+}
+
+/** What of_irq_parse_one's caller hears for the short entry: of_property_read_u32_index's
+ *  -EOVERFLOW for a cell past the property's end (Linux 6.x); 4.9 checked the index against
+ *  the length first and returned -EINVAL. */
+export function shortEntryErrno(version: string): number {
+  return version === "v4.9" ? -EINVAL : -EOVERFLOW;
+}
+
+/** The short entry in the tree's terms, for the log of a driver that needs it. */
+export function irqShortEntryText(node: DeviceNode, e: IrqShortEntry): string {
+  return `interrupts entry ${e.index} of ${node.path} is cut short: "interrupts" has ${e.cells} cells, not a multiple of #interrupt-cells = ${e.intsize} (${e.parent.path})`;
 }

@@ -141,6 +141,17 @@ export function reservation(address64: bigint, size64: bigint, labels?: string[]
   return { address: Number(address64), size: Number(size64), address64, size64, ...(labels?.length ? { labels } : {}) };
 }
 
+/** Where a compiled tree's nodes and properties stand in its .dts source, as dtc's warnings
+ *  give them (a tree read from a blob or JSON has none). */
+export interface SourcePositions {
+  /** The node's definitions ("file:L.C-L.C"), the first first. */
+  node(node: DeviceNode): string[];
+  /** The definition of the property's value. */
+  property(node: DeviceNode, name: string): string | undefined;
+  /** Byte offsets of the cells the source wrote as phandle references (&label). */
+  references(node: DeviceNode, name: string): number[];
+}
+
 /** A whole tree, with phandle lookup and the memory reservation block of the blob. */
 export class DeviceTree {
   readonly reservations: Reservation[] = [];
@@ -150,6 +161,8 @@ export class DeviceTree {
   version = 17;
   /** A `/plugin/` (overlay) source. */
   plugin = false;
+  /** Set for a tree compiled from .dts source. */
+  sourcePositions?: SourcePositions;
   private byPhandle?: Map<number, DeviceNode>;
 
   constructor(

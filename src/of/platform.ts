@@ -11,7 +11,7 @@ import { ENXIO } from "../kernel/errno.js";
 import { IORESOURCE_MEM } from "../kernel/resource.js";
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
-import { isGic, ofIrqResolve } from "./irq.js";
+import { isGic, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 
 export const OF_DEFAULT_BUS_MATCH = ["simple-bus", "simple-mfd", "isa", "arm,amba-bus"];
@@ -59,6 +59,12 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
         irqs.push(spec.line >= 0 ? spec.line : -ENXIO);
         types.push(spec.type);
+      }
+      // The entry cut short fails alone, with of_irq_parse_one's error, for its driver to meet.
+      const short = ofIrqShortEntry(tree, np);
+      if (short) {
+        irqs.push(shortEntryErrno(kernel.version));
+        types.push(0);
       }
     } catch (e) {
       if (!(e instanceof DtError)) throw e;

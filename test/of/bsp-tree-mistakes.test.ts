@@ -54,4 +54,47 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
     // 20 channels of the bus DMAC pass; the refused controller is the one failure.
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("20 passed, 1 failed");
   });
+  it("builds the board when an interrupts entry is cut short: only that DMAC's probe fails, with of_irq_parse_one's errno", async () => {
+    // <0 2>, <0 3> is 4 cells for a GIC taking 3: entry 0 reads <0 2 0> (SPI 2, whole), entry
+    // 1 runs past the property's end. Linux 6.x reads it with of_property_read_u32_index,
+    // which returns -EOVERFLOW (75) for a cell past the end; 4.9 compared the index with the
+    // length and returned -EINVAL (22).
+    const cut = rk3288With(PERI_IRQS, "interrupts = <0 2>, <0 3>;");
+    const why =
+      'IRQ index 1 not found: interrupts entry 1 of /soc/dma-controller@ff250000 is cut short: "interrupts" has 4 cells, not a multiple of #interrupt-cells = 3 (/soc/interrupt-controller@ffc01000) (dmasim)';
+    await withSystem({ dts: cut }, (s) => {
+      expect(s.device("ff250000.dma-controller").irqs).toEqual([32 + 2, -75]);
+      expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: error -EOVERFLOW: ${why}`);
+      expect(s.device("ff250000.dma-controller").probe_failure).toBe(`dma-pl330 ff250000.dma-controller: probe failed with -EOVERFLOW: ${why}`);
+      // The bus DMAC binds with its 20 channels (8 threads, 20 request lines offered).
+      expect(s.dmaChannels().filter((c) => c.name.startsWith("dma0"))).toHaveLength(20);
+    });
+    await withSystem({ dts: cut, kernel: "v4.9" }, (s) => {
+      expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: error -EINVAL: ${why}`);
+    });
+  });
+
+  it("dmasim probe prints dtc's warning only where its log does not already say it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bsp-"));
+    const probe = (file: string, text: string) => {
+      writeFileSync(join(dir, file), text);
+      return spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", join(dir, file), "--iterations", "1"], { cwd: root, encoding: "utf8" });
+    };
+    // The DMAC's cut-short entry: its probe failure names the node and the counts; no warning.
+    const dmac = probe("dmac.dts", rk3288With(PERI_IRQS, "interrupts = <0 2>, <0 3>;"));
+    expect(dmac.stdout).toContain("\nff250000.dma-controller: no driver bound (probe failed with -EOVERFLOW)\n");
+    expect(dmac.stderr).toBe("");
+    // The UART's: no driver of dmasim's reads it, so dtc's warning is the one word about it
+    // (dtc 1.6.1 prints this line for the same file, run by hand).
+    const uart = probe("uart.dts", rk3288With("interrupts = <0 57 4>;", "interrupts = <0 57>;"));
+    expect(uart.stderr).toBe(`${join(dir, "uart.dts")}:78.4-27: Warning (interrupts_property): /soc/serial@ff690000:#interrupt-cells: size is (8), expected multiple of 12\n`);
+  });
+  it("dmasim demo, which shows no boot log, prints dtc's warning for the tree it boots", () => {
+    const dts = join(mkdtempSync(join(tmpdir(), "bsp-")), "dmac.dts");
+    writeFileSync(dts, rk3288With(PERI_IRQS, "interrupts = <0 2>, <0 3>;"));
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "demo", "--dts", dts, "--size", "64K"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    // dtc 1.6.1's line for the same file (run by hand): it names the GIC's #interrupt-cells.
+    expect(r.stderr).toBe(`${dts}:78.4-27: Warning (interrupts_property): /soc/dma-controller@ff250000:#interrupt-cells: size is (16), expected multiple of 12\n`);
+  });
 });

@@ -201,8 +201,10 @@ describe("of_platform_populate", async () => {
     const b = await createSystem({ dts: broken });
     expect(b.deviceNames()).not.toContain("e0004000.badreg");
     expect(b.dmesg()).toMatch(/OF: \/amba\/badreg@e0004000: no device: \/amba\/badreg@e0004000: "reg" has 1 cells, not a multiple of #address-cells \+ #size-cells = 2/);
-    // A bad interrupt costs the interrupts, not the device.
-    expect(b.device("e0005000.badirq").irqs).toEqual([]);
-    expect(b.dmesg()).toMatch(/OF: \/amba\/badirq@e0005000: "interrupts" has 2 cells, not a multiple of #interrupt-cells = 3/);
+    // An interrupts entry cut short by the property's end costs that interrupt, not the
+    // device: of_irq_parse_one's -EOVERFLOW (75) waits for a driver asking for index 0, and
+    // Linux logs nothing at populate time.
+    expect(b.device("e0005000.badirq").irqs).toEqual([-75]);
+    expect(b.dmesg()).not.toContain("badirq");
   });
 });

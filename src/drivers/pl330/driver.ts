@@ -22,7 +22,7 @@ import { Pl330DescPool } from "./desc.js";
 import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
 import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
-import { irqSpecWithoutLine, ofIrqResolve } from "../../of/irq.js";
+import { irqShortEntryText, irqSpecWithoutLine, ofIrqResolve, ofIrqShortEntry } from "../../of/irq.js";
 
 export const PL330_MAX_SEG_SIZE = 1900800;
 const PL330_MAX_BURST = 16;
@@ -73,6 +73,9 @@ export function pl330_probe(pdev: PlatformDevice): number {
     if (irq < 0 && pdev.ofNode) {
       const spec = ofIrqResolve(k.tree, pdev.ofNode)[i];
       if (spec) return dev_err_probe(pdev, -EINVAL, `IRQ index ${i} not found: interrupts entry ${i} ${irqSpecWithoutLine(spec)} (dmasim)`);
+      // An entry the property's end cuts short: of_irq_parse_one's error.
+      const short = ofIrqShortEntry(k.tree, pdev.ofNode);
+      if (short?.index === i) return dev_err_probe(pdev, irq, `IRQ index ${i} not found: ${irqShortEntryText(pdev.ofNode, short)} (dmasim)`);
     }
     const rc = k.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
     if (rc < 0) return rc;
