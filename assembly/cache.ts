@@ -202,6 +202,21 @@ export class Cache {
     return -1;
   }
 
+  /** False when `line` is certainly not here: no way of its set has its hash byte (find would
+   *  compare no tag). Only answered for way counts that are a multiple of four; others say true. */
+  @inline mayHold(line: u64): bool {
+    const ways = this.ways;
+    if ((ways & 3) != 0) return true;
+    const hs = this.hashes + <usize>((<u32>line & this.setMask) * ways);
+    const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
+    let m: u32 = 0;
+    for (let w: u32 = 0; w < ways; w += 4) {
+      const x = load<u32>(hs + <usize>w) ^ want;
+      m |= (x - 0x01010101) & ~x;
+    }
+    return (m & 0x80808080) != 0;
+  }
+
   /** False when `line` is certainly not dirty here: no dirty way of its set has its hash byte
    *  (dirtyCandidate), where find would compare tags. A clean by VA over lines that are absent
    *  or clean, the usual DMA map, skips the search. */

@@ -83,8 +83,29 @@ export function snoopToDram(pa: u64, len: u32): bool {
 
 /** A 64-bit descriptor read by the table walker. Walks are cacheable and coherent with the data
  *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
- *  seen. A read that misses fills L2 when the profile says walks allocate there. */
+ *  seen. A read that misses fills L2 when the profile says walks allocate there.
+ *  The usual read (the walker allocates in L2 only, so L1 rarely holds a table line) is taken
+ *  first, inline: no L1 way has the line's hash byte, and L2 holds the line with its bytes in
+ *  place. Anything else is walkerReadAny's, out of line. */
 @inline export function walkerRead64(pa: u64): u64 {
+  const line = pa >> H.lineShift;
+  const c2 = H.below();
+  if (c2 != null && !H.l1.mayHold(line) && c2.deferredHere == 0) {
+    const e2 = c2.find(line);
+    if (e2 >= 0) {
+      H.walkReads++;
+      H.descriptorCacheHits++;
+      c2.hits++;
+      c2.touch(e2);
+      H.cursor += H.l2HitPs;
+      return load<u64>(c2.dataAt(e2) + <usize>(pa & (H.lineBytes - 1)));
+    }
+  }
+  return walkerReadAny(pa);
+}
+
+/** walkerRead64 for any state of the caches. */
+function walkerReadAny(pa: u64): u64 {
   H.walkReads++;
   const line = pa >> H.lineShift;
   const off = <usize>(pa & (H.lineBytes - 1));

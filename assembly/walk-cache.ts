@@ -78,7 +78,7 @@ export class WalkCache {
     return <i32>load<u64>(this.entries + (<usize>e << ENTRY_SHIFT), KEY) & 3;
   }
 
-  insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
+  @inline insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
     const k = keyOf(va, level);
     const set = <u32>(k >> 2) & (this.sets - 1);
     const v = <u32>load<u8>(this.rr + <usize>set);

@@ -88,6 +88,24 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
   return (d & OA_MASK & ~low) | (va & low);
 }
 
+/** The address of the descriptor for va in the table at `table` whose index is va[shift+8:shift]
+ *  (fewer bits at the first level: indexMask). */
+@inline function entryAt(table: u64, va: u64, shift: u64, indexMask: u64): u64 {
+  return table + (((va >> shift) & indexMask) << 3);
+}
+
+/** The table permissions below a table descriptor: APTable[1] forbids writes below, APTable[0]
+ *  forbids EL0; PXNTable, UXNTable. */
+@inline function belowTable(d: u64, tableAttr: u32): u32 {
+  if (d & (<u64>0xF << 59)) {
+    if (d & (<u64>1 << 62)) tableAttr |= W.ATTR_RO;
+    if (d & (<u64>1 << 61)) tableAttr |= NO_EL0;
+    if (d & (<u64>1 << 59)) tableAttr |= W.ATTR_PXN;
+    if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
+  }
+  return tableAttr;
+}
+
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
 export function walkV8(va: u64): u64 {
   const bits = vaBits;
@@ -114,31 +132,45 @@ export function walkV8(va: u64): u64 {
     }
   }
   // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
-  // 4 KB granule).
-  while (level < 3) {
-    const shift = <u64>(39 - 9 * level);
-    const pa = table + (((va >> shift) & indexMask) << 3);
-    const d = quiet ? peek64(pa) : walkerRead64(pa);
-    if (H.busError) return W.fault(W.FAULT_EXTERNAL, level, va);
-    if ((d & 3) != 3) {
-      if ((d & 1) == 0 || level == 0) return W.fault(W.FAULT_TRANSLATION, level, va);
-      return leafAt(d, va, level, shift, tableAttr);
+  // 4 KB granule). Unrolled (each case falls through to the next level) so that every level's
+  // index shift is a constant.
+  let d: u64;
+  switch (level) {
+    case 0: {
+      d = quiet ? peek64(entryAt(table, va, 39, indexMask)) : walkerRead64(entryAt(table, va, 39, indexMask));
+      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 0, va);
+      if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 0, va);
+      tableAttr = belowTable(d, tableAttr);
+      table = d & OA_MASK;
+      if (wc != null && !quiet) wc.insert(va, 0, root, table, tableAttr);
+      indexMask = 511;
     }
-    // APTable[1] forbids writes below, APTable[0] forbids EL0; PXNTable, UXNTable.
-    if (d & (<u64>0xF << 59)) {
-      if (d & (<u64>1 << 62)) tableAttr |= W.ATTR_RO;
-      if (d & (<u64>1 << 61)) tableAttr |= NO_EL0;
-      if (d & (<u64>1 << 59)) tableAttr |= W.ATTR_PXN;
-      if (d & (<u64>1 << 60)) tableAttr |= W.ATTR_XN;
+    case 1: {
+      d = quiet ? peek64(entryAt(table, va, 30, indexMask)) : walkerRead64(entryAt(table, va, 30, indexMask));
+      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 1, va);
+      if ((d & 3) != 3) {
+        if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 1, va);
+        return leafAt(d, va, 1, 30, tableAttr);
+      }
+      tableAttr = belowTable(d, tableAttr);
+      table = d & OA_MASK;
+      if (wc != null && !quiet) wc.insert(va, 1, root, table, tableAttr);
+      indexMask = 511;
     }
-    table = d & OA_MASK;
-    if (wc != null && !quiet) wc.insert(va, level, root, table, tableAttr);
-    level++;
-    indexMask = 511;
+    case 2: {
+      d = quiet ? peek64(entryAt(table, va, 21, indexMask)) : walkerRead64(entryAt(table, va, 21, indexMask));
+      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 2, va);
+      if ((d & 3) != 3) {
+        if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 2, va);
+        return leafAt(d, va, 2, 21, tableAttr);
+      }
+      tableAttr = belowTable(d, tableAttr);
+      table = d & OA_MASK;
+      if (wc != null && !quiet) wc.insert(va, 2, root, table, tableAttr);
+    }
   }
   // L3: pages only (0b01 is reserved there).
-  const pa = table + (((va >> 12) & 511) << 3);
-  const d = quiet ? peek64(pa) : walkerRead64(pa);
+  d = quiet ? peek64(entryAt(table, va, 12, 511)) : walkerRead64(entryAt(table, va, 12, 511));
   if (H.busError) return W.fault(W.FAULT_EXTERNAL, 3, va);
   if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 3, va);
   return leafAt(d, va, 3, 12, tableAttr);
