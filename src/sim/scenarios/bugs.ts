@@ -25,6 +25,9 @@
 //   burst-larger-than-fifo-threshold  a UART driver with dst_maxburst 16 on a TX FIFO that raises
 //                           burst requests at 8 free bytes: the FIFO overruns, bytes are lost
 //                           (burst-larger-than-fifo-threshold.ts)
+//   rx-burst-larger-than-fifo-level  an ADC driver with src_maxburst 16 on an RX FIFO that raises
+//                           burst requests at 16 bytes waiting: half of each burst reads an empty
+//                           FIFO, the capture fills with zeros (rx-burst-larger-than-fifo-level.ts)
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -58,6 +61,7 @@ import { pollIrqsOff } from "./poll-irqs-off.js";
 import { wrongRequestLine } from "./wrong-request-line.js";
 import { burstOnSingleRequests } from "./burst-on-single-requests.js";
 import { burstLargerThanFifoThreshold } from "./burst-larger-than-fifo-threshold.js";
+import { rxBurstLargerThanFifoLevel } from "./rx-burst-larger-than-fifo-level.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
@@ -379,4 +383,5 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "wrong-request-line": wrongRequestLine,
   "burst-on-single-requests": burstOnSingleRequests,
   "burst-larger-than-fifo-threshold": burstLargerThanFifoThreshold,
+  "rx-burst-larger-than-fifo-level": rxBurstLargerThanFifoLevel,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);
