@@ -12,8 +12,8 @@
 // driver's part, which is why dma_slave_config's maxburst is documented as a burst the device's
 // FIFO can take. A TX FIFO that is written while full drops the byte and counts it (the model's
 // OVERRUN register; Zynq's UART: TOVR); an RX FIFO read while empty returns zeros for the
-// missing bytes and counts the short read (the model's UNDERRUN register; real FIFOs return
-// zeros or the last word, never a sample). Once the FIFO is steady, every burst request goes up
+// missing bytes and counts the short read (the model's UNDERRUN register; real FIFOs typically
+// return zeros or the last word again). Once the FIFO is steady, every burst request goes up
 // with exactly `level` bytes free (TX) or waiting (RX), so each burst of `burst` bytes loses (or
 // reads from nothing) `burst − level` of them.
 //
