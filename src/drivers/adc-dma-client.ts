@@ -160,7 +160,8 @@ export class AdcDmaClient {
       next = (next + 1) % periods;
       cap.periods.push(p);
       if (!underrunNoted) {
-        underrunNoted = reportFifoExcess(this.chan, this.pdev, RX_FIFO_SIDE, underrunMark, `${this.pdev.name}: capture period ${cap.periods.length - 1}`);
+        const what = `${this.pdev.name}: capture period ${cap.periods.length - 1}`;
+        underrunNoted = reportFifoExcess(this.chan, this.pdev, RX_FIFO_SIDE, underrunMark, what);
       }
       onPeriod?.(p);
     };

@@ -41,6 +41,9 @@ export interface FifoSide {
    *  (a burst channel stalls on those instead, burst-stall.ts). */
   burstLevel(d: TxFifoDevice | RxStreamDevice): number | null;
   fifoBytes(d: TxFifoDevice | RxStreamDevice): number;
+  /** The note's words: its title, the count, the dma_slave_config fields' prefix, what the
+   *  channel does, when the FIFO asks, what a request promises, the PL330 access, what each
+   *  steady burst does with the `rest` beyond the level, and the level's name in the fix. */
   title: string;
   counted: (n: number) => string;
   slave: "dst" | "src";
