@@ -104,7 +104,8 @@ export class DmaPeripheral {
   advance(t: i64): void {}
 
   /** Model statistic by id (backdoor): 0 bytes sent / samples produced, 1 overruns, 2 FIFO
-   *  level, 3 requests accepted, 4 acknowledges, 5 flushes, 6 bytes moved by DMA, 7 underruns. */
+   *  level, 3 requests accepted, 4 acknowledges, 5 flushes, 6 bytes moved by DMA, 7 underruns (short reads),
+   *  8 bytes read from an empty FIFO. */
   stat(id: i32): f64 {
     return 0;
   }

@@ -13,7 +13,8 @@
 //                  request enable (reset 0x3: sampling from time 0)
 //   0x0C COUNT     R: samples produced (low 32 bits)
 //   0x10 OVERRUN   R: samples lost to a full FIFO
-//   0x14 UNDERRUN  R: DMA reads that found too few bytes (the missing bytes read as zero)
+//   0x14 UNDERRUN  R: DMA reads that found too few bytes (the missing bytes read as zero);
+//                  the backdoor also counts the bytes so read (a debugger's view, no register)
 
 import { NEVER, max64 } from "../time";
 import { DmaPeripheral, KIND_RX_STREAM } from "./peripheral";
@@ -39,6 +40,8 @@ export class RxStream extends DmaPeripheral {
   level: u32 = 0;
   overruns: u64 = 0;
   underruns: u64 = 0;
+  /** Bytes read from an empty FIFO (returned as zeros), for dmasim's underrun note. */
+  underrunBytes: u64 = 0;
 
   constructor(periodPs: i64, sampleBytes: u32, depthSamples: u32, burstBytes: u32, total: u64) {
     super(KIND_RX_STREAM);
@@ -112,6 +115,7 @@ export class RxStream extends DmaPeripheral {
     if (have < n) {
       memory.fill(dst + have, 0, n - have);
       this.underruns++;
+      this.underrunBytes += n - have;
     }
     this.head = (this.head + have) & this.mask;
     this.level -= have;
@@ -164,6 +168,7 @@ export class RxStream extends DmaPeripheral {
     if (id == 1) return <f64>this.overruns;
     if (id == 2) return <f64>this.level;
     if (id == 7) return <f64>this.underruns;
+    if (id == 8) return <f64>this.underrunBytes;
     return 0;
   }
 }

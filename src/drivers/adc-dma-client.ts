@@ -8,12 +8,17 @@
 // SR 0x04 ([0] empty), CR 0x08 ([0] sampling, [1] DMA requests), COUNT 0x0c, OVERRUN 0x10, at
 // the node's base + 0x100 × (index of "rx" in dma-names), as the board builder wires it. The
 // sample width is not in a register: it comes with the device, as platform data would.
+//
+// A capture whose bursts read more than the FIFO had waiting (src_maxburst larger than the
+// FIFO's burst level) gets zeros for the missing bytes; the first period callback that follows
+// such reads prints dmasim's note on why (report/fifo-burst-excess.ts), once a capture.
 
 import type { PlatformDevice } from "../kernel/device.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { KernelError, ENODEV, ENOMEM, EIO, EINVAL, EBUSY } from "../kernel/errno.js";
 import { readl, writel } from "../kernel/io.js";
 import { dev_err_probe } from "../kernel/dev-printk.js";
+import { fifoExcessMark, reportFifoExcess, RX_FIFO_SIDE } from "../report/fifo-burst-excess.js";
 import { GFP_KERNEL } from "../mm/gfp.js";
 import { dma_alloc_coherent, dma_free_coherent } from "../dma/mapping.js";
 import {
@@ -143,6 +148,10 @@ export class AdcDmaClient {
       cookie: 0, buffer: { ...buf, bytes }, periodBytes, startedAt: 0, firstSample: 0, overrunsBefore: 0, periods: [],
     };
     let next = 0;
+    // Bytes the FIFO had returned from empty before this capture (a debugger's count, read
+    // untimed, so the capture's timing is the same without it), for dmasim's underrun note.
+    const underrunMark = fifoExcessMark(this.pdev, RX_FIFO_SIDE);
+    let underrunNoted = false;
     // callback, not callback_result: pl330_tx_submit copies only callback to the other periods
     // of the ring (as ALSA's dmaengine PCM relies on), so callback_result would be heard once per
     // lap. The callback carries no result, so a period reads DMA_TRANS_NOERROR.
@@ -150,6 +159,10 @@ export class AdcDmaClient {
       const p = { index: next, at: m.now(), result: { result: DMA_TRANS_NOERROR, residue: 0 } };
       next = (next + 1) % periods;
       cap.periods.push(p);
+      if (!underrunNoted) {
+        const what = `${this.pdev.name}: capture period ${cap.periods.length - 1}`;
+        underrunNoted = reportFifoExcess(this.chan, this.pdev, RX_FIFO_SIDE, underrunMark, what);
+      }
       onPeriod?.(p);
     };
     cap.cookie = dmaengine_submit(desc);

@@ -19,7 +19,7 @@ import { KernelError, ENODEV, ENOMEM, EIO, EINVAL } from "../kernel/errno.js";
 import { readl } from "../kernel/io.js";
 import { dev_err_probe } from "../kernel/dev-printk.js";
 import { reportDmaHang } from "../report/dma-hang.js";
-import { reportTxOverrun, txOverrunMark } from "../report/tx-overrun.js";
+import { fifoExcessMark, reportFifoExcess, TX_FIFO_SIDE } from "../report/fifo-burst-excess.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_TO_DEVICE } from "../dma/constants.js";
 import { dma_map_sg, dma_unmap_sg } from "../dma/mapping.js";
@@ -67,7 +67,7 @@ export class UartDmaClient {
   /** Sends still mapped: each is unmapped once, by its callback or by stopTx. */
   private readonly mapped = new Set<MappedTx>();
   /** Each send's TX FIFO overrun count at its start, for dmasim's note on bytes it lost
-   *  (report/tx-overrun.ts: read untimed, so a send's timing does not depend on it). */
+   *  (report/fifo-burst-excess.ts: read untimed, so a send's timing does not depend on it). */
   private readonly overrunMarks = new WeakMap<UartTx, number>();
 
   private constructor(
@@ -140,7 +140,7 @@ export class UartDmaClient {
       throw new KernelError(EIO, `${this.pdev.name}: dmaengine_prep_slave_sg failed`);
     }
     const tx: UartTx = { cookie: 0, bytes: len, submittedAt: this.machine.now() };
-    this.overrunMarks.set(tx, txOverrunMark(this.pdev));
+    this.overrunMarks.set(tx, fifoExcessMark(this.pdev, TX_FIFO_SIDE));
     const mapping: MappedTx = { sgl, nents: n };
     const done = (result: DmaengineResult) => {
       this.unmapTx(mapping);
@@ -190,7 +190,7 @@ export class UartDmaClient {
       return dmaengine_tx_status(this.chan, tx.cookie);
     }
     const mark = this.overrunMarks.get(tx);
-    if (mark !== undefined) reportTxOverrun(this.chan, this.pdev, mark, `${this.pdev.name}: waitTx`);
+    if (mark !== undefined) reportFifoExcess(this.chan, this.pdev, TX_FIFO_SIDE, mark, `${this.pdev.name}: waitTx`);
     return tx.result?.result ? DMA_ERROR : DMA_COMPLETE;
   }
 

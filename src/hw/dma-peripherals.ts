@@ -59,7 +59,10 @@ export interface PeripheralStats {
   acks: number;
   flushes: number;
   dmaBytes: number;
+  /** RX: DMA reads that found fewer bytes than they read (the UNDERRUN register). */
   underruns: number;
+  /** RX: bytes those reads took from an empty FIFO, which returns zeros for them. */
+  underrunBytes: number;
 }
 
 export class DmaPeripheralDevice {
@@ -83,6 +86,7 @@ export class DmaPeripheralDevice {
       transferred: s(PERIPH_STAT.transferred), overruns: s(PERIPH_STAT.overruns), level: s(PERIPH_STAT.level),
       requests: s(PERIPH_STAT.requests), acks: s(PERIPH_STAT.acks), flushes: s(PERIPH_STAT.flushes),
       dmaBytes: s(PERIPH_STAT.dmaBytes), underruns: s(PERIPH_STAT.underruns),
+      underrunBytes: s(PERIPH_STAT.underrunBytes),
     };
   }
 }

@@ -177,5 +177,5 @@ export const PL330_OPT = { boot: 0, watchdogCycles: 1, checkChannelProt: 2, unwi
 
 /** peripheralStat ids (assembly/peripherals/peripheral.ts). */
 export const PERIPH_STAT = {
-  transferred: 0, overruns: 1, level: 2, requests: 3, acks: 4, flushes: 5, dmaBytes: 6, underruns: 7,
+  transferred: 0, overruns: 1, level: 2, requests: 3, acks: 4, flushes: 5, dmaBytes: 6, underruns: 7, underrunBytes: 8,
 } as const;

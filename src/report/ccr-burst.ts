@@ -1,6 +1,7 @@
 // A PL330 channel's burst as dmasim's notes word it: "4 beats × 1 byte = 4 bytes (CCR0 0xc0031)",
 // decoded from the CCR's peripheral side. Shared by the burst-stall cause of the hang note
-// (burst-stall.ts) and the TX FIFO overrun note (tx-overrun.ts), so that both say a burst alike.
+// (burst-stall.ts) and the TX FIFO overrun and RX FIFO underrun notes (fifo-burst-excess.ts), so
+// that all say a burst alike.
 
 export const hex = (v: number) => "0x" + (v >>> 0).toString(16);
 export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;

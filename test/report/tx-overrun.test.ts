@@ -1,4 +1,4 @@
-// dmasim's note on a TX FIFO overrun (src/report/tx-overrun.ts): a UART client whose
+// dmasim's note on a TX FIFO overrun (src/report/fifo-burst-excess.ts): a UART client whose
 // dst_maxburst moves more bytes per burst than its TX FIFO's burst threshold loses bytes, the
 // send still completes, and the driver's wait prints why, with the numbers.
 //

@@ -175,11 +175,12 @@ function runsOn(name: string, params: ScenarioParams, board: string, kernel: str
 }
 
 /** The system the scenario picks for itself (a bug's swiotlb size, DMA-API debug), on this board
- *  and kernel. uart-tx, adc-rx and bug burst-larger-than-fifo-threshold pick settings of Zynq's
- *  UART and ADC nodes: elsewhere they run with the board's own peripheral at its defaults, as
- *  `dmasim run NAME --board B` does. */
+ *  and kernel. uart-tx, adc-rx and bugs burst-larger-than-fifo-threshold and
+ *  rx-burst-larger-than-fifo-level pick settings of Zynq's UART and ADC nodes: elsewhere they run
+ *  with the board's own peripheral at its defaults, as `dmasim run NAME --board B` does. */
 function systemOn(name: string, params: ScenarioParams, board: string, kernel: string) {
-  const zynqNodes = ["uart-tx", "adc-rx"].includes(name) || (name === "bug" && params.kind === "burst-larger-than-fifo-threshold");
+  const zynqNodes = ["uart-tx", "adc-rx"].includes(name) ||
+    (name === "bug" && ["burst-larger-than-fifo-threshold", "rx-burst-larger-than-fifo-level"].includes(String(params.kind)));
   const own = board === "zynq-7000" || !zynqNodes ? systemFor(name, params, {}) : {};
   return { ...own, board, kernel: kernel as "modern" | "v4.9" };
 }

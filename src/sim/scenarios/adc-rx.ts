@@ -68,7 +68,7 @@ export function adcRxSystem(params: ScenarioParams): Omit<SystemOptions, "worker
 }
 
 /** The value of sample k at its width, little-endian, as the converter produces it. */
-function expectedPeriod(first: number, n: number, sb: number): Uint8Array {
+export function expectedPeriod(first: number, n: number, sb: number): Uint8Array {
   const out = new Uint8Array(n * sb);
   for (let i = 0; i < n; i++) for (let b = 0; b < sb; b++) out[i * sb + b] = Math.floor((first + i) / 2 ** (8 * b)) & 0xff;
   return out;

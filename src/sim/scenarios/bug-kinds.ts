@@ -6,12 +6,14 @@ import type { ScenarioParams } from "../scenarios.js";
 import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
 import { uartTxSystem } from "./uart-tx.js";
 import { BURST_THRESHOLD_BYTES } from "./burst-larger-than-fifo-threshold.js";
+import { adcRxSystem } from "./adc-rx.js";
 import { DMA_COHERENT_ON_NONCOHERENT_PORT_DTS } from "./dma-coherent-on-noncoherent-port.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
   "wrong-request-line", "burst-on-single-requests", "burst-larger-than-fifo-threshold",
+  "rx-burst-larger-than-fifo-level",
   "dma-coherent-on-noncoherent-port",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
@@ -48,6 +50,9 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
     case "burst-larger-than-fifo-threshold":
       // The Zynq UART's TX FIFO raising burst requests of 8 bytes, as uart-tx's burst=8 shapes it.
       return uartTxSystem({ burst: BURST_THRESHOLD_BYTES });
+    case "rx-burst-larger-than-fifo-level":
+      // The Zynq UART's RX stream as adc-rx shapes it: 2-byte samples, burst requests at 8 (16 bytes).
+      return adcRxSystem({});
     case "dma-coherent-on-noncoherent-port":
       // arm64-ref with dma-coherent on its PL330, whose port does not snoop (dmasim,port-coherent).
       return { dts: DMA_COHERENT_ON_NONCOHERENT_PORT_DTS, dtsName: "arm64-ref-dma-coherent-on-noncoherent-port.dts" };

@@ -25,6 +25,9 @@
 //   burst-larger-than-fifo-threshold  a UART driver with dst_maxburst 16 on a TX FIFO that raises
 //                           burst requests at 8 free bytes: the FIFO overruns, bytes are lost
 //                           (burst-larger-than-fifo-threshold.ts)
+//   rx-burst-larger-than-fifo-level  an ADC driver with src_maxburst 16 on an RX FIFO that raises
+//                           burst requests at 16 bytes waiting: half of each burst reads an empty
+//                           FIFO, the capture fills with zeros (rx-burst-larger-than-fifo-level.ts)
 //   dma-coherent-on-noncoherent-port  a board whose DT says dma-coherent for a PL330 whose port
 //                           does not snoop: Linux skips cache maintenance, the DMAC runs a stale
 //                           program and the receive is stale (dma-coherent-on-noncoherent-port.ts)
@@ -61,6 +64,7 @@ import { pollIrqsOff } from "./poll-irqs-off.js";
 import { wrongRequestLine } from "./wrong-request-line.js";
 import { burstOnSingleRequests } from "./burst-on-single-requests.js";
 import { burstLargerThanFifoThreshold } from "./burst-larger-than-fifo-threshold.js";
+import { rxBurstLargerThanFifoLevel } from "./rx-burst-larger-than-fifo-level.js";
 import { dmaCoherentOnNoncoherentPort } from "./dma-coherent-on-noncoherent-port.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
@@ -383,5 +387,6 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "wrong-request-line": wrongRequestLine,
   "burst-on-single-requests": burstOnSingleRequests,
   "burst-larger-than-fifo-threshold": burstLargerThanFifoThreshold,
+  "rx-burst-larger-than-fifo-level": rxBurstLargerThanFifoLevel,
   "dma-coherent-on-noncoherent-port": dmaCoherentOnNoncoherentPort,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);

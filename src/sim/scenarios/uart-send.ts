@@ -44,7 +44,7 @@ export function uartSend(s: System, p: PeripheralInstance, buf: number, data: Ui
   const sent = model.transmitted().subarray(sentBefore);
   const log = s.kernel.printk.dmesg().slice(logBefore).map((l) => l.text);
   const note = log.find((t) => t.includes("timed out (dmasim)")) ?? "";
-  // What the driver's wait said of bytes the FIFO dropped for bursts larger than its threshold (tx-overrun.ts).
+  // What the driver's wait said of bytes the FIFO dropped for bursts larger than its threshold (fifo-burst-excess.ts).
   const overrunNote = log.find((t) => t.includes("TX FIFO overrun (dmasim)")) ?? "";
   // What dma_request_chan said of a cell naming another peripheral's line (request-wiring.ts).
   const wiringNote = log.find((t) => t.includes(`dma_request_chan "tx" (dmasim)`)) ?? "";

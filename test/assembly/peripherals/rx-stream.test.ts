@@ -56,6 +56,31 @@ describe("RX stream", () => {
     expect(adc.stats().overruns).toBe(0);
   });
 
+  it("reads zeros for the bytes of a burst the FIFO does not hold, and counts them (UNDERRUN)", async () => {
+    const g = await pl330Rig();
+    const adc = addRxStream(g.m, { base: ADC, sampleBytes: 2, depth: 32, burstBytes: 16, request: 1 });
+    // The FIFO asks for a burst at 16 bytes (8 samples); the channel's burst is 16 beats × 2
+    // bytes = 32. Each burst: 8 beats find a sample, 8 find the FIFO empty and read 2 zero
+    // bytes each (the next sample is 1 µs away, the burst takes nanoseconds). Four bursts:
+    // 32 short reads, 64 bytes from an empty FIFO, and the converter only 32 samples on.
+    g.program(PROG, `DMAMOV SAR, ${ADC}
+      DMAMOV DAR, ${DST}
+      DMAMOV CCR, SB16 SS16 SAF DB16 DS16 DAI
+      DMAFLUSHP P1
+      DMALP 4
+        DMAWFP P1, burst
+        DMALDPB P1
+        DMASTB
+      DMALPEND
+      DMAEND`);
+    expect(g.run(0, PROG, 1e9).state).toBe(ST.stopped);
+    const zeros = new Uint8Array(16);
+    const want = [0, 1, 2, 3].flatMap((k) => [...samples(8 * k, 8), ...zeros]);
+    expect(g.m.backdoor.read(DST, 128)).toEqual(Uint8Array.from(want));
+    expect(g.m.cpu.load(ADC + 0x14, 4)).toBe(32); // UNDERRUN: short reads
+    expect([adc.stats().underruns, adc.stats().underrunBytes, adc.stats().dmaBytes]).toEqual([32, 64, 128]);
+  });
+
   it("raises a period interrupt every period's worth of samples (cyclic capture)", async () => {
     const g = await pl330Rig();
     addRxStream(g.m, { base: ADC, sampleBytes: 2, depth: 32, burstBytes: 16, request: 1 });
