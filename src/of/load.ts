@@ -5,6 +5,7 @@ import type { DeviceTree } from "./node.js";
 import { isFdt, parseFdt } from "./fdt.js";
 import { compileDts } from "./dts.js";
 import { parseJsonTree } from "./json.js";
+import { writeFdt } from "./fdt-write.js";
 import type { DtsFileReader, DtsSourceOptions } from "./dts-source.js";
 
 export type TreeFormat = "dtb" | "dts" | "json";
@@ -33,6 +34,14 @@ export function readDeviceTree(bytes: Uint8Array, options: ReadTreeOptions = {})
   if (format === "dtb") return { tree: parseFdt(bytes, name), format };
   if (format === "json") return { tree: parseJsonTree(new TextDecoder().decode(bytes), name), format };
   return { tree: compileDts(bytes, { ...options, name }), format };
+}
+
+/** A tree as the blob a System boots from, built here (where its /include/s can be read) so that
+ *  it crosses into a worker as data: source and JSON compiled, a blob parsed (a broken one fails
+ *  now, naming `options.name`, not in every job that boots it) and kept as it is. */
+export function deviceTreeBlob(bytes: Uint8Array, options: ReadTreeOptions = {}): Uint8Array {
+  const { tree, format } = readDeviceTree(bytes, options);
+  return format === "dtb" ? bytes : writeFdt(tree);
 }
 
 /** A synchronous file reader for /include/ and /incbin/ where the host has a file system
