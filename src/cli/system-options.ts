@@ -2,8 +2,7 @@
 // --kernel, --cma, --swiotlb, --profile, --worker.
 
 import type { SystemOptions } from "../system.js";
-import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
-import { writeFdt } from "../of/fdt-write.js";
+import { deviceTreeBlob, hostFileReader } from "../of/load.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
 import { parseSize } from "../units.js";
@@ -44,21 +43,32 @@ function sizeOrNaN(text: string): number {
   }
 }
 
-export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
-  const o: SystemOptions = {};
+/** The tree option given, --dtb or --dts (refusing both), with its text (one file, or a sweep's
+ *  comma list of them). */
+export function treeOption(a: ParsedArgs): { option: "dtb" | "dts"; text: string } | undefined {
   const dtb = flag(a, "dtb");
   const dts = flag(a, "dts");
   if (dtb && dts) throw new UsageError("give --dtb or --dts, not both");
-  const file = dtb ?? dts;
+  if (dtb) return { option: "dtb", text: dtb };
+  return dts ? { option: "dts", text: dts } : undefined;
+}
+
+/** A --dtb or --dts file as the blob a System boots: source is compiled here, where its
+ *  /include/ files can be read, and handed on as a blob (which also crosses into a worker); a
+ *  blob is parsed here too. A file that cannot be read, or a tree that does not build, is an
+ *  error naming the file. */
+export function readTreeFile(file: string, option: "dtb" | "dts", includeDirs: string[]): Uint8Array {
+  return deviceTreeBlob(readInput(file), { name: file, format: option === "dts" ? "dts" : undefined, readFile: hostFileReader(), includeDirs });
+}
+
+export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
+  const o: SystemOptions = {};
+  const tree = treeOption(a);
+  const file = tree?.text;
   const includeDirs = a.flags.get("include") ?? [];
-  if (file) {
-    const bytes = readInput(file);
-    o.dtbName = file;
-    // Source is compiled here, where its /include/ files can be read, and handed on as a blob
-    // (which also crosses into a worker).
-    if (dts || detectFormat(bytes) !== "dtb") {
-      o.dtb = writeFdt(readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader(), includeDirs }).tree);
-    } else o.dtb = bytes;
+  if (tree) {
+    o.dtb = readTreeFile(tree.text, tree.option, includeDirs);
+    o.dtbName = tree.text;
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = flag(a, "board");
   // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the
