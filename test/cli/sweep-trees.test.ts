@@ -90,6 +90,20 @@ describe("dmasim sweep comparing device trees", () => {
     ]);
   }, 60_000);
 
+  it("reads each source's /include/s from -i directories too, and takes a file whose name has a comma as one tree", () => {
+    const dir = trees();
+    mkdirSync(join(dir, "inc"));
+    writeFileSync(join(dir, "inc", "base.dtsi"), readFileSync(join(dir, "plain.dts")));
+    writeFileSync(join(dir, "top.dts"), '/include/ "base.dtsi"\n');
+    const r = run(["sweep", "memcpy", "--param", "size=4K", "--dts", "top.dts,coherent.dts", "-i", "inc", "--workers", "0", "--json"], dir);
+    expect(r.stderr).toMatch(/^sweep memcpy: 2\/2 done in [0-9.]+s\n$/);
+    expect(JSON.parse(r.stdout).systems).toEqual({ dts: ["top.dts", "coherent.dts"] });
+    writeFileSync(join(dir, "my,board.dts"), readFileSync(join(dir, "plain.dts")));
+    const one = run(["sweep", "memcpy", "--param", "size=4K", "--dts", "my,board.dts", "--workers", "0"], dir);
+    expect(one.status).toBe(0);
+    expect(one.stdout.split("\n")[0]).toBe("dmasim sweep: memcpy (size=4K) on dmasim arm64 reference board (my,board.dts, profile arm64, modern kernel)");
+  }, 60_000);
+
   it("refuses a tree it cannot read or build, a file given twice, or a board beside the trees, before any job runs", () => {
     const dir = trees();
     writeFileSync(join(dir, "broken.dts"), "/dts-v1/;\n/ { foo = <1 ;\n};\n");
