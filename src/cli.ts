@@ -38,8 +38,8 @@ commands:
                     --columns FIELD[,FIELD…] (repeatable) shows those result fields
                     after the parameters (nested ones by dotted path: cached.totalPs;
                     an object's name, cached, for every figure in it);
-                    --board A,B, --kernel modern,v4.9, --profile A,B compare Systems
-                    (every combination runs the whole grid)
+                    --board A,B, --kernel modern,v4.9, --profile A,B, --dts A,B
+                    (--dtb A,B) compare Systems (every combination runs the whole grid)
   serve             serve the browser demo (examples/web/) on localhost (--port N)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input

@@ -2,9 +2,7 @@
 // --kernel, --cma, --swiotlb, --profile, --worker.
 
 import type { SystemOptions } from "../system.js";
-import { detectFormat, readDeviceTree, hostFileReader } from "../of/load.js";
-import { writeFdt } from "../of/fdt-write.js";
-import { parseFdt } from "../of/fdt.js";
+import { builtDeviceTree, hostFileReader } from "../of/load.js";
 import type { DeviceTree } from "../of/node.js";
 import { noteTreeWarnings } from "./tree-warnings.js";
 import { flag, has, UsageError, type ParsedArgs } from "./args.js";
@@ -39,14 +37,6 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
 /** The options systemOptions reads. */
 export const SYSTEM_OPTIONS = ["board", "dtb", "dts", "include", "memory", "kernel", "profile", "worker", "dma-debug", "cma", "swiotlb"] as const;
 
-function tryParseFdt(bytes: Uint8Array, file: string): DeviceTree | undefined {
-  try {
-    return parseFdt(bytes, file);
-  } catch {
-    return undefined;
-  }
-}
-
 function sizeOrNaN(text: string): number {
   try {
     return parseSize(text);
@@ -55,28 +45,39 @@ function sizeOrNaN(text: string): number {
   }
 }
 
-export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
-  const o: SystemOptions = {};
+/** The tree option given, --dtb or --dts (refusing both), with its text (one file, or a sweep's
+ *  comma list of them). */
+export function treeOption(a: ParsedArgs): { option: "dtb" | "dts"; text: string } | undefined {
   const dtb = flag(a, "dtb");
   const dts = flag(a, "dts");
   if (dtb && dts) throw new UsageError("give --dtb or --dts, not both");
-  const file = dtb ?? dts;
+  if (dtb) return { option: "dtb", text: dtb };
+  return dts ? { option: "dts", text: dts } : undefined;
+}
+
+/** A --dtb or --dts file as the blob a System boots: source is compiled here, where its
+ *  /include/ files can be read, and handed on as a blob (which also crosses into a worker); a
+ *  blob is parsed here too. A file that cannot be read, or a tree that does not build, is an
+ *  error naming the file. */
+export function readTreeFile(file: string, option: "dtb" | "dts", includeDirs: string[]): Uint8Array {
+  return readBuiltTree(file, option, includeDirs).blob;
+}
+
+/** readTreeFile's blob with the tree it holds. */
+function readBuiltTree(file: string, option: "dtb" | "dts", includeDirs: string[]): { tree: DeviceTree; blob: Uint8Array } {
+  return builtDeviceTree(readInput(file), { name: file, format: option === "dts" ? "dts" : undefined, readFile: hostFileReader(), includeDirs });
+}
+
+export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
+  const o: SystemOptions = {};
+  const tree = treeOption(a);
+  const file = tree?.text;
   const includeDirs = a.flags.get("include") ?? [];
-  if (file) {
-    const bytes = readInput(file);
-    o.dtbName = file;
-    // Source is compiled here, where its /include/ files can be read, and handed on as a blob
-    // (which also crosses into a worker).
-    if (dts || detectFormat(bytes) !== "dtb") {
-      const { tree } = readDeviceTree(bytes, { name: file, format: dts ? "dts" : undefined, readFile: hostFileReader(), includeDirs });
-      o.dtb = writeFdt(tree);
-      noteTreeWarnings(o, tree, file);
-    } else {
-      o.dtb = bytes;
-      // A blob that does not parse gets createSystem's own message about it.
-      const tree = tryParseFdt(bytes, file);
-      if (tree) noteTreeWarnings(o, tree, file);
-    }
+  if (tree) {
+    const built = readBuiltTree(tree.text, tree.option, includeDirs);
+    o.dtb = built.blob;
+    o.dtbName = tree.text;
+    noteTreeWarnings(o, built.tree, tree.text);
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = flag(a, "board");
   // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the

@@ -5,6 +5,7 @@ import type { DeviceTree } from "./node.js";
 import { isFdt, parseFdt } from "./fdt.js";
 import { compileDts } from "./dts.js";
 import { parseJsonTree } from "./json.js";
+import { writeFdt } from "./fdt-write.js";
 import type { DtsFileReader, DtsSourceOptions } from "./dts-source.js";
 
 export type TreeFormat = "dtb" | "dts" | "json";
@@ -33,6 +34,20 @@ export function readDeviceTree(bytes: Uint8Array, options: ReadTreeOptions = {})
   if (format === "dtb") return { tree: parseFdt(bytes, name), format };
   if (format === "json") return { tree: parseJsonTree(new TextDecoder().decode(bytes), name), format };
   return { tree: compileDts(bytes, { ...options, name }), format };
+}
+
+/** A tree as the blob a System boots from, built here (where its /include/s can be read) so that
+ *  it crosses into a worker as data: source and JSON compiled, a blob parsed (a broken one fails
+ *  now, naming `options.name`, not in every job that boots it) and kept as it is. */
+export function deviceTreeBlob(bytes: Uint8Array, options: ReadTreeOptions = {}): Uint8Array {
+  return builtDeviceTree(bytes, options).blob;
+}
+
+/** deviceTreeBlob's blob with the tree it holds (for checks on the tree, such as dtc's
+ *  warnings, whose positions only a source's tree has). */
+export function builtDeviceTree(bytes: Uint8Array, options: ReadTreeOptions = {}): { tree: DeviceTree; blob: Uint8Array } {
+  const { tree, format } = readDeviceTree(bytes, options);
+  return { tree, blob: format === "dtb" ? bytes : writeFdt(tree) };
 }
 
 /** A synchronous file reader for /include/ and /incbin/ where the host has a file system

@@ -12,20 +12,31 @@ import { BOARDS, unknownBoardText } from "../boards.js";
 import { PROFILES, unknownProfileText } from "../hw/profile.js";
 import type { ScenarioParams } from "./scenarios.js";
 import type { SweepResult, SweepRow } from "./sweep.js";
+import { buildSweepTrees, isTreeAxis, type BuiltTree, type SweepTree, type TreeAxis } from "./sweep-trees.js";
 
 /** The options a sweep may vary: those that choose the machine or change results and read well
  *  as a column. Others (memory, cma, dmaPeripherals, …) are given once, in `system`, and worker,
- *  debug and printkLevel change no result. */
-export const SYSTEM_AXES = ["board", "kernel", "profile", "swiotlb", "dmaDebug"] as const;
+ *  debug and printkLevel change no result. `dtb` and `dts` compare trees (sweep-trees.ts). */
+export const SYSTEM_AXES = ["board", "kernel", "profile", "swiotlb", "dmaDebug", "dtb", "dts"] as const;
 
 export type SystemAxis = (typeof SYSTEM_AXES)[number];
 
 /** `{ board: ["zynq-7000", "arm64-ref"], kernel: ["modern", "v4.9"] }`: every combination runs
- *  the whole grid, the first key varying slowest. */
-export type SystemGrid = { [K in SystemAxis]?: NonNullable<SystemOptions[K]>[] };
+ *  the whole grid, the first key varying slowest. A tree axis's values are trees with their names
+ *  (SweepTree: `{ name: "a.dts", dts: text }`). */
+export type SystemGrid = { [K in SystemAxis]?: (K extends TreeAxis ? SweepTree : NonNullable<SystemOptions[K]>)[] };
 
-/** One combination of a SystemGrid's values: what a row ran on, by its axes. */
-export type SystemPoint = { [K in SystemAxis]?: NonNullable<SystemOptions[K]> };
+/** One combination of a SystemGrid's values: what a row ran on, by its axes; a tree by its name. */
+export type SystemPoint = { [K in SystemAxis]?: K extends TreeAxis ? string : NonNullable<SystemOptions[K]> };
+
+/** A SystemGrid as a sweep's result names it (SweepResult.systems): trees by their names. */
+export type ComparedSystems = { [K in SystemAxis]?: NonNullable<SystemPoint[K]>[] };
+
+/** One System a sweep runs its grid on: its axes' values, and the options its jobs boot with. */
+export interface SystemRun {
+  point: SystemPoint;
+  options: Partial<Fixed>;
+}
 
 type Fixed = Omit<SystemOptions, "worker">;
 
@@ -42,11 +53,16 @@ export function productOf<T>(axes: Record<string, T[]>, what: (key: string) => s
   return out;
 }
 
-/** The System combinations a sweep runs, checked before any job starts: one `{}` without axes.
- *  Each combined with `fixed` must be options createSystem takes (a misspelt board would
- *  otherwise fail every one of its jobs, one by one). */
+/** The System combinations a sweep runs, by their axes' values: one `{}` without axes. */
 export function expandSystems(systems: SystemGrid | undefined, fixed: Fixed = {}): SystemPoint[] {
-  if (systems === undefined) return [{}];
+  return expandSystemRuns(systems, fixed).map((r) => r.point);
+}
+
+/** The Systems a sweep runs, checked before any job starts: one `{}` without axes. Each
+ *  combined with `fixed` must be options createSystem takes (a misspelt board would otherwise
+ *  fail every one of its jobs, one by one), and each tree compared must build. */
+export function expandSystemRuns(systems: SystemGrid | undefined, fixed: Fixed = {}): SystemRun[] {
+  if (systems === undefined) return [{ point: {}, options: {} }];
   if (typeof systems !== "object" || systems === null || Array.isArray(systems)) {
     throw new TypeError(`runSweep: systems is an object of option value lists ({ board: ["zynq-7000", "arm64-ref"] }), not ${JSON.stringify(systems)}`);
   }
@@ -61,14 +77,54 @@ export function expandSystems(systems: SystemGrid | undefined, fixed: Fixed = {}
   if (systems.board !== undefined && (fixed.dtb !== undefined || fixed.dts !== undefined)) {
     throw new TypeError(`runSweep: systems varies the board, but system gives a tree (${fixed.dtb !== undefined ? "dtb" : "dts"}) that every job boots instead`);
   }
-  const points = productOf(systems as Record<string, unknown[]>, (k) => `runSweep: systems "${k}"`) as SystemPoint[];
-  for (const p of points) {
-    const fail = (message: string) => new RangeError(`runSweep: systems: ${message}`);
-    if (p.board !== undefined && !BOARDS[p.board]) throw fail(unknownBoardText(p.board, "give system a dtb"));
-    if (p.profile !== undefined && !PROFILES[p.profile]) throw fail(unknownProfileText(p.profile));
-    checkSystemOptions({ ...fixed, ...p }, fail);
+  refuseTwoMachines(systems, fixed);
+  const fail = (message: string) => new RangeError(`runSweep: systems: ${message}`);
+  const combos = productOf(systems as Record<string, unknown[]>, (k) => `runSweep: systems "${k}"`);
+  // Each tree built once, however many combinations boot it.
+  const built = new Map<unknown, BuiltTree>();
+  for (const [k, values] of Object.entries(systems)) {
+    if (!isTreeAxis(k)) continue;
+    buildSweepTrees(k, values, fixed.dtsIncludeDirs, fail).forEach((t, i) => built.set(values[i], t));
   }
-  return points;
+  return combos.map((combo) => {
+    const point: Record<string, unknown> = {};
+    let options: Partial<Fixed> = {};
+    for (const [k, v] of Object.entries(combo)) {
+      const tree = isTreeAxis(k) ? built.get(v) : undefined;
+      point[k] = tree ? tree.name : v;
+      options = { ...options, ...(tree ? tree.options : { [k]: v }) };
+    }
+    if (options.board !== undefined && !BOARDS[options.board]) throw fail(unknownBoardText(options.board, "give system a dtb"));
+    if (options.profile !== undefined && !PROFILES[options.profile]) throw fail(unknownProfileText(options.profile));
+    checkSystemOptions({ ...fixed, ...options }, fail);
+    return { point: point as SystemPoint, options };
+  });
+}
+
+/** A tree axis decides the machine itself: a board or another tree beside it, varied or given
+ *  in `system`, would be a second answer to the same question. */
+function refuseTwoMachines(systems: SystemGrid, fixed: Fixed): void {
+  const [axis, second] = (Object.keys(systems) as SystemAxis[]).filter(isTreeAxis);
+  if (axis === undefined) return;
+  const other = systems.board !== undefined ? "systems varies the board"
+    : second !== undefined ? `systems compares trees by ${second} too`
+    : fixed.board !== undefined ? `system names a board (${fixed.board})`
+    : fixed.dtb !== undefined || fixed.dts !== undefined ? `system gives a tree (${fixed.dtb !== undefined ? "dtb" : "dts"})`
+    : undefined;
+  if (other) throw new TypeError(`runSweep: systems compares trees (${axis}), but ${other}: every job boots the tree it compares, so give one or the other`);
+}
+
+/** SweepResult.systems: the axes as given, trees by their names (their text or bytes would fill
+ *  a JSON file, and the rows name them so). */
+export function comparedSystems(systems: SystemGrid): ComparedSystems {
+  return Object.fromEntries(Object.entries(systems).map(([k, values]) => [
+    k, isTreeAxis(k) ? (values as SweepTree[]).map((t) => t.name) : structuredClone(values),
+  ])) as ComparedSystems;
+}
+
+/** The values of `axes` in a job's options, as its row names them (a tree by its name). */
+export function pointOf(options: Fixed, axes: readonly SystemAxis[]): SystemPoint {
+  return Object.fromEntries(axes.map((k) => [k, isTreeAxis(k) ? options.dtbName : options[k]])) as SystemPoint;
 }
 
 /** A row's System values as parameters read (`board=arm64-ref kernel=v4.9`), for series names,

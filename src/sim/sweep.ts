@@ -10,7 +10,9 @@ import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
 import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
-import { expandSystems, productOf, systemParams, type SystemAxis, type SystemGrid, type SystemPoint } from "./sweep-systems.js";
+import {
+  comparedSystems, expandSystemRuns, productOf, systemParams, type ComparedSystems, type SystemAxis, type SystemGrid, type SystemPoint,
+} from "./sweep-systems.js";
 
 export type Grid = Record<string, (string | number | boolean)[]>;
 
@@ -30,7 +32,9 @@ export interface SweepOptions {
   system?: Omit<SystemOptions, "worker">;
   /** System options to compare, as axes (`{ board: ["zynq-7000", "arm64-ref"], kernel:
    *  ["modern", "v4.9"] }`, sweep-systems.ts's SYSTEM_AXES): the grid runs on every combination,
-   *  these varying slowest. An option is given here or in `system`, not both. */
+   *  these varying slowest. An option is given here or in `system`, not both. Trees are compared
+   *  by `dts` or `dtb`, each with its name: `{ dts: [{ name: "a.dts", dts: textA }, { name:
+   *  "b.dts", dts: textB }] }` (sweep-trees.ts). */
   systems?: SystemGrid;
   /** Parameters given to every job. */
   fixed?: ScenarioParams;
@@ -76,8 +80,9 @@ export interface SweepResult {
    *  came to: the profile chosen from the tree, its model, what was assumed about it, the board
    *  a scenario chose; the options alone do not say. A row that ran on something else says so. */
   provenance?: Provenance;
-  /** The System axes compared (SweepOptions.systems), as given; absent without them. */
-  systems?: SystemGrid;
+  /** The System axes compared (SweepOptions.systems), as given, trees by their names; absent
+   *  without them. */
+  systems?: ComparedSystems;
 }
 
 /** Every combination of the grid's values, the first key varying slowest. */
@@ -92,14 +97,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // Every job would fail on a name its scenario does not read: say so before any worker starts.
   const unknown = unknownParamText(opts.scenario, { ...opts.fixed, ...gridPoints[0] });
   if (unknown) throw new TypeError(unknown);
-  const systems = expandSystems(opts.systems, opts.system);
+  const systems = expandSystemRuns(opts.systems, opts.system);
   const both = Object.keys(opts.systems ?? {}).find((k) => k in opts.grid);
   if (both !== undefined) throw new TypeError(`runSweep: "${both}" is both a System axis (systems) and a grid parameter: give it in one`);
   // The whole grid on each System in turn: the System axes are the table's leading columns.
-  const points = systems.flatMap((system) => gridPoints.map((params) => ({ system, params })));
+  const points = systems.flatMap(({ point, options }) => gridPoints.map((params) => ({ system: point, options, params })));
   const axes = Object.keys(opts.systems ?? {}) as SystemAxis[];
   const jobs: JobSpec[] = points.map((p) => ({
-    system: { ...opts.system, ...p.system }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params }, ...(axes.length ? { axes } : {}),
+    system: { ...opts.system, ...p.options }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params }, ...(axes.length ? { axes } : {}),
   }));
   const rows: SweepRow[] = points.map(({ system, params }) => ({ params, result: undefined, ...(opts.systems ? { system } : {}) }));
   const ranOn: (Provenance | undefined)[] = points.map(() => undefined);
@@ -156,7 +161,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     });
     return {
       scenario: opts.scenario, rows, workers: used, elapsedMs: performance.now() - t0,
-      ...(provenance ? { provenance } : {}), ...(opts.systems ? { systems: structuredClone(opts.systems) } : {}),
+      ...(provenance ? { provenance } : {}), ...(opts.systems ? { systems: comparedSystems(opts.systems) } : {}),
     };
   };
   if (signal?.aborted) throw withPartial(abortError(signal), partial());

@@ -7,7 +7,7 @@ import { errorText } from "./errors.js";
 import { paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import { importScenarioModule, scenarioName } from "./scenario-module.js";
 import type { Provenance } from "../provenance.js";
-import { systemParams, type SystemAxis, type SystemPoint } from "../sim/sweep-systems.js";
+import { pointOf, systemParams, type SystemAxis } from "../sim/sweep-systems.js";
 
 export interface JobSpec {
   system: Omit<SystemOptions, "worker">;
@@ -48,8 +48,7 @@ export async function runJob(spec: JobSpec): Promise<JobOutcome> {
  *  its parameters (`memcpy board=arm64-ref kernel=v4.9 size=4K burst=16`). A data: URL is the
  *  module's whole source, so only its kind is named. */
 export function describeJob(spec: JobSpec): string {
-  const point = Object.fromEntries((spec.axes ?? []).map((k) => [k, spec.system[k]])) as SystemPoint;
-  return [scenarioName(spec.scenario), paramsText({ ...systemParams(point), ...spec.params })].filter(Boolean).join(" ");
+  return [scenarioName(spec.scenario), paramsText({ ...systemParams(pointOf(spec.system, spec.axes ?? [])), ...spec.params })].filter(Boolean).join(" ");
 }
 
 /** A job's result as its worker sends it back, once `write` (the worker's serializer) has taken

@@ -64,7 +64,7 @@ describe("sweeps comparing Systems", () => {
     const refused = (opts: Partial<Parameters<typeof runSweep>[0]>) =>
       runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0, ...opts }).then(() => "ran", (e: Error) => e.message);
     expect(await refused({ systems: { memory: ["1G"] } as never })).toBe(
-      'runSweep: systems cannot vary "memory" (it varies board, kernel, profile, swiotlb, dmaDebug); give it once, in system',
+      'runSweep: systems cannot vary "memory" (it varies board, kernel, profile, swiotlb, dmaDebug, dtb, dts); give it once, in system',
     );
     expect(await refused({ systems: { board: ["zynq-7000", "zynq-7001"] } })).toBe(
       'runSweep: systems: unknown board "zynq-7001" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset); or give system a dtb',
