@@ -73,15 +73,20 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
   const tree = treeOption(a);
   const file = tree?.text;
   const includeDirs = a.flags.get("include") ?? [];
+  // A tree replaces the built-in board: given both, one would be ignored without a word.
+  const board = flag(a, "board");
+  if (tree && board !== undefined) {
+    throw new UsageError(`give --board or --${tree.option}, not both: --${tree.option} ${tree.text} boots that tree, and --board ${board} would go unused`);
+  }
   if (tree) {
     const built = readBuiltTree(tree.text, tree.option, includeDirs);
     o.dtb = built.blob;
     o.dtbName = tree.text;
     noteTreeWarnings(o, built.tree, tree.text);
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
-  o.board = flag(a, "board");
+  o.board = board;
   // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the
-  // library's message says createSystem's "dtb"). With a --dtb or --dts the board is unused.
+  // library's message says createSystem's "dtb").
   if (o.board !== undefined && !file && !BOARDS[o.board]) throw new UsageError(unknownBoardText(o.board, "pass --dtb FILE or --dts FILE"));
   o.memory = flag(a, "memory");
   // Checked here too, so that the message names the option as the user typed it.

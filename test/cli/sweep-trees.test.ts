@@ -124,6 +124,15 @@ describe("dmasim sweep comparing device trees", () => {
     }
   });
 
+  it("refuses one tree beside one --board in run, demo and sweep, as the usage gives them as alternatives", () => {
+    const dir = trees();
+    const want = "dmasim: give --board or --dts, not both: --dts plain.dts boots that tree, and --board zynq-7000 would go unused\n";
+    for (const args of [["run", "memcpy"], ["demo"], ["sweep", "memcpy", "--param", "size=4K", "--workers", "0"]]) {
+      const r = run([...args, "--dts", "plain.dts", "--board", "zynq-7000"], dir);
+      expect({ args, status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, status: 1, stdout: "", stderr: want });
+    }
+  });
+
   it("shortens each path to the fewest trailing parts no other path ends with", () => {
     expect(treeNames(["a.dts", "b/c.dts"], "--dts")).toEqual(["a.dts", "c.dts"]);
     expect(treeNames(["/tmp/x/v1/board.dts", "/tmp/x/v2/board.dts"], "--dts")).toEqual(["v1/board.dts", "v2/board.dts"]);
