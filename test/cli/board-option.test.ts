@@ -30,11 +30,11 @@ describe("an unknown --board", () => {
     }
   });
 
-  it("is not looked at beside --dtb, which gives the tree (the board is unused)", () => {
+  it("is refused beside --dtb, which gives the tree instead (the board would go unused)", () => {
     const r = dmasim(["cat", "/proc/interrupts", "--board", "nosuch", "--dtb", "examples/boards/zynq-7000.dtb"]);
-    expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("f8003000.dma-controller");
-    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("dmasim: give --board or --dtb, not both: --dtb examples/boards/zynq-7000.dtb boots that tree, and --board nosuch would go unused\n");
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(1);
   });
 
   it("names no tree under soak, which takes none", () => {
