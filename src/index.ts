@@ -99,6 +99,8 @@ export { SCENARIOS, SCENARIO_PARAMS, type ScenarioParams } from "./sim/scenarios
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./sim/scenarios/bugs.js";
 export { systemFor } from "./worker/job.js";
 export { formatResult } from "./sim/result-text.js";
+export { paramValue } from "./sim/param-value.js";
+export { formatSweep } from "./cli/result-table.js";
 export { formatRunHeading, formatSweepHeading } from "./sim/run-heading.js";
 export { withTeardown, type Defer } from "./sim/teardown.js";
 export { coherentBuffer, kmallocBuffers, mapSingle, type ManagedCoherentBuffer, type ManagedMapping } from "./sim/managed-buffers.js";

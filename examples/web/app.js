@@ -1,5 +1,6 @@
-// The page: three views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`) and
-// Sweep (a memcpy sweep) — chosen by the nav or the address's ?view=demo|bugs|sweep. The address
+// The page: four views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`),
+// Module (`dmasim run ./mydrv.mjs`: the user's own scenario module) and Sweep (a memcpy sweep, or
+// one of a module) — chosen by the nav or the address's ?view=demo|bugs|module|sweep. The address
 // fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this); an
 // edit of a form writes every view's form back (page-query.js: the other views' under their
 // names, demo.size=64K), so a reload keeps them all. An address with no view= that holds the
@@ -9,20 +10,21 @@
 // the run for the one the link asked.
 import * as demo from "./demo-view.js";
 import * as bugs from "./bug-view.js";
+import * as moduleView from "./module-view.js";
 import * as sweep from "./sweep-view.js";
 import { ignoredKeys, pageQuery, viewQuery } from "./page-query.js";
 
-const VIEWS = { demo, bugs, sweep };
+const VIEWS = { demo, bugs, module: moduleView, sweep };
 const SWEEP_PARAMS = [...sweep.QUERY_KEYS, "auto"];
 
-const TITLES = { demo: "Demo", bugs: "Bugs", sweep: "Sweep" };
+const TITLES = { demo: "Demo", bugs: "Bugs", module: "Module", sweep: "Sweep" };
 const notes = [];
 
 function viewOf(q) {
   const name = q.get("view");
   if (name === null) return SWEEP_PARAMS.some((k) => q.has(k)) ? "sweep" : "demo";
   if (Object.hasOwn(VIEWS, name)) return name;
-  notes.push(`no view "${name}" (demo, bugs or sweep): showing the demo`);
+  notes.push(`no view "${name}" (demo, bugs, module or sweep): showing the demo`);
   return "demo";
 }
 

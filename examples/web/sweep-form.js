@@ -1,5 +1,6 @@
 // The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
-// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…),
+// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…;
+// for a scenario module's sweep, scenario=module&params=sync=none,for-cpu: its file is chosen on the page),
 // read at load and written back as the form is edited (app.js). Several boards or kernels
 // checked are System axes (runSweep's `systems`, as `dmasim sweep --board A,B` makes them;
 // ?board=zynq-7000,arm64-ref&kernel=modern,v4.9), one the System every job boots.
@@ -7,8 +8,9 @@
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
 import { SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
 import { addBoardBoxes } from "./board-options.js";
-import { chooseBoxes } from "./address-choice.js";
+import { choose, chooseBoxes } from "./address-choice.js";
 import { setIfChanged } from "./form-query.js";
+import { sweepGrid } from "./module-params.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -48,6 +50,23 @@ export function readGrid() {
   return grid;
 }
 
+/** Whether the sweep is of a scenario module (the scenario choice), not of memcpy. */
+export function sweepsModule() {
+  return $("scenario").value === "module";
+}
+
+/** The module sweep's file (undefined when none is chosen) and grid, from its params field. */
+export function readModuleSweep() {
+  return { file: $("sweep-module").files[0], grid: sweepGrid($("sweep-params").value, "module params") };
+}
+
+/** The controls of the scenario not chosen are disabled: the sweep does not read them. */
+export function showScenario() {
+  $("module").disabled = !sweepsModule();
+  $("memcpy").disabled = sweepsModule();
+}
+$("scenario").addEventListener("change", showScenario);
+
 /** swiotlb= as Linux and `dmasim --swiotlb` take it ("N", "force" or "N,force") from the slab
  *  count and the force box; undefined when both are empty (the kernel's default). The library
  *  reads the text, and refuses what it cannot read in its own words. */
@@ -79,11 +98,14 @@ export function checkSystem(system) {
 }
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
-export const QUERY_KEYS = ["board", "kernel", "swiotlb", "sizes", "bursts", "channels", "buffers", "block", "workers"];
+export const QUERY_KEYS = ["scenario", "params", "board", "kernel", "swiotlb", "sizes", "bursts", "channels", "buffers", "block", "workers"];
 
 /** Fills the form from the query; a value the library cannot take is refused, in its words, when
  *  the sweep runs. */
 export function applyQuery(q) {
+  if (q.has("scenario")) choose($("scenario"), q.get("scenario"));
+  if (q.has("params")) $("sweep-params").value = q.get("params");
+  showScenario();
   for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
   for (const k of ["board", "kernel", "buffers"]) if (q.has(k)) chooseBoxes($(k), list(q.get(k)));
   if (q.has("swiotlb")) {
@@ -98,6 +120,8 @@ export function applyQuery(q) {
 /** The form's choices as applyQuery reads them (app.js keeps them in the address). */
 export function query() {
   const q = new URLSearchParams();
+  setIfChanged(q, "scenario", $("scenario"));
+  setIfChanged(q, "params", $("sweep-params"));
   for (const k of ["board", "kernel"]) setIfChanged(q, k, $(k));
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) q.set("swiotlb", swiotlb);

@@ -5,7 +5,7 @@
 import { throughputChart } from "../../dist/browser/dmasim.js";
 import { inFormWords } from "./form-words.js";
 
-const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const AXES = ["size", "burst"];
 
 /** Parameters other than the axes, split by whether the rows differ in them. */

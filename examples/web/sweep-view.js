@@ -1,12 +1,15 @@
 // The Sweep view: a memcpy sweep over Web Workers with the dmasim browser bundle, on the board,
 // kernel, buffers and channels the form names (sweep-form.js; several boards or kernels are
-// compared, as runSweep's `systems`), plotted and tabled (sweep-results.js).
+// compared, as runSweep's `systems`), plotted and tabled (sweep-results.js); or a sweep of the
+// user's scenario module (module-file.js) over its params' values, printed as `dmasim sweep`
+// prints one (formatSweep).
 // ?sizes=…&bursts=…&workers=… (and the form's other controls by id) fill the form; app.js runs
 // it at load for &auto=1: the end-to-end test uses this.
-import { runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
-import { checkSystem, readGrid, readSystems } from "./sweep-form.js";
-import { resultsChart, resultsTable } from "./sweep-results.js";
+import { formatSweep, formatSweepHeading, runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
+import { checkSystem, readGrid, readModuleSweep, readSystems, sweepsModule } from "./sweep-form.js";
+import { escapeHtml, resultsChart, resultsTable } from "./sweep-results.js";
 import { inFormWords } from "./form-words.js";
+import { loaded } from "./module-file.js";
 
 export { applyQuery, query, QUERY_KEYS } from "./sweep-form.js";
 
@@ -38,13 +41,28 @@ let running = false;
 // The running sweep's: Stop aborts it (its workers are ended, the pool replaces them).
 let stopping = null;
 
+/** What the sweep runs: memcpy on the form's grid, or the chosen module (module-file.js) on its
+ *  params' grid. `words` puts a message in the form's words (and the module by its file's name),
+ *  `table` lays out a result (or a failed sweep's `partial`) as the view shows it, `done` frees
+ *  the module's URL. */
+async function sweepPlan(system) {
+  const choice = $("scenario").value;
+  if (choice === "memcpy") {
+    return { scenario: "memcpy", grid: readGrid(), words: inFormWords, table: (r) => resultsTable(r, system), chart: resultsChart, done: () => {} };
+  }
+  if (!sweepsModule()) throw new Error(`scenario "${choice}": the Sweep view sweeps memcpy or a module file`);
+  const { file, grid } = readModuleSweep();
+  const module = await loaded(file);
+  const words = (text) => module.words(inFormWords(text));
+  // As `dmasim sweep ./mydrv.mjs` prints it: a heading naming the module, the grid and the System.
+  const table = (r) => `<pre>${escapeHtml(words(`${formatSweepHeading(module.name, grid, r)}\n\n${formatSweep(r)}`))}</pre>`;
+  return { scenario: module.url, grid, words, table, chart: () => "", done: module.done };
+}
+
 export async function run() {
   if (running) return;
   running = true;
-  const grid = readGrid();
   const { system, systems } = readSystems();
-  // Every System compared runs the whole grid.
-  const total = [...Object.values(grid), ...Object.values(systems ?? {})].reduce((n, v) => n * v.length, 1);
   $("run").disabled = true;
   $("stop").disabled = false;
   stopping = new AbortController();
@@ -54,15 +72,20 @@ export async function run() {
   window.dmasimResult = undefined;
   window.dmasimError = undefined;
   window.dmasimStopped = undefined;
-  $("progress").max = Math.max(total, 1);
   $("progress").value = 0;
-  $("status").textContent = `0/${total}`;
+  let plan = null;
+  let total = 0;
   try {
+    plan = await sweepPlan(system);
+    // Every System compared runs the whole grid.
+    total = [...Object.values(plan.grid), ...Object.values(systems ?? {})].reduce((n, v) => n * v.length, 1);
+    $("progress").max = Math.max(total, 1);
+    $("status").textContent = `0/${total}`;
     checkSystem(system);
     const workers = workerCount($("workers").value);
     const result = await runSweep({
-      scenario: "memcpy",
-      grid,
+      scenario: plan.scenario,
+      grid: plan.grid,
       system,
       ...(systems ? { systems } : {}),
       pool: await poolOf(workers),
@@ -73,27 +96,28 @@ export async function run() {
       },
     });
     $("status").textContent = `done: ${total} jobs on ${result.workers} workers in ${(result.elapsedMs / 1000).toFixed(1)} s`;
-    $("chart").innerHTML = resultsChart(result);
-    $("table").innerHTML = resultsTable(result, system);
+    $("chart").innerHTML = plan.chart(result);
+    $("table").innerHTML = plan.table(result);
     window.dmasimResult = result;
   } catch (e) {
     if (stopping.signal.aborted) {
       // The finished rows stay; the pool stays too, its ended workers replaced at the next run.
       const finished = e.partial?.rows.filter((r) => r.result !== undefined).length ?? 0;
       $("status").textContent = `stopped: ${finished}/${total} jobs done`;
-      if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
+      if (e.partial) $("table").innerHTML = plan.table(e.partial);
       window.dmasimStopped = e.partial ?? null;
       return;
     }
     // In the form's words (swiotlb slabs, not --swiotlb N): the CLI's options are not on the page.
-    const message = inFormWords(e.message);
+    const message = (plan?.words ?? inFormWords)(e instanceof Error ? e.message : String(e));
     $("status").textContent = `error: ${message}`;
     window.dmasimError = message;
     // What the sweep's other jobs found stays on the page beside the error.
-    if (e.partial) $("table").innerHTML = resultsTable(e.partial, system);
+    if (e.partial) $("table").innerHTML = plan.table(e.partial);
     await pool?.close(); // a worker may have died with it: the next run starts new ones
     pool = null;
   } finally {
+    plan?.done();
     running = false;
     stopping = null;
     $("run").disabled = false;

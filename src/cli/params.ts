@@ -3,12 +3,7 @@
 import { UsageError, type ParsedArgs } from "./args.js";
 import { unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import type { Grid } from "../sim/sweep.js";
-
-function value(v: string): string | number | boolean {
-  if (v === "true" || v === "false") return v === "true";
-  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
-  return v;
-}
+import { paramValue as value } from "../sim/param-value.js";
 
 function pairs(a: ParsedArgs): [string, string][] {
   return (a.flags.get("param") ?? []).map((p) => {

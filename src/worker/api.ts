@@ -13,6 +13,8 @@ import type { Provenance } from "../provenance.js";
 export interface SystemApi {
   now(): number;
   provenance(): Provenance;
+  /** A built-in scenario by name; on a RemoteSystem also a scenario module's URL (as runSweep
+   *  takes one), run on the worker's System. */
   run(scenario: string, params?: ScenarioParams): unknown;
   deviceNames(): string[];
   dmesg(): string;

@@ -3,11 +3,12 @@
 import * as Comlink from "comlink";
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { systemApi, type SystemApi } from "./api.js";
-import { resultToSend, runJob, type JobSpec } from "./job.js";
+import { isScenarioModule, resultToSend, runJob, runScenarioOn, type JobSpec } from "./job.js";
 import { errorText, installErrorTransfer } from "./errors.js";
 import { holdLifeLock } from "./life-lock.js";
 import { announceClose, announceUnreadable, closingMessage } from "./closing.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
+import type { ScenarioParams } from "../sim/scenarios.js";
 
 let api: SystemApi | undefined;
 /** How this worker's replies are written, to try a job's result on first (job.ts, sendable):
@@ -18,6 +19,14 @@ let system: System | undefined;
 function need(): SystemApi {
   if (!api) throw new Error("dmasim worker: no System yet (create() first)");
   return api;
+}
+
+/** A scenario module's run on this worker's System, as a sweep job runs one (job.ts): a driver
+ *  writer's module runs where its System is, the page's module as `dmasim run ./mod.mjs` runs it. */
+async function runModule(url: string, params: ScenarioParams): Promise<unknown> {
+  need();
+  const result = await runScenarioOn(system!, url, params);
+  return resultToSend({ system: {}, scenario: url, params }, result, sendable);
 }
 
 const exposed = {
@@ -32,7 +41,7 @@ const exposed = {
   },
   now: () => need().now(),
   provenance: () => need().provenance(),
-  run: (scenario: string, params?: Record<string, string | number | boolean>) => need().run(scenario, params),
+  run: (scenario: string, params?: ScenarioParams) => (isScenarioModule(scenario) ? runModule(scenario, params ?? {}) : need().run(scenario, params)),
   deviceNames: () => need().deviceNames(),
   dmesg: () => need().dmesg(),
   iomem: () => need().iomem(),

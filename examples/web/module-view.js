@@ -1,0 +1,60 @@
+// The Module view: a driver writer's own scenario module (module-file.js), run once as `dmasim
+// run ./mydrv.mjs --param k=v …` runs it, on the board and kernel the form names, its result
+// printed as `dmasim run` prints one (formatRunHeading, formatResult) with the module named by
+// its file's name. What the module throws, a module without run, or a parameter its `params`
+// does not list, is shown in the words Node gives it (the worker checks the module as Node does:
+// src/worker/scenario-module.ts). ?view=module&board=…&kernel=…&params=… fill the form; a file
+// cannot be named in an address, so it is chosen each time the page loads.
+import { formatResult, formatRunHeading } from "../../dist/browser/dmasim.js";
+import { addBoards } from "./board-options.js";
+import { choose } from "./address-choice.js";
+import { scenarioRunner } from "./scenario-run.js";
+import { showFields } from "./field-lines.js";
+import { setIfChanged } from "./form-query.js";
+import { loaded } from "./module-file.js";
+import { runParams } from "./module-params.js";
+
+const $ = (id) => document.getElementById(id);
+
+addBoards($("module-board"), "zynq-7000");
+
+const runner = scenarioRunner({ button: $("module-run"), progress: $("module-progress"), status: $("module-status"), output: $("module-output"), show: showFields });
+
+/** The address's parameters this view reads (app.js names any other as ignored). */
+export const QUERY_KEYS = ["board", "kernel", "params"];
+
+export function run() {
+  const file = $("module-file").files[0];
+  const system = { board: $("module-board").value, kernel: $("module-kernel").value };
+  const paramsText = $("module-params").value;
+  let name = "a scenario module";
+  let params = {};
+  return runner({
+    label: `${file?.name ?? "a scenario module"} on ${system.board} (${system.kernel} kernel)`,
+    system,
+    prepare: async () => {
+      params = runParams(paramsText);
+      const module = await loaded(file);
+      name = module.name;
+      return { scenario: module.url, params, words: module.words, done: module.done };
+    },
+    format: (result, ranOn) => `${formatRunHeading(name, params, ranOn)}\n\n${formatResult(result)}`,
+  });
+}
+
+export function applyQuery(q) {
+  for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`module-${k}`), q.get(k));
+  if (q.has("params")) $("module-params").value = q.get("params");
+}
+
+/** The form's choices as applyQuery reads them (app.js keeps them in the address). */
+export function query() {
+  const q = new URLSearchParams();
+  for (const k of QUERY_KEYS) setIfChanged(q, k, $(`module-${k}`));
+  return q;
+}
+
+$("module-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  run();
+});
