@@ -1,7 +1,8 @@
 // pl330_probe: binding the driver to an "arm,pl330" platform device (spec pl330 §12.1): map the
-// registers, check the AMBA peripheral ID, take the DT quirks, request every interrupt, read the
-// configuration, allocate the microcode buffer and descriptor pool, register the dmaengine
-// device with its slave capabilities and the device-tree translation for `dmas = <&dmac N>`.
+// registers, check the AMBA peripheral ID, take the DT quirks, request its interrupts (on the
+// AMBA bus, up to the first that did not resolve), read the configuration, allocate the
+// microcode buffer and descriptor pool, register the dmaengine device with its slave
+// capabilities and the device-tree translation for `dmas = <&dmac N>`.
 
 import type { PlatformDevice } from "../../kernel/device.js";
 import { EINVAL, ENODEV, ENOMEM, ENXIO, errnoName } from "../../kernel/errno.js";
