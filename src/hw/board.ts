@@ -14,7 +14,7 @@ import { BoardError } from "./board-error.js";
 import { dmaPeripherals, dmasEntries, type PeripheralInstance, type NodePeripheralOptions } from "./board-peripherals.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
 import { ofAddressResources, ofDmaGetRange, type Resource } from "../of/address.js";
-import { ofIrqResolve } from "../of/irq.js";
+import { pl330IrqWiring } from "./pl330-irq-wiring.js";
 import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 import { integratedL2 } from "./integrated-l2.js";
 import { pl330NodeCounts } from "./pl330-node-counts.js";
@@ -223,26 +223,14 @@ export function pl330Preset(node: DeviceNode, profile: MachineProfile, tree?: De
   return p;
 }
 
-/** Which irq[e] outputs drive each interrupt of the node. With interrupt-names ("abort",
- *  "dma0"…) the wiring is explicit; without names the board ORs the event interrupts onto the
- *  listed lines (event e on line e mod n) and the abort onto the first. */
+/** Drives the GIC lines from the DMAC's outputs as its node lists them (pl330-irq-wiring.ts). */
 function wireDmacIrqs(x: SiliconExports, tree: DeviceTree, d: DmacInstance): void {
-  const irqs = ofIrqResolve(tree, d.node);
-  const names = d.node.strings("interrupt-names");
-  if (irqs.length === 0) return;
-  if (names.length === irqs.length) {
-    irqs.forEach((irq, i) => {
-      const name = names[i];
-      if (name === "abort") x.wirePl330Abort(d.index, irq.line);
-      else {
-        const m = /^dma(\d+)$/.exec(name);
-        if (m) x.wirePl330Irq(d.index, Number(m[1]), irq.line);
-      }
-    });
-    return;
-  }
-  x.wirePl330Abort(d.index, irqs[0].line);
-  for (let e = 0; e < d.preset.events; e++) x.wirePl330Irq(d.index, e, irqs[e % irqs.length].line);
+  const w = pl330IrqWiring(tree, d.node, d.preset.events);
+  if (!w) return;
+  if (w.abort >= 0) x.wirePl330Abort(d.index, w.lines[w.abort]);
+  w.events.forEach((entry, e) => {
+    if (entry >= 0) x.wirePl330Irq(d.index, e, w.lines[entry]);
+  });
 }
 
 const psPerKiB = (mbps: number) => Math.round((1024 * 1e12) / (mbps * 1e6));

@@ -3,7 +3,7 @@
 // dev_warn_ratelimited and printk_ratelimit apply, in simulated time.
 
 import type { Device } from "./device.js";
-import { KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING } from "./printk.js";
+import { KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from "./printk.js";
 import { EPROBE_DEFER, errnoName } from "./errno.js";
 
 export function dev_prefix(dev: Device | null | undefined): string {
@@ -16,6 +16,10 @@ export function dev_err(dev: Device, msg: string): void {
 
 export function dev_warn(dev: Device, msg: string): void {
   dev.kernel.printk.log(KERN_WARNING, dev_prefix(dev) + msg);
+}
+
+export function dev_notice(dev: Device, msg: string): void {
+  dev.kernel.printk.log(KERN_NOTICE, dev_prefix(dev) + msg);
 }
 
 export function dev_info(dev: Device, msg: string): void {

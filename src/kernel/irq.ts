@@ -9,6 +9,7 @@ import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
 import type { Tracer } from "../trace/recorder.js";
 import { EBUSY, EINVAL, KernelBug } from "./errno.js";
+import { NR_LINES } from "../of/irq.js";
 
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
@@ -55,7 +56,17 @@ export class IrqSubsystem {
     private readonly printk: Printk,
     /** Records handler runs as spans when a trace is being taken. */
     private readonly tracer?: Tracer,
-  ) {}
+  ) {
+    this.gic_dist_init();
+  }
+
+  /** gic_dist_config (drivers/irqchip/irq-gic-common.c, from gic_dist_init of irq-gic.c and
+   *  irq-gic-v3.c): the GIC driver disables every SPI at boot, so a line reaches the CPU only
+   *  once request_irq has enabled it; a device output on a line nobody requested stays pending
+   *  at the distributor, untaken. SGIs and PPIs are left alone (banked per CPU). */
+  private gic_dist_init(): void {
+    for (let line = GIC_FIRST_SPI; line < NR_LINES; line++) this.machine.x.irqSetEnabled(line, 0);
+  }
 
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
     if (irq < 0) return -EINVAL;

@@ -26,7 +26,7 @@ const GIC_V3 = ["arm,gic-v3"];
 /** of_irq_parse_raw's bound on a specifier with its unit address (include/linux/of.h). */
 const MAX_PHANDLE_ARGS = 16;
 /** Interrupt IDs the silicon has lines for. */
-const NR_LINES = 1024;
+export const NR_LINES = 1024;
 
 export interface IrqSpec {
   /** The interrupt controller the specifier ends at. */

@@ -6,8 +6,10 @@
 // that raises single requests only (burst-stall.ts), a peripheral that has stopped requesting, a DMAWFP on a
 // line the SoC wires no peripheral, or another peripheral, to while the client's own peripheral
 // drives another (a wrong `dmas` cell: request-wiring.ts), a channel stopped or faulting whose
-// interrupt no handler takes, a program the DMAC fetched from DRAM while the driver's copy sat in
-// the CPU's caches (a dma-coherent tree on a port that does not snoop: stale-program.ts).
+// interrupt no handler takes, or that pl330_probe never requested (an interrupts entry the AMBA
+// bus could not resolve: unrequested-irq.ts), a program the DMAC fetched from DRAM while the
+// driver's copy sat in the CPU's caches (a dma-coherent tree on a port that does not snoop:
+// stale-program.ts).
 
 import type { DmaChan } from "../dmaengine/types.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -22,6 +24,7 @@ import { peripheralOnLine, wrongCell, wrongCellText } from "./request-wiring.js"
 import { burstStallCause } from "./burst-stall.js";
 import { hex } from "./ccr-burst.js";
 import { staleProgramCause } from "./stale-program.js";
+import { unrequestedIrq } from "./unrequested-irq.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -121,11 +124,15 @@ export function explainDmaHang(chan: DmaChan): string | null {
   } else if (state === ST_FAULTING || state === ST_FAULT_COMPLETING) {
     const ftr = reg(FTR0 + 4 * t);
     const why = FAULT_NAMES.filter(([bit]) => ftr & (1 << bit)).map(([, n]) => n).join(", ") || "none";
+    const abortUnrequested = unrequestedIrq(pdev, drv, "abort");
     cause = `the channel faulted (FTR${t} ${hex(ftr)}: ${why})` +
-      (deaf.length ? `, and no handler takes its abort interrupt (irq ${deaf.join(", ")}), so the driver never resets it` : "");
+      (abortUnrequested ? `, and the driver never resets it: its abort interrupt ${abortUnrequested}`
+        : deaf.length ? `, and no handler takes its abort interrupt (irq ${deaf.join(", ")}), so the driver never resets it` : "");
   } else if (state === ST_STOPPED && pch.thread.ev >= 0 && reg(INT_EVENT_RIS) & (1 << pch.thread.ev)) {
+    const unrequested = unrequestedIrq(pdev, drv, pch.thread.ev);
     cause = `the channel finished and raised event ${pch.thread.ev}, but ` +
-      (deaf.length ? `no handler takes its interrupt (irq ${deaf.join(", ")})` : "its interrupt has not been handled");
+      (unrequested ? `the interrupt that event raises ${unrequested}`
+        : deaf.length ? `no handler takes its interrupt (irq ${deaf.join(", ")})` : "its interrupt has not been handled");
   } else if (state === ST_STOPPED && [...pch.work_list].some((d) => d.status === "paused")) {
     cause = "the channel was paused (dmaengine_pause): Linux's pl330 kills the thread and starts nothing behind the paused transfer until dmaengine_terminate_*";
   } else if (state === ST_STOPPED && !pch.work_list.length) {

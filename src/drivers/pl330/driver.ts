@@ -1,11 +1,12 @@
 // pl330_probe: binding the driver to an "arm,pl330" platform device (spec pl330 §12.1): map the
-// registers, check the AMBA peripheral ID, take the DT quirks, request every interrupt, read the
-// configuration, allocate the microcode buffer and descriptor pool, register the dmaengine
-// device with its slave capabilities and the device-tree translation for `dmas = <&dmac N>`.
+// registers, check the AMBA peripheral ID, take the DT quirks, request its interrupts (on the
+// AMBA bus, up to the first that did not resolve), read the configuration, allocate the
+// microcode buffer and descriptor pool, register the dmaengine device with its slave
+// capabilities and the device-tree translation for `dmas = <&dmac N>`.
 
 import type { PlatformDevice } from "../../kernel/device.js";
-import { EINVAL, ENODEV, ENOMEM, ENXIO } from "../../kernel/errno.js";
-import { dev_err, dev_err_probe, dev_info } from "../../kernel/dev-printk.js";
+import { EINVAL, ENODEV, ENOMEM, ENXIO, errnoName } from "../../kernel/errno.js";
+import { dev_err, dev_err_probe, dev_info, dev_notice } from "../../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { dma_alloc_attrs, dma_free_coherent } from "../../dma/mapping.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
@@ -22,7 +23,7 @@ import { Pl330DescPool } from "./desc.js";
 import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
 import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
-import { irqShortEntryText, irqSpecWithoutLine, ofIrqResolve, ofIrqShortEntry } from "../../of/irq.js";
+import { amba_device_irqs, ambaIrqZeroText, irqEntryFailure } from "../../of/amba-irq.js";
 
 export const PL330_MAX_SEG_SIZE = 1900800;
 const PL330_MAX_BURST = 16;
@@ -44,6 +45,51 @@ export interface Pl330Driver {
   base: VirtAddr;
   irqs: number[];
   mcode: { size: number; cpuAddr: VirtAddr; dmaAddr: DmaAddr };
+}
+
+function requestIrq(pdev: PlatformDevice, dmac: Pl330Dmac, irq: number): number {
+  return pdev.kernel.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
+}
+
+/** pl330_probe's loop over adev->irq[] (4.9 and 6.x alike): request each, stopping at the first
+ *  0 without an error. An entry the AMBA bus could not resolve is such a 0, so the controller
+ *  binds without it and the interrupts after it; a channel whose event raises one of them never
+ *  completes. Linux says nothing: dmasim notes which entry, why, and what follows. */
+function requestAmbaIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number[]): number {
+  const { irq, failure } = amba_device_irqs(pdev);
+  for (const line of irq) {
+    if (!line) break;
+    const rc = requestIrq(pdev, dmac, line);
+    if (rc < 0) return rc;
+    irqs.push(line);
+  }
+  if (failure) {
+    const last = irq.length - 1;
+    const lost = failure.index === last ? `interrupts entry ${last}` : `interrupts entries ${failure.index} to ${last}`;
+    const outcome = irqs.length
+      ? `${irqs.map((l) => `irq ${l}`).join(", ")} only. The controller binds without ${lost}, silently; a transfer whose event raises ${failure.index === last ? "it" : "one of them"} never completes`
+      : "none. The controller binds with no interrupt, silently; no transfer completes";
+    dev_notice(
+      pdev,
+      `note: interrupts entry ${failure.index} gives no interrupt (${errnoName(failure.errno)}: ${failure.why}) (dmasim): ` +
+        `${ambaIrqZeroText(pdev.kernel.version, failure.index)}, and pl330_probe requests adev->irq[] up to the first 0: ${outcome}`,
+    );
+  }
+  return 0;
+}
+
+/** A PL330 node without "arm,primecell" is a platform device here (Linux's pl330 would not bind
+ *  it at all): every interrupt must resolve. */
+function requestPlatformIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number[]): number {
+  for (const [i, irq] of pdev.irqs.entries()) {
+    // An entry that resolved to no GIC line: request_irq would fail with -EINVAL and say nothing.
+    const failure = irqEntryFailure(pdev, i);
+    if (failure) return dev_err_probe(pdev, failure.errno, `IRQ index ${i} not found: ${failure.why} (dmasim)`);
+    const rc = requestIrq(pdev, dmac, irq);
+    if (rc < 0) return rc;
+    irqs.push(irq);
+  }
+  return 0;
 }
 
 export function pl330_probe(pdev: PlatformDevice): number {
@@ -68,19 +114,8 @@ export function pl330_probe(pdev: PlatformDevice): number {
   }
 
   const irqs: number[] = [];
-  for (const [i, irq] of pdev.irqs.entries()) {
-    // An entry that resolved to no GIC line: request_irq would fail with -EINVAL and say nothing.
-    if (irq < 0 && pdev.ofNode) {
-      const spec = ofIrqResolve(k.tree, pdev.ofNode)[i];
-      if (spec) return dev_err_probe(pdev, -EINVAL, `IRQ index ${i} not found: interrupts entry ${i} ${irqSpecWithoutLine(spec)} (dmasim)`);
-      // An entry the property's end cuts short: of_irq_parse_one's error.
-      const short = ofIrqShortEntry(k.tree, pdev.ofNode);
-      if (short?.index === i) return dev_err_probe(pdev, irq, `IRQ index ${i} not found: ${irqShortEntryText(pdev.ofNode, short)} (dmasim)`);
-    }
-    const rc = k.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
-    if (rc < 0) return rc;
-    irqs.push(irq);
-  }
+  const requested = pdev.bus === "amba" ? requestAmbaIrqs(pdev, dmac, irqs) : requestPlatformIrqs(pdev, dmac, irqs);
+  if (requested < 0) return requested;
 
   dmac.readConfig();
   if (dmac.pcfg.num_events === 0) {

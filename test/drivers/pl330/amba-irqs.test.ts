@@ -1,0 +1,175 @@
+// A PL330 whose interrupts entry cannot be resolved binds anyway, as in Linux: the AMBA bus
+// leaves adev->irq[i] at 0 for it (4.9: of_amba_device_create's irq_of_parse_and_map; 6.x:
+// amba_probe's of_amba_device_decode_irq), and pl330_probe requests adev->irq[] up to the first
+// 0 without an error. dmasim says so at probe, /proc/interrupts lists only what was requested,
+// and a transfer whose event raises an interrupt never requested times out with a note naming
+// why. The board: examples/boards/rk3288-like.dts, its peripheral DMAC (ff250000, probed first:
+// dma0) on SPIs 2 and 3, the bus DMAC (ff600000) on SPIs 0 and 1; SPI N is GIC ID 32 + N. The
+// board ORs event e onto interrupts entry e mod 2.
+
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { withSystem } from "../../helpers/system.js";
+import { rk3288With } from "../../helpers/rk3288-tree.js";
+import type { System } from "../../../src/system.js";
+import { GFP_KERNEL } from "../../../src/mm/gfp.js";
+import { dma_alloc_coherent } from "../../../src/dma/mapping.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../../src/dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_ERROR, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../../src/dmaengine/types.js";
+
+const root = new URL("../../..", import.meta.url).pathname;
+const PERI_IRQS = "interrupts = <0 2 4>, <0 3 4>;";
+const DMAC = "ff250000.dma-controller";
+const GIC = "/soc/interrupt-controller@ffc01000";
+const MODERN_ZERO = "Linux's amba_probe set adev->irq[$] = 0 (of_amba_device_decode_irq drops of_irq_get's error)";
+const V49_ZERO = "Linux 4.9's of_amba_device_create set adev->irq[$] = 0 (irq_of_parse_and_map gives 0 for any failure)";
+
+/** <0 2 4>, <0 3>: 5 cells for a GIC taking 3, so entry 1 (SPI 3 without its trigger cell) is
+ *  cut short: of_irq_parse_one's -EOVERFLOW (4.9: -EINVAL). */
+const CUT = rk3288With(PERI_IRQS, "interrupts = <0 2 4>, <0 3>;");
+const CUT_WHY = `interrupts entry 1 of /soc/dma-controller@ff250000 is cut short: "interrupts" has 5 cells, not a multiple of #interrupt-cells = 3 (${GIC})`;
+/** SPI 2000 is GIC ID 2032, past the 1024 IDs of dmasim's GIC. */
+const PAST = rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;");
+const PAST_WHY = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
+
+function procInterrupts(rows: string[]): string {
+  return ["           CPU0       CPU1       ", ...rows, "Err:          0", ""].join("\n");
+}
+/** A /proc/interrupts row of this 2-CPU board: every interrupt is taken on CPU0. */
+const row = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+
+/** A 64-byte memcpy on `chan`, waited for with dma_sync_wait. */
+function memcpy(chan: DmaChan): number {
+  const a = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+  const b = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+  return dma_sync_wait(chan, dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 64, DMA_PREP_INTERRUPT)!));
+}
+
+function hangNote(s: System): string {
+  const notes = s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
+  expect(notes).toHaveLength(1);
+  return notes[0];
+}
+
+describe("a PL330 with an interrupts entry that does not resolve binds without that interrupt", () => {
+  it("entry 1 cut short: irq 34 requested, a note at probe, event 1's transfer times out naming why", async () => {
+    await withSystem({ dts: CUT }, (s) => {
+      const dmac = s.device(DMAC);
+      expect(dmac.irqs).toEqual([32 + 2, -75]);
+      expect(dmac.driverName).toBe("dma-pl330");
+      expect(dmac.probe_failure).toBeUndefined();
+      expect(s.dmesg()).toContain(
+        `dma-pl330 ${DMAC}: note: interrupts entry 1 gives no interrupt (-EOVERFLOW: ${CUT_WHY}) (dmasim): ${MODERN_ZERO.replace("$", "1")}, ` +
+          "and pl330_probe requests adev->irq[] up to the first 0: irq 34 only. The controller binds without interrupts entry 1, silently; " +
+          "a transfer whose event raises it never completes",
+      );
+      // The bus DMAC's two SPIs, and the peripheral DMAC's entry 0 only: no 35.
+      const bus = "ff600000.dma-controller";
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), row(34, 0, DMAC)]));
+
+      // Two channels held at once get threads 0 and 1 with events 0 and 1 (_alloc_event takes
+      // the lowest free): event 0 raises entry 0 (irq 34), event 1 entry 1 (SPI 3, never requested).
+      const [ev0, ev1] = [dma_request_chan_by_mask(s, DMA_MEMCPY), dma_request_chan_by_mask(s, DMA_MEMCPY)];
+      expect([ev0.name, ev1.name]).toEqual(["dma0chan0", "dma0chan1"]);
+      expect(memcpy(ev0)).toBe(DMA_COMPLETE);
+      expect(memcpy(ev1)).toBe(DMA_ERROR);
+      const note = hangNote(s);
+      expect(note).toMatch(
+        new RegExp(
+          "^\\[ *[\\d.]+\\] WARNING: dmaengine: dma_sync_wait timed out \\(dmasim\\): dma0chan1 \\(PL330 thread 1, request line 1\\): CSR1 0x0 \\(Stopped\\), CPC1 0x[0-9a-f]+: DMAEND; " +
+            "the channel finished and raised event 1, but the interrupt that event raises \\(interrupts entry 1, irq 35\\) was never requested: ",
+        ),
+      );
+      expect(note.slice(note.indexOf("was never requested: "))).toBe(
+        `was never requested: interrupts entry 1 gives no interrupt (-EOVERFLOW: ${CUT_WHY}), so ${MODERN_ZERO.replace("$", "1")} ` +
+          "and pl330_probe requested adev->irq[] only up to that 0",
+      );
+      // One completion interrupt, for event 0's memcpy; event 1's line stayed disabled at the GIC.
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), row(34, 1, DMAC)]));
+    });
+  });
+
+  it("Linux 4.9: the 0 comes from of_amba_device_create, the entry's errno is -EINVAL", async () => {
+    await withSystem({ dts: CUT, kernel: "v4.9" }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([32 + 2, -22]);
+      expect(s.dmesg()).toContain(
+        `dma-pl330 ${DMAC}: note: interrupts entry 1 gives no interrupt (-EINVAL: ${CUT_WHY}) (dmasim): ${V49_ZERO.replace("$", "1")}, ` +
+          "and pl330_probe requests adev->irq[] up to the first 0: irq 34 only.",
+      );
+    });
+  });
+
+  it("entry 0 past the GIC: no interrupt requested at all, and no transfer completes", async () => {
+    await withSystem({ dts: PAST }, (s) => {
+      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      expect(s.dmesg()).toContain(
+        `dma-pl330 ${DMAC}: note: interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}) (dmasim): ${MODERN_ZERO.replace("$", "0")}, ` +
+          "and pl330_probe requests adev->irq[] up to the first 0: none. The controller binds with no interrupt, silently; no transfer completes",
+      );
+      const bus = "ff600000.dma-controller";
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus)]));
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      expect(chan.name).toBe("dma0chan0");
+      expect(memcpy(chan)).toBe(DMA_ERROR);
+      // Event 0 drives entry 0, which names no line of dmasim's GIC: no irq to name.
+      const note = hangNote(s);
+      expect(note.slice(note.indexOf("DMAEND; "))).toBe(
+        "DMAEND; the channel finished and raised event 0, but the interrupt that event raises (interrupts entry 0) was never requested: " +
+          `interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}), so ${MODERN_ZERO.replace("$", "0")} and pl330_probe requested adev->irq[] only up to that 0`,
+      );
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus)]));
+    });
+  });
+
+  it("entry 0 past the GIC: a channel that faults is never reset, its abort interrupt never requested", async () => {
+    await withSystem({ dts: PAST }, (s) => {
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+      // 0x80000000 is past the board's 512 MiB of RAM and in no device: the first read faults.
+      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
+      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+      const note = hangNote(s);
+      // FTR bit 18: data_read_err (spec pl330 §4). The board ORs irq_abort onto entry 0.
+      expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
+        "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 0) was never requested: " +
+          `interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}), so ${MODERN_ZERO.replace("$", "0")} and pl330_probe requested adev->irq[] only up to that 0`,
+      );
+    });
+  });
+
+  it("a tenth entry is never requested: an AMBA device has AMBA_NR_IRQS = 9 interrupts", async () => {
+    const ten = Array.from({ length: 10 }, (_, n) => `<0 ${2 + n} 4>`).join(", ");
+    await withSystem({ dts: rk3288With(PERI_IRQS, `interrupts = ${ten};`) }, (s) => {
+      const bus = "ff600000.dma-controller";
+      // SPIs 2..10 are IDs 34..42; SPI 11 (ID 43), the tenth, is left out, with no note.
+      const rows = Array.from({ length: 9 }, (_, n) => row(34 + n, 0, DMAC));
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), ...rows]));
+      expect(s.dmesg()).not.toContain("note: interrupts entry");
+    });
+  });
+
+  it("a PL330 node without arm,primecell is a platform device: its probe still fails on the entry, as before", async () => {
+    const dts = PAST.replace('dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330", "arm,primecell";', 'dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330";');
+    expect(dts).not.toBe(PAST);
+    await withSystem({ dts }, (s) => {
+      expect(s.device(DMAC).probe_failure).toBe(`dma-pl330 ${DMAC}: probe failed with -EINVAL: IRQ index 0 not found: ${PAST_WHY} (dmasim)`);
+      expect(s.dmesg()).not.toContain("note: interrupts entry");
+    });
+  });
+
+  it("dmasim probe reports the controller bound, with the note, and no dtc warning the note already gives", () => {
+    const dts = join(mkdtempSync(join(tmpdir(), "amba-irqs-")), "cut.dts");
+    writeFileSync(dts, CUT);
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", dts, "--iterations", "1"], { cwd: root, encoding: "utf8" });
+    expect(r.stdout).toMatch(/^\[ *[\d.]+\] dma-pl330 ff250000\.dma-controller: note: interrupts entry 1 gives no interrupt \(-EOVERFLOW: /m);
+    expect(r.stdout).toMatch(/^\[ *[\d.]+\] dma-pl330 ff250000\.dma-controller: Loaded driver for PL330 DMAC-241330$/m);
+    expect(r.stdout).not.toContain("no driver bound");
+    // 20 channels of each DMAC are listed and tested.
+    expect(r.stdout).toContain("dma1chan18  dma1chan19\n");
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(/^\d+ passed, \d+ failed$/);
+    expect(r.stderr).toBe("");
+  });
+});
