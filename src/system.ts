@@ -374,7 +374,8 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });
     if (profileAssumed) board.assumed.unshift(profileAssumed);
-    // The built-in boards are written for their profile's PL330: nothing about them is assumed.
+    // The built-in boards are written for their profile's PL330: nothing about them is assumed
+    // (pl330-presets.ts names their PL330s, so a tree derived from one is not assumed about either).
     if (builtIn !== undefined) board.assumed.length = 0;
     const kernel = new Kernel(machine, board, {
       version: options.kernel,

@@ -42,11 +42,19 @@ const REWRITES = [
   [/--(board|kernel)\b/g, "$1"],
 ];
 
+// Every view: a board whose DRAM the browser would not back (it refused to grow the emulator's
+// wasm memory) is refused with "use a smaller --memory". The page gives no DRAM size: `memory`
+// would replace a board's banks by one at the first's base (arm64-highmem would lose the RAM
+// above 4 GiB it exists for, and a bug kind the layout it was chosen for), so the page's way to
+// less DRAM is a smaller board.
+const MEMORY_REWRITES = [[/; use a smaller --memory$/, "; choose a board with less DRAM (each board's description says how much)"]];
+const SWEEP_MEMORY_REWRITES = [[/; use a smaller --memory$/, "; check boards with less DRAM instead (each board's description says how much)"]];
+
 const rewrite = (text, rewrites) => rewrites.reduce((t, [phrase, words]) => t.replace(phrase, words), String(text));
 
 /** `message` (an Error's, a failed row's) with the CLI's option names put as the Sweep form names them. */
 export function inFormWords(message) {
-  return rewrite(message, REWRITES);
+  return rewrite(message, [...SWEEP_MEMORY_REWRITES, ...REWRITES]);
 }
 
 // The Bugs view: a kind run on a System that cannot show it says so in its symptom (or, for a
@@ -60,7 +68,7 @@ const BUG_REWRITES = [
 
 /** A bug run's text (its fields, or its error) with the CLI's options put as the Bugs form names them. */
 export function inBugFormWords(text) {
-  return rewrite(text, BUG_REWRITES);
+  return rewrite(text, [...BUG_REWRITES, ...MEMORY_REWRITES]);
 }
 
 // The Demo view: a size larger than the board's DMA can map is refused with the size to use
@@ -69,5 +77,5 @@ const DEMO_REWRITES = [[/; use --size (\w+)$/, "; give size $1"]];
 
 /** A demo's error with the CLI's --size put as the Demo form names it. */
 export function inDemoFormWords(text) {
-  return rewrite(text, DEMO_REWRITES);
+  return rewrite(text, [...DEMO_REWRITES, ...MEMORY_REWRITES]);
 }

@@ -49,11 +49,17 @@ export const PL330_RK3399_PERI: Pl330Preset = {
   rdCap: 8, wrCap: 8, rdQueue: 16, wrQueue: 16, icacheLines: 16, icacheLineBytes: 32, revision: 2,
 };
 
-/** Known PL330 instances: SoC root compatible and register base → configuration. */
+/** Known PL330 instances: SoC root compatible and register base → configuration. dmasim's own
+ *  arm64 boards (examples/boards/arm64-*.dts) are written for the arm64 profile's PL330, RK3399's
+ *  peripheral DMAC at its base: a tree derived from one (a bug kind's variant of it, or its .dts
+ *  given with --dts) has that board's PL330, nothing about it assumed. */
 export const PL330_INSTANCES: readonly { soc: string; base?: number; preset: Pl330Preset }[] = [
   { soc: "xlnx,zynq-7000", base: 0xf8003000, preset: PL330_ZYNQ },
   { soc: "xlnx,zynq-7000", base: 0xf8004000, preset: PL330_ZYNQ },
   { soc: "altr,socfpga-cyclone5", base: 0xffe01000, preset: PL330_CYCLONE_V },
   { soc: "rockchip,rk3399", base: 0xff6d0000, preset: PL330_RK3399_BUS },
   { soc: "rockchip,rk3399", base: 0xff6e0000, preset: PL330_RK3399_PERI },
+  { soc: "dmasim,arm64-ref", base: 0xff6e0000, preset: PL330_RK3399_PERI },
+  { soc: "dmasim,arm64-highmem", base: 0xff6e0000, preset: PL330_RK3399_PERI },
+  { soc: "dmasim,arm64-dma-offset", base: 0xff6e0000, preset: PL330_RK3399_PERI },
 ];

@@ -49,7 +49,7 @@ export function pl330PortCoherence(node: DeviceNode): PortCoherence {
       `or wire the port coherent`
     : `${node.path}: its port snoops the CPU's caches (${port}), but the tree does not say dma-coherent: Linux cleans and ` +
       `invalidates around every streaming mapping and maps dma_alloc_coherent buffers uncached, which the port makes unnecessary ` +
-      `(correct, only slower: memcpy's unneededMaintenancePs counts it); add dma-coherent to the node`;
+      `(correct, only slower: memcpy's and cpu-process's unneededMaintenancePs count it); add dma-coherent to the node`;
   return { treeCoherent, portCoherent, note };
 }
 

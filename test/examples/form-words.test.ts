@@ -161,4 +161,24 @@ describe("browser page: the Bugs and Demo views' advice in their forms' words", 
     expect(inDemoFormWords(cli.stderr.slice("dmasim: error: ".length, -1))).toBe(
       "1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); give size 256K");
   });
+
+  it("names a smaller board, not --memory, where the browser would not back a board's DRAM, in every view", async () => {
+    // What Chromium with wasm memories capped at 1 GiB gave for 2 GiB (test/browser/e2e.test.ts).
+    const grow =
+      "2048 MiB of DRAM: the host would not grow the emulator's wasm memory for the bank at 0x0 " +
+      "(RangeError: WebAssembly.Memory.grow(): Unable to grow instance memory)";
+    expect(inDemoFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; choose a board with less DRAM (each board's description says how much)`);
+    expect(inBugFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; choose a board with less DRAM (each board's description says how much)`);
+    expect(inFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; check boards with less DRAM instead (each board's description says how much)`);
+    // The library's other refusal with the same advice, made here: 4 GiB is more than wasm32 holds.
+    let fits = "";
+    await createSystem({ board: "zynq-7000", memory: "4G", worker: false }).then(
+      (s) => s.dispose(),
+      (e: Error) => (fits = e.message),
+    );
+    expect(fits).toMatch(/^4096 MiB of DRAM does not fit in the emulator's wasm32 memory \(4 GiB, of which about \d+ MiB are left for the bank at 0x0\); use a smaller --memory$/);
+    const head = fits.slice(0, fits.indexOf("; use"));
+    expect(inDemoFormWords(fits)).toBe(`${head}; choose a board with less DRAM (each board's description says how much)`);
+    expect(inFormWords(fits)).not.toContain("--memory");
+  });
 });

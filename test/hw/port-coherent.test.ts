@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { BoardError } from "../../src/hw/board.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
+import type { CpuProcessResult } from "../../src/sim/scenarios/cpu-process.js";
 import { withSystem, ARM64_DMAC } from "../helpers/system.js";
 
 const ref = readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8");
@@ -64,6 +65,35 @@ describe("dmasim,port-coherent", () => {
       const r = s.run("memcpy", { size: "64K", buffers: "streaming" }) as MemcpyResult;
       expect(r.maintainedBytes).toBe(3 * 65536);
       expect("unneededMaintenancePs" in r).toBe(false);
+    });
+  });
+
+  it("a snooping port the tree does not call dma-coherent: cpu-process counts the unnecessary maintenance of its ways that maintain", async () => {
+    // By hand: 4 KiB is 64 lines of 64 bytes; the A53 profile maintains a line in 2 cycles of
+    // 1.2 GHz, 1666.7 ps, which the silicon charges in whole ps: 1667. The cached way maintains
+    // the range twice (map FROM_DEVICE, unmap FROM_DEVICE), the noncoherent way twice too (sync
+    // for device, sync for CPU): 2 × 64 × 1667 = 213376 ps each, all of it unnecessary.
+    const perWay = 2 * 64 * 1667;
+    await withSystem({ dts: withDmac("dmasim,port-coherent = <1>;") }, (s) => {
+      const r = s.run("cpu-process", { size: "4K" }) as CpuProcessResult;
+      expect([r.cached.ok, r.uncached.ok, r.noncoherent.ok]).toEqual([true, true, true]);
+      expect(r.cached.unneededMaintenancePs).toBe(perWay);
+      expect(r.cached.receive.maintenancePs + r.cached.sync.maintenancePs).toBe(perWay);
+      expect(r.noncoherent.unneededMaintenancePs).toBe(perWay);
+      // dma_alloc_coherent's buffer is never maintained: nothing to count.
+      expect("unneededMaintenancePs" in r.uncached).toBe(false);
+    });
+    // The tree fixed: Linux maintains nothing, and there is nothing to count.
+    await withSystem({ dts: withDmac("dma-coherent;\ndmasim,port-coherent = <1>;") }, (s) => {
+      const r = s.run("cpu-process", { size: "4K" }) as CpuProcessResult;
+      expect([r.cached.receive.maintenancePs, r.cached.sync.maintenancePs, r.noncoherent.sync.maintenancePs]).toEqual([0, 0, 0]);
+      expect(["unneededMaintenancePs" in r.cached, "unneededMaintenancePs" in r.noncoherent]).toEqual([false, false]);
+    });
+    // Nor on the built-in boards: the same maintenance, needed, and no field.
+    await withSystem({ board: "arm64-ref" }, (s) => {
+      const r = s.run("cpu-process", { size: "4K" }) as CpuProcessResult;
+      expect(r.cached.receive.maintenancePs + r.cached.sync.maintenancePs).toBe(perWay);
+      expect(["unneededMaintenancePs" in r.cached, "unneededMaintenancePs" in r.noncoherent]).toEqual([false, false]);
     });
   });
 

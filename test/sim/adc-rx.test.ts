@@ -45,6 +45,16 @@ describe("adc-rx", () => {
     );
     // A 4-sample FIFO requests 4 at a time: bursts of 16 would read 12 samples not yet converted.
     await expect(adcRx({ depth: 4, burst: 16, count: 4 })).rejects.toThrow("requests at a time (4, its FIFO holds 4)");
+    // Each refusal ends with the bug kind that lets the mistake run: a single-request FIFO and a
+    // burst channel stall (burst-on-single-requests, a TX UART); a FIFO asking for fewer samples
+    // than the burst gets the rest read as zeros (rx-burst-larger-than-fifo-level).
+    await expect(adcRx({ depth: 1, burst: 4, count: 4 })).rejects.toThrow(
+      "give burst ≤ 1 (dmasim run bug --param kind=burst-on-single-requests shows what that mistake does, for TX: " +
+        "a channel waiting for a burst request that never comes)",
+    );
+    await expect(adcRx({ depth: 4, burst: 16, count: 4 })).rejects.toThrow(
+      "give burst ≤ 4 (dmasim run bug --param kind=rx-burst-larger-than-fifo-level shows what that mistake does: zeros read from an empty FIFO)",
+    );
     // As long as the FIFO can request, the capture is whole.
     const r = await adcRx({ depth: 4, burst: 4, count: 4 });
     expect(r.ok).toBe(true);
@@ -65,6 +75,21 @@ describe("adc-rx", () => {
     expect(r.midPeriodExpected).toBe(256);
     expect(r.midPeriodPointer).toBeGreaterThanOrEqual(256 - 32);
     expect(r.midPeriodPointer).toBeLessThanOrEqual(256);
+  });
+
+  it("dmasim run adc-rx --board zynq-7000 --param burst=16: refused on stderr, pointing at the stall's bug kind", () => {
+    // The board's own RX model raises single requests (1 sample) from its 64-sample FIFO.
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--board", "zynq-7000", "--param", "burst=16"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "dmasim: error: burst=16 samples is more than the peripheral model of /axi/serial@e0001000 requests at a time (1, its FIFO holds 64): " +
+        "the transfer would stall or read samples not yet converted; give burst ≤ 1 (dmasim run bug --param kind=burst-on-single-requests " +
+        "shows what that mistake does, for TX: a channel waiting for a burst request that never comes)\n",
+    );
   });
 
   it("is registered with the CLI: dmasim run adc-rx --json", () => {

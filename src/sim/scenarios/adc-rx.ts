@@ -76,14 +76,25 @@ export function expectedPeriod(first: number, n: number, sb: number): Uint8Array
 
 /** The model raises a request for at most burstBytes (clamped to its FIFO): a longer slave burst
  *  waits with DMAWFPB for a request a single-request model never raises, or reads past the
- *  samples waiting (spec pl330 §12.2). Said at once, as for the periph-burst pairing. */
+ *  samples waiting (spec pl330 §12.2). Said at once, as for the periph-burst pairing, with the
+ *  bug kind that lets the mistake run and shows what it does. */
 function refuseBurstsLongerThanRequests(node: string, maxburst: number, c: RxStreamDevice["config"]): void {
   const req = c.burstBytes / c.sampleBytes;
   if (!(maxburst > req)) return;
   throw new RangeError(
     `burst=${maxburst} samples is more than the peripheral model of ${node} requests at a time ` +
-      `(${req}, its FIFO holds ${c.depth}): the transfer would stall or read samples not yet converted; give burst ≤ ${req}`,
+      `(${req}, its FIFO holds ${c.depth}): the transfer would stall or read samples not yet converted; give burst ≤ ${req} ` +
+      `(${whatTheMistakeDoes(req)})`,
   );
+}
+
+/** The bug kind showing a burst longer than the request: a single-request FIFO never satisfies
+ *  a burst channel's DMAWFPB (shown for TX); a burst-request FIFO gets the whole CCR burst read
+ *  from it, zeros past the samples waiting. Both run on the default board (no --board). */
+function whatTheMistakeDoes(req: number): string {
+  return req > 1
+    ? "dmasim run bug --param kind=rx-burst-larger-than-fifo-level shows what that mistake does: zeros read from an empty FIFO"
+    : "dmasim run bug --param kind=burst-on-single-requests shows what that mistake does, for TX: a channel waiting for a burst request that never comes";
 }
 
 /** A slave burst is one CCR burst, at most 16 beats (src_burst_len is 4 bits, spec pl330 §3);

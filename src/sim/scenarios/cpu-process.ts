@@ -24,10 +24,20 @@ import { measure, pattern, countDifferent, type PhaseResult } from "../phase.js"
 import type { ScenarioParams } from "../scenarios.js";
 import { withTeardown } from "../teardown.js";
 import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "../managed-buffers.js";
+import { maintainsForSnoopingPort } from "../../hw/port-coherent.js";
+
+/** On a DMAC whose port snoops the CPU's caches while the tree does not say dma-coherent
+ *  (`dmasim,port-coherent = <1>`), the ways that maintain (cached: map and unmap; noncoherent:
+ *  the two syncs) say how much of their maintenancePs the port makes unnecessary: all of it, as
+ *  Linux skips every cache operation for a dma-coherent device (dev_is_dma_coherent), memcpy's
+ *  figure. Absent elsewhere. */
+export interface UnneededMaintenance {
+  unneededMaintenancePs?: number;
+}
 
 export interface CpuProcessResult {
   size: number;
-  cached: { receive: PhaseResult; sync: PhaseResult; process: PhaseResult; totalPs: number; ok: boolean };
+  cached: { receive: PhaseResult; sync: PhaseResult; process: PhaseResult; totalPs: number; ok: boolean } & UnneededMaintenance;
   uncached: { receive: PhaseResult; process: PhaseResult; totalPs: number; ok: boolean };
   /** uncached CPU processing time over cached processing time. */
   processSlowdown: number;
@@ -41,7 +51,7 @@ export interface CpuProcessResult {
     ok: boolean;
     /** What the kernel gave: "Normal WB" (modern), "Normal NC" (4.9's uncached buffer). */
     memType: MemType;
-  };
+  } & UnneededMaintenance;
   /** uncached CPU processing time over noncoherent processing time. */
   noncoherentProcessSpeedup: number;
   /** The fastest of the three ways (ties go to the earlier: cached, uncached, noncoherent). */
@@ -108,13 +118,18 @@ export function run(system: System, params: ScenarioParams = {}): CpuProcessResu
     const uncachedTotal = uReceive.timePs + uProcess.timePs;
     const noncoherentTotal = nReceive.timePs + nSync.timePs + nProcess.timePs;
     const best = Math.min(cachedTotal, uncachedTotal, noncoherentTotal);
+    const snoopingPort = maintainsForSnoopingPort(system.board.dmacs, dev);
+    const unneeded = (...phases: PhaseResult[]): UnneededMaintenance =>
+      snoopingPort ? { unneededMaintenancePs: phases.reduce((ps, p) => ps + p.maintenancePs, 0) } : {};
     return {
       size: len,
-      cached: { receive: cReceive, sync: cSync, process: cProcess, totalPs: cachedTotal, ok: cachedOk },
+      cached: { receive: cReceive, sync: cSync, process: cProcess, totalPs: cachedTotal, ok: cachedOk, ...unneeded(cReceive, cSync) },
       uncached: { receive: uReceive, process: uProcess, totalPs: uncachedTotal, ok: uncachedOk },
       processSlowdown: Math.round((uProcess.timePs / cProcess.timePs) * 100) / 100,
       faster: cachedTotal <= uncachedTotal ? "cached" : "uncached",
-      noncoherent: { receive: nReceive, sync: nSync, process: nProcess, totalPs: noncoherentTotal, ok: noncoherentOk, memType },
+      noncoherent: {
+        receive: nReceive, sync: nSync, process: nProcess, totalPs: noncoherentTotal, ok: noncoherentOk, memType, ...unneeded(nReceive, nSync),
+      },
       noncoherentProcessSpeedup: Math.round((uProcess.timePs / nProcess.timePs) * 100) / 100,
       fastest: best === cachedTotal ? "cached" : best === uncachedTotal ? "uncached" : "noncoherent",
     };

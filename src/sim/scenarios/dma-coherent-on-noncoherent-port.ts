@@ -81,6 +81,7 @@ export const DMA_COHERENT_ON_NONCOHERENT_PORT_DTS = `/dts-v1/;
 		gic: interrupt-controller@fee00000 {
 			compatible = "arm,gic-400";
 			#interrupt-cells = <3>;
+			#address-cells = <0>;
 			interrupt-controller;
 			reg = <0x0 0xfee00000 0x0 0x10000>, <0x0 0xfef00000 0x0 0x10000>;
 		};

@@ -78,6 +78,7 @@ export const WRONG_REQUEST_LINE_DTS = `/dts-v1/;
 		intc: interrupt-controller@f8f01000 {
 			compatible = "arm,cortex-a9-gic";
 			#interrupt-cells = <3>;
+			#address-cells = <0>;
 			interrupt-controller;
 			reg = <0xF8F01000 0x1000>, <0xF8F00100 0x100>;
 		};
