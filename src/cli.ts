@@ -46,9 +46,8 @@ commands:
     -O dts|dtb|json output format (default: from -o's extension, else dtb for
                     .dts input and dts otherwise)
     -o OUT          output file (default stdout); IN "-" reads stdin
-    -I dts|dtb|json input format, instead of detecting it (source is detected by
-                    /dts-v1/, a root node or #include: a file of /include/ and
-                    &label overrides alone needs -I dts)
+    -I dts|dtb|json input format, instead of detecting it (a blob by its magic,
+                    JSON by its "{", any other text .dts source, as dtc does)
     -V VERSION      FDT version of a blob written (17 default; 16, 3, 2, 1)
     -i DIR          another directory to search for /include/ and /incbin/ files
   cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a

@@ -37,11 +37,21 @@ describe("dmasim CLI", () => {
   it("gives one line, not a stack trace, for a file that is not a DTB", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
     const f = join(dir, "board.dtb");
-    writeFileSync(f, "not a device tree");
+    // Binary (a NUL byte) without the blob magic: a damaged blob, named as one.
+    writeFileSync(f, "not \0a device tree");
     const r = run(["demo", "--dtb", f]);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/board\.dtb: bad magic .* not a device tree blob/);
+    expect(r.stderr).toMatch(/board\.dtb: bad magic 0x6e6f7420 .* not a device tree blob/);
+  });
+
+  it("reads any other text as .dts source, as dtc does, and says what it lacks in one line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
+    const f = join(dir, "board.dtb");
+    writeFileSync(f, "not a device tree");
+    const r = run(["demo", "--dtb", f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`dmasim: error: ${f}:1:1: missing /dts-v1/; at the start: dmasim reads version 1 .dts source (as dtc does)\n`);
   });
 
   it("gives one line for a tree without a memory node", () => {

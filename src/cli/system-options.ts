@@ -17,8 +17,7 @@ import { BOARDS, unknownBoardText } from "../boards.js";
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem,
                     arm64-dma-offset); default zynq-7000
   --dtb FILE        boot this device tree instead (a blob, or .dts source: the
-                    content tells; a .dts of /include/ and &label overrides alone:
-                    --dts)
+                    content tells)
   --dts FILE        boot this .dts source (/include/ files are read from its directory)
   -i, --include DIR another directory to search for the source's /include/ and /incbin/
                     files (dtc -i; repeatable): the original's, when cpp wrote the .dts elsewhere

@@ -10,17 +10,17 @@ import type { DtsFileReader, DtsSourceOptions } from "./dts-source.js";
 
 export type TreeFormat = "dtb" | "dts" | "json";
 
-/** What the bytes look like: a blob by its magic; text with a /dts-v1/ header, a cpp
- *  #include or a root node is .dts; text opening with "{" is JSON. Anything else is read as a
- *  blob, whose parser then says precisely why it is not one. */
+/** What the bytes look like: a blob by its magic, or binary (a NUL byte: a damaged blob, whose
+ *  parser then says precisely why it is not one); text opening with "{" is JSON; any other text
+ *  is .dts source, as dtc takes whatever does not start with the blob magic (guess_input_format
+ *  falls back to dts), so a file of /include/ and &label overrides alone is source too. */
 export function detectFormat(bytes: Uint8Array): TreeFormat {
   if (isFdt(bytes)) return "dtb";
   const head = bytes.subarray(0, 65536);
   if (head.includes(0)) return "dtb";
   const text = new TextDecoder().decode(head);
   if (/^\s*\{/.test(text)) return "json";
-  if (text.includes("/dts-v1/") || /^[ \t]*#[ \t]*include\b/m.test(text) || /(^|[;}\s])\/\s*\{/.test(text)) return "dts";
-  return "dtb";
+  return "dts";
 }
 
 export interface ReadTreeOptions extends DtsSourceOptions {

@@ -64,7 +64,7 @@ describe("dmasim fuzz", () => {
   it("a target that cannot be made is one error line, before any case runs", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
     const garbage = join(dir, "garbage.dtb");
-    writeFileSync(garbage, "not a tree");
+    writeFileSync(garbage, "not \0a tree"); // binary without the blob magic: a damaged blob
     const module = join(dir, "empty.mjs");
     writeFileSync(module, "export const nothing = 0;\n");
     const cases: [string[], string][] = [
