@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DMASIM_VERSION, ranOnText } from "../src/provenance.js";
 import { runSweep } from "../src/sim/sweep.js";
+import { systemParams } from "../src/sim/sweep-systems.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -91,5 +92,13 @@ describe("provenance", () => {
     expect(on({ size: 4096, force: true })).toBe("dmasim arm64 reference board (v4.9 kernel, swiotlb=2,force)");
     expect(on({ size: 3000 })).toBe('dmasim arm64 reference board (v4.9 kernel, swiotlb={"size":3000})');
     expect(on({ force: false })).toBe('dmasim arm64 reference board (v4.9 kernel, swiotlb={"force":false})');
+  });
+
+  it("a pool of no slabs (size 0: the kernel boots without swiotlb) reads swiotlb=0, in a heading and as a sweep row's System value", () => {
+    expect(ranOnText({ ...ARM64_V49_FORCE, options: { swiotlb: { size: 0 } } })).toBe("dmasim arm64 reference board (v4.9 kernel, swiotlb=0)");
+    // 2 MiB is 1024 slabs of 2 KiB (IO_TLB_SIZE).
+    expect(systemParams({ board: "arm64-highmem", swiotlb: { size: 0 } })).toEqual({ board: "arm64-highmem", swiotlb: "0" });
+    expect(systemParams({ swiotlb: { size: 2 << 20, force: true } })).toEqual({ swiotlb: "1024,force" });
+    expect(systemParams({ swiotlb: { size: 3000 } })).toEqual({ swiotlb: '{"size":3000}' });
   });
 });

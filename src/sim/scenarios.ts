@@ -49,6 +49,39 @@ export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<S
   "adc-rx": adcRx.adcRxSystem,
 });
 
+/** Parameters that shape only the peripheral models of the board a scenario boots when given
+ *  none (SCENARIO_SYSTEMS), the model they shape, the DMA name of the peripheral the scenario
+ *  uses, and how a tree's own model of it is made. */
+export interface ModelParams {
+  names: readonly string[];
+  model: string;
+  dmaName: "tx" | "rx";
+  fromTree: string;
+}
+
+export const SCENARIO_MODEL_PARAMS: Record<string, ModelParams> = byName({
+  "uart-tx": uartTx.MODEL_PARAMS,
+  "adc-rx": adcRx.MODEL_PARAMS,
+});
+
+/** Why `params` cannot run `scenario` on a board given by name or tree (`named`), as one line, or
+ *  undefined: a parameter that shapes only the default board's models would be shown in the run's
+ *  heading and its sweep's columns, but the board's own model would run. */
+export function modelParamText(scenario: string, params: ScenarioParams, named: boolean): string | undefined {
+  const m = SCENARIO_MODEL_PARAMS[scenario];
+  const given = named && m ? m.names.filter((n) => n in params) : [];
+  if (!given.length) return undefined;
+  const shown = paramsText(Object.fromEntries(given.map((n) => [n, params[n]])));
+  return `${scenario}: ${shown} cannot apply on a board given with --board/--dtb: ${andList(m.names)} shape only ${m.model}; ` +
+    `a board given by name or tree has its "${m.dmaName}" DMA peripheral modelled as its tree describes it (${m.fromTree}). ` +
+    `Leave out ${andList(given)}, or the board`;
+}
+
+/** `rate, sample and depth`. */
+function andList(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
 /** The parameters each built-in scenario reads (the comment at the top of its file describes
  *  them). fingerprint also hands on those of the scenario it runs. */
 export const SCENARIO_PARAMS: Record<string, readonly string[]> = byName({

@@ -6,7 +6,7 @@
 // option no column shows.
 
 import type { SystemOptions } from "../system.js";
-import type { Provenance } from "../provenance.js";
+import { optionValueText, type Provenance } from "../provenance.js";
 import { checkSystemOptions } from "../system-options.js";
 import { BOARDS, unknownBoardText } from "../boards.js";
 import { PROFILES, unknownProfileText } from "../hw/profile.js";
@@ -128,9 +128,10 @@ export function pointOf(options: Fixed, axes: readonly SystemAxis[]): SystemPoin
 }
 
 /** A row's System values as parameters read (`board=arm64-ref kernel=v4.9`), for series names,
- *  error messages and charts: an object value (swiotlb's { size, force }) as JSON. */
+ *  error messages and charts: an object value as a run heading writes it (swiotlb's { size,
+ *  force } as the kernel parameter, `1024,force`; others as JSON). */
 export function systemParams(point: SystemPoint | undefined): ScenarioParams {
-  return Object.fromEntries(Object.entries(point ?? {}).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : v as string | boolean]));
+  return Object.fromEntries(Object.entries(point ?? {}).map(([k, v]) => [k, typeof v === "object" ? optionValueText(k, v) : v as string | boolean]));
 }
 
 /** What a row ran on: its own provenance, else the sweep's if it finished, else nothing known. */

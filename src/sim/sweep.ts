@@ -4,11 +4,11 @@
 // worker count.
 
 import { abortError, WorkerPool } from "../worker/pool.js";
-import { runJob, isScenarioModule, resultToSend, type JobOutcome, type JobSpec } from "../worker/job.js";
+import { runJob, isScenarioModule, namesBoard, resultToSend, type JobOutcome, type JobSpec } from "../worker/job.js";
 import { importScenarioModuleHere, scenarioName } from "../worker/scenario-module.js";
 import type { Provenance } from "../provenance.js";
 import type { SystemOptions } from "../system.js";
-import { paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
+import { modelParamText, paramsText, SCENARIO_COSTS, unknownParamText, type ScenarioParams } from "./scenarios.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 import {
   comparedSystems, expandSystemRuns, productOf, systemParams, type ComparedSystems, type SystemAxis, type SystemGrid, type SystemPoint,
@@ -106,6 +106,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const jobs: JobSpec[] = points.map((p) => ({
     system: { ...opts.system, ...p.options }, scenario: opts.scenario, params: { ...opts.fixed, ...p.params }, ...(axes.length ? { axes } : {}),
   }));
+  // A job on a named board would run that board's own peripheral model while its row showed the
+  // parameter that shapes only the default board's: say so before any worker starts.
+  const asGiven = { ...opts.fixed, ...Object.fromEntries(Object.entries(opts.grid).map(([k, v]) => [k, v.join(",")])) };
+  const unused = modelParamText(opts.scenario, asGiven, jobs.some((j) => namesBoard(j.system)));
+  if (unused) throw new TypeError(unused);
   const rows: SweepRow[] = points.map(({ system, params }) => ({ params, result: undefined, ...(opts.systems ? { system } : {}) }));
   const ranOn: (Provenance | undefined)[] = points.map(() => undefined);
   let done = 0;

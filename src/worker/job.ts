@@ -4,7 +4,7 @@
 
 import { createLocalSystem, type System, type SystemOptions } from "../system.js";
 import { errorText } from "./errors.js";
-import { paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
+import { modelParamText, paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import { importScenarioModule, scenarioName } from "./scenario-module.js";
 import type { Provenance } from "../provenance.js";
 import { pointOf, systemParams, type SystemAxis } from "../sim/sweep-systems.js";
@@ -20,10 +20,18 @@ export interface JobSpec {
   axes?: SystemAxis[];
 }
 
+/** Whether `given` names a board or tree, which a scenario then runs on as it is. */
+export function namesBoard(given: Omit<SystemOptions, "worker">): boolean {
+  return given.board !== undefined || given.dtb !== undefined || given.dts !== undefined;
+}
+
 /** The System options for a job: the caller's, or — when the caller named no board or tree —
- *  what the scenario asks for (SCENARIO_SYSTEMS), then the default board. */
+ *  what the scenario asks for (SCENARIO_SYSTEMS), then the default board. A parameter that shapes
+ *  only the scenario's own board's models is refused on a named one (modelParamText). */
 export function systemFor(scenario: string, params: ScenarioParams, given: Omit<SystemOptions, "worker">): Omit<SystemOptions, "worker"> {
-  const named = given.board !== undefined || given.dtb !== undefined || given.dts !== undefined;
+  const named = namesBoard(given);
+  const unused = modelParamText(scenario, params, named);
+  if (unused) throw new TypeError(unused);
   const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params) ?? {});
   return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }

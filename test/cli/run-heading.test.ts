@@ -52,9 +52,12 @@ describe("dmasim run: the heading line", () => {
     expect(heading(["dma-mix"]).lines[0]).toBe("dmasim run: dma-mix on Zynq-7000 test board (modern kernel)");
     // The UART model uart-tx wires from its parameters is in its fields (baud …), not the heading.
     expect(heading(["uart-tx", "--param", "size=64"]).lines).toEqual(["dmasim run: uart-tx (size=64) on Zynq-7000 test board (modern kernel)", "", "peripheral           /axi/serial@e0001000"]);
-    // mask-overflow runs on arm64-highmem with no swiotlb (bugSystem; README's bug list).
+    // mask-overflow runs on arm64-highmem with no swiotlb (bugSystem; README's bug list): a pool
+    // of 0 slabs, as swiotlb-exhaustion's 2 MiB pool reads swiotlb=1024 (1024 slabs of 2 KiB).
     expect(heading(["bug", "--param", "kind=mask-overflow"]).lines[0]).toBe(
-      'dmasim run: bug (kind=mask-overflow) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb={"size":0})');
+      "dmasim run: bug (kind=mask-overflow) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb=0)");
+    expect(heading(["bug", "--param", "kind=swiotlb-exhaustion"]).lines[0]).toBe(
+      "dmasim run: bug (kind=swiotlb-exhaustion) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb=1024)");
   });
 
   it("is not in --json, nor printed twice for the demo, whose table has its own", () => {
@@ -94,6 +97,6 @@ describe("dmasim sweep: the heading line", () => {
     expect(r.lines[2]).toMatch(/ ran on$/);
     // missing-sync runs on the default board, mask-overflow on arm64-highmem without swiotlb.
     expect(r.lines[4]).toMatch(/^missing-sync .* Zynq-7000 test board \(modern kernel\)$/);
-    expect(r.lines[5]).toMatch(/^mask-overflow .* dmasim arm64 board with RAM above 4 GB \(modern kernel, swiotlb=\{"size":0\}\)$/);
+    expect(r.lines[5]).toMatch(/^mask-overflow .* dmasim arm64 board with RAM above 4 GB \(modern kernel, swiotlb=0\)$/);
   });
 });

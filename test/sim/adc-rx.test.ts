@@ -92,6 +92,24 @@ describe("adc-rx", () => {
     );
   });
 
+  // rate, sample and depth go into the default board's converter model (adcRxSystem); burst is
+  // also the slave maxburst, which run reads on any board.
+  it("dmasim run adc-rx --board arm64-ref --param rate=8000 --param sample=4: refused on stderr; burst alone runs", () => {
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--board", "arm64-ref", ...args], { cwd: root, encoding: "utf8" });
+    const r = cli(["--param", "rate=8000", "--param", "sample=4", "--param", "burst=1"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "dmasim: error: adc-rx: rate=8000 sample=4 cannot apply on a board given with --board/--dtb: rate, sample and depth shape only the converter model of " +
+        'the board adc-rx boots when given none (zynq-7000, the RX stream behind serial@e0001000); a board given by name or tree has its "rx" DMA peripheral ' +
+        "modelled as its tree describes it (a UART's current-speed sets its rate, one byte per character time, arm,pl330-periph-burst on its PL330 its request size; " +
+        "the rest are the model's defaults; burst still applies, as the slave maxburst). Leave out rate and sample, or the board\n",
+    );
+    const ok = cli(["--param", "burst=1", "--param", "count=2"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.split("\n").slice(0, 3)).toEqual(["dmasim run: adc-rx (burst=1 count=2) on dmasim arm64 reference board (modern kernel)", "", "peripheral             /soc/serial@ff1a0000"]);
+  });
+
   it("is registered with the CLI: dmasim run adc-rx --json", () => {
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--param", "count=4", "--json"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(0);

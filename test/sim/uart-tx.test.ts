@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { runScenario, SCENARIO_SYSTEMS } from "../../src/sim/scenarios.js";
 import type { UartTxResult } from "../../src/sim/scenarios/uart-tx.js";
+import { systemFor } from "../../src/worker/job.js";
+import { runSweep } from "../../src/sim/sweep.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -36,6 +38,31 @@ describe("uart-tx", () => {
     const s = await createSystem({ dtb, worker: false });
     const r = runScenario(s, "uart-tx", { size: 100 }) as UartTxResult;
     expect([r.ok, r.peripheral, r.baud]).toEqual([true, "/soc/serial0@ffc02000", 115200]);
+  });
+
+  // baud, depth and burst go into the default board's UART model (uartTxSystem); a board given
+  // by name or tree has its own model, so the heading would show burst=16 over a run of the
+  // board's single requests (burstBytes 1).
+  it("dmasim run uart-tx --board arm64-ref --param burst=16: refused on stderr, naming the parameters that shape only the default board", () => {
+    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "uart-tx", "--board", "arm64-ref", "--param", "size=64", "--param", "burst=16"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "dmasim: error: uart-tx: burst=16 cannot apply on a board given with --board/--dtb: baud, depth and burst shape only the UART model of " +
+        'the board uart-tx boots when given none (zynq-7000, serial@e0001000); a board given by name or tree has its "tx" DMA peripheral ' +
+        "modelled as its tree describes it (a UART's current-speed sets its line rate, arm,pl330-periph-burst on its PL330 its request size; " +
+        "the rest are the model's defaults). Leave out burst, or the board\n",
+    );
+  });
+
+  it("refuses them for a tree and in a sweep too, naming every one given, and leaves size and segment to any board", async () => {
+    expect(() => systemFor("uart-tx", { baud: 9600, depth: 16 }, { dts: "examples/boards/rk3288-like.dts" })).toThrow(
+      "uart-tx: baud=9600 depth=16 cannot apply on a board given with --board/--dtb: baud, depth and burst shape only",
+    );
+    expect(systemFor("uart-tx", { size: 64, segment: 32 }, { board: "arm64-ref" })).toEqual({ board: "arm64-ref" });
+    await expect(runSweep({ scenario: "uart-tx", grid: { burst: [1, 16] }, fixed: { size: 64 }, system: { board: "arm64-ref" }, workers: 0 })).rejects.toThrow(
+      "uart-tx: burst=1,16 cannot apply on a board given with --board/--dtb",
+    );
   });
 
   it("is registered with the CLI: dmasim run uart-tx --json", () => {

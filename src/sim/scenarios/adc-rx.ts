@@ -12,7 +12,8 @@
 //   count    period callbacks to capture (default 32)
 // rate, sample, burst and depth shape the converter of the default board (zynq-7000, the RX
 // stream behind serial@e0001000's "rx"); on a board given with --board/--dtb the first node
-// with an "rx" DMA peripheral is used as it is (burst still sets the slave maxburst).
+// with an "rx" DMA peripheral is used as it is (burst still sets the slave maxburst), and rate,
+// sample and depth are refused (MODEL_PARAMS): they would be shown in the heading but not used.
 
 import type { System, SystemOptions } from "../../system.js";
 import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
@@ -21,7 +22,7 @@ import { DMA_TRANS_NOERROR, type DmaChan, type DmaSlaveCaps } from "../../dmaeng
 import { dma_get_slave_caps } from "../../dmaengine/slave-caps.js";
 import { parseSize } from "../../units.js";
 import { isWholeIn, wholeNumberIn } from "../../whole-number.js";
-import type { ScenarioParams } from "../scenarios.js";
+import type { ModelParams, ScenarioParams } from "../scenarios.js";
 import { withTeardown } from "../teardown.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
@@ -53,6 +54,16 @@ export interface AdcRxResult {
 }
 
 const num = (v: unknown, fallback: number) => (v === undefined ? fallback : Number(v));
+
+/** The parameters only adcRxSystem reads, and what they shape: a board given by name or tree
+ *  brings its own RX model, made from its tree (src/hw/board-peripherals.ts). burst is not one:
+ *  run reads it too, as the slave maxburst. */
+export const MODEL_PARAMS: ModelParams = {
+  names: ["rate", "sample", "depth"],
+  model: "the converter model of the board adc-rx boots when given none (zynq-7000, the RX stream behind serial@e0001000)",
+  dmaName: "rx",
+  fromTree: "a UART's current-speed sets its rate, one byte per character time, arm,pl330-periph-burst on its PL330 its request size; the rest are the model's defaults; burst still applies, as the slave maxburst",
+};
 
 /** The default board's converter, shaped by the parameters. */
 export function adcRxSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {

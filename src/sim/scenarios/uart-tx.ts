@@ -6,7 +6,8 @@
 //   depth    TX FIFO bytes (default 64)
 //   burst    free FIFO bytes that raise a DMA request: 1 gives single requests (default 1)
 // baud, depth and burst shape the UART of the default board (zynq-7000, serial@e0001000); on a
-// board given with --board/--dtb the first node with a "tx" DMA peripheral is used as it is.
+// board given with --board/--dtb the first node with a "tx" DMA peripheral is used as it is, and
+// those three are refused (MODEL_PARAMS): they would be shown in the heading but not used.
 
 import type { System, SystemOptions } from "../../system.js";
 import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
@@ -16,7 +17,7 @@ import { parseSize } from "../../units.js";
 import { pattern } from "../phase.js";
 import { withTeardown } from "../teardown.js";
 import { kmallocBuffers } from "../managed-buffers.js";
-import type { ScenarioParams } from "../scenarios.js";
+import type { ModelParams, ScenarioParams } from "../scenarios.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
 import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
@@ -44,6 +45,15 @@ export interface UartTxResult {
 }
 
 const num = (v: unknown, fallback: number) => (v === undefined ? fallback : Number(v));
+
+/** The parameters only uartTxSystem reads, and what they shape: a board given by name or tree
+ *  brings its own UART model, made from its tree (src/hw/board-peripherals.ts). */
+export const MODEL_PARAMS: ModelParams = {
+  names: ["baud", "depth", "burst"],
+  model: "the UART model of the board uart-tx boots when given none (zynq-7000, serial@e0001000)",
+  dmaName: "tx",
+  fromTree: "a UART's current-speed sets its line rate, arm,pl330-periph-burst on its PL330 its request size; the rest are the model's defaults",
+};
 
 /** The default board's UART, shaped by the parameters. */
 export function uartTxSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
