@@ -84,6 +84,9 @@ export class IrqSubsystem {
     if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -EBUSY;
     list.push({ handler, flags, name, devId });
     this.actions.set(irq, list);
+    // irq_startup unmasks the line at the distributor (gic_unmask_irq). An ID past the GIC's
+    // (an irq a GICv2 mapped all the same, of/irq.ts ofIrqNumber) has no enable bit: the write
+    // is ignored (RAZ/WI) and the line never fires.
     this.machine.x.irqSetEnabled(irq, 1);
     return 0;
   }

@@ -170,6 +170,22 @@ function toSpec(np: DeviceNode, args: number[]): IrqSpec {
   return { controller: np, cells: args, line, hwirq: t?.[0] ?? -1, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
 
+/** A GIC interrupt ID the GIC does not have (SPI 2000 is ID 2032): no line of the silicon. */
+export function irqSpecPastGic(spec: IrqSpec): boolean {
+  return spec.line < 0 && spec.hwirq >= NR_LINES;
+}
+
+/** The irq number of_irq_get gives for a resolved interrupt (dmasim's irq numbers are GIC IDs),
+ *  -1 when it gives none. An ID past the GIC's still maps on a GICv2: gic_irq_domain_translate
+ *  (irq-gic.c, 4.9 and 6.x) checks no range, gic_irq_domain_map neither, and the domain, a
+ *  hierarchy one (it has .alloc: irq_domain_check_hierarchy), keeps a hwirq past its linear
+ *  revmap in its radix tree (irq_domain_set_mapping). A GICv3 refuses it: gic_irq_domain_map
+ *  returns -EPERM for an ID past its SPIs (4.9: hw >= irq_nr; 6.x: __get_intid_range). */
+export function ofIrqNumber(spec: IrqSpec): number {
+  if (spec.line >= 0) return spec.line;
+  return irqSpecPastGic(spec) && isGic(spec.controller) === 2 ? spec.hwirq : -1;
+}
+
 /** Why a resolved interrupt has no GIC line (`line` -1), in the tree's terms, for the message
  *  of a driver that needs the interrupt. */
 export function irqSpecWithoutLine(spec: IrqSpec): string {
