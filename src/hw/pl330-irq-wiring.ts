@@ -49,3 +49,8 @@ export function pl330IrqWiring(tree: DeviceTree, node: DeviceNode, events: numbe
   }
   return { lines, abort: 0, events: Array.from({ length: events }, (_, e) => e % lines.length) };
 }
+
+/** The interrupts entry a PL330 output (event `e`, or "abort") drives, -1 for none. */
+export function pl330OutputEntry(wiring: Pl330IrqWiring, output: number | "abort"): number {
+  return output === "abort" ? wiring.abort : (wiring.events[output] ?? -1);
+}

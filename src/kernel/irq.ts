@@ -84,14 +84,24 @@ export class IrqSubsystem {
     if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -EBUSY;
     list.push({ handler, flags, name, devId });
     this.actions.set(irq, list);
+    // irq_startup unmasks the line at the distributor (gic_unmask_irq). An ID past the GIC's
+    // (an irq a GICv2 mapped all the same, of/irq.ts ofIrqNumber) has no enable bit: the write
+    // is ignored (RAZ/WI) and the line never fires.
     this.machine.x.irqSetEnabled(irq, 1);
     return 0;
   }
 
+  /** free_irq: drops the action of `devId`. When the last one goes, __free_irq shuts the line
+   *  down (kernel/irq/manage.c, 4.9 and 6.x: irq_shutdown, which masks it at the GIC), so a
+   *  device still raising it leaves it pending at the distributor, untaken; a shared line keeps
+   *  running its other handlers. */
   free_irq(irq: number, devId: unknown): void {
     const list = (this.actions.get(irq) ?? []).filter((a) => a.devId !== devId);
-    if (list.length) this.actions.set(irq, list);
-    else this.actions.delete(irq);
+    if (list.length) {
+      this.actions.set(irq, list);
+    } else if (this.actions.delete(irq)) {
+      this.machine.x.irqSetEnabled(irq, 0);
+    }
   }
 
   /** in_interrupt(): a handler or a tasklet is running, so might_sleep() would complain. */

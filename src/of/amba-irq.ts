@@ -10,7 +10,7 @@
 
 import type { PlatformDevice } from "../kernel/device.js";
 import { EINVAL } from "../kernel/errno.js";
-import { irqShortEntryText, irqSpecWithoutLine, ofIrqResolve, ofIrqShortEntry } from "./irq.js";
+import { irqShortEntryText, irqSpecPastGic, irqSpecWithoutLine, ofIrqResolve, ofIrqShortEntry } from "./irq.js";
 
 /** include/linux/amba/bus.h (4.9 and current). */
 export const AMBA_NR_IRQS = 9;
@@ -35,6 +35,18 @@ export function irqEntryFailure(dev: PlatformDevice, i: number): IrqEntryFailure
   if (short?.index === i) return { index: i, errno: irq, why: irqShortEntryText(dev.ofNode, short) };
   return { index: i, errno: irq, why: `interrupts entry ${i} of ${dev.ofNode.path} does not resolve` };
 }
+
+/** Why interrupts entry `i` gave the device an irq that never fires: an ID past the GIC's that
+ *  a GICv2 maps all the same (of/irq.ts ofIrqNumber), in the tree's terms; undefined for any
+ *  other entry. */
+export function irqEntryPastGic(dev: PlatformDevice, i: number): string | undefined {
+  if (!dev.ofNode || !(dev.irqs[i] >= 0)) return undefined;
+  const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode)[i];
+  return spec && irqSpecPastGic(spec) ? `interrupts entry ${i} ${irqSpecWithoutLine(spec)}` : undefined;
+}
+
+/** What Linux did with such an entry, for dmasim's notes. */
+export const PAST_GIC_MAPPED = "Linux's GIC driver maps it all the same (gic_irq_domain_translate checks no range)";
 
 export interface AmbaIrqs {
   /** adev->irq[]: the GIC interrupt of each entry, 0 for one that failed. */

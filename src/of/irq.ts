@@ -33,8 +33,12 @@ export interface IrqSpec {
   controller: DeviceNode;
   /** The specifier in that controller's cells. */
   cells: number[];
-  /** GIC interrupt ID (the silicon's line), or -1 when the controller is not a GIC. */
+  /** GIC interrupt ID (the silicon's line), or -1 when the controller is not a GIC or the
+   *  GIC has no such ID. */
   line: number;
+  /** The GIC interrupt ID gic_irq_domain_translate gives, past the GIC's IDs too; -1 when the
+   *  controller is not a GIC or the specifier is none of its kinds. */
+  hwirq: number;
   /** Trigger type (IRQ_TYPE_*), 0 when the controller does not say. */
   type: number;
 }
@@ -52,6 +56,18 @@ export function gicTranslate(version: 2 | 3, cells: number[]): [number, number] 
   const base = kind === 0 ? 32 : kind === 1 ? 16 : version === 3 && kind === 2 ? 4096 : version === 3 && kind === 3 ? 1056 : -1;
   if (base < 0) return undefined;
   return [base + n, flags & IRQ_TYPE_SENSE_MASK];
+}
+
+/** The WARN gic_irq_domain_translate gives a specifier whose trigger type is IRQ_TYPE_NONE
+ *  ("Make it clear that broken DTs are... broken"), or undefined. Linux 4.9 says nothing: the
+ *  WARN_ONs came after it (irq-gic.c 83a86fbb5b56, irq-gic-v3.c 6ef6386ef7c1, 2018), and
+ *  irq-gic.c's took its message, the hardware interrupt ID, in 5.19. */
+export function gicTranslateWarning(spec: IrqSpec, version: string): string | undefined {
+  const v = isGic(spec.controller);
+  if (!v || spec.hwirq < 0 || spec.type !== IRQ_TYPE_NONE || version === "v4.9") return undefined;
+  return v === 2
+    ? `WARNING: drivers/irqchip/irq-gic.c: gic_irq_domain_translate: HW irq ${spec.hwirq} has invalid type`
+    : "WARNING: drivers/irqchip/irq-gic-v3.c: gic_irq_domain_translate: WARN_ON(*type == IRQ_TYPE_NONE && fwspec->param[0] != GIC_IRQ_TYPE_PARTITION)";
 }
 
 /** of_irq_find_parent: follow interrupt-parent (or the parent node) to a node with
@@ -151,7 +167,23 @@ function toSpec(np: DeviceNode, args: number[]): IrqSpec {
   const v = isGic(np);
   const t = v ? gicTranslate(v, args) : undefined;
   const line = t && t[0] < NR_LINES ? t[0] : -1;
-  return { controller: np, cells: args, line, type: t?.[1] ?? IRQ_TYPE_NONE };
+  return { controller: np, cells: args, line, hwirq: t?.[0] ?? -1, type: t?.[1] ?? IRQ_TYPE_NONE };
+}
+
+/** A GIC interrupt ID the GIC does not have (SPI 2000 is ID 2032): no line of the silicon. */
+export function irqSpecPastGic(spec: IrqSpec): boolean {
+  return spec.line < 0 && spec.hwirq >= NR_LINES;
+}
+
+/** The irq number of_irq_get gives for a resolved interrupt (dmasim's irq numbers are GIC IDs),
+ *  -1 when it gives none. An ID past the GIC's still maps on a GICv2: gic_irq_domain_translate
+ *  (irq-gic.c, 4.9 and 6.x) checks no range, gic_irq_domain_map neither, and the domain, a
+ *  hierarchy one (it has .alloc: irq_domain_check_hierarchy), keeps a hwirq past its linear
+ *  revmap in its radix tree (irq_domain_set_mapping). A GICv3 refuses it: gic_irq_domain_map
+ *  returns -EPERM for an ID past its SPIs (4.9: hw >= irq_nr; 6.x: __get_intid_range). */
+export function ofIrqNumber(spec: IrqSpec): number {
+  if (spec.line >= 0) return spec.line;
+  return irqSpecPastGic(spec) && isGic(spec.controller) === 2 ? spec.hwirq : -1;
 }
 
 /** Why a resolved interrupt has no GIC line (`line` -1), in the tree's terms, for the message

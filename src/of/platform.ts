@@ -11,7 +11,7 @@ import { ENXIO } from "../kernel/errno.js";
 import { IORESOURCE_MEM } from "../kernel/resource.js";
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
-import { isGic, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
+import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 
 export const OF_DEFAULT_BUS_MATCH = ["simple-bus", "simple-mfd", "isa", "arm,amba-bus"];
@@ -56,8 +56,13 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
     const types: number[] = [];
     try {
       for (const spec of ofIrqResolve(tree, np)) {
+        // The GIC driver translates an entry each time the kernel maps it (of_irq_get,
+        // irq_of_parse_and_map): dmasim maps each once, here.
+        const warning = gicTranslateWarning(spec, kernel.version);
+        if (warning) kernel.printk.warn(warning);
         // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
-        irqs.push(spec.line >= 0 ? spec.line : -ENXIO);
+        const irq = ofIrqNumber(spec);
+        irqs.push(irq >= 0 ? irq : -ENXIO);
         types.push(spec.type);
       }
       // The entry cut short fails alone, with of_irq_parse_one's error, for its driver to meet.

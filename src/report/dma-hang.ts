@@ -7,7 +7,8 @@
 // line the SoC wires no peripheral, or another peripheral, to while the client's own peripheral
 // drives another (a wrong `dmas` cell: request-wiring.ts), a channel stopped or faulting whose
 // interrupt no handler takes, or that pl330_probe never requested (an interrupts entry the AMBA
-// bus could not resolve: unrequested-irq.ts), a program the DMAC fetched from DRAM while the
+// bus could not resolve: unrequested-irq.ts), or that can never fire (an ID past the GIC's:
+// irq-past-gic.ts), a program the DMAC fetched from DRAM while the
 // driver's copy sat in the CPU's caches (a dma-coherent tree on a port that does not snoop:
 // stale-program.ts).
 
@@ -25,6 +26,7 @@ import { burstStallCause } from "./burst-stall.js";
 import { hex } from "./ccr-burst.js";
 import { staleProgramCause } from "./stale-program.js";
 import { unrequestedIrq } from "./unrequested-irq.js";
+import { pastGicIrq } from "./irq-past-gic.js";
 
 // Register offsets (spec pl330 §4).
 const INT_EVENT_RIS = 0x024;
@@ -125,13 +127,17 @@ export function explainDmaHang(chan: DmaChan): string | null {
     const ftr = reg(FTR0 + 4 * t);
     const why = FAULT_NAMES.filter(([bit]) => ftr & (1 << bit)).map(([, n]) => n).join(", ") || "none";
     const abortUnrequested = unrequestedIrq(pdev, drv, "abort");
+    const abortPastGic = pastGicIrq(pdev, drv, "abort");
     cause = `the channel faulted (FTR${t} ${hex(ftr)}: ${why})` +
       (abortUnrequested ? `, and the driver never resets it: its abort interrupt ${abortUnrequested}`
+        : abortPastGic ? `, and the driver never resets it: its abort interrupt ${abortPastGic}`
         : deaf.length ? `, and no handler takes its abort interrupt (irq ${deaf.join(", ")}), so the driver never resets it` : "");
   } else if (state === ST_STOPPED && pch.thread.ev >= 0 && reg(INT_EVENT_RIS) & (1 << pch.thread.ev)) {
     const unrequested = unrequestedIrq(pdev, drv, pch.thread.ev);
+    const pastGic = pastGicIrq(pdev, drv, pch.thread.ev);
     cause = `the channel finished and raised event ${pch.thread.ev}, but ` +
       (unrequested ? `the interrupt that event raises ${unrequested}`
+        : pastGic ? `the interrupt that event raises ${pastGic}`
         : deaf.length ? `no handler takes its interrupt (irq ${deaf.join(", ")})` : "its interrupt has not been handled");
   } else if (state === ST_STOPPED && [...pch.work_list].some((d) => d.status === "paused")) {
     cause = "the channel was paused (dmaengine_pause): Linux's pl330 kills the thread and starts nothing behind the paused transfer until dmaengine_terminate_*";

@@ -8,7 +8,7 @@ import type { PlatformDevice } from "../kernel/device.js";
 import type { Pl330Driver } from "../drivers/pl330/driver.js";
 import { errnoName } from "../kernel/errno.js";
 import { AMBA_NR_IRQS, amba_device_irqs, ambaIrqZeroText } from "../of/amba-irq.js";
-import { pl330IrqWiring } from "../hw/pl330-irq-wiring.js";
+import { pl330IrqWiring, pl330OutputEntry } from "../hw/pl330-irq-wiring.js";
 
 /** "(interrupts entry N, irq L) was never requested: why", for the interrupt that output
  *  (event `ev`, or "abort") drives, or null when the driver requested it or the output drives
@@ -18,7 +18,7 @@ export function unrequestedIrq(pdev: PlatformDevice, drv: Pl330Driver, output: n
   if (pdev.bus !== "amba" || !node) return null;
   const wiring = pl330IrqWiring(pdev.kernel.tree, node, drv.dmac.pcfg.num_events);
   if (!wiring) return `was never requested: ${node.path} lists no interrupts, so adev->irq[0] is 0 and pl330_probe requests none`;
-  const entry = output === "abort" ? wiring.abort : (wiring.events[output] ?? -1);
+  const entry = pl330OutputEntry(wiring, output);
   // The AMBA bus's entries are requested in order: entries 0 .. irqs.length - 1.
   if (entry < 0 || entry < drv.irqs.length) return null;
   const line = wiring.lines[entry];

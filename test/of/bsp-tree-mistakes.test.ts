@@ -35,13 +35,37 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
     });
   });
 
-  it("says which interrupts entry gives no GIC interrupt, and binds without it as Linux's AMBA bus and pl330_probe do", async () => {
+  it("says which interrupts entry names an ID the GIC does not have, which Linux's GICv2 driver maps and pl330_probe requests all the same", async () => {
     // The rest (/proc/interrupts, the transfer that times out): test/drivers/pl330/amba-irqs.test.ts.
     await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;") }, (s) => {
       const why = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
-      expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: note: interrupts entry 0 gives no interrupt (-EINVAL: ${why}) (dmasim): `);
+      expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: note: interrupts entry 0 gives irq 2032, which never fires (${why}) (dmasim): `);
       expect(s.device("ff250000.dma-controller").probe_failure).toBeUndefined();
       expect(s.device("ff250000.dma-controller").driverName).toBe("dma-pl330");
+    });
+  });
+
+  it("warns of a trigger type of 0 (IRQ_TYPE_NONE) as gic_irq_domain_translate does since 5.19; Linux 4.9 says nothing", async () => {
+    // irq-gic.c: WARN(*type == IRQ_TYPE_NONE, "HW irq %ld has invalid type\n", *hwirq), the ID
+    // being 32 + N for SPI N: 34 for <0 2 0>. The WARN_ON it replaced came after 4.9 (2018).
+    const dts = rk3288With(PERI_IRQS, "interrupts = <0 2 0>, <0 3 4>;");
+    await withSystem({ dts }, (s) => {
+      const warnings = s.dmesg().split("\n").filter((l) => l.includes("gic_irq_domain_translate"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^\[ *[\d.]+\] WARNING: drivers\/irqchip\/irq-gic\.c: gic_irq_domain_translate: HW irq 34 has invalid type$/);
+      // The WARN is all: the interrupt maps, and the controller binds with both.
+      expect(s.device("ff250000.dma-controller").irqs).toEqual([34, 35]);
+      expect(s.device("ff250000.dma-controller").driverName).toBe("dma-pl330");
+    });
+    await withSystem({ dts, kernel: "v4.9" }, (s) => {
+      expect(s.dmesg()).not.toContain("gic_irq_domain_translate");
+      expect(s.device("ff250000.dma-controller").irqs).toEqual([34, 35]);
+    });
+    // A GICv3's translate has a WARN_ON without a message (irq-gic-v3.c), partitioned PPIs excepted.
+    await withSystem({ dts: dts.replace('compatible = "arm,gic-400";', 'compatible = "arm,gic-v3";') }, (s) => {
+      expect(s.dmesg()).toContain(
+        "WARNING: drivers/irqchip/irq-gic-v3.c: gic_irq_domain_translate: WARN_ON(*type == IRQ_TYPE_NONE && fwspec->param[0] != GIC_IRQ_TYPE_PARTITION)",
+      );
     });
   });
 

@@ -23,7 +23,7 @@ import { Pl330DescPool } from "./desc.js";
 import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
 import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
-import { amba_device_irqs, ambaIrqZeroText, irqEntryFailure } from "../../of/amba-irq.js";
+import { amba_device_irqs, ambaIrqZeroText, irqEntryFailure, irqEntryPastGic, PAST_GIC_MAPPED } from "../../of/amba-irq.js";
 
 export const PL330_MAX_SEG_SIZE = 1900800;
 const PL330_MAX_BURST = 16;
@@ -51,15 +51,30 @@ function requestIrq(pdev: PlatformDevice, dmac: Pl330Dmac, irq: number): number 
   return pdev.kernel.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
 }
 
+/** Requests interrupts entry `i`'s irq. One past the GIC's IDs is requested as Linux requests it
+ *  (request_irq succeeds), and dmasim notes that it never fires. */
+function requestEntryIrq(pdev: PlatformDevice, dmac: Pl330Dmac, i: number, irq: number): number {
+  const rc = requestIrq(pdev, dmac, irq);
+  const why = rc === 0 ? irqEntryPastGic(pdev, i) : undefined;
+  if (why) {
+    dev_notice(
+      pdev,
+      `note: interrupts entry ${i} gives irq ${irq}, which never fires (${why}) (dmasim): ${PAST_GIC_MAPPED}, ` +
+        "and pl330_probe requests it: the controller binds, silently; a transfer whose event raises it never completes",
+    );
+  }
+  return rc;
+}
+
 /** pl330_probe's loop over adev->irq[] (4.9 and 6.x alike): request each, stopping at the first
  *  0 without an error. An entry the AMBA bus could not resolve is such a 0, so the controller
  *  binds without it and the interrupts after it; a channel whose event raises one of them never
  *  completes. Linux says nothing: dmasim notes which entry, why, and what follows. */
 function requestAmbaIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number[]): number {
   const { irq, failure } = amba_device_irqs(pdev);
-  for (const line of irq) {
+  for (const [i, line] of irq.entries()) {
     if (!line) break;
-    const rc = requestIrq(pdev, dmac, line);
+    const rc = requestEntryIrq(pdev, dmac, i, line);
     if (rc < 0) return rc;
     irqs.push(line);
   }
@@ -85,7 +100,7 @@ function requestPlatformIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number
     // An entry that resolved to no GIC line: request_irq would fail with -EINVAL and say nothing.
     const failure = irqEntryFailure(pdev, i);
     if (failure) return dev_err_probe(pdev, failure.errno, `IRQ index ${i} not found: ${failure.why} (dmasim)`);
-    const rc = requestIrq(pdev, dmac, irq);
+    const rc = requestEntryIrq(pdev, dmac, i, irq);
     if (rc < 0) return rc;
     irqs.push(irq);
   }

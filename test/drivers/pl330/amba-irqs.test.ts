@@ -3,7 +3,9 @@
 // amba_probe's of_amba_device_decode_irq), and pl330_probe requests adev->irq[] up to the first
 // 0 without an error. dmasim says so at probe, /proc/interrupts lists only what was requested,
 // and a transfer whose event raises an interrupt never requested times out with a note naming
-// why. The board: examples/boards/rk3288-like.dts, its peripheral DMAC (ff250000, probed first:
+// why. An entry naming an ID past the GIC is no such failure on a GICv2: Linux maps it and
+// pl330_probe requests it, and it never fires (dmasim notes so at probe and in the hang note).
+// The board: examples/boards/rk3288-like.dts, its peripheral DMAC (ff250000, probed first:
 // dma0) on SPIs 2 and 3, the bus DMAC (ff600000) on SPIs 0 and 1; SPI N is GIC ID 32 + N. The
 // board ORs event e onto interrupts entry e mod 2.
 
@@ -31,15 +33,17 @@ const V49_ZERO = "Linux 4.9's of_amba_device_create set adev->irq[$] = 0 (irq_of
  *  cut short: of_irq_parse_one's -EOVERFLOW (4.9: -EINVAL). */
 const CUT = rk3288With(PERI_IRQS, "interrupts = <0 2 4>, <0 3>;");
 const CUT_WHY = `interrupts entry 1 of /soc/dma-controller@ff250000 is cut short: "interrupts" has 5 cells, not a multiple of #interrupt-cells = 3 (${GIC})`;
-/** SPI 2000 is GIC ID 2032, past the 1024 IDs of dmasim's GIC. */
+/** SPI 2000 is GIC ID 2032, past the 1024 IDs of dmasim's GIC (past any GICv2's 1020). */
 const PAST = rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;");
 const PAST_WHY = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
 
-function procInterrupts(rows: string[]): string {
-  return ["           CPU0       CPU1       ", ...rows, "Err:          0", ""].join("\n");
+/** /proc/interrupts of this 2-CPU board, its irq columns `w` wide (the widest irq listed, 3 at least). */
+function procInterrupts(rows: string[], w = 3): string {
+  return [`${" ".repeat(w + 8)}CPU0       CPU1       `, ...rows, `${"Err".padStart(w)}:          0`, ""].join("\n");
 }
 /** A /proc/interrupts row of this 2-CPU board: every interrupt is taken on CPU0. */
-const row = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+const row = (irq: number, count: number, name: string, w = 3) =>
+  `${String(irq).padStart(w)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(w)} Level     ${name}`;
 
 /** A 64-byte memcpy on `chan`, waited for with dma_sync_wait. */
 function memcpy(chan: DmaChan): number {
@@ -102,29 +106,40 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     });
   });
 
-  it("entry 0 past the GIC: no interrupt requested at all, and no transfer completes", async () => {
+  it("entry 0 past the GIC (a GICv2): requested as irq 2032, listed with count 0, and its event's transfer times out", async () => {
+    // gic_irq_domain_translate (irq-gic.c) checks no range and the GIC domain keeps a hwirq past
+    // its linear revmap in its radix tree, so of_irq_get maps SPI 2000 (ID 2032) and the AMBA
+    // bus gives it: pl330_probe requests 2032 and 35 and binds. No line of the SoC is ID 2032.
     await withSystem({ dts: PAST }, (s) => {
-      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      const dmac = s.device(DMAC);
+      expect(dmac.irqs).toEqual([32 + 2000, 32 + 3]);
+      expect(dmac.driverName).toBe("dma-pl330");
       expect(s.dmesg()).toContain(
-        `dma-pl330 ${DMAC}: note: interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}) (dmasim): ${MODERN_ZERO.replace("$", "0")}, ` +
-          "and pl330_probe requests adev->irq[] up to the first 0: none. The controller binds with no interrupt, silently; no transfer completes",
+        `dma-pl330 ${DMAC}: note: interrupts entry 0 gives irq 2032, which never fires (${PAST_WHY}) (dmasim): ` +
+          "Linux's GIC driver maps it all the same (gic_irq_domain_translate checks no range), and pl330_probe requests it: " +
+          "the controller binds, silently; a transfer whose event raises it never completes",
       );
+      expect(s.dmesg()).not.toContain("gives no interrupt");
+      // 2032 is the widest irq listed: the columns are 4 wide.
       const bus = "ff600000.dma-controller";
-      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus)]));
-      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-      expect(chan.name).toBe("dma0chan0");
-      expect(memcpy(chan)).toBe(DMA_ERROR);
-      // Event 0 drives entry 0, which names no line of dmasim's GIC: no irq to name.
+      const rows = (n35: number) => [row(32, 0, bus, 4), row(33, 0, bus, 4), row(35, n35, DMAC, 4), row(2032, 0, DMAC, 4)];
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts(rows(0), 4));
+
+      // Event 1 raises entry 1 (irq 35, a line of the GIC): its memcpy completes. Event 0 raises
+      // entry 0, ID 2032: never taken, so that memcpy times out.
+      const [ev0, ev1] = [dma_request_chan_by_mask(s, DMA_MEMCPY), dma_request_chan_by_mask(s, DMA_MEMCPY)];
+      expect(memcpy(ev1)).toBe(DMA_COMPLETE);
+      expect(memcpy(ev0)).toBe(DMA_ERROR);
       const note = hangNote(s);
       expect(note.slice(note.indexOf("DMAEND; "))).toBe(
-        "DMAEND; the channel finished and raised event 0, but the interrupt that event raises (interrupts entry 0) was never requested: " +
-          `interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}), so ${MODERN_ZERO.replace("$", "0")} and pl330_probe requested adev->irq[] only up to that 0`,
+        "DMAEND; the channel finished and raised event 0, but the interrupt that event raises (interrupts entry 0, irq 2032) never fires: " +
+          `${PAST_WHY}; Linux's GIC driver maps it all the same (gic_irq_domain_translate checks no range) and pl330_probe requested it`,
       );
-      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus)]));
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts(rows(1), 4));
     });
   });
 
-  it("entry 0 past the GIC: a channel that faults is never reset, its abort interrupt never requested", async () => {
+  it("entry 0 past the GIC: a channel that faults is never reset, its abort interrupt never fires", async () => {
     await withSystem({ dts: PAST }, (s) => {
       const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
       const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
@@ -134,9 +149,29 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
       const note = hangNote(s);
       // FTR bit 18: data_read_err (spec pl330 §4). The board ORs irq_abort onto entry 0.
       expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
-        "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 0) was never requested: " +
-          `interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}), so ${MODERN_ZERO.replace("$", "0")} and pl330_probe requested adev->irq[] only up to that 0`,
+        "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 0, irq 2032) never fires: " +
+          `${PAST_WHY}; Linux's GIC driver maps it all the same (gic_irq_domain_translate checks no range) and pl330_probe requested it`,
       );
+    });
+  });
+
+  it("entry 0 past the GIC on Linux 4.9: mapped and requested the same (4.9's translate checks no range either)", async () => {
+    await withSystem({ dts: PAST, kernel: "v4.9" }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([2032, 35]);
+      expect(s.dmesg()).toContain(`dma-pl330 ${DMAC}: note: interrupts entry 0 gives irq 2032, which never fires (${PAST_WHY}) (dmasim): `);
+    });
+  });
+
+  it("entry 0 past the GIC on a GICv3: gic_irq_domain_map refuses it (-EPERM), so the AMBA bus gives 0 and nothing is requested", async () => {
+    const dts = PAST.replace('compatible = "arm,gic-400";', 'compatible = "arm,gic-v3";');
+    expect(dts).not.toBe(PAST);
+    await withSystem({ dts }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([-6, 35]);
+      expect(s.dmesg()).toContain(
+        `dma-pl330 ${DMAC}: note: interrupts entry 0 gives no interrupt (-EINVAL: ${PAST_WHY}) (dmasim): ${MODERN_ZERO.replace("$", "0")}, ` +
+          "and pl330_probe requests adev->irq[] up to the first 0: none. The controller binds with no interrupt, silently; no transfer completes",
+      );
+      expect(s.dmesg()).not.toContain("which never fires");
     });
   });
 
@@ -151,12 +186,19 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     });
   });
 
-  it("a PL330 node without arm,primecell is a platform device: its probe still fails on the entry, as before", async () => {
-    const dts = PAST.replace('dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330", "arm,primecell";', 'dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330";');
-    expect(dts).not.toBe(PAST);
-    await withSystem({ dts }, (s) => {
-      expect(s.device(DMAC).probe_failure).toBe(`dma-pl330 ${DMAC}: probe failed with -EINVAL: IRQ index 0 not found: ${PAST_WHY} (dmasim)`);
+  it("a PL330 node without arm,primecell is a platform device: it fails on an entry cut short, and binds with one past the GIC", async () => {
+    const primecell = 'dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330", "arm,primecell";';
+    const platform = (dts: string) => dts.replace(primecell, 'dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330";');
+    expect(platform(CUT)).not.toBe(CUT);
+    await withSystem({ dts: platform(CUT) }, (s) => {
+      expect(s.device(DMAC).probe_failure).toBe(`dma-pl330 ${DMAC}: probe failed with -EOVERFLOW: IRQ index 1 not found: ${CUT_WHY} (dmasim)`);
       expect(s.dmesg()).not.toContain("note: interrupts entry");
+    });
+    // platform_get_irq is of_irq_get too: ID 2032 maps on a GICv2, and request_irq takes it.
+    await withSystem({ dts: platform(PAST) }, (s) => {
+      expect(s.device(DMAC).probe_failure).toBeUndefined();
+      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      expect(s.dmesg()).toContain(`dma-pl330 ${DMAC}: note: interrupts entry 0 gives irq 2032, which never fires (${PAST_WHY}) (dmasim): `);
     });
   });
 

@@ -1,0 +1,66 @@
+// free_irq as Linux's __free_irq does it (kernel/irq/manage.c, 4.9 and 6.x): when the last
+// action of a line goes, "If this was the last handler, shut down the IRQ line" — irq_shutdown,
+// which masks the line at the GIC. A device still raising it then leaves it pending at the
+// distributor: the CPU never takes it, no "nobody cared". On a shared line the other actions
+// stay and keep it enabled. The device is a Zynq PL330 whose copy raises irq 46
+// (test/helpers/zynq-dmac-copy.ts) and holds it high until INTCLR.
+
+import { describe, expect, it } from "vitest";
+import { INTCLR, IRQ0, startCopy, zynqWithDmac } from "../helpers/zynq-dmac-copy.js";
+import { IRQ_HANDLED, IRQF_SHARED, IrqSubsystem } from "../../src/kernel/irq.js";
+import { Printk } from "../../src/kernel/printk.js";
+
+async function machine() {
+  const m = await zynqWithDmac();
+  const printk = new Printk(() => m.now());
+  return { m, printk, irq: new IrqSubsystem(m, printk) };
+}
+
+/** Runs the copy to its end: irq 46 is high at the GIC from then on. */
+function raise(m: Awaited<ReturnType<typeof zynqWithDmac>>): void {
+  startCopy(m);
+  m.idleUntil(m.now() + 1e9); // 1 ms: far more than the copy takes
+  expect(Boolean(m.x.irqLevel(IRQ0))).toBe(true);
+}
+
+describe("free_irq", () => {
+  it("the last action gone, the line is shut down: raised, it stays pending and untaken", async () => {
+    const { m, printk, irq } = await machine();
+    let runs = 0;
+    expect(irq.request_irq(IRQ0, () => (runs++, IRQ_HANDLED), 0, "dma", "dev")).toBe(0);
+    irq.free_irq(IRQ0, "dev");
+    raise(m);
+    expect(irq.handlePending()).toBe(0);
+    expect(m.pendingIrq()).toBe(-1);
+    expect(runs).toBe(0);
+    expect(printk.text()).not.toContain("nobody cared");
+    expect(irq.lines()).toEqual([]);
+    // Requested again, the line is unmasked (irq_startup) and the pending interrupt taken.
+    let again = 0;
+    irq.request_irq(IRQ0, () => {
+      again++;
+      m.cpu.store(INTCLR, 4, 1);
+      return IRQ_HANDLED;
+    }, 0, "dma", "dev2");
+    expect(irq.handlePending()).toBe(1);
+    expect(again).toBe(1);
+    expect(runs).toBe(0);
+  });
+
+  it("on a shared line, the other action keeps the line: it is taken and runs only the handler left", async () => {
+    const { m, irq } = await machine();
+    const ran: string[] = [];
+    const handler = (name: string) => () => {
+      ran.push(name);
+      m.cpu.store(INTCLR, 4, 1);
+      return IRQ_HANDLED;
+    };
+    expect(irq.request_irq(IRQ0, handler("a"), IRQF_SHARED, "a", "a")).toBe(0);
+    expect(irq.request_irq(IRQ0, handler("b"), IRQF_SHARED, "b", "b")).toBe(0);
+    irq.free_irq(IRQ0, "a");
+    raise(m);
+    expect(irq.handlePending()).toBe(1);
+    expect(ran).toEqual(["b"]);
+    expect(irq.lines()).toEqual([{ irq: IRQ0, count: 1, actions: ["b"] }]);
+  });
+});
