@@ -22,8 +22,15 @@ describe("createSystem", () => {
   });
 
   it("gives a one-line error for bytes that are not a DTB", async () => {
-    await expect(createSystem({ dtb: new TextEncoder().encode("hello, world! not a tree at all....................") })).rejects.toThrow(
+    // Binary (a NUL byte) without the blob magic: a damaged blob.
+    await expect(createSystem({ dtb: new TextEncoder().encode("hello, world!\0 not a tree at all....................") })).rejects.toThrow(
       /^<dtb>: bad magic 0x68656c6c .*not a device tree blob/,
+    );
+  });
+
+  it("reads text that is not a blob as .dts source, as dtc does, and says what it lacks", async () => {
+    await expect(createSystem({ dtb: new TextEncoder().encode("hello, world! not a tree at all") })).rejects.toThrow(
+      /^<dtb>:1:1: missing \/dts-v1\/; at the start/,
     );
   });
 
