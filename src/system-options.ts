@@ -48,6 +48,8 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
     if (typeof v.board !== "string" || typeof v.name !== "string" || !Array.isArray(v.edits)) {
       throw fail(`variant must be { board, name, edits } (a built-in board's name, the variant's, and its property edits), not ${JSON.stringify(v)}`);
     }
+    const other = (["dtb", "dts", "board"] as const).find((k) => o[k] !== undefined);
+    if (other) throw fail(`variant is a whole tree (${v.name}), and so is ${other}: give one of them`);
   }
   whole("coherentPool", o.coherentPool, 0);
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);

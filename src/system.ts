@@ -346,6 +346,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     if (!dtb && options.variant) {
       // Booted as a blob the user had made from the board's source with these edits: the
       // variant is no built-in board, so its profile comes from its tree as for any blob.
+      if (!BOARDS[options.variant.board]) throw new SystemError(`variant: ${unknownBoardText(options.variant.board)}`);
       dtb = await boardVariantBlob(options.variant);
       source = options.variant.name;
     } else if (!dtb) {

@@ -11,6 +11,8 @@ import { applyTreeEdits, boardVariantBlob, type BoardVariant } from "../src/boar
 import { of_add_property } from "../src/of/dynamic.js";
 import { DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT } from "../src/sim/scenarios/dma-coherent-on-noncoherent-port.js";
 import { wrongRequestLineVariant } from "../src/sim/scenarios/wrong-request-line.js";
+import { createSystem } from "../src/create.js";
+import { SystemError } from "../src/system.js";
 
 const shipped = (board: string) =>
   readDeviceTree(new Uint8Array(readFileSync(new URL(`../examples/boards/${board}.dtb`, import.meta.url)))).tree;
@@ -107,6 +109,12 @@ describe("the edits", () => {
       "/uart@0: dmas has 2 cells, none at 2 to change",
     );
     expect(() => applyTreeEdits(tree(), [{ node: "/uart@0" }])).toThrow("t.dtb: /uart@0 is already there");
+  });
+
+  it("of a board dmasim does not have are a SystemError naming the built-in ones", async () => {
+    const err = await createSystem({ variant: { board: "zynq-7001", name: "v.dtb", edits: [] }, worker: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as Error).message).toBe('variant: unknown board "zynq-7001" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset)');
   });
 
   it("remove a property and change one cell in place", () => {
