@@ -8,7 +8,7 @@ import type { SystemOptions } from "./system.js";
 import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 
 const KNOWN: Record<keyof SystemOptions, true> = {
-  dtb: true, dtbName: true, dts: true, dtsName: true, dtsIncludeDirs: true, board: true, profile: true, memory: true,
+  dtb: true, dtbName: true, dts: true, dtsName: true, dtsIncludeDirs: true, board: true, variant: true, profile: true, memory: true,
   dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true, cma: true,
   dmapoolDebug: true, zoneDmaBits: true, workaroundCleanCache: true, worker: true, debug: true,
   printkLevel: true,
@@ -41,6 +41,15 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
   const dirs = o.dtsIncludeDirs;
   if (dirs !== undefined && (!Array.isArray(dirs) || dirs.some((d) => typeof d !== "string"))) {
     throw fail(`dtsIncludeDirs must be an array of directory names, not ${JSON.stringify(dirs)}`);
+  }
+  if (object("variant", o.variant)) {
+    unknown("variant: ", Object.keys(o.variant), ["board", "name", "edits"]);
+    const v = o.variant;
+    if (typeof v.board !== "string" || typeof v.name !== "string" || !Array.isArray(v.edits)) {
+      throw fail(`variant must be { board, name, edits } (a built-in board's name, the variant's, and its property edits), not ${JSON.stringify(v)}`);
+    }
+    const other = (["dtb", "dts", "board"] as const).find((k) => o[k] !== undefined);
+    if (other) throw fail(`variant is a whole tree (${v.name}), and so is ${other}: give one of them`);
   }
   whole("coherentPool", o.coherentPool, 0);
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);

@@ -23,6 +23,7 @@ import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { PAGE_SIZE } from "./mm/gfp.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import { BOARDS, unknownBoardText } from "./boards.js";
+import { boardVariantBlob, type BoardVariant } from "./board-variant.js";
 import { loadBytes, packageUrl } from "./resources.js";
 import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
@@ -44,6 +45,9 @@ export interface SystemOptions {
   dtsIncludeDirs?: string[];
   /** A built-in board name ("zynq-7000", "arm64-ref"); the default when no dtb is given. */
   board?: string;
+  /** A variant of a built-in board instead: its tree with the variant's property edits, named
+   *  by the variant's name (a bug kind's board; see board-variant.ts). */
+  variant?: BoardVariant;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
   profile?: string;
   /** DRAM size for boards whose memory node the bootloader fills ("1G", bytes). */
@@ -339,7 +343,13 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   } else {
     let dtb = options.dtb;
     let source = options.dtbName ?? "<dtb>";
-    if (!dtb) {
+    if (!dtb && options.variant) {
+      // Booted as a blob the user had made from the board's source with these edits: the
+      // variant is no built-in board, so its profile comes from its tree as for any blob.
+      if (!BOARDS[options.variant.board]) throw new SystemError(`variant: ${unknownBoardText(options.variant.board)}`);
+      dtb = await boardVariantBlob(options.variant);
+      source = options.variant.name;
+    } else if (!dtb) {
       const name = options.board ?? "zynq-7000";
       const b = BOARDS[name];
       if (!b) throw new SystemError(unknownBoardText(name, "pass a dtb"));
@@ -365,7 +375,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   // swiotlb_init runs on arm64 only: arm without LPAE addresses all its RAM with 32 bits, so
   // neither kernel builds a bounce pool there, and a size would be silently ignored.
   if (options.swiotlb !== undefined && profile.arch !== "arm64") {
-    const board = options.board ?? (options.dtb || options.dts !== undefined ? tree.source : "zynq-7000");
+    const board = options.board ?? (options.dtb || options.dts !== undefined || options.variant ? tree.source : "zynq-7000");
     throw new SystemError(`swiotlb: ${board} is ${profile.arch} without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out`);
   }
   const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);

@@ -25,6 +25,8 @@ describe("createSystem options", () => {
     [{ dmaDebug: { entries: 0 } }, /^dmaDebug\.entries must be a whole number ≥ 1, not 0$/],
     [{ dmaDebug: { checks: { stak: false } } }, /^dmaDebug\.checks: unknown option "stak" \(known: unmap, .*, leak\)$/],
     [{ dmaPeripherals: { "serial@e0001000": { tc: {} } } }, /^dmaPeripherals\["serial@e0001000"\]: unknown option "tc" \(known: tx, rx\)$/],
+    [{ variant: { board: "arm64-ref", edits: [] } }, /^variant must be \{ board, name, edits \} .*, not \{"board":"arm64-ref","edits":\[\]\}$/],
+    [{ variant: { board: "arm64-ref", name: "v.dtb", edits: [] }, board: "zynq-7000" }, /^variant is a whole tree \(v\.dtb\), and so is board: give one of them$/],
   ])("refuses %j", async (options, message) => {
     const err = await createSystem({ ...(options as SystemOptions), worker: false }).then(
       () => undefined,

@@ -20,10 +20,11 @@ for (const kind of BUG_KINDS) $("bug-kind").add(new Option(kind, kind));
 addBoards($("bug-board"));
 
 /** A System's options as the board choice names them: `arm64-ref, v4.9 kernel`. A kind that
- *  boots a tree of its own (wrong-request-line) is named by the tree's file name. */
+ *  boots a tree of its own (wrong-request-line) or a variant of a built-in board
+ *  (dma-coherent-on-noncoherent-port) is named by the tree's file name. */
 function systemText(s) {
   const swiotlb = s.swiotlb === undefined ? undefined : s.swiotlb.size === 0 ? "no swiotlb" : `swiotlb of ${s.swiotlb.size / 2 ** 20} MiB`;
-  return [s.board ?? s.dtsName, s.kernel && `${s.kernel} kernel`, s.dmaDebug && "DMA-API debug", swiotlb].filter(Boolean).join(", ");
+  return [s.board ?? s.variant?.name ?? s.dtsName, s.kernel && `${s.kernel} kernel`, s.dmaDebug && "DMA-API debug", swiotlb].filter(Boolean).join(", ");
 }
 
 function showKindSystem() {

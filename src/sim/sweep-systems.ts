@@ -74,8 +74,8 @@ export function expandSystemRuns(systems: SystemGrid | undefined, fixed: Fixed =
       throw new TypeError(`runSweep: "${k}" is given both in system and in systems: give it in one`);
     }
   }
-  if (systems.board !== undefined && (fixed.dtb !== undefined || fixed.dts !== undefined)) {
-    throw new TypeError(`runSweep: systems varies the board, but system gives a tree (${fixed.dtb !== undefined ? "dtb" : "dts"}) that every job boots instead`);
+  if (systems.board !== undefined && (fixed.dtb !== undefined || fixed.dts !== undefined || fixed.variant !== undefined)) {
+    throw new TypeError(`runSweep: systems varies the board, but system gives a tree (${givenTree(fixed)}) that every job boots instead`);
   }
   refuseTwoMachines(systems, fixed);
   const fail = (message: string) => new RangeError(`runSweep: systems: ${message}`);
@@ -109,7 +109,7 @@ function refuseTwoMachines(systems: SystemGrid, fixed: Fixed): void {
   const other = systems.board !== undefined ? "systems varies the board"
     : second !== undefined ? `systems compares trees by ${second} too`
     : fixed.board !== undefined ? `system names a board (${fixed.board})`
-    : fixed.dtb !== undefined || fixed.dts !== undefined ? `system gives a tree (${fixed.dtb !== undefined ? "dtb" : "dts"})`
+    : fixed.dtb !== undefined || fixed.dts !== undefined || fixed.variant !== undefined ? `system gives a tree (${givenTree(fixed)})`
     : undefined;
   if (other) throw new TypeError(`runSweep: systems compares trees (${axis}), but ${other}: every job boots the tree it compares, so give one or the other`);
 }
@@ -158,4 +158,9 @@ export function ranOnVaries(s: Pick<SweepResult, "rows" | "provenance">): boolea
 /** The System axes of a sweep's rows, the table's leading columns. */
 export function systemAxes(s: Pick<SweepResult, "rows" | "systems">): string[] {
   return Object.keys(s.systems ?? s.rows[0]?.system ?? {});
+}
+
+/** Which option gives the tree: "dtb", "dts" or "variant". */
+function givenTree(o: Omit<SystemOptions, "worker">): string {
+  return o.dtb !== undefined ? "dtb" : o.dts !== undefined ? "dts" : "variant";
 }

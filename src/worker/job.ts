@@ -22,7 +22,7 @@ export interface JobSpec {
 
 /** Whether `given` names a board or tree, which a scenario then runs on as it is. */
 export function namesBoard(given: Omit<SystemOptions, "worker">): boolean {
-  return given.board !== undefined || given.dtb !== undefined || given.dts !== undefined;
+  return given.board !== undefined || given.dtb !== undefined || given.dts !== undefined || given.variant !== undefined;
 }
 
 /** The System options for a job: the caller's, or — when the caller named no board or tree —

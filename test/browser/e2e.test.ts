@@ -661,8 +661,8 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     const tree = cli(["run", "bug", "--param", "kind=wrong-request-line"]);
     await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=wrong-request-line&auto=1`);
     await settled(page);
-    expect(await page.locator("#bug-board option:checked").textContent()).toBe("the kind's own (zynq-7000-wrong-request-line.dts)");
-    expect(await page.locator("#bug-status").textContent()).toMatch(/^done: bug wrong-request-line on zynq-7000-wrong-request-line\.dts in /);
+    expect(await page.locator("#bug-board option:checked").textContent()).toBe("the kind's own (zynq-7000-wrong-request-line.dtb)");
+    expect(await page.locator("#bug-status").textContent()).toMatch(/^done: bug wrong-request-line on zynq-7000-wrong-request-line\.dtb in /);
     expect(await page.getByRole("alert").isVisible()).toBe(false);
     // The symptom (several hundred characters) wraps inside the page under its value column
     // instead of running past the right edge, and the text is still the CLI's.

@@ -9,8 +9,9 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dtc } from "../helpers/dtc.js";
-import { DMA_COHERENT_ON_NONCOHERENT_PORT_DTS } from "../../src/sim/scenarios/dma-coherent-on-noncoherent-port.js";
-import { wrongRequestLineDts } from "../../src/sim/scenarios/wrong-request-line.js";
+import { DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT } from "../../src/sim/scenarios/dma-coherent-on-noncoherent-port.js";
+import { wrongRequestLineVariant } from "../../src/sim/scenarios/wrong-request-line.js";
+import { boardVariantBlob } from "../../src/board-variant.js";
 
 const boards = new URL("../../examples/boards/", import.meta.url).pathname;
 
@@ -37,10 +38,10 @@ describe("dmasim's own board trees", () => {
     for (const f of readdirSync(boards).filter((n) => n.endsWith(".dtb"))) expect(dtcStderr("dtb", readFileSync(join(boards, f))), f).toBe("");
   });
 
-  it("the bug kinds' variants compile without a warning too", () => {
-    const variants = { "dma-coherent-on-noncoherent-port": DMA_COHERENT_ON_NONCOHERENT_PORT_DTS, "wrong-request-line": wrongRequestLineDts("none"),
-      "wrong-request-line onto=adc": wrongRequestLineDts("adc") };
-    for (const [name, dts] of Object.entries(variants)) expect(dtcStderr("dts", dts), name).toBe("");
+  it("the bug kinds' variants of them compile without a warning too", async () => {
+    const variants = { "dma-coherent-on-noncoherent-port": DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT, "wrong-request-line": wrongRequestLineVariant("none"),
+      "wrong-request-line onto=adc": wrongRequestLineVariant("adc") };
+    for (const [name, v] of Object.entries(variants)) expect(dtcStderr("dtb", await boardVariantBlob(v)), name).toBe("");
   });
 
   it("ship each .dtb as dtc's blob of its .dts", () => {

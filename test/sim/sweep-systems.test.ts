@@ -77,6 +77,10 @@ describe("sweeps comparing Systems", () => {
     expect(await refused({ system: { dts: "/dts-v1/; / { };" }, systems: { board: ["arm64-ref"] } })).toBe(
       "runSweep: systems varies the board, but system gives a tree (dts) that every job boots instead",
     );
+    const variant = { board: "arm64-ref", name: "v.dtb", edits: [] };
+    expect(await refused({ system: { variant }, systems: { board: ["arm64-ref"] } })).toBe(
+      "runSweep: systems varies the board, but system gives a tree (variant) that every job boots instead",
+    );
     expect(await refused({ systems: { board: "arm64-ref" } as never })).toBe('runSweep: systems "board" takes a list of values (["arm64-ref"]), not "arm64-ref"');
     expect(await refused({ systems: { kernel: [] } })).toBe('runSweep: systems "kernel" has no values');
     expect(await refused({ systems: [{ board: "arm64-ref" }] as never })).toMatch(/^runSweep: systems is an object of option value lists/);

@@ -3,11 +3,11 @@
 
 import type { SystemOptions } from "../../system.js";
 import type { ScenarioParams } from "../scenarios.js";
-import { wrongRequestLineDts, wrongRequestLineOnto } from "./wrong-request-line.js";
+import { wrongRequestLineVariant, wrongRequestLineOnto } from "./wrong-request-line.js";
 import { uartTxSystem } from "./uart-tx.js";
 import { BURST_THRESHOLD_BYTES } from "./burst-larger-than-fifo-threshold.js";
 import { adcRxSystem } from "./adc-rx.js";
-import { DMA_COHERENT_ON_NONCOHERENT_PORT_DTS } from "./dma-coherent-on-noncoherent-port.js";
+import { DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT } from "./dma-coherent-on-noncoherent-port.js";
 
 export const BUG_KINDS = [
   "missing-sync", "invalidate-only-before", "coherent-read", "swiotlb-exhaustion", "mask-overflow", "unchecked-map-error",
@@ -44,9 +44,7 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
     case "dma-ranges":
       return { board: "arm64-dma-offset" };
     case "wrong-request-line":
-      return wrongRequestLineOnto(params.onto) === "adc"
-        ? { dts: wrongRequestLineDts("adc"), dtsName: "zynq-7000-wrong-request-line-onto-adc.dts" }
-        : { dts: wrongRequestLineDts("none"), dtsName: "zynq-7000-wrong-request-line.dts" };
+      return { variant: wrongRequestLineVariant(wrongRequestLineOnto(params.onto)) };
     case "burst-larger-than-fifo-threshold":
       // The Zynq UART's TX FIFO raising burst requests of 8 bytes, as uart-tx's burst=8 shapes it.
       return uartTxSystem({ burst: BURST_THRESHOLD_BYTES });
@@ -55,7 +53,7 @@ export function bugSystem(params: ScenarioParams): Omit<SystemOptions, "worker">
       return adcRxSystem({});
     case "dma-coherent-on-noncoherent-port":
       // arm64-ref with dma-coherent on its PL330, whose port does not snoop (dmasim,port-coherent).
-      return { dts: DMA_COHERENT_ON_NONCOHERENT_PORT_DTS, dtsName: "arm64-ref-dma-coherent-on-noncoherent-port.dts" };
+      return { variant: DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT };
     default:
       return { board: "zynq-7000" };
   }

@@ -37,77 +37,23 @@ import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
+import type { BoardVariant } from "../../board-variant.js";
 
 /** Bytes received: 64 lines of the A53's 64-byte L1 lines, well inside its 32 KiB L1. */
 const LEN = 4096;
 
-/** The board: arm64-ref with dma-coherent on a DMAC whose port does not snoop. */
-export const DMA_COHERENT_ON_NONCOHERENT_PORT_DTS = `/dts-v1/;
-/ {
-	#address-cells = <2>;
-	#size-cells = <2>;
-	compatible = "dmasim,arm64-ref";
-	model = "dmasim arm64 reference board, its PL330 dma-coherent in the tree on a port that does not snoop";
-	interrupt-parent = <&gic>;
-
-	memory@40000000 {
-		device_type = "memory";
-		reg = <0x0 0x40000000 0x0 0x40000000>;
-	};
-
-	cpus {
-		#address-cells = <1>;
-		#size-cells = <0>;
-		cpu@0 {
-			device_type = "cpu";
-			compatible = "arm,cortex-a53";
-			reg = <0>;
-			enable-method = "psci";
-		};
-		cpu@1 {
-			device_type = "cpu";
-			compatible = "arm,cortex-a53";
-			reg = <1>;
-			enable-method = "psci";
-		};
-	};
-
-	soc {
-		compatible = "simple-bus";
-		#address-cells = <2>;
-		#size-cells = <2>;
-		ranges;
-
-		gic: interrupt-controller@fee00000 {
-			compatible = "arm,gic-400";
-			#interrupt-cells = <3>;
-			#address-cells = <0>;
-			interrupt-controller;
-			reg = <0x0 0xfee00000 0x0 0x10000>, <0x0 0xfef00000 0x0 0x10000>;
-		};
-
-		dmac: dma-controller@ff6e0000 {
-			compatible = "arm,pl330", "arm,primecell";
-			reg = <0x0 0xff6e0000 0x0 0x4000>;
-			interrupts = <0 7 4>, <0 8 4>;
-			#dma-cells = <1>;
-			arm,pl330-periph-burst;
-			/* The BSP's claim, copied from a SoC whose DMAC sits on a coherent port. */
-			dma-coherent;
-			/* The silicon: a plain AXI master that does not snoop the CPU's caches. */
-			${PORT_COHERENT_PROP} = <0>;
-		};
-
-		uart2: serial@ff1a0000 {
-			compatible = "snps,dw-apb-uart";
-			reg = <0x0 0xff1a0000 0x0 0x100>;
-			interrupts = <0 100 4>;
-			dmas = <&dmac 4>, <&dmac 5>;
-			dma-names = "tx", "rx";
-		};
-	};
+/** The board: arm64-ref (examples/boards/arm64-ref.dts) with `dma-coherent` on its PL330 (the
+ *  BSP's claim, copied from a SoC whose DMAC sits on a coherent port) and
+ *  `dmasim,port-coherent = <0>` (the silicon: a plain AXI master that does not snoop). */
+export const DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT: BoardVariant = {
+  board: "arm64-ref",
+  name: "arm64-ref-dma-coherent-on-noncoherent-port.dtb",
+  edits: [
+    { node: "/", property: "model", string: "dmasim arm64 reference board, its PL330 dma-coherent in the tree on a port that does not snoop" },
+    { node: "/soc/dma-controller@ff6e0000", property: "dma-coherent", cells: [] },
+    { node: "/soc/dma-controller@ff6e0000", property: PORT_COHERENT_PROP, cells: [0] },
+  ],
 };
-`;
 
 interface Receive {
   status: string;

@@ -6,7 +6,8 @@
 // wire, and dmasim's hang note names the cause from the silicon's wiring. The fix corrects the
 // cell; the same UART then sends every byte.
 //
-// The board is Zynq-7000's with serial@e0001000's "tx" entry naming line 2 while
+// The board is Zynq-7000's (its shipped tree, edited: WRONG_REQUEST_LINE_VARIANT) with
+// serial@e0001000's "tx" entry naming line 2 while
 // `dmasim,request-lines` says the SoC wires its TX FIFO to line 0 (and its RX stream to 1, as
 // named). The fixed tree is the same tree with the cell corrected in place (of_update_property,
 // as an overlay would) and the client probed again: dma_request_chan reads `dmas` at probe, so
@@ -37,6 +38,7 @@ import type { BugResult } from "./bug-kinds.js";
 import { uartSend as send, type UartSend as Send } from "./uart-send.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
+import type { BoardVariant, TreeEdit } from "../../board-variant.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
@@ -45,88 +47,32 @@ const LEN = 256;
 export const WRONG_REQUEST_LINE_ONTO = ["none", "adc"] as const;
 export type WrongRequestLineOnto = (typeof WRONG_REQUEST_LINE_ONTO)[number];
 
-/** The board: Zynq-7000 (examples/boards/zynq-7000.dts) with the wrong cell. */
-export const WRONG_REQUEST_LINE_DTS = `/dts-v1/;
-/ {
-	#address-cells = <1>;
-	#size-cells = <1>;
-	compatible = "xlnx,zynq-7000";
-	model = "Zynq-7000 board with a UART TX dmas cell copied from another board";
+const UART = "/axi/serial@e0001000";
+const DMAC = "/axi/dma-controller@f8003000";
 
-	memory@0 {
-		device_type = "memory";
-		reg = <0x0 0x20000000>;
-	};
-
-	cpus {
-		#address-cells = <1>;
-		#size-cells = <0>;
-		cpu@0 {
-			compatible = "arm,cortex-a9";
-			device_type = "cpu";
-			reg = <0>;
-		};
-	};
-
-	amba: axi {
-		compatible = "simple-bus";
-		#address-cells = <1>;
-		#size-cells = <1>;
-		interrupt-parent = <&intc>;
-		ranges;
-
-		intc: interrupt-controller@f8f01000 {
-			compatible = "arm,cortex-a9-gic";
-			#interrupt-cells = <3>;
-			#address-cells = <0>;
-			interrupt-controller;
-			reg = <0xF8F01000 0x1000>, <0xF8F00100 0x100>;
-		};
-
-		L2: cache-controller@f8f02000 {
-			compatible = "arm,pl310-cache";
-			reg = <0xF8F02000 0x1000>;
-			interrupts = <0 2 4>;
-			cache-unified;
-			cache-level = <2>;
-		};
-
-		uart1: serial@e0001000 {
-			compatible = "xlnx,xuartps", "cdns,uart-r1p8";
-			reg = <0xE0001000 0x1000>;
-			interrupts = <0 50 4>;
-			dmas = <&dmac_s 2>, <&dmac_s 1>;
-			dma-names = "tx", "rx";
-			/* The SoC's wiring (its manual): TX FIFO on line 0, RX on line 1. */
-			dmasim,request-lines = <0 1>;
-		};
-
-		dmac_s: dma-controller@f8003000 {
-			compatible = "arm,pl330", "arm,primecell";
-			reg = <0xf8003000 0x1000>;
-			interrupt-names = "abort", "dma0", "dma1", "dma2", "dma3",
-				"dma4", "dma5", "dma6", "dma7";
-			interrupts = <0 13 4>, <0 14 4>, <0 15 4>, <0 16 4>, <0 17 4>,
-				<0 40 4>, <0 41 4>, <0 42 4>, <0 43 4>;
-			#dma-cells = <1>;
-			#dma-channels = <8>;
-			#dma-requests = <4>;
-		};
-	};
+/** The board: Zynq-7000 (examples/boards/zynq-7000.dts) with the UART's "tx" `dmas` cell naming
+ *  line 2, and `dmasim,request-lines` saying the SoC wires its TX FIFO to line 0 and its RX
+ *  stream to line 1 (its manual). */
+export const WRONG_REQUEST_LINE_VARIANT: BoardVariant = {
+  board: "zynq-7000",
+  name: "zynq-7000-wrong-request-line.dtb",
+  edits: [
+    { node: "/", property: "model", string: "Zynq-7000 board with a UART TX dmas cell copied from another board" },
+    // dmas = <&dmac_s 0>, <&dmac_s 1>: cell 1 is the "tx" entry's line.
+    { node: UART, property: "dmas", at: 1, cells: [2] },
+    { node: UART, property: REQUEST_LINES_PROP, cells: [0, 1] },
+  ],
 };
-`;
 
 /** An ADC on request line 2, the line the UART's wrong cell names. */
-const ADC_ON_LINE_2 = `
-&amba {
-	adc@e0008000 {
-		compatible = "dmasim,stream-adc";
-		reg = <0xe0008000 0x1000>;
-		dmas = <&dmac_s 2>;
-		dma-names = "rx";
-	};
-};
-`;
+const ADC = "/axi/adc@e0008000";
+const ADC_ON_LINE_2: TreeEdit[] = [
+  { node: ADC },
+  { node: ADC, property: "compatible", string: "dmasim,stream-adc" },
+  { node: ADC, property: "reg", cells: [0xe0008000, 0x1000] },
+  { node: ADC, property: "dmas", phandleOf: DMAC, cells: [2] },
+  { node: ADC, property: "dma-names", string: "rx" },
+];
 
 /** The `onto` parameter, checked (default "none"). */
 export function wrongRequestLineOnto(onto: unknown): WrongRequestLineOnto {
@@ -137,9 +83,10 @@ export function wrongRequestLineOnto(onto: unknown): WrongRequestLineOnto {
   return o as WrongRequestLineOnto;
 }
 
-/** The board's source for `onto`: the default is WRONG_REQUEST_LINE_DTS unchanged. */
-export function wrongRequestLineDts(onto: WrongRequestLineOnto): string {
-  return onto === "adc" ? WRONG_REQUEST_LINE_DTS + ADC_ON_LINE_2 : WRONG_REQUEST_LINE_DTS;
+/** The board for `onto`: the default is WRONG_REQUEST_LINE_VARIANT unchanged. */
+export function wrongRequestLineVariant(onto: WrongRequestLineOnto): BoardVariant {
+  const v = WRONG_REQUEST_LINE_VARIANT;
+  return onto === "adc" ? { ...v, name: "zynq-7000-wrong-request-line-onto-adc.dtb", edits: [...v.edits, ...ADC_ON_LINE_2] } : v;
 }
 
 /** The line each `dmas` entry of the node names (undefined for an entry without one cell). */

@@ -11,7 +11,7 @@
 
 import { describe, expect, it } from "vitest";
 import { bugSystem, BUG_KINDS, type BugResult } from "../../../src/sim/scenarios/bugs.js";
-import { DMA_COHERENT_ON_NONCOHERENT_PORT_DTS as DTS } from "../../../src/sim/scenarios/dma-coherent-on-noncoherent-port.js";
+import { DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT as VARIANT } from "../../../src/sim/scenarios/dma-coherent-on-noncoherent-port.js";
 import type { SystemOptions } from "../../../src/system.js";
 import { runBug } from "../../helpers/run-bug.js";
 import { withSystem } from "../../helpers/system.js";
@@ -23,9 +23,11 @@ const DMAC = "/soc/dma-controller@ff6e0000";
 describe("bug dma-coherent-on-noncoherent-port", () => {
   it("is a bug kind, run on arm64-ref with dma-coherent on a PL330 whose port does not snoop", () => {
     expect(BUG_KINDS).toContain(KIND);
-    expect(bugSystem({ kind: KIND })).toEqual({ dts: DTS, dtsName: "arm64-ref-dma-coherent-on-noncoherent-port.dts" });
-    expect(DTS).toContain("dma-coherent;");
-    expect(DTS).toContain("dmasim,port-coherent = <0>;");
+    // arm64-ref's own tree with the two properties (test/board-variant.test.ts checks the whole tree).
+    expect(bugSystem({ kind: KIND })).toEqual({ variant: VARIANT });
+    expect([VARIANT.board, VARIANT.name]).toEqual(["arm64-ref", "arm64-ref-dma-coherent-on-noncoherent-port.dtb"]);
+    expect(VARIANT.edits).toContainEqual({ node: DMAC, property: "dma-coherent", cells: [] });
+    expect(VARIANT.edits).toContainEqual({ node: DMAC, property: "dmasim,port-coherent", cells: [0] });
   });
 
   it("skips maintenance, runs a stale program and reads 4096 stale bytes; the fixed tree maintains 12288 and reads none", async () => {
@@ -57,7 +59,7 @@ describe("bug dma-coherent-on-noncoherent-port", () => {
     const cases: [SystemOptions, string][] = [
       [{ board: "arm64-ref" }, `${DMAC} is not dma-coherent in the tree, so Linux does the cache maintenance itself, whatever its port does`],
       [{ board: "zynq-7000" }, "/axi/dma-controller@f8003000 is not dma-coherent in the tree"],
-      [{ dts: DTS.replace("dmasim,port-coherent = <0>;", "dmasim,port-coherent = <1>;") },
+      [{ variant: { ...VARIANT, edits: VARIANT.edits.map((e) => (e.property === "dmasim,port-coherent" ? { ...e, cells: [1] } : e)) } },
         `${DMAC} is dma-coherent in the tree and its port does snoop the CPU's caches, as the tree says`],
     ];
     for (const [options, why] of cases) {

@@ -17,9 +17,11 @@ const CHAR_PS = (10 * 1e12) / 115200;
 describe("bug wrong-request-line", () => {
   it("is a bug kind, run on its own board by default", () => {
     expect(BUG_KINDS).toContain("wrong-request-line");
-    const o = bugSystem({ kind: "wrong-request-line" });
-    expect(o.dts).toContain("dmas = <&dmac_s 2>, <&dmac_s 1>;");
-    expect(o.dts).toContain("dmasim,request-lines = <0 1>;");
+    // zynq-7000's own tree with the wrong cell (test/board-variant.test.ts checks the whole tree).
+    const v = bugSystem({ kind: "wrong-request-line" }).variant!;
+    expect([v.board, v.name]).toEqual(["zynq-7000", "zynq-7000-wrong-request-line.dtb"]);
+    expect(v.edits).toContainEqual({ node: "/axi/serial@e0001000", property: "dmas", at: 1, cells: [2] });
+    expect(v.edits).toContainEqual({ node: "/axi/serial@e0001000", property: "dmasim,request-lines", cells: [0, 1] });
   });
 
   for (const kernel of ["modern", "v4.9"] as const) {
@@ -64,11 +66,12 @@ describe("bug wrong-request-line", () => {
 
   describe("onto=adc: the wrong cell names the ADC's line", () => {
     it("picks its own board; the default board is unchanged; an unknown onto is refused", () => {
-      const o = bugSystem({ kind: "wrong-request-line", onto: "adc" });
-      expect(o.dts).toContain("adc@e0008000");
-      expect(o.dts).toContain("dmas = <&dmac_s 2>, <&dmac_s 1>;");
+      const nodes = (kind: Record<string, string>) => bugSystem({ kind: "wrong-request-line", ...kind }).variant!.edits.map((e) => e.node);
+      expect(bugSystem({ kind: "wrong-request-line", onto: "adc" }).variant!.name).toBe("zynq-7000-wrong-request-line-onto-adc.dtb");
+      expect(nodes({ onto: "adc" })).toContain("/axi/adc@e0008000");
+      expect(nodes({ onto: "adc" })).toContain("/axi/serial@e0001000");
       expect(bugSystem({ kind: "wrong-request-line", onto: "none" })).toEqual(bugSystem({ kind: "wrong-request-line" }));
-      expect(bugSystem({ kind: "wrong-request-line" }).dts).not.toContain("adc@");
+      expect(nodes({})).not.toContain("/axi/adc@e0008000");
       expect(() => bugSystem({ kind: "wrong-request-line", onto: "spi" })).toThrow(/onto must be one of none, adc, not "spi"/);
     });
 
