@@ -32,7 +32,7 @@ export function systemFor(scenario: string, params: ScenarioParams, given: Omit<
   const named = namesBoard(given);
   const unused = modelParamText(scenario, params, named);
   if (unused) throw new TypeError(unused);
-  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params) ?? {});
+  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params, given) ?? {});
   return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 
