@@ -28,7 +28,8 @@ function systemText(s) {
 }
 
 function showKindSystem() {
-  const own = bugSystem({ kind: $("bug-kind").value });
+  // The kernel chosen can change the kind's own System (mask-overflow keeps 4.9's swiotlb pool).
+  const own = bugSystem({ kind: $("bug-kind").value }, { kernel: $("bug-kernel").value || undefined });
   $("bug-board").options[0].text = `the kind's own (${systemText(own)})`;
   // A board chosen drops the kind's options as `dmasim run bug --board` does, its kernel too.
   $("bug-kernel").options[0].text = $("bug-board").value === "" ? `the kind's own (${own.kernel ?? "modern"})` : "the board's default (modern)";
@@ -63,6 +64,7 @@ export function query() {
 
 $("bug-kind").addEventListener("change", showKindSystem);
 $("bug-board").addEventListener("change", showKindSystem);
+$("bug-kernel").addEventListener("change", showKindSystem);
 showKindSystem();
 
 $("bug-form").addEventListener("submit", (e) => {

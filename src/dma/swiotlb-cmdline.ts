@@ -35,3 +35,14 @@ export function setup_io_tlb_npages(str: string): SwiotlbCmdline {
   else if (rest !== "" || num === null) throw new RangeError(`"${str}" is not a slab count or "force" (${EXAMPLES})`);
   return out;
 }
+
+/** Why Linux 4.9 on arm64 cannot boot without a bounce pool when RAM (ending at `ramEnd`) extends
+ *  beyond ZONE_DMA (ending at `dmaLimit`): its mem_init (arch/arm64/mm/init.c) then always calls
+ *  swiotlb_init, which (lib/swiotlb.c) takes the default 64 MiB for a slab count of 0; there is no
+ *  swiotlb=noforce before 4.10, and a pool that memblock could not give leaves no_iotlb_memory
+ *  set, so swiotlb_tbl_map_single panics at the first bounce. */
+export function noPoolOn49Text(ramEnd: number, dmaLimit: number): string {
+  return `swiotlb: no bounce pool (size 0) cannot be had on Linux 4.9 arm64 with RAM up to PA 0x${(ramEnd - 1).toString(16)}, beyond ZONE_DMA's end at 0x${(dmaLimit - 1).toString(16)}: ` +
+    "4.9's mem_init then always calls swiotlb_init, which takes the default 64 MiB for swiotlb=0 (there is no swiotlb=noforce before 4.10); " +
+    "leave the option out (a 64 MiB pool), or use the modern kernel";
+}

@@ -35,6 +35,7 @@ import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
 import { IO_TLB_DEFAULT_SIZE, Swiotlb } from "../dma/swiotlb.js";
+import { noPoolOn49Text } from "../dma/swiotlb-cmdline.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
 import { Tracer } from "../trace/recorder.js";
@@ -171,12 +172,14 @@ export class Kernel {
   }
 
   /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is
-   *  forced, otherwise a small pool for bouncing unaligned kmalloc buffers. */
+   *  forced, otherwise a small pool for bouncing unaligned kmalloc buffers. No pool at all (size
+   *  0) is refused on 4.9 when RAM extends beyond ZONE_DMA, which 4.9 cannot be asked for. */
   private swiotlbInit(o: SwiotlbOptions, time: DmaTime, ncpus: number): Swiotlb | null {
     if (this.machine.profile.arch !== "arm64") return null;
     const mm = this.mm;
     const dmaLimit = mm.dmaPhysLimit();
     const needed = !!o.force || mm.ramEnd > dmaLimit;
+    if (this.version === "v4.9" && needed && o.size === 0) throw new RangeError(noPoolOn49Text(mm.ramEnd, dmaLimit));
     let bytes = o.size ?? IO_TLB_DEFAULT_SIZE;
     if (this.version === "modern" && !needed && o.size === undefined) {
       const ram = mm.memblock.memory.reduce((n, b) => n + b.size, 0);

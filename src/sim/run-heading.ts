@@ -7,7 +7,7 @@
 import { paramsText, type ScenarioParams } from "./scenarios.js";
 import { optionTexts, ranOnText, type Provenance } from "../provenance.js";
 import type { SweepResult } from "./sweep.js";
-import { ranOnVaries } from "./sweep-systems.js";
+import { ranOnVaries, rowProvenance } from "./sweep-systems.js";
 import { formatScalar } from "./result-text.js";
 
 /** `dmasim run: memcpy (size=64K burst=4) on Zynq-7000 test board (modern kernel)`. The
@@ -30,10 +30,18 @@ export function formatSweepHeading(scenario: string, grid: Record<string, readon
   const mixed = ranOnVaries(sweep);
   if (sweep.systems) {
     const axes = Object.entries(sweep.systems).map(([k, v]) => `${k}=${(v as unknown[]).map(formatScalar).join(",")}`).join(" ");
-    const p = mixed ? undefined : sweep.provenance;
-    const shared = p ? [...("kernel" in sweep.systems ? [] : [`kernel=${p.kernel}`]), ...optionTexts(p, ["dmaPeripherals", ...Object.keys(sweep.systems)])] : [];
+    const shared = mixed ? [] : sharedOptionTexts(sweep, Object.keys(sweep.systems));
     return `${what} comparing ${axes}${shared.length ? ` with ${shared.join(", ")}` : ""}${mixed ? " on the Systems in the ran on column" : ""}`;
   }
   if (!sweep.provenance) return what;
   return `${what} on ${mixed ? "the Systems in the ran on column" : ranOnText(sweep.provenance)}`;
+}
+
+/** The kernel and options (`kernel=v4.9`, `swiotlb=force`) every finished row of a sweep comparing
+ *  Systems ran with, its axes aside: a scenario may choose a System's options by an axis too (bug
+ *  mask-overflow asks for no swiotlb on the modern kernel only), and one row's are not the rest's. */
+function sharedOptionTexts(sweep: Pick<SweepResult, "rows" | "provenance">, axes: string[]): string[] {
+  const each = sweep.rows.map((row) => rowProvenance(sweep, row)).filter((p): p is Provenance => p !== undefined)
+    .map((p) => [...(axes.includes("kernel") ? [] : [`kernel=${p.kernel}`]), ...optionTexts(p, ["dmaPeripherals", ...axes])]);
+  return (each[0] ?? []).filter((text) => each.every((texts) => texts.includes(text)));
 }

@@ -43,7 +43,7 @@ export const SCENARIOS: Record<string, Scenario> = byName({
 
 /** The System a scenario needs when the user names no board (a bug that needs RAM above 4 GB,
  *  DMA-API debug, a 4.9 kernel…). */
-export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams) => Omit<SystemOptions, "worker">> = byName({
+export const SCENARIO_SYSTEMS: Record<string, (params: ScenarioParams, given: Pick<SystemOptions, "kernel">) => Omit<SystemOptions, "worker">> = byName({
   bug: bugs.bugSystem,
   "uart-tx": uartTx.uartTxSystem,
   "adc-rx": adcRx.adcRxSystem,

@@ -6,6 +6,7 @@ import { createLocalSystem, type System, type SystemOptions } from "../system.js
 import { errorText } from "./errors.js";
 import { modelParamText, paramsText, runScenario, SCENARIO_SYSTEMS, unknownParamText, type ScenarioParams } from "../sim/scenarios.js";
 import { importScenarioModule, scenarioName } from "./scenario-module.js";
+import { innerScenario } from "../sim/scenarios/fingerprint.js";
 import type { Provenance } from "../provenance.js";
 import { pointOf, systemParams, type SystemAxis } from "../sim/sweep-systems.js";
 
@@ -27,12 +28,15 @@ export function namesBoard(given: Omit<SystemOptions, "worker">): boolean {
 
 /** The System options for a job: the caller's, or — when the caller named no board or tree —
  *  what the scenario asks for (SCENARIO_SYSTEMS), then the default board. A parameter that shapes
- *  only the scenario's own board's models is refused on a named one (modelParamText). */
+ *  only the scenario's own board's models is refused on a named one (modelParamText). A
+ *  fingerprint boots what the scenario it runs would (its digest is that run's). */
 export function systemFor(scenario: string, params: ScenarioParams, given: Omit<SystemOptions, "worker">): Omit<SystemOptions, "worker"> {
+  const inner = scenario === "fingerprint" ? innerScenario(params) : undefined;
+  if (inner) return systemFor(inner.scenario, inner.params, given);
   const named = namesBoard(given);
   const unused = modelParamText(scenario, params, named);
   if (unused) throw new TypeError(unused);
-  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params) ?? {});
+  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params, given) ?? {});
   return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 

@@ -56,6 +56,9 @@ describe("dmasim run: the heading line", () => {
     // of 0 slabs, as swiotlb-exhaustion's 2 MiB pool reads swiotlb=1024 (1024 slabs of 2 KiB).
     expect(heading(["bug", "--param", "kind=mask-overflow"]).lines[0]).toBe(
       "dmasim run: bug (kind=mask-overflow) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb=0)");
+    // On 4.9 it keeps the pool 4.9's mem_init always builds on a board with RAM above 4 GB.
+    expect(heading(["bug", "--param", "kind=mask-overflow", "--kernel", "v4.9"]).lines[0]).toBe(
+      "dmasim run: bug (kind=mask-overflow) on dmasim arm64 board with RAM above 4 GB (v4.9 kernel)");
     expect(heading(["bug", "--param", "kind=swiotlb-exhaustion"]).lines[0]).toBe(
       "dmasim run: bug (kind=swiotlb-exhaustion) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb=1024)");
   });
@@ -98,5 +101,11 @@ describe("dmasim sweep: the heading line", () => {
     // missing-sync runs on the default board, mask-overflow on arm64-highmem without swiotlb.
     expect(r.lines[4]).toMatch(/^missing-sync .* Zynq-7000 test board \(modern kernel\)$/);
     expect(r.lines[5]).toMatch(/^mask-overflow .* dmasim arm64 board with RAM above 4 GB \(modern kernel, swiotlb=0\)$/);
+  });
+
+  it("names as shared only the options every System had: mask-overflow has no swiotlb on modern, 4.9's pool on 4.9", () => {
+    const r = sweep(["bug", "--param", "kind=mask-overflow", "--kernel", "modern,v4.9"]);
+    expect(r.status).toBe(0);
+    expect(r.lines[0]).toBe("dmasim sweep: bug (kind=mask-overflow) comparing kernel=modern,v4.9");
   });
 });

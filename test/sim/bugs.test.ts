@@ -32,6 +32,36 @@ describe("bug mask-overflow", () => {
   });
 });
 
+describe("bug mask-overflow on Linux 4.9", () => {
+  // arm64-highmem's RAM: 256 MiB at 0x80000000 and at 0x880000000 (its .dts), so its last byte is
+  // 0x88fffffff; 4.9's ZONE_DMA ends 4 GB above the 4 GB-aligned base of DRAM, at 0xffffffff.
+  it("keeps the pool 4.9's mem_init builds, and says the bounce slot hid the bug", async () => {
+    const own = bugSystem({ kind: "mask-overflow" }, { kernel: "v4.9" });
+    expect(own).toEqual({ board: "arm64-highmem" });
+    const r = await maskOverflow({ ...own, kernel: "v4.9" });
+    expect(r.reproduced).toBe(false);
+    // The default 64 MiB pool, taken top-down below 4 GB from the 256 MiB bank that ends at
+    // 0x90000000, starts at 0x8c000000: its first slot is the first mapping's.
+    expect(r.symptom).toBe(
+      `dma_map_single of a buffer at PA 0x${Number(r.details.bufferPa).toString(16)} for a device with mask 0xffffffff returned 0x8c000000, a swiotlb bounce slot: ` +
+        "Linux 4.9 cannot show the bug on arm64, whose mem_init always builds a swiotlb pool when RAM extends beyond ZONE_DMA (swiotlb=0 means the default 64 MiB); run it on the modern kernel");
+    expect(Number(r.details.bufferPa)).toBeGreaterThan(0xffffffff);
+  });
+
+  it("refuses a System with no pool there: 4.9 has no way to ask for one", async () => {
+    await expect(createSystem({ board: "arm64-highmem", kernel: "v4.9", swiotlb: { size: 0 }, worker: false })).rejects.toThrow(
+      "swiotlb: no bounce pool (size 0) cannot be had on Linux 4.9 arm64 with RAM up to PA 0x88fffffff, beyond ZONE_DMA's end at 0xffffffff: " +
+        "4.9's mem_init then always calls swiotlb_init, which takes the default 64 MiB for swiotlb=0 (there is no swiotlb=noforce before 4.10); " +
+        "leave the option out (a 64 MiB pool), or use the modern kernel");
+  });
+
+  it("still boots 4.9 with no pool where all RAM is within ZONE_DMA (arm64-ref)", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9", swiotlb: { size: 0 }, worker: false });
+    expect(s.kernel.dma.swiotlb).toBeNull();
+    s.dispose();
+  });
+});
+
 describe("bug swiotlb-exhaustion", () => {
   it("on zynq-7000, which has no swiotlb, says the board cannot show it instead of claiming a DMA_MAPPING_ERROR", async () => {
     const s = await createSystem({ board: "zynq-7000", worker: false });

@@ -262,6 +262,7 @@ function maskOverflow(s: System, defer: Defer): BugResult {
   const hex = (n: number) => `0x${n.toString(16)}`;
   const map = `dma_map_single of a buffer at PA ${hex(pa)} for a device with mask ${mask} returned`;
   const lastRam = s.kernel.mm.ramEnd - 1;
+  const beyondMask = BigInt(pa + len - 1) > (dev.dma_mask ?? 0n);
   let symptom: string;
   if (dma === DMA_MAPPING_ERROR) {
     symptom = warn ? `${map} DMA_MAPPING_ERROR: "${warn.replace(/^.*?: /, "")}"` : `${map} DMA_MAPPING_ERROR`;
@@ -269,8 +270,13 @@ function maskOverflow(s: System, defer: Defer): BugResult {
     // Every buffer is reachable, so there is nothing to overflow: say so rather than report a
     // mapping that worked as if it were the symptom.
     symptom = `this board cannot show the bug: all of its RAM (up to PA ${hex(lastRam)}) is within the device's mask ${mask}; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+  } else if (dma !== pa && s.kernel.version === "v4.9") {
+    // arch/arm64/mm/init.c mem_init: 4.9 builds a pool whenever RAM extends beyond ZONE_DMA.
+    symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: Linux 4.9 cannot show the bug on arm64, whose mem_init always builds a swiotlb pool when RAM extends beyond ZONE_DMA (swiotlb=0 means the default 64 MiB); run it on the modern kernel`;
   } else if (dma !== pa) {
     symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+  } else if (beyondMask) {
+    symptom = `${map} ${hex(dma)} unchanged, though its last byte ${hex(pa + len - 1)} is beyond the mask: no error, and the device cannot reach the buffer`;
   } else {
     symptom = `${map} ${hex(dma)}: the buffer happened to land within the mask, so it did not overflow`;
   }
@@ -278,7 +284,7 @@ function maskOverflow(s: System, defer: Defer): BugResult {
     kind: "mask-overflow",
     symptom,
     fixed: low ? `dma_alloc_coherent chooses memory below the mask: dma address 0x${low.dmaAddr.toString(16)}` : "dma_alloc_coherent failed too",
-    reproduced: dma === DMA_MAPPING_ERROR && pa > 0xffffffff && !!low && low.dmaAddr + len - 1 <= 0xffffffff,
+    reproduced: (dma === DMA_MAPPING_ERROR || (dma === pa && beyondMask)) && pa > 0xffffffff && !!low && low.dmaAddr + len - 1 <= 0xffffffff,
     details: { bufferPa: pa, mask, message: warn },
   };
 }

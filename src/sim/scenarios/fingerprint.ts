@@ -37,9 +37,19 @@ export function traceDigest(records: TraceRecord[]): string {
   return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
 }
 
+/** The scenario a fingerprint runs and that scenario's own parameters (all but `scenario` and
+ *  `records`), or undefined when `scenario` names none: a job boots the System that scenario asks
+ *  for, as `run` of it would (worker/job.ts). */
+export function innerScenario(params: ScenarioParams): { scenario: string; params: ScenarioParams } | undefined {
+  const { scenario, records: _records, ...inner } = params;
+  return typeof scenario === "string" && scenario !== "fingerprint" ? { scenario, params: inner } : undefined;
+}
+
 export function run(system: System, params: ScenarioParams): Fingerprint {
-  const { scenario, records, ...inner } = params;
-  if (typeof scenario !== "string" || scenario === "fingerprint") throw new RangeError(`fingerprint needs scenario=NAME (another scenario)`);
+  const found = innerScenario(params);
+  if (!found) throw new RangeError(`fingerprint needs scenario=NAME (another scenario)`);
+  const { scenario, params: inner } = found;
+  const records = params.records;
   const tracer = system.kernel.tracer;
   // Starting again would discard what the caller's recording holds, and stopping would end it.
   const capacity = Number(records ?? 1 << 18);
