@@ -171,7 +171,11 @@ function runsOn(name: string, params: ScenarioParams, board: string, kernel: str
   // These bugs size swiotlb, which zynq-7000 (arm without LPAE) does not have: the boot refuses.
   if (name === "bug" && ["swiotlb-exhaustion", "mask-overflow"].includes(String(params.kind)) && board === "zynq-7000") return false;
   // 4.9's swiotlb_full() panics when the bounce buffer is full: the run ends without a trace.
-  return !(name === "bug" && params.kind === "swiotlb-exhaustion" && board === "arm64-highmem" && kernel === "v4.9");
+  if (name === "bug" && params.kind === "swiotlb-exhaustion" && board === "arm64-highmem" && kernel === "v4.9") return false;
+  // A kind that boots its own variant of a built-in board (a tree, not a board choice) runs once,
+  // on that board's row.
+  const variant = systemFor(name, params, { kernel: kernel as "modern" | "v4.9" }).variant;
+  return variant === undefined || variant.board === board;
 }
 
 /** The system the scenario picks for itself (a bug's swiotlb size, DMA-API debug), on this board
@@ -183,7 +187,8 @@ function systemOn(name: string, params: ScenarioParams, board: string, kernel: s
     (name === "bug" && ["burst-larger-than-fifo-threshold", "rx-burst-larger-than-fifo-level"].includes(String(params.kind)));
   // The kernel is given: bug mask-overflow keeps 4.9's swiotlb pool, which 4.9 cannot boot without.
   const own = board === "zynq-7000" || !zynqNodes ? systemFor(name, params, { kernel: kernel as "modern" | "v4.9" }) : {};
-  return { ...own, board, kernel: kernel as "modern" | "v4.9" };
+  // A variant is a whole tree: it takes the board's place (createSystem refuses both).
+  return own.variant ? { ...own, kernel: kernel as "modern" | "v4.9" } : { ...own, board, kernel: kernel as "modern" | "v4.9" };
 }
 
 const MATRIX = CASES.flatMap(([name, params]) => BOARDS.flatMap((board) => KERNELS
