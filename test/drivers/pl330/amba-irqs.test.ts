@@ -96,6 +96,27 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     });
   });
 
+  it("entry 1 cut short and named \"abort\": a channel that faults is never reset, its abort interrupt was never requested", async () => {
+    // interrupt-names wires irq_abort to entry 1 (SPI 3, irq 35) and event 0 to entry 0 (irq 34,
+    // requested): the abort's entry is the one the AMBA bus left at 0.
+    const dts = CUT.replace("interrupts = <0 2 4>, <0 3>;", 'interrupts = <0 2 4>, <0 3>;\n\t\t\tinterrupt-names = "dma0", "abort";');
+    expect(dts).not.toBe(CUT);
+    await withSystem({ dts }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([34, -75]);
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+      // 0x80000000 is past the board's 512 MiB of RAM and in no device: the first read faults.
+      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
+      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+      const note = hangNote(s);
+      expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
+        "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 1, irq 35) was never requested: " +
+          `interrupts entry 1 gives no interrupt (-EOVERFLOW: ${CUT_WHY}), so ${MODERN_ZERO.replace("$", "1")} ` +
+          "and pl330_probe requested adev->irq[] only up to that 0",
+      );
+    });
+  });
+
   it("Linux 4.9: the 0 comes from of_amba_device_create, the entry's errno is -EINVAL", async () => {
     await withSystem({ dts: CUT, kernel: "v4.9" }, (s) => {
       expect(s.device(DMAC).irqs).toEqual([32 + 2, -22]);
