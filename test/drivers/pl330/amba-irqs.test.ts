@@ -52,6 +52,16 @@ function memcpy(chan: DmaChan): number {
   return dma_sync_wait(chan, dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 64, DMA_PREP_INTERRUPT)!));
 }
 
+/** The hang note of a memcpy from 0x80000000, past the board's 512 MiB of RAM and in no
+ *  device: the channel's first read faults (FTR data_read_err). */
+function faultingMemcpyNote(s: System): string {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+  const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
+  expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+  return hangNote(s);
+}
+
 function hangNote(s: System): string {
   const notes = s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
   expect(notes).toHaveLength(1);
@@ -103,12 +113,7 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     expect(dts).not.toBe(CUT);
     await withSystem({ dts }, (s) => {
       expect(s.device(DMAC).irqs).toEqual([34, -75]);
-      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-      const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
-      // 0x80000000 is past the board's 512 MiB of RAM and in no device: the first read faults.
-      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
-      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
-      const note = hangNote(s);
+      const note = faultingMemcpyNote(s);
       expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
         "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 1, irq 35) was never requested: " +
           `interrupts entry 1 gives no interrupt (-EOVERFLOW: ${CUT_WHY}), so ${MODERN_ZERO.replace("$", "1")} ` +
@@ -162,12 +167,7 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
 
   it("entry 0 past the GIC: a channel that faults is never reset, its abort interrupt never fires", async () => {
     await withSystem({ dts: PAST }, (s) => {
-      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-      const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
-      // 0x80000000 is past the board's 512 MiB of RAM and in no device: the first read faults.
-      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
-      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
-      const note = hangNote(s);
+      const note = faultingMemcpyNote(s);
       // FTR bit 18: data_read_err (spec pl330 §4). The board ORs irq_abort onto entry 0.
       expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
         "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 0, irq 2032) never fires: " +
