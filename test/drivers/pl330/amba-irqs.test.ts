@@ -122,6 +122,17 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     });
   });
 
+  it("entry 1 cut short: event 2 raises entry 0 again (event e on entry e mod 2), so its transfer completes", async () => {
+    await withSystem({ dts: CUT }, (s) => {
+      // Three channels held at once get threads and events 0, 1 and 2.
+      const chans = [0, 1, 2].map(() => dma_request_chan_by_mask(s, DMA_MEMCPY));
+      expect(chans.map((c) => c.name)).toEqual(["dma0chan0", "dma0chan1", "dma0chan2"]);
+      expect(memcpy(chans[2])).toBe(DMA_COMPLETE);
+      const bus = "ff600000.dma-controller";
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), row(34, 1, DMAC)]));
+    });
+  });
+
   it("Linux 4.9: the 0 comes from of_amba_device_create, the entry's errno is -EINVAL", async () => {
     await withSystem({ dts: CUT, kernel: "v4.9" }, (s) => {
       expect(s.device(DMAC).irqs).toEqual([32 + 2, -22]);
