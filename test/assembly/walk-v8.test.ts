@@ -268,3 +268,53 @@ describe("VMSAv8-64, 48-bit VA (L0..L3)", () => {
     expect(m.mmu.translate(0x7f8040000010)).toMatchObject({ pa: 0xc0000010 });
   });
 });
+
+describe("VMSAv8-64, a first level that resolves fewer than 9 bits (TCR.TnSZ between the level boundaries)", () => {
+  // The first level indexes only the VA bits left above the levels below it (3 bits at L0 for a
+  // 42-bit VA, 6 at L1 for 36 bits, 7 at L2 for 28 bits); every later level indexes a full 9.
+  async function machine(vaBits: number, which: 0 | 1, top: number, entries: [number, bigint][]): Promise<Machine> {
+    const m = await profileMachine(ARM64_A53, { ram: [{ base: 0x40000000, size: 64 << 20 }] });
+    for (const [pa, d] of entries) put64(m, pa, d);
+    m.mmu.setMair(MAIR_49);
+    m.mmu.setTtbr(which, top);
+    m.mmu.setFormat(MMU_V8_4K, vaBits);
+    return m;
+  }
+
+  it("42-bit VA from L0: L0 takes VA[41:39], L1, L2 and L3 each take 9 bits", async () => {
+    const L0 = 0x40030000, T1 = 0x40031000, T2 = 0x40032000, T3 = 0x40033000;
+    const m = await machine(42, 0, L0, [
+      [L0 + 1 * 8, BigInt(T1) | 3n],
+      [T1 + 10 * 8, 0x80000000n | BLOCK], // index 10: above the 3 bits L0 had
+      [T1 + 9 * 8, BigInt(T2) | 3n],
+      [T2 + 300 * 8, BigInt(T3) | 3n],
+      [T3 + 400 * 8, 0x41234000n | PAGE],
+    ]);
+    // VA 0x82_8000_1234: L0 index 1 (bit 39), L1 index 10 → the 1 GB block at 0x8000_0000.
+    expect(ok(m.mmu.walk(0x8280001234))).toMatchObject({ pa: 0x80001234, size: 1 << 30 });
+    // VA 0x82_6599_0abc = 1<<39 | 9<<30 | 300<<21 | 400<<12 | 0xabc → page 0x41234000.
+    expect(ok(m.mmu.walk(0x8265990abc))).toMatchObject({ pa: 0x41234abc, size: 4096 });
+    expect(m.mmu.translate(0x8265990abc)).toMatchObject({ pa: 0x41234abc });
+    expect(m.mmu.translate(0x8280001234)).toMatchObject({ pa: 0x80001234 });
+  });
+
+  it("36-bit VA from L1: L1 takes VA[35:30], L2 a full 9 bits", async () => {
+    const L1t = 0x40040000, T2 = 0x40041000;
+    const m = await machine(36, 0, L1t, [
+      [L1t + 1 * 8, BigInt(T2) | 3n],
+      [T2 + 100 * 8, 0x40600000n | BLOCK], // index 100: above the 6 bits L1 had
+    ]);
+    // VA 0x4c80_5678 = 1<<30 | 100<<21 | 0x5678 → the 2 MB block at 0x4060_0000.
+    expect(ok(m.mmu.walk(0x4c805678))).toMatchObject({ pa: 0x40605678, size: 2 << 20 });
+    expect(m.mmu.translate(0x4c805678)).toMatchObject({ pa: 0x40605678 });
+  });
+
+  it("28-bit VA from L2 through TTBR1: L2 takes VA[27:21] only, not the ones above", async () => {
+    const L2t = 0x40050000;
+    const m = await machine(28, 1, L2t, [[L2t + 5 * 8, 0x40800000n | BLOCK]]);
+    // VA 0xffff_ffff_f0a0_0042: VA[27:21] = 5 (VA[29:21] would be 389, an empty entry).
+    const va = toVirt(0xfffffffff0a00042n);
+    expect(ok(m.mmu.walk(va))).toMatchObject({ pa: 0x40800042, size: 2 << 20 });
+    expect(m.mmu.translate(va)).toMatchObject({ pa: 0x40800042 });
+  });
+});

@@ -47,4 +47,19 @@ describe("a BSP tree's dmas mistakes, on the RK3288-like board", () => {
     });
   });
 
+  it("counts the lines from 0: request line 20 is the first past 0-19; a dmas shorter than dma-names says how many entries it has", async () => {
+    await withSystem({ dts: rk3288With(UART_DMAS, "dmas = <&dmac_peri 20>, <&dmac_peri 5>;") }, (s) => {
+      expect(() => s.run("uart-tx")).toThrow(
+        '/soc/serial@ff690000\'s dmas entry 0 ("tx") names request line 20, but /soc/dma-controller@ff250000 has 20 (0-19): ' +
+          "of_dma_pl330_xlate refuses it, and dma_request_chan fails with -ENODEV; fix the cell, or give /soc/dma-controller@ff250000 #dma-requests = <21> or more if the SoC has that line",
+      );
+    });
+    // dma-names = "tx", "rx" over one dmas entry: "rx" (index 1) has none.
+    await withSystem({ dts: rk3288With(UART_DMAS, "dmas = <&dmac_peri 4>;") }, (s) => {
+      expect(() => s.run("adc-rx")).toThrow(
+        'this board has no node with an "rx" DMA peripheral (dmas/dma-names naming a PL330 request): ' +
+          '/soc/serial@ff690000\'s dma-names lists "rx" at 1, but its dmas has 1 entry',
+      );
+    });
+  });
 });

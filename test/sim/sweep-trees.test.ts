@@ -98,6 +98,13 @@ describe("sweeps comparing device trees", () => {
     expect(await refusal({ systems: { dts: [{ dts: plain }] as never } })).toBe(
       'runSweep: systems: systems "dts": a tree is { name, dts: text } or { name, dtb: bytes }; its name (a file name the rows show) is missing',
     );
+    expect(await refusal({ systems: { dts: [{ name: "", dts: plain }] } })).toBe(
+      'runSweep: systems: systems "dts": a tree is { name, dts: text } or { name, dtb: bytes }; its name (a file name the rows show) is missing',
+    );
+    // A key a tree does not take (a misspelt or guessed one) is refused, not ignored.
+    expect(await refusal({ systems: { dts: [{ name: "a.dts", dts: plain, dtsName: "b.dts" }] as never } })).toBe(
+      'runSweep: systems: systems "dts": a tree is { name, dts: text } or { name, dtb: bytes }, not one with "dtsName"',
+    );
     expect(await refusal({ systems: { dts: [{ name: "both.dts", dts: plain, dtb: new Uint8Array(4) }] as never } })).toBe(
       'runSweep: systems: systems "dts": "both.dts": a tree is { name, dts: text } or { name, dtb: bytes }: give one of dts (a string) or dtb (a Uint8Array)',
     );

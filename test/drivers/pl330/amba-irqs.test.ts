@@ -52,6 +52,16 @@ function memcpy(chan: DmaChan): number {
   return dma_sync_wait(chan, dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 64, DMA_PREP_INTERRUPT)!));
 }
 
+/** The hang note of a memcpy from 0x80000000, past the board's 512 MiB of RAM and in no
+ *  device: the channel's first read faults (FTR data_read_err). */
+function faultingMemcpyNote(s: System): string {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+  const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
+  expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+  return hangNote(s);
+}
+
 function hangNote(s: System): string {
   const notes = s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
   expect(notes).toHaveLength(1);
@@ -92,6 +102,33 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
           "and pl330_probe requested adev->irq[] only up to that 0",
       );
       // One completion interrupt, for event 0's memcpy; event 1's line stayed disabled at the GIC.
+      expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), row(34, 1, DMAC)]));
+    });
+  });
+
+  it("entry 1 cut short and named \"abort\": a channel that faults is never reset, its abort interrupt was never requested", async () => {
+    // interrupt-names wires irq_abort to entry 1 (SPI 3, irq 35) and event 0 to entry 0 (irq 34,
+    // requested): the abort's entry is the one the AMBA bus left at 0.
+    const dts = CUT.replace("interrupts = <0 2 4>, <0 3>;", 'interrupts = <0 2 4>, <0 3>;\n\t\t\tinterrupt-names = "dma0", "abort";');
+    expect(dts).not.toBe(CUT);
+    await withSystem({ dts }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([34, -75]);
+      const note = faultingMemcpyNote(s);
+      expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
+        "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 1, irq 35) was never requested: " +
+          `interrupts entry 1 gives no interrupt (-EOVERFLOW: ${CUT_WHY}), so ${MODERN_ZERO.replace("$", "1")} ` +
+          "and pl330_probe requested adev->irq[] only up to that 0",
+      );
+    });
+  });
+
+  it("entry 1 cut short: event 2 raises entry 0 again (event e on entry e mod 2), so its transfer completes", async () => {
+    await withSystem({ dts: CUT }, (s) => {
+      // Three channels held at once get threads and events 0, 1 and 2.
+      const chans = [0, 1, 2].map(() => dma_request_chan_by_mask(s, DMA_MEMCPY));
+      expect(chans.map((c) => c.name)).toEqual(["dma0chan0", "dma0chan1", "dma0chan2"]);
+      expect(memcpy(chans[2])).toBe(DMA_COMPLETE);
+      const bus = "ff600000.dma-controller";
       expect(s.readFile("/proc/interrupts")).toBe(procInterrupts([row(32, 0, bus), row(33, 0, bus), row(34, 1, DMAC)]));
     });
   });
@@ -141,12 +178,7 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
 
   it("entry 0 past the GIC: a channel that faults is never reset, its abort interrupt never fires", async () => {
     await withSystem({ dts: PAST }, (s) => {
-      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-      const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
-      // 0x80000000 is past the board's 512 MiB of RAM and in no device: the first read faults.
-      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, 0x8000_0000, 64, DMA_PREP_INTERRUPT)!);
-      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
-      const note = hangNote(s);
+      const note = faultingMemcpyNote(s);
       // FTR bit 18: data_read_err (spec pl330 §4). The board ORs irq_abort onto entry 0.
       expect(note.slice(note.indexOf("; the channel faulted"))).toBe(
         "; the channel faulted (FTR0 0x40000: data_read_err), and the driver never resets it: its abort interrupt (interrupts entry 0, irq 2032) never fires: " +

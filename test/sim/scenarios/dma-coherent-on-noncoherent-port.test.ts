@@ -15,6 +15,10 @@ import { DMA_COHERENT_ON_NONCOHERENT_PORT_VARIANT as VARIANT } from "../../../sr
 import type { SystemOptions } from "../../../src/system.js";
 import { runBug } from "../../helpers/run-bug.js";
 import { withSystem } from "../../helpers/system.js";
+import { GFP_KERNEL } from "../../../src/mm/gfp.js";
+import { dma_alloc_coherent } from "../../../src/dma/mapping.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../../src/dmaengine/dmaengine.js";
+import { DMA_ERROR, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../../src/dmaengine/types.js";
 
 const KIND = "dma-coherent-on-noncoherent-port";
 const run = (options: SystemOptions): Promise<BugResult> => runBug(KIND, options);
@@ -69,5 +73,24 @@ describe("bug dma-coherent-on-noncoherent-port", () => {
       expect(r.symptom).toContain(why);
       expect(r.symptom).toContain("this board cannot show the bug; run it without --board");
     }
+  });
+
+  it("on a port that snoops, a hang is not blamed on a stale program, though the program's line is dirty in the CPU's cache", async () => {
+    // Entry 0 cut short (<0 7>, no trigger cell): the AMBA bus gives 0, pl330_probe requests no
+    // interrupt, and a transfer finishes unseen. The driver's program is in cacheable memory
+    // Linux never cleans (dma-coherent), but the PL330 read it through its snooping port.
+    const dts = DTS.replace("dmasim,port-coherent = <0>;", "dmasim,port-coherent = <1>;").replace("interrupts = <0 7 4>, <0 8 4>;", "interrupts = <0 7>;");
+    expect(dts).not.toContain("<0 8 4>");
+    await withSystem({ dts }, (s) => {
+      const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+      const a = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+      const b = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+      const cookie = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, b.dmaAddr, a.dmaAddr, 64, DMA_PREP_INTERRUPT)!);
+      expect(dma_sync_wait(chan, cookie)).toBe(DMA_ERROR);
+      const notes = s.dmesg().split("\n").filter((l) => l.includes("timed out (dmasim)"));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toContain(": DMAEND; the channel finished and raised event 0, but the interrupt that event raises (interrupts entry 0");
+      expect(notes[0]).not.toContain("fetched from DRAM");
+    });
   });
 });
