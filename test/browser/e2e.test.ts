@@ -586,6 +586,7 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     const bugs = page.getByRole("region", { name: "Bugs" });
     await bugs.getByLabel("kind", { exact: true }).selectOption("dma-ranges");
     await bugs.getByLabel("kernel", { exact: true }).selectOption("v4.9");
+    await page.waitForFunction(() => location.search.includes("&kernel=v4.9&"));
     await page.reload();
     expect(await search()).toBe("?view=bugs&kind=dma-ranges&kernel=v4.9&demo.board=arm64-ref&demo.kernel=v4.9&demo.size=64K");
     expect(await bugs.isVisible()).toBe(true);
@@ -601,6 +602,9 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     await page.fill("#sizes", "8K,16K");
     await page.check("input[value=pool]");
     await page.fill("#swiotlb-slabs", "64");
+    // The address is written on each input event; wait for the last one before reloading (a
+    // reload racing it once lost the swiotlb field on a loaded machine).
+    await page.waitForFunction(() => location.search.includes("swiotlb=64"));
     await page.reload();
     expect(await search()).toBe("?view=sweep&swiotlb=64&sizes=8K,16K&buffers=coherent,pool" +
       "&demo.board=arm64-ref&demo.kernel=v4.9&demo.size=64K&bugs.kind=dma-ranges&bugs.kernel=v4.9");
