@@ -5,9 +5,6 @@ import { instantiateSilicon, releaseSilicon } from "./hw/wasm.js";
 import { buildBoard, type Board, type BoardOptions } from "./hw/board.js";
 import { PROFILES, chooseProfile, unknownProfileText, type MachineProfile } from "./hw/profile.js";
 import type { Machine } from "./hw/machine.js";
-import { readDeviceTree, hostFileReader } from "./of/load.js";
-import { compileDts } from "./of/dts.js";
-import type { DeviceTree } from "./of/node.js";
 import type { IomemEntry } from "./kernel/resource.js";
 import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js";
 import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
@@ -22,9 +19,9 @@ import { MAP_ANONYMOUS, MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
 import { UserMm, type FileMmap } from "./mm/user-mm.js";
 import { PAGE_SIZE } from "./mm/gfp.js";
 import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
-import { BOARDS, unknownBoardText } from "./boards.js";
-import { boardVariantBlob, type BoardVariant } from "./board-variant.js";
-import { loadBytes, packageUrl } from "./resources.js";
+import type { BoardVariant } from "./board-variant.js";
+import { SystemError } from "./system-error.js";
+import { systemTree } from "./system-tree.js";
 import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
 import { checkSystemOptions } from "./system-options.js";
@@ -84,9 +81,7 @@ export interface SystemOptions {
   printkLevel?: number;
 }
 
-export class SystemError extends Error {
-  override name = "SystemError";
-}
+export { SystemError };
 
 /** The CPU's timed accesses by kernel virtual address. */
 export interface SystemCpu {
@@ -336,30 +331,8 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
   if (options.profile && !profile) {
     throw new SystemError(unknownProfileText(options.profile));
   }
-  let tree: DeviceTree;
-  let builtIn: string | undefined;
-  if (options.dts !== undefined) {
-    tree = compileDts(options.dts, { name: options.dtsName ?? "<dts>", readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs });
-  } else {
-    let dtb = options.dtb;
-    let source = options.dtbName ?? "<dtb>";
-    if (!dtb && options.variant) {
-      // Booted as a blob the user had made from the board's source with these edits: the
-      // variant is no built-in board, so its profile comes from its tree as for any blob.
-      if (!BOARDS[options.variant.board]) throw new SystemError(`variant: ${unknownBoardText(options.variant.board)}`);
-      dtb = await boardVariantBlob(options.variant);
-      source = options.variant.name;
-    } else if (!dtb) {
-      const name = options.board ?? "zynq-7000";
-      const b = BOARDS[name];
-      if (!b) throw new SystemError(unknownBoardText(name, "pass a dtb"));
-      dtb = await loadBytes(packageUrl(b.dtb));
-      builtIn = name;
-      source = b.dtb;
-      profile ??= b.profile;
-    }
-    tree = readDeviceTree(dtb, { name: source, readFile: hostFileReader(), includeDirs: options.dtsIncludeDirs }).tree;
-  }
+  const { tree, builtIn, profile: boardProfile } = await systemTree(options);
+  profile ??= boardProfile;
   if (tree.plugin) throw new SystemError(`${tree.source}: an overlay (/plugin/) is not a board; apply it to its base tree first`);
   let profileAssumed: string | undefined;
   if (!profile) {
