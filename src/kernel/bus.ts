@@ -6,6 +6,7 @@
 import type { Kernel } from "./kernel.js";
 import type { PlatformDevice } from "./device.js";
 import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
+import { devres_release_all } from "./devres.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -63,7 +64,9 @@ export class PlatformBus {
   }
 
   /** really_probe: dev->driver is set while the driver's probe runs, so what the probe logs
-   *  carries the driver's name, and cleared again if the probe fails. */
+   *  carries the driver's name, and cleared again if the probe fails, after devres_release_all
+   *  has given back what the probe took with devm_* (its IRQs: /proc/interrupts no longer
+   *  lists them). */
   private probe(pdev: PlatformDevice, drv: BusDriver): number {
     pdev.driverName = drv.name;
     pdev.probe_failure = undefined;
@@ -72,6 +75,7 @@ export class PlatformBus {
       this.retryDeferred();
       return rc;
     }
+    devres_release_all(pdev);
     const reason = pdev.probe_failure;
     pdev.probe_failure = `${drv.name} ${pdev.name}: probe failed with ${errnoName(rc)}${reason ? `: ${reason}` : ""}`;
     pdev.driverName = undefined;

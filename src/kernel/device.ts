@@ -7,6 +7,7 @@ import type { Cma } from "../mm/cma.js";
 import type { DeviceNode } from "../of/node.js";
 import type { Resource } from "../of/address.js";
 import type { Kernel } from "./kernel.js";
+import type { DevresEntry } from "./devres.js";
 
 export interface DmaParms {
   max_segment_size: number;
@@ -60,6 +61,8 @@ export class Device {
    *  failure, so that a consumer told -EPROBE_DEFER can say why its provider never came. */
   probe_failure?: string;
   driverData: unknown = undefined;
+  /** dev->devres_head: what the bound driver took with devm_* calls (devres.ts). */
+  readonly devres_head: DevresEntry[] = [];
 
   constructor(
     readonly kernel: Kernel,

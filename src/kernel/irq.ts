@@ -91,17 +91,29 @@ export class IrqSubsystem {
     return 0;
   }
 
-  /** free_irq: drops the action of `devId`. When the last one goes, __free_irq shuts the line
-   *  down (kernel/irq/manage.c, 4.9 and 6.x: irq_shutdown, which masks it at the GIC), so a
-   *  device still raising it leaves it pending at the distributor, untaken; a shared line keeps
-   *  running its other handlers. */
-  free_irq(irq: number, devId: unknown): void {
-    const list = (this.actions.get(irq) ?? []).filter((a) => a.devId !== devId);
-    if (list.length) {
-      this.actions.set(irq, list);
-    } else if (this.actions.delete(irq)) {
+  /** free_irq: drops the action of `devId` and returns its name (free_irq's devname, 4.13 on).
+   *  When the last one goes, __free_irq shuts the line down (kernel/irq/manage.c, 4.9 and 6.x:
+   *  irq_shutdown, which masks it at the GIC), so a device still raising it leaves it pending at
+   *  the distributor, untaken; a shared line keeps running its other handlers. An irq with no
+   *  action of `devId` (never requested, or freed already) gets __free_irq's WARN, once per
+   *  call, and null (NULL in Linux); nothing changes. */
+  free_irq(irq: number, devId: unknown): string | null {
+    // No irq_desc for a negative number: free_irq returns at once, silently.
+    if (irq < 0) return null;
+    const list = this.actions.get(irq) ?? [];
+    const action = list.find((a) => a.devId === devId);
+    if (!action) {
+      this.printk.warn(`WARNING: kernel/irq/manage.c: __free_irq: Trying to free already-free IRQ ${irq}`);
+      return null;
+    }
+    const rest = list.filter((a) => a !== action);
+    if (rest.length) {
+      this.actions.set(irq, rest);
+    } else {
+      this.actions.delete(irq);
       this.machine.x.irqSetEnabled(irq, 0);
     }
+    return action.name;
   }
 
   /** in_interrupt(): a handler or a tasklet is running, so might_sleep() would complain. */

@@ -22,6 +22,7 @@ import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
 import { PG_dcache_clean } from "../mm/buddy.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
+import { devres_release_all } from "./devres.js";
 import { wait_event_prepare } from "./might-sleep.js";
 import type { Device, PlatformDevice } from "./device.js";
 import { PlatformBus } from "./bus.js";
@@ -262,8 +263,8 @@ export class Kernel {
     dev.driverName = driverName;
   }
 
-  /** device_release_driver (__device_release_driver): the bus's driver runs its remove, then
-   *  BUS_NOTIFY_UNBOUND_DRIVER, which is when DMA-API debug reports what the driver left mapped
+  /** device_release_driver (__device_release_driver): the bus's driver runs its remove, the
+   *  driver core releases what is left of its devm_* resources, then BUS_NOTIFY_UNBOUND_DRIVER, which is when DMA-API debug reports what the driver left mapped
    *  or allocated. A driver outside the registry (bound with device_bind_driver) has released
    *  its resources itself. */
   device_release_driver(dev: Device): void {
@@ -271,6 +272,7 @@ export class Kernel {
     const pdev = this.platformBus.devices.find((d) => d === dev);
     const drv = pdev && this.platformBus.driverOf(pdev);
     if (pdev && drv?.remove) drv.remove(pdev);
+    devres_release_all(dev);
     this.dma.debug.device_unbound(dev);
     dev.driverName = undefined;
     dev.driverData = undefined;

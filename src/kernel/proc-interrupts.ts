@@ -46,9 +46,36 @@ export function interruptLines(kernel: Kernel): InterruptLine[] {
   });
 }
 
+/** NR_IRQS, the irq descriptors a kernel starts with: arm64 takes asm-generic's 64; a
+ *  multi-platform arm kernel (SPARSE_IRQ) NR_IRQS_LEGACY, 16, which arch_probe_nr_irqs keeps
+ *  when the machine gives none (the Zynq's does not). */
+function initialNrIrqs(kernel: Kernel): number {
+  return kernel.machine.profile.arch === "arm64" ? 64 : 16;
+}
+
+/** nr_irqs after boot: NR_IRQS, grown by irq_expand_nr_irqs (kernel/irq/irqdesc.c) to hold every
+ *  Linux irq number the kernel allocated, one per interrupt mapped, handed out from the low
+ *  numbers up (irq_domain_alloc_descs). Linux's numbers are not the GIC's IDs: however large an
+ *  ID, the count of mapped interrupts is what nr_irqs follows. */
+function nrIrqs(kernel: Kernel): number {
+  const mapped = new Set<number>();
+  for (const d of kernel.devices.values()) for (const irq of d.irqs) if (irq >= 0) mapped.add(irq);
+  return initialNrIrqs(kernel) + mapped.size;
+}
+
+/** show_interrupts' width of the irq columns (kernel/irq/proc.c, 4.9 and 6.x): 3, one more for
+ *  each power of ten from 1000 up to nr_irqs. A number wider than that (dmasim lists GIC IDs,
+ *  2032 for SPI 2000, where Linux lists its small irq numbers) overflows its field, as printf's
+ *  %*d does. */
+function irqColumnWidth(kernel: Kernel): number {
+  let prec = 3;
+  for (let j = 1000; prec < 10 && j <= nrIrqs(kernel); j *= 10) prec++;
+  return prec;
+}
+
 export function procInterrupts(kernel: Kernel): string {
   const lines = interruptLines(kernel);
-  const prec = Math.max(3, ...lines.map((l) => String(l.irq).length));
+  const prec = irqColumnWidth(kernel);
   const cpus = onlineCpus(kernel);
   let out = " ".repeat(prec + 8) + Array.from({ length: cpus }, (_, j) => `CPU${String(j).padEnd(8)}`).join("") + "\n";
   for (const l of lines) {

@@ -29,7 +29,7 @@ export interface IrqEntryFailure {
 export function irqEntryFailure(dev: PlatformDevice, i: number): IrqEntryFailure | undefined {
   const irq = dev.irqs[i];
   if (irq === undefined || irq >= 0 || !dev.ofNode) return undefined;
-  const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode)[i];
+  const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode, dev.kernel.version)[i];
   if (spec) return { index: i, errno: -EINVAL, why: `interrupts entry ${i} ${irqSpecWithoutLine(spec)}` };
   const short = ofIrqShortEntry(dev.kernel.tree, dev.ofNode);
   if (short?.index === i) return { index: i, errno: irq, why: irqShortEntryText(dev.ofNode, short) };
@@ -41,7 +41,7 @@ export function irqEntryFailure(dev: PlatformDevice, i: number): IrqEntryFailure
  *  other entry. */
 export function irqEntryPastGic(dev: PlatformDevice, i: number): string | undefined {
   if (!dev.ofNode || !(dev.irqs[i] >= 0)) return undefined;
-  const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode)[i];
+  const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode, dev.kernel.version)[i];
   return spec && irqSpecPastGic(spec) ? `interrupts entry ${i} ${irqSpecWithoutLine(spec)}` : undefined;
 }
 

@@ -8,6 +8,7 @@
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofParsePhandleWithArgs } from "./phandle.js";
 import { EINVAL, EOVERFLOW } from "../kernel/errno.js";
+import type { KernelVersion } from "../mm/layout.js";
 
 /** IRQ_TYPE_* of include/linux/irq.h (the low bits of the GIC's third cell). */
 export const IRQ_TYPE_NONE = 0;
@@ -49,13 +50,28 @@ export function isGic(node: DeviceNode): 2 | 3 | 0 {
   return 0;
 }
 
-/** gic_irq_domain_translate: [interrupt ID, trigger type], or undefined for a bad specifier. */
-export function gicTranslate(version: 2 | 3, cells: number[]): [number, number] | undefined {
+/** gic_irq_domain_translate: [interrupt ID, trigger type], or undefined for a bad specifier
+ *  (-EINVAL). The first cell's kinds, by kernel:
+ *  - GICv2 6.x: 0 SPI (32 + n), 1 PPI (16 + n), any other -EINVAL. Linux 4.9's irq-gic.c had no
+ *    such check: it added 16 to skip the SGIs and 16 more only when the first cell was 0, so any
+ *    nonzero first cell read as a PPI (<2 3 4> is ID 19).
+ *  - GICv3: 0 SPI, 1 PPI; 6.x also 2 ESPI (4096 + n) and 3 EPPI (1056 + n), which came in 5.4:
+ *    4.9's switch returns -EINVAL for them. */
+export function gicTranslate(version: 2 | 3, cells: number[], kernel: KernelVersion = "modern"): [number, number] | undefined {
   if (cells.length < 3) return undefined;
   const [kind, n, flags] = cells;
-  const base = kind === 0 ? 32 : kind === 1 ? 16 : version === 3 && kind === 2 ? 4096 : version === 3 && kind === 3 ? 1056 : -1;
+  const base = gicSpecifierBase(version, kind, kernel);
   if (base < 0) return undefined;
   return [base + n, flags & IRQ_TYPE_SENSE_MASK];
+}
+
+/** The interrupt ID of n = 0 for a specifier's first cell, -1 for a kind the kernel refuses. */
+function gicSpecifierBase(version: 2 | 3, kind: number, kernel: KernelVersion): number {
+  if (kind === 0) return 32;
+  if (kind === 1) return 16;
+  if (version === 2) return kernel === "v4.9" ? 16 : -1;
+  if (kernel === "v4.9") return -1;
+  return kind === 2 ? 4096 : kind === 3 ? 1056 : -1;
 }
 
 /** The WARN gic_irq_domain_translate gives a specifier whose trigger type is IRQ_TYPE_NONE
@@ -163,9 +179,9 @@ function nodeCount(tree: DeviceTree): number {
   return n;
 }
 
-function toSpec(np: DeviceNode, args: number[]): IrqSpec {
+function toSpec(np: DeviceNode, args: number[], kernel: KernelVersion): IrqSpec {
   const v = isGic(np);
-  const t = v ? gicTranslate(v, args) : undefined;
+  const t = v ? gicTranslate(v, args, kernel) : undefined;
   const line = t && t[0] < NR_LINES ? t[0] : -1;
   return { controller: np, cells: args, line, hwirq: t?.[0] ?? -1, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
@@ -192,15 +208,14 @@ export function irqSpecWithoutLine(spec: IrqSpec): string {
   const cells = `<${spec.cells.join(" ")}>`;
   const v = isGic(spec.controller);
   if (!v) return `${cells} ends at ${spec.controller.path}, not at a GIC: dmasim wires GIC interrupts only`;
-  const t = gicTranslate(v, spec.cells);
-  if (!t) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
-  return `${cells} is GIC interrupt ID ${t[0]}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+  if (spec.hwirq < 0) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
+  return `${cells} is GIC interrupt ID ${spec.hwirq}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
 }
 
 /** Every whole interrupt of the node, in order (of_irq_parse_one for each index). Throws
  *  DtError for an entry that does not resolve; an `interrupts` entry cut short by the end of
  *  the property is left out (ofIrqShortEntry says which). */
-export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
+export function ofIrqResolve(tree: DeviceTree, node: DeviceNode, kernel: KernelVersion = "modern"): IrqSpec[] {
   // Linux 6.x copies up to three cells of reg (zeros without one) as the unit address.
   const addr = node.has("reg") && node.prop("reg")!.length % 4 === 0 ? node.cells("reg").slice(0, 3) : [];
   const out: IrqSpec[] = [];
@@ -209,7 +224,7 @@ export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
       const e = ofParsePhandleWithArgs(tree, node, "interrupts-extended", "#interrupt-cells", i);
       if (!e) break;
       const r = parseRaw(tree, node, addr, e.np!, e.args);
-      out.push(toSpec(r.np, r.args));
+      out.push(toSpec(r.np, r.args, kernel));
     }
     return out;
   }
@@ -223,7 +238,7 @@ export function ofIrqResolve(tree: DeviceTree, node: DeviceNode): IrqSpec[] {
   // Whole entries only: one cut short by the property's end does not resolve (ofIrqShortEntry).
   for (let i = 0; i + n <= cells.length; i += n) {
     const r = parseRaw(tree, node, addr, parent, cells.slice(i, i + n));
-    out.push(toSpec(r.np, r.args));
+    out.push(toSpec(r.np, r.args, kernel));
   }
   return out;
 }

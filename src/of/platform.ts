@@ -55,7 +55,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
     const irqs: number[] = [];
     const types: number[] = [];
     try {
-      for (const spec of ofIrqResolve(tree, np)) {
+      for (const spec of ofIrqResolve(tree, np, kernel.version)) {
         // The GIC driver translates an entry each time the kernel maps it (of_irq_get,
         // irq_of_parse_and_map): dmasim maps each once, here.
         const warning = gicTranslateWarning(spec, kernel.version);

@@ -64,3 +64,47 @@ describe("free_irq", () => {
     expect(irq.lines()).toEqual([{ irq: IRQ0, count: 1, actions: ["b"] }]);
   });
 });
+
+describe("free_irq of an irq with no action of that dev_id", () => {
+  // __free_irq (kernel/irq/manage.c, 4.9 and 6.x) walks the line's actions for dev_id; finding
+  // none it does WARN(1, "Trying to free already-free IRQ %d\n", irq) and returns NULL.
+  const WARN = "WARNING: kernel/irq/manage.c: __free_irq: Trying to free already-free IRQ 46";
+  const warnings = (text: string) => text.split("\n").filter((l) => l.includes("Trying to free already-free IRQ"));
+
+  it("never requested: one WARN per call, null, and the line stays as it was", async () => {
+    const { m, printk, irq } = await machine();
+    expect(irq.free_irq(IRQ0, "dev")).toBeNull();
+    expect(warnings(printk.text())).toHaveLength(1);
+    expect(warnings(printk.text())[0]).toMatch(new RegExp(`^\\[ *[\\d.]+\\] ${WARN}$`));
+    expect(irq.free_irq(IRQ0, "dev")).toBeNull();
+    expect(warnings(printk.text())).toHaveLength(2);
+    expect(irq.lines()).toEqual([]);
+    // Nothing was shut down by the bad call: a request after it takes the raised line.
+    let runs = 0;
+    irq.request_irq(IRQ0, () => (runs++, m.cpu.store(INTCLR, 4, 1), IRQ_HANDLED), 0, "dma", "dev");
+    raise(m);
+    expect(irq.handlePending()).toBe(1);
+    expect(runs).toBe(1);
+  });
+
+  it("freed twice: the first returns the name it was requested with, the second WARNs", async () => {
+    const { printk, irq } = await machine();
+    irq.request_irq(IRQ0, () => IRQ_HANDLED, 0, "f8003000.dma-controller", "dev");
+    expect(irq.free_irq(IRQ0, "dev")).toBe("f8003000.dma-controller");
+    expect(warnings(printk.text())).toEqual([]);
+    expect(irq.free_irq(IRQ0, "dev")).toBeNull();
+    expect(warnings(printk.text())).toHaveLength(1);
+  });
+
+  it("a shared line with another dev_id's action: WARNs, and the other handler keeps the line", async () => {
+    const { m, printk, irq } = await machine();
+    let runs = 0;
+    irq.request_irq(IRQ0, () => (runs++, m.cpu.store(INTCLR, 4, 1), IRQ_HANDLED), IRQF_SHARED, "a", "a");
+    expect(irq.free_irq(IRQ0, "b")).toBeNull();
+    expect(warnings(printk.text())).toHaveLength(1);
+    raise(m);
+    expect(irq.handlePending()).toBe(1);
+    expect(runs).toBe(1);
+    expect(irq.lines()).toEqual([{ irq: IRQ0, count: 1, actions: ["a"] }]);
+  });
+});

@@ -17,6 +17,7 @@ import {
   DMA_SLAVE_BUSWIDTH_UNDEFINED,
 } from "../../dmaengine/types.js";
 import { IRQ_HANDLED, IRQ_NONE } from "../../kernel/irq.js";
+import { devm_free_irq, devm_request_irq } from "../../kernel/devm-irq.js";
 import { Pl330Dmac, MCBUFSZ } from "./dmac.js";
 import { Pl330Chan } from "./channel.js";
 import { Pl330DescPool } from "./desc.js";
@@ -48,7 +49,7 @@ export interface Pl330Driver {
 }
 
 function requestIrq(pdev: PlatformDevice, dmac: Pl330Dmac, irq: number): number {
-  return pdev.kernel.irq.request_irq(irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
+  return devm_request_irq(pdev, irq, () => (dmac.update() ? IRQ_HANDLED : IRQ_NONE), 0, pdev.name, dmac);
 }
 
 /** Requests interrupts entry `i`'s irq. One past the GIC's IDs is requested as Linux requests it
@@ -218,7 +219,7 @@ export function pl330_remove(pdev: PlatformDevice): void {
   const k = pdev.kernel;
   const drv = pdev.driverData as Pl330Driver;
   if (pdev.ofNode) k.dmaengine.ofControllerFree(pdev.ofNode);
-  for (const irq of drv.irqs) k.irq.free_irq(irq, drv.dmac);
+  for (const irq of drv.irqs) devm_free_irq(pdev, irq, drv.dmac);
   k.dmaengine.unregister(drv.ddma);
   for (const chan of drv.ddma.channels.splice(0)) {
     const pch = chan.priv as Pl330Chan;
