@@ -101,7 +101,7 @@ export class TxFifoDevice extends DmaPeripheralDevice {
     const parts: Uint8Array[] = [];
     let from = 0;
     const chunk = 1 << 16;
-    const p = this.m.x.scratch(chunk);
+    const p = this.m.x.scratch(chunk) >>> 0; // a wasm pointer past 2 GiB reads negative as an i32
     for (;;) {
       const n = this.m.x.peripheralLog(this.index, from, p, chunk);
       if (n <= 0) break;

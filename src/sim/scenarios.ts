@@ -130,9 +130,24 @@ export const SCENARIO_COSTS: Record<string, (params: ScenarioParams) => number> 
   memcpy: memcpy.cost,
 });
 
+/** The error for a scenario that is not a built-in's name. A function, or a module's path or URL
+ *  (built-in names hold no "/", "." or ":"), is what a caller reaching for a scenario module
+ *  gives: say how such a module runs, instead of printing a function's whole source. */
+function unknownScenario(name: unknown): Error {
+  const known = `known: ${Object.keys(SCENARIOS).join(", ")}`;
+  const byUrl = `runSweep and a worker System's run (createSystem({ worker: true })) take a scenario module by its URL (new URL("./my-scenario.mjs", import.meta.url).href)`;
+  if (typeof name === "function") {
+    return new TypeError(`run takes a built-in scenario's name (${known}), not a function: in this thread, call the module's run(system, params) yourself; ${byUrl}`);
+  }
+  if (typeof name === "string" && /[/.:]/.test(name)) {
+    return new TypeError(`unknown scenario "${name}" (${known}): ${byUrl}; in this thread, call its run(system, params) yourself`);
+  }
+  return new Error(`unknown scenario "${String(name)}" (${known})`);
+}
+
 export function runScenario(system: System, name: string, params: ScenarioParams): unknown {
   const s = SCENARIOS[name];
-  if (!s) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(", ")})`);
+  if (!s) throw unknownScenario(name);
   // A string ("size=4K") would run the scenario on its defaults without a word.
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
     throw new TypeError(`${name}: params must be an object ({ size: "4K" }), not ${JSON.stringify(params)}`);

@@ -43,6 +43,21 @@ describe("dmasim cat / ls", () => {
     expect(r.stderr.trim()).toBe("dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)");
   });
 
+  it("refuses a board file given as a path (as probe takes it) before booting anything, saying how to boot it", () => {
+    const rk = "../shared/devicetree/rk3399-rockpro64.dtb";
+    const cat = run(["cat", "/proc/iomem", rk, "--memory", "1G"]);
+    expect(cat.stderr).toBe(
+      `dmasim: cat: ${rk} is a file here, not one of the board's /proc or /sys paths; to boot it as the board: dmasim cat /proc/iomem --dtb ${rk}\n`,
+    );
+    expect(cat.stdout).toBe(""); // not the default board's /proc/iomem first
+    expect(cat.status).toBe(1);
+    const ls = run(["ls", zynqDts]);
+    expect(ls.stderr).toBe(
+      `dmasim: ls: ${zynqDts} is a file here, not one of the board's /proc or /sys paths; to boot it as the board: dmasim ls /sys/class/dma --dtb ${zynqDts}\n`,
+    );
+    expect(ls.status).toBe(1);
+  });
+
   it("names --memory, as typed, when its value is not a size", () => {
     for (const memory of ["abc", "0", "-1G"]) {
       const r = run(["cat", "/proc/iomem", "--memory", memory]);

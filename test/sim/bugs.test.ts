@@ -111,6 +111,25 @@ describe("with DMA-API debug on, a bug scenario reports only its own bug", () =>
   });
 });
 
+describe("bug unchecked-map-error", () => {
+  // Only DMA-API debug reports a mapping never checked with dma_mapping_error (kernel/dma/debug.c
+  // check_unmap): on a System chosen without it there is nothing to see, and the symptom says how
+  // to turn it on rather than asking whether it is.
+  it("on a board named without DMA-API debug, says it is off and how to turn it on", async () => {
+    const r = await runBug("unchecked-map-error", { board: "arm64-ref" });
+    expect(r.reproduced).toBe(false);
+    expect(r.symptom).toBe(
+      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or run it without --board",
+    );
+  });
+
+  it("with DMA-API debug on that board, quotes the report", async () => {
+    const r = await runBug("unchecked-map-error", { board: "arm64-ref", dmaDebug: true });
+    expect(r.reproduced).toBe(true);
+    expect(r.symptom).toMatch(/^DMA-API debug: "DMA-API: dma-pl330 [0-9a-f]+\.dma-controller: device driver failed to check map error\[/);
+  });
+});
+
 describe("bug gup-missing-unmap", () => {
   // The scenario's buffer is 4 pages of anonymous memory; the device writes bytes that are never
   // zero, so every byte still holding a page's zeros is stale. The process reads the first page

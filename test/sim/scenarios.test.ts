@@ -20,6 +20,28 @@ describe("scenarios by name", () => {
     }
   });
 
+  it("says how a scenario module runs when an in-thread System's run is given one, a function or its URL, instead of printing its source", async () => {
+    const system = await createSystem({ board: "zynq-7000" });
+    const byUrl = "runSweep and a worker System's run (createSystem({ worker: true })) take a scenario module by its URL";
+    try {
+      function run() {
+        return { secret: "body" };
+      }
+      const fn = (() => system.run(run as never)) as () => unknown;
+      expect(fn).toThrow(TypeError);
+      expect(fn).toThrow(/^run takes a built-in scenario's name \(known: demo, .*\), not a function: in this thread, call the module's run\(system, params\) yourself; /);
+      expect(fn).not.toThrow(/secret/);
+      for (const url of ["file:///tmp/my.mjs", "./my.mjs", "examples/debugging/mydrv.mjs"]) {
+        expect(() => system.run(url), url).toThrow(TypeError);
+        expect(() => system.run(url), url).toThrow(`unknown scenario "${url}" (known: demo, `);
+        expect(() => system.run(url), url).toThrow(byUrl);
+      }
+      expect(() => system.run("memcpyy")).toThrow(/^unknown scenario "memcpyy" \(known: [^)]*\)$/); // a misspelt name: no module advice
+    } finally {
+      system.dispose();
+    }
+  });
+
   it("refuses parameters that are not an object instead of running on the defaults", async () => {
     const system = await createSystem({ board: "zynq-7000" });
     try {

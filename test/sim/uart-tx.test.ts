@@ -80,6 +80,19 @@ describe("uart-tx", () => {
     expect(r.bytesPerSec).toBeLessThanOrEqual(r.lineRateBytesPerSec);
   });
 
+  it("reads the wire back on a board whose RAM puts the emulator's memory past 2 GiB (RK3399, --memory 2G)", async () => {
+    // A wasm pointer past 2 GiB is a negative i32 in JavaScript: the wire's bytes must still read back.
+    const dtb = readFileSync(join(root, "../shared/devicetree/rk3399-rockpro64.dtb"));
+    const s = await createSystem({ dtb, memory: "2G", worker: false });
+    try {
+      expect(s.machine.x.memory.buffer.byteLength).toBeGreaterThan(2 ** 31);
+      const r = runScenario(s, "uart-tx", { size: 256 }) as UartTxResult;
+      expect([r.ok, r.bytes, r.peripheral]).toEqual([true, 256, "/spi@ff1d0000"]);
+    } finally {
+      s.dispose();
+    }
+  });
+
   it("refuses a peripheral raising single requests behind a DMAC with arm,pl330-periph-burst", async () => {
     const dtb = readFileSync(join(root, "../shared/devicetree/rk3399-rockpro64.dtb"));
     const s = await createSystem({ dtb, memory: "1G", worker: false, dmaPeripherals: { "/spi@ff1d0000": { tx: { burstBytes: 1 } } } });

@@ -304,11 +304,19 @@ function uncheckedMapError(s: System, defer: Defer): BugResult {
   release();
   return {
     kind: "unchecked-map-error",
-    symptom: report ? `DMA-API debug: "${report}"` : "no report (is DMA-API debug on?)",
+    symptom: report ? `DMA-API debug: "${report}"` : uncheckedMapErrorSilence(s),
     fixed: `checking with dma_mapping_error before using the address: ${after} new reports`,
     reproduced: report !== "" && after === 0,
     details: { report },
   };
+}
+
+/** Why unchecked-map-error saw no report: only DMA-API debug reports an unchecked mapping, and a
+ *  System chosen with --board or a tree has it off unless asked. */
+function uncheckedMapErrorSilence(s: System): string {
+  return s.kernel.dma.debug.enabled
+    ? "no report (DMA-API debug is on)"
+    : "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or run it without --board";
 }
 
 /** The memory type of the process's mapping at uva, as a debugger's walk of its tables sees it. */
