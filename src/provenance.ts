@@ -7,7 +7,7 @@
 import type { SystemOptions } from "./system.js";
 import type { KernelVersion } from "./mm/layout.js";
 import { BOARDS } from "./boards.js";
-import { IO_TLB_SIZE } from "./dma/swiotlb.js";
+import { swiotlbCmdlineText } from "./dma/swiotlb-cmdline.js";
 
 /** package.json's version (a test keeps the two equal): a constant, so the browser bundle and a
  *  worker know it without reading the package. */
@@ -70,16 +70,14 @@ export function optionTexts(p: Provenance, leaveOut: readonly string[] = []): st
 }
 
 /** An option's value as a reader would type it: `swiotlb` as the kernel parameter the CLI's
- *  --swiotlb takes (`1024,force`: slabs of 2 KiB), when it can say it (a pool of bytes that are
- *  not whole slabs stays JSON); anything else a string or JSON. `{ size: 0 }` (no bounce pool at
- *  all: the kernel boots without swiotlb, as bug mask-overflow asks) reads `0`, no slabs, which
- *  --swiotlb refuses from a user as a likely mistake but which names what ran. */
+ *  --swiotlb takes (`1024,force`: slabs of 2 KiB; `0`, no pool; `noforce`), when it can say it
+ *  (swiotlbCmdlineText; a pool of bytes that are not whole slabs stays JSON); anything else a
+ *  string or JSON. */
 export function optionValueText(key: string, v: unknown): string {
   if (typeof v === "string") return v;
   if (key === "swiotlb" && typeof v === "object" && v !== null) {
-    const { size, force, ...other } = v as { size?: number; force?: boolean };
-    const slabs = size === undefined ? [] : size >= 0 && size % IO_TLB_SIZE === 0 ? [String(size / IO_TLB_SIZE)] : undefined;
-    if (slabs && Object.keys(other).length === 0 && (slabs.length || force)) return [...slabs, ...(force ? ["force"] : [])].join(",");
+    const text = swiotlbCmdlineText(v);
+    if (text !== undefined) return text;
   }
   return JSON.stringify(v);
 }

@@ -62,11 +62,14 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
       throw fail(`swiotlb: ${(e as Error).message}`);
     }
   } else if (o.swiotlb !== undefined && (typeof o.swiotlb !== "object" || o.swiotlb === null || Array.isArray(o.swiotlb))) {
-    throw fail(`swiotlb must be an object ({ size, force }) or swiotlb='s text ("force", "N" or "N,force"), not ${JSON.stringify(o.swiotlb)}`);
+    throw fail(`swiotlb must be an object ({ size, force, noforce }) or swiotlb='s text ("force", "noforce", "N" or "N,force"), not ${JSON.stringify(o.swiotlb)}`);
   } else if (object("swiotlb", o.swiotlb)) {
-    unknown("swiotlb: ", Object.keys(o.swiotlb), ["size", "force"]);
+    unknown("swiotlb: ", Object.keys(o.swiotlb), ["size", "force", "noforce"]);
     whole("swiotlb.size", o.swiotlb.size, 0);
     flag("swiotlb.force", o.swiotlb.force);
+    flag("swiotlb.noforce", o.swiotlb.noforce);
+    // swiotlb= carries one word: the kernel can be told to bounce everything or nothing, not both.
+    if (o.swiotlb.force && o.swiotlb.noforce) throw fail("swiotlb: force (bounce every mapping) and noforce (no bounce pool at all) contradict each other: give one");
   }
   if (typeof o.dmaDebug !== "boolean" && object("dmaDebug", o.dmaDebug)) {
     const d = o.dmaDebug;

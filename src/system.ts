@@ -56,8 +56,9 @@ export interface SystemOptions {
   kernel?: KernelOptions["version"];
   /** CONFIG_DMA_API_DEBUG: `true`, or per-check options (see DmaDebugOptions). */
   dmaDebug?: KernelOptions["dmaDebug"];
-  /** swiotlb=: { size (bytes), force }, or the kernel parameter's text as `--swiotlb` takes it:
-   *  "force", "N" or "N,force" (N slabs of 2 KiB, rounded up to 128-slab segments). */
+  /** swiotlb=: { size (bytes; 0 for no pool), force, noforce }, or the kernel parameter's text
+   *  as `--swiotlb` takes it: "force", "noforce", "N", "N,force" or "N,noforce" (N slabs of 2 KiB,
+   *  rounded up to 128-slab segments; 0 for no pool). */
   swiotlb?: KernelOptions["swiotlb"] | string;
   /** coherent_pool=: atomic pool size in bytes. */
   coherentPool?: number;

@@ -26,9 +26,11 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
   --cma SIZE[@BASE[-LIMIT]]
                     cma=: a default CMA area of SIZE (e.g. 64M) for coherent allocations,
                     exactly at BASE, or between BASE and LIMIT (64M@0x50000000-0x60000000)
-  --swiotlb [N][,force]
+  --swiotlb [N][,force|noforce]
                     swiotlb= (arm64 boards): a bounce pool of N slabs of 2 KiB (rounded up to
-                    128), and/or force every streaming mapping through it (force, 32768,force)
+                    128; 0: none), and/or force every streaming mapping through it (force,
+                    32768,force); noforce: no pool at all, a mapping the device cannot reach
+                    fails (modern kernel; 4.9 ignores the word)
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
   --profile NAME    machine profile (${Object.keys(PROFILES).join(", ")});
                     chosen from the tree's CPU otherwise
@@ -111,7 +113,7 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     try {
       o.swiotlb = setup_io_tlb_npages(swiotlb);
     } catch (e) {
-      throw new UsageError(`--swiotlb must be N (slabs), force or N,force: ${(e as Error).message}`);
+      throw new UsageError(`--swiotlb must be N (slabs), force, noforce or N,force: ${(e as Error).message}`);
     }
   }
   o.profile = flag(a, "profile");

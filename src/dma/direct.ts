@@ -55,6 +55,17 @@ function dma_kmalloc_needs_bounce(dev: Device, size: number, dir: DmaDirection):
   return k.mm.slab.roundup(size) % k.dma.cacheAlignment !== 0;
 }
 
+/** dmasim's word on a streaming mapping that failed because swiotlb=noforce left no pool: which
+ *  buffer, which address the device would have been given, which limit it is beyond. */
+export function noforceOverflowText(dev: Device, phys: PhysAddr, size: number): string {
+  const dma = phys_to_dma(dev, phys);
+  const hex = (n: number | bigint) => `0x${n.toString(16)}`;
+  const bus = dev.busLimit && dev.busLimit < dev.dmaLimit ? ` and bus limit ${hex(dev.busLimit)}` : "";
+  const pa = dma === phys ? "" : ` (PA ${hex(phys)})`;
+  return `DMA address ${hex(dma)}+${size}${pa} is beyond the device's DMA mask ${hex(dev.dma_mask ?? 0n)}${bus}, ` +
+    "and swiotlb=noforce disabled swiotlb: there is no bounce pool to copy it through (dmasim)";
+}
+
 function swiotlb_map(dev: Device, phys: PhysAddr, size: number, dir: DmaDirection, attrs: number): DmaAddr {
   const k = dev.kernel;
   const tlb = k.dma.swiotlb!.map_single(dev, phys, size, dir, attrs);
@@ -78,6 +89,7 @@ export function dma_direct_map_phys(dev: Device, phys: PhysAddr, size: number, d
   if (!dma_capable(dev, dma, size) || dma_kmalloc_needs_bounce(dev, size, dir)) {
     if (tlb) return swiotlb_map(dev, phys, size, dir, attrs);
     k.dma.warnOnce(dev, "overflow", `DMA addr ${pad(dev, dma)}+${size} overflow (mask ${hexMask(dev.dma_mask)}, bus limit ${hexMask(dev.bus_dma_limit)}).`);
+    if (k.dma.swiotlbDisabled) k.dma.warnOnce(dev, "noforce-overflow", noforceOverflowText(dev, phys, size));
     return DMA_MAPPING_ERROR;
   }
   if (!dev.dma_coherent && !(attrs & DMA_ATTR_SKIP_CPU_SYNC)) k.archDma.syncForDevice(phys, size, dir);

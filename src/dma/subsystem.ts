@@ -25,6 +25,8 @@ export interface DmaSubsystemOptions {
   coherentPool?: number;
   /** DMAPOOL_DEBUG (CONFIG_SLUB_DEBUG_ON): dma_pool poisoning and free checks. */
   poolDebug?: boolean;
+  /** swiotlb=noforce on a kernel that knows it (swiotlb_force_disable): no pool was built. */
+  swiotlbDisabled?: boolean;
 }
 
 export class DmaSubsystem {
@@ -42,6 +44,8 @@ export class DmaSubsystem {
   readonly cacheAlignment: number;
   /** DMAPOOL_DEBUG */
   readonly poolDebug: boolean;
+  /** swiotlb_force_disable (swiotlb=noforce): there is no pool, by request. */
+  readonly swiotlbDisabled: boolean;
   private readonly warned = new Set<string>();
   private readonly work: (() => void)[] = [];
 
@@ -55,6 +59,7 @@ export class DmaSubsystem {
     const modern = k.version === "modern";
     this.debug = new DmaDebug(k, opts.debug ?? {});
     this.poolDebug = !!opts.poolDebug;
+    this.swiotlbDisabled = !!opts.swiotlbDisabled;
     this.ops = modern ? dma_direct_ops : arch === "arm64" ? arm64_swiotlb_dma_ops : arm_dma_ops;
     this.swiotlbActive = !!swiotlb && (swiotlb.force || k.mm.ramEnd > k.mm.zoneLimit("DMA"));
     this.kmallocBounce = modern && arch === "arm64" && !!swiotlb;

@@ -12,6 +12,7 @@ import type { DmaAddr, VirtAddr } from "../hw/address.js";
 import type { System } from "../system.js";
 import type { Defer } from "./teardown.js";
 import type { CoherentBuffer } from "../dma/ops.js";
+import { noforceOverflowText } from "../dma/direct.js";
 
 export interface ManagedCoherentBuffer extends CoherentBuffer {
   free(): void;
@@ -46,6 +47,9 @@ export interface ManagedMapping {
  *  with the run's teardown, for a scenario that fails before it unmaps. */
 export function mapSingle(dev: Device, va: VirtAddr, len: number, dir: DmaDirection, defer: Defer): ManagedMapping {
   const addr = dma_map_single(dev, va, len, dir);
-  if (dma_mapping_error(dev, addr)) throw new KernelError(ENOMEM, `dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)`);
+  if (dma_mapping_error(dev, addr)) {
+    const why = dev.kernel.dma.swiotlbDisabled ? `: ${noforceOverflowText(dev, dev.kernel.mm.virt_to_phys(va), len)}` : "";
+    throw new KernelError(ENOMEM, `dma_map_single of ${len} bytes for ${dev.name} failed (DMA_MAPPING_ERROR)${why}`);
+  }
   return { addr, unmap: defer(() => dma_unmap_single(dev, addr, len, dir)) };
 }

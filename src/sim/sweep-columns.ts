@@ -8,7 +8,7 @@
 import type { SweepResult } from "./sweep.js";
 import type { Provenance } from "../provenance.js";
 import { isFieldPath, resultFieldAt, resultFields } from "./result-fields.js";
-import { ranOnVaries, rowProvenance, systemAxes } from "./sweep-systems.js";
+import { ranOnVaries, rowProvenance, systemAxes, systemValue } from "./sweep-systems.js";
 import { fieldListing } from "./field-listing.js";
 
 type Fields = Record<string, unknown>;
@@ -127,7 +127,7 @@ export function sweepTable<C>(
     rows: s.rows.map((row) => {
       const p = mixed ? rowProvenance(s, row) : undefined;
       return [
-        ...systemKeys.map((k) => cell((row.system as Fields | undefined)?.[k])),
+        ...systemKeys.map((k) => cell(systemValue(k, (row.system as Fields | undefined)?.[k]))),
         ...paramKeys.map((k) => cell(row.params[k])),
         ...resultCols.map((c) => {
           const v = c.valueIn(row.result);

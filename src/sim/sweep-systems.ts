@@ -127,11 +127,17 @@ export function pointOf(options: Fixed, axes: readonly SystemAxis[]): SystemPoin
   return Object.fromEntries(axes.map((k) => [k, isTreeAxis(k) ? options.dtbName : options[k]])) as SystemPoint;
 }
 
+/** A System axis's value as a person reads it, in a sweep's heading, its table's cells and its
+ *  rows' names: an object value as a run heading writes it (swiotlb's { size, force, noforce }
+ *  as the kernel parameter, `1024,force`; others as JSON), any other as it is. */
+export function systemValue(axis: string, v: unknown): unknown {
+  return typeof v === "object" && v !== null ? optionValueText(axis, v) : v;
+}
+
 /** A row's System values as parameters read (`board=arm64-ref kernel=v4.9`), for series names,
- *  error messages and charts: an object value as a run heading writes it (swiotlb's { size,
- *  force } as the kernel parameter, `1024,force`; others as JSON). */
+ *  error messages and charts (systemValue). */
 export function systemParams(point: SystemPoint | undefined): ScenarioParams {
-  return Object.fromEntries(Object.entries(point ?? {}).map(([k, v]) => [k, typeof v === "object" ? optionValueText(k, v) : v as string | boolean]));
+  return Object.fromEntries(Object.entries(point ?? {}).map(([k, v]) => [k, systemValue(k, v) as string | boolean]));
 }
 
 /** What a row ran on: its own provenance, else the sweep's if it finished, else nothing known. */

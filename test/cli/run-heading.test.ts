@@ -46,6 +46,19 @@ describe("dmasim run: the heading line", () => {
     // swiotlb= as the kernel reads it: 100 slabs round up to one 128-slab segment.
     expect(heading(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "100,force"]).lines[0]).toBe(
       'dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=128,force)');
+    // swiotlb=0 (no pool, as mask-overflow's heading prints it) and noforce are taken and printed
+    // as given; arm64-ref's RAM is all below 4 GiB, so memcpy's buffers need no bounce.
+    expect(heading(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "0"]).lines[0]).toBe(
+      "dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=0)");
+    expect(heading(["memcpy", "--param", "size=4K", "--board", "arm64-ref", "--swiotlb", "noforce"]).lines[0]).toBe(
+      "dmasim run: memcpy (size=4K) on dmasim arm64 reference board (modern kernel, swiotlb=noforce)");
+  });
+
+  it("fails a streaming copy beyond the mask under --swiotlb noforce with -ENOMEM and why", () => {
+    const r = run(["run", "memcpy", "--param", "size=4K", "--param", "buffers=streaming", "--board", "arm64-highmem", "--swiotlb", "noforce"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp("^dmasim: error: -ENOMEM: dma_map_single of 4096 bytes for ff6e0000\\.dma-controller failed \\(DMA_MAPPING_ERROR\\): " +
+      "DMA address 0x8[0-9a-f]{8}\\+4096 is beyond the device's DMA mask 0xffffffff, and swiotlb=noforce disabled swiotlb: there is no bounce pool to copy it through \\(dmasim\\)\n$"));
   });
 
   it("has no parameter list for a run given none, and the bug kind's own board for a bug", () => {

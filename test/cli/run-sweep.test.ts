@@ -124,7 +124,7 @@ describe("dmasim run / sweep", () => {
     expect(unforced.stderr).toMatch(/^dmasim: error: buffers=bounced: dma_map_single gave .* pass --swiotlb force/);
     expect(unforced.status).toBe(1);
     const cases: [string[], string][] = [
-      [["--board", "arm64-ref", "--swiotlb", "forced"], 'dmasim: --swiotlb must be N (slabs), force or N,force: "forced" is not a slab count or "force" (try force, 32768 or 32768,force)\n'],
+      [["--board", "arm64-ref", "--swiotlb", "forced"], 'dmasim: --swiotlb must be N (slabs), force, noforce or N,force: "forced" is not a slab count or "force" (try force, 32768 or 32768,force)\n'],
       [["--board", "zynq-7000", "--swiotlb", "force"], "dmasim: error: swiotlb: zynq-7000 is arm without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out\n"],
     ];
     for (const [extra, message] of cases) {

@@ -57,7 +57,7 @@ describe("browser page: sweep errors in the form's words", () => {
 
   it("quotes the swiotlb slabs field as typed (the page adds ',force' for the box), with an example of a count", async () => {
     expect(inFormWords(systemError({ swiotlb: "lots,force" }))).toBe('swiotlb slabs: "lots" is not a slab count (try 32768)');
-    expect(inFormWords(systemError({ swiotlb: "0" }))).toBe('swiotlb slabs: "0": 0 slabs is no bounce pool (give at least 1; try 32768)');
+    expect(inFormWords(systemError({ swiotlb: "99999999999999999999" }))).toBe('swiotlb slabs: "99999999999999999999": 99999999999999999999 slabs is beyond any memory (try 32768)');
     // Typed "xforce", box unchecked: "force" is the box's only when the page added it (",force").
     expect(inFormWords(systemError({ swiotlb: "xforce" }))).toBe('swiotlb slabs: "xforce" is not a slab count (try 32768)');
     const zynq = await sweepError({ size: ["4K"], burst: [16] }, { swiotlb: "force" });

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { runSweep, type SweepResult } from "../../src/sim/sweep.js";
 import { expandSystems } from "../../src/sim/sweep-systems.js";
+import { formatSweepHeading } from "../../src/sim/run-heading.js";
+import { formatSweep } from "../../src/cli/result-table.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
 
 const grid = { size: ["4K", "64K"] };
@@ -88,5 +90,18 @@ describe("sweeps comparing Systems", () => {
     expect(expandSystems(undefined)).toEqual([{}]);
     // The options every System shares are checked with each, before any job: not job by job.
     expect(await refused({ system: { printkLevel: 9 }, systems: { kernel: ["modern", "v4.9"] } })).toMatch(/^runSweep: systems: printkLevel must be /);
+  });
+});
+
+describe("a sweep comparing swiotlb= values", () => {
+  it("prints each as the kernel command line would, in its heading and its axis cells (its rows keep the objects)", async () => {
+    // 256 KiB are 128 slabs of 2 KiB; { size: 0 } is no pool, swiotlb=0.
+    const swiotlb = [{ size: 256 << 10, force: true }, { size: 0 }, { noforce: true }];
+    const r = await runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, system: { board: "arm64-ref" }, systems: { swiotlb }, workers: 0 });
+    expect(r.rows.map((row) => row.system)).toEqual(swiotlb.map((v) => ({ swiotlb: v })));
+    expect(formatSweepHeading("memcpy", { size: ["4K"] }, r)).toBe("dmasim sweep: memcpy (size=4K) comparing swiotlb=128,force|0|noforce with kernel=modern");
+    const table = formatSweep(r).split("\n");
+    expect(table[0]).toMatch(/^swiotlb +size /);
+    expect(table.slice(2).map((line) => line.split(/ +/)[0])).toEqual(["128,force", "0", "noforce"]);
   });
 });
