@@ -6,32 +6,18 @@
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
-import type { System } from "../../src/system.js";
-import type { Device } from "../../src/kernel/device.js";
 import {
-  dma_alloc_coherent, dma_free_coherent, dma_alloc_noncontiguous, dma_free_noncontiguous, dma_vmap_noncontiguous,
+  dma_alloc_noncontiguous, dma_free_noncontiguous, dma_vmap_noncontiguous,
   dma_vunmap_noncontiguous, dma_sync_sgtable_for_cpu, dma_sync_sgtable_for_device,
 } from "../../src/dma/mapping.js";
 import { DMA_ATTR_ALLOC_SINGLE_PAGES, DMA_ATTR_NO_WARN, DMA_FROM_DEVICE } from "../../src/dma/constants.js";
 import { GFP_KERNEL, __GFP_COMP } from "../../src/mm/gfp.js";
 import { ENOSYS, KernelError } from "../../src/kernel/errno.js";
-import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
+import { deviceWrites } from "../helpers/device-writes.js";
 
 const WB = 0; // mmuLastAttr memory types (hw/page-attributes.ts)
 const DMAC = { "zynq-7000": "f8003000.dma-controller", "arm64-ref": "ff6e0000.dma-controller" } as const;
 const pat = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + 5) & 0xff);
-
-/** The PL330 copies `data` to `dst` from a coherent buffer: a device write beneath the caches. */
-function deviceWrites(s: System, dev: Device, dst: number, data: Uint8Array): void {
-  const src = dma_alloc_coherent(dev, data.length, GFP_KERNEL)!;
-  s.cpu.write(src.cpuAddr, data);
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src.dmaAddr, data.length, DMA_PREP_INTERRUPT)!;
-  expect(dma_sync_wait(chan, dmaengine_submit(tx))).toBe(DMA_COMPLETE);
-  dma_release_channel(chan);
-  dma_free_coherent(dev, data.length, src.cpuAddr, src.dmaAddr);
-}
 
 describe.each(["zynq-7000", "arm64-ref"] as const)("dma_alloc_noncontiguous, modern kernel, %s", (board) => {
   it("one mapped entry over a contiguous block; the vmap is its cacheable linear address; freeing returns the block", async () => {
