@@ -26,7 +26,7 @@ export {
   DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_MAPPING_ERROR, DMA_BIT_MASK,
   DMA_ATTR_WRITE_BARRIER, DMA_ATTR_WEAK_ORDERING, DMA_ATTR_WRITE_COMBINE, DMA_ATTR_NON_CONSISTENT,
   DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_FORCE_CONTIGUOUS, DMA_ATTR_ALLOC_SINGLE_PAGES,
-  DMA_ATTR_NO_WARN, DMA_ATTR_PRIVILEGED, type DmaDirection,
+  DMA_ATTR_NO_WARN, DMA_ATTR_PRIVILEGED, DMA_ATTR_REQUIRE_COHERENT, type DmaDirection,
 } from "./dma/constants.js";
 export {
   dma_alloc_coherent, dma_zalloc_coherent, dma_free_coherent, dma_alloc_attrs, dma_free_attrs,
@@ -39,6 +39,9 @@ export {
   dma_unmap_sg_attrs, dma_sync_sg_for_cpu, dma_sync_sg_for_device, dma_set_mask, dma_set_coherent_mask,
   dma_set_mask_and_coherent, dma_get_required_mask, dma_get_mask, dma_supported, dma_get_cache_alignment,
   dma_max_mapping_size, dma_map_resource, dma_unmap_resource, type CoherentBuffer,
+  dma_sync_sgtable_for_cpu, dma_sync_sgtable_for_device, dma_need_sync, dma_opt_mapping_size,
+  dma_get_sgtable, dma_get_sgtable_attrs, dma_alloc_noncontiguous, dma_free_noncontiguous,
+  dma_vmap_noncontiguous, dma_vunmap_noncontiguous,
 } from "./dma/mapping.js";
 export {
   Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,

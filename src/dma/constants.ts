@@ -22,6 +22,12 @@ export const DMA_ATTR_PRIVILEGED = 1 << 9;
  *  mappings that all carry it may share a line (commit 61868dc55a11, January 2026; in 6.19
  *  and 6.18.y). 7.0 renames it DMA_ATTR_DEBUGGING_IGNORE_CACHELINES; only dma-debug reads it. */
 export const DMA_ATTR_CPU_CACHE_CLEAN = 1 << 11;
+/** The mapping must need neither swiotlb nor cache maintenance: dma_map_phys refuses it for a
+ *  non-coherent device (DMA_MAPPING_ERROR), __dma_map_sg_attrs with -EOPNOTSUPP, dma-direct
+ *  never bounces it, and dma-debug lets such mappings share cache lines (commit e6a58fa25562,
+ *  "dma-mapping: Introduce DMA require coherency attribute", Linux 7.0, for RDMA and HMM
+ *  user-memory registration). Linux 4.9 has no such attribute: dmasim refuses it there. */
+export const DMA_ATTR_REQUIRE_COHERENT = 1 << 12;
 
 /** DMA_BIT_MASK(n): n low bits set, as a bigint (64-bit masks do not fit a number). Linux's
  *  macro is defined for 0 … 64 only (a shift by more is undefined in C), so any other n is a

@@ -9,7 +9,7 @@ import type { PhysAddr, DmaAddr, VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
+import { DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_REQUIRE_COHERENT, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
 import {
   ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, HASH_SIZE, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys,
   makeEntry, type Entry, type EntryType,
@@ -94,9 +94,10 @@ export class DmaDebug extends DmaDebugReport {
    *  TODO); 5.14 printed it without the device, 5.15 through err_printk as here. Modern kernels
    *  stay silent when the new mapping skips CPU syncs, when it and the line's first mapping
    *  both carry DMA_ATTR_CPU_CACHE_CLEAN (6.19: one promise alone is not enough), or when
-   *  the kernel may bounce small kmalloc buffers. */
+   *  the kernel may bounce small kmalloc buffers. DMA_ATTR_REQUIRE_COHERENT (7.0) counts as the
+   *  same promise: such a mapping has no cache maintenance to go wrong. */
   private add(e: Entry, attrs: number): void {
-    if (this.modern) e.is_cache_clean = (attrs & DMA_ATTR_CPU_CACHE_CLEAN) !== 0;
+    if (this.modern) e.is_cache_clean = (attrs & (DMA_ATTR_CPU_CACHE_CLEAN | DMA_ATTR_REQUIRE_COHERENT)) !== 0;
     const { eexist, overlapCacheClean } = this.pool.add(e);
     if (!eexist || !this.modern || !this.checks.cacheline) return;
     if (attrs & DMA_ATTR_SKIP_CPU_SYNC) return;

@@ -13,7 +13,7 @@ import {
 } from "../mm/gfp.js";
 import { VM_DMA_COHERENT } from "../mm/vmalloc.js";
 import {
-  DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_NO_WARN, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_WRITE_COMBINE,
+  DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_NO_WARN, DMA_ATTR_REQUIRE_COHERENT, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_WRITE_COMBINE,
   DMA_MAPPING_ERROR, DMA_TO_DEVICE, type DmaDirection,
 } from "./constants.js";
 import type { CoherentBuffer, DmaMapOps } from "./ops.js";
@@ -85,9 +85,12 @@ export function dma_direct_map_phys(dev: Device, phys: PhysAddr, size: number, d
   k.machine.cpu.spend(MAP_CYCLES);
   const dma = phys_to_dma(dev, phys);
   const tlb = k.dma.swiotlb;
-  if (tlb?.force) return swiotlb_map(dev, phys, size, dir, attrs);
+  // DMA_ATTR_REQUIRE_COHERENT (7.0) never bounces: a forced bounce fails quietly, a needed one
+  // as an overflow.
+  const mayBounce = !(attrs & DMA_ATTR_REQUIRE_COHERENT);
+  if (tlb?.force) return mayBounce ? swiotlb_map(dev, phys, size, dir, attrs) : DMA_MAPPING_ERROR;
   if (!dma_capable(dev, dma, size) || dma_kmalloc_needs_bounce(dev, size, dir)) {
-    if (tlb) return swiotlb_map(dev, phys, size, dir, attrs);
+    if (tlb && mayBounce) return swiotlb_map(dev, phys, size, dir, attrs);
     k.dma.warnOnce(dev, "overflow", `DMA addr ${pad(dev, dma)}+${size} overflow (mask ${hexMask(dev.dma_mask)}, bus limit ${hexMask(dev.bus_dma_limit)}).`);
     if (k.dma.swiotlbDisabled) k.dma.warnOnce(dev, "noforce-overflow", noforceOverflowText(dev, phys, size));
     return DMA_MAPPING_ERROR;
@@ -115,6 +118,8 @@ export function dma_direct_sync_for_device(dev: Device, addr: DmaAddr, size: num
 export function dma_direct_unmap_phys(dev: Device, addr: DmaAddr, size: number, dir: DmaDirection, attrs: number): void {
   const k = dev.kernel;
   k.machine.cpu.spend(MAP_CYCLES);
+  // A DMA_ATTR_REQUIRE_COHERENT mapping is cache-coherent and never bounced: nothing to undo.
+  if (attrs & DMA_ATTR_REQUIRE_COHERENT) return;
   if (!(attrs & DMA_ATTR_SKIP_CPU_SYNC)) dma_direct_sync_for_cpu(dev, addr, size, dir);
   const paddr = dma_to_phys(dev, addr);
   const tlb = k.dma.swiotlb;

@@ -5,14 +5,16 @@
 // mask functions live in coherent.ts and mask.ts and are re-exported from here.
 
 import type { Device } from "../kernel/device.js";
-import { KernelError, EINVAL, EIO, ENOMEM, ENOSYS } from "../kernel/errno.js";
+import { KernelError, EINVAL, EIO, ENOMEM, ENOSYS, EOPNOTSUPP } from "../kernel/errno.js";
 import type { VirtAddr, DmaAddr } from "../hw/address.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
-import { DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
-import { Scatterlist as ScatterlistEntry, for_each_sg, sg_nents, type Scatterlist } from "./scatterlist.js";
+import { DMA_ATTR_REQUIRE_COHERENT, DMA_MAPPING_ERROR, DIRECTION_NAMES, type DmaDirection } from "./constants.js";
+import { Scatterlist as ScatterlistEntry, for_each_sg, sg_nents, type Scatterlist, type SgTable } from "./scatterlist.js";
 import { checkDevice, checkDirection, checkDmaAddr, checkSize, checkVirt, checkWhole, invalid } from "./arguments.js";
 import { IO_TLB_SEGSIZE, IO_TLB_SIZE } from "./swiotlb.js";
 import { CpuFault } from "../hw/machine.js";
+import { dma_to_phys } from "./dma-address.js";
+import { refuseOn49 } from "./kernel-version.js";
 
 /** FAULT_NAMES index of a translation fault (hw/machine.ts). */
 const TRANSLATION_FAULT = 1;
@@ -29,6 +31,10 @@ export {
 } from "./mask.js";
 export type { CoherentBuffer } from "./ops.js";
 export { dma_map_resource, dma_unmap_resource } from "./resource.js";
+export { dma_get_sgtable_attrs, dma_get_sgtable } from "./get-sgtable.js";
+export {
+  dma_alloc_noncontiguous, dma_free_noncontiguous, dma_vmap_noncontiguous, dma_vunmap_noncontiguous,
+} from "./noncontiguous.js";
 
 /** The checks every streaming call starts with (arguments.ts): the device, the direction (a
  *  BUG, as in Linux), the size and the attributes. */
@@ -37,7 +43,16 @@ function checkCall(fn: string, dev: Device, dir: number, size: number, attrs = 0
   checkDirection(fn, dir);
   checkSize(fn, size);
   checkWhole(fn, attrs, "attrs");
+  refuseRequireCoherentOn49(fn, dev, attrs);
 }
+
+/** DMA_ATTR_REQUIRE_COHERENT arrived in 7.0: a 4.9 driver could not have named it. */
+function refuseRequireCoherentOn49(fn: string, dev: Device, attrs: number): void {
+  if (attrs & DMA_ATTR_REQUIRE_COHERENT && dev.kernel.version === "v4.9") {
+    throw new KernelError(ENOSYS, `${fn}: Linux 4.9 has no DMA_ATTR_REQUIRE_COHERENT (added in 7.0)`);
+  }
+}
+
 
 /** The scatterlist calls' checks: a list, and no more entries than it has (Linux would walk
  *  off its end). */
@@ -56,6 +71,8 @@ function map(dev: Device, pfn: number, offset: number, size: number, dir: DmaDir
     k.dma.warnOnce(dev, "nomask", "WARNING: dma_map_page_attrs: device has no DMA mask");
     return DMA_MAPPING_ERROR;
   }
+  // dma_map_phys: refused before the ops and the debug hook, so nothing is recorded.
+  if (attrs & DMA_ATTR_REQUIRE_COHERENT && !dev.dma_coherent) return DMA_MAPPING_ERROR;
   const ops = k.dma.ops;
   const addr = ops.map_page(dev, pfn * PAGE_SIZE + offset, size, dir, attrs);
   const debug = k.dma.debug;
@@ -202,6 +219,7 @@ function checkPages(dev: Device, sgl: Scatterlist[], nents: number): void {
 function __dma_map_sg_attrs(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirection, attrs: number): number {
   checkList("dma_map_sg_attrs", dev, sgl, nents, dir, attrs);
   const k = dev.kernel;
+  if (attrs & DMA_ATTR_REQUIRE_COHERENT && !dev.dma_coherent) return -EOPNOTSUPP;
   if (nents === 0) {
     if (k.version === "v4.9") return 0;
     // Modern dma-direct maps the empty list and returns its count, 0, which
@@ -220,12 +238,12 @@ export function dma_map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: 
   return dma_map_sg_attrs(dev, sgl, nents, dir, 0);
 }
 
-/** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO) instead of a count; the
+/** dma_map_sgtable: 0 or the negative errno (-EINVAL, -ENOMEM, -EIO, -EOPNOTSUPP) instead of a count; the
  *  table's nents becomes the DMA segment count. It arrived in 5.8: a 4.9 caller could not
  *  have compiled, so dmasim refuses it as it refuses kmap_local there. */
 export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): number {
   checkDevice("dma_map_sgtable", dev);
-  if (dev.kernel.version === "v4.9") throw new KernelError(ENOSYS, "dma_map_sgtable: Linux 4.9 has no dma_map_sgtable (added in 5.8); use dma_map_sg");
+  refuseOn49("dma_map_sgtable", dev, "5.8", "dma_map_sg");
   if (sgt === null || typeof sgt !== "object") invalid("dma_map_sgtable", "sgt", sgt, "a struct sg_table");
   const n = __dma_map_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
   if (n < 0) return n;
@@ -237,9 +255,26 @@ export function dma_map_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nen
 /** dma_unmap_sgtable: unmaps the table's orig_nents entries, as dma_map_sgtable mapped them. */
 export function dma_unmap_sgtable(dev: Device, sgt: { sgl: Scatterlist[]; orig_nents: number; nents: number }, dir: DmaDirection, attrs = 0): void {
   checkDevice("dma_unmap_sgtable", dev);
-  if (dev.kernel.version === "v4.9") throw new KernelError(ENOSYS, "dma_unmap_sgtable: Linux 4.9 has no dma_unmap_sgtable (added in 5.8); use dma_unmap_sg");
+  refuseOn49("dma_unmap_sgtable", dev, "5.8", "dma_unmap_sg");
   if (sgt === null || typeof sgt !== "object") invalid("dma_unmap_sgtable", "sgt", sgt, "a struct sg_table");
   dma_unmap_sg_attrs(dev, sgt.sgl, sgt.orig_nents, dir, attrs);
+}
+
+/** dma_sync_sgtable_for_cpu (include/linux/dma-mapping.h, 5.8+): dma_sync_sg_for_cpu of the
+ *  table's orig_nents entries — the count passed to the map, not the segments it returned. */
+export function dma_sync_sgtable_for_cpu(dev: Device, sgt: SgTable, dir: DmaDirection): void {
+  checkDevice("dma_sync_sgtable_for_cpu", dev);
+  refuseOn49("dma_sync_sgtable_for_cpu", dev, "5.8", "dma_sync_sg_for_cpu");
+  if (sgt === null || typeof sgt !== "object") invalid("dma_sync_sgtable_for_cpu", "sgt", sgt, "a struct sg_table");
+  dma_sync_sg_for_cpu(dev, sgt.sgl, sgt.orig_nents, dir);
+}
+
+/** dma_sync_sgtable_for_device: dma_sync_sg_for_device of orig_nents entries (5.8+). */
+export function dma_sync_sgtable_for_device(dev: Device, sgt: SgTable, dir: DmaDirection): void {
+  checkDevice("dma_sync_sgtable_for_device", dev);
+  refuseOn49("dma_sync_sgtable_for_device", dev, "5.8", "dma_sync_sg_for_device");
+  if (sgt === null || typeof sgt !== "object") invalid("dma_sync_sgtable_for_device", "sgt", sgt, "a struct sg_table");
+  dma_sync_sg_for_device(dev, sgt.sgl, sgt.orig_nents, dir);
 }
 
 /** `nents` must be what was passed to dma_map_sg, not the count it returned. */
@@ -282,6 +317,29 @@ export function dma_max_mapping_size(dev: Device): number {
   const d = dev.kernel.dma;
   if (d.swiotlb && (d.swiotlb.force || dev.kernel.mm.ramEnd - 1 > dev.dmaLimit)) return IO_TLB_SIZE * IO_TLB_SEGSIZE;
   return Number.MAX_SAFE_INTEGER;
+}
+
+/** dma_opt_mapping_size (kernel/dma/mapping.c, 6.0+): min(dma_max_mapping_size, the ops'
+ *  opt_mapping_size). dma-direct has no such op (SIZE_MAX), so the answer is
+ *  dma_max_mapping_size: a swiotlb segment when mappings may bounce, else unlimited. */
+export function dma_opt_mapping_size(dev: Device): number {
+  checkDevice("dma_opt_mapping_size", dev);
+  refuseOn49("dma_opt_mapping_size", dev, "6.0", "dma_max_mapping_size");
+  return dma_max_mapping_size(dev);
+}
+
+/** dma_need_sync (kernel/dma/mapping.c __dma_need_sync → dma_direct_need_sync in
+ *  kernel/dma/direct.h): whether the dma_sync_* calls on this mapping do anything. True for a
+ *  non-coherent device; for a coherent one only when `dma_addr` lies in the swiotlb pool (a
+ *  bounced mapping, whose syncs copy). dev->dma_skip_sync is only a shortcut to the same
+ *  answer, and CONFIG_DMA_API_DEBUG bypasses it anyway. */
+export function dma_need_sync(dev: Device, dma_addr: DmaAddr): boolean {
+  checkDevice("dma_need_sync", dev);
+  checkDmaAddr("dma_need_sync", dma_addr, "dma_addr");
+  refuseOn49("dma_need_sync", dev, "5.8", "the dma_sync_* calls unconditionally");
+  if (!dev.dma_coherent) return true;
+  const tlb = dev.kernel.dma.swiotlb;
+  return !!tlb && tlb.is_swiotlb_buffer(dma_to_phys(dev, dma_addr));
 }
 
 export { DIRECTION_NAMES };

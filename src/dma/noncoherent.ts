@@ -15,7 +15,8 @@
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
-import { EINVAL, ENOSYS, KernelError } from "../kernel/errno.js";
+import { EINVAL, KernelError } from "../kernel/errno.js";
+import { refuseOn49 } from "./kernel-version.js";
 import { PAGE_ALIGN, PAGE_SIZE, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM } from "../mm/gfp.js";
 import { DMA_ATTR_NON_CONSISTENT, type DmaDirection } from "./constants.js";
 import type { CoherentBuffer } from "./ops.js";
@@ -37,12 +38,12 @@ export interface DmaPages {
  *  stays usable. DMA-API debug reports the mistake first, as in Linux. */
 const live = new WeakMap<Device, Map<number, number>>();
 
-function refuseOn49(fn: string, dev: Device): void {
-  if (dev.kernel.version === "v4.9") throw new KernelError(ENOSYS, `${fn}: Linux 4.9 has no ${fn} (added in 5.10); use dma_alloc_coherent or a streaming mapping`);
-}
+const refuse = (fn: string, dev: Device) => refuseOn49(fn, dev, "5.10", "dma_alloc_coherent or a streaming mapping");
 
-/** __dma_alloc_pages: the WARN_ON_ONCE checks of kernel/dma/mapping.c, then dma-direct. */
-function __dma_alloc_pages(dev: Device, size: number, gfp: number): DmaPages | null {
+/** __dma_alloc_pages: the WARN_ON_ONCE checks of kernel/dma/mapping.c, then dma-direct (the
+ *  block is recorded as live for __dma_free_pages). Shared by dma_alloc_pages and
+ *  dma_alloc_noncontiguous, whose DMA-API debug entries differ. */
+export function __dma_alloc_pages(dev: Device, size: number, gfp: number): DmaPages | null {
   const k = dev.kernel;
   if (!dev.coherent_dma_mask) {
     k.dma.warnOnce(dev, "nocohmask-pages", "WARNING: __dma_alloc_pages: coherent DMA mask is unset");
@@ -59,48 +60,54 @@ function __dma_alloc_pages(dev: Device, size: number, gfp: number): DmaPages | n
   size = PAGE_ALIGN(size);
   const pfn = dma_direct_alloc_pages(dev, size, gfp);
   if (pfn < 0) return null;
+  if (!live.has(dev)) live.set(dev, new Map());
+  live.get(dev)!.set(pfn, size);
   return { page: pfn, dmaAddr: phys_to_dma(dev, pfn * PAGE_SIZE) };
+}
+
+/** __dma_free_pages: dma-direct frees the block __dma_alloc_pages gave (see `live` for what
+ *  dmasim does where Linux would free whatever it is given). `fn` and `allocFn` name the
+ *  caller's pair in the warnings. */
+export function __dma_free_pages(fn: string, allocFn: string, dev: Device, size: number, page: number): void {
+  const k = dev.kernel;
+  const blocks = live.get(dev);
+  const was = blocks?.get(page);
+  if (was === undefined) {
+    k.printk.warn(`WARNING: ${fn}: pfn 0x${page.toString(16)} is not a block ${allocFn} gave ${dev.name}; Linux would free it anyway, dmasim leaves it`);
+    return;
+  }
+  blocks!.delete(page);
+  if (PAGE_ALIGN(size) !== was) {
+    k.printk.warn(`WARNING: ${fn}: freeing ${size} bytes of a ${was}-byte block; dmasim frees the block as allocated`);
+  }
+  dma_direct_free_pages(dev, was, page);
 }
 
 /** dma_alloc_pages(dev, size, dir, gfp) → { page, dmaAddr } or null (5.10+). */
 export function dma_alloc_pages(dev: Device, size: number, dir: DmaDirection, gfp: number): DmaPages | null {
   checkDevice("dma_alloc_pages", dev);
-  refuseOn49("dma_alloc_pages", dev);
+  refuse("dma_alloc_pages", dev);
   checkSize("dma_alloc_pages", size);
   checkDirection("dma_alloc_pages", dir);
   checkWhole("dma_alloc_pages", gfp, "gfp");
   if (size === 0) return null;
   const k = dev.kernel;
   const got = __dma_alloc_pages(dev, size, gfp);
-  if (got) {
-    if (!live.has(dev)) live.set(dev, new Map());
-    live.get(dev)!.set(got.page, PAGE_ALIGN(size));
-    if (k.dma.debug.enabled) k.dma.debug.alloc_pages(dev, got.page, size, dir, got.dmaAddr);
-  }
+  if (got && k.dma.debug.enabled) k.dma.debug.alloc_pages(dev, got.page, size, dir, got.dmaAddr);
   return got;
 }
 
 /** dma_free_pages(dev, size, page, dmaAddr, dir) (5.10+). */
 export function dma_free_pages(dev: Device, size: number, page: number, dmaAddr: DmaAddr, dir: DmaDirection): void {
   checkDevice("dma_free_pages", dev);
-  refuseOn49("dma_free_pages", dev);
+  refuse("dma_free_pages", dev);
   checkSize("dma_free_pages", size);
   checkWhole("dma_free_pages", page, "page");
   checkDmaAddr("dma_free_pages", dmaAddr, "dma_handle");
   checkDirection("dma_free_pages", dir);
   const k = dev.kernel;
   if (k.dma.debug.enabled) k.dma.debug.free_pages(dev, page, size, dir, dmaAddr);
-  const blocks = live.get(dev);
-  const was = blocks?.get(page);
-  if (was === undefined) {
-    k.printk.warn(`WARNING: dma_free_pages: pfn 0x${page.toString(16)} is not a block dma_alloc_pages gave ${dev.name}; Linux would free it anyway, dmasim leaves it`);
-    return;
-  }
-  blocks!.delete(page);
-  if (PAGE_ALIGN(size) !== was) {
-    k.printk.warn(`WARNING: dma_free_pages: freeing ${size} bytes of a ${was}-byte block; dmasim frees the block as allocated`);
-  }
-  dma_direct_free_pages(dev, was, page);
+  __dma_free_pages("dma_free_pages", "dma_alloc_pages", dev, size, page);
 }
 
 /** dma_alloc_noncoherent(dev, size, dir, gfp) → { cpuAddr, dmaAddr } or null. Modern: the pages'

@@ -21,6 +21,9 @@ export const EDEADLK = 35;
 export const ENOSYS = 38;
 /** Value too large for defined data type: of_property_read_u32_index past a property's end. */
 export const EOVERFLOW = 75;
+/** Operation not supported: __dma_map_sg_attrs of a DMA_ATTR_REQUIRE_COHERENT list for a
+ *  non-coherent device. */
+export const EOPNOTSUPP = 95;
 export const ETIMEDOUT = 110;
 export const EREMOTEIO = 121;
 /** Kernel-internal (include/linux/errno.h): a probe waits for a supplier. */
@@ -29,7 +32,7 @@ export const EPROBE_DEFER = 517;
 const NAMES: Record<number, string> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [EIO]: "EIO", [ENXIO]: "ENXIO", [EAGAIN]: "EAGAIN",
   [ENOMEM]: "ENOMEM", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [EEXIST]: "EEXIST", [ENODEV]: "ENODEV", [ENOTDIR]: "ENOTDIR", [EISDIR]: "EISDIR", [EINVAL]: "EINVAL",
-  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [EDEADLK]: "EDEADLK", [ENOSYS]: "ENOSYS", [EOVERFLOW]: "EOVERFLOW", [ETIMEDOUT]: "ETIMEDOUT",
+  [ENOSPC]: "ENOSPC", [ERANGE]: "ERANGE", [EDEADLK]: "EDEADLK", [ENOSYS]: "ENOSYS", [EOVERFLOW]: "EOVERFLOW", [EOPNOTSUPP]: "EOPNOTSUPP", [ETIMEDOUT]: "ETIMEDOUT",
   [EREMOTEIO]: "EREMOTEIO", [EPROBE_DEFER]: "EPROBE_DEFER",
 };
 

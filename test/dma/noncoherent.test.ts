@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
-import type { System } from "../../src/system.js";
 import {
   dma_alloc_coherent, dma_alloc_noncoherent, dma_free_noncoherent, dma_alloc_pages, dma_free_pages, dma_alloc_wc, dma_free_wc,
   dma_sync_single_for_cpu, dma_sync_single_for_device, dma_free_coherent,
@@ -12,27 +11,13 @@ import {
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { GFP_DMA, GFP_KERNEL } from "../../src/mm/gfp.js";
 import { ENOSYS, KernelError } from "../../src/kernel/errno.js";
-import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT } from "../../src/dmaengine/types.js";
-import type { Device } from "../../src/kernel/device.js";
+import { deviceWrites } from "../helpers/device-writes.js";
 
 const WB = 0; // mmuLastAttr memory types (hw/page-attributes.ts)
 const NC = 1;
 const pat = (n: number, s = 7) => Uint8Array.from({ length: n }, (_, i) => (i * s + 3) & 0xff);
 const DMAC = { "zynq-7000": "f8003000.dma-controller", "arm64-ref": "ff6e0000.dma-controller" } as const;
 type Board = keyof typeof DMAC;
-
-/** The PL330 copies `data` into [dst, dst+len) from a coherent source: a real device write,
- *  beneath the CPU's caches. */
-function deviceWrites(s: System, dev: Device, dst: number, data: Uint8Array): void {
-  const src = dma_alloc_coherent(dev, data.length, GFP_KERNEL)!;
-  s.cpu.write(src.cpuAddr, data);
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src.dmaAddr, data.length, DMA_PREP_INTERRUPT)!;
-  expect(dma_sync_wait(chan, dmaengine_submit(tx))).toBe(DMA_COMPLETE);
-  dma_release_channel(chan);
-  dma_free_coherent(dev, data.length, src.cpuAddr, src.dmaAddr);
-}
 
 describe.each(["zynq-7000", "arm64-ref"] as const)("dma_alloc_noncoherent, modern kernel, %s", (board: Board) => {
   it("gives zeroed pages at their cacheable linear address, PA = DMA address", async () => {
