@@ -9,7 +9,7 @@
 
 import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
+import { FUZZ_TARGETS, isTargetModule, isTargetUrl } from "../tools/fuzz/targets.js";
 
 const DEFAULT_TARGET = "pl330";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
@@ -32,6 +32,8 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   const names = a.positionals.length ? a.positionals : [DEFAULT_TARGET];
   for (const n of names) {
     if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);
+    // A module file that cannot be read is said as any input is, not in the module loader's words.
+    if (!FUZZ_TARGETS[n] && !isTargetUrl(n)) readInput(n);
   }
   const count = wholeFlag(a, "count", 1000);
   const seed = wholeFlag(a, "seed", 1);

@@ -71,6 +71,7 @@ describe("dmasim fuzz", () => {
       [["fuzz", "dt", "--corpus", join(dir, "missing.dtb")], `dmasim: error: cannot read ${join(dir, "missing.dtb")}: no such file or directory (ENOENT)\n`],
       [["fuzz", "dt", "--corpus", garbage], `dmasim: error: garbage.dtb: bad magic 0x6e6f7420 (expected 0xd00dfeed): not a device tree blob (at byte offset 0)\n`],
       [["fuzz", module], `dmasim: error: ${module} does not export createTarget(options)\n`],
+      [["fuzz", join(dir, "missing.mjs")], `dmasim: error: cannot read ${join(dir, "missing.mjs")}: no such file or directory (ENOENT)\n`],
     ];
     for (const [args, message] of cases) {
       const r = run([...args, "--count", "3"]);
