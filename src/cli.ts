@@ -40,7 +40,8 @@ commands:
                     an object's name, cached, for every figure in it);
                     --board A,B, --kernel modern,v4.9, --profile A,B, --dts A,B
                     (--dtb A,B) compare Systems (every combination runs the whole grid)
-  serve             serve the browser demo (examples/web/) on localhost (--port N)
+  serve             serve the browser demo (examples/web/) on localhost (--port N,
+                    default 8080)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input
     -O dts|dtb|json output format (default: from -o's extension, else dtb for
@@ -48,7 +49,7 @@ commands:
     -o OUT          output file (default stdout); IN "-" reads stdin
     -I dts|dtb|json input format, instead of detecting it (a blob by its magic,
                     JSON by its "{", any other text .dts source, as dtc does)
-    -V VERSION      FDT version of a blob written (17 default; 16, 3, 2, 1)
+    -V VERSION      FDT version of a blob written (default 17; or 16, 3, 2, 1)
     -i DIR          another directory to search for /include/ and /incbin/ files
   cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a
                     /sys/class/dma/<channel>/<attribute> file
@@ -61,14 +62,14 @@ commands:
                     --save DIR (failing inputs), --json; exits 1 on a failure
   soak              many DMA transfers on one System, then whether the heap, the
                     wasm memory, the page allocator or DMA-API debug grew or
-                    leaked: --transfers N (default 100000), --board NAME,
-                    --seed S, --max-size BYTES (largest copy, default 2048; at most
-                    the largest kmalloc, and what the board's DMA can map), --json;
-                    exits 1 on a leak
+                    leaked: --transfers N (default 100000), --board NAME (default
+                    arm64-ref), --seed S, --max-size BYTES (largest copy, default
+                    2048; at most the largest kmalloc, and what the board's DMA can
+                    map), --json; exits 1 on a leak
 ${PROBE_USAGE}
-  bench             run the benchmarks (--json for one JSON object of metrics,
-                    --time MS per task, --only PREFIX to run the tasks whose
-                    names start so, e.g. mmu or sweep; repeatable)
+  bench             run the benchmarks (--json for one JSON object of metrics;
+                    --time MS per task, default 1000; --only PREFIX to run the
+                    tasks whose names start so, e.g. mmu or sweep, repeatable)
 ${PL330_USAGE}
   help              this text
 

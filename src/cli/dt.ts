@@ -15,7 +15,7 @@ import { writeDts } from "../of/dts-write.js";
 import { writeJson } from "../of/json.js";
 import { checkOptions, flag, UsageError, type ParsedArgs } from "./args.js";
 import { writeStdout } from "./stdout.js";
-import { cannotWriteError, hostErrorText } from "./host-error.js";
+import { cannotReadError, cannotWriteError } from "./host-error.js";
 
 const FORMATS: TreeFormat[] = ["dts", "dtb", "json"];
 
@@ -35,12 +35,12 @@ function formatByName(path: string | undefined): TreeFormat | undefined {
 
 /** An input file's bytes (`-`: stdin). A file that cannot be read is an error of the run, not
  *  of its usage: "dmasim: error: cannot read FILE: no such file or directory (ENOENT)", the same
- *  for dt, --dtb/--dts and pl330. */
+ *  for dt, --dtb/--dts, pl330 and fuzz --corpus. */
 export function readInput(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path === "-" ? 0 : path));
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${hostErrorText(e)}`);
+    throw cannotReadError(path, e);
   }
 }
 

@@ -7,9 +7,9 @@
 // module exporting createTarget(options). Exits 1 when any case failed, after
 // listing each failure with what replays it alone.
 
-import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FUZZ_TARGETS, isTargetModule } from "../tools/fuzz/targets.js";
+import { FUZZ_TARGETS, isTargetModule, isTargetUrl } from "../tools/fuzz/targets.js";
 
 const DEFAULT_TARGET = "pl330";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
@@ -17,6 +17,7 @@ import type { FuzzSummary } from "../tools/fuzz/target.js";
 import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { cannotWriteError } from "./host-error.js";
+import { readInput } from "./dt.js";
 
 function share(a: ParsedArgs): number | undefined {
   const text = flag(a, "boot-share");
@@ -31,6 +32,8 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   const names = a.positionals.length ? a.positionals : [DEFAULT_TARGET];
   for (const n of names) {
     if (!FUZZ_TARGETS[n] && !isTargetModule(n)) throw new UsageError(`unknown fuzz target "${n}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module exporting createTarget)`);
+    // A module file that cannot be read is said as any input is, not in the module loader's words.
+    if (!FUZZ_TARGETS[n] && !isTargetUrl(n)) readInput(n);
   }
   const count = wholeFlag(a, "count", 1000);
   const seed = wholeFlag(a, "seed", 1);
@@ -39,6 +42,9 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   const timeoutSec = wholeFlag(a, "timeout", 30, 1);
   const heapLimitMb = wholeFlag(a, "heap", 1024, 16);
   const corpus = (a.flags.get("corpus") ?? []).flatMap((c) => c.split(",")).filter(Boolean);
+  // Read here as dt reads its input: a file that cannot be read is said in the CLI's words,
+  // before any worker starts (the target reads the files again where it runs).
+  for (const file of corpus) readInput(file);
   const bootShare = share(a);
   const save = flag(a, "save");
   // Made before the run: a directory that cannot be written must not lose a long run's inputs.
@@ -70,6 +76,8 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
 
 function saveDirectory(dir: string): void {
   try {
+    // mkdir -p over a file says EEXIST ("file already exists"): the path is not a directory.
+    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw Object.assign(new Error("ENOTDIR"), { code: "ENOTDIR" });
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {

@@ -5,13 +5,13 @@
 //    ../shared/conformance/pl330/README.md describes; one line per failing case, then
 //    `N passed, M failed`; exit status 0 only when none failed.
 
-import { writeFileSync, existsSync } from "node:fs";
+import { writeFileSync, existsSync, statSync } from "node:fs";
 import { assemble, AsmError } from "../tools/pl330/assembler.js";
 import { formatListing, parseHex } from "../tools/pl330/disassembler.js";
 import { loadCases, runCases } from "../tools/pl330/conformance.js";
 import { checkOptions, flag, has, UsageError, type ParsedArgs } from "./args.js";
 import { readInput } from "./dt.js";
-import { cannotWriteError } from "./host-error.js";
+import { cannotReadError, cannotWriteError } from "./host-error.js";
 
 export const PL330_USAGE = `  pl330 asm FILE.s  assemble DMA-330 mnemonics; prints hex
     --base ADDR     load address for labels used as immediates (default 0)
@@ -33,7 +33,6 @@ function asmCommand(a: ParsedArgs): number {
   checkOptions(a, "pl330 asm", ["base", "out"]);
   const file = a.positionals[0];
   if (!file) throw new UsageError("pl330 asm needs a source file");
-  if (!existsSync(file)) throw new Error(`${file}: no such file`);
   let bytes: Uint8Array;
   try {
     bytes = assemble(new TextDecoder().decode(readInput(file)), { base: parseAddress(flag(a, "base"), "--base") }).bytes;
@@ -74,7 +73,13 @@ function disasmCommand(a: ParsedArgs): number {
 async function conformanceCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "pl330 conformance", ["verbose"]);
   if (!a.positionals.length) throw new UsageError("pl330 conformance needs case files or folders");
-  for (const p of a.positionals) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
+  for (const p of a.positionals) {
+    try {
+      statSync(p);
+    } catch (e) {
+      throw cannotReadError(p, e);
+    }
+  }
   const s = await runCases(loadCases(a.positionals));
   for (const o of s.outcomes) {
     const where = `${o.file ? `${o.file}:` : ""}${o.name}`;

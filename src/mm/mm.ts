@@ -1,6 +1,6 @@
 // The kernel's memory management, booted in the steps Linux takes: paging_init (memblock →
 // the kernel's own mappings, kernel-mappings.ts → MMU on), bootmem_init (the memory map,
-// memmap.ts) and mem_init (buddy allocator with zones, vmalloc, slab). Around them, early
+// memmap.ts) and mem_init (buddy allocator with zones, vmalloc, slab: mem-init.ts). Around them, early
 // users (CMA, swiotlb) take memory from memblock in each architecture's order (kernel.ts).
 // Also pages and kmalloc, kmap (kmap.ts) and the kernel's calls into the vmalloc space
 // (vmalloc-alloc.ts); the linear-map conversions are kernel-addresses.ts, which it extends. The
@@ -10,29 +10,30 @@
 import type { Machine } from "../hw/machine.js";
 import type { PhysAddr, VirtAddr } from "../hw/address.js";
 import type { Printk } from "../kernel/printk.js";
-import { BuddyAllocator, type ZoneName } from "./buddy.js";
-import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, zoneSpecs, type ZoneInputs } from "./zones.js";
-import { addKernelSegments, mapKernel } from "./kernel-mappings.js";
+import type { BuddyAllocator } from "./buddy.js";
+import { dmaPhysLimit, zoneDmaLimit, zoneManagedPages, type ZoneInputs } from "./zones.js";
+import { mapKernel } from "./kernel-mappings.js";
 import { intersectsSystemRam, linearRamEnd } from "./linear-map-ranges.js";
 import { kernelTableMemory } from "./table-memory.js";
 import type { Memblock, Range } from "./memblock.js";
 import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit, type MachineReserve } from "./memblock-init.js";
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
-import { addStaticVms, armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
+import { armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
 import type { KernelVersion } from "./layout.js";
 import { KernelAddresses } from "./kernel-addresses.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
 import { ArmPageTables } from "./pgtable-arm.js";
-import { Vmalloc } from "./vmalloc.js";
+import type { Vmalloc } from "./vmalloc.js";
 import { UserMm } from "./user-mm.js";
-import { PageRefs } from "./page-ref.js";
+import type { PageRefs } from "./page-ref.js";
 import { emptyZeroPage } from "./zero-page.js";
-import { VmallocAlloc } from "./vmalloc-alloc.js";
-import { Slab, ZERO_OR_NULL_PTR } from "./slab.js";
-import { Kmalloc } from "./kmalloc.js";
+import type { VmallocAlloc } from "./vmalloc-alloc.js";
+import type { Slab } from "./slab.js";
+import type { Kmalloc } from "./kmalloc.js";
+import { mem_init } from "./mem-init.js";
 import { Kmaps } from "./kmap.js";
-import { GFP_KERNEL, GFP_NOWAIT, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
+import { GFP_KERNEL, PAGE_SIZE, __GFP_HIGHMEM, __GFP_ZERO } from "./gfp.js";
 import type { MapDesc } from "../arch/machine-desc.js";
 import type { CmaAreas } from "./cma.js";
 
@@ -146,60 +147,18 @@ export class MemoryManager extends KernelAddresses {
     this.memmap = this.pgt instanceof Arm64PageTables ? sparse_init(this.memblock, this.pgt, this.layout) : alloc_node_mem_map(this.memblock);
   }
 
-  /** mem_init: the buddy allocator gets what memblock has not reserved; then vmalloc and the
-   *  kmalloc caches (objects aligned to `kmallocMinAlign`). */
+  /** mem_init (mem-init.ts): the buddy allocator, vmalloc, slab and kmalloc over what memblock
+   *  left (kmalloc objects aligned to `kmallocMinAlign`). */
   mem_init(kmallocMinAlign: number): void {
-    const banks = this.memblock.memory.map((b) => ({ startPfn: b.base / PAGE_SIZE, endPfn: (b.base + b.size) / PAGE_SIZE }));
-    const configured: ZoneName[] = this.arch === "arm" ? ["Normal", "HighMem"] : this.opts.version === "v4.9" ? ["DMA", "Normal"] : ["DMA", "DMA32", "Normal"];
-    this.buddy = new BuddyAllocator(zoneSpecs(this.zoneInputs), banks, configured, this.opts.version);
-    this.buddy.onWarn = (m) => this.printk.warn(m);
-    this.pageRefs = new PageRefs(this.buddy);
-    // A reserved page keeps the reference __init_single_page gave it, so 4.9's get_page on the
-    // zero page (gup.ts) counts up from 1 and its put_page never frees it.
-    this.buddy.pageRefAdd(this.zeroPfn, 1);
-    for (const r of this.memblock.freeRanges()) this.buddy.addFreeRange(r.base / PAGE_SIZE, (r.base + r.size) / PAGE_SIZE);
-    this.vmalloc = new Vmalloc(this.layout, this.pgt, this.opts.onlineCpus);
-    this.vmalloc.onWarn = (m) => this.printk.warn(m);
-    const vmallocPages = {
-      alloc_pages: (gfp: number, order: number) => this.alloc_pages(gfp, order),
-      __free_pages: (pfn: number, order: number) => this.__free_pages(pfn, order),
-      totalramPages: () => this.totalram_pages(),
-    };
-    this.vmallocAlloc = new VmallocAlloc(this.vmalloc, vmallocPages, this.opts.version, (m) => this.printk.warn(m));
-    addKernelSegments(this.vmalloc, this.layout, (va) => this.__pa_symbol(va));
-    addStaticVms(this.vmalloc, this.opts.mapIo ?? []);
-    const pages = {
-      getFreePages: (g: number, o: number) => this.__get_free_pages(g, o),
-      allocPagesAddress: (g: number, o: number) => {
-        const pfn = this.alloc_pages(g, o);
-        return pfn < 0 ? 0 : this.page_address(pfn);
-      },
-      freePages: (v: VirtAddr, o: number) => this.free_pages(v, o),
-    };
-    this.slab = new Slab(pages, kmallocMinAlign, configured.includes("DMA"), this.opts.version === "modern");
-    this.slab.onWarn = (m) => this.printk.warn(m);
-    this.kmallocs = new Kmalloc(this.slab, this.machine.cpu, {
-      version: this.opts.version,
-      vaBits: this.arch === "arm64" ? 64 : 32,
-      virt_addr_valid: (va) => this.virt_addr_valid(va),
-      virt_to_pfn: (va) => this.virt_to_pfn(va),
-      // folio_put of an order-0 page drops the reference __free_pages(page, 0) drops.
-      putPage: (pfn) => void this.buddy.freePages(pfn, 0),
-      warn: (m) => this.printk.warn(m),
-    });
-    this.memblock.slabAvailable = {
-      version: this.opts.version,
-      kzallocPhys: (size) => {
-        const va = this.kzalloc(size, GFP_NOWAIT);
-        return ZERO_OR_NULL_PTR(va) ? 0 : this.virt_to_phys(va);
-      },
-      warn: (m) => this.printk.warn(m),
-    };
-    // 4.9 memblock_remove()s no-map regions: they are not RAM any more.
-    const removed = this.opts.version === "v4.9" ? this.nomap.reduce((n, r) => n + r.size, 0) : 0;
-    const total = this.memblock.memory.reduce((n, b) => n + b.size, 0) - removed;
-    // Linux gives a CMA area's pages to the page allocator, so they count as available.
-    this.printk.info(`Memory: ${(this.buddy.freePageCount + this.cma.totalPages) * 4}K/${total / 1024}K available`);
+    const { version, onlineCpus, mapIo = [] } = this.opts;
+    const { machine, printk, layout, pgt, memblock, nomap, cma, zoneInputs, zeroPfn } = this;
+    const up = mem_init({ machine, printk, version, onlineCpus, mapIo, layout, pgt, memblock, nomap, cma, zoneInputs, zeroPfn, kmallocMinAlign }, this);
+    this.buddy = up.buddy;
+    this.pageRefs = up.pageRefs;
+    this.vmalloc = up.vmalloc;
+    this.vmallocAlloc = up.vmallocAlloc;
+    this.slab = up.slab;
+    this.kmallocs = up.kmallocs;
   }
 
   /** totalram_pages(): every zone's managed pages — what memblock left to the page allocator

@@ -87,7 +87,7 @@ describe("dmasim dt", () => {
     writeFileSync(f, `/dts-v1/;\n/ {\n\tx: a { };\n\tx: b { };\n};\n`);
     expect(oneLineError(run(["dt", f]))).toMatch(/dup\.dts:4:5: duplicate label 'x' on \/b and \/a$/);
     expect(oneLineError(run(["dt", join(dir, "missing.dts")]))).toBe(`dmasim: error: cannot read ${join(dir, "missing.dts")}: no such file or directory (ENOENT)`);
-    expect(oneLineError(run(["dt", features, "-o", join(dir, "no", "out.dtb")]))).toBe(`dmasim: error: -o ${join(dir, "no", "out.dtb")}: cannot write there: no such file or directory (ENOENT)`);
+    expect(oneLineError(run(["dt", features, "-o", join(dir, "no", "out.dtb")]))).toBe(`dmasim: error: -o ${join(dir, "no", "out.dtb")}: cannot write there: no such directory (ENOENT)`);
     expect(oneLineError(run(["dt", features, "-O", "yaml"]))).toMatch(/-O must be dts, dtb or json, not "yaml"/);
     expect(oneLineError(run(["dt", features, "-O", "dtb", "-V", "5"]))).toMatch(/cannot write FDT version 5/);
   });

@@ -68,9 +68,10 @@ describe("dmasim fuzz", () => {
     const module = join(dir, "empty.mjs");
     writeFileSync(module, "export const nothing = 0;\n");
     const cases: [string[], string][] = [
-      [["fuzz", "dt", "--corpus", join(dir, "missing.dtb")], `dmasim: error: ENOENT: no such file or directory, open '${join(dir, "missing.dtb")}'\n`],
+      [["fuzz", "dt", "--corpus", join(dir, "missing.dtb")], `dmasim: error: cannot read ${join(dir, "missing.dtb")}: no such file or directory (ENOENT)\n`],
       [["fuzz", "dt", "--corpus", garbage], `dmasim: error: garbage.dtb: bad magic 0x6e6f7420 (expected 0xd00dfeed): not a device tree blob (at byte offset 0)\n`],
       [["fuzz", module], `dmasim: error: ${module} does not export createTarget(options)\n`],
+      [["fuzz", join(dir, "missing.mjs")], `dmasim: error: cannot read ${join(dir, "missing.mjs")}: no such file or directory (ENOENT)\n`],
     ];
     for (const [args, message] of cases) {
       const r = run([...args, "--count", "3"]);
@@ -93,5 +94,9 @@ describe("dmasim fuzz", () => {
     const r = run(["fuzz", "dt", "--count", "5", "--save", join(file, "sub")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`dmasim: error: --save ${join(file, "sub")}: cannot write there: not a directory (ENOTDIR)\n`);
+    // The file itself as --save: mkdir -p would say EEXIST ("file already exists").
+    const onFile = run(["fuzz", "dt", "--count", "5", "--save", file]);
+    expect(onFile.status).toBe(1);
+    expect(onFile.stderr).toBe(`dmasim: error: --save ${file}: cannot write there: not a directory (ENOTDIR)\n`);
   });
 });

@@ -235,9 +235,9 @@ describe("dmasim run / sweep", () => {
   it("stops before running when --trace or --report names a place nothing can be written", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-out-"));
     const cases: [string[], string][] = [
-      [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: error: --trace ${join(dir, "no", "t.json")}: cannot write there: no such file or directory (ENOENT)\n`],
-      [["run", "memcpy", "--report", dir], `dmasim: error: --report ${dir}: cannot write there: illegal operation on a directory (EISDIR)\n`],
-      [["sweep", "memcpy", "--param", "size=4K", "--report", join(dir, "no", "r.html")], `dmasim: error: --report ${join(dir, "no", "r.html")}: cannot write there: no such file or directory (ENOENT)\n`],
+      [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: error: --trace ${join(dir, "no", "t.json")}: cannot write there: no such directory (ENOENT)\n`],
+      [["run", "memcpy", "--report", dir], `dmasim: error: --report ${dir}: cannot write there: is a directory (EISDIR)\n`],
+      [["sweep", "memcpy", "--param", "size=4K", "--report", join(dir, "no", "r.html")], `dmasim: error: --report ${join(dir, "no", "r.html")}: cannot write there: no such directory (ENOENT)\n`],
     ];
     for (const [args, stderr] of cases) {
       const r = run(args);

@@ -50,9 +50,11 @@ describe("dmasim pl330", () => {
     const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
     const missing = join(dir, "missing.bin");
     const cases: [string[], string][] = [
-      [["asm", dir], `dmasim: error: cannot read ${dir}: illegal operation on a directory (EISDIR)\n`],
-      [["disasm", dir], `dmasim: error: cannot read ${dir}: illegal operation on a directory (EISDIR)\n`],
+      [["asm", dir], `dmasim: error: cannot read ${dir}: is a directory (EISDIR)\n`],
+      [["disasm", dir], `dmasim: error: cannot read ${dir}: is a directory (EISDIR)\n`],
       [["disasm", missing], `dmasim: error: ${missing}: no such file (and not hex bytes, which are hex digits, spaces, commas and 0x)\n`],
+      [["asm", missing], `dmasim: error: cannot read ${missing}: no such file or directory (ENOENT)\n`],
+      [["conformance", missing], `dmasim: error: cannot read ${missing}: no such file or directory (ENOENT)\n`],
       [["disasm", "bc0"], 'dmasim: error: not a hex byte string: "bc0"\n'],
     ];
     for (const [args, stderr] of cases) {
@@ -69,7 +71,7 @@ describe("dmasim pl330", () => {
     writeFileSync(src, "DMAEND\n");
     const out = join(dir, "no", "end.bin");
     const r = run(["asm", src, "-o", out]);
-    expect(r.stderr).toBe(`dmasim: error: -o ${out}: cannot write there: no such file or directory (ENOENT)\n`);
+    expect(r.stderr).toBe(`dmasim: error: -o ${out}: cannot write there: no such directory (ENOENT)\n`);
     expect(r.stdout).toBe("");
     expect(r.status).toBe(1);
   });

@@ -38,16 +38,21 @@ export const FUZZ_TARGETS: Record<string, FuzzTargetEntry> = {
   },
 };
 
+/** Whether a target module is named by URL; any other module name is a file path. */
+export function isTargetUrl(name: string): boolean {
+  return /^(file|https?|data):/.test(name);
+}
+
 /** Whether `name` names a module rather than a registered target. */
 export function isTargetModule(name: string): boolean {
-  return /^(file|https?|data):/.test(name) || name.includes("/") || /\.m?js$/.test(name);
+  return isTargetUrl(name) || name.includes("/") || /\.m?js$/.test(name);
 }
 
 export async function createTarget(name: string, options: FuzzTargetOptions): Promise<FuzzTarget> {
   const entry = FUZZ_TARGETS[name];
   if (entry) return entry.create(options);
   if (!isTargetModule(name)) throw new Error(`unknown fuzz target "${name}" (known: ${Object.keys(FUZZ_TARGETS).join(", ")}, or a module)`);
-  const url = /^(file|https?|data):/.test(name) ? name : pathToFileURL(resolve(name)).href;
+  const url = isTargetUrl(name) ? name : pathToFileURL(resolve(name)).href;
   const mod = (await import(url)) as { createTarget?: (o: FuzzTargetOptions) => FuzzTarget | Promise<FuzzTarget> };
   if (typeof mod.createTarget !== "function") throw new Error(`${name} does not export createTarget(options)`);
   return mod.createTarget(options);
