@@ -22,7 +22,12 @@
 //           (c7, c14, 1) on a partial edge line, invalidate (c7, c6, 1) between; the PL310's
 //           l2c210_inv_range (cache-l2x0.c) likewise cleans and invalidates its partial lines.
 // A frame during which the CPU leaves the struct alone loses nothing: the line is clean, and the
-// unmap only drops it. So the corruption comes and goes with the CPU's timing.
+// unmap only drops it. When the CPU writes matters too: arm and 4.9 arm64 invalidate the line at
+// map time, so a write after the device has written that line fetches the device's bytes and
+// loses none; modern arm64's map only cleans (arch_sync_dma_for_device), the old bytes stay
+// cached, and a write at any time until the unmap loses them. The kind receives three frames:
+// status untouched, written once the transfer runs, and written after the map, before it is
+// issued. So the corruption comes and goes with the CPU's timing.
 //
 // The bytes lost are rx_buf's bytes in the struct's first line: line − offset when offset < line
 // (the struct itself starts a line: a kmalloc object of a power-of-two size is aligned to it).
