@@ -48,7 +48,7 @@ function pad(dev: Device, a: DmaAddr): string {
 /** dma_kmalloc_needs_bounce (6.5+, arm64): a kmalloc buffer smaller than 2 × ARCH_DMA_MINALIGN
  *  whose kmalloc size is not cache-line aligned may share lines with other objects, so on a
  *  non-coherent device it bounces unless the device only reads it. */
-function dma_kmalloc_needs_bounce(dev: Device, size: number, dir: DmaDirection): boolean {
+export function dma_kmalloc_needs_bounce(dev: Device, size: number, dir: DmaDirection): boolean {
   const k = dev.kernel;
   if (!k.dma.kmallocBounce || dev.dma_coherent || dir === DMA_TO_DEVICE) return false;
   if (size >= 256) return false;

@@ -89,7 +89,7 @@ export const SCENARIO_PARAMS: Record<string, readonly string[]> = byName({
   "coherent-aliases": ["size", "device"],
   memcpy: ["size", "burst", "channels", "buffers", "block"],
   "cpu-process": ["size"],
-  bug: ["kind", "onto"],
+  bug: ["kind", "onto", "offset", "len"],
   calibration: [],
   "dma-mix": ["transfers", "seed", "maxSize"],
   fingerprint: ["scenario", "records"],

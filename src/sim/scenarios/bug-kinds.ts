@@ -14,7 +14,7 @@ export const BUG_KINDS = [
   "mmap-cacheable", "gup-missing-unmap", "gup-missing-write", "dma-ranges", "poll-irqs-off",
   "wrong-request-line", "burst-on-single-requests", "burst-larger-than-fifo-threshold",
   "rx-burst-larger-than-fifo-level",
-  "dma-coherent-on-noncoherent-port",
+  "dma-coherent-on-noncoherent-port", "rx-buffer-shares-cache-line",
 ] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 

@@ -31,6 +31,9 @@
 //   dma-coherent-on-noncoherent-port  a board whose DT says dma-coherent for a PL330 whose port
 //                           does not snoop: Linux skips cache maintenance, the DMAC runs a stale
 //                           program and the receive is stale (dma-coherent-on-noncoherent-port.ts)
+//   rx-buffer-shares-cache-line  a receive buffer inside a kmalloc'ed struct, after a field the CPU
+//                           writes during the transfer: the unmap writes the CPU's copy of the
+//                           shared line over the device's bytes (rx-buffer-shares-cache-line.ts)
 
 import type { System } from "../../system.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
@@ -66,6 +69,7 @@ import { burstOnSingleRequests } from "./burst-on-single-requests.js";
 import { burstLargerThanFifoThreshold } from "./burst-larger-than-fifo-threshold.js";
 import { rxBurstLargerThanFifoLevel } from "./rx-burst-larger-than-fifo-level.js";
 import { dmaCoherentOnNoncoherentPort } from "./dma-coherent-on-noncoherent-port.js";
+import { rxBufferSharesCacheLine } from "./rx-buffer-shares-cache-line.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
@@ -379,12 +383,19 @@ export function run(system: System, params: ScenarioParams = {}): BugResult {
   const kind = String(params.kind ?? "missing-sync") as BugKind;
   const bug = BUGS[kind];
   if (!bug) throw new RangeError(`unknown bug kind "${kind}" (known: ${BUG_KINDS.join(", ")})`);
-  // onto is wrong-request-line's alone: another kind would run without a word about it.
-  if (params.onto !== undefined && kind !== "wrong-request-line") {
-    throw new TypeError(`bug kind "${kind}" has no parameter "onto" (only wrong-request-line has)`);
+  // A kind's own parameter given to another kind would be ignored without a word about it.
+  for (const [name, owner] of Object.entries(KIND_PARAMS)) {
+    if (params[name] !== undefined && kind !== owner) throw new TypeError(`bug kind "${kind}" has no parameter "${name}" (only ${owner} has)`);
   }
   return withTeardown((defer) => bug(system, defer, params));
 }
+
+/** The parameters one kind reads besides kind, and that kind. */
+const KIND_PARAMS: Record<string, BugKind> = {
+  onto: "wrong-request-line",
+  offset: "rx-buffer-shares-cache-line",
+  len: "rx-buffer-shares-cache-line",
+};
 
 const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => BugResult> = Object.assign(Object.create(null) as Record<string, never>, {
   "missing-sync": missingSync,
@@ -403,4 +414,5 @@ const BUGS: Record<string, (s: System, defer: Defer, params: ScenarioParams) => 
   "burst-larger-than-fifo-threshold": burstLargerThanFifoThreshold,
   "rx-burst-larger-than-fifo-level": rxBurstLargerThanFifoLevel,
   "dma-coherent-on-noncoherent-port": dmaCoherentOnNoncoherentPort,
+  "rx-buffer-shares-cache-line": rxBufferSharesCacheLine,
 } satisfies Record<BugKind, (s: System, defer: Defer, params: ScenarioParams) => BugResult>);
