@@ -10,8 +10,8 @@ import * as gicDist from "./gic-dist";
 
 export const DEV_PL330: i32 = 1;
 export const DEV_PL310: i32 = 2;
-/** The GIC distributor (one per SoC: no instance). */
-export const DEV_GICD: i32 = 3;
+/** The GIC distributor (one per SoC: no instance). DEV_PERIPHERAL is 3 (peripherals/peripheral.ts). */
+export const DEV_GICD: i32 = 4;
 export { DEV_PERIPHERAL, peripherals };
 
 export const pl330s = new Array<Dmac>();
