@@ -6,9 +6,12 @@ import { Dmac } from "./pl330/dmac";
 import { readRegister, writeRegister } from "./pl330/regs";
 import { Pl310 } from "./pl310";
 import { DEV_PERIPHERAL, peripherals } from "./peripherals/peripheral";
+import * as gicDist from "./gic-dist";
 
 export const DEV_PL330: i32 = 1;
 export const DEV_PL310: i32 = 2;
+/** The GIC distributor (one per SoC: no instance). DEV_PERIPHERAL is 3 (peripherals/peripheral.ts). */
+export const DEV_GICD: i32 = 4;
 export { DEV_PERIPHERAL, peripherals };
 
 export const pl330s = new Array<Dmac>();
@@ -32,6 +35,7 @@ export function mmioRead32(pa: u64, t: i64): u32 {
   if (dev == DEV_PL330) return readRegister(pl330s[inst], off, t);
   if (dev == DEV_PL310) return pl310s[inst].read(off);
   if (dev == DEV_PERIPHERAL) return peripherals[inst].read(off, t);
+  if (dev == DEV_GICD) return gicDist.read(off);
   mmioError = true;
   return 0;
 }
@@ -49,6 +53,7 @@ export function mmioWrite32(pa: u64, v: u32, t: i64): void {
   if (dev == DEV_PL330) writeRegister(pl330s[inst], off, v, t);
   else if (dev == DEV_PL310) pl310s[inst].write(off, v);
   else if (dev == DEV_PERIPHERAL) peripherals[inst].write(off, v, t);
+  else if (dev == DEV_GICD) gicDist.write(off, v);
   else mmioError = true;
 }
 

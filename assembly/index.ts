@@ -5,6 +5,7 @@
 import * as time from "./time";
 import * as dram from "./dram";
 import * as irq from "./irq";
+import * as gicDist from "./gic-dist";
 import * as H from "./hierarchy";
 import * as mmu from "./mmu";
 import * as W from "./walk";
@@ -86,6 +87,15 @@ export function wirePl330Abort(inst: i32, line: i32): void {
 export function addPl330DmaWindow(inst: i32, dmaStart: f64, cpuStart: f64, size: f64): bool {
   return pl330s[inst].addWindow(addr(dmaStart), addr(cpuStart), addr(size));
 }
+/** The GIC distributor's GICD_TYPER as the SoC was built (gic-dist.ts): how many interrupt IDs
+ *  have lines. */
+export function configureGic(typer: u32): void {
+  gicDist.configure(typer);
+}
+/** Maps the distributor's registers at base (-1: the address map is full). */
+export function addGicDistributor(base: f64, size: f64): i32 {
+  return machine.createGicDistributor(addr(base), addr(size));
+}
 export function addPl310(base: f64, size: f64, latencyPs: f64): i32 {
   return machine.createPl310(addr(base), addr(size), <i64>latencyPs);
 }
@@ -144,6 +154,11 @@ export function irqLevel(line: i32): bool {
 }
 export function irqSetEnabled(line: i32, on: bool): void {
   irq.setEnabled(line, on);
+}
+/** A distributor register read by the kernel's GIC driver at init (GICD_TYPER), untimed as
+ *  irqSetEnabled is: the same register a CPU load from the distributor's window reads, timed. */
+export function irqDistributorRead(offset: u32): u32 {
+  return gicDist.read(offset);
 }
 
 // ---- CPU port: loads, stores, bulk accesses by VA ---------------------------------------------

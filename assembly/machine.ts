@@ -2,7 +2,7 @@
 // wired them. Called once, before the kernel boots.
 
 import { addMmio, setRegionLatency } from "./dram";
-import { pl330s, pl310s, DEV_PL330, DEV_PL310 } from "./devices";
+import { pl330s, pl310s, DEV_PL330, DEV_PL310, DEV_GICD } from "./devices";
 import { Pl330Config } from "./pl330/config";
 import { Dmac } from "./pl330/dmac";
 import { Pl310 } from "./pl310";
@@ -105,4 +105,9 @@ export function wirePeripheral(periph: i32, dmac: i32, line: i32): bool {
   p.listener = d;
   p.line = line;
   return true;
+}
+
+/** The GIC distributor's register window (gic-dist.ts) at base. */
+export function createGicDistributor(base: u64, size: u64): i32 {
+  return addMmio(base, size, DEV_GICD, 0);
 }

@@ -19,6 +19,8 @@ import { growHeapFor, heapRoomBytes } from "./heap-room.js";
 import { integratedL2 } from "./integrated-l2.js";
 import { pl330NodeCounts } from "./pl330-node-counts.js";
 import { pl330PortCoherence, type PortCoherence } from "./port-coherent.js";
+import { gicTyper } from "./gic-config.js";
+import { gicNode } from "../of/irq.js";
 
 export { BoardError } from "./board-error.js";
 export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
@@ -274,6 +276,23 @@ function outerCacheController(tree: DeviceTree): { node: DeviceNode; regs: Resou
   return undefined;
 }
 
+/** The window of the GIC distributor's registers (its GICD_TYPER is set before any device is
+ *  built: gic-config.ts), where the GIC node gives one outside memory. Mapped after every other
+ *  device, so a device an odd tree puts at the same address keeps it; a GIC node whose registers
+ *  cannot be read, or lie in memory, gets none (the tree boots as before). */
+function mapGicDistributor(x: SiliconExports, tree: DeviceTree, memory: Resource[]): void {
+  const node = gicNode(tree);
+  let regs: Resource | undefined;
+  try {
+    regs = node && ofAddressResources(node)[0];
+  } catch {
+    return;
+  }
+  const r = regs;
+  if (!r || r.size <= 0 || memory.some((b) => r.start < b.start + b.size && b.start < r.start + r.size)) return;
+  x.addGicDistributor(r.start, r.size);
+}
+
 export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
   const l2c = profile.l2?.outer ? outerCacheController(tree) : undefined;
   // Only l2x0_of_init turns an outer L2 on, and it needs the controller's node: on a board
@@ -282,6 +301,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   const l2 = integratedL2(tree, profile);
   profile = l2.profile;
   configureMemorySystem(x, profile);
+  x.configureGic(gicTyper(tree));
 
   const ram = dramBanks(tree, profile, opts);
   const total = ram.reduce((n, b) => n + b.size, 0);
@@ -340,6 +360,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
 
   const machine = new Machine(x, profile);
   const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
+  mapGicDistributor(x, tree, [...ram, ...sram]);
   const assumed = [
     ...l2.notes,
     ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored, d.coherence.note ?? []].flat()),

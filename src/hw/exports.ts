@@ -23,6 +23,8 @@ export interface SiliconExports {
   wirePl330Abort(inst: number, line: number): void;
   addPl330DmaWindow(inst: number, dmaStart: number, cpuStart: number, size: number): number;
   addPl310(base: number, size: number, latencyPs: number): number;
+  configureGic(typer: number): void;
+  addGicDistributor(base: number, size: number): number;
   configureWalks(allocateL2: number): void;
   configureWalkCache(entries: number, ways: number): void;
   configurePrefetch(nextLine: number, every: number, window: number): void;
@@ -46,6 +48,7 @@ export interface SiliconExports {
   irqFirstPending(): number;
   irqLevel(line: number): number;
   irqSetEnabled(line: number, on: number): void;
+  irqDistributorRead(offset: number): number;
 
   // CPU port
   cpuLoad(va: number, size: number): number;
@@ -137,10 +140,11 @@ export interface SiliconExports {
 export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
   "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl330DmaWindow", "addPl310",
+  "configureGic", "addGicDistributor",
   "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
   "setPl330Option", "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
-  "irqFirstPending", "irqLevel", "irqSetEnabled",
+  "irqFirstPending", "irqLevel", "irqSetEnabled", "irqDistributorRead",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuLoad64n", "cpuStore64n", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
   "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuSetUnprivileged", "cpuMmioWriteSeries", "scratch",
   "dcacheRange", "dcZva",

@@ -9,7 +9,8 @@ import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
 import type { Tracer } from "../trace/recorder.js";
 import { EBUSY, EINVAL, KernelBug } from "./errno.js";
-import { NR_LINES } from "../of/irq.js";
+import { gicIrqsFromTyper, GICD_TYPER } from "../of/irq.js";
+import type { KernelVersion } from "../mm/layout.js";
 
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
@@ -38,7 +39,17 @@ interface IrqAction {
   devId: unknown;
 }
 
+/** The interrupt controller the kernel's irqchip init found: its GIC architecture version (0: no
+ *  GIC in the tree) and the kernel's version, which decide what the GIC driver prints. */
+export interface GicInit {
+  version: 2 | 3 | 0;
+  kernel: KernelVersion;
+}
+
 export class IrqSubsystem {
+  /** Interrupt IDs the distributor implements, as the GIC driver computed them from GICD_TYPER at
+   *  init (gic_irqs in irq-gic.c; irq_nr in 4.9's irq-gic-v3.c, GIC_LINE_NR in 6.x's). */
+  readonly gic_irqs: number;
   private readonly actions = new Map<number, IrqAction[]>();
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
@@ -56,8 +67,25 @@ export class IrqSubsystem {
     private readonly printk: Printk,
     /** Records handler runs as spans when a trace is being taken. */
     private readonly tracer?: Tracer,
+    gic: GicInit = { version: 2, kernel: "modern" },
   ) {
+    this.gic_irqs = this.gic_init_bases(gic);
     this.gic_dist_init();
+  }
+
+  /** gic_init_bases (irq-gic.c, irq-gic-v3.c): reads GICD_TYPER and takes 32 × (ITLinesNumber + 1)
+   *  IDs, at most 1020. dmasim's read is untimed, as its other distributor accesses at boot are:
+   *  boot timing stays what it was before the read was modelled. Linux 5.4 on (the ESPI range
+   *  came with it) has irq-gic-v3.c print the SPI and extended SPI counts; irq-gic.c, and 4.9's
+   *  irq-gic-v3.c, print no count. */
+  private gic_init_bases(gic: GicInit): number {
+    const typer = this.machine.x.irqDistributorRead(GICD_TYPER) >>> 0;
+    const irqs = gicIrqsFromTyper(typer);
+    if (gic.version === 3 && gic.kernel !== "v4.9") {
+      this.printk.info(`GICv3: ${irqs - GIC_FIRST_SPI} SPIs implemented`);
+      this.printk.info("GICv3: 0 Extended SPIs implemented");
+    }
+    return irqs;
   }
 
   /** gic_dist_config (drivers/irqchip/irq-gic-common.c, from gic_dist_init of irq-gic.c and
@@ -65,7 +93,7 @@ export class IrqSubsystem {
    *  once request_irq has enabled it; a device output on a line nobody requested stays pending
    *  at the distributor, untaken. SGIs and PPIs are left alone (banked per CPU). */
   private gic_dist_init(): void {
-    for (let line = GIC_FIRST_SPI; line < NR_LINES; line++) this.machine.x.irqSetEnabled(line, 0);
+    for (let line = GIC_FIRST_SPI; line < this.gic_irqs; line++) this.machine.x.irqSetEnabled(line, 0);
   }
 
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
@@ -84,9 +112,9 @@ export class IrqSubsystem {
     if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -EBUSY;
     list.push({ handler, flags, name, devId });
     this.actions.set(irq, list);
-    // irq_startup unmasks the line at the distributor (gic_unmask_irq). An ID past the GIC's
-    // (an irq a GICv2 mapped all the same, of/irq.ts ofIrqNumber) has no enable bit: the write
-    // is ignored (RAZ/WI) and the line never fires.
+    // irq_startup unmasks the line at the distributor (gic_unmask_irq). An ID past the ones the
+    // GIC implements (an irq its driver mapped all the same, of/irq.ts ofIrqNumber) has no enable
+    // bit: the write is ignored (RAZ/WI) and the line never fires.
     this.machine.x.irqSetEnabled(irq, 1);
     return 0;
   }

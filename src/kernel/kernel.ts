@@ -22,6 +22,7 @@ import { ptdump, type PtdumpRange } from "../mm/ptdump.js";
 import { PG_dcache_clean } from "../mm/buddy.js";
 import { Printk } from "./printk.js";
 import { IrqSubsystem } from "./irq.js";
+import { gicNode, isGic } from "../of/irq.js";
 import { devres_release_all } from "./devres.js";
 import { wait_event_prepare } from "./might-sleep.js";
 import type { Device, PlatformDevice } from "./device.js";
@@ -166,7 +167,8 @@ export class Kernel {
     this.mm.cma.cma_init_reserved_areas(this.mm.buddy.zones, (start, end) => this.mm.buddy.addFreeRange(start, end));
     this.current = this.initTask();
     this.mm.buddy.currentComm = () => this.current.comm;
-    this.irq = new IrqSubsystem(machine, this.printk, this.tracer);
+    const gic = gicNode(this.tree);
+    this.irq = new IrqSubsystem(machine, this.printk, this.tracer, { version: gic ? isGic(gic) : 0, kernel: this.version });
     this.archDma = this.setupArchDma(time, options.workaroundCleanCache);
     const debug = options.dmaDebug === true ? { enabled: true } : options.dmaDebug ? { enabled: true, ...options.dmaDebug } : undefined;
     this.dma = new DmaSubsystem(this, swiotlb, time, {

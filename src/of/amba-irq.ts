@@ -30,19 +30,20 @@ export function irqEntryFailure(dev: PlatformDevice, i: number): IrqEntryFailure
   const irq = dev.irqs[i];
   if (irq === undefined || irq >= 0 || !dev.ofNode) return undefined;
   const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode, dev.kernel.version)[i];
-  if (spec) return { index: i, errno: -EINVAL, why: `interrupts entry ${i} ${irqSpecWithoutLine(spec)}` };
+  if (spec) return { index: i, errno: -EINVAL, why: `interrupts entry ${i} ${irqSpecWithoutLine(spec, dev.kernel.irq.gic_irqs, dev.kernel.version)}` };
   const short = ofIrqShortEntry(dev.kernel.tree, dev.ofNode);
   if (short?.index === i) return { index: i, errno: irq, why: irqShortEntryText(dev.ofNode, short) };
   return { index: i, errno: irq, why: `interrupts entry ${i} of ${dev.ofNode.path} does not resolve` };
 }
 
-/** Why interrupts entry `i` gave the device an irq that never fires: an ID past the GIC's that
- *  a GICv2 maps all the same (of/irq.ts ofIrqNumber), in the tree's terms; undefined for any
+/** Why interrupts entry `i` gave the device an irq that never fires: an ID past those the GIC
+ *  implements that its driver maps all the same (of/irq.ts ofIrqNumber), in the tree's terms; undefined for any
  *  other entry. */
 export function irqEntryPastGic(dev: PlatformDevice, i: number): string | undefined {
   if (!dev.ofNode || !(dev.irqs[i] >= 0)) return undefined;
   const spec = ofIrqResolve(dev.kernel.tree, dev.ofNode, dev.kernel.version)[i];
-  return spec && irqSpecPastGic(spec) ? `interrupts entry ${i} ${irqSpecWithoutLine(spec)}` : undefined;
+  const gicIrqs = dev.kernel.irq.gic_irqs;
+  return spec && irqSpecPastGic(spec, gicIrqs) ? `interrupts entry ${i} ${irqSpecWithoutLine(spec, gicIrqs, dev.kernel.version)}` : undefined;
 }
 
 /** What Linux did with such an entry, for dmasim's notes. */

@@ -28,6 +28,12 @@ const GIC_V3 = ["arm,gic-v3"];
 const MAX_PHANDLE_ARGS = 16;
 /** Interrupt IDs the silicon has lines for. */
 export const NR_LINES = 1024;
+/** The most interrupt IDs a GIC implements: gic_init_bases caps 32 × (ITLinesNumber + 1) at
+ *  1020 (IDs 1020-1023 are special, 1023 the spurious ID). */
+export const GIC_MAX_IRQS = 1020;
+/** The distributor's Interrupt Controller Type Register (GICD_TYPER; the A9's ICDICTR). */
+export const GICD_TYPER = 0x004;
+const GIC_FIRST_SPI = 32;
 
 export interface IrqSpec {
   /** The interrupt controller the specifier ends at. */
@@ -42,6 +48,18 @@ export interface IrqSpec {
   hwirq: number;
   /** Trigger type (IRQ_TYPE_*), 0 when the controller does not say. */
   type: number;
+}
+
+/** gic_init_bases (irq-gic.c; irq-gic-v3.c's GICD_TYPER_IRQS, 4.9 and 6.x): the interrupt IDs a
+ *  distributor implements, 32 × (ITLinesNumber + 1), at most 1020. */
+export function gicIrqsFromTyper(typer: number): number {
+  return Math.min(32 * ((typer & 0x1f) + 1), GIC_MAX_IRQS);
+}
+
+/** The interrupt controller Linux's irqchip init takes: the first available GIC node. */
+export function gicNode(tree: DeviceTree): DeviceNode | undefined {
+  for (const n of tree.root.walk()) if (isGic(n) && n.has("interrupt-controller") && n.available) return n;
+  return undefined;
 }
 
 export function isGic(node: DeviceNode): 2 | 3 | 0 {
@@ -186,30 +204,44 @@ function toSpec(np: DeviceNode, args: number[], kernel: KernelVersion): IrqSpec 
   return { controller: np, cells: args, line, hwirq: t?.[0] ?? -1, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
 
-/** A GIC interrupt ID the GIC does not have (SPI 2000 is ID 2032): no line of the silicon. */
-export function irqSpecPastGic(spec: IrqSpec): boolean {
-  return spec.line < 0 && spec.hwirq >= NR_LINES;
+/** A GIC interrupt ID past the `gicIrqs` IDs the GIC implements (SPI 2000 is ID 2032; on a
+ *  Zynq-7000, with 96 IDs, SPI 64 is ID 96): no line of the silicon. */
+export function irqSpecPastGic(spec: IrqSpec, gicIrqs: number): boolean {
+  return isGic(spec.controller) !== 0 && spec.hwirq >= gicIrqs;
 }
 
 /** The irq number of_irq_get gives for a resolved interrupt (dmasim's irq numbers are GIC IDs),
- *  -1 when it gives none. An ID past the GIC's still maps on a GICv2: gic_irq_domain_translate
- *  (irq-gic.c, 4.9 and 6.x) checks no range, gic_irq_domain_map neither, and the domain, a
- *  hierarchy one (it has .alloc: irq_domain_check_hierarchy), keeps a hwirq past its linear
- *  revmap in its radix tree (irq_domain_set_mapping). A GICv3 refuses it: gic_irq_domain_map
- *  returns -EPERM for an ID past its SPIs (4.9: hw >= irq_nr; 6.x: __get_intid_range). */
-export function ofIrqNumber(spec: IrqSpec): number {
-  if (spec.line >= 0) return spec.line;
-  return irqSpecPastGic(spec) && isGic(spec.controller) === 2 ? spec.hwirq : -1;
+ *  -1 when it gives none, for a GIC that implements `gicIrqs` IDs. An ID past them still maps
+ *  on a GICv2: gic_irq_domain_translate (irq-gic.c, 4.9 and 6.x) checks no range,
+ *  gic_irq_domain_map neither, and the domain, a hierarchy one (it has .alloc:
+ *  irq_domain_check_hierarchy), keeps a hwirq past its linear revmap in its radix tree
+ *  (irq_domain_set_mapping). A GICv3 on 4.9 refuses it: gic_irq_domain_map returns -EPERM for
+ *  hw >= irq_nr below 8192 (the LPIs, which dmasim does not model, start there). On 6.x,
+ *  gic_irq_domain_map takes any ID of the SPI range (__get_intid_range: 32-1019) whatever
+ *  GICD_TYPER says, and refuses -EPERM outside the ranges it knows; dmasim maps no extended
+ *  PPI or SPI either. */
+export function ofIrqNumber(spec: IrqSpec, gicIrqs: number, kernel: KernelVersion = "modern"): number {
+  const v = isGic(spec.controller);
+  if (!v || spec.hwirq < 0) return -1;
+  if (spec.hwirq < gicIrqs) return spec.hwirq;
+  if (v === 2) return spec.hwirq;
+  return kernel !== "v4.9" && spec.hwirq >= GIC_FIRST_SPI && spec.hwirq < GIC_MAX_IRQS ? spec.hwirq : -1;
 }
 
-/** Why a resolved interrupt has no GIC line (`line` -1), in the tree's terms, for the message
- *  of a driver that needs the interrupt. */
-export function irqSpecWithoutLine(spec: IrqSpec): string {
+/** Why a resolved interrupt has no GIC line (`line` -1, or an ID past the `gicIrqs` the GIC
+ *  implements), in the tree's terms, for the message of a driver that needs the interrupt. */
+export function irqSpecWithoutLine(spec: IrqSpec, gicIrqs: number, kernel: KernelVersion = "modern"): string {
   const cells = `<${spec.cells.join(" ")}>`;
   const v = isGic(spec.controller);
   if (!v) return `${cells} ends at ${spec.controller.path}, not at a GIC: dmasim wires GIC interrupts only`;
   if (spec.hwirq < 0) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
-  return `${cells} is GIC interrupt ID ${spec.hwirq}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+  // Past every ID a GIC can have: said as before the implemented count was modelled.
+  if (spec.hwirq >= NR_LINES && gicIrqs >= GIC_MAX_IRQS) return `${cells} is GIC interrupt ID ${spec.hwirq}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+  const itLines = Math.ceil(gicIrqs / 32) - 1;
+  const refused = v !== 3 || ofIrqNumber(spec, gicIrqs, kernel) >= 0 ? ""
+    : kernel === "v4.9" ? "; Linux 4.9's gic_irq_domain_map refuses it (-EPERM: hw >= irq_nr)"
+    : "; gic_irq_domain_map refuses it (-EPERM: an ID of no range it knows)";
+  return `${cells} is GIC interrupt ID ${spec.hwirq}, past the ${gicIrqs} IDs the GIC implements (GICD_TYPER.ITLinesNumber ${itLines}: IDs 0-${gicIrqs - 1}, SPI N is ID 32 + N)${refused}`;
 }
 
 /** Every whole interrupt of the node, in order (of_irq_parse_one for each index). Throws

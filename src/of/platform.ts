@@ -61,7 +61,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         const warning = gicTranslateWarning(spec, kernel.version);
         if (warning) kernel.printk.warn(warning);
         // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
-        const irq = ofIrqNumber(spec);
+        const irq = ofIrqNumber(spec, kernel.irq.gic_irqs, kernel.version);
         irqs.push(irq >= 0 ? irq : -ENXIO);
         types.push(spec.type);
       }
