@@ -27,6 +27,11 @@ const GIC_V3 = ["arm,gic-v3"];
 const MAX_PHANDLE_ARGS = 16;
 /** Interrupt IDs the silicon has lines for. */
 export const NR_LINES = 1024;
+/** Interrupt IDs a GIC can have: 0-1019. IDs 1020-1023 are special (1023 is what the CPU
+ *  interface reads for a spurious interrupt), so no GICv2 or GICv3 distributor implements more
+ *  than 1020 (GICD_TYPER.ITLinesNumber 31 gives 1024, capped; irq-gic.c caps gic_irqs at 1020
+ *  too), and no SoC wires a device to an ID past 1019. */
+export const GIC_MAX_IRQS = 1020;
 
 export interface IrqSpec {
   /** The interrupt controller the specifier ends at. */
@@ -166,13 +171,14 @@ function nodeCount(tree: DeviceTree): number {
 function toSpec(np: DeviceNode, args: number[]): IrqSpec {
   const v = isGic(np);
   const t = v ? gicTranslate(v, args) : undefined;
-  const line = t && t[0] < NR_LINES ? t[0] : -1;
+  const line = t && t[0] < GIC_MAX_IRQS ? t[0] : -1;
   return { controller: np, cells: args, line, hwirq: t?.[0] ?? -1, type: t?.[1] ?? IRQ_TYPE_NONE };
 }
 
-/** A GIC interrupt ID the GIC does not have (SPI 2000 is ID 2032): no line of the silicon. */
+/** A GIC interrupt ID the GIC does not have (SPI 2000 is ID 2032, SPI 988 the special ID 1020):
+ *  no line of the silicon. */
 export function irqSpecPastGic(spec: IrqSpec): boolean {
-  return spec.line < 0 && spec.hwirq >= NR_LINES;
+  return spec.line < 0 && spec.hwirq >= GIC_MAX_IRQS;
 }
 
 /** The irq number of_irq_get gives for a resolved interrupt (dmasim's irq numbers are GIC IDs),
@@ -194,7 +200,8 @@ export function irqSpecWithoutLine(spec: IrqSpec): string {
   if (!v) return `${cells} ends at ${spec.controller.path}, not at a GIC: dmasim wires GIC interrupts only`;
   const t = gicTranslate(v, spec.cells);
   if (!t) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
-  return `${cells} is GIC interrupt ID ${t[0]}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+  const special = t[0] <= 1023 ? ", IDs 1020-1023 being special (1023: spurious)" : "";
+  return `${cells} is GIC interrupt ID ${t[0]}, and the GIC has none past ${GIC_MAX_IRQS - 1}${special} (SPI N is ID 32 + N)`;
 }
 
 /** Every whole interrupt of the node, in order (of_irq_parse_one for each index). Throws

@@ -38,7 +38,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   it("says which interrupts entry names an ID the GIC does not have, which Linux's GICv2 driver maps and pl330_probe requests all the same", async () => {
     // The rest (/proc/interrupts, the transfer that times out): test/drivers/pl330/amba-irqs.test.ts.
     await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;") }, (s) => {
-      const why = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
+      const why = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1019 (SPI N is ID 32 + N)";
       expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: note: interrupts entry 0 gives irq 2032, which never fires (${why}) (dmasim): `);
       expect(s.device("ff250000.dma-controller").probe_failure).toBeUndefined();
       expect(s.device("ff250000.dma-controller").driverName).toBe("dma-pl330");
