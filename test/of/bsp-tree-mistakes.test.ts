@@ -69,6 +69,22 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
     });
   });
 
+  it("reads the trigger type from the third cell's low 4 bits (IRQ_TYPE_SENSE_MASK), and gives no WARN for a specifier translate refuses first", async () => {
+    // <0 2 0xf00>: 0xf00 & 0xf = 0, IRQ_TYPE_NONE (bits 15:8 are a PPI's CPU mask, nothing of an SPI's type).
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2 0xf00>, <0 3 4>;") }, (s) => {
+      const warnings = s.dmesg().split("\n").filter((l) => l.includes("gic_irq_domain_translate"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain("WARNING: drivers/irqchip/irq-gic.c: gic_irq_domain_translate: HW irq 34 has invalid type");
+    });
+    // <2 2 0>: a GICv2 knows kinds 0 (SPI) and 1 (PPI) only; its translate returns -EINVAL
+    // before it looks at the type, so no WARN, and the entry gives the AMBA device no interrupt.
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <2 2 0>, <0 3 4>;") }, (s) => {
+      expect(s.dmesg()).not.toContain("gic_irq_domain_translate");
+      expect(s.device("ff250000.dma-controller").irqs[0]).toBeLessThan(0);
+      expect(s.dmesg()).toContain("note: interrupts entry 0 gives no interrupt (-EINVAL: interrupts entry 0 <2 2 0> is no GICv2 specifier");
+    });
+  });
+
   it("dmasim probe ends a refused controller's line with its errno, exit 1", () => {
     const dir = mkdtempSync(join(tmpdir(), "bsp-"));
     const dts = join(dir, "ppi.dts");
