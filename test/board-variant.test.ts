@@ -117,6 +117,15 @@ describe("the edits", () => {
     expect((err as Error).message).toBe('variant: unknown board "zynq-7001" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset)');
   });
 
+  it("add a node under the root and under a new node, each after its parent's other children", () => {
+    const t = tree();
+    applyTreeEdits(t, [{ node: "/chosen" }, { node: "/uart@0/port" }, { node: "/chosen/stdout" }]);
+    expect(t.root.children.map((c) => c.name)).toEqual(["uart@0", "chosen"]);
+    expect(t.findByPath("/chosen/stdout")!.parent).toBe(t.findByPath("/chosen"));
+    expect(t.findByPath("/uart@0")!.children.map((c) => c.name)).toEqual(["port"]);
+    expect(() => applyTreeEdits(t, [{ node: "/none/x" }])).toThrow("t.dtb: no parent for the new node /none/x");
+  });
+
   it("remove a property and change one cell in place", () => {
     const t = tree();
     applyTreeEdits(t, [{ node: "/uart@0", property: "dmas", at: 1, cells: [7] }]);

@@ -10,7 +10,7 @@
 // not get that interrupt (of/amba-irq.ts); the silicon still raises it.
 
 import type { DeviceNode, DeviceTree } from "../of/node.js";
-import { gicTranslate, isGic, NR_LINES, ofIrqResolve, ofIrqShortEntry } from "../of/irq.js";
+import { gicTranslate, GIC_MAX_IRQS, isGic, ofIrqResolve, ofIrqShortEntry } from "../of/irq.js";
 
 export interface Pl330IrqWiring {
   /** The GIC line of each interrupts entry (a cut-short one included), -1 where there is none. */
@@ -28,7 +28,7 @@ function shortEntryLine(tree: DeviceTree, node: DeviceNode): number | undefined 
   const cells = node.cells("interrupts").slice(short.index * short.intsize);
   const v = isGic(short.parent);
   const t = v && cells.length >= 2 ? gicTranslate(v, [...cells, 0, 0].slice(0, short.intsize)) : undefined;
-  return t && t[0] < NR_LINES ? t[0] : -1;
+  return t && t[0] < GIC_MAX_IRQS ? t[0] : -1;
 }
 
 /** The wiring of a DMAC with `events` irq[e] outputs, or undefined when its node lists no

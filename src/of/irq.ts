@@ -235,8 +235,11 @@ export function irqSpecWithoutLine(spec: IrqSpec, gicIrqs: number, kernel: Kerne
   const v = isGic(spec.controller);
   if (!v) return `${cells} ends at ${spec.controller.path}, not at a GIC: dmasim wires GIC interrupts only`;
   if (spec.hwirq < 0) return `${cells} is no GICv${v} specifier (its first cell is 0 for an SPI, 1 for a PPI)`;
-  // Past every ID a GIC can have: said as before the implemented count was modelled.
-  if (spec.hwirq >= NR_LINES && gicIrqs >= GIC_MAX_IRQS) return `${cells} is GIC interrupt ID ${spec.hwirq}, and the GIC has none past ${NR_LINES - 1} (SPI N is ID 32 + N)`;
+  // Past every ID any GIC has (the architecture ends at 1019): no count to name.
+  if (spec.hwirq >= GIC_MAX_IRQS && gicIrqs >= GIC_MAX_IRQS) {
+    const special = spec.hwirq < NR_LINES ? ", IDs 1020-1023 being special (1023: spurious)" : "";
+    return `${cells} is GIC interrupt ID ${spec.hwirq}, and the GIC has none past ${GIC_MAX_IRQS - 1}${special} (SPI N is ID 32 + N)`;
+  }
   const itLines = Math.ceil(gicIrqs / 32) - 1;
   const refused = v !== 3 || ofIrqNumber(spec, gicIrqs, kernel) >= 0 ? ""
     : kernel === "v4.9" ? "; Linux 4.9's gic_irq_domain_map refuses it (-EPERM: hw >= irq_nr)"

@@ -76,6 +76,15 @@ describe("dmasim run: the heading line", () => {
       "dmasim run: bug (kind=swiotlb-exhaustion) on dmasim arm64 board with RAM above 4 GB (modern kernel, swiotlb=1024)");
   });
 
+  it("names a bug kind's variant of a built-in board by the variant's model and .dtb name, with the profile its tree gives", () => {
+    // dma-coherent-on-noncoherent-port boots arm64-ref's blob with its edits (a model of its own
+    // among them), named arm64-ref-dma-coherent-on-noncoherent-port.dtb: no built-in board, so
+    // the heading reads as for a tree of one's own.
+    expect(heading(["bug", "--param", "kind=dma-coherent-on-noncoherent-port"]).lines[0]).toBe(
+      "dmasim run: bug (kind=dma-coherent-on-noncoherent-port) on dmasim arm64 reference board, its PL330 dma-coherent in the tree on a port " +
+        "that does not snoop (arm64-ref-dma-coherent-on-noncoherent-port.dtb, profile arm64, modern kernel)");
+  });
+
   it("is not in --json, nor printed twice for the demo, whose table has its own", () => {
     const json = run(["run", "memcpy", "--param", "size=4K", "--json"]);
     expect(json.stdout.startsWith("{\n")).toBe(true);

@@ -38,7 +38,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   it("says which interrupts entry names an ID the GIC does not have, which Linux's GICv2 driver maps and pl330_probe requests all the same", async () => {
     // The rest (/proc/interrupts, the transfer that times out): test/drivers/pl330/amba-irqs.test.ts.
     await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;") }, (s) => {
-      const why = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
+      const why = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1019 (SPI N is ID 32 + N)";
       expect(s.dmesg()).toContain(`dma-pl330 ff250000.dma-controller: note: interrupts entry 0 gives irq 2032, which never fires (${why}) (dmasim): `);
       expect(s.device("ff250000.dma-controller").probe_failure).toBeUndefined();
       expect(s.device("ff250000.dma-controller").driverName).toBe("dma-pl330");
@@ -66,6 +66,22 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
       expect(s.dmesg()).toContain(
         "WARNING: drivers/irqchip/irq-gic-v3.c: gic_irq_domain_translate: WARN_ON(*type == IRQ_TYPE_NONE && fwspec->param[0] != GIC_IRQ_TYPE_PARTITION)",
       );
+    });
+  });
+
+  it("reads the trigger type from the third cell's low 4 bits (IRQ_TYPE_SENSE_MASK), and gives no WARN for a specifier translate refuses first", async () => {
+    // <0 2 0xf00>: 0xf00 & 0xf = 0, IRQ_TYPE_NONE (bits 15:8 are a PPI's CPU mask, nothing of an SPI's type).
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 2 0xf00>, <0 3 4>;") }, (s) => {
+      const warnings = s.dmesg().split("\n").filter((l) => l.includes("gic_irq_domain_translate"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain("WARNING: drivers/irqchip/irq-gic.c: gic_irq_domain_translate: HW irq 34 has invalid type");
+    });
+    // <2 2 0>: a GICv2 knows kinds 0 (SPI) and 1 (PPI) only; its translate returns -EINVAL
+    // before it looks at the type, so no WARN, and the entry gives the AMBA device no interrupt.
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <2 2 0>, <0 3 4>;") }, (s) => {
+      expect(s.dmesg()).not.toContain("gic_irq_domain_translate");
+      expect(s.device("ff250000.dma-controller").irqs[0]).toBeLessThan(0);
+      expect(s.dmesg()).toContain("note: interrupts entry 0 gives no interrupt (-EINVAL: interrupts entry 0 <2 2 0> is no GICv2 specifier");
     });
   });
 

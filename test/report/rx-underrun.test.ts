@@ -15,13 +15,13 @@ import { AdcDmaClient } from "../../src/drivers/adc-dma-client.js";
 import type { RxStreamDevice } from "../../src/hw/dma-peripherals.js";
 
 /** A capture of `periods` periods of `periodBytes` with src_maxburst `maxburst` (2-byte
- *  samples at 48 kS/s) from the Zynq UART's RX stream, which raises burst requests at
- *  `level` bytes: the ring, the converter's count, and dmasim's notes. */
-async function capture(level: number, maxburst: number, periodBytes: number, kernel: "modern" | "v4.9" = "modern") {
+ *  samples at 48 kS/s, read `width` bytes a beat) from the Zynq UART's RX stream, which raises
+ *  burst requests at `level` bytes: the ring, the converter's count, and dmasim's notes. */
+async function capture(level: number, maxburst: number, periodBytes: number, kernel: "modern" | "v4.9" = "modern", width: 2 | 4 = 2) {
   const s = await zynqWith("", { "serial@e0001000": { rx: { sampleRateHz: 48000, sampleBytes: 2, burstBytes: level, depth: 64 } } }, kernel);
   try {
     const model = s.board.peripherals.find((p) => p.dmaName === "rx")!.device as RxStreamDevice;
-    const client = AdcDmaClient.probe(s.device("e0001000.serial"), { sampleBytes: 2, maxburst });
+    const client = AdcDmaClient.probe(s.device("e0001000.serial"), { sampleBytes: width, maxburst });
     const produced: number[] = [];
     const cap = client.start(periodBytes, 4, () => produced.push(model.stats().transferred));
     s.kernel.waitEvent(() => cap.periods.length >= 2, 1e11);
@@ -79,6 +79,22 @@ describe("the RX FIFO underrun note", () => {
     expect(r.notes[0]).toContain("reads the other 8 from an empty FIFO");
     expect(r.notes[0]).toContain("the buffer gets 8 bytes of zeros after every 16 bytes of data");
     expect(r.notes[0]).toContain("fix: src_maxburst 8 in the client's dma_slave_config");
+  });
+
+  it("names a fix of one beat when the level holds one beat and part of another (4-byte beats, level 6, src_maxburst 2)", async () => {
+    // The driver reads two 16-bit samples a beat (src_addr_width 4); the FIFO asks at 6 bytes,
+    // 3 samples. Each 8-byte burst reads them and 2 bytes from an empty FIFO: a 480-byte period
+    // is 60 bursts, 120 bytes of zeros. The largest burst of 4-byte beats within 6 bytes is one
+    // beat (6 / 4 rounded down). CCR: SS 2 << 1 | SB 1 << 4 | DI 0x4000 | DS 2 << 15 | DB 1 << 18 = 0x54014.
+    const r = await capture(6, 2, 480, "modern", 4);
+    expect(r.produced[0] - r.first).toBe(180);
+    expect(Array.from(r.ring.subarray(0, 16))).toEqual([...samples(r.first, 3), 0, 0, ...samples(r.first + 3, 3), 0, 0]);
+    expect(r.notes).toHaveLength(1);
+    expect(r.notes[0]).toContain("capture period 0: RX FIFO underrun (dmasim): 120 bytes read from an empty FIFO: dma0chan1 (PL330 thread 0, " +
+      "request line 1) reads bursts of 2 beats × 4 bytes = 8 bytes (CCR0 0x54014), src_maxburst 2 × src_addr_width 4, from");
+    expect(r.notes[0]).toContain("raises a burst request when 6 bytes are waiting");
+    expect(r.notes[0]).toContain("reads the other 2 from an empty FIFO");
+    expect(r.notes[0]).toContain("fix: src_maxburst 1 in the client's dma_slave_config (1 beat × 4 bytes = 4 bytes: a burst no larger than the FIFO's burst level)");
   });
 
   it("is not printed when the burst fits the level: every byte is a sample, in order", async () => {

@@ -88,6 +88,27 @@ describe("the TX FIFO overrun note", () => {
     expect(r.notes[0]).toContain("fix: dst_maxburst 8 in the client's dma_slave_config");
   });
 
+  it("counts each send's own losses: a second send on the same client loses 96 again, a third that fits loses none and gets no note", async () => {
+    // The FIFO's OVERRUN count runs on across sends; each note counts from its own send's start.
+    // Each 256-byte send starts on an empty FIFO (waitTxEmpty), so it loses 96 as above; a
+    // 48-byte one fits while the FIFO fills.
+    const s = await zynqWith("", { "serial@e0001000": { tx: { depth: 64, burstBytes: 8 } } });
+    try {
+      const client = UartDmaClient.probe(s.device("e0001000.serial"), { maxburst: 16 });
+      const buf = s.kernel.kmalloc(256, GFP_KERNEL);
+      for (const len of [256, 256, 48]) {
+        expect(client.waitTx(client.startTx(buf, len), 1e12)).toBe(DMA_COMPLETE);
+        client.waitTxEmpty(1e12);
+      }
+      expect(client.counters().overruns).toBe(192);
+      const notes = s.kernel.printk.dmesg().map((l) => l.text).filter((t) => t.includes("TX FIFO overrun (dmasim)"));
+      expect(notes.map((t) => t.slice(t.indexOf("(dmasim): ") + 10, t.indexOf(": dma0chan")))).toEqual(["96 bytes lost", "96 bytes lost"]);
+      client.remove();
+    } finally {
+      s.dispose();
+    }
+  });
+
   it("is not printed when the burst fits the threshold: nothing is lost", async () => {
     for (const maxburst of [8, 4]) {
       const r = await send(64, 8, maxburst, 256);

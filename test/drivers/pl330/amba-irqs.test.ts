@@ -33,9 +33,9 @@ const V49_ZERO = "Linux 4.9's of_amba_device_create set adev->irq[$] = 0 (irq_of
  *  cut short: of_irq_parse_one's -EOVERFLOW (4.9: -EINVAL). */
 const CUT = rk3288With(PERI_IRQS, "interrupts = <0 2 4>, <0 3>;");
 const CUT_WHY = `interrupts entry 1 of /soc/dma-controller@ff250000 is cut short: "interrupts" has 5 cells, not a multiple of #interrupt-cells = 3 (${GIC})`;
-/** SPI 2000 is GIC ID 2032, past the 1024 IDs of dmasim's GIC (past any GICv2's 1020). */
+/** SPI 2000 is GIC ID 2032, past any GIC's IDs (0-1019). */
 const PAST = rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;");
-const PAST_WHY = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1023 (SPI N is ID 32 + N)";
+const PAST_WHY = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1019 (SPI N is ID 32 + N)";
 
 /** /proc/interrupts of this 2-CPU board, its irq columns 3 wide: show_interrupts' width for a
  *  kernel with fewer than 1000 irq numbers (nr_irqs), however large a GIC ID listed. */
@@ -193,6 +193,31 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
     await withSystem({ dts: PAST, kernel: "v4.9" }, (s) => {
       expect(s.device(DMAC).irqs).toEqual([2032, 35]);
       expect(s.dmesg()).toContain(`dma-pl330 ${DMAC}: note: interrupts entry 0 gives irq 2032, which never fires (${PAST_WHY}) (dmasim): `);
+    });
+  });
+
+  it("entry 0 naming ID 1020, the first of the GIC's special IDs: no line, requested all the same, and its event's transfer times out", async () => {
+    // SPI 988 is ID 32 + 988 = 1020. A GIC's interrupt IDs end at 1019: 1020-1023 are special
+    // (1023 the spurious ID), so no distributor has an enable bit for 1020 and no SoC wires a
+    // device to it. Linux's GICv2 maps it as it maps 2032 (no range check).
+    const special = rk3288With(PERI_IRQS, "interrupts = <0 988 4>, <0 3 4>;");
+    const why = "interrupts entry 0 <0 988 4> is GIC interrupt ID 1020, and the GIC has none past 1019, IDs 1020-1023 being special (1023: spurious) (SPI N is ID 32 + N)";
+    await withSystem({ dts: special }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([1020, 35]);
+      expect(s.dmesg()).toContain(`dma-pl330 ${DMAC}: note: interrupts entry 0 gives irq 1020, which never fires (${why}) (dmasim): `);
+      const [ev0, ev1] = [dma_request_chan_by_mask(s, DMA_MEMCPY), dma_request_chan_by_mask(s, DMA_MEMCPY)];
+      expect(memcpy(ev1)).toBe(DMA_COMPLETE);
+      expect(memcpy(ev0)).toBe(DMA_ERROR);
+      expect(hangNote(s)).toContain("raised event 0, but the interrupt that event raises (interrupts entry 0, irq 1020) never fires: ");
+      const bus = "ff600000.dma-controller";
+      expect(s.readFile("/proc/interrupts")).toBe(
+        procInterrupts([row(32, 0, bus, 4), row(33, 0, bus, 4), row(35, 1, DMAC, 4), row(1020, 0, DMAC, 4)], 4),
+      );
+    });
+    // SPI 987, ID 1019, is the GIC's last: a line like any other, event 0's transfer completes.
+    await withSystem({ dts: rk3288With(PERI_IRQS, "interrupts = <0 987 4>, <0 3 4>;") }, (s) => {
+      expect(s.dmesg()).not.toContain("which never fires");
+      expect(memcpy(dma_request_chan_by_mask(s, DMA_MEMCPY))).toBe(DMA_COMPLETE);
     });
   });
 

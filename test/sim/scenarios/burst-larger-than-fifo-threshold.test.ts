@@ -56,6 +56,7 @@ describe("bug burst-larger-than-fifo-threshold", () => {
     expect(r.reproduced).toBe(false);
     expect([r.details.requestBytes, r.details.status, r.details.sentBytes, r.details.lostBytes]).toEqual([1, "DMA_IN_PROGRESS", 0, 0]);
     expect(r.details.hangNote).toContain("TX burst stall");
+    expect(r.symptom).toContain("while its 64-byte TX FIFO raises single requests only (one per free byte): ");
     expect(r.symptom).toContain("a FIFO raising single requests stalls a burst channel instead (bug kind burst-on-single-requests)");
     expect(r.fixed).toBe("with dst_maxburst 1 (the FIFO's BURST register) the UART sent 256 of 256 bytes (DMA_COMPLETE), 0 of them wrong, 0 lost to TX FIFO overruns");
   });
