@@ -22,7 +22,7 @@ commands:
   demo              1 MiB PL330 memcpy with coherent and streaming buffers, and the
                     missing-sync bug (the default command)
     --size SIZE     transfer size (default 1M)
-    --json          print the result as JSON
+    -j, --json      print the result as JSON
     --trace FILE    write a Chrome Trace Event file (opens in Perfetto)
     --trace-records N   room for N trace records (default 4194304; more costs
                     32 bytes each of wasm memory)
@@ -44,22 +44,29 @@ commands:
                     default 8080)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),
                     writing what dtc writes for the same input
-    -O dts|dtb|json output format (default: from -o's extension, else dtb for
+    -O, --out-format dts|dtb|json
+                    output format (default: from -o's extension, else dtb for
                     .dts input and dts otherwise)
-    -o OUT          output file (default stdout); IN "-" reads stdin
-    -I dts|dtb|json input format, instead of detecting it (a blob by its magic,
+    -o, --out OUT   output file (default stdout); IN "-" reads stdin
+    -I, --in-format dts|dtb|json
+                    input format, instead of detecting it (a blob by its magic,
                     JSON by its "{", any other text .dts source, as dtc does)
-    -V VERSION      FDT version of a blob written (default 17; or 16, 3, 2, 1)
-    -i DIR          another directory to search for /include/ and /incbin/ files
+    -V, --out-version VERSION
+                    FDT version of a blob written (default 17; or 16, 3, 2, 1)
+    -i, --include DIR
+                    another directory to search for /include/ and /incbin/ files
   cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a
                     /sys/class/dma/<channel>/<attribute> file
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, …)
   fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module
-                    exporting createTarget) in worker processes with a watchdog: --count N,
-                    --seed S, --start I, --workers N, --timeout SEC per case,
-                    --heap MB per worker, --corpus FILE,…, --boot-share F,
-                    --save DIR (failing inputs), --json; exits 1 on a failure
+                    exporting createTarget) in worker processes with a watchdog:
+                    --count N (default 1000), --seed S (default 1), --start I
+                    (default 0), --workers N (default 1), --timeout SEC per case
+                    (default 30), --heap MB per worker (default 1024), --corpus
+                    FILE,…, --boot-share F (dt: the share of trees read back that
+                    also boot, default 0.25), --save DIR (failing inputs), --json;
+                    exits 1 on a failure
   soak              many DMA transfers on one System, then whether the heap, the
                     wasm memory, the page allocator or DMA-API debug grew or
                     leaked: --transfers N (default 100000), --board NAME (default
@@ -71,7 +78,7 @@ ${PROBE_USAGE}
                     --time MS per task, default 1000; --only PREFIX to run the
                     tasks whose names start so, e.g. mmu or sweep, repeatable)
 ${PL330_USAGE}
-  help              this text
+  help              this text (also -h, --help; -j is --json wherever it is taken)
 
 system options (demo, run, sweep, cat, ls; probe takes -i, --memory, --kernel, --dma-debug, --profile):
 ${SYSTEM_USAGE}`;

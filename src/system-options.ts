@@ -6,9 +6,10 @@ import { DMA_DEBUG_CHECKS } from "./dma/debug.js";
 import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { SystemOptions } from "./system.js";
 import { isWholeIn, wholeNumberIn } from "./whole-number.js";
+import { TREE_CHOSEN_BY } from "./tree-choice.js";
 
 const KNOWN: Record<keyof SystemOptions, true> = {
-  dtb: true, dtbName: true, dts: true, dtsName: true, dtsIncludeDirs: true, board: true, variant: true, profile: true, memory: true,
+  dtb: true, dtbName: true, dts: true, dtsName: true, dtsIncludeDirs: true, board: true, variant: true, treeChosenBy: true, profile: true, memory: true,
   dmaPeripherals: true, kernel: true, dmaDebug: true, swiotlb: true, coherentPool: true, cma: true,
   dmapoolDebug: true, zoneDmaBits: true, workaroundCleanCache: true, worker: true, debug: true,
   printkLevel: true,
@@ -50,6 +51,9 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
     }
     const other = (["dtb", "dts", "board"] as const).find((k) => o[k] !== undefined);
     if (other) throw fail(`variant is a whole tree (${v.name}), and so is ${other}: give one of them`);
+  }
+  if (o.treeChosenBy !== undefined && !(TREE_CHOSEN_BY as readonly unknown[]).includes(o.treeChosenBy)) {
+    throw fail(`treeChosenBy must be ${TREE_CHOSEN_BY.map((c) => `"${c}"`).join(", ")}, not ${JSON.stringify(o.treeChosenBy)}`);
   }
   whole("coherentPool", o.coherentPool, 0);
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);

@@ -26,6 +26,7 @@ import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
 import { checkSystemOptions } from "./system-options.js";
 import { makeProvenance, type Provenance } from "./provenance.js";
+import { treeChoiceOf, type TreeChoice, type TreeChosenBy } from "./tree-choice.js";
 
 export interface SystemOptions {
   /** A device tree blob (or .dts source / dmasim JSON as bytes: the content tells). */
@@ -45,6 +46,11 @@ export interface SystemOptions {
   /** A variant of a built-in board instead: its tree with the variant's property edits, named
    *  by the variant's name (a bug kind's board; see board-variant.ts). */
   variant?: BoardVariant;
+  /** How the user chose the tree, when the caller knows better than the options above: the CLI
+   *  option typed ("--board", "--dtb", "--dts": a --dts file arrives as a dtb), or "scenario"
+   *  for the System the scenario asked for (systemFor). Changes no result: advice to choose
+   *  another System names it ("run it without --dts"; see tree-choice.ts). */
+  treeChosenBy?: TreeChosenBy;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
   profile?: string;
   /** DRAM size for boards whose memory node the bootloader fills ("1G", bytes). */
@@ -123,10 +129,13 @@ export class System {
   readonly user: SystemUser;
   private parts: { machine: Machine; board: Board; kernel: Kernel } | null;
   private readonly made: Provenance;
+  /** How the user chose this System's tree (tree-choice.ts), for advice to choose another. */
+  readonly treeChoice: TreeChoice;
 
-  constructor(machine: Machine, board: Board, kernel: Kernel, provenance: Provenance) {
+  constructor(machine: Machine, board: Board, kernel: Kernel, provenance: Provenance, treeChoice: TreeChoice = provenance.board !== undefined ? "board" : "dtb") {
     this.parts = { machine, board, kernel };
     this.made = provenance;
+    this.treeChoice = treeChoice;
     const port = () => this.live().machine.cpu;
     this.cpu = {
       read: (va, len) => {
@@ -375,7 +384,7 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     const provenance = makeProvenance({
       builtInBoard: builtIn, treeSource: tree.source, model: tree.model, profile: profile.name, kernel: kernel.version, options, assumed: board.assumed,
     });
-    return new System(machine, board, kernel, provenance);
+    return new System(machine, board, kernel, provenance, treeChoiceOf(options));
   } catch (e) {
     // A board or kernel that failed to come up: its memory serves the next System.
     releaseSilicon(silicon, () => new SystemError("this System failed to boot"));

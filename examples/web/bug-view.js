@@ -1,10 +1,10 @@
 // The Bugs view: `dmasim run bug --param kind=…` for the kind the form names, on the System the
 // kind asks for (bugSystem: a board, and for some a kernel, swiotlb or DMA-API debug) unless the
 // form names a board or a kernel (as `dmasim run bug --board … --kernel …` does: the kind's other
-// options stay), its result printed as `dmasim run` prints it (formatRunHeading, formatResult)
-// but for the CLI's options in its advice, which name the form's choices (inBugFormWords).
-// ?view=bugs&kind=…&board=…&kernel=… fill the form, and are what its edits write into the
-// address (app.js).
+// options stay), with DMA-API debug when its box is checked (as --dma-debug adds it), its result
+// printed as `dmasim run` prints it (formatRunHeading, formatResult) but for the CLI's options in
+// its advice, which name the form's choices (inBugFormWords). ?view=bugs&kind=…&board=…&kernel=…
+// &dma-debug=1 fill the form, and are what its edits write into the address (app.js).
 import { BUG_KINDS, bugSystem, formatResult, formatRunHeading, systemFor } from "../../dist/browser/dmasim.js";
 import { addBoards } from "./board-options.js";
 import { choose } from "./address-choice.js";
@@ -38,12 +38,14 @@ function showKindSystem() {
 const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output"), show: showFields, words: inBugFormWords });
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
-export const QUERY_KEYS = ["kind", "board", "kernel"];
+export const QUERY_KEYS = ["kind", "board", "kernel", "dma-debug"];
 
 export function run() {
   const params = { kind: $("bug-kind").value };
   const given = {};
   for (const k of ["board", "kernel"]) if ($(`bug-${k}`).value !== "") given[k] = $(`bug-${k}`).value;
+  // Unchecked leaves DMA-API debug to the kind (unchecked-map-error's own System has it on).
+  if ($("bug-dma-debug").checked) given.dmaDebug = true;
   const system = systemFor("bug", params, given);
   const format = (result, ranOn) => `${formatRunHeading("bug", params, ranOn)}\n\n${formatResult(result)}`;
   return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format });
@@ -52,13 +54,15 @@ export function run() {
 export function applyQuery(q) {
   if (q.has("kind")) choose($("bug-kind"), q.get("kind"));
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`bug-${k}`), q.get(k));
+  if (q.has("dma-debug")) $("bug-dma-debug").checked = q.get("dma-debug") !== "0";
   showKindSystem();
 }
 
 /** The form's choices as applyQuery reads them (app.js keeps them in the address). */
 export function query() {
   const q = new URLSearchParams();
-  for (const k of QUERY_KEYS) setIfChanged(q, k, $(`bug-${k}`));
+  for (const k of ["kind", "board", "kernel"]) setIfChanged(q, k, $(`bug-${k}`));
+  if ($("bug-dma-debug").checked) q.set("dma-debug", "1");
   return q;
 }
 

@@ -58,11 +58,17 @@ export function inFormWords(message) {
 }
 
 // The Bugs view: a kind run on a System that cannot show it says so in its symptom (or, for a
-// board with no UART to send on, its error), with the advice to leave the board to the kind;
-// burst-on-single-requests on v4.9 names the kernel that shows it. The form's board choice for
-// `dmasim run bug` without --board is "the kind's own"; its kernel choice is named kernel.
+// board with no UART to send on, its error), with the advice to leave the tree to the kind, in
+// the words of how it was chosen (tree-choice.ts: the library's "the board option" for the
+// page's board, --board/--dtb/--dts for the CLI's, "other System options" on the kind's own);
+// burst-on-single-requests on v4.9 names the kernel that shows it, unchecked-map-error the
+// DMA-API debug that reports it. The form's board choice for `dmasim run bug` without --board is
+// "the kind's own"; its kernel choice is named kernel, --dma-debug its box DMA-API debug.
 const BUG_REWRITES = [
-  [/run it without --board\b/g, "choose the kind's own board"],
+  [/add --dma-debug \(createSystem\(\{ dmaDebug: true \}\)\)/g, "check DMA-API debug"],
+  [/run it without (?:--board|--dtb|--dts|the (?:board|dtb|dts|variant) option)\b/g, "choose the kind's own board"],
+  // On the kind's own board, the page's other choice is the kernel (DMA-API debug spoils no kind).
+  [/run it without other System options/g, "choose the kind's own kernel"],
   [/\(--kernel (modern|v4\.9)\)/g, "(kernel $1)"],
 ];
 

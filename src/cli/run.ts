@@ -2,7 +2,7 @@
 // one System. SCENARIO is a built-in name or a path to a module exporting run(system, params).
 
 import { pathToFileURL } from "node:url";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createLocalSystem } from "../system.js";
 import { isScenarioModule, runScenarioOn, systemFor } from "../worker/job.js";
 import { importScenarioModuleHere, type LoadedScenarioModule } from "../worker/scenario-module.js";
@@ -19,9 +19,14 @@ import { demoReport } from "../report/demo-report.js";
 import { renderReport } from "../report/html.js";
 import type { Provenance } from "../provenance.js";
 
-/** A built-in name stays a name; anything that exists on disk becomes a module URL. */
+/** A built-in name stays a name; a file on disk becomes a module URL. A folder is refused here:
+ *  Node's ES module loader imports no folder (no index.js, no package.json "main"), and says so
+ *  in its own words ("Directory import … is not supported"). */
 export function scenarioRef(name: string): string {
   if (SCENARIOS[name]) return name;
+  if (existsSync(name) && statSync(name).isDirectory()) {
+    throw new UsageError(`${name} is a directory: a scenario module is one JavaScript file exporting run(system, params) (as examples/debugging/mydrv.mjs): give its path`);
+  }
   if (existsSync(name)) return pathToFileURL(name).href;
   throw new UsageError(`unknown scenario "${name}" (built in: ${Object.keys(SCENARIOS).join(", ")}; or a module path)`);
 }

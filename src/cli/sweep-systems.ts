@@ -54,6 +54,9 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
     single.delete(name);
   }
   const { worker: _w, ...system } = await systemOptions({ ...a, flags: single });
+  // A compared tree is named as the user typed it too (advice: "run it without --dts").
+  const compared = (["board", "dtb", "dts"] as const).find((name) => systems[name]);
+  if (compared) system.treeChosenBy = `--${compared}`;
   return Object.keys(systems).length ? { system, systems: systems as SystemGrid } : { system };
 }
 

@@ -84,9 +84,11 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     const built = readBuiltTree(tree.text, tree.option, includeDirs);
     o.dtb = built.blob;
     o.dtbName = tree.text;
+    o.treeChosenBy = `--${tree.option}`;
     noteTreeWarnings(o, built.tree, tree.text);
   } else if (includeDirs.length) throw new UsageError("-i/--include names directories for a --dts or --dtb source file's /include/s: give one");
   o.board = board;
+  if (board !== undefined) o.treeChosenBy = "--board";
   // Checked here too, so that the way to a tree of one's own is named as the CLI takes it (the
   // library's message says createSystem's "dtb").
   if (o.board !== undefined && !file && !BOARDS[o.board]) throw new UsageError(unknownBoardText(o.board, "pass --dtb FILE or --dts FILE"));

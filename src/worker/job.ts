@@ -36,7 +36,9 @@ export function systemFor(scenario: string, params: ScenarioParams, given: Omit<
   const named = namesBoard(given);
   const unused = modelParamText(scenario, params, named);
   if (unused) throw new TypeError(unused);
-  const wanted = named ? {} : (SCENARIO_SYSTEMS[scenario]?.(params, given) ?? {});
+  const wanted: Omit<SystemOptions, "worker"> = named ? {} : { ...SCENARIO_SYSTEMS[scenario]?.(params, given) };
+  // The scenario's tree: advice to choose another System cannot name an option the user gave.
+  if (namesBoard(wanted)) wanted.treeChosenBy = "scenario";
   return { ...wanted, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 

@@ -637,6 +637,19 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(shown + "\n").toBe(stdout.replace(cliAdvice, pageAdvice));
     expect(shown).not.toMatch(/--\w/);
 
+    // unchecked-map-error on a board chosen: the CLI's --dma-debug is the form's box, which a
+    // reload keeps, and which turns DMA-API debug on as --dma-debug does.
+    const debugged = cli(["run", "bug", "--param", "kind=unchecked-map-error", "--board", "zynq-7000", "--dma-debug"]);
+    await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=unchecked-map-error&board=zynq-7000&auto=1`);
+    await settled(page);
+    expect((await page.locator("#bug-output .field", { hasText: /^symptom / }).textContent())?.trimEnd()).toMatch(/^symptom +no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; check DMA-API debug, or choose the kind's own board$/);
+    await page.getByRole("region", { name: "Bugs" }).getByLabel("DMA-API debug").check();
+    await page.waitForFunction(() => location.search.includes("dma-debug=1"));
+    await page.reload();
+    expect(await page.isChecked("#bug-dma-debug")).toBe(true);
+    await page.click("#bug-run");
+    await settled(page);
+    expect((await page.locator("#bug-output").textContent()) + "\n").toBe((await debugged).stdout);
     // The Demo's 1 MiB on arm64-highmem is more than its swiotlb slots map (128 × 2 KiB).
     await page.goto(`${rig.base}/examples/web/index.html?view=demo&board=arm64-highmem&auto=1`);
     await page.waitForFunction(() => (window as any).dmasimError !== undefined, null, { timeout: 30_000 });
@@ -651,7 +664,7 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     // kernel= was dropped without a word (the run was the modern kernel's); kinds= is a typo.
     await page.goto(`${rig.base}/examples/web/index.html?view=bugs&kind=missing-sync&kernel=v4.9&kinds=coherent-read&auto=1`);
     await settled(page);
-    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "kinds" in the address (it reads kind, board, kernel and auto)');
+    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "kinds" in the address (it reads kind, board, kernel, dma-debug and auto)');
     expect(await page.locator("#bug-status").textContent()).toMatch(/^done: bug missing-sync on zynq-7000, v4.9 kernel in /);
     expect((await page.locator("#bug-output").textContent()) + "\n").toBe((await node).stdout);
     // The kernel choice names what "the kind's own" is, and what a chosen board leaves.
@@ -681,7 +694,7 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(await page.getByRole("alert").textContent()).toBe('the Demo view ignores "buffers" in the address (it reads board, kernel, size and auto)');
     // Another view's field under its name, misspelt: named with that view's fields.
     await page.goto(`${rig.base}/examples/web/index.html?view=demo&bugs.kinds=coherent-read&bugs.kernel=v4.9`);
-    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "bugs.kinds" in the address (it reads bugs.kind, bugs.board and bugs.kernel)');
+    expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "bugs.kinds" in the address (it reads bugs.kind, bugs.board, bugs.kernel and bugs.dma-debug)');
     expect(await page.inputValue("#bug-kernel")).toBe("v4.9");
     await page.getByRole("link", { name: "Bugs" }).click();
     expect(await page.getByRole("alert").isVisible()).toBe(false);

@@ -102,7 +102,7 @@ describe("browser page: sweep errors in the form's words", () => {
 
 /** What the Bugs view shows for `kind` with the form's board and kernel choices (`given`; none:
  *  "the kind's own"), as bug-view.js makes it: the run's heading and fields, or its error. */
-async function bugViewText(kind: string, given: { board?: string; kernel?: "modern" | "v4.9" } = {}): Promise<string> {
+async function bugViewText(kind: string, given: { board?: string; kernel?: "modern" | "v4.9"; dmaDebug?: true } = {}): Promise<string> {
   const params = { kind };
   const system = await createSystem(systemFor("bug", params, given));
   try {
@@ -126,6 +126,27 @@ describe("browser page: the Bugs and Demo views' advice in their forms' words", 
     // arm64-dma-offset's tree has no UART (no serial node): the run fails, and its error advises the same.
     expect(inBugFormWords(await bugViewText("wrong-request-line", { board: "arm64-dma-offset" }))).toBe(
       'error: this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request); choose the kind\'s own board');
+  });
+
+  it("names the DMA-API debug box where the CLI says --dma-debug, and the box turns it on", async () => {
+    const off = await bugViewText("unchecked-map-error", { board: "zynq-7000" });
+    expect(field(inBugFormWords(off), "symptom")).toBe(
+      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; check DMA-API debug, or choose the kind's own board");
+    // The box checked adds dmaDebug to the board chosen: the driver's unchecked mapping is reported.
+    const on = inBugFormWords(await bugViewText("unchecked-map-error", { board: "zynq-7000", dmaDebug: true }));
+    expect(field(on, "reproduced")).toBe("true");
+    // Modern dma-debug's pr_fmt "DMA-API: ", then err_printk's driver and device names.
+    expect(field(on, "symptom")).toMatch(/^DMA-API debug: "DMA-API: dma-pl330 f8003000\.dma-controller: device driver failed to check map error\[/);
+  });
+
+  it("names the board choice for every way the library or the CLI words the tree the user chose", () => {
+    for (const chosen of ["--board", "--dtb", "--dts", "the board option", "the dtb option", "the dts option", "the variant option"]) {
+      expect(inBugFormWords(`this board cannot show the bug; run it without ${chosen} (arm64-highmem)`)).toBe(
+        "this board cannot show the bug; choose the kind's own board (arm64-highmem)");
+    }
+    // On the kind's own board, the page's other System choice is the kernel.
+    expect(inBugFormWords("this System's swiotlb hides the bug; run it without other System options")).toBe(
+      "this System's swiotlb hides the bug; choose the kind's own kernel");
   });
 
   it("names the kernel choice where the CLI says --kernel modern", async () => {

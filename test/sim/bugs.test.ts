@@ -21,13 +21,13 @@ describe("bug mask-overflow", () => {
   it("on arm64-ref, whose RAM (0x40000000-0x7fffffff) is all below a 32-bit mask, says the board cannot show it", async () => {
     const r = await maskOverflow({ board: "arm64-ref" });
     expect(r.reproduced).toBe(false);
-    expect(r.symptom).toBe("this board cannot show the bug: all of its RAM (up to PA 0x7fffffff) is within the device's mask 0xffffffff; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)");
+    expect(r.symptom).toBe("this board cannot show the bug: all of its RAM (up to PA 0x7fffffff) is within the device's mask 0xffffffff; run it without the board option (arm64-highmem, RAM above 4 GiB, no swiotlb)");
   });
 
   it("on arm64-highmem with its swiotlb, says the bounce buffer hid it", async () => {
     const r = await maskOverflow({ board: "arm64-highmem" });
     expect(r.reproduced).toBe(false);
-    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned 0x[0-9a-f]{1,8}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board \(arm64-highmem, RAM above 4 GiB, no swiotlb\)$/);
+    expect(r.symptom).toMatch(/^dma_map_single of a buffer at PA 0x[0-9a-f]{9} for a device with mask 0xffffffff returned 0x[0-9a-f]{1,8}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without the board option \(arm64-highmem, RAM above 4 GiB, no swiotlb\)$/);
     expect(r.symptom).not.toContain('""');
   });
 });
@@ -68,7 +68,7 @@ describe("bug swiotlb-exhaustion", () => {
     const r = s.run("bug", { kind: "swiotlb-exhaustion" }) as BugResult;
     s.dispose();
     expect(r.reproduced).toBe(false);
-    expect(r.symptom).toBe("the leaked 256 KiB mapping took no swiotlb bounce slot (the buffer is within the device's DMA mask): this board cannot show the bug; run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)");
+    expect(r.symptom).toBe("the leaked 256 KiB mapping took no swiotlb bounce slot (the buffer is within the device's DMA mask): this board cannot show the bug; run it without the board option (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)");
     expect(r.details.mappingsBeforeFull).toBe(1);
   });
 });
@@ -119,7 +119,7 @@ describe("bug unchecked-map-error", () => {
     const r = await runBug("unchecked-map-error", { board: "arm64-ref" });
     expect(r.reproduced).toBe(false);
     expect(r.symptom).toBe(
-      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or run it without --board",
+      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or run it without the board option",
     );
   });
 

@@ -71,6 +71,7 @@ import { rxBurstLargerThanFifoLevel } from "./rx-burst-larger-than-fifo-level.js
 import { dmaCoherentOnNoncoherentPort } from "./dma-coherent-on-noncoherent-port.js";
 import { rxBufferSharesCacheLine } from "./rx-buffer-shares-cache-line.js";
 import { BUG_KINDS, type BugKind, type BugResult } from "./bug-kinds.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 export { BUG_KINDS, bugSystem, type BugKind, type BugResult } from "./bug-kinds.js";
 
@@ -231,7 +232,7 @@ function swiotlbExhaustion(s: System, defer: Defer): BugResult {
   if (direct) {
     // The buffer is within the device's mask (or there is no swiotlb): no pool can fill, so say
     // so rather than claim a failure that did not happen.
-    symptom = "the leaked 256 KiB mapping took no swiotlb bounce slot (the buffer is within the device's DMA mask): this board cannot show the bug; run it without --board (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)";
+    symptom = `the leaked 256 KiB mapping took no swiotlb bounce slot (the buffer is within the device's DMA mask): this board cannot show the bug; ${leaveTreeText(s)} (arm64-highmem, RAM above 4 GiB, a 2 MiB swiotlb)`;
   } else if (mapped.length < tries) {
     symptom = full ? `${leaked} the next map returned DMA_MAPPING_ERROR: "${full.replace(/^.*?: /, "")}"` : `${leaked} the next map returned DMA_MAPPING_ERROR`;
   } else {
@@ -273,12 +274,12 @@ function maskOverflow(s: System, defer: Defer): BugResult {
   } else if (BigInt(lastRam) <= (dev.dma_mask ?? 0n)) {
     // Every buffer is reachable, so there is nothing to overflow: say so rather than report a
     // mapping that worked as if it were the symptom.
-    symptom = `this board cannot show the bug: all of its RAM (up to PA ${hex(lastRam)}) is within the device's mask ${mask}; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+    symptom = `this board cannot show the bug: all of its RAM (up to PA ${hex(lastRam)}) is within the device's mask ${mask}; ${leaveTreeText(s)} (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
   } else if (dma !== pa && s.kernel.version === "v4.9") {
     // arch/arm64/mm/init.c mem_init: 4.9 builds a pool whenever RAM extends beyond ZONE_DMA.
     symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: Linux 4.9 cannot show the bug on arm64, whose mem_init always builds a swiotlb pool when RAM extends beyond ZONE_DMA (swiotlb=0 means the default 64 MiB); run it on the modern kernel`;
   } else if (dma !== pa) {
-    symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: this System's swiotlb hides the bug; run it without --board (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
+    symptom = `${map} ${hex(dma)}, a swiotlb bounce slot: this System's swiotlb hides the bug; ${leaveTreeText(s)} (arm64-highmem, RAM above 4 GiB, no swiotlb)`;
   } else if (beyondMask) {
     symptom = `${map} ${hex(dma)} unchanged, though its last byte ${hex(pa + len - 1)} is beyond the mask: no error, and the device cannot reach the buffer`;
   } else {
@@ -320,7 +321,7 @@ function uncheckedMapError(s: System, defer: Defer): BugResult {
 function uncheckedMapErrorSilence(s: System): string {
   return s.kernel.dma.debug.enabled
     ? "no report (DMA-API debug is on)"
-    : "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or run it without --board";
+    : `no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; add --dma-debug (createSystem({ dmaDebug: true })), or ${leaveTreeText(s)}`;
 }
 
 /** The memory type of the process's mapping at uva, as a debugger's walk of its tables sees it. */
@@ -371,7 +372,7 @@ function mmapCacheable(s: System, defer: Defer): BugResult {
   return {
     kind: "mmap-cacheable",
     symptom: dev.dma_coherent
-      ? `${stale} of ${len} bytes the process read after the transfer were stale: ${dev.name} is dma-coherent (its writes snoop the caches), so a cacheable mapping is right for it: this board cannot show the bug; run it without --board`
+      ? `${stale} of ${len} bytes the process read after the transfer were stale: ${dev.name} is dma-coherent (its writes snoop the caches), so a cacheable mapping is right for it: this board cannot show the bug; ${leaveTreeText(s)}`
       : `${stale} of ${len} bytes the process read after the transfer were stale: remap_pfn_range with vm_page_prot mapped the coherent buffer ${types.remap} in user space, and the device wrote beneath the caches`,
     fixed: `dma_mmap_coherent maps it as the kernel does (${types.dmaMmap}): ${after} stale bytes`,
     reproduced: stale > 0 && after === 0,

@@ -17,6 +17,7 @@ import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import { sentText, uartSendBugAndFix, uartTxPeripheral, type UartSend } from "./uart-send.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** Bytes sent: 256 characters, 16 bursts of 16. */
 const LEN = 256;
@@ -55,10 +56,10 @@ function outcome(s: System, bug: UartSend, threshold: number): string {
   }
   if (bug.sent < LEN) {
     return `the send timed out (${bug.status}) with ${bug.sent} of ${LEN} bytes on the wire: a FIFO raising single requests stalls a burst ` +
-      `channel instead (bug kind burst-on-single-requests), and dmasim said: ${bug.note}; run it without --board for the overrun`;
+      `channel instead (bug kind burst-on-single-requests), and dmasim said: ${bug.note}; ${leaveTreeText(s)} for the overrun`;
   }
   const why = s.kernel.version === "v4.9"
     ? `Linux 4.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst, so the bug needs a 4.18 or later kernel (--kernel modern)`
-    : `this board's FIFO takes a burst of ${MAXBURST} bytes at every burst request, so the bug cannot show here; run it without --board`;
+    : `this board's FIFO takes a burst of ${MAXBURST} bytes at every burst request, so the bug cannot show here; ${leaveTreeText(s)}`;
   return `${sentText(bug, LEN)}, none lost; ${why}`;
 }

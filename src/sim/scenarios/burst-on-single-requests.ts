@@ -16,6 +16,7 @@ import type { TxFifoDevice } from "../../hw/dma-peripherals.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import { sentText, uartSendBugAndFix, uartTxPeripheral, type UartSend } from "./uart-send.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
@@ -33,10 +34,10 @@ export function burstOnSingleRequests(s: System, defer: Defer): BugResult {
   const symptom = hung
     ? `${who}'s driver sets dst_maxburst ${MAXBURST} while its TX FIFO raises ${asks}: the channel waits in DMAWFP P${bug.line}, burst for a burst ` +
       `request that never comes; the send timed out (${bug.status}) with ${bug.sent} of ${LEN} bytes on the wire, and dmasim said: ${bug.note}`
-    : `${who}'s driver sets dst_maxburst ${MAXBURST} and its TX FIFO raises ${asks}: the UART sent ${bug.sent} of ${LEN} bytes (${bug.status}); ` +
+    : `${who}'s driver sets dst_maxburst ${MAXBURST} and its TX FIFO raises ${asks}: ${bug.sender} sent ${bug.sent} of ${LEN} bytes (${bug.status}); ` +
       (s.kernel.version === "v4.9"
         ? `Linux 4.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst, so the bug needs a 4.18 or later kernel (--kernel modern)`
-        : `this board's FIFO asks for bursts, so the bug cannot show here; run it without --board`);
+        : `this board's FIFO asks for bursts, so the bug cannot show here; ${leaveTreeText(s)}`);
   return {
     kind: "burst-on-single-requests",
     symptom,

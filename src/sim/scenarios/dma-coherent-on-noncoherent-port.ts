@@ -38,6 +38,7 @@ import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import type { BoardVariant } from "../../board-variant.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** Bytes received: 64 lines of the A53's 64-byte L1 lines, well inside its 32 KiB L1. */
 const LEN = 4096;
@@ -136,7 +137,7 @@ export function dmaCoherentOnNoncoherentPort(s: System, defer: Defer): BugResult
   if (why || !dmac) {
     return {
       kind: "dma-coherent-on-noncoherent-port",
-      symptom: `${why}: the ${LEN}-byte receive ended ${bug.status} with ${bug.stale} stale bytes; this board cannot show the bug; run it without --board`,
+      symptom: `${why}: the ${LEN}-byte receive ended ${bug.status} with ${bug.stale} stale bytes; this board cannot show the bug; ${leaveTreeText(s)}`,
       fixed: "nothing to fix on this board",
       reproduced: false,
       details: details(dev, dmac, bug),

@@ -17,6 +17,7 @@ import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 const LEN = 16 * 1024;
 /** What the destination holds before each copy: a transfer that never wrote leaves it. */
@@ -77,7 +78,7 @@ export function dmaRanges(s: System, defer: Defer): BugResult {
   const symptom = !offset
     ? `virt_to_phys gave ${hex(srcPa)} and dma_map_single ${hex(bug.srcDma)}: on this board DMA addresses are physical addresses, so the driver's ` +
       `memcpy copied right (${bug.wrong} wrong bytes, ${bug.status}): the bug is invisible here, and that is the lesson: it bites only on a board whose ` +
-      "bus offsets DMA addresses; run it without --board (arm64-dma-offset, RAM's first GiB at bus 0xc0000000 as on BCM2711)"
+      `bus offsets DMA addresses; ${leaveTreeText(s)} (arm64-dma-offset, RAM's first GiB at bus 0xc0000000 as on BCM2711)`
     : `the driver gave the PL330 virt_to_phys addresses (src ${hex(srcPa)}, dst ${hex(dstPa)}) where dma_map_single had returned ${hex(bug.srcDma)} and ` +
       `${hex(bug.dstDma)}: bus ${hex(srcPa)} is in no window of the bus's dma-ranges, the interconnect answered DECERR and the channel faulted on its ` +
       `first read; the driver logged "${fault}" (${faultType}) and the transfer ended ${bug.status}. ${bug.untouched} of ${LEN} bytes at the destination's PA ` +

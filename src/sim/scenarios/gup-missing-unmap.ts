@@ -24,6 +24,7 @@ import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
 import type { BugResult } from "./bug-kinds.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 const LEN = 4 * PAGE_SIZE;
 
@@ -110,7 +111,7 @@ function why(s: System, dev: Device, bounced: boolean): string {
     return `the pages lie beyond ${dev.name}'s DMA mask, so swiotlb bounced them: the device wrote the bounce slots, which only the unmap copies back, and the process read the zeros its page faults left`;
   }
   if (dev.dma_coherent) {
-    return `${dev.name} is dma-coherent (its writes snoop the caches), so skipping the unmap leaves nothing stale: this board cannot show the bug; run it without --board`;
+    return `${dev.name} is dma-coherent (its writes snoop the caches), so skipping the unmap leaves nothing stale: this board cannot show the bug; ${leaveTreeText(s)}`;
   }
   const arch = s.machine.profile.arch;
   if (arch === "arm64" && s.kernel.version === "modern") {

@@ -65,6 +65,7 @@ import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { ScenarioParams } from "../scenarios.js";
 import type { BugResult } from "./bug-kinds.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** rx_buf's size by default: a frame of a 1500-byte MTU and its header, as NIC drivers size it. */
 const DEFAULT_LEN = 1536;
@@ -255,7 +256,7 @@ export function rxBufferSharesCacheLine(s: System, defer: Defer, params: Scenari
   const where = `rx_buf at offset ${offset} of a ${layout.structBytes}-byte kmalloc'ed struct (PA ${hex(structPa)})`;
   let symptom: string;
   if (dev.dma_coherent) {
-    symptom = `${where}: ${lost} of ${len} bytes lost: ${dev.name} is dma-coherent (its writes snoop the CPU's caches), so Linux maintains no line and none is written back over the device's bytes: this board cannot show the bug; run it without --board`;
+    symptom = `${where}: ${lost} of ${len} bytes lost: ${dev.name} is dma-coherent (its writes snoop the CPU's caches), so Linux maintains no line and none is written back over the device's bytes: this board cannot show the bug; ${leaveTreeText(s)}`;
   } else if (bounced) {
     symptom = `${where}: ${lost} of ${len} bytes lost, as the mapping was bounced through swiotlb: ${bounceReason(s, dev, len)}. ` +
       "The device wrote the bounce slot, and the unmap copied rx_buf's bytes alone back with the CPU: swiotlb hides the bug here";

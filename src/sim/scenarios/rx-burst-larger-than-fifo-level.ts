@@ -22,6 +22,7 @@ import type { Defer } from "../teardown.js";
 import { idleClock, sleepUntil } from "./cpu-idle.js";
 import { expectedPeriod } from "./adc-rx.js";
 import type { BugResult } from "./bug-kinds.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** The driver's src_maxburst: 16 beats per burst, the PL330's longest. */
 const MAXBURST = 16;
@@ -84,7 +85,7 @@ function rxCapture(s: System, p: PeripheralInstance, periodBytes: number, maxbur
 function adcRxPeripheral(s: System): PeripheralInstance {
   const p = s.board.peripherals.find((q) => q.dmaName === "rx" && q.device.kind === "rx-stream");
   if (p) return p;
-  throw new Error(`${noDmaPeripheralMessage(s.board, "rx")}; run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "rx")}; ${leaveTreeText(s)}`);
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -131,10 +132,10 @@ function outcome(s: System, bug: RxCapture, periodBytes: number, sb: number): st
   }
   if (bug.periods < PERIODS) {
     return `the capture stalled with ${bug.periods} of ${PERIODS} periods: a FIFO raising single requests stalls a burst channel ` +
-      `instead (as bug kind burst-on-single-requests shows for TX), and dmasim said: ${bug.hangNote}; run it without --board for the underrun`;
+      `instead (as bug kind burst-on-single-requests shows for TX), and dmasim said: ${bug.hangNote}; ${leaveTreeText(s)} for the underrun`;
   }
   const why = s.kernel.version === "v4.9"
     ? `Linux 4.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst, so the bug needs a 4.18 or later kernel (--kernel modern)`
-    : `this board's FIFO holds a whole burst of ${MAXBURST * sb} bytes at every burst request, so the bug cannot show here; run it without --board`;
+    : `this board's FIFO holds a whole burst of ${MAXBURST * sb} bytes at every burst request, so the bug cannot show here; ${leaveTreeText(s)}`;
   return `${captureText(bug, periodBytes, sb)}; ${why}`;
 }

@@ -14,12 +14,14 @@ import { countDifferent, pattern } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
+import { leaveTreeText } from "../../tree-choice.js";
+import { peripheralText } from "../../hw/peripheral-name.js";
 
 /** The first "tx" TX FIFO model of the board. */
 export function uartTxPeripheral(s: System): PeripheralInstance {
   const p = s.board.peripherals.find((q) => q.dmaName === "tx" && q.device.kind === "tx-fifo");
   if (p) return p;
-  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; ${leaveTreeText(s)}`);
 }
 
 /** One send of `data` through a freshly probed UART client (its dst_maxburst `maxburst` when
@@ -50,7 +52,7 @@ export function uartSend(s: System, p: PeripheralInstance, buf: number, data: Ui
   const wiringNote = log.find((t) => t.includes(`dma_request_chan "tx" (dmasim)`)) ?? "";
   remove();
   const overruns = model.stats().overruns - overrunsBefore;
-  return { line, maxburst: uart.burstBytes, status, sent: sent.length, wrong: countDifferent(sent, data), note, wiringNote, overrunNote, sendPs, overruns,
+  return { sender: peripheralText(p.node), line, maxburst: uart.burstBytes, status, sent: sent.length, wrong: countDifferent(sent, data), note, wiringNote, overrunNote, sendPs, overruns,
     wrongPrefix: countDifferent(sent, data.subarray(0, sent.length)) };
 }
 
@@ -67,8 +69,8 @@ export function uartSendBugAndFix(s: System, p: PeripheralInstance, len: number,
 }
 
 /** A send of `len` bytes as a bug's result says it: "the UART sent 256 of 256 bytes
- *  (DMA_COMPLETE), 0 of them wrong"; "of them wrong" counts the bytes that went out (those that
- *  did not are told by "sent N of"). */
+ *  (DMA_COMPLETE), 0 of them wrong" (the sender as its node says it is: peripheral-name.ts);
+ *  "of them wrong" counts the bytes that went out (those that did not are told by "sent N of"). */
 export function sentText(send: UartSend, len: number): string {
-  return `the UART sent ${send.sent} of ${len} bytes (${send.status}), ${send.wrongPrefix} of them wrong`;
+  return `${send.sender} sent ${send.sent} of ${len} bytes (${send.status}), ${send.wrongPrefix} of them wrong`;
 }

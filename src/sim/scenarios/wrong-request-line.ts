@@ -39,6 +39,7 @@ import { uartSend as send, type UartSend as Send } from "./uart-send.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
 import type { BoardVariant, TreeEdit } from "../../board-variant.js";
+import { leaveTreeText } from "../../tree-choice.js";
 
 /** Bytes sent: 256 characters, 22 ms of line time at 115200 baud. */
 const LEN = 256;
@@ -104,7 +105,7 @@ function txPeripheral(s: System): { p: PeripheralInstance; slot: number; named: 
   });
   const pick = found.find((f) => f.named !== f.p.device.request) ?? found[0];
   if (pick) return pick;
-  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; run it without --board`);
+  throw new Error(`${noDmaPeripheralMessage(s.board, "tx")}; ${leaveTreeText(s)}`);
 }
 
 /** The peripheral the silicon wires to `line` of p's PL330, other than p (read as a debugger
@@ -140,8 +141,8 @@ export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams
   const who = `${p.node.path} ("tx")`;
   const shown = named !== wired;
   const symptom = !shown
-    ? `${who}'s dmas entry names request line ${named}, the line the SoC wires it to: this board's tree is right, the UART sent ${bug.sent} of ${LEN} ` +
-      `bytes (${bug.status}); the bug needs a tree whose cell names another line (${REQUEST_LINES_PROP}); run it without --board`
+    ? `${who}'s dmas entry names request line ${named}, the line the SoC wires it to: this board's tree is right, ${bug.sender} sent ${bug.sent} of ${LEN} ` +
+      `bytes (${bug.status}); the bug needs a tree whose cell names another line (${REQUEST_LINES_PROP}); ${leaveTreeText(s)}`
     : `${who}'s dmas entry ${slot} names request line ${named}, but the SoC wires its TX FIFO to line ${wired}: the driver's channel waits in DMAWFP on ` +
       `line ${bug.line} for a request that never comes; the send timed out (${bug.status}) with ${bug.sent} of ${LEN} bytes on the wire, and dmasim said: ${bug.note}`;
   return {
@@ -156,7 +157,7 @@ export function wrongRequestLine(s: System, defer: Defer, params: ScenarioParams
 
 /** The corrected tree's send, as both cases say it. */
 function fixedText(fix: Send): string {
-  return `with dmas naming line ${fix.line} the UART sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrongPrefix} of them wrong`;
+  return `with dmas naming line ${fix.line} ${fix.sender} sent ${fix.sent} of ${LEN} bytes (${fix.status}), ${fix.wrongPrefix} of them wrong`;
 }
 
 /** The details both cases begin with: the peripheral, its lines and the wrong tree's send. */
@@ -183,7 +184,7 @@ function crossLine(
   return {
     kind: "wrong-request-line",
     symptom: `${p.node.path} ("tx")'s dmas entry ${r.slot} names request line ${r.named}, but the SoC wires its TX FIFO to line ${r.wired} ` +
-      `and line ${r.named} to ${them}: the channel is paced by that device's requests, not the UART's; the send ended ${bug.status} after ` +
+      `and line ${r.named} to ${them}: the channel is paced by that device's requests, not ${bug.sender}'s; the send ended ${bug.status} after ` +
       `${(bug.sendPs / 1e6).toFixed(1)} µs (the line needs ${lineUs.toFixed(0)} µs) with ${bug.sent} of ${LEN} bytes on the wire ` +
       `(${bug.wrongPrefix} wrong), ${bug.overruns} lost to TX FIFO overruns; ${them} had ${d("requests")} requests accepted, ` +
       `${d("acks")} acknowledged and ${d("flushes")} flushed with ${d("dmaBytes")} bytes read from it` +

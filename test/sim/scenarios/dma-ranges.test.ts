@@ -39,6 +39,6 @@ describe("bug dma-ranges", () => {
     expect(r.reproduced).toBe(false);
     expect(r.details.srcDma).toBe(r.details.srcPhys);
     expect(r.details.wrongBytes).toBe(0);
-    expect(r.symptom).toMatch(/on this board DMA addresses are physical addresses, .*the bug is invisible here, and that is the lesson.*run it without --board \(arm64-dma-offset/);
+    expect(r.symptom).toMatch(/on this board DMA addresses are physical addresses, .*the bug is invisible here, and that is the lesson.*run it without the board option \(arm64-dma-offset/);
   });
 });

@@ -1,0 +1,35 @@
+// A DMA peripheral as a result's sentence names it: by what its device-tree node says it is.
+// The TX FIFO and RX stream models stand behind any node whose `dmas` names a PL330 request
+// (board-peripherals.ts): a UART on the built-in boards, an SPI controller on RK3399's
+// /spi@ff1d0000. A symptom that says "the UART sent 256 bytes" of an SPI controller sends its
+// reader to the wrong device.
+
+import type { DeviceNode } from "../of/node.js";
+
+/** Devicetree Specification 0.4, 2.2.2 "Generic Names Recommendation": the node names of the
+ *  device classes a DMA request serves, with what a sentence calls each. */
+const GENERIC_NAMES: Record<string, string> = {
+  serial: "UART",
+  uart: "UART",
+  spi: "SPI controller",
+  i2c: "I2C controller",
+  i2s: "I2S controller",
+  adc: "ADC",
+  dac: "DAC",
+  mmc: "MMC controller",
+  ethernet: "Ethernet controller",
+  "sound-dai": "audio interface",
+  "audio-controller": "audio controller",
+  crypto: "crypto engine",
+};
+
+/** "the UART" for a serial node (the built-in boards' only kind, named as their results always
+ *  have); any other by its class and node name ("the SPI controller spi@ff1d0000"), or, for a
+ *  name the spec does not list, by its node name and first compatible. */
+export function peripheralText(node: DeviceNode): string {
+  const kind = GENERIC_NAMES[node.baseName];
+  if (kind === "UART") return "the UART";
+  if (kind !== undefined) return `the ${kind} ${node.name}`;
+  const compatible = node.compatible[0];
+  return compatible === undefined ? `the device ${node.name}` : `the device ${node.name} (${compatible})`;
+}
