@@ -29,6 +29,10 @@ function reasonsFor(board: Board, node: DeviceNode, dmaName: string): string[] {
   if (!provider.available) {
     return [`${entry} names ${provider.path}, whose status is "${provider.string("status")}": no driver binds it, and dma_request_chan returns -EPROBE_DEFER`];
   }
+  const inRam = board.dmacsInRam.find((d) => d.node === provider);
+  if (inRam) {
+    return [`${entry} names ${provider.path}, whose registers lie in RAM (the memory node covers them): Linux creates no device for it, and dma_request_chan returns -EPROBE_DEFER`];
+  }
   const dmac = board.dmacs.find((d) => d.node === provider);
   if (!dmac) return [`${entry} names ${provider.path}, which is not a PL330`];
   if (n !== 1) return [`${entry} has ${n} cells (#dma-cells of ${provider.path}); a PL330's is 1, the request line`];
