@@ -369,7 +369,7 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   const machine = new Machine(x, profile);
-  const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
+  const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {}, ram);
   mapGicDistributor(x, tree, [...ram, ...sram]);
   const assumed = [
     ...l2.notes,

@@ -100,6 +100,24 @@ describe("RAM over a device's registers", () => {
     s.dispose();
   });
 
+  it("a DMA client whose own registers lie in RAM gets no peripheral model either, and the message says why", async () => {
+    const tree = BOARD.replace('dmas = <&dmac_ram 0>; dma-names = "tx"; };', 'dmas = <&dmac_ram 0>; dma-names = "tx"; };\n\t\tserial@1fffe000 { compatible = "test,uart"; reg = <0x1fffe000 0x100>; dmas = <&dmac 3>; dma-names = "tx"; };')
+      .replace("dma-controller@f8003000 {", "dmac: dma-controller@f8003000 {");
+    const s = await createSystem({ dts: tree, dtsName: "ram-over.dts" });
+    expect(s.board.peripherals).toEqual([]);
+    expect(noDmaPeripheralMessage(s.board, "tx")).toContain(
+      "/amba/serial@1fffe000's registers lie in RAM (the memory node covers them): its driver's devm_ioremap_resource fails with -EBUSY",
+    );
+    // 0x1fffe000 + 0x100 ends at 0x1fffe0ff; RAM ending at 0x1fffe000 is 511.99 MiB: 511M.
+    expect(lines(s.dmesg())).toContain(
+      "/amba/serial@1fffe000: reg [mem 0x1fffe000-0x1fffe0ff] overlaps System RAM [mem 0x00000000-0x1fffffff] (dmasim): " +
+        "the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; " +
+        "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY; " +
+        "end RAM at or below 0x1fffe000 (a memory node of at most 0x1fffe000 bytes from 0x0, or --memory 511M)",
+    );
+    s.dispose();
+  });
+
   it("a node dmasim does not drive: the device is created, boot notes its window, the RAM and the fix", async () => {
     const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts" });
     expect(s.deviceNames()).toContain("1fff0000.sensor");
