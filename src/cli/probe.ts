@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { createSystem } from "../create.js";
 import type { System } from "../system.js";
-import type { PlatformDevice } from "../kernel/device.js";
+import type { DeviceNode } from "../of/node.js";
 import { BOARDS } from "../boards.js";
 import { dmatest, type DmatestThreadResult } from "../dmaengine/dmatest.js";
 import { DMA_MEMCPY } from "../dmaengine/types.js";
@@ -42,6 +42,9 @@ export interface ProbeController {
   /** The last probe's failure (`device.probe_failure`): "dma-pl330 NAME: probe failed with
    *  -EINVAL: <what the driver gave dev_err_probe>". */
   probeFailure?: string;
+  /** The kernel's line when the controller's node got no device at all (a primecell whose
+   *  registers something else claims: "OF: amba_device_add() failed (-16) for PATH"). */
+  notAdded?: string;
 }
 
 export interface ProbeResult {
@@ -62,12 +65,18 @@ export interface ProbeResult {
 
 /** The DMA controllers of the board: devices whose node has #dma-cells, as of_dma providers
  *  have, and those dmasim's drivers (all DMA controller drivers: the PL330's) match, which
- *  probe without #dma-cells as Linux's pl330 does; `supported` when dmasim has a driver. */
+ *  probe without #dma-cells as Linux's pl330 does; `supported` when dmasim has a driver. Such
+ *  nodes that got no device (of_platform_populate could not add it) follow, unbound. */
 function dmaControllers(s: System): ProbeController[] {
-  const supported = (d: PlatformDevice) => platformDrivers.some((drv) => d.ofNode!.compatible.some((c) => drv.compatible.includes(c)));
-  return s.kernel.platformBus.devices
-    .filter((d) => d.ofNode && (d.ofNode.has("#dma-cells") || supported(d)))
-    .map((d) => ({ device: d.name, driver: d.driverName, supported: supported(d), ...(d.probe_failure ? { probeFailure: d.probe_failure } : {}) }));
+  const supported = (n: DeviceNode) => platformDrivers.some((drv) => n.compatible.some((c) => drv.compatible.includes(c)));
+  const controller = (n: DeviceNode) => n.has("#dma-cells") || supported(n);
+  const devices = s.kernel.platformBus.devices
+    .filter((d) => d.ofNode && controller(d.ofNode))
+    .map((d) => ({ device: d.name, driver: d.driverName, supported: supported(d.ofNode!), ...(d.probe_failure ? { probeFailure: d.probe_failure } : {}) }));
+  const notAdded = s.kernel.devicesNotAdded
+    .filter((d) => controller(d.node))
+    .map((d) => ({ device: d.name, supported: supported(d.node), notAdded: d.message }));
+  return [...devices, ...notAdded];
 }
 
 /** dmatest on every memcpy-capable channel of the System, round after round. */
@@ -133,11 +142,15 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   const names = r.controllers.map((c) => c.device);
   // The controllers' own lines, and kernel WARNINGs that name one (request_irq's on a PPI).
   const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `) || (l.text.startsWith("WARNING:") && l.text.includes(` ${n} `))));
-  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...s.board.assumed.map((n) => `note: ${n}`), ""];
+  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...s.board.assumed.map((n) => `note: ${n}`)];
+  // Device registers the memory covers: boot's notes, before the controllers (most such nodes
+  // are not DMA controllers).
+  out.push(...s.kernel.registersInRam.map((r) => `note: ${r.note}`), "");
   out.push(`DMA controllers: ${r.controllers.length}`);
   out.push(...boot.map(formatLine));
   for (const c of r.controllers) {
-    if (!c.driver) out.push(`${c.device}: ${c.supported ? `no driver bound (${probeFailed(c, boot.map((l) => l.text))})` : "no dmasim driver for this controller"}`);
+    if (c.notAdded) out.push(`${c.device}: no device (${c.notAdded})`);
+    else if (!c.driver) out.push(`${c.device}: ${c.supported ? `no driver bound (${probeFailed(c, boot.map((l) => l.text))})` : "no dmasim driver for this controller"}`);
   }
   out.push("", "$ ls /sys/class/dma", columns(r.channels), "");
   out.push(...r.log);

@@ -5,7 +5,8 @@
 
 import type { Machine } from "./machine.js";
 import type { DeviceTree, DeviceNode } from "../of/node.js";
-import { ofAddressResources } from "../of/address.js";
+import { ofAddressResources, type Resource } from "../of/address.js";
+import { ramBankOverlapping } from "./registers-in-ram.js";
 import { PL330_OPT } from "./exports.js";
 import { addTxFifo, addRxStream, type DmaPeripheralDevice, type TxFifoOptions, type RxStreamOptions } from "./dma-peripherals.js";
 import { BoardError } from "./board-error.js";
@@ -78,14 +79,17 @@ function requestLines(node: DeviceNode, entries: number): number[] | undefined {
  *  `dmasim,request-lines` entry when it has one, else the line its `dmas` entry names; a PL330
  *  some consumer of which gives its wiring has it all: its lines no model drives are tied low
  *  (never requesting) rather than tied off as always requesting. */
-export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>): PeripheralInstance[] {
+export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance[], settings: Record<string, NodePeripheralOptions>, ram: readonly Resource[] = []): PeripheralInstance[] {
   const out: PeripheralInstance[] = [];
   const used = new Set<string>();
   const described = new Set<number>();
   for (const node of tree.root.walk()) {
     if (!node.cells("dmas").length || !node.available) continue;
-    const base = ofAddressResources(node)[0]?.start;
-    if (base === undefined) continue;
+    const regs = ofAddressResources(node)[0];
+    // Registers the memory nodes cover get no model: the bus sends those addresses to DRAM,
+    // and Linux's driver for the node fails its devm_ioremap_resource (registers-in-ram.ts).
+    if (regs === undefined || ramBankOverlapping(ram, regs)) continue;
+    const base = regs.start;
     const names = node.strings("dma-names");
     const key = node.path in settings ? node.path : node.name in settings ? node.name : undefined;
     const mine = key === undefined ? {} : settings[key];

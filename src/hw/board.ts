@@ -21,6 +21,7 @@ import { pl330NodeCounts } from "./pl330-node-counts.js";
 import { pl330PortCoherence, type PortCoherence } from "./port-coherent.js";
 import { gicTyper } from "./gic-config.js";
 import { gicNode } from "../of/irq.js";
+import { ramBankOverlapping } from "./registers-in-ram.js";
 
 export { BoardError } from "./board-error.js";
 export type { PeripheralInstance, NodePeripheralOptions } from "./board-peripherals.js";
@@ -43,6 +44,9 @@ export interface Board {
   dmacs: DmacInstance[];
   peripherals: PeripheralInstance[];
   outerCache?: Resource;
+  /** PL330 nodes whose registers the memory nodes cover: not built (the bus would send those
+   *  addresses to DRAM), and Linux gives them no device (registers-in-ram.ts). */
+  dmacsInRam: { node: DeviceNode; regs: Resource; bank: Resource }[];
   /** What dmasim assumed because the tree does not say it (an unknown SoC's profile or PL330
    *  configuration), and where dmasim's own properties build silicon that disagrees with what
    *  the tree tells Linux (a DMAC port whose coherence is not the tree's), one sentence each,
@@ -103,7 +107,7 @@ const formatMiB = (n: number) => `${Math.round((n / 2 ** 20) * 100) / 100} MiB`;
 /** A register window the silicon decodes must not lie in RAM: the bus would route it to one
  *  of the two (the DRAM region comes first), and the device's registers would be lost. */
 function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
-  const hit = ram.find((b) => window.start < b.start + b.size && b.start < window.start + window.size);
+  const hit = ramBankOverlapping(ram, window);
   if (hit) {
     throw new BoardError(
       `${owner}: registers at ${hex(window.start)} lie inside RAM [${hex(hit.start)}-${hex(hit.start + hit.size - 1)}]; the memory node overlaps the device`,
@@ -289,7 +293,7 @@ function mapGicDistributor(x: SiliconExports, tree: DeviceTree, memory: Resource
     return;
   }
   const r = regs;
-  if (!r || r.size <= 0 || memory.some((b) => r.start < b.start + b.size && b.start < r.start + r.size)) return;
+  if (!r || r.size <= 0 || ramBankOverlapping(memory, r)) return;
   x.addGicDistributor(r.start, r.size);
 }
 
@@ -339,10 +343,16 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   const dmacs: DmacInstance[] = [];
+  const dmacsInRam: Board["dmacsInRam"] = [];
   for (const node of tree.compatibleNodes("arm,pl330")) {
     const r = ofAddressResources(node)[0];
     if (!r) continue;
-    checkNotInRam(ram, { start: r.start, size: r.size || 0x1000 }, node.path);
+    const regs = { start: r.start, size: r.size || 0x1000 };
+    const bank = ramBankOverlapping(ram, regs);
+    if (bank) {
+      dmacsInRam.push({ node, regs, bank });
+      continue;
+    }
     const preset = pl330Preset(node, profile, tree);
     const coherence = pl330PortCoherence(node);
     const index = x.addPl330(
@@ -359,11 +369,11 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
   }
 
   const machine = new Machine(x, profile);
-  const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {});
+  const peripherals = opts.dmaPeripherals === false ? [] : dmaPeripherals(machine, tree, dmacs, opts.dmaPeripherals ?? {}, ram);
   mapGicDistributor(x, tree, [...ram, ...sram]);
   const assumed = [
     ...l2.notes,
     ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored, d.coherence.note ?? []].flat()),
   ];
-  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, assumed } };
+  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, dmacsInRam, assumed } };
 }

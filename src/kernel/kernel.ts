@@ -8,7 +8,8 @@ import type { Board } from "../hw/board.js";
 import type { DmaChan } from "../dmaengine/types.js";
 import { reportDmaHang } from "../report/dma-hang.js";
 import type { VirtAddr } from "../hw/address.js";
-import type { DeviceTree } from "../of/node.js";
+import type { DeviceNode, DeviceTree } from "../of/node.js";
+import type { Resource } from "../of/address.js";
 import { fdtScanReservedMem, type ReservedMem } from "../of/reserved-mem.js";
 import { fdtAllocReservedMem } from "../of/reserved-mem-alloc.js";
 import { ofPlatformPopulate } from "../of/platform.js";
@@ -103,6 +104,12 @@ export class Kernel {
   readonly dma: DmaSubsystem;
   readonly dmaengine: DmaEngine;
   readonly devices = new Map<string, PlatformDevice>();
+  /** Nodes of_platform_populate tried and gave no device because adding it failed (a primecell
+   *  whose registers something already claims), with the line the kernel printed. */
+  readonly devicesNotAdded: { node: DeviceNode; name: string; errno: number; message: string }[] = [];
+  /** Register windows of device nodes that the memory nodes cover, with the (dmasim) note boot
+   *  printed for each (hw/registers-in-ram.ts). */
+  readonly registersInRam: { node: DeviceNode; window: Resource; bank: Resource; note: string }[] = [];
   readonly version: KernelVersion;
   readonly tree: DeviceTree;
   /** iomem_resource: what /proc/iomem shows. */

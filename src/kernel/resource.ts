@@ -113,10 +113,11 @@ export class ResourceTree {
   }
 }
 
-/** request_standard_resources: a "System RAM" entry per memory bank. */
+/** request_standard_resources: a "System RAM" entry per memory bank, busy (arm and arm64 set
+ *  IORESOURCE_BUSY on it), so no driver's request_mem_region can nest inside RAM. */
 export function requestSystemRam(kernel: Kernel, banks: { start: number; size: number }[]): void {
   for (const b of banks) {
-    kernel.iomem.request({ start: b.start, end: b.start + b.size - 1, name: "System RAM", flags: IORESOURCE_MEM | IORESOURCE_SYSTEM_RAM, children: [] });
+    kernel.iomem.request({ start: b.start, end: b.start + b.size - 1, name: "System RAM", flags: IORESOURCE_MEM | IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, children: [] });
   }
 }
 

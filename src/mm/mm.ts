@@ -20,6 +20,7 @@ import { ARM64_V49_SWAPPER_DIR_SIZE, memblockInit, type MachineReserve } from ".
 import { alloc_node_mem_map, sparse_init, type Memmap } from "./memmap.js";
 import { armPagingInitLate, type ArmEarlyPages } from "./devicemaps-arm.js";
 import type { KernelVersion } from "./layout.js";
+import { ioremapRamWarning } from "./ioremap-ram.js";
 import { KernelAddresses } from "./kernel-addresses.js";
 import type { PageProt, PageTables, TableMemory } from "./pgtable.js";
 import { Arm64PageTables } from "./pgtable-arm64.js";
@@ -345,7 +346,13 @@ export class MemoryManager extends KernelAddresses {
     this.vmallocAlloc.vfree(va);
   }
 
+  /** ioremap: device registers, never RAM (ioremap-ram.ts). */
   ioremap(pa: PhysAddr, size: number): VirtAddr | null {
+    const warning = ioremapRamWarning(this.machine.profile.arch, this.opts.version, pa, this.memblock.memory, this.nomap);
+    if (warning) {
+      this.printk.warn(warning);
+      return null;
+    }
     return this.vmallocAlloc.ioremap(pa, size);
   }
 

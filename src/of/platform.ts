@@ -7,10 +7,12 @@
 
 import type { Kernel } from "../kernel/kernel.js";
 import { PlatformDevice } from "../kernel/device.js";
-import { ENXIO } from "../kernel/errno.js";
+import { EBUSY, ENXIO } from "../kernel/errno.js";
 import { IORESOURCE_MEM } from "../kernel/resource.js";
+import { KERN_NOTICE } from "../kernel/printk.js";
+import { ramBankOverlapping, registersInRamNote } from "../hw/registers-in-ram.js";
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
-import { ofAddressResources } from "./address.js";
+import { ofAddressResources, type Resource } from "./address.js";
 import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 
@@ -22,6 +24,13 @@ const SKIPPED = ["operating-points-v2"];
  *  list: SoC-specific early drivers are not modelled and get a device. */
 function takenEarly(node: DeviceNode): boolean {
   return (isGic(node) !== 0 && node.has("interrupt-controller")) || node.isCompatible("fixed-clock") || node.isCompatible("fixed-factor-clock");
+}
+
+/** Boot's (dmasim) note on a register window in RAM, kept for the tools that show it. */
+function noteRegistersInRam(kernel: Kernel, np: DeviceNode, window: Resource, bank: Resource, linux: string): void {
+  const note = registersInRamNote(kernel.tree, np, window, bank, linux);
+  kernel.printk.log(KERN_NOTICE, note);
+  kernel.registersInRam.push({ node: np, window, bank, note });
 }
 
 export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDevice[] {
@@ -81,19 +90,32 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
     const resName = kernel.version === "v4.9" ? np.path : np.name;
     if (np.isCompatible("arm,primecell")) {
       pdev.bus = "amba";
-      // amba_device_add claims the first register range.
+      // amba_device_add claims the first register range with request_resource, directly under
+      // iomem_resource: a conflict (another device's range, or System RAM) is -EBUSY, and
+      // of_amba_device_create reports it and creates no device (4.9 and 6.x alike, "OF: " from
+      // drivers/of/platform.c's pr_fmt; node->full_name and %pOF both print the path).
       const r = resources[0];
       if (r && !kernel.iomem.request({ start: r.start, end: r.start + r.size - 1, name: resName, flags: IORESOURCE_MEM, children: [] })) {
-        kernel.printk.err(`amba ${name}: can't request region for resource [mem 0x${r.start.toString(16)}-0x${(r.start + r.size - 1).toString(16)}]`);
+        const message = `OF: amba_device_add() failed (${-EBUSY}) for ${np.path}`;
+        kernel.printk.err(message);
+        kernel.devicesNotAdded.push({ node: np, name, errno: -EBUSY, message });
+        const bank = ramBankOverlapping(kernel.board.ram, r);
+        if (bank) noteRegistersInRam(kernel, np, r, bank, "amba_device_add's request_resource meets it (-EBUSY), so no device is created and no driver binds");
         return undefined;
       }
     } else {
-      // platform_device_add inserts every memory resource (register windows given relative to
-      // a syscon parent that land in RAM are not resources).
+      // dmasim shows each platform device's memory resources in /proc/iomem (Linux's
+      // of_device_add claims none: its entries come from the drivers' requests). A window in RAM
+      // is left out, as Linux's is: its driver's devm_ioremap_resource meets the busy System
+      // RAM and fails with -EBUSY. Linux says nothing until then: dmasim notes each such window,
+      // but for a syscon's child, whose reg is an offset into the syscon's registers (zynq's
+      // clkc@100 under slcr's empty `ranges`): its driver reaches them through the syscon.
+      const inSyscon = np.parent?.isCompatible("syscon") ?? false;
       for (const r of resources) {
-        if (r.size > 0 && !kernel.board.ram.some((b) => r.start < b.start + b.size && r.start + r.size > b.start)) {
-          kernel.iomem.insert(r.start, r.start + r.size - 1, resName);
-        }
+        if (r.size <= 0) continue;
+        const bank = ramBankOverlapping(kernel.board.ram, r);
+        if (!bank) kernel.iomem.insert(r.start, r.start + r.size - 1, resName);
+        else if (!inSyscon) noteRegistersInRam(kernel, np, r, bank, "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY");
       }
     }
     ofDmaConfigure(pdev, np);

@@ -60,6 +60,23 @@ describe("dmasim probe", () => {
     expect(summary(r.stdout)).toBe("8 passed, 1 failed");
   });
 
+  it("names a PL330 whose registers the memory node covers: no device, Linux's line, the note, exit 1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "probe-"));
+    const dts = join(dir, "board.dts");
+    // RAM is 0x0 + 0x20000000; a second PL330 at 0x1ffff000 lies in its last page.
+    writeFileSync(dts, `/dts-v1/;\n/include/ "${join(shared, "zynq-7000-board.dts")}"\n&amba {\n\tdma-controller@1ffff000 {\n\t\tcompatible = "arm,pl330", "arm,primecell";\n\t\treg = <0x1ffff000 0x1000>;\n\t\t#dma-cells = <1>;\n\t};\n};\n`);
+    const r = probe(dts);
+    expect(r.status).toBe(1);
+    // The note before the controllers: the window [0x1ffff000, 0x1fffffff], RAM [0, 0x1fffffff],
+    // and RAM ending at 0x1ffff000 is 0x1ffff000 bytes, 511.996 MiB: --memory 511M.
+    expect(r.stdout).toContain(
+      "\nnote: /axi/dma-controller@1ffff000: reg [mem 0x1ffff000-0x1fffffff] overlaps System RAM [mem 0x00000000-0x1fffffff] (dmasim): ",
+    );
+    expect(r.stdout).toContain("end RAM at or below 0x1ffff000 (a memory node of at most 0x1ffff000 bytes from 0x0, or --memory 511M)\n\nDMA controllers: 2\n");
+    expect(r.stdout).toContain("\n1ffff000.dma-controller: no device (OF: amba_device_add() failed (-16) for /axi/dma-controller@1ffff000)\n");
+    expect(summary(r.stdout)).toBe("8 passed, 1 failed");
+  });
+
   it("counts and shows a PL330 whose node has no #dma-cells, which probes as in Linux", () => {
     const dir = mkdtempSync(join(tmpdir(), "probe-"));
     const dts = join(dir, "board.dts");

@@ -66,10 +66,20 @@ describe("DRAM size", () => {
     await expect(createSystem({ board: "zynq-7000", memory: "5G" })).rejects.toThrow(/5120 MiB of DRAM does not fit/);
   });
 
-  it("RAM over a device's registers, too little RAM, or no size: clear errors", async () => {
-    await expect(createSystem({ board: "arm64-ref", memory: "3.5G" })).rejects.toThrow(
-      "/soc/dma-controller@ff6e0000: registers at 0xff6e0000 lie inside RAM [0x40000000-0x11fffffff]; the memory node overlaps the device",
+  it("RAM over a PL330's registers boots as Linux does: no device for it, and a note with the fix", async () => {
+    const s = await createSystem({ board: "arm64-ref", memory: "3.5G" });
+    // 3.5 GiB from 0x40000000 ends at 0x40000000 + 0xe0000000 - 1 = 0x11fffffff. Ending RAM at
+    // the PL330's 0xff6e0000 leaves 0xbf6e0000 bytes: 3062.875 MiB, so --memory 3062M.
+    expect(s.dmesg()).toContain("OF: amba_device_add() failed (-16) for /soc/dma-controller@ff6e0000\n");
+    expect(s.dmesg()).toContain(
+      "/soc/dma-controller@ff6e0000: reg [mem 0xff6e0000-0xff6e3fff] overlaps System RAM [mem 0x40000000-0x11fffffff] (dmasim): ",
     );
+    expect(s.dmesg()).toContain("end RAM at or below 0xff6e0000 (a memory node of at most 0xbf6e0000 bytes from 0x40000000, or --memory 3062M)");
+    expect(s.dmaChannels()).toEqual([]);
+    s.dispose();
+  });
+
+  it("too little RAM, or no size: clear errors", async () => {
     await expect(createSystem({ board: "zynq-7000", memory: "8M" })).rejects.toThrow(KernelPanic);
     await expect(createSystem({ board: "zynq-7000", memory: "8M" })).rejects.toThrow(/the kernel image \(up to 0xa00000\) does not fit in the first RAM bank \(8 MiB at 0x0\)/);
     await expect(createSystem({ board: "zynq-7000", memory: "1K" })).rejects.toThrow(/no usable memory/);

@@ -1,0 +1,192 @@
+// A memory node (or --memory) whose RAM covers a device's registers, booted as Linux boots it:
+// the range is busy "System RAM" in iomem_resource, a primecell there gets no device
+// (amba_device_add's request_resource is -EBUSY, of_amba_device_create prints it), a platform
+// device is still created with its window left out of /proc/iomem, ioremap refuses RAM with a
+// WARN_ON, and dmasim notes every such window with the RAM that covers it and the fix.
+// Expected ranges are worked by hand from the trees below.
+
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { createSystem } from "../../src/create.js";
+import { noDmaPeripheralMessage } from "../../src/hw/missing-dma-peripheral.js";
+
+const BOARD = `/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	compatible = "test,board", "xlnx,zynq-7000";
+	model = "RAM over devices";
+	memory@0 { device_type = "memory"; reg = <0x0 0x20000000>; };
+	cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = "cpu"; compatible = "arm,cortex-a9"; reg = <0>; }; };
+	amba {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		interrupt-parent = <&intc>;
+		ranges;
+		intc: interrupt-controller@f8f01000 {
+			compatible = "arm,cortex-a9-gic";
+			#interrupt-cells = <3>;
+			interrupt-controller;
+			reg = <0xf8f01000 0x1000>, <0xf8f00100 0x100>;
+		};
+		dmac_ram: dma-controller@1ff00000 {
+			compatible = "arm,pl330", "arm,primecell";
+			reg = <0x1ff00000 0x1000>;
+			interrupts = <0 13 4>, <0 14 4>;
+			#dma-cells = <1>;
+		};
+		dma-controller@f8003000 {
+			compatible = "arm,pl330", "arm,primecell";
+			reg = <0xf8003000 0x1000>;
+			interrupts = <0 15 4>, <0 16 4>;
+			#dma-cells = <1>;
+		};
+		serial@e0001000 { compatible = "test,uart"; reg = <0xe0001000 0x100>; dmas = <&dmac_ram 0>; dma-names = "tx"; };
+		sensor@1fff0000 { compatible = "test,sensor"; reg = <0x1fff0000 0x100>, <0xe0000000 0x100>; };
+		slcr@f8000000 {
+			compatible = "test,slcr", "syscon", "simple-mfd";
+			reg = <0xf8000000 0x1000>;
+			#address-cells = <1>;
+			#size-cells = <1>;
+			ranges;
+			clkc@100 { compatible = "test,clkc"; reg = <0x100 0x100>; };
+		};
+	};
+};`;
+
+// RAM is [0x0, 0x20000000): "System RAM [mem 0x00000000-0x1fffffff]". The PL330's window
+// 0x1ff00000 + 0x1000 ends at 0x1ff00fff; RAM ending at its start is 0x1ff00000 bytes = 511 MiB.
+// The sensor's first window 0x1fff0000 + 0x100 ends at 0x1fff00ff; 0x1fff0000 bytes is
+// 511.9375 MiB, so --memory rounds down to 511M.
+const PL330_NOTE =
+  "/amba/dma-controller@1ff00000: reg [mem 0x1ff00000-0x1ff00fff] overlaps System RAM [mem 0x00000000-0x1fffffff] (dmasim): " +
+  "the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; " +
+  "amba_device_add's request_resource meets it (-EBUSY), so no device is created and no driver binds; " +
+  "end RAM at or below 0x1ff00000 (a memory node of at most 0x1ff00000 bytes from 0x0, or --memory 511M)";
+const SENSOR_NOTE =
+  "/amba/sensor@1fff0000: reg [mem 0x1fff0000-0x1fff00ff] overlaps System RAM [mem 0x00000000-0x1fffffff] (dmasim): " +
+  "the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; " +
+  "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY; " +
+  "end RAM at or below 0x1fff0000 (a memory node of at most 0x1fff0000 bytes from 0x0, or --memory 511M)";
+
+const lines = (text: string) => text.split("\n").map((l) => l.replace(/^\[[ \d.]+\] /, ""));
+
+describe("RAM over a device's registers", () => {
+  it.each(["modern", "v4.9"] as const)("a PL330 there gets no device: amba_device_add fails with -EBUSY (%s)", async (kernel) => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts", kernel });
+    const log = lines(s.dmesg());
+    // of_amba_device_create's pr_err, "OF: " from drivers/of/platform.c's pr_fmt; -EBUSY is -16.
+    expect(log).toContain("OF: amba_device_add() failed (-16) for /amba/dma-controller@1ff00000");
+    expect(log[log.indexOf("OF: amba_device_add() failed (-16) for /amba/dma-controller@1ff00000") + 1]).toBe(PL330_NOTE);
+    expect(s.kernel.devicesNotAdded.map((d) => [d.name, d.errno])).toEqual([["1ff00000.dma-controller", -16]]);
+    expect(s.deviceNames()).not.toContain("1ff00000.dma-controller");
+    // The other PL330 is untouched: it binds, and its channels are the only ones.
+    expect(s.device("f8003000.dma-controller").driverName).toBe("dma-pl330");
+    expect(s.board.dmacs.map((d) => d.node.path)).toEqual(["/amba/dma-controller@f8003000"]);
+    expect(s.board.dmacsInRam.map((d) => [d.node.path, d.regs.start, d.bank.size])).toEqual([["/amba/dma-controller@1ff00000", 0x1ff00000, 0x20000000]]);
+    s.dispose();
+  });
+
+  it("a client of that PL330 gets no peripheral model, and the scenarios' message says why", async () => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts" });
+    expect(s.board.peripherals).toEqual([]);
+    expect(noDmaPeripheralMessage(s.board, "tx")).toBe(
+      'this board has no node with a "tx" DMA peripheral (dmas/dma-names naming a PL330 request): ' +
+        '/amba/serial@e0001000\'s dmas entry 0 ("tx") names /amba/dma-controller@1ff00000, whose registers lie in RAM (the memory node covers them): ' +
+        "Linux creates no device for it, and dma_request_chan returns -EPROBE_DEFER",
+    );
+    s.dispose();
+  });
+
+  it("a DMA client whose own registers lie in RAM gets no peripheral model either, and the message says why", async () => {
+    const tree = BOARD.replace('dmas = <&dmac_ram 0>; dma-names = "tx"; };', 'dmas = <&dmac_ram 0>; dma-names = "tx"; };\n\t\tserial@1fffe000 { compatible = "test,uart"; reg = <0x1fffe000 0x100>; dmas = <&dmac 3>; dma-names = "tx"; };')
+      .replace("dma-controller@f8003000 {", "dmac: dma-controller@f8003000 {");
+    const s = await createSystem({ dts: tree, dtsName: "ram-over.dts" });
+    expect(s.board.peripherals).toEqual([]);
+    expect(noDmaPeripheralMessage(s.board, "tx")).toContain(
+      "/amba/serial@1fffe000's registers lie in RAM (the memory node covers them): its driver's devm_ioremap_resource fails with -EBUSY",
+    );
+    // 0x1fffe000 + 0x100 ends at 0x1fffe0ff; RAM ending at 0x1fffe000 is 511.99 MiB: 511M.
+    expect(lines(s.dmesg())).toContain(
+      "/amba/serial@1fffe000: reg [mem 0x1fffe000-0x1fffe0ff] overlaps System RAM [mem 0x00000000-0x1fffffff] (dmasim): " +
+        "the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; " +
+        "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY; " +
+        "end RAM at or below 0x1fffe000 (a memory node of at most 0x1fffe000 bytes from 0x0, or --memory 511M)",
+    );
+    s.dispose();
+  });
+
+  it("a node dmasim does not drive: the device is created, boot notes its window, the RAM and the fix", async () => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts" });
+    expect(s.deviceNames()).toContain("1fff0000.sensor");
+    expect(lines(s.dmesg())).toContain(SENSOR_NOTE);
+    // The syscon's child addresses the syscon's registers (slcr's empty ranges puts its reg at
+    // 0x100): no note for it, as before.
+    expect(s.dmesg()).not.toContain("clkc@100: reg");
+    expect(s.kernel.registersInRam.map((r) => r.node.path)).toEqual(["/amba/dma-controller@1ff00000", "/amba/sensor@1fff0000"]);
+    s.dispose();
+  });
+
+  it.each([
+    ["modern", "sensor@1fff0000", "dma-controller@f8003000"],
+    ["v4.9", "/amba/sensor@1fff0000", "/amba/dma-controller@f8003000"],
+  ] as const)("/proc/iomem (%s): System RAM whole, the windows in it absent, the rest as before", async (kernel, sensor, dmac) => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts", kernel });
+    const iomem = s.readFile("/proc/iomem");
+    // Neither the PL330 (no device) nor the sensor's first window (no claim) nests in System RAM:
+    // its only children are the kernel image's two ranges.
+    expect(iomem).toMatch(/^00000000-1fffffff : System RAM\n {2}[0-9a-f]{8}-[0-9a-f]{8} : Kernel code\n {2}[0-9a-f]{8}-[0-9a-f]{8} : Kernel data\ne0000000-e00000ff : /);
+    expect(iomem).toContain(`e0000000-e00000ff : ${sensor}\n`);
+    expect(iomem).toContain(`f8003000-f8003fff : ${dmac}\n`);
+    expect(iomem).not.toContain("1ff00000");
+    expect(iomem).not.toContain("1fff0000-");
+    s.dispose();
+  });
+
+  it.each([
+    ["modern", "WARNING: arch/arm/mm/ioremap.c: __arm_ioremap_pfn_caller: WARN_ON(memblock_is_map_memory(PFN_PHYS(pfn)) && mtype != MT_MEMORY_RW)"],
+    ["v4.9", "WARNING: arch/arm/mm/ioremap.c: __arm_ioremap_pfn_caller: WARN_ON(pfn_valid(pfn) && mtype != MT_MEMORY_RW)"],
+  ] as const)("arm's ioremap refuses RAM (%s): WARN_ON and NULL, by the first page", async (kernel, warning) => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts", kernel });
+    expect(s.kernel.mm.ioremap(0x1fff0000, 0x100)).toBeNull();
+    expect(lines(s.dmesg()).at(-1)).toBe(warning);
+    // RAM's last page is refused; the first page past it, and a device window, are mapped.
+    expect(s.kernel.mm.ioremap(0x1ffff000, 0x100)).toBeNull();
+    expect(s.kernel.mm.ioremap(0x20000000, 0x2000)).not.toBeNull();
+    expect(s.kernel.mm.ioremap(0xe0000000, 0x100)).not.toBeNull();
+    s.dispose();
+  });
+
+  it.each([
+    ["modern", "WARNING: arch/arm64/mm/ioremap.c: ioremap_prot: WARN_ON(pfn_is_map_memory(__phys_to_pfn(phys_addr)))"],
+    ["v4.9", "WARNING: arch/arm64/mm/ioremap.c: __ioremap_caller: WARN_ON(pfn_valid(__phys_to_pfn(phys_addr)))"],
+  ] as const)("arm64's ioremap refuses RAM (%s)", async (kernel, warning) => {
+    const s = await createSystem({ board: "arm64-ref", kernel });
+    // arm64-ref's RAM starts at 0x40000000; 0x40200000 is in it.
+    expect(s.kernel.mm.ioremap(0x40200000, 0x1000)).toBeNull();
+    expect(s.dmesg()).toContain(warning);
+    s.dispose();
+  });
+
+  it("RK3399 with --memory 4000M: RAM covers the PCIe window; the note gives U-Boot's limit", async () => {
+    const dtb = readFileSync(join(new URL("../..", import.meta.url).pathname, "../shared/devicetree/rk3399-rockpro64.dtb"));
+    const s = await createSystem({ dtb: new Uint8Array(dtb), memory: "4000M" });
+    // 4000 MiB from 0 ends at 0xfa000000 - 1 = 0xf9ffffff; the PCIe node's first window is
+    // 0xf8000000 + 0x2000000 (32 MiB); RAM ending at 0xf8000000 is 3968 MiB.
+    expect(lines(s.dmesg())).toContain(
+      "/pcie@f8000000: reg [mem 0xf8000000-0xf9ffffff] overlaps System RAM [mem 0x00000000-0xf9ffffff] (dmasim): " +
+        "the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; " +
+        "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY; " +
+        "end RAM at or below 0xf8000000 (a memory node of at most 0xf8000000 bytes from 0x0, or --memory 3968M; " +
+        "U-Boot's RK3399 SDRAM_MAX_SIZE ends it at 0xf8000000)",
+    );
+    // Its second window lies above RAM and is shown; the first is not.
+    const iomem = s.readFile("/proc/iomem");
+    expect(iomem).toContain("\nfd000000-fdffffff : pcie@f8000000\n");
+    expect(iomem).not.toContain("f8000000-f9ffffff");
+    expect(s.kernel.registersInRam.map((r) => r.node.path)).toEqual(["/pcie@f8000000"]);
+    s.dispose();
+  });
+});
