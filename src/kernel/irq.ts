@@ -22,6 +22,8 @@ export const IRQF_SHARED = 0x80;
 /** GIC interrupt IDs below this are per-CPU (SGIs 0-15, PPIs 16-31): gic_irq_domain_map gives
  *  them irq_set_percpu_devid, so only request_percpu_irq may take them. */
 const GIC_FIRST_SPI = 32;
+/** SGIs are IDs 0-15, PPIs 16-31. */
+const GIC_FIRST_PPI = 16;
 
 /** Core cycles for exception entry, GIC acknowledge and return (an estimate; see docs). */
 const IRQ_ENTRY_CYCLES = 400;
@@ -71,6 +73,7 @@ export class IrqSubsystem {
   ) {
     this.gic_irqs = this.gic_init_bases(gic);
     this.gic_dist_init();
+    this.gic_cpu_config(gic.kernel);
   }
 
   /** gic_init_bases (irq-gic.c, irq-gic-v3.c): reads GICD_TYPER and takes 32 × (ITLinesNumber + 1)
@@ -91,9 +94,22 @@ export class IrqSubsystem {
   /** gic_dist_config (drivers/irqchip/irq-gic-common.c, from gic_dist_init of irq-gic.c and
    *  irq-gic-v3.c): the GIC driver disables every SPI at boot, so a line reaches the CPU only
    *  once request_irq has enabled it; a device output on a line nobody requested stays pending
-   *  at the distributor, untaken. SGIs and PPIs are left alone (banked per CPU). */
+   *  at the distributor, untaken. The SGIs and PPIs are gic_cpu_config's (below). */
   private gic_dist_init(): void {
     for (let line = GIC_FIRST_SPI; line < this.gic_irqs; line++) this.machine.x.irqSetEnabled(line, 0);
+  }
+
+  /** gic_cpu_config (drivers/irqchip/irq-gic-common.c), from gic_cpu_init on each CPU: the banked
+   *  private IDs. Linux 4.9 disables every PPI (GICD_ICENABLER0 <- GICD_INT_EN_CLR_PPI,
+   *  0xffff0000) and enables every SGI (GICD_ISENABLER0 <- GICD_INT_EN_SET_SGI, 0x0000ffff);
+   *  since 5.4 it disables all 32 (GICD_INT_EN_CLR_X32), and the SGIs Linux uses as IPIs are
+   *  enabled again when they are requested (ipi_setup, 5.10 on), which dmasim does not model: it
+   *  has no IPIs, and no device can raise an SGI. Either way a device raising a PPI nobody
+   *  requested (request_percpu_irq's enable_percpu_irq would enable it) leaves it pending,
+   *  untaken, like an unrequested SPI. */
+  private gic_cpu_config(kernel: KernelVersion): void {
+    for (let line = 0; line < GIC_FIRST_PPI; line++) this.machine.x.irqSetEnabled(line, kernel === "v4.9" ? 1 : 0);
+    for (let line = GIC_FIRST_PPI; line < GIC_FIRST_SPI; line++) this.machine.x.irqSetEnabled(line, 0);
   }
 
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {

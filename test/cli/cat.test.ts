@@ -51,6 +51,11 @@ describe("dmasim cat / ls", () => {
     );
     expect(cat.stdout).toBe(""); // not the default board's /proc/iomem first
     expect(cat.status).toBe(1);
+    // The paths given beside the file are the ones the advice keeps, not the example.
+    const two = run(["cat", zynqDts, "/proc/interrupts", "/proc/cmdline"]);
+    expect(two.stderr).toBe(
+      `dmasim: cat: ${zynqDts} is a file here, not one of the board's /proc or /sys paths; to boot it as the board: dmasim cat /proc/interrupts /proc/cmdline --dtb ${zynqDts}\n`,
+    );
     const ls = run(["ls", zynqDts]);
     expect(ls.stderr).toBe(
       `dmasim: ls: ${zynqDts} is a file here, not one of the board's /proc or /sys paths; to boot it as the board: dmasim ls /sys/class/dma --dtb ${zynqDts}\n`,

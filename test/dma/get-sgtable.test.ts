@@ -63,4 +63,14 @@ describe("dma_get_sgtable_attrs", () => {
     expect(sgt.sgl[0].page).toBe(0x70000);
     expect(s.dmesg()).toContain("WARNING: dma_get_sgtable_attrs: f8003000.dma-controller: pfn 0x70000 is no page of RAM");
   });
+
+  it("a DMA address outside every dma-range names no page: -ENXIO, the table left empty", async () => {
+    // arm64-dma-offset: dma-ranges = <0x0 0xc0000000 0x0 0x0 0x0 0x40000000>, RAM PA 0-1 GiB seen
+    // by the PL330 at 0xc0000000-0xffffffff. DMA address 0x1000 translates to no physical address.
+    const s = await createSystem({ board: "arm64-dma-offset" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const sgt = empty();
+    expect(dma_get_sgtable(dev, sgt, 0xc0000000, 0x1000, 4096)).toBe(-6); // -ENXIO
+    expect(sgt).toEqual(empty());
+  });
 });

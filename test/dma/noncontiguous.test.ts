@@ -14,6 +14,7 @@ import { DMA_ATTR_ALLOC_SINGLE_PAGES, DMA_ATTR_NO_WARN, DMA_FROM_DEVICE } from "
 import { GFP_KERNEL, __GFP_COMP } from "../../src/mm/gfp.js";
 import { ENOSYS, KernelError } from "../../src/kernel/errno.js";
 import { deviceWrites } from "../helpers/device-writes.js";
+import { sg_alloc_table_from_pages } from "../../src/dma/scatterlist.js";
 
 const WB = 0; // mmuLastAttr memory types (hw/page-attributes.ts)
 const DMAC = { "zynq-7000": "f8003000.dma-controller", "arm64-ref": "ff6e0000.dma-controller" } as const;
@@ -92,5 +93,31 @@ describe("dma_alloc_noncontiguous refusals", () => {
     expect(e).toBeInstanceOf(KernelError);
     expect(e.errno).toBe(-ENOSYS);
     expect(e.message).toContain("dma_alloc_noncontiguous: Linux 4.9 has no dma_alloc_noncontiguous (added in 5.13)");
+  });
+
+  it("4.9: -ENOSYS for the vmap, vunmap and free of a table built by hand, naming each call", async () => {
+    const s = await createSystem({ board: "zynq-7000", kernel: "v4.9" });
+    const dev = s.device(DMAC["zynq-7000"]);
+    const page = s.kernel.mm.alloc_pages(GFP_KERNEL, 0);
+    const sgt = sg_alloc_table_from_pages([page], 1, 0, 4096);
+    const calls: [string, () => unknown][] = [
+      ["dma_vmap_noncontiguous", () => dma_vmap_noncontiguous(dev, 4096, sgt)],
+      ["dma_vunmap_noncontiguous", () => dma_vunmap_noncontiguous(dev, s.kernel.mm.page_address(page))],
+      ["dma_free_noncontiguous", () => dma_free_noncontiguous(dev, 4096, sgt, DMA_FROM_DEVICE)],
+    ];
+    for (const [fn, call] of calls) {
+      const e = (() => { try { call(); } catch (x) { return x; } })() as KernelError;
+      expect(e).toBeInstanceOf(KernelError);
+      expect(e.errno).toBe(-ENOSYS);
+      expect(e.message).toBe(`-ENOSYS: ${fn}: Linux 4.9 has no ${fn} (added in 5.13); use dma_alloc_coherent, or dma_map_sg of pages you allocate`);
+    }
+  });
+
+  it("size 0: NULL, and no page taken", async () => {
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device(DMAC["arm64-ref"]);
+    const free = s.kernel.mm.buddy.freePageCount;
+    expect(dma_alloc_noncontiguous(dev, 0, DMA_FROM_DEVICE, GFP_KERNEL)).toBeNull();
+    expect(s.kernel.mm.buddy.freePageCount).toBe(free);
   });
 });

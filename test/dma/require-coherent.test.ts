@@ -49,6 +49,22 @@ describe("DMA_ATTR_REQUIRE_COHERENT", () => {
     dma_unmap_single_attrs(pdev, dma, 4096, DMA_TO_DEVICE, R);
   });
 
+  it("a coherent device's buffer beyond its mask is not bounced either: the overflow fails it, where the plain map bounces", async () => {
+    // arm64-highmem: kmalloc memory above 4 GiB, a 32-bit PL330, the default swiotlb pool.
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device(ADMAC);
+    dev.dma_coherent = true;
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const pa = s.kernel.mm.virt_to_phys(va);
+    expect(pa).toBeGreaterThan(0xffffffff);
+    expect(dma_map_single_attrs(dev, va, 4096, DMA_TO_DEVICE, R)).toBe(DMA_MAPPING_ERROR);
+    expect(s.kernel.dma.swiotlb!.usage().used).toBe(0);
+    expect(s.dmesg()).toContain(`DMA addr 0x${pa.toString(16).padStart(16, "0")}+4096 overflow (mask ffffffff, bus limit 0).`);
+    const dma = dma_map_single_attrs(dev, va, 4096, DMA_TO_DEVICE, 0);
+    expect(s.kernel.dma.swiotlb!.is_swiotlb_buffer(dma)).toBe(true);
+    dma_unmap_single_attrs(dev, dma, 4096, DMA_TO_DEVICE, 0);
+  });
+
   it("DMA-API debug: two such FROM_DEVICE mappings may share a cache line; without the attribute it is EEXIST", async () => {
     const run = async (attrs: number) => {
       const s = await createSystem({ board: "zynq-7000", dmaDebug: { enabled: true, allErrors: true } });

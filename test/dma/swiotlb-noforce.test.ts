@@ -124,4 +124,11 @@ describe("swiotlb=0", () => {
   it("on 4.9 with RAM beyond ZONE_DMA is refused with why: 4.9 reads 0 slabs as the default 64 MiB", async () => {
     await expect(highmem("0", "v4.9")).rejects.toThrow("4.9's mem_init then always calls swiotlb_init, which takes the default 64 MiB for swiotlb=0");
   });
+
+  it("on 4.9 names the last byte of RAM and of ZONE_DMA", async () => {
+    // arm64-highmem's RAM: 256 MiB at 0x80000000 and 256 MiB at 0x880000000, so its last byte is
+    // 0x88fffffff; 4.9's ZONE_DMA ends 4 GiB above DRAM's 4 GiB-aligned base (0), last byte 0xffffffff.
+    await expect(highmem("0", "v4.9")).rejects.toThrow(
+      "swiotlb: no bounce pool (size 0) cannot be had on Linux 4.9 arm64 with RAM up to PA 0x88fffffff, beyond ZONE_DMA's end at 0xffffffff: ");
+  });
 });

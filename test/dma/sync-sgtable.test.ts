@@ -32,6 +32,25 @@ async function staleTable(kernel: "modern" | "v4.9" = "modern"): Promise<{ s: Sy
   return { s, sgt, vas };
 }
 
+describe("dma_sync_sgtable_for_device", () => {
+  it("gives the device what the CPU wrote: a TO_DEVICE table's cached writes are cleaned to DRAM", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device(DMAC);
+    const mm = s.kernel.mm;
+    const sgt = sg_alloc_table_from_pages([mm.alloc_pages(GFP_KERNEL, 0)], 1, 0, 4096);
+    const va = mm.page_address(sgt.sgl[0].page);
+    expect(dma_map_sgtable(dev, sgt, DMA_TO_DEVICE)).toBe(0);
+    const dram = () => s.machine.backdoor.read(sgt.sgl[0].dma_address, 4096);
+    const before = dram();
+    // The driver refills the mapped buffer: the write-back L1 and L2 hold the bytes, DRAM not.
+    s.cpu.write(va, pat(4096, 3));
+    expect(dram()).toEqual(before);
+    dma_sync_sgtable_for_device(dev, sgt, DMA_TO_DEVICE);
+    expect(dram()).toEqual(pat(4096, 3));
+    dma_unmap_sgtable(dev, sgt, DMA_TO_DEVICE);
+  });
+});
+
 describe("dma_sync_sgtable_for_cpu", () => {
   it("syncs every entry (orig_nents): the CPU sees both pages' new bytes", async () => {
     const { s, sgt, vas } = await staleTable();

@@ -126,4 +126,13 @@ describe("RK3399's GIC-500 implements 256 SPIs (IDs 0-287)", () => {
       expect(s.readFile("/proc/interrupts")).toMatch(/332: +0 +0 +GICv3 332 Level +ff6e0000\.dma-controller/);
     });
   });
+
+  it("Linux 6.x refuses ID 1020, the first special ID (__get_intid_range knows SPIs 32-1019 only): -EPERM, where ID 1019 maps", async () => {
+    const at = (spi: number) => replaced(RK3399, "interrupts = <0 7 4>, <0 8 4>;", `interrupts = <0 ${spi} 4>, <0 8 4>;`);
+    await withSystem({ dts: at(987) }, (s) => expect(s.device(DMAC).irqs).toEqual([1019, 40]));
+    await withSystem({ dts: at(988) }, (s) => {
+      expect(s.device(DMAC).irqs).toEqual([-6, 40]);
+      expect(s.dmesg()).toContain("interrupts entry 0 <0 988 4> is GIC interrupt ID 1020, past the 288 IDs the GIC implements (GICD_TYPER.ITLinesNumber 8: IDs 0-287, SPI N is ID 32 + N); gic_irq_domain_map refuses it (-EPERM: an ID of no range it knows)");
+    });
+  });
 });

@@ -87,6 +87,18 @@ describe("free_irq of an irq with no action of that dev_id", () => {
     expect(runs).toBe(1);
   });
 
+  it("is a WARN: logged at KERN_WARNING (4), as WARN() prints", async () => {
+    const { printk, irq } = await machine();
+    irq.free_irq(IRQ0, "dev");
+    expect(printk.dmesg().filter((l) => l.text.includes("already-free")).map((l) => l.level)).toEqual([4]);
+  });
+
+  it("a negative irq (a failed platform_get_irq's errno) has no irq_desc: null, silently", async () => {
+    const { printk, irq } = await machine();
+    expect(irq.free_irq(-6, "dev")).toBeNull(); // -ENXIO
+    expect(printk.text()).toBe("");
+  });
+
   it("freed twice: the first returns the name it was requested with, the second WARNs", async () => {
     const { printk, irq } = await machine();
     irq.request_irq(IRQ0, () => IRQ_HANDLED, 0, "f8003000.dma-controller", "dev");

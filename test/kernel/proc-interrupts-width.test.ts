@@ -12,8 +12,8 @@ import { rk3288With } from "../helpers/rk3288-tree.js";
 const BUS_DMAC = "dmac_bus_ns: dma-controller@ff600000 {";
 
 /** The board with a driverless node mapping SPIs 10 .. 10 + n - 1 (IDs 42 ..), none requested. */
-function withInterrupts(n: number): string {
-  const spec = Array.from({ length: n }, (_, i) => `<0 ${10 + i} 4>`).join(", ");
+function withInterrupts(n: number, extra: string[] = []): string {
+  const spec = [...Array.from({ length: n }, (_, i) => `<0 ${10 + i} 4>`), ...extra].join(", ");
   return rk3288With(BUS_DMAC, `thing@ff700000 {\n\t\t\tcompatible = "vendor,thing";\n\t\t\tinterrupts = ${spec};\n\t\t};\n\n\t\t${BUS_DMAC}`);
 }
 
@@ -24,6 +24,14 @@ describe("/proc/interrupts column width", () => {
       expect(text[0]).toBe(" ".repeat(11) + "CPU0       CPU1       ");
       expect(text[1]).toBe(" 32:          0          0     GIC-0  32 Level     ff600000.dma-controller");
       expect(text.at(-2)).toBe("Err:          0");
+    });
+  });
+
+  it("an entry that maps no interrupt allocates no irq number: 999 still, 3 wide", async () => {
+    // <2 0 4>: a kind a 6.x GICv2 refuses (-EINVAL), so irq_create_of_mapping allocates nothing.
+    await withSystem({ dts: withInterrupts(979, ["<2 0 4>"]) }, (s) => {
+      expect(s.device("soc:thing@ff700000").irqs.filter((irq) => irq < 0)).toHaveLength(1);
+      expect(s.readFile("/proc/interrupts").split("\n")[0]).toBe(" ".repeat(11) + "CPU0       CPU1       ");
     });
   });
 

@@ -31,7 +31,8 @@ describe("scenarios by name", () => {
       expect(fn).toThrow(TypeError);
       expect(fn).toThrow(/^run takes a built-in scenario's name \(known: demo, .*\), not a function: in this thread, call the module's run\(system, params\) yourself; /);
       expect(fn).not.toThrow(/secret/);
-      for (const url of ["file:///tmp/my.mjs", "./my.mjs", "examples/debugging/mydrv.mjs"]) {
+      // A module's file name alone ("my.mjs") is a path too: built-in names hold no ".".
+      for (const url of ["file:///tmp/my.mjs", "./my.mjs", "examples/debugging/mydrv.mjs", "my.mjs"]) {
         expect(() => system.run(url), url).toThrow(TypeError);
         expect(() => system.run(url), url).toThrow(`unknown scenario "${url}" (known: demo, `);
         expect(() => system.run(url), url).toThrow(byUrl);

@@ -66,6 +66,14 @@ describe("bug rx-buffer-shares-cache-line", () => {
     });
   }
 
+  it("zynq-7000 at offset 4, right after the status word (the lowest it takes): 32 - 4 = 28 bytes lost", async () => {
+    const r = await run({ board: "zynq-7000" }, { offset: 4 });
+    expect(r.details.offset).toBe(4);
+    expect(r.details.structBytes).toBe(1540);
+    expect(r.details.lostBytes).toBe(28);
+    expect(r.reproduced).toBe(true);
+  });
+
   it("zynq-7000 at offset 32: rx_buf starts a 32-byte line, nothing lost, and the symptom says why", async () => {
     const r = await run({ board: "zynq-7000" }, { offset: 32 });
     expect(r.reproduced).toBe(false);

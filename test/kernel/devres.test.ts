@@ -1,0 +1,44 @@
+// devres (drivers/base/devres.c): what a driver took with devm_* is released when it is unbound
+// (__device_release_driver runs devres_release_all after the driver's remove), and by a failed
+// probe (test/drivers/pl330/failed-probe-irqs.test.ts). Here a driver bound by hand
+// (device_bind_driver), with no remove of its own, takes the Zynq UART's irq with
+// devm_request_irq: unbinding it frees the irq (kernel/irq/devres.c devm_irq_release), so
+// /proc/interrupts no longer lists it and another request_irq of it succeeds.
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import { devm_free_irq, devm_request_irq } from "../../src/kernel/devm-irq.js";
+import { IRQ_HANDLED, IRQF_SHARED } from "../../src/kernel/irq.js";
+
+describe("devm_request_irq", () => {
+  it("is freed when the driver is unbound: gone from /proc/interrupts, and the irq can be requested again", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("e0001000.serial");
+    // The Zynq UART1 is SPI 50 (UG585 Table 7-4): GIC ID 82.
+    const irq = dev.irqs[0];
+    expect(irq).toBe(82);
+    s.kernel.device_bind_driver(dev, "xuartps");
+    expect(devm_request_irq(dev, irq, () => IRQ_HANDLED, 0, "xuartps", dev)).toBe(0);
+    expect(s.readFile("/proc/interrupts")).toMatch(/^ 82: .* xuartps$/m);
+    s.kernel.device_release_driver(dev);
+    expect(s.readFile("/proc/interrupts")).not.toContain("xuartps");
+    expect(s.dmesg()).not.toContain("already-free");
+    expect(s.kernel.irq.request_irq(irq, () => IRQ_HANDLED, 0, "again", dev)).toBe(0);
+  });
+
+  it("devm_free_irq gives back the action of its dev_id only: the other is freed at unbind, with no WARN", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("e0001000.serial");
+    const irq = dev.irqs[0];
+    const a = { port: "a" };
+    const b = { port: "b" };
+    s.kernel.device_bind_driver(dev, "xuartps");
+    expect(devm_request_irq(dev, irq, () => IRQ_HANDLED, IRQF_SHARED, "uart-a", a)).toBe(0);
+    expect(devm_request_irq(dev, irq, () => IRQ_HANDLED, IRQF_SHARED, "uart-b", b)).toBe(0);
+    devm_free_irq(dev, irq, a);
+    expect(s.readFile("/proc/interrupts")).toMatch(/^ 82: .* uart-b$/m);
+    s.kernel.device_release_driver(dev);
+    expect(s.readFile("/proc/interrupts")).not.toContain("uart-");
+    expect(s.dmesg()).not.toContain("WARN");
+  });
+});
