@@ -41,7 +41,7 @@ export {
   dma_max_mapping_size, dma_map_resource, dma_unmap_resource, type CoherentBuffer,
   dma_sync_sgtable_for_cpu, dma_sync_sgtable_for_device, dma_need_sync, dma_opt_mapping_size,
   dma_get_sgtable, dma_get_sgtable_attrs, dma_alloc_noncontiguous, dma_free_noncontiguous,
-  dma_vmap_noncontiguous, dma_vunmap_noncontiguous,
+  dma_vmap_noncontiguous, dma_vunmap_noncontiguous, dma_mmap_noncontiguous,
 } from "./dma/mapping.js";
 export {
   Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,
@@ -51,7 +51,7 @@ export {
   DmaPool, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show,
   type DmaPoolBlock,
 } from "./dma/pool.js";
-export { dma_mmap_attrs, dma_mmap_coherent, dma_pgprot } from "./dma/mmap.js";
+export { dma_mmap_attrs, dma_mmap_coherent, dma_mmap_pages, dma_can_mmap, dma_pgprot } from "./dma/mmap.js";
 export { remap_pfn_range } from "./mm/remap-pfn-range.js";
 export { PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS, vma_pages, type VmAreaStruct } from "./mm/mmap.js";
 export {
