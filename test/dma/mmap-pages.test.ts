@@ -8,7 +8,8 @@ import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
 import { editedSystem } from "../helpers/edited-system.js";
 import type { DeviceTree } from "../../src/of/node.js";
-import { decodeAttr } from "../../src/hw/machine.js";
+import { userTranslation } from "../helpers/user-translation.js";
+import { thrown } from "../helpers/thrown.js";
 import {
   dma_alloc_noncontiguous, dma_alloc_pages, dma_free_pages, dma_sync_single_for_cpu, dma_vmap_noncontiguous,
   dma_mmap_noncontiguous,
@@ -21,26 +22,12 @@ import type { KernelError } from "../../src/kernel/errno.js";
 
 const DMAC = { "zynq-7000": "f8003000.dma-controller", "arm64-ref": "ff6e0000.dma-controller" } as const;
 
-function errnoOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    return (e as KernelError).errno;
-  }
-  return 0;
-}
+const errnoOf = (f: () => unknown) => thrown<KernelError>(f).errno;
 
 /** The page the MMU finds behind a user address, and its memory type. */
 function hwPage(s: System, uva: number): { pfn: number; memType: string } {
-  const mm = s.kernel.userMm;
-  mm.pgt.switchTo(mm.asid);
-  try {
-    const w = s.machine.mmu.walk(uva);
-    if (!("pa" in w)) throw new Error("no translation");
-    return { pfn: Math.floor(Number(w.pa) / 4096), memType: decodeAttr(w.attr).memType };
-  } finally {
-    mm.pgt.switchTo(null);
-  }
+  const t = userTranslation(s, uva);
+  return { pfn: Math.floor(t.pa / 4096), memType: t.memType };
 }
 
 describe("dma_mmap_pages", () => {
