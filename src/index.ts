@@ -26,7 +26,7 @@ export {
   DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_MAPPING_ERROR, DMA_BIT_MASK,
   DMA_ATTR_WRITE_BARRIER, DMA_ATTR_WEAK_ORDERING, DMA_ATTR_WRITE_COMBINE, DMA_ATTR_NON_CONSISTENT,
   DMA_ATTR_NO_KERNEL_MAPPING, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_FORCE_CONTIGUOUS, DMA_ATTR_ALLOC_SINGLE_PAGES,
-  DMA_ATTR_NO_WARN, DMA_ATTR_PRIVILEGED, DMA_ATTR_REQUIRE_COHERENT, type DmaDirection,
+  DMA_ATTR_NO_WARN, DMA_ATTR_PRIVILEGED, DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_REQUIRE_COHERENT, type DmaDirection,
 } from "./dma/constants.js";
 export {
   dma_alloc_coherent, dma_zalloc_coherent, dma_free_coherent, dma_alloc_attrs, dma_free_attrs,
@@ -41,7 +41,7 @@ export {
   dma_max_mapping_size, dma_map_resource, dma_unmap_resource, type CoherentBuffer,
   dma_sync_sgtable_for_cpu, dma_sync_sgtable_for_device, dma_need_sync, dma_opt_mapping_size,
   dma_get_sgtable, dma_get_sgtable_attrs, dma_alloc_noncontiguous, dma_free_noncontiguous,
-  dma_vmap_noncontiguous, dma_vunmap_noncontiguous,
+  dma_vmap_noncontiguous, dma_vunmap_noncontiguous, dma_mmap_noncontiguous,
 } from "./dma/mapping.js";
 export {
   Scatterlist, sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_mark_end, sg_next, for_each_sg,
@@ -51,7 +51,7 @@ export {
   DmaPool, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_pools_show,
   type DmaPoolBlock,
 } from "./dma/pool.js";
-export { dma_mmap_attrs, dma_mmap_coherent, dma_pgprot } from "./dma/mmap.js";
+export { dma_mmap_attrs, dma_mmap_coherent, dma_mmap_pages, dma_can_mmap, dma_pgprot } from "./dma/mmap.js";
 export { remap_pfn_range } from "./mm/remap-pfn-range.js";
 export { PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS, vma_pages, type VmAreaStruct } from "./mm/mmap.js";
 export {
@@ -60,16 +60,19 @@ export {
 export { userPgprots, type Pgprot, type UserPgprots } from "./mm/pgprot.js";
 export { UserSignal } from "./mm/user-fault.js";
 export type { FileMmap, UserMm } from "./mm/user-mm.js";
-export type { DmaDebugOptions, DmaDebugCheck } from "./dma/debug.js";
+export { DMA_DEBUG_CHECKS, type DmaDebugOptions, type DmaDebugCheck } from "./dma/debug.js";
 export type { SwiotlbUsage } from "./dma/swiotlb.js";
 export type { DmaTimeSnapshot } from "./dma/accounting.js";
 
 export {
-  DMA_MEMCPY, DMA_SLAVE, DMA_CYCLIC, DMA_PRIVATE, DMA_COMPLETE, DMA_IN_PROGRESS, DMA_PAUSED, DMA_ERROR,
-  DMA_PREP_INTERRUPT, DMA_CTRL_ACK, DMA_CTRL_REUSE, DMA_TRANS_NOERROR, DMA_TRANS_READ_FAILED, DMA_TRANS_WRITE_FAILED,
-  DMA_TRANS_ABORTED, DMA_MEM_TO_MEM, DMA_MEM_TO_DEV, DMA_DEV_TO_MEM, DMA_DEV_TO_DEV, DMA_SLAVE_BUSWIDTH_1_BYTE,
-  DMA_SLAVE_BUSWIDTH_2_BYTES, DMA_SLAVE_BUSWIDTH_4_BYTES, DMA_SLAVE_BUSWIDTH_8_BYTES,
-  DMA_RESIDUE_GRANULARITY_DESCRIPTOR, DMA_RESIDUE_GRANULARITY_SEGMENT, DMA_RESIDUE_GRANULARITY_BURST,
+  DMA_MEMCPY, DMA_XOR, DMA_PQ, DMA_XOR_VAL, DMA_PQ_VAL, DMA_MEMSET, DMA_MEMSET_SG, DMA_INTERRUPT, DMA_ASYNC_TX,
+  DMA_SLAVE, DMA_CYCLIC, DMA_PRIVATE, DMA_COMPLETE, DMA_IN_PROGRESS, DMA_PAUSED, DMA_ERROR, DMA_OUT_OF_ORDER,
+  DMA_PREP_INTERRUPT, DMA_CTRL_ACK, DMA_PREP_PQ_DISABLE_P, DMA_PREP_PQ_DISABLE_Q, DMA_PREP_CONTINUE, DMA_PREP_FENCE,
+  DMA_CTRL_REUSE, DMA_PREP_CMD, DMA_PREP_REPEAT, DMA_PREP_LOAD_EOT, DMA_TRANS_NOERROR, DMA_TRANS_READ_FAILED,
+  DMA_TRANS_WRITE_FAILED, DMA_TRANS_ABORTED, DMA_MEM_TO_MEM, DMA_MEM_TO_DEV, DMA_DEV_TO_MEM, DMA_DEV_TO_DEV,
+  DMA_TRANS_NONE, DMA_SLAVE_BUSWIDTH_UNDEFINED, DMA_SLAVE_BUSWIDTH_1_BYTE, DMA_SLAVE_BUSWIDTH_2_BYTES,
+  DMA_SLAVE_BUSWIDTH_3_BYTES, DMA_SLAVE_BUSWIDTH_4_BYTES, DMA_SLAVE_BUSWIDTH_8_BYTES, DMA_SLAVE_BUSWIDTH_16_BYTES,
+  DMA_MIN_COOKIE, DMA_RESIDUE_GRANULARITY_DESCRIPTOR, DMA_RESIDUE_GRANULARITY_SEGMENT, DMA_RESIDUE_GRANULARITY_BURST,
   dma_submit_error, dma_tx_state, DmaChan, type DmaAsyncTxDescriptor, type DmaStatus, type DmaTxState, type DmaCookie,
   type DmaSlaveConfig, type DmaSlaveCaps, type DmaengineResult, type DmaTransferDirection,
 } from "./dmaengine/types.js";

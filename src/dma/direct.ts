@@ -255,7 +255,6 @@ export function dma_direct_alloc(dev: Device, size: number, gfp: number, attrs: 
 export function dma_direct_free(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, attrs: number): void {
   const k = dev.kernel;
   const mm = k.mm;
-  const order = get_order(size);
   if (attrs & DMA_ATTR_NO_KERNEL_MAPPING) {
     dma_free_contiguous(dev, cpuAddr, size);
     return;

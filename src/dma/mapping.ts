@@ -33,7 +33,7 @@ export type { CoherentBuffer } from "./ops.js";
 export { dma_map_resource, dma_unmap_resource } from "./resource.js";
 export { dma_get_sgtable_attrs, dma_get_sgtable } from "./get-sgtable.js";
 export {
-  dma_alloc_noncontiguous, dma_free_noncontiguous, dma_vmap_noncontiguous, dma_vunmap_noncontiguous,
+  dma_alloc_noncontiguous, dma_free_noncontiguous, dma_vmap_noncontiguous, dma_vunmap_noncontiguous, dma_mmap_noncontiguous,
 } from "./noncontiguous.js";
 
 /** The checks every streaming call starts with (arguments.ts): the device, the direction (a

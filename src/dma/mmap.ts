@@ -5,10 +5,14 @@
 // remapped, or -ENXIO when the VMA asks for more than the buffer has. Modern kernels do this in
 // dma_direct_mmap; 4.9 in arm_dma_mmap / arm_coherent_dma_mmap (arm) and __swiotlb_mmap
 // (arm64), with the same checks.
+// Two more entry points map what is not a coherent buffer: dma_mmap_pages (a dma_alloc_pages
+// block, 5.13+) and dma_can_mmap, whether dma_mmap_* can work for a device at all (5.4+).
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, VirtAddr } from "../hw/address.js";
 import { ENXIO } from "../kernel/errno.js";
+import { refuseOn49 } from "./kernel-version.js";
+import { dma_pages_block_size } from "./noncoherent.js";
 import { PAGE_ALIGN, PAGE_SIZE } from "../mm/gfp.js";
 import { userPgprots, type Pgprot } from "../mm/pgprot.js";
 import { checkVma, vma_pages, type VmAreaStruct } from "../mm/mmap.js";
@@ -83,4 +87,40 @@ export function dma_mmap_attrs(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAdd
 
 export function dma_mmap_coherent(dev: Device, vma: VmAreaStruct, cpu_addr: VirtAddr, dma_addr: DmaAddr, size: number): number {
   return dma_mmap_attrs(dev, vma, cpu_addr, dma_addr, size, 0);
+}
+
+/** dma_mmap_pages(dev, vma, size, page) (kernel/dma/mapping.c, 5.13+): maps a dma_alloc_pages
+ *  block into the VMA with the VMA's own protection — the pages are cacheable lowmem, the same
+ *  memory type as the kernel's linear map of them, so the driver passes ownership with
+ *  dma_sync_single_for_* as for the kernel's view. 0, or -ENXIO when vm_pgoff lies beyond the
+ *  block or the VMA is larger than what is left of it (the check dma_direct_mmap makes), or
+ *  what remap_pfn_range returns. A `page` that starts no live block of `dev`, or a `size`
+ *  beyond it, is mapped as Linux maps it, with a dmasim WARNING. */
+export function dma_mmap_pages(dev: Device, vma: VmAreaStruct, size: number, page: number): number {
+  const fn = "dma_mmap_pages";
+  checkDevice(fn, dev);
+  refuseOn49(fn, dev, "5.13", "dma_mmap_coherent of a dma_alloc_coherent buffer");
+  checkVma(fn, vma);
+  checkSize(fn, size);
+  checkWhole(fn, page, "page");
+  const block = dma_pages_block_size(dev, page);
+  if (block === undefined || PAGE_ALIGN(size) > block) {
+    dev.kernel.printk.warn(
+      `WARNING: ${fn}: ${dev.name}: ${block === undefined ? `pfn 0x${page.toString(16)} starts no live dma_alloc_pages block of this device (freed, or another device's)` : `size ${size} is larger than the ${block}-byte block`}; mapped as Linux maps it, the process sees pages the kernel uses for something else (dmasim)`,
+    );
+  }
+  return remapBuffer(vma, size, page);
+}
+
+/** dma_can_mmap(dev) (kernel/dma/mapping.c, 5.4+): whether dma_mmap_coherent / dma_mmap_attrs
+ *  can map this device's buffers. Every device here takes dma-direct, where it is
+ *  dma_direct_can_mmap: dev_is_dma_coherent(dev) || IS_ENABLED(CONFIG_DMA_NONCOHERENT_MMAP).
+ *  arm selects DMA_NONCOHERENT_MMAP whenever it has an MMU, arm64 through DMA_DIRECT_REMAP: the
+ *  non-coherent device's mapping is made uncached (dma_pgprot), so the answer is true for every
+ *  device on both. */
+export function dma_can_mmap(dev: Device): boolean {
+  checkDevice("dma_can_mmap", dev);
+  refuseOn49("dma_can_mmap", dev, "5.4", "dma_mmap_coherent and its -ENXIO");
+  const CONFIG_DMA_NONCOHERENT_MMAP = true;
+  return dev.dma_coherent || CONFIG_DMA_NONCOHERENT_MMAP;
 }

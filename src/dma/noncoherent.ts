@@ -65,6 +65,13 @@ export function __dma_alloc_pages(dev: Device, size: number, gfp: number): DmaPa
   return { page: pfn, dmaAddr: phys_to_dma(dev, pfn * PAGE_SIZE) };
 }
 
+/** The page-aligned size of the live block __dma_alloc_pages gave `dev` starting at `page`
+ *  (dma_alloc_pages, dma_alloc_noncontiguous), or undefined: what dma_mmap_pages checks its
+ *  arguments against for its dmasim WARNING. */
+export function dma_pages_block_size(dev: Device, page: number): number | undefined {
+  return live.get(dev)?.get(page);
+}
+
 /** __dma_free_pages: dma-direct frees the block __dma_alloc_pages gave (see `live` for what
  *  dmasim does where Linux would free whatever it is given). `fn` and `allocFn` name the
  *  caller's pair in the warnings. */

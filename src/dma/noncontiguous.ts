@@ -8,6 +8,7 @@
 // the linear map, not a vmalloc-area mapping (only dma-iommu vmaps its scattered pages), and
 // dma_vunmap_noncontiguous has nothing to undo. DMA-API debug records the table as a mapped
 // scatterlist (debug_dma_map_sg) and checks the free as its unmap (debug_dma_unmap_sg).
+// dma_mmap_noncontiguous maps the block into a process with dma_mmap_pages.
 
 import type { Device } from "../kernel/device.js";
 import type { VirtAddr } from "../hw/address.js";
@@ -17,6 +18,8 @@ import { checkDevice, checkDirection, checkSize, checkVirt, checkWhole, invalid 
 import { refuseOn49 } from "./kernel-version.js";
 import { __dma_alloc_pages, __dma_free_pages } from "./noncoherent.js";
 import { Scatterlist, sg_alloc, sg_free_table, sg_set_page, type SgTable } from "./scatterlist.js";
+import { checkVma, type VmAreaStruct } from "../mm/mmap.js";
+import { dma_mmap_pages } from "./mmap.js";
 
 const refuse = (fn: string, dev: Device) => refuseOn49(fn, dev, "5.13", "dma_alloc_coherent, or dma_map_sg of pages you allocate");
 
@@ -97,4 +100,18 @@ export function dma_vunmap_noncontiguous(dev: Device, vaddr: VirtAddr): void {
   checkDevice("dma_vunmap_noncontiguous", dev);
   refuse("dma_vunmap_noncontiguous", dev);
   checkVirt("dma_vunmap_noncontiguous", vaddr, "vaddr");
+}
+
+/** dma_mmap_noncontiguous(dev, vma, size, sgt): without an IOMMU, dma_mmap_pages(dev, vma,
+ *  size, sg_page(sgt->sgl)) — the block's pages with the VMA's cacheable protection; 0 or
+ *  -ENXIO (vm_pgoff past the block, or a VMA larger than what is left of it). Only dma-iommu
+ *  maps scattered pages, and only a kernel without CONFIG_HAS_DMA answers -EINVAL. */
+export function dma_mmap_noncontiguous(dev: Device, vma: VmAreaStruct, size: number, sgt: SgTable): number {
+  const fn = "dma_mmap_noncontiguous";
+  checkDevice(fn, dev);
+  refuse(fn, dev);
+  checkVma(fn, vma);
+  checkSize(fn, size);
+  checkTable(fn, sgt);
+  return dma_mmap_pages(dev, vma, size, sgt.sgl[0].page);
 }

@@ -26,7 +26,6 @@ export type DmaFilterFn = (chan: DmaChan, param: unknown) => boolean;
 export class DmaEngine {
   readonly devices: DmaDevice[] = [];
   private readonly ofControllers = new Map<DeviceNode, { xlate: OfDmaXlate; device: DmaDevice }>();
-  private nextId = 0;
   /** Once-only warnings that have fired, by site: dmaengine.c's WARN_ONCEs and dmasim's own. */
   private readonly warned = new Set<string>();
   /** Channels of an unbound controller already reported (unregistered.ts). */

@@ -36,6 +36,15 @@ const NAMES: Record<number, string> = {
   [EREMOTEIO]: "EREMOTEIO", [EPROBE_DEFER]: "EPROBE_DEFER",
 };
 
+/** MAX_ERRNO (include/linux/err.h): an ERR_PTR is one of the top 4095 addresses, which no
+ *  kernel mapping uses. */
+export const MAX_ERRNO = 4095;
+
+/** IS_ERR of an address in dmasim's signed form (hw/address.ts): -MAX_ERRNO … -1. */
+export function IS_ERR(addr: number): boolean {
+  return addr < 0 && addr >= -MAX_ERRNO;
+}
+
 /** "-ENOMEM" for 12 or -12. */
 export function errnoName(e: number): string {
   const n = Math.abs(e);

@@ -1,12 +1,9 @@
 // The tree of physical address ranges (kernel/resource.c, iomem_resource) and its /proc/iomem
 // view: "System RAM" per memory bank, each AMBA device's registers (claimed when the device is
 // added, named after its node), and the regions drivers request (request_mem_region,
-// devm_ioremap_resource), which nest inside what they fall in.
+// devm_ioremap_resource in devm-ioremap.ts), which nest inside what they fall in.
 
-import type { Device } from "./device.js";
 import type { Kernel } from "./kernel.js";
-import type { Resource } from "../of/address.js";
-import type { VirtAddr } from "../hw/address.js";
 
 export const IORESOURCE_MEM = 0x200;
 export const IORESOURCE_SYSTEM_RAM = 0x1000000;
@@ -128,17 +125,4 @@ export function request_mem_region(kernel: Kernel, start: number, n: number, nam
 
 export function release_mem_region(kernel: Kernel, res: IoResource): void {
   kernel.iomem.release(res);
-}
-
-/** devm_ioremap_resource: claims the device's register range (named "<device> <resource>")
- *  and maps it. Returns null (with the kernel's message) when the range is taken or cannot be
- *  mapped. */
-export function devm_ioremap_resource(dev: Device, res: Resource): VirtAddr | null {
-  const k = dev.kernel;
-  const name = res.name ? `${dev.name} ${res.name}` : dev.name;
-  if (!request_mem_region(k, res.start, res.size, name)) {
-    k.printk.err(`${dev.name}: can't request region for resource [mem 0x${res.start.toString(16)}-0x${(res.start + res.size - 1).toString(16)}]`);
-    return null;
-  }
-  return k.mm.ioremap(res.start, res.size);
 }

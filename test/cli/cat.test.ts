@@ -23,6 +23,8 @@ describe("dmasim cat / ls", () => {
         "e0001000-e0001fff : serial@e0001000\n" +
         "f8000000-f8000fff : slcr@f8000000\n" +
         "f8003000-f8003fff : dma-controller@f8003000\n" +
+        // pl330_probe's devm_ioremap_resource: "<device> <resource>" since 5.9.
+        "  f8003000-f8003fff : f8003000.dma-controller dma-controller@f8003000\n" +
         "f8f02000-f8f02fff : cache-controller@f8f02000\n" +
         "fffc0000-fffcffff : sram@fffc0000\n",
       );

@@ -8,7 +8,7 @@ import { createSystem } from "../../src/create.js";
 import type { System } from "../../src/system.js";
 import { editedSystem } from "../helpers/edited-system.js";
 import type { DeviceTree } from "../../src/of/node.js";
-import { decodeAttr } from "../../src/hw/machine.js";
+import { userTranslation } from "../helpers/user-translation.js";
 import { dma_alloc_attrs, dma_alloc_coherent, dma_free_coherent } from "../../src/dma/mapping.js";
 import { dma_mmap_attrs, dma_mmap_coherent } from "../../src/dma/mmap.js";
 import { DMA_ATTR_WRITE_COMBINE } from "../../src/dma/constants.js";
@@ -20,15 +20,8 @@ import type { KernelError } from "../../src/kernel/errno.js";
 const DMAC = { "zynq-7000": "f8003000.dma-controller", "arm64-ref": "ff6e0000.dma-controller" } as const;
 
 function hwPte(s: System, uva: number): { hw: bigint; memType: string } {
-  const mm = s.kernel.userMm;
-  mm.pgt.switchTo(mm.asid);
-  try {
-    const w = s.machine.mmu.walk(uva);
-    if (!("pa" in w)) throw new Error("no translation");
-    return { hw: w.descriptor, memType: decodeAttr(w.attr).memType };
-  } finally {
-    mm.pgt.switchTo(null);
-  }
+  const t = userTranslation(s, uva);
+  return { hw: t.descriptor, memType: t.memType };
 }
 
 function errnoOf(f: () => unknown): number {

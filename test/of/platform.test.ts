@@ -134,7 +134,9 @@ describe("of_platform_populate", async () => {
         "e0010000-e00100ff : dev@e0010000\n" +
         "e0020000-e00200ff : dev@e0020000\n" +
         "f8000000-f8000fff : syscon@f8000000\n" +
-        "f8003000-f8003fff : dma-controller@f8003000\n",
+        "f8003000-f8003fff : dma-controller@f8003000\n" +
+        // The bound pl330's busy region (devm_ioremap_resource), nested in the AMBA entry.
+        "  f8003000-f8003fff : f8003000.dma-controller dma-controller@f8003000\n",
     );
     expect(s.iomem().filter((e) => e.depth === 0 && e.name !== "System RAM").map((e) => e.name)).toContain("dma-controller@f8003000");
     expect(s.iomem()[0]).toEqual({ start: 0, end: 0x1fffffff, name: "System RAM", depth: 0 });

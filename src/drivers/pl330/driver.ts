@@ -5,7 +5,7 @@
 // capabilities and the device-tree translation for `dmas = <&dmac N>`.
 
 import type { PlatformDevice } from "../../kernel/device.js";
-import { EINVAL, ENODEV, ENOMEM, ENXIO, errnoName } from "../../kernel/errno.js";
+import { EINVAL, ENODEV, ENOMEM, ENXIO, IS_ERR, errnoName } from "../../kernel/errno.js";
 import { dev_err, dev_err_probe, dev_info, dev_notice } from "../../kernel/dev-printk.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { dma_alloc_attrs, dma_free_coherent } from "../../dma/mapping.js";
@@ -18,6 +18,7 @@ import {
 } from "../../dmaengine/types.js";
 import { IRQ_HANDLED, IRQ_NONE } from "../../kernel/irq.js";
 import { devm_free_irq, devm_request_irq } from "../../kernel/devm-irq.js";
+import { devm_ioremap_resource } from "../../kernel/devm-ioremap.js";
 import { Pl330Dmac, MCBUFSZ } from "./dmac.js";
 import { Pl330Chan } from "./channel.js";
 import { Pl330DescPool } from "./desc.js";
@@ -42,7 +43,7 @@ export interface Pl330Driver {
   dmac: Pl330Dmac;
   ddma: DmaDevice;
   peripherals: Pl330Chan[];
-  /** What pl330_remove gives back: devm's register mapping and IRQs, and the microcode. */
+  /** The registers (devm_ioremap_resource: devres unmaps them after pl330_remove). */
   base: VirtAddr;
   irqs: number[];
   mcode: { size: number; cpuAddr: VirtAddr; dmaAddr: DmaAddr };
@@ -112,8 +113,10 @@ export function pl330_probe(pdev: PlatformDevice): number {
   const k = pdev.kernel;
   const res = pdev.memResource(0);
   if (!res) return dev_err_probe(pdev, -ENXIO, 'no register window: the node has no usable "reg"');
-  const base = k.mm.ioremap(res.start, res.size || 0x1000);
-  if (base === null) return -ENOMEM;
+  // devm-managed, as in Linux: a probe failing from here on leaves neither the mapping nor the
+  // busy region behind (the bus's devres_release_all).
+  const base = devm_ioremap_resource(pdev, res);
+  if (IS_ERR(base)) return base;
   const dmac = new Pl330Dmac(k, base, pdev);
   for (const [prop, id] of OF_QUIRKS) if (pdev.ofNode?.has(prop)) dmac.quirks |= id;
 
@@ -209,8 +212,8 @@ export function pl330_probe(pdev: PlatformDevice): number {
   return 0;
 }
 
-/** pl330_remove (4.9 and modern alike), then what devres releases after it (devm_ioremap's
- *  mapping). The device-tree translation goes first, so no consumer finds the controller; then
+/** pl330_remove (4.9 and modern alike); devres releases the register mapping and region after
+ *  it (kernel.ts device_release_driver). The device-tree translation goes first, so no consumer finds the controller; then
  *  the IRQs, the dmaengine device (warning about channels a client still holds, which stay the
  *  client's to misuse: see dmaengine/unregistered.ts), each channel off the list, terminated
  *  and freed if it has a thread, and pl330_del: the tasklet killed and the microcode freed with
@@ -230,7 +233,6 @@ export function pl330_remove(pdev: PlatformDevice): void {
   }
   drv.dmac.remove();
   dma_free_coherent(pdev, drv.mcode.size, drv.mcode.cpuAddr, drv.mcode.dmaAddr);
-  k.mm.iounmap(drv.base);
 }
 
 export const pl330Driver = {
