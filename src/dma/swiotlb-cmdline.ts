@@ -25,7 +25,7 @@ const EXAMPLES = "try force, 32768 or 32768,force";
  *  default_nslabs, swiotlb_adjust_size then leaves it alone (the parameter was given), and
  *  swiotlb_init_remap asks swiotlb_memblock_alloc for PAGE_ALIGN(0 << IO_TLB_SHIFT) = 0 bytes:
  *  no pool with a slot in it, so nothing can bounce. 4.9 parses it the same, but its
- *  swiotlb_init reads io_tlb_nslabs == 0 as "the default 64 MiB" (kernel.ts swiotlbInit).
+ *  swiotlb_init reads io_tlb_nslabs == 0 as "the default 64 MiB" (kernel/swiotlb-init.ts).
  *  "noforce" sets swiotlb_force_disable (4.10-5.x: swiotlb_force = SWIOTLB_NO_FORCE), which
  *  swiotlb_init_remap checks before allocating anything: no pool; 4.9's parser compares the
  *  word with "force" only and ignores it. */

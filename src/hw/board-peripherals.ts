@@ -20,6 +20,9 @@ export interface PeripheralInstance {
   /** The model; `device.request` is the line the SoC wires it to, which is not the one its
    *  `dmas` entry names when the node's `dmasim,request-lines` says otherwise. */
   device: DmaPeripheralDevice;
+  /** True when the System's dmaPeripherals option shaped this model (adc-rx's converter of the
+   *  default board, uart-tx's FIFO), rather than the tree alone. */
+  configured?: boolean;
 }
 
 /** Settings for the peripheral models of one device-tree node (by path or node name). */
@@ -121,7 +124,7 @@ export function dmaPeripherals(m: Machine, tree: DeviceTree, dmacs: DmacInstance
         const device = name === "tx"
           ? addTxFifo(m, { ...(baud ? { baud } : {}), ...bursts, ...mine.tx, ...wiring })
           : addRxStream(m, { ...(baud ? { sampleRateHz: baud / 10, sampleBytes: 1 as const } : {}), ...bursts, ...mine.rx, ...wiring });
-        out.push({ node, dmaName: name, device });
+        out.push({ node, dmaName: name, device, ...(mine[name] !== undefined ? { configured: true } : {}) });
         if (key !== undefined) used.add(key);
       } catch (e) {
         throw new BoardError(`${node.path}: ${(e as Error).message}`);

@@ -37,24 +37,13 @@ import { machineMapIo, machineReserve } from "../arch/machine-desc.js";
 import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
-import { IO_TLB_DEFAULT_SIZE, Swiotlb } from "../dma/swiotlb.js";
-import { noPoolOn49Text, swiotlbForceDisabled } from "../dma/swiotlb-cmdline.js";
+import { swiotlbForceDisabled } from "../dma/swiotlb-cmdline.js";
+import { swiotlb_init, type SwiotlbOptions } from "./swiotlb-init.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
 import { Tracer } from "../trace/recorder.js";
 
-export interface SwiotlbOptions {
-  /** Pool size in bytes (rounded up to whole 128-slot segments); 0 for none. Default: 64 MB,
-   *  allocated always on 4.9 arm64; on modern arm64 only when RAM extends beyond ZONE_DMA,
-   *  else 1 MB per GB of RAM for kmalloc bouncing. Zynq (arm) never has one. */
-  size?: number;
-  /** swiotlb=force: bounce every streaming mapping. */
-  force?: boolean;
-  /** swiotlb=noforce (Linux 4.10+): no bounce pool at all, whatever `size` says, so a streaming
-   *  mapping the device cannot reach fails with DMA_MAPPING_ERROR. 4.9 does not know the word
-   *  (its setup_io_tlb_npages compares with "force" only) and boots as without it. */
-  noforce?: boolean;
-}
+export type { SwiotlbOptions } from "./swiotlb-init.js";
 
 export interface KernelOptions {
   /** Kernel generation whose DMA behaviour to follow (default "modern"; "v4.9" selectable). */
@@ -165,7 +154,7 @@ export class Kernel {
     this.mm.bootmem_init();
     if (cmaCmdline?.size && !cmaEarly) dma_contiguous_reserve(this.mm, cmaCmdline, cmaLimit);
     const time = new DmaTime();
-    const swiotlb = this.swiotlbInit(options.swiotlb ?? {}, time, onlineCpus);
+    const swiotlb = swiotlb_init(this, options.swiotlb ?? {}, time, onlineCpus);
     // Modern arm64 with swiotlb lets kmalloc go down to 8 bytes (small buffers bounce).
     const minAlign = machine.profile.arch === "arm64" ? (this.version === "v4.9" ? 128 : swiotlb ? 8 : 64) : 64;
     this.mm.mem_init(minAlign);
@@ -185,36 +174,6 @@ export class Kernel {
     this.requestStandardResources();
     this.probeDevices();
     this.tracer.dmacNames = board.dmacs.map((d) => `PL330 ${d.node.name}`);
-  }
-
-  /** swiotlb_init (arm64 only): 4.9 always; modern when RAM extends beyond ZONE_DMA or it is
-   *  forced, otherwise a small pool for bouncing unaligned kmalloc buffers. No pool at all (size
-   *  0) is refused on 4.9 when RAM extends beyond ZONE_DMA, which 4.9 cannot be asked for. */
-  private swiotlbInit(o: SwiotlbOptions, time: DmaTime, ncpus: number): Swiotlb | null {
-    if (this.machine.profile.arch !== "arm64") return null;
-    if (o.noforce && this.version === "v4.9") {
-      this.printk.info(`swiotlb: "noforce" is unknown to Linux 4.9 (it came in 4.10), whose setup_io_tlb_npages ignores the word: the pool is built as without it (dmasim)`);
-    }
-    const mm = this.mm;
-    const dmaLimit = mm.dmaPhysLimit();
-    const needed = !!o.force || mm.ramEnd > dmaLimit;
-    if (this.version === "v4.9" && needed && o.size === 0) throw new RangeError(noPoolOn49Text(mm.ramEnd, dmaLimit));
-    // swiotlb=0,force: swiotlb_init_remap sets force_bounce over a pool of no slots, and every
-    // streaming mapping then fails in swiotlb_tbl_map_single ("Can not allocate SWIOTLB buffer
-    // earlier and can't now provide you with the DMA bounce buffer"). dmasim has no such pool.
-    if (o.size === 0 && o.force && !o.noforce) {
-      throw new RangeError("swiotlb: force with no pool (0 slabs) is not modelled: Linux would force every streaming mapping into a pool without a slot, and each would fail; give a slab count, or leave force out");
-    }
-    let bytes = o.size ?? IO_TLB_DEFAULT_SIZE;
-    if (this.version === "modern" && !needed && o.size === undefined) {
-      const ram = mm.memblock.memory.reduce((n, b) => n + b.size, 0);
-      bytes = Math.min(bytes, Math.ceil(ram / 1024));
-      this.printk.info(`SWIOTLB bounce buffer size adjusted to ${Math.round(bytes / 2 ** 20)}MB`);
-    }
-    // swiotlb_init_remap returns on swiotlb_force_disable before allocating anything, after
-    // mem_init's swiotlb_adjust_size has had its say (above).
-    if (bytes <= 0 || swiotlbForceDisabled(this.version, this.machine.profile.arch, o)) return null;
-    return Swiotlb.init({ machine: this.machine, mm, printk: this.printk, time }, this.version, bytes, dmaLimit, !!o.force, ncpus);
   }
 
   /** The task dmasim's scenarios and tests run in. What they do (request channels, map

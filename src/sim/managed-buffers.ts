@@ -37,6 +37,12 @@ export function kmallocBuffers(system: System, lens: number[], defer: Defer): { 
   return { vas, free };
 }
 
+/** One kmalloc'ed buffer, checked and freed by the teardown unless freed sooner. */
+export function kmallocOne(system: System, len: number, defer: Defer): { va: VirtAddr; free(): void } {
+  const { vas, free } = kmallocBuffers(system, [len], defer);
+  return { va: vas[0], free };
+}
+
 export interface ManagedMapping {
   addr: DmaAddr;
   unmap(): void;

@@ -78,7 +78,8 @@ describe("adc-rx", () => {
   });
 
   it("dmasim run adc-rx --board zynq-7000 --param burst=16: refused on stderr, pointing at the stall's bug kind", () => {
-    // The board's own RX model raises single requests (1 sample) from its 64-sample FIFO.
+    // The board's own RX model raises single requests (1 sample) from its 64-sample FIFO; it is
+    // the UART's receive side (no option shaped it as adc-rx's converter), and the text says so.
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--board", "zynq-7000", "--param", "burst=16"], {
       cwd: root,
       encoding: "utf8",
@@ -87,7 +88,7 @@ describe("adc-rx", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
       "dmasim: error: burst=16 samples is more than the peripheral model of /axi/serial@e0001000 requests at a time (1, its FIFO holds 64): " +
-        "the transfer would stall or read samples not yet converted; give burst ≤ 1 (dmasim run bug --param kind=burst-on-single-requests " +
+        "the transfer would stall or read samples the UART has not yet produced; give burst ≤ 1 (dmasim run bug --param kind=burst-on-single-requests " +
         "shows what that mistake does, for TX: a channel waiting for a burst request that never comes)\n",
     );
   });

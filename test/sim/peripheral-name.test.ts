@@ -8,15 +8,16 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { DeviceNode } from "../../src/of/node.js";
-import { peripheralText } from "../../src/hw/peripheral-name.js";
+import { peripheralText, rxProducerText } from "../../src/hw/peripheral-name.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const field = (text: string, key: string) => new RegExp(`^${key} +(.*)$`, "m").exec(text)?.[1];
+const rk3399 = join(root, "../shared/devicetree/rk3399-rockpro64.dtb");
+const dmasim = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/src/cli.js"), ...args], { encoding: "utf8", cwd: root });
 
 describe("a DMA peripheral named by its node", () => {
   it("says 'the SPI controller spi@ff1d0000 sent' on RK3399, and the advice names --dtb", () => {
-    const dtb = join(root, "../shared/devicetree/rk3399-rockpro64.dtb");
-    const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "bug", "--param", "kind=burst-on-single-requests", "--dtb", dtb, "--memory", "1G"], { encoding: "utf8", cwd: root });
+    const r = dmasim("run", "bug", "--param", "kind=burst-on-single-requests", "--dtb", rk3399, "--memory", "1G");
     expect(r.status).toBe(0);
     expect(field(r.stdout, "symptom")).toBe(
       '/spi@ff1d0000 ("tx")\'s driver sets dst_maxburst 4 and its TX FIFO raises burst requests of 16 bytes: the SPI controller spi@ff1d0000 sent 256 of 256 bytes (DMA_COMPLETE); ' +
@@ -35,5 +36,49 @@ describe("a DMA peripheral named by its node", () => {
     expect(peripheralText(node("i2s@ff880000"))).toBe("the I2S controller i2s@ff880000");
     expect(peripheralText(node("widget@40000000", "acme,widget"))).toBe("the device widget@40000000 (acme,widget)");
     expect(peripheralText(node("widget@40000000"))).toBe("the device widget@40000000");
+  });
+
+  // RK3399's RX stream model stands behind the same SPI node (its "rx" dmas entry, request line
+  // 13 of the PL330 at ff6e0000), with the model's defaults: 1,000,000 two-byte samples a second,
+  // a 64-sample (128-byte) FIFO, and burst requests of 16 bytes (8 samples) from
+  // arm,pl330-periph-burst. A 512-byte period is 256 samples, one every 256 µs; src_maxburst 16
+  // reads 32 bytes per request of 16, so the ring fills twice as fast: a period every 128 µs
+  // holding 128 samples produced.
+  it("says 'while the SPI controller spi@ff1d0000 produced' on RK3399, not 'the converter'", () => {
+    const r = dmasim("run", "bug", "--param", "kind=rx-burst-larger-than-fifo-level", "--dtb", rk3399, "--memory", "1G");
+    expect(r.status).toBe(0);
+    expect(field(r.stdout, "symptom")).toContain(
+      "the capture runs without an error, yet 4 of 4 512-byte periods came, one every 128 µs while the SPI controller spi@ff1d0000 produced 128 samples (256 bytes), " +
+      "the samples wrong from byte 16 on, 1024 bytes read from an empty FIFO (zeros in the ring)");
+    expect(field(r.stdout, "fixed")).toBe(
+      "with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 256 µs while the SPI controller spi@ff1d0000 produced 256 samples (512 bytes), " +
+      "every sample in order, 0 bytes read from an empty FIFO");
+    expect(r.stdout).not.toContain("converter");
+  });
+
+  it("adc-rx on RK3399 refuses burst=16 in the SPI controller's words", () => {
+    const r = dmasim("run", "adc-rx", "--dtb", rk3399, "--memory", "1G", "--param", "burst=16");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "dmasim: error: burst=16 samples is more than the peripheral model of /spi@ff1d0000 requests at a time (8, its FIFO holds 64): " +
+      "the transfer would stall or read samples the SPI controller spi@ff1d0000 has not yet produced; give burst ≤ 8 " +
+      "(dmasim run bug --param kind=rx-burst-larger-than-fifo-level shows what that mistake does: zeros read from an empty FIFO)\n");
+  });
+
+  it("keeps 'the converter' on the default board, whose RX stream adc-rx shapes as one", () => {
+    const r = dmasim("run", "bug", "--param", "kind=rx-burst-larger-than-fifo-level");
+    expect(r.status).toBe(0);
+    // 48,000 samples a second: a 256-sample period every 5333.33 µs.
+    expect(field(r.stdout, "fixed")).toBe(
+      "with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 5333.33 µs while the converter produced 256 samples (512 bytes), " +
+      "every sample in order, 0 bytes read from an empty FIFO");
+  });
+
+  it("names an RX stream's producer: the converter for an ADC or a model the options shaped, else the node", () => {
+    const node = (name: string) => new DeviceNode(name);
+    expect(rxProducerText({ node: node("adc@e0008000") })).toBe("the converter");
+    expect(rxProducerText({ node: node("serial@e0001000"), configured: true })).toBe("the converter");
+    expect(rxProducerText({ node: node("serial@e0001000") })).toBe("the UART");
+    expect(rxProducerText({ node: node("spi@ff1d0000") })).toBe("the SPI controller spi@ff1d0000");
   });
 });

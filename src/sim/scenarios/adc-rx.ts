@@ -27,6 +27,7 @@ import { withTeardown } from "../teardown.js";
 import { busyShare, idleClock, sleepUntil } from "./cpu-idle.js";
 import { refuseSingleRequestsOnBurstOnlyDmac } from "./periph-burst.js";
 import { noDmaPeripheralMessage } from "../../hw/missing-dma-peripheral.js";
+import { rxProducerText } from "../../hw/peripheral-name.js";
 
 export interface AdcRxResult {
   peripheral: string;
@@ -89,14 +90,19 @@ export function expectedPeriod(first: number, n: number, sb: number): Uint8Array
  *  waits with DMAWFPB for a request a single-request model never raises, or reads past the
  *  samples waiting (spec pl330 §12.2). Said at once, as for the periph-burst pairing, with the
  *  bug kind that lets the mistake run and shows what it does. */
-function refuseBurstsLongerThanRequests(node: string, maxburst: number, c: RxStreamDevice["config"]): void {
+function refuseBurstsLongerThanRequests(node: string, producer: string, maxburst: number, c: RxStreamDevice["config"]): void {
   const req = c.burstBytes / c.sampleBytes;
   if (!(maxburst > req)) return;
   throw new RangeError(
     `burst=${maxburst} samples is more than the peripheral model of ${node} requests at a time ` +
-      `(${req}, its FIFO holds ${c.depth}): the transfer would stall or read samples not yet converted; give burst ≤ ${req} ` +
+      `(${req}, its FIFO holds ${c.depth}): the transfer would stall or read ${notYetProduced(producer)}; give burst ≤ ${req} ` +
       `(${whatTheMistakeDoes(req)})`,
   );
+}
+
+/** Samples the DMA would read before they exist, in the producer's words (rxProducerText). */
+function notYetProduced(producer: string): string {
+  return producer === "the converter" ? "samples not yet converted" : `samples ${producer} has not yet produced`;
 }
 
 /** The bug kind showing a burst longer than the request: a single-request FIFO never satisfies
@@ -138,7 +144,7 @@ export function run(s: System, params: ScenarioParams = {}): AdcRxResult {
   const samplePs = Math.round(1e12 / model.config.sampleRateHz);
   const perPeriod = periodBytes / sb;
   const maxburst = num(params.burst, model.config.burstBytes / sb);
-  refuseBurstsLongerThanRequests(p.node.path, maxburst, model.config);
+  refuseBurstsLongerThanRequests(p.node.path, rxProducerText(p), maxburst, model.config);
   return withTeardown((defer) => {
     const adc = AdcDmaClient.probe(pdev, { sampleBytes: sb, maxburst });
     const removeAdc = defer(() => adc.remove());

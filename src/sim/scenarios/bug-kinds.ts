@@ -39,7 +39,7 @@ export function bugSystem(params: ScenarioParams, given: Pick<SystemOptions, "ke
     case "swiotlb-exhaustion":
       return { board: "arm64-highmem", swiotlb: { size: 2 << 20 } };
     case "mask-overflow":
-      // 4.9 arm64 cannot boot this board without a bounce pool (kernel.ts swiotlbInit): it runs
+      // 4.9 arm64 cannot boot this board without a bounce pool (kernel/swiotlb-init.ts): it runs
       // with the pool its mem_init builds, and the symptom says why nothing overflowed.
       return given.kernel === "v4.9" ? { board: "arm64-highmem" } : { board: "arm64-highmem", swiotlb: { size: 0 } };
     case "unchecked-map-error":

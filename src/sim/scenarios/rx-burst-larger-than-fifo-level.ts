@@ -23,6 +23,7 @@ import { idleClock, sleepUntil } from "./cpu-idle.js";
 import { expectedPeriod } from "./adc-rx.js";
 import type { BugResult } from "./bug-kinds.js";
 import { leaveTreeText } from "../../tree-choice.js";
+import { rxProducerText } from "../../hw/peripheral-name.js";
 
 /** The driver's src_maxburst: 16 beats per burst, the PL330's longest. */
 const MAXBURST = 16;
@@ -101,11 +102,12 @@ export function rxBurstLargerThanFifoLevel(s: System, defer: Defer): BugResult {
   const fix = rxCapture(s, p, periodBytes, fitting, defer);
 
   const who = `${p.node.path} ("rx")`;
+  const producer = rxProducerText(p);
   const fifo = `its ${depth * sb}-byte RX FIFO raises ${level > sb ? `burst requests when ${level} bytes are waiting` : "single requests only (one per sample)"}`;
   return {
     kind: "rx-burst-larger-than-fifo-level",
-    symptom: `${who}'s driver sets src_maxburst ${MAXBURST} (bursts of ${MAXBURST * sb} bytes) while ${fifo}: ` + outcome(s, bug, periodBytes, sb),
-    fixed: `with src_maxburst ${fitting} (the FIFO's burst level) ${captureText(fix, periodBytes, sb)}` + (fix.hangNote ? `; dmasim said: ${fix.hangNote}` : ""),
+    symptom: `${who}'s driver sets src_maxburst ${MAXBURST} (bursts of ${MAXBURST * sb} bytes) while ${fifo}: ` + outcome(s, bug, periodBytes, sb, producer),
+    fixed: `with src_maxburst ${fitting} (the FIFO's burst level) ${captureText(fix, periodBytes, sb, producer)}` + (fix.hangNote ? `; dmasim said: ${fix.hangNote}` : ""),
     reproduced: bug.underrunBytes > 0 && fix.underrunBytes === 0 && fix.periods === PERIODS && fix.firstWrongByte === -1,
     details: {
       peripheral: p.node.path, periodBytes, periods: PERIODS, sampleBytes: sb, fifoBytes: depth * sb, requestBytes: level, maxburst: MAXBURST,
@@ -117,18 +119,18 @@ export function rxBurstLargerThanFifoLevel(s: System, defer: Defer): BugResult {
   };
 }
 
-/** A capture as a bug's result says it. */
-function captureText(c: RxCapture, periodBytes: number, sb: number): string {
+/** A capture as a bug's result says it; `producer` names what produced the samples. */
+function captureText(c: RxCapture, periodBytes: number, sb: number, producer: string): string {
   const wrong = c.firstWrongByte < 0 ? "every sample in order" : `the samples wrong from byte ${c.firstWrongByte} on`;
-  return `${c.periods} of ${PERIODS} ${periodBytes}-byte periods came, one every ${c.periodUs} µs while the converter produced ` +
+  return `${c.periods} of ${PERIODS} ${periodBytes}-byte periods came, one every ${c.periodUs} µs while ${producer} produced ` +
     `${c.samplesPerPeriod} samples (${c.samplesPerPeriod * sb} bytes), ${wrong}, ${c.underrunBytes} bytes read from an empty FIFO`;
 }
 
 /** What the buggy capture did: zeros read from an empty FIFO with dmasim's note, or why the bug
  *  cannot show on this System. */
-function outcome(s: System, bug: RxCapture, periodBytes: number, sb: number): string {
+function outcome(s: System, bug: RxCapture, periodBytes: number, sb: number, producer: string): string {
   if (bug.underrunBytes > 0) {
-    return `the capture runs without an error, yet ${captureText(bug, periodBytes, sb)} (zeros in the ring), and dmasim said: ${bug.note}`;
+    return `the capture runs without an error, yet ${captureText(bug, periodBytes, sb, producer)} (zeros in the ring), and dmasim said: ${bug.note}`;
   }
   if (bug.periods < PERIODS) {
     return `the capture stalled with ${bug.periods} of ${PERIODS} periods: a FIFO raising single requests stalls a burst channel ` +
@@ -137,5 +139,5 @@ function outcome(s: System, bug: RxCapture, periodBytes: number, sb: number): st
   const why = s.kernel.version === "v4.9"
     ? `Linux 4.9's pl330 moves slave transfers in 1-beat bursts whatever the maxburst, so the bug needs a 4.18 or later kernel (--kernel modern)`
     : `this board's FIFO holds a whole burst of ${MAXBURST * sb} bytes at every burst request, so the bug cannot show here; ${leaveTreeText(s)}`;
-  return `${captureText(bug, periodBytes, sb)}; ${why}`;
+  return `${captureText(bug, periodBytes, sb, producer)}; ${why}`;
 }
