@@ -104,9 +104,11 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       // driver's devm_ioremap_resource meets the busy System RAM (-EBUSY); dmasim notes each
       // such window at boot, but for a syscon's child, whose reg is an offset into the syscon's
       // registers (zynq's clkc@100 under slcr's empty `ranges`): its driver reaches them through
-      // the syscon.
+      // the syscon, and for the L2 cache controller, which no driver binds: its note is
+      // l2x0_of_init's (arch/l2x0-of-init.ts).
       const inSyscon = np.parent?.isCompatible("syscon") ?? false;
-      for (const r of inSyscon ? [] : resources) {
+      const noDriver = np === kernel.board.l2cInRam?.node;
+      for (const r of inSyscon || noDriver ? [] : resources) {
         const bank = r.size > 0 ? ramBankOverlapping(kernel.board.ram, r) : undefined;
         if (bank) noteRegistersInRam(kernel, np, r, bank, "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY");
       }
