@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
+import type { DemoResult } from "../../src/sim/demo.js";
 import { PL310_IN_RAM, PL310_NOTE, pl310Board } from "../helpers/pl310-in-ram-board.js";
 
 const L2_OUTSIDE = pl310Board('cache-controller@f8f02000 { compatible = "arm,pl310-cache"; reg = <0xf8f02000 0x1000>; cache-unified; cache-level = <2>; };');
@@ -28,6 +29,15 @@ describe("l2x0_of_init", () => {
     // The cache node's platform device gets no second note (no driver binds it); the sensor's
     // note comes after, from of_platform_populate.
     expect(s.kernel.registersInRam.map((r) => r.node.path)).toEqual(["/amba/cache-controller@1ff02000", "/amba/sensor@1fff0000"]);
+    s.dispose();
+  });
+
+  it("a PL310 in RAM: the demo runs and verifies, and carries the boot's notes", async () => {
+    const s = await createSystem({ dts: PL310_IN_RAM, dtsName: "l2-in-ram.dts" });
+    const r = (await s.run("demo", { size: "64K" })) as DemoResult;
+    expect([r.coherentOk, r.streamingOk]).toEqual([true, true]);
+    expect(r.registersInRam?.[0]).toBe(PL310_NOTE);
+    expect(r.registersInRam).toHaveLength(2);
     s.dispose();
   });
 
