@@ -22,6 +22,7 @@ import { checkOptions, flag, UsageError, wholeFlag, type ParsedArgs } from "./ar
 import { systemOptions } from "./system-options.js";
 import { printTreeWarnings } from "./tree-warnings.js";
 import { writeStdout } from "./stdout.js";
+import { bootNotes } from "../sim/boot-notes.js";
 
 export const PROBE_USAGE = `  probe BOARD       boot BOARD (a built-in name, or a .dtb/.dts file), list its DMA
                     controllers and channels, run dmatest on every memcpy channel,
@@ -142,10 +143,9 @@ export async function probeCommand(a: ParsedArgs): Promise<number> {
   const names = r.controllers.map((c) => c.device);
   // The controllers' own lines, and kernel WARNINGs that name one (request_irq's on a PPI).
   const boot = s.kernel.printk.dmesg().filter((l) => names.some((n) => l.text.includes(` ${n}: `) || (l.text.startsWith("WARNING:") && l.text.includes(` ${n} `))));
-  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...s.board.assumed.map((n) => `note: ${n}`)];
-  // Device registers the memory covers: boot's notes, before the controllers (most such nodes
-  // are not DMA controllers).
-  out.push(...s.kernel.registersInRam.map((r) => `note: ${r.note}`), "");
+  // Boot's notes (the device registers the memory covers among them) before the controllers:
+  // most such nodes are not DMA controllers.
+  const out: string[] = [`${board}: ${s.kernel.tree.model} (${s.board.profile.name})`, ...bootNotes(s).map((n) => `note: ${n}`), ""];
   out.push(`DMA controllers: ${r.controllers.length}`);
   out.push(...boot.map(formatLine));
   for (const c of r.controllers) {

@@ -8,6 +8,7 @@ import { isScenarioModule, runScenarioOn, systemFor } from "../worker/job.js";
 import { importScenarioModuleHere, type LoadedScenarioModule } from "../worker/scenario-module.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatDemo, type DemoResult } from "../sim/demo.js";
+import { bootNotes } from "../sim/boot-notes.js";
 import { checkOptions, has, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { runParams } from "./params.js";
@@ -56,7 +57,7 @@ export async function runCommand(a: ParsedArgs): Promise<number> {
   }
   const system = await createLocalSystem(systemFor(scenario, params, options));
   // demo's result carries them in its table; other results have no place for them.
-  if (name !== "demo") for (const n of system.board.assumed) console.error(`dmasim: note: ${n}`);
+  if (name !== "demo") for (const n of bootNotes(system)) console.error(`dmasim: note: ${n}`);
   // The result first, then the files written: a report that cannot be written then loses nothing.
   const provenance = system.provenance();
   const result = await withTrace(a, system, () => runScenarioOn(system, scenario, params), (r) => {

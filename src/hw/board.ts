@@ -44,6 +44,10 @@ export interface Board {
   dmacs: DmacInstance[];
   peripherals: PeripheralInstance[];
   outerCache?: Resource;
+  /** The PL310 whose registers the memory nodes cover: not built (the bus would send those
+   *  addresses to DRAM), so the outer cache is absent, as it is on Linux, whose ioremap of them
+   *  fails (registers-in-ram.ts). */
+  l2cInRam?: { node: DeviceNode; regs: Resource; bank: Resource };
   /** PL330 nodes whose registers the memory nodes cover: not built (the bus would send those
    *  addresses to DRAM), and Linux gives them no device (registers-in-ram.ts). */
   dmacsInRam: { node: DeviceNode; regs: Resource; bank: Resource }[];
@@ -103,17 +107,6 @@ function mergeBanks(banks: Resource[]): Resource[] {
 
 const hex = (n: number) => "0x" + n.toString(16);
 const formatMiB = (n: number) => `${Math.round((n / 2 ** 20) * 100) / 100} MiB`;
-
-/** A register window the silicon decodes must not lie in RAM: the bus would route it to one
- *  of the two (the DRAM region comes first), and the device's registers would be lost. */
-function checkNotInRam(ram: Resource[], window: Resource, owner: string): void {
-  const hit = ramBankOverlapping(ram, window);
-  if (hit) {
-    throw new BoardError(
-      `${owner}: registers at ${hex(window.start)} lie inside RAM [${hex(hit.start)}-${hex(hit.start + hit.size - 1)}]; the memory node overlaps the device`,
-    );
-  }
-}
 
 /** The interconnect in front of a PL330 (dma-windows.ts) translates its bus addresses through
  *  its bus's `dma-ranges`, as the kernel's of_dma_configure does for its DMA addresses. A bus
@@ -298,16 +291,20 @@ function mapGicDistributor(x: SiliconExports, tree: DeviceTree, memory: Resource
 }
 
 export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: MachineProfile, opts: BoardOptions = {}): { machine: Machine; board: Board } {
+  const ram = dramBanks(tree, profile, opts);
   const l2c = profile.l2?.outer ? outerCacheController(tree) : undefined;
+  const l2cBank = l2c && ramBankOverlapping(ram, l2c.regs);
+  const l2cInRam = l2c && l2cBank ? { ...l2c, bank: l2cBank } : undefined;
   // Only l2x0_of_init turns an outer L2 on, and it needs the controller's node: on a board
-  // without one the cache stays off. Modelling it on would leave lines no kernel cleans.
-  if (profile.l2?.outer && !l2c) profile = { ...profile, l2: undefined };
+  // without one the cache stays off. Modelling it on would leave lines no kernel cleans. A
+  // controller whose registers RAM covers is not built either: Linux's ioremap of them fails,
+  // and the cache stays off (the kernel's side: arch/l2x0-of-init.ts).
+  if (profile.l2?.outer && (!l2c || l2cInRam)) profile = { ...profile, l2: undefined };
   const l2 = integratedL2(tree, profile);
   profile = l2.profile;
   configureMemorySystem(x, profile);
   x.configureGic(gicTyper(tree));
 
-  const ram = dramBanks(tree, profile, opts);
   const total = ram.reduce((n, b) => n + b.size, 0);
   for (const bank of ram) {
     const room = ramRoomMiB(x);
@@ -337,7 +334,6 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
 
   let outerCache: Resource | undefined;
   if (l2c && profile.l2) {
-    checkNotInRam(ram, l2c.regs, l2c.node.path);
     x.addPl310(l2c.regs.start, l2c.regs.size, (profile.l2.registerNs ?? profile.cpu.mmioNs) * 1000);
     outerCache = l2c.regs;
   }
@@ -375,5 +371,5 @@ export function buildBoard(x: SiliconExports, tree: DeviceTree, profile: Machine
     ...l2.notes,
     ...dmacs.flatMap((d) => [pl330Assumption(d, profile, tree) ?? [], pl330NodeCounts(d.node).ignored, d.coherence.note ?? []].flat()),
   ];
-  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, dmacsInRam, assumed } };
+  return { machine, board: { tree, profile, ram, sram, dmacs, peripherals, outerCache, l2cInRam, dmacsInRam, assumed } };
 }

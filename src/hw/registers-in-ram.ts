@@ -4,7 +4,8 @@
 // and 6.x), and the page allocator hands those addresses out. A primecell in that range gets no
 // device: amba_device_add's request_resource meets System RAM and returns -EBUSY. A platform
 // device is still created (of_device_add claims no resource), and its driver's
-// devm_ioremap_resource fails with -EBUSY ("can't request region"), System RAM being busy.
+// devm_ioremap_resource fails with -EBUSY ("can't request region"), System RAM being busy. A
+// PL310 there is not enabled: l2x0_of_init's ioremap refuses RAM (arch/l2x0-of-init.ts).
 // This file finds such windows and says, in one sentence, what is wrong and how to fix it.
 
 import type { Resource } from "../of/address.js";

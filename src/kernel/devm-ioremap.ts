@@ -1,6 +1,7 @@
 // devm_request_mem_region, devm_ioremap and devm_ioremap_resource (kernel/resource.c,
 // lib/devres.c): a driver's claim on its register range (a busy region in /proc/iomem, nested
-// in the device's own entry) and its mapping in the vmalloc area, both given back by
+// in its AMBA device's entry; a platform device has none, so there it stands alone) and its
+// mapping in the vmalloc area, both given back by
 // devres_release_all (devres.ts) when the probe fails or after the driver's remove: the
 // mapping first, then the region, as they were added.
 

@@ -31,7 +31,8 @@ import { PlatformBus } from "./bus.js";
 import { ResourceTree, requestSystemRam, IORESOURCE_MEM, IORESOURCE_SYSTEM_RAM, IORESOURCE_BUSY } from "./resource.js";
 import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
-import { ArmCache, OuterCache } from "../arch/arm-cache.js";
+import { ArmCache } from "../arch/arm-cache.js";
+import { l2x0_of_init } from "../arch/l2x0-of-init.js";
 import { linearRangeCheck } from "../arch/linear-guard.js";
 import { machineMapIo, machineReserve } from "../arch/machine-desc.js";
 import { DmaTime } from "../dma/accounting.js";
@@ -211,14 +212,7 @@ export class Kernel {
     const arm = new ArmCache(this.machine, p2v, time, (pfn) => buddy.setPageFlags(pfn, buddy.pageFlags(pfn) | PG_dcache_clean));
     arm.checkRange = linearRangeCheck(this.mm, arch);
     arm.highmem = this.mm;
-    const l2 = this.board.outerCache;
-    if (l2) {
-      const base = this.mm.ioremap(l2.start, l2.size);
-      if (base !== null) {
-        arm.outer = new OuterCache(this.machine, base, this.machine.profile.l1d.lineBytes);
-        this.printk.info(`L2C-310 cache controller enabled, ${this.machine.profile.l2!.ways} ways, ${this.machine.profile.l2!.sizeBytes / 1024} kB`);
-      }
-    }
+    arm.outer = l2x0_of_init(this);
     return arm;
   }
 

@@ -1,7 +1,9 @@
 // The tree of physical address ranges (kernel/resource.c, iomem_resource) and its /proc/iomem
-// view: "System RAM" per memory bank, each AMBA device's registers (claimed when the device is
-// added, named after its node), and the regions drivers request (request_mem_region,
-// devm_ioremap_resource in devm-ioremap.ts), which nest inside what they fall in.
+// view: "System RAM" per memory bank with the kernel image inside, each AMBA device's registers
+// (claimed when the device is added, named after its node), and the regions drivers request
+// (request_mem_region, devm_ioremap_resource in devm-ioremap.ts), which nest inside what they
+// fall in. A platform device created from the tree claims nothing (of_device_add), so only its
+// driver's request shows it.
 
 import type { Kernel } from "./kernel.js";
 

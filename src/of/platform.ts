@@ -3,16 +3,17 @@
 // a `compatible`, descending into nodes of the default bus table (simple-bus, simple-mfd, isa,
 // arm,amba-bus). Nodes that are not "okay" get no device and are not descended into;
 // "arm,primecell" nodes become AMBA devices, which claim their registers in /proc/iomem at
-// once. Nodes an earlier init already took (OF_POPULATED) get no device.
+// once; other nodes become platform devices, which claim none (their drivers do). Nodes an
+// earlier init already took (OF_POPULATED) get no device.
 
 import type { Kernel } from "../kernel/kernel.js";
 import { PlatformDevice } from "../kernel/device.js";
 import { EBUSY, ENXIO } from "../kernel/errno.js";
 import { IORESOURCE_MEM } from "../kernel/resource.js";
-import { KERN_NOTICE } from "../kernel/printk.js";
-import { ramBankOverlapping, registersInRamNote } from "../hw/registers-in-ram.js";
+import { ramBankOverlapping } from "../hw/registers-in-ram.js";
+import { noteRegistersInRam } from "../kernel/registers-in-ram-note.js";
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
-import { ofAddressResources, type Resource } from "./address.js";
+import { ofAddressResources } from "./address.js";
 import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 
@@ -24,13 +25,6 @@ const SKIPPED = ["operating-points-v2"];
  *  list: SoC-specific early drivers are not modelled and get a device. */
 function takenEarly(node: DeviceNode): boolean {
   return (isGic(node) !== 0 && node.has("interrupt-controller")) || node.isCompatible("fixed-clock") || node.isCompatible("fixed-factor-clock");
-}
-
-/** Boot's (dmasim) note on a register window in RAM, kept for the tools that show it. */
-function noteRegistersInRam(kernel: Kernel, np: DeviceNode, window: Resource, bank: Resource, linux: string): void {
-  const note = registersInRamNote(kernel.tree, np, window, bank, linux);
-  kernel.printk.log(KERN_NOTICE, note);
-  kernel.registersInRam.push({ node: np, window, bank, note });
 }
 
 export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDevice[] {
@@ -85,11 +79,11 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       kernel.printk.warn(`OF: ${e.message}`);
     }
     const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
-    // of_address_to_resource names a resource after the node: its full path up to 4.9, its
-    // name since (full_name stopped holding the path in 4.15).
-    const resName = kernel.version === "v4.9" ? np.path : np.name;
     if (np.isCompatible("arm,primecell")) {
       pdev.bus = "amba";
+      // of_address_to_resource names the resource after the node: its full path up to 4.9, its
+      // name since (full_name stopped holding the path in 4.15).
+      const resName = kernel.version === "v4.9" ? np.path : np.name;
       // amba_device_add claims the first register range with request_resource, directly under
       // iomem_resource: a conflict (another device's range, or System RAM) is -EBUSY, and
       // of_amba_device_create reports it and creates no device (4.9 and 6.x alike, "OF: " from
@@ -104,18 +98,19 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         return undefined;
       }
     } else {
-      // dmasim shows each platform device's memory resources in /proc/iomem (Linux's
-      // of_device_add claims none: its entries come from the drivers' requests). A window in RAM
-      // is left out, as Linux's is: its driver's devm_ioremap_resource meets the busy System
-      // RAM and fails with -EBUSY. Linux says nothing until then: dmasim notes each such window,
-      // but for a syscon's child, whose reg is an offset into the syscon's registers (zynq's
-      // clkc@100 under slcr's empty `ranges`): its driver reaches them through the syscon.
+      // of_device_add claims no resource (device_add alone; platform_device_add's
+      // insert_resource is not on this path), so a platform device's registers reach /proc/iomem
+      // only when its driver requests them. A window in RAM: Linux says nothing until that
+      // driver's devm_ioremap_resource meets the busy System RAM (-EBUSY); dmasim notes each
+      // such window at boot, but for a syscon's child, whose reg is an offset into the syscon's
+      // registers (zynq's clkc@100 under slcr's empty `ranges`): its driver reaches them through
+      // the syscon, and for the L2 cache controller, which no driver binds: its note is
+      // l2x0_of_init's (arch/l2x0-of-init.ts).
       const inSyscon = np.parent?.isCompatible("syscon") ?? false;
-      for (const r of resources) {
-        if (r.size <= 0) continue;
-        const bank = ramBankOverlapping(kernel.board.ram, r);
-        if (!bank) kernel.iomem.insert(r.start, r.start + r.size - 1, resName);
-        else if (!inSyscon) noteRegistersInRam(kernel, np, r, bank, "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY");
+      const noDriver = np === kernel.board.l2cInRam?.node;
+      for (const r of inSyscon || noDriver ? [] : resources) {
+        const bank = r.size > 0 ? ramBankOverlapping(kernel.board.ram, r) : undefined;
+        if (bank) noteRegistersInRam(kernel, np, r, bank, "the device is still created, and its driver's devm_ioremap_resource fails with -EBUSY");
       }
     }
     ofDmaConfigure(pdev, np);

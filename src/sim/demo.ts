@@ -17,12 +17,16 @@ import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "
 import { formatBytes, formatTime, parseSize } from "../units.js";
 import { is_swiotlb_buffer } from "../dma/swiotlb.js";
 import { dma_to_phys } from "../dma/dma-address.js";
+import { registersInRamNotes } from "./boot-notes.js";
 
 export interface DemoResult {
   board: string;
   /** What dmasim assumed about a board its tree does not fully describe (`Board.assumed`);
    *  absent when nothing was. */
   assumed?: string[];
+  /** Boot's notes on device registers the memory covers (`kernel.registersInRam`); absent when
+   *  there are none. */
+  registersInRam?: string[];
   kernel: string;
   bytes: number;
   coherent: PhaseResult[];
@@ -120,9 +124,11 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
   ms.unmap();
   md.unmap();
   // The kmalloc buffers and the channel are given back as the run ends.
+  const inRam = registersInRamNotes(system);
   return {
     board: system.board.tree.model,
     ...(system.board.assumed.length ? { assumed: [...system.board.assumed] } : {}),
+    ...(inRam.length ? { registersInRam: inRam } : {}),
     kernel: k.version,
     bytes: len,
     coherent,
@@ -153,7 +159,7 @@ export function formatDemo(r: DemoResult): string {
   const share = (ps: number) => (mapPs ? ((100 * ps) / mapPs).toFixed(1) : "0.0");
   return [
     `dmasim demo: ${formatBytes(r.bytes)} PL330 memcpy on ${r.board} (${r.kernel} kernel)`,
-    ...(r.assumed ?? []).map((a) => `note: ${a}`),
+    ...[...(r.assumed ?? []), ...(r.registersInRam ?? [])].map((a) => `note: ${a}`),
     "",
     table,
     "",
