@@ -3,7 +3,7 @@
 //
 //   missing-sync            a reused receive buffer read without dma_sync_single_for_cpu
 //   invalidate-only-before  invalidating only at map (4.9 arm64) while speculation refills lines
-//   coherent-read           the CPU crunching a dma_alloc_coherent (uncached) buffer
+//   coherent-read           the CPU crunching a dma_alloc_coherent (uncached) buffer (coherent-read.ts)
 //   swiotlb-exhaustion      mapping high buffers for a 32-bit device until the bounce pool is full
 //   mask-overflow           a buffer above the device's DMA mask with no swiotlb to bounce it
 //   unchecked-map-error     unmapping without ever calling dma_mapping_error (DMA-API debug)
@@ -60,6 +60,7 @@ import { withTeardown, type Defer } from "../teardown.js";
 import { coherentBuffer, kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { FileMmap } from "../../mm/user-mm.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { coherentRead } from "./coherent-read.js";
 import { gupMissingUnmap } from "./gup-missing-unmap.js";
 import { gupMissingWrite } from "./gup-missing-write.js";
 import { dmaRanges } from "./dma-ranges.js";
@@ -173,32 +174,6 @@ function invalidateOnlyBefore(s: System, defer: Defer): BugResult {
     fixed: `invalidating again at unmap (dma_unmap_single / dma_sync_single_for_cpu): ${after} stale bytes`,
     reproduced: stale > 0 && after === 0,
     details: { bytes: len, staleBytes: stale, staleAfterUnmap: after, prefetcher: prefetch.nextLine || prefetch.speculativeEvery > 0 ? "on" : "off", defaultA53Prefetcher: ARM64_A53.cpu.prefetch.nextLine ? "on" : "off" },
-  };
-}
-
-function coherentRead(s: System, defer: Defer): BugResult {
-  const len = 256 * 1024;
-  const { dev, release } = memcpyChannel(s, defer);
-  const coh = coherentBuffer(dev, len, defer);
-  const cached = kmallocOne(s, len, defer);
-  const time = (va: number) => {
-    s.cpu.read(va, len); // warm what can be warmed
-    const t0 = s.now();
-    s.cpu.read(va, len);
-    return s.now() - t0;
-  };
-  const slow = time(coh.cpuAddr);
-  const fast = time(cached.va);
-  coh.free();
-  cached.free();
-  release();
-  const ratio = Math.round((slow / fast) * 10) / 10;
-  return {
-    kind: "coherent-read",
-    symptom: `reading ${len / 1024} KiB from a dma_alloc_coherent buffer took ${(slow / 1e6).toFixed(1)} µs: it is uncached on this SoC`,
-    fixed: `a cacheable (streaming) buffer, synced once, read in ${(fast / 1e6).toFixed(1)} µs: ${ratio}× faster`,
-    reproduced: ratio > 2,
-    details: { bytes: len, uncachedPs: slow, cachedPs: fast, slowdown: ratio },
   };
 }
 
