@@ -5,7 +5,7 @@
 import { renderReport, type ReportSection } from "./html.js";
 import { sweepChart, sweepChartX, type SweepChart } from "./sweep-chart.js";
 import type { SweepResult } from "../sim/sweep.js";
-import { sweepTable } from "../sim/sweep-columns.js";
+import { sweepFieldPaths, sweepTable } from "../sim/sweep-columns.js";
 import { provenanceText } from "../provenance.js";
 import { rowProvenance, systemAxes } from "../sim/sweep-systems.js";
 
@@ -34,10 +34,25 @@ export function throughputChart(s: SweepResult): string | null {
   return sweepChart(s, { y: "mbPerSec", x: "size" });
 }
 
+/** Why a report asked for no charts has none, and how to ask for one: without it a sweep of
+ *  cpu-process (no mbPerSec) or over bursts alone reads as a report whose chart went missing. */
+function noChartText(s: SweepResult): string | undefined {
+  const numeric = sweepFieldPaths(s, (v) => typeof v === "number");
+  if (!numeric.length) return undefined;
+  const why = "size" in (s.rows[0]?.params ?? {}) ? "its results have no mbPerSec" : "it does not vary size";
+  const example = numeric.find((f) => /totalPs$/.test(f)) ?? numeric.find((f) => /Ps$/.test(f)) ?? numeric[0];
+  return (
+    `No chart: by itself a report draws throughput (mbPerSec) against size, and this sweep cannot have one (${why}). ` +
+    `Ask for a chart of any numeric field with --chart y=FIELD (sweepReport's charts: [{ y: FIELD }]), e.g. y=${example}.`
+  );
+}
+
 function chartSections(s: SweepResult, charts: SweepChart[] | undefined): ReportSection[] {
   if (charts === undefined) {
     const chart = throughputChart(s);
-    return chart ? [{ heading: "Throughput", svg: chart }] : [];
+    if (chart) return [{ heading: "Throughput", svg: chart }];
+    const text = noChartText(s);
+    return text ? [{ heading: "Charts", text }] : [];
   }
   if (!Array.isArray(charts)) throw new TypeError(`sweepReport: charts is a list ([{ y: "mbPerSec", x: "size" }]), not ${JSON.stringify(charts)}`);
   return charts.map((c) => ({ svg: sweepChart(s, c), heading: `${c.y} against ${sweepChartX(s, c)}` }));

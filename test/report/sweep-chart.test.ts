@@ -122,6 +122,24 @@ describe("sweep charts", () => {
     expect(sweepReport(acceptanceSweep)).toBe(before);
     expect(sweepReport(acceptanceSweep, {})).toBe(before);
   });
+  it("says why a report asked for no charts has none, and names a field to chart, instead of leaving it out without a word", () => {
+    // cpu-process has no mbPerSec; a memcpy sweep over bursts alone does not vary size.
+    const cpu: SweepResult = {
+      scenario: "cpu-process", workers: 1, elapsedMs: 1,
+      rows: [{ params: { size: "64" }, result: { size: 64, cached: { receive: { timePs: 1 }, totalPs: 3 }, uncached: { totalPs: 2 } } }],
+    };
+    const cpuHtml = sweepReport(cpu);
+    expect(cpuHtml).not.toContain("<svg");
+    expect(cpuHtml).toContain("<h2>Charts</h2>");
+    expect(cpuHtml).toContain("No chart: by itself a report draws throughput (mbPerSec) against size, and this sweep cannot have one (its results have no mbPerSec).");
+    expect(cpuHtml).toContain("with --chart y=FIELD (sweepReport's charts: [{ y: FIELD }]), e.g. y=cached.totalPs.");
+    const bursts: SweepResult = { scenario: "memcpy", workers: 1, elapsedMs: 1, rows: [4, 16].map((burst) => ({ params: { burst }, result: { dmaTimePs: burst, mbPerSec: burst } })) };
+    expect(sweepReport(bursts)).toContain("this sweep cannot have one (it does not vary size). Ask for a chart of any numeric field with --chart y=FIELD (sweepReport's charts: [{ y: FIELD }]), e.g. y=dmaTimePs.");
+    // Charts asked for, or the throughput chart drawn: no such note.
+    expect(sweepReport(cpu, { charts: [{ y: "cached.totalPs" }] })).not.toContain("No chart");
+    expect(sweepReport(maintenance)).not.toContain("No chart");
+  });
+
   it("chooses size as x when none is given even when a numeric parameter comes before it", () => {
     const s: SweepResult = {
       scenario: "memcpy", workers: 1, elapsedMs: 10,
