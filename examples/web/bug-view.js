@@ -12,12 +12,14 @@ import { scenarioRunner } from "./scenario-run.js";
 import { showFields } from "./field-lines.js";
 import { setIfChanged } from "./form-query.js";
 import { inBugFormWords } from "./form-words.js";
+import { DMA_DEBUG_KEY, addDmaDebugBox, applyDmaDebugQuery, setDmaDebugQuery, withDmaDebug } from "./dma-debug-box.js";
 
 const $ = (id) => document.getElementById(id);
 
 for (const kind of BUG_KINDS) $("bug-kind").add(new Option(kind, kind));
 // The first choice, the empty board, is the kind's own System (systemFor then adds nothing).
 addBoards($("bug-board"));
+const dmaDebugBox = addDmaDebugBox($("bug-form"), "bug-dma-debug");
 
 /** A System's options as the board choice names them: `arm64-ref, v4.9 kernel`. A kind that
  *  boots a tree of its own (wrong-request-line) or a variant of a built-in board
@@ -38,15 +40,14 @@ function showKindSystem() {
 const runner = scenarioRunner({ button: $("bug-run"), progress: $("bug-progress"), status: $("bug-status"), output: $("bug-output"), show: showFields, words: inBugFormWords });
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
-export const QUERY_KEYS = ["kind", "board", "kernel", "dma-debug"];
+export const QUERY_KEYS = ["kind", "board", "kernel", DMA_DEBUG_KEY];
 
 export function run() {
   const params = { kind: $("bug-kind").value };
   const given = {};
   for (const k of ["board", "kernel"]) if ($(`bug-${k}`).value !== "") given[k] = $(`bug-${k}`).value;
   // Unchecked leaves DMA-API debug to the kind (unchecked-map-error's own System has it on).
-  if ($("bug-dma-debug").checked) given.dmaDebug = true;
-  const system = systemFor("bug", params, given);
+  const system = systemFor("bug", params, withDmaDebug(given, dmaDebugBox));
   const format = (result, ranOn) => `${formatRunHeading("bug", params, ranOn)}\n\n${formatResult(result)}`;
   return runner({ label: `bug ${params.kind} on ${systemText(system)}`, system, scenario: "bug", params, format });
 }
@@ -54,7 +55,7 @@ export function run() {
 export function applyQuery(q) {
   if (q.has("kind")) choose($("bug-kind"), q.get("kind"));
   for (const k of ["board", "kernel"]) if (q.has(k)) choose($(`bug-${k}`), q.get(k));
-  if (q.has("dma-debug")) $("bug-dma-debug").checked = q.get("dma-debug") !== "0";
+  applyDmaDebugQuery(q, dmaDebugBox);
   showKindSystem();
 }
 
@@ -62,7 +63,7 @@ export function applyQuery(q) {
 export function query() {
   const q = new URLSearchParams();
   for (const k of ["kind", "board", "kernel"]) setIfChanged(q, k, $(`bug-${k}`));
-  if ($("bug-dma-debug").checked) q.set("dma-debug", "1");
+  setDmaDebugQuery(q, dmaDebugBox);
   return q;
 }
 

@@ -5,11 +5,6 @@
 import type { System } from "../system.js";
 import { dma_sync_single_for_cpu, dma_sync_single_for_device, dma_max_mapping_size } from "../dma/mapping.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../dma/constants.js";
-import {
-  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
-} from "../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaChan } from "../dmaengine/types.js";
-import type { DmaAddr } from "../hw/address.js";
 import { measure, pattern, countDifferent, type PhaseResult } from "./phase.js";
 import { renderTable } from "./table.js";
 import { withTeardown, type Defer } from "./teardown.js";
@@ -18,6 +13,7 @@ import { formatBytes, formatTime, parseSize } from "../units.js";
 import { is_swiotlb_buffer } from "../dma/swiotlb.js";
 import { dma_to_phys } from "../dma/dma-address.js";
 import { registersInRamNotes } from "./boot-notes.js";
+import { memcpyChannel, memcpyAndWait } from "./scenarios/memcpy-channel.js";
 
 export interface DemoResult {
   board: string;
@@ -39,13 +35,6 @@ export interface DemoResult {
   bug: { staleBytes: number; bytes: number; withSyncStaleBytes: number; bounced: boolean };
 }
 
-function dmaCopy(system: System, chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
-  if (!tx) throw new Error("dmaengine_prep_dma_memcpy failed");
-  const status = dma_sync_wait(chan, dmaengine_submit(tx));
-  if (status !== DMA_COMPLETE) throw new Error(`memcpy ended with ${STATUS_NAMES[status]}`);
-}
-
 export function runDemo(system: System, params: { size?: string | number } = {}): DemoResult {
   const len = parseSize(params.size ?? "1M");
   if (len < 1) throw new RangeError(`size must be at least one byte, not ${params.size}`);
@@ -54,10 +43,8 @@ export function runDemo(system: System, params: { size?: string | number } = {})
 
 function demo(system: System, len: number, defer: Defer): DemoResult {
   const k = system.kernel;
-  const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
-  defer(() => dma_release_channel(chan));
   // As in dmatest, buffers are mapped for the DMA controller itself.
-  const dev = chan.device.dev;
+  const { chan, dev } = memcpyChannel(system, defer);
   const max = dma_max_mapping_size(dev);
   if (len > max) {
     throw new RangeError(`${formatBytes(len)} is more than ${dev.name} can map on this board (dma_max_mapping_size ${formatBytes(max)}: buffers bounce through swiotlb); use --size ${formatBytes(max).replace(/ |iB/g, "")}`);
@@ -70,7 +57,7 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
   let readBack: Uint8Array = new Uint8Array(0);
   const coherent = [
     measure(system, "CPU fill source", len, () => system.cpu.write(a.cpuAddr, data)),
-    measure(system, "DMA memcpy", len, () => dmaCopy(system, chan, b.dmaAddr, a.dmaAddr, len)),
+    measure(system, "DMA memcpy", len, () => memcpyAndWait(chan, b.dmaAddr, a.dmaAddr, len)),
     measure(system, "CPU verify destination", len, () => (readBack = system.cpu.read(b.cpuAddr, len))),
   ];
   const coherentOk = countDifferent(readBack, data) === 0;
@@ -90,7 +77,7 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
       ms = mapSingle(dev, src, len, DMA_TO_DEVICE, defer);
       md = mapSingle(dev, dst, len, DMA_FROM_DEVICE, defer);
     }),
-    measure(system, "DMA memcpy", len, () => dmaCopy(system, chan, md.addr, ms.addr, len)),
+    measure(system, "DMA memcpy", len, () => memcpyAndWait(chan, md.addr, ms.addr, len)),
     measure(system, "dma_unmap_single x2", len, () => {
       ms.unmap();
       md.unmap();
@@ -111,12 +98,12 @@ function demo(system: System, len: number, defer: Defer): DemoResult {
   const bounced = is_swiotlb_buffer(dev, dma_to_phys(dev, md.addr));
   system.cpu.write(src, first);
   dma_sync_single_for_device(dev, ms.addr, len, DMA_TO_DEVICE);
-  dmaCopy(system, chan, md.addr, ms.addr, len);
+  memcpyAndWait(chan, md.addr, ms.addr, len);
   dma_sync_single_for_cpu(dev, md.addr, len, DMA_FROM_DEVICE);
   system.cpu.write(src, second); // the next data is ready to go
   dma_sync_single_for_device(dev, ms.addr, len, DMA_TO_DEVICE);
   system.cpu.read(dst, len); // the driver consumes the first result…
-  dmaCopy(system, chan, md.addr, ms.addr, len); // …and forgets to hand the buffer back before reading again
+  memcpyAndWait(chan, md.addr, ms.addr, len); // …and forgets to hand the buffer back before reading again
   const staleBytes = countDifferent(system.cpu.read(dst, len), second);
   // With the missing call, every byte is right.
   dma_sync_single_for_cpu(dev, md.addr, len, DMA_FROM_DEVICE);

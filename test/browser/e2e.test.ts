@@ -618,6 +618,12 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
     expect(await search()).toBe("?view=demo&board=arm64-ref&kernel=v4.9&size=64K" +
       "&bugs.kind=dma-ranges&bugs.kernel=v4.9&sweep.swiotlb=64&sweep.sizes=8K,16K&sweep.buffers=coherent,pool");
     expect([await page.inputValue("#bug-kind"), await page.inputValue("#bug-kernel"), await page.inputValue("#sizes")]).toEqual(["dma-ranges", "v4.9", "8K,16K"]);
+    // The Demo's DMA-API debug box, as the Bugs view's: dma-debug=1 in the address, kept on reload.
+    await demo.getByLabel("DMA-API debug").check();
+    await page.waitForFunction(() => location.search.startsWith("?view=demo&board=arm64-ref&kernel=v4.9&size=64K&dma-debug=1&"));
+    await page.reload();
+    expect(await demo.getByLabel("DMA-API debug").isChecked()).toBe(true);
+    expect(await page.locator("#demo-status").textContent()).toBe("idle");
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -691,7 +697,7 @@ describe("browser page: the Demo and Bugs views (Chromium)", () => {
 
     // A Demo link with the Sweep's parameters: the run is the demo's, and the page says what it left out.
     await page.goto(`${rig.base}/examples/web/index.html?view=demo&size=4K&buffers=coherent`);
-    expect(await page.getByRole("alert").textContent()).toBe('the Demo view ignores "buffers" in the address (it reads board, kernel, size and auto)');
+    expect(await page.getByRole("alert").textContent()).toBe('the Demo view ignores "buffers" in the address (it reads board, kernel, size, dma-debug and auto)');
     // Another view's field under its name, misspelt: named with that view's fields.
     await page.goto(`${rig.base}/examples/web/index.html?view=demo&bugs.kinds=coherent-read&bugs.kernel=v4.9`);
     expect(await page.getByRole("alert").textContent()).toBe('the Bugs view ignores "bugs.kinds" in the address (it reads bugs.kind, bugs.board, bugs.kernel and bugs.dma-debug)');

@@ -63,6 +63,19 @@ describe("a scenario module in the browser page (Chromium)", () => {
     expect(await page.locator("#module-status").textContent()).toMatch(/^done: mydrv\.mjs on zynq-7000 \(modern kernel\) in /);
     // The form's choices are kept in the address (a file cannot be).
     expect(await page.evaluate(() => location.search)).toBe("?view=module&params=sync%3Dnone+frames%3D2");
+
+    // DMA-API debug checked: the run is `dmasim run … --dma-debug`'s (its heading says
+    // dmaDebug=true), and the box is kept in the address and on reload.
+    const debugged = cli(["run", "mydrv.mjs", "--param", "sync=none", "--param", "frames=2", "--dma-debug"], dir);
+    await page.getByRole("region", { name: "Module" }).getByLabel("DMA-API debug").check();
+    await runModule(page, MYDRV, "sync=none frames=2");
+    const shownDebugged = (await page.locator("#module-output").textContent())!;
+    expect(shownDebugged).toMatch(/^dmasim run: mydrv\.mjs \(sync=none frames=2\) on .*\(modern kernel, dmaDebug=true\)$/m);
+    expect(shownDebugged + "\n").toBe((await debugged).stdout);
+    expect(await page.locator("#module-status").textContent()).toMatch(/^done: mydrv\.mjs on zynq-7000 \(modern kernel, DMA-API debug\) in /);
+    expect(await page.evaluate(() => location.search)).toBe("?view=module&params=sync%3Dnone+frames%3D2&dma-debug=1");
+    await page.reload();
+    expect(await page.isChecked("#module-dma-debug")).toBe(true);
     expect(errors).toEqual([]);
   }, 90_000);
 

@@ -5,15 +5,11 @@
 
 import type { System } from "../../system.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
-import {
-  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
-} from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
-import type { DmaAddr } from "../../hw/address.js";
 import { mbPerSec } from "../../units.js";
 import { pattern } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
 import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "../managed-buffers.js";
+import { memcpyChannel, memcpyAndWait } from "./memcpy-channel.js";
 
 const MiB = 1 << 20;
 
@@ -30,11 +26,6 @@ export interface CalibrationFigures {
   maintenanceShare: number;
 }
 
-function memcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
-  if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error("memcpy failed");
-}
-
 /** Evicts the buffers under test from the caches by streaming through `len` other bytes. */
 function coldCaches(s: System, scratch: number, len: number): void {
   s.cpu.read(scratch, len);
@@ -45,9 +36,7 @@ export function run(s: System): CalibrationFigures {
 }
 
 function measure(s: System, defer: Defer): CalibrationFigures {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const release = defer(() => dma_release_channel(chan));
-  const dev = chan.device.dev;
+  const { chan, dev, release } = memcpyChannel(s, defer);
   const elapsed = (fn: () => void) => {
     const t0 = s.now();
     fn();
@@ -62,7 +51,7 @@ function measure(s: System, defer: Defer): CalibrationFigures {
   s.cpu.write(x, data);
   s.cpu.fill(y, 0, MiB);
 
-  const dmaPs = elapsed(() => memcpy(chan, b.dmaAddr, a.dmaAddr, MiB));
+  const dmaPs = elapsed(() => memcpyAndWait(chan, b.dmaAddr, a.dmaAddr, MiB));
 
   coldCaches(s, scratch, 4 * MiB);
   const copyCachedPs = elapsed(() => s.machine.cpu.copy(y, x, MiB));
@@ -82,7 +71,7 @@ function measure(s: System, defer: Defer): CalibrationFigures {
       dx = mapSingle(dev, x, MiB, DMA_TO_DEVICE, defer);
       dy = mapSingle(dev, y, MiB, DMA_FROM_DEVICE, defer);
     });
-    memcpy(chan, dy!.addr, dx!.addr, MiB);
+    memcpyAndWait(chan, dy!.addr, dx!.addr, MiB);
     maint += elapsed(() => {
       dx!.unmap();
       dy!.unmap();

@@ -9,14 +9,13 @@
 
 import type { System } from "../../system.js";
 import { DMA_FROM_DEVICE } from "../../dma/constants.js";
-import { dma_release_channel, dma_request_chan_by_mask } from "../../dmaengine/dmaengine.js";
-import { DMA_MEMCPY } from "../../dmaengine/types.js";
 import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
 import { dma_to_phys } from "../../dma/dma-address.js";
 import { is_swiotlb_buffer } from "../../dma/swiotlb.js";
 import { coherentBuffer, kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
+import { memcpyChannel } from "./memcpy-channel.js";
 
 const LEN = 256 * 1024;
 
@@ -24,9 +23,7 @@ const µs = (ps: number) => `${(ps / 1e6).toFixed(1)} µs`;
 const ratio = (slow: number, fast: number) => Math.round((slow / fast) * 10) / 10;
 
 export function coherentRead(s: System, defer: Defer): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const release = defer(() => dma_release_channel(chan));
-  const dev = chan.device.dev;
+  const { dev, release } = memcpyChannel(s, defer);
   const coh = coherentBuffer(dev, LEN, defer);
   const {
     vas: [va],

@@ -14,17 +14,14 @@ import { dma_sync_single_for_cpu, dma_sync_single_for_device } from "../../dma/m
 import { decodeAttr, type MemType } from "../../hw/page-attributes.js";
 import { GFP_KERNEL } from "../../mm/gfp.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
-import {
-  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
-} from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
-import { formatVirt, type DmaAddr, type VirtAddr } from "../../hw/address.js";
+import { formatVirt, type VirtAddr } from "../../hw/address.js";
 import { parseSize } from "../../units.js";
 import { measure, pattern, countDifferent, type PhaseResult } from "../phase.js";
 import type { ScenarioParams } from "../scenarios.js";
 import { withTeardown } from "../teardown.js";
 import { coherentBuffer, kmallocBuffers, mapSingle, type ManagedMapping } from "../managed-buffers.js";
 import { maintainsForSnoopingPort } from "../../hw/port-coherent.js";
+import { memcpyChannel, memcpyAndWait } from "./memcpy-channel.js";
 
 /** On a DMAC whose port snoops the CPU's caches while the tree does not say dma-coherent
  *  (`dmasim,port-coherent = <1>`), the ways that maintain (cached: map and unmap; noncoherent:
@@ -58,19 +55,12 @@ export interface CpuProcessResult {
   fastest: "cached" | "uncached" | "noncoherent";
 }
 
-function receive(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT);
-  if (!tx || dma_sync_wait(chan, dmaengine_submit(tx)) !== DMA_COMPLETE) throw new Error("device write failed");
-}
-
 export function run(system: System, params: ScenarioParams = {}): CpuProcessResult {
   const len = parseSize((params.size as string | number | undefined) ?? "64K");
   if (len < 1) throw new RangeError(`size must be at least one byte, not ${params.size}`);
   return withTeardown((defer) => {
-    const chan = dma_request_chan_by_mask(system, DMA_MEMCPY);
-    defer(() => dma_release_channel(chan));
-    const dev = chan.device.dev;
     // The "device" is the PL330 copying from a source buffer it owns.
+    const { chan, dev } = memcpyChannel(system, defer);
     const src = coherentBuffer(dev, len, defer);
     const data = pattern(len, 21);
     system.cpu.write(src.cpuAddr, data);
@@ -85,7 +75,7 @@ export function run(system: System, params: ScenarioParams = {}): CpuProcessResu
     let mapping: ManagedMapping | undefined;
     const cReceive = measure(system, "map + device writes", len, () => {
       mapping = mapSingle(dev, buf, len, DMA_FROM_DEVICE, defer);
-      receive(chan, mapping.addr, src.dmaAddr, len);
+      memcpyAndWait(chan, mapping.addr, src.dmaAddr, len);
     });
     const cSync = measure(system, "unmap (sync for CPU)", len, () => mapping?.unmap());
     const cProcess = measure(system, "CPU reads the buffer", len, () => read(buf));
@@ -93,7 +83,7 @@ export function run(system: System, params: ScenarioParams = {}): CpuProcessResu
     freeBuf();
 
     const coh = coherentBuffer(dev, len, defer);
-    const uReceive = measure(system, "device writes", len, () => receive(chan, coh.dmaAddr, src.dmaAddr, len));
+    const uReceive = measure(system, "device writes", len, () => memcpyAndWait(chan, coh.dmaAddr, src.dmaAddr, len));
     const uProcess = measure(system, "CPU reads the buffer", len, () => read(coh.cpuAddr));
     const uncachedOk = countDifferent(got, data) === 0;
     coh.free();
@@ -106,7 +96,7 @@ export function run(system: System, params: ScenarioParams = {}): CpuProcessResu
     const memType = decodeAttr(walk.attr).memType;
     const nReceive = measure(system, "sync for device + device writes", len, () => {
       dma_sync_single_for_device(dev, nc.dmaAddr, len, DMA_FROM_DEVICE);
-      receive(chan, nc.dmaAddr, src.dmaAddr, len);
+      memcpyAndWait(chan, nc.dmaAddr, src.dmaAddr, len);
     });
     const nSync = measure(system, "sync for CPU", len, () => dma_sync_single_for_cpu(dev, nc.dmaAddr, len, DMA_FROM_DEVICE));
     const nProcess = measure(system, "CPU reads the buffer", len, () => read(nc.cpuAddr));

@@ -24,11 +24,9 @@
 import type { System } from "../../system.js";
 import type { PlatformDevice } from "../../kernel/device.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../dma/constants.js";
-import {
-  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
-} from "../../dmaengine/dmaengine.js";
+import { dma_sync_wait } from "../../dmaengine/dmaengine.js";
 import { dmaengine_terminate_sync } from "../../dmaengine/transfer.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES } from "../../dmaengine/types.js";
+import { DMA_COMPLETE, STATUS_NAMES } from "../../dmaengine/types.js";
 import { ofDmaConfigure } from "../../of/device.js";
 import { of_remove_property, of_update_property_cells } from "../../of/dynamic.js";
 import { PORT_COHERENT_PROP } from "../../hw/port-coherent.js";
@@ -39,6 +37,7 @@ import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import type { BoardVariant } from "../../board-variant.js";
 import { leaveTreeText } from "../../tree-choice.js";
+import { memcpyChannel, submitMemcpy } from "./memcpy-channel.js";
 
 /** Bytes received: 64 lines of the A53's 64-byte L1 lines, well inside its 32 KiB L1. */
 const LEN = 4096;
@@ -72,9 +71,7 @@ interface Receive {
  *  contents, every byte unlike the data), maps it DMA_FROM_DEVICE, the DMAC copies the data in
  *  from a source the CPU filled and mapped DMA_TO_DEVICE, the driver unmaps and reads. */
 function receive(s: System, defer: Defer, seed: number): Receive {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const release = defer(() => dma_release_channel(chan));
-  const dev = chan.device.dev;
+  const { chan, dev, release } = memcpyChannel(s, defer);
   const bufs = kmallocBuffers(s, [LEN, LEN], defer);
   const [src, dst] = bufs.vas;
   const data = pattern(LEN, seed);
@@ -85,9 +82,8 @@ function receive(s: System, defer: Defer, seed: number): Receive {
   const ds = mapSingle(dev, src, LEN, DMA_TO_DEVICE, defer);
   const dd = mapSingle(dev, dst, LEN, DMA_FROM_DEVICE, defer);
   const cached = cachedBytes(s, dst, LEN);
-  const tx = dmaengine_prep_dma_memcpy(chan, dd.addr, ds.addr, LEN, DMA_PREP_INTERRUPT);
-  if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${LEN} bytes failed`);
-  const status = dma_sync_wait(chan, dmaengine_submit(tx));
+  // Not memcpyAndWait: the bug's wait times out, and the driver then terminates the channel.
+  const status = dma_sync_wait(chan, submitMemcpy(chan, dd.addr, ds.addr, LEN));
   if (status !== DMA_COMPLETE) dmaengine_terminate_sync(chan);
   dd.unmap();
   ds.unmap();
@@ -128,9 +124,9 @@ function cannotShow(dev: PlatformDevice, dmac: DmacInstance | undefined): string
 }
 
 export function dmaCoherentOnNoncoherentPort(s: System, defer: Defer): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev as PlatformDevice;
-  dma_release_channel(chan);
+  const { dev: chanDev, release } = memcpyChannel(s, defer);
+  const dev = chanDev as PlatformDevice;
+  release();
   const dmac = s.board.dmacs.find((d) => d.node === dev.ofNode);
   const why = cannotShow(dev, dmac);
   const bug = receive(s, defer, 61);

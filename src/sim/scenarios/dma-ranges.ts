@@ -8,16 +8,15 @@
 
 import type { System } from "../../system.js";
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE } from "../../dma/constants.js";
-import {
-  dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait,
-} from "../../dmaengine/dmaengine.js";
-import { DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaChan } from "../../dmaengine/types.js";
+import { dma_sync_wait } from "../../dmaengine/dmaengine.js";
+import { STATUS_NAMES, type DmaChan } from "../../dmaengine/types.js";
 import type { DmaAddr } from "../../hw/address.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
 import { leaveTreeText } from "../../tree-choice.js";
+import { memcpyChannel, submitMemcpy } from "./memcpy-channel.js";
 
 const LEN = 16 * 1024;
 /** What the destination holds before each copy: a transfer that never wrote leaves it. */
@@ -32,16 +31,13 @@ const FT_DATA_READ_ERR = 1 << 18;
  *  the driver wrote meanwhile. */
 function copyAt(s: System, chan: DmaChan, dst: DmaAddr, src: DmaAddr): { status: string; log: string[] } {
   const before = s.kernel.printk.dmesg().length;
-  const tx = dmaengine_prep_dma_memcpy(chan, dst, src, LEN, DMA_PREP_INTERRUPT);
-  if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${LEN} bytes failed`);
-  const status = STATUS_NAMES[dma_sync_wait(chan, dmaengine_submit(tx))] ?? "?";
+  // Not memcpyAndWait: the bug's copy faults (DMA_ERROR), and that status is what it reports.
+  const status = STATUS_NAMES[dma_sync_wait(chan, submitMemcpy(chan, dst, src, LEN))] ?? "?";
   return { status, log: s.kernel.printk.dmesg().slice(before).map((l) => l.text) };
 }
 
 export function dmaRanges(s: System, defer: Defer): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  defer(() => dma_release_channel(chan));
+  const { chan, dev } = memcpyChannel(s, defer);
   const [src, dst] = kmallocBuffers(s, [LEN, LEN], defer).vas;
   const data = pattern(LEN, 7);
   const mm = s.kernel.mm;

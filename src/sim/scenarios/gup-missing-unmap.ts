@@ -13,8 +13,7 @@ import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/m
 import { DMA_ATTR_SKIP_CPU_SYNC, DMA_TO_DEVICE } from "../../dma/constants.js";
 import { for_each_sg, sg_dma_address } from "../../dma/scatterlist.js";
 import { phys_to_dma } from "../../dma/dma-address.js";
-import { dma_release_channel, dma_request_chan_by_mask } from "../../dmaengine/dmaengine.js";
-import { DMA_MEMCPY, type DmaChan } from "../../dmaengine/types.js";
+import type { DmaChan } from "../../dmaengine/types.js";
 import type { Device } from "../../kernel/device.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../mm/mmap.js";
 import { FOLL_WRITE } from "../../mm/gup.js";
@@ -22,6 +21,7 @@ import { PAGE_SIZE } from "../../mm/gfp.js";
 import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
+import { memcpyChannel } from "./memcpy-channel.js";
 import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
 import type { BugResult } from "./bug-kinds.js";
 import { leaveTreeText } from "../../tree-choice.js";
@@ -65,9 +65,7 @@ function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, unm
 
 export function gupMissingUnmap(s: System, defer: Defer): BugResult {
   const ownProcess = !s.kernel.userMmRunning; // the scenario's process, which exits at the end
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  defer(() => dma_release_channel(chan));
+  const { chan, dev } = memcpyChannel(s, defer);
   // No zero byte: a byte still holding the zeros of a fresh page never matches by chance.
   const data = Uint8Array.from(pattern(LEN, 6), (b) => b | 1);
   const src = kmallocBuffers(s, [LEN], defer).vas[0];

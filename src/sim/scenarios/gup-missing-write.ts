@@ -16,14 +16,14 @@
 import type { System } from "../../system.js";
 import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../dma/mapping.js";
 import { DMA_TO_DEVICE } from "../../dma/constants.js";
-import { dma_release_channel, dma_request_chan_by_mask } from "../../dmaengine/dmaengine.js";
-import { DMA_MEMCPY, type DmaChan } from "../../dmaengine/types.js";
+import type { DmaChan } from "../../dmaengine/types.js";
 import { MAP_ANONYMOUS, MAP_PRIVATE } from "../../mm/mmap.js";
 import { FOLL_WRITE } from "../../mm/gup.js";
 import { PAGE_SIZE } from "../../mm/gfp.js";
 import { countDifferent } from "../phase.js";
 import { kmallocBuffers } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
+import { memcpyChannel } from "./memcpy-channel.js";
 import { deviceWritesTable, mapUserTable, pinUserBuffer } from "./user-receive.js";
 import type { BugResult } from "./bug-kinds.js";
 
@@ -73,9 +73,7 @@ function receive(s: System, chan: DmaChan, srcDma: number, data: Uint8Array, gup
 
 export function gupMissingWrite(s: System, defer: Defer): BugResult {
   const ownProcess = !s.kernel.userMmRunning; // the scenario's process, which exits at the end
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  defer(() => dma_release_channel(chan));
+  const { chan, dev } = memcpyChannel(s, defer);
   const data = deviceData();
   const src = kmallocBuffers(s, [LEN], defer).vas[0];
   s.cpu.write(src, data);

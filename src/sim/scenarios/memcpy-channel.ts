@@ -1,12 +1,13 @@
-// A memcpy channel as the older bug kinds use it (bugs.ts): requested by capability as dmatest
-// does, given back by the run's teardown (teardown.ts) or sooner, with the two ways those kinds
-// hand it a copy: submitted for the caller to issue, or issued and waited for.
+// A memcpy channel as the scenarios, the bug kinds and the demo use it: requested by capability
+// as dmatest does, given back by the run's teardown (teardown.ts) or sooner, with the two ways
+// they hand it a copy: submitted for the caller to issue (and wait for as it needs), or issued
+// and waited for.
 
 import type { System } from "../../system.js";
 import {
   dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel,
 } from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan, type DmaCookie } from "../../dmaengine/types.js";
+import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaChan, type DmaCookie } from "../../dmaengine/types.js";
 import type { DmaAddr } from "../../hw/address.js";
 import type { Device } from "../../kernel/device.js";
 import type { Defer } from "../teardown.js";
@@ -26,5 +27,6 @@ export function submitMemcpy(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: num
 
 /** A memcpy of len bytes issued and waited for (dma_sync_wait), which must complete. */
 export function memcpyAndWait(chan: DmaChan, dst: DmaAddr, src: DmaAddr, len: number): void {
-  if (dma_sync_wait(chan, submitMemcpy(chan, dst, src, len)) !== DMA_COMPLETE) throw new Error("memcpy failed");
+  const status = dma_sync_wait(chan, submitMemcpy(chan, dst, src, len));
+  if (status !== DMA_COMPLETE) throw new Error(`memcpy of ${len} bytes ended with ${STATUS_NAMES[status] ?? status}`);
 }

@@ -28,10 +28,9 @@ import { IO_TLB_SIZE, is_swiotlb_buffer } from "../../dma/swiotlb.js";
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, type DmaDirection } from "../../dma/constants.js";
 import type { Device } from "../../kernel/device.js";
 import {
-  dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait,
-  dma_release_channel,
+  dma_request_chan_by_mask, dma_async_issue_pending, dma_sync_wait, dma_release_channel,
 } from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
+import { DMA_COMPLETE, DMA_MEMCPY, type DmaChan } from "../../dmaengine/types.js";
 import type { Pl330Driver } from "../../drivers/pl330/driver.js";
 import { maintainsForSnoopingPort } from "../../hw/port-coherent.js";
 import type { DmaAddr, VirtAddr } from "../../hw/address.js";
@@ -41,6 +40,7 @@ import { PatternStream, countDifferent } from "../phase.js";
 import { withTeardown, type Defer } from "../teardown.js";
 import { mapSingle, type ManagedMapping } from "../managed-buffers.js";
 import type { ScenarioParams } from "../scenarios.js";
+import { submitMemcpy } from "./memcpy-channel.js";
 import { coherentBuffers, createBlockPool, poolBuffers, streamingBuffers, type Buffers } from "./memcpy-buffers.js";
 
 /** The largest buffer the buddy allocator gives (order 10 = 4 MiB). */
@@ -246,9 +246,7 @@ function copyAll(
         j.b.src.dma = map(dev, j.b.src.cpu, j.bytes, DMA_TO_DEVICE);
         j.b.dst.dma = map(dev, j.b.dst.cpu, j.bytes, DMA_FROM_DEVICE);
       }
-      const tx = dmaengine_prep_dma_memcpy(j.chan, j.b.dst.dma, j.b.src.dma, j.bytes, DMA_PREP_INTERRUPT);
-      if (!tx) throw new Error("dmaengine_prep_dma_memcpy failed");
-      j.cookie = dmaengine_submit(tx);
+      j.cookie = submitMemcpy(j.chan, j.b.dst.dma, j.b.src.dma, j.bytes);
     }
     chans.forEach((c) => dma_async_issue_pending(c));
     const waited = all.map((j) => dma_sync_wait(j.chan, j.cookie));

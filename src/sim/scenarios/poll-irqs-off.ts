@@ -8,10 +8,9 @@
 import type { System } from "../../system.js";
 import { DMA_BIDIRECTIONAL, DMA_TO_DEVICE } from "../../dma/constants.js";
 import {
-  dma_async_issue_pending, dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit,
-  dmaengine_tx_status,
+  dma_async_issue_pending, dmaengine_prep_dma_memcpy, dmaengine_submit, dmaengine_tx_status,
 } from "../../dmaengine/dmaengine.js";
-import { DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES } from "../../dmaengine/types.js";
+import { DMA_PREP_INTERRUPT, STATUS_NAMES } from "../../dmaengine/types.js";
 import type { PlatformDevice } from "../../kernel/device.js";
 import type { Pl330Driver } from "../../drivers/pl330/driver.js";
 import { INTSTATUS } from "../../drivers/pl330/regs.js";
@@ -23,6 +22,7 @@ import { pattern, countDifferent } from "../phase.js";
 import { kmallocBuffers, mapSingle } from "../managed-buffers.js";
 import type { Defer } from "../teardown.js";
 import type { BugResult } from "./bug-kinds.js";
+import { memcpyChannel } from "./memcpy-channel.js";
 
 const LEN = 16 * 1024;
 const DELAY_US = 10;
@@ -32,9 +32,7 @@ const hex = (n: number) => "0x" + (n >>> 0).toString(16);
 const us = (ps: number) => Math.round(ps / 1e3) / 1e3;
 
 export function pollIrqsOff(s: System, defer: Defer): BugResult {
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const dev = chan.device.dev;
-  defer(() => dma_release_channel(chan));
+  const { chan, dev } = memcpyChannel(s, defer);
   const drv = (dev as PlatformDevice).driverData as Pl330Driver;
   const [src, dst, flag] = kmallocBuffers(s, [LEN, LEN, 64], defer).vas;
   const dstPa = s.kernel.mm.virt_to_phys(dst);
@@ -48,6 +46,7 @@ export function pollIrqsOff(s: System, defer: Defer): BugResult {
     s.machine.cpu.store(flag, 4, 0);
     const srcMap = mapSingle(dev, src, LEN, DMA_TO_DEVICE, defer);
     const dstMap = mapSingle(dev, dst, LEN, DMA_BIDIRECTIONAL, defer);
+    // Prepared here, not by submitMemcpy: the completion callback goes on before the submit.
     const tx = dmaengine_prep_dma_memcpy(chan, dstMap.addr, srcMap.addr, LEN, DMA_PREP_INTERRUPT);
     if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${LEN} bytes failed`);
     let calledBackAt = -1;

@@ -55,9 +55,9 @@ import { dma_kmalloc_needs_bounce } from "../../dma/direct.js";
 import { dma_to_phys } from "../../dma/dma-address.js";
 import { is_swiotlb_buffer } from "../../dma/swiotlb.js";
 import {
-  dma_async_issue_pending, dma_release_channel, dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait,
+  dma_async_issue_pending, dma_sync_wait,
 } from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_PREP_INTERRUPT, STATUS_NAMES, type DmaChan } from "../../dmaengine/types.js";
+import { DMA_COMPLETE, STATUS_NAMES, type DmaChan } from "../../dmaengine/types.js";
 import { KMALLOC_MAX_CACHE_SIZE } from "../../mm/slab.js";
 import { parseSize } from "../../units.js";
 import { pattern } from "../phase.js";
@@ -66,6 +66,7 @@ import type { Defer } from "../teardown.js";
 import type { ScenarioParams } from "../scenarios.js";
 import type { BugResult } from "./bug-kinds.js";
 import { leaveTreeText } from "../../tree-choice.js";
+import { memcpyChannel, submitMemcpy } from "./memcpy-channel.js";
 
 /** rx_buf's size by default: a frame of a 1500-byte MTU and its header, as NIC drivers size it. */
 const DEFAULT_LEN = 1536;
@@ -169,9 +170,8 @@ function receive(s: System, chan: DmaChan, rx: { rxVa: VirtAddr; statusVa: VirtA
   const dd = mapSingle(dev, rx.rxVa, len, DMA_FROM_DEVICE, defer);
   const bounced = is_swiotlb_buffer(dev, dma_to_phys(dev, dd.addr));
   if (when === "after-map") writeStatus(); // the driver marks the struct busy: the line is the device's already
-  const tx = dmaengine_prep_dma_memcpy(chan, dd.addr, ds.addr, len, DMA_PREP_INTERRUPT);
-  if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${len} bytes failed`);
-  const cookie = dmaengine_submit(tx);
+  // Issued here, not by memcpyAndWait: the CPU may write status between the issue and the wait.
+  const cookie = submitMemcpy(chan, dd.addr, ds.addr, len);
   dma_async_issue_pending(chan);
   // An interrupt handler, a stats update or a watchdog stores status while the device writes.
   if (when === "during") writeStatus();
@@ -230,9 +230,7 @@ function duringText(s: System, during: Frame): string {
 export function rxBufferSharesCacheLine(s: System, defer: Defer, params: ScenarioParams): BugResult {
   const layout = rxLayout(params);
   const { offset, len } = layout;
-  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
-  const release = defer(() => dma_release_channel(chan));
-  const dev = chan.device.dev;
+  const { chan, dev, release } = memcpyChannel(s, defer);
   const line = s.machine.cpu.lineBytes;
   const minalign = archDmaMinalign(s);
   const debug = s.kernel.dma.debug;

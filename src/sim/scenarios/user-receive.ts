@@ -8,8 +8,8 @@
 import { dma_map_sg, dma_map_sgtable, dma_unmap_sg_attrs, dma_unmap_sgtable } from "../../dma/mapping.js";
 import { DMA_FROM_DEVICE } from "../../dma/constants.js";
 import { for_each_sg, sg_alloc_table_from_pages, sg_dma_address, sg_dma_len, type SgTable } from "../../dma/scatterlist.js";
-import { dmaengine_prep_dma_memcpy, dmaengine_submit, dma_async_issue_pending, dma_sync_wait } from "../../dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_PREP_INTERRUPT, type DmaChan } from "../../dmaengine/types.js";
+import { dma_async_issue_pending, dma_sync_wait } from "../../dmaengine/dmaengine.js";
+import { DMA_COMPLETE, type DmaChan } from "../../dmaengine/types.js";
 import type { Device } from "../../kernel/device.js";
 import { ENOMEM, KernelError } from "../../kernel/errno.js";
 import type { VirtAddr } from "../../hw/address.js";
@@ -17,6 +17,7 @@ import { PAGE_SIZE } from "../../mm/gfp.js";
 import { pin_user_pages_fast, unpin_user_pages, unpin_user_pages_dirty_lock } from "../../mm/gup.js";
 import type { UserMm } from "../../mm/user-mm.js";
 import type { Defer } from "../teardown.js";
+import { submitMemcpy } from "./memcpy-channel.js";
 
 /** Pages a driver pinned; `unpinDirty` is the ioctl's unpin_user_pages_dirty_lock (the run's
  *  teardown unpins them otherwise). */
@@ -78,9 +79,7 @@ export function deviceWritesTable(chan: DmaChan, sgt: SgTable, srcDma: number): 
   let off = 0;
   let cookie = 0;
   for_each_sg(sgt.sgl, sgt.nents, (sg) => {
-    const tx = dmaengine_prep_dma_memcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg), DMA_PREP_INTERRUPT);
-    if (!tx) throw new Error(`dmaengine_prep_dma_memcpy of ${sg_dma_len(sg)} bytes failed`);
-    cookie = dmaengine_submit(tx);
+    cookie = submitMemcpy(chan, sg_dma_address(sg), srcDma + off, sg_dma_len(sg));
     off += sg_dma_len(sg);
   });
   dma_async_issue_pending(chan);
