@@ -56,6 +56,10 @@ class MemController {
   psPerKiB: i64 = 0; // transfer time per 1024 bytes at full bandwidth
   used: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // bus time taken in each bucket
   epoch: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // which absolute bucket a slot holds
+  /** Every bucket before this one may have lost its slot since it was last seen: a slot held
+   *  bucket staleBefore - 1 and now holds another. memAccessStream's skip trusts a run it
+   *  remembers only from here on. */
+  staleBefore: i64 = 0;
   bytesRead: u64 = 0;
   bytesWritten: u64 = 0;
   requests: u64 = 0;
@@ -75,8 +79,12 @@ class MemController {
     while (true) {
       const slot = <i32>(b & (BUCKETS - 1));
       let used: i64 = 0;
-      if (unchecked(this.epoch[slot]) == b) used = unchecked(this.used[slot]);
-      else unchecked((this.epoch[slot] = b));
+      const held = unchecked(this.epoch[slot]);
+      if (held == b) used = unchecked(this.used[slot]);
+      else {
+        if (held >= this.staleBefore) this.staleBefore = held + 1;
+        unchecked((this.epoch[slot] = b));
+      }
       const start = used > offset ? used : offset;
       const free = BUCKET_PS - start;
       if (need <= free) {
@@ -336,7 +344,9 @@ export function regionController(i: i32): i32 {
 // books exactly as memAccess does, but remembers, per controller and direction, the run of
 // buckets its last request left full (every bucket a take goes past is full) and starts the
 // walk after it. Usage only grows, so a full bucket stays full until the ring recycles its slot
-// (a request 134 µs away); the run's last bucket is checked before each jump.
+// for another bucket (a request 134 µs away); the jump is taken only when no bucket from the
+// request's first on has lost its slot since (staleBefore). A request with no bus time to take
+// ends at its start, as in memAccess.
 const fullFrom = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 
@@ -352,12 +362,9 @@ const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
   let from = t + c.latencyPs;
   let runStart = from >> BUCKET_SHIFT;
   const f1 = unchecked(fullTo[h]);
-  if (runStart < f1 && runStart >= unchecked(fullFrom[h])) {
-    const slot = <i32>((f1 - 1) & (BUCKETS - 1));
-    if (unchecked(c.epoch[slot]) == f1 - 1 && unchecked(c.used[slot]) >= BUCKET_PS) {
-      runStart = unchecked(fullFrom[h]);
-      from = f1 << BUCKET_SHIFT;
-    }
+  if (runStart < f1 && runStart >= unchecked(fullFrom[h]) && runStart >= c.staleBefore && xfer > 0) {
+    runStart = unchecked(fullFrom[h]);
+    from = f1 << BUCKET_SHIFT;
   }
   const end = c.take(from, xfer);
   const runEnd = end >> BUCKET_SHIFT;

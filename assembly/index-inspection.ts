@@ -200,6 +200,17 @@ export function pl310Syncs(inst: i32): f64 {
   return <f64>pl310s[inst].syncs;
 }
 
+// ---- the DRAM bus calendar, driven directly (test/assembly/dram-booking.test.ts) -------------
+
+/** Books `bytes` on memory controller `controller` requested at `t` ps, as a master would:
+ *  mode 0 a read and 1 a write through memAccess (CPU, caches), 2 a read and 3 a write through
+ *  memAccessStream (the PL330's AXI port). Returns when the last byte has moved. */
+export function dramBook(controller: i32, t: f64, bytes: u32, mode: i32): f64 {
+  const write = (mode & 1) != 0;
+  if (mode >= 2) return <f64>dram.memAccessStream(controller, <i64>t, bytes, write);
+  return <f64>dram.memAccess(controller, <i64>t, bytes, write);
+}
+
 // ---- benchmark kernels (bench/cache.ts, bench/mmu.ts) -----------------------------------------
 
 export function benchCacheTraceGenerate(n: u32): void {

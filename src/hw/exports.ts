@@ -126,6 +126,8 @@ export interface SiliconExports {
   pl310Syncs(inst: number): number;
   peripheralStat(inst: number, id: number): number;
   peripheralLog(inst: number, from: number, dst: number, max: number): number;
+  /** Books DRAM bus time directly (mode 0/1 memAccess read/write, 2/3 the PL330's stream port). */
+  dramBook(controller: number, t: number, bytes: number, mode: number): number;
 
   // benchmark kernels (bench/cache.ts, bench/mmu.ts)
   benchCacheTraceGenerate(n: number): void;
@@ -157,7 +159,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "physRead", "physWrite", "cacheLineState", "cacheLines", "stat", "pl330Stat", "pl330Register", "pl330RequestPeripheral", "pl310LineOps", "pl310Syncs",
   "benchCacheTraceGenerate", "benchCacheTraceReplay", "benchPtwBuildTables", "benchPtwStreamsGenerate",
   "benchPtwTranslateReplay", "benchPtwCheck",
-  "peripheralStat", "peripheralLog",
+  "peripheralStat", "peripheralLog", "dramBook",
 ];
 
 // Statistic ids (assembly/index.ts STAT_*).

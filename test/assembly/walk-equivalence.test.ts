@@ -23,24 +23,12 @@ import { configureMemorySystem } from "../../src/hw/board.js";
 import { ARM64_A53, ZYNQ_7000, CORTEX_A7, type MachineProfile } from "../../src/hw/profile.js";
 import { MMU_V8_4K, MMU_V7_SHORT } from "../../src/hw/machine.js";
 import type { SiliconExports } from "../../src/hw/exports.js";
+import { rng } from "../helpers/seeded-rng.js";
 
 const RAM = 0x40000000;
 const RAM_SIZE = 16 << 20;
 const OPS = 20_000;
 const STATS = 24;
-
-/** xorshift32: the mix is the same on every run. */
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
 
 /** FNV-1a over the 64-bit patterns of the numbers fed in. */
 class Fingerprint {
