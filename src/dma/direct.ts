@@ -56,14 +56,25 @@ export function dma_kmalloc_needs_bounce(dev: Device, size: number, dir: DmaDire
 }
 
 /** dmasim's word on a streaming mapping that failed because swiotlb=noforce left no pool: which
- *  buffer, which address the device would have been given, which limit it is beyond. */
+ *  buffer, which address the device would have been given, which limit it is beyond. dma_capable
+ *  compares the buffer's end with min_not_zero(dma_mask, bus_dma_limit), so the bus limit is named
+ *  only where it is below the mask and the buffer ends past it; a physical address outside every
+ *  dma-ranges window has no DMA address at all (translate_phys_to_dma gives DMA_MAPPING_ERROR). */
 export function noforceOverflowText(dev: Device, phys: PhysAddr, size: number): string {
-  const dma = phys_to_dma(dev, phys);
+  const noPool = "and swiotlb=noforce disabled swiotlb: there is no bounce pool to copy it through (dmasim)";
   const hex = (n: number | bigint) => `0x${n.toString(16)}`;
-  const bus = dev.busLimit && dev.busLimit < dev.dmaLimit ? ` and bus limit ${hex(dev.busLimit)}` : "";
+  const mask = `DMA mask ${hex(dev.dma_mask ?? 0n)}`;
+  const dma = phys_to_dma(dev, phys);
+  if (dma === DMA_MAPPING_ERROR) {
+    return `PA ${hex(phys)}+${size} is outside every dma-ranges window of the device's bus, so it has no DMA address, ${noPool}`;
+  }
+  const end = dma + size - 1;
+  const busBinds = dev.busLimit > 0 && dev.busLimit < dev.dmaLimit && end > dev.busLimit;
   const pa = dma === phys ? "" : ` (PA ${hex(phys)})`;
-  return `DMA address ${hex(dma)}+${size}${pa} is beyond the device's DMA mask ${hex(dev.dma_mask ?? 0n)}${bus}, ` +
-    "and swiotlb=noforce disabled swiotlb: there is no bounce pool to copy it through (dmasim)";
+  const beyond = end > dev.dmaLimit || !busBinds
+    ? `the device's ${mask}${busBinds ? ` and bus limit ${hex(dev.busLimit)}` : ""}`
+    : `the device's bus limit ${hex(dev.busLimit)} (dma-ranges; its ${mask})`;
+  return `DMA address ${hex(dma)}+${size}${pa} is beyond ${beyond}, ${noPool}`;
 }
 
 function swiotlb_map(dev: Device, phys: PhysAddr, size: number, dir: DmaDirection, attrs: number): DmaAddr {

@@ -3,6 +3,7 @@
 // DMA_MAPPING_ERROR instead of bouncing, and nothing is copied. 4.9 does not know noforce.
 
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { dma_map_single, dma_mapping_error, dma_unmap_single } from "../../src/dma/mapping.js";
 import { DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
@@ -130,5 +131,71 @@ describe("swiotlb=0", () => {
     // 0x88fffffff; 4.9's ZONE_DMA ends 4 GiB above DRAM's 4 GiB-aligned base (0), last byte 0xffffffff.
     await expect(highmem("0", "v4.9")).rejects.toThrow(
       "swiotlb: no bounce pool (size 0) cannot be had on Linux 4.9 arm64 with RAM up to PA 0x88fffffff, beyond ZONE_DMA's end at 0xffffffff: ");
+  });
+});
+
+describe("swiotlb=noforce: dmasim names the bus limit (dma-ranges) only where it is the limit that failed", () => {
+  // dma_capable compares a buffer's end with min_not_zero(dma_mask, bus_dma_limit): a bus limit
+  // at or above the mask changes nothing, so the reason names the mask alone. The kernel's own
+  // line prints both, as dev_WARN_ONCE's format does.
+  const boardTree = (board: string) => readFileSync(new URL(`../../examples/boards/${board}.dts`, import.meta.url), "utf8");
+  const highmemTree = (dmaRanges: string) =>
+    boardTree("arm64-highmem").replace("\t\tranges;", `\t\tranges;\n\t\tdma-ranges = <${dmaRanges}>;`);
+
+  /** Boots `dts` with swiotlb=noforce, checks the PL330's mask and bus limit, maps 4096 bytes at
+   *  `pa` (a kmalloc buffer when absent) to the device and gives the PA and the two lines the
+   *  failed mapping printed: the kernel's overflow warning and dmasim's reason. */
+  async function failedMapping(dts: string, mask: bigint, busLimit: bigint, pa?: number) {
+    const s = await createSystem({ dts, swiotlb: "noforce", worker: false });
+    try {
+      const dev = s.device(DMAC);
+      expect([dev.dma_mask, dev.bus_dma_limit]).toEqual([mask, busLimit]);
+      const va = pa === undefined ? s.kernel.kmalloc(4096, GFP_KERNEL) : s.kernel.mm.phys_to_virt(pa);
+      expect(dma_map_single(dev, va, 4096, DMA_TO_DEVICE)).toBe(DMA_MAPPING_ERROR);
+      const [overflow, ...moreOverflow] = s.kernel.printk.grep("overflow");
+      const [reason, ...moreReasons] = s.kernel.printk.grep("noforce");
+      expect([moreOverflow, moreReasons]).toEqual([[], []]);
+      return { pa: s.kernel.mm.virt_to_phys(va), overflow, reason };
+    } finally {
+      s.dispose();
+    }
+  }
+  const noPool = ", and swiotlb=noforce disabled swiotlb: there is no bounce pool to copy it through (dmasim)";
+
+  it("a bus limit above the mask: a buffer above 4 GiB is beyond the mask only", async () => {
+    // An identity window of 64 GiB: bus_dma_limit 0xfffffffff; the mask stays 32 bits.
+    const { pa, overflow, reason } = await failedMapping(highmemTree("0x0 0x0 0x0 0x0 0x10 0x0"), 0xffffffffn, 0xfffffffffn);
+    expect(pa).toBeGreaterThan(0xffffffff);
+    const hex = pa.toString(16);
+    expect(overflow).toContain(`DMA addr 0x${hex.padStart(16, "0")}+4096 overflow (mask ffffffff, bus limit fffffffff).`);
+    expect(reason).toContain(`${DMAC}: DMA address 0x${hex}+4096 is beyond the device's DMA mask 0xffffffff${noPool}`);
+  });
+
+  it("a bus limit equal to the mask: a buffer across the window's end is beyond the mask only", async () => {
+    // arm64-dma-offset's 1 GiB of RAM at CPU 0, its window narrowed to the first 512 MiB at bus
+    // 0xe0000000: bus_dma_limit 0xffffffff, the 32-bit mask's value. 4096 bytes at PA 0x1ffff800
+    // are DMA 0xfffff800-0x1000007ff: past both.
+    const dts = boardTree("arm64-dma-offset")
+      .replace("dma-ranges = <0x0 0xc0000000 0x0 0x0 0x0 0x40000000>;", "dma-ranges = <0x0 0xe0000000 0x0 0x0 0x0 0x20000000>;");
+    const { overflow, reason } = await failedMapping(dts, 0xffffffffn, 0xffffffffn, 0x1ffff800);
+    expect(overflow).toContain("DMA addr 0x00000000fffff800+4096 overflow (mask ffffffff, bus limit ffffffff).");
+    expect(reason).toContain(`${DMAC}: DMA address 0xfffff800+4096 (PA 0x1ffff800) is beyond the device's DMA mask 0xffffffff${noPool}`);
+  });
+
+  it("a bus limit below the mask: a buffer across the window's end is beyond the bus limit, within the mask", async () => {
+    // An identity window over CPU 0-0x87ffffff: bus_dma_limit 0x87ffffff, the mask 32 bits. 4096
+    // bytes at PA 0x87fff800 (arm64-highmem's low bank) end at 0x880007ff: past the bus limit only.
+    const { overflow, reason } = await failedMapping(highmemTree("0x0 0x0 0x0 0x0 0x0 0x88000000"), 0xffffffffn, 0x87ffffffn, 0x87fff800);
+    expect(overflow).toContain("DMA addr 0x0000000087fff800+4096 overflow (mask ffffffff, bus limit 87ffffff).");
+    expect(reason).toContain(
+      `${DMAC}: DMA address 0x87fff800+4096 is beyond the device's bus limit 0x87ffffff (dma-ranges; its DMA mask 0xffffffff)${noPool}`);
+  });
+
+  it("a bus limit below the mask: a buffer outside every window has no DMA address, and says so", async () => {
+    // A 3 GiB identity window: bus_dma_limit 0xbfffffff below the 32-bit mask; the kmalloc buffer
+    // above 4 GiB is in no window, so translate_phys_to_dma gives DMA_MAPPING_ERROR.
+    const { pa, reason } = await failedMapping(highmemTree("0x0 0x0 0x0 0x0 0x0 0xc0000000"), 0xffffffffn, 0xbfffffffn);
+    expect(pa).toBeGreaterThan(0xffffffff);
+    expect(reason).toContain(`${DMAC}: PA 0x${pa.toString(16)}+4096 is outside every dma-ranges window of the device's bus, so it has no DMA address${noPool}`);
   });
 });
