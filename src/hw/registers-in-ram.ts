@@ -10,6 +10,7 @@
 
 import type { Resource } from "../of/address.js";
 import type { DeviceNode, DeviceTree } from "../of/node.js";
+import { formatMemResource } from "../kernel/resource.js";
 
 /** The first RAM bank that a register window overlaps, if any. */
 export function ramBankOverlapping(ram: readonly Resource[], window: Resource): Resource | undefined {
@@ -23,9 +24,6 @@ const BOOTLOADER_RAM_LIMITS: { soc: string; end: number; source: string }[] = [
 ];
 
 const hex = (n: number) => "0x" + n.toString(16);
-/** A memory range as %pR prints it: at least 8 hex digits (lib/vsprintf.c's field width 10). */
-const span = (start: number, size: number) => `[mem ${pad(start)}-${pad(start + size - 1)}]`;
-const pad = (n: number) => "0x" + n.toString(16).padStart(8, "0");
 const MiB = 2 ** 20;
 
 /** What keeps the bank off the window: RAM ending at or below the window's start (the size a
@@ -45,7 +43,7 @@ function fix(tree: DeviceTree, window: Resource, bank: Resource): string {
  *  names the node and both ranges, says what Linux does (`linux`: the device's fate) and the fix. */
 export function registersInRamNote(tree: DeviceTree, node: DeviceNode, window: Resource, bank: Resource, linux: string): string {
   return (
-    `${node.path}: reg ${span(window.start, window.size)} overlaps System RAM ${span(bank.start, bank.size)} (dmasim): ` +
+    `${node.path}: reg ${formatMemResource(window.start, window.size)} overlaps System RAM ${formatMemResource(bank.start, bank.size)} (dmasim): ` +
     `the memory node (or --memory) covers the device's registers and Linux gives those pages to the page allocator; ${linux}; ` +
     fix(tree, window, bank)
   );

@@ -11,7 +11,7 @@ import type { VirtAddr } from "../hw/address.js";
 import { EBUSY, ENOMEM } from "./errno.js";
 import { dev_err } from "./dev-printk.js";
 import { devres_add, devres_destroy } from "./devres.js";
-import { release_mem_region, request_mem_region, type IoResource } from "./resource.js";
+import { formatMemResource, release_mem_region, request_mem_region, type IoResource } from "./resource.js";
 
 const DEVM_REGION = "devm_region_release";
 const DEVM_IOREMAP = "devm_ioremap_release";
@@ -51,11 +51,6 @@ function regionName(dev: Device, res: Resource): string {
   return res.name ? `${dev.name} ${res.name}` : dev.name;
 }
 
-/** %pR of a memory resource. */
-function formatResource(res: Resource): string {
-  return `[mem 0x${res.start.toString(16)}-0x${(res.start + res.size - 1).toString(16)}]`;
-}
-
 /** devm_ioremap_resource (__devm_ioremap_resource): claims the range and maps it, both
  *  devm-managed. The registers' address, or IOMEM_ERR_PTR (IS_ERR, errno.ts) with the kernel's
  *  message: -EBUSY when the range is taken, -ENOMEM when it cannot be mapped (the region is
@@ -63,12 +58,12 @@ function formatResource(res: Resource): string {
 export function devm_ioremap_resource(dev: Device, res: Resource): VirtAddr {
   const region = devm_request_mem_region(dev, res.start, res.size, regionName(dev, res));
   if (!region) {
-    dev_err(dev, `can't request region for resource ${formatResource(res)}`);
+    dev_err(dev, `can't request region for resource ${formatMemResource(res.start, res.size)}`);
     return -EBUSY;
   }
   const va = devm_ioremap(dev, res.start, res.size);
   if (va === null) {
-    dev_err(dev, `ioremap failed for resource ${formatResource(res)}`);
+    dev_err(dev, `ioremap failed for resource ${formatMemResource(res.start, res.size)}`);
     devm_release_mem_region(dev, region);
     return -ENOMEM;
   }

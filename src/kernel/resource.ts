@@ -120,6 +120,13 @@ export function requestSystemRam(kernel: Kernel, banks: { start: number; size: n
   }
 }
 
+/** A memory range as %pR prints it (lib/vsprintf.c resource_string: field width 10, zero-padded,
+ *  so at least 8 hex digits): `[mem 0x00001000-0x00001fff]`. */
+export function formatMemResource(start: number, size: number): string {
+  const pad = (n: number) => "0x" + n.toString(16).padStart(8, "0");
+  return `[mem ${pad(start)}-${pad(start + size - 1)}]`;
+}
+
 /** request_mem_region: null when the range is taken. */
 export function request_mem_region(kernel: Kernel, start: number, n: number, name: string): IoResource | null {
   return kernel.iomem.requestRegion(start, n, name) ?? null;
