@@ -9,7 +9,9 @@ import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
 import type { Tracer } from "../trace/recorder.js";
 import { EBUSY, EINVAL, KernelBug } from "./errno.js";
-import { gicIrqsFromTyper, GICD_TYPER } from "../of/irq.js";
+// GIC interrupt IDs below GIC_FIRST_SPI are per-CPU: gic_irq_domain_map gives them
+// irq_set_percpu_devid, so only request_percpu_irq may take them.
+import { gicIrqsFromTyper, GICD_TYPER, GIC_FIRST_SPI } from "../of/irq.js";
 import type { KernelVersion } from "../mm/layout.js";
 
 export const IRQ_NONE = 0;
@@ -19,9 +21,6 @@ export type IrqHandler = (irq: number, devId: unknown) => IrqReturn;
 
 export const IRQF_SHARED = 0x80;
 
-/** GIC interrupt IDs below this are per-CPU (SGIs 0-15, PPIs 16-31): gic_irq_domain_map gives
- *  them irq_set_percpu_devid, so only request_percpu_irq may take them. */
-const GIC_FIRST_SPI = 32;
 /** SGIs are IDs 0-15, PPIs 16-31. */
 const GIC_FIRST_PPI = 16;
 

@@ -33,7 +33,8 @@ export const NR_LINES = 1024;
 export const GIC_MAX_IRQS = 1020;
 /** The distributor's Interrupt Controller Type Register (GICD_TYPER; the A9's ICDICTR). */
 export const GICD_TYPER = 0x004;
-const GIC_FIRST_SPI = 32;
+/** SPI 0's interrupt ID: IDs below it are per-CPU (SGIs 0-15, PPIs 16-31). */
+export const GIC_FIRST_SPI = 32;
 
 export interface IrqSpec {
   /** The interrupt controller the specifier ends at. */
