@@ -39,7 +39,10 @@ commands:
                     after the parameters (nested ones by dotted path: cached.totalPs;
                     an object's name, cached, for every figure in it);
                     --board A,B, --kernel modern,v4.9, --profile A,B, --dts A,B
-                    (--dtb A,B) compare Systems (every combination runs the whole grid)
+                    (--dtb A,B), --memory 256M,512M, --cma 16M,64M, --swiotlb A,B
+                    and --dma-debug=off,on compare Systems (every combination runs
+                    the whole grid); swiotlb='s own N,force stays one value
+                    (1024,force,0 is two; 0|force|noforce separates by | alone)
   serve             serve the browser demo (examples/web/) on localhost (--port N,
                     default 8080)
   dt IN             convert a device tree (.dts, .dtb or JSON, told apart by content),

@@ -4,6 +4,8 @@
 
 import { DMA_DEBUG_CHECKS } from "./dma/debug.js";
 import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
+import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
+import { parseSize } from "./units.js";
 import type { SystemOptions } from "./system.js";
 import { isWholeIn, wholeNumberIn } from "./whole-number.js";
 import { TREE_CHOSEN_BY } from "./tree-choice.js";
@@ -55,6 +57,10 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
   if (o.treeChosenBy !== undefined && !(TREE_CHOSEN_BY as readonly unknown[]).includes(o.treeChosenBy)) {
     throw fail(`treeChosenBy must be ${TREE_CHOSEN_BY.map((c) => `"${c}"`).join(", ")}, not ${JSON.stringify(o.treeChosenBy)}`);
   }
+  // Sizes are read here, not only as the System boots, so that a sweep comparing them names a bad
+  // one before any job runs, in the words createSystem uses.
+  if (o.memory !== undefined) memorySize(o.memory, fail);
+  if (o.cma !== undefined) cmaOption(o.cma, fail);
   whole("coherentPool", o.coherentPool, 0);
   whole("zoneDmaBits", o.zoneDmaBits, 1, 64);
   whole("printkLevel", o.printkLevel, 0, 7);
@@ -92,5 +98,27 @@ export function checkSystemOptions(o: SystemOptions, fail: (message: string) => 
     for (const [node, settings] of Object.entries(o.dmaPeripherals)) {
       if (object(`dmaPeripherals["${node}"]`, settings)) unknown(`dmaPeripherals["${node}"]: `, Object.keys(settings), ["tx", "rx"]);
     }
+  }
+}
+
+/** The `memory` option in bytes: a positive whole number, or a size as people write it ("1G"). */
+export function memorySize(v: unknown, fail: (message: string) => Error, name = "memory", min = 1): number {
+  let n: number;
+  try {
+    n = typeof v === "number" || typeof v === "string" ? parseSize(v) : NaN;
+  } catch (e) {
+    throw fail(`${name}: ${(e as Error).message}`);
+  }
+  if (!Number.isSafeInteger(n) || n < min) throw fail(`${name}: ${String(v)} is not a size in bytes (try 64M, 1G)`);
+  return n;
+}
+
+/** The `cma` option: a size as `memory` takes it (0: no area), or cma='s SIZE@BASE[-LIMIT] form. */
+export function cmaOption(v: unknown, fail: (message: string) => Error): number | CmaCmdline {
+  if (typeof v !== "string" || !v.includes("@")) return memorySize(v, fail, "cma", 0);
+  try {
+    return early_cma(v);
+  } catch (e) {
+    throw fail(`cma: ${(e as Error).message}`);
   }
 }

@@ -10,7 +10,6 @@ import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js"
 import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
 import { readFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
-import { type CmaCmdline, early_cma } from "./dma/cma-cmdline.js";
 import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
 import type { PlatformDevice } from "./kernel/device.js";
@@ -22,9 +21,8 @@ import { checkSize, checkVirt, checkWhole } from "./dma/arguments.js";
 import type { BoardVariant } from "./board-variant.js";
 import { SystemError } from "./system-error.js";
 import { systemTree } from "./system-tree.js";
-import { parseSize } from "./units.js";
 import { runScenario, type ScenarioParams } from "./sim/scenarios.js";
-import { checkSystemOptions } from "./system-options.js";
+import { checkSystemOptions, cmaOption, memorySize } from "./system-options.js";
 import { makeProvenance, type Provenance } from "./provenance.js";
 import { treeChoiceOf, type TreeChoice, type TreeChosenBy } from "./tree-choice.js";
 
@@ -312,28 +310,6 @@ export class System {
   }
 }
 
-/** The `memory` option in bytes: a positive whole number, or a size as people write it. */
-function memorySize(v: unknown, name = "memory", min = 1): number {
-  let n: number;
-  try {
-    n = typeof v === "number" || typeof v === "string" ? parseSize(v) : NaN;
-  } catch (e) {
-    throw new SystemError(`${name}: ${(e as Error).message}`);
-  }
-  if (!Number.isSafeInteger(n) || n < min) throw new SystemError(`${name}: ${String(v)} is not a size in bytes (try 64M, 1G)`);
-  return n;
-}
-
-/** The `cma` option: a size as `memory` takes it, or cma='s SIZE@BASE[-LIMIT] form. */
-function cmaOption(v: unknown): number | CmaCmdline {
-  if (typeof v !== "string" || !v.includes("@")) return memorySize(v, "cma", 0);
-  try {
-    return early_cma(v);
-  } catch (e) {
-    throw new SystemError(`cma: ${(e as Error).message}`);
-  }
-}
-
 /** Boots a System in the calling thread. */
 export async function createLocalSystem(options: SystemOptions = {}): Promise<System> {
   checkSystemOptions(options, (message) => new SystemError(message));
@@ -361,8 +337,9 @@ export async function createLocalSystem(options: SystemOptions = {}): Promise<Sy
     const board = options.board ?? (options.dtb || options.dts !== undefined || options.variant ? tree.source : "zynq-7000");
     throw new SystemError(`swiotlb: ${board} is ${profile.arch} without LPAE, which has no swiotlb on either kernel (its RAM is all within 32 bits); leave the option out`);
   }
-  const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory);
-  const cma = options.cma === undefined ? undefined : cmaOption(options.cma);
+  const fail = (message: string) => new SystemError(message);
+  const memoryBytes = options.memory === undefined ? undefined : memorySize(options.memory, fail);
+  const cma = options.cma === undefined ? undefined : cmaOption(options.cma, fail);
   const silicon = await instantiateSilicon({ debug: options.debug });
   try {
     const { machine, board } = buildBoard(silicon, tree, profile, { memoryBytes, dmaPeripherals: options.dmaPeripherals });

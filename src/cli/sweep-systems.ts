@@ -1,20 +1,25 @@
 // `dmasim sweep … --board zynq-7000,arm64-ref --kernel modern,v4.9`: a comma list on one of these
 // options is a System axis (runSweep's `systems`), a single value the System every job boots, as
-// for `run`. --swiotlb keeps its commas for swiotlb='s own `N,force`. `--dts a.dts,b.dts` (or
-// --dtb) compares trees: each file is read and built here and travels to the workers as a blob,
-// named by its shortest path suffix (tree-names.ts).
+// for `run`. `--dts a.dts,b.dts` (or --dtb) compares trees: each file is read and built here and
+// travels to the workers as a blob, named by its shortest path suffix (tree-names.ts). --memory
+// and --cma values have no comma of their own (sizes, cma='s SIZE@BASE-LIMIT); --swiotlb's do
+// (swiotlb=N,force), so its list reads as the kernel would (swiotlbValues); --dma-debug, a switch,
+// compares with --dma-debug=off,on.
 
 import { existsSync } from "node:fs";
 import type { SystemOptions } from "../system.js";
-import type { SystemGrid } from "../sim/sweep-systems.js";
+import type { SystemAxis, SystemGrid } from "../sim/sweep-systems.js";
 import type { SweepTree } from "../sim/sweep-trees.js";
 import { flag, UsageError, type ParsedArgs } from "./args.js";
-import { readTreeFile, systemOptions, treeOption } from "./system-options.js";
+import { dmaDebugSwitch, readTreeFile, systemOptions, treeOption } from "./system-options.js";
 import { treeNames } from "./tree-names.js";
 import { PROFILES, unknownProfileText } from "../hw/profile.js";
 
-/** The options whose comma list is an axis. */
-export const SWEEP_AXIS_OPTIONS = ["board", "dtb", "dts", "kernel", "profile"] as const;
+/** The options whose comma list is an axis, in the order of the table's leading columns. */
+export const SWEEP_AXIS_OPTIONS = ["board", "dtb", "dts", "kernel", "profile", "memory", "cma", "swiotlb", "dma-debug"] as const;
+
+/** The System option (runSweep's axis, the column) each CLI option sets, where the names differ. */
+const AXIS_NAMES: Partial<Record<(typeof SWEEP_AXIS_OPTIONS)[number], SystemAxis>> = { "dma-debug": "dmaDebug" };
 
 export interface SweepSystems {
   system: Omit<SystemOptions, "worker">;
@@ -28,10 +33,12 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
   const tree = treeOption(a);
   for (const name of SWEEP_AXIS_OPTIONS) {
     const text = flag(a, name);
-    if (text === undefined || !text.includes(",")) continue;
+    if (text === undefined || !(text.includes(",") || (name === "swiotlb" && text.includes("|")))) continue;
     // A file whose own name has a comma is one tree.
     if ((name === "dtb" || name === "dts") && existsSync(text)) continue;
-    const values = text.split(",").filter((v) => v.length);
+    const values = name === "swiotlb" ? swiotlbValues(text) : text.split(",").filter((v) => v.length);
+    // `N,force` is one swiotlb= value: the System every job boots.
+    if (name === "swiotlb" && values.length === 1 && !text.includes("|")) continue;
     if (values.length < 2) throw new UsageError(`--${name} "${text}": a comma list compares two or more values (--${name} A,B), one is given alone`);
     if (name === "board" && tree) {
       throw new UsageError(`--board ${text} compares built-in boards, but --${tree.option} boots that tree on every job instead: give one or the other`);
@@ -44,13 +51,22 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
       continue;
     }
     // Each value is checked as --NAME VALUE alone would be, so that a misspelt one is named as
-    // `dmasim run` names it.
-    for (const value of values) await systemOptions({ positionals: [], flags: new Map([[name, [value]]]) });
+    // `dmasim run` names it, and becomes what that gives createSystem (swiotlb='s text its
+    // { size, force, noforce }, which the column writes back as the kernel parameter).
+    const axis = AXIS_NAMES[name] ?? (name as SystemAxis);
+    const options: unknown[] = [];
+    for (const value of values) {
+      if (name === "dma-debug") {
+        options.push(dmaDebugSwitch(value));
+        continue;
+      }
+      options.push((await systemOptions({ positionals: [], flags: new Map([[name, [value]]]) }))[axis as keyof SystemOptions]);
+    }
     // A lone --profile is checked when its System boots, failing its jobs one by one; a list's
     // other values would run first, so an unknown one is refused before any.
     const unknownProfile = name === "profile" ? values.find((v) => !PROFILES[v]) : undefined;
     if (unknownProfile !== undefined) throw new UsageError(unknownProfileText(unknownProfile));
-    systems[name] = values;
+    systems[axis] = options;
     single.delete(name);
   }
   const { worker: _w, ...system } = await systemOptions({ ...a, flags: single });
@@ -58,6 +74,23 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
   const compared = (["board", "dtb", "dts"] as const).find((name) => systems[name]);
   if (compared) system.treeChosenBy = `--${compared}`;
   return Object.keys(systems).length ? { system, systems: systems as SystemGrid } : { system };
+}
+
+/** A --swiotlb list's values. swiotlb= itself takes `N,force` and `N,noforce` (a count, then a
+ *  word), so a word right after a count belongs to it, as the kernel would read it:
+ *  `1024,force,0` compares `1024,force` with `0`, and `0` beside `noforce` alone is written with
+ *  the word first, `noforce,0`. `|` between values, as a sweep's heading lists them
+ *  (`128,force|0|noforce`), is taken too, and then only it separates. */
+export function swiotlbValues(text: string): string[] {
+  if (text.includes("|")) return text.split("|").filter((v) => v.length);
+  const values: string[] = [];
+  for (const part of text.split(",").filter((v) => v.length)) {
+    const last = values.length - 1;
+    const word = part === "force" || part === "noforce";
+    if (word && last >= 0 && /^(0x[0-9a-f]+|[0-9]+)$/i.test(values[last])) values[last] += `,${part}`;
+    else values.push(part);
+  }
+  return values;
 }
 
 /** `--dts a.dts,b.dts`: each file read and built now (one that cannot be, named, before any job

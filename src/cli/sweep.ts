@@ -23,7 +23,7 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "sweep", ["param", "workers", "processes", "threads", "json", "report", "chart", "columns", ...SCENARIO_SYSTEM_OPTIONS]);
   const name = a.positionals.shift();
   if (!name) throw new UsageError("usage: dmasim sweep SCENARIO --param key=v1,v2 … [--workers N]");
-  if (a.positionals.length) throw new UsageError(`sweep takes one scenario, not also "${a.positionals[0]}" (parameters are --param key=v1,v2,…)`);
+  if (a.positionals.length) throw new UsageError(extraWordText(a, a.positionals[0]));
   const scenario = scenarioRef(name);
   const grid = sweepGrid(a, name, (await scenarioModule(scenario))?.params);
   checkOutputs(a);
@@ -85,6 +85,15 @@ export async function sweepCommand(a: ParsedArgs): Promise<number> {
   // have are listed on the lines after it.
   process.stderr.write(`dmasim: error: --columns: ${result.scenario}: ${problem}\n`);
   return 1;
+}
+
+/** Why a second word is refused. --dma-debug is a switch (cli.ts's BOOLEANS), so the list in
+ *  `--dma-debug off,on` is left behind as a word: said so, with the spelling that compares. */
+function extraWordText(a: ParsedArgs, word: string): string {
+  if (has(a, "dma-debug") && /^(on|off|true|false)(,(on|off|true|false))+$/.test(word)) {
+    return `--dma-debug is a switch, so "${word}" after it is read as a second scenario: compare with --dma-debug=${word}`;
+  }
+  return `sweep takes one scenario, not also "${word}" (parameters are --param key=v1,v2,…)`;
 }
 
 /** The table under a heading naming the scenario, the grid and what the jobs ran on, as `dmasim

@@ -32,6 +32,7 @@ export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm6
                     32768,force); noforce: no pool at all, a mapping the device cannot reach
                     fails (modern kernel; 4.9 ignores the word)
   --dma-debug       CONFIG_DMA_API_DEBUG: check every DMA API call, report with the kernel's texts
+                    (--dma-debug=off: not; a sweep compares --dma-debug=off,on)
   --profile NAME    machine profile (${Object.keys(PROFILES).join(", ")});
                     chosen from the tree's CPU otherwise
   --worker          run the System in a worker thread (demo, cat, ls)`;
@@ -125,6 +126,15 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
     o.kernel = k;
   }
   if (has(a, "worker")) o.worker = true;
-  if (has(a, "dma-debug")) o.dmaDebug = true;
+  if (has(a, "dma-debug") && dmaDebugSwitch(flag(a, "dma-debug") ?? "true")) o.dmaDebug = true;
   return o;
+}
+
+/** --dma-debug is a switch: given alone it reads "true" (cli.ts's BOOLEANS); `--dma-debug=off`
+ *  (or false) leaves it off, as a sweep comparing `--dma-debug=off,on` needs, rather than turning
+ *  it on for any text at all. */
+export function dmaDebugSwitch(text: string): boolean {
+  if (text === "true" || text === "on") return true;
+  if (text === "false" || text === "off") return false;
+  throw new UsageError(`--dma-debug is a switch (--dma-debug, or --dma-debug=on or =off), not "${text}"`);
 }

@@ -15,9 +15,10 @@ import type { SweepResult, SweepRow } from "./sweep.js";
 import { buildSweepTrees, isTreeAxis, type BuiltTree, type SweepTree, type TreeAxis } from "./sweep-trees.js";
 
 /** The options a sweep may vary: those that choose the machine or change results and read well
- *  as a column. Others (memory, cma, dmaPeripherals, …) are given once, in `system`, and worker,
- *  debug and printkLevel change no result. `dtb` and `dts` compare trees (sweep-trees.ts). */
-export const SYSTEM_AXES = ["board", "kernel", "profile", "swiotlb", "dmaDebug", "dtb", "dts"] as const;
+ *  as a column. Others (dmaPeripherals, coherentPool, …) are given once, in `system`, and worker,
+ *  debug and printkLevel change no result. `dtb` and `dts` compare trees (sweep-trees.ts);
+ *  `memory` and `cma` are sizes, shown as given ("1G", or bytes). */
+export const SYSTEM_AXES = ["board", "kernel", "profile", "swiotlb", "dmaDebug", "dtb", "dts", "memory", "cma"] as const;
 
 export type SystemAxis = (typeof SYSTEM_AXES)[number];
 

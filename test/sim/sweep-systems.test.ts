@@ -65,8 +65,8 @@ describe("sweeps comparing Systems", () => {
   it("refuses what cannot be an axis, or an axis no System takes, before any job runs", async () => {
     const refused = (opts: Partial<Parameters<typeof runSweep>[0]>) =>
       runSweep({ scenario: "memcpy", grid: { size: ["4K"] }, workers: 0, ...opts }).then(() => "ran", (e: Error) => e.message);
-    expect(await refused({ systems: { memory: ["1G"] } as never })).toBe(
-      'runSweep: systems cannot vary "memory" (it varies board, kernel, profile, swiotlb, dmaDebug, dtb, dts); give it once, in system',
+    expect(await refused({ systems: { coherentPool: [65536] } as never })).toBe(
+      'runSweep: systems cannot vary "coherentPool" (it varies board, kernel, profile, swiotlb, dmaDebug, dtb, dts, memory, cma); give it once, in system',
     );
     expect(await refused({ systems: { board: ["zynq-7000", "zynq-7001"] } })).toBe(
       'runSweep: systems: unknown board "zynq-7001" (built in: zynq-7000, arm64-ref, arm64-highmem, arm64-dma-offset); or give system a dtb',
