@@ -49,6 +49,9 @@ describe("npm pack", () => {
     expect(pkg.exports["."].browser).toBe("./dist/browser/dmasim.js");
     // "types" first: TypeScript takes the first condition it matches.
     expect(Object.keys(pkg.exports["."])[0]).toBe("types");
+    // TypeScript 5's moduleResolution "node" (node10) reads no exports map, only these.
+    expect([pkg.types, pkg.main]).toEqual([pkg.exports["."].types, pkg.exports["."].default]);
+    expect([pkg.types, pkg.main].map((f: string) => f.replace(/^\.\//, "")).filter((f) => !files.has(f))).toEqual([]);
   });
 
   it("leaves out the sources, tests and wasm text a consumer does not run", () => {
