@@ -6,6 +6,30 @@ export { System, SystemError, type SystemOptions, type SystemCpu } from "./syste
 export { DMASIM_VERSION, RESULT_OPTIONS, provenanceText, ranOnText, type Provenance, type ResultOptions } from "./provenance.js";
 export { checkSystemOptions } from "./system-options.js";
 export type { Kernel, KernelOptions, SwiotlbOptions, CurrentTask } from "./kernel/kernel.js";
+// The types of a System's parts the README documents (system.kernel.mm, .dma, .platformBus,
+// system.machine, system.user, a device's node and resources, the views' entries), types only:
+// so that a caller's own helper or declaration file can name what these members hold.
+export type { SystemUser } from "./system.js";
+export type { Machine } from "./hw/machine.js";
+export type { Backdoor } from "./hw/backdoor.js";
+export type { KernelVersion } from "./mm/layout.js";
+export type { MemoryManager } from "./mm/mm.js";
+export type { Memblock } from "./mm/memblock.js";
+export type { Memmap } from "./mm/memmap.js";
+export type { ArmEarlyPages } from "./mm/devicemaps-arm.js";
+export type { DmaSubsystem } from "./dma/subsystem.js";
+export type { Swiotlb } from "./dma/swiotlb.js";
+export type { DmaDebug } from "./dma/debug.js";
+export type { DmaTime } from "./dma/accounting.js";
+export type { PlatformBus, BusDriver } from "./kernel/bus.js";
+export type { IomemEntry } from "./kernel/resource.js";
+export type { InterruptLine } from "./kernel/proc-interrupts.js";
+export type { DeviceNode, DeviceTree } from "./of/node.js";
+export type { Resource } from "./of/address.js";
+export type { DmaDevice } from "./dmaengine/types.js";
+export type { DmaChannelInfo } from "./dmaengine/sysfs.js";
+export type { JobSpec } from "./worker/job.js";
+export type { RunOptions as WorkerPoolRunOptions } from "./worker/pool.js";
 export { Device, PlatformDevice } from "./kernel/device.js";
 export { KernelError, KernelBug, KernelPanic, errnoName } from "./kernel/errno.js";
 export { CpuFault } from "./hw/machine.js";

@@ -4,7 +4,7 @@
 // fetches it. `debug` selects the build with assertions and a source map.
 
 import type { SiliconExports } from "./exports.js";
-import { loadBytes, packageUrl } from "../resources.js";
+import { bundledAwayAdvice, loadBytes, packageUrl } from "../resources.js";
 import { giveBackMemory, takeMemory } from "./memory-reuse.js";
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
@@ -19,7 +19,9 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
   try {
     bytes = await loadBytes(url);
   } catch {
-    throw new Error(`dmasim: cannot load ${url.pathname}; run \`npm run build\` first`);
+    // In the repository a missing build is the likely cause; in a consumer's bundle, the move.
+    const advice = bundledAwayAdvice();
+    throw new Error(`dmasim: cannot load ${url.pathname}${advice ? `: ${advice}` : "; run `npm run build` first"}`);
   }
   return WebAssembly.compile(bytes as BufferSource);
 }

@@ -13,6 +13,7 @@
 // - the worker's life lock granted to the page (life-lock.ts): the worker has gone without a
 //   word (the browser ended it, or the page's own terminate() bypassed dmasim).
 
+import { bundledAwayAdvice } from "../resources.js";
 import { closingNotice } from "./closing.js";
 import { watchLifeLock } from "./life-lock.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
@@ -36,8 +37,10 @@ export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globa
     stop();
   };
   // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
+  const advice = bundledAwayAdvice();
+  const cannotLoad = `cannot load ${url}${advice ? `: ${advice}` : ""}`;
   w.addEventListener("error", (e) =>
-    end(new Error(`dmasim worker failed: ${(e as Partial<ErrorEvent>).message || `cannot load ${url}`}`)),
+    end(new Error(`dmasim worker failed: ${(e as Partial<ErrorEvent>).message || cannotLoad}`)),
   );
   w.addEventListener("messageerror", () =>
     end(new Error("a message from the dmasim worker could not be read (messageerror); the worker was ended")),

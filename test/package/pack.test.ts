@@ -28,6 +28,32 @@ describe("npm pack", () => {
     expect(needed.filter((f) => !files.has(f))).toEqual([]);
   });
 
+  it("holds the browser build a page loads unbundled, its worker beside it", () => {
+    const browser = [...files].filter((f) => f.startsWith("dist/browser/"));
+    expect(browser).toContain("dist/browser/dmasim.js");
+    expect(browser).toContain("dist/browser/worker.js");
+    // The shared code of the two (esbuild --splitting): without it neither loads.
+    expect(browser.some((f) => /^dist\/browser\/chunk-[A-Z0-9]+\.js$/.test(f))).toBe(true);
+  });
+
+  it("every file the exports map names is in the tarball: the Node and browser entries, the types", () => {
+    const targets: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") targets.push(v.replace(/^\.\//, ""));
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(pkg.exports);
+    expect(targets).toEqual(expect.arrayContaining(["dist/src/index.d.ts", "dist/src/index.js", "dist/browser/dmasim.js"]));
+    expect(targets.filter((t) => !files.has(t))).toEqual([]);
+    // A bundler building for a browser (Vite, esbuild --platform=browser) picks the browser build.
+    expect(pkg.exports["."].browser).toBe("./dist/browser/dmasim.js");
+    // "types" first: TypeScript takes the first condition it matches.
+    expect(Object.keys(pkg.exports["."])[0]).toBe("types");
+    // TypeScript 5's moduleResolution "node" (node10) reads no exports map, only these.
+    expect([pkg.types, pkg.main]).toEqual([pkg.exports["."].types, pkg.exports["."].default]);
+    expect([pkg.types, pkg.main].map((f: string) => f.replace(/^\.\//, "")).filter((f) => !files.has(f))).toEqual([]);
+  });
+
   it("leaves out the sources, tests and wasm text a consumer does not run", () => {
     const dev = [...files].filter((f) => /^(test|assembly|src|bench)\//.test(f) || f.endsWith(".wat"));
     expect(dev).toEqual([]);
