@@ -15,6 +15,7 @@ import * as dc from "./dc-ops";
 import * as prefetch from "./prefetch";
 import * as sched from "./scheduler";
 import * as machine from "./machine";
+import { configureSnoop as setSnoopCosts } from "./snoop";
 import { pl330s } from "./devices";
 import { addr, exactAddr } from "./boundary";
 
@@ -54,6 +55,11 @@ export function configurePrefetch(nextLine: bool, every: u32, window: u32): void
 export function resetCaches(): void {
   H.resetCaches();
   prefetch.reset();
+}
+/** What a coherent DMA port's snoop of the CPU's caches costs per line: a lookup that misses,
+ *  a hit answered from a cache (snoop.ts). */
+export function configureSnoop(lookupPs: f64, hitPs: f64): void {
+  setSnoopCosts(<i64>lookupPs, <i64>hitPs);
 }
 /** DC ZVA block size in bytes (DCZID_EL0), 0 for a core without it. */
 export function configureZva(bytes: u32): void {

@@ -7,8 +7,15 @@
 // A transfer is scheduled when its instruction issues: the model knows when it will start and
 // finish, so it only has to remember when each resource next becomes free (per burst, never per
 // byte).
+//
+// On a port that snoops the CPU's caches (`coherent`), each transaction to RAM is snooped from
+// its address phase on (snoop.ts snoopTime): memory is asked only once the snoop has answered,
+// and a read's lines a cache held come from it rather than from DRAM. A write's snoop runs while
+// its data beats arrive, so it delays the write to memory only if it ends after them.
 
 import { memAccessStream, controllerLatency } from "../dram";
+import { snoopTime, snoopHitBytes } from "../snoop";
+import { DmaWindows, DECERR } from "../dma-windows";
 import { max64 } from "../time";
 import * as T from "../trace";
 import { N_AXI_READ, N_AXI_WRITE, N_BYTES } from "../trace-names";
@@ -23,6 +30,11 @@ export class Axi {
   rdQueue: i32;
   wrQueue: i32;
   deviceLatencyPs: i64;
+  /** The port snoops the CPU's caches (an ACP or a coherent interconnect port). */
+  coherent: bool = false;
+  /** The dma-ranges windows in front of memory, when the bus has any: snoops are by physical
+   *  address. */
+  windows: DmaWindows | null = null;
   /** This DMAC's trace tracks (trace.ts TRACK_DMAC + instance × 0x100). */
   traceBase: u32 = T.TRACK_DMAC;
   arFree: i64 = 0;
@@ -99,16 +111,44 @@ export class Axi {
     return l;
   }
 
-  /** One read transaction of `beats` bus beats carrying `bytes`, requested at t. */
-  @inline readOne(t: i64, bytes: u32, beats: u32, controller: i32): void {
+  /** Bytes of the last snooped transaction that a CPU cache held. */
+  snoopHits: u32 = 0;
+
+  /** The snoop of a transaction on bus range [bus, bus+bytes) to RAM: its time, and in
+   *  snoopHits what the caches held. Only for a port that snoops. An address in no dma-ranges
+   *  window reaches no cache (DECERR). */
+  snoop(bus: u64, bytes: u32): i64 {
+    const w = this.windows;
+    const pa = w == null ? bus : w.toPhys(bus, bytes);
+    if (pa == DECERR) {
+      this.snoopHits = 0;
+      return 0;
+    }
+    const ps = snoopTime(pa, bytes);
+    this.snoopHits = snoopHitBytes;
+    return ps;
+  }
+
+  /** One read transaction of `beats` bus beats carrying `bytes` from bus address `bus`,
+   *  requested at t. */
+  @inline readOne(t: i64, bus: u64, bytes: u32, beats: u32, controller: i32): void {
     const ri = this.rdIdx;
     const start = max64(max64(t, this.arFree), unchecked(this.rdDone[ri]));
     const cyc = this.cyclePs;
     this.arFree = start + cyc;
     const lat = this.latency(controller);
-    const rStart = max64(start + lat, this.rFree);
     const beatTime = <i64>beats * cyc;
-    const mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + lat;
+    let rStart: i64;
+    let mem: i64;
+    if (this.coherent && controller >= 0) {
+      const asked = start + this.snoop(bus, bytes);
+      const fromDram = bytes - this.snoopHits;
+      rStart = max64(fromDram == 0 ? asked : asked + lat, this.rFree);
+      mem = fromDram == 0 ? asked : memAccessStream(controller, asked, fromDram, false);
+    } else {
+      rStart = max64(start + lat, this.rFree);
+      mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + lat;
+    }
     const end = max64(mem, rStart + beatTime);
     this.rFree = end;
     this.rBusyPs += beatTime;
@@ -125,8 +165,8 @@ export class Axi {
 
   /** A DMALD's burst within one 4 KB page from RAM behind `controller` (read's common case,
    *  with the same effect); returns when its data is all in. */
-  @inline readInPage(t: i64, bytes: u32, beats: u32, controller: i32): i64 {
-    this.readOne(t, bytes, beats, controller);
+  @inline readInPage(t: i64, bus: u64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.readOne(t, bus, bytes, beats, controller);
     const qi = this.rqIdx;
     unchecked((this.rdLeave[qi] = this.issuedAt));
     this.rqIdx = qi + 1 == this.rdQueue ? 0 : qi + 1;
@@ -140,17 +180,19 @@ export class Axi {
     if (inc && off + bytes > 0x1000) {
       const first = 0x1000 - off;
       const b1 = max<u32>(1, (beats * first + bytes - 1) / bytes);
-      this.readOne(t, first, b1, controller);
-      this.readOne(t, bytes - first, max<u32>(1, beats - b1), controller);
+      this.readOne(t, pa, first, b1, controller);
+      this.readOne(t, pa + first, bytes - first, max<u32>(1, beats - b1), controller);
     } else {
-      this.readOne(t, bytes, beats, controller);
+      this.readOne(t, pa, bytes, beats, controller);
     }
     unchecked((this.rdLeave[this.rqIdx] = this.issuedAt));
     this.rqIdx = this.rqIdx + 1 == this.rdQueue ? 0 : this.rqIdx + 1;
     this.bytesRead += bytes;
   }
 
-  @inline writeOne(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): void {
+  /** One write transaction of `beats` bus beats carrying `bytes` to bus address `bus`, requested
+   *  at t with its data in the MFIFO from dataReady. */
+  @inline writeOne(t: i64, dataReady: i64, bus: u64, bytes: u32, beats: u32, controller: i32): void {
     const wi = this.wrIdx;
     const start = max64(max64(t, this.awFree), unchecked(this.wrDone[wi]));
     const cyc = this.cyclePs;
@@ -164,7 +206,9 @@ export class Axi {
       T.slice(this.traceBase + T.DMAC_AXI_W, N_AXI_WRITE, wStart, wEnd, <f64>bytes);
       T.delta(this.traceBase + T.DMAC_BYTES, N_BYTES, wEnd, <f64>bytes);
     }
-    const mem = controller >= 0 ? memAccessStream(controller, wStart, bytes, true) : wStart + this.deviceLatencyPs;
+    // A snooped write reaches memory once both its data and the snoop's answer are there.
+    const toMem = this.coherent && controller >= 0 ? max64(wStart, start + this.snoop(bus, bytes)) : wStart;
+    const mem = controller >= 0 ? memAccessStream(controller, toMem, bytes, true) : wStart + this.deviceLatencyPs;
     const bresp = max64(wEnd, mem) + cyc;
     unchecked((this.wrDone[wi] = bresp));
     this.wrIdx = wi + 1 == this.wrCap ? 0 : wi + 1;
@@ -176,8 +220,8 @@ export class Axi {
 
   /** A DMAST's burst within one 4 KB page to RAM behind `controller` (write's common case,
    *  with the same effect); returns when its write beats have left (dataDoneAt). */
-  @inline writeInPage(t: i64, dataReady: i64, bytes: u32, beats: u32, controller: i32): i64 {
-    this.writeOne(t, dataReady, bytes, beats, controller);
+  @inline writeInPage(t: i64, dataReady: i64, bus: u64, bytes: u32, beats: u32, controller: i32): i64 {
+    this.writeOne(t, dataReady, bus, bytes, beats, controller);
     const qi = this.wqIdx;
     unchecked((this.wrLeave[qi] = this.issuedAt));
     this.wqIdx = qi + 1 == this.wrQueue ? 0 : qi + 1;
@@ -191,12 +235,12 @@ export class Axi {
     if (inc && off + bytes > 0x1000) {
       const first = 0x1000 - off;
       const b1 = max<u32>(1, (beats * first + bytes - 1) / bytes);
-      this.writeOne(t, dataReady, first, b1, controller);
+      this.writeOne(t, dataReady, pa, first, b1, controller);
       const bresp = this.doneAt;
-      this.writeOne(t, dataReady, bytes - first, max<u32>(1, beats - b1), controller);
+      this.writeOne(t, dataReady, pa + first, bytes - first, max<u32>(1, beats - b1), controller);
       if (bresp > this.doneAt) this.doneAt = bresp;
     } else {
-      this.writeOne(t, dataReady, bytes, beats, controller);
+      this.writeOne(t, dataReady, pa, bytes, beats, controller);
     }
     unchecked((this.wrLeave[this.wqIdx] = this.issuedAt));
     this.wqIdx = this.wqIdx + 1 == this.wrQueue ? 0 : this.wqIdx + 1;

@@ -98,7 +98,7 @@ function physAccess(d: Dmac, pa: u64, n: u32, host: usize, t: i64, write: bool):
   p += <usize>(sar & 0xfff);
   mf.take(t, bytes);
   unstall(d, th);
-  const done = axi.readInPage(t, bytes, busBeats(d, sar, th.srcSize, beats, true), d.rdCtl);
+  const done = axi.readInPage(t, <u64>sar, bytes, busBeats(d, sar, th.srcSize, beats, true), d.rdCtl);
   th.fifo.pushDeferred(p, bytes, done);
   d.noteDeferred(sar, bytes);
   if (done > th.lastRead) th.lastRead = done;
@@ -184,7 +184,7 @@ function endianSwap(buf: usize, n: u32, swap: u32): void {
   const ctl = d.wrCtl;
   th.stall = STALL_NONE;
   const ready = fifo.pop(p, bytes);
-  const freed = axi.writeInPage(t, ready, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
+  const freed = axi.writeInPage(t, ready, <u64>dar, bytes, busBeats(d, dar, th.dstSize, beats, true), ctl);
   th.runBytes += bytes;
   d.mfifo.release(freed, bytes);
   if (d.mfifoWaiters != 0) wakeMfifoWaiters(d, freed);

@@ -81,7 +81,9 @@ export class Dmac extends RequestListener {
     this.cfg = cfg;
     this.cyclePs = cyclePs;
     this.coherent = coherent;
-    this.axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, cfg.rdQueue, cfg.wrQueue, deviceLatencyPs);
+    const axi = new Axi(cyclePs, cfg.widthBytes, cfg.rdCap, cfg.wrCap, cfg.rdQueue, cfg.wrQueue, deviceLatencyPs);
+    axi.coherent = coherent;
+    this.axi = axi;
     const capacity = cfg.bufferDepth * cfg.widthBytes;
     this.mfifo = new Mfifo(capacity);
     this.ic = new ICache(cfg.icLines, cfg.icLineBytes);
@@ -150,6 +152,7 @@ export class Dmac extends RequestListener {
   addWindow(dmaStart: u64, cpuStart: u64, size: u64): bool {
     if (!this.windows.add(dmaStart, cpuStart, size)) return false;
     this.translates = true;
+    this.axi.windows = this.windows;
     this.rdPage = 0xffffffff;
     this.wrPage = 0xffffffff;
     this.ctlBase = 1;

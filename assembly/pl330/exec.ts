@@ -60,7 +60,7 @@ function fetch(d: Dmac, th: Thread, t: i64): usize {
     const addr = <u64>l << s;
     const bytes = ic.lineBytes;
     if (d.coherent) d.snoopAt(addr, bytes);
-    d.axi.readOne(max64(t, ic.fillFree), bytes, (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes, d.controllerFor(addr));
+    d.axi.readOne(max64(t, ic.fillFree), addr, bytes, (bytes + d.axi.widthBytes - 1) / d.axi.widthBytes, d.controllerFor(addr));
     ic.fillFree = d.axi.doneAt;
     ic.insert(l);
     ic.misses++;

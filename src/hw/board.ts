@@ -259,6 +259,7 @@ export function configureMemorySystem(x: SiliconExports, profile: MachineProfile
   const pf = profile.cpu.prefetch;
   x.configurePrefetch(pf.nextLine ? 1 : 0, pf.speculativeEvery, pf.speculativeWindow);
   x.configureZva(profile.cpu.zvaBytes);
+  x.configureSnoop(Math.round((profile.cpu.snoopLookupCycles ?? 0) * cpuPs), Math.round((profile.cpu.snoopHitCycles ?? 0) * cpuPs));
   x.configureCpu(Math.round(cpuPs), profile.cpu.mmioNs * 1000, Math.round(profile.cpu.ncIssueCycles * cpuPs),
     profile.cpu.ncReadBytes, profile.cpu.ncWriteBytes, profile.cpu.writeBufferSlots);
 }

@@ -29,6 +29,7 @@ export interface SiliconExports {
   configureWalkCache(entries: number, ways: number): void;
   configurePrefetch(nextLine: number, every: number, window: number): void;
   configureZva(bytes: number): void;
+  configureSnoop(lookupPs: number, hitPs: number): void;
   resetCaches(): void;
   setPl330Option(inst: number, option: number, value: number): number;
 
@@ -143,7 +144,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "configureMemController", "addRam", "configureCaches", "configureCacheCosts", "configureTlb",
   "configureCpu", "addPl330", "wirePl330Irq", "wirePl330Abort", "addPl330DmaWindow", "addPl310",
   "configureGic", "addGicDistributor",
-  "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "resetCaches",
+  "configureWalks", "configureWalkCache", "configurePrefetch", "configureZva", "configureSnoop", "resetCaches",
   "setPl330Option", "addTxFifo", "addRxStream", "wirePeripheral",
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled", "irqDistributorRead",

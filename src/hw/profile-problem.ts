@@ -1,6 +1,6 @@
 // What in a machine profile the silicon cannot be built from: cache and table geometry the wasm
 // model indexes by masking, one line size for both cache levels, the DC ZVA block, the
-// non-cacheable access sizes, positive clocks and bandwidths. board.ts refuses such a profile
+// non-cacheable access sizes, positive clocks and bandwidths, snoop costs that are not negative. board.ts refuses such a profile
 // (BoardError) before it configures the silicon.
 
 import { isWholeIn } from "../whole-number.js";
@@ -56,6 +56,9 @@ export function profileProblem(p: MachineProfile): string | undefined {
   }
   if (!isPow2(p.cpu.ncReadBytes) || !isPow2(p.cpu.ncWriteBytes)) {
     return `cpu ncReadBytes ${p.cpu.ncReadBytes} / ncWriteBytes ${p.cpu.ncWriteBytes} are not both powers of two`;
+  }
+  for (const [name, v] of [["cpu snoopLookupCycles", p.cpu.snoopLookupCycles], ["cpu snoopHitCycles", p.cpu.snoopHitCycles]] as const) {
+    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) return `${name} ${v} is not a number ≥ 0`;
   }
   for (const [name, v] of [["cpu clockMHz", p.cpu.clockMHz], ["dram bandwidthMBps", p.dram.bandwidthMBps],
     ["sram bandwidthMBps", p.sram.bandwidthMBps], ["dmac axiClockMHz", p.dmac.axiClockMHz]] as const) {

@@ -55,6 +55,13 @@ export interface MachineProfile {
     zvaBytes: number;
     /** Speculative line fills (see assembly/prefetch.ts); deterministic either way. */
     prefetch: PrefetchSpec;
+    /** What a DMA master on a port that snoops these caches (an ACP, a coherent interconnect
+     *  port) pays per cache line of each transaction, in core cycles: the lookup of a line no
+     *  cache holds, before DRAM is asked (assembly/snoop.ts). Absent: 0, the snoop is free. */
+    snoopLookupCycles?: number;
+    /** …and the answer, with data for a read, for a line a cache holds (no DRAM access for a
+     *  read). Absent: 0. */
+    snoopHitCycles?: number;
   };
   l1d: CacheSpec;
   l2?: CacheSpec & {
@@ -106,6 +113,10 @@ export const ZYNQ_7000: MachineProfile = {
     // Off: the A9's L1 prefetcher (ACTLR bit 2) resets disabled and mainline Linux leaves it so;
     // the PL310's prefetch (AUX_CTRL[28]) is not set by the Zynq device tree.
     prefetch: PREFETCH_OFF,
+    // Estimates: no published figure for the A9 SCU's ACP snoops was found; the Cortex-A53's
+    // (below) stand in (docs/calibration.md).
+    snoopLookupCycles: 6,
+    snoopHitCycles: 13,
   },
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 32, replacement: "random" },
   // PL310 line operations by PA: its registers are on the CPU's private bus (calibrated so cache
@@ -144,6 +155,10 @@ export const ARM64_A53: MachineProfile = {
     // On: the A53's L1 data prefetcher is enabled at reset (CPUACTLR_EL1.L1PCTL), and an
     // arm64 kernel must expect speculative fills of any cacheable line.
     prefetch: { nextLine: true, speculativeEvery: 64, speculativeWindow: 4 },
+    // Cortex-A53 TRM (DDI 0500D) table 7-9, best cases: a miss in the duplicate and L2 tags
+    // answers in 6 cycles; a hit in L2 with data in 13 (an L1-only hit takes 16, not told apart).
+    snoopLookupCycles: 6,
+    snoopHitCycles: 13,
   },
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
   l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "lru", outer: false },
@@ -175,6 +190,10 @@ const ARMV7_INTEGRATED_L2 = {
   defaultRamBase: 0,
 };
 
+/** Snoop costs for the ARMv7 cores with an integrated L2: estimates, the Cortex-A53's figures
+ *  (no published A7/A15/A17 snoop latency was found; docs/calibration.md). */
+const A53_SNOOP_ESTIMATE = { snoopLookupCycles: 6, snoopHitCycles: 13 };
+
 /** Cortex-A7 MPCore (DDI 0464F): in-order; L1D 8–64 KB 4-way 64 B lines (32 KB typical); L2
  *  0–1 MB, 8-way, 64 B lines, inside the cluster; main TLB 256 entries 2-way (§5.3.2). Typical
  *  L2 512 KB (R-Car E2's cache node, Allwinner H3); 1.2 GHz, DDR3 x32 as on Allwinner/RK3036
@@ -198,6 +217,7 @@ export const CORTEX_A7: MachineProfile = {
     // Off: Linux arm does not enable the A7's data prefetcher beyond its reset state, and a
     // deterministic model of it would be a guess.
     prefetch: PREFETCH_OFF,
+    ...A53_SNOOP_ESTIMATE,
   },
   l1d: { sizeBytes: 32 * 1024, ways: 4, lineBytes: 64, replacement: "lru" },
   l2: { sizeBytes: 512 * 1024, ways: 8, lineBytes: 64, replacement: "random", outer: false },
@@ -226,6 +246,7 @@ export const CORTEX_A15: MachineProfile = {
     writeBufferSlots: 6,
     zvaBytes: 0,
     prefetch: PREFETCH_OFF, // the L2 prefetcher is optional (TRM) and its behaviour unmodelled
+    ...A53_SNOOP_ESTIMATE,
   },
   l1d: { sizeBytes: 32 * 1024, ways: 2, lineBytes: 64, replacement: "lru" },
   l2: { sizeBytes: 1024 * 1024, ways: 16, lineBytes: 64, replacement: "random", outer: false },

@@ -5,28 +5,14 @@
 // `dma-coherent`), it snoops.
 
 import { describe, expect, it } from "vitest";
-import { profileMachine, put32, ZYNQ_7000 } from "../helpers/profile-machine.js";
-import { MMU_V7_SHORT, type Machine } from "../../src/hw/machine.js";
-import { periodPs } from "../../src/hw/profile.js";
+import { zynqPl330Machine, lowmem as va, DMAC } from "../helpers/zynq-pl330-mmu.js";
+import type { Machine } from "../../src/hw/machine.js";
 
-const DMAC = 0xf8003000;
 const MEMCPY_4K = "BC0000001000 BC0200002000 BC01F7C03D00 201F 04 08 3802 3400 00";
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!, (h) => parseInt(h, 16));
-const va = (pa: number) => 0xc0000000 + pa;
 
 async function machine(coherent: boolean): Promise<Machine> {
-  const p = ZYNQ_7000;
-  const m = await profileMachine(p, { ram: [{ base: 0, size: 64 << 20 }] });
-  const d = p.dmac.preset;
-  m.x.addPl330(DMAC, 0x1000, d.channels, d.requests, d.events, d.dataWidthBits, d.bufferDepth, d.rdCap,
-    d.wrCap, d.rdQueue, d.wrQueue, d.icacheLines, d.icacheLineBytes, d.revision, 0, 0, 0,
-    periodPs(p.dmac.axiClockMHz), coherent ? 1 : 0, p.dmac.deviceLatencyNs * 1000);
-  for (let mb = 0; mb < 64; mb++) put32(m, 0x4000 + (0xc00 + mb) * 4, (mb << 20) | 0x1140e);
-  put32(m, 0x4000 + 0xf80 * 4, 0xf8000000 | 0x2 | 0x10 | 0x400 | 0x1000 | 0x10000); // Device
-  m.mmu.setTexRemap(0xff0a81a8, 0x40e040e0);
-  m.mmu.setDacr(0x55555555);
-  m.mmu.setTtbr(0, 0x4000);
-  m.mmu.setFormat(MMU_V7_SHORT);
+  const m = await zynqPl330Machine(coherent);
   m.backdoor.write(0x300000, hex(MEMCPY_4K));
   return m;
 }

@@ -35,6 +35,8 @@ const cases: [string, Partial<MachineProfile>, string][] = [
   ["a 48-byte DC ZVA block", { cpu: { ...a.cpu, zvaBytes: 48 } }, "cpu zvaBytes 48 is not 0 or a power of two from the line size (64) to 2048"],
   ["a 0 MHz CPU", { cpu: { ...a.cpu, clockMHz: 0 } }, "cpu clockMHz 0 is not a positive number"],
   ["DRAM of 0 MB/s", { dram: { ...a.dram, bandwidthMBps: 0 } }, "dram bandwidthMBps 0 is not a positive number"],
+  ["a negative snoop lookup", { cpu: { ...a.cpu, snoopLookupCycles: -1 } }, "cpu snoopLookupCycles -1 is not a number ≥ 0"],
+  ["a NaN snoop hit", { cpu: { ...a.cpu, snoopHitCycles: NaN } }, "cpu snoopHitCycles NaN is not a number ≥ 0"],
 ];
 
 describe("profile checks", () => {
