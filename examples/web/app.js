@@ -1,6 +1,6 @@
 // The page: four views, one shown at a time — Demo (`dmasim demo`), Bugs (`dmasim run bug`),
-// Module (`dmasim run ./mydrv.mjs`: the user's own scenario module) and Sweep (a memcpy sweep, or
-// one of a module) — chosen by the nav or the address's ?view=demo|bugs|module|sweep. The address
+// Module (`dmasim run ./mydrv.mjs`: the user's own scenario module) and Sweep (`dmasim sweep` of
+// memcpy, another built-in scenario or a module) — chosen by the nav or the address's ?view=demo|bugs|module|sweep. The address
 // fills the chosen view's form, and &auto=1 runs it at load (the end-to-end test uses this); an
 // edit of a form writes every view's form back (page-query.js: the other views' under their
 // names, demo.size=64K), so a reload keeps them all. An address with no view= that holds the

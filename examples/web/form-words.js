@@ -7,8 +7,8 @@
 // The Sweep: a sweep's error in its form's words. The library words its errors for `dmasim sweep`
 // (`--board arm64-highmem`, `--swiotlb force`, `a larger --swiotlb N`), and the page builds
 // swiotlb='s text from two controls ("N" from swiotlb slabs, ",force" from the box). REWRITES
-// use the form's labels: board, kernel, swiotlb slabs, swiotlb force, sizes, bursts, channels,
-// buffers, block, workers. Several boards or kernels checked are runSweep's `systems`, whose
+// use the form's labels: board, kernel, swiotlb slabs, swiotlb force, profile, sizes, bursts,
+// channels, buffers, block, workers. Several boards or kernels checked are runSweep's `systems`, whose
 // refusals name the API ("runSweep: systems …"): on the page they name the boxes.
 
 /** memcpy's parameters by the labels of the controls that hold them. */
@@ -39,7 +39,7 @@ const REWRITES = [
   // The page boots built-in boards only: it has no tree to give instead.
   [/; or (pass|give system) a dtb\b/g, ""],
   [/--swiotlb force/g, "swiotlb force"],
-  [/--(board|kernel)\b/g, "$1"],
+  [/--(board|kernel|profile)\b/g, "$1"],
 ];
 
 // Every view: a board whose DRAM the browser would not back (it refused to grow the emulator's
@@ -55,6 +55,23 @@ const rewrite = (text, rewrites) => rewrites.reduce((t, [phrase, words]) => t.re
 /** `message` (an Error's, a failed row's) with the CLI's option names put as the Sweep form names them. */
 export function inFormWords(message) {
   return rewrite(message, [...SWEEP_MEMORY_REWRITES, ...REWRITES]);
+}
+
+// A sweep of another built-in scenario, or of a module: its parameters are all in one field,
+// params (`size=4K,64K`, as `--param size=4K,64K`), not in memcpy's sizes, bursts…. A built-in
+// scenario with a System of its own (bug's kinds, uart-tx's and adc-rx's peripheral models) runs
+// on it when no board is checked, as `dmasim sweep` does without --board: the advice to leave
+// the board to it (modelParamText, a bug kind's symptom) names the boxes.
+const PARAMS_REWRITES = [
+  [/sweep parameter "(\w+)" has no values/g, "params: $1= has no values"],
+  [/ on a board given with --board\/--dtb: /g, " on a board checked: "],
+  [/\. Leave out (.*), or the board$/g, ". Leave $1 out of params, or uncheck every board (the scenario's own then runs)"],
+  [/run it without (?:--board|--dtb|--dts|the (?:board|dtb|dts|variant) option)\b/g, "uncheck every board (the kind's own then runs)"],
+];
+
+/** `message` in the Sweep form's words for a sweep whose parameters are in its params field. */
+export function inParamsFormWords(message) {
+  return rewrite(message, [...PARAMS_REWRITES, ...SWEEP_MEMORY_REWRITES, ...REWRITES]);
 }
 
 // The Bugs view: a kind run on a System that cannot show it says so in its symptom (or, for a

@@ -1,16 +1,19 @@
 // The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
-// (?board=…&kernel=…&swiotlb=N,force&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…;
-// for a scenario module's sweep, scenario=module&params=sync=none,for-cpu: its file is chosen on the page),
+// (?board=…&kernel=…&swiotlb=N,force&profile=…&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…;
+// for another built-in scenario's sweep, scenario=cpu-process&params=size=4K,64K&chart=FIELD; for a
+// scenario module's, scenario=module&params=sync=none,for-cpu: its file is chosen on the page),
 // read at load and written back as the form is edited (app.js). Several boards or kernels
-// checked are System axes (runSweep's `systems`, as `dmasim sweep --board A,B` makes them;
-// ?board=zynq-7000,arm64-ref&kernel=modern,v4.9), one the System every job boots.
+// checked, or several profiles listed, are System axes (runSweep's `systems`, as `dmasim sweep
+// --board A,B --profile C,D` makes them; ?board=zynq-7000,arm64-ref&kernel=modern,v4.9), one the
+// System every job boots.
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
-import { SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
+import { PROFILES, SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
 import { addBoardBoxes } from "./board-options.js";
 import { choose, chooseBoxes } from "./address-choice.js";
 import { setIfChanged } from "./form-query.js";
 import { sweepGrid } from "./module-params.js";
+import { MEMCPY, MODULE, SWEPT_SCENARIOS, addScenarioOptions, paramsPrompt } from "./scenario-choice.js";
 
 const $ = (id) => document.getElementById(id);
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -23,6 +26,8 @@ for (const c of paramControls) {
 }
 
 addBoardBoxes($("board"), "zynq-7000");
+addScenarioOptions($("scenario"));
+$("profile").title = `a timing profile, or several to compare (A,B), as dmasim sweep's --profile; known: ${Object.keys(PROFILES).join(", ")}`;
 
 /** A control's values as the scenario gets them: a whole number as a number (a beat or channel
  *  count), any other word as typed, so the scenario's error names it. `initial`: as the page
@@ -52,18 +57,35 @@ export function readGrid() {
 
 /** Whether the sweep is of a scenario module (the scenario choice), not of memcpy. */
 export function sweepsModule() {
-  return $("scenario").value === "module";
+  return $("scenario").value === MODULE;
 }
 
 /** The module sweep's file (undefined when none is chosen) and grid, from its params field. */
 export function readModuleSweep() {
-  return { file: $("sweep-module").files[0], grid: sweepGrid($("sweep-params").value, "module params") };
+  return { file: $("sweep-module").files[0], grid: readParams() };
+}
+
+/** The params field's grid, each value read as `dmasim sweep --param k=v1,v2` reads it
+ *  (paramValue: `16` a number, `true` a boolean). */
+export function readParams() {
+  return sweepGrid($("sweep-params").value, "params");
+}
+
+/** The chart field: a result field to draw against the swept parameter, or undefined. */
+export function readChart() {
+  const y = $("sweep-chart").value.trim();
+  return y === "" ? undefined : y;
 }
 
 /** The controls of the scenario not chosen are disabled: the sweep does not read them. */
 export function showScenario() {
-  $("module").disabled = !sweepsModule();
-  $("memcpy").disabled = sweepsModule();
+  const choice = $("scenario").value;
+  $("module").disabled = choice !== MODULE;
+  $("memcpy").disabled = choice !== MEMCPY;
+  $("scenario-params").disabled = choice === MEMCPY;
+  const { placeholder, hint } = paramsPrompt(choice);
+  $("sweep-params").placeholder = placeholder;
+  $("params-hint").textContent = hint;
 }
 $("scenario").addEventListener("change", showScenario);
 
@@ -76,16 +98,25 @@ function swiotlbText() {
 }
 
 /** The System options the form names: `system`, what every job boots, and `systems` (absent
- *  unless the boards or kernels checked are not one each) the axes compared. A group with none
- *  checked goes as an axis of no values, and runSweep refuses it ("has no values"). */
+ *  unless the boards or kernels checked are not one each, or several profiles are listed) the
+ *  axes compared, in the order of `dmasim sweep`'s leading columns. A group with none checked
+ *  goes as an axis of no values, and runSweep refuses it ("has no values"), but for a built-in
+ *  scenario other than memcpy no board is `dmasim sweep` without --board: the scenario's own
+ *  System (bug's kind's, uart-tx's UART model), else the default board. An empty profile field
+ *  leaves the board's own. */
 export function readSystems() {
   const system = {};
   const systems = {};
-  for (const k of ["board", "kernel"]) {
-    const chosen = values($(k));
+  const choose = (k, chosen) => {
     if (chosen.length === 1) system[k] = chosen[0];
     else systems[k] = chosen;
-  }
+  };
+  const boards = values($("board"));
+  const choice = $("scenario").value;
+  if (boards.length > 0 || choice === MEMCPY || !SWEPT_SCENARIOS.includes(choice)) choose("board", boards);
+  choose("kernel", values($("kernel")));
+  const profiles = list($("profile").value);
+  if (profiles.length) choose("profile", profiles);
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) system.swiotlb = swiotlb;
   return Object.keys(systems).length ? { system, systems } : { system };
@@ -98,13 +129,15 @@ export function checkSystem(system) {
 }
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
-export const QUERY_KEYS = ["scenario", "params", "board", "kernel", "swiotlb", "sizes", "bursts", "channels", "buffers", "block", "workers"];
+export const QUERY_KEYS = ["scenario", "params", "chart", "board", "kernel", "swiotlb", "profile", "sizes", "bursts", "channels", "buffers", "block", "workers"];
 
 /** Fills the form from the query; a value the library cannot take is refused, in its words, when
  *  the sweep runs. */
 export function applyQuery(q) {
   if (q.has("scenario")) choose($("scenario"), q.get("scenario"));
   if (q.has("params")) $("sweep-params").value = q.get("params");
+  if (q.has("chart")) $("sweep-chart").value = q.get("chart");
+  if (q.has("profile")) $("profile").value = q.get("profile");
   showScenario();
   for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
   for (const k of ["board", "kernel", "buffers"]) if (q.has(k)) chooseBoxes($(k), list(q.get(k)));
@@ -122,9 +155,11 @@ export function query() {
   const q = new URLSearchParams();
   setIfChanged(q, "scenario", $("scenario"));
   setIfChanged(q, "params", $("sweep-params"));
+  setIfChanged(q, "chart", $("sweep-chart"));
   for (const k of ["board", "kernel"]) setIfChanged(q, k, $(k));
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) q.set("swiotlb", swiotlb);
+  setIfChanged(q, "profile", $("profile"));
   for (const k of ["sizes", "bursts", "channels"]) setIfChanged(q, k, $(k));
   for (const k of ["buffers", "block", "workers"]) setIfChanged(q, k, $(k));
   return q;

@@ -1,8 +1,11 @@
-// A sweep's results on the page: the plot and the table name what varies from job to job (size
-// and burst always, the page's axes; buffers, channels, block when swept; the board and kernel
-// when the sweep compares Systems: the table's leading columns, one plot line per System and
-// burst), and the table's caption what every job shared (the System, a parameter with one value).
-import { throughputChart } from "../../dist/browser/dmasim.js";
+// A sweep's results on the page. memcpy's: the plot and the table name what varies from job to
+// job (size and burst always, the page's axes; buffers, channels, block when swept; the board and
+// kernel when the sweep compares Systems: the table's leading columns, one plot line per System
+// and burst), and the table's caption what every job shared (the System, a parameter with one
+// value). Any other scenario's (a built-in's, a module's): the table as `dmasim sweep` prints it
+// (its heading, then formatSweep: the System axes compared lead), and the chart field's result
+// field against the swept parameter, one series per System, as `--chart y=FIELD` draws it.
+import { formatSweep, formatSweepHeading, sweepChart, throughputChart } from "../../dist/browser/dmasim.js";
 import { inFormWords } from "./form-words.js";
 
 export const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -77,4 +80,37 @@ export function resultsChart(result) {
   const named = new Set([...AXES, ...swept]);
   const rows = result.rows.map((r) => ({ ...r, params: Object.fromEntries(Object.entries(r.params).filter(([k]) => named.has(k))) }));
   return throughputChart({ ...result, rows }) ?? "";
+}
+
+/** `value` (a row's result: plain data from a worker) with each string in it put in `words`. */
+function inWordsDeep(value, words) {
+  if (typeof value === "string") return words(value);
+  if (Array.isArray(value)) return value.map((v) => inWordsDeep(v, words));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inWordsDeep(v, words)]));
+  return value;
+}
+
+/** `dmasim sweep NAME --param …`'s text for `result`: the heading naming the scenario (`name`, a
+ *  module by its file's name), the grid and the Systems, then the table. The rows' texts (a bug's
+ *  symptom, a failed job's error) are put in `words` before the table is laid out, so that a
+ *  rewritten cell keeps its columns aligned. */
+export function sweepText(name, grid, result, words = (text) => text) {
+  const rows = result.rows.map((r) => ({
+    ...r,
+    ...(r.result !== undefined ? { result: inWordsDeep(r.result, words) } : {}),
+    ...(r.error !== undefined ? { error: words(r.error) } : {}),
+  }));
+  return `${words(formatSweepHeading(name, grid, result))}\n\n${formatSweep({ ...result, rows })}`;
+}
+
+/** The chart of a sweep that is not memcpy's: result field `y` against the swept parameter, one
+ *  series per System compared (sweepChart); without `y`, throughput against size where the
+ *  results have it (what a report draws), else none. What cannot be drawn (no job has the field,
+ *  or it is an object) is said in its place, in `words`: the table above it stands. */
+export function scenarioChart(result, y, words = inFormWords) {
+  try {
+    return (y === undefined ? throughputChart(result) : sweepChart(result, { y })) ?? "";
+  } catch (e) {
+    return `<p class="note" role="alert">chart: ${escapeHtml(words(e instanceof Error ? e.message : String(e)))}</p>`;
+  }
 }

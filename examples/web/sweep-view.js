@@ -1,15 +1,17 @@
 // The Sweep view: a memcpy sweep over Web Workers with the dmasim browser bundle, on the board,
-// kernel, buffers and channels the form names (sweep-form.js; several boards or kernels are
-// compared, as runSweep's `systems`), plotted and tabled (sweep-results.js); or a sweep of the
-// user's scenario module (module-file.js) over its params' values, printed as `dmasim sweep`
-// prints one (formatSweep).
+// kernel, buffers and channels the form names (sweep-form.js; several boards, kernels or profiles
+// are compared, as runSweep's `systems`), plotted and tabled (sweep-results.js); or a sweep of
+// another built-in scenario (scenario-choice.js) or of the user's scenario module
+// (module-file.js) over its params' values, printed as `dmasim sweep` prints one (formatSweep)
+// and charted as its --chart y=FIELD draws one.
 // ?sizes=…&bursts=…&workers=… (and the form's other controls by id) fill the form; app.js runs
 // it at load for &auto=1: the end-to-end test uses this.
-import { formatSweep, formatSweepHeading, runSweep, WorkerPool } from "../../dist/browser/dmasim.js";
-import { checkSystem, readGrid, readModuleSweep, readSystems, sweepsModule } from "./sweep-form.js";
-import { escapeHtml, resultsChart, resultsTable } from "./sweep-results.js";
-import { inFormWords } from "./form-words.js";
+import { runSweep, sweepChartProblem, WorkerPool } from "../../dist/browser/dmasim.js";
+import { checkSystem, readChart, readGrid, readModuleSweep, readParams, readSystems } from "./sweep-form.js";
+import { escapeHtml, resultsChart, resultsTable, scenarioChart, sweepText } from "./sweep-results.js";
+import { inFormWords, inParamsFormWords } from "./form-words.js";
 import { loaded } from "./module-file.js";
+import { MEMCPY, MODULE, checkSweptScenario, paramsPrompt } from "./scenario-choice.js";
 
 export { applyQuery, query, QUERY_KEYS } from "./sweep-form.js";
 
@@ -41,22 +43,39 @@ let running = false;
 // The running sweep's: Stop aborts it (its workers are ended, the pool replaces them).
 let stopping = null;
 
-/** What the sweep runs: memcpy on the form's grid, or the chosen module (module-file.js) on its
- *  params' grid. `words` puts a message in the form's words (and the module by its file's name),
- *  `table` lays out a result (or a failed sweep's `partial`) as the view shows it, `done` frees
- *  the module's URL. */
+/** The chart field's result field, refused before the sweep runs if it cannot name one. */
+function chartField() {
+  const y = readChart();
+  const problem = y === undefined ? undefined : sweepChartProblem({ y }, []);
+  if (problem) throw new TypeError(`chart: ${problem}`);
+  return y;
+}
+
+/** What the sweep runs: memcpy on the form's grid, another built-in scenario on its params' grid,
+ *  or the chosen module (module-file.js) on its params' grid. `words` puts a message in the
+ *  form's words (and the module by its file's name), `table` lays out a result (or a failed
+ *  sweep's `partial`) as the view shows it, `done` frees the module's URL. */
 async function sweepPlan(system) {
   const choice = $("scenario").value;
-  if (choice === "memcpy") {
-    return { scenario: "memcpy", grid: readGrid(), words: inFormWords, table: (r) => resultsTable(r, system), chart: resultsChart, done: () => {} };
+  if (choice === MEMCPY) {
+    return { scenario: MEMCPY, grid: readGrid(), words: inFormWords, table: (r) => resultsTable(r, system), chart: resultsChart, done: () => {} };
   }
-  if (!sweepsModule()) throw new Error(`scenario "${choice}": the Sweep view sweeps memcpy or a module file`);
+  checkSweptScenario(choice);
+  const y = chartField();
+  if (choice !== MODULE) {
+    const grid = readParams();
+    // As `dmasim sweep` refuses a sweep without --param: one job is no sweep.
+    if (!Object.keys(grid).length) throw new TypeError(`params: none given: a sweep needs at least one key=v1,v2,… (${paramsPrompt(choice).hint})`);
+    // As `dmasim sweep cpu-process --param …` prints it.
+    const table = (r) => `<pre>${escapeHtml(sweepText(choice, grid, r, inParamsFormWords))}</pre>`;
+    return { scenario: choice, grid, words: inParamsFormWords, table, chart: (r) => scenarioChart(r, y, inParamsFormWords), done: () => {} };
+  }
   const { file, grid } = readModuleSweep();
   const module = await loaded(file);
-  const words = (text) => module.words(inFormWords(text));
+  const words = (text) => module.words(inParamsFormWords(text));
   // As `dmasim sweep ./mydrv.mjs` prints it: a heading naming the module, the grid and the System.
-  const table = (r) => `<pre>${escapeHtml(words(`${formatSweepHeading(module.name, grid, r)}\n\n${formatSweep(r)}`))}</pre>`;
-  return { scenario: module.url, grid, words, table, chart: () => "", done: module.done };
+  const table = (r) => `<pre>${escapeHtml(sweepText(module.name, grid, r, words))}</pre>`;
+  return { scenario: module.url, grid, words, table, chart: (r) => scenarioChart(r, y, words), done: module.done };
 }
 
 export async function run() {
