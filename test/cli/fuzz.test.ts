@@ -81,6 +81,23 @@ describe("dmasim fuzz", () => {
     }
   });
 
+  it("pl330, which generates its cases and reads no files, refuses --corpus and --boot-share instead of ignoring them", () => {
+    const why = "it generates each case from the seed alone (a random configuration, programs and register sequence) and reads no seed files or trees";
+    const cases: [string[], string][] = [
+      [["fuzz", "pl330", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      [["fuzz", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 (the default target) takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      // With dt beside it the corpus would still be lost on pl330: refused all the same.
+      [["fuzz", "dt", "pl330", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      [["fuzz", "pl330", "--boot-share", "0.5"], `dmasim: fuzz pl330 takes no --boot-share: ${why} (--boot-share is for dt or a module)\n`],
+    ];
+    for (const [args, message] of cases) {
+      const r = run([...args, "--count", "1"]);
+      expect(r.stderr).toBe(message);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("an unknown target is a usage error", () => {
     const r = run(["fuzz", "pl331"]);
     expect(r.status).toBe(1);
