@@ -7,7 +7,7 @@
 // module exporting createTarget(options). Exits 1 when any case failed, after
 // listing each failure with what replays it alone.
 
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FUZZ_TARGETS, isTargetModule, isTargetUrl, type FuzzTargetOptions } from "../tools/fuzz/targets.js";
 
@@ -17,6 +17,7 @@ import type { FuzzSummary } from "../tools/fuzz/target.js";
 import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { cannotWriteError } from "./host-error.js";
+import { makeDirectories } from "./make-directories.js";
 import { readInput } from "./dt.js";
 
 function share(a: ParsedArgs): number | undefined {
@@ -95,9 +96,7 @@ function refuseUnreadOptions(a: ParsedArgs, names: string[]): void {
 
 function saveDirectory(dir: string): void {
   try {
-    // mkdir -p over a file says EEXIST ("file already exists"): the path is not a directory.
-    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw Object.assign(new Error("ENOTDIR"), { code: "ENOTDIR" });
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     accessSync(dir, constants.W_OK);
   } catch (e) {
     throw cannotWriteError("--save", dir, e);

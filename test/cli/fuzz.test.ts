@@ -115,5 +115,14 @@ describe("dmasim fuzz", () => {
     const onFile = run(["fuzz", "dt", "--count", "5", "--save", file]);
     expect(onFile.status).toBe(1);
     expect(onFile.stderr).toBe(`dmasim: error: --save ${file}: cannot write there: not a directory (ENOTDIR)\n`);
+    // A directory that refuses new ones: procfs answers mkdir with ENOENT, whoever asks (Node's
+    // own mkdir -p looped for ever here).
+    const inProc = run(["fuzz", "dt", "--count", "5", "--save", "/proc/dmasim-fuzz-save/sub"]);
+    expect(inProc.status).toBe(1);
+    expect(inProc.stderr).toBe("dmasim: error: --save /proc/dmasim-fuzz-save/sub: cannot write there: /proc takes no new files (ENOENT)\n");
+    // A missing parent is made, as mkdir -p makes it.
+    const nested = join(dir, "a", "b");
+    expect(run(["fuzz", "dt", "--count", "1", "--save", nested]).status).toBe(0);
+    expect(readdirSync(join(dir, "a"))).toEqual(["b"]);
   });
 });
