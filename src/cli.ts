@@ -67,9 +67,9 @@ commands:
                     --count N (default 1000), --seed S (default 1), --start I
                     (default 0), --workers N (default 1), --timeout SEC per case
                     (default 30), --heap MB per worker (default 1024), --corpus
-                    FILE,…, --boot-share F (dt: the share of trees read back that
-                    also boot, default 0.25), --save DIR (failing inputs), --json;
-                    exits 1 on a failure
+                    FILE,… (dt: more seed trees), --boot-share F (dt: the share of
+                    trees read back that also boot, default 0.25), --save DIR
+                    (failing inputs), --json; exits 1 on a failure
   soak              many DMA transfers on one System, then whether the heap, the
                     wasm memory, the page allocator or DMA-API debug grew or
                     leaked: --transfers N (default 100000), --board NAME (default

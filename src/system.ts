@@ -44,10 +44,13 @@ export interface SystemOptions {
   /** A variant of a built-in board instead: its tree with the variant's property edits, named
    *  by the variant's name (a bug kind's board; see board-variant.ts). */
   variant?: BoardVariant;
-  /** How the user chose the tree, when the caller knows better than the options above: the CLI
-   *  option typed ("--board", "--dtb", "--dts": a --dts file arrives as a dtb), or "scenario"
-   *  for the System the scenario asked for (systemFor). Changes no result: advice to choose
-   *  another System names it ("run it without --dts"; see tree-choice.ts). */
+  /** How the tree was chosen, when the caller knows better than the options above. Either the
+   *  CLI option the user typed — "--board", "--dtb" or "--dts" (a --dts file arrives as `dtb`),
+   *  set by the CLI — or "scenario": the user chose no tree and the scenario's own System was
+   *  booted, set by systemFor. Changes no result: a bug kind that cannot show on this System
+   *  advises choosing another in these words ("run it without --dts", "run it without other
+   *  System options"); unset, it names this object's option ("run it without the dtb option").
+   *  See tree-choice.ts. */
   treeChosenBy?: TreeChosenBy;
   /** Machine profile name ("zynq-7000", "arm64"); chosen from the device tree if absent. */
   profile?: string;

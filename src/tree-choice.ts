@@ -5,13 +5,22 @@
 
 import type { SystemOptions } from "./system.js";
 
-/** How a caller names the user's choice in SystemOptions.treeChosenBy: the CLI option the user
- *  typed, or "scenario" for the System a scenario asked for (systemFor). */
+/** The values of SystemOptions.treeChosenBy. Two kinds share the one option, told apart by the
+ *  leading "--":
+ *  - "--board", "--dtb", "--dts": the user typed that CLI option (a --dts file arrives as `dtb`).
+ *    Set by the CLI (cli/system-options.ts; cli/sweep-systems.ts for a sweep comparing trees), or
+ *    by a library caller whose own users type the CLI's options. Advice: "run it without --dts".
+ *  - "scenario": no one chose a tree; the scenario asked for its own (SCENARIO_SYSTEMS) and
+ *    systemFor (worker/job.ts) filled it in, for the CLI, runSweep and the web page alike. What
+ *    spoilt that System is another option given with it (--swiotlb 1024, --kernel), so the
+ *    advice is "run it without other System options".
+ *  Left unset, the advice names createSystem's own option instead (TreeChoice below). */
 export const TREE_CHOSEN_BY = ["--board", "--dtb", "--dts", "scenario"] as const;
 export type TreeChosenBy = (typeof TREE_CHOSEN_BY)[number];
 
-/** treeChosenBy when a caller said, else createSystem's option that named the tree; "default"
- *  for no option (zynq-7000). */
+/** treeChosenBy when a caller set it, else createSystem's option that named the tree ("board",
+ *  "dtb", "dts", "variant": advice "run it without the dtb option"), else "default" (no option:
+ *  createSystem boots zynq-7000; advice "run it on the System systemFor gives it"). */
 export type TreeChoice = TreeChosenBy | "board" | "dtb" | "dts" | "variant" | "default";
 
 export function treeChoiceOf(o: SystemOptions): TreeChoice {

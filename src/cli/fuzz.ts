@@ -7,9 +7,9 @@
 // module exporting createTarget(options). Exits 1 when any case failed, after
 // listing each failure with what replays it alone.
 
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FUZZ_TARGETS, isTargetModule, isTargetUrl } from "../tools/fuzz/targets.js";
+import { FUZZ_TARGETS, isTargetModule, isTargetUrl, type FuzzTargetOptions } from "../tools/fuzz/targets.js";
 
 const DEFAULT_TARGET = "pl330";
 import { runFuzzSupervised } from "../tools/fuzz/supervisor.js";
@@ -17,6 +17,7 @@ import type { FuzzSummary } from "../tools/fuzz/target.js";
 import { checkOptions, flag, has, UsageError, wholeFlag, type ParsedArgs } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { cannotWriteError } from "./host-error.js";
+import { makeDirectories } from "./make-directories.js";
 import { readInput } from "./dt.js";
 
 function share(a: ParsedArgs): number | undefined {
@@ -35,6 +36,7 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
     // A module file that cannot be read is said as any input is, not in the module loader's words.
     if (!FUZZ_TARGETS[n] && !isTargetUrl(n)) readInput(n);
   }
+  refuseUnreadOptions(a, names);
   const count = wholeFlag(a, "count", 1000);
   const seed = wholeFlag(a, "seed", 1);
   const start = wholeFlag(a, "start", 0);
@@ -74,11 +76,27 @@ export async function fuzzCommand(a: ParsedArgs): Promise<number> {
   return summaries.some((s) => s.failures.length) ? 1 : 0;
 }
 
+/** The flag that sets each target option. */
+const OPTION_FLAGS: Record<keyof FuzzTargetOptions, string> = { corpus: "corpus", bootShare: "boot-share" };
+
+/** A target option a named built-in target does not read is refused, not ignored: a corpus given
+ *  to pl330 would otherwise look used. (A module's options are its own: it gets them all.) */
+function refuseUnreadOptions(a: ParsedArgs, names: string[]): void {
+  for (const [option, name] of Object.entries(OPTION_FLAGS) as [keyof FuzzTargetOptions, string][]) {
+    if (!a.flags.has(name)) continue;
+    for (const n of names) {
+      const entry = FUZZ_TARGETS[n];
+      if (!entry || entry.reads.includes(option)) continue;
+      const readers = Object.keys(FUZZ_TARGETS).filter((t) => FUZZ_TARGETS[t].reads.includes(option));
+      const which = a.positionals.length ? n : `${n} (the default target)`;
+      throw new UsageError(`fuzz ${which} takes no --${name}: ${entry.madeFrom} (--${name} is for ${readers.join(", ")} or a module)`);
+    }
+  }
+}
+
 function saveDirectory(dir: string): void {
   try {
-    // mkdir -p over a file says EEXIST ("file already exists"): the path is not a directory.
-    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw Object.assign(new Error("ENOTDIR"), { code: "ENOTDIR" });
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     accessSync(dir, constants.W_OK);
   } catch (e) {
     throw cannotWriteError("--save", dir, e);

@@ -2,7 +2,7 @@
 // kept in parentheses: "cannot read FILE: is a directory (EISDIR)", "--report FILE: cannot
 // write there: no such directory (ENOENT)". Every CLI file read and write fails through here.
 
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getSystemErrorMap } from "node:util";
 
@@ -30,11 +30,24 @@ export function cannotReadError(file: string, e: unknown): Error {
 }
 
 /** An output file that cannot be written is an error of the run, said as a missing input is:
- *  "dmasim: error: --report FILE: cannot write there: no such directory (ENOENT)". ENOENT on
- *  a write means the file's directory is missing, unless the directory is there and takes no
- *  new files (/proc), where the kernel's own words stay. `option` is as the user gives it
- *  ("--report", "-o"). */
+ *  "dmasim: error: --report FILE: cannot write there: no such directory (ENOENT)". A directory
+ *  that refuses the file says why in the kernel's words: "permission denied (EACCES)",
+ *  "operation not permitted (EPERM)", "read-only file system (EROFS)". ENOENT on a write means
+ *  the file's directory is missing, unless the directory is there: then it takes no new files
+ *  ("/proc takes no new files (ENOENT)": procfs answers ENOENT to creating one, even for root),
+ *  or the name is a symlink to nowhere, where the kernel's words stay. `option` is as the user gives it ("--report", "-o"). */
 export function cannotWriteError(option: string, file: string, e: unknown): Error {
-  const missingDirectory = (e as NodeJS.ErrnoException).code === "ENOENT" && !existsSync(dirname(resolve(file)));
-  return new Error(`${option} ${file}: cannot write there: ${missingDirectory ? "no such directory (ENOENT)" : hostErrorText(e)}`);
+  return new Error(`${option} ${file}: cannot write there: ${writeErrorText(file, e)}`);
+}
+
+function writeErrorText(file: string, e: unknown): string {
+  const { code, syscall, path: made } = e as NodeJS.ErrnoException;
+  if (code !== "ENOENT") return hostErrorText(e);
+  // What could not be made: the file (or its .part beside it), or the level of a --save
+  // directory that mkdir named.
+  const path = resolve(syscall === "mkdir" && made ? made : file);
+  const directory = dirname(path);
+  if (!existsSync(directory)) return "no such directory (ENOENT)";
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return hostErrorText(e);
+  return `${directory} takes no new files (ENOENT)`;
 }

@@ -20,8 +20,8 @@ export interface PeripheralInstance {
   /** The model; `device.request` is the line the SoC wires it to, which is not the one its
    *  `dmas` entry names when the node's `dmasim,request-lines` says otherwise. */
   device: DmaPeripheralDevice;
-  /** True when the System's dmaPeripherals option shaped this model (adc-rx's converter of the
-   *  default board, uart-tx's FIFO), rather than the tree alone. */
+  /** True when the System's dmaPeripherals option shaped this model (adc-rx's sample stream on
+   *  the default board's UART, uart-tx's FIFO), rather than the tree alone. */
   configured?: boolean;
 }
 

@@ -2,7 +2,8 @@
 // The TX FIFO and RX stream models stand behind any node whose `dmas` names a PL330 request
 // (board-peripherals.ts): a UART on the built-in boards, an SPI controller on RK3399's
 // /spi@ff1d0000. A symptom that says "the UART sent 256 bytes" of an SPI controller sends its
-// reader to the wrong device, and so does "the converter produced 128 samples" of it.
+// reader to the wrong device, and so does "the converter produced 128 samples" of it, or of the
+// UART whose receive side adc-rx shapes on the default board.
 
 import type { DeviceNode } from "../of/node.js";
 import type { PeripheralInstance } from "./board-peripherals.js";
@@ -35,10 +36,11 @@ export function peripheralText(node: DeviceNode): string {
   return compatible === undefined ? `the device ${node.name}` : `the device ${node.name} (${compatible})`;
 }
 
-/** What produced an RX stream model's samples, as a sentence names it: "the converter" (the
- *  model's own word, adc-rx's) where the node is an ADC or where the System's options shaped the
- *  model as one (the default board's serial@e0001000 that adc-rx and its bug kind boot); any
- *  other node as peripheralText names a sender ("the SPI controller spi@ff1d0000" on RK3399). */
-export function rxProducerText(p: Pick<PeripheralInstance, "node" | "configured">): string {
-  return p.configured || GENERIC_NAMES[p.node.baseName] === "ADC" ? "the converter" : peripheralText(p.node);
+/** What produced an RX stream model's samples, as a sentence names it: "the converter" where
+ *  the node is an ADC; any other node as peripheralText names a sender — "the UART" for the
+ *  default board's serial@e0001000, whose receive side adc-rx and its bug kind shape with their
+ *  sample rate and width (it is still a UART's stream), "the SPI controller spi@ff1d0000" on
+ *  RK3399. */
+export function rxProducerText(p: Pick<PeripheralInstance, "node">): string {
+  return GENERIC_NAMES[p.node.baseName] === "ADC" ? "the converter" : peripheralText(p.node);
 }

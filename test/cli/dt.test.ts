@@ -91,6 +91,11 @@ describe("dmasim dt", () => {
     expect(oneLineError(run(["dt", features, "-O", "yaml"]))).toMatch(/-O must be dts, dtb or json, not "yaml"/);
     expect(oneLineError(run(["dt", features, "-O", "dtb", "-V", "5"]))).toMatch(/cannot write FDT version 5/);
   });
+  it("says why a directory that is there refuses -o's file, whoever asks: sysfs with EACCES, procfs with ENOENT", () => {
+    expect(oneLineError(run(["dt", features, "-o", "/sys/dmasim-out.dtb"]))).toBe("dmasim: error: -o /sys/dmasim-out.dtb: cannot write there: permission denied (EACCES)");
+    expect(oneLineError(run(["dt", features, "-o", "/proc/dmasim-out.dtb"]))).toBe("dmasim: error: -o /proc/dmasim-out.dtb: cannot write there: /proc takes no new files (ENOENT)");
+  });
+
   it("prints dtc's warnings on stderr, in dtc's words, and still writes dtc's blob with exit 0", () => {
     const broken = join(dir, "broken.dts");
     writeFileSync(broken, rk3288With("interrupts = <0 2 4>, <0 3 4>;\n\t\t\t#dma-cells = <1>;\n", "interrupts = <0 2>, <0 3>;\n"));

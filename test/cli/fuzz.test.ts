@@ -81,6 +81,23 @@ describe("dmasim fuzz", () => {
     }
   });
 
+  it("pl330, which generates its cases and reads no files, refuses --corpus and --boot-share instead of ignoring them", () => {
+    const why = "it generates each case from the seed alone (a random configuration, programs and register sequence) and reads no seed files or trees";
+    const cases: [string[], string][] = [
+      [["fuzz", "pl330", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      [["fuzz", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 (the default target) takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      // With dt beside it the corpus would still be lost on pl330: refused all the same.
+      [["fuzz", "dt", "pl330", "--corpus", "seed.dtb"], `dmasim: fuzz pl330 takes no --corpus: ${why} (--corpus is for dt or a module)\n`],
+      [["fuzz", "pl330", "--boot-share", "0.5"], `dmasim: fuzz pl330 takes no --boot-share: ${why} (--boot-share is for dt or a module)\n`],
+    ];
+    for (const [args, message] of cases) {
+      const r = run([...args, "--count", "1"]);
+      expect(r.stderr).toBe(message);
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    }
+  });
+
   it("an unknown target is a usage error", () => {
     const r = run(["fuzz", "pl331"]);
     expect(r.status).toBe(1);
@@ -98,5 +115,14 @@ describe("dmasim fuzz", () => {
     const onFile = run(["fuzz", "dt", "--count", "5", "--save", file]);
     expect(onFile.status).toBe(1);
     expect(onFile.stderr).toBe(`dmasim: error: --save ${file}: cannot write there: not a directory (ENOTDIR)\n`);
+    // A directory that refuses new ones: procfs answers mkdir with ENOENT, whoever asks (Node's
+    // own mkdir -p looped for ever here).
+    const inProc = run(["fuzz", "dt", "--count", "5", "--save", "/proc/dmasim-fuzz-save/sub"]);
+    expect(inProc.status).toBe(1);
+    expect(inProc.stderr).toBe("dmasim: error: --save /proc/dmasim-fuzz-save/sub: cannot write there: /proc takes no new files (ENOENT)\n");
+    // A missing parent is made, as mkdir -p makes it.
+    const nested = join(dir, "a", "b");
+    expect(run(["fuzz", "dt", "--count", "1", "--save", nested]).status).toBe(0);
+    expect(readdirSync(join(dir, "a"))).toEqual(["b"]);
   });
 });

@@ -55,7 +55,7 @@ describe("what a command wrote is said after its result", () => {
     expect(lines).toContain("ok         true");
     expect(lines.slice(-2)).toEqual([
       `dmasim: wrote ${eventsIn(trace)} trace events to ${trace}`,
-      "dmasim: error: --report /proc/dmasim-report.html: cannot write there: no such file or directory (ENOENT)",
+      "dmasim: error: --report /proc/dmasim-report.html: cannot write there: /proc takes no new files (ENOENT)",
     ]);
   });
 

@@ -43,8 +43,11 @@ describe("adc-rx", () => {
     await expect(adcRx({ depth: 1, burst: 4, count: 4 })).rejects.toThrow(
       "burst=4 samples is more than the peripheral model of /axi/serial@e0001000 requests at a time (1, its FIFO holds 1)",
     );
-    // A 4-sample FIFO requests 4 at a time: bursts of 16 would read 12 samples not yet converted.
-    await expect(adcRx({ depth: 4, burst: 16, count: 4 })).rejects.toThrow("requests at a time (4, its FIFO holds 4)");
+    // A 4-sample FIFO requests 4 at a time: bursts of 16 would read 12 samples not yet produced —
+    // by the UART: adc-rx shapes the stream's samples, but it is serial@e0001000's receive side.
+    await expect(adcRx({ depth: 4, burst: 16, count: 4 })).rejects.toThrow(
+      "requests at a time (4, its FIFO holds 4): the transfer would stall or read samples the UART has not yet produced;",
+    );
     // Each refusal ends with the bug kind that lets the mistake run: a single-request FIFO and a
     // burst channel stall (burst-on-single-requests, a TX UART); a FIFO asking for fewer samples
     // than the burst gets the rest read as zeros (rx-burst-larger-than-fifo-level).
@@ -79,7 +82,7 @@ describe("adc-rx", () => {
 
   it("dmasim run adc-rx --board zynq-7000 --param burst=16: refused on stderr, pointing at the stall's bug kind", () => {
     // The board's own RX model raises single requests (1 sample) from its 64-sample FIFO; it is
-    // the UART's receive side (no option shaped it as adc-rx's converter), and the text says so.
+    // the UART's receive side, and the text says so.
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--board", "zynq-7000", "--param", "burst=16"], {
       cwd: root,
       encoding: "utf8",
@@ -93,7 +96,7 @@ describe("adc-rx", () => {
     );
   });
 
-  // rate, sample and depth go into the default board's converter model (adcRxSystem); burst is
+  // rate, sample and depth go into the default board's UART RX stream model (adcRxSystem); burst is
   // also the slave maxburst, which run reads on any board.
   it("dmasim run adc-rx --board arm64-ref --param rate=8000 --param sample=4: refused on stderr; burst alone runs", () => {
     const cli = (args: string[]) => spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", "adc-rx", "--board", "arm64-ref", ...args], { cwd: root, encoding: "utf8" });
@@ -101,8 +104,8 @@ describe("adc-rx", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
-      "dmasim: error: adc-rx: rate=8000 sample=4 cannot apply on a board given with --board/--dtb: rate, sample and depth shape only the converter model of " +
-        'the board adc-rx boots when given none (zynq-7000, the RX stream behind serial@e0001000); a board given by name or tree has its "rx" DMA peripheral ' +
+      "dmasim: error: adc-rx: rate=8000 sample=4 cannot apply on a board given with --board/--dtb: rate, sample and depth shape only the UART's RX stream model of " +
+        'the board adc-rx boots when given none (zynq-7000, serial@e0001000); a board given by name or tree has its "rx" DMA peripheral ' +
         "modelled as its tree describes it (a UART's current-speed sets its rate, one byte per character time, arm,pl330-periph-burst on its PL330 its request size; " +
         "the rest are the model's defaults; burst still applies, as the slave maxburst). Leave out rate and sample, or the board\n",
     );

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { DeviceNode } from "../../src/of/node.js";
 import { peripheralText, rxProducerText } from "../../src/hw/peripheral-name.js";
+import type { PeripheralInstance } from "../../src/hw/board-peripherals.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const field = (text: string, key: string) => new RegExp(`^${key} +(.*)$`, "m").exec(text)?.[1];
@@ -65,19 +66,29 @@ describe("a DMA peripheral named by its node", () => {
       "(dmasim run bug --param kind=rx-burst-larger-than-fifo-level shows what that mistake does: zeros read from an empty FIFO)\n");
   });
 
-  it("keeps 'the converter' on the default board, whose RX stream adc-rx shapes as one", () => {
+  it("says 'the UART' on the default board: adc-rx shapes its samples, but the stream is serial@e0001000's", () => {
     const r = dmasim("run", "bug", "--param", "kind=rx-burst-larger-than-fifo-level");
     expect(r.status).toBe(0);
     // 48,000 samples a second: a 256-sample period every 5333.33 µs.
     expect(field(r.stdout, "fixed")).toBe(
-      "with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 5333.33 µs while the converter produced 256 samples (512 bytes), " +
+      "with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 5333.33 µs while the UART produced 256 samples (512 bytes), " +
       "every sample in order, 0 bytes read from an empty FIFO");
+    expect(field(r.stdout, "symptom")).toContain("one every 2666.67 µs while the UART produced 128 samples (256 bytes)");
+    expect(r.stdout).not.toContain("converter");
   });
 
-  it("names an RX stream's producer: the converter for an ADC or a model the options shaped, else the node", () => {
+  it("adc-rx names the UART's RX stream model, not a converter, when refusing rate on a named board", () => {
+    const r = dmasim("run", "adc-rx", "--board", "arm64-ref", "--param", "rate=8000");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("rate, sample and depth shape only the UART's RX stream model of the board adc-rx boots when given none (zynq-7000, serial@e0001000);");
+    expect(r.stderr).not.toContain("converter");
+  });
+
+  it("names an RX stream's producer: the converter for an ADC, else the node, shaped by options or not", () => {
     const node = (name: string) => new DeviceNode(name);
     expect(rxProducerText({ node: node("adc@e0008000") })).toBe("the converter");
-    expect(rxProducerText({ node: node("serial@e0001000"), configured: true })).toBe("the converter");
+    const shaped: PeripheralInstance = { node: node("serial@e0001000"), dmaName: "rx", device: undefined as never, configured: true };
+    expect(rxProducerText(shaped)).toBe("the UART");
     expect(rxProducerText({ node: node("serial@e0001000") })).toBe("the UART");
     expect(rxProducerText({ node: node("spi@ff1d0000") })).toBe("the SPI controller spi@ff1d0000");
   });

@@ -10,10 +10,11 @@
 //   period   bytes per period (default 512)
 //   periods  periods in the ring, at least 2 (default 4)
 //   count    period callbacks to capture (default 32)
-// rate, sample, burst and depth shape the converter of the default board (zynq-7000, the RX
-// stream behind serial@e0001000's "rx"); on a board given with --board/--dtb the first node
-// with an "rx" DMA peripheral is used as it is (burst still sets the slave maxburst), and rate,
-// sample and depth are refused (MODEL_PARAMS): they would be shown in the heading but not used.
+// rate, sample, burst and depth shape the RX stream model of the default board's UART
+// (zynq-7000, serial@e0001000's "rx"), which then streams samples as a converter would; on a
+// board given with --board/--dtb the first node with an "rx" DMA peripheral is used as it is
+// (burst still sets the slave maxburst), and rate, sample and depth are refused (MODEL_PARAMS):
+// they would be shown in the heading but not used.
 
 import type { System, SystemOptions } from "../../system.js";
 import type { RxStreamDevice } from "../../hw/dma-peripherals.js";
@@ -61,12 +62,12 @@ const num = (v: unknown, fallback: number) => (v === undefined ? fallback : Numb
  *  run reads it too, as the slave maxburst. */
 export const MODEL_PARAMS: ModelParams = {
   names: ["rate", "sample", "depth"],
-  model: "the converter model of the board adc-rx boots when given none (zynq-7000, the RX stream behind serial@e0001000)",
+  model: "the UART's RX stream model of the board adc-rx boots when given none (zynq-7000, serial@e0001000)",
   dmaName: "rx",
   fromTree: "a UART's current-speed sets its rate, one byte per character time, arm,pl330-periph-burst on its PL330 its request size; the rest are the model's defaults; burst still applies, as the slave maxburst",
 };
 
-/** The default board's converter, shaped by the parameters. */
+/** The default board's UART RX stream, shaped by the parameters as a converter's samples. */
 export function adcRxSystem(params: ScenarioParams): Omit<SystemOptions, "worker"> {
   const sb = num(params.sample, 2) as 1 | 2 | 4;
   return {

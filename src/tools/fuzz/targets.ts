@@ -20,6 +20,10 @@ export interface FuzzTargetOptions {
 
 export interface FuzzTargetEntry {
   description: string;
+  /** The options the target reads: the CLI refuses the others for it rather than ignore them. */
+  reads: readonly (keyof FuzzTargetOptions)[];
+  /** What its cases are made from, said when it is given an option it does not read. */
+  madeFrom: string;
   create(options: FuzzTargetOptions): Promise<FuzzTarget>;
 }
 
@@ -30,10 +34,16 @@ function fileSeeds(paths: string[]): DtSeed[] {
 export const FUZZ_TARGETS: Record<string, FuzzTargetEntry> = {
   pl330: {
     description: "the PL330: random configurations, programs and register sequences against the invariants of spec pl330 §4–§7",
+    // Generated, not mutated: there is no input file to seed it with, and a case is replayed by
+    // its seed and index (describeCase has no input bytes to save).
+    reads: [],
+    madeFrom: "it generates each case from the seed alone (a random configuration, programs and register sequence) and reads no seed files or trees",
     create: async () => new Pl330FuzzTarget(),
   },
   dt: {
     description: "device trees: mutated blobs, .dts source and trees through the reader, checks, writers and boot",
+    reads: ["corpus", "bootShare"],
+    madeFrom: "it mutates the built-in seed trees and the --corpus files",
     create: async (o) => new DtFuzzTarget([...(await builtinDtSeeds()), ...fileSeeds(o.corpus ?? [])], { bootShare: o.bootShare }),
   },
 };

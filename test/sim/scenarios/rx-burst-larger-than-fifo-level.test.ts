@@ -44,12 +44,12 @@ describe("bug rx-burst-larger-than-fifo-level", () => {
     expect(d.underrunNote).toContain("reads the other 16 from an empty FIFO, which returns zeros for them");
     expect(d.underrunNote).toContain("fix: src_maxburst 8 in the client's dma_slave_config");
     expect(r.symptom).toContain("driver sets src_maxburst 16 (bursts of 32 bytes) while its 128-byte RX FIFO raises burst requests when " +
-      "16 bytes are waiting: the capture runs without an error, yet 4 of 4 512-byte periods came, one every 2666.67 µs while the converter " +
+      "16 bytes are waiting: the capture runs without an error, yet 4 of 4 512-byte periods came, one every 2666.67 µs while the UART " +
       "produced 128 samples (256 bytes), the samples wrong from byte 16 on, 1024 bytes read from an empty FIFO");
     expect(r.symptom).toContain(`dmasim said: ${d.underrunNote}`);
     expect([d.maxburstFixed, d.periodsCapturedFixed, d.samplesPerPeriodFixed, d.underrunBytesFixed, d.firstWrongByteFixed]).toEqual([8, 4, 256, 0, -1]);
     expect(d.periodUsFixed).toBeCloseTo(5333.33, 1);
-    expect(r.fixed).toBe("with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 5333.33 µs while the converter " +
+    expect(r.fixed).toBe("with src_maxburst 8 (the FIFO's burst level) 4 of 4 512-byte periods came, one every 5333.33 µs while the UART " +
       "produced 256 samples (512 bytes), every sample in order, 0 bytes read from an empty FIFO");
   });
 
