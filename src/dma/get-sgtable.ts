@@ -9,8 +9,10 @@
 // address, PAGE_ALIGN(size) bytes at offset 0. Only dma_common_get_sgtable, for ops without a
 // get_sgtable, looks at cpu_addr (4.9: virt_to_page, garbage for a remapped buffer; modern:
 // vmalloc_to_page) — none of these boards' ops. -ENXIO is what dma_get_sgtable_attrs answers
-// for ops without get_sgtable, and arm's check for a pfn without a struct page (4.12+); the
-// paths here have no such check, so memory outside RAM (a declared coherent pool in no-map
+// for ops without get_sgtable, and what arm_dma_get_sgtable answers for a pfn without a struct
+// page once it checks pfn_valid (a check 4.9.0 lacks: its body is pfn_to_page(dma_to_pfn()),
+// sg_alloc_table, sg_set_page; stable backports added it later, and 6.0 replaced arm's ops with
+// dma-direct, which has none); the paths here have no such check, so memory outside RAM (a declared coherent pool in no-map
 // memory) gets an entry for a page that has no struct page, with a dmasim WARNING. There is no
 // DMA-API debug hook.
 
