@@ -9,10 +9,9 @@ import type { Machine } from "../hw/machine.js";
 import type { Printk } from "./printk.js";
 import type { Tracer } from "../trace/recorder.js";
 import { EBUSY, EINVAL, KernelBug } from "./errno.js";
-// GIC interrupt IDs below GIC_FIRST_SPI are per-CPU: gic_irq_domain_map gives them
-// irq_set_percpu_devid, so only request_percpu_irq may take them.
 import { gicIrqsFromTyper, GICD_TYPER, GIC_FIRST_SPI } from "../of/irq.js";
 import type { KernelVersion } from "../mm/layout.js";
+import { IrqDescTable } from "./irq-desc.js";
 
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
@@ -23,6 +22,10 @@ export const IRQF_SHARED = 0x80;
 
 /** SGIs are IDs 0-15, PPIs 16-31. */
 const GIC_FIRST_PPI = 16;
+
+/** The SGIs gic_smp_init maps for the IPIs (irq-gic.c, irq-gic-v3.c, 5.10 on: "all 8 non-secure
+ *  SGIs"). */
+const GIC_IPI_SGIS = 8;
 
 /** Core cycles for exception entry, GIC acknowledge and return (an estimate; see docs). */
 const IRQ_ENTRY_CYCLES = 400;
@@ -47,10 +50,17 @@ export interface GicInit {
   kernel: KernelVersion;
 }
 
+/** What a per-CPU irq is, for the WARNs that refuse it. */
+function perCpuInterrupt(irq: number): string {
+  return `a per-CPU interrupt (GIC ${irq < GIC_FIRST_PPI ? `SGI ${irq}` : `PPI ${irq - GIC_FIRST_PPI}`})`;
+}
+
 export class IrqSubsystem {
   /** Interrupt IDs the distributor implements, as the GIC driver computed them from GICD_TYPER at
    *  init (gic_irqs in irq-gic.c; irq_nr in 4.9's irq-gic-v3.c, GIC_LINE_NR in 6.x's). */
   readonly gic_irqs: number;
+  /** The irq numbers irq_to_desc finds: legacy ones, and those the GIC's domain mapped. */
+  private readonly descs: IrqDescTable;
   private readonly actions = new Map<number, IrqAction[]>();
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
@@ -70,9 +80,24 @@ export class IrqSubsystem {
     private readonly tracer?: Tracer,
     gic: GicInit = { version: 2, kernel: "modern" },
   ) {
+    this.descs = new IrqDescTable(machine.profile.arch);
     this.gic_irqs = this.gic_init_bases(gic);
     this.gic_dist_init();
     this.gic_cpu_config(gic.kernel);
+    if (gic.version && gic.kernel !== "v4.9") this.gic_smp_init();
+  }
+
+  /** gic_smp_init (CONFIG_SMP, 5.10 on): the GIC's domain maps SGIs 0-7, per-CPU, for the IPIs.
+   *  Linux 4.9 gave SGIs no descriptor: gic_handle_irq passed them to handle_IPI. dmasim sends no
+   *  IPI; the descriptors are there for request_irq and free_irq to find. */
+  private gic_smp_init(): void {
+    for (let sgi = 0; sgi < GIC_IPI_SGIS; sgi++) this.descs.irq_create_mapping(sgi);
+  }
+
+  /** irq_create_of_mapping of a resolved GIC interrupt ID (of/platform.ts, for each entry that
+   *  ofIrqNumber gives a number): the irq gets its descriptor; returns the irq number. */
+  irq_create_mapping(hwirq: number): number {
+    return this.descs.irq_create_mapping(hwirq);
   }
 
   /** gic_init_bases (irq-gic.c, irq-gic-v3.c): reads GICD_TYPER and takes 32 × (ITLinesNumber + 1)
@@ -111,14 +136,18 @@ export class IrqSubsystem {
     for (let line = GIC_FIRST_PPI; line < GIC_FIRST_SPI; line++) this.machine.x.irqSetEnabled(line, 0);
   }
 
+  /** request_threaded_irq (kernel/irq/manage.c, 4.9 and 6.x): -EINVAL, silently, for an irq
+   *  with no descriptor (a negative errno, a number nothing mapped) or one nobody may request (a
+   *  legacy descriptor of 32-bit ARM: irq-desc.ts). */
   request_irq(irq: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
-    if (irq < 0) return -EINVAL;
-    // request_threaded_irq (kernel/irq/manage.c) refuses a per-CPU interrupt with a WARN_ON: a
-    // device tree that gives a shared peripheral a PPI specifier (<1 N type>, not <0 N type>).
-    if (irq < GIC_FIRST_SPI) {
+    const desc = this.descs.irq_to_desc(irq);
+    if (!desc || desc.norequest) return -EINVAL;
+    // A per-CPU interrupt gets a WARN_ON: a device tree that gives a shared peripheral a PPI
+    // specifier (<1 N type>, not <0 N type>).
+    if (desc.percpuDevid) {
       this.printk.warn(
         `WARNING: kernel/irq/manage.c: request_threaded_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): ` +
-          `${name} requested irq ${irq}, a per-CPU interrupt (GIC ${irq < 16 ? `SGI ${irq}` : `PPI ${irq - 16}`}); ` +
+          `${name} requested irq ${irq}, ${perCpuInterrupt(irq)}; ` +
           `a peripheral's interrupt is an SPI: <0 N type> in its interrupts, GIC ID 32 + N`,
       );
       return -EINVAL;
@@ -139,10 +168,17 @@ export class IrqSubsystem {
    *  irq_shutdown, which masks it at the GIC), so a device still raising it leaves it pending at
    *  the distributor, untaken; a shared line keeps running its other handlers. An irq with no
    *  action of `devId` (never requested, or freed already) gets __free_irq's WARN, once per
-   *  call, and null (NULL in Linux); nothing changes. */
+   *  call, and null (NULL in Linux); nothing changes. Before that, free_irq itself returns null
+   *  (4.9's returned nothing) for an irq irq_to_desc does not find, silently (a negative errno,
+   *  a number nothing mapped), and, with a WARN_ON, for a per-CPU one (free_percpu_irq frees
+   *  those). */
   free_irq(irq: number, devId: unknown): string | null {
-    // No irq_desc for a negative number: free_irq returns at once, silently.
-    if (irq < 0) return null;
+    const desc = this.descs.irq_to_desc(irq);
+    if (!desc) return null;
+    if (desc.percpuDevid) {
+      this.printk.warn(`WARNING: kernel/irq/manage.c: free_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): irq ${irq}, ${perCpuInterrupt(irq)}`);
+      return null;
+    }
     const list = this.actions.get(irq) ?? [];
     const action = list.find((a) => a.devId === devId);
     if (!action) {

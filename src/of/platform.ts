@@ -65,7 +65,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         if (warning) kernel.printk.warn(warning);
         // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
         const irq = ofIrqNumber(spec, kernel.irq.gic_irqs, kernel.version);
-        irqs.push(irq >= 0 ? irq : -ENXIO);
+        irqs.push(irq >= 0 ? kernel.irq.irq_create_mapping(irq) : -ENXIO);
         types.push(spec.type);
       }
       // The entry cut short fails alone, with of_irq_parse_one's error, for its driver to meet.

@@ -8,12 +8,17 @@
 import { describe, expect, it } from "vitest";
 import { INTCLR, IRQ0, startCopy, zynqWithDmac } from "../helpers/zynq-dmac-copy.js";
 import { IRQ_HANDLED, IRQF_SHARED, IrqSubsystem } from "../../src/kernel/irq.js";
+import { EINVAL } from "../../src/kernel/errno.js";
 import { Printk } from "../../src/kernel/printk.js";
 
+/** The irq subsystem over the machine, with irq 46 mapped as the tree's <0 14 4> is at boot
+ *  (irq_create_of_mapping gives it its descriptor). */
 async function machine() {
   const m = await zynqWithDmac();
   const printk = new Printk(() => m.now());
-  return { m, printk, irq: new IrqSubsystem(m, printk) };
+  const irq = new IrqSubsystem(m, printk);
+  irq.irq_create_mapping(IRQ0);
+  return { m, printk, irq };
 }
 
 /** Runs the copy to its end: irq 46 is high at the GIC from then on. */
@@ -93,10 +98,21 @@ describe("free_irq of an irq with no action of that dev_id", () => {
     expect(printk.dmesg().filter((l) => l.text.includes("already-free")).map((l) => l.level)).toEqual([4]);
   });
 
+  // free_irq (kernel/irq/manage.c, 4.9 and 6.x) starts `desc = irq_to_desc(irq); if (!desc ||
+  // ...) return;`: the WARN above is only for an irq with a descriptor. request_threaded_irq
+  // returns -EINVAL for one without. More cases: test/kernel/irq-descriptors.test.ts.
   it("a negative irq (a failed platform_get_irq's errno) has no irq_desc: null, silently", async () => {
     const { printk, irq } = await machine();
     expect(irq.free_irq(-6, "dev")).toBeNull(); // -ENXIO
     expect(printk.text()).toBe("");
+  });
+
+  it("an irq nothing mapped (47, beside the mapped 46) has no irq_desc: null, silently; request_irq -EINVAL", async () => {
+    const { printk, irq } = await machine();
+    expect(irq.free_irq(IRQ0 + 1, "dev")).toBeNull();
+    expect(irq.request_irq(IRQ0 + 1, () => IRQ_HANDLED, 0, "dma", "dev")).toBe(-EINVAL);
+    expect(printk.text()).toBe("");
+    expect(irq.lines()).toEqual([]);
   });
 
   it("freed twice: the first returns the name it was requested with, the second WARNs", async () => {

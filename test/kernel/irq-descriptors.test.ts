@@ -1,0 +1,137 @@
+// Which irq numbers have a descriptor, and what request_irq and free_irq do with the others.
+// dmasim's irq numbers are GIC interrupt IDs. Facts, Linux 4.9 and 6.x alike unless said:
+// - kernel/irq/manage.c free_irq: `desc = irq_to_desc(irq); if (!desc ||
+//   WARN_ON(irq_settings_is_per_cpu_devid(desc))) return;` (4.9 returns void, 6.x NULL): silent
+//   for a number with no descriptor. "Trying to free already-free IRQ" is __free_irq's, for a
+//   descriptor with no action of that dev_id.
+// - kernel/irq/manage.c request_threaded_irq: -EINVAL with no descriptor; -EINVAL when
+//   !irq_settings_can_request(desc) (IRQ_NOREQUEST), silently, the `||` then skipping the
+//   WARN_ON(irq_settings_is_per_cpu_devid(desc)) that refuses a per-CPU one.
+// - kernel/irq/irqdesc.c early_irq_init preallocates arch_probe_nr_irqs() descriptors from 0.
+//   arch/arm/kernel/irq.c: machine_desc->nr_irqs or NR_IRQS, which arch/arm/include/asm/irq.h
+//   makes NR_IRQS_LEGACY, 16 (SPARSE_IRQ); each gets ARCH_IRQ_INIT_FLAGS, IRQ_NOREQUEST |
+//   IRQ_NOPROBE (arch/arm/include/asm/hw_irq.h). arm64: the weak default, NR_IRQS_LEGACY 0.
+// - irq_create_of_mapping gives each mapped interrupt a descriptor, requestable
+//   (irq_domain_insert_irq clears IRQ_NOREQUEST); drivers/irqchip/irq-gic.c gic_irq_domain_map
+//   makes hw < 32 per-CPU (irq_set_percpu_devid).
+// - irq-gic.c / irq-gic-v3.c gic_smp_init, 5.10 on: SGIs 0-7 mapped for the IPIs (not in 4.9).
+// The Zynq-7000 (32-bit ARM) maps IDs 34, 82, 45-49 and 72-75 from its tree; arm64-ref (arm64)
+// 39, 40 and 132.
+
+import { describe, expect, it } from "vitest";
+import { withSystem } from "../helpers/system.js";
+import { rk3288With } from "../helpers/rk3288-tree.js";
+import { EINVAL } from "../../src/kernel/errno.js";
+import { IRQ_HANDLED } from "../../src/kernel/irq.js";
+import type { System } from "../../src/system.js";
+import type { KernelVersion } from "../../src/mm/layout.js";
+
+const handler = () => IRQ_HANDLED;
+const ALREADY_FREE = (irq: number) => `WARNING: kernel/irq/manage.c: __free_irq: Trying to free already-free IRQ ${irq}`;
+const FREE_PERCPU = (irq: number, what: string) =>
+  `WARNING: kernel/irq/manage.c: free_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): irq ${irq}, a per-CPU interrupt (GIC ${what})`;
+const REQUEST_PERCPU = (irq: number, what: string) =>
+  `WARNING: kernel/irq/manage.c: request_threaded_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): test requested irq ${irq}, a per-CPU interrupt (GIC ${what})`;
+
+/** What the kernel logs while `fn` runs. */
+function logged(s: System, fn: () => void): string {
+  const before = s.dmesg().length;
+  fn();
+  return s.dmesg().slice(before);
+}
+
+function boot(board: string, kernel: KernelVersion, body: (s: System) => void): Promise<void> {
+  return withSystem({ board, kernel }, body);
+}
+
+describe("an irq number with no descriptor", () => {
+  for (const [board, kernel, irqs] of [
+    // SPI 28, which the Zynq's GIC implements (96 IDs) and no node names; PPI 0 (ID 16), past
+    // the 16 legacy descriptors.
+    ["zynq-7000", "modern", [60, 16]],
+    ["zynq-7000", "v4.9", [60, 16]],
+    // arm64 preallocates none: on 4.9 not even the SGIs have one; on 6.x those past the 8 IPIs.
+    ["arm64-ref", "v4.9", [0, 5, 60]],
+    ["arm64-ref", "modern", [8, 15, 60]],
+  ] as const) {
+    it(`${board} ${kernel}: free_irq returns null and says nothing; request_irq is -EINVAL, silently (irqs ${irqs.join(", ")})`, async () => {
+      await boot(board, kernel, (s) => {
+        for (const irq of irqs) {
+          expect(logged(s, () => expect(s.kernel.irq.free_irq(irq, "dev")).toBeNull())).toBe("");
+          expect(logged(s, () => expect(s.kernel.irq.request_irq(irq, handler, 0, "test", "dev")).toBe(-EINVAL))).toBe("");
+        }
+        // Nothing was requested (the DMAC's own lines are listed, requested at boot).
+        expect(s.kernel.irq.lines().filter((l) => (irqs as readonly number[]).includes(l.irq))).toEqual([]);
+      });
+    });
+  }
+
+  it("a negative irq (platform_get_irq's -ENXIO): the same", async () => {
+    await boot("zynq-7000", "modern", (s) => {
+      expect(logged(s, () => expect(s.kernel.irq.free_irq(-6, "dev")).toBeNull())).toBe("");
+      expect(logged(s, () => expect(s.kernel.irq.request_irq(-6, handler, 0, "test", "dev")).toBe(-EINVAL))).toBe("");
+    });
+  });
+});
+
+describe("32-bit ARM's legacy descriptors, 0-15 (IRQ_NOREQUEST)", () => {
+  it("4.9: free_irq finds a descriptor with no action, so __free_irq WARNs; request_irq is -EINVAL, silently", async () => {
+    await boot("zynq-7000", "v4.9", (s) => {
+      for (const irq of [0, 5, 15]) {
+        const text = logged(s, () => expect(s.kernel.irq.free_irq(irq, "dev")).toBeNull());
+        expect(text.trim().split("\n")).toHaveLength(1);
+        expect(text).toContain(ALREADY_FREE(irq));
+        expect(logged(s, () => expect(s.kernel.irq.request_irq(irq, handler, 0, "test", "dev")).toBe(-EINVAL))).toBe("");
+      }
+    });
+  });
+
+  it("6.x: the same past the 8 IPI SGIs (8-15)", async () => {
+    await boot("zynq-7000", "modern", (s) => {
+      for (const irq of [8, 15]) {
+        expect(logged(s, () => expect(s.kernel.irq.free_irq(irq, "dev")).toBeNull())).toContain(ALREADY_FREE(irq));
+        expect(logged(s, () => expect(s.kernel.irq.request_irq(irq, handler, 0, "test", "dev")).toBe(-EINVAL))).toBe("");
+      }
+    });
+  });
+});
+
+describe("per-CPU descriptors: free_irq's own WARN_ON, not __free_irq's", () => {
+  for (const board of ["zynq-7000", "arm64-ref"]) {
+    it(`${board} 6.x: the IPI SGIs 0-7 gic_smp_init mapped`, async () => {
+      await boot(board, "modern", (s) => {
+        for (const irq of [0, 7]) {
+          const text = logged(s, () => expect(s.kernel.irq.free_irq(irq, "dev")).toBeNull());
+          expect(text).toContain(FREE_PERCPU(irq, `SGI ${irq}`));
+          expect(text).not.toContain("already-free");
+          expect(logged(s, () => expect(s.kernel.irq.request_irq(irq, handler, 0, "test", "dev")).toBe(-EINVAL))).toContain(REQUEST_PERCPU(irq, `SGI ${irq}`));
+        }
+      });
+    });
+  }
+
+  it("a PPI the tree gives a device (<1 3 4>: ID 19), mapped at boot", async () => {
+    const PERI = "interrupts = <0 2 4>, <0 3 4>;";
+    const dts = rk3288With(PERI, "interrupts = <0 2 4>, <1 3 4>;");
+    await withSystem({ dts }, (s) => {
+      expect(s.device("ff250000.dma-controller").irqs).toEqual([34, 19]);
+      const text = logged(s, () => expect(s.kernel.irq.free_irq(19, "dev")).toBeNull());
+      expect(text).toContain(FREE_PERCPU(19, "PPI 3"));
+      expect(text).not.toContain("already-free");
+    });
+  });
+});
+
+describe("a mapped SPI with no action of that dev_id: __free_irq's WARN, as before", () => {
+  for (const kernel of ["v4.9", "modern"] as const) {
+    it(`Zynq UART1, SPI 50 (ID 82), ${kernel}`, async () => {
+      await boot("zynq-7000", kernel, (s) => {
+        const text = logged(s, () => expect(s.kernel.irq.free_irq(82, "dev")).toBeNull());
+        expect(text.trim().split("\n")).toHaveLength(1);
+        expect(text).toContain(ALREADY_FREE(82));
+        expect(s.kernel.irq.request_irq(82, handler, 0, "test", "dev")).toBe(0);
+        expect(s.kernel.irq.free_irq(82, "dev")).toBe("test");
+      });
+    });
+  }
+});
