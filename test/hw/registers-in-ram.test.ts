@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { createSystem } from "../../src/create.js";
 import { noDmaPeripheralMessage } from "../../src/hw/missing-dma-peripheral.js";
+import { zynqWithReservedMemory } from "../helpers/reserved-memory-board.js";
+import { devm_ioremap_resource } from "../../src/kernel/devm-ioremap.js";
+import { EBUSY } from "../../src/kernel/errno.js";
 
 const BOARD = `/dts-v1/;
 / {
@@ -189,6 +192,47 @@ describe("RAM over a device's registers", () => {
     const iomem = s.readFile("/proc/iomem");
     expect(iomem).not.toContain("pcie@f8000000");
     expect(s.kernel.registersInRam.map((r) => r.node.path)).toEqual(["/pcie@f8000000"]);
+    s.dispose();
+  });
+});
+
+describe("RAM that ends where a device's registers start (the note's fix followed)", () => {
+  it("a memory node of 0x1ff00000 bytes: the PL330 at 0x1ff00000 is added and binds, with no note", async () => {
+    // RAM [0x0, 0x1ff00000) and the window [0x1ff00000, 0x1ff00fff] share no byte: the fix
+    // PL330_NOTE gives ("end RAM at or below 0x1ff00000").
+    const dts = BOARD.replace("reg = <0x0 0x20000000>;", "reg = <0x0 0x1ff00000>;");
+    expect(dts).not.toBe(BOARD);
+    const s = await createSystem({ dts, dtsName: "ram-below.dts" });
+    expect(s.device("1ff00000.dma-controller").driverName).toBe("dma-pl330");
+    expect(s.kernel.registersInRam).toEqual([]);
+    expect(s.board.dmacs.map((d) => d.node.path)).toEqual(["/amba/dma-controller@1ff00000", "/amba/dma-controller@f8003000"]);
+    expect(s.dmesg()).not.toContain("overlaps System RAM");
+    s.dispose();
+  });
+});
+
+describe("ioremap of /reserved-memory no-map RAM", () => {
+  it.each(["modern", "v4.9"] as const)("maps it (%s): the kernel does not map it, so it is no RAM to ioremap's test", async (kernel) => {
+    // arm: WARN_ON(memblock_is_map_memory(...)) since the no-map distinction, 4.9's pfn_valid()
+    // being false for the region 4.9 memblock_remove()d. The page past it is mapped RAM: refused.
+    const dts = zynqWithReservedMemory({ reserved: "fpga@10000000 { reg = <0x10000000 0x100000>; no-map; };" });
+    const s = await createSystem({ dts, kernel });
+    expect(s.kernel.mm.ioremap(0x10000000, 0x1000)).not.toBeNull();
+    expect(s.dmesg()).not.toContain("WARNING: arch/arm/mm/ioremap.c");
+    expect(s.kernel.mm.ioremap(0x10100000, 0x1000)).toBeNull();
+    expect(s.dmesg()).toContain("WARNING: arch/arm/mm/ioremap.c");
+    s.dispose();
+  });
+});
+
+describe("a platform device's driver claiming registers that RAM covers", () => {
+  it("devm_ioremap_resource fails with -EBUSY: System RAM is busy, so __request_region does not descend into it", async () => {
+    const s = await createSystem({ dts: BOARD, dtsName: "ram-over.dts" });
+    const dev = s.device("1fff0000.sensor");
+    const iomem = s.readFile("/proc/iomem");
+    expect(devm_ioremap_resource(dev, { start: 0x1fff0000, size: 0x100 })).toBe(-EBUSY);
+    expect(s.dmesg()).toContain("can't request region for resource [mem 0x1fff0000-0x1fff00ff]");
+    expect(s.readFile("/proc/iomem")).toBe(iomem);
     s.dispose();
   });
 });

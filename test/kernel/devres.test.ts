@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { devm_free_irq, devm_request_irq } from "../../src/kernel/devm-irq.js";
+import { devres_add } from "../../src/kernel/devres.js";
 import { IRQ_HANDLED, IRQF_SHARED } from "../../src/kernel/irq.js";
 
 describe("devm_request_irq", () => {
@@ -40,5 +41,35 @@ describe("devm_request_irq", () => {
     s.kernel.device_release_driver(dev);
     expect(s.readFile("/proc/interrupts")).not.toContain("uart-");
     expect(s.dmesg()).not.toContain("WARN");
+  });
+});
+
+describe("devres_release_all", () => {
+  it("releases newest first, as drivers/base/devres.c walks the list from its tail (release_nodes)", async () => {
+    // A driver's later devm_* resources may depend on its earlier ones (an irq whose handler reads
+    // the registers mapped before it): unbinding undoes them in the reverse order of the probe.
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("e0001000.serial");
+    s.kernel.device_bind_driver(dev, "xuartps");
+    const released: string[] = [];
+    for (const name of ["first", "second", "third"]) {
+      devres_add(dev, { kind: "test_release", matches: () => false, release: () => void released.push(name) });
+    }
+    s.kernel.device_release_driver(dev);
+    expect(released).toEqual(["third", "second", "first"]);
+  });
+});
+
+describe("devm_free_irq of an irq devm_request_irq did not take", () => {
+  it("WARNs (kernel/irq/devres.c: WARN_ON(devres_destroy(...))) and frees it all the same (free_irq follows the WARN_ON)", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const dev = s.device("e0001000.serial");
+    const irq = dev.irqs[0];
+    s.kernel.device_bind_driver(dev, "xuartps");
+    expect(s.kernel.irq.request_irq(irq, () => IRQ_HANDLED, 0, "plain", dev)).toBe(0);
+    devm_free_irq(dev, irq, dev);
+    expect(s.dmesg()).toContain("WARNING: kernel/irq/devres.c: devm_free_irq: WARN_ON(devres_destroy(");
+    expect(s.readFile("/proc/interrupts")).not.toContain("plain");
+    expect(s.dmesg()).not.toContain("already-free");
   });
 });

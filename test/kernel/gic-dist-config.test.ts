@@ -76,3 +76,24 @@ describe("gic_cpu_config at boot", () => {
     }
   });
 });
+
+describe("the enable banks' edges (GICv2 spec §4.3.5, §4.3.6: bit n of word w is ID 32w + n)", () => {
+  it("gic_dist_config disables the first SPI too: ID 32, raised by nobody's request, stays untaken", async () => {
+    await expectUnrequestedLineUntaken(32, "modern");
+  });
+
+  it("bit 31 of a word is an ID like the others: ID 63 (ISENABLER1 bit 31) set and cleared on a booted Zynq", async () => {
+    // The Zynq's GIC implements IDs 0-95 (UG585 ch. 7), so ID 63, SPI 31, has an enable bit; no
+    // device of the example tree uses it, so it reads 0 after boot.
+    const ZYNQ_GICD = 0xf8f01000;
+    await withSystem({ board: "zynq-7000" }, (s) => {
+      const va = s.kernel.mm.ioremap(ZYNQ_GICD, 0x1000)!;
+      const bit63 = () => (readl(s.kernel.machine, va + GICD_ISENABLER0 + 4) >>> 31) & 1;
+      expect(bit63()).toBe(0);
+      writel(s.kernel.machine, 0x80000000, va + GICD_ISENABLER0 + 4);
+      expect(bit63()).toBe(1);
+      writel(s.kernel.machine, 0x80000000, va + GICD_ICENABLER0 + 4);
+      expect(bit63()).toBe(0);
+    });
+  });
+});

@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { withSystem } from "../../helpers/system.js";
 import { RK3288, rk3288With } from "../../helpers/rk3288-tree.js";
 import { request_mem_region } from "../../../src/kernel/resource.js";
+import { devm_ioremap_resource } from "../../../src/kernel/devm-ioremap.js";
+import { ENOMEM } from "../../../src/kernel/errno.js";
 
 const PERI = 'dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = "arm,pl330", "arm,primecell";\n\t\t\treg = <0x0 0xff250000 0x0 0x4000>;\n\t\t\tinterrupts = <0 2 4>, <0 3 4>;';
 const DMAC = "ff250000.dma-controller";
@@ -87,6 +89,22 @@ describe("pl330's register mapping is devm-managed", () => {
       expect(s.kernel.mm.vmallocinfo()).toBe(vmalloc);
       expect(dmacLines(s.readFile("/proc/iomem")).slice(0, 1)).toEqual(["ff250000-ff253fff : dma-controller@ff250000"]);
       expect(s.readFile("/proc/iomem")).toContain("ff250000-ff253fff : dma-controller@ff250000\n  ff250100-ff25010f : squatter\n");
+    });
+  });
+});
+
+describe("devm_ioremap_resource whose ioremap fails", () => {
+  it("gives the region back (lib/devres.c: devm_release_mem_region before -ENOMEM): the range can be claimed again", async () => {
+    await withSystem({ dts: RK3288 }, (s) => {
+      const dev = s.device(DMAC);
+      // 1 GiB at 0x80000000: no RAM (512 MiB from 0) and no device there, and more than arm's
+      // vmalloc area holds (high_memory + 8 MiB up to 0xff800000: under 500 MiB), so the region
+      // is claimed and the mapping fails.
+      const iomem = s.readFile("/proc/iomem");
+      expect(devm_ioremap_resource(dev, { start: 0x80000000, size: 0x40000000, name: "big" })).toBe(-ENOMEM);
+      expect(s.dmesg()).toContain(`dma-pl330 ${DMAC}: ioremap failed for resource [mem 0x80000000-0xbfffffff]`);
+      expect(s.readFile("/proc/iomem")).toBe(iomem);
+      expect(request_mem_region(s.kernel, 0x80000000, 0x1000, "after")).not.toBeNull();
     });
   });
 });

@@ -82,6 +82,11 @@ describe("bug rx-buffer-shares-cache-line", () => {
       "it is not ARCH_DMA_MINALIGN-aligned (64)");
   });
 
+  it("takes a struct of 8192 bytes, kmalloc's largest cache object (KMALLOC_MAX_CACHE_SIZE, 2 pages with SLUB): offset 16, len 8176 loses 32 - 16 = 16", async () => {
+    const r = await run({ board: "zynq-7000" }, { len: 8176 });
+    expect([r.details.structBytes, r.details.lostBytes, r.reproduced]).toEqual([8192, 16, true]);
+  });
+
   it("modern arm64 bounces a 32-byte rx_buf (dma_kmalloc_needs_bounce: kmalloc-32 is not a multiple of 64) and the bug hides; 4.9 loses all 32", async () => {
     const bounced = await run({ board: "arm64-ref" }, { offset: 16, len: 32 });
     expect(bounced.reproduced).toBe(false);
