@@ -100,6 +100,24 @@ describe("bounce copies by direction", () => {
     expect(got.subarray(2048).every((b) => b === 0x11)).toBe(true);
   });
 
+  it("an unmap copies the slot back once, for both kernels", async () => {
+    // Modern dma_direct_unmap_phys syncs for the CPU (the one copy back), then calls
+    // swiotlb_tbl_unmap_single with DMA_ATTR_SKIP_CPU_SYNC so it frees without copying again;
+    // 4.9 swiotlb_unmap_page copies back inside swiotlb_tbl_unmap_single only. Either way the
+    // 4096 bytes of a FROM_DEVICE mapping cross the CPU once.
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 2 << 20 } });
+      const dev = s.device(DMAC);
+      const t = s.kernel.dma.time;
+      const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+      const dma = dma_map_single(dev, va, 4096, DMA_FROM_DEVICE);
+      expect(s.kernel.dma.swiotlb!.is_swiotlb_buffer(dma)).toBe(true);
+      const before = t.snapshot();
+      dma_unmap_single(dev, dma, 4096, DMA_FROM_DEVICE);
+      expect(t.since(before).bouncedBytes).toBe(4096);
+    }
+  });
+
   it("costs simulated time in proportion to the bytes copied", async () => {
     const s = await createSystem({ board: "arm64-highmem" });
     const dev = s.device(DMAC);
