@@ -207,3 +207,26 @@ describe("freeing twice", () => {
     ]);
   });
 });
+
+describe("modern dma-direct: the coherent mask is inclusive", () => {
+  it("a page whose last byte is the mask's last address is kept, not retried lower", async () => {
+    // dma_coherent_ok (kernel/dma/direct.c): dma_addr + size - 1 <= min_not_zero(coherent mask,
+    // bus limit). The buddy allocator hands back the page just freed (LIFO), so a mask ending
+    // at that page's last byte must give exactly that page; only one byte less would send
+    // __dma_direct_alloc_pages on to ZONE_DMA32.
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const mm = s.kernel.mm;
+    const pfn = mm.alloc_pages(GFP_KERNEL, 0);
+    mm.__free_pages(pfn, 0);
+    const end = pfn * 4096 + 4095;
+    expect(end).toBeGreaterThan(2 ** 32); // a page of the high bank: no zone modifier applies
+    expect(dma_set_coherent_mask(dev, BigInt(end))).toBe(0);
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(buf.dmaAddr).toBe(pfn * 4096);
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    expect(dma_set_coherent_mask(dev, BigInt(end - 1))).toBe(0);
+    const low = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(low.dmaAddr + 4095).toBeLessThanOrEqual(end - 1);
+  });
+});
