@@ -430,3 +430,18 @@ describe("overlapping mappings of small kmalloc buffers on arm64 (CONFIG_DMA_BOU
     expect(s.kernel.dma.debug.reports).toEqual([]);
   });
 });
+
+describe("failed mappings", () => {
+  it("a mapping that failed leaves no entry: debug_dma_map_page returns on dma_mapping_error", async () => {
+    // kernel/dma/debug.c debug_dma_map_page: `if (dma_mapping_error(dev, dma_addr)) return;`.
+    // swiotlb=noforce on arm64-highmem leaves a buffer above 4 GiB no way to the 32-bit PL330.
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: "noforce", dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(ADMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    expect(s.kernel.mm.virt_to_phys(va)).toBeGreaterThan(0xffffffff);
+    const before = s.kernel.dma.debug.entries(dev); // the driver's own coherent buffers
+    expect(dma_map_single(dev, va, 4096, DMA_FROM_DEVICE)).toBe(DMA_MAPPING_ERROR);
+    expect(s.kernel.dma.debug.entries(dev)).toBe(before);
+    expect(s.kernel.dma.debug.dump()).not.toContain(" single ");
+  });
+});
