@@ -294,6 +294,10 @@ describe("slot allocation", () => {
     expect(dma_mapping_error(dev, small)).toBe(1);
     expect(s.dmesg()).toContain("dma-pl330 ff6e0000.dma-controller: swiotlb buffer is full (sz: 4096 bytes)");
     expect(s.dmesg()).toContain("DMA: Out of SW-IOMMU space for 4096 bytes at device ff6e0000.dma-controller");
+    // swiotlb_full: `if (size <= io_tlb_overflow || !do_panic) return;` — exactly the overflow
+    // buffer's 32 KB still gets it; one byte more panics.
+    expect(dma_map_single(dev, va, 32 * KB, DMA_FROM_DEVICE)).toBe(tlb.overflowBuffer);
+    expect(() => dma_map_single(dev, va, 32 * KB + 1, DMA_FROM_DEVICE)).toThrow(KernelPanic);
     expect(() => dma_map_single(dev, va, 64 * KB, DMA_FROM_DEVICE)).toThrow(KernelPanic);
     expect(() => dma_map_single(dev, va, 64 * KB, DMA_FROM_DEVICE)).toThrow("Kernel panic - not syncing: DMA: Random memory could be DMA written");
     // dma_map_sg does not panic: it unmaps what it mapped and returns 0.
