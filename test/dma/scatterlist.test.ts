@@ -8,7 +8,7 @@ import {
   dma_map_sg, dma_unmap_sg, dma_sync_sg_for_cpu, dma_map_sgtable, dma_unmap_sgtable,
 } from "../../src/dma/mapping.js";
 import {
-  sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
+  sg_alloc, sg_init_table, sg_mark_end, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
 } from "../../src/dma/scatterlist.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
@@ -20,6 +20,16 @@ describe("scatterlist helpers", () => {
     expect(sg_next(sgl[0])).toBe(sgl[1]);
     expect(sg_next(sgl[2])).toBeNull();
     expect(sg_nents(sgl)).toBe(3);
+  });
+
+  it("an end mark in the middle of an array ends the list there", () => {
+    // sg_next returns NULL for an entry with SG_END (include/linux/scatterlist.h), whatever
+    // entries follow it in memory: a list of four with the second marked holds two.
+    const sgl = sg_alloc(4);
+    sg_mark_end(sgl[1]);
+    expect(sg_next(sgl[0])).toBe(sgl[1]);
+    expect(sg_next(sgl[1])).toBeNull();
+    expect(sg_nents(sgl)).toBe(2);
   });
 
   it("follows chains: the last entry of the first array links to the second", () => {
