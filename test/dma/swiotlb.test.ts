@@ -338,6 +338,15 @@ describe("slot allocation", () => {
     expect(tlb.usage().used).toBe(0);
   });
 
+  it.each(["v4.9", "modern"] as const)("%s: a pool size that is not whole segments is rounded up to them", async (kernel) => {
+    // 4.9 swiotlb_init: io_tlb_nslabs = ALIGN(size >> IO_TLB_SHIFT, IO_TLB_SEGSIZE); modern
+    // swiotlb_adjust_size likewise. 300 KB is 150 slots, rounded up to two 128-slot segments.
+    const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 300 * KB } });
+    const u = s.kernel.dma.swiotlb!.usage();
+    expect(u.nslabs).toBe(256);
+    expect(u.end - u.start).toBe(256 * 2048);
+  });
+
   it("shows its usage as the debugfs files do", async () => {
     const s = await createSystem({ board: "arm64-highmem", swiotlb: { size: 1 << 20 } });
     const dev = s.device(DMAC);
