@@ -230,3 +230,16 @@ describe("modern dma-direct: the coherent mask is inclusive", () => {
     expect(low.dmaAddr + 4095).toBeLessThanOrEqual(end - 1);
   });
 });
+
+describe("modern dma_alloc_attrs: the caller's zone modifiers", () => {
+  it("are dropped: the coherent mask alone chooses the zone", async () => {
+    // kernel/dma/mapping.c dma_alloc_attrs: flag &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM).
+    // With a 64-bit coherent mask on arm64-highmem a GFP_DMA request still gets a page of the
+    // high bank (ZONE_NORMAL, above 4 GiB), as GFP_KERNEL alone does.
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(dma_set_coherent_mask(dev, 0xffffffffffffffffn)).toBe(0);
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL | GFP_DMA)!;
+    expect(buf.dmaAddr).toBeGreaterThan(0xffffffff);
+  });
+});
