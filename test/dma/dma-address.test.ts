@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { dma_to_phys, phys_to_dma } from "../../src/dma/dma-address.js";
-import { dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
+import { dma_alloc_coherent, dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
 import { DMA_MAPPING_ERROR, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
 
@@ -40,5 +40,8 @@ describe("4.9 arm dma_pfn_offset", () => {
     const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
     expect(dma).toBe(pa - 0x100000);
     dma_unmap_single(dev, dma, 4096, DMA_TO_DEVICE);
+    // A coherent buffer's handle is offset the same way (arm __dma_alloc: pfn_to_dma).
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(buf.dmaAddr).toBe(s.machine.mmu.translate(buf.cpuAddr)!.pa - 0x100000);
   });
 });

@@ -50,6 +50,19 @@ describe("scatterlist helpers", () => {
 });
 
 describe("dma_map_sg", () => {
+  it.each(["v4.9", "modern"] as const)("zynq %s: each entry's sg_dma_len is its length (no IOMMU, no merging)", async (kernel) => {
+    // arm_dma_map_sg / dma_direct_map_sg set sg_dma_len(s) = s->length for every entry.
+    const s = await createSystem({ board: "zynq-7000", kernel });
+    const dev = s.device("f8003000.dma-controller");
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const sgl = sg_alloc(2);
+    sg_set_buf(sgl[0], va, 100);
+    sg_set_buf(sgl[1], va + 1024, 300);
+    expect(dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE)).toBe(2);
+    expect(sgl.map((sg) => sg_dma_len(sg))).toEqual([100, 300]);
+    dma_unmap_sg(dev, sgl, 2, DMA_TO_DEVICE);
+  });
+
   it("maps each entry to its own segment (no IOMMU, no merging), even physically adjacent ones", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const dev = s.device("f8003000.dma-controller");
