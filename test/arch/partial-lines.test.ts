@@ -269,8 +269,13 @@ for (const config of CONFIGS) {
       expect(r.s.machine.backdoor.read(pa, 4 * L)).toEqual(zero);
       expect(r.s.machine.cpu.read(buf.cpuAddr, 4 * L)).toEqual(zero);
       // Modern arm64 follows the spec's arch_dma_prep_coherent (a clean, §5.2): the alias keeps
-      // its lines, so only the 4.9 and arm flushes leave nothing behind.
+      // its lines, so only the 4.9 and arm flushes leave nothing behind. The kept lines hold
+      // what the CPU wrote before (P1, now clean), not the zeroes written through the remap.
       if (!(arm64 && r.version === "modern")) expect(r.s.machine.cpu.read(lin, 4 * L)).toEqual(zero);
+      else {
+        for (let x = 0; x < 4 * L; x += L) expect(r.s.machine.backdoor.lineState(1, pa + x) & 3).toBe(1);
+        expect(r.s.machine.cpu.read(lin, 4 * L)).toEqual(pattern("P1", 4 * L));
+      }
       dma_free_coherent(r.dev, 4096, buf.cpuAddr, buf.dmaAddr);
     });
   });

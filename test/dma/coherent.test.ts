@@ -207,3 +207,39 @@ describe("freeing twice", () => {
     ]);
   });
 });
+
+describe("modern dma-direct: the coherent mask is inclusive", () => {
+  it("a page whose last byte is the mask's last address is kept, not retried lower", async () => {
+    // dma_coherent_ok (kernel/dma/direct.c): dma_addr + size - 1 <= min_not_zero(coherent mask,
+    // bus limit). The buddy allocator hands back the page just freed (LIFO), so a mask ending
+    // at that page's last byte must give exactly that page; only one byte less would send
+    // __dma_direct_alloc_pages on to ZONE_DMA32.
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const mm = s.kernel.mm;
+    const pfn = mm.alloc_pages(GFP_KERNEL, 0);
+    mm.__free_pages(pfn, 0);
+    const end = pfn * 4096 + 4095;
+    expect(end).toBeGreaterThan(2 ** 32); // a page of the high bank: no zone modifier applies
+    expect(dma_set_coherent_mask(dev, BigInt(end))).toBe(0);
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(buf.dmaAddr).toBe(pfn * 4096);
+    dma_free_coherent(dev, 4096, buf.cpuAddr, buf.dmaAddr);
+    expect(dma_set_coherent_mask(dev, BigInt(end - 1))).toBe(0);
+    const low = dma_alloc_coherent(dev, 4096, GFP_KERNEL)!;
+    expect(low.dmaAddr + 4095).toBeLessThanOrEqual(end - 1);
+  });
+});
+
+describe("modern dma_alloc_attrs: the caller's zone modifiers", () => {
+  it("are dropped: the coherent mask alone chooses the zone", async () => {
+    // kernel/dma/mapping.c dma_alloc_attrs: flag &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM).
+    // With a 64-bit coherent mask on arm64-highmem a GFP_DMA request still gets a page of the
+    // high bank (ZONE_NORMAL, above 4 GiB), as GFP_KERNEL alone does.
+    const s = await createSystem({ board: "arm64-highmem" });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(dma_set_coherent_mask(dev, 0xffffffffffffffffn)).toBe(0);
+    const buf = dma_alloc_coherent(dev, 4096, GFP_KERNEL | GFP_DMA)!;
+    expect(buf.dmaAddr).toBeGreaterThan(0xffffffff);
+  });
+});

@@ -430,3 +430,85 @@ describe("overlapping mappings of small kmalloc buffers on arm64 (CONFIG_DMA_BOU
     expect(s.kernel.dma.debug.reports).toEqual([]);
   });
 });
+
+describe("failed mappings", () => {
+  it("a mapping that failed leaves no entry: debug_dma_map_page returns on dma_mapping_error", async () => {
+    // kernel/dma/debug.c debug_dma_map_page: `if (dma_mapping_error(dev, dma_addr)) return;`.
+    // swiotlb=noforce on arm64-highmem leaves a buffer above 4 GiB no way to the 32-bit PL330.
+    const s = await createSystem({ board: "arm64-highmem", swiotlb: "noforce", dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(ADMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    expect(s.kernel.mm.virt_to_phys(va)).toBeGreaterThan(0xffffffff);
+    const before = s.kernel.dma.debug.entries(dev); // the driver's own coherent buffers
+    expect(dma_map_single(dev, va, 4096, DMA_FROM_DEVICE)).toBe(DMA_MAPPING_ERROR);
+    expect(s.kernel.dma.debug.entries(dev)).toBe(before);
+    expect(s.kernel.dma.debug.dump()).not.toContain(" single ");
+  });
+});
+
+describe("dma_mapping_error marks one entry: that device's, at that address", () => {
+  it("another device's check of the same address does not count for this one", async () => {
+    // debug_dma_mapping_error walks the bucket for an exact_match: the same dev_addr *and* the
+    // same dev. Without an IOMMU two devices mapping one buffer get one DMA address.
+    const s = await sys();
+    const dev = s.device(ZDMAC);
+    const other = s.device("e0001000.serial");
+    const { va, pa } = buffer(s, 64);
+    const mine = dma_map_single(dev, va, 64, DMA_TO_DEVICE);
+    const theirs = dma_map_single(other, va, 64, DMA_TO_DEVICE);
+    expect(theirs).toBe(mine);
+    expect(dma_mapping_error(other, theirs)).toBe(0);
+    dma_unmap_single(dev, mine, 64, DMA_TO_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `${P}device driver failed to check map error[device address=${a16(pa)}] [size=64 bytes] [mapped as single]`,
+    ]);
+    dma_unmap_single(other, theirs, 64, DMA_TO_DEVICE);
+    expect(s.kernel.dma.debug.reports).toHaveLength(1);
+  });
+
+  it("a check of one address in a bucket does not count for another address in it", async () => {
+    // Both mappings hash to one 8 KB bucket (dev_addr >> 13); only the checked one is marked.
+    const s = await sys();
+    const dev = s.device(ZDMAC);
+    const { va, pa } = buffer(s, 256);
+    const first = dma_map_single(dev, va, 64, DMA_TO_DEVICE);
+    const second = dma_map_single(dev, va + 128, 64, DMA_TO_DEVICE);
+    expect(Math.floor(first / 8192)).toBe(Math.floor(second / 8192));
+    expect(dma_mapping_error(dev, second)).toBe(0);
+    dma_unmap_single(dev, first, 64, DMA_TO_DEVICE);
+    dma_unmap_single(dev, second, 64, DMA_TO_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `${P}device driver failed to check map error[device address=${a16(pa)}] [size=64 bytes] [mapped as single]`,
+    ]);
+  });
+});
+
+describe("entries at one address", () => {
+  it("two imperfect matches are no match: the unmap is of memory never allocated", async () => {
+    // __hash_bucket_find: with several entries at the address and none matching size, type,
+    // direction and sg count all four, it returns NULL ("If we have multiple matches but no
+    // perfect-fit, just return NULL"), so check_unmap reports an unknown address.
+    const s = await sys();
+    const dev = s.device(ZDMAC);
+    const { va, pa } = buffer(s, 256);
+    const a = dma_map_single(dev, va, 64, DMA_TO_DEVICE);
+    const b = dma_map_single(dev, va, 128, DMA_TO_DEVICE);
+    expect(b).toBe(a);
+    dma_mapping_error(dev, a);
+    dma_mapping_error(dev, b);
+    dma_unmap_single(dev, a, 96, DMA_TO_DEVICE);
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `${P}device driver tries to free DMA memory it has not allocated [device address=${a16(pa)}] [size=96 bytes]`,
+    ]);
+  });
+
+  it("the debugfs dump names each entry's hash bucket: dev_addr >> 13", async () => {
+    // kernel/dma/debug.c hash_fn: (dev_addr >> HASH_FN_SHIFT) & HASH_FN_MASK, HASH_FN_SHIFT 13.
+    const s = await sys();
+    const dev = s.device(ZDMAC);
+    const { va, pa } = buffer(s, 64);
+    dma_map_single(dev, va, 64, DMA_TO_DEVICE);
+    const line = s.kernel.dma.debug.dump().split("\n").find((l) => l.includes(` D=${pa.toString(16)} `))!;
+    expect(line).toContain(` single idx ${Math.floor(pa / 8192) % 16384} `);
+  });
+});

@@ -50,6 +50,17 @@ describe("dma_set_mask", () => {
     expect(dma_get_mask(dev)).toBe(DMA_BIT_MASK(32));
   });
 
+  it("modern dma-direct: a mask below 32 bits that reaches the end of ZONE_DMA is enough, though RAM goes on", async () => {
+    // dma_direct_supported (kernel/dma/direct.c): min_mask = min((max_pfn - 1) << PAGE_SHIFT,
+    // zone_dma_limit). zone_dma_bits = 30 puts that limit at 0x3fffffff, below arm64-ref's RAM
+    // (0x40000000-0x7fffffff), so DMA_BIT_MASK(30) is supported and DMA_BIT_MASK(29) is not.
+    const s = await createSystem({ board: "arm64-ref", zoneDmaBits: 30 });
+    const dev = s.device("ff6e0000.dma-controller");
+    expect(dma_set_mask(dev, DMA_BIT_MASK(29))).toBe(EIO);
+    expect(dma_set_mask(dev, DMA_BIT_MASK(30))).toBe(0);
+    expect(dma_get_mask(dev)).toBe(DMA_BIT_MASK(30));
+  });
+
   it("4.9 arm64: any mask while the swiotlb flag is clear; with RAM above 4 GB it must cover the pool", async () => {
     const ref = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
     expect(dma_set_mask(ref.device("ff6e0000.dma-controller"), DMA_BIT_MASK(24))).toBe(0);

@@ -138,3 +138,22 @@ describe("DMA-API debug of noncoherent allocations (modern)", () => {
     expect(s.dmesg()).toContain(`${P}device driver frees DMA memory with wrong function [device address=${a16(c.dmaAddr)}] [size=4096 bytes] [mapped as noncoherent] [unmapped as coherent]`);
   });
 });
+
+describe("dma_alloc_pages: sizes and addresses", () => {
+  it("freeing with the size given at allocation, not page-aligned, says nothing", async () => {
+    // __dma_free_pages frees PAGE_ALIGN(size): 5000 bytes are the same two pages as allocated.
+    const s = await createSystem({ board: "arm64-ref" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const p = dma_alloc_pages(dev, 5000, DMA_TO_DEVICE, GFP_KERNEL)!;
+    dma_free_pages(dev, 5000, p.page, p.dmaAddr, DMA_TO_DEVICE);
+    expect(s.kernel.printk.grep("dma_free_pages")).toEqual([]);
+  });
+
+  it("the DMA address goes through the bus's dma-ranges", async () => {
+    // arm64-dma-offset: bus 0xc0000000 is CPU 0 (dma-ranges), so page p is at 0xc0000000 + p * 4096.
+    const s = await createSystem({ board: "arm64-dma-offset" });
+    const dev = s.device("ff6e0000.dma-controller");
+    const p = dma_alloc_pages(dev, 4096, DMA_FROM_DEVICE, GFP_KERNEL)!;
+    expect(p.dmaAddr).toBe(0xc0000000 + p.page * 4096);
+  });
+});

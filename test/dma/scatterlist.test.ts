@@ -8,7 +8,7 @@ import {
   dma_map_sg, dma_unmap_sg, dma_sync_sg_for_cpu, dma_map_sgtable, dma_unmap_sgtable,
 } from "../../src/dma/mapping.js";
 import {
-  sg_alloc, sg_init_table, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
+  sg_alloc, sg_init_table, sg_mark_end, sg_set_buf, sg_set_page, sg_chain, sg_next, for_each_sg, sg_nents, sg_dma_address, sg_dma_len, Scatterlist,
 } from "../../src/dma/scatterlist.js";
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
@@ -20,6 +20,16 @@ describe("scatterlist helpers", () => {
     expect(sg_next(sgl[0])).toBe(sgl[1]);
     expect(sg_next(sgl[2])).toBeNull();
     expect(sg_nents(sgl)).toBe(3);
+  });
+
+  it("an end mark in the middle of an array ends the list there", () => {
+    // sg_next returns NULL for an entry with SG_END (include/linux/scatterlist.h), whatever
+    // entries follow it in memory: a list of four with the second marked holds two.
+    const sgl = sg_alloc(4);
+    sg_mark_end(sgl[1]);
+    expect(sg_next(sgl[0])).toBe(sgl[1]);
+    expect(sg_next(sgl[1])).toBeNull();
+    expect(sg_nents(sgl)).toBe(2);
   });
 
   it("follows chains: the last entry of the first array links to the second", () => {
@@ -40,6 +50,19 @@ describe("scatterlist helpers", () => {
 });
 
 describe("dma_map_sg", () => {
+  it.each(["v4.9", "modern"] as const)("zynq %s: each entry's sg_dma_len is its length (no IOMMU, no merging)", async (kernel) => {
+    // arm_dma_map_sg / dma_direct_map_sg set sg_dma_len(s) = s->length for every entry.
+    const s = await createSystem({ board: "zynq-7000", kernel });
+    const dev = s.device("f8003000.dma-controller");
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+    const sgl = sg_alloc(2);
+    sg_set_buf(sgl[0], va, 100);
+    sg_set_buf(sgl[1], va + 1024, 300);
+    expect(dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE)).toBe(2);
+    expect(sgl.map((sg) => sg_dma_len(sg))).toEqual([100, 300]);
+    dma_unmap_sg(dev, sgl, 2, DMA_TO_DEVICE);
+  });
+
   it("maps each entry to its own segment (no IOMMU, no merging), even physically adjacent ones", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const dev = s.device("f8003000.dma-controller");

@@ -56,5 +56,35 @@ describe.each(["v4.9", "modern"] as const)("arm64-highmem %s: swiotlb bounce dir
     dma_unmap_single(dev, dma, N, dir);
     expect(s.cpu.read(va, N)).toEqual(toCpu ? bytes(4) : synced);
     expect(tlb.usage().used).toBe(0);
+    // Every sync covered the mapping exactly: no "Buffer overflow detected" (modern
+    // swiotlb_bounce warns only when size > the slot's alloc_size).
+    expect(s.kernel.printk.grep("Buffer overflow")).toEqual([]);
+  });
+
+  it("a sync longer than the mapping: modern copies only the mapping, with a warning; 4.9 copies it all", async () => {
+    const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: POOL } });
+    const dev = s.device("ff6e0000.dma-controller");
+    const va = s.kernel.kmalloc(2 * N, GFP_KERNEL);
+    s.cpu.write(va, new Uint8Array(2 * N).fill(0x11));
+    const dma = dma_map_single(dev, va, N - 16, DMA_FROM_DEVICE);
+    s.machine.backdoor.write(dma, bytes(5)); // the device writes the slot and 16 bytes beyond
+    dma_sync_single_for_cpu(dev, dma, N, DMA_FROM_DEVICE);
+    if (kernel === "modern") {
+      // swiotlb_bounce: "Buffer overflow detected. Allocation size: %zu. Mapping size: %zu.",
+      // then size = alloc_size: the mapping's N - 16 bytes, the rest of the buffer untouched.
+      expect(s.kernel.printk.grep("Buffer overflow")).toEqual([
+        expect.stringContaining(`Buffer overflow detected. Allocation size: ${N - 16}. Mapping size: ${N}.`),
+      ]);
+      const got = s.cpu.read(va, 2 * N);
+      expect(got.subarray(0, N - 16)).toEqual(bytes(5).subarray(0, N - 16));
+      expect(got.subarray(N - 16).every((b) => b === 0x11)).toBe(true);
+    } else {
+      // 4.9 lib/swiotlb.c swiotlb_bounce has no such check: all N bytes come back.
+      expect(s.kernel.printk.grep("Buffer overflow")).toEqual([]);
+      const got = s.cpu.read(va, 2 * N);
+      expect(got.subarray(0, N)).toEqual(bytes(5));
+      expect(got.subarray(N).every((b) => b === 0x11)).toBe(true);
+    }
+    dma_unmap_single(dev, dma, N - 16, DMA_FROM_DEVICE);
   });
 });

@@ -100,6 +100,24 @@ describe("bounce copies by direction", () => {
     expect(got.subarray(2048).every((b) => b === 0x11)).toBe(true);
   });
 
+  it("an unmap copies the slot back once, for both kernels", async () => {
+    // Modern dma_direct_unmap_phys syncs for the CPU (the one copy back), then calls
+    // swiotlb_tbl_unmap_single with DMA_ATTR_SKIP_CPU_SYNC so it frees without copying again;
+    // 4.9 swiotlb_unmap_page copies back inside swiotlb_tbl_unmap_single only. Either way the
+    // 4096 bytes of a FROM_DEVICE mapping cross the CPU once.
+    for (const kernel of ["v4.9", "modern"] as const) {
+      const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 2 << 20 } });
+      const dev = s.device(DMAC);
+      const t = s.kernel.dma.time;
+      const va = s.kernel.kmalloc(4096, GFP_KERNEL);
+      const dma = dma_map_single(dev, va, 4096, DMA_FROM_DEVICE);
+      expect(s.kernel.dma.swiotlb!.is_swiotlb_buffer(dma)).toBe(true);
+      const before = t.snapshot();
+      dma_unmap_single(dev, dma, 4096, DMA_FROM_DEVICE);
+      expect(t.since(before).bouncedBytes).toBe(4096);
+    }
+  });
+
   it("costs simulated time in proportion to the bytes copied", async () => {
     const s = await createSystem({ board: "arm64-highmem" });
     const dev = s.device(DMAC);
@@ -276,6 +294,10 @@ describe("slot allocation", () => {
     expect(dma_mapping_error(dev, small)).toBe(1);
     expect(s.dmesg()).toContain("dma-pl330 ff6e0000.dma-controller: swiotlb buffer is full (sz: 4096 bytes)");
     expect(s.dmesg()).toContain("DMA: Out of SW-IOMMU space for 4096 bytes at device ff6e0000.dma-controller");
+    // swiotlb_full: `if (size <= io_tlb_overflow || !do_panic) return;` — exactly the overflow
+    // buffer's 32 KB still gets it; one byte more panics.
+    expect(dma_map_single(dev, va, 32 * KB, DMA_FROM_DEVICE)).toBe(tlb.overflowBuffer);
+    expect(() => dma_map_single(dev, va, 32 * KB + 1, DMA_FROM_DEVICE)).toThrow(KernelPanic);
     expect(() => dma_map_single(dev, va, 64 * KB, DMA_FROM_DEVICE)).toThrow(KernelPanic);
     expect(() => dma_map_single(dev, va, 64 * KB, DMA_FROM_DEVICE)).toThrow("Kernel panic - not syncing: DMA: Random memory could be DMA written");
     // dma_map_sg does not panic: it unmaps what it mapped and returns 0.
@@ -314,6 +336,15 @@ describe("slot allocation", () => {
     dma_unmap_page(dev, dma, 4096, DMA_FROM_DEVICE);
     expect(s.cpu.read(s.kernel.mm.phys_to_virt(tlb.end), 4096)).toEqual(pat(4096, 5));
     expect(tlb.usage().used).toBe(0);
+  });
+
+  it.each(["v4.9", "modern"] as const)("%s: a pool size that is not whole segments is rounded up to them", async (kernel) => {
+    // 4.9 swiotlb_init: io_tlb_nslabs = ALIGN(size >> IO_TLB_SHIFT, IO_TLB_SEGSIZE); modern
+    // swiotlb_adjust_size likewise. 300 KB is 150 slots, rounded up to two 128-slot segments.
+    const s = await createSystem({ board: "arm64-highmem", kernel, swiotlb: { size: 300 * KB } });
+    const u = s.kernel.dma.swiotlb!.usage();
+    expect(u.nslabs).toBe(256);
+    expect(u.end - u.start).toBe(256 * 2048);
   });
 
   it("shows its usage as the debugfs files do", async () => {
