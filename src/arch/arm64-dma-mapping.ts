@@ -3,15 +3,19 @@
 // reach; the arm64 wrappers add __dma_map_area / __dma_unmap_area for a non-coherent device —
 // without looking at DMA_ATTR_SKIP_CPU_SYNC, as the 4.9 tree does. A full pool returns the
 // overflow buffer's address (dma_mapping_error detects it), or panics for a single mapping of
-// more than 32 KB. Coherent allocations: the 256 KB atomic pool when the caller cannot sleep;
-// else the device's CMA area (its own or the default one) when it has one — with no fallback
-// when it is full — or whole 2^order blocks from the buddy allocator (ZONE_DMA for a 32-bit
-// mask), or a swiotlb region when those are beyond the mask; zeroed and flushed through the
-// linear alias, then remapped Normal-NC with 4 KB pages. The cacheable alias stays mapped.
+// more than 32 KB. With no pool (all RAM within ZONE_DMA, nothing forced: mem_init set
+// SWIOTLB_NO_FORCE) every bounce fails with "Cannot do DMA to address" and the overflow
+// buffer's address, which is 0 then. Coherent allocations: the 256 KB atomic pool when the
+// caller cannot sleep; else the device's CMA area (its own or the default one) when it has
+// one — with no fallback when it is full — or whole 2^order blocks from the buddy allocator
+// (ZONE_DMA for a 32-bit mask), or a swiotlb region when those are beyond the mask; zeroed and
+// flushed through the linear alias, then remapped Normal-NC with 4 KB pages. The cacheable
+// alias stays mapped.
 
 import type { Device } from "../kernel/device.js";
 import type { DmaAddr, PhysAddr, VirtAddr } from "../hw/address.js";
 import { KernelPanic } from "../kernel/errno.js";
+import { dev_warn } from "../kernel/dev-printk.js";
 import { GFP_DMA, PAGE_ALIGN, PAGE_SIZE, get_order, gfpflags_allow_blocking } from "../mm/gfp.js";
 import { VM_USERMAP } from "../mm/vmalloc.js";
 import {
@@ -32,13 +36,33 @@ function dma_capable(dev: Device, addr: DmaAddr, size: number): boolean {
   return addr + size - 1 <= dev.dmaLimit;
 }
 
+/** phys_to_dma(dev, io_tlb_overflow_buffer): 0 when swiotlb_init never ran. */
 function overflowAddr(dev: Device): DmaAddr {
-  return phys_to_dma(dev, dev.kernel.dma.swiotlb!.overflowBuffer);
+  return phys_to_dma(dev, dev.kernel.dma.swiotlb?.overflowBuffer ?? 0);
+}
+
+/** Whether lib/swiotlb.c's map_single has anything to do: a pool, or SWIOTLB_NO_FORCE to refuse
+ *  with. (A pool that memblock could not give is neither: the mapping passes unbounced.) */
+function swiotlb_may_bounce(dev: Device): boolean {
+  const d = dev.kernel.dma;
+  return !!d.swiotlb || d.swiotlbNoForce;
+}
+
+/** map_single: a bounce slot from the pool, or SWIOTLB_MAP_ERROR (-1) under SWIOTLB_NO_FORCE,
+ *  said with dev_warn_ratelimited and the buffer's physical address as %pa prints it. */
+function map_single(dev: Device, phys: PhysAddr, size: number, dir: DmaDirection, attrs: number): PhysAddr {
+  const d = dev.kernel.dma;
+  if (d.swiotlbNoForce) {
+    if (d.noForceWarnLimit.ok(dev.kernel.machine.now())) dev_warn(dev, `Cannot do DMA to address 0x${phys.toString(16).padStart(16, "0")}`);
+    return -1;
+  }
+  return d.swiotlb!.map_single(dev, phys, size, dir, attrs);
 }
 
 /** swiotlb_full: "Out of SW-IOMMU space"; a single mapping larger than the overflow buffer
- *  is a kernel panic. */
+ *  is a kernel panic. Under SWIOTLB_NO_FORCE it returns at once. */
 function swiotlb_full(dev: Device, size: number, dir: DmaDirection, doPanic: boolean): void {
+  if (dev.kernel.dma.swiotlbNoForce) return;
   dev.kernel.printk.err(`DMA: Out of SW-IOMMU space for ${size} bytes at device ${dev.name}`);
   if (size <= IO_TLB_OVERFLOW || !doPanic) return;
   const what = dir === DMA_BIDIRECTIONAL ? "accessed" : dir === DMA_FROM_DEVICE ? "written" : "read";
@@ -49,33 +73,21 @@ function maskText(dev: Device): string {
   return dev.dma_mask === null ? "(none)" : `0x${dev.dma_mask.toString(16)}`;
 }
 
-/** swiotlb_map_page's failure return. __swiotlb_dma_mapping_error recognises the overflow
- *  buffer only while the swiotlb flag is set; with it clear (all RAM within ZONE_DMA, yet a
- *  device mask below the pool, which 4.9's dma_supported then accepts) the driver sees a good
- *  address and its device moves the overflow buffer's bytes: a silent corruption 4.9 has, so
- *  dmasim keeps the result and says so. */
-function overflow_return(dev: Device, size: number, why: string): DmaAddr {
-  const dma = overflowAddr(dev);
-  if (!dev.kernel.dma.swiotlbActive) {
-    dev.kernel.dma.warnOnce(dev, "swiotlb-overflow-unchecked", `WARNING: swiotlb_map_page: ${why}, so a ${size}-byte mapping got the overflow buffer 0x${dma.toString(16)}, which dma_mapping_error() cannot detect while the swiotlb flag is clear (all RAM within ZONE_DMA): it says 0 and the device transfers to or from the overflow buffer (4.9 lib/swiotlb.c; dmasim)`);
-  }
-  return dma;
-}
-
-/** swiotlb_map_page */
+/** swiotlb_map_page: the failures return the overflow buffer's address, which
+ *  dma_mapping_error recognises (mapping_error below). */
 function swiotlb_map_page(dev: Device, phys: PhysAddr, size: number, dir: DmaDirection, attrs: number): DmaAddr {
   const tlb = dev.kernel.dma.swiotlb;
   const dma = phys_to_dma(dev, phys);
-  if (!tlb || (dma_capable(dev, dma, size) && !tlb.force)) return dma;
-  const map = tlb.map_single(dev, phys, size, dir, attrs);
+  if (!swiotlb_may_bounce(dev) || (dma_capable(dev, dma, size) && !tlb?.force)) return dma;
+  const map = map_single(dev, phys, size, dir, attrs);
   if (map < 0) {
     swiotlb_full(dev, size, dir, true);
-    return overflow_return(dev, size, "the swiotlb pool is full");
+    return overflowAddr(dev);
   }
   const d = phys_to_dma(dev, map);
   if (!dma_capable(dev, d, size)) {
-    tlb.unmap_single(dev, map, size, dir, attrs);
-    return overflow_return(dev, size, `the bounce slot 0x${d.toString(16)} is beyond the device's DMA mask ${maskText(dev)}`);
+    tlb!.unmap_single(dev, map, size, dir, attrs);
+    return overflowAddr(dev);
   }
   return d;
 }
@@ -132,8 +144,8 @@ function map_sg(dev: Device, sgl: Scatterlist[], nents: number, dir: DmaDirectio
     if (failed >= 0) return;
     const paddr = sg_phys(sg, k.mm);
     const dma = phys_to_dma(dev, paddr);
-    if (tlb && (tlb.force || !dma_capable(dev, dma, sg.length))) {
-      const map = tlb.map_single(dev, paddr, sg.length, dir, attrs);
+    if (swiotlb_may_bounce(dev) && (tlb?.force || !dma_capable(dev, dma, sg.length))) {
+      const map = map_single(dev, paddr, sg.length, dir, attrs);
       if (map < 0) {
         swiotlb_full(dev, sg.length, dir, false);
         failed = i;
@@ -180,14 +192,13 @@ function swiotlb_alloc_coherent(dev: Device, size: number, gfp: number): { phys:
     }
   }
   if (phys < 0) {
-    const tlb = k.dma.swiotlb;
-    const map = tlb ? tlb.map_single(dev, 0, size, DMA_FROM_DEVICE, 0) : -1;
+    const map = swiotlb_may_bounce(dev) ? map_single(dev, 0, size, DMA_FROM_DEVICE, 0) : -1;
     if (map < 0) {
       k.printk.warn(`swiotlb: coherent allocation failed for device ${dev.name} size=${size}`);
       return null;
     }
     if (phys_to_dma(dev, map) + size - 1 > mask) {
-      tlb!.unmap_single(dev, map, size, DMA_TO_DEVICE, 0);
+      k.dma.swiotlb!.unmap_single(dev, map, size, DMA_TO_DEVICE, 0);
       k.printk.warn(`swiotlb: coherent allocation failed for device ${dev.name} size=${size}`);
       return null;
     }
@@ -267,10 +278,9 @@ function free(dev: Device, size: number, cpuAddr: VirtAddr, dmaAddr: DmaAddr, _a
   dma_free_coherent_pages(dev, size, dma_to_phys(dev, dmaAddr));
 }
 
-/** __swiotlb_dma_mapping_error: the overflow buffer, while the swiotlb flag is set. */
+/** swiotlb_dma_mapping_error, which 4.9's swiotlb_dma_ops use directly: the overflow buffer's
+ *  address, 0 without a pool (the flag-checking __swiotlb_dma_mapping_error came in 4.10). */
 function mapping_error(dev: Device, addr: DmaAddr): number {
-  const d = dev.kernel.dma;
-  if (!d.swiotlbActive || !d.swiotlb) return 0;
   return addr === overflowAddr(dev) ? 1 : 0;
 }
 

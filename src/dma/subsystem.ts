@@ -6,7 +6,7 @@
 import type { Kernel } from "../kernel/kernel.js";
 import type { Device } from "../kernel/device.js";
 import type { VirtAddr } from "../hw/address.js";
-import { dev_warn } from "../kernel/dev-printk.js";
+import { RateLimit, dev_warn } from "../kernel/dev-printk.js";
 import { DmaTime } from "./accounting.js";
 import { DmaDebug, type DmaDebugOptions } from "./debug.js";
 import type { DmaMapOps } from "./ops.js";
@@ -27,6 +27,8 @@ export interface DmaSubsystemOptions {
   poolDebug?: boolean;
   /** swiotlb=noforce on a kernel that knows it (swiotlb_force_disable): no pool was built. */
   swiotlbDisabled?: boolean;
+  /** 4.9 arm64 booted without a pool, none being needed (swiotlb_force = SWIOTLB_NO_FORCE). */
+  swiotlbNoForce?: boolean;
 }
 
 export class DmaSubsystem {
@@ -46,6 +48,11 @@ export class DmaSubsystem {
   readonly poolDebug: boolean;
   /** swiotlb_force_disable (swiotlb=noforce): there is no pool, by request. */
   readonly swiotlbDisabled: boolean;
+  /** 4.9 swiotlb_force == SWIOTLB_NO_FORCE: mem_init built no pool, as all RAM is within ZONE_DMA
+   *  and nothing forced one, so lib/swiotlb.c's map_single refuses every bounce. */
+  readonly swiotlbNoForce: boolean;
+  /** The ratelimit state of map_single's dev_warn_ratelimited("Cannot do DMA to address"). */
+  readonly noForceWarnLimit = new RateLimit();
   private readonly warned = new Set<string>();
   private readonly work: (() => void)[] = [];
 
@@ -60,6 +67,7 @@ export class DmaSubsystem {
     this.debug = new DmaDebug(k, opts.debug ?? {});
     this.poolDebug = !!opts.poolDebug;
     this.swiotlbDisabled = !!opts.swiotlbDisabled;
+    this.swiotlbNoForce = !!opts.swiotlbNoForce;
     this.ops = modern ? dma_direct_ops : arch === "arm64" ? arm64_swiotlb_dma_ops : arm_dma_ops;
     this.swiotlbActive = !!swiotlb && (swiotlb.force || k.mm.ramEnd > k.mm.zoneLimit("DMA"));
     this.kmallocBounce = modern && arch === "arm64" && !!swiotlb;

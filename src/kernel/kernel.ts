@@ -39,7 +39,7 @@ import { DmaTime } from "../dma/accounting.js";
 import { DmaSubsystem } from "../dma/subsystem.js";
 import type { DmaDebugOptions } from "../dma/debug.js";
 import { swiotlbForceDisabled } from "../dma/swiotlb-cmdline.js";
-import { swiotlb_init, type SwiotlbOptions } from "./swiotlb-init.js";
+import { swiotlbNoForceOn49, swiotlb_init, type SwiotlbOptions } from "./swiotlb-init.js";
 import { DmaEngine } from "../dmaengine/dmaengine.js";
 import { platformDrivers } from "../drivers/registry.js";
 import { Tracer } from "../trace/recorder.js";
@@ -170,6 +170,7 @@ export class Kernel {
     const debug = options.dmaDebug === true ? { enabled: true } : options.dmaDebug ? { enabled: true, ...options.dmaDebug } : undefined;
     this.dma = new DmaSubsystem(this, swiotlb, time, {
       debug, coherentPool: options.coherentPool, poolDebug: options.dmapoolDebug, swiotlbDisabled: swiotlbForceDisabled(this.version, machine.profile.arch, options.swiotlb ?? {}),
+      swiotlbNoForce: swiotlbNoForceOn49(this.version, machine.profile.arch, this.mm, options.swiotlb ?? {}),
     });
     this.dmaengine = new DmaEngine(this);
     this.requestStandardResources();

@@ -1,57 +1,112 @@
-// 4.9 arm64 streaming DMA over lib/swiotlb.c with the swiotlb flag clear: on arm64-ref (1 GiB
-// of RAM at 1 GiB, all of it ZONE_DMA) a 24-bit device mask, which 4.9's dma_supported accepts,
-// sends every mapping to a bounce slot the device cannot reach either. 4.9 returns what it
-// returns (kept), and dmasim names the silent corruption in dmesg. Also when a mapping bounces at
-// all: at the mask's inclusive end, and always with swiotlb=force.
+// 4.9 arm64 streaming and coherent DMA with no bounce pool. On arm64-ref (1 GiB of RAM at
+// 1 GiB, all of it ZONE_DMA) 4.9.y's mem_init (arch/arm64/mm/init.c) does not call
+// swiotlb_init: `if (swiotlb_force == SWIOTLB_FORCE || max_pfn > (arm64_dma_phys_limit >>
+// PAGE_SHIFT)) swiotlb_init(1); else swiotlb_force = SWIOTLB_NO_FORCE;`. A device that cannot
+// reach a buffer then gets lib/swiotlb.c's map_single refusal (4.9.y):
+//   if (swiotlb_force == SWIOTLB_NO_FORCE) {
+//           dev_warn_ratelimited(hwdev, "Cannot do DMA to address %pa\n", &phys);
+//           return SWIOTLB_MAP_ERROR; }
+// swiotlb_full returns at once under SWIOTLB_NO_FORCE, and swiotlb_map_page returns
+// phys_to_dma(dev, io_tlb_overflow_buffer): 0, as no overflow buffer was ever allocated.
+// 4.9's swiotlb_dma_ops use swiotlb_dma_mapping_error (addr == phys_to_dma(dev,
+// io_tlb_overflow_buffer)) directly, so dma_mapping_error says 1. Also when a mapping bounces
+// where a pool exists: at the mask's inclusive end (arm64-highmem), and always with swiotlb=force.
 
 import { describe, expect, it } from "vitest";
 import { createSystem } from "../../src/create.js";
 import { dma_map_sg, dma_map_single, dma_mapping_error, dma_unmap_single } from "../../src/dma/mapping.js";
-import { dma_set_mask } from "../../src/dma/mask.js";
-import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
-import { sg_alloc, sg_dma_address, sg_set_buf } from "../../src/dma/scatterlist.js";
+import { dma_alloc_coherent } from "../../src/dma/coherent.js";
+import { dma_set_coherent_mask, dma_set_mask } from "../../src/dma/mask.js";
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { sg_alloc, sg_dma_len, sg_set_buf } from "../../src/dma/scatterlist.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
+import type { SystemOptions } from "../../src/system-options.js";
 
 const DMAC = "ff6e0000.dma-controller";
+const PREFIX = `dma-pl330 ${DMAC}: `;
 const MASK24 = 0xffffff; // DMA_BIT_MASK(24)
 
-async function narrowDevice() {
-  const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+/** %pa of a 64-bit phys_addr_t: "0x" and 16 hex digits. */
+const pa = (p: number) => `0x${p.toString(16).padStart(16, "0")}`;
+
+/** arm64-ref with `dma-coherent` on its PL330: no __dma_map_area after swiotlb_map_page. */
+const COHERENT_PL330 = {
+  board: "arm64-ref",
+  name: "arm64-ref-coherent-pl330.dtb",
+  edits: [{ node: "/soc/dma-controller@ff6e0000", property: "dma-coherent", cells: [] }],
+};
+
+async function narrowDevice(tree: Partial<SystemOptions> = { board: "arm64-ref" }) {
+  const s = await createSystem({ kernel: "v4.9", ...tree });
   const dev = s.device(DMAC);
-  expect(s.kernel.dma.swiotlbActive).toBe(false); // RAM ends at 2 GiB, within ZONE_DMA
+  // 4.9's dma_supported (__swiotlb_dma_supported) accepts any mask without the swiotlb flag.
   expect(dma_set_mask(dev, BigInt(MASK24))).toBe(0);
   const va = s.kernel.kmalloc(4096, GFP_KERNEL);
-  return { s, dev, va, tlb: s.kernel.dma.swiotlb! };
+  const phys = s.kernel.mm.virt_to_phys(va);
+  expect(phys).toBeGreaterThan(MASK24); // all RAM is at 1 GiB and above
+  return { s, dev, va, phys };
 }
 
-describe("4.9 arm64, swiotlb flag clear, a 24-bit device", () => {
-  it("dma_map_single: the overflow buffer, which dma_mapping_error says is fine; dmasim warns", async () => {
-    const { s, dev, va, tlb } = await narrowDevice();
+describe("4.9 arm64 with all RAM within ZONE_DMA: no bounce pool", () => {
+  it("boots without swiotlb: no \"software IO TLB\" line and no pool", async () => {
+    const s = await createSystem({ board: "arm64-ref", kernel: "v4.9" });
+    expect(s.kernel.dma.swiotlb).toBeNull();
+    expect(s.kernel.printk.grep("software IO TLB")).toEqual([]);
+    // A device that reaches its buffer maps it in place, as before.
+    const dev = s.device(DMAC);
+    const va = s.kernel.kmalloc(4096, GFP_KERNEL);
     const dma = dma_map_single(dev, va, 4096, DMA_TO_DEVICE);
-    // swiotlb_map_page: the slot (pool above 1 GiB) fails dma_capable, is freed, and the
-    // overflow buffer's address comes back; __swiotlb_dma_mapping_error answers 0 without the flag.
-    expect(dma).toBe(tlb.overflowBuffer);
-    expect(dma).toBeGreaterThan(MASK24);
+    expect(dma).toBe(s.kernel.mm.virt_to_phys(va));
     expect(dma_mapping_error(dev, dma)).toBe(0);
-    expect(tlb.usage().used).toBe(0);
-    const warn = s.kernel.printk.grep("WARNING: swiotlb_map_page");
-    expect(warn).toHaveLength(1);
-    expect(warn[0]).toContain(`is beyond the device's DMA mask 0xffffff, so a 4096-byte mapping got the overflow buffer 0x${dma.toString(16)}`);
-    expect(warn[0]).toContain("dma_mapping_error() cannot detect");
   });
 
-  it("dma_map_sg: bounces into a slot beyond the mask and returns it; dmasim warns", async () => {
-    const { s, dev, va, tlb } = await narrowDevice();
+  it("a swiotlb= size alone builds none either; swiotlb=force does", async () => {
+    const sized = await createSystem({ board: "arm64-ref", kernel: "v4.9", swiotlb: { size: 2 << 20 } });
+    expect(sized.kernel.dma.swiotlb).toBeNull();
+    const forced = await createSystem({ board: "arm64-ref", kernel: "v4.9", swiotlb: { force: true } });
+    expect(forced.kernel.dma.swiotlb).not.toBeNull();
+    expect(forced.kernel.printk.grep("software IO TLB")).toHaveLength(1);
+  });
+
+  it("dma_map_single, coherent device: \"Cannot do DMA to address\", 0, and dma_mapping_error says 1", async () => {
+    const { s, dev, va, phys } = await narrowDevice({ variant: COHERENT_PL330 });
+    const dma = dma_map_single(dev, va, 4096, DMA_FROM_DEVICE);
+    expect(dma).toBe(0);
+    expect(dma_mapping_error(dev, dma)).toBe(1);
+    expect(s.kernel.printk.grep("Cannot do DMA")).toEqual([`${PREFIX}Cannot do DMA to address ${pa(phys)}`]);
+    // swiotlb_full is silent under SWIOTLB_NO_FORCE.
+    expect(s.kernel.printk.grep("SW-IOMMU")).toEqual([]);
+  });
+
+  it("dma_map_single, non-coherent device: the warning, then __dma_map_area on phys_to_virt(0) faults", async () => {
+    const { s, dev, va, phys } = await narrowDevice();
+    expect(() => dma_map_single(dev, va, 4096, DMA_TO_DEVICE)).toThrow(/^Unable to handle kernel paging request at virtual address/);
+    expect(s.kernel.printk.grep("Cannot do DMA")).toEqual([`${PREFIX}Cannot do DMA to address ${pa(phys)}`]);
+  });
+
+  it("the warning is rate limited: 10 lines for 11 refusals in 5 s", async () => {
+    const { s, dev, va } = await narrowDevice({ variant: COHERENT_PL330 });
+    for (let i = 0; i < 11; i++) expect(dma_mapping_error(dev, dma_map_single(dev, va, 64, DMA_TO_DEVICE))).toBe(1);
+    expect(s.kernel.printk.grep("Cannot do DMA")).toHaveLength(10);
+  });
+
+  it("dma_map_sg: map_single refuses the entry, so the list maps to 0 entries with sg_dma_len 0", async () => {
+    const { s, dev, va, phys } = await narrowDevice();
     const sgl = sg_alloc(1);
     sg_set_buf(sgl[0], va, 4096);
-    expect(dma_map_sg(dev, sgl, 1, DMA_TO_DEVICE)).toBe(1);
-    const dma = sg_dma_address(sgl[0]);
-    expect(tlb.is_swiotlb_buffer(dma)).toBe(true);
-    expect(dma).toBeGreaterThan(MASK24);
-    expect(tlb.usage().used).toBe(2);
-    const warn = s.kernel.printk.grep("WARNING: swiotlb_map_sg_attrs");
-    expect(warn).toHaveLength(1);
-    expect(warn[0]).toContain(`entry 0 bounced to 0x${dma.toString(16)}+4096, beyond the device's DMA mask 0xffffff`);
+    expect(dma_map_sg(dev, sgl, 1, DMA_TO_DEVICE)).toBe(0);
+    expect(sg_dma_len(sgl[0])).toBe(0);
+    expect(s.kernel.printk.grep("Cannot do DMA")).toEqual([`${PREFIX}Cannot do DMA to address ${pa(phys)}`]);
+    expect(s.kernel.printk.grep("SW-IOMMU")).toEqual([]);
+  });
+
+  it("dma_alloc_coherent: pages beyond the coherent mask, then map_single(dev, 0, …) refused: NULL", async () => {
+    const { s, dev } = await narrowDevice();
+    expect(dma_set_coherent_mask(dev, BigInt(MASK24))).toBe(0);
+    expect(dma_alloc_coherent(dev, 4096, GFP_KERNEL)).toBeNull();
+    // swiotlb_alloc_coherent's fallback asks map_single for PA 0, then says why it failed.
+    expect(s.kernel.printk.grep("Cannot do DMA")).toEqual([`${PREFIX}Cannot do DMA to address ${pa(0)}`]);
+    expect(s.kernel.printk.grep("coherent allocation failed")).toEqual([`swiotlb: coherent allocation failed for device ${DMAC} size=4096`]);
   });
 });
 

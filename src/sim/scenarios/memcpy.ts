@@ -130,8 +130,11 @@ export function run(system: System, params: ScenarioParams = {}): MemcpyResult {
   }
   const block = kind === "pool" ? parseSize((params.block as string | number | undefined) ?? "4K") : 0;
   if (kind === "bounced" && !system.kernel.dma.swiotlb) {
+    const why = system.machine.profile.arch !== "arm64" ? "arm without LPAE addresses all its RAM with 32 bits"
+      : system.kernel.dma.swiotlbNoForce ? "Linux 4.9 builds none when all RAM is within ZONE_DMA and swiotlb is not forced"
+        : "swiotlb= gave it none";
     throw new RangeError(
-      `buffers=bounced: this kernel has no swiotlb (${system.machine.profile.arch === "arm64" ? "swiotlb= gave it none" : "arm without LPAE addresses all its RAM with 32 bits"}), so no mapping bounces; ` +
+      `buffers=bounced: this kernel has no swiotlb (${why}), so no mapping bounces; ` +
       "run it on an arm64 board (--board arm64-highmem bounces by itself, --board arm64-ref with --swiotlb force)",
     );
   }

@@ -182,6 +182,14 @@ describe("memcpy buffers=bounced", () => {
       );
       expect(s.kernel.mm.buddy.freePages).toBe(free);
     });
+    // 4.9.y's arm64 mem_init builds no pool when all RAM is within ZONE_DMA and nothing forces
+    // one (arch/arm64/mm/init.c: swiotlb_init only if SWIOTLB_FORCE or max_pfn beyond it).
+    await withSystem({ board: "arm64-ref", kernel: "v4.9" }, (s) => {
+      expect(() => s.run("memcpy", { size: "4K", buffers: "bounced" })).toThrow(
+        "buffers=bounced: this kernel has no swiotlb (Linux 4.9 builds none when all RAM is within ZONE_DMA and swiotlb is not forced), so no mapping bounces; " +
+        "run it on an arm64 board (--board arm64-highmem bounces by itself, --board arm64-ref with --swiotlb force)",
+      );
+    });
     await withSystem({ board: "arm64-highmem" }, (s) => {
       expect(s.run("memcpy", { size: "64K", buffers: "bounced" })).toMatchObject({ ok: true });
     });
