@@ -85,6 +85,12 @@ export class BusCalendar {
       const held = unchecked(this.epoch[slot]);
       if (held == b) {
         state = unchecked(this.state[slot]);
+        if (state == BUCKET_PS) {
+          // Full (no tail, no gaps): most buckets a burst's walk crosses.
+          b++;
+          offset = 0;
+          continue;
+        }
         if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
           need = this.takeFromGaps(slot, state, offset, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
