@@ -19,17 +19,9 @@ export const BUCKETS = 8192;
 export const RING_PS = BUCKETS * BUCKET_PS;
 const MAX_GAPS = 4;
 
-interface Bus {
-  book(t: number, bytes: number): number;
-}
-
-function needOf(bytes: number, psPerKiB: number): number {
-  return Math.floor((bytes * psPerKiB) / 1024);
-}
-
-/** The calendar as defined above: each bucket's free time as a list of [start, end) stretches. */
-export class ReferenceBus implements Bus {
-  private readonly free: [number, number][][] = Array.from({ length: BUCKETS }, () => []);
+/** The walk both calendars share: bucket by bucket from the request's start, a slot that held
+ *  another bucket emptied first; each calendar says what a bucket gives. */
+abstract class BucketWalk {
   private readonly holds = new Float64Array(BUCKETS).fill(-1);
   constructor(
     readonly latencyPs: number,
@@ -37,7 +29,7 @@ export class ReferenceBus implements Bus {
   ) {}
 
   book(t: number, bytes: number): number {
-    let need = needOf(bytes, this.psPerKiB);
+    let need = Math.floor((bytes * this.psPerKiB) / 1024);
     const from = t + this.latencyPs;
     if (need <= 0) return from;
     let bucket = Math.floor(from / BUCKET_PS);
@@ -46,33 +38,48 @@ export class ReferenceBus implements Bus {
       const slot = bucket % BUCKETS;
       if (this.holds[slot] !== bucket) {
         this.holds[slot] = bucket;
-        this.free[slot] = [[0, BUCKET_PS]];
+        this.empty(slot);
       }
-      const free = this.free[slot]!;
-      if (free.length === 0) {
-        bucket++;
-        offset = 0;
-        continue;
-      }
-      const after: [number, number][] = [];
-      let end = -1;
-      for (const [s, e] of free) {
-        if (need === 0 || e <= offset) {
-          after.push([s, e]);
-          continue;
-        }
-        const start = Math.max(s, offset);
-        const taken = Math.min(e - start, need);
-        need -= taken;
-        if (start > s) after.push([s, start]);
-        if (start + taken < e) after.push([start + taken, e]);
-        if (need === 0) end = start + taken;
-      }
-      this.free[slot] = limitGaps(after);
-      if (need === 0) return bucket * BUCKET_PS + end;
+      const [left, end] = this.take(slot, offset, need);
+      if (left === 0) return bucket * BUCKET_PS + end;
+      need = left;
       bucket++;
       offset = 0;
     }
+  }
+
+  /** The slot's bucket is all free. */
+  protected abstract empty(slot: number): void;
+  /** Takes up to `need` ps of the slot's bucket from `offset` on: what is still needed, and
+   *  where in the bucket the last picosecond went when that is nothing. */
+  protected abstract take(slot: number, offset: number, need: number): [number, number];
+}
+
+/** The calendar as defined above: each bucket's free time as a list of [start, end) stretches. */
+export class ReferenceBus extends BucketWalk {
+  private readonly free: [number, number][][] = Array.from({ length: BUCKETS }, () => []);
+
+  protected empty(slot: number): void {
+    this.free[slot] = [[0, BUCKET_PS]];
+  }
+
+  protected take(slot: number, offset: number, need: number): [number, number] {
+    const after: [number, number][] = [];
+    let end = -1;
+    for (const [s, e] of this.free[slot]!) {
+      if (need === 0 || e <= offset) {
+        after.push([s, e]);
+        continue;
+      }
+      const start = Math.max(s, offset);
+      const taken = Math.min(e - start, need);
+      need -= taken;
+      if (start > s) after.push([s, start]);
+      if (start + taken < e) after.push([start + taken, e]);
+      if (need === 0) end = start + taken;
+    }
+    this.free[slot] = limitGaps(after);
+    return [need, end];
   }
 }
 
@@ -86,38 +93,21 @@ function limitGaps(free: [number, number][]): [number, number][] {
 }
 
 /** The calendar before gaps: each bucket's fill position only. */
-export class PositionBus implements Bus {
+export class PositionBus extends BucketWalk {
   private readonly used = new Float64Array(BUCKETS);
-  private readonly holds = new Float64Array(BUCKETS).fill(-1);
-  constructor(
-    readonly latencyPs: number,
-    readonly psPerKiB: number,
-  ) {}
 
-  book(t: number, bytes: number): number {
-    let need = needOf(bytes, this.psPerKiB);
-    const from = t + this.latencyPs;
-    if (need <= 0) return from;
-    let bucket = Math.floor(from / BUCKET_PS);
-    let offset = from - bucket * BUCKET_PS;
-    for (;;) {
-      const slot = bucket % BUCKETS;
-      if (this.holds[slot] !== bucket) {
-        this.holds[slot] = bucket;
-        this.used[slot] = 0;
-      }
-      const start = Math.max(this.used[slot]!, offset);
-      const free = BUCKET_PS - start;
-      if (need <= free) {
-        this.used[slot] = start + need;
-        return bucket * BUCKET_PS + start + need;
-      }
-      if (free > 0) {
-        this.used[slot] = BUCKET_PS;
-        need -= free;
-      }
-      bucket++;
-      offset = 0;
+  protected empty(slot: number): void {
+    this.used[slot] = 0;
+  }
+
+  protected take(slot: number, offset: number, need: number): [number, number] {
+    const start = Math.max(this.used[slot]!, offset);
+    const free = BUCKET_PS - start;
+    if (need <= free) {
+      this.used[slot] = start + need;
+      return [0, start + need];
     }
+    this.used[slot] = BUCKET_PS;
+    return [need - Math.max(free, 0), -1];
   }
 }
