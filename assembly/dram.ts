@@ -12,6 +12,7 @@ import { N_DRAM_BYTES } from "./trace-names";
 import { deferredLines } from "./cache";
 import { materializeRange } from "./hierarchy";
 import { markWritten, heapTop } from "./memory-handover";
+import { BusCalendar, BUCKET_SHIFT } from "./bus-calendar";
 
 
 export const KIND_NONE: i32 = 0;
@@ -32,16 +33,6 @@ class Region {
   latencyPs: i64 = 0; // MMIO: a register access's round trip (0: the CPU port's default)
 }
 
-// A memory controller's data bus is a shared resource, but requests do not reach it in time
-// order: a DMA write is scheduled for when its data will be in the MFIFO, after reads issued
-// later. So the bus keeps a calendar of fixed-length buckets of bus time; a transfer takes
-// time from the first buckets at or after its earliest start that still have some, and ends in
-// the bucket where its last byte moves. Buckets are recycled as a ring: a request further in the
-// past than the ring spans is treated as finding the bus free.
-const BUCKET_SHIFT: i64 = 14; // 16.384 ns
-const BUCKET_PS: i64 = 1 << BUCKET_SHIFT;
-const BUCKETS: i32 = 8192; // a 134 µs window
-
 /** Trace counter samples of a controller's bytes moved are at least this far apart. */
 const SAMPLE_PS: i64 = 1000000;
 
@@ -54,52 +45,12 @@ class MemController {
   traceAt: i64 = 0;
   latencyPs: i64 = 0; // first data after the request
   psPerKiB: i64 = 0; // transfer time per 1024 bytes at full bandwidth
-  used: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // bus time taken in each bucket
-  epoch: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // which absolute bucket a slot holds
-  /** Every bucket before this one may have lost its slot since it was last seen: a slot held
-   *  bucket staleBefore - 1 and now holds another. memAccessStream's skip trusts a run it
-   *  remembers only from here on. */
-  staleBefore: i64 = 0;
+  /** The data bus's bookings (bus-calendar.ts): CPU and DMA requests queue on it. */
+  readonly bus: BusCalendar = new BusCalendar();
   bytesRead: u64 = 0;
   bytesWritten: u64 = 0;
   requests: u64 = 0;
   busyPs: i64 = 0;
-
-  constructor() {
-    for (let i = 0; i < BUCKETS; i++) unchecked((this.epoch[i] = -1));
-  }
-
-  /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. Inlined:
-   *  every DMA burst and every CPU line fill books its bus time here, and the call itself
-   *  was a visible share of a PL330 copy. */
-  @inline take(from: i64, need: i64): i64 {
-    if (need <= 0) return from;
-    let b = from >> BUCKET_SHIFT;
-    let offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
-    while (true) {
-      const slot = <i32>(b & (BUCKETS - 1));
-      let used: i64 = 0;
-      const held = unchecked(this.epoch[slot]);
-      if (held == b) used = unchecked(this.used[slot]);
-      else {
-        if (held >= this.staleBefore) this.staleBefore = held + 1;
-        unchecked((this.epoch[slot] = b));
-      }
-      const start = used > offset ? used : offset;
-      const free = BUCKET_PS - start;
-      if (need <= free) {
-        unchecked((this.used[slot] = start + need));
-        return (b << BUCKET_SHIFT) + start + need;
-      }
-      if (free > 0) {
-        unchecked((this.used[slot] = BUCKET_PS));
-        need -= free;
-      }
-      b++;
-      offset = 0;
-    }
-    return 0; // not reached
-  }
 }
 
 const regions = new StaticArray<Region>(MAX_REGIONS);
@@ -292,7 +243,7 @@ export function memAccess(controller: i32, t: i64, bytes: u32, write: bool): i64
   c.busyPs += xfer;
   if (write) c.bytesWritten += bytes;
   else c.bytesRead += bytes;
-  return c.take(t + c.latencyPs, xfer);
+  return c.bus.take(t + c.latencyPs, xfer);
 }
 
 function traceBytes(id: i32, c: MemController, t: i64, bytes: u32): void {
@@ -341,12 +292,14 @@ export function regionController(i: i32): i32 {
 // A DMA engine keeps a controller's bus near saturation and books bursts a few hundred ns ahead
 // of its reads, so a read usually lands on a run of buckets that are already full and take()
 // walks them one by one; that walk was the largest cost of a simulated burst. memAccessStream
-// books exactly as memAccess does, but remembers, per controller and direction, the run of
-// buckets its last request left full (every bucket a take goes past is full) and starts the
-// walk after it. Usage only grows, so a full bucket stays full until the ring recycles its slot
-// for another bucket (a request 134 µs away); the jump is taken only when no bucket from the
-// request's first on has lost its slot since (staleBefore). A request with no bus time to take
-// ends at its start, as in memAccess.
+// books exactly as memAccess does, but remembers, per controller and direction, the stretch of
+// bus time its last request found with no free time left: from where that request started
+// (or the stretch it jumped over began) to the start of the bucket it ended in (a take leaves
+// nothing free from its start to its last bucket). Free time only shrinks, so the stretch stays
+// full until the ring recycles a slot in it for another bucket (a request 134 µs away); the jump
+// is taken only when no bucket from the request's first on has lost its slot since
+// (staleBefore). Only from the stretch's start: a bucket may still have gaps before it. A
+// request with no bus time to take ends at its start, as in memAccess.
 const fullFrom = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
 
@@ -360,17 +313,17 @@ const fullTo = new StaticArray<i64>(MAX_CONTROLLERS * 2);
   else c.bytesRead += bytes;
   const h = controller * 2 + (write ? 1 : 0);
   let from = t + c.latencyPs;
-  let runStart = from >> BUCKET_SHIFT;
+  let runFrom = from;
   const f1 = unchecked(fullTo[h]);
-  if (runStart < f1 && runStart >= unchecked(fullFrom[h]) && runStart >= c.staleBefore && xfer > 0) {
-    runStart = unchecked(fullFrom[h]);
-    from = f1 << BUCKET_SHIFT;
+  if (from < f1 && from >= unchecked(fullFrom[h]) && (from >> BUCKET_SHIFT) >= c.bus.staleBefore && xfer > 0) {
+    runFrom = unchecked(fullFrom[h]);
+    from = f1;
   }
-  const end = c.take(from, xfer);
-  const runEnd = end >> BUCKET_SHIFT;
-  if (runEnd > runStart) {
-    unchecked((fullFrom[h] = runStart));
-    unchecked((fullTo[h] = runEnd));
+  const end = c.bus.take(from, xfer);
+  const runTo = (end >> BUCKET_SHIFT) << BUCKET_SHIFT;
+  if (runTo > runFrom) {
+    unchecked((fullFrom[h] = runFrom));
+    unchecked((fullTo[h] = runTo));
   }
   return end;
 }

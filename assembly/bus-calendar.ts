@@ -1,0 +1,227 @@
+// A memory controller's data bus is a shared resource, but requests do not reach it in time
+// order: a DMA write is booked for when its data will be in the MFIFO, after reads issued later.
+// So the bus keeps a calendar of fixed-length buckets of bus time; a transfer takes the earliest
+// free time at or after its start, bucket by bucket, and ends where its last picosecond is placed.
+// Buckets are recycled as a ring: a request further in the past than the ring spans is treated as
+// finding the bus free.
+//
+// A bucket records its free time as a tail (from where it is filled to its end) and up to
+// MAX_GAPS gaps below it: time a request left behind when it started later in the bucket than
+// the bucket was filled (a DMA write booked ahead of reads). A request booked afterwards with an
+// earlier start fills those gaps first, then the tail, then the next buckets. A bucket with one
+// gap too many gives up its shortest (that time is lost, never booked twice). A 16.384 ns bucket
+// holds parts of only a few bursts or line fills: with four, a PL330 copy or a CPU workload never
+// gives one up, and the busiest mix of channels and CPU (`run dma-mix`) one in its 900,000 gaps.
+// Requests booked in time order never leave a gap a later one could use, so for them the gaps
+// change nothing: they end exactly where a calendar of fill positions alone ends them.
+
+export const BUCKET_SHIFT: i64 = 14; // 16.384 ns
+export const BUCKET_PS: i64 = 1 << BUCKET_SHIFT;
+const BUCKETS: i32 = 8192; // a 134 µs window
+export const MAX_GAPS: i32 = 4;
+
+// A bucket's state is one word, so that walking a full bucket costs one load as it did before
+// gaps: where its free tail begins (0 to BUCKET_PS), where its latest gap ends (0: it has none;
+// whether a request can use any gap is whether it starts before that), and how many gaps it
+// has. A slot taken over by another bucket starts from 0: all free, no gaps.
+const FREE_FROM: i64 = 0xFFFF;
+const LATEST_END_SHIFT: i64 = 16;
+const COUNT_SHIFT: i64 = 32;
+
+// A gap is packed as start | end << 16 (ps within its bucket, end exclusive); a bucket's gaps
+// are latest first.
+const GAP_BITS: u32 = 16;
+const GAP_MASK: u32 = 0xFFFF;
+
+@inline function gap(start: i64, end: i64): u32 {
+  return <u32>start | (<u32>end << GAP_BITS);
+}
+@inline function gapStart(g: u32): i64 {
+  return <i64>(g & GAP_MASK);
+}
+@inline function gapEnd(g: u32): i64 {
+  return <i64>(g >> GAP_BITS);
+}
+@inline function length(g: u32): i64 {
+  return gapEnd(g) - gapStart(g);
+}
+
+/** `state` with its tail kept and its gaps the n at base. */
+@inline function withGaps(state: i64, gaps: StaticArray<u32>, base: i32, n: i32): i64 {
+  const latestEnd = n > 0 ? gapEnd(unchecked(gaps[base])) : 0;
+  return (state & FREE_FROM) | (latestEnd << LATEST_END_SHIFT) | (<i64>n << COUNT_SHIFT);
+}
+
+// A full slot's gaps with the one that does not fit.
+const overfull = new StaticArray<u32>(MAX_GAPS + 1);
+
+export class BusCalendar {
+  /** Each bucket's state word (above). */
+  state: StaticArray<i64> = new StaticArray<i64>(BUCKETS);
+  /** Each bucket's gaps, MAX_GAPS per bucket, as many as its state counts. */
+  gaps: StaticArray<u32> = new StaticArray<u32>(BUCKETS * MAX_GAPS);
+  epoch: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // which absolute bucket a slot holds
+  /** Every bucket before this one may have lost its slot since it was last seen: a slot held
+   *  bucket staleBefore - 1 and now holds another. memAccessStream's skip trusts a run it
+   *  remembers only from here on. */
+  staleBefore: i64 = 0;
+  /** Where in its bucket takeFromGaps placed the last picosecond, when it placed them all. */
+  private gapPlacedTo: i64 = 0;
+
+  constructor() {
+    for (let i = 0; i < BUCKETS; i++) unchecked((this.epoch[i] = -1));
+  }
+
+  /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. Inlined:
+   *  every DMA burst and every CPU line fill books its bus time here, and the call itself
+   *  was a visible share of a PL330 copy. */
+  @inline take(from: i64, need: i64): i64 {
+    if (need <= 0) return from;
+    let b = from >> BUCKET_SHIFT;
+    let offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
+    while (true) {
+      const slot = <i32>(b & (BUCKETS - 1));
+      let state: i64 = 0;
+      const held = unchecked(this.epoch[slot]);
+      if (held == b) {
+        state = unchecked(this.state[slot]);
+        if (state == BUCKET_PS) {
+          // Full (no tail, no gaps): most buckets a burst's walk crosses.
+          b++;
+          offset = 0;
+          continue;
+        }
+        if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
+          need = this.takeFromGaps(slot, state, offset, need);
+          if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
+          state = unchecked(this.state[slot]);
+        }
+      } else {
+        if (held >= this.staleBefore) this.staleBefore = held + 1;
+        unchecked((this.epoch[slot] = b));
+      }
+      let start = state & FREE_FROM;
+      if (offset > start) {
+        state = this.addGap(slot, state, offset);
+        start = offset;
+      }
+      const free = BUCKET_PS - start;
+      if (need <= free) {
+        unchecked((this.state[slot] = (state & ~FREE_FROM) | (start + need)));
+        return (b << BUCKET_SHIFT) + start + need;
+      }
+      if (free > 0) {
+        unchecked((this.state[slot] = (state & ~FREE_FROM) | BUCKET_PS));
+        need -= free;
+      }
+      b++;
+      offset = 0;
+    }
+    return 0; // not reached
+  }
+
+  /** Takes up to `need` ps from the slot's gaps at or after `offset`, earliest first; returns
+   *  what is still needed (0: all placed, ending at gapPlacedTo). A PL330 copy's reads find
+   *  one gap, left by a write booked ahead of them, and take it from its start: that case is
+   *  inlined, since a call from the DMA engine's loop costs more than the work (the caller's
+   *  live values are saved around it). */
+  @inline private takeFromGaps(slot: i32, state: i64, offset: i64, need: i64): i64 {
+    const base = slot * MAX_GAPS;
+    const g = unchecked(this.gaps[base]);
+    const a = gapStart(g);
+    if ((state >> COUNT_SHIFT) != 1 || offset > a) return this.takeFromGapsAnywhere(slot, offset, need);
+    const e = gapEnd(g);
+    if (need < e - a) {
+      unchecked((this.gaps[base] = gap(a + need, e)));
+      this.gapPlacedTo = a + need;
+      return 0;
+    }
+    unchecked((this.state[slot] = state & FREE_FROM));
+    this.gapPlacedTo = e;
+    return need - (e - a);
+  }
+
+  /** takeFromGaps when the slot has several gaps or the request starts inside one. */
+  @noinline private takeFromGapsAnywhere(slot: i32, offset: i64, need: i64): i64 {
+    const base = slot * MAX_GAPS;
+    const state = unchecked(this.state[slot]);
+    let n = <i32>(state >> COUNT_SHIFT);
+    for (let i = n - 1; i >= 0; i--) {
+      const g = unchecked(this.gaps[base + i]);
+      const a = gapStart(g);
+      const e = gapEnd(g);
+      if (e <= offset) continue;
+      const s = a > offset ? a : offset;
+      const t = min<i64>(e - s, need);
+      need -= t;
+      if (s + t < e) {
+        // The request ends inside this gap: what is left of it after the request stays a gap,
+        // and so does what lies before the request's start.
+        this.gapPlacedTo = s + t;
+        if (s == a) unchecked((this.gaps[base + i] = gap(s + t, e)));
+        else {
+          unchecked((this.gaps[base + i] = gap(a, s)));
+          n = this.insertGap(base, n, i, gap(s + t, e));
+        }
+        unchecked((this.state[slot] = withGaps(state, this.gaps, base, n)));
+        return 0;
+      }
+      if (s > a) unchecked((this.gaps[base + i] = gap(a, s)));
+      else {
+        // Used whole: the later gaps move down over it.
+        for (let k = i; k < n - 1; k++) unchecked((this.gaps[base + k] = unchecked(this.gaps[base + k + 1])));
+        n--;
+      }
+      if (need == 0) {
+        this.gapPlacedTo = e;
+        break;
+      }
+    }
+    unchecked((this.state[slot] = withGaps(state, this.gaps, base, n)));
+    return need;
+  }
+
+  /** Records [the slot's free tail's start, e) as its latest gap; returns the slot's new state
+   *  (the caller stores it with its new tail). Inlined for a slot with no gap yet (a PL330
+   *  copy's writes, booked ahead of the reads, leave one each). */
+  @inline private addGap(slot: i32, state: i64, e: i64): i64 {
+    if ((state >> COUNT_SHIFT) != 0) return this.addGapAfterOthers(slot, state, e);
+    unchecked((this.gaps[slot * MAX_GAPS] = gap(state & FREE_FROM, e)));
+    return (state & FREE_FROM) | (e << LATEST_END_SHIFT) | (<i64>1 << COUNT_SHIFT);
+  }
+
+  /** addGap to a slot that has gaps already. */
+  @noinline private addGapAfterOthers(slot: i32, state: i64, e: i64): i64 {
+    const base = slot * MAX_GAPS;
+    const n = this.insertGap(base, <i32>(state >> COUNT_SHIFT), 0, gap(state & FREE_FROM, e));
+    return withGaps(state, this.gaps, base, n);
+  }
+
+  /** Puts g at index i of the n gaps at base, the ones from i on moving up; returns their new
+   *  count. */
+  private insertGap(base: i32, n: i32, i: i32, g: u32): i32 {
+    if (n == MAX_GAPS) {
+      this.insertGapDroppingShortest(base, i, g);
+      return n;
+    }
+    for (let k = n; k > i; k--) unchecked((this.gaps[base + k] = unchecked(this.gaps[base + k - 1])));
+    unchecked((this.gaps[base + i] = g));
+    return n + 1;
+  }
+
+  /** insertGap into a full slot: of the MAX_GAPS + 1 gaps, the shortest (the earliest of
+   *  equals) is given up. Rare: a bucket seldom holds parts of more than a few requests. */
+  @noinline private insertGapDroppingShortest(base: i32, i: i32, g: u32): void {
+    for (let k = 0; k <= MAX_GAPS; k++) {
+      unchecked((overfull[k] = k < i ? unchecked(this.gaps[base + k]) : k == i ? g : unchecked(this.gaps[base + k - 1])));
+    }
+    let shortest = MAX_GAPS; // latest first: scan from the earliest, keep the first shortest
+    for (let k = MAX_GAPS - 1; k >= 0; k--) {
+      if (length(unchecked(overfull[k])) < length(unchecked(overfull[shortest]))) shortest = k;
+    }
+    let to = 0;
+    for (let k = 0; k <= MAX_GAPS; k++) {
+      if (k != shortest) unchecked((this.gaps[base + to++] = unchecked(overfull[k])));
+    }
+  }
+}
