@@ -38,6 +38,13 @@ describe("pl330 microcode (Linux _setup_req)", () => {
     expect(prepareCcr({ ...defaultReqConfig(), src_inc: false, dst_inc: false, nonsecure: true }).toString(16)).toBe("800200");
   });
 
+  it("16-byte beats (SS = 4, a 128-bit bus): 256 B is one LC1 loop of 16 single-beat bursts", () => {
+    // BRST_SIZE reads CCR[3:1] whole: 1 << 4 = 16 bytes a beat (spec §3: SS 0–4 valid).
+    const rq = { ...defaultReqConfig(), brst_size: 4 };
+    const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: DMA_MEM_TO_MEM, px: { src_addr: 0x100000, dst_addr: 0x200000, bytes: 256 }, revision: 2 };
+    expect(hex(setupReq(xs, 0).slice(18))).toBe("22 0f 04 08 3c 02 34 00 00");
+  });
+
   it("1 MiB: outer LC0 32 × inner LC1 256", () => {
     expect(hex(memcpy(1 << 20).slice(18))).toBe("20 1f 22 ff 04 08 3c 02 38 06 34 00 00");
   });
