@@ -46,15 +46,21 @@ describe("channel requests with nothing to give", () => {
   });
 });
 
+/** A controller with only the operations every provider must have: no terminate, pause or
+ *  resume, no capabilities or directions. */
+function bareController(s: Awaited<ReturnType<typeof zynq>>): DmaDevice {
+  return new DmaDevice(new Device(s.kernel, "fake-dmac"), {
+    device_alloc_chan_resources: () => 0,
+    device_free_chan_resources: () => {},
+    device_tx_status: () => DMA_COMPLETE,
+    device_issue_pending: () => {},
+  });
+}
+
 describe("a controller without device_terminate_all", () => {
   it("makes terminate -EINVAL, and pause and resume -ENOSYS", async () => {
     const s = await zynq();
-    const d = new DmaDevice(new Device(s.kernel, "fake-dmac"), {
-      device_alloc_chan_resources: () => 0,
-      device_free_chan_resources: () => {},
-      device_tx_status: () => DMA_COMPLETE,
-      device_issue_pending: () => {},
-    });
+    const d = bareController(s);
     const chan = new DmaChan(d, 0, null);
     expect(dmaengine_terminate_async(chan)).toBe(-EINVAL);
     expect(dmaengine_terminate_sync(chan)).toBe(-EINVAL);
@@ -83,12 +89,7 @@ describe("dma_get_slave_caps of a controller with no slave transfers", () => {
   // -ENXIO when it names no directions.
   async function controller(caps: number[], directions: number) {
     const s = await zynq();
-    const d = new DmaDevice(new Device(s.kernel, "fake-dmac"), {
-      device_alloc_chan_resources: () => 0,
-      device_free_chan_resources: () => {},
-      device_tx_status: () => DMA_COMPLETE,
-      device_issue_pending: () => {},
-    });
+    const d = bareController(s);
     for (const c of caps) d.cap_mask.add(c);
     d.directions = directions;
     return new DmaChan(d, 0, null);
