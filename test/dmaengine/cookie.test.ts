@@ -11,7 +11,7 @@ import {
   dma_async_issue_pending, dma_request_channel, dma_sync_wait, dmaengine_prep_dma_memcpy, dmaengine_submit,
   dmaengine_tx_status,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_IN_PROGRESS, DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import { DMA_COMPLETE, DMA_IN_PROGRESS, DMA_MEMCPY, dma_tx_state } from "../../src/dmaengine/types.js";
 import { pattern } from "../../src/sim/phase.js";
 
 const S32_MAX = 0x7fffffff;
@@ -47,5 +47,28 @@ describe("cookies across the s32 wrap", () => {
     // last_complete = 2 = last_used: everything is complete again.
     for (const k of [a, b, c, d]) expect(dmaengine_tx_status(chan, k)).toBe(DMA_COMPLETE);
     expect(s.cpu.read(dst.cpuAddr + len, len)).toEqual(pattern(len, 3));
+  });
+});
+
+describe("a cookie's completion", () => {
+  it("clears the descriptor's cookie before its callback, and tx_status's state gives the last completed and last used", async () => {
+    // dma_cookie_complete: chan->completed_cookie = tx->cookie, then tx->cookie = 0; pl330's
+    // tasklet completes the cookie before it calls back. dma_cookie_status fills state->last
+    // with completed_cookie and state->used with chan->cookie.
+    const s = await createSystem({ board: "zynq-7000" });
+    const chan = dma_request_channel(s, DMA_MEMCPY, (c) => c.chan_id === 0)!;
+    const src = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+    const dst = dma_alloc_coherent(chan.device.dev, 64, GFP_KERNEL)!;
+    const tx = dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 64, 0)!;
+    const seen: number[] = [];
+    tx.callback = () => seen.push(tx.cookie);
+    const first = dmaengine_submit(tx);
+    expect([first, tx.cookie]).toEqual([2, 2]); // dma_cookie_init: both at DMA_MIN_COOKIE (1)
+    expect(dma_sync_wait(chan, first)).toBe(DMA_COMPLETE);
+    expect(seen).toEqual([0]);
+    const second = dmaengine_submit(dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 64, 0)!);
+    const state = dma_tx_state();
+    expect(dmaengine_tx_status(chan, second, state)).toBe(DMA_IN_PROGRESS);
+    expect([state.last, state.used]).toEqual([first, second]);
   });
 });

@@ -29,11 +29,15 @@ describe("dmatest patterns", () => {
     // dst[0] plain garbage within the destination pattern.
     expect(dmatest_verify("t", Uint8Array.of(0x01), 0, 1, 0, PATTERN_DST, false, warn)).toBe(1);
     expect(dmatest_verify("t", Uint8Array.of(0x00), 0, 1, 0, PATTERN_SRC, true, warn)).toBe(1);
+    // dst[0] should hold source byte 0 (0xdf) but has the overwrite bit too (0xff): the bits
+    // differ in PATTERN_OVERWRITE alone, which Linux also calls not copied.
+    expect(dmatest_verify("t", Uint8Array.of(0xff), 0, 1, 0, PATTERN_SRC | PATTERN_COPY, false, warn)).toBe(1);
     expect(lines).toEqual([
       "t: dstbuf[0x4] not copied! Expected dd, got 3b",
       "t: dstbuf[0x0] was copied! Expected 1f, got 9f",
       "t: dstbuf[0x0] mismatch! Expected 1f, got 01",
       "t: srcbuf[0x0] overwritten! Expected 9f, got 00",
+      "t: dstbuf[0x0] not copied! Expected df, got ff",
     ]);
   });
 
@@ -42,6 +46,11 @@ describe("dmatest patterns", () => {
     expect(dmatest_verify("t", new Uint8Array(40).fill(0xff), 0, 40, 0, PATTERN_DST, false, (l) => lines.push(l))).toBe(40);
     expect(lines).toHaveLength(33);
     expect(lines[32]).toBe("t: 8 errors suppressed");
+    // Exactly MAX_ERROR_COUNT (32) wrong bytes: all printed, none suppressed.
+    lines.length = 0;
+    expect(dmatest_verify("t", new Uint8Array(32).fill(0xff), 0, 32, 0, PATTERN_DST, false, (l) => lines.push(l))).toBe(32);
+    expect(lines).toHaveLength(32);
+    expect(lines.some((l) => l.includes("suppressed"))).toBe(false);
   });
 });
 

@@ -12,11 +12,13 @@ import { zynq } from "../helpers/system.js";
 import { thrown } from "../helpers/thrown.js";
 import {
   dma_release_channel, dma_request_chan, dma_request_chan_by_mask, dmaengine_pause, dmaengine_resume, dmaengine_terminate_async,
-  dmaengine_terminate_sync,
+  dmaengine_terminate_sync, dma_get_slave_caps,
 } from "../../src/dmaengine/dmaengine.js";
-import { DMA_COMPLETE, DMA_MEMCPY, DMA_XOR, DmaChan, DmaDevice } from "../../src/dmaengine/types.js";
+import {
+  DMA_COMPLETE, DMA_CYCLIC, DMA_DEV_TO_MEM, DMA_MEMCPY, DMA_XOR, DmaChan, DmaDevice, type DmaSlaveCaps,
+} from "../../src/dmaengine/types.js";
 import { Device } from "../../src/kernel/device.js";
-import { EINVAL, ENODEV, ENOSYS, EPROBE_DEFER, KernelError } from "../../src/kernel/errno.js";
+import { EINVAL, ENODEV, ENOSYS, ENXIO, EPROBE_DEFER, KernelError } from "../../src/kernel/errno.js";
 
 const NO_DMAC = `/dts-v1/;
 / {
@@ -44,15 +46,21 @@ describe("channel requests with nothing to give", () => {
   });
 });
 
+/** A controller with only the operations every provider must have: no terminate, pause or
+ *  resume, no capabilities or directions. */
+function bareController(s: Awaited<ReturnType<typeof zynq>>): DmaDevice {
+  return new DmaDevice(new Device(s.kernel, "fake-dmac"), {
+    device_alloc_chan_resources: () => 0,
+    device_free_chan_resources: () => {},
+    device_tx_status: () => DMA_COMPLETE,
+    device_issue_pending: () => {},
+  });
+}
+
 describe("a controller without device_terminate_all", () => {
   it("makes terminate -EINVAL, and pause and resume -ENOSYS", async () => {
     const s = await zynq();
-    const d = new DmaDevice(new Device(s.kernel, "fake-dmac"), {
-      device_alloc_chan_resources: () => 0,
-      device_free_chan_resources: () => {},
-      device_tx_status: () => DMA_COMPLETE,
-      device_issue_pending: () => {},
-    });
+    const d = bareController(s);
     const chan = new DmaChan(d, 0, null);
     expect(dmaengine_terminate_async(chan)).toBe(-EINVAL);
     expect(dmaengine_terminate_sync(chan)).toBe(-EINVAL);
@@ -73,5 +81,25 @@ describe("releasing a channel not held once", () => {
       "WARNING: drivers/dma/dmaengine.c: dma_release_channel: chan reference count 0 != 1",
     ]);
     expect(dma_request_chan_by_mask(s, DMA_MEMCPY)).toBe(chan);
+  });
+});
+
+describe("dma_get_slave_caps of a controller with no slave transfers", () => {
+  // drivers/dma/dmaengine.c: -ENXIO unless the controller has DMA_SLAVE or DMA_CYCLIC, and
+  // -ENXIO when it names no directions.
+  async function controller(caps: number[], directions: number) {
+    const s = await zynq();
+    const d = bareController(s);
+    for (const c of caps) d.cap_mask.add(c);
+    d.directions = directions;
+    return new DmaChan(d, 0, null);
+  }
+
+  it("a cyclic-only controller has caps; a memcpy-only one, or one naming no direction, is -ENXIO", async () => {
+    const caps: Partial<DmaSlaveCaps> = {};
+    expect(dma_get_slave_caps(await controller([DMA_CYCLIC], 1 << DMA_DEV_TO_MEM), caps)).toBe(0);
+    expect(caps.directions).toBe(1 << DMA_DEV_TO_MEM);
+    expect(dma_get_slave_caps(await controller([DMA_MEMCPY], 1 << DMA_DEV_TO_MEM), {})).toBe(-ENXIO);
+    expect(dma_get_slave_caps(await controller([DMA_CYCLIC], 0), {})).toBe(-ENXIO);
   });
 });

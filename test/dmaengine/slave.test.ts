@@ -193,6 +193,20 @@ describe("descriptor reuse", () => {
     expect(() => dmaengine_submit(once)).toThrow(/kernel BUG at drivers\/dma\/pl330\.c/);
   });
 
+  it("dmaengine_desc_free calls a provider's desc_free only for a descriptor marked DMA_CTRL_REUSE", async () => {
+    // include/linux/dmaengine.h: -EPERM unless dmaengine_desc_test_reuse, then desc->desc_free.
+    // A provider of the client's own (the pl330 has no desc_free), on a pl330 channel.
+    const s = await zynq();
+    const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+    const freed: unknown[] = [];
+    const tx = { chan, cookie: 0, flags: 0, tx_submit: () => 0, desc_free: (d: unknown) => (freed.push(d), 0) };
+    expect(dmaengine_desc_free(tx)).toBe(-EPERM);
+    expect(freed).toEqual([]);
+    tx.flags = DMA_CTRL_REUSE;
+    expect(dmaengine_desc_free(tx)).toBe(0);
+    expect(freed).toEqual([tx]);
+  });
+
   it("resubmitting a descriptor that was not made reusable is a kernel bug", async () => {
     const s = await zynq();
     const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);

@@ -26,6 +26,25 @@ describe("pl330 microcode (Linux _setup_req)", () => {
     );
   });
 
+  it("_prepare_ccr places every field as spec §3 lays CCR out, the ones Linux leaves 0 too", () => {
+    // Fixed addresses; privileged SP[0] 8 / DP[0] 22; insnaccess SP[2] 10 / DP[2] 24; 4-byte beats
+    // SS 2<<1, DS 2<<15; 4 beats SB 3<<4, DB 3<<18; SC 3<<11; DC 2<<25; ES (32-bit swap) 2<<28.
+    const rq = {
+      ...defaultReqConfig(), src_inc: false, dst_inc: false, privileged: true, insnaccess: true,
+      brst_size: 2, brst_len: 4, scctl: 3, dcctl: 2, swap: 2,
+    };
+    expect(prepareCcr(rq).toString(16)).toBe("254d1d34");
+    // nonsecure: SP[1] 9 and DP[1] 23, on top of the 1-byte single beats of the defaults.
+    expect(prepareCcr({ ...defaultReqConfig(), src_inc: false, dst_inc: false, nonsecure: true }).toString(16)).toBe("800200");
+  });
+
+  it("16-byte beats (SS = 4, a 128-bit bus): 256 B is one LC1 loop of 16 single-beat bursts", () => {
+    // BRST_SIZE reads CCR[3:1] whole: 1 << 4 = 16 bytes a beat (spec §3: SS 0–4 valid).
+    const rq = { ...defaultReqConfig(), brst_size: 4 };
+    const xs: XferSpec = { ccr: prepareCcr(rq), rqtype: DMA_MEM_TO_MEM, px: { src_addr: 0x100000, dst_addr: 0x200000, bytes: 256 }, revision: 2 };
+    expect(hex(setupReq(xs, 0).slice(18))).toBe("22 0f 04 08 3c 02 34 00 00");
+  });
+
   it("1 MiB: outer LC0 32 × inner LC1 256", () => {
     expect(hex(memcpy(1 << 20).slice(18))).toBe("20 1f 22 ff 04 08 3c 02 38 06 34 00 00");
   });
