@@ -100,10 +100,13 @@ export function spend(ps: i64): void {
   finish();
 }
 
-/** DSB: waits until posted non-cacheable writes have reached memory. */
+/** DSB: waits until posted non-cacheable writes, and the write-backs of lines cleaned by VA,
+ *  have reached memory. A DSB completes only when the cache maintenance before it has completed
+ *  (Arm ARM), and a clean to the point of coherency completes when its write has reached it: the
+ *  core waits for their DRAM time, not a DMA that reads the buffer next. */
 export function barrier(): void {
   begin();
-  H.cursor = max64(H.cursor, postedUntil);
+  H.waitUntil(max64(postedUntil, H.cleansUntil));
   finish();
 }
 

@@ -59,7 +59,10 @@ export function dcacheRange(op: i32, va: u64, len: u64): bool {
         continue;
       }
     }
-    H.maintainLine(op, line, H.pocLevels);
+    // A clean's write-back leaves at once; the DSB that ends the range waits for it to reach
+    // DRAM (cpu.barrier).
+    const written = H.maintainLine(op, line, H.pocLevels);
+    if (written > H.cleansUntil) H.cleansUntil = written;
     x += lb;
     lines--;
   }

@@ -40,6 +40,11 @@ export let pocLevels: i32 = LEVEL_L1;
 export let walkAllocatesL2: bool = true;
 
 export let cursor: i64 = 0;
+/** When the last write-back that a clean by VA (DC CVAC / DC CIVAC, dc-ops.ts) sent to DRAM
+ *  completes: a DSB after them ends only once the cleaned lines have reached the point of
+ *  coherency (cpu.barrier). Write-backs of victims that loads and stores evict are not counted:
+ *  a DSB waits for the program's own accesses, and a cacheable store completes into the cache. */
+export let cleansUntil: i64 = 0;
 export let l1HitPs: i64 = 0;
 export let l2HitPs: i64 = 0;
 export let maintPs: i64 = 0;
@@ -180,12 +185,13 @@ export function dramLineIn(line: u64): bool {
 }
 
 /** Writes entry e of cache c back to DRAM. Posted: the CPU does not wait, but the controller is
- *  kept busy. A deferred line's bytes are DRAM's already. */
-export function dramLineOut(c: Cache, e: i32, line: u64): void {
+ *  kept busy. A deferred line's bytes are DRAM's already. Returns when the write has reached
+ *  DRAM (0 on a bus error), for whoever must wait for it (a DSB after a clean, CACHE_SYNC). */
+export function dramLineOut(c: Cache, e: i32, line: u64): i64 {
   const p = ramHost(line << lineShift, lineBytes);
   if (p == 0) {
     busError = true;
-    return;
+    return 0;
   }
   const src = c.dataAt(e);
   // Zeros written over bytes nothing has written change nothing: the host page stays untouched
@@ -201,7 +207,7 @@ export function dramLineOut(c: Cache, e: i32, line: u64): void {
     markWritten(p, lineBytes);
     copyLine(p, src, lineBytes);
   }
-  memAccess(lastController, cursor, lineBytes, true);
+  return memAccess(lastController, cursor, lineBytes, true);
 }
 
 /** The L1 entry that will receive `line`, its dirty victim written into L2 first. */
@@ -225,13 +231,11 @@ export function dramLineOut(c: Cache, e: i32, line: u64): void {
   return e;
 }
 
-/** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM. */
-export function writeBelowL1(e1: i32, line: u64): void {
+/** Writes L1 entry e (holding `line`) into L2, allocating there, or without an L2 into DRAM.
+ *  Returns when the line reaches DRAM in the second case, 0 in the first. */
+export function writeBelowL1(e1: i32, line: u64): i64 {
   const c2 = below();
-  if (c2 == null) {
-    dramLineOut(l1, e1, line);
-    return;
-  }
+  if (c2 == null) return dramLineOut(l1, e1, line);
   let e = c2.find(line);
   if (e >= 0) {
     c2.hits++;
@@ -247,6 +251,7 @@ export function writeBelowL1(e1: i32, line: u64): void {
     copyLine(c2.dataAt(e), l1.dataAt(e1), lineBytes);
   }
   c2.setDirty(e, true);
+  return 0;
 }
 
 /** Brings `line` into L1 entry e1 from L2 (filling L2 on a miss) or DRAM. False on a bus error. */
@@ -321,16 +326,18 @@ export function l1Line(line: u64, write: bool): i32 {
 
 /** One maintenance operation on one line at the given levels (L1 first: data flows down). A
  *  clean changes nothing in a level that does not hold the line dirty, so a cheap test that
- *  rules that out spares the search. */
-@inline export function maintainLine(op: i32, line: u64, levels: i32): void {
+ *  rules that out spares the search. Returns when the line's write-back reaches DRAM, or 0 if
+ *  the operation sent nothing there (an L1 line cleaned into L2 stays inside the hierarchy). */
+@inline export function maintainLine(op: i32, line: u64, levels: i32): i64 {
   cursor += maintPs;
+  let written: i64 = 0;
   if ((levels & LEVEL_L1) && (op != OP_CLEAN || l1.mayHoldDirty(line))) {
     const c1 = l1;
     const e = c1.find(line);
     if (e >= 0) {
       if (op != OP_INV && c1.isDirty(e)) {
         c1.writebacks++;
-        writeBelowL1(e, line);
+        written = writeBelowL1(e, line);
         c1.setDirty(e, false);
       }
       if (op != OP_CLEAN) c1.drop(e);
@@ -342,12 +349,18 @@ export function l1Line(line: u64, write: bool): i32 {
     if (e >= 0) {
       if (op != OP_INV && c2.isDirty(e)) {
         c2.writebacks++;
-        dramLineOut(c2, e, line);
+        written = max64(written, dramLineOut(c2, e, line));
         c2.setDirty(e, false);
       }
       if (op != OP_CLEAN) c2.drop(e);
     }
   }
+  return written;
+}
+
+/** Makes the CPU operation in progress wait until `t` (a barrier's or a register's completion). */
+@inline export function waitUntil(t: i64): void {
+  if (t > cursor) cursor = t;
 }
 
 /** How many of the `count` lines from `first` a clean at `levels` would leave alone, counted

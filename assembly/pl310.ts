@@ -1,13 +1,16 @@
 // The PL310 (L2C-310) outer cache controller's registers (spec mmu-cache §4.2). On Zynq the L2
 // lies outside what maintenance by VA reaches, so Linux cleans and invalidates it by physical
 // address, one line per register write, and ends each range with a CACHE_SYNC write. A line
-// operation acts on the line holding the written address (bits [4:0] are ignored). Operations
-// complete at once, so the "in progress" bits of the way registers and CACHE_SYNC read 0.
+// operation acts on the line holding the written address (bits [4:0] are ignored). Line
+// operations and Cache Sync are atomic: they stall the slave port until complete (TRM, "Atomic
+// operations"), so the "in progress" bits of the way registers and CACHE_SYNC read 0. A line's
+// write-back is posted into the eviction buffer; Cache Sync completes when the buffers are
+// empty, so the CPU's write to it waits until the write-backs maintenance issued reach DRAM.
 // Register fields: CoreLink L2C-310 TRM r3p3 §3.3; Zynq's build-time values: UG585 appendix B
 // (L2C registers). The RAM latency registers are stored and read back but do not change timing:
 // the L2's hit time is a profile figure (spec mmu-cache §5: no confirmed PL310 latencies).
 
-import { maintainLine, setL2Enabled, OP_CLEAN, OP_INV, OP_CLEAN_INV, LEVEL_L2, lineShift, l2 } from "./hierarchy";
+import { maintainLine, setL2Enabled, waitUntil, OP_CLEAN, OP_INV, OP_CLEAN_INV, LEVEL_L2, lineShift, l2 } from "./hierarchy";
 import { INVALID } from "./cache";
 
 export const CACHE_ID: u32 = 0x000;
@@ -72,6 +75,9 @@ export class Pl310 {
   power: u32 = 0;
   lineOps: u64 = 0;
   syncs: u64 = 0;
+  /** When the last write-back a maintenance operation sent to DRAM completes (what Cache Sync
+   *  waits for; write-backs of victims that fills evict are not counted, as for the DSB). */
+  drainUntil: i64 = 0;
 
   read(off: u32): u32 {
     if (off == CACHE_ID) return 0x410000c8; // ARM, L2C-310 r3p2
@@ -97,7 +103,10 @@ export class Pl310 {
       if (this.ctrl == 0) this.tagLatency = v & RAM_LATENCY_MASK; // as AUX_CTRL
     } else if (off == DATA_RAM_CONTROL) {
       if (this.ctrl == 0) this.dataLatency = v & RAM_LATENCY_MASK;
-    } else if (off == CACHE_SYNC) this.syncs++;
+    } else if (off == CACHE_SYNC) {
+      this.syncs++;
+      waitUntil(this.drainUntil);
+    }
     else if (off == CLEAN_LINE_PA) this.line(OP_CLEAN, v);
     else if (off == INV_LINE_PA) this.line(OP_INV, v);
     else if (off == CLEAN_INV_LINE_PA) this.line(OP_CLEAN_INV, v);
@@ -127,7 +136,12 @@ export class Pl310 {
 
   private line(op: i32, pa: u32): void {
     this.lineOps++;
-    maintainLine(op, <u64>pa >> lineShift, LEVEL_L2);
+    this.maintain(op, <u64>pa >> lineShift);
+  }
+
+  private maintain(op: i32, line: u64): void {
+    const written = maintainLine(op, line, LEVEL_L2);
+    if (written > this.drainUntil) this.drainUntil = written;
   }
 
   /** By set/way: way in [31:28] with 16 ways and [30:28] with 8 (bit 31 is then not part of
@@ -142,7 +156,7 @@ export class Pl310 {
     const set = (v >>> lineShift) & c.setMask;
     if (way >= c.ways) return;
     const line = c.lineAt(<i32>(set * c.ways + way));
-    if (line != INVALID) maintainLine(op, line, LEVEL_L2);
+    if (line != INVALID) this.maintain(op, line);
   }
 
   /** Whole-way operations: every line of the selected ways. */
@@ -153,7 +167,7 @@ export class Pl310 {
       for (let w: u32 = 0; w < c.ways; w++) {
         if (((mask >> w) & 1) == 0) continue;
         const line = c.lineAt(<i32>(s * c.ways + w));
-        if (line != INVALID) maintainLine(op, line, LEVEL_L2);
+        if (line != INVALID) this.maintain(op, line);
       }
     }
   }

@@ -4,7 +4,7 @@
 // zeroes a 64-byte block without reading memory.
 
 import { describe, expect, it } from "vitest";
-import { profileMachine, put32, put64, ARM64_A53, ZYNQ_7000 } from "../helpers/profile-machine.js";
+import { profileMachine, put32, put64, dramTransferPs, cyclesPs, ARM64_A53, ZYNQ_7000 } from "../helpers/profile-machine.js";
 import { DC_CLEAN, DC_CLEAN_INVAL, DC_INVAL, MMU_V7_SHORT, MMU_V8_4K, type Machine } from "../../src/hw/machine.js";
 import { toVirt } from "../../src/hw/address.js";
 
@@ -102,6 +102,67 @@ describe("maintenance by VA at aligned and unaligned edges (arm64, 64-byte lines
     m.cpu.write(V(0x2000) - 64, ones(64)); // the last line of page 1
     expect(() => m.cpu.dcache(DC_CLEAN, V(0x2000) - 64, 64 * 3 + 4096)).toThrow(/0xffffffc000003000/);
     expect(m.backdoor.read(0x40900fc0, 64)).toEqual(ones(64)); // page 1's line was cleaned
+  });
+});
+
+describe("a DSB after DC CVAC waits for the cleaned lines to reach DRAM", () => {
+  // Cortex-A53 at 1.2 GHz: DC CVAC costs 2 cycles (1667 ps) a line; DRAM 90 ns latency, 7680
+  // MB/s, so a 64-byte write-back holds the bus 8333 ps. The cleans issue faster than DRAM takes
+  // them: the write-backs queue on the bus, and the DSB ends when the last one has moved.
+  const maintPs = cyclesPs(ARM64_A53, ARM64_A53.cpu.maintCycles); // 1667
+  const latencyPs = ARM64_A53.dram.latencyNs * 1000;
+  const xferPs = dramTransferPs(ARM64_A53, 64);
+
+  it("a clean of 64 dirty lines and a DSB end when the 64th write-back is in DRAM", async () => {
+    const m = await arm64();
+    m.cpu.write(V(PA), ones(4096)); // 64 dirty lines, translation in the TLB, fills done
+    const t0 = m.now();
+    m.cpu.dcache(DC_CLEAN, V(PA), 4096);
+    expect(m.now() - t0).toBe(64 * maintPs); // the cleans themselves: the write-backs are posted
+    m.cpu.barrier();
+    // The first write-back leaves after one DC CVAC and starts on the bus after the latency; the
+    // other 63 follow it back to back. At least 64 lines' DRAM time in any case.
+    expect(m.now() - t0).toBe(maintPs + latencyPs + 64 * xferPs);
+    expect(m.now() - t0).toBeGreaterThanOrEqual(latencyPs + 64 * xferPs);
+  });
+
+  it("clean+invalidate is waited for as a clean is; a clean of clean lines adds nothing", async () => {
+    const m = await arm64();
+    m.cpu.write(V(PA), ones(4096));
+    let t0 = m.now();
+    m.cpu.dcache(DC_CLEAN_INVAL, V(PA), 4096);
+    m.cpu.barrier();
+    expect(m.now() - t0).toBe(maintPs + latencyPs + 64 * xferPs);
+    m.cpu.read(V(PA), 4096); // back in the caches, clean
+    t0 = m.now();
+    m.cpu.dcache(DC_CLEAN, V(PA), 4096);
+    m.cpu.barrier();
+    expect(m.now() - t0).toBe(64 * maintPs);
+  });
+
+  it("does not wait for a dirty victim that a load evicted to DRAM", async () => {
+    const m = await arm64();
+    // Lines 64 KB apart share one set of the L1 (4 ways) and of the 16-way L2, both LRU. A stays
+    // dirty in L1, kept recent by reads, while 16 dirty lines D1..D16 go through the set: the
+    // L2, which a hit in L1 does not touch, drops A's clean copy, and holds dirty Ds.
+    const A = V(0x40200000);
+    const D = (k: number) => A + k * 0x10000;
+    m.cpu.write(A, ones(64));
+    for (let k = 1; k <= 16; k++) {
+      m.cpu.write(D(k), ones(64, k));
+      if (k <= 13) m.cpu.read(A, 4);
+    }
+    expect([m.backdoor.lineState(1, 0x40200000) & 3, m.backdoor.lineState(2, 0x40200000)]).toEqual([2, 0]);
+    // Reading D13 back (an L2 hit) evicts A from L1 into L2, whose LRU line, dirty, leaves for
+    // DRAM: the load ends long before that write-back does.
+    const written = m.backdoor.stats().dram.bytesWritten;
+    const t0 = m.now();
+    m.cpu.read(D(13), 4);
+    expect(m.backdoor.stats().dram.bytesWritten - written).toBe(64);
+    expect(m.now() - t0).toBeLessThan(latencyPs);
+    const t1 = m.now();
+    m.cpu.barrier();
+    expect(m.now()).toBe(t1);
   });
 });
 

@@ -3,7 +3,7 @@
 // it. The L2 is reached by the CPU's misses only while enabled.
 
 import { describe, expect, it } from "vitest";
-import { profileMachine, put32, ZYNQ_7000 } from "../helpers/profile-machine.js";
+import { profileMachine, put32, cyclesPs, dramTransferPs, ZYNQ_7000 } from "../helpers/profile-machine.js";
 import { DC_CLEAN_INVAL, MMU_V7_SHORT, type Machine } from "../../src/hw/machine.js";
 
 const L2C = 0xf8f02000; // mapped VA = PA (a device section)
@@ -71,6 +71,40 @@ describe("PL310 line operations by physical address", () => {
     dirtyInL2(m, 0x300000);
     w(m, INV_WAY, 0xff);
     expect(m.backdoor.read(0x300000, 96)).toEqual(fill(96, 0));
+  });
+
+  it("CACHE_SYNC completes when the write-backs of the line operations before it are in DRAM", async () => {
+    // A register write costs the CPU the profile's MMIO time (60 ns: this PL310 has no latency
+    // of its own); a line operation's write-back leaves before that time and is in DRAM 80 ns
+    // + 8337 ps (32 bytes at 3838 MB/s) later. Line operations are 63 ns apart: no queueing.
+    const mmioPs = ZYNQ_7000.cpu.mmioNs * 1000;
+    const dramPs = ZYNQ_7000.dram.latencyNs * 1000 + dramTransferPs(ZYNQ_7000, 32);
+    const m = await zynq();
+    dirtyInL2(m, 0x200000);
+    for (let i = 0; i < 3; i++) w(m, CLEAN_PA, 0x200000 + 32 * i);
+    // The third write-back left mmioPs before now and reaches DRAM dramPs after it left; the
+    // sync's own write then takes mmioPs.
+    let t = m.now();
+    w(m, SYNC, 0);
+    expect(m.now() - t).toBe(dramPs); // dramPs − mmioPs of waiting, then the write
+    // Nothing left in flight: a second sync, or one after an invalidate, costs its write only.
+    t = m.now();
+    w(m, SYNC, 0);
+    expect(m.now() - t).toBe(mmioPs);
+    dirtyInL2(m, 0x300000);
+    w(m, INV_PA, 0x300000);
+    t = m.now();
+    w(m, SYNC, 0);
+    expect(m.now() - t).toBe(mmioPs);
+    // A whole-way clean is drained as line operations are: its two write-backs are waited for.
+    w(m, CLEAN_WAY, 0xff);
+    t = m.now();
+    w(m, SYNC, 0);
+    expect(m.now() - t).toBeGreaterThan(mmioPs);
+    expect(m.backdoor.read(0x300020, 64)).toEqual(fill(64, 0xaa));
+    t = m.now();
+    w(m, SYNC, 0);
+    expect(m.now() - t).toBe(mmioPs);
   });
 
   it("counts the line operations the kernel issued", async () => {

@@ -26,5 +26,13 @@ export function cyclesPs(p: MachineProfile, cycles: number): number {
   return Math.round(cycles * (1e6 / p.cpu.clockMHz));
 }
 
+/** DRAM bus time of one transfer of `bytes` on the profile's DRAM, in ps: the bandwidth rounded
+ *  to ps per KiB as board.ts configures the controller, then truncated per transfer as
+ *  dram.ts's memAccess does. The latency (dram.latencyNs) comes on top and overlaps. */
+export function dramTransferPs(p: MachineProfile, bytes: number): number {
+  const psPerKiB = Math.round((1024 * 1e12) / (p.dram.bandwidthMBps * 1e6));
+  return Math.floor((bytes * psPerKiB) / 1024);
+}
+
 export { put64, put32 } from "./bare-machine.js";
 export { ZYNQ_7000, ARM64_A53 };
