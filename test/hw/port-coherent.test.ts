@@ -9,6 +9,7 @@ import { BoardError } from "../../src/hw/board.js";
 import type { MemcpyResult } from "../../src/sim/scenarios/memcpy.js";
 import type { CpuProcessResult } from "../../src/sim/scenarios/cpu-process.js";
 import { withSystem, ARM64_DMAC } from "../helpers/system.js";
+import { ARM64_A53, dramTransferPs } from "../helpers/profile-machine.js";
 
 const ref = readFileSync(new URL("../../examples/boards/arm64-ref.dts", import.meta.url), "utf8");
 const PERIPH_BURST = "arm,pl330-periph-burst;";
@@ -72,8 +73,13 @@ describe("dmasim,port-coherent", () => {
     // By hand: 4 KiB is 64 lines of 64 bytes; the A53 profile maintains a line in 2 cycles of
     // 1.2 GHz, 1666.7 ps, which the silicon charges in whole ps: 1667. The cached way maintains
     // the range twice (map FROM_DEVICE, unmap FROM_DEVICE), the noncoherent way twice too (sync
-    // for device, sync for CPU): 2 × 64 × 1667 = 213376 ps each, all of it unnecessary.
-    const perWay = 2 * 64 * 1667;
+    // for device, sync for CPU), all of it unnecessary. The first is a clean (modern arm64 cleans
+    // for the device whatever the direction) of lines the CPU left dirty, and its DSB waits until
+    // the last write-back has reached DRAM: the first line's clean, then the profile's 90 ns
+    // DRAM latency and 64 line transfers at its bandwidth. The second invalidates: 64 × 1667.
+    const lineOut = dramTransferPs(ARM64_A53, 64);
+    expect(ARM64_A53.dram.latencyNs).toBe(90);
+    const perWay = 1667 + 90_000 + 64 * lineOut + 64 * 1667;
     await withSystem({ dts: withDmac("dmasim,port-coherent = <1>;") }, (s) => {
       const r = s.run("cpu-process", { size: "4K" }) as CpuProcessResult;
       expect([r.cached.ok, r.uncached.ok, r.noncoherent.ok]).toEqual([true, true, true]);
