@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./helpers/temp-dir.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -35,7 +35,7 @@ describe("dmasim CLI", () => {
   });
 
   it("gives one line, not a stack trace, for a file that is not a DTB", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
+    const dir = tempDir("dmasim-");
     const f = join(dir, "board.dtb");
     // Binary (a NUL byte) without the blob magic: a damaged blob, named as one.
     writeFileSync(f, "not \0a device tree");
@@ -46,7 +46,7 @@ describe("dmasim CLI", () => {
   });
 
   it("reads any other text as .dts source, as dtc does, and says what it lacks in one line", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-"));
+    const dir = tempDir("dmasim-");
     const f = join(dir, "board.dtb");
     writeFileSync(f, "not a device tree");
     const r = run(["demo", "--dtb", f]);

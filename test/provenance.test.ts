@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DMASIM_VERSION, ranOnText } from "../src/provenance.js";
 import { runSweep } from "../src/sim/sweep.js";
 import { systemParams } from "../src/sim/sweep-systems.js";
+import { tempDir } from "./helpers/temp-dir.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -30,7 +30,7 @@ describe("provenance", () => {
   });
 
   it("run --json adds it after the result's own fields; its report and trace carry it too", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-prov-"));
+    const dir = tempDir("dmasim-prov-");
     const report = join(dir, "run.html");
     const trace = join(dir, "run.json");
     const r = run(["run", "memcpy", "--param", "size=4K", ...ASKED, "--json", "--report", report, "--trace", trace]);
@@ -62,7 +62,7 @@ describe("provenance", () => {
   });
 
   it("sweep --json has it once, beside the rows, and its report names the board under the title", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-prov-"));
+    const dir = tempDir("dmasim-prov-");
     const report = join(dir, "sweep.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,8K", ...ASKED, "--workers", "1", "--json", "--report", report]);
     expect(r.status).toBe(0);

@@ -7,6 +7,7 @@ import type { System } from "../system.js";
 import { flag, has, wholeFlag, UsageError, type ParsedArgs } from "./args.js";
 import { validateChromeTrace } from "../trace/validate.js";
 import { cannotWriteError } from "./host-error.js";
+import { removeOnSignal } from "./remove-on-signal.js";
 
 /** The options checkOutputs, withTrace and writeReport read. */
 export const OUTPUT_OPTIONS = ["trace", "trace-records", "report"] as const;
@@ -33,12 +34,15 @@ export function checkOutputs(a: ParsedArgs): void {
 }
 
 /** Writes the file next to its final name and renames it there, so that a write cut short (a full
- *  disk, Ctrl-C) leaves no half file under the name; a failure names the option. */
+ *  disk, Ctrl-C) leaves no half file under the name; nor is the half file left beside it, and a
+ *  failure names the option. */
 async function writeOutput(option: string, file: string, data: string): Promise<void> {
   const part = `${file}.${process.pid}.part`;
   try {
-    await writeFile(part, data);
-    await rename(part, file);
+    await removeOnSignal(part, async () => {
+      await writeFile(part, data);
+      await rename(part, file);
+    });
   } catch (e) {
     await rm(part, { force: true }).catch(() => {});
     throw cannotWriteError(`--${option}`, file, e);

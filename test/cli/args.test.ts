@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, wholeFlag, checkOptions, UsageError } from "../../src/cli/args.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -41,7 +41,7 @@ describe("wholeFlag", () => {
 
 describe("numeric flags on the command line", () => {
   it("a trace's record count must be a whole number: nothing is run and no file is written", () => {
-    const trace = join(mkdtempSync(join(tmpdir(), "dmasim-args-")), "t.json");
+    const trace = tempFile("dmasim-args-", "t.json");
     const r = run(["demo", "--trace", trace, "--trace-records", "lots"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('dmasim: --trace-records must be a whole number ≥ 1, not "lots"\n');

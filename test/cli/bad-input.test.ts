@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -51,7 +51,7 @@ describe("bad options", () => {
 });
 
 describe("bad device trees", () => {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-bad-dt-"));
+  const dir = tempDir("dmasim-bad-dt-");
   const zynqDts = readFileSync(join(root, "examples/boards/zynq-7000.dts"), "utf8");
   const board = (name: string, bytes: string | Uint8Array) => {
     const path = join(dir, name);

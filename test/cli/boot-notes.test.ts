@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PL310_IN_RAM, PL310_NOTE, SENSOR_NOTE } from "../helpers/pl310-in-ram-board.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -17,7 +17,7 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cw
 const NOTES = [PL310_NOTE, SENSOR_NOTE];
 
 function boardFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "notes-")), "notes.dts");
+  const file = tempFile("notes-", "notes.dts");
   writeFileSync(file, PL310_IN_RAM);
   return file;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -10,7 +10,7 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { en
 
 describe("dmasim sweep --chart", () => {
   it("draws each chart asked for in the report, in order, instead of the throughput chart", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-chart-")), "r.html");
+    const report = tempFile("dmasim-chart-", "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--param", "buffers=coherent,streaming", "--workers", "0",
       "--chart", "y=maintenancePs", "--chart", "y=transferMbPerSec,x=buffers", "--report", report]);
     expect(r.status).toBe(0);
@@ -24,7 +24,7 @@ describe("dmasim sweep --chart", () => {
   });
 
   it("refuses a chart it cannot draw before the sweep runs, in one line", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-chart-")), "r.html");
+    const report = tempFile("dmasim-chart-", "r.html");
     const cases: [string[], string][] = [
       [["--chart", "y=mbPerSec"], "dmasim: --chart draws in the report --report FILE writes: give --report FILE too\n"],
       [["--chart", "y=mbPerSec,x=burst", "--report", report], 'dmasim: --chart y=mbPerSec,x=burst: a chart\'s x is a swept parameter (size, buffers), not "burst"\n'],
@@ -41,7 +41,7 @@ describe("dmasim sweep --chart", () => {
   }, 30_000);
 
   it("prints the table, then refuses a y no job has, writing no report", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-chart-")), "r.html");
+    const report = tempFile("dmasim-chart-", "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--workers", "0", "--chart", "y=maintenancPs", "--report", report]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n/);

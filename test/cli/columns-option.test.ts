@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -56,7 +56,7 @@ describe("dmasim sweep --columns", () => {
   });
 
   it("puts the same columns in the report's table", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
+    const report = tempFile("dmasim-columns-", "r.html");
     const r = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "cached.totalPs", "--report", report]);
     expect(r.status).toBe(0);
     const html = readFileSync(report, "utf8");
@@ -65,7 +65,7 @@ describe("dmasim sweep --columns", () => {
   });
 
   it("takes --json with --report: the JSON has every field, the report's table the columns asked for", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
+    const report = tempFile("dmasim-columns-", "r.html");
     const r = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "cached.totalPs", "--json", "--report", report]);
     expect({ status: r.status, stderr: r.stderr.split("\n").filter((l) => l.startsWith("dmasim:") && !l.includes("wrote report")) }).toEqual({ status: 0, stderr: [] });
     const json = JSON.parse(r.stdout) as { rows: { result: { cached: { totalPs: number }; uncached: unknown } }[] };
@@ -76,7 +76,7 @@ describe("dmasim sweep --columns", () => {
   });
 
   it("refuses a field no job has after the sweep, listing the fields the rows have, once the results are printed and reported with every field", () => {
-    const report = join(mkdtempSync(join(tmpdir(), "dmasim-columns-")), "r.html");
+    const report = tempFile("dmasim-columns-", "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--workers", "0", "--columns", "mbPerSec,dmaTimePS", "--report", report]);
     expect(r.status).toBe(1);
     // Nothing the sweep found is lost to the misspelt name: the default table, every field.

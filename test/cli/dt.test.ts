@@ -3,11 +3,11 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dtc } from "../helpers/dtc.js";
 import { rk3288With } from "../helpers/rk3288-tree.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -27,7 +27,7 @@ function oneLineError(r: ReturnType<typeof run>): string {
 }
 
 describe("dmasim dt", () => {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-cli-"));
+  const dir = tempDir("dmasim-cli-");
 
   it("compiles .dts to the blob dtc makes (blob by default for source, -o FILE)", () => {
     const out = join(dir, "f.dtb");

@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -30,7 +30,7 @@ describe("dmasim fuzz", () => {
   });
 
   it("a case that hangs, exhausts the heap or kills its process is a failure, the run goes on, and the inputs are saved", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const dir = tempDir("dmasim-fuzz-");
     const target = join(dir, "target.mjs");
     writeFileSync(target, `export function createTarget() {
   return {
@@ -62,7 +62,7 @@ describe("dmasim fuzz", () => {
   }, 60_000);
 
   it("a target that cannot be made is one error line, before any case runs", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const dir = tempDir("dmasim-fuzz-");
     const garbage = join(dir, "garbage.dtb");
     writeFileSync(garbage, "not \0a tree"); // binary without the blob magic: a damaged blob
     const module = join(dir, "empty.mjs");
@@ -105,7 +105,7 @@ describe("dmasim fuzz", () => {
   });
 
   it("a --save directory that cannot be made is refused before any case runs", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-fuzz-"));
+    const dir = tempDir("dmasim-fuzz-");
     const file = join(dir, "a-file");
     writeFileSync(file, "");
     const r = run(["fuzz", "dt", "--count", "5", "--save", join(file, "sub")]);

@@ -5,9 +5,8 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = (args: string[]) => spawnSync(process.execPath, [join(root, "dist/src/cli.js"), ...args], { encoding: "utf8", cwd: root });
@@ -32,7 +31,7 @@ describe("dmasim help", () => {
   });
 
   it("takes the long forms it lists: dt --out, --include", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-help-"));
+    const dir = tempDir("dmasim-help-");
     const r = cli(["dt", "examples/boards/zynq-7000.dts", "--include", "examples/boards", "--out", join(dir, "z.dtb")]);
     expect([r.status, r.stderr]).toEqual([0, ""]);
     expect(cli(["dt", join(dir, "z.dtb"), "-O", "dts"]).stdout).toBe(cli(["dt", "examples/boards/zynq-7000.dtb", "-O", "dts"]).stdout);
@@ -41,7 +40,7 @@ describe("dmasim help", () => {
 
 describe("a directory given as a scenario module", () => {
   it("is refused in dmasim's words by run and by sweep", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-dir-"));
+    const dir = tempDir("dmasim-dir-");
     const said = `dmasim: ${dir} is a directory: a scenario module is one JavaScript file exporting run(system, params) (as examples/debugging/mydrv.mjs): give its path\n`;
     for (const args of [["run", dir], ["sweep", dir, "--param", "a=1,2"]]) {
       const r = cli(args);

@@ -4,11 +4,11 @@
 // directory that takes no new files); a refusal by a directory that is there says why.
 
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cannotReadError, cannotWriteError, hostErrorText } from "../../src/cli/host-error.js";
 import { thrown } from "../helpers/thrown.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 describe("hostErrorText", () => {
   it("words a missing file as ENOENT's description and code", () => {
@@ -22,13 +22,13 @@ describe("hostErrorText", () => {
   });
 
   it("says a directory read as a file is a directory, not libuv's 'illegal operation on a directory'", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-host-error-"));
+    const dir = tempDir("dmasim-host-error-");
     expect(cannotReadError(dir, thrown(() => readFileSync(dir))).message).toBe(`cannot read ${dir}: is a directory (EISDIR)`);
     expect(hostErrorText(Object.assign(new Error("EISDIR"), { code: "EISDIR" }))).toBe("is a directory (EISDIR)");
   });
 
   it("says a write into a missing directory is 'no such directory', and one into a directory that is there takes no new files", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-host-error-"));
+    const dir = tempDir("dmasim-host-error-");
     const inMissing = join(dir, "no", "r.html");
     const e = thrown(() => writeFileSync(inMissing, ""));
     expect(cannotWriteError("--report", inMissing, e).message).toBe(`--report ${inMissing}: cannot write there: no such directory (ENOENT)`);
@@ -43,7 +43,7 @@ describe("hostErrorText", () => {
   it("a write refused by an existing directory says why: permission, policy or a read-only file system", () => {
     // Injected as fs calls fail (code, errno, syscall, path): root cannot be refused by a mode,
     // and a read-only mount cannot be made here. The words are strerror's, lower-cased, as libuv has them.
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-host-error-"));
+    const dir = tempDir("dmasim-host-error-");
     const file = join(dir, "r.html");
     const failed = (code: string, errno: number) => Object.assign(new Error(`${code}: open '${file}'`), { code, errno: -errno, syscall: "open", path: file });
     expect(cannotWriteError("--report", file, failed("EACCES", 13)).message).toBe(`--report ${file}: cannot write there: permission denied (EACCES)`);
@@ -61,7 +61,7 @@ describe("hostErrorText", () => {
   });
 
   it("keeps the kernel's ENOENT for a name that is a symlink to nowhere", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-host-error-"));
+    const dir = tempDir("dmasim-host-error-");
     const link = join(dir, "out.dtb");
     symlinkSync(join(dir, "no", "target"), link);
     expect(cannotWriteError("-o", link, thrown(() => writeFileSync(link, ""))).message).toBe(`-o ${link}: cannot write there: no such file or directory (ENOENT)`);

@@ -3,11 +3,11 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSystem } from "../../src/create.js";
 import { SystemError } from "../../src/system.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const shared = join(root, "../shared/devicetree");
@@ -16,7 +16,7 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { en
 
 /** cpp's output in a folder of its own, still naming the board's .dts by /include/. */
 function preprocessed(): string {
-  const f = join(mkdtempSync(join(tmpdir(), "dmasim-inc-")), "board.pp.dts");
+  const f = tempFile("dmasim-inc-", "board.pp.dts");
   writeFileSync(f, `/include/ "zynq-7000-board.dts"\n/ { model = "cpp'd board"; };\n`);
   return f;
 }

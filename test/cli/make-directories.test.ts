@@ -2,15 +2,15 @@
 // not Node's recursive mkdir, which says ENOENT for EROFS and loops for ever under /proc.
 
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeDirectories } from "../../src/cli/make-directories.js";
 import { thrown } from "../helpers/thrown.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 describe("makeDirectories", () => {
   it("makes every missing level, and is content with a directory that is there", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-mkdir-"));
+    const dir = tempDir("dmasim-mkdir-");
     makeDirectories(join(dir, "a", "b", "c"));
     expect(statSync(join(dir, "a", "b", "c")).isDirectory()).toBe(true);
     makeDirectories(join(dir, "a", "b"));
@@ -23,7 +23,7 @@ describe("makeDirectories", () => {
   });
 
   it("says ENOTDIR where a file stands in the path", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-mkdir-"));
+    const dir = tempDir("dmasim-mkdir-");
     const file = join(dir, "f");
     writeFileSync(file, "");
     expect(thrown<NodeJS.ErrnoException>(() => makeDirectories(file)).code).toBe("ENOTDIR");

@@ -4,9 +4,9 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -14,7 +14,7 @@ const RUN = "export function run(system, p) { return { len: p.len ?? 1000 }; }\n
 
 /** dmasim in a folder holding mydrv.mjs (declares len, period, burst) and bare.mjs (declares none). */
 function dmasim(args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-params-"));
+  const dir = tempDir("dmasim-params-");
   writeFileSync(join(dir, "mydrv.mjs"), `export const params = ["len", "period", "burst"];\n${RUN}`);
   writeFileSync(join(dir, "bare.mjs"), RUN);
   return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir });

@@ -4,16 +4,16 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { zynq } from "../helpers/system.js";
 import { parseArgs } from "../../src/cli/args.js";
 import { withTrace } from "../../src/cli/outputs.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
-const dir = mkdtempSync(join(tmpdir(), "dmasim-order-"));
+const dir = tempDir("dmasim-order-");
 
 /** stdout and stderr interleaved as written, and the exit status. */
 function runMerged(args: string[]): { lines: string[]; status: number | null } {

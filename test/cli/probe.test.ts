@@ -4,13 +4,14 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zynq } from "../helpers/system.js";
 import { probeDma } from "../../src/cli/probe.js";
 import { dma_request_chan_by_mask, dma_release_channel } from "../../src/dmaengine/dmaengine.js";
 import { DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -49,7 +50,7 @@ describe("dmasim probe", () => {
   });
 
   it("fails, exit 1, when a PL330 node cannot be probed", () => {
-    const dir = mkdtempSync(join(tmpdir(), "probe-"));
+    const dir = tempDir("probe-");
     const dts = join(dir, "board.dts");
     writeFileSync(dts, `/dts-v1/;\n/include/ "${join(shared, "zynq-7000-board.dts")}"\n&amba {\n\tdma-controller@f8004000 {\n\t\tcompatible = "arm,pl330", "arm,primecell";\n\t\t#dma-cells = <1>;\n\t};\n};\n`);
     const r = probe(dts);
@@ -61,7 +62,7 @@ describe("dmasim probe", () => {
   });
 
   it("names a PL330 whose registers the memory node covers: no device, Linux's line, the note, exit 1", () => {
-    const dir = mkdtempSync(join(tmpdir(), "probe-"));
+    const dir = tempDir("probe-");
     const dts = join(dir, "board.dts");
     // RAM is 0x0 + 0x20000000; a second PL330 at 0x1ffff000 lies in its last page.
     writeFileSync(dts, `/dts-v1/;\n/include/ "${join(shared, "zynq-7000-board.dts")}"\n&amba {\n\tdma-controller@1ffff000 {\n\t\tcompatible = "arm,pl330", "arm,primecell";\n\t\treg = <0x1ffff000 0x1000>;\n\t\t#dma-cells = <1>;\n\t};\n};\n`);
@@ -78,7 +79,7 @@ describe("dmasim probe", () => {
   });
 
   it("counts and shows a PL330 whose node has no #dma-cells, which probes as in Linux", () => {
-    const dir = mkdtempSync(join(tmpdir(), "probe-"));
+    const dir = tempDir("probe-");
     const dts = join(dir, "board.dts");
     writeFileSync(dts, `/dts-v1/;\n/include/ "${join(shared, "zynq-7000-board.dts")}"\n&dmac_s {\n\t/delete-property/ #dma-cells;\n};\n`);
     const r = probe(dts);

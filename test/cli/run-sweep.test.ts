@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -17,7 +17,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("runs a scenario module given by path", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    const dir = tempDir("dmasim-scn-");
     const f = join(dir, "mine.mjs");
     writeFileSync(f, "export function run(system, params) { return { devices: system.deviceNames().length, twice: params.n * 2 }; }\n");
     const r = run(["run", f, "--param", "n=21", "--json"]);
@@ -26,7 +26,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("prints and reports each figure of a nested result on its own line, by its dotted path", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    const dir = tempDir("dmasim-scn-");
     const f = join(dir, "nested.mjs");
     const report = join(dir, "nested.html");
     writeFileSync(f, 'export function run() { return { kind: "coherent", fill: { timePs: 5, cache: { l1Hits: 7 } }, lines: [1, 2], none: {} }; }\n');
@@ -47,7 +47,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("writes the report of a scenario module that returns one value, or nothing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-scn-"));
+    const dir = tempDir("dmasim-scn-");
     for (const [body, cell] of [["return 42;", '<td class="n">42</td>'], ["", "<td>undefined</td>"]]) {
       const f = join(dir, "bare.mjs");
       const report = join(dir, "bare.html");
@@ -60,7 +60,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("says how many records a trace too small for the run lost, and the file counts them", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const dir = tempDir("dmasim-trace-");
     const trace = join(dir, "t.json");
     const r = run(["run", "memcpy", "--param", "size=4K", "--trace", trace, "--trace-records", "100"]);
     expect(r.status).toBe(0);
@@ -73,7 +73,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("refuses --trace for fingerprint, whose own trace would leave the file empty", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const dir = tempDir("dmasim-trace-");
     const trace = join(dir, "t.json");
     const r = run(["run", "fingerprint", "--param", "scenario=memcpy", "--param", "size=4K", "--trace", trace]);
     expect(r.stderr).toBe("dmasim: error: fingerprint records its own trace, for its digest: run it without --trace\n");
@@ -82,7 +82,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("refuses --trace for a sweep instead of writing no trace", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-trace-"));
+    const dir = tempDir("dmasim-trace-");
     const trace = join(dir, "t.json");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--trace", trace]);
     expect(r.stderr).toBe("dmasim: --trace records one System: trace a point of the sweep with dmasim run SCENARIO --param k=v … --trace FILE\n");
@@ -91,7 +91,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("sweeps, prints a table and writes a report", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-rep-"));
+    const dir = tempDir("dmasim-rep-");
     const report = join(dir, "out.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--param", "burst=1,16", "--workers", "2", "--report", report]);
     expect(r.status).toBe(0);
@@ -233,7 +233,7 @@ describe("dmasim run / sweep", () => {
   });
 
   it("stops before running when --trace or --report names a place nothing can be written", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-out-"));
+    const dir = tempDir("dmasim-out-");
     const cases: [string[], string][] = [
       [["demo", "--trace", join(dir, "no", "t.json")], `dmasim: error: --trace ${join(dir, "no", "t.json")}: cannot write there: no such directory (ENOENT)\n`],
       [["run", "memcpy", "--report", dir], `dmasim: error: --report ${dir}: cannot write there: is a directory (EISDIR)\n`],

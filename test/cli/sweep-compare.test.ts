@@ -1,9 +1,9 @@
 // `dmasim sweep … --board A,B --kernel modern,v4.9`: comparing Systems from the command line.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -52,7 +52,7 @@ describe("dmasim sweep comparing Systems", () => {
   });
 
   it("draws one line per board in the report, named in the legend, and bars per board for x=board", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-compare-"));
+    const dir = tempDir("dmasim-compare-");
     const report = join(dir, "r.html");
     const r = run(["sweep", "memcpy", "--param", "size=4K,64K", "--board", "zynq-7000,arm64-ref", "--workers", "0",
       "--chart", "y=mbPerSec", "--chart", "y=dmaTimePs,x=board", "--report", report]);
@@ -72,7 +72,7 @@ describe("dmasim sweep comparing Systems", () => {
   });
 
   it("refuses a list it cannot compare, before any job runs", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-compare-"));
+    const dir = tempDir("dmasim-compare-");
     const dts = join(dir, "b.dts");
     writeFileSync(dts, "/dts-v1/;\n/ { };\n");
     const cases: [string[], string][] = [

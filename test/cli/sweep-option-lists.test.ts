@@ -2,11 +2,11 @@
 // the library compares, as comma lists on the command line.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bootloaderMemoryBoard } from "../helpers/bootloader-memory-board.js";
 import { swiotlbValues } from "../../src/cli/sweep-systems.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -18,7 +18,7 @@ const cells = (lines: string[]) => lines.map((l) => l.trim().split(/\s{2,}/));
 
 describe("dmasim sweep comparing memory, swiotlb and DMA-API debug", () => {
   it("leads the table with a memory and a dmaDebug column; bouncing starts once RAM passes 4 GiB", () => {
-    const dts = join(mkdtempSync(join(tmpdir(), "dmasim-lists-")), "bootloader-memory.dts");
+    const dts = tempFile("dmasim-lists-", "bootloader-memory.dts");
     writeFileSync(dts, bootloaderMemoryBoard());
     const r = run(["sweep", "memcpy", "--dts", dts, "--memory", "256M,512M", "--dma-debug=off,on", "--param", "size=64K",
       "--param", "buffers=streaming", "--columns", "bouncedBytes,ok", "--workers", "2"]);

@@ -5,9 +5,9 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir, tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -48,7 +48,7 @@ function sweep(args: string[]) {
 /** A sweep of the endless fixture on two workers whose jobs n=3 and n=4 loop; resolves once both
  *  have started (jobs 1 and 2 have then finished). */
 async function twoLooping(extra: string[]) {
-  const marker = join(mkdtempSync(join(tmpdir(), "dmasim-stop-")), "job");
+  const marker = tempFile("dmasim-stop-", "job");
   const s = sweep([endless, "--param", "n=1,2,3,4", "--param", "loopFrom=3", "--param", `marker=${marker}`, "--workers", "2", ...extra]);
   await until(() => existsSync(`${marker}.3`) && existsSync(`${marker}.4`));
   expect([existsSync(`${marker}.3`), existsSync(`${marker}.4`)]).toEqual([true, true]);
@@ -87,7 +87,7 @@ describe("Ctrl-C on a sweep", () => {
   it("exits at once on a second Ctrl-C, while the first still waits for a worker to end, and kills that worker", async () => {
     // The looping job's process ignores SIGTERM, so the first Ctrl-C's abort ends it only by the
     // SIGKILL that follows after a grace of seconds (src/worker/spawn.ts, KILL_GRACE_MS).
-    const marker = join(mkdtempSync(join(tmpdir(), "dmasim-stop-")), "job");
+    const marker = tempFile("dmasim-stop-", "job");
     const { p, out, exited } = sweep([endless, "--param", "n=1", "--param", "loopFrom=1", "--param", "stubborn=1",
       "--param", `marker=${marker}`, "--workers", "1", "--processes"]);
     await until(() => existsSync(`${marker}.1`));
@@ -107,7 +107,7 @@ describe("Ctrl-C on a sweep", () => {
   }, 30_000);
 
   it("ends the worker processes of a long built-in sweep at once and writes no report", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-sigint-"));
+    const dir = tempDir("dmasim-sigint-");
     const report = join(dir, "sweep.html");
     // Each job runs far longer than the test waits: a worker that outlived the CLI would still run.
     const { p, out, exited } = sweep(["dma-mix", "--param", "transfers=10000000", "--param", "seed=1,2",

@@ -1,10 +1,10 @@
 // `dmasim sweep … --dts a.dts,b.dts` (and --dtb): comparing device trees from the command line.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { treeNames } from "../../src/cli/tree-names.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
@@ -16,7 +16,7 @@ const cells = (lines: string[]) => lines.map((l) => l.trim().split(/\s{2,}/));
 /** arm64-ref's tree as plain.dts and, its PL330 dma-coherent, coherent.dts; and the same two as
  *  v1/board.dts and v2/board.dts, whose basenames collide. */
 function trees(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-trees-"));
+  const dir = tempDir("dmasim-trees-");
   const plain = readFileSync(join(root, "examples/boards/arm64-ref.dts"), "utf8");
   const coherent = plain.replace("arm,pl330-periph-burst;", "arm,pl330-periph-burst;\n\t\t\tdma-coherent;");
   expect(coherent).not.toBe(plain);

@@ -5,12 +5,12 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withSystem } from "../helpers/system.js";
 import { rk3288With } from "../helpers/rk3288-tree.js";
 import { dma_request_chan } from "../../src/dmaengine/dmaengine.js";
+import { tempDir, tempFile } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const PERI_IRQS = "interrupts = <0 2 4>, <0 3 4>;";
@@ -86,7 +86,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   });
 
   it("dmasim probe ends a refused controller's line with its errno, exit 1", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bsp-"));
+    const dir = tempDir("bsp-");
     const dts = join(dir, "ppi.dts");
     writeFileSync(dts, rk3288With(PERI_IRQS, "interrupts = <1 2 4>, <1 3 4>;"));
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", dts, "--iterations", "1"], { cwd: root, encoding: "utf8" });
@@ -119,7 +119,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
   });
 
   it("dmasim probe prints dtc's warning only where its log does not already say it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bsp-"));
+    const dir = tempDir("bsp-");
     const probe = (file: string, text: string) => {
       writeFileSync(join(dir, file), text);
       return spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", join(dir, file), "--iterations", "1"], { cwd: root, encoding: "utf8" });
@@ -134,7 +134,7 @@ describe("a BSP tree's DMAC interrupt mistakes, on the RK3288-like board", () =>
     expect(uart.stderr).toBe(`${join(dir, "uart.dts")}:78.4-27: Warning (interrupts_property): /soc/serial@ff690000:#interrupt-cells: size is (8), expected multiple of 12\n`);
   });
   it("dmasim demo, which shows no boot log, prints dtc's warning for the tree it boots", () => {
-    const dts = join(mkdtempSync(join(tmpdir(), "bsp-")), "dmac.dts");
+    const dts = tempFile("bsp-", "dmac.dts");
     writeFileSync(dts, rk3288With(PERI_IRQS, "interrupts = <0 2>, <0 3>;"));
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "demo", "--dts", dts, "--size", "64K"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -4,8 +4,7 @@
 // from its own .dts, and its JSON reads back to the same blob.
 
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dtc } from "../helpers/dtc.js";
 import { readDeviceTree, hostFileReader } from "../../src/of/load.js";
@@ -13,6 +12,7 @@ import { checkTree } from "../../src/of/checks.js";
 import { writeFdt } from "../../src/of/fdt-write.js";
 import { writeDts } from "../../src/of/dts-write.js";
 import { parseJsonTree, writeJson } from "../../src/of/json.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 const shared = here("../../../shared/devicetree/");
@@ -26,7 +26,7 @@ const files = [
 ];
 
 function variants(): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-dt-"));
+  const dir = tempDir("dmasim-dt-");
   const out: string[] = [];
   for (const v of [1, 2, 3, 16]) {
     for (const [name, src, fmt] of [["features", join(fixtures, "features.dts"), "dts"], ["rk3399", join(shared, "rk3399-rockpro64.dtb"), "dtb"]]) {

@@ -4,12 +4,11 @@
 // sweep that did not end them would never settle.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runSweep, type SweepError, type SweepOptions } from "../../src/sim/sweep.js";
 import { WorkerPool } from "../../src/worker/pool.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 const endless = new URL("./fixtures/endless-job.mjs", import.meta.url).href;
 const grid = { n: [1, 2, 3, 4] };
@@ -25,7 +24,7 @@ async function started(marker: string, ns: number[]): Promise<void> {
 /** With w workers the jobs n ≥ 5 − w loop: each worker takes one once the jobs before have
  *  finished (jobs go out in grid order), so when all have started the others' rows are in. */
 async function abortMidSweep(opts: Omit<SweepOptions, "scenario" | "grid">, workers: number, reason?: unknown): Promise<SweepError> {
-  const marker = join(mkdtempSync(join(tmpdir(), "dmasim-abort-")), "job");
+  const marker = tempFile("dmasim-abort-", "job");
   const loopFrom = 5 - workers;
   const stop = new AbortController();
   const progress: number[] = [];
@@ -90,7 +89,7 @@ describe("aborting a sweep", () => {
 
     /** Starts the stubborn endless job n=1 on a pool of 1 process; its pid once it loops. */
     async function stubbornJob(pool: WorkerPool, signal?: AbortSignal) {
-      const marker = join(mkdtempSync(join(tmpdir(), "dmasim-abort-")), "job");
+      const marker = tempFile("dmasim-abort-", "job");
       const sweep = runSweep({ scenario: endless, grid: { n: [1] }, fixed: { loopFrom: 1, marker, stubborn: true }, pool, signal });
       const settled = sweep.then(() => undefined, (e: unknown) => e as SweepError);
       await started(marker, [1]);
@@ -126,7 +125,7 @@ describe("aborting a sweep", () => {
   it("ends only the workers that held a job: the idle workers of the pool stay", async () => {
     const pool = await WorkerPool.create(3);
     try {
-      const marker = join(mkdtempSync(join(tmpdir(), "dmasim-abort-")), "job");
+      const marker = tempFile("dmasim-abort-", "job");
       const stop = new AbortController();
       const sweep = runSweep({ scenario: endless, grid: { n: [1] }, fixed: { loopFrom: 1, marker }, pool, signal: stop.signal });
       const settled = sweep.then(() => undefined, (e: unknown) => e as SweepError);

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { withTeardown } from "../../src/sim/teardown.js";
+import { tempFile } from "../helpers/temp-dir.js";
 
 describe("withTeardown", () => {
   it("releases in reverse order after the body returns, and returns its result", () => {
@@ -63,15 +64,14 @@ describe("withTeardown", () => {
 
 describe("the README's scenario module with withTeardown", () => {
   it("runs as `dmasim run FILE` and returns the buffer's DMA address; on a board too small for it, -ENOMEM and the channel is free", async () => {
-    const { readFileSync, writeFileSync, mkdtempSync } = await import("node:fs");
+    const { readFileSync, writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
     const { spawnSync } = await import("node:child_process");
     const root = new URL("../..", import.meta.url).pathname;
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const block = /A scenario that fails part way[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toContain("withTeardown");
-    const file = join(mkdtempSync(join(tmpdir(), "dmasim-")), "scenario.mjs");
+    const file = tempFile("dmasim-", "scenario.mjs");
     writeFileSync(file, block!.replace(`from "dmasim"`, `from ${JSON.stringify(join(root, "dist/src/index.js"))}`));
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", file, "--json"], { cwd: root, encoding: "utf8" });
     expect(r.stderr).toBe("");

@@ -3,10 +3,10 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdtempSync, readFileSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = join(root, "dist/src/cli.js");
@@ -15,7 +15,7 @@ const run = (args: string[]) => spawnSync(process.execPath, [cli, "pl330", ...ar
 
 describe("dmasim pl330", () => {
   it("assembles a file to hex and disassembles it back", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const src = join(dir, "memcpy.s");
     writeFileSync(src, "DMAMOV SAR, 0x100000 ; source\nloop: DMALP 4\n DMALD\n DMAST\nDMALPEND\nDMAEND\n");
     const asm = run(["asm", src]);
@@ -38,7 +38,7 @@ describe("dmasim pl330", () => {
   });
 
   it("reports an assembly error on one line with exit status 1", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const src = join(dir, "bad.s");
     writeFileSync(src, "DMANOP\nDMALP 999\n");
     const r = run(["asm", src]);
@@ -47,7 +47,7 @@ describe("dmasim pl330", () => {
   });
 
   it("names the path it cannot read, and tells a missing file from bad hex", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const missing = join(dir, "missing.bin");
     const cases: [string[], string][] = [
       [["asm", dir], `dmasim: error: cannot read ${dir}: is a directory (EISDIR)\n`],
@@ -66,7 +66,7 @@ describe("dmasim pl330", () => {
   });
 
   it("names -o and says why when the output file cannot be written", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const src = join(dir, "end.s");
     writeFileSync(src, "DMAEND\n");
     const out = join(dir, "no", "end.bin");
@@ -82,7 +82,7 @@ describe("dmasim pl330", () => {
     expect(ok.stdout.trim().split("\n").at(-1)).toBe("10 passed, 0 failed");
     expect(ok.stdout).toMatch(/^1 documented divergences/m);
     // A copy of a case with a wrong expectation fails, by name.
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const doc = JSON.parse(readFileSync(join(corpus, "c_dmaend.json"), "utf8"));
     doc.cases = [doc.cases.find((c: { name: string }) => c.name === "end_only")];
     doc.cases[0].expect.regs.CPC += 1;
@@ -95,7 +95,7 @@ describe("dmasim pl330", () => {
   });
 
   it("refuses a folder without case files instead of passing nothing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     writeFileSync(join(dir, "notes.txt"), "no cases here\n");
     const r = run(["conformance", dir]);
     expect(r.status).toBe(1);
@@ -104,7 +104,7 @@ describe("dmasim pl330", () => {
   });
 
   it("names the file that is not a conformance file, on one line", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const cases: [string, string, string][] = [
       ["empty.json", "", "not JSON: Unexpected end of JSON input"],
       ["notes.json", "# notes", `not JSON: Unexpected token '#', "# notes" is not valid JSON`],

@@ -4,11 +4,11 @@
 
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCases, runCases, runCase, type LoadedCase } from "../../src/tools/pl330/conformance.js";
 import { divergenceFor } from "../../src/tools/pl330/divergences.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const corpus = fileURLToPath(new URL("../../../shared/conformance/pl330/", import.meta.url));
 
@@ -48,7 +48,7 @@ describe("PL330 conformance corpus", () => {
       name: "mine", channel: 0, ns: 0, inten: 0, memory_init: [], program_addr: 0x400000, program_hex: "00",
       dump: [], expect: { state: "Stopped", regs: { CPC: 0x400001 }, steps: [{ CSR: 0 }], memory: [] },
     };
-    const dir = mkdtempSync(join(tmpdir(), "dmasim-pl330-"));
+    const dir = tempDir("dmasim-pl330-");
     const file = (name: string, c: object) => {
       const f = join(dir, name);
       writeFileSync(f, JSON.stringify({ cases: [good, c] }));

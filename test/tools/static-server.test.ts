@@ -2,17 +2,17 @@
 // of is answered with an error status, and the server goes on serving.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:http";
 import { serveStatic } from "../../src/tools/static-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  const root = mkdtempSync(join(tmpdir(), "dmasim-static-"));
+  const root = tempDir("dmasim-static-");
   writeFileSync(join(root, "page.html"), "<p>hello</p>");
   mkdirSync(join(root, "demo"));
   writeFileSync(join(root, "demo", "index.html"), "<p>demo</p>");

@@ -3,16 +3,16 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "dist/src/cli.js");
 const SCENARIO = 'import { DMA_MEMCPY } from "dmasim";\nexport function run() { return { mask: DMA_MEMCPY }; }\n';
 
 function runModule(files: Record<string, string>, name: string): { stderr: string; status: number | null } {
-  const dir = mkdtempSync(join(tmpdir(), "dmasim-module-"));
+  const dir = tempDir("dmasim-module-");
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
   const r = spawnSync(process.execPath, [cli, "run", join(dir, name)], { encoding: "utf8", cwd: dir });
   return { stderr: r.stderr.split("\n").filter((l) => l.startsWith("dmasim")).join("\n"), status: r.status };

@@ -11,8 +11,7 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withSystem } from "../../helpers/system.js";
 import { rk3288With } from "../../helpers/rk3288-tree.js";
@@ -21,6 +20,7 @@ import { GFP_KERNEL } from "../../../src/mm/gfp.js";
 import { dma_alloc_coherent } from "../../../src/dma/mapping.js";
 import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait } from "../../../src/dmaengine/dmaengine.js";
 import { DMA_COMPLETE, DMA_ERROR, DMA_MEMCPY, DMA_PREP_INTERRUPT, type DmaChan } from "../../../src/dmaengine/types.js";
+import { tempFile } from "../../helpers/temp-dir.js";
 
 const root = new URL("../../..", import.meta.url).pathname;
 const PERI_IRQS = "interrupts = <0 2 4>, <0 3 4>;";
@@ -262,7 +262,7 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
   });
 
   it("dmasim probe reports the controller bound, with the note, and no dtc warning the note already gives", () => {
-    const dts = join(mkdtempSync(join(tmpdir(), "amba-irqs-")), "cut.dts");
+    const dts = tempFile("amba-irqs-", "cut.dts");
     writeFileSync(dts, CUT);
     const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "probe", dts, "--iterations", "1"], { cwd: root, encoding: "utf8" });
     expect(r.stdout).toMatch(/^\[ *[\d.]+\] dma-pl330 ff250000\.dma-controller: note: interrupts entry 1 gives no interrupt \(-EOVERFLOW: /m);
