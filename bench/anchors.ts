@@ -3,7 +3,7 @@
 // machine at the same time. Without gcc or the anchors folder the anchor metrics are omitted.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,18 @@ export interface AnchorLine {
 
 const anchorsDir = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../../../shared/anchors/c/" : "../../shared/anchors/c/", import.meta.url));
 const built = new Map<string, string | null>();
+let buildDir: string | undefined;
+
+/** One directory for the run's executables, removed when the process ends: a benchmark run
+ *  leaves nothing in the user's temporary directory. */
+function anchorBuildDir(): string {
+  if (!buildDir) {
+    const dir = mkdtempSync(join(tmpdir(), "dmasim-anchor-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    buildDir = dir;
+  }
+  return buildDir;
+}
 
 function build(name: string): string | null {
   if (built.has(name)) return built.get(name)!;
@@ -27,7 +39,7 @@ function build(name: string): string | null {
   const src = join(anchorsDir, `${name}.c`);
   if (existsSync(src)) {
     try {
-      exe = join(mkdtempSync(join(tmpdir(), "dmasim-anchor-")), name);
+      exe = join(anchorBuildDir(), name);
       execFileSync("gcc", ["-O2", "-o", exe, src], { stdio: "ignore" });
     } catch {
       exe = null;
