@@ -58,10 +58,13 @@ commands:
                     FDT version of a blob written (default 17; or 16, 3, 2, 1)
     -i, --include DIR
                     another directory to search for /include/ and /incbin/ files
-  cat PATH...       boot the board and print /proc/iomem, /proc/interrupts or a
-                    /sys/class/dma/<channel>/<attribute> file
+  cat PATH...       boot the board and print /proc/iomem, /proc/interrupts, a
+                    /sys/class/dma/<channel>/<attribute> or a /sys/kernel/debug/dma-api
+                    file; --write PATH=VALUE (repeatable) first does echo VALUE > PATH:
+                    a driver's bind or unbind, dma-api's driver_filter, all_errors,
+                    num_errors (the kernel lines it logs go to stderr)
   ls [PATH]         boot the board and list a /proc or /sys directory
-                    (/sys/class/dma, /sys/bus/platform/devices, …)
+                    (/sys/class/dma, /sys/bus/platform/devices, /sys/bus/amba/drivers, …)
   fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module
                     exporting createTarget) in worker processes with a watchdog:
                     --count N (default 1000), --seed S (default 1), --start I

@@ -8,7 +8,7 @@ import type { Machine } from "./hw/machine.js";
 import type { IomemEntry } from "./kernel/resource.js";
 import { interruptLines, type InterruptLine } from "./kernel/proc-interrupts.js";
 import { sysClassDma, type DmaChannelInfo } from "./dmaengine/sysfs.js";
-import { readFile, readdir } from "./kernel/pseudofs.js";
+import { readFile, writeFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
@@ -295,6 +295,15 @@ export class System {
   /** A /proc or /sys directory's entries ("/sys/class/dma", "/sys/bus/platform/devices"). */
   readdir(path: string): string[] {
     return readdir(this.kernel, path);
+  }
+
+  /** `echo TEXT > PATH` as root: writes a /sys file whose store dmasim models — a driver's
+   *  bind and unbind ("/sys/bus/amba/drivers/dma-pl330/unbind", the device's name, a trailing
+   *  newline allowed) and /sys/kernel/debug/dma-api's driver_filter, all_errors, num_errors.
+   *  Errors are the kernel's, as KernelErrors: -ENODEV, -EBUSY, -EAGAIN from bind and unbind,
+   *  -EACCES for a read-only sysfs file, -EIO for /proc, -ENOENT for a path dmasim lacks. */
+  writeFile(path: string, text: string): void {
+    writeFile(this.kernel, path, text);
   }
 
   dmesg(): string {

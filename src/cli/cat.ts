@@ -1,6 +1,7 @@
-// `dmasim cat PATH… [system options]` and `dmasim ls PATH [system options]`: boot a board and
-// show its /proc and /sys files (/proc/iomem, /proc/interrupts, /sys/class/dma …) as `cat`
-// and `ls` would.
+// `dmasim cat [--write PATH=VALUE]… PATH… [system options]` and `dmasim ls PATH [system
+// options]`: boot a board and show its /proc and /sys files (/proc/iomem, /proc/interrupts,
+// /sys/class/dma …) as `cat` and `ls` would; each --write first does `echo VALUE > PATH` (an
+// unbind, a dma-api knob), the kernel lines it logs going to stderr as to a console.
 
 import { statSync } from "node:fs";
 import { createSystem } from "../create.js";
@@ -8,7 +9,15 @@ import { checkOptions, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { writeStdout } from "./stdout.js";
 
-async function withSystem<T>(a: ParsedArgs, use: (s: { readFile(p: string): Promise<string> | string; readdir(p: string): Promise<string[]> | string[] }) => Promise<T>): Promise<T> {
+/** What cat and ls use of a System, in this thread or a worker. */
+interface Files {
+  readFile(p: string): Promise<string> | string;
+  readdir(p: string): Promise<string[]> | string[];
+  writeFile(p: string, text: string): Promise<void> | void;
+  dmesg(): Promise<string> | string;
+}
+
+async function withSystem<T>(a: ParsedArgs, use: (s: Files) => Promise<T>): Promise<T> {
   const options = await systemOptions(a);
   if (options.worker) {
     const s = await createSystem({ ...options, worker: true });
@@ -41,11 +50,39 @@ function isHostFile(path: string): boolean {
   }
 }
 
+/** --write PATH=VALUE, in the order given: the path and the text `echo VALUE` writes (VALUE and
+ *  a newline). */
+function writes(a: ParsedArgs): { path: string; text: string }[] {
+  return (a.flags.get("write") ?? []).map((w) => {
+    const eq = w.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--write takes PATH=VALUE (e.g. --write /sys/bus/amba/drivers/dma-pl330/unbind=f8003000.dma-controller), not "${w}"`);
+    return { path: w.slice(0, eq), text: `${w.slice(eq + 1)}\n` };
+  });
+}
+
+/** The kernel log lines a write added, as dmesg shows them: what a board's console prints
+ *  after the echo (a WARN, "DMA-API: enable driver filter …", a failed probe). */
+async function consoleLines(s: Files, before: string): Promise<string> {
+  const after = await s.dmesg();
+  if (!after.startsWith(before)) return "";
+  const added = after.slice(before.length).replace(/^\n/, "");
+  return added ? `${added}\n` : "";
+}
+
 export async function catCommand(a: ParsedArgs): Promise<number> {
-  checkOptions(a, "cat", SYSTEM_OPTIONS);
-  if (!a.positionals.length) throw new UsageError("cat needs a path (e.g. dmasim cat /proc/iomem)");
+  checkOptions(a, "cat", [...SYSTEM_OPTIONS, "write"]);
+  const toWrite = writes(a);
+  if (!a.positionals.length && !toWrite.length) throw new UsageError("cat needs a path (e.g. dmasim cat /proc/iomem)");
   refuseBoardFiles("cat", a.positionals, "/proc/iomem");
   await withSystem(a, async (s) => {
+    for (const { path, text } of toWrite) {
+      const before = await s.dmesg();
+      try {
+        await s.writeFile(path, text);
+      } finally {
+        process.stderr.write(await consoleLines(s, before));
+      }
+    }
     for (const path of a.positionals) await writeStdout(await s.readFile(path));
   });
   return 0;

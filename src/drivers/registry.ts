@@ -5,6 +5,7 @@ import { pl330Driver } from "./pl330/driver.js";
 
 export interface PlatformDriver {
   name: string;
+  bus?: "platform" | "amba";
   compatible: string[];
   probe(pdev: PlatformDevice): number;
   remove?(pdev: PlatformDevice): void;

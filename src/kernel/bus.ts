@@ -11,6 +11,9 @@ import { devres_release_all } from "./devres.js";
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
   name: string;
+  /** The bus the driver registers on (its /sys/bus/<bus>/drivers/<name>): "platform" unless
+   *  said (the pl330 is an amba_driver). */
+  bus?: "platform" | "amba";
   /** The of_match_table: compatible strings the driver handles. */
   compatible: string[];
   probe(pdev: PlatformDevice): number;
@@ -56,6 +59,17 @@ export class PlatformBus {
     if (!drv) return 0;
     const rc = this.probe(pdev, drv);
     return rc < 0 ? rc : 1;
+  }
+
+  /** The drivers registered on `bus` (bus_for_each_drv), in registration order. */
+  driversOn(bus: "platform" | "amba"): BusDriver[] {
+    return this.drivers.filter((d) => (d.bus ?? "platform") === bus);
+  }
+
+  /** driver_probe_device: probes `pdev` with this very driver (bind_store); the probe's result,
+   *  >= 0 when bound. The caller has checked that the device has no driver and matches. */
+  driver_probe_device(drv: BusDriver, pdev: PlatformDevice): number {
+    return this.probe(pdev, drv);
   }
 
   /** The registered driver bound to a device, if it is one of the bus's. */

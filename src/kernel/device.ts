@@ -97,9 +97,9 @@ export class Device {
     this.busLimit = limitOf(this._busLimit);
   }
 
-  /** dev_driver_string: the driver's name, else the bus name. */
+  /** dev_driver_string: the driver's name, else the bus name ("platform", "amba"). */
   driverString(): string {
-    return this.driverName ?? "platform";
+    return this.driverName ?? this.bus;
   }
 
   toString(): string {

@@ -1,11 +1,15 @@
-// The few /proc and /sys files dmasim provides, read as text the way `cat` shows them and listed
-// the way `ls` does: /proc/iomem, /proc/interrupts, /sys/class/dma/<chan>/{in_use,…}, and the
-// device lists of /sys/bus/{platform,amba}/devices.
+// The few /proc and /sys files dmasim provides, read as text the way `cat` shows them, listed
+// the way `ls` does and written the way `echo TEXT > FILE` writes them (as root): /proc/iomem,
+// /proc/interrupts, /sys/class/dma/<chan>/{in_use,…}, the device lists of
+// /sys/bus/{platform,amba}/devices, the drivers of /sys/bus/{platform,amba}/drivers with their
+// bind and unbind files, and /sys/kernel/debug/dma-api.
 
 import type { Kernel } from "./kernel.js";
-import { KernelError, ENOENT, ENOTDIR, EISDIR } from "./errno.js";
+import { KernelError, ENOENT, ENOTDIR, EISDIR, EACCES, EIO } from "./errno.js";
 import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
+import { bind_store, busDriver, busDriverNames, driverDirectory, unbind_store, type BusName } from "./sysfs-bus-drivers.js";
+import { dmaApiFiles, readDmaApiFile, writeDmaApiFile } from "../dma/debugfs.js";
 
 /** A path's components. Not a kernel call for a value that is no string (no errno applies): the
  *  TypeError a JavaScript API gives, naming the call. An empty path names no file, as Linux's
@@ -27,25 +31,54 @@ function list(kernel: Kernel, p: string[]): string[] | undefined {
   switch (key) {
     case "": return ["proc", "sys"];
     case "proc": return ["interrupts", "iomem"];
-    case "sys": return ["bus", "class"];
+    case "sys": return ["bus", "class", "kernel"];
     case "sys/class": return ["dma"];
     case "sys/class/dma": return channels.map((c) => c.name);
     case "sys/bus": return ["amba", "platform"];
     case "sys/bus/platform":
-    case "sys/bus/amba": return ["devices"];
+    case "sys/bus/amba": return ["devices", "drivers"];
     case "sys/bus/platform/devices": return busDevices(kernel, "platform");
     case "sys/bus/amba/devices": return busDevices(kernel, "amba");
+    case "sys/bus/platform/drivers": return busDriverNames(kernel, "platform");
+    case "sys/bus/amba/drivers": return busDriverNames(kernel, "amba");
+    case "sys/kernel": return ["debug"];
+    case "sys/kernel/debug": return dmaApiFiles(kernel) ? ["dma-api"] : [];
+    case "sys/kernel/debug/dma-api": return dmaApiFiles(kernel);
   }
   if (p.length === 4 && key.startsWith("sys/class/dma/") && channels.some((c) => c.name === p[3])) return [...CHANNEL_ATTRIBUTES];
+  const drv = driverOf(kernel, p, 5);
+  if (drv) return driverDirectory(kernel, drv.bus, drv.driver);
   return undefined;
+}
+
+/** The driver whose directory is /sys/bus/<bus>/drivers/<name> when `p` has `length`
+ *  components under it (5: the directory, 6: a file in it). */
+function driverOf(kernel: Kernel, p: string[], length: number) {
+  if (p.length !== length || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "drivers") return undefined;
+  if (p[2] !== "platform" && p[2] !== "amba") return undefined;
+  const bus: BusName = p[2];
+  const driver = busDriver(kernel, bus, p[4]);
+  return driver && { bus, driver };
 }
 
 export function readdir(kernel: Kernel, path: string): string[] {
   const p = parts("readdir", path);
   const entries = list(kernel, p);
   if (entries) return entries;
-  if (fileText(kernel, p) !== undefined) throw new KernelError(ENOTDIR, `${path}: not a directory`);
+  if (fileText(kernel, p) !== undefined || bindFile(kernel, p)) throw new KernelError(ENOTDIR, `${path}: not a directory`);
   throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma, /sys/bus/*/devices)`);
+}
+
+/** The write-only (0200) bind or unbind file of a driver directory `p` names. */
+function bindFile(kernel: Kernel, p: string[]) {
+  const drv = driverOf(kernel, p, 6);
+  return drv && (p[5] === "bind" || p[5] === "unbind") ? { ...drv, file: p[5] } : undefined;
+}
+
+/** The dma-api file `p` names. */
+function dmaApiFile(kernel: Kernel, p: string[]): string | undefined {
+  const dir = p.slice(0, 4).join("/");
+  return p.length === 5 && dir === "sys/kernel/debug/dma-api" && dmaApiFiles(kernel)?.includes(p[4]) ? p[4] : undefined;
 }
 
 function fileText(kernel: Kernel, p: string[]): string | undefined {
@@ -57,13 +90,41 @@ function fileText(kernel: Kernel, p: string[]): string | undefined {
     const attr = p[4] as (typeof CHANNEL_ATTRIBUTES)[number];
     if (chan && CHANNEL_ATTRIBUTES.includes(attr)) return `${chan[attr]}\n`;
   }
-  return undefined;
+  const debugFile = dmaApiFile(kernel, p);
+  return debugFile === undefined ? undefined : readDmaApiFile(kernel, debugFile);
 }
 
 export function readFile(kernel: Kernel, path: string): string {
   const p = parts("readFile", path);
   const text = fileText(kernel, p);
   if (text !== undefined) return text;
+  // kernfs refuses to open a sysfs file for reading when its mode has no read bit, root too.
+  if (bindFile(kernel, p)) throw new KernelError(EACCES, `${path}: permission denied (write-only, mode 0200: echo a device name into it)`);
   if (list(kernel, p)) throw new KernelError(EISDIR, `${path}: is a directory`);
   throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)`);
+}
+
+/** `echo TEXT > PATH` as root: the file's store gets the text as written (a trailing newline
+ *  included, as echo adds one). bind and unbind attach and detach a device (sysfs-bus-drivers.ts),
+ *  the dma-api knobs take their values (dma/debugfs.ts). A read-only sysfs attribute refuses the
+ *  open (-EACCES, kernfs's check even for root); a /proc file without a write method fails the
+ *  write with -EIO (pde_write). An empty text is a write of no bytes, which a sysfs store never
+ *  sees. */
+export function writeFile(kernel: Kernel, path: string, text: string): void {
+  const p = parts("writeFile", path);
+  if (typeof text !== "string") throw new TypeError(`writeFile: text must be a string, not ${text === null ? "null" : typeof text}`);
+  const bind = bindFile(kernel, p);
+  if (bind) {
+    if (text === "") return;
+    (bind.file === "bind" ? bind_store : unbind_store)(kernel, bind.bus, bind.driver, text, path);
+    return;
+  }
+  const debugFile = dmaApiFile(kernel, p);
+  if (debugFile !== undefined) return writeDmaApiFile(kernel, debugFile, text, path);
+  if (fileText(kernel, p) !== undefined) {
+    if (p[0] === "proc") throw new KernelError(EIO, `${path}: write error: input/output error (a /proc file without a write method)`);
+    throw new KernelError(EACCES, `${path}: permission denied (a read-only sysfs attribute, mode 0444)`);
+  }
+  if (list(kernel, p)) throw new KernelError(EISDIR, `${path}: is a directory`);
+  throw new KernelError(ENOENT, `${path}: no such file (dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors})`);
 }

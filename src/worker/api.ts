@@ -23,6 +23,7 @@ export interface SystemApi {
   dmaChannels(): DmaChannelInfo[];
   readFile(path: string): string;
   readdir(path: string): string[];
+  writeFile(path: string, text: string): void;
   ptdump(range?: PtdumpRange): string;
   cpu: {
     read(va: number | bigint, len: number): Uint8Array;
@@ -49,6 +50,7 @@ export function systemApi(s: System): SystemApi {
     dmaChannels: () => s.dmaChannels(),
     readFile: (path) => s.readFile(path),
     readdir: (path) => s.readdir(path),
+    writeFile: (path, text) => s.writeFile(path, text),
     ptdump: (range) => s.ptdump(range),
     cpu: s.cpu,
     kernel: { kmalloc: (size, gfp) => s.kernel.kmalloc(size, gfp), kfree: (va) => s.kernel.kfree(va), krealloc: (p, n, gfp) => s.kernel.krealloc(p, n, gfp) },

@@ -49,6 +49,7 @@ const exposed = {
   dmaChannels: () => need().dmaChannels(),
   readFile: (path: string) => need().readFile(path),
   readdir: (path: string) => need().readdir(path),
+  writeFile: (path: string, text: string) => need().writeFile(path, text),
   ptdump: (range?: PtdumpRange) => need().ptdump(range),
   cpu: {
     read: (va: number | bigint, len: number) => need().cpu.read(va, len),

@@ -54,6 +54,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     dmaChannels: () => live(() => remote.dmaChannels()),
     readFile: (path: string) => live(() => remote.readFile(path)),
     readdir: (path: string) => live(() => remote.readdir(path)),
+    writeFile: (path: string, text: string) => live(() => remote.writeFile(path, text)),
     ptdump: (range?: PtdumpRange) => live(() => remote.ptdump(range)),
     cpu: {
       read: (va: number | bigint, len: number) => live(() => remote.cpu.read(va, len)),

@@ -237,6 +237,7 @@ export function pl330_remove(pdev: PlatformDevice): void {
 
 export const pl330Driver = {
   name: "dma-pl330",
+  bus: "amba" as const,
   compatible: ["arm,pl330"],
   probe: pl330_probe,
   remove: pl330_remove,

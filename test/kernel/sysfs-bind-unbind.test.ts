@@ -1,0 +1,161 @@
+// /sys/bus/<bus>/drivers/<driver>/{bind,unbind} as drivers/base/bus.c's bind_store and
+// unbind_store answer `echo NAME > FILE` (as root): the pl330 registers on the AMBA bus as
+// "dma-pl330"; a name is compared as sysfs_streq does (one trailing newline ignored); a device
+// that is unknown, on another bus or not this driver's is -ENODEV; a bound device is -EBUSY
+// for bind (modern device_driver_attach; 4.9's bind_store: -ENODEV); a failed probe gives its
+// error (modern; -EPROBE_DEFER as -EAGAIN) or -ENODEV (4.9, whose really_probe returned 0).
+
+import { describe, expect, it } from "vitest";
+import { createSystem } from "../../src/create.js";
+import type { System } from "../../src/system.js";
+import { dma_alloc_coherent, dma_map_single } from "../../src/dma/mapping.js";
+import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
+import { GFP_KERNEL, PAGE_SIZE } from "../../src/mm/gfp.js";
+import { KernelError, EACCES, EAGAIN, EBUSY, EINVAL, EIO, EISDIR, ENODEV, ENOENT, ENOTDIR, EPROBE_DEFER } from "../../src/kernel/errno.js";
+import { dma_request_chan_by_mask, dmaengine_prep_dma_memcpy, dmaengine_submit, dma_sync_wait, dma_release_channel } from "../../src/dmaengine/dmaengine.js";
+import { DMA_COMPLETE, DMA_MEMCPY } from "../../src/dmaengine/types.js";
+import type { BusDriver } from "../../src/kernel/bus.js";
+import { thrown } from "../helpers/thrown.js";
+
+const DMAC = "f8003000.dma-controller";
+const UART = "e0001000.serial";
+const DRV = "/sys/bus/amba/drivers/dma-pl330";
+
+const errnoOf = (f: () => unknown) => thrown<KernelError>(f).errno;
+
+/** A driver of the test's own on the AMBA bus, probing with `rc`. */
+function testDriver(s: System, name: string, compatible: string, rc = 0): BusDriver {
+  const drv: BusDriver = { name, bus: "amba", compatible: [compatible], probe: () => rc };
+  s.kernel.platformBus.registerDriver(drv);
+  return drv;
+}
+
+/** A memcpy of 4 KiB through any channel: the destination's bytes. */
+function memcpyWorks(s: System): boolean {
+  const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
+  const buf = dma_alloc_coherent(chan.device.dev, 2 * PAGE_SIZE, GFP_KERNEL)!;
+  const src = Uint8Array.from({ length: PAGE_SIZE }, (_, i) => (i * 13 + 5) & 0xff);
+  s.kernel.machine.cpu.write(buf.cpuAddr, src);
+  const tx = dmaengine_prep_dma_memcpy(chan, buf.dmaAddr + PAGE_SIZE, buf.dmaAddr, PAGE_SIZE, 0)!;
+  const done = dma_sync_wait(chan, dmaengine_submit(tx)) === DMA_COMPLETE;
+  const copied = s.kernel.machine.cpu.read(buf.cpuAddr + PAGE_SIZE, PAGE_SIZE);
+  dma_release_channel(chan);
+  return done && copied.every((b, i) => b === src[i]);
+}
+
+describe("/sys/bus/*/drivers", () => {
+  it("lists dma-pl330 on the AMBA bus with bind, unbind and a link per bound device", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(s.readdir("/sys/bus/amba")).toEqual(["devices", "drivers"]);
+    expect(s.readdir("/sys/bus/amba/drivers")).toEqual(["dma-pl330"]);
+    expect(s.readdir("/sys/bus/platform/drivers")).toEqual([]); // dmasim registers no platform driver
+    expect(s.readdir(DRV)).toEqual(["bind", DMAC, "unbind"]);
+    s.writeFile(`${DRV}/unbind`, `${DMAC}\n`);
+    expect(s.readdir(DRV)).toEqual(["bind", "unbind"]);
+    // bind and unbind are 0200: kernfs refuses to open them for reading, root too.
+    expect(errnoOf(() => s.readFile(`${DRV}/unbind`))).toBe(-EACCES);
+    expect(errnoOf(() => s.readdir(`${DRV}/bind`))).toBe(-ENOTDIR);
+    expect(errnoOf(() => s.readdir("/sys/bus/amba/drivers/nosuch"))).toBe(-ENOENT);
+  });
+});
+
+describe("unbind", () => {
+  it("of the pl330 with a mapping left: dma-debug's report with the count and the entry, naming the bus", async () => {
+    const s = await createSystem({ board: "zynq-7000", dmaDebug: { enabled: true, allErrors: true } });
+    const dev = s.device(DMAC);
+    const va = s.kernel.kmalloc(256, GFP_KERNEL);
+    const pa = s.kernel.mm.virt_to_phys(va); // Zynq: DMA address = physical address
+    dma_map_single(dev, va, 256, DMA_TO_DEVICE);
+    s.writeFile(`${DRV}/unbind`, `${DMAC}\n`);
+    expect(dev.driverName).toBeUndefined();
+    expect(s.dmaChannels()).toEqual([]);
+    // pl330_remove freed its microcode: the one entry left is the test's mapping. dev->driver is
+    // NULL when BUS_NOTIFY_UNBOUND_DRIVER runs, so dev_driver_string is the bus's name.
+    expect(s.kernel.dma.debug.reports).toEqual([
+      `DMA-API: amba ${DMAC}: device driver has pending DMA allocations while released from device [count=1]\n` +
+        `One of leaked entries details: [device address=0x${pa.toString(16).padStart(16, "0")}] [size=256 bytes] [mapped with DMA_TO_DEVICE] [mapped as single]`,
+    ]);
+    // The entry stays in dma-debug's table, as the debugfs dump shows: bucket (pa >> 13) & 16383,
+    // length 0x100.
+    const dump = s.readFile("/sys/kernel/debug/dma-api/dump");
+    expect(dump).toMatch(new RegExp(`^amba ${DMAC} single idx ${Math.floor(pa / 8192) % 16384} P=${pa.toString(16)} .* D=${pa.toString(16)} L=100 .* DMA_TO_DEVICE dma map error not checked\n$`));
+  });
+
+  it("then bind: the channels come back, a memcpy moves the bytes; with or without echo's newline", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const names = s.dmaChannels().map((c) => c.name);
+    expect(names).toHaveLength(8);
+    for (const text of [DMAC, `${DMAC}\n`]) {
+      s.writeFile(`${DRV}/unbind`, text);
+      expect(s.dmaChannels()).toEqual([]);
+      s.writeFile(`${DRV}/bind`, text);
+      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      expect(s.dmaChannels().map((c) => c.name)).toEqual(names);
+      expect(memcpyWorks(s)).toBe(true);
+    }
+  });
+
+  it("-ENODEV for a device that is unknown, on the other bus, unbound or not this driver's; nothing changes", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const other = testDriver(s, "acme-dma", "arm,pl330");
+    expect(s.readdir("/sys/bus/amba/drivers")).toEqual(["acme-dma", "dma-pl330"]);
+    for (const text of ["nosuch\n", `${UART}\n`, `${DMAC}\n\n`, ` ${DMAC}`, "\n"]) {
+      expect(errnoOf(() => s.writeFile(`${DRV}/unbind`, text))).toBe(-ENODEV);
+    }
+    // Bound to dma-pl330, not to acme-dma.
+    const e = thrown<KernelError>(() => s.writeFile(`/sys/bus/amba/drivers/${other.name}/unbind`, DMAC));
+    expect(e.errno).toBe(-ENODEV);
+    expect(e.message).toBe(`-ENODEV: /sys/bus/amba/drivers/acme-dma/unbind: write error: ${DMAC} is bound to dma-pl330, not acme-dma`);
+    expect(s.device(DMAC).driverName).toBe("dma-pl330");
+    expect(s.dmaChannels()).toHaveLength(8);
+    s.writeFile(`${DRV}/unbind`, DMAC);
+    expect(errnoOf(() => s.writeFile(`${DRV}/unbind`, DMAC))).toBe(-ENODEV); // no driver now
+    // An empty write is a write of no bytes, which sysfs_kf_write never hands to the store.
+    s.writeFile(`${DRV}/unbind`, "");
+  });
+});
+
+describe("bind", () => {
+  for (const [kernel, bound] of [["modern", -EBUSY], ["v4.9", -ENODEV]] as const) {
+    it(`${kernel}: a bound device is ${bound === -EBUSY ? "-EBUSY" : "-ENODEV"}, to its own driver or another that matches; a non-matching driver -ENODEV`, async () => {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      testDriver(s, "acme-dma", "arm,pl330");
+      testDriver(s, "acme-uart", "acme,uart");
+      expect(errnoOf(() => s.writeFile(`${DRV}/bind`, `${DMAC}\n`))).toBe(bound);
+      expect(errnoOf(() => s.writeFile("/sys/bus/amba/drivers/acme-dma/bind", DMAC))).toBe(bound);
+      expect(errnoOf(() => s.writeFile("/sys/bus/amba/drivers/acme-uart/bind", DMAC))).toBe(-ENODEV);
+      expect(errnoOf(() => s.writeFile(`${DRV}/bind`, UART))).toBe(-ENODEV); // a platform device
+      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      expect(s.dmaChannels()).toHaveLength(8);
+    });
+  }
+
+  for (const [kernel, einval, defer] of [["modern", -EINVAL, -EAGAIN], ["v4.9", -ENODEV, -ENODEV]] as const) {
+    it(`${kernel}: a probe that fails leaves the device unbound: ${einval === -EINVAL ? "its error, -EPROBE_DEFER as -EAGAIN" : "-ENODEV whatever it returned"}`, async () => {
+      const s = await createSystem({ board: "zynq-7000", kernel });
+      const failing = testDriver(s, "acme-fails", "arm,pl330", -EINVAL);
+      const deferring = testDriver(s, "acme-defers", "arm,pl330", -EPROBE_DEFER);
+      s.writeFile(`${DRV}/unbind`, DMAC);
+      expect(errnoOf(() => s.writeFile(`/sys/bus/amba/drivers/${failing.name}/bind`, DMAC))).toBe(einval);
+      expect(s.dmesg()).toContain(`acme-fails: probe of ${DMAC} failed with error -22`);
+      expect(errnoOf(() => s.writeFile(`/sys/bus/amba/drivers/${deferring.name}/bind`, DMAC))).toBe(defer);
+      expect(s.device(DMAC).driverName).toBeUndefined();
+      s.writeFile(`${DRV}/bind`, DMAC);
+      expect(s.device(DMAC).driverName).toBe("dma-pl330");
+      expect(memcpyWorks(s)).toBe(true);
+    });
+  }
+});
+
+describe("writes dmasim's files refuse", () => {
+  it("as Linux does for root: read-only sysfs -EACCES, /proc -EIO, a directory -EISDIR, no file -ENOENT", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    expect(errnoOf(() => s.writeFile("/sys/class/dma/dma0chan0/in_use", "0\n"))).toBe(-EACCES);
+    expect(errnoOf(() => s.writeFile("/proc/interrupts", "1\n"))).toBe(-EIO);
+    expect(errnoOf(() => s.writeFile("/proc/iomem", "1\n"))).toBe(-EIO);
+    expect(errnoOf(() => s.writeFile(DRV, "x\n"))).toBe(-EISDIR);
+    expect(errnoOf(() => s.writeFile("/sys/bus/amba/drivers/dma-pl330/new_id", "x\n"))).toBe(-ENOENT);
+    expect(errnoOf(() => s.writeFile("", "x"))).toBe(-ENOENT);
+    expect(() => s.writeFile(`${DRV}/unbind`, 5 as unknown as string)).toThrow(TypeError);
+  });
+});
