@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { useChromium } from "../helpers/chromium.js";
+import { inPageWords } from "../helpers/page-words.js";
 import type { Page } from "playwright-core";
 import { runSweep, type SweepError, type SweepResult } from "../../src/sim/sweep.js";
 import { SCENARIO_PARAMS } from "../../src/sim/scenarios.js";
@@ -22,12 +23,6 @@ function cli(args: string[]): Promise<{ stdout: string; stderr: string; status: 
     execFile(process.execPath, [cliPath, ...args], (e, stdout, stderr) => resolve({ stdout, stderr, status: e ? Number(e.code) : 0 })),
   );
 }
-
-/** `dmasim sweep`'s stdout as the page shows it: the line under the table naming the fields it
- *  leaves out says what the page offers for them (its chart field, by a figure's dotted path)
- *  instead of the CLI's --json. */
-const inPageWords = (stdout: string) =>
-  stdout.replace(/^\(not in the table: (\w+)(.*); --json has them\)$/m, "(not in the table: $1$2; chart draws any figure in them, by its path: $1.…)");
 
 /** The CLI's error line, as the page shows it after "error: ". */
 const cliError = (stderr: string) => /^dmasim: (?:error: )?(.*)$/m.exec(stderr)?.[1];
