@@ -140,6 +140,7 @@ export { renderReport, type ReportSection } from "./report/html.js";
 export { lineChart, stackedBars, groupedBars } from "./report/svg.js";
 export { runSweep, expandGrid, type SweepOptions, type SweepResult, type SweepRow, type SweepError, type Grid } from "./sim/sweep.js";
 export { SYSTEM_AXES, type SystemAxis, type SystemGrid, type SystemPoint, type ComparedSystems } from "./sim/sweep-systems.js";
+export { systemOptionValues, swiotlbValues, dmaDebugValue } from "./sim/system-axis-text.js";
 export { TREE_AXES, type TreeAxis, type SweepTree } from "./sim/sweep-trees.js";
 export { WorkerPool } from "./worker/pool.js";
 export { Tracer, type TraceStats } from "./trace/recorder.js";

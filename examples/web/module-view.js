@@ -2,7 +2,8 @@
 // run ./mydrv.mjs --param k=v …` runs it, on the board and kernel the form names, with DMA-API
 // debug when its box is checked (as --dma-debug adds it; the heading says dmaDebug=true, and the
 // module can report what it found), its result printed as `dmasim run` prints one
-// (formatRunHeading, formatResult) with the module named by its file's name. What the module
+// (formatRunHeading, formatResult) with the module named by its file's name and the library's
+// advice in the form's words (inModuleFormWords: "check DMA-API debug"). What the module
 // throws, a module without run, or a parameter its `params` does not list, is shown in the words
 // Node gives it (the worker checks the module as Node does: src/worker/scenario-module.ts).
 // ?view=module&board=…&kernel=…&params=…&dma-debug=1 fill the form; a file cannot be named in an
@@ -15,6 +16,7 @@ import { showFields } from "./field-lines.js";
 import { setIfChanged } from "./form-query.js";
 import { loaded } from "./module-file.js";
 import { runParams } from "./module-params.js";
+import { inModuleFormWords } from "./form-words.js";
 import { DMA_DEBUG_KEY, addDmaDebugBox, applyDmaDebugQuery, setDmaDebugQuery, withDmaDebug } from "./dma-debug-box.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,7 +24,9 @@ const $ = (id) => document.getElementById(id);
 addBoards($("module-board"), "zynq-7000");
 const dmaDebugBox = addDmaDebugBox($("module-form"), "module-dma-debug");
 
-const runner = scenarioRunner({ button: $("module-run"), progress: $("module-progress"), status: $("module-status"), output: $("module-output"), show: showFields });
+const runner = scenarioRunner({
+  button: $("module-run"), progress: $("module-progress"), status: $("module-status"), output: $("module-output"), show: showFields, words: inModuleFormWords,
+});
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
 export const QUERY_KEYS = ["board", "kernel", "params", DMA_DEBUG_KEY];

@@ -1,14 +1,15 @@
 // The Sweep view's form: its controls as a sweep's grid and System options, and the address's query
-// (?board=…&kernel=…&swiotlb=N,force&profile=…&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…;
+// (?board=…&kernel=…&swiotlb=N,force&profile=…&memory=…&cma=…&dma-debug=off,on&sizes=…&bursts=…&channels=…&buffers=…&block=…&workers=…;
 // for another built-in scenario's sweep, scenario=cpu-process&params=size=4K,64K&chart=FIELD; for a
 // scenario module's, scenario=module&params=sync=none,for-cpu: its file is chosen on the page),
 // read at load and written back as the form is edited (app.js). Several boards or kernels
-// checked, or several profiles listed, are System axes (runSweep's `systems`, as `dmasim sweep
-// --board A,B --profile C,D` makes them; ?board=zynq-7000,arm64-ref&kernel=modern,v4.9), one the
-// System every job boots.
+// checked, or several profiles, memory sizes or cma areas listed, or DMA-API debug checked off and
+// on, are System axes (runSweep's `systems`, as `dmasim sweep --board A,B --profile C,D --memory
+// E,F --dma-debug=off,on` makes them, its lists read by the same code: systemOptionValues;
+// ?board=zynq-7000,arm64-ref&kernel=modern,v4.9&memory=256M,512M), one the System every job boots.
 // The page checks nothing the library checks: System options go through checkSystemOptions,
 // parameters to the scenario as typed, so a refusal reads as `dmasim sweep`'s does.
-import { PROFILES, SCENARIO_PARAMS, checkSystemOptions } from "../../dist/browser/dmasim.js";
+import { PROFILES, SCENARIO_PARAMS, checkSystemOptions, dmaDebugValue, systemOptionValues } from "../../dist/browser/dmasim.js";
 import { addBoardBoxes } from "./board-options.js";
 import { choose, chooseBoxes } from "./address-choice.js";
 import { setIfChanged } from "./form-query.js";
@@ -28,6 +29,8 @@ for (const c of paramControls) {
 addBoardBoxes($("board"), "zynq-7000");
 addScenarioOptions($("scenario"));
 $("profile").title = `a timing profile, or several to compare (A,B), as dmasim sweep's --profile; known: ${Object.keys(PROFILES).join(", ")}`;
+$("memory").title = "the DRAM size (64M, 1G): one bank at the board's first RAM address instead of its own, as dmasim sweep's --memory; several to compare (256M,512M)";
+$("cma").title = "cma=: the default CMA area's size (16M), or SIZE@BASE-LIMIT, as dmasim sweep's --cma; several to compare (1M,16M)";
 
 /** A control's values as the scenario gets them: a whole number as a number (a beat or channel
  *  count), any other word as typed, so the scenario's error names it. `initial`: as the page
@@ -97,13 +100,28 @@ function swiotlbText() {
   return text === "" ? undefined : text;
 }
 
+/** A System option's field as `dmasim sweep --NAME` reads its text (systemOptionValues: a comma
+ *  list, spaces aside); none when the field is empty. */
+const optionValues = (name, control) => systemOptionValues(name, control.value.replace(/\s+/g, ""));
+
+/** The DMA-API debug boxes as createSystem's dmaDebug: each value read as `--dma-debug=` reads
+ *  it (dmaDebugValue); a value from the address that is not a switch's word is refused. */
+function dmaDebugChoices() {
+  return values($("dma-debug")).map((v) => {
+    const on = dmaDebugValue(v);
+    if (on === undefined) throw new TypeError(`DMA-API debug: "${v}" is not off or on`);
+    return on;
+  });
+}
+
 /** The System options the form names: `system`, what every job boots, and `systems` (absent
- *  unless the boards or kernels checked are not one each, or several profiles are listed) the
- *  axes compared, in the order of `dmasim sweep`'s leading columns. A group with none checked
- *  goes as an axis of no values, and runSweep refuses it ("has no values"), but for a built-in
- *  scenario other than memcpy no board is `dmasim sweep` without --board: the scenario's own
- *  System (bug's kind's, uart-tx's UART model), else the default board. An empty profile field
- *  leaves the board's own. */
+ *  unless the boards, kernels or DMA-API debug boxes checked are not one each, or several
+ *  profiles, memory sizes or cma areas are listed) the axes compared, in the order of `dmasim
+ *  sweep`'s leading columns. A group with none checked goes as an axis of no values, and
+ *  runSweep refuses it ("has no values"), but for a built-in scenario other than memcpy no board
+ *  is `dmasim sweep` without --board: the scenario's own System (bug's kind's, uart-tx's UART
+ *  model), else the default board. An empty profile, memory or cma field leaves the board's own
+ *  (the kernel's default); DMA-API debug off alone leaves it off, as `--dma-debug=off` does. */
 export function readSystems() {
   const system = {};
   const systems = {};
@@ -117,8 +135,15 @@ export function readSystems() {
   choose("kernel", values($("kernel")));
   const profiles = list($("profile").value);
   if (profiles.length) choose("profile", profiles);
+  for (const k of ["memory", "cma"]) {
+    const chosen = optionValues(k, $(k));
+    if (chosen.length) choose(k, chosen);
+  }
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) system.swiotlb = swiotlb;
+  const dmaDebug = dmaDebugChoices();
+  if (dmaDebug.length !== 1) systems.dmaDebug = dmaDebug;
+  else if (dmaDebug[0]) system.dmaDebug = true;
   return Object.keys(systems).length ? { system, systems } : { system };
 }
 
@@ -129,7 +154,7 @@ export function checkSystem(system) {
 }
 
 /** The address's parameters this view reads (app.js names any other as ignored). */
-export const QUERY_KEYS = ["scenario", "params", "chart", "board", "kernel", "swiotlb", "profile", "sizes", "bursts", "channels", "buffers", "block", "workers"];
+export const QUERY_KEYS = ["scenario", "params", "chart", "board", "kernel", "swiotlb", "profile", "memory", "cma", "dma-debug", "sizes", "bursts", "channels", "buffers", "block", "workers"];
 
 /** Fills the form from the query; a value the library cannot take is refused, in its words, when
  *  the sweep runs. */
@@ -137,10 +162,10 @@ export function applyQuery(q) {
   if (q.has("scenario")) choose($("scenario"), q.get("scenario"));
   if (q.has("params")) $("sweep-params").value = q.get("params");
   if (q.has("chart")) $("sweep-chart").value = q.get("chart");
-  if (q.has("profile")) $("profile").value = q.get("profile");
+  for (const k of ["profile", "memory", "cma"]) if (q.has(k)) $(k).value = q.get(k);
   showScenario();
   for (const k of ["sizes", "bursts", "channels", "block", "workers"]) if (q.has(k)) $(k).value = q.get(k);
-  for (const k of ["board", "kernel", "buffers"]) if (q.has(k)) chooseBoxes($(k), list(q.get(k)));
+  for (const k of ["board", "kernel", "dma-debug", "buffers"]) if (q.has(k)) chooseBoxes($(k), list(q.get(k)));
   if (q.has("swiotlb")) {
     // "force" ends the text or is all of it; what comes before is the slab count, taken as typed.
     const text = q.get("swiotlb");
@@ -159,7 +184,7 @@ export function query() {
   for (const k of ["board", "kernel"]) setIfChanged(q, k, $(k));
   const swiotlb = swiotlbText();
   if (swiotlb !== undefined) q.set("swiotlb", swiotlb);
-  setIfChanged(q, "profile", $("profile"));
+  for (const k of ["profile", "memory", "cma", "dma-debug"]) setIfChanged(q, k, $(k));
   for (const k of ["sizes", "bursts", "channels"]) setIfChanged(q, k, $(k));
   for (const k of ["buffers", "block", "workers"]) setIfChanged(q, k, $(k));
   return q;

@@ -18,10 +18,14 @@ function splitParams(rows) {
   return { swept: keys.filter(varies), shared: keys.filter((k) => !varies(k)) };
 }
 
-/** The System options every job booted with: `arm64-ref, modern kernel, swiotlb=force` (an option
- *  the sweep compares is in its column instead). */
+/** The System options every job booted with: `arm64-ref, modern kernel, memory=256M, swiotlb=force,
+ *  DMA-API debug` (an option the sweep compares is in its column instead). */
 const systemText = (system) =>
-  [system.board, system.kernel && `${system.kernel} kernel`, system.swiotlb !== undefined && `swiotlb=${system.swiotlb}`].filter(Boolean).join(", ");
+  [
+    system.board, system.kernel && `${system.kernel} kernel`,
+    ...["memory", "cma", "swiotlb"].map((k) => system[k] !== undefined && `${k}=${system[k]}`),
+    system.dmaDebug && "DMA-API debug",
+  ].filter(Boolean).join(", ");
 
 /** `memcpy on arm64-ref, modern kernel`, or for a sweep comparing Systems (its `systems`) the
  *  axes as `dmasim sweep`'s heading names them: `memcpy comparing board=zynq-7000,arm64-ref on
@@ -91,16 +95,21 @@ function inWordsDeep(value, words) {
 }
 
 /** `dmasim sweep NAME --param …`'s text for `result`: the heading naming the scenario (`name`, a
- *  module by its file's name), the grid and the Systems, then the table. The rows' texts (a bug's
- *  symptom, a failed job's error) are put in `words` before the table is laid out, so that a
- *  rewritten cell keeps its columns aligned. */
+ *  module by its file's name), the grid and the Systems, then the table and what is said under
+ *  it (the fields it leaves out). The rows' texts (a bug's symptom, a failed job's error) are put
+ *  in `words` before the table is laid out, so that a rewritten cell keeps its columns aligned;
+ *  the lines under the table after. */
 export function sweepText(name, grid, result, words = (text) => text) {
   const rows = result.rows.map((r) => ({
     ...r,
     ...(r.result !== undefined ? { result: inWordsDeep(r.result, words) } : {}),
     ...(r.error !== undefined ? { error: words(r.error) } : {}),
   }));
-  return `${words(formatSweepHeading(name, grid, result))}\n\n${formatSweep({ ...result, rows })}`;
+  const lines = formatSweep({ ...result, rows }).split("\n");
+  // The table is its heading, its rule and a line per row.
+  const table = lines.slice(0, 2 + rows.length);
+  const under = lines.slice(2 + rows.length).map(words);
+  return `${words(formatSweepHeading(name, grid, result))}\n\n${[...table, ...under].join("\n")}`;
 }
 
 /** The chart of a sweep that is not memcpy's: result field `y` against the swept parameter, one

@@ -81,7 +81,6 @@ async function sweepPlan(system) {
 export async function run() {
   if (running) return;
   running = true;
-  const { system, systems } = readSystems();
   $("run").disabled = true;
   $("stop").disabled = false;
   stopping = new AbortController();
@@ -95,6 +94,8 @@ export async function run() {
   let plan = null;
   let total = 0;
   try {
+    // A DMA-API debug box from the address that is no switch's word is refused here, in words.
+    const { system, systems } = readSystems();
     plan = await sweepPlan(system);
     // Every System compared runs the whole grid.
     total = [...Object.values(plan.grid), ...Object.values(systems ?? {})].reduce((n, v) => n * v.length, 1);

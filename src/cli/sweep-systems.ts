@@ -4,7 +4,8 @@
 // travels to the workers as a blob, named by its shortest path suffix (tree-names.ts). --memory
 // and --cma values have no comma of their own (sizes, cma='s SIZE@BASE-LIMIT); --swiotlb's do
 // (swiotlb=N,force), so its list reads as the kernel would (swiotlbValues); --dma-debug, a switch,
-// compares with --dma-debug=off,on.
+// compares with --dma-debug=off,on. The browser page reads its lists with the same code
+// (../sim/system-axis-text.ts).
 
 import { existsSync } from "node:fs";
 import type { SystemOptions } from "../system.js";
@@ -14,6 +15,7 @@ import { flag, UsageError, type ParsedArgs } from "./args.js";
 import { dmaDebugSwitch, readTreeFile, systemOptions, treeOption } from "./system-options.js";
 import { treeNames } from "./tree-names.js";
 import { PROFILES, unknownProfileText } from "../hw/profile.js";
+import { swiotlbValues, systemOptionValues } from "../sim/system-axis-text.js";
 
 /** The options whose comma list is an axis, in the order of the table's leading columns. */
 export const SWEEP_AXIS_OPTIONS = ["board", "dtb", "dts", "kernel", "profile", "memory", "cma", "swiotlb", "dma-debug"] as const;
@@ -36,7 +38,7 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
     if (text === undefined || !(text.includes(",") || (name === "swiotlb" && text.includes("|")))) continue;
     // A file whose own name has a comma is one tree.
     if ((name === "dtb" || name === "dts") && existsSync(text)) continue;
-    const values = name === "swiotlb" ? swiotlbValues(text) : text.split(",").filter((v) => v.length);
+    const values = systemOptionValues(name, text);
     // `N,force` is one swiotlb= value: the System every job boots.
     if (name === "swiotlb" && values.length === 1 && !text.includes("|")) continue;
     if (values.length < 2) throw new UsageError(`--${name} "${text}": a comma list compares two or more values (--${name} A,B), one is given alone`);
@@ -76,22 +78,8 @@ export async function sweepSystemOptions(a: ParsedArgs): Promise<SweepSystems> {
   return Object.keys(systems).length ? { system, systems: systems as SystemGrid } : { system };
 }
 
-/** A --swiotlb list's values. swiotlb= itself takes `N,force` and `N,noforce` (a count, then a
- *  word), so a word right after a count belongs to it, as the kernel would read it:
- *  `1024,force,0` compares `1024,force` with `0`, and `0` beside `noforce` alone is written with
- *  the word first, `noforce,0`. `|` between values, as a sweep's heading lists them
- *  (`128,force|0|noforce`), is taken too, and then only it separates. */
-export function swiotlbValues(text: string): string[] {
-  if (text.includes("|")) return text.split("|").filter((v) => v.length);
-  const values: string[] = [];
-  for (const part of text.split(",").filter((v) => v.length)) {
-    const last = values.length - 1;
-    const word = part === "force" || part === "noforce";
-    if (word && last >= 0 && /^(0x[0-9a-f]+|[0-9]+)$/i.test(values[last])) values[last] += `,${part}`;
-    else values.push(part);
-  }
-  return values;
-}
+/** A --swiotlb list's values, as the page reads its swiotlb list too (system-axis-text.ts). */
+export { swiotlbValues };
 
 /** `--dts a.dts,b.dts`: each file read and built now (one that cannot be, named, before any job
  *  runs), under the name its rows show. */

@@ -13,6 +13,7 @@ import { early_cma } from "../dma/cma-cmdline.js";
 import { setup_io_tlb_npages } from "../dma/swiotlb-cmdline.js";
 import { PROFILES } from "../hw/profile.js";
 import { BOARDS, unknownBoardText } from "../boards.js";
+import { dmaDebugValue } from "../sim/system-axis-text.js";
 
 export const SYSTEM_USAGE = `  --board NAME      built-in board (zynq-7000, arm64-ref, arm64-highmem,
                     arm64-dma-offset); default zynq-7000
@@ -134,7 +135,7 @@ export async function systemOptions(a: ParsedArgs): Promise<SystemOptions> {
  *  (or false) leaves it off, as a sweep comparing `--dma-debug=off,on` needs, rather than turning
  *  it on for any text at all. */
 export function dmaDebugSwitch(text: string): boolean {
-  if (text === "true" || text === "on") return true;
-  if (text === "false" || text === "off") return false;
-  throw new UsageError(`--dma-debug is a switch (--dma-debug, or --dma-debug=on or =off), not "${text}"`);
+  const on = dmaDebugValue(text);
+  if (on === undefined) throw new UsageError(`--dma-debug is a switch (--dma-debug, or --dma-debug=on or =off), not "${text}"`);
+  return on;
 }

@@ -15,7 +15,7 @@ import { BUG_KINDS } from "../../src/sim/scenarios/bug-kinds.js";
 import { formatResult } from "../../src/sim/result-text.js";
 import { formatRunHeading } from "../../src/sim/run-heading.js";
 // @ts-expect-error — the page's own script, plain JavaScript without declarations.
-import { inBugFormWords, inDemoFormWords, inFormWords } from "../../examples/web/form-words.js";
+import { inBugFormWords, inDemoFormWords, inFormWords, inModuleFormWords, inParamsFormWords } from "../../examples/web/form-words.js";
 
 /** The message a memcpy sweep on `system` fails with. */
 async function sweepError(grid: Grid, system: Record<string, string> = {}): Promise<string> {
@@ -183,14 +183,15 @@ describe("browser page: the Bugs and Demo views' advice in their forms' words", 
       "1 MiB is more than ff6e0000.dma-controller can map on this board (dma_max_mapping_size 256 KiB: buffers bounce through swiotlb); give size 256K");
   });
 
-  it("names a smaller board, not --memory, where the browser would not back a board's DRAM, in every view", async () => {
+  it("names a smaller board (or the Sweep's memory field), not --memory, where the browser would not back a board's DRAM, in every view", async () => {
     // What Chromium with wasm memories capped at 1 GiB gave for 2 GiB (test/browser/e2e.test.ts).
     const grow =
       "2048 MiB of DRAM: the host would not grow the emulator's wasm memory for the bank at 0x0 " +
       "(RangeError: WebAssembly.Memory.grow(): Unable to grow instance memory)";
     expect(inDemoFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; choose a board with less DRAM (each board's description says how much)`);
     expect(inBugFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; choose a board with less DRAM (each board's description says how much)`);
-    expect(inFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; check boards with less DRAM instead (each board's description says how much)`);
+    // The Sweep view has a memory field: a smaller one is its first way to less DRAM.
+    expect(inFormWords(`${grow}; use a smaller --memory`)).toBe(`${grow}; give a smaller memory, or check boards with less DRAM (each board's description says how much)`);
     // The library's other refusal with the same advice, made here: 4 GiB is more than wasm32 holds.
     let fits = "";
     await createSystem({ board: "zynq-7000", memory: "4G", worker: false }).then(
@@ -201,5 +202,25 @@ describe("browser page: the Bugs and Demo views' advice in their forms' words", 
     const head = fits.slice(0, fits.indexOf("; use"));
     expect(inDemoFormWords(fits)).toBe(`${head}; choose a board with less DRAM (each board's description says how much)`);
     expect(inFormWords(fits)).not.toContain("--memory");
+  });
+});
+
+describe("browser page: a built-in scenario's sweep (its params field) and the Module view in their forms' words", () => {
+  it("names the DMA-API debug boxes and the board boxes in a bug kind's symptom", async () => {
+    const r = await runSweep({ scenario: "bug", grid: { kind: ["unchecked-map-error"] }, system: { board: "zynq-7000" }, workers: 0 });
+    const symptom = (r.rows[0].result as { symptom: string }).symptom;
+    expect(inParamsFormWords(symptom)).toBe(
+      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; check DMA-API debug on, or uncheck every board (the kind's own then runs)");
+    // The Module view has one box, and no "own" board to go back to.
+    expect(inModuleFormWords(symptom)).toBe(
+      "no report: DMA-API debug is off on this System, and only it reports an unchecked mapping; check DMA-API debug, or run it without the board option");
+  });
+
+  it("names the Bugs view's kind where adc-rx names dmasim run bug, and the params field where demo names --size", async () => {
+    const adc = await runSweep({ scenario: "adc-rx", grid: { burst: [2] }, system: { board: "zynq-7000" }, workers: 0 }).catch((e: Error) => e.message);
+    // zynq-7000's UART raises a request per sample: a 2-sample burst waits for one that never comes.
+    expect(inParamsFormWords(adc)).toMatch(/; give burst ≤ 1 \(the Bugs view's kind burst-on-single-requests shows what that mistake does, for TX: /);
+    const demo = await runSweep({ scenario: "demo", grid: { size: ["1M"] }, system: { board: "arm64-highmem" }, workers: 0 }).catch((e: Error) => e.message);
+    expect(inParamsFormWords(demo)).toMatch(/^size=1M: 1 MiB is more than .* \(dma_max_mapping_size 256 KiB: buffers bounce through swiotlb\); give size=256K in params$/);
   });
 });
