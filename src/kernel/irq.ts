@@ -64,6 +64,7 @@ export class IrqSubsystem {
   private readonly actions = new Map<number, IrqAction[]>();
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
+  private ipiDescs = 0;
   /** Hard IRQ handlers or tasklets running: Linux's in_interrupt(), where nothing may sleep. */
   private interruptDepth = 0;
   /** Hard IRQ handlers running: the core entered them with its interrupts masked. */
@@ -87,11 +88,24 @@ export class IrqSubsystem {
     if (gic.version && gic.kernel !== "v4.9") this.gic_smp_init();
   }
 
-  /** gic_smp_init (CONFIG_SMP, 5.10 on): the GIC's domain maps SGIs 0-7, per-CPU, for the IPIs.
-   *  Linux 4.9 gave SGIs no descriptor: gic_handle_irq passed them to handle_IPI. dmasim sends no
-   *  IPI; the descriptors are there for request_irq and free_irq to find. */
+  /** gic_smp_init (CONFIG_SMP, 5.10 on): the GIC's domain allocates SGIs 0-7, per-CPU, for the
+   *  IPIs, and set_smp_ipi_range keeps their descriptors for /proc/interrupts' IPI rows
+   *  (arch/arm/kernel/smp.c; irq-desc.ts says which irq numbers they take). Linux 4.9 gave SGIs
+   *  no descriptor: gic_handle_irq passed them to handle_IPI. dmasim sends no IPI. */
   private gic_smp_init(): void {
-    for (let sgi = 0; sgi < GIC_IPI_SGIS; sgi++) this.descs.irq_create_mapping(sgi);
+    this.descs.alloc_ipis(GIC_IPI_SGIS);
+    this.ipiDescs = GIC_IPI_SGIS;
+  }
+
+  /** The IPI descriptors gic_smp_init allocated (arch/arm/kernel/smp.c's ipi_desc[]): 8, or 0 on
+   *  4.9 and without a GIC. */
+  get nr_ipi_descs(): number {
+    return this.ipiDescs;
+  }
+
+  /** nr_irqs: what show_interrupts sizes its irq column by (irq-desc.ts). */
+  nr_irqs(): number {
+    return this.descs.nr_irqs();
   }
 
   /** irq_create_of_mapping of a resolved GIC interrupt ID (of/platform.ts, for each entry that

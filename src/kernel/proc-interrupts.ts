@@ -5,6 +5,7 @@
 
 import type { Kernel } from "./kernel.js";
 import { isGic, IRQ_TYPE_LEVEL_HIGH, IRQ_TYPE_LEVEL_LOW } from "../of/irq.js";
+import { show_ipi_list } from "./show-ipi-list.js";
 
 export interface InterruptLine {
   irq: number;
@@ -46,31 +47,36 @@ export function interruptLines(kernel: Kernel): InterruptLine[] {
   });
 }
 
-/** NR_IRQS, the irq descriptors a kernel starts with: arm64 takes asm-generic's 64; a
- *  multi-platform arm kernel (SPARSE_IRQ) NR_IRQS_LEGACY, 16, which arch_probe_nr_irqs keeps
- *  when the machine gives none (the Zynq's does not). */
-function initialNrIrqs(kernel: Kernel): number {
-  return kernel.machine.profile.arch === "arm64" ? 64 : 16;
-}
-
-/** nr_irqs after boot: NR_IRQS, grown by irq_expand_nr_irqs (kernel/irq/irqdesc.c) to hold every
- *  Linux irq number the kernel allocated, one per interrupt mapped, handed out from the low
- *  numbers up (irq_domain_alloc_descs). Linux's numbers are not the GIC's IDs: however large an
- *  ID, the count of mapped interrupts is what nr_irqs follows. */
-function nrIrqs(kernel: Kernel): number {
-  const mapped = new Set<number>();
-  for (const d of kernel.devices.values()) for (const irq of d.irqs) if (irq >= 0) mapped.add(irq);
-  return initialNrIrqs(kernel) + mapped.size;
-}
-
-/** show_interrupts' width of the irq columns (kernel/irq/proc.c, 4.9 and 6.x): 3, one more for
- *  each power of ten from 1000 up to nr_irqs. A number wider than that (dmasim lists GIC IDs,
- *  2032 for SPI 2000, where Linux lists its small irq numbers) overflows its field, as printf's
- *  %*d does. */
+/** show_interrupts' width of the irq columns (kernel/irq/proc.c, 4.9 and 6.x): `for (prec = 3,
+ *  j = 1000; prec < 10 && j <= nr_irqs; ++prec) j *= 10`, with nr_irqs as the kernel's irq
+ *  numbers left it (irq-desc.ts): Linux's numbers are not the GIC's IDs, and however large an
+ *  ID, the count of irq numbers allocated is what nr_irqs follows. A number wider than that
+ *  (dmasim lists GIC IDs, 2032 for SPI 2000, where Linux lists its small irq numbers) overflows
+ *  its field, as printf's %*d does. */
 function irqColumnWidth(kernel: Kernel): number {
+  const nrIrqs = kernel.irq.nr_irqs();
   let prec = 3;
-  for (let j = 1000; prec < 10 && j <= nrIrqs(kernel); j *= 10) prec++;
+  for (let j = 1000; prec < 10 && j <= nrIrqs; j *= 10) prec++;
   return prec;
+}
+
+/** The chip column. show_interrupts prints `" %8s"` of the chip's name, unless the chip has an
+ *  irq_print_chip: irq-gic.c's gic_chip has one since 5.19 ("irqchip/gic: Switch to dynamic chip
+ *  name output"), gic_irq_print_chip, which prints "GIC-0" with no space and no padding; the
+ *  EOImode1 chip ("GICv2") and irq-gic-v3.c's ("GICv3") have a name alone. 4.9's gic_init_chip
+ *  named the chip "GIC-0" (kasprintf), padded as any. */
+function chipColumn(kernel: Kernel, chip: string): string {
+  return chip === "GIC-0" && kernel.version !== "v4.9" ? chip : ` ${chip.padStart(8)}`;
+}
+
+/** What arch_show_interrupts adds after the numbered rows: 32-bit ARM's IPI rows (when the
+ *  kernel has them: show-ipi-list.ts), then the Err row both architectures print,
+ *  `"%*s: %10lu\n", prec, "Err", irq_err_count` (arch/arm/kernel/irq.c, arch/arm64/kernel/irq.c
+ *  in 4.9, smp.c in 6.x). */
+function archShowInterrupts(kernel: Kernel, prec: number, cpus: number): string {
+  const arm = kernel.machine.profile.arch === "arm";
+  const ipis = arm && (kernel.version === "v4.9" || kernel.irq.nr_ipi_descs > 0) ? show_ipi_list(prec, cpus) : "";
+  return ipis + `${"Err".padStart(prec)}: ${"0".padStart(10)}\n`;
 }
 
 export function procInterrupts(kernel: Kernel): string {
@@ -80,9 +86,9 @@ export function procInterrupts(kernel: Kernel): string {
   let out = " ".repeat(prec + 8) + Array.from({ length: cpus }, (_, j) => `CPU${String(j).padEnd(8)}`).join("") + "\n";
   for (const l of lines) {
     out += `${String(l.irq).padStart(prec)}: ${l.counts.map((c) => `${String(c).padStart(10)} `).join("")}`;
-    out += ` ${l.chip.padStart(8)} ${String(l.hwirq).padStart(prec)} ${l.trigger.padEnd(8)}`;
+    out += `${chipColumn(kernel, l.chip)} ${String(l.hwirq).padStart(prec)} ${l.trigger.padEnd(8)}`;
     if (l.actions.length) out += `  ${l.actions.join(", ")}`;
     out += "\n";
   }
-  return out + `${"Err".padStart(prec)}: ${"0".padStart(10)}\n`;
+  return out + archShowInterrupts(kernel, prec, cpus);
 }

@@ -12,7 +12,8 @@ import { request_mem_region } from "../../src/kernel/resource.js";
 import { devm_ioremap_resource } from "../../src/kernel/devm-ioremap.js";
 import { KernelError } from "../../src/kernel/errno.js";
 
-const ROW = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+// 6.x: "%*d: ", "%10u " per CPU, then gic_irq_print_chip's unpadded "GIC-0", " %*lu", " %-8s", "  %s".
+const ROW = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)} GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
 
 describe("/proc/interrupts", () => {
   it("lists the PL330's lines on the GIC and counts the one a memcpy raises", async () => {
@@ -22,7 +23,10 @@ describe("/proc/interrupts", () => {
     const before = s.readFile("/proc/interrupts").split("\n");
     expect(before[0]).toBe("           CPU0       CPU1       ");
     expect(before.slice(1, 10)).toEqual(lines.map((l) => ROW(l, 0, dmac)));
-    expect(before[10]).toBe("Err:          0");
+    // 32-bit ARM's IPI rows (show_ipi_list), then Err.
+    expect(before[10]).toBe("IPI0:          0          0  CPU wakeup interrupts");
+    expect(before[16]).toBe("IPI6:          0          0  completion interrupts");
+    expect(before[17]).toBe("Err:          0");
 
     const chan = dma_request_chan_by_mask(s, DMA_MEMCPY);
     const dev = chan.device.dev;

@@ -37,14 +37,20 @@ const CUT_WHY = `interrupts entry 1 of /soc/dma-controller@ff250000 is cut short
 const PAST = rk3288With(PERI_IRQS, "interrupts = <0 2000 4>, <0 3 4>;");
 const PAST_WHY = "interrupts entry 0 <0 2000 4> is GIC interrupt ID 2032, and the GIC has none past 1019 (SPI N is ID 32 + N)";
 
-/** /proc/interrupts of this 2-CPU board, its irq columns 3 wide: show_interrupts' width for a
- *  kernel with fewer than 1000 irq numbers (nr_irqs), however large a GIC ID listed. */
+/** /proc/interrupts of this 2-CPU board (6.x), its irq columns 3 wide: show_interrupts' width for
+ *  a kernel with fewer than 1000 irq numbers (nr_irqs), however large a GIC ID listed; then
+ *  32-bit ARM's IPI rows (arch/arm/kernel/smp.c show_ipi_list, none ever sent) and Err. */
 function procInterrupts(rows: string[]): string {
-  return ["           CPU0       CPU1       ", ...rows, "Err:          0", ""].join("\n");
+  return ["           CPU0       CPU1       ", ...rows, ...IPI_ROWS, "Err:          0", ""].join("\n");
 }
-/** A /proc/interrupts row of this 2-CPU board: every interrupt is taken on CPU0. */
+const IPI_ROWS = [
+  "CPU wakeup interrupts", "Timer broadcast interrupts", "Rescheduling interrupts", "Function call interrupts",
+  "CPU stop interrupts", "IRQ work interrupts", "completion interrupts",
+].map((name, i) => `IPI${i}:          0          0  ${name}`);
+/** A /proc/interrupts row of this 2-CPU board: every interrupt is taken on CPU0; 6.x's GIC prints
+ *  its chip name unpadded (gic_irq_print_chip). */
 const row = (irq: number, count: number, name: string) =>
-  `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)}     GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+  `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)} GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
 
 /** A 64-byte memcpy on `chan`, waited for with dma_sync_wait. */
 function memcpy(chan: DmaChan): number {
@@ -158,10 +164,10 @@ describe("a PL330 with an interrupts entry that does not resolve binds without t
           "the controller binds, silently; a transfer whose event raises it never completes",
       );
       expect(s.dmesg()).not.toContain("gives no interrupt");
-      // show_interrupts sizes its columns from nr_irqs (20 here: the arm kernel's 16 + the 4 interrupts
-      // mapped, below 1000), not from the IDs: 3 wide, and 2032 overflows both its fields.
+      // show_interrupts sizes its columns from nr_irqs (28 here: the arm kernel's 16 + 8 IPIs + the 4
+      // interrupts mapped, below 1000), not from the IDs: 3 wide, and 2032 overflows both its fields.
       const bus = "ff600000.dma-controller";
-      const rows = (n35: number) => [row(32, 0, bus), row(33, 0, bus), row(35, n35, DMAC), "2032:          0          0     GIC-0 2032 Level     " + DMAC];
+      const rows = (n35: number) => [row(32, 0, bus), row(33, 0, bus), row(35, n35, DMAC), "2032:          0          0 GIC-0 2032 Level     " + DMAC];
       expect(s.readFile("/proc/interrupts")).toBe(procInterrupts(rows(0)));
 
       // Event 1 raises entry 1 (irq 35, a line of the GIC): its memcpy completes. Event 0 raises

@@ -20,11 +20,19 @@ function tree(primecell: boolean): string {
   return rk3288With(PERI, `dmac_peri: dma-controller@ff250000 {\n\t\t\tcompatible = ${compatible};\n\t\t\treg = <0x0 0xff250000 0x0 0x4000>;\n\t\t\tinterrupts = <0 2 4>, <1 3 4>;`);
 }
 
-/** /proc/interrupts of the 2-CPU board with the bus DMAC's two lines only. */
+/** /proc/interrupts of the 2-CPU board (6.x) with the bus DMAC's two lines only: its rows (the
+ *  GIC's chip name unpadded, gic_irq_print_chip), 32-bit ARM's 7 IPI rows, Err. */
 const BUS_ONLY = [
   "           CPU0       CPU1       ",
-  ` 32:          0          0     GIC-0  32 Level     ${BUS}`,
-  ` 33:          0          0     GIC-0  33 Level     ${BUS}`,
+  ` 32:          0          0 GIC-0  32 Level     ${BUS}`,
+  ` 33:          0          0 GIC-0  33 Level     ${BUS}`,
+  "IPI0:          0          0  CPU wakeup interrupts",
+  "IPI1:          0          0  Timer broadcast interrupts",
+  "IPI2:          0          0  Rescheduling interrupts",
+  "IPI3:          0          0  Function call interrupts",
+  "IPI4:          0          0  CPU stop interrupts",
+  "IPI5:          0          0  IRQ work interrupts",
+  "IPI6:          0          0  completion interrupts",
   "Err:          0",
   "",
 ].join("\n");
