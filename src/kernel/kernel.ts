@@ -245,20 +245,21 @@ export class Kernel {
 
   /** device_release_driver (__device_release_driver): the bus's driver runs its remove, then
    *  device_unbind_cleanup releases what is left of its devm_* resources and clears dev->driver
-   *  and the driver data, and only then comes BUS_NOTIFY_UNBOUND_DRIVER, which is when DMA-API
-   *  debug reports what the driver left mapped or allocated: the report names the bus
-   *  (dev_driver_string of a device without a driver, "DMA-API: amba f8003000.dma-controller:"),
-   *  and a driver_filter, which matches dev->driver, hides it. A driver outside the registry
-   *  (bound with device_bind_driver) has released its resources itself. */
+   *  and the driver data, and only then comes BUS_NOTIFY_UNBOUND_DRIVER. DMA-API debug listens
+   *  for it on PCI only (dma_debug_add_bus), so on these platform and AMBA buses Linux says
+   *  nothing of what the driver left mapped or allocated; dmasim notes it (dma/debug.ts
+   *  device_unbound). A driver outside the registry (bound with device_bind_driver) has
+   *  released its resources itself. */
   device_release_driver(dev: Device): void {
-    if (!dev.driverName) return;
+    const driver = dev.driverName;
+    if (!driver) return;
     const pdev = this.platformBus.devices.find((d) => d === dev);
     const drv = pdev && this.platformBus.driverOf(pdev);
     if (pdev && drv?.remove) drv.remove(pdev);
     devres_release_all(dev);
     dev.driverName = undefined;
     dev.driverData = undefined;
-    this.dma.debug.device_unbound(dev);
+    this.dma.debug.device_unbound(dev, driver);
   }
 
   /** device_attach: binds the device to a matching registered driver again after an unbind

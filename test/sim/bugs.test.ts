@@ -180,7 +180,10 @@ describe("bug gup-missing-unmap", () => {
     const { r, reports } = await run({ board: "zynq-7000", kernel, dmaDebug: true });
     expect(reports).toEqual([]);
     expect(r.details).toMatchObject({ debugReportsAtUnpin: 0, debugReportsAtExit: 0, leakedDebugEntries: 2 });
-    expect(r.symptom).toContain('DMA-API debug reported nothing at the unpin or at the process\'s exit: the 2 sg entries stay in its table, which Linux reports only when the driver is unbound ("device driver has pending DMA allocations while released from device")');
+    // Linux reports a driver's leaked entries only at the unbind of a PCI device: never on this
+    // board's AMBA DMAC. 4.9's debugfs has no dump file (5.1).
+    const where = kernel === "modern" ? "/sys/kernel/debug/dma-api/dump lists them" : "only /sys/kernel/debug/dma-api/num_free_entries counts them (4.9 has no dump file)";
+    expect(r.symptom).toContain(`DMA-API debug reported nothing at the unpin or at the process's exit: the 2 sg entries stay in its table, and an ARM board never reports them (Linux reports a driver's leaked entries at unbind only for PCI devices): ${where}`);
   });
 });
 

@@ -45,17 +45,21 @@ describe("pl330 FIFO mapping, modern", () => {
 
   it("is unmapped by pl330_remove when the DMAC is unbound while a channel still holds it", async () => {
     const { s, chan, dev, buf, debug } = await channel("modern");
-    const before = debug.entries(dev); // the microcode and the test's coherent buffer
+    const before = debug.entries(dev);
+    expect(before).toBe(2); // the microcode and the test's coherent buffer
     dmaengine_slave_config(chan, { dst_addr: TX_FIFO, dst_addr_width: 4 });
     expect(dmaengine_prep_slave_single(chan, buf.dmaAddr, 64, DMA_MEM_TO_DEV, 0)).not.toBeNull();
     expect(debug.entries(dev)).toBe(before + 1);
     // pl330_remove frees the held channel's resources (the FIFO mapping) and the microcode:
     // what is left is the test's own buffer.
     s.kernel.device_release_driver(dev);
-    expect(debug.reports).toEqual([
-      // dev->driver is NULL by BUS_NOTIFY_UNBOUND_DRIVER: the report names the AMBA bus.
-      `DMA-API: amba ${DMAC}: device driver has pending DMA allocations while released from device [count=${before - 1}]\n` +
-        `One of leaked entries details: [device address=0x${buf.dmaAddr.toString(16).padStart(16, "0")}] [size=4096 bytes] [mapped with DMA_BIDIRECTIONAL] [mapped as coherent]`,
+    expect(debug.reports).toEqual([]);
+    expect(debug.entries(dev)).toBe(1);
+    // The AMBA bus is no bus dma-debug watches: Linux says nothing, dmasim notes the one entry.
+    expect(s.kernel.printk.grep("dmasim: note")).toEqual([
+      `dmasim: note: amba ${DMAC}: driver dma-pl330 unbound with 1 DMA-API debug entry still live, e.g. ` +
+        `[device address=0x${buf.dmaAddr.toString(16).padStart(16, "0")}] [size=4096 bytes] [mapped with DMA_BIDIRECTIONAL] [mapped as coherent]; ` +
+        "Linux reports leaked entries at unbind only for PCI devices, so a board prints nothing: the entries stay, and /sys/kernel/debug/dma-api/dump lists them",
     ]);
   });
 });
