@@ -6,6 +6,11 @@ import { zeroLine } from "./cache";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
 
+/** When the last store that went around the caches to DRAM (write-through, or no-write-allocate
+ *  missing every level) gets there. Such a store completes only in DRAM, so a DSB waits for it
+ *  (cpu.barrier). */
+export let aroundUntil: i64 = 0;
+
 /** A fill the CPU did not wait for (prefetch, speculative load): the line comes into L1 clean
  *  and is usable when its data arrives. Returns false if it was already there or is not RAM. */
 export function prefetchL1(line: u64): bool {
@@ -97,7 +102,8 @@ export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool
       return false;
     }
     writeBytes(p, src, byte, n);
-    memAccess(lastController, H.cursor, n, true);
+    const written = memAccess(lastController, H.cursor, n, true);
+    if (written > aroundUntil) aroundUntil = written;
   }
   return true;
 }
