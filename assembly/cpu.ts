@@ -15,7 +15,7 @@
 import { now, setNow, max64 } from "./time";
 import * as H from "./hierarchy";
 import * as P from "./prefetch";
-import { storeAround } from "./line-policies";
+import { storeAround, aroundUntil } from "./line-policies";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
 import { faultKind } from "./walk";
 import { copyLine } from "./cache";
@@ -100,13 +100,15 @@ export function spend(ps: i64): void {
   finish();
 }
 
-/** DSB: waits until posted non-cacheable writes, and the write-backs of lines cleaned by VA,
- *  have reached memory. A DSB completes only when the cache maintenance before it has completed
- *  (Arm ARM), and a clean to the point of coherency completes when its write has reached it: the
- *  core waits for their DRAM time, not a DMA that reads the buffer next. */
+/** DSB: waits until posted non-cacheable writes, stores that went around the caches
+ *  (write-through, no-write-allocate misses), and the write-backs of lines cleaned by VA have
+ *  reached memory. A DSB completes only when the memory accesses and cache maintenance before it
+ *  have completed (Arm ARM); a store that no cache keeps, and a clean to the point of coherency,
+ *  complete when their write has reached memory: the core waits for their DRAM time, not a DMA
+ *  that reads the buffer next. Victims that fills evict are not the program's accesses. */
 export function barrier(): void {
   begin();
-  H.waitUntil(max64(postedUntil, H.cleansUntil));
+  H.waitUntil(max64(max64(postedUntil, aroundUntil), H.cleansUntil));
   finish();
 }
 

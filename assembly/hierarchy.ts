@@ -45,6 +45,10 @@ export let cursor: i64 = 0;
  *  coherency (cpu.barrier). Write-backs of victims that loads and stores evict are not counted:
  *  a DSB waits for the program's own accesses, and a cacheable store completes into the cache. */
 export let cleansUntil: i64 = 0;
+/** When the last line this hierarchy wrote back to DRAM gets there, whatever sent it: a dirty
+ *  victim's eviction or a maintenance write-back. Until then the line sits in the outer cache's
+ *  eviction buffer, which a PL310 Cache Sync waits to see empty (pl310.ts); a DSB does not. */
+export let writeBacksUntil: i64 = 0;
 export let l1HitPs: i64 = 0;
 export let l2HitPs: i64 = 0;
 export let maintPs: i64 = 0;
@@ -207,7 +211,9 @@ export function dramLineOut(c: Cache, e: i32, line: u64): i64 {
     markWritten(p, lineBytes);
     copyLine(p, src, lineBytes);
   }
-  return memAccess(lastController, cursor, lineBytes, true);
+  const written = memAccess(lastController, cursor, lineBytes, true);
+  if (written > writeBacksUntil) writeBacksUntil = written;
+  return written;
 }
 
 /** The L1 entry that will receive `line`, its dirty victim written into L2 first. */

@@ -6,6 +6,14 @@ import { zeroLine } from "./cache";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
 
+/** When the last store that went around the caches to DRAM (write-through, or no-write-allocate
+ *  missing every level) gets there. Such a store completes only in DRAM, so a DSB waits for it
+ *  (cpu.barrier), and on its way it sits in the PL310's store buffer (Cache Sync, pl310.ts). */
+export let aroundUntil: i64 = 0;
+/** When the last prefetched line arrives: a line fill the PL310's line read and fill buffers
+ *  hold until then (Cache Sync). The CPU's demand fills are waited for as they happen. */
+export let prefetchUntil: i64 = 0;
+
 /** A fill the CPU did not wait for (prefetch, speculative load): the line comes into L1 clean
  *  and is usable when its data arrives. Returns false if it was already there or is not RAM. */
 export function prefetchL1(line: u64): bool {
@@ -28,6 +36,7 @@ export function prefetchL1(line: u64): bool {
   // Copied now: a line nobody has asked for yet would otherwise stay deferred.
   H.lineData(e);
   c1.setReady(e, arrives);
+  if (arrives > prefetchUntil) prefetchUntil = arrives;
   c1.prefetches++;
   return true;
 }
@@ -97,7 +106,8 @@ export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool
       return false;
     }
     writeBytes(p, src, byte, n);
-    memAccess(lastController, H.cursor, n, true);
+    const written = memAccess(lastController, H.cursor, n, true);
+    if (written > aroundUntil) aroundUntil = written;
   }
   return true;
 }

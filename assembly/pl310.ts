@@ -3,15 +3,20 @@
 // address, one line per register write, and ends each range with a CACHE_SYNC write. A line
 // operation acts on the line holding the written address (bits [4:0] are ignored). Line
 // operations and Cache Sync are atomic: they stall the slave port until complete (TRM, "Atomic
-// operations"), so the "in progress" bits of the way registers and CACHE_SYNC read 0. A line's
-// write-back is posted into the eviction buffer; Cache Sync completes when the buffers are
-// empty, so the CPU's write to it waits until the write-backs maintenance issued reach DRAM.
+// operations"), so the "in progress" bits of the way registers and CACHE_SYNC read 0. Cache
+// Sync completes when all the controller's buffers are empty (TRM, Cache Sync register: the line
+// read and fill buffers LRB and LFB, the store buffer STB, the eviction buffer EB), so the CPU's
+// write to it waits until every write-back (a line operation's or an evicted victim's), every
+// store passing through to DRAM and every prefetch fill in flight has completed.
 // Register fields: CoreLink L2C-310 TRM r3p3 §3.3; Zynq's build-time values: UG585 appendix B
 // (L2C registers). The RAM latency registers are stored and read back but do not change timing:
 // the L2's hit time is a profile figure (spec mmu-cache §5: no confirmed PL310 latencies).
 
-import { maintainLine, setL2Enabled, waitUntil, OP_CLEAN, OP_INV, OP_CLEAN_INV, LEVEL_L2, lineShift, l2 } from "./hierarchy";
+import { maintainLine, setL2Enabled, waitUntil, writeBacksUntil, OP_CLEAN, OP_INV, OP_CLEAN_INV, LEVEL_L2, lineShift, l2 } from "./hierarchy";
+import { aroundUntil, prefetchUntil } from "./line-policies";
+import { postedUntil } from "./uncached";
 import { INVALID } from "./cache";
+import { max64 } from "./time";
 
 export const CACHE_ID: u32 = 0x000;
 export const CACHE_TYPE: u32 = 0x004;
@@ -62,6 +67,14 @@ export function waySizeCode(bytes: u32): u32 {
   return code > 6 ? 6 : <u32>code;
 }
 
+/** When the controller's buffers are all empty: the last write-back leaving the eviction buffer,
+ *  the last posted store (non-cacheable, or around the caches) leaving the store buffer, the last
+ *  prefetched line through the fill buffers. Each is when its DRAM transfer ends on the bus
+ *  calendar, so a sync waits only for what is still in flight. */
+function buffersEmptyAt(): i64 {
+  return max64(max64(writeBacksUntil, prefetchUntil), max64(aroundUntil, postedUntil));
+}
+
 export class Pl310 {
   // Enabled as the boot loader leaves it on Zynq; Linux keeps an enabled controller as it is.
   ctrl: u32 = 1;
@@ -75,9 +88,6 @@ export class Pl310 {
   power: u32 = 0;
   lineOps: u64 = 0;
   syncs: u64 = 0;
-  /** When the last write-back a maintenance operation sent to DRAM completes (what Cache Sync
-   *  waits for; write-backs of victims that fills evict are not counted, as for the DSB). */
-  drainUntil: i64 = 0;
 
   read(off: u32): u32 {
     if (off == CACHE_ID) return 0x410000c8; // ARM, L2C-310 r3p2
@@ -105,7 +115,7 @@ export class Pl310 {
       if (this.ctrl == 0) this.dataLatency = v & RAM_LATENCY_MASK;
     } else if (off == CACHE_SYNC) {
       this.syncs++;
-      waitUntil(this.drainUntil);
+      waitUntil(buffersEmptyAt());
     }
     else if (off == CLEAN_LINE_PA) this.line(OP_CLEAN, v);
     else if (off == INV_LINE_PA) this.line(OP_INV, v);
@@ -136,12 +146,7 @@ export class Pl310 {
 
   private line(op: i32, pa: u32): void {
     this.lineOps++;
-    this.maintain(op, <u64>pa >> lineShift);
-  }
-
-  private maintain(op: i32, line: u64): void {
-    const written = maintainLine(op, line, LEVEL_L2);
-    if (written > this.drainUntil) this.drainUntil = written;
+    maintainLine(op, <u64>pa >> lineShift, LEVEL_L2);
   }
 
   /** By set/way: way in [31:28] with 16 ways and [30:28] with 8 (bit 31 is then not part of
@@ -156,7 +161,7 @@ export class Pl310 {
     const set = (v >>> lineShift) & c.setMask;
     if (way >= c.ways) return;
     const line = c.lineAt(<i32>(set * c.ways + way));
-    if (line != INVALID) this.maintain(op, line);
+    if (line != INVALID) maintainLine(op, line, LEVEL_L2);
   }
 
   /** Whole-way operations: every line of the selected ways. */
@@ -167,7 +172,7 @@ export class Pl310 {
       for (let w: u32 = 0; w < c.ways; w++) {
         if (((mask >> w) & 1) == 0) continue;
         const line = c.lineAt(<i32>(s * c.ways + w));
-        if (line != INVALID) this.maintain(op, line);
+        if (line != INVALID) maintainLine(op, line, LEVEL_L2);
       }
     }
   }

@@ -236,7 +236,8 @@ export class CpuPort {
     if (cycles > 0) this.x.cpuSpend(Math.round(cycles * 1e6 / this.profile.cpu.clockMHz));
   }
 
-  /** DSB: wait for outstanding (posted) writes. */
+  /** DSB: wait for outstanding writes: posted non-cacheable ones, stores that went around the
+   *  caches, and the write-backs of lines cleaned by VA. */
   barrier(): void {
     this.x.cpuBarrier();
   }

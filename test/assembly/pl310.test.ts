@@ -11,11 +11,16 @@ const CTRL = 0x100, SYNC = 0x730, INV_PA = 0x770, CLEAN_PA = 0x7b0, CLEAN_INV_PA
 const CLEAN_INV_IDX = 0x7f8, CLEAN_INV_WAY = 0x7fc, INV_WAY = 0x77c, CLEAN_IDX = 0x7b8, CLEAN_WAY = 0x7bc;
 const va = (pa: number) => 0xc0000000 + pa;
 
-/** The Zynq-7000's L2C-310, or one of `ways` ways of the same 512 KB. */
-async function zynq(l2: { ways?: number } = {}): Promise<Machine> {
+/** The Zynq-7000's L2C-310, or one of `ways` ways of the same 512 KB; the A9's next-line
+ *  prefetcher on if asked. */
+async function zynq(opts: { ways?: number; prefetch?: boolean } = {}): Promise<Machine> {
   const m = await profileMachine(ZYNQ_7000, {
     ram: [{ base: 0, size: 64 << 20 }],
-    tweak: (p) => (l2.ways === undefined ? p : { ...p, l2: { ...p.l2!, ways: l2.ways } }),
+    tweak: (p) => ({
+      ...p,
+      l2: opts.ways === undefined ? p.l2 : { ...p.l2!, ways: opts.ways },
+      cpu: opts.prefetch ? { ...p.cpu, prefetch: { nextLine: true, speculativeEvery: 0, speculativeWindow: 0 } } : p.cpu,
+    }),
   });
   m.x.addPl310(L2C, 0x1000, 0); // register access untimed here
   for (let mb = 0; mb < 64; mb++) put32(m, 0x4000 + (0xc00 + mb) * 4, (mb << 20) | 0x1140e);
@@ -150,6 +155,111 @@ describe("PL310 line operations by physical address", () => {
     w(m, CLEAN_INV_IDX, (0 << 28) | (((0x200020 >> 5) & 1023) << 5));
     expect(m.backdoor.lineState(2, 0x200020)).toBe(0);
     expect(m.backdoor.read(0x200020, 32)).toEqual(fill(32, 0xaa));
+  });
+});
+
+describe("CACHE_SYNC completes when all the PL310's buffers are empty (TRM: LRB, LFB, STB, EB)", () => {
+  // Zynq: a register write costs the CPU 60 ns (the profile's MMIO time); DRAM answers 80 ns
+  // after a request and moves 3838 MB/s, so a 32-byte line holds the bus 8337 ps and a 4-byte
+  // store 1042 ps. Nothing else is on the bus when each transfer is requested.
+  const mmioPs = ZYNQ_7000.cpu.mmioNs * 1000;
+  const latencyPs = ZYNQ_7000.dram.latencyNs * 1000;
+  const maintPs = cyclesPs(ZYNQ_7000, ZYNQ_7000.cpu.maintCycles); // 3000: a DCCIMVAC
+  const lineOut = latencyPs + dramTransferPs(ZYNQ_7000, 32);
+  const wordOut = latencyPs + dramTransferPs(ZYNQ_7000, 4);
+  /** The walk to the register window, so that a sync's time is its own. */
+  const walkToRegisters = (m: Machine) => m.cpu.load(L2C + CTRL, 4);
+  /** How long a CACHE_SYNC write takes the CPU. */
+  const sync = (m: Machine) => {
+    const t = m.now();
+    w(m, SYNC, 0);
+    return m.now() - t;
+  };
+
+  /** Lines 64 KB apart share one set of the 2048-set L2. Eight of them fill their set with dirty
+   *  lines; then a ninth, dirty in L1 only (written while the L2 was off), is cleaned by VA into
+   *  that set, which sends a dirty victim to DRAM. Returns when that victim left. */
+  function evictDirtyVictim(m: Machine): number {
+    const A = 0x200000;
+    for (let k = 1; k <= 8; k++) {
+      m.cpu.write(va(A + k * 0x10000), fill(32, k));
+      m.cpu.dcache(DC_CLEAN_INVAL, va(A + k * 0x10000), 32); // L1 → L2, dirty there
+    }
+    for (let k = 1; k <= 8; k++) expect(m.backdoor.lineState(2, A + k * 0x10000)).toBe(2 + 4);
+    w(m, CTRL, 0);
+    m.cpu.write(va(A), fill(32, 0xaa)); // filled from DRAM into L1 alone
+    w(m, CTRL, 1);
+    const written = m.backdoor.stats().dram.bytesWritten;
+    const t0 = m.now();
+    m.cpu.dcache(DC_CLEAN_INVAL, va(A), 32);
+    expect(m.now() - t0).toBe(maintPs); // the clean into L2; the victim's write-back is posted
+    expect(m.backdoor.stats().dram.bytesWritten - written).toBe(32);
+    expect(m.backdoor.lineState(2, A)).toBe(2 + 4);
+    return m.now();
+  }
+
+  it("a sync right after an eviction's write-back waits for it to reach DRAM; the DSB before it does not", async () => {
+    const m = await zynq();
+    const left = evictDirtyVictim(m);
+    m.cpu.barrier(); // v7_dma_clean_range's DSB: the victim is not the program's access
+    expect(m.now()).toBe(left);
+    // outer_clean_range's CACHE_SYNC: the eviction buffer drains lineOut after the victim left.
+    expect(sync(m)).toBe(lineOut + mmioPs);
+    expect(sync(m)).toBe(mmioPs);
+  });
+
+  it("a sync long after the eviction costs its register write only", async () => {
+    const m = await zynq();
+    evictDirtyVictim(m);
+    m.cpu.spend(1000); // 1.5 us of instructions
+    expect(sync(m)).toBe(mmioPs);
+  });
+
+  it("a write-through store and a posted non-cacheable store pass the store buffer: a sync right after waits for them", async () => {
+    const m = await zynq();
+    // Sections of their own, TEX remap n = TEX[0]:C:B: n = 2 (C) is inner write-through, n = 1
+    // (B) Normal non-cacheable in Linux's PRRR/NMRR (0xff0a81a8 / 0x40e040e0).
+    put32(m, 0x4000 + 0xd00 * 4, (1 << 20) | 0x1040a);
+    put32(m, 0x4000 + 0xd01 * 4, (2 << 20) | 0x10406);
+    const WT = 0xd0000000, NC = 0xd0100000;
+    m.cpu.store(WT, 4, 1); // the walks, then wait out the stores
+    m.cpu.store(NC, 4, 1);
+    walkToRegisters(m);
+    m.cpu.spend(1000);
+    expect(sync(m)).toBe(mmioPs);
+    // The write-through store misses L1 and L2, allocates nothing, and leaves for DRAM as it ends.
+    m.cpu.store(WT + 64, 4, 0x1234);
+    expect(m.backdoor.lineState(2, (1 << 20) + 64)).toBe(0);
+    expect(sync(m)).toBe(wordOut + mmioPs);
+    // The non-cacheable store is posted: it ends once issued, and reaches DRAM wordOut later.
+    m.cpu.store(NC + 64, 4, 0x5678);
+    expect(sync(m)).toBe(wordOut + mmioPs);
+    expect(m.backdoor.read((1 << 20) + 64, 2)).toEqual(Uint8Array.of(0x34, 0x12));
+    expect(m.backdoor.read((2 << 20) + 64, 2)).toEqual(Uint8Array.of(0x78, 0x56));
+  });
+
+  it("a prefetched line still on its way holds a sync until it arrives (line fill buffer)", async () => {
+    const m = await zynq({ prefetch: true });
+    m.cpu.load(va(0x400000), 4); // the walk; its miss prefetches the next line
+    walkToRegisters(m);
+    m.cpu.spend(1000);
+    expect(sync(m)).toBe(mmioPs);
+    // A miss at 0x400100: the load waits for its line, then the prefetcher requests 0x400120,
+    // which arrives lineOut after the load ends.
+    m.cpu.load(va(0x400100), 4);
+    expect(m.backdoor.lineState(1, 0x400120)).toBe(1);
+    expect(sync(m)).toBe(lineOut + mmioPs);
+  });
+
+  it("cached loads and stores that hit leave nothing in the buffers", async () => {
+    const m = await zynq();
+    m.cpu.write(va(0x300000), fill(256, 1)); // misses: their fills are waited for
+    walkToRegisters(m);
+    m.cpu.spend(1000);
+    expect(sync(m)).toBe(mmioPs);
+    m.cpu.write(va(0x300000), fill(256, 2));
+    m.cpu.read(va(0x300000), 256);
+    expect(sync(m)).toBe(mmioPs);
   });
 });
 
