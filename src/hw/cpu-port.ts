@@ -170,15 +170,34 @@ export class CpuPort {
     const p = this.x.scratch(len) >>> 0;
     const ok = this.x.cpuRead(va, len, p);
     const out = new Uint8Array(this.x.memory.buffer, p, len).slice();
-    if (!ok) {
-      try {
-        this.check();
-      } catch (e) {
-        if (e instanceof CpuFault && e.user) e.readBefore = out.slice(0, Math.max(0, Math.min(len, e.address - va)));
-        throw e;
-      }
-    }
+    if (!ok) this.readFault(va, len, out);
     return out;
+  }
+
+  /** read(va, len), with the bytes lent to `use` rather than copied out: a view of the silicon's
+   *  scratch buffer, valid only until `use` returns (the next access overwrites it). A check of
+   *  what a large buffer holds (a scenario comparing it with its pattern) then makes no host copy
+   *  of it and no garbage. Timing and faults are read()'s. */
+  readWith<T>(va: VirtAddr, len: number, use: (bytes: Uint8Array) => T): T {
+    checkVirtArg("cpu.read", va);
+    checkLength("read", len);
+    if (len > SCRATCH_CHUNK) return use(this.read(va, len));
+    const p = this.x.scratch(len) >>> 0;
+    const ok = this.x.cpuRead(va, len, p);
+    const lent = new Uint8Array(this.x.memory.buffer, p, len);
+    if (!ok) this.readFault(va, len, lent);
+    return use(lent);
+  }
+
+  /** Throws the fault that stopped a read of [va, va+len) part way: a user access's carries the
+   *  bytes read before it (`readBefore`, copied from `read`). */
+  private readFault(va: VirtAddr, len: number, read: Uint8Array): void {
+    try {
+      this.check();
+    } catch (e) {
+      if (e instanceof CpuFault && e.user) e.readBefore = read.slice(0, Math.max(0, Math.min(len, e.address - va)));
+      throw e;
+    }
   }
 
   write(va: VirtAddr, bytes: Uint8Array): void {

@@ -30,15 +30,28 @@ export class SiliconAbort extends Error {
   override name = "SiliconAbort";
 }
 
-export async function instantiateSilicon(options: { debug?: boolean; url?: URL } = {}): Promise<SiliconExports> {
-  const url = options.url ?? wasmUrl(options.debug);
-  const key = url.href;
-  let module = compiled.get(key);
+/** The silicon compiled, once per thread (`url`: the release build by default). A worker pool
+ *  hands it to its workers (adoptCompiledSilicon) so that they share one compilation. */
+export function compiledSilicon(url: URL = wasmUrl()): Promise<WebAssembly.Module> {
+  let module = compiled.get(url.href);
   if (!module) {
     module = compile(url);
-    compiled.set(key, module);
+    compiled.set(url.href, module);
   }
-  const compiledModule = await module;
+  return module;
+}
+
+/** Takes `module`, compiled by another thread from the build at `href`, as this thread's
+ *  compilation of it. In V8 (Node, Chromium) a WebAssembly.Module posted to a worker shares the
+ *  sender's machine code: the worker neither compiles the module's functions again on their
+ *  first call nor optimizes its hot ones again, and starts with what other threads have
+ *  optimized already. The code is the same build's, so no result changes. */
+export function adoptCompiledSilicon(href: string, module: WebAssembly.Module): void {
+  if (!compiled.has(href)) compiled.set(href, Promise.resolve(module));
+}
+
+export async function instantiateSilicon(options: { debug?: boolean; url?: URL } = {}): Promise<SiliconExports> {
+  const compiledModule = await compiledSilicon(options.url ?? wasmUrl(options.debug));
   // Taken once the module is there: a build that fails to load must not use up the spare.
   const memory = takeMemory();
   const imports = {

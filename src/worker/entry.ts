@@ -7,6 +7,7 @@ import { isScenarioModule, resultToSend, runJob, runScenarioOn, type JobSpec } f
 import { errorText, installErrorTransfer } from "./errors.js";
 import { holdLifeLock } from "./life-lock.js";
 import { announceClose, announceUnreadable, closingMessage } from "./closing.js";
+import { adoptSilicon } from "./silicon-handover.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
 import type { ScenarioParams } from "../sim/scenarios.js";
 
@@ -30,6 +31,8 @@ async function runModule(url: string, params: ScenarioParams): Promise<unknown> 
 }
 
 const exposed = {
+  /** The caller's compiled silicon, before its first call (silicon-handover.ts). */
+  adoptSilicon,
   /** One sweep job: a fresh System, one scenario run, plain data back. */
   runJob: async (spec: JobSpec) => {
     const { result, provenance } = await runJob(spec);

@@ -9,6 +9,7 @@ import { closingNotice } from "./closing.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
 import { webWorker } from "./web-worker.js";
 import { lifeLockName } from "./life-lock.js";
+import { handSiliconTo } from "./silicon-handover.js";
 
 export type { SpawnedWorker } from "./spawned.js";
 
@@ -58,7 +59,9 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
   if (!isNode) {
     const url = workerEntryUrl();
-    return webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href);
+    const w = webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href);
+    await handSiliconTo(w.api);
+    return w;
   }
   const notice = deathNotice();
   let endpoint: Comlink.Endpoint;
@@ -121,5 +124,7 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     endpoint = nodeEndpoint(w);
     stop = () => w.terminate();
   }
-  return spawned<T>(endpoint, stop, notice);
+  const worker = spawned<T>(endpoint, stop, notice);
+  if (!options.process) await handSiliconTo(worker.api);
+  return worker;
 }
