@@ -224,6 +224,9 @@ export function cpuSpend(ps: f64): void {
 export function cpuBarrier(): void {
   cpu.barrier();
 }
+export function cpuDmb(): void {
+  cpu.dmb();
+}
 /** The privilege of the CPU's accesses from now on: 1 EL0 / PL0 (a user process runs), 0 EL1 /
  *  PL1 (the kernel runs: the reset state). */
 export function cpuSetUnprivileged(on: u32): void {

@@ -39,7 +39,9 @@ export class OuterCache {
     this.machine.cpu.writeSeries(this.base + reg, start, this.line, n);
   }
 
-  private sync(): void {
+  /** l2c210_sync: a write of 0 to CACHE_SYNC, which completes when the controller's buffers
+   *  have drained. Also outer_cache.sync, which wmb() calls (io-barriers.ts). */
+  sync(): void {
     this.machine.cpu.store(this.base + L2X0_CACHE_SYNC, 4, 0);
   }
 

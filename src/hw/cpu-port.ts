@@ -261,6 +261,12 @@ export class CpuPort {
     this.x.cpuBarrier();
   }
 
+  /** DMB: orders the accesses around it and waits for none of them (a pending write-back or
+   *  posted write is still in flight after it). */
+  dmb(): void {
+    this.x.cpuDmb();
+  }
+
   get lineBytes(): number {
     return this.profile.l1d.lineBytes;
   }

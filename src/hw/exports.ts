@@ -67,6 +67,7 @@ export interface SiliconExports {
   cpuFaultAddress(): number;
   cpuSpend(ps: number): void;
   cpuBarrier(): void;
+  cpuDmb(): void;
   cpuSetUnprivileged(on: number): void;
   cpuMmioWriteSeries(va: number, first: number, step: number, count: number): number;
   /** A usize: wasm hands i32 results to JS signed, so a pointer above 2 GiB (RAM of 2 GiB or
@@ -149,7 +150,7 @@ export const SILICON_FUNCTIONS: readonly (keyof SiliconExports)[] = [
   "now", "waitForInterrupt", "advanceTo", "nextDeviceEvent",
   "irqFirstPending", "irqLevel", "irqSetEnabled", "irqDistributorRead",
   "cpuLoad", "cpuLoadHigh", "cpuStore", "cpuLoad64n", "cpuStore64n", "cpuRead", "cpuWrite", "cpuFill", "cpuCopy", "cpuStatus",
-  "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuSetUnprivileged", "cpuMmioWriteSeries", "scratch",
+  "cpuFaultAddress", "cpuSpend", "cpuBarrier", "cpuDmb", "cpuSetUnprivileged", "cpuMmioWriteSeries", "scratch",
   "dcacheRange", "dcZva",
   "mmuSetFormat", "mmuSetTtbr", "mmuSetMair", "mmuSetTexRemap", "mmuSetDacr", "mmuSetAsid",
   "tlbiAll", "tlbiVa", "tlbiAsid", "tlbiVaAsid", "mmuTranslate", "mmuWalk", "mmuLastAttr",

@@ -33,6 +33,7 @@ import type { ArchDmaOps } from "../arch/dma-maintenance.js";
 import { Arm64Cache } from "../arch/arm64-cache.js";
 import { ArmCache } from "../arch/arm-cache.js";
 import { l2x0_of_init } from "../arch/l2x0-of-init.js";
+import { installIoBarriers, ioBarriersFor } from "../arch/io-barriers.js";
 import { linearRangeCheck } from "../arch/linear-guard.js";
 import { machineMapIo, machineReserve } from "../arch/machine-desc.js";
 import { DmaTime } from "../dma/accounting.js";
@@ -118,6 +119,9 @@ export class Kernel {
     options: KernelOptions = {},
   ) {
     this.version = options.version ?? "modern";
+    // The accessors' barriers from the first MMIO access on; the outer cache's sync joins them
+    // once l2x0_of_init has set it up (setupArchDma; init_IRQ does the GIC first, likewise).
+    installIoBarriers(machine, ioBarriersFor(machine, this.version, null));
     this.tracer = new Tracer(machine);
     this.tree = board.tree;
     this.printk = new Printk(() => machine.now(), options.printkLevel ?? -1);
@@ -214,6 +218,7 @@ export class Kernel {
     arm.checkRange = linearRangeCheck(this.mm, arch);
     arm.highmem = this.mm;
     arm.outer = l2x0_of_init(this);
+    installIoBarriers(this.machine, ioBarriersFor(this.machine, this.version, arm.outer));
     return arm;
   }
 
