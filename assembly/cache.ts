@@ -209,6 +209,11 @@ export class Cache {
     if ((ways & 3) != 0) return true;
     const hs = this.hashes + <usize>((<u32>line & this.setMask) * ways);
     const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
+    if (ways == 4) {
+      // The usual L1 (the walker asks on every descriptor read): one load, no loop.
+      const x = load<u32>(hs) ^ want;
+      return ((x - 0x01010101) & ~x & 0x80808080) != 0;
+    }
     let m: u32 = 0;
     for (let w: u32 = 0; w < ways; w += 4) {
       const x = load<u32>(hs + <usize>w) ^ want;
