@@ -7,6 +7,7 @@ import { Cache, copyLine } from "./cache";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";
+import { l2EntryOf } from "./walker-memo";
 
 /** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
  *  0 if the line is not RAM. */
@@ -132,12 +133,13 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  seen. A read that misses fills L2 when the profile says walks allocate there.
  *  The usual read (the walker allocates in L2 only, so L1 rarely holds a table line) is taken
  *  first, inline: no L1 way has the line's hash byte, and L2 holds the line with its bytes in
- *  place. Anything else is walkerReadAny's, out of line. */
+ *  place (found through the walker's memo of L2 entries, walker-memo.ts). Anything else is
+ *  walkerReadAny's, out of line. */
 @inline export function walkerRead64(pa: u64): u64 {
   const line = pa >> H.lineShift;
   const c2 = H.below();
   if (c2 != null && !H.l1.mayHold(line) && c2.deferredHere == 0) {
-    const e2 = c2.find(line);
+    const e2 = l2EntryOf(c2, line);
     if (e2 >= 0) {
       H.walkReads++;
       H.descriptorCacheHits++;
