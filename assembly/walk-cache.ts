@@ -49,6 +49,15 @@ export class WalkCache {
     const ways = this.ways;
     const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
     let p = this.entries + (<usize>base << ENTRY_SHIFT);
+    if (ways == 4) {
+      // The A53's geometry, unrolled: a loop costs V8 a stack check and its control per way,
+      // and the usual first probe (for the deepest level) misses, reading all four keys.
+      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>base;
+      if (load<u64>(p, KEY + 32) == k && load<u64>(p, ROOT + 32) == root) return <i32>base + 1;
+      if (load<u64>(p, KEY + 64) == k && load<u64>(p, ROOT + 64) == root) return <i32>base + 2;
+      if (load<u64>(p, KEY + 96) == k && load<u64>(p, ROOT + 96) == root) return <i32>base + 3;
+      return -1;
+    }
     for (let w: u32 = 0; w < ways; w++, p += 1 << ENTRY_SHIFT) {
       if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>(base + w);
     }
