@@ -138,10 +138,10 @@ export function snoopToDram(pa: u64, len: u32): bool {
 @inline export function walkerRead64(pa: u64): u64 {
   const line = pa >> H.lineShift;
   const c2 = H.below();
-  if (c2 != null && !H.l1.mayHold(line) && c2.deferredHere == 0) {
+  if (c2 != null && c2.deferredHere == 0) {
+    // L2's entry first: the L1 probe after it is then the last test, not a flag carried along.
     const e2 = l2EntryOf(c2, line);
-    if (e2 >= 0) {
-      H.walkReads++;
+    if (e2 >= 0 && !H.l1.mayHold(line)) {
       H.descriptorCacheHits++;
       c2.hits++;
       c2.touch(e2);
@@ -154,7 +154,6 @@ export function snoopToDram(pa: u64, len: u32): bool {
 
 /** walkerRead64 for any state of the caches. */
 function walkerReadAny(pa: u64): u64 {
-  H.walkReads++;
   const line = pa >> H.lineShift;
   const off = <usize>(pa & (H.lineBytes - 1));
   const c1 = H.l1;
@@ -182,6 +181,7 @@ function walkerReadAny(pa: u64): u64 {
 
 /** A descriptor read that no cache holds: a line fill into L2, or an 8-byte DRAM read. */
 function walkerMiss(pa: u64, c2: Cache | null): u64 {
+  H.descriptorCacheMisses++;
   const line = pa >> H.lineShift;
   if (c2 != null && H.walkAllocatesL2) {
     c2.misses++;

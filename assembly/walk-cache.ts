@@ -67,10 +67,13 @@ export class WalkCache {
   /** The entry of the deepest table level known for va (L2, else L1, else L0, none above
    *  `first`), or -1: where a walk from `root` may resume. */
   @inline deepest(va: u64, first: i32, root: u64): i32 {
+    // One test per branch: V8 turns `e >= 0 || first == 2` into flags combined arithmetically.
     let e = this.probe((va >> 21) << 2 | 2, root);
-    if (e >= 0 || first == 2) return e;
+    if (e >= 0) return e;
+    if (first == 2) return -1;
     e = this.probe((va >> 30) << 2 | 1, root);
-    if (e >= 0 || first == 1) return e;
+    if (e >= 0) return e;
+    if (first == 1) return -1;
     return this.probe((va >> 39) << 2, root);
   }
 
