@@ -206,9 +206,14 @@ export class Cache {
    *  compare no tag). Only answered for way counts that are a multiple of four; others say true. */
   @inline mayHold(line: u64): bool {
     const ways = this.ways;
-    if ((ways & 3) != 0) return true;
     const hs = this.hashes + <usize>((<u32>line & this.setMask) * ways);
     const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
+    if (ways == 4) {
+      // The usual L1 (the walker asks on every descriptor read): one load, no loop.
+      const x = load<u32>(hs) ^ want;
+      return ((x - 0x01010101) & ~x & 0x80808080) != 0;
+    }
+    if ((ways & 3) != 0) return true;
     let m: u32 = 0;
     for (let w: u32 = 0; w < ways; w += 4) {
       const x = load<u32>(hs + <usize>w) ^ want;

@@ -57,9 +57,15 @@ export let busError: bool = false;
 /** Whether the last l1Line call missed or was the first use of a prefetched line: what makes a
  *  next-line prefetcher fetch further ahead. */
 export let lastTrigger: bool = false;
-/** Descriptor reads by table walks, and how many of them were served by a cache. */
-export let walkReads: u64 = 0;
+/** Descriptor reads by table walks served by a cache, and those no cache held (a read is
+ *  one or the other: walkReads counts both, without a third count to keep on every read). */
 export let descriptorCacheHits: u64 = 0;
+export let descriptorCacheMisses: u64 = 0;
+
+/** Descriptor reads by table walks. */
+export function walkReads(): u64 {
+  return descriptorCacheHits + descriptorCacheMisses;
+}
 
 // Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
 // streaming copy from paying the full DRAM latency on every line).

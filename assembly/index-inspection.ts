@@ -107,7 +107,7 @@ export function stat(id: i32): f64 {
     case STAT_DRAM_REQUESTS: return <f64>dram.controllerRequests(0);
     case STAT_PREFETCH_NEXT_LINE: return <f64>prefetch.nextLineFills;
     case STAT_PREFETCH_SPECULATIVE: return <f64>prefetch.speculativeFills;
-    case STAT_WALK_READS: return <f64>H.walkReads;
+    case STAT_WALK_READS: return <f64>H.walkReads();
     case STAT_DESCRIPTOR_CACHE_HITS: return <f64>H.descriptorCacheHits;
     case STAT_SRAM_READ: return <f64>dram.controllerBytesRead(1);
     case STAT_SRAM_WRITTEN: return <f64>dram.controllerBytesWritten(1);

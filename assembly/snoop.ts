@@ -7,6 +7,7 @@ import { Cache, copyLine } from "./cache";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";
+import { l2EntryOf } from "./walker-memo";
 
 /** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
  *  0 if the line is not RAM. */
@@ -132,14 +133,15 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  seen. A read that misses fills L2 when the profile says walks allocate there.
  *  The usual read (the walker allocates in L2 only, so L1 rarely holds a table line) is taken
  *  first, inline: no L1 way has the line's hash byte, and L2 holds the line with its bytes in
- *  place. Anything else is walkerReadAny's, out of line. */
+ *  place (found through the walker's memo of L2 entries, walker-memo.ts). Anything else is
+ *  walkerReadAny's, out of line. */
 @inline export function walkerRead64(pa: u64): u64 {
   const line = pa >> H.lineShift;
   const c2 = H.below();
-  if (c2 != null && !H.l1.mayHold(line) && c2.deferredHere == 0) {
-    const e2 = c2.find(line);
-    if (e2 >= 0) {
-      H.walkReads++;
+  if (c2 != null && c2.deferredHere == 0) {
+    // L2's entry first: the L1 probe after it is then the last test, not a flag carried along.
+    const e2 = l2EntryOf(c2, line);
+    if (e2 >= 0 && !H.l1.mayHold(line)) {
       H.descriptorCacheHits++;
       c2.hits++;
       c2.touch(e2);
@@ -152,7 +154,6 @@ export function snoopToDram(pa: u64, len: u32): bool {
 
 /** walkerRead64 for any state of the caches. */
 function walkerReadAny(pa: u64): u64 {
-  H.walkReads++;
   const line = pa >> H.lineShift;
   const off = <usize>(pa & (H.lineBytes - 1));
   const c1 = H.l1;
@@ -180,6 +181,7 @@ function walkerReadAny(pa: u64): u64 {
 
 /** A descriptor read that no cache holds: a line fill into L2, or an 8-byte DRAM read. */
 function walkerMiss(pa: u64, c2: Cache | null): u64 {
+  H.descriptorCacheMisses++;
   const line = pa >> H.lineShift;
   if (c2 != null && H.walkAllocatesL2) {
     c2.misses++;

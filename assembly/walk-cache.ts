@@ -49,6 +49,15 @@ export class WalkCache {
     const ways = this.ways;
     const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
     let p = this.entries + (<usize>base << ENTRY_SHIFT);
+    if (ways == 4) {
+      // The A53's geometry, unrolled: a loop costs V8 a stack check and its control per way,
+      // and the usual first probe (for the deepest level) misses, reading all four keys.
+      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>base;
+      if (load<u64>(p, KEY + 32) == k && load<u64>(p, ROOT + 32) == root) return <i32>base + 1;
+      if (load<u64>(p, KEY + 64) == k && load<u64>(p, ROOT + 64) == root) return <i32>base + 2;
+      if (load<u64>(p, KEY + 96) == k && load<u64>(p, ROOT + 96) == root) return <i32>base + 3;
+      return -1;
+    }
     for (let w: u32 = 0; w < ways; w++, p += 1 << ENTRY_SHIFT) {
       if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>(base + w);
     }
@@ -58,10 +67,13 @@ export class WalkCache {
   /** The entry of the deepest table level known for va (L2, else L1, else L0, none above
    *  `first`), or -1: where a walk from `root` may resume. */
   @inline deepest(va: u64, first: i32, root: u64): i32 {
+    // One test per branch: V8 turns `e >= 0 || first == 2` into flags combined arithmetically.
     let e = this.probe((va >> 21) << 2 | 2, root);
-    if (e >= 0 || first == 2) return e;
+    if (e >= 0) return e;
+    if (first == 2) return -1;
     e = this.probe((va >> 30) << 2 | 1, root);
-    if (e >= 0 || first == 1) return e;
+    if (e >= 0) return e;
+    if (first == 1) return -1;
     return this.probe((va >> 39) << 2, root);
   }
 

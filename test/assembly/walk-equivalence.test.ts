@@ -50,6 +50,9 @@ interface Setup {
   profile: MachineProfile;
   format: "v8-48" | "v8-39" | "v7";
   seed: number;
+  /** Now and then the caches are rebuilt with another L2 size, or emptied: what the walker
+   *  remembers of where lines sit must not outlive the caches it describes. */
+  reconfigure?: boolean;
 }
 
 /** A small profile change: caches small enough that fills evict, so LRU order shows. */
@@ -289,6 +292,13 @@ async function fingerprint(s: Setup): Promise<string> {
     else if (k < 990 && v7) x.mmuSetDacr(((r(0x10000) * 0x10000 + r(0x10000)) & ~3) | 1);
     else x.cpuSpend(r(1000));
     fp.add(x.now());
+    if (s.reconfigure && op % 700 === 699) {
+      const { l1d, l2 } = s.profile;
+      const n = Math.floor(op / 700);
+      const size = [8192, 32768, 16384][n % 3]!;
+      if (n % 4 === 3) x.resetCaches();
+      else x.configureCaches(l1d.sizeBytes, l1d.ways, l1d.lineBytes, l1d.replacement === "lru" ? 0 : 1, size, l2!.ways, l2!.replacement === "lru" ? 0 : 1, l2!.outer ? 1 : 3);
+    }
     if (op % 500 === 499) {
       for (let id = 0; id < STATS; id++) fp.add(x.stat(id));
       for (let pa = RAM; pa < RAM + (1 << 20); pa += 32) {
@@ -306,6 +316,7 @@ const SETUPS: [string, Setup, string][] = [
   ["v8 48-bit, A53, TLB off", { profile: tlbOff(A53), format: "v8-48", seed: 2 }, "c52f2157"],
   ["v8 48-bit, A53, no walk cache, TLB off, small caches", { profile: small(noWalkCache(tlbOff(A53)), 4096, 32768), format: "v8-48", seed: 3 }, "9cd214f4"],
   ["v8 48-bit, A53, walk cache, small caches", { profile: small(A53, 2048, 16384), format: "v8-48", seed: 4 }, "0c5d0ea0"],
+  ["v8 48-bit, A53, TLB off, small caches rebuilt and emptied now and then", { profile: small(tlbOff(A53), 4096, 32768), format: "v8-48", seed: 10, reconfigure: true }, "641016ab"],
   ["v8 39-bit, A53, walk cache, TLB off, walks not filling L2", { profile: small(noWalkFill(tlbOff(A53)), 4096, 32768), format: "v8-39", seed: 5 }, "91dbc1dd"],
   ["v8 39-bit, Zynq caches (random, 32 B lines, 8-way L2), no walk cache", { profile: small(ZYNQ_7000, 4096, 32768), format: "v8-39", seed: 6 }, "60542716"],
   ["v7, Zynq as built", { profile: ZYNQ_7000, format: "v7", seed: 7 }, "5acb4d1f"],
