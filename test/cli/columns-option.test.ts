@@ -28,9 +28,9 @@ describe("dmasim sweep --columns", () => {
       "",
       "size  cached.totalPs  uncached.totalPs",
       "----  --------------  ----------------",
-      "4K          14885795          26343008",
-      "64K        207503720         395952128",
-      "1M        3330033238        6309717385",
+      "4K          15032829          26490042",
+      "64K        207651797         396100205",
+      "1M        3330153238        6309837385",
       "",
     ].join("\n"));
     type Phase = { timePs: number };
@@ -39,10 +39,10 @@ describe("dmasim sweep --columns", () => {
     // Each total is its phases' sum: receive, sync for the CPU (cached only), process.
     const sum = (p: Path) => p.receive.timePs + (p.sync?.timePs ?? 0) + p.process.timePs;
     expect(json.rows.map((row) => [row.result.cached.totalPs, row.result.uncached.totalPs])).toEqual([
-      [14885795, 26343008], [207503720, 395952128], [3330033238, 6309717385],
+      [15032829, 26490042], [207651797, 396100205], [3330153238, 6309837385],
     ]);
     expect(json.rows.map((row) => [sum(row.result.cached), sum(row.result.uncached)])).toEqual([
-      [14885795, 26343008], [207503720, 395952128], [3330033238, 6309717385],
+      [15032829, 26490042], [207651797, 396100205], [3330153238, 6309837385],
     ]);
   }, 30_000);
 
@@ -61,7 +61,7 @@ describe("dmasim sweep --columns", () => {
     expect(r.status).toBe(0);
     const html = readFileSync(report, "utf8");
     expect([...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(["size", "cached.totalPs"]);
-    expect(html).toContain('<td class="n">14885795</td>');
+    expect(html).toContain('<td class="n">15032829</td>');
   });
 
   it("takes --json with --report: the JSON has every field, the report's table the columns asked for", () => {
@@ -69,7 +69,7 @@ describe("dmasim sweep --columns", () => {
     const r = run(["sweep", "cpu-process", "--param", "size=4K", "--workers", "0", "--columns", "cached.totalPs", "--json", "--report", report]);
     expect({ status: r.status, stderr: r.stderr.split("\n").filter((l) => l.startsWith("dmasim:") && !l.includes("wrote report")) }).toEqual({ status: 0, stderr: [] });
     const json = JSON.parse(r.stdout) as { rows: { result: { cached: { totalPs: number }; uncached: unknown } }[] };
-    expect(json.rows[0].result.cached.totalPs).toBe(14885795);
+    expect(json.rows[0].result.cached.totalPs).toBe(15032829);
     expect(json.rows[0].result.uncached).toBeDefined();
     const html = readFileSync(report, "utf8");
     expect([...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(["size", "cached.totalPs"]);
@@ -117,13 +117,13 @@ describe("dmasim sweep --columns", () => {
   it("shows every figure of an object named whole, nested objects' too, in the order --json has them", () => {
     const r = run([...cpuProcess.slice(0, 3), "size=4K,64K", "--workers", "0", "--columns", "cached.receive"]);
     expect(r.status).toBe(0);
-    // The cells as --json has them: 4K's receive took 8080000 ps, 4096 B / 8.08 µs = 506.9 MB/s,
-    // 64K's 100321000 ps, 65536 B / 100.321 µs = 653.3 MB/s.
+    // The cells as --json has them: 4K's receive took 8227034 ps, 4096 B / 8.227034 µs = 497.9 MB/s,
+    // 5485 cycles of 1.5 ns; 64K's 100469077 ps, 65536 B / 100.469077 µs = 652.3 MB/s.
     expect(r.stdout.split("\n").slice(2)).toEqual([
       "size  cached.receive.name  cached.receive.bytes  cached.receive.timePs  cached.receive.cpuCycles  cached.receive.mbPerSec  cached.receive.maintenancePs  cached.receive.bouncePs  cached.receive.bouncedBytes  cached.receive.cache.l1Hits  cached.receive.cache.l1Misses  cached.receive.cache.l2Hits  cached.receive.cache.l2Misses",
       "----  -------------------  --------------------  ---------------------  ------------------------  -----------------------  ----------------------------  -----------------------  ---------------------------  ---------------------------  -----------------------------  ---------------------------  -----------------------------",
-      "4K    map + device writes                  4096                8080000                      5387                    506.9                       3864000                        0                            0                            0                              0                            0                              0",
-      "64K   map + device writes                 65536              100321000                     66881                    653.3                      61464000                        0                            0                            0                              0                            2                              0",
+      "4K    map + device writes                  4096                8227034                      5485                    497.9                       3864000                        0                            0                            0                              0                            0                              0",
+      "64K   map + device writes                 65536              100469077                     66979                    652.3                      61464000                        0                            0                            0                              0                            2                              0",
       "",
     ]);
   });
@@ -144,7 +144,7 @@ describe("dmasim sweep --columns", () => {
     expect(cells.filter((l) => l).map(cut)).toEqual(rows.map((row, i) => [
       ["4K", "64K"][i], ...fields.map((f) => String(f.split(".").slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], row.result.cached))),
     ]));
-    expect(cut(cells[0]).slice(-2)).toEqual(["14885795", "true"]);
+    expect(cut(cells[0]).slice(-2)).toEqual(["15032829", "true"]);
     // Named again, alone or within its object, a figure keeps the first place it was named at.
     expect(run([...sweep, "--columns", "cached,cached.totalPs"]).stdout).toBe(r.stdout);
     const totalFirst = run([...sweep, "--columns", "cached.totalPs,cached.process.cache,cached.totalPs"]).stdout.split("\n")[2];

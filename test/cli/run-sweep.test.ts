@@ -253,7 +253,7 @@ describe("dmasim run / sweep", () => {
     const r = run(["sweep", "memcpy", "--param", "size=4K", "--report", "/proc/dmasim-report.html"]);
     expect(r.status).toBe(1);
     if (process.getuid?.() === 0) {
-      expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4126000 +992\.7 +true\n$/);
+      expect(r.stdout).toMatch(/^dmasim sweep: memcpy \(size=4K\) on Zynq-7000 test board \(modern kernel\)\n\nsize +burst +channels +buffers +dmaTimePs +mbPerSec +ok\n.*\n4K +auto +1 +coherent +4273034 +958\.6 +true\n$/);
       expect(r.stderr).toMatch(/dmasim: error: --report \/proc\/dmasim-report\.html: cannot write there: \/proc takes no new files \(ENOENT\)\n$/);
     } else {
       expect(r.stderr).toMatch(/^dmasim: error: --report \/proc\/dmasim-report\.html: cannot write there: /);

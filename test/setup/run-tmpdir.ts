@@ -22,9 +22,11 @@ declare module "vitest" {
   }
 }
 
-/** The name of a test file's directory in the run's: its path from the root, "/" as "~". */
+/** The name of a test file's directory in the run's: its path from the root, "/" as "__" (no test
+ *  file's name has it). Not "~": pathToFileURL spells it %7E where a module's own URL keeps it,
+ *  and a test comparing the two would fail for the directory's name alone. */
 export function fileTmpdirName(relativePath: string): string {
-  return relativePath.replaceAll("/", "~");
+  return relativePath.replaceAll("/", "__");
 }
 
 export default function setup(project: TestProject): () => void {
@@ -32,7 +34,7 @@ export default function setup(project: TestProject): () => void {
   project.provide("tmpdirRun", run);
   project.provide("tmpdirRoot", project.config.root);
   return () => {
-    const left = readdirSync(run).flatMap((file) => readdirSync(join(run, file)).map((entry) => `${file.replaceAll("~", "/")}: ${entry}`));
+    const left = readdirSync(run).flatMap((file) => readdirSync(join(run, file)).map((entry) => `${file.replaceAll("__", "/")}: ${entry}`));
     rmSync(run, { recursive: true, force: true });
     if (!left.length) return;
     process.stderr.write(`\nTemporary files were left in os.tmpdir() after their test files ended (removed now):\n${left.map((l) => `  ${l}\n`).join("")}`);
