@@ -94,12 +94,10 @@ export class BusCalendar {
       let start = state & FREE_FROM;
       if (state > FREE_FROM) {
         if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
-          if ((state >> COUNT_SHIFT) != 1 || offset > gapStart(unchecked(this.gaps[first * MAX_GAPS]))) {
-            return this.takeWalking(b, offset, need);
-          }
-          need = this.takeFromOnlyGap(first, state, need);
+          if ((state >> COUNT_SHIFT) != 1) return this.takeWalking(b, offset, need);
+          need = this.takeFromOnlyGap(first, state, offset, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
-          state &= FREE_FROM;
+          state = unchecked(this.state[first]);
         } else if (offset > start) return this.takeWalking(b, offset, need); // a second gap
       }
       if (offset > start) {
@@ -130,7 +128,7 @@ export class BusCalendar {
         if (s == BUCKET_PS) continue; // full (no tail, no gaps): most buckets a burst's walk crosses
         if (s > FREE_FROM) {
           if ((s >> COUNT_SHIFT) != 1) return this.takeWalking(b, 0, need);
-          need = this.takeFromOnlyGap(slot, s, need);
+          need = this.takeFromOnlyGapStart(slot, s, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
           s &= FREE_FROM;
         }
@@ -147,9 +145,34 @@ export class BusCalendar {
     return 0; // not reached
   }
 
-  /** Takes up to `need` ps from the start of the slot's only gap; returns what is still needed
-   *  (0: all placed, ending at gapPlacedTo). A gap used whole leaves the slot none. */
-  @inline private takeFromOnlyGap(slot: i32, state: i64, need: i64): i64 {
+  /** Takes up to `need` ps from the slot's only gap, from `offset` or the gap's start if later;
+   *  stores the slot's new state and returns what is still needed (0: all placed, ending at
+   *  gapPlacedTo). What the request leaves of the gap before and after it stays a gap: a
+   *  1-beat PL330 copy's reads start inside the gap a write booked ahead of them left. */
+  @inline private takeFromOnlyGap(slot: i32, state: i64, offset: i64, need: i64): i64 {
+    const at = slot * MAX_GAPS;
+    const g = unchecked(this.gaps[at]);
+    const a = gapStart(g);
+    if (offset <= a) return this.takeFromOnlyGapStart(slot, state, need);
+    const e = gapEnd(g);
+    if (need < e - offset) {
+      unchecked((this.gaps[at] = gap(offset + need, e)));
+      unchecked((this.gaps[at + 1] = gap(a, offset))); // latest first
+      unchecked((this.state[slot] = state + (<i64>1 << COUNT_SHIFT)));
+      this.gapPlacedTo = offset + need;
+      return 0;
+    }
+    // Used to its end: what lies before the request stays the slot's only gap.
+    unchecked((this.gaps[at] = gap(a, offset)));
+    unchecked((this.state[slot] = (state & ~(FREE_FROM << LATEST_END_SHIFT)) | (offset << LATEST_END_SHIFT)));
+    this.gapPlacedTo = e;
+    return need - (e - offset);
+  }
+
+  /** takeFromOnlyGap for a request that starts at or before the gap (a PL330 copy's read after
+   *  the write booked ahead of it, every bucket after a walk's first): a gap used whole leaves
+   *  the slot none. */
+  @inline private takeFromOnlyGapStart(slot: i32, state: i64, need: i64): i64 {
     const g = unchecked(this.gaps[slot * MAX_GAPS]);
     const a = gapStart(g);
     const e = gapEnd(g);
