@@ -74,31 +74,144 @@ export class BusCalendar {
 
   /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. Inlined:
    *  every DMA burst and every CPU line fill books its bus time here, and the call itself
-   *  was a visible share of a PL330 copy. */
+   *  was a visible share of a PL330 copy.
+   *
+   *  This is the walk for the buckets nearly every request meets: full, all free, free from a
+   *  tail, or with one gap the request takes from its start (a PL330 copy's read after the
+   *  write booked ahead of it), leaving at most one gap. At the first bucket that needs more
+   *  (a second gap, a request starting inside a gap) it hands the rest of the walk, from that
+   *  bucket as yet untouched, to takeWalking. Only the first bucket can have time before the
+   *  request's start, so the buckets after it are walked by a loop that does not look for it;
+   *  neither part calls anything but to hand over: a call inside the loop would make the engine
+   *  keep the walk's values in memory around it on every bucket. */
   @inline take(from: i64, need: i64): i64 {
     if (need <= 0) return from;
     let b = from >> BUCKET_SHIFT;
-    let offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
+    const offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
+    const first = <i32>(b & (BUCKETS - 1));
+    let state = this.stateOf(first, b);
+    if (state != BUCKET_PS) {
+      let start = state & FREE_FROM;
+      if (state > FREE_FROM) {
+        if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
+          if ((state >> COUNT_SHIFT) != 1) return this.takeWalking(b, offset, need);
+          need = this.takeFromOnlyGap(first, state, offset, need);
+          if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
+          state = unchecked(this.state[first]);
+        } else if (offset > start) return this.takeWalking(b, offset, need); // a second gap
+      }
+      if (offset > start) {
+        // The slot's first gap: from its tail to the request's start.
+        unchecked((this.gaps[first * MAX_GAPS] = gap(start, offset)));
+        state = (offset << LATEST_END_SHIFT) | (<i64>1 << COUNT_SHIFT);
+        start = offset;
+      }
+      const free = BUCKET_PS - start;
+      if (need <= free) {
+        unchecked((this.state[first] = (state & ~FREE_FROM) | (start + need)));
+        return (b << BUCKET_SHIFT) + start + need;
+      }
+      if (free > 0) {
+        unchecked((this.state[first] = (state & ~FREE_FROM) | BUCKET_PS));
+        need -= free;
+      }
+    }
+    // The buckets after the first, from their start: a gap is always usable, a tail always
+    // begins at or before the request.
     while (true) {
+      b++;
       const slot = <i32>(b & (BUCKETS - 1));
-      let state: i64 = 0;
+      let start: i64 = 0;
       const held = unchecked(this.epoch[slot]);
       if (held == b) {
-        state = unchecked(this.state[slot]);
-        if (state == BUCKET_PS) {
-          // Full (no tail, no gaps): most buckets a burst's walk crosses.
-          b++;
-          offset = 0;
-          continue;
-        }
-        if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
-          need = this.takeFromGaps(slot, state, offset, need);
+        let s = unchecked(this.state[slot]);
+        if (s == BUCKET_PS) continue; // full (no tail, no gaps): most buckets a burst's walk crosses
+        if (s > FREE_FROM) {
+          if ((s >> COUNT_SHIFT) != 1) return this.takeWalking(b, 0, need);
+          need = this.takeFromOnlyGapStart(slot, s, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
-          state = unchecked(this.state[slot]);
+          s &= FREE_FROM;
         }
-      } else {
-        if (held >= this.staleBefore) this.staleBefore = held + 1;
-        unchecked((this.epoch[slot] = b));
+        start = s; // no gaps left: the state is the tail's start
+      } else this.takeOver(slot, held, b);
+      const free = BUCKET_PS - start;
+      if (need <= free) {
+        unchecked((this.state[slot] = start + need));
+        return (b << BUCKET_SHIFT) + start + need;
+      }
+      unchecked((this.state[slot] = BUCKET_PS));
+      need -= free;
+    }
+    return 0; // not reached
+  }
+
+  /** Takes up to `need` ps from the slot's only gap, from `offset` or the gap's start if later;
+   *  stores the slot's new state and returns what is still needed (0: all placed, ending at
+   *  gapPlacedTo). What the request leaves of the gap before and after it stays a gap: a
+   *  1-beat PL330 copy's reads start inside the gap a write booked ahead of them left. */
+  @inline private takeFromOnlyGap(slot: i32, state: i64, offset: i64, need: i64): i64 {
+    const at = slot * MAX_GAPS;
+    const g = unchecked(this.gaps[at]);
+    const a = gapStart(g);
+    if (offset <= a) return this.takeFromOnlyGapStart(slot, state, need);
+    const e = gapEnd(g);
+    if (need < e - offset) {
+      unchecked((this.gaps[at] = gap(offset + need, e)));
+      unchecked((this.gaps[at + 1] = gap(a, offset))); // latest first
+      unchecked((this.state[slot] = state + (<i64>1 << COUNT_SHIFT)));
+      this.gapPlacedTo = offset + need;
+      return 0;
+    }
+    // Used to its end: what lies before the request stays the slot's only gap.
+    unchecked((this.gaps[at] = gap(a, offset)));
+    unchecked((this.state[slot] = (state & ~(FREE_FROM << LATEST_END_SHIFT)) | (offset << LATEST_END_SHIFT)));
+    this.gapPlacedTo = e;
+    return need - (e - offset);
+  }
+
+  /** takeFromOnlyGap for a request that starts at or before the gap (a PL330 copy's read after
+   *  the write booked ahead of it, every bucket after a walk's first): a gap used whole leaves
+   *  the slot none. */
+  @inline private takeFromOnlyGapStart(slot: i32, state: i64, need: i64): i64 {
+    const g = unchecked(this.gaps[slot * MAX_GAPS]);
+    const a = gapStart(g);
+    const e = gapEnd(g);
+    if (need < e - a) {
+      unchecked((this.gaps[slot * MAX_GAPS] = gap(a + need, e)));
+      this.gapPlacedTo = a + need;
+      return 0;
+    }
+    unchecked((this.state[slot] = state & FREE_FROM));
+    this.gapPlacedTo = e;
+    return need - (e - a);
+  }
+
+  /** The state of the bucket `b`, whose slot is `slot`: a slot that holds another bucket is
+   *  taken over for it, all free. */
+  @inline private stateOf(slot: i32, b: i64): i64 {
+    const held = unchecked(this.epoch[slot]);
+    if (held == b) return unchecked(this.state[slot]);
+    this.takeOver(slot, held, b);
+    return 0;
+  }
+
+  /** The slot, holding bucket `held`, now holds bucket b (its state is not read: all free). */
+  @inline private takeOver(slot: i32, held: i64, b: i64): void {
+    if (held >= this.staleBefore) this.staleBefore = held + 1;
+    unchecked((this.epoch[slot] = b));
+  }
+
+  /** take from bucket b on, `offset` ps into it, with every case of gaps: the slot's gaps at or
+   *  after the request's start are filled first, earliest first, then its tail; the time
+   *  between the tail and a later start is kept as one more gap. */
+  @noinline private takeWalking(b: i64, offset: i64, need: i64): i64 {
+    while (true) {
+      const slot = <i32>(b & (BUCKETS - 1));
+      let state = this.stateOf(slot, b);
+      if (offset < ((state >> LATEST_END_SHIFT) & 0xFFFF)) {
+        need = this.takeFromGaps(slot, offset, need);
+        if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
+        state = unchecked(this.state[slot]);
       }
       let start = state & FREE_FROM;
       if (offset > start) {
@@ -121,28 +234,8 @@ export class BusCalendar {
   }
 
   /** Takes up to `need` ps from the slot's gaps at or after `offset`, earliest first; returns
-   *  what is still needed (0: all placed, ending at gapPlacedTo). A PL330 copy's reads find
-   *  one gap, left by a write booked ahead of them, and take it from its start: that case is
-   *  inlined, since a call from the DMA engine's loop costs more than the work (the caller's
-   *  live values are saved around it). */
-  @inline private takeFromGaps(slot: i32, state: i64, offset: i64, need: i64): i64 {
-    const base = slot * MAX_GAPS;
-    const g = unchecked(this.gaps[base]);
-    const a = gapStart(g);
-    if ((state >> COUNT_SHIFT) != 1 || offset > a) return this.takeFromGapsAnywhere(slot, offset, need);
-    const e = gapEnd(g);
-    if (need < e - a) {
-      unchecked((this.gaps[base] = gap(a + need, e)));
-      this.gapPlacedTo = a + need;
-      return 0;
-    }
-    unchecked((this.state[slot] = state & FREE_FROM));
-    this.gapPlacedTo = e;
-    return need - (e - a);
-  }
-
-  /** takeFromGaps when the slot has several gaps or the request starts inside one. */
-  @noinline private takeFromGapsAnywhere(slot: i32, offset: i64, need: i64): i64 {
+   *  what is still needed (0: all placed, ending at gapPlacedTo). */
+  @inline private takeFromGaps(slot: i32, offset: i64, need: i64): i64 {
     const base = slot * MAX_GAPS;
     const state = unchecked(this.state[slot]);
     let n = <i32>(state >> COUNT_SHIFT);
@@ -182,16 +275,8 @@ export class BusCalendar {
   }
 
   /** Records [the slot's free tail's start, e) as its latest gap; returns the slot's new state
-   *  (the caller stores it with its new tail). Inlined for a slot with no gap yet (a PL330
-   *  copy's writes, booked ahead of the reads, leave one each). */
+   *  (the caller stores it with its new tail). */
   @inline private addGap(slot: i32, state: i64, e: i64): i64 {
-    if ((state >> COUNT_SHIFT) != 0) return this.addGapAfterOthers(slot, state, e);
-    unchecked((this.gaps[slot * MAX_GAPS] = gap(state & FREE_FROM, e)));
-    return (state & FREE_FROM) | (e << LATEST_END_SHIFT) | (<i64>1 << COUNT_SHIFT);
-  }
-
-  /** addGap to a slot that has gaps already. */
-  @noinline private addGapAfterOthers(slot: i32, state: i64, e: i64): i64 {
     const base = slot * MAX_GAPS;
     const n = this.insertGap(base, <i32>(state >> COUNT_SHIFT), 0, gap(state & FREE_FROM, e));
     return withGaps(state, this.gaps, base, n);
@@ -199,7 +284,7 @@ export class BusCalendar {
 
   /** Puts g at index i of the n gaps at base, the ones from i on moving up; returns their new
    *  count. */
-  private insertGap(base: i32, n: i32, i: i32, g: u32): i32 {
+  @inline private insertGap(base: i32, n: i32, i: i32, g: u32): i32 {
     if (n == MAX_GAPS) {
       this.insertGapDroppingShortest(base, i, g);
       return n;

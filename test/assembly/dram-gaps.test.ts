@@ -57,6 +57,17 @@ describe("DRAM bus calendar gaps", () => {
     expect(book(0, 20, 1)).toBe(12_000);
   });
 
+  it("a request starting inside a bucket's only gap and needing more than its rest goes on after the tail", async () => {
+    const book = await busOf100psPerByte();
+    expect(book(10_000, 10, 3)).toBe(11_000); // gap [0, 10000), tail from 11000
+    // 70 B (7000 ps) at 4 ns: [4000, 10000), then [11000, 12000) after the write.
+    expect(book(4000, 70, 2)).toBe(12_000);
+    // What lay before it, [0, 4000), is the bucket's only gap: 40 B at 0 fill it exactly …
+    expect(book(0, 40, 0)).toBe(4000);
+    // … and nothing is left below the tail: 10 B at 0 go after the read, [12000, 13000).
+    expect(book(0, 10, 2)).toBe(13_000);
+  });
+
   it("a bucket keeps four gaps; a fifth gives up the shortest, the earliest of equals", async () => {
     const book = await busOf100psPerByte();
     // Writes of 10 B (1000 ps) in time order, each leaving a gap before it:
