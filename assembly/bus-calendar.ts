@@ -106,6 +106,8 @@ export class BusCalendar {
         state = (offset << LATEST_END_SHIFT) | (<i64>1 << COUNT_SHIFT);
         start = offset;
       }
+      // The tail, taken as takeWalking takes it; written out again so that nothing is called
+      // from this inlined path (a call here made every booking save the walk's values).
       const free = BUCKET_PS - start;
       if (need <= free) {
         unchecked((this.state[first] = (state & ~FREE_FROM) | (start + need)));
