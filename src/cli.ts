@@ -59,10 +59,12 @@ commands:
     -i, --include DIR
                     another directory to search for /include/ and /incbin/ files
   cat PATH...       boot the board and print /proc/iomem, /proc/interrupts, a
-                    /sys/class/dma/<channel>/<attribute> or a /sys/kernel/debug/dma-api
-                    file; --write PATH=VALUE (repeatable) first does echo VALUE > PATH:
-                    a driver's bind or unbind, dma-api's driver_filter, all_errors,
-                    num_errors (the kernel lines it logs go to stderr)
+                    /sys/class/dma/<channel>/<attribute> or, with --dma-debug, a
+                    /sys/kernel/debug/dma-api file; --write PATH=VALUE (repeatable)
+                    first does echo VALUE > PATH: a driver's bind or unbind
+                    (/sys/bus/amba/drivers/dma-pl330/unbind=f8003000.dma-controller),
+                    dma-api's driver_filter, all_errors, num_errors (the kernel lines
+                    it logs go to stderr)
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, /sys/bus/amba/drivers, …)
   fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module

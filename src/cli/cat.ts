@@ -93,10 +93,13 @@ export async function lsCommand(a: ParsedArgs): Promise<number> {
   refuseBoardFiles("ls", a.positionals, "/sys/class/dma");
   const paths = a.positionals.length ? a.positionals : ["/"];
   await withSystem(a, async (s) => {
+    const listings: string[] = [];
     for (const path of paths) {
-      const entries = (await s.readdir(path)).join("\n");
-      await writeStdout(paths.length > 1 ? `${path}:\n${entries}\n` : `${entries}\n`);
+      const entries = (await s.readdir(path)).map((e) => `${e}\n`).join("");
+      listings.push(paths.length > 1 ? `${path}:\n${entries}` : entries);
     }
+    // As ls prints them: an empty directory prints nothing, several are separated by a blank line.
+    await writeStdout(listings.join("\n"));
   });
   return 0;
 }

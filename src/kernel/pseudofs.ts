@@ -10,6 +10,7 @@ import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 import { bind_store, busDriver, busDriverNames, driverDirectory, unbind_store, type BusName } from "./sysfs-bus-drivers.js";
 import { dmaApiFiles, readDmaApiFile, writeDmaApiFile } from "../dma/debugfs.js";
+import { missingReason } from "./pseudofs-enoent.js";
 
 /** A path's components. Not a kernel call for a value that is no string (no errno applies): the
  *  TypeError a JavaScript API gives, naming the call. An empty path names no file, as Linux's
@@ -66,7 +67,7 @@ export function readdir(kernel: Kernel, path: string): string[] {
   const entries = list(kernel, p);
   if (entries) return entries;
   if (fileText(kernel, p) !== undefined || bindFile(kernel, p)) throw new KernelError(ENOTDIR, `${path}: not a directory`);
-  throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma, /sys/bus/*/devices)`);
+  throw new KernelError(ENOENT, `${path}: no such file or directory (${missingReason(kernel, p, "list")})`);
 }
 
 /** The write-only (0200) bind or unbind file of a driver directory `p` names. */
@@ -101,7 +102,7 @@ export function readFile(kernel: Kernel, path: string): string {
   // kernfs refuses to open a sysfs file for reading when its mode has no read bit, root too.
   if (bindFile(kernel, p)) throw new KernelError(EACCES, `${path}: permission denied (write-only, mode 0200: echo a device name into it)`);
   if (list(kernel, p)) throw new KernelError(EISDIR, `${path}: is a directory`);
-  throw new KernelError(ENOENT, `${path}: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)`);
+  throw new KernelError(ENOENT, `${path}: no such file or directory (${missingReason(kernel, p, "read")})`);
 }
 
 /** `echo TEXT > PATH` as root: the file's store gets the text as written (a trailing newline
@@ -126,5 +127,5 @@ export function writeFile(kernel: Kernel, path: string, text: string): void {
     throw new KernelError(EACCES, `${path}: permission denied (a read-only sysfs attribute, mode 0444)`);
   }
   if (list(kernel, p)) throw new KernelError(EISDIR, `${path}: is a directory`);
-  throw new KernelError(ENOENT, `${path}: no such file (dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors})`);
+  throw new KernelError(ENOENT, `${path}: no such file (${missingReason(kernel, p, "write")})`);
 }

@@ -30,22 +30,42 @@ export function driverDirectory(kernel: Kernel, bus: BusName, drv: BusDriver): s
   return [...DRIVER_FILES, ...bound].sort();
 }
 
+/** The name bus_find_device_by_name compares: sysfs_streq ignores one trailing newline (what
+ *  `echo` adds). */
+function nameIn(text: string): string {
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
 /** bus_find_device_by_name: a device of the bus whose name equals the text as sysfs_streq
- *  compares, one trailing newline ignored (what `echo` adds). */
+ *  compares. */
 function bus_find_device_by_name(kernel: Kernel, bus: BusName, text: string): PlatformDevice | undefined {
-  const name = text.endsWith("\n") ? text.slice(0, -1) : text;
+  const name = nameIn(text);
   return kernel.platformBus.devices.find((d) => d.bus === bus && d.name === name);
 }
 
-function shown(text: string): string {
-  return JSON.stringify(text);
+/** At most this many of a bus's devices are named in an error; more are counted, and the
+ *  directory that lists them named. */
+const DEVICES_NAMED = 8;
+
+/** bind_store's and unbind_store's -ENODEV for a name no device of the bus has: the name as
+ *  compared, the bus's devices (or where to list them), and the other bus when the device is
+ *  there. */
+function noSuchDevice(kernel: Kernel, bus: BusName, text: string, path: string): KernelError {
+  const name = nameIn(text);
+  const onBus = kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
+  const elsewhere = kernel.platformBus.devices.find((d) => d.bus !== bus && d.name === name);
+  const devices = onBus.length === 0 ? `the ${bus} bus has no devices`
+    : onBus.length <= DEVICES_NAMED ? `its devices: ${onBus.join(", ")}`
+    : `${onBus.length} devices: ls /sys/bus/${bus}/devices`;
+  const there = elsewhere ? `; ${name} is a ${elsewhere.bus} device` : "";
+  return new KernelError(ENODEV, `${path}: write error: no device ${JSON.stringify(name)} on the ${bus} bus (${devices})${there}`);
 }
 
 /** unbind_store: detaches the named device if this driver drives it; -ENODEV otherwise (no such
  *  device on the bus, or one without this driver). */
 export function unbind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text: string, path: string): void {
   const dev = bus_find_device_by_name(kernel, bus, text);
-  if (!dev) throw new KernelError(ENODEV, `${path}: write error: no device ${shown(text)} on the ${bus} bus`);
+  if (!dev) throw noSuchDevice(kernel, bus, text, path);
   if (dev.driverName !== drv.name) {
     const now = dev.driverName ? `bound to ${dev.driverName}` : "bound to no driver";
     throw new KernelError(ENODEV, `${path}: write error: ${dev.name} is ${now}, not ${drv.name}`);
@@ -60,7 +80,7 @@ export function unbind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text:
  *  really_probe ignored probe errors, turned every failed probe into -ENODEV. */
 export function bind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text: string, path: string): void {
   const dev = bus_find_device_by_name(kernel, bus, text);
-  if (!dev) throw new KernelError(ENODEV, `${path}: write error: no device ${shown(text)} on the ${bus} bus`);
+  if (!dev) throw noSuchDevice(kernel, bus, text, path);
   if (!PlatformBus.matches(drv, dev)) {
     throw new KernelError(ENODEV, `${path}: write error: ${drv.name} does not match ${dev.name} (its compatible: ${dev.ofNode?.compatible.join(", ") || "none"})`);
   }

@@ -41,7 +41,27 @@ describe("dmasim cat / ls", () => {
   it("gives one line for a path dmasim does not have", () => {
     const r = run(["cat", "/proc/cpuinfo"]);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>)");
+    expect(r.stderr.trim()).toBe(
+      "dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, " +
+        "/sys/class/dma/<channel>/<attribute>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on)",
+    );
+  });
+
+  it("says a dma-api file is missing because DMA-API debug is off, and names the option", () => {
+    for (const cmd of [["cat", "/sys/kernel/debug/dma-api/error_count"], ["ls", "/sys/kernel/debug/dma-api"]]) {
+      const r = run(cmd);
+      expect(r.status, cmd[0]).toBe(1);
+      expect(r.stderr).toBe(`dmasim: error: -ENOENT: ${cmd[1]}: no such file or directory (DMA-API debug is off on this System: turn it on with the dmaDebug option, the CLI's --dma-debug)\n`);
+    }
+    expect(run(["cat", "--dma-debug", "/sys/kernel/debug/dma-api/error_count"]).stdout).toBe("0\n");
+  });
+
+  it("ls prints nothing for an empty directory, and a blank line between directories, as ls does", () => {
+    // dmasim registers no platform driver, and DMA-API debug is off: both directories are empty.
+    const empty = run(["ls", "/sys/bus/platform/drivers"]);
+    expect([empty.status, empty.stdout, empty.stderr]).toEqual([0, "", ""]);
+    const three = run(["ls", "/sys/bus/amba", "/sys/kernel/debug", "/sys/bus/amba/drivers"]);
+    expect(three.stdout).toBe("/sys/bus/amba:\ndevices\ndrivers\n\n/sys/kernel/debug:\n\n/sys/bus/amba/drivers:\ndma-pl330\n");
   });
 
   it("refuses a board file given as a path (as probe takes it) before booting anything, saying how to boot it", () => {

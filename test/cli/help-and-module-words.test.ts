@@ -23,6 +23,11 @@ describe("dmasim help", () => {
     expect(help).toContain("help this text (also -h, --help; -j is --json wherever it is taken)");
   });
 
+  it("says cat's dma-api files need --dma-debug, and gives a --write PATH=VALUE to copy", () => {
+    expect(help).toContain("or, with --dma-debug, a /sys/kernel/debug/dma-api file");
+    expect(help).toContain("a driver's bind or unbind (/sys/bus/amba/drivers/dma-pl330/unbind=f8003000.dma-controller)");
+  });
+
   it("states the fuzz command's defaults", () => {
     for (const d of ["--count N (default 1000)", "--seed S (default 1)", "--start I (default 0)", "--workers N (default 1)",
       "--timeout SEC per case (default 30)", "--heap MB per worker (default 1024)", "also boot, default 0.25)"]) {

@@ -47,6 +47,19 @@ describe("/sys/kernel/debug/dma-api", () => {
     expect(errnoOf(() => off.readFile(`${DIR}/error_count`))).toBe(-ENOENT);
   });
 
+  it("says why a file is missing: DMA-API debug off (the option that turns it on), or a file this kernel's debugfs lacks (4.9: dump)", async () => {
+    const off = await createSystem({ board: "zynq-7000" });
+    const why = "DMA-API debug is off on this System: turn it on with the dmaDebug option, the CLI's --dma-debug";
+    expect(thrown(() => off.readFile(`${DIR}/error_count`)).message).toBe(`-ENOENT: ${DIR}/error_count: no such file or directory (${why})`);
+    expect(thrown(() => off.readdir(DIR)).message).toBe(`-ENOENT: ${DIR}: no such file or directory (${why})`);
+    expect(thrown(() => write(off, "num_errors", "5\n")).message).toBe(`-ENOENT: ${DIR}/num_errors: no such file (${why})`);
+    const v49 = await sys({ kernel: "v4.9" });
+    expect(thrown(() => read(v49, "dump")).message).toBe(
+      `-ENOENT: ${DIR}/dump: no such file or directory (4.9's dma-api has no dump; its files: ` +
+        "all_errors, disabled, driver_filter, error_count, min_free_entries, num_errors, num_free_entries)",
+    );
+  });
+
   it("after boot: the pool less the pl330's microcode, no errors, one report to print", async () => {
     // Modern: 65536 entries preallocated; the pl330's probe holds one coherent allocation.
     const s = await sys();

@@ -121,6 +121,37 @@ describe("unbind", () => {
   });
 });
 
+describe("what a refused bind or unbind says", () => {
+  it("a name no device of the bus has: the name as compared (echo's newline dropped), the bus's devices, and the bus the device is on", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    // zynq-7000's one AMBA device is the PL330; the UART is a platform device.
+    const messageOf = (file: string, text: string) => thrown<KernelError>(() => s.writeFile(`${DRV}/${file}`, text)).message;
+    expect(messageOf("unbind", "nosuch\n")).toBe(`-ENODEV: ${DRV}/unbind: write error: no device "nosuch" on the amba bus (its devices: ${DMAC})`);
+    expect(messageOf("bind", `${UART}\n`)).toBe(
+      `-ENODEV: ${DRV}/bind: write error: no device "${UART}" on the amba bus (its devices: ${DMAC}); ${UART} is a platform device`,
+    );
+    // Two newlines: sysfs_streq drops one, and the name compared keeps the other.
+    expect(messageOf("unbind", `${DMAC}\n\n`)).toBe(`-ENODEV: ${DRV}/unbind: write error: no device "${DMAC}\\n" on the amba bus (its devices: ${DMAC})`);
+  });
+
+  it("a driver the bus does not have: its drivers, and the same file on the bus that has it", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const wrongName = thrown<KernelError>(() => s.writeFile("/sys/bus/amba/drivers/pl330/unbind", `${DMAC}\n`));
+    expect(wrongName.errno).toBe(-ENOENT);
+    expect(wrongName.message).toBe('-ENOENT: /sys/bus/amba/drivers/pl330/unbind: no such file (the amba bus has no driver "pl330": its drivers: dma-pl330)');
+    const wrongBus = thrown<KernelError>(() => s.writeFile("/sys/bus/platform/drivers/dma-pl330/bind", `${DMAC}\n`));
+    expect(wrongBus.errno).toBe(-ENOENT);
+    expect(wrongBus.message).toBe(
+      '-ENOENT: /sys/bus/platform/drivers/dma-pl330/bind: no such file (the platform bus has no driver "dma-pl330": dmasim registers none there; ' +
+        "dma-pl330 is on the amba bus: /sys/bus/amba/drivers/dma-pl330/bind)",
+    );
+    expect(thrown<KernelError>(() => s.readdir("/sys/bus/amba/drivers/nosuch")).message).toBe(
+      '-ENOENT: /sys/bus/amba/drivers/nosuch: no such file or directory (the amba bus has no driver "nosuch": its drivers: dma-pl330)',
+    );
+    expect(s.device(DMAC).driverName).toBe("dma-pl330");
+  });
+});
+
 describe("bind", () => {
   for (const [kernel, bound] of [["modern", -EBUSY], ["v4.9", -ENODEV]] as const) {
     it(`${kernel}: a bound device is ${bound === -EBUSY ? "-EBUSY" : "-ENODEV"}, to its own driver or another that matches; a non-matching driver -ENODEV`, async () => {

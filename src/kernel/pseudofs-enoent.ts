@@ -1,0 +1,50 @@
+// Why a /proc or /sys path dmasim was asked for does not exist (-ENOENT), in words that say what
+// to do instead: the dma-api directory exists only with DMA-API debugging on (and 4.9 has no
+// dump), a driver directory only for a registered driver of that bus (the pl330 is dma-pl330 on
+// the AMBA bus), and otherwise the list of what dmasim provides.
+
+import type { Kernel } from "./kernel.js";
+import { dmaApiFiles } from "../dma/debugfs.js";
+import { busDriverNames, type BusName } from "./sysfs-bus-drivers.js";
+
+export type Access = "read" | "list" | "write";
+
+const PROVIDED: Record<Access, string> = {
+  read: "dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on",
+  list: "dmasim provides /proc, /sys/class/dma, /sys/bus/{platform,amba}/{devices,drivers}, /sys/kernel/debug/dma-api with DMA-API debug on",
+  write: "dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors}",
+};
+
+const DMA_API = ["sys", "kernel", "debug", "dma-api"];
+
+function under(p: string[], prefix: string[]): boolean {
+  return p.length >= prefix.length && prefix.every((c, i) => p[i] === c);
+}
+
+/** The dma-api directory or a file in it: off, or a file this kernel's dma-debug lacks. */
+function dmaApiReason(kernel: Kernel, p: string[]): string | undefined {
+  if (!under(p, DMA_API)) return undefined;
+  const files = dmaApiFiles(kernel);
+  if (!files) return "DMA-API debug is off on this System: turn it on with the dmaDebug option, the CLI's --dma-debug";
+  if (p.length !== DMA_API.length + 1 || files.includes(p[4])) return undefined;
+  const kernelName = kernel.version === "modern" ? "this kernel's" : "4.9's";
+  return `${kernelName} dma-api has no ${p[4]}; its files: ${files.join(", ")}`;
+}
+
+/** /sys/bus/<bus>/drivers/<name>…: a driver not registered on that bus, and where it is. */
+function driverReason(kernel: Kernel, p: string[]): string | undefined {
+  if (p.length < 5 || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "drivers") return undefined;
+  if (p[2] !== "platform" && p[2] !== "amba") return undefined;
+  const bus: BusName = p[2];
+  const names = busDriverNames(kernel, bus);
+  if (names.includes(p[4])) return undefined;
+  const other: BusName = bus === "amba" ? "platform" : "amba";
+  const registered = names.length ? `its drivers: ${names.join(", ")}` : "dmasim registers none there";
+  const elsewhere = busDriverNames(kernel, other).includes(p[4]) ? `; ${p[4]} is on the ${other} bus: /${["sys", "bus", other, ...p.slice(3)].join("/")}` : "";
+  return `the ${bus} bus has no driver ${JSON.stringify(p[4])}: ${registered}${elsewhere}`;
+}
+
+/** The words after "no such file or directory" for a path (its components `p`) that is not there. */
+export function missingReason(kernel: Kernel, p: string[], access: Access): string {
+  return dmaApiReason(kernel, p) ?? driverReason(kernel, p) ?? PROVIDED[access];
+}
