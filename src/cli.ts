@@ -62,7 +62,8 @@ commands:
                     /sys/class/dma/<channel>/<attribute> or a /sys/kernel/debug/dma-api
                     file; --write PATH=VALUE (repeatable) first does echo VALUE > PATH:
                     a driver's bind or unbind, dma-api's driver_filter, all_errors,
-                    num_errors (the kernel lines it logs go to stderr)
+                    num_errors (the kernel lines it logs go to stderr as a console
+                    prints them: below loglevel 7, so no KERN_DEBUG)
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, /sys/bus/amba/drivers, …)
   fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module
