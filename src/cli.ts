@@ -64,7 +64,8 @@ commands:
                     first does echo VALUE > PATH: a driver's bind or unbind
                     (/sys/bus/amba/drivers/dma-pl330/unbind=f8003000.dma-controller),
                     dma-api's driver_filter, all_errors, num_errors (the kernel lines
-                    it logs go to stderr)
+                    it logs go to stderr as a console prints them: below loglevel 7,
+                    so no KERN_DEBUG)
   ls [PATH]         boot the board and list a /proc or /sys directory
                     (/sys/class/dma, /sys/bus/platform/devices, /sys/bus/amba/drivers, …)
   fuzz [TARGET...]  seeded fuzzing (targets: pl330, the default, dt, or a module

@@ -45,6 +45,7 @@ export {
 } from "./mm/gfp.js";
 export { MAX_ORDER, type ZoneName } from "./mm/buddy.js";
 export { ptdump, type PtdumpRange } from "./mm/ptdump.js";
+export type { DmesgOptions } from "./kernel/printk.js";
 
 export {
   DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_MAPPING_ERROR, DMA_BIT_MASK,

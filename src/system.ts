@@ -12,6 +12,7 @@ import { readFile, writeFile, readdir } from "./kernel/pseudofs.js";
 import { Kernel, type KernelOptions } from "./kernel/kernel.js";
 import { setup_io_tlb_npages } from "./dma/swiotlb-cmdline.js";
 import type { PtdumpRange } from "./mm/ptdump.js";
+import type { DmesgOptions } from "./kernel/printk.js";
 import type { PlatformDevice } from "./kernel/device.js";
 import { KernelError, ENODEV, EINVAL, ENOMEM } from "./kernel/errno.js";
 import { MAP_ANONYMOUS, MAP_SHARED, PROT_READ, PROT_WRITE } from "./mm/mmap.js";
@@ -306,8 +307,10 @@ export class System {
     writeFile(this.kernel, path, text);
   }
 
-  dmesg(): string {
-    return this.kernel.printk.text();
+  /** The kernel log as `dmesg` shows it; `{ raw: true }` as `dmesg -r` does, each line led by
+   *  its level ("<6>[    0.000000] …"). */
+  dmesg(options?: DmesgOptions): string {
+    return this.kernel.printk.text(!!options?.raw);
   }
 
   /** The kernel page tables as /sys/kernel/debug/kernel_page_tables lists them, or the part

@@ -1,20 +1,22 @@
 // `dmasim cat [--write PATH=VALUE]… PATH… [system options]` and `dmasim ls PATH [system
 // options]`: boot a board and show its /proc and /sys files (/proc/iomem, /proc/interrupts,
 // /sys/class/dma …) as `cat` and `ls` would; each --write first does `echo VALUE > PATH` (an
-// unbind, a dma-api knob), the kernel lines it logs going to stderr as to a console.
+// unbind, a dma-api knob), the kernel lines it logs going to stderr as to a console: those below
+// the console loglevel (7: KERN_DEBUG stays in dmesg).
 
 import { statSync } from "node:fs";
 import { createSystem } from "../create.js";
 import { checkOptions, UsageError, type ParsedArgs } from "./args.js";
 import { systemOptions, SYSTEM_OPTIONS } from "./system-options.js";
 import { writeStdout } from "./stdout.js";
+import { consolePrints, type DmesgOptions } from "../kernel/printk.js";
 
 /** What cat and ls use of a System, in this thread or a worker. */
 interface Files {
   readFile(p: string): Promise<string> | string;
   readdir(p: string): Promise<string[]> | string[];
   writeFile(p: string, text: string): Promise<void> | void;
-  dmesg(): Promise<string> | string;
+  dmesg(options?: DmesgOptions): Promise<string> | string;
 }
 
 async function withSystem<T>(a: ParsedArgs, use: (s: Files) => Promise<T>): Promise<T> {
@@ -60,13 +62,25 @@ function writes(a: ParsedArgs): { path: string; text: string }[] {
   });
 }
 
-/** The kernel log lines a write added, as dmesg shows them: what a board's console prints
- *  after the echo (a WARN, "DMA-API: enable driver filter …", a failed probe). */
+const RAW = { raw: true };
+
+/** What a board's console prints of the kernel log lines a write added (a WARN, "DMA-API:
+ *  enable driver filter …", a failed probe): those below the console loglevel, as dmesg shows
+ *  them. `before` and the log read now are `dmesg -r` texts; a line without a "<level>" is the
+ *  continuation of a multi-line message. */
 async function consoleLines(s: Files, before: string): Promise<string> {
-  const after = await s.dmesg();
+  const after = await s.dmesg(RAW);
   if (!after.startsWith(before)) return "";
   const added = after.slice(before.length).replace(/^\n/, "");
-  return added ? `${added}\n` : "";
+  if (!added) return "";
+  let shown = false;
+  const lines: string[] = [];
+  for (const line of added.split("\n")) {
+    const m = /^<(\d+)>/.exec(line);
+    if (m) shown = consolePrints(Number(m[1]));
+    if (shown) lines.push(m ? line.slice(m[0].length) : line);
+  }
+  return lines.map((l) => `${l}\n`).join("");
 }
 
 export async function catCommand(a: ParsedArgs): Promise<number> {
@@ -76,7 +90,7 @@ export async function catCommand(a: ParsedArgs): Promise<number> {
   refuseBoardFiles("cat", a.positionals, "/proc/iomem");
   await withSystem(a, async (s) => {
     for (const { path, text } of toWrite) {
-      const before = await s.dmesg();
+      const before = await s.dmesg(RAW);
       try {
         await s.writeFile(path, text);
       } finally {

@@ -6,7 +6,7 @@
 // extends it, so these debugfs knobs and counts stay `kernel.dma.debug`'s own fields, as the
 // checks are.
 
-import type { VirtAddr } from "../hw/address.js";
+import { formatPhys, type PhysAddr, type VirtAddr } from "../hw/address.js";
 import type { Device } from "../kernel/device.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { DIRECTION_NAMES } from "./constants.js";
@@ -18,6 +18,12 @@ export interface DmaDebugReportOptions {
   numErrors?: number;
   /** dma_debug_driver=: only report errors of this driver. */
   driverFilter?: string;
+}
+
+/** %pa: a phys_addr_t as vsprintf's special_hex_number prints it: "0x" and the value zero-padded
+ *  to the type's width, 16 hex digits on arm64, 8 on arm without LPAE (32-bit phys_addr_t). */
+export function formatPhysAddr(kernel: Kernel, pa: PhysAddr): string {
+  return formatPhys(pa, kernel.machine.profile.arch === "arm64" ? 16 : 8);
 }
 
 /** %p: the raw pointer (modern kernels hash it unless no_hash_pointers; dmasim prints it). */

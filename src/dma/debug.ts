@@ -11,12 +11,13 @@ import type { Kernel } from "../kernel/kernel.js";
 import { PAGE_SIZE } from "../mm/gfp.js";
 import { DMA_ATTR_CPU_CACHE_CLEAN, DMA_ATTR_REQUIRE_COHERENT, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from "./constants.js";
 import {
-  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, HASH_SIZE, MAPERR_NAMES, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys,
+  ACTIVE_CACHELINE_MAX_OVERLAP, DebugEntries, HASH_SIZE, MAP_ERR_CHECKED, MAP_ERR_NOT_CHECKED, entryPhys,
   makeEntry, type Entry, type EntryType,
 } from "./debug-entries.js";
 import { dma_get_max_seg_size, dma_get_seg_boundary } from "./device-params.js";
 import { check_for_illegal_area, check_for_stack, check_map_single } from "./debug-memory-source.js";
-import { DmaDebugReport, type DmaDebugReportOptions } from "./debug-report.js";
+import { DmaDebugReport, formatPhysAddr, type DmaDebugReportOptions } from "./debug-report.js";
+import { dump_show } from "./debug-dump.js";
 import { pendingEntriesNote } from "./debug-unbind-note.js";
 import { KERN_NOTICE } from "../kernel/printk.js";
 import type { Scatterlist } from "./scatterlist.js";
@@ -67,8 +68,7 @@ export class DmaDebug extends DmaDebugReport {
     this.pool = new DebugEntries(prealloc, HASH_SIZE[kernel.version], shift, (cln) => {
       if (this.warnedOverlap) return;
       this.warnedOverlap = true;
-      // %pa of the cache-line number: phys_addr_t is 64-bit on arm64, 32-bit on arm without LPAE.
-      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline 0x${cln.toString(16).padStart(arm64 ? 16 : 8, "0")}`);
+      kernel.printk.warn(`DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline ${formatPhysAddr(kernel, cln)}`);
     });
     if (this.enabled) {
       kernel.printk.info(`DMA-API: preallocated ${prealloc} debug entries`);
@@ -385,12 +385,9 @@ export class DmaDebug extends DmaDebugReport {
     return this.pool.ofDevice(dev).count;
   }
 
-  /** /sys/kernel/debug/dma-api/dump */
+  /** /sys/kernel/debug/dma-api/dump's text as modern kernels print it (debug-dump.ts). */
   dump(): string {
-    return this.pool
-      .all()
-      .map(([idx, e]) => `${e.dev.driverString()} ${e.dev.name} ${e.type} idx ${idx} P=${this.physOf(e).toString(16)} N=${e.pfn.toString(16)} D=${e.dev_addr.toString(16)} L=${e.size.toString(16)} cln=0x${this.pool.cacheline(e).toString(16).padStart(16, "0")} ${this.dir(e.direction)} ${MAPERR_NAMES[e.map_err_type]}`)
-      .join("\n");
+    return dump_show(this.kernel, this.pool);
   }
 
   get numFreeEntries(): number {

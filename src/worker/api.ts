@@ -9,6 +9,7 @@ import type { InterruptLine } from "../kernel/proc-interrupts.js";
 import type { DmaChannelInfo } from "../dmaengine/sysfs.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
 import type { Provenance } from "../provenance.js";
+import type { DmesgOptions } from "../kernel/printk.js";
 
 export interface SystemApi {
   now(): number;
@@ -17,7 +18,7 @@ export interface SystemApi {
    *  takes one), run on the worker's System. */
   run(scenario: string, params?: ScenarioParams): unknown;
   deviceNames(): string[];
-  dmesg(): string;
+  dmesg(options?: DmesgOptions): string;
   iomem(): IomemEntry[];
   interrupts(): InterruptLine[];
   dmaChannels(): DmaChannelInfo[];
@@ -44,7 +45,7 @@ export function systemApi(s: System): SystemApi {
     provenance: () => s.provenance(),
     run: (scenario, params) => s.run(scenario, params),
     deviceNames: () => s.deviceNames(),
-    dmesg: () => s.dmesg(),
+    dmesg: (options) => s.dmesg(options),
     iomem: () => s.iomem(),
     interrupts: () => s.interrupts(),
     dmaChannels: () => s.dmaChannels(),

@@ -9,6 +9,7 @@ import { holdLifeLock } from "./life-lock.js";
 import { announceClose, announceUnreadable, closingMessage } from "./closing.js";
 import { adoptSilicon } from "./silicon-handover.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
+import type { DmesgOptions } from "../kernel/printk.js";
 import type { ScenarioParams } from "../sim/scenarios.js";
 
 let api: SystemApi | undefined;
@@ -46,7 +47,7 @@ const exposed = {
   provenance: () => need().provenance(),
   run: (scenario: string, params?: ScenarioParams) => (isScenarioModule(scenario) ? runModule(scenario, params ?? {}) : need().run(scenario, params)),
   deviceNames: () => need().deviceNames(),
-  dmesg: () => need().dmesg(),
+  dmesg: (options?: DmesgOptions) => need().dmesg(options),
   iomem: () => need().iomem(),
   interrupts: () => need().interrupts(),
   dmaChannels: () => need().dmaChannels(),

@@ -6,6 +6,7 @@ import { SystemError, type SystemOptions } from "../system.js";
 import type { SystemApi } from "./api.js";
 import { spawnWorker } from "./spawn.js";
 import type { PtdumpRange } from "../mm/ptdump.js";
+import type { DmesgOptions } from "../kernel/printk.js";
 
 type Promisified<T> = {
   [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : Promisified<T[K]>;
@@ -48,7 +49,7 @@ export async function createWorkerSystem(options: SystemOptions): Promise<Remote
     provenance: () => live(() => remote.provenance()),
     run: (scenario: string, params?: Record<string, string | number | boolean>) => live(() => remote.run(scenario, params)),
     deviceNames: () => live(() => remote.deviceNames()),
-    dmesg: () => live(() => remote.dmesg()),
+    dmesg: (options?: DmesgOptions) => live(() => remote.dmesg(options)),
     iomem: () => live(() => remote.iomem()),
     interrupts: () => live(() => remote.interrupts()),
     dmaChannels: () => live(() => remote.dmaChannels()),

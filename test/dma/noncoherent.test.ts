@@ -114,7 +114,7 @@ describe("DMA-API debug of noncoherent allocations (modern)", () => {
     const s = await createSystem({ board: "arm64-ref", dmaDebug: { enabled: true, allErrors: true } });
     const dev = s.device(DMAC["arm64-ref"]);
     const buf = dma_alloc_noncoherent(dev, 4096, DMA_FROM_DEVICE, GFP_KERNEL)!;
-    expect(s.kernel.dma.debug.dump()).toMatch(/ noncoherent idx \d+ P=[0-9a-f]+ .* DMA_FROM_DEVICE /);
+    expect(s.kernel.dma.debug.dump()).toMatch(/ noncoherent idx \d+ P=0x[0-9a-f]{16} .* DMA_FROM_DEVICE /);
     dma_free_noncoherent(dev, 4096, buf.cpuAddr, buf.dmaAddr, DMA_FROM_DEVICE);
     expect(s.dmesg()).not.toContain(P);
   });
