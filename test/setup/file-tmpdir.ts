@@ -5,16 +5,18 @@
 // code under test that littered the temporary directory.
 
 import { afterAll, expect, inject } from "vitest";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { removeTempDirs } from "../helpers/temp-dir.js";
-import { fileTmpdirName } from "./run-tmpdir.js";
+import { fileTmpdirLabel, fileTmpdirName } from "./run-tmpdir.js";
 
 const run = inject("tmpdirRun");
 const testFile = expect.getState().testPath;
-const fileDir = run && testFile ? join(run, fileTmpdirName(relative(inject("tmpdirRoot"), testFile))) : undefined;
+const testPath = testFile && relative(inject("tmpdirRoot"), testFile);
+const fileDir = run && testPath ? join(run, fileTmpdirName(testPath)) : undefined;
 if (fileDir) {
   mkdirSync(fileDir, { recursive: true });
+  writeFileSync(join(run!, fileTmpdirLabel(fileTmpdirName(testPath!))), testPath!);
   process.env.TMPDIR = fileDir;
 }
 

@@ -8,7 +8,8 @@
 // A file's leftovers fail that file (file-tmpdir.ts); here, after every file, is what appeared
 // later, from a process that outlived its test file. Either way the run's directory is removed.
 
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -22,11 +23,17 @@ declare module "vitest" {
   }
 }
 
-/** The name of a test file's directory in the run's: its path from the root, "/" as "__" (no test
- *  file's name has it). Not "~": pathToFileURL spells it %7E where a module's own URL keeps it,
- *  and a test comparing the two would fail for the directory's name alone. */
+/** The name of a test file's directory in the run's: a short hash of its path from the root.
+ *  Short, because programs put sockets in TMPDIR and a Unix socket's path has at most 107 bytes
+ *  (Chromium's SingletonSocket under a directory named after the whole test path did not fit).
+ *  The path itself is written beside it, in NAME.path (fileTmpdirLabel), for the report. */
 export function fileTmpdirName(relativePath: string): string {
-  return relativePath.replaceAll("/", "__");
+  return createHash("sha1").update(relativePath).digest("hex").slice(0, 12);
+}
+
+/** The file beside a test file's directory that names the test file. */
+export function fileTmpdirLabel(name: string): string {
+  return `${name}.path`;
 }
 
 export default function setup(project: TestProject): () => void {
@@ -34,7 +41,9 @@ export default function setup(project: TestProject): () => void {
   project.provide("tmpdirRun", run);
   project.provide("tmpdirRoot", project.config.root);
   return () => {
-    const left = readdirSync(run).flatMap((file) => readdirSync(join(run, file)).map((entry) => `${file.replaceAll("__", "/")}: ${entry}`));
+    const dirs = readdirSync(run, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const testFile = (name: string) => (existsSync(join(run, fileTmpdirLabel(name))) ? readFileSync(join(run, fileTmpdirLabel(name)), "utf8") : name);
+    const left = dirs.flatMap((name) => readdirSync(join(run, name)).map((entry) => `${testFile(name)}: ${entry}`));
     rmSync(run, { recursive: true, force: true });
     if (!left.length) return;
     process.stderr.write(`\nTemporary files were left in os.tmpdir() after their test files ended (removed now):\n${left.map((l) => `  ${l}\n`).join("")}`);
