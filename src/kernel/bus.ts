@@ -29,11 +29,8 @@ export class PlatformBus {
 
   constructor(private readonly kernel: Kernel) {}
 
-  /** driver_match_device: only a driver registered on the device's own bus is asked (the
-   *  driver core walks one bus's klist of drivers: bus_for_each_drv), then of_driver_match_device.
-   *  An amba_driver listing a platform device's compatible never binds it, nor the reverse. */
+  /** of_driver_match_device. */
   static matches(drv: BusDriver, pdev: PlatformDevice): boolean {
-    if ((drv.bus ?? "platform") !== pdev.bus) return false;
     return !!pdev.ofNode && pdev.ofNode.compatible.some((c) => drv.compatible.includes(c));
   }
 

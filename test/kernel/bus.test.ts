@@ -54,24 +54,6 @@ describe("platform bus", () => {
     expect(s.dmesg()).toContain("broken-drv: probe of e0002000.broken failed with error -12");
   });
 
-  it("offers a device only to the drivers of its own bus: an AMBA driver never binds a platform device, nor the reverse", async () => {
-    // The Zynq's UART is a platform device (no driver in dmasim), its PL330 an AMBA one
-    // ("arm,primecell"). driver_register walks its own bus's devices only.
-    const s = await createSystem({ board: "zynq-7000" });
-    const probed: string[] = [];
-    const probe = (p: PlatformDevice) => (probed.push(p.name), 0);
-    s.kernel.platformBus.registerDriver({ name: "amba-uart", bus: "amba", compatible: ["xlnx,xuartps"], probe });
-    expect(s.device("e0001000.serial").driverName).toBeUndefined();
-    s.kernel.device_release_driver(s.device("f8003000.dma-controller"));
-    s.kernel.platformBus.registerDriver({ name: "platform-pl330", compatible: ["arm,pl330"], probe });
-    expect(s.device("f8003000.dma-controller").driverName).toBeUndefined();
-    expect(probed).toEqual([]);
-    // device_attach asks the AMBA drivers: dma-pl330 takes its device back.
-    expect(s.kernel.device_attach(s.device("f8003000.dma-controller"))).toBe(1);
-    expect(s.device("f8003000.dma-controller").driverName).toBe("dma-pl330");
-    expect(probed).toEqual([]);
-  });
-
   it("takes -ENODEV from a probe as 'not my device': a debug line, no warning", async () => {
     const s = await createSystem({ dts: BOARD });
     s.kernel.platformBus.registerDriver({ name: "picky-drv", compatible: ["test,broken"], probe: () => -ENODEV });
