@@ -164,7 +164,7 @@ describe("a device of the other bus", () => {
     s.kernel.device_release_driver(uart);
     const e = thrown<KernelError>(() => s.writeFile(`/sys/bus/amba/drivers/${drv.name}/bind`, `${UART}\n`));
     expect(e.errno).toBe(-ENODEV);
-    expect(e.message).toContain(`no device "${UART}\\n" on the amba bus`);
+    expect(e.message).toMatch(/write error: no device "e0001000\.serial(\\n)?" on the amba bus/);
     expect(uart.driverName).toBeUndefined();
     s.kernel.device_bind_driver(uart, drv.name);
     expect(errnoOf(() => s.writeFile(`/sys/bus/amba/drivers/${drv.name}/unbind`, UART))).toBe(-ENODEV);
