@@ -12,13 +12,19 @@ import { tempFile } from "../helpers/temp-dir.js";
 const root = new URL("../..", import.meta.url).pathname;
 const module = join(root, "dist/src/cli/remove-on-signal.js");
 
-/** A process writing `path` under removeOnSignal, which then waits; `ownListener` is a command's
- *  own handler for SIGTERM that exits 5. Resolves once the file is there. */
-async function writer(path: string, ownListener = false) {
+/** A command's own SIGTERM handler that exits 5. */
+const EXIT_5 = `process.on("SIGTERM", () => process.exit(5));`;
+/** A command's own SIGINT handler as a sweep's: the first signal starts a stop that ends with
+ *  status 3 a little later, a second one exits at once with 9. */
+const STOP_THEN_EXIT = `let seen = 0; process.on("SIGINT", () => { if (++seen > 1) process.exit(9); setTimeout(() => process.exit(3), 300); });`;
+
+/** A process writing `path` under removeOnSignal, which then waits; `ownListener` is the
+ *  command's own signal handling, if any. Resolves once the file is there. */
+async function writer(path: string, ownListener = "") {
   const script = `
     import { writeFileSync } from "node:fs";
     import { removeOnSignal } from ${JSON.stringify(module)};
-    ${ownListener ? `process.on("SIGTERM", () => process.exit(5));` : ""}
+    ${ownListener}
     await removeOnSignal(${JSON.stringify(path)}, async () => {
       writeFileSync(${JSON.stringify(path)}, "half a trace");
       console.log("writing");
@@ -47,9 +53,17 @@ describe("a file being written when a signal ends the CLI", () => {
 
   it("is removed, and the command's own listener decides how the process ends", async () => {
     const part = tempFile("dmasim-signal-", "r.html.123.part");
-    const { p, ended } = await writer(part, true);
+    const { p, ended } = await writer(part, EXIT_5);
     p.kill("SIGTERM");
     expect(await ended).toEqual({ code: 5, signal: null });
+    expect(existsSync(part)).toBe(false);
+  }, 20_000);
+
+  it("is removed without raising the signal again: one Ctrl-C is one to a command that stops on the first and exits at once on the second", async () => {
+    const part = tempFile("dmasim-signal-", "s.json.123.part");
+    const { p, ended } = await writer(part, STOP_THEN_EXIT);
+    p.kill("SIGINT");
+    expect(await ended).toEqual({ code: 3, signal: null });
     expect(existsSync(part)).toBe(false);
   }, 20_000);
 

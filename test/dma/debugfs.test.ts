@@ -12,7 +12,7 @@ import type { System, SystemOptions } from "../../src/system.js";
 import { dma_map_single, dma_unmap_single } from "../../src/dma/mapping.js";
 import { DMA_TO_DEVICE } from "../../src/dma/constants.js";
 import { GFP_KERNEL } from "../../src/mm/gfp.js";
-import { KernelError, EACCES, EINVAL, ENOENT } from "../../src/kernel/errno.js";
+import { KernelError, EACCES, EINVAL, ENOENT, ERANGE } from "../../src/kernel/errno.js";
 import { thrown } from "../helpers/thrown.js";
 
 const DIR = "/sys/kernel/debug/dma-api";
@@ -130,7 +130,74 @@ describe("/sys/kernel/debug/dma-api", () => {
   });
 });
 
+describe("numbers written as simple_attr_write reads them", () => {
+  // simple_attr_write copies at most sizeof(set_buf) - 1 = 23 bytes, parses them (kstrtoull base
+  // 0 on modern kernels, simple_strtoll in 4.9) and debugfs_u32_set stores the low 32 bits.
+  it("modern: a leading '+', up to 2^64 - 1 kept as its low 32 bits, -ERANGE past it, nothing after the newline", async () => {
+    const s = await sys();
+    write(s, "num_errors", "+5\n");
+    expect(read(s, "num_errors")).toBe("5\n");
+    write(s, "num_errors", "4294967296\n"); // 2^32: its low 32 bits are 0
+    expect(read(s, "num_errors")).toBe("0\n");
+    write(s, "num_errors", "18446744073709551615\n"); // 2^64 - 1
+    expect(read(s, "num_errors")).toBe("4294967295\n");
+    expect(errnoOf(() => write(s, "num_errors", "18446744073709551616\n"))).toBe(-ERANGE); // 2^64
+    for (const text of ["5 \n", "5\n\n", " 5\n"]) expect(errnoOf(() => write(s, "num_errors", text))).toBe(-EINVAL);
+    expect(read(s, "num_errors")).toBe("4294967295\n");
+  });
+
+  it("a number is read from the first 23 bytes only: 26 zeros and a 5 are 0", async () => {
+    for (const kernel of ["modern", "v4.9"] as const) {
+      const s = await sys({ kernel });
+      write(s, "num_errors", `${"0".repeat(26)}5\n`);
+      expect(read(s, "num_errors"), kernel).toBe("0\n");
+    }
+  });
+
+  it("num_errors of 2^32 + 1 is 1: one more report prints, then none", async () => {
+    const s = await sys();
+    const reports = () => s.kernel.dma.debug.reports.length;
+    badUnmap(s, UART); // the one report num_errors allowed at boot
+    write(s, "num_errors", "4294967297\n");
+    expect(read(s, "num_errors")).toBe("1\n");
+    badUnmap(s, UART);
+    badUnmap(s, UART);
+    expect([read(s, "error_count"), read(s, "num_errors"), reports()]).toEqual(["3\n", "0\n", 2]);
+  });
+
+  it("v4.9: a leading 0 is octal, 0x hex, as simple_strtoll's base 0 reads them", async () => {
+    const s = await sys({ kernel: "v4.9" });
+    write(s, "num_errors", "010\n");
+    expect(read(s, "num_errors")).toBe("8\n");
+    write(s, "num_errors", "0x1f\n");
+    expect(read(s, "num_errors")).toBe("31\n");
+    write(s, "num_errors", "09\n"); // 9 is no octal digit: the number is the 0 before it
+    expect(read(s, "num_errors")).toBe("0\n");
+  });
+});
+
 describe("driver_filter", () => {
+  it("is switched off by text whose first character is no letter or digit (isalnum), saying so only if it was on", async () => {
+    const s = await sys();
+    const offLines = () => s.dmesg().split("\n").filter((l) => l.includes("switching off dma-debug driver filter")).length;
+    write(s, "driver_filter", "\n");
+    expect(offLines()).toBe(0); // no filter to switch off: filter_write prints nothing
+    for (const text of ["_xuartps\n", "-xuartps\n", " xuartps\n"]) {
+      write(s, "driver_filter", "xuartps\n");
+      expect(read(s, "driver_filter")).toBe("xuartps\n");
+      write(s, "driver_filter", text);
+      expect(read(s, "driver_filter"), JSON.stringify(text)).toBe("");
+    }
+    expect(offLines()).toBe(3);
+  });
+
+  it("keeps at most 63 characters of a name (NAME_MAX_LEN - 1)", async () => {
+    const s = await sys();
+    write(s, "driver_filter", `${"a".repeat(70)}\n`);
+    expect(read(s, "driver_filter")).toBe(`${"a".repeat(63)}\n`);
+    expect(s.dmesg()).toContain(`DMA-API: enable driver filter for driver [${"a".repeat(63)}]`);
+  });
+
   it("prints only the named driver's errors, counting all; the first word names it; a blank line switches it off", async () => {
     const s = await sys({ dmaDebug: { enabled: true, allErrors: true } });
     s.kernel.device_bind_driver(s.device(UART), "xuartps");

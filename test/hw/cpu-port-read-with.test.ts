@@ -33,6 +33,19 @@ describe("CpuPort.readWith", () => {
     expect(b.s.now()).toBe(a.s.now());
   });
 
+  it("lends all of a read longer than the 16 MiB scratch buffer", async () => {
+    const s = await createSystem({ board: "zynq-7000" });
+    const len = (16 << 20) + (64 << 10);
+    const va = s.kernel.vmalloc(len);
+    // Byte i is (i * 7 + (i >> 20)) mod 256: the MiB number in it, so a piece lent from the wrong
+    // MiB differs as well as a short one.
+    const pattern = (i: number) => (i * 7 + (i >>> 20)) & 0xff;
+    s.machine.cpu.write(va, Uint8Array.from({ length: len }, (_, i) => pattern(i)));
+    const [length, wrong] = s.machine.cpu.readWith(va, len, (bytes) => [bytes.length, bytes.filter((b, i) => b !== pattern(i)).length]);
+    expect([length, wrong]).toEqual([len, 0]);
+    s.dispose();
+  }, 60_000);
+
   it("meets a fault as read() does", async () => {
     const [a, b] = await twoSystems();
     let used = false;

@@ -186,6 +186,25 @@ describe("bind", () => {
   }
 });
 
+describe("a device of the other bus", () => {
+  it("is not found by an AMBA driver's bind or unbind, even one matching its compatible: -ENODEV, nothing changes", async () => {
+    // bus_find_device_by_name walks the driver's own bus only: the Zynq's UART is a platform
+    // device, so an amba_driver listing its compatible still cannot take it through sysfs.
+    const s = await createSystem({ board: "zynq-7000" });
+    const uart = s.device(UART);
+    expect(uart.bus).toBe("platform");
+    const drv = testDriver(s, "acme-uart", "xlnx,xuartps");
+    s.kernel.device_release_driver(uart);
+    const e = thrown<KernelError>(() => s.writeFile(`/sys/bus/amba/drivers/${drv.name}/bind`, `${UART}\n`));
+    expect(e.errno).toBe(-ENODEV);
+    expect(e.message).toMatch(/write error: no device "e0001000\.serial(\\n)?" on the amba bus/);
+    expect(uart.driverName).toBeUndefined();
+    s.kernel.device_bind_driver(uart, drv.name);
+    expect(errnoOf(() => s.writeFile(`/sys/bus/amba/drivers/${drv.name}/unbind`, UART))).toBe(-ENODEV);
+    expect(uart.driverName).toBe(drv.name);
+  });
+});
+
 describe("writes dmasim's files refuse", () => {
   it("as Linux does for root: read-only sysfs -EACCES, /proc -EIO, a directory -EISDIR, no file -ENOENT", async () => {
     const s = await createSystem({ board: "zynq-7000" });
