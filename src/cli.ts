@@ -58,7 +58,7 @@ commands:
                     FDT version of a blob written (default 17; or 16, 3, 2, 1)
     -i, --include DIR
                     another directory to search for /include/ and /incbin/ files
-  cat PATH...       boot the board and print /proc/iomem, /proc/interrupts, a
+  cat [PATH...]     boot the board and print /proc/iomem, /proc/interrupts, a
                     /sys/class/dma/<channel>/<attribute> or, with --dma-debug, a
                     /sys/kernel/debug/dma-api file; --write PATH=VALUE (repeatable)
                     first does echo VALUE > PATH: a driver's bind or unbind

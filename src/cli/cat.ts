@@ -86,7 +86,7 @@ async function consoleLines(s: Files, before: string): Promise<string> {
 export async function catCommand(a: ParsedArgs): Promise<number> {
   checkOptions(a, "cat", [...SYSTEM_OPTIONS, "write"]);
   const toWrite = writes(a);
-  if (!a.positionals.length && !toWrite.length) throw new UsageError("cat needs a path (e.g. dmasim cat /proc/iomem)");
+  if (!a.positionals.length && !toWrite.length) throw new UsageError("cat needs a path to print or a --write to do (e.g. dmasim cat /proc/iomem)");
   refuseBoardFiles("cat", a.positionals, "/proc/iomem");
   await withSystem(a, async (s) => {
     for (const { path, text } of toWrite) {

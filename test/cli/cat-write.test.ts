@@ -69,6 +69,15 @@ describe("dmasim cat --write", () => {
     expect(r.stderr).toBe(`dmasim: error: -EBUSY: /sys/bus/amba/drivers/dma-pl330/bind: write error: ${DMAC} is already bound to dma-pl330\n`);
   });
 
+  it("runs with a --write and no path to print; with neither, says what it needs", () => {
+    const done = run(["cat", "--write", UNBIND]);
+    expect(done.status).toBe(0);
+    expect(done.stdout).toBe("");
+    const neither = run(["cat"]);
+    expect(neither.status).toBe(1);
+    expect(neither.stderr).toMatch(/^dmasim: cat needs a path to print or a --write to do \(e\.g\. dmasim cat \/proc\/iomem\)/);
+  });
+
   it("--write without PATH=VALUE is a usage error", () => {
     const r = run(["cat", "--write", "/sys/bus/amba/drivers/dma-pl330/unbind", "/proc/iomem"]);
     expect(r.status).toBe(1);
