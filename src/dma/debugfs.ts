@@ -59,13 +59,21 @@ export function readDmaApiFile(kernel: Kernel, name: string): string | undefined
   return undefined;
 }
 
+/** The value of digits in C's base-0 notation, as both parsers below match them: 0x hex, a
+ *  leading 0 octal, else decimal. */
+function baseZeroValue(digits: string): bigint {
+  if (/^0[xX]/.test(digits)) return BigInt(digits);
+  if (digits.length > 1 && digits[0] === "0") return BigInt(`0o${digits.slice(1)}`);
+  return BigInt(digits);
+}
+
 /** kstrtoull(buf, 0): an optional '+', a number in C's notation (0x hex, 0 octal, decimal) and
  *  at most one newline; -EINVAL for anything else, -ERANGE past 64 bits. */
 function kstrtoull(text: string, path: string): bigint {
   const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(text);
   if (!m) throw new KernelError(EINVAL, `${path}: write error: ${JSON.stringify(text)} is no number (kstrtoull, base 0)`);
   const digits = m[1];
-  const v = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 && digits[0] === "0" ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  const v = baseZeroValue(digits);
   if (v >= 1n << 64n) throw new KernelError(ERANGE, `${path}: write error: ${digits} does not fit in 64 bits`);
   return v;
 }
@@ -75,8 +83,7 @@ function kstrtoull(text: string, path: string): bigint {
 function simple_strtoll(text: string): bigint {
   const m = /^(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text);
   if (!m) return 0n;
-  const digits = m[2];
-  const v = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  const v = baseZeroValue(m[2]);
   return m[1] ? -v : v;
 }
 

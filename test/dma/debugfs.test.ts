@@ -127,6 +127,11 @@ describe("/sys/kernel/debug/dma-api", () => {
     expect(read(s, "num_errors")).toBe("0\n");
     write(s, "num_errors", "-1\n");
     expect(read(s, "num_errors")).toBe("4294967295\n");
+    // Base 0 as kstrtoull: several decimal digits are decimal, a leading 0 octal.
+    write(s, "num_errors", "12\n");
+    expect(read(s, "num_errors")).toBe("12\n");
+    write(s, "num_errors", "017\n");
+    expect(read(s, "num_errors")).toBe("15\n");
   });
 });
 
