@@ -5,7 +5,7 @@
 
 import type { Kernel } from "./kernel.js";
 import { dmaApiFiles } from "../dma/debugfs.js";
-import { busDriverNames, type BusName } from "./sysfs-bus-drivers.js";
+import { busDriverNames, driverPath, type BusName } from "./sysfs-bus-drivers.js";
 
 export type Access = "read" | "list" | "write";
 
@@ -33,15 +33,15 @@ function dmaApiReason(kernel: Kernel, p: string[]): string | undefined {
 
 /** /sys/bus/<bus>/drivers/<name>…: a driver not registered on that bus, and where it is. */
 function driverReason(kernel: Kernel, p: string[]): string | undefined {
-  if (p.length < 5 || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "drivers") return undefined;
-  if (p[2] !== "platform" && p[2] !== "amba") return undefined;
-  const bus: BusName = p[2];
+  const at = driverPath(p);
+  if (!at) return undefined;
+  const bus = at.bus;
   const names = busDriverNames(kernel, bus);
-  if (names.includes(p[4])) return undefined;
+  if (names.includes(at.name)) return undefined;
   const other: BusName = bus === "amba" ? "platform" : "amba";
   const registered = names.length ? `its drivers: ${names.join(", ")}` : "dmasim registers none there";
-  const elsewhere = busDriverNames(kernel, other).includes(p[4]) ? `; ${p[4]} is on the ${other} bus: /${["sys", "bus", other, ...p.slice(3)].join("/")}` : "";
-  return `the ${bus} bus has no driver ${JSON.stringify(p[4])}: ${registered}${elsewhere}`;
+  const elsewhere = busDriverNames(kernel, other).includes(at.name) ? `; ${at.name} is on the ${other} bus: /${["sys", "bus", other, ...p.slice(3)].join("/")}` : "";
+  return `the ${bus} bus has no driver ${JSON.stringify(at.name)}: ${registered}${elsewhere}`;
 }
 
 /** The words after "no such file or directory" for a path (its components `p`) that is not there. */

@@ -8,7 +8,7 @@ import type { Kernel } from "./kernel.js";
 import { KernelError, ENOENT, ENOTDIR, EISDIR, EACCES, EIO } from "./errno.js";
 import { procInterrupts } from "./proc-interrupts.js";
 import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
-import { bind_store, busDriver, busDriverNames, driverDirectory, unbind_store, type BusName } from "./sysfs-bus-drivers.js";
+import { bind_store, busDriver, busDriverNames, driverDirectory, driverPath, unbind_store } from "./sysfs-bus-drivers.js";
 import { dmaApiFiles, readDmaApiFile, writeDmaApiFile } from "../dma/debugfs.js";
 import { missingReason } from "./pseudofs-enoent.js";
 
@@ -55,11 +55,9 @@ function list(kernel: Kernel, p: string[]): string[] | undefined {
 /** The driver whose directory is /sys/bus/<bus>/drivers/<name> when `p` has `length`
  *  components under it (5: the directory, 6: a file in it). */
 function driverOf(kernel: Kernel, p: string[], length: number) {
-  if (p.length !== length || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "drivers") return undefined;
-  if (p[2] !== "platform" && p[2] !== "amba") return undefined;
-  const bus: BusName = p[2];
-  const driver = busDriver(kernel, bus, p[4]);
-  return driver && { bus, driver };
+  const at = p.length === length ? driverPath(p) : undefined;
+  const driver = at && busDriver(kernel, at.bus, at.name);
+  return driver && { bus: at.bus, driver };
 }
 
 export function readdir(kernel: Kernel, path: string): string[] {

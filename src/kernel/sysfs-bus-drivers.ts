@@ -15,6 +15,14 @@ export type BusName = "platform" | "amba";
 /** The files every driver directory has besides its device links. */
 export const DRIVER_FILES = ["bind", "unbind"] as const;
 
+/** The bus and driver name a path (its components) lies under: /sys/bus/<bus>/drivers/<name>
+ *  or a file below it; undefined for any other path. */
+export function driverPath(p: string[]): { bus: BusName; name: string } | undefined {
+  if (p.length < 5 || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "drivers") return undefined;
+  if (p[2] !== "platform" && p[2] !== "amba") return undefined;
+  return { bus: p[2], name: p[4] };
+}
+
 export function busDriver(kernel: Kernel, bus: BusName, name: string): BusDriver | undefined {
   return kernel.platformBus.driversOn(bus).find((d) => d.name === name);
 }
