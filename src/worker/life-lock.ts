@@ -5,8 +5,11 @@
 // anything — which a liveness ping could not tell from a long job. So the worker takes a lock
 // named after itself for its whole life and says so; the page then asks for the same lock, which
 // it is granted only once the worker is gone. Chromium grants it within about 2 s of a
-// terminate(), busy worker or not. A worker ended before it said it holds the lock, or on a page
-// without Web Locks (an insecure origin: plain http other than localhost), goes unnoticed.
+// terminate(), busy worker or not. The worker is granted its own lock asynchronously, though (a
+// round trip to the browser's lock manager), and a worker ended before it said it holds the lock
+// says nothing ever: so the page sends it no call until it has said so (spawn.ts), or said that
+// it cannot hold one. A worker ended before then (while its script loads), or on a page without
+// Web Locks (an insecure origin: plain http other than localhost), goes unnoticed.
 
 const HELD = "dmasimWorkerLifeLock";
 const PREFIX = "dmasim-worker-";
@@ -25,23 +28,36 @@ export function lifeLockName(): string {
   return PREFIX + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
 }
 
-/** In the worker: holds the lock its name says until the worker ends, then tells the page. */
+/** Whether a page with this `nav` can watch its workers' ends (and so waits for their notices). */
+export function hasWebLocks(nav: unknown): boolean {
+  return locksOf(nav) !== undefined;
+}
+
+/** In the worker: holds the lock its name says until the worker ends, once it holds it tells the
+ *  page. A worker that cannot hold it (no Web Locks here, or a request refused, as on an opaque
+ *  origin) tells the page that instead (a `null` name): the page waits for one or the other. */
 export function holdLifeLock(scope: { name: string; navigator: unknown; postMessage(message: unknown): void }): void {
-  const locks = locksOf(scope.navigator);
-  if (!locks || !scope.name.startsWith(PREFIX)) return;
+  if (!scope.name.startsWith(PREFIX)) return; // not started by spawnWorker: nobody waits for it
   const name = scope.name;
-  void locks.request(name, {}, () => {
-    scope.postMessage({ [HELD]: name });
-    return new Promise(() => {});
-  });
+  const unwatched = () => scope.postMessage({ [HELD]: null });
+  const locks = locksOf(scope.navigator);
+  if (!locks) return unwatched();
+  locks
+    .request(name, {}, () => {
+      scope.postMessage({ [HELD]: name });
+      return new Promise(() => {});
+    })
+    .catch(unwatched);
 }
 
 /** In the page: once `message` says the worker holds its lock, calls `ended` when the page is
  *  granted that lock, i.e. when the worker has gone. `stop()` withdraws the request (a worker the
- *  page ends itself needs no watching). Returns whether `message` was that notice. */
+ *  page ends itself needs no watching). Returns whether `message` was the worker's notice, that
+ *  it holds its lock or that it cannot. */
 export function watchLifeLock(message: unknown, nav: unknown, ended: () => void, stop: AbortSignal): boolean {
-  if (typeof message !== "object" || message === null) return false;
+  if (typeof message !== "object" || message === null || !Object.hasOwn(message, HELD)) return false;
   const name = (message as Record<string, unknown>)[HELD];
+  if (name === null) return true;
   if (typeof name !== "string" || !name.startsWith(PREFIX)) return false;
   const locks = locksOf(nav);
   if (locks && !stop.aborted) locks.request(name, { signal: stop }, ended).catch(() => {}); // AbortError on stop

@@ -61,6 +61,10 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
     const url = workerEntryUrl();
     const w = webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href);
     await handSiliconTo(w.api);
+    // No job before the page watches the worker's end: one the browser ended before it held its
+    // life lock would leave that job unanswered forever (a busy machine can grant the worker its
+    // lock after its first job has ended, and a pool then sends the next at once).
+    await w.watched;
     return w;
   }
   const notice = deathNotice();

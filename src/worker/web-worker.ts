@@ -11,11 +11,13 @@
 //   is unknown, so every call of the worker fails.
 // - the notices of closing.ts: the worker closed itself, or could not read a call.
 // - the worker's life lock granted to the page (life-lock.ts): the worker has gone without a
-//   word (the browser ended it, or the page's own terminate() bypassed dmasim).
+//   word (the browser ended it, or the page's own terminate() bypassed dmasim). That is watched
+//   only once the worker has said it holds the lock: `watched` tells when, and no call should be
+//   sent before (spawn.ts), or a worker ended in between would leave it unanswered forever.
 
 import { bundledAwayAdvice } from "../resources.js";
 import { closingNotice } from "./closing.js";
-import { watchLifeLock } from "./life-lock.js";
+import { hasWebLocks, watchLifeLock } from "./life-lock.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
 
 /** What of the DOM's Worker this needs (a test passes its own). */
@@ -24,9 +26,20 @@ export interface WebWorkerLike extends EventTarget {
   terminate(): void;
 }
 
+export interface WebSpawnedWorker<T> extends SpawnedWorker<T> {
+  /** Resolves once the page watches the worker's end through its life lock, the worker has said
+   *  it cannot hold one, or it has ended (its calls then reject with `died`); at once on a page
+   *  without Web Locks. */
+  watched: Promise<void>;
+}
+
 /** `nav` holds the Web Locks the worker's end is watched by (the page's navigator). */
-export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globalThis.navigator): SpawnedWorker<T> {
+export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globalThis.navigator): WebSpawnedWorker<T> {
   const notice = deathNotice();
+  let heard = () => {};
+  const watched = hasWebLocks(nav)
+    ? Promise.race([new Promise<void>((r) => (heard = r)), notice.died.catch(() => {})])
+    : Promise.resolve();
   const watching = new AbortController();
   const stop = () => {
     watching.abort();
@@ -49,9 +62,9 @@ export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globa
     end(new Error("dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)"));
   w.addEventListener("message", (e) => {
     const data = (e as MessageEvent).data;
-    if (watchLifeLock(data, nav, gone, watching.signal)) return;
+    if (watchLifeLock(data, nav, gone, watching.signal)) return heard();
     const why = closingNotice(data);
     if (why !== undefined) end(new Error(why));
   });
-  return spawned<T>(w, async () => stop(), notice);
+  return { ...spawned<T>(w, async () => stop(), notice), watched };
 }

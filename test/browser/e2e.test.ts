@@ -429,23 +429,60 @@ describe("browser demo (Chromium)", () => {
     // Chromium fires no event on a Worker that is terminated: the test ends the page's first
     // worker itself (the native terminate(), past dmasim) as soon as it has been sent its second
     // job, as a browser that killed it would. The longest job runs first: 64K, then 4K, then 1K.
+    // The page learns of that end only through the life lock the worker says it holds, and a
+    // busy machine can grant the worker its lock late (after its first job): the test holds that
+    // notice back for 300 ms, longer than the 64K job takes, and a worker ended meanwhile never
+    // sends it. So the page must not send a job before the notice has reached it; the log says
+    // in what order the first worker was told and sent things.
     await page.addInitScript(`{
       const Native = window.Worker;
       let first = true;
+      window.firstWorker = [];
       window.Worker = class extends Native {
         constructor(...a) {
           super(...a);
           this.jobs = first ? 0 : -Infinity;
+          if (first) this.addEventListener("message", (e) => {
+            const name = e.data && e.data.dmasimWorkerLifeLock;
+            if (!name || this.released) return;
+            e.stopImmediatePropagation();
+            window.firstWorker.push("life lock notice held back");
+            setTimeout(() => {
+              if (this.ended) return window.firstWorker.push("life lock notice lost: the worker was ended first");
+              this.released = true;
+              window.firstWorker.push("life lock notice delivered");
+              this.dispatchEvent(new MessageEvent("message", { data: e.data }));
+            }, 300);
+          });
           first = false;
         }
         postMessage(m, ...rest) {
           super.postMessage(m, ...rest);
-          if (m && m.path && m.path[0] === "runJob" && ++this.jobs === 2) Native.prototype.terminate.call(this);
+          if (!(m && m.path && m.path[0] === "runJob" && this.jobs >= 0)) return;
+          window.firstWorker.push("job " + m.argumentList[0].value.params.size);
+          if (++this.jobs === 2) {
+            Native.prototype.terminate.call(this);
+            this.ended = true;
+            window.firstWorker.push("ended");
+          }
         }
       };
     }`);
+    /** Waits for the sweep's result or error; a page still waiting says where it stood. */
+    const sweepEnded = async (what: string) => {
+      try {
+        await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+      } catch (e) {
+        const status = await page.locator("#status").textContent();
+        const log = await page.evaluate(() => (window as any).firstWorker);
+        throw new Error(`${what}: no result or error after 20 s; status ${JSON.stringify(status)}; the first worker: ${JSON.stringify(log)}`, { cause: e });
+      }
+    };
     await page.goto(`${rig.base}/examples/web/index.html?sizes=1K,4K,64K&bursts=1&workers=1&auto=1`);
-    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    await sweepEnded("the sweep whose worker is ended");
+    expect(await page.evaluate(() => (window as any).firstWorker)).toEqual([
+      "life lock notice held back", "life lock notice delivered", "job 64K", "job 4K", "ended",
+    ]);
     const ended = "dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)";
     expect(await page.locator("#status").textContent()).toBe(`error: job memcpy size=4K burst=1: ${ended}`);
     // A new worker took the ended one's place for the last job.
@@ -455,7 +492,7 @@ describe("browser demo (Chromium)", () => {
     expect(await page.locator("#run").isEnabled()).toBe(true);
     await page.evaluate(() => ((window as any).dmasimError = undefined));
     await page.click("#run");
-    await page.waitForFunction(() => (window as any).dmasimResult || (window as any).dmasimError, null, { timeout: 20_000 });
+    await sweepEnded("the next sweep");
     expect(await page.locator("#status").textContent()).toMatch(/^done: 3 jobs on 1 workers/);
   }, 60_000);
 

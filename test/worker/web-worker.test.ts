@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
 import { webWorker, type WebWorkerLike } from "../../src/worker/web-worker.js";
 import { announceClose } from "../../src/worker/closing.js";
+import { holdLifeLock, lifeLockName } from "../../src/worker/life-lock.js";
 
 interface Api {
   echo(x: number): number;
@@ -128,5 +129,94 @@ describe("a Web Worker's end reaches its pending calls", () => {
     fake.dispatchEvent(new MessageEvent("messageerror"));
     await turn();
     expect((call.state as Error).message).toBe("the pool was closed");
+  });
+});
+
+/** Web Locks as the test grants them: a request waits until the test calls grant(name). */
+class HeldBack {
+  readonly requests: { name: string; signal?: AbortSignal; granted: () => unknown }[] = [];
+  request(name: string, options: { signal?: AbortSignal }, granted: () => unknown): Promise<unknown> {
+    this.requests.push({ name, signal: options.signal, granted });
+    return new Promise(() => {});
+  }
+  grant(name: string): void {
+    const i = this.requests.findIndex((r) => r.name === name);
+    this.requests.splice(i, 1)[0].granted();
+  }
+}
+
+/** The worker's global scope as holdLifeLock sees it, posting on the fake worker's side. */
+function workerScope(fake: FakeWorker, navigator: unknown) {
+  return { name: lifeLockName(), navigator, postMessage: (m: unknown) => fake.scope.port2.postMessage(m) };
+}
+
+const ENDED = /^dmasim worker ended without a word \(its life lock was released: the browser ended it, or terminate\(\) was called on it\)$/;
+
+describe("a Web Worker's end is watched before it is sent a job", () => {
+  function startWatched(pageLocks: unknown = new HeldBack()) {
+    const fake = new FakeWorker();
+    fakes.push(fake);
+    const w = webWorker<Api>(fake, "https://example.test/dist/browser/worker.js", { locks: pageLocks });
+    return { fake, w, watched: track(w.watched) };
+  }
+
+  it("once the worker says it holds its life lock, however late it was granted it, and its end then fails its calls", async () => {
+    const page = new HeldBack();
+    const { fake, w, watched } = startWatched(page);
+    const inWorker = new HeldBack();
+    const scope = workerScope(fake, { locks: inWorker });
+    holdLifeLock(scope);
+    await turn();
+    await turn();
+    // Asked for, not yet granted (a busy browser's lock manager): the page is not watching yet.
+    expect(inWorker.requests.map((r) => r.name)).toEqual([scope.name]);
+    expect(watched.state).toBe("pending");
+    expect(page.requests).toEqual([]);
+    inWorker.grant(scope.name);
+    await turn();
+    await turn();
+    expect(watched.state).toEqual({ value: undefined });
+    // The page waits for the same lock, which it gets once the worker has gone.
+    expect(page.requests.map((r) => r.name)).toEqual([scope.name]);
+    const call = track(Promise.race([w.api.hang(), w.died]));
+    page.grant(scope.name);
+    await turn();
+    expect((call.state as Error).message).toMatch(ENDED);
+    expect(fake.terminated).toBe(1);
+  });
+
+  for (const [why, navigator] of [
+    ["has no Web Locks", {}],
+    ["is refused its lock (an opaque origin)", { locks: { request: () => Promise.reject(new DOMException("denied", "SecurityError")) } }],
+  ] as const) {
+    it(`once the worker says it cannot be watched: it ${why}`, async () => {
+      const { fake, watched } = startWatched();
+      holdLifeLock(workerScope(fake, navigator));
+      await turn();
+      await turn();
+      expect(watched.state).toEqual({ value: undefined });
+    });
+  }
+
+  it("once the worker has ended before it said anything (its script could not load)", async () => {
+    const { fake, w, watched } = startWatched();
+    fake.dispatchEvent(new Event("error"));
+    await turn();
+    expect(watched.state).toEqual({ value: undefined });
+    expect(((await Promise.race([w.api.echo(1), w.died]).catch((e: unknown) => e)) as Error).message).toMatch(/^dmasim worker failed: cannot load /);
+  });
+
+  it("at once on a page without Web Locks, which cannot watch it", async () => {
+    const fake = new FakeWorker();
+    fakes.push(fake);
+    const watched = track(webWorker<Api>(fake, "https://example.test/dist/browser/worker.js", {}).watched);
+    await turn();
+    expect(watched.state).toEqual({ value: undefined });
+  });
+
+  it("not at all for a worker that is only slow: no notice, no end, still waiting", async () => {
+    const { watched } = startWatched();
+    for (let k = 0; k < 5; k++) await turn();
+    expect(watched.state).toBe("pending");
   });
 });
