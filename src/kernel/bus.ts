@@ -7,6 +7,7 @@ import type { Kernel } from "./kernel.js";
 import type { PlatformDevice } from "./device.js";
 import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
 import { devres_release_all } from "./devres.js";
+import { of_amba_device_decode_irq } from "../of/amba-irq.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -84,6 +85,7 @@ export class PlatformBus {
   private probe(pdev: PlatformDevice, drv: BusDriver): number {
     pdev.driverName = drv.name;
     pdev.probe_failure = undefined;
+    if (pdev.bus === "amba") of_amba_device_decode_irq(pdev);
     const rc = drv.probe(pdev);
     if (rc >= 0) {
       this.retryDeferred();

@@ -113,8 +113,9 @@ export class PlatformDevice extends Device {
     name: string,
     ofNode: DeviceNode | undefined,
     readonly resources: Resource[],
-    /** Interrupt lines, in the order of the node's interrupts (negative: -ENXIO, for an
-     *  interrupt on a controller that is not the GIC). */
+    /** The GIC interrupt ID (the line, Linux's hwirq) of each of the node's interrupts, in
+     *  order (negative: the errno of an entry that gives none, -ENXIO for an interrupt on a
+     *  controller that is not the GIC). Linux's irq numbers are irq()'s. */
     readonly irqs: number[],
     /** The trigger type (IRQ_TYPE_*) of each interrupt, from its specifier. */
     readonly irqTypes: number[] = [],
@@ -127,8 +128,15 @@ export class PlatformDevice extends Device {
     return this.resources[n];
   }
 
-  /** platform_get_irq(pdev, n), or -ENXIO */
+  /** platform_get_irq(pdev, n): Linux's irq number for interrupts entry `n`, which of_irq_get
+   *  maps (irq_create_of_mapping) if nothing has yet: Linux 6.x maps a device's interrupts
+   *  only here, when its driver asks (of_device_alloc no longer makes IRQ resources: "of/platform:
+   *  Drop static setup of IRQ resource from DT core", 2022;
+   *  amba_probe's of_amba_device_decode_irq asks for an AMBA device), 4.9 at of_platform
+   *  populate already (of/platform.ts). The entry's errno when it gives no GIC interrupt,
+   *  -ENXIO past the entries. */
   irq(n = 0): number {
-    return this.irqs[n] ?? -6;
+    const hwirq = this.irqs[n] ?? -6;
+    return hwirq < 0 ? hwirq : this.kernel.irq.irq_create_mapping(hwirq, this.irqTypes[n]);
   }
 }

@@ -50,9 +50,9 @@ export interface GicInit {
   kernel: KernelVersion;
 }
 
-/** What a per-CPU irq is, for the WARNs that refuse it. */
-function perCpuInterrupt(irq: number): string {
-  return `a per-CPU interrupt (GIC ${irq < GIC_FIRST_PPI ? `SGI ${irq}` : `PPI ${irq - GIC_FIRST_PPI}`})`;
+/** What a per-CPU irq is (GIC interrupt ID `hwirq`), for the WARNs that refuse it. */
+function perCpuInterrupt(hwirq: number): string {
+  return `a per-CPU interrupt (GIC ${hwirq < GIC_FIRST_PPI ? `SGI ${hwirq}` : `PPI ${hwirq - GIC_FIRST_PPI}`})`;
 }
 
 export class IrqSubsystem {
@@ -65,6 +65,7 @@ export class IrqSubsystem {
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
   private ipiDescs = 0;
+  private ipiBase = 0;
   /** Hard IRQ handlers or tasklets running: Linux's in_interrupt(), where nothing may sleep. */
   private interruptDepth = 0;
   /** Hard IRQ handlers running: the core entered them with its interrupts masked. */
@@ -90,11 +91,17 @@ export class IrqSubsystem {
 
   /** gic_smp_init (CONFIG_SMP, 5.10 on): the GIC's domain allocates SGIs 0-7, per-CPU, for the
    *  IPIs, and set_smp_ipi_range keeps their descriptors for /proc/interrupts' IPI rows
-   *  (arch/arm/kernel/smp.c; irq-desc.ts says which irq numbers they take). Linux 4.9 gave SGIs
-   *  no descriptor: gic_handle_irq passed them to handle_IPI. dmasim sends no IPI. */
+   *  (arch/arm/kernel/smp.c, arch/arm64/kernel/smp.c; irq-desc.ts says which irq numbers they
+   *  take). Linux 4.9 gave SGIs no descriptor: gic_handle_irq passed them to handle_IPI. dmasim
+   *  sends no IPI. */
   private gic_smp_init(): void {
-    this.descs.alloc_ipis(GIC_IPI_SGIS);
+    this.ipiBase = this.descs.alloc_ipis(GIC_IPI_SGIS);
     this.ipiDescs = GIC_IPI_SGIS;
+  }
+
+  /** The first IPI's irq number (set_smp_ipi_range's ipi_base), 0 when there are none. */
+  get ipi_base(): number {
+    return this.ipiBase;
   }
 
   /** The IPI descriptors gic_smp_init allocated (arch/arm/kernel/smp.c's ipi_desc[]): 8, or 0 on
@@ -108,10 +115,23 @@ export class IrqSubsystem {
     return this.descs.nr_irqs();
   }
 
-  /** irq_create_of_mapping of a resolved GIC interrupt ID (of/platform.ts, for each entry that
-   *  ofIrqNumber gives a number): the irq gets its descriptor; returns the irq number. */
-  irq_create_mapping(hwirq: number): number {
-    return this.descs.irq_create_mapping(hwirq);
+  /** irq_create_of_mapping of a resolved GIC interrupt ID `hwirq` with its trigger `type` (an
+   *  entry that ofIrqNumber gives an ID, mapped when the kernel maps it: of/platform.ts,
+   *  kernel/device.ts): returns Linux's irq number for it, allocated the first time
+   *  (irq-desc.ts). */
+  irq_create_mapping(hwirq: number, type?: number): number {
+    return this.descs.irq_create_mapping(hwirq, type);
+  }
+
+  /** irq_find_mapping: the irq number of GIC interrupt ID `hwirq`, 0 when nothing mapped it. */
+  irq_find_mapping(hwirq: number): number {
+    return this.descs.irq_find_mapping(hwirq);
+  }
+
+  /** irq_get_irq_data(irq)->hwirq: the GIC interrupt ID behind irq number `irq`, -1 for a
+   *  number nothing mapped (none, or a legacy one). */
+  hwirq(irq: number): number {
+    return this.descs.irq_to_desc(irq)?.hwirq ?? -1;
   }
 
   /** gic_init_bases (irq-gic.c, irq-gic-v3.c): reads GICD_TYPER and takes 32 × (ITLinesNumber + 1)
@@ -161,7 +181,7 @@ export class IrqSubsystem {
     if (desc.percpuDevid) {
       this.printk.warn(
         `WARNING: kernel/irq/manage.c: request_threaded_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): ` +
-          `${name} requested irq ${irq}, ${perCpuInterrupt(irq)}; ` +
+          `${name} requested irq ${irq}, ${perCpuInterrupt(desc.hwirq!)}; ` +
           `a peripheral's interrupt is an SPI: <0 N type> in its interrupts, GIC ID 32 + N`,
       );
       return -EINVAL;
@@ -173,7 +193,7 @@ export class IrqSubsystem {
     // irq_startup unmasks the line at the distributor (gic_unmask_irq). An ID past the ones the
     // GIC implements (an irq its driver mapped all the same, of/irq.ts ofIrqNumber) has no enable
     // bit: the write is ignored (RAZ/WI) and the line never fires.
-    this.machine.x.irqSetEnabled(irq, 1);
+    this.machine.x.irqSetEnabled(desc.hwirq!, 1);
     return 0;
   }
 
@@ -190,7 +210,7 @@ export class IrqSubsystem {
     const desc = this.descs.irq_to_desc(irq);
     if (!desc) return null;
     if (desc.percpuDevid) {
-      this.printk.warn(`WARNING: kernel/irq/manage.c: free_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): irq ${irq}, ${perCpuInterrupt(irq)}`);
+      this.printk.warn(`WARNING: kernel/irq/manage.c: free_irq: WARN_ON(irq_settings_is_per_cpu_devid(desc)): irq ${irq}, ${perCpuInterrupt(desc.hwirq!)}`);
       return null;
     }
     const list = this.actions.get(irq) ?? [];
@@ -204,7 +224,7 @@ export class IrqSubsystem {
       this.actions.set(irq, rest);
     } else {
       this.actions.delete(irq);
-      this.machine.x.irqSetEnabled(irq, 0);
+      this.machine.x.irqSetEnabled(desc.hwirq!, 0);
     }
     return action.name;
   }
@@ -287,11 +307,20 @@ export class IrqSubsystem {
     let taken = 0;
     for (let line = this.machine.pendingIrq(); line >= 0; line = this.machine.pendingIrq()) {
       taken++;
-      this.counts.set(line, (this.counts.get(line) ?? 0) + 1);
-      const dispatch = () => this.inInterrupt(() => this.hardirq(line));
-      const handled = this.tracer ? this.tracer.span(`irq ${line}`, dispatch) : dispatch();
+      // gic_handle_irq: the acknowledged ID is the hwirq, and the domain's reverse map gives
+      // the irq number whose handlers and counts it is (generic_handle_domain_irq). The GIC
+      // delivers only lines request_irq enabled, which were mapped first; a line with no
+      // mapping (4.9 leaves the SGIs enabled, though no device raises one) is only masked.
+      const irq = this.descs.irq_find_mapping(line);
+      if (!irq) {
+        this.machine.x.irqSetEnabled(line, 0);
+        continue;
+      }
+      this.counts.set(irq, (this.counts.get(irq) ?? 0) + 1);
+      const dispatch = () => this.inInterrupt(() => this.hardirq(irq));
+      const handled = this.tracer ? this.tracer.span(`irq ${irq}`, dispatch) : dispatch();
       if (!handled && this.machine.x.irqLevel(line)) {
-        this.printk.err(`irq ${line}: nobody cared; disabling it`);
+        this.printk.err(`irq ${irq}: nobody cared; disabling it`);
         this.machine.x.irqSetEnabled(line, 0);
       }
     }
@@ -301,23 +330,23 @@ export class IrqSubsystem {
 
   /** A handler runs with the mask the exception set; the return from it (eret) restores the
    *  mask the interrupted code had, whatever the handler did with local_irq_save/restore. */
-  private hardirq(line: number): boolean {
+  private hardirq(irq: number): boolean {
     const masked = this.masked;
     this.hardirqDepth++;
     try {
-      return this.dispatch(line);
+      return this.dispatch(irq);
     } finally {
       this.hardirqDepth--;
       this.masked = masked;
     }
   }
 
-  /** Exception entry, then every handler of the line; true if one of them handled it. */
-  private dispatch(line: number): boolean {
+  /** Exception entry, then every handler of irq number `irq`; true if one of them handled it. */
+  private dispatch(irq: number): boolean {
     this.machine.cpu.spend(IRQ_ENTRY_CYCLES);
     let handled = false;
-    for (const a of this.actions.get(line) ?? []) {
-      if (a.handler(line, a.devId) === IRQ_HANDLED) handled = true;
+    for (const a of this.actions.get(irq) ?? []) {
+      if (a.handler(irq, a.devId) === IRQ_HANDLED) handled = true;
     }
     return handled;
   }
@@ -343,11 +372,18 @@ export class IrqSubsystem {
     );
   }
 
-  /** Every line with a handler or a count: what /proc/interrupts lists (kernel/proc-interrupts.ts). */
-  lines(): { irq: number; count: number; actions: string[] }[] {
+  /** Every irq number with a handler or a count, with the GIC interrupt ID behind it and the
+   *  trigger type its mapping set: what /proc/interrupts lists (kernel/proc-interrupts.ts). */
+  lines(): { irq: number; hwirq: number; type?: number; count: number; actions: string[] }[] {
     const irqs = new Set([...this.actions.keys(), ...this.counts.keys()]);
     return [...irqs]
       .sort((a, b) => a - b)
-      .map((irq) => ({ irq, count: this.counts.get(irq) ?? 0, actions: (this.actions.get(irq) ?? []).map((a) => a.name) }));
+      .map((irq) => ({
+        irq,
+        hwirq: this.hwirq(irq),
+        type: this.descs.irq_to_desc(irq)?.type,
+        count: this.counts.get(irq) ?? 0,
+        actions: (this.actions.get(irq) ?? []).map((a) => a.name),
+      }));
   }
 }

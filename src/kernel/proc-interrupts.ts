@@ -1,7 +1,8 @@
 // /proc/interrupts (kernel/irq/proc.c show_interrupts, with ARM's GENERIC_IRQ_SHOW_LEVEL): one
-// row per interrupt with a handler or a count: per-CPU counts, the chip, the hardware number,
-// the trigger, and the handlers' names. In dmasim the IRQ number is the GIC interrupt ID, and
-// every interrupt is taken on CPU0 (the GIC's default affinity; the other CPUs do not run).
+// row per interrupt with a handler or a count: Linux's irq number (irq-desc.ts says how the
+// GIC's domain hands them out), per-CPU counts, the chip, the hardware number (the GIC
+// interrupt ID), the trigger, and the handlers' names. Every interrupt is taken on CPU0 (the
+// GIC's default affinity; the other CPUs do not run).
 
 import type { Kernel } from "./kernel.js";
 import { isGic, IRQ_TYPE_LEVEL_HIGH, IRQ_TYPE_LEVEL_LOW } from "../of/irq.js";
@@ -30,17 +31,15 @@ function onlineCpus(kernel: Kernel): number {
 }
 
 export function interruptLines(kernel: Kernel): InterruptLine[] {
-  const types = new Map<number, number>();
-  for (const d of kernel.devices.values()) d.irqs.forEach((irq, i) => irq >= 0 && d.irqTypes[i] !== undefined && types.set(irq, d.irqTypes[i]));
   const cpus = onlineCpus(kernel);
   const chip = chipName(kernel);
-  return kernel.irq.lines().map(({ irq, count, actions }) => {
-    const t = types.get(irq) ?? IRQ_TYPE_LEVEL_HIGH;
+  return kernel.irq.lines().map(({ irq, hwirq, type, count, actions }) => {
+    const t = type ?? IRQ_TYPE_LEVEL_HIGH;
     return {
       irq,
       counts: [count, ...Array<number>(cpus - 1).fill(0)],
       chip,
-      hwirq: irq,
+      hwirq,
       trigger: t & (IRQ_TYPE_LEVEL_HIGH | IRQ_TYPE_LEVEL_LOW) ? "Level" : "Edge",
       actions,
     };
@@ -49,10 +48,9 @@ export function interruptLines(kernel: Kernel): InterruptLine[] {
 
 /** show_interrupts' width of the irq columns (kernel/irq/proc.c, 4.9 and 6.x): `for (prec = 3,
  *  j = 1000; prec < 10 && j <= nr_irqs; ++prec) j *= 10`, with nr_irqs as the kernel's irq
- *  numbers left it (irq-desc.ts): Linux's numbers are not the GIC's IDs, and however large an
- *  ID, the count of irq numbers allocated is what nr_irqs follows. A number wider than that
- *  (dmasim lists GIC IDs, 2032 for SPI 2000, where Linux lists its small irq numbers) overflows
- *  its field, as printf's %*d does. */
+ *  numbers left it (irq-desc.ts): however large a GIC ID, the irq numbers allocated are what
+ *  nr_irqs follows. A hwirq wider than that (2032 for SPI 2000) overflows its field, as
+ *  printf's %*d does. */
 function irqColumnWidth(kernel: Kernel): number {
   const nrIrqs = kernel.irq.nr_irqs();
   let prec = 3;
@@ -69,13 +67,12 @@ function chipColumn(kernel: Kernel, chip: string): string {
   return chip === "GIC-0" && kernel.version !== "v4.9" ? chip : ` ${chip.padStart(8)}`;
 }
 
-/** What arch_show_interrupts adds after the numbered rows: 32-bit ARM's IPI rows (when the
- *  kernel has them: show-ipi-list.ts), then the Err row both architectures print,
- *  `"%*s: %10lu\n", prec, "Err", irq_err_count` (arch/arm/kernel/irq.c, arch/arm64/kernel/irq.c
- *  in 4.9, smp.c in 6.x). */
+/** What arch_show_interrupts adds after the numbered rows: the IPI rows (when the kernel has
+ *  them: 4.9 always, 6.x once gic_smp_init gave the IPIs descriptors; show-ipi-list.ts), then
+ *  the Err row both architectures print, `"%*s: %10lu\n", prec, "Err", irq_err_count`
+ *  (arch/arm/kernel/irq.c, arch/arm64/kernel/irq.c in 4.9, smp.c in 6.x). */
 function archShowInterrupts(kernel: Kernel, prec: number, cpus: number): string {
-  const arm = kernel.machine.profile.arch === "arm";
-  const ipis = arm && (kernel.version === "v4.9" || kernel.irq.nr_ipi_descs > 0) ? show_ipi_list(prec, cpus) : "";
+  const ipis = kernel.version === "v4.9" || kernel.irq.nr_ipi_descs > 0 ? show_ipi_list(kernel.machine.profile.arch, kernel.version, prec, cpus) : "";
   return ipis + `${"Err".padStart(prec)}: ${"0".padStart(10)}\n`;
 }
 

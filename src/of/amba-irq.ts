@@ -50,22 +50,31 @@ export function irqEntryPastGic(dev: PlatformDevice, i: number): string | undefi
 export const PAST_GIC_MAPPED = "Linux's GIC driver maps it all the same (gic_irq_domain_translate checks no range)";
 
 export interface AmbaIrqs {
-  /** adev->irq[]: the GIC interrupt of each entry, 0 for one that failed. */
+  /** adev->irq[]: Linux's irq number for each entry, 0 for one that failed. */
   irq: number[];
   /** The first entry left at 0. */
   failure?: IrqEntryFailure;
 }
 
-/** adev->irq[] of an AMBA device. */
+/** adev->irq[] of an AMBA device: entries 0 to AMBA_NR_IRQS - 1, each mapped on its own (by
+ *  of_amba_device_create on 4.9, of_amba_device_decode_irq since; found again once mapped). */
 export function amba_device_irqs(adev: PlatformDevice): AmbaIrqs {
   const irq: number[] = [];
   let failure: IrqEntryFailure | undefined;
   for (let i = 0; i < Math.min(AMBA_NR_IRQS, adev.irqs.length); i++) {
-    const line = adev.irqs[i];
-    irq.push(line >= 0 ? line : 0);
-    if (line < 0) failure ??= irqEntryFailure(adev, i);
+    const n = adev.irq(i);
+    irq.push(n >= 0 ? n : 0);
+    if (n < 0) failure ??= irqEntryFailure(adev, i);
   }
   return { irq, failure };
+}
+
+/** amba_probe's of_amba_device_decode_irq (drivers/amba/bus.c, Linux 6.x): before the driver's
+ *  probe, of_irq_get maps each entry below AMBA_NR_IRQS, giving it its irq number now (the
+ *  interrupts a driver never requests included). Linux 4.9 mapped them when populate created
+ *  the device (of/platform.ts). */
+export function of_amba_device_decode_irq(adev: PlatformDevice): void {
+  if (adev.kernel.version !== "v4.9") amba_device_irqs(adev);
 }
 
 /** How Linux came to the 0, for dmasim's notes: which function set it and dropped the error. */

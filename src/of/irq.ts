@@ -211,8 +211,8 @@ export function irqSpecPastGic(spec: IrqSpec, gicIrqs: number): boolean {
   return isGic(spec.controller) !== 0 && spec.hwirq >= gicIrqs;
 }
 
-/** The irq number of_irq_get gives for a resolved interrupt (dmasim's irq numbers are GIC IDs),
- *  -1 when it gives none, for a GIC that implements `gicIrqs` IDs. An ID past them still maps
+/** The GIC interrupt ID (hwirq) of_irq_get maps for a resolved interrupt (the irq number it gets
+ *  is the domain's: kernel/irq-desc.ts), -1 when it maps none, for a GIC that implements `gicIrqs` IDs. An ID past them still maps
  *  on a GICv2: gic_irq_domain_translate (irq-gic.c, 4.9 and 6.x) checks no range,
  *  gic_irq_domain_map neither, and the domain, a hierarchy one (it has .alloc:
  *  irq_domain_check_hierarchy), keeps a hwirq past its linear revmap in its radix tree

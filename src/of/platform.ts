@@ -16,6 +16,7 @@ import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
 import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
+import { AMBA_NR_IRQS } from "./amba-irq.js";
 
 export const OF_DEFAULT_BUS_MATCH = ["simple-bus", "simple-mfd", "isa", "arm,amba-bus"];
 /** of_skipped_node_table. */
@@ -25,6 +26,19 @@ const SKIPPED = ["operating-points-v2"];
  *  list: SoC-specific early drivers are not modelled and get a device. */
 function takenEarly(node: DeviceNode): boolean {
   return (isGic(node) !== 0 && node.has("interrupt-controller")) || node.isCompatible("fixed-clock") || node.isCompatible("fixed-factor-clock");
+}
+
+/** Linux 4.9 gives a device its irq numbers as populate creates it, in the order of the tree
+ *  (irq-desc.ts says which): of_amba_device_create maps entries 0 to AMBA_NR_IRQS - 1 each on
+ *  its own (irq_of_parse_and_map, 0 for one that fails); of_device_alloc's
+ *  of_irq_to_resource_table maps of_irq_count's entries in order and stops at the first that
+ *  fails. 6.x maps none here (PlatformDevice.irq). */
+function ofDeviceMapIrqs49(pdev: PlatformDevice, amba: boolean): void {
+  const count = amba ? Math.min(AMBA_NR_IRQS, pdev.irqs.length) : pdev.irqs.length;
+  for (let i = 0; i < count; i++) {
+    if (pdev.irqs[i] >= 0) pdev.irq(i);
+    else if (!amba) return;
+  }
 }
 
 export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDevice[] {
@@ -60,12 +74,12 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
     try {
       for (const spec of ofIrqResolve(tree, np, kernel.version)) {
         // The GIC driver translates an entry each time the kernel maps it (of_irq_get,
-        // irq_of_parse_and_map): dmasim maps each once, here.
+        // irq_of_parse_and_map): dmasim translates each once, here.
         const warning = gicTranslateWarning(spec, kernel.version);
         if (warning) kernel.printk.warn(warning);
         // An interrupt behind another controller (a GPIO bank…) has no GIC line here.
-        const irq = ofIrqNumber(spec, kernel.irq.gic_irqs, kernel.version);
-        irqs.push(irq >= 0 ? kernel.irq.irq_create_mapping(irq) : -ENXIO);
+        const hwirq = ofIrqNumber(spec, kernel.irq.gic_irqs, kernel.version);
+        irqs.push(hwirq >= 0 ? hwirq : -ENXIO);
         types.push(spec.type);
       }
       // The entry cut short fails alone, with of_irq_parse_one's error, for its driver to meet.
@@ -79,6 +93,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       kernel.printk.warn(`OF: ${e.message}`);
     }
     const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
+    if (kernel.version === "v4.9") ofDeviceMapIrqs49(pdev, np.isCompatible("arm,primecell"));
     if (np.isCompatible("arm,primecell")) {
       pdev.bus = "amba";
       // of_address_to_resource names the resource after the node: its full path up to 4.9, its

@@ -10,7 +10,7 @@ import { errnoName } from "../kernel/errno.js";
 import { AMBA_NR_IRQS, amba_device_irqs, ambaIrqZeroText } from "../of/amba-irq.js";
 import { pl330IrqWiring, pl330OutputEntry } from "../hw/pl330-irq-wiring.js";
 
-/** "(interrupts entry N, irq L) was never requested: why", for the interrupt that output
+/** "(interrupts entry N, irq I) was never requested: why", for the interrupt that output
  *  (event `ev`, or "abort") drives, or null when the driver requested it or the output drives
  *  no entry. */
 export function unrequestedIrq(pdev: PlatformDevice, drv: Pl330Driver, output: number | "abort"): string | null {
@@ -22,7 +22,10 @@ export function unrequestedIrq(pdev: PlatformDevice, drv: Pl330Driver, output: n
   // The AMBA bus's entries are requested in order: entries 0 .. irqs.length - 1.
   if (entry < 0 || entry < drv.irqs.length) return null;
   const line = wiring.lines[entry];
-  const which = `(interrupts entry ${entry}${line >= 0 ? `, irq ${line}` : ""})`;
+  // Linux's irq number when the entry was mapped all the same (amba_device_irqs maps every
+  // entry below AMBA_NR_IRQS that resolves), else only the GIC's ID for the line.
+  const irq = line >= 0 ? pdev.kernel.irq.irq_find_mapping(line) : 0;
+  const which = `(interrupts entry ${entry}${irq ? `, irq ${irq}` : line >= 0 ? `, GIC interrupt ID ${line}` : ""})`;
   const failure = amba_device_irqs(pdev).failure;
   if (failure && failure.index <= entry) {
     return (

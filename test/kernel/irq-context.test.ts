@@ -16,15 +16,15 @@ async function raised() {
   m.idleUntil(m.now() + 1e9); // 1 ms: far more than the copy takes
   expect(m.pendingIrq()).toBe(IRQ0);
   const irq = new IrqSubsystem(m, new Printk(() => m.now()));
-  irq.irq_create_mapping(IRQ0); // as the tree's <0 14 4> is mapped at boot
-  return { m, irq };
+  const virq = irq.irq_create_mapping(IRQ0); // as the tree's <0 14 4> is mapped when pl330 asks
+  return { m, irq, virq };
 }
 
 describe("hard IRQ context", () => {
   it("a handler runs with interrupts masked and preempt_count() HARDIRQ_OFFSET (0x10000)", async () => {
-    const { m, irq } = await raised();
+    const { m, irq, virq } = await raised();
     const seen: { disabled: boolean; count: number; inInterrupt: boolean }[] = [];
-    irq.request_irq(IRQ0, () => {
+    irq.request_irq(virq, () => {
       seen.push({ disabled: irq.irqs_disabled(), count: irq.preempt_count(), inInterrupt: irq.in_interrupt() });
       m.cpu.store(INTCLR, 4, 1);
       return IRQ_HANDLED;
@@ -37,9 +37,9 @@ describe("hard IRQ context", () => {
   });
 
   it("a spinlock taken in a handler counts in preempt_count's low byte beside HARDIRQ_OFFSET", async () => {
-    const { m, irq } = await raised();
+    const { m, irq, virq } = await raised();
     let count = -1;
-    irq.request_irq(IRQ0, () => {
+    irq.request_irq(virq, () => {
       irq.preempt_disable();
       count = irq.preempt_count();
       irq.preempt_enable();
@@ -51,8 +51,8 @@ describe("hard IRQ context", () => {
   });
 
   it("the return from a handler that left the mask set (local_irq_disable) restores the unmasked state", async () => {
-    const { m, irq } = await raised();
-    irq.request_irq(IRQ0, () => {
+    const { m, irq, virq } = await raised();
+    irq.request_irq(virq, () => {
       irq.mask();
       m.cpu.store(INTCLR, 4, 1);
       return IRQ_HANDLED;

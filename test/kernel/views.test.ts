@@ -13,16 +13,19 @@ import { devm_ioremap_resource } from "../../src/kernel/devm-ioremap.js";
 import { KernelError } from "../../src/kernel/errno.js";
 
 // 6.x: "%*d: ", "%10u " per CPU, then gic_irq_print_chip's unpadded "GIC-0", " %*lu", " %-8s", "  %s".
-const ROW = (irq: number, count: number, name: string) => `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)} GIC-0 ${String(irq).padStart(3)} Level     ${name}`;
+const ROW = (irq: number, hwirq: number, count: number, name: string) =>
+  `${String(irq).padStart(3)}: ${String(count).padStart(10)} ${"0".padStart(10)} GIC-0 ${String(hwirq).padStart(3)} Level     ${name}`;
 
 describe("/proc/interrupts", () => {
   it("lists the PL330's lines on the GIC and counts the one a memcpy raises", async () => {
     const s = await createSystem({ board: "zynq-7000" });
     const dmac = "f8003000.dma-controller";
+    // The GIC IDs of its nine interrupts, and Linux's irq numbers for them: 0-15 are legacy,
+    // 16-23 the IPIs, so amba_probe's mapping gives them 24-32 in entry order.
     const lines = [45, 46, 47, 48, 49, 72, 73, 74, 75];
     const before = s.readFile("/proc/interrupts").split("\n");
     expect(before[0]).toBe("           CPU0       CPU1       ");
-    expect(before.slice(1, 10)).toEqual(lines.map((l) => ROW(l, 0, dmac)));
+    expect(before.slice(1, 10)).toEqual(lines.map((l, i) => ROW(24 + i, l, 0, dmac)));
     // 32-bit ARM's IPI rows (show_ipi_list), then Err.
     expect(before[10]).toBe("IPI0:          0          0  CPU wakeup interrupts");
     expect(before[16]).toBe("IPI6:          0          0  completion interrupts");
@@ -35,8 +38,8 @@ describe("/proc/interrupts", () => {
     const tx = dmaengine_prep_dma_memcpy(chan, dst.dmaAddr, src.dmaAddr, 4096, 1)!;
     expect(dma_sync_wait(chan, dmaengine_submit(tx))).toBe(DMA_COMPLETE);
     const taken = s.interrupts().filter((l) => l.counts[0] > 0);
-    // Channel 0's event 0 is wired to the first dma interrupt, SPI 14 = ID 46.
-    expect(taken.map((l) => [l.irq, l.counts, l.trigger])).toEqual([[46, [1, 0], "Level"]]);
+    // Channel 0's event 0 is wired to the first dma interrupt, SPI 14 = ID 46: irq 25.
+    expect(taken.map((l) => [l.irq, l.hwirq, l.counts, l.trigger])).toEqual([[25, 46, [1, 0], "Level"]]);
   });
 });
 

@@ -98,10 +98,11 @@ function requestAmbaIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number[]):
 /** A PL330 node without "arm,primecell" is a platform device here (Linux's pl330 would not bind
  *  it at all): every interrupt must resolve. */
 function requestPlatformIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number[]): number {
-  for (const [i, irq] of pdev.irqs.entries()) {
+  for (let i = 0; i < pdev.irqs.length; i++) {
     // An entry that resolved to no GIC line: request_irq would fail with -EINVAL and say nothing.
     const failure = irqEntryFailure(pdev, i);
     if (failure) return dev_err_probe(pdev, failure.errno, `IRQ index ${i} not found: ${failure.why} (dmasim)`);
+    const irq = pdev.irq(i);
     const rc = requestEntryIrq(pdev, dmac, i, irq);
     if (rc < 0) return rc;
     irqs.push(irq);

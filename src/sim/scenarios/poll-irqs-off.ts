@@ -80,7 +80,8 @@ export function pollIrqsOff(s: System, defer: Defer): BugResult {
 
   const bug = run(true);
   const fix = run(false);
-  const dmacIrqs = drv.irqs.join(", ");
+  // The GIC lines (hwirqs) of the irqs the driver requested, beside the line the GIC had pending.
+  const dmacIrqs = drv.irqs.map((irq) => s.kernel.irq.hwirq(irq)).join(", ");
   return {
     kind: "poll-irqs-off",
     symptom:
