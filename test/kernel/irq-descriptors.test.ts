@@ -152,3 +152,23 @@ describe("a mapped SPI with no action of that dev_id: __free_irq's WARN, as befo
     });
   });
 });
+
+describe("the IPIs' base and nr_irqs, by hand from the rules above", () => {
+  // ipi_base: set_smp_ipi_range's first number, 0 when gic_smp_init gave none (4.9). nr_irqs:
+  // 16 on 32-bit ARM to start with, 64 (NR_IRQS) on arm64, grown to one past the highest number.
+  // Zynq 6.x: highest 32 (the PL330's last); 4.9: 26. arm64-ref: 10 (6.x) and 3 (4.9) stay
+  // below 64.
+  for (const [board, kernel, ipiBase, nrIrqs] of [
+    ["zynq-7000", "modern", 16, 33],
+    ["zynq-7000", "v4.9", 0, 27],
+    ["arm64-ref", "modern", 1, 64],
+    ["arm64-ref", "v4.9", 0, 64],
+  ] as const) {
+    it(`${board} ${kernel}: ipi_base ${ipiBase}, nr_irqs ${nrIrqs}`, async () => {
+      await boot(board, kernel, (s) => {
+        expect(s.kernel.irq.ipi_base).toBe(ipiBase);
+        expect(s.kernel.irq.nr_irqs()).toBe(nrIrqs);
+      });
+    });
+  }
+});

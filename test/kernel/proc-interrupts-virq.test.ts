@@ -126,3 +126,27 @@ describe("/proc/interrupts numbers its rows as Linux does, the GIC ID after the 
     });
   });
 });
+
+describe("a tree without a GIC node: no GIC driver, so no IPI descriptors", () => {
+  // 6.x's show_ipi_list skips an IPI whose ipi_desc is NULL (arch/arm/kernel/smp.c): with no
+  // gic_smp_init, all 7; 4.9 prints every row from irq_stat. One CPU (the tree has no /cpus).
+  const NO_GIC = `/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	compatible = "xlnx,zynq-7000";
+	memory@0 { device_type = "memory"; reg = <0x0 0x10000000>; };
+};`;
+  it("6.x lists only Err; 4.9 its 7 IPI rows, then Err", async () => {
+    await withSystem({ dts: NO_GIC }, (s) => {
+      expect(s.kernel.irq.nr_ipi_descs).toBe(0);
+      expect(s.readFile("/proc/interrupts")).toBe("           CPU0       \nErr:          0\n");
+    });
+    await withSystem({ dts: NO_GIC, kernel: "v4.9" }, (s) => {
+      // ARM_IPIS with CPU0's column only.
+      expect(s.readFile("/proc/interrupts")).toBe(
+        ["           CPU0       ", ...ARM_IPIS.map((r) => r.replace("          0          0", "          0")), "Err:          0", ""].join("\n"),
+      );
+    });
+  });
+});

@@ -214,6 +214,19 @@ describe("a Web Worker's end is watched before it is sent a job", () => {
     expect(watched.state).toEqual({ value: undefined });
   });
 
+  it("a worker another page started (not named by spawnWorker) takes no lock and says nothing", () => {
+    // Nobody waits for its notice: a page that made `new Worker(url)` itself, named or not, gets
+    // only the answers to its own calls.
+    for (const name of ["", "my-worker"]) {
+      const posted: unknown[] = [];
+      const locks = new HeldBack();
+      holdLifeLock({ name, navigator: { locks }, postMessage: (m) => posted.push(m) });
+      holdLifeLock({ name, navigator: {}, postMessage: (m) => posted.push(m) });
+      expect(locks.requests).toEqual([]);
+      expect(posted).toEqual([]);
+    }
+  });
+
   it("not at all for a worker that is only slow: no notice, no end, still waiting", async () => {
     const { watched } = startWatched();
     for (let k = 0; k < 5; k++) await turn();

@@ -24,6 +24,10 @@ describe("bug poll-irqs-off", () => {
       // interrupt ID 46 is DMAC event 0 (the second of the DMAC's lines, after abort on 45).
       expect(d.intstatus).toBe(1);
       expect(d.pendingIrq).toBe(46);
+      // The symptom names GIC lines beside that one: the PL330's interrupts as GIC IDs (abort
+      // SPI 13, events 0-3 SPIs 14-17, events 4-7 SPIs 40-43; ID = 32 + SPI), not the irq
+      // numbers Linux gave them (24-32 on 6.x, 18-26 on 4.9).
+      expect(r.symptom).toContain("the GIC had line 46 pending (the DMAC's: 45, 46, 47, 48, 49, 72, 73, 74, 75)");
       expect(d.txStatus).toBe("DMA_IN_PROGRESS");
       expect(d.wrongBytes).toBe(0);
       expect(d.callbackAfterUnlockUs).toBeGreaterThan(0);
