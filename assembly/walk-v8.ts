@@ -108,6 +108,22 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
 
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
 export function walkV8(va: u64): u64 {
+  return W.quiet ? walkQuiet(va) : walkTimed(va);
+}
+
+// Two copies of one walk, each compiled with its port fixed: a timed walk through the caches
+// and the walk cache, and a debugger's untimed peek that leaves both as they were. One function
+// choosing per read would keep both ports' values live at once (a larger frame, more spills on
+// the path every access takes).
+function walkTimed(va: u64): u64 {
+  return walkWith(va, false);
+}
+
+function walkQuiet(va: u64): u64 {
+  return walkWith(va, true);
+}
+
+@inline function walkWith(va: u64, quiet: bool): u64 {
   const bits = vaBits;
   const top = va >> bits;
   let table: u64;
@@ -119,7 +135,6 @@ export function walkV8(va: u64): u64 {
   let level = firstLevel;
   let indexMask = firstIndexMask;
   let tableAttr: u32 = 0;
-  const quiet = W.quiet; // W.read64's choice of port, made once per walk
   const wc = walkCache;
   if (wc != null && !quiet) {
     const e = wc.deepest(va, level, root);
