@@ -18,19 +18,10 @@ const ATTR: usize = 24; // u32: permissions inherited from table descriptors (AP
   return ((va >> <u64>(39 - 9 * level)) << 2) | <u64>level;
 }
 
-/** A byte of key k for the per-way hash array: its level and set bits folded with the bits
- *  above them, which tell apart the keys that share a set. */
-@inline function hashOf(k: u64): u32 {
-  return <u32>(k ^ (k >> 6)) & 0xFF;
-}
-
 export class WalkCache {
   sets: u32;
   ways: u32;
   entries: usize;
-  // u8 per entry, the hashOf of its key (stale after a flush by VA: a hash only names a way
-  // whose key is worth comparing), so that a probe of a 4-way set is one load when it misses.
-  hashes: usize;
   rr: usize; // u8 per set
   hits: u64 = 0;
 
@@ -38,7 +29,6 @@ export class WalkCache {
     this.ways = ways < 1 ? 1 : ways;
     this.sets = entries / this.ways < 1 ? 1 : entries / this.ways;
     this.entries = heap.alloc(<usize>(this.sets * this.ways) << ENTRY_SHIFT);
-    this.hashes = heap.alloc(<usize>(this.sets * this.ways));
     this.rr = heap.alloc(<usize>this.sets);
     this.flushAll();
   }
@@ -46,7 +36,6 @@ export class WalkCache {
   flushAll(): void {
     const n = this.sets * this.ways;
     for (let e: u32 = 0; e < n; e++) store<u64>(this.entries + (<usize>e << ENTRY_SHIFT) + KEY, NONE);
-    memory.fill(this.hashes, 0, <usize>n);
     memory.fill(this.rr, 0, <usize>this.sets);
   }
 
@@ -59,32 +48,19 @@ export class WalkCache {
   @inline private probe(k: u64, root: u64): i32 {
     const ways = this.ways;
     const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
+    let p = this.entries + (<usize>base << ENTRY_SHIFT);
     if (ways == 4) {
-      // The A53's geometry: the set's four hash bytes in one load, compared at once (a zero
-      // byte of hashes ^ broadcast(h) marks a way whose key may be k). The usual first probe,
-      // for the deepest level, ends here with no way to compare.
-      const x = load<u32>(this.hashes + <usize>base) ^ (hashOf(k) * 0x01010101);
-      const m = (x - 0x01010101) & ~x & 0x80808080;
-      if (m == 0) return -1;
-      return this.firstOf(base, m, k, root);
+      // The A53's geometry, unrolled: a loop costs V8 a stack check and its control per way,
+      // and the usual first probe (for the deepest level) misses, reading all four keys.
+      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>base;
+      if (load<u64>(p, KEY + 32) == k && load<u64>(p, ROOT + 32) == root) return <i32>base + 1;
+      if (load<u64>(p, KEY + 64) == k && load<u64>(p, ROOT + 64) == root) return <i32>base + 2;
+      if (load<u64>(p, KEY + 96) == k && load<u64>(p, ROOT + 96) == root) return <i32>base + 3;
+      return -1;
     }
-    const p = this.entries + (<usize>base << ENTRY_SHIFT);
-    for (let w: u32 = 0; w < ways; w++) {
-      const q = p + (<usize>w << ENTRY_SHIFT);
-      if (load<u64>(q, KEY) == k && load<u64>(q, ROOT) == root) return <i32>(base + w);
+    for (let w: u32 = 0; w < ways; w++, p += 1 << ENTRY_SHIFT) {
+      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>(base + w);
     }
-    return -1;
-  }
-
-  /** Of the ways of a 4-way set marked in m (byte w's top bit for way w), the first holding k
-   *  walked from root, or -1. */
-  @inline private firstOf(base: u32, m: u32, k: u64, root: u64): i32 {
-    do {
-      const e = base + (ctz(m) >> 3);
-      const p = this.entries + (<usize>e << ENTRY_SHIFT);
-      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>e;
-      m &= m - 1;
-    } while (m != 0);
     return -1;
   }
 
@@ -123,7 +99,6 @@ export class WalkCache {
     store<u64>(p, root, ROOT);
     store<u64>(p, next, NEXT);
     store<u32>(p, attr, ATTR);
-    store<u8>(this.hashes + <usize>(set * this.ways + v), <u8>hashOf(k));
     store<u8>(this.rr + <usize>set, <u8>(v + 1 == this.ways ? 0 : v + 1));
   }
 
