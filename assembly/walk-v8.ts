@@ -109,7 +109,7 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
 }
 
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
-export function walkV8(va: u64): u64 {
+@inline export function walkV8(va: u64): u64 {
   return W.quiet ? walkQuiet(va) : walkTimed(va);
 }
 
@@ -117,7 +117,7 @@ export function walkV8(va: u64): u64 {
 // and the walk cache, and a debugger's untimed peek that leaves both as they were. One function
 // choosing per read would keep both ports' values live at once (a larger frame, more spills on
 // the path every access takes).
-function walkTimed(va: u64): u64 {
+@inline function walkTimed(va: u64): u64 {
   return walkWith(va, false);
 }
 
