@@ -15,17 +15,12 @@ import { Cache, hashIn4 } from "./cache";
 const SLOT_BITS: u32 = 14; // 16384 lines: 1 MB of tables with 64-byte lines
 const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 
-// A slot holds the way of the line's L2 set (its set follows from the line), a byte: 16 KB of
-// slots stay in the host's L1 data cache, and the slot's load is the first link of every
-// descriptor read's chain of dependent loads (the slot, then the line's bytes).
-const slots: usize = heap.alloc(<usize>1 << SLOT_BITS);
+const slots: usize = heap.alloc(<usize>4 << SLOT_BITS);
 /** Whether the memo serves reads: an L2 is below the L1 and enabled, and the L1 has 4 ways. */
 let serving: bool = false;
 /** The L2 the slots name entries of (valid while serving). */
 export let memoL2: Cache = changetype<Cache>(0);
 let l2Tags: usize = 0;
-let l2SetMask: u32 = 0;
-let l2Ways: u32 = 0;
 let l2Data: usize = 0;
 let l2LineShift: u32 = 0;
 let l1Hashes: usize = 0;
@@ -33,10 +28,10 @@ let l1SetMask: u32 = 0;
 let l1SetBits: u32 = 0;
 
 /** The caches walks read through from now on: the L1 and the L2 below it (null: none, or
- *  disabled). Every slot is forgotten: way 0 exists in every set, so an unused slot is only a
- *  stale one. */
+ *  disabled). Every slot is forgotten: entry 0 exists in every cache, so an unused slot is only
+ *  a stale one. */
 export function memoAdopt(c1: Cache, c2: Cache | null): void {
-  memory.fill(slots, 0, <usize>1 << SLOT_BITS);
+  memory.fill(slots, 0, <usize>4 << SLOT_BITS);
   l1Hashes = c1.hashes;
   l1SetMask = c1.setMask;
   l1SetBits = c1.setBits;
@@ -44,8 +39,6 @@ export function memoAdopt(c1: Cache, c2: Cache | null): void {
   if (c2 != null) {
     memoL2 = c2;
     l2Tags = c2.tags;
-    l2SetMask = c2.setMask;
-    l2Ways = c2.ways;
     l2Data = c2.data;
     l2LineShift = c2.lineShift;
   }
@@ -56,7 +49,7 @@ export function memoAdopt(c1: Cache, c2: Cache | null): void {
  *  (whose bytes would be DRAM's), and the L1 certainly does not hold it (the newer copy). */
 @inline export function memoEntry(line: u64): i32 {
   if (!serving) return -1;
-  const e = <i32>((<u32>line & l2SetMask) * l2Ways + <u32>load<u8>(slots + <usize>(line & SLOT_MASK)));
+  const e = <i32>load<u32>(slots + (<usize>(line & SLOT_MASK) << 2));
   if (load<u64>(l2Tags + (<usize>e << 3)) != line || memoL2.deferredHere != 0 || l1MayHold(line)) return -1;
   return e;
 }
@@ -73,5 +66,5 @@ export function memoAdopt(c1: Cache, c2: Cache | null): void {
 
 /** The L2 holds `line` in entry e (found by a search, or just filled). */
 @inline export function memoRemember(line: u64, e: i32): void {
-  store<u8>(slots + <usize>(line & SLOT_MASK), <u8>(<u32>e - (<u32>line & l2SetMask) * l2Ways));
+  store<u32>(slots + (<usize>(line & SLOT_MASK) << 2), <u32>e);
 }
