@@ -28,6 +28,10 @@ let tlbOn: bool = false;
 
 /** Data accesses are made at EL0 / PL0 (a user process's, or LDTR/STTR's) instead of EL1 / PL1. */
 export let unprivileged: bool = false;
+// The permission checks of that privilege (setUnprivileged): attribute bits that refuse an access.
+let grantFlip: u32 = 0;
+let readForbidden: u32 = W.ATTR_NOACCESS;
+let writeForbidden: u32 = W.ATTR_NOACCESS | W.ATTR_RO;
 
 /** Attributes of the last successful translation (walk.ts ATTR_* layout). */
 export let lastAttr: u32 = 0;
@@ -72,6 +76,14 @@ export function setAsid(a: u32): void {
 }
 export function setUnprivileged(on: bool): void {
   unprivileged = on;
+  // At PL1 / EL1 a read needs AP other than no-access (v7 AP 000), a write also not read-only.
+  // At EL0 / PL0 the page must grant user access (v8 AP[1] with no APTable[0] above it, v7
+  // AP[1]); a write also needs it writable at every level (v8 AP[2] and APTable[1], v7 AP[2])
+  // and, on v7, an AP other than 010. ATTR_USER is the one bit that grants, so it is inverted
+  // first: an access is refused when any bit of its mask is then set.
+  grantFlip = on ? W.ATTR_USER : 0;
+  readForbidden = on ? W.ATTR_USER : W.ATTR_NOACCESS;
+  writeForbidden = on ? W.ATTR_USER | W.ATTR_RO | W.ATTR_USER_RO : W.ATTR_NOACCESS | W.ATTR_RO;
 }
 
 /** Walks the tables for `va` without consulting or filling the TLB and without permission
@@ -87,66 +99,73 @@ export function setUnprivileged(on: bool): void {
     W.leaf(W.MT_DEVICE, 0, 12, 0, 0);
     pa = va;
   }
-  H.busError = false;
+  // The walkers test H.busError after every descriptor read and fault at once, so it is still
+  // clear after a walk that succeeded: only a fault can leave it set for the access to see.
+  if (pa == W.BAD_PA) {
+    H.busError = false;
+    return W.BAD_PA;
+  }
   return pa;
 }
 
-/** The checks made on every access, TLB hit or not: v7 domains (DACR: 00 no access, 01 client,
- *  11 manager), then the access permissions of a client at the access's privilege. */
-@inline function permitted(attr: u32, write: bool, va: u64): bool {
-  if (format == FMT_V7_SHORT) {
-    const dom = (dacr >> (((attr >> W.ATTR_DOMAIN_SHIFT) & 0xF) << 1)) & 3;
-    if (dom == 3) return true;
-    if (dom != 1) {
-      W.fault(W.FAULT_DOMAIN, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
-      return false;
-    }
-  }
-  if (unprivileged) return permittedEl0(attr, write, va);
-  if ((attr & W.ATTR_NOACCESS) != 0 || (write && (attr & W.ATTR_RO) != 0)) {
-    W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
-    return false;
-  }
-  return true;
+/** The access permissions of a client domain at the access's privilege: whether they refuse it
+ *  (setUnprivileged keeps the bits that do). */
+@inline function refused(attr: u32, write: bool): bool {
+  return ((attr ^ grantFlip) & (write ? writeForbidden : readForbidden)) != 0;
 }
 
-/** EL0 / PL0: the page must grant user access (v8 AP[1] with no APTable[0] above it, v7 AP[1]);
- *  a write also needs it writable at every level (v8 AP[2] and APTable[1], v7 AP[2]) and, on v7,
- *  an AP other than 010. */
-function permittedEl0(attr: u32, write: bool, va: u64): bool {
-  if ((attr & W.ATTR_USER) == 0 || (write && (attr & (W.ATTR_RO | W.ATTR_USER_RO)) != 0)) {
-    W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
-    return false;
-  }
-  return true;
+@inline function permissionFault(attr: u32, va: u64): u64 {
+  return W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
+}
+
+@inline function vpnOf(va: u64): u64 {
+  return format == FMT_V7_SHORT ? (va & 0xFFFFFFFF) >> 12 : va >> 12;
 }
 
 /** Translates a data access. On success returns the PA and sets lastAttr; on a fault returns
- *  BAD_PA with W.faultKind/faultLevel/faultVa set. Time is charged to hierarchy.cursor. */
-export function translate(va: u64, write: bool): u64 {
+ *  BAD_PA with W.faultKind/faultLevel/faultVa set. Time is charged to hierarchy.cursor.
+ *  Inlined: a TLB hit costs no call (and so no spills) at the access; a miss calls the walk. */
+@inline export function translate(va: u64, write: bool): u64 {
   if (format == FMT_OFF) {
     lastAttr = W.MT_DEVICE;
     return va;
   }
-  const vpn = format == FMT_V7_SHORT ? (va & 0xFFFFFFFF) >> 12 : va >> 12;
-  const t = tlb;
-  const e = tlbOn ? t.find(vpn, asid) : -1;
-  let attr: u32;
-  let pfn: u64;
-  if (e >= 0) {
-    t.hits++;
-    attr = t.attrAt(e);
-    pfn = t.pfnAt(e);
-  } else {
-    t.misses++;
-    H.cursor += tlbMissPs;
-    const pa = walk(va);
-    if (pa == W.BAD_PA) return W.BAD_PA;
-    attr = W.attr;
-    pfn = pa >> 12;
-    if (tlbOn) t.insert(vpn, pfn, attr, asid, W.sizeLog2);
+  if (tlbOn) {
+    const t = tlb;
+    const e = t.find(vpnOf(va), asid);
+    if (e >= 0) {
+      t.hits++;
+      return checkedPa(va, write, t.attrAt(e), t.pfnAt(e));
+    }
   }
-  if (!permitted(attr, write, va)) return W.BAD_PA;
+  return translateMiss(va, write);
+}
+
+/** A TLB miss: the walk (after the core's miss latency), the TLB filled, then the checks. */
+function translateMiss(va: u64, write: bool): u64 {
+  const t = tlb; // (`tlb.misses++` would read the global twice)
+  t.misses++;
+  H.cursor += tlbMissPs;
+  const pa = walk(va);
+  if (pa == W.BAD_PA) return W.BAD_PA;
+  const attr = W.attr;
+  const pfn = pa >> 12;
+  // `tlb` is read again rather than kept: a value live across the walk's call costs a spill.
+  if (tlbOn) tlb.insert(vpnOf(va), pfn, attr, asid, W.sizeLog2);
+  return checkedPa(va, write, attr, pfn);
+}
+
+/** The checks made on every access, TLB hit or not: v7 domains (DACR: 00 no access, 01 client,
+ *  11 manager), then the access permissions of a client. The PA if they pass (lastAttr set),
+ *  else BAD_PA with the fault. */
+@inline function checkedPa(va: u64, write: bool, attr: u32, pfn: u64): u64 {
+  if (format == FMT_V7_SHORT) {
+    const dom = (dacr >> (((attr >> W.ATTR_DOMAIN_SHIFT) & 0xF) << 1)) & 3;
+    if (dom != 3) {
+      if (dom != 1) return W.fault(W.FAULT_DOMAIN, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
+      if (refused(attr, write)) return permissionFault(attr, va);
+    }
+  } else if (refused(attr, write)) return permissionFault(attr, va);
   lastAttr = attr;
   return (pfn << 12) | (va & 0xFFF);
 }
@@ -154,9 +173,6 @@ export function translate(va: u64, write: bool): u64 {
 export function tlbiAll(): void {
   tlb.flushAll();
   flushWalkCache();
-}
-@inline function vpnOf(va: u64): u64 {
-  return format == FMT_V7_SHORT ? (va & 0xFFFFFFFF) >> 12 : va >> 12;
 }
 /** TLBI VAAE1 / TLBIMVAA: one page, every ASID. */
 export function tlbiVa(va: u64): void {
