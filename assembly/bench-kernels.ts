@@ -136,22 +136,18 @@ export function ptwCheckReset(): void {
   checkFaults = 0;
 }
 
-/** Translates stream entries [from, from+count) as loads would (stream 0 uniform, 1 hot). */
+/** Translates stream entries [from, from+count) as loads would (stream 0 uniform, 1 hot). The
+ *  check values are summed in their globals: kept in locals they would be spilled around every
+ *  walk's call and shuffled between registers at each iteration. */
 export function ptwTranslateReplay(stream: i32, from: u32, count: u32): void {
   const base = stream == 0 ? uniform : hot;
-  let lo = checkLo;
-  let hi = checkHi;
-  let faults = checkFaults;
   const end = base + (<usize>(from + count) << 2);
   for (let p = base + (<usize>from << 2); p < end; p += 4) {
     const pa = mmu.translate(VA_BASE | <u64>load<u32>(p), false);
-    if (pa == mmu.BAD_PA) faults++;
+    if (pa == mmu.BAD_PA) checkFaults++;
     else {
-      lo = lo * 31 + <u32>pa;
-      hi += <u32>(pa >> 32);
+      checkLo = checkLo * 31 + <u32>pa;
+      checkHi += <u32>(pa >> 32);
     }
   }
-  checkLo = lo;
-  checkHi = hi;
-  checkFaults = faults;
 }

@@ -89,23 +89,27 @@ export function setUnprivileged(on: bool): void {
 /** Walks the tables for `va` without consulting or filling the TLB and without permission
  *  checks: the PA, with W.attr / W.sizeLog2 / W.memAttr / W.descriptor describing the leaf. */
 @inline export function walk(va: u64): u64 {
+  const pa = walkTables(va);
+  if (pa == W.BAD_PA) walkFaulted();
+  return pa;
+}
+
+/** The walk itself, counted; a caller tests for BAD_PA once and then calls walkFaulted (V8
+ *  compiles a second test of the same value as a second test). */
+@inline function walkTables(va: u64): u64 {
   W.faultKind = W.FAULT_NONE;
   H.busError = false;
   if (!W.quiet) walks++;
-  let pa: u64;
-  if (format == FMT_V8_4K) pa = V8.walkV8(va);
-  else if (format == FMT_V7_SHORT) pa = V7.walkV7(va);
-  else {
-    W.leaf(W.MT_DEVICE, 0, 12, 0, 0);
-    pa = va;
-  }
-  // The walkers test H.busError after every descriptor read and fault at once, so it is still
-  // clear after a walk that succeeded: only a fault can leave it set for the access to see.
-  if (pa == W.BAD_PA) {
-    H.busError = false;
-    return W.BAD_PA;
-  }
-  return pa;
+  if (format == FMT_V8_4K) return V8.walkV8(va);
+  if (format == FMT_V7_SHORT) return V7.walkV7(va);
+  W.leaf(W.MT_DEVICE, 0, 12, 0, 0);
+  return va;
+}
+
+/** The walkers test H.busError after every descriptor read and fault at once, so it is still
+ *  clear after a walk that succeeded: only a fault leaves it set, and the fault reports it. */
+@inline function walkFaulted(): void {
+  H.busError = false;
 }
 
 /** The access permissions of a client domain at the access's privilege: whether they refuse it
@@ -124,7 +128,8 @@ export function setUnprivileged(on: bool): void {
 
 /** Translates a data access. On success returns the PA and sets lastAttr; on a fault returns
  *  BAD_PA with W.faultKind/faultLevel/faultVa set. Time is charged to hierarchy.cursor.
- *  Inlined: a TLB hit costs no call (and so no spills) at the access; a miss calls the walk. */
+ *  Inlined: a TLB hit costs no call (and so no spills) at the access, and the checks are
+ *  compiled with the access's direction, usually a constant. */
 @inline export function translate(va: u64, write: bool): u64 {
   if (format == FMT_OFF) {
     lastAttr = W.MT_DEVICE;
@@ -135,30 +140,34 @@ export function setUnprivileged(on: bool): void {
     const e = t.find(vpnOf(va), asid);
     if (e >= 0) {
       t.hits++;
-      return checkedPa(va, write, t.attrAt(e), t.pfnAt(e));
+      return checkedPa(va, write, t.attrAt(e), (t.pfnAt(e) << 12) | (va & 0xFFF));
     }
   }
-  return translateMiss(va, write);
+  const pa = translateMiss(va);
+  if (pa == W.BAD_PA) return W.BAD_PA;
+  return checkedPa(va, write, W.attr, pa);
 }
 
-/** A TLB miss: the walk (after the core's miss latency), the TLB filled, then the checks. */
-function translateMiss(va: u64, write: bool): u64 {
+/** A TLB miss: the walk (after the core's miss latency) and the TLB filled. The PA with W.attr
+ *  describing it, or BAD_PA with the fault. */
+function translateMiss(va: u64): u64 {
   const t = tlb; // (`tlb.misses++` would read the global twice)
   t.misses++;
   H.cursor += tlbMissPs;
-  const pa = walk(va);
-  if (pa == W.BAD_PA) return W.BAD_PA;
-  const attr = W.attr;
-  const pfn = pa >> 12;
+  const pa = walkTables(va);
+  if (pa == W.BAD_PA) {
+    walkFaulted();
+    return W.BAD_PA;
+  }
   // `tlb` is read again rather than kept: a value live across the walk's call costs a spill.
-  if (tlbOn) tlb.insert(vpnOf(va), pfn, attr, asid, W.sizeLog2);
-  return checkedPa(va, write, attr, pfn);
+  if (tlbOn) tlb.insert(vpnOf(va), pa >> 12, W.attr, asid, W.sizeLog2);
+  return pa;
 }
 
 /** The checks made on every access, TLB hit or not: v7 domains (DACR: 00 no access, 01 client,
- *  11 manager), then the access permissions of a client. The PA if they pass (lastAttr set),
- *  else BAD_PA with the fault. */
-@inline function checkedPa(va: u64, write: bool, attr: u32, pfn: u64): u64 {
+ *  11 manager), then the access permissions of a client. `pa` if they pass (lastAttr set), else
+ *  BAD_PA with the fault. */
+@inline function checkedPa(va: u64, write: bool, attr: u32, pa: u64): u64 {
   if (format == FMT_V7_SHORT) {
     const dom = (dacr >> (((attr >> W.ATTR_DOMAIN_SHIFT) & 0xF) << 1)) & 3;
     if (dom != 3) {
@@ -167,7 +176,7 @@ function translateMiss(va: u64, write: bool): u64 {
     }
   } else if (refused(attr, write)) return permissionFault(attr, va);
   lastAttr = attr;
-  return (pfn << 12) | (va & 0xFFF);
+  return pa;
 }
 
 export function tlbiAll(): void {
