@@ -35,11 +35,20 @@ let writeForbidden: u32 = W.ATTR_NOACCESS | W.ATTR_RO;
 
 /** Attributes of the last successful translation (walk.ts ATTR_* layout). */
 export let lastAttr: u32 = 0;
-export let walks: u64 = 0;
+/** The misses of the TLBs configured before this one. */
+let oldTlbMisses: u64 = 0;
+
+/** Table walks made for accesses (a debugger's walk is not one of them). Every TLB miss walks
+ *  and nothing else does, so they are the misses of every TLB so far: one counter less to
+ *  increment per walk. */
+export function walks(): u64 {
+  return oldTlbMisses + tlb.misses;
+}
 
 /** A TLB of `sets` × `ways` 4 KB entries; 0 entries turns it off (every access walks). */
 export function configureTlb(sets: u32, ways: u32, missPs: i64): void {
   tlbOn = sets > 0 && ways > 0;
+  oldTlbMisses += tlb.misses;
   tlb = new Tlb(tlbOn ? sets : 1, tlbOn ? ways : 1);
   tlbMissPs = missPs;
 }
@@ -94,12 +103,11 @@ export function setUnprivileged(on: bool): void {
   return pa;
 }
 
-/** The walk itself, counted; a caller tests for BAD_PA once and then calls walkFaulted (V8
+/** The walk itself; a caller tests for BAD_PA once and then calls walkFaulted (V8
  *  compiles a second test of the same value as a second test). */
 @inline function walkTables(va: u64): u64 {
   W.faultKind = W.FAULT_NONE;
   H.busError = false;
-  if (!W.quiet) walks++;
   if (format == FMT_V8_4K) return V8.walkV8(va);
   if (format == FMT_V7_SHORT) return V7.walkV7(va);
   W.leaf(W.MT_DEVICE, 0, 12, 0, 0);
