@@ -20,6 +20,8 @@ export const FMT_V8_4K: i32 = 1;
 export const FMT_V7_SHORT: i32 = 2;
 
 export let format: i32 = FMT_OFF;
+/** The VA bits the format translates (v7: 32), so that a VPN is one mask and shift. */
+let vaMask: u64 = u64.MAX_VALUE;
 let dacr: u32 = 0x55555555;
 let asid: u32 = 0;
 export let tlbMissPs: i64 = 0;
@@ -55,6 +57,7 @@ export function configureTlb(sets: u32, ways: u32, missPs: i64): void {
 
 export function setFormat(f: i32, bits: u32): void {
   format = f;
+  vaMask = f == FMT_V7_SHORT ? 0xFFFFFFFF : u64.MAX_VALUE;
   V8.setVaBits(bits);
   tlb.flushAll();
   flushWalkCache();
@@ -131,7 +134,7 @@ export function setUnprivileged(on: bool): void {
 }
 
 @inline function vpnOf(va: u64): u64 {
-  return format == FMT_V7_SHORT ? (va & 0xFFFFFFFF) >> 12 : va >> 12;
+  return (va & vaMask) >> 12;
 }
 
 /** Translates a data access. On success returns the PA and sets lastAttr; on a fault returns
