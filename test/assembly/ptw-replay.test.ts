@@ -3,11 +3,8 @@
 // of the translations ptw.c's tables give (computed here from the table layout, not the MMU).
 
 import { describe, expect, it } from "vitest";
-import { instantiateSilicon } from "../../src/hw/wasm.js";
-import { ARM64_A53 } from "../../src/hw/profile.js";
-import { configureMemorySystem } from "../../src/hw/board.js";
-import { MMU_V8_4K } from "../../src/hw/machine.js";
 import { STAT } from "../../src/hw/exports.js";
+import { ptwMachine } from "../../bench/mmu.js";
 
 const N = 1001; // odd: a slice may end between the pairs the replay loop takes
 
@@ -48,14 +45,7 @@ function expectedCheck(n: number): string {
 }
 
 async function replay(slices: number[]): Promise<{ check: string; walks: number }> {
-  const x = await instantiateSilicon();
-  configureMemorySystem(x, ARM64_A53);
-  x.addRam(0x40000000, 4 << 20, 0);
-  const l0 = x.benchPtwBuildTables();
-  x.benchPtwStreamsGenerate(N);
-  x.mmuSetMair(0x440c0400, 0x0000bbff);
-  x.mmuSetTtbr(0, l0);
-  x.mmuSetFormat(MMU_V8_4K, 48);
+  const x = await ptwMachine(N);
   x.configureTlb(0, 0, 1000);
   x.benchPtwCheck(-1);
   let from = 0;
