@@ -101,17 +101,19 @@ export function setUnprivileged(on: bool): void {
 /** Walks the tables for `va` without consulting or filling the TLB and without permission
  *  checks: the PA, with W.attr / W.sizeLog2 / W.memAttr / W.descriptor describing the leaf. */
 @inline export function walk(va: u64): u64 {
-  const pa = walkTables(va);
+  const pa = walkTables(va, false);
   if (pa == W.BAD_PA) walkFaulted();
   return pa;
 }
 
 /** The walk itself; a caller tests for BAD_PA once and then calls walkFaulted (V8
- *  compiles a second test of the same value as a second test). */
-@inline function walkTables(va: u64): u64 {
+ *  compiles a second test of the same value as a second test). `access`: the walk of an
+ *  access, never a debugger's (whose quiet walks go through walk()), so the v8 walker's port
+ *  needs no choosing. */
+@inline function walkTables(va: u64, access: bool): u64 {
   W.faultKind = W.FAULT_NONE;
   H.busError = false;
-  if (format == FMT_V8_4K) return V8.walkV8(va);
+  if (format == FMT_V8_4K) return access ? V8.walkTimed(va) : V8.walkV8(va);
   if (format == FMT_V7_SHORT) return V7.walkV7(va);
   W.leaf(W.MT_DEVICE, 0, 12, 0, 0);
   return va;
@@ -165,7 +167,7 @@ function translateMiss(va: u64): u64 {
   const t = tlb; // (`tlb.misses++` would read the global twice)
   t.misses++;
   H.cursor += tlbMissPs;
-  const pa = walkTables(va);
+  const pa = walkTables(va, true);
   if (pa == W.BAD_PA) {
     walkFaulted();
     return W.BAD_PA;

@@ -117,7 +117,7 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
 // and the walk cache, and a debugger's untimed peek that leaves both as they were. One function
 // choosing per read would keep both ports' values live at once (a larger frame, more spills on
 // the path every access takes).
-@inline function walkTimed(va: u64): u64 {
+@inline export function walkTimed(va: u64): u64 {
   return walkWith(va, false);
 }
 
