@@ -45,6 +45,12 @@ export const INVALID: u64 = u64.MAX_VALUE;
   return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
 }
 
+/** Whether one of the four hash bytes at hs (a 4-way set's) is h. */
+@inline export function hashIn4(hs: usize, h: u32): bool {
+  const x = load<u32>(hs) ^ (h * 0x01010101);
+  return ((x - 0x01010101) & ~x & 0x80808080) != 0;
+}
+
 /** zeroBytes' marks as 8 bits, byte i → bit i. */
 @inline function compress8(m: u64): u32 {
   return <u32>(((m >> 7) * 0x0102040810204080) >> 56);
@@ -207,13 +213,10 @@ export class Cache {
   @inline mayHold(line: u64): bool {
     const ways = this.ways;
     const hs = this.hashes + <usize>((<u32>line & this.setMask) * ways);
-    const want = (<u32>(line >> this.setBits) & 0xFF) * 0x01010101;
-    if (ways == 4) {
-      // The usual L1 (the walker asks on every descriptor read): one load, no loop.
-      const x = load<u32>(hs) ^ want;
-      return ((x - 0x01010101) & ~x & 0x80808080) != 0;
-    }
+    const h = <u32>(line >> this.setBits) & 0xFF;
+    if (ways == 4) return hashIn4(hs, h); // the usual L1: one load, no loop
     if ((ways & 3) != 0) return true;
+    const want = h * 0x01010101;
     let m: u32 = 0;
     for (let w: u32 = 0; w < ways; w += 4) {
       const x = load<u32>(hs + <usize>w) ^ want;

@@ -18,6 +18,7 @@ import { Cache, INVALID, REPL_LRU, copyLine, zeroLine, isZeroLine, deferredLines
 import { markWritten, neverWritten } from "./memory-handover";
 import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
+import { memoAdopt } from "./walker-memo";
 
 export const OP_CLEAN: i32 = 0;
 export const OP_INV: i32 = 1;
@@ -86,6 +87,7 @@ export function configure(
   lineBytes = line;
   lineShift = <u32>ctz(line);
   pocLevels = poc;
+  memoAdopt(l1, l2);
 }
 
 export function configureCosts(l1Hit: i64, l2Hit: i64, maint: i64, outstanding: i32): void {
@@ -101,6 +103,7 @@ export function configureWalks(allocateL2: bool): void {
 
 export function setL2Enabled(on: bool): void {
   l2Enabled = on;
+  memoAdopt(l1, below());
 }
 
 /** The L2 as the CPU sees it now (null without one, or while the PL310 is disabled). */

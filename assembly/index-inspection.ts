@@ -98,7 +98,7 @@ export function stat(id: i32): f64 {
     case STAT_L2_EVICTIONS: return c2 ? <f64>c2.evictions : 0;
     case STAT_TLB_HITS: return <f64>mmu.tlb.hits;
     case STAT_TLB_MISSES: return <f64>mmu.tlb.misses;
-    case STAT_WALKS: return <f64>mmu.walks;
+    case STAT_WALKS: return <f64>mmu.walks();
     case STAT_CPU_LOADS: return <f64>cpu.loads;
     case STAT_CPU_STORES: return <f64>cpu.stores;
     case STAT_CPU_BULK_BYTES: return <f64>cpu.bulkBytes;

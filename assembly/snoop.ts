@@ -7,7 +7,7 @@ import { Cache, copyLine } from "./cache";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";
-import { l2EntryOf } from "./walker-memo";
+import { memoEntry, memoData, memoL2, memoRemember } from "./walker-memo";
 
 /** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
  *  0 if the line is not RAM. */
@@ -136,18 +136,14 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  place (found through the walker's memo of L2 entries, walker-memo.ts). Anything else is
  *  walkerReadAny's, out of line. */
 @inline export function walkerRead64(pa: u64): u64 {
-  const line = pa >> H.lineShift;
-  const c2 = H.below();
-  if (c2 != null && c2.deferredHere == 0) {
-    // L2's entry first: the L1 probe after it is then the last test, not a flag carried along.
-    const e2 = l2EntryOf(c2, line);
-    if (e2 >= 0 && !H.l1.mayHold(line)) {
-      H.descriptorCacheHits++;
-      c2.hits++;
-      c2.touch(e2);
-      H.cursor += H.l2HitPs;
-      return load<u64>(c2.dataAt(e2) + <usize>(pa & (H.lineBytes - 1)));
-    }
+  const e2 = memoEntry(pa >> H.lineShift);
+  if (e2 >= 0) {
+    const c2 = memoL2;
+    H.descriptorCacheHits++;
+    c2.hits++;
+    c2.touch(e2);
+    H.cursor += H.l2HitPs;
+    return load<u64>(memoData(e2, <usize>(pa & (H.lineBytes - 1))));
   }
   return walkerReadAny(pa);
 }
@@ -169,6 +165,7 @@ function walkerReadAny(pa: u64): u64 {
   if (c2 != null) {
     const e2 = c2.find(line);
     if (e2 >= 0) {
+      memoRemember(line, e2);
       H.descriptorCacheHits++;
       c2.hits++;
       c2.touch(e2);
@@ -191,6 +188,7 @@ function walkerMiss(pa: u64, c2: Cache | null): u64 {
       return 0;
     }
     c2.install(e, line, false, false);
+    memoRemember(line, e);
     copyLine(c2.dataAt(e), ramHost(line << H.lineShift, H.lineBytes), H.lineBytes);
     return load<u64>(c2.dataAt(e) + <usize>(pa & (H.lineBytes - 1)));
   }

@@ -52,22 +52,31 @@ export class Tlb {
       const p = this.vpn + (<usize>base << 3);
       let m = <u32>(load<u64>(p) == vpn) | (<u32>(load<u64>(p, 8) == vpn) << 1) |
         (<u32>(load<u64>(p, 16) == vpn) << 2) | (<u32>(load<u64>(p, 24) == vpn) << 3);
+      if (m == 0) return -1;
+      // The first candidate outside the loop: a hit usually is it, and V8 puts a stack check
+      // in every loop.
+      const e = base + ctz(m);
+      if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
+      if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
+      m &= m - 1;
       while (m != 0) {
         const e = base + ctz(m);
-        if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
-        if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
+        if (this.visible(e, asid)) return <i32>e;
         m &= m - 1;
       }
       return -1;
     }
     for (let w: u32 = 0; w < ways; w++) {
       const e = base + w;
-      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn) {
-        if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
-        if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
-      }
+      if (load<u64>(this.vpn + (<usize>e << 3)) == vpn && this.visible(e, asid)) return <i32>e;
     }
     return -1;
+  }
+
+  /** Whether entry e (its VPN matching) translates for `asid`: global, or of that ASID. */
+  @inline private visible(e: u32, asid: u32): bool {
+    return (load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0 ||
+      <u32>load<u16>(this.asid + (<usize>e << 1)) == asid;
   }
 
   @inline pfnAt(e: i32): u64 {

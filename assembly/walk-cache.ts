@@ -18,17 +18,32 @@ const ATTR: usize = 24; // u32: permissions inherited from table descriptors (AP
   return ((va >> <u64>(39 - 9 * level)) << 2) | <u64>level;
 }
 
+/** A byte of key k for the per-way hash array: its level and set bits folded with the bits
+ *  above them, which tell apart the keys that share a set. */
+@inline function hashOf(k: u64): u32 {
+  return <u32>(k ^ (k >> 6)) & 0xFF;
+}
+
 export class WalkCache {
   sets: u32;
   ways: u32;
   entries: usize;
+  // u8 per entry, the hashOf of its key (stale after a flush by VA: a hash only names a way
+  // whose key is worth comparing), so that a probe of a 4-way set that misses is one load.
+  hashes: usize;
   rr: usize; // u8 per set
   hits: u64 = 0;
+  /** The entry an L1 descriptor's probe found last. A gigabyte's walks all resume from one
+   *  such entry, so it is tried before the set is searched: an entry holding the key walked
+   *  from the root is the one a search returns, as no set holds a key twice for one root (a
+   *  walk inserts only the keys its probes have just missed). */
+  recentL1: u32 = 0;
 
   constructor(entries: u32, ways: u32) {
     this.ways = ways < 1 ? 1 : ways;
     this.sets = entries / this.ways < 1 ? 1 : entries / this.ways;
     this.entries = heap.alloc(<usize>(this.sets * this.ways) << ENTRY_SHIFT);
+    this.hashes = heap.alloc(<usize>(this.sets * this.ways));
     this.rr = heap.alloc(<usize>this.sets);
     this.flushAll();
   }
@@ -36,6 +51,7 @@ export class WalkCache {
   flushAll(): void {
     const n = this.sets * this.ways;
     for (let e: u32 = 0; e < n; e++) store<u64>(this.entries + (<usize>e << ENTRY_SHIFT) + KEY, NONE);
+    memory.fill(this.hashes, 0, <usize>n);
     memory.fill(this.rr, 0, <usize>this.sets);
   }
 
@@ -48,18 +64,37 @@ export class WalkCache {
   @inline private probe(k: u64, root: u64): i32 {
     const ways = this.ways;
     const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
-    let p = this.entries + (<usize>base << ENTRY_SHIFT);
     if (ways == 4) {
-      // The A53's geometry, unrolled: a loop costs V8 a stack check and its control per way,
-      // and the usual first probe (for the deepest level) misses, reading all four keys.
-      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>base;
-      if (load<u64>(p, KEY + 32) == k && load<u64>(p, ROOT + 32) == root) return <i32>base + 1;
-      if (load<u64>(p, KEY + 64) == k && load<u64>(p, ROOT + 64) == root) return <i32>base + 2;
-      if (load<u64>(p, KEY + 96) == k && load<u64>(p, ROOT + 96) == root) return <i32>base + 3;
-      return -1;
+      // The A53's geometry: the set's four hash bytes in one load, compared at once (a zero
+      // byte of hashes ^ broadcast(h) marks a way whose key may be k). The usual first probe,
+      // for the deepest level, ends here with no key to compare; the next usually has one
+      // candidate, compared with no loop.
+      const x = load<u32>(this.hashes + <usize>base) ^ (hashOf(k) * 0x01010101);
+      const m = (x - 0x01010101) & ~x & 0x80808080;
+      if (m == 0) return -1;
+      const e = base + (ctz(m) >> 3);
+      if (this.holds(e, k, root)) return <i32>e;
+      const rest = m & (m - 1);
+      return rest == 0 ? -1 : this.firstOf(base, rest, k, root);
     }
-    for (let w: u32 = 0; w < ways; w++, p += 1 << ENTRY_SHIFT) {
-      if (load<u64>(p, KEY) == k && load<u64>(p, ROOT) == root) return <i32>(base + w);
+    for (let w: u32 = 0; w < ways; w++) {
+      if (this.holds(base + w, k, root)) return <i32>(base + w);
+    }
+    return -1;
+  }
+
+  /** Whether entry e holds key k walked from root (one branch for both compares). */
+  @inline private holds(e: u32, k: u64, root: u64): bool {
+    const p = this.entries + (<usize>e << ENTRY_SHIFT);
+    return ((load<u64>(p, KEY) ^ k) | (load<u64>(p, ROOT) ^ root)) == 0;
+  }
+
+  /** Of the ways of a 4-way set marked in m (byte w's top bit for way w), the first holding k
+   *  walked from root, or -1. */
+  private firstOf(base: u32, m: u32, k: u64, root: u64): i32 {
+    for (; m != 0; m &= m - 1) {
+      const e = base + (ctz(m) >> 3);
+      if (this.holds(e, k, root)) return <i32>e;
     }
     return -1;
   }
@@ -71,8 +106,14 @@ export class WalkCache {
     let e = this.probe((va >> 21) << 2 | 2, root);
     if (e >= 0) return e;
     if (first == 2) return -1;
-    e = this.probe((va >> 30) << 2 | 1, root);
-    if (e >= 0) return e;
+    const k1 = (va >> 30) << 2 | 1;
+    const r = this.recentL1;
+    if (this.holds(r, k1, root)) return <i32>r;
+    e = this.probe(k1, root);
+    if (e >= 0) {
+      this.recentL1 = e;
+      return e;
+    }
     if (first == 1) return -1;
     return this.probe((va >> 39) << 2, root);
   }
@@ -99,6 +140,7 @@ export class WalkCache {
     store<u64>(p, root, ROOT);
     store<u64>(p, next, NEXT);
     store<u32>(p, attr, ATTR);
+    store<u8>(this.hashes + <usize>(set * this.ways + v), <u8>hashOf(k));
     store<u8>(this.rr + <usize>set, <u8>(v + 1 == this.ways ? 0 : v + 1));
   }
 

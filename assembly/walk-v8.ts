@@ -13,7 +13,9 @@ const OA_MASK: u64 = 0x0000FFFFFFFFF000;
 export let vaBits: u32 = 39;
 /** The level the walk starts at, and the mask of the index bits that level resolves. */
 let firstLevel: i32 = 1;
-let firstIndexMask: u64 = 511;
+/** The VA bits the tables translate: with the bits above cleared, every level's index is the
+ *  nine bits at its shift (the first level's fewer bits come out as zeros above them). */
+let vaMask: u64 = (<u64>1 << 39) - 1;
 export let ttbr0: u64 = 0;
 export let ttbr1: u64 = 0;
 export let mair: u64 = 0;
@@ -41,7 +43,7 @@ export function setVaBits(bits: u32): void {
   vaBits = bits < 25 ? 25 : bits > 48 ? 48 : bits;
   // The first level resolves whatever bits remain above the levels below it.
   firstLevel = vaBits > 39 ? 0 : vaBits > 30 ? 1 : 2;
-  firstIndexMask = (<u64>1 << <u64>(vaBits - (39 - 9 * firstLevel))) - 1;
+  vaMask = (<u64>1 << <u64>vaBits) - 1;
 }
 
 export function setMair(v: u64): void {
@@ -88,10 +90,10 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
   return (d & OA_MASK & ~low) | (va & low);
 }
 
-/** The address of the descriptor for va in the table at `table` whose index is va[shift+8:shift]
- *  (fewer bits at the first level: indexMask). */
-@inline function entryAt(table: u64, va: u64, shift: u64, indexMask: u64): u64 {
-  return table + (((va >> shift) & indexMask) << 3);
+/** The address of the descriptor in the table at `table` for the VA bits `index` (va & vaMask):
+ *  its index is index[shift+8:shift]. */
+@inline function entryAt(table: u64, index: u64, shift: u64): u64 {
+  return table + (((index >> shift) & 511) << 3);
 }
 
 /** The table permissions below a table descriptor: APTable[1] forbids writes below, APTable[0]
@@ -107,19 +109,33 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
 }
 
 /** Walks `va`; returns its PA and sets W.attr etc., or BAD_PA with the fault recorded. */
-export function walkV8(va: u64): u64 {
-  const bits = vaBits;
-  const top = va >> bits;
+@inline export function walkV8(va: u64): u64 {
+  return W.quiet ? walkQuiet(va) : walkTimed(va);
+}
+
+// Two copies of one walk, each compiled with its port fixed: a timed walk through the caches
+// and the walk cache, and a debugger's untimed peek that leaves both as they were. One function
+// choosing per read would keep both ports' values live at once (a larger frame, more spills on
+// the path every access takes).
+@inline export function walkTimed(va: u64): u64 {
+  return walkWith(va, false);
+}
+
+function walkQuiet(va: u64): u64 {
+  return walkWith(va, true);
+}
+
+@inline function walkWith(va: u64, quiet: bool): u64 {
+  const top = va >> vaBits;
   let table: u64;
   if (top == 0) table = ttbr0;
-  else if (top == (<u64>-1 >> bits)) table = ttbr1;
+  else if (top == (<u64>-1 >> vaBits)) table = ttbr1;
   else return W.fault(W.FAULT_TRANSLATION, 0, va);
   table &= OA_MASK;
   const root = table;
   let level = firstLevel;
-  let indexMask = firstIndexMask;
+  const index = va & vaMask;
   let tableAttr: u32 = 0;
-  const quiet = W.quiet; // W.read64's choice of port, made once per walk
   const wc = walkCache;
   if (wc != null && !quiet) {
     const e = wc.deepest(va, level, root);
@@ -128,7 +144,6 @@ export function walkV8(va: u64): u64 {
       table = wc.nextAt(e);
       tableAttr = wc.attrAt(e);
       level = wc.levelAt(e) + 1;
-      indexMask = 511;
     }
   }
   // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
@@ -137,16 +152,15 @@ export function walkV8(va: u64): u64 {
   let d: u64;
   switch (level) {
     case 0: {
-      d = quiet ? peek64(entryAt(table, va, 39, indexMask)) : walkerRead64(entryAt(table, va, 39, indexMask));
+      d = quiet ? peek64(entryAt(table, index, 39)) : walkerRead64(entryAt(table, index, 39));
       if (H.busError) return W.fault(W.FAULT_EXTERNAL, 0, va);
       if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 0, va);
       tableAttr = belowTable(d, tableAttr);
       table = d & OA_MASK;
       if (wc != null && !quiet) wc.insert(va, 0, root, table, tableAttr);
-      indexMask = 511;
     }
     case 1: {
-      d = quiet ? peek64(entryAt(table, va, 30, indexMask)) : walkerRead64(entryAt(table, va, 30, indexMask));
+      d = quiet ? peek64(entryAt(table, index, 30)) : walkerRead64(entryAt(table, index, 30));
       if (H.busError) return W.fault(W.FAULT_EXTERNAL, 1, va);
       if ((d & 3) != 3) {
         if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 1, va);
@@ -155,10 +169,9 @@ export function walkV8(va: u64): u64 {
       tableAttr = belowTable(d, tableAttr);
       table = d & OA_MASK;
       if (wc != null && !quiet) wc.insert(va, 1, root, table, tableAttr);
-      indexMask = 511;
     }
     case 2: {
-      d = quiet ? peek64(entryAt(table, va, 21, indexMask)) : walkerRead64(entryAt(table, va, 21, indexMask));
+      d = quiet ? peek64(entryAt(table, index, 21)) : walkerRead64(entryAt(table, index, 21));
       if (H.busError) return W.fault(W.FAULT_EXTERNAL, 2, va);
       if ((d & 3) != 3) {
         if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 2, va);
@@ -170,7 +183,7 @@ export function walkV8(va: u64): u64 {
     }
   }
   // L3: pages only (0b01 is reserved there).
-  d = quiet ? peek64(entryAt(table, va, 12, 511)) : walkerRead64(entryAt(table, va, 12, 511));
+  d = quiet ? peek64(entryAt(table, index, 12)) : walkerRead64(entryAt(table, index, 12));
   if (H.busError) return W.fault(W.FAULT_EXTERNAL, 3, va);
   if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 3, va);
   return leafAt(d, va, 3, 12, tableAttr);

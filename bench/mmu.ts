@@ -24,16 +24,24 @@ function check(x: SiliconExports, tlb: boolean): string {
   return tlb ? `${base} tlbhit${x.stat(STAT.tlbHits)} miss${x.stat(STAT.tlbMisses)}` : base;
 }
 
-async function walker(): Promise<Record<string, MetricValue>> {
+/** The machine of ptw.c: the arm64 profile's memory system without prefetching, ptw.c's tables
+ *  in RAM at 0x4000_0000 under TTBR0 (48-bit VA), its streams of `n` entries generated. The
+ *  TLB is the caller's to configure. */
+export async function ptwMachine(n: number): Promise<SiliconExports> {
   const x = await instantiateSilicon();
   configureMemorySystem(x, ARM64_A53);
   x.configurePrefetch(0, 0, 0);
   x.addRam(0x40000000, 4 << 20, 0);
   const l0 = x.benchPtwBuildTables();
-  x.benchPtwStreamsGenerate(N);
+  x.benchPtwStreamsGenerate(n);
   x.mmuSetMair(0x440c0400, 0x0000bbff);
   x.mmuSetTtbr(0, l0);
   x.mmuSetFormat(MMU_V8_4K, 48);
+  return x;
+}
+
+async function walker(): Promise<Record<string, MetricValue>> {
+  const x = await ptwMachine(N);
   const missPs = Math.round((ARM64_A53.cpu.tlbMissCycles * 1e6) / ARM64_A53.cpu.clockMHz);
   const out: Record<string, MetricValue> = {};
   const pass = (stream: number) => () => runSliced(N, (f, c) => x.benchPtwTranslateReplay(stream, f, c));

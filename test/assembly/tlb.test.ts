@@ -153,4 +153,20 @@ describe("TLB (arm64 profile: 128 sets x 4 ways, round robin)", () => {
     expect(pa(m, K(512))).toBe(0x40600000);
     expect(pa(m, K(700) + 4)).toBe(0x406bc004);
   });
+
+  it("counts a walk for every miss, across a TLB reconfigured, and none for a debugger's walk", async () => {
+    const m = await machine();
+    const walks = () => m.backdoor.stats().tlb.walks;
+    const w0 = walks();
+    for (const p of [1, 2, 1, 3]) pa(m, K(p)); // three misses, one hit
+    expect(walks() - w0).toBe(3);
+    m.x.configureTlb(0, 0, 0); // TLB off: a new, empty one whose own misses start at 0
+    expect(m.backdoor.stats().tlb.misses).toBe(0);
+    expect(walks() - w0).toBe(3);
+    for (const p of [1, 1]) pa(m, K(p)); // no TLB: both walk
+    expect(m.backdoor.stats().tlb.misses).toBe(2);
+    expect(walks() - w0).toBe(5);
+    expect(m.mmu.walk(K(4))).toMatchObject({ pa: 0x41004000 }); // ptdump's walk: not counted
+    expect(walks() - w0).toBe(5);
+  });
 });
