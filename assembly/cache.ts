@@ -7,6 +7,8 @@
 // made when the bytes are first needed, and before anything changes DRAM underneath
 // (hierarchy.ts keeps that promise), so a deferred line behaves exactly like a copied one.
 
+import { zeroBytes, hashIn4, compress8 } from "./hash-bytes";
+
 /** Deferred lines in all cache levels: while 0, nothing needs to be copied before DRAM changes. */
 export let deferredLines: i32 = 0;
 
@@ -17,44 +19,6 @@ export const REPL_LRU: i32 = 0;
 export const REPL_RANDOM: i32 = 1;
 
 export const INVALID: u64 = u64.MAX_VALUE;
-
-/** Copies one line. Lines are 16..128 bytes and 8-aligned; a loop of 64-bit moves beats
- *  memory.copy, which V8 runs as a call out of the compiled code. */
-@inline export function copyLine(dst: usize, src: usize, bytes: u32): void {
-  for (let i: usize = 0; i < <usize>bytes; i += 16) {
-    store<u64>(dst + i, load<u64>(src + i));
-    store<u64>(dst + i, load<u64>(src + i, 8), 8);
-  }
-}
-
-@inline export function isZeroLine(src: usize, bytes: u32): bool {
-  let any: u64 = 0;
-  for (let i: usize = 0; i < <usize>bytes; i += 16) any |= load<u64>(src + i) | load<u64>(src + i, 8);
-  return any == 0;
-}
-
-@inline export function zeroLine(dst: usize, bytes: u32): void {
-  for (let i: usize = 0; i < <usize>bytes; i += 16) {
-    store<u64>(dst + i, 0);
-    store<u64>(dst + i, 0, 8);
-  }
-}
-
-/** The zero bytes of x (and possibly a 0x01 byte above a zero byte) marked by their top bit. */
-@inline function zeroBytes(x: u64): u64 {
-  return (x - 0x0101010101010101) & ~x & 0x8080808080808080;
-}
-
-/** Whether one of the four hash bytes at hs (a 4-way set's) is h. */
-@inline export function hashIn4(hs: usize, h: u32): bool {
-  const x = load<u32>(hs) ^ (h * 0x01010101);
-  return ((x - 0x01010101) & ~x & 0x80808080) != 0;
-}
-
-/** zeroBytes' marks as 8 bits, byte i → bit i. */
-@inline function compress8(m: u64): u32 {
-  return <u32>(((m >> 7) * 0x0102040810204080) >> 56);
-}
 
 /** Whether a way of the set whose hash and flag bytes start at hs and fl has the hash byte of
  *  `tagBits` and is dirty. Hashes and flags are one byte per way, side by side, so for the usual

@@ -18,7 +18,8 @@ import * as P from "./prefetch";
 import { storeAround, aroundUntil } from "./line-policies";
 import { translate, lastAttr, BAD_PA, MT_NORMAL, MT_NORMAL_WT, ATTR_NOWA, FAULT_EXTERNAL, FAULT_ALIGNMENT, FAULT_NONE } from "./mmu";
 import { faultKind } from "./walk";
-import { copyLine } from "./cache";
+import { copyLine } from "./line-bytes";
+import { lineData, settleL2 } from "./deferred-bytes";
 import { findRegion, regionKind, KIND_RAM } from "./dram";
 import { mmioRead32, mmioWrite32, mmioError, mmioLatencyPs, clearMmioError } from "./devices";
 import { catchUp, nextDeviceEvent } from "./scheduler";
@@ -150,13 +151,13 @@ function cachedPiece(mode: i32, pa: u64, k: u32, buf: usize, byte: u8, attr: u32
     // The whole line is written: its old bytes are never needed in L1.
     if (H.l1.isDeferred(e)) {
       H.l1.clearDeferred(e);
-      H.settleL2(line);
+      settleL2(line);
     }
     const p = H.l1.dataAt(e);
     if (mode == MODE_FILL) memory.fill(p, byte, k);
     else copyLine(p, buf, k);
   } else {
-    const p = H.lineData(e) + <usize>(pa & (H.lineBytes - 1));
+    const p = lineData(e) + <usize>(pa & (H.lineBytes - 1));
     if (mode == MODE_FILL) memory.fill(p, byte, k);
     else if (k == H.lineBytes) copyLine(buf, p, k);
     else if (mode == MODE_READ) memory.copy(buf, p, k);
@@ -291,7 +292,7 @@ export function loadValue(va: u64, size: u32): u64 {
       H.busError = false;
       fail(FAULT_EXTERNAL, va);
     } else {
-      const p = H.lineData(e) + <usize>(pa & (lb - 1));
+      const p = lineData(e) + <usize>(pa & (lb - 1));
       v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
       if (P.active) P.observe(pa >> H.lineShift, H.lastTrigger);
     }
@@ -330,7 +331,7 @@ export function storeValue(va: u64, size: u32, v: u64): void {
       H.busError = false;
       fail(FAULT_EXTERNAL, va);
     } else {
-      const p = H.lineData(e) + <usize>(pa & (lb - 1));
+      const p = lineData(e) + <usize>(pa & (lb - 1));
       if (size == 8) store<u64>(p, v);
       else if (size == 4) store<u32>(p, <u32>v);
       else if (size == 2) store<u16>(p, <u16>v);

@@ -10,7 +10,7 @@
 import * as T from "./trace";
 import { N_DRAM_BYTES } from "./trace-names";
 import { deferredLines } from "./cache";
-import { materializeRange } from "./hierarchy";
+import { materializeRange } from "./deferred-bytes";
 import { markWritten, heapTop } from "./memory-handover";
 import { BusCalendar, BUCKET_SHIFT } from "./bus-calendar";
 

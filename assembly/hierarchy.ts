@@ -7,18 +7,19 @@
 // Zynq the PL310 is an outer cache that the kernel maintains separately, by physical address,
 // through its own registers (pl310.ts).
 //
-// Fills from DRAM are deferred (cache.ts): whoever needs a line's bytes calls lineData, and
-// anything that changes DRAM beneath the caches first calls materializeRange (dram.ts does so
-// for the masters that use its ramPtr / ramWrite). Lines that enter L1 other than by a demand
-// fill are in line-policies.ts; what other masters see through the caches in snoop.ts.
+// Fills from DRAM are deferred (cache.ts; deferred-bytes.ts makes the copies when they are
+// needed). Lines that enter L1 other than by a demand fill are in line-policies.ts; what other
+// masters see through the caches in snoop.ts.
 //
 // All costs are added to `cursor`, the time of the CPU operation in progress (cpu.ts owns it).
 
-import { Cache, INVALID, REPL_LRU, copyLine, zeroLine, isZeroLine, deferredLines } from "./cache";
+import { Cache, INVALID, REPL_LRU } from "./cache";
+import { copyLine, isZeroLine } from "./line-bytes";
 import { markWritten, neverWritten } from "./memory-handover";
 import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
 import { memoAdopt } from "./walker-memo";
+import { materialize } from "./deferred-bytes";
 
 export const OP_CLEAN: i32 = 0;
 export const OP_INV: i32 = 1;
@@ -121,59 +122,6 @@ export function beginBulk(): void {
 export function endBulk(): void {
   bulk = false;
   cursor = max64(cursor, fillLast);
-}
-
-// ---- deferred bytes ---------------------------------------------------------------------------
-
-/** Copies a deferred line's bytes in from DRAM. */
-export function materialize(c: Cache, e: i32): void {
-  const src = ramHost(c.lineAt(e) << lineShift, lineBytes);
-  // Bytes nothing has written are 0: the host page stays untouched (no page fault).
-  if (neverWritten(src, lineBytes)) zeroLine(c.dataAt(e), lineBytes);
-  else copyLine(c.dataAt(e), src, lineBytes);
-  c.clearDeferred(e);
-}
-
-/** Host pointer to an L1 entry's bytes, for the CPU port that is about to use them. */
-@inline export function lineData(e: i32): usize {
-  const c1 = l1;
-  if (c1.isDeferred(e)) {
-    materialize(c1, e);
-    settleL2(c1.lineAt(e));
-  }
-  return c1.dataAt(e);
-}
-
-/** A line filled through L2 left a deferred copy there too: once the CPU uses the line, that copy
- *  is made as well (the bytes are in the host's cache now), so that deferred lines do not stay
- *  behind for the other masters' accesses to settle. */
-export function settleL2(line: u64): void {
-  const c2 = l2;
-  if (deferredLines == 0 || c2 == null) return;
-  const e = c2.find(line);
-  if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
-}
-
-function materializeLine(line: u64): void {
-  let e = l1.find(line);
-  if (e >= 0 && l1.isDeferred(e)) materialize(l1, e);
-  const c2 = l2;
-  if (c2 != null) {
-    e = c2.find(line);
-    if (e >= 0 && c2.isDeferred(e)) materialize(c2, e);
-  }
-}
-
-/** Called before DRAM bytes [pa, pa+len) change beneath the caches: cached copies keep the old
- *  bytes, as they do on hardware. */
-export function materializeRange(pa: u64, len: u64): void {
-  if (deferredLines == 0 || len == 0) return;
-  let line = pa >> lineShift;
-  const last = (pa + len - 1) >> lineShift;
-  while (line <= last) {
-    materializeLine(line);
-    line++;
-  }
 }
 
 // ---- fills and write-backs --------------------------------------------------------------------

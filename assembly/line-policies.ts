@@ -2,7 +2,8 @@
 // CPU does not wait for (the prefetcher's), DC ZVA's allocation without a read, and the stores of
 // write-through and no-write-allocate memory.
 
-import { zeroLine } from "./cache";
+import { zeroLine } from "./line-bytes";
+import { lineData, materialize } from "./deferred-bytes";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
 
@@ -34,7 +35,7 @@ export function prefetchL1(line: u64): bool {
     return false;
   }
   // Copied now: a line nobody has asked for yet would otherwise stay deferred.
-  H.lineData(e);
+  lineData(e);
   c1.setReady(e, arrives);
   if (arrives > prefetchUntil) prefetchUntil = arrives;
   c1.prefetches++;
@@ -92,7 +93,7 @@ export function storeAround(pa: u64, n: u32, src: usize, byte: u8, through: bool
     if (e >= 0) {
       c2.touch(e);
       if (!through) {
-        if (c2.isDeferred(e)) H.materialize(c2, e);
+        if (c2.isDeferred(e)) materialize(c2, e);
         c2.setDirty(e, true);
       }
       if (!c2.isDeferred(e)) writeBytes(c2.dataAt(e) + off, src, byte, n);

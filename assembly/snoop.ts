@@ -3,7 +3,8 @@
 // table walker, and a debugger's untimed peek. The newest copy of a line wins: L1, then L2,
 // then DRAM.
 
-import { Cache, copyLine } from "./cache";
+import { Cache } from "./cache";
+import { copyLine } from "./line-bytes";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";

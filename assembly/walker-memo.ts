@@ -10,7 +10,8 @@
 // off (memoAdopt), and their array addresses kept here, so that a read the memo serves loads no
 // field of a cache object but the ones it changes.
 
-import { Cache, hashIn4 } from "./cache";
+import { Cache } from "./cache";
+import { hashIn4 } from "./hash-bytes";
 
 const SLOT_BITS: u32 = 14; // 16384 lines: 1 MB of tables with 64-byte lines
 const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
