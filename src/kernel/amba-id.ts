@@ -96,7 +96,7 @@ export function ambaNoIdText(adev: PlatformDevice): string {
 
 /** Logs a dmasim note on an AMBA device no driver took, and keeps it for the tools that print
  *  boot's notes. */
-export function noteAmbaDevice(adev: PlatformDevice | { kernel: PlatformDevice["kernel"] }, note: string): void {
+export function noteAmbaDevice(adev: PlatformDevice, note: string): void {
   adev.kernel.printk.log(KERN_NOTICE, note);
   adev.kernel.ambaNotes.push(note);
 }
