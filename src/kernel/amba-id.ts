@@ -11,12 +11,9 @@
 // - 6.x: amba_device_add tries the same read but adds the device whatever it gives (its uevent
 //   suppressed); amba_match reads again while the ID is 0 and answers -EPROBE_DEFER, so the
 //   device waits on the deferred list and no driver probes it.
-// The ID registers are read here through an ioremap of the window, as Linux reads them: the
-// loads cost the CPU what eight MMIO reads cost.
 
 import type { PlatformDevice } from "./device.js";
 import type { DeviceNode } from "../of/node.js";
-import { readl } from "./io.js";
 import { KERN_NOTICE } from "./printk.js";
 import { formatMemResource } from "./resource.js";
 
@@ -49,21 +46,29 @@ export function ambaIdModelled(adev: PlatformDevice): boolean {
   return adev.kernel.board.dmacs.some((d) => d.node === adev.ofNode);
 }
 
-/** Reads PERIPH_ID0-3 and PCELL_ID0-3 at the end of the device's first register window. */
+/** Whether dmasim can match the device by its peripheral ID: the tree gives it, or dmasim's
+ *  silicon sits behind its window. Otherwise (a primecell dmasim has no model of, a node without
+ *  `reg`) the ID is unknown and dmasim matches by compatible, as it did before modelling the ID. */
+export function ambaIdKnowable(adev: PlatformDevice): boolean {
+  return !!adev.ofNode?.has("arm,primecell-periphid") || (!!adev.memResource(0) && ambaIdModelled(adev));
+}
+
+/** Reads PERIPH_ID0-3 and PCELL_ID0-3 at the end of the device's first register window, as the
+ *  CPU reads them (the PL330's APB slave decodes 12 address bits: assembly/devices.ts). dmasim
+ *  reads them untimed, through the silicon's backdoor: Linux's ioremap and eight readl at
+ *  populate would shift every later boot allocation and timing for a few microseconds of
+ *  boot, which dmasim does not model. */
 export function amba_read_id_registers(adev: PlatformDevice): AmbaIdRegisters | undefined {
   const res = adev.memResource(0);
-  if (!res || !ambaIdModelled(adev)) return undefined;
-  const k = adev.kernel;
-  const idBase = res.start + res.size - 0x20;
-  const va = k.mm.ioremap(idBase, 0x20);
-  if (va === null) return undefined;
+  const dmac = adev.kernel.board.dmacs.find((d) => d.node === adev.ofNode);
+  if (!res || !dmac) return undefined;
+  const reg = (off: number) => adev.kernel.machine.backdoor.pl330Register(dmac.index, (res.size + off) & 0xfff) & 0xff;
   let pid = 0;
   let cid = 0;
   for (let i = 0; i < 4; i++) {
-    pid |= (readl(k.machine, va + 4 * i) & 0xff) << (8 * i);
-    cid |= (readl(k.machine, va + 0x10 + 4 * i) & 0xff) << (8 * i);
+    pid |= reg(-0x20 + 4 * i) << (8 * i);
+    cid |= reg(-0x10 + 4 * i) << (8 * i);
   }
-  k.mm.iounmap(va);
   return { pid: pid >>> 0, cid: cid >>> 0 };
 }
 

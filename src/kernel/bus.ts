@@ -9,7 +9,7 @@ import type { PlatformDevice } from "./device.js";
 import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
 import { devres_release_all } from "./devres.js";
 import { of_amba_device_decode_irq } from "../of/amba-irq.js";
-import { amba_lookup, amba_read_periphid, ambaIdTableText, ambaNoIdText, noteAmbaDevice, type AmbaId } from "./amba-id.js";
+import { ambaIdKnowable, amba_lookup, amba_read_periphid, ambaIdTableText, ambaNoIdText, noteAmbaDevice, type AmbaId } from "./amba-id.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -37,7 +37,7 @@ export class PlatformBus {
 
   /** of_driver_match_device; amba_match for an amba_driver and an AMBA device. */
   static matches(drv: BusDriver, pdev: PlatformDevice): boolean {
-    if (drv.id_table && pdev.bus === "amba") return PlatformBus.amba_match(drv.id_table, pdev);
+    if (drv.id_table && pdev.bus === "amba" && ambaIdKnowable(pdev)) return PlatformBus.amba_match(drv.id_table, pdev);
     return !!pdev.ofNode && pdev.ofNode.compatible.some((c) => drv.compatible.includes(c));
   }
 
@@ -52,7 +52,7 @@ export class PlatformBus {
    *  compatible names but no driver took for its peripheral ID: Linux says nothing. */
   noteAmbaUnmatched(): void {
     for (const adev of this.devices) {
-      if (adev.bus !== "amba" || adev.driverName || !adev.ofNode) continue;
+      if (adev.bus !== "amba" || adev.driverName || !adev.ofNode || !ambaIdKnowable(adev)) continue;
       const drv = this.drivers.find((d) => d.id_table && adev.ofNode!.compatible.some((c) => d.compatible.includes(c)));
       if (!drv?.id_table) continue;
       const outcome = `${drv.name} never probes it (its compatible is not what amba_match compares)`;
