@@ -32,7 +32,9 @@ export function mmioRead32(pa: u64, t: i64): u32 {
   const dev = regionDevice(r);
   const inst = regionInstance(r);
   mmioLatencyPs = regionLatency(r);
-  if (dev == DEV_PL330) return readRegister(pl330s[inst], off, t);
+  // The PL330's APB slave decodes PADDR[11:0] (its 4 KiB register map): a larger window, as
+  // rk3288's 16 KiB, repeats it, so the ID registers answer at the window's end too.
+  if (dev == DEV_PL330) return readRegister(pl330s[inst], off & 0xfff, t);
   if (dev == DEV_PL310) return pl310s[inst].read(off);
   if (dev == DEV_PERIPHERAL) return peripherals[inst].read(off, t);
   if (dev == DEV_GICD) return gicDist.read(off);
@@ -50,7 +52,7 @@ export function mmioWrite32(pa: u64, v: u32, t: i64): void {
   const dev = regionDevice(r);
   const inst = regionInstance(r);
   mmioLatencyPs = regionLatency(r);
-  if (dev == DEV_PL330) writeRegister(pl330s[inst], off, v, t);
+  if (dev == DEV_PL330) writeRegister(pl330s[inst], off & 0xfff, v, t);
   else if (dev == DEV_PL310) pl310s[inst].write(off, v);
   else if (dev == DEV_PERIPHERAL) peripherals[inst].write(off, v, t);
   else if (dev == DEV_GICD) gicDist.write(off, v);

@@ -108,7 +108,9 @@ export function probeDma(s: System, o: ProbeOptions = {}): ProbeResult {
 /** "probe failed with -EINVAL: why", without the "driver device: " the line already names,
  *  and without the why when a boot line printed above already says it. */
 function probeFailed(c: ProbeController, printed: string[]): string {
-  const at = c.probeFailure?.indexOf("probe failed") ?? -1;
+  // No probe ran: on the AMBA bus, no driver's id_table matched the peripheral ID (boot's notes).
+  if (!c.probeFailure) return "never probed: no driver matched it, see the notes above";
+  const at = c.probeFailure.indexOf("probe failed");
   if (at < 0) return "probe failed";
   const failed = c.probeFailure!.slice(at);
   const why = failed.indexOf(": ");

@@ -1,6 +1,7 @@
 // The platform and AMBA buses (drivers/base/platform.c, dd.c): devices are added, drivers
 // registered, and a driver probes every device whose node is compatible with it (of_match:
-// any of the node's compatibles in the driver's table), in device order. A probe that returns
+// any of the node's compatibles in the driver's table), in device order; on the AMBA bus an
+// amba_driver takes a device by its peripheral ID instead (amba_match: kernel/amba-id.ts). A probe that returns
 // -EPROBE_DEFER waits and is retried after any later probe succeeds (deferred probing).
 
 import type { Kernel } from "./kernel.js";
@@ -8,6 +9,7 @@ import type { PlatformDevice } from "./device.js";
 import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
 import { devres_release_all } from "./devres.js";
 import { of_amba_device_decode_irq } from "../of/amba-irq.js";
+import { ambaIdKnowable, amba_lookup, amba_read_periphid, ambaIdTableText, ambaNoIdText, noteAmbaDevice, type AmbaId } from "./amba-id.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -17,6 +19,9 @@ export interface BusDriver {
   bus?: "platform" | "amba";
   /** The of_match_table: compatible strings the driver handles. */
   compatible: string[];
+  /** An amba_driver's id_table: on the AMBA bus the driver takes the devices whose peripheral
+   *  ID one of these entries matches, whatever their compatible. */
+  id_table?: AmbaId[];
   probe(pdev: PlatformDevice): number;
   /** The driver's remove: gives back what probe took. A driver without one only drops the
    *  device (drivers written in a test or a scenario). */
@@ -30,9 +35,37 @@ export class PlatformBus {
 
   constructor(private readonly kernel: Kernel) {}
 
-  /** of_driver_match_device. */
+  /** of_driver_match_device; amba_match for an amba_driver and an AMBA device. */
   static matches(drv: BusDriver, pdev: PlatformDevice): boolean {
+    if (drv.id_table && pdev.bus === "amba" && ambaIdKnowable(pdev)) return PlatformBus.amba_match(drv.id_table, pdev);
     return !!pdev.ofNode && pdev.ofNode.compatible.some((c) => drv.compatible.includes(c));
+  }
+
+  /** amba_match: a device without a peripheral ID yet has its registers read again (6.x only:
+   *  4.9 added no such device); still none is -EPROBE_DEFER, which matches nothing. */
+  private static amba_match(table: AmbaId[], adev: PlatformDevice): boolean {
+    if (!adev.periphid && amba_read_periphid(adev) < 0) return false;
+    return amba_lookup(table, adev) !== undefined;
+  }
+
+  /** dmasim's notes, after the drivers registered, on each AMBA device that a driver's
+   *  compatible names but no driver took for its peripheral ID: Linux says nothing. */
+  noteAmbaUnmatched(): void {
+    for (const adev of this.devices) {
+      if (adev.bus !== "amba" || adev.driverName || !adev.ofNode || !ambaIdKnowable(adev)) continue;
+      const drv = this.drivers.find((d) => d.id_table && adev.ofNode!.compatible.some((c) => d.compatible.includes(c)));
+      if (!drv?.id_table) continue;
+      const outcome = `${drv.name} never probes it (its compatible is not what amba_match compares)`;
+      if (!adev.periphid) {
+        noteAmbaDevice(adev, `${ambaNoIdText(adev)}: Linux's amba_device_add adds ${adev.name} all the same, and amba_match, reading them again, defers it (-EPROBE_DEFER) for good: ${outcome}`);
+      } else {
+        const from = adev.ofNode.has("arm,primecell-periphid") ? "arm,primecell-periphid" : "its ID registers";
+        noteAmbaDevice(
+          adev,
+          `${adev.ofNode.path}: AMBA peripheral ID 0x${adev.periphid.toString(16).padStart(8, "0")} (from ${from}) matches no amba_id of ${drv.name} (${ambaIdTableText(drv.id_table)}) (dmasim): ${outcome}`,
+        );
+      }
+    }
   }
 
   /** device_add + bus_probe_device: the first registered driver that matches probes it. */

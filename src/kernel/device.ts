@@ -139,4 +139,10 @@ export class PlatformDevice extends Device {
     const hwirq = this.irqs[n] ?? -6;
     return hwirq < 0 ? hwirq : this.kernel.irq.irq_create_mapping(hwirq, this.irqTypes[n]);
   }
+
+  /** An AMBA device's adev->periphid: from `arm,primecell-periphid` or its ID registers
+   *  (kernel/amba-id.ts), 0 while it has none. */
+  periphid = 0;
+  /** What its ID registers read, when the AMBA bus read them. */
+  ambaIds?: { pid: number; cid: number };
 }

@@ -101,6 +101,8 @@ export class Kernel {
   /** Register windows of device nodes that the memory nodes cover, with the (dmasim) note boot
    *  printed for each (hw/registers-in-ram.ts). */
   readonly registersInRam: { node: DeviceNode; window: Resource; bank: Resource; note: string }[] = [];
+  /** dmasim's notes on AMBA devices no driver takes for their peripheral ID (kernel/amba-id.ts). */
+  readonly ambaNotes: string[] = [];
   readonly version: KernelVersion;
   readonly tree: DeviceTree;
   /** iomem_resource: what /proc/iomem shows. */
@@ -236,6 +238,7 @@ export class Kernel {
   private probeDevices(): void {
     for (const pdev of ofPlatformPopulate(this, this.tree)) this.platformBus.addDevice(pdev);
     for (const drv of platformDrivers) this.platformBus.registerDriver(drv);
+    this.platformBus.noteAmbaUnmatched();
   }
 
   device(name: string): PlatformDevice | undefined {

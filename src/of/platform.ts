@@ -8,13 +8,14 @@
 
 import type { Kernel } from "../kernel/kernel.js";
 import { PlatformDevice } from "../kernel/device.js";
-import { EBUSY, ENXIO } from "../kernel/errno.js";
-import { IORESOURCE_MEM } from "../kernel/resource.js";
+import { EBUSY, ENODEV, ENXIO } from "../kernel/errno.js";
+import { IORESOURCE_MEM, type IoResource } from "../kernel/resource.js";
+import { amba_read_periphid, ambaIdModelled, ambaNoIdText, noteAmbaDevice, ofAmbaPeriphid } from "../kernel/amba-id.js";
 import { ramBankOverlapping } from "../hw/registers-in-ram.js";
 import { noteRegistersInRam } from "../kernel/registers-in-ram-note.js";
 import { DtError, type DeviceNode, type DeviceTree } from "./node.js";
 import { ofAddressResources } from "./address.js";
-import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno } from "./irq.js";
+import { gicTranslateWarning, isGic, ofIrqNumber, ofIrqResolve, ofIrqShortEntry, shortEntryErrno, type IrqSpec } from "./irq.js";
 import { ofDeviceMakeBusId, ofDmaConfigure } from "./device.js";
 import { AMBA_NR_IRQS } from "./amba-irq.js";
 
@@ -32,13 +33,39 @@ function takenEarly(node: DeviceNode): boolean {
  *  (irq-desc.ts says which): of_amba_device_create maps entries 0 to AMBA_NR_IRQS - 1 each on
  *  its own (irq_of_parse_and_map, 0 for one that fails); of_device_alloc's
  *  of_irq_to_resource_table maps of_irq_count's entries in order and stops at the first that
- *  fails. 6.x maps none here (PlatformDevice.irq). */
-function ofDeviceMapIrqs49(pdev: PlatformDevice, amba: boolean): void {
+ *  fails. An entry whose controller has no irq domain yet (any but the GIC: a GPIO bank's comes
+ *  with its driver, after populate) fails in irq_create_fwspec_mapping, which says so at
+ *  KERN_WARNING ("irq: " is kernel/irq/irqdomain.c's pr_fmt; of_node_full_name, the path on
+ *  4.9). 6.x maps none here (PlatformDevice.irq), and its of_irq_get finds no domain before
+ *  mapping (irq_find_host): -EPROBE_DEFER, silently. */
+function ofDeviceMapIrqs49(pdev: PlatformDevice, specs: IrqSpec[], amba: boolean): void {
   const count = amba ? Math.min(AMBA_NR_IRQS, pdev.irqs.length) : pdev.irqs.length;
   for (let i = 0; i < count; i++) {
-    if (pdev.irqs[i] >= 0) pdev.irq(i);
-    else if (!amba) return;
+    if (pdev.irqs[i] >= 0) {
+      pdev.irq(i);
+      continue;
+    }
+    const controller = specs[i]?.controller;
+    if (controller && !isGic(controller)) pdev.kernel.printk.warn(`irq: no irq domain found for ${controller.path} !`);
+    if (!amba) return;
   }
+}
+
+/** amba_device_try_add's peripheral ID, after request_resource claimed `claimed`: from
+ *  `arm,primecell-periphid` (of_amba_device_create), else read from the ID registers. Linux 4.9
+ *  gives up on a device without one: the region goes back, amba_device_add fails with -ENODEV
+ *  and of_amba_device_create reports it (false: no device). 6.x adds it all the same (true), for
+ *  amba_match to read again (kernel/bus.ts). */
+function amba_device_read_id(kernel: Kernel, adev: PlatformDevice, claimed: IoResource): boolean {
+  const np = adev.ofNode!;
+  adev.periphid = ofAmbaPeriphid(np);
+  if (adev.periphid || !ambaIdModelled(adev) || amba_read_periphid(adev) === 0 || kernel.version !== "v4.9") return true;
+  kernel.iomem.release(claimed);
+  const message = `OF: amba_device_add() failed (${-ENODEV}) for ${np.path}`;
+  kernel.printk.err(message);
+  kernel.devicesNotAdded.push({ node: np, name: adev.name, errno: -ENODEV, message });
+  noteAmbaDevice(adev, `${ambaNoIdText(adev)}: Linux 4.9's amba_device_add fails with -ENODEV, so no device is created and no driver binds`);
+  return false;
 }
 
 export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDevice[] {
@@ -71,8 +98,10 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
     const resources = ofAddressResources(np);
     const irqs: number[] = [];
     const types: number[] = [];
+    const specs: IrqSpec[] = [];
     try {
       for (const spec of ofIrqResolve(tree, np, kernel.version)) {
+        specs.push(spec);
         // The GIC driver translates an entry each time the kernel maps it (of_irq_get,
         // irq_of_parse_and_map): dmasim translates each once, here.
         const warning = gicTranslateWarning(spec, kernel.version);
@@ -93,7 +122,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       kernel.printk.warn(`OF: ${e.message}`);
     }
     const pdev = new PlatformDevice(kernel, name, np, resources, irqs, types);
-    if (kernel.version === "v4.9") ofDeviceMapIrqs49(pdev, np.isCompatible("arm,primecell"));
+    if (kernel.version === "v4.9") ofDeviceMapIrqs49(pdev, specs, np.isCompatible("arm,primecell"));
     if (np.isCompatible("arm,primecell")) {
       pdev.bus = "amba";
       // of_address_to_resource names the resource after the node: its full path up to 4.9, its
@@ -104,7 +133,8 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
       // of_amba_device_create reports it and creates no device (4.9 and 6.x alike, "OF: " from
       // drivers/of/platform.c's pr_fmt; node->full_name and %pOF both print the path).
       const r = resources[0];
-      if (r && !kernel.iomem.request({ start: r.start, end: r.start + r.size - 1, name: resName, flags: IORESOURCE_MEM, children: [] })) {
+      const claimed: IoResource | undefined = r && { start: r.start, end: r.start + r.size - 1, name: resName, flags: IORESOURCE_MEM, children: [] };
+      if (claimed && !kernel.iomem.request(claimed)) {
         const message = `OF: amba_device_add() failed (${-EBUSY}) for ${np.path}`;
         kernel.printk.err(message);
         kernel.devicesNotAdded.push({ node: np, name, errno: -EBUSY, message });
@@ -112,6 +142,7 @@ export function ofPlatformPopulate(kernel: Kernel, tree: DeviceTree): PlatformDe
         if (bank) noteRegistersInRam(kernel, np, r, bank, "amba_device_add's request_resource meets it (-EBUSY), so no device is created and no driver binds");
         return undefined;
       }
+      if (claimed && !amba_device_read_id(kernel, pdev, claimed)) return undefined;
     } else {
       // of_device_add claims no resource (device_add alone; platform_device_add's
       // insert_resource is not on this path), so a platform device's registers reach /proc/iomem

@@ -83,3 +83,26 @@ describe("Linux 4.9 maps a device's interrupts at populate", () => {
     });
   });
 });
+
+describe("an interrupts entry on a controller without an irq domain at populate", () => {
+  const thing = `thing@ff700000 {
+			compatible = "vendor,thing";
+			interrupts-extended = <&gpio0 3 4>;
+		};
+
+		`;
+  const dts = rk3288With(BUS_DMAC, GPIO + thing + BUS_DMAC);
+  const NO_DOMAIN = "irq: no irq domain found for /soc/gpio@ff750000 !";
+
+  it("v4.9: irq_create_fwspec_mapping warns as of_device_alloc maps it", async () => {
+    await withSystem({ dts, kernel: "v4.9" }, (s) => {
+      expect(s.dmesg().split("\n").filter((l) => l.endsWith(NO_DOMAIN))).toHaveLength(1);
+    });
+  });
+
+  it("modern: nothing at populate (of_irq_get defers without mapping)", async () => {
+    await withSystem({ dts, kernel: "modern" }, (s) => {
+      expect(s.dmesg()).not.toContain("no irq domain found");
+    });
+  });
+});

@@ -1,5 +1,5 @@
-// pl330_probe: binding the driver to an "arm,pl330" platform device (spec pl330 §12.1): map the
-// registers, check the AMBA peripheral ID, take the DT quirks, request its interrupts (on the
+// pl330_probe: binding the driver to an "arm,pl330" AMBA device (spec pl330 §12.1): map the
+// registers (the AMBA bus checked the peripheral ID before: kernel/amba-id.ts), take the DT quirks, request its interrupts (on the
 // AMBA bus, up to the first that did not resolve), read the configuration, allocate the
 // microcode buffer and descriptor pool, register the dmaengine device with its slave
 // capabilities and the device-tree translation for `dmas = <&dmac N>`.
@@ -25,6 +25,7 @@ import { Pl330DescPool } from "./desc.js";
 import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
 import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
+import { AMBA_CID } from "../../kernel/amba-id.js";
 import { amba_device_irqs, ambaIrqZeroText, irqEntryFailure, irqEntryPastGic, PAST_GIC_MAPPED } from "../../of/amba-irq.js";
 
 export const PL330_MAX_SEG_SIZE = 1900800;
@@ -110,6 +111,22 @@ function requestPlatformIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number
   return 0;
 }
 
+/** The peripheral ID of a PL330 on the platform bus, -ENODEV when its registers give another. */
+function platformPeriphid(pdev: PlatformDevice, dmac: Pl330Dmac, start: number): number {
+  let periphid = 0;
+  let cellid = 0;
+  for (let i = 0; i < 4; i++) {
+    periphid |= (dmac.readl(R.PERIPH_ID + 4 * i) & 0xff) << (8 * i);
+    cellid |= (dmac.readl(R.PCELL_ID + 4 * i) & 0xff) << (8 * i);
+  }
+  periphid >>>= 0;
+  if (cellid >>> 0 !== AMBA_CID || ((periphid & R.PL330_AMBA_MASK) >>> 0) !== R.PL330_AMBA_ID) {
+    dev_err(pdev, `no PL330 at 0x${start.toString(16)} (periphid 0x${periphid.toString(16)}) (dmasim)`);
+    return -ENODEV;
+  }
+  return periphid;
+}
+
 export function pl330_probe(pdev: PlatformDevice): number {
   const k = pdev.kernel;
   const res = pdev.memResource(0);
@@ -121,17 +138,11 @@ export function pl330_probe(pdev: PlatformDevice): number {
   const dmac = new Pl330Dmac(k, base, pdev);
   for (const [prop, id] of OF_QUIRKS) if (pdev.ofNode?.has(prop)) dmac.quirks |= id;
 
-  let periphid = 0;
-  let cellid = 0;
-  for (let i = 0; i < 4; i++) {
-    periphid |= (dmac.readl(R.PERIPH_ID + 4 * i) & 0xff) << (8 * i);
-    cellid |= (dmac.readl(R.PCELL_ID + 4 * i) & 0xff) << (8 * i);
-  }
-  periphid >>>= 0;
-  if (cellid >>> 0 !== 0xb105f00d || ((periphid & R.PL330_AMBA_MASK) >>> 0) !== R.PL330_AMBA_ID) {
-    dev_err(pdev, `no PL330 at 0x${res.start.toString(16)} (periphid 0x${periphid.toString(16)})`);
-    return -ENODEV;
-  }
+  // The AMBA bus matched the device by its peripheral ID (kernel/amba-id.ts): pl330_probe checks
+  // none. A PL330 node without "arm,primecell" is dmasim's platform device, which no bus
+  // checked: dmasim reads the IDs itself.
+  const periphid = pdev.bus === "amba" ? pdev.periphid : platformPeriphid(pdev, dmac, res.start);
+  if (periphid < 0) return periphid;
 
   const irqs: number[] = [];
   const requested = pdev.bus === "amba" ? requestAmbaIrqs(pdev, dmac, irqs) : requestPlatformIrqs(pdev, dmac, irqs);
@@ -240,6 +251,8 @@ export const pl330Driver = {
   name: "dma-pl330",
   bus: "amba" as const,
   compatible: ["arm,pl330"],
+  /** pl330_ids (drivers/dma/pl330.c, 4.9 and 6.x). */
+  id_table: [{ id: R.PL330_AMBA_ID, mask: R.PL330_AMBA_MASK }],
   probe: pl330_probe,
   remove: pl330_remove,
 };
