@@ -281,6 +281,22 @@ describe("PL310 enable", () => {
     w(m, CTRL, 1);
     expect(m.cpu.read(va(0x200000), 32)).toEqual(fill(32, 0xaa));
   });
+
+  it("while disabled, a table walk reads its descriptor from DRAM; enabled again, it sees L2's copy", async () => {
+    const m = await zynq();
+    const descriptor = 0x4000 + 0xc03 * 4; // the section of va(0x300000)
+    put32(m, 0x300040, 0x11111111);
+    put32(m, 0x500040, 0x22222222);
+    m.cpu.load(va(0x300000), 4); // its walk brings the descriptor's line into L2
+    w(m, CTRL, 0);
+    put32(m, descriptor, (5 << 20) | 0x1140e); // remapped to PA 0x500000 in DRAM only
+    m.x.tlbiAll();
+    expect(m.cpu.load(va(0x300040), 4) >>> 0).toBe(0x22222222);
+    w(m, CTRL, 1);
+    m.x.tlbiAll();
+    // L2's line still holds the old descriptor, which the walk now finds (nobody maintained it).
+    expect(m.cpu.load(va(0x300040), 4) >>> 0).toBe(0x11111111);
+  });
 });
 
 // Cache Type and RAM latency control as a driver reads them (L2C-310 TRM r3p3 §3.3.1, §3.3.4;
