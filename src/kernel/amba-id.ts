@@ -53,6 +53,18 @@ export function ambaIdKnowable(adev: PlatformDevice): boolean {
   return !!adev.ofNode?.has("arm,primecell-periphid") || (!!adev.memResource(0) && ambaIdModelled(adev));
 }
 
+/** PERIPH_ID0-3 and PCELL_ID0-3 from the low byte of each word of a window's last 0x20 bytes;
+ *  `word(offset)` reads the word at `offset` into them (PERIPH_ID0 at 0, PCELL_ID0 at 0x10). */
+export function ambaIdWords(word: (offset: number) => number): AmbaIdRegisters {
+  let pid = 0;
+  let cid = 0;
+  for (let i = 0; i < 4; i++) {
+    pid |= (word(4 * i) & 0xff) << (8 * i);
+    cid |= (word(0x10 + 4 * i) & 0xff) << (8 * i);
+  }
+  return { pid: pid >>> 0, cid: cid >>> 0 };
+}
+
 /** Reads PERIPH_ID0-3 and PCELL_ID0-3 at the end of the device's first register window, as the
  *  CPU reads them (the PL330's APB slave decodes 12 address bits: assembly/devices.ts). dmasim
  *  reads them untimed, through the silicon's backdoor: Linux's ioremap and eight readl at
@@ -62,14 +74,7 @@ export function amba_read_id_registers(adev: PlatformDevice): AmbaIdRegisters | 
   const res = adev.memResource(0);
   const dmac = adev.kernel.board.dmacs.find((d) => d.node === adev.ofNode);
   if (!res || !dmac) return undefined;
-  const reg = (off: number) => adev.kernel.machine.backdoor.pl330Register(dmac.index, (res.size + off) & 0xfff) & 0xff;
-  let pid = 0;
-  let cid = 0;
-  for (let i = 0; i < 4; i++) {
-    pid |= reg(-0x20 + 4 * i) << (8 * i);
-    cid |= reg(-0x10 + 4 * i) << (8 * i);
-  }
-  return { pid: pid >>> 0, cid: cid >>> 0 };
+  return ambaIdWords((off) => adev.kernel.machine.backdoor.pl330Register(dmac.index, (res.size - 0x20 + off) & 0xfff));
 }
 
 /** amba_read_periphid: sets adev.periphid from the registers when the cell ID is valid. 0 when
@@ -86,16 +91,17 @@ export function amba_lookup(table: AmbaId[], adev: PlatformDevice): AmbaId | und
   return table.find((e) => ((adev.periphid & e.mask) >>> 0) === e.id);
 }
 
-const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+/** An ID as the notes and errors print it: 0x and eight hex digits. */
+export const ambaIdHex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
 
 /** Why an AMBA device has no peripheral ID, in the tree's terms, for dmasim's note. */
 export function ambaNoIdText(adev: PlatformDevice): string {
   const res = adev.memResource(0)!;
   const ids = adev.ambaIds;
-  const read = ids ? `read periphid ${hex(ids.pid)}, cellid ${hex(ids.cid)}` : "could not be read";
+  const read = ids ? `read periphid ${ambaIdHex(ids.pid)}, cellid ${ambaIdHex(ids.cid)}` : "could not be read";
   return (
     `${adev.ofNode?.path ?? adev.name}: reg ${formatMemResource(res.start, res.size)}: the AMBA ID registers in its last 0x20 bytes ${read}, ` +
-    `not a PrimeCell (${hex(AMBA_CID)}) or CoreSight (${hex(CORESIGHT_CID)}) cell ID (dmasim)`
+    `not a PrimeCell (${ambaIdHex(AMBA_CID)}) or CoreSight (${ambaIdHex(CORESIGHT_CID)}) cell ID (dmasim)`
   );
 }
 
@@ -108,5 +114,5 @@ export function noteAmbaDevice(adev: PlatformDevice, note: string): void {
 
 /** The id_table entries, as amba_id's are written. */
 export function ambaIdTableText(table: AmbaId[]): string {
-  return table.map((e) => `${hex(e.id)} mask ${hex(e.mask)}`).join(", ");
+  return table.map((e) => `${ambaIdHex(e.id)} mask ${ambaIdHex(e.mask)}`).join(", ");
 }

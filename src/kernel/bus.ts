@@ -9,7 +9,7 @@ import type { PlatformDevice } from "./device.js";
 import { ENODEV, ENXIO, EPROBE_DEFER, errnoName } from "./errno.js";
 import { devres_release_all } from "./devres.js";
 import { of_amba_device_decode_irq } from "../of/amba-irq.js";
-import { ambaIdKnowable, amba_lookup, amba_read_periphid, ambaIdTableText, ambaNoIdText, noteAmbaDevice, type AmbaId } from "./amba-id.js";
+import { ambaIdHex, ambaIdKnowable, amba_lookup, amba_read_periphid, ambaIdTableText, ambaNoIdText, noteAmbaDevice, type AmbaId } from "./amba-id.js";
 
 /** What the bus needs of a driver (drivers/registry.ts's PlatformDriver has this shape). */
 export interface BusDriver {
@@ -62,7 +62,7 @@ export class PlatformBus {
         const from = adev.ofNode.has("arm,primecell-periphid") ? "arm,primecell-periphid" : "its ID registers";
         noteAmbaDevice(
           adev,
-          `${adev.ofNode.path}: AMBA peripheral ID 0x${adev.periphid.toString(16).padStart(8, "0")} (from ${from}) matches no amba_id of ${drv.name} (${ambaIdTableText(drv.id_table)}) (dmasim): ${outcome}`,
+          `${adev.ofNode.path}: AMBA peripheral ID ${ambaIdHex(adev.periphid)} (from ${from}) matches no amba_id of ${drv.name} (${ambaIdTableText(drv.id_table)}) (dmasim): ${outcome}`,
         );
       }
     }

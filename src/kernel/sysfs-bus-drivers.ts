@@ -4,7 +4,7 @@
 // /sys/bus/amba/drivers/dma-pl330/unbind`. The driver's `uevent` file and `module` link are
 // not modelled (nothing in dmasim answers a uevent, and drivers are not modules).
 
-import { ambaIdKnowable, ambaIdTableText } from "./amba-id.js";
+import { ambaIdHex, ambaIdKnowable, ambaIdTableText } from "./amba-id.js";
 import type { Kernel } from "./kernel.js";
 import type { BusDriver } from "./bus.js";
 import type { PlatformDevice } from "./device.js";
@@ -92,7 +92,7 @@ export function bind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text: s
   if (!dev) throw noSuchDevice(kernel, bus, text, path);
   if (!PlatformBus.matches(drv, dev)) {
     const what = drv.id_table && dev.bus === "amba" && ambaIdKnowable(dev)
-      ? `its AMBA peripheral ID: ${dev.periphid ? `0x${dev.periphid.toString(16).padStart(8, "0")}` : "none (amba_match defers it)"}; ${drv.name}'s id_table: ${ambaIdTableText(drv.id_table)}`
+      ? `its AMBA peripheral ID: ${dev.periphid ? ambaIdHex(dev.periphid) : "none (amba_match defers it)"}; ${drv.name}'s id_table: ${ambaIdTableText(drv.id_table)}`
       : `its compatible: ${dev.ofNode?.compatible.join(", ") || "none"}`;
     throw new KernelError(ENODEV, `${path}: write error: ${drv.name} does not match ${dev.name} (${what})`);
   }

@@ -25,7 +25,7 @@ import { Pl330DescPool } from "./desc.js";
 import { prepCyclic, prepMemcpy, prepSlaveSg } from "./prep.js";
 import { PL330_QUIRK_BROKEN_NO_FLUSHP, PL330_QUIRK_PERIPH_BURST } from "./program.js";
 import * as R from "./regs.js";
-import { AMBA_CID } from "../../kernel/amba-id.js";
+import { AMBA_CID, ambaIdWords } from "../../kernel/amba-id.js";
 import { amba_device_irqs, ambaIrqZeroText, irqEntryFailure, irqEntryPastGic, PAST_GIC_MAPPED } from "../../of/amba-irq.js";
 
 export const PL330_MAX_SEG_SIZE = 1900800;
@@ -113,18 +113,12 @@ function requestPlatformIrqs(pdev: PlatformDevice, dmac: Pl330Dmac, irqs: number
 
 /** The peripheral ID of a PL330 on the platform bus, -ENODEV when its registers give another. */
 function platformPeriphid(pdev: PlatformDevice, dmac: Pl330Dmac, start: number): number {
-  let periphid = 0;
-  let cellid = 0;
-  for (let i = 0; i < 4; i++) {
-    periphid |= (dmac.readl(R.PERIPH_ID + 4 * i) & 0xff) << (8 * i);
-    cellid |= (dmac.readl(R.PCELL_ID + 4 * i) & 0xff) << (8 * i);
-  }
-  periphid >>>= 0;
-  if (cellid >>> 0 !== AMBA_CID || ((periphid & R.PL330_AMBA_MASK) >>> 0) !== R.PL330_AMBA_ID) {
-    dev_err(pdev, `no PL330 at 0x${start.toString(16)} (periphid 0x${periphid.toString(16)}) (dmasim)`);
+  const { pid, cid } = ambaIdWords((off) => dmac.readl(R.PERIPH_ID + off));
+  if (cid !== AMBA_CID || ((pid & R.PL330_AMBA_MASK) >>> 0) !== R.PL330_AMBA_ID) {
+    dev_err(pdev, `no PL330 at 0x${start.toString(16)} (periphid 0x${pid.toString(16)}) (dmasim)`);
     return -ENODEV;
   }
-  return periphid;
+  return pid;
 }
 
 export function pl330_probe(pdev: PlatformDevice): number {
