@@ -64,7 +64,8 @@ export class IrqSubsystem {
   private readonly actions = new Map<number, IrqAction[]>();
   private readonly counts = new Map<number, number>();
   private readonly tasklets: (() => void)[] = [];
-  private ipiDescs = 0;
+  /** The first IPI's irq number, 0 while gic_smp_init has allocated none (an irq number is
+   *  never 0). */
   private ipiBase = 0;
   /** Hard IRQ handlers or tasklets running: Linux's in_interrupt(), where nothing may sleep. */
   private interruptDepth = 0;
@@ -96,7 +97,6 @@ export class IrqSubsystem {
    *  sends no IPI. */
   private gic_smp_init(): void {
     this.ipiBase = this.descs.alloc_ipis(GIC_IPI_SGIS);
-    this.ipiDescs = GIC_IPI_SGIS;
   }
 
   /** The first IPI's irq number (set_smp_ipi_range's ipi_base), 0 when there are none. */
@@ -107,7 +107,7 @@ export class IrqSubsystem {
   /** The IPI descriptors gic_smp_init allocated (arch/arm/kernel/smp.c's ipi_desc[]): 8, or 0 on
    *  4.9 and without a GIC. */
   get nr_ipi_descs(): number {
-    return this.ipiDescs;
+    return this.ipiBase ? GIC_IPI_SGIS : 0;
   }
 
   /** nr_irqs: what show_interrupts sizes its irq column by (irq-desc.ts). */
