@@ -131,8 +131,9 @@ export function setUnprivileged(on: bool): void {
   return ((attr ^ grantFlip) & (write ? writeForbidden : readForbidden)) != 0;
 }
 
-@inline function permissionFault(attr: u32, va: u64): u64 {
-  return W.fault(W.FAULT_PERMISSION, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
+/** A fault of `kind` on an access to va, at the level of the leaf that gave `attr`. */
+@inline function accessFault(kind: i32, attr: u32, va: u64): u64 {
+  return W.fault(kind, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
 }
 
 @inline function vpnOf(va: u64): u64 {
@@ -184,10 +185,10 @@ function translateMiss(va: u64): u64 {
   if (format == FMT_V7_SHORT) {
     const dom = (dacr >> (((attr >> W.ATTR_DOMAIN_SHIFT) & 0xF) << 1)) & 3;
     if (dom != 3) {
-      if (dom != 1) return W.fault(W.FAULT_DOMAIN, <i32>(attr >> W.ATTR_LEVEL_SHIFT) & 3, va);
-      if (refused(attr, write)) return permissionFault(attr, va);
+      if (dom != 1) return accessFault(W.FAULT_DOMAIN, attr, va);
+      if (refused(attr, write)) return accessFault(W.FAULT_PERMISSION, attr, va);
     }
-  } else if (refused(attr, write)) return permissionFault(attr, va);
+  } else if (refused(attr, write)) return accessFault(W.FAULT_PERMISSION, attr, va);
   lastAttr = attr;
   return pa;
 }

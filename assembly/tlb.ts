@@ -56,8 +56,7 @@ export class Tlb {
       // The first candidate outside the loop: a hit usually is it, and V8 puts a stack check
       // in every loop.
       const e = base + ctz(m);
-      if ((load<u32>(this.attr + (<usize>e << 2)) & ATTR_NG) == 0) return <i32>e;
-      if (<u32>load<u16>(this.asid + (<usize>e << 1)) == asid) return <i32>e;
+      if (this.visible(e, asid)) return <i32>e;
       m &= m - 1;
       while (m != 0) {
         const e = base + ctz(m);
