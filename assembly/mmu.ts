@@ -28,9 +28,8 @@ export let tlbMissPs: i64 = 0;
 export let tlb = new Tlb(1, 1);
 let tlbOn: bool = false;
 
-/** Data accesses are made at EL0 / PL0 (a user process's, or LDTR/STTR's) instead of EL1 / PL1. */
-export let unprivileged: bool = false;
-// The permission checks of that privilege (setUnprivileged): attribute bits that refuse an access.
+// The permission checks of the privilege data accesses are made at (setUnprivileged: EL0 / PL0,
+// a user process's or LDTR/STTR's, instead of EL1 / PL1): attribute bits that refuse an access.
 let grantFlip: u32 = 0;
 let readForbidden: u32 = W.ATTR_NOACCESS;
 let writeForbidden: u32 = W.ATTR_NOACCESS | W.ATTR_RO;
@@ -87,7 +86,6 @@ export function setAsid(a: u32): void {
   asid = a;
 }
 export function setUnprivileged(on: bool): void {
-  unprivileged = on;
   // At PL1 / EL1 a read needs AP other than no-access (v7 AP 000), a write also not read-only.
   // At EL0 / PL0 the page must grant user access (v8 AP[1] with no APTable[0] above it, v7
   // AP[1]); a write also needs it writable at every level (v8 AP[2] and APTable[1], v7 AP[2])
