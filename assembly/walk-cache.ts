@@ -132,16 +132,23 @@ export class WalkCache {
   }
 
   @inline insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
+    // Every field is read before the first store: a store could alias them as far as the
+    // compiler knows, and each would be loaded again after it.
+    const ways = this.ways;
+    const rr = this.rr;
+    const hashes = this.hashes;
+    const entries = this.entries;
     const k = keyOf(va, level);
     const set = <u32>(k >> 2) & (this.sets - 1);
-    const v = <u32>load<u8>(this.rr + <usize>set);
-    const p = this.entries + (<usize>(set * this.ways + v) << ENTRY_SHIFT);
+    const v = <u32>load<u8>(rr + <usize>set);
+    const e = <usize>(set * ways + v);
+    const p = entries + (e << ENTRY_SHIFT);
     store<u64>(p, k, KEY);
     store<u64>(p, root, ROOT);
     store<u64>(p, next, NEXT);
     store<u32>(p, attr, ATTR);
-    store<u8>(this.hashes + <usize>(set * this.ways + v), <u8>hashOf(k));
-    store<u8>(this.rr + <usize>set, <u8>(v + 1 == this.ways ? 0 : v + 1));
+    store<u8>(hashes + e, <u8>hashOf(k));
+    store<u8>(rr + <usize>set, <u8>(v + 1 == ways ? 0 : v + 1));
   }
 
   /** TLBI by VA: every level's entry on the path to va. */
