@@ -85,7 +85,8 @@ export class Cache {
     this.setBits = <u32>ctz(this.sets);
     this.replacement = replacement;
     const n = <usize>(this.sets * ways);
-    this.tags = heap.alloc(n * 8);
+    // One tag more than the entries, always invalid: the walker memo's forgotten slots name it.
+    this.tags = heap.alloc((n + 1) * 8);
     this.hashes = heap.alloc(n);
     this.flags = heap.alloc(n);
     memory.fill(this.flags, 0, n);
@@ -98,7 +99,7 @@ export class Cache {
   /** Every line invalid, counters and replacement state back to their reset values. */
   reset(): void {
     const n = <usize>(this.sets * this.ways);
-    memory.fill(this.tags, 0xFF, n * 8);
+    memory.fill(this.tags, 0xFF, (n + 1) * 8);
     deferredLines -= this.deferredHere;
     this.deferredHere = 0;
     memory.fill(this.flags, 0, n);

@@ -18,7 +18,7 @@ import { copyLine, isZeroLine } from "./line-bytes";
 import { markWritten, neverWritten } from "./memory-handover";
 import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
-import { memoAdopt } from "./walker-memo";
+import { memoAdopt, memoL1Took } from "./walker-memo";
 import { materialize } from "./deferred-bytes";
 
 export const OP_CLEAN: i32 = 0;
@@ -88,7 +88,7 @@ export function configure(
   lineBytes = line;
   lineShift = <u32>ctz(line);
   pocLevels = poc;
-  memoAdopt(l1, l2);
+  memoAdopt(l2);
 }
 
 export function configureCosts(l1Hit: i64, l2Hit: i64, maint: i64, outstanding: i32): void {
@@ -104,7 +104,7 @@ export function configureWalks(allocateL2: bool): void {
 
 export function setL2Enabled(on: bool): void {
   l2Enabled = on;
-  memoAdopt(l1, below());
+  memoAdopt(below());
 }
 
 /** The L2 as the CPU sees it now (null without one, or while the PL310 is disabled). */
@@ -223,7 +223,7 @@ export function fillL1(e1: i32, line: u64, write: bool): bool {
   if (c2 == null) {
     if (!dramLineIn(line)) return false;
     l1.install(e1, line, write, true);
-    return true;
+    return true; // (no L2: the walker's memo serves nothing)
   }
   let e = c2.find(line);
   if (e >= 0) {
@@ -249,6 +249,7 @@ export function fillL1(e1: i32, line: u64, write: bool): bool {
   }
   const deferred = c2.isDeferred(e);
   l1.install(e1, line, write, deferred);
+  memoL1Took(line);
   if (!deferred) copyLine(l1.dataAt(e1), c2.dataAt(e), lineBytes);
   return true;
 }

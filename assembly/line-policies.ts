@@ -6,6 +6,7 @@ import { zeroLine } from "./line-bytes";
 import { lineData, materialize } from "./deferred-bytes";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import * as H from "./hierarchy";
+import { memoL1Took } from "./walker-memo";
 
 /** When the last store that went around the caches to DRAM (write-through, or no-write-allocate
  *  missing every level) gets there. Such a store completes only in DRAM, so a DSB waits for it
@@ -54,6 +55,7 @@ export function zeroAllocateL1(line: u64): bool {
     }
     e = H.evictL1(line);
     c1.install(e, line, true, false);
+    memoL1Took(line);
   } else {
     c1.touch(e);
     c1.clearDeferred(e);

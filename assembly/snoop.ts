@@ -133,9 +133,9 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
  *  seen. A read that misses fills L2 when the profile says walks allocate there.
  *  The usual read (the walker allocates in L2 only, so L1 rarely holds a table line) is taken
- *  first, inline: no L1 way has the line's hash byte, and L2 holds the line with its bytes in
- *  place (found through the walker's memo of L2 entries, walker-memo.ts). Anything else is
- *  walkerReadAny's, out of line. */
+ *  first, inline: the walker's memo names the L2 entry holding the line, which the L1 does not
+ *  hold, and the L2 has no deferred lines (walker-memo.ts). Anything else is walkerReadAny's,
+ *  out of line. */
 @inline export function walkerRead64(pa: u64): u64 {
   const e2 = memoEntry(pa >> H.lineShift);
   if (e2 >= 0) {
