@@ -147,44 +147,46 @@ function walkQuiet(va: u64): u64 {
     }
   }
   // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
-  // 4 KB granule). Unrolled (each case falls through to the next level) so that every level's
-  // index shift is a constant.
+  // 4 KB granule). Nested so that each level runs into the next and a walk resuming at L2 or L3
+  // skips the levels above with one or two tests; every level's index shift is a constant.
+  // A descriptor read that finds no RAM returns 0, which is invalid: the bus error is told from
+  // an empty entry only on that path (invalidAt), not tested after every read.
   let d: u64;
-  switch (level) {
-    case 0: {
-      d = quiet ? peek64(entryAt(table, index, 39)) : walkerRead64(entryAt(table, index, 39));
-      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 0, va);
-      if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 0, va);
-      tableAttr = belowTable(d, tableAttr);
-      table = d & OA_MASK;
-      if (wc != null && !quiet) wc.insert(va, 0, root, table, tableAttr);
-    }
-    case 1: {
+  if (level < 3) {
+    if (level < 2) {
+      if (level < 1) {
+        d = quiet ? peek64(entryAt(table, index, 39)) : walkerRead64(entryAt(table, index, 39));
+        if ((d & 3) != 3) return invalidAt(0, va);
+        tableAttr = belowTable(d, tableAttr);
+        table = d & OA_MASK;
+        if (wc != null && !quiet) wc.insert(va, 0, root, table, tableAttr);
+      }
       d = quiet ? peek64(entryAt(table, index, 30)) : walkerRead64(entryAt(table, index, 30));
-      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 1, va);
       if ((d & 3) != 3) {
-        if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 1, va);
+        if ((d & 1) == 0) return invalidAt(1, va);
         return leafAt(d, va, 1, 30, tableAttr);
       }
       tableAttr = belowTable(d, tableAttr);
       table = d & OA_MASK;
       if (wc != null && !quiet) wc.insert(va, 1, root, table, tableAttr);
     }
-    case 2: {
-      d = quiet ? peek64(entryAt(table, index, 21)) : walkerRead64(entryAt(table, index, 21));
-      if (H.busError) return W.fault(W.FAULT_EXTERNAL, 2, va);
-      if ((d & 3) != 3) {
-        if ((d & 1) == 0) return W.fault(W.FAULT_TRANSLATION, 2, va);
-        return leafAt(d, va, 2, 21, tableAttr);
-      }
-      tableAttr = belowTable(d, tableAttr);
-      table = d & OA_MASK;
-      if (wc != null && !quiet) wc.insert(va, 2, root, table, tableAttr);
+    d = quiet ? peek64(entryAt(table, index, 21)) : walkerRead64(entryAt(table, index, 21));
+    if ((d & 3) != 3) {
+      if ((d & 1) == 0) return invalidAt(2, va);
+      return leafAt(d, va, 2, 21, tableAttr);
     }
+    tableAttr = belowTable(d, tableAttr);
+    table = d & OA_MASK;
+    if (wc != null && !quiet) wc.insert(va, 2, root, table, tableAttr);
   }
   // L3: pages only (0b01 is reserved there).
   d = quiet ? peek64(entryAt(table, index, 12)) : walkerRead64(entryAt(table, index, 12));
-  if (H.busError) return W.fault(W.FAULT_EXTERNAL, 3, va);
-  if ((d & 3) != 3) return W.fault(W.FAULT_TRANSLATION, 3, va);
+  if ((d & 3) != 3) return invalidAt(3, va);
   return leafAt(d, va, 3, 12, tableAttr);
+}
+
+/** The fault for an invalid descriptor at `level`: an external abort if its read found no RAM
+ *  (and returned 0), else a translation fault. */
+@inline function invalidAt(level: i32, va: u64): u64 {
+  return W.fault(H.busError ? W.FAULT_EXTERNAL : W.FAULT_TRANSLATION, level, va);
 }
