@@ -14,8 +14,14 @@ const ROOT: usize = 8; // u64: the table base the walk began at
 const NEXT: usize = 16; // u64: the next-level table's address
 const ATTR: usize = 24; // u32: permissions inherited from table descriptors (APTable, XNTable)
 
-@inline function keyOf(va: u64, level: i32): u64 {
-  return ((va >> <u64>(39 - 9 * level)) << 2) | <u64>level;
+/** The VA bits above the part a descriptor read at `level` resolves: with the level, its key;
+ *  its low bits pick the set. */
+@inline function prefixOf(va: u64, level: i32): u64 {
+  return va >> <u64>(39 - 9 * level);
+}
+
+@inline function keyOf(prefix: u64, level: i32): u64 {
+  return (prefix << 2) | <u64>level;
 }
 
 /** A byte of key k for the per-way hash array: its level and set bits folded with the bits
@@ -57,18 +63,21 @@ export class WalkCache {
 
   /** Entry for the table descriptor read at `level` for va, or -1. */
   @inline find(va: u64, level: i32, root: u64): i32 {
-    return this.probe(keyOf(va, level), root);
+    return this.probe(prefixOf(va, level), level, root);
   }
 
-  /** The entry holding key k walked from root, or -1. */
-  @inline private probe(k: u64, root: u64): i32 {
+  /** The entry holding the key of `level` and VA bits `prefix` (va >> the level's shift) walked
+   *  from root, or -1. The set comes from the prefix itself (the key's bits above its level). */
+  @inline private probe(prefix: u64, level: i32, root: u64): i32 {
+    const k = keyOf(prefix, level);
+    const set = <u32>prefix & (this.sets - 1);
     const ways = this.ways;
-    const base = (<u32>(k >> 2) & (this.sets - 1)) * ways;
     if (ways == 4) {
       // The A53's geometry: the set's four hash bytes in one load, compared at once (a zero
       // byte of hashes ^ broadcast(h) marks a way whose key may be k). The usual first probe,
       // for the deepest level, ends here with no key to compare; the next usually has one
       // candidate, compared with no loop.
+      const base = set << 2;
       const x = load<u32>(this.hashes + <usize>base) ^ (hashOf(k) * 0x01010101);
       const m = (x - 0x01010101) & ~x & 0x80808080;
       if (m == 0) return -1;
@@ -77,6 +86,7 @@ export class WalkCache {
       const rest = m & (m - 1);
       return rest == 0 ? -1 : this.firstOf(base, rest, k, root);
     }
+    const base = set * ways;
     for (let w: u32 = 0; w < ways; w++) {
       if (this.holds(base + w, k, root)) return <i32>(base + w);
     }
@@ -103,19 +113,18 @@ export class WalkCache {
    *  `first`), or -1: where a walk from `root` may resume. */
   @inline deepest(va: u64, first: i32, root: u64): i32 {
     // One test per branch: V8 turns `e >= 0 || first == 2` into flags combined arithmetically.
-    let e = this.probe((va >> 21) << 2 | 2, root);
+    let e = this.probe(prefixOf(va, 2), 2, root);
     if (e >= 0) return e;
     if (first == 2) return -1;
-    const k1 = (va >> 30) << 2 | 1;
     const r = this.recentL1;
-    if (this.holds(r, k1, root)) return <i32>r;
-    e = this.probe(k1, root);
+    if (this.holds(r, keyOf(prefixOf(va, 1), 1), root)) return <i32>r;
+    e = this.probe(prefixOf(va, 1), 1, root);
     if (e >= 0) {
       this.recentL1 = e;
       return e;
     }
     if (first == 1) return -1;
-    return this.probe((va >> 39) << 2, root);
+    return this.probe(prefixOf(va, 0), 0, root);
   }
 
   @inline nextAt(e: i32): u64 {
@@ -138,8 +147,9 @@ export class WalkCache {
     const rr = this.rr;
     const hashes = this.hashes;
     const entries = this.entries;
-    const k = keyOf(va, level);
-    const set = <u32>(k >> 2) & (this.sets - 1);
+    const prefix = prefixOf(va, level);
+    const k = keyOf(prefix, level);
+    const set = <u32>prefix & (this.sets - 1);
     const v = <u32>load<u8>(rr + <usize>set);
     const e = <usize>(set * ways + v);
     const p = entries + (e << ENTRY_SHIFT);
@@ -154,8 +164,9 @@ export class WalkCache {
   /** TLBI by VA: every level's entry on the path to va. */
   flushVa(va: u64): void {
     for (let level = 0; level < 3; level++) {
-      const k = keyOf(va, level);
-      const base = (<u32>(k >> 2) & (this.sets - 1)) * this.ways;
+      const prefix = prefixOf(va, level);
+      const k = keyOf(prefix, level);
+      const base = (<u32>prefix & (this.sets - 1)) * this.ways;
       for (let w: u32 = 0; w < this.ways; w++) {
         const p = this.entries + (<usize>(base + w) << ENTRY_SHIFT);
         if (load<u64>(p, KEY) == k) store<u64>(p, NONE, KEY);
