@@ -18,7 +18,7 @@ import { copyLine, isZeroLine } from "./line-bytes";
 import { markWritten, neverWritten } from "./memory-handover";
 import { ramHost, memAccess, lastController } from "./dram";
 import { max64 } from "./time";
-import { memoAdopt, memoL1Took } from "./walker-memo";
+import { memoAdopt, memoL1Took, memoL2, memoServed, memoTakeServed } from "./walker-memo";
 import { materialize } from "./deferred-bytes";
 
 export const OP_CLEAN: i32 = 0;
@@ -66,7 +66,18 @@ export let descriptorCacheMisses: u64 = 0;
 
 /** Descriptor reads by table walks. */
 export function walkReads(): u64 {
+  settleWalkerCounts();
   return descriptorCacheHits + descriptorCacheMisses;
+}
+
+/** Adds the reads the walker's memo served to the L2's hits and the descriptor cache hits
+ *  (walker-memo.ts memoServed). Called before either is read and before the L2 is reset or
+ *  another adopted. */
+export function settleWalkerCounts(): void {
+  if (memoServed == 0) return;
+  const n = memoTakeServed();
+  descriptorCacheHits += n;
+  memoL2.hits += n;
 }
 
 // Bulk operations overlap up to `mlp` line fills (the core's outstanding-miss capacity keeps a
@@ -88,7 +99,7 @@ export function configure(
   lineBytes = line;
   lineShift = <u32>ctz(line);
   pocLevels = poc;
-  memoAdopt(l2);
+  memoAdopt(l2); // (resetCaches above settled the old L2's count)
 }
 
 export function configureCosts(l1Hit: i64, l2Hit: i64, maint: i64, outstanding: i32): void {
@@ -103,6 +114,7 @@ export function configureWalks(allocateL2: bool): void {
 }
 
 export function setL2Enabled(on: bool): void {
+  settleWalkerCounts();
   l2Enabled = on;
   memoAdopt(below());
 }
@@ -352,6 +364,7 @@ export function lineState(level: i32, pa: u64): i32 {
 }
 
 export function resetCaches(): void {
+  settleWalkerCounts();
   l1.reset();
   const c2 = l2;
   if (c2 != null) c2.reset();

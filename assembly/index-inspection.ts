@@ -86,6 +86,7 @@ export function stat(id: i32): f64 {
   if (id == STAT_DRAM_READ || id == STAT_DRAM_WRITTEN || id == STAT_DRAM_REQUESTS || id == STAT_SRAM_READ || id == STAT_SRAM_WRITTEN) {
     sched.catchUp(time.now);
   }
+  H.settleWalkerCounts();
   const c2 = H.l2;
   switch (id) {
     case STAT_L1_HITS: return <f64>H.l1.hits;

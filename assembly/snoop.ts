@@ -8,7 +8,7 @@ import { copyLine } from "./line-bytes";
 import { ramHost, ramHostForWrite, memAccess, lastController } from "./dram";
 import { markWritten } from "./memory-handover";
 import * as H from "./hierarchy";
-import { memoEntry, memoData, memoL2, memoRemember } from "./walker-memo";
+import { memoSlot, memoHolds, memoData, memoL2, memoRemember, memoServed } from "./walker-memo";
 
 /** Host pointer to the bytes of the newest copy of `line`: a cached copy (L1 first) or DRAM.
  *  0 if the line is not RAM. */
@@ -133,16 +133,15 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  caches (TCR IRGN/ORGN = WBWA), so a PTE the kernel just wrote through a cacheable alias is
  *  seen. A read that misses fills L2 when the profile says walks allocate there.
  *  The usual read (the walker allocates in L2 only, so L1 rarely holds a table line) is taken
- *  first, inline: the walker's memo names the L2 entry holding the line, which the L1 does not
- *  hold, and the L2 has no deferred lines (walker-memo.ts). Anything else is walkerReadAny's,
- *  out of line. */
+ *  first, inline: the walker's memo names the L2 entry holding the line with its bytes in
+ *  place, which the L1 does not hold (walker-memo.ts). Anything else is walkerReadAny's, out of
+ *  line. */
 @inline export function walkerRead64(pa: u64): u64 {
-  const e2 = memoEntry(pa >> H.lineShift);
-  if (e2 >= 0) {
-    const c2 = memoL2;
-    H.descriptorCacheHits++;
-    c2.hits++;
-    c2.touch(e2);
+  const line = pa >> H.lineShift;
+  const e2 = memoSlot(line);
+  if (memoHolds(e2, line)) {
+    memoServed++; // an L2 hit and a descriptor cache hit (settled into both when read)
+    memoL2.touch(e2);
     H.cursor += H.l2HitPs;
     return load<u64>(memoData(e2, <usize>(pa & (H.lineBytes - 1))));
   }
@@ -166,7 +165,7 @@ function walkerReadAny(pa: u64): u64 {
   if (c2 != null) {
     const e2 = c2.find(line);
     if (e2 >= 0) {
-      memoRemember(line, e2);
+      if (!c2.isDeferred(e2)) memoRemember(line, e2);
       H.descriptorCacheHits++;
       c2.hits++;
       c2.touch(e2);

@@ -8,7 +8,10 @@
 //
 // The L1 need not be searched because no slot names a line the L1 holds: a slot is written
 // when a walk has just missed the line in the L1, and forgotten when the L1 takes the line
-// (memoL1Took, after every L1 fill). The L1's own fills keep the memo's other slots.
+// (memoL1Took, after every L1 fill). The L1's own fills keep the memo's other slots. Nor need
+// the entry's bytes be checked for a deferred copy (whose bytes are DRAM's): a slot is written
+// only for an entry whose bytes are in place, and forgotten when the L2 defers them
+// (memoDeferring), so the CPU's deferred fills of other lines leave the memo serving.
 //
 // The L2 is adopted when the hierarchy is built or the L2 is turned on or off (memoAdopt), and
 // its array addresses kept here, so that a read the memo serves loads no field of a cache
@@ -32,10 +35,24 @@ let l2LineShift: u32 = 0;
  *  (Cache keeps it so), so a forgotten slot fails the tag test a stale one fails. */
 let forgotten: u32 = 0;
 
+/** Reads the memo has served since memoTakeServed: each is an L2 hit and a descriptor cache
+ *  hit, counted once on the served path and added to both by the hierarchy
+ *  (settleWalkerCounts) before either count is read, or the L2 reset or changed. */
+export let memoServed: u64 = 0;
+
+export function memoTakeServed(): u64 {
+  const n = memoServed;
+  memoServed = 0;
+  return n;
+}
+
 /** The L2 walks read through from now on (null: none, or disabled). Every slot is forgotten,
- *  which also keeps the rule memoEntry relies on: no slot names a line the L1 holds. */
+ *  which also keeps the rule memoHolds relies on: no slot names a line the L1 holds. The
+ *  served count must have been settled into the L2 before. */
 export function memoAdopt(c2: Cache | null): void {
+  if (changetype<usize>(memoL2) != 0) memoL2.memoWatched = false;
   if (c2 != null) {
+    c2.memoWatched = true;
     memoL2 = c2;
     l2Tags = c2.tags;
     l2Data = c2.data;
@@ -48,15 +65,18 @@ export function memoAdopt(c2: Cache | null): void {
   for (let i: usize = 0; i < (<usize>1 << SLOT_BITS); i++) store<u32>(slots + (i << 2), forgotten);
 }
 
-/** The L2 entry from which a walk may read `line` at once, or -1 (then the caller looks the
- *  line up as any read would): the memo's entry holds the line, and the L2 has no deferred
- *  lines (whose bytes would be DRAM's). The L1 does not hold the line (it would be the newer
- *  copy): a slot is only written once a walk has missed the line in the L1, and forgotten
- *  when the L1 takes the line (memoL1Took). */
-@inline export function memoEntry(line: u64): i32 {
-  const e = <i32>load<u32>(slots + (<usize>(line & SLOT_MASK) << 2));
-  if (load<u64>(l2Tags + (<usize>e << 3)) != line || memoL2.deferredHere != 0) return -1;
-  return e;
+/** The L2 entry the memo names for `line`: the one holding it, if memoHolds says so. */
+@inline export function memoSlot(line: u64): i32 {
+  return <i32>load<u32>(slots + (<usize>(line & SLOT_MASK) << 2));
+}
+
+/** Whether a walk may read `line` from L2 entry e (from memoSlot) at once: the entry holds the
+ *  line. Its bytes are there, not deferred to DRAM's: a slot is written only for an entry whose
+ *  bytes are in place, and forgotten when they are deferred (memoDeferring). The L1 does not
+ *  hold the line (it would be the newer copy): a slot is written only when a walk has just
+ *  missed the line in the L1, and forgotten when the L1 takes it (memoL1Took). */
+@inline export function memoHolds(e: i32, line: u64): bool {
+  return load<u64>(l2Tags + (<usize>e << 3)) == line;
 }
 
 /** The L1 has just taken `line`: the slot naming it, if any, is forgotten (a slot naming
@@ -67,7 +87,15 @@ export function memoAdopt(c2: Cache | null): void {
   if (load<u64>(l2Tags + (<usize>load<u32>(s) << 3)) == line) store<u32>(s, forgotten);
 }
 
-/** Host address of the bytes at `offset` in the line of L2 entry e (e from memoEntry). */
+/** Entry e of the watched L2 is about to hold `line` with its bytes deferred to DRAM's (a
+ *  fill, or a deferred line written over it): a slot naming the entry for the line is
+ *  forgotten. Only the L2 memoAdopt was given calls it (Cache.memoWatched). */
+export function memoDeferring(line: u64, e: i32): void {
+  const s = slots + (<usize>(line & SLOT_MASK) << 2);
+  if (load<u32>(s) == <u32>e) store<u32>(s, forgotten);
+}
+
+/** Host address of the bytes at `offset` in the line of L2 entry e (e from memoSlot, memoHolds true). */
 @inline export function memoData(e: i32, offset: usize): usize {
   return l2Data + (<usize>e << l2LineShift) + offset;
 }
