@@ -59,10 +59,11 @@ export class Cache {
   tags: usize; // u64 per entry
   hashes: usize; // u8 per entry: low bits of the tag, to find a candidate way without a scan
   flags: usize; // u8 per entry: F_DIRTY | F_DEFERRED
-  stamps: usize; // u32 per entry (LRU)
+  stamps: usize; // u64 per entry (LRU): the clock when the line was last touched, 0 if invalid
   ready: usize; // i64 per entry: when a prefetched line's data arrives (0 for demand fills)
   data: usize; // lineBytes per entry
-  clock: u32 = 0;
+  /** Touches so far: 64 bits never wrap, so the LRU order is never lost. */
+  clock: u64 = 0;
   lfsr: u32 = 0xACE1;
   // Statistics, as a user would read them from PMU counters.
   hits: u64 = 0;
@@ -94,7 +95,7 @@ export class Cache {
     this.hashes = heap.alloc(n);
     this.flags = heap.alloc(n);
     memory.fill(this.flags, 0, n);
-    this.stamps = heap.alloc(n * 4);
+    this.stamps = heap.alloc(n * 8);
     this.ready = heap.alloc(n * 8);
     this.data = heap.alloc(n * <usize>lineBytes);
     this.reset();
@@ -107,7 +108,7 @@ export class Cache {
     deferredLines -= this.deferredHere;
     this.deferredHere = 0;
     memory.fill(this.flags, 0, n);
-    memory.fill(this.stamps, 0, n * 4);
+    memory.fill(this.stamps, 0, n * 8);
     memory.fill(this.ready, 0, n * 8);
     this.clock = 0;
     this.lfsr = 0xACE1;
@@ -220,20 +221,9 @@ export class Cache {
   }
 
   @inline touch(e: i32): void {
-    let c = this.clock + 1;
-    if (c == u32.MAX_VALUE) c = this.restamp() + 1;
+    const c = this.clock + 1;
     this.clock = c;
-    store<u32>(this.stamps + (<usize>e << 2), c);
-  }
-
-  /** Once per 2^32 touches the clock would wrap: every valid line gets stamp 1 (their order is
-   *  forgotten once) and the clock restarts. */
-  private restamp(): u32 {
-    const n = this.sets * this.ways;
-    for (let i: u32 = 0; i < n; i++) {
-      if (load<u64>(this.tags + (<usize>i << 3)) != INVALID) store<u32>(this.stamps + (<usize>i << 2), 1);
-    }
-    return 1;
+    store<u64>(this.stamps + (<usize>e << 3), c);
   }
 
   @inline lineAt(e: i32): u64 {
@@ -299,13 +289,13 @@ export class Cache {
     if (this.replacement == REPL_LRU) {
       // Invalid ways have stamp 0 and valid ones a later stamp, so the first least stamp is the
       // first empty way, else the least recently used one. Branch-free: the stamps are random.
-      const s = this.stamps + (<usize>base << 2);
-      let best = load<u32>(s);
+      const s = this.stamps + (<usize>base << 3);
+      let best = load<u64>(s);
       for (let w: u32 = 1; w < ways; w++) {
-        const x = load<u32>(s + (<usize>w << 2));
+        const x = load<u64>(s + (<usize>w << 3));
         const less = x < best;
         v = select<u32>(w, v, less);
-        best = select<u32>(x, best, less);
+        best = select<u64>(x, best, less);
       }
     } else {
       let found = false;
@@ -359,7 +349,7 @@ export class Cache {
 
   @inline drop(e: i32): void {
     store<u64>(this.tags + (<usize>e << 3), INVALID);
-    store<u32>(this.stamps + (<usize>e << 2), 0);
+    store<u64>(this.stamps + (<usize>e << 3), 0);
     this.clearDeferred(e);
     this.setDirty(e, false);
   }
