@@ -12,7 +12,7 @@ export const P = "DMA-API: dma-pl330 f8003000.dma-controller: ";
 /** An address as dma-debug prints it (%pad on a 64-bit dma_addr_t). */
 export const a16 = (n: number) => "0x" + n.toString(16).padStart(16, "0");
 
-export async function sys(debug: DmaDebugOptions = { allErrors: true }, o: SystemOptions = {}): Promise<System> {
+export async function sys(debug: DmaDebugOptions = { allErrors: true }, o: SystemOptions & { worker?: false } = {}): Promise<System> {
   return createSystem({ board: "zynq-7000", dmaDebug: { enabled: true, ...debug }, ...o });
 }
 
