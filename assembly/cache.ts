@@ -8,7 +8,6 @@
 // (hierarchy.ts keeps that promise), so a deferred line behaves exactly like a copied one.
 
 import { zeroBytes, hashIn4, compress8 } from "./hash-bytes";
-import { memoDeferring } from "./walker-memo";
 
 /** Deferred lines in all cache levels: while 0, nothing needs to be copied before DRAM changes. */
 export let deferredLines: i32 = 0;
@@ -77,9 +76,6 @@ export class Cache {
   victimDeferred: bool = false;
   /** Deferred lines in this level (of deferredLines): while 0, a write to DRAM need not look here. */
   deferredHere: i32 = 0;
-  /** The walker's memo names entries of this cache (the L2 it adopted): it is told when an
-   *  entry's bytes become deferred (walker-memo.ts memoDeferring). */
-  memoWatched: bool = false;
 
   constructor(sizeBytes: u32, ways: u32, lineBytes: u32, replacement: i32) {
     this.ways = ways;
@@ -259,7 +255,6 @@ export class Cache {
     const p = this.flags + <usize>e;
     const f = load<u8>(p);
     if ((f & F_DEFERRED) == 0) {
-      if (this.memoWatched) memoDeferring(this.lineAt(e), e);
       store<u8>(p, f | F_DEFERRED);
       deferredLines++;
       this.deferredHere++;
@@ -328,7 +323,6 @@ export class Cache {
 
   /** `line` takes entry e: its bytes are DRAM's (deferred) or the caller writes them. */
   @inline install(e: i32, line: u64, dirty: bool, deferred: bool): void {
-    if (deferred && this.memoWatched) memoDeferring(line, e);
     store<u64>(this.tags + (<usize>e << 3), line);
     store<u8>(this.hashes + <usize>e, <u8>(line >> this.setBits));
     const p = this.flags + <usize>e;

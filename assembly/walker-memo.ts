@@ -10,8 +10,10 @@
 // when a walk has just missed the line in the L1, and forgotten when the L1 takes the line
 // (memoL1Took, after every L1 fill). The L1's own fills keep the memo's other slots. Nor need
 // the entry's bytes be checked for a deferred copy (whose bytes are DRAM's): a slot is written
-// only for an entry whose bytes are in place, and forgotten when the L2 defers them
-// (memoDeferring), so the CPU's deferred fills of other lines leave the memo serving.
+// only for an entry whose bytes are in place, and an L2 entry's bytes become deferred only as
+// the L1 takes that very line (a fill from DRAM, which forgets the slot) or gives it up (an L1
+// line written back deferred, which no slot could name while the L1 held it). So the CPU's
+// deferred fills of other lines leave the memo serving.
 //
 // The L2 is adopted when the hierarchy is built or the L2 is turned on or off (memoAdopt), and
 // its array addresses kept here, so that a read the memo serves loads no field of a cache
@@ -50,9 +52,7 @@ export function memoTakeServed(): u64 {
  *  which also keeps the rule memoHolds relies on: no slot names a line the L1 holds. The
  *  served count must have been settled into the L2 before. */
 export function memoAdopt(c2: Cache | null): void {
-  if (changetype<usize>(memoL2) != 0) memoL2.memoWatched = false;
   if (c2 != null) {
-    c2.memoWatched = true;
     memoL2 = c2;
     l2Tags = c2.tags;
     l2Data = c2.data;
@@ -71,10 +71,8 @@ export function memoAdopt(c2: Cache | null): void {
 }
 
 /** Whether a walk may read `line` from L2 entry e (from memoSlot) at once: the entry holds the
- *  line. Its bytes are there, not deferred to DRAM's: a slot is written only for an entry whose
- *  bytes are in place, and forgotten when they are deferred (memoDeferring). The L1 does not
- *  hold the line (it would be the newer copy): a slot is written only when a walk has just
- *  missed the line in the L1, and forgotten when the L1 takes it (memoL1Took). */
+ *  line. Its bytes are there, not deferred to DRAM's, and the L1 does not hold the line (it
+ *  would be the newer copy): see the rules above. */
 @inline export function memoHolds(e: i32, line: u64): bool {
   return load<u64>(l2Tags + (<usize>e << 3)) == line;
 }
@@ -85,14 +83,6 @@ export function memoAdopt(c2: Cache | null): void {
 @inline export function memoL1Took(line: u64): void {
   const s = slots + (<usize>(line & SLOT_MASK) << 2);
   if (load<u64>(l2Tags + (<usize>load<u32>(s) << 3)) == line) store<u32>(s, forgotten);
-}
-
-/** Entry e of the watched L2 is about to hold `line` with its bytes deferred to DRAM's (a
- *  fill, or a deferred line written over it): a slot naming the entry for the line is
- *  forgotten. Only the L2 memoAdopt was given calls it (Cache.memoWatched). */
-export function memoDeferring(line: u64, e: i32): void {
-  const s = slots + (<usize>(line & SLOT_MASK) << 2);
-  if (load<u32>(s) == <u32>e) store<u32>(s, forgotten);
 }
 
 /** Host address of the bytes at `offset` in the line of L2 entry e (e from memoSlot, memoHolds true). */
