@@ -103,7 +103,8 @@ export class Axi {
   latCtl: i32 = -1;
   latPs: i64 = 0;
 
-  @inline private latency(controller: i32): i64 {
+  /** A memory controller's latency (-1: a device's), remembered for the next burst. */
+  @inline latency(controller: i32): i64 {
     if (controller == this.latCtl) return this.latPs;
     const l = controller >= 0 ? controllerLatency(controller) : this.deviceLatencyPs;
     this.latCtl = controller;
