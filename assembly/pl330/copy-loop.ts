@@ -20,6 +20,7 @@ import { memAccessStream } from "../dram";
 import { Thread, STALL_NONE } from "./thread";
 import { Dmac } from "./dmac";
 import { copyBytes } from "./channel-fifo";
+import { mfifoWait } from "./mfifo-wait";
 
 /** Where the last runCopyLoop left the channel: its issue time and the loop counter. */
 export let copyT: i64 = 0;
@@ -62,7 +63,6 @@ export function runCopyLoop(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32
   const mf = d.mfifo;
   const cyc = d.cyclePs;
   const bytes = th.srcSize * th.srcLen;
-  const need = bytes;
   let sar = th.sar;
   let dar = th.dar;
   const beatsR = incBeats(axi.widthBytes, sar, th.srcSize, th.srcLen);
@@ -87,24 +87,10 @@ export function runCopyLoop(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32
   let done: i64 = 0;
   while (true) {
     if (!first) {
-      // mfifoWait (lone-channel.ts): wait out a full MFIFO while the release comes before limit.
       // Stopping, it leaves t where it was: the general loop waits again from there (the
       // releases applied stay applied), finds the same release beyond limit and leaves.
-      let tw = t;
-      let stop = false;
-      while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
-        const w = mf.nextRelease();
-        if (w > tw) {
-          const next = max64(w, tw + cyc);
-          if (next > limit) {
-            stop = true;
-            break;
-          }
-          tw = next;
-        }
-        mf.applyNextRelease();
-      }
-      if (stop) break;
+      const tw = mfifoWait(d, th, t, limit);
+      if (tw < 0) break;
       t = tw;
     }
     first = false;

@@ -13,25 +13,8 @@ import { Thread, ST_EXECUTING } from "./thread";
 import { max64 } from "../time";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, loadFast, storeFast } from "./datapath";
+import { mfifoWait } from "./mfifo-wait";
 import { runCopyLoop, copyT, copyLc, copyLoads, copyStores, copyEnds, copyExited } from "./copy-loop";
-
-/** Waits out a full MFIFO for the DMALD of th at t: returns the time it can issue (≥ t), or
- *  −(the time of the next release) when that is beyond `limit` and the thread must leave the
- *  engine; with no release queued it returns t (the DMALD then stalls in the general path). */
-@inline function mfifoWait(d: Dmac, th: Thread, t: i64, limit: i64): i64 {
-  const mf = d.mfifo;
-  const need = th.srcSize * th.srcLen;
-  while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
-    const w = mf.nextRelease();
-    if (w > t) {
-      const next = max64(w, t + d.cyclePs);
-      if (next > limit) return -w;
-      t = next;
-    }
-    mf.applyNextRelease();
-  }
-  return t;
-}
 
 /** Issues instructions of th from time t while the next issue time stays ≤ limit, at most
  *  `budget` of them, and returns how many. On return th.wakeAt is when th may issue next
