@@ -4,8 +4,9 @@
 // axi.ts, mfifo.ts), in the same order and with the same times, but with what does not change
 // between iterations (CCR fields, beat counts, the controller's latency) worked out once and
 // the channel's MFIFO left out: the DMALD's bytes go straight to the DMAST that takes them, as
-// the FIFO's deferred run would have carried them (channel-fifo.ts). The statistics that only
-// add up are added once at the end.
+// the FIFO's deferred run would have carried them (channel-fifo.ts). Each burst is timed by the
+// AXI master's own steps (axi.ts readAddress, readFromRam, writeBeats, ...); the statistics that
+// only add up are added once at the end.
 //
 // It runs only while nothing could tell the difference: no trace, a non-coherent port, an
 // incrementing burst of the same size on both sides without endian swap, an empty channel FIFO,
@@ -15,8 +16,6 @@
 // loop carries on from there.
 
 import * as T from "../trace";
-import { max64 } from "../time";
-import { memAccessStream } from "../dram";
 import { Thread, STALL_NONE } from "./thread";
 import { Dmac } from "./dmac";
 import { copyBytes } from "./channel-fifo";
@@ -69,10 +68,6 @@ export function runCopyLoop(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32
   const beatsW = incBeats(axi.widthBytes, dar, th.dstSize, th.dstLen);
   const beatTimeR = <i64>beatsR * cyc;
   const beatTimeW = <i64>beatsW * cyc;
-  const rdCap = axi.rdCap;
-  const wrCap = axi.wrCap;
-  const rdQueue = axi.rdQueue;
-  const wrQueue = axi.wrQueue;
   let lastRead = th.lastRead;
   let lastWrite = th.lastWrite;
   let loads: i32 = 0;
@@ -109,18 +104,9 @@ export function runCopyLoop(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32
       lat = axi.latency(ctlR);
       rdCtlSeen = ctlR;
     }
-    const ri = axi.rdIdx;
-    start = max64(max64(t, axi.arFree), unchecked(axi.rdDone[ri]));
-    axi.arFree = start + cyc;
-    const rStart = max64(start + lat, axi.rFree);
-    const mem = memAccessStream(ctlR, start, bytes, false);
-    const end = max64(mem, rStart + beatTimeR);
-    axi.rFree = end;
-    unchecked((axi.rdDone[ri] = end));
-    axi.rdIdx = ri + 1 == rdCap ? 0 : ri + 1;
-    const qi = axi.rqIdx;
-    unchecked((axi.rdLeave[qi] = start));
-    axi.rqIdx = qi + 1 == rdQueue ? 0 : qi + 1;
+    start = axi.readAddress(t);
+    const end = axi.readFromRam(start, lat, beatTimeR, ctlR, bytes);
+    axi.leaveReadQueue(start);
     dataDone = end;
     done = end;
     d.noteDeferred(sar, bytes);
@@ -138,20 +124,10 @@ export function runCopyLoop(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32
       if (wPage != d.wrPage) dst = d.mapPage(wPage, true);
       if (dst != 0) {
         copyBytes(dst + <usize>(dar & 0xfff), src, bytes);
-        const ctlW = d.wrCtl;
-        const wi = axi.wrIdx;
-        start = max64(max64(t, axi.awFree), unchecked(axi.wrDone[wi]));
-        axi.awFree = start + cyc;
-        const wStart = max64(max64(start, axi.wFree), end);
-        const wEnd = wStart + beatTimeW;
-        axi.wFree = wEnd;
-        const wmem = memAccessStream(ctlW, wStart, bytes, true);
-        const bresp = max64(wEnd, wmem) + cyc;
-        unchecked((axi.wrDone[wi] = bresp));
-        axi.wrIdx = wi + 1 == wrCap ? 0 : wi + 1;
-        const qw = axi.wqIdx;
-        unchecked((axi.wrLeave[qw] = start));
-        axi.wqIdx = qw + 1 == wrQueue ? 0 : qw + 1;
+        start = axi.writeAddress(t);
+        const wEnd = axi.writeBeats(start, end, beatTimeW);
+        const bresp = axi.writeToRam(wEnd, beatTimeW, d.wrCtl, bytes);
+        axi.leaveWriteQueue(start);
         dataDone = wEnd;
         done = bresp;
         mf.release(wEnd, bytes);
