@@ -111,16 +111,18 @@ export class BusCalendar {
       unchecked((this.state[first] = (state & ~FREE_FROM) | (offset + need)));
       return end;
     }
-    unchecked((this.state[first] = (state & ~FREE_FROM) | BUCKET_PS));
+    const epochs = this.epoch; // in locals, as in takeBehind
+    const states = this.state;
+    unchecked((states[first] = (state & ~FREE_FROM) | BUCKET_PS));
     while (true) {
       b++;
       const slot = <i32>(b & (BUCKETS - 1));
-      unchecked((this.epoch[slot] = b));
+      unchecked((epochs[slot] = b));
       if (b == last) {
-        unchecked((this.state[slot] = end - (b << BUCKET_SHIFT)));
+        unchecked((states[slot] = end - (b << BUCKET_SHIFT)));
         break;
       }
-      unchecked((this.state[slot] = BUCKET_PS));
+      unchecked((states[slot] = BUCKET_PS));
     }
     return end;
   }
@@ -136,10 +138,16 @@ export class BusCalendar {
    *  neither part calls anything but to hand over: a call inside the loop would make the engine
    *  keep the walk's values in memory around it on every bucket. */
   @inline private takeBehind(from: i64, need: i64): i64 {
+    // The arrays are held in locals: the engine cannot tell that the stores into them leave
+    // the calendar's fields alone, and would load the fields again after each.
+    const epochs = this.epoch;
+    const states = this.state;
     let b = from >> BUCKET_SHIFT;
     const offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
     const first = <i32>(b & (BUCKETS - 1));
-    let state = this.stateOf(first, b);
+    let state: i64 = 0; // stateOf, with the arrays in locals
+    if (unchecked(epochs[first]) == b) state = unchecked(states[first]);
+    else unchecked((epochs[first] = b));
     if (state != BUCKET_PS) {
       let start = state & FREE_FROM;
       if (state > FREE_FROM) {
@@ -147,7 +155,7 @@ export class BusCalendar {
           if ((state >> COUNT_SHIFT) != 1) return this.takeWalking(b, offset, need);
           need = this.takeFromOnlyGap(first, state, offset, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
-          state = unchecked(this.state[first]);
+          state = unchecked(states[first]);
         } else if (offset > start) return this.takeWalking(b, offset, need); // a second gap
       }
       if (offset > start) {
@@ -160,11 +168,11 @@ export class BusCalendar {
       // from this inlined path (a call here made every booking save the walk's values).
       const free = BUCKET_PS - start;
       if (need <= free) {
-        unchecked((this.state[first] = (state & ~FREE_FROM) | (start + need)));
+        unchecked((states[first] = (state & ~FREE_FROM) | (start + need)));
         return (b << BUCKET_SHIFT) + start + need;
       }
       if (free > 0) {
-        unchecked((this.state[first] = (state & ~FREE_FROM) | BUCKET_PS));
+        unchecked((states[first] = (state & ~FREE_FROM) | BUCKET_PS));
         need -= free;
       }
     }
@@ -174,8 +182,8 @@ export class BusCalendar {
       b++;
       const slot = <i32>(b & (BUCKETS - 1));
       let start: i64 = 0;
-      if (unchecked(this.epoch[slot]) == b) {
-        let s = unchecked(this.state[slot]);
+      if (unchecked(epochs[slot]) == b) {
+        let s = unchecked(states[slot]);
         if (s == BUCKET_PS) continue; // full (no tail, no gaps): most buckets a burst's walk crosses
         if (s > FREE_FROM) {
           if ((s >> COUNT_SHIFT) != 1) return this.takeWalking(b, 0, need);
@@ -184,13 +192,13 @@ export class BusCalendar {
           s &= FREE_FROM;
         }
         start = s; // no gaps left: the state is the tail's start
-      } else unchecked((this.epoch[slot] = b)); // taken over for b: all free
+      } else unchecked((epochs[slot] = b)); // taken over for b: all free
       const free = BUCKET_PS - start;
       if (need <= free) {
-        unchecked((this.state[slot] = start + need));
+        unchecked((states[slot] = start + need));
         return (b << BUCKET_SHIFT) + start + need;
       }
-      unchecked((this.state[slot] = BUCKET_PS));
+      unchecked((states[slot] = BUCKET_PS));
       need -= free;
     }
     return 0; // not reached
