@@ -14,6 +14,10 @@
 // gives one up, and the busiest mix of channels and CPU (`run dma-mix`) one in its 900,000 gaps.
 // Requests booked in time order never leave a gap a later one could use, so for them the gaps
 // change nothing: they end exactly where a calendar of fill positions alone ends them.
+//
+// A request that starts at or after the end of every booking so far (the horizon: a copy's
+// write, booked once its data is in) finds the bus free from its start: it ends `need` later,
+// and its buckets are filled without being walked (takeAtEnd).
 
 export const BUCKET_SHIFT: i64 = 14; // 16.384 ns
 export const BUCKET_PS: i64 = 1 << BUCKET_SHIFT;
@@ -61,12 +65,11 @@ export class BusCalendar {
   /** Each bucket's gaps, MAX_GAPS per bucket, as many as its state counts. */
   gaps: StaticArray<u32> = new StaticArray<u32>(BUCKETS * MAX_GAPS);
   epoch: StaticArray<i64> = new StaticArray<i64>(BUCKETS); // which absolute bucket a slot holds
-  /** Every bucket before this one may have lost its slot since it was last seen: a slot held
-   *  bucket staleBefore - 1 and now holds another. memAccessStream's skip trusts a run it
-   *  remembers only from here on. */
-  staleBefore: i64 = 0;
   /** Where in its bucket takeFromGaps placed the last picosecond, when it placed them all. */
   private gapPlacedTo: i64 = 0;
+  /** The latest end of a booking: every bucket after the one it falls in is still unbooked
+   *  (its slot holds another bucket), and the one it falls in is free from it on. */
+  horizon: i64 = 0;
 
   constructor() {
     for (let i = 0; i < BUCKETS; i++) unchecked((this.epoch[i] = -1));
@@ -74,7 +77,57 @@ export class BusCalendar {
 
   /** Takes `need` ps of bus time from `from` on; returns when the last of it ends. Inlined:
    *  every DMA burst and every CPU line fill books its bus time here, and the call itself
-   *  was a visible share of a PL330 copy.
+   *  was a visible share of a PL330 copy. A request that starts after every booking so far
+   *  goes straight to its end (takeAtEnd); any other walks the buckets (takeBehind). */
+  @inline take(from: i64, need: i64): i64 {
+    if (need <= 0) return from;
+    if (from >= this.horizon) return this.takeAtEnd(from, need);
+    const end = this.takeBehind(from, need);
+    if (end > this.horizon) this.horizon = end;
+    return end;
+  }
+
+  /** take for a request that starts at or after the end of every booking so far (a PL330
+   *  copy's write, booked when its data is in, after every read before it; a CPU stream on a
+   *  bus of its own): it finds the bus free from its start and ends `need` later. Its first
+   *  bucket keeps the time before it as a gap, as take does; no booking has reached the
+   *  buckets after it, so their slots hold other buckets: they are taken over and filled
+   *  whole without looking at what they hold. */
+  @inline private takeAtEnd(from: i64, need: i64): i64 {
+    const end = from + need;
+    this.horizon = end;
+    let b = from >> BUCKET_SHIFT;
+    const offset = from & (BUCKET_PS - 1);
+    const first = <i32>(b & (BUCKETS - 1));
+    let state = this.stateOf(first, b);
+    const start = state & FREE_FROM; // at or before offset: nothing booked ends after `from`
+    if (offset > start) {
+      if (state > FREE_FROM) return this.takeWalking(b, offset, need); // a second gap
+      unchecked((this.gaps[first * MAX_GAPS] = gap(start, offset)));
+      state = (offset << LATEST_END_SHIFT) | (<i64>1 << COUNT_SHIFT);
+    }
+    const last = (end - 1) >> BUCKET_SHIFT;
+    if (last == b) {
+      unchecked((this.state[first] = (state & ~FREE_FROM) | (offset + need)));
+      return end;
+    }
+    const epochs = this.epoch; // in locals, as in takeBehind
+    const states = this.state;
+    unchecked((states[first] = (state & ~FREE_FROM) | BUCKET_PS));
+    while (true) {
+      b++;
+      const slot = <i32>(b & (BUCKETS - 1));
+      unchecked((epochs[slot] = b));
+      if (b == last) {
+        unchecked((states[slot] = end - (b << BUCKET_SHIFT)));
+        break;
+      }
+      unchecked((states[slot] = BUCKET_PS));
+    }
+    return end;
+  }
+
+  /** take for a request that may find bookings after its start.
    *
    *  This is the walk for the buckets nearly every request meets: full, all free, free from a
    *  tail, or with one gap the request takes from its start (a PL330 copy's read after the
@@ -84,12 +137,17 @@ export class BusCalendar {
    *  request's start, so the buckets after it are walked by a loop that does not look for it;
    *  neither part calls anything but to hand over: a call inside the loop would make the engine
    *  keep the walk's values in memory around it on every bucket. */
-  @inline take(from: i64, need: i64): i64 {
-    if (need <= 0) return from;
+  @inline private takeBehind(from: i64, need: i64): i64 {
+    // The arrays are held in locals: the engine cannot tell that the stores into them leave
+    // the calendar's fields alone, and would load the fields again after each.
+    const epochs = this.epoch;
+    const states = this.state;
     let b = from >> BUCKET_SHIFT;
     const offset = from & (BUCKET_PS - 1); // time before `from` in the first bucket is unusable
     const first = <i32>(b & (BUCKETS - 1));
-    let state = this.stateOf(first, b);
+    let state: i64 = 0; // stateOf, with the arrays in locals
+    if (unchecked(epochs[first]) == b) state = unchecked(states[first]);
+    else unchecked((epochs[first] = b));
     if (state != BUCKET_PS) {
       let start = state & FREE_FROM;
       if (state > FREE_FROM) {
@@ -97,7 +155,7 @@ export class BusCalendar {
           if ((state >> COUNT_SHIFT) != 1) return this.takeWalking(b, offset, need);
           need = this.takeFromOnlyGap(first, state, offset, need);
           if (need == 0) return (b << BUCKET_SHIFT) + this.gapPlacedTo;
-          state = unchecked(this.state[first]);
+          state = unchecked(states[first]);
         } else if (offset > start) return this.takeWalking(b, offset, need); // a second gap
       }
       if (offset > start) {
@@ -110,11 +168,11 @@ export class BusCalendar {
       // from this inlined path (a call here made every booking save the walk's values).
       const free = BUCKET_PS - start;
       if (need <= free) {
-        unchecked((this.state[first] = (state & ~FREE_FROM) | (start + need)));
+        unchecked((states[first] = (state & ~FREE_FROM) | (start + need)));
         return (b << BUCKET_SHIFT) + start + need;
       }
       if (free > 0) {
-        unchecked((this.state[first] = (state & ~FREE_FROM) | BUCKET_PS));
+        unchecked((states[first] = (state & ~FREE_FROM) | BUCKET_PS));
         need -= free;
       }
     }
@@ -124,9 +182,8 @@ export class BusCalendar {
       b++;
       const slot = <i32>(b & (BUCKETS - 1));
       let start: i64 = 0;
-      const held = unchecked(this.epoch[slot]);
-      if (held == b) {
-        let s = unchecked(this.state[slot]);
+      if (unchecked(epochs[slot]) == b) {
+        let s = unchecked(states[slot]);
         if (s == BUCKET_PS) continue; // full (no tail, no gaps): most buckets a burst's walk crosses
         if (s > FREE_FROM) {
           if ((s >> COUNT_SHIFT) != 1) return this.takeWalking(b, 0, need);
@@ -135,13 +192,13 @@ export class BusCalendar {
           s &= FREE_FROM;
         }
         start = s; // no gaps left: the state is the tail's start
-      } else this.takeOver(slot, held, b);
+      } else unchecked((epochs[slot] = b)); // taken over for b: all free
       const free = BUCKET_PS - start;
       if (need <= free) {
-        unchecked((this.state[slot] = start + need));
+        unchecked((states[slot] = start + need));
         return (b << BUCKET_SHIFT) + start + need;
       }
-      unchecked((this.state[slot] = BUCKET_PS));
+      unchecked((states[slot] = BUCKET_PS));
       need -= free;
     }
     return 0; // not reached
@@ -189,18 +246,11 @@ export class BusCalendar {
   }
 
   /** The state of the bucket `b`, whose slot is `slot`: a slot that holds another bucket is
-   *  taken over for it, all free. */
+   *  taken over for it, all free (its state is not read). */
   @inline private stateOf(slot: i32, b: i64): i64 {
-    const held = unchecked(this.epoch[slot]);
-    if (held == b) return unchecked(this.state[slot]);
-    this.takeOver(slot, held, b);
-    return 0;
-  }
-
-  /** The slot, holding bucket `held`, now holds bucket b (its state is not read: all free). */
-  @inline private takeOver(slot: i32, held: i64, b: i64): void {
-    if (held >= this.staleBefore) this.staleBefore = held + 1;
+    if (unchecked(this.epoch[slot]) == b) return unchecked(this.state[slot]);
     unchecked((this.epoch[slot] = b));
+    return 0;
   }
 
   /** take from bucket b on, `offset` ps into it, with every case of gaps: the slot's gaps at or

@@ -103,7 +103,8 @@ export class Axi {
   latCtl: i32 = -1;
   latPs: i64 = 0;
 
-  @inline private latency(controller: i32): i64 {
+  /** A memory controller's latency (-1: a device's), remembered for the next burst. */
+  @inline latency(controller: i32): i64 {
     if (controller == this.latCtl) return this.latPs;
     const l = controller >= 0 ? controllerLatency(controller) : this.deviceLatencyPs;
     this.latCtl = controller;
@@ -129,34 +130,101 @@ export class Axi {
     return ps;
   }
 
+  // The timing of one burst, in steps that readOne / writeOne and the copy loop (copy-loop.ts)
+  // share: each works out one resource's next free time and leaves the per-burst results and
+  // statistics (issuedAt, doneAt, readBursts, ...) to its caller, which may add them up once
+  // for many bursts.
+
+  /** A read's address phase, requested at t: when the AR channel and a free issuing-capability
+   *  slot both let it go (the AR channel is busy for its cycle). */
+  @inline readAddress(t: i64): i64 {
+    const start = max64(max64(t, this.arFree), unchecked(this.rdDone[this.rdIdx]));
+    this.arFree = start + this.cyclePs;
+    return start;
+  }
+
+  /** A read's R beats: the first can come at `firstData` (after the memory's latency) once the R
+   *  channel is free, and the last not before memory has delivered them all (`mem`). Returns
+   *  when the last beat is in: the transaction's issuing-capability slot is free again then. */
+  @inline readBeats(firstData: i64, mem: i64, beatTime: i64): i64 {
+    const end = max64(mem, max64(firstData, this.rFree) + beatTime);
+    this.rFree = end;
+    const ri = this.rdIdx;
+    unchecked((this.rdDone[ri] = end));
+    this.rdIdx = ri + 1 == this.rdCap ? 0 : ri + 1;
+    return end;
+  }
+
+  /** readBeats for a read of `bytes` from RAM behind `controller` (latency `lat`), not snooped,
+   *  whose address phase was at `start`. */
+  @inline readFromRam(start: i64, lat: i64, beatTime: i64, controller: i32, bytes: u32): i64 {
+    return this.readBeats(start + lat, memAccessStream(controller, start, bytes, false), beatTime);
+  }
+
+  /** A DMALD left the read queue at its address phase `start`. */
+  @inline leaveReadQueue(start: i64): void {
+    const qi = this.rqIdx;
+    unchecked((this.rdLeave[qi] = start));
+    this.rqIdx = qi + 1 == this.rdQueue ? 0 : qi + 1;
+  }
+
+  /** A write's address phase, requested at t (readAddress's twin on AW). */
+  @inline writeAddress(t: i64): i64 {
+    const start = max64(max64(t, this.awFree), unchecked(this.wrDone[this.wrIdx]));
+    this.awFree = start + this.cyclePs;
+    return start;
+  }
+
+  /** A write's W beats, after its address phase `start` once the W channel is free and its data
+   *  is in the MFIFO (`dataReady`). Returns when the last beat has left. */
+  @inline writeBeats(start: i64, dataReady: i64, beatTime: i64): i64 {
+    const wEnd = max64(max64(start, this.wFree), dataReady) + beatTime;
+    this.wFree = wEnd;
+    return wEnd;
+  }
+
+  /** A write's B response, a cycle after both its last beat (`wEnd`) and memory (`mem`): its
+   *  issuing-capability slot is free again then. Returns that time. */
+  @inline writeResponse(wEnd: i64, mem: i64): i64 {
+    const bresp = max64(wEnd, mem) + this.cyclePs;
+    const wi = this.wrIdx;
+    unchecked((this.wrDone[wi] = bresp));
+    this.wrIdx = wi + 1 == this.wrCap ? 0 : wi + 1;
+    return bresp;
+  }
+
+  /** writeResponse for a write of `bytes` to RAM behind `controller`, not snooped, whose beats
+   *  (beatTime long) ended at wEnd: memory takes them as they arrive. */
+  @inline writeToRam(wEnd: i64, beatTime: i64, controller: i32, bytes: u32): i64 {
+    return this.writeResponse(wEnd, memAccessStream(controller, wEnd - beatTime, bytes, true));
+  }
+
+  /** A DMAST left the write queue at its address phase `start`. */
+  @inline leaveWriteQueue(start: i64): void {
+    const qi = this.wqIdx;
+    unchecked((this.wrLeave[qi] = start));
+    this.wqIdx = qi + 1 == this.wrQueue ? 0 : qi + 1;
+  }
+
   /** One read transaction of `beats` bus beats carrying `bytes` from bus address `bus`,
    *  requested at t. */
   @inline readOne(t: i64, bus: u64, bytes: u32, beats: u32, controller: i32): void {
-    const ri = this.rdIdx;
-    const start = max64(max64(t, this.arFree), unchecked(this.rdDone[ri]));
-    const cyc = this.cyclePs;
-    this.arFree = start + cyc;
+    const start = this.readAddress(t);
     const lat = this.latency(controller);
-    const beatTime = <i64>beats * cyc;
-    let rStart: i64;
-    let mem: i64;
+    const beatTime = <i64>beats * this.cyclePs;
+    let end: i64;
     if (this.coherent && controller >= 0) {
       const asked = start + this.snoop(bus, bytes);
       const fromDram = bytes - this.snoopHits;
-      rStart = max64(fromDram == 0 ? asked : asked + lat, this.rFree);
-      mem = fromDram == 0 ? asked : memAccessStream(controller, asked, fromDram, false);
-    } else {
-      rStart = max64(start + lat, this.rFree);
-      mem = controller >= 0 ? memAccessStream(controller, start, bytes, false) : start + lat;
-    }
-    const end = max64(mem, rStart + beatTime);
-    this.rFree = end;
+      end = fromDram == 0
+        ? this.readBeats(asked, asked, beatTime)
+        : this.readBeats(asked + lat, memAccessStream(controller, asked, fromDram, false), beatTime);
+    } else if (controller >= 0) end = this.readFromRam(start, lat, beatTime, controller, bytes);
+    else end = this.readBeats(start + lat, start + lat, beatTime);
     this.rBusyPs += beatTime;
     // The R beats: the data channel is busy for the last beatTime before `end`, and bursts
     // follow each other on it, so the slices never overlap.
     T.slice(this.traceBase + T.DMAC_AXI_R, N_AXI_READ, end - beatTime, end, <f64>bytes);
-    unchecked((this.rdDone[ri] = end));
-    this.rdIdx = ri + 1 == this.rdCap ? 0 : ri + 1;
     this.issuedAt = start;
     this.dataDoneAt = end;
     this.doneAt = end;
@@ -167,9 +235,7 @@ export class Axi {
    *  with the same effect); returns when its data is all in. */
   @inline readInPage(t: i64, bus: u64, bytes: u32, beats: u32, controller: i32): i64 {
     this.readOne(t, bus, bytes, beats, controller);
-    const qi = this.rqIdx;
-    unchecked((this.rdLeave[qi] = this.issuedAt));
-    this.rqIdx = qi + 1 == this.rdQueue ? 0 : qi + 1;
+    this.leaveReadQueue(this.issuedAt);
     this.bytesRead += bytes;
     return this.doneAt;
   }
@@ -185,33 +251,29 @@ export class Axi {
     } else {
       this.readOne(t, pa, bytes, beats, controller);
     }
-    unchecked((this.rdLeave[this.rqIdx] = this.issuedAt));
-    this.rqIdx = this.rqIdx + 1 == this.rdQueue ? 0 : this.rqIdx + 1;
+    this.leaveReadQueue(this.issuedAt);
     this.bytesRead += bytes;
   }
 
   /** One write transaction of `beats` bus beats carrying `bytes` to bus address `bus`, requested
    *  at t with its data in the MFIFO from dataReady. */
   @inline writeOne(t: i64, dataReady: i64, bus: u64, bytes: u32, beats: u32, controller: i32): void {
-    const wi = this.wrIdx;
-    const start = max64(max64(t, this.awFree), unchecked(this.wrDone[wi]));
-    const cyc = this.cyclePs;
-    this.awFree = start + cyc;
-    const beatTime = <i64>beats * cyc;
-    const wStart = max64(max64(start, this.wFree), dataReady);
-    const wEnd = wStart + beatTime;
-    this.wFree = wEnd;
+    const start = this.writeAddress(t);
+    const beatTime = <i64>beats * this.cyclePs;
+    const wEnd = this.writeBeats(start, dataReady, beatTime);
+    const wStart = wEnd - beatTime;
     this.wBusyPs += beatTime;
     if (T.enabled) {
       T.slice(this.traceBase + T.DMAC_AXI_W, N_AXI_WRITE, wStart, wEnd, <f64>bytes);
       T.delta(this.traceBase + T.DMAC_BYTES, N_BYTES, wEnd, <f64>bytes);
     }
-    // A snooped write reaches memory once both its data and the snoop's answer are there.
-    const toMem = this.coherent && controller >= 0 ? max64(wStart, start + this.snoop(bus, bytes)) : wStart;
-    const mem = controller >= 0 ? memAccessStream(controller, toMem, bytes, true) : wStart + this.deviceLatencyPs;
-    const bresp = max64(wEnd, mem) + cyc;
-    unchecked((this.wrDone[wi] = bresp));
-    this.wrIdx = wi + 1 == this.wrCap ? 0 : wi + 1;
+    let bresp: i64;
+    if (controller < 0) bresp = this.writeResponse(wEnd, wStart + this.deviceLatencyPs);
+    else if (this.coherent) {
+      // A snooped write reaches memory once both its data and the snoop's answer are there.
+      const toMem = max64(wStart, start + this.snoop(bus, bytes));
+      bresp = this.writeResponse(wEnd, memAccessStream(controller, toMem, bytes, true));
+    } else bresp = this.writeToRam(wEnd, beatTime, controller, bytes);
     this.issuedAt = start;
     this.dataDoneAt = wEnd;
     this.doneAt = bresp;
@@ -222,9 +284,7 @@ export class Axi {
    *  with the same effect); returns when its write beats have left (dataDoneAt). */
   @inline writeInPage(t: i64, dataReady: i64, bus: u64, bytes: u32, beats: u32, controller: i32): i64 {
     this.writeOne(t, dataReady, bus, bytes, beats, controller);
-    const qi = this.wqIdx;
-    unchecked((this.wrLeave[qi] = this.issuedAt));
-    this.wqIdx = qi + 1 == this.wrQueue ? 0 : qi + 1;
+    this.leaveWriteQueue(this.issuedAt);
     this.bytesWritten += bytes;
     return this.dataDoneAt;
   }
@@ -242,8 +302,7 @@ export class Axi {
     } else {
       this.writeOne(t, dataReady, pa, bytes, beats, controller);
     }
-    unchecked((this.wrLeave[this.wqIdx] = this.issuedAt));
-    this.wqIdx = this.wqIdx + 1 == this.wrQueue ? 0 : this.wqIdx + 1;
+    this.leaveWriteQueue(this.issuedAt);
     this.bytesWritten += bytes;
   }
 }

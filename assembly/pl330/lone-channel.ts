@@ -13,24 +13,8 @@ import { Thread, ST_EXECUTING } from "./thread";
 import { max64 } from "../time";
 import { Dmac } from "./dmac";
 import { loadBurst, storeBurst, loadFast, storeFast } from "./datapath";
-
-/** Waits out a full MFIFO for the DMALD of th at t: returns the time it can issue (≥ t), or
- *  −(the time of the next release) when that is beyond `limit` and the thread must leave the
- *  engine; with no release queued it returns t (the DMALD then stalls in the general path). */
-@inline function mfifoWait(d: Dmac, th: Thread, t: i64, limit: i64): i64 {
-  const mf = d.mfifo;
-  const need = th.srcSize * th.srcLen;
-  while (mf.reserved + need > mf.capacity && mf.relCount > 0) {
-    const w = mf.nextRelease();
-    if (w > t) {
-      const next = max64(w, t + d.cyclePs);
-      if (next > limit) return -w;
-      t = next;
-    }
-    mf.applyNextRelease();
-  }
-  return t;
-}
+import { mfifoWait } from "./mfifo-wait";
+import { runCopyLoop, copyT, copyLc, copyLoads, copyStores, copyEnds, copyExited } from "./copy-loop";
 
 /** Issues instructions of th from time t while the next issue time stays ≤ limit, at most
  *  `budget` of them, and returns how many. On return th.wakeAt is when th may issue next
@@ -69,6 +53,19 @@ export function runLone(d: Dmac, th: Thread, t: i64, limit: i64, budget: i32): i
       if (off + 4 <= span && load<u8>(p + 1) == 0x08 && (load<u8>(p + 2) | 4) == 0x3c && load<u8>(p + 3) == 2) {
         const onLc1 = (load<u8>(p + 2) & 4) != 0;
         const n0 = n;
+        const k = runCopyLoop(d, th, t, limit, budget - n, onLc1 ? lc1 : lc0);
+        if (k != 0) {
+          n += k;
+          t = copyT;
+          if (onLc1) lc1 = copyLc;
+          else lc0 = copyLc;
+          // It stopped at the DMALD, the DMAST or the DMALPEND, or past the loop.
+          pc += copyExited ? 4 : <u32>(copyLoads - copyEnds + copyStores - copyEnds);
+          if (t > limit || d.rescan) break;
+          continue;
+        }
+        // The same, one instruction at a time, where the copy loop cannot run (a trace, a
+        // coherent port, ...).
         while (true) {
           const tw = mfifoWait(d, th, t, limit);
           if (tw < 0) break; // the general loop below exits at the DMALD
