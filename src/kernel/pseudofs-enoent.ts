@@ -1,16 +1,18 @@
 // Why a /proc or /sys path dmasim was asked for does not exist (-ENOENT), in words that say what
 // to do instead: the dma-api directory exists only with DMA-API debugging on (and 4.9 has no
 // dump), a driver directory only for a registered driver of that bus (the pl330 is dma-pl330 on
-// the AMBA bus), and otherwise the list of what dmasim provides.
+// the AMBA bus), a device directory only for a device of that bus and its driver link only while
+// a driver is bound, and otherwise the list of what dmasim provides.
 
 import type { Kernel } from "./kernel.js";
 import { dmaApiFiles } from "../dma/debugfs.js";
-import { busDriverNames, driverPath, type BusName } from "./sysfs-bus-drivers.js";
+import { busDevicesText, busDriverNames, driverPath, type BusName } from "./sysfs-bus-drivers.js";
+import { deviceDirectory } from "./sysfs-bus-devices.js";
 
 export type Access = "read" | "list" | "write";
 
 const PROVIDED: Record<Access, string> = {
-  read: "dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on",
+  read: "dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>, /sys/bus/{platform,amba}/devices/<device>/<file>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on",
   list: "dmasim provides /proc, /sys/class/dma, /sys/bus/{platform,amba}/{devices,drivers}, /sys/kernel/debug/dma-api with DMA-API debug on",
   write: "dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors}",
 };
@@ -44,7 +46,25 @@ function driverReason(kernel: Kernel, p: string[]): string | undefined {
   return `the ${bus} bus has no driver ${JSON.stringify(at.name)}: ${registered}${elsewhere}`;
 }
 
+/** /sys/bus/<bus>/devices/<name>…: a device the bus does not have (and the bus that has it), a
+ *  driver link of an unbound device, or a file its directory lacks. `p` has its links followed:
+ *  a bound device's driver link is no longer in it. */
+function deviceReason(kernel: Kernel, p: string[]): string | undefined {
+  if (p.length < 5 || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "devices" || (p[2] !== "platform" && p[2] !== "amba")) return undefined;
+  const bus: BusName = p[2];
+  const name = p[4];
+  const dev = kernel.platformBus.devices.find((d) => d.bus === bus && d.name === name);
+  if (!dev) {
+    const other = kernel.platformBus.devices.find((d) => d.name === name);
+    const elsewhere = other ? `; ${name} is on the ${other.bus} bus: /${["sys", "bus", other.bus, ...p.slice(3)].join("/")}` : "";
+    return `no device ${JSON.stringify(name)} on the ${bus} bus (${busDevicesText(kernel, bus)})${elsewhere}`;
+  }
+  if (p[5] === "driver") return `${name} is bound to no driver: its driver link appears when one binds`;
+  if (p.length === 6) return `${name}'s directory has ${deviceDirectory(dev).join(", ")}`;
+  return undefined;
+}
+
 /** The words after "no such file or directory" for a path (its components `p`) that is not there. */
 export function missingReason(kernel: Kernel, p: string[], access: Access): string {
-  return dmaApiReason(kernel, p) ?? driverReason(kernel, p) ?? PROVIDED[access];
+  return dmaApiReason(kernel, p) ?? driverReason(kernel, p) ?? deviceReason(kernel, p) ?? PROVIDED[access];
 }

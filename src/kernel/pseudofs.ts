@@ -1,8 +1,9 @@
 // The few /proc and /sys files dmasim provides, read as text the way `cat` shows them, listed
 // the way `ls` does and written the way `echo TEXT > FILE` writes them (as root): /proc/iomem,
-// /proc/interrupts, /sys/class/dma/<chan>/{in_use,…}, the device lists of
-// /sys/bus/{platform,amba}/devices, the drivers of /sys/bus/{platform,amba}/drivers with their
-// bind and unbind files, and /sys/kernel/debug/dma-api.
+// /proc/interrupts, /sys/class/dma/<chan>/{in_use,…}, the devices of /sys/bus/{platform,amba}/devices
+// with their uevent, modalias or id files and driver links, the drivers of
+// /sys/bus/{platform,amba}/drivers with their bind and unbind files, and /sys/kernel/debug/dma-api.
+// A path's links are followed before it is looked up (sysfs-bus-devices.ts resolveLinks).
 
 import type { Kernel } from "./kernel.js";
 import { KernelError, ENOENT, ENOTDIR, EISDIR, EACCES, EIO } from "./errno.js";
@@ -11,18 +12,15 @@ import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 import { bind_store, busDriver, busDriverNames, driverDirectory, driverPath, unbind_store } from "./sysfs-bus-drivers.js";
 import { dmaApiFiles, readDmaApiFile, writeDmaApiFile } from "../dma/debugfs.js";
 import { missingReason } from "./pseudofs-enoent.js";
+import { busDevices, deviceDirectory, deviceFileText, deviceOf, resolveLinks } from "./sysfs-bus-devices.js";
 
-/** A path's components. Not a kernel call for a value that is no string (no errno applies): the
+/** A path's components, its links followed. Not a kernel call for a value that is no string (no errno applies): the
  *  TypeError a JavaScript API gives, naming the call. An empty path names no file, as Linux's
  *  getname() says (-ENOENT). */
-function parts(fn: string, path: unknown): string[] {
+function parts(kernel: Kernel, fn: string, path: unknown): string[] {
   if (typeof path !== "string") throw new TypeError(`${fn}: path must be a string, not ${path === null ? "null" : typeof path}`);
   if (path === "") throw new KernelError(ENOENT, "'': no such file or directory (an empty path names no file)");
-  return path.split("/").filter(Boolean);
-}
-
-function busDevices(kernel: Kernel, bus: "platform" | "amba"): string[] {
-  return kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
+  return resolveLinks(kernel, path.split("/").filter(Boolean));
 }
 
 /** Directory entries, or undefined when `path` is not a directory dmasim has. */
@@ -49,7 +47,8 @@ function list(kernel: Kernel, p: string[]): string[] | undefined {
   if (p.length === 4 && key.startsWith("sys/class/dma/") && channels.some((c) => c.name === p[3])) return [...CHANNEL_ATTRIBUTES];
   const drv = driverOf(kernel, p, 5);
   if (drv) return driverDirectory(kernel, drv.bus, drv.driver);
-  return undefined;
+  const dev = deviceOf(kernel, p, 5);
+  return dev && deviceDirectory(dev);
 }
 
 /** The driver whose directory is /sys/bus/<bus>/drivers/<name> when `p` has `length`
@@ -61,7 +60,7 @@ function driverOf(kernel: Kernel, p: string[], length: number) {
 }
 
 export function readdir(kernel: Kernel, path: string): string[] {
-  const p = parts("readdir", path);
+  const p = parts(kernel, "readdir", path);
   const entries = list(kernel, p);
   if (entries) return entries;
   if (fileText(kernel, p) !== undefined || bindFile(kernel, p)) throw new KernelError(ENOTDIR, `${path}: not a directory`);
@@ -89,12 +88,14 @@ function fileText(kernel: Kernel, p: string[]): string | undefined {
     const attr = p[4] as (typeof CHANNEL_ATTRIBUTES)[number];
     if (chan && CHANNEL_ATTRIBUTES.includes(attr)) return `${chan[attr]}\n`;
   }
+  const dev = deviceOf(kernel, p, 6);
+  if (dev) return deviceFileText(kernel, dev, p[5]);
   const debugFile = dmaApiFile(kernel, p);
   return debugFile === undefined ? undefined : readDmaApiFile(kernel, debugFile);
 }
 
 export function readFile(kernel: Kernel, path: string): string {
-  const p = parts("readFile", path);
+  const p = parts(kernel, "readFile", path);
   const text = fileText(kernel, p);
   if (text !== undefined) return text;
   // kernfs refuses to open a sysfs file for reading when its mode has no read bit, root too.
@@ -110,7 +111,7 @@ export function readFile(kernel: Kernel, path: string): string {
  *  write with -EIO (pde_write). An empty text is a write of no bytes, which a sysfs store never
  *  sees. */
 export function writeFile(kernel: Kernel, path: string, text: string): void {
-  const p = parts("writeFile", path);
+  const p = parts(kernel, "writeFile", path);
   if (typeof text !== "string") throw new TypeError(`writeFile: text must be a string, not ${text === null ? "null" : typeof text}`);
   const bind = bindFile(kernel, p);
   if (bind) {

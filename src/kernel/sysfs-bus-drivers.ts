@@ -56,16 +56,22 @@ function bus_find_device_by_name(kernel: Kernel, bus: BusName, text: string): Pl
  *  directory that lists them named. */
 const DEVICES_NAMED = 8;
 
+/** The bus's devices for an error that names a device it lacks: their names, or how many and
+ *  where to list them. */
+export function busDevicesText(kernel: Kernel, bus: BusName): string {
+  const onBus = kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
+  return onBus.length === 0 ? `the ${bus} bus has no devices`
+    : onBus.length <= DEVICES_NAMED ? `its devices: ${onBus.join(", ")}`
+    : `${onBus.length} devices: ls /sys/bus/${bus}/devices`;
+}
+
 /** bind_store's and unbind_store's -ENODEV for a name no device of the bus has: the name as
  *  compared, the bus's devices (or where to list them), and the other bus when the device is
  *  there. */
 function noSuchDevice(kernel: Kernel, bus: BusName, text: string, path: string): KernelError {
   const name = nameIn(text);
-  const onBus = kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
   const elsewhere = kernel.platformBus.devices.find((d) => d.bus !== bus && d.name === name);
-  const devices = onBus.length === 0 ? `the ${bus} bus has no devices`
-    : onBus.length <= DEVICES_NAMED ? `its devices: ${onBus.join(", ")}`
-    : `${onBus.length} devices: ls /sys/bus/${bus}/devices`;
+  const devices = busDevicesText(kernel, bus);
   const there = elsewhere ? `; ${name} is a ${elsewhere.bus} device` : "";
   return new KernelError(ENODEV, `${path}: write error: no device ${JSON.stringify(name)} on the ${bus} bus (${devices})${there}`);
 }

@@ -43,7 +43,7 @@ describe("dmasim cat / ls", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(
       "dmasim: error: -ENOENT: /proc/cpuinfo: no such file or directory (dmasim provides /proc/iomem, /proc/interrupts, " +
-        "/sys/class/dma/<channel>/<attribute>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on)",
+        "/sys/class/dma/<channel>/<attribute>, /sys/bus/{platform,amba}/devices/<device>/<file>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on)",
     );
   });
 
