@@ -140,7 +140,7 @@ export function snoopToDram(pa: u64, len: u32): bool {
   const line = pa >> H.lineShift;
   const e2 = memoSlot(line);
   if (memoHolds(e2, line)) {
-    const d = load<u64>(memoData(e2, <usize>(pa & (H.lineBytes - 1))));
+    const d = load<u64>(memoData(e2, pa));
     memoServed++; // an L2 hit and a descriptor cache hit (settled into both when read)
     memoL2.touch(e2);
     H.cursor += H.l2HitPs;

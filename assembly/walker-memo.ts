@@ -33,6 +33,7 @@ export let memoL2: Cache = changetype<Cache>(0);
 let l2Tags: usize = noTags;
 let l2Data: usize = 0;
 let l2LineShift: u32 = 0;
+let l2OffsetMask: usize = 0; // a byte's offset in its line
 /** The entry a forgotten slot names: one past the L2's last, whose tag is always invalid
  *  (Cache keeps it so), so a forgotten slot fails the tag test a stale one fails. */
 let forgotten: u32 = 0;
@@ -57,6 +58,7 @@ export function memoAdopt(c2: Cache | null): void {
     l2Tags = c2.tags;
     l2Data = c2.data;
     l2LineShift = c2.lineShift;
+    l2OffsetMask = <usize>c2.lineBytes - 1;
     forgotten = c2.sets * c2.ways;
   } else {
     l2Tags = noTags;
@@ -85,9 +87,10 @@ export function memoAdopt(c2: Cache | null): void {
   if (load<u64>(l2Tags + (<usize>load<u32>(s) << 3)) == line) store<u32>(s, forgotten);
 }
 
-/** Host address of the bytes at `offset` in the line of L2 entry e (e from memoSlot, memoHolds true). */
-@inline export function memoData(e: i32, offset: usize): usize {
-  return l2Data + (<usize>e << l2LineShift) + offset;
+/** Host address of the bytes of `pa` in the line of L2 entry e (e from memoSlot, memoHolds
+ *  true). */
+@inline export function memoData(e: i32, pa: u64): usize {
+  return l2Data + (<usize>e << l2LineShift) + (<usize>pa & l2OffsetMask);
 }
 
 /** The L2 holds `line` in entry e (found by a search, or just filled). */
