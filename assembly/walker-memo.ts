@@ -3,8 +3,10 @@
 // tables again and again, so most of its reads can skip the L1's and the L2's set searches: the
 // memo names an entry and that entry's tag proves it (a line sits in one entry of its set, so
 // the entry the search would return). A stale slot, whose entry now holds another line, costs
-// only the searches it would have made anyway. Nothing simulated is kept here: hits, misses,
-// LRU order and timing are the caller's, as for a search.
+// only the searches it would have made anyway. Nothing simulated is kept here but a count of
+// the reads it served (memoServed), which the hierarchy adds to the L2's hits and the
+// descriptor cache hits before either is read; misses, LRU order and timing are the caller's,
+// as for a search.
 //
 // The L1 need not be searched because no slot names a line the L1 holds: a slot is written
 // when a walk has just missed the line in the L1, and forgotten when the L1 takes the line
