@@ -7,7 +7,7 @@
 import type { Kernel } from "./kernel.js";
 import { dmaApiFiles } from "../dma/debugfs.js";
 import { busDevicesText, busDriverNames, driverPath, type BusName } from "./sysfs-bus-drivers.js";
-import { deviceDirectory } from "./sysfs-bus-devices.js";
+import { busDevice, deviceDirectory } from "./sysfs-bus-devices.js";
 
 export type Access = "read" | "list" | "write";
 
@@ -53,7 +53,7 @@ function deviceReason(kernel: Kernel, p: string[]): string | undefined {
   if (p.length < 5 || p[0] !== "sys" || p[1] !== "bus" || p[3] !== "devices" || (p[2] !== "platform" && p[2] !== "amba")) return undefined;
   const bus: BusName = p[2];
   const name = p[4];
-  const dev = kernel.platformBus.devices.find((d) => d.bus === bus && d.name === name);
+  const dev = busDevice(kernel, bus, name);
   if (!dev) {
     const other = kernel.platformBus.devices.find((d) => d.name === name);
     const elsewhere = other ? `; ${name} is on the ${other.bus} bus: /${["sys", "bus", other.bus, ...p.slice(3)].join("/")}` : "";

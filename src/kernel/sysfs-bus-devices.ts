@@ -25,7 +25,8 @@ export function busDevices(kernel: Kernel, bus: BusName): string[] {
   return kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
 }
 
-function busDevice(kernel: Kernel, bus: string, name: string): PlatformDevice | undefined {
+/** The device of the bus named `name`, if the bus has one. */
+export function busDevice(kernel: Kernel, bus: string, name: string): PlatformDevice | undefined {
   return kernel.platformBus.devices.find((d) => d.bus === bus && d.name === name);
 }
 

@@ -10,6 +10,7 @@ import type { BusDriver } from "./bus.js";
 import type { PlatformDevice } from "./device.js";
 import { PlatformBus } from "./bus.js";
 import { KernelError, EBUSY, ENODEV, EAGAIN, EPROBE_DEFER, errnoName } from "./errno.js";
+import { busDevice, busDevices } from "./sysfs-bus-devices.js";
 
 export type BusName = "platform" | "amba";
 
@@ -48,8 +49,7 @@ function nameIn(text: string): string {
 /** bus_find_device_by_name: a device of the bus whose name equals the text as sysfs_streq
  *  compares. */
 function bus_find_device_by_name(kernel: Kernel, bus: BusName, text: string): PlatformDevice | undefined {
-  const name = nameIn(text);
-  return kernel.platformBus.devices.find((d) => d.bus === bus && d.name === name);
+  return busDevice(kernel, bus, nameIn(text));
 }
 
 /** At most this many of a bus's devices are named in an error; more are counted, and the
@@ -59,7 +59,7 @@ const DEVICES_NAMED = 8;
 /** The bus's devices for an error that names a device it lacks: their names, or how many and
  *  where to list them. */
 export function busDevicesText(kernel: Kernel, bus: BusName): string {
-  const onBus = kernel.platformBus.devices.filter((d) => d.bus === bus).map((d) => d.name);
+  const onBus = busDevices(kernel, bus);
   return onBus.length === 0 ? `the ${bus} bus has no devices`
     : onBus.length <= DEVICES_NAMED ? `its devices: ${onBus.join(", ")}`
     : `${onBus.length} devices: ls /sys/bus/${bus}/devices`;
