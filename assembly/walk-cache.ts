@@ -109,22 +109,15 @@ export class WalkCache {
     return -1;
   }
 
-  /** The entry of the deepest table level known for va (L2, else L1, else L0, none above
-   *  `first`), or -1: where a walk from `root` may resume. */
-  @inline deepest(va: u64, first: i32, root: u64): i32 {
-    // One test per branch: V8 turns `e >= 0 || first == 2` into flags combined arithmetically.
-    let e = this.probe(prefixOf(va, 2), 2, root);
-    if (e >= 0) return e;
-    if (first == 2) return -1;
+  /** Entry for va's L1 table descriptor walked from root, or -1. A gigabyte's walks all resume
+   *  from one such entry, so the one found last is tried before the set is searched. */
+  @inline findL1(va: u64, root: u64): i32 {
+    const prefix = prefixOf(va, 1);
     const r = this.recentL1;
-    if (this.holds(r, keyOf(prefixOf(va, 1), 1), root)) return <i32>r;
-    e = this.probe(prefixOf(va, 1), 1, root);
-    if (e >= 0) {
-      this.recentL1 = e;
-      return e;
-    }
-    if (first == 1) return -1;
-    return this.probe(prefixOf(va, 0), 0, root);
+    if (this.holds(r, keyOf(prefix, 1), root)) return <i32>r;
+    const e = this.probe(prefix, 1, root);
+    if (e >= 0) this.recentL1 = e;
+    return e;
   }
 
   @inline nextAt(e: i32): u64 {
@@ -133,11 +126,6 @@ export class WalkCache {
 
   @inline attrAt(e: i32): u32 {
     return load<u32>(this.entries + (<usize>e << ENTRY_SHIFT), ATTR);
-  }
-
-  /** The level of the descriptor entry e holds. */
-  @inline levelAt(e: i32): i32 {
-    return <i32>load<u64>(this.entries + (<usize>e << ENTRY_SHIFT), KEY) & 3;
   }
 
   @inline insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
