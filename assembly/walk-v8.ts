@@ -6,7 +6,8 @@
 import * as W from "./walk";
 import * as H from "./hierarchy";
 import { WalkCache } from "./walk-cache";
-import { peek64, walkerRead64 } from "./snoop";
+import { peek64, walkerRead64, walkerReadAny, walkerMemoEntry, walkerMemoHolds, walkerServed } from "./snoop";
+import { memoData, memoNothing } from "./walker-memo";
 
 const OA_MASK: u64 = 0x0000FFFFFFFFF000;
 
@@ -140,7 +141,7 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
   e = wc.findL1(va, root);
   if (e >= 0) {
     wc.hits++;
-    return atL2(wc.nextAt(e), va, index, wc.attrAt(e), root, wc, false);
+    return atL2Timed(wc.nextAt(e), va, index, wc.attrAt(e), root, wc);
   }
   if (firstLevel == 0) {
     e = wc.find(va, 0, root);
@@ -211,6 +212,47 @@ function walkQuiet(va: u64): u64 {
   table = d & OA_MASK;
   if (wc != null) wc.insert(va, 2, root, table, tableAttr);
   return atL3(table, va, index, tableAttr, quiet);
+}
+
+/** atL2 for a timed walk that the walk cache resumed at L2, with no branch on the descriptor's
+ *  type. A mapping that mixes 2 MB blocks and 4 KB pages sends walks to L2's leaf or on to L3 as
+ *  the addresses fall: a branch on that, mispredicted as often as the mix is even, costs the
+ *  host more than the L3 read itself. So the walk makes the L3 read and the walk cache's insert
+ *  either way, each taking effect only for a table (walkerServed's `second`, insertIf), and
+ *  picks the leaf's descriptor, level and size arithmetically. Tests that may fail are joined
+ *  with `&`, not `&&`, which would branch. The rare cases branch: a line the memo cannot serve,
+ *  an invalid descriptor. */
+@inline function atL2Timed(table: u64, va: u64, index: u64, tableAttr: u32, root: u64, wc: WalkCache): u64 {
+  const pa2 = entryAt(table, index, 21);
+  const e2 = walkerMemoEntry(pa2);
+  if (!walkerMemoHolds(e2, pa2)) return atL2(table, va, index, tableAttr, root, wc, false);
+  const d = load<u64>(memoData(e2, pa2));
+  if ((d & 1) == 0) {
+    walkerServed(e2, 0, false);
+    return invalidAt(2, va);
+  }
+  // Valid: bit 1 tells a table (0b11) from a block (0b01). As a number, t makes the leaf's
+  // level (2 + t) and size (21 - 9t) with no select.
+  const t = <u32>(d >> 1) & 1;
+  const isTable = t != 0;
+  const below = belowTable(d, tableAttr);
+  const next = d & OA_MASK;
+  wc.insertIf(va, 2, root, next, below, isTable);
+  // A block's read looks up PA 0 rather than an address made of its output address: one line
+  // for every block, whose lookup the host's caches keep.
+  const pa3 = entryAt(next, index, 12) & (0 - <u64>t);
+  const e3 = walkerMemoEntry(pa3);
+  let d3: u64;
+  if ((t & <u32>!walkerMemoHolds(e3, pa3)) != 0) {
+    walkerServed(e2, 0, false);
+    d3 = walkerReadAny(pa3);
+  } else {
+    d3 = load<u64>(select<usize>(memoData(e3, pa3), memoNothing, isTable));
+    walkerServed(e2, e3, isTable);
+  }
+  if ((t & <u32>((d3 & 3) != 3)) != 0) return invalidAt(3, va);
+  const leaf = select<u64>(d3, d, isTable);
+  return leafAt(leaf, va, <i32>(2 + t), <u64>(21 - 9 * t), select<u32>(below, tableAttr, isTable));
 }
 
 /** The L3 descriptor: pages only (0b01 is reserved there). */
