@@ -20,6 +20,9 @@ export const REPL_RANDOM: i32 = 1;
 
 export const INVALID: u64 = u64.MAX_VALUE;
 
+/** Where touchPair stores the stamp of a second touch that did not happen. */
+const unusedStamp: usize = memory.data(8, 8);
+
 /** Whether a way of the set whose hash and flag bytes start at hs and fl has the hash byte of
  *  `tagBits` and is dirty. Hashes and flags are one byte per way, side by side, so for the usual
  *  way counts this is a few wide loads with no loop and no branch per way (V8 puts a stack check
@@ -220,6 +223,16 @@ export class Cache {
     const c = this.clock + 1;
     this.clock = c;
     store<u64>(this.stamps + (<usize>e << 3), c);
+  }
+
+  /** touch(e1), then touch(e2) if `second`, with no branch on `second` (for the table
+   *  walker's two reads in one run: snoop.ts walkerServed). */
+  @inline touchPair(e1: i32, e2: i32, second: bool): void {
+    const c = this.clock + 1;
+    this.clock = c + <u64>second;
+    const stamps = this.stamps;
+    store<u64>(stamps + (<usize>e1 << 3), c);
+    store<u64>(select<usize>(stamps + (<usize>e2 << 3), unusedStamp, second), c + 1);
   }
 
   @inline lineAt(e: i32): u64 {

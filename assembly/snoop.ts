@@ -149,8 +149,31 @@ export function snoopToDram(pa: u64, len: u32): bool {
   return walkerReadAny(pa);
 }
 
+/** The L2 entry the walker's memo names for `pa`: if walkerMemoHolds(e, pa), the read is
+ *  served from it (its bytes at memoData(e, pa)), else it goes through walkerReadAny. Nothing is
+ *  counted or touched; walkerServed does that. For a walk that makes two reads in one run
+ *  (walk-v8.ts atL2Timed). Two functions, not one returning -1: the bytes' load then waits for
+ *  the slot's load only, not for the tag's comparison too. */
+@inline export function walkerMemoEntry(pa: u64): i32 {
+  return memoSlot(pa >> H.lineShift);
+}
+
+@inline export function walkerMemoHolds(e: i32, pa: u64): bool {
+  return memoHolds(e, pa >> H.lineShift);
+}
+
+/** What a read the memo served from L2 entry e1 costs and counts (an L2 hit and a descriptor
+ *  cache hit, an LRU touch, the L2's hit time), and the same for a second read from e2 after it
+ *  if `second`, with no branch on `second`: counted once for both, and both touches stamped
+ *  from one read of the clock. */
+@inline export function walkerServed(e1: i32, e2: i32, second: bool): void {
+  memoServed += 1 + <u64>second;
+  memoL2.touchPair(e1, e2, second);
+  H.cursor += H.l2HitPs << <i64>second; // (one hit time, or two)
+}
+
 /** walkerRead64 for any state of the caches. */
-function walkerReadAny(pa: u64): u64 {
+export function walkerReadAny(pa: u64): u64 {
   const line = pa >> H.lineShift;
   const off = <usize>(pa & (H.lineBytes - 1));
   const c1 = H.l1;

@@ -48,8 +48,9 @@ export class WalkCache {
   constructor(entries: u32, ways: u32) {
     this.ways = ways < 1 ? 1 : ways;
     this.sets = entries / this.ways < 1 ? 1 : entries / this.ways;
-    this.entries = heap.alloc(<usize>(this.sets * this.ways) << ENTRY_SHIFT);
-    this.hashes = heap.alloc(<usize>(this.sets * this.ways));
+    // One entry more than the sets hold: the spare that insertIf writes when it inserts nothing.
+    this.entries = heap.alloc(<usize>(this.sets * this.ways + 1) << ENTRY_SHIFT);
+    this.hashes = heap.alloc(<usize>(this.sets * this.ways + 1));
     this.rr = heap.alloc(<usize>this.sets);
     this.flushAll();
   }
@@ -109,22 +110,15 @@ export class WalkCache {
     return -1;
   }
 
-  /** The entry of the deepest table level known for va (L2, else L1, else L0, none above
-   *  `first`), or -1: where a walk from `root` may resume. */
-  @inline deepest(va: u64, first: i32, root: u64): i32 {
-    // One test per branch: V8 turns `e >= 0 || first == 2` into flags combined arithmetically.
-    let e = this.probe(prefixOf(va, 2), 2, root);
-    if (e >= 0) return e;
-    if (first == 2) return -1;
+  /** Entry for va's L1 table descriptor walked from root, or -1. A gigabyte's walks all resume
+   *  from one such entry, so the one found last is tried before the set is searched. */
+  @inline findL1(va: u64, root: u64): i32 {
+    const prefix = prefixOf(va, 1);
     const r = this.recentL1;
-    if (this.holds(r, keyOf(prefixOf(va, 1), 1), root)) return <i32>r;
-    e = this.probe(prefixOf(va, 1), 1, root);
-    if (e >= 0) {
-      this.recentL1 = e;
-      return e;
-    }
-    if (first == 1) return -1;
-    return this.probe(prefixOf(va, 0), 0, root);
+    if (this.holds(r, keyOf(prefix, 1), root)) return <i32>r;
+    const e = this.probe(prefix, 1, root);
+    if (e >= 0) this.recentL1 = e;
+    return e;
   }
 
   @inline nextAt(e: i32): u64 {
@@ -135,30 +129,33 @@ export class WalkCache {
     return load<u32>(this.entries + (<usize>e << ENTRY_SHIFT), ATTR);
   }
 
-  /** The level of the descriptor entry e holds. */
-  @inline levelAt(e: i32): i32 {
-    return <i32>load<u64>(this.entries + (<usize>e << ENTRY_SHIFT), KEY) & 3;
+  @inline insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
+    this.insertIf(va, level, root, next, attr, true);
   }
 
-  @inline insert(va: u64, level: i32, root: u64, next: u64, attr: u32): void {
+  /** insert(...) if `real`, else nothing, with no branch: for a walk that inserts or not by a
+   *  descriptor type the host cannot predict (walk-v8.ts atL2Timed). A false insert writes the
+   *  spare entry past the last, which no probe reads, and leaves the set's next way. */
+  @inline insertIf(va: u64, level: i32, root: u64, next: u64, attr: u32, real: bool): void {
     // Every field is read before the first store: a store could alias them as far as the
     // compiler knows, and each would be loaded again after it.
     const ways = this.ways;
     const rr = this.rr;
     const hashes = this.hashes;
     const entries = this.entries;
+    const spare = <usize>(this.sets * ways);
     const prefix = prefixOf(va, level);
     const k = keyOf(prefix, level);
     const set = <u32>prefix & (this.sets - 1);
     const v = <u32>load<u8>(rr + <usize>set);
-    const e = <usize>((ways == 4 ? set << 2 : set * ways) + v); // (the A53's 4 ways: a shift)
+    const e = select<usize>(<usize>(set * ways + v), spare, real);
     const p = entries + (e << ENTRY_SHIFT);
     store<u64>(p, k, KEY);
     store<u64>(p, root, ROOT);
     store<u64>(p, next, NEXT);
     store<u32>(p, attr, ATTR);
     store<u8>(hashes + e, <u8>hashOf(k));
-    store<u8>(rr + <usize>set, <u8>(v + 1 == ways ? 0 : v + 1));
+    store<u8>(rr + <usize>set, <u8>select<u32>(v + 1 == ways ? 0 : v + 1, v, real));
   }
 
   /** TLBI by VA: every level's entry on the path to va. */

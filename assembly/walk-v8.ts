@@ -6,7 +6,8 @@
 import * as W from "./walk";
 import * as H from "./hierarchy";
 import { WalkCache } from "./walk-cache";
-import { peek64, walkerRead64 } from "./snoop";
+import { peek64, walkerRead64, walkerReadAny, walkerMemoEntry, walkerMemoHolds, walkerServed } from "./snoop";
+import { memoData, memoNothing } from "./walker-memo";
 
 const OA_MASK: u64 = 0x0000FFFFFFFFF000;
 
@@ -113,74 +114,150 @@ function decodeLeaf(d: u64, tableAttr: u32): void {
   return W.quiet ? walkQuiet(va) : walkTimed(va);
 }
 
-// Two copies of one walk, each compiled with its port fixed: a timed walk through the caches
-// and the walk cache, and a debugger's untimed peek that leaves both as they were. One function
-// choosing per read would keep both ports' values live at once (a larger frame, more spills on
-// the path every access takes).
+/** The table base for va's half of the address space (TTBR0 or TTBR1), or BAD_PA with the
+ *  translation fault if the bits above the VA size are neither all 0 nor all 1. */
+@inline function rootOf(va: u64): u64 {
+  const top = va >> vaBits;
+  if (top == 0) return ttbr0 & OA_MASK;
+  if (top == (<u64>-1 >> vaBits)) return ttbr1 & OA_MASK;
+  return W.fault(W.FAULT_TRANSLATION, 0, va);
+}
+
+/** A timed walk, through the caches and the walk cache. The walk cache usually knows va's L2
+ *  table (one read) or its L1 table (two), so those two resumptions are written out, each a
+ *  straight run of reads; every other walk goes through walkFrom. */
 @inline export function walkTimed(va: u64): u64 {
-  return walkWith(va, false);
+  const root = rootOf(va);
+  if (root == W.BAD_PA) return root;
+  const wc = walkCache;
+  if (wc == null) return walkFromTimed(va, firstLevel, root, 0, root);
+  const index = va & vaMask;
+  let e = wc.find(va, 2, root);
+  if (e >= 0) {
+    wc.hits++;
+    return atL3(wc.nextAt(e), va, index, wc.attrAt(e), false);
+  }
+  if (firstLevel == 2) return walkFromTimed(va, 2, root, 0, root);
+  e = wc.findL1(va, root);
+  if (e >= 0) {
+    wc.hits++;
+    return atL2Timed(wc.nextAt(e), va, index, wc.attrAt(e), root, wc);
+  }
+  if (firstLevel == 0) {
+    e = wc.find(va, 0, root);
+    if (e >= 0) {
+      wc.hits++;
+      return walkFromTimed(va, 1, wc.nextAt(e), wc.attrAt(e), root);
+    }
+  }
+  return walkFromTimed(va, firstLevel, root, 0, root);
+}
+
+// Two copies of the general walk, each compiled with its port fixed: a timed walk through the
+// caches and the walk cache, and a debugger's untimed peek that leaves both as they were. One
+// function choosing per read would keep both ports' values live at once (a larger frame, more
+// spills on the path every access takes).
+function walkFromTimed(va: u64, level: i32, table: u64, tableAttr: u32, root: u64): u64 {
+  return walkFrom(va, level, table, tableAttr, root, false);
 }
 
 function walkQuiet(va: u64): u64 {
-  return walkWith(va, true);
+  const root = rootOf(va);
+  if (root == W.BAD_PA) return root;
+  return walkFrom(va, firstLevel, root, 0, root, true);
 }
 
-@inline function walkWith(va: u64, quiet: bool): u64 {
-  const top = va >> vaBits;
-  let table: u64;
-  if (top == 0) table = ttbr0;
-  else if (top == (<u64>-1 >> vaBits)) table = ttbr1;
-  else return W.fault(W.FAULT_TRANSLATION, 0, va);
-  table &= OA_MASK;
-  const root = table;
-  let level = firstLevel;
+/** One descriptor read, timed through the caches or a debugger's peek. */
+@inline function readAt(pa: u64, quiet: bool): u64 {
+  return quiet ? peek64(pa) : walkerRead64(pa);
+}
+
+/** The walk from the table at `table` for `level`, below tables that granted `tableAttr`.
+ *  Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
+ *  4 KB granule). Nested so that each level runs into the next and a walk starting at L2 or L3
+ *  skips the levels above with one or two tests; every level's index shift is a constant. */
+@inline function walkFrom(va: u64, level: i32, table: u64, tableAttr: u32, root: u64, quiet: bool): u64 {
   const index = va & vaMask;
-  let tableAttr: u32 = 0;
-  const wc = walkCache;
-  if (wc != null && !quiet) {
-    const e = wc.deepest(va, level, root);
-    if (e >= 0) {
-      wc.hits++;
-      table = wc.nextAt(e);
-      tableAttr = wc.attrAt(e);
-      level = wc.levelAt(e) + 1;
-    }
-  }
-  // Levels 0..2 hold table descriptors, or blocks at L1 and L2 (an L0 block is invalid with the
-  // 4 KB granule). Nested so that each level runs into the next and a walk resuming at L2 or L3
-  // skips the levels above with one or two tests; every level's index shift is a constant.
-  // A descriptor read that finds no RAM returns 0, which is invalid: the bus error is told from
-  // an empty entry only on that path (invalidAt), not tested after every read.
-  let d: u64;
-  if (level < 3) {
-    if (level < 2) {
-      if (level < 1) {
-        d = quiet ? peek64(entryAt(table, index, 39)) : walkerRead64(entryAt(table, index, 39));
-        if ((d & 3) != 3) return invalidAt(0, va);
-        tableAttr = belowTable(d, tableAttr);
-        table = d & OA_MASK;
-        if (wc != null && !quiet) wc.insert(va, 0, root, table, tableAttr);
-      }
-      d = quiet ? peek64(entryAt(table, index, 30)) : walkerRead64(entryAt(table, index, 30));
-      if ((d & 3) != 3) {
-        if ((d & 1) == 0) return invalidAt(1, va);
-        return leafAt(d, va, 1, 30, tableAttr);
-      }
+  const wc: WalkCache | null = quiet ? null : walkCache;
+  if (level < 2) {
+    if (level < 1) {
+      const d = readAt(entryAt(table, index, 39), quiet);
+      if ((d & 3) != 3) return invalidAt(0, va);
       tableAttr = belowTable(d, tableAttr);
       table = d & OA_MASK;
-      if (wc != null && !quiet) wc.insert(va, 1, root, table, tableAttr);
+      if (wc != null) wc.insert(va, 0, root, table, tableAttr);
     }
-    d = quiet ? peek64(entryAt(table, index, 21)) : walkerRead64(entryAt(table, index, 21));
+    const d = readAt(entryAt(table, index, 30), quiet);
     if ((d & 3) != 3) {
-      if ((d & 1) == 0) return invalidAt(2, va);
-      return leafAt(d, va, 2, 21, tableAttr);
+      if ((d & 1) == 0) return invalidAt(1, va);
+      return leafAt(d, va, 1, 30, tableAttr);
     }
     tableAttr = belowTable(d, tableAttr);
     table = d & OA_MASK;
-    if (wc != null && !quiet) wc.insert(va, 2, root, table, tableAttr);
+    if (wc != null) wc.insert(va, 1, root, table, tableAttr);
   }
-  // L3: pages only (0b01 is reserved there).
-  d = quiet ? peek64(entryAt(table, index, 12)) : walkerRead64(entryAt(table, index, 12));
+  return atL2(table, va, index, tableAttr, root, wc, quiet);
+}
+
+/** The L2 descriptor for va in the table at `table`: a 2 MB block, or the L3 table below. A
+ *  read that finds no RAM returns 0, which is invalid: the bus error is told from an empty
+ *  entry only on that path (invalidAt), not tested after every read. */
+@inline function atL2(table: u64, va: u64, index: u64, tableAttr: u32, root: u64, wc: WalkCache | null, quiet: bool): u64 {
+  const d = readAt(entryAt(table, index, 21), quiet);
+  if ((d & 3) != 3) {
+    if ((d & 1) == 0) return invalidAt(2, va);
+    return leafAt(d, va, 2, 21, tableAttr);
+  }
+  tableAttr = belowTable(d, tableAttr);
+  table = d & OA_MASK;
+  if (wc != null) wc.insert(va, 2, root, table, tableAttr);
+  return atL3(table, va, index, tableAttr, quiet);
+}
+
+/** atL2 for a timed walk that the walk cache resumed at L2, with no branch on the descriptor's
+ *  type. A mapping that mixes 2 MB blocks and 4 KB pages sends walks to L2's leaf or on to L3 as
+ *  the addresses fall: a branch on that, mispredicted as often as the mix is even, costs the
+ *  host more than the L3 read itself. So the walk makes the L3 read and the walk cache's insert
+ *  either way, each taking effect only for a table (walkerServed's `second`, insertIf), and
+ *  picks the leaf's descriptor, level and size arithmetically. Tests that may fail are joined
+ *  with `&`, not `&&`, which would branch. The rare cases branch: a line the memo cannot serve,
+ *  an invalid descriptor. */
+@inline function atL2Timed(table: u64, va: u64, index: u64, tableAttr: u32, root: u64, wc: WalkCache): u64 {
+  const pa2 = entryAt(table, index, 21);
+  const e2 = walkerMemoEntry(pa2);
+  if (!walkerMemoHolds(e2, pa2)) return atL2(table, va, index, tableAttr, root, wc, false);
+  const d = load<u64>(memoData(e2, pa2));
+  if ((d & 1) == 0) {
+    walkerServed(e2, 0, false);
+    return invalidAt(2, va);
+  }
+  // Valid: bit 1 tells a table (0b11) from a block (0b01). As a number, t makes the leaf's
+  // level (2 + t) and size (21 - 9t) with no select.
+  const t = <u32>(d >> 1) & 1;
+  const isTable = t != 0;
+  const below = belowTable(d, tableAttr);
+  const next = d & OA_MASK;
+  wc.insertIf(va, 2, root, next, below, isTable);
+  // A block's read looks up PA 0 rather than an address made of its output address: one line
+  // for every block, whose lookup the host's caches keep.
+  const pa3 = entryAt(next, index, 12) & (0 - <u64>t);
+  const e3 = walkerMemoEntry(pa3);
+  let d3: u64;
+  if ((t & <u32>!walkerMemoHolds(e3, pa3)) != 0) {
+    walkerServed(e2, 0, false);
+    d3 = walkerReadAny(pa3);
+  } else {
+    d3 = load<u64>(select<usize>(memoData(e3, pa3), memoNothing, isTable));
+    walkerServed(e2, e3, isTable);
+  }
+  if ((t & <u32>((d3 & 3) != 3)) != 0) return invalidAt(3, va);
+  const leaf = select<u64>(d3, d, isTable);
+  return leafAt(leaf, va, <i32>(2 + t), <u64>(21 - 9 * t), select<u32>(below, tableAttr, isTable));
+}
+
+/** The L3 descriptor: pages only (0b01 is reserved there). */
+@inline function atL3(table: u64, va: u64, index: u64, tableAttr: u32, quiet: bool): u64 {
+  const d = readAt(entryAt(table, index, 12), quiet);
   if ((d & 3) != 3) return invalidAt(3, va);
   return leafAt(d, va, 3, 12, tableAttr);
 }

@@ -187,6 +187,31 @@ describe("the A53 walk cache (64 entries of non-final descriptors)", () => {
     expect(m.backdoor.stats().tlb.walkCacheHits).toBe(2);
   });
 
+  it("resumes from the L1 table it knows for a 2 MB block and a 4 KB page alike: one read and two", async () => {
+    const m = await kernel39();
+    put64(m, L2 + 2 * 8, BigInt(L3) | 3n); // the 2 MB at 0x400000 shares L2[0]'s L3 table
+    const l2HitPs = Math.round((ARM64_A53.cpu.l2HitCycles * 1e6) / ARM64_A53.cpu.clockMHz);
+    m.mmu.translate(K(0x5000n)); // learns the tables; their lines go to L2 (walks allocate there)
+    const cost = (va: bigint) => {
+      const s0 = m.backdoor.stats(), t0 = m.now();
+      const r = m.mmu.translate(K(va));
+      const s1 = m.backdoor.stats();
+      return {
+        r, ps: m.now() - t0,
+        reads: s1.tlb.descriptorReads - s0.tlb.descriptorReads,
+        l2Hits: s1.l2.hits - s0.l2.hits,
+        walkCacheHits: s1.tlb.walkCacheHits - s0.tlb.walkCacheHits,
+      };
+    };
+    const block = cost(0x200000n); // L2[1]: the walk ends at L2
+    const page = cost(0x405000n); // L2[2] → the L3 table's page 5: on to L3
+    expect(block.r).toMatchObject({ pa: 0x40200000 });
+    expect(page.r).toMatchObject({ pa: 0x40345000 });
+    expect([block.reads, block.l2Hits, block.walkCacheHits]).toEqual([1, 1, 1]);
+    expect([page.reads, page.l2Hits, page.walkCacheHits]).toEqual([2, 2, 1]);
+    expect(page.ps - block.ps).toBe(l2HitPs);
+  });
+
   it("keeps a replaced table pointer until TLB maintenance, as the hardware does", async () => {
     const m = await kernel39();
     m.mmu.translate(K(0x5000n));
