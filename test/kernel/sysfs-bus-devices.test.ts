@@ -1,8 +1,9 @@
 // /sys/bus/<bus>/devices/<device>/: uevent as dev_uevent builds it (DRIVER= while bound,
 // of_device_uevent's OF_* lines, then the bus's: amba_uevent's AMBA_ID=%08x and
 // MODALIAS=amba:d%08X, platform_uevent's MODALIAS=of:N<name>T<type>C<compat>…), a platform
-// device's modalias, an AMBA device's id, and the driver link while a driver is bound. The
-// expected text is written from the kernel's formats and the board's .dts by hand.
+// device's modalias, an AMBA device's id, driver_override (every device; its reads and writes:
+// sysfs-device-writes.test.ts), and the driver link while a driver is bound. The expected text
+// is written from the kernel's formats and the board's .dts by hand.
 
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
