@@ -1,7 +1,7 @@
 // /sys/bus/{platform,amba}/devices/<device>/driver_override (mode 0644): the name of the one
 // driver the bus may match the device with (platform_match, amba_match: kernel/bus.ts), or
-// none. Both buses have it on both kernels dmasim models (drivers/base/platform.c since 3.16,
-// drivers/amba/bus.c since 4.1).
+// none. Both buses have it on both kernels dmasim models (drivers/base/platform.c and
+// drivers/amba/bus.c driver_override_show/_store; both went in before 4.9).
 //
 // Show: "%s\n" of the name, so "(null)\n" while unset (vsnprintf's %s of NULL), except 4.9's
 // AMBA show, which returned nothing for an unset one (its NULL test went in 4.17, "ARM: amba:
