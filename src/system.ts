@@ -300,11 +300,14 @@ export class System {
 
   /** `echo TEXT > PATH` as root: writes a /sys file whose store dmasim models — a driver's
    *  bind and unbind ("/sys/bus/amba/drivers/dma-pl330/unbind", the device's name, a trailing
-   *  newline allowed) and /sys/kernel/debug/dma-api's driver_filter, all_errors, num_errors.
+   *  newline allowed), a device's uevent ("change\n": a synthetic uevent) and driver_override
+   *  (a driver's name: the only one the device then matches), and /sys/kernel/debug/dma-api's
+   *  driver_filter, all_errors, num_errors. Returns the bytes written (UTF-8), as write(2).
    *  Errors are the kernel's, as KernelErrors: -ENODEV, -EBUSY, -EAGAIN from bind and unbind,
-   *  -EACCES for a read-only sysfs file, -EIO for /proc, -ENOENT for a path dmasim lacks. */
-  writeFile(path: string, text: string): void {
-    writeFile(this.kernel, path, text);
+   *  -EINVAL for a uevent action or driver_override the kernel refuses, -EACCES for a
+   *  read-only sysfs file, -EIO for /proc, -ENOENT for a path dmasim lacks. */
+  writeFile(path: string, text: string): number {
+    return writeFile(this.kernel, path, text);
   }
 
   /** The kernel log as `dmesg` shows it; `{ raw: true }` as `dmesg -r` does, each line led by

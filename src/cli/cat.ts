@@ -15,7 +15,7 @@ import { consolePrints, type DmesgOptions } from "../kernel/printk.js";
 interface Files {
   readFile(p: string): Promise<string> | string;
   readdir(p: string): Promise<string[]> | string[];
-  writeFile(p: string, text: string): Promise<void> | void;
+  writeFile(p: string, text: string): Promise<number> | number;
   dmesg(options?: DmesgOptions): Promise<string> | string;
 }
 

@@ -35,10 +35,22 @@ export class PlatformBus {
 
   constructor(private readonly kernel: Kernel) {}
 
-  /** of_driver_match_device; amba_match for an amba_driver and an AMBA device. */
+  /** of_driver_match_device; amba_match for an amba_driver and an AMBA device. A device with a
+   *  driver_override matches only the driver of that name on its own bus (platform_match and
+   *  amba_match test it before any table). */
   static matches(drv: BusDriver, pdev: PlatformDevice): boolean {
+    if (pdev.driver_override !== undefined) return PlatformBus.overrideMatches(drv, pdev);
     if (drv.id_table && pdev.bus === "amba" && ambaIdKnowable(pdev)) return PlatformBus.amba_match(drv.id_table, pdev);
     return !!pdev.ofNode && pdev.ofNode.compatible.some((c) => drv.compatible.includes(c));
+  }
+
+  /** The driver_override test: `!strcmp(driver_override, drv->name)` among the drivers of the
+   *  device's bus. 6.x's amba_match first reads the ID registers of an AMBA device that has no
+   *  peripheral ID yet and defers it (-EPROBE_DEFER, no match) while it still has none. */
+  private static overrideMatches(drv: BusDriver, pdev: PlatformDevice): boolean {
+    if ((drv.bus ?? "platform") !== pdev.bus) return false;
+    if (pdev.bus === "amba" && ambaIdKnowable(pdev) && !pdev.periphid && amba_read_periphid(pdev) < 0) return false;
+    return pdev.driver_override === drv.name;
   }
 
   /** amba_match: a device without a peripheral ID yet has its registers read again (6.x only:

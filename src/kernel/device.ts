@@ -145,4 +145,8 @@ export class PlatformDevice extends Device {
   periphid = 0;
   /** What its ID registers read, when the AMBA bus read them. */
   ambaIds?: { pid: number; cid: number };
+  /** platform_device's and amba_device's driver_override: while set, the bus matches the
+   *  device only with the driver of this name (kernel/driver-override.ts); undefined (NULL)
+   *  while unset. */
+  driver_override?: string;
 }

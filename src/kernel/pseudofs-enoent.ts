@@ -14,7 +14,7 @@ export type Access = "read" | "list" | "write";
 const PROVIDED: Record<Access, string> = {
   read: "dmasim provides /proc/iomem, /proc/interrupts, /sys/class/dma/<channel>/<attribute>, /sys/bus/{platform,amba}/devices/<device>/<file>, /sys/kernel/debug/dma-api/<file> with DMA-API debug on",
   list: "dmasim provides /proc, /sys/class/dma, /sys/bus/{platform,amba}/{devices,drivers}, /sys/kernel/debug/dma-api with DMA-API debug on",
-  write: "dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors}",
+  write: "dmasim's writable files: /sys/bus/{platform,amba}/drivers/<driver>/{bind,unbind}, /sys/bus/{platform,amba}/devices/<device>/{uevent,driver_override}, /sys/kernel/debug/dma-api/{driver_filter,all_errors,num_errors}",
 };
 
 const DMA_API = ["sys", "kernel", "debug", "dma-api"];

@@ -1,7 +1,7 @@
 // The few /proc and /sys files dmasim provides, read as text the way `cat` shows them, listed
 // the way `ls` does and written the way `echo TEXT > FILE` writes them (as root): /proc/iomem,
 // /proc/interrupts, /sys/class/dma/<chan>/{in_use,…}, the devices of /sys/bus/{platform,amba}/devices
-// with their uevent, modalias or id files and driver links, the drivers of
+// with their uevent, modalias or id and driver_override files and driver links, the drivers of
 // /sys/bus/{platform,amba}/drivers with their bind and unbind files, and /sys/kernel/debug/dma-api.
 // A path's links are followed before it is looked up (sysfs-bus-devices.ts resolveLinks).
 
@@ -12,7 +12,7 @@ import { sysClassDma, CHANNEL_ATTRIBUTES } from "../dmaengine/sysfs.js";
 import { bind_store, busDriver, busDriverNames, driverDirectory, driverPath, unbind_store } from "./sysfs-bus-drivers.js";
 import { dmaApiFiles, readDmaApiFile, writeDmaApiFile } from "../dma/debugfs.js";
 import { missingReason } from "./pseudofs-enoent.js";
-import { busDevices, deviceDirectory, deviceFileText, deviceOf, resolveLinks } from "./sysfs-bus-devices.js";
+import { busDevices, deviceDirectory, deviceFileStore, deviceFileText, deviceOf, resolveLinks } from "./sysfs-bus-devices.js";
 
 /** A path's components, its links followed. Not a kernel call for a value that is no string (no errno applies): the
  *  TypeError a JavaScript API gives, naming the call. An empty path names no file, as Linux's
@@ -105,22 +105,30 @@ export function readFile(kernel: Kernel, path: string): string {
 }
 
 /** `echo TEXT > PATH` as root: the file's store gets the text as written (a trailing newline
- *  included, as echo adds one). bind and unbind attach and detach a device (sysfs-bus-drivers.ts),
- *  the dma-api knobs take their values (dma/debugfs.ts). A read-only sysfs attribute refuses the
- *  open (-EACCES, kernfs's check even for root); a /proc file without a write method fails the
- *  write with -EIO (pde_write). An empty text is a write of no bytes, which a sysfs store never
- *  sees. */
-export function writeFile(kernel: Kernel, path: string, text: string): void {
+ *  included, as echo adds one); the bytes written, as write(2) returns them. bind and unbind
+ *  attach and detach a device (sysfs-bus-drivers.ts), a device's uevent and driver_override ask
+ *  for a uevent and set the override (sysfs-bus-devices.ts), the dma-api knobs take their values
+ *  (dma/debugfs.ts). A read-only sysfs attribute refuses the open (-EACCES, kernfs's check even
+ *  for root); a /proc file without a write method fails the write with -EIO (pde_write). An
+ *  empty text is a write of no bytes, which a sysfs store never sees. */
+export function writeFile(kernel: Kernel, path: string, text: string): number {
   const p = parts(kernel, "writeFile", path);
   if (typeof text !== "string") throw new TypeError(`writeFile: text must be a string, not ${text === null ? "null" : typeof text}`);
+  const written = new TextEncoder().encode(text).length;
   const bind = bindFile(kernel, p);
   if (bind) {
-    if (text === "") return;
+    if (text === "") return 0;
     (bind.file === "bind" ? bind_store : unbind_store)(kernel, bind.bus, bind.driver, text, path);
-    return;
+    return written;
   }
+  const dev = deviceOf(kernel, p, 6);
+  const stored = dev && deviceFileStore(kernel, dev, p[5], text, path);
+  if (stored !== undefined) return stored;
   const debugFile = dmaApiFile(kernel, p);
-  if (debugFile !== undefined) return writeDmaApiFile(kernel, debugFile, text, path);
+  if (debugFile !== undefined) {
+    writeDmaApiFile(kernel, debugFile, text, path);
+    return written;
+  }
   if (fileText(kernel, p) !== undefined) {
     if (p[0] === "proc") throw new KernelError(EIO, `${path}: write error: input/output error (a /proc file without a write method)`);
     throw new KernelError(EACCES, `${path}: permission denied (a read-only sysfs attribute, mode 0444)`);

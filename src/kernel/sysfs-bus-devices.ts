@@ -11,14 +11,19 @@
 //   lists a link by its name as the driver directories list their device links, and follows
 //   it (resolveLinks): `ls …/driver` lists the driver's directory, `echo NAME > …/driver/unbind`
 //   unbinds.
-// The of_node link (to /sys/firmware/devicetree/base/…), power/, subsystem and driver_override
-// are not modelled: dmasim has no /sys/firmware, and nothing else there says anything dmasim
-// knows.
+// - driver_override (both buses): the one driver the device may match, "(null)" while unset
+//   (kernel/driver-override.ts).
+// uevent and driver_override are mode 0644, the others 0444: writing uevent asks for a
+// synthetic uevent (kernel/uevent-store.ts), writing driver_override sets it.
+// The of_node link (to /sys/firmware/devicetree/base/…), power/ and subsystem are not
+// modelled: dmasim has no /sys/firmware, and nothing else there says anything dmasim knows.
 
 import type { Kernel } from "./kernel.js";
 import type { PlatformDevice } from "./device.js";
 import type { BusName } from "./sysfs-bus-drivers.js";
 import { of_device_uevent, of_modalias } from "../of/device-uevent.js";
+import { driver_override_show, driver_override_store } from "./driver-override.js";
+import { uevent_store } from "./uevent-store.js";
 
 /** `ls /sys/bus/<bus>/devices`: the bus's devices' names, in the order they were added. */
 export function busDevices(kernel: Kernel, bus: BusName): string[] {
@@ -61,7 +66,7 @@ export function resolveLinks(kernel: Kernel, p: string[]): string[] {
 
 /** `ls /sys/bus/<bus>/devices/<device>`: its files and, while bound, the driver link; sorted. */
 export function deviceDirectory(dev: PlatformDevice): string[] {
-  const files = ["uevent", dev.bus === "amba" ? "id" : "modalias"];
+  const files = ["uevent", "driver_override", dev.bus === "amba" ? "id" : "modalias"];
   if (dev.driverName !== undefined) files.push("driver");
   return files.sort();
 }
@@ -90,5 +95,14 @@ export function deviceFileText(kernel: Kernel, dev: PlatformDevice, name: string
   if (name === "uevent") return dev_uevent(kernel, dev);
   if (name === "modalias" && dev.bus === "platform") return `${busModalias(kernel, dev)}\n`;
   if (name === "id" && dev.bus === "amba") return `${hex8(dev.periphid)}\n`;
+  if (name === "driver_override") return driver_override_show(kernel, dev);
+  return undefined;
+}
+
+/** `echo TEXT > …/devices/<device>/<name>` for a writable file: the bytes written; undefined
+ *  when `name` is no writable file of the device. */
+export function deviceFileStore(kernel: Kernel, dev: PlatformDevice, name: string, text: string, path: string): number | undefined {
+  if (name === "uevent") return uevent_store(kernel, dev, text, path);
+  if (name === "driver_override") return driver_override_store(kernel, dev, text, path);
   return undefined;
 }

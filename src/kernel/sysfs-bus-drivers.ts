@@ -89,7 +89,8 @@ export function unbind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text:
 }
 
 /** bind_store: probes the named device with this driver. The device must exist on the bus and
- *  match the driver (of_driver_match_device), else -ENODEV. Modern kernels (device_driver_attach)
+ *  match the driver (of_driver_match_device; only this driver's name when the device has a
+ *  driver_override), else -ENODEV. Modern kernels (device_driver_attach)
  *  refuse a device that has a driver with -EBUSY and return the probe's error (-EPROBE_DEFER as
  *  -EAGAIN); 4.9's bind_store tested dev->driver == NULL itself (-ENODEV) and, as its
  *  really_probe ignored probe errors, turned every failed probe into -ENODEV. */
@@ -97,7 +98,9 @@ export function bind_store(kernel: Kernel, bus: BusName, drv: BusDriver, text: s
   const dev = bus_find_device_by_name(kernel, bus, text);
   if (!dev) throw noSuchDevice(kernel, bus, text, path);
   if (!PlatformBus.matches(drv, dev)) {
-    const what = drv.id_table && dev.bus === "amba" && ambaIdKnowable(dev)
+    const what = dev.driver_override !== undefined && dev.driver_override !== drv.name
+      ? `its driver_override is ${JSON.stringify(dev.driver_override)}: only the ${bus} driver of that name matches it; echo > /sys/bus/${bus}/devices/${dev.name}/driver_override clears it`
+      : drv.id_table && dev.bus === "amba" && ambaIdKnowable(dev)
       ? `its AMBA peripheral ID: ${dev.periphid ? ambaIdHex(dev.periphid) : "none (amba_match defers it)"}; ${drv.name}'s id_table: ${ambaIdTableText(drv.id_table)}`
       : `its compatible: ${dev.ofNode?.compatible.join(", ") || "none"}`;
     throw new KernelError(ENODEV, `${path}: write error: ${drv.name} does not match ${dev.name} (${what})`);

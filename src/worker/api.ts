@@ -24,7 +24,7 @@ export interface SystemApi {
   dmaChannels(): DmaChannelInfo[];
   readFile(path: string): string;
   readdir(path: string): string[];
-  writeFile(path: string, text: string): void;
+  writeFile(path: string, text: string): number;
   ptdump(range?: PtdumpRange): string;
   cpu: {
     read(va: number | bigint, len: number): Uint8Array;

@@ -1,8 +1,9 @@
 // /sys/bus/<bus>/devices/<device>/: uevent as dev_uevent builds it (DRIVER= while bound,
 // of_device_uevent's OF_* lines, then the bus's: amba_uevent's AMBA_ID=%08x and
 // MODALIAS=amba:d%08X, platform_uevent's MODALIAS=of:N<name>T<type>C<compat>…), a platform
-// device's modalias, an AMBA device's id, and the driver link while a driver is bound. The
-// expected text is written from the kernel's formats and the board's .dts by hand.
+// device's modalias, an AMBA device's id, driver_override (every device; its reads and writes:
+// sysfs-device-writes.test.ts), and the driver link while a driver is bound. The expected text
+// is written from the kernel's formats and the board's .dts by hand.
 
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
@@ -35,7 +36,7 @@ describe("an AMBA device's directory", () => {
   it("the Zynq PL330, bound: DRIVER, the OF lines, AMBA_ID and MODALIAS from its peripheral ID; id; the driver link", async () => {
     for (const kernel of ["modern", "v4.9"] as const) {
       const s = await createSystem({ board: "zynq-7000", kernel });
-      expect(s.readdir(DEV)).toEqual(["driver", "id", "uevent"]);
+      expect(s.readdir(DEV)).toEqual(["driver", "driver_override", "id", "uevent"]);
       expect(s.readFile(`${DEV}/uevent`), kernel).toBe(`DRIVER=dma-pl330\n${DMAC_OF}AMBA_ID=00241330\nMODALIAS=amba:d00241330\n`);
       expect(s.readFile(`${DEV}/id`)).toBe("00241330\n");
       // The link leads to the driver's directory, and through it back to the device.
@@ -53,7 +54,7 @@ describe("an AMBA device's directory", () => {
     // 0x000bad30 & 0xfffff != 0x41330: no driver; the hex digits show the two cases.
     const odd = await createSystem({ dts: zynqWith("compatible = \"arm,pl330\"", "\t\t\tarm,primecell-periphid = <0x000bad30>;") });
     expect(odd.readFile(`${DEV}/uevent`)).toBe(`${DMAC_OF}AMBA_ID=000bad30\nMODALIAS=amba:d000BAD30\n`);
-    expect(odd.readdir(DEV)).toEqual(["id", "uevent"]);
+    expect(odd.readdir(DEV)).toEqual(["driver_override", "id", "uevent"]);
   });
 
   it("unbind drops DRIVER and the driver link; bind brings them back; an unbind through the link works", async () => {
@@ -61,14 +62,14 @@ describe("an AMBA device's directory", () => {
     s.writeFile(`${DEV}/driver/unbind`, `${DMAC}\n`); // the usual idiom: echo NAME > …/driver/unbind
     expect(s.device(DMAC).driverName).toBeUndefined();
     expect(s.readFile(`${DEV}/uevent`)).toBe(`${DMAC_OF}AMBA_ID=00241330\nMODALIAS=amba:d00241330\n`);
-    expect(s.readdir(DEV)).toEqual(["id", "uevent"]);
+    expect(s.readdir(DEV)).toEqual(["driver_override", "id", "uevent"]);
     const gone = thrown<KernelError>(() => s.readdir(`${DEV}/driver`));
     expect(gone.errno).toBe(-ENOENT);
     expect(gone.message).toBe(`-ENOENT: ${DEV}/driver: no such file or directory (${DMAC} is bound to no driver: its driver link appears when one binds)`);
     expect(thrown<KernelError>(() => s.readdir(`${DRV}/${DMAC}`)).errno).toBe(-ENOENT); // nor the driver's link to it
     s.writeFile(`${DRV}/bind`, DMAC);
     expect(s.readFile(`${DEV}/uevent`)).toBe(`DRIVER=dma-pl330\n${DMAC_OF}AMBA_ID=00241330\nMODALIAS=amba:d00241330\n`);
-    expect(s.readdir(DEV)).toEqual(["driver", "id", "uevent"]);
+    expect(s.readdir(DEV)).toEqual(["driver", "driver_override", "id", "uevent"]);
   });
 });
 
@@ -77,7 +78,7 @@ describe("a platform device's directory", () => {
     for (const [kernel, type] of [["modern", "(null)"], ["v4.9", "<NULL>"]] as const) {
       const s = await createSystem({ board: "zynq-7000", kernel });
       const modalias = `of:NserialT${type}Cxlnx,xuartpsCcdns,uart-r1p8`;
-      expect(s.readdir(UART_DEV)).toEqual(["modalias", "uevent"]);
+      expect(s.readdir(UART_DEV)).toEqual(["driver_override", "modalias", "uevent"]);
       expect(s.readFile(`${UART_DEV}/uevent`), kernel).toBe(`${UART_OF}MODALIAS=${modalias}\n`);
       expect(s.readFile(`${UART_DEV}/modalias`), kernel).toBe(`${modalias}\n`);
       expect(thrown<KernelError>(() => s.readFile(`${UART_DEV}/driver`)).errno).toBe(-ENOENT);
@@ -98,7 +99,7 @@ describe("a platform device's directory", () => {
           // A space in a compatible is '_' in the modalias only.
           "MODALIAS=of:NserialTserialCxlnx,xuartpsCcdns,uart_r1p8\n",
       );
-      expect(s.readdir(UART_DEV)).toEqual(["driver", "modalias", "uevent"]);
+      expect(s.readdir(UART_DEV)).toEqual(["driver", "driver_override", "modalias", "uevent"]);
       expect(s.readdir(`${UART_DEV}/driver`)).toEqual(["bind", UART, "unbind"]);
     }
   });
@@ -115,7 +116,7 @@ describe("a device path that is not there", () => {
     );
     const noFile = thrown<KernelError>(() => s.readFile(`${DEV}/modalias`)); // the AMBA bus has no modalias attribute
     expect(noFile.errno).toBe(-ENOENT);
-    expect(noFile.message).toBe(`-ENOENT: ${DEV}/modalias: no such file or directory (${DMAC}'s directory has driver, id, uevent)`);
+    expect(noFile.message).toBe(`-ENOENT: ${DEV}/modalias: no such file or directory (${DMAC}'s directory has driver, driver_override, id, uevent)`);
     expect(thrown<KernelError>(() => s.readdir(`${DEV}/uevent`)).message).toBe(`-ENOTDIR: ${DEV}/uevent: not a directory`);
   });
 });
