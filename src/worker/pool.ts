@@ -153,8 +153,10 @@ export class WorkerPool {
           } catch (thrown) {
             stopped = { error: thrown };
           }
-          // A worker that cannot be replaced leaves its share to the others.
-          if (lost && !(await this.replaceWorker(k).catch(() => false))) return;
+          // A worker that cannot be replaced leaves its share to the others. With no job left to
+          // run, the next run replaces it (replaceEnded): this one need not wait for a new worker
+          // to start (in a browser, one that never starts takes its whole start deadline).
+          if (lost && (next >= jobs.length || !(await this.replaceWorker(k).catch(() => false)))) return;
           continue;
         }
         busy.delete(w);
