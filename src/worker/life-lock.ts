@@ -8,8 +8,9 @@
 // terminate(), busy worker or not. The worker is granted its own lock asynchronously, though (a
 // round trip to the browser's lock manager), and a worker ended before it said it holds the lock
 // says nothing ever: so the page sends it no call until it has said so (spawn.ts), or said that
-// it cannot hold one. A worker ended before then (while its script loads), or on a page without
-// Web Locks (an insecure origin: plain http other than localhost), goes unnoticed.
+// it cannot hold one. A worker ended before then (while its script loads) fires nothing either:
+// its start deadline ends it (start-deadline.ts). On a page without Web Locks (an insecure
+// origin: plain http other than localhost) a worker's later end goes unnoticed.
 
 const HELD = "dmasimWorkerLifeLock";
 const PREFIX = "dmasim-worker-";

@@ -4,6 +4,7 @@
 
 import { spawnWorker, type SpawnedWorker, type SpawnOptions } from "./spawn.js";
 import { describeJob, type JobOutcome, type JobSpec } from "./job.js";
+import { startTimeoutProblem } from "./start-deadline.js";
 import type { Provenance } from "../provenance.js";
 import { isWholeIn, wholeNumberIn } from "../whole-number.js";
 
@@ -47,10 +48,14 @@ export class WorkerPool {
   }
 
   /** `size` workers: on Node worker threads, or child processes with `options.process`; Web
-   *  Workers in a browser. */
+   *  Workers in a browser. A worker that cannot start (its script fails to load, or says nothing
+   *  by `options.startTimeoutMs` in a browser) does not fail the pool: the job it is given fails
+   *  naming it and how, and a new worker takes its place, as for one that ends later. */
   static async create(size: number, options: SpawnOptions = {}): Promise<WorkerPool> {
     // A pool of no workers would take jobs and never run them.
     if (!isWholeIn(size, 1)) throw new RangeError(`WorkerPool.create: size must be ${wholeNumberIn(1)}, not ${size}`);
+    const badTimeout = options.startTimeoutMs === undefined ? undefined : startTimeoutProblem(options.startTimeoutMs);
+    if (badTimeout) throw new RangeError(`WorkerPool.create: ${badTimeout}`);
     return new WorkerPool(await Promise.all(Array.from({ length: size }, () => spawnWorker<JobApi>(options))), { ...options });
   }
 
@@ -153,8 +158,10 @@ export class WorkerPool {
           } catch (thrown) {
             stopped = { error: thrown };
           }
-          // A worker that cannot be replaced leaves its share to the others.
-          if (lost && !(await this.replaceWorker(k).catch(() => false))) return;
+          // A worker that cannot be replaced leaves its share to the others. With no job left to
+          // run, the next run replaces it (replaceEnded): this one need not wait for a new worker
+          // to start (in a browser, one that never starts takes its whole start deadline).
+          if (lost && (next >= jobs.length || !(await this.replaceWorker(k).catch(() => false)))) return;
           continue;
         }
         busy.delete(w);

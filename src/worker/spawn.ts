@@ -32,6 +32,11 @@ export interface SpawnOptions {
   /** On Node, start from the one-file build of the worker (see workerEntryUrl); only for workers
    *  that run built-in scenarios. */
   bundled?: boolean;
+  /** In a browser, how long a new Web Worker may take to say it has started before it is ended
+   *  and fails as one whose script could not load (milliseconds; DEFAULT_START_TIMEOUT_MS, 30 s;
+   *  Infinity waits for ever): start-deadline.ts says why there is one. Not used on Node, where
+   *  a worker's end is always an exit event. */
+  startTimeoutMs?: number;
 }
 
 // A child busy with a job hears its parent's end (the IPC channel's disconnect) only when the job
@@ -59,7 +64,7 @@ export async function spawnWorker<T>(options: SpawnOptions = {}): Promise<Spawne
   installErrorTransfer(); // the caller's side: errors arrive as their own classes
   if (!isNode) {
     const url = workerEntryUrl();
-    const w = webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href);
+    const w = webWorker<T>(new Worker(url, { type: "module", name: lifeLockName() }), url.href, globalThis.navigator, options.startTimeoutMs);
     await handSiliconTo(w.api);
     // No job before the page watches the worker's end: one the browser ended before it held its
     // life lock would leave that job unanswered forever (a busy machine can grant the worker its

@@ -14,11 +14,14 @@
 //   word (the browser ended it, or the page's own terminate() bypassed dmasim). That is watched
 //   only once the worker has said it holds the lock: `watched` tells when, and no call should be
 //   sent before (spawn.ts), or a worker ended in between would leave it unanswered forever.
+// - no word from the worker by its start deadline (start-deadline.ts): it ended while its script
+//   loaded without an error, or is not dmasim's worker.
 
 import { bundledAwayAdvice } from "../resources.js";
 import { closingNotice } from "./closing.js";
 import { hasWebLocks, watchLifeLock } from "./life-lock.js";
 import { deathNotice, spawned, type SpawnedWorker } from "./spawned.js";
+import { DEFAULT_START_TIMEOUT_MS, startDeadline, startMissedError } from "./start-deadline.js";
 
 /** What of the DOM's Worker this needs (a test passes its own). */
 export interface WebWorkerLike extends EventTarget {
@@ -28,19 +31,27 @@ export interface WebWorkerLike extends EventTarget {
 
 export interface WebSpawnedWorker<T> extends SpawnedWorker<T> {
   /** Resolves once the page watches the worker's end through its life lock, the worker has said
-   *  it cannot hold one, or it has ended (its calls then reject with `died`); at once on a page
-   *  without Web Locks. */
+   *  it cannot hold one, or it has ended (its calls then reject with `died`: an error, or no word
+   *  by its start deadline); at once on a page without Web Locks. */
   watched: Promise<void>;
 }
 
-/** `nav` holds the Web Locks the worker's end is watched by (the page's navigator). */
-export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globalThis.navigator): WebSpawnedWorker<T> {
+/** `nav` holds the Web Locks the worker's end is watched by (the page's navigator);
+ *  `startTimeoutMs` is how long the worker may take to say its first word (start-deadline.ts). */
+export function webWorker<T>(
+  w: WebWorkerLike,
+  url: string,
+  nav: unknown = globalThis.navigator,
+  startTimeoutMs = DEFAULT_START_TIMEOUT_MS,
+): WebSpawnedWorker<T> {
   const notice = deathNotice();
+  // The worker's first word is its life-lock notice (that it holds the lock, or cannot).
   let heard = () => {};
-  const watched = hasWebLocks(nav)
-    ? Promise.race([new Promise<void>((r) => (heard = r)), notice.died.catch(() => {})])
-    : Promise.resolve();
+  const started = Promise.race([new Promise<void>((r) => (heard = r)), notice.died.catch(() => {})]);
+  const watched = hasWebLocks(nav) ? started : Promise.resolve();
   const watching = new AbortController();
+  // The page's listeners go with the worker.
+  const on = (type: string, listener: (e: Event) => void) => w.addEventListener(type, listener, { signal: watching.signal });
   const stop = () => {
     watching.abort();
     w.terminate();
@@ -52,19 +63,16 @@ export function webWorker<T>(w: WebWorkerLike, url: string, nav: unknown = globa
   // A module worker that cannot be fetched or parsed reports a plain Event, with no message.
   const advice = bundledAwayAdvice();
   const cannotLoad = `cannot load ${url}${advice ? `: ${advice}` : ""}`;
-  w.addEventListener("error", (e) =>
-    end(new Error(`dmasim worker failed: ${(e as Partial<ErrorEvent>).message || cannotLoad}`)),
-  );
-  w.addEventListener("messageerror", () =>
-    end(new Error("a message from the dmasim worker could not be read (messageerror); the worker was ended")),
-  );
+  on("error", (e) => end(new Error(`dmasim worker failed: ${(e as Partial<ErrorEvent>).message || cannotLoad}`)));
+  on("messageerror", () => end(new Error("a message from the dmasim worker could not be read (messageerror); the worker was ended")));
   const gone = () =>
     end(new Error("dmasim worker ended without a word (its life lock was released: the browser ended it, or terminate() was called on it)"));
-  w.addEventListener("message", (e) => {
+  on("message", (e) => {
     const data = (e as MessageEvent).data;
     if (watchLifeLock(data, nav, gone, watching.signal)) return heard();
     const why = closingNotice(data);
     if (why !== undefined) end(new Error(why));
   });
+  startDeadline(started, startTimeoutMs, () => end(startMissedError(url, startTimeoutMs)));
   return { ...spawned<T>(w, async () => stop(), notice), watched };
 }

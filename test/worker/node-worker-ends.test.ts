@@ -139,3 +139,20 @@ describe("a Node worker that cannot start", () => {
     await w.terminate();
   });
 });
+
+describe("a worker lost under a run's last job", () => {
+  it("is replaced at the pool's next run, not waited for by the run that lost it", async () => {
+    const pool = await WorkerPool.create(1);
+    try {
+      const dies = { system: {}, scenario: module("export function run() { process.exit(3); }"), params: {} };
+      await expect(pool.runAll([dies])).rejects.toThrow("job a data: URL scenario module: dmasim worker thread ended (exit code 3)");
+      // No job was left for a new worker: the run returned without starting one.
+      expect([pool.size, pool.alive]).toEqual([1, 0]);
+      const [next] = (await pool.runAll([{ system: {}, scenario: "memcpy", params: { size: "4K" } }])) as MemcpyResult[];
+      expect(next.ok).toBe(true);
+      expect(pool.alive).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 20_000);
+});

@@ -4,11 +4,12 @@
 // comlink-exposed object over a MessageChannel, and on which the test fires the events a
 // browser would.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Comlink from "comlink";
 import { webWorker, type WebWorkerLike } from "../../src/worker/web-worker.js";
 import { announceClose } from "../../src/worker/closing.js";
 import { holdLifeLock, lifeLockName } from "../../src/worker/life-lock.js";
+import { WorkerPool } from "../../src/worker/pool.js";
 
 interface Api {
   echo(x: number): number;
@@ -36,14 +37,27 @@ class FakeWorker extends EventTarget implements WebWorkerLike {
 }
 
 const fakes: FakeWorker[] = [];
-afterEach(() => {
+/** Each test's dmasim workers, ended after it: none leaves its start deadline's timer behind. */
+const started: { terminate(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const w of started.splice(0)) await w.terminate();
   for (const f of fakes.splice(0)) f.terminate();
+  vi.useRealTimers();
 });
 
-function start(): { fake: FakeWorker; w: ReturnType<typeof webWorker<Api>> } {
+const URL_OF_WORKER = "https://example.test/dist/browser/worker.js";
+
+/** A dmasim worker on a new fake Worker; `nav` and `startTimeoutMs` as webWorker takes them. */
+function startOn(nav?: unknown, startTimeoutMs?: number): { fake: FakeWorker; w: ReturnType<typeof webWorker<Api>> } {
   const fake = new FakeWorker();
   fakes.push(fake);
-  return { fake, w: webWorker<Api>(fake, "https://example.test/dist/browser/worker.js") };
+  const w = webWorker<Api>(fake, URL_OF_WORKER, nav, startTimeoutMs);
+  started.push(w);
+  return { fake, w };
+}
+
+function start(): { fake: FakeWorker; w: ReturnType<typeof webWorker<Api>> } {
+  return startOn();
 }
 
 /** Follows a promise from now on (so its rejection is handled as it happens): `state` is
@@ -154,9 +168,7 @@ const ENDED = /^dmasim worker ended without a word \(its life lock was released:
 
 describe("a Web Worker's end is watched before it is sent a job", () => {
   function startWatched(pageLocks: unknown = new HeldBack()) {
-    const fake = new FakeWorker();
-    fakes.push(fake);
-    const w = webWorker<Api>(fake, "https://example.test/dist/browser/worker.js", { locks: pageLocks });
+    const { fake, w } = startOn({ locks: pageLocks });
     return { fake, w, watched: track(w.watched) };
   }
 
@@ -207,9 +219,7 @@ describe("a Web Worker's end is watched before it is sent a job", () => {
   });
 
   it("at once on a page without Web Locks, which cannot watch it", async () => {
-    const fake = new FakeWorker();
-    fakes.push(fake);
-    const watched = track(webWorker<Api>(fake, "https://example.test/dist/browser/worker.js", {}).watched);
+    const watched = track(startOn({}).w.watched);
     await turn();
     expect(watched.state).toEqual({ value: undefined });
   });
@@ -227,9 +237,92 @@ describe("a Web Worker's end is watched before it is sent a job", () => {
     }
   });
 
-  it("not at all for a worker that is only slow: no notice, no end, still waiting", async () => {
+  it("not at all for a worker that is only slow (within its start deadline): no notice, no end, still waiting", async () => {
     const { watched } = startWatched();
     for (let k = 0; k < 5; k++) await turn();
     expect(watched.state).toBe("pending");
+  });
+});
+
+/** The deadline's error for the fake worker's script, word for word as a user reads it. */
+const missed = (ms: number) =>
+  `dmasim worker did not start: no word from ${URL_OF_WORKER} within ${ms} ms (it ended or closed itself while its script ` +
+  "loaded, or the script is not dmasim's worker); the worker was ended (startTimeoutMs sets the wait)";
+
+describe("a Web Worker that says nothing by its start deadline (it ended while loading, with no event)", () => {
+  // Only setTimeout and clearTimeout are the test's: messages and turn() (setImmediate) stay real.
+  const fakeClock = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+
+  for (const [page, nav] of [["watching through Web Locks", { locks: new HeldBack() }], ["without Web Locks", {}]] as const) {
+    it(`${page}: is ended at its deadline, and its pending calls (and its watch) end saying so`, async () => {
+      fakeClock();
+      const { fake, w } = startOn(nav, 500);
+      const watched = track(w.watched);
+      const call = track(Promise.race([w.api.hang(), w.died]));
+      await turn();
+      vi.advanceTimersByTime(499);
+      await turn();
+      expect(call.state).toBe("pending");
+      expect(fake.terminated).toBe(0);
+      vi.advanceTimersByTime(1);
+      await turn();
+      expect((call.state as Error).message).toBe(missed(500));
+      expect(watched.state).toEqual({ value: undefined });
+      expect(fake.terminated).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  }
+
+  for (const [said, navigator] of [["it holds its life lock", { locks: new HeldBack() }], ["it cannot hold one", {}]] as const) {
+    it(`a worker that says ${said} before the deadline has started: the timer goes, the worker stays`, async () => {
+      fakeClock();
+      const inWorker = navigator.locks;
+      const { fake, w } = startOn({ locks: new HeldBack() }, 500);
+      const scope = workerScope(fake, navigator);
+      holdLifeLock(scope);
+      inWorker?.grant(scope.name);
+      await turn();
+      await turn();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(10_000);
+      expect(await Promise.race([w.api.echo(7), w.died])).toBe(7);
+      expect(fake.terminated).toBe(0);
+    });
+  }
+
+  it("a worker that fails to load, or is terminated, before the deadline keeps its own error and leaves no timer", async () => {
+    fakeClock();
+    const failed = startOn(undefined, 500);
+    const ended = startOn(undefined, 500);
+    expect(vi.getTimerCount()).toBe(2);
+    failed.fake.dispatchEvent(new Event("error"));
+    await ended.w.terminate(new Error("the pool was closed"));
+    await turn();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(((await failed.w.died.catch((e: unknown) => e)) as Error).message).toBe(`dmasim worker failed: cannot load ${URL_OF_WORKER}`);
+    expect(((await ended.w.died.catch((e: unknown) => e)) as Error).message).toBe("the pool was closed");
+  });
+
+  it("waits 30 s by default, and for ever with Infinity (or a wait past setTimeout's 24.8 days)", async () => {
+    fakeClock();
+    const byDefault = startOn({});
+    for (const ms of [Infinity, 2 ** 31]) startOn({}, ms);
+    expect(vi.getTimerCount()).toBe(1);
+    const call = track(Promise.race([byDefault.w.api.hang(), byDefault.w.died]));
+    vi.advanceTimersByTime(29_999);
+    await turn();
+    expect(call.state).toBe("pending");
+    vi.advanceTimersByTime(1);
+    await turn();
+    expect((call.state as Error).message).toBe(missed(30_000));
+  });
+
+  it("WorkerPool.create refuses a wait that is not a number of milliseconds above 0, before starting any worker", async () => {
+    for (const ms of [0, -1, NaN, "30000", null]) {
+      await expect(WorkerPool.create(1, { startTimeoutMs: ms as number })).rejects.toThrow(
+        new RangeError(`WorkerPool.create: startTimeoutMs must be a number of milliseconds > 0 (or Infinity: no deadline), not ${String(ms)}`),
+      );
+    }
   });
 });
