@@ -137,13 +137,10 @@ export function snoopToDram(pa: u64, len: u32): bool {
  *  place, which the L1 does not hold (walker-memo.ts). Anything else is walkerReadAny's, out of
  *  line. */
 @inline export function walkerRead64(pa: u64): u64 {
-  const line = pa >> H.lineShift;
-  const e2 = memoSlot(line);
-  if (memoHolds(e2, line)) {
+  const e2 = walkerMemoEntry(pa);
+  if (walkerMemoHolds(e2, pa)) {
     const d = load<u64>(memoData(e2, pa));
-    memoServed++; // an L2 hit and a descriptor cache hit (settled into both when read)
-    memoL2.touch(e2);
-    H.cursor += H.l2HitPs;
+    walkerServed(e2, 0, false);
     return d;
   }
   return walkerReadAny(pa);
